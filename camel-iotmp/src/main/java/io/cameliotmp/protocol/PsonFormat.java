@@ -1,0 +1,204 @@
+package io.cameliotmp.protocol;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * One generation of PSON, the value encoding of IOTMP fields: {@link #V2} (wire type 2, current devices) or
+ * {@link #V1} (wire type 1, legacy protoson of gen-1 devices).
+ * <p>
+ * Values map to plain Java types: {@code Map<String,Object>} (insertion order kept), {@code List<Object>},
+ * {@code Long} (or {@code BigInteger} beyond {@code Long} range), {@code Float}/{@code Double}, {@code Boolean},
+ * {@code null}, {@code String} and {@code byte[]}. Encoding accepts any {@link Number}, {@link CharSequence},
+ * {@link Map}, {@link Iterable}, arrays and {@link ByteBuffer}, and normalises numbers the way the reference devices
+ * do, so the bytes equal theirs.
+ * <p>
+ * The Java value is walked once by {@link #emit}; every primitive method both measures and, when given a buffer,
+ * writes, so sizing (needed up front for frame headers and v1 container prefixes) and writing cannot drift apart.
+ */
+public abstract class PsonFormat {
+
+    /** Nesting accepted by {@link #decode(ByteBuf)} unless a limit is given. */
+    public static final int DEFAULT_MAX_DEPTH = 32;
+
+    /** Guards the encoder against cyclic structures; deeper real data is refused by devices anyway. */
+    static final int MAX_ENCODE_DEPTH = 128;
+
+    private static final double TWO_POW_63 = 0x1p63;
+
+    public static final PsonFormat V1 = new PsonV1();
+    public static final PsonFormat V2 = new PsonV2();
+
+    PsonFormat() {
+    }
+
+    /** The IOTMP field wire type that announces a value in this format: 1 for v1, 2 for v2. */
+    public abstract int wireType();
+
+    /** Appends the encoding of {@code value} to {@code out}. */
+    public final void encode(Object value, ByteBuf out) {
+        emit(value, out, 0);
+    }
+
+    /** Number of bytes {@link #encode} would write. */
+    public final int sizeOf(Object value) {
+        return emit(value, null, 0);
+    }
+
+    /** Convenience for tests and tools; the hot path writes straight into buffers with {@link #encode}. */
+    public final byte[] toBytes(Object value) {
+        byte[] bytes = new byte[sizeOf(value)];
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        buf.writerIndex(0);
+        encode(value, buf);
+        return bytes;
+    }
+
+    /** Decodes one value starting at the reader index, which is moved past it. */
+    public final Object decode(ByteBuf in) {
+        return decode(in, DEFAULT_MAX_DEPTH);
+    }
+
+    /** Decodes one value starting at the reader index, refusing containers nested deeper than {@code maxDepth}. */
+    public final Object decode(ByteBuf in, int maxDepth) {
+        WireReader reader = new WireReader(in, in.readerIndex(), in.writerIndex());
+        Object value = read(reader, maxDepth);
+        in.readerIndex(reader.position());
+        return value;
+    }
+
+    /** Decodes a whole byte array that must hold exactly one value. */
+    public final Object decode(byte[] bytes) {
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        Object value = decode(buf);
+        if (buf.isReadable()) {
+            throw new IotmpDecodeException(buf.readableBytes() + " bytes after the value", buf.readerIndex());
+        }
+        return value;
+    }
+
+    abstract Object read(WireReader in, int depthLeft);
+
+    /** Walks {@code value}; returns its encoded size and writes it when {@code out} is not null. */
+    final int emit(Object value, ByteBuf out, int depth) {
+        if (depth > MAX_ENCODE_DEPTH) {
+            throw new IllegalArgumentException("value nested deeper than " + MAX_ENCODE_DEPTH + " levels (cyclic?)");
+        }
+        if (value == null) {
+            return writeNull(out);
+        } else if (value instanceof String s) {
+            return writeString(s, out);
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+                   || value instanceof Byte) {
+            return writeInteger(((Number) value).longValue(), out);
+        } else if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
+            return writeReal(((Number) value).doubleValue(), out);
+        } else if (value instanceof Boolean b) {
+            return writeBoolean(b, out);
+        } else if (value instanceof Map<?, ?> map) {
+            return writeMap(map, out, depth + 1);
+        } else if (value instanceof Collection<?> list) {
+            return writeArray(list, out, depth + 1);
+        } else if (value instanceof byte[] bytes) {
+            return writeBytes(bytes, 0, bytes.length, out);
+        } else if (value instanceof BigInteger big) {
+            return writeBigInteger(big, out);
+        } else if (value instanceof Number number) {
+            return writeInteger(number.longValue(), out);
+        } else if (value instanceof CharSequence || value instanceof Character || value instanceof Enum<?>) {
+            return writeString(value instanceof Enum<?> e ? e.name() : value.toString(), out);
+        } else if (value instanceof ByteBuffer buffer) {
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.duplicate().get(bytes);
+            return writeBytes(bytes, 0, bytes.length, out);
+        } else if (value instanceof Object[] array) {
+            return writeArray(Arrays.asList(array), out, depth + 1);
+        } else if (value instanceof Iterable<?> iterable) {
+            List<Object> list = new ArrayList<>();
+            iterable.forEach(list::add);
+            return writeArray(list, out, depth + 1);
+        }
+        throw new IllegalArgumentException("PSON cannot encode a " + value.getClass().getName());
+    }
+
+    final int writeInteger(long value, ByteBuf out) {
+        return value >= 0 ? writeUnsigned(value, out) : writeNegative(-value, out);
+    }
+
+    private int writeBigInteger(BigInteger big, ByteBuf out) {
+        if (big.bitLength() < 64) {
+            return writeInteger(big.longValue(), out);
+        }
+        BigInteger magnitude = big.abs();
+        if (magnitude.bitLength() > 64) {
+            throw new IllegalArgumentException("PSON integers are limited to 64 bits: " + big);
+        }
+        return big.signum() > 0 ? writeUnsigned(magnitude.longValue(), out) : writeNegative(magnitude.longValue(), out);
+    }
+
+    /** Reference normalisation: integral values travel as integers, the rest as float32 when the format allows. */
+    private int writeReal(double d, ByteBuf out) {
+        if (d == Math.rint(d) && Math.abs(d) < TWO_POW_63) {
+            return writeInteger((long) d, out);
+        }
+        return travelsAsFloat32(d) ? writeFloat32((float) d, out) : writeFloat64(d, out);
+    }
+
+    /** Whether a non-integral double is sent as float32 in this format. */
+    abstract boolean travelsAsFloat32(double d);
+
+    abstract int writeNull(ByteBuf out);
+
+    abstract int writeBoolean(boolean value, ByteBuf out);
+
+    /** {@code value} is an unsigned 64-bit integer. */
+    abstract int writeUnsigned(long value, ByteBuf out);
+
+    /** {@code magnitude} is the unsigned 64-bit magnitude of a negative integer. */
+    abstract int writeNegative(long magnitude, ByteBuf out);
+
+    abstract int writeFloat32(float value, ByteBuf out);
+
+    abstract int writeFloat64(double value, ByteBuf out);
+
+    abstract int writeString(CharSequence value, ByteBuf out);
+
+    abstract int writeBytes(byte[] value, int offset, int length, ByteBuf out);
+
+    abstract int writeMap(Map<?, ?> map, ByteBuf out, int depth);
+
+    abstract int writeArray(Collection<?> list, ByteBuf out, int depth);
+
+    static String keyOf(Object key) {
+        if (key == null) {
+            throw new IllegalArgumentException("PSON map keys must not be null");
+        }
+        return key.toString();
+    }
+
+    /** Unsigned 64-bit integers above {@code Long.MAX_VALUE} become {@code BigInteger}. */
+    static Object unsigned(long value) {
+        return value >= 0 ? (Object) value : new BigInteger(Long.toUnsignedString(value));
+    }
+
+    /** Negative integers from an unsigned magnitude; a zero magnitude is plain 0. */
+    static Object negative(long magnitude) {
+        if (magnitude >= 0 || magnitude == Long.MIN_VALUE) {
+            return -magnitude;
+        }
+        return new BigInteger(Long.toUnsignedString(magnitude)).negate();
+    }
+
+    static Map<String, Object> newMap(int pairs) {
+        return new java.util.LinkedHashMap<>(Math.min(pairs, 16) * 4 / 3 + 1);
+    }
+}

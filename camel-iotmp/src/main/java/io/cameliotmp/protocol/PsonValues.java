@@ -1,0 +1,94 @@
+package io.cameliotmp.protocol;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** Equality and printing of decoded PSON values, where {@code byte[]} needs content semantics. */
+public final class PsonValues {
+
+    private static final int MAX_PRINTED_BYTES = 32;
+
+    private PsonValues() {
+    }
+
+    /** Deep equality that compares byte arrays by content, at any nesting level. */
+    public static boolean equal(Object a, Object b) {
+        if (a == b) {
+            return true;
+        }
+        if (a == null || b == null) {
+            return false;
+        }
+        if (a instanceof byte[] x && b instanceof byte[] y) {
+            return Arrays.equals(x, y);
+        }
+        if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+            if (x.size() != y.size()) {
+                return false;
+            }
+            for (Map.Entry<?, ?> e : x.entrySet()) {
+                if (!y.containsKey(e.getKey()) || !equal(e.getValue(), y.get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a instanceof List<?> x && b instanceof List<?> y) {
+            if (x.size() != y.size()) {
+                return false;
+            }
+            Iterator<?> i = x.iterator();
+            Iterator<?> j = y.iterator();
+            while (i.hasNext()) {
+                if (!equal(i.next(), j.next())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return a.equals(b);
+    }
+
+    /** Readable rendering for logs and messages; long byte arrays are cut. */
+    public static String toString(Object value) {
+        StringBuilder s = new StringBuilder();
+        append(s, value);
+        return s.toString();
+    }
+
+    private static void append(StringBuilder s, Object value) {
+        if (value instanceof byte[] bytes) {
+            s.append("bytes[").append(bytes.length).append("]");
+            if (bytes.length <= MAX_PRINTED_BYTES) {
+                s.append(io.netty.buffer.ByteBufUtil.hexDump(bytes));
+            }
+        } else if (value instanceof String str) {
+            s.append('"').append(str).append('"');
+        } else if (value instanceof Map<?, ?> map) {
+            s.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!first) {
+                    s.append(',');
+                }
+                first = false;
+                s.append('"').append(e.getKey()).append("\":");
+                append(s, e.getValue());
+            }
+            s.append('}');
+        } else if (value instanceof List<?> list) {
+            s.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    s.append(',');
+                }
+                append(s, list.get(i));
+            }
+            s.append(']');
+        } else {
+            s.append(value);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.cameliotmp.protocol;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+
+/**
+ * Bounds-checked reading of one region of a buffer. Every length and count read from the network is checked against
+ * the bytes that are actually left before anything is allocated for it, so a hostile size can never cost memory.
+ */
+final class WireReader {
+
+    private final ByteBuf buf;
+    private final int base;
+    private int position;
+    private int end;
+
+    WireReader(ByteBuf buf, int start, int end) {
+        this.buf = buf;
+        this.base = start;
+        this.position = start;
+        this.end = end;
+    }
+
+    int position() {
+        return position;
+    }
+
+    int end() {
+        return end;
+    }
+
+    /** Narrows the readable region (for length-prefixed containers); returns the previous end to restore. */
+    int limit(int newEnd) {
+        int previous = end;
+        end = newEnd;
+        return previous;
+    }
+
+    void restoreLimit(int previousEnd) {
+        end = previousEnd;
+    }
+
+    int remaining() {
+        return end - position;
+    }
+
+    boolean hasRemaining() {
+        return position < end;
+    }
+
+    IotmpDecodeException error(String message) {
+        return new IotmpDecodeException(message, position - base);
+    }
+
+    IotmpDecodeException errorAt(String message, int absolutePosition) {
+        return new IotmpDecodeException(message, absolutePosition - base);
+    }
+
+    int readUnsignedByte() {
+        if (position >= end) {
+            throw error("truncated value: expected 1 more byte");
+        }
+        return buf.getUnsignedByte(position++);
+    }
+
+    /** Reads an unsigned 64-bit varint; the caller interprets values with the sign bit set as unsigned. */
+    long readVarint64() {
+        int start = position;
+        long value = 0;
+        for (int i = 0; i < Varint.MAX_BYTES_64; i++) {
+            if (position >= end) {
+                throw errorAt("truncated varint", start);
+            }
+            int b = buf.getUnsignedByte(position++);
+            if (i == Varint.MAX_BYTES_64 - 1 && (b & 0x7E) != 0) {
+                throw errorAt("varint exceeds 64 bits", start);
+            }
+            value |= (long) (b & 0x7F) << (7 * i);
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw errorAt("varint longer than 10 bytes", start);
+    }
+
+    /** Reads a varint used as a byte length and checks that many bytes are left. */
+    int readLength(long announced) {
+        if (announced < 0 || announced > remaining()) {
+            throw error("length " + Long.toUnsignedString(announced) + " exceeds the " + remaining() + " bytes left");
+        }
+        return (int) announced;
+    }
+
+    /**
+     * Checks an element count against the bytes left, given the smallest encoding of one element, so a count can
+     * never make the decoder allocate more than the frame could hold.
+     */
+    int checkCount(long announced, int minBytesPerElement) {
+        if (announced < 0 || announced > remaining() / minBytesPerElement) {
+            throw error("count " + Long.toUnsignedString(announced) + " exceeds what the " + remaining()
+                        + " bytes left can hold");
+        }
+        return (int) announced;
+    }
+
+    String readUtf8(int length) {
+        int start = position;
+        if (!ByteBufUtil.isText(buf, start, length, StandardCharsets.UTF_8)) {
+            throw error("invalid UTF-8 in string of " + length + " bytes");
+        }
+        position += length;
+        return buf.toString(start, length, StandardCharsets.UTF_8);
+    }
+
+    byte[] readBytes(int length) {
+        byte[] bytes = new byte[length];
+        buf.getBytes(position, bytes);
+        position += length;
+        return bytes;
+    }
+
+    float readFloatLE() {
+        ensure(4);
+        float f = buf.getFloatLE(position);
+        position += 4;
+        return f;
+    }
+
+    double readDoubleLE() {
+        ensure(8);
+        double d = buf.getDoubleLE(position);
+        position += 8;
+        return d;
+    }
+
+    private void ensure(int bytes) {
+        if (remaining() < bytes) {
+            throw error("truncated value: expected " + bytes + " bytes, " + remaining() + " left");
+        }
+    }
+}
