@@ -1,0 +1,90 @@
+package io.cameliotmp.camel;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import io.cameliotmp.server.DeviceCall;
+import io.cameliotmp.server.DeviceCallHandler;
+import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.IotmpServerManager;
+import io.cameliotmp.server.ServiceType;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+
+/**
+ * Serves device→server RUNs: a named server resource ({@code iotmp:server:…}) or a Thinger service call
+ * ({@code iotmp:service:…}). The device's payload is the body; the route's result is sent back in the OK only after
+ * the route completed, and an exception becomes an ERROR — so an OK always means the route really handled it.
+ */
+public class IotmpCallConsumer extends DefaultConsumer implements DeviceCallHandler {
+
+    private final IotmpEndpoint endpoint;
+    private final ServiceType service;
+    private final String target;
+    private IotmpServerManager.Handle serverHandle;
+    private AutoCloseable registration;
+
+    public IotmpCallConsumer(IotmpEndpoint endpoint, Processor processor, ServiceType service, String target) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+        this.service = service;
+        this.target = target;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        serverHandle = endpoint.acquireServer();
+        IotmpServer server = serverHandle.server();
+        registration = service == null
+                ? server.registerResource(target, this)
+                : server.registerService(service, target, this);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (registration != null) {
+            registration.close();
+            registration = null;
+        }
+        if (serverHandle != null) {
+            serverHandle.close();
+            serverHandle = null;
+        }
+        super.doStop();
+    }
+
+    @Override
+    public CompletionStage<Object> handle(DeviceCall call) {
+        Exchange exchange = createExchange(false);
+        exchange.setPattern(call.replyExpected() ? ExchangePattern.InOut : ExchangePattern.InOnly);
+        Message message = exchange.getMessage();
+        message.setBody(call.payload());
+        PsonBodies.setDeviceHeaders(message, call.registration());
+        message.setHeader(IotmpConstants.RESOURCE, call.target());
+        message.setHeader(IotmpConstants.REPLY_EXPECTED, call.replyExpected());
+        if (call.service() != null) {
+            message.setHeader(IotmpConstants.SERVICE, call.service().uriName());
+        }
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        getAsyncProcessor().process(exchange, doneSync -> {
+            Exception failure = exchange.getException();
+            if (failure != null) {
+                result.completeExceptionally(failure);
+                getExceptionHandler().handleException("Error handling " + describe(call), exchange, failure);
+            } else {
+                result.complete(PsonBodies.toPson(exchange, exchange.getMessage().getBody()));
+            }
+            releaseExchange(exchange, false);
+        });
+        return result;
+    }
+
+    private static String describe(DeviceCall call) {
+        return (call.service() == null ? "server resource" : call.service().uriName()) + " '" + call.target()
+               + "' called by " + call.registration().deviceId();
+    }
+}

@@ -1,0 +1,289 @@
+package io.cameliotmp.camel;
+
+import java.time.Duration;
+
+import io.cameliotmp.server.BackpressurePolicy;
+import io.cameliotmp.server.DeviceAuthenticator;
+import io.cameliotmp.server.IotmpServerConfig;
+import io.cameliotmp.server.StaticAuthenticator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+
+/**
+ * Options of the iotmp component and its endpoints. The server options describe the embedded server an endpoint
+ * uses; endpoints that name the same host and port share one server and must agree on them.
+ */
+@UriParams
+public class IotmpConfiguration implements Cloneable {
+
+    @UriParam(label = "common", defaultValue = "0.0.0.0",
+              description = "Address the embedded IOTMP server binds to.")
+    private String host = "0.0.0.0";
+
+    @UriParam(label = "common", defaultValue = "25204",
+              description = "TCP port of the embedded IOTMP server (Thinger's plain IOTMP port is 25204).")
+    private int port = IotmpServerConfig.DEFAULT_PORT;
+
+    @UriParam(label = "advanced",
+              description = "Netty I/O threads of the server; 0 uses Netty's default (twice the number of cores).")
+    private int ioThreads;
+
+    @UriParam(label = "advanced", defaultValue = "16",
+              description = "Threads that run device sessions, authentication and routes, so that a slow route never"
+                            + " blocks network I/O; each device stays on one thread, so its messages keep their"
+                            + " order. 0 runs everything on the I/O threads (fastest for non-blocking routes).")
+    private int workerThreads = 16;
+
+    @UriParam(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration",
+              description = "How long a new connection may take to send its CONNECT before it is closed.")
+    private long connectTimeout = 10000;
+
+    @UriParam(label = "advanced", defaultValue = "60",
+              description = "Keep-alive interval in seconds assumed for devices that do not announce one; a device"
+                            + " silent for 1.15 times its interval is disconnected.")
+    private int keepAlive = 60;
+
+    @UriParam(label = "common", defaultValue = "10000", javaType = "java.time.Duration",
+              description = "How long a call to a device may wait for its answer.")
+    private long requestTimeout = 10000;
+
+    @UriParam(label = "advanced", defaultValue = "262144",
+              description = "Largest frame body accepted from a device, in bytes; a larger size header closes the"
+                            + " connection before anything is allocated.")
+    private int maxFrameSize = 262144;
+
+    @UriParam(label = "advanced", defaultValue = "32", description = "Deepest nesting of PSON values accepted.")
+    private int maxPsonDepth = 32;
+
+    @UriParam(label = "advanced", defaultValue = "256",
+              description = "Most unanswered requests plus open streams per device.")
+    private int maxPendingRequests = 256;
+
+    @UriParam(label = "advanced", defaultValue = "64",
+              description = "Most stream samples and device calls per device being processed by routes at once;"
+                            + " beyond it the backpressure policy applies.")
+    private int maxInFlight = 64;
+
+    @UriParam(label = "advanced", defaultValue = "PAUSE",
+              description = "At maxInFlight: PAUSE stops reading the device until routes catch up (nothing lost);"
+                            + " DROP_SAMPLES drops and counts stream samples instead.")
+    private BackpressurePolicy backpressurePolicy = BackpressurePolicy.PAUSE;
+
+    @UriParam(label = "advanced", defaultValue = "true",
+              description = "Use the native epoll transport when available.")
+    private boolean nativeTransport = true;
+
+    @UriParam(label = "security",
+              description = "Decides which devices may connect. Takes precedence over deviceCredentials and"
+                            + " authenticationUri.")
+    private DeviceAuthenticator authenticator;
+
+    @UriParam(label = "security", secret = true,
+              description = "Devices allowed to connect, as user/device=credential entries separated by commas;"
+                            + " user/* accepts any device of that user with that credential.")
+    private String deviceCredentials;
+
+    @UriParam(label = "security",
+              description = "A Camel endpoint (such as direct:auth) that authenticates devices: it receives the"
+                            + " credential as body and CamelIotmpUser, CamelIotmpDevice and CamelIotmpRemoteAddress"
+                            + " headers, and answers true or false (or an AuthDecision).")
+    private String authenticationUri;
+
+    @UriParam(label = "producer", defaultValue = "run", enums = "run,describe,startStream,stopStream,sendStreamData",
+              description = "What the producer does with the device resource.")
+    private IotmpOperation operation = IotmpOperation.run;
+
+    @UriParam(label = "consumer,producer", javaType = "java.time.Duration", defaultValue = "0",
+              description = "Stream sampling interval; 0 streams on change (event mode). Device consumers sharing a"
+                            + " resource share one device stream and each receives samples at its own interval.")
+    @Metadata(defaultValue = "0")
+    private long interval;
+
+    public IotmpConfiguration copy() {
+        try {
+            return (IotmpConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    /** The server this configuration describes; equal configurations yield equal server configurations. */
+    IotmpServerConfig toServerConfig(CamelContext context) {
+        return IotmpServerConfig.builder()
+                .host(host)
+                .port(port)
+                .ioThreads(ioThreads)
+                .workerThreads(workerThreads)
+                .connectTimeout(Duration.ofMillis(connectTimeout))
+                .defaultKeepAlive(Duration.ofSeconds(keepAlive))
+                .requestTimeout(Duration.ofMillis(requestTimeout))
+                .maxFrameSize(maxFrameSize)
+                .maxPsonDepth(maxPsonDepth)
+                .maxPendingRequests(maxPendingRequests)
+                .maxInFlight(maxInFlight)
+                .backpressurePolicy(backpressurePolicy)
+                .nativeTransport(nativeTransport)
+                .authenticator(resolveAuthenticator(context))
+                .build();
+    }
+
+    private DeviceAuthenticator resolveAuthenticator(CamelContext context) {
+        if (authenticator != null) {
+            return authenticator;
+        }
+        if (deviceCredentials != null && !deviceCredentials.isBlank()) {
+            return StaticAuthenticator.parse(deviceCredentials);
+        }
+        if (authenticationUri != null && !authenticationUri.isBlank()) {
+            return new RouteAuthenticator(context, authenticationUri);
+        }
+        return null;
+    }
+
+    public String getHost() {
+        return host;
+    }
+
+    public void setHost(String host) {
+        this.host = host;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    public int getIoThreads() {
+        return ioThreads;
+    }
+
+    public void setIoThreads(int ioThreads) {
+        this.ioThreads = ioThreads;
+    }
+
+    public int getWorkerThreads() {
+        return workerThreads;
+    }
+
+    public void setWorkerThreads(int workerThreads) {
+        this.workerThreads = workerThreads;
+    }
+
+    public long getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(long connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public int getKeepAlive() {
+        return keepAlive;
+    }
+
+    public void setKeepAlive(int keepAlive) {
+        this.keepAlive = keepAlive;
+    }
+
+    public long getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(long requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public int getMaxFrameSize() {
+        return maxFrameSize;
+    }
+
+    public void setMaxFrameSize(int maxFrameSize) {
+        this.maxFrameSize = maxFrameSize;
+    }
+
+    public int getMaxPsonDepth() {
+        return maxPsonDepth;
+    }
+
+    public void setMaxPsonDepth(int maxPsonDepth) {
+        this.maxPsonDepth = maxPsonDepth;
+    }
+
+    public int getMaxPendingRequests() {
+        return maxPendingRequests;
+    }
+
+    public void setMaxPendingRequests(int maxPendingRequests) {
+        this.maxPendingRequests = maxPendingRequests;
+    }
+
+    public int getMaxInFlight() {
+        return maxInFlight;
+    }
+
+    public void setMaxInFlight(int maxInFlight) {
+        this.maxInFlight = maxInFlight;
+    }
+
+    public BackpressurePolicy getBackpressurePolicy() {
+        return backpressurePolicy;
+    }
+
+    public void setBackpressurePolicy(BackpressurePolicy backpressurePolicy) {
+        this.backpressurePolicy = backpressurePolicy;
+    }
+
+    public boolean isNativeTransport() {
+        return nativeTransport;
+    }
+
+    public void setNativeTransport(boolean nativeTransport) {
+        this.nativeTransport = nativeTransport;
+    }
+
+    public DeviceAuthenticator getAuthenticator() {
+        return authenticator;
+    }
+
+    public void setAuthenticator(DeviceAuthenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    public String getDeviceCredentials() {
+        return deviceCredentials;
+    }
+
+    public void setDeviceCredentials(String deviceCredentials) {
+        this.deviceCredentials = deviceCredentials;
+    }
+
+    public String getAuthenticationUri() {
+        return authenticationUri;
+    }
+
+    public void setAuthenticationUri(String authenticationUri) {
+        this.authenticationUri = authenticationUri;
+    }
+
+    public IotmpOperation getOperation() {
+        return operation;
+    }
+
+    public void setOperation(IotmpOperation operation) {
+        this.operation = operation;
+    }
+
+    public long getInterval() {
+        return interval;
+    }
+
+    public void setInterval(long interval) {
+        this.interval = interval;
+    }
+}

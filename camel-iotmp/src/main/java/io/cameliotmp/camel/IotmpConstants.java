@@ -1,0 +1,71 @@
+package io.cameliotmp.camel;
+
+import org.apache.camel.spi.Metadata;
+
+/** Headers of the iotmp component. */
+public final class IotmpConstants {
+
+    @Metadata(label = "common", description = "The Thinger user owning the device. On a producer it overrides the"
+                                              + " user of the URI.", javaType = "String")
+    public static final String USER = "CamelIotmpUser";
+
+    @Metadata(label = "common", description = "The device id. On a producer it overrides the device of the URI.",
+              javaType = "String")
+    public static final String DEVICE = "CamelIotmpDevice";
+
+    @Metadata(label = "common", description = "The resource path. On a producer it overrides the resource of the"
+                                              + " URI; on a server or service consumer it is the name the device"
+                                              + " called.", javaType = "String")
+    public static final String RESOURCE = "CamelIotmpResource";
+
+    @Metadata(label = "producer", description = "The operation to perform, overriding the endpoint's operation.",
+              javaType = "io.cameliotmp.camel.IotmpOperation")
+    public static final String OPERATION = "CamelIotmpOperation";
+
+    @Metadata(description = "The stream id: set by startStream and on stream samples; read by stopStream and"
+                            + " sendStreamData.", javaType = "Integer")
+    public static final String STREAM_ID = "CamelIotmpStreamId";
+
+    @Metadata(label = "producer", description = "startStream: sampling interval in milliseconds (0 = on change),"
+                                                + " overriding the endpoint's interval.", javaType = "Long")
+    public static final String INTERVAL = "CamelIotmpInterval";
+
+    @Metadata(label = "producer", description = "run: the RUN's PARAMETERS (handler options), sent as they are.",
+              javaType = "Object")
+    public static final String PARAMETERS = "CamelIotmpParameters";
+
+    @Metadata(label = "producer", description = "The PARAMETERS of the device's OK (a return code or handler data),"
+                                                + " when it sent any.", javaType = "Object")
+    public static final String REPLY_PARAMETERS = "CamelIotmpReplyParameters";
+
+    @Metadata(label = "consumer", description = "When the server received the stream sample (epoch millis).",
+              javaType = "Long")
+    public static final String TIMESTAMP = "CamelIotmpTimestamp";
+
+    @Metadata(label = "consumer", description = "The Thinger service a device called: property, setProperty,"
+                                                + " device, endpoint, bucket, lock, unlock.", javaType = "String")
+    public static final String SERVICE = "CamelIotmpService";
+
+    @Metadata(label = "consumer", description = "Whether the device waits for the answer (it sent a stream id)."
+                                                + " When false the route's result is not sent back.",
+              javaType = "Boolean")
+    public static final String REPLY_EXPECTED = "CamelIotmpReplyExpected";
+
+    @Metadata(label = "consumer", description = "events: connected, disconnected or authenticationRefused.",
+              javaType = "String")
+    public static final String EVENT_TYPE = "CamelIotmpEventType";
+
+    @Metadata(label = "consumer", description = "events: why a device disconnected or was refused.",
+              javaType = "String")
+    public static final String REASON = "CamelIotmpReason";
+
+    @Metadata(label = "consumer", description = "The device's remote address.", javaType = "String")
+    public static final String REMOTE_ADDRESS = "CamelIotmpRemoteAddress";
+
+    @Metadata(label = "consumer", description = "The device's protocol generation: GEN1 (PSON v1) or GEN2.",
+              javaType = "String")
+    public static final String GENERATION = "CamelIotmpGeneration";
+
+    private IotmpConstants() {
+    }
+}

@@ -1,0 +1,78 @@
+package io.cameliotmp.camel;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.IotmpServerManager;
+import io.cameliotmp.server.StreamListener;
+import io.cameliotmp.server.StreamSample;
+import io.cameliotmp.server.StreamSubscription;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+
+/**
+ * Streams a resource of every matching device into the route: one exchange per sample. The stream opens when a
+ * device connects (again after each reconnect) and is stopped when the consumer stops.
+ */
+public class IotmpDeviceStreamConsumer extends DefaultConsumer implements StreamListener {
+
+    private final IotmpEndpoint endpoint;
+    private IotmpServerManager.Handle serverHandle;
+    private StreamSubscription subscription;
+
+    public IotmpDeviceStreamConsumer(IotmpEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        serverHandle = endpoint.acquireServer();
+        subscription = serverHandle.server().subscribe(endpoint.deviceFilter(), endpoint.resource(),
+                endpoint.getConfiguration().getInterval(), this);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
+        if (serverHandle != null) {
+            serverHandle.close();
+            serverHandle = null;
+        }
+        super.doStop();
+    }
+
+    @Override
+    public CompletionStage<Void> onSample(StreamSample sample) {
+        Exchange exchange = createExchange(false);
+        Message message = exchange.getMessage();
+        message.setBody(sample.payload());
+        PsonBodies.setDeviceHeaders(message, sample.registration());
+        message.setHeader(IotmpConstants.RESOURCE, sample.resource());
+        message.setHeader(IotmpConstants.STREAM_ID, sample.streamId());
+        message.setHeader(IotmpConstants.TIMESTAMP, sample.receivedAtMillis());
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        getAsyncProcessor().process(exchange, doneSync -> {
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException("Error processing stream sample", exchange,
+                        exchange.getException());
+            }
+            releaseExchange(exchange, false);
+            done.complete(null);
+        });
+        return done;
+    }
+
+    @Override
+    public void onStreamFailed(DeviceRegistration registration, String resource, Throwable cause) {
+        getExceptionHandler().handleException("Device " + registration.deviceId() + " did not open a stream on "
+                                              + resource, cause);
+    }
+}

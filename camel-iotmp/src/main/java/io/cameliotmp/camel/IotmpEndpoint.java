@@ -1,0 +1,161 @@
+package io.cameliotmp.camel;
+
+import io.cameliotmp.server.DeviceFilter;
+import io.cameliotmp.server.IotmpServerManager;
+import io.cameliotmp.server.ServiceType;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * Calls IOTMP devices and receives what they send, through the component's embedded IOTMP server.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "iotmp", title = "IOTMP", syntax = "iotmp:kind:path",
+             category = { Category.IOT }, headersClass = IotmpConstants.class)
+public class IotmpEndpoint extends DefaultEndpoint {
+
+    @UriPath(description = "What the endpoint stands for: device (a device resource: producer calls it, consumer"
+                           + " streams it), server (a resource devices run, consumer), service (Thinger service"
+                           + " calls of devices, consumer) or events (device lifecycle, consumer).")
+    @Metadata(required = true)
+    private IotmpEndpointKind kind;
+
+    @UriPath(description = "device: user/device/resource (the resource may contain '/'; consumers may use * for"
+                           + " user and device; producers may leave parts to headers). server: the resource name."
+                           + " service: service/target, e.g. bucket/temperatures or endpoint/* (services: property,"
+                           + " setProperty, device, endpoint, bucket, lock, unlock). events: none.")
+    private String path;
+
+    @UriParam
+    private IotmpConfiguration configuration;
+
+    private String user;
+    private String device;
+    private String resource;
+    private ServiceType service;
+    private String target;
+
+    public IotmpEndpoint(String uri, IotmpComponent component, IotmpEndpointKind kind, String path,
+                         IotmpConfiguration configuration) {
+        super(uri, component);
+        this.kind = kind;
+        this.path = path;
+        this.configuration = configuration;
+    }
+
+    /** Parses and checks the path for the kind; called once the URI options are set. */
+    void validate() {
+        switch (kind) {
+            case device -> {
+                if (path != null && !path.isEmpty()) {
+                    String[] parts = path.split("/", 3);
+                    user = parts[0].isEmpty() ? null : parts[0];
+                    device = parts.length > 1 && !parts[1].isEmpty() ? parts[1] : null;
+                    resource = parts.length > 2 && !parts[2].isEmpty() ? parts[2] : null;
+                }
+            }
+            case server -> {
+                resource = requirePath("iotmp:server:{resource}");
+            }
+            case service -> {
+                String p = requirePath("iotmp:service:{service}/{target}");
+                int slash = p.indexOf('/');
+                if (slash <= 0 || slash == p.length() - 1) {
+                    throw new IllegalArgumentException("expected iotmp:service:{service}/{target}, got " + p);
+                }
+                service = ServiceType.ofUriName(p.substring(0, slash));
+                target = p.substring(slash + 1);
+            }
+            case events -> {
+                if (path != null && !path.isEmpty()) {
+                    throw new IllegalArgumentException("iotmp:events takes no path, got " + path);
+                }
+            }
+            default -> throw new IllegalStateException(kind.name());
+        }
+    }
+
+    private String requirePath(String syntax) {
+        if (path == null || path.isEmpty()) {
+            throw new IllegalArgumentException("expected " + syntax);
+        }
+        return path;
+    }
+
+    @Override
+    public Producer createProducer() throws Exception {
+        if (kind != IotmpEndpointKind.device) {
+            throw new UnsupportedOperationException("iotmp:" + kind + " endpoints can only be consumed (from)");
+        }
+        return new IotmpProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        Consumer consumer = switch (kind) {
+            case device -> {
+                if (user == null || device == null || resource == null) {
+                    throw new IllegalArgumentException(
+                            "a device consumer needs iotmp:device:{user}/{device}/{resource} (user and device may be"
+                                                       + " *), got " + getEndpointUri());
+                }
+                yield new IotmpDeviceStreamConsumer(this, processor);
+            }
+            case server -> new IotmpCallConsumer(this, processor, null, resource);
+            case service -> new IotmpCallConsumer(this, processor, service, target);
+            case events -> new IotmpEventsConsumer(this, processor);
+        };
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    IotmpServerManager.Handle acquireServer() {
+        return ((IotmpComponent) getComponent()).acquireServer(configuration.toServerConfig(getCamelContext()));
+    }
+
+    DeviceFilter deviceFilter() {
+        return new DeviceFilter(user, device);
+    }
+
+    String user() {
+        return user;
+    }
+
+    String device() {
+        return device;
+    }
+
+    String resource() {
+        return resource;
+    }
+
+    public IotmpEndpointKind getKind() {
+        return kind;
+    }
+
+    public void setKind(IotmpEndpointKind kind) {
+        this.kind = kind;
+    }
+
+    public String getPath() {
+        return path;
+    }
+
+    public void setPath(String path) {
+        this.path = path;
+    }
+
+    public IotmpConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(IotmpConfiguration configuration) {
+        this.configuration = configuration;
+    }
+}

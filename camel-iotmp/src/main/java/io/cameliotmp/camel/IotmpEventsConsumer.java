@@ -1,0 +1,112 @@
+package io.cameliotmp.camel;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.cameliotmp.server.AuthDecision;
+import io.cameliotmp.server.AuthRequest;
+import io.cameliotmp.server.DeviceListener;
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.IotmpServerManager;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+
+/**
+ * Device lifecycle events: one exchange per connect, disconnect and refused authentication. The body is a map
+ * {@code {event, user, device, remoteAddress, …}}, the same data is in headers.
+ */
+public class IotmpEventsConsumer extends DefaultConsumer implements DeviceListener {
+
+    public static final String CONNECTED = "connected";
+    public static final String DISCONNECTED = "disconnected";
+    public static final String AUTHENTICATION_REFUSED = "authenticationRefused";
+
+    private final IotmpEndpoint endpoint;
+    private IotmpServerManager.Handle serverHandle;
+
+    public IotmpEventsConsumer(IotmpEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        serverHandle = endpoint.acquireServer();
+        serverHandle.server().registry().addListener(this);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (serverHandle != null) {
+            serverHandle.server().registry().removeListener(this);
+            serverHandle.close();
+            serverHandle = null;
+        }
+        super.doStop();
+    }
+
+    @Override
+    public void onConnected(DeviceRegistration registration) {
+        Map<String, Object> body = event(CONNECTED, registration.user(), registration.device(),
+                String.valueOf(registration.remoteAddress()));
+        body.put("generation", registration.generation().name());
+        body.put("keepAlive", registration.keepAliveSeconds());
+        fire(body, registration, null);
+    }
+
+    @Override
+    public void onDisconnected(DeviceRegistration registration, String reason) {
+        Map<String, Object> body = event(DISCONNECTED, registration.user(), registration.device(),
+                String.valueOf(registration.remoteAddress()));
+        body.put("reason", reason);
+        fire(body, registration, reason);
+    }
+
+    @Override
+    public void onAuthenticationRefused(AuthRequest request, AuthDecision decision) {
+        Map<String, Object> body = event(AUTHENTICATION_REFUSED, request.user(), request.device(),
+                String.valueOf(request.remoteAddress()));
+        body.put("reason", decision.reason());
+        Exchange exchange = createExchange(true);
+        Message message = exchange.getMessage();
+        message.setBody(body);
+        message.setHeader(IotmpConstants.USER, request.user());
+        message.setHeader(IotmpConstants.DEVICE, request.device());
+        message.setHeader(IotmpConstants.REMOTE_ADDRESS, String.valueOf(request.remoteAddress()));
+        message.setHeader(IotmpConstants.REASON, decision.reason());
+        process(exchange, AUTHENTICATION_REFUSED);
+    }
+
+    private static Map<String, Object> event(String type, String user, String device, String remoteAddress) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("event", type);
+        body.put("user", user);
+        body.put("device", device);
+        body.put("remoteAddress", remoteAddress);
+        return body;
+    }
+
+    private void fire(Map<String, Object> body, DeviceRegistration registration, String reason) {
+        Exchange exchange = createExchange(true);
+        Message message = exchange.getMessage();
+        message.setBody(body);
+        PsonBodies.setDeviceHeaders(message, registration);
+        if (reason != null) {
+            message.setHeader(IotmpConstants.REASON, reason);
+        }
+        process(exchange, (String) body.get("event"));
+    }
+
+    private void process(Exchange exchange, String type) {
+        exchange.getMessage().setHeader(IotmpConstants.EVENT_TYPE, type);
+        getAsyncProcessor().process(exchange, doneSync -> {
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException("Error processing device event " + type, exchange,
+                        exchange.getException());
+            }
+        });
+    }
+}

@@ -1,0 +1,15 @@
+package io.cameliotmp.camel;
+
+/** What an {@code iotmp:device:…} producer does with the device resource. */
+public enum IotmpOperation {
+    /** RUN the resource: the body is the input, the device's output becomes the body. */
+    run,
+    /** DESCRIBE the resource, or the whole API when no resource is given. */
+    describe,
+    /** Open a stream on the resource; the stream id is returned in CamelIotmpStreamId. */
+    startStream,
+    /** Stop the stream whose id is in CamelIotmpStreamId (or the body). */
+    stopStream,
+    /** Send the body into the open stream whose id is in CamelIotmpStreamId. */
+    sendStreamData
+}

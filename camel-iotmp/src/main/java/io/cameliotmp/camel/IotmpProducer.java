@@ -1,0 +1,134 @@
+package io.cameliotmp.camel;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceReply;
+import io.cameliotmp.server.DeviceRequest;
+import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.IotmpServerManager;
+import io.cameliotmp.server.StreamListener;
+import io.cameliotmp.server.StreamSample;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultAsyncProducer;
+
+/**
+ * Calls a resource of a connected device. Never blocks: the exchange continues when the device answers, times out or
+ * disconnects.
+ */
+public class IotmpProducer extends DefaultAsyncProducer {
+
+    private final IotmpEndpoint endpoint;
+    private IotmpServerManager.Handle serverHandle;
+
+    public IotmpProducer(IotmpEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        serverHandle = endpoint.acquireServer();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (serverHandle != null) {
+            serverHandle.close();
+            serverHandle = null;
+        }
+        super.doStop();
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        CompletionStage<DeviceReply> reply;
+        try {
+            reply = send(exchange);
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        reply.whenComplete((result, failure) -> {
+            if (failure != null) {
+                exchange.setException(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            } else {
+                Message message = exchange.getMessage();
+                message.setBody(result.payload());
+                message.setHeader(IotmpConstants.STREAM_ID, result.streamId());
+                if (result.parameters() != null) {
+                    message.setHeader(IotmpConstants.REPLY_PARAMETERS, result.parameters());
+                } else {
+                    message.removeHeader(IotmpConstants.REPLY_PARAMETERS);
+                }
+            }
+            callback.done(false);
+        });
+        return false;
+    }
+
+    private CompletionStage<DeviceReply> send(Exchange exchange) {
+        Message in = exchange.getMessage();
+        IotmpConfiguration config = endpoint.getConfiguration();
+        String user = in.getHeader(IotmpConstants.USER, endpoint.user(), String.class);
+        String device = in.getHeader(IotmpConstants.DEVICE, endpoint.device(), String.class);
+        String resource = in.getHeader(IotmpConstants.RESOURCE, endpoint.resource(), String.class);
+        IotmpOperation operation = in.getHeader(IotmpConstants.OPERATION, config.getOperation(),
+                IotmpOperation.class);
+        if (user == null || device == null) {
+            throw new IllegalArgumentException("no device to call: give iotmp:device:{user}/{device}/… or the "
+                                               + IotmpConstants.USER + " and " + IotmpConstants.DEVICE + " headers");
+        }
+        DeviceId deviceId = new DeviceId(user, device);
+        IotmpServer server = serverHandle.server();
+        DeviceRequest request = switch (operation) {
+            case run -> new DeviceRequest.Run(requireResource(resource, operation),
+                    PsonBodies.toPson(exchange, in.getBody()),
+                    in.getHeader(IotmpConstants.PARAMETERS));
+            case describe -> DeviceRequest.describe(resource);
+            case startStream -> new DeviceRequest.StartStream(requireResource(resource, operation),
+                    in.getHeader(IotmpConstants.INTERVAL, config.getInterval(), Long.class), null,
+                    new PublishingListener(server));
+            case stopStream -> DeviceRequest.stopStream(streamId(exchange));
+            case sendStreamData -> DeviceRequest.streamData(streamId(exchange),
+                    PsonBodies.toPson(exchange, in.getBody()));
+        };
+        return server.send(deviceId, request, Duration.ofMillis(config.getRequestTimeout()));
+    }
+
+    private static String requireResource(String resource, IotmpOperation operation) {
+        if (resource == null) {
+            throw new IllegalArgumentException(operation + " needs a resource: give iotmp:device:{user}/{device}/"
+                                               + "{resource} or the " + IotmpConstants.RESOURCE + " header");
+        }
+        return resource;
+    }
+
+    private static int streamId(Exchange exchange) {
+        Integer id = exchange.getMessage().getHeader(IotmpConstants.STREAM_ID, Integer.class);
+        if (id == null) {
+            id = exchange.getMessage().getBody(Integer.class);
+        }
+        if (id == null || id <= 0 || id > 0xFFFF) {
+            throw new IllegalArgumentException("no valid stream id in the " + IotmpConstants.STREAM_ID + " header");
+        }
+        return id;
+    }
+
+    /** Samples of streams a producer opened go to the on-change device consumers of that resource. */
+    private record PublishingListener(IotmpServer server) implements StreamListener {
+        @Override
+        public CompletionStage<Void> onSample(StreamSample sample) {
+            server.publishToSubscribers(sample);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+}

@@ -1,0 +1,797 @@
+package io.cameliotmp.server;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpFrameCodec;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MalformedFrame;
+import io.cameliotmp.protocol.MessageType;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.Timeout;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device connection: the CONNECT handshake, keep-alive, correlation of server requests with their answers, the
+ * streams the server opened, and the device's own calls.
+ * <p>
+ * All mutable state is touched only on the session's executor (the worker or I/O thread Netty bound the session
+ * handler to), so it needs no locks; public methods hop onto it. The in-flight counter is the one exception: it is
+ * released from whatever thread finishes a handler.
+ */
+public final class DeviceSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
+
+    private static final int MAX_STREAM_ID = 0xFFFF;
+    private static final int MAX_KEEP_ALIVE_SECONDS = 1800;
+    private static final String IDLE_HANDLER = "idle";
+
+    private enum State {
+        AWAITING_CONNECT,
+        AUTHENTICATING,
+        ACTIVE,
+        CLOSED
+    }
+
+    private final IotmpServer server;
+    private final IotmpServerConfig config;
+    private final Channel channel;
+    private final IotmpFrameCodec codec;
+    private final Handler handler = new Handler();
+    private EventExecutor executor;
+
+    private State state = State.AWAITING_CONNECT;
+    private volatile DeviceRegistration registration;
+    private String closeReason;
+    private ScheduledFuture<?> connectDeadline;
+
+    private final IntObjectMap<PendingRequest> pending = new IntObjectHashMap<>();
+    private final IntObjectMap<OpenStream> streams = new IntObjectHashMap<>();
+    private final Map<String, SharedResourceStream> sharedStreams = new java.util.HashMap<>();
+    private int nextId;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean readingPaused;
+
+    final LongAdder framesIn = new LongAdder();
+    final LongAdder framesOut = new LongAdder();
+    final LongAdder samplesIn = new LongAdder();
+    final LongAdder samplesDropped = new LongAdder();
+    final LongAdder malformedFrames = new LongAdder();
+
+    DeviceSession(IotmpServer server, Channel channel, IotmpFrameCodec codec) {
+        this.server = server;
+        this.config = server.config();
+        this.channel = channel;
+        this.codec = codec;
+    }
+
+    ChannelInboundHandlerAdapter handler() {
+        return handler;
+    }
+
+    /** The registration once the device is authenticated, else null. */
+    public DeviceRegistration registration() {
+        return registration;
+    }
+
+    public boolean isActive() {
+        return registration != null && channel.isActive();
+    }
+
+    public SocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    /** A snapshot of this connection's counters. */
+    public SessionCounters counters() {
+        return new SessionCounters(framesIn.sum(), framesOut.sum(), samplesIn.sum(), samplesDropped.sum(),
+                malformedFrames.sum(), inFlight.get(), readingPaused);
+    }
+
+    /** Sends a request to the device; the stage completes with its OK, or fails with an {@link IotmpRequestException}. */
+    public CompletableFuture<DeviceReply> send(DeviceRequest request, Duration timeout) {
+        CompletableFuture<DeviceReply> reply = new CompletableFuture<>();
+        Duration effective = timeout != null ? timeout : config.requestTimeout();
+        runOnExecutor(() -> doSend(request, effective, reply));
+        return reply;
+    }
+
+    /** Closes the connection, sending DISCONNECT first so the device knows it was deliberate. */
+    public void close(String reason) {
+        runOnExecutor(() -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (closeReason == null) {
+                closeReason = reason;
+            }
+            if (state == State.ACTIVE && channel.isActive()) {
+                write(IotmpMessage.DISCONNECT).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                channel.close();
+            }
+        });
+    }
+
+    private void runOnExecutor(Runnable task) {
+        EventExecutor ex = executor;
+        if (ex == null) {
+            channel.eventLoop().execute(() -> runOnExecutor(task));
+        } else if (ex.inEventLoop()) {
+            task.run();
+        } else {
+            ex.execute(task);
+        }
+    }
+
+    // ---- server → device requests
+
+    /** Sends a request; returns the stream id used, or 0 if nothing was sent. */
+    private int doSend(DeviceRequest request, Duration timeout, CompletableFuture<DeviceReply> reply) {
+        DeviceId id = deviceIdOrNull();
+        if (state != State.ACTIVE) {
+            reply.completeExceptionally(new DeviceDisconnectedException(id, reasonOrDefault()));
+            return 0;
+        }
+        if (request instanceof DeviceRequest.StreamData data) {
+            write(IotmpMessage.streamData(data.streamId(), data.payload())).addListener(f -> {
+                if (f.isSuccess()) {
+                    reply.complete(new DeviceReply(registration, data.streamId(), null, null));
+                } else {
+                    reply.completeExceptionally(new DeviceDisconnectedException(id, "write failed: " + f.cause()));
+                }
+            });
+            return data.streamId();
+        }
+        if (request instanceof DeviceRequest.StopStream stop) {
+            OpenStream stream = streams.remove(stop.streamId());
+            if (stream == null) {
+                reply.completeExceptionally(new IotmpRequestException(id, "no open stream " + stop.streamId()));
+                return 0;
+            }
+            stream.end("stopped by the server");
+            track(stop.streamId(), "STOP_STREAM " + stop.streamId(), reply, timeout);
+            write(IotmpMessage.stopStream(stop.streamId()));
+            return stop.streamId();
+        }
+        if (pending.size() + streams.size() >= config.maxPendingRequests()) {
+            reply.completeExceptionally(new TooManyPendingRequestsException(id, config.maxPendingRequests()));
+            return 0;
+        }
+        int streamId = allocateId();
+        IotmpMessage message;
+        String description;
+        if (request instanceof DeviceRequest.Run run) {
+            message = IotmpMessage.run(streamId, run.resource(), run.parameters(), run.input());
+            description = "RUN " + run.resource();
+        } else if (request instanceof DeviceRequest.Describe describe) {
+            message = IotmpMessage.describe(streamId, describe.resource());
+            description = describe.resource() == null ? "DESCRIBE" : "DESCRIBE " + describe.resource();
+        } else {
+            DeviceRequest.StartStream start = (DeviceRequest.StartStream) request;
+            message = IotmpMessage.startStream(streamId, start.resource(), streamParameters(start));
+            description = "START_STREAM " + start.resource();
+            // registered before the OK arrives: devices echo a first sample right after their OK
+            streams.put(streamId, new OpenStream(streamId, start.resource(), start.listener()));
+        }
+        track(streamId, description, reply, timeout);
+        write(message);
+        return streamId;
+    }
+
+    private static Object streamParameters(DeviceRequest.StartStream start) {
+        if (start.intervalMillis() <= 0 && start.extraParameters() == null) {
+            return null;
+        }
+        Map<String, Object> params = new java.util.LinkedHashMap<>();
+        if (start.extraParameters() instanceof Map<?, ?> extra) {
+            extra.forEach((k, v) -> params.put(String.valueOf(k), v));
+        }
+        if (start.intervalMillis() > 0) {
+            params.put("interval", start.intervalMillis());
+        }
+        return params;
+    }
+
+    private void track(int streamId, String description, CompletableFuture<DeviceReply> reply, Duration timeout) {
+        PendingRequest request = new PendingRequest(streamId, description, reply);
+        pending.put(streamId, request);
+        request.timeout = server.timer().newTimeout(
+                t -> runOnExecutor(() -> expire(request, timeout)), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void expire(PendingRequest request, Duration timeout) {
+        if (pending.get(request.streamId) != request) {
+            return;
+        }
+        pending.remove(request.streamId);
+        OpenStream stream = streams.get(request.streamId);
+        if (stream != null && !stream.confirmed) {
+            // the device may still open it later; make sure it does not stream to nobody
+            streams.remove(request.streamId);
+            write(IotmpMessage.stopStream(request.streamId));
+            stream.failed(new DeviceRequestTimeoutException(deviceIdOrNull(), request.description, timeout));
+        }
+        request.reply.completeExceptionally(
+                new DeviceRequestTimeoutException(deviceIdOrNull(), request.description, timeout));
+    }
+
+    /** A free non-zero 16-bit id: not pending, not an open stream of either side. */
+    private int allocateId() {
+        for (int attempt = 0; attempt < MAX_STREAM_ID; attempt++) {
+            nextId = nextId >= MAX_STREAM_ID ? 1 : nextId + 1;
+            if (!pending.containsKey(nextId) && !streams.containsKey(nextId)) {
+                return nextId;
+            }
+        }
+        throw new IllegalStateException("no free stream id");
+    }
+
+    private void onResponse(IotmpMessage message) {
+        PendingRequest request = pending.remove(message.streamId());
+        if (request == null) {
+            LOG.debug("{}: ignoring {} for no pending request", this, message);
+            return;
+        }
+        request.timeout.cancel();
+        OpenStream stream = streams.get(message.streamId());
+        if (message.type() == MessageType.OK) {
+            if (stream != null) {
+                stream.confirmed = true;
+            }
+            request.reply.complete(new DeviceReply(registration, message.streamId(), message.parameters(),
+                    message.payload()));
+        } else {
+            DeviceErrorException error = new DeviceErrorException(deviceIdOrNull(), request.description,
+                    message.parameters(), message.payload());
+            if (stream != null && !stream.confirmed) {
+                streams.remove(message.streamId());
+                stream.failed(error);
+            }
+            request.reply.completeExceptionally(error);
+        }
+    }
+
+    // ---- inbound
+
+    private void onMessage(IotmpMessage message) {
+        framesIn.increment();
+        switch (state) {
+            case AWAITING_CONNECT:
+                if (message.type() == MessageType.CONNECT) {
+                    onConnect(message);
+                } else {
+                    closeNow("sent " + message.type() + " before CONNECT");
+                }
+                return;
+            case AUTHENTICATING:
+                // reading is paused while authenticating; frames already decoded from the same read are dropped
+                LOG.debug("{}: dropping {} received while authenticating", this, message.type());
+                return;
+            case CLOSED:
+                return;
+            default:
+                break;
+        }
+        switch (message.type()) {
+            case KEEP_ALIVE -> write(IotmpMessage.KEEP_ALIVE);
+            case OK, ERROR -> onResponse(message);
+            case RUN -> onDeviceRun(message);
+            case STREAM_DATA -> onStreamData(message);
+            case STOP_STREAM -> onDeviceStopStream(message);
+            case START_STREAM -> onDeviceStartStream(message);
+            case DESCRIBE -> onDeviceDescribe(message);
+            case DISCONNECT -> closeNow("device sent DISCONNECT");
+            case CONNECT -> write(IotmpMessage.error(message.streamId(), null, Map.of("error", "already connected")));
+            default -> LOG.debug("{}: ignoring {}", this, message);
+        }
+    }
+
+    private void onMalformed(MalformedFrame frame) {
+        malformedFrames.increment();
+        if (state != State.ACTIVE) {
+            closeNow("malformed " + frame.type() + " before authentication: " + frame.cause().getMessage());
+        } else {
+            LOG.debug("{}: dropping malformed {}: {}", this, frame.type(), frame.cause().getMessage());
+        }
+    }
+
+    // ---- CONNECT
+
+    private void onConnect(IotmpMessage connect) {
+        if (connectDeadline != null) {
+            connectDeadline.cancel(false);
+        }
+        Generation generation = generationOf(connect);
+        codec.generation(generation);
+        if (!(connect.payload() instanceof List<?> credentials) || credentials.size() != 3
+                || !(credentials.get(0) instanceof String user) || !(credentials.get(1) instanceof String device)
+                || !(credentials.get(2) instanceof String credential)) {
+            refuse(connect, null, "CONNECT payload is not [user, device, credential]");
+            return;
+        }
+        int keepAlive = keepAliveOf(connect.parameters());
+        if (keepAlive <= 0 || keepAlive > MAX_KEEP_ALIVE_SECONDS) {
+            refuse(connect, 3, "invalid keep-alive " + keepAlive);
+            return;
+        }
+        AuthRequest request = new AuthRequest(user, device, credential, channel.remoteAddress(), generation,
+                connect.parameters());
+        state = State.AUTHENTICATING;
+        channel.config().setAutoRead(false);
+        CompletionStage<AuthDecision> decision;
+        try {
+            DeviceAuthenticator authenticator = config.authenticator();
+            decision = authenticator != null
+                    ? authenticator.authenticate(request)
+                    : CompletableFuture.completedFuture(AuthDecision.refuse("no authenticator configured"));
+        } catch (RuntimeException e) {
+            decision = CompletableFuture.failedFuture(e);
+        }
+        decision.whenComplete((result, failure) -> runOnExecutor(
+                () -> onAuthDecision(connect, request, keepAlive, result, failure)));
+    }
+
+    /** The PSON generation: {@code pv} if a client ever sends it, else the wire type of the CONNECT's PSON fields. */
+    private static Generation generationOf(IotmpMessage connect) {
+        if (connect.parameters() instanceof Map<?, ?> params && params.get("pv") instanceof Number pv) {
+            return pv.intValue() == 0 ? Generation.GEN1 : Generation.GEN2;
+        }
+        return connect.psonWireType() == 1 ? Generation.GEN1 : Generation.GEN2;
+    }
+
+    private int keepAliveOf(Object parameters) {
+        if (parameters instanceof Map<?, ?> params && params.get("ka") instanceof Number ka) {
+            return ka.intValue();
+        }
+        return (int) Math.max(1, config.defaultKeepAlive().toSeconds());
+    }
+
+    private void onAuthDecision(IotmpMessage connect, AuthRequest request, int keepAlive, AuthDecision decision,
+                                Throwable failure) {
+        if (state != State.AUTHENTICATING || !channel.isActive()) {
+            return;
+        }
+        if (failure != null || decision == null) {
+            LOG.warn("Authenticator failed for {}; refusing", request, failure);
+            decision = AuthDecision.refuse("authenticator failed: " + (failure == null ? "no decision" : failure));
+        }
+        if (!decision.accepted()) {
+            server.fireAuthenticationRefused(request, decision);
+            refuse(connect, decision.code(), decision.reason(), decision.payload());
+            return;
+        }
+        registration = new DeviceRegistration(request.deviceId(), server.nextSessionNumber(), channel.remoteAddress(),
+                Instant.now(), codec.generation(), keepAlive);
+        state = State.ACTIVE;
+        write(IotmpMessage.ok(connect.streamId()));
+        Duration idle = IotmpServerConfig.idleTimeout(keepAlive);
+        channel.pipeline().addBefore(handler.name, IDLE_HANDLER,
+                new IdleStateHandler(idle.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        channel.config().setAutoRead(true);
+        server.activated(this);
+    }
+
+    private void refuse(IotmpMessage connect, Integer code, String reason) {
+        refuse(connect, code, reason, null);
+    }
+
+    private void refuse(IotmpMessage connect, Integer code, String reason, Object payload) {
+        state = State.CLOSED;
+        closeReason = "authentication refused: " + reason;
+        LOG.info("Refusing {} from {}: {}", connect.payload() instanceof List<?> l && l.size() == 3
+                ? l.get(0) + "/" + l.get(1) : "device", channel.remoteAddress(), reason);
+        write(IotmpMessage.error(connect.streamId(), code, payload)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ---- device → server calls
+
+    private void onDeviceRun(IotmpMessage run) {
+        DeviceCall call;
+        Object resource = run.resource();
+        Object parameters = run.parameters();
+        if (resource instanceof Number code) {
+            call = serviceCall(ServiceType.ofCode(code.longValue()), code, targetOf(parameters), run);
+        } else if (parameters instanceof Number code && ServiceType.ofCode(code.longValue()) != null) {
+            call = serviceCall(ServiceType.ofCode(code.longValue()), code, run.resourcePath(), run);
+        } else {
+            String path = run.resourcePath();
+            call = path == null ? null : new DeviceCall(registration, null, path, run.payload(), run.hasStreamId());
+            if (call == null) {
+                replyError(run, 400, "RUN without a resource");
+                return;
+            }
+        }
+        if (call == null) {
+            replyError(run, 404, "unknown service code " + (resource instanceof Number ? resource : parameters));
+            return;
+        }
+        if (call.target() == null) {
+            replyError(run, 400, call.service() + " without a target name");
+            return;
+        }
+        DeviceCallHandler target = server.callHandler(call);
+        if (target == null) {
+            replyError(run, 404, call.service() == null
+                    ? "no server resource '" + call.target() + "'"
+                    : "nothing handles " + call.service().uriName() + " '" + call.target() + "'");
+            return;
+        }
+        acquire();
+        CompletionStage<Object> result;
+        try {
+            result = target.handle(call);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        result.whenComplete((value, failure) -> {
+            release();
+            if (run.hasStreamId()) {
+                runOnExecutor(() -> {
+                    if (failure != null) {
+                        replyError(run, 500, messageOf(failure));
+                    } else {
+                        write(IotmpMessage.ok(run.streamId(), value));
+                    }
+                });
+            }
+        });
+    }
+
+    private DeviceCall serviceCall(ServiceType service, Number code, String target, IotmpMessage run) {
+        return service == null ? null : new DeviceCall(registration, service, target, run.payload(), run.hasStreamId());
+    }
+
+    /** Service targets are a name, or for CALL_DEVICE an array {@code [device, resource]} read as a path. */
+    private static String targetOf(Object parameters) {
+        if (parameters instanceof String s) {
+            return s;
+        }
+        if (parameters instanceof List<?> parts && !parts.isEmpty()) {
+            StringBuilder path = new StringBuilder();
+            for (Object part : parts) {
+                path.append(path.length() > 0 ? "/" : "").append(part);
+            }
+            return path.toString();
+        }
+        return null;
+    }
+
+    private void replyError(IotmpMessage request, int status, String message) {
+        if (request.hasStreamId()) {
+            write(IotmpMessage.error(request.streamId(), status, Map.of("error", message)));
+        } else {
+            LOG.debug("{}: {} (no reply, the request had no stream id)", this, message);
+        }
+    }
+
+    private static String messageOf(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+
+    private void onDeviceDescribe(IotmpMessage describe) {
+        if (!describe.hasStreamId()) {
+            return;
+        }
+        write(IotmpMessage.ok(describe.streamId(), server.describeServerResources()));
+    }
+
+    private void onDeviceStartStream(IotmpMessage start) {
+        replyError(start, 501, "server event streams are not supported by this server");
+    }
+
+    private void onDeviceStopStream(IotmpMessage stop) {
+        OpenStream stream = streams.remove(stop.streamId());
+        if (stream != null) {
+            stream.end("stopped by the device");
+        }
+        if (stop.hasStreamId()) {
+            write(IotmpMessage.ok(stop.streamId()));
+        }
+    }
+
+    // ---- streams
+
+    private void onStreamData(IotmpMessage data) {
+        OpenStream stream = streams.get(data.streamId());
+        if (stream == null) {
+            LOG.debug("{}: ignoring STREAM_DATA for unknown stream {}", this, data.streamId());
+            return;
+        }
+        samplesIn.increment();
+        stream.deliver(stream.expandCompact(data.payload()));
+    }
+
+    /** Hands a sample to a listener, counting it in flight until the listener's stage completes. */
+    void deliver(StreamListener listener, StreamSample sample) {
+        if (config.backpressurePolicy() == BackpressurePolicy.DROP_SAMPLES
+                && inFlight.get() >= config.maxInFlight()) {
+            samplesDropped.increment();
+            return;
+        }
+        acquire();
+        CompletionStage<Void> done;
+        try {
+            done = listener.onSample(sample);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: stream listener failed", this, e);
+            done = null;
+        }
+        if (done == null) {
+            release();
+        } else {
+            done.whenComplete((v, e) -> release());
+        }
+    }
+
+    private void acquire() {
+        if (inFlight.incrementAndGet() >= config.maxInFlight() && !readingPaused) {
+            readingPaused = true;
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    private void release() {
+        if (inFlight.decrementAndGet() <= config.maxInFlight() / 2 && readingPaused) {
+            readingPaused = false;
+            if (state == State.ACTIVE) {
+                channel.config().setAutoRead(true);
+            }
+        }
+    }
+
+    /** Adds a subscription's interest in one of this device's resources (shared streams, see SharedResourceStream). */
+    void attach(StreamSubscription subscription) {
+        runOnExecutor(() -> {
+            if (state != State.ACTIVE) {
+                return;
+            }
+            sharedStreams.computeIfAbsent(subscription.resource(), r -> new SharedResourceStream(this, r))
+                    .add(subscription);
+        });
+    }
+
+    void detach(StreamSubscription subscription) {
+        runOnExecutor(() -> {
+            SharedResourceStream shared = sharedStreams.get(subscription.resource());
+            if (shared != null && shared.remove(subscription)) {
+                sharedStreams.remove(subscription.resource());
+            }
+        });
+    }
+
+    /** Samples of streams opened by producers reach the on-change subscribers of that resource too. */
+    void publishToSubscribers(StreamSample sample) {
+        runOnExecutor(() -> {
+            SharedResourceStream shared = sharedStreams.get(sample.resource());
+            if (shared != null) {
+                shared.onExternalSample(sample);
+            }
+        });
+    }
+
+    /** Opens a stream from the session executor and returns its id at once (0 if it could not be sent). */
+    int openStreamNow(String resource, long intervalMillis, StreamListener listener) {
+        CompletableFuture<DeviceReply> reply = new CompletableFuture<>();
+        int id = doSend(DeviceRequest.startStream(resource, intervalMillis, listener), config.requestTimeout(), reply);
+        reply.exceptionally(e -> null);
+        return id;
+    }
+
+    /** Stops a stream if it is still open; used when subscriptions change. */
+    void stopStream(int streamId) {
+        if (streams.containsKey(streamId)) {
+            send(DeviceRequest.stopStream(streamId), null)
+                    .exceptionally(e -> null);
+        }
+    }
+
+    // ---- connection end
+
+    private void closeNow(String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        channel.close();
+    }
+
+    private void onClosed() {
+        State previous = state;
+        state = State.CLOSED;
+        if (connectDeadline != null) {
+            connectDeadline.cancel(false);
+        }
+        String reason = reasonOrDefault();
+        DeviceId id = deviceIdOrNull();
+        List<PendingRequest> failed = new ArrayList<>(pending.values());
+        pending.clear();
+        for (PendingRequest request : failed) {
+            request.timeout.cancel();
+            request.reply.completeExceptionally(new DeviceDisconnectedException(id, reason));
+        }
+        List<OpenStream> open = new ArrayList<>(streams.values());
+        streams.clear();
+        sharedStreams.clear();
+        for (OpenStream stream : open) {
+            stream.end(reason);
+        }
+        if (previous == State.ACTIVE) {
+            server.deactivated(this, reason);
+        }
+    }
+
+    private String reasonOrDefault() {
+        return closeReason != null ? closeReason : "connection closed";
+    }
+
+    private DeviceId deviceIdOrNull() {
+        DeviceRegistration r = registration;
+        return r == null ? null : r.deviceId();
+    }
+
+    private io.netty.channel.ChannelFuture write(IotmpMessage message) {
+        framesOut.increment();
+        return channel.writeAndFlush(message);
+    }
+
+    @Override
+    public String toString() {
+        DeviceRegistration r = registration;
+        return r != null ? r.deviceId() + "@" + channel.remoteAddress() : "connection " + channel.remoteAddress();
+    }
+
+    private static final class PendingRequest {
+        final int streamId;
+        final String description;
+        final CompletableFuture<DeviceReply> reply;
+        Timeout timeout;
+
+        PendingRequest(int streamId, String description, CompletableFuture<DeviceReply> reply) {
+            this.streamId = streamId;
+            this.description = description;
+            this.reply = reply;
+        }
+    }
+
+    /** A stream this server opened on the device. */
+    private final class OpenStream {
+        final int id;
+        final String resource;
+        final StreamListener listener;
+        boolean confirmed;
+        private List<String> compactKeys;
+
+        OpenStream(int id, String resource, StreamListener listener) {
+            this.id = id;
+            this.resource = resource;
+            this.listener = listener;
+        }
+
+        void deliver(Object payload) {
+            DeviceSession.this.deliver(listener,
+                    new StreamSample(registration, resource, id, payload, System.currentTimeMillis()));
+        }
+
+        /**
+         * Compact mode: after a first map, a device may send only the values as an array in the same key order;
+         * map them back so every consumer sees the same shape.
+         */
+        Object expandCompact(Object payload) {
+            if (payload instanceof Map<?, ?> map) {
+                if (compactKeys == null || compactKeys.size() != map.size()) {
+                    compactKeys = new ArrayList<>(map.size());
+                    map.keySet().forEach(k -> compactKeys.add(String.valueOf(k)));
+                }
+                return payload;
+            }
+            if (payload instanceof List<?> values && compactKeys != null && values.size() == compactKeys.size()) {
+                Map<String, Object> expanded = new java.util.LinkedHashMap<>();
+                for (int i = 0; i < values.size(); i++) {
+                    expanded.put(compactKeys.get(i), values.get(i));
+                }
+                return expanded;
+            }
+            return payload;
+        }
+
+        void end(String reason) {
+            try {
+                listener.onStreamEnded(registration, resource, id, reason);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: stream listener failed on end", DeviceSession.this, e);
+            }
+        }
+
+        void failed(Throwable cause) {
+            try {
+                listener.onStreamFailed(registration, resource, cause);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: stream listener failed on failure", DeviceSession.this, e);
+            }
+        }
+    }
+
+    /** The Netty side of the session. */
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        String name;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            name = ctx.name();
+            executor = ctx.executor();
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            connectDeadline = ctx.executor().schedule(() -> {
+                if (state == State.AWAITING_CONNECT) {
+                    closeNow("no CONNECT within " + config.connectTimeout().toMillis() + " ms");
+                }
+            }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof IotmpMessage message) {
+                onMessage(message);
+            } else if (msg instanceof MalformedFrame frame) {
+                onMalformed(frame);
+            } else {
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+                closeNow("no keep-alive within " + IotmpServerConfig.idleTimeout(
+                        registration != null ? registration.keepAliveSeconds() : 60).toMillis() + " ms");
+            } else {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+                    ? cause.getCause() : cause;
+            if (root instanceof java.io.IOException) {
+                LOG.debug("{}: {}", DeviceSession.this, root.toString());
+            } else {
+                LOG.info("{}: closing after {}", DeviceSession.this, root.toString());
+            }
+            closeNow(root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            onClosed();
+            ctx.fireChannelInactive();
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package io.cameliotmp.server;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpFrameCodec;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An embedded IOTMP server: one listening socket, the sessions of the devices connected to it, and one API to call
+ * them ({@link #send}). Devices' own calls are dispatched to the handlers registered here. No Camel dependency: the
+ * Camel component is a thin layer over this class, and it can be embedded on its own.
+ */
+public final class IotmpServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IotmpServer.class);
+    private static final String WILDCARD = "*";
+
+    private final IotmpServerConfig config;
+    private final DeviceRegistry registry = new DeviceRegistry();
+    private final List<StreamSubscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final ConcurrentMap<String, DeviceCallHandler> resources = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ServiceType, ConcurrentMap<String, DeviceCallHandler>> services
+            = new ConcurrentHashMap<>();
+    private final AtomicLong sessionNumbers = new AtomicLong();
+
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup ioGroup;
+    private EventExecutorGroup workerGroup;
+    private HashedWheelTimer timer;
+    private ChannelGroup channels;
+    private Channel serverChannel;
+
+    public IotmpServer(IotmpServerConfig config) {
+        this.config = config;
+    }
+
+    public IotmpServerConfig config() {
+        return config;
+    }
+
+    public DeviceRegistry registry() {
+        return registry;
+    }
+
+    /** Binds the listener; returns once it accepts connections. */
+    public synchronized void start() {
+        if (serverChannel != null) {
+            return;
+        }
+        boolean epoll = config.nativeTransport() && Epoll.isAvailable();
+        bossGroup = epoll ? new EpollEventLoopGroup(1, threads("iotmp-accept"))
+                : new NioEventLoopGroup(1, threads("iotmp-accept"));
+        ioGroup = epoll ? new EpollEventLoopGroup(config.ioThreads(), threads("iotmp-io"))
+                : new NioEventLoopGroup(config.ioThreads(), threads("iotmp-io"));
+        workerGroup = config.workerThreads() > 0
+                ? new DefaultEventExecutorGroup(config.workerThreads(), threads("iotmp-worker")) : null;
+        timer = new HashedWheelTimer(threads("iotmp-timer"), 10, TimeUnit.MILLISECONDS);
+        channels = new DefaultChannelGroup("iotmp-devices", GlobalEventExecutor.INSTANCE);
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, ioGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        initDeviceChannel(ch);
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            shutdownGroups();
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port(), e);
+        }
+        LOG.info("IOTMP server listening on {} ({})", serverChannel.localAddress(), epoll ? "epoll" : "nio");
+    }
+
+    private void initDeviceChannel(SocketChannel ch) {
+        channels.add(ch);
+        if (config.sslContext() != null) {
+            ch.pipeline().addLast("ssl", config.sslContext().newHandler(ch.alloc()));
+        }
+        IotmpFrameCodec codec = new IotmpFrameCodec(Generation.GEN2, true, config.maxFrameSize(),
+                config.maxPsonDepth());
+        ch.pipeline().addLast("codec", codec);
+        DeviceSession session = new DeviceSession(this, ch, codec);
+        if (workerGroup != null) {
+            ch.pipeline().addLast(workerGroup, "session", session.handler());
+        } else {
+            ch.pipeline().addLast("session", session.handler());
+        }
+    }
+
+    /**
+     * Stops accepting, tells every connected device DISCONNECT, fails every pending request and releases all threads.
+     */
+    public synchronized void stop() {
+        if (serverChannel == null) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        serverChannel = null;
+        for (DeviceSession session : registry.sessions()) {
+            session.close("server stopping");
+        }
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        shutdownGroups();
+        LOG.info("IOTMP server on {}:{} stopped", config.host(), config.port());
+    }
+
+    private void shutdownGroups() {
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (timer != null) {
+            timer.stop();
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return serverChannel != null && serverChannel.isActive();
+    }
+
+    /** The bound address; with port 0 this tells the port actually used. */
+    public synchronized InetSocketAddress localAddress() {
+        if (serverChannel == null) {
+            throw new IllegalStateException("server is not started");
+        }
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    // ---- server → device
+
+    /**
+     * Sends a request to a connected device. Fails with {@link DeviceNotConnectedException} if it is not connected,
+     * {@link DeviceErrorException} on ERROR, {@link DeviceRequestTimeoutException} after {@code timeout} (null = the
+     * configured default) and {@link DeviceDisconnectedException} if the connection ends first.
+     */
+    public CompletableFuture<DeviceReply> send(DeviceId device, DeviceRequest request, Duration timeout) {
+        DeviceSession session = registry.session(device).orElse(null);
+        if (session == null) {
+            return CompletableFuture.failedFuture(new DeviceNotConnectedException(device));
+        }
+        return session.send(request, timeout);
+    }
+
+    /** Like {@link #send(DeviceId, DeviceRequest, Duration)}, but only to that very connection. */
+    public CompletableFuture<DeviceReply> send(DeviceRegistration registration, DeviceRequest request,
+                                               Duration timeout) {
+        DeviceSession session = registry.session(registration.deviceId()).orElse(null);
+        if (session == null || session.registration() != registration) {
+            return CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
+        }
+        return session.send(request, timeout);
+    }
+
+    /**
+     * Subscribes to a resource of every device the filter matches, now and whenever one connects. Subscriptions on
+     * the same resource share device streams (see {@code SharedResourceStream}).
+     */
+    public StreamSubscription subscribe(DeviceFilter filter, String resource, long intervalMillis,
+                                        StreamListener listener) {
+        StreamSubscription subscription = new StreamSubscription(this, filter, resource, intervalMillis, listener);
+        subscriptions.add(subscription);
+        for (DeviceSession session : registry.sessions()) {
+            if (filter.matches(session.registration().deviceId())) {
+                session.attach(subscription);
+            }
+        }
+        return subscription;
+    }
+
+    void unsubscribe(StreamSubscription subscription) {
+        if (subscriptions.remove(subscription)) {
+            for (DeviceSession session : registry.sessions()) {
+                if (subscription.filter().matches(session.registration().deviceId())) {
+                    session.detach(subscription);
+                }
+            }
+        }
+    }
+
+    /** Delivers a sample of a stream opened through {@link #send} to the on-change subscribers of its resource. */
+    public void publishToSubscribers(StreamSample sample) {
+        registry.session(sample.registration().deviceId())
+                .filter(s -> s.registration() == sample.registration())
+                .ifPresent(s -> s.publishToSubscribers(sample));
+    }
+
+    // ---- device → server
+
+    /** Serves device RUNs of a named server resource; returns a handle that removes it again. */
+    public AutoCloseable registerResource(String name, DeviceCallHandler handler) {
+        if (resources.putIfAbsent(name, handler) != null) {
+            throw new IllegalStateException("server resource '" + name + "' is already registered");
+        }
+        return () -> resources.remove(name, handler);
+    }
+
+    /** Serves a Thinger service for one target name, or for all with {@code *}; returns a handle that removes it. */
+    public AutoCloseable registerService(ServiceType service, String target, DeviceCallHandler handler) {
+        ConcurrentMap<String, DeviceCallHandler> byTarget
+                = services.computeIfAbsent(service, s -> new ConcurrentHashMap<>());
+        if (byTarget.putIfAbsent(target, handler) != null) {
+            throw new IllegalStateException(service.uriName() + " '" + target + "' is already handled");
+        }
+        return () -> byTarget.remove(target, handler);
+    }
+
+    DeviceCallHandler callHandler(DeviceCall call) {
+        if (call.service() == null) {
+            return resources.get(call.target());
+        }
+        Map<String, DeviceCallHandler> byTarget = services.get(call.service());
+        if (byTarget == null) {
+            return null;
+        }
+        DeviceCallHandler handler = byTarget.get(call.target());
+        return handler != null ? handler : byTarget.get(WILDCARD);
+    }
+
+    /** What a device's DESCRIBE of the server returns: every server resource as input+output (fn 4). */
+    Map<String, Object> describeServerResources() {
+        Map<String, Object> api = new LinkedHashMap<>();
+        resources.keySet().stream().sorted().forEach(name -> api.put(name, Map.of("fn", 4)));
+        return api;
+    }
+
+    // ---- session lifecycle
+
+    void activated(DeviceSession session) {
+        DeviceSession replaced = registry.register(session);
+        if (replaced != null) {
+            replaced.close("replaced by a new connection of the same device");
+        }
+        DeviceRegistration registration = session.registration();
+        LOG.debug("Device {} connected from {}", registration.deviceId(), registration.remoteAddress());
+        registry.fireConnected(registration);
+        for (StreamSubscription subscription : subscriptions) {
+            if (subscription.filter().matches(registration.deviceId())) {
+                session.attach(subscription);
+            }
+        }
+    }
+
+    void deactivated(DeviceSession session, String reason) {
+        registry.unregister(session);
+        LOG.debug("Device {} disconnected: {}", session.registration().deviceId(), reason);
+        registry.fireDisconnected(session.registration(), reason);
+    }
+
+    void fireAuthenticationRefused(AuthRequest request, AuthDecision decision) {
+        registry.fireAuthenticationRefused(request, decision);
+    }
+
+    long nextSessionNumber() {
+        return sessionNumbers.incrementAndGet();
+    }
+
+    Timer timer() {
+        return timer;
+    }
+
+    private static DefaultThreadFactory threads(String name) {
+        return new DefaultThreadFactory(name, true);
+    }
+
+    @Override
+    public String toString() {
+        return "IotmpServer[" + config.host() + ":" + config.port() + "]";
+    }
+}

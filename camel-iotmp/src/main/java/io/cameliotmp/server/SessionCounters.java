@@ -1,0 +1,12 @@
+package io.cameliotmp.server;
+
+/**
+ * Counters of one connection at one moment.
+ *
+ * @param samplesDropped samples discarded by {@link BackpressurePolicy#DROP_SAMPLES}; never silent
+ * @param inFlight       samples and calls handed to handlers and not finished yet
+ * @param readingPaused  whether the server stopped reading this device because of {@code inFlight}
+ */
+public record SessionCounters(long framesIn, long framesOut, long samplesIn, long samplesDropped,
+                              long malformedFrames, int inFlight, boolean readingPaused) {
+}

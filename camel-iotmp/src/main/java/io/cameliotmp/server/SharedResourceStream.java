@@ -1,0 +1,159 @@
+package io.cameliotmp.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All subscriptions on one resource of one device, served by at most two device streams: one on-change stream for the
+ * subscriptions that want every change, and one periodic stream at the greatest common divisor of the periodic
+ * subscriptions' intervals (Thinger's approach), from which each subscription takes the samples that match its own
+ * rate. Confined to the session's executor.
+ */
+final class SharedResourceStream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedResourceStream.class);
+
+    private final DeviceSession session;
+    private final String resource;
+    private final List<Subscriber> subscribers = new ArrayList<>();
+    private int eventStreamId;
+    private int periodicStreamId;
+    private long periodicInterval;
+
+    SharedResourceStream(DeviceSession session, String resource) {
+        this.session = session;
+        this.resource = resource;
+    }
+
+    void add(StreamSubscription subscription) {
+        subscribers.add(new Subscriber(subscription));
+        reconcile();
+    }
+
+    /** Returns true when no subscription is left. */
+    boolean remove(StreamSubscription subscription) {
+        subscribers.removeIf(s -> s.subscription == subscription);
+        reconcile();
+        return subscribers.isEmpty();
+    }
+
+    private void reconcile() {
+        boolean wantsEvents = false;
+        long gcd = 0;
+        for (Subscriber s : subscribers) {
+            long interval = s.subscription.intervalMillis();
+            if (interval == 0) {
+                wantsEvents = true;
+            } else {
+                gcd = gcd(gcd, interval);
+            }
+        }
+        if (wantsEvents && eventStreamId == 0) {
+            eventStreamId = open(0, this::onEventSample);
+        } else if (!wantsEvents && eventStreamId != 0) {
+            session.stopStream(eventStreamId);
+            eventStreamId = 0;
+        }
+        if (gcd != periodicInterval) {
+            if (periodicStreamId != 0) {
+                session.stopStream(periodicStreamId);
+                periodicStreamId = 0;
+            }
+            periodicInterval = gcd;
+            if (gcd > 0) {
+                periodicStreamId = open(gcd, this::onPeriodicSample);
+            }
+        }
+    }
+
+    private int open(long interval, Function<StreamSample, CompletionStage<Void>> onSample) {
+        StreamListener listener = new StreamListener() {
+            @Override
+            public CompletionStage<Void> onSample(StreamSample sample) {
+                return onSample.apply(sample);
+            }
+
+            @Override
+            public void onStreamEnded(DeviceRegistration registration, String res, int streamId, String reason) {
+                forget(streamId);
+            }
+
+            @Override
+            public void onStreamFailed(DeviceRegistration registration, String res, Throwable cause) {
+                LOG.warn("Device {} did not open a stream on {}: {}", registration.deviceId(), res,
+                        cause.getMessage());
+                for (Subscriber s : List.copyOf(subscribers)) {
+                    s.subscription.listener().onStreamFailed(registration, res, cause);
+                }
+            }
+        };
+        return session.openStreamNow(resource, interval, listener);
+    }
+
+    /** The device or the connection ended a stream: a later change of subscriptions may open a new one. */
+    private void forget(int streamId) {
+        if (streamId == eventStreamId) {
+            eventStreamId = 0;
+        }
+        if (streamId == periodicStreamId) {
+            periodicStreamId = 0;
+            periodicInterval = 0;
+        }
+    }
+
+    private CompletionStage<Void> onEventSample(StreamSample sample) {
+        return deliver(sample, true);
+    }
+
+    void onExternalSample(StreamSample sample) {
+        deliver(sample, true);
+    }
+
+    private CompletionStage<Void> onPeriodicSample(StreamSample sample) {
+        return deliver(sample, false);
+    }
+
+    /**
+     * Periodic subscribers take a sample once their interval has elapsed, with half the stream's interval of slack so
+     * that jitter in the device's timing never makes a subscriber skip a whole period.
+     */
+    private CompletionStage<Void> deliver(StreamSample sample, boolean onChange) {
+        long now = sample.receivedAtMillis();
+        for (Subscriber s : subscribers) {
+            long interval = s.subscription.intervalMillis();
+            if (onChange != (interval == 0)) {
+                continue;
+            }
+            if (!onChange && s.lastDelivered != 0 && now - s.lastDelivered < interval - periodicInterval / 2) {
+                continue;
+            }
+            s.lastDelivered = now;
+            session.deliver(s.subscription.listener(), sample);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    private static final class Subscriber {
+        final StreamSubscription subscription;
+        long lastDelivered;
+
+        Subscriber(StreamSubscription subscription) {
+            this.subscription = subscription;
+        }
+    }
+}
