@@ -446,6 +446,7 @@ public final class DeviceSession {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
+        DeviceCall answered = call;
         result.whenComplete((value, failure) -> {
             release();
             if (run.hasStreamId()) {
@@ -453,7 +454,8 @@ public final class DeviceSession {
                     if (failure != null) {
                         replyError(run, 500, messageOf(failure));
                     } else {
-                        write(IotmpMessage.ok(run.streamId(), value));
+                        boolean withPayload = answered.service() == null || answered.service().answersWithPayload();
+                        write(IotmpMessage.ok(run.streamId(), withPayload ? value : null));
                     }
                 });
             }

@@ -120,8 +120,8 @@ final class SharedResourceStream {
     }
 
     /**
-     * Periodic subscribers take a sample once their interval has elapsed, with half the stream's interval of slack so
-     * that jitter in the device's timing never makes a subscriber skip a whole period.
+     * Periodic subscribers with a longer interval than the stream's take a sample once their interval has elapsed,
+     * with half the stream's interval of slack so that jitter in the device's timing never skips a whole period.
      */
     private CompletionStage<Void> deliver(StreamSample sample, boolean onChange) {
         long now = sample.receivedAtMillis();
@@ -130,7 +130,9 @@ final class SharedResourceStream {
             if (onChange != (interval == 0)) {
                 continue;
             }
-            if (!onChange && s.lastDelivered != 0 && now - s.lastDelivered < interval - periodicInterval / 2) {
+            // the subscriber whose interval is the stream's own takes every sample: the device already paces them
+            if (!onChange && interval != periodicInterval && s.lastDelivered != 0
+                && now - s.lastDelivered < interval - periodicInterval / 2) {
                 continue;
             }
             s.lastDelivered = now;

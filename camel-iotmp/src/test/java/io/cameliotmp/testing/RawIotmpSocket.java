@@ -1,0 +1,139 @@
+package io.cameliotmp.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpFrames;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MessageType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+
+/**
+ * A device made of a plain blocking socket, for tests that must control every byte: it writes hex strings and reads
+ * whole frames back as hex, without any of the project's client code in between.
+ */
+public final class RawIotmpSocket implements AutoCloseable {
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    public RawIotmpSocket(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(5000);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    /** Writes bytes given as hex, spaces allowed: {@code "05 00"}. */
+    public void sendHex(String hex) throws IOException {
+        out.write(ByteBufUtil.decodeHexDump(hex.replace(" ", "")));
+        out.flush();
+    }
+
+    public void send(IotmpMessage message, Generation generation) throws IOException {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            IotmpFrames.encode(message, generation, buf);
+            out.write(ByteBufUtil.getBytes(buf));
+            out.flush();
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** Reads the next whole frame and returns it as uppercase hex with spaces, like the vectors file. */
+    public String readFrameHex() throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        readVarint(frame);
+        long size = readVarint(frame);
+        for (long i = 0; i < size; i++) {
+            frame.write(readByte());
+        }
+        return toHex(frame.toByteArray());
+    }
+
+    /** Reads and decodes the next frame with the given layout. */
+    public IotmpMessage readMessage(Generation generation) throws IOException {
+        byte[] bytes = ByteBufUtil.decodeHexDump(readFrameHex().replace(" ", ""));
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        IotmpFrames.Header header = IotmpFrames.peekHeader(buf, Integer.MAX_VALUE);
+        int start = header.headerLength();
+        return IotmpFrames.decodeBody(MessageType.fromCode(header.typeCode()), buf, start,
+                start + header.bodySize(), generation, true, 32);
+    }
+
+    /** Reads frames until one of the given type arrives (other frames, e.g. keep-alive echoes, are skipped). */
+    public IotmpMessage readUntil(MessageType type, Generation generation) throws IOException {
+        while (true) {
+            IotmpMessage message = readMessage(generation);
+            if (message.type() == type) {
+                return message;
+            }
+        }
+    }
+
+    /** True if the server closes the connection within the timeout (after any frames it still sends). */
+    public boolean closedWithin(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        try {
+            while (true) {
+                if (in.read() < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset by peer also means closed
+        } finally {
+            socket.setSoTimeout(5000);
+        }
+    }
+
+    private long readVarint(ByteArrayOutputStream frame) throws IOException {
+        long value = 0;
+        for (int i = 0; i < 10; i++) {
+            int b = readByte();
+            frame.write(b);
+            value |= (long) (b & 0x7F) << (7 * i);
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new IOException("varint too long");
+    }
+
+    private int readByte() throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            throw new IOException("connection closed by the server");
+        }
+        return b;
+    }
+
+    public static String toHex(byte[] bytes) {
+        StringBuilder s = new StringBuilder();
+        for (byte b : bytes) {
+            if (s.length() > 0) {
+                s.append(' ');
+            }
+            s.append(String.format("%02X", b & 0xFF));
+        }
+        return s.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
