@@ -73,18 +73,13 @@ public class IotmpCallConsumer extends DefaultConsumer implements DeviceCallHand
         getAsyncProcessor().process(exchange, doneSync -> {
             Exception failure = exchange.getException();
             if (failure != null) {
+                // the route's error handler has logged it and the device receives it as ERROR
                 result.completeExceptionally(failure);
-                getExceptionHandler().handleException("Error handling " + describe(call), exchange, failure);
             } else {
                 result.complete(PsonBodies.toPson(exchange, exchange.getMessage().getBody()));
             }
             releaseExchange(exchange, false);
         });
         return result;
-    }
-
-    private static String describe(DeviceCall call) {
-        return (call.service() == null ? "server resource" : call.service().uriName()) + " '" + call.target()
-               + "' called by " + call.registration().deviceId();
     }
 }

@@ -110,7 +110,11 @@ public class IotmpConfiguration implements Cloneable {
         }
     }
 
-    /** The server this configuration describes; equal configurations yield equal server configurations. */
+    /**
+     * The server this configuration describes; equal configurations yield equal server configurations. Per-call
+     * options (operation, interval, requestTimeout) stay with the endpoint, so endpoints that differ only in those
+     * share a server.
+     */
     IotmpServerConfig toServerConfig(CamelContext context) {
         return IotmpServerConfig.builder()
                 .host(host)
@@ -119,7 +123,6 @@ public class IotmpConfiguration implements Cloneable {
                 .workerThreads(workerThreads)
                 .connectTimeout(Duration.ofMillis(connectTimeout))
                 .defaultKeepAlive(Duration.ofSeconds(keepAlive))
-                .requestTimeout(Duration.ofMillis(requestTimeout))
                 .maxFrameSize(maxFrameSize)
                 .maxPsonDepth(maxPsonDepth)
                 .maxPendingRequests(maxPendingRequests)
