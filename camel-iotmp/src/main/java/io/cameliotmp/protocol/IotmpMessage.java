@@ -145,7 +145,8 @@ public final class IotmpMessage {
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, streamId, resource);
+        // fields compare by PSON value (1 equals 1L), so only type and id take part in the hash
+        return Objects.hash(type, streamId);
     }
 
     @Override

@@ -13,7 +13,10 @@ public final class PsonValues {
     private PsonValues() {
     }
 
-    /** Deep equality that compares byte arrays by content, at any nesting level. */
+    /**
+     * Deep equality of PSON values: byte arrays by content and integers by value whatever their Java type (PSON has
+     * one integer type, so {@code 1} and {@code 1L} are the same value), at any nesting level.
+     */
     public static boolean equal(Object a, Object b) {
         if (a == b) {
             return true;
@@ -48,7 +51,19 @@ public final class PsonValues {
             }
             return true;
         }
+        if (isInteger(a) && isInteger(b)) {
+            return toBigInteger(a).equals(toBigInteger(b));
+        }
         return a.equals(b);
+    }
+
+    private static boolean isInteger(Object o) {
+        return o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte
+               || o instanceof java.math.BigInteger;
+    }
+
+    private static java.math.BigInteger toBigInteger(Object o) {
+        return o instanceof java.math.BigInteger big ? big : java.math.BigInteger.valueOf(((Number) o).longValue());
     }
 
     /** Readable rendering for logs and messages; long byte arrays are cut. */
