@@ -39,6 +39,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "backpressurePolicy": getOrCreateConfiguration(target).setBackpressurePolicy(property(camelContext, io.cameliotmp.server.BackpressurePolicy.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "clientauth":
+        case "clientAuth": getOrCreateConfiguration(target).setClientAuth(property(camelContext, io.netty.handler.ssl.ClientAuth.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.cameliotmp.camel.IotmpConfiguration.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -66,6 +68,15 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "sslcontextparameters":
+        case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
+        case "tlshandshaketimeout":
+        case "tlsHandshakeTimeout": getOrCreateConfiguration(target).setTlsHandshakeTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "transport": getOrCreateConfiguration(target).setTransport(property(camelContext, io.cameliotmp.server.Transport.class, value)); return true;
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": target.setUseGlobalSslContextParameters(property(camelContext, boolean.class, value)); return true;
+        case "websocketpath":
+        case "webSocketPath": getOrCreateConfiguration(target).setWebSocketPath(property(camelContext, java.lang.String.class, value)); return true;
         case "workerthreads":
         case "workerThreads": getOrCreateConfiguration(target).setWorkerThreads(property(camelContext, int.class, value)); return true;
         default: return false;
@@ -84,6 +95,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "backpressurePolicy": return io.cameliotmp.server.BackpressurePolicy.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "clientauth":
+        case "clientAuth": return io.netty.handler.ssl.ClientAuth.class;
         case "configuration": return io.cameliotmp.camel.IotmpConfiguration.class;
         case "connecttimeout":
         case "connectTimeout": return long.class;
@@ -111,6 +124,15 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "port": return int.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
+        case "sslcontextparameters":
+        case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
+        case "tlshandshaketimeout":
+        case "tlsHandshakeTimeout": return long.class;
+        case "transport": return io.cameliotmp.server.Transport.class;
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": return boolean.class;
+        case "websocketpath":
+        case "webSocketPath": return java.lang.String.class;
         case "workerthreads":
         case "workerThreads": return int.class;
         default: return null;
@@ -130,6 +152,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "backpressurePolicy": return getOrCreateConfiguration(target).getBackpressurePolicy();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "clientauth":
+        case "clientAuth": return getOrCreateConfiguration(target).getClientAuth();
         case "configuration": return target.getConfiguration();
         case "connecttimeout":
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
@@ -157,6 +181,15 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "port": return getOrCreateConfiguration(target).getPort();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
+        case "sslcontextparameters":
+        case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
+        case "tlshandshaketimeout":
+        case "tlsHandshakeTimeout": return getOrCreateConfiguration(target).getTlsHandshakeTimeout();
+        case "transport": return getOrCreateConfiguration(target).getTransport();
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": return target.isUseGlobalSslContextParameters();
+        case "websocketpath":
+        case "webSocketPath": return getOrCreateConfiguration(target).getWebSocketPath();
         case "workerthreads":
         case "workerThreads": return getOrCreateConfiguration(target).getWorkerThreads();
         default: return null;

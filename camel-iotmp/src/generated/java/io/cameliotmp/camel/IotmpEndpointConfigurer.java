@@ -30,6 +30,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "backpressurePolicy": target.getConfiguration().setBackpressurePolicy(property(camelContext, io.cameliotmp.server.BackpressurePolicy.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "clientauth":
+        case "clientAuth": target.getConfiguration().setClientAuth(property(camelContext, io.netty.handler.ssl.ClientAuth.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "devicecredentials":
@@ -60,6 +62,13 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "sslcontextparameters":
+        case "sslContextParameters": target.getConfiguration().setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
+        case "tlshandshaketimeout":
+        case "tlsHandshakeTimeout": target.getConfiguration().setTlsHandshakeTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "transport": target.getConfiguration().setTransport(property(camelContext, io.cameliotmp.server.Transport.class, value)); return true;
+        case "websocketpath":
+        case "webSocketPath": target.getConfiguration().setWebSocketPath(property(camelContext, java.lang.String.class, value)); return true;
         case "workerthreads":
         case "workerThreads": target.getConfiguration().setWorkerThreads(property(camelContext, int.class, value)); return true;
         default: return false;
@@ -76,6 +85,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "backpressurePolicy": return io.cameliotmp.server.BackpressurePolicy.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "clientauth":
+        case "clientAuth": return io.netty.handler.ssl.ClientAuth.class;
         case "connecttimeout":
         case "connectTimeout": return long.class;
         case "devicecredentials":
@@ -106,6 +117,13 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "port": return int.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
+        case "sslcontextparameters":
+        case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
+        case "tlshandshaketimeout":
+        case "tlsHandshakeTimeout": return long.class;
+        case "transport": return io.cameliotmp.server.Transport.class;
+        case "websocketpath":
+        case "webSocketPath": return java.lang.String.class;
         case "workerthreads":
         case "workerThreads": return int.class;
         default: return null;
@@ -123,6 +141,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "backpressurePolicy": return target.getConfiguration().getBackpressurePolicy();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "clientauth":
+        case "clientAuth": return target.getConfiguration().getClientAuth();
         case "connecttimeout":
         case "connectTimeout": return target.getConfiguration().getConnectTimeout();
         case "devicecredentials":
@@ -153,6 +173,13 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "port": return target.getConfiguration().getPort();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
+        case "sslcontextparameters":
+        case "sslContextParameters": return target.getConfiguration().getSslContextParameters();
+        case "tlshandshaketimeout":
+        case "tlsHandshakeTimeout": return target.getConfiguration().getTlsHandshakeTimeout();
+        case "transport": return target.getConfiguration().getTransport();
+        case "websocketpath":
+        case "webSocketPath": return target.getConfiguration().getWebSocketPath();
         case "workerthreads":
         case "workerThreads": return target.getConfiguration().getWorkerThreads();
         default: return null;

@@ -23,11 +23,12 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(24);
+        Set<String> props = new HashSet<>(29);
         props.add("authenticationUri");
         props.add("authenticator");
         props.add("backpressurePolicy");
         props.add("bridgeErrorHandler");
+        props.add("clientAuth");
         props.add("connectTimeout");
         props.add("deviceCredentials");
         props.add("exceptionHandler");
@@ -47,6 +48,10 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("path");
         props.add("port");
         props.add("requestTimeout");
+        props.add("sslContextParameters");
+        props.add("tlsHandshakeTimeout");
+        props.add("transport");
+        props.add("webSocketPath");
         props.add("workerThreads");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(1);

@@ -1,25 +1,47 @@
 package io.cameliotmp.camel;
 
+import java.util.HashMap;
 import java.util.Map;
 
-import io.cameliotmp.server.IotmpServerConfig;
+import javax.net.ssl.SSLContext;
+
 import io.cameliotmp.server.IotmpServerManager;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.jsse.SSLContextParameters;
 
 /**
  * The iotmp component: IOTMP devices connect to an embedded Netty server and routes call their resources, host
  * resources for them, and receive their streams, service calls and lifecycle events.
  */
 @Component("iotmp")
-public class IotmpComponent extends DefaultComponent {
+public class IotmpComponent extends DefaultComponent implements SSLContextParametersAware {
 
     @Metadata(description = "Default options of the embedded servers and endpoints; endpoint URIs override them.")
     private IotmpConfiguration configuration = new IotmpConfiguration();
 
+    @Metadata(label = "security", defaultValue = "false",
+              description = "Use the global SSL context parameters of the Camel context when an endpoint sets no"
+                            + " sslContextParameters.")
+    private boolean useGlobalSslContextParameters;
+
     private final IotmpServerManager servers = new IotmpServerManager();
+
+    /**
+     * One Netty context per SSL configuration object, so endpoints configured with the same parameters produce equal
+     * server configurations and share one server.
+     */
+    private final Map<SslKey, SslContext> sslContexts = new HashMap<>();
+
+    private record SslKey(SSLContextParameters parameters, ClientAuth clientAuth) {
+    }
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -40,8 +62,26 @@ public class IotmpComponent extends DefaultComponent {
     }
 
     /** Takes a reference on the server an endpoint's configuration describes, starting it if needed. */
-    IotmpServerManager.Handle acquireServer(IotmpServerConfig config) {
-        return servers.acquire(config);
+    IotmpServerManager.Handle acquireServer(IotmpConfiguration endpointConfiguration) throws Exception {
+        SSLContextParameters ssl = endpointConfiguration.getSslContextParameters();
+        if (ssl == null && useGlobalSslContextParameters) {
+            ssl = retrieveGlobalSslContextParameters();
+        }
+        SslContext sslContext = ssl == null ? null : sslContext(ssl, endpointConfiguration.getClientAuth());
+        return servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(), sslContext));
+    }
+
+    private synchronized SslContext sslContext(SSLContextParameters parameters, ClientAuth clientAuth)
+            throws Exception {
+        SslKey key = new SslKey(parameters, clientAuth);
+        SslContext context = sslContexts.get(key);
+        if (context == null) {
+            SSLContext jdk = parameters.createSSLContext(getCamelContext());
+            context = new JdkSslContext(jdk, false, null, IdentityCipherSuiteFilter.INSTANCE, null, clientAuth, null,
+                    false);
+            sslContexts.put(key, context);
+        }
+        return context;
     }
 
     IotmpServerManager servers() {
@@ -52,6 +92,16 @@ public class IotmpComponent extends DefaultComponent {
     protected void doStop() throws Exception {
         servers.stopAll();
         super.doStop();
+    }
+
+    @Override
+    public boolean isUseGlobalSslContextParameters() {
+        return useGlobalSslContextParameters;
+    }
+
+    @Override
+    public void setUseGlobalSslContextParameters(boolean useGlobalSslContextParameters) {
+        this.useGlobalSslContextParameters = useGlobalSslContextParameters;
     }
 
     public IotmpConfiguration getConfiguration() {

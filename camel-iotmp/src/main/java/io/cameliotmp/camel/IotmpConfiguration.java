@@ -6,11 +6,15 @@ import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.StaticAuthenticator;
+import io.cameliotmp.server.Transport;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
+import org.apache.camel.support.jsse.SSLContextParameters;
 
 /**
  * Options of the iotmp component and its endpoints. The server options describe the embedded server an endpoint
@@ -76,6 +80,29 @@ public class IotmpConfiguration implements Cloneable {
               description = "Use the native epoll transport when available.")
     private boolean nativeTransport = true;
 
+    @UriParam(label = "common", defaultValue = "TCP", enums = "TCP,WEBSOCKET",
+              description = "How devices reach the server: TCP (IOTMP directly on the stream) or WEBSOCKET (IOTMP"
+                            + " bytes in text or binary WebSocket frames on webSocketPath, subprotocol iotmp)."
+                            + " Either runs over TLS when sslContextParameters is set.")
+    private Transport transport = Transport.TCP;
+
+    @UriParam(label = "advanced", defaultValue = "/iotmp", description = "HTTP path of the WebSocket transport.")
+    private String webSocketPath = "/iotmp";
+
+    @UriParam(label = "security",
+              description = "TLS configuration of the server (Thinger's TLS port is 25206). Without it the server"
+                            + " speaks plain TCP or WebSocket.")
+    private SSLContextParameters sslContextParameters;
+
+    @UriParam(label = "security", defaultValue = "NONE", enums = "NONE,OPTIONAL,REQUIRE",
+              description = "Whether TLS devices must present a client certificate trusted by sslContextParameters:"
+                            + " NONE, OPTIONAL or REQUIRE.")
+    private ClientAuth clientAuth = ClientAuth.NONE;
+
+    @UriParam(label = "security", defaultValue = "10000", javaType = "java.time.Duration",
+              description = "How long a TLS handshake may take before the connection is closed.")
+    private long tlsHandshakeTimeout = 10000;
+
     @UriParam(label = "security",
               description = "Decides which devices may connect. Takes precedence over deviceCredentials and"
                             + " authenticationUri.")
@@ -115,7 +142,7 @@ public class IotmpConfiguration implements Cloneable {
      * options (operation, interval, requestTimeout) stay with the endpoint, so endpoints that differ only in those
      * share a server.
      */
-    IotmpServerConfig toServerConfig(CamelContext context) {
+    IotmpServerConfig toServerConfig(CamelContext context, SslContext sslContext) {
         return IotmpServerConfig.builder()
                 .host(host)
                 .port(port)
@@ -129,6 +156,10 @@ public class IotmpConfiguration implements Cloneable {
                 .maxInFlight(maxInFlight)
                 .backpressurePolicy(backpressurePolicy)
                 .nativeTransport(nativeTransport)
+                .transport(transport)
+                .webSocketPath(webSocketPath)
+                .sslContext(sslContext)
+                .tlsHandshakeTimeout(Duration.ofMillis(tlsHandshakeTimeout))
                 .authenticator(resolveAuthenticator(context))
                 .build();
     }
@@ -248,6 +279,46 @@ public class IotmpConfiguration implements Cloneable {
 
     public void setNativeTransport(boolean nativeTransport) {
         this.nativeTransport = nativeTransport;
+    }
+
+    public Transport getTransport() {
+        return transport;
+    }
+
+    public void setTransport(Transport transport) {
+        this.transport = transport;
+    }
+
+    public String getWebSocketPath() {
+        return webSocketPath;
+    }
+
+    public void setWebSocketPath(String webSocketPath) {
+        this.webSocketPath = webSocketPath;
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
+    }
+
+    public ClientAuth getClientAuth() {
+        return clientAuth;
+    }
+
+    public void setClientAuth(ClientAuth clientAuth) {
+        this.clientAuth = clientAuth;
+    }
+
+    public long getTlsHandshakeTimeout() {
+        return tlsHandshakeTimeout;
+    }
+
+    public void setTlsHandshakeTimeout(long tlsHandshakeTimeout) {
+        this.tlsHandshakeTimeout = tlsHandshakeTimeout;
     }
 
     public DeviceAuthenticator getAuthenticator() {

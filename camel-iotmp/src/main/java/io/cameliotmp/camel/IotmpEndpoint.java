@@ -115,8 +115,8 @@ public class IotmpEndpoint extends DefaultEndpoint {
         return consumer;
     }
 
-    IotmpServerManager.Handle acquireServer() {
-        return ((IotmpComponent) getComponent()).acquireServer(configuration.toServerConfig(getCamelContext()));
+    IotmpServerManager.Handle acquireServer() throws Exception {
+        return ((IotmpComponent) getComponent()).acquireServer(configuration);
     }
 
     DeviceFilter deviceFilter() {

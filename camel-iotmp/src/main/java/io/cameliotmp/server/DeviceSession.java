@@ -118,8 +118,12 @@ public final class DeviceSession {
         return reply;
     }
 
-    /** Closes the connection, sending DISCONNECT first so the device knows it was deliberate. */
-    public void close(String reason) {
+    /**
+     * Closes the connection, sending DISCONNECT first so the device knows it was deliberate.
+     *
+     * @return completes when the connection is closed
+     */
+    public io.netty.channel.ChannelFuture close(String reason) {
         runOnExecutor(() -> {
             if (state == State.CLOSED) {
                 return;
@@ -133,6 +137,7 @@ public final class DeviceSession {
                 channel.close();
             }
         });
+        return channel.closeFuture();
     }
 
     private void runOnExecutor(Runnable task) {

@@ -18,6 +18,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
@@ -29,6 +30,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
@@ -111,22 +118,43 @@ public final class IotmpServer {
             shutdownGroups();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port(), e);
         }
-        LOG.info("IOTMP server listening on {} ({})", serverChannel.localAddress(), epoll ? "epoll" : "nio");
+        LOG.info("IOTMP server listening on {} ({}{}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
+                config.sslContext() != null ? ", TLS" : "",
+                config.transport() == Transport.WEBSOCKET ? ", WebSocket " + config.webSocketPath() : "");
     }
 
     private void initDeviceChannel(SocketChannel ch) {
         channels.add(ch);
+        ChannelPipeline pipeline = ch.pipeline();
         if (config.sslContext() != null) {
-            ch.pipeline().addLast("ssl", config.sslContext().newHandler(ch.alloc()));
+            SslHandler ssl = config.sslContext().newHandler(ch.alloc());
+            ssl.setHandshakeTimeoutMillis(config.tlsHandshakeTimeout().toMillis());
+            pipeline.addLast("ssl", ssl);
+        }
+        if (config.transport() == Transport.WEBSOCKET) {
+            pipeline.addLast("http", new HttpServerCodec());
+            pipeline.addLast("http-aggregator", new HttpObjectAggregator(8192));
+            pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                    .websocketPath(config.webSocketPath())
+                    .subprotocols("iotmp")
+                    .handshakeTimeoutMillis(config.connectTimeout().toMillis())
+                    .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                            // IOTMP bytes arrive in text frames from the reference client: never UTF-8
+                            .withUTF8Validator(false)
+                            .maxFramePayloadLength(config.maxFrameSize() + 16)
+                            .allowExtensions(false)
+                            .build())
+                    .build()));
+            pipeline.addLast("websocket-bytes", new WebSocketBytes());
         }
         IotmpFrameCodec codec = new IotmpFrameCodec(Generation.GEN2, true, config.maxFrameSize(),
                 config.maxPsonDepth());
-        ch.pipeline().addLast("codec", codec);
+        pipeline.addLast("codec", codec);
         DeviceSession session = new DeviceSession(this, ch, codec);
         if (workerGroup != null) {
-            ch.pipeline().addLast(workerGroup, "session", session.handler());
+            pipeline.addLast(workerGroup, "session", session.handler());
         } else {
-            ch.pipeline().addLast("session", session.handler());
+            pipeline.addLast("session", session.handler());
         }
     }
 
@@ -139,8 +167,14 @@ public final class IotmpServer {
         }
         serverChannel.close().syncUninterruptibly();
         serverChannel = null;
+        // devices first get their DISCONNECT; connections that never authenticated are simply closed afterwards
+        List<io.netty.channel.ChannelFuture> closing = new java.util.ArrayList<>();
         for (DeviceSession session : registry.sessions()) {
-            session.close("server stopping");
+            closing.add(session.close("server stopping"));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        for (io.netty.channel.ChannelFuture future : closing) {
+            future.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdownGroups();

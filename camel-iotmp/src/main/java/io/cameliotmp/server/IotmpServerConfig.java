@@ -26,6 +26,9 @@ import io.netty.handler.ssl.SslContext;
  * @param maxInFlight          most samples and calls per device handed to handlers and not yet finished
  * @param backpressurePolicy   what happens at {@code maxInFlight}
  * @param sslContext           server TLS context, or null for plain TCP
+ * @param tlsHandshakeTimeout  how long a TLS handshake may take before the connection is closed
+ * @param transport            raw TCP or WebSocket
+ * @param webSocketPath        the HTTP path of the WebSocket endpoint
  * @param authenticator        decides who may connect; null refuses everybody
  * @param nativeTransport      use epoll when available
  */
@@ -33,6 +36,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
                                 Duration defaultKeepAlive, Duration requestTimeout, int maxFrameSize,
                                 int maxPsonDepth, int maxPendingRequests, int maxInFlight,
                                 BackpressurePolicy backpressurePolicy, SslContext sslContext,
+                                Duration tlsHandshakeTimeout, Transport transport, String webSocketPath,
                                 DeviceAuthenticator authenticator, boolean nativeTransport) {
 
     public static final int DEFAULT_PORT = 25204;
@@ -46,6 +50,9 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         Objects.requireNonNull(defaultKeepAlive, "defaultKeepAlive");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(backpressurePolicy, "backpressurePolicy");
+        Objects.requireNonNull(tlsHandshakeTimeout, "tlsHandshakeTimeout");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(webSocketPath, "webSocketPath");
         requirePositive(maxFrameSize, "maxFrameSize");
         requirePositive(maxPsonDepth, "maxPsonDepth");
         requirePositive(maxPendingRequests, "maxPendingRequests");
@@ -80,6 +87,9 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         b.maxInFlight = maxInFlight;
         b.backpressurePolicy = backpressurePolicy;
         b.sslContext = sslContext;
+        b.tlsHandshakeTimeout = tlsHandshakeTimeout;
+        b.transport = transport;
+        b.webSocketPath = webSocketPath;
         b.authenticator = authenticator;
         b.nativeTransport = nativeTransport;
         return b;
@@ -104,6 +114,9 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         private int maxInFlight = 64;
         private BackpressurePolicy backpressurePolicy = BackpressurePolicy.PAUSE;
         private SslContext sslContext;
+        private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
+        private Transport transport = Transport.TCP;
+        private String webSocketPath = "/iotmp";
         private DeviceAuthenticator authenticator;
         private boolean nativeTransport = true;
 
@@ -175,6 +188,21 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
             return this;
         }
 
+        public Builder tlsHandshakeTimeout(Duration tlsHandshakeTimeout) {
+            this.tlsHandshakeTimeout = tlsHandshakeTimeout;
+            return this;
+        }
+
+        public Builder transport(Transport transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        public Builder webSocketPath(String webSocketPath) {
+            this.webSocketPath = webSocketPath;
+            return this;
+        }
+
         public Builder authenticator(DeviceAuthenticator authenticator) {
             this.authenticator = authenticator;
             return this;
@@ -188,7 +216,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         public IotmpServerConfig build() {
             return new IotmpServerConfig(host, port, ioThreads, workerThreads, connectTimeout, defaultKeepAlive,
                     requestTimeout, maxFrameSize, maxPsonDepth, maxPendingRequests, maxInFlight, backpressurePolicy,
-                    sslContext, authenticator, nativeTransport);
+                    sslContext, tlsHandshakeTimeout, transport, webSocketPath, authenticator, nativeTransport);
         }
     }
 }

@@ -18,20 +18,35 @@ import io.netty.buffer.Unpooled;
 
 /**
  * A device made of a plain blocking socket, for tests that must control every byte: it writes hex strings and reads
- * whole frames back as hex, without any of the project's client code in between.
+ * whole frames back as hex, without any of the project's client code in between. Works over any connected socket
+ * (plain or TLS) or any pair of streams (WebSocket, see {@link WebSocketTestConnection}).
  */
 public final class RawIotmpSocket implements AutoCloseable {
 
     private final Socket socket;
+    private final WebSocketTestConnection webSocket;
     private final InputStream in;
     private final OutputStream out;
 
     public RawIotmpSocket(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
+    }
+
+    /** Wraps a connected socket, e.g. an {@code SSLSocket}. */
+    public RawIotmpSocket(Socket socket) throws IOException {
+        this.socket = socket;
+        this.webSocket = null;
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(5000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    public RawIotmpSocket(WebSocketTestConnection webSocket) {
+        this.socket = null;
+        this.webSocket = webSocket;
+        in = webSocket.input();
+        out = webSocket.output();
     }
 
     /** Writes bytes given as hex, spaces allowed: {@code "05 00"}. */
@@ -84,6 +99,9 @@ public final class RawIotmpSocket implements AutoCloseable {
 
     /** True if the server closes the connection within the timeout (after any frames it still sends). */
     public boolean closedWithin(Duration timeout) throws IOException {
+        if (webSocket != null) {
+            return webSocket.closedWithin(timeout);
+        }
         socket.setSoTimeout((int) timeout.toMillis());
         try {
             while (true) {
@@ -134,6 +152,10 @@ public final class RawIotmpSocket implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        if (webSocket != null) {
+            webSocket.close();
+        } else {
+            socket.close();
+        }
     }
 }
