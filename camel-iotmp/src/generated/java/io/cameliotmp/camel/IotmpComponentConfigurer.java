@@ -66,6 +66,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "nativeTransport": getOrCreateConfiguration(target).setNativeTransport(property(camelContext, boolean.class, value)); return true;
         case "operation": getOrCreateConfiguration(target).setOperation(property(camelContext, io.cameliotmp.camel.IotmpOperation.class, value)); return true;
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
+        case "propertystore":
+        case "propertyStore": getOrCreateConfiguration(target).setPropertyStore(property(camelContext, io.cameliotmp.server.PropertyStore.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sslcontextparameters":
@@ -122,6 +124,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "nativeTransport": return boolean.class;
         case "operation": return io.cameliotmp.camel.IotmpOperation.class;
         case "port": return int.class;
+        case "propertystore":
+        case "propertyStore": return io.cameliotmp.server.PropertyStore.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "sslcontextparameters":
@@ -179,6 +183,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "nativeTransport": return getOrCreateConfiguration(target).isNativeTransport();
         case "operation": return getOrCreateConfiguration(target).getOperation();
         case "port": return getOrCreateConfiguration(target).getPort();
+        case "propertystore":
+        case "propertyStore": return getOrCreateConfiguration(target).getPropertyStore();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
         case "sslcontextparameters":

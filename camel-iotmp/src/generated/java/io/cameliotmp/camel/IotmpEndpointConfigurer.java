@@ -60,6 +60,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "nativeTransport": target.getConfiguration().setNativeTransport(property(camelContext, boolean.class, value)); return true;
         case "operation": target.getConfiguration().setOperation(property(camelContext, io.cameliotmp.camel.IotmpOperation.class, value)); return true;
         case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
+        case "propertystore":
+        case "propertyStore": target.getConfiguration().setPropertyStore(property(camelContext, io.cameliotmp.server.PropertyStore.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sslcontextparameters":
@@ -115,6 +117,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "nativeTransport": return boolean.class;
         case "operation": return io.cameliotmp.camel.IotmpOperation.class;
         case "port": return int.class;
+        case "propertystore":
+        case "propertyStore": return io.cameliotmp.server.PropertyStore.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "sslcontextparameters":
@@ -171,6 +175,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "nativeTransport": return target.getConfiguration().isNativeTransport();
         case "operation": return target.getConfiguration().getOperation();
         case "port": return target.getConfiguration().getPort();
+        case "propertystore":
+        case "propertyStore": return target.getConfiguration().getPropertyStore();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
         case "sslcontextparameters":

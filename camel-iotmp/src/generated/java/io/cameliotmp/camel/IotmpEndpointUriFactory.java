@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(29);
+        Set<String> props = new HashSet<>(30);
         props.add("authenticationUri");
         props.add("authenticator");
         props.add("backpressurePolicy");
@@ -47,6 +47,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("operation");
         props.add("path");
         props.add("port");
+        props.add("propertyStore");
         props.add("requestTimeout");
         props.add("sslContextParameters");
         props.add("tlsHandshakeTimeout");

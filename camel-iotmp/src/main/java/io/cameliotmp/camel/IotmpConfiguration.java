@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
 import io.cameliotmp.server.IotmpServerConfig;
+import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.StaticAuthenticator;
 import io.cameliotmp.server.Transport;
 import io.netty.handler.ssl.ClientAuth;
@@ -119,6 +120,11 @@ public class IotmpConfiguration implements Cloneable {
                             + " headers, and answers true or false (or an AuthDecision).")
     private String authenticationUri;
 
+    @UriParam(label = "advanced",
+              description = "Where the built-in property services keep device properties, e.g. a JdbcPropertyStore"
+                            + " so they survive restarts. Default: in memory.")
+    private PropertyStore propertyStore;
+
     @UriParam(label = "producer", defaultValue = "run", enums = "run,describe,startStream,stopStream,sendStreamData",
               description = "What the producer does with the device resource.")
     private IotmpOperation operation = IotmpOperation.run;
@@ -161,6 +167,7 @@ public class IotmpConfiguration implements Cloneable {
                 .sslContext(sslContext)
                 .tlsHandshakeTimeout(Duration.ofMillis(tlsHandshakeTimeout))
                 .authenticator(resolveAuthenticator(context))
+                .propertyStore(propertyStore)
                 .build();
     }
 
@@ -343,6 +350,14 @@ public class IotmpConfiguration implements Cloneable {
 
     public void setAuthenticationUri(String authenticationUri) {
         this.authenticationUri = authenticationUri;
+    }
+
+    public PropertyStore getPropertyStore() {
+        return propertyStore;
+    }
+
+    public void setPropertyStore(PropertyStore propertyStore) {
+        this.propertyStore = propertyStore;
     }
 
     public IotmpOperation getOperation() {

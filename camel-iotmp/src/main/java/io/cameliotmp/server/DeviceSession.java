@@ -457,7 +457,7 @@ public final class DeviceSession {
             if (run.hasStreamId()) {
                 runOnExecutor(() -> {
                     if (failure != null) {
-                        replyError(run, 500, messageOf(failure));
+                        replyError(run, statusOf(failure), messageOf(failure));
                     } else {
                         boolean withPayload = answered.service() == null || answered.service().answersWithPayload();
                         write(IotmpMessage.ok(run.streamId(), withPayload ? value : null));
@@ -492,6 +492,12 @@ public final class DeviceSession {
         } else {
             LOG.debug("{}: {} (no reply, the request had no stream id)", this, message);
         }
+    }
+
+    private static int statusOf(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof DeviceCallException call ? call.status() : 500;
     }
 
     private static String messageOf(Throwable failure) {

@@ -62,6 +62,7 @@ public final class IotmpServer {
     private final ConcurrentMap<ServiceType, ConcurrentMap<String, DeviceCallHandler>> services
             = new ConcurrentHashMap<>();
     private final AtomicLong sessionNumbers = new AtomicLong();
+    private final BuiltinServices builtins;
 
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
@@ -72,6 +73,8 @@ public final class IotmpServer {
 
     public IotmpServer(IotmpServerConfig config) {
         this.config = config;
+        this.builtins = new BuiltinServices(this,
+                config.propertyStore() != null ? config.propertyStore() : new InMemoryPropertyStore());
     }
 
     public IotmpServerConfig config() {
@@ -282,16 +285,35 @@ public final class IotmpServer {
         return () -> byTarget.remove(target, handler);
     }
 
+    /** The route registered for the call, else the built-in service, else null. */
     DeviceCallHandler callHandler(DeviceCall call) {
         if (call.service() == null) {
             return resources.get(call.target());
         }
         Map<String, DeviceCallHandler> byTarget = services.get(call.service());
-        if (byTarget == null) {
-            return null;
+        DeviceCallHandler handler = byTarget == null ? null : byTarget.get(call.target());
+        if (handler == null && byTarget != null) {
+            handler = byTarget.get(WILDCARD);
         }
-        DeviceCallHandler handler = byTarget.get(call.target());
-        return handler != null ? handler : byTarget.get(WILDCARD);
+        return handler != null ? handler : builtins.handler(call.service());
+    }
+
+    /** The store behind the built-in property services. */
+    public PropertyStore propertyStore() {
+        return builtins.properties();
+    }
+
+    /** Sets a device property as a device would, notifying property listeners and subscribed devices. */
+    public void setProperty(DeviceId device, String property, Object value) {
+        builtins.setProperty(device, property, value);
+    }
+
+    public void addPropertyListener(PropertyListener listener) {
+        builtins.addPropertyListener(listener);
+    }
+
+    public void removePropertyListener(PropertyListener listener) {
+        builtins.removePropertyListener(listener);
     }
 
     /** What a device's DESCRIBE of the server returns: every server resource as input+output (fn 4). */

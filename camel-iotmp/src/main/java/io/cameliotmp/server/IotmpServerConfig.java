@@ -30,6 +30,7 @@ import io.netty.handler.ssl.SslContext;
  * @param transport            raw TCP or WebSocket
  * @param webSocketPath        the HTTP path of the WebSocket endpoint
  * @param authenticator        decides who may connect; null refuses everybody
+ * @param propertyStore        where device properties live; null keeps them in memory
  * @param nativeTransport      use epoll when available
  */
 public record IotmpServerConfig(String host, int port, int ioThreads, int workerThreads, Duration connectTimeout,
@@ -37,7 +38,8 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
                                 int maxPsonDepth, int maxPendingRequests, int maxInFlight,
                                 BackpressurePolicy backpressurePolicy, SslContext sslContext,
                                 Duration tlsHandshakeTimeout, Transport transport, String webSocketPath,
-                                DeviceAuthenticator authenticator, boolean nativeTransport) {
+                                DeviceAuthenticator authenticator, PropertyStore propertyStore,
+                                boolean nativeTransport) {
 
     public static final int DEFAULT_PORT = 25204;
 
@@ -91,6 +93,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         b.transport = transport;
         b.webSocketPath = webSocketPath;
         b.authenticator = authenticator;
+        b.propertyStore = propertyStore;
         b.nativeTransport = nativeTransport;
         return b;
     }
@@ -118,6 +121,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         private Transport transport = Transport.TCP;
         private String webSocketPath = "/iotmp";
         private DeviceAuthenticator authenticator;
+        private PropertyStore propertyStore;
         private boolean nativeTransport = true;
 
         private Builder() {
@@ -208,6 +212,11 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
             return this;
         }
 
+        public Builder propertyStore(PropertyStore propertyStore) {
+            this.propertyStore = propertyStore;
+            return this;
+        }
+
         public Builder nativeTransport(boolean nativeTransport) {
             this.nativeTransport = nativeTransport;
             return this;
@@ -216,7 +225,8 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         public IotmpServerConfig build() {
             return new IotmpServerConfig(host, port, ioThreads, workerThreads, connectTimeout, defaultKeepAlive,
                     requestTimeout, maxFrameSize, maxPsonDepth, maxPendingRequests, maxInFlight, backpressurePolicy,
-                    sslContext, tlsHandshakeTimeout, transport, webSocketPath, authenticator, nativeTransport);
+                    sslContext, tlsHandshakeTimeout, transport, webSocketPath, authenticator, propertyStore,
+                    nativeTransport);
         }
     }
 }

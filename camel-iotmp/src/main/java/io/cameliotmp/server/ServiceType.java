@@ -7,7 +7,7 @@ public enum ServiceType {
     CALL_DEVICE(3, "device", true),
     CALL_ENDPOINT(4, "endpoint", false),
     WRITE_BUCKET(5, "bucket", false),
-    LOCK_SYNC(6, "lock", false),
+    LOCK_SYNC(6, "lock", true),
     UNLOCK_SYNC(7, "unlock", false),
     SUBSCRIBE_EVENT(8, "event", false);
 
