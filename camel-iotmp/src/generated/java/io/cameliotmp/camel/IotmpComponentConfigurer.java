@@ -70,6 +70,7 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "propertyStore": getOrCreateConfiguration(target).setPropertyStore(property(camelContext, io.cameliotmp.server.PropertyStore.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "retained": getOrCreateConfiguration(target).setRetained(property(camelContext, boolean.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "tlshandshaketimeout":
@@ -128,6 +129,7 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "propertyStore": return io.cameliotmp.server.PropertyStore.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
+        case "retained": return boolean.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "tlshandshaketimeout":
@@ -187,6 +189,7 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "propertyStore": return getOrCreateConfiguration(target).getPropertyStore();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
+        case "retained": return getOrCreateConfiguration(target).isRetained();
         case "sslcontextparameters":
         case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
         case "tlshandshaketimeout":

@@ -64,6 +64,7 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "propertyStore": target.getConfiguration().setPropertyStore(property(camelContext, io.cameliotmp.server.PropertyStore.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "retained": target.getConfiguration().setRetained(property(camelContext, boolean.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": target.getConfiguration().setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "tlshandshaketimeout":
@@ -121,6 +122,7 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "propertyStore": return io.cameliotmp.server.PropertyStore.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
+        case "retained": return boolean.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "tlshandshaketimeout":
@@ -179,6 +181,7 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "propertyStore": return target.getConfiguration().getPropertyStore();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
+        case "retained": return target.getConfiguration().isRetained();
         case "sslcontextparameters":
         case "sslContextParameters": return target.getConfiguration().getSslContextParameters();
         case "tlshandshaketimeout":

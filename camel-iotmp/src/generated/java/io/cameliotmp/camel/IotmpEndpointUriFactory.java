@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(30);
+        Set<String> props = new HashSet<>(31);
         props.add("authenticationUri");
         props.add("authenticator");
         props.add("backpressurePolicy");
@@ -49,6 +49,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("port");
         props.add("propertyStore");
         props.add("requestTimeout");
+        props.add("retained");
         props.add("sslContextParameters");
         props.add("tlsHandshakeTimeout");
         props.add("transport");

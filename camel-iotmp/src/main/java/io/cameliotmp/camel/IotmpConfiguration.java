@@ -129,6 +129,11 @@ public class IotmpConfiguration implements Cloneable {
               description = "What the producer does with the device resource.")
     private IotmpOperation operation = IotmpOperation.run;
 
+    @UriParam(label = "producer", defaultValue = "false",
+              description = "topic producer: keep the message as the topic's retained message, delivered to devices"
+                            + " that subscribe later.")
+    private boolean retained;
+
     @UriParam(label = "consumer,producer", javaType = "java.time.Duration", defaultValue = "0",
               description = "Stream sampling interval; 0 streams on change (event mode). Device consumers sharing a"
                             + " resource share one device stream and each receives samples at its own interval.")
@@ -366,6 +371,14 @@ public class IotmpConfiguration implements Cloneable {
 
     public void setOperation(IotmpOperation operation) {
         this.operation = operation;
+    }
+
+    public boolean isRetained() {
+        return retained;
+    }
+
+    public void setRetained(boolean retained) {
+        this.retained = retained;
     }
 
     public long getInterval() {

@@ -66,6 +66,14 @@ public final class IotmpConstants {
               javaType = "String")
     public static final String GENERATION = "CamelIotmpGeneration";
 
+    @Metadata(description = "topic: the topic a message was published on; on a topic producer it overrides the"
+                            + " topic of the URI.", javaType = "String")
+    public static final String TOPIC = "CamelIotmpTopic";
+
+    @Metadata(label = "producer", description = "topic and serverEvent producers: how many device streams the"
+                                                + " message reached (serverEvent only).", javaType = "Integer")
+    public static final String DELIVERED = "CamelIotmpDelivered";
+
     private IotmpConstants() {
     }
 }

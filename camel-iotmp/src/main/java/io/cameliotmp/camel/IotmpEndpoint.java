@@ -22,14 +22,17 @@ public class IotmpEndpoint extends DefaultEndpoint {
 
     @UriPath(description = "What the endpoint stands for: device (a device resource: producer calls it, consumer"
                            + " streams it), server (a resource devices run, consumer), service (Thinger service"
-                           + " calls of devices, consumer) or events (device lifecycle, consumer).")
+                           + " calls of devices, consumer), events (device lifecycle, consumer), topic (topics"
+                           + " devices publish and subscribe to, both) or serverEvent (events raised toward devices,"
+                           + " producer).")
     @Metadata(required = true)
     private IotmpEndpointKind kind;
 
     @UriPath(description = "device: user/device/resource (the resource may contain '/'; consumers may use an asterisk for"
                            + " user and device to match any; producers may leave parts to headers). server: the resource name."
                            + " service: service/target, e.g. bucket/temperatures or endpoint/* (services: property,"
-                           + " setProperty, device, endpoint, bucket, lock, unlock). events: none.")
+                           + " setProperty, device, endpoint, bucket, lock, unlock). events: none. topic: an MQTT"
+                           + " topic, or a filter with + and # for consumers. serverEvent: the event name.")
     private String path;
 
     @UriParam
@@ -77,6 +80,8 @@ public class IotmpEndpoint extends DefaultEndpoint {
                     throw new IllegalArgumentException("iotmp:events takes no path, got " + path);
                 }
             }
+            case topic -> target = requirePath("iotmp:topic:{topic}");
+            case serverEvent -> target = requirePath("iotmp:serverEvent:{name}");
             default -> throw new IllegalStateException(kind.name());
         }
     }
@@ -90,10 +95,12 @@ public class IotmpEndpoint extends DefaultEndpoint {
 
     @Override
     public Producer createProducer() throws Exception {
-        if (kind != IotmpEndpointKind.device) {
-            throw new UnsupportedOperationException("iotmp:" + kind + " endpoints can only be consumed (from)");
-        }
-        return new IotmpProducer(this);
+        return switch (kind) {
+            case device -> new IotmpProducer(this);
+            case topic, serverEvent -> new IotmpPublishProducer(this);
+            default -> throw new UnsupportedOperationException(
+                    "iotmp:" + kind + " endpoints can only be consumed (from)");
+        };
     }
 
     @Override
@@ -110,6 +117,9 @@ public class IotmpEndpoint extends DefaultEndpoint {
             case server -> new IotmpCallConsumer(this, processor, null, resource);
             case service -> new IotmpCallConsumer(this, processor, service, target);
             case events -> new IotmpEventsConsumer(this, processor);
+            case topic -> new IotmpTopicConsumer(this, processor);
+            case serverEvent -> throw new UnsupportedOperationException(
+                    "iotmp:serverEvent endpoints can only produce (to): devices subscribe, routes raise");
         };
         configureConsumer(consumer);
         return consumer;
@@ -133,6 +143,11 @@ public class IotmpEndpoint extends DefaultEndpoint {
 
     String resource() {
         return resource;
+    }
+
+    /** The topic, the server event name or the service target. */
+    String target() {
+        return target;
     }
 
     public IotmpEndpointKind getKind() {

@@ -9,5 +9,9 @@ public enum IotmpEndpointKind {
     /** {@code iotmp:service:{service}/{target}}: Thinger service calls of devices (bucket, endpoint, …). */
     service,
     /** {@code iotmp:events}: device connected, disconnected and authentication refused. */
-    events
+    events,
+    /** {@code iotmp:topic:{topic}}: MQTT-style topics devices publish to and subscribe to. */
+    topic,
+    /** {@code iotmp:serverEvent:{name}}: named server events raised toward subscribed devices. */
+    serverEvent
 }

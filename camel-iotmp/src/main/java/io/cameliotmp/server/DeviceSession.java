@@ -69,6 +69,7 @@ public final class DeviceSession {
     private final IntObjectMap<PendingRequest> pending = new IntObjectHashMap<>();
     private final IntObjectMap<OpenStream> streams = new IntObjectHashMap<>();
     private final Map<String, SharedResourceStream> sharedStreams = new java.util.HashMap<>();
+    private final IntObjectMap<DeviceEventStream> deviceStreams = new IntObjectHashMap<>();
     private int nextId;
 
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -247,7 +248,7 @@ public final class DeviceSession {
     private int allocateId() {
         for (int attempt = 0; attempt < MAX_STREAM_ID; attempt++) {
             nextId = nextId >= MAX_STREAM_ID ? 1 : nextId + 1;
-            if (!pending.containsKey(nextId) && !streams.containsKey(nextId)) {
+            if (!pending.containsKey(nextId) && !streams.containsKey(nextId) && !deviceStreams.containsKey(nextId)) {
                 return nextId;
             }
         }
@@ -513,14 +514,101 @@ public final class DeviceSession {
         write(IotmpMessage.ok(describe.streamId(), server.describeServerResources()));
     }
 
+    /** The code of RESOURCE that marks a device's event stream (§8.3). */
+    private static final int SUBSCRIBE_EVENT = 8;
+
     private void onDeviceStartStream(IotmpMessage start) {
-        replyError(start, 501, "server event streams are not supported by this server");
+        if (!(start.resource() instanceof Number code) || code.intValue() != SUBSCRIBE_EVENT) {
+            replyError(start, 404, "the server has no stream " + io.cameliotmp.protocol.PsonValues.toString(start.resource()));
+            return;
+        }
+        if (!start.hasStreamId()) {
+            return;
+        }
+        int id = start.streamId();
+        if (deviceStreams.containsKey(id) || streams.containsKey(id) || pending.containsKey(id)) {
+            replyError(start, 409, "stream id " + id + " is in use");
+            return;
+        }
+        Map<?, ?> params = start.parameters() instanceof Map<?, ?> map ? map : Map.of();
+        Object event = params.get("event");
+        if (!(event instanceof String name)) {
+            replyError(start, 400, "event stream without an event name");
+            return;
+        }
+        Object answer = null;
+        DeviceEventStream stream;
+        if (TOPIC_EVENT.equals(name)) {
+            if (!(params.get("topic") instanceof String topic) || topic.isEmpty()) {
+                replyError(start, 400, "topic stream without a topic");
+                return;
+            }
+            if ("subscribe".equals(params.get("scope"))) {
+                try {
+                    TopicFilter.validate(topic);
+                } catch (IllegalArgumentException e) {
+                    replyError(start, 400, e.getMessage());
+                    return;
+                }
+                stream = new DeviceEventStream(DeviceEventStream.Kind.SUBSCRIBE, topic, false);
+            } else {
+                stream = new DeviceEventStream(DeviceEventStream.Kind.PUBLISH, topic,
+                        Boolean.TRUE.equals(params.get("retained")));
+            }
+        } else if (PROPERTY_EVENT.equals(name)) {
+            Object property = params.get("filters") instanceof Map<?, ?> filters ? filters.get("property") : null;
+            if (!(property instanceof String p)) {
+                replyError(start, 400, "property stream without filters.property");
+                return;
+            }
+            stream = new DeviceEventStream(DeviceEventStream.Kind.PROPERTY, p, false);
+            if (Boolean.TRUE.equals(params.get("current"))) {
+                answer = server.propertyStore().read(registration.deviceId(), p);
+            }
+        } else {
+            stream = new DeviceEventStream(DeviceEventStream.Kind.SERVER_EVENT, name, false);
+        }
+        deviceStreams.put(id, stream);
+        write(IotmpMessage.ok(id, answer));
+        if (stream.kind() == DeviceEventStream.Kind.SUBSCRIBE) {
+            server.events().subscribeDevice(this, id, stream.name());
+        } else if (stream.kind() == DeviceEventStream.Kind.SERVER_EVENT) {
+            server.events().subscribeServerEvent(this, id, stream.name());
+        }
+    }
+
+    private static final String TOPIC_EVENT = "device_topic_publish";
+    private static final String PROPERTY_EVENT = "device_property_update";
+
+    /** Sends data into a stream the device opened, if it is still open. */
+    void sendStreamData(int streamId, Object payload) {
+        runOnExecutor(() -> {
+            if (state == State.ACTIVE && deviceStreams.containsKey(streamId)) {
+                write(IotmpMessage.streamData(streamId, payload));
+            }
+        });
+    }
+
+    void onPropertyUpdated(String property, Object value) {
+        runOnExecutor(() -> {
+            if (state != State.ACTIVE) {
+                return;
+            }
+            deviceStreams.forEach((id, stream) -> {
+                if (stream.kind() == DeviceEventStream.Kind.PROPERTY && stream.name().equals(property)) {
+                    write(IotmpMessage.streamData(id, value));
+                }
+            });
+        });
     }
 
     private void onDeviceStopStream(IotmpMessage stop) {
         OpenStream stream = streams.remove(stop.streamId());
         if (stream != null) {
             stream.end("stopped by the device");
+        }
+        if (deviceStreams.remove(stop.streamId()) != null) {
+            server.events().unsubscribe(this, stop.streamId());
         }
         if (stop.hasStreamId()) {
             write(IotmpMessage.ok(stop.streamId()));
@@ -532,7 +620,13 @@ public final class DeviceSession {
     private void onStreamData(IotmpMessage data) {
         OpenStream stream = streams.get(data.streamId());
         if (stream == null) {
-            LOG.debug("{}: ignoring STREAM_DATA for unknown stream {}", this, data.streamId());
+            DeviceEventStream own = deviceStreams.get(data.streamId());
+            if (own != null && own.kind() == DeviceEventStream.Kind.PUBLISH) {
+                server.events().publish(new TopicMessage(registration.user(), own.name(), data.payload(),
+                        registration), own.retained());
+            } else {
+                LOG.debug("{}: ignoring STREAM_DATA for unknown stream {}", this, data.streamId());
+            }
             return;
         }
         samplesIn.increment();
@@ -649,6 +743,8 @@ public final class DeviceSession {
         List<OpenStream> open = new ArrayList<>(streams.values());
         streams.clear();
         sharedStreams.clear();
+        deviceStreams.clear();
+        server.events().unsubscribe(this, 0);
         for (OpenStream stream : open) {
             stream.end(reason);
         }

@@ -63,6 +63,7 @@ public final class IotmpServer {
             = new ConcurrentHashMap<>();
     private final AtomicLong sessionNumbers = new AtomicLong();
     private final BuiltinServices builtins;
+    private final EventStreams events = new EventStreams();
 
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
@@ -75,6 +76,8 @@ public final class IotmpServer {
         this.config = config;
         this.builtins = new BuiltinServices(this,
                 config.propertyStore() != null ? config.propertyStore() : new InMemoryPropertyStore());
+        builtins.addPropertyListener((device, property, value) -> registry.session(device)
+                .ifPresent(session -> session.onPropertyUpdated(property, value)));
     }
 
     public IotmpServerConfig config() {
@@ -296,6 +299,28 @@ public final class IotmpServer {
             handler = byTarget.get(WILDCARD);
         }
         return handler != null ? handler : builtins.handler(call.service());
+    }
+
+    /**
+     * Publishes on a topic: devices of {@code user} (all users when null) subscribed to a matching filter receive it,
+     * and so do topic listeners.
+     */
+    public void publish(String user, String topic, Object payload, boolean retain) {
+        events.publish(new TopicMessage(user, topic, payload, null), retain);
+    }
+
+    /** Listens to every message published on topics matching an MQTT filter, by devices or routes. */
+    public AutoCloseable subscribeTopic(String filter, java.util.function.Consumer<TopicMessage> listener) {
+        return events.subscribeRoute(filter, listener);
+    }
+
+    /** Raises a named server event toward the devices subscribed to it; returns how many streams it reached. */
+    public int raiseEvent(String user, String event, Object payload) {
+        return events.raise(user, event, payload);
+    }
+
+    EventStreams events() {
+        return events;
     }
 
     /** The store behind the built-in property services. */

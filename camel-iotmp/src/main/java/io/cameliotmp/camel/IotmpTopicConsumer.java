@@ -1,0 +1,62 @@
+package io.cameliotmp.camel;
+
+import io.cameliotmp.server.IotmpServerManager;
+import io.cameliotmp.server.TopicMessage;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+
+/**
+ * Receives what devices (and routes) publish on topics matching the URI's MQTT filter ({@code +} one level,
+ * {@code #} the rest). One exchange per message; the publishing device is in the user and device headers.
+ */
+public class IotmpTopicConsumer extends DefaultConsumer {
+
+    private final IotmpEndpoint endpoint;
+    private IotmpServerManager.Handle serverHandle;
+    private AutoCloseable subscription;
+
+    public IotmpTopicConsumer(IotmpEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        serverHandle = endpoint.acquireServer();
+        subscription = serverHandle.server().subscribeTopic(endpoint.target(), this::onMessage);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
+        if (serverHandle != null) {
+            serverHandle.close();
+            serverHandle = null;
+        }
+        super.doStop();
+    }
+
+    private void onMessage(TopicMessage topicMessage) {
+        Exchange exchange = createExchange(true);
+        Message message = exchange.getMessage();
+        message.setBody(topicMessage.payload());
+        message.setHeader(IotmpConstants.TOPIC, topicMessage.topic());
+        if (topicMessage.publisher() != null) {
+            PsonBodies.setDeviceHeaders(message, topicMessage.publisher());
+        } else if (topicMessage.user() != null) {
+            message.setHeader(IotmpConstants.USER, topicMessage.user());
+        }
+        getAsyncProcessor().process(exchange, doneSync -> {
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException("Error processing topic message", exchange,
+                        exchange.getException());
+            }
+        });
+    }
+}
