@@ -12,7 +12,6 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RuntimeCamelException;
-import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -111,7 +110,8 @@ public class IotmpConfiguration implements Cloneable {
 
     @UriParam(label = "security", secret = true,
               description = "Devices allowed to connect, as user/device=credential entries separated by commas;"
-                            + " user/* accepts any device of that user with that credential.")
+                            + " an entry whose device is an asterisk accepts any device of that user with that"
+                            + " credential.")
     private String deviceCredentials;
 
     @UriParam(label = "security",
@@ -137,7 +137,6 @@ public class IotmpConfiguration implements Cloneable {
     @UriParam(label = "consumer,producer", javaType = "java.time.Duration", defaultValue = "0",
               description = "Stream sampling interval; 0 streams on change (event mode). Device consumers sharing a"
                             + " resource share one device stream and each receives samples at its own interval.")
-    @Metadata(defaultValue = "0")
     private long interval;
 
     public IotmpConfiguration copy() {

@@ -22,14 +22,9 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -93,17 +88,14 @@ public final class IotmpServer {
         if (serverChannel != null) {
             return;
         }
-        boolean epoll = config.nativeTransport() && Epoll.isAvailable();
-        bossGroup = epoll ? new EpollEventLoopGroup(1, threads("iotmp-accept"))
-                : new NioEventLoopGroup(1, threads("iotmp-accept"));
-        ioGroup = epoll ? new EpollEventLoopGroup(config.ioThreads(), threads("iotmp-io"))
-                : new NioEventLoopGroup(config.ioThreads(), threads("iotmp-io"));
+        boolean epoll = EventLoops.useEpoll(config.nativeTransport());
+        bossGroup = EventLoops.group(epoll, 1, threads("iotmp-accept"));
+        ioGroup = EventLoops.group(epoll, config.ioThreads(), threads("iotmp-io"));
         workerGroup = config.workerThreads() > 0
                 ? new DefaultEventExecutorGroup(config.workerThreads(), threads("iotmp-worker")) : null;
         timer = new HashedWheelTimer(threads("iotmp-timer"), 10, TimeUnit.MILLISECONDS);
         channels = new DefaultChannelGroup("iotmp-devices", GlobalEventExecutor.INSTANCE);
-        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
-                : NioServerSocketChannel.class;
+        Class<? extends ServerChannel> channelType = EventLoops.serverChannel(epoll);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, ioGroup)
                 .channel(channelType)
