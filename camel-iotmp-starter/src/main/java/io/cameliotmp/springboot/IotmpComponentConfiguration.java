@@ -1,0 +1,319 @@
+package io.cameliotmp.springboot;
+
+import io.cameliotmp.camel.IotmpConfiguration;
+import io.cameliotmp.camel.IotmpOperation;
+import io.cameliotmp.server.BackpressurePolicy;
+import io.cameliotmp.server.DeviceAuthenticator;
+import org.apache.camel.spring.boot.ComponentConfigurationPropertiesCommon;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Calls IOTMP devices and receives what they send, through the component's embedded IOTMP server.
+ * <p>
+ * One property per option of the iotmp component, with the component's names, defaults and descriptions, laid out
+ * the way camel-spring-boot's generator lays out a component starter: primitive options become their wrapper types
+ * so that an unset option stays null, and duration options whose Java type is {@code long} stay {@code Long}
+ * milliseconds. {@code IotmpStarterMetadataTest} checks this class against the component's {@code iotmp.json}.
+ */
+@ConfigurationProperties(prefix = "camel.component.iotmp")
+public class IotmpComponentConfiguration extends ComponentConfigurationPropertiesCommon {
+
+    /**
+     * Whether to enable auto configuration of the iotmp component. This is enabled by default.
+     */
+    // Never read: the inherited isEnabled/setEnabled do the binding. The field exists, as in Camel's generated
+    // starters, so that the configuration processor puts this description in the metadata.
+    @SuppressWarnings("unused")
+    private Boolean enabled;
+    /**
+     * Default options of the embedded servers and endpoints; endpoint URIs override them. The option is a
+     * io.cameliotmp.camel.IotmpConfiguration type.
+     */
+    private IotmpConfiguration configuration;
+    /**
+     * Address the embedded IOTMP server binds to.
+     */
+    private String host = "0.0.0.0";
+    /**
+     * TCP port of the embedded IOTMP server (Thinger's plain IOTMP port is 25204).
+     */
+    private Integer port = 25204;
+    /**
+     * How long a call to a device may wait for its answer. The option is a long type.
+     */
+    private Long requestTimeout = 10000L;
+    /**
+     * Allows for bridging the consumer to the Camel routing Error Handler, which mean any exceptions (if possible)
+     * occurred while the Camel consumer is trying to pickup incoming messages, or the likes, will now be processed as
+     * a message and handled by the routing Error Handler. Important: This is only possible if the 3rd party component
+     * allows Camel to be alerted if an exception was thrown. Some components handle this internally only, and
+     * therefore bridgeErrorHandler is not possible. In other situations we may improve the Camel component to hook
+     * into the 3rd party component and make this possible for future releases. By default the consumer will use the
+     * org.apache.camel.spi.ExceptionHandler to deal with exceptions, that will be logged at WARN or ERROR level and
+     * ignored.
+     */
+    private Boolean bridgeErrorHandler = false;
+    /**
+     * Stream sampling interval; 0 streams on change (event mode). Device consumers sharing a resource share one
+     * device stream and each receives samples at its own interval. The option is a long type.
+     */
+    private Long interval = 0L;
+    /**
+     * Whether the producer should be started lazy (on the first message). By starting lazy you can use this to allow
+     * CamelContext and routes to startup in situations where a producer may otherwise fail during starting and cause
+     * the route to fail being started. By deferring this startup to be lazy then the startup failure can be handled
+     * during routing messages via Camel's routing error handlers. Beware that when the first message is processed
+     * then creating and starting the producer may take a little time and prolong the total processing time of the
+     * processing.
+     */
+    private Boolean lazyStartProducer = false;
+    /**
+     * What the producer does with the device resource.
+     */
+    private IotmpOperation operation = IotmpOperation.run;
+    /**
+     * Whether autowiring is enabled. This is used for automatic autowiring options (the option must be marked as
+     * autowired) by looking up in the registry to find if there is a single instance of matching type, which then
+     * gets configured on the component. This can be used for automatic configuring JDBC data sources, JMS connection
+     * factories, AWS Clients, etc.
+     */
+    private Boolean autowiredEnabled = true;
+    /**
+     * At maxInFlight: PAUSE stops reading the device until routes catch up (nothing lost); DROP_SAMPLES drops and
+     * counts stream samples instead.
+     */
+    private BackpressurePolicy backpressurePolicy = BackpressurePolicy.PAUSE;
+    /**
+     * How long a new connection may take to send its CONNECT before it is closed. The option is a long type.
+     */
+    private Long connectTimeout = 10000L;
+    /**
+     * Netty I/O threads of the server; 0 uses Netty's default (twice the number of cores).
+     */
+    private Integer ioThreads;
+    /**
+     * Keep-alive interval in seconds assumed for devices that do not announce one; a device silent for 1.15 times its
+     * interval is disconnected.
+     */
+    private Integer keepAlive = 60;
+    /**
+     * Largest frame body accepted from a device, in bytes; a larger size header closes the connection before anything
+     * is allocated.
+     */
+    private Integer maxFrameSize = 262144;
+    /**
+     * Most stream samples and device calls per device being processed by routes at once; beyond it the backpressure
+     * policy applies.
+     */
+    private Integer maxInFlight = 64;
+    /**
+     * Most unanswered requests plus open streams per device.
+     */
+    private Integer maxPendingRequests = 256;
+    /**
+     * Deepest nesting of PSON values accepted.
+     */
+    private Integer maxPsonDepth = 32;
+    /**
+     * Use the native epoll transport when available.
+     */
+    private Boolean nativeTransport = true;
+    /**
+     * Threads that run device sessions, authentication and routes, so that a slow route never blocks network I/O;
+     * each device stays on one thread, so its messages keep their order. 0 runs everything on the I/O threads
+     * (fastest for non-blocking routes).
+     */
+    private Integer workerThreads = 16;
+    /**
+     * A Camel endpoint (such as direct:auth) that authenticates devices: it receives the credential as body and
+     * CamelIotmpUser, CamelIotmpDevice and CamelIotmpRemoteAddress headers, and answers true or false (or an
+     * AuthDecision).
+     */
+    private String authenticationUri;
+    /**
+     * Decides which devices may connect. Takes precedence over deviceCredentials and authenticationUri. The option is
+     * a io.cameliotmp.server.DeviceAuthenticator type.
+     */
+    private DeviceAuthenticator authenticator;
+    /**
+     * Devices allowed to connect, as user/device=credential entries separated by commas; user/* accepts any device
+     * of that user with that credential.
+     */
+    private String deviceCredentials;
+
+    public IotmpConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(IotmpConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    public String getHost() {
+        return host;
+    }
+
+    public void setHost(String host) {
+        this.host = host;
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public Long getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(Long requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public Boolean getBridgeErrorHandler() {
+        return bridgeErrorHandler;
+    }
+
+    public void setBridgeErrorHandler(Boolean bridgeErrorHandler) {
+        this.bridgeErrorHandler = bridgeErrorHandler;
+    }
+
+    public Long getInterval() {
+        return interval;
+    }
+
+    public void setInterval(Long interval) {
+        this.interval = interval;
+    }
+
+    public Boolean getLazyStartProducer() {
+        return lazyStartProducer;
+    }
+
+    public void setLazyStartProducer(Boolean lazyStartProducer) {
+        this.lazyStartProducer = lazyStartProducer;
+    }
+
+    public IotmpOperation getOperation() {
+        return operation;
+    }
+
+    public void setOperation(IotmpOperation operation) {
+        this.operation = operation;
+    }
+
+    public Boolean getAutowiredEnabled() {
+        return autowiredEnabled;
+    }
+
+    public void setAutowiredEnabled(Boolean autowiredEnabled) {
+        this.autowiredEnabled = autowiredEnabled;
+    }
+
+    public BackpressurePolicy getBackpressurePolicy() {
+        return backpressurePolicy;
+    }
+
+    public void setBackpressurePolicy(BackpressurePolicy backpressurePolicy) {
+        this.backpressurePolicy = backpressurePolicy;
+    }
+
+    public Long getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Long connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public Integer getIoThreads() {
+        return ioThreads;
+    }
+
+    public void setIoThreads(Integer ioThreads) {
+        this.ioThreads = ioThreads;
+    }
+
+    public Integer getKeepAlive() {
+        return keepAlive;
+    }
+
+    public void setKeepAlive(Integer keepAlive) {
+        this.keepAlive = keepAlive;
+    }
+
+    public Integer getMaxFrameSize() {
+        return maxFrameSize;
+    }
+
+    public void setMaxFrameSize(Integer maxFrameSize) {
+        this.maxFrameSize = maxFrameSize;
+    }
+
+    public Integer getMaxInFlight() {
+        return maxInFlight;
+    }
+
+    public void setMaxInFlight(Integer maxInFlight) {
+        this.maxInFlight = maxInFlight;
+    }
+
+    public Integer getMaxPendingRequests() {
+        return maxPendingRequests;
+    }
+
+    public void setMaxPendingRequests(Integer maxPendingRequests) {
+        this.maxPendingRequests = maxPendingRequests;
+    }
+
+    public Integer getMaxPsonDepth() {
+        return maxPsonDepth;
+    }
+
+    public void setMaxPsonDepth(Integer maxPsonDepth) {
+        this.maxPsonDepth = maxPsonDepth;
+    }
+
+    public Boolean getNativeTransport() {
+        return nativeTransport;
+    }
+
+    public void setNativeTransport(Boolean nativeTransport) {
+        this.nativeTransport = nativeTransport;
+    }
+
+    public Integer getWorkerThreads() {
+        return workerThreads;
+    }
+
+    public void setWorkerThreads(Integer workerThreads) {
+        this.workerThreads = workerThreads;
+    }
+
+    public String getAuthenticationUri() {
+        return authenticationUri;
+    }
+
+    public void setAuthenticationUri(String authenticationUri) {
+        this.authenticationUri = authenticationUri;
+    }
+
+    public DeviceAuthenticator getAuthenticator() {
+        return authenticator;
+    }
+
+    public void setAuthenticator(DeviceAuthenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    public String getDeviceCredentials() {
+        return deviceCredentials;
+    }
+
+    public void setDeviceCredentials(String deviceCredentials) {
+        this.deviceCredentials = deviceCredentials;
+    }
+}

@@ -1,0 +1,52 @@
+package io.cameliotmp.springboot;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import io.cameliotmp.camel.IotmpConfiguration;
+import io.cameliotmp.server.DeviceAuthenticator;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.TypeDescriptor;
+import org.springframework.core.convert.converter.GenericConverter;
+import org.springframework.stereotype.Component;
+
+/**
+ * Lets the object-typed options refer to beans, as in every Camel starter:
+ * {@code camel.component.iotmp.authenticator=#myAuthenticator} (or {@code #bean:myAuthenticator}) binds the bean of
+ * that name while Spring Boot binds {@link IotmpComponentConfiguration}. As in Camel's generated converters, text
+ * without the {@code #} prefix is no reference and converts to null, leaving the option unset.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConfigurationPropertiesBinding
+@Component
+public class IotmpComponentConverter implements GenericConverter {
+
+    private final ApplicationContext applicationContext;
+
+    public IotmpComponentConverter(ApplicationContext applicationContext) {
+        this.applicationContext = applicationContext;
+    }
+
+    @Override
+    public Set<ConvertiblePair> getConvertibleTypes() {
+        Set<ConvertiblePair> answer = new LinkedHashSet<>();
+        answer.add(new ConvertiblePair(String.class, IotmpConfiguration.class));
+        answer.add(new ConvertiblePair(String.class, DeviceAuthenticator.class));
+        return answer;
+    }
+
+    @Override
+    public Object convert(Object source, TypeDescriptor sourceType, TypeDescriptor targetType) {
+        if (source == null) {
+            return null;
+        }
+        String ref = source.toString();
+        if (!ref.startsWith("#")) {
+            return null;
+        }
+        ref = ref.startsWith("#bean:") ? ref.substring(6) : ref.substring(1);
+        return applicationContext.getBean(ref, targetType.getType());
+    }
+}
