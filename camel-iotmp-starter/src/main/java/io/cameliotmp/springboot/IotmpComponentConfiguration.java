@@ -4,6 +4,10 @@ import io.cameliotmp.camel.IotmpConfiguration;
 import io.cameliotmp.camel.IotmpOperation;
 import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
+import io.cameliotmp.server.PropertyStore;
+import io.cameliotmp.server.Transport;
+import io.netty.handler.ssl.ClientAuth;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.spring.boot.ComponentConfigurationPropertiesCommon;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -136,10 +140,48 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
      */
     private DeviceAuthenticator authenticator;
     /**
-     * Devices allowed to connect, as user/device=credential entries separated by commas; user/* accepts any device
-     * of that user with that credential.
+     * Devices allowed to connect, as user/device=credential entries separated by commas; an entry whose device is an
+     * asterisk accepts any device of that user with that credential.
      */
     private String deviceCredentials;
+
+    /**
+     * How devices reach the server: TCP (IOTMP directly on the stream) or WEBSOCKET (IOTMP bytes in text or
+     * binary WebSocket frames on webSocketPath, subprotocol iotmp). Either runs over TLS when sslContextParameters is
+     * set.
+     */
+    private Transport transport = Transport.TCP;
+    /**
+     * topic producer: keep the message as the topic's retained message, delivered to devices that subscribe later.
+     */
+    private Boolean retained = false;
+    /**
+     * Where the built-in property services keep device properties, e.g. a JdbcPropertyStore so they survive
+     * restarts. Default: in memory. The option is a io.cameliotmp.server.PropertyStore type.
+     */
+    private PropertyStore propertyStore;
+    /**
+     * HTTP path of the WebSocket transport.
+     */
+    private String webSocketPath = "/iotmp";
+    /**
+     * Whether TLS devices must present a client certificate trusted by sslContextParameters: NONE, OPTIONAL or
+     * REQUIRE.
+     */
+    private ClientAuth clientAuth = ClientAuth.NONE;
+    /**
+     * TLS configuration of the server (Thinger's TLS port is 25206). Without it the server speaks plain TCP or
+     * WebSocket. The option is a org.apache.camel.support.jsse.SSLContextParameters type.
+     */
+    private SSLContextParameters sslContextParameters;
+    /**
+     * How long a TLS handshake may take before the connection is closed. The option is a long type.
+     */
+    private Long tlsHandshakeTimeout = 10000L;
+    /**
+     * Use the global SSL context parameters of the Camel context when an endpoint sets no sslContextParameters.
+     */
+    private Boolean useGlobalSslContextParameters = false;
 
     public IotmpConfiguration getConfiguration() {
         return configuration;
@@ -315,5 +357,69 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
 
     public void setDeviceCredentials(String deviceCredentials) {
         this.deviceCredentials = deviceCredentials;
+    }
+
+    public Transport getTransport() {
+        return transport;
+    }
+
+    public void setTransport(Transport transport) {
+        this.transport = transport;
+    }
+
+    public Boolean getRetained() {
+        return retained;
+    }
+
+    public void setRetained(Boolean retained) {
+        this.retained = retained;
+    }
+
+    public PropertyStore getPropertyStore() {
+        return propertyStore;
+    }
+
+    public void setPropertyStore(PropertyStore propertyStore) {
+        this.propertyStore = propertyStore;
+    }
+
+    public String getWebSocketPath() {
+        return webSocketPath;
+    }
+
+    public void setWebSocketPath(String webSocketPath) {
+        this.webSocketPath = webSocketPath;
+    }
+
+    public ClientAuth getClientAuth() {
+        return clientAuth;
+    }
+
+    public void setClientAuth(ClientAuth clientAuth) {
+        this.clientAuth = clientAuth;
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
+    }
+
+    public Long getTlsHandshakeTimeout() {
+        return tlsHandshakeTimeout;
+    }
+
+    public void setTlsHandshakeTimeout(Long tlsHandshakeTimeout) {
+        this.tlsHandshakeTimeout = tlsHandshakeTimeout;
+    }
+
+    public Boolean getUseGlobalSslContextParameters() {
+        return useGlobalSslContextParameters;
+    }
+
+    public void setUseGlobalSslContextParameters(Boolean useGlobalSslContextParameters) {
+        this.useGlobalSslContextParameters = useGlobalSslContextParameters;
     }
 }

@@ -5,6 +5,8 @@ import java.util.Set;
 
 import io.cameliotmp.camel.IotmpConfiguration;
 import io.cameliotmp.server.DeviceAuthenticator;
+import io.cameliotmp.server.PropertyStore;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Configuration;
@@ -34,6 +36,8 @@ public class IotmpComponentConverter implements GenericConverter {
         Set<ConvertiblePair> answer = new LinkedHashSet<>();
         answer.add(new ConvertiblePair(String.class, IotmpConfiguration.class));
         answer.add(new ConvertiblePair(String.class, DeviceAuthenticator.class));
+        answer.add(new ConvertiblePair(String.class, PropertyStore.class));
+        answer.add(new ConvertiblePair(String.class, SSLContextParameters.class));
         return answer;
     }
 

@@ -392,12 +392,15 @@ public final class DeviceSession {
         registration = new DeviceRegistration(request.deviceId(), server.nextSessionNumber(), channel.remoteAddress(),
                 Instant.now(), codec.generation(), keepAlive);
         state = State.ACTIVE;
+        // registered before the OK so the device is callable as soon as it knows it is connected; calls from other
+        // threads queue on this executor and are written after the OK, which must be the very next frame
+        server.register(this);
         write(IotmpMessage.ok(connect.streamId()));
         Duration idle = IotmpServerConfig.idleTimeout(keepAlive);
         channel.pipeline().addBefore(handler.name, IDLE_HANDLER,
                 new IdleStateHandler(idle.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         channel.config().setAutoRead(true);
-        server.activated(this);
+        server.announce(this);
     }
 
     private void refuse(IotmpMessage connect, Integer code, String reason) {

@@ -342,11 +342,15 @@ public final class IotmpServer {
 
     // ---- session lifecycle
 
-    void activated(DeviceSession session) {
+    void register(DeviceSession session) {
         DeviceSession replaced = registry.register(session);
         if (replaced != null) {
             replaced.close("replaced by a new connection of the same device");
         }
+    }
+
+    /** Tells listeners and opens the subscribed streams; called once the device has its OK. */
+    void announce(DeviceSession session) {
         DeviceRegistration registration = session.registration();
         LOG.debug("Device {} connected from {}", registration.deviceId(), registration.remoteAddress());
         registry.fireConnected(registration);
