@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.cameliotmp.protocol.Generation;
@@ -72,8 +71,14 @@ public final class DeviceSession {
     private final IntObjectMap<DeviceEventStream> deviceStreams = new IntObjectHashMap<>();
     private int nextId;
 
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * Frames decoded and not yet handled, plus samples and calls handed to handlers and not yet finished. Counted
+     * from the I/O thread (see {@link FlowGate}), so a handler that blocks its thread still stops the reading.
+     */
+    private final Object flowLock = new Object();
+    private int inFlight;
     private volatile boolean readingPaused;
+    private final FlowGate flowGate = new FlowGate();
 
     final LongAdder framesIn = new LongAdder();
     final LongAdder framesOut = new LongAdder();
@@ -92,6 +97,11 @@ public final class DeviceSession {
         return handler;
     }
 
+    /** The handler that must run on the I/O thread, between the codec and {@link #handler()}. */
+    ChannelInboundHandlerAdapter flowGate() {
+        return flowGate;
+    }
+
     /** The registration once the device is authenticated, else null. */
     public DeviceRegistration registration() {
         return registration;
@@ -107,8 +117,12 @@ public final class DeviceSession {
 
     /** A snapshot of this connection's counters. */
     public SessionCounters counters() {
+        int current;
+        synchronized (flowLock) {
+            current = inFlight;
+        }
         return new SessionCounters(framesIn.sum(), framesOut.sum(), samplesIn.sum(), samplesDropped.sum(),
-                malformedFrames.sum(), inFlight.get(), readingPaused);
+                malformedFrames.sum(), current, readingPaused);
     }
 
     /** Sends a request to the device; the stage completes with its OK, or fails with an {@link IotmpRequestException}. */
@@ -638,8 +652,7 @@ public final class DeviceSession {
 
     /** Hands a sample to a listener, counting it in flight until the listener's stage completes. */
     void deliver(StreamListener listener, StreamSample sample) {
-        if (config.backpressurePolicy() == BackpressurePolicy.DROP_SAMPLES
-                && inFlight.get() >= config.maxInFlight()) {
+        if (config.backpressurePolicy() == BackpressurePolicy.DROP_SAMPLES && inFlight() > config.maxInFlight()) {
             samplesDropped.increment();
             return;
         }
@@ -658,18 +671,37 @@ public final class DeviceSession {
         }
     }
 
+    private int inFlight() {
+        synchronized (flowLock) {
+            return inFlight;
+        }
+    }
+
+    /**
+     * Reading pauses at the bound (for DROP_SAMPLES at four times the bound, as samples are dropped long before) and
+     * resumes at half of it. Decisions are taken under one lock so that pause and resume cannot race into a device
+     * that is never read again.
+     */
     private void acquire() {
-        if (inFlight.incrementAndGet() >= config.maxInFlight() && !readingPaused) {
-            readingPaused = true;
-            channel.config().setAutoRead(false);
+        int pauseAt = config.backpressurePolicy() == BackpressurePolicy.PAUSE
+                ? config.maxInFlight() : 4 * config.maxInFlight();
+        synchronized (flowLock) {
+            inFlight++;
+            if (inFlight >= pauseAt && !readingPaused) {
+                readingPaused = true;
+                channel.config().setAutoRead(false);
+            }
         }
     }
 
     private void release() {
-        if (inFlight.decrementAndGet() <= config.maxInFlight() / 2 && readingPaused) {
-            readingPaused = false;
-            if (state == State.ACTIVE) {
-                channel.config().setAutoRead(true);
+        synchronized (flowLock) {
+            inFlight--;
+            if (readingPaused && inFlight <= config.maxInFlight() / 2) {
+                readingPaused = false;
+                if (state != State.AUTHENTICATING && state != State.CLOSED) {
+                    channel.config().setAutoRead(true);
+                }
             }
         }
     }
@@ -847,6 +879,15 @@ public final class DeviceSession {
         }
     }
 
+    /** Counts every decoded frame on the I/O thread before it is queued to the session's executor. */
+    private final class FlowGate extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            acquire();
+            ctx.fireChannelRead(msg);
+        }
+    }
+
     /** The Netty side of the session. */
     private final class Handler extends ChannelInboundHandlerAdapter {
         String name;
@@ -869,12 +910,16 @@ public final class DeviceSession {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof IotmpMessage message) {
-                onMessage(message);
-            } else if (msg instanceof MalformedFrame frame) {
-                onMalformed(frame);
-            } else {
-                io.netty.util.ReferenceCountUtil.release(msg);
+            try {
+                if (msg instanceof IotmpMessage message) {
+                    onMessage(message);
+                } else if (msg instanceof MalformedFrame frame) {
+                    onMalformed(frame);
+                } else {
+                    io.netty.util.ReferenceCountUtil.release(msg);
+                }
+            } finally {
+                release(); // the frame's permit, taken by the FlowGate; handlers took their own if still busy
             }
         }
 

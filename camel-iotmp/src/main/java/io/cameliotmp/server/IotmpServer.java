@@ -149,6 +149,7 @@ public final class IotmpServer {
                 config.maxPsonDepth());
         pipeline.addLast("codec", codec);
         DeviceSession session = new DeviceSession(this, ch, codec);
+        pipeline.addLast("flow", session.flowGate());
         if (workerGroup != null) {
             pipeline.addLast(workerGroup, "session", session.handler());
         } else {
