@@ -50,7 +50,6 @@ final class DeviceSession extends ChannelInboundHandlerAdapter {
         final Object parameters;
         final long intervalMillis;
         ScheduledFuture<?> sampler;
-        boolean sampling;
 
         DeviceStream(int id, DeviceResource resource, String path, Map<String, String> pathParams, Object parameters,
                      long intervalMillis) {
@@ -459,10 +458,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter {
         }
         streams.put(id, stream);
         write(IotmpMessage.ok(id));
-        sendCurrentValue(stream);
-        if (interval > 0) {
-            scheduleSample(stream);
-        }
+        sendCurrentValue(stream, interval > 0); // the echo; interval sampling starts after it
     }
 
     /**
@@ -478,31 +474,34 @@ final class DeviceSession extends ChannelInboundHandlerAdapter {
         stream.sampler = loop.schedule(() -> sample(stream), stream.intervalMillis, TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * One interval sample. The next one is scheduled a whole interval after this one starts, so at least the interval
-     * lies between two samples; a sample whose handler is still running (on the handler executor) is not doubled.
-     */
+    /** One interval sample; the next one is scheduled once this one has been read (see {@link #sendCurrentValue}). */
     private void sample(DeviceStream stream) {
-        if (streams.get(stream.id) != stream) {
-            return;
-        }
-        scheduleSample(stream);
-        if (!stream.sampling) {
-            stream.sampling = true;
-            sendCurrentValue(stream);
+        if (streams.get(stream.id) == stream) {
+            sendCurrentValue(stream, true);
         }
     }
 
-    /** Reads the resource's current value (output, or state of an input resource) and sends it on the stream. */
-    private void sendCurrentValue(DeviceStream stream) {
+    /**
+     * Reads the resource's current value (output, or state of an input resource) and sends it on the stream.
+     *
+     * @param scheduleNext whether to schedule the next interval sample after the value was read: counting the
+     *                     interval from then guarantees at least the interval between two reads, however long the
+     *                     handler takes and wherever it runs
+     */
+    private void sendCurrentValue(DeviceStream stream, boolean scheduleNext) {
         ResourceRequest request = new ResourceRequest(device, stream.path, stream.pathParams, null, stream.parameters,
                 stream.resource.kind().takesInput(), stream.id);
         device.invokeHandler(stream.resource, request, (value, error) -> {
-            stream.sampling = false;
+            if (streams.get(stream.id) != stream) {
+                return; // stopped, replaced or disconnected meanwhile
+            }
             if (error != null) {
-                LOG.warn("{}: sampling {} for stream {} failed: {}", device, stream.path, stream.id, error.toString());
-            } else if (streams.get(stream.id) == stream) {
+                LOG.warn("{}: reading {} for stream {} failed: {}", device, stream.path, stream.id, error.toString());
+            } else {
                 write(streamData(stream, value));
+            }
+            if (scheduleNext) {
+                scheduleSample(stream);
             }
         });
     }
@@ -561,7 +560,7 @@ final class DeviceSession extends ChannelInboundHandlerAdapter {
                 if (error != null) {
                     LOG.warn("{}: stream data for {} failed: {}", device, stream.path, error.toString());
                 } else if (resource.kind() == ResourceKind.INPUT && streams.get(id) == stream) {
-                    sendCurrentValue(stream); // echo the new state (§7.3)
+                    sendCurrentValue(stream, false); // echo the new state (§7.3)
                 }
             });
             return;
