@@ -450,7 +450,7 @@ public final class IotmpDevice implements AutoCloseable {
      * Exponential backoff with "equal jitter": the nominal delay {@code initial * 2^attempt}, capped at the maximum,
      * scaled by a random factor in [0.5, 1] so that many devices dropped together do not return together.
      */
-    private long backoffDelayMillis(int attempt) {
+    long backoffDelayMillis(int attempt) {
         double nominal = Math.min((double) backoffMaxMillis,
                 Math.min(backoffInitialMillis, backoffMaxMillis) * Math.pow(2, Math.min(attempt, 40)));
         return Math.max(1, Math.round(nominal * (0.5 + 0.5 * random.nextDouble())));
