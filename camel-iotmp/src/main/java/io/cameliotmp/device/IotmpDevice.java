@@ -200,10 +200,14 @@ public final class IotmpDevice implements AutoCloseable {
      * {@link IotmpRequestTimeoutException} if it did not answer the CONNECT.
      * <p>
      * Calling it again while the device is running returns the same outcome; after a device with reconnection
-     * disabled gave up, it starts a new attempt.
+     * disabled gave up, it starts a new attempt. After {@link #close()} it fails with {@link IllegalStateException}.
      */
     public CompletionStage<Void> start() {
         CompletableFuture<Void> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new IllegalStateException("device is closed"));
+            return result;
+        }
         onLoop(result, () -> {
             if (closed) {
                 throw new IllegalStateException("device is closed");

@@ -172,7 +172,7 @@ class DeviceConnectionTest extends DeviceTestBase {
         assertThat(device.isConnected()).isFalse();
         assertThat(device.eventLoop().isShuttingDown()).isTrue();
         server.expectNoConnection(Duration.ofMillis(300));
-        assertThat(awaitFailure(device.start())).isInstanceOf(IotmpDisconnectedException.class);
+        assertThat(awaitFailure(device.start())).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -296,6 +296,12 @@ final class TestIotmpServer implements AutoCloseable {
             }
         }
 
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // e.g. the reset of IotmpDevice.dropConnection(): the connection is over, the test sees it closed
+            ctx.close();
+        }
+
         private void write(ChannelHandlerContext ctx, IotmpMessage message, boolean thenClose) {
             ByteBuf buf = ctx.alloc().buffer();
             IotmpFrames.encode(message, generation, buf);
