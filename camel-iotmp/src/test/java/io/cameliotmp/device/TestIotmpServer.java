@@ -134,9 +134,24 @@ final class TestIotmpServer implements AutoCloseable {
         }
     }
 
-    /** Listens again on the same port after {@link #stop()}. */
-    void restart() {
-        listen(port);
+    /**
+     * Listens again on the same port after {@link #stop()}. JDK NIO closes a server socket registered with a selector
+     * only when its key is deregistered, which the event loop does after the close future completed; so the port may
+     * still be taken for a moment, and the bind is retried until {@link #WAIT} elapsed.
+     */
+    void restart() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                listen(port);
+                return;
+            } catch (Exception e) {
+                if (!(e instanceof java.net.BindException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
+        }
     }
 
     /** The next connection accepted, waiting at most {@link #WAIT}. */
