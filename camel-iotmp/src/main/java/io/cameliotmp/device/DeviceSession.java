@@ -1,5 +1,6 @@
 package io.cameliotmp.device;
 
+import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +112,16 @@ final class DeviceSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        Channel active = ctx.channel();
+        if (active.localAddress() != null && active.localAddress().equals(active.remoteAddress())) {
+            // Connecting to a port of this host that nobody listens on can connect the socket to itself (TCP
+            // simultaneous open); it would then hold the server's port. Reset it: a reset leaves no TIME_WAIT either.
+            failure = new ConnectException("socket connected to itself at " + active.localAddress()
+                                           + ": no server is listening there");
+            active.config().setOption(ChannelOption.SO_LINGER, 0);
+            ctx.close();
+            return;
+        }
         connectId = device.nextCandidateId();
         IotmpMessage connect = IotmpMessage.connect(connectId, device.user(), device.deviceId(), device.credential());
         if (generation == Generation.GEN1) {

@@ -1,6 +1,10 @@
 package io.cameliotmp.device;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -115,6 +119,25 @@ class DeviceConnectionTest extends DeviceTestBase {
 
         assertThat(awaitFailure(device.start())).isInstanceOf(IOException.class);
         assertThat(device.isConnected()).isFalse();
+    }
+
+    @Test
+    void aSocketConnectedToItselfCountsAsFailedAndLeavesThePortFree() throws Exception {
+        startServer();
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        // binding the local end to the target address makes the kernel connect the socket to itself
+        InetSocketAddress self = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        IotmpDevice device = track(deviceBuilder().port(port).localAddress(self).build());
+
+        Throwable failure = awaitFailure(device.start());
+
+        assertThat(failure).isInstanceOf(ConnectException.class).hasMessageContaining("itself");
+        try (ServerSocket server = new ServerSocket()) {
+            server.bind(self); // no SO_REUSEADDR: would fail if the socket lingered in TIME_WAIT
+        }
     }
 
     @Test
