@@ -14,6 +14,7 @@ public class IotmpConnectRefusedException extends IotmpErrorException {
 
     private final transient IotmpMessage answer;
 
+    /** @param answer the message the server sent instead of OK (its code and payload are taken from an ERROR) */
     public IotmpConnectRefusedException(IotmpMessage answer) {
         super(describe(answer), answer.type() == MessageType.ERROR ? answer.parameters() : null,
               answer.type() == MessageType.ERROR ? answer.payload() : null);

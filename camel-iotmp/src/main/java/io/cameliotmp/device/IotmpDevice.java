@@ -903,18 +903,22 @@ public final class IotmpDevice implements AutoCloseable {
 
     // ---------------------------------------------------------------- accessors
 
+    /** The server host. */
     public String host() {
         return host;
     }
 
+    /** The server port. */
     public int port() {
         return port;
     }
 
+    /** The user of the CONNECT credentials. */
     public String user() {
         return user;
     }
 
+    /** The device id of the CONNECT credentials. */
     public String deviceId() {
         return deviceId;
     }
