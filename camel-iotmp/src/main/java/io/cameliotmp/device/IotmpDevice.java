@@ -927,6 +927,7 @@ public final class IotmpDevice implements AutoCloseable {
         return credential;
     }
 
+    /** The protocol generation the device speaks. */
     public Generation generation() {
         return generation;
     }

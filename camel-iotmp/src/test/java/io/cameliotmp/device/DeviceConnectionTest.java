@@ -135,8 +135,11 @@ class DeviceConnectionTest extends DeviceTestBase {
         Throwable failure = awaitFailure(device.start());
 
         assertThat(failure).isInstanceOf(ConnectException.class).hasMessageContaining("itself");
+        // NIO really closes a socket only once its event loop deregistered it; closing the device waits for that
+        device.close();
         try (ServerSocket server = new ServerSocket()) {
-            server.bind(self); // no SO_REUSEADDR: would fail if the socket lingered in TIME_WAIT
+            server.setReuseAddress(false);
+            server.bind(self); // would fail if the reset socket had left a TIME_WAIT behind
         }
     }
 
