@@ -1,5 +1,6 @@
 package io.cameliotmp.device;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -160,7 +161,11 @@ final class DeviceSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("{}: closing connection: {}", device, cause.toString());
+        if (cause instanceof IOException) {
+            LOG.debug("{}: connection failed: {}", device, cause.toString()); // e.g. reset by a restarting server
+        } else {
+            LOG.warn("{}: closing connection: {}", device, cause.toString()); // e.g. a frame above the size limit
+        }
         fail(cause);
     }
 
