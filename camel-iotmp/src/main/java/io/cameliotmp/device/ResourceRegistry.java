@@ -1,0 +1,63 @@
+package io.cameliotmp.device;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The resources of a device, in registration order (DESCRIBE lists them that way). Written rarely and from any
+ * thread, read on every request: copy-on-write behind a volatile reference.
+ */
+final class ResourceRegistry {
+
+    /** A resource found for a concrete path, with the captures of its pattern. */
+    record Match(DeviceResource resource, Map<String, String> pathParams) {
+    }
+
+    private volatile Map<String, DeviceResource> byPath = Collections.emptyMap();
+
+    synchronized void register(DeviceResource resource) {
+        Map<String, DeviceResource> copy = new LinkedHashMap<>(byPath);
+        copy.put(resource.name(), resource);
+        byPath = Collections.unmodifiableMap(copy);
+    }
+
+    synchronized boolean remove(String path) {
+        if (!byPath.containsKey(path)) {
+            return false;
+        }
+        Map<String, DeviceResource> copy = new LinkedHashMap<>(byPath);
+        copy.remove(path);
+        byPath = Collections.unmodifiableMap(copy);
+        return true;
+    }
+
+    /** The resource serving {@code path}: a literal registration first, else the first pattern that matches. */
+    Match find(String path) {
+        Map<String, DeviceResource> current = byPath;
+        DeviceResource exact = current.get(path);
+        if (exact != null && exact.path().isLiteral()) {
+            return new Match(exact, Collections.emptyMap());
+        }
+        for (DeviceResource candidate : current.values()) {
+            if (!candidate.path().isLiteral()) {
+                Map<String, String> captures = candidate.path().match(path);
+                if (captures != null) {
+                    return new Match(candidate, captures);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The DESCRIBE answer for the whole API: registered path → {@code {"fn": n}} (IOTMP.md §6.4). */
+    Map<String, Object> describeAll() {
+        Map<String, Object> api = new LinkedHashMap<>();
+        for (DeviceResource resource : byPath.values()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("fn", (long) resource.kind().fn());
+            api.put(resource.name(), entry);
+        }
+        return api;
+    }
+}

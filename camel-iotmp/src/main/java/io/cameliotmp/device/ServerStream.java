@@ -1,0 +1,81 @@
+package io.cameliotmp.device;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * A stream the device opened on a server event (IOTMP.md §8.3): START_STREAM with RESOURCE 8 and the subscription in
+ * PARAMETERS, e.g. {@code {"event":"device_topic_publish","scope":"subscribe","topic":"cmd"}}. Data the server sends
+ * on it goes to the consumer given to {@link IotmpDevice#openServerStream}; {@link #send} publishes on it.
+ * <p>
+ * The subscription outlives connections: after every reconnect the device opens it again, with a new stream id, until
+ * {@link #close()} is called or the server stops it.
+ */
+public final class ServerStream {
+
+    private final IotmpDevice device;
+    private final Map<String, Object> parameters;
+    private final Consumer<Object> onData;
+
+    // Confined to the device's event loop, except the volatile fields read by the query methods.
+    final CompletableFuture<ServerStream> firstOpen = new CompletableFuture<>();
+    volatile int id;
+    DeviceSession session;
+    volatile boolean open;
+    volatile boolean closed;
+    /** Set when close() is called while the START_STREAM is still unanswered: STOP_STREAM follows the OK. */
+    CompletableFuture<Void> pendingClose;
+
+    ServerStream(IotmpDevice device, Map<String, Object> parameters, Consumer<Object> onData) {
+        this.device = device;
+        this.parameters = parameters;
+        this.onData = onData;
+    }
+
+    /** The subscription parameters sent in START_STREAM. */
+    public Map<String, Object> parameters() {
+        return parameters;
+    }
+
+    /** The stream id on the current connection, or 0 while the stream is not open. */
+    public int id() {
+        return id;
+    }
+
+    /** Whether the server accepted the stream on the current connection. */
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** Whether the stream was closed, by {@link #close()} or by a STOP_STREAM of the server; it is not re-opened. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Sends STREAM_DATA with {@code payload} on this stream (e.g. an MQTT message to publish). The stage completes when
+     * the frame is written, and fails with {@link IotmpDisconnectedException} when the stream is not open.
+     */
+    public CompletionStage<Void> send(Object payload) {
+        return device.sendOnServerStream(this, payload);
+    }
+
+    /**
+     * Sends STOP_STREAM and forgets the subscription. The stage completes on the server's OK (at once when the device
+     * is not connected) and fails with {@link IotmpErrorException} on ERROR.
+     */
+    public CompletionStage<Void> close() {
+        return device.closeServerStream(this);
+    }
+
+    Consumer<Object> onData() {
+        return onData;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerStream[id=" + id + " " + parameters + (closed ? " closed" : "") + "]";
+    }
+}
