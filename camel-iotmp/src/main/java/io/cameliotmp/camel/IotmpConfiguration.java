@@ -125,7 +125,7 @@ public class IotmpConfiguration implements Cloneable {
                             + " so they survive restarts. Default: in memory.")
     private PropertyStore propertyStore;
 
-    @UriParam(label = "producer", defaultValue = "run", enums = "run,describe,startStream,stopStream,sendStreamData",
+    @UriParam(label = "producer", defaultValue = "run", enums = "run,describe,startStream,stopStream,sendStreamData,devices,status",
               description = "What the producer does with the device resource.")
     private IotmpOperation operation = IotmpOperation.run;
 

@@ -11,5 +11,9 @@ public enum IotmpOperation {
     /** Stop the stream whose id is in CamelIotmpStreamId (or the body). */
     stopStream,
     /** Send the body into the open stream whose id is in CamelIotmpStreamId. */
-    sendStreamData
+    sendStreamData,
+    /** List the connected devices of the user (all users when the user is * or absent): a list of maps. */
+    devices,
+    /** The connection status of the device as a map; {@code connected} is false when it is offline. */
+    status
 }

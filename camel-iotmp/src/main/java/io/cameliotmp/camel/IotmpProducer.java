@@ -1,11 +1,16 @@
 package io.cameliotmp.camel;
 
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
+import io.cameliotmp.server.DeviceFilter;
 import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.DeviceReply;
 import io.cameliotmp.server.DeviceRequest;
 import io.cameliotmp.server.IotmpServer;
@@ -63,7 +68,9 @@ public class IotmpProducer extends DefaultAsyncProducer {
             } else {
                 Message message = exchange.getMessage();
                 message.setBody(result.payload());
-                message.setHeader(IotmpConstants.STREAM_ID, result.streamId());
+                if (result.streamId() != 0) {
+                    message.setHeader(IotmpConstants.STREAM_ID, result.streamId());
+                }
                 if (result.parameters() != null) {
                     message.setHeader(IotmpConstants.REPLY_PARAMETERS, result.parameters());
                 } else {
@@ -83,12 +90,24 @@ public class IotmpProducer extends DefaultAsyncProducer {
         String resource = in.getHeader(IotmpConstants.RESOURCE, endpoint.resource(), String.class);
         IotmpOperation operation = in.getHeader(IotmpConstants.OPERATION, config.getOperation(),
                 IotmpOperation.class);
+        IotmpServer server = serverHandle.server();
+        if (operation == IotmpOperation.devices) {
+            String of = user == null || DeviceFilter.ANY.equals(user) ? null : user;
+            return CompletableFuture.completedFuture(new DeviceReply(null, 0, null,
+                    server.registry().registrations(of).stream()
+                            .sorted(Comparator.comparing(r -> r.deviceId().toString()))
+                            .map(IotmpProducer::describe).toList()));
+        }
         if (user == null || device == null) {
             throw new IllegalArgumentException("no device to call: give iotmp:device:{user}/{device}/… or the "
                                                + IotmpConstants.USER + " and " + IotmpConstants.DEVICE + " headers");
         }
         DeviceId deviceId = new DeviceId(user, device);
-        IotmpServer server = serverHandle.server();
+        if (operation == IotmpOperation.status) {
+            Map<String, Object> status = server.registry().registration(deviceId).map(IotmpProducer::describe)
+                    .orElseGet(() -> offline(deviceId));
+            return CompletableFuture.completedFuture(new DeviceReply(null, 0, null, status));
+        }
         DeviceRequest request = switch (operation) {
             case run -> new DeviceRequest.Run(requireResource(resource, operation),
                     PsonBodies.toPson(exchange, in.getBody()),
@@ -100,8 +119,30 @@ public class IotmpProducer extends DefaultAsyncProducer {
             case stopStream -> DeviceRequest.stopStream(streamId(exchange));
             case sendStreamData -> DeviceRequest.streamData(streamId(exchange),
                     PsonBodies.toPson(exchange, in.getBody()));
+            case devices, status -> throw new IllegalStateException("answered above");
         };
         return server.send(deviceId, request, Duration.ofMillis(config.getRequestTimeout()));
+    }
+
+    /** A registration as a JSON-friendly map, the shape of {@code devices} and {@code status} answers. */
+    static Map<String, Object> describe(DeviceRegistration registration) {
+        Map<String, Object> device = new LinkedHashMap<>();
+        device.put("user", registration.user());
+        device.put("device", registration.device());
+        device.put("connected", true);
+        device.put("connectedAt", registration.connectedAt().toString());
+        device.put("remoteAddress", String.valueOf(registration.remoteAddress()));
+        device.put("generation", registration.generation().name());
+        device.put("keepAlive", registration.keepAliveSeconds());
+        return device;
+    }
+
+    private static Map<String, Object> offline(DeviceId id) {
+        Map<String, Object> device = new LinkedHashMap<>();
+        device.put("user", id.user());
+        device.put("device", id.device());
+        device.put("connected", false);
+        return device;
     }
 
     private static String requireResource(String resource, IotmpOperation operation) {

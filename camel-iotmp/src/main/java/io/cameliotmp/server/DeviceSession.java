@@ -706,14 +706,23 @@ public final class DeviceSession {
         }
     }
 
-    /** Adds a subscription's interest in one of this device's resources (shared streams, see SharedResourceStream). */
-    void attach(StreamSubscription subscription) {
+    /**
+     * Adds subscriptions' interest in this device's resources (shared streams, see SharedResourceStream). Added
+     * together, the subscriptions of one resource lead to one START_STREAM at the final interval.
+     */
+    void attach(List<StreamSubscription> subscriptions) {
         runOnExecutor(() -> {
             if (state != State.ACTIVE) {
                 return;
             }
-            sharedStreams.computeIfAbsent(subscription.resource(), r -> new SharedResourceStream(this, r))
-                    .add(subscription);
+            java.util.Set<SharedResourceStream> touched = new java.util.LinkedHashSet<>();
+            for (StreamSubscription subscription : subscriptions) {
+                SharedResourceStream shared = sharedStreams.computeIfAbsent(subscription.resource(),
+                        r -> new SharedResourceStream(this, r));
+                shared.add(subscription);
+                touched.add(shared);
+            }
+            touched.forEach(SharedResourceStream::reconcile);
         });
     }
 

@@ -238,7 +238,7 @@ public final class IotmpServer {
         subscriptions.add(subscription);
         for (DeviceSession session : registry.sessions()) {
             if (filter.matches(session.registration().deviceId())) {
-                session.attach(subscription);
+                session.attach(List.of(subscription));
             }
         }
         return subscription;
@@ -355,10 +355,10 @@ public final class IotmpServer {
         DeviceRegistration registration = session.registration();
         LOG.debug("Device {} connected from {}", registration.deviceId(), registration.remoteAddress());
         registry.fireConnected(registration);
-        for (StreamSubscription subscription : subscriptions) {
-            if (subscription.filter().matches(registration.deviceId())) {
-                session.attach(subscription);
-            }
+        List<StreamSubscription> matching = subscriptions.stream()
+                .filter(s -> s.filter().matches(registration.deviceId())).toList();
+        if (!matching.isEmpty()) {
+            session.attach(matching);
         }
     }
 

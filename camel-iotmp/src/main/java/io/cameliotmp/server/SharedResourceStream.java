@@ -31,9 +31,9 @@ final class SharedResourceStream {
         this.resource = resource;
     }
 
+    /** Adds a subscription; the caller reconciles once after adding several. */
     void add(StreamSubscription subscription) {
         subscribers.add(new Subscriber(subscription));
-        reconcile();
     }
 
     /** Returns true when no subscription is left. */
@@ -43,7 +43,8 @@ final class SharedResourceStream {
         return subscribers.isEmpty();
     }
 
-    private void reconcile() {
+    /** Opens, replaces or stops device streams so they serve exactly the current subscriptions. */
+    void reconcile() {
         boolean wantsEvents = false;
         long gcd = 0;
         for (Subscriber s : subscribers) {
