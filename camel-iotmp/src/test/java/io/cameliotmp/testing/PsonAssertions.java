@@ -35,13 +35,19 @@ public final class PsonAssertions {
         }
     }
 
-    /** {@link PsonValues#toString} plus the Java class of every number, which matters for floats. */
+    /** Longest description {@link #describe} returns; random values can be large. */
+    private static final int MAX_DESCRIPTION = 600;
+
+    /** {@link PsonValues#toString} plus the Java class of every number, which matters for floats; cut if long. */
     public static String describe(Object value) {
-        StringBuilder s = new StringBuilder(PsonValues.toString(value));
+        String text = PsonValues.toString(value);
+        StringBuilder s = new StringBuilder(text.length() > MAX_DESCRIPTION
+                ? text.substring(0, MAX_DESCRIPTION) + "... (" + text.length() + " chars)"
+                : text);
         List<String> numberClasses = new ArrayList<>();
         collectNumberClasses(value, numberClasses);
         if (!numberClasses.isEmpty()) {
-            s.append("  numbers: ").append(numberClasses);
+            s.append("  numbers: ").append(numberClasses.size() > 20 ? numberClasses.subList(0, 20) + "..." : numberClasses);
         }
         return s.toString();
     }
