@@ -165,6 +165,10 @@ final class PsonV1 extends PsonFormat {
     Object read(WireReader in, int depthLeft) {
         int start = in.position();
         long tag = in.readVarint64();
+        // Field types end at 15; checked on the long so that a huge tag cannot wrap to a valid type in the int cast.
+        if (tag >>> 3 > UNSET >>> 3) {
+            throw in.errorAt("invalid PSON v1 tag 0x" + Long.toHexString(tag), start);
+        }
         // The legacy decoder dispatches on the field type alone; the protobuf wire type bits are informative.
         int ftype = (int) (tag >>> 3);
         switch (ftype) {
