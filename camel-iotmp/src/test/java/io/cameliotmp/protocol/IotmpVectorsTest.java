@@ -201,7 +201,7 @@ class IotmpVectorsTest {
 
     @TestFactory
     Stream<DynamicNode> section7Gen1Frames() {
-        return rows("7", row -> frameRow(row, row.meaning().contains("gen-2") ? Generation.GEN2 : Generation.GEN1));
+        return rows("7", row -> frameRow(row, IotmpVectors.generationOf(row)));
     }
 
     @TestFactory

@@ -13,6 +13,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.PsonFormat;
+
 /**
  * The byte-exact IOTMP/PSON vectors of {@code vectors.md}, read from the test resource {@value #RESOURCE} so tests
  * never retype a vector.
@@ -149,6 +152,69 @@ public final class IotmpVectors {
     /** The bytes of the row with this id. */
     public byte[] bytes(String id) {
         return row(id).bytes();
+    }
+
+    /** Sections whose tables hold complete frames. */
+    public static final List<String> FRAME_SECTIONS = List.of("4", "4.1", "5", "7", "8");
+
+    /** A complete frame of the file with the device generation its bytes are written in. */
+    public record FrameVector(Row row, Generation generation) {
+
+        public byte[] bytes() {
+            return row.bytes();
+        }
+
+        @Override
+        public String toString() {
+            return row.id() + " (" + generation + ") " + row.meaning();
+        }
+    }
+
+    /**
+     * Every frame row of {@link #FRAME_SECTIONS}. §7 holds gen-1 frames (PSON v1), except rows that say they are in
+     * gen-2 encoding; all other sections are gen-2.
+     */
+    public List<FrameVector> frames() {
+        List<FrameVector> frames = new ArrayList<>();
+        for (Row row : rows) {
+            if (FRAME_SECTIONS.contains(row.section())) {
+                frames.add(new FrameVector(row, generationOf(row)));
+            }
+        }
+        return frames;
+    }
+
+    /** The generation of a frame row, by the rule of {@link #frames()}. */
+    public static Generation generationOf(Row row) {
+        return row.section().equals("7") && !row.meaning().contains("gen-2") ? Generation.GEN1 : Generation.GEN2;
+    }
+
+    /** PSON rows (§2 v2, §3 v1), with rows listing alternatives ({@code true / false / null}) split up. */
+    public List<PsonVector> psonValues() {
+        List<PsonVector> values = new ArrayList<>();
+        for (Row row : rows) {
+            PsonFormat format = row.section().equals("2") ? PsonFormat.V2
+                    : row.section().equals("3") ? PsonFormat.V1 : null;
+            if (format == null) {
+                continue;
+            }
+            List<String> meanings = alternatives(row.meaning());
+            List<String> cells = alternatives(row.bytesCell());
+            for (int i = 0; i < cells.size(); i++) {
+                values.add(new PsonVector(row, meanings.size() == cells.size() ? meanings.get(i) : row.meaning(),
+                        parseBytes(cells.get(i)), format));
+            }
+        }
+        return values;
+    }
+
+    /** One PSON value of the file: its row, the meaning of this alternative, its bytes and format. */
+    public record PsonVector(Row row, String meaning, byte[] bytes, PsonFormat format) {
+
+        @Override
+        public String toString() {
+            return row.id() + " (" + format + ") " + meaning;
+        }
     }
 
     /** The text of {@code section} outside its tables. */
