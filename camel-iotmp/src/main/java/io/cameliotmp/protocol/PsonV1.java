@@ -102,6 +102,7 @@ final class PsonV1 extends PsonFormat {
         if (value.length() == 0) {
             return tagOnly(EMPTY_STRING, out);
         }
+        value = wellFormed(value);
         int length = ByteBufUtil.utf8Bytes(value);
         int size = tagAndVarint(STRING, length, out);
         if (out != null) {
@@ -135,7 +136,7 @@ final class PsonV1 extends PsonFormat {
     private int writeMapContent(Map<?, ?> map, ByteBuf out, int depth) {
         int size = 0;
         for (Map.Entry<?, ?> entry : map.entrySet()) {
-            String key = keyOf(entry.getKey());
+            CharSequence key = wellFormed(keyOf(entry.getKey()));
             int keyLength = ByteBufUtil.utf8Bytes(key);
             size += Varint.write(keyLength, out) + keyLength;
             if (out != null) {
