@@ -102,6 +102,41 @@ class PsonPropertyTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Java strings may hold unpaired surrogates (a cut emoji). They must still become valid UTF-8, which every decoder
+     * accepts: the same '?' replacement {@link String#getBytes} makes, as strings and as map keys.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "V1", "V2" })
+    void stringsWithUnpairedSurrogatesEncodeAsValidUtf8(String formatName) {
+        PsonFormat format = format(formatName);
+        RandomPson random = new RandomPson(SEED + 3);
+        char[] loneSurrogates = { '\uD800', '\uDBFF', '\uDC00', '\uDFFF' };
+        for (int i = 0; i < ITERATIONS / 3; i++) {
+            StringBuilder s = new StringBuilder(random.string());
+            int insertions = 1 + random.random().nextInt(3);
+            for (int k = 0; k < insertions; k++) {
+                int at = random.random().nextInt(s.length() + 1);
+                // never split an existing pair, which would make two lone halves the test did not plan
+                while (at > 0 && at < s.length() && Character.isLowSurrogate(s.charAt(at))) {
+                    at--;
+                }
+                s.insert(at, loneSurrogates[random.random().nextInt(loneSurrogates.length)]);
+            }
+            String text = s.toString();
+            String expected = new String(text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            String context = format + " iteration " + i + ": " + text.codePoints()
+                    .mapToObj(Integer::toHexString).toList();
+            byte[] bytes = format.toBytes(text);
+            assertThat(format.sizeOf(text)).as(context).isEqualTo(bytes.length);
+            assertPsonEqualsIn(context, format.decode(bytes), expected);
+            java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+            map.put(text, 1L);
+            assertPsonEqualsIn(context, format.decode(format.toBytes(map)), java.util.Map.of(expected, 1L));
+        }
+    }
+
     private static void assertPsonEqualsIn(String context, Object actual, Object expected) {
         try {
             assertPsonEquals(actual, expected);
