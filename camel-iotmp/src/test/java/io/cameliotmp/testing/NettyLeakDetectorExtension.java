@@ -6,6 +6,7 @@ import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>
  * Netty notices a leak only when the garbage collector has cleared the buffer and a later allocation polls its
  * reference queue. After each test the extension therefore runs a GC, waits until the GC has processed references
- * (a sentinel weak reference gets enqueued, no fixed sleep) and allocates a few buffers. The surefire configuration
+ * (a sentinel weak reference gets enqueued, no fixed sleep) and allocates a few buffers; it skips this when no
+ * tracked object was created since its last check, as nothing can have leaked then. The surefire configuration
  * sets the level to PARANOID (every buffer tracked); without that system property the extension sets it itself.
  * <p>
  * Limits: a leak whose buffer survives the GC after its own test is blamed on a later test (the report shows where the
@@ -45,6 +47,9 @@ public final class NettyLeakDetectorExtension implements BeforeAllCallback, Afte
     private static final int CHURN_ALLOCATIONS = 8;
 
     private static volatile boolean verified;
+
+    /** {@link LeakRecorder#trackedObjects()} after the last GC and churn, including the churn's own buffers. */
+    private static long trackedAtLastCheck = -1;
 
     static {
         if (System.getProperty("io.netty.leakDetection.level") == null
@@ -69,7 +74,12 @@ public final class NettyLeakDetectorExtension implements BeforeAllCallback, Afte
 
     @Override
     public void afterEach(ExtensionContext context) {
-        provokeLeakReports();
+        long tracked = RECORDER.trackedObjects();
+        // a GC costs tens of milliseconds: skip it when no leak-tracked object was created since the last check
+        if (tracked != trackedAtLastCheck) {
+            provokeLeakReports();
+            trackedAtLastCheck = RECORDER.trackedObjects();
+        }
         failIfAny(RECORDER.claim());
     }
 
@@ -92,12 +102,10 @@ public final class NettyLeakDetectorExtension implements BeforeAllCallback, Afte
      * detector only polls its reference queue when it tracks a new object.
      */
     public static void provokeLeakReports() {
-        for (int round = 0; round < 2; round++) {
-            awaitGarbageCollection();
-            for (int i = 0; i < CHURN_ALLOCATIONS; i++) {
-                PooledByteBufAllocator.DEFAULT.heapBuffer(16).release();
-                PooledByteBufAllocator.DEFAULT.directBuffer(16).release();
-            }
+        awaitGarbageCollection();
+        for (int i = 0; i < CHURN_ALLOCATIONS; i++) {
+            PooledByteBufAllocator.DEFAULT.heapBuffer(16).release();
+            PooledByteBufAllocator.DEFAULT.directBuffer(16).release();
         }
     }
 
@@ -136,6 +144,12 @@ public final class NettyLeakDetectorExtension implements BeforeAllCallback, Afte
         }
 
         private final List<Leak> unclaimed = new ArrayList<>();
+        private final AtomicLong trackedObjects = new AtomicLong();
+
+        /** How many objects detectors reporting here have started to track. */
+        public long trackedObjects() {
+            return trackedObjects.get();
+        }
 
         synchronized void record(Leak leak) {
             unclaimed.add(leak);
@@ -159,6 +173,13 @@ public final class NettyLeakDetectorExtension implements BeforeAllCallback, Afte
             super(resourceType, samplingInterval);
             this.recorder = recorder;
             this.log = log;
+        }
+
+        /** Called by Netty once for every object it starts to track; counted so idle tests can skip the GC. */
+        @Override
+        protected Object getInitialHint(String resourceType) {
+            recorder.trackedObjects.incrementAndGet();
+            return super.getInitialHint(resourceType);
         }
 
         /** Report even when Netty's logger is not at error level; the recorder is what fails the test. */

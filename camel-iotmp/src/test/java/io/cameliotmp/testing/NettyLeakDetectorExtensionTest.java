@@ -36,6 +36,7 @@ class NettyLeakDetectorExtensionTest {
         ResourceLeakTracker<ByteBuf> tracker = detector.track(Unpooled.buffer(1));
         assertThat(tracker).isNotNull();
 
+        assertThat(recorder.trackedObjects()).isEqualTo(2);
         List<LeakRecorder.Leak> leaks = recorder.claim();
         assertThat(leaks).hasSize(1);
         assertThat(leaks.get(0).resourceType()).isEqualTo("ByteBuf");
