@@ -143,9 +143,12 @@ public final class IotmpMessage {
         return PsonValues.equal(a, b);
     }
 
+    /**
+     * Type and id only: the fields compare as PSON values (byte arrays by content, 1 equal to 1L), which their own
+     * hash codes do not follow.
+     */
     @Override
     public int hashCode() {
-        // fields compare by PSON value (1 equals 1L), so only type and id take part in the hash
         return Objects.hash(type, streamId);
     }
 

@@ -3,6 +3,7 @@ package io.cameliotmp.protocol;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -177,6 +178,24 @@ public abstract class PsonFormat {
     abstract int writeMap(Map<?, ?> map, ByteBuf out, int depth);
 
     abstract int writeArray(Collection<?> list, ByteBuf out, int depth);
+
+    /**
+     * {@code value} with unpaired surrogates replaced by '?', as {@link String#getBytes} does. Netty's UTF-8 writer
+     * also writes '?' for them but then mangles the following character (a lone high surrogate followed by a
+     * non-ASCII character becomes invalid UTF-8, which devices reject), so strings are made well-formed first.
+     */
+    static CharSequence wellFormed(CharSequence value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return new String(value.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+            }
+        }
+        return value;
+    }
 
     static String keyOf(Object key) {
         if (key == null) {

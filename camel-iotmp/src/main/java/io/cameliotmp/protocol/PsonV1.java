@@ -102,6 +102,7 @@ final class PsonV1 extends PsonFormat {
         if (value.length() == 0) {
             return tagOnly(EMPTY_STRING, out);
         }
+        value = wellFormed(value);
         int length = ByteBufUtil.utf8Bytes(value);
         int size = tagAndVarint(STRING, length, out);
         if (out != null) {
@@ -135,7 +136,7 @@ final class PsonV1 extends PsonFormat {
     private int writeMapContent(Map<?, ?> map, ByteBuf out, int depth) {
         int size = 0;
         for (Map.Entry<?, ?> entry : map.entrySet()) {
-            String key = keyOf(entry.getKey());
+            CharSequence key = wellFormed(keyOf(entry.getKey()));
             int keyLength = ByteBufUtil.utf8Bytes(key);
             size += Varint.write(keyLength, out) + keyLength;
             if (out != null) {
@@ -165,6 +166,10 @@ final class PsonV1 extends PsonFormat {
     Object read(WireReader in, int depthLeft) {
         int start = in.position();
         long tag = in.readVarint64();
+        // Field types end at 15; checked on the long so that a huge tag cannot wrap to a valid type in the int cast.
+        if (tag >>> 3 > UNSET >>> 3) {
+            throw in.errorAt("invalid PSON v1 tag 0x" + Long.toHexString(tag), start);
+        }
         // The legacy decoder dispatches on the field type alone; the protobuf wire type bits are informative.
         int ftype = (int) (tag >>> 3);
         switch (ftype) {

@@ -87,6 +87,7 @@ final class PsonV2 extends PsonFormat {
 
     @Override
     int writeString(CharSequence value, ByteBuf out) {
+        value = wellFormed(value);
         int length = ByteBufUtil.utf8Bytes(value);
         int size = tag(STRING, length, out);
         if (out != null) {
