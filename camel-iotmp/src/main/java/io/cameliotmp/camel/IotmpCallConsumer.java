@@ -6,55 +6,32 @@ import java.util.concurrent.CompletionStage;
 import io.cameliotmp.server.DeviceCall;
 import io.cameliotmp.server.DeviceCallHandler;
 import io.cameliotmp.server.IotmpServer;
-import io.cameliotmp.server.IotmpServerManager;
 import io.cameliotmp.server.ServiceType;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.support.DefaultConsumer;
 
 /**
  * Serves device→server RUNs: a named server resource ({@code iotmp:server:…}) or a Thinger service call
  * ({@code iotmp:service:…}). The device's payload is the body; the route's result is sent back in the OK only after
  * the route completed, and an exception becomes an ERROR — so an OK always means the route really handled it.
  */
-public class IotmpCallConsumer extends DefaultConsumer implements DeviceCallHandler {
+public class IotmpCallConsumer extends IotmpServerConsumer implements DeviceCallHandler {
 
-    private final IotmpEndpoint endpoint;
     private final ServiceType service;
     private final String target;
-    private IotmpServerManager.Handle serverHandle;
-    private AutoCloseable registration;
 
     public IotmpCallConsumer(IotmpEndpoint endpoint, Processor processor, ServiceType service, String target) {
         super(endpoint, processor);
-        this.endpoint = endpoint;
         this.service = service;
         this.target = target;
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        serverHandle = endpoint.acquireServer();
-        IotmpServer server = serverHandle.server();
-        registration = service == null
-                ? server.registerResource(target, this)
+    protected AutoCloseable attach(IotmpServer server) {
+        return service == null ? server.registerResource(target, this)
                 : server.registerService(service, target, this);
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        if (registration != null) {
-            registration.close();
-            registration = null;
-        }
-        if (serverHandle != null) {
-            serverHandle.close();
-            serverHandle = null;
-        }
-        super.doStop();
     }
 
     @Override

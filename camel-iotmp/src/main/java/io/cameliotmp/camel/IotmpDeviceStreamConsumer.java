@@ -4,24 +4,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import io.cameliotmp.server.DeviceRegistration;
-import io.cameliotmp.server.IotmpServerManager;
+import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.StreamListener;
 import io.cameliotmp.server.StreamSample;
-import io.cameliotmp.server.StreamSubscription;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.support.DefaultConsumer;
 
 /**
  * Streams a resource of every matching device into the route: one exchange per sample. The stream opens when a
  * device connects (again after each reconnect) and is stopped when the consumer stops.
  */
-public class IotmpDeviceStreamConsumer extends DefaultConsumer implements StreamListener {
+public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements StreamListener {
 
     private final IotmpEndpoint endpoint;
-    private IotmpServerManager.Handle serverHandle;
-    private StreamSubscription subscription;
 
     public IotmpDeviceStreamConsumer(IotmpEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -29,24 +25,9 @@ public class IotmpDeviceStreamConsumer extends DefaultConsumer implements Stream
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        serverHandle = endpoint.acquireServer();
-        subscription = serverHandle.server().subscribe(endpoint.deviceFilter(), endpoint.resource(),
+    protected AutoCloseable attach(IotmpServer server) {
+        return server.subscribe(endpoint.deviceFilter(), endpoint.resource(),
                 endpoint.getConfiguration().getInterval(), this);
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        if (subscription != null) {
-            subscription.close();
-            subscription = null;
-        }
-        if (serverHandle != null) {
-            serverHandle.close();
-            serverHandle = null;
-        }
-        super.doStop();
     }
 
     @Override

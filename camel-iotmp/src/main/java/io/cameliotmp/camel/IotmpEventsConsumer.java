@@ -7,45 +7,30 @@ import io.cameliotmp.server.AuthDecision;
 import io.cameliotmp.server.AuthRequest;
 import io.cameliotmp.server.DeviceListener;
 import io.cameliotmp.server.DeviceRegistration;
-import io.cameliotmp.server.IotmpServerManager;
+import io.cameliotmp.server.IotmpServer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.support.DefaultConsumer;
 
 /**
  * Device lifecycle events: one exchange per connect, disconnect and refused authentication. The body is a map
  * {@code {event, user, device, remoteAddress, …}}, the same data is in headers.
  */
-public class IotmpEventsConsumer extends DefaultConsumer implements DeviceListener {
+public class IotmpEventsConsumer extends IotmpServerConsumer implements DeviceListener {
 
     public static final String CONNECTED = "connected";
     public static final String DISCONNECTED = "disconnected";
     public static final String AUTHENTICATION_REFUSED = "authenticationRefused";
 
-    private final IotmpEndpoint endpoint;
-    private IotmpServerManager.Handle serverHandle;
 
     public IotmpEventsConsumer(IotmpEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
-        this.endpoint = endpoint;
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        serverHandle = endpoint.acquireServer();
-        serverHandle.server().registry().addListener(this);
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        if (serverHandle != null) {
-            serverHandle.server().registry().removeListener(this);
-            serverHandle.close();
-            serverHandle = null;
-        }
-        super.doStop();
+    protected AutoCloseable attach(IotmpServer server) {
+        server.registry().addListener(this);
+        return () -> server.registry().removeListener(this);
     }
 
     @Override

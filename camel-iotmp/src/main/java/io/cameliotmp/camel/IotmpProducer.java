@@ -14,41 +14,23 @@ import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.DeviceReply;
 import io.cameliotmp.server.DeviceRequest;
 import io.cameliotmp.server.IotmpServer;
-import io.cameliotmp.server.IotmpServerManager;
 import io.cameliotmp.server.StreamListener;
 import io.cameliotmp.server.StreamSample;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
  * Calls a resource of a connected device. Never blocks: the exchange continues when the device answers, times out or
  * disconnects.
  */
-public class IotmpProducer extends DefaultAsyncProducer {
+public class IotmpProducer extends IotmpServerProducer {
 
     private final IotmpEndpoint endpoint;
-    private IotmpServerManager.Handle serverHandle;
 
     public IotmpProducer(IotmpEndpoint endpoint) {
         super(endpoint);
         this.endpoint = endpoint;
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        serverHandle = endpoint.acquireServer();
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        if (serverHandle != null) {
-            serverHandle.close();
-            serverHandle = null;
-        }
-        super.doStop();
     }
 
     @Override
@@ -90,7 +72,7 @@ public class IotmpProducer extends DefaultAsyncProducer {
         String resource = in.getHeader(IotmpConstants.RESOURCE, endpoint.resource(), String.class);
         IotmpOperation operation = in.getHeader(IotmpConstants.OPERATION, config.getOperation(),
                 IotmpOperation.class);
-        IotmpServer server = serverHandle.server();
+        IotmpServer server = server();
         if (operation == IotmpOperation.devices) {
             String of = user == null || DeviceFilter.ANY.equals(user) ? null : user;
             return CompletableFuture.completedFuture(new DeviceReply(null, 0, null,

@@ -1,21 +1,18 @@
 package io.cameliotmp.camel;
 
-import io.cameliotmp.server.IotmpServerManager;
+import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.TopicMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.support.DefaultConsumer;
 
 /**
  * Receives what devices (and routes) publish on topics matching the URI's MQTT filter ({@code +} one level,
  * {@code #} the rest). One exchange per message; the publishing device is in the user and device headers.
  */
-public class IotmpTopicConsumer extends DefaultConsumer {
+public class IotmpTopicConsumer extends IotmpServerConsumer {
 
     private final IotmpEndpoint endpoint;
-    private IotmpServerManager.Handle serverHandle;
-    private AutoCloseable subscription;
 
     public IotmpTopicConsumer(IotmpEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -23,23 +20,8 @@ public class IotmpTopicConsumer extends DefaultConsumer {
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        serverHandle = endpoint.acquireServer();
-        subscription = serverHandle.server().subscribeTopic(endpoint.target(), this::onMessage);
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        if (subscription != null) {
-            subscription.close();
-            subscription = null;
-        }
-        if (serverHandle != null) {
-            serverHandle.close();
-            serverHandle = null;
-        }
-        super.doStop();
+    protected AutoCloseable attach(IotmpServer server) {
+        return server.subscribeTopic(endpoint.target(), this::onMessage);
     }
 
     private void onMessage(TopicMessage topicMessage) {

@@ -585,12 +585,18 @@ public final class DeviceSession {
         } else {
             stream = new DeviceEventStream(DeviceEventStream.Kind.SERVER_EVENT, name, false);
         }
+        // subscribed before the OK, so nothing published once the device has its OK can be missed; messages
+        // published from other threads queue behind the OK on this executor
         deviceStreams.put(id, stream);
-        write(IotmpMessage.ok(id, answer));
+        List<TopicMessage> retained = List.of();
         if (stream.kind() == DeviceEventStream.Kind.SUBSCRIBE) {
-            server.events().subscribeDevice(this, id, stream.name());
+            retained = server.events().subscribeDevice(this, id, stream.name());
         } else if (stream.kind() == DeviceEventStream.Kind.SERVER_EVENT) {
             server.events().subscribeServerEvent(this, id, stream.name());
+        }
+        write(IotmpMessage.ok(id, answer));
+        for (TopicMessage message : retained) {
+            write(IotmpMessage.streamData(id, message.payload()));
         }
     }
 

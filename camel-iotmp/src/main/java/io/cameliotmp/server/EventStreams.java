@@ -30,16 +30,16 @@ final class EventStreams {
     private record RouteSubscription(String filter, Consumer<TopicMessage> listener) {
     }
 
-    void subscribeDevice(DeviceSession session, int streamId, String filter) {
-        DeviceSubscription subscription = new DeviceSubscription(session, streamId, filter);
-        topicSubscriptions.add(subscription);
+    /**
+     * Subscribes a device stream; returns the retained messages it should receive, which the caller sends after its
+     * OK so that nothing precedes the answer.
+     */
+    List<TopicMessage> subscribeDevice(DeviceSession session, int streamId, String filter) {
+        topicSubscriptions.add(new DeviceSubscription(session, streamId, filter));
         String user = session.registration().user();
-        for (TopicMessage message : retained.values()) {
-            if ((message.user() == null || message.user().equals(user))
-                && TopicFilter.matches(filter, message.topic())) {
-                session.sendStreamData(streamId, message.payload());
-            }
-        }
+        return retained.values().stream()
+                .filter(m -> (m.user() == null || m.user().equals(user)) && TopicFilter.matches(filter, m.topic()))
+                .toList();
     }
 
     void subscribeServerEvent(DeviceSession session, int streamId, String event) {

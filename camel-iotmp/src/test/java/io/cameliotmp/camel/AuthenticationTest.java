@@ -5,27 +5,23 @@ import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.server.AuthDecision;
 import io.cameliotmp.testing.RawIotmpSocket;
-import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.test.AvailablePortFinder;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Authentication through a route (authenticationUri), as the component documentation shows it. */
-class AuthenticationTest extends CamelTestSupport {
+class AuthenticationTest extends IotmpCamelTestSupport {
 
-    private final int port = AvailablePortFinder.getNextAvailable();
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        IotmpConfiguration config = context.getComponent("iotmp", IotmpComponent.class).getConfiguration();
-        config.setHost("127.0.0.1");
-        config.setPort(port);
+    protected String deviceCredentials() {
+        return null;
+    }
+
+    @Override
+    protected void configure(IotmpConfiguration config) {
         config.setAuthenticationUri("direct:auth");
-        return context;
     }
 
     @Override

@@ -15,11 +15,9 @@ import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceNotConnectedException;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.testing.RawIotmpSocket;
-import org.apache.camel.CamelContext;
+import io.cameliotmp.testing.TestPorts;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.AvailablePortFinder;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,19 +27,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The connection lifecycle and error paths, with raw sockets as devices so the exact bytes are checked. A second
  * server on its own port has short deadlines for the timing-related cases.
  */
-class ConnectionLifecycleTest extends CamelTestSupport {
+class ConnectionLifecycleTest extends IotmpCamelTestSupport {
 
-    private final int port = AvailablePortFinder.getNextAvailable();
-    private final int fastPort = AvailablePortFinder.getNextAvailable();
+    private final int fastPort = TestPorts.next();
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        IotmpConfiguration config = context.getComponent("iotmp", IotmpComponent.class).getConfiguration();
-        config.setHost("127.0.0.1");
-        config.setPort(port);
-        config.setDeviceCredentials("alice/esp32=s3cr3t,alice/other=pw");
-        return context;
+    protected String deviceCredentials() {
+        return "alice/esp32=s3cr3t,alice/other=pw";
     }
 
     @Override

@@ -10,12 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.protocol.Generation;
-import io.cameliotmp.server.IotmpServer;
-import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.AvailablePortFinder;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,21 +20,15 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every producer operation and the stream consumer against the Java device client, in both generations. */
-class DeviceClientComponentTest extends CamelTestSupport {
+class DeviceClientComponentTest extends IotmpCamelTestSupport {
 
-    private final int port = AvailablePortFinder.getNextAvailable();
     private final List<IotmpDevice> devices = new ArrayList<>();
     private final AtomicReference<Object> led = new AtomicReference<>(Map.of("state", false));
     private volatile double celsius = 21.5;
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        IotmpConfiguration config = context.getComponent("iotmp", IotmpComponent.class).getConfiguration();
-        config.setHost("127.0.0.1");
-        config.setPort(port);
-        config.setDeviceCredentials("alice/*=pw");
-        return context;
+    protected String deviceCredentials() {
+        return "alice/*=pw";
     }
 
     @Override
@@ -152,7 +142,4 @@ class DeviceClientComponentTest extends CamelTestSupport {
         assertThat(reconnected).isNotEmpty();
     }
 
-    IotmpServer server() {
-        return context.getComponent("iotmp", IotmpComponent.class).servers().find("127.0.0.1", port);
-    }
 }

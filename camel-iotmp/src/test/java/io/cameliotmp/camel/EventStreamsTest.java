@@ -9,30 +9,21 @@ import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.testing.RawIotmpSocket;
-import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.AvailablePortFinder;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Devices' event streams (START_STREAM on RESOURCE 8): topics, property updates and server events. */
-class EventStreamsTest extends CamelTestSupport {
+class EventStreamsTest extends IotmpCamelTestSupport {
 
     private static final int SUBSCRIBE_EVENT = 8;
 
-    private final int port = AvailablePortFinder.getNextAvailable();
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        IotmpConfiguration config = context.getComponent("iotmp", IotmpComponent.class).getConfiguration();
-        config.setHost("127.0.0.1");
-        config.setPort(port);
-        config.setDeviceCredentials("alice/*=pw,bob/*=pw");
-        return context;
+    protected String deviceCredentials() {
+        return "alice/*=pw,bob/*=pw";
     }
 
     @Override
@@ -49,11 +40,8 @@ class EventStreamsTest extends CamelTestSupport {
         };
     }
 
-    private static RawIotmpSocket device(int port, String user, String name) throws Exception {
-        RawIotmpSocket socket = new RawIotmpSocket(port);
-        socket.send(IotmpMessage.connect(1, user, name, "pw"), Generation.GEN2);
-        assertThat(socket.readFrameHex()).isEqualTo("01 02 08 01");
-        return socket;
+    private RawIotmpSocket device(String user, String name) throws Exception {
+        return RawIotmpSocket.connect(port, user, name, "pw");
     }
 
     private static void open(RawIotmpSocket device, int id, Map<String, Object> params, Object expectedAnswer)
@@ -64,7 +52,7 @@ class EventStreamsTest extends CamelTestSupport {
 
     @Test
     void subscriptionFromVectorS6ReceivesWhatARoutePublishes() throws Exception {
-        try (RawIotmpSocket device = device(port, "alice", "esp32")) {
+        try (RawIotmpSocket device = device("alice", "esp32")) {
             device.sendHex("08 3C 08 81 02 12 C3 85 65 76 65 6E 74 94 64 65 76 69 63 65 5F 74 6F 70 69 63 5F 70 75"
                            + " 62 6C 69 73 68 85 73 63 6F 70 65 89 73 75 62 73 63 72 69 62 65 85 74 6F 70 69 63 83 63"
                            + " 6D 64 20 08");
@@ -80,9 +68,9 @@ class EventStreamsTest extends CamelTestSupport {
         temperatures.expectedMessageCount(1);
         temperatures.expectedHeaderReceived(IotmpConstants.TOPIC, "sensors/esp32/temp");
         temperatures.expectedHeaderReceived(IotmpConstants.DEVICE, "esp32");
-        try (RawIotmpSocket publisher = device(port, "alice", "esp32");
-             RawIotmpSocket sameUser = device(port, "alice", "display");
-             RawIotmpSocket otherUser = device(port, "bob", "display")) {
+        try (RawIotmpSocket publisher = device("alice", "esp32");
+             RawIotmpSocket sameUser = device("alice", "display");
+             RawIotmpSocket otherUser = device("bob", "display")) {
             Map<String, Object> subscribe = Map.of("event", "device_topic_publish", "scope", "subscribe",
                     "topic", "sensors/#");
             open(sameUser, 3, subscribe, null);
@@ -100,7 +88,7 @@ class EventStreamsTest extends CamelTestSupport {
 
     @Test
     void propertySubscriptionGetsTheCurrentValueAndEveryUpdate() throws Exception {
-        try (RawIotmpSocket device = device(port, "alice", "esp32")) {
+        try (RawIotmpSocket device = device("alice", "esp32")) {
             device.send(IotmpMessage.of(MessageType.RUN, 2, 2, 40, "threshold"), Generation.GEN2);
             assertThat(device.readMessage(Generation.GEN2)).isEqualTo(IotmpMessage.ok(2));
             open(device, 9, Map.of("event", "device_property_update", "filters", Map.of("property", "threshold"),
@@ -115,7 +103,7 @@ class EventStreamsTest extends CamelTestSupport {
 
     @Test
     void serverEventReachesSubscribedDevicesUntilTheyStop() throws Exception {
-        try (RawIotmpSocket device = device(port, "alice", "esp32")) {
+        try (RawIotmpSocket device = device("alice", "esp32")) {
             open(device, 7, Map.of("event", "firmware"), null);
             Object delivered = template.requestBody("direct:firmware", Map.of("version", "1.2.0"),
                     Object.class);
@@ -136,7 +124,7 @@ class EventStreamsTest extends CamelTestSupport {
     @Test
     void retainedMessageReachesLaterSubscribers() throws Exception {
         template.sendBody("direct:retained", Map.of("mode", "eco"));
-        try (RawIotmpSocket device = device(port, "alice", "esp32")) {
+        try (RawIotmpSocket device = device("alice", "esp32")) {
             device.send(IotmpMessage.startStream(2, SUBSCRIBE_EVENT, Map.of("event", "device_topic_publish",
                     "scope", "subscribe", "topic", "config/+")), Generation.GEN2);
             assertThat(device.readMessage(Generation.GEN2)).isEqualTo(IotmpMessage.ok(2));
@@ -147,7 +135,7 @@ class EventStreamsTest extends CamelTestSupport {
 
     @Test
     void serverNeverUsesAStreamIdTheDeviceHasOpen() throws Exception {
-        try (RawIotmpSocket device = device(port, "alice", "esp32")) {
+        try (RawIotmpSocket device = device("alice", "esp32")) {
             open(device, 1, Map.of("event", "firmware"), null);
             open(device, 2, Map.of("event", "other"), null);
             CompletableFuture<Object> reply = template.asyncRequestBodyAndHeader("direct:run", null,
@@ -161,7 +149,7 @@ class EventStreamsTest extends CamelTestSupport {
 
     @Test
     void invalidEventStreamsAreRefused() throws Exception {
-        try (RawIotmpSocket device = device(port, "alice", "esp32")) {
+        try (RawIotmpSocket device = device("alice", "esp32")) {
             device.send(IotmpMessage.startStream(3, SUBSCRIBE_EVENT, Map.of("event", "device_topic_publish",
                     "scope", "subscribe", "topic", "a/#/b")), Generation.GEN2);
             assertThat(device.readMessage(Generation.GEN2).type()).isEqualTo(MessageType.ERROR);

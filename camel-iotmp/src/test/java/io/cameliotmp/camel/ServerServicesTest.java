@@ -7,13 +7,9 @@ import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.server.DeviceId;
-import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.testing.RawIotmpSocket;
-import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.AvailablePortFinder;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,18 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * override them, and services that need a route. Requests are written from the raw bytes of the vectors where one
  * exists (S3, S4, S5).
  */
-class ServerServicesTest extends CamelTestSupport {
+class ServerServicesTest extends IotmpCamelTestSupport {
 
-    private final int port = AvailablePortFinder.getNextAvailable();
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        IotmpConfiguration config = context.getComponent("iotmp", IotmpComponent.class).getConfiguration();
-        config.setHost("127.0.0.1");
-        config.setPort(port);
-        config.setDeviceCredentials("alice/*=pw");
-        return context;
+    protected String deviceCredentials() {
+        return "alice/*=pw";
     }
 
     @Override
@@ -48,15 +38,9 @@ class ServerServicesTest extends CamelTestSupport {
         };
     }
 
-    private IotmpServer server() {
-        return context.getComponent("iotmp", IotmpComponent.class).servers().find("127.0.0.1", port);
-    }
 
-    private static RawIotmpSocket device(int port, String name) throws Exception {
-        RawIotmpSocket socket = new RawIotmpSocket(port);
-        socket.send(IotmpMessage.connect(1, "alice", name, "pw"), Generation.GEN2);
-        assertThat(socket.readFrameHex()).isEqualTo("01 02 08 01");
-        return socket;
+    private RawIotmpSocket device(String name) throws Exception {
+        return RawIotmpSocket.connect(port, "alice", name, "pw");
     }
 
     /** Gen-2 Linux layout: code in RESOURCE, target in PARAMETERS. */
@@ -71,8 +55,8 @@ class ServerServicesTest extends CamelTestSupport {
 
     @Test
     void readPropertyLinuxLayoutFromVectorS3() throws Exception {
-        server().setProperty(new DeviceId("alice", "esp32"), "config", Map.of("threshold", 30));
-        try (RawIotmpSocket device = device(port, "esp32")) {
+        server(port).setProperty(new DeviceId("alice", "esp32"), "config", Map.of("threshold", 30));
+        try (RawIotmpSocket device = device("esp32")) {
             device.sendHex("06 0D 08 80 02 12 86 63 6F 6E 66 69 67 20 01");
             assertThat(device.readMessage(Generation.GEN2)).isEqualTo(IotmpMessage.ok(0x100, Map.of("threshold", 30)));
         }
@@ -80,7 +64,7 @@ class ServerServicesTest extends CamelTestSupport {
 
     @Test
     void setAndReadPropertyInBothLayoutsIsPerDevice() throws Exception {
-        try (RawIotmpSocket device = device(port, "esp32"); RawIotmpSocket other = device(port, "other")) {
+        try (RawIotmpSocket device = device("esp32"); RawIotmpSocket other = device("other")) {
             device.send(embedded(5, 2, "mode", Map.of("eco", true)), Generation.GEN2);
             assertThat(device.readMessage(Generation.GEN2)).isEqualTo(IotmpMessage.ok(5));
             device.send(linux(6, 1, "mode", null), Generation.GEN2);
@@ -89,12 +73,12 @@ class ServerServicesTest extends CamelTestSupport {
             assertThat(other.readMessage(Generation.GEN2))
                     .isEqualTo(IotmpMessage.error(7, 404, Map.of("error", "property 'mode' not found")));
         }
-        assertThat(server().propertyStore().read(new DeviceId("alice", "esp32"), "mode")).isEqualTo(Map.of("eco", true));
+        assertThat(server(port).propertyStore().read(new DeviceId("alice", "esp32"), "mode")).isEqualTo(Map.of("eco", true));
     }
 
     @Test
     void callDeviceFromVectorS4RunsTheOtherDevicesResource() throws Exception {
-        try (RawIotmpSocket caller = device(port, "esp32"); RawIotmpSocket dev2 = device(port, "dev2")) {
+        try (RawIotmpSocket caller = device("esp32"); RawIotmpSocket dev2 = device("dev2")) {
             caller.sendHex("06 11 08 09 12 E2 84 64 65 76 32 83 6C 65 64 1A 61 20 03");
             IotmpMessage run = dev2.readMessage(Generation.GEN2);
             assertThat(run.type()).isEqualTo(MessageType.RUN);
@@ -107,7 +91,7 @@ class ServerServicesTest extends CamelTestSupport {
 
     @Test
     void callDeviceOfADisconnectedDeviceIsAnError() throws Exception {
-        try (RawIotmpSocket caller = device(port, "esp32")) {
+        try (RawIotmpSocket caller = device("esp32")) {
             caller.sendHex("06 11 08 09 12 E2 84 64 65 76 32 83 6C 65 64 1A 61 20 03");
             assertThat(caller.readMessage(Generation.GEN2))
                     .isEqualTo(IotmpMessage.error(9, 404, Map.of("error", "device dev2 is not connected")));
@@ -116,7 +100,7 @@ class ServerServicesTest extends CamelTestSupport {
 
     @Test
     void syncLockHonoursSlotsAndUnlock() throws Exception {
-        try (RawIotmpSocket a = device(port, "a"); RawIotmpSocket b = device(port, "b")) {
+        try (RawIotmpSocket a = device("a"); RawIotmpSocket b = device("b")) {
             a.send(linux(1, 6, "door", Map.of("slots", 1, "timeout", 30)), Generation.GEN2);
             IotmpMessage granted = a.readMessage(Generation.GEN2);
             assertThat(granted.type()).isEqualTo(MessageType.OK);
@@ -135,7 +119,7 @@ class ServerServicesTest extends CamelTestSupport {
 
     @Test
     void aRouteOverridesTheBuiltInService() throws Exception {
-        try (RawIotmpSocket device = device(port, "esp32")) {
+        try (RawIotmpSocket device = device("esp32")) {
             device.send(embedded(8, 1, "override", null), Generation.GEN2);
             assertThat(device.readMessage(Generation.GEN2)).isEqualTo(IotmpMessage.ok(8, "from the route"));
         }
@@ -147,7 +131,7 @@ class ServerServicesTest extends CamelTestSupport {
         alert.expectedMessageCount(1);
         alert.expectedHeaderReceived(IotmpConstants.REPLY_EXPECTED, false);
         alert.expectedHeaderReceived(IotmpConstants.SERVICE, "endpoint");
-        try (RawIotmpSocket device = device(port, "esp32")) {
+        try (RawIotmpSocket device = device("esp32")) {
             device.sendHex("06 09 12 85 61 6C 65 72 74 20 04");
             alert.assertIsSatisfied();
             device.sendHex("05 00");
@@ -157,7 +141,7 @@ class ServerServicesTest extends CamelTestSupport {
 
     @Test
     void bucketWriteWithoutARouteIsAnErrorNotASilentOk() throws Exception {
-        try (RawIotmpSocket device = device(port, "esp32")) {
+        try (RawIotmpSocket device = device("esp32")) {
             device.sendHex("06 1A 08 B4 24 10 05 1A C1 84 74 65 6D 70 15 22 8B 73 65 6E 73 6F 72 5F 64 61 74 61");
             IotmpMessage answer = device.readMessage(Generation.GEN2);
             assertThat(answer.type()).isEqualTo(MessageType.ERROR);
@@ -169,7 +153,7 @@ class ServerServicesTest extends CamelTestSupport {
 
     @Test
     void unknownServiceCodeIsAnError() throws Exception {
-        try (RawIotmpSocket device = device(port, "esp32")) {
+        try (RawIotmpSocket device = device("esp32")) {
             device.send(linux(3, 99, "x", null), Generation.GEN2);
             assertThat(device.readMessage(Generation.GEN2).parameters()).isEqualTo(404L);
         }

@@ -7,13 +7,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.testing.RawIotmpSocket;
-import io.cameliotmp.testing.SessionVectors;
-import io.cameliotmp.testing.SessionVectors.Step;
-import org.apache.camel.CamelContext;
+import io.cameliotmp.testing.Hex;
+import io.cameliotmp.testing.IotmpVectors;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.AvailablePortFinder;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,19 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Replays the byte-level session of IOTMP.md §10 against the real server, driven by real routes: a raw socket plays
  * the device, so every byte the server sends is compared with the reference.
  */
-class SessionReplayTest extends CamelTestSupport {
+class SessionReplayTest extends IotmpCamelTestSupport {
 
-    private final int port = AvailablePortFinder.getNextAvailable();
-    private final List<Step> steps = SessionVectors.fullSession();
+    /** The 19 steps of vectors.md §5, the session of IOTMP.md §10. */
+    private final List<IotmpVectors.Row> steps = IotmpVectors.load().rows("5");
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        IotmpComponent iotmp = context.getComponent("iotmp", IotmpComponent.class);
-        iotmp.getConfiguration().setPort(port);
-        iotmp.getConfiguration().setHost("127.0.0.1");
-        iotmp.getConfiguration().setDeviceCredentials("alice/esp32=s3cr3t");
-        return context;
+    protected String deviceCredentials() {
+        return "alice/esp32=s3cr3t";
     }
 
     @Override
@@ -51,7 +43,7 @@ class SessionReplayTest extends CamelTestSupport {
     }
 
     private String bytes(int step) {
-        return steps.get(step - 1).hex();
+        return Hex.format(IotmpVectors.parseBytes(steps.get(step - 1).cell("bytes")));
     }
 
     private CompletableFuture<Object> call(String operation, String resource, Object body) {
@@ -65,6 +57,7 @@ class SessionReplayTest extends CamelTestSupport {
 
     @Test
     void fullSessionMatchesTheReferenceBytes() throws Exception {
+        assertThat(steps).hasSize(19);
         MockEndpoint samples = getMockEndpoint("mock:samples");
         samples.expectedMessageCount(2);
         MockEndpoint bucket = getMockEndpoint("mock:bucket");

@@ -13,14 +13,11 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceSession;
-import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.SessionCounters;
 import io.cameliotmp.testing.RawIotmpSocket;
-import org.apache.camel.CamelContext;
+import io.cameliotmp.testing.TestPorts;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.AvailablePortFinder;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,24 +27,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Consumers at different intervals share one device stream, and a route that blocks makes the server stop reading
  * the device instead of buffering its samples.
  */
-class StreamSharingAndBackpressureTest extends CamelTestSupport {
+class StreamSharingAndBackpressureTest extends IotmpCamelTestSupport {
 
     private static final int MAX_IN_FLIGHT = 8;
     private static final int SAMPLE_BYTES = 1024;
 
-    private final int port = AvailablePortFinder.getNextAvailable();
-    private final int slowPort = AvailablePortFinder.getNextAvailable();
+    private final int slowPort = TestPorts.next();
     private final CountDownLatch routeBlocked = new CountDownLatch(1);
     private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        IotmpConfiguration config = context.getComponent("iotmp", IotmpComponent.class).getConfiguration();
-        config.setHost("127.0.0.1");
-        config.setPort(port);
-        config.setDeviceCredentials("alice/esp32=pw");
-        return context;
+    protected String deviceCredentials() {
+        return "alice/esp32=pw";
     }
 
     @Override
@@ -71,10 +62,7 @@ class StreamSharingAndBackpressureTest extends CamelTestSupport {
     }
 
     private static RawIotmpSocket connect(int port) throws Exception {
-        RawIotmpSocket device = new RawIotmpSocket(port);
-        device.send(IotmpMessage.connect(1, "alice", "esp32", "pw"), Generation.GEN2);
-        assertThat(device.readFrameHex()).isEqualTo("01 02 08 01");
-        return device;
+        return RawIotmpSocket.connect(port, "alice", "esp32", "pw");
     }
 
     private static List<Long> arrivals(MockEndpoint mock) {
@@ -130,9 +118,6 @@ class StreamSharingAndBackpressureTest extends CamelTestSupport {
         }
     }
 
-    private IotmpServer slowServer() {
-        return context.getComponent("iotmp", IotmpComponent.class).servers().find("127.0.0.1", slowPort);
-    }
 
     @Test
     void aBlockedRouteStopsTheReadingInsteadOfBufferingAndLosesNothing() throws Exception {
@@ -157,7 +142,7 @@ class StreamSharingAndBackpressureTest extends CamelTestSupport {
             });
             writer.start();
 
-            DeviceSession session = slowServer().registry().session(new DeviceId("alice", "esp32")).orElseThrow();
+            DeviceSession session = server(slowPort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!session.counters().readingPaused() && System.nanoTime() < deadline) {
                 Thread.sleep(10);

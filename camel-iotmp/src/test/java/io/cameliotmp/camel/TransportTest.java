@@ -16,6 +16,7 @@ import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.testing.RawIotmpSocket;
+import io.cameliotmp.testing.TestPorts;
 import io.cameliotmp.testing.WebSocketTestConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -28,7 +29,6 @@ import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -41,10 +41,10 @@ class TransportTest extends CamelTestSupport {
     private static final String PASSWORD = "changeit";
     private static final String CONNECT_OK = "01 03 08 B4 24";
 
-    private final int tlsPort = AvailablePortFinder.getNextAvailable();
-    private final int mutualTlsPort = AvailablePortFinder.getNextAvailable();
-    private final int wsPort = AvailablePortFinder.getNextAvailable();
-    private final int wssPort = AvailablePortFinder.getNextAvailable();
+    private final int tlsPort = TestPorts.next();
+    private final int mutualTlsPort = TestPorts.next();
+    private final int wsPort = TestPorts.next();
+    private final int wssPort = TestPorts.next();
 
     @BindToRegistry("tls")
     private final SSLContextParameters tls = serverTls();

@@ -11,13 +11,11 @@ import java.util.function.IntSupplier;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.MessageType;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /** Server fixture, device bookkeeping and bounded waits shared by the device tests. */
-@ExtendWith(NettyLeakGuard.class)
 abstract class DeviceTestBase {
 
     static final Duration WAIT = TestIotmpServer.WAIT;

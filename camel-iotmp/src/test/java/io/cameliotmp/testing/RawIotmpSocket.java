@@ -49,9 +49,26 @@ public final class RawIotmpSocket implements AutoCloseable {
         out = webSocket.output();
     }
 
+    /**
+     * Connects and authenticates with a gen-2 CONNECT of id 1.
+     *
+     * @throws IOException if the server answers anything but OK id 1
+     */
+    public static RawIotmpSocket connect(int port, String user, String device, String credential)
+            throws IOException {
+        RawIotmpSocket socket = new RawIotmpSocket(port);
+        socket.send(IotmpMessage.connect(1, user, device, credential), Generation.GEN2);
+        String answer = socket.readFrameHex();
+        if (!answer.equals("01 02 08 01")) {
+            socket.close();
+            throw new IOException("CONNECT of " + user + "/" + device + " answered " + answer);
+        }
+        return socket;
+    }
+
     /** Writes bytes given as hex, spaces allowed: {@code "05 00"}. */
     public void sendHex(String hex) throws IOException {
-        out.write(ByteBufUtil.decodeHexDump(hex.replace(" ", "")));
+        out.write(Hex.bytes(hex));
         out.flush();
     }
 
@@ -74,12 +91,12 @@ public final class RawIotmpSocket implements AutoCloseable {
         for (long i = 0; i < size; i++) {
             frame.write(readByte());
         }
-        return toHex(frame.toByteArray());
+        return Hex.format(frame.toByteArray());
     }
 
     /** Reads and decodes the next frame with the given layout. */
     public IotmpMessage readMessage(Generation generation) throws IOException {
-        byte[] bytes = ByteBufUtil.decodeHexDump(readFrameHex().replace(" ", ""));
+        byte[] bytes = Hex.bytes(readFrameHex());
         ByteBuf buf = Unpooled.wrappedBuffer(bytes);
         IotmpFrames.Header header = IotmpFrames.peekHeader(buf, Integer.MAX_VALUE);
         int start = header.headerLength();
@@ -139,16 +156,6 @@ public final class RawIotmpSocket implements AutoCloseable {
         return b;
     }
 
-    public static String toHex(byte[] bytes) {
-        StringBuilder s = new StringBuilder();
-        for (byte b : bytes) {
-            if (s.length() > 0) {
-                s.append(' ');
-            }
-            s.append(String.format("%02X", b & 0xFF));
-        }
-        return s.toString();
-    }
 
     @Override
     public void close() throws IOException {
