@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
 /**
@@ -167,13 +168,53 @@ public abstract class PsonFormat {
     /** {@code magnitude} is the unsigned 64-bit magnitude of a negative integer. */
     abstract int writeNegative(long magnitude, ByteBuf out);
 
-    abstract int writeFloat32(float value, ByteBuf out);
+    /** Values whose header is the only thing that differs between the formats. */
+    enum Scalar {
+        FLOAT32,
+        FLOAT64,
+        STRING,
+        BYTES
+    }
 
-    abstract int writeFloat64(double value, ByteBuf out);
+    /**
+     * Measures and, when {@code out} is not null, writes the header of a scalar: its tag and, for strings and bytes,
+     * the byte length {@code n} (the content follows).
+     */
+    abstract int header(Scalar scalar, long n, ByteBuf out);
 
-    abstract int writeString(CharSequence value, ByteBuf out);
+    final int writeFloat32(float value, ByteBuf out) {
+        int size = header(Scalar.FLOAT32, 0, out);
+        if (out != null) {
+            out.writeFloatLE(value);
+        }
+        return size + 4;
+    }
 
-    abstract int writeBytes(byte[] value, int offset, int length, ByteBuf out);
+    final int writeFloat64(double value, ByteBuf out) {
+        int size = header(Scalar.FLOAT64, 0, out);
+        if (out != null) {
+            out.writeDoubleLE(value);
+        }
+        return size + 8;
+    }
+
+    final int writeString(CharSequence value, ByteBuf out) {
+        CharSequence text = wellFormed(value);
+        int length = ByteBufUtil.utf8Bytes(text);
+        int size = header(Scalar.STRING, length, out);
+        if (out != null && length > 0) {
+            ByteBufUtil.reserveAndWriteUtf8(out, text, length);
+        }
+        return size + length;
+    }
+
+    final int writeBytes(byte[] value, int offset, int length, ByteBuf out) {
+        int size = header(Scalar.BYTES, length, out);
+        if (out != null) {
+            out.writeBytes(value, offset, length);
+        }
+        return size + length;
+    }
 
     abstract int writeMap(Map<?, ?> map, ByteBuf out, int depth);
 

@@ -56,6 +56,17 @@ final class PsonV1 extends PsonFormat {
         return 1 + Varint.write(value, out);
     }
 
+    /** Empty strings and byte arrays have tags of their own; the others carry a varint length. */
+    @Override
+    int header(Scalar scalar, long n, ByteBuf out) {
+        return switch (scalar) {
+            case FLOAT32 -> tagOnly(FLOAT32, out);
+            case FLOAT64 -> tagOnly(FLOAT64, out);
+            case STRING -> n == 0 ? tagOnly(EMPTY_STRING, out) : tagAndVarint(STRING, n, out);
+            case BYTES -> n == 0 ? tagOnly(EMPTY_BYTES, out) : tagAndVarint(BYTES, n, out);
+        };
+    }
+
     @Override
     int writeNull(ByteBuf out) {
         return tagOnly(NULL, out);
@@ -79,49 +90,9 @@ final class PsonV1 extends PsonFormat {
         return tagAndVarint(NEGATIVE, magnitude, out);
     }
 
-    @Override
-    int writeFloat32(float value, ByteBuf out) {
-        if (out != null) {
-            out.writeByte(FLOAT32);
-            out.writeFloatLE(value);
-        }
-        return 5;
-    }
 
-    @Override
-    int writeFloat64(double value, ByteBuf out) {
-        if (out != null) {
-            out.writeByte(FLOAT64);
-            out.writeDoubleLE(value);
-        }
-        return 9;
-    }
 
-    @Override
-    int writeString(CharSequence value, ByteBuf out) {
-        if (value.length() == 0) {
-            return tagOnly(EMPTY_STRING, out);
-        }
-        value = wellFormed(value);
-        int length = ByteBufUtil.utf8Bytes(value);
-        int size = tagAndVarint(STRING, length, out);
-        if (out != null) {
-            ByteBufUtil.reserveAndWriteUtf8(out, value, length);
-        }
-        return size + length;
-    }
 
-    @Override
-    int writeBytes(byte[] value, int offset, int length, ByteBuf out) {
-        if (length == 0) {
-            return tagOnly(EMPTY_BYTES, out);
-        }
-        int size = tagAndVarint(BYTES, length, out);
-        if (out != null) {
-            out.writeBytes(value, offset, length);
-        }
-        return size + length;
-    }
 
     @Override
     int writeMap(Map<?, ?> map, ByteBuf out, int depth) {

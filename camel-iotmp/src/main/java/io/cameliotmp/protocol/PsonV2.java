@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 
 /**
  * PSON v2: one tag byte {@code type << 5 | n}, with {@code n} inline below 31 and as a following varint otherwise.
@@ -48,6 +47,16 @@ final class PsonV2 extends PsonFormat {
     }
 
     @Override
+    int header(Scalar scalar, long n, ByteBuf out) {
+        return switch (scalar) {
+            case FLOAT32 -> tag(FLOAT, 0, out);
+            case FLOAT64 -> tag(FLOAT, 1, out);
+            case STRING -> tag(STRING, n, out);
+            case BYTES -> tag(BYTES, n, out);
+        };
+    }
+
+    @Override
     int writeNull(ByteBuf out) {
         return tag(DISCRETE, 2, out);
     }
@@ -67,43 +76,9 @@ final class PsonV2 extends PsonFormat {
         return tag(NEGATIVE, magnitude, out);
     }
 
-    @Override
-    int writeFloat32(float value, ByteBuf out) {
-        if (out != null) {
-            out.writeByte(FLOAT << 5);
-            out.writeFloatLE(value);
-        }
-        return 5;
-    }
 
-    @Override
-    int writeFloat64(double value, ByteBuf out) {
-        if (out != null) {
-            out.writeByte(FLOAT << 5 | 1);
-            out.writeDoubleLE(value);
-        }
-        return 9;
-    }
 
-    @Override
-    int writeString(CharSequence value, ByteBuf out) {
-        value = wellFormed(value);
-        int length = ByteBufUtil.utf8Bytes(value);
-        int size = tag(STRING, length, out);
-        if (out != null) {
-            ByteBufUtil.reserveAndWriteUtf8(out, value, length);
-        }
-        return size + length;
-    }
 
-    @Override
-    int writeBytes(byte[] value, int offset, int length, ByteBuf out) {
-        int size = tag(BYTES, length, out);
-        if (out != null) {
-            out.writeBytes(value, offset, length);
-        }
-        return size + length;
-    }
 
     @Override
     int writeMap(Map<?, ?> map, ByteBuf out, int depth) {
