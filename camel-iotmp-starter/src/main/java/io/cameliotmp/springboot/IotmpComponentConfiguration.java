@@ -183,6 +183,18 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
      */
     private Boolean useGlobalSslContextParameters = false;
 
+    /**
+     * startStream: a Camel endpoint (such as direct:terminal) that receives the device's data on the new stream,
+     * one exchange per STREAM_DATA, and a last exchange with the CamelIotmpStreamEnded header when the stream ends.
+     * Without it the samples go to the on-change device consumers of the resource. Suits byte sessions ($terminal,
+     * $cmd, $proxy).
+     */
+    private String streamTo;
+    /**
+     * download: the chunk size asked of the device, in bytes.
+     */
+    private Integer chunkSize = 65536;
+
     public IotmpConfiguration getConfiguration() {
         return configuration;
     }
@@ -421,5 +433,21 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
 
     public void setUseGlobalSslContextParameters(Boolean useGlobalSslContextParameters) {
         this.useGlobalSslContextParameters = useGlobalSslContextParameters;
+    }
+
+    public String getStreamTo() {
+        return streamTo;
+    }
+
+    public void setStreamTo(String streamTo) {
+        this.streamTo = streamTo;
+    }
+
+    public Integer getChunkSize() {
+        return chunkSize;
+    }
+
+    public void setChunkSize(Integer chunkSize) {
+        this.chunkSize = chunkSize;
     }
 }

@@ -39,6 +39,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "backpressurePolicy": getOrCreateConfiguration(target).setBackpressurePolicy(property(camelContext, io.cameliotmp.server.BackpressurePolicy.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "chunksize":
+        case "chunkSize": getOrCreateConfiguration(target).setChunkSize(property(camelContext, int.class, value)); return true;
         case "clientauth":
         case "clientAuth": getOrCreateConfiguration(target).setClientAuth(property(camelContext, io.netty.handler.ssl.ClientAuth.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.cameliotmp.camel.IotmpConfiguration.class, value)); return true;
@@ -73,6 +75,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "retained": getOrCreateConfiguration(target).setRetained(property(camelContext, boolean.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
+        case "streamto":
+        case "streamTo": getOrCreateConfiguration(target).setStreamTo(property(camelContext, java.lang.String.class, value)); return true;
         case "tlshandshaketimeout":
         case "tlsHandshakeTimeout": getOrCreateConfiguration(target).setTlsHandshakeTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "transport": getOrCreateConfiguration(target).setTransport(property(camelContext, io.cameliotmp.server.Transport.class, value)); return true;
@@ -98,6 +102,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "backpressurePolicy": return io.cameliotmp.server.BackpressurePolicy.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "chunksize":
+        case "chunkSize": return int.class;
         case "clientauth":
         case "clientAuth": return io.netty.handler.ssl.ClientAuth.class;
         case "configuration": return io.cameliotmp.camel.IotmpConfiguration.class;
@@ -132,6 +138,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "retained": return boolean.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
+        case "streamto":
+        case "streamTo": return java.lang.String.class;
         case "tlshandshaketimeout":
         case "tlsHandshakeTimeout": return long.class;
         case "transport": return io.cameliotmp.server.Transport.class;
@@ -158,6 +166,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "backpressurePolicy": return getOrCreateConfiguration(target).getBackpressurePolicy();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "chunksize":
+        case "chunkSize": return getOrCreateConfiguration(target).getChunkSize();
         case "clientauth":
         case "clientAuth": return getOrCreateConfiguration(target).getClientAuth();
         case "configuration": return target.getConfiguration();
@@ -192,6 +202,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "retained": return getOrCreateConfiguration(target).isRetained();
         case "sslcontextparameters":
         case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
+        case "streamto":
+        case "streamTo": return getOrCreateConfiguration(target).getStreamTo();
         case "tlshandshaketimeout":
         case "tlsHandshakeTimeout": return getOrCreateConfiguration(target).getTlsHandshakeTimeout();
         case "transport": return getOrCreateConfiguration(target).getTransport();

@@ -30,6 +30,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "backpressurePolicy": target.getConfiguration().setBackpressurePolicy(property(camelContext, io.cameliotmp.server.BackpressurePolicy.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "chunksize":
+        case "chunkSize": target.getConfiguration().setChunkSize(property(camelContext, int.class, value)); return true;
         case "clientauth":
         case "clientAuth": target.getConfiguration().setClientAuth(property(camelContext, io.netty.handler.ssl.ClientAuth.class, value)); return true;
         case "connecttimeout":
@@ -67,6 +69,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "retained": target.getConfiguration().setRetained(property(camelContext, boolean.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": target.getConfiguration().setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
+        case "streamto":
+        case "streamTo": target.getConfiguration().setStreamTo(property(camelContext, java.lang.String.class, value)); return true;
         case "tlshandshaketimeout":
         case "tlsHandshakeTimeout": target.getConfiguration().setTlsHandshakeTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "transport": target.getConfiguration().setTransport(property(camelContext, io.cameliotmp.server.Transport.class, value)); return true;
@@ -88,6 +92,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "backpressurePolicy": return io.cameliotmp.server.BackpressurePolicy.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "chunksize":
+        case "chunkSize": return int.class;
         case "clientauth":
         case "clientAuth": return io.netty.handler.ssl.ClientAuth.class;
         case "connecttimeout":
@@ -125,6 +131,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "retained": return boolean.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
+        case "streamto":
+        case "streamTo": return java.lang.String.class;
         case "tlshandshaketimeout":
         case "tlsHandshakeTimeout": return long.class;
         case "transport": return io.cameliotmp.server.Transport.class;
@@ -147,6 +155,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "backpressurePolicy": return target.getConfiguration().getBackpressurePolicy();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "chunksize":
+        case "chunkSize": return target.getConfiguration().getChunkSize();
         case "clientauth":
         case "clientAuth": return target.getConfiguration().getClientAuth();
         case "connecttimeout":
@@ -184,6 +194,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "retained": return target.getConfiguration().isRetained();
         case "sslcontextparameters":
         case "sslContextParameters": return target.getConfiguration().getSslContextParameters();
+        case "streamto":
+        case "streamTo": return target.getConfiguration().getStreamTo();
         case "tlshandshaketimeout":
         case "tlsHandshakeTimeout": return target.getConfiguration().getTlsHandshakeTimeout();
         case "transport": return target.getConfiguration().getTransport();

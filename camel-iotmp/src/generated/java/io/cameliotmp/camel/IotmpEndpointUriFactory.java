@@ -23,11 +23,12 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(31);
+        Set<String> props = new HashSet<>(33);
         props.add("authenticationUri");
         props.add("authenticator");
         props.add("backpressurePolicy");
         props.add("bridgeErrorHandler");
+        props.add("chunkSize");
         props.add("clientAuth");
         props.add("connectTimeout");
         props.add("deviceCredentials");
@@ -51,6 +52,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("requestTimeout");
         props.add("retained");
         props.add("sslContextParameters");
+        props.add("streamTo");
         props.add("tlsHandshakeTimeout");
         props.add("transport");
         props.add("webSocketPath");

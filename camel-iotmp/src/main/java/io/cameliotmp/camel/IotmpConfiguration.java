@@ -125,9 +125,21 @@ public class IotmpConfiguration implements Cloneable {
                             + " so they survive restarts. Default: in memory.")
     private PropertyStore propertyStore;
 
-    @UriParam(label = "producer", defaultValue = "run", enums = "run,describe,startStream,stopStream,sendStreamData,devices,status",
+    @UriParam(label = "producer", defaultValue = "run", enums = "run,describe,startStream,stopStream,sendStreamData,devices,status,download",
               description = "What the producer does with the device resource.")
     private IotmpOperation operation = IotmpOperation.run;
+
+    @UriParam(label = "producer",
+              description = "startStream: a Camel endpoint (such as direct:terminal) that receives the device's data"
+                            + " on the new stream, one exchange per STREAM_DATA, and a last exchange with the"
+                            + " CamelIotmpStreamEnded header when the stream ends. Without it the samples go to the"
+                            + " on-change device consumers of the resource. Suits byte sessions ($terminal, $cmd,"
+                            + " $proxy).")
+    private String streamTo;
+
+    @UriParam(label = "producer", defaultValue = "65536",
+              description = "download: the chunk size asked of the device, in bytes.")
+    private int chunkSize = 65536;
 
     @UriParam(label = "producer", defaultValue = "false",
               description = "topic producer: keep the message as the topic's retained message, delivered to devices"
@@ -370,6 +382,22 @@ public class IotmpConfiguration implements Cloneable {
 
     public void setOperation(IotmpOperation operation) {
         this.operation = operation;
+    }
+
+    public String getStreamTo() {
+        return streamTo;
+    }
+
+    public void setStreamTo(String streamTo) {
+        this.streamTo = streamTo;
+    }
+
+    public int getChunkSize() {
+        return chunkSize;
+    }
+
+    public void setChunkSize(int chunkSize) {
+        this.chunkSize = chunkSize;
     }
 
     public boolean isRetained() {

@@ -74,6 +74,12 @@ public final class IotmpConstants {
                                                 + " message reached (serverEvent only).", javaType = "Integer")
     public static final String DELIVERED = "CamelIotmpDelivered";
 
+    @Metadata(label = "producer", description = "On the last exchange a streamTo endpoint receives for a stream:"
+                                                + " why the stream ended (stopped by the device or the server, or"
+                                                + " the connection closed). Absent on sample exchanges.",
+              javaType = "String")
+    public static final String STREAM_ENDED = "CamelIotmpStreamEnded";
+
     private IotmpConstants() {
     }
 }

@@ -15,5 +15,10 @@ public enum IotmpOperation {
     /** List the connected devices of the user (all users when the user is * or absent): a list of maps. */
     devices,
     /** The connection status of the device as a map; {@code connected} is false when it is offline. */
-    status
+    status,
+    /**
+     * Fetch the file whose path is the resource from a device with IOTMP-Linux's file-system extension; the body
+     * becomes its bytes.
+     */
+    download
 }

@@ -19,6 +19,7 @@ import io.cameliotmp.server.StreamSample;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
 
 /**
  * Calls a resource of a connected device. Never blocks: the exchange continues when the device answers, times out or
@@ -27,6 +28,7 @@ import org.apache.camel.Message;
 public class IotmpProducer extends IotmpServerProducer {
 
     private final IotmpEndpoint endpoint;
+    private ProducerTemplate template;
 
     public IotmpProducer(IotmpEndpoint endpoint) {
         super(endpoint);
@@ -90,18 +92,25 @@ public class IotmpProducer extends IotmpServerProducer {
                     .orElseGet(() -> offline(deviceId));
             return CompletableFuture.completedFuture(new DeviceReply(null, 0, null, status));
         }
+        if (operation == IotmpOperation.download) {
+            return server.download(deviceId, requireResource(resource, operation), config.getChunkSize(),
+                    Duration.ofMillis(config.getRequestTimeout()))
+                    .thenApply(bytes -> new DeviceReply(null, 0, null, bytes));
+        }
         DeviceRequest request = switch (operation) {
             case run -> new DeviceRequest.Run(requireResource(resource, operation),
                     PsonBodies.toPson(exchange, in.getBody()),
                     in.getHeader(IotmpConstants.PARAMETERS));
             case describe -> DeviceRequest.describe(resource);
             case startStream -> new DeviceRequest.StartStream(requireResource(resource, operation),
-                    in.getHeader(IotmpConstants.INTERVAL, config.getInterval(), Long.class), null,
-                    new PublishingListener(server));
+                    in.getHeader(IotmpConstants.INTERVAL, config.getInterval(), Long.class),
+                    in.getHeader(IotmpConstants.PARAMETERS),
+                    config.getStreamTo() != null ? new StreamToEndpoint(config.getStreamTo())
+                            : new PublishingListener(server));
             case stopStream -> DeviceRequest.stopStream(streamId(exchange));
             case sendStreamData -> DeviceRequest.streamData(streamId(exchange),
                     PsonBodies.toPson(exchange, in.getBody()));
-            case devices, status -> throw new IllegalStateException("answered above");
+            case devices, status, download -> throw new IllegalStateException("answered above");
         };
         return server.send(deviceId, request, Duration.ofMillis(config.getRequestTimeout()));
     }
@@ -144,6 +153,60 @@ public class IotmpProducer extends IotmpServerProducer {
             throw new IllegalArgumentException("no valid stream id in the " + IotmpConstants.STREAM_ID + " header");
         }
         return id;
+    }
+
+    /**
+     * Sends a stream's data to an endpoint, one exchange per STREAM_DATA; the next sample is taken once the endpoint
+     * has processed the previous one, so a slow endpoint slows the device (in-flight bound) rather than piling up.
+     */
+    private final class StreamToEndpoint implements StreamListener {
+        private final String uri;
+
+        StreamToEndpoint(String uri) {
+            this.uri = uri;
+        }
+
+        @Override
+        public CompletionStage<Void> onSample(StreamSample sample) {
+            Exchange exchange = endpoint.createExchange();
+            PsonBodies.setDeviceHeaders(exchange.getMessage(), sample.registration());
+            exchange.getMessage().setHeader(IotmpConstants.RESOURCE, sample.resource());
+            exchange.getMessage().setHeader(IotmpConstants.STREAM_ID, sample.streamId());
+            exchange.getMessage().setHeader(IotmpConstants.TIMESTAMP, sample.receivedAtMillis());
+            exchange.getMessage().setBody(sample.payload());
+            return template().asyncSend(uri, exchange).thenAccept(done -> {
+            });
+        }
+
+        @Override
+        public void onStreamEnded(DeviceRegistration registration, String resource, int streamId, String reason) {
+            Exchange exchange = endpoint.createExchange();
+            PsonBodies.setDeviceHeaders(exchange.getMessage(), registration);
+            exchange.getMessage().setHeader(IotmpConstants.RESOURCE, resource);
+            exchange.getMessage().setHeader(IotmpConstants.STREAM_ID, streamId);
+            exchange.getMessage().setHeader(IotmpConstants.STREAM_ENDED, reason);
+            template().asyncSend(uri, exchange);
+        }
+    }
+
+    private synchronized ProducerTemplate template() {
+        if (template == null) {
+            template = endpoint.getCamelContext().createProducerTemplate();
+        }
+        return template;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        ProducerTemplate t;
+        synchronized (this) {
+            t = template;
+            template = null;
+        }
+        if (t != null) {
+            t.stop();
+        }
+        super.doStop();
     }
 
     /** Samples of streams a producer opened go to the on-change device consumers of that resource. */

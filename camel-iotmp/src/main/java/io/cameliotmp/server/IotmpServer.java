@@ -229,6 +229,18 @@ public final class IotmpServer {
     }
 
     /**
+     * Downloads a file from a device running IOTMP-Linux's file-system extension ({@code $fs/info},
+     * {@code $fs/download}), acknowledging each chunk so the device keeps sending. Fails if the device stops the
+     * stream early or sends nothing for {@code idleTimeout}.
+     *
+     * @param chunkSize the chunk size to ask for; 0 for the device default (64 KiB)
+     */
+    public CompletableFuture<byte[]> download(DeviceId device, String path, int chunkSize, Duration idleTimeout) {
+        return FileDownload.start(this, device, path, chunkSize > 0 ? chunkSize : FileDownload.DEFAULT_CHUNK_SIZE,
+                idleTimeout != null ? idleTimeout : config.requestTimeout());
+    }
+
+    /**
      * Subscribes to a resource of every device the filter matches, now and whenever one connects. Subscriptions on
      * the same resource share device streams (see {@code SharedResourceStream}).
      */
