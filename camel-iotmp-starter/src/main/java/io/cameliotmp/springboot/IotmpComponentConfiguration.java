@@ -195,6 +195,40 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
      */
     private Integer chunkSize = 65536;
 
+    /**
+     * Open device connections at most; beyond it new connections are closed at once.
+     */
+    private Integer maxConnections = 20000;
+    /**
+     * New connections accepted per second (with one second of burst), so a storm of reconnecting devices cannot
+     * starve the server; 0 for no limit.
+     */
+    private Integer maxConnectionsPerSecond = 10000;
+    /**
+     * Failed authentications per minute from one remote address before that address is refused for authFailureBlock;
+     * 0 for no limit.
+     */
+    private Integer maxAuthFailuresPerAddress = 20;
+    /**
+     * Failed authentications per minute of one device id (a flapping device with a wrong credential) before it is
+     * refused for authFailureBlock; 0 for no limit.
+     */
+    private Integer maxAuthFailuresPerDevice = 10;
+    /**
+     * How long a remote address or device is refused after too many failed authentications. The option is a long
+     * type.
+     */
+    private Long authFailureBlock = 60000L;
+    /**
+     * How long a started frame may take to arrive completely; a sender that drips bytes to look alive is
+     * disconnected after it. The option is a long type.
+     */
+    private Long frameReadTimeout = 30000L;
+    /**
+     * Bytes queued for a device that does not read before it is disconnected.
+     */
+    private Long maxPendingWriteBytes = 1048576L;
+
     public IotmpConfiguration getConfiguration() {
         return configuration;
     }
@@ -449,5 +483,61 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
 
     public void setChunkSize(Integer chunkSize) {
         this.chunkSize = chunkSize;
+    }
+
+    public Integer getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(Integer maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public Integer getMaxConnectionsPerSecond() {
+        return maxConnectionsPerSecond;
+    }
+
+    public void setMaxConnectionsPerSecond(Integer maxConnectionsPerSecond) {
+        this.maxConnectionsPerSecond = maxConnectionsPerSecond;
+    }
+
+    public Integer getMaxAuthFailuresPerAddress() {
+        return maxAuthFailuresPerAddress;
+    }
+
+    public void setMaxAuthFailuresPerAddress(Integer maxAuthFailuresPerAddress) {
+        this.maxAuthFailuresPerAddress = maxAuthFailuresPerAddress;
+    }
+
+    public Integer getMaxAuthFailuresPerDevice() {
+        return maxAuthFailuresPerDevice;
+    }
+
+    public void setMaxAuthFailuresPerDevice(Integer maxAuthFailuresPerDevice) {
+        this.maxAuthFailuresPerDevice = maxAuthFailuresPerDevice;
+    }
+
+    public Long getAuthFailureBlock() {
+        return authFailureBlock;
+    }
+
+    public void setAuthFailureBlock(Long authFailureBlock) {
+        this.authFailureBlock = authFailureBlock;
+    }
+
+    public Long getFrameReadTimeout() {
+        return frameReadTimeout;
+    }
+
+    public void setFrameReadTimeout(Long frameReadTimeout) {
+        this.frameReadTimeout = frameReadTimeout;
+    }
+
+    public Long getMaxPendingWriteBytes() {
+        return maxPendingWriteBytes;
+    }
+
+    public void setMaxPendingWriteBytes(Long maxPendingWriteBytes) {
+        this.maxPendingWriteBytes = maxPendingWriteBytes;
     }
 }

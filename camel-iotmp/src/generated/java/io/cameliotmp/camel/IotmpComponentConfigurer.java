@@ -30,6 +30,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         IotmpComponent target = (IotmpComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "authfailureblock":
+        case "authFailureBlock": getOrCreateConfiguration(target).setAuthFailureBlock(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "authenticationuri":
         case "authenticationUri": getOrCreateConfiguration(target).setAuthenticationUri(property(camelContext, java.lang.String.class, value)); return true;
         case "authenticator": getOrCreateConfiguration(target).setAuthenticator(property(camelContext, io.cameliotmp.server.DeviceAuthenticator.class, value)); return true;
@@ -48,6 +50,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "devicecredentials":
         case "deviceCredentials": getOrCreateConfiguration(target).setDeviceCredentials(property(camelContext, java.lang.String.class, value)); return true;
+        case "framereadtimeout":
+        case "frameReadTimeout": getOrCreateConfiguration(target).setFrameReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "host": getOrCreateConfiguration(target).setHost(property(camelContext, java.lang.String.class, value)); return true;
         case "interval": getOrCreateConfiguration(target).setInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "iothreads":
@@ -56,12 +60,22 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "keepAlive": getOrCreateConfiguration(target).setKeepAlive(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxauthfailuresperaddress":
+        case "maxAuthFailuresPerAddress": getOrCreateConfiguration(target).setMaxAuthFailuresPerAddress(property(camelContext, int.class, value)); return true;
+        case "maxauthfailuresperdevice":
+        case "maxAuthFailuresPerDevice": getOrCreateConfiguration(target).setMaxAuthFailuresPerDevice(property(camelContext, int.class, value)); return true;
+        case "maxconnections":
+        case "maxConnections": getOrCreateConfiguration(target).setMaxConnections(property(camelContext, int.class, value)); return true;
+        case "maxconnectionspersecond":
+        case "maxConnectionsPerSecond": getOrCreateConfiguration(target).setMaxConnectionsPerSecond(property(camelContext, int.class, value)); return true;
         case "maxframesize":
         case "maxFrameSize": getOrCreateConfiguration(target).setMaxFrameSize(property(camelContext, int.class, value)); return true;
         case "maxinflight":
         case "maxInFlight": getOrCreateConfiguration(target).setMaxInFlight(property(camelContext, int.class, value)); return true;
         case "maxpendingrequests":
         case "maxPendingRequests": getOrCreateConfiguration(target).setMaxPendingRequests(property(camelContext, int.class, value)); return true;
+        case "maxpendingwritebytes":
+        case "maxPendingWriteBytes": getOrCreateConfiguration(target).setMaxPendingWriteBytes(property(camelContext, long.class, value)); return true;
         case "maxpsondepth":
         case "maxPsonDepth": getOrCreateConfiguration(target).setMaxPsonDepth(property(camelContext, int.class, value)); return true;
         case "nativetransport":
@@ -93,6 +107,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "authfailureblock":
+        case "authFailureBlock": return long.class;
         case "authenticationuri":
         case "authenticationUri": return java.lang.String.class;
         case "authenticator": return io.cameliotmp.server.DeviceAuthenticator.class;
@@ -111,6 +127,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeout": return long.class;
         case "devicecredentials":
         case "deviceCredentials": return java.lang.String.class;
+        case "framereadtimeout":
+        case "frameReadTimeout": return long.class;
         case "host": return java.lang.String.class;
         case "interval": return long.class;
         case "iothreads":
@@ -119,12 +137,22 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "keepAlive": return int.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxauthfailuresperaddress":
+        case "maxAuthFailuresPerAddress": return int.class;
+        case "maxauthfailuresperdevice":
+        case "maxAuthFailuresPerDevice": return int.class;
+        case "maxconnections":
+        case "maxConnections": return int.class;
+        case "maxconnectionspersecond":
+        case "maxConnectionsPerSecond": return int.class;
         case "maxframesize":
         case "maxFrameSize": return int.class;
         case "maxinflight":
         case "maxInFlight": return int.class;
         case "maxpendingrequests":
         case "maxPendingRequests": return int.class;
+        case "maxpendingwritebytes":
+        case "maxPendingWriteBytes": return long.class;
         case "maxpsondepth":
         case "maxPsonDepth": return int.class;
         case "nativetransport":
@@ -157,6 +185,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         IotmpComponent target = (IotmpComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "authfailureblock":
+        case "authFailureBlock": return getOrCreateConfiguration(target).getAuthFailureBlock();
         case "authenticationuri":
         case "authenticationUri": return getOrCreateConfiguration(target).getAuthenticationUri();
         case "authenticator": return getOrCreateConfiguration(target).getAuthenticator();
@@ -175,6 +205,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
         case "devicecredentials":
         case "deviceCredentials": return getOrCreateConfiguration(target).getDeviceCredentials();
+        case "framereadtimeout":
+        case "frameReadTimeout": return getOrCreateConfiguration(target).getFrameReadTimeout();
         case "host": return getOrCreateConfiguration(target).getHost();
         case "interval": return getOrCreateConfiguration(target).getInterval();
         case "iothreads":
@@ -183,12 +215,22 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "keepAlive": return getOrCreateConfiguration(target).getKeepAlive();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxauthfailuresperaddress":
+        case "maxAuthFailuresPerAddress": return getOrCreateConfiguration(target).getMaxAuthFailuresPerAddress();
+        case "maxauthfailuresperdevice":
+        case "maxAuthFailuresPerDevice": return getOrCreateConfiguration(target).getMaxAuthFailuresPerDevice();
+        case "maxconnections":
+        case "maxConnections": return getOrCreateConfiguration(target).getMaxConnections();
+        case "maxconnectionspersecond":
+        case "maxConnectionsPerSecond": return getOrCreateConfiguration(target).getMaxConnectionsPerSecond();
         case "maxframesize":
         case "maxFrameSize": return getOrCreateConfiguration(target).getMaxFrameSize();
         case "maxinflight":
         case "maxInFlight": return getOrCreateConfiguration(target).getMaxInFlight();
         case "maxpendingrequests":
         case "maxPendingRequests": return getOrCreateConfiguration(target).getMaxPendingRequests();
+        case "maxpendingwritebytes":
+        case "maxPendingWriteBytes": return getOrCreateConfiguration(target).getMaxPendingWriteBytes();
         case "maxpsondepth":
         case "maxPsonDepth": return getOrCreateConfiguration(target).getMaxPsonDepth();
         case "nativetransport":

@@ -23,6 +23,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         IotmpEndpoint target = (IotmpEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "authfailureblock":
+        case "authFailureBlock": target.getConfiguration().setAuthFailureBlock(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "authenticationuri":
         case "authenticationUri": target.getConfiguration().setAuthenticationUri(property(camelContext, java.lang.String.class, value)); return true;
         case "authenticator": target.getConfiguration().setAuthenticator(property(camelContext, io.cameliotmp.server.DeviceAuthenticator.class, value)); return true;
@@ -42,6 +44,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "framereadtimeout":
+        case "frameReadTimeout": target.getConfiguration().setFrameReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "host": target.getConfiguration().setHost(property(camelContext, java.lang.String.class, value)); return true;
         case "interval": target.getConfiguration().setInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "iothreads":
@@ -50,12 +54,22 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "keepAlive": target.getConfiguration().setKeepAlive(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxauthfailuresperaddress":
+        case "maxAuthFailuresPerAddress": target.getConfiguration().setMaxAuthFailuresPerAddress(property(camelContext, int.class, value)); return true;
+        case "maxauthfailuresperdevice":
+        case "maxAuthFailuresPerDevice": target.getConfiguration().setMaxAuthFailuresPerDevice(property(camelContext, int.class, value)); return true;
+        case "maxconnections":
+        case "maxConnections": target.getConfiguration().setMaxConnections(property(camelContext, int.class, value)); return true;
+        case "maxconnectionspersecond":
+        case "maxConnectionsPerSecond": target.getConfiguration().setMaxConnectionsPerSecond(property(camelContext, int.class, value)); return true;
         case "maxframesize":
         case "maxFrameSize": target.getConfiguration().setMaxFrameSize(property(camelContext, int.class, value)); return true;
         case "maxinflight":
         case "maxInFlight": target.getConfiguration().setMaxInFlight(property(camelContext, int.class, value)); return true;
         case "maxpendingrequests":
         case "maxPendingRequests": target.getConfiguration().setMaxPendingRequests(property(camelContext, int.class, value)); return true;
+        case "maxpendingwritebytes":
+        case "maxPendingWriteBytes": target.getConfiguration().setMaxPendingWriteBytes(property(camelContext, long.class, value)); return true;
         case "maxpsondepth":
         case "maxPsonDepth": target.getConfiguration().setMaxPsonDepth(property(camelContext, int.class, value)); return true;
         case "nativetransport":
@@ -85,6 +99,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "authfailureblock":
+        case "authFailureBlock": return long.class;
         case "authenticationuri":
         case "authenticationUri": return java.lang.String.class;
         case "authenticator": return io.cameliotmp.server.DeviceAuthenticator.class;
@@ -104,6 +120,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "framereadtimeout":
+        case "frameReadTimeout": return long.class;
         case "host": return java.lang.String.class;
         case "interval": return long.class;
         case "iothreads":
@@ -112,12 +130,22 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "keepAlive": return int.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxauthfailuresperaddress":
+        case "maxAuthFailuresPerAddress": return int.class;
+        case "maxauthfailuresperdevice":
+        case "maxAuthFailuresPerDevice": return int.class;
+        case "maxconnections":
+        case "maxConnections": return int.class;
+        case "maxconnectionspersecond":
+        case "maxConnectionsPerSecond": return int.class;
         case "maxframesize":
         case "maxFrameSize": return int.class;
         case "maxinflight":
         case "maxInFlight": return int.class;
         case "maxpendingrequests":
         case "maxPendingRequests": return int.class;
+        case "maxpendingwritebytes":
+        case "maxPendingWriteBytes": return long.class;
         case "maxpsondepth":
         case "maxPsonDepth": return int.class;
         case "nativetransport":
@@ -148,6 +176,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         IotmpEndpoint target = (IotmpEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "authfailureblock":
+        case "authFailureBlock": return target.getConfiguration().getAuthFailureBlock();
         case "authenticationuri":
         case "authenticationUri": return target.getConfiguration().getAuthenticationUri();
         case "authenticator": return target.getConfiguration().getAuthenticator();
@@ -167,6 +197,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "framereadtimeout":
+        case "frameReadTimeout": return target.getConfiguration().getFrameReadTimeout();
         case "host": return target.getConfiguration().getHost();
         case "interval": return target.getConfiguration().getInterval();
         case "iothreads":
@@ -175,12 +207,22 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "keepAlive": return target.getConfiguration().getKeepAlive();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxauthfailuresperaddress":
+        case "maxAuthFailuresPerAddress": return target.getConfiguration().getMaxAuthFailuresPerAddress();
+        case "maxauthfailuresperdevice":
+        case "maxAuthFailuresPerDevice": return target.getConfiguration().getMaxAuthFailuresPerDevice();
+        case "maxconnections":
+        case "maxConnections": return target.getConfiguration().getMaxConnections();
+        case "maxconnectionspersecond":
+        case "maxConnectionsPerSecond": return target.getConfiguration().getMaxConnectionsPerSecond();
         case "maxframesize":
         case "maxFrameSize": return target.getConfiguration().getMaxFrameSize();
         case "maxinflight":
         case "maxInFlight": return target.getConfiguration().getMaxInFlight();
         case "maxpendingrequests":
         case "maxPendingRequests": return target.getConfiguration().getMaxPendingRequests();
+        case "maxpendingwritebytes":
+        case "maxPendingWriteBytes": return target.getConfiguration().getMaxPendingWriteBytes();
         case "maxpsondepth":
         case "maxPsonDepth": return target.getConfiguration().getMaxPsonDepth();
         case "nativetransport":

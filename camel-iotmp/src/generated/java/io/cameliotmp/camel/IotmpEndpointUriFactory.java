@@ -23,7 +23,8 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(33);
+        Set<String> props = new HashSet<>(40);
+        props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
         props.add("backpressurePolicy");
@@ -34,15 +35,21 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("deviceCredentials");
         props.add("exceptionHandler");
         props.add("exchangePattern");
+        props.add("frameReadTimeout");
         props.add("host");
         props.add("interval");
         props.add("ioThreads");
         props.add("keepAlive");
         props.add("kind");
         props.add("lazyStartProducer");
+        props.add("maxAuthFailuresPerAddress");
+        props.add("maxAuthFailuresPerDevice");
+        props.add("maxConnections");
+        props.add("maxConnectionsPerSecond");
         props.add("maxFrameSize");
         props.add("maxInFlight");
         props.add("maxPendingRequests");
+        props.add("maxPendingWriteBytes");
         props.add("maxPsonDepth");
         props.add("nativeTransport");
         props.add("operation");

@@ -103,6 +103,38 @@ public class IotmpConfiguration implements Cloneable {
               description = "How long a TLS handshake may take before the connection is closed.")
     private long tlsHandshakeTimeout = 10000;
 
+    @UriParam(label = "security", defaultValue = "20000",
+              description = "Open device connections at most; beyond it new connections are closed at once.")
+    private int maxConnections = 20000;
+
+    @UriParam(label = "security", defaultValue = "10000",
+              description = "New connections accepted per second (with one second of burst), so a storm of reconnecting "
+                            + "devices cannot starve the server; 0 for no limit.")
+    private int maxConnectionsPerSecond = 10000;
+
+    @UriParam(label = "security", defaultValue = "20",
+              description = "Failed authentications per minute from one remote address before that address is refused for "
+                            + "authFailureBlock; 0 for no limit.")
+    private int maxAuthFailuresPerAddress = 20;
+
+    @UriParam(label = "security", defaultValue = "10",
+              description = "Failed authentications per minute of one device id (a flapping device with a wrong credential) "
+                            + "before it is refused for authFailureBlock; 0 for no limit.")
+    private int maxAuthFailuresPerDevice = 10;
+
+    @UriParam(label = "security", defaultValue = "60000", javaType = "java.time.Duration",
+              description = "How long a remote address or device is refused after too many failed authentications.")
+    private long authFailureBlock = 60000L;
+
+    @UriParam(label = "security", defaultValue = "30000", javaType = "java.time.Duration",
+              description = "How long a started frame may take to arrive completely; a sender that drips bytes to look "
+                            + "alive is disconnected after it.")
+    private long frameReadTimeout = 30000L;
+
+    @UriParam(label = "security", defaultValue = "1048576",
+              description = "Bytes queued for a device that does not read before it is disconnected.")
+    private long maxPendingWriteBytes = 1048576L;
+
     @UriParam(label = "security",
               description = "Decides which devices may connect. Takes precedence over deviceCredentials and"
                             + " authenticationUri.")
@@ -184,6 +216,9 @@ public class IotmpConfiguration implements Cloneable {
                 .tlsHandshakeTimeout(Duration.ofMillis(tlsHandshakeTimeout))
                 .authenticator(resolveAuthenticator(context))
                 .propertyStore(propertyStore)
+                .limits(new IotmpServerConfig.Limits(maxConnections, maxConnectionsPerSecond, maxAuthFailuresPerAddress,
+                        maxAuthFailuresPerDevice, Duration.ofMillis(authFailureBlock), Duration.ofMillis(frameReadTimeout),
+                        maxPendingWriteBytes))
                 .build();
     }
 
@@ -342,6 +377,62 @@ public class IotmpConfiguration implements Cloneable {
 
     public void setTlsHandshakeTimeout(long tlsHandshakeTimeout) {
         this.tlsHandshakeTimeout = tlsHandshakeTimeout;
+    }
+
+    public int getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public int getMaxConnectionsPerSecond() {
+        return maxConnectionsPerSecond;
+    }
+
+    public void setMaxConnectionsPerSecond(int maxConnectionsPerSecond) {
+        this.maxConnectionsPerSecond = maxConnectionsPerSecond;
+    }
+
+    public int getMaxAuthFailuresPerAddress() {
+        return maxAuthFailuresPerAddress;
+    }
+
+    public void setMaxAuthFailuresPerAddress(int maxAuthFailuresPerAddress) {
+        this.maxAuthFailuresPerAddress = maxAuthFailuresPerAddress;
+    }
+
+    public int getMaxAuthFailuresPerDevice() {
+        return maxAuthFailuresPerDevice;
+    }
+
+    public void setMaxAuthFailuresPerDevice(int maxAuthFailuresPerDevice) {
+        this.maxAuthFailuresPerDevice = maxAuthFailuresPerDevice;
+    }
+
+    public long getAuthFailureBlock() {
+        return authFailureBlock;
+    }
+
+    public void setAuthFailureBlock(long authFailureBlock) {
+        this.authFailureBlock = authFailureBlock;
+    }
+
+    public long getFrameReadTimeout() {
+        return frameReadTimeout;
+    }
+
+    public void setFrameReadTimeout(long frameReadTimeout) {
+        this.frameReadTimeout = frameReadTimeout;
+    }
+
+    public long getMaxPendingWriteBytes() {
+        return maxPendingWriteBytes;
+    }
+
+    public void setMaxPendingWriteBytes(long maxPendingWriteBytes) {
+        this.maxPendingWriteBytes = maxPendingWriteBytes;
     }
 
     public DeviceAuthenticator getAuthenticator() {

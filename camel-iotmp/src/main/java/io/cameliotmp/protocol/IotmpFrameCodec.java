@@ -23,7 +23,9 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
     private final int maxFrameSize;
     private final int maxDepth;
     private final boolean acceptBothPsonVersions;
+    private final long frameReadTimeoutNanos;
     private volatile Generation generation;
+    private long partialSinceNanos;
     private boolean failed;
     private volatile boolean partialFrame;
 
@@ -32,11 +34,21 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
      * @param acceptBothPsonVersions true for a tolerant server, false to behave like a strict device decoder
      */
     public IotmpFrameCodec(Generation generation, boolean acceptBothPsonVersions, int maxFrameSize, int maxDepth) {
+        this(generation, acceptBothPsonVersions, maxFrameSize, maxDepth, null);
+    }
+
+    /**
+     * @param frameReadTimeout how long a started frame may take to arrive completely, or null for no limit; checked
+     *                         whenever bytes arrive, so a sender that drips bytes to look alive is still cut off
+     */
+    public IotmpFrameCodec(Generation generation, boolean acceptBothPsonVersions, int maxFrameSize, int maxDepth,
+                           java.time.Duration frameReadTimeout) {
         super(IotmpMessage.class);
         this.generation = generation;
         this.acceptBothPsonVersions = acceptBothPsonVersions;
         this.maxFrameSize = maxFrameSize;
         this.maxDepth = maxDepth;
+        this.frameReadTimeoutNanos = frameReadTimeout == null ? 0 : frameReadTimeout.toNanos();
     }
 
     public Generation generation() {
@@ -69,8 +81,10 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
         }
         if (header == null || in.readableBytes() < header.frameLength()) {
             partialFrame = in.isReadable();
+            checkFrameReadTime(in);
             return;
         }
+        partialSinceNanos = 0;
         partialFrame = in.readableBytes() > header.frameLength();
         int bodyStart = in.readerIndex() + header.headerLength();
         int bodyEnd = bodyStart + header.bodySize();
@@ -85,6 +99,21 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
                     maxDepth));
         } catch (IotmpDecodeException e) {
             out.add(new MalformedFrame(type, e));
+        }
+    }
+
+    private void checkFrameReadTime(ByteBuf in) {
+        if (frameReadTimeoutNanos <= 0 || !in.isReadable()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (partialSinceNanos == 0) {
+            partialSinceNanos = now;
+        } else if (now - partialSinceNanos > frameReadTimeoutNanos) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            throw new IotmpDecodeException("frame not complete within "
+                                           + frameReadTimeoutNanos / 1_000_000 + " ms", 0);
         }
     }
 

@@ -359,6 +359,12 @@ public final class DeviceSession {
         }
         AuthRequest request = new AuthRequest(user, device, credential, channel.remoteAddress(), generation,
                 connect.parameters());
+        if (server.guard().deviceBlocked(request.deviceId())) {
+            AuthDecision blocked = AuthDecision.refuse("too many failed authentications of this device");
+            server.fireAuthenticationRefused(request, blocked);
+            refuse(connect, null, blocked.reason());
+            return;
+        }
         state = State.AUTHENTICATING;
         channel.config().setAutoRead(false);
         CompletionStage<AuthDecision> decision;
@@ -399,6 +405,9 @@ public final class DeviceSession {
             decision = AuthDecision.refuse("authenticator failed: " + (failure == null ? "no decision" : failure));
         }
         if (!decision.accepted()) {
+            if (failure != null || AuthDecision.CODE_BAD_CREDENTIALS == (decision.code() == null ? -1 : decision.code())) {
+                server.guard().authenticationFailed(channel.remoteAddress(), request.deviceId());
+            }
             server.fireAuthenticationRefused(request, decision);
             refuse(connect, decision.code(), decision.reason(), decision.payload());
             return;
@@ -814,7 +823,12 @@ public final class DeviceSession {
 
     private io.netty.channel.ChannelFuture write(IotmpMessage message) {
         framesOut.increment();
-        return channel.writeAndFlush(message);
+        io.netty.channel.ChannelFuture written = channel.writeAndFlush(message);
+        // a device that stops reading must not make the server queue for it without bound
+        if (!channel.isWritable() && channel.bytesBeforeWritable() > config.limits().maxPendingWriteBytes()) {
+            closeNow("device stopped reading: over " + config.limits().maxPendingWriteBytes() + " bytes queued");
+        }
+        return written;
     }
 
     @Override

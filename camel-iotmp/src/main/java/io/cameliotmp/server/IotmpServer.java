@@ -66,6 +66,7 @@ public final class IotmpServer {
     private HashedWheelTimer timer;
     private ChannelGroup channels;
     private Channel serverChannel;
+    private ConnectionGuard guard;
 
     public IotmpServer(IotmpServerConfig config) {
         this.config = config;
@@ -95,6 +96,7 @@ public final class IotmpServer {
                 ? new DefaultEventExecutorGroup(config.workerThreads(), threads("iotmp-worker")) : null;
         timer = new HashedWheelTimer(threads("iotmp-timer"), 10, TimeUnit.MILLISECONDS);
         channels = new DefaultChannelGroup("iotmp-devices", GlobalEventExecutor.INSTANCE);
+        guard = new ConnectionGuard(config, System::nanoTime);
         Class<? extends ServerChannel> channelType = EventLoops.serverChannel(epoll);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, ioGroup)
@@ -122,6 +124,12 @@ public final class IotmpServer {
     }
 
     private void initDeviceChannel(SocketChannel ch) {
+        if (channels.size() >= config.maxConnections() || !guard.admitConnection(ch.remoteAddress())) {
+            LOG.debug("Refusing connection from {}: connection limit, rate limit or blocked address",
+                    ch.remoteAddress());
+            ch.close();
+            return;
+        }
         channels.add(ch);
         ChannelPipeline pipeline = ch.pipeline();
         if (config.sslContext() != null) {
@@ -146,7 +154,7 @@ public final class IotmpServer {
             pipeline.addLast("websocket-bytes", new WebSocketBytes());
         }
         IotmpFrameCodec codec = new IotmpFrameCodec(Generation.GEN2, true, config.maxFrameSize(),
-                config.maxPsonDepth());
+                config.maxPsonDepth(), config.limits().frameReadTimeout());
         pipeline.addLast("codec", codec);
         DeviceSession session = new DeviceSession(this, ch, codec);
         pipeline.addLast("flow", session.flowGate());
@@ -382,6 +390,10 @@ public final class IotmpServer {
 
     void fireAuthenticationRefused(AuthRequest request, AuthDecision decision) {
         registry.fireAuthenticationRefused(request, decision);
+    }
+
+    ConnectionGuard guard() {
+        return guard;
     }
 
     long nextSessionNumber() {

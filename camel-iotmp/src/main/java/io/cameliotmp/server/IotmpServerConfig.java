@@ -31,6 +31,7 @@ import io.netty.handler.ssl.SslContext;
  * @param webSocketPath        the HTTP path of the WebSocket endpoint
  * @param authenticator        decides who may connect; null refuses everybody
  * @param propertyStore        where device properties live; null keeps them in memory
+ * @param limits               connection, authentication and slow-peer limits
  * @param nativeTransport      use epoll when available
  */
 public record IotmpServerConfig(String host, int port, int ioThreads, int workerThreads, Duration connectTimeout,
@@ -39,7 +40,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
                                 BackpressurePolicy backpressurePolicy, SslContext sslContext,
                                 Duration tlsHandshakeTimeout, Transport transport, String webSocketPath,
                                 DeviceAuthenticator authenticator, PropertyStore propertyStore,
-                                boolean nativeTransport) {
+                                boolean nativeTransport, Limits limits) {
 
     public static final int DEFAULT_PORT = 25204;
 
@@ -55,6 +56,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         Objects.requireNonNull(tlsHandshakeTimeout, "tlsHandshakeTimeout");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(webSocketPath, "webSocketPath");
+        Objects.requireNonNull(limits, "limits");
         requirePositive(maxFrameSize, "maxFrameSize");
         requirePositive(maxPsonDepth, "maxPsonDepth");
         requirePositive(maxPendingRequests, "maxPendingRequests");
@@ -95,7 +97,60 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         b.authenticator = authenticator;
         b.propertyStore = propertyStore;
         b.nativeTransport = nativeTransport;
+        b.limits = limits;
         return b;
+    }
+
+    public int maxConnections() {
+        return limits.maxConnections();
+    }
+
+    public int maxConnectionsPerSecond() {
+        return limits.maxConnectionsPerSecond();
+    }
+
+    public int maxAuthFailuresPerAddress() {
+        return limits.maxAuthFailuresPerAddress();
+    }
+
+    public int maxAuthFailuresPerDevice() {
+        return limits.maxAuthFailuresPerDevice();
+    }
+
+    public Duration authFailureBlock() {
+        return limits.authFailureBlock();
+    }
+
+    /**
+     * Limits for a server facing the internet.
+     *
+     * @param maxConnections            open connections at most; beyond, new ones are closed at once
+     * @param maxConnectionsPerSecond   accepted connections per second (a token bucket with one second of burst);
+     *                                  0 for no limit
+     * @param maxAuthFailuresPerAddress failed authentications per minute from one address before it is blocked
+     *                                  for {@code authFailureBlock}; 0 for no limit
+     * @param maxAuthFailuresPerDevice  failed authentications per minute of one device id before it is blocked;
+     *                                  0 for no limit
+     * @param authFailureBlock          how long a blocked address or device is refused
+     * @param frameReadTimeout          how long a started frame may take to arrive completely (slow senders that
+     *                                  drip bytes never look idle)
+     * @param maxPendingWriteBytes      bytes queued for a device that does not read before it is disconnected
+     */
+    public record Limits(int maxConnections, int maxConnectionsPerSecond, int maxAuthFailuresPerAddress,
+                         int maxAuthFailuresPerDevice, Duration authFailureBlock, Duration frameReadTimeout,
+                         long maxPendingWriteBytes) {
+
+        public static final Limits DEFAULT = new Limits(20_000, 10_000, 20, 10, Duration.ofSeconds(60),
+                Duration.ofSeconds(30), 1024 * 1024);
+
+        public Limits {
+            Objects.requireNonNull(authFailureBlock, "authFailureBlock");
+            Objects.requireNonNull(frameReadTimeout, "frameReadTimeout");
+            requirePositive(maxConnections, "maxConnections");
+            if (maxPendingWriteBytes <= 0) {
+                throw new IllegalArgumentException("maxPendingWriteBytes must be positive: " + maxPendingWriteBytes);
+            }
+        }
     }
 
     /** Idle time after which a device is considered gone: 1.15 × its keep-alive interval. */
@@ -123,6 +178,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         private DeviceAuthenticator authenticator;
         private PropertyStore propertyStore;
         private boolean nativeTransport = true;
+        private Limits limits = Limits.DEFAULT;
 
         private Builder() {
         }
@@ -222,11 +278,16 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
             return this;
         }
 
+        public Builder limits(Limits limits) {
+            this.limits = limits;
+            return this;
+        }
+
         public IotmpServerConfig build() {
             return new IotmpServerConfig(host, port, ioThreads, workerThreads, connectTimeout, defaultKeepAlive,
                     requestTimeout, maxFrameSize, maxPsonDepth, maxPendingRequests, maxInFlight, backpressurePolicy,
                     sslContext, tlsHandshakeTimeout, transport, webSocketPath, authenticator, propertyStore,
-                    nativeTransport);
+                    nativeTransport, limits);
         }
     }
 }

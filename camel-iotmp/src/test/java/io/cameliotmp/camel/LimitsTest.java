@@ -1,0 +1,178 @@
+package io.cameliotmp.camel;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.testing.RawIotmpSocket;
+import io.cameliotmp.testing.TestPorts;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The limits of a server facing the internet, each on a server of its own. */
+class LimitsTest extends IotmpCamelTestSupport {
+
+    private final int fewConnections = TestPorts.next();
+    private final int slowAccept = TestPorts.next();
+    private final int addressBlock = TestPorts.next();
+    private final int deviceBlock = TestPorts.next();
+    private final int slowloris = TestPorts.next();
+    private final int deaf = TestPorts.next();
+
+    @Override
+    protected String deviceCredentials() {
+        return "alice/*=pw";
+    }
+
+    private static String on(int port, String options) {
+        return "?port=" + port + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("iotmp:events" + on(fewConnections, "maxConnections=3")).to("mock:ignored");
+                from("iotmp:events" + on(slowAccept, "maxConnectionsPerSecond=5")).to("mock:ignored");
+                from("iotmp:events" + on(addressBlock, "maxAuthFailuresPerAddress=3")).to("mock:ignored");
+                from("iotmp:events" + on(deviceBlock, "maxAuthFailuresPerAddress=0&maxAuthFailuresPerDevice=3"))
+                        .to("mock:ignored");
+                from("iotmp:events" + on(slowloris, "frameReadTimeout=500")).to("mock:ignored");
+                String deafOptions = on(deaf, "maxPendingWriteBytes=65536");
+                from("iotmp:events" + deafOptions).to("mock:deafEvents");
+                from("direct:flood").to("iotmp:topic:flood" + deafOptions);
+            }
+        };
+    }
+
+    private static void assertRefusedAtOnce(Socket socket) throws IOException {
+        try (RawIotmpSocket raw = new RawIotmpSocket(socket)) {
+            assertThat(raw.closedWithin(Duration.ofSeconds(2))).as("closed without a word").isTrue();
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheMaximumAreClosed() throws Exception {
+        List<RawIotmpSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                open.add(RawIotmpSocket.connect(fewConnections, "alice", "d" + i, "pw"));
+            }
+            assertRefusedAtOnce(new Socket("127.0.0.1", fewConnections));
+            open.get(0).sendHex("05 00");
+            assertThat(open.get(0).readFrameHex()).isEqualTo("05 00");
+        } finally {
+            for (RawIotmpSocket socket : open) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void connectionRateIsLimited() throws Exception {
+        List<RawIotmpSocket> sockets = new ArrayList<>();
+        int closed = 0;
+        try {
+            for (int i = 0; i < 20; i++) {
+                sockets.add(new RawIotmpSocket(new Socket("127.0.0.1", slowAccept)));
+            }
+            for (RawIotmpSocket socket : sockets) {
+                if (socket.closedWithin(Duration.ofMillis(100))) {
+                    closed++;
+                }
+            }
+        } finally {
+            for (RawIotmpSocket socket : sockets) {
+                socket.close();
+            }
+        }
+        // five tokens at first, about five more per second while the loop runs
+        assertThat(closed).isBetween(5, 15);
+    }
+
+    @Test
+    void anAddressWithTooManyFailedAuthenticationsIsBlocked() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            try (RawIotmpSocket socket = new RawIotmpSocket(addressBlock)) {
+                socket.send(IotmpMessage.connect(1, "alice", "esp32", "wrong"), Generation.GEN2);
+                assertThat(socket.readFrameHex()).isEqualTo("02 04 08 01 10 02");
+            }
+        }
+        // even with the right credential now
+        assertThatThrownBy(() -> RawIotmpSocket.connect(addressBlock, "alice", "esp32", "pw"))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aDeviceWithTooManyFailedAuthenticationsIsRefusedFromAnyAddress() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            try (RawIotmpSocket socket = new RawIotmpSocket(deviceBlock)) {
+                socket.send(IotmpMessage.connect(1, "alice", "flapping", "wrong"), Generation.GEN2);
+                assertThat(socket.readFrameHex()).isEqualTo("02 04 08 01 10 02");
+            }
+        }
+        Socket elsewhere = new Socket();
+        elsewhere.bind(new InetSocketAddress("127.0.0.2", 0));
+        elsewhere.connect(new InetSocketAddress("127.0.0.1", deviceBlock));
+        try (RawIotmpSocket socket = new RawIotmpSocket(elsewhere)) {
+            socket.send(IotmpMessage.connect(1, "alice", "flapping", "pw"), Generation.GEN2);
+            assertThat(socket.readFrameHex()).as("generic refusal").isEqualTo("02 02 08 01");
+        }
+        RawIotmpSocket.connect(deviceBlock, "alice", "other", "pw").close();
+    }
+
+    @Test
+    void aFrameThatArrivesByTheDripIsCutOff() throws Exception {
+        try (RawIotmpSocket device = RawIotmpSocket.connect(slowloris, "alice", "esp32", "pw")) {
+            device.sendHex("06 7F 08");
+            Thread drip = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 20; i++) {
+                        Thread.sleep(150);
+                        device.sendHex("01");
+                    }
+                } catch (Exception e) {
+                    // the server closed the connection: what this test wants
+                }
+            });
+            drip.start();
+            // each byte keeps the connection from looking idle; only the frame deadline (500 ms) can close it
+            assertThat(device.closedWithin(Duration.ofSeconds(2))).isTrue();
+            drip.join(5000);
+        }
+    }
+
+    @Test
+    void aDeviceThatStopsReadingIsDisconnectedInsteadOfBufferedFor() throws Exception {
+        MockEndpoint events = getMockEndpoint("mock:deafEvents");
+        events.expectedMessageCount(2);
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress("127.0.0.1", deaf));
+        try (RawIotmpSocket device = new RawIotmpSocket(socket)) {
+            device.send(IotmpMessage.connect(1, "alice", "esp32", "pw"), Generation.GEN2);
+            assertThat(device.readFrameHex()).isEqualTo("01 02 08 01");
+            device.send(IotmpMessage.startStream(2, 8, Map.of("event", "device_topic_publish", "scope", "subscribe",
+                    "topic", "flood")), Generation.GEN2);
+            assertThat(device.readFrameHex()).isEqualTo("01 02 08 02");
+            byte[] payload = new byte[8192];
+            for (int i = 0; i < 4000 && events.getReceivedCounter() < 2; i++) {
+                template.sendBody("direct:flood", payload);
+            }
+            events.assertIsSatisfied();
+        }
+        assertThat(events.getExchanges().get(1).getMessage().getHeader(IotmpConstants.REASON, String.class))
+                .contains("stopped reading");
+    }
+}
