@@ -229,6 +229,13 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
      */
     private Long maxPendingWriteBytes = 1048576L;
 
+    /**
+     * Publish server metrics to Micrometer when it is on the classpath and the registry holds exactly one
+     * MeterRegistry (as with camel-micrometer or Spring Boot actuator), and register the iotmp health check when the
+     * context has health checks enabled.
+     */
+    private Boolean metricsEnabled = true;
+
     public IotmpConfiguration getConfiguration() {
         return configuration;
     }
@@ -539,5 +546,13 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
 
     public void setMaxPendingWriteBytes(Long maxPendingWriteBytes) {
         this.maxPendingWriteBytes = maxPendingWriteBytes;
+    }
+
+    public Boolean getMetricsEnabled() {
+        return metricsEnabled;
+    }
+
+    public void setMetricsEnabled(Boolean metricsEnabled) {
+        this.metricsEnabled = metricsEnabled;
     }
 }

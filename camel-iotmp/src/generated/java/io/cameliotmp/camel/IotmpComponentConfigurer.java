@@ -78,6 +78,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxPendingWriteBytes": getOrCreateConfiguration(target).setMaxPendingWriteBytes(property(camelContext, long.class, value)); return true;
         case "maxpsondepth":
         case "maxPsonDepth": getOrCreateConfiguration(target).setMaxPsonDepth(property(camelContext, int.class, value)); return true;
+        case "metricsenabled":
+        case "metricsEnabled": target.setMetricsEnabled(property(camelContext, boolean.class, value)); return true;
         case "nativetransport":
         case "nativeTransport": getOrCreateConfiguration(target).setNativeTransport(property(camelContext, boolean.class, value)); return true;
         case "operation": getOrCreateConfiguration(target).setOperation(property(camelContext, io.cameliotmp.camel.IotmpOperation.class, value)); return true;
@@ -155,6 +157,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxPendingWriteBytes": return long.class;
         case "maxpsondepth":
         case "maxPsonDepth": return int.class;
+        case "metricsenabled":
+        case "metricsEnabled": return boolean.class;
         case "nativetransport":
         case "nativeTransport": return boolean.class;
         case "operation": return io.cameliotmp.camel.IotmpOperation.class;
@@ -233,6 +237,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxPendingWriteBytes": return getOrCreateConfiguration(target).getMaxPendingWriteBytes();
         case "maxpsondepth":
         case "maxPsonDepth": return getOrCreateConfiguration(target).getMaxPsonDepth();
+        case "metricsenabled":
+        case "metricsEnabled": return target.isMetricsEnabled();
         case "nativetransport":
         case "nativeTransport": return getOrCreateConfiguration(target).isNativeTransport();
         case "operation": return getOrCreateConfiguration(target).getOperation();

@@ -6,12 +6,14 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 import io.cameliotmp.server.IotmpServerManager;
+import io.cameliotmp.server.ServerMetrics;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
@@ -32,7 +34,15 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
                             + " sslContextParameters.")
     private boolean useGlobalSslContextParameters;
 
+    @Metadata(label = "advanced", defaultValue = "true",
+              description = "Publish server metrics to Micrometer when it is on the classpath and the registry holds"
+                            + " exactly one MeterRegistry (as with camel-micrometer or Spring Boot actuator), and"
+                            + " register the iotmp health check when the context has health checks enabled.")
+    private boolean metricsEnabled = true;
+
     private final IotmpServerManager servers = new IotmpServerManager();
+    private ServerMetrics.Factory metricsFactory;
+    private IotmpHealthCheck healthCheck;
 
     /**
      * One Netty context per SSL configuration object, so endpoints configured with the same parameters produce equal
@@ -68,7 +78,26 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
             ssl = retrieveGlobalSslContextParameters();
         }
         SslContext sslContext = ssl == null ? null : sslContext(ssl, endpointConfiguration.getClientAuth());
-        return servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(), sslContext));
+        return servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(), sslContext, metrics()));
+    }
+
+    /** Resolved once, so every endpoint's server configuration carries the same factory and servers can be shared. */
+    private synchronized ServerMetrics.Factory metrics() {
+        if (metricsFactory == null) {
+            metricsFactory = metricsEnabled && MicrometerLookup.available()
+                    ? MicrometerLookup.factory(getCamelContext()) : ServerMetrics.Factory.NONE;
+        }
+        return metricsFactory;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
+        if (metricsEnabled && registry != null) {
+            healthCheck = new IotmpHealthCheck(this);
+            registry.register(healthCheck);
+        }
     }
 
     private synchronized SslContext sslContext(SSLContextParameters parameters, ClientAuth clientAuth)
@@ -90,8 +119,23 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
 
     @Override
     protected void doStop() throws Exception {
+        if (healthCheck != null) {
+            HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
+            if (registry != null) {
+                registry.unregister(healthCheck);
+            }
+            healthCheck = null;
+        }
         servers.stopAll();
         super.doStop();
+    }
+
+    public boolean isMetricsEnabled() {
+        return metricsEnabled;
+    }
+
+    public void setMetricsEnabled(boolean metricsEnabled) {
+        this.metricsEnabled = metricsEnabled;
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.PropertyStore;
+import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.StaticAuthenticator;
 import io.cameliotmp.server.Transport;
 import io.netty.handler.ssl.ClientAuth;
@@ -196,7 +197,7 @@ public class IotmpConfiguration implements Cloneable {
      * options (operation, interval, requestTimeout) stay with the endpoint, so endpoints that differ only in those
      * share a server.
      */
-    IotmpServerConfig toServerConfig(CamelContext context, SslContext sslContext) {
+    IotmpServerConfig toServerConfig(CamelContext context, SslContext sslContext, ServerMetrics.Factory metrics) {
         return IotmpServerConfig.builder()
                 .host(host)
                 .port(port)
@@ -216,6 +217,7 @@ public class IotmpConfiguration implements Cloneable {
                 .tlsHandshakeTimeout(Duration.ofMillis(tlsHandshakeTimeout))
                 .authenticator(resolveAuthenticator(context))
                 .propertyStore(propertyStore)
+                .metrics(metrics)
                 .limits(new IotmpServerConfig.Limits(maxConnections, maxConnectionsPerSecond, maxAuthFailuresPerAddress,
                         maxAuthFailuresPerDevice, Duration.ofMillis(authFailureBlock), Duration.ofMillis(frameReadTimeout),
                         maxPendingWriteBytes))

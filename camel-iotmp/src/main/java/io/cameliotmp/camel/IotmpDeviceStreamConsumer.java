@@ -3,6 +3,7 @@ package io.cameliotmp.camel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.StreamListener;
@@ -10,12 +11,16 @@ import io.cameliotmp.server.StreamSample;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams a resource of every matching device into the route: one exchange per sample. The stream opens when a
  * device connects (again after each reconnect) and is stopped when the consumer stops.
  */
 public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements StreamListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IotmpDeviceStreamConsumer.class);
 
     private final IotmpEndpoint endpoint;
 
@@ -51,9 +56,17 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
         return done;
     }
 
+    /**
+     * A device without the resource answers ERROR: expected in a fleet of mixed devices, so one line suffices unless
+     * the route asked to handle such errors itself (bridgeErrorHandler).
+     */
     @Override
     public void onStreamFailed(DeviceRegistration registration, String resource, Throwable cause) {
-        getExceptionHandler().handleException("Device " + registration.deviceId() + " did not open a stream on "
-                                              + resource, cause);
+        String message = "Device " + registration.deviceId() + " did not open a stream on " + resource;
+        if (cause instanceof DeviceErrorException && !getEndpoint().isBridgeErrorHandler()) {
+            LOG.warn("{}: {}", message, cause.getMessage());
+        } else {
+            getExceptionHandler().handleException(message, cause);
+        }
     }
 }

@@ -534,8 +534,9 @@ public final class IotmpDevice implements AutoCloseable {
     // ---------------------------------------------------------------- streams opened by the server
 
     /**
-     * Sends the current value of a resource on every stream the server opened on it: event-mode streams (this is how
-     * a device reports changes, as {@code thing.stream("res")} does in the references) and interval streams alike.
+     * Reports a change: sends the current value of a resource on the on-change (event-mode) streams the server opened
+     * on it, as {@code thing.stream("res")} does in the references. Interval streams keep their own pace; use
+     * {@link #stream(String, Object)} to push a value on every stream.
      * {@code path} is the concrete path of the stream or the registered path of the resource. The value is read by
      * calling the handler on the calling thread; the frames are sent from the event loop.
      *
@@ -546,7 +547,9 @@ public final class IotmpDevice implements AutoCloseable {
         if (current == null || !current.connected) {
             return false;
         }
-        List<DeviceSession.DeviceStream> targets = current.streamsFor(path);
+        // like IOTMP-Linux's stream(): only on-change (event-mode) streams take it; interval streams keep their pace
+        List<DeviceSession.DeviceStream> targets = current.streamsFor(path).stream()
+                .filter(target -> target.intervalMillis == 0).toList();
         for (DeviceSession.DeviceStream target : targets) {
             ResourceRequest request = new ResourceRequest(this, target.path, target.pathParams, null,
                     target.parameters, target.resource.kind().takesInput(), target.id);

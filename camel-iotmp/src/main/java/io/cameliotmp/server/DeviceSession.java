@@ -254,6 +254,7 @@ public final class DeviceSession {
             write(IotmpMessage.stopStream(request.streamId));
             stream.failed(new DeviceRequestTimeoutException(deviceIdOrNull(), request.description, timeout));
         }
+        request.record(ServerMetrics.Outcome.TIMEOUT);
         request.reply.completeExceptionally(
                 new DeviceRequestTimeoutException(deviceIdOrNull(), request.description, timeout));
     }
@@ -276,6 +277,7 @@ public final class DeviceSession {
             return;
         }
         request.timeout.cancel();
+        request.record(message.type() == MessageType.OK ? ServerMetrics.Outcome.OK : ServerMetrics.Outcome.ERROR);
         OpenStream stream = streams.get(message.streamId());
         if (message.type() == MessageType.OK) {
             if (stream != null) {
@@ -662,6 +664,7 @@ public final class DeviceSession {
             return;
         }
         samplesIn.increment();
+        server.metrics().sampleReceived();
         stream.deliver(stream.expandCompact(data.payload()));
     }
 
@@ -669,6 +672,7 @@ public final class DeviceSession {
     void deliver(StreamListener listener, StreamSample sample) {
         if (config.backpressurePolicy() == BackpressurePolicy.DROP_SAMPLES && inFlight() > config.maxInFlight()) {
             samplesDropped.increment();
+            server.metrics().sampleDropped();
             return;
         }
         acquire();
@@ -797,6 +801,7 @@ public final class DeviceSession {
         pending.clear();
         for (PendingRequest request : failed) {
             request.timeout.cancel();
+            request.record(ServerMetrics.Outcome.DISCONNECTED);
             request.reply.completeExceptionally(new DeviceDisconnectedException(id, reason));
         }
         List<OpenStream> open = new ArrayList<>(streams.values());
@@ -837,16 +842,23 @@ public final class DeviceSession {
         return r != null ? r.deviceId() + "@" + channel.remoteAddress() : "connection " + channel.remoteAddress();
     }
 
-    private static final class PendingRequest {
+    private final class PendingRequest {
         final int streamId;
         final String description;
         final CompletableFuture<DeviceReply> reply;
+        final long startNanos = System.nanoTime();
         Timeout timeout;
 
         PendingRequest(int streamId, String description, CompletableFuture<DeviceReply> reply) {
             this.streamId = streamId;
             this.description = description;
             this.reply = reply;
+        }
+
+        void record(ServerMetrics.Outcome outcome) {
+            int space = description.indexOf(' ');
+            String kind = space < 0 ? description : description.substring(0, space);
+            server.metrics().requestCompleted(kind, System.nanoTime() - startNanos, outcome);
         }
     }
 

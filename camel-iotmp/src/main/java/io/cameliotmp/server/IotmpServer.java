@@ -67,6 +67,8 @@ public final class IotmpServer {
     private ChannelGroup channels;
     private Channel serverChannel;
     private ConnectionGuard guard;
+    private volatile ServerMetrics metrics = ServerMetrics.NONE;
+    private TrafficMeter trafficMeter;
 
     public IotmpServer(IotmpServerConfig config) {
         this.config = config;
@@ -97,6 +99,8 @@ public final class IotmpServer {
         timer = new HashedWheelTimer(threads("iotmp-timer"), 10, TimeUnit.MILLISECONDS);
         channels = new DefaultChannelGroup("iotmp-devices", GlobalEventExecutor.INSTANCE);
         guard = new ConnectionGuard(config, System::nanoTime);
+        metrics = config.metrics().create(this);
+        trafficMeter = new TrafficMeter(metrics);
         Class<? extends ServerChannel> channelType = EventLoops.serverChannel(epoll);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, ioGroup)
@@ -132,6 +136,7 @@ public final class IotmpServer {
         }
         channels.add(ch);
         ChannelPipeline pipeline = ch.pipeline();
+        pipeline.addLast("traffic", trafficMeter);
         if (config.sslContext() != null) {
             SslHandler ssl = config.sslContext().newHandler(ch.alloc());
             ssl.setHandshakeTimeoutMillis(config.tlsHandshakeTimeout().toMillis());
@@ -185,6 +190,8 @@ public final class IotmpServer {
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdownGroups();
+        metrics.close();
+        metrics = ServerMetrics.NONE;
         LOG.info("IOTMP server on {}:{} stopped", config.host(), config.port());
     }
 
@@ -374,6 +381,7 @@ public final class IotmpServer {
     void announce(DeviceSession session) {
         DeviceRegistration registration = session.registration();
         LOG.debug("Device {} connected from {}", registration.deviceId(), registration.remoteAddress());
+        metrics.deviceConnected();
         registry.fireConnected(registration);
         List<StreamSubscription> matching = subscriptions.stream()
                 .filter(s -> s.filter().matches(registration.deviceId())).toList();
@@ -384,12 +392,19 @@ public final class IotmpServer {
 
     void deactivated(DeviceSession session, String reason) {
         registry.unregister(session);
+        metrics.deviceDisconnected();
         LOG.debug("Device {} disconnected: {}", session.registration().deviceId(), reason);
         registry.fireDisconnected(session.registration(), reason);
     }
 
     void fireAuthenticationRefused(AuthRequest request, AuthDecision decision) {
+        metrics.authenticationRefused();
         registry.fireAuthenticationRefused(request, decision);
+    }
+
+    /** The metrics of this server while it runs; {@link ServerMetrics#NONE} otherwise. */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     ConnectionGuard guard() {

@@ -32,6 +32,7 @@ import io.netty.handler.ssl.SslContext;
  * @param authenticator        decides who may connect; null refuses everybody
  * @param propertyStore        where device properties live; null keeps them in memory
  * @param limits               connection, authentication and slow-peer limits
+ * @param metrics              creates the metrics each server reports to
  * @param nativeTransport      use epoll when available
  */
 public record IotmpServerConfig(String host, int port, int ioThreads, int workerThreads, Duration connectTimeout,
@@ -40,7 +41,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
                                 BackpressurePolicy backpressurePolicy, SslContext sslContext,
                                 Duration tlsHandshakeTimeout, Transport transport, String webSocketPath,
                                 DeviceAuthenticator authenticator, PropertyStore propertyStore,
-                                boolean nativeTransport, Limits limits) {
+                                boolean nativeTransport, Limits limits, ServerMetrics.Factory metrics) {
 
     public static final int DEFAULT_PORT = 25204;
 
@@ -57,6 +58,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(webSocketPath, "webSocketPath");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(metrics, "metrics");
         requirePositive(maxFrameSize, "maxFrameSize");
         requirePositive(maxPsonDepth, "maxPsonDepth");
         requirePositive(maxPendingRequests, "maxPendingRequests");
@@ -98,6 +100,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         b.propertyStore = propertyStore;
         b.nativeTransport = nativeTransport;
         b.limits = limits;
+        b.metrics = metrics;
         return b;
     }
 
@@ -179,6 +182,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         private PropertyStore propertyStore;
         private boolean nativeTransport = true;
         private Limits limits = Limits.DEFAULT;
+        private ServerMetrics.Factory metrics = ServerMetrics.Factory.NONE;
 
         private Builder() {
         }
@@ -283,11 +287,16 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
             return this;
         }
 
+        public Builder metrics(ServerMetrics.Factory metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
         public IotmpServerConfig build() {
             return new IotmpServerConfig(host, port, ioThreads, workerThreads, connectTimeout, defaultKeepAlive,
                     requestTimeout, maxFrameSize, maxPsonDepth, maxPendingRequests, maxInFlight, backpressurePolicy,
                     sslContext, tlsHandshakeTimeout, transport, webSocketPath, authenticator, propertyStore,
-                    nativeTransport, limits);
+                    nativeTransport, limits, metrics);
         }
     }
 }

@@ -34,6 +34,11 @@ public final class IotmpServerManager {
         return new Handle(entry);
     }
 
+    /** The servers this manager runs now. */
+    public synchronized java.util.List<IotmpServer> running() {
+        return servers.values().stream().map(e -> e.server).toList();
+    }
+
     /** The running server for a host and port, if any. */
     public synchronized IotmpServer find(String host, int port) {
         Entry entry = servers.get(host + ":" + port);

@@ -87,7 +87,8 @@ final class SharedResourceStream {
 
             @Override
             public void onStreamFailed(DeviceRegistration registration, String res, Throwable cause) {
-                LOG.warn("Device {} did not open a stream on {}: {}", registration.deviceId(), res,
+                // the subscribers report it, so this is only for tracing
+                LOG.debug("Device {} did not open a stream on {}: {}", registration.deviceId(), res,
                         cause.getMessage());
                 for (Subscriber s : List.copyOf(subscribers)) {
                     s.subscription.listener().onStreamFailed(registration, res, cause);

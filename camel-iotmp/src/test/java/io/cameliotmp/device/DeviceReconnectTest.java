@@ -187,14 +187,15 @@ class DeviceReconnectTest extends DeviceTestBase {
         first.send(IotmpMessage.startStream(5, "temperature", Map.of("interval", 60_000L)));
         first.next(MessageType.OK);
         first.next(MessageType.STREAM_DATA);
-        assertThat(device.stream("temperature")).isTrue();
+        assertThat(device.stream("temperature", Map.of("celsius", 1))).isTrue();
 
         first.close();
         TestIotmpServer.Connection second = server.awaitConnection();
         second.next(MessageType.CONNECT);
         assertThat(device.awaitConnected(WAIT)).isTrue();
 
-        assertThat(device.stream("temperature")).as("the server must re-issue its streams").isFalse();
+        assertThat(device.stream("temperature", Map.of("celsius", 1))).as("the server must re-issue its streams")
+                .isFalse();
         second.send(IotmpMessage.stopStream(5));
         second.expectBytes("02 02 08 05");
     }

@@ -58,8 +58,8 @@ class DeviceResourceTest extends DeviceTestBase {
         c.expectBytes("01 02 08 04"); // 10
         c.expectBytes("0A 11 08 04 1A C1 87 63 65 6C 73 69 75 73 40 00 00 BC 41"); // 11 echo
 
-        celsius = 23.75; // 12: instead of waiting 5 s for the sample, report the change
-        assertThat(device.stream("temperature")).isTrue();
+        celsius = 23.75; // 12: instead of waiting 5 s for the interval sample, push the value on the stream
+        assertThat(device.stream("temperature", Map.of("celsius", celsius))).isTrue();
         c.expectBytes("0A 11 08 04 1A C1 87 63 65 6C 73 69 75 73 40 00 00 BE 41");
 
         CompletionStage<Object> written = device.writeBucket("temps", Map.of("celsius", 23.75), true);

@@ -1,0 +1,57 @@
+package io.cameliotmp.camel;
+
+import java.util.List;
+import java.util.Map;
+
+import io.cameliotmp.server.IotmpServer;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckResultBuilder;
+
+/**
+ * Readiness and liveness of the component's embedded servers: UP when every server routes use is listening, with
+ * each server's connected devices as details. Registered only when the context has a health check registry.
+ */
+final class IotmpHealthCheck implements HealthCheck {
+
+    private final IotmpComponent component;
+    private volatile boolean enabled = true;
+
+    IotmpHealthCheck(IotmpComponent component) {
+        this.component = component;
+    }
+
+    @Override
+    public String getGroup() {
+        return "camel";
+    }
+
+    @Override
+    public String getId() {
+        return "iotmp";
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    @Override
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    @Override
+    public Result call(Map<String, Object> options) {
+        HealthCheckResultBuilder builder = HealthCheckResultBuilder.on(this).up();
+        List<IotmpServer> servers = component.servers().running();
+        builder.detail("servers", servers.size());
+        for (IotmpServer server : servers) {
+            String name = server.config().host() + ":" + server.config().port();
+            if (!server.isRunning()) {
+                builder.down().message("IOTMP server " + name + " is not listening");
+            }
+            builder.detail(name + ".devices", server.registry().size());
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,32 @@
+package io.cameliotmp.camel;
+
+import io.cameliotmp.micrometer.MicrometerServerMetrics;
+import io.cameliotmp.server.ServerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+
+/**
+ * The only Camel class that names Micrometer types; it is loaded only after {@link #available()} said Micrometer is
+ * on the classpath, which is optional.
+ */
+final class MicrometerLookup {
+
+    private MicrometerLookup() {
+    }
+
+    static boolean available() {
+        try {
+            Class.forName("io.micrometer.core.instrument.MeterRegistry", false,
+                    MicrometerLookup.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Micrometer metrics when the registry holds exactly one MeterRegistry, none otherwise. */
+    static ServerMetrics.Factory factory(CamelContext context) {
+        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
+        return registry != null ? MicrometerServerMetrics.factory(registry) : ServerMetrics.Factory.NONE;
+    }
+}

@@ -1,0 +1,123 @@
+package io.cameliotmp.micrometer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.ServerMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Publishes a server's metrics to Micrometer, tagged with the server's port:
+ * <ul>
+ * <li>{@code iotmp.devices.connected} (gauge) and {@code iotmp.connections} (counter, {@code event=connected|
+ * disconnected|refused});</li>
+ * <li>{@code iotmp.requests} (timer with a percentile histogram, {@code kind}, {@code outcome});</li>
+ * <li>{@code iotmp.samples} (counter, {@code state=received|dropped});</li>
+ * <li>{@code iotmp.bytes} (counter, {@code direction=in|out}).</li>
+ * </ul>
+ */
+public final class MicrometerServerMetrics implements ServerMetrics {
+
+    private final MeterRegistry registry;
+    private final Tags tags;
+    private final List<Meter> meters = new ArrayList<>();
+    private final Counter connected;
+    private final Counter disconnected;
+    private final Counter refused;
+    private final Counter samplesReceived;
+    private final Counter samplesDropped;
+    private final Counter bytesIn;
+    private final Counter bytesOut;
+    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+
+    public MicrometerServerMetrics(MeterRegistry registry, IotmpServer server) {
+        this.registry = registry;
+        this.tags = Tags.of("port", String.valueOf(server.config().port()));
+        meters.add(Gauge.builder("iotmp.devices.connected", server, s -> s.registry().size()).tags(tags)
+                .description("Devices connected now").register(registry));
+        connected = counter("iotmp.connections", "event", "connected", "Devices that connected");
+        disconnected = counter("iotmp.connections", "event", "disconnected", "Devices that disconnected");
+        refused = counter("iotmp.connections", "event", "refused", "Refused authentications");
+        samplesReceived = counter("iotmp.samples", "state", "received", "Stream samples received");
+        samplesDropped = counter("iotmp.samples", "state", "dropped", "Stream samples dropped by backpressure");
+        bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
+        bytesOut = counter("iotmp.bytes", "direction", "out", "Bytes sent on the wire");
+    }
+
+    /** A factory for {@code IotmpServerConfig.Builder#metrics}. */
+    public static ServerMetrics.Factory factory(MeterRegistry registry) {
+        return server -> new MicrometerServerMetrics(registry, server);
+    }
+
+    private Counter counter(String name, String key, String value, String description) {
+        Counter counter = Counter.builder(name).tags(tags).tag(key, value).description(description)
+                .register(registry);
+        meters.add(counter);
+        return counter;
+    }
+
+    @Override
+    public void deviceConnected() {
+        connected.increment();
+    }
+
+    @Override
+    public void deviceDisconnected() {
+        disconnected.increment();
+    }
+
+    @Override
+    public void authenticationRefused() {
+        refused.increment();
+    }
+
+    @Override
+    public void requestCompleted(String kind, long nanos, Outcome outcome) {
+        requestTimers.computeIfAbsent(kind + '/' + outcome, k -> {
+            Timer timer = Timer.builder("iotmp.requests").tags(tags).tag("kind", kind)
+                    .tag("outcome", outcome.name().toLowerCase()).description("Server to device requests")
+                    .publishPercentileHistogram().register(registry);
+            synchronized (meters) {
+                meters.add(timer);
+            }
+            return timer;
+        }).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void sampleReceived() {
+        samplesReceived.increment();
+    }
+
+    @Override
+    public void sampleDropped() {
+        samplesDropped.increment();
+    }
+
+    @Override
+    public void bytesReceived(long bytes) {
+        bytesIn.increment(bytes);
+    }
+
+    @Override
+    public void bytesSent(long bytes) {
+        bytesOut.increment(bytes);
+    }
+
+    @Override
+    public void close() {
+        synchronized (meters) {
+            meters.forEach(registry::remove);
+            meters.clear();
+        }
+    }
+}

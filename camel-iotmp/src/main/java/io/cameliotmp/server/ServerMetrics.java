@@ -1,0 +1,58 @@
+package io.cameliotmp.server;
+
+/**
+ * What a server reports for monitoring. The server calls it from its I/O and session threads, so implementations
+ * must be thread-safe and must not block. {@link #NONE} records nothing; {@code MicrometerServerMetrics} feeds
+ * Micrometer.
+ */
+public interface ServerMetrics {
+
+    ServerMetrics NONE = new ServerMetrics() {
+    };
+
+    /** Creates the metrics of one server when it starts, so they can be tagged with its address. */
+    @FunctionalInterface
+    interface Factory {
+
+        Factory NONE = server -> ServerMetrics.NONE;
+
+        ServerMetrics create(IotmpServer server);
+    }
+
+    /** The outcome of a server→device request. */
+    enum Outcome {
+        OK,
+        ERROR,
+        TIMEOUT,
+        DISCONNECTED
+    }
+
+    default void deviceConnected() {
+    }
+
+    default void deviceDisconnected() {
+    }
+
+    default void authenticationRefused() {
+    }
+
+    /** A server→device request ended; {@code kind} is RUN, DESCRIBE, START_STREAM or STOP_STREAM. */
+    default void requestCompleted(String kind, long nanos, Outcome outcome) {
+    }
+
+    default void sampleReceived() {
+    }
+
+    default void sampleDropped() {
+    }
+
+    default void bytesReceived(long bytes) {
+    }
+
+    default void bytesSent(long bytes) {
+    }
+
+    /** The server stopped: unregister anything bound to it. */
+    default void close() {
+    }
+}
