@@ -7,7 +7,7 @@ const COLORS = ['#2f6fde', '#e67e22', '#27ae60', '#8e44ad', '#c0392b'];
 const MAX_POINTS = 120;
 
 const $ = (id) => document.getElementById(id);
-const state = {selected: null, source: null, series: new Map(), received: 0};
+const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0};
 
 function user() {
     return $('user').value.trim() || 'demo';
@@ -48,6 +48,10 @@ async function refreshDevices() {
 }
 
 function renderDevices(devices) {
+    // rebuilt only when something changed, so a button is not replaced under the user's click
+    const listed = JSON.stringify(devices.map((d) => [d.device, d.connectedAt, d.remoteAddress]));
+    if (listed === state.listed) return;
+    state.listed = listed;
     const list = $('devices');
     list.replaceChildren(...devices.map((d) => {
         const button = document.createElement('button');
@@ -154,6 +158,7 @@ function startChart(device, resource) {
     if (state.source) {
         state.source.close();
     }
+    state.chart = {device, resource};
     state.series = new Map();
     state.received = 0;
     $('chart').dataset.points = '0';
@@ -263,12 +268,12 @@ function drawChart() {
 
 $('user').addEventListener('change', () => {
     state.selected = null;
+    state.listed = null;
     $('resources').tBodies[0].replaceChildren();
     refreshDevices();
 });
 $('interval').addEventListener('change', () => {
-    const title = $('chart-title').textContent.split(' · ');
-    if (state.source && title.length === 2) startChart(title[0], title[1]);
+    if (state.chart) startChart(state.chart.device, state.chart.resource);
 });
 window.addEventListener('resize', drawChart);
 refreshDevices();

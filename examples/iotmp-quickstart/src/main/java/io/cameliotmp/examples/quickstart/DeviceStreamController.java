@@ -74,6 +74,7 @@ public class DeviceStreamController implements DisposableBean {
         String uri = "iotmp:device:" + user + "/" + device + "/" + resource + "?interval=" + intervalMillis;
         // no timeout: the stream lasts as long as the client stays (the heartbeat notices when it has gone)
         SseEmitter emitter = new SseEmitter(0L);
+        // Camel keeps the endpoint (one per device, resource and interval); each client gets its own consumer of it
         new DeviceSampleStream("SSE " + uri, emitter, sender, open).open(camelContext.getEndpoint(uri));
         return emitter;
     }

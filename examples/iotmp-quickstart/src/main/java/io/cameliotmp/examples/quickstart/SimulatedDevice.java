@@ -1,6 +1,7 @@
 package io.cameliotmp.examples.quickstart;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,10 +53,12 @@ public class SimulatedDevice implements DisposableBean {
         if (device != null) {
             return;
         }
+        String credential = Objects.requireNonNull(properties.credential(),
+                "quickstart.simulator.credential is required (and must be in camel.component.iotmp.device-credentials)");
         IotmpDevice simulated = IotmpDevice.builder()
                 .host(properties.host())
                 .port(properties.port())
-                .credentials(properties.user(), properties.device(), properties.credential())
+                .credentials(properties.user(), properties.device(), credential)
                 .build();
         simulated.resource("temperature").output(() -> Map.of("celsius", thermometer.reading()));
         simulated.resource("led").input(this::switchLed, led::get);

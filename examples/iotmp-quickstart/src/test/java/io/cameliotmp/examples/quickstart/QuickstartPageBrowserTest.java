@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -77,8 +78,10 @@ class QuickstartPageBrowserTest extends QuickstartTestSupport {
         browser.get(uri("/").toString());
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
 
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#devices button[data-device='sim-1']")))
-                .click();
+        wait.withMessage("sim-1 listed").ignoring(StaleElementReferenceException.class).until(driver -> {
+            driver.findElement(By.cssSelector("#devices button[data-device='sim-1']")).click();
+            return true;
+        });
         WebElement temperature = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#resources tr[data-resource='temperature']")));
         assertThat(temperature.getText()).contains("temperature").contains("output");
