@@ -1,0 +1,78 @@
+package io.cameliotmp.examples.quickstart;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cameliotmp.server.DeviceDisconnectedException;
+import io.cameliotmp.server.DeviceErrorException;
+import io.cameliotmp.server.DeviceNotConnectedException;
+import io.cameliotmp.server.DeviceRequestTimeoutException;
+import io.cameliotmp.server.TooManyPendingRequestsException;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.HttpStatus;
+
+/**
+ * What the device API answers when a call fails: an HTTP status and a message, sent as
+ * {@code {"status": 404, "error": "Not Found", "message": "…"}} (the shape of Spring Boot's own error answers, so a
+ * client sees one shape whichever layer failed).
+ */
+public record ApiError(int status, String message) {
+
+    /** Bad Gateway: the device answered, but not with anything HTTP can pass on as it is. */
+    static final int DEVICE_FAILED = 502;
+
+    /**
+     * Maps the failure of a device call (or of the request itself) to its HTTP answer:
+     * <ul>
+     * <li>device not connected: 404;</li>
+     * <li>device answered ERROR: its status when it sent a 4xx or 5xx one, else 502; the device's own text when it sent
+     * any;</li>
+     * <li>no answer within the request timeout: 504; the connection ended while waiting: 502; the device has too many
+     * requests open: 503;</li>
+     * <li>a malformed request ({@link InvalidRequestException}, a body that is not JSON, a query parameter of the
+     * wrong type): 400;</li>
+     * <li>anything else: 500.</li>
+     * </ul>
+     */
+    public static ApiError of(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof DeviceNotConnectedException) {
+                return new ApiError(404, cause.getMessage());
+            }
+            if (cause instanceof DeviceErrorException error) {
+                int status = error.status() >= 400 && error.status() <= 599 ? error.status() : DEVICE_FAILED;
+                return new ApiError(status, error.deviceMessage() != null ? error.deviceMessage() : error.getMessage());
+            }
+            if (cause instanceof DeviceRequestTimeoutException) {
+                return new ApiError(504, cause.getMessage());
+            }
+            if (cause instanceof DeviceDisconnectedException) {
+                return new ApiError(DEVICE_FAILED, cause.getMessage());
+            }
+            if (cause instanceof TooManyPendingRequestsException) {
+                return new ApiError(503, cause.getMessage());
+            }
+            if (cause instanceof InvalidRequestException) {
+                return new ApiError(400, cause.getMessage());
+            }
+            if (cause instanceof TypeMismatchException mismatch) {
+                return new ApiError(400, mismatch.getPropertyName() + " has the wrong type: " + mismatch.getValue());
+            }
+            if (cause instanceof JsonProcessingException json) {
+                return new ApiError(400, "the body is not JSON: " + json.getOriginalMessage());
+            }
+        }
+        return new ApiError(500, String.valueOf(failure.getMessage()));
+    }
+
+    /** The JSON body, as a map for Jackson. */
+    public Map<String, Object> body() {
+        HttpStatus known = HttpStatus.resolve(status);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("error", known != null ? known.getReasonPhrase() : "Error");
+        body.put("message", message);
+        return body;
+    }
+}

@@ -1,0 +1,42 @@
+package io.cameliotmp.examples.quickstart;
+
+import io.cameliotmp.camel.IotmpConstants;
+import io.cameliotmp.server.IotmpRequestException;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Logs what the devices do: every temperature sample a device of user {@code demo} streams, and every connect,
+ * disconnect and refused connection.
+ */
+@Component
+public class DeviceActivityRoutes extends RouteBuilder {
+
+    private static final String DEVICE_EVENT =
+            "${header.CamelIotmpEventType}: ${header.CamelIotmpUser}/${header.CamelIotmpDevice}"
+            + " from ${header.CamelIotmpRemoteAddress}";
+
+    @Override
+    public void configure() {
+        // A device without a temperature resource refuses the stream; with bridgeErrorHandler that refusal comes here
+        // rather than as a warning with a stack trace from the consumer.
+        onException(IotmpRequestException.class)
+                .handled(true)
+                .log(LoggingLevel.INFO, "no temperature stream: ${exception.message}");
+
+        // On change: every sample a device streams (sim-1 streams a reading every 2 s), not a periodic poll.
+        from("iotmp:device:demo/*/temperature?bridgeErrorHandler=true")
+                .routeId("log-temperatures")
+                .log("temperature of ${header.CamelIotmpUser}/${header.CamelIotmpDevice}: ${body}");
+
+        from("iotmp:events")
+                .routeId("log-device-events")
+                .choice()
+                    .when(header(IotmpConstants.REASON).isNotNull())
+                        .log(DEVICE_EVENT + " (${header.CamelIotmpReason})")
+                    .otherwise()
+                        .log(DEVICE_EVENT)
+                .end();
+    }
+}

@@ -1,0 +1,102 @@
+package io.cameliotmp.examples.quickstart;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cameliotmp.device.IotmpDevice;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The quickstart application on random ports (so the tests run while someone runs the app), shared by the test
+ * classes: they all get the same Spring context. Device calls time out after 1.5 s (the timeout test waits for
+ * that) and the simulated thermometer reads every 300 ms (the stream tests wait for samples).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "camel.component.iotmp.request-timeout=1500",
+        "quickstart.simulator.stream-period=300ms" })
+abstract class QuickstartTestSupport {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static final int IOTMP_PORT = AvailablePortFinder.getNextAvailable();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    int httpPort;
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<IotmpDevice> devices = new ArrayList<>();
+
+    @DynamicPropertySource
+    static void iotmpPort(DynamicPropertyRegistry registry) {
+        registry.add("camel.component.iotmp.port", () -> IOTMP_PORT);
+    }
+
+    /** The simulated device connects once the application is ready, a moment after the context is. */
+    @BeforeEach
+    void simulatedDeviceIsConnected() {
+        await("sim-1 connected").atMost(WAIT)
+                .until(() -> get("/v3/users/demo/devices/sim-1").json().path("connected").asBoolean());
+    }
+
+    @AfterEach
+    void closeDevices() {
+        devices.forEach(IotmpDevice::close);
+        devices.clear();
+    }
+
+    /** A device of user demo (closed after the test), before it is started. */
+    IotmpDevice device(String device, String credential, Consumer<IotmpDevice.Builder> options) {
+        IotmpDevice.Builder builder = IotmpDevice.builder()
+                .host("127.0.0.1").port(IOTMP_PORT)
+                .credentials("demo", device, credential)
+                .noReconnect();
+        options.accept(builder);
+        IotmpDevice built = builder.build();
+        devices.add(built);
+        return built;
+    }
+
+    URI uri(String path) {
+        return URI.create("http://localhost:" + httpPort + path);
+    }
+
+    Answer get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    Answer post(String path, String json) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request.timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
+                response.body());
+    }
+
+    /** An HTTP answer. */
+    record Answer(int status, String contentType, String body) {
+
+        JsonNode json() throws IOException {
+            return JSON.readTree(body);
+        }
+    }
+}
