@@ -1,5 +1,6 @@
 package io.cameliotmp.examples.kafka;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ class KafkaBridgeTest extends CamelMainTestSupport {
     private static KafkaClusterTestKit kafka;
 
     private final ObjectMapper json = new ObjectMapper();
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<IotmpDevice> devices = new ArrayList<>();
     private final AtomicReference<Object> led = new AtomicReference<>(Map.of("on", false));
     private volatile double celsius = 21.5;
 
@@ -105,10 +106,8 @@ class KafkaBridgeTest extends CamelMainTestSupport {
     }
 
     @AfterEach
-    void closeClients() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
+    void closeDevices() {
+        devices.forEach(IotmpDevice::close);
     }
 
     @Test
@@ -151,8 +150,13 @@ class KafkaBridgeTest extends CamelMainTestSupport {
 
         String input = "{\"id\":\"led-1\",\"user\":\"acme\",\"device\":\"" + device
                        + "\",\"resource\":\"led\",\"input\":{\"on\":true}}";
-        send("cmd-led-" + device, input);
-        JsonNode ledReply = awaitRecord("iotmp.replies", "cmd-led-" + device, v -> true);
+        send("cmd-led-" + device, input, "trace-id", "t-42");
+        ConsumerRecord<String, String> ledRecord = awaitConsumerRecord("iotmp.replies", "cmd-led-" + device,
+                v -> true);
+        // a caller's own headers come back with the reply, like the key
+        assertThat(ledRecord.headers().lastHeader("trace-id").value())
+                .isEqualTo("t-42".getBytes(StandardCharsets.UTF_8));
+        JsonNode ledReply = json.readTree(ledRecord.value());
         assertThat(ledReply.get("ok").asBoolean()).isTrue();
         assertThat(ledReply.get("id").asText()).isEqualTo("led-1");
         assertThat(ledReply.get("output").isNull()).isTrue(); // an input resource returns nothing
@@ -213,17 +217,25 @@ class KafkaBridgeTest extends CamelMainTestSupport {
         device.resource("motor").inputOutput(in -> {
             throw new IotmpErrorException(503, Map.of("error", "motor jammed"));
         });
-        resources.add(device);
+        devices.add(device);
         device.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         return device;
     }
 
     private void send(String key, String value) throws Exception {
+        send(key, value, null, null);
+    }
+
+    private void send(String key, String value, String header, String headerValue) throws Exception {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
-            producer.send(new ProducerRecord<>("iotmp.commands", key, value)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            ProducerRecord<String, String> record = new ProducerRecord<>("iotmp.commands", key, value);
+            if (header != null) {
+                record.headers().add(header, headerValue.getBytes(StandardCharsets.UTF_8));
+            }
+            producer.send(record).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 
@@ -232,6 +244,12 @@ class KafkaBridgeTest extends CamelMainTestSupport {
      * fails after {@link #WAIT}. The consumer is assigned, not subscribed, so no group join delays it.
      */
     private JsonNode awaitRecord(String topic, String key, Predicate<JsonNode> matches) throws Exception {
+        return json.readTree(awaitConsumerRecord(topic, key, matches).value());
+    }
+
+    /** {@link #awaitRecord}, returning the whole record. */
+    private ConsumerRecord<String, String> awaitConsumerRecord(String topic, String key, Predicate<JsonNode> matches)
+            throws Exception {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
@@ -248,7 +266,7 @@ class KafkaBridgeTest extends CamelMainTestSupport {
                         JsonNode value = json.readTree(record.value());
                         seen.add(record.value());
                         if (matches.test(value)) {
-                            return value;
+                            return record;
                         }
                     }
                 }

@@ -49,7 +49,7 @@ class MqttBridgeTest extends CamelMainTestSupport {
 
     private final ObjectMapper json = new ObjectMapper();
     private final BlockingQueue<Message> received = new LinkedBlockingQueue<>();
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<IotmpDevice> devices = new ArrayList<>();
     private final AtomicReference<Object> led = new AtomicReference<>(Map.of("on", false));
     private MqttClient mqtt;
 
@@ -107,9 +107,7 @@ class MqttBridgeTest extends CamelMainTestSupport {
 
     @AfterEach
     void disconnect() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
+        devices.forEach(IotmpDevice::close);
         mqtt.disconnect();
         mqtt.close();
     }
@@ -117,11 +115,10 @@ class MqttBridgeTest extends CamelMainTestSupport {
     @Test
     void streamSamplesArePublishedPerDeviceAndResource() throws Exception {
         AtomicReference<Double> celsius = new AtomicReference<>(21.5);
-        IotmpDevice thermo = connect("thermo-1");
+        IotmpDevice thermo = newDevice("thermo-1");
         thermo.resource("temperature").output(() -> Map.of("celsius", celsius.get()));
 
         // the stream opens when the device connects and starts with the current value
-        // (registered before start below, so the server sees the resource from the first connect)
         thermo.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(awaitMessage("devices/thermo-1/temperature").get("celsius").asDouble()).isEqualTo(21.5);
 
@@ -132,7 +129,7 @@ class MqttBridgeTest extends CamelMainTestSupport {
 
     @Test
     void setMessagesRunResourcesAndPublishTheResult() throws Exception {
-        IotmpDevice lamp = connect("lamp-1");
+        IotmpDevice lamp = newDevice("lamp-1");
         lamp.resource("led").input(led::set, led::get);
         lamp.resource("echo").inputOutput(in -> Map.of("echo", in));
         lamp.resource("reboot").run(() -> led.set(Map.of("on", false)));
@@ -155,7 +152,7 @@ class MqttBridgeTest extends CamelMainTestSupport {
 
     @Test
     void failedSetsPublishAnErrorResult() throws Exception {
-        IotmpDevice lamp = connect("lamp-2");
+        IotmpDevice lamp = newDevice("lamp-2");
         lamp.resource("led").input(led::set, led::get);
         lamp.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
@@ -172,11 +169,12 @@ class MqttBridgeTest extends CamelMainTestSupport {
         assertThat(awaitMessage("devices/lamp-2/fan/result").get("ok").asBoolean()).isFalse();
     }
 
-    private IotmpDevice connect(String name) {
+    /** A device of user acme, not started yet so that its resources can be registered first. */
+    private IotmpDevice newDevice(String name) {
         int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.component.iotmp.port}}"));
         IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("acme", name, "s3cret")
                 .build();
-        resources.add(device);
+        devices.add(device);
         return device;
     }
 
