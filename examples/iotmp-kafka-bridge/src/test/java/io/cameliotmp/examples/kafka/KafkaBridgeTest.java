@@ -90,7 +90,8 @@ class KafkaBridgeTest extends CamelMainTestSupport {
         super.configureContext(configuration);
         Properties overrides = new Properties();
         overrides.put("camel.component.kafka.brokers", kafka.bootstrapServers());
-        // the topics exist before the bridge subscribes; "latest" would race the first command against the join
+        // with "latest" a command sent before the bridge's group has joined would be skipped; the topics are new,
+        // so "earliest" replays nothing stale
         overrides.put("camel.component.kafka.auto-offset-reset", "earliest");
         // a stopping consumer finishes its current poll first; a short one keeps each test's shutdown short
         overrides.put("camel.component.kafka.poll-timeout-ms", "500");
