@@ -1,0 +1,154 @@
+package io.cameliotmp.examples.kafka;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cameliotmp.camel.IotmpConstants;
+import io.cameliotmp.server.DeviceDisconnectedException;
+import io.cameliotmp.server.DeviceErrorException;
+import io.cameliotmp.server.DeviceNotConnectedException;
+import io.cameliotmp.server.DeviceRequestTimeoutException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.util.ObjectHelper;
+
+/**
+ * IOTMP → Kafka: stream samples and bucket writes become JSON records keyed {@code user/device}. Kafka → IOTMP:
+ * command records run device resources, and every command gets exactly one reply record, an error reply when the
+ * command was malformed or the device could not run it.
+ */
+public class KafkaBridgeRoutes extends RouteBuilder {
+
+    /** Exchange property holding the parsed command while the device runs it. */
+    static final String COMMAND = "iotmpBridgeCommand";
+
+    private static final String DEVICE_KEY = "${header." + IotmpConstants.USER + "}/${header." + IotmpConstants.DEVICE
+                                             + "}";
+
+    /** Comma-separated resources whose streams are bridged; each gets its own stream consumer. */
+    @PropertyInject("bridge.stream-resources")
+    private String streamResources;
+
+    @Override
+    public void configure() {
+        for (String resource : streamResources.split(",")) {
+            if (resource.isBlank()) {
+                continue;
+            }
+            String name = resource.trim();
+            // on change (interval 0): the device decides when a sample is worth sending
+            from("iotmp:device:{{bridge.devices}}/" + name)
+                    .routeId("samples-" + name)
+                    .setBody(exchange -> {
+                        Message in = exchange.getMessage();
+                        return new DeviceSample(in.getHeader(IotmpConstants.USER, String.class),
+                                in.getHeader(IotmpConstants.DEVICE, String.class), name,
+                                in.getHeader(IotmpConstants.TIMESTAMP, Long.class), in.getBody());
+                    })
+                    .marshal().json()
+                    .setHeader(KafkaConstants.KEY, simple(DEVICE_KEY))
+                    .to("kafka:{{bridge.samples-topic}}");
+        }
+
+        // The device gets its OK only after Kafka acknowledged the record; if Kafka fails it gets an ERROR and can
+        // keep the data, rather than being told it was stored.
+        from("iotmp:service:bucket/*")
+                .routeId("buckets")
+                .setBody(exchange -> {
+                    Message in = exchange.getMessage();
+                    return new BucketWrite(in.getHeader(IotmpConstants.USER, String.class),
+                            in.getHeader(IotmpConstants.DEVICE, String.class),
+                            in.getHeader(IotmpConstants.RESOURCE, String.class), in.getBody());
+                })
+                .marshal().json()
+                .setHeader(KafkaConstants.KEY, simple(DEVICE_KEY))
+                .to("kafka:{{bridge.buckets-topic}}");
+
+        // The reply keeps the command's record key (the kafka.KEY header the consumer set) and its application
+        // headers; camel-kafka filters Camel and kafka.* headers in both directions, so a record cannot set
+        // CamelIotmp* headers and pick another device than its JSON names.
+        from("kafka:{{bridge.commands-topic}}?groupId={{bridge.group-id}}")
+                .routeId("commands")
+                .doTry()
+                    .unmarshal().json(DeviceCommand.class)
+                    .process(KafkaBridgeRoutes::prepareDeviceCall)
+                    .to("iotmp:device")
+                    .setBody(exchange -> {
+                        DeviceCommand command = exchange.getProperty(COMMAND, DeviceCommand.class);
+                        return new CommandReply(command.id(), command.user(), command.device(),
+                                command.resource(), true, exchange.getMessage().getBody(), null);
+                    })
+                .doCatch(Exception.class)
+                    .setBody(KafkaBridgeRoutes::failureReply)
+                .end()
+                .marshal().json()
+                .to("kafka:{{bridge.replies-topic}}");
+    }
+
+    private static void prepareDeviceCall(Exchange exchange) {
+        DeviceCommand command = exchange.getMessage().getBody(DeviceCommand.class);
+        if (command == null) {
+            throw new InvalidCommandException("empty command");
+        }
+        exchange.setProperty(COMMAND, command);
+        requireText(command.user(), "user");
+        requireText(command.device(), "device");
+        requireText(command.resource(), "resource");
+        Message message = exchange.getMessage();
+        message.setHeader(IotmpConstants.USER, command.user());
+        message.setHeader(IotmpConstants.DEVICE, command.device());
+        message.setHeader(IotmpConstants.RESOURCE, command.resource());
+        message.setBody(command.input());
+    }
+
+    private static void requireText(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidCommandException("command has no \"" + field + "\"");
+        }
+    }
+
+    private static CommandReply failureReply(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        DeviceCommand command = exchange.getProperty(COMMAND, DeviceCommand.class);
+        CommandReply.Error error;
+        DeviceErrorException deviceError = ObjectHelper.getException(DeviceErrorException.class, failure);
+        if (deviceError != null) {
+            String message = deviceError.deviceMessage();
+            error = new CommandReply.Error("deviceError", message != null ? message : deviceError.getMessage(),
+                    deviceError.status() >= 0 ? deviceError.status() : null);
+        } else {
+            error = new CommandReply.Error(failureType(failure), String.valueOf(failure.getMessage()), null);
+        }
+        return command == null
+                ? new CommandReply(null, null, null, null, false, null, error)
+                : new CommandReply(command.id(), command.user(), command.device(), command.resource(), false, null,
+                        error);
+    }
+
+    private static String failureType(Exception failure) {
+        if (ObjectHelper.getException(InvalidCommandException.class, failure) != null
+                || ObjectHelper.getException(JsonProcessingException.class, failure) != null) {
+            return "invalidCommand";
+        }
+        if (ObjectHelper.getException(DeviceNotConnectedException.class, failure) != null) {
+            return "notConnected";
+        }
+        if (ObjectHelper.getException(DeviceRequestTimeoutException.class, failure) != null) {
+            return "timeout";
+        }
+        if (ObjectHelper.getException(DeviceDisconnectedException.class, failure) != null) {
+            return "disconnected";
+        }
+        return "failed";
+    }
+
+    /** A command record that is not a usable {@link DeviceCommand}. */
+    static final class InvalidCommandException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidCommandException(String message) {
+            super(message);
+        }
+    }
+}

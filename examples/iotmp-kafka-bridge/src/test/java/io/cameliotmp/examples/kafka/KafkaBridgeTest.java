@@ -1,0 +1,279 @@
+package io.cameliotmp.examples.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.IotmpErrorException;
+import kafka.testkit.KafkaClusterTestKit;
+import kafka.testkit.TestKitNodes;
+import org.apache.camel.test.AvailablePortFinder;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bridge as it runs (Camel Main, its routes and application.properties) against a real single-node KRaft Kafka
+ * broker in this JVM and a device played by {@link IotmpDevice}.
+ */
+class KafkaBridgeTest extends CamelMainTestSupport {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final List<String> TOPICS = List.of("iotmp.samples", "iotmp.buckets", "iotmp.commands",
+            "iotmp.replies");
+
+    private static KafkaClusterTestKit kafka;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<IotmpDevice> devices = new ArrayList<>();
+    private final AtomicReference<Object> led = new AtomicReference<>(Map.of("on", false));
+    private volatile double celsius = 21.5;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        // combined broker + controller, listeners on ephemeral ports, log dirs in a temp directory the kit deletes
+        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
+                // the kit defaults to the newest metadata version still in development; run what a release runs
+                .setBootstrapMetadataVersion(MetadataVersion.latestProduction()).build())
+                // one broker: the group coordinator's offsets topic cannot have the default 3 replicas
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        kafka.format();
+        kafka.startup();
+        kafka.waitForReadyBrokers();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(TOPICS.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList()).all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /** Runs in the constructor, after {@link #startKafka}: the app's properties with the test's broker and port. */
+    @Override
+    public void configureContext(CamelContextConfiguration configuration) {
+        super.configureContext(configuration);
+        Properties overrides = new Properties();
+        overrides.put("camel.component.kafka.brokers", kafka.bootstrapServers());
+        // with "latest" a command sent before the bridge's group has joined would be skipped; the topics are new,
+        // so "earliest" replays nothing stale
+        overrides.put("camel.component.kafka.auto-offset-reset", "earliest");
+        // a stopping consumer finishes its current poll first; a short one keeps each test's shutdown short
+        overrides.put("camel.component.kafka.poll-timeout-ms", "500");
+        overrides.put("camel.component.iotmp.host", "127.0.0.1");
+        overrides.put("camel.component.iotmp.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        overrides.put("camel.component.iotmp.device-credentials", "acme/*=s3cret");
+        configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
+    }
+
+    @Override
+    protected Class<?> getMainClass() {
+        return KafkaBridgeApplication.class;
+    }
+
+    @AfterEach
+    void closeDevices() {
+        devices.forEach(IotmpDevice::close);
+    }
+
+    @Test
+    void deviceSamplesBecomeRecordsKeyedByDevice() throws Exception {
+        String device = "thermo-" + UUID.randomUUID();
+        IotmpDevice thermo = connect(device);
+
+        // the stream opens when the device connects and starts with the current value
+        JsonNode first = awaitRecord("iotmp.samples", "acme/" + device, v -> true);
+        assertThat(first.get("resource").asText()).isEqualTo("temperature");
+        assertThat(first.get("value").get("celsius").asDouble()).isEqualTo(21.5);
+        assertThat(first.get("timestamp").asLong()).isPositive();
+
+        celsius = 30.25;
+        assertThat(thermo.stream("temperature")).isTrue();
+        JsonNode changed = awaitRecord("iotmp.samples", "acme/" + device,
+                v -> v.get("value").get("celsius").asDouble() == 30.25);
+        assertThat(changed.get("user").asText()).isEqualTo("acme");
+        assertThat(changed.get("device").asText()).isEqualTo(device);
+    }
+
+    @Test
+    void bucketWritesAreConfirmedOnceInKafka() throws Exception {
+        String device = "logger-" + UUID.randomUUID();
+        IotmpDevice logger = connect(device);
+
+        Object ok = logger.writeBucket("climate", Map.of("celsius", 22, "humidity", 40.5), true)
+                .toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(ok).isNull(); // a bare OK
+        JsonNode record = awaitRecord("iotmp.buckets", "acme/" + device, v -> true);
+        assertThat(record.get("bucket").asText()).isEqualTo("climate");
+        assertThat(record.get("data")).isEqualTo(json.readTree("{\"celsius\":22,\"humidity\":40.5}"));
+    }
+
+    @Test
+    void commandsRunResourcesAndGetReplies() throws Exception {
+        String device = "actuator-" + UUID.randomUUID();
+        connect(device);
+
+        String input = "{\"id\":\"led-1\",\"user\":\"acme\",\"device\":\"" + device
+                       + "\",\"resource\":\"led\",\"input\":{\"on\":true}}";
+        send("cmd-led-" + device, input, "trace-id", "t-42");
+        ConsumerRecord<String, String> ledRecord = awaitConsumerRecord("iotmp.replies", "cmd-led-" + device,
+                v -> true);
+        // a caller's own headers come back with the reply, like the key
+        assertThat(ledRecord.headers().lastHeader("trace-id").value())
+                .isEqualTo("t-42".getBytes(StandardCharsets.UTF_8));
+        JsonNode ledReply = json.readTree(ledRecord.value());
+        assertThat(ledReply.get("ok").asBoolean()).isTrue();
+        assertThat(ledReply.get("id").asText()).isEqualTo("led-1");
+        assertThat(ledReply.get("output").isNull()).isTrue(); // an input resource returns nothing
+        assertThat(led.get()).isEqualTo(Map.of("on", true));
+
+        send("cmd-echo-" + device, "{\"user\":\"acme\",\"device\":\"" + device
+                                   + "\",\"resource\":\"echo\",\"input\":[1,\"two\"]}");
+        JsonNode echoReply = awaitRecord("iotmp.replies", "cmd-echo-" + device, v -> true);
+        assertThat(echoReply.get("ok").asBoolean()).isTrue();
+        assertThat(echoReply.get("output")).isEqualTo(json.readTree("{\"echo\":[1,\"two\"]}"));
+    }
+
+    @Test
+    void failedCommandsGetErrorReplies() throws Exception {
+        String device = "flaky-" + UUID.randomUUID();
+        connect(device);
+
+        send("cmd-missing-" + device, "{\"id\":\"m\",\"user\":\"acme\",\"device\":\"" + device
+                                      + "\",\"resource\":\"no-such-resource\"}");
+        JsonNode missing = awaitRecord("iotmp.replies", "cmd-missing-" + device, v -> true);
+        assertThat(missing.get("ok").asBoolean()).isFalse();
+        assertThat(missing.get("id").asText()).isEqualTo("m");
+        assertThat(missing.get("error").get("type").asText()).isEqualTo("deviceError");
+        assertThat(missing.get("error").has("status")).isFalse(); // devices answer an unknown resource with a bare ERROR
+
+        send("cmd-jammed-" + device, "{\"user\":\"acme\",\"device\":\"" + device
+                                     + "\",\"resource\":\"motor\",\"input\":{\"rpm\":900}}");
+        JsonNode jammed = awaitRecord("iotmp.replies", "cmd-jammed-" + device, v -> true);
+        assertThat(jammed.get("ok").asBoolean()).isFalse();
+        assertThat(jammed.get("error").get("type").asText()).isEqualTo("deviceError");
+        assertThat(jammed.get("error").get("status").asInt()).isEqualTo(503);
+        assertThat(jammed.get("error").get("message").asText()).isEqualTo("motor jammed");
+
+        send("cmd-offline-" + device, "{\"user\":\"acme\",\"device\":\"nobody-" + device
+                                      + "\",\"resource\":\"led\",\"input\":{\"on\":true}}");
+        JsonNode offline = awaitRecord("iotmp.replies", "cmd-offline-" + device, v -> true);
+        assertThat(offline.get("ok").asBoolean()).isFalse();
+        assertThat(offline.get("error").get("type").asText()).isEqualTo("notConnected");
+
+        send("cmd-garbage-" + device, "{not json");
+        JsonNode garbage = awaitRecord("iotmp.replies", "cmd-garbage-" + device, v -> true);
+        assertThat(garbage.get("ok").asBoolean()).isFalse();
+        assertThat(garbage.get("error").get("type").asText()).isEqualTo("invalidCommand");
+
+        send("cmd-incomplete-" + device, "{\"user\":\"acme\",\"device\":\"" + device + "\"}");
+        JsonNode incomplete = awaitRecord("iotmp.replies", "cmd-incomplete-" + device, v -> true);
+        assertThat(incomplete.get("error").get("type").asText()).isEqualTo("invalidCommand");
+        assertThat(incomplete.get("error").get("message").asText()).contains("resource");
+    }
+
+    private IotmpDevice connect(String name) throws Exception {
+        int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.component.iotmp.port}}"));
+        IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("acme", name, "s3cret")
+                .build();
+        device.resource("temperature").output(() -> Map.of("celsius", celsius));
+        device.resource("led").input(led::set, led::get);
+        device.resource("echo").inputOutput(in -> Map.of("echo", in));
+        device.resource("motor").inputOutput(in -> {
+            throw new IotmpErrorException(503, Map.of("error", "motor jammed"));
+        });
+        devices.add(device);
+        device.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        return device;
+    }
+
+    private void send(String key, String value) throws Exception {
+        send(key, value, null, null);
+    }
+
+    private void send(String key, String value, String header, String headerValue) throws Exception {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
+            ProducerRecord<String, String> record = new ProducerRecord<>("iotmp.commands", key, value);
+            if (header != null) {
+                record.headers().add(header, headerValue.getBytes(StandardCharsets.UTF_8));
+            }
+            producer.send(record).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Reads {@code topic} from its beginning until a record with {@code key} whose JSON value matches arrives, or
+     * fails after {@link #WAIT}. The consumer is assigned, not subscribed, so no group join delays it.
+     */
+    private JsonNode awaitRecord(String topic, String key, Predicate<JsonNode> matches) throws Exception {
+        return json.readTree(awaitConsumerRecord(topic, key, matches).value());
+    }
+
+    /** {@link #awaitRecord}, returning the whole record. */
+    private ConsumerRecord<String, String> awaitConsumerRecord(String topic, String key, Predicate<JsonNode> matches)
+            throws Exception {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<String> seen = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        JsonNode value = json.readTree(record.value());
+                        seen.add(record.value());
+                        if (matches.test(value)) {
+                            return record;
+                        }
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no matching record with key " + key + " on " + topic + " within " + WAIT
+                                 + "; records with that key: " + seen);
+    }
+}

@@ -1,0 +1,79 @@
+package io.cameliotmp.examples.mqtt;
+
+import io.cameliotmp.camel.IotmpConstants;
+import io.cameliotmp.server.DeviceErrorException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.paho.PahoConstants;
+import org.apache.camel.util.ObjectHelper;
+
+/**
+ * IOTMP → MQTT: every sample of a bridged resource's stream is published as JSON on {@code devices/{device}/{resource}}.
+ * MQTT → IOTMP: a message on {@code devices/{device}/{resource}/set} runs the resource with the JSON payload as input
+ * (an empty payload runs it without input), and the outcome is published on {@code devices/{device}/{resource}/result}.
+ * Devices are those of one IOTMP user, {@code bridge.user}, as the topics carry no user.
+ */
+public class MqttBridgeRoutes extends RouteBuilder {
+
+    /** Comma-separated resources whose streams are bridged; each gets its own stream consumer. */
+    @PropertyInject("bridge.stream-resources")
+    private String streamResources;
+
+    @Override
+    public void configure() {
+        for (String resource : streamResources.split(",")) {
+            if (resource.isBlank()) {
+                continue;
+            }
+            String name = resource.trim();
+            from("iotmp:device:{{bridge.user}}/*/" + name)
+                    .routeId("stream-" + name)
+                    .marshal().json()
+                    .setHeader(PahoConstants.CAMEL_PAHO_OVERRIDE_TOPIC,
+                            simple("devices/${header." + IotmpConstants.DEVICE + "}/" + name))
+                    .to("paho:devices"); // one MQTT connection for all devices: the topic comes from the header
+        }
+
+        // "+" matches one topic level, so resources whose path contains "/" cannot be set this way
+        from("paho:devices/+/+/set")
+                .routeId("set")
+                .process(MqttBridgeRoutes::targetFromTopic)
+                .doTry()
+                    .choice().when(body().isNotNull())
+                        .unmarshal().json(Object.class) // any JSON value: object, array, number, string, …
+                    .end()
+                    .to("iotmp:device:{{bridge.user}}")
+                    .setBody(exchange -> new SetResult(true, exchange.getMessage().getBody(), null))
+                .endDoTry() // back from the nested choice to the try block
+                .doCatch(Exception.class)
+                    .setBody(MqttBridgeRoutes::failure)
+                .end()
+                .marshal().json()
+                .setHeader(PahoConstants.CAMEL_PAHO_OVERRIDE_TOPIC, simple("devices/${header."
+                                                                           + IotmpConstants.DEVICE + "}/${header."
+                                                                           + IotmpConstants.RESOURCE + "}/result"))
+                .to("paho:devices");
+    }
+
+    /** {@code devices/{device}/{resource}/set} → device and resource headers; an empty payload → null body. */
+    private static void targetFromTopic(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String[] levels = message.getHeader(PahoConstants.MQTT_TOPIC, String.class).split("/");
+        message.setHeader(IotmpConstants.DEVICE, levels[1]);
+        message.setHeader(IotmpConstants.RESOURCE, levels[2]);
+        byte[] payload = message.getBody(byte[].class);
+        if (payload == null || payload.length == 0) {
+            message.setBody(null);
+        }
+    }
+
+    private static SetResult failure(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        DeviceErrorException deviceError = ObjectHelper.getException(DeviceErrorException.class, failure);
+        String text = deviceError != null && deviceError.deviceMessage() != null
+                ? deviceError.deviceMessage() : String.valueOf(failure.getMessage());
+        return new SetResult(false, null, text);
+    }
+}

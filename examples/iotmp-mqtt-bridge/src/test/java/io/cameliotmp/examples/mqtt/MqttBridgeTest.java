@@ -1,0 +1,201 @@
+package io.cameliotmp.examples.mqtt;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cameliotmp.device.IotmpDevice;
+import io.moquette.BrokerConstants;
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import org.apache.camel.test.AvailablePortFinder;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bridge as it runs (Camel Main, its routes and application.properties) against a real MQTT broker (Moquette,
+ * embedded in the test JVM), with a device played by {@link IotmpDevice} and an MQTT client using Paho directly.
+ */
+class MqttBridgeTest extends CamelMainTestSupport {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final int MQTT_PORT = AvailablePortFinder.getNextAvailable();
+
+    @TempDir
+    static Path brokerDir;
+    private static Server broker;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+    private final List<IotmpDevice> devices = new ArrayList<>();
+    private final AtomicReference<Object> led = new AtomicReference<>(Map.of("on", false));
+    private MqttClient mqtt;
+
+    private record Message(String topic, String payload) {
+    }
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        Properties config = new Properties();
+        config.setProperty(BrokerConstants.HOST_PROPERTY_NAME, "127.0.0.1");
+        config.setProperty(BrokerConstants.PORT_PROPERTY_NAME, String.valueOf(MQTT_PORT));
+        config.setProperty(BrokerConstants.WEB_SOCKET_PORT_PROPERTY_NAME, BrokerConstants.DISABLED_PORT_BIND);
+        config.setProperty(BrokerConstants.PERSISTENCE_ENABLED_PROPERTY_NAME, "false");
+        config.setProperty(BrokerConstants.DATA_PATH_PROPERTY_NAME, brokerDir.toString());
+        config.setProperty(BrokerConstants.ALLOW_ANONYMOUS_PROPERTY_NAME, "true");
+        config.setProperty(BrokerConstants.ENABLE_TELEMETRY_NAME, "false"); // Moquette reports usage home otherwise
+        broker = new Server();
+        broker.startServer(new MemoryConfig(config));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.stopServer();
+        }
+    }
+
+    /** Runs in the constructor: the app's properties with the test's broker and a free IOTMP port. */
+    @Override
+    public void configureContext(CamelContextConfiguration configuration) {
+        super.configureContext(configuration);
+        Properties overrides = new Properties();
+        overrides.put("camel.component.paho.broker-url", "tcp://127.0.0.1:" + MQTT_PORT);
+        overrides.put("camel.component.iotmp.host", "127.0.0.1");
+        overrides.put("camel.component.iotmp.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        overrides.put("camel.component.iotmp.device-credentials", "acme/*=s3cret");
+        overrides.put("bridge.user", "acme");
+        configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
+    }
+
+    @Override
+    protected Class<?> getMainClass() {
+        return MqttBridgeApplication.class;
+    }
+
+    @BeforeEach
+    void connectMqttClient() throws Exception {
+        mqtt = new MqttClient("tcp://127.0.0.1:" + MQTT_PORT, "test-" + UUID.randomUUID(), new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        mqtt.connect(options);
+        mqtt.subscribe("devices/#", 1, (topic, message) -> received.add(
+                new Message(topic, new String(message.getPayload(), StandardCharsets.UTF_8))));
+    }
+
+    @AfterEach
+    void disconnect() throws Exception {
+        devices.forEach(IotmpDevice::close);
+        mqtt.disconnect();
+        mqtt.close();
+    }
+
+    @Test
+    void streamSamplesArePublishedPerDeviceAndResource() throws Exception {
+        AtomicReference<Double> celsius = new AtomicReference<>(21.5);
+        IotmpDevice thermo = newDevice("thermo-1");
+        thermo.resource("temperature").output(() -> Map.of("celsius", celsius.get()));
+
+        // the stream opens when the device connects and starts with the current value
+        thermo.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(awaitMessage("devices/thermo-1/temperature").get("celsius").asDouble()).isEqualTo(21.5);
+
+        celsius.set(30.25);
+        assertThat(thermo.stream("temperature")).isTrue();
+        assertThat(awaitMessage("devices/thermo-1/temperature").get("celsius").asDouble()).isEqualTo(30.25);
+    }
+
+    @Test
+    void setMessagesRunResourcesAndPublishTheResult() throws Exception {
+        IotmpDevice lamp = newDevice("lamp-1");
+        lamp.resource("led").input(led::set, led::get);
+        lamp.resource("echo").inputOutput(in -> Map.of("echo", in));
+        lamp.resource("reboot").run(() -> led.set(Map.of("on", false)));
+        lamp.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        publish("devices/lamp-1/led/set", "{\"on\":true}");
+        JsonNode ledResult = awaitMessage("devices/lamp-1/led/result");
+        assertThat(ledResult.get("ok").asBoolean()).isTrue();
+        // the device applied the input before it answered, and the result follows the answer
+        assertThat(led.get()).isEqualTo(Map.of("on", true));
+
+        publish("devices/lamp-1/echo/set", "[1,\"two\"]");
+        JsonNode echoResult = awaitMessage("devices/lamp-1/echo/result");
+        assertThat(echoResult.get("output")).isEqualTo(json.readTree("{\"echo\":[1,\"two\"]}"));
+
+        publish("devices/lamp-1/reboot/set", ""); // no payload: run without input
+        assertThat(awaitMessage("devices/lamp-1/reboot/result").get("ok").asBoolean()).isTrue();
+        assertThat(led.get()).isEqualTo(Map.of("on", false));
+    }
+
+    @Test
+    void failedSetsPublishAnErrorResult() throws Exception {
+        IotmpDevice lamp = newDevice("lamp-2");
+        lamp.resource("led").input(led::set, led::get);
+        lamp.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        publish("devices/nobody/led/set", "{\"on\":true}");
+        JsonNode offline = awaitMessage("devices/nobody/led/result");
+        assertThat(offline.get("ok").asBoolean()).isFalse();
+        assertThat(offline.get("error").asText()).contains("not connected");
+
+        publish("devices/lamp-2/led/set", "{on: yes");
+        assertThat(awaitMessage("devices/lamp-2/led/result").get("ok").asBoolean()).isFalse();
+        assertThat(led.get()).isEqualTo(Map.of("on", false));
+
+        publish("devices/lamp-2/fan/set", "{\"speed\":3}");
+        assertThat(awaitMessage("devices/lamp-2/fan/result").get("ok").asBoolean()).isFalse();
+    }
+
+    /** A device of user acme, not started yet so that its resources can be registered first. */
+    private IotmpDevice newDevice(String name) {
+        int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.component.iotmp.port}}"));
+        IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("acme", name, "s3cret")
+                .build();
+        devices.add(device);
+        return device;
+    }
+
+    private void publish(String topic, String payload) throws Exception {
+        mqtt.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
+    }
+
+    /** The JSON payload of the next message on {@code topic}, skipping others; fails after {@link #WAIT}. */
+    private JsonNode awaitMessage(String topic) throws Exception {
+        List<Message> skipped = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (long left = WAIT.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            Message message = received.poll(left, TimeUnit.NANOSECONDS);
+            if (message == null) {
+                break;
+            }
+            if (message.topic().equals(topic)) {
+                return json.readTree(message.payload());
+            }
+            skipped.add(message);
+        }
+        throw new AssertionError("nothing on " + topic + " within " + WAIT + "; other messages: " + skipped);
+    }
+}
