@@ -11,6 +11,7 @@ import io.cameliotmp.server.StreamSample;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.support.LoggingExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,13 +58,13 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
     }
 
     /**
-     * A device without the resource answers ERROR: expected in a fleet of mixed devices, so one line suffices unless
-     * the route asked to handle such errors itself (bridgeErrorHandler).
+     * A device without the resource answers ERROR: expected in a fleet of mixed devices, so Camel's default logging
+     * handler is spared the stack trace; a configured exception handler, or bridging to the route, gets it all.
      */
     @Override
     public void onStreamFailed(DeviceRegistration registration, String resource, Throwable cause) {
         String message = "Device " + registration.deviceId() + " did not open a stream on " + resource;
-        if (cause instanceof DeviceErrorException && !getEndpoint().isBridgeErrorHandler()) {
+        if (cause instanceof DeviceErrorException && getExceptionHandler() instanceof LoggingExceptionHandler) {
             LOG.warn("{}: {}", message, cause.getMessage());
         } else {
             getExceptionHandler().handleException(message, cause);
