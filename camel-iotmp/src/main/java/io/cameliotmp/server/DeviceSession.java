@@ -72,11 +72,14 @@ public final class DeviceSession {
     private int nextId;
 
     /**
-     * Frames decoded and not yet handled, plus samples and calls handed to handlers and not yet finished. Counted
-     * from the I/O thread (see {@link FlowGate}), so a handler that blocks its thread still stops the reading.
+     * Work taken in and not finished: frames decoded but not yet handled ({@code queuedFrames}, counted from the I/O
+     * thread by the {@link FlowGate} so that a handler that blocks its thread still stops the reading) and samples
+     * and calls handed to handlers that have not completed ({@code busyDeliveries}). Reading pauses on their sum;
+     * DROP_SAMPLES drops on the deliveries alone, since queued frames are not yet a consumer falling behind.
      */
     private final Object flowLock = new Object();
-    private int inFlight;
+    private int queuedFrames;
+    private int busyDeliveries;
     private volatile boolean readingPaused;
     private final FlowGate flowGate = new FlowGate();
 
@@ -119,7 +122,7 @@ public final class DeviceSession {
     public SessionCounters counters() {
         int current;
         synchronized (flowLock) {
-            current = inFlight;
+            current = queuedFrames + busyDeliveries;
         }
         return new SessionCounters(framesIn.sum(), framesOut.sum(), samplesIn.sum(), samplesDropped.sum(),
                 malformedFrames.sum(), current, readingPaused);
@@ -473,7 +476,7 @@ public final class DeviceSession {
                     : "nothing handles " + call.service().uriName() + " '" + call.target() + "'");
             return;
         }
-        acquire();
+        startDelivery();
         CompletionStage<Object> result;
         try {
             result = target.handle(call);
@@ -482,7 +485,7 @@ public final class DeviceSession {
         }
         DeviceCall answered = call;
         result.whenComplete((value, failure) -> {
-            release();
+            endDelivery();
             if (run.hasStreamId()) {
                 runOnExecutor(() -> {
                     if (failure != null) {
@@ -670,12 +673,12 @@ public final class DeviceSession {
 
     /** Hands a sample to a listener, counting it in flight until the listener's stage completes. */
     void deliver(StreamListener listener, StreamSample sample) {
-        if (config.backpressurePolicy() == BackpressurePolicy.DROP_SAMPLES && inFlight() > config.maxInFlight()) {
+        if (config.backpressurePolicy() == BackpressurePolicy.DROP_SAMPLES && busyDeliveries() >= config.maxInFlight()) {
             samplesDropped.increment();
             server.metrics().sampleDropped();
             return;
         }
-        acquire();
+        startDelivery();
         CompletionStage<Void> done;
         try {
             done = listener.onSample(sample);
@@ -684,43 +687,65 @@ public final class DeviceSession {
             done = null;
         }
         if (done == null) {
-            release();
+            endDelivery();
         } else {
-            done.whenComplete((v, e) -> release());
+            done.whenComplete((v, e) -> endDelivery());
         }
     }
 
-    private int inFlight() {
+    private int busyDeliveries() {
         synchronized (flowLock) {
-            return inFlight;
+            return busyDeliveries;
+        }
+    }
+
+    private void frameQueued() {
+        synchronized (flowLock) {
+            queuedFrames++;
+            pauseIfOver();
+        }
+    }
+
+    private void frameHandled() {
+        synchronized (flowLock) {
+            queuedFrames--;
+            resumeIfDrained();
+        }
+    }
+
+    private void startDelivery() {
+        synchronized (flowLock) {
+            busyDeliveries++;
+            pauseIfOver();
+        }
+    }
+
+    private void endDelivery() {
+        synchronized (flowLock) {
+            busyDeliveries--;
+            resumeIfDrained();
         }
     }
 
     /**
-     * Reading pauses at the bound (for DROP_SAMPLES at four times the bound, as samples are dropped long before) and
-     * resumes at half of it. Decisions are taken under one lock so that pause and resume cannot race into a device
-     * that is never read again.
+     * Reading pauses at the bound (for DROP_SAMPLES at four times the bound: samples are dropped long before, this
+     * only bounds memory) and resumes at half of it. Called with the lock held, so pause and resume cannot race into
+     * a device that is never read again.
      */
-    private void acquire() {
+    private void pauseIfOver() {
         int pauseAt = config.backpressurePolicy() == BackpressurePolicy.PAUSE
                 ? config.maxInFlight() : 4 * config.maxInFlight();
-        synchronized (flowLock) {
-            inFlight++;
-            if (inFlight >= pauseAt && !readingPaused) {
-                readingPaused = true;
-                channel.config().setAutoRead(false);
-            }
+        if (queuedFrames + busyDeliveries >= pauseAt && !readingPaused) {
+            readingPaused = true;
+            channel.config().setAutoRead(false);
         }
     }
 
-    private void release() {
-        synchronized (flowLock) {
-            inFlight--;
-            if (readingPaused && inFlight <= config.maxInFlight() / 2) {
-                readingPaused = false;
-                if (state != State.AUTHENTICATING && state != State.CLOSED) {
-                    channel.config().setAutoRead(true);
-                }
+    private void resumeIfDrained() {
+        if (readingPaused && queuedFrames + busyDeliveries <= config.maxInFlight() / 2) {
+            readingPaused = false;
+            if (state != State.AUTHENTICATING && state != State.CLOSED) {
+                channel.config().setAutoRead(true);
             }
         }
     }
@@ -924,7 +949,7 @@ public final class DeviceSession {
     private final class FlowGate extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            acquire();
+            frameQueued();
             ctx.fireChannelRead(msg);
         }
     }
@@ -960,7 +985,7 @@ public final class DeviceSession {
                     io.netty.util.ReferenceCountUtil.release(msg);
                 }
             } finally {
-                release(); // the frame's permit, taken by the FlowGate; handlers took their own if still busy
+                frameHandled(); // counted by the FlowGate; handlers still busy count as deliveries
             }
         }
 

@@ -1,0 +1,159 @@
+package io.cameliotmp.camel;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.server.DeviceDisconnectedException;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceSession;
+import io.cameliotmp.testing.RawIotmpSocket;
+import io.cameliotmp.testing.TestPorts;
+import io.netty.channel.nio.NioEventLoopGroup;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Faults and the delivery contract: nothing hangs, nothing acknowledged is lost, nothing dropped is silent. */
+class FaultsTest extends IotmpCamelTestSupport {
+
+    private final int dropPort = TestPorts.next();
+    private final int fleetPort = TestPorts.next();
+    private final CountDownLatch dropRouteBlocked = new CountDownLatch(1);
+    private final AtomicLong routeCompletedAt = new AtomicLong();
+
+    @Override
+    protected String deviceCredentials() {
+        return "alice/*=pw";
+    }
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:run").to("iotmp:device:alice?requestTimeout=60000");
+                from("iotmp:server:slow").delay(300)
+                        .process(e -> routeCompletedAt.set(System.nanoTime())).setBody(constant("done"));
+                from("iotmp:device:alice/esp32/data?port=" + dropPort
+                     + "&maxInFlight=2&backpressurePolicy=DROP_SAMPLES")
+                        .threads(1) // asynchronous: deliveries stay in flight while the route is blocked
+                        .process(e -> dropRouteBlocked.await(30, TimeUnit.SECONDS)).to("mock:kept");
+                from("iotmp:events?port=" + fleetPort + "&workerThreads=2").routeId("fleet").to("mock:fleetEvents");
+            }
+        };
+    }
+
+    @Test
+    void serverStopWithCallsInFlightDisconnectsEveryDeviceFailsEveryCallAndLeavesNoThread() throws Exception {
+        List<RawIotmpSocket> devices = new ArrayList<>();
+        List<CompletableFuture<Object>> calls = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                RawIotmpSocket device = RawIotmpSocket.connect(port, "alice", "dev" + i, "pw");
+                devices.add(device);
+                calls.add(template.asyncRequestBodyAndHeaders("direct:run", null,
+                        java.util.Map.of(IotmpConstants.DEVICE, "dev" + i, IotmpConstants.RESOURCE, "temperature")));
+                assertThat(device.readMessage(Generation.GEN2).type()).isEqualTo(MessageType.RUN);
+            }
+            // Camel first waits for in-flight exchanges (these wait on their devices), then stops the component
+            context.getShutdownStrategy().setTimeout(1);
+            context.stop();
+            for (RawIotmpSocket device : devices) {
+                assertThat(device.readFrameHex()).as("told DISCONNECT").isEqualTo("04 00");
+                assertThat(device.closedWithin(Duration.ofSeconds(5))).isTrue();
+            }
+        } finally {
+            for (RawIotmpSocket device : devices) {
+                device.close();
+            }
+        }
+        for (CompletableFuture<Object> call : calls) {
+            assertThat(call).failsWithin(5, TimeUnit.SECONDS).withThrowableThat()
+                    .havingRootCause().isInstanceOf(DeviceDisconnectedException.class);
+        }
+        List<String> left = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(name -> name.startsWith("iotmp-")).toList();
+        assertThat(left).as("threads of the stopped server").isEmpty();
+    }
+
+    @Test
+    void okIsSentOnlyAfterTheRouteCompleted() throws Exception {
+        try (RawIotmpSocket device = RawIotmpSocket.connect(port, "alice", "esp32", "pw")) {
+            device.send(IotmpMessage.run(7, "slow", null, null), Generation.GEN2);
+            IotmpMessage ok = device.readMessage(Generation.GEN2);
+            long okReceivedAt = System.nanoTime();
+            assertThat(ok).isEqualTo(IotmpMessage.ok(7, "done"));
+            assertThat(routeCompletedAt.get()).isPositive().isLessThan(okReceivedAt);
+        }
+    }
+
+    @Test
+    void samplesDroppedByPolicyAreCountedAndTheRestDelivered() throws Exception {
+        int samples = 200;
+        MockEndpoint kept = getMockEndpoint("mock:kept");
+        try (RawIotmpSocket device = RawIotmpSocket.connect(dropPort, "alice", "esp32", "pw")) {
+            IotmpMessage start = device.readMessage(Generation.GEN2);
+            device.send(IotmpMessage.ok(start.streamId()), Generation.GEN2);
+            for (int i = 0; i < samples; i++) {
+                device.send(IotmpMessage.streamData(start.streamId(), i), Generation.GEN2);
+            }
+            device.sendHex("05 00");
+            DeviceSession session = server(dropPort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (session.counters().samplesIn() < samples && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            dropRouteBlocked.countDown();
+            long dropped = session.counters().samplesDropped();
+            assertThat(dropped).as("dropped while the route was blocked").isPositive();
+            kept.expectedMessageCount((int) (samples - dropped));
+            kept.assertIsSatisfied();
+            assertThat(kept.getReceivedCounter() + dropped).isEqualTo(samples);
+        }
+    }
+
+    @Test
+    void aThousandDevicesReconnectAtOnceAfterTheServerComesBack() throws Exception {
+        int fleet = 1000;
+        NioEventLoopGroup group = new NioEventLoopGroup(2);
+        List<IotmpDevice> devices = new ArrayList<>();
+        try {
+            for (int i = 0; i < fleet; i++) {
+                IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(fleetPort)
+                        .credentials("alice", "fleet-" + i, "pw").eventLoopGroup(group)
+                        .reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)).build();
+                devices.add(device);
+                device.start();
+            }
+            awaitConnected(fleet);
+
+            context.getRouteController().stopRoute("fleet"); // the last user of that server: it stops
+            context.getRouteController().startRoute("fleet");
+            awaitConnected(fleet);
+        } finally {
+            devices.forEach(IotmpDevice::close);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private void awaitConnected(int fleet) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline
+               && (server(fleetPort) == null || server(fleetPort).registry().size() < fleet)) {
+            Thread.sleep(50);
+        }
+        assertThat(server(fleetPort).registry().size()).isEqualTo(fleet);
+    }
+
+}
