@@ -1,6 +1,7 @@
 package io.cameliotmp.device;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,12 @@ import java.util.function.IntSupplier;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
+import io.cameliotmp.protocol.WebSocketFrameBytes;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.ssl.SslContext;
 import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
@@ -36,6 +43,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -104,6 +113,9 @@ public final class IotmpDevice implements AutoCloseable {
     private final Executor handlerExecutor;
     private final Class<? extends Channel> channelType;
     private final int maxFrameSize;
+    private final SslContext sslContext;
+    private final String webSocketPath;
+    private final boolean webSocketTextFrames;
     private final Random random;
     private final IntSupplier idGenerator;
     /** The group this device created and must shut down, or null when it runs on a shared group. */
@@ -150,6 +162,9 @@ public final class IotmpDevice implements AutoCloseable {
         this.handlerExecutor = builder.handlerExecutor;
         this.channelType = builder.channelType;
         this.maxFrameSize = builder.maxFrameSize;
+        this.sslContext = builder.sslContext;
+        this.webSocketPath = builder.webSocketPath;
+        this.webSocketTextFrames = builder.webSocketTextFrames;
         this.random = builder.random != null ? builder.random : new Random();
         this.idGenerator = builder.idGenerator;
         if (builder.group != null) {
@@ -375,6 +390,12 @@ public final class IotmpDevice implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel channel) {
                         attempt.channel = channel;
+                        if (sslContext != null) {
+                            channel.pipeline().addLast("ssl", sslContext.newHandler(channel.alloc(), host, port));
+                        }
+                        if (webSocketPath != null) {
+                            addWebSocket(channel);
+                        }
                         channel.pipeline().addLast("iotmp-codec",
                                 new IotmpFrameCodec(generation, false, maxFrameSize, PsonFormat.DEFAULT_MAX_DEPTH));
                         channel.pipeline().addLast("iotmp-device", attempt);
@@ -392,6 +413,40 @@ public final class IotmpDevice implements AutoCloseable {
                     attempt.failure = result.cause();
                 }
                 sessionEnded(attempt);
+            }
+        });
+    }
+
+    /**
+     * IOTMP inside WebSocket frames, as IOTMP-Linux's {@code wss://host/iotmp}: the session sees the connection
+     * become active only once the WebSocket handshake is done, so its CONNECT is the first IOTMP byte sent.
+     */
+    private void addWebSocket(Channel channel) {
+        URI uri = URI.create((sslContext != null ? "wss://" : "ws://") + host + ":" + port + webSocketPath);
+        channel.pipeline().addLast("http", new HttpClientCodec());
+        channel.pipeline().addLast("http-aggregator", new HttpObjectAggregator(8192));
+        channel.pipeline().addLast("websocket", new WebSocketClientProtocolHandler(
+                WebSocketClientProtocolConfig.newBuilder()
+                        .webSocketUri(uri)
+                        .subprotocol("iotmp")
+                        .maxFramePayloadLength(maxFrameSize + 16)
+                        .handshakeTimeoutMillis(connectTimeoutMillis)
+                        .build()));
+        channel.pipeline().addLast("websocket-bytes", new WebSocketFrameBytes(webSocketTextFrames));
+        channel.pipeline().addLast("websocket-ready", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                // held back until the handshake completes
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                    ctx.pipeline().remove(this);
+                    ctx.fireChannelActive();
+                } else {
+                    ctx.fireUserEventTriggered(event);
+                }
             }
         });
     }
@@ -985,6 +1040,9 @@ public final class IotmpDevice implements AutoCloseable {
         private Executor handlerExecutor;
         private Class<? extends Channel> channelType = NioSocketChannel.class;
         private int maxFrameSize = IotmpFrames.DEFAULT_MAX_FRAME_SIZE;
+        private SslContext sslContext;
+        private String webSocketPath;
+        private boolean webSocketTextFrames;
         private Random random;
         private IntSupplier idGenerator;
 
@@ -1106,6 +1164,33 @@ public final class IotmpDevice implements AutoCloseable {
         }
 
         /** Largest frame body accepted from the server; default 256 KiB. */
+        /**
+         * Connects over TLS (Thinger's TLS port is 25206) with this client context; build one with Netty's
+         * {@code SslContextBuilder.forClient()}, adding a trust manager for a private server certificate.
+         */
+        public Builder tls(SslContext sslContext) {
+            if (sslContext != null && !sslContext.isClient()) {
+                throw new IllegalArgumentException("a client SslContext is needed");
+            }
+            this.sslContext = sslContext;
+            return this;
+        }
+
+        /**
+         * Carries IOTMP in WebSocket frames on this HTTP path (usually {@code /iotmp}), over TLS when {@link #tls} is
+         * set too.
+         *
+         * @param textFrames send text frames as IOTMP-Linux does; binary frames otherwise
+         */
+        public Builder webSocket(String path, boolean textFrames) {
+            if (path != null && !path.startsWith("/")) {
+                throw new IllegalArgumentException("a WebSocket path starts with '/': " + path);
+            }
+            this.webSocketPath = path;
+            this.webSocketTextFrames = textFrames;
+            return this;
+        }
+
         public Builder maxFrameSize(int maxFrameSize) {
             if (maxFrameSize <= 0) {
                 throw new IllegalArgumentException("maxFrameSize must be positive");

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
+import io.cameliotmp.protocol.WebSocketFrameBytes;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -156,7 +157,7 @@ public final class IotmpServer {
                             .allowExtensions(false)
                             .build())
                     .build()));
-            pipeline.addLast("websocket-bytes", new WebSocketBytes());
+            pipeline.addLast("websocket-bytes", new WebSocketFrameBytes(false));
         }
         IotmpFrameCodec codec = new IotmpFrameCodec(Generation.GEN2, true, config.maxFrameSize(),
                 config.maxPsonDepth(), config.limits().frameReadTimeout());

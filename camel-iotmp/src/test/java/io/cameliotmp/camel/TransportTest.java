@@ -12,6 +12,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
+import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.IotmpMessage;
@@ -195,6 +196,39 @@ class TransportTest extends CamelTestSupport {
         try (WebSocketTestConnection ws = new WebSocketTestConnection(
                 URI.create("wss://localhost:" + wssPort + "/iotmp"), client)) {
             connectAndEcho(new RawIotmpSocket(ws), "wss hi");
+        }
+    }
+
+    private static Object echoThroughDevice(IotmpDevice.Builder builder) throws Exception {
+        IotmpDevice device = builder.host("localhost").credentials("alice", "esp32", "s3cr3t").noReconnect().build();
+        try {
+            device.start().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            return device.runServerResource("echo", "hi").toCompletableFuture()
+                    .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            device.close();
+        }
+    }
+
+    @Test
+    void deviceClientSpeaksTlsWebSocketAndBoth() throws Exception {
+        io.netty.handler.ssl.SslContext trusting = SslContextBuilder.forClient().trustManager(trustFactory()).build();
+        assertThat(echoThroughDevice(IotmpDevice.builder().port(tlsPort).tls(trusting))).isEqualTo("tls hi");
+        assertThat(echoThroughDevice(IotmpDevice.builder().port(wsPort).webSocket("/iotmp", true)))
+                .isEqualTo("ws hi");
+        assertThat(echoThroughDevice(IotmpDevice.builder().port(wssPort).tls(trusting).webSocket("/iotmp", false)))
+                .isEqualTo("wss hi");
+    }
+
+    @Test
+    void deviceClientRefusesAnUntrustedServerCertificate() throws Exception {
+        io.netty.handler.ssl.SslContext defaultTrust = SslContextBuilder.forClient().build();
+        IotmpDevice device = IotmpDevice.builder().host("localhost").port(tlsPort).tls(defaultTrust)
+                .credentials("alice", "esp32", "s3cr3t").noReconnect().build();
+        try {
+            assertThat(device.start().toCompletableFuture()).failsWithin(5, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            device.close();
         }
     }
 

@@ -1,4 +1,4 @@
-package io.cameliotmp.server;
+package io.cameliotmp.protocol;
 
 import java.util.List;
 
@@ -11,14 +11,22 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 /**
- * Turns WebSocket data frames into the plain byte stream the IOTMP codec reads, and IOTMP bytes into binary frames.
- * Control frames (ping, pong, close) are handled by Netty's protocol handler before they get here.
+ * Carries IOTMP over WebSocket: data frames of either kind become the plain byte stream the IOTMP codec reads (the
+ * reference Linux client sends its binary bytes in text frames, and frame boundaries mean nothing), and IOTMP bytes
+ * become frames. Control frames (ping, pong, close) are handled by Netty's protocol handlers before they get here.
  */
-final class WebSocketBytes extends MessageToMessageCodec<WebSocketFrame, ByteBuf> {
+public final class WebSocketFrameBytes extends MessageToMessageCodec<WebSocketFrame, ByteBuf> {
+
+    private final boolean textFrames;
+
+    /** @param textFrames send text frames, as IOTMP-Linux does, instead of binary frames */
+    public WebSocketFrameBytes(boolean textFrames) {
+        this.textFrames = textFrames;
+    }
 
     @Override
     protected void encode(ChannelHandlerContext ctx, ByteBuf bytes, List<Object> out) {
-        out.add(new BinaryWebSocketFrame(bytes.retain()));
+        out.add(textFrames ? new TextWebSocketFrame(bytes.retain()) : new BinaryWebSocketFrame(bytes.retain()));
     }
 
     @Override
