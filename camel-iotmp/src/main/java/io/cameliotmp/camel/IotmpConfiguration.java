@@ -37,9 +37,9 @@ public class IotmpConfiguration implements Cloneable {
     private int ioThreads;
 
     @UriParam(label = "advanced", defaultValue = "16",
-              description = "Threads that run device sessions, authentication and routes, so that a slow route never"
-                            + " blocks network I/O; each device stays on one thread, so its messages keep their"
-                            + " order. 0 runs everything on the I/O threads (fastest for non-blocking routes).")
+              description = "Threads that run device sessions, authentication and routes, so that a slow route "
+                            + "never blocks network I/O; each device stays on one thread, so its messages keep "
+                            + "their order. 0 runs everything on the I/O threads (fastest for non-blocking routes).")
     private int workerThreads = 16;
 
     @UriParam(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration",
@@ -47,8 +47,8 @@ public class IotmpConfiguration implements Cloneable {
     private long connectTimeout = 10000;
 
     @UriParam(label = "advanced", defaultValue = "60",
-              description = "Keep-alive interval in seconds assumed for devices that do not announce one; a device"
-                            + " silent for 1.15 times its interval is disconnected.")
+              description = "Keep-alive interval in seconds assumed for devices that do not announce one; a "
+                            + "device silent for 1.15 times its interval is disconnected.")
     private int keepAlive = 60;
 
     @UriParam(label = "common", defaultValue = "10000", javaType = "java.time.Duration",
@@ -56,8 +56,8 @@ public class IotmpConfiguration implements Cloneable {
     private long requestTimeout = 10000;
 
     @UriParam(label = "advanced", defaultValue = "262144",
-              description = "Largest frame body accepted from a device, in bytes; a larger size header closes the"
-                            + " connection before anything is allocated.")
+              description = "Largest frame body accepted from a device, in bytes; a larger size header closes the "
+                            + "connection before anything is allocated.")
     private int maxFrameSize = 262144;
 
     @UriParam(label = "advanced", defaultValue = "32", description = "Deepest nesting of PSON values accepted.")
@@ -68,13 +68,13 @@ public class IotmpConfiguration implements Cloneable {
     private int maxPendingRequests = 256;
 
     @UriParam(label = "advanced", defaultValue = "64",
-              description = "Most stream samples and device calls per device being processed by routes at once;"
-                            + " beyond it the backpressure policy applies.")
+              description = "Most stream samples and device calls per device being processed by routes at once; "
+                            + "beyond it the backpressure policy applies.")
     private int maxInFlight = 64;
 
     @UriParam(label = "advanced", defaultValue = "PAUSE",
-              description = "At maxInFlight: PAUSE stops reading the device until routes catch up (nothing lost);"
-                            + " DROP_SAMPLES drops and counts stream samples instead.")
+              description = "At maxInFlight: PAUSE stops reading the device until routes catch up (nothing lost); "
+                            + "DROP_SAMPLES drops and counts stream samples instead.")
     private BackpressurePolicy backpressurePolicy = BackpressurePolicy.PAUSE;
 
     @UriParam(label = "advanced", defaultValue = "true",
@@ -82,22 +82,22 @@ public class IotmpConfiguration implements Cloneable {
     private boolean nativeTransport = true;
 
     @UriParam(label = "common", defaultValue = "TCP", enums = "TCP,WEBSOCKET",
-              description = "How devices reach the server: TCP (IOTMP directly on the stream) or WEBSOCKET (IOTMP"
-                            + " bytes in text or binary WebSocket frames on webSocketPath, subprotocol iotmp)."
-                            + " Either runs over TLS when sslContextParameters is set.")
+              description = "How devices reach the server: TCP (IOTMP directly on the stream) or WEBSOCKET (IOTMP "
+                            + "bytes in text or binary WebSocket frames on webSocketPath, subprotocol iotmp). "
+                            + "Either runs over TLS when sslContextParameters is set.")
     private Transport transport = Transport.TCP;
 
     @UriParam(label = "advanced", defaultValue = "/iotmp", description = "HTTP path of the WebSocket transport.")
     private String webSocketPath = "/iotmp";
 
     @UriParam(label = "security",
-              description = "TLS configuration of the server (Thinger's TLS port is 25206). Without it the server"
-                            + " speaks plain TCP or WebSocket.")
+              description = "TLS configuration of the server (Thinger's TLS port is 25206). Without it the server "
+                            + "speaks plain TCP or WebSocket.")
     private SSLContextParameters sslContextParameters;
 
     @UriParam(label = "security", defaultValue = "NONE", enums = "NONE,OPTIONAL,REQUIRE",
-              description = "Whether TLS devices must present a client certificate trusted by sslContextParameters:"
-                            + " NONE, OPTIONAL or REQUIRE.")
+              description = "Whether TLS devices must present a client certificate trusted by "
+                            + "sslContextParameters: NONE, OPTIONAL or REQUIRE.")
     private ClientAuth clientAuth = ClientAuth.NONE;
 
     @UriParam(label = "security", defaultValue = "10000", javaType = "java.time.Duration",
@@ -109,27 +109,28 @@ public class IotmpConfiguration implements Cloneable {
     private int maxConnections = 20000;
 
     @UriParam(label = "security", defaultValue = "10000",
-              description = "New connections accepted per second (with one second of burst), so a storm of reconnecting "
-                            + "devices cannot starve the server; 0 for no limit.")
+              description = "New connections accepted per second (with one second of burst), so a storm of "
+                            + "reconnecting devices cannot starve the server; 0 for no limit.")
     private int maxConnectionsPerSecond = 10000;
 
     @UriParam(label = "security", defaultValue = "20",
-              description = "Failed authentications per minute from one remote address before that address is refused for "
-                            + "authFailureBlock; 0 for no limit.")
+              description = "Failed authentications per minute from one remote address before that address is "
+                            + "refused for authFailureBlock; 0 for no limit.")
     private int maxAuthFailuresPerAddress = 20;
 
     @UriParam(label = "security", defaultValue = "10",
-              description = "Failed authentications per minute of one device id (a flapping device with a wrong credential) "
-                            + "before it is refused for authFailureBlock; 0 for no limit.")
+              description = "Failed authentications per minute of one device id (a flapping device with a wrong "
+                            + "credential) before it is refused for authFailureBlock; 0 for no limit.")
     private int maxAuthFailuresPerDevice = 10;
 
     @UriParam(label = "security", defaultValue = "60000", javaType = "java.time.Duration",
-              description = "How long a remote address or device is refused after too many failed authentications.")
+              description = "How long a remote address or device is refused after too many failed "
+                            + "authentications.")
     private long authFailureBlock = 60000L;
 
     @UriParam(label = "security", defaultValue = "30000", javaType = "java.time.Duration",
-              description = "How long a started frame may take to arrive completely; a sender that drips bytes to look "
-                            + "alive is disconnected after it.")
+              description = "How long a started frame may take to arrive completely; a sender that drips bytes to "
+                            + "look alive is disconnected after it.")
     private long frameReadTimeout = 30000L;
 
     @UriParam(label = "security", defaultValue = "1048576",
@@ -137,37 +138,38 @@ public class IotmpConfiguration implements Cloneable {
     private long maxPendingWriteBytes = 1048576L;
 
     @UriParam(label = "security",
-              description = "Decides which devices may connect. Takes precedence over deviceCredentials and"
-                            + " authenticationUri.")
+              description = "Decides which devices may connect. Takes precedence over deviceCredentials and "
+                            + "authenticationUri.")
     private DeviceAuthenticator authenticator;
 
     @UriParam(label = "security", secret = true,
-              description = "Devices allowed to connect, as user/device=credential entries separated by commas;"
-                            + " an entry whose device is an asterisk accepts any device of that user with that"
-                            + " credential.")
+              description = "Devices allowed to connect, as user/device=credential entries separated by commas; "
+                            + "an entry whose device is an asterisk accepts any device of that user with that "
+                            + "credential.")
     private String deviceCredentials;
 
     @UriParam(label = "security",
-              description = "A Camel endpoint (such as direct:auth) that authenticates devices: it receives the"
-                            + " credential as body and CamelIotmpUser, CamelIotmpDevice and CamelIotmpRemoteAddress"
-                            + " headers, and answers true or false (or an AuthDecision).")
+              description = "A Camel endpoint (such as direct:auth) that authenticates devices: it receives the "
+                            + "credential as body and CamelIotmpUser, CamelIotmpDevice and CamelIotmpRemoteAddress "
+                            + "headers, and answers true or false (or an AuthDecision).")
     private String authenticationUri;
 
     @UriParam(label = "advanced",
-              description = "Where the built-in property services keep device properties, e.g. a JdbcPropertyStore"
-                            + " so they survive restarts. Default: in memory.")
+              description = "Where the built-in property services keep device properties, e.g. a "
+                            + "JdbcPropertyStore so they survive restarts. Default: in memory.")
     private PropertyStore propertyStore;
 
-    @UriParam(label = "producer", defaultValue = "run", enums = "run,describe,startStream,stopStream,sendStreamData,devices,status,download",
+    @UriParam(label = "producer", defaultValue = "run",
+              enums = "run,describe,startStream,stopStream,sendStreamData,devices,status,download",
               description = "What the producer does with the device resource.")
     private IotmpOperation operation = IotmpOperation.run;
 
     @UriParam(label = "producer",
-              description = "startStream: a Camel endpoint (such as direct:terminal) that receives the device's data"
-                            + " on the new stream, one exchange per STREAM_DATA, and a last exchange with the"
-                            + " CamelIotmpStreamEnded header when the stream ends. Without it the samples go to the"
-                            + " on-change device consumers of the resource. Suits byte sessions ($terminal, $cmd,"
-                            + " $proxy).")
+              description = "startStream: a Camel endpoint (such as direct:terminal) that receives the device's "
+                            + "data on the new stream, one exchange per STREAM_DATA, and a last exchange with the "
+                            + "CamelIotmpStreamEnded header when the stream ends. Without it the samples go to the "
+                            + "on-change device consumers of the resource. Suits byte sessions ($terminal, $cmd, "
+                            + "$proxy).")
     private String streamTo;
 
     @UriParam(label = "producer", defaultValue = "65536",
@@ -175,13 +177,13 @@ public class IotmpConfiguration implements Cloneable {
     private int chunkSize = 65536;
 
     @UriParam(label = "producer", defaultValue = "false",
-              description = "topic producer: keep the message as the topic's retained message, delivered to devices"
-                            + " that subscribe later.")
+              description = "topic producer: keep the message as the topic's retained message, delivered to "
+                            + "devices that subscribe later.")
     private boolean retained;
 
     @UriParam(label = "consumer,producer", javaType = "java.time.Duration", defaultValue = "0",
-              description = "Stream sampling interval; 0 streams on change (event mode). Device consumers sharing a"
-                            + " resource share one device stream and each receives samples at its own interval.")
+              description = "Stream sampling interval; 0 streams on change (event mode). Device consumers sharing "
+                            + "a resource share one device stream and each receives samples at its own interval.")
     private long interval;
 
     public IotmpConfiguration copy() {
@@ -218,9 +220,9 @@ public class IotmpConfiguration implements Cloneable {
                 .authenticator(resolveAuthenticator(context))
                 .propertyStore(propertyStore)
                 .metrics(metrics)
-                .limits(new IotmpServerConfig.Limits(maxConnections, maxConnectionsPerSecond, maxAuthFailuresPerAddress,
-                        maxAuthFailuresPerDevice, Duration.ofMillis(authFailureBlock), Duration.ofMillis(frameReadTimeout),
-                        maxPendingWriteBytes))
+                .limits(new IotmpServerConfig.Limits(maxConnections, maxConnectionsPerSecond,
+                        maxAuthFailuresPerAddress, maxAuthFailuresPerDevice, Duration.ofMillis(authFailureBlock),
+                        Duration.ofMillis(frameReadTimeout), maxPendingWriteBytes))
                 .build();
     }
 

@@ -28,8 +28,9 @@ public class IotmpEndpoint extends DefaultEndpoint {
     @Metadata(required = true)
     private IotmpEndpointKind kind;
 
-    @UriPath(description = "device: user/device/resource (the resource may contain '/'; consumers may use an asterisk for"
-                           + " user and device to match any; producers may leave parts to headers). server: the resource name."
+    @UriPath(description = "device: user/device/resource (the resource may contain '/'; consumers may use an"
+                           + " asterisk for user and device to match any; producers may leave parts to headers)."
+                           + " server: the resource name."
                            + " service: service/target, e.g. bucket/temperatures or endpoint/* (services: property,"
                            + " setProperty, device, endpoint, bucket, lock, unlock). events: none. topic: an MQTT"
                            + " topic, or a filter with + and # for consumers. serverEvent: the event name.")

@@ -16,6 +16,7 @@ import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.protocol.PsonValues;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -128,7 +129,7 @@ public final class DeviceSession {
                 malformedFrames.sum(), current, readingPaused);
     }
 
-    /** Sends a request to the device; the stage completes with its OK, or fails with an {@link IotmpRequestException}. */
+    /** Sends a request to the device; completes with its OK, or fails with an {@link IotmpRequestException}. */
     public CompletableFuture<DeviceReply> send(DeviceRequest request, Duration timeout) {
         CompletableFuture<DeviceReply> reply = new CompletableFuture<>();
         Duration effective = timeout != null ? timeout : config.requestTimeout();
@@ -410,7 +411,9 @@ public final class DeviceSession {
             decision = AuthDecision.refuse("authenticator failed: " + (failure == null ? "no decision" : failure));
         }
         if (!decision.accepted()) {
-            if (failure != null || AuthDecision.CODE_BAD_CREDENTIALS == (decision.code() == null ? -1 : decision.code())) {
+            boolean badCredentials = decision.code() != null
+                                     && decision.code() == AuthDecision.CODE_BAD_CREDENTIALS;
+            if (failure != null || badCredentials) {
                 server.guard().authenticationFailed(channel.remoteAddress(), request.deviceId());
             }
             server.fireAuthenticationRefused(request, decision);
@@ -550,7 +553,7 @@ public final class DeviceSession {
 
     private void onDeviceStartStream(IotmpMessage start) {
         if (!(start.resource() instanceof Number code) || code.intValue() != SUBSCRIBE_EVENT) {
-            replyError(start, 404, "the server has no stream " + io.cameliotmp.protocol.PsonValues.toString(start.resource()));
+            replyError(start, 404, "the server has no stream " + PsonValues.toString(start.resource()));
             return;
         }
         if (!start.hasStreamId()) {
@@ -673,7 +676,8 @@ public final class DeviceSession {
 
     /** Hands a sample to a listener, counting it in flight until the listener's stage completes. */
     void deliver(StreamListener listener, StreamSample sample) {
-        if (config.backpressurePolicy() == BackpressurePolicy.DROP_SAMPLES && busyDeliveries() >= config.maxInFlight()) {
+        if (config.backpressurePolicy() == BackpressurePolicy.DROP_SAMPLES
+            && busyDeliveries() >= config.maxInFlight()) {
             samplesDropped.increment();
             server.metrics().sampleDropped();
             return;
