@@ -63,7 +63,7 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
             kind = IotmpEndpointKind.valueOf(kindText);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Unknown iotmp endpoint kind '" + kindText + "' in " + uri
-                                               + "; expected device, server, service or events", e);
+                                               + "; expected device, server, service, events, topic or serverEvent", e);
         }
         IotmpEndpoint endpoint = new IotmpEndpoint(uri, this, kind, path, configuration.copy());
         setProperties(endpoint, parameters);

@@ -160,7 +160,8 @@ public class IotmpConfiguration implements Cloneable {
     private PropertyStore propertyStore;
 
     @UriParam(label = "producer", defaultValue = "run",
-              enums = "run,describe,startStream,stopStream,sendStreamData,devices,status,download",
+              enums = "run,describe,startStream,stopStream,sendStreamData,devices,status,download,getProperty,"
+                      + "setProperty",
               description = "What the producer does with the device resource.")
     private IotmpOperation operation = IotmpOperation.run;
 

@@ -74,6 +74,10 @@ public class IotmpEndpoint extends DefaultEndpoint {
                     throw new IllegalArgumentException("expected iotmp:service:{service}/{target}, got " + p);
                 }
                 service = ServiceType.ofUriName(p.substring(0, slash));
+                if (service == ServiceType.SUBSCRIBE_EVENT) {
+                    throw new IllegalArgumentException("devices subscribe to events with a stream, not a call: use"
+                                                       + " iotmp:serverEvent:{name} to raise events toward them");
+                }
                 target = p.substring(slash + 1);
             }
             case events -> {

@@ -20,5 +20,12 @@ public enum IotmpOperation {
      * Fetch the file whose path is the resource from a device with IOTMP-Linux's file-system extension; the body
      * becomes its bytes.
      */
-    download
+    download,
+    /** Read a property of the device from the server's property store; the resource is the property name. */
+    getProperty,
+    /**
+     * Set a property of the device in the server's property store to the body, and send the new value to the device
+     * if it subscribed to that property (as a device's own set would).
+     */
+    setProperty
 }

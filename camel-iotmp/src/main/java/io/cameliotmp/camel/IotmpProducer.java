@@ -92,6 +92,15 @@ public class IotmpProducer extends IotmpServerProducer {
                     .orElseGet(() -> offline(deviceId));
             return CompletableFuture.completedFuture(new DeviceReply(null, 0, null, status));
         }
+        if (operation == IotmpOperation.getProperty) {
+            Object value = server.propertyStore().read(deviceId, requireResource(resource, operation));
+            return CompletableFuture.completedFuture(new DeviceReply(null, 0, null, value));
+        }
+        if (operation == IotmpOperation.setProperty) {
+            server.setProperty(deviceId, requireResource(resource, operation), PsonBodies.toPson(exchange,
+                    in.getBody()));
+            return CompletableFuture.completedFuture(new DeviceReply(null, 0, null, in.getBody()));
+        }
         if (operation == IotmpOperation.download) {
             return server.download(deviceId, requireResource(resource, operation), config.getChunkSize(),
                     Duration.ofMillis(config.getRequestTimeout()))
@@ -110,7 +119,8 @@ public class IotmpProducer extends IotmpServerProducer {
             case stopStream -> DeviceRequest.stopStream(streamId(exchange));
             case sendStreamData -> DeviceRequest.streamData(streamId(exchange),
                     PsonBodies.toPson(exchange, in.getBody()));
-            case devices, status, download -> throw new IllegalStateException("answered above");
+            case devices, status, download, getProperty, setProperty ->
+                    throw new IllegalStateException("answered above");
         };
         return server.send(deviceId, request, Duration.ofMillis(config.getRequestTimeout()));
     }

@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Publishes a server's metrics to Micrometer, tagged with the server's port:
+ * Publishes a server's metrics to Micrometer, tagged with the server's host and port:
  * <ul>
  * <li>{@code iotmp.devices.connected} (gauge) and {@code iotmp.connections} (counter, {@code event=connected|
  * disconnected|refused});</li>
@@ -41,12 +41,13 @@ public final class MicrometerServerMetrics implements ServerMetrics {
 
     public MicrometerServerMetrics(MeterRegistry registry, IotmpServer server) {
         this.registry = registry;
-        this.tags = Tags.of("port", String.valueOf(server.config().port()));
+        this.tags = Tags.of("host", server.config().host(), "port", String.valueOf(server.config().port()));
         meters.add(Gauge.builder("iotmp.devices.connected", server, s -> s.registry().size()).tags(tags)
                 .description("Devices connected now").register(registry));
         connected = counter("iotmp.connections", "event", "connected", "Devices that connected");
         disconnected = counter("iotmp.connections", "event", "disconnected", "Devices that disconnected");
-        refused = counter("iotmp.connections", "event", "refused", "Refused authentications");
+        refused = counter("iotmp.connections", "event", "refused",
+                "CONNECTs refused by authentication (connections cut by limits are not counted here)");
         samplesReceived = counter("iotmp.samples", "state", "received", "Stream samples received");
         samplesDropped = counter("iotmp.samples", "state", "dropped", "Stream samples dropped by backpressure");
         bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");

@@ -996,6 +996,9 @@ public final class DeviceSession {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof IdleStateEvent) {
+                if (readingPaused) {
+                    return; // the server stopped reading for backpressure: silence is ours, not the device's
+                }
                 closeNow("no keep-alive within " + IotmpServerConfig.idleTimeout(
                         registration != null ? registration.keepAliveSeconds() : 60).toMillis() + " ms");
             } else {

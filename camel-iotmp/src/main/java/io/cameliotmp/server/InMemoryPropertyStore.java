@@ -3,6 +3,8 @@ package io.cameliotmp.server;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import io.cameliotmp.protocol.PsonFormat;
+
 /** Properties kept in memory: the default, lost on restart. Use {@link JdbcPropertyStore} to keep them. */
 public final class InMemoryPropertyStore implements PropertyStore {
 
@@ -22,7 +24,9 @@ public final class InMemoryPropertyStore implements PropertyStore {
                 return of.isEmpty() ? null : of;
             });
         } else {
-            properties.computeIfAbsent(device, d -> new ConcurrentHashMap<>()).put(property, value);
+            // a PSON round trip: the same types the JDBC store and the devices see, and a copy the caller cannot change
+            Object stored = PsonFormat.V2.decode(PsonFormat.V2.toBytes(value));
+            properties.computeIfAbsent(device, d -> new ConcurrentHashMap<>()).put(property, stored);
         }
     }
 }

@@ -226,5 +226,6 @@ class ConnectionLifecycleTest extends IotmpCamelTestSupport {
         Throwable error = failure(template.asyncRequestBody("iotmp:device:alice", null));
         assertThat(error).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> context.getEndpoint("iotmp:nonsense:x")).hasMessageContaining("nonsense");
+        assertThatThrownBy(() -> context.getEndpoint("iotmp:service:event/x")).hasMessageContaining("serverEvent");
     }
 }

@@ -36,6 +36,8 @@ class EventStreamsTest extends IotmpCamelTestSupport {
                 from("direct:firmware").to("iotmp:serverEvent:firmware");
                 from("direct:run").to("iotmp:device:alice/esp32");
                 from("iotmp:topic:sensors/+/temp").to("mock:temperatures");
+                from("direct:setThreshold").to("iotmp:device:alice/esp32/threshold?operation=setProperty");
+                from("direct:getThreshold").to("iotmp:device:alice/esp32/threshold?operation=getProperty");
             }
         };
     }
@@ -98,6 +100,17 @@ class EventStreamsTest extends IotmpCamelTestSupport {
             IotmpMessage second = device.readMessage(Generation.GEN2);
             assertThat(java.util.List.of(first, second))
                     .containsExactlyInAnyOrder(IotmpMessage.ok(4), IotmpMessage.streamData(9, 45));
+        }
+    }
+
+    @Test
+    void aRouteSettingAPropertyReachesTheSubscribedDevice() throws Exception {
+        try (RawIotmpSocket device = device("alice", "esp32")) {
+            open(device, 9, Map.of("event", "device_property_update", "filters", Map.of("property", "threshold")),
+                    null);
+            template.sendBody("direct:setThreshold", 55);
+            assertThat(device.readMessage(Generation.GEN2)).isEqualTo(IotmpMessage.streamData(9, 55));
+            assertThat(template.requestBody("direct:getThreshold", (Object) null, Object.class)).isEqualTo(55L);
         }
     }
 
