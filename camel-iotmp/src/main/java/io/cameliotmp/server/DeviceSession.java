@@ -82,6 +82,8 @@ public final class DeviceSession {
     private int queuedFrames;
     private int busyDeliveries;
     private volatile boolean readingPaused;
+    /** When a frame was last read, or reading resumed after a pause: the device's silence is counted from here. */
+    private volatile long lastActivityNanos = System.nanoTime();
     private final FlowGate flowGate = new FlowGate();
 
     final LongAdder framesIn = new LongAdder();
@@ -748,6 +750,7 @@ public final class DeviceSession {
     private void resumeIfDrained() {
         if (readingPaused && queuedFrames + busyDeliveries <= config.maxInFlight() / 2) {
             readingPaused = false;
+            lastActivityNanos = System.nanoTime();
             if (state != State.AUTHENTICATING && state != State.CLOSED) {
                 channel.config().setAutoRead(true);
             }
@@ -953,6 +956,7 @@ public final class DeviceSession {
     private final class FlowGate extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            lastActivityNanos = System.nanoTime();
             frameQueued();
             ctx.fireChannelRead(msg);
         }
@@ -996,8 +1000,12 @@ public final class DeviceSession {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof IdleStateEvent) {
-                if (readingPaused) {
-                    return; // the server stopped reading for backpressure: silence is ours, not the device's
+                // while the server does not read (backpressure) the silence is ours, not the device's; the event may
+                // also have waited behind a busy handler until after reading resumed
+                long idleNanos = IotmpServerConfig.idleTimeout(
+                        registration != null ? registration.keepAliveSeconds() : 60).toNanos();
+                if (readingPaused || System.nanoTime() - lastActivityNanos < idleNanos) {
+                    return;
                 }
                 closeNow("no keep-alive within " + IotmpServerConfig.idleTimeout(
                         registration != null ? registration.keepAliveSeconds() : 60).toMillis() + " ms");

@@ -14,6 +14,8 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.server.DeviceDisconnectedException;
 import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceReply;
+import io.cameliotmp.server.DeviceRequest;
 import io.cameliotmp.server.DeviceSession;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.TestPorts;
@@ -29,6 +31,8 @@ class FaultsTest extends IotmpCamelTestSupport {
 
     private final int dropPort = TestPorts.next();
     private final int fleetPort = TestPorts.next();
+    private final int pausePort = TestPorts.next();
+    private final CountDownLatch pauseRouteBlocked = new CountDownLatch(1);
     private final CountDownLatch dropRouteBlocked = new CountDownLatch(1);
     private final AtomicLong routeCompletedAt = new AtomicLong();
 
@@ -50,6 +54,8 @@ class FaultsTest extends IotmpCamelTestSupport {
                         .threads(1) // asynchronous: deliveries stay in flight while the route is blocked
                         .process(e -> dropRouteBlocked.await(30, TimeUnit.SECONDS)).to("mock:kept");
                 from("iotmp:events?port=" + fleetPort + "&workerThreads=2").routeId("fleet").to("mock:fleetEvents");
+                from("iotmp:device:alice/esp32/data?port=" + pausePort + "&maxInFlight=2")
+                        .process(e -> pauseRouteBlocked.await(30, TimeUnit.SECONDS));
             }
         };
     }
@@ -57,17 +63,15 @@ class FaultsTest extends IotmpCamelTestSupport {
     @Test
     void serverStopWithCallsInFlightDisconnectsEveryDeviceFailsEveryCallAndLeavesNoThread() throws Exception {
         List<RawIotmpSocket> devices = new ArrayList<>();
-        List<CompletableFuture<Object>> calls = new ArrayList<>();
+        List<CompletableFuture<DeviceReply>> calls = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
                 RawIotmpSocket device = RawIotmpSocket.connect(port, "alice", "dev" + i, "pw");
                 devices.add(device);
-                calls.add(template.asyncRequestBodyAndHeaders("direct:run", null,
-                        java.util.Map.of(IotmpConstants.DEVICE, "dev" + i, IotmpConstants.RESOURCE, "temperature")));
+                calls.add(server(port).send(new DeviceId("alice", "dev" + i), DeviceRequest.run("temperature", null),
+                        Duration.ofSeconds(60)));
                 assertThat(device.readMessage(Generation.GEN2).type()).isEqualTo(MessageType.RUN);
             }
-            // Camel first waits for in-flight exchanges (these wait on their devices), then stops the component
-            context.getShutdownStrategy().setTimeout(1);
             context.stop();
             for (RawIotmpSocket device : devices) {
                 assertThat(device.readFrameHex()).as("told DISCONNECT").isEqualTo("04 00");
@@ -78,9 +82,9 @@ class FaultsTest extends IotmpCamelTestSupport {
                 device.close();
             }
         }
-        for (CompletableFuture<Object> call : calls) {
+        for (CompletableFuture<DeviceReply> call : calls) {
             assertThat(call).failsWithin(5, TimeUnit.SECONDS).withThrowableThat()
-                    .havingRootCause().isInstanceOf(DeviceDisconnectedException.class);
+                    .havingCause().isInstanceOf(DeviceDisconnectedException.class);
         }
         List<String> left = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                 .filter(name -> name.startsWith("iotmp-")).toList();
@@ -120,6 +124,30 @@ class FaultsTest extends IotmpCamelTestSupport {
             kept.expectedMessageCount((int) (samples - dropped));
             kept.assertIsSatisfied();
             assertThat(kept.getReceivedCounter() + dropped).isEqualTo(samples);
+        }
+    }
+
+    @Test
+    void aDeviceTheServerStoppedReadingIsNotTakenForSilent() throws Exception {
+        try (RawIotmpSocket device = new RawIotmpSocket(pausePort)) {
+            device.send(IotmpMessage.of(MessageType.CONNECT, 1, java.util.Map.of("ka", 1),
+                    java.util.List.of("alice", "esp32", "pw"), null), Generation.GEN2);
+            assertThat(device.readFrameHex()).isEqualTo("01 02 08 01");
+            IotmpMessage start = device.readMessage(Generation.GEN2);
+            device.send(IotmpMessage.ok(start.streamId()), Generation.GEN2);
+            for (int i = 0; i < 10; i++) {
+                device.send(IotmpMessage.streamData(start.streamId(), i), Generation.GEN2);
+            }
+            DeviceSession session = server(pausePort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!session.counters().readingPaused() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(session.counters().readingPaused()).isTrue();
+            Thread.sleep(2500); // over twice the 1.15 s idle limit of a 1 s keep-alive, while not being read
+            pauseRouteBlocked.countDown();
+            device.sendHex("05 00");
+            assertThat(device.readUntil(MessageType.KEEP_ALIVE, Generation.GEN2)).isEqualTo(IotmpMessage.KEEP_ALIVE);
         }
     }
 
