@@ -34,6 +34,7 @@ class ServerServicesTest extends IotmpCamelTestSupport {
             public void configure() {
                 from("iotmp:service:property/override").setBody(constant("from the route"));
                 from("iotmp:service:endpoint/alert").to("mock:alert");
+                from("iotmp:service:bucket/sensor_data").to("mock:sensorData");
             }
         };
     }
@@ -139,10 +140,25 @@ class ServerServicesTest extends IotmpCamelTestSupport {
         }
     }
 
+    /** Vectors S1 (IOTMP-Arduino/ESP-IDF/Zephyr layout) and S2 (IOTMP-Linux layout): the same bucket write. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "S1", "S2" })
+    void bucketWriteInBothLayoutsReachesTheRouteAndIsAcknowledged(String vector) throws Exception {
+        MockEndpoint bucket = getMockEndpoint("mock:sensorData");
+        bucket.expectedMessageCount(1);
+        try (RawIotmpSocket device = device("esp32")) {
+            device.sendHex(io.cameliotmp.testing.Hex.format(io.cameliotmp.testing.IotmpVectors.load().bytes(vector)));
+            assertThat(device.readFrameHex()).isEqualTo("01 03 08 B4 24");
+            bucket.assertIsSatisfied();
+        }
+        assertThat(bucket.getExchanges().get(0).getMessage().getBody()).isEqualTo(Map.of("temp", 21L));
+        assertThat(bucket.getExchanges().get(0).getMessage().getHeader(IotmpConstants.RESOURCE)).isEqualTo("sensor_data");
+    }
+
     @Test
     void bucketWriteWithoutARouteIsAnErrorNotASilentOk() throws Exception {
         try (RawIotmpSocket device = device("esp32")) {
-            device.sendHex("06 1A 08 B4 24 10 05 1A C1 84 74 65 6D 70 15 22 8B 73 65 6E 73 6F 72 5F 64 61 74 61");
+            device.send(embedded(0x1234, 5, "nobody_reads_this", Map.of("temp", 21)), Generation.GEN2);
             IotmpMessage answer = device.readMessage(Generation.GEN2);
             assertThat(answer.type()).isEqualTo(MessageType.ERROR);
             assertThat(answer.streamId()).isEqualTo(0x1234);
