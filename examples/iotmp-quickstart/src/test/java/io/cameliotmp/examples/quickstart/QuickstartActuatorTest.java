@@ -1,0 +1,27 @@
+package io.cameliotmp.examples.quickstart;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The IOTMP server's health and metrics, as an operator sees them through Spring Boot's actuator. */
+class QuickstartActuatorTest extends QuickstartTestSupport {
+
+    @Test
+    void healthIncludesTheIotmpServer() throws Exception {
+        Answer health = get("/actuator/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().path("status").asText()).isEqualTo("UP");
+        JsonNode camel = health.json().path("components").path("camelHealth").path("details");
+        assertThat(camel.path("iotmp").asText()).isEqualTo("UP");
+        assertThat(camel.path("iotmp.data").path("servers").asText()).isEqualTo("1");
+    }
+
+    @Test
+    void metricsCountTheConnectedDevices() throws Exception {
+        JsonNode connected = get("/actuator/metrics/iotmp.devices.connected").json();
+        assertThat(connected.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1.0);
+        assertThat(get("/actuator/metrics/iotmp.bytes").status()).isEqualTo(200);
+    }
+}
