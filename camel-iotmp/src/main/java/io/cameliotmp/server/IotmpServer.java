@@ -63,7 +63,12 @@ public final class IotmpServer {
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private EventExecutorGroup workerGroup;
-    private HashedWheelTimer timer;
+    /**
+     * Created by {@link #start}. Package-private only so that tests can lend a server that is never started a timer
+     * for request timeouts when they build its device pipeline on an {@code EmbeddedChannel} (see
+     * {@link #initDeviceChannel}).
+     */
+    HashedWheelTimer timer;
     private ChannelGroup channels;
     private Channel serverChannel;
 
@@ -121,8 +126,16 @@ public final class IotmpServer {
                 config.transport() == Transport.WEBSOCKET ? ", WebSocket " + config.webSocketPath() : "");
     }
 
-    private void initDeviceChannel(SocketChannel ch) {
-        channels.add(ch);
+    /**
+     * Builds the pipeline of one device connection. Package-private, and typed {@link Channel} rather than
+     * {@code SocketChannel}, only so that tests can put the real pipeline on an {@code EmbeddedChannel} (see
+     * {@code EmbeddedDevicePipeline} in the test sources, used by the connection state machine fuzz test); the
+     * channel group exists only once the server is started.
+     */
+    void initDeviceChannel(Channel ch) {
+        if (channels != null) {
+            channels.add(ch);
+        }
         ChannelPipeline pipeline = ch.pipeline();
         if (config.sslContext() != null) {
             SslHandler ssl = config.sslContext().newHandler(ch.alloc());
