@@ -21,7 +21,8 @@ import io.netty.buffer.Unpooled;
  * <li>a value that decodes consumed between 1 byte and the whole input;</li>
  * <li>it re-encodes to bytes that decode, as one whole value, to the normalised value
  * ({@link PsonNormalisation}: integral floats become integers, v1 floats may travel as float32, ...), and whose
- * re-encoding is byte-identical (the encoder is stable on its own output).</li>
+ * re-encoding is byte-identical (the encoder is stable on its own output; for v1 after one more round, as its lossy
+ * float32 rule can turn a double into an integral float32, which then travels as an integer).</li>
  * </ul>
  * The input is the raw value bytes, so the seeds are plain PSON.
  */
@@ -66,6 +67,12 @@ class PsonFuzzTest {
         }
         PsonAssertions.assertPsonEquals(again, PsonNormalisation.canonical(value, format));
         byte[] twice = format.toBytes(again);
+        if (format == PsonFormat.V1 && !Arrays.equals(encoded, twice)) {
+            // v1's lossy rule may round a double to an integral float32, which then travels as an integer
+            // (PsonNormalisationFindingsTest); from there on the encoding must be stable
+            encoded = twice;
+            twice = format.toBytes(format.decode(twice));
+        }
         if (!Arrays.equals(encoded, twice)) {
             throw new AssertionError("encoding is not stable for " + PsonAssertions.describe(value) + ": "
                                      + Hex.format(encoded) + " then " + Hex.format(twice));
