@@ -274,6 +274,9 @@ class FrameDecoderFuzzTest {
             seeds.put(SeedNames.of("malformed", malformed.getKey()),
                     seed(Generation.GEN2, false, 0, Hex.bytes(malformed.getValue())));
         }
+        for (SeedNames.ConformanceInput row : SeedNames.conformanceInputs()) {
+            seeds.put(row.name(), seed(Generation.GEN2, false, 0, row.bytes()));
+        }
         return seeds;
     }
 

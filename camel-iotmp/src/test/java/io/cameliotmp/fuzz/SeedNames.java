@@ -1,6 +1,12 @@
 package io.cameliotmp.fuzz;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Seed file names and the hand-written malformed frames the frame and connection seeds share. */
@@ -16,7 +22,7 @@ final class SeedNames {
     }
 
     /**
-     * Frames every decoder must survive, one per class of defect (more come from the conformance table). Bodies are
+     * Frames every decoder must survive, one per class of defect (more come from {@link #conformanceInputs}). Bodies are
      * framed correctly unless the header itself is the defect.
      */
     static final Map<String, String> MALFORMED_FRAMES = new LinkedHashMap<>();
@@ -77,5 +83,36 @@ final class SeedNames {
             hex.append("72 ").append(String.format("%02X ", rest));
         }
         return hex.toString().trim();
+    }
+
+    /** A row of the conformance table: its name and the bytes a device sends, CONNECT of the setup included. */
+    record ConformanceInput(String name, byte[] bytes) {
+    }
+
+    /** The table's gen2 and gen1 setups: the CONNECT sent before the row's bytes. */
+    private static final Map<String, String> SETUP_CONNECT = Map.of(
+            "fresh", "",
+            "gen2", "03 18 08 B4 24 1A E3 85 61 6C 69 63 65 85 65 73 70 33 32 86 73 33 63 72 33 74",
+            "gen1", "03 18 08 01 10 01 19 72 11 4A 04 75 73 65 72 4A 03 64 65 76 4A 04 70 61 73 73");
+
+    /** Every row of {@code conformance/iotmp-conformance.tsv} as device input, for the seed corpora. */
+    static List<ConformanceInput> conformanceInputs() {
+        try (InputStream in = SeedNames.class.getResourceAsStream("/conformance/iotmp-conformance.tsv")) {
+            if (in == null) {
+                throw new IllegalStateException("conformance table not on the test classpath");
+            }
+            List<ConformanceInput> inputs = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+                String[] columns = line.split("\t");
+                if (line.startsWith("#") || columns.length != 4 || columns[0].equals("name")) {
+                    continue;
+                }
+                inputs.add(new ConformanceInput(of("conformance", columns[0]),
+                        io.cameliotmp.testing.Hex.bytes(SETUP_CONNECT.get(columns[1]) + " " + columns[2])));
+            }
+            return inputs;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

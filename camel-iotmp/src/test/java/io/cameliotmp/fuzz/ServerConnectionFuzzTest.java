@@ -526,6 +526,9 @@ class ServerConnectionFuzzTest {
             seeds.put(SeedNames.of("before-connect-malformed", malformed.getKey()),
                     new Script(false).send(malformed.getValue()).send(connect).build());
         }
+        for (SeedNames.ConformanceInput row : SeedNames.conformanceInputs()) {
+            seeds.put(row.name(), new Script(false).send(row.bytes()).send("05 00").build());
+        }
         return seeds;
     }
 
