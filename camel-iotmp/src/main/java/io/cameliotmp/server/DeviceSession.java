@@ -198,6 +198,14 @@ public final class DeviceSession {
                 return 0;
             }
             stream.end("stopped by the server");
+            PendingRequest starting = pending.remove(stop.streamId());
+            if (starting != null) {
+                // the device has not answered the START_STREAM yet: the STOP_STREAM takes its id, so fail the start
+                // here rather than leave its reply unanswerable
+                starting.timeout.cancel();
+                starting.reply.completeExceptionally(new IotmpRequestException(id,
+                        starting.description + " was stopped before the device answered it"));
+            }
             track(stop.streamId(), "STOP_STREAM " + stop.streamId(), reply, timeout);
             write(IotmpMessage.stopStream(stop.streamId()));
             return stop.streamId();

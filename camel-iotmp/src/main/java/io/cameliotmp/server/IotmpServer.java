@@ -64,15 +64,21 @@ public final class IotmpServer {
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private EventExecutorGroup workerGroup;
-    private HashedWheelTimer timer;
+    /**
+     * Created by {@link #start}. Package-private only so that tests can lend a server that is never started a timer
+     * for request timeouts when they build its device pipeline on an {@code EmbeddedChannel} (see
+     * {@link #initDeviceChannel}).
+     */
+    HashedWheelTimer timer;
     private ChannelGroup channels;
     private Channel serverChannel;
-    private ConnectionGuard guard;
+    private final ConnectionGuard guard;
     private volatile ServerMetrics metrics = ServerMetrics.NONE;
     private TrafficMeter trafficMeter;
 
     public IotmpServer(IotmpServerConfig config) {
         this.config = config;
+        this.guard = new ConnectionGuard(config, System::nanoTime);
         this.builtins = new BuiltinServices(this,
                 config.propertyStore() != null ? config.propertyStore() : new InMemoryPropertyStore());
         builtins.addPropertyListener((device, property, value) -> registry.session(device)
@@ -99,7 +105,6 @@ public final class IotmpServer {
                 ? new DefaultEventExecutorGroup(config.workerThreads(), threads("iotmp-worker")) : null;
         timer = new HashedWheelTimer(threads("iotmp-timer"), 10, TimeUnit.MILLISECONDS);
         channels = new DefaultChannelGroup("iotmp-devices", GlobalEventExecutor.INSTANCE);
-        guard = new ConnectionGuard(config, System::nanoTime);
         metrics = config.metrics().create(this);
         trafficMeter = new TrafficMeter(metrics);
         Class<? extends ServerChannel> channelType = EventLoops.serverChannel(epoll);
@@ -128,16 +133,26 @@ public final class IotmpServer {
                 config.transport() == Transport.WEBSOCKET ? ", WebSocket " + config.webSocketPath() : "");
     }
 
-    private void initDeviceChannel(SocketChannel ch) {
-        if (channels.size() >= config.maxConnections() || !guard.admitConnection(ch.remoteAddress())) {
-            LOG.debug("Refusing connection from {}: connection limit, rate limit or blocked address",
-                    ch.remoteAddress());
-            ch.close();
-            return;
+    /**
+     * Builds the pipeline of one device connection. Package-private, and typed {@link Channel} rather than
+     * {@code SocketChannel}, only so that tests can put the real pipeline on an {@code EmbeddedChannel} (see
+     * {@code EmbeddedDevicePipeline} in the test sources, used by the connection state machine fuzz test); the
+     * channel group, and with it the connection limits, exist only once the server is started.
+     */
+    void initDeviceChannel(Channel ch) {
+        if (channels != null) {
+            if (channels.size() >= config.maxConnections() || !guard.admitConnection(ch.remoteAddress())) {
+                LOG.debug("Refusing connection from {}: connection limit, rate limit or blocked address",
+                        ch.remoteAddress());
+                ch.close();
+                return;
+            }
+            channels.add(ch);
         }
-        channels.add(ch);
         ChannelPipeline pipeline = ch.pipeline();
-        pipeline.addLast("traffic", trafficMeter);
+        if (trafficMeter != null) {
+            pipeline.addLast("traffic", trafficMeter);
+        }
         if (config.sslContext() != null) {
             SslHandler ssl = config.sslContext().newHandler(ch.alloc());
             ssl.setHandshakeTimeoutMillis(config.tlsHandshakeTimeout().toMillis());

@@ -135,6 +135,25 @@ public final class RawIotmpSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * True if no byte arrives within {@code duration} and the connection is still open then: the server is waiting
+     * for more input. A byte that arrives is consumed (the stream is out of step afterwards).
+     */
+    public boolean silentFor(Duration duration) throws IOException {
+        if (webSocket != null) {
+            throw new UnsupportedOperationException("not over WebSocket");
+        }
+        socket.setSoTimeout((int) duration.toMillis());
+        try {
+            in.read(); // a byte, or -1 at the end of the stream: either way not silent
+            return false;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } finally {
+            socket.setSoTimeout(5000);
+        }
+    }
+
     private long readVarint(ByteArrayOutputStream frame) throws IOException {
         long value = 0;
         for (int i = 0; i < 10; i++) {
