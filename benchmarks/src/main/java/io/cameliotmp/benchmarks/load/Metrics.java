@@ -52,7 +52,9 @@ final class Metrics {
                     new Def("fast.bytesPerSample", "bytes on the wire per sample (device → server)", false),
                     new Def("fast.maxHeapMB", "heap used, max during the window (MB)", false),
                     new Def("fast.liveHeapMB", "heap after full GC under load (MB)", false),
+                    new Def("slow.spinNanos", "10× slower route: extra busy time per sample (ns)", false),
                     new Def("slow.rate", "10× slower route: samples/s", true),
+                    new Def("slow.notYetRead", "10× slower route: samples still in socket buffers at the end", false),
                     new Def("slow.lost", "10× slower route: samples lost", false),
                     new Def("slow.maxHeapMB", "10× slower route: heap used, max (MB)", false),
                     new Def("slow.liveHeapMB", "10× slower route: heap after full GC under load (MB)", false));
@@ -117,6 +119,8 @@ final class Metrics {
                     m.put(phase + ".rate", Bench.num(w, "rate"));
                     m.put(phase + ".lost", Bench.num(p, "lost"));
                     m.put(phase + ".sent", Bench.num(sent, "samplesTotal"));
+                    m.put(phase + ".notYetRead", Bench.num(p, "notYetRead"));
+                    m.put(phase + ".spinNanos", Bench.num(p, "spinNanos"));
                     m.put(phase + ".bytesPerSample", Bench.num(sent, "bytesOut") / Bench.num(sent, "samples"));
                     m.put(phase + ".maxHeapMB", Bench.num(w, "maxHeapUsed") / 1048576);
                     m.put(phase + ".liveHeapMB", Bench.num(mem, "heapUsed") / 1048576);

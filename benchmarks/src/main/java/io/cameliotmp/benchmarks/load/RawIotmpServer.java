@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
@@ -45,13 +44,14 @@ final class RawIotmpServer {
     private final int defaultKeepAlive;
     private final boolean stream;
     private final String streamResource;
-    final LongAdder samples = new LongAdder();
+    private final Runnable onSample;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private EventLoopGroup boss;
     private EventLoopGroup io;
 
     RawIotmpServer(String host, int port, String user, String credential, int defaultKeepAlive,
-                   String streamResource) {
+                   String streamResource, Runnable onSample) {
+        this.onSample = onSample;
         this.host = host;
         this.port = port;
         this.user = user;
@@ -156,7 +156,7 @@ final class RawIotmpServer {
                 }
                 case STREAM_DATA -> {
                     if (m.payload() != null) {
-                        samples.increment();
+                        onSample.run();
                     }
                 }
                 default -> {

@@ -94,7 +94,7 @@ public final class ServerMain {
         switch (system) {
             case "camel" -> startCamelIotmp(ingest);
             case "raw" -> {
-                raw = new RawIotmpServer(host, port, USER, CREDENTIAL, 60, ingest ? "sample" : null);
+                raw = new RawIotmpServer(host, port, USER, CREDENTIAL, 60, ingest ? "sample" : null, this::count);
                 raw.start();
                 String[] names = deviceNames();
                 caller = (d, done) -> raw.call(names[d], "echo", INPUT, done);
@@ -299,12 +299,49 @@ public final class ServerMain {
                     Proto.emit("RPC", r);
                 }
                 case "window" -> Proto.emit("WINDOW", window(Double.parseDouble(c[1])));
-                case "count" -> Proto.emit("COUNT", Proto.map("samples", samples.sum()));
+                case "count" -> {
+                    Map<String, Object> m = Proto.map("samples", samples.sum());
+                    m.putAll(sessionCounters());
+                    Proto.emit("COUNT", m);
+                }
                 case "quit" -> {
                     return;
                 }
                 default -> System.err.println("unknown command: " + line);
             }
+        }
+    }
+
+    /**
+     * camel-iotmp's own per-session counters summed over the connected devices (samples read, samples dropped by
+     * the backpressure policy, reading paused). The component keeps its server manager to itself: reached by
+     * reflection, for this probe only.
+     */
+    private Map<String, Object> sessionCounters() {
+        if (camel == null || !"camel".equals(system)) {
+            return Map.of();
+        }
+        try {
+            IotmpComponent component = camel.getComponent("iotmp", IotmpComponent.class);
+            java.lang.reflect.Field f = IotmpComponent.class.getDeclaredField("servers");
+            f.setAccessible(true);
+            io.cameliotmp.server.IotmpServer server = ((io.cameliotmp.server.IotmpServerManager) f.get(component))
+                    .find(host, port);
+            long in = 0;
+            long dropped = 0;
+            long paused = 0;
+            long inFlight = 0;
+            for (io.cameliotmp.server.DeviceSession s : server.registry().sessions()) {
+                io.cameliotmp.server.SessionCounters c = s.counters();
+                in += c.samplesIn();
+                dropped += c.samplesDropped();
+                inFlight += c.inFlight();
+                paused += c.readingPaused() ? 1 : 0;
+            }
+            return Proto.map("serverSamplesIn", in, "serverSamplesDropped", dropped, "serverInFlight", inFlight,
+                    "sessionsPaused", paused);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Proto.map("countersError", String.valueOf(e));
         }
     }
 
