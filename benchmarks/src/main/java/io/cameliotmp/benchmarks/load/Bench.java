@@ -54,7 +54,7 @@ public final class Bench {
     private List<String> defaultSystems() {
         return switch (scenario) {
             case "hold", "deadpeers" -> List.of("camel", "raw", "mqtt");
-            default -> List.of("camel", "raw", "mqtt", "coap");
+            default -> List.of("camel", "camel-io", "raw", "mqtt", "coap");
         };
     }
 
@@ -142,7 +142,7 @@ public final class Bench {
     private Child loadPhase(String system, int port, int run, String phase, String... extra) throws Exception {
         List<String> jvm = new ArrayList<>(List.of("-Xms1g", "-Xmx2g", "-XX:+UseG1GC",
                 "-Dio.netty.leakDetection.level=disabled", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
-        String protocol = system.equals("camel") || system.equals("raw") ? "iotmp" : system;
+        String protocol = system.startsWith("camel") || system.equals("raw") ? "iotmp" : system;
         List<String> a = new ArrayList<>(List.of("protocol=" + protocol, "port=" + port,
                 "devices=" + args.integer("devices", defaultDevices()), "sources=" + args.integer("sources", 10),
                 "threads=" + args.integer("loadThreads", 1), "maxSeconds=" + (holdSeconds() + 1800)));

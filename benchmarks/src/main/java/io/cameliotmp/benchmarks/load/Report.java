@@ -50,10 +50,23 @@ final class Report {
         s.append("Parameters: `").append(params).append("`\n\n");
         s.append("| metric |");
         systems.forEach(sys -> s.append(' ').append(label(sys)).append(" |"));
-        List<String> peers = systems.stream().filter(x -> !x.equals("camel")).toList();
-        boolean ratios = systems.contains("camel") && !peers.isEmpty();
+        // ratio columns: camel-iotmp against each system that is not camel-iotmp, and the workerThreads=0 variant
+        // against raw Netty
+        List<String[]> pairs = new ArrayList<>();
+        for (String base : List.of("camel", "camel-io")) {
+            if (!systems.contains(base)) {
+                continue;
+            }
+            for (String other : systems) {
+                if (!other.startsWith("camel") && (base.equals("camel") || other.equals("raw"))) {
+                    pairs.add(new String[] {base, other});
+                }
+            }
+        }
+        List<String> peers = pairs.stream().map(p -> p[1]).toList();
+        boolean ratios = !pairs.isEmpty();
         if (ratios) {
-            peers.forEach(p -> s.append(" camel-iotmp ÷ ").append(label(p)).append(" |"));
+            pairs.forEach(p -> s.append(' ').append(label(p[0])).append(" ÷ ").append(label(p[1])).append(" |"));
         }
         s.append("\n|---|");
         systems.forEach(sys -> s.append("---|"));
@@ -79,9 +92,9 @@ final class Report {
                 }
             }
             if (ratios) {
-                double[] c = stats(data.get("camel"), def.key());
-                for (String p : peers) {
-                    double[] o = stats(data.get(p), def.key());
+                for (String[] pair : pairs) {
+                    double[] c = stats(data.get(pair[0]), def.key());
+                    double[] o = stats(data.get(pair[1]), def.key());
                     if (c == null || o == null || o[0] == 0 || c[0] == 0) {
                         s.append(" |");
                     } else {
@@ -101,6 +114,7 @@ final class Report {
     static String label(String system) {
         return switch (system) {
             case "camel" -> "camel-iotmp";
+            case "camel-io" -> "camel-iotmp (workerThreads=0)";
             case "raw" -> "raw Netty IOTMP";
             case "mqtt" -> "MQTT (Paho + Moquette)";
             case "coap" -> "CoAP (Camel CoAP)";

@@ -58,6 +58,7 @@ public final class ServerMain {
     private final String host;
     private final int port;
     private final long spinNanos;
+    private final int workerThreads;
     private final LongAdder samples = new LongAdder();
     private volatile long sink;
     private CamelContext camel;
@@ -69,7 +70,10 @@ public final class ServerMain {
 
     private ServerMain(Args args) {
         this.args = args;
-        this.system = args.str("system", "camel");
+        String sys = args.str("system", "camel");
+        // camel-io: camel-iotmp with workerThreads=0 (sessions and routes on the I/O threads)
+        this.system = sys.equals("camel-io") ? "camel" : sys;
+        this.workerThreads = sys.equals("camel-io") ? 0 : args.integer("workerThreads", 16);
         this.host = args.str("host", "127.0.0.1");
         this.port = args.integer("port", 25204);
         this.spinNanos = args.lng("spinNanos", 0);
@@ -133,7 +137,7 @@ public final class ServerMain {
         IotmpConfiguration conf = iotmp.getConfiguration();
         conf.setHost(host);
         conf.setPort(port);
-        conf.setWorkerThreads(args.integer("workerThreads", 16));
+        conf.setWorkerThreads(workerThreads);
         conf.setIoThreads(args.integer("ioThreads", 0));
         conf.setDeviceCredentials(USER + "/*=" + CREDENTIAL);
         camel.addComponent("iotmp", iotmp);
