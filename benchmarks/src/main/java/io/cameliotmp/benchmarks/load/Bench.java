@@ -242,7 +242,7 @@ public final class Bench {
         String phase = spinNanos > 0 ? "-slow" : "";
         try (Child server = serverPhase(system, port, run, phase, "spinNanos=" + spinNanos);
              Child load = loadPhase(system, port, run, phase, "batch=" + args.integer("batch", 32),
-                     "coapWindow=" + args.integer("coapWindow", 8))) {
+                     "coapWindow=" + args.integer("coapWindow", 8), "ingestRate=" + args.dbl("ingestRate", 0))) {
             r.put("connected", load.await("CONNECTED", 120));
             Thread.sleep(1000);
             load.send("go " + seconds);

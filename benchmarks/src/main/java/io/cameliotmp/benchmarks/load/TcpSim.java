@@ -39,6 +39,8 @@ abstract class TcpSim implements LoadGenerator.Sim {
     /** How often a device sends a keep-alive. */
     final long keepAliveEveryMillis;
     final int batchSamples;
+    /** Offered samples/s over all devices; 0 = as fast as TCP lets them. */
+    final double ingestRate;
     final ByteCounter bytes = new ByteCounter();
     final Dev[] devs;
     private final EventLoopGroup group;
@@ -49,6 +51,7 @@ abstract class TcpSim implements LoadGenerator.Sim {
     private Semaphore handshakes;
     private CountDownLatch settledAll;
     private volatile CountDownLatch pumpsDone;
+    private volatile int streamingDevices = 1;
 
     TcpSim(Args args) {
         this.args = args;
@@ -59,6 +62,7 @@ abstract class TcpSim implements LoadGenerator.Sim {
         this.keepAliveSeconds = args.integer("ka", 0);
         this.keepAliveEveryMillis = args.lng("kaEveryMillis", 30_000);
         this.batchSamples = args.integer("batch", 32);
+        this.ingestRate = args.dbl("ingestRate", 0);
         this.devs = new Dev[devices];
         this.group = new EpollEventLoopGroup(args.integer("threads", 2));
         this.bootstrap = new Bootstrap().group(group).channel(EpollSocketChannel.class)
@@ -158,11 +162,15 @@ abstract class TcpSim implements LoadGenerator.Sim {
             }
         }
         pumpsDone = new CountDownLatch(streaming.size());
+        streamingDevices = Math.max(1, streaming.size());
         long before = sentTotal();
         long end = System.nanoTime() + (long) (seconds * 1e9);
         long out0 = bytes.out.sum();
         for (Dev d : streaming) {
+            long begin = System.nanoTime();
             d.ch.eventLoop().execute(() -> {
+                d.pumpStart = begin;
+                d.pumpSent = 0;
                 d.pumpEnd = end;
                 d.pumping = true;
                 pump(d);
@@ -171,7 +179,8 @@ abstract class TcpSim implements LoadGenerator.Sim {
         pumpsDone.await((long) seconds + 30, TimeUnit.SECONDS);
         long sent = sentTotal() - before;
         return Proto.map("streamingDevices", streaming.size(), "samples", sent, "seconds", seconds,
-                "rate", sent / seconds, "samplesTotal", sentTotal(), "bytesOut", bytes.out.sum() - out0,
+                "rate", sent / seconds, "offeredRate", ingestRate, "samplesTotal", sentTotal(),
+                "bytesOut", bytes.out.sum() - out0,
                 "disconnects", disconnects.sum());
     }
 
@@ -192,20 +201,29 @@ abstract class TcpSim implements LoadGenerator.Sim {
         }
         ByteBuf batch = sampleBatch(d);
         int writes = 0;
+        boolean paced = false;
         while (d.ch.isWritable() && writes < 8) {
-            if (System.nanoTime() >= d.pumpEnd) {
+            long now = System.nanoTime();
+            if (now >= d.pumpEnd) {
                 d.pumping = false;
                 d.ch.flush();
                 pumpsDone.countDown();
                 return;
             }
+            if (ingestRate > 0 && d.pumpSent >= (now - d.pumpStart) / 1e9 * ingestRate / streamingDevices) {
+                paced = true;
+                break;
+            }
+            d.pumpSent += batchSamples;
             d.ch.write(batch.retainedDuplicate(), d.ch.voidPromise());
             d.sent.addAndGet(batchSamples);
             writes++;
         }
         d.ch.flush();
         d.lastWrite = System.nanoTime();
-        if (d.ch.isWritable()) {
+        if (paced) {
+            d.ch.eventLoop().schedule(() -> pump(d), 1, TimeUnit.MILLISECONDS);
+        } else if (d.ch.isWritable()) {
             d.ch.eventLoop().execute(() -> pump(d));
         }
     }
@@ -308,6 +326,8 @@ abstract class TcpSim implements LoadGenerator.Sim {
         volatile boolean silent;
         volatile boolean pumping;
         long pumpEnd;
+        long pumpStart;
+        long pumpSent;
         final AtomicLong sent = new AtomicLong();
         int streamId;
         ByteBuf batch;
