@@ -1,0 +1,167 @@
+package io.cameliotmp.benchmarks.load;
+
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Drives server-to-device calls ("a route calls a device resource") and records their latency in HdrHistogram.
+ * <ul>
+ * <li>serial: one call at a time; the next call is issued from the completion of the previous one, so no thread
+ * hand-off of the driver is measured, only the call path;</li>
+ * <li>open loop: calls are issued at fixed intended times (rate per second) whatever the answers do, and each
+ * latency is measured from its intended start, so a stall shows up in the percentiles (no coordinated
+ * omission).</li>
+ * </ul>
+ */
+final class RpcDriver {
+
+    /** One asynchronous call to device {@code device}; exactly one of the callbacks runs once. */
+    interface Caller {
+        void call(int device, Done done);
+    }
+
+    interface Done {
+        void ok();
+
+        void failed(Throwable cause);
+    }
+
+    private RpcDriver() {
+    }
+
+    static Map<String, Object> serial(Caller caller, int devices, int warmup, int count, long timeoutSeconds)
+            throws InterruptedException {
+        runSerial(caller, devices, warmup, new Recorder(3), timeoutSeconds);
+        Recorder recorder = new Recorder(3);
+        long start = System.nanoTime();
+        Result r = runSerial(caller, devices, count, recorder, timeoutSeconds);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Histogram h = recorder.getIntervalHistogram();
+        Map<String, Object> m = summary(h, r.errors, seconds);
+        m.put("mode", "serial");
+        m.put("devices", devices);
+        m.put("calls", count);
+        m.put("completed", r.completed);
+        return m;
+    }
+
+    private record Result(long completed, long errors) {
+    }
+
+    private static Result runSerial(Caller caller, int devices, int count, Recorder recorder, long timeoutSeconds)
+            throws InterruptedException {
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicLong errors = new AtomicLong();
+        AtomicInteger issued = new AtomicInteger();
+        Runnable[] next = new Runnable[1];
+        next[0] = () -> {
+            int n = issued.getAndIncrement();
+            if (n >= count) {
+                finished.countDown();
+                return;
+            }
+            long t0 = System.nanoTime();
+            caller.call(n % devices, new Done() {
+                @Override
+                public void ok() {
+                    recorder.recordValue(System.nanoTime() - t0);
+                    next[0].run();
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    errors.incrementAndGet();
+                    next[0].run();
+                }
+            });
+        };
+        next[0].run();
+        if (!finished.await(timeoutSeconds, TimeUnit.SECONDS)) {
+            errors.addAndGet(count - Math.min(count, issued.get()));
+        }
+        return new Result(Math.min(count, issued.get()), errors.get());
+    }
+
+    static Map<String, Object> openLoop(Caller caller, int devices, double rate, double seconds, double warmupSeconds,
+                                        long drainSeconds) throws InterruptedException {
+        Recorder warm = new Recorder(3);
+        runOpenLoop(caller, devices, rate, warmupSeconds, warm, new AtomicLong(), new AtomicLong(), drainSeconds);
+        Recorder recorder = new Recorder(3);
+        AtomicLong errors = new AtomicLong();
+        AtomicLong completed = new AtomicLong();
+        long[] issued = runOpenLoop(caller, devices, rate, seconds, recorder, errors, completed, drainSeconds);
+        Histogram h = recorder.getIntervalHistogram();
+        long lost = issued[0] - completed.get() - errors.get();
+        Map<String, Object> m = summary(h, errors.get() + lost, issued[1] / 1e9);
+        m.put("mode", "open-loop");
+        m.put("devices", devices);
+        m.put("targetRate", rate);
+        m.put("calls", issued[0]);
+        m.put("completed", completed.get());
+        m.put("unanswered", lost);
+        m.put("maxScheduleLagMicros", issued[2] / 1000);
+        return m;
+    }
+
+    /** Returns {issued, issuing nanos, worst lag of the issuing thread behind schedule}. */
+    private static long[] runOpenLoop(Caller caller, int devices, double rate, double seconds, Recorder recorder,
+                                      AtomicLong errors, AtomicLong completed, long drainSeconds)
+            throws InterruptedException {
+        long total = (long) (rate * seconds);
+        double intervalNanos = 1e9 / rate;
+        AtomicLong outstanding = new AtomicLong();
+        long start = System.nanoTime();
+        long maxLag = 0;
+        for (long i = 0; i < total; i++) {
+            long intended = start + (long) (i * intervalNanos);
+            long now = System.nanoTime();
+            if (intended > now) {
+                LockSupport.parkNanos(intended - now);
+            } else {
+                maxLag = Math.max(maxLag, now - intended);
+            }
+            outstanding.incrementAndGet();
+            caller.call((int) (i % devices), new Done() {
+                @Override
+                public void ok() {
+                    recorder.recordValue(System.nanoTime() - intended);
+                    completed.incrementAndGet();
+                    outstanding.decrementAndGet();
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    errors.incrementAndGet();
+                    outstanding.decrementAndGet();
+                }
+            });
+        }
+        long issuing = System.nanoTime() - start;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(drainSeconds);
+        while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return new long[] {total, issuing, maxLag};
+    }
+
+    static Map<String, Object> summary(Histogram h, long errors, double seconds) {
+        return Proto.map(
+                "count", h.getTotalCount(),
+                "errors", errors,
+                "seconds", seconds,
+                "throughput", h.getTotalCount() / seconds,
+                "p50us", h.getValueAtPercentile(50) / 1000.0,
+                "p90us", h.getValueAtPercentile(90) / 1000.0,
+                "p99us", h.getValueAtPercentile(99) / 1000.0,
+                "p999us", h.getValueAtPercentile(99.9) / 1000.0,
+                "maxus", h.getMaxValue() / 1000.0,
+                "meanus", h.getMean() / 1000.0);
+    }
+}

@@ -1,0 +1,383 @@
+package io.cameliotmp.benchmarks.load;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.cameliotmp.camel.IotmpComponent;
+import io.cameliotmp.camel.IotmpConfiguration;
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import io.moquette.broker.security.IAuthenticator;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/**
+ * The server under test, one per process: {@code system=camel} (camel-iotmp routes), {@code raw} (the plain Netty
+ * IOTMP server), {@code mqtt} (embedded Moquette broker and Camel Paho routes) or {@code coap} (Camel CoAP routes).
+ * It hosts the route that calls devices and the route that devices stream into, prints {@code @READY}, then obeys
+ * the orchestrator's commands on standard input:
+ * <pre>
+ * mem                                full GC, then heap and RSS              → @MEM
+ * rpc serial DEVICES WARMUP COUNT    serial calls through the route         → @RPC
+ * rpc rate DEVICES RATE SECONDS WARMUP  open-loop calls at RATE per second  → @RPC
+ * window SECONDS                     samples counted at the route           → @WINDOW
+ * count                              samples counted so far                  → @COUNT
+ * quit
+ * </pre>
+ */
+public final class ServerMain {
+
+    static final String USER = "bench";
+    static final String CREDENTIAL = "secret";
+    /** The RUN input and the device's answer: the F23 sample. */
+    static final Map<String, Object> INPUT;
+    static final byte[] SAMPLE_JSON = "{\"temperature\":23.5,\"humidity\":60}".getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("temperature", 23.5);
+        m.put("humidity", 60L);
+        INPUT = java.util.Collections.unmodifiableMap(m);
+    }
+
+    private final Args args;
+    private final String system;
+    private final String host;
+    private final int port;
+    private final long spinNanos;
+    private final int workerThreads;
+    private final LongAdder samples = new LongAdder();
+    private volatile long sink;
+    private CamelContext camel;
+    private RawIotmpServer raw;
+    private Server broker;
+    private RpcDriver.Caller caller;
+    private final Map<Integer, RpcDriver.Done> mqttPending = new ConcurrentHashMap<>();
+    private final AtomicInteger mqttIds = new AtomicInteger();
+
+    private ServerMain(Args args) {
+        this.args = args;
+        String sys = args.str("system", "camel");
+        // camel-io: camel-iotmp with workerThreads=0 (sessions and routes on the I/O threads)
+        this.system = sys.equals("camel-io") ? "camel" : sys;
+        this.workerThreads = sys.equals("camel-io") ? 0 : args.integer("workerThreads", 16);
+        this.host = args.str("host", "127.0.0.1");
+        this.port = args.integer("port", 25204);
+        this.spinNanos = args.lng("spinNanos", 0);
+    }
+
+    public static void main(String[] a) throws Exception {
+        Args args = new Args(a);
+        Proto.watchdog(args.lng("maxSeconds", 3600));
+        ServerMain server = new ServerMain(args);
+        server.start();
+        Map<String, Object> ready = new LinkedHashMap<>(args.asMap());
+        ready.put("pid", ProcessHandle.current().pid());
+        ready.put("cpus", Runtime.getRuntime().availableProcessors());
+        Proto.emit("READY", ready);
+        server.loop();
+        server.stop();
+        System.exit(0);
+    }
+
+    private void start() throws Exception {
+        boolean ingest = "ingest".equals(args.str("scenario", "rpc"));
+        switch (system) {
+            case "camel" -> startCamelIotmp(ingest);
+            case "raw" -> {
+                raw = new RawIotmpServer(host, port, USER, CREDENTIAL, 60, ingest ? "sample" : null, this::count);
+                raw.start();
+                String[] names = deviceNames();
+                caller = (d, done) -> raw.call(names[d], "echo", INPUT, done);
+            }
+            case "mqtt" -> startMqtt(ingest);
+            case "coap" -> startCoap(ingest);
+            default -> throw new IllegalArgumentException("system " + system);
+        }
+    }
+
+    private String[] deviceNames() {
+        String[] names = new String[args.integer("devices", 20000)];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = "dev-" + i;
+        }
+        return names;
+    }
+
+    private void count() {
+        samples.increment();
+        if (spinNanos > 0) {
+            long end = System.nanoTime() + spinNanos;
+            long x = 0;
+            while (System.nanoTime() < end) {
+                x++;
+            }
+            sink = x;
+        }
+    }
+
+    // ---- camel-iotmp
+
+    private void startCamelIotmp(boolean ingest) throws Exception {
+        camel = new DefaultCamelContext();
+        IotmpComponent iotmp = new IotmpComponent();
+        IotmpConfiguration conf = iotmp.getConfiguration();
+        conf.setHost(host);
+        conf.setPort(port);
+        conf.setWorkerThreads(workerThreads);
+        conf.setIoThreads(args.integer("ioThreads", 0));
+        conf.setDeviceCredentials(USER + "/*=" + CREDENTIAL);
+        camel.addComponent("iotmp", iotmp);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:rpc").routeId("rpc").to("iotmp:device:" + USER + "/dev-0/echo");
+                if (ingest) {
+                    from("iotmp:device:" + USER + "/*/sample").routeId("ingest").process(e -> count());
+                }
+            }
+        });
+        camel.start();
+        String[] names = deviceNames();
+        Endpoint direct = camel.getEndpoint("direct:rpc");
+        AsyncProducer producer = direct.createAsyncProducer();
+        producer.start();
+        caller = (d, done) -> {
+            Exchange ex = direct.createExchange();
+            ex.getMessage().setBody(INPUT);
+            ex.getMessage().setHeader("CamelIotmpDevice", names[d]);
+            producer.process(ex, sync -> {
+                if (ex.getException() != null) {
+                    done.failed(ex.getException());
+                } else {
+                    done.ok();
+                }
+            });
+        };
+    }
+
+    // ---- MQTT: Moquette + Camel Paho
+
+    private void startMqtt(boolean ingest) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("host", host);
+        p.setProperty("port", String.valueOf(port));
+        p.setProperty("allow_anonymous", "false");
+        p.setProperty("persistence_enabled", "false");
+        p.setProperty("telemetry_enabled", "false");
+        p.setProperty("netty.epoll", "true");
+        p.setProperty("immediate_buffer_flush", "true");
+        p.setProperty("websocket_port", "disabled");
+        p.setProperty("netty.so_backlog", "1024");
+        broker = new Server();
+        byte[] secret = CREDENTIAL.getBytes(StandardCharsets.UTF_8);
+        IAuthenticator auth = (clientId, username, password) -> USER.equals(username)
+                && java.security.MessageDigest.isEqual(secret, password);
+        broker.startServer(new MemoryConfig(p), List.of(), null, auth, null);
+        String url = "brokerUrl=tcp://" + host + ":" + port + "&userName=" + USER + "&password=" + CREDENTIAL
+                     + "&qos=0&cleanSession=true";
+        camel = new DefaultCamelContext();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:rpc").routeId("rpc").to("paho:" + USER + "/req?" + url + "&clientId=camel-rpc-out");
+                from("paho:" + USER + "/+/res?" + url + "&clientId=camel-rpc-in").routeId("rpc-reply")
+                        .process(e -> {
+                            RpcDriver.Done done = mqttPending.remove(idOf(e.getMessage().getBody(byte[].class)));
+                            if (done != null) {
+                                done.ok();
+                            }
+                        });
+                if (ingest) {
+                    from("paho:" + USER + "/+/sample?" + url + "&clientId=camel-ingest").routeId("ingest")
+                            .process(e -> count());
+                }
+            }
+        });
+        camel.start();
+        String[] topics = new String[args.integer("devices", 20000)];
+        for (int i = 0; i < topics.length; i++) {
+            topics[i] = USER + "/dev-" + i + "/req";
+        }
+        Endpoint direct = camel.getEndpoint("direct:rpc");
+        AsyncProducer producer = direct.createAsyncProducer();
+        producer.start();
+        caller = (d, done) -> {
+            int id = mqttIds.incrementAndGet() & 0x7FFFFFFF;
+            mqttPending.put(id, done);
+            Exchange ex = direct.createExchange();
+            ex.getMessage().setBody(mqttRequest(id));
+            ex.getMessage().setHeader("CamelPahoOverrideTopic", topics[d]);
+            producer.process(ex, sync -> {
+                if (ex.getException() != null && mqttPending.remove(id) != null) {
+                    done.failed(ex.getException());
+                }
+            });
+        };
+    }
+
+    /** {"id":N,"temperature":23.5,"humidity":60}: request/reply over topics needs the correlation id in the body. */
+    static byte[] mqttRequest(int id) {
+        return ("{\"id\":" + id + ",\"temperature\":23.5,\"humidity\":60}").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static int idOf(byte[] body) {
+        int v = 0;
+        for (int i = 6; i < body.length && body[i] >= '0' && body[i] <= '9'; i++) {
+            v = v * 10 + (body[i] - '0');
+        }
+        return v;
+    }
+
+    // ---- CoAP: Camel CoAP (Californium)
+
+    private void startCoap(boolean ingest) throws Exception {
+        camel = new DefaultCamelContext();
+        int devicePort = args.integer("devicePort", 27000);
+        int sources = args.integer("sources", 10);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:rpc").routeId("rpc").toD("coap://${header.target}/echo");
+                if (ingest) {
+                    from("coap://" + host + ":" + port + "/" + USER + "/sample?coapMethodRestrict=POST")
+                            .routeId("ingest").process(e -> {
+                                count();
+                                e.getMessage().setBody(null);
+                            });
+                }
+            }
+        });
+        camel.start();
+        int n = args.integer("devices", 20000);
+        String[] targets = new String[n];
+        for (int i = 0; i < n; i++) {
+            targets[i] = CoapSim.address(i, sources) + ":" + (devicePort + i);
+        }
+        ProducerTemplate template = camel.createProducerTemplate();
+        ExecutorService pool = Executors.newFixedThreadPool(args.integer("coapCallers", 32));
+        caller = (d, done) -> pool.execute(() -> {
+            Exchange ex = template.request("direct:rpc", e -> {
+                e.getMessage().setBody(SAMPLE_JSON);
+                e.getMessage().setHeader("target", targets[d]);
+                e.getMessage().setHeader("CamelCoapMethod", "POST");
+            });
+            if (ex.getException() != null) {
+                done.failed(ex.getException());
+            } else {
+                done.ok();
+            }
+        });
+    }
+
+    // ---- commands
+
+    private void loop() throws Exception {
+        while (true) {
+            String line = Proto.command();
+            String[] c = line.split("\\s+");
+            switch (c[0]) {
+                case "mem" -> Proto.emit("MEM", Mem.afterFullGc());
+                case "rpc" -> {
+                    Map<String, Object> r;
+                    if ("serial".equals(c[1])) {
+                        r = RpcDriver.serial(caller, Integer.parseInt(c[2]), Integer.parseInt(c[3]),
+                                Integer.parseInt(c[4]), 120);
+                    } else {
+                        r = RpcDriver.openLoop(caller, Integer.parseInt(c[2]), Double.parseDouble(c[3]),
+                                Double.parseDouble(c[4]), Double.parseDouble(c[5]), 15);
+                    }
+                    Proto.emit("RPC", r);
+                }
+                case "window" -> Proto.emit("WINDOW", window(Double.parseDouble(c[1])));
+                case "count" -> {
+                    Map<String, Object> m = Proto.map("samples", samples.sum());
+                    m.putAll(sessionCounters());
+                    Proto.emit("COUNT", m);
+                }
+                case "quit" -> {
+                    return;
+                }
+                default -> System.err.println("unknown command: " + line);
+            }
+        }
+    }
+
+    /**
+     * camel-iotmp's own per-session counters summed over the connected devices (samples read, samples dropped by
+     * the backpressure policy, reading paused). The component keeps its server manager to itself: reached by
+     * reflection, for this probe only.
+     */
+    private Map<String, Object> sessionCounters() {
+        if (camel == null || !"camel".equals(system)) {
+            return Map.of();
+        }
+        try {
+            IotmpComponent component = camel.getComponent("iotmp", IotmpComponent.class);
+            java.lang.reflect.Field f = IotmpComponent.class.getDeclaredField("servers");
+            f.setAccessible(true);
+            io.cameliotmp.server.IotmpServer server = ((io.cameliotmp.server.IotmpServerManager) f.get(component))
+                    .find(host, port);
+            long in = 0;
+            long dropped = 0;
+            long paused = 0;
+            long inFlight = 0;
+            for (io.cameliotmp.server.DeviceSession s : server.registry().sessions()) {
+                io.cameliotmp.server.SessionCounters c = s.counters();
+                in += c.samplesIn();
+                dropped += c.samplesDropped();
+                inFlight += c.inFlight();
+                paused += c.readingPaused() ? 1 : 0;
+            }
+            return Proto.map("serverSamplesIn", in, "serverSamplesDropped", dropped, "serverInFlight", inFlight,
+                    "sessionsPaused", paused);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Proto.map("countersError", String.valueOf(e));
+        }
+    }
+
+    /** Samples counted at the route during a window, and the heap sampled every 50 ms meanwhile. */
+    private Map<String, Object> window(double seconds) throws InterruptedException {
+        long c0 = samples.sum();
+        long t0 = System.nanoTime();
+        long end = t0 + (long) (seconds * 1e9);
+        long maxHeap = 0;
+        while (System.nanoTime() < end) {
+            maxHeap = Math.max(maxHeap, Mem.heapUsedNow());
+            Thread.sleep(50);
+        }
+        long c1 = samples.sum();
+        double s = (System.nanoTime() - t0) / 1e9;
+        return Proto.map("samples", c1 - c0, "seconds", s, "rate", (c1 - c0) / s, "maxHeapUsed", maxHeap,
+                "total", c1);
+    }
+
+    private void stop() {
+        try {
+            if (camel != null) {
+                camel.stop();
+            }
+            if (raw != null) {
+                raw.stop();
+            }
+            if (broker != null) {
+                broker.stopServer();
+            }
+        } catch (Exception e) {
+            System.err.println("stop: " + e);
+        }
+    }
+}
