@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
@@ -24,6 +27,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.Timeout;
+import io.netty.util.collection.IntCollections;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.EventExecutor;
@@ -35,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * One device connection: the CONNECT handshake, keep-alive, correlation of server requests with their answers, the
  * streams the server opened, and the device's own calls.
  * <p>
- * All mutable state is touched only on the session's executor (the worker or I/O thread Netty bound the session
- * handler to), so it needs no locks; public methods hop onto it. The in-flight counter is the one exception: it is
- * released from whatever thread finishes a handler.
+ * All mutable state is touched only on the session's executor (a worker picked for the connection, or its I/O thread
+ * when there are no workers), so it needs no locks; public methods hop onto it. The in-flight counter is the one
+ * exception: it is released from whatever thread finishes a handler.
  */
 public final class DeviceSession {
 
@@ -59,6 +63,7 @@ public final class DeviceSession {
     private final Channel channel;
     private final IotmpFrameCodec codec;
     private final Handler handler = new Handler();
+    /** The worker given at construction, else the channel's I/O thread once the handler is added. */
     private EventExecutor executor;
 
     private State state = State.AWAITING_CONNECT;
@@ -66,10 +71,11 @@ public final class DeviceSession {
     private String closeReason;
     private ScheduledFuture<?> connectDeadline;
 
-    private final IntObjectMap<PendingRequest> pending = new IntObjectHashMap<>();
-    private final IntObjectMap<OpenStream> streams = new IntObjectHashMap<>();
-    private final Map<String, SharedResourceStream> sharedStreams = new java.util.HashMap<>();
-    private final IntObjectMap<DeviceEventStream> deviceStreams = new IntObjectHashMap<>();
+    // most devices sit idle with nothing pending: they share the empty maps until their first entry (see withRoom)
+    private IntObjectMap<PendingRequest> pending = IntCollections.emptyMap();
+    private IntObjectMap<OpenStream> streams = IntCollections.emptyMap();
+    private Map<String, SharedResourceStream> sharedStreams = Map.of();
+    private IntObjectMap<DeviceEventStream> deviceStreams = IntCollections.emptyMap();
     private int nextId;
 
     /**
@@ -84,28 +90,48 @@ public final class DeviceSession {
     private volatile boolean readingPaused;
     /** When a frame was last read, or reading resumed after a pause: the device's silence is counted from here. */
     private volatile long lastActivityNanos = System.nanoTime();
-    private final FlowGate flowGate = new FlowGate();
 
-    final LongAdder framesIn = new LongAdder();
-    final LongAdder framesOut = new LongAdder();
-    final LongAdder samplesIn = new LongAdder();
-    final LongAdder samplesDropped = new LongAdder();
-    final LongAdder malformedFrames = new LongAdder();
+    /**
+     * Events read on the I/O thread for a session whose executor is a worker: one drain task takes all that piled up,
+     * instead of one task, and one wake-up of the worker, per frame.
+     */
+    private Queue<Object> inbox;
+    private volatile int drainScheduled;
+    private static final VarHandle DRAIN_SCHEDULED;
+    private static final int DRAIN_BATCH = 256;
+    private static final Object CHANNEL_INACTIVE = new Object();
 
-    DeviceSession(IotmpServer server, Channel channel, IotmpFrameCodec codec) {
+    /** framesIn, framesOut, samplesIn, samplesDropped, malformedFrames: one array, not five objects per device. */
+    private final long[] counters = new long[5];
+    private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int FRAMES_IN = 0;
+    private static final int FRAMES_OUT = 1;
+    private static final int SAMPLES_IN = 2;
+    private static final int SAMPLES_DROPPED = 3;
+    private static final int MALFORMED_FRAMES = 4;
+
+    static {
+        try {
+            DRAIN_SCHEDULED = MethodHandles.lookup().findVarHandle(DeviceSession.class, "drainScheduled", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * @param worker where the session and the handlers it calls run; null to run them on the channel's I/O thread
+     */
+    DeviceSession(IotmpServer server, Channel channel, IotmpFrameCodec codec, EventExecutor worker) {
         this.server = server;
         this.config = server.config();
         this.channel = channel;
         this.codec = codec;
+        this.executor = worker;
     }
 
+    /** The handler to add after the codec, on the channel's I/O thread. */
     ChannelInboundHandlerAdapter handler() {
         return handler;
-    }
-
-    /** The handler that must run on the I/O thread, between the codec and {@link #handler()}. */
-    ChannelInboundHandlerAdapter flowGate() {
-        return flowGate;
     }
 
     /** The registration once the device is authenticated, else null. */
@@ -127,8 +153,20 @@ public final class DeviceSession {
         synchronized (flowLock) {
             current = queuedFrames + busyDeliveries;
         }
-        return new SessionCounters(framesIn.sum(), framesOut.sum(), samplesIn.sum(), samplesDropped.sum(),
-                malformedFrames.sum(), current, readingPaused);
+        return new SessionCounters(counter(FRAMES_IN), counter(FRAMES_OUT), counter(SAMPLES_IN),
+                counter(SAMPLES_DROPPED), counter(MALFORMED_FRAMES), current, readingPaused);
+    }
+
+    private long counter(int index) {
+        return (long) COUNTER.getVolatile(counters, index);
+    }
+
+    private void count(int index) {
+        COUNTER.getAndAdd(counters, index, 1L);
+    }
+
+    private static <V> IntObjectMap<V> withRoom(IntObjectMap<V> map) {
+        return map.getClass() == IntObjectHashMap.class ? map : new IntObjectHashMap<>(4);
     }
 
     /** Sends a request to the device; completes with its OK, or fails with an {@link IotmpRequestException}. */
@@ -228,7 +266,7 @@ public final class DeviceSession {
             message = IotmpMessage.startStream(streamId, start.resource(), streamParameters(start));
             description = "START_STREAM " + start.resource();
             // registered before the OK arrives: devices echo a first sample right after their OK
-            streams.put(streamId, new OpenStream(streamId, start.resource(), start.listener()));
+            (streams = withRoom(streams)).put(streamId, new OpenStream(streamId, start.resource(), start.listener()));
         }
         track(streamId, description, reply, timeout);
         write(message);
@@ -251,7 +289,7 @@ public final class DeviceSession {
 
     private void track(int streamId, String description, CompletableFuture<DeviceReply> reply, Duration timeout) {
         PendingRequest request = new PendingRequest(streamId, description, reply);
-        pending.put(streamId, request);
+        (pending = withRoom(pending)).put(streamId, request);
         request.timeout = server.timer().newTimeout(
                 t -> runOnExecutor(() -> expire(request, timeout)), timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -313,7 +351,7 @@ public final class DeviceSession {
     // ---- inbound
 
     private void onMessage(IotmpMessage message) {
-        framesIn.increment();
+        count(FRAMES_IN);
         switch (state) {
             case AWAITING_CONNECT:
                 if (message.type() == MessageType.CONNECT) {
@@ -346,7 +384,7 @@ public final class DeviceSession {
     }
 
     private void onMalformed(MalformedFrame frame) {
-        malformedFrames.increment();
+        count(MALFORMED_FRAMES);
         if (state != State.ACTIVE) {
             closeNow("malformed " + frame.type() + " before authentication: " + frame.cause().getMessage());
         } else {
@@ -357,9 +395,7 @@ public final class DeviceSession {
     // ---- CONNECT
 
     private void onConnect(IotmpMessage connect) {
-        if (connectDeadline != null) {
-            connectDeadline.cancel(false);
-        }
+        cancelConnectDeadline();
         Generation generation = generationOf(connect);
         codec.generation(generation);
         if (!(connect.payload() instanceof List<?> credentials) || credentials.size() != 3
@@ -438,10 +474,25 @@ public final class DeviceSession {
         server.register(this);
         write(IotmpMessage.ok(connect.streamId()));
         Duration idle = IotmpServerConfig.idleTimeout(keepAlive);
-        channel.pipeline().addBefore(handler.name, IDLE_HANDLER,
-                new IdleStateHandler(idle.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-        channel.config().setAutoRead(true);
+        // on the I/O thread: from a worker, Netty would keep a task holder per handler for the connection's lifetime
+        onIoThread(() -> {
+            channel.pipeline().addBefore(handler.name, IDLE_HANDLER,
+                    new IdleStateHandler(idle.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+            channel.config().setAutoRead(true);
+        });
         server.announce(this);
+    }
+
+    private void onIoThread(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            try {
+                channel.eventLoop().execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("{}: I/O thread already stopped", this);
+            }
+        }
     }
 
     private void refuse(IotmpMessage connect, Integer code, String reason) {
@@ -614,7 +665,7 @@ public final class DeviceSession {
         }
         // subscribed before the OK, so nothing published once the device has its OK can be missed; messages
         // published from other threads queue behind the OK on this executor
-        deviceStreams.put(id, stream);
+        (deviceStreams = withRoom(deviceStreams)).put(id, stream);
         List<TopicMessage> retained = List.of();
         if (stream.kind() == DeviceEventStream.Kind.SUBSCRIBE) {
             retained = server.events().subscribeDevice(this, id, stream.name());
@@ -679,7 +730,7 @@ public final class DeviceSession {
             }
             return;
         }
-        samplesIn.increment();
+        count(SAMPLES_IN);
         server.metrics().sampleReceived();
         stream.deliver(stream.expandCompact(data.payload()));
     }
@@ -688,7 +739,7 @@ public final class DeviceSession {
     void deliver(StreamListener listener, StreamSample sample) {
         if (config.backpressurePolicy() == BackpressurePolicy.DROP_SAMPLES
             && busyDeliveries() >= config.maxInFlight()) {
-            samplesDropped.increment();
+            count(SAMPLES_DROPPED);
             server.metrics().sampleDropped();
             return;
         }
@@ -775,6 +826,9 @@ public final class DeviceSession {
                 return;
             }
             java.util.Set<SharedResourceStream> touched = new java.util.LinkedHashSet<>();
+            if (sharedStreams.isEmpty()) {
+                sharedStreams = new java.util.HashMap<>(4);
+            }
             for (StreamSubscription subscription : subscriptions) {
                 SharedResourceStream shared = sharedStreams.computeIfAbsent(subscription.resource(),
                         r -> new SharedResourceStream(this, r));
@@ -832,9 +886,7 @@ public final class DeviceSession {
     private void onClosed() {
         State previous = state;
         state = State.CLOSED;
-        if (connectDeadline != null) {
-            connectDeadline.cancel(false);
-        }
+        cancelConnectDeadline();
         String reason = reasonOrDefault();
         DeviceId id = deviceIdOrNull();
         List<PendingRequest> failed = new ArrayList<>(pending.values());
@@ -846,7 +898,7 @@ public final class DeviceSession {
         }
         List<OpenStream> open = new ArrayList<>(streams.values());
         streams.clear();
-        sharedStreams.clear();
+        sharedStreams = Map.of();
         deviceStreams.clear();
         server.events().unsubscribe(this, 0);
         for (OpenStream stream : open) {
@@ -854,6 +906,13 @@ public final class DeviceSession {
         }
         if (previous == State.ACTIVE) {
             server.deactivated(this, reason);
+        }
+    }
+
+    private void cancelConnectDeadline() {
+        if (connectDeadline != null) {
+            connectDeadline.cancel(false);
+            connectDeadline = null;
         }
     }
 
@@ -867,7 +926,7 @@ public final class DeviceSession {
     }
 
     private io.netty.channel.ChannelFuture write(IotmpMessage message) {
-        framesOut.increment();
+        count(FRAMES_OUT);
         io.netty.channel.ChannelFuture written = channel.writeAndFlush(message);
         // a device that stops reading must not make the server queue for it without bound
         if (!channel.isWritable() && channel.bytesBeforeWritable() > config.limits().maxPendingWriteBytes()) {
@@ -960,29 +1019,78 @@ public final class DeviceSession {
         }
     }
 
-    /** Counts every decoded frame on the I/O thread before it is queued to the session's executor. */
-    private final class FlowGate extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            lastActivityNanos = System.nanoTime();
-            frameQueued();
-            ctx.fireChannelRead(msg);
+    /** Runs on the session's executor: frames and connection events in the order the I/O thread read them. */
+    private void handle(Object event) {
+        try {
+            handleUnchecked(event);
+        } catch (RuntimeException e) {
+            // what Netty would have done with a handler's exception: the drain must go on to the closing events
+            onException(e);
         }
     }
 
-    /** The Netty side of the session. */
-    private final class Handler extends ChannelInboundHandlerAdapter {
+    private void handleUnchecked(Object event) {
+        if (event == CHANNEL_INACTIVE) {
+            onClosed();
+        } else if (event instanceof IdleStateEvent) {
+            onIdle();
+        } else if (event instanceof Throwable cause) {
+            onException(cause);
+        } else {
+            try {
+                if (event instanceof IotmpMessage message) {
+                    onMessage(message);
+                } else if (event instanceof MalformedFrame frame) {
+                    onMalformed(frame);
+                } else {
+                    io.netty.util.ReferenceCountUtil.release(event);
+                }
+            } finally {
+                frameHandled(); // counted on reading; handlers still busy count as deliveries
+            }
+        }
+    }
+
+    private void onIdle() {
+        // while the server does not read (backpressure) the silence is ours, not the device's; the event may also
+        // have waited behind a busy handler until after reading resumed
+        Duration idle = IotmpServerConfig.idleTimeout(registration != null ? registration.keepAliveSeconds() : 60);
+        if (readingPaused || System.nanoTime() - lastActivityNanos < idle.toNanos()) {
+            return;
+        }
+        closeNow("no keep-alive within " + idle.toMillis() + " ms");
+    }
+
+    private void onException(Throwable cause) {
+        Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+                ? cause.getCause() : cause;
+        if (root instanceof java.io.IOException) {
+            LOG.debug("{}: {}", this, root.toString());
+        } else {
+            LOG.info("{}: closing after {}", this, root.toString());
+        }
+        closeNow(root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
+    }
+
+    /**
+     * The Netty side of the session, on the I/O thread. It counts each frame as read before handing it over, so that a
+     * handler that blocks the session's executor still stops the reading, and hands events to a worker through the
+     * inbox, drained in batches.
+     */
+    private final class Handler extends ChannelInboundHandlerAdapter implements Runnable {
         String name;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             name = ctx.name();
-            executor = ctx.executor();
+            if (executor == null) {
+                executor = ctx.executor();
+            }
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            connectDeadline = ctx.executor().schedule(() -> {
+            connectDeadline = executor.schedule(() -> {
                 if (state == State.AWAITING_CONNECT) {
                     closeNow("no CONNECT within " + config.connectTimeout().toMillis() + " ms");
                 }
@@ -992,31 +1100,15 @@ public final class DeviceSession {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            try {
-                if (msg instanceof IotmpMessage message) {
-                    onMessage(message);
-                } else if (msg instanceof MalformedFrame frame) {
-                    onMalformed(frame);
-                } else {
-                    io.netty.util.ReferenceCountUtil.release(msg);
-                }
-            } finally {
-                frameHandled(); // counted by the FlowGate; handlers still busy count as deliveries
-            }
+            lastActivityNanos = System.nanoTime();
+            frameQueued();
+            dispatch(msg);
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof IdleStateEvent) {
-                // while the server does not read (backpressure) the silence is ours, not the device's; the event may
-                // also have waited behind a busy handler until after reading resumed
-                long idleNanos = IotmpServerConfig.idleTimeout(
-                        registration != null ? registration.keepAliveSeconds() : 60).toNanos();
-                if (readingPaused || System.nanoTime() - lastActivityNanos < idleNanos) {
-                    return;
-                }
-                closeNow("no keep-alive within " + IotmpServerConfig.idleTimeout(
-                        registration != null ? registration.keepAliveSeconds() : 60).toMillis() + " ms");
+                dispatch(evt);
             } else {
                 ctx.fireUserEventTriggered(evt);
             }
@@ -1024,20 +1116,49 @@ public final class DeviceSession {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
-                    ? cause.getCause() : cause;
-            if (root instanceof java.io.IOException) {
-                LOG.debug("{}: {}", DeviceSession.this, root.toString());
-            } else {
-                LOG.info("{}: closing after {}", DeviceSession.this, root.toString());
-            }
-            closeNow(root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
+            dispatch(cause);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            onClosed();
+            dispatch(CHANNEL_INACTIVE);
             ctx.fireChannelInactive();
+        }
+
+        private void dispatch(Object event) {
+            if (executor.inEventLoop()) {
+                handle(event);
+                return;
+            }
+            if (inbox == null) {
+                inbox = new ConcurrentLinkedQueue<>();
+            }
+            inbox.offer(event);
+            if (DRAIN_SCHEDULED.compareAndSet(DeviceSession.this, 0, 1)) {
+                try {
+                    executor.execute(this);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the server is stopping and its workers are gone: nothing is left to hand these to
+                    LOG.debug("{}: worker stopped, dropping {} queued events", DeviceSession.this, inbox.size());
+                    inbox.clear();
+                }
+            }
+        }
+
+        /** Drains the inbox on the executor, a batch at a time so that one busy device does not starve the others. */
+        @Override
+        public void run() {
+            for (int i = 0; i < DRAIN_BATCH; i++) {
+                Object event = inbox.poll();
+                if (event == null) {
+                    break;
+                }
+                handle(event);
+            }
+            drainScheduled = 0;
+            if (!inbox.isEmpty() && DRAIN_SCHEDULED.compareAndSet(DeviceSession.this, 0, 1)) {
+                executor.execute(this);
+            }
         }
     }
 }

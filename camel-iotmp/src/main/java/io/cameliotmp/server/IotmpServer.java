@@ -177,13 +177,8 @@ public final class IotmpServer {
         IotmpFrameCodec codec = new IotmpFrameCodec(Generation.GEN2, true, config.maxFrameSize(),
                 config.maxPsonDepth(), config.limits().frameReadTimeout());
         pipeline.addLast("codec", codec);
-        DeviceSession session = new DeviceSession(this, ch, codec);
-        pipeline.addLast("flow", session.flowGate());
-        if (workerGroup != null) {
-            pipeline.addLast(workerGroup, "session", session.handler());
-        } else {
-            pipeline.addLast("session", session.handler());
-        }
+        DeviceSession session = new DeviceSession(this, ch, codec, workerGroup != null ? workerGroup.next() : null);
+        pipeline.addLast("session", session.handler());
     }
 
     /**
