@@ -1,5 +1,6 @@
 package io.cameliotmp.camel;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -11,6 +12,7 @@ import io.cameliotmp.server.StreamSample;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.spi.HeadersMapFactory;
 import org.apache.camel.support.LoggingExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +42,19 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
     public CompletionStage<Void> onSample(StreamSample sample) {
         Exchange exchange = createExchange(false);
         Message message = exchange.getMessage();
-        message.setBody(sample.payload());
         PsonBodies.setDeviceHeaders(message, sample.registration());
         message.setHeader(IotmpConstants.RESOURCE, sample.resource());
+        return process(exchange, sample);
+    }
+
+    @Override
+    public StreamListener forDevice(DeviceRegistration registration) {
+        return new DeviceSamples(registration);
+    }
+
+    private CompletionStage<Void> process(Exchange exchange, StreamSample sample) {
+        Message message = exchange.getMessage();
+        message.setBody(sample.payload());
         message.setHeader(IotmpConstants.STREAM_ID, sample.streamId());
         message.setHeader(IotmpConstants.TIMESTAMP, sample.receivedAtMillis());
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -55,6 +67,39 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             done.complete(null);
         });
         return done;
+    }
+
+    /**
+     * One device's samples. The headers that are the same on every sample of the device are built once: copying a
+     * sorted header map is linear, while putting each header costs a case-insensitive tree insertion per sample.
+     */
+    private final class DeviceSamples implements StreamListener {
+        private final HeadersMapFactory headersMaps;
+        private final Map<String, Object> deviceHeaders;
+
+        DeviceSamples(DeviceRegistration registration) {
+            headersMaps = getEndpoint().getCamelContext().getCamelContextExtension().getHeadersMapFactory();
+            deviceHeaders = headersMaps.newMap();
+            PsonBodies.putDeviceHeaders(deviceHeaders, registration);
+            deviceHeaders.put(IotmpConstants.RESOURCE, endpoint.resource());
+        }
+
+        @Override
+        public CompletionStage<Void> onSample(StreamSample sample) {
+            Exchange exchange = createExchange(false);
+            exchange.getMessage().setHeaders(headersMaps.newMap(deviceHeaders));
+            return process(exchange, sample);
+        }
+
+        @Override
+        public void onStreamEnded(DeviceRegistration registration, String resource, int streamId, String reason) {
+            IotmpDeviceStreamConsumer.this.onStreamEnded(registration, resource, streamId, reason);
+        }
+
+        @Override
+        public void onStreamFailed(DeviceRegistration registration, String resource, Throwable cause) {
+            IotmpDeviceStreamConsumer.this.onStreamFailed(registration, resource, cause);
+        }
     }
 
     /**

@@ -40,9 +40,13 @@ final class PsonBodies {
     }
 
     static void setDeviceHeaders(Message message, DeviceRegistration registration) {
-        message.setHeader(IotmpConstants.USER, registration.user());
-        message.setHeader(IotmpConstants.DEVICE, registration.device());
-        message.setHeader(IotmpConstants.REMOTE_ADDRESS, String.valueOf(registration.remoteAddress()));
-        message.setHeader(IotmpConstants.GENERATION, registration.generation().name());
+        putDeviceHeaders(message.getHeaders(), registration);
+    }
+
+    static void putDeviceHeaders(Map<String, Object> headers, DeviceRegistration registration) {
+        headers.put(IotmpConstants.USER, registration.user());
+        headers.put(IotmpConstants.DEVICE, registration.device());
+        headers.put(IotmpConstants.REMOTE_ADDRESS, String.valueOf(registration.remoteAddress()));
+        headers.put(IotmpConstants.GENERATION, registration.generation().name());
     }
 }

@@ -33,7 +33,7 @@ final class SharedResourceStream {
 
     /** Adds a subscription; the caller reconciles once after adding several. */
     void add(StreamSubscription subscription) {
-        subscribers.add(new Subscriber(subscription));
+        subscribers.add(new Subscriber(subscription, subscription.listener().forDevice(session.registration())));
     }
 
     /** Returns true when no subscription is left. */
@@ -91,7 +91,7 @@ final class SharedResourceStream {
                 LOG.debug("Device {} did not open a stream on {}: {}", registration.deviceId(), res,
                         cause.getMessage());
                 for (Subscriber s : List.copyOf(subscribers)) {
-                    s.subscription.listener().onStreamFailed(registration, res, cause);
+                    s.listener.onStreamFailed(registration, res, cause);
                 }
             }
         };
@@ -138,7 +138,7 @@ final class SharedResourceStream {
                 continue;
             }
             s.lastDelivered = now;
-            session.deliver(s.subscription.listener(), sample);
+            session.deliver(s.listener, sample);
         }
         return CompletableFuture.completedFuture(null);
     }
@@ -154,10 +154,12 @@ final class SharedResourceStream {
 
     private static final class Subscriber {
         final StreamSubscription subscription;
+        final StreamListener listener;
         long lastDelivered;
 
-        Subscriber(StreamSubscription subscription) {
+        Subscriber(StreamSubscription subscription, StreamListener listener) {
             this.subscription = subscription;
+            this.listener = listener;
         }
     }
 }

@@ -11,6 +11,15 @@ public interface StreamListener {
 
     CompletionStage<Void> onSample(StreamSample sample);
 
+    /**
+     * The listener for one device's samples, asked once when a subscription starts serving a device. A listener that
+     * prepares something per device (the parts of a message that never change, a lookup) returns an object holding
+     * it, kept as long as the subscription serves that connection; the default serves every device itself.
+     */
+    default StreamListener forDevice(DeviceRegistration registration) {
+        return this;
+    }
+
     /** The stream ended: stopped by either side, refused by the device, or the connection closed. */
     default void onStreamEnded(DeviceRegistration registration, String resource, int streamId, String reason) {
     }
