@@ -257,7 +257,7 @@ public final class Bench {
             // was sent, or has not moved for 3 s, or the drain budget is spent
             long target = ((Number) sent.get("samplesTotal")).longValue();
             long drainStart = System.nanoTime();
-                        // a slow route drains the kernel's socket buffers at its own pace (minutes): there the server's own
+            // a slow route drains the kernel's socket buffers at its own pace (minutes): there the server's own
             // counters tell what was read and not delivered
             double budget = spinNanos > 0 ? args.dbl("slowDrainSeconds", 5) : args.dbl("drainSeconds", 60);
             long deadline = drainStart + (long) (budget * 1e9);

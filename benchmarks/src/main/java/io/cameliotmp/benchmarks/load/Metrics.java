@@ -31,6 +31,7 @@ final class Metrics {
                         new Def("serial.p99us", "serial p99 (µs)", false),
                         new Def("serial.p999us", "serial p99.9 (µs)", false),
                         new Def("serial.throughput", "serial throughput (calls/s)", true),
+                        new Def("serial.errors", "serial: failed calls", false),
                         new Def("bytesPerCall", "bytes on the wire per call", false)));
                 java.util.Set<String> rates = new java.util.TreeSet<>(java.util.Comparator.comparingInt(
                         s -> Integer.parseInt(s.substring(4))));

@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class Proto {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final BufferedReader IN = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    private static final BufferedReader IN =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
     private Proto() {
     }

@@ -22,7 +22,10 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.coap.CoAPComponent;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.elements.config.UdpConfig;
 
 /**
  * The server under test, one per process: {@code system=camel} (camel-iotmp routes), {@code raw} (the plain Netty
@@ -246,6 +249,10 @@ public final class ServerMain {
 
     private void startCoap(boolean ingest) throws Exception {
         camel = new DefaultCamelContext();
+        // without message-id tracking: see coap-benchmark.properties; a file needs the modules it sets registered
+        CoapConfig.register();
+        UdpConfig.register();
+        camel.getComponent("coap", CoAPComponent.class).setConfigurationFile("classpath:coap-benchmark.properties");
         int devicePort = args.integer("devicePort", 27000);
         int sources = args.integer("sources", 10);
         camel.addRoutes(new RouteBuilder() {
