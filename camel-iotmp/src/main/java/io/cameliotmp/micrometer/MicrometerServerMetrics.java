@@ -19,7 +19,7 @@ import io.micrometer.core.instrument.Timer;
  * Publishes a server's metrics to Micrometer, tagged with the server's host and port:
  * <ul>
  * <li>{@code iotmp.devices.connected} (gauge) and {@code iotmp.connections} (counter, {@code event=connected|
- * disconnected|refused});</li>
+ * disconnected|refused|rejected});</li>
  * <li>{@code iotmp.requests} (timer with a percentile histogram, {@code kind}, {@code outcome});</li>
  * <li>{@code iotmp.samples} (counter, {@code state=received|dropped});</li>
  * <li>{@code iotmp.bytes} (counter, {@code direction=in|out}).</li>
@@ -33,6 +33,7 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private final Counter connected;
     private final Counter disconnected;
     private final Counter refused;
+    private final Counter rejected;
     private final Counter samplesReceived;
     private final Counter samplesDropped;
     private final Counter bytesIn;
@@ -46,8 +47,9 @@ public final class MicrometerServerMetrics implements ServerMetrics {
                 .description("Devices connected now").register(registry));
         connected = counter("iotmp.connections", "event", "connected", "Devices that connected");
         disconnected = counter("iotmp.connections", "event", "disconnected", "Devices that disconnected");
-        refused = counter("iotmp.connections", "event", "refused",
-                "CONNECTs refused by authentication (connections cut by limits are not counted here)");
+        refused = counter("iotmp.connections", "event", "refused", "CONNECTs refused by authentication");
+        rejected = counter("iotmp.connections", "event", "rejected",
+                "Connections closed on arrival by a connection limit, the connection rate or a blocked address");
         samplesReceived = counter("iotmp.samples", "state", "received", "Stream samples received");
         samplesDropped = counter("iotmp.samples", "state", "dropped", "Stream samples dropped by backpressure");
         bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
@@ -79,6 +81,11 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     @Override
     public void authenticationRefused() {
         refused.increment();
+    }
+
+    @Override
+    public void connectionRejected() {
+        rejected.increment();
     }
 
     @Override

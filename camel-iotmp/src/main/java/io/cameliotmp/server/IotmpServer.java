@@ -144,6 +144,7 @@ public final class IotmpServer {
             if (channels.size() >= config.maxConnections() || !guard.admitConnection(ch.remoteAddress())) {
                 LOG.debug("Refusing connection from {}: connection limit, rate limit or blocked address",
                         ch.remoteAddress());
+                metrics.connectionRejected();
                 ch.close();
                 return;
             }

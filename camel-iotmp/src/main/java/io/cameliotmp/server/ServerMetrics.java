@@ -36,6 +36,10 @@ public interface ServerMetrics {
     default void authenticationRefused() {
     }
 
+    /** A connection closed on arrival by a limit: maxConnections, maxConnectionsPerSecond or a blocked address. */
+    default void connectionRejected() {
+    }
+
     /** A server→device request ended; {@code kind} is RUN, DESCRIBE, START_STREAM or STOP_STREAM. */
     default void requestCompleted(String kind, long nanos, Outcome outcome) {
     }

@@ -12,6 +12,9 @@ import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.TestPorts;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,9 @@ class LimitsTest extends IotmpCamelTestSupport {
     private final int deviceBlock = TestPorts.next();
     private final int slowloris = TestPorts.next();
     private final int deaf = TestPorts.next();
+
+    @BindToRegistry("meters")
+    private final MeterRegistry meters = new SimpleMeterRegistry();
 
     @Override
     protected String deviceCredentials() {
@@ -56,6 +62,12 @@ class LimitsTest extends IotmpCamelTestSupport {
         };
     }
 
+    /** Connections closed on arrival by a limit, as the metrics of the server on {@code port} count them. */
+    private double rejected(int port) {
+        return meters.find("iotmp.connections").tags("event", "rejected", "port", String.valueOf(port)).counters()
+                .stream().mapToDouble(c -> c.count()).sum();
+    }
+
     private static void assertRefusedAtOnce(Socket socket) throws IOException {
         try (RawIotmpSocket raw = new RawIotmpSocket(socket)) {
             assertThat(raw.closedWithin(Duration.ofSeconds(2))).as("closed without a word").isTrue();
@@ -70,6 +82,7 @@ class LimitsTest extends IotmpCamelTestSupport {
                 open.add(RawIotmpSocket.connect(fewConnections, "alice", "d" + i, "pw"));
             }
             assertRefusedAtOnce(new Socket("127.0.0.1", fewConnections));
+            assertThat(rejected(fewConnections)).isEqualTo(1.0);
             open.get(0).sendHex("05 00");
             assertThat(open.get(0).readFrameHex()).isEqualTo("05 00");
         } finally {
@@ -99,6 +112,7 @@ class LimitsTest extends IotmpCamelTestSupport {
         }
         // five tokens at first, about five more per second while the loop runs
         assertThat(closed).isBetween(5, 15);
+        assertThat(rejected(slowAccept)).isBetween((double) closed, 15.0);
     }
 
     @Test
