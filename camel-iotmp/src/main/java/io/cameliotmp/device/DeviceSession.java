@@ -150,7 +150,8 @@ final class DeviceSession extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof MalformedFrame malformed) {
             if (connected) {
                 // LX handles what it could decode, EM drops the connection; we cannot answer what we cannot read.
-                LOG.warn("{}: ignoring malformed {} frame: {}", device, malformed.type(), malformed.cause().getMessage());
+                LOG.warn("{}: ignoring malformed {} frame: {}", device, malformed.type(),
+                        malformed.cause().getMessage());
             } else {
                 fail(new IotmpDisconnectedException("malformed answer to CONNECT", malformed.cause()));
             }

@@ -81,7 +81,8 @@ public final class ResourceRequest {
 
     @Override
     public String toString() {
-        return "ResourceRequest[" + path + (describeMode ? " describe" : "") + (streamId != 0 ? " stream=" + streamId : "")
+        return "ResourceRequest[" + path + (describeMode ? " describe" : "")
+               + (streamId != 0 ? " stream=" + streamId : "")
                + (input != null ? " input=" + PsonValues.toString(input) : "")
                + (parameters != null ? " params=" + PsonValues.toString(parameters) : "") + "]";
     }

@@ -17,7 +17,9 @@ public final class Varint {
         return (bits + 6) / 7;
     }
 
-    /** Writes the minimal encoding of {@code value}, read as unsigned, when {@code out} is not null; returns its size. */
+    /**
+     * Writes the minimal encoding of {@code value}, read as unsigned, when {@code out} is not null; returns its size.
+     */
     public static int write(long value, ByteBuf out) {
         if (out == null) {
             return size(value);

@@ -1,18 +1,18 @@
 package io.cameliotmp.server;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
@@ -165,8 +165,9 @@ public final class DeviceSession {
         COUNTER.getAndAdd(counters, index, 1L);
     }
 
+    /** The map itself once it can take entries; a new small one in place of the shared empty map. */
     private static <V> IntObjectMap<V> withRoom(IntObjectMap<V> map) {
-        return map.getClass() == IntObjectHashMap.class ? map : new IntObjectHashMap<>(4);
+        return map instanceof IntObjectHashMap ? map : new IntObjectHashMap<>(4);
     }
 
     /** Sends a request to the device; completes with its OK, or fails with an {@link IotmpRequestException}. */
