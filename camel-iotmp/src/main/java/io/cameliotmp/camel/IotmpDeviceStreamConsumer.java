@@ -40,11 +40,8 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
 
     @Override
     public CompletionStage<Void> onSample(StreamSample sample) {
-        Exchange exchange = createExchange(false);
-        Message message = exchange.getMessage();
-        PsonBodies.setDeviceHeaders(message, sample.registration());
-        message.setHeader(IotmpConstants.RESOURCE, sample.resource());
-        return process(exchange, sample);
+        // the server asks forDevice first; this serves callers that do not, with the same headers
+        return forDevice(sample.registration()).onSample(sample);
     }
 
     @Override

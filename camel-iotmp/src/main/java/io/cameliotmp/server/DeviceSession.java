@@ -827,7 +827,7 @@ public final class DeviceSession {
                 return;
             }
             java.util.Set<SharedResourceStream> touched = new java.util.LinkedHashSet<>();
-            if (sharedStreams.isEmpty()) {
+            if (!(sharedStreams instanceof java.util.HashMap)) {
                 sharedStreams = new java.util.HashMap<>(4);
             }
             for (StreamSubscription subscription : subscriptions) {
