@@ -1139,9 +1139,11 @@ public final class DeviceSession {
                 try {
                     executor.execute(this);
                 } catch (java.util.concurrent.RejectedExecutionException e) {
-                    // the server is stopping and its workers are gone: nothing is left to hand these to
-                    LOG.debug("{}: worker stopped, dropping {} queued events", DeviceSession.this, inbox.size());
-                    inbox.clear();
+                    // the worker is gone, so nothing else touches the session: handle here rather than lose a close
+                    for (Object queued = inbox.poll(); queued != null; queued = inbox.poll()) {
+                        handle(queued);
+                    }
+                    drainScheduled = 0;
                 }
             }
         }

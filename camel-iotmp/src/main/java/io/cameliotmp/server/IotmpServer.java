@@ -208,11 +208,13 @@ public final class IotmpServer {
     }
 
     private void shutdownGroups() {
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // I/O first: closed channels fire their inactive events there, which sessions hand to their workers, so the
+        // workers must still take tasks until the I/O threads are done (pending calls are failed on that event)
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (workerGroup != null) {
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (timer != null) {
             timer.stop();
         }
