@@ -1,12 +1,12 @@
 package io.cameliotmp.camel;
 
+import io.cameliotmp.protocol.session.ServiceCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import io.cameliotmp.server.DeviceCall;
 import io.cameliotmp.server.DeviceCallHandler;
 import io.cameliotmp.server.IotmpServer;
-import io.cameliotmp.server.ServiceType;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
@@ -19,10 +19,10 @@ import org.apache.camel.Processor;
  */
 public class IotmpCallConsumer extends IotmpServerConsumer implements DeviceCallHandler {
 
-    private final ServiceType service;
+    private final ServiceCode service;
     private final String target;
 
-    public IotmpCallConsumer(IotmpEndpoint endpoint, Processor processor, ServiceType service, String target) {
+    public IotmpCallConsumer(IotmpEndpoint endpoint, Processor processor, ServiceCode service, String target) {
         super(endpoint, processor);
         this.service = service;
         this.target = target;

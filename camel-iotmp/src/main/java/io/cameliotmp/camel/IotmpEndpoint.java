@@ -1,8 +1,8 @@
 package io.cameliotmp.camel;
 
+import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.server.DeviceFilter;
 import io.cameliotmp.server.IotmpServerManager;
-import io.cameliotmp.server.ServiceType;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -42,7 +42,7 @@ public class IotmpEndpoint extends DefaultEndpoint {
     private String user;
     private String device;
     private String resource;
-    private ServiceType service;
+    private ServiceCode service;
     private String target;
 
     public IotmpEndpoint(String uri, IotmpComponent component, IotmpEndpointKind kind, String path,
@@ -73,8 +73,8 @@ public class IotmpEndpoint extends DefaultEndpoint {
                 if (slash <= 0 || slash == p.length() - 1) {
                     throw new IllegalArgumentException("expected iotmp:service:{service}/{target}, got " + p);
                 }
-                service = ServiceType.ofUriName(p.substring(0, slash));
-                if (service == ServiceType.SUBSCRIBE_EVENT) {
+                service = ServiceCode.ofUriName(p.substring(0, slash));
+                if (service == ServiceCode.SUBSCRIBE_EVENT) {
                     throw new IllegalArgumentException("devices subscribe to events with a stream, not a call: use"
                                                        + " iotmp:serverEvent:{name} to raise events toward them");
                 }

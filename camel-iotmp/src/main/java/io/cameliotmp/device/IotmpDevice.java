@@ -38,6 +38,8 @@ import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.PsonFormat;
+import io.cameliotmp.protocol.session.ServiceCode;
+import io.cameliotmp.protocol.session.StreamIds;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -59,7 +61,7 @@ import org.slf4j.LoggerFactory;
 /**
  * An IOTMP device client: connects to an IOTMP server (Thinger.io or the camel-iotmp server), exposes resources the
  * server can run, describe and stream, and calls the server's services. It behaves like the reference clients
- * IOTMP-Linux and IOTMP-Embedded (see {@code IOTMP.md}), in either protocol generation and either service layout.
+ * IOTMP-Linux and IOTMP-Embedded (see {@code docs/protocol.md}), in either protocol generation and either service layout.
  *
  * <pre>{@code
  * IotmpDevice device = IotmpDevice.builder()
@@ -81,12 +83,12 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Connection</h2> {@link #start()} connects and, unless reconnection is disabled, keeps reconnecting with
  * jittered exponential backoff whenever the connection is refused or lost. Each connection starts fresh: the server
- * re-issues its streams, the device re-opens its own {@link ServerStream}s (IOTMP.md §5.3). {@link #close()} sends
+ * re-issues its streams, the device re-opens its own {@link ServerStream}s (docs/protocol.md §5.3). {@link #close()} sends
  * DISCONNECT and releases everything.
  */
 public final class IotmpDevice implements AutoCloseable {
 
-    /** The plain TCP port of IOTMP servers (IOTMP.md §1). */
+    /** The plain TCP port of IOTMP servers (docs/protocol.md §1). */
     public static final int DEFAULT_PORT = 25204;
 
     private static final Logger LOG = LoggerFactory.getLogger(IotmpDevice.class);
@@ -117,7 +119,8 @@ public final class IotmpDevice implements AutoCloseable {
     private final String webSocketPath;
     private final boolean webSocketTextFrames;
     private final Random random;
-    private final IntSupplier idGenerator;
+    /** Stream ids drawn at random, as the reference libraries do, or from the configured generator. */
+    private final StreamIds streamIds;
     /** The group this device created and must shut down, or null when it runs on a shared group. */
     private final EventLoopGroup ownGroup;
     private final EventLoop loop;
@@ -129,7 +132,7 @@ public final class IotmpDevice implements AutoCloseable {
     // ---------------------------------------------------------------- state, confined to the loop unless volatile
 
     /** The current connection attempt or connection; volatile because {@link #stream} reads it from any thread. */
-    private volatile DeviceSession session;
+    private volatile ClientConnection session;
     private final List<ServerStream> serverStreams = new ArrayList<>();
     /** Completes on the first CONNECT OK after {@link #start()}. */
     private CompletableFuture<Void> startFuture;
@@ -166,7 +169,8 @@ public final class IotmpDevice implements AutoCloseable {
         this.webSocketPath = builder.webSocketPath;
         this.webSocketTextFrames = builder.webSocketTextFrames;
         this.random = builder.random != null ? builder.random : new Random();
-        this.idGenerator = builder.idGenerator;
+        IntSupplier candidates = builder.idGenerator != null ? builder.idGenerator : () -> random.nextInt(0x10000);
+        this.streamIds = StreamIds.random(candidates);
         if (builder.group != null) {
             this.ownGroup = null;
             this.loop = builder.group.next();
@@ -289,7 +293,7 @@ public final class IotmpDevice implements AutoCloseable {
      */
     public void dropConnection() {
         runOnLoop(() -> {
-            DeviceSession current = session;
+            ClientConnection current = session;
             if (current != null && current.channel != null) {
                 try {
                     current.channel.config().setOption(ChannelOption.SO_LINGER, 0);
@@ -346,7 +350,7 @@ public final class IotmpDevice implements AutoCloseable {
             stream.firstOpen.completeExceptionally(new IotmpDisconnectedException("device closed"));
         }
         serverStreams.clear();
-        DeviceSession current = session;
+        ClientConnection current = session;
         if (current == null || current.channel == null) {
             releaseEventLoop();
             return;
@@ -379,7 +383,7 @@ public final class IotmpDevice implements AutoCloseable {
         if (closed || !running || session != null) {
             return;
         }
-        DeviceSession attempt = new DeviceSession(this, loop);
+        ClientConnection attempt = new ClientConnection(this, loop, streamIds);
         session = attempt;
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
@@ -452,7 +456,7 @@ public final class IotmpDevice implements AutoCloseable {
     }
 
     /** Called by the session once the server accepted the CONNECT. */
-    void sessionConnected(DeviceSession connectedSession) {
+    void sessionConnected(ClientConnection connectedSession) {
         failedAttempts = 0;
         setConnected(true);
         LOG.info("{}: connected", this);
@@ -468,7 +472,7 @@ public final class IotmpDevice implements AutoCloseable {
     }
 
     /** Called once per session when its channel is gone or could not be connected; decides about reconnecting. */
-    void sessionEnded(DeviceSession ended) {
+    void sessionEnded(ClientConnection ended) {
         if (ended.ended) {
             return;
         }
@@ -520,17 +524,6 @@ public final class IotmpDevice implements AutoCloseable {
             connected = value;
             connectionMonitor.notifyAll();
         }
-    }
-
-    /** A random non-zero 16-bit candidate id (the session skips candidates in use). */
-    int nextCandidateId() {
-        for (int attempt = 0; attempt < 64; attempt++) {
-            int candidate = (idGenerator != null ? idGenerator.getAsInt() : random.nextInt(0x10000)) & 0xFFFF;
-            if (candidate != 0) {
-                return candidate;
-            }
-        }
-        return 1 + random.nextInt(0xFFFF);
     }
 
     // ---------------------------------------------------------------- handlers and callbacks
@@ -598,14 +591,14 @@ public final class IotmpDevice implements AutoCloseable {
      * @return whether any stream was open on the resource (nothing is sent otherwise)
      */
     public boolean stream(String path) {
-        DeviceSession current = session;
+        ClientConnection current = session;
         if (current == null || !current.connected) {
             return false;
         }
         // like IOTMP-Linux's stream(): only on-change (event-mode) streams take it; interval streams keep their pace
-        List<DeviceSession.DeviceStream> targets = current.streamsFor(path).stream()
+        List<ResourceStreams.DeviceStream> targets = current.resourceStreams.streamsFor(path).stream()
                 .filter(target -> target.intervalMillis == 0).toList();
-        for (DeviceSession.DeviceStream target : targets) {
+        for (ResourceStreams.DeviceStream target : targets) {
             ResourceRequest request = new ResourceRequest(this, target.path, target.pathParams, null,
                     target.parameters, target.resource.kind().takesInput(), target.id);
             Object value;
@@ -615,7 +608,7 @@ public final class IotmpDevice implements AutoCloseable {
                 LOG.warn("{}: reading {} for stream {} failed: {}", this, target.path, target.id, e.toString());
                 continue;
             }
-            runOnLoop(() -> current.sendOnStream(target, value));
+            runOnLoop(() -> current.resourceStreams.sendOnStream(target, value));
         }
         return !targets.isEmpty();
     }
@@ -627,13 +620,13 @@ public final class IotmpDevice implements AutoCloseable {
      * @return whether any stream was open on the resource
      */
     public boolean stream(String path, Object value) {
-        DeviceSession current = session;
+        ClientConnection current = session;
         if (current == null || !current.connected) {
             return false;
         }
-        List<DeviceSession.DeviceStream> targets = current.streamsFor(path);
-        for (DeviceSession.DeviceStream target : targets) {
-            runOnLoop(() -> current.sendOnStream(target, value));
+        List<ResourceStreams.DeviceStream> targets = current.resourceStreams.streamsFor(path);
+        for (ResourceStreams.DeviceStream target : targets) {
+            runOnLoop(() -> current.resourceStreams.sendOnStream(target, value));
         }
         return !targets.isEmpty();
     }
@@ -647,23 +640,23 @@ public final class IotmpDevice implements AutoCloseable {
      * @return         the OK payload (usually {@code null}); fails with {@link IotmpErrorException} on ERROR
      */
     public CompletionStage<Object> writeBucket(String bucket, Object data, boolean confirm) {
-        return serviceCall(ServerService.WRITE_BUCKET, Objects.requireNonNull(bucket, "bucket"), data, confirm);
+        return serviceCall(ServiceCode.WRITE_BUCKET, Objects.requireNonNull(bucket, "bucket"), data, confirm);
     }
 
     /** CALL_ENDPOINT: calls a server endpoint with optional {@code data}; see {@link #writeBucket} for the stage. */
     public CompletionStage<Object> callEndpoint(String endpoint, Object data, boolean confirm) {
-        return serviceCall(ServerService.CALL_ENDPOINT, Objects.requireNonNull(endpoint, "endpoint"), data, confirm);
+        return serviceCall(ServiceCode.CALL_ENDPOINT, Objects.requireNonNull(endpoint, "endpoint"), data, confirm);
     }
 
     /** READ_DEVICE_PROPERTY: the stage completes with the property value. */
     public CompletionStage<Object> readProperty(String property) {
-        return serviceCall(ServerService.READ_DEVICE_PROPERTY, Objects.requireNonNull(property, "property"), null,
+        return serviceCall(ServiceCode.READ_DEVICE_PROPERTY, Objects.requireNonNull(property, "property"), null,
                 true);
     }
 
     /** SET_DEVICE_PROPERTY: sets a device property; see {@link #writeBucket} for the stage. */
     public CompletionStage<Object> setProperty(String property, Object value, boolean confirm) {
-        return serviceCall(ServerService.SET_DEVICE_PROPERTY, Objects.requireNonNull(property, "property"), value,
+        return serviceCall(ServiceCode.SET_DEVICE_PROPERTY, Objects.requireNonNull(property, "property"), value,
                 confirm);
     }
 
@@ -680,21 +673,21 @@ public final class IotmpDevice implements AutoCloseable {
         }
         List<Object> target = List.of(Objects.requireNonNull(device, "device"),
                 Objects.requireNonNull(resource, "resource"));
-        return serviceCall(ServerService.CALL_DEVICE, target, input, confirm);
+        return serviceCall(ServiceCode.CALL_DEVICE, target, input, confirm);
     }
 
     /**
      * Runs a named resource of the server (device → server RUN with RESOURCE = {@code resource} and no service code,
-     * IOTMP.md §8.2): the stage completes with the OK payload.
+     * docs/protocol.md §8.2): the stage completes with the OK payload.
      */
     public CompletionStage<Object> runServerResource(String resource, Object input) {
         return payloadOf(request(IotmpMessage.run(0, Objects.requireNonNull(resource, "resource"), null, input)));
     }
 
-    private CompletionStage<Object> serviceCall(ServerService service, Object target, Object data, boolean confirm) {
+    private CompletionStage<Object> serviceCall(ServiceCode service, Object target, Object data, boolean confirm) {
         if (serviceLayout == ServiceLayout.EMBEDDED) {
             // code in PARAMETERS, target in RESOURCE, always with an id (the server answers even if nobody waits)
-            IotmpMessage run = IotmpMessage.run(0, target, service.code(), data);
+            IotmpMessage run = IotmpMessage.run(0, target, service.wireCode(), data);
             if (confirm) {
                 return payloadOf(request(run));
             }
@@ -711,7 +704,7 @@ public final class IotmpDevice implements AutoCloseable {
             return sent;
         }
         // LINUX: code in RESOURCE, target in PARAMETERS, an id only when an answer is wanted
-        IotmpMessage run = IotmpMessage.run(0, service.code(), target, data);
+        IotmpMessage run = IotmpMessage.run(0, service.wireCode(), target, data);
         if (confirm) {
             return payloadOf(request(run));
         }
@@ -754,7 +747,7 @@ public final class IotmpDevice implements AutoCloseable {
                 throw new IotmpDisconnectedException("device is closed");
             }
             serverStreams.add(stream);
-            DeviceSession current = session;
+            ClientConnection current = session;
             if (current != null && current.connected) {
                 current.openServerStream(stream);
             }
@@ -807,7 +800,7 @@ public final class IotmpDevice implements AutoCloseable {
     CompletionStage<Void> sendOnServerStream(ServerStream stream, Object payload) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
         onLoop(sent, () -> {
-            DeviceSession current = stream.session;
+            ClientConnection current = stream.session;
             if (!stream.open || current == null) {
                 throw new IotmpDisconnectedException(stream + " is not open");
             }
@@ -825,7 +818,7 @@ public final class IotmpDevice implements AutoCloseable {
             }
             stream.closed = true;
             serverStreams.remove(stream);
-            DeviceSession current = stream.session;
+            ClientConnection current = stream.session;
             if (current == null) {
                 // not open on any connection: nothing to tell the server
                 stream.firstOpen.completeExceptionally(new CancellationException(stream + " closed before it opened"));
@@ -886,8 +879,8 @@ public final class IotmpDevice implements AutoCloseable {
         return answer;
     }
 
-    private DeviceSession connectedSession() throws IotmpDisconnectedException {
-        DeviceSession current = session;
+    private ClientConnection connectedSession() throws IotmpDisconnectedException {
+        ClientConnection current = session;
         if (current == null || !current.connected) {
             throw new IotmpDisconnectedException(closed ? "device is closed" : "device is not connected");
         }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A registered resource path, literal or with patterns as IOTMP-Linux understands them (IOTMP.md §6.3):
+ * A registered resource path, literal or with patterns as IOTMP-Linux understands them (docs/protocol.md §6.3):
  * {@code :name} captures one non-empty segment, {@code *name} captures the non-empty rest of the path including
  * {@code /} and must be the last segment.
  */

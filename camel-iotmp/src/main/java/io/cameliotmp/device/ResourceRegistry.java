@@ -50,7 +50,7 @@ final class ResourceRegistry {
         return null;
     }
 
-    /** The DESCRIBE answer for the whole API: registered path → {@code {"fn": n}} (IOTMP.md §6.4). */
+    /** The DESCRIBE answer for the whole API: registered path → {@code {"fn": n}} (docs/protocol.md §6.4). */
     Map<String, Object> describeAll() {
         Map<String, Object> api = new LinkedHashMap<>();
         for (DeviceResource resource : byPath.values()) {

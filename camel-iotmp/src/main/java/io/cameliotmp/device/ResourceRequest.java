@@ -63,7 +63,7 @@ public final class ResourceRequest {
     /**
      * True when the server only wants the current value and no input is given: DESCRIBE, stream echoes and samples of
      * resources that take input, and a RUN without input on such a resource. The handler must then return its current
-     * state without side effects (IOTMP.md §6.2, §6.4).
+     * state without side effects (docs/protocol.md §6.2, §6.4).
      */
     public boolean describeMode() {
         return describeMode;

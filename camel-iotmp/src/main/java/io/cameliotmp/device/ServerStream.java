@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * A stream the device opened on a server event (IOTMP.md §8.3): START_STREAM with RESOURCE 8 and the subscription in
+ * A stream the device opened on a server event (docs/protocol.md §8.3): START_STREAM with RESOURCE 8 and the subscription in
  * PARAMETERS, e.g. {@code {"event":"device_topic_publish","scope":"subscribe","topic":"cmd"}}. Data the server sends
  * on it goes to the consumer given to {@link IotmpDevice#openServerStream}; {@link #send} publishes on it.
  * <p>
@@ -22,7 +22,7 @@ public final class ServerStream {
     // Confined to the device's event loop, except the volatile fields read by the query methods.
     final CompletableFuture<ServerStream> firstOpen = new CompletableFuture<>();
     volatile int id;
-    DeviceSession session;
+    ClientConnection session;
     volatile boolean open;
     volatile boolean closed;
     /** Set when close() is called while the START_STREAM is still unanswered: STOP_STREAM follows the OK. */
@@ -68,6 +68,19 @@ public final class ServerStream {
      */
     public CompletionStage<Void> close() {
         return device.closeServerStream(this);
+    }
+
+    /** Open (or being opened) on {@code connection} under {@code streamId}. */
+    void attach(int streamId, ClientConnection connection) {
+        id = streamId;
+        session = connection;
+    }
+
+    /** No longer on any connection: closed, refused or the connection is gone. */
+    void detach() {
+        open = false;
+        id = 0;
+        session = null;
     }
 
     Consumer<Object> onData() {

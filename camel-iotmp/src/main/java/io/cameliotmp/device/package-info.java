@@ -13,6 +13,6 @@
  * and as a device SDK.
  * <p>
  * The protocol itself (frames, PSON, messages) lives in {@code io.cameliotmp.protocol}; the behaviour implemented here
- * follows sections 5 to 8 of the project's IOTMP reference ({@code IOTMP.md}).
+ * follows sections 5 to 8 of the project's protocol reference ({@code docs/protocol.md}).
  */
 package io.cameliotmp.device;

@@ -2,10 +2,9 @@ package io.cameliotmp.micrometer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.cameliotmp.protocol.session.RequestKind;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.ServerMetrics;
 import io.micrometer.core.instrument.Counter;
@@ -38,7 +37,9 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private final Counter samplesDropped;
     private final Counter bytesIn;
     private final Counter bytesOut;
-    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    private static final Outcome[] OUTCOMES = Outcome.values();
+    /** One timer per request kind and outcome, registered on first use. */
+    private final Timer[] requestTimers = new Timer[RequestKind.values().length * OUTCOMES.length];
 
     public MicrometerServerMetrics(MeterRegistry registry, IotmpServer server) {
         this.registry = registry;
@@ -89,16 +90,22 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     }
 
     @Override
-    public void requestCompleted(String kind, long nanos, Outcome outcome) {
-        requestTimers.computeIfAbsent(kind + '/' + outcome, k -> {
-            Timer timer = Timer.builder("iotmp.requests").tags(tags).tag("kind", kind)
+    public void requestCompleted(RequestKind kind, long nanos, Outcome outcome) {
+        int index = kind.ordinal() * OUTCOMES.length + outcome.ordinal();
+        Timer timer = requestTimers[index];
+        if (timer == null) {
+            // registering twice in a race is harmless: the registry hands back the meter it already has
+            timer = Timer.builder("iotmp.requests").tags(tags).tag("kind", kind.name())
                     .tag("outcome", outcome.name().toLowerCase()).description("Server to device requests")
                     .publishPercentileHistogram().register(registry);
             synchronized (meters) {
-                meters.add(timer);
+                if (!meters.contains(timer)) {
+                    meters.add(timer);
+                }
             }
-            return timer;
-        }).record(nanos, TimeUnit.NANOSECONDS);
+            requestTimers[index] = timer;
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.cameliotmp.server;
 
+import io.cameliotmp.protocol.session.ServiceCode;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +43,7 @@ final class BuiltinServices {
     }
 
     /** The built-in handler of a service, or null where there is none. */
-    DeviceCallHandler handler(ServiceType service) {
+    DeviceCallHandler handler(ServiceCode service) {
         return switch (service) {
             case READ_DEVICE_PROPERTY -> this::readProperty;
             case SET_DEVICE_PROPERTY -> this::setProperty;

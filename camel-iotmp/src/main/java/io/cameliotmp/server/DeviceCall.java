@@ -1,5 +1,7 @@
 package io.cameliotmp.server;
 
+import io.cameliotmp.protocol.session.ServiceCode;
+
 /**
  * A device→server RUN: a Thinger service call or the call of a named server resource.
  *
@@ -8,6 +10,6 @@ package io.cameliotmp.server;
  * @param payload       the data the device sent, or null
  * @param replyExpected false when the device sent no stream id: the result is then not sent back
  */
-public record DeviceCall(DeviceRegistration registration, ServiceType service, String target, Object payload,
+public record DeviceCall(DeviceRegistration registration, ServiceCode service, String target, Object payload,
                          boolean replyExpected) {
 }

@@ -16,29 +16,29 @@ public final class DeviceRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceRegistry.class);
 
-    private final ConcurrentMap<DeviceId, DeviceSession> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentMap<DeviceId, DeviceConnection> sessions = new ConcurrentHashMap<>();
     private final List<DeviceListener> listeners = new CopyOnWriteArrayList<>();
 
-    public Optional<DeviceSession> session(DeviceId id) {
+    public Optional<DeviceConnection> session(DeviceId id) {
         return Optional.ofNullable(sessions.get(id));
     }
 
     public Optional<DeviceRegistration> registration(DeviceId id) {
-        return session(id).map(DeviceSession::registration);
+        return session(id).map(DeviceConnection::registration);
     }
 
     public boolean isConnected(DeviceId id) {
         return sessions.containsKey(id);
     }
 
-    public Collection<DeviceSession> sessions() {
+    public Collection<DeviceConnection> sessions() {
         return List.copyOf(sessions.values());
     }
 
     /** Registrations of the connected devices, optionally of one user ({@code null} for all). */
     public List<DeviceRegistration> registrations(String user) {
         List<DeviceRegistration> result = new ArrayList<>();
-        for (DeviceSession session : sessions.values()) {
+        for (DeviceConnection session : sessions.values()) {
             DeviceRegistration r = session.registration();
             if (r != null && (user == null || user.equals(r.user()))) {
                 result.add(r);
@@ -60,12 +60,12 @@ public final class DeviceRegistry {
     }
 
     /** Registers a newly authenticated session; returns the session it replaces, if the device was connected. */
-    DeviceSession register(DeviceSession session) {
+    DeviceConnection register(DeviceConnection session) {
         return sessions.put(session.registration().deviceId(), session);
     }
 
     /** Removes the session unless a newer connection of the same device already took its place. */
-    boolean unregister(DeviceSession session) {
+    boolean unregister(DeviceConnection session) {
         return sessions.remove(session.registration().deviceId(), session);
     }
 

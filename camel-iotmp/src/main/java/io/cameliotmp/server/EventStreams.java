@@ -19,7 +19,7 @@ final class EventStreams {
     private static final Logger LOG = LoggerFactory.getLogger(EventStreams.class);
 
     /** A device stream subscribed to topics or to a named event. */
-    record DeviceSubscription(DeviceSession session, int streamId, String filterOrEvent) {
+    record DeviceSubscription(DeviceConnection session, int streamId, String filterOrEvent) {
     }
 
     private final List<DeviceSubscription> topicSubscriptions = new CopyOnWriteArrayList<>();
@@ -34,7 +34,7 @@ final class EventStreams {
      * Subscribes a device stream; returns the retained messages it should receive, which the caller sends after its
      * OK so that nothing precedes the answer.
      */
-    List<TopicMessage> subscribeDevice(DeviceSession session, int streamId, String filter) {
+    List<TopicMessage> subscribeDevice(DeviceConnection session, int streamId, String filter) {
         topicSubscriptions.add(new DeviceSubscription(session, streamId, filter));
         String user = session.registration().user();
         return retained.values().stream()
@@ -42,12 +42,12 @@ final class EventStreams {
                 .toList();
     }
 
-    void subscribeServerEvent(DeviceSession session, int streamId, String event) {
+    void subscribeServerEvent(DeviceConnection session, int streamId, String event) {
         eventSubscriptions.add(new DeviceSubscription(session, streamId, event));
     }
 
     /** Ends one device stream, or all of a session when {@code streamId} is 0. */
-    void unsubscribe(DeviceSession session, int streamId) {
+    void unsubscribe(DeviceConnection session, int streamId) {
         topicSubscriptions.removeIf(s -> s.session == session && (streamId == 0 || s.streamId == streamId));
         eventSubscriptions.removeIf(s -> s.session == session && (streamId == 0 || s.streamId == streamId));
     }

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.WebSocketFrameBytes;
+import io.cameliotmp.protocol.session.Scheduler;
+import io.cameliotmp.protocol.session.ServiceCode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -55,7 +57,7 @@ public final class IotmpServer {
     private final DeviceRegistry registry = new DeviceRegistry();
     private final List<StreamSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private final ConcurrentMap<String, DeviceCallHandler> resources = new ConcurrentHashMap<>();
-    private final ConcurrentMap<ServiceType, ConcurrentMap<String, DeviceCallHandler>> services
+    private final ConcurrentMap<ServiceCode, ConcurrentMap<String, DeviceCallHandler>> services
             = new ConcurrentHashMap<>();
     private final AtomicLong sessionNumbers = new AtomicLong();
     private final BuiltinServices builtins;
@@ -178,7 +180,8 @@ public final class IotmpServer {
         IotmpFrameCodec codec = new IotmpFrameCodec(Generation.GEN2, true, config.maxFrameSize(),
                 config.maxPsonDepth(), config.limits().frameReadTimeout());
         pipeline.addLast("codec", codec);
-        DeviceSession session = new DeviceSession(this, ch, codec, workerGroup != null ? workerGroup.next() : null);
+        DeviceConnection session = new DeviceConnection(sessionContext, ch, codec,
+                workerGroup != null ? workerGroup.next() : null);
         pipeline.addLast("session", session.handler());
     }
 
@@ -192,13 +195,16 @@ public final class IotmpServer {
         serverChannel.close().syncUninterruptibly();
         serverChannel = null;
         // devices first get their DISCONNECT; connections that never authenticated are simply closed afterwards
-        List<io.netty.channel.ChannelFuture> closing = new java.util.ArrayList<>();
-        for (DeviceSession session : registry.sessions()) {
-            closing.add(session.close("server stopping"));
+        List<CompletableFuture<Void>> closing = new java.util.ArrayList<>();
+        for (DeviceConnection session : registry.sessions()) {
+            closing.add(session.close("server stopping").toCompletableFuture());
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        for (io.netty.channel.ChannelFuture future : closing) {
-            future.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(3, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("Not every device connection closed within 3 s: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdownGroups();
@@ -240,7 +246,7 @@ public final class IotmpServer {
      * configured default) and {@link DeviceDisconnectedException} if the connection ends first.
      */
     public CompletableFuture<DeviceReply> send(DeviceId device, DeviceRequest request, Duration timeout) {
-        DeviceSession session = registry.session(device).orElse(null);
+        DeviceConnection session = registry.session(device).orElse(null);
         if (session == null) {
             return CompletableFuture.failedFuture(new DeviceNotConnectedException(device));
         }
@@ -250,7 +256,7 @@ public final class IotmpServer {
     /** Like {@link #send(DeviceId, DeviceRequest, Duration)}, but only to that very connection. */
     public CompletableFuture<DeviceReply> send(DeviceRegistration registration, DeviceRequest request,
                                                Duration timeout) {
-        DeviceSession session = registry.session(registration.deviceId()).orElse(null);
+        DeviceConnection session = registry.session(registration.deviceId()).orElse(null);
         if (session == null || session.registration() != registration) {
             return CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
         }
@@ -277,7 +283,7 @@ public final class IotmpServer {
                                         StreamListener listener) {
         StreamSubscription subscription = new StreamSubscription(this, filter, resource, intervalMillis, listener);
         subscriptions.add(subscription);
-        for (DeviceSession session : registry.sessions()) {
+        for (DeviceConnection session : registry.sessions()) {
             if (filter.matches(session.registration().deviceId())) {
                 session.attach(List.of(subscription));
             }
@@ -287,7 +293,7 @@ public final class IotmpServer {
 
     void unsubscribe(StreamSubscription subscription) {
         if (subscriptions.remove(subscription)) {
-            for (DeviceSession session : registry.sessions()) {
+            for (DeviceConnection session : registry.sessions()) {
                 if (subscription.filter().matches(session.registration().deviceId())) {
                     session.detach(subscription);
                 }
@@ -313,7 +319,7 @@ public final class IotmpServer {
     }
 
     /** Serves a Thinger service for one target name, or for all with {@code *}; returns a handle that removes it. */
-    public AutoCloseable registerService(ServiceType service, String target, DeviceCallHandler handler) {
+    public AutoCloseable registerService(ServiceCode service, String target, DeviceCallHandler handler) {
         ConcurrentMap<String, DeviceCallHandler> byTarget
                 = services.computeIfAbsent(service, s -> new ConcurrentHashMap<>());
         if (byTarget.putIfAbsent(target, handler) != null) {
@@ -384,15 +390,15 @@ public final class IotmpServer {
 
     // ---- session lifecycle
 
-    void register(DeviceSession session) {
-        DeviceSession replaced = registry.register(session);
+    void register(DeviceConnection session) {
+        DeviceConnection replaced = registry.register(session);
         if (replaced != null) {
             replaced.close("replaced by a new connection of the same device");
         }
     }
 
     /** Tells listeners and opens the subscribed streams; called once the device has its OK. */
-    void announce(DeviceSession session) {
+    void announce(DeviceConnection session) {
         DeviceRegistration registration = session.registration();
         LOG.debug("Device {} connected from {}", registration.deviceId(), registration.remoteAddress());
         metrics.deviceConnected();
@@ -404,16 +410,11 @@ public final class IotmpServer {
         }
     }
 
-    void deactivated(DeviceSession session, String reason) {
+    void deactivated(DeviceConnection session, String reason) {
         registry.unregister(session);
         metrics.deviceDisconnected();
         LOG.debug("Device {} disconnected: {}", session.registration().deviceId(), reason);
         registry.fireDisconnected(session.registration(), reason);
-    }
-
-    void fireAuthenticationRefused(AuthRequest request, AuthDecision decision) {
-        metrics.authenticationRefused();
-        registry.fireAuthenticationRefused(request, decision);
     }
 
     /** The metrics of this server while it runs; {@link ServerMetrics#NONE} otherwise. */
@@ -421,17 +422,79 @@ public final class IotmpServer {
         return metrics;
     }
 
-    ConnectionGuard guard() {
-        return guard;
-    }
-
-    long nextSessionNumber() {
-        return sessionNumbers.incrementAndGet();
-    }
-
     Timer timer() {
         return timer;
     }
+
+    /** What connections see of this server; see {@link SessionContext}. */
+    private final SessionContext sessionContext = new SessionContext() {
+        @Override
+        public IotmpServerConfig config() {
+            return config;
+        }
+
+        @Override
+        public ServerMetrics metrics() {
+            return metrics;
+        }
+
+        @Override
+        public Scheduler timer() {
+            Timer wheel = timer;
+            return (task, delayMillis) -> wheel.newTimeout(t -> task.run(), delayMillis, TimeUnit.MILLISECONDS)::cancel;
+        }
+
+        @Override
+        public ConnectionGuard guard() {
+            return guard;
+        }
+
+        @Override
+        public long nextSessionNumber() {
+            return sessionNumbers.incrementAndGet();
+        }
+
+        @Override
+        public void register(DeviceConnection connection) {
+            IotmpServer.this.register(connection);
+        }
+
+        @Override
+        public void announce(DeviceConnection connection) {
+            IotmpServer.this.announce(connection);
+        }
+
+        @Override
+        public void deactivated(DeviceConnection connection, String reason) {
+            IotmpServer.this.deactivated(connection, reason);
+        }
+
+        @Override
+        public void authenticationRefused(AuthRequest request, AuthDecision decision) {
+            metrics.authenticationRefused();
+            registry.fireAuthenticationRefused(request, decision);
+        }
+
+        @Override
+        public DeviceCallHandler callHandler(DeviceCall call) {
+            return IotmpServer.this.callHandler(call);
+        }
+
+        @Override
+        public Map<String, Object> describeServerResources() {
+            return IotmpServer.this.describeServerResources();
+        }
+
+        @Override
+        public EventStreams events() {
+            return events;
+        }
+
+        @Override
+        public PropertyStore propertyStore() {
+            return builtins.properties();
+        }
+    };
 
     private static DefaultThreadFactory threads(String name) {
         return new DefaultThreadFactory(name, true);

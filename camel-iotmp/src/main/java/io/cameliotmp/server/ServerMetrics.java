@@ -1,5 +1,7 @@
 package io.cameliotmp.server;
 
+import io.cameliotmp.protocol.session.RequestKind;
+
 /**
  * What a server reports for monitoring. The server calls it from its I/O and session threads, so implementations
  * must be thread-safe and must not block. {@link #NONE} records nothing; {@code MicrometerServerMetrics} feeds
@@ -40,8 +42,8 @@ public interface ServerMetrics {
     default void connectionRejected() {
     }
 
-    /** A server→device request ended; {@code kind} is RUN, DESCRIBE, START_STREAM or STOP_STREAM. */
-    default void requestCompleted(String kind, long nanos, Outcome outcome) {
+    /** A server→device request ended. */
+    default void requestCompleted(RequestKind kind, long nanos, Outcome outcome) {
     }
 
     default void sampleReceived() {

@@ -13,27 +13,29 @@ import org.slf4j.LoggerFactory;
  * All subscriptions on one resource of one device, served by at most two device streams: one on-change stream for the
  * subscriptions that want every change, and one periodic stream at the greatest common divisor of the periodic
  * subscriptions' intervals (Thinger's approach), from which each subscription takes the samples that match its own
- * rate. Confined to the session's executor.
+ * rate. Confined to the connection's executor.
  */
 final class SharedResourceStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedResourceStream.class);
 
-    private final DeviceSession session;
+    private final ServerOpenedStreams streams;
+    private final DeviceRegistration registration;
     private final String resource;
     private final List<Subscriber> subscribers = new ArrayList<>();
     private int eventStreamId;
     private int periodicStreamId;
     private long periodicInterval;
 
-    SharedResourceStream(DeviceSession session, String resource) {
-        this.session = session;
+    SharedResourceStream(ServerOpenedStreams streams, DeviceRegistration registration, String resource) {
+        this.streams = streams;
+        this.registration = registration;
         this.resource = resource;
     }
 
     /** Adds a subscription; the caller reconciles once after adding several. */
     void add(StreamSubscription subscription) {
-        subscribers.add(new Subscriber(subscription, subscription.listener().forDevice(session.registration())));
+        subscribers.add(new Subscriber(subscription, subscription.listener().forDevice(registration)));
     }
 
     /** Returns true when no subscription is left. */
@@ -58,12 +60,12 @@ final class SharedResourceStream {
         if (wantsEvents && eventStreamId == 0) {
             eventStreamId = open(0, this::onEventSample);
         } else if (!wantsEvents && eventStreamId != 0) {
-            session.stopStream(eventStreamId);
+            streams.stopIfOpen(eventStreamId);
             eventStreamId = 0;
         }
         if (gcd != periodicInterval) {
             if (periodicStreamId != 0) {
-                session.stopStream(periodicStreamId);
+                streams.stopIfOpen(periodicStreamId);
                 periodicStreamId = 0;
             }
             periodicInterval = gcd;
@@ -95,7 +97,7 @@ final class SharedResourceStream {
                 }
             }
         };
-        return session.openStreamNow(resource, interval, listener);
+        return streams.openNow(resource, interval, listener);
     }
 
     /** The device or the connection ended a stream: a later change of subscriptions may open a new one. */
@@ -138,7 +140,7 @@ final class SharedResourceStream {
                 continue;
             }
             s.lastDelivered = now;
-            session.deliver(s.listener, sample);
+            streams.deliver(s.listener, sample);
         }
         return CompletableFuture.completedFuture(null);
     }

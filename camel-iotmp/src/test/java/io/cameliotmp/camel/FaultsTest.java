@@ -16,7 +16,7 @@ import io.cameliotmp.server.DeviceDisconnectedException;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceReply;
 import io.cameliotmp.server.DeviceRequest;
-import io.cameliotmp.server.DeviceSession;
+import io.cameliotmp.server.DeviceConnection;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.TestPorts;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -113,7 +113,7 @@ class FaultsTest extends IotmpCamelTestSupport {
                 device.send(IotmpMessage.streamData(start.streamId(), i), Generation.GEN2);
             }
             device.sendHex("05 00");
-            DeviceSession session = server(dropPort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
+            DeviceConnection session = server(dropPort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (session.counters().samplesIn() < samples && System.nanoTime() < deadline) {
                 Thread.sleep(10);
@@ -138,7 +138,7 @@ class FaultsTest extends IotmpCamelTestSupport {
             for (int i = 0; i < 10; i++) {
                 device.send(IotmpMessage.streamData(start.streamId(), i), Generation.GEN2);
             }
-            DeviceSession session = server(pausePort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
+            DeviceConnection session = server(pausePort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (!session.counters().readingPaused() && System.nanoTime() < deadline) {
                 Thread.sleep(10);

@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Replays the byte-level session of IOTMP.md §10 against the real server, driven by real routes: a raw socket plays
+ * Replays the byte-level session of docs/protocol.md §10 against the real server, driven by real routes: a raw socket plays
  * the device, so every byte the server sends is compared with the reference.
  */
 class SessionReplayTest extends IotmpCamelTestSupport {
 
-    /** The 19 steps of vectors.md §5, the session of IOTMP.md §10. */
+    /** The 19 steps of iotmp-vectors.md §5, the session of docs/protocol.md §10. */
     private final List<IotmpVectors.Row> steps = IotmpVectors.load().rows("5");
 
     @Override

@@ -12,7 +12,7 @@ import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.server.DeviceId;
-import io.cameliotmp.server.DeviceSession;
+import io.cameliotmp.server.DeviceConnection;
 import io.cameliotmp.server.SessionCounters;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.TestPorts;
@@ -142,7 +142,7 @@ class StreamSharingAndBackpressureTest extends IotmpCamelTestSupport {
             });
             writer.start();
 
-            DeviceSession session = server(slowPort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
+            DeviceConnection session = server(slowPort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!session.counters().readingPaused() && System.nanoTime() < deadline) {
                 Thread.sleep(10);

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Unmodified-device compatibility: every service and event stream through the Java device client in each
  * generation and service layout found in the field, and the bytes a gen-1 device receives where the generations
- * differ (IOTMP.md §4.3, §12).
+ * differ (docs/protocol.md §4.3, §12).
  */
 class ThingerCompatibilityTest extends IotmpCamelTestSupport {
 
@@ -138,7 +138,7 @@ class ThingerCompatibilityTest extends IotmpCamelTestSupport {
         published.assertIsSatisfied();
     }
 
-    /** The gen-1 CONNECT of vectors.md §7, then what a gen-1 device receives where the generations differ. */
+    /** The gen-1 CONNECT of iotmp-vectors.md §7, then what a gen-1 device receives where the generations differ. */
     @Test
     void genOneDeviceGetsTheGenOneLayoutByteForByte() throws Exception {
         IotmpVectors vectors = IotmpVectors.load();
@@ -155,7 +155,7 @@ class ThingerCompatibilityTest extends IotmpCamelTestSupport {
             assertThat(startMessage.resource()).isEqualTo("temperature");
             device.send(IotmpMessage.ok(startMessage.streamId()), Generation.GEN1);
 
-            // DESCRIBE of one resource: the hand-derived gen-1 example of vectors.md §7 (id 4 there)
+            // DESCRIBE of one resource: the hand-derived gen-1 example of iotmp-vectors.md §7 (id 4 there)
             java.util.concurrent.CompletableFuture<Object> described = template.asyncRequestBody("direct:describe",
                     null);
             String describe = device.readFrameHex();

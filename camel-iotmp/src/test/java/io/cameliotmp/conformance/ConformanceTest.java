@@ -1,5 +1,6 @@
 package io.cameliotmp.conformance;
 
+import io.cameliotmp.protocol.session.ServiceCode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,6 @@ import java.util.stream.Stream;
 
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
-import io.cameliotmp.server.ServiceType;
 import io.cameliotmp.server.StaticAuthenticator;
 import io.cameliotmp.testing.Hex;
 import io.cameliotmp.testing.RawIotmpSocket;
@@ -44,7 +44,7 @@ class ConformanceTest {
     static final String GEN2_CONNECT = "03 18 08 B4 24 1A E3 85 61 6C 69 63 65 85 65 73 70 33 32 86 73 33 63 72 33 74";
     static final String GEN2_OK = "01 03 08 B4 24";
 
-    /** The gen-1 CONNECT of vectors.md §7 and its OK (setup gen1). */
+    /** The gen-1 CONNECT of iotmp-vectors.md §7 and its OK (setup gen1). */
     static final String GEN1_CONNECT = "03 18 08 01 10 01 19 72 11 4A 04 75 73 65 72 4A 03 64 65 76 4A 04 70 61 73 73";
     static final String GEN1_OK = "01 02 08 01";
 
@@ -119,8 +119,8 @@ class ConformanceTest {
                 .build());
         server.registerResource("echo", call -> CompletableFuture.completedFuture(call.payload()));
         server.registerResource("boom", call -> CompletableFuture.failedFuture(new IllegalStateException("boom")));
-        server.registerService(ServiceType.WRITE_BUCKET, "*", call -> CompletableFuture.completedFuture(null));
-        server.registerService(ServiceType.CALL_ENDPOINT, "alert", call -> CompletableFuture.completedFuture(null));
+        server.registerService(ServiceCode.WRITE_BUCKET, "*", call -> CompletableFuture.completedFuture(null));
+        server.registerService(ServiceCode.CALL_ENDPOINT, "alert", call -> CompletableFuture.completedFuture(null));
         server.start();
     }
 

@@ -40,7 +40,7 @@ class DeviceConnectionTest extends DeviceTestBase {
         IotmpDevice device = track(deviceBuilder().credentials("user", "dev", "pass").idGenerator(ids(1)).build());
         CompletionStage<Void> started = device.start();
         TestIotmpServer.Connection connection = server.awaitConnection();
-        // vectors.md §7: CONNECT id 1, params 1 (varint), payload ["user","dev","pass"] in PSON v1
+        // iotmp-vectors.md §7: CONNECT id 1, params 1 (varint), payload ["user","dev","pass"] in PSON v1
         connection.expectBytes("03 18 08 01 10 01 19 72 11 4A 04 75 73 65 72 4A 03 64 65 76 4A 04 70 61 73 73");
         await(started);
         assertThat(device.isConnected()).isTrue();

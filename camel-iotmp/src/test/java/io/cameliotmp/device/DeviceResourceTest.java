@@ -30,7 +30,7 @@ class DeviceResourceTest extends DeviceTestBase {
         device.resource("temperature").output(() -> Map.of("celsius", celsius));
     }
 
-    /** IOTMP.md §10 / vectors.md §5, every frame compared byte for byte. */
+    /** docs/protocol.md §10 / iotmp-vectors.md §5, every frame compared byte for byte. */
     @Test
     void typicalSessionMatchesTheReferenceBytes() throws Exception {
         startServer();
@@ -282,7 +282,7 @@ class DeviceResourceTest extends DeviceTestBase {
         registerLedAndTemperature(device);
         TestIotmpServer.Connection c = connect(device);
 
-        c.sendHex("07 08 08 04 19 4A 03 6C 65 64"); // vectors.md §7: DESCRIBE id 4 "led", resource in field 3
+        c.sendHex("07 08 08 04 19 4A 03 6C 65 64"); // iotmp-vectors.md §7: DESCRIBE id 4 "led", resource in field 3
 
         // OK id 4, payload {"in":{"state":false}} in PSON v1 (wire type 1, key 19)
         c.expectBytes("01 11 08 04 19 6A 0C 02 69 6E 6A 07 05 73 74 61 74 65 30");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Streams the device opens on server events (IOTMP.md §8.3). */
+/** Streams the device opens on server events (docs/protocol.md §8.3). */
 class DeviceServerStreamTest extends DeviceTestBase {
 
     private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();

@@ -222,7 +222,7 @@ class DeviceStreamTest extends DeviceTestBase {
         // START_STREAM id 0xA1 "temperature", gen-1: resource in field 3 as PSON v1 string
         c.sendHex("08 11 08 A1 01 19 4A 0B 74 65 6D 70 65 72 61 74 75 72 65");
         c.expectBytes("01 03 08 A1 01");
-        // vectors.md §7: STREAM_DATA id 0xA1, params 2 (output), payload {"celsius":23.5}
+        // iotmp-vectors.md §7: STREAM_DATA id 0xA1, params 2 (output), payload {"celsius":23.5}
         c.expectBytes("0A 15 08 A1 01 10 02 19 6A 0D 07 63 65 6C 73 69 75 73 1D 00 00 BC 41");
 
         c.sendHex("08 08 08 0C 19 4A 03 6C 65 64"); // START_STREAM id 12 "led"

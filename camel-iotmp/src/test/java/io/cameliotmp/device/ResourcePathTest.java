@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Path patterns of device resources (IOTMP.md §6.3). */
+/** Path patterns of device resources (docs/protocol.md §6.3). */
 class ResourcePathTest {
 
     @Test

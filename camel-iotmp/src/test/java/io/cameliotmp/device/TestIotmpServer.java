@@ -330,7 +330,7 @@ final class TestIotmpServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- hex helpers
 
-    /** Uppercase hex, bytes separated by spaces, as in vectors.md. */
+    /** Uppercase hex, bytes separated by spaces, as in iotmp-vectors.md. */
     static String hex(byte[] bytes) {
         StringBuilder s = new StringBuilder(bytes.length * 3);
         for (byte b : bytes) {

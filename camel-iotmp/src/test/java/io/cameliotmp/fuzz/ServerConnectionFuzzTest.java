@@ -1,5 +1,6 @@
 package io.cameliotmp.fuzz;
 
+import io.cameliotmp.protocol.session.ServiceCode;
 import java.io.ByteArrayOutputStream;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -29,7 +30,6 @@ import io.cameliotmp.server.DeviceRequest;
 import io.cameliotmp.server.EmbeddedDevicePipeline;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
-import io.cameliotmp.server.ServiceType;
 import io.cameliotmp.server.StreamListener;
 import io.cameliotmp.server.StreamSample;
 import io.cameliotmp.testing.Hex;
@@ -47,7 +47,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Fuzzes the server's connection state machine ({@code DeviceSession}) through the real device pipeline of an
+ * Fuzzes the server's connection state machine ({@code DeviceConnection}) through the real device pipeline of an
  * {@link IotmpServer} (codec, flow gate, session) on an {@link EmbeddedChannel}, built by
  * {@link EmbeddedDevicePipeline}. Each execution gets its own server (never started: no socket, no thread, no state
  * shared with the previous execution) with a server resource {@code echo}, a failing resource {@code boom}, a bucket
@@ -187,8 +187,8 @@ class ServerConnectionFuzzTest {
             server.registerResource("boom", call -> {
                 throw new IllegalStateException("boom");
             });
-            server.registerService(ServiceType.WRITE_BUCKET, "*", call -> CompletableFuture.completedFuture(null));
-            server.registerService(ServiceType.CALL_ENDPOINT, "alert",
+            server.registerService(ServiceCode.WRITE_BUCKET, "*", call -> CompletableFuture.completedFuture(null));
+            server.registerService(ServiceCode.CALL_ENDPOINT, "alert",
                     call -> CompletableFuture.failedFuture(new IllegalArgumentException("no alerts today")));
             server.subscribe(new DeviceFilter(DeviceFilter.ANY, DeviceFilter.ANY), "temperature", 0,
                     new StreamListener() {

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
- * Every table row of {@code vectors.md} §1–§8 as a test. Bytes always come from the file; expected values come from
+ * Every table row of {@code iotmp-vectors.md} §1–§8 as a test. Bytes always come from the file; expected values come from
  * the file's meaning column through {@link VectorValues}/{@link VectorMessages}, except for the few rows listed in
  * {@link #IRREGULAR_MEANINGS}.
  */
@@ -379,7 +379,7 @@ class IotmpVectorsTest {
      */
     private static DynamicNode labelled(String row, DynamicNode node) {
         if (node instanceof DynamicTest test) {
-            String label = "vectors.md " + row + " / " + test.getDisplayName();
+            String label = "iotmp-vectors.md " + row + " / " + test.getDisplayName();
             return dynamicTest(test.getDisplayName(), () -> {
                 try {
                     test.getExecutable().execute();

@@ -222,7 +222,7 @@ class MalformedPsonTest {
         assertPsonEquals(PsonFormat.V2.decode(Hex.bytes("83 EF BF BF")), "\uFFFF");
         assertPsonEquals(PsonFormat.V2.decode(Hex.bytes("84 F4 8F BF BF")), new StringBuilder()
                 .appendCodePoint(0x10FFFF).toString());
-        // duplicate keys: the last one wins (IOTMP.md §3.1)
+        // duplicate keys: the last one wins (docs/protocol.md §3.1)
         assertPsonEquals(PsonFormat.V2.decode(Hex.bytes("C2 81 61 01 81 61 02")),
                 new java.util.LinkedHashMap<>(java.util.Map.of("a", 2L)));
         // negative zero magnitude is plain 0

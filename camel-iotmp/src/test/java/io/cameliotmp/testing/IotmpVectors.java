@@ -17,7 +17,7 @@ import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.PsonFormat;
 
 /**
- * The byte-exact IOTMP/PSON vectors of {@code vectors.md}, read from the test resource {@value #RESOURCE} so tests
+ * The byte-exact IOTMP/PSON vectors of {@code iotmp-vectors.md}, read from the test resource {@value #RESOURCE} so tests
  * never retype a vector.
  * <p>
  * Every row of every markdown table becomes a {@link Row}, tagged with the number of the section it is in
@@ -29,7 +29,7 @@ import io.cameliotmp.protocol.PsonFormat;
  */
 public final class IotmpVectors {
 
-    /** Classpath location of the vector file (a copy of {@code shared/protocol/vectors.md}). */
+    /** Classpath location of the vector file (the reference vectors, produced by the devices' own code). */
     public static final String RESOURCE = "/iotmp-vectors.md";
 
     /** Columns that hold bytes or bookkeeping rather than the meaning of a row. */

@@ -13,7 +13,7 @@ import io.cameliotmp.protocol.PsonFormat;
 
 /**
  * The Java value a PSON decoder returns for a value a caller encoded, written down from the normalisation rules of
- * {@code IOTMP.md} §3 (independently of the encoder, so tests can compare the two):
+ * {@code docs/protocol.md} §3 (independently of the encoder, so tests can compare the two):
  * <ul>
  * <li>every integer type becomes {@code Long}; integers outside the {@code long} range stay {@code BigInteger};</li>
  * <li>an integral floating value with {@code |d| < 2^63} travels as an integer ({@code -0.0} becomes {@code 0});</li>

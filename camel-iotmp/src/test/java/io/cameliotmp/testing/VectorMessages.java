@@ -11,12 +11,12 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 
 /**
- * Reads the frame descriptions of {@code vectors.md} ("CONNECT id 0x1234, params {"pv":1}, payload [...]") into the
+ * Reads the frame descriptions of {@code iotmp-vectors.md} ("CONNECT id 0x1234, params {"pv":1}, payload [...]") into the
  * {@link IotmpMessage} they describe.
  * <p>
  * A description is a comma separated list of clauses (commas inside quotes, brackets or parentheses do not count):
  * <ul>
- * <li>the first clause starts with a message type name, or with a server service name of {@code IOTMP.md} §8.1
+ * <li>the first clause starts with a message type name, or with a server service name of {@code docs/protocol.md} §8.1
  * ({@code WRITE_BUCKET}, ...), which devices send as RUN; the rest of that clause is another clause or a description
  * starting with "for";</li>
  * <li>{@code id N} (decimal or {@code 0x} hex), {@code params V}, {@code payload V} (also "compact payload" and
@@ -29,7 +29,7 @@ import io.cameliotmp.protocol.MessageType;
  */
 public final class VectorMessages {
 
-    /** Server service codes of IOTMP.md §8.1; on the wire they are RUN messages. */
+    /** Server service codes of docs/protocol.md §8.1; on the wire they are RUN messages. */
     private static final Set<String> SERVICE_NAMES = Set.of("READ_DEVICE_PROPERTY", "SET_DEVICE_PROPERTY",
             "CALL_DEVICE", "CALL_ENDPOINT", "WRITE_BUCKET", "LOCK_SYNC", "UNLOCK_SYNC");
 

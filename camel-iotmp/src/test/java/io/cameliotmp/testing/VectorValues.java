@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Reads the values written in the "meaning" columns of {@code vectors.md} into Java values.
+ * Reads the values written in the "meaning" columns of {@code iotmp-vectors.md} into Java values.
  * <p>
  * Grammar (a superset of JSON, as the vector file writes it):
  * <ul>

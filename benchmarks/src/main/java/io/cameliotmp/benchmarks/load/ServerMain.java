@@ -342,7 +342,7 @@ public final class ServerMain {
             long dropped = 0;
             long paused = 0;
             long inFlight = 0;
-            for (io.cameliotmp.server.DeviceSession s : server.registry().sessions()) {
+            for (io.cameliotmp.server.DeviceConnection s : server.registry().sessions()) {
                 io.cameliotmp.server.SessionCounters c = s.counters();
                 in += c.samplesIn();
                 dropped += c.samplesDropped();

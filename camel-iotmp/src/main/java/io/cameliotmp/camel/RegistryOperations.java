@@ -1,0 +1,53 @@
+package io.cameliotmp.camel;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.cameliotmp.server.DeviceFilter;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceRegistration;
+
+/** The producer operations answered from the server's registry of connected devices: {@code devices}, {@code status}. */
+final class RegistryOperations {
+
+    private RegistryOperations() {
+    }
+
+    /** The connected devices of the user (all users for {@code *} or none), sorted by id. */
+    static List<Map<String, Object>> devices(DeviceOperation call) {
+        String user = call.user();
+        String of = user == null || DeviceFilter.ANY.equals(user) ? null : user;
+        return call.server().registry().registrations(of).stream()
+                .sorted(Comparator.comparing(r -> r.deviceId().toString()))
+                .map(RegistryOperations::describe).toList();
+    }
+
+    static Map<String, Object> status(DeviceOperation call) {
+        DeviceId device = call.requireDevice();
+        return call.server().registry().registration(device).map(RegistryOperations::describe)
+                .orElseGet(() -> offline(device));
+    }
+
+    /** A registration as a JSON-friendly map, the shape of {@code devices} and {@code status} answers. */
+    static Map<String, Object> describe(DeviceRegistration registration) {
+        Map<String, Object> device = new LinkedHashMap<>();
+        device.put("user", registration.user());
+        device.put("device", registration.device());
+        device.put("connected", true);
+        device.put("connectedAt", registration.connectedAt().toString());
+        device.put("remoteAddress", String.valueOf(registration.remoteAddress()));
+        device.put("generation", registration.generation().name());
+        device.put("keepAlive", registration.keepAliveSeconds());
+        return device;
+    }
+
+    private static Map<String, Object> offline(DeviceId id) {
+        Map<String, Object> device = new LinkedHashMap<>();
+        device.put("user", id.user());
+        device.put("device", id.device());
+        device.put("connected", false);
+        return device;
+    }
+}

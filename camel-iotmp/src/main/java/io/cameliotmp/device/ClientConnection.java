@@ -1,0 +1,362 @@
+package io.cameliotmp.device;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.protocol.Gen1Layout;
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MalformedFrame;
+import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.protocol.session.PendingRequest;
+import io.cameliotmp.protocol.session.RequestKind;
+import io.cameliotmp.protocol.session.RequestTracker;
+import io.cameliotmp.protocol.session.ServiceCode;
+import io.cameliotmp.protocol.session.StreamIds;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol state of one connection of an {@link IotmpDevice}: the CONNECT handshake, the device's requests in
+ * flight, the streams the server opened on device resources ({@link ResourceStreams}) and the ids of the device's
+ * server streams. A new connection object is made for every attempt, so nothing of a lost connection leaks into the
+ * next one (docs/protocol.md §5.3).
+ * <p>
+ * Everything here runs on the device's event loop, except the reads of the resource streams and {@link #connected}
+ * by {@link IotmpDevice#stream}, which is why those are concurrent/volatile.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+
+    private final IotmpDevice device;
+    private final Generation generation;
+    private final EventLoop loop;
+    private final RequestTracker<Request> requests;
+    private final StreamIds ids;
+    final ResourceStreams resourceStreams;
+    Channel channel;
+
+    private int connectId;
+    volatile boolean connected;
+    /** Set once {@link IotmpDevice#sessionEnded} ran for this connection. */
+    boolean ended;
+    /** Why the connection is ending, if it is the device's decision (refused CONNECT, handshake timeout, fatal frame). */
+    Throwable failure;
+
+    private ScheduledFuture<?> handshakeTimeout;
+    private ScheduledFuture<?> keepAlive;
+
+    /** The device's own server streams opened (or being opened) on this connection, by stream id. */
+    private final Map<Integer, ServerStream> serverStreams = new HashMap<>();
+
+    ClientConnection(IotmpDevice device, EventLoop loop, StreamIds ids) {
+        this.device = device;
+        this.generation = device.generation();
+        this.loop = loop;
+        this.ids = ids;
+        this.requests = new RequestTracker<>((task, delayMillis) -> {
+            ScheduledFuture<?> scheduled = loop.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            return () -> scheduled.cancel(false);
+        });
+        this.resourceStreams = new ResourceStreams(this, device, loop);
+    }
+
+    // ---------------------------------------------------------------- Netty events
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel active = ctx.channel();
+        if (active.localAddress() != null && active.localAddress().equals(active.remoteAddress())) {
+            // Connecting to a port of this host that nobody listens on can connect the socket to itself (TCP
+            // simultaneous open); it would then hold the server's port. Reset it: a reset leaves no TIME_WAIT either.
+            failure = new ConnectException("socket connected to itself at " + active.localAddress()
+                                           + ": no server is listening there");
+            active.config().setOption(ChannelOption.SO_LINGER, 0);
+            ctx.close();
+            return;
+        }
+        connectId = ids.allocate(id -> false);
+        IotmpMessage connect = IotmpMessage.connect(connectId, device.user(), device.deviceId(), device.credential());
+        if (generation == Generation.GEN1) {
+            connect = IotmpMessage.of(MessageType.CONNECT, connectId, Gen1Layout.AUTH_CREDENTIALS, connect.payload(),
+                    null);
+        }
+        LOG.debug("{}: connected to {}, sending CONNECT id {}", device, ctx.channel().remoteAddress(), connectId);
+        ctx.writeAndFlush(connect);
+        long timeout = device.requestTimeoutMillis();
+        handshakeTimeout = loop.schedule(() -> {
+            if (!connected) {
+                fail(new IotmpRequestTimeoutException("no answer to CONNECT within " + timeout + " ms"));
+            }
+        }, timeout, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof IotmpMessage message) {
+            if (connected) {
+                dispatch(message);
+            } else {
+                handshake(message);
+            }
+        } else if (msg instanceof MalformedFrame malformed) {
+            if (connected) {
+                // LX handles what it could decode, EM drops the connection; we cannot answer what we cannot read.
+                LOG.warn("{}: ignoring malformed {} frame: {}", device, malformed.type(),
+                        malformed.cause().getMessage());
+            } else {
+                fail(new IotmpDisconnectedException("malformed answer to CONNECT", malformed.cause()));
+            }
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("{}: connection failed: {}", device, cause.toString()); // e.g. reset by a restarting server
+        } else {
+            LOG.warn("{}: closing connection: {}", device, cause.toString()); // e.g. a frame above the size limit
+        }
+        fail(cause);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        device.sessionEnded(this);
+        ctx.fireChannelInactive();
+    }
+
+    /** Ends the connection for a reason of the device's own; the close reports it to the device. */
+    private void fail(Throwable cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+        channel.close();
+    }
+
+    // ---------------------------------------------------------------- handshake and lifecycle
+
+    private void handshake(IotmpMessage answer) {
+        cancel(handshakeTimeout);
+        if (answer.type() == MessageType.OK && answer.streamId() == connectId) {
+            connected = true;
+            long keepAliveMillis = device.keepAliveMillis();
+            if (keepAliveMillis > 0) {
+                // Counted from the last keep-alive, independent of other traffic, as the references do (§5.2).
+                keepAlive = loop.scheduleAtFixedRate(() -> channel.writeAndFlush(IotmpMessage.KEEP_ALIVE),
+                        keepAliveMillis, keepAliveMillis, TimeUnit.MILLISECONDS);
+            }
+            device.sessionConnected(this);
+        } else {
+            fail(new IotmpConnectRefusedException(answer));
+        }
+    }
+
+    /** Stops timers and fails everything in flight; called once, when the channel is gone. */
+    void teardown(Throwable cause) {
+        connected = false;
+        cancel(handshakeTimeout);
+        cancel(keepAlive);
+        resourceStreams.closeAll();
+        requests.failAll(request -> cause);
+        for (ServerStream stream : serverStreams.values()) {
+            stream.detach();
+        }
+        serverStreams.clear();
+    }
+
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
+    // ---------------------------------------------------------------- requests of the device
+
+    /** Whether {@code id} is taken on this connection: a request in flight or an open stream of either side. */
+    private boolean inUse(int id) {
+        return requests.contains(id) || resourceStreams.contains(id) || serverStreams.containsKey(id);
+    }
+
+    /**
+     * Sends {@code message} with a fresh id and correlates the answer (OK or ERROR) with it. The future completes on
+     * the event loop with the answer, or fails on timeout, write failure or disconnect.
+     *
+     * @param written if not null, completed when the frame is written (or failed when it cannot be)
+     */
+    CompletableFuture<IotmpMessage> request(IotmpMessage message, CompletableFuture<Void> written) {
+        return requestWithId(ids.allocate(this::inUse), message, written);
+    }
+
+    private CompletableFuture<IotmpMessage> requestWithId(int id, IotmpMessage message,
+                                                          CompletableFuture<Void> written) {
+        IotmpMessage withId = message.withStreamId(id);
+        Request request = new Request(withId);
+        requests.track(request, device.requestTimeoutMillis());
+        channel.writeAndFlush(withId).addListener(result -> {
+            if (result.isSuccess()) {
+                if (written != null) {
+                    written.complete(null);
+                }
+                return;
+            }
+            IotmpDisconnectedException cause = new IotmpDisconnectedException("could not send " + withId,
+                    result.cause());
+            if (written != null) {
+                written.completeExceptionally(cause);
+            }
+            requests.fail(id, cause);
+        });
+        return request.answer;
+    }
+
+    /** Writes a message that expects no answer. */
+    ChannelFuture write(IotmpMessage message) {
+        return channel.writeAndFlush(message);
+    }
+
+    /** A request of the device in flight; completes with the server's answer, OK or ERROR alike. */
+    private final class Request extends PendingRequest {
+        final IotmpMessage message;
+        final CompletableFuture<IotmpMessage> answer = new CompletableFuture<>();
+
+        Request(IotmpMessage message) {
+            super(message.streamId(), kindOf(message.type()));
+            this.message = message;
+        }
+
+        @Override
+        protected void answered(IotmpMessage reply) {
+            answer.complete(reply);
+        }
+
+        @Override
+        protected void expired() {
+            answer.completeExceptionally(new IotmpRequestTimeoutException(
+                    "no answer within " + device.requestTimeoutMillis() + " ms to " + message));
+        }
+
+        @Override
+        protected void failed(Throwable cause) {
+            answer.completeExceptionally(cause);
+        }
+    }
+
+    private static RequestKind kindOf(MessageType type) {
+        return switch (type) {
+            case RUN -> RequestKind.RUN;
+            case DESCRIBE -> RequestKind.DESCRIBE;
+            case START_STREAM -> RequestKind.START_STREAM;
+            case STOP_STREAM -> RequestKind.STOP_STREAM;
+            case CONNECT -> RequestKind.CONNECT;
+            // a request of an application through IotmpDevice#request may be anything; it is tracked like a RUN
+            case OK, ERROR, DISCONNECT, KEEP_ALIVE, STREAM_DATA -> RequestKind.RUN;
+        };
+    }
+
+    // ---------------------------------------------------------------- server streams of the device (§8.3)
+
+    void openServerStream(ServerStream stream) {
+        int id = ids.allocate(this::inUse);
+        stream.attach(id, this);
+        serverStreams.put(id, stream);
+        IotmpMessage start = IotmpMessage.startStream(0, ServiceCode.SUBSCRIBE_EVENT.wireCode(), stream.parameters());
+        requestWithId(id, start, null).whenComplete((answer, error) -> {
+            if (error == null && answer.type() == MessageType.OK) {
+                device.serverStreamOpened(stream, answer.payload());
+                return;
+            }
+            serverStreams.remove(id);
+            stream.detach();
+            device.serverStreamFailed(stream, error != null ? error
+                    : new IotmpErrorException(answer.parameters(), answer.payload()));
+        });
+    }
+
+    /** Sends STOP_STREAM for an open server stream; the future completes with the server's answer. */
+    CompletableFuture<IotmpMessage> stopServerStream(ServerStream stream) {
+        int id = stream.id;
+        serverStreams.remove(id);
+        stream.detach();
+        return requestWithId(id, IotmpMessage.stopStream(id), null);
+    }
+
+    ChannelFuture sendOnServerStream(ServerStream stream, Object payload) {
+        // Gen-1 marks every STREAM_DATA; data a device publishes is its output.
+        return write(IotmpMessage.of(MessageType.STREAM_DATA, stream.id,
+                generation == Generation.GEN1 ? Gen1Layout.STREAM_OUTPUT : null, payload, null));
+    }
+
+    // ---------------------------------------------------------------- messages of the server
+
+    /** A switch expression, so the compiler names this place when a message type is added. */
+    private void dispatch(IotmpMessage message) {
+        boolean handled = switch (message.type()) {
+            case OK, ERROR -> requests.answer(message) != null;
+            case RUN -> resourceStreams.onRun(message);
+            case DESCRIBE -> resourceStreams.onDescribe(message);
+            case START_STREAM -> resourceStreams.onStart(message);
+            case STOP_STREAM -> onStopStream(message);
+            case STREAM_DATA -> resourceStreams.onData(message) || onServerStreamData(message);
+            case KEEP_ALIVE -> true;
+            case DISCONNECT -> {
+                LOG.debug("{}: server sent DISCONNECT", device);
+                channel.close();
+                yield true;
+            }
+            case CONNECT -> false;
+        };
+        if (!handled) {
+            // e.g. the answer to a fire-and-forget call, or one that arrived after its timeout
+            LOG.debug("{}: ignoring {}", device, message);
+        }
+    }
+
+    private boolean onStopStream(IotmpMessage stop) {
+        int id = stop.streamId();
+        if (resourceStreams.stop(id)) {
+            write(IotmpMessage.ok(id));
+            return true;
+        }
+        ServerStream serverStream = serverStreams.remove(id);
+        if (serverStream != null) {
+            // the server ended one of the device's subscriptions: accept, and do not open it again
+            serverStream.detach();
+            device.serverStreamStoppedByServer(serverStream);
+            write(IotmpMessage.ok(id));
+            return true;
+        }
+        answerError(id, null, null);
+        return true;
+    }
+
+    private boolean onServerStreamData(IotmpMessage data) {
+        ServerStream serverStream = serverStreams.get(data.streamId());
+        if (serverStream != null && serverStream.open) {
+            device.deliverServerStreamData(serverStream, data.payload());
+            return true;
+        }
+        return false;
+    }
+
+    void answerError(int id, Object code, Object payload) {
+        if (id != 0) {
+            write(IotmpMessage.error(id, code, payload));
+        }
+    }
+}

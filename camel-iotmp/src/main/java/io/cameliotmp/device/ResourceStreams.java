@@ -1,0 +1,308 @@
+package io.cameliotmp.device;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.protocol.Gen1Layout;
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.protocol.session.StreamParameters;
+import io.netty.channel.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device's resources as the server uses them on one connection (docs/protocol.md §6, §7): RUN and DESCRIBE
+ * answered by the resource handlers, and the streams the server opened on resources, sampled at their interval or
+ * sent on change. Runs on the device's event loop; {@link #streamsFor} may be called from any thread.
+ */
+final class ResourceStreams {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResourceStreams.class);
+
+    /** A stream the server opened on a device resource. */
+    static final class DeviceStream {
+        final int id;
+        final DeviceResource resource;
+        final String path;
+        final Map<String, String> pathParams;
+        final Object parameters;
+        final long intervalMillis;
+        ScheduledFuture<?> sampler;
+
+        DeviceStream(int id, DeviceResource resource, String path, Map<String, String> pathParams, Object parameters,
+                     long intervalMillis) {
+            this.id = id;
+            this.resource = resource;
+            this.path = path;
+            this.pathParams = pathParams;
+            this.parameters = parameters;
+            this.intervalMillis = intervalMillis;
+        }
+
+        /** Whether {@link IotmpDevice#stream(String)} with this name targets the stream. */
+        boolean isFor(String name) {
+            return path.equals(name) || resource.name().equals(name);
+        }
+
+        void cancelSampler() {
+            if (sampler != null) {
+                sampler.cancel(false);
+                sampler = null;
+            }
+        }
+    }
+
+    private final ClientConnection connection;
+    private final IotmpDevice device;
+    private final EventLoop loop;
+    /** Server-opened streams on device resources, by stream id. */
+    private final Map<Integer, DeviceStream> streams = new ConcurrentHashMap<>();
+    /** The event-mode stream of each concrete path: a new one replaces the old (docs/protocol.md §7.2). */
+    private final Map<String, DeviceStream> eventStreams = new HashMap<>();
+
+    ResourceStreams(ClientConnection connection, IotmpDevice device, EventLoop loop) {
+        this.connection = connection;
+        this.device = device;
+        this.loop = loop;
+    }
+
+    boolean contains(int id) {
+        return streams.containsKey(id);
+    }
+
+    void closeAll() {
+        for (DeviceStream stream : streams.values()) {
+            stream.cancelSampler();
+        }
+        streams.clear();
+        eventStreams.clear();
+    }
+
+    boolean onRun(IotmpMessage run) {
+        int id = run.streamId();
+        String path = run.resourcePath();
+        ResourceRegistry.Match match = path != null ? device.resources().find(path) : null;
+        if (match == null) {
+            LOG.debug("{}: RUN of unknown resource {}", device, run.resource());
+            connection.answerError(id, null, null);
+            return true;
+        }
+        DeviceResource resource = match.resource();
+        ResourceKind kind = resource.kind();
+        Object input = run.payload();
+        ResourceRequest request = new ResourceRequest(device, path, match.pathParams(), input, run.parameters(),
+                kind.takesInput() && input == null, 0);
+        device.invokeHandler(resource, request, (result, error) -> {
+            if (id == 0) {
+                // no stream id: the server wants no answer (docs/protocol.md §4.1)
+                if (error != null) {
+                    LOG.warn("{}: resource {} failed: {}", device, path, error.toString());
+                }
+                return;
+            }
+            if (error != null) {
+                answerFailure(id, path, error);
+            } else {
+                connection.write(kind.producesOutput() ? IotmpMessage.ok(id, result) : IotmpMessage.ok(id));
+            }
+        });
+        return true;
+    }
+
+    boolean onDescribe(IotmpMessage describe) {
+        int id = describe.streamId();
+        if (id == 0) {
+            return false;
+        }
+        if (describe.resource() == null) {
+            connection.write(IotmpMessage.ok(id, device.resources().describeAll()));
+            return true;
+        }
+        String path = describe.resourcePath();
+        ResourceRegistry.Match match = path != null ? device.resources().find(path) : null;
+        if (match == null) {
+            connection.answerError(id, null, null);
+            return true;
+        }
+        DeviceResource resource = match.resource();
+        ResourceKind kind = resource.kind();
+        if (kind == ResourceKind.RUN) {
+            connection.write(IotmpMessage.ok(id));
+            return true;
+        }
+        ResourceRequest request = new ResourceRequest(device, path, match.pathParams(), null,
+                describe.parameters(), true, 0);
+        device.invokeHandler(resource, request, (result, error) -> {
+            if (error != null) {
+                answerFailure(id, path, error);
+                return;
+            }
+            Map<String, Object> description = new LinkedHashMap<>();
+            if (kind == ResourceKind.INPUT) {
+                putIfPresent(description, "in", result != null ? result : resource.inputSample());
+            } else {
+                putIfPresent(description, "in", resource.inputSample());
+                putIfPresent(description, "out", result);
+            }
+            connection.write(IotmpMessage.ok(id, description));
+        });
+        return true;
+    }
+
+    private static void putIfPresent(Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    boolean onStart(IotmpMessage start) {
+        int id = start.streamId();
+        if (id == 0) {
+            return false;
+        }
+        String path = start.resourcePath();
+        ResourceRegistry.Match match = path != null ? device.resources().find(path) : null;
+        if (match == null || match.resource().kind() == ResourceKind.RUN) {
+            // unknown resource, or a fn 1 resource that a stream would execute over and over (§7.2)
+            connection.answerError(id, null, null);
+            return true;
+        }
+        DeviceStream previous = streams.remove(id);
+        if (previous != null) {
+            forget(previous);
+        }
+        long interval = StreamParameters.intervalOf(start.parameters());
+        DeviceStream stream = new DeviceStream(id, match.resource(), path, match.pathParams(), start.parameters(),
+                interval);
+        if (interval == 0) {
+            DeviceStream replaced = eventStreams.put(path, stream);
+            if (replaced != null) {
+                streams.remove(replaced.id);
+                replaced.cancelSampler();
+            }
+        }
+        streams.put(id, stream);
+        connection.write(IotmpMessage.ok(id));
+        sendCurrentValue(stream, interval > 0); // the echo; interval sampling starts after it
+        return true;
+    }
+
+    /** The server stopped a stream on a resource; returns whether it was one. */
+    boolean stop(int id) {
+        DeviceStream stream = streams.remove(id);
+        if (stream == null) {
+            return false;
+        }
+        forget(stream);
+        return true;
+    }
+
+    private void forget(DeviceStream stream) {
+        stream.cancelSampler();
+        eventStreams.remove(stream.path, stream);
+    }
+
+    /** New input for a resource a stream is open on; false when the id is not one of them. */
+    boolean onData(IotmpMessage data) {
+        int id = data.streamId();
+        DeviceStream stream = streams.get(id);
+        if (stream == null) {
+            return false;
+        }
+        DeviceResource resource = stream.resource;
+        Object input = data.payload();
+        ResourceRequest request = new ResourceRequest(device, stream.path, stream.pathParams, input,
+                stream.parameters, resource.kind().takesInput() && input == null, id);
+        device.invokeHandler(resource, request, (result, error) -> {
+            if (error != null) {
+                LOG.warn("{}: stream data for {} failed: {}", device, stream.path, error.toString());
+            } else if (resource.kind() == ResourceKind.INPUT && streams.get(id) == stream) {
+                sendCurrentValue(stream, false); // echo the new state (§7.3)
+            }
+        });
+        return true;
+    }
+
+    private void scheduleSample(DeviceStream stream) {
+        stream.sampler = loop.schedule(() -> sample(stream), stream.intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** One interval sample; the next one is scheduled once this one has been read (see {@link #sendCurrentValue}). */
+    private void sample(DeviceStream stream) {
+        if (streams.get(stream.id) == stream) {
+            sendCurrentValue(stream, true);
+        }
+    }
+
+    /**
+     * Reads the resource's current value (output, or state of an input resource) and sends it on the stream.
+     *
+     * @param scheduleNext whether to schedule the next interval sample after the value was read: counting the
+     *                     interval from then guarantees at least the interval between two reads, however long the
+     *                     handler takes and wherever it runs
+     */
+    private void sendCurrentValue(DeviceStream stream, boolean scheduleNext) {
+        ResourceRequest request = new ResourceRequest(device, stream.path, stream.pathParams, null, stream.parameters,
+                stream.resource.kind().takesInput(), stream.id);
+        device.invokeHandler(stream.resource, request, (value, error) -> {
+            if (streams.get(stream.id) != stream) {
+                return; // stopped, replaced or disconnected meanwhile
+            }
+            if (error != null) {
+                LOG.warn("{}: reading {} for stream {} failed: {}", device, stream.path, stream.id, error.toString());
+            } else {
+                connection.write(streamData(stream, value));
+            }
+            if (scheduleNext) {
+                scheduleSample(stream);
+            }
+        });
+    }
+
+    /** STREAM_DATA for a device stream; gen-1 marks whether the payload is an input state or an output. */
+    private IotmpMessage streamData(DeviceStream stream, Object value) {
+        Object marker = null;
+        if (device.generation() == Generation.GEN1) {
+            marker = stream.resource.kind() == ResourceKind.INPUT ? Gen1Layout.STREAM_INPUT : Gen1Layout.STREAM_OUTPUT;
+        }
+        return IotmpMessage.of(MessageType.STREAM_DATA, stream.id, marker, value, null);
+    }
+
+    /** Sends a value the application produced on a stream, if the stream is still open. */
+    void sendOnStream(DeviceStream stream, Object value) {
+        if (streams.get(stream.id) == stream) {
+            connection.write(streamData(stream, value));
+        }
+    }
+
+    private void answerFailure(int id, String path, Throwable error) {
+        if (error instanceof IotmpErrorException answer) {
+            connection.answerError(id, answer.parameters(), answer.payload());
+            return;
+        }
+        LOG.debug("{}: resource {} failed", device, path, error);
+        String text = error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("error", text);
+        connection.answerError(id, null, payload);
+    }
+
+    /** The open streams {@link IotmpDevice#stream} targets with {@code name} (concrete or registered path). */
+    List<DeviceStream> streamsFor(String name) {
+        List<DeviceStream> targets = new ArrayList<>(1);
+        for (DeviceStream stream : streams.values()) {
+            if (stream.isFor(name)) {
+                targets.add(stream);
+            }
+        }
+        return targets;
+    }
+}

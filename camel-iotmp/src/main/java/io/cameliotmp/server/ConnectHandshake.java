@@ -1,0 +1,161 @@
+package io.cameliotmp.server;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpFrameCodec;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MessageType;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The login of a connection (docs/protocol.md §5.1): the CONNECT deadline, reading the CONNECT (generation,
+ * credentials, keep-alive), asking the authenticator, and answering OK or ERROR. Runs on the connection's executor.
+ */
+final class ConnectHandshake {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectHandshake.class);
+
+    /** The largest keep-alive a device may ask for, in seconds. */
+    static final int MAX_KEEP_ALIVE_SECONDS = 1800;
+    private static final String IDLE_HANDLER = "idle";
+
+    private final DeviceConnection connection;
+    private final SessionContext context;
+    private final IotmpServerConfig config;
+    private final IotmpFrameCodec codec;
+    private ScheduledFuture<?> deadline;
+
+    ConnectHandshake(DeviceConnection connection, SessionContext context, IotmpFrameCodec codec) {
+        this.connection = connection;
+        this.context = context;
+        this.config = context.config();
+        this.codec = codec;
+    }
+
+    /** The channel is active: the device has {@code connectTimeout} to send its CONNECT. */
+    void awaitConnect() {
+        deadline = connection.channel().eventLoop().schedule(() -> connection.runOnExecutor(() -> {
+            if (connection.state() == DeviceConnection.State.AWAITING_CONNECT) {
+                connection.closeNow("no CONNECT within " + config.connectTimeout().toMillis() + " ms");
+            }
+        }), config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    /** The first message of a connection must be its CONNECT. */
+    void onFirstMessage(IotmpMessage message) {
+        if (message.type() != MessageType.CONNECT) {
+            connection.closeNow("sent " + message.type() + " before CONNECT");
+            return;
+        }
+        cancelDeadline();
+        Generation generation = generationOf(message);
+        codec.generation(generation);
+        if (!(message.payload() instanceof List<?> credentials) || credentials.size() != 3
+                || !(credentials.get(0) instanceof String user) || !(credentials.get(1) instanceof String device)
+                || !(credentials.get(2) instanceof String credential)) {
+            refuse(message, null, "CONNECT payload is not [user, device, credential]", null);
+            return;
+        }
+        int keepAlive = keepAliveOf(message.parameters());
+        if (keepAlive <= 0 || keepAlive > MAX_KEEP_ALIVE_SECONDS) {
+            refuse(message, 3, "invalid keep-alive " + keepAlive, null);
+            return;
+        }
+        AuthRequest request = new AuthRequest(user, device, credential, connection.remoteAddress(), generation,
+                message.parameters());
+        if (context.guard().deviceBlocked(request.deviceId())) {
+            AuthDecision blocked = AuthDecision.refuse("too many failed authentications of this device");
+            context.authenticationRefused(request, blocked);
+            refuse(message, null, blocked.reason(), null);
+            return;
+        }
+        connection.authenticating();
+        CompletionStage<AuthDecision> decision;
+        try {
+            DeviceAuthenticator authenticator = config.authenticator();
+            decision = authenticator != null
+                    ? authenticator.authenticate(request)
+                    : CompletableFuture.completedFuture(AuthDecision.refuse("no authenticator configured"));
+        } catch (RuntimeException e) {
+            decision = CompletableFuture.failedFuture(e);
+        }
+        decision.whenComplete((result, failure) -> connection.runOnExecutor(
+                () -> decided(message, request, keepAlive, result, failure)));
+    }
+
+    /** The PSON generation: {@code pv} if a client ever sends it, else the wire type of the CONNECT's PSON fields. */
+    private static Generation generationOf(IotmpMessage connect) {
+        if (connect.parameters() instanceof Map<?, ?> params && params.get("pv") instanceof Number pv) {
+            return pv.intValue() == 0 ? Generation.GEN1 : Generation.GEN2;
+        }
+        return connect.psonWireType() == 1 ? Generation.GEN1 : Generation.GEN2;
+    }
+
+    private int keepAliveOf(Object parameters) {
+        if (parameters instanceof Map<?, ?> params && params.get("ka") instanceof Number ka) {
+            return ka.intValue();
+        }
+        return (int) Math.max(1, config.defaultKeepAlive().toSeconds());
+    }
+
+    private void decided(IotmpMessage connect, AuthRequest request, int keepAlive, AuthDecision decision,
+                         Throwable failure) {
+        if (connection.state() != DeviceConnection.State.AUTHENTICATING || !connection.channel().isActive()) {
+            return;
+        }
+        if (failure != null || decision == null) {
+            LOG.warn("Authenticator failed for {}; refusing", request, failure);
+            decision = AuthDecision.refuse("authenticator failed: " + (failure == null ? "no decision" : failure));
+        }
+        if (!decision.accepted()) {
+            boolean badCredentials = decision.code() != null
+                                     && decision.code() == AuthDecision.CODE_BAD_CREDENTIALS;
+            if (failure != null || badCredentials) {
+                context.guard().authenticationFailed(connection.remoteAddress(), request.deviceId());
+            }
+            context.authenticationRefused(request, decision);
+            refuse(connect, decision.code(), decision.reason(), decision.payload());
+            return;
+        }
+        connection.activated(new DeviceRegistration(request.deviceId(), context.nextSessionNumber(),
+                connection.remoteAddress(), Instant.now(), codec.generation(), keepAlive));
+        // registered before the OK so the device is callable as soon as it knows it is connected; calls from other
+        // threads queue on this executor and are written after the OK, which must be the very next frame
+        context.register(connection);
+        connection.write(IotmpMessage.ok(connect.streamId()));
+        Duration idle = IotmpServerConfig.idleTimeout(keepAlive);
+        // on the I/O thread: from a worker, Netty would keep a task holder per handler for the connection's lifetime
+        connection.runOnIoThread(() -> {
+            connection.channel().pipeline().addBefore(connection.handlerName(), IDLE_HANDLER,
+                    new IdleStateHandler(idle.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+            connection.channel().config().setAutoRead(true);
+        });
+        context.announce(connection);
+    }
+
+    private void refuse(IotmpMessage connect, Integer code, String reason, Object payload) {
+        connection.refused(reason);
+        LOG.info("Refusing {} from {}: {}", connect.payload() instanceof List<?> l && l.size() == 3
+                ? l.get(0) + "/" + l.get(1) : "device", connection.remoteAddress(), reason);
+        connection.write(IotmpMessage.error(connect.streamId(), code, payload))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,144 @@
+package io.cameliotmp.server;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.EventExecutor;
+
+/**
+ * The Netty side of a connection, on the I/O thread. It counts each frame as read before handing it over, so that a
+ * handler that blocks the session's executor still stops the reading, and hands events to a worker through an inbox
+ * drained in batches: one task, and one wake-up of the worker, for everything that piled up rather than one per frame.
+ * Without workers the session runs on the I/O thread and events are handled at once.
+ */
+final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runnable {
+
+    /** The event that tells the session its channel is gone. */
+    static final Object CHANNEL_INACTIVE = new Object();
+    /** The event that tells the session its channel is active. */
+    static final Object CHANNEL_ACTIVE = new Object();
+
+    private static final int DRAIN_BATCH = 256;
+    private static final VarHandle DRAIN_SCHEDULED;
+
+    static {
+        try {
+            DRAIN_SCHEDULED = MethodHandles.lookup().findVarHandle(ConnectionPump.class, "drainScheduled", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final FlowControl flow;
+    private final Consumer<Object> session;
+    /** The worker given at construction, else the channel's I/O thread once the handler is added. */
+    private EventExecutor executor;
+    private String name;
+    private Queue<Object> inbox;
+    private volatile int drainScheduled;
+
+    /**
+     * @param worker  where the session runs; null to run it on the channel's I/O thread
+     * @param session handles every event, on the executor, in the order the I/O thread read them
+     */
+    ConnectionPump(EventExecutor worker, FlowControl flow, Consumer<Object> session) {
+        this.executor = worker;
+        this.flow = flow;
+        this.session = session;
+    }
+
+    /** Where the session runs; set once the handler is in the pipeline. */
+    EventExecutor executor() {
+        return executor;
+    }
+
+    /** The handler's name in the pipeline, for handlers that must go before it. */
+    String name() {
+        return name;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        name = ctx.name();
+        if (executor == null) {
+            executor = ctx.executor();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        dispatch(CHANNEL_ACTIVE);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        flow.frameRead();
+        dispatch(msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            dispatch(evt);
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        dispatch(cause);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        dispatch(CHANNEL_INACTIVE);
+        ctx.fireChannelInactive();
+    }
+
+    private void dispatch(Object event) {
+        if (executor.inEventLoop()) {
+            session.accept(event);
+            return;
+        }
+        if (inbox == null) {
+            inbox = new ConcurrentLinkedQueue<>();
+        }
+        inbox.offer(event);
+        if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+            try {
+                executor.execute(this);
+            } catch (RejectedExecutionException e) {
+                // the worker is gone, so nothing else touches the session: handle here rather than lose a close
+                for (Object queued = inbox.poll(); queued != null; queued = inbox.poll()) {
+                    session.accept(queued);
+                }
+                drainScheduled = 0;
+            }
+        }
+    }
+
+    /** Drains the inbox on the executor, a batch at a time so that one busy device does not starve the others. */
+    @Override
+    public void run() {
+        for (int i = 0; i < DRAIN_BATCH; i++) {
+            Object event = inbox.poll();
+            if (event == null) {
+                break;
+            }
+            session.accept(event);
+        }
+        drainScheduled = 0;
+        if (!inbox.isEmpty() && DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+            executor.execute(this);
+        }
+    }
+}

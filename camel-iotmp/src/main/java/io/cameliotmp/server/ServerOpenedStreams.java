@@ -1,0 +1,234 @@
+package io.cameliotmp.server;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import io.cameliotmp.protocol.IotmpMessage;
+import io.netty.util.collection.IntCollections;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streams the server opened on a device's resources (docs/protocol.md §7): their listeners, the expansion of
+ * compact samples, and the {@link SharedResourceStream}s through which the server's subscriptions share them.
+ * Runs on the connection's executor.
+ */
+final class ServerOpenedStreams {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerOpenedStreams.class);
+
+    private final DeviceConnection connection;
+    private final SessionContext context;
+    // most devices sit idle with no stream: they share the empty maps until their first entry
+    private IntObjectMap<OpenStream> streams = IntCollections.emptyMap();
+    private Map<String, SharedResourceStream> shared = Map.of();
+
+    ServerOpenedStreams(DeviceConnection connection, SessionContext context) {
+        this.connection = connection;
+        this.context = context;
+    }
+
+    boolean contains(int id) {
+        return streams.containsKey(id);
+    }
+
+    int size() {
+        return streams.size();
+    }
+
+    /** A START_STREAM is about to be sent with this id: samples may follow its OK at once. */
+    void opening(int id, String resource, StreamListener listener) {
+        if (!(streams instanceof IntObjectHashMap)) {
+            streams = new IntObjectHashMap<>(4);
+        }
+        streams.put(id, new OpenStream(id, resource, listener));
+    }
+
+    void confirmed(int id) {
+        OpenStream stream = streams.get(id);
+        if (stream != null) {
+            stream.confirmed = true;
+        }
+    }
+
+    /** The device refused (or never answered) the START_STREAM; returns whether such a stream was waiting. */
+    boolean refused(int id, Throwable cause) {
+        OpenStream stream = streams.get(id);
+        if (stream == null || stream.confirmed) {
+            return false;
+        }
+        streams.remove(id);
+        stream.failed(cause);
+        return true;
+    }
+
+    /** The server stops a stream; returns whether it was open. */
+    boolean stop(int id, String reason) {
+        OpenStream stream = streams.remove(id);
+        if (stream != null) {
+            stream.end(reason);
+        }
+        return stream != null;
+    }
+
+    boolean stoppedByDevice(int id) {
+        return stop(id, "stopped by the device");
+    }
+
+    /** A sample on one of these streams; false when the id is not one of them. */
+    boolean onData(IotmpMessage data) {
+        OpenStream stream = streams.get(data.streamId());
+        if (stream == null) {
+            return false;
+        }
+        connection.countersForUpdate().count(ConnectionCounters.SAMPLES_IN);
+        context.metrics().sampleReceived();
+        deliver(stream.listener, new StreamSample(connection.registration(), stream.resource, stream.id,
+                stream.expandCompact(data.payload()), System.currentTimeMillis()));
+        return true;
+    }
+
+    void closeAll(String reason) {
+        List<OpenStream> open = new ArrayList<>(streams.values());
+        streams.clear();
+        shared = Map.of();
+        for (OpenStream stream : open) {
+            stream.end(reason);
+        }
+    }
+
+    /** Hands a sample to a listener, counting it in flight until the listener's stage completes. */
+    void deliver(StreamListener listener, StreamSample sample) {
+        FlowControl flow = connection.flow();
+        if (flow.dropsSamples()) {
+            connection.countersForUpdate().count(ConnectionCounters.SAMPLES_DROPPED);
+            context.metrics().sampleDropped();
+            return;
+        }
+        flow.deliveryStarted();
+        CompletionStage<Void> done;
+        try {
+            done = listener.onSample(sample);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: stream listener failed", connection, e);
+            done = null;
+        }
+        if (done == null) {
+            flow.deliveryEnded();
+        } else {
+            done.whenComplete((v, e) -> flow.deliveryEnded());
+        }
+    }
+
+    // ---- shared streams
+
+    /**
+     * Adds subscriptions' interest in this device's resources (shared streams, see SharedResourceStream). Added
+     * together, the subscriptions of one resource lead to one START_STREAM at the final interval.
+     */
+    void attach(List<StreamSubscription> subscriptions) {
+        Set<SharedResourceStream> touched = new LinkedHashSet<>();
+        if (!(shared instanceof HashMap)) {
+            shared = new HashMap<>(4);
+        }
+        for (StreamSubscription subscription : subscriptions) {
+            SharedResourceStream stream = shared.computeIfAbsent(subscription.resource(),
+                    r -> new SharedResourceStream(this, connection.registration(), r));
+            stream.add(subscription);
+            touched.add(stream);
+        }
+        touched.forEach(SharedResourceStream::reconcile);
+    }
+
+    void detach(StreamSubscription subscription) {
+        SharedResourceStream stream = shared.get(subscription.resource());
+        if (stream != null && stream.remove(subscription)) {
+            shared.remove(subscription.resource());
+        }
+    }
+
+    void publishToSubscribers(StreamSample sample) {
+        SharedResourceStream stream = shared.get(sample.resource());
+        if (stream != null) {
+            stream.onExternalSample(sample);
+        }
+    }
+
+    /** Opens a stream and returns its id at once (0 if it could not be sent). */
+    int openNow(String resource, long intervalMillis, StreamListener listener) {
+        CompletableFuture<DeviceReply> reply = new CompletableFuture<>();
+        int id = connection.requests().send(DeviceRequest.startStream(resource, intervalMillis, listener),
+                context.config().requestTimeout(), reply);
+        reply.exceptionally(e -> null);
+        return id;
+    }
+
+    /** Stops a stream if it is still open; used when subscriptions change. */
+    void stopIfOpen(int id) {
+        if (streams.containsKey(id)) {
+            connection.send(DeviceRequest.stopStream(id), null).exceptionally(e -> null);
+        }
+    }
+
+    /** A stream this server opened on the device. */
+    private final class OpenStream {
+        final int id;
+        final String resource;
+        final StreamListener listener;
+        boolean confirmed;
+        private List<String> compactKeys;
+
+        OpenStream(int id, String resource, StreamListener listener) {
+            this.id = id;
+            this.resource = resource;
+            this.listener = listener;
+        }
+
+        /**
+         * Compact mode (docs/protocol.md §7.5): after a first map, a device may send only the values as an array in
+         * the same key order; map them back so every consumer sees the same shape.
+         */
+        Object expandCompact(Object payload) {
+            if (payload instanceof Map<?, ?> map) {
+                if (compactKeys == null || compactKeys.size() != map.size()) {
+                    compactKeys = new ArrayList<>(map.size());
+                    map.keySet().forEach(k -> compactKeys.add(String.valueOf(k)));
+                }
+                return payload;
+            }
+            if (payload instanceof List<?> values && compactKeys != null && values.size() == compactKeys.size()) {
+                Map<String, Object> expanded = new LinkedHashMap<>();
+                for (int i = 0; i < values.size(); i++) {
+                    expanded.put(compactKeys.get(i), values.get(i));
+                }
+                return expanded;
+            }
+            return payload;
+        }
+
+        void end(String reason) {
+            try {
+                listener.onStreamEnded(connection.registration(), resource, id, reason);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: stream listener failed on end", connection, e);
+            }
+        }
+
+        void failed(Throwable cause) {
+            try {
+                listener.onStreamFailed(connection.registration(), resource, cause);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: stream listener failed on failure", connection, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.cameliotmp.server;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.protocol.session.PendingRequest;
+import io.cameliotmp.protocol.session.RequestKind;
+import io.cameliotmp.protocol.session.RequestTracker;
+import io.cameliotmp.protocol.session.StreamIds;
+import io.cameliotmp.protocol.session.StreamParameters;
+
+/**
+ * The requests the server sends a device (docs/protocol.md §6, §7): each {@link DeviceRequest} becomes one message
+ * with a fresh stream id, tracked until the device's OK or ERROR, its timeout, or the end of the connection.
+ * Runs on the connection's executor.
+ */
+final class ServerRequests {
+
+    private final DeviceConnection connection;
+    private final SessionContext context;
+    private final RequestTracker<Pending> tracker;
+    private final StreamIds ids = StreamIds.sequential();
+
+    ServerRequests(DeviceConnection connection, SessionContext context) {
+        this.connection = connection;
+        this.context = context;
+        this.tracker = new RequestTracker<>(context.timer());
+    }
+
+    boolean contains(int id) {
+        return tracker.contains(id);
+    }
+
+    /**
+     * Sends a request; returns the stream id used, or 0 if nothing was sent (the reply has failed then).
+     */
+    int send(DeviceRequest request, Duration timeout, CompletableFuture<DeviceReply> reply) {
+        DeviceId device = connection.deviceIdOrNull();
+        if (connection.state() != DeviceConnection.State.ACTIVE) {
+            reply.completeExceptionally(new DeviceDisconnectedException(device, connection.reasonOrDefault()));
+            return 0;
+        }
+        return request.accept(new DeviceRequest.Visitor<>() {
+            @Override
+            public Integer run(DeviceRequest.Run run) {
+                return open(RequestKind.RUN, "RUN " + run.resource(), timeout, reply,
+                        id -> IotmpMessage.run(id, run.resource(), run.parameters(), run.input()));
+            }
+
+            @Override
+            public Integer describe(DeviceRequest.Describe describe) {
+                return open(RequestKind.DESCRIBE,
+                        describe.resource() == null ? "DESCRIBE" : "DESCRIBE " + describe.resource(), timeout, reply,
+                        id -> IotmpMessage.describe(id, describe.resource()));
+            }
+
+            @Override
+            public Integer startStream(DeviceRequest.StartStream start) {
+                return open(RequestKind.START_STREAM, "START_STREAM " + start.resource(), timeout, reply, id -> {
+                    // registered before the OK arrives: devices echo a first sample right after their OK
+                    connection.serverStreams().opening(id, start.resource(), start.listener());
+                    return IotmpMessage.startStream(id, start.resource(),
+                            StreamParameters.encode(start.intervalMillis(), start.extraParameters()));
+                });
+            }
+
+            @Override
+            public Integer stopStream(DeviceRequest.StopStream stop) {
+                return ServerRequests.this.stopStream(stop, timeout, reply);
+            }
+
+            @Override
+            public Integer streamData(DeviceRequest.StreamData data) {
+                return ServerRequests.this.streamData(data, reply);
+            }
+        });
+    }
+
+    private int streamData(DeviceRequest.StreamData data, CompletableFuture<DeviceReply> reply) {
+        DeviceRegistration registration = connection.registration();
+        connection.write(IotmpMessage.streamData(data.streamId(), data.payload())).addListener(f -> {
+            if (f.isSuccess()) {
+                reply.complete(new DeviceReply(registration, data.streamId(), null, null));
+            } else {
+                reply.completeExceptionally(new DeviceDisconnectedException(registration.deviceId(),
+                        "write failed: " + f.cause()));
+            }
+        });
+        return data.streamId();
+    }
+
+    private int stopStream(DeviceRequest.StopStream stop, Duration timeout, CompletableFuture<DeviceReply> reply) {
+        int id = stop.streamId();
+        if (!connection.serverStreams().stop(id, "stopped by the server")) {
+            reply.completeExceptionally(new IotmpRequestException(connection.deviceIdOrNull(), "no open stream " + id));
+            return 0;
+        }
+        Pending starting = tracker.get(id);
+        if (starting != null) {
+            // the device has not answered the START_STREAM yet: the STOP_STREAM takes its id, so fail the start
+            // here rather than leave its reply unanswerable
+            tracker.fail(id, new IotmpRequestException(connection.deviceIdOrNull(),
+                    starting.description + " was stopped before the device answered it"));
+        }
+        track(new Pending(id, RequestKind.STOP_STREAM, "STOP_STREAM " + id, reply, timeout));
+        connection.write(IotmpMessage.stopStream(id));
+        return id;
+    }
+
+    @FunctionalInterface
+    private interface MessageWithId {
+        IotmpMessage build(int streamId);
+    }
+
+    private int open(RequestKind kind, String description, Duration timeout, CompletableFuture<DeviceReply> reply,
+                     MessageWithId message) {
+        int limit = context.config().maxPendingRequests();
+        if (tracker.size() + connection.serverStreams().size() >= limit) {
+            reply.completeExceptionally(new TooManyPendingRequestsException(connection.deviceIdOrNull(), limit));
+            return 0;
+        }
+        int id = ids.allocate(connection::idInUse);
+        IotmpMessage built = message.build(id);
+        track(new Pending(id, kind, description, reply, timeout));
+        connection.write(built);
+        return id;
+    }
+
+    private void track(Pending request) {
+        tracker.track(request, request.timeout.toMillis());
+    }
+
+    /** Hands an OK or ERROR to its request; false when no request waits for its id. */
+    boolean onAnswer(IotmpMessage answer) {
+        return tracker.answer(answer) != null;
+    }
+
+    void failAll(String reason) {
+        DeviceId device = connection.deviceIdOrNull();
+        tracker.failAll(request -> new DeviceDisconnectedException(device, reason));
+    }
+
+    /** A request of the server in flight. */
+    private final class Pending extends PendingRequest {
+        final String description;
+        final CompletableFuture<DeviceReply> reply;
+        final Duration timeout;
+
+        Pending(int streamId, RequestKind kind, String description, CompletableFuture<DeviceReply> reply,
+                Duration timeout) {
+            super(streamId, kind);
+            this.description = description;
+            this.reply = reply;
+            this.timeout = timeout;
+        }
+
+        @Override
+        protected void answered(IotmpMessage answer) {
+            boolean ok = answer.type() == MessageType.OK;
+            record(ok ? ServerMetrics.Outcome.OK : ServerMetrics.Outcome.ERROR);
+            if (ok) {
+                connection.serverStreams().confirmed(streamId());
+                reply.complete(new DeviceReply(connection.registration(), streamId(), answer.parameters(),
+                        answer.payload()));
+            } else {
+                DeviceErrorException error = new DeviceErrorException(connection.deviceIdOrNull(), description,
+                        answer.parameters(), answer.payload());
+                connection.serverStreams().refused(streamId(), error);
+                reply.completeExceptionally(error);
+            }
+        }
+
+        @Override
+        protected void expired() {
+            DeviceRequestTimeoutException timedOut = new DeviceRequestTimeoutException(connection.deviceIdOrNull(),
+                    description, timeout);
+            // the device may still open the stream later; make sure it does not stream to nobody
+            if (connection.serverStreams().refused(streamId(), timedOut)) {
+                connection.write(IotmpMessage.stopStream(streamId()));
+            }
+            record(ServerMetrics.Outcome.TIMEOUT);
+            reply.completeExceptionally(timedOut);
+        }
+
+        @Override
+        protected void failed(Throwable cause) {
+            if (cause instanceof DeviceDisconnectedException) {
+                record(ServerMetrics.Outcome.DISCONNECTED);
+            }
+            reply.completeExceptionally(cause);
+        }
+
+        private void record(ServerMetrics.Outcome outcome) {
+            context.metrics().requestCompleted(kind(), elapsedNanos(), outcome);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.cameliotmp.server;
+
+import java.util.Map;
+
+import io.cameliotmp.protocol.session.Scheduler;
+
+/**
+ * What a {@link DeviceConnection} needs of the server it belongs to, and nothing more: its configuration and
+ * metrics, admission control, the registry of connected devices, the handlers of device calls and the event
+ * streams. {@link IotmpServer} implements it; tests can implement it alone.
+ */
+interface SessionContext {
+
+    IotmpServerConfig config();
+
+    ServerMetrics metrics();
+
+    /** Request timeouts; the task runs on whatever thread the timer has, and hops onto the session itself. */
+    Scheduler timer();
+
+    ConnectionGuard guard();
+
+    long nextSessionNumber();
+
+    /** The device is authenticated: make it callable (replacing an older connection of the same device). */
+    void register(DeviceConnection connection);
+
+    /** The device has its OK: tell listeners and open the streams that subscriptions want. */
+    void announce(DeviceConnection connection);
+
+    /** An authenticated connection ended. */
+    void deactivated(DeviceConnection connection, String reason);
+
+    void authenticationRefused(AuthRequest request, AuthDecision decision);
+
+    /** The route or built-in service that handles a device's call, or null. */
+    DeviceCallHandler callHandler(DeviceCall call);
+
+    /** What a device's DESCRIBE of the server returns. */
+    Map<String, Object> describeServerResources();
+
+    EventStreams events();
+
+    PropertyStore propertyStore();
+}
