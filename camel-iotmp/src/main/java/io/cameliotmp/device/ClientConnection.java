@@ -278,12 +278,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         IotmpMessage start = IotmpMessage.startStream(0, ServiceCode.SUBSCRIBE_EVENT.wireCode(), stream.parameters());
         requestWithId(id, start, null).whenComplete((answer, error) -> {
             if (error == null && answer.type() == MessageType.OK) {
-                device.serverStreamOpened(stream, answer.payload());
+                device.serverStreams().opened(stream, answer.payload());
                 return;
             }
             serverStreams.remove(id);
             stream.detach();
-            device.serverStreamFailed(stream, error != null ? error
+            device.serverStreams().failed(stream, error != null ? error
                     : new IotmpErrorException(answer.parameters(), answer.payload()));
         });
     }
@@ -337,7 +337,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (serverStream != null) {
             // the server ended one of the device's subscriptions: accept, and do not open it again
             serverStream.detach();
-            device.serverStreamStoppedByServer(serverStream);
+            device.serverStreams().stoppedByServer(serverStream);
             write(IotmpMessage.ok(id));
             return true;
         }
@@ -348,7 +348,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean onServerStreamData(IotmpMessage data) {
         ServerStream serverStream = serverStreams.get(data.streamId());
         if (serverStream != null && serverStream.open) {
-            device.deliverServerStreamData(serverStream, data.payload());
+            device.serverStreams().deliver(serverStream, data.payload());
             return true;
         }
         return false;

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  */
 public final class ServerStream {
 
-    private final IotmpDevice device;
+    private final ServerStreams owner;
     private final Map<String, Object> parameters;
     private final Consumer<Object> onData;
 
@@ -28,8 +28,8 @@ public final class ServerStream {
     /** Set when close() is called while the START_STREAM is still unanswered: STOP_STREAM follows the OK. */
     CompletableFuture<Void> pendingClose;
 
-    ServerStream(IotmpDevice device, Map<String, Object> parameters, Consumer<Object> onData) {
-        this.device = device;
+    ServerStream(ServerStreams owner, Map<String, Object> parameters, Consumer<Object> onData) {
+        this.owner = owner;
         this.parameters = parameters;
         this.onData = onData;
     }
@@ -59,7 +59,7 @@ public final class ServerStream {
      * the frame is written, and fails with {@link IotmpDisconnectedException} when the stream is not open.
      */
     public CompletionStage<Void> send(Object payload) {
-        return device.sendOnServerStream(this, payload);
+        return owner.send(this, payload);
     }
 
     /**
@@ -67,7 +67,7 @@ public final class ServerStream {
      * is not connected) and fails with {@link IotmpErrorException} on ERROR.
      */
     public CompletionStage<Void> close() {
-        return device.closeServerStream(this);
+        return owner.close(this);
     }
 
     /** Open (or being opened) on {@code connection} under {@code streamId}. */

@@ -137,7 +137,7 @@ class DeviceClientComponentTest extends IotmpCamelTestSupport {
         device.onConnected(() -> reconnected.add(true));
         celsius = 19.0;
         onChange.expectedBodiesReceived(new java.util.LinkedHashMap<>(Map.of("celsius", 19L))); // 19.0 travels as an integer, like the devices do
-        device.dropConnection();
+        device.faults().dropConnection();
         onChange.assertIsSatisfied(); // the echo of the stream re-opened after the reconnect
         assertThat(reconnected).isNotEmpty();
     }

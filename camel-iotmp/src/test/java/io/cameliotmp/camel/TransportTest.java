@@ -13,6 +13,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.IotmpDeviceBuilder;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.IotmpMessage;
@@ -199,7 +200,7 @@ class TransportTest extends CamelTestSupport {
         }
     }
 
-    private static Object echoThroughDevice(IotmpDevice.Builder builder) throws Exception {
+    private static Object echoThroughDevice(IotmpDeviceBuilder builder) throws Exception {
         IotmpDevice device = builder.host("localhost").credentials("alice", "esp32", "s3cr3t").noReconnect().build();
         try {
             device.start().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);

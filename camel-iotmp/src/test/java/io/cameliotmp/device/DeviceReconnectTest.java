@@ -144,7 +144,7 @@ class DeviceReconnectTest extends DeviceTestBase {
         IotmpDevice device = reconnectingDevice(Duration.ofMillis(20), Duration.ofMillis(50));
         TestIotmpServer.Connection first = connect(device);
 
-        device.dropConnection();
+        device.faults().dropConnection();
 
         first.awaitClosed();
         first.expectNoFrame(Duration.ZERO); // in particular no DISCONNECT

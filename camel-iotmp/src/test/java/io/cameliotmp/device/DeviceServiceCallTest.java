@@ -228,7 +228,7 @@ class DeviceServiceCallTest extends DeviceTestBase {
         IotmpDevice device = newDevice();
         TestIotmpServer.Connection c = connect(device);
 
-        await(device.sendRaw(TestIotmpServer.bytes("06 04 08 01 23 00")));
+        await(device.faults().sendRaw(TestIotmpServer.bytes("06 04 08 01 23 00")));
 
         c.expectBytes("06 04 08 01 23 00");
     }

@@ -48,7 +48,7 @@ abstract class DeviceTestBase {
     }
 
     /** A builder aimed at the fixture server, credentials of the §10 session, no reconnection. */
-    IotmpDevice.Builder deviceBuilder() {
+    IotmpDeviceBuilder deviceBuilder() {
         return IotmpDevice.builder()
                 .host("127.0.0.1")
                 .port(server.port())

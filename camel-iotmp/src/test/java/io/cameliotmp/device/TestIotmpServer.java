@@ -313,7 +313,7 @@ final class TestIotmpServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // e.g. the reset of IotmpDevice.dropConnection(): the connection is over, the test sees it closed
+            // e.g. the reset of IotmpDevice.faults().dropConnection(): the connection is over, the test sees it closed
             ctx.close();
         }
 

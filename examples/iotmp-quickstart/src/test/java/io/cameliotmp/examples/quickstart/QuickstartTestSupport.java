@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.IotmpDeviceBuilder;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,8 +63,8 @@ abstract class QuickstartTestSupport {
     }
 
     /** A device of user demo (closed after the test), before it is started. */
-    IotmpDevice device(String device, String credential, Consumer<IotmpDevice.Builder> options) {
-        IotmpDevice.Builder builder = IotmpDevice.builder()
+    IotmpDevice device(String device, String credential, Consumer<IotmpDeviceBuilder> options) {
+        IotmpDeviceBuilder builder = IotmpDevice.builder()
                 .host("127.0.0.1").port(IOTMP_PORT)
                 .credentials("demo", device, credential)
                 .noReconnect();

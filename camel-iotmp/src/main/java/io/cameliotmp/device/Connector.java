@@ -1,0 +1,114 @@
+package io.cameliotmp.device;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+
+import io.cameliotmp.protocol.IotmpFrameCodec;
+import io.cameliotmp.protocol.PsonFormat;
+import io.cameliotmp.protocol.WebSocketFrameBytes;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+
+/**
+ * Opens the connections of a device: the pipeline for TCP, TLS, WebSocket or both, and the delay before the next
+ * attempt (exponential backoff with jitter).
+ */
+final class Connector {
+
+    private final DeviceClientConfig config;
+    private final EventLoop loop;
+    private final int connectTimeoutMillis;
+
+    Connector(DeviceClientConfig config, EventLoop loop) {
+        this.config = config;
+        this.loop = loop;
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
+    }
+
+    /** Connects a new channel whose last handler is {@code attempt}. */
+    ChannelFuture connect(ClientConnection attempt) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(config.channelType())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        attempt.channel = channel;
+                        if (config.sslContext() != null) {
+                            channel.pipeline().addLast("ssl",
+                                    config.sslContext().newHandler(channel.alloc(), config.host(), config.port()));
+                        }
+                        if (config.webSocketPath() != null) {
+                            addWebSocket(channel);
+                        }
+                        channel.pipeline().addLast("iotmp-codec", new IotmpFrameCodec(config.generation(), false,
+                                config.maxFrameSize(), PsonFormat.DEFAULT_MAX_DEPTH));
+                        channel.pipeline().addLast("iotmp-device", attempt);
+                    }
+                });
+        if (config.localAddress() != null) {
+            bootstrap.localAddress(config.localAddress());
+        }
+        ChannelFuture connecting = bootstrap.connect(InetSocketAddress.createUnresolved(config.host(), config.port()));
+        attempt.channel = connecting.channel();
+        return connecting;
+    }
+
+    /**
+     * IOTMP inside WebSocket frames, as IOTMP-Linux's {@code wss://host/iotmp}: the connection looks active to the
+     * device only once the WebSocket handshake is done, so its CONNECT is the first IOTMP byte sent.
+     */
+    private void addWebSocket(Channel channel) {
+        URI uri = URI.create((config.sslContext() != null ? "wss://" : "ws://") + config.host() + ":" + config.port()
+                             + config.webSocketPath());
+        channel.pipeline().addLast("http", new HttpClientCodec());
+        channel.pipeline().addLast("http-aggregator", new HttpObjectAggregator(8192));
+        channel.pipeline().addLast("websocket", new WebSocketClientProtocolHandler(
+                WebSocketClientProtocolConfig.newBuilder()
+                        .webSocketUri(uri)
+                        .subprotocol("iotmp")
+                        .maxFramePayloadLength(config.maxFrameSize() + 16)
+                        .handshakeTimeoutMillis(connectTimeoutMillis)
+                        .build()));
+        channel.pipeline().addLast("websocket-bytes", new WebSocketFrameBytes(config.webSocketTextFrames()));
+        channel.pipeline().addLast("websocket-ready", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                // held back until the handshake completes
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                    ctx.pipeline().remove(this);
+                    ctx.fireChannelActive();
+                } else {
+                    ctx.fireUserEventTriggered(event);
+                }
+            }
+        });
+    }
+
+    /**
+     * Exponential backoff with "equal jitter": the nominal delay {@code initial * 2^attempt}, capped at the maximum,
+     * scaled by a random factor in [0.5, 1] so that many devices dropped together do not return together.
+     */
+    long backoffDelayMillis(int attempt) {
+        long max = config.backoffMax().toMillis();
+        double nominal = Math.min((double) max,
+                Math.min(config.backoffInitial().toMillis(), max) * Math.pow(2, Math.min(attempt, 40)));
+        return Math.max(1, Math.round(nominal * (0.5 + 0.5 * config.random().nextDouble())));
+    }
+}

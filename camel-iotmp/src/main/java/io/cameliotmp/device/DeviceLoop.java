@@ -1,0 +1,92 @@
+package io.cameliotmp.device;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event loop a device's state is confined to, and the hops onto it: public methods may be called from any thread
+ * and complete their stages from the loop.
+ */
+final class DeviceLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceLoop.class);
+
+    /** A task on the loop that may fail its stage by throwing. */
+    @FunctionalInterface
+    interface Task {
+        void run() throws Exception;
+    }
+
+    private final EventLoop loop;
+
+    DeviceLoop(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    EventLoop eventLoop() {
+        return loop;
+    }
+
+    boolean inLoop() {
+        return loop.inEventLoop();
+    }
+
+    /** Runs {@code task} on the loop; if it throws or the loop is gone, {@code result} fails instead. */
+    void run(CompletableFuture<?> result, Task task) {
+        Runnable guarded = () -> {
+            try {
+                task.run();
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        };
+        try {
+            runOrThrow(guarded);
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new IotmpDisconnectedException("device is closed", e));
+        }
+    }
+
+    /** Runs {@code task} on the loop, or drops it when the loop is gone. */
+    void run(Runnable task) {
+        try {
+            runOrThrow(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("event loop gone, dropping a task");
+        }
+    }
+
+    void runOrThrow(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    static <T> void propagate(CompletableFuture<? extends T> source, CompletableFuture<T> target) {
+        source.whenComplete((value, error) -> {
+            if (error != null) {
+                target.completeExceptionally(error);
+            } else {
+                target.complete(value);
+            }
+        });
+    }
+
+    /** Completes {@code target} when the write is done, or fails it with {@link IotmpDisconnectedException}. */
+    static void propagate(Future<Void> written, CompletableFuture<Void> target) {
+        written.addListener(result -> {
+            if (result.isSuccess()) {
+                target.complete(null);
+            } else {
+                target.completeExceptionally(new IotmpDisconnectedException("write failed", result.cause()));
+            }
+        });
+    }
+}

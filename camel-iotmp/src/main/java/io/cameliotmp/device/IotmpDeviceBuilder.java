@@ -1,0 +1,247 @@
+package io.cameliotmp.device;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.function.IntSupplier;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpFrames;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+
+/** Configuration of an {@link IotmpDevice}. Not thread-safe; {@link #build()} may be called repeatedly. */
+public final class IotmpDeviceBuilder {
+
+    private String host;
+    private int port = IotmpDevice.DEFAULT_PORT;
+    private String user;
+    private String deviceId;
+    private String credential;
+    private Generation generation = Generation.GEN2;
+    private ServiceLayout serviceLayout = ServiceLayout.EMBEDDED;
+    private Duration keepAlive = Duration.ofSeconds(60);
+    private Duration backoffInitial = Duration.ofMillis(500);
+    private Duration backoffMax = Duration.ofSeconds(30);
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private EventLoopGroup group;
+    private SocketAddress localAddress;
+    private Executor handlerExecutor;
+    private Class<? extends Channel> channelType = NioSocketChannel.class;
+    private int maxFrameSize = IotmpFrames.DEFAULT_MAX_FRAME_SIZE;
+    private SslContext sslContext;
+    private String webSocketPath;
+    private boolean webSocketTextFrames;
+    private Random random;
+    private IntSupplier idGenerator;
+
+    IotmpDeviceBuilder() {
+    }
+
+    /** Server host name or address (required). */
+    public IotmpDeviceBuilder host(String host) {
+        this.host = Objects.requireNonNull(host, "host");
+        return this;
+    }
+
+    /** Server port; default {@value IotmpDevice#DEFAULT_PORT}. */
+    public IotmpDeviceBuilder port(int port) {
+        if (port <= 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        this.port = port;
+        return this;
+    }
+
+    /** The CONNECT payload {@code [user, device, credential]} (required). */
+    public IotmpDeviceBuilder credentials(String user, String device, String credential) {
+        this.user = Objects.requireNonNull(user, "user");
+        this.deviceId = Objects.requireNonNull(device, "device");
+        this.credential = Objects.requireNonNull(credential, "credential");
+        return this;
+    }
+
+    /**
+     * Protocol generation; default {@link Generation#GEN2}. {@link Generation#GEN1} speaks PSON v1 with the gen-1
+     * layout (CONNECT PARAMETERS 1, STREAM_DATA PARAMETERS 1 input / 2 output, resource of START_STREAM and
+     * DESCRIBE in field 3) and always uses the {@link ServiceLayout#LINUX} service layout.
+     */
+    public IotmpDeviceBuilder generation(Generation generation) {
+        this.generation = Objects.requireNonNull(generation, "generation");
+        return this;
+    }
+
+    /** How server service calls are encoded; default {@link ServiceLayout#EMBEDDED}. Ignored for gen-1. */
+    public IotmpDeviceBuilder serviceLayout(ServiceLayout serviceLayout) {
+        this.serviceLayout = Objects.requireNonNull(serviceLayout, "serviceLayout");
+        return this;
+    }
+
+    /** Interval of KEEP_ALIVE messages, counted from the last one; default 60 s, {@link Duration#ZERO} = none. */
+    public IotmpDeviceBuilder keepAlive(Duration keepAlive) {
+        this.keepAlive = requireNotNegative(keepAlive, "keepAlive");
+        return this;
+    }
+
+    /**
+     * Delay before reconnecting: {@code initial} doubled after every failed attempt up to {@code max}, each
+     * delay scaled by a random factor in [0.5, 1]; default 500 ms to 30 s. A {@code max} of {@link Duration#ZERO}
+     * disables reconnection.
+     */
+    public IotmpDeviceBuilder reconnectBackoff(Duration initial, Duration max) {
+        requireNotNegative(initial, "initial");
+        requireNotNegative(max, "max");
+        if (!max.isZero() && initial.isZero()) {
+            throw new IllegalArgumentException("initial backoff must be positive when reconnecting is enabled");
+        }
+        this.backoffInitial = initial;
+        this.backoffMax = max;
+        return this;
+    }
+
+    /** Disables reconnection: same as {@code reconnectBackoff(ZERO, ZERO)}. */
+    public IotmpDeviceBuilder noReconnect() {
+        return reconnectBackoff(Duration.ZERO, Duration.ZERO);
+    }
+
+    /** How long requests of the device (and the CONNECT) wait for OK or ERROR; default 10 s. */
+    public IotmpDeviceBuilder requestTimeout(Duration requestTimeout) {
+        this.requestTimeout = requirePositive(requestTimeout, "requestTimeout");
+        return this;
+    }
+
+    /** TCP connect timeout; default 10 s. */
+    public IotmpDeviceBuilder connectTimeout(Duration connectTimeout) {
+        this.connectTimeout = requirePositive(connectTimeout, "connectTimeout");
+        return this;
+    }
+
+    /**
+     * Runs the device on one loop of a shared group (for many devices in one JVM). The group is not shut down by
+     * {@link IotmpDevice#close()}. Pair it with a matching {@link #channelType}. By default each device owns a
+     * one-thread NIO group.
+     */
+    public IotmpDeviceBuilder eventLoopGroup(EventLoopGroup group) {
+        this.group = Objects.requireNonNull(group, "group");
+        return this;
+    }
+
+    /** The socket channel class, matching the event loop group; default {@link NioSocketChannel}. */
+    public IotmpDeviceBuilder channelType(Class<? extends Channel> channelType) {
+        this.channelType = Objects.requireNonNull(channelType, "channelType");
+        return this;
+    }
+
+    /** Local address to bind before connecting (load generators spread devices over 127.0.0.x). */
+    public IotmpDeviceBuilder localAddress(SocketAddress localAddress) {
+        this.localAddress = Objects.requireNonNull(localAddress, "localAddress");
+        return this;
+    }
+
+    /** Local IP address to bind, with an ephemeral port. */
+    public IotmpDeviceBuilder localAddress(String ip) {
+        return localAddress(new InetSocketAddress(Objects.requireNonNull(ip, "ip"), 0));
+    }
+
+    /**
+     * Runs resource handlers and callbacks on {@code executor} instead of the event loop, so they may block.
+     * Answers then go out in the order handlers finish.
+     */
+    public IotmpDeviceBuilder handlerExecutor(Executor executor) {
+        this.handlerExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
+     * Connects over TLS (Thinger's TLS port is 25206) with this client context; build one with Netty's
+     * {@code SslContextBuilder.forClient()}, adding a trust manager for a private server certificate.
+     */
+    public IotmpDeviceBuilder tls(SslContext sslContext) {
+        if (sslContext != null && !sslContext.isClient()) {
+            throw new IllegalArgumentException("a client SslContext is needed");
+        }
+        this.sslContext = sslContext;
+        return this;
+    }
+
+    /**
+     * Carries IOTMP in WebSocket frames on this HTTP path (usually {@code /iotmp}), over TLS when {@link #tls} is
+     * set too.
+     *
+     * @param textFrames send text frames as IOTMP-Linux does; binary frames otherwise
+     */
+    public IotmpDeviceBuilder webSocket(String path, boolean textFrames) {
+        if (path != null && !path.startsWith("/")) {
+            throw new IllegalArgumentException("a WebSocket path starts with '/': " + path);
+        }
+        this.webSocketPath = path;
+        this.webSocketTextFrames = textFrames;
+        return this;
+    }
+
+    /** Largest frame body accepted from the server; default 256 KiB. */
+    public IotmpDeviceBuilder maxFrameSize(int maxFrameSize) {
+        if (maxFrameSize <= 0) {
+            throw new IllegalArgumentException("maxFrameSize must be positive");
+        }
+        this.maxFrameSize = maxFrameSize;
+        return this;
+    }
+
+    /** Source of stream ids and backoff jitter; seed it for reproducible runs. */
+    public IotmpDeviceBuilder random(Random random) {
+        this.random = Objects.requireNonNull(random, "random");
+        return this;
+    }
+
+    /**
+     * Candidate stream ids (CONNECT and requests) for deterministic simulations, e.g. to reproduce byte vectors. Only the low 16
+     * bits count; 0 and ids in use are skipped, so a generator may repeat itself.
+     */
+    public IotmpDeviceBuilder idGenerator(IntSupplier idGenerator) {
+        this.idGenerator = Objects.requireNonNull(idGenerator, "idGenerator");
+        return this;
+    }
+
+    /**
+     * Creates the device (and, without a shared group, its own event loop: close the device to release it).
+     *
+     * @throws IllegalStateException if host or credentials are missing
+     */
+    public IotmpDevice build() {
+        if (host == null) {
+            throw new IllegalStateException("host is required");
+        }
+        if (user == null) {
+            throw new IllegalStateException("credentials are required");
+        }
+        return new IotmpDevice(new DeviceClientConfig(host, port, user, deviceId, credential, generation,
+                // gen-1 devices are IOTMP-Linux before 2026, which only knows the LINUX layout
+                generation == Generation.GEN1 ? ServiceLayout.LINUX : serviceLayout, keepAlive, backoffInitial,
+                backoffMax, requestTimeout, connectTimeout, group, channelType, localAddress, handlerExecutor,
+                maxFrameSize, sslContext, webSocketPath, webSocketTextFrames, random != null ? random : new Random(),
+                idGenerator));
+    }
+
+    private static Duration requireNotNegative(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative");
+        }
+        return duration;
+    }
+
+    private static Duration requirePositive(Duration duration, String name) {
+        requireNotNegative(duration, name);
+        if (duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+        return duration;
+    }
+}

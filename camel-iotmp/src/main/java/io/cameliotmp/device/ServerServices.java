@@ -1,0 +1,79 @@
+package io.cameliotmp.device;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.protocol.session.ServiceCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device's calls of server services (docs/protocol.md §8.1), encoded in the device's {@link ServiceLayout}
+ * (§8.2), and of named server resources.
+ */
+final class ServerServices {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerServices.class);
+
+    private final IotmpDevice device;
+    private final DeviceLoop loop;
+
+    ServerServices(IotmpDevice device, DeviceLoop loop) {
+        this.device = device;
+        this.loop = loop;
+    }
+
+    /**
+     * Calls {@code service} on {@code target} with {@code data}.
+     *
+     * @param confirm whether to wait for the server's OK; without it the stage completes with null once sent
+     */
+    CompletionStage<Object> call(ServiceCode service, Object target, Object data, boolean confirm) {
+        if (device.serviceLayout() == ServiceLayout.EMBEDDED) {
+            // code in PARAMETERS, target in RESOURCE, always with an id (the server answers even if nobody waits)
+            IotmpMessage run = IotmpMessage.run(0, target, service.wireCode(), data);
+            if (confirm) {
+                return payloadOf(device.request(run));
+            }
+            CompletableFuture<Object> sent = new CompletableFuture<>();
+            loop.run(sent, () -> {
+                CompletableFuture<Void> written = new CompletableFuture<>();
+                device.connectedSession().request(run, written).whenComplete((answer, error) -> {
+                    if (answer != null && answer.type() == MessageType.ERROR) {
+                        LOG.warn("{}: unconfirmed {} {} refused: {}", device, service, target, answer);
+                    }
+                });
+                DeviceLoop.propagate(written, sent);
+            });
+            return sent;
+        }
+        // LINUX: code in RESOURCE, target in PARAMETERS, an id only when an answer is wanted
+        IotmpMessage run = IotmpMessage.run(0, service.wireCode(), target, data);
+        if (confirm) {
+            return payloadOf(device.request(run));
+        }
+        return device.send(run).thenApply(written -> null);
+    }
+
+    /** A device → server RUN of a named resource, without service code. */
+    CompletionStage<Object> runServerResource(String resource, Object input) {
+        return payloadOf(device.request(IotmpMessage.run(0, resource, null, input)));
+    }
+
+    /** The payload of an OK; an ERROR fails the stage with {@link IotmpErrorException}. */
+    private static CompletionStage<Object> payloadOf(CompletionStage<IotmpMessage> answer) {
+        CompletableFuture<Object> payload = new CompletableFuture<>();
+        answer.whenComplete((message, error) -> {
+            if (error != null) {
+                payload.completeExceptionally(error);
+            } else if (message.type() == MessageType.ERROR) {
+                payload.completeExceptionally(new IotmpErrorException(message.parameters(), message.payload()));
+            } else {
+                payload.complete(message.payload());
+            }
+        });
+        return payload;
+    }
+}
