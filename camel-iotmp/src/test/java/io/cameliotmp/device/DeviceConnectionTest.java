@@ -180,7 +180,7 @@ class DeviceConnectionTest extends DeviceTestBase {
         IotmpDevice device = track(deviceBuilder().keepAlive(Duration.ZERO).build());
         TestIotmpServer.Connection connection = connect(device);
 
-        connection.expectNoFrame(Duration.ofMillis(400));
+        expectNothingSentWithin(Duration.ofMillis(400), device, connection);
     }
 
     @Test
@@ -197,7 +197,7 @@ class DeviceConnectionTest extends DeviceTestBase {
         assertThat(device.isClosed()).isTrue();
         assertThat(device.isConnected()).isFalse();
         assertThat(device.eventLoop().isShuttingDown()).isTrue();
-        server.expectNoConnection(Duration.ofMillis(300));
+        expectNoConnectionWithin(Duration.ofMillis(300), device);
         assertThat(awaitFailure(device.start())).isInstanceOf(IllegalStateException.class);
     }
 

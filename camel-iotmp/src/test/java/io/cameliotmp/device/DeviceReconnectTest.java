@@ -174,7 +174,7 @@ class DeviceReconnectTest extends DeviceTestBase {
         only.close();
 
         assertThat(nextEvent()).isEqualTo("disconnected");
-        server.expectNoConnection(Duration.ofMillis(500));
+        expectNoConnectionWithin(Duration.ofMillis(500), device);
         assertThat(device.isConnected()).isFalse();
     }
 
