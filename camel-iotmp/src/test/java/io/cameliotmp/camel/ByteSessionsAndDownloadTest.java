@@ -106,7 +106,8 @@ class ByteSessionsAndDownloadTest extends IotmpCamelTestSupport {
             CompletableFuture<byte[]> downloaded = template.asyncRequestBodyAndHeader("direct:download", null,
                     IotmpConstants.RESOURCE, "/data/firmware.bin", byte[].class);
             playDownloadingDevice(device, "/data/firmware.bin", file);
-            assertThat(Arrays.equals(downloaded.get(WAIT.toMillis(), TimeUnit.MILLISECONDS), file)).as("same bytes").isTrue();
+            assertThat(Arrays.equals(downloaded.get(WAIT.toMillis(), TimeUnit.MILLISECONDS), file)).as("same bytes")
+                    .isTrue();
         }
     }
 

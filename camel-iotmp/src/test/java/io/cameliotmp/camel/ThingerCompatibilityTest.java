@@ -166,7 +166,8 @@ class ThingerCompatibilityTest extends IotmpCamelTestSupport {
             assertThat(describe.substring(describe.indexOf(" 19 "))).isEqualTo(" 19 4A 03 6C 65 64");
             device.send(IotmpMessage.ok(describeMessage.streamId(), Map.of("in", Map.of("state", false))),
                     Generation.GEN1);
-            assertThat(described.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(Map.of("in", Map.of("state", false)));
+            assertThat(described.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .isEqualTo(Map.of("in", Map.of("state", false)));
 
             // a gen-1 sample carries PARAMETERS 2 (output) and PSON v1: vector §7 row 2, with our stream id
             samples.expectedMessageCount(1);
