@@ -110,7 +110,8 @@ class DeviceServerStreamTest extends DeviceTestBase {
     @Test
     void closeWhileDisconnectedJustForgetsTheStream() throws Exception {
         startServer();
-        IotmpDevice device = track(deviceBuilder().reconnectBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30))
+        // a reconnect (after 15 to 30 min) must not come before the test is over, however slow the machine
+        IotmpDevice device = track(deviceBuilder().reconnectBackoff(Duration.ofMinutes(30), Duration.ofMinutes(30))
                 .build());
         CountDownLatch disconnected = new CountDownLatch(1);
         device.onDisconnected(disconnected::countDown);
