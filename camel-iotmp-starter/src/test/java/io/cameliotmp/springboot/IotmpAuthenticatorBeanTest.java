@@ -1,6 +1,5 @@
 package io.cameliotmp.springboot;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import io.cameliotmp.camel.IotmpComponent;
@@ -89,7 +88,7 @@ class IotmpAuthenticatorBeanTest {
         try (RawDevice device = new RawDevice("127.0.0.1", PORT)) {
             device.send(IotmpMessage.connect(0x1234, "greenhouse", "probe-7", "guess"));
             assertThat(device.readFrameHex()).isEqualTo("02 05 08 B4 24 10 02");
-            assertThat(device.closedWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(device.closedWithin(RawDevice.READ_TIMEOUT)).isTrue();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.cameliotmp.springboot;
 
-import java.time.Duration;
 
 import io.cameliotmp.camel.IotmpComponent;
 import io.cameliotmp.camel.IotmpConfiguration;
@@ -33,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = {
         "camel.component.iotmp.device-credentials=demo/device-1=secret-1",
         "camel.component.iotmp.request-timeout=4500",
-        "camel.component.iotmp.connect-timeout=3000",
+        "camel.component.iotmp.connect-timeout=45000", // not the default, yet never reached by a test device
         "camel.component.iotmp.keep-alive=30",
         "camel.component.iotmp.max-frame-size=65536",
         "camel.component.iotmp.max-pending-requests=100",
@@ -87,7 +86,7 @@ class IotmpComponentPropertiesTest {
         // @TestPropertySource: strings, Long durations in milliseconds, integers, enums in kebab case, booleans
         assertThat(config.getDeviceCredentials()).isEqualTo("demo/device-1=secret-1");
         assertThat(config.getRequestTimeout()).isEqualTo(4500L);
-        assertThat(config.getConnectTimeout()).isEqualTo(3000L);
+        assertThat(config.getConnectTimeout()).isEqualTo(45000L);
         assertThat(config.getInterval()).isEqualTo(250L);
         assertThat(config.getKeepAlive()).isEqualTo(30);
         assertThat(config.getMaxFrameSize()).isEqualTo(65536);
@@ -120,7 +119,7 @@ class IotmpComponentPropertiesTest {
         try (RawDevice device = new RawDevice("127.0.0.1", PORT)) {
             device.send(IotmpMessage.connect(0x1234, "demo", "device-1", "wrong"));
             assertThat(device.readFrameHex()).isEqualTo("02 05 08 B4 24 10 02"); // ERROR, code 2
-            assertThat(device.closedWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(device.closedWithin(RawDevice.READ_TIMEOUT)).isTrue();
         }
     }
 }

@@ -23,7 +23,8 @@ import io.netty.buffer.Unpooled;
  */
 final class RawDevice implements AutoCloseable {
 
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a read waits for the server: generous, so that a loaded machine is not taken for a silent server. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final Socket socket;
     private final InputStream in;

@@ -1,6 +1,5 @@
 package io.cameliotmp.camel;
 
-import java.time.Duration;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.server.AuthDecision;
@@ -8,6 +7,7 @@ import io.cameliotmp.testing.RawIotmpSocket;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
+import static io.cameliotmp.testing.Waits.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Authentication through a route (authenticationUri), as the component documentation shows it. */
@@ -47,7 +47,7 @@ class AuthenticationTest extends IotmpCamelTestSupport {
             socket.send(IotmpMessage.connect(1, "demo", device, credential), Generation.GEN2);
             String answer = socket.readFrameHex();
             if (!answer.startsWith("01")) {
-                assertThat(socket.closedWithin(Duration.ofSeconds(5))).as("closed after ERROR").isTrue();
+                assertThat(socket.closedWithin(WAIT)).as("closed after ERROR").isTrue();
             }
             return answer;
         }

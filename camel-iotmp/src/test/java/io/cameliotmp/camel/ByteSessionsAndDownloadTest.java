@@ -15,6 +15,7 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
 
 import static io.cameliotmp.testing.PsonAssertions.assertPsonEquals;
+import static io.cameliotmp.testing.Waits.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Byte sessions ($terminal-style streams opened by a producer) and the chunked $fs/download of a large file. */
@@ -22,6 +23,8 @@ class ByteSessionsAndDownloadTest extends IotmpCamelTestSupport {
 
     private static final int CHUNK = 64 * 1024;
     private static final int WINDOW_CHUNKS = 4;
+    /** How long a download may wait for the device's next chunk: a bound for broken devices, beyond every wait here. */
+    private static final java.time.Duration DOWNLOAD_IDLE_TIMEOUT = java.time.Duration.ofMinutes(2);
 
     @Override
     protected String deviceCredentials() {
@@ -37,7 +40,8 @@ class ByteSessionsAndDownloadTest extends IotmpCamelTestSupport {
                         .to("iotmp:device:alice/esp32/$terminal/s1?operation=startStream&streamTo=mock:terminal");
                 from("direct:type").to("iotmp:device:alice/esp32?operation=sendStreamData");
                 from("direct:close").to("iotmp:device:alice/esp32?operation=stopStream");
-                from("direct:download").to("iotmp:device:alice/esp32?operation=download&requestTimeout=5000");
+                from("direct:download").to("iotmp:device:alice/esp32?operation=download&requestTimeout="
+                                           + DOWNLOAD_IDLE_TIMEOUT.toMillis());
             }
         };
     }
@@ -51,7 +55,7 @@ class ByteSessionsAndDownloadTest extends IotmpCamelTestSupport {
         assertThat(io.cameliotmp.protocol.PsonValues.equal(start.parameters(), Map.of("cols", 80, "rows", 24)))
                 .as("terminal size").isTrue();
         device.send(IotmpMessage.ok(start.streamId()), Generation.GEN2);
-        opened.get(5, TimeUnit.SECONDS);
+        opened.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         return start.streamId();
     }
 
@@ -87,7 +91,7 @@ class ByteSessionsAndDownloadTest extends IotmpCamelTestSupport {
                     IotmpConstants.STREAM_ID, id);
             assertThat(device.readMessage(Generation.GEN2)).isEqualTo(IotmpMessage.stopStream(id));
             device.send(IotmpMessage.ok(id), Generation.GEN2);
-            closed.get(5, TimeUnit.SECONDS);
+            closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             terminal.assertIsSatisfied();
         }
         assertThat(terminal.getExchanges().get(0).getMessage().getHeader(IotmpConstants.STREAM_ENDED, String.class))
@@ -102,7 +106,8 @@ class ByteSessionsAndDownloadTest extends IotmpCamelTestSupport {
             CompletableFuture<byte[]> downloaded = template.asyncRequestBodyAndHeader("direct:download", null,
                     IotmpConstants.RESOURCE, "/data/firmware.bin", byte[].class);
             playDownloadingDevice(device, "/data/firmware.bin", file);
-            assertThat(Arrays.equals(downloaded.get(10, TimeUnit.SECONDS), file)).as("same bytes").isTrue();
+            assertThat(Arrays.equals(downloaded.get(WAIT.toMillis(), TimeUnit.MILLISECONDS), file)).as("same bytes")
+                    .isTrue();
         }
     }
 
@@ -158,7 +163,7 @@ class ByteSessionsAndDownloadTest extends IotmpCamelTestSupport {
             device.send(IotmpMessage.ok(start.streamId()), Generation.GEN2);
             device.send(IotmpMessage.streamData(start.streamId(), new byte[40]), Generation.GEN2);
             device.send(IotmpMessage.stopStream(start.streamId()), Generation.GEN2);
-            assertThat(downloaded).failsWithin(5, TimeUnit.SECONDS).withThrowableThat()
+            assertThat(downloaded).failsWithin(WAIT).withThrowableThat()
                     .havingRootCause().withMessageContaining("40 of 100 bytes");
         }
     }

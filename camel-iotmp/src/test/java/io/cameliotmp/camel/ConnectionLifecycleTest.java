@@ -20,16 +20,26 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
 
+import static io.cameliotmp.testing.Waits.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The connection lifecycle and error paths, with raw sockets as devices so the exact bytes are checked. A second
- * server on its own port has short deadlines for the timing-related cases.
+ * The connection lifecycle and error paths, with raw sockets as devices so the exact bytes are checked. The main
+ * server's CONNECT deadline lies beyond every wait here; a second server has a short one, and a third a device with a
+ * short keep-alive (with the main server's CONNECT deadline, so its CONNECT is never late however slow the machine).
  */
 class ConnectionLifecycleTest extends IotmpCamelTestSupport {
 
+    /** The CONNECT deadline of every server here but the one on {@link #fastPort}. */
+    private static final Duration CONNECT_DEADLINE = Duration.ofMinutes(10);
+    private static final Duration SHORT_CONNECT_DEADLINE = Duration.ofMillis(300);
+
+    /** The producer timeout of direct:run: beyond every wait here, so no call of it ends by its timeout. */
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
+
     private final int fastPort = TestPorts.next();
+    private final int keepAlivePort = TestPorts.next();
 
     @Override
     protected String deviceCredentials() {
@@ -37,15 +47,22 @@ class ConnectionLifecycleTest extends IotmpCamelTestSupport {
     }
 
     @Override
+    protected void configure(IotmpConfiguration config) {
+        config.setConnectTimeout(CONNECT_DEADLINE.toMillis());
+    }
+
+    @Override
     protected RouteBuilder createRouteBuilder() {
-        String fast = "?port=" + fastPort + "&connectTimeout=300&deviceCredentials=alice/esp32=s3cr3t";
+        String fast = "?port=" + fastPort + "&connectTimeout=" + SHORT_CONNECT_DEADLINE.toMillis();
+        String keepAlive = "?port=" + keepAlivePort + "&deviceCredentials=alice/esp32=s3cr3t";
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:run").to("iotmp:device:alice/esp32?requestTimeout=30000");
+                from("direct:run").to("iotmp:device:alice/esp32?requestTimeout=" + RUN_TIMEOUT.toMillis());
                 from("direct:runQuick").to("iotmp:device:alice/esp32?requestTimeout=300");
                 from("iotmp:events").to("mock:events");
                 from("iotmp:events" + fast).to("mock:fastEvents");
+                from("iotmp:events" + keepAlive).to("mock:keepAliveEvents");
                 from("iotmp:server:echo").setBody(simple("echo ${body}"));
                 from("iotmp:server:boom").throwException(new IllegalStateException("boom"));
             }
@@ -65,7 +82,7 @@ class ConnectionLifecycleTest extends IotmpCamelTestSupport {
 
     private static Throwable failure(CompletableFuture<?> future) {
         try {
-            future.get(10, TimeUnit.SECONDS);
+            future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             throw new AssertionError("expected the call to fail");
         } catch (ExecutionException e) {
             return e.getCause() instanceof org.apache.camel.CamelExecutionException c ? c.getCause() : e.getCause();
@@ -81,35 +98,38 @@ class ConnectionLifecycleTest extends IotmpCamelTestSupport {
         try (RawIotmpSocket socket = new RawIotmpSocket(port)) {
             socket.send(IotmpMessage.connect(0x1234, "alice", "esp32", "wrong"), Generation.GEN2);
             assertThat(socket.readFrameHex()).isEqualTo("02 05 08 B4 24 10 02"); // vector F8
-            assertThat(socket.closedWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(socket.closedWithin(WAIT)).isTrue();
         }
         events.assertIsSatisfied();
     }
 
     @Test
     void connectionWithoutConnectIsClosedAtTheDeadline() throws Exception {
+        // the fast server's 300 ms deadline, not the 10 min of the others: closed within the wait, and not before
+        long connecting = System.nanoTime();
         try (RawIotmpSocket socket = new RawIotmpSocket(fastPort)) {
-            assertThat(socket.closedWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(socket.closedWithin(WAIT)).isTrue();
         }
+        assertThat(Duration.ofNanos(System.nanoTime() - connecting)).isGreaterThanOrEqualTo(SHORT_CONNECT_DEADLINE);
     }
 
     @Test
     void anyMessageBeforeConnectClosesTheConnection() throws Exception {
         try (RawIotmpSocket socket = new RawIotmpSocket(port)) {
             socket.sendHex("06 0F 08 42 22 8B 74 65 6D 70 65 72 61 74 75 72 65"); // RUN temperature
-            assertThat(socket.closedWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(socket.closedWithin(WAIT)).isTrue();
         }
     }
 
     @Test
     void silentDeviceIsClosedAfterItsKeepAliveTimesTolerance() throws Exception {
-        MockEndpoint events = getMockEndpoint("mock:fastEvents");
+        MockEndpoint events = getMockEndpoint("mock:keepAliveEvents");
         events.expectedMessageCount(2);
-        try (RawIotmpSocket socket = new RawIotmpSocket(fastPort)) {
+        try (RawIotmpSocket socket = new RawIotmpSocket(keepAlivePort)) {
             socket.send(IotmpMessage.of(MessageType.CONNECT, 7, Map.of("ka", 1),
                     List.of("alice", "esp32", "s3cr3t"), null), Generation.GEN2);
             assertThat(socket.readFrameHex()).isEqualTo("01 02 08 07");
-            assertThat(socket.closedWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(socket.closedWithin(WAIT)).isTrue();
         }
         events.assertIsSatisfied();
         assertThat(events.getExchanges().get(1).getMessage().getHeader(IotmpConstants.REASON, String.class))
@@ -121,12 +141,12 @@ class ConnectionLifecycleTest extends IotmpCamelTestSupport {
         try (RawIotmpSocket first = connect(port, "esp32", "s3cr3t");
              RawIotmpSocket second = connect(port, "esp32", "s3cr3t")) {
             assertThat(first.readFrameHex()).isEqualTo("04 00");
-            assertThat(first.closedWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(first.closedWithin(WAIT)).isTrue();
             CompletableFuture<Object> reply = run("direct:run", "temperature", null);
             IotmpMessage request = second.readMessage(Generation.GEN2);
             assertThat(request.resource()).isEqualTo("temperature");
             second.send(IotmpMessage.ok(request.streamId(), 21.5), Generation.GEN2);
-            assertThat(reply.get(5, TimeUnit.SECONDS)).isEqualTo(21.5f);
+            assertThat(reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(21.5f);
         }
     }
 
@@ -137,7 +157,7 @@ class ConnectionLifecycleTest extends IotmpCamelTestSupport {
             reply = run("direct:run", "temperature", null);
             assertThat(device.readMessage(Generation.GEN2).type()).isEqualTo(MessageType.RUN);
         }
-        // the producer's timeout is 30 s and this waits at most 10 s: only the disconnect can end the call
+        // the producer's timeout is 2 min and this waits at most 30 s: only the disconnect can end the call
         assertThat(failure(reply)).isInstanceOf(DeviceDisconnectedException.class);
     }
 
@@ -153,7 +173,7 @@ class ConnectionLifecycleTest extends IotmpCamelTestSupport {
             IotmpMessage second = device.readMessage(Generation.GEN2);
             assertThat(second.streamId()).isNotEqualTo(request.streamId());
             device.send(IotmpMessage.ok(second.streamId(), 2), Generation.GEN2);
-            assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo(2L);
+            assertThat(next.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(2L);
         }
     }
 
@@ -208,7 +228,7 @@ class ConnectionLifecycleTest extends IotmpCamelTestSupport {
     void oversizedFrameHeaderClosesTheConnection() throws Exception {
         try (RawIotmpSocket device = connect(port, "esp32", "s3cr3t")) {
             device.sendHex("06 FF FF FF 7F");
-            assertThat(device.closedWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(device.closedWithin(WAIT)).isTrue();
         }
     }
 

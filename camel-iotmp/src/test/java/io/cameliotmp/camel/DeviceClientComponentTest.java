@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.cameliotmp.device.IotmpDevice;
@@ -17,6 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
+import static io.cameliotmp.testing.Waits.WAIT;
+import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every producer operation and the stream consumer against the Java device client, in both generations. */
@@ -94,11 +95,7 @@ class DeviceClientComponentTest extends IotmpCamelTestSupport {
         }).getMessage().getHeader(IotmpConstants.STREAM_ID);
         assertThat(streamId).isInstanceOf(Integer.class);
         call(name, "sendStreamData", null, Map.of("state", false), Map.of(IotmpConstants.STREAM_ID, streamId));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!led.get().equals(Map.of("state", false)) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(led.get()).isEqualTo(Map.of("state", false));
+        eventually().untilAsserted(() -> assertThat(led.get()).isEqualTo(Map.of("state", false)));
         assertThat(call(name, "stopStream", null, null, Map.of(IotmpConstants.STREAM_ID, streamId))).isNull();
 
         // on-change samples from the device reach the stream consumer, with the device's generation
@@ -137,6 +134,7 @@ class DeviceClientComponentTest extends IotmpCamelTestSupport {
         device.onConnected(() -> reconnected.add(true));
         celsius = 19.0;
         onChange.expectedBodiesReceived(new java.util.LinkedHashMap<>(Map.of("celsius", 19L))); // 19.0 travels as an integer, like the devices do
+        onChange.setResultWaitTime(WAIT.toMillis()); // a reconnect first
         device.faults().dropConnection();
         onChange.assertIsSatisfied(); // the echo of the stream re-opened after the reconnect
         assertThat(reconnected).isNotEmpty();

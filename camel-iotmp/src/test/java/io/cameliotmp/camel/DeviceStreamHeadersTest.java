@@ -3,7 +3,6 @@ package io.cameliotmp.camel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
@@ -12,6 +11,7 @@ import io.cameliotmp.testing.RawIotmpSocket;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
+import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -59,10 +59,7 @@ class DeviceStreamHeadersTest extends IotmpCamelTestSupport {
                 esp32.send(IotmpMessage.streamData(esp32Stream, i), Generation.GEN2);
                 esp8266.send(IotmpMessage.streamData(esp8266Stream, 10 + i), Generation.GEN2);
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (seen.size() < 6 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            eventually().until(() -> seen.size() >= 6);
             assertThat(seen).hasSize(6);
             for (Map<String, Object> headers : seen) {
                 String device = (String) headers.get(IotmpConstants.DEVICE);

@@ -24,7 +24,10 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
 
+import static io.cameliotmp.testing.Waits.WAIT;
+import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Faults and the delivery contract: nothing hangs, nothing acknowledged is lost, nothing dropped is silent. */
 class FaultsTest extends IotmpCamelTestSupport {
@@ -75,7 +78,7 @@ class FaultsTest extends IotmpCamelTestSupport {
             context.stop();
             for (RawIotmpSocket device : devices) {
                 assertThat(device.readFrameHex()).as("told DISCONNECT").isEqualTo("04 00");
-                assertThat(device.closedWithin(Duration.ofSeconds(5))).isTrue();
+                assertThat(device.closedWithin(WAIT)).isTrue();
             }
         } finally {
             for (RawIotmpSocket device : devices) {
@@ -83,12 +86,13 @@ class FaultsTest extends IotmpCamelTestSupport {
             }
         }
         for (CompletableFuture<DeviceReply> call : calls) {
-            assertThat(call).failsWithin(5, TimeUnit.SECONDS).withThrowableThat()
+            assertThat(call).failsWithin(WAIT).withThrowableThat()
                     .havingCause().isInstanceOf(DeviceDisconnectedException.class);
         }
-        List<String> left = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(name -> name.startsWith("iotmp-")).toList();
-        assertThat(left).as("threads of the stopped server").isEmpty();
+        // a thread completes its event loop's termination future just before it ends: wait for it to be gone
+        eventually().untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName).filter(name -> name.startsWith("iotmp-")).toList())
+                .as("threads of the stopped server").isEmpty());
     }
 
     @Test
@@ -114,14 +118,12 @@ class FaultsTest extends IotmpCamelTestSupport {
             }
             device.sendHex("05 00");
             DeviceConnection session = server(dropPort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (session.counters().samplesIn() < samples && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            eventually().until(() -> session.counters().samplesIn() == samples);
             dropRouteBlocked.countDown();
             long dropped = session.counters().samplesDropped();
             assertThat(dropped).as("dropped while the route was blocked").isPositive();
             kept.expectedMessageCount((int) (samples - dropped));
+            kept.setResultWaitTime(WAIT.toMillis());
             kept.assertIsSatisfied();
             assertThat(kept.getReceivedCounter() + dropped).isEqualTo(samples);
         }
@@ -139,12 +141,11 @@ class FaultsTest extends IotmpCamelTestSupport {
                 device.send(IotmpMessage.streamData(start.streamId(), i), Generation.GEN2);
             }
             DeviceConnection session = server(pausePort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!session.counters().readingPaused() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(session.counters().readingPaused()).isTrue();
-            Thread.sleep(2500); // over twice the 1.15 s idle limit of a 1 s keep-alive, while not being read
+            eventually().until(() -> session.counters().readingPaused());
+            // over twice the 1.15 s idle limit of a 1 s keep-alive, while not being read: the session must stay
+            // open and paused all along (a slow machine only makes the idle checks come later, never earlier)
+            eventually().during(Duration.ofMillis(2500))
+                    .until(() -> session.isActive() && session.counters().readingPaused());
             pauseRouteBlocked.countDown();
             device.sendHex("05 00");
             assertThat(device.readUntil(MessageType.KEEP_ALIVE, Generation.GEN2)).isEqualTo(IotmpMessage.KEEP_ALIVE);
@@ -175,12 +176,10 @@ class FaultsTest extends IotmpCamelTestSupport {
         }
     }
 
-    private void awaitConnected(int fleet) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline
-               && (server(fleetPort) == null || server(fleetPort).registry().size() < fleet)) {
-            Thread.sleep(50);
-        }
+    private void awaitConnected(int fleet) {
+        // a thousand handshakes on a busy machine: a bound of its own, well above what a quiet one needs (seconds)
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                .until(() -> server(fleetPort) != null && server(fleetPort).registry().size() >= fleet);
         assertThat(server(fleetPort).registry().size()).isEqualTo(fleet);
     }
 

@@ -17,6 +17,8 @@ import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.junit.jupiter.api.Test;
 
+import static io.cameliotmp.testing.Waits.WAIT;
+import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Micrometer metrics, found through the registry's MeterRegistry, and the iotmp readiness check. */
@@ -50,7 +52,7 @@ class MetricsAndHealthTest extends IotmpCamelTestSupport {
             CompletableFuture<Object> reply = template.asyncRequestBody("direct:run", null);
             IotmpMessage run = device.readMessage(Generation.GEN2);
             device.send(IotmpMessage.ok(run.streamId(), Map.of("celsius", 20)), Generation.GEN2);
-            reply.get(5, TimeUnit.SECONDS);
+            reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(meters.get("iotmp.devices.connected").gauge().value()).isEqualTo(1.0);
         }
         try (RawIotmpSocket wrong = new RawIotmpSocket(port)) {
@@ -62,10 +64,7 @@ class MetricsAndHealthTest extends IotmpCamelTestSupport {
         assertThat(meters.get("iotmp.requests").tags("kind", "RUN", "outcome", "ok").timer().count()).isEqualTo(1);
         assertThat(count("iotmp.bytes", "direction", "in")).isGreaterThan(40);
         assertThat(count("iotmp.bytes", "direction", "out")).isGreaterThan(20);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (count("iotmp.connections", "event", "disconnected") < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        eventually().until(() -> count("iotmp.connections", "event", "disconnected") >= 1);
         assertThat(count("iotmp.connections", "event", "disconnected")).isEqualTo(1.0);
     }
 

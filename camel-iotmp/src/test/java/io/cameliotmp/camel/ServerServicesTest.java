@@ -1,6 +1,5 @@
 package io.cameliotmp.camel;
 
-import java.time.Duration;
 import java.util.Map;
 
 import io.cameliotmp.protocol.Generation;
@@ -163,7 +162,9 @@ class ServerServicesTest extends IotmpCamelTestSupport {
             assertThat(answer.type()).isEqualTo(MessageType.ERROR);
             assertThat(answer.streamId()).isEqualTo(0x1234);
             assertThat(answer.parameters()).isEqualTo(404L);
-            assertThat(device.closedWithin(Duration.ofMillis(200))).isFalse();
+            // still open and served: the next frame is the echo of a keep-alive sent after the error
+            device.sendHex("05 00");
+            assertThat(device.readFrameHex()).isEqualTo("05 00");
         }
     }
 

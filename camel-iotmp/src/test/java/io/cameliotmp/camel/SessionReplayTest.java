@@ -1,6 +1,5 @@
 package io.cameliotmp.camel;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +12,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
 
+import static io.cameliotmp.testing.Waits.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -71,18 +71,18 @@ class SessionReplayTest extends IotmpCamelTestSupport {
                     IotmpConstants.OPERATION, "describe");
             assertThat(device.readFrameHex()).isEqualTo(bytes(3));
             device.sendHex(bytes(4));
-            assertThat(api.get(5, TimeUnit.SECONDS))
+            assertThat(api.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
                     .isEqualTo(Map.of("led", Map.of("fn", 2L), "temperature", Map.of("fn", 3L)));
 
             CompletableFuture<Object> temperature = call("run", "temperature", null);
             assertThat(device.readFrameHex()).isEqualTo(bytes(5));
             device.sendHex(bytes(6));
-            assertThat(temperature.get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("celsius", 23.5f));
+            assertThat(temperature.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(Map.of("celsius", 23.5f));
 
             CompletableFuture<Object> led = call("run", "led", Map.of("state", true));
             assertThat(device.readFrameHex()).isEqualTo(bytes(7));
             device.sendHex(bytes(8));
-            assertThat(led.get(5, TimeUnit.SECONDS)).isNull();
+            assertThat(led.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isNull();
 
             context.getRouteController().startRoute("stream");
             assertThat(device.readFrameHex()).isEqualTo(bytes(9));
@@ -108,7 +108,7 @@ class SessionReplayTest extends IotmpCamelTestSupport {
 
             context.stop();
             assertThat(device.readFrameHex()).isEqualTo(bytes(19));
-            assertThat(device.closedWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(device.closedWithin(WAIT)).isTrue();
         }
     }
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import static io.cameliotmp.testing.Waits.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -77,7 +78,7 @@ class ThingerCompatibilityTest extends IotmpCamelTestSupport {
     }
 
     private static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+        return stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -125,12 +126,12 @@ class ThingerCompatibilityTest extends IotmpCamelTestSupport {
                 "filters", Map.of("property", "threshold"), "current", true), thresholds::add));
 
         template.sendBody("direct:cmd", "reboot");
-        assertThat(commands.poll(5, TimeUnit.SECONDS)).isEqualTo("reboot");
+        assertThat(commands.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("reboot");
         template.sendBody("direct:firmware", Map.of("version", "2.0"));
-        assertThat(firmware.poll(5, TimeUnit.SECONDS)).isEqualTo(Map.of("version", "2.0"));
-        assertThat(thresholds.poll(5, TimeUnit.SECONDS)).as("current value").isEqualTo(30L);
+        assertThat(firmware.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(Map.of("version", "2.0"));
+        assertThat(thresholds.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("current value").isEqualTo(30L);
         await(device.setProperty("threshold", 35, true));
-        assertThat(thresholds.poll(5, TimeUnit.SECONDS)).isEqualTo(35L);
+        assertThat(thresholds.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(35L);
 
         MockEndpoint published = getMockEndpoint("mock:published");
         published.expectedBodiesReceived("21.5 C");
@@ -165,7 +166,8 @@ class ThingerCompatibilityTest extends IotmpCamelTestSupport {
             assertThat(describe.substring(describe.indexOf(" 19 "))).isEqualTo(" 19 4A 03 6C 65 64");
             device.send(IotmpMessage.ok(describeMessage.streamId(), Map.of("in", Map.of("state", false))),
                     Generation.GEN1);
-            assertThat(described.get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("in", Map.of("state", false)));
+            assertThat(described.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .isEqualTo(Map.of("in", Map.of("state", false)));
 
             // a gen-1 sample carries PARAMETERS 2 (output) and PSON v1: vector §7 row 2, with our stream id
             samples.expectedMessageCount(1);

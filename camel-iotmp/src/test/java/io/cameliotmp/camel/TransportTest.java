@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -19,6 +20,7 @@ import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.TestPorts;
+import io.cameliotmp.testing.Waits;
 import io.cameliotmp.testing.WebSocketTestConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -43,7 +45,13 @@ class TransportTest extends CamelTestSupport {
     private static final String PASSWORD = "changeit";
     private static final String CONNECT_OK = "01 03 08 B4 24";
 
+    /** The TLS handshake deadline of the server on {@link #handshakeDeadlinePort}. */
+    private static final Duration HANDSHAKE_DEADLINE = Duration.ofSeconds(3);
+    /** That server's CONNECT deadline: far beyond every wait of this test, so it cannot close a connection here. */
+    private static final Duration CONNECT_DEADLINE = Duration.ofMinutes(10);
+
     private final int tlsPort = TestPorts.next();
+    private final int handshakeDeadlinePort = TestPorts.next();
     private final int mutualTlsPort = TestPorts.next();
     private final int wsPort = TestPorts.next();
     private final int wssPort = TestPorts.next();
@@ -85,8 +93,11 @@ class TransportTest extends CamelTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("iotmp:server:echo?port=" + tlsPort + "&sslContextParameters=#tls&tlsHandshakeTimeout=300")
-                        .setBody(simple("tls ${body}"));
+                from("iotmp:server:echo?port=" + tlsPort + "&sslContextParameters=#tls").setBody(simple("tls ${body}"));
+                from("iotmp:server:echo?port=" + handshakeDeadlinePort + "&sslContextParameters=#tls"
+                     + "&tlsHandshakeTimeout=" + HANDSHAKE_DEADLINE.toMillis()
+                     + "&connectTimeout=" + CONNECT_DEADLINE.toMillis())
+                        .setBody(simple("never called"));
                 from("iotmp:server:echo?port=" + mutualTlsPort + "&sslContextParameters=#tls&clientAuth=REQUIRE")
                         .setBody(simple("mtls ${body}"));
                 from("iotmp:server:echo?port=" + wsPort + "&transport=WEBSOCKET").setBody(simple("ws ${body}"));
@@ -119,7 +130,7 @@ class TransportTest extends CamelTestSupport {
 
     private static RawIotmpSocket tlsDevice(int port, boolean withCertificate) throws Exception {
         SSLSocket socket = (SSLSocket) deviceTls(withCertificate).getSocketFactory().createSocket("127.0.0.1", port);
-        socket.setSoTimeout(5000);
+        socket.setSoTimeout((int) Waits.WAIT.toMillis());
         socket.startHandshake();
         return new RawIotmpSocket(socket);
     }
@@ -154,10 +165,15 @@ class TransportTest extends CamelTestSupport {
 
     @Test
     void tlsHandshakeHasADeadline() throws Exception {
-        // connectTimeout is 10 s here: only the 300 ms handshake deadline can close this within 5 s
-        try (RawIotmpSocket silent = new RawIotmpSocket(new Socket("127.0.0.1", tlsPort))) {
-            assertThat(silent.closedWithin(Duration.ofSeconds(5))).isTrue();
+        // A client that connects and never sends its ClientHello. Nothing but a deadline can end that connection, and
+        // of that server's two deadlines the CONNECT one (10 min) lies beyond this wait: a close within the wait is
+        // the handshake deadline's, and one before HANDSHAKE_DEADLINE would be something else.
+        long connecting = System.nanoTime();
+        try (RawIotmpSocket silent = new RawIotmpSocket(new Socket("127.0.0.1", handshakeDeadlinePort))) {
+            assertThat(silent.closedWithin(Waits.WAIT)).as("closed by the handshake deadline").isTrue();
         }
+        assertThat(Duration.ofNanos(System.nanoTime() - connecting)).as("not before the handshake deadline")
+                .isGreaterThanOrEqualTo(HANDSHAKE_DEADLINE);
     }
 
     private static byte[] frame(IotmpMessage message) {
@@ -203,9 +219,9 @@ class TransportTest extends CamelTestSupport {
     private static Object echoThroughDevice(IotmpDeviceBuilder builder) throws Exception {
         IotmpDevice device = builder.host("localhost").credentials("alice", "esp32", "s3cr3t").noReconnect().build();
         try {
-            device.start().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            device.start().toCompletableFuture().get(Waits.WAIT.toMillis(), TimeUnit.MILLISECONDS);
             return device.runServerResource("echo", "hi").toCompletableFuture()
-                    .get(5, java.util.concurrent.TimeUnit.SECONDS);
+                    .get(Waits.WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
             device.close();
         }
@@ -227,7 +243,7 @@ class TransportTest extends CamelTestSupport {
         IotmpDevice device = IotmpDevice.builder().host("localhost").port(tlsPort).tls(defaultTrust)
                 .credentials("alice", "esp32", "s3cr3t").noReconnect().build();
         try {
-            assertThat(device.start().toCompletableFuture()).failsWithin(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(device.start().toCompletableFuture()).failsWithin(Waits.WAIT);
         } finally {
             device.close();
         }

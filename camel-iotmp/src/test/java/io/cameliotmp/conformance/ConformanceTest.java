@@ -22,6 +22,7 @@ import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.StaticAuthenticator;
 import io.cameliotmp.testing.Hex;
 import io.cameliotmp.testing.RawIotmpSocket;
+import io.cameliotmp.testing.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -168,7 +169,7 @@ class ConformanceTest {
         try {
             extra = device.readFrameHex();
         } catch (SocketTimeoutException e) {
-            throw new AssertionError("the connection is still open after 5 s");
+            throw new AssertionError("the connection is still open after " + Waits.WAIT);
         } catch (IOException e) {
             return; // closed (or reset) with nothing more
         }

@@ -168,14 +168,14 @@ class DeviceServiceCallTest extends DeviceTestBase {
     @Test
     void pendingRequestFailsAtOnceWhenTheConnectionIsLost() throws Exception {
         startServer();
-        IotmpDevice device = track(deviceBuilder().requestTimeout(Duration.ofMinutes(1)).build());
+        IotmpDevice device = track(deviceBuilder().requestTimeout(Duration.ofMinutes(10)).build());
         TestIotmpServer.Connection c = connect(device);
 
         CompletionStage<Object> call = device.readProperty("p");
         c.next(MessageType.RUN);
         c.close();
 
-        // the request timeout is a minute; the bounded wait of awaitFailure is 5 s
+        // the request timeout is 10 minutes; the bounded wait of awaitFailure is WAIT (30 s)
         assertThat(awaitFailure(call)).isInstanceOf(IotmpDisconnectedException.class);
     }
 

@@ -3,12 +3,14 @@ package io.cameliotmp.device;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import org.junit.jupiter.api.AfterEach;
 
@@ -19,6 +21,8 @@ import static org.assertj.core.api.Assertions.fail;
 abstract class DeviceTestBase {
 
     static final Duration WAIT = TestIotmpServer.WAIT;
+    /** The stream id of the probe frames: one no test opens. */
+    private static final int PROBE_STREAM = 0x7E7E;
 
     protected TestIotmpServer server;
     private final List<IotmpDevice> devices = new ArrayList<>();
@@ -106,6 +110,43 @@ abstract class DeviceTestBase {
                 return index < ids.length ? ids[index++] : next++;
             }
         };
+    }
+
+    /**
+     * Asserts that the device sends nothing within {@code quiet} of its own event loop's time: once that has passed
+     * and every task the loop had due by then ran (keep-alives, samplers, anything the device scheduled or was asked
+     * to do), the loop sends a probe frame, which must be the next frame the server gets. A busy machine delays the
+     * probe but cannot let a frame slip in after it, as a wait on the test's clock could.
+     */
+    static void expectNothingSentWithin(Duration quiet, IotmpDevice device, TestIotmpServer.Connection connection)
+            throws Exception {
+        // connected first: the probe needs a connection, and whatever the device does on connecting is done then
+        assertThat(device.awaitConnected(WAIT)).as("connected").isTrue();
+        IotmpMessage probe = IotmpMessage.streamData(PROBE_STREAM, "probe");
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        device.eventLoop().schedule(() -> device.send(probe).whenComplete((v, e) -> {
+            if (e != null) {
+                sent.completeExceptionally(e);
+            } else {
+                sent.complete(null);
+            }
+        }), quiet.toMillis(), TimeUnit.MILLISECONDS);
+        await(sent);
+        assertThat(connection.next()).as("the next frame is the probe").isEqualTo(probe);
+    }
+
+    /**
+     * Asserts that the device does not connect within {@code quiet} of its event loop's time (or ever, once that loop
+     * is gone): after that, a probe socket must be the next connection the server accepts.
+     */
+    void expectNoConnectionWithin(Duration quiet, IotmpDevice device) throws Exception {
+        if (device.eventLoop().isShuttingDown()) {
+            assertThat(device.eventLoop().terminationFuture().await(WAIT.toMillis())).as("loop terminated").isTrue();
+        } else {
+            device.eventLoop().schedule(() -> { }, quiet.toMillis(), TimeUnit.MILLISECONDS).get(WAIT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        server.expectNoConnectionBeforeAProbe();
     }
 
     static long millisBetween(long fromNanos, long toNanos) {

@@ -1,6 +1,7 @@
 package io.cameliotmp.device;
 
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,6 +19,7 @@ import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.PsonFormat;
+import io.cameliotmp.testing.Waits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -45,7 +47,7 @@ import static org.assertj.core.api.Assertions.fail;
 final class TestIotmpServer implements AutoCloseable {
 
     /** Upper bound of every wait in the device tests. */
-    static final Duration WAIT = Duration.ofSeconds(5);
+    static final Duration WAIT = Waits.WAIT;
 
     /**
      * One frame received from a device: its decoded message (null for an unknown type or an undecodable body), its
@@ -137,21 +139,14 @@ final class TestIotmpServer implements AutoCloseable {
     /**
      * Listens again on the same port after {@link #stop()}. JDK NIO closes a server socket registered with a selector
      * only when its key is deregistered, which the event loop does after the close future completed; so the port may
-     * still be taken for a moment, and the bind is retried until {@link #WAIT} elapsed.
+     * still be taken for a moment, and the bind is retried until it succeeds, for at most {@link #WAIT}.
      */
-    void restart() throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            try {
-                listen(port);
-                return;
-            } catch (Exception e) {
-                if (!(e instanceof java.net.BindException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(20);
-            }
-        }
+    void restart() {
+        Waits.eventually().pollInterval(Duration.ofMillis(20)).ignoreExceptionsInstanceOf(java.net.BindException.class)
+                .until(() -> {
+                    listen(port);
+                    return true;
+                });
     }
 
     /** The next connection accepted, waiting at most {@link #WAIT}. */
@@ -163,10 +158,18 @@ final class TestIotmpServer implements AutoCloseable {
         return connection;
     }
 
-    /** Asserts that no device connects within {@code quiet}. */
-    void expectNoConnection(Duration quiet) throws InterruptedException {
-        Connection connection = accepted.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(connection).as("unexpected connection").isNull();
+    /**
+     * Asserts that no device connected so far: a plain socket connects, and must be the next connection accepted
+     * (connections are accepted in the order they were made).
+     */
+    void expectNoConnectionBeforeAProbe() throws Exception {
+        try (Socket probe = new Socket("127.0.0.1", port)) {
+            Connection next = awaitConnection();
+            assertThat(next.remoteAddress().getPort()).as("the next connection is the probe, not a device's")
+                    .isEqualTo(probe.getLocalPort());
+            all.remove(next);
+            next.close();
+        }
     }
 
     @Override

@@ -23,6 +23,9 @@ import io.netty.buffer.Unpooled;
  */
 public final class RawIotmpSocket implements AutoCloseable {
 
+    /** How long a read waits for the server: {@link Waits#WAIT}, so a slow machine is not taken for a silent server. */
+    private static final int READ_TIMEOUT_MILLIS = (int) Waits.WAIT.toMillis();
+
     private final Socket socket;
     private final WebSocketTestConnection webSocket;
     private final InputStream in;
@@ -37,7 +40,7 @@ public final class RawIotmpSocket implements AutoCloseable {
         this.socket = socket;
         this.webSocket = null;
         socket.setTcpNoDelay(true);
-        socket.setSoTimeout(5000);
+        socket.setSoTimeout(READ_TIMEOUT_MILLIS);
         in = socket.getInputStream();
         out = socket.getOutputStream();
     }
@@ -131,7 +134,7 @@ public final class RawIotmpSocket implements AutoCloseable {
         } catch (IOException e) {
             return true; // reset by peer also means closed
         } finally {
-            socket.setSoTimeout(5000);
+            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
         }
     }
 
@@ -150,7 +153,7 @@ public final class RawIotmpSocket implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             return true;
         } finally {
-            socket.setSoTimeout(5000);
+            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
         }
     }
 

@@ -87,7 +87,7 @@ public final class WebSocketTestConnection implements AutoCloseable {
                                 });
                     }
                 }).connect(uri.getHost(), uri.getPort()).sync().channel();
-        if (!handshake.await(5, TimeUnit.SECONDS)) {
+        if (!handshake.await(Waits.WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
             close();
             throw new IOException("WebSocket handshake did not complete");
         }
@@ -123,7 +123,7 @@ public final class WebSocketTestConnection implements AutoCloseable {
                         return -1;
                     }
                     try {
-                        current = received.poll(5, TimeUnit.SECONDS);
+                        current = received.poll(Waits.WAIT.toMillis(), TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new IOException(e);
@@ -131,7 +131,7 @@ public final class WebSocketTestConnection implements AutoCloseable {
                     position = 0;
                     if (current == null) {
                         current = new byte[0];
-                        throw new java.net.SocketTimeoutException("nothing received within 5 s");
+                        throw new java.net.SocketTimeoutException("nothing received within " + Waits.WAIT);
                     }
                     if (current == NOT_BINARY) {
                         throw new IOException("the server sent a non-binary frame");

@@ -32,12 +32,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The bridge as it runs (Camel Main, its routes and application.properties) against a real single-node KRaft Kafka
@@ -45,7 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KafkaBridgeTest extends CamelMainTestSupport {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    /** Upper bound of every wait: generous, so that a loaded machine does not reach it. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final List<String> TOPICS = List.of("iotmp.samples", "iotmp.buckets", "iotmp.commands",
             "iotmp.replies");
 
@@ -256,24 +259,29 @@ class KafkaBridgeTest extends CamelMainTestSupport {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<String> seen = new ArrayList<>();
+        AtomicReference<ConsumerRecord<String, String>> found = new AtomicReference<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key())) {
-                        JsonNode value = json.readTree(record.value());
-                        seen.add(record.value());
-                        if (matches.test(value)) {
-                            return record;
+            // in this thread: a KafkaConsumer belongs to the thread that uses it
+            await().atMost(WAIT).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                            if (key.equals(record.key())) {
+                                seen.add(record.value());
+                                if (matches.test(json.readTree(record.value()))) {
+                                    found.set(record);
+                                    return true;
+                                }
+                            }
                         }
-                    }
-                }
-            }
+                        return false;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no matching record with key " + key + " on " + topic + " within " + WAIT
+                                     + "; records with that key: " + seen, e);
         }
-        throw new AssertionError("no matching record with key " + key + " on " + topic + " within " + WAIT
-                                 + "; records with that key: " + seen);
+        return found.get();
     }
 }

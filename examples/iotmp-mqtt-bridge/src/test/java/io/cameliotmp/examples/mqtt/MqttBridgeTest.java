@@ -22,6 +22,7 @@ import io.moquette.broker.config.MemoryConfig;
 import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The bridge as it runs (Camel Main, its routes and application.properties) against a real MQTT broker (Moquette,
@@ -40,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MqttBridgeTest extends CamelMainTestSupport {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    /** Upper bound of every wait: generous, so that a loaded machine does not reach it. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int MQTT_PORT = AvailablePortFinder.getNextAvailable();
 
     @TempDir
@@ -185,17 +188,24 @@ class MqttBridgeTest extends CamelMainTestSupport {
     /** The JSON payload of the next message on {@code topic}, skipping others; fails after {@link #WAIT}. */
     private JsonNode awaitMessage(String topic) throws Exception {
         List<Message> skipped = new ArrayList<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        for (long left = WAIT.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-            Message message = received.poll(left, TimeUnit.NANOSECONDS);
-            if (message == null) {
-                break;
-            }
-            if (message.topic().equals(topic)) {
-                return json.readTree(message.payload());
-            }
-            skipped.add(message);
+        AtomicReference<Message> found = new AtomicReference<>();
+        try {
+            await().atMost(WAIT).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        Message message = received.poll(100, TimeUnit.MILLISECONDS);
+                        if (message == null) {
+                            return false;
+                        }
+                        if (message.topic().equals(topic)) {
+                            found.set(message);
+                            return true;
+                        }
+                        skipped.add(message);
+                        return false;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("nothing on " + topic + " within " + WAIT + "; other messages: " + skipped, e);
         }
-        throw new AssertionError("nothing on " + topic + " within " + WAIT + "; other messages: " + skipped);
+        return json.readTree(found.get().payload());
     }
 }

@@ -90,7 +90,7 @@ class QuickstartDeviceApiTest extends QuickstartTestSupport {
     void aDeviceWithItsSecretConnectsAndAWrongSecretIsRefused(CapturedOutput output) throws Exception {
         IotmpDevice device1 = device("device-1", "secret-1", options -> { });
         device1.resource("humidity").output(() -> Map.of("percent", 41));
-        device1.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        device1.start().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
         JsonNode status = get("/v3/users/demo/devices/device-1").json();
         assertThat(status.path("connected").asBoolean()).as("status %s", status).isTrue();
@@ -104,7 +104,7 @@ class QuickstartDeviceApiTest extends QuickstartTestSupport {
                 .isEqualTo(JSON.readTree("{\"user\":\"demo\",\"device\":\"device-1\",\"connected\":false}"));
 
         IotmpDevice impostor = device("device-1", "secret-2", options -> { });
-        assertThatThrownBy(() -> impostor.start().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> impostor.start().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
                 .hasCauseInstanceOf(IotmpConnectRefusedException.class);
         assertThat(get("/v3/users/demo/devices/device-1").json().path("connected").asBoolean()).isFalse();
 
@@ -149,7 +149,7 @@ class QuickstartDeviceApiTest extends QuickstartTestSupport {
         device2.resource("crash").output(() -> {
             throw new IllegalStateException("sensor bus stuck");
         });
-        device2.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        device2.start().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
         Answer warmingUp = get("/v3/users/demo/devices/device-2/resources/calibration");
         assertThat(warmingUp.status()).isEqualTo(503);
@@ -185,7 +185,7 @@ class QuickstartDeviceApiTest extends QuickstartTestSupport {
             }
             return 1;
         });
-        device3.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        device3.start().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
         try {
             Answer answer = get("/v3/users/demo/devices/device-3/resources/slow");

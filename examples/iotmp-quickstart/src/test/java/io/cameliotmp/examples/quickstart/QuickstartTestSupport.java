@@ -26,22 +26,24 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The quickstart application on random ports (so the tests run while someone runs the app), shared by the test
- * classes: they all get the same Spring context. Device calls time out after 1.5 s (the timeout test waits for
- * that) and the simulated thermometer reads every 300 ms (the stream tests wait for samples).
+ * classes: they all get the same Spring context. Device calls time out after 10 s, the component's default (the
+ * timeout test waits for that; every other call must be answered within it, so it is not made shorter), and the
+ * simulated thermometer reads every 300 ms (the stream tests wait for samples).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "camel.component.iotmp.request-timeout=1500",
+        "camel.component.iotmp.request-timeout=10000",
         "quickstart.simulator.stream-period=300ms" })
 abstract class QuickstartTestSupport {
 
-    static final Duration WAIT = Duration.ofSeconds(10);
+    /** Upper bound of every wait, the HTTP calls' included: beyond the request timeout, and generous. */
+    static final Duration WAIT = Duration.ofSeconds(30);
     static final int IOTMP_PORT = AvailablePortFinder.getNextAvailable();
     static final ObjectMapper JSON = new ObjectMapper();
 
     @LocalServerPort
     int httpPort;
 
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
     private final List<IotmpDevice> devices = new ArrayList<>();
 
     @DynamicPropertySource

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class YamlRoutesTest extends CamelMainTestSupport {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     /** Runs in the constructor: overrides of application.properties for the test. */
     @Override
