@@ -45,8 +45,8 @@ class IotmpStarterMetadataTest {
             String javaType = (String) model.get("javaType");
             softly.assertThat(property.get("type")).as(name + " type")
                     .isEqualTo(WRAPPERS.getOrDefault(javaType, javaType));
-            softly.assertThat(normalizedDefault(property.get("defaultValue"))).as(name + " default")
-                    .isEqualTo(normalizedDefault(model.get("defaultValue")));
+            softly.assertThat(stringOrNull(property.get("defaultValue"))).as(name + " default")
+                    .isEqualTo(componentDefault(model));
         });
         softly.assertAll();
     }
@@ -72,6 +72,21 @@ class IotmpStarterMetadataTest {
         assertThat(starterProperties().keySet())
                 .containsExactlyInAnyOrderElementsOf(concat(fromComponent, ENABLED, CUSTOMIZER_ENABLED));
         assertThat(starterProperties().get(ENABLED).get("description")).asString().isNotBlank();
+    }
+
+    @Test
+    void theEnabledSwitchDocumentsItsDefault() throws IOException {
+        assertThat(starterProperties().get(ENABLED).get("defaultValue")).isEqualTo(true);
+    }
+
+    /** The dependency snippet shows the release this build becomes, the same version as camel-iotmp. */
+    @Test
+    void theDocumentedDependencyIsThisRelease() throws IOException {
+        URL url = IotmpStarterMetadataTest.class.getClassLoader().getResource("META-INF/io/cameliotmp/camel/iotmp.json");
+        assertThat(url).as("iotmp.json of the camel-iotmp jar").isNotNull();
+        String release = JsonPath.<String>read(read(url), "$.component.version").replace("-SNAPSHOT", "");
+        assertThat(Files.readString(Path.of("src/main/docs/iotmp-starter.adoc"), StandardCharsets.UTF_8))
+                .contains("<artifactId>camel-iotmp-starter</artifactId>\n  <version>" + release + "</version>");
     }
 
     @Test
@@ -109,9 +124,29 @@ class IotmpStarterMetadataTest {
                + " type.";
     }
 
-    /** Spring Boot writes enum defaults in kebab case (drop-samples), Camel as the constant (DROP_SAMPLES). */
-    private static String normalizedDefault(Object value) {
-        return value == null ? null : value.toString().toLowerCase().replace("-", "").replace("_", "");
+    /**
+     * Defaults must be spelled as the component spells them (PAUSE, 10000). Spring Boot's processor writes enum
+     * defaults in lower kebab case (pause, drop-samples), so META-INF/additional-spring-configuration-metadata.json
+     * restates them, and the default of the enabled switch, which the processor cannot see.
+     */
+    private static String stringOrNull(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    /**
+     * The component's default as iotmp.json states it; a primitive option without one (ioThreads) still has the
+     * Java default, which the starter documents rather than leaving the cell blank.
+     */
+    private static String componentDefault(Map<String, Object> model) {
+        Object value = model.get("defaultValue");
+        if (value != null) {
+            return value.toString();
+        }
+        return switch ((String) model.get("javaType")) {
+            case "int", "long" -> "0";
+            case "boolean" -> "false";
+            default -> null;
+        };
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The adoc must document every option and header of the generated metadata, so the reference cannot drift from
- * the code (the metadata itself is regenerated from the annotations by every build).
+ * the code (the metadata itself is regenerated from the annotations by every build). Its header is written by hand
+ * (camel-component-maven-plugin does not touch the adoc) and checked here against the same metadata.
  */
 class ComponentDocumentationTest {
 
@@ -47,6 +49,40 @@ class ComponentDocumentationTest {
             keys.add(m.group(1));
         }
         return keys;
+    }
+
+    /** A string field of iotmp.json's "component" object, such as "firstVersion". */
+    private static String componentField(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\": \"([^\"]*)\"").matcher(json);
+        assertThat(m.find()).as(field).isTrue();
+        return m.group(1);
+    }
+
+    /**
+     * camel-iotmp has its own version: the header names the camel-iotmp release the component first appeared in
+     * (the pom's firstVersion) and the Camel minor it is built against, never "Since Camel …" as Camel's own
+     * components do; the dependency snippet shows the release this build becomes.
+     */
+    @Test
+    void headerNamesCamelIotmpsOwnVersionAndTheCamelItRequires() throws IOException {
+        String json = read("/META-INF/io/cameliotmp/camel/iotmp.json");
+        String adoc = Files.readString(Path.of("src/main/docs/iotmp-component.adoc"));
+        String firstVersion = componentField(json, "firstVersion");
+        String release = componentField(json, "version").replace("-SNAPSHOT", "");
+        Properties camelApi = new Properties();
+        try (InputStream in = ComponentDocumentationTest.class
+                .getResourceAsStream("/META-INF/maven/org.apache.camel/camel-api/pom.properties")) {
+            assertThat(in).as("camel-api's pom.properties").isNotNull();
+            camelApi.load(in);
+        }
+        String camel = camelApi.getProperty("version");
+        String camelMinor = camel.substring(0, camel.indexOf('.', camel.indexOf('.') + 1));
+
+        assertThat(adoc)
+                .contains(":since: " + firstVersion + "\n")
+                .contains("*Since camel-iotmp " + firstVersion + " (requires Apache Camel " + camelMinor + ")*")
+                .doesNotContain("Since Camel")
+                .contains("<artifactId>camel-iotmp</artifactId>\n    <version>" + release + "</version>");
     }
 
     @Test
