@@ -2,9 +2,8 @@ package io.cameliotmp.server;
 
 /**
  * Standing interest in a resource of every matching device: the server opens the stream when a device connects (and
- * again after every reconnect) and stops it when the last interested subscription closes.
- *
- * @param intervalMillis sampling interval, 0 for on-change (event mode)
+ * again after every reconnect) and stops it when the last interested subscription closes. Its sampling interval is
+ * in milliseconds, 0 for on-change (event mode).
  */
 public final class StreamSubscription implements AutoCloseable {
 
