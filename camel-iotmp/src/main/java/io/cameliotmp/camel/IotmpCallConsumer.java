@@ -30,8 +30,8 @@ public class IotmpCallConsumer extends IotmpServerConsumer implements DeviceCall
 
     @Override
     protected AutoCloseable attach(IotmpServer server) {
-        return service == null ? server.registerResource(target, this)
-                : server.registerService(service, target, this);
+        return service == null ? server.calls().registerResource(target, this)
+                : server.calls().registerService(service, target, this);
     }
 
     @Override

@@ -34,7 +34,7 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
 
     @Override
     protected AutoCloseable attach(IotmpServer server) {
-        return server.subscribe(endpoint.deviceFilter(), endpoint.resource(),
+        return server.subscriptions().subscribe(endpoint.deviceFilter(), endpoint.resource(),
                 endpoint.getConfiguration().getInterval(), this);
     }
 

@@ -69,9 +69,9 @@ public class IotmpProducer extends IotmpServerProducer {
         return switch (call.operation()) {
             case devices -> answered(RegistryOperations.devices(call));
             case status -> answered(RegistryOperations.status(call));
-            case getProperty -> answered(server.propertyStore().read(call.requireDevice(), call.requireResource()));
+            case getProperty -> answered(server.properties().read(call.requireDevice(), call.requireResource()));
             case setProperty -> {
-                server.setProperty(call.requireDevice(), call.requireResource(), call.pson());
+                server.properties().set(call.requireDevice(), call.requireResource(), call.pson());
                 yield answered(call.in().getBody());
             }
             case download -> server.download(call.requireDevice(), call.requireResource(),
@@ -129,7 +129,7 @@ public class IotmpProducer extends IotmpServerProducer {
     private record PublishingListener(IotmpServer server) implements StreamListener {
         @Override
         public CompletionStage<Void> onSample(StreamSample sample) {
-            server.publishToSubscribers(sample);
+            server.subscriptions().publish(sample);
             return CompletableFuture.completedFuture(null);
         }
     }

@@ -37,9 +37,9 @@ public class IotmpPublishProducer extends IotmpServerProducer {
         Object payload = PsonBodies.toPson(exchange, message.getBody());
         if (endpoint.getKind() == IotmpEndpointKind.topic) {
             String topic = message.getHeader(IotmpConstants.TOPIC, endpoint.target(), String.class);
-            server.publish(user, topic, payload, endpoint.getConfiguration().isRetained());
+            server.topics().publish(user, topic, payload, endpoint.getConfiguration().isRetained());
         } else {
-            message.setHeader(IotmpConstants.DELIVERED, server.raiseEvent(user, endpoint.target(), payload));
+            message.setHeader(IotmpConstants.DELIVERED, server.topics().raise(user, endpoint.target(), payload));
         }
     }
 }

@@ -21,7 +21,7 @@ public class IotmpTopicConsumer extends IotmpServerConsumer {
 
     @Override
     protected AutoCloseable attach(IotmpServer server) {
-        return server.subscribeTopic(endpoint.target(), this::onMessage);
+        return server.topics().subscribe(endpoint.target(), this::onMessage);
     }
 
     private void onMessage(TopicMessage topicMessage) {

@@ -13,9 +13,14 @@ public enum MessageType {
     STOP_STREAM(0x09),
     STREAM_DATA(0x0A);
 
-    private static final MessageType[] BY_CODE = new MessageType[0x0B];
+    private static final MessageType[] BY_CODE;
 
     static {
+        int highest = 0;
+        for (MessageType type : values()) {
+            highest = Math.max(highest, type.code);
+        }
+        BY_CODE = new MessageType[highest + 1];
         for (MessageType type : values()) {
             BY_CODE[type.code] = type;
         }

@@ -1,10 +1,10 @@
 package io.cameliotmp.server;
 
+import io.cameliotmp.protocol.session.Answers;
 import io.cameliotmp.protocol.session.ServiceCode;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -50,7 +50,8 @@ final class BuiltinServices {
             case CALL_DEVICE -> this::callDevice;
             case LOCK_SYNC -> this::lock;
             case UNLOCK_SYNC -> this::unlock;
-            default -> null;
+            // data sent to these goes to routes only: never an OK for data that went nowhere
+            case CALL_ENDPOINT, WRITE_BUCKET, SUBSCRIBE_EVENT -> null;
         };
     }
 
@@ -93,8 +94,7 @@ final class BuiltinServices {
                     if (failure == null) {
                         return reply.payload();
                     }
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure;
+                    Throwable cause = Answers.unwrap(failure);
                     if (cause instanceof DeviceNotConnectedException) {
                         throw new DeviceCallException(404, "device " + other.device() + " is not connected");
                     }

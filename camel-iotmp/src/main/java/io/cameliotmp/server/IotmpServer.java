@@ -2,38 +2,23 @@ package io.cameliotmp.server;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.cameliotmp.protocol.Generation;
-import io.cameliotmp.protocol.IotmpFrameCodec;
-import io.cameliotmp.protocol.WebSocketFrameBytes;
 import io.cameliotmp.protocol.session.Scheduler;
-import io.cameliotmp.protocol.session.ServiceCode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
@@ -51,17 +36,16 @@ import org.slf4j.LoggerFactory;
 public final class IotmpServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(IotmpServer.class);
-    private static final String WILDCARD = "*";
 
     private final IotmpServerConfig config;
     private final DeviceRegistry registry = new DeviceRegistry();
-    private final List<StreamSubscription> subscriptions = new CopyOnWriteArrayList<>();
-    private final ConcurrentMap<String, DeviceCallHandler> resources = new ConcurrentHashMap<>();
-    private final ConcurrentMap<ServiceCode, ConcurrentMap<String, DeviceCallHandler>> services
-            = new ConcurrentHashMap<>();
     private final AtomicLong sessionNumbers = new AtomicLong();
     private final BuiltinServices builtins;
     private final EventStreams events = new EventStreams();
+    private final StreamSubscriptions subscriptions = new StreamSubscriptions(registry);
+    private final CallHandlers calls;
+    private final Topics topics = new Topics(events);
+    private final Properties properties;
 
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
@@ -83,6 +67,8 @@ public final class IotmpServer {
         this.guard = new ConnectionGuard(config, System::nanoTime);
         this.builtins = new BuiltinServices(this,
                 config.propertyStore() != null ? config.propertyStore() : new InMemoryPropertyStore());
+        this.calls = new CallHandlers(builtins);
+        this.properties = new Properties(builtins);
         builtins.addPropertyListener((device, property, value) -> registry.session(device)
                 .ifPresent(session -> session.onPropertyUpdated(property, value)));
     }
@@ -152,37 +138,8 @@ public final class IotmpServer {
             }
             channels.add(ch);
         }
-        ChannelPipeline pipeline = ch.pipeline();
-        if (trafficMeter != null) {
-            pipeline.addLast("traffic", trafficMeter);
-        }
-        if (config.sslContext() != null) {
-            SslHandler ssl = config.sslContext().newHandler(ch.alloc());
-            ssl.setHandshakeTimeoutMillis(config.tlsHandshakeTimeout().toMillis());
-            pipeline.addLast("ssl", ssl);
-        }
-        if (config.transport() == Transport.WEBSOCKET) {
-            pipeline.addLast("http", new HttpServerCodec());
-            pipeline.addLast("http-aggregator", new HttpObjectAggregator(8192));
-            pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                    .websocketPath(config.webSocketPath())
-                    .subprotocols("iotmp")
-                    .handshakeTimeoutMillis(config.connectTimeout().toMillis())
-                    .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                            // IOTMP bytes arrive in text frames from the reference client: never UTF-8
-                            .withUTF8Validator(false)
-                            .maxFramePayloadLength(config.maxFrameSize() + 16)
-                            .allowExtensions(false)
-                            .build())
-                    .build()));
-            pipeline.addLast("websocket-bytes", new WebSocketFrameBytes(false));
-        }
-        IotmpFrameCodec codec = new IotmpFrameCodec(Generation.GEN2, true, config.maxFrameSize(),
-                config.maxPsonDepth(), config.limits().frameReadTimeout());
-        pipeline.addLast("codec", codec);
-        DeviceConnection session = new DeviceConnection(sessionContext, ch, codec,
-                workerGroup != null ? workerGroup.next() : null);
-        pipeline.addLast("session", session.handler());
+        config.channelInitializer().initChannel(ch, new DevicePipeline(ch, config, trafficMeter, sessionContext,
+                workerGroup != null ? workerGroup.next() : null));
     }
 
     /**
@@ -275,117 +232,24 @@ public final class IotmpServer {
                 idleTimeout != null ? idleTimeout : config.requestTimeout());
     }
 
-    /**
-     * Subscribes to a resource of every device the filter matches, now and whenever one connects. Subscriptions on
-     * the same resource share device streams (see {@code SharedResourceStream}).
-     */
-    public StreamSubscription subscribe(DeviceFilter filter, String resource, long intervalMillis,
-                                        StreamListener listener) {
-        StreamSubscription subscription = new StreamSubscription(this, filter, resource, intervalMillis, listener);
-        subscriptions.add(subscription);
-        for (DeviceConnection session : registry.sessions()) {
-            if (filter.matches(session.registration().deviceId())) {
-                session.attach(List.of(subscription));
-            }
-        }
-        return subscription;
+    /** The server's standing subscriptions to device resources. */
+    public StreamSubscriptions subscriptions() {
+        return subscriptions;
     }
 
-    void unsubscribe(StreamSubscription subscription) {
-        if (subscriptions.remove(subscription)) {
-            for (DeviceConnection session : registry.sessions()) {
-                if (subscription.filter().matches(session.registration().deviceId())) {
-                    session.detach(subscription);
-                }
-            }
-        }
+    /** Who answers the devices' calls: named server resources and service handlers. */
+    public CallHandlers calls() {
+        return calls;
     }
 
-    /** Delivers a sample of a stream opened through {@link #send} to the on-change subscribers of its resource. */
-    public void publishToSubscribers(StreamSample sample) {
-        registry.session(sample.registration().deviceId())
-                .filter(s -> s.registration() == sample.registration())
-                .ifPresent(s -> s.publishToSubscribers(sample));
+    /** Topics and named server events. */
+    public Topics topics() {
+        return topics;
     }
 
-    // ---- device → server
-
-    /** Serves device RUNs of a named server resource; returns a handle that removes it again. */
-    public AutoCloseable registerResource(String name, DeviceCallHandler handler) {
-        if (resources.putIfAbsent(name, handler) != null) {
-            throw new IllegalStateException("server resource '" + name + "' is already registered");
-        }
-        return () -> resources.remove(name, handler);
-    }
-
-    /** Serves a Thinger service for one target name, or for all with {@code *}; returns a handle that removes it. */
-    public AutoCloseable registerService(ServiceCode service, String target, DeviceCallHandler handler) {
-        ConcurrentMap<String, DeviceCallHandler> byTarget
-                = services.computeIfAbsent(service, s -> new ConcurrentHashMap<>());
-        if (byTarget.putIfAbsent(target, handler) != null) {
-            throw new IllegalStateException(service.uriName() + " '" + target + "' is already handled");
-        }
-        return () -> byTarget.remove(target, handler);
-    }
-
-    /** The route registered for the call, else the built-in service, else null. */
-    DeviceCallHandler callHandler(DeviceCall call) {
-        if (call.service() == null) {
-            return resources.get(call.target());
-        }
-        Map<String, DeviceCallHandler> byTarget = services.get(call.service());
-        DeviceCallHandler handler = byTarget == null ? null : byTarget.get(call.target());
-        if (handler == null && byTarget != null) {
-            handler = byTarget.get(WILDCARD);
-        }
-        return handler != null ? handler : builtins.handler(call.service());
-    }
-
-    /**
-     * Publishes on a topic: devices of {@code user} (all users when null) subscribed to a matching filter receive it,
-     * and so do topic listeners.
-     */
-    public void publish(String user, String topic, Object payload, boolean retain) {
-        events.publish(new TopicMessage(user, topic, payload, null), retain);
-    }
-
-    /** Listens to every message published on topics matching an MQTT filter, by devices or routes. */
-    public AutoCloseable subscribeTopic(String filter, java.util.function.Consumer<TopicMessage> listener) {
-        return events.subscribeRoute(filter, listener);
-    }
-
-    /** Raises a named server event toward the devices subscribed to it; returns how many streams it reached. */
-    public int raiseEvent(String user, String event, Object payload) {
-        return events.raise(user, event, payload);
-    }
-
-    EventStreams events() {
-        return events;
-    }
-
-    /** The store behind the built-in property services. */
-    public PropertyStore propertyStore() {
-        return builtins.properties();
-    }
-
-    /** Sets a device property as a device would, notifying property listeners and subscribed devices. */
-    public void setProperty(DeviceId device, String property, Object value) {
-        builtins.setProperty(device, property, value);
-    }
-
-    public void addPropertyListener(PropertyListener listener) {
-        builtins.addPropertyListener(listener);
-    }
-
-    public void removePropertyListener(PropertyListener listener) {
-        builtins.removePropertyListener(listener);
-    }
-
-    /** What a device's DESCRIBE of the server returns: every server resource as input+output (fn 4). */
-    Map<String, Object> describeServerResources() {
-        Map<String, Object> api = new LinkedHashMap<>();
-        resources.keySet().stream().sorted().forEach(name -> api.put(name, Map.of("fn", 4)));
-        return api;
+    /** Device properties and their listeners. */
+    public Properties properties() {
+        return properties;
     }
 
     // ---- session lifecycle
@@ -403,11 +267,7 @@ public final class IotmpServer {
         LOG.debug("Device {} connected from {}", registration.deviceId(), registration.remoteAddress());
         metrics.deviceConnected();
         registry.fireConnected(registration);
-        List<StreamSubscription> matching = subscriptions.stream()
-                .filter(s -> s.filter().matches(registration.deviceId())).toList();
-        if (!matching.isEmpty()) {
-            session.attach(matching);
-        }
+        subscriptions.attach(session);
     }
 
     void deactivated(DeviceConnection session, String reason) {
@@ -477,12 +337,12 @@ public final class IotmpServer {
 
         @Override
         public DeviceCallHandler callHandler(DeviceCall call) {
-            return IotmpServer.this.callHandler(call);
+            return calls.handler(call);
         }
 
         @Override
         public Map<String, Object> describeServerResources() {
-            return IotmpServer.this.describeServerResources();
+            return calls.describe();
         }
 
         @Override

@@ -34,6 +34,7 @@ import io.netty.handler.ssl.SslContext;
  * @param limits               connection, authentication and slow-peer limits
  * @param metrics              creates the metrics each server reports to
  * @param nativeTransport      use epoll when available
+ * @param channelInitializer   builds each connection's pipeline around the server's handlers
  */
 public record IotmpServerConfig(String host, int port, int ioThreads, int workerThreads, Duration connectTimeout,
                                 Duration defaultKeepAlive, Duration requestTimeout, int maxFrameSize,
@@ -41,7 +42,8 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
                                 BackpressurePolicy backpressurePolicy, SslContext sslContext,
                                 Duration tlsHandshakeTimeout, Transport transport, String webSocketPath,
                                 DeviceAuthenticator authenticator, PropertyStore propertyStore,
-                                boolean nativeTransport, Limits limits, ServerMetrics.Factory metrics) {
+                                boolean nativeTransport, Limits limits, ServerMetrics.Factory metrics,
+                                DeviceChannelInitializer channelInitializer) {
 
     public static final int DEFAULT_PORT = 25204;
 
@@ -59,6 +61,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         Objects.requireNonNull(webSocketPath, "webSocketPath");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(channelInitializer, "channelInitializer");
         requirePositive(maxFrameSize, "maxFrameSize");
         requirePositive(maxPsonDepth, "maxPsonDepth");
         requirePositive(maxPendingRequests, "maxPendingRequests");
@@ -101,6 +104,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         b.nativeTransport = nativeTransport;
         b.limits = limits;
         b.metrics = metrics;
+        b.channelInitializer = channelInitializer;
         return b;
     }
 
@@ -170,6 +174,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         private Duration defaultKeepAlive = Duration.ofSeconds(60);
         private Duration requestTimeout = Duration.ofSeconds(10);
         private int maxFrameSize = IotmpFrames.DEFAULT_MAX_FRAME_SIZE;
+        private DeviceChannelInitializer channelInitializer = DeviceChannelInitializer.DEFAULT;
         private int maxPsonDepth = PsonFormat.DEFAULT_MAX_DEPTH;
         private int maxPendingRequests = 256;
         private int maxInFlight = 64;
@@ -292,11 +297,16 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
             return this;
         }
 
+        public Builder channelInitializer(DeviceChannelInitializer channelInitializer) {
+            this.channelInitializer = channelInitializer;
+            return this;
+        }
+
         public IotmpServerConfig build() {
             return new IotmpServerConfig(host, port, ioThreads, workerThreads, connectTimeout, defaultKeepAlive,
                     requestTimeout, maxFrameSize, maxPsonDepth, maxPendingRequests, maxInFlight, backpressurePolicy,
                     sslContext, tlsHandshakeTimeout, transport, webSocketPath, authenticator, propertyStore,
-                    nativeTransport, limits, metrics);
+                    nativeTransport, limits, metrics, channelInitializer);
         }
     }
 }

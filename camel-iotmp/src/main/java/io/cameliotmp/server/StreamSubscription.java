@@ -7,18 +7,18 @@ package io.cameliotmp.server;
  */
 public final class StreamSubscription implements AutoCloseable {
 
-    private final IotmpServer server;
+    private final StreamSubscriptions owner;
     private final DeviceFilter filter;
     private final String resource;
     private final long intervalMillis;
     private final StreamListener listener;
 
-    StreamSubscription(IotmpServer server, DeviceFilter filter, String resource, long intervalMillis,
+    StreamSubscription(StreamSubscriptions owner, DeviceFilter filter, String resource, long intervalMillis,
                        StreamListener listener) {
         if (intervalMillis < 0) {
             throw new IllegalArgumentException("interval must not be negative: " + intervalMillis);
         }
-        this.server = server;
+        this.owner = owner;
         this.filter = filter;
         this.resource = resource;
         this.intervalMillis = intervalMillis;
@@ -43,7 +43,7 @@ public final class StreamSubscription implements AutoCloseable {
 
     @Override
     public void close() {
-        server.unsubscribe(this);
+        owner.unsubscribe(this);
     }
 
     @Override

@@ -55,7 +55,7 @@ class ServerServicesTest extends IotmpCamelTestSupport {
 
     @Test
     void readPropertyLinuxLayoutFromVectorS3() throws Exception {
-        server(port).setProperty(new DeviceId("alice", "esp32"), "config", Map.of("threshold", 30));
+        server(port).properties().set(new DeviceId("alice", "esp32"), "config", Map.of("threshold", 30));
         try (RawIotmpSocket device = device("esp32")) {
             device.sendHex("06 0D 08 80 02 12 86 63 6F 6E 66 69 67 20 01");
             assertThat(device.readMessage(Generation.GEN2)).isEqualTo(IotmpMessage.ok(0x100, Map.of("threshold", 30)));
@@ -73,7 +73,7 @@ class ServerServicesTest extends IotmpCamelTestSupport {
             assertThat(other.readMessage(Generation.GEN2))
                     .isEqualTo(IotmpMessage.error(7, 404, Map.of("error", "property 'mode' not found")));
         }
-        assertThat(server(port).propertyStore().read(new DeviceId("alice", "esp32"), "mode")).isEqualTo(Map.of("eco", true));
+        assertThat(server(port).properties().read(new DeviceId("alice", "esp32"), "mode")).isEqualTo(Map.of("eco", true));
     }
 
     @Test

@@ -118,10 +118,10 @@ class ConformanceTest {
                 .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t,user/dev=pass,user1/sensor1=secret123"))
                 .nativeTransport(false)
                 .build());
-        server.registerResource("echo", call -> CompletableFuture.completedFuture(call.payload()));
-        server.registerResource("boom", call -> CompletableFuture.failedFuture(new IllegalStateException("boom")));
-        server.registerService(ServiceCode.WRITE_BUCKET, "*", call -> CompletableFuture.completedFuture(null));
-        server.registerService(ServiceCode.CALL_ENDPOINT, "alert", call -> CompletableFuture.completedFuture(null));
+        server.calls().registerResource("echo", call -> CompletableFuture.completedFuture(call.payload()));
+        server.calls().registerResource("boom", call -> CompletableFuture.failedFuture(new IllegalStateException("boom")));
+        server.calls().registerService(ServiceCode.WRITE_BUCKET, "*", call -> CompletableFuture.completedFuture(null));
+        server.calls().registerService(ServiceCode.CALL_ENDPOINT, "alert", call -> CompletableFuture.completedFuture(null));
         server.start();
     }
 

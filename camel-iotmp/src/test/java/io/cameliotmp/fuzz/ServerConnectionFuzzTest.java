@@ -183,14 +183,14 @@ class ServerConnectionFuzzTest {
                     .nativeTransport(false)
                     .build();
             server = EmbeddedDevicePipeline.unstartedServer(config, timer);
-            server.registerResource("echo", call -> CompletableFuture.completedFuture(call.payload()));
-            server.registerResource("boom", call -> {
+            server.calls().registerResource("echo", call -> CompletableFuture.completedFuture(call.payload()));
+            server.calls().registerResource("boom", call -> {
                 throw new IllegalStateException("boom");
             });
-            server.registerService(ServiceCode.WRITE_BUCKET, "*", call -> CompletableFuture.completedFuture(null));
-            server.registerService(ServiceCode.CALL_ENDPOINT, "alert",
+            server.calls().registerService(ServiceCode.WRITE_BUCKET, "*", call -> CompletableFuture.completedFuture(null));
+            server.calls().registerService(ServiceCode.CALL_ENDPOINT, "alert",
                     call -> CompletableFuture.failedFuture(new IllegalArgumentException("no alerts today")));
-            server.subscribe(new DeviceFilter(DeviceFilter.ANY, DeviceFilter.ANY), "temperature", 0,
+            server.subscriptions().subscribe(new DeviceFilter(DeviceFilter.ANY, DeviceFilter.ANY), "temperature", 0,
                     new StreamListener() {
                         @Override
                         public CompletionStage<Void> onSample(StreamSample sample) {
@@ -290,9 +290,9 @@ class ServerConnectionFuzzTest {
 
         void serverEvent(int which) {
             switch (which) {
-                case 0 -> server.publish(USER, "cmd", "reboot", false);
-                case 1 -> server.raiseEvent(USER, "firmware", Map.of("version", "1.2.0"));
-                default -> server.setProperty(DEVICE_ID, "threshold", 45);
+                case 0 -> server.topics().publish(USER, "cmd", "reboot", false);
+                case 1 -> server.topics().raise(USER, "firmware", Map.of("version", "1.2.0"));
+                default -> server.properties().set(DEVICE_ID, "threshold", 45);
             }
         }
 

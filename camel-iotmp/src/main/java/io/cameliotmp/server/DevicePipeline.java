@@ -1,0 +1,84 @@
+package io.cameliotmp.server;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpFrameCodec;
+import io.cameliotmp.protocol.WebSocketFrameBytes;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.EventExecutor;
+
+/**
+ * The server's handlers for one device connection, for a {@link DeviceChannelInitializer} to place: the transport
+ * (traffic meter, TLS, WebSocket) and the protocol (frame codec, then the device's session). Each method adds its
+ * handlers at the end of the pipeline.
+ */
+public final class DevicePipeline {
+
+    private final Channel channel;
+    private final IotmpServerConfig config;
+    private final TrafficMeter trafficMeter;
+    private final SessionContext context;
+    private final EventExecutor worker;
+
+    DevicePipeline(Channel channel, IotmpServerConfig config, TrafficMeter trafficMeter, SessionContext context,
+                   EventExecutor worker) {
+        this.channel = channel;
+        this.config = config;
+        this.trafficMeter = trafficMeter;
+        this.context = context;
+        this.worker = worker;
+    }
+
+    /** Transport and protocol: the whole pipeline. */
+    public void addDefaults() {
+        addTransport();
+        addProtocol();
+    }
+
+    /**
+     * {@code traffic} (bytes in and out, first so that TLS and WebSocket overhead counts), {@code ssl} when the
+     * server has TLS, and for WebSocket transport the HTTP upgrade and the frames read as one byte stream.
+     */
+    public void addTransport() {
+        ChannelPipeline pipeline = channel.pipeline();
+        if (trafficMeter != null) {
+            pipeline.addLast("traffic", trafficMeter);
+        }
+        if (config.sslContext() != null) {
+            SslHandler ssl = config.sslContext().newHandler(channel.alloc());
+            ssl.setHandshakeTimeoutMillis(config.tlsHandshakeTimeout().toMillis());
+            pipeline.addLast("ssl", ssl);
+        }
+        if (config.transport() == Transport.WEBSOCKET) {
+            pipeline.addLast("http", new HttpServerCodec());
+            pipeline.addLast("http-aggregator", new HttpObjectAggregator(8192));
+            pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                    .websocketPath(config.webSocketPath())
+                    .subprotocols("iotmp")
+                    .handshakeTimeoutMillis(config.connectTimeout().toMillis())
+                    .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                            // IOTMP bytes arrive in text frames from the reference client: never UTF-8
+                            .withUTF8Validator(false)
+                            .maxFramePayloadLength(config.maxFrameSize() + 16)
+                            .allowExtensions(false)
+                            .build())
+                    .build()));
+            pipeline.addLast("websocket-bytes", new WebSocketFrameBytes(false));
+        }
+    }
+
+    /** {@code codec} (IOTMP frames, gen-2 until the CONNECT says otherwise) and {@code session}. */
+    public void addProtocol() {
+        IotmpFrameCodec codec = new IotmpFrameCodec(Generation.GEN2, true, config.maxFrameSize(),
+                config.maxPsonDepth(), config.limits().frameReadTimeout());
+        channel.pipeline().addLast("codec", codec);
+        DeviceConnection connection = new DeviceConnection(context, channel, codec, worker);
+        channel.pipeline().addLast("session", connection.handler());
+    }
+}

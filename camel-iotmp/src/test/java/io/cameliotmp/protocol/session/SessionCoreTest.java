@@ -1,0 +1,169 @@
+package io.cameliotmp.protocol.session;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+import io.cameliotmp.protocol.IotmpMessage;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The session core on its own: a manual scheduler stands in for time, so nothing here waits. */
+class SessionCoreTest {
+
+    /** Runs scheduled tasks only when told, so a test decides when time passes. */
+    private static final class ManualScheduler implements Scheduler {
+        final List<Runnable> due = new ArrayList<>();
+        int cancelled;
+
+        @Override
+        public Cancellable schedule(Runnable task, long delayMillis) {
+            due.add(task);
+            return () -> {
+                due.remove(task);
+                cancelled++;
+            };
+        }
+
+        void elapse() {
+            List.copyOf(due).forEach(Runnable::run);
+            due.clear();
+        }
+    }
+
+    private static final class Recorded extends PendingRequest {
+        final List<String> outcomes = new ArrayList<>();
+
+        Recorded(int id) {
+            super(id, RequestKind.RUN);
+        }
+
+        @Override
+        protected void answered(IotmpMessage answer) {
+            outcomes.add("answer " + answer.type());
+        }
+
+        @Override
+        protected void expired() {
+            outcomes.add("timeout");
+        }
+
+        @Override
+        protected void failed(Throwable cause) {
+            outcomes.add("failed " + cause.getMessage());
+        }
+    }
+
+    @Test
+    void eachRequestGetsExactlyOneOutcome() {
+        ManualScheduler scheduler = new ManualScheduler();
+        RequestTracker<Recorded> tracker = new RequestTracker<>(scheduler);
+        Recorded answered = new Recorded(1);
+        Recorded expired = new Recorded(2);
+        Recorded failed = new Recorded(3);
+        tracker.track(answered, 1000);
+        tracker.track(expired, 1000);
+        tracker.track(failed, 1000);
+        assertThat(tracker.size()).isEqualTo(3);
+
+        assertThat(tracker.answer(IotmpMessage.ok(1))).isSameAs(answered);
+        assertThat(scheduler.cancelled).as("the answered request's timeout is called off").isEqualTo(1);
+        assertThat(tracker.answer(IotmpMessage.ok(1))).as("a duplicate answer").isNull();
+        assertThat(tracker.answer(IotmpMessage.ok(9))).as("an unasked answer").isNull();
+        assertThat(tracker.fail(3, new IllegalStateException("superseded"))).isTrue();
+        scheduler.elapse();
+        tracker.failAll(r -> new IllegalStateException("closed"));
+
+        assertThat(answered.outcomes).containsExactly("answer OK");
+        assertThat(expired.outcomes).containsExactly("timeout");
+        assertThat(failed.outcomes).containsExactly("failed superseded");
+        assertThat(tracker.size()).isZero();
+    }
+
+    @Test
+    void closingFailsWhatIsStillPendingAndItsTimeoutNeverFires() {
+        ManualScheduler scheduler = new ManualScheduler();
+        RequestTracker<Recorded> tracker = new RequestTracker<>(scheduler);
+        Recorded pending = new Recorded(7);
+        tracker.track(pending, 1000);
+        tracker.failAll(r -> new IllegalStateException("closed " + r.streamId()));
+        scheduler.elapse();
+        assertThat(pending.outcomes).containsExactly("failed closed 7");
+    }
+
+    @Test
+    void sequentialIdsSkipWhatIsInUseAndWrapAround() {
+        StreamIds ids = StreamIds.sequential();
+        Set<Integer> used = new HashSet<>(Set.of(2, 3));
+        assertThat(ids.allocate(used::contains)).isEqualTo(1);
+        assertThat(ids.allocate(used::contains)).isEqualTo(4);
+        for (int i = 5; i <= StreamIds.MAX_ID; i++) {
+            ids.allocate(id -> false);
+        }
+        assertThat(ids.allocate(id -> false)).as("after 65535 comes 1, never 0").isEqualTo(1);
+        assertThatThrownBy(() -> ids.allocate(id -> true)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void randomIdsAreNeverZeroAndFallBackToAScanWhenTheGeneratorRepeatsItself() {
+        StreamIds zeros = StreamIds.random(() -> 0x10000); // low 16 bits: always 0
+        assertThat(zeros.allocate(id -> id < 5)).isEqualTo(5);
+        StreamIds fixed = StreamIds.random(() -> 42);
+        assertThat(fixed.allocate(id -> false)).isEqualTo(42);
+        assertThat(fixed.allocate(id -> id == 42)).isEqualTo(1);
+    }
+
+    @Test
+    void serviceCodesRoundTripAndUnknownCodesAreNull() {
+        for (ServiceCode service : ServiceCode.values()) {
+            assertThat(ServiceCode.ofCode(service.code())).isSameAs(service);
+            assertThat(ServiceCode.ofUriName(service.uriName())).isSameAs(service);
+        }
+        assertThat(ServiceCode.ofCode(0)).isNull();
+        assertThat(ServiceCode.ofCode(9)).isNull();
+        assertThat(ServiceCode.ofCode(-1)).isNull();
+        assertThatThrownBy(() -> ServiceCode.ofUriName("nope")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void streamParametersReadBothShapesAndWriteExtrasFirst() {
+        assertThat(StreamParameters.intervalOf(Map.of("interval", 500L))).isEqualTo(500);
+        assertThat(StreamParameters.intervalOf(250L)).as("a bare number, as IOTMP-Embedded takes it").isEqualTo(250);
+        assertThat(StreamParameters.intervalOf(null)).isZero();
+        assertThat(StreamParameters.intervalOf(Map.of("interval", -3L))).isZero();
+        assertThat(StreamParameters.encode(0, null)).isNull();
+        assertThat(StreamParameters.encode(1000, Map.of("cols", 80))).isEqualTo(Map.of("cols", 80, "interval", 1000L));
+    }
+
+    @Test
+    void subscriptionsParseWhatTheyWrite() {
+        List<EventSubscription> all = List.of(new EventSubscription.TopicSubscription("cmd/+"),
+                new EventSubscription.TopicPublication("out", true),
+                new EventSubscription.TopicPublication("out", false),
+                new EventSubscription.PropertyUpdates("threshold", true),
+                new EventSubscription.ServerEvent("firmware"));
+        for (EventSubscription subscription : all) {
+            assertThat(EventSubscription.parse(subscription.toParameters())).isEqualTo(subscription);
+        }
+        assertThatThrownBy(() -> EventSubscription.parse(Map.of())).hasMessageContaining("event name");
+        assertThatThrownBy(() -> EventSubscription.parse(Map.of("event", EventSubscription.TOPIC_EVENT)))
+                .hasMessageContaining("topic");
+        assertThatThrownBy(() -> EventSubscription.parse(Map.of("event", EventSubscription.PROPERTY_EVENT)))
+                .hasMessageContaining("filters.property");
+    }
+
+    @Test
+    void failuresAreUnwrappedThroughEveryLayer() {
+        IllegalStateException root = new IllegalStateException("root");
+        assertThat(Answers.unwrap(new CompletionException(new ExecutionException(root)))).isSameAs(root);
+        assertThat(Answers.messageOf(new CompletionException(new IllegalStateException())))
+                .isEqualTo("IllegalStateException");
+        assertThat(Answers.error(5, 404, "gone")).isEqualTo(IotmpMessage.error(5, 404, Map.of("error", "gone")));
+    }
+}
