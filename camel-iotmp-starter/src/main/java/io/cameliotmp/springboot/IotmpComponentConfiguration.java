@@ -7,8 +7,8 @@ import io.cameliotmp.server.DeviceAuthenticator;
 import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.Transport;
 import io.netty.handler.ssl.ClientAuth;
-import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.spring.boot.ComponentConfigurationPropertiesCommon;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**

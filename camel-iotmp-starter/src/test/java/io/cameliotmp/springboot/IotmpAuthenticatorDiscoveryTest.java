@@ -108,7 +108,8 @@ class IotmpAuthenticatorDiscoveryTest {
     @Test
     void thePrimaryBeanIsUsedAmongSeveral() {
         runner.withUserConfiguration(PrimaryAmongTwo.class).run(context -> assertThat(
-                componentConfiguration(context).getAuthenticator()).isSameAs(context.getBean("preferredAuthenticator")));
+                componentConfiguration(context).getAuthenticator())
+                .isSameAs(context.getBean("preferredAuthenticator")));
     }
 
     @Test

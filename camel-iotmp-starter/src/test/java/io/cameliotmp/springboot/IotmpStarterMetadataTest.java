@@ -82,7 +82,8 @@ class IotmpStarterMetadataTest {
     /** The dependency snippet shows the release this build becomes, the same version as camel-iotmp. */
     @Test
     void theDocumentedDependencyIsThisRelease() throws IOException {
-        URL url = IotmpStarterMetadataTest.class.getClassLoader().getResource("META-INF/io/cameliotmp/camel/iotmp.json");
+        URL url = IotmpStarterMetadataTest.class.getClassLoader()
+                .getResource("META-INF/io/cameliotmp/camel/iotmp.json");
         assertThat(url).as("iotmp.json of the camel-iotmp jar").isNotNull();
         String release = JsonPath.<String>read(read(url), "$.component.version").replace("-SNAPSHOT", "");
         assertThat(Files.readString(Path.of("src/main/docs/iotmp-starter.adoc"), StandardCharsets.UTF_8))
@@ -168,7 +169,8 @@ class IotmpStarterMetadataTest {
     }
 
     private static Map<String, Map<String, Object>> componentOptions() throws IOException {
-        URL url = IotmpStarterMetadataTest.class.getClassLoader().getResource("META-INF/io/cameliotmp/camel/iotmp.json");
+        URL url = IotmpStarterMetadataTest.class.getClassLoader()
+                .getResource("META-INF/io/cameliotmp/camel/iotmp.json");
         assertThat(url).as("iotmp.json of the camel-iotmp jar").isNotNull();
         Map<String, Map<String, Object>> options = JsonPath.read(read(url), "$.componentProperties");
         assertThat(options).isNotEmpty();

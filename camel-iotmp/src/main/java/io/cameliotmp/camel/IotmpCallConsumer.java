@@ -1,9 +1,9 @@
 package io.cameliotmp.camel;
 
-import io.cameliotmp.protocol.session.ServiceCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.server.DeviceCall;
 import io.cameliotmp.server.DeviceCallHandler;
 import io.cameliotmp.server.IotmpServer;

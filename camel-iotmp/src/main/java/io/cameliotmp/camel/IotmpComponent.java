@@ -2,7 +2,6 @@ package io.cameliotmp.camel;
 
 import java.util.HashMap;
 import java.util.Map;
-
 import javax.net.ssl.SSLContext;
 
 import io.cameliotmp.server.IotmpServerManager;

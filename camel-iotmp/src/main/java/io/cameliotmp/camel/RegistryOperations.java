@@ -9,7 +9,8 @@ import io.cameliotmp.server.DeviceFilter;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceRegistration;
 
-/** The producer operations answered from the server's registry of connected devices: {@code devices}, {@code status}. */
+/** The producer operations answered from the server's registry of connected devices: {@code devices}, {@code status}.
+ * */
 final class RegistryOperations {
 
     private RegistryOperations() {

@@ -52,7 +52,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     volatile boolean connected;
     /** Set once {@link IotmpDevice#sessionEnded} ran for this connection. */
     boolean ended;
-    /** Why the connection is ending, if it is the device's decision (refused CONNECT, handshake timeout, fatal frame). */
+    /** Why the connection is ending, if it is the device's decision (refused CONNECT, handshake timeout, fatal frame).
+     * */
     Throwable failure;
 
     private ScheduledFuture<?> handshakeTimeout;

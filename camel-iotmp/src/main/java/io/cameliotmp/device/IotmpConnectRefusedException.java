@@ -4,7 +4,8 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 
 /**
- * The server did not accept the CONNECT: it answered ERROR (codes per docs/protocol.md §5.1: 1 redirect with the target in
+ * The server did not accept the CONNECT: it answered ERROR (codes per docs/protocol.md §5.1: 1 redirect with the target
+ * in
  * the payload, 2 bad credentials, 3 invalid keep-alive, 4 bad encoding; none = generic refusal) or sent something
  * other than the OK that must come next. {@link #answer()} is the message received.
  */

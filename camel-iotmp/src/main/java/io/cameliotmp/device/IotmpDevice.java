@@ -22,7 +22,6 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.protocol.session.StreamIds;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -51,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threading</h2> Every device lives on one Netty event loop, its own or one of a shared group. All protocol state
  * is confined to that loop; the public methods may be called from any thread and hop onto it. Resource handlers and
- * the callbacks given to the device run on the loop unless {@link IotmpDeviceBuilder#handlerExecutor} moves them elsewhere, so by
+ * the callbacks given to the device run on the loop unless {@link IotmpDeviceBuilder#handlerExecutor} moves them
+ * elsewhere, so by
  * default they must not block. Stages returned by the device complete on the loop: do not block in their dependents
  * either.
  *

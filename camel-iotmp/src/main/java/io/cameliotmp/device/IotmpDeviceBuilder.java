@@ -201,7 +201,8 @@ public final class IotmpDeviceBuilder {
     }
 
     /**
-     * Candidate stream ids (CONNECT and requests) for deterministic simulations, e.g. to reproduce byte vectors. Only the low 16
+     * Candidate stream ids (CONNECT and requests) for deterministic simulations, e.g. to reproduce byte vectors. Only
+     * the low 16
      * bits count; 0 and ids in use are skipped, so a generator may repeat itself.
      */
     public IotmpDeviceBuilder idGenerator(IntSupplier idGenerator) {

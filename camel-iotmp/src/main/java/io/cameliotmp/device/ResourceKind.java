@@ -1,7 +1,8 @@
 package io.cameliotmp.device;
 
 /**
- * The function type of a device resource, reported as {@code fn} by DESCRIBE (docs/protocol.md §6.1). It decides what a RUN
+ * The function type of a device resource, reported as {@code fn} by DESCRIBE (docs/protocol.md §6.1). It decides what a
+ * RUN
  * passes to the handler and what goes back to the server.
  */
 public enum ResourceKind {

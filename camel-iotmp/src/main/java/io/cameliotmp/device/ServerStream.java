@@ -6,7 +6,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * A stream the device opened on a server event (docs/protocol.md §8.3): START_STREAM with RESOURCE 8 and the subscription in
+ * A stream the device opened on a server event (docs/protocol.md §8.3): START_STREAM with RESOURCE 8 and the
+ * subscription in
  * PARAMETERS, e.g. {@code {"event":"device_topic_publish","scope":"subscribe","topic":"cmd"}}. Data the server sends
  * on it goes to the consumer given to {@link IotmpDevice#openServerStream}; {@link #send} publishes on it.
  * <p>

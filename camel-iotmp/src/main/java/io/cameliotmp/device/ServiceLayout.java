@@ -2,7 +2,8 @@ package io.cameliotmp.device;
 
 /**
  * How a device encodes a call of a server service (write bucket, call endpoint, properties, ...) in a RUN message.
- * The two families of reference clients disagree (docs/protocol.md §8.2); a server must accept both, and a test device must be
+ * The two families of reference clients disagree (docs/protocol.md §8.2); a server must accept both, and a test device
+ * must be
  * able to speak either.
  */
 public enum ServiceLayout {

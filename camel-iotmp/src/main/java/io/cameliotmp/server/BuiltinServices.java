@@ -1,13 +1,13 @@
 package io.cameliotmp.server;
 
-import io.cameliotmp.protocol.session.Answers;
-import io.cameliotmp.protocol.session.ServiceCode;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.cameliotmp.protocol.session.Answers;
+import io.cameliotmp.protocol.session.ServiceCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-
 import javax.sql.DataSource;
 
 import io.cameliotmp.protocol.PsonFormat;

@@ -12,9 +12,9 @@ import io.cameliotmp.protocol.Generation;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 import static io.cameliotmp.testing.Waits.WAIT;
 import static io.cameliotmp.testing.Waits.eventually;
@@ -133,7 +133,8 @@ class DeviceClientComponentTest extends IotmpCamelTestSupport {
         List<Boolean> reconnected = new CopyOnWriteArrayList<>();
         device.onConnected(() -> reconnected.add(true));
         celsius = 19.0;
-        onChange.expectedBodiesReceived(new java.util.LinkedHashMap<>(Map.of("celsius", 19L))); // 19.0 travels as an integer, like the devices do
+        // 19.0 travels as an integer, like the devices do
+        onChange.expectedBodiesReceived(new java.util.LinkedHashMap<>(Map.of("celsius", 19L)));
         onChange.setResultWaitTime(WAIT.toMillis()); // a reconnect first
         device.faults().dropConnection();
         onChange.assertIsSatisfied(); // the echo of the stream re-opened after the reconnect

@@ -12,11 +12,11 @@ import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.server.DeviceConnection;
 import io.cameliotmp.server.DeviceDisconnectedException;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceReply;
 import io.cameliotmp.server.DeviceRequest;
-import io.cameliotmp.server.DeviceConnection;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.TestPorts;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -117,7 +117,8 @@ class FaultsTest extends IotmpCamelTestSupport {
                 device.send(IotmpMessage.streamData(start.streamId(), i), Generation.GEN2);
             }
             device.sendHex("05 00");
-            DeviceConnection session = server(dropPort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
+            DeviceConnection session = server(dropPort).registry().session(new DeviceId("alice", "esp32"))
+                    .orElseThrow();
             eventually().until(() -> session.counters().samplesIn() == samples);
             dropRouteBlocked.countDown();
             long dropped = session.counters().samplesDropped();
@@ -140,7 +141,8 @@ class FaultsTest extends IotmpCamelTestSupport {
             for (int i = 0; i < 10; i++) {
                 device.send(IotmpMessage.streamData(start.streamId(), i), Generation.GEN2);
             }
-            DeviceConnection session = server(pausePort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
+            DeviceConnection session = server(pausePort).registry().session(new DeviceId("alice", "esp32"))
+                    .orElseThrow();
             eventually().until(() -> session.counters().readingPaused());
             // over twice the 1.15 s idle limit of a 1 s keep-alive, while not being read: the session must stay
             // open and paused all along (a slow machine only makes the idle checks come later, never earlier)

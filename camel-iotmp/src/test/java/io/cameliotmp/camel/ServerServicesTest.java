@@ -73,7 +73,8 @@ class ServerServicesTest extends IotmpCamelTestSupport {
             assertThat(other.readMessage(Generation.GEN2))
                     .isEqualTo(IotmpMessage.error(7, 404, Map.of("error", "property 'mode' not found")));
         }
-        assertThat(server(port).properties().read(new DeviceId("alice", "esp32"), "mode")).isEqualTo(Map.of("eco", true));
+        assertThat(server(port).properties().read(new DeviceId("alice", "esp32"), "mode"))
+                .isEqualTo(Map.of("eco", true));
     }
 
     @Test
@@ -151,7 +152,8 @@ class ServerServicesTest extends IotmpCamelTestSupport {
             bucket.assertIsSatisfied();
         }
         assertThat(bucket.getExchanges().get(0).getMessage().getBody()).isEqualTo(Map.of("temp", 21L));
-        assertThat(bucket.getExchanges().get(0).getMessage().getHeader(IotmpConstants.RESOURCE)).isEqualTo("sensor_data");
+        assertThat(bucket.getExchanges().get(0).getMessage().getHeader(IotmpConstants.RESOURCE))
+                .isEqualTo("sensor_data");
     }
 
     @Test

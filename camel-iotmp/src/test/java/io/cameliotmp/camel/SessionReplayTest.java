@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.Hex;
 import io.cameliotmp.testing.IotmpVectors;
+import io.cameliotmp.testing.RawIotmpSocket;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,8 @@ import static io.cameliotmp.testing.Waits.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Replays the byte-level session of docs/protocol.md §10 against the real server, driven by real routes: a raw socket plays
+ * Replays the byte-level session of docs/protocol.md §10 against the real server, driven by real routes: a raw socket
+ * plays
  * the device, so every byte the server sends is compared with the reference.
  */
 class SessionReplayTest extends IotmpCamelTestSupport {

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
-import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceConnection;
+import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.SessionCounters;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.TestPorts;
@@ -110,7 +110,8 @@ class StreamSharingAndBackpressureTest extends IotmpCamelTestSupport {
 
     private static void assertGaps(List<Long> arrivals, long atLeast) {
         for (int i = 1; i < arrivals.size(); i++) {
-            assertThat(arrivals.get(i) - arrivals.get(i - 1)).as("gap before sample " + i).isGreaterThanOrEqualTo(atLeast);
+            assertThat(arrivals.get(i) - arrivals.get(i - 1)).as("gap before sample " + i)
+                    .isGreaterThanOrEqualTo(atLeast);
         }
     }
 
@@ -155,7 +156,8 @@ class StreamSharingAndBackpressureTest extends IotmpCamelTestSupport {
             });
             writer.start();
 
-            DeviceConnection session = server(slowPort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
+            DeviceConnection session = server(slowPort).registry().session(new DeviceId("alice", "esp32"))
+                    .orElseThrow();
             eventually().until(() -> session.counters().readingPaused());
             // samples are waiting to be read: the device wrote far more than the server took in
             eventually().until(() -> written.get() > session.counters().framesIn() + 2 * MAX_IN_FLIGHT);

@@ -1,6 +1,5 @@
 package io.cameliotmp.conformance;
 
-import io.cameliotmp.protocol.session.ServiceCode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
+import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.StaticAuthenticator;
@@ -119,9 +119,11 @@ class ConformanceTest {
                 .nativeTransport(false)
                 .build());
         server.calls().registerResource("echo", call -> CompletableFuture.completedFuture(call.payload()));
-        server.calls().registerResource("boom", call -> CompletableFuture.failedFuture(new IllegalStateException("boom")));
+        server.calls().registerResource("boom",
+                call -> CompletableFuture.failedFuture(new IllegalStateException("boom")));
         server.calls().registerService(ServiceCode.WRITE_BUCKET, "*", call -> CompletableFuture.completedFuture(null));
-        server.calls().registerService(ServiceCode.CALL_ENDPOINT, "alert", call -> CompletableFuture.completedFuture(null));
+        server.calls().registerService(ServiceCode.CALL_ENDPOINT, "alert",
+                call -> CompletableFuture.completedFuture(null));
         server.start();
     }
 

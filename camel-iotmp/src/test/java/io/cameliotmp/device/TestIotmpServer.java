@@ -64,7 +64,8 @@ final class TestIotmpServer implements AutoCloseable {
     private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("iotmp-test-server", true));
     private final BlockingQueue<Connection> accepted = new LinkedBlockingQueue<>();
     private final List<Connection> all = new CopyOnWriteArrayList<>();
-    private volatile Function<IotmpMessage, IotmpMessage> connectAnswer = connect -> IotmpMessage.ok(connect.streamId());
+    private volatile Function<IotmpMessage, IotmpMessage> connectAnswer =
+            connect -> IotmpMessage.ok(connect.streamId());
     private volatile Function<IotmpMessage, IotmpMessage> runAnswer;
     private volatile boolean echoKeepAlive = true;
     private Channel listener;

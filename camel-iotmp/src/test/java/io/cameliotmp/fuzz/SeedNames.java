@@ -22,7 +22,8 @@ final class SeedNames {
     }
 
     /**
-     * Frames every decoder must survive, one per class of defect (more come from {@link #conformanceInputs}). Bodies are
+     * Frames every decoder must survive, one per class of defect (more come from {@link #conformanceInputs}). Bodies
+     * are
      * framed correctly unless the header itself is the defect.
      */
     static final Map<String, String> MALFORMED_FRAMES = new LinkedHashMap<>();

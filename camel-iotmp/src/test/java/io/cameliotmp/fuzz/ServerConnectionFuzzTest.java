@@ -1,6 +1,5 @@
 package io.cameliotmp.fuzz;
 
-import io.cameliotmp.protocol.session.ServiceCode;
 import java.io.ByteArrayOutputStream;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -20,6 +19,7 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.PsonFormat;
+import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.server.AuthDecision;
 import io.cameliotmp.server.AuthRequest;
 import io.cameliotmp.server.DeviceAuthenticator;
@@ -187,7 +187,8 @@ class ServerConnectionFuzzTest {
             server.calls().registerResource("boom", call -> {
                 throw new IllegalStateException("boom");
             });
-            server.calls().registerService(ServiceCode.WRITE_BUCKET, "*", call -> CompletableFuture.completedFuture(null));
+            server.calls().registerService(ServiceCode.WRITE_BUCKET, "*",
+                    call -> CompletableFuture.completedFuture(null));
             server.calls().registerService(ServiceCode.CALL_ENDPOINT, "alert",
                     call -> CompletableFuture.failedFuture(new IllegalArgumentException("no alerts today")));
             server.subscriptions().subscribe(new DeviceFilter(DeviceFilter.ANY, DeviceFilter.ANY), "temperature", 0,
@@ -273,7 +274,8 @@ class ServerConnectionFuzzTest {
                 case 0 -> DeviceRequest.run("temperature", null);
                 case 1 -> DeviceRequest.run("led", Map.of("state", true));
                 case 2 -> DeviceRequest.describe(null);
-                case 3 -> DeviceRequest.startStream("humidity", 5000, sample -> CompletableFuture.completedFuture(null));
+                case 3 -> DeviceRequest.startStream("humidity", 5000,
+                        sample -> CompletableFuture.completedFuture(null));
                 default -> DeviceRequest.stopStream(lastStartedStream());
             };
             requests.add(server.send(DEVICE_ID, request, Duration.ofHours(1)));

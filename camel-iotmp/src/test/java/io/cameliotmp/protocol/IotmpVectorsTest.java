@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
- * Every table row of {@code iotmp-vectors.md} §1–§8 as a test. Bytes always come from the file; expected values come from
+ * Every table row of {@code iotmp-vectors.md} §1–§8 as a test. Bytes always come from the file; expected values come
+ * from
  * the file's meaning column through {@link VectorValues}/{@link VectorMessages}, except for the few rows listed in
  * {@link #IRREGULAR_MEANINGS}.
  */

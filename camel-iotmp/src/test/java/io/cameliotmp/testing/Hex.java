@@ -5,7 +5,8 @@ import java.io.ByteArrayOutputStream;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Hex strings as written in {@code docs/protocol.md} and {@code iotmp-vectors.md}: uppercase byte pairs separated by spaces
+ * Hex strings as written in {@code docs/protocol.md} and {@code iotmp-vectors.md}: uppercase byte pairs separated by
+ * spaces
  * ({@code "03 1C 08 01"}). Parsing is lenient about case and whitespace so hand-written test data reads naturally.
  */
 public final class Hex {

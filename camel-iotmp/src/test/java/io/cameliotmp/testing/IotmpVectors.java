@@ -17,7 +17,8 @@ import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.PsonFormat;
 
 /**
- * The byte-exact IOTMP/PSON vectors of {@code iotmp-vectors.md}, read from the test resource {@value #RESOURCE} so tests
+ * The byte-exact IOTMP/PSON vectors of {@code iotmp-vectors.md}, read from the test resource {@value #RESOURCE} so
+ * tests
  * never retype a vector.
  * <p>
  * Every row of every markdown table becomes a {@link Row}, tagged with the number of the section it is in

@@ -47,7 +47,8 @@ public final class PsonAssertions {
         List<String> numberClasses = new ArrayList<>();
         collectNumberClasses(value, numberClasses);
         if (!numberClasses.isEmpty()) {
-            s.append("  numbers: ").append(numberClasses.size() > 20 ? numberClasses.subList(0, 20) + "..." : numberClasses);
+            s.append("  numbers: ")
+                    .append(numberClasses.size() > 20 ? numberClasses.subList(0, 20) + "..." : numberClasses);
         }
         return s.toString();
     }

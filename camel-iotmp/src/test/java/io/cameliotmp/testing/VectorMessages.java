@@ -11,7 +11,8 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 
 /**
- * Reads the frame descriptions of {@code iotmp-vectors.md} ("CONNECT id 0x1234, params {"pv":1}, payload [...]") into the
+ * Reads the frame descriptions of {@code iotmp-vectors.md} ("CONNECT id 0x1234, params {"pv":1}, payload [...]") into
+ * the
  * {@link IotmpMessage} they describe.
  * <p>
  * A description is a comma separated list of clauses (commas inside quotes, brackets or parentheses do not count):

@@ -10,7 +10,8 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 
 /**
- * The requests one end of a connection has sent and waits an answer for, by stream id (docs/protocol.md §4.2, §7.1): each
+ * The requests one end of a connection has sent and waits an answer for, by stream id (docs/protocol.md §4.2, §7.1):
+ * each
  * with a timeout on the session's {@link Scheduler}, completed by the answer that carries its id, and all failed
  * together when the connection ends. Confined to the session's thread: no locks.
  *

@@ -184,7 +184,8 @@ class KafkaBridgeTest extends CamelMainTestSupport {
         assertThat(missing.get("ok").asBoolean()).isFalse();
         assertThat(missing.get("id").asText()).isEqualTo("m");
         assertThat(missing.get("error").get("type").asText()).isEqualTo("deviceError");
-        assertThat(missing.get("error").has("status")).isFalse(); // devices answer an unknown resource with a bare ERROR
+        // devices answer an unknown resource with a bare ERROR
+        assertThat(missing.get("error").has("status")).isFalse();
 
         send("cmd-jammed-" + device, "{\"user\":\"acme\",\"device\":\"" + device
                                      + "\",\"resource\":\"motor\",\"input\":{\"rpm\":900}}");

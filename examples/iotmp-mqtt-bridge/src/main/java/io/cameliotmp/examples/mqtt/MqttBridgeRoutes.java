@@ -10,7 +10,8 @@ import org.apache.camel.component.paho.PahoConstants;
 import org.apache.camel.util.ObjectHelper;
 
 /**
- * IOTMP → MQTT: every sample of a bridged resource's stream is published as JSON on {@code devices/{device}/{resource}}.
+ * IOTMP → MQTT: every sample of a bridged resource's stream is published as JSON on
+ * {@code devices/{device}/{resource}}.
  * MQTT → IOTMP: a message on {@code devices/{device}/{resource}/set} runs the resource with the JSON payload as input
  * (an empty payload runs it without input), and the outcome is published on {@code devices/{device}/{resource}/result}.
  * Devices are those of one IOTMP user, {@code bridge.user}, as the topics carry no user.

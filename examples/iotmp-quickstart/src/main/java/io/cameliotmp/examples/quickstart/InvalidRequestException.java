@@ -20,7 +20,8 @@ public class InvalidRequestException extends RuntimeException {
     /** Returns {@code value} if it is a valid user, device or resource name, else throws. */
     public static String requireName(String what, String value) {
         if (value == null || !NAME.matcher(value).matches()) {
-            throw new InvalidRequestException(what + " '" + value + "' is not a valid name: use letters, digits and _ . $ -");
+            throw new InvalidRequestException(what + " '" + value
+                                              + "' is not a valid name: use letters, digits and _ . $ -");
         }
         return value;
     }

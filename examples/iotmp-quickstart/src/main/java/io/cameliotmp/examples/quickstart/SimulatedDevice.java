@@ -54,7 +54,8 @@ public class SimulatedDevice implements DisposableBean {
             return;
         }
         String credential = Objects.requireNonNull(properties.credential(),
-                "quickstart.simulator.credential is required (and must be in camel.component.iotmp.device-credentials)");
+                "quickstart.simulator.credential is required "
+                + "(and must be in camel.component.iotmp.device-credentials)");
         IotmpDevice simulated = IotmpDevice.builder()
                 .host(properties.host())
                 .port(properties.port())

@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param port         its port
  * @param user         the Thinger user the device belongs to
  * @param device       the device id
- * @param credential   the device's credential; the server must accept it ({@code camel.component.iotmp.device-credentials})
+ * @param credential   the device's credential; the server must accept it
+ *                     ({@code camel.component.iotmp.device-credentials})
  * @param streamPeriod how often the thermometer takes a reading and streams it
  */
 @ConfigurationProperties("quickstart.simulator")

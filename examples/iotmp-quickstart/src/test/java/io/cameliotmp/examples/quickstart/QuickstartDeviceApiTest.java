@@ -21,7 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The device REST API against the simulated device sim-1 and test devices connecting with application.yml's credentials. */
+/**
+ * The device REST API against the simulated device sim-1 and test devices connecting with application.yml's
+ * credentials.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class QuickstartDeviceApiTest extends QuickstartTestSupport {
 
@@ -118,7 +121,8 @@ class QuickstartDeviceApiTest extends QuickstartTestSupport {
     @Test
     void logsTheTemperatureSamplesOfTheDevices(CapturedOutput output) {
         await("a temperature sample logged").atMost(WAIT).untilAsserted(
-                () -> assertThat(output.getOut()).containsPattern("temperature of demo/sim-1: \\{celsius=\\d+(\\.\\d+)?}"));
+                () -> assertThat(output.getOut())
+                        .containsPattern("temperature of demo/sim-1: \\{celsius=\\d+(\\.\\d+)?}"));
     }
 
     @Test

@@ -18,10 +18,12 @@ class QuickstartSimulatedThermometerTest {
     void readingsStayInARoomsRangeAndChange() {
         SimulatedThermometer thermometer = new SimulatedThermometer(new Random(42), PERIOD);
 
-        double[] readings = IntStream.range(0, 3 * READINGS_PER_CYCLE).mapToDouble(i -> thermometer.measure()).toArray();
+        double[] readings = IntStream.range(0, 3 * READINGS_PER_CYCLE).mapToDouble(i -> thermometer.measure())
+                .toArray();
 
         double limit = SimulatedThermometer.SWING_CELSIUS + 0.5;
-        assertThat(Arrays.stream(readings).min().orElseThrow()).isGreaterThan(SimulatedThermometer.MEAN_CELSIUS - limit);
+        assertThat(Arrays.stream(readings).min().orElseThrow())
+                .isGreaterThan(SimulatedThermometer.MEAN_CELSIUS - limit);
         assertThat(Arrays.stream(readings).max().orElseThrow()).isLessThan(SimulatedThermometer.MEAN_CELSIUS + limit);
         long changes = IntStream.range(1, readings.length).filter(i -> readings[i] != readings[i - 1]).count();
         assertThat(changes).as("readings that differ from the previous one").isGreaterThan(readings.length / 2);
