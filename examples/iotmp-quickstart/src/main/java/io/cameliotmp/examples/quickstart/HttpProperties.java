@@ -1,0 +1,23 @@
+package io.cameliotmp.examples.quickstart;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Limits of the HTTP side, {@code quickstart.http.*}: what one client may make the application hold or wait for.
+ *
+ * @param maxBodySize         the largest request body accepted; a larger one is answered 413 before it is read
+ *                            further (64 KB, well below an IOTMP frame's 256 KiB)
+ */
+@ConfigurationProperties("quickstart.http")
+public record HttpProperties(
+        @DefaultValue("64KB") DataSize maxBodySize) {
+
+    public HttpProperties {
+        if (maxBodySize.toBytes() < 1 || maxBodySize.toBytes() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("quickstart.http.max-body-size must be from 1 byte to 2 GB: "
+                                               + maxBodySize);
+        }
+    }
+}
