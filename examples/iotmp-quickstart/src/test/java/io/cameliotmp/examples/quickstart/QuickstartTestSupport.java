@@ -16,6 +16,7 @@ import io.cameliotmp.device.IotmpDevice;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * that) and the simulated thermometer reads every 300 ms (the stream tests wait for samples).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "camel.component.iotmp.port=${quickstart.test.iotmp-port}",
         "camel.component.iotmp.request-timeout=1500",
         "quickstart.simulator.stream-period=300ms" })
 abstract class QuickstartTestSupport {
@@ -40,12 +42,20 @@ abstract class QuickstartTestSupport {
     @LocalServerPort
     int httpPort;
 
+    /** This context's IOTMP port: {@link #IOTMP_PORT}, unless a test class with a context of its own has another. */
+    @Value("${camel.component.iotmp.port}")
+    int iotmpPort;
+
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<IotmpDevice> devices = new ArrayList<>();
 
+    /**
+     * The port, through a property of its own: a test class that needs a context of its own (other limits) sets
+     * {@code camel.component.iotmp.port} itself, since the shared context, still running, keeps {@link #IOTMP_PORT}.
+     */
     @DynamicPropertySource
     static void iotmpPort(DynamicPropertyRegistry registry) {
-        registry.add("camel.component.iotmp.port", () -> IOTMP_PORT);
+        registry.add("quickstart.test.iotmp-port", () -> IOTMP_PORT);
     }
 
     /** The simulated device connects once the application is ready, a moment after the context is. */
@@ -64,7 +74,7 @@ abstract class QuickstartTestSupport {
     /** A device of user demo (closed after the test), before it is started. */
     IotmpDevice device(String device, String credential, Consumer<IotmpDevice.Builder> options) {
         IotmpDevice.Builder builder = IotmpDevice.builder()
-                .host("127.0.0.1").port(IOTMP_PORT)
+                .host("127.0.0.1").port(iotmpPort)
                 .credentials("demo", device, credential)
                 .noReconnect();
         options.accept(builder);
