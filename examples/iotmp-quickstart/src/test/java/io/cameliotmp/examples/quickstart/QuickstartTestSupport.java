@@ -27,15 +27,19 @@ import static org.awaitility.Awaitility.await;
 /**
  * The quickstart application on random ports (so the tests run while someone runs the app), shared by the test
  * classes: they all get the same Spring context. Device calls time out after 1.5 s (the timeout test waits for
- * that) and the simulated thermometer reads every 300 ms (the stream tests wait for samples).
+ * that), a stream waits {@value #RECONNECT_WAIT_SECONDS} s for its device to come back, and the simulated thermometer
+ * reads every 300 ms (the stream tests wait for samples).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "camel.component.iotmp.port=${quickstart.test.iotmp-port}",
         "camel.component.iotmp.request-timeout=1500",
+        "quickstart.http.stream-reconnect-wait=" + QuickstartTestSupport.RECONNECT_WAIT_SECONDS + "s",
         "quickstart.simulator.stream-period=300ms" })
 abstract class QuickstartTestSupport {
 
     static final Duration WAIT = Duration.ofSeconds(10);
+    /** How long a stream waits for its device to come back: long enough for a reconnect, well within {@link #WAIT}. */
+    static final int RECONNECT_WAIT_SECONDS = 3;
     static final int IOTMP_PORT = AvailablePortFinder.getNextAvailable();
     static final ObjectMapper JSON = new ObjectMapper();
 
