@@ -40,6 +40,9 @@ import org.springframework.web.util.DisconnectedClientHelper;
  * request timeout, or the container reporting the connection gone), {@link AsyncCallInterceptor} abandons the call: a
  * late answer is then dropped, quietly, instead of being written to a response that is already finished. A client that
  * left before its answer is a DEBUG line, not a WARN with a stack trace.
+ * <p>
+ * Not carried over from Camel's consumer, as the quickstart uses neither: the cookie handler
+ * ({@code useCookieHandler}) and {@code handleWriteResponseError}.
  */
 final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsumer {
 

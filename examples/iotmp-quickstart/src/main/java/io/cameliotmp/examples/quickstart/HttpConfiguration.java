@@ -8,6 +8,8 @@ import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
@@ -23,10 +25,18 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Configuration(proxyBeanMethods = false)
 public class HttpConfiguration implements WebMvcConfigurer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HttpConfiguration.class);
+
     private final Duration asyncTimeout;
 
-    public HttpConfiguration(@Value("${spring.mvc.async.request-timeout:30s}") Duration asyncTimeout) {
+    public HttpConfiguration(@Value("${spring.mvc.async.request-timeout:30s}") Duration asyncTimeout,
+                             @Value("${camel.component.iotmp.request-timeout:10000}") long deviceTimeoutMillis) {
         this.asyncTimeout = asyncTimeout;
+        if (asyncTimeout.toMillis() <= deviceTimeoutMillis) {
+            LOG.warn("spring.mvc.async.request-timeout ({}) is not longer than camel.component.iotmp.request-timeout"
+                     + " ({} ms): a device too slow to answer gets its callers a 503 rather than a 504",
+                    asyncTimeout, deviceTimeoutMillis);
+        }
     }
 
     /**

@@ -60,7 +60,7 @@ public class RequestBodyFilter extends OncePerRequestFilter {
             return;
         }
         if (declared > maxBodySize) {
-            tooLarge(response, "declared");
+            tooLarge(response, "the body of " + declared + " bytes");
             return;
         }
         String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
@@ -79,14 +79,15 @@ public class RequestBodyFilter extends OncePerRequestFilter {
             return;
         }
         if (body.length > maxBodySize) {
-            tooLarge(response, "sent");
+            tooLarge(response, "the body");
             return;
         }
         chain.doFilter(new CachedBodyRequest(request, body), response);
     }
 
-    private void tooLarge(HttpServletResponse response, String how) throws IOException {
-        refuse(response, new ApiError(413, "the body " + how + " is larger than " + maxBodySize + " bytes"));
+    private void tooLarge(HttpServletResponse response, String what) throws IOException {
+        refuse(response, new ApiError(413, what + " is larger than " + maxBodySize
+                                           + " bytes, the most the API takes (quickstart.http.max-body-size)"));
     }
 
     /**
