@@ -31,19 +31,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A device that does not answer, and clients that do not wait: on an application of its own with two Tomcat threads
- * (fewer than the calls the tests keep waiting), a device request timeout of a minute (so that calls stay waiting)
- * and an async request timeout of {@value #ASYNC_TIMEOUT_SECONDS} s.
+ * A device that does not answer, and clients that do not wait or send slowly: on an application of its own with two
+ * Tomcat threads (fewer than the calls the tests keep waiting), a device request timeout of a minute (so that calls
+ * stay waiting), an async request timeout of {@value #ASYNC_TIMEOUT_SECONDS} s and a body read timeout of
+ * {@value #BODY_READ_TIMEOUT_SECONDS} s.
  */
 @TestPropertySource(properties = {
         "server.tomcat.threads.max=2",
         "server.tomcat.threads.min-spare=1",
         "camel.component.iotmp.request-timeout=60000",
-        "spring.mvc.async.request-timeout=" + QuickstartBusyDeviceTest.ASYNC_TIMEOUT_SECONDS + "s" })
+        "spring.mvc.async.request-timeout=" + QuickstartBusyDeviceTest.ASYNC_TIMEOUT_SECONDS + "s",
+        "quickstart.http.body-read-timeout=" + QuickstartBusyDeviceTest.BODY_READ_TIMEOUT_SECONDS + "s" })
 @DirtiesContext
 class QuickstartBusyDeviceTest extends QuickstartTestSupport {
 
     static final int ASYNC_TIMEOUT_SECONDS = 15;
+    static final int BODY_READ_TIMEOUT_SECONDS = 5;
     /** More calls than Tomcat's threads (2) and the application task executor's (8) together. */
     private static final int WAITING_CALLS = 12;
     private static final String STUCK = "/v3/users/demo/devices/device-3/resources/stuck";
@@ -151,6 +154,42 @@ class QuickstartBusyDeviceTest extends QuickstartTestSupport {
             await("the late answers dropped").atMost(WAIT).until(() -> log.messages(AsyncPlatformHttpConsumer.class,
                     Level.DEBUG, "answered after the call was given up").size() == 2);
             assertThat(log.warnings()).isEmpty();
+        }
+    }
+
+    /** Slowloris on bodies: clients that send a few bytes of their body and then nothing hold no thread. */
+    @Test
+    void bodiesSentSlowlyDoNotStallTheApiAndAreCutOffWith408() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3 * 2; i++) {
+                Socket socket = new Socket("127.0.0.1", httpPort);
+                socket.setSoTimeout((int) WAIT.plusSeconds(BODY_READ_TIMEOUT_SECONDS).toMillis());
+                socket.getOutputStream().write(("POST /v3/users/demo/devices/sim-1/resources/echo HTTP/1.1\r\n"
+                        + "Host: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[1,2,3,"
+                        ).getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                slow.add(socket);
+            }
+
+            // meanwhile, with two Tomcat threads, everything else is served
+            assertThat(get("/v3/users/demo/devices/sim-1/resources/temperature").status()).isEqualTo(200);
+            Answer echo = post("/v3/users/demo/devices/sim-1/resources/echo", "[4,5,6]");
+            assertThat(echo.status()).isEqualTo(200);
+            assertThat(echo.body()).isEqualTo("[4,5,6]");
+
+            for (Socket socket : slow) {
+                QuickstartRequestBodyTest.RawAnswer answer =
+                        QuickstartRequestBodyTest.RawAnswer.read(socket.getInputStream());
+                assertThat(answer.status()).isEqualTo(408);
+                assertThat(JSON.readTree(answer.body()).path("message").asText())
+                        .isEqualTo("the body did not arrive whole within " + BODY_READ_TIMEOUT_SECONDS
+                                   + " s (quickstart.http.body-read-timeout)");
+            }
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
         }
     }
 
