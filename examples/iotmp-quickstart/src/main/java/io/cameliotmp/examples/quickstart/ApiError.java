@@ -22,6 +22,9 @@ public record ApiError(int status, String message) {
     /** Bad Gateway: the device answered, but not with anything HTTP can pass on as it is. */
     static final int DEVICE_FAILED = 502;
 
+    /** The message of every 500: what failed inside is for the log. */
+    static final String INTERNAL_ERROR = "the server failed to answer; its log has the details";
+
     /**
      * Maps the failure of a device call (or of the request itself) to its HTTP answer:
      * <ul>
@@ -32,7 +35,7 @@ public record ApiError(int status, String message) {
      * requests open: 503;</li>
      * <li>a malformed request ({@link InvalidRequestException}, a body that is not JSON, a query parameter of the
      * wrong type): 400;</li>
-     * <li>anything else: 500.</li>
+     * <li>anything else: 500, with a message that says nothing of the server's internals.</li>
      * </ul>
      */
     public static ApiError of(Throwable failure) {
@@ -60,10 +63,11 @@ public record ApiError(int status, String message) {
                 return new ApiError(400, mismatch.getPropertyName() + " has the wrong type: " + mismatch.getValue());
             }
             if (cause instanceof JsonProcessingException json) {
-                return new ApiError(400, "the body is not JSON: " + json.getOriginalMessage());
+                return new ApiError(400, JsonBodies.notJson(json));
             }
         }
-        return new ApiError(500, String.valueOf(failure.getMessage()));
+        // the server's own failure: its details (class names, internals) go to the log, not to the client
+        return new ApiError(500, INTERNAL_ERROR);
     }
 
     /** The JSON body, as a map for Jackson. */

@@ -1,7 +1,9 @@
 package io.cameliotmp.examples.quickstart;
 
 import io.cameliotmp.camel.IotmpConstants;
+import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpRequestException;
+import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
@@ -17,16 +19,26 @@ public class DeviceActivityRoutes extends RouteBuilder {
             "${header.CamelIotmpEventType}: ${header.CamelIotmpUser}/${header.CamelIotmpDevice}"
             + " from ${header.CamelIotmpRemoteAddress}";
 
+    private static final String TEMPERATURE = "temperature";
+
+    private final StreamRefusals refusals;
+
+    public DeviceActivityRoutes(StreamRefusals refusals) {
+        this.refusals = refusals;
+    }
+
     @Override
     public void configure() {
         // A device without a temperature resource refuses the stream; with bridgeErrorHandler that refusal comes here
-        // rather than as a warning with a stack trace from the consumer.
+        // rather than as a warning with a stack trace from the consumer. This route stays subscribed, so the refused
+        // stream stays refused for the device's connection: SSE clients of it are told so (StreamRefusals).
         onException(IotmpRequestException.class)
                 .handled(true)
+                .process(this::temperatureRefused)
                 .log(LoggingLevel.INFO, "no temperature stream: ${exception.message}");
 
         // On change: every sample a device streams (sim-1 streams a reading every 2 s), not a periodic poll.
-        from("iotmp:device:demo/*/temperature?bridgeErrorHandler=true")
+        from("iotmp:device:demo/*/" + TEMPERATURE + "?bridgeErrorHandler=true")
                 .routeId("log-temperatures")
                 .log("temperature of ${header.CamelIotmpUser}/${header.CamelIotmpDevice}: ${body}");
 
@@ -38,5 +50,14 @@ public class DeviceActivityRoutes extends RouteBuilder {
                     .otherwise()
                         .log(DEVICE_EVENT)
                 .end();
+    }
+
+    private void temperatureRefused(Exchange exchange) {
+        IotmpRequestException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, IotmpRequestException.class);
+        DeviceId device = refusal != null ? refusal.deviceId() : null;
+        if (device != null) {
+            refusals.refused(new StreamRefusals.Key(device.user(), device.device(), TEMPERATURE),
+                    ApiError.of(refusal), true);
+        }
     }
 }

@@ -28,7 +28,10 @@ public class DeviceApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
+        // useStreaming: the body reaches the routes as the bytes the client sent (RequestBodyFilter has bounded them),
+        // not through a reader that decodes them first; JsonBodies checks they are UTF-8
+        restConfiguration().component("platform-http").bindingMode(RestBindingMode.off)
+                .endpointProperty("useStreaming", "true");
 
         // Every failure becomes a JSON error with its HTTP status; ApiError says which status for which failure.
         onException(Exception.class)
@@ -74,7 +77,7 @@ public class DeviceApiRoutes extends RouteBuilder {
                 .process(exchange -> address(exchange, true, true))
                 .choice()
                     .when(NO_INPUT).setBody(constant(null))
-                    .otherwise().unmarshal().json(Object.class)
+                    .otherwise().process(DeviceApiRoutes::parseJsonBody)
                 .end()
                 .to("iotmp:device?operation=run")
                 .to("direct:json-answer");
@@ -111,6 +114,12 @@ public class DeviceApiRoutes extends RouteBuilder {
         if (resource != null) {
             message.setHeader(IotmpConstants.RESOURCE, resource);
         }
+    }
+
+    /** The body, strict JSON in UTF-8, as the device's input. */
+    private static void parseJsonBody(Exchange exchange) {
+        Message message = exchange.getMessage();
+        message.setBody(JsonBodies.parse(message.getBody(byte[].class)));
     }
 
     private static void toErrorAnswer(Exchange exchange) {

@@ -1,5 +1,6 @@
 package io.cameliotmp.examples.quickstart;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -7,11 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import io.cameliotmp.camel.IotmpConstants;
-import io.cameliotmp.server.DeviceId;
-import io.cameliotmp.server.DeviceNotConnectedException;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
@@ -33,8 +30,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * consumer of {@code iotmp:device:{user}/{device}/{resource}?interval=…}, so clients on the same resource share one
  * device stream (the component's doing) yet each gets its own rate, and a client leaving stops only its consumer.
  * <p>
- * A device that is not connected when the client asks is a 404, as for the rest of the API; a device that disconnects
- * while streaming keeps the client waiting, and samples resume when it reconnects.
+ * A request that is not valid (a name, the interval) is a 400 like the rest of the API. Every other failure comes as a
+ * {@code failed} event that ends the stream, since that is what an {@code EventSource} can read: the device is not
+ * connected, it refuses the stream (now, or earlier on this connection: {@link StreamRefusals}), or it disconnected
+ * and did not come back within {@code quickstart.http.stream-reconnect-wait}; when it comes back in time, samples
+ * resume.
  */
 @RestController
 public class DeviceStreamController implements DisposableBean {
@@ -43,15 +43,17 @@ public class DeviceStreamController implements DisposableBean {
     static final int MAX_INTERVAL_SECONDS = 3600;
 
     private final CamelContext camelContext;
-    private final ProducerTemplate producer;
+    private final StreamRefusals refusals;
+    private final Duration reconnectWait;
     private final Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
     /** Writes events to the clients and sends the heartbeats; two threads serve any number of clients. */
     private final ScheduledExecutorService sender =
             Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("sse-sender-"));
 
-    public DeviceStreamController(CamelContext camelContext, ProducerTemplate producer) {
+    public DeviceStreamController(CamelContext camelContext, StreamRefusals refusals, HttpProperties properties) {
         this.camelContext = camelContext;
-        this.producer = producer;
+        this.refusals = refusals;
+        this.reconnectWait = properties.streamReconnectWait();
     }
 
     @GetMapping("/v3/users/{user}/devices/{device}/resources/{resource}/stream")
@@ -64,18 +66,13 @@ public class DeviceStreamController implements DisposableBean {
             throw new InvalidRequestException("interval is in seconds, from 1 to " + MAX_INTERVAL_SECONDS
                                               + "; leave it out to stream on change");
         }
-        Map<?, ?> status = producer.requestBodyAndHeaders("iotmp:device?operation=status", null,
-                Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device), Map.class);
-        if (!Boolean.TRUE.equals(status.get("connected"))) {
-            throw new DeviceNotConnectedException(new DeviceId(user, device));
-        }
-
         long intervalMillis = interval == null ? 0 : interval * 1000L;
         String uri = "iotmp:device:" + user + "/" + device + "/" + resource + "?interval=" + intervalMillis;
         // no timeout: the stream lasts as long as the client stays (the heartbeat notices when it has gone)
         SseEmitter emitter = new SseEmitter(0L);
         // Camel keeps the endpoint (one per device, resource and interval); each client gets its own consumer of it
-        new DeviceSampleStream("SSE " + uri, emitter, sender, open).open(camelContext.getEndpoint(uri));
+        new DeviceSampleStream("SSE " + uri, new StreamRefusals.Key(user, device, resource), emitter, sender, open,
+                refusals, reconnectWait).open(camelContext.getEndpoint(uri));
         return emitter;
     }
 

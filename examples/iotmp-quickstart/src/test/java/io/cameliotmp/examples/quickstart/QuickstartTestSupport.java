@@ -17,6 +17,7 @@ import io.cameliotmp.device.IotmpDeviceBuilder;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -27,28 +28,41 @@ import static org.awaitility.Awaitility.await;
 /**
  * The quickstart application on random ports (so the tests run while someone runs the app), shared by the test
  * classes: they all get the same Spring context. Device calls time out after 10 s, the component's default (the
- * timeout test waits for that; every other call must be answered within it, so it is not made shorter), and the
- * simulated thermometer reads every 300 ms (the stream tests wait for samples).
+ * timeout test waits for that; every other call must be answered within it, so it is not made shorter), a stream
+ * waits {@value #RECONNECT_WAIT_SECONDS} s for its device to come back, and the simulated thermometer reads every
+ * 300 ms (the stream tests wait for samples).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "camel.component.iotmp.port=${quickstart.test.iotmp-port}",
         "camel.component.iotmp.request-timeout=10000",
+        "quickstart.http.stream-reconnect-wait=" + QuickstartTestSupport.RECONNECT_WAIT_SECONDS + "s",
         "quickstart.simulator.stream-period=300ms" })
 abstract class QuickstartTestSupport {
 
     /** Upper bound of every wait, the HTTP calls' included: beyond the request timeout, and generous. */
     static final Duration WAIT = Duration.ofSeconds(30);
+    /** How long a stream waits for its device to come back: long enough for a reconnect, well within {@link #WAIT}. */
+    static final int RECONNECT_WAIT_SECONDS = 10;
     static final int IOTMP_PORT = AvailablePortFinder.getNextAvailable();
     static final ObjectMapper JSON = new ObjectMapper();
 
     @LocalServerPort
     int httpPort;
 
+    /** This context's IOTMP port: {@link #IOTMP_PORT}, unless a test class with a context of its own has another. */
+    @Value("${camel.component.iotmp.port}")
+    int iotmpPort;
+
     final HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
     private final List<IotmpDevice> devices = new ArrayList<>();
 
+    /**
+     * The port, through a property of its own: a test class that needs a context of its own (other limits) sets
+     * {@code camel.component.iotmp.port} itself, since the shared context, still running, keeps {@link #IOTMP_PORT}.
+     */
     @DynamicPropertySource
     static void iotmpPort(DynamicPropertyRegistry registry) {
-        registry.add("camel.component.iotmp.port", () -> IOTMP_PORT);
+        registry.add("quickstart.test.iotmp-port", () -> IOTMP_PORT);
     }
 
     /** The simulated device connects once the application is ready, a moment after the context is. */
@@ -67,7 +81,7 @@ abstract class QuickstartTestSupport {
     /** A device of user demo (closed after the test), before it is started. */
     IotmpDevice device(String device, String credential, Consumer<IotmpDeviceBuilder> options) {
         IotmpDeviceBuilder builder = IotmpDevice.builder()
-                .host("127.0.0.1").port(IOTMP_PORT)
+                .host("127.0.0.1").port(iotmpPort)
                 .credentials("demo", device, credential)
                 .noReconnect();
         options.accept(builder);
