@@ -7,6 +7,7 @@ import java.util.Map;
 import io.cameliotmp.testing.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,6 +66,23 @@ class DecodedSizeBudgetTest {
             byte[] frame = Frames.encode(IotmpMessage.streamData(1, payload), Generation.GEN2);
             assertThat(frame.length).isLessThanOrEqualTo(IotmpFrames.DEFAULT_MAX_FRAME_SIZE);
             assertThat(decode(frame, Generation.GEN2, defaultBudget).payload()).isNotNull();
+        }
+    }
+
+    @Test
+    void theCodecPassesAnOverBudgetFrameOnAsMalformedAndStaysInStep() {
+        IotmpFrameCodec codec = new IotmpFrameCodec(Generation.GEN2, true, 1 << 20, 1 << 20,
+                PsonFormat.DEFAULT_MAX_DEPTH, 1024 * 1024, null, PartialFrameBudget.UNLIMITED);
+        EmbeddedChannel channel = new EmbeddedChannel(codec);
+        try {
+            channel.writeInbound(Unpooled.wrappedBuffer(Frames.concat(emptyMaps(Generation.GEN2, EMPTY_MAPS),
+                    Frames.encode(IotmpMessage.KEEP_ALIVE, Generation.GEN2))));
+            Object first = channel.readInbound();
+            assertThat(first).isInstanceOfSatisfying(MalformedFrame.class,
+                    m -> assertThat(m.cause()).hasMessageContaining("bytes of memory"));
+            assertThat((Object) channel.readInbound()).isEqualTo(IotmpMessage.KEEP_ALIVE);
+        } finally {
+            channel.finishAndReleaseAll();
         }
     }
 }
