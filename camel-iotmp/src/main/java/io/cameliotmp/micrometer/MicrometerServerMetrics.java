@@ -1,12 +1,14 @@
 package io.cameliotmp.micrometer;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.QuotaExceededException;
 import io.cameliotmp.server.ServerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -22,7 +24,9 @@ import io.micrometer.core.instrument.Timer;
  * disconnected|refused|rejected});</li>
  * <li>{@code iotmp.requests} (timer with a percentile histogram, {@code kind}, {@code outcome});</li>
  * <li>{@code iotmp.samples} (counter, {@code state=received|dropped});</li>
- * <li>{@code iotmp.bytes} (counter, {@code direction=in|out}).</li>
+ * <li>{@code iotmp.bytes} (counter, {@code direction=in|out});</li>
+ * <li>{@code iotmp.quota.refusals} (counter, {@code quota}, see {@link QuotaExceededException.Quota#tag()}):
+ * requests refused by a per-device or per-user quota.</li>
  * </ul>
  */
 public final class MicrometerServerMetrics implements ServerMetrics {
@@ -39,6 +43,8 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private final Counter bytesIn;
     private final Counter bytesOut;
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final Map<QuotaExceededException.Quota, Counter> quotaRefusals
+            = new EnumMap<>(QuotaExceededException.Quota.class);
 
     public MicrometerServerMetrics(MeterRegistry registry, IotmpServer server) {
         this.registry = registry;
@@ -54,6 +60,10 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         samplesDropped = counter("iotmp.samples", "state", "dropped", "Stream samples dropped by backpressure");
         bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
         bytesOut = counter("iotmp.bytes", "direction", "out", "Bytes sent on the wire");
+        for (QuotaExceededException.Quota quota : QuotaExceededException.Quota.values()) {
+            quotaRefusals.put(quota, counter("iotmp.quota.refusals", "quota", quota.tag(),
+                    "Requests refused by a per-device or per-user quota"));
+        }
     }
 
     /** A factory for {@code IotmpServerConfig.Builder#metrics}. */
@@ -86,6 +96,11 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     @Override
     public void connectionRejected() {
         rejected.increment();
+    }
+
+    @Override
+    public void quotaExceeded(QuotaExceededException.Quota quota) {
+        quotaRefusals.get(quota).increment();
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class IotmpServer {
             = new ConcurrentHashMap<>();
     private final AtomicLong sessionNumbers = new AtomicLong();
     private final BuiltinServices builtins;
-    private final EventStreams events = new EventStreams();
+    private final EventStreams events;
 
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
@@ -73,14 +73,17 @@ public final class IotmpServer {
     private ChannelGroup channels;
     private Channel serverChannel;
     private final ConnectionGuard guard;
+    private final RefusalLog refusalLog = new RefusalLog();
     private volatile ServerMetrics metrics = ServerMetrics.NONE;
     private TrafficMeter trafficMeter;
 
     public IotmpServer(IotmpServerConfig config) {
         this.config = config;
         this.guard = new ConnectionGuard(config, System::nanoTime);
-        this.builtins = new BuiltinServices(this,
-                config.propertyStore() != null ? config.propertyStore() : new InMemoryPropertyStore());
+        this.events = new EventStreams(config.quotas(), this::quotaExceeded);
+        this.builtins = new BuiltinServices(this, config.propertyStore() != null ? config.propertyStore()
+                : new InMemoryPropertyStore(config.quotas().maxPropertiesPerDevice(),
+                        config.quotas().maxPropertyBytesPerDevice()));
         builtins.addPropertyListener((device, property, value) -> registry.session(device)
                 .ifPresent(session -> session.onPropertyUpdated(property, value)));
     }
@@ -423,6 +426,16 @@ public final class IotmpServer {
 
     ConnectionGuard guard() {
         return guard;
+    }
+
+    RefusalLog refusalLog() {
+        return refusalLog;
+    }
+
+    /** Counts and logs (rate-limited) a request a quota refused. */
+    void quotaExceeded(QuotaExceededException e, Object who) {
+        metrics.quotaExceeded(e.quota());
+        refusalLog.quota(LOG, who, e.getMessage());
     }
 
     long nextSessionNumber() {

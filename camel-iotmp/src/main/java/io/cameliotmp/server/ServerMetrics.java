@@ -40,6 +40,10 @@ public interface ServerMetrics {
     default void connectionRejected() {
     }
 
+    /** A built-in service refused a request because a device or user reached a quota. */
+    default void quotaExceeded(QuotaExceededException.Quota quota) {
+    }
+
     /** A server→device request ended; {@code kind} is RUN, DESCRIBE, START_STREAM or STOP_STREAM. */
     default void requestCompleted(String kind, long nanos, Outcome outcome) {
     }
