@@ -405,14 +405,20 @@ public final class DeviceSession {
             refuse(connect, null, "CONNECT payload is not [user, device, credential]");
             return;
         }
+        String invalid = server.connectValidation().check(channel.remoteAddress(), user, device, credential);
+        if (invalid != null) { // hardening hook: identifiers bounded before anything is stored or logged
+            refuse(connect, null, invalid);
+            return;
+        }
         int keepAlive = keepAliveOf(connect.parameters());
         if (keepAlive <= 0 || keepAlive > MAX_KEEP_ALIVE_SECONDS) {
+            server.connectValidation().badKeepAlive(channel.remoteAddress(), user, device); // hardening hook
             refuse(connect, 3, "invalid keep-alive " + keepAlive);
             return;
         }
         AuthRequest request = new AuthRequest(user, device, credential, channel.remoteAddress(), generation,
                 connect.parameters());
-        if (server.guard().deviceBlocked(request.deviceId())) {
+        if (server.guard().deviceBlocked(request.deviceId(), channel.remoteAddress())) { // hardening: per address
             AuthDecision blocked = AuthDecision.refuse("too many failed authentications of this device");
             server.fireAuthenticationRefused(request, blocked);
             refuse(connect, null, blocked.reason());
@@ -473,6 +479,7 @@ public final class DeviceSession {
         // registered before the OK so the device is callable as soon as it knows it is connected; calls from other
         // threads queue on this executor and are written after the OK, which must be the very next frame
         server.register(this);
+        codec.authenticated(); // hardening hook: full frame size from now on; no longer counted as unauthenticated
         write(IotmpMessage.ok(connect.streamId()));
         Duration idle = IotmpServerConfig.idleTimeout(keepAlive);
         // on the I/O thread: from a worker, Netty would keep a task holder per handler for the connection's lifetime
@@ -503,8 +510,7 @@ public final class DeviceSession {
     private void refuse(IotmpMessage connect, Integer code, String reason, Object payload) {
         state = State.CLOSED;
         closeReason = "authentication refused: " + reason;
-        LOG.info("Refusing {} from {}: {}", connect.payload() instanceof List<?> l && l.size() == 3
-                ? l.get(0) + "/" + l.get(1) : "device", channel.remoteAddress(), reason);
+        server.refusalLog().refused(LOG, connect.payload(), channel.remoteAddress(), reason); // hardening hook
         write(IotmpMessage.error(connect.streamId(), code, payload)).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -1068,7 +1074,7 @@ public final class DeviceSession {
         if (root instanceof java.io.IOException) {
             LOG.debug("{}: {}", this, root.toString());
         } else {
-            LOG.info("{}: closing after {}", this, root.toString());
+            server.refusalLog().closing(LOG, this, root); // hardening hook: rate-limited, shortened
         }
         closeNow(root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
     }

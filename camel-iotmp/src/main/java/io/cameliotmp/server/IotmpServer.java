@@ -12,7 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.WebSocketFrameBytes;
 import io.netty.bootstrap.ServerBootstrap;
@@ -73,13 +72,18 @@ public final class IotmpServer {
     private ChannelGroup channels;
     private Channel serverChannel;
     private final ConnectionGuard guard;
+    // hardening: admission before login, CONNECT checks and rate-limited refusal lines (see those classes)
+    private final ConnectionAdmission admission;
+    private final ConnectValidation connectValidation;
     private final RefusalLog refusalLog = new RefusalLog();
     private volatile ServerMetrics metrics = ServerMetrics.NONE;
     private TrafficMeter trafficMeter;
 
     public IotmpServer(IotmpServerConfig config) {
         this.config = config;
-        this.guard = new ConnectionGuard(config, System::nanoTime);
+        this.guard = new ConnectionGuard(config, System::nanoTime, this::metrics);
+        this.admission = new ConnectionAdmission(config, guard, this::metrics);
+        this.connectValidation = new ConnectValidation(this);
         this.events = new EventStreams(config.quotas(), this::quotaExceeded);
         this.builtins = new BuiltinServices(this, config.propertyStore() != null ? config.propertyStore()
                 : new InMemoryPropertyStore(config.quotas().maxPropertiesPerDevice(),
@@ -144,10 +148,11 @@ public final class IotmpServer {
      */
     void initDeviceChannel(Channel ch) {
         if (channels != null) {
-            if (channels.size() >= config.maxConnections() || !guard.admitConnection(ch.remoteAddress())) {
-                LOG.debug("Refusing connection from {}: connection limit, rate limit or blocked address",
-                        ch.remoteAddress());
+            Refusal refusal = admission.admit(ch, channels.size());
+            if (refusal != null) {
+                LOG.debug("Refusing connection from {}: {}", ch.remoteAddress(), refusal.tag());
                 metrics.connectionRejected();
+                metrics.refused(refusal);
                 ch.close();
                 return;
             }
@@ -178,8 +183,7 @@ public final class IotmpServer {
                     .build()));
             pipeline.addLast("websocket-bytes", new WebSocketFrameBytes(false));
         }
-        IotmpFrameCodec codec = new IotmpFrameCodec(Generation.GEN2, true, config.maxFrameSize(),
-                config.maxPsonDepth(), config.limits().frameReadTimeout());
+        IotmpFrameCodec codec = admission.codec(ch);
         pipeline.addLast("codec", codec);
         DeviceSession session = new DeviceSession(this, ch, codec, workerGroup != null ? workerGroup.next() : null);
         pipeline.addLast("session", session.handler());
@@ -388,6 +392,7 @@ public final class IotmpServer {
     // ---- session lifecycle
 
     void register(DeviceSession session) {
+        guard.authenticationSucceeded(session.remoteAddress(), session.registration().deviceId());
         DeviceSession replaced = registry.register(session);
         if (replaced != null) {
             replaced.close("replaced by a new connection of the same device");
@@ -428,6 +433,10 @@ public final class IotmpServer {
         return guard;
     }
 
+    ConnectValidation connectValidation() {
+        return connectValidation;
+    }
+
     RefusalLog refusalLog() {
         return refusalLog;
     }
@@ -436,6 +445,21 @@ public final class IotmpServer {
     void quotaExceeded(QuotaExceededException e, Object who) {
         metrics.quotaExceeded(e.quota());
         refusalLog.quota(LOG, who, e.getMessage());
+    }
+
+    /** Connections accepted whose device has not authenticated (yet); not counted in {@link #registry()}. */
+    public int unauthenticatedConnections() {
+        return admission.unauthenticated();
+    }
+
+    /** Bytes reserved now by partially received frames of all connections, at most {@code maxPartialFrameBytes}. */
+    public long partialFrameBytes() {
+        return admission.partialFrames().reserved();
+    }
+
+    /** Entries kept about failed authentications (per address, and per device and address). */
+    public int trackedAuthFailures() {
+        return guard.trackedEntries();
     }
 
     long nextSessionNumber() {
