@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 
 /**
  * Bounds-checked reading of one region of a buffer. Every length and count read from the network is checked against
@@ -132,12 +133,15 @@ final class WireReader {
 
     String readUtf8(int length) {
         charge(HeapCost.string(length));
-        int start = position;
-        if (!ByteBufUtil.isText(buf, start, length, StandardCharsets.UTF_8)) {
+        // one bulk copy, validated and decoded from the array: validating on the buffer reads it byte by byte, and
+        // with paranoid leak detection (the tests) every access of a pooled buffer records a stack trace
+        byte[] bytes = new byte[length];
+        buf.getBytes(position, bytes);
+        if (!ByteBufUtil.isText(Unpooled.wrappedBuffer(bytes), StandardCharsets.UTF_8)) {
             throw error("invalid UTF-8 in string of " + length + " bytes");
         }
         position += length;
-        return buf.toString(start, length, StandardCharsets.UTF_8);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     byte[] readBytes(int length) {
