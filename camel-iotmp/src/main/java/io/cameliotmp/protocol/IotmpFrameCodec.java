@@ -207,11 +207,18 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
     /**
      * On the channel's event loop, like the decoding: the started frame did not complete in time. The error goes down
      * the pipeline as a decoding error would (the server's session closes the connection); what is buffered is
-     * skipped by the next decoding and freed with the connection.
+     * skipped by the next decoding and freed with the connection. While the server itself does not read the
+     * connection (backpressure, an authentication in progress) the peer cannot complete its frame, so the deadline
+     * starts over instead.
      */
     private void frameTimedOut() {
         frameDeadline = null;
         if (failed || !partialFrame || context == null || context.isRemoved()) {
+            return;
+        }
+        if (!context.channel().config().isAutoRead()) {
+            frameDeadline = context.executor().schedule(this::frameTimedOut, frameReadTimeoutNanos,
+                    TimeUnit.NANOSECONDS);
             return;
         }
         context.fireExceptionCaught(fail(null, new IotmpDecodeException("frame not complete within "

@@ -87,29 +87,34 @@ final class ConnectionGuard {
     }
 
     /** Why a new connection from {@code remote} is refused, or null when it may be served (a token taken). */
-    synchronized Refusal refusal(SocketAddress remote) {
-        long now = nanoClock.getAsLong();
-        Long address = addressKey(remote);
-        if (address != null) {
-            AddressFailures failures = byAddress.get(address);
-            if (failures != null && failures.blocked(now)) {
-                return Refusal.ADDRESS_BLOCKED;
+    Refusal refusal(SocketAddress remote) {
+        Long address = failuresPerAddress > 0 ? addressKey(remote) : null;
+        synchronized (this) {
+            long now = nanoClock.getAsLong();
+            if (address != null) {
+                AddressFailures failures = byAddress.get(address);
+                if (failures != null && failures.blocked(now)) {
+                    return Refusal.ADDRESS_BLOCKED;
+                }
             }
-        }
-        if (connectionsPerSecond <= 0) {
+            if (connectionsPerSecond <= 0) {
+                return null;
+            }
+            tokens = Math.min(connectionsPerSecond, tokens + (now - lastRefill) * connectionsPerSecond / 1e9);
+            lastRefill = now;
+            if (tokens < 1) {
+                return Refusal.CONNECTION_RATE;
+            }
+            tokens--;
             return null;
         }
-        tokens = Math.min(connectionsPerSecond, tokens + (now - lastRefill) * connectionsPerSecond / 1e9);
-        lastRefill = now;
-        if (tokens < 1) {
-            return Refusal.CONNECTION_RATE;
-        }
-        tokens--;
-        return null;
     }
 
     /** Whether the device is currently refused from this address after too many failed authentications there. */
     boolean deviceBlocked(DeviceId device, SocketAddress remote) {
+        if (failuresPerDevice <= 0) {
+            return false;
+        }
         Long address = addressKey(remote);
         long key = deviceKey(address, device.user(), device.device());
         long now = nanoClock.getAsLong();

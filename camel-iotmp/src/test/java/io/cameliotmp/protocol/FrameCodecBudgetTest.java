@@ -140,4 +140,22 @@ class FrameCodecBudgetTest {
         assertThat((Object) channel.readInbound()).isInstanceOf(IotmpMessage.class);
         channel.finishAndReleaseAll();
     }
+
+    @Test
+    void whileTheServerDoesNotReadTheDeadlineStartsOver() {
+        IotmpFrameCodec codec = codec(PartialFrameBudget.UNLIMITED, Duration.ofSeconds(2));
+        EmbeddedChannel channel = new EmbeddedChannel(codec);
+        channel.freezeTime();
+        feed(channel, frame(20), 0, 5);
+        channel.config().setAutoRead(false); // backpressure, or an authentication in progress
+        channel.advanceTimeBy(10, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        channel.checkException();
+
+        channel.config().setAutoRead(true);
+        channel.advanceTimeBy(2, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThatThrownBy(channel::checkException).isInstanceOf(IotmpDecodeException.class);
+        channel.finishAndReleaseAll();
+    }
 }
