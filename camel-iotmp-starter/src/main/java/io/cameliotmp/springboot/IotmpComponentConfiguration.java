@@ -205,29 +205,97 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
      */
     private Integer maxConnectionsPerSecond = 10000;
     /**
-     * Failed authentications per minute from one remote address before that address is refused for authFailureBlock;
-     * 0 for no limit.
+     * Distinct devices (user and device id) that fail to authenticate from one remote address (an IPv6 address by its
+     * /64 prefix) within a minute before that address is refused for authFailureBlock; a device retrying the same wrong
+     * credential counts once. 0 for no limit.
      */
     private Integer maxAuthFailuresPerAddress = 20;
     /**
-     * Failed authentications per minute of one device id (a flapping device with a wrong credential) before it is
-     * refused for authFailureBlock; 0 for no limit.
+     * Failed authentications per minute of one device id from one remote address before that device is refused from
+     * that address for authFailureBlock, doubled at every further block (up to 64 times); the same device from another
+     * address is not affected. 0 for no limit.
      */
     private Integer maxAuthFailuresPerDevice = 10;
     /**
-     * How long a remote address or device is refused after too many failed authentications. The option is a long
-     * type.
+     * How long a remote address, or a device at its first block, is refused after too many failed authentications. The
+     * option is a long type.
      */
     private Long authFailureBlock = 60000L;
     /**
-     * How long a started frame may take to arrive completely; a sender that drips bytes to look alive is
-     * disconnected after it. The option is a long type.
+     * How long a started frame may take to arrive completely, checked by a timer; a sender that stalls or drips bytes
+     * to look alive is disconnected after it. The option is a long type.
      */
     private Long frameReadTimeout = 30000L;
     /**
      * Bytes queued for a device that does not read before it is disconnected.
      */
     private Long maxPendingWriteBytes = 1048576L;
+    /**
+     * Largest frame body accepted before the device is authenticated, in bytes (a CONNECT is three short strings); a
+     * larger size header closes the connection.
+     */
+    private Integer maxFrameSizeBeforeLogin = 4096;
+    /**
+     * Longest user name and device id accepted in a CONNECT, in characters; a longer one is refused before it is stored
+     * or logged, and counts as a failed authentication.
+     */
+    private Integer maxIdentifierLength = 128;
+    /**
+     * Longest credential accepted in a CONNECT, in characters; a longer one is refused and counts as a failed
+     * authentication.
+     */
+    private Integer maxCredentialLength = 1024;
+    /**
+     * Bytes of partially received frames the server holds for all its connections together; a connection whose started
+     * frame does not fit is closed.
+     */
+    private Long maxPartialFrameBytes = 67108864L;
+    /**
+     * Connections from one remote address (an IPv6 address by its /64 prefix) whose device has not authenticated yet;
+     * beyond it new connections from that address are closed at once. 0 for no limit.
+     */
+    private Integer maxUnauthenticatedPerAddress = 128;
+    /**
+     * Entries kept about failed authentications in each of two tables of fixed-size entries (per address, and per
+     * device and address); when one is full an entry that blocks nothing is forgotten first, else the least recently
+     * used.
+     */
+    private Integer maxTrackedAuthFailures = 65536;
+    /**
+     * Largest frame the server sends a device, in bytes: devices drop the connection on a larger one (IOTMP-Embedded
+     * accepts 32 KiB by default, ESP-IDF builds 4 KiB, IOTMP-Linux 256 KiB). A call whose frame would be larger fails
+     * with FrameTooLargeForDeviceException and the device stays connected.
+     */
+    private Integer maxOutboundFrameSize = 32768;
+    /**
+     * Heap the decoded values of one frame may take, in bytes, as the decoder estimates it (a few dozen bytes per map,
+     * list, entry and number, strings and byte arrays by their length); a frame beyond it is malformed: closed before
+     * authentication, dropped after.
+     */
+    private Long maxDecodedFrameBytes = 4194304L;
+    /**
+     * Properties one device may keep in the in-memory property store; setting one more is refused with ERROR 429.
+     */
+    private Integer maxPropertiesPerDevice = 128;
+    /**
+     * Bytes of property names and PSON-encoded values one device may keep in the in-memory property store; a write
+     * beyond it is refused with ERROR 413.
+     */
+    private Long maxPropertyBytesPerDevice = 65536L;
+    /**
+     * Sync lock slots the devices of one user may hold at once; one more is refused with ERROR 429.
+     */
+    private Integer maxLocksPerUser = 256;
+    /**
+     * Retained topic messages kept for one user (route publications without a user count as one more user); beyond it a
+     * route's retained publication fails and a device's is delivered but not retained.
+     */
+    private Integer maxRetainedPerUser = 256;
+    /**
+     * Bytes of topic names and PSON-encoded payloads of one user's retained messages; beyond it, as beyond
+     * maxRetainedPerUser.
+     */
+    private Long maxRetainedBytesPerUser = 1048576L;
 
     /**
      * Publish server metrics to Micrometer when it is on the classpath and the registry holds exactly one
@@ -546,6 +614,110 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
 
     public void setMaxPendingWriteBytes(Long maxPendingWriteBytes) {
         this.maxPendingWriteBytes = maxPendingWriteBytes;
+    }
+
+    public Integer getMaxFrameSizeBeforeLogin() {
+        return maxFrameSizeBeforeLogin;
+    }
+
+    public void setMaxFrameSizeBeforeLogin(Integer maxFrameSizeBeforeLogin) {
+        this.maxFrameSizeBeforeLogin = maxFrameSizeBeforeLogin;
+    }
+
+    public Integer getMaxIdentifierLength() {
+        return maxIdentifierLength;
+    }
+
+    public void setMaxIdentifierLength(Integer maxIdentifierLength) {
+        this.maxIdentifierLength = maxIdentifierLength;
+    }
+
+    public Integer getMaxCredentialLength() {
+        return maxCredentialLength;
+    }
+
+    public void setMaxCredentialLength(Integer maxCredentialLength) {
+        this.maxCredentialLength = maxCredentialLength;
+    }
+
+    public Long getMaxPartialFrameBytes() {
+        return maxPartialFrameBytes;
+    }
+
+    public void setMaxPartialFrameBytes(Long maxPartialFrameBytes) {
+        this.maxPartialFrameBytes = maxPartialFrameBytes;
+    }
+
+    public Integer getMaxUnauthenticatedPerAddress() {
+        return maxUnauthenticatedPerAddress;
+    }
+
+    public void setMaxUnauthenticatedPerAddress(Integer maxUnauthenticatedPerAddress) {
+        this.maxUnauthenticatedPerAddress = maxUnauthenticatedPerAddress;
+    }
+
+    public Integer getMaxTrackedAuthFailures() {
+        return maxTrackedAuthFailures;
+    }
+
+    public void setMaxTrackedAuthFailures(Integer maxTrackedAuthFailures) {
+        this.maxTrackedAuthFailures = maxTrackedAuthFailures;
+    }
+
+    public Integer getMaxOutboundFrameSize() {
+        return maxOutboundFrameSize;
+    }
+
+    public void setMaxOutboundFrameSize(Integer maxOutboundFrameSize) {
+        this.maxOutboundFrameSize = maxOutboundFrameSize;
+    }
+
+    public Long getMaxDecodedFrameBytes() {
+        return maxDecodedFrameBytes;
+    }
+
+    public void setMaxDecodedFrameBytes(Long maxDecodedFrameBytes) {
+        this.maxDecodedFrameBytes = maxDecodedFrameBytes;
+    }
+
+    public Integer getMaxPropertiesPerDevice() {
+        return maxPropertiesPerDevice;
+    }
+
+    public void setMaxPropertiesPerDevice(Integer maxPropertiesPerDevice) {
+        this.maxPropertiesPerDevice = maxPropertiesPerDevice;
+    }
+
+    public Long getMaxPropertyBytesPerDevice() {
+        return maxPropertyBytesPerDevice;
+    }
+
+    public void setMaxPropertyBytesPerDevice(Long maxPropertyBytesPerDevice) {
+        this.maxPropertyBytesPerDevice = maxPropertyBytesPerDevice;
+    }
+
+    public Integer getMaxLocksPerUser() {
+        return maxLocksPerUser;
+    }
+
+    public void setMaxLocksPerUser(Integer maxLocksPerUser) {
+        this.maxLocksPerUser = maxLocksPerUser;
+    }
+
+    public Integer getMaxRetainedPerUser() {
+        return maxRetainedPerUser;
+    }
+
+    public void setMaxRetainedPerUser(Integer maxRetainedPerUser) {
+        this.maxRetainedPerUser = maxRetainedPerUser;
+    }
+
+    public Long getMaxRetainedBytesPerUser() {
+        return maxRetainedBytesPerUser;
+    }
+
+    public void setMaxRetainedBytesPerUser(Long maxRetainedBytesPerUser) {
+        this.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
     }
 
     public Boolean getMetricsEnabled() {

@@ -68,16 +68,42 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxConnections": getOrCreateConfiguration(target).setMaxConnections(property(camelContext, int.class, value)); return true;
         case "maxconnectionspersecond":
         case "maxConnectionsPerSecond": getOrCreateConfiguration(target).setMaxConnectionsPerSecond(property(camelContext, int.class, value)); return true;
+        case "maxcredentiallength":
+        case "maxCredentialLength": getOrCreateConfiguration(target).setMaxCredentialLength(property(camelContext, int.class, value)); return true;
+        case "maxdecodedframebytes":
+        case "maxDecodedFrameBytes": getOrCreateConfiguration(target).setMaxDecodedFrameBytes(property(camelContext, long.class, value)); return true;
         case "maxframesize":
         case "maxFrameSize": getOrCreateConfiguration(target).setMaxFrameSize(property(camelContext, int.class, value)); return true;
+        case "maxframesizebeforelogin":
+        case "maxFrameSizeBeforeLogin": getOrCreateConfiguration(target).setMaxFrameSizeBeforeLogin(property(camelContext, int.class, value)); return true;
+        case "maxidentifierlength":
+        case "maxIdentifierLength": getOrCreateConfiguration(target).setMaxIdentifierLength(property(camelContext, int.class, value)); return true;
         case "maxinflight":
         case "maxInFlight": getOrCreateConfiguration(target).setMaxInFlight(property(camelContext, int.class, value)); return true;
+        case "maxlocksperuser":
+        case "maxLocksPerUser": getOrCreateConfiguration(target).setMaxLocksPerUser(property(camelContext, int.class, value)); return true;
+        case "maxoutboundframesize":
+        case "maxOutboundFrameSize": getOrCreateConfiguration(target).setMaxOutboundFrameSize(property(camelContext, int.class, value)); return true;
+        case "maxpartialframebytes":
+        case "maxPartialFrameBytes": getOrCreateConfiguration(target).setMaxPartialFrameBytes(property(camelContext, long.class, value)); return true;
         case "maxpendingrequests":
         case "maxPendingRequests": getOrCreateConfiguration(target).setMaxPendingRequests(property(camelContext, int.class, value)); return true;
         case "maxpendingwritebytes":
         case "maxPendingWriteBytes": getOrCreateConfiguration(target).setMaxPendingWriteBytes(property(camelContext, long.class, value)); return true;
+        case "maxpropertiesperdevice":
+        case "maxPropertiesPerDevice": getOrCreateConfiguration(target).setMaxPropertiesPerDevice(property(camelContext, int.class, value)); return true;
+        case "maxpropertybytesperdevice":
+        case "maxPropertyBytesPerDevice": getOrCreateConfiguration(target).setMaxPropertyBytesPerDevice(property(camelContext, long.class, value)); return true;
         case "maxpsondepth":
         case "maxPsonDepth": getOrCreateConfiguration(target).setMaxPsonDepth(property(camelContext, int.class, value)); return true;
+        case "maxretainedbytesperuser":
+        case "maxRetainedBytesPerUser": getOrCreateConfiguration(target).setMaxRetainedBytesPerUser(property(camelContext, long.class, value)); return true;
+        case "maxretainedperuser":
+        case "maxRetainedPerUser": getOrCreateConfiguration(target).setMaxRetainedPerUser(property(camelContext, int.class, value)); return true;
+        case "maxtrackedauthfailures":
+        case "maxTrackedAuthFailures": getOrCreateConfiguration(target).setMaxTrackedAuthFailures(property(camelContext, int.class, value)); return true;
+        case "maxunauthenticatedperaddress":
+        case "maxUnauthenticatedPerAddress": getOrCreateConfiguration(target).setMaxUnauthenticatedPerAddress(property(camelContext, int.class, value)); return true;
         case "metricsenabled":
         case "metricsEnabled": target.setMetricsEnabled(property(camelContext, boolean.class, value)); return true;
         case "nativetransport":
@@ -147,16 +173,42 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxConnections": return int.class;
         case "maxconnectionspersecond":
         case "maxConnectionsPerSecond": return int.class;
+        case "maxcredentiallength":
+        case "maxCredentialLength": return int.class;
+        case "maxdecodedframebytes":
+        case "maxDecodedFrameBytes": return long.class;
         case "maxframesize":
         case "maxFrameSize": return int.class;
+        case "maxframesizebeforelogin":
+        case "maxFrameSizeBeforeLogin": return int.class;
+        case "maxidentifierlength":
+        case "maxIdentifierLength": return int.class;
         case "maxinflight":
         case "maxInFlight": return int.class;
+        case "maxlocksperuser":
+        case "maxLocksPerUser": return int.class;
+        case "maxoutboundframesize":
+        case "maxOutboundFrameSize": return int.class;
+        case "maxpartialframebytes":
+        case "maxPartialFrameBytes": return long.class;
         case "maxpendingrequests":
         case "maxPendingRequests": return int.class;
         case "maxpendingwritebytes":
         case "maxPendingWriteBytes": return long.class;
+        case "maxpropertiesperdevice":
+        case "maxPropertiesPerDevice": return int.class;
+        case "maxpropertybytesperdevice":
+        case "maxPropertyBytesPerDevice": return long.class;
         case "maxpsondepth":
         case "maxPsonDepth": return int.class;
+        case "maxretainedbytesperuser":
+        case "maxRetainedBytesPerUser": return long.class;
+        case "maxretainedperuser":
+        case "maxRetainedPerUser": return int.class;
+        case "maxtrackedauthfailures":
+        case "maxTrackedAuthFailures": return int.class;
+        case "maxunauthenticatedperaddress":
+        case "maxUnauthenticatedPerAddress": return int.class;
         case "metricsenabled":
         case "metricsEnabled": return boolean.class;
         case "nativetransport":
@@ -227,16 +279,42 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxConnections": return getOrCreateConfiguration(target).getMaxConnections();
         case "maxconnectionspersecond":
         case "maxConnectionsPerSecond": return getOrCreateConfiguration(target).getMaxConnectionsPerSecond();
+        case "maxcredentiallength":
+        case "maxCredentialLength": return getOrCreateConfiguration(target).getMaxCredentialLength();
+        case "maxdecodedframebytes":
+        case "maxDecodedFrameBytes": return getOrCreateConfiguration(target).getMaxDecodedFrameBytes();
         case "maxframesize":
         case "maxFrameSize": return getOrCreateConfiguration(target).getMaxFrameSize();
+        case "maxframesizebeforelogin":
+        case "maxFrameSizeBeforeLogin": return getOrCreateConfiguration(target).getMaxFrameSizeBeforeLogin();
+        case "maxidentifierlength":
+        case "maxIdentifierLength": return getOrCreateConfiguration(target).getMaxIdentifierLength();
         case "maxinflight":
         case "maxInFlight": return getOrCreateConfiguration(target).getMaxInFlight();
+        case "maxlocksperuser":
+        case "maxLocksPerUser": return getOrCreateConfiguration(target).getMaxLocksPerUser();
+        case "maxoutboundframesize":
+        case "maxOutboundFrameSize": return getOrCreateConfiguration(target).getMaxOutboundFrameSize();
+        case "maxpartialframebytes":
+        case "maxPartialFrameBytes": return getOrCreateConfiguration(target).getMaxPartialFrameBytes();
         case "maxpendingrequests":
         case "maxPendingRequests": return getOrCreateConfiguration(target).getMaxPendingRequests();
         case "maxpendingwritebytes":
         case "maxPendingWriteBytes": return getOrCreateConfiguration(target).getMaxPendingWriteBytes();
+        case "maxpropertiesperdevice":
+        case "maxPropertiesPerDevice": return getOrCreateConfiguration(target).getMaxPropertiesPerDevice();
+        case "maxpropertybytesperdevice":
+        case "maxPropertyBytesPerDevice": return getOrCreateConfiguration(target).getMaxPropertyBytesPerDevice();
         case "maxpsondepth":
         case "maxPsonDepth": return getOrCreateConfiguration(target).getMaxPsonDepth();
+        case "maxretainedbytesperuser":
+        case "maxRetainedBytesPerUser": return getOrCreateConfiguration(target).getMaxRetainedBytesPerUser();
+        case "maxretainedperuser":
+        case "maxRetainedPerUser": return getOrCreateConfiguration(target).getMaxRetainedPerUser();
+        case "maxtrackedauthfailures":
+        case "maxTrackedAuthFailures": return getOrCreateConfiguration(target).getMaxTrackedAuthFailures();
+        case "maxunauthenticatedperaddress":
+        case "maxUnauthenticatedPerAddress": return getOrCreateConfiguration(target).getMaxUnauthenticatedPerAddress();
         case "metricsenabled":
         case "metricsEnabled": return target.isMetricsEnabled();
         case "nativetransport":

@@ -62,16 +62,42 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxConnections": target.getConfiguration().setMaxConnections(property(camelContext, int.class, value)); return true;
         case "maxconnectionspersecond":
         case "maxConnectionsPerSecond": target.getConfiguration().setMaxConnectionsPerSecond(property(camelContext, int.class, value)); return true;
+        case "maxcredentiallength":
+        case "maxCredentialLength": target.getConfiguration().setMaxCredentialLength(property(camelContext, int.class, value)); return true;
+        case "maxdecodedframebytes":
+        case "maxDecodedFrameBytes": target.getConfiguration().setMaxDecodedFrameBytes(property(camelContext, long.class, value)); return true;
         case "maxframesize":
         case "maxFrameSize": target.getConfiguration().setMaxFrameSize(property(camelContext, int.class, value)); return true;
+        case "maxframesizebeforelogin":
+        case "maxFrameSizeBeforeLogin": target.getConfiguration().setMaxFrameSizeBeforeLogin(property(camelContext, int.class, value)); return true;
+        case "maxidentifierlength":
+        case "maxIdentifierLength": target.getConfiguration().setMaxIdentifierLength(property(camelContext, int.class, value)); return true;
         case "maxinflight":
         case "maxInFlight": target.getConfiguration().setMaxInFlight(property(camelContext, int.class, value)); return true;
+        case "maxlocksperuser":
+        case "maxLocksPerUser": target.getConfiguration().setMaxLocksPerUser(property(camelContext, int.class, value)); return true;
+        case "maxoutboundframesize":
+        case "maxOutboundFrameSize": target.getConfiguration().setMaxOutboundFrameSize(property(camelContext, int.class, value)); return true;
+        case "maxpartialframebytes":
+        case "maxPartialFrameBytes": target.getConfiguration().setMaxPartialFrameBytes(property(camelContext, long.class, value)); return true;
         case "maxpendingrequests":
         case "maxPendingRequests": target.getConfiguration().setMaxPendingRequests(property(camelContext, int.class, value)); return true;
         case "maxpendingwritebytes":
         case "maxPendingWriteBytes": target.getConfiguration().setMaxPendingWriteBytes(property(camelContext, long.class, value)); return true;
+        case "maxpropertiesperdevice":
+        case "maxPropertiesPerDevice": target.getConfiguration().setMaxPropertiesPerDevice(property(camelContext, int.class, value)); return true;
+        case "maxpropertybytesperdevice":
+        case "maxPropertyBytesPerDevice": target.getConfiguration().setMaxPropertyBytesPerDevice(property(camelContext, long.class, value)); return true;
         case "maxpsondepth":
         case "maxPsonDepth": target.getConfiguration().setMaxPsonDepth(property(camelContext, int.class, value)); return true;
+        case "maxretainedbytesperuser":
+        case "maxRetainedBytesPerUser": target.getConfiguration().setMaxRetainedBytesPerUser(property(camelContext, long.class, value)); return true;
+        case "maxretainedperuser":
+        case "maxRetainedPerUser": target.getConfiguration().setMaxRetainedPerUser(property(camelContext, int.class, value)); return true;
+        case "maxtrackedauthfailures":
+        case "maxTrackedAuthFailures": target.getConfiguration().setMaxTrackedAuthFailures(property(camelContext, int.class, value)); return true;
+        case "maxunauthenticatedperaddress":
+        case "maxUnauthenticatedPerAddress": target.getConfiguration().setMaxUnauthenticatedPerAddress(property(camelContext, int.class, value)); return true;
         case "nativetransport":
         case "nativeTransport": target.getConfiguration().setNativeTransport(property(camelContext, boolean.class, value)); return true;
         case "operation": target.getConfiguration().setOperation(property(camelContext, io.cameliotmp.camel.IotmpOperation.class, value)); return true;
@@ -138,16 +164,42 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxConnections": return int.class;
         case "maxconnectionspersecond":
         case "maxConnectionsPerSecond": return int.class;
+        case "maxcredentiallength":
+        case "maxCredentialLength": return int.class;
+        case "maxdecodedframebytes":
+        case "maxDecodedFrameBytes": return long.class;
         case "maxframesize":
         case "maxFrameSize": return int.class;
+        case "maxframesizebeforelogin":
+        case "maxFrameSizeBeforeLogin": return int.class;
+        case "maxidentifierlength":
+        case "maxIdentifierLength": return int.class;
         case "maxinflight":
         case "maxInFlight": return int.class;
+        case "maxlocksperuser":
+        case "maxLocksPerUser": return int.class;
+        case "maxoutboundframesize":
+        case "maxOutboundFrameSize": return int.class;
+        case "maxpartialframebytes":
+        case "maxPartialFrameBytes": return long.class;
         case "maxpendingrequests":
         case "maxPendingRequests": return int.class;
         case "maxpendingwritebytes":
         case "maxPendingWriteBytes": return long.class;
+        case "maxpropertiesperdevice":
+        case "maxPropertiesPerDevice": return int.class;
+        case "maxpropertybytesperdevice":
+        case "maxPropertyBytesPerDevice": return long.class;
         case "maxpsondepth":
         case "maxPsonDepth": return int.class;
+        case "maxretainedbytesperuser":
+        case "maxRetainedBytesPerUser": return long.class;
+        case "maxretainedperuser":
+        case "maxRetainedPerUser": return int.class;
+        case "maxtrackedauthfailures":
+        case "maxTrackedAuthFailures": return int.class;
+        case "maxunauthenticatedperaddress":
+        case "maxUnauthenticatedPerAddress": return int.class;
         case "nativetransport":
         case "nativeTransport": return boolean.class;
         case "operation": return io.cameliotmp.camel.IotmpOperation.class;
@@ -215,16 +267,42 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxConnections": return target.getConfiguration().getMaxConnections();
         case "maxconnectionspersecond":
         case "maxConnectionsPerSecond": return target.getConfiguration().getMaxConnectionsPerSecond();
+        case "maxcredentiallength":
+        case "maxCredentialLength": return target.getConfiguration().getMaxCredentialLength();
+        case "maxdecodedframebytes":
+        case "maxDecodedFrameBytes": return target.getConfiguration().getMaxDecodedFrameBytes();
         case "maxframesize":
         case "maxFrameSize": return target.getConfiguration().getMaxFrameSize();
+        case "maxframesizebeforelogin":
+        case "maxFrameSizeBeforeLogin": return target.getConfiguration().getMaxFrameSizeBeforeLogin();
+        case "maxidentifierlength":
+        case "maxIdentifierLength": return target.getConfiguration().getMaxIdentifierLength();
         case "maxinflight":
         case "maxInFlight": return target.getConfiguration().getMaxInFlight();
+        case "maxlocksperuser":
+        case "maxLocksPerUser": return target.getConfiguration().getMaxLocksPerUser();
+        case "maxoutboundframesize":
+        case "maxOutboundFrameSize": return target.getConfiguration().getMaxOutboundFrameSize();
+        case "maxpartialframebytes":
+        case "maxPartialFrameBytes": return target.getConfiguration().getMaxPartialFrameBytes();
         case "maxpendingrequests":
         case "maxPendingRequests": return target.getConfiguration().getMaxPendingRequests();
         case "maxpendingwritebytes":
         case "maxPendingWriteBytes": return target.getConfiguration().getMaxPendingWriteBytes();
+        case "maxpropertiesperdevice":
+        case "maxPropertiesPerDevice": return target.getConfiguration().getMaxPropertiesPerDevice();
+        case "maxpropertybytesperdevice":
+        case "maxPropertyBytesPerDevice": return target.getConfiguration().getMaxPropertyBytesPerDevice();
         case "maxpsondepth":
         case "maxPsonDepth": return target.getConfiguration().getMaxPsonDepth();
+        case "maxretainedbytesperuser":
+        case "maxRetainedBytesPerUser": return target.getConfiguration().getMaxRetainedBytesPerUser();
+        case "maxretainedperuser":
+        case "maxRetainedPerUser": return target.getConfiguration().getMaxRetainedPerUser();
+        case "maxtrackedauthfailures":
+        case "maxTrackedAuthFailures": return target.getConfiguration().getMaxTrackedAuthFailures();
+        case "maxunauthenticatedperaddress":
+        case "maxUnauthenticatedPerAddress": return target.getConfiguration().getMaxUnauthenticatedPerAddress();
         case "nativetransport":
         case "nativeTransport": return target.getConfiguration().isNativeTransport();
         case "operation": return target.getConfiguration().getOperation();

@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(40);
+        Set<String> props = new HashSet<>(53);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -46,11 +46,24 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("maxAuthFailuresPerDevice");
         props.add("maxConnections");
         props.add("maxConnectionsPerSecond");
+        props.add("maxCredentialLength");
+        props.add("maxDecodedFrameBytes");
         props.add("maxFrameSize");
+        props.add("maxFrameSizeBeforeLogin");
+        props.add("maxIdentifierLength");
         props.add("maxInFlight");
+        props.add("maxLocksPerUser");
+        props.add("maxOutboundFrameSize");
+        props.add("maxPartialFrameBytes");
         props.add("maxPendingRequests");
         props.add("maxPendingWriteBytes");
+        props.add("maxPropertiesPerDevice");
+        props.add("maxPropertyBytesPerDevice");
         props.add("maxPsonDepth");
+        props.add("maxRetainedBytesPerUser");
+        props.add("maxRetainedPerUser");
+        props.add("maxTrackedAuthFailures");
+        props.add("maxUnauthenticatedPerAddress");
         props.add("nativeTransport");
         props.add("operation");
         props.add("path");

@@ -5,6 +5,8 @@ import java.time.Duration;
 import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
 import io.cameliotmp.server.IotmpServerConfig;
+import io.cameliotmp.server.IotmpServerConfig.Limits;
+import io.cameliotmp.server.IotmpServerConfig.Quotas;
 import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.StaticAuthenticator;
@@ -114,28 +116,104 @@ public class IotmpConfiguration implements Cloneable {
     private int maxConnectionsPerSecond = 10000;
 
     @UriParam(label = "security", defaultValue = "20",
-              description = "Failed authentications per minute from one remote address before that address is "
-                            + "refused for authFailureBlock; 0 for no limit.")
+              description = "Distinct devices (user and device id) that fail to authenticate from one remote "
+                            + "address (an IPv6 address by its /64 prefix) within a minute before that address is "
+                            + "refused for authFailureBlock; a device retrying the same wrong credential counts "
+                            + "once. 0 for no limit.")
     private int maxAuthFailuresPerAddress = 20;
 
     @UriParam(label = "security", defaultValue = "10",
-              description = "Failed authentications per minute of one device id (a flapping device with a wrong "
-                            + "credential) before it is refused for authFailureBlock; 0 for no limit.")
+              description = "Failed authentications per minute of one device id from one remote address before "
+                            + "that device is refused from that address for authFailureBlock, doubled at every "
+                            + "further block (up to 64 times); the same device from another address is not "
+                            + "affected. 0 for no limit.")
     private int maxAuthFailuresPerDevice = 10;
 
     @UriParam(label = "security", defaultValue = "60000", javaType = "java.time.Duration",
-              description = "How long a remote address or device is refused after too many failed "
-                            + "authentications.")
+              description = "How long a remote address, or a device at its first block, is refused after too "
+                            + "many failed authentications.")
     private long authFailureBlock = 60000L;
 
     @UriParam(label = "security", defaultValue = "30000", javaType = "java.time.Duration",
-              description = "How long a started frame may take to arrive completely; a sender that drips bytes to "
-                            + "look alive is disconnected after it.")
+              description = "How long a started frame may take to arrive completely, checked by a timer; a sender "
+                            + "that stalls or drips bytes to look alive is disconnected after it.")
     private long frameReadTimeout = 30000L;
 
     @UriParam(label = "security", defaultValue = "1048576",
               description = "Bytes queued for a device that does not read before it is disconnected.")
     private long maxPendingWriteBytes = 1048576L;
+
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_OUTBOUND_FRAME_SIZE,
+              description = "Largest frame the server sends a device, in bytes: devices drop the connection on a "
+                            + "larger one (IOTMP-Embedded accepts 32 KiB by default, ESP-IDF builds 4 KiB, "
+                            + "IOTMP-Linux 256 KiB). A call whose frame would be larger fails with "
+                            + "FrameTooLargeForDeviceException and the device stays connected.")
+    private int maxOutboundFrameSize = Limits.DEFAULT_MAX_OUTBOUND_FRAME_SIZE;
+
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_FRAME_SIZE_BEFORE_LOGIN,
+              description = "Largest frame body accepted before the device is authenticated, in bytes (a CONNECT "
+                            + "is three short strings); a larger size header closes the connection.")
+    private int maxFrameSizeBeforeLogin = Limits.DEFAULT_MAX_FRAME_SIZE_BEFORE_LOGIN;
+
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_IDENTIFIER_LENGTH,
+              description = "Longest user name and device id accepted in a CONNECT, in characters; a longer one "
+                            + "is refused before it is stored or logged, and counts as a failed authentication.")
+    private int maxIdentifierLength = Limits.DEFAULT_MAX_IDENTIFIER_LENGTH;
+
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_CREDENTIAL_LENGTH,
+              description = "Longest credential accepted in a CONNECT, in characters; a longer one is refused and "
+                            + "counts as a failed authentication.")
+    private int maxCredentialLength = Limits.DEFAULT_MAX_CREDENTIAL_LENGTH;
+
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_PARTIAL_FRAME_BYTES,
+              description = "Bytes of partially received frames the server holds for all its connections "
+                            + "together; a connection whose started frame does not fit is closed.")
+    private long maxPartialFrameBytes = Limits.DEFAULT_MAX_PARTIAL_FRAME_BYTES;
+
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS,
+              description = "Connections from one remote address (an IPv6 address by its /64 prefix) whose device "
+                            + "has not authenticated yet; beyond it new connections from that address are closed "
+                            + "at once. 0 for no limit.")
+    private int maxUnauthenticatedPerAddress = Limits.DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS;
+
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_TRACKED_AUTH_FAILURES,
+              description = "Entries kept about failed authentications in each of two tables of fixed-size "
+                            + "entries (per address, and per device and address); when one is full an entry that "
+                            + "blocks nothing is forgotten first, else the least recently used.")
+    private int maxTrackedAuthFailures = Limits.DEFAULT_MAX_TRACKED_AUTH_FAILURES;
+
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_DECODED_FRAME_BYTES,
+              description = "Heap the decoded values of one frame may take, in bytes, as the decoder estimates it "
+                            + "(a few dozen bytes per map, list, entry and number, strings and byte arrays by their "
+                            + "length); a frame beyond it is malformed: closed before authentication, dropped "
+                            + "after.")
+    private long maxDecodedFrameBytes = Limits.DEFAULT_MAX_DECODED_FRAME_BYTES;
+
+    @UriParam(label = "security", defaultValue = "" + Quotas.DEFAULT_MAX_PROPERTIES_PER_DEVICE,
+              description = "Properties one device may keep in the in-memory property store; setting one more is "
+                            + "refused with ERROR 429.")
+    private int maxPropertiesPerDevice = Quotas.DEFAULT_MAX_PROPERTIES_PER_DEVICE;
+
+    @UriParam(label = "security", defaultValue = "" + Quotas.DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE,
+              description = "Bytes of property names and PSON-encoded values one device may keep in the in-memory "
+                            + "property store; a write beyond it is refused with ERROR 413.")
+    private long maxPropertyBytesPerDevice = Quotas.DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE;
+
+    @UriParam(label = "security", defaultValue = "" + Quotas.DEFAULT_MAX_LOCKS_PER_USER,
+              description = "Sync lock slots the devices of one user may hold at once; one more is refused with "
+                            + "ERROR 429.")
+    private int maxLocksPerUser = Quotas.DEFAULT_MAX_LOCKS_PER_USER;
+
+    @UriParam(label = "security", defaultValue = "" + Quotas.DEFAULT_MAX_RETAINED_PER_USER,
+              description = "Retained topic messages kept for one user (route publications without a user count "
+                            + "as one more user); beyond it a route's retained publication fails and a device's is "
+                            + "delivered but not retained.")
+    private int maxRetainedPerUser = Quotas.DEFAULT_MAX_RETAINED_PER_USER;
+
+    @UriParam(label = "security", defaultValue = "" + Quotas.DEFAULT_MAX_RETAINED_BYTES_PER_USER,
+              description = "Bytes of topic names and PSON-encoded payloads of one user's retained messages; "
+                            + "beyond it, as beyond maxRetainedPerUser.")
+    private long maxRetainedBytesPerUser = Quotas.DEFAULT_MAX_RETAINED_BYTES_PER_USER;
 
     @UriParam(label = "security",
               description = "Decides which devices may connect. Takes precedence over deviceCredentials and "
@@ -221,9 +299,30 @@ public class IotmpConfiguration implements Cloneable {
                 .authenticator(resolveAuthenticator(context))
                 .propertyStore(propertyStore)
                 .metrics(metrics)
-                .limits(new IotmpServerConfig.Limits(maxConnections, maxConnectionsPerSecond,
-                        maxAuthFailuresPerAddress, maxAuthFailuresPerDevice, Duration.ofMillis(authFailureBlock),
-                        Duration.ofMillis(frameReadTimeout), maxPendingWriteBytes))
+                .limits(Limits.builder()
+                        .maxConnections(maxConnections)
+                        .maxConnectionsPerSecond(maxConnectionsPerSecond)
+                        .maxAuthFailuresPerAddress(maxAuthFailuresPerAddress)
+                        .maxAuthFailuresPerDevice(maxAuthFailuresPerDevice)
+                        .authFailureBlock(Duration.ofMillis(authFailureBlock))
+                        .frameReadTimeout(Duration.ofMillis(frameReadTimeout))
+                        .maxPendingWriteBytes(maxPendingWriteBytes)
+                        .maxFrameSizeBeforeLogin(maxFrameSizeBeforeLogin)
+                        .maxIdentifierLength(maxIdentifierLength)
+                        .maxCredentialLength(maxCredentialLength)
+                        .maxPartialFrameBytes(maxPartialFrameBytes)
+                        .maxUnauthenticatedPerAddress(maxUnauthenticatedPerAddress)
+                        .maxTrackedAuthFailures(maxTrackedAuthFailures)
+                        .maxDecodedFrameBytes(maxDecodedFrameBytes)
+                        .maxOutboundFrameSize(maxOutboundFrameSize)
+                        .build())
+                .quotas(Quotas.builder()
+                        .maxPropertiesPerDevice(maxPropertiesPerDevice)
+                        .maxPropertyBytesPerDevice(maxPropertyBytesPerDevice)
+                        .maxLocksPerUser(maxLocksPerUser)
+                        .maxRetainedPerUser(maxRetainedPerUser)
+                        .maxRetainedBytesPerUser(maxRetainedBytesPerUser)
+                        .build())
                 .build();
     }
 
@@ -432,12 +531,116 @@ public class IotmpConfiguration implements Cloneable {
         this.frameReadTimeout = frameReadTimeout;
     }
 
+    public int getMaxOutboundFrameSize() {
+        return maxOutboundFrameSize;
+    }
+
+    public void setMaxOutboundFrameSize(int maxOutboundFrameSize) {
+        this.maxOutboundFrameSize = maxOutboundFrameSize;
+    }
+
     public long getMaxPendingWriteBytes() {
         return maxPendingWriteBytes;
     }
 
     public void setMaxPendingWriteBytes(long maxPendingWriteBytes) {
         this.maxPendingWriteBytes = maxPendingWriteBytes;
+    }
+
+    public int getMaxFrameSizeBeforeLogin() {
+        return maxFrameSizeBeforeLogin;
+    }
+
+    public void setMaxFrameSizeBeforeLogin(int maxFrameSizeBeforeLogin) {
+        this.maxFrameSizeBeforeLogin = maxFrameSizeBeforeLogin;
+    }
+
+    public int getMaxIdentifierLength() {
+        return maxIdentifierLength;
+    }
+
+    public void setMaxIdentifierLength(int maxIdentifierLength) {
+        this.maxIdentifierLength = maxIdentifierLength;
+    }
+
+    public int getMaxCredentialLength() {
+        return maxCredentialLength;
+    }
+
+    public void setMaxCredentialLength(int maxCredentialLength) {
+        this.maxCredentialLength = maxCredentialLength;
+    }
+
+    public long getMaxPartialFrameBytes() {
+        return maxPartialFrameBytes;
+    }
+
+    public void setMaxPartialFrameBytes(long maxPartialFrameBytes) {
+        this.maxPartialFrameBytes = maxPartialFrameBytes;
+    }
+
+    public int getMaxUnauthenticatedPerAddress() {
+        return maxUnauthenticatedPerAddress;
+    }
+
+    public void setMaxUnauthenticatedPerAddress(int maxUnauthenticatedPerAddress) {
+        this.maxUnauthenticatedPerAddress = maxUnauthenticatedPerAddress;
+    }
+
+    public int getMaxTrackedAuthFailures() {
+        return maxTrackedAuthFailures;
+    }
+
+    public void setMaxTrackedAuthFailures(int maxTrackedAuthFailures) {
+        this.maxTrackedAuthFailures = maxTrackedAuthFailures;
+    }
+
+    public long getMaxDecodedFrameBytes() {
+        return maxDecodedFrameBytes;
+    }
+
+    public void setMaxDecodedFrameBytes(long maxDecodedFrameBytes) {
+        this.maxDecodedFrameBytes = maxDecodedFrameBytes;
+    }
+
+    public int getMaxPropertiesPerDevice() {
+        return maxPropertiesPerDevice;
+    }
+
+    public void setMaxPropertiesPerDevice(int maxPropertiesPerDevice) {
+        this.maxPropertiesPerDevice = maxPropertiesPerDevice;
+    }
+
+    public long getMaxPropertyBytesPerDevice() {
+        return maxPropertyBytesPerDevice;
+    }
+
+    public void setMaxPropertyBytesPerDevice(long maxPropertyBytesPerDevice) {
+        this.maxPropertyBytesPerDevice = maxPropertyBytesPerDevice;
+    }
+
+    public int getMaxLocksPerUser() {
+        return maxLocksPerUser;
+    }
+
+    public void setMaxLocksPerUser(int maxLocksPerUser) {
+        this.maxLocksPerUser = maxLocksPerUser;
+    }
+
+    public int getMaxRetainedPerUser() {
+        return maxRetainedPerUser;
+    }
+
+    public void setMaxRetainedPerUser(int maxRetainedPerUser) {
+        this.maxRetainedPerUser = maxRetainedPerUser;
+    }
+
+    public long getMaxRetainedBytesPerUser() {
+        return maxRetainedBytesPerUser;
+    }
+
+    public void setMaxRetainedBytesPerUser(long maxRetainedBytesPerUser) {
+        this.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
     }
 
     public DeviceAuthenticator getAuthenticator() {

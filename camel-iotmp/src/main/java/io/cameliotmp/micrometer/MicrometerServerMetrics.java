@@ -1,11 +1,15 @@
 package io.cameliotmp.micrometer;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.protocol.session.RequestKind;
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.QuotaExceededException;
+import io.cameliotmp.server.Refusal;
 import io.cameliotmp.server.ServerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -21,7 +25,15 @@ import io.micrometer.core.instrument.Timer;
  * disconnected|refused|rejected});</li>
  * <li>{@code iotmp.requests} (timer with a percentile histogram, {@code kind}, {@code outcome});</li>
  * <li>{@code iotmp.samples} (counter, {@code state=received|dropped});</li>
- * <li>{@code iotmp.bytes} (counter, {@code direction=in|out}).</li>
+ * <li>{@code iotmp.bytes} (counter, {@code direction=in|out});</li>
+ * <li>{@code iotmp.connections.unauthenticated} (gauge): connections whose device has not authenticated yet;</li>
+ * <li>{@code iotmp.frames.partial.bytes} (gauge): bytes reserved by partially received frames, at most
+ * {@code maxPartialFrameBytes};</li>
+ * <li>{@code iotmp.auth.failures.tracked} (gauge): entries kept about failed authentications;</li>
+ * <li>{@code iotmp.refusals} (counter, {@code reason}, see {@link Refusal#tag()}): connections and CONNECTs refused by
+ * a hardening limit;</li>
+ * <li>{@code iotmp.quota.refusals} (counter, {@code quota}, see {@link QuotaExceededException.Quota#tag()}):
+ * requests refused by a per-device or per-user quota.</li>
  * </ul>
  */
 public final class MicrometerServerMetrics implements ServerMetrics {
@@ -40,6 +52,9 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private static final Outcome[] OUTCOMES = Outcome.values();
     /** One timer per request kind and outcome, registered on first use. */
     private final Timer[] requestTimers = new Timer[RequestKind.values().length * OUTCOMES.length];
+    private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
+    private final Map<QuotaExceededException.Quota, Counter> quotaRefusals
+            = new EnumMap<>(QuotaExceededException.Quota.class);
 
     public MicrometerServerMetrics(MeterRegistry registry, IotmpServer server) {
         this.registry = registry;
@@ -55,6 +70,21 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         samplesDropped = counter("iotmp.samples", "state", "dropped", "Stream samples dropped by backpressure");
         bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
         bytesOut = counter("iotmp.bytes", "direction", "out", "Bytes sent on the wire");
+        meters.add(Gauge.builder("iotmp.connections.unauthenticated", server, IotmpServer::unauthenticatedConnections)
+                .tags(tags).description("Connections whose device has not authenticated yet").register(registry));
+        meters.add(Gauge.builder("iotmp.frames.partial.bytes", server, IotmpServer::partialFrameBytes).tags(tags)
+                .baseUnit("bytes").description("Bytes reserved by partially received frames of all connections")
+                .register(registry));
+        meters.add(Gauge.builder("iotmp.auth.failures.tracked", server, IotmpServer::trackedAuthFailures).tags(tags)
+                .description("Entries kept about failed authentications").register(registry));
+        for (Refusal reason : Refusal.values()) {
+            refusals.put(reason, counter("iotmp.refusals", "reason", reason.tag(),
+                    "Connections and CONNECTs refused by a limit against hostile peers"));
+        }
+        for (QuotaExceededException.Quota quota : QuotaExceededException.Quota.values()) {
+            quotaRefusals.put(quota, counter("iotmp.quota.refusals", "quota", quota.tag(),
+                    "Requests refused by a per-device or per-user quota"));
+        }
     }
 
     /** A factory for {@code IotmpServerConfig.Builder#metrics}. */
@@ -87,6 +117,16 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     @Override
     public void connectionRejected() {
         rejected.increment();
+    }
+
+    @Override
+    public void refused(Refusal reason) {
+        refusals.get(reason).increment();
+    }
+
+    @Override
+    public void quotaExceeded(QuotaExceededException.Quota quota) {
+        quotaRefusals.get(quota).increment();
     }
 
     @Override

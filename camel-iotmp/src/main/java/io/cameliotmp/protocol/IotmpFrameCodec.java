@@ -1,10 +1,13 @@
 package io.cameliotmp.protocol;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageCodec;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +18,13 @@ import org.slf4j.LoggerFactory;
  * refused as soon as the header is complete, before any body byte is awaited. A body that does not decode is
  * consumed and passed on as a {@link MalformedFrame}; unknown message types are skipped, as the references do.
  * After a fatal error the codec discards all further input.
+ * <p>
+ * On a server, what a peer can make the codec hold is bounded: until {@link #authenticated()} frames may be only as
+ * large as a CONNECT needs ({@code maxFrameSizeBeforeLogin}); a frame that does not arrive in one read reserves its
+ * length from a {@link PartialFrameBudget} shared by all connections, and is refused (a fatal error) when it cannot;
+ * a started frame must be complete within the frame read timeout, checked by a timer whether or not more bytes
+ * arrive; and the values decoded from one body may take at most {@code maxDecodedFrameBytes} of heap by the
+ * decoder's estimate (beyond, the frame is malformed).
  */
 public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
 
@@ -22,12 +32,19 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
 
     private final int maxFrameSize;
     private final int maxDepth;
+    private final long maxDecodedFrameBytes;
     private final boolean acceptBothPsonVersions;
     private final long frameReadTimeoutNanos;
+    private final PartialFrameBudget budget;
     private volatile Generation generation;
-    private long partialSinceNanos;
+    /** The frame size limit now: the one before login until {@link #authenticated()}. */
+    private volatile int frameLimit;
     private boolean failed;
     private volatile boolean partialFrame;
+    /** Bytes of {@link #budget} this connection holds for its partial frame. */
+    private long reserved;
+    private ScheduledFuture<?> frameDeadline;
+    private ChannelHandlerContext context;
 
     /**
      * @param generation             the initial generation (a server switches it after the CONNECT)
@@ -38,17 +55,38 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
     }
 
     /**
-     * @param frameReadTimeout how long a started frame may take to arrive completely, or null for no limit; checked
-     *                         whenever bytes arrive, so a sender that drips bytes to look alive is still cut off
+     * @param frameReadTimeout how long a started frame may take to arrive completely, or null for no limit; a timer
+     *                         checks it, so a sender that stalls or drips bytes to look alive is cut off either way
      */
     public IotmpFrameCodec(Generation generation, boolean acceptBothPsonVersions, int maxFrameSize, int maxDepth,
-                           java.time.Duration frameReadTimeout) {
+                           Duration frameReadTimeout) {
+        this(generation, acceptBothPsonVersions, maxFrameSize, maxFrameSize, maxDepth, Long.MAX_VALUE,
+                frameReadTimeout, PartialFrameBudget.UNLIMITED);
+    }
+
+    /**
+     * The server's codec.
+     *
+     * @param maxFrameSizeBeforeLogin largest body accepted until {@link #authenticated()} (at most
+     *                                {@code maxFrameSize} is used)
+     * @param maxDecodedFrameBytes    estimated heap the values of one body may take, see
+     *                                {@link IotmpFrames#decodeBody(MessageType, ByteBuf, int, int, Generation, boolean,
+     *                                int, long)}
+     * @param frameReadTimeout        how long a started frame may take to arrive completely, or null for no limit
+     * @param budget                  where frames that do not arrive in one read reserve their length
+     */
+    public IotmpFrameCodec(Generation generation, boolean acceptBothPsonVersions, int maxFrameSizeBeforeLogin,
+                           int maxFrameSize, int maxDepth, long maxDecodedFrameBytes, Duration frameReadTimeout,
+                           PartialFrameBudget budget) {
         super(IotmpMessage.class);
         this.generation = generation;
         this.acceptBothPsonVersions = acceptBothPsonVersions;
         this.maxFrameSize = maxFrameSize;
+        this.frameLimit = Math.min(maxFrameSizeBeforeLogin, maxFrameSize);
         this.maxDepth = maxDepth;
+        this.maxDecodedFrameBytes = maxDecodedFrameBytes;
         this.frameReadTimeoutNanos = frameReadTimeout == null ? 0 : frameReadTimeout.toNanos();
+        this.budget = budget;
     }
 
     public Generation generation() {
@@ -58,6 +96,34 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
     /** Switches the PSON format and field layout for everything encoded and decoded from now on. */
     public void generation(Generation generation) {
         this.generation = generation;
+    }
+
+    /**
+     * The peer is authenticated: frames up to {@code maxFrameSize} are accepted from now on. A server calls it before
+     * it sends the OK to the CONNECT, so the device cannot send a larger frame before the limit is raised.
+     */
+    public void authenticated() {
+        frameLimit = maxFrameSize;
+    }
+
+    /** The largest frame body accepted now. */
+    public int frameLimit() {
+        return frameLimit;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        context = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+        try {
+            super.handlerRemoved(ctx);
+        } finally {
+            endPartialFrame();
+        }
     }
 
     @Override
@@ -73,18 +139,18 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
         }
         IotmpFrames.Header header;
         try {
-            header = IotmpFrames.peekHeader(in, maxFrameSize);
+            header = IotmpFrames.peekHeader(in, frameLimit);
         } catch (IotmpDecodeException e) {
-            failed = true;
-            in.skipBytes(in.readableBytes());
-            throw e;
+            throw fail(in, e);
         }
         if (header == null || in.readableBytes() < header.frameLength()) {
             partialFrame = in.isReadable();
-            checkFrameReadTime(in);
+            if (partialFrame) {
+                awaitRest(ctx, in, header);
+            }
             return;
         }
-        partialSinceNanos = 0;
+        endPartialFrame();
         partialFrame = in.readableBytes() > header.frameLength();
         int bodyStart = in.readerIndex() + header.headerLength();
         int bodyEnd = bodyStart + header.bodySize();
@@ -96,29 +162,76 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
         }
         try {
             out.add(IotmpFrames.decodeBody(type, in, bodyStart, bodyEnd, generation, acceptBothPsonVersions,
-                    maxDepth));
+                    maxDepth, maxDecodedFrameBytes));
         } catch (IotmpDecodeException e) {
             out.add(new MalformedFrame(type, e));
         }
     }
 
-    private void checkFrameReadTime(ByteBuf in) {
-        if (frameReadTimeoutNanos <= 0 || !in.isReadable()) {
+    /** A frame has started and not completed: start its deadline and, once its length is known, reserve it. */
+    private void awaitRest(ChannelHandlerContext ctx, ByteBuf in, IotmpFrames.Header header) {
+        if (frameDeadline == null && frameReadTimeoutNanos > 0) {
+            frameDeadline = ctx.executor().schedule(this::frameTimedOut, frameReadTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        if (header != null && reserved == 0) {
+            if (!budget.tryReserve(header.frameLength())) {
+                throw fail(in, new IotmpDecodeException("no room for a partial frame of " + header.frameLength()
+                        + " bytes: the server holds " + budget.limit() + " bytes of partial frames at most", 0));
+            }
+            reserved = header.frameLength();
+        }
+    }
+
+    private void endPartialFrame() {
+        if (frameDeadline != null) {
+            frameDeadline.cancel(false);
+            frameDeadline = null;
+        }
+        if (reserved > 0) {
+            budget.release(reserved);
+            reserved = 0;
+        }
+    }
+
+    /** Fails for good: everything buffered ({@code in}, if given) and everything that follows is discarded. */
+    private IotmpDecodeException fail(ByteBuf in, IotmpDecodeException cause) {
+        failed = true;
+        partialFrame = false;
+        endPartialFrame();
+        if (in != null) {
+            in.skipBytes(in.readableBytes());
+        }
+        return cause;
+    }
+
+    /**
+     * On the channel's event loop, like the decoding: the started frame did not complete in time. The error goes down
+     * the pipeline as a decoding error would (the server's session closes the connection); what is buffered is
+     * skipped by the next decoding and freed with the connection. While the server itself does not read the
+     * connection (backpressure, an authentication in progress) the peer cannot complete its frame, so the deadline
+     * starts over instead.
+     */
+    private void frameTimedOut() {
+        frameDeadline = null;
+        if (failed || !partialFrame || context == null || context.isRemoved()) {
             return;
         }
-        long now = System.nanoTime();
-        if (partialSinceNanos == 0) {
-            partialSinceNanos = now;
-        } else if (now - partialSinceNanos > frameReadTimeoutNanos) {
-            failed = true;
-            in.skipBytes(in.readableBytes());
-            throw new IotmpDecodeException("frame not complete within "
-                                           + frameReadTimeoutNanos / 1_000_000 + " ms", 0);
+        if (!context.channel().config().isAutoRead()) {
+            frameDeadline = context.executor().schedule(this::frameTimedOut, frameReadTimeoutNanos,
+                    TimeUnit.NANOSECONDS);
+            return;
         }
+        context.fireExceptionCaught(fail(null, new IotmpDecodeException("frame not complete within "
+                + frameReadTimeoutNanos / 1_000_000 + " ms", 0)));
     }
 
     /** Whether a partial frame is waiting for more bytes (used for read deadlines on slow senders). */
     public boolean hasPartialFrame() {
         return partialFrame;
+    }
+
+    /** Bytes of the shared budget this connection holds for its partial frame. */
+    public long reservedBytes() {
+        return reserved;
     }
 }

@@ -141,7 +141,20 @@ public final class IotmpFrames {
      */
     public static IotmpMessage decodeBody(MessageType type, ByteBuf in, int start, int end, Generation generation,
                                           boolean acceptBothPsonVersions, int maxDepth) {
-        WireReader reader = new WireReader(in, start, end);
+        return decodeBody(type, in, start, end, generation, acceptBothPsonVersions, maxDepth, Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #decodeBody(MessageType, ByteBuf, int, int, Generation, boolean, int)}, refusing a body whose
+     * decoded values would take more than {@code maxDecodedBytes} of heap by the decoder's estimate (a few dozen
+     * bytes per container, entry and number, strings and byte arrays by their length): a frame made of empty maps
+     * would otherwise expand about seventy-fold.
+     *
+     * @throws IotmpDecodeException also when the estimate exceeds {@code maxDecodedBytes}, as soon as it does
+     */
+    public static IotmpMessage decodeBody(MessageType type, ByteBuf in, int start, int end, Generation generation,
+                                          boolean acceptBothPsonVersions, int maxDepth, long maxDecodedBytes) {
+        WireReader reader = new WireReader(in, start, end, maxDecodedBytes);
         int streamId = 0;
         Object parameters = null;
         Object payload = null;
@@ -158,7 +171,9 @@ public final class IotmpFrames {
             int wireType = (int) (key & 7);
             Object value;
             if (wireType == WIRE_VARINT) {
-                value = PsonFormat.unsigned(reader.readVarint64());
+                long varint = reader.readVarint64();
+                reader.charge(HeapCost.number(varint));
+                value = PsonFormat.unsigned(varint);
             } else if (wireType == 1 || wireType == 2) {
                 if (!acceptBothPsonVersions && wireType != generation.pson().wireType()) {
                     throw reader.errorAt("wire type " + wireType + " is not used by " + generation, keyStart);

@@ -147,10 +147,16 @@ final class PsonV1 extends PsonFormat {
             case NULL >>> 3:
             case UNSET >>> 3:
                 return null;
-            case POSITIVE >>> 3:
-                return unsigned(in.readVarint64());
-            case NEGATIVE >>> 3:
-                return negative(in.readVarint64());
+            case POSITIVE >>> 3: {
+                long value = in.readVarint64();
+                in.charge(HeapCost.number(value));
+                return unsigned(value);
+            }
+            case NEGATIVE >>> 3: {
+                long magnitude = in.readVarint64();
+                in.charge(HeapCost.number(magnitude));
+                return negative(magnitude);
+            }
             case FLOAT32 >>> 3:
                 return in.readFloatLE();
             case FLOAT64 >>> 3:
@@ -170,6 +176,7 @@ final class PsonV1 extends PsonFormat {
             case BYTES >>> 3:
                 return in.readBytes(in.readLength(in.readVarint64()));
             case EMPTY_BYTES >>> 3:
+                in.charge(HeapCost.BYTES);
                 return new byte[0];
             case OBJECT >>> 3:
                 return readObject(in, depthLeft, start);
@@ -186,8 +193,10 @@ final class PsonV1 extends PsonFormat {
         }
         int size = in.readLength(in.readVarint64());
         int outer = in.limit(in.position() + size);
+        in.charge(HeapCost.MAP);
         Map<String, Object> map = newMap(size / 2);
         while (in.hasRemaining()) {
+            in.charge(HeapCost.MAP_ENTRY);
             String key = in.readUtf8(in.readLength(in.readVarint64()));
             map.put(key, read(in, depthLeft - 1));
         }
@@ -201,8 +210,10 @@ final class PsonV1 extends PsonFormat {
         }
         int size = in.readLength(in.readVarint64());
         int outer = in.limit(in.position() + size);
+        in.charge(HeapCost.LIST);
         List<Object> list = new ArrayList<>(Math.min(size, 16));
         while (in.hasRemaining()) {
+            in.charge(HeapCost.LIST_ELEMENT);
             list.add(read(in, depthLeft - 1));
         }
         in.restoreLimit(outer);

@@ -106,10 +106,16 @@ final class PsonV2 extends PsonFormat {
         int type = tag >>> 5;
         int inline = tag & ESCAPE;
         switch (type) {
-            case UNSIGNED:
-                return unsigned(number(in, inline));
-            case NEGATIVE:
-                return negative(number(in, inline));
+            case UNSIGNED: {
+                long value = number(in, inline);
+                in.charge(HeapCost.number(value));
+                return unsigned(value);
+            }
+            case NEGATIVE: {
+                long magnitude = number(in, inline);
+                in.charge(HeapCost.number(magnitude));
+                return negative(magnitude);
+            }
             case FLOAT:
                 if (inline == 0) {
                     return in.readFloatLE();
@@ -142,6 +148,7 @@ final class PsonV2 extends PsonFormat {
             throw in.errorAt("containers nested too deeply", start);
         }
         int pairs = in.checkCount(number(in, inline), 2);
+        in.charge(HeapCost.MAP + (long) pairs * HeapCost.MAP_ENTRY);
         Map<String, Object> map = newMap(pairs);
         for (int i = 0; i < pairs; i++) {
             int keyStart = in.position();
@@ -160,6 +167,7 @@ final class PsonV2 extends PsonFormat {
             throw in.errorAt("containers nested too deeply", start);
         }
         int count = in.checkCount(number(in, inline), 1);
+        in.charge(HeapCost.LIST + (long) count * HeapCost.LIST_ELEMENT);
         List<Object> list = new ArrayList<>(Math.min(count, 16));
         for (int i = 0; i < count; i++) {
             list.add(read(in, depthLeft - 1));

@@ -4,23 +4,49 @@ import java.nio.charset.StandardCharsets;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 
 /**
  * Bounds-checked reading of one region of a buffer. Every length and count read from the network is checked against
  * the bytes that are actually left before anything is allocated for it, so a hostile size can never cost memory.
+ * <p>
+ * It also keeps a budget of heap for what the decoders build from the region: each container, entry, string and
+ * boxed number is {@linkplain #charge charged} its estimated cost (see {@link HeapCost}) before it is created, so a
+ * frame of tiny values (an empty map is one byte on the wire and about 70 bytes of heap) cannot expand without bound.
  */
 final class WireReader {
 
     private final ByteBuf buf;
     private final int base;
+    private final long heapBudget;
+    private long heapLeft;
     private int position;
     private int end;
 
     WireReader(ByteBuf buf, int start, int end) {
+        this(buf, start, end, Long.MAX_VALUE);
+    }
+
+    /** @param heapBudget the estimated heap the decoded values may take, see {@link HeapCost} */
+    WireReader(ByteBuf buf, int start, int end, long heapBudget) {
         this.buf = buf;
         this.base = start;
         this.position = start;
         this.end = end;
+        this.heapBudget = heapBudget;
+        this.heapLeft = heapBudget;
+    }
+
+    /**
+     * Takes {@code bytes} of estimated heap from the budget, before the value is built.
+     *
+     * @throws IotmpDecodeException when the budget is spent
+     */
+    void charge(long bytes) {
+        heapLeft -= bytes;
+        if (heapLeft < 0) {
+            throw error("decoded values would take more than " + heapBudget + " bytes of memory");
+        }
     }
 
     int position() {
@@ -106,15 +132,20 @@ final class WireReader {
     }
 
     String readUtf8(int length) {
-        int start = position;
-        if (!ByteBufUtil.isText(buf, start, length, StandardCharsets.UTF_8)) {
+        charge(HeapCost.string(length));
+        // one bulk copy, validated and decoded from the array: validating on the buffer reads it byte by byte, and
+        // with paranoid leak detection (the tests) every access of a pooled buffer records a stack trace
+        byte[] bytes = new byte[length];
+        buf.getBytes(position, bytes);
+        if (!ByteBufUtil.isText(Unpooled.wrappedBuffer(bytes), StandardCharsets.UTF_8)) {
             throw error("invalid UTF-8 in string of " + length + " bytes");
         }
         position += length;
-        return buf.toString(start, length, StandardCharsets.UTF_8);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     byte[] readBytes(int length) {
+        charge(HeapCost.bytes(length));
         byte[] bytes = new byte[length];
         buf.getBytes(position, bytes);
         position += length;
@@ -123,6 +154,7 @@ final class WireReader {
 
     float readFloatLE() {
         ensure(4);
+        charge(HeapCost.NUMBER);
         float f = buf.getFloatLE(position);
         position += 4;
         return f;
@@ -130,6 +162,7 @@ final class WireReader {
 
     double readDoubleLE() {
         ensure(8);
+        charge(HeapCost.NUMBER);
         double d = buf.getDoubleLE(position);
         position += 8;
         return d;

@@ -20,6 +20,7 @@ public record AuthRequest(String user, String device, String credential, SocketA
     @Override
     public String toString() {
         // never log the credential
-        return "AuthRequest[" + user + '/' + device + " from " + remoteAddress + ']';
+        return "AuthRequest[" + RefusalLog.shown(user) + '/' + RefusalLog.shown(device) + " from " + remoteAddress
+               + ']';
     }
 }

@@ -22,12 +22,13 @@ final class BuiltinServices {
 
     private final IotmpServer server;
     private final PropertyStore properties;
-    private final SyncLocks locks = new SyncLocks();
+    private final SyncLocks locks;
     private final List<PropertyListener> propertyListeners = new CopyOnWriteArrayList<>();
 
     BuiltinServices(IotmpServer server, PropertyStore properties) {
         this.server = server;
         this.properties = properties;
+        this.locks = new SyncLocks(server.config().quotas().maxLocksPerUser());
     }
 
     PropertyStore properties() {
@@ -70,7 +71,12 @@ final class BuiltinServices {
 
     /** Stores a property and tells the listeners (device subscriptions to property updates among them). */
     void setProperty(DeviceId device, String property, Object value) {
-        properties.write(device, property, value);
+        try {
+            properties.write(device, property, value);
+        } catch (QuotaExceededException e) {
+            server.quotaExceeded(e, device);
+            throw e;
+        }
         for (PropertyListener listener : propertyListeners) {
             try {
                 listener.onPropertyUpdated(device, property, value);
@@ -111,7 +117,13 @@ final class BuiltinServices {
         String token = options.get("lock") instanceof String s ? s : null;
         int slots = options.get("slots") instanceof Number n ? n.intValue() : 1;
         long timeout = options.get("timeout") instanceof Number n ? n.longValue() : SyncLocks.DEFAULT_TIMEOUT_SECONDS;
-        String held = locks.lock(syncKey(call), token, slots, timeout);
+        String held;
+        try {
+            held = locks.lock(call.registration().user(), call.target(), token, slots, timeout);
+        } catch (QuotaExceededException e) {
+            server.quotaExceeded(e, call.registration().deviceId());
+            throw e;
+        }
         if (held == null) {
             throw new DeviceCallException(409, "sync '" + call.target() + "' is locked");
         }
@@ -120,14 +132,9 @@ final class BuiltinServices {
 
     private CompletionStage<Object> unlock(DeviceCall call) {
         Object token = call.payload() instanceof Map<?, ?> map ? map.get("lock") : call.payload();
-        if (!(token instanceof String s) || !locks.unlock(syncKey(call), s)) {
+        if (!(token instanceof String s) || !locks.unlock(call.registration().user(), call.target(), s)) {
             throw new DeviceCallException(404, "sync '" + call.target() + "' is not locked by " + token);
         }
         return CompletableFuture.completedFuture(null);
-    }
-
-    /** Syncs are per user, as in Thinger. */
-    private static String syncKey(DeviceCall call) {
-        return call.registration().user() + '/' + call.target();
     }
 }

@@ -13,6 +13,7 @@ import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -74,14 +75,21 @@ final class ConnectHandshake {
             refuse(message, null, "CONNECT payload is not [user, device, credential]", null);
             return;
         }
+        // identifiers bounded before anything about them is stored or logged
+        String invalid = context.connectValidation().check(connection.remoteAddress(), user, device, credential);
+        if (invalid != null) {
+            refuse(message, null, invalid, null);
+            return;
+        }
         int keepAlive = keepAliveOf(message.parameters());
         if (keepAlive <= 0 || keepAlive > MAX_KEEP_ALIVE_SECONDS) {
+            context.connectValidation().badKeepAlive(connection.remoteAddress(), user, device);
             refuse(message, 3, "invalid keep-alive " + keepAlive, null);
             return;
         }
         AuthRequest request = new AuthRequest(user, device, credential, connection.remoteAddress(), generation,
                 message.parameters());
-        if (context.guard().deviceBlocked(request.deviceId())) {
+        if (context.guard().deviceBlocked(request.deviceId(), connection.remoteAddress())) {
             AuthDecision blocked = AuthDecision.refuse("too many failed authentications of this device");
             context.authenticationRefused(request, blocked);
             refuse(message, null, blocked.reason(), null);
@@ -140,11 +148,17 @@ final class ConnectHandshake {
         // registered before the OK so the device is callable as soon as it knows it is connected; calls from other
         // threads queue on this executor and are written after the OK, which must be the very next frame
         context.register(connection);
+        // full frame size from now on, and no longer counted as unauthenticated
+        codec.authenticated();
         connection.write(IotmpMessage.ok(connect.streamId()));
         Duration idle = IotmpServerConfig.idleTimeout(keepAlive);
         // on the I/O thread: from a worker, Netty would keep a task holder per handler for the connection's lifetime
         connection.runOnIoThread(() -> {
-            connection.channel().pipeline().addBefore(connection.handlerName(), IDLE_HANDLER,
+            ChannelPipeline pipeline = connection.channel().pipeline();
+            if (pipeline.context(connection.handlerName()) == null) {
+                return; // the device reset right after its OK: the pipeline is already torn down
+            }
+            pipeline.addBefore(connection.handlerName(), IDLE_HANDLER,
                     new IdleStateHandler(idle.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
             connection.channel().config().setAutoRead(true);
         });
@@ -153,8 +167,7 @@ final class ConnectHandshake {
 
     private void refuse(IotmpMessage connect, Integer code, String reason, Object payload) {
         connection.refused(reason);
-        LOG.info("Refusing {} from {}: {}", connect.payload() instanceof List<?> l && l.size() == 3
-                ? l.get(0) + "/" + l.get(1) : "device", connection.remoteAddress(), reason);
+        context.refusalLog().refused(LOG, connect.payload(), connection.remoteAddress(), reason);
         connection.write(IotmpMessage.error(connect.streamId(), code, payload))
                 .addListener(ChannelFutureListener.CLOSE);
     }

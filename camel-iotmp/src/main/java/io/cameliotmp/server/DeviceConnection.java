@@ -352,7 +352,7 @@ public final class DeviceConnection {
         if (root instanceof IOException) {
             LOG.debug("{}: {}", this, root.toString());
         } else {
-            LOG.info("{}: closing after {}", this, root.toString());
+            context.refusalLog().closing(LOG, this, root);
         }
         closeNow(root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
     }

@@ -41,6 +41,12 @@ final class DeviceOpenedStreams {
             return false;
         }
         int id = start.streamId();
+        int limit = context.config().maxPendingRequests();
+        if (streams.size() >= limit) {
+            // every stream is a subscription the server keeps: as many as requests may be pending, no more
+            connection.replyError(start, 429, "the device has " + limit + " streams open, the most it may");
+            return true;
+        }
         if (connection.idInUse(id)) {
             connection.replyError(start, 409, "stream id " + id + " is in use");
             return true;

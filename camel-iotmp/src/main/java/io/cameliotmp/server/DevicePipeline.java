@@ -1,6 +1,7 @@
 package io.cameliotmp.server;
 
-import io.cameliotmp.protocol.Generation;
+import java.util.function.Function;
+
 import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.WebSocketFrameBytes;
 import io.netty.channel.Channel;
@@ -23,14 +24,16 @@ public final class DevicePipeline {
     private final Channel channel;
     private final IotmpServerConfig config;
     private final TrafficMeter trafficMeter;
+    private final Function<Channel, IotmpFrameCodec> codecs;
     private final SessionContext context;
     private final EventExecutor worker;
 
-    DevicePipeline(Channel channel, IotmpServerConfig config, TrafficMeter trafficMeter, SessionContext context,
-                   EventExecutor worker) {
+    DevicePipeline(Channel channel, IotmpServerConfig config, TrafficMeter trafficMeter,
+                   Function<Channel, IotmpFrameCodec> codecs, SessionContext context, EventExecutor worker) {
         this.channel = channel;
         this.config = config;
         this.trafficMeter = trafficMeter;
+        this.codecs = codecs;
         this.context = context;
         this.worker = worker;
     }
@@ -73,10 +76,13 @@ public final class DevicePipeline {
         }
     }
 
-    /** {@code codec} (IOTMP frames, gen-2 until the CONNECT says otherwise) and {@code session}. */
+    /**
+     * {@code codec} (IOTMP frames, gen-2 until the CONNECT says otherwise, {@code maxFrameSizeBeforeLogin} until the
+     * device is in) and {@code session}.
+     */
     public void addProtocol() {
-        IotmpFrameCodec codec = new IotmpFrameCodec(Generation.GEN2, true, config.maxFrameSize(),
-                config.maxPsonDepth(), config.limits().frameReadTimeout());
+        // the admission's codec: small frames until login, partial frames from the server-wide budget
+        IotmpFrameCodec codec = codecs.apply(channel);
         channel.pipeline().addLast("codec", codec);
         DeviceConnection connection = new DeviceConnection(context, channel, codec, worker);
         channel.pipeline().addLast("session", connection.handler());

@@ -1,11 +1,16 @@
 package io.cameliotmp.server;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
+import io.cameliotmp.protocol.PsonFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +18,12 @@ import org.slf4j.LoggerFactory;
  * The server side of devices' event streams (START_STREAM on RESOURCE 8): MQTT-style topics that devices publish to
  * and subscribe to, named server events raised by routes, and retained topic messages. Topics are per user, as
  * devices of one account share them; routes see every user's messages.
+ * <p>
+ * Retained messages are kept PSON-encoded, at most {@code maxRetainedPerUser} of them and
+ * {@code maxRetainedBytesPerUser} bytes (topic names and payloads) per user; route publications without a user count
+ * as one more user. A retained publication with a null payload clears the topic's retained message. Beyond a quota, a
+ * route's publication fails with {@link QuotaExceededException} before it is delivered; a device's publication is
+ * still delivered, but not retained, and the refusal is counted and logged.
  */
 final class EventStreams {
 
@@ -25,7 +36,22 @@ final class EventStreams {
     private final List<DeviceSubscription> topicSubscriptions = new CopyOnWriteArrayList<>();
     private final List<DeviceSubscription> eventSubscriptions = new CopyOnWriteArrayList<>();
     private final List<RouteSubscription> routeSubscriptions = new CopyOnWriteArrayList<>();
-    private final Map<String, TopicMessage> retained = new ConcurrentHashMap<>();
+    /** Retained messages by user (null: route publications for every user), then topic. Guarded by itself. */
+    private final Map<String, UserRetained> retained = new HashMap<>();
+    private final int maxRetainedPerUser;
+    private final long maxRetainedBytesPerUser;
+    private final BiConsumer<QuotaExceededException, Object> onQuotaExceeded;
+
+    EventStreams() {
+        this(IotmpServerConfig.Quotas.DEFAULT, (e, who) -> { });
+    }
+
+    /** @param onQuotaExceeded told when a device's retained publication is refused (for metrics and logs) */
+    EventStreams(IotmpServerConfig.Quotas quotas, BiConsumer<QuotaExceededException, Object> onQuotaExceeded) {
+        this.maxRetainedPerUser = quotas.maxRetainedPerUser();
+        this.maxRetainedBytesPerUser = quotas.maxRetainedBytesPerUser();
+        this.onQuotaExceeded = onQuotaExceeded;
+    }
 
     private record RouteSubscription(String filter, Consumer<TopicMessage> listener) {
     }
@@ -37,9 +63,17 @@ final class EventStreams {
     List<TopicMessage> subscribeDevice(DeviceConnection session, int streamId, String filter) {
         topicSubscriptions.add(new DeviceSubscription(session, streamId, filter));
         String user = session.registration().user();
-        return retained.values().stream()
-                .filter(m -> (m.user() == null || m.user().equals(user)) && TopicFilter.matches(filter, m.topic()))
-                .toList();
+        List<Retained> matching = new ArrayList<>();
+        synchronized (retained) {
+            for (String owner : new String[] {null, user}) {
+                UserRetained of = retained.get(owner);
+                if (of != null) {
+                    of.messages.values().stream().filter(m -> TopicFilter.matches(filter, m.topic()))
+                            .forEach(matching::add);
+                }
+            }
+        }
+        return matching.stream().map(Retained::toMessage).toList();
     }
 
     void subscribeServerEvent(DeviceConnection session, int streamId, String event) {
@@ -59,10 +93,22 @@ final class EventStreams {
         return () -> routeSubscriptions.remove(subscription);
     }
 
-    /** Delivers to every matching device subscription of the same user and to every matching route. */
+    /**
+     * Delivers to every matching device subscription of the same user and to every matching route.
+     *
+     * @throws QuotaExceededException for a route's retained publication beyond the user's quota (nothing delivered)
+     */
     void publish(TopicMessage message, boolean retain) {
         if (retain) {
-            retained.put(message.user() + "\u0000" + message.topic(), message);
+            try {
+                retain(message);
+            } catch (QuotaExceededException e) {
+                onQuotaExceeded.accept(e, message.publisher() != null ? message.publisher().deviceId()
+                        : "a route publishing for " + (message.user() != null ? message.user() : "every user"));
+                if (message.publisher() == null) {
+                    throw e;
+                }
+            }
         }
         for (DeviceSubscription s : topicSubscriptions) {
             if (s.session.registration() != null
@@ -79,6 +125,69 @@ final class EventStreams {
                     LOG.warn("Topic listener failed for {}", message.topic(), e);
                 }
             }
+        }
+    }
+
+    /** Keeps the message as its topic's retained one, or clears that for a null payload. */
+    private void retain(TopicMessage message) {
+        if (message.payload() == null) {
+            synchronized (retained) {
+                UserRetained of = retained.get(message.user());
+                if (of != null && of.remove(message.topic())) {
+                    retained.remove(message.user());
+                }
+            }
+            return;
+        }
+        byte[] payload = PsonFormat.V2.toBytes(message.payload());
+        Retained kept = new Retained(message.user(), message.topic(), payload, message.publisher(),
+                message.topic().getBytes(StandardCharsets.UTF_8).length + (long) payload.length);
+        synchronized (retained) {
+            UserRetained of = retained.get(message.user());
+            if (of == null) {
+                of = new UserRetained();
+            }
+            of.put(kept, maxRetainedPerUser, maxRetainedBytesPerUser);
+            retained.putIfAbsent(message.user(), of);
+        }
+    }
+
+    /** A retained message as kept: the payload encoded, and what it counts toward its user's quota. */
+    private record Retained(String user, String topic, byte[] payload, DeviceRegistration publisher, long cost) {
+
+        TopicMessage toMessage() {
+            return new TopicMessage(user, topic, PsonFormat.V2.decode(payload), publisher);
+        }
+    }
+
+    /** One user's retained messages by topic, and their size. Guarded by the map of users. */
+    private static final class UserRetained {
+        final Map<String, Retained> messages = new LinkedHashMap<>();
+        long bytes;
+
+        void put(Retained message, int maxCount, long maxBytes) {
+            Retained previous = messages.get(message.topic());
+            if (previous == null && messages.size() >= maxCount) {
+                throw new QuotaExceededException(QuotaExceededException.Quota.RETAINED,
+                        "a user may have " + maxCount + " retained messages");
+            }
+            long after = bytes - (previous == null ? 0 : previous.cost()) + message.cost();
+            if (after > maxBytes) {
+                throw new QuotaExceededException(QuotaExceededException.Quota.RETAINED_BYTES,
+                        "retained message on '" + RefusalLog.shown(message.topic()) + "' would take a user's retained"
+                        + " messages to " + after + " bytes, more than " + maxBytes);
+            }
+            messages.put(message.topic(), message);
+            bytes = after;
+        }
+
+        /** Removes a topic's message; true when none is left. */
+        boolean remove(String topic) {
+            Retained previous = messages.remove(topic);
+            if (previous != null) {
+                bytes -= previous.cost();
+            }
+            return messages.isEmpty();
         }
     }
 

@@ -41,10 +41,10 @@ public final class IotmpServer {
     private final DeviceRegistry registry = new DeviceRegistry();
     private final AtomicLong sessionNumbers = new AtomicLong();
     private final BuiltinServices builtins;
-    private final EventStreams events = new EventStreams();
+    private final EventStreams events;
     private final StreamSubscriptions subscriptions = new StreamSubscriptions(registry);
     private final CallHandlers calls;
-    private final Topics topics = new Topics(events);
+    private final Topics topics;
     private final Properties properties;
 
     private EventLoopGroup bossGroup;
@@ -59,16 +59,25 @@ public final class IotmpServer {
     private ChannelGroup channels;
     private Channel serverChannel;
     private final ConnectionGuard guard;
+    // hardening: admission before login, CONNECT checks and rate-limited refusal lines (see those classes)
+    private final ConnectionAdmission admission;
+    private final ConnectValidation connectValidation;
+    private final RefusalLog refusalLog = new RefusalLog();
     private volatile ServerMetrics metrics = ServerMetrics.NONE;
     private TrafficMeter trafficMeter;
 
     public IotmpServer(IotmpServerConfig config) {
         this.config = config;
-        this.guard = new ConnectionGuard(config, System::nanoTime);
-        this.builtins = new BuiltinServices(this,
-                config.propertyStore() != null ? config.propertyStore() : new InMemoryPropertyStore());
+        this.guard = new ConnectionGuard(config, System::nanoTime, this::metrics);
+        this.admission = new ConnectionAdmission(config, guard, this::metrics);
+        this.connectValidation = new ConnectValidation(config, guard, this::metrics);
+        this.events = new EventStreams(config.quotas(), this::quotaExceeded);
+        this.builtins = new BuiltinServices(this, config.propertyStore() != null ? config.propertyStore()
+                : new InMemoryPropertyStore(config.quotas().maxPropertiesPerDevice(),
+                        config.quotas().maxPropertyBytesPerDevice()));
         this.calls = new CallHandlers(builtins);
         this.properties = new Properties(builtins);
+        this.topics = new Topics(events);
         builtins.addPropertyListener((device, property, value) -> registry.session(device)
                 .ifPresent(session -> session.onPropertyUpdated(property, value)));
     }
@@ -129,17 +138,18 @@ public final class IotmpServer {
      */
     void initDeviceChannel(Channel ch) {
         if (channels != null) {
-            if (channels.size() >= config.maxConnections() || !guard.admitConnection(ch.remoteAddress())) {
-                LOG.debug("Refusing connection from {}: connection limit, rate limit or blocked address",
-                        ch.remoteAddress());
+            Refusal refusal = admission.admit(ch, channels.size());
+            if (refusal != null) {
+                LOG.debug("Refusing connection from {}: {}", ch.remoteAddress(), refusal.tag());
                 metrics.connectionRejected();
+                metrics.refused(refusal);
                 ch.close();
                 return;
             }
             channels.add(ch);
         }
-        config.channelInitializer().initChannel(ch, new DevicePipeline(ch, config, trafficMeter, sessionContext,
-                workerGroup != null ? workerGroup.next() : null));
+        config.channelInitializer().initChannel(ch, new DevicePipeline(ch, config, trafficMeter, admission::codec,
+                sessionContext, workerGroup != null ? workerGroup.next() : null));
     }
 
     /**
@@ -255,6 +265,7 @@ public final class IotmpServer {
     // ---- session lifecycle
 
     void register(DeviceConnection session) {
+        guard.authenticationSucceeded(session.remoteAddress(), session.registration().deviceId());
         DeviceConnection replaced = registry.register(session);
         if (replaced != null) {
             replaced.close("replaced by a new connection of the same device");
@@ -282,6 +293,35 @@ public final class IotmpServer {
         return metrics;
     }
 
+    ConnectValidation connectValidation() {
+        return connectValidation;
+    }
+
+    RefusalLog refusalLog() {
+        return refusalLog;
+    }
+
+    /** Counts and logs (rate-limited) a request a quota refused. */
+    void quotaExceeded(QuotaExceededException e, Object who) {
+        metrics.quotaExceeded(e.quota());
+        refusalLog.quota(LOG, who, e.getMessage());
+    }
+
+    /** Connections accepted whose device has not authenticated (yet); not counted in {@link #registry()}. */
+    public int unauthenticatedConnections() {
+        return admission.unauthenticated();
+    }
+
+    /** Bytes reserved now by partially received frames of all connections, at most {@code maxPartialFrameBytes}. */
+    public long partialFrameBytes() {
+        return admission.partialFrames().reserved();
+    }
+
+    /** Entries kept about failed authentications (per address, and per device and address). */
+    public int trackedAuthFailures() {
+        return guard.trackedEntries();
+    }
+
     Timer timer() {
         return timer;
     }
@@ -307,6 +347,16 @@ public final class IotmpServer {
         @Override
         public ConnectionGuard guard() {
             return guard;
+        }
+
+        @Override
+        public ConnectValidation connectValidation() {
+            return connectValidation;
+        }
+
+        @Override
+        public RefusalLog refusalLog() {
+            return refusalLog;
         }
 
         @Override

@@ -42,6 +42,17 @@ public interface ServerMetrics {
     default void connectionRejected() {
     }
 
+    /**
+     * A connection or CONNECT refused by a hardening limit (for connections closed on arrival, in addition to
+     * {@link #connectionRejected()}).
+     */
+    default void refused(Refusal reason) {
+    }
+
+    /** A built-in service refused a request because a device or user reached a quota. */
+    default void quotaExceeded(QuotaExceededException.Quota quota) {
+    }
+
     /** A server→device request ended. */
     default void requestCompleted(RequestKind kind, long nanos, Outcome outcome) {
     }

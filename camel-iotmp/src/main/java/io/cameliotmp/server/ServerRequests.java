@@ -3,6 +3,7 @@ package io.cameliotmp.server;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.session.PendingRequest;
@@ -80,7 +81,13 @@ final class ServerRequests {
 
     private int streamData(DeviceRequest.StreamData data, CompletableFuture<DeviceReply> reply) {
         DeviceRegistration registration = connection.registration();
-        connection.write(IotmpMessage.streamData(data.streamId(), data.payload())).addListener(f -> {
+        IotmpMessage message = IotmpMessage.streamData(data.streamId(), data.payload());
+        FrameTooLargeForDeviceException tooLarge = tooLarge(message, "STREAM_DATA " + data.streamId());
+        if (tooLarge != null) {
+            reply.completeExceptionally(tooLarge);
+            return 0;
+        }
+        connection.write(message).addListener(f -> {
             if (f.isSuccess()) {
                 reply.complete(new DeviceReply(registration, data.streamId(), null, null));
             } else {
@@ -123,9 +130,29 @@ final class ServerRequests {
         }
         int id = ids.allocate(connection::idInUse);
         IotmpMessage built = message.build(id);
+        FrameTooLargeForDeviceException tooLarge = tooLarge(built, description);
+        if (tooLarge != null) {
+            connection.serverStreams().refused(id, tooLarge); // a START_STREAM registered its stream when built
+            reply.completeExceptionally(tooLarge);
+            return 0;
+        }
         track(new Pending(id, kind, description, reply, timeout));
         connection.write(built);
         return id;
+    }
+
+    /**
+     * Whether a message is larger than the device accepts. Only messages with data are measured (the size takes a
+     * pass over the values); the others are a few bytes.
+     */
+    private FrameTooLargeForDeviceException tooLarge(IotmpMessage message, String description) {
+        if (message.payload() == null && message.parameters() == null) {
+            return null;
+        }
+        int limit = context.config().limits().maxOutboundFrameSize();
+        int size = IotmpFrames.frameSize(message, connection.registration().generation());
+        return size > limit ? new FrameTooLargeForDeviceException(connection.deviceIdOrNull(), description, size, limit)
+                : null;
     }
 
     private void track(Pending request) {

@@ -20,6 +20,12 @@ interface SessionContext {
 
     ConnectionGuard guard();
 
+    /** Bounds on the CONNECT's identifiers, checked before anything about them is stored or logged. */
+    ConnectValidation connectValidation();
+
+    /** Refusals and closes, logged within a rate limit and with identifiers shortened. */
+    RefusalLog refusalLog();
+
     long nextSessionNumber();
 
     /** The device is authenticated: make it callable (replacing an older connection of the same device). */

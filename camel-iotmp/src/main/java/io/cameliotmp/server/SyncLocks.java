@@ -1,60 +1,163 @@
 package io.cameliotmp.server;
 
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
  * Thinger's sync locks (services 6 and 7): a named lock with a number of slots, each holder identified by a lock
  * token and released explicitly or when its timeout expires, so a device that dies while holding a slot cannot block
  * the others forever. In memory; all methods are atomic.
+ * <p>
+ * Syncs belong to a user, and the slots held by one user's devices at once are limited ({@code maxLocksPerUser});
+ * sync names, tokens and timeouts are bounded too, so what the locks keep is bounded per user.
  */
 public final class SyncLocks {
 
     /** Used when a device asks for a lock without a timeout. */
     public static final long DEFAULT_TIMEOUT_SECONDS = 60;
+    /** Longest timeout granted; a longer one is shortened to it. */
+    public static final long MAX_TIMEOUT_SECONDS = 24 * 3600;
+    /** Longest sync name and lock token accepted (a token the server makes is 36 characters). */
+    public static final int MAX_NAME_LENGTH = 256;
+    public static final int MAX_TOKEN_LENGTH = 128;
 
-    private final Map<String, Map<String, Long>> holdersBySync = new HashMap<>();
-    private final java.util.function.LongSupplier clock;
+    /** Syncs by user, then by name; holders by token with their expiry. */
+    private final Map<String, UserLocks> byUser = new HashMap<>();
+    private final int maxLocksPerUser;
+    private final LongSupplier clock;
 
     public SyncLocks() {
-        this(System::currentTimeMillis);
+        this(IotmpServerConfig.Quotas.DEFAULT_MAX_LOCKS_PER_USER);
     }
 
-    SyncLocks(java.util.function.LongSupplier clock) {
+    public SyncLocks(int maxLocksPerUser) {
+        this(maxLocksPerUser, System::currentTimeMillis);
+    }
+
+    SyncLocks(LongSupplier clock) {
+        this(IotmpServerConfig.Quotas.DEFAULT_MAX_LOCKS_PER_USER, clock);
+    }
+
+    SyncLocks(int maxLocksPerUser, LongSupplier clock) {
+        this.maxLocksPerUser = maxLocksPerUser;
         this.clock = clock;
     }
 
+    /** {@link #lock(String, String, String, int, long)} of a sync of no particular user. */
+    public String lock(String sync, String token, int slots, long timeoutSeconds) {
+        return lock("", sync, token, slots, timeoutSeconds);
+    }
+
     /**
-     * Takes a slot of a sync.
+     * Takes a slot of a sync of {@code user}.
      *
      * @param token          the holder's token, or null to get a new one (a holder may re-take its own slot)
      * @param slots          how many holders may hold the sync at once (at least 1)
-     * @param timeoutSeconds when the slot frees itself
+     * @param timeoutSeconds when the slot frees itself (at most {@link #MAX_TIMEOUT_SECONDS})
      * @return the token on success, null when every slot is taken
+     * @throws DeviceCallException     400 for a sync name or token that is too long
+     * @throws QuotaExceededException if the user's devices hold {@code maxLocksPerUser} slots already
      */
-    public synchronized String lock(String sync, String token, int slots, long timeoutSeconds) {
+    public synchronized String lock(String user, String sync, String token, int slots, long timeoutSeconds) {
+        if (sync.length() > MAX_NAME_LENGTH) {
+            throw new DeviceCallException(400, "sync names are at most " + MAX_NAME_LENGTH + " characters");
+        }
+        if (token != null && token.length() > MAX_TOKEN_LENGTH) {
+            throw new DeviceCallException(400, "lock tokens are at most " + MAX_TOKEN_LENGTH + " characters");
+        }
         long now = clock.getAsLong();
-        Map<String, Long> holders = holdersBySync.computeIfAbsent(sync, s -> new HashMap<>());
-        holders.values().removeIf(expiry -> expiry <= now);
-        String holder = token != null ? token : UUID.randomUUID().toString();
-        if (!holders.containsKey(holder) && holders.size() >= Math.max(1, slots)) {
+        UserLocks locks = byUser.computeIfAbsent(user, u -> new UserLocks());
+        Map<String, Long> holders = locks.syncs.computeIfAbsent(sync, s -> new HashMap<>());
+        locks.expire(holders, now);
+        long expiry = now + Math.max(1, Math.min(timeoutSeconds, MAX_TIMEOUT_SECONDS)) * 1000;
+        if (token != null && holders.containsKey(token)) {
+            holders.put(token, expiry);
+            return token;
+        }
+        if (holders.size() >= Math.max(1, slots)) {
             return null;
         }
-        holders.put(holder, now + Math.max(1, timeoutSeconds) * 1000);
+        if (locks.held >= maxLocksPerUser) {
+            locks.expireAll(now);
+            if (locks.held >= maxLocksPerUser) {
+                locks.dropIfEmpty(sync);
+                if (locks.syncs.isEmpty()) {
+                    byUser.remove(user);
+                }
+                throw new QuotaExceededException(QuotaExceededException.Quota.LOCKS,
+                        "the devices of a user may hold " + maxLocksPerUser + " locks at once");
+            }
+            holders = locks.syncs.computeIfAbsent(sync, s -> new HashMap<>()); // expireAll drops empty syncs
+        }
+        String holder = token != null ? token : UUID.randomUUID().toString();
+        holders.put(holder, expiry);
+        locks.held++;
         return holder;
     }
 
+    /** {@link #unlock(String, String, String)} of a sync of no particular user. */
+    public boolean unlock(String sync, String token) {
+        return unlock("", sync, token);
+    }
+
     /** Frees the holder's slot; false if it held none (never had one, or it expired). */
-    public synchronized boolean unlock(String sync, String token) {
-        Map<String, Long> holders = holdersBySync.get(sync);
+    public synchronized boolean unlock(String user, String sync, String token) {
+        UserLocks locks = byUser.get(user);
+        Map<String, Long> holders = locks == null ? null : locks.syncs.get(sync);
         if (holders == null) {
             return false;
         }
         Long expiry = holders.remove(token);
-        if (holders.isEmpty()) {
-            holdersBySync.remove(sync);
+        if (expiry != null) {
+            locks.held--;
+        }
+        locks.dropIfEmpty(sync);
+        if (locks.syncs.isEmpty()) {
+            byUser.remove(user);
         }
         return expiry != null && expiry > clock.getAsLong();
+    }
+
+    /** Slots held now by the devices of {@code user}, expired ones included until they are noticed. */
+    public synchronized int held(String user) {
+        UserLocks locks = byUser.get(user);
+        return locks == null ? 0 : locks.held;
+    }
+
+    /** One user's syncs and how many slots they hold in all. Guarded by the {@link SyncLocks}. */
+    private static final class UserLocks {
+        final Map<String, Map<String, Long>> syncs = new HashMap<>();
+        int held;
+
+        void expire(Map<String, Long> holders, long now) {
+            Iterator<Long> expiries = holders.values().iterator();
+            while (expiries.hasNext()) {
+                if (expiries.next() <= now) {
+                    expiries.remove();
+                    held--;
+                }
+            }
+        }
+
+        void expireAll(long now) {
+            Iterator<Map<String, Long>> all = syncs.values().iterator();
+            while (all.hasNext()) {
+                Map<String, Long> holders = all.next();
+                expire(holders, now);
+                if (holders.isEmpty()) {
+                    all.remove();
+                }
+            }
+        }
+
+        void dropIfEmpty(String sync) {
+            Map<String, Long> holders = syncs.get(sync);
+            if (holders != null && holders.isEmpty()) {
+                syncs.remove(sync);
+            }
+        }
     }
 }

@@ -103,6 +103,25 @@ class DeviceReconnectTest extends DeviceTestBase {
     }
 
     @Test
+    void everyRefusalIsToldToTheApplicationAndTheLastOneIsKept() throws Exception {
+        startServer();
+        server.answerConnectWith(connect -> IotmpMessage.error(connect.streamId(), 2L, null));
+        IotmpDevice device = reconnectingDevice(Duration.ofMillis(20), Duration.ofMillis(50));
+        List<IotmpConnectRefusedException> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+        device.onRefused(refusals::add);
+        device.start();
+        server.awaitConnection().awaitClosed();
+        server.awaitConnection().awaitClosed();
+        io.cameliotmp.testing.Waits.eventually().until(() -> refusals.size() >= 2);
+        assertThat(refusals.get(0).getMessage()).contains("2");
+        assertThat(device.lastRefusal()).isNotNull();
+
+        server.answerConnectWith(connect -> IotmpMessage.ok(connect.streamId()));
+        io.cameliotmp.testing.Waits.eventually().until(device::isConnected);
+        assertThat(device.lastRefusal()).as("cleared by an accepted CONNECT").isNull();
+    }
+
+    @Test
     void reconnectsWithBackoffAfterTheServerDropsTheConnection() throws Exception {
         startServer();
         IotmpDevice device = reconnectingDevice(Duration.ofMillis(200), Duration.ofSeconds(1));

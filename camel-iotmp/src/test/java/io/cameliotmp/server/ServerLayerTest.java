@@ -172,4 +172,46 @@ class ServerLayerTest {
                     .isGreaterThanOrEqualTo(1);
         }
     }
+
+    @Test
+    void aFrameLargerThanTheDeviceAcceptsIsNotSentAndTheDeviceStaysConnected() throws Exception {
+        start(IotmpServerConfig.builder()
+                .limits(IotmpServerConfig.Limits.builder().maxOutboundFrameSize(1024).build()));
+        try (RawIotmpSocket device = device()) {
+            CompletableFuture<DeviceReply> tooLarge = server.send(DEVICE, DeviceRequest.run("echo", "x".repeat(4096)),
+                    null);
+            assertThat(tooLarge).failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                    .withCauseInstanceOf(FrameTooLargeForDeviceException.class);
+            CompletableFuture<DeviceReply> dataTooLarge = server.send(DEVICE, DeviceRequest.streamData(7,
+                    new byte[2048]), null);
+            assertThat(dataTooLarge).failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                    .withCauseInstanceOf(FrameTooLargeForDeviceException.class);
+            CompletableFuture<DeviceReply> small = server.send(DEVICE, DeviceRequest.run("echo", "x"), null);
+            IotmpMessage run = device.readMessage(Generation.GEN2);
+            assertThat(run.payload()).as("the first frame the device gets is the small call").isEqualTo("x");
+            device.send(IotmpMessage.ok(run.streamId(), "x"), Generation.GEN2);
+            assertThat(small.get(30, TimeUnit.SECONDS).payload()).isEqualTo("x");
+        }
+    }
+
+    @Test
+    void aDeviceOpensNoMoreStreamsThanRequestsMayBePending() throws Exception {
+        start(IotmpServerConfig.builder().maxPendingRequests(3));
+        try (RawIotmpSocket device = device()) {
+            for (int id = 1; id <= 4; id++) {
+                device.send(IotmpMessage.startStream(id, 8L, Map.of("event", "firmware")), Generation.GEN2);
+                IotmpMessage answer = device.readMessage(Generation.GEN2);
+                assertThat(answer.streamId()).isEqualTo(id);
+                assertThat(answer.type()).as("stream " + id).isEqualTo(id <= 3 ? MessageType.OK : MessageType.ERROR);
+                if (id == 4) {
+                    assertThat(answer.parameters()).isEqualTo(429L);
+                }
+            }
+            // stopping one makes room for another
+            device.send(IotmpMessage.stopStream(2), Generation.GEN2);
+            assertThat(device.readMessage(Generation.GEN2)).isEqualTo(IotmpMessage.ok(2));
+            device.send(IotmpMessage.startStream(5, 8L, Map.of("event", "firmware")), Generation.GEN2);
+            assertThat(device.readMessage(Generation.GEN2).type()).isEqualTo(MessageType.OK);
+        }
+    }
 }

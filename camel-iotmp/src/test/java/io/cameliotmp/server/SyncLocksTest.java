@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SyncLocksTest {
 
@@ -32,5 +33,35 @@ class SyncLocksTest {
         assertThat(locks.unlock("gate", "theirs")).isFalse();
         assertThat(locks.unlock("gate", "mine")).isTrue();
         assertThat(locks.lock("gate", "theirs", 1, 60)).isEqualTo("theirs");
+    }
+
+    @Test
+    void theSlotsHeldByOneUsersDevicesAreLimitedAndExpiredOnesMakeRoom() {
+        SyncLocks limited = new SyncLocks(2, now::get);
+        assertThat(limited.lock("alice", "a", null, 1, 10)).isNotNull();
+        assertThat(limited.lock("alice", "b", null, 1, 60)).isNotNull();
+        assertThatThrownBy(() -> limited.lock("alice", "c", null, 1, 60))
+                .isInstanceOfSatisfying(QuotaExceededException.class, e -> {
+                    assertThat(e.status()).isEqualTo(429);
+                    assertThat(e.quota()).isEqualTo(QuotaExceededException.Quota.LOCKS);
+                });
+        assertThat(limited.lock("bob", "c", null, 1, 60)).as("another user has a quota of his own").isNotNull();
+        assertThat(limited.held("alice")).isEqualTo(2);
+
+        now.addAndGet(10_001);
+        assertThat(limited.lock("alice", "c", null, 1, 60)).as("the expired slot of 'a' made room").isNotNull();
+        assertThat(limited.held("alice")).isEqualTo(2);
+    }
+
+    @Test
+    void namesTokensAndTimeoutsAreBounded() {
+        assertThatThrownBy(() -> locks.lock("alice", "x".repeat(SyncLocks.MAX_NAME_LENGTH + 1), null, 1, 10))
+                .isInstanceOfSatisfying(DeviceCallException.class, e -> assertThat(e.status()).isEqualTo(400));
+        assertThatThrownBy(() -> locks.lock("alice", "door", "t".repeat(SyncLocks.MAX_TOKEN_LENGTH + 1), 1, 10))
+                .isInstanceOfSatisfying(DeviceCallException.class, e -> assertThat(e.status()).isEqualTo(400));
+        String forever = locks.lock("alice", "door", null, 1, Long.MAX_VALUE);
+        now.addAndGet(SyncLocks.MAX_TIMEOUT_SECONDS * 1000 + 1);
+        assertThat(locks.lock("alice", "door", null, 1, 10)).as("held at most a day").isNotNull()
+                .isNotEqualTo(forever);
     }
 }

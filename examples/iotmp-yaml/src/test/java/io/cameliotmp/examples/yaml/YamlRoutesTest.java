@@ -14,6 +14,7 @@ import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.apache.camel.util.SensitiveUtils;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,5 +79,12 @@ class YamlRoutesTest extends CamelMainTestSupport {
             events.expectedHeaderReceived(IotmpConstants.EVENT_TYPE, "disconnected");
         }
         events.assertIsSatisfied(WAIT.toMillis());
+    }
+
+    @Test
+    void theDeviceCredentialsAreMaskedInTheStartUpSummary() {
+        context.start();
+        // Camel Main logs every camel.component.* property at start-up, masking the keys it finds sensitive
+        assertThat(SensitiveUtils.containsSensitive("camel.component.iotmp.device-credentials")).isTrue();
     }
 }

@@ -1,0 +1,48 @@
+package io.cameliotmp.server;
+
+import java.util.Locale;
+
+/**
+ * A built-in service refused to keep more for a device or user than its quota allows
+ * ({@link IotmpServerConfig.Quotas}). A device that asked gets ERROR with the quota's status: 429 when a count is
+ * reached, 413 when bytes would exceed their quota.
+ */
+public class QuotaExceededException extends DeviceCallException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The quotas, with the status a device is answered with. */
+    public enum Quota {
+        PROPERTIES(429),
+        PROPERTY_BYTES(413),
+        LOCKS(429),
+        RETAINED(429),
+        RETAINED_BYTES(413);
+
+        private final int status;
+
+        Quota(int status) {
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        /** The name in metrics: {@code property-bytes}. */
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    private final transient Quota quota;
+
+    public QuotaExceededException(Quota quota, String message) {
+        super(quota.status(), message);
+        this.quota = quota;
+    }
+
+    public Quota quota() {
+        return quota;
+    }
+}

@@ -1,0 +1,29 @@
+package io.cameliotmp.server;
+
+import java.util.Locale;
+
+/** Why the server refused a connection or a CONNECT, as {@link ServerMetrics#refused} reports it. */
+public enum Refusal {
+
+    /** {@code maxConnections} open connections already. */
+    CONNECTION_LIMIT,
+    /** Beyond {@code maxConnectionsPerSecond}. */
+    CONNECTION_RATE,
+    /** The address is blocked after failures of too many distinct devices ({@code maxAuthFailuresPerAddress}). */
+    ADDRESS_BLOCKED,
+    /** {@code maxUnauthenticatedPerAddress} connections from the address have not authenticated yet. */
+    UNAUTHENTICATED_PER_ADDRESS,
+    /** A started frame could not reserve its length within {@code maxPartialFrameBytes}. */
+    PARTIAL_FRAME_BUDGET,
+    /** A CONNECT with a user, device id or credential longer than allowed. */
+    IDENTIFIER_TOO_LONG,
+    /** A CONNECT with a keep-alive out of range. */
+    BAD_KEEP_ALIVE,
+    /** The device is blocked from this address after too many failures ({@code maxAuthFailuresPerDevice}). */
+    DEVICE_BLOCKED;
+
+    /** The name in metrics: {@code partial-frame-budget}. */
+    public String tag() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

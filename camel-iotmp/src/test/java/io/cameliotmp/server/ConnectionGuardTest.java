@@ -1,0 +1,129 @@
+package io.cameliotmp.server;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the guard remembers about failed logins: fixed in size, per device and address, distinct per address. */
+class ConnectionGuardTest {
+
+    private static final long SECOND = 1_000_000_000L;
+    private static final InetSocketAddress HOME = new InetSocketAddress("192.0.2.1", 40000);
+    private static final InetSocketAddress HOME_OTHER_PORT = new InetSocketAddress("192.0.2.1", 40001);
+    private static final InetSocketAddress ELSEWHERE = new InetSocketAddress("198.51.100.7", 40000);
+    private static final DeviceId ESP32 = new DeviceId("alice", "esp32");
+
+    private final AtomicLong now = new AtomicLong(-5_000 * SECOND); // nanoTime may be negative
+
+    private ConnectionGuard guard(int perAddress, int perDevice, int tracked) {
+        IotmpServerConfig config = IotmpServerConfig.builder()
+                .limits(IotmpServerConfig.Limits.builder().maxConnectionsPerSecond(0)
+                        .maxAuthFailuresPerAddress(perAddress).maxAuthFailuresPerDevice(perDevice)
+                        .authFailureBlock(Duration.ofSeconds(60)).maxTrackedAuthFailures(tracked).build())
+                .build();
+        return new ConnectionGuard(config, now::get);
+    }
+
+    private static void fail(ConnectionGuard guard, InetSocketAddress from, DeviceId device, int times) {
+        for (int i = 0; i < times; i++) {
+            guard.authenticationFailed(from, device);
+        }
+    }
+
+    @Test
+    void aDeviceIsBlockedOnlyFromTheAddressItFailedFrom() {
+        ConnectionGuard guard = guard(0, 3, 1000);
+        fail(guard, HOME, ESP32, 2);
+        assertThat(guard.deviceBlocked(ESP32, HOME)).isFalse();
+        fail(guard, HOME, ESP32, 1);
+        assertThat(guard.deviceBlocked(ESP32, HOME)).isTrue();
+        assertThat(guard.deviceBlocked(ESP32, HOME_OTHER_PORT)).as("the address, not the port").isTrue();
+        assertThat(guard.deviceBlocked(ESP32, ELSEWHERE)).as("the real device elsewhere gets in").isFalse();
+        assertThat(guard.deviceBlocked(new DeviceId("alice", "other"), HOME)).isFalse();
+    }
+
+    @Test
+    void everyFurtherBlockLastsTwiceAsLongUpTo64Times() {
+        ConnectionGuard guard = guard(0, 3, 1000);
+        long block = 60 * SECOND;
+        for (int i = 0; i < 9; i++) {
+            fail(guard, HOME, ESP32, 3);
+            long expected = block << Math.min(i, ConnectionGuard.MAX_DOUBLINGS);
+            now.addAndGet(expected - SECOND);
+            assertThat(guard.deviceBlocked(ESP32, HOME)).as("block " + i + " still on").isTrue();
+            now.addAndGet(2 * SECOND);
+            assertThat(guard.deviceBlocked(ESP32, HOME)).as("block " + i + " over").isFalse();
+        }
+    }
+
+    @Test
+    void aSuccessOrAQuietPeriodForgetsTheFailures() {
+        ConnectionGuard guard = guard(0, 3, 1000);
+        fail(guard, HOME, ESP32, 2);
+        guard.authenticationSucceeded(HOME, ESP32);
+        fail(guard, HOME, ESP32, 2);
+        assertThat(guard.deviceBlocked(ESP32, HOME)).as("the count started over").isFalse();
+
+        fail(guard, HOME, ESP32, 1);
+        now.addAndGet(61 * SECOND);
+        fail(guard, HOME, ESP32, 3);
+        now.addAndGet(121 * SECOND);
+        assertThat(guard.deviceBlocked(ESP32, HOME)).isFalse();
+        // quiet for as long as the last block and a minute: the next block is the first again
+        now.addAndGet(61 * SECOND);
+        fail(guard, HOME, ESP32, 3);
+        now.addAndGet(61 * SECOND);
+        assertThat(guard.deviceBlocked(ESP32, HOME)).isFalse();
+    }
+
+    @Test
+    void anAddressIsBlockedForManyDistinctDevicesNotForOneRetrying() {
+        ConnectionGuard guard = guard(3, 0, 1000);
+        fail(guard, HOME, ESP32, 50);
+        assertThat(guard.refusal(HOME)).as("one device behind a NAT retrying").isNull();
+        fail(guard, HOME, new DeviceId("alice", "scan-1"), 1);
+        fail(guard, HOME, new DeviceId("bob", "esp32"), 1);
+        assertThat(guard.refusal(HOME)).isEqualTo(Refusal.ADDRESS_BLOCKED);
+        assertThat(guard.refusal(ELSEWHERE)).isNull();
+        now.addAndGet(61 * SECOND);
+        assertThat(guard.refusal(HOME)).isNull();
+    }
+
+    @Test
+    void anIpv6AddressCountsByItsSlash64() {
+        ConnectionGuard guard = guard(2, 0, 1000);
+        fail(guard, new InetSocketAddress("2001:db8::1", 1), ESP32, 1);
+        fail(guard, new InetSocketAddress("2001:db8::ffff:2", 1), new DeviceId("alice", "other"), 1);
+        assertThat(guard.refusal(new InetSocketAddress("2001:db8::3", 1))).isEqualTo(Refusal.ADDRESS_BLOCKED);
+        assertThat(guard.refusal(new InetSocketAddress("2001:db8:0:1::1", 1))).isNull();
+    }
+
+    @Test
+    void whatIsKeptStaysUnderItsBoundWhateverIsSent() {
+        ConnectionGuard guard = guard(5, 3, 500);
+        String huge = "x".repeat(4000);
+        for (int i = 0; i < 20_000; i++) {
+            InetSocketAddress from = new InetSocketAddress("10.0." + (i / 250 % 250) + "." + (i % 250), 1);
+            guard.authenticationFailed(from, huge + i, huge);
+            assertThat(guard.trackedEntries()).isLessThanOrEqualTo(2 * 500);
+        }
+        assertThat(guard.trackedEntries()).isEqualTo(2 * 500);
+    }
+
+    @Test
+    void aFullTableDropsAnEntryThatBlocksNothingBeforeTheLeastRecentlyUsed() {
+        ConnectionGuard guard = guard(0, 3, 2);
+        fail(guard, HOME, ESP32, 3);
+        now.addAndGet(61 * SECOND);
+        fail(guard, HOME, ESP32, 3); // blocked for two minutes, the eldest entry
+        fail(guard, HOME, new DeviceId("alice", "once"), 1);
+        now.addAndGet(61 * SECOND); // "once" expired; esp32 still blocked for a while
+        fail(guard, HOME, new DeviceId("alice", "new"), 1);
+        assertThat(guard.deviceBlocked(ESP32, HOME)).isTrue();
+        assertThat(guard.trackedEntries()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,57 @@
+package io.cameliotmp.server;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The in-memory store keeps at most the quotas of each device, counted in what it really keeps. */
+class InMemoryPropertyStoreTest {
+
+    private static final DeviceId ESP32 = new DeviceId("alice", "esp32");
+    private static final DeviceId OTHER = new DeviceId("alice", "other");
+
+    @Test
+    void aDeviceMayHaveAtMostItsCountOfProperties() {
+        InMemoryPropertyStore store = new InMemoryPropertyStore(2, 1 << 20);
+        store.write(ESP32, "a", 1);
+        store.write(ESP32, "b", 2);
+        store.write(ESP32, "b", 3); // replacing is not one more
+        assertThatThrownBy(() -> store.write(ESP32, "c", 4))
+                .isInstanceOfSatisfying(QuotaExceededException.class, e -> {
+                    assertThat(e.status()).isEqualTo(429);
+                    assertThat(e.quota()).isEqualTo(QuotaExceededException.Quota.PROPERTIES);
+                });
+        assertThat(store.read(ESP32, "c")).isNull();
+        store.write(OTHER, "c", 4);
+        store.write(ESP32, "a", null);
+        store.write(ESP32, "c", 4);
+        assertThat(store.read(ESP32, "b")).isEqualTo(3L);
+    }
+
+    @Test
+    void aDeviceMayHaveAtMostItsBytesOfNamesAndEncodedValues() {
+        InMemoryPropertyStore store = new InMemoryPropertyStore(100, 1000);
+        store.write(ESP32, "config", Map.of("blob", new byte[900]));
+        assertThatThrownBy(() -> store.write(ESP32, "more", new byte[200]))
+                .isInstanceOfSatisfying(QuotaExceededException.class, e -> {
+                    assertThat(e.status()).isEqualTo(413);
+                    assertThat(e.quota()).isEqualTo(QuotaExceededException.Quota.PROPERTY_BYTES);
+                });
+        store.write(ESP32, "config", Map.of("blob", new byte[10])); // only the difference counts
+        store.write(ESP32, "more", new byte[200]);
+        assertThat((byte[]) store.read(ESP32, "more")).hasSize(200);
+    }
+
+    @Test
+    void readsReturnCopiesNobodyCanChangeTheStoreThrough() {
+        InMemoryPropertyStore store = new InMemoryPropertyStore();
+        store.write(ESP32, "threshold", Map.of("max", 45));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> read = (Map<String, Object>) store.read(ESP32, "threshold");
+        read.put("max", 99);
+        assertThat(store.read(ESP32, "threshold")).isEqualTo(Map.of("max", 45L));
+    }
+}
