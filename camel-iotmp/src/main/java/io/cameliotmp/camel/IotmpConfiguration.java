@@ -26,11 +26,11 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 @UriParams
 public class IotmpConfiguration implements Cloneable {
 
-    @UriParam(label = "common", defaultValue = "0.0.0.0",
+    @UriParam(label = "common", defaultValue = IotmpServerConfig.DEFAULT_HOST,
               description = "Address the embedded IOTMP server binds to.")
-    private String host = "0.0.0.0";
+    private String host = IotmpServerConfig.DEFAULT_HOST;
 
-    @UriParam(label = "common", defaultValue = "25204",
+    @UriParam(label = "common", defaultValue = "" + IotmpServerConfig.DEFAULT_PORT,
               description = "TCP port of the embedded IOTMP server (Thinger's plain IOTMP port is 25204).")
     private int port = IotmpServerConfig.DEFAULT_PORT;
 
@@ -38,41 +38,44 @@ public class IotmpConfiguration implements Cloneable {
               description = "Netty I/O threads of the server; 0 uses Netty's default (twice the number of cores).")
     private int ioThreads;
 
-    @UriParam(label = "advanced", defaultValue = "16",
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_WORKER_THREADS,
               description = "Threads that run device sessions, authentication and routes, so that a slow route "
                             + "never blocks network I/O; each device stays on one thread, so its messages keep "
                             + "their order. 0 runs everything on the I/O threads (fastest for non-blocking routes).")
-    private int workerThreads = 16;
+    private int workerThreads = IotmpServerConfig.DEFAULT_WORKER_THREADS;
 
-    @UriParam(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration",
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_CONNECT_TIMEOUT_MILLIS,
+              javaType = "java.time.Duration",
               description = "How long a new connection may take to send its CONNECT before it is closed.")
-    private long connectTimeout = 10000;
+    private long connectTimeout = IotmpServerConfig.DEFAULT_CONNECT_TIMEOUT_MILLIS;
 
-    @UriParam(label = "advanced", defaultValue = "60",
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_KEEP_ALIVE_SECONDS,
               description = "Keep-alive interval in seconds assumed for devices that do not announce one; a "
                             + "device silent for 1.15 times its interval is disconnected.")
-    private int keepAlive = 60;
+    private int keepAlive = IotmpServerConfig.DEFAULT_KEEP_ALIVE_SECONDS;
 
-    @UriParam(label = "common", defaultValue = "10000", javaType = "java.time.Duration",
+    @UriParam(label = "common", defaultValue = "" + IotmpServerConfig.DEFAULT_REQUEST_TIMEOUT_MILLIS,
+              javaType = "java.time.Duration",
               description = "How long a call to a device may wait for its answer.")
-    private long requestTimeout = 10000;
+    private long requestTimeout = IotmpServerConfig.DEFAULT_REQUEST_TIMEOUT_MILLIS;
 
-    @UriParam(label = "advanced", defaultValue = "262144",
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_MAX_FRAME_SIZE,
               description = "Largest frame body accepted from a device, in bytes; a larger size header closes the "
                             + "connection before anything is allocated.")
-    private int maxFrameSize = 262144;
+    private int maxFrameSize = IotmpServerConfig.DEFAULT_MAX_FRAME_SIZE;
 
-    @UriParam(label = "advanced", defaultValue = "32", description = "Deepest nesting of PSON values accepted.")
-    private int maxPsonDepth = 32;
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_MAX_PSON_DEPTH,
+              description = "Deepest nesting of PSON values accepted.")
+    private int maxPsonDepth = IotmpServerConfig.DEFAULT_MAX_PSON_DEPTH;
 
-    @UriParam(label = "advanced", defaultValue = "256",
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_MAX_PENDING_REQUESTS,
               description = "Most unanswered requests plus open streams per device.")
-    private int maxPendingRequests = 256;
+    private int maxPendingRequests = IotmpServerConfig.DEFAULT_MAX_PENDING_REQUESTS;
 
-    @UriParam(label = "advanced", defaultValue = "64",
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_MAX_IN_FLIGHT,
               description = "Most stream samples and device calls per device being processed by routes at once; "
                             + "beyond it the backpressure policy applies.")
-    private int maxInFlight = 64;
+    private int maxInFlight = IotmpServerConfig.DEFAULT_MAX_IN_FLIGHT;
 
     @UriParam(label = "advanced", defaultValue = "PAUSE",
               description = "At maxInFlight: PAUSE stops reading the device until routes catch up (nothing lost); "
@@ -89,8 +92,9 @@ public class IotmpConfiguration implements Cloneable {
                             + "Either runs over TLS when sslContextParameters is set.")
     private Transport transport = Transport.TCP;
 
-    @UriParam(label = "advanced", defaultValue = "/iotmp", description = "HTTP path of the WebSocket transport.")
-    private String webSocketPath = "/iotmp";
+    @UriParam(label = "advanced", defaultValue = IotmpServerConfig.DEFAULT_WEB_SOCKET_PATH,
+              description = "HTTP path of the WebSocket transport.")
+    private String webSocketPath = IotmpServerConfig.DEFAULT_WEB_SOCKET_PATH;
 
     @UriParam(label = "security",
               description = "TLS configuration of the server (Thinger's TLS port is 25206). Without it the server "
@@ -102,46 +106,49 @@ public class IotmpConfiguration implements Cloneable {
                             + "sslContextParameters: NONE, OPTIONAL or REQUIRE.")
     private ClientAuth clientAuth = ClientAuth.NONE;
 
-    @UriParam(label = "security", defaultValue = "10000", javaType = "java.time.Duration",
+    @UriParam(label = "security", defaultValue = "" + IotmpServerConfig.DEFAULT_TLS_HANDSHAKE_TIMEOUT_MILLIS,
+              javaType = "java.time.Duration",
               description = "How long a TLS handshake may take before the connection is closed.")
-    private long tlsHandshakeTimeout = 10000;
+    private long tlsHandshakeTimeout = IotmpServerConfig.DEFAULT_TLS_HANDSHAKE_TIMEOUT_MILLIS;
 
-    @UriParam(label = "security", defaultValue = "20000",
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_CONNECTIONS,
               description = "Open device connections at most; beyond it new connections are closed at once.")
-    private int maxConnections = 20000;
+    private int maxConnections = Limits.DEFAULT_MAX_CONNECTIONS;
 
-    @UriParam(label = "security", defaultValue = "10000",
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_CONNECTIONS_PER_SECOND,
               description = "New connections accepted per second (with one second of burst), so a storm of "
                             + "reconnecting devices cannot starve the server; 0 for no limit.")
-    private int maxConnectionsPerSecond = 10000;
+    private int maxConnectionsPerSecond = Limits.DEFAULT_MAX_CONNECTIONS_PER_SECOND;
 
-    @UriParam(label = "security", defaultValue = "20",
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS,
               description = "Distinct devices (user and device id) that fail to authenticate from one remote "
                             + "address (an IPv6 address by its /64 prefix) within a minute before that address is "
                             + "refused for authFailureBlock; a device retrying the same wrong credential counts "
                             + "once. 0 for no limit.")
-    private int maxAuthFailuresPerAddress = 20;
+    private int maxAuthFailuresPerAddress = Limits.DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS;
 
-    @UriParam(label = "security", defaultValue = "10",
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_AUTH_FAILURES_PER_DEVICE,
               description = "Failed authentications per minute of one device id from one remote address before "
                             + "that device is refused from that address for authFailureBlock, doubled at every "
                             + "further block (up to 64 times); the same device from another address is not "
                             + "affected. 0 for no limit.")
-    private int maxAuthFailuresPerDevice = 10;
+    private int maxAuthFailuresPerDevice = Limits.DEFAULT_MAX_AUTH_FAILURES_PER_DEVICE;
 
-    @UriParam(label = "security", defaultValue = "60000", javaType = "java.time.Duration",
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_AUTH_FAILURE_BLOCK_MILLIS,
+              javaType = "java.time.Duration",
               description = "How long a remote address, or a device at its first block, is refused after too "
                             + "many failed authentications.")
-    private long authFailureBlock = 60000L;
+    private long authFailureBlock = Limits.DEFAULT_AUTH_FAILURE_BLOCK_MILLIS;
 
-    @UriParam(label = "security", defaultValue = "30000", javaType = "java.time.Duration",
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_FRAME_READ_TIMEOUT_MILLIS,
+              javaType = "java.time.Duration",
               description = "How long a started frame may take to arrive completely, checked by a timer; a sender "
                             + "that stalls or drips bytes to look alive is disconnected after it.")
-    private long frameReadTimeout = 30000L;
+    private long frameReadTimeout = Limits.DEFAULT_FRAME_READ_TIMEOUT_MILLIS;
 
-    @UriParam(label = "security", defaultValue = "1048576",
+    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_PENDING_WRITE_BYTES,
               description = "Bytes queued for a device that does not read before it is disconnected.")
-    private long maxPendingWriteBytes = 1048576L;
+    private long maxPendingWriteBytes = Limits.DEFAULT_MAX_PENDING_WRITE_BYTES;
 
     @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_OUTBOUND_FRAME_SIZE,
               description = "Largest frame the server sends a device, in bytes: devices drop the connection on a "

@@ -47,7 +47,20 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
                                 boolean nativeTransport, Limits limits, Quotas quotas,
                                 ServerMetrics.Factory metrics, DeviceChannelInitializer channelInitializer) {
 
+    // The one place of each default: the builders below, the Camel options and the starter (checked by its
+    // metadata test) use these.
+    public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 25204;
+    public static final int DEFAULT_WORKER_THREADS = 16;
+    public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
+    public static final int DEFAULT_KEEP_ALIVE_SECONDS = 60;
+    public static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 10_000;
+    public static final int DEFAULT_MAX_FRAME_SIZE = IotmpFrames.DEFAULT_MAX_FRAME_SIZE;
+    public static final int DEFAULT_MAX_PSON_DEPTH = PsonFormat.DEFAULT_MAX_DEPTH;
+    public static final int DEFAULT_MAX_PENDING_REQUESTS = 256;
+    public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+    public static final long DEFAULT_TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    public static final String DEFAULT_WEB_SOCKET_PATH = "/iotmp";
 
     /** The slack on the keep-alive interval before a silent device is considered gone (IOTMP: 15 %). */
     public static final double KEEP_ALIVE_TOLERANCE = 1.15;
@@ -185,8 +198,18 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         /** What IOTMP-Embedded accepts by default; smaller boards (ESP-IDF at 4 KiB) need a smaller value. */
         public static final int DEFAULT_MAX_OUTBOUND_FRAME_SIZE = 32 * 1024;
 
-        public static final Limits DEFAULT = new Limits(20_000, 10_000, 20, 10, Duration.ofSeconds(60),
-                Duration.ofSeconds(30), 1024 * 1024);
+        public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
+        public static final int DEFAULT_MAX_CONNECTIONS_PER_SECOND = 10_000;
+        public static final int DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS = 20;
+        public static final int DEFAULT_MAX_AUTH_FAILURES_PER_DEVICE = 10;
+        public static final long DEFAULT_AUTH_FAILURE_BLOCK_MILLIS = 60_000;
+        public static final long DEFAULT_FRAME_READ_TIMEOUT_MILLIS = 30_000;
+        public static final long DEFAULT_MAX_PENDING_WRITE_BYTES = 1024 * 1024;
+
+        public static final Limits DEFAULT = new Limits(DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_SECOND,
+                DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS, DEFAULT_MAX_AUTH_FAILURES_PER_DEVICE,
+                Duration.ofMillis(DEFAULT_AUTH_FAILURE_BLOCK_MILLIS),
+                Duration.ofMillis(DEFAULT_FRAME_READ_TIMEOUT_MILLIS), DEFAULT_MAX_PENDING_WRITE_BYTES);
 
         public Limits {
             Objects.requireNonNull(authFailureBlock, "authFailureBlock");
@@ -443,23 +466,23 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
     }
 
     public static final class Builder {
-        private String host = "0.0.0.0";
+        private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
         private int ioThreads;
-        private int workerThreads = 16;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration defaultKeepAlive = Duration.ofSeconds(60);
-        private Duration requestTimeout = Duration.ofSeconds(10);
-        private int maxFrameSize = IotmpFrames.DEFAULT_MAX_FRAME_SIZE;
+        private int workerThreads = DEFAULT_WORKER_THREADS;
+        private Duration connectTimeout = Duration.ofMillis(DEFAULT_CONNECT_TIMEOUT_MILLIS);
+        private Duration defaultKeepAlive = Duration.ofSeconds(DEFAULT_KEEP_ALIVE_SECONDS);
+        private Duration requestTimeout = Duration.ofMillis(DEFAULT_REQUEST_TIMEOUT_MILLIS);
+        private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
         private DeviceChannelInitializer channelInitializer = DeviceChannelInitializer.DEFAULT;
-        private int maxPsonDepth = PsonFormat.DEFAULT_MAX_DEPTH;
-        private int maxPendingRequests = 256;
-        private int maxInFlight = 64;
+        private int maxPsonDepth = DEFAULT_MAX_PSON_DEPTH;
+        private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private BackpressurePolicy backpressurePolicy = BackpressurePolicy.PAUSE;
         private SslContext sslContext;
-        private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
+        private Duration tlsHandshakeTimeout = Duration.ofMillis(DEFAULT_TLS_HANDSHAKE_TIMEOUT_MILLIS);
         private Transport transport = Transport.TCP;
-        private String webSocketPath = "/iotmp";
+        private String webSocketPath = DEFAULT_WEB_SOCKET_PATH;
         private DeviceAuthenticator authenticator;
         private PropertyStore propertyStore;
         private boolean nativeTransport = true;
