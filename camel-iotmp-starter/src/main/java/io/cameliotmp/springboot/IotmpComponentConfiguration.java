@@ -4,6 +4,7 @@ import io.cameliotmp.camel.IotmpConfiguration;
 import io.cameliotmp.camel.IotmpOperation;
 import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
+import io.cameliotmp.server.DeviceChannelInitializer;
 import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.Transport;
 import io.netty.handler.ssl.ClientAuth;
@@ -155,6 +156,12 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
      * topic producer: keep the message as the topic's retained message, delivered to devices that subscribe later.
      */
     private Boolean retained = false;
+    /**
+     * Builds the Netty pipeline of each device connection around the server's own handlers, e.g. to put an
+     * HAProxyMessageDecoder first behind a proxy that speaks the PROXY protocol. Default: the server's handlers only.
+     * The option is a io.cameliotmp.server.DeviceChannelInitializer type.
+     */
+    private DeviceChannelInitializer channelInitializer;
     /**
      * Where the built-in property services keep device properties, e.g. a JdbcPropertyStore so they survive
      * restarts. Default: in memory. The option is a io.cameliotmp.server.PropertyStore type.
@@ -494,6 +501,14 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
 
     public void setRetained(Boolean retained) {
         this.retained = retained;
+    }
+
+    public DeviceChannelInitializer getChannelInitializer() {
+        return channelInitializer;
+    }
+
+    public void setChannelInitializer(DeviceChannelInitializer channelInitializer) {
+        this.channelInitializer = channelInitializer;
     }
 
     public PropertyStore getPropertyStore() {

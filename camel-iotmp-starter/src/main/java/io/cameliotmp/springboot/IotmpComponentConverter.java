@@ -5,6 +5,7 @@ import java.util.Set;
 
 import io.cameliotmp.camel.IotmpConfiguration;
 import io.cameliotmp.server.DeviceAuthenticator;
+import io.cameliotmp.server.DeviceChannelInitializer;
 import io.cameliotmp.server.PropertyStore;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
@@ -37,6 +38,7 @@ public class IotmpComponentConverter implements GenericConverter {
         answer.add(new ConvertiblePair(String.class, IotmpConfiguration.class));
         answer.add(new ConvertiblePair(String.class, DeviceAuthenticator.class));
         answer.add(new ConvertiblePair(String.class, PropertyStore.class));
+        answer.add(new ConvertiblePair(String.class, DeviceChannelInitializer.class));
         answer.add(new ConvertiblePair(String.class, SSLContextParameters.class));
         return answer;
     }

@@ -41,6 +41,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "backpressurePolicy": getOrCreateConfiguration(target).setBackpressurePolicy(property(camelContext, io.cameliotmp.server.BackpressurePolicy.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "channelinitializer":
+        case "channelInitializer": getOrCreateConfiguration(target).setChannelInitializer(property(camelContext, io.cameliotmp.server.DeviceChannelInitializer.class, value)); return true;
         case "chunksize":
         case "chunkSize": getOrCreateConfiguration(target).setChunkSize(property(camelContext, int.class, value)); return true;
         case "clientauth":
@@ -146,6 +148,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "backpressurePolicy": return io.cameliotmp.server.BackpressurePolicy.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "channelinitializer":
+        case "channelInitializer": return io.cameliotmp.server.DeviceChannelInitializer.class;
         case "chunksize":
         case "chunkSize": return int.class;
         case "clientauth":
@@ -252,6 +256,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "backpressurePolicy": return getOrCreateConfiguration(target).getBackpressurePolicy();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "channelinitializer":
+        case "channelInitializer": return getOrCreateConfiguration(target).getChannelInitializer();
         case "chunksize":
         case "chunkSize": return getOrCreateConfiguration(target).getChunkSize();
         case "clientauth":

@@ -32,6 +32,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "backpressurePolicy": target.getConfiguration().setBackpressurePolicy(property(camelContext, io.cameliotmp.server.BackpressurePolicy.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "channelinitializer":
+        case "channelInitializer": target.getConfiguration().setChannelInitializer(property(camelContext, io.cameliotmp.server.DeviceChannelInitializer.class, value)); return true;
         case "chunksize":
         case "chunkSize": target.getConfiguration().setChunkSize(property(camelContext, int.class, value)); return true;
         case "clientauth":
@@ -134,6 +136,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "backpressurePolicy": return io.cameliotmp.server.BackpressurePolicy.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "channelinitializer":
+        case "channelInitializer": return io.cameliotmp.server.DeviceChannelInitializer.class;
         case "chunksize":
         case "chunkSize": return int.class;
         case "clientauth":
@@ -237,6 +241,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "backpressurePolicy": return target.getConfiguration().getBackpressurePolicy();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "channelinitializer":
+        case "channelInitializer": return target.getConfiguration().getChannelInitializer();
         case "chunksize":
         case "chunkSize": return target.getConfiguration().getChunkSize();
         case "clientauth":

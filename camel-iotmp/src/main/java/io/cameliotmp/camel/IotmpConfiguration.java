@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
+import io.cameliotmp.server.DeviceChannelInitializer;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.IotmpServerConfig.Limits;
 import io.cameliotmp.server.IotmpServerConfig.Quotas;
@@ -244,6 +245,12 @@ public class IotmpConfiguration implements Cloneable {
                             + "JdbcPropertyStore so they survive restarts. Default: in memory.")
     private PropertyStore propertyStore;
 
+    @UriParam(label = "advanced",
+              description = "Builds the Netty pipeline of each device connection around the server's own handlers, "
+                            + "e.g. to put an HAProxyMessageDecoder first behind a proxy that speaks the PROXY "
+                            + "protocol. Default: the server's handlers only.")
+    private DeviceChannelInitializer channelInitializer;
+
     @UriParam(label = "producer", defaultValue = "run",
               enums = "run,describe,startStream,stopStream,sendStreamData,devices,status,download,getProperty,"
                       + "setProperty",
@@ -305,6 +312,7 @@ public class IotmpConfiguration implements Cloneable {
                 .tlsHandshakeTimeout(Duration.ofMillis(tlsHandshakeTimeout))
                 .authenticator(resolveAuthenticator(context))
                 .propertyStore(propertyStore)
+                .channelInitializer(channelInitializer != null ? channelInitializer : DeviceChannelInitializer.DEFAULT)
                 .metrics(metrics)
                 .limits(Limits.builder()
                         .maxConnections(maxConnections)
@@ -672,6 +680,14 @@ public class IotmpConfiguration implements Cloneable {
 
     public void setAuthenticationUri(String authenticationUri) {
         this.authenticationUri = authenticationUri;
+    }
+
+    public DeviceChannelInitializer getChannelInitializer() {
+        return channelInitializer;
+    }
+
+    public void setChannelInitializer(DeviceChannelInitializer channelInitializer) {
+        this.channelInitializer = channelInitializer;
     }
 
     public PropertyStore getPropertyStore() {
