@@ -59,6 +59,17 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
      */
     private Boolean bridgeErrorHandler = false;
     /**
+     * Device stream consumers: deliver samples in batches of at most this many, as a list of IotmpSample records
+     * (each with its user, device, resource, stream id, timestamp and payload), in the order they arrived; a batch is
+     * acknowledged as a whole, so backpressure holds. 0 delivers one exchange per sample.
+     */
+    private Integer batchSize = 0;
+    /**
+     * With batchSize: the longest a sample waits for its batch to fill before the batch is delivered as it is. The
+     * option is a long type.
+     */
+    private Long batchTimeout = 1000L;
+    /**
      * Stream sampling interval; 0 streams on change (event mode). Device consumers sharing a resource share one
      * device stream and each receives samples at its own interval. The option is a long type.
      */
@@ -349,6 +360,22 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
 
     public void setBridgeErrorHandler(Boolean bridgeErrorHandler) {
         this.bridgeErrorHandler = bridgeErrorHandler;
+    }
+
+    public Integer getBatchSize() {
+        return batchSize;
+    }
+
+    public void setBatchSize(Integer batchSize) {
+        this.batchSize = batchSize;
+    }
+
+    public Long getBatchTimeout() {
+        return batchTimeout;
+    }
+
+    public void setBatchTimeout(Long batchTimeout) {
+        this.batchTimeout = batchTimeout;
     }
 
     public Long getInterval() {

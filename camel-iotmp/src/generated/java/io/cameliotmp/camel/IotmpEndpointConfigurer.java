@@ -30,6 +30,10 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "authenticator": target.getConfiguration().setAuthenticator(property(camelContext, io.cameliotmp.server.DeviceAuthenticator.class, value)); return true;
         case "backpressurepolicy":
         case "backpressurePolicy": target.getConfiguration().setBackpressurePolicy(property(camelContext, io.cameliotmp.server.BackpressurePolicy.class, value)); return true;
+        case "batchsize":
+        case "batchSize": target.getConfiguration().setBatchSize(property(camelContext, int.class, value)); return true;
+        case "batchtimeout":
+        case "batchTimeout": target.getConfiguration().setBatchTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "channelinitializer":
@@ -134,6 +138,10 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "authenticator": return io.cameliotmp.server.DeviceAuthenticator.class;
         case "backpressurepolicy":
         case "backpressurePolicy": return io.cameliotmp.server.BackpressurePolicy.class;
+        case "batchsize":
+        case "batchSize": return int.class;
+        case "batchtimeout":
+        case "batchTimeout": return long.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "channelinitializer":
@@ -239,6 +247,10 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "authenticator": return target.getConfiguration().getAuthenticator();
         case "backpressurepolicy":
         case "backpressurePolicy": return target.getConfiguration().getBackpressurePolicy();
+        case "batchsize":
+        case "batchSize": return target.getConfiguration().getBatchSize();
+        case "batchtimeout":
+        case "batchTimeout": return target.getConfiguration().getBatchTimeout();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "channelinitializer":

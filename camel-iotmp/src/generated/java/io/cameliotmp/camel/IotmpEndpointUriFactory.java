@@ -23,11 +23,13 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(54);
+        Set<String> props = new HashSet<>(56);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
         props.add("backpressurePolicy");
+        props.add("batchSize");
+        props.add("batchTimeout");
         props.add("bridgeErrorHandler");
         props.add("channelInitializer");
         props.add("chunkSize");

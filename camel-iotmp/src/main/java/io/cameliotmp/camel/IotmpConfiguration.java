@@ -274,6 +274,18 @@ public class IotmpConfiguration implements Cloneable {
                             + "devices that subscribe later.")
     private boolean retained;
 
+    @UriParam(label = "consumer", defaultValue = "0",
+              description = "Device stream consumers: deliver samples in batches of at most this many, as a "
+                            + "list of IotmpSample records (each with its user, device, resource, stream id, "
+                            + "timestamp and payload), in the order they arrived; a batch is acknowledged as a "
+                            + "whole, so backpressure holds. 0 delivers one exchange per sample.")
+    private int batchSize;
+
+    @UriParam(label = "consumer", defaultValue = "1000", javaType = "java.time.Duration",
+              description = "With batchSize: the longest a sample waits for its batch to fill before the batch is "
+                            + "delivered as it is.")
+    private long batchTimeout = 1000;
+
     @UriParam(label = "consumer,producer", javaType = "java.time.Duration", defaultValue = "0",
               description = "Stream sampling interval; 0 streams on change (event mode). Device consumers sharing "
                             + "a resource share one device stream and each receives samples at its own interval.")
@@ -728,6 +740,22 @@ public class IotmpConfiguration implements Cloneable {
 
     public void setRetained(boolean retained) {
         this.retained = retained;
+    }
+
+    public int getBatchSize() {
+        return batchSize;
+    }
+
+    public void setBatchSize(int batchSize) {
+        this.batchSize = batchSize;
+    }
+
+    public long getBatchTimeout() {
+        return batchTimeout;
+    }
+
+    public void setBatchTimeout(long batchTimeout) {
+        this.batchTimeout = batchTimeout;
     }
 
     public long getInterval() {

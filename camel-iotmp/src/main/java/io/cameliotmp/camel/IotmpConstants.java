@@ -42,6 +42,10 @@ public final class IotmpConstants {
               javaType = "Long")
     public static final String TIMESTAMP = "CamelIotmpTimestamp";
 
+    @Metadata(label = "consumer", description = "With batchSize: how many samples the batch in the body holds.",
+              javaType = "Integer")
+    public static final String BATCH_SIZE = "CamelIotmpBatchSize";
+
     @Metadata(label = "consumer", description = "The Thinger service a device called: property, setProperty,"
                                                 + " device, endpoint, bucket, lock, unlock.", javaType = "String")
     public static final String SERVICE = "CamelIotmpService";

@@ -1,8 +1,11 @@
 package io.cameliotmp.camel;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceRegistration;
@@ -18,18 +21,66 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams a resource of every matching device into the route: one exchange per sample. The stream opens when a
- * device connects (again after each reconnect) and is stopped when the consumer stops.
+ * Streams a resource of every matching device into the route: one exchange per sample, or with {@code batchSize} one
+ * exchange per batch of samples (a {@code List<IotmpSample>}). The stream opens when a device connects (again after
+ * each reconnect) and is stopped when the consumer stops.
  */
 public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements StreamListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(IotmpDeviceStreamConsumer.class);
 
     private final IotmpEndpoint endpoint;
+    /** With {@code batchSize}: the open batch, and the timer that delivers it when it waited long enough. */
+    private SampleBatcher batcher;
+    private ScheduledExecutorService batchTimer;
 
     public IotmpDeviceStreamConsumer(IotmpEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
         this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        int batchSize = endpoint.getConfiguration().getBatchSize();
+        if (batchSize > 0) {
+            long timeout = Math.max(1, endpoint.getConfiguration().getBatchTimeout());
+            batcher = new SampleBatcher(batchSize, timeout, this::processBatch);
+            batchTimer = getEndpoint().getCamelContext().getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "IotmpBatchTimeout");
+            // checked at a tenth of the timeout, so a batch waits at most 1.1 times it
+            long period = Math.max(1, timeout / 10);
+            batchTimer.scheduleWithFixedDelay(() -> batcher.flushIfDue(false), period, period, TimeUnit.MILLISECONDS);
+        }
+        super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop(); // no new samples from here on
+        if (batcher != null) {
+            batcher.flushIfDue(true);
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(batchTimer);
+            batcher = null;
+            batchTimer = null;
+        }
+    }
+
+    private CompletionStage<Void> processBatch(List<IotmpSample> batch) {
+        Exchange exchange = createExchange(false);
+        Message message = exchange.getMessage();
+        message.setHeader(IotmpConstants.RESOURCE, endpoint.resource());
+        message.setHeader(IotmpConstants.BATCH_SIZE, batch.size());
+        message.setBody(batch);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        getAsyncProcessor().process(exchange, doneSync -> {
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException("Error processing a batch of stream samples", exchange,
+                        exchange.getException());
+            }
+            releaseExchange(exchange, false);
+            done.complete(null);
+        });
+        return done;
     }
 
     @Override
@@ -73,8 +124,12 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
     private final class DeviceSamples implements StreamListener {
         private final HeadersMapFactory headersMaps;
         private final Map<String, Object> deviceHeaders;
+        private final String user;
+        private final String device;
 
         DeviceSamples(DeviceRegistration registration) {
+            user = registration.user();
+            device = registration.device();
             headersMaps = getEndpoint().getCamelContext().getCamelContextExtension().getHeadersMapFactory();
             deviceHeaders = headersMaps.newMap();
             PsonBodies.putDeviceHeaders(deviceHeaders, registration);
@@ -83,6 +138,10 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
 
         @Override
         public CompletionStage<Void> onSample(StreamSample sample) {
+            SampleBatcher batching = batcher;
+            if (batching != null) {
+                return batching.add(user, device, sample);
+            }
             Exchange exchange = createExchange(false);
             exchange.getMessage().setHeaders(headersMaps.newMap(deviceHeaders));
             return process(exchange, sample);

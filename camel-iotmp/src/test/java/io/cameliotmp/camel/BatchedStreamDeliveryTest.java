@@ -1,0 +1,104 @@
+package io.cameliotmp.camel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.testing.RawIotmpSocket;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
+import static io.cameliotmp.testing.Waits.WAIT;
+import static io.cameliotmp.testing.Waits.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Batched delivery of device streams: full batches, a partial batch after batchTimeout, samples of several devices in
+ * their order, and backpressure that holds while a batch is in the route.
+ */
+class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
+
+    private final List<List<IotmpSample>> batches = new CopyOnWriteArrayList<>();
+    private final List<Integer> sizeHeaders = new CopyOnWriteArrayList<>();
+    private final CountDownLatch releaseBlocked = new CountDownLatch(1);
+    private final int blockedPort = io.cameliotmp.testing.TestPorts.next();
+
+    @Override
+    protected String deviceCredentials() {
+        return "alice/*=pw";
+    }
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("iotmp:device:alice/*/temperature?batchSize=4&batchTimeout=500").process(e -> {
+                    sizeHeaders.add(e.getMessage().getHeader(IotmpConstants.BATCH_SIZE, Integer.class));
+                    batches.add(e.getMessage().getBody(List.class));
+                });
+                from("iotmp:device:alice/*/blocked?port=" + blockedPort
+                     + "&batchSize=2&maxInFlight=4&batchTimeout=600000")
+                        .process(e -> releaseBlocked.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            }
+        };
+    }
+
+    private static int acceptStream(RawIotmpSocket device) throws Exception {
+        IotmpMessage start = device.readMessage(Generation.GEN2);
+        assertThat(start.type()).isEqualTo(MessageType.START_STREAM);
+        device.send(IotmpMessage.ok(start.streamId()), Generation.GEN2);
+        return start.streamId();
+    }
+
+    @Test
+    void samplesArriveInBatchesInTheirOrderAndAPartialBatchAfterTheTimeout() throws Exception {
+        try (RawIotmpSocket esp32 = RawIotmpSocket.connect(port, "alice", "esp32", "pw");
+             RawIotmpSocket esp8266 = RawIotmpSocket.connect(port, "alice", "esp8266", "pw")) {
+            int a = acceptStream(esp32);
+            int b = acceptStream(esp8266);
+            for (int i = 0; i < 5; i++) {
+                esp32.send(IotmpMessage.streamData(a, i), Generation.GEN2);
+                esp8266.send(IotmpMessage.streamData(b, 100 + i), Generation.GEN2);
+            }
+            eventually().until(() -> batches.stream().mapToInt(List::size).sum() == 10);
+        }
+        assertThat(batches).hasSize(3);
+        assertThat(sizeHeaders).containsExactly(4, 4, 2);
+        List<Object> fromEsp32 = new ArrayList<>();
+        List<Object> fromEsp8266 = new ArrayList<>();
+        for (List<IotmpSample> batch : batches) {
+            for (IotmpSample sample : batch) {
+                assertThat(sample.user()).isEqualTo("alice");
+                assertThat(sample.resource()).isEqualTo("temperature");
+                assertThat(sample.timestamp()).isPositive();
+                (sample.device().equals("esp32") ? fromEsp32 : fromEsp8266).add(sample.payload());
+            }
+        }
+        assertThat(fromEsp32).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(fromEsp8266).containsExactly(100L, 101L, 102L, 103L, 104L);
+    }
+
+    @Test
+    void aBatchInTheRouteHoldsItsSamplesInFlightSoTheDeviceIsPaused() throws Exception {
+        try (RawIotmpSocket device = RawIotmpSocket.connect(blockedPort, "alice", "esp32", "pw")) {
+            int id = acceptStream(device);
+            for (int i = 0; i < 20; i++) {
+                device.send(IotmpMessage.streamData(id, i), Generation.GEN2);
+            }
+            var connection = server(blockedPort).registry().session(new DeviceId("alice", "esp32")).orElseThrow();
+            // the first batch of two is blocked in the route, the next waits behind it: reading stops at 4 in flight
+            eventually().until(() -> connection.counters().readingPaused());
+            assertThat(connection.counters().samplesIn()).isLessThan(20);
+            releaseBlocked.countDown();
+            eventually().until(() -> connection.counters().samplesIn() == 20);
+            assertThat(connection.counters().samplesDropped()).isZero();
+        }
+    }
+}
