@@ -60,6 +60,7 @@ public final class IotmpServer {
     private Channel serverChannel;
     private final ConnectionGuard guard;
     private volatile ServerMetrics metrics = ServerMetrics.NONE;
+    private final ServerTotals totals = new ServerTotals();
     private TrafficMeter trafficMeter;
 
     public IotmpServer(IotmpServerConfig config) {
@@ -93,7 +94,7 @@ public final class IotmpServer {
                 ? new DefaultEventExecutorGroup(config.workerThreads(), threads("iotmp-worker")) : null;
         timer = new HashedWheelTimer(threads("iotmp-timer"), 10, TimeUnit.MILLISECONDS);
         channels = new DefaultChannelGroup("iotmp-devices", GlobalEventExecutor.INSTANCE);
-        metrics = config.metrics().create(this);
+        metrics = totals.counting(config.metrics().create(this));
         trafficMeter = new TrafficMeter(metrics);
         Class<? extends ServerChannel> channelType = EventLoops.serverChannel(epoll);
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -275,6 +276,11 @@ public final class IotmpServer {
         metrics.deviceDisconnected();
         LOG.debug("Device {} disconnected: {}", session.registration().deviceId(), reason);
         registry.fireDisconnected(session.registration(), reason);
+    }
+
+    /** What this server counted since it was created (connections, refusals, samples, bytes). */
+    public ServerTotals totals() {
+        return totals;
     }
 
     /** The metrics of this server while it runs; {@link ServerMetrics#NONE} otherwise. */
