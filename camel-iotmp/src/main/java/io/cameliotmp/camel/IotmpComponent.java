@@ -42,6 +42,7 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
     private final IotmpServerManager servers = new IotmpServerManager();
     private ServerMetrics.Factory metricsFactory;
     private IotmpHealthCheck healthCheck;
+    private IotmpServerMBeans mbeans;
 
     /**
      * One Netty context per SSL configuration object, so endpoints configured with the same parameters produce equal
@@ -92,6 +93,8 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        mbeans = new IotmpServerMBeans(getCamelContext());
+        servers.addListener(mbeans);
         HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
         if (metricsEnabled && registry != null) {
             healthCheck = new IotmpHealthCheck(this);
@@ -126,6 +129,10 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
             healthCheck = null;
         }
         servers.stopAll();
+        if (mbeans != null) {
+            servers.removeListener(mbeans);
+            mbeans = null;
+        }
         super.doStop();
     }
 

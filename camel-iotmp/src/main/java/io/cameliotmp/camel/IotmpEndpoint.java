@@ -1,12 +1,17 @@
 package io.cameliotmp.camel;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.server.DeviceFilter;
 import io.cameliotmp.server.IotmpServerManager;
+import io.cameliotmp.server.Transport;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.EndpointServiceLocation;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
@@ -18,7 +23,7 @@ import org.apache.camel.support.DefaultEndpoint;
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "iotmp", title = "IOTMP", syntax = "iotmp:kind:path",
              category = { Category.IOT }, headersClass = IotmpConstants.class)
-public class IotmpEndpoint extends DefaultEndpoint {
+public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLocation {
 
     @UriPath(description = "What the endpoint stands for: device (a device resource: producer calls it, consumer"
                            + " streams it), server (a resource devices run, consumer), service (Thinger service"
@@ -132,6 +137,46 @@ public class IotmpEndpoint extends DefaultEndpoint {
 
     IotmpServerManager.Handle acquireServer() throws Exception {
         return ((IotmpComponent) getComponent()).acquireServer(configuration);
+    }
+
+    /** The embedded server's address, {@code host:port}: where devices connect (for tracing and tooling). */
+    @Override
+    public String getServiceUrl() {
+        return configuration.getHost() + ":" + configuration.getPort();
+    }
+
+    /** What devices speak to the server: {@code iotmp}, {@code iotmps} (TLS), {@code ws} or {@code wss}. */
+    @Override
+    public String getServiceProtocol() {
+        boolean tls = configuration.getSslContextParameters() != null
+                      || getComponent() instanceof IotmpComponent iotmp && iotmp.isUseGlobalSslContextParameters()
+                         && getCamelContext().getSSLContextParameters() != null;
+        boolean webSocket = configuration.getTransport() == Transport.WEBSOCKET;
+        return webSocket ? tls ? "wss" : "ws" : tls ? "iotmps" : "iotmp";
+    }
+
+    /** The endpoint's kind and, as far as the URI names them, user, device, resource or target. */
+    @Override
+    public Map<String, String> getServiceMetadata() {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("kind", kind.name());
+        putIfSet(metadata, "user", user);
+        putIfSet(metadata, "device", device);
+        putIfSet(metadata, "resource", resource);
+        putIfSet(metadata, "target", target);
+        if (service != null) {
+            metadata.put("service", service.uriName());
+        }
+        if (configuration.getTransport() == Transport.WEBSOCKET) {
+            metadata.put("webSocketPath", configuration.getWebSocketPath());
+        }
+        return metadata;
+    }
+
+    private static void putIfSet(Map<String, String> metadata, String key, String value) {
+        if (value != null) {
+            metadata.put(key, value);
+        }
     }
 
     DeviceFilter deviceFilter() {

@@ -62,6 +62,11 @@ final class OrderedStreamDelivery implements StreamListener {
         tail.whenComplete((done, failure) -> close());
     }
 
+    /** The endpoint the stream's data goes to. */
+    String targetUri() {
+        return producer.getEndpoint().getEndpointUri();
+    }
+
     /** Stops the endpoint's producer; idempotent. */
     void close() {
         ServiceHelper.stopService(producer);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.cameliotmp.server.DeviceConnection;
 import io.cameliotmp.server.DeviceFilter;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceRegistration;
@@ -25,10 +26,23 @@ final class RegistryOperations {
                 .map(RegistryOperations::describe).toList();
     }
 
+    /**
+     * The device's registration as {@link #describe} has it, plus its connection's session number and counters
+     * (in flight, frames, samples, bytes); {@code connected: false} when it is offline.
+     */
     static Map<String, Object> status(DeviceOperation call) {
         DeviceId device = call.requireDevice();
-        return call.server().registry().registration(device).map(RegistryOperations::describe)
+        return call.server().registry().session(device)
+                .filter(connection -> connection.registration() != null)
+                .map(RegistryOperations::status)
                 .orElseGet(() -> offline(device));
+    }
+
+    private static Map<String, Object> status(DeviceConnection connection) {
+        Map<String, Object> status = describe(connection.registration());
+        status.put("session", connection.registration().sessionNumber());
+        ServerViews.putCounters(status, connection.counters());
+        return status;
     }
 
     /** A registration as a JSON-friendly map, the shape of {@code devices} and {@code status} answers. */

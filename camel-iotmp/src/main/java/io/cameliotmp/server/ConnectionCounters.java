@@ -3,21 +3,32 @@ package io.cameliotmp.server;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
-/** The traffic counters of one connection: one array, not five objects per device, updated from any thread. */
+import io.netty.util.AttributeKey;
+
+/** The traffic counters of one connection: one array, not seven objects per device, updated from any thread. */
 final class ConnectionCounters {
+
+    /** Where the {@link TrafficMeter} finds the counters of a connection's channel. */
+    static final AttributeKey<ConnectionCounters> KEY = AttributeKey.valueOf(ConnectionCounters.class, "counters");
 
     static final int FRAMES_IN = 0;
     static final int FRAMES_OUT = 1;
     static final int SAMPLES_IN = 2;
     static final int SAMPLES_DROPPED = 3;
     static final int MALFORMED_FRAMES = 4;
+    static final int BYTES_IN = 5;
+    static final int BYTES_OUT = 6;
 
     private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
 
-    private final long[] counters = new long[5];
+    private final long[] counters = new long[7];
 
     void count(int index) {
         COUNTER.getAndAdd(counters, index, 1L);
+    }
+
+    void add(int index, long amount) {
+        COUNTER.getAndAdd(counters, index, amount);
     }
 
     long get(int index) {
@@ -26,6 +37,6 @@ final class ConnectionCounters {
 
     SessionCounters snapshot(int inFlight, boolean readingPaused) {
         return new SessionCounters(get(FRAMES_IN), get(FRAMES_OUT), get(SAMPLES_IN), get(SAMPLES_DROPPED),
-                get(MALFORMED_FRAMES), inFlight, readingPaused);
+                get(MALFORMED_FRAMES), inFlight, readingPaused, get(BYTES_IN), get(BYTES_OUT));
     }
 }

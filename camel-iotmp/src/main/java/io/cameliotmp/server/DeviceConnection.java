@@ -75,6 +75,7 @@ public final class DeviceConnection {
         this.serverStreams = new ServerOpenedStreams(this, context);
         this.deviceStreams = new DeviceOpenedStreams(this, context);
         this.calls = new DeviceCallDispatcher(this, context);
+        channel.attr(ConnectionCounters.KEY).set(counters);
     }
 
     /** The handler to add after the codec, on the channel's I/O thread. */
@@ -98,6 +99,21 @@ public final class DeviceConnection {
     /** A snapshot of this connection's counters. */
     public SessionCounters counters() {
         return counters.snapshot(flow.inFlight(), flow.readingPaused());
+    }
+
+    /**
+     * A look inside the connection (counters, pending requests, open streams), taken on its executor so that it is
+     * consistent; fails with a {@link DeviceDisconnectedException} once the connection's executor is gone.
+     */
+    public CompletableFuture<ConnectionDetails> inspect() {
+        CompletableFuture<ConnectionDetails> details = new CompletableFuture<>();
+        try {
+            runOnExecutor(() -> details.complete(new ConnectionDetails(registration, counters(), requests.pending(),
+                    serverStreams.details(), deviceStreams.size())));
+        } catch (RejectedExecutionException e) {
+            details.completeExceptionally(new DeviceDisconnectedException(deviceIdOrNull(), "server stopped"));
+        }
+        return details;
     }
 
     /** Sends a request to the device; completes with its OK, or fails with an {@link IotmpRequestException}. */

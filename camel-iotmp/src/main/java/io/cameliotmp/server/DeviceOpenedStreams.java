@@ -26,6 +26,10 @@ final class DeviceOpenedStreams {
         this.context = context;
     }
 
+    int size() {
+        return streams.size();
+    }
+
     boolean contains(int id) {
         return streams.containsKey(id);
     }

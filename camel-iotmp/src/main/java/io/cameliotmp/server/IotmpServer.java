@@ -64,6 +64,7 @@ public final class IotmpServer {
     private final ConnectValidation connectValidation;
     private final RefusalLog refusalLog = new RefusalLog();
     private volatile ServerMetrics metrics = ServerMetrics.NONE;
+    private final ServerTotals totals = new ServerTotals();
     private TrafficMeter trafficMeter;
 
     public IotmpServer(IotmpServerConfig config) {
@@ -102,7 +103,7 @@ public final class IotmpServer {
                 ? new DefaultEventExecutorGroup(config.workerThreads(), threads("iotmp-worker")) : null;
         timer = new HashedWheelTimer(threads("iotmp-timer"), 10, TimeUnit.MILLISECONDS);
         channels = new DefaultChannelGroup("iotmp-devices", GlobalEventExecutor.INSTANCE);
-        metrics = config.metrics().create(this);
+        metrics = totals.counting(config.metrics().create(this));
         trafficMeter = new TrafficMeter(metrics);
         Class<? extends ServerChannel> channelType = EventLoops.serverChannel(epoll);
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -286,6 +287,11 @@ public final class IotmpServer {
         metrics.deviceDisconnected();
         LOG.debug("Device {} disconnected: {}", session.registration().deviceId(), reason);
         registry.fireDisconnected(session.registration(), reason);
+    }
+
+    /** What this server counted since it was created (connections, refusals, samples, bytes). */
+    public ServerTotals totals() {
+        return totals;
     }
 
     /** The metrics of this server while it runs; {@link ServerMetrics#NONE} otherwise. */

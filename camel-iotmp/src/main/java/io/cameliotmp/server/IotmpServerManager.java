@@ -1,8 +1,13 @@
 package io.cameliotmp.server;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One server per (host, port), shared by everybody who asks for it and reference-counted: the first
@@ -11,7 +16,26 @@ import java.util.Objects;
  */
 public final class IotmpServerManager {
 
+    private static final Logger LOG = LoggerFactory.getLogger(IotmpServerManager.class);
+
     private final Map<String, Entry> servers = new HashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Told when a server of this manager has started and when it is about to stop, on the thread doing it. */
+    public interface Listener {
+
+        void serverStarted(IotmpServer server);
+
+        void serverStopping(IotmpServer server);
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
 
     /**
      * Returns a handle on the server for the configuration's host and port, starting it if needed.
@@ -26,6 +50,13 @@ public final class IotmpServerManager {
             server.start();
             entry = new Entry(key, server);
             servers.put(key, entry);
+            for (Listener listener : listeners) {
+                try {
+                    listener.serverStarted(server);
+                } catch (RuntimeException e) {
+                    LOG.warn("Server listener failed on start of {}", server, e);
+                }
+            }
         } else if (!entry.server.config().equals(config)) {
             throw new IllegalStateException("IOTMP server " + key + " is already running with another configuration;"
                                             + " endpoints sharing a port must configure the server identically");
@@ -35,7 +66,7 @@ public final class IotmpServerManager {
     }
 
     /** The servers this manager runs now. */
-    public synchronized java.util.List<IotmpServer> running() {
+    public synchronized List<IotmpServer> running() {
         return servers.values().stream().map(e -> e.server).toList();
     }
 
@@ -49,14 +80,25 @@ public final class IotmpServerManager {
         entry.references--;
         if (entry.references == 0) {
             servers.remove(entry.key);
-            entry.server.stop();
+            stop(entry.server);
         }
     }
 
     /** Stops every server regardless of references (used when the owning context shuts down). */
     public synchronized void stopAll() {
-        servers.values().forEach(e -> e.server.stop());
+        servers.values().forEach(e -> stop(e.server));
         servers.clear();
+    }
+
+    private void stop(IotmpServer server) {
+        for (Listener listener : listeners) {
+            try {
+                listener.serverStopping(server);
+            } catch (RuntimeException e) {
+                LOG.warn("Server listener failed on stop of {}", server, e);
+            }
+        }
+        server.stop();
     }
 
     private static final class Entry {

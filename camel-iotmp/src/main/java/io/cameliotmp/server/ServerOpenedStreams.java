@@ -1,6 +1,7 @@
 package io.cameliotmp.server;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,11 +47,24 @@ final class ServerOpenedStreams {
     }
 
     /** A START_STREAM is about to be sent with this id: samples may follow its OK at once. */
-    void opening(int id, String resource, StreamListener listener) {
+    void opening(int id, String resource, long intervalMillis, StreamListener listener) {
         if (!(streams instanceof IntObjectHashMap)) {
             streams = new IntObjectHashMap<>(4);
         }
-        streams.put(id, new OpenStream(id, resource, listener));
+        streams.put(id, new OpenStream(id, resource, intervalMillis, listener));
+    }
+
+    /** The open streams, in id order, with the subscriptions each serves. */
+    List<ConnectionDetails.Stream> details() {
+        List<ConnectionDetails.Stream> details = new ArrayList<>(streams.size());
+        for (OpenStream stream : streams.values()) {
+            SharedResourceStream sharing = shared.get(stream.resource);
+            List<StreamSubscription> subscriptions = sharing == null ? List.of() : sharing.subscriptionsOf(stream.id);
+            details.add(new ConnectionDetails.Stream(stream.id, stream.resource, stream.intervalMillis,
+                    stream.confirmed, subscriptions, stream.listener));
+        }
+        details.sort(Comparator.comparingInt(ConnectionDetails.Stream::streamId));
+        return details;
     }
 
     void confirmed(int id) {
@@ -183,13 +197,15 @@ final class ServerOpenedStreams {
     private final class OpenStream {
         final int id;
         final String resource;
+        final long intervalMillis;
         final StreamListener listener;
         boolean confirmed;
         private List<String> compactKeys;
 
-        OpenStream(int id, String resource, StreamListener listener) {
+        OpenStream(int id, String resource, long intervalMillis, StreamListener listener) {
             this.id = id;
             this.resource = resource;
+            this.intervalMillis = intervalMillis;
             this.listener = listener;
         }
 

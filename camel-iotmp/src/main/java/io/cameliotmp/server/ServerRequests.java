@@ -61,7 +61,7 @@ final class ServerRequests {
             public Integer startStream(DeviceRequest.StartStream start) {
                 return open(RequestKind.START_STREAM, "START_STREAM " + start.resource(), timeout, reply, id -> {
                     // registered before the OK arrives: devices echo a first sample right after their OK
-                    connection.serverStreams().opening(id, start.resource(), start.listener());
+                    connection.serverStreams().opening(id, start.resource(), start.intervalMillis(), start.listener());
                     return IotmpMessage.startStream(id, start.resource(),
                             StreamParameters.encode(start.intervalMillis(), start.extraParameters()));
                 });
@@ -162,6 +162,11 @@ final class ServerRequests {
     /** Hands an OK or ERROR to its request; false when no request waits for its id. */
     boolean onAnswer(IotmpMessage answer) {
         return tracker.answer(answer) != null;
+    }
+
+    /** How many requests wait for the device's answer. */
+    int pending() {
+        return tracker.size();
     }
 
     void failAll(String reason) {

@@ -6,7 +6,10 @@ package io.cameliotmp.server;
  * @param samplesDropped samples discarded by {@link BackpressurePolicy#DROP_SAMPLES}; never silent
  * @param inFlight       samples and calls handed to handlers and not finished yet
  * @param readingPaused  whether the server stopped reading this device because of {@code inFlight}
+ * @param bytesIn        bytes read from the device's socket, TLS and WebSocket framing included
+ * @param bytesOut       bytes written to the device's socket, TLS and WebSocket framing included
  */
 public record SessionCounters(long framesIn, long framesOut, long samplesIn, long samplesDropped,
-                              long malformedFrames, int inFlight, boolean readingPaused) {
+                              long malformedFrames, int inFlight, boolean readingPaused, long bytesIn,
+                              long bytesOut) {
 }

@@ -45,6 +45,21 @@ final class SharedResourceStream {
         return subscribers.isEmpty();
     }
 
+    /** The subscriptions a device stream of this resource serves: on change, or periodic; none for other ids. */
+    List<StreamSubscription> subscriptionsOf(int streamId) {
+        if (streamId == 0 || streamId != eventStreamId && streamId != periodicStreamId) {
+            return List.of();
+        }
+        boolean onChange = streamId == eventStreamId;
+        List<StreamSubscription> served = new ArrayList<>();
+        for (Subscriber s : subscribers) {
+            if (onChange == (s.subscription.intervalMillis() == 0)) {
+                served.add(s.subscription);
+            }
+        }
+        return served;
+    }
+
     /** Opens, replaces or stops device streams so they serve exactly the current subscriptions. */
     void reconcile() {
         boolean wantsEvents = false;

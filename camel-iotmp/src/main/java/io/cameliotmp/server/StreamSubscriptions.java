@@ -29,6 +29,11 @@ public final class StreamSubscriptions {
         return subscription;
     }
 
+    /** The standing subscriptions, in the order they were made. */
+    public List<StreamSubscription> all() {
+        return List.copyOf(subscriptions);
+    }
+
     void unsubscribe(StreamSubscription subscription) {
         if (subscriptions.remove(subscription)) {
             for (DeviceConnection connection : registry.sessions()) {

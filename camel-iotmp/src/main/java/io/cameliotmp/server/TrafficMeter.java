@@ -7,7 +7,11 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
-/** Counts the bytes on the wire of every connection; first in the pipeline, so TLS and WebSocket bytes count too. */
+/**
+ * Counts the bytes on the wire of every connection, for the server's metrics and for the connection's own counters
+ * (found through a channel attribute, so one meter serves every connection); first in the pipeline, so TLS and
+ * WebSocket bytes count too.
+ */
 @ChannelHandler.Sharable
 final class TrafficMeter extends ChannelDuplexHandler {
 
@@ -19,13 +23,23 @@ final class TrafficMeter extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        metrics.bytesReceived(sizeOf(msg));
+        long size = sizeOf(msg);
+        metrics.bytesReceived(size);
+        ConnectionCounters counters = ctx.channel().attr(ConnectionCounters.KEY).get();
+        if (counters != null) {
+            counters.add(ConnectionCounters.BYTES_IN, size);
+        }
         ctx.fireChannelRead(msg);
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        metrics.bytesSent(sizeOf(msg));
+        long size = sizeOf(msg);
+        metrics.bytesSent(size);
+        ConnectionCounters counters = ctx.channel().attr(ConnectionCounters.KEY).get();
+        if (counters != null) {
+            counters.add(ConnectionCounters.BYTES_OUT, size);
+        }
         ctx.write(msg, promise);
     }
 

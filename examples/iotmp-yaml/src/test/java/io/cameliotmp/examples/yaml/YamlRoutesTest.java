@@ -37,6 +37,7 @@ class YamlRoutesTest extends CamelMainTestSupport {
         overrides.put("camel.component.iotmp.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
         overrides.put("camel.component.iotmp.device-credentials", "demo/device-1=test-secret");
         overrides.put("poll.period", "100");
+        overrides.put("stream.interval", "100");
         configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
     }
 
@@ -51,7 +52,9 @@ class YamlRoutesTest extends CamelMainTestSupport {
     void yamlRoutesPollTheDeviceAndReportItsEvents() throws Exception {
         AdviceWith.adviceWith(context, "poll-temperature", route -> route.weaveAddLast().to("mock:temperature"));
         AdviceWith.adviceWith(context, "device-events", route -> route.weaveAddLast().to("mock:events"));
+        AdviceWith.adviceWith(context, "temperature-stream", route -> route.weaveAddLast().to("mock:stream"));
         MockEndpoint temperature = getMockEndpoint("mock:temperature");
+        MockEndpoint stream = getMockEndpoint("mock:stream");
         MockEndpoint events = getMockEndpoint("mock:events");
         NotifyBuilder offlinePolls = new NotifyBuilder(context).fromRoute("poll-temperature").whenCompleted(2)
                 .create();
@@ -71,10 +74,14 @@ class YamlRoutesTest extends CamelMainTestSupport {
             events.message(0).header(IotmpConstants.DEVICE).isEqualTo("device-1");
             temperature.expectedMinimumMessageCount(1);
             temperature.message(0).body().isEqualTo(Map.of("celsius", 21.5f));
+            // the iotmp-source kamelet streams the same resource
+            stream.expectedMinimumMessageCount(1);
+            stream.message(0).body().isEqualTo(Map.of("celsius", 21.5f));
+            stream.message(0).header(IotmpConstants.DEVICE).isEqualTo("device-1");
 
             device.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-            MockEndpoint.assertIsSatisfied(WAIT.toMillis(), TimeUnit.MILLISECONDS, events, temperature);
+            MockEndpoint.assertIsSatisfied(WAIT.toMillis(), TimeUnit.MILLISECONDS, events, temperature, stream);
             events.reset();
             events.expectedHeaderReceived(IotmpConstants.EVENT_TYPE, "disconnected");
         }

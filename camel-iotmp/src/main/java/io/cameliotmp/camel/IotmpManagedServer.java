@@ -1,0 +1,178 @@
+package io.cameliotmp.camel;
+
+import java.util.Map;
+import javax.management.openmbean.CompositeDataSupport;
+import javax.management.openmbean.CompositeType;
+import javax.management.openmbean.OpenDataException;
+import javax.management.openmbean.OpenType;
+import javax.management.openmbean.SimpleType;
+import javax.management.openmbean.TabularData;
+import javax.management.openmbean.TabularDataSupport;
+import javax.management.openmbean.TabularType;
+
+import io.cameliotmp.server.DeviceConnection;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.SessionCounters;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedOperation;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.util.json.Jsoner;
+
+/**
+ * The JMX view of one running embedded server, registered through the Camel context's management strategy as
+ * {@code org.apache.camel:context=…,type=iotmp,name="host:port"} while the server runs.
+ */
+@ManagedResource(description = "An embedded IOTMP server: its devices, counts and limits")
+public class IotmpManagedServer {
+
+    private static final String[] DEVICE_ITEMS = { "user", "device", "session", "generation", "remoteAddress",
+            "connectedAt", "keepAliveSeconds", "inFlight", "samplesIn", "samplesDropped", "bytesIn", "bytesOut" };
+    private static final OpenType<?>[] DEVICE_TYPES = { SimpleType.STRING, SimpleType.STRING, SimpleType.LONG,
+            SimpleType.STRING, SimpleType.STRING, SimpleType.STRING, SimpleType.INTEGER, SimpleType.INTEGER,
+            SimpleType.LONG, SimpleType.LONG, SimpleType.LONG, SimpleType.LONG };
+
+    private final IotmpServer server;
+
+    public IotmpManagedServer(IotmpServer server) {
+        this.server = server;
+    }
+
+    IotmpServer server() {
+        return server;
+    }
+
+    @ManagedAttribute(description = "Address the server listens on")
+    public String getHost() {
+        return server.config().host();
+    }
+
+    @ManagedAttribute(description = "Port the server listens on")
+    public int getPort() {
+        return server.config().port();
+    }
+
+    @ManagedAttribute(description = "What devices speak: iotmp, iotmps (TLS), ws or wss")
+    public String getProtocol() {
+        return ServerViews.protocol(server.config());
+    }
+
+    @ManagedAttribute(description = "Whether the server is listening")
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    @ManagedAttribute(description = "Devices connected now")
+    public int getConnectedDevices() {
+        return server.registry().size();
+    }
+
+    @ManagedAttribute(description = "Devices accepted since the server started")
+    public long getDevicesAccepted() {
+        return server.totals().connected();
+    }
+
+    @ManagedAttribute(description = "Connections of accepted devices that ended")
+    public long getDevicesDisconnected() {
+        return server.totals().disconnected();
+    }
+
+    @ManagedAttribute(description = "CONNECTs refused by authentication, blocked device ids included")
+    public long getConnectionsRefused() {
+        return server.totals().refused();
+    }
+
+    @ManagedAttribute(description = "Connections closed on arrival by maxConnections, maxConnectionsPerSecond or a"
+                                    + " blocked address")
+    public long getConnectionsRejected() {
+        return server.totals().rejected();
+    }
+
+    @ManagedAttribute(description = "Requests of the server to devices that ended")
+    public long getRequests() {
+        return server.totals().requests();
+    }
+
+    @ManagedAttribute(description = "Requests answered with ERROR or failed by a disconnect")
+    public long getRequestsFailed() {
+        return server.totals().requestsFailed();
+    }
+
+    @ManagedAttribute(description = "Requests not answered in time")
+    public long getRequestsTimedOut() {
+        return server.totals().requestsTimedOut();
+    }
+
+    @ManagedAttribute(description = "Stream samples received")
+    public long getSamplesReceived() {
+        return server.totals().samplesReceived();
+    }
+
+    @ManagedAttribute(description = "Stream samples dropped by backpressurePolicy=DROP_SAMPLES")
+    public long getSamplesDropped() {
+        return server.totals().samplesDropped();
+    }
+
+    @ManagedAttribute(description = "Bytes received, TLS and WebSocket framing included")
+    public long getBytesIn() {
+        return server.totals().bytesIn();
+    }
+
+    @ManagedAttribute(description = "Bytes sent, TLS and WebSocket framing included")
+    public long getBytesOut() {
+        return server.totals().bytesOut();
+    }
+
+    @ManagedAttribute(description = "Open device connections at most")
+    public int getMaxConnections() {
+        return server.config().maxConnections();
+    }
+
+    @ManagedAttribute(description = "Stream samples and calls per device in progress at most")
+    public int getMaxInFlight() {
+        return server.config().maxInFlight();
+    }
+
+    @ManagedAttribute(description = "What happens at maxInFlight: PAUSE or DROP_SAMPLES")
+    public String getBackpressurePolicy() {
+        return server.config().backpressurePolicy().name();
+    }
+
+    @ManagedOperation(description = "The connected devices, of one user or of all (empty or *)")
+    public TabularData listDevices(String user) throws OpenDataException {
+        CompositeType row = new CompositeType("iotmpDevice", "A connected IOTMP device", DEVICE_ITEMS, DEVICE_ITEMS,
+                DEVICE_TYPES);
+        TabularDataSupport table = new TabularDataSupport(new TabularType("iotmpDevices", "Connected IOTMP devices",
+                row, new String[] { "user", "device" }));
+        String of = user == null || user.isBlank() || "*".equals(user) ? null : user;
+        for (DeviceRegistration registration : ServerViews.registrations(server, of)) {
+            SessionCounters counters = server.registry().session(registration.deviceId())
+                    .map(DeviceConnection::counters).orElse(null);
+            table.put(new CompositeDataSupport(row, DEVICE_ITEMS, new Object[] {
+                    registration.user(), registration.device(), registration.sessionNumber(),
+                    registration.generation().name(), String.valueOf(registration.remoteAddress()),
+                    registration.connectedAt().toString(), registration.keepAliveSeconds(),
+                    counters != null ? counters.inFlight() : 0, counters != null ? counters.samplesIn() : 0L,
+                    counters != null ? counters.samplesDropped() : 0L, counters != null ? counters.bytesIn() : 0L,
+                    counters != null ? counters.bytesOut() : 0L }));
+        }
+        return table;
+    }
+
+    @ManagedOperation(description = "Disconnects a device (it receives DISCONNECT and may reconnect);"
+                                    + " false when it is not connected")
+    public boolean disconnectDevice(String user, String device) {
+        return server.registry().session(new DeviceId(user, device))
+                .map(connection -> {
+                    connection.close("disconnected by an operator (JMX)");
+                    return true;
+                }).orElse(false);
+    }
+
+    @ManagedOperation(description = "The server, its limits and totals as JSON, as the iotmp dev console shows them")
+    public String dumpAsJson() {
+        Map<String, Object> json = ServerViews.server(server);
+        return Jsoner.serialize(json);
+    }
+}

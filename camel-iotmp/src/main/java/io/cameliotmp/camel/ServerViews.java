@@ -1,0 +1,207 @@
+package io.cameliotmp.camel;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.cameliotmp.server.ConnectionDetails;
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.IotmpServerConfig;
+import io.cameliotmp.server.ServerTotals;
+import io.cameliotmp.server.SessionCounters;
+import io.cameliotmp.server.StreamListener;
+import io.cameliotmp.server.StreamSubscription;
+import io.cameliotmp.server.Transport;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Component;
+import org.apache.camel.util.json.JsonArray;
+import org.apache.camel.util.json.JsonObject;
+
+/**
+ * The embedded servers as JSON-friendly maps, one shape for the dev console, the JMX view and the {@code status}
+ * operation: a server with its transport, limits and totals; a device with its registration, counters and streams.
+ */
+final class ServerViews {
+
+    private ServerViews() {
+    }
+
+    /** The iotmp components of a context (usually one, named iotmp), by name. */
+    static Map<String, IotmpComponent> components(CamelContext context) {
+        Map<String, IotmpComponent> components = new TreeMap<>();
+        for (String name : context.getComponentNames()) {
+            Component component = context.hasComponent(name);
+            if (component instanceof IotmpComponent iotmp) {
+                components.put(name, iotmp);
+            }
+        }
+        return components;
+    }
+
+    /** The protocol devices speak to a server: iotmp, iotmps (TLS), ws or wss. */
+    static String protocol(IotmpServerConfig config) {
+        boolean tls = config.sslContext() != null;
+        return config.transport() == Transport.WEBSOCKET ? tls ? "wss" : "ws" : tls ? "iotmps" : "iotmp";
+    }
+
+    static String address(IotmpServerConfig config) {
+        return config.host() + ":" + config.port();
+    }
+
+    static JsonObject server(IotmpServer server) {
+        IotmpServerConfig config = server.config();
+        JsonObject json = new JsonObject();
+        json.put("host", config.host());
+        json.put("port", config.port());
+        json.put("protocol", protocol(config));
+        json.put("transport", config.transport().name());
+        json.put("tls", config.sslContext() != null);
+        if (config.transport() == Transport.WEBSOCKET) {
+            json.put("webSocketPath", config.webSocketPath());
+        }
+        json.put("running", server.isRunning());
+        json.put("connectedDevices", server.registry().size());
+        json.put("limits", limits(config));
+        json.put("totals", totals(server.totals()));
+        return json;
+    }
+
+    static JsonObject limits(IotmpServerConfig config) {
+        JsonObject json = new JsonObject();
+        json.put("ioThreads", config.ioThreads());
+        json.put("workerThreads", config.workerThreads());
+        json.put("maxConnections", config.maxConnections());
+        json.put("maxConnectionsPerSecond", config.maxConnectionsPerSecond());
+        json.put("maxAuthFailuresPerAddress", config.maxAuthFailuresPerAddress());
+        json.put("maxAuthFailuresPerDevice", config.maxAuthFailuresPerDevice());
+        json.put("authFailureBlockMillis", config.authFailureBlock().toMillis());
+        json.put("maxFrameSize", config.maxFrameSize());
+        json.put("maxPsonDepth", config.maxPsonDepth());
+        json.put("maxPendingRequests", config.maxPendingRequests());
+        json.put("maxInFlight", config.maxInFlight());
+        json.put("maxPendingWriteBytes", config.limits().maxPendingWriteBytes());
+        json.put("backpressurePolicy", config.backpressurePolicy().name());
+        json.put("connectTimeoutMillis", config.connectTimeout().toMillis());
+        json.put("keepAliveSeconds", config.defaultKeepAlive().toSeconds());
+        json.put("requestTimeoutMillis", config.requestTimeout().toMillis());
+        return json;
+    }
+
+    static JsonObject totals(ServerTotals totals) {
+        JsonObject json = new JsonObject();
+        json.put("connected", totals.connected());
+        json.put("disconnected", totals.disconnected());
+        json.put("refused", totals.refused());
+        json.put("rejected", totals.rejected());
+        json.put("requests", totals.requests());
+        json.put("requestsFailed", totals.requestsFailed());
+        json.put("requestsTimedOut", totals.requestsTimedOut());
+        json.put("samplesReceived", totals.samplesReceived());
+        json.put("samplesDropped", totals.samplesDropped());
+        json.put("bytesIn", totals.bytesIn());
+        json.put("bytesOut", totals.bytesOut());
+        return json;
+    }
+
+    /** The counters of one connection, flat, as {@code status} adds them to its answer. */
+    static void putCounters(Map<String, Object> json, SessionCounters counters) {
+        json.put("inFlight", counters.inFlight());
+        json.put("readingPaused", counters.readingPaused());
+        json.put("framesIn", counters.framesIn());
+        json.put("framesOut", counters.framesOut());
+        json.put("samplesIn", counters.samplesIn());
+        json.put("samplesDropped", counters.samplesDropped());
+        json.put("malformedFrames", counters.malformedFrames());
+        json.put("bytesIn", counters.bytesIn());
+        json.put("bytesOut", counters.bytesOut());
+    }
+
+    /** A connected device: registration, counters, and when {@code details} are known its requests and streams. */
+    static JsonObject device(DeviceRegistration registration, SessionCounters counters, ConnectionDetails details) {
+        JsonObject json = new JsonObject();
+        json.put("user", registration.user());
+        json.put("device", registration.device());
+        json.put("session", registration.sessionNumber());
+        json.put("generation", registration.generation().name());
+        json.put("remoteAddress", String.valueOf(registration.remoteAddress()));
+        json.put("connectedAt", registration.connectedAt().toString());
+        json.put("connectedMillis",
+                Math.max(0, System.currentTimeMillis() - registration.connectedAt().toEpochMilli()));
+        json.put("keepAliveSeconds", registration.keepAliveSeconds());
+        SessionCounters current = details != null ? details.counters() : counters;
+        if (current != null) {
+            putCounters(json, current);
+        }
+        if (details != null) {
+            json.put("pendingRequests", details.pendingRequests());
+            json.put("deviceStreams", details.deviceStreams());
+            JsonArray streams = new JsonArray();
+            for (ConnectionDetails.Stream stream : details.streams()) {
+                streams.add(stream(stream));
+            }
+            json.put("streams", streams);
+        }
+        return json;
+    }
+
+    static JsonObject stream(ConnectionDetails.Stream stream) {
+        JsonObject json = new JsonObject();
+        json.put("streamId", stream.streamId());
+        json.put("resource", stream.resource());
+        json.put("intervalMillis", stream.intervalMillis());
+        json.put("confirmed", stream.confirmed());
+        JsonArray consumers = new JsonArray();
+        if (stream.subscriptions().isEmpty()) {
+            consumers.add(openedBy(stream.listener()));
+        } else {
+            for (StreamSubscription subscription : stream.subscriptions()) {
+                consumers.add(subscription(subscription));
+            }
+        }
+        json.put("consumers", consumers);
+        return json;
+    }
+
+    /** A standing subscription: which devices, which resource, how often, and the route consuming it. */
+    static JsonObject subscription(StreamSubscription subscription) {
+        JsonObject json = new JsonObject();
+        json.put("devices", subscription.filter().toString());
+        json.put("resource", subscription.resource());
+        json.put("intervalMillis", subscription.intervalMillis());
+        if (subscription.listener() instanceof IotmpDeviceStreamConsumer consumer) {
+            json.put("routeId", consumer.getRouteId());
+            json.put("uri", consumer.getEndpoint().getEndpointUri());
+        } else {
+            json.put("listener", subscription.listener().getClass().getName());
+        }
+        return json;
+    }
+
+    /** Who receives a stream that no subscription shares: a producer's startStream, its streamTo, or the server. */
+    private static JsonObject openedBy(StreamListener listener) {
+        JsonObject json = new JsonObject();
+        if (listener instanceof OrderedStreamDelivery delivery) {
+            json.put("streamTo", delivery.targetUri());
+        } else if (listener.getClass().getName().startsWith(IotmpProducer.class.getName())) {
+            json.put("openedBy", "startStream");
+        } else {
+            json.put("openedBy", listener.getClass().getName());
+        }
+        return json;
+    }
+
+    /** Registrations of a server sorted by user and device, of one user or all ({@code null}). */
+    static List<DeviceRegistration> registrations(IotmpServer server, String user) {
+        List<DeviceRegistration> list = new ArrayList<>(server.registry().registrations(user));
+        list.sort(Comparator.comparing(DeviceRegistration::user).thenComparing(DeviceRegistration::device));
+        return list;
+    }
+
+    static String duration(long millis) {
+        return org.apache.camel.util.TimeUtils.printDuration(Duration.ofMillis(millis), true);
+    }
+}

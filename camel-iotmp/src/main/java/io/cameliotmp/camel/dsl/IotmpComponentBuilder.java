@@ -1,0 +1,450 @@
+package io.cameliotmp.camel.dsl;
+
+import io.cameliotmp.camel.IotmpComponent;
+import io.cameliotmp.camel.IotmpConfiguration;
+import io.cameliotmp.camel.IotmpOperation;
+import io.cameliotmp.server.BackpressurePolicy;
+import io.cameliotmp.server.DeviceAuthenticator;
+import io.cameliotmp.server.PropertyStore;
+import io.cameliotmp.server.Transport;
+import io.netty.handler.ssl.ClientAuth;
+import org.apache.camel.Component;
+import org.apache.camel.builder.component.AbstractComponentBuilder;
+import org.apache.camel.builder.component.ComponentBuilder;
+import org.apache.camel.support.jsse.SSLContextParameters;
+
+/**
+ * The iotmp component for Camel's Component DSL: typed component options, then {@link #register} under a name (or
+ * {@link #build}). Made by {@link IotmpComponentBuilderFactory#iotmp()}. Every component option of the metadata has
+ * a method here (checked by a test).
+ *
+ * <pre>
+ * IotmpComponentBuilderFactory.iotmp().port(25204).deviceCredentials("demo/device-1=secret")
+ *         .register(context, "iotmp");
+ * </pre>
+ */
+public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpComponent>
+        implements ComponentBuilder<IotmpComponent> {
+
+    /**
+     * Default options of the embedded servers and endpoints; endpoint URIs override them.
+     */
+    public IotmpComponentBuilder configuration(IotmpConfiguration configuration) {
+        doSetProperty("configuration", configuration);
+        return this;
+    }
+
+    /**
+     * Address the embedded IOTMP server binds to. Default: 0.0.0.0. Group: common.
+     */
+    public IotmpComponentBuilder host(String host) {
+        doSetProperty("host", host);
+        return this;
+    }
+
+    /**
+     * TCP port of the embedded IOTMP server (Thinger's plain IOTMP port is 25204). Default: 25204. Group: common.
+     */
+    public IotmpComponentBuilder port(int port) {
+        doSetProperty("port", port);
+        return this;
+    }
+
+    /**
+     * How long a call to a device may wait for its answer. Default: 10000. Group: common. In milliseconds.
+     */
+    public IotmpComponentBuilder requestTimeout(long requestTimeout) {
+        doSetProperty("requestTimeout", requestTimeout);
+        return this;
+    }
+
+    /**
+     * How devices reach the server: TCP (IOTMP directly on the stream) or WEBSOCKET (IOTMP bytes in text or binary
+     * WebSocket frames on webSocketPath, subprotocol iotmp). Either runs over TLS when sslContextParameters is set.
+     * Default: TCP. Group: common.
+     */
+    public IotmpComponentBuilder transport(Transport transport) {
+        doSetProperty("transport", transport);
+        return this;
+    }
+
+    /**
+     * Allows for bridging the consumer to the Camel routing Error Handler, which mean any exceptions (if possible)
+     * occurred while the Camel consumer is trying to pickup incoming messages, or the likes, will now be processed as
+     * a message and handled by the routing Error Handler. Important: This is only possible if the 3rd party component
+     * allows Camel to be alerted if an exception was thrown. Some components handle this internally only, and
+     * therefore bridgeErrorHandler is not possible. In other situations we may improve the Camel component to hook
+     * into the 3rd party component and make this possible for future releases. By default the consumer will use the
+     * ExceptionHandler to deal with exceptions, that will be logged at WARN or ERROR level and
+     * ignored. Default: False. Group: consumer.
+     */
+    public IotmpComponentBuilder bridgeErrorHandler(boolean bridgeErrorHandler) {
+        doSetProperty("bridgeErrorHandler", bridgeErrorHandler);
+        return this;
+    }
+
+    /**
+     * download: the chunk size asked of the device, in bytes. Default: 65536. Group: producer.
+     */
+    public IotmpComponentBuilder chunkSize(int chunkSize) {
+        doSetProperty("chunkSize", chunkSize);
+        return this;
+    }
+
+    /**
+     * Stream sampling interval; 0 streams on change (event mode). Device consumers sharing a resource share one device
+     * stream and each receives samples at its own interval. Default: 0. Group: consumer,producer. In milliseconds.
+     */
+    public IotmpComponentBuilder interval(long interval) {
+        doSetProperty("interval", interval);
+        return this;
+    }
+
+    /**
+     * Whether the producer should be started lazy (on the first message). By starting lazy you can use this to allow
+     * CamelContext and routes to startup in situations where a producer may otherwise fail during starting and cause
+     * the route to fail being started. By deferring this startup to be lazy then the startup failure can be handled
+     * during routing messages via Camel's routing error handlers. Beware that when the first message is processed then
+     * creating and starting the producer may take a little time and prolong the total processing time of the
+     * processing. Default: False. Group: producer.
+     */
+    public IotmpComponentBuilder lazyStartProducer(boolean lazyStartProducer) {
+        doSetProperty("lazyStartProducer", lazyStartProducer);
+        return this;
+    }
+
+    /**
+     * What the producer does with the device resource. Default: run. Group: producer.
+     */
+    public IotmpComponentBuilder operation(IotmpOperation operation) {
+        doSetProperty("operation", operation);
+        return this;
+    }
+
+    /**
+     * topic producer: keep the message as the topic's retained message, delivered to devices that subscribe later.
+     * Default: False. Group: producer.
+     */
+    public IotmpComponentBuilder retained(boolean retained) {
+        doSetProperty("retained", retained);
+        return this;
+    }
+
+    /**
+     * startStream: a Camel endpoint (such as direct:terminal) that receives the device's data on the new stream, one
+     * exchange per STREAM_DATA, and a last exchange with the CamelIotmpStreamEnded header when the stream ends.
+     * Without it the samples go to the on-change device consumers of the resource. Suits byte sessions ($terminal,
+     * $cmd, $proxy). Group: producer.
+     */
+    public IotmpComponentBuilder streamTo(String streamTo) {
+        doSetProperty("streamTo", streamTo);
+        return this;
+    }
+
+    /**
+     * Whether autowiring is enabled. This is used for automatic autowiring options (the option must be marked as
+     * autowired) by looking up in the registry to find if there is a single instance of matching type, which then gets
+     * configured on the component. This can be used for automatic configuring JDBC data sources, JMS connection
+     * factories, AWS Clients, etc. Default: True. Group: advanced.
+     */
+    public IotmpComponentBuilder autowiredEnabled(boolean autowiredEnabled) {
+        doSetProperty("autowiredEnabled", autowiredEnabled);
+        return this;
+    }
+
+    /**
+     * At maxInFlight: PAUSE stops reading the device until routes catch up (nothing lost); DROP_SAMPLES drops and
+     * counts stream samples instead. Default: PAUSE. Group: advanced.
+     */
+    public IotmpComponentBuilder backpressurePolicy(BackpressurePolicy backpressurePolicy) {
+        doSetProperty("backpressurePolicy", backpressurePolicy);
+        return this;
+    }
+
+    /**
+     * How long a new connection may take to send its CONNECT before it is closed. Default: 10000. Group: advanced. In
+     * milliseconds.
+     */
+    public IotmpComponentBuilder connectTimeout(long connectTimeout) {
+        doSetProperty("connectTimeout", connectTimeout);
+        return this;
+    }
+
+    /**
+     * Netty I/O threads of the server; 0 uses Netty's default (twice the number of cores). Group: advanced.
+     */
+    public IotmpComponentBuilder ioThreads(int ioThreads) {
+        doSetProperty("ioThreads", ioThreads);
+        return this;
+    }
+
+    /**
+     * Keep-alive interval in seconds assumed for devices that do not announce one; a device silent for 1.15 times its
+     * interval is disconnected. Default: 60. Group: advanced.
+     */
+    public IotmpComponentBuilder keepAlive(int keepAlive) {
+        doSetProperty("keepAlive", keepAlive);
+        return this;
+    }
+
+    /**
+     * Largest frame body accepted from a device, in bytes; a larger size header closes the connection before anything
+     * is allocated. Default: 262144. Group: advanced.
+     */
+    public IotmpComponentBuilder maxFrameSize(int maxFrameSize) {
+        doSetProperty("maxFrameSize", maxFrameSize);
+        return this;
+    }
+
+    /**
+     * Most stream samples and device calls per device being processed by routes at once; beyond it the backpressure
+     * policy applies. Default: 64. Group: advanced.
+     */
+    public IotmpComponentBuilder maxInFlight(int maxInFlight) {
+        doSetProperty("maxInFlight", maxInFlight);
+        return this;
+    }
+
+    /**
+     * Most unanswered requests plus open streams per device. Default: 256. Group: advanced.
+     */
+    public IotmpComponentBuilder maxPendingRequests(int maxPendingRequests) {
+        doSetProperty("maxPendingRequests", maxPendingRequests);
+        return this;
+    }
+
+    /**
+     * Deepest nesting of PSON values accepted. Default: 32. Group: advanced.
+     */
+    public IotmpComponentBuilder maxPsonDepth(int maxPsonDepth) {
+        doSetProperty("maxPsonDepth", maxPsonDepth);
+        return this;
+    }
+
+    /**
+     * Publish server metrics to Micrometer when it is on the classpath and the registry holds exactly one
+     * MeterRegistry (as with camel-micrometer or Spring Boot actuator), and register the iotmp health check when the
+     * context has health checks enabled. Default: True. Group: advanced.
+     */
+    public IotmpComponentBuilder metricsEnabled(boolean metricsEnabled) {
+        doSetProperty("metricsEnabled", metricsEnabled);
+        return this;
+    }
+
+    /**
+     * Use the native epoll transport when available. Default: True. Group: advanced.
+     */
+    public IotmpComponentBuilder nativeTransport(boolean nativeTransport) {
+        doSetProperty("nativeTransport", nativeTransport);
+        return this;
+    }
+
+    /**
+     * Where the built-in property services keep device properties, e.g. a JdbcPropertyStore so they survive restarts.
+     * Default: in memory. Group: advanced.
+     */
+    public IotmpComponentBuilder propertyStore(PropertyStore propertyStore) {
+        doSetProperty("propertyStore", propertyStore);
+        return this;
+    }
+
+    /**
+     * HTTP path of the WebSocket transport. Default: /iotmp. Group: advanced.
+     */
+    public IotmpComponentBuilder webSocketPath(String webSocketPath) {
+        doSetProperty("webSocketPath", webSocketPath);
+        return this;
+    }
+
+    /**
+     * Threads that run device sessions, authentication and routes, so that a slow route never blocks network I/O; each
+     * device stays on one thread, so its messages keep their order. 0 runs everything on the I/O threads (fastest for
+     * non-blocking routes). Default: 16. Group: advanced.
+     */
+    public IotmpComponentBuilder workerThreads(int workerThreads) {
+        doSetProperty("workerThreads", workerThreads);
+        return this;
+    }
+
+    /**
+     * A Camel endpoint (such as direct:auth) that authenticates devices: it receives the credential as body and
+     * CamelIotmpUser, CamelIotmpDevice and CamelIotmpRemoteAddress headers, and answers true or false (or an
+     * AuthDecision). Group: security.
+     */
+    public IotmpComponentBuilder authenticationUri(String authenticationUri) {
+        doSetProperty("authenticationUri", authenticationUri);
+        return this;
+    }
+
+    /**
+     * Decides which devices may connect. Takes precedence over deviceCredentials and authenticationUri. Group:
+     * security.
+     */
+    public IotmpComponentBuilder authenticator(DeviceAuthenticator authenticator) {
+        doSetProperty("authenticator", authenticator);
+        return this;
+    }
+
+    /**
+     * How long a remote address or device is refused after too many failed authentications. Default: 60000. Group:
+     * security. In milliseconds.
+     */
+    public IotmpComponentBuilder authFailureBlock(long authFailureBlock) {
+        doSetProperty("authFailureBlock", authFailureBlock);
+        return this;
+    }
+
+    /**
+     * Whether TLS devices must present a client certificate trusted by sslContextParameters: NONE, OPTIONAL or
+     * REQUIRE. Default: NONE. Group: security.
+     */
+    public IotmpComponentBuilder clientAuth(ClientAuth clientAuth) {
+        doSetProperty("clientAuth", clientAuth);
+        return this;
+    }
+
+    /**
+     * Devices allowed to connect, as user/device=credential entries separated by commas; an entry whose device is an
+     * asterisk accepts any device of that user with that credential. Group: security.
+     */
+    public IotmpComponentBuilder deviceCredentials(String deviceCredentials) {
+        doSetProperty("deviceCredentials", deviceCredentials);
+        return this;
+    }
+
+    /**
+     * How long a started frame may take to arrive completely; a sender that drips bytes to look alive is disconnected
+     * after it. Default: 30000. Group: security. In milliseconds.
+     */
+    public IotmpComponentBuilder frameReadTimeout(long frameReadTimeout) {
+        doSetProperty("frameReadTimeout", frameReadTimeout);
+        return this;
+    }
+
+    /**
+     * Failed authentications per minute from one remote address before that address is refused for authFailureBlock; 0
+     * for no limit. Default: 20. Group: security.
+     */
+    public IotmpComponentBuilder maxAuthFailuresPerAddress(int maxAuthFailuresPerAddress) {
+        doSetProperty("maxAuthFailuresPerAddress", maxAuthFailuresPerAddress);
+        return this;
+    }
+
+    /**
+     * Failed authentications per minute of one device id (a flapping device with a wrong credential) before it is
+     * refused for authFailureBlock; 0 for no limit. Default: 10. Group: security.
+     */
+    public IotmpComponentBuilder maxAuthFailuresPerDevice(int maxAuthFailuresPerDevice) {
+        doSetProperty("maxAuthFailuresPerDevice", maxAuthFailuresPerDevice);
+        return this;
+    }
+
+    /**
+     * Open device connections at most; beyond it new connections are closed at once. Default: 20000. Group: security.
+     */
+    public IotmpComponentBuilder maxConnections(int maxConnections) {
+        doSetProperty("maxConnections", maxConnections);
+        return this;
+    }
+
+    /**
+     * New connections accepted per second (with one second of burst), so a storm of reconnecting devices cannot starve
+     * the server; 0 for no limit. Default: 10000. Group: security.
+     */
+    public IotmpComponentBuilder maxConnectionsPerSecond(int maxConnectionsPerSecond) {
+        doSetProperty("maxConnectionsPerSecond", maxConnectionsPerSecond);
+        return this;
+    }
+
+    /**
+     * Bytes queued for a device that does not read before it is disconnected. Default: 1048576. Group: security.
+     */
+    public IotmpComponentBuilder maxPendingWriteBytes(long maxPendingWriteBytes) {
+        doSetProperty("maxPendingWriteBytes", maxPendingWriteBytes);
+        return this;
+    }
+
+    /**
+     * TLS configuration of the server (Thinger's TLS port is 25206). Without it the server speaks plain TCP or
+     * WebSocket. Group: security.
+     */
+    public IotmpComponentBuilder sslContextParameters(SSLContextParameters sslContextParameters) {
+        doSetProperty("sslContextParameters", sslContextParameters);
+        return this;
+    }
+
+    /**
+     * How long a TLS handshake may take before the connection is closed. Default: 10000. Group: security. In
+     * milliseconds.
+     */
+    public IotmpComponentBuilder tlsHandshakeTimeout(long tlsHandshakeTimeout) {
+        doSetProperty("tlsHandshakeTimeout", tlsHandshakeTimeout);
+        return this;
+    }
+
+    /**
+     * Use the global SSL context parameters of the Camel context when an endpoint sets no sslContextParameters.
+     * Default: False. Group: security.
+     */
+    public IotmpComponentBuilder useGlobalSslContextParameters(boolean useGlobalSslContextParameters) {
+        doSetProperty("useGlobalSslContextParameters", useGlobalSslContextParameters);
+        return this;
+    }
+
+    @Override
+    protected IotmpComponent buildConcreteComponent() {
+        return new IotmpComponent();
+    }
+
+    @Override
+    protected boolean setPropertyOnComponent(Component component, String name, Object value) {
+        IotmpComponent iotmp = (IotmpComponent) component;
+        IotmpConfiguration config = iotmp.getConfiguration();
+        switch (name) {
+            case "configuration" -> iotmp.setConfiguration((IotmpConfiguration) value);
+            case "host" -> config.setHost((String) value);
+            case "port" -> config.setPort((Integer) value);
+            case "requestTimeout" -> config.setRequestTimeout((Long) value);
+            case "transport" -> config.setTransport((Transport) value);
+            case "bridgeErrorHandler" -> iotmp.setBridgeErrorHandler((Boolean) value);
+            case "chunkSize" -> config.setChunkSize((Integer) value);
+            case "interval" -> config.setInterval((Long) value);
+            case "lazyStartProducer" -> iotmp.setLazyStartProducer((Boolean) value);
+            case "operation" -> config.setOperation((IotmpOperation) value);
+            case "retained" -> config.setRetained((Boolean) value);
+            case "streamTo" -> config.setStreamTo((String) value);
+            case "autowiredEnabled" -> iotmp.setAutowiredEnabled((Boolean) value);
+            case "backpressurePolicy" -> config.setBackpressurePolicy((BackpressurePolicy) value);
+            case "connectTimeout" -> config.setConnectTimeout((Long) value);
+            case "ioThreads" -> config.setIoThreads((Integer) value);
+            case "keepAlive" -> config.setKeepAlive((Integer) value);
+            case "maxFrameSize" -> config.setMaxFrameSize((Integer) value);
+            case "maxInFlight" -> config.setMaxInFlight((Integer) value);
+            case "maxPendingRequests" -> config.setMaxPendingRequests((Integer) value);
+            case "maxPsonDepth" -> config.setMaxPsonDepth((Integer) value);
+            case "metricsEnabled" -> iotmp.setMetricsEnabled((Boolean) value);
+            case "nativeTransport" -> config.setNativeTransport((Boolean) value);
+            case "propertyStore" -> config.setPropertyStore((PropertyStore) value);
+            case "webSocketPath" -> config.setWebSocketPath((String) value);
+            case "workerThreads" -> config.setWorkerThreads((Integer) value);
+            case "authenticationUri" -> config.setAuthenticationUri((String) value);
+            case "authenticator" -> config.setAuthenticator((DeviceAuthenticator) value);
+            case "authFailureBlock" -> config.setAuthFailureBlock((Long) value);
+            case "clientAuth" -> config.setClientAuth((ClientAuth) value);
+            case "deviceCredentials" -> config.setDeviceCredentials((String) value);
+            case "frameReadTimeout" -> config.setFrameReadTimeout((Long) value);
+            case "maxAuthFailuresPerAddress" -> config.setMaxAuthFailuresPerAddress((Integer) value);
+            case "maxAuthFailuresPerDevice" -> config.setMaxAuthFailuresPerDevice((Integer) value);
+            case "maxConnections" -> config.setMaxConnections((Integer) value);
+            case "maxConnectionsPerSecond" -> config.setMaxConnectionsPerSecond((Integer) value);
+            case "maxPendingWriteBytes" -> config.setMaxPendingWriteBytes((Long) value);
+            case "sslContextParameters" -> config.setSslContextParameters((SSLContextParameters) value);
+            case "tlsHandshakeTimeout" -> config.setTlsHandshakeTimeout((Long) value);
+            case "useGlobalSslContextParameters" -> iotmp.setUseGlobalSslContextParameters((Boolean) value);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,146 @@
+package io.cameliotmp.server;
+
+import java.util.concurrent.atomic.LongAdder;
+
+import io.cameliotmp.protocol.session.RequestKind;
+
+/**
+ * What one server has counted since it was created, whether or not Micrometer is present: the numbers the dev
+ * console, the JMX view and the {@code status} operation show. Kept by a {@link ServerMetrics} that counts and then
+ * hands every event on to the configured metrics.
+ */
+public final class ServerTotals {
+
+    private final LongAdder connected = new LongAdder();
+    private final LongAdder disconnected = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder requestsFailed = new LongAdder();
+    private final LongAdder requestsTimedOut = new LongAdder();
+    private final LongAdder samplesReceived = new LongAdder();
+    private final LongAdder samplesDropped = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+
+    /** Devices accepted (CONNECT authenticated). */
+    public long connected() {
+        return connected.sum();
+    }
+
+    /** Connections of accepted devices that ended. */
+    public long disconnected() {
+        return disconnected.sum();
+    }
+
+    /** CONNECTs refused by authentication, blocked device ids included. */
+    public long refused() {
+        return refused.sum();
+    }
+
+    /** Connections closed on arrival by maxConnections, maxConnectionsPerSecond or a blocked address. */
+    public long rejected() {
+        return rejected.sum();
+    }
+
+    /** Requests of the server to devices that ended, whatever the outcome. */
+    public long requests() {
+        return requests.sum();
+    }
+
+    /** Requests the device answered with ERROR, or that failed because the connection ended. */
+    public long requestsFailed() {
+        return requestsFailed.sum();
+    }
+
+    /** Requests the device did not answer in time. */
+    public long requestsTimedOut() {
+        return requestsTimedOut.sum();
+    }
+
+    public long samplesReceived() {
+        return samplesReceived.sum();
+    }
+
+    /** Samples dropped by {@link BackpressurePolicy#DROP_SAMPLES}. */
+    public long samplesDropped() {
+        return samplesDropped.sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    /** Metrics that count here first, then hand the event to {@code next}. */
+    ServerMetrics counting(ServerMetrics next) {
+        return new ServerMetrics() {
+            @Override
+            public void deviceConnected() {
+                connected.increment();
+                next.deviceConnected();
+            }
+
+            @Override
+            public void deviceDisconnected() {
+                disconnected.increment();
+                next.deviceDisconnected();
+            }
+
+            @Override
+            public void authenticationRefused() {
+                refused.increment();
+                next.authenticationRefused();
+            }
+
+            @Override
+            public void connectionRejected() {
+                rejected.increment();
+                next.connectionRejected();
+            }
+
+            @Override
+            public void requestCompleted(RequestKind kind, long nanos, Outcome outcome) {
+                requests.increment();
+                if (outcome == Outcome.ERROR || outcome == Outcome.DISCONNECTED) {
+                    requestsFailed.increment();
+                } else if (outcome == Outcome.TIMEOUT) {
+                    requestsTimedOut.increment();
+                }
+                next.requestCompleted(kind, nanos, outcome);
+            }
+
+            @Override
+            public void sampleReceived() {
+                samplesReceived.increment();
+                next.sampleReceived();
+            }
+
+            @Override
+            public void sampleDropped() {
+                samplesDropped.increment();
+                next.sampleDropped();
+            }
+
+            @Override
+            public void bytesReceived(long bytes) {
+                bytesIn.add(bytes);
+                next.bytesReceived(bytes);
+            }
+
+            @Override
+            public void bytesSent(long bytes) {
+                bytesOut.add(bytes);
+                next.bytesSent(bytes);
+            }
+
+            @Override
+            public void close() {
+                next.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,151 @@
+package io.cameliotmp.camel.dsl;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.camel.IotmpComponent;
+import io.cameliotmp.camel.IotmpEndpoint;
+import io.cameliotmp.camel.IotmpOperation;
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.server.BackpressurePolicy;
+import io.cameliotmp.server.DeviceAuthenticator;
+import io.cameliotmp.server.StaticAuthenticator;
+import io.cameliotmp.server.Transport;
+import io.cameliotmp.testing.TestPorts;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.builder.endpoint.EndpointRouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.util.URISupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmp;
+import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmpDevice;
+import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmpEvents;
+import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmpServer;
+import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmpServerEvent;
+import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmpService;
+import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmpTopic;
+import static io.cameliotmp.testing.Waits.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The builders make the same endpoints as the URI strings they stand for, and run real routes. */
+class DslBuildersTest {
+
+    private final CamelContext context = new DefaultCamelContext();
+
+    @AfterEach
+    void stop() {
+        context.stop();
+    }
+
+    /** The same endpoint: path and options equal once decoded (a builder URL-encodes values, e.g. / as %2F). */
+    private static void assertSameEndpoint(IotmpEndpointBuilder builder, CamelContext context, String uri)
+            throws Exception {
+        Endpoint built = builder.resolve(context);
+        Endpoint parsed = context.getEndpoint(uri);
+        assertThat(built.getEndpointBaseUri()).isEqualTo(parsed.getEndpointBaseUri());
+        assertThat(options(built)).isEqualTo(options(parsed));
+    }
+
+    private static Map<String, String> options(Endpoint endpoint) throws Exception {
+        Map<String, String> decoded = new TreeMap<>();
+        URISupport.parseQuery(URISupport.extractQuery(endpoint.getEndpointUri()))
+                .forEach((key, value) -> decoded.put(key, URLDecoder.decode(value.toString(), StandardCharsets.UTF_8)));
+        return decoded;
+    }
+
+    @Test
+    void buildersAndStringsMakeTheSameEndpoints() throws Exception {
+        assertSameEndpoint(iotmpDevice("demo", "device-1", "temperature").interval(5000),
+                context, "iotmp:device:demo/device-1/temperature?interval=5000");
+        assertSameEndpoint(iotmpDevice("demo", "*", "$fs/get/log").interval("5s").requestTimeout(2000L),
+                context, "iotmp:device:demo/*/$fs/get/log?interval=5s&requestTimeout=2000");
+        assertSameEndpoint(iotmpDevice("demo", null, null).operation(IotmpOperation.devices),
+                context, "iotmp:device:demo?operation=devices");
+        assertSameEndpoint(iotmp("device:demo/device-1").operation("status").lazyStartProducer(true),
+                context, "iotmp:device:demo/device-1?lazyStartProducer=true&operation=status");
+        assertSameEndpoint(iotmpServer("time").port(26000).workerThreads(0),
+                context, "iotmp:server:time?port=26000&workerThreads=0");
+        assertSameEndpoint(iotmpService("bucket", "*").backpressurePolicy(BackpressurePolicy.DROP_SAMPLES),
+                context, "iotmp:service:bucket/*?backpressurePolicy=DROP_SAMPLES");
+        assertSameEndpoint(iotmpEvents().transport(Transport.WEBSOCKET).webSocketPath("/ws").port("{{ws.port}}"),
+                withProperty("ws.port", "8443"), "iotmp:events?port=8443&transport=WEBSOCKET&webSocketPath=/ws");
+        assertThat(((IotmpEndpoint) iotmpEvents().webSocketPath("/ws").resolve(context)).getConfiguration()
+                .getWebSocketPath()).isEqualTo("/ws");
+        assertSameEndpoint(iotmpTopic("commands/reboot").retained(true),
+                context, "iotmp:topic:commands/reboot?retained=true");
+        assertSameEndpoint(iotmpServerEvent("firmware").deviceCredentials("demo/*=pw"),
+                context, "iotmp:serverEvent:firmware?deviceCredentials=demo/*=pw");
+        assertThat(iotmpDevice("demo", "device-1", "led").getUri(context))
+                .isEqualTo("iotmp://device:demo/device-1/led");
+    }
+
+    private CamelContext withProperty(String key, String value) {
+        context.getPropertiesComponent().addInitialProperty(key, value);
+        return context;
+    }
+
+    @Test
+    void objectOptionsReachTheEndpoint() {
+        DeviceAuthenticator authenticator = StaticAuthenticator.parse("demo/device-1=pw");
+        IotmpEndpoint endpoint = (IotmpEndpoint) iotmpServer("time").authenticator(authenticator).resolve(context);
+        assertThat(endpoint.getConfiguration().getAuthenticator()).isSameAs(authenticator);
+
+        context.getRegistry().bind("auth", authenticator);
+        IotmpEndpoint byName = (IotmpEndpoint) iotmpServer("time").authenticator("#auth").resolve(context);
+        assertThat(byName.getConfiguration().getAuthenticator()).isSameAs(authenticator);
+    }
+
+    @Test
+    void componentAndEndpointBuildersRunARoute() throws Exception {
+        int port = TestPorts.next();
+        IotmpComponentBuilderFactory.iotmp().host("127.0.0.1").port(port).deviceCredentials("demo/device-1=pw")
+                .requestTimeout(30_000L).metricsEnabled(false).register(context, "iotmp");
+        IotmpComponent component = context.getComponent("iotmp", IotmpComponent.class);
+        assertThat(component.getConfiguration().getPort()).isEqualTo(port);
+        assertThat(component.isMetricsEnabled()).isFalse();
+
+        context.addRoutes(new EndpointRouteBuilder() {
+            @Override
+            public void configure() {
+                from(iotmpServer("time")).setBody(constant("12:00"));
+                from(direct("ask")).to(iotmpDevice("demo", "device-1", "temperature"));
+            }
+        });
+        context.start();
+
+        IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(port)
+                .credentials("demo", "device-1", "pw").build();
+        device.resource("temperature").output(() -> Map.of("celsius", 20));
+        try (device) {
+            device.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(device.runServerResource("time", null).toCompletableFuture()
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("12:00");
+            assertThat(context.createProducerTemplate().requestBody("direct:ask", (Object) null))
+                    .isEqualTo(Map.of("celsius", 20L));
+        }
+    }
+
+    /** A route builder may implement IotmpBuilders and use the methods unqualified. */
+    @Test
+    void routeBuildersCanMixInTheMethods() throws Exception {
+        class Routes extends EndpointRouteBuilder implements IotmpBuilders {
+            @Override
+            public void configure() {
+                from(iotmpEvents().port(TestPorts.next()).deviceCredentials("demo/*=pw")).to(log("events"));
+            }
+        }
+        context.addRoutes(new Routes());
+        List<RouteDefinition> routes = ((ModelCamelContext) context).getRouteDefinitions();
+        assertThat(routes).hasSize(1);
+        assertThat(routes.get(0).getInput().getEndpointUri()).startsWith("iotmp://events?");
+    }
+}
