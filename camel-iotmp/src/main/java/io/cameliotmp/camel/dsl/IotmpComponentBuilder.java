@@ -5,6 +5,7 @@ import io.cameliotmp.camel.IotmpConfiguration;
 import io.cameliotmp.camel.IotmpOperation;
 import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
+import io.cameliotmp.server.DeviceChannelInitializer;
 import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.Transport;
 import io.netty.handler.ssl.ClientAuth;
@@ -391,6 +392,155 @@ public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpCompone
         return this;
     }
 
+    /**
+     * Device stream consumers: deliver samples in batches of at most this many, as a list of IotmpSample records (each
+     * with its user, device, resource, stream id, timestamp and payload), in the order they arrived; a batch is
+     * acknowledged as a whole, so backpressure holds. 0 delivers one exchange per sample. Default: 0. Group: consumer.
+     */
+    public IotmpComponentBuilder batchSize(int batchSize) {
+        doSetProperty("batchSize", batchSize);
+        return this;
+    }
+
+    /**
+     * With batchSize: the longest a sample waits for its batch to fill before the batch is delivered as it is. Default:
+     * 1000. Group: consumer. In milliseconds.
+     */
+    public IotmpComponentBuilder batchTimeout(long batchTimeout) {
+        doSetProperty("batchTimeout", batchTimeout);
+        return this;
+    }
+
+    /**
+     * Builds the Netty pipeline of each device connection around the server's own handlers, e.g. to put an
+     * HAProxyMessageDecoder first behind a proxy that speaks the PROXY protocol. Default: the server's handlers only.
+     * Group: advanced.
+     */
+    public IotmpComponentBuilder channelInitializer(DeviceChannelInitializer channelInitializer) {
+        doSetProperty("channelInitializer", channelInitializer);
+        return this;
+    }
+
+    /**
+     * Longest credential accepted in a CONNECT, in characters; a longer one is refused and counts as a failed
+     * authentication. Default: 1024. Group: security.
+     */
+    public IotmpComponentBuilder maxCredentialLength(int maxCredentialLength) {
+        doSetProperty("maxCredentialLength", maxCredentialLength);
+        return this;
+    }
+
+    /**
+     * Heap the decoded values of one frame may take, in bytes, as the decoder estimates it (a few dozen bytes per map,
+     * list, entry and number, strings and byte arrays by their length); a frame beyond it is malformed: closed before
+     * authentication, dropped after. Default: 4194304. Group: security.
+     */
+    public IotmpComponentBuilder maxDecodedFrameBytes(long maxDecodedFrameBytes) {
+        doSetProperty("maxDecodedFrameBytes", maxDecodedFrameBytes);
+        return this;
+    }
+
+    /**
+     * Largest frame body accepted before the device is authenticated, in bytes (a CONNECT is three short strings); a
+     * larger size header closes the connection. Default: 4096. Group: security.
+     */
+    public IotmpComponentBuilder maxFrameSizeBeforeLogin(int maxFrameSizeBeforeLogin) {
+        doSetProperty("maxFrameSizeBeforeLogin", maxFrameSizeBeforeLogin);
+        return this;
+    }
+
+    /**
+     * Longest user name and device id accepted in a CONNECT, in characters; a longer one is refused before it is stored
+     * or logged, and counts as a failed authentication. Default: 128. Group: security.
+     */
+    public IotmpComponentBuilder maxIdentifierLength(int maxIdentifierLength) {
+        doSetProperty("maxIdentifierLength", maxIdentifierLength);
+        return this;
+    }
+
+    /**
+     * Sync lock slots the devices of one user may hold at once; one more is refused with ERROR 429. Default: 256.
+     * Group: security.
+     */
+    public IotmpComponentBuilder maxLocksPerUser(int maxLocksPerUser) {
+        doSetProperty("maxLocksPerUser", maxLocksPerUser);
+        return this;
+    }
+
+    /**
+     * Largest frame the server sends a device, in bytes: devices drop the connection on a larger one (IOTMP-Embedded
+     * accepts 32 KiB by default, ESP-IDF builds 4 KiB, IOTMP-Linux 256 KiB). A call whose frame would be larger fails
+     * with FrameTooLargeForDeviceException and the device stays connected. Default: 32768. Group: security.
+     */
+    public IotmpComponentBuilder maxOutboundFrameSize(int maxOutboundFrameSize) {
+        doSetProperty("maxOutboundFrameSize", maxOutboundFrameSize);
+        return this;
+    }
+
+    /**
+     * Bytes of partially received frames the server holds for all its connections together; a connection whose started
+     * frame does not fit is closed. Default: 67108864. Group: security.
+     */
+    public IotmpComponentBuilder maxPartialFrameBytes(long maxPartialFrameBytes) {
+        doSetProperty("maxPartialFrameBytes", maxPartialFrameBytes);
+        return this;
+    }
+
+    /**
+     * Properties one device may keep in the in-memory property store; setting one more is refused with ERROR 429.
+     * Default: 128. Group: security.
+     */
+    public IotmpComponentBuilder maxPropertiesPerDevice(int maxPropertiesPerDevice) {
+        doSetProperty("maxPropertiesPerDevice", maxPropertiesPerDevice);
+        return this;
+    }
+
+    /**
+     * Bytes of property names and PSON-encoded values one device may keep in the in-memory property store; a write
+     * beyond it is refused with ERROR 413. Default: 65536. Group: security.
+     */
+    public IotmpComponentBuilder maxPropertyBytesPerDevice(long maxPropertyBytesPerDevice) {
+        doSetProperty("maxPropertyBytesPerDevice", maxPropertyBytesPerDevice);
+        return this;
+    }
+
+    /**
+     * Bytes of topic names and PSON-encoded payloads of one user's retained messages; beyond it, as beyond
+     * maxRetainedPerUser. Default: 1048576. Group: security.
+     */
+    public IotmpComponentBuilder maxRetainedBytesPerUser(long maxRetainedBytesPerUser) {
+        doSetProperty("maxRetainedBytesPerUser", maxRetainedBytesPerUser);
+        return this;
+    }
+
+    /**
+     * Retained topic messages kept for one user (route publications without a user count as one more user); beyond it a
+     * route's retained publication fails and a device's is delivered but not retained. Default: 256. Group: security.
+     */
+    public IotmpComponentBuilder maxRetainedPerUser(int maxRetainedPerUser) {
+        doSetProperty("maxRetainedPerUser", maxRetainedPerUser);
+        return this;
+    }
+
+    /**
+     * Entries kept about failed authentications in each of two tables of fixed-size entries (per address, and per
+     * device and address); when one is full an entry that blocks nothing is forgotten first, else the least recently
+     * used. Default: 65536. Group: security.
+     */
+    public IotmpComponentBuilder maxTrackedAuthFailures(int maxTrackedAuthFailures) {
+        doSetProperty("maxTrackedAuthFailures", maxTrackedAuthFailures);
+        return this;
+    }
+
+    /**
+     * Connections from one remote address (an IPv6 address by its /64 prefix) whose device has not authenticated yet;
+     * beyond it new connections from that address are closed at once. 0 for no limit. Default: 128. Group: security.
+     */
+    public IotmpComponentBuilder maxUnauthenticatedPerAddress(int maxUnauthenticatedPerAddress) {
+        doSetProperty("maxUnauthenticatedPerAddress", maxUnauthenticatedPerAddress);
+        return this;
+    }
+
     @Override
     protected IotmpComponent buildConcreteComponent() {
         return new IotmpComponent();
@@ -441,6 +591,22 @@ public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpCompone
             case "sslContextParameters" -> config.setSslContextParameters((SSLContextParameters) value);
             case "tlsHandshakeTimeout" -> config.setTlsHandshakeTimeout((Long) value);
             case "useGlobalSslContextParameters" -> iotmp.setUseGlobalSslContextParameters((Boolean) value);
+            case "batchSize" -> config.setBatchSize((Integer) value);
+            case "batchTimeout" -> config.setBatchTimeout((Long) value);
+            case "channelInitializer" -> config.setChannelInitializer((DeviceChannelInitializer) value);
+            case "maxCredentialLength" -> config.setMaxCredentialLength((Integer) value);
+            case "maxDecodedFrameBytes" -> config.setMaxDecodedFrameBytes((Long) value);
+            case "maxFrameSizeBeforeLogin" -> config.setMaxFrameSizeBeforeLogin((Integer) value);
+            case "maxIdentifierLength" -> config.setMaxIdentifierLength((Integer) value);
+            case "maxLocksPerUser" -> config.setMaxLocksPerUser((Integer) value);
+            case "maxOutboundFrameSize" -> config.setMaxOutboundFrameSize((Integer) value);
+            case "maxPartialFrameBytes" -> config.setMaxPartialFrameBytes((Long) value);
+            case "maxPropertiesPerDevice" -> config.setMaxPropertiesPerDevice((Integer) value);
+            case "maxPropertyBytesPerDevice" -> config.setMaxPropertyBytesPerDevice((Long) value);
+            case "maxRetainedBytesPerUser" -> config.setMaxRetainedBytesPerUser((Long) value);
+            case "maxRetainedPerUser" -> config.setMaxRetainedPerUser((Integer) value);
+            case "maxTrackedAuthFailures" -> config.setMaxTrackedAuthFailures((Integer) value);
+            case "maxUnauthenticatedPerAddress" -> config.setMaxUnauthenticatedPerAddress((Integer) value);
             default -> {
                 return false;
             }

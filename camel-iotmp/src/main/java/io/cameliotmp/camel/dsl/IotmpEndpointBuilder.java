@@ -3,6 +3,7 @@ package io.cameliotmp.camel.dsl;
 import io.cameliotmp.camel.IotmpOperation;
 import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
+import io.cameliotmp.server.DeviceChannelInitializer;
 import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.Transport;
 import io.netty.handler.ssl.ClientAuth;
@@ -686,6 +687,311 @@ public class IotmpEndpointBuilder extends AbstractEndpointBuilder
      */
     public IotmpEndpointBuilder tlsHandshakeTimeout(String tlsHandshakeTimeout) {
         doSetProperty("tlsHandshakeTimeout", tlsHandshakeTimeout);
+        return this;
+    }
+
+    /**
+     * Device stream consumers: deliver samples in batches of at most this many, as a list of IotmpSample records (each
+     * with its user, device, resource, stream id, timestamp and payload), in the order they arrived; a batch is
+     * acknowledged as a whole, so backpressure holds. 0 delivers one exchange per sample. Default: 0. Group: consumer.
+     */
+    public IotmpEndpointBuilder batchSize(int batchSize) {
+        doSetProperty("batchSize", batchSize);
+        return this;
+    }
+
+    /**
+     * Device stream consumers: deliver samples in batches of at most this many, as a list of IotmpSample records (each
+     * with its user, device, resource, stream id, timestamp and payload), in the order they arrived; a batch is
+     * acknowledged as a whole, so backpressure holds. 0 delivers one exchange per sample. Default: 0. Group: consumer.
+     * As text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder batchSize(String batchSize) {
+        doSetProperty("batchSize", batchSize);
+        return this;
+    }
+
+    /**
+     * With batchSize: the longest a sample waits for its batch to fill before the batch is delivered as it is. Default:
+     * 1000. Group: consumer. In milliseconds.
+     */
+    public IotmpEndpointBuilder batchTimeout(long batchTimeout) {
+        doSetProperty("batchTimeout", batchTimeout);
+        return this;
+    }
+
+    /**
+     * With batchSize: the longest a sample waits for its batch to fill before the batch is delivered as it is. Default:
+     * 1000. Group: consumer. As a duration text such as 5s or 1m30s, or a property placeholder.
+     */
+    public IotmpEndpointBuilder batchTimeout(String batchTimeout) {
+        doSetProperty("batchTimeout", batchTimeout);
+        return this;
+    }
+
+    /**
+     * Builds the Netty pipeline of each device connection around the server's own handlers, e.g. to put an
+     * HAProxyMessageDecoder first behind a proxy that speaks the PROXY protocol. Default: the server's handlers only.
+     * Group: advanced.
+     */
+    public IotmpEndpointBuilder channelInitializer(DeviceChannelInitializer channelInitializer) {
+        doSetProperty("channelInitializer", channelInitializer);
+        return this;
+    }
+
+    /**
+     * Builds the Netty pipeline of each device connection around the server's own handlers, e.g. to put an
+     * HAProxyMessageDecoder first behind a proxy that speaks the PROXY protocol. Default: the server's handlers only.
+     * Group: advanced. As a reference to a bean in the registry, such as #myBean.
+     */
+    public IotmpEndpointBuilder channelInitializer(String channelInitializer) {
+        doSetProperty("channelInitializer", channelInitializer);
+        return this;
+    }
+
+    /**
+     * Longest credential accepted in a CONNECT, in characters; a longer one is refused and counts as a failed
+     * authentication. Default: 1024. Group: security.
+     */
+    public IotmpEndpointBuilder maxCredentialLength(int maxCredentialLength) {
+        doSetProperty("maxCredentialLength", maxCredentialLength);
+        return this;
+    }
+
+    /**
+     * Longest credential accepted in a CONNECT, in characters; a longer one is refused and counts as a failed
+     * authentication. Default: 1024. Group: security. As text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder maxCredentialLength(String maxCredentialLength) {
+        doSetProperty("maxCredentialLength", maxCredentialLength);
+        return this;
+    }
+
+    /**
+     * Heap the decoded values of one frame may take, in bytes, as the decoder estimates it (a few dozen bytes per map,
+     * list, entry and number, strings and byte arrays by their length); a frame beyond it is malformed: closed before
+     * authentication, dropped after. Default: 4194304. Group: security.
+     */
+    public IotmpEndpointBuilder maxDecodedFrameBytes(long maxDecodedFrameBytes) {
+        doSetProperty("maxDecodedFrameBytes", maxDecodedFrameBytes);
+        return this;
+    }
+
+    /**
+     * Heap the decoded values of one frame may take, in bytes, as the decoder estimates it (a few dozen bytes per map,
+     * list, entry and number, strings and byte arrays by their length); a frame beyond it is malformed: closed before
+     * authentication, dropped after. Default: 4194304. Group: security. As text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder maxDecodedFrameBytes(String maxDecodedFrameBytes) {
+        doSetProperty("maxDecodedFrameBytes", maxDecodedFrameBytes);
+        return this;
+    }
+
+    /**
+     * Largest frame body accepted before the device is authenticated, in bytes (a CONNECT is three short strings); a
+     * larger size header closes the connection. Default: 4096. Group: security.
+     */
+    public IotmpEndpointBuilder maxFrameSizeBeforeLogin(int maxFrameSizeBeforeLogin) {
+        doSetProperty("maxFrameSizeBeforeLogin", maxFrameSizeBeforeLogin);
+        return this;
+    }
+
+    /**
+     * Largest frame body accepted before the device is authenticated, in bytes (a CONNECT is three short strings); a
+     * larger size header closes the connection. Default: 4096. Group: security. As text, for example a property
+     * placeholder.
+     */
+    public IotmpEndpointBuilder maxFrameSizeBeforeLogin(String maxFrameSizeBeforeLogin) {
+        doSetProperty("maxFrameSizeBeforeLogin", maxFrameSizeBeforeLogin);
+        return this;
+    }
+
+    /**
+     * Longest user name and device id accepted in a CONNECT, in characters; a longer one is refused before it is stored
+     * or logged, and counts as a failed authentication. Default: 128. Group: security.
+     */
+    public IotmpEndpointBuilder maxIdentifierLength(int maxIdentifierLength) {
+        doSetProperty("maxIdentifierLength", maxIdentifierLength);
+        return this;
+    }
+
+    /**
+     * Longest user name and device id accepted in a CONNECT, in characters; a longer one is refused before it is stored
+     * or logged, and counts as a failed authentication. Default: 128. Group: security. As text, for example a property
+     * placeholder.
+     */
+    public IotmpEndpointBuilder maxIdentifierLength(String maxIdentifierLength) {
+        doSetProperty("maxIdentifierLength", maxIdentifierLength);
+        return this;
+    }
+
+    /**
+     * Sync lock slots the devices of one user may hold at once; one more is refused with ERROR 429. Default: 256.
+     * Group: security.
+     */
+    public IotmpEndpointBuilder maxLocksPerUser(int maxLocksPerUser) {
+        doSetProperty("maxLocksPerUser", maxLocksPerUser);
+        return this;
+    }
+
+    /**
+     * Sync lock slots the devices of one user may hold at once; one more is refused with ERROR 429. Default: 256.
+     * Group: security. As text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder maxLocksPerUser(String maxLocksPerUser) {
+        doSetProperty("maxLocksPerUser", maxLocksPerUser);
+        return this;
+    }
+
+    /**
+     * Largest frame the server sends a device, in bytes: devices drop the connection on a larger one (IOTMP-Embedded
+     * accepts 32 KiB by default, ESP-IDF builds 4 KiB, IOTMP-Linux 256 KiB). A call whose frame would be larger fails
+     * with FrameTooLargeForDeviceException and the device stays connected. Default: 32768. Group: security.
+     */
+    public IotmpEndpointBuilder maxOutboundFrameSize(int maxOutboundFrameSize) {
+        doSetProperty("maxOutboundFrameSize", maxOutboundFrameSize);
+        return this;
+    }
+
+    /**
+     * Largest frame the server sends a device, in bytes: devices drop the connection on a larger one (IOTMP-Embedded
+     * accepts 32 KiB by default, ESP-IDF builds 4 KiB, IOTMP-Linux 256 KiB). A call whose frame would be larger fails
+     * with FrameTooLargeForDeviceException and the device stays connected. Default: 32768. Group: security. As text,
+     * for example a property placeholder.
+     */
+    public IotmpEndpointBuilder maxOutboundFrameSize(String maxOutboundFrameSize) {
+        doSetProperty("maxOutboundFrameSize", maxOutboundFrameSize);
+        return this;
+    }
+
+    /**
+     * Bytes of partially received frames the server holds for all its connections together; a connection whose started
+     * frame does not fit is closed. Default: 67108864. Group: security.
+     */
+    public IotmpEndpointBuilder maxPartialFrameBytes(long maxPartialFrameBytes) {
+        doSetProperty("maxPartialFrameBytes", maxPartialFrameBytes);
+        return this;
+    }
+
+    /**
+     * Bytes of partially received frames the server holds for all its connections together; a connection whose started
+     * frame does not fit is closed. Default: 67108864. Group: security. As text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder maxPartialFrameBytes(String maxPartialFrameBytes) {
+        doSetProperty("maxPartialFrameBytes", maxPartialFrameBytes);
+        return this;
+    }
+
+    /**
+     * Properties one device may keep in the in-memory property store; setting one more is refused with ERROR 429.
+     * Default: 128. Group: security.
+     */
+    public IotmpEndpointBuilder maxPropertiesPerDevice(int maxPropertiesPerDevice) {
+        doSetProperty("maxPropertiesPerDevice", maxPropertiesPerDevice);
+        return this;
+    }
+
+    /**
+     * Properties one device may keep in the in-memory property store; setting one more is refused with ERROR 429.
+     * Default: 128. Group: security. As text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder maxPropertiesPerDevice(String maxPropertiesPerDevice) {
+        doSetProperty("maxPropertiesPerDevice", maxPropertiesPerDevice);
+        return this;
+    }
+
+    /**
+     * Bytes of property names and PSON-encoded values one device may keep in the in-memory property store; a write
+     * beyond it is refused with ERROR 413. Default: 65536. Group: security.
+     */
+    public IotmpEndpointBuilder maxPropertyBytesPerDevice(long maxPropertyBytesPerDevice) {
+        doSetProperty("maxPropertyBytesPerDevice", maxPropertyBytesPerDevice);
+        return this;
+    }
+
+    /**
+     * Bytes of property names and PSON-encoded values one device may keep in the in-memory property store; a write
+     * beyond it is refused with ERROR 413. Default: 65536. Group: security. As text, for example a property
+     * placeholder.
+     */
+    public IotmpEndpointBuilder maxPropertyBytesPerDevice(String maxPropertyBytesPerDevice) {
+        doSetProperty("maxPropertyBytesPerDevice", maxPropertyBytesPerDevice);
+        return this;
+    }
+
+    /**
+     * Bytes of topic names and PSON-encoded payloads of one user's retained messages; beyond it, as beyond
+     * maxRetainedPerUser. Default: 1048576. Group: security.
+     */
+    public IotmpEndpointBuilder maxRetainedBytesPerUser(long maxRetainedBytesPerUser) {
+        doSetProperty("maxRetainedBytesPerUser", maxRetainedBytesPerUser);
+        return this;
+    }
+
+    /**
+     * Bytes of topic names and PSON-encoded payloads of one user's retained messages; beyond it, as beyond
+     * maxRetainedPerUser. Default: 1048576. Group: security. As text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder maxRetainedBytesPerUser(String maxRetainedBytesPerUser) {
+        doSetProperty("maxRetainedBytesPerUser", maxRetainedBytesPerUser);
+        return this;
+    }
+
+    /**
+     * Retained topic messages kept for one user (route publications without a user count as one more user); beyond it a
+     * route's retained publication fails and a device's is delivered but not retained. Default: 256. Group: security.
+     */
+    public IotmpEndpointBuilder maxRetainedPerUser(int maxRetainedPerUser) {
+        doSetProperty("maxRetainedPerUser", maxRetainedPerUser);
+        return this;
+    }
+
+    /**
+     * Retained topic messages kept for one user (route publications without a user count as one more user); beyond it a
+     * route's retained publication fails and a device's is delivered but not retained. Default: 256. Group: security.
+     * As text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder maxRetainedPerUser(String maxRetainedPerUser) {
+        doSetProperty("maxRetainedPerUser", maxRetainedPerUser);
+        return this;
+    }
+
+    /**
+     * Entries kept about failed authentications in each of two tables of fixed-size entries (per address, and per
+     * device and address); when one is full an entry that blocks nothing is forgotten first, else the least recently
+     * used. Default: 65536. Group: security.
+     */
+    public IotmpEndpointBuilder maxTrackedAuthFailures(int maxTrackedAuthFailures) {
+        doSetProperty("maxTrackedAuthFailures", maxTrackedAuthFailures);
+        return this;
+    }
+
+    /**
+     * Entries kept about failed authentications in each of two tables of fixed-size entries (per address, and per
+     * device and address); when one is full an entry that blocks nothing is forgotten first, else the least recently
+     * used. Default: 65536. Group: security. As text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder maxTrackedAuthFailures(String maxTrackedAuthFailures) {
+        doSetProperty("maxTrackedAuthFailures", maxTrackedAuthFailures);
+        return this;
+    }
+
+    /**
+     * Connections from one remote address (an IPv6 address by its /64 prefix) whose device has not authenticated yet;
+     * beyond it new connections from that address are closed at once. 0 for no limit. Default: 128. Group: security.
+     */
+    public IotmpEndpointBuilder maxUnauthenticatedPerAddress(int maxUnauthenticatedPerAddress) {
+        doSetProperty("maxUnauthenticatedPerAddress", maxUnauthenticatedPerAddress);
+        return this;
+    }
+
+    /**
+     * Connections from one remote address (an IPv6 address by its /64 prefix) whose device has not authenticated yet;
+     * beyond it new connections from that address are closed at once. 0 for no limit. Default: 128. Group: security. As
+     * text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder maxUnauthenticatedPerAddress(String maxUnauthenticatedPerAddress) {
+        doSetProperty("maxUnauthenticatedPerAddress", maxUnauthenticatedPerAddress);
         return this;
     }
 }
