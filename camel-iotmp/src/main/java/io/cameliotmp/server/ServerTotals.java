@@ -22,6 +22,8 @@ public final class ServerTotals {
     private final LongAdder samplesDropped = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder refusedByLimits = new LongAdder();
+    private final LongAdder quotaRefusals = new LongAdder();
 
     /** Devices accepted (CONNECT authenticated). */
     public long connected() {
@@ -75,7 +77,20 @@ public final class ServerTotals {
         return bytesOut.sum();
     }
 
-    /** Metrics that count here first, then hand the event to {@code next}. */
+    /** Connections and CONNECTs refused by a limit against hostile peers (see {@link Refusal}). */
+    public long refusedByLimits() {
+        return refusedByLimits.sum();
+    }
+
+    /** Requests of devices refused because a quota was reached. */
+    public long quotaRefusals() {
+        return quotaRefusals.sum();
+    }
+
+    /**
+     * Metrics that count here first, then hand the event to {@code next}. Every method of {@link ServerMetrics} is
+     * overridden, or an event would stop here; ServerTotalsTest checks it.
+     */
     ServerMetrics counting(ServerMetrics next) {
         return new ServerMetrics() {
             @Override
@@ -100,6 +115,18 @@ public final class ServerTotals {
             public void connectionRejected() {
                 rejected.increment();
                 next.connectionRejected();
+            }
+
+            @Override
+            public void refused(Refusal reason) {
+                refusedByLimits.increment();
+                next.refused(reason);
+            }
+
+            @Override
+            public void quotaExceeded(QuotaExceededException.Quota quota) {
+                quotaRefusals.increment();
+                next.quotaExceeded(quota);
             }
 
             @Override
