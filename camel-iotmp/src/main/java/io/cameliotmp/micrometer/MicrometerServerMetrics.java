@@ -49,6 +49,11 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private final Counter samplesDropped;
     private final Counter bytesIn;
     private final Counter bytesOut;
+    private static final String CONNECTIONS = "Connection events by kind: devices that connected or disconnected, "
+                                              + "CONNECTs refused by authentication, and connections rejected on "
+                                              + "arrival by a connection limit, the connection rate or a blocked "
+                                              + "address";
+    private static final String SAMPLES = "Stream samples by state: received, or dropped by backpressure";
     private static final Outcome[] OUTCOMES = Outcome.values();
     /** One timer per request kind and outcome, registered on first use. */
     private final Timer[] requestTimers = new Timer[RequestKind.values().length * OUTCOMES.length];
@@ -61,13 +66,13 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         this.tags = Tags.of("host", server.config().host(), "port", String.valueOf(server.config().port()));
         meters.add(Gauge.builder("iotmp.devices.connected", server, s -> s.registry().size()).tags(tags)
                 .description("Devices connected now").register(registry));
-        connected = counter("iotmp.connections", "event", "connected", "Devices that connected");
-        disconnected = counter("iotmp.connections", "event", "disconnected", "Devices that disconnected");
-        refused = counter("iotmp.connections", "event", "refused", "CONNECTs refused by authentication");
-        rejected = counter("iotmp.connections", "event", "rejected",
-                "Connections closed on arrival by a connection limit, the connection rate or a blocked address");
-        samplesReceived = counter("iotmp.samples", "state", "received", "Stream samples received");
-        samplesDropped = counter("iotmp.samples", "state", "dropped", "Stream samples dropped by backpressure");
+        // a meter name has one description in every registry (Prometheus' HELP line): it describes all its tags
+        connected = counter("iotmp.connections", "event", "connected", CONNECTIONS);
+        disconnected = counter("iotmp.connections", "event", "disconnected", CONNECTIONS);
+        refused = counter("iotmp.connections", "event", "refused", CONNECTIONS);
+        rejected = counter("iotmp.connections", "event", "rejected", CONNECTIONS);
+        samplesReceived = counter("iotmp.samples", "state", "received", SAMPLES);
+        samplesDropped = counter("iotmp.samples", "state", "dropped", SAMPLES);
         bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
         bytesOut = counter("iotmp.bytes", "direction", "out", "Bytes sent on the wire");
         meters.add(Gauge.builder("iotmp.connections.unauthenticated", server, IotmpServer::unauthenticatedConnections)

@@ -66,6 +66,12 @@ class MetricsAndHealthTest extends IotmpCamelTestSupport {
         assertThat(count("iotmp.bytes", "direction", "out")).isGreaterThan(20);
         eventually().until(() -> count("iotmp.connections", "event", "disconnected") >= 1);
         assertThat(count("iotmp.connections", "event", "disconnected")).isEqualTo(1.0);
+        // one description per meter name, true of every tag: a registry shows only one of them
+        assertThat(meters.find("iotmp.connections").counters()).extracting(c -> c.getId().getDescription())
+                .hasSize(4).containsOnly(meters.get("iotmp.connections").tags("event", "rejected").counter().getId()
+                        .getDescription());
+        assertThat(meters.get("iotmp.connections").tags("event", "connected").counter().getId().getDescription())
+                .contains("connected", "refused", "rejected");
     }
 
     @Test
