@@ -8,6 +8,7 @@ import io.cameliotmp.server.DeviceDisconnectedException;
 import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceNotConnectedException;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
+import io.cameliotmp.server.FrameTooLargeForDeviceException;
 import io.cameliotmp.server.TooManyPendingRequestsException;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpStatus;
@@ -33,6 +34,7 @@ public record ApiError(int status, String message) {
      * any;</li>
      * <li>no answer within the request timeout: 504; the connection ended while waiting: 502; the device has too many
      * requests open: 503;</li>
+     * <li>a request whose frame the device would not accept ({@code maxOutboundFrameSize}): 413;</li>
      * <li>a malformed request ({@link InvalidRequestException}, a body that is not JSON, a query parameter of the
      * wrong type): 400;</li>
      * <li>anything else: 500, with a message that says nothing of the server's internals.</li>
@@ -55,6 +57,10 @@ public record ApiError(int status, String message) {
             }
             if (cause instanceof TooManyPendingRequestsException) {
                 return new ApiError(503, cause.getMessage());
+            }
+            if (cause instanceof FrameTooLargeForDeviceException) {
+                // the request is too large for the device, not for the API: nothing was sent
+                return new ApiError(413, cause.getMessage());
             }
             if (cause instanceof InvalidRequestException) {
                 return new ApiError(400, cause.getMessage());
