@@ -93,9 +93,9 @@ public class IotmpDeviceEndpoint extends DefaultEndpoint {
     public Producer createProducer() throws Exception {
         return switch (kind) {
             case resource, topic -> new IotmpDeviceProducer(this);
-            case property -> throw new UnsupportedOperationException(
-                    "iotmp-device:property endpoints only consume (from); set a property with"
-                                                                     + " iotmp-device:{property}?operation=setProperty");
+            case property -> throw new UnsupportedOperationException("iotmp-device:property endpoints only consume"
+                                                                     + " (from); set a property with"
+                                                                     + " iotmp-device:{name}?operation=setProperty");
             case serverEvent, events -> throw new UnsupportedOperationException(
                     "iotmp-device:" + kind + " endpoints only consume (from)");
         };

@@ -1,6 +1,9 @@
 package io.cameliotmp.camel.device;
 
-/** What an {@code iotmp-device} producer does; the target is the endpoint's path or the CamelIotmpDeviceTarget header. */
+/**
+ * What an {@code iotmp-device} producer does; the target is the endpoint's path or the CamelIotmpDeviceTarget
+ * header.
+ */
 public enum IotmpDeviceOperation {
 
     /**

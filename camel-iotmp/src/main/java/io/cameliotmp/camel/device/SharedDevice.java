@@ -196,7 +196,7 @@ final class SharedDevice {
         }
     }
 
-    /** Subscribes to a server event stream, re-opened after every reconnect; see {@link IotmpDevice#openServerStream}. */
+    /** Subscribes to a server event stream, opened again after every reconnect; see IotmpDevice#openServerStream. */
     CompletionStage<ServerStream> subscribe(EventSubscription subscription, Consumer<Object> onData) {
         return device.openServerStream(subscription.toParameters(), onData);
     }
