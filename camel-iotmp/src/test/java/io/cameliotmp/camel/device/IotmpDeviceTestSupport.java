@@ -79,7 +79,8 @@ abstract class IotmpDeviceTestSupport extends CamelTestSupport {
 
     /** Waits until the device is connected and the server has it registered, and returns it. */
     IotmpDevice awaitConnected() {
-        eventually().until(() -> connection().device().isConnected() && serverSeesTheDevice());
+        // the server first: asking it starts it, when no route of the test did
+        eventually().until(() -> serverSeesTheDevice() && connection().device().isConnected());
         return connection().device();
     }
 
