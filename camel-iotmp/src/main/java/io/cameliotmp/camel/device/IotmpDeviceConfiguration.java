@@ -105,9 +105,9 @@ public class IotmpDeviceConfiguration implements Cloneable {
     private IotmpResourceKind resourceKind = IotmpResourceKind.output;
 
     @UriParam(label = "consumer",
-              description = "The resource's input as DESCRIBE reports it (\"in\"), and the state of an input"
-                            + " resource until its first input: JSON (such as {\"state\":false} or 30), or"
-                            + " any other text as a string.")
+              description = "The resource's input as DESCRIBE reports it (its in field), and the state of an input"
+                            + " resource until its first input: JSON text (an object, an array, a number, true or"
+                            + " false), or any other text as a string.")
     private String inputSample;
 
     @UriParam(label = "consumer", defaultValue = "true",
