@@ -15,7 +15,7 @@ import org.apache.camel.Processor;
 public class IotmpDeviceSubscriptionConsumer extends IotmpDeviceConsumer {
 
     private final EventSubscription subscription;
-    private CompletionStage<ServerStream> opened;
+    private volatile CompletionStage<ServerStream> opened;
 
     public IotmpDeviceSubscriptionConsumer(IotmpDeviceEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -47,6 +47,16 @@ public class IotmpDeviceSubscriptionConsumer extends IotmpDeviceConsumer {
     protected void detach(SharedDevice device) {
         // STOP_STREAM now, or as soon as the server accepts the stream if it has not yet
         opened.thenAccept(ServerStream::close);
+    }
+
+    /** Whether the server accepted the subscription on the current connection. */
+    public boolean isSubscribed() {
+        CompletionStage<ServerStream> stage = opened;
+        if (stage == null) {
+            return false;
+        }
+        ServerStream stream = stage.toCompletableFuture().getNow(null);
+        return stream != null && stream.isOpen();
     }
 
     private void deliver(Object payload) {

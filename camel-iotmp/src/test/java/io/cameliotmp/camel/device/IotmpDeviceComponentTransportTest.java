@@ -2,15 +2,18 @@ package io.cameliotmp.camel.device;
 
 import javax.net.ssl.SSLHandshakeException;
 
+import io.cameliotmp.camel.IotmpConstants;
 import io.cameliotmp.testing.TestPorts;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.junit.jupiter.api.Test;
 
+import static io.cameliotmp.testing.Waits.WAIT;
 import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,6 +98,10 @@ class IotmpDeviceComponentTransportTest extends IotmpDeviceTestSupport {
                 echoDevice(this, "ws", "port=" + wsPort + "&webSocketPath=/iotmp");
                 echoDevice(this, "wsbinary", "port=" + wsPort + "&webSocketPath=/iotmp&webSocketTextFrames=false");
                 echoDevice(this, "wss", "port=" + wssPort + "&webSocketPath=/iotmp&sslContextParameters=#deviceTrust");
+
+                // a subscription over WebSocket over TLS
+                from("iotmp-device:serverEvent:ping?device=wss&credential=other-secret&port=" + wssPort
+                     + "&webSocketPath=/iotmp&sslContextParameters=#deviceTrust").routeId("wssPing").to("mock:ping");
             }
         };
     }
@@ -131,6 +138,25 @@ class IotmpDeviceComponentTransportTest extends IotmpDeviceTestSupport {
         assertThat(connection("wronghost").device().isConnected()).isFalse();
         assertThat(connection("wronghost").lastFailure()).hasCauseInstanceOf(SSLHandshakeException.class)
                 .rootCause().hasMessageContaining("127.0.0.2");
+    }
+
+    @Test
+    void servicesAndSubscriptionsOverTlsAndWebSocket() throws Exception {
+        awaitConnected("verified");
+        String verified = "device=verified&credential=other-secret&port=" + tlsPort
+                          + "&sslContextParameters=#deviceTrust";
+        template.sendBody("iotmp-device:threshold?operation=setProperty&" + verified, 5);
+        assertThat(template.requestBody("iotmp-device:threshold?operation=readProperty&" + verified, (Object) null))
+                .isEqualTo(5L);
+
+        awaitConnected("wss");
+        IotmpDeviceSubscriptionConsumer ping = (IotmpDeviceSubscriptionConsumer) context.getRoute("wssPing")
+                .getConsumer();
+        eventually().until(ping::isSubscribed);
+        MockEndpoint pings = getMockEndpoint("mock:ping");
+        pings.expectedBodiesReceived("pong");
+        template.sendBodyAndHeader("iotmp:serverEvent:ping?" + wssServer(), "pong", IotmpConstants.USER, USER);
+        pings.assertIsSatisfied(WAIT.toMillis());
     }
 
     @Test
