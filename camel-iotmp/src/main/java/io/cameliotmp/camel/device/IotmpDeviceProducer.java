@@ -69,8 +69,9 @@ public class IotmpDeviceProducer extends DefaultAsyncProducer {
                 }
                 callback.done(false);
             }, endpoint.getComponent().replies());
-        } catch (RejectedExecutionException e) {
-            exchange.setException(e);
+        } catch (RejectedExecutionException | NullPointerException e) {
+            // the component is stopping: its reply threads are gone
+            exchange.setException(new RejectedExecutionException("the iotmp-device component is stopping", e));
             callback.done(true);
             return true;
         }
