@@ -12,31 +12,59 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import com.jayway.jsonpath.JsonPath;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps the starter's properties, its generated Spring configuration metadata, the component's own metadata
- * ({@code iotmp.json} in the camel-iotmp jar) and the property table of iotmp-starter.adoc from drifting apart.
+ * Keeps the starter's properties, its generated Spring configuration metadata, each component's own metadata
+ * ({@code iotmp.json} and {@code iotmp-device.json} in the camel-iotmp jar) and the property tables of the starter's
+ * adoc files from drifting apart.
  */
 class IotmpStarterMetadataTest {
 
-    private static final String PREFIX = "camel.component.iotmp.";
-    private static final String ENABLED = PREFIX + "enabled";
-    private static final String CUSTOMIZER_ENABLED = PREFIX + "customizer.enabled";
     private static final Map<String, String> WRAPPERS = Map.of(
             "int", "java.lang.Integer", "long", "java.lang.Long", "boolean", "java.lang.Boolean");
 
-    @Test
-    void everyComponentOptionIsAStarterPropertyOfTheSameTypeAndDefault() throws IOException {
-        Map<String, Map<String, Object>> properties = starterProperties();
+    /** A component of camel-iotmp, its properties' prefix and the adoc that documents them. */
+    record Starter(String component, String json, String adoc) {
+        String prefix() {
+            return "camel.component." + component + ".";
+        }
+
+        String enabled() {
+            return prefix() + "enabled";
+        }
+
+        String customizerEnabled() {
+            return prefix() + "customizer.enabled";
+        }
+
+        @Override
+        public String toString() {
+            return component;
+        }
+    }
+
+    static Stream<Starter> starters() {
+        return Stream.of(
+                new Starter("iotmp", "META-INF/io/cameliotmp/camel/iotmp.json", "src/main/docs/iotmp-starter.adoc"),
+                new Starter("iotmp-device", "META-INF/io/cameliotmp/camel/device/iotmp-device.json",
+                        "src/main/docs/iotmp-device-starter.adoc"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("starters")
+    void everyComponentOptionIsAStarterPropertyOfTheSameTypeAndDefault(Starter starter) throws IOException {
+        Map<String, Map<String, Object>> properties = starterProperties(starter);
         SoftAssertions softly = new SoftAssertions();
-        componentOptions().forEach((option, model) -> {
-            String name = PREFIX + kebabCase(option);
+        componentOptions(starter).forEach((option, model) -> {
+            String name = starter.prefix() + kebabCase(option);
             Map<String, Object> property = properties.get(name);
             softly.assertThat(property).as(name).isNotNull();
             if (property == null) {
@@ -51,12 +79,13 @@ class IotmpStarterMetadataTest {
         softly.assertAll();
     }
 
-    @Test
-    void everyStarterPropertyHasTheComponentOptionsDescription() throws IOException {
-        Map<String, Map<String, Object>> properties = starterProperties();
+    @ParameterizedTest
+    @MethodSource("starters")
+    void everyStarterPropertyHasTheComponentOptionsDescription(Starter starter) throws IOException {
+        Map<String, Map<String, Object>> properties = starterProperties(starter);
         SoftAssertions softly = new SoftAssertions();
-        componentOptions().forEach((option, model) -> {
-            Map<String, Object> property = properties.get(PREFIX + kebabCase(option));
+        componentOptions(starter).forEach((option, model) -> {
+            Map<String, Object> property = properties.get(starter.prefix() + kebabCase(option));
             if (property == null) {
                 return; // reported by the test above
             }
@@ -66,37 +95,41 @@ class IotmpStarterMetadataTest {
         softly.assertAll();
     }
 
-    @Test
-    void theStarterHasNoPropertyTheComponentLacks() throws IOException {
-        List<String> fromComponent = componentOptions().keySet().stream().map(o -> PREFIX + kebabCase(o)).toList();
-        assertThat(starterProperties().keySet())
-                .containsExactlyInAnyOrderElementsOf(concat(fromComponent, ENABLED, CUSTOMIZER_ENABLED));
-        assertThat(starterProperties().get(ENABLED).get("description")).asString().isNotBlank();
+    @ParameterizedTest
+    @MethodSource("starters")
+    void theStarterHasNoPropertyTheComponentLacks(Starter starter) throws IOException {
+        List<String> fromComponent = componentOptions(starter).keySet().stream()
+                .map(o -> starter.prefix() + kebabCase(o)).toList();
+        assertThat(starterProperties(starter).keySet()).containsExactlyInAnyOrderElementsOf(
+                concat(fromComponent, starter.enabled(), starter.customizerEnabled()));
+        assertThat(starterProperties(starter).get(starter.enabled()).get("description")).asString().isNotBlank();
     }
 
-    @Test
-    void theEnabledSwitchDocumentsItsDefault() throws IOException {
-        assertThat(starterProperties().get(ENABLED).get("defaultValue")).isEqualTo(true);
+    @ParameterizedTest
+    @MethodSource("starters")
+    void theEnabledSwitchDocumentsItsDefault(Starter starter) throws IOException {
+        assertThat(starterProperties(starter).get(starter.enabled()).get("defaultValue")).isEqualTo(true);
     }
 
     /** The dependency snippet shows the release this build becomes, the same version as camel-iotmp. */
-    @Test
-    void theDocumentedDependencyIsThisRelease() throws IOException {
-        URL url = IotmpStarterMetadataTest.class.getClassLoader()
-                .getResource("META-INF/io/cameliotmp/camel/iotmp.json");
-        assertThat(url).as("iotmp.json of the camel-iotmp jar").isNotNull();
+    @ParameterizedTest
+    @MethodSource("starters")
+    void theDocumentedDependencyIsThisRelease(Starter starter) throws IOException {
+        URL url = IotmpStarterMetadataTest.class.getClassLoader().getResource(starter.json());
+        assertThat(url).as(starter.json() + " of the camel-iotmp jar").isNotNull();
         String release = JsonPath.<String>read(read(url), "$.component.version").replace("-SNAPSHOT", "");
-        assertThat(Files.readString(Path.of("src/main/docs/iotmp-starter.adoc"), StandardCharsets.UTF_8))
+        assertThat(Files.readString(Path.of(starter.adoc()), StandardCharsets.UTF_8))
                 .contains("<artifactId>camel-iotmp-starter</artifactId>\n  <version>" + release + "</version>");
     }
 
-    @Test
-    void theDocumentedTableListsEveryPropertyWithItsMetadata() throws IOException {
-        Map<String, Map<String, Object>> properties = starterProperties();
-        Map<String, List<String>> rows = documentedRows();
+    @ParameterizedTest
+    @MethodSource("starters")
+    void theDocumentedTableListsEveryPropertyWithItsMetadata(Starter starter) throws IOException {
+        Map<String, Map<String, Object>> properties = starterProperties(starter);
+        Map<String, List<String>> rows = documentedRows(starter);
         // like the tables of Camel's own starters, the customizer switch is described in the text, not the table
         assertThat(rows.keySet()).containsExactlyInAnyOrderElementsOf(
-                properties.keySet().stream().filter(n -> !n.equals(CUSTOMIZER_ENABLED)).toList());
+                properties.keySet().stream().filter(n -> !n.equals(starter.customizerEnabled())).toList());
         SoftAssertions softly = new SoftAssertions();
         rows.forEach((name, cells) -> {
             Map<String, Object> property = properties.get(name);
@@ -168,39 +201,43 @@ class IotmpStarterMetadataTest {
         return all;
     }
 
-    private static Map<String, Map<String, Object>> componentOptions() throws IOException {
-        URL url = IotmpStarterMetadataTest.class.getClassLoader()
-                .getResource("META-INF/io/cameliotmp/camel/iotmp.json");
-        assertThat(url).as("iotmp.json of the camel-iotmp jar").isNotNull();
+    private static Map<String, Map<String, Object>> componentOptions(Starter starter) throws IOException {
+        URL url = IotmpStarterMetadataTest.class.getClassLoader().getResource(starter.json());
+        assertThat(url).as(starter.json() + " of the camel-iotmp jar").isNotNull();
         Map<String, Map<String, Object>> options = JsonPath.read(read(url), "$.componentProperties");
         assertThat(options).isNotEmpty();
         return options;
     }
 
-    /** This starter's metadata, told apart from the other jars' files of the same name by its group. */
-    private static Map<String, Map<String, Object>> starterProperties() throws IOException {
+    /**
+     * The component's properties in this starter's metadata, told apart from the other jars' files of the same name
+     * by its group, and from the other component's properties by their prefix.
+     */
+    private static Map<String, Map<String, Object>> starterProperties(Starter starter) throws IOException {
         List<String> ours = new ArrayList<>();
         for (URL url : Collections.list(IotmpStarterMetadataTest.class.getClassLoader()
                 .getResources("META-INF/spring-configuration-metadata.json"))) {
             String json = read(url);
             List<String> groups = JsonPath.read(json, "$.groups[*].name");
-            if (groups.contains("camel.component.iotmp")) {
+            if (groups.contains("camel.component." + starter.component())) {
                 ours.add(json);
             }
         }
-        assertThat(ours).as("spring-configuration-metadata.json files with camel.component.iotmp").hasSize(1);
+        assertThat(ours).as("spring-configuration-metadata.json files with camel.component." + starter.component())
+                .hasSize(1);
         List<Map<String, Object>> properties = JsonPath.read(ours.get(0), "$.properties");
         Map<String, Map<String, Object>> byName = new TreeMap<>();
-        properties.forEach(p -> byName.put((String) p.get("name"), p));
-        assertThat(byName.keySet()).allMatch(n -> n.startsWith(PREFIX));
+        properties.stream().filter(p -> ((String) p.get("name")).startsWith(starter.prefix()))
+                .forEach(p -> byName.put((String) p.get("name"), p));
+        assertThat(byName).isNotEmpty();
         return byName;
     }
 
     /** Rows of the property table: name to description, default and type. */
-    private static Map<String, List<String>> documentedRows() throws IOException {
+    private static Map<String, List<String>> documentedRows(Starter starter) throws IOException {
         Map<String, List<String>> rows = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(Path.of("src/main/docs/iotmp-starter.adoc"), StandardCharsets.UTF_8)) {
-            if (!line.startsWith("| *" + PREFIX)) {
+        for (String line : Files.readAllLines(Path.of(starter.adoc()), StandardCharsets.UTF_8)) {
+            if (!line.startsWith("| *" + starter.prefix())) {
                 continue;
             }
             // "| *name* | description | default | type", cells may be empty

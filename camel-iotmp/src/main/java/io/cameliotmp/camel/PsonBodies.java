@@ -11,8 +11,11 @@ import io.cameliotmp.server.DeviceRegistration;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-/** Conversions between Camel message bodies and PSON values, and the headers every device exchange carries. */
-final class PsonBodies {
+/**
+ * Conversions between Camel message bodies and PSON values (for the iotmp-device component too), and the headers every
+ * device exchange carries.
+ */
+public final class PsonBodies {
 
     private PsonBodies() {
     }
@@ -22,7 +25,7 @@ final class PsonBodies {
      * through Camel's type converters to a Map when one exists (e.g. a POJO with Jackson on the classpath), else to a
      * String.
      */
-    static Object toPson(Exchange exchange, Object body) {
+    public static Object toPson(Exchange exchange, Object body) {
         if (body == null || body instanceof String || body instanceof Number || body instanceof Boolean
             || body instanceof Map<?, ?> || body instanceof Collection<?> || body instanceof byte[]
             || body instanceof Object[] || body instanceof Character || body instanceof BigInteger

@@ -86,6 +86,7 @@ public final class IotmpDevice implements AutoCloseable {
     private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> disconnectedListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<IotmpConnectRefusedException>> refusedListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Throwable>> failedListeners = new CopyOnWriteArrayList<>();
 
     // ---------------------------------------------------------------- state, confined to the loop unless volatile
 
@@ -243,6 +244,16 @@ public final class IotmpDevice implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs {@code listener} whenever a connection attempt fails for another reason than a refusal: the server cannot
+     * be reached, the TLS or WebSocket handshake fails (an untrusted certificate, say), or the CONNECT goes
+     * unanswered. The device keeps retrying with its backoff; the listener receives the cause.
+     */
+    public IotmpDevice onConnectFailed(Consumer<Throwable> listener) {
+        failedListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
     /** The server's last refusal of this device's CONNECT, or null when the last attempt was accepted. */
     public IotmpConnectRefusedException lastRefusal() {
         return lastRefusal;
@@ -383,6 +394,10 @@ public final class IotmpDevice implements AutoCloseable {
             refused(refusal);
         } else if (!closed) {
             LOG.debug("{}: connection attempt failed: {}", this, cause != null ? cause.toString() : "closed");
+            Throwable failure = cause != null ? cause : lost;
+            for (Consumer<Throwable> listener : failedListeners) {
+                runCallback(() -> listener.accept(failure));
+            }
         }
         if (closed || !running) {
             return;
@@ -520,6 +535,26 @@ public final class IotmpDevice implements AutoCloseable {
     }
 
     /**
+     * Reports a change with its value: sends {@code value} on the on-change (event-mode) streams the server opened on
+     * {@code path} (concrete or registered path), like {@link #stream(String)} but without calling the handler, for
+     * an application that already holds the new value. Interval streams keep their own pace.
+     *
+     * @return whether any on-change stream was open on the resource (nothing is sent otherwise)
+     */
+    public boolean streamChanged(String path, Object value) {
+        ClientConnection current = session;
+        if (current == null || !current.connected) {
+            return false;
+        }
+        List<ResourceStreams.DeviceStream> targets = current.resourceStreams.streamsFor(path).stream()
+                .filter(target -> target.intervalMillis == 0).toList();
+        for (ResourceStreams.DeviceStream target : targets) {
+            loop.run(() -> current.resourceStreams.sendOnStream(target, value));
+        }
+        return !targets.isEmpty();
+    }
+
+    /**
      * Sends {@code value} as it is on every stream the server opened on {@code path} (concrete or registered path),
      * e.g. output of a session resource such as {@code $terminal/:session}.
      *
@@ -580,6 +615,23 @@ public final class IotmpDevice implements AutoCloseable {
         List<Object> target = List.of(Objects.requireNonNull(device, "device"),
                 Objects.requireNonNull(resource, "resource"));
         return services.call(ServiceCode.CALL_DEVICE, target, input, confirm);
+    }
+
+    /**
+     * LOCK_SYNC: takes a slot of the named sync (docs/protocol.md §8.1); always waits for the answer.
+     *
+     * @param  options {@code {"lock"?: token, "slots"?: n, "timeout"?: seconds}}, or {@code null}
+     * @return         the OK payload, {@code {"lock": token}} from camel-iotmp; fails with {@link IotmpErrorException}
+     *                 when the server refuses (409 from camel-iotmp when every slot is taken)
+     */
+    public CompletionStage<Object> lock(String sync, Map<String, Object> options) {
+        return services.call(ServiceCode.LOCK_SYNC, Objects.requireNonNull(sync, "sync"), options, true);
+    }
+
+    /** UNLOCK_SYNC: frees the slot held with {@code token}; see {@link #writeBucket} for the stage. */
+    public CompletionStage<Object> unlock(String sync, String token, boolean confirm) {
+        return services.call(ServiceCode.UNLOCK_SYNC, Objects.requireNonNull(sync, "sync"),
+                Map.of("lock", Objects.requireNonNull(token, "token")), confirm);
     }
 
     /**

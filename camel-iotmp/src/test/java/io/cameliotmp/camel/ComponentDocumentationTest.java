@@ -10,17 +10,36 @@ import java.util.List;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The adoc must document every option and header of the generated metadata, so the reference cannot drift from
- * the code (the metadata itself is regenerated from the annotations by every build). Its header is written by hand
- * (camel-component-maven-plugin does not touch the adoc) and checked here against the same metadata.
+ * Each component's adoc must document every option and header of its generated metadata, so the reference cannot
+ * drift from the code (the metadata itself is regenerated from the annotations by every build). Its header is written
+ * by hand (camel-component-maven-plugin does not touch the adoc) and checked here against the same metadata.
  */
 class ComponentDocumentationTest {
+
+    /** A component of this artifact: its generated metadata, its adoc, and names its metadata must hold. */
+    record Documented(String json, String adoc, int minimumNames, String... someNames) {
+        @Override
+        public String toString() {
+            return adoc;
+        }
+    }
+
+    static Stream<Documented> components() {
+        return Stream.of(
+                new Documented("/META-INF/io/cameliotmp/camel/iotmp.json", "src/main/docs/iotmp-component.adoc", 40,
+                        "host", "operation", "CamelIotmpUser"),
+                new Documented("/META-INF/io/cameliotmp/camel/device/iotmp-device.json",
+                        "src/main/docs/iotmp-device-component.adoc", 30, "host", "credential", "resourceKind",
+                        "CamelIotmpDeviceTarget"));
+    }
 
     private static String read(String resource) throws IOException {
         try (InputStream in = ComponentDocumentationTest.class.getResourceAsStream(resource)) {
@@ -29,7 +48,7 @@ class ComponentDocumentationTest {
         }
     }
 
-    /** Keys of one top-level object of iotmp.json, e.g. "properties". */
+    /** Keys of one top-level object of a component's json, e.g. "properties". */
     private static List<String> keysOf(String json, String section) {
         int start = json.indexOf("\"" + section + "\": {");
         assertThat(start).as(section).isNotNegative();
@@ -51,7 +70,7 @@ class ComponentDocumentationTest {
         return keys;
     }
 
-    /** A string field of iotmp.json's "component" object, such as "firstVersion". */
+    /** A string field of a component json's "component" object, such as "firstVersion". */
     private static String componentField(String json, String field) {
         Matcher m = Pattern.compile("\"" + field + "\": \"([^\"]*)\"").matcher(json);
         assertThat(m.find()).as(field).isTrue();
@@ -63,10 +82,11 @@ class ComponentDocumentationTest {
      * (the pom's firstVersion) and the Camel minor it is built against, never "Since Camel …" as Camel's own
      * components do; the dependency snippet shows the release this build becomes.
      */
-    @Test
-    void headerNamesCamelIotmpsOwnVersionAndTheCamelItRequires() throws IOException {
-        String json = read("/META-INF/io/cameliotmp/camel/iotmp.json");
-        String adoc = Files.readString(Path.of("src/main/docs/iotmp-component.adoc"));
+    @ParameterizedTest
+    @MethodSource("components")
+    void headerNamesCamelIotmpsOwnVersionAndTheCamelItRequires(Documented component) throws IOException {
+        String json = read(component.json());
+        String adoc = Files.readString(Path.of(component.adoc()));
         String firstVersion = componentField(json, "firstVersion");
         String release = componentField(json, "version").replace("-SNAPSHOT", "");
         Properties camelApi = new Properties();
@@ -85,17 +105,18 @@ class ComponentDocumentationTest {
                 .contains("<artifactId>camel-iotmp</artifactId>\n    <version>" + release + "</version>");
     }
 
-    @Test
-    void everyOptionAndHeaderIsDocumented() throws IOException {
-        String json = read("/META-INF/io/cameliotmp/camel/iotmp.json");
-        String adoc = Files.readString(Path.of("src/main/docs/iotmp-component.adoc"));
+    @ParameterizedTest
+    @MethodSource("components")
+    void everyOptionAndHeaderIsDocumented(Documented component) throws IOException {
+        String json = read(component.json());
+        String adoc = Files.readString(Path.of(component.adoc()));
         List<String> names = new ArrayList<>();
         names.addAll(keysOf(json, "componentProperties"));
         names.addAll(keysOf(json, "properties"));
         names.addAll(keysOf(json, "headers"));
-        assertThat(names).contains("host", "operation", "CamelIotmpUser").hasSizeGreaterThan(40);
+        assertThat(names).contains(component.someNames()).hasSizeGreaterThan(component.minimumNames());
         for (String name : names) {
-            assertThat(adoc).as("iotmp-component.adoc documents " + name).containsPattern("[*`]" + name + "[*`]");
+            assertThat(adoc).as(component.adoc() + " documents " + name).containsPattern("[*`]" + name + "[*`]");
         }
     }
 }

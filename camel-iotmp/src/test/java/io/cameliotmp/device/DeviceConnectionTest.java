@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
@@ -110,6 +111,19 @@ class DeviceConnectionTest extends DeviceTestBase {
 
         assertThat(failure).isInstanceOf(IotmpRequestTimeoutException.class);
         server.awaitConnection().awaitClosed();
+    }
+
+    @Test
+    void failedAttemptsAreToldToTheConnectFailedListeners() throws Exception {
+        startServer();
+        server.stop();
+        IotmpDevice device = track(deviceBuilder().build());
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        device.onConnectFailed(failures::add);
+
+        awaitFailure(device.start());
+
+        assertThat(failures).singleElement().isInstanceOf(IOException.class);
     }
 
     @Test

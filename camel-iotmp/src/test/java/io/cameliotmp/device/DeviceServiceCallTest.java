@@ -91,6 +91,24 @@ class DeviceServiceCallTest extends DeviceTestBase {
     }
 
     @Test
+    void lockAlwaysWaitsForTheTokenAndUnlockSendsIt() throws Exception {
+        startServer();
+        IotmpDevice device = device(ServiceLayout.LINUX, 0x4321, 0x0A01, 0x0A02);
+        TestIotmpServer.Connection c = connect(device);
+
+        CompletionStage<Object> locked = device.lock("pump", Map.of("slots", 2L));
+
+        assertThat(c.next()).isEqualTo(IotmpMessage.run(0x0A01, 6L, "pump", Map.of("slots", 2L)));
+        c.send(IotmpMessage.ok(0x0A01, Map.of("lock", "t-1")));
+        assertThat(await(locked)).isEqualTo(Map.of("lock", "t-1"));
+
+        CompletionStage<Object> unlocked = device.unlock("pump", "t-1", true);
+        assertThat(c.next()).isEqualTo(IotmpMessage.run(0x0A02, 7L, "pump", Map.of("lock", "t-1")));
+        c.send(IotmpMessage.error(0x0A02, 404L, Map.of("error", "not locked")));
+        assertThat(awaitFailure(unlocked)).isInstanceOf(IotmpErrorException.class).hasMessageContaining("not locked");
+    }
+
+    @Test
     void callDeviceNeedsTheLinuxLayout() throws Exception {
         startServer();
         IotmpDevice device = device(ServiceLayout.EMBEDDED);

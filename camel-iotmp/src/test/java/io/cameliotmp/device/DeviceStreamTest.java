@@ -51,6 +51,25 @@ class DeviceStreamTest extends DeviceTestBase {
     }
 
     @Test
+    void streamChangedSendsItsValueOnOnChangeStreamsOnlyWithoutReadingTheResource() throws Exception {
+        startServer();
+        IotmpDevice device = deviceWithResources();
+        TestIotmpServer.Connection c = connect(device);
+        assertThat(device.streamChanged("motion", 9L)).as("no stream open yet").isFalse();
+        c.send(IotmpMessage.startStream(5, "motion", null));
+        c.expectBytes("01 02 08 05");
+        c.expectBytes("0A 04 08 05 18 00"); // the echo reads the resource
+        c.send(IotmpMessage.startStream(6, "motion", Map.of("interval", 3_600_000L)));
+        c.expectBytes("01 02 08 06");
+        c.expectBytes("0A 04 08 06 18 00");
+
+        assertThat(device.streamChanged("motion", 9L)).isTrue();
+
+        c.expectBytes("0A 04 08 05 18 09"); // 9 on the on-change stream, the resource still reads 0
+        expectNothingSentWithin(Duration.ofMillis(200), device, c); // and nothing on the hourly stream
+    }
+
+    @Test
     void newEventStreamOnTheSameResourceReplacesTheOldOne() throws Exception {
         startServer();
         IotmpDevice device = deviceWithResources();

@@ -9,8 +9,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
 /**
- * Logs what the devices do: every temperature sample a device of user {@code demo} streams, and every connect,
- * disconnect and refused connection.
+ * Logs what the devices do: every temperature sample a device of user {@code demo} streams, every bucket write, and
+ * every connect, disconnect and refused connection.
  */
 @Component
 public class DeviceActivityRoutes extends RouteBuilder {
@@ -41,6 +41,13 @@ public class DeviceActivityRoutes extends RouteBuilder {
         from("iotmp:device:demo/*/" + TEMPERATURE + "?bridgeErrorHandler=true")
                 .routeId("log-temperatures")
                 .log("temperature of ${header.CamelIotmpUser}/${header.CamelIotmpDevice}: ${body}");
+
+        // Bucket writes (thing.write_bucket, or every minute from the iotmp-gateway example): a real application would
+        // store them; logged here, they are answered OK rather than ERROR 404 for a bucket nobody handles.
+        from("iotmp:service:bucket/*")
+                .routeId("log-bucket-writes")
+                .log("bucket ${header.CamelIotmpResource} from ${header.CamelIotmpUser}/${header.CamelIotmpDevice}:"
+                     + " ${body}");
 
         from("iotmp:events")
                 .routeId("log-device-events")

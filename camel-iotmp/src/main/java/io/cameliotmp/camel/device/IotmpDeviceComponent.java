@@ -1,0 +1,138 @@
+package io.cameliotmp.camel.device;
+
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.SSLContextParametersAware;
+import org.apache.camel.StartupListener;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The iotmp-device component: the Camel application is an IOTMP device. It connects to an IOTMP server (Thinger.io,
+ * or camel-iotmp's own) as a user's device, its routes are that device's resources, and producers call the server's
+ * services.
+ */
+@Component("iotmp-device")
+public class IotmpDeviceComponent extends DefaultComponent implements SSLContextParametersAware {
+
+    @Metadata(description = "Default options of the device connections and endpoints; endpoint URIs override them.")
+    private IotmpDeviceConfiguration configuration = new IotmpDeviceConfiguration();
+
+    @Metadata(label = "security", defaultValue = "false",
+              description = "With tls=true and no sslContextParameters, use the global SSL context parameters of the"
+                            + " Camel context.")
+    private boolean useGlobalSslContextParameters;
+
+    @Metadata(label = "advanced", defaultValue = "true",
+              description = "Register the iotmp-device readiness check, DOWN while a device connection is not"
+                            + " connected, when the context has health checks enabled.")
+    private boolean healthCheckEnabled = true;
+
+    private final DeviceConnections connections = new DeviceConnections();
+    private IotmpDeviceHealthCheck healthCheck;
+    private ExecutorService replies;
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        IotmpDeviceEndpoint endpoint = new IotmpDeviceEndpoint(uri, this, remaining, configuration.copy());
+        setProperties(endpoint, parameters);
+        endpoint.validate();
+        return endpoint;
+    }
+
+    /** The connection an endpoint names, with {@code attachment} made before it connects. */
+    SharedDevice acquire(IotmpDeviceConfiguration endpointConfiguration, DeviceConnections.Attachment attachment)
+            throws Exception {
+        return connections.acquire(getCamelContext(), settings(endpointConfiguration), attachment);
+    }
+
+    ConnectionSettings settings(IotmpDeviceConfiguration endpointConfiguration) {
+        return ConnectionSettings.of(endpointConfiguration,
+                useGlobalSslContextParameters ? retrieveGlobalSslContextParameters() : null);
+    }
+
+    void release(SharedDevice shared) {
+        connections.release(shared);
+    }
+
+    DeviceConnections connections() {
+        return connections;
+    }
+
+    /** Where producers continue their exchanges: off the device's event loop and off its resource thread. */
+    ExecutorService replies() {
+        return replies;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        replies = getCamelContext().getExecutorServiceManager().newDefaultThreadPool(this, "IotmpDeviceReplies");
+        getCamelContext().addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                if (alreadyStarted) {
+                    connections.contextStarted(); // a component started after the context: routes are up
+                }
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                connections.contextStarted();
+            }
+        });
+        HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
+        if (healthCheckEnabled && registry != null) {
+            healthCheck = new IotmpDeviceHealthCheck(connections);
+            registry.register(healthCheck);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (healthCheck != null) {
+            HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
+            if (registry != null) {
+                registry.unregister(healthCheck);
+            }
+            healthCheck = null;
+        }
+        connections.closeAll();
+        if (replies != null) {
+            getCamelContext().getExecutorServiceManager().shutdown(replies);
+            replies = null;
+        }
+        super.doStop();
+    }
+
+    public IotmpDeviceConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(IotmpDeviceConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    @Override
+    public boolean isUseGlobalSslContextParameters() {
+        return useGlobalSslContextParameters;
+    }
+
+    @Override
+    public void setUseGlobalSslContextParameters(boolean useGlobalSslContextParameters) {
+        this.useGlobalSslContextParameters = useGlobalSslContextParameters;
+    }
+
+    public boolean isHealthCheckEnabled() {
+        return healthCheckEnabled;
+    }
+
+    public void setHealthCheckEnabled(boolean healthCheckEnabled) {
+        this.healthCheckEnabled = healthCheckEnabled;
+    }
+}

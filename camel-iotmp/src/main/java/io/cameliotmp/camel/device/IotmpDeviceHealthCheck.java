@@ -1,0 +1,72 @@
+package io.cameliotmp.camel.device;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckResultBuilder;
+
+/**
+ * Readiness of the component's device connections: DOWN while any of them is not connected (not yet, lost, or refused
+ * by the server), with each connection's state as details. Not a liveness check: a device that cannot reach its
+ * server is not cured by restarting the application. Registered only when the context has a health check registry.
+ */
+final class IotmpDeviceHealthCheck implements HealthCheck {
+
+    private final DeviceConnections connections;
+    private volatile boolean enabled = true;
+
+    IotmpDeviceHealthCheck(DeviceConnections connections) {
+        this.connections = connections;
+    }
+
+    @Override
+    public String getGroup() {
+        return "camel";
+    }
+
+    @Override
+    public String getId() {
+        return "iotmp-device";
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    @Override
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    public Result call(Map<String, Object> options) {
+        HealthCheckResultBuilder builder = HealthCheckResultBuilder.on(this).up();
+        List<SharedDevice> devices = connections.all();
+        List<String> down = new ArrayList<>();
+        builder.detail("devices", devices.size());
+        for (SharedDevice device : devices) {
+            String name = device.settings().key().toString();
+            if (device.device().isConnected()) {
+                builder.detail(name, "connected");
+                continue;
+            }
+            Throwable why = device.lastFailure();
+            String state = !device.isStarted() ? "not started yet"
+                    : why != null ? "disconnected: " + why.getMessage() : "disconnected";
+            builder.detail(name, state);
+            down.add(name + " " + state);
+        }
+        if (!down.isEmpty()) {
+            builder.down().message("IOTMP device connection not connected: " + String.join("; ", down));
+        }
+        return builder.build();
+    }
+}

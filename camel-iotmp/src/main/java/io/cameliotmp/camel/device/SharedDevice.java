@@ -1,0 +1,238 @@
+package io.cameliotmp.camel.device;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import io.cameliotmp.device.IotmpConnectRefusedException;
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.IotmpDeviceBuilder;
+import io.cameliotmp.device.IotmpDisconnectedException;
+import io.cameliotmp.device.IotmpRequestTimeoutException;
+import io.cameliotmp.device.ResourceHandler;
+import io.cameliotmp.device.ServerStream;
+import io.cameliotmp.protocol.session.EventSubscription;
+import io.netty.handler.ssl.SslContext;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device connection ({@link IotmpDevice}) shared by every endpoint that names its host, port, user and device:
+ * the resources its consumer routes declare, its subscriptions and publications, its lifecycle events and the state
+ * the health check reports. Reference-counted by {@link DeviceConnections}.
+ * <p>
+ * Resource handlers and the device's callbacks run on a single thread of the device's own, so routes see the
+ * server's requests in the order they arrived (as on a reference device) and may block without stalling the
+ * connection.
+ */
+final class SharedDevice {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedDevice.class);
+
+    /** A lifecycle event of the connection. */
+    record Event(String type, Long code, String reason) {
+    }
+
+    private record Publication(String topic, boolean retained) {
+    }
+
+    private final CamelContext camelContext;
+    private final ConnectionSettings settings;
+    private final ExecutorService handlers;
+    private final IotmpDevice device;
+    private final List<Consumer<Event>> eventListeners = new CopyOnWriteArrayList<>();
+    /** Which consumer serves each registered resource path. */
+    private final Map<String, Object> resourceOwners = new ConcurrentHashMap<>();
+    private final Map<Publication, CompletableFuture<ServerStream>> publications = new ConcurrentHashMap<>();
+    private final AtomicBoolean failureReported = new AtomicBoolean();
+    private volatile Throwable lastFailure;
+    private volatile boolean started;
+
+    /** Consumers and producers holding this connection; guarded by {@link DeviceConnections}. */
+    int references;
+
+    SharedDevice(CamelContext camelContext, ConnectionSettings settings, SslContext tls) {
+        this.camelContext = camelContext;
+        this.settings = settings;
+        this.handlers = camelContext.getExecutorServiceManager().newSingleThreadExecutor(this,
+                "IotmpDevice " + settings.key());
+        IotmpDeviceBuilder builder = IotmpDevice.builder()
+                .host(settings.host())
+                .port(settings.port())
+                .credentials(settings.user(), settings.device(), settings.credential())
+                .generation(settings.generation())
+                .serviceLayout(settings.serviceLayout())
+                .keepAlive(Duration.ofMillis(settings.keepAlive()))
+                .reconnectBackoff(Duration.ofMillis(settings.reconnectBackoffInitial()),
+                        Duration.ofMillis(settings.reconnectBackoffMax()))
+                .requestTimeout(Duration.ofMillis(settings.requestTimeout()))
+                .connectTimeout(Duration.ofMillis(settings.connectTimeout()))
+                .handlerExecutor(handlers)
+                .tls(tls);
+        if (settings.webSocketPath() != null) {
+            builder.webSocket(settings.webSocketPath(), settings.webSocketTextFrames());
+        }
+        this.device = builder.build();
+        device.onConnected(this::connected);
+        device.onDisconnected(() -> fire(new Event(IotmpDeviceEventsConsumer.DISCONNECTED, null, null)));
+        device.onRefused(this::refused);
+        device.onConnectFailed(this::connectFailed);
+    }
+
+    ConnectionSettings settings() {
+        return settings;
+    }
+
+    IotmpDevice device() {
+        return device;
+    }
+
+    CamelContext camelContext() {
+        return camelContext;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Connects, and keeps reconnecting with backoff until {@link #close()}. */
+    void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        LOG.info("Connecting IOTMP device {} with {} resource(s): {}", settings, resourceOwners.size(),
+                resourceOwners.keySet());
+        device.start().whenComplete((connected, failure) -> {
+            if (failure != null && !device.isClosed()) {
+                // only without reconnecting: the device gave up after its first attempt
+                LOG.warn("IOTMP device {} could not connect and does not retry (reconnectBackoffMax=0): {}",
+                        settings.key(), failure.toString());
+            }
+        });
+    }
+
+    boolean isStarted() {
+        return started;
+    }
+
+    /** Disconnects (DISCONNECT, then close) and releases the device's thread. */
+    void close() {
+        try {
+            device.close();
+        } finally {
+            camelContext.getExecutorServiceManager().shutdown(handlers);
+        }
+    }
+
+    private void connected() {
+        lastFailure = null;
+        failureReported.set(false);
+        fire(new Event(IotmpDeviceEventsConsumer.CONNECTED, null, null));
+    }
+
+    /** The device client logs a run of refusals once at WARN; the events consumers hear of every one. */
+    private void refused(IotmpConnectRefusedException refusal) {
+        lastFailure = refusal;
+        fire(new Event(IotmpDeviceEventsConsumer.REFUSED, refusal.code(), refusal.getMessage()));
+    }
+
+    /** Once per run of failures at WARN: an unreachable server or an untrusted certificate must not go unnoticed. */
+    private void connectFailed(Throwable cause) {
+        lastFailure = cause;
+        if (failureReported.compareAndSet(false, true)) {
+            LOG.warn("IOTMP device {} cannot connect, retrying with backoff (said once until it connects): {}",
+                    settings.key(), cause.toString());
+        }
+    }
+
+    /** Why the device is not connected: the server's last refusal or the last failed attempt, or null. */
+    Throwable lastFailure() {
+        IotmpConnectRefusedException refusal = device.lastRefusal();
+        return refusal != null ? refusal : lastFailure;
+    }
+
+    // ---------------------------------------------------------------- what endpoints attach
+
+    void addEventListener(Consumer<Event> listener) {
+        eventListeners.add(listener);
+    }
+
+    void removeEventListener(Consumer<Event> listener) {
+        eventListeners.remove(listener);
+    }
+
+    private void fire(Event event) {
+        for (Consumer<Event> listener : eventListeners) {
+            listener.accept(event);
+        }
+    }
+
+    /**
+     * Adds a resource to the device's API.
+     *
+     * @throws IllegalStateException when another route serves that path already
+     */
+    void addResource(String path, IotmpResourceKind kind, Object inputSample, ResourceHandler handler, Object owner) {
+        Object previous = resourceOwners.putIfAbsent(path, owner);
+        if (previous != null && previous != owner) {
+            throw new IllegalStateException("The resource " + path + " of IOTMP device " + settings.key()
+                                            + " is already served by another route");
+        }
+        device.resource(path).inputSample(inputSample).handler(kind.deviceKind(), handler);
+    }
+
+    void removeResource(String path, Object owner) {
+        if (resourceOwners.remove(path, owner)) {
+            device.removeResource(path);
+        }
+    }
+
+    /** Subscribes to a server event stream, opened again after every reconnect; see IotmpDevice#openServerStream. */
+    CompletionStage<ServerStream> subscribe(EventSubscription subscription, Consumer<Object> onData) {
+        return device.openServerStream(subscription.toParameters(), onData);
+    }
+
+    /**
+     * Publishes on a topic through a publication stream opened on first use and kept (and re-opened after reconnects)
+     * for later messages.
+     */
+    CompletionStage<Void> publish(String topic, boolean retained, Object payload) {
+        if (!device.isConnected()) {
+            return CompletableFuture.failedFuture(
+                    new IotmpDisconnectedException("IOTMP device " + settings.key() + " is not connected"));
+        }
+        Publication key = new Publication(topic, retained);
+        CompletableFuture<ServerStream> opening = publications.computeIfAbsent(key, k -> {
+            CompletableFuture<ServerStream> stage = device.openServerStream(
+                    new EventSubscription.TopicPublication(topic, retained).toParameters(), data -> {
+                    }).toCompletableFuture();
+            stage.whenComplete((stream, failure) -> {
+                if (failure != null) {
+                    publications.remove(k, stage); // refused: the next message asks again
+                }
+            });
+            return stage;
+        });
+        return opening.copy()
+                .orTimeout(settings.requestTimeout(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(failure instanceof TimeoutException
+                        ? new IotmpRequestTimeoutException("the publication stream on " + topic + " did not open"
+                                                           + " within " + settings.requestTimeout() + " ms")
+                        : failure))
+                .thenCompose(stream -> stream.send(payload));
+    }
+
+    @Override
+    public String toString() {
+        return "SharedDevice[" + settings + "]";
+    }
+}

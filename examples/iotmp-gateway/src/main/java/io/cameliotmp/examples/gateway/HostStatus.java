@@ -1,0 +1,96 @@
+package io.cameliotmp.examples.gateway;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the gateway reads on its host, for the resources of routes.yaml: the system load, free memory and free disk
+ * space, and the one setting the server can change, the gateway's label. Values are plain maps, which travel as
+ * PSON maps to the server.
+ */
+public class HostStatus {
+
+    private static final long MB = 1024 * 1024;
+    private static final int MAX_LABEL = 32;
+
+    private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    private volatile String label = "gateway";
+
+    /** {@code {"load1": 0.42, "cpus": 2}}: the system load average of the last minute, absent where there is none. */
+    public Map<String, Object> load() {
+        Map<String, Object> load = new LinkedHashMap<>();
+        double average = os.getSystemLoadAverage();
+        if (average >= 0) {
+            load.put("load1", Math.round(average * 100) / 100.0);
+        }
+        load.put("cpus", os.getAvailableProcessors());
+        return load;
+    }
+
+    /** {@code {"freeMb": 1234, "totalMb": 7900, "usedPercent": 84.4}}: the host's physical memory. */
+    public Map<String, Object> memory() {
+        Map<String, Object> memory = new LinkedHashMap<>();
+        if (os instanceof com.sun.management.OperatingSystemMXBean physical) {
+            long total = physical.getTotalMemorySize();
+            long free = physical.getFreeMemorySize();
+            memory.put("freeMb", free / MB);
+            memory.put("totalMb", total / MB);
+            memory.put("usedPercent", total == 0 ? 0.0 : Math.round(1000.0 * (total - free) / total) / 10.0);
+        } else {
+            Runtime jvm = Runtime.getRuntime(); // a JVM without the com.sun.management extension: its own heap
+            memory.put("freeMb", (jvm.maxMemory() - jvm.totalMemory() + jvm.freeMemory()) / MB);
+            memory.put("totalMb", jvm.maxMemory() / MB);
+        }
+        return memory;
+    }
+
+    /**
+     * {@code {"path": "/", "freeMb": 12000, "totalMb": 50000}} for the file system of {@code input}: a path, a map
+     * with a {@code path}, or nothing for the root.
+     *
+     * @throws IllegalArgumentException for a path that does not exist (the server receives an ERROR saying so)
+     */
+    public Map<String, Object> disk(Object input) {
+        Object path = input instanceof Map<?, ?> map ? map.get("path") : input;
+        String name = path == null || path.toString().isBlank() ? File.separator : path.toString();
+        File file = new File(name);
+        if (!file.exists()) {
+            throw new IllegalArgumentException("no such path: " + name);
+        }
+        Map<String, Object> disk = new LinkedHashMap<>();
+        disk.put("path", name);
+        disk.put("freeMb", file.getUsableSpace() / MB);
+        disk.put("totalMb", file.getTotalSpace() / MB);
+        return disk;
+    }
+
+    /** What the gateway writes to its bucket: its label, load and memory. */
+    public Map<String, Object> summary() {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("label", label);
+        record.putAll(load());
+        Map<String, Object> memory = memory();
+        record.put("freeMb", memory.get("freeMb"));
+        return record;
+    }
+
+    public String getLabel() {
+        return label;
+    }
+
+    /**
+     * Sets the label from the server's input (the label resource).
+     *
+     * @throws IllegalArgumentException for anything but a text of 1 to 32 characters
+     */
+    public void setLabel(Object label) {
+        if (!(label instanceof String text) || text.isBlank() || text.length() > MAX_LABEL) {
+            throw new IllegalArgumentException("a label is a text of 1 to " + MAX_LABEL + " characters, not "
+                                               + label);
+        }
+        this.label = text;
+    }
+}
