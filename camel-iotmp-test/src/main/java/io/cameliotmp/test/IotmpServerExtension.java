@@ -1,0 +1,144 @@
+package io.cameliotmp.test;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceRequest;
+import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.IotmpServerConfig;
+import io.cameliotmp.server.StaticAuthenticator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * An embedded IOTMP server on a free loopback port, for testing {@code iotmp-device:} routes: point the routes at
+ * {@link #port()}, then call their resources as the server would. Registered on a static field it serves the whole
+ * test class, on an instance field each test.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static IotmpServerExtension server = IotmpServerExtension.withCredentials("demo/gateway=secret");
+ *
+ * @Test
+ * void theRouteAnswers() throws Exception {
+ *     // a route from("iotmp-device:load?host=127.0.0.1&port=" + server.port() + "&user=demo&device=gateway...")
+ *     server.awaitDevice("demo", "gateway");
+ *     assertThat(server.run("demo", "gateway", "load", null)).isNotNull();
+ * }
+ * }</pre>
+ */
+public final class IotmpServerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback {
+
+    /** How long {@link #awaitDevice} and the calls wait by default: generous, as test machines are often busy. */
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
+    private final IotmpServerConfig.Builder config;
+    private Duration wait = DEFAULT_WAIT;
+    private IotmpServer server;
+    private boolean perClass;
+
+    private IotmpServerExtension(IotmpServerConfig.Builder config) {
+        this.config = config;
+    }
+
+    /** A server that accepts the devices of {@code deviceCredentials} ({@code user/device=credential,…}). */
+    public static IotmpServerExtension withCredentials(String deviceCredentials) {
+        return new IotmpServerExtension(IotmpServerConfig.builder()
+                .authenticator(StaticAuthenticator.parse(Objects.requireNonNull(deviceCredentials))));
+    }
+
+    /** A server built from {@code config}; its host and port are set to loopback and a free port. */
+    public static IotmpServerExtension withConfig(IotmpServerConfig.Builder config) {
+        return new IotmpServerExtension(Objects.requireNonNull(config));
+    }
+
+    /** How long to wait for devices and answers; default {@link #DEFAULT_WAIT}. */
+    public IotmpServerExtension waiting(Duration wait) {
+        this.wait = Objects.requireNonNull(wait);
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        perClass = true;
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (!perClass) {
+            start();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!perClass) {
+            stop();
+        }
+    }
+
+    private void start() {
+        server = new IotmpServer(config.host("127.0.0.1").port(0).build());
+        server.start();
+    }
+
+    private void stop() {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return running().localAddress().getPort();
+    }
+
+    /** The server itself, for anything the shortcuts here do not offer. */
+    public IotmpServer server() {
+        return running();
+    }
+
+    /** Waits until the device is connected; fails after the wait. */
+    public void awaitDevice(String user, String device) throws InterruptedException {
+        DeviceId id = new DeviceId(user, device);
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (running().registry().registration(id).isEmpty()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("device " + id + " did not connect within " + wait);
+            }
+            TimeUnit.MILLISECONDS.sleep(10); // polling a condition, bounded by the wait
+        }
+    }
+
+    /** Runs a resource of a connected device and returns its output (the OK's payload). */
+    public Object run(String user, String device, String resource, Object input) throws Exception {
+        return running().send(new DeviceId(user, device), DeviceRequest.run(resource, input), wait)
+                .get(wait.toMillis() * 2, TimeUnit.MILLISECONDS).payload();
+    }
+
+    /** Describes a connected device's API ({@code resource} null) or one resource. */
+    public Object describe(String user, String device, String resource) throws Exception {
+        return running().send(new DeviceId(user, device), DeviceRequest.describe(resource), wait)
+                .get(wait.toMillis() * 2, TimeUnit.MILLISECONDS).payload();
+    }
+
+    private IotmpServer running() {
+        if (server == null) {
+            throw new IllegalStateException("the server runs only while a test runs");
+        }
+        return server;
+    }
+}

@@ -1,0 +1,109 @@
+package io.cameliotmp.test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.IotmpDeviceBuilder;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Simulated IOTMP devices with resources declared in the test, for testing {@code iotmp:} server routes: each test
+ * starts with every declared device connected, and ends with them closed. The devices are the project's Java device
+ * client, which speaks IOTMP as the Thinger libraries do.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * SimulatedDevicesExtension devices = SimulatedDevicesExtension.connectingTo("127.0.0.1", () -> port)
+ *         .device("demo", "device-1", "secret-1",
+ *                 device -> device.resource("temperature").output(() -> Map.of("celsius", 21.5)));
+ * }</pre>
+ * Register it after whatever starts the server (a Camel test support class starts its context before each test).
+ */
+public final class SimulatedDevicesExtension implements BeforeEachCallback, AfterEachCallback {
+
+    private record Declared(String user, String device, String credential, Consumer<IotmpDevice> resources,
+                            Consumer<IotmpDeviceBuilder> options) {
+    }
+
+    private final String host;
+    private final IntSupplier port;
+    private final List<Declared> declared = new ArrayList<>();
+    private final Map<String, IotmpDevice> running = new LinkedHashMap<>();
+    private Duration wait = IotmpServerExtension.DEFAULT_WAIT;
+
+    private SimulatedDevicesExtension(String host, IntSupplier port) {
+        this.host = host;
+        this.port = port;
+    }
+
+    /** Devices that connect to {@code host} on the port {@code port} gives when each test starts. */
+    public static SimulatedDevicesExtension connectingTo(String host, IntSupplier port) {
+        return new SimulatedDevicesExtension(Objects.requireNonNull(host), Objects.requireNonNull(port));
+    }
+
+    /** Declares a device and its resources. */
+    public SimulatedDevicesExtension device(String user, String device, String credential,
+                                            Consumer<IotmpDevice> resources) {
+        return device(user, device, credential, resources, builder -> {
+        });
+    }
+
+    /** Declares a device, its resources and client options (generation, TLS, WebSocket, …). */
+    public SimulatedDevicesExtension device(String user, String device, String credential,
+                                            Consumer<IotmpDevice> resources, Consumer<IotmpDeviceBuilder> options) {
+        declared.add(new Declared(user, device, credential, resources, options));
+        return this;
+    }
+
+    /** How long to wait for the devices to connect; default {@link IotmpServerExtension#DEFAULT_WAIT}. */
+    public SimulatedDevicesExtension waiting(Duration wait) {
+        this.wait = Objects.requireNonNull(wait);
+        return this;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        for (Declared d : declared) {
+            IotmpDeviceBuilder builder = IotmpDevice.builder().host(host).port(port.getAsInt())
+                    .credentials(d.user(), d.device(), d.credential())
+                    .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+            d.options().accept(builder);
+            IotmpDevice device = builder.build();
+            d.resources().accept(device);
+            running.put(d.user() + "/" + d.device(), device);
+            device.start();
+        }
+        for (Map.Entry<String, IotmpDevice> entry : running.entrySet()) {
+            if (!entry.getValue().awaitConnected(wait)) {
+                IotmpDevice device = entry.getValue();
+                throw new AssertionError("simulated device " + entry.getKey() + " did not connect within " + wait
+                                         + (device.lastRefusal() != null ? ": " + device.lastRefusal().getMessage()
+                                                 : ""));
+            }
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        running.values().forEach(IotmpDevice::close);
+        running.clear();
+    }
+
+    /** A running device, to push values on its streams or call the server's services as it. */
+    public IotmpDevice device(String user, String device) {
+        IotmpDevice found = running.get(user + "/" + device);
+        if (found == null) {
+            throw new IllegalArgumentException("no simulated device " + user + "/" + device + " runs now");
+        }
+        return found;
+    }
+}
