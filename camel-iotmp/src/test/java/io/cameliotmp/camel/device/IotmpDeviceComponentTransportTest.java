@@ -98,6 +98,8 @@ class IotmpDeviceComponentTransportTest extends IotmpDeviceTestSupport {
                 echoDevice(this, "ws", "port=" + wsPort + "&webSocketPath=/iotmp");
                 echoDevice(this, "wsbinary", "port=" + wsPort + "&webSocketPath=/iotmp&webSocketTextFrames=false");
                 echoDevice(this, "wss", "port=" + wssPort + "&webSocketPath=/iotmp&sslContextParameters=#deviceTrust");
+                // the older generation (PSON v1), as IOTMP-Linux before 2026 speaks it
+                echoDevice(this, "gen1", "port=" + tlsPort + "&sslContextParameters=#deviceTrust&generation=GEN1");
 
                 // a subscription over WebSocket over TLS
                 from("iotmp-device:serverEvent:ping?device=wss&credential=other-secret&port=" + wssPort
@@ -119,6 +121,16 @@ class IotmpDeviceComponentTransportTest extends IotmpDeviceTestSupport {
     void tlsVerifiesTheServersCertificateWithTheGivenTrustStore() {
         awaitConnected("verified");
         assertThat(echo("verified", tlsServer())).isEqualTo("verified hi");
+    }
+
+    @Test
+    void aGen1DeviceIsServedInItsOwnGeneration() {
+        awaitConnected("gen1");
+        assertThat(echo("gen1", tlsServer())).isEqualTo("gen1 hi");
+        Object status = template.requestBody("iotmp:device:" + USER + "/gen1?operation=status&" + tlsServer(),
+                (Object) null);
+        assertThat(status).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("generation", "GEN1");
     }
 
     @Test
