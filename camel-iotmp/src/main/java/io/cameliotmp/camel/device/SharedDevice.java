@@ -57,6 +57,8 @@ final class SharedDevice {
     private final AtomicBoolean failureReported = new AtomicBoolean();
     private volatile Throwable lastFailure;
     private volatile boolean started;
+    /** The device's Micrometer meters, when Micrometer and one MeterRegistry are there; else null. */
+    private final AutoCloseable metrics;
 
     /** Consumers and producers holding this connection; guarded by {@link DeviceConnections}. */
     int references;
@@ -87,6 +89,7 @@ final class SharedDevice {
         device.onDisconnected(() -> fire(new Event(IotmpDeviceEventsConsumer.DISCONNECTED, null, null)));
         device.onRefused(this::refused);
         device.onConnectFailed(this::connectFailed);
+        this.metrics = DeviceMicrometer.available() ? DeviceMicrometer.bind(camelContext, device) : null;
     }
 
     ConnectionSettings settings() {
@@ -130,6 +133,13 @@ final class SharedDevice {
             device.close();
         } finally {
             camelContext.getExecutorServiceManager().shutdown(handlers);
+            if (metrics != null) {
+                try {
+                    metrics.close();
+                } catch (Exception e) {
+                    LOG.debug("Removing the meters of {} failed: {}", settings.key(), e.toString());
+                }
+            }
         }
     }
 

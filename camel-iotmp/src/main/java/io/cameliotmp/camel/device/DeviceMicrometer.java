@@ -1,0 +1,32 @@
+package io.cameliotmp.camel.device;
+
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.micrometer.MicrometerDeviceMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+
+/**
+ * The only class of the component that names Micrometer types; it is loaded only after {@link #available()} said
+ * Micrometer is on the classpath, which is optional.
+ */
+final class DeviceMicrometer {
+
+    private DeviceMicrometer() {
+    }
+
+    static boolean available() {
+        try {
+            Class.forName("io.micrometer.core.instrument.MeterRegistry", false,
+                    DeviceMicrometer.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** The device's meters when the registry holds exactly one MeterRegistry; null otherwise. */
+    static AutoCloseable bind(CamelContext context, IotmpDevice device) {
+        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
+        return registry != null ? MicrometerDeviceMetrics.bind(registry, device) : null;
+    }
+}

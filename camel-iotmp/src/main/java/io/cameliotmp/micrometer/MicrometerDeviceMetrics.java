@@ -1,0 +1,57 @@
+package io.cameliotmp.micrometer;
+
+import java.util.List;
+
+import io.cameliotmp.device.IotmpDevice;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+/**
+ * Micrometer meters of one device connection of the {@code iotmp-device} component, tagged with its user, device
+ * and server:
+ * <ul>
+ * <li>{@code iotmp.device.connected} (gauge): 1 while the server has accepted the device, else 0;</li>
+ * <li>{@code iotmp.device.connections} (counter, {@code event}): connected, disconnected, refused by the server.</li>
+ * </ul>
+ */
+public final class MicrometerDeviceMetrics implements AutoCloseable {
+
+    private static final String CONNECTIONS = "Connection events of the device by kind: connected, disconnected, "
+                                              + "refused by the server";
+
+    private final MeterRegistry registry;
+    private final List<Meter> meters;
+
+    private MicrometerDeviceMetrics(MeterRegistry registry, IotmpDevice device) {
+        this.registry = registry;
+        Tags tags = Tags.of("user", device.user(), "device", device.deviceId(), "server",
+                device.host() + ":" + device.port());
+        Counter connected = counter(registry, tags, "connected");
+        Counter disconnected = counter(registry, tags, "disconnected");
+        Counter refused = counter(registry, tags, "refused");
+        Gauge state = Gauge.builder("iotmp.device.connected", device, d -> d.isConnected() ? 1 : 0).tags(tags)
+                .description("1 while the server has accepted the device, else 0").register(registry);
+        device.onConnected(connected::increment);
+        device.onDisconnected(disconnected::increment);
+        device.onRefused(refusal -> refused.increment());
+        this.meters = List.of(connected, disconnected, refused, state);
+    }
+
+    /** Registers the meters of {@code device}; close to remove them, with the device. */
+    public static MicrometerDeviceMetrics bind(MeterRegistry registry, IotmpDevice device) {
+        return new MicrometerDeviceMetrics(registry, device);
+    }
+
+    private static Counter counter(MeterRegistry registry, Tags tags, String event) {
+        return Counter.builder("iotmp.device.connections").tags(tags).tag("event", event).description(CONNECTIONS)
+                .register(registry);
+    }
+
+    @Override
+    public void close() {
+        meters.forEach(registry::remove);
+    }
+}
