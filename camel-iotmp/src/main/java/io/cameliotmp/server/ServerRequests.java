@@ -9,6 +9,7 @@ import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.session.PendingRequest;
 import io.cameliotmp.protocol.session.RequestKind;
 import io.cameliotmp.protocol.session.RequestTracker;
+import io.cameliotmp.protocol.session.Scheduler;
 import io.cameliotmp.protocol.session.StreamIds;
 import io.cameliotmp.protocol.session.StreamParameters;
 
@@ -27,7 +28,11 @@ final class ServerRequests {
     ServerRequests(DeviceConnection connection, SessionContext context) {
         this.connection = connection;
         this.context = context;
-        this.tracker = new RequestTracker<>(context.timer());
+        // the timer's thread only starts the timeout: it runs on the connection's executor, like everything else
+        // that touches the pending requests
+        Scheduler timer = context.timer();
+        this.tracker = new RequestTracker<>((task, delayMillis) -> timer.schedule(
+                () -> connection.runOnExecutor(task), delayMillis));
     }
 
     boolean contains(int id) {

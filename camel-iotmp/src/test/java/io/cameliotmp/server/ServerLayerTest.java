@@ -93,6 +93,25 @@ class ServerLayerTest {
     }
 
     @Test
+    void aTimeoutRunsOnTheConnectionsThreadNotTheTimers() throws Exception {
+        start(IotmpServerConfig.builder().workerThreads(1));
+        try (RawIotmpSocket device = device()) {
+            CompletableFuture<DeviceReply> reply = server.send(DEVICE, DeviceRequest.run("slow", null),
+                    Duration.ofMillis(200));
+            java.util.concurrent.atomic.AtomicReference<String> completedOn = new java.util.concurrent.atomic
+                    .AtomicReference<>();
+            CompletableFuture<Void> observed = reply.handle((r, e) -> {
+                completedOn.set(Thread.currentThread().getName());
+                return null;
+            });
+            device.readMessage(Generation.GEN2);
+            observed.get(30, TimeUnit.SECONDS);
+            // the pending requests, the streams and the channel writes belong to the connection's worker
+            assertThat(completedOn.get()).startsWith("iotmp-worker");
+        }
+    }
+
+    @Test
     void theEndOfTheConnectionFailsEverythingInFlight() throws Exception {
         start(IotmpServerConfig.builder());
         List<String> ended = new CopyOnWriteArrayList<>();
