@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Writes iotmp-conformance.tsv, the table ConformanceTest plays against the real server over TCP.
 
-The frames are built here by a second, independent encoder written from IOTMP.md (varints §2.1, fields §2.3,
+The frames are built here by a second, independent encoder written from docs/protocol.md (varints §2.1, fields §2.3,
 PSON v2 §3.1, PSON v1 §3.2), not by the Java code under test; a case is data, so extending the table means adding a
 line below and running:  python3 make-conformance-table.py > iotmp-conformance.tsv
 """
 import struct
 
-# ---- encoder (IOTMP.md) -------------------------------------------------------------------------------------------
+# ---- encoder (docs/protocol.md) -------------------------------------------------------------------------------------------
 
 
 def varint(n):
@@ -350,7 +350,7 @@ case('describe/whole-api', 'gen2', frame(DESCRIBE, (SID, 3)), [ok(3, API)])
 case('describe/one-resource', 'gen2', frame(DESCRIBE, (SID, 4), (RESOURCE, 'echo')), [ok(4, API)])
 case('describe/without-stream-id', 'gen2', raw_frame(DESCRIBE, ''), [])
 
-# ---- 9. server services in both layouts (IOTMP.md §8) --------------------------------------------------------------
+# ---- 9. server services in both layouts (docs/protocol.md §8) --------------------------------------------------------------
 case('service/S1-write-bucket-em-layout', 'gen2', bytes.fromhex(
     '06 1A 08 B4 24 10 05 1A C1 84 74 65 6D 70 15 22 8B 73 65 6E 73 6F 72 5F 64 61 74 61'), [F4_OK])
 case('service/S2-write-bucket-lx-layout', 'gen2', bytes.fromhex(
@@ -388,7 +388,7 @@ case('service/bucket-without-target', 'gen2', frame(RUN, (SID, 3), (RESOURCE, 5)
 case('service/em-layout-unknown-code-is-a-resource-name', 'gen2', frame(RUN, (SID, 3), (PARAMS, 99),
                                                                         (RESOURCE, 'echo')), [ok(3)])
 
-# ---- 10. event streams (device → server START_STREAM on RESOURCE 8, IOTMP.md §8.3) ----------------------------------
+# ---- 10. event streams (device → server START_STREAM on RESOURCE 8, docs/protocol.md §8.3) ----------------------------------
 S6 = bytes.fromhex('08 3C 08 81 02 12 C3 85 65 76 65 6E 74 94 64 65 76 69 63 65 5F 74 6F 70 69 63 5F 70 75 62 6C'
                    ' 69 73 68 85 73 63 6F 70 65 89 73 75 62 73 63 72 69 62 65 85 74 6F 70 69 63 83 63 6D 64 20 08')
 PUBLISH = {'event': 'device_topic_publish', 'scope': 'publish', 'topic': 'cmd'}
