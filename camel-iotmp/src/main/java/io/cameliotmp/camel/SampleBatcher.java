@@ -79,11 +79,6 @@ final class SampleBatcher {
         handOn(previous, due, dueDone);
     }
 
-    /** Completes when every batch handed on so far has been processed. */
-    synchronized CompletionStage<Void> drained() {
-        return tail;
-    }
-
     /**
      * Closes the open batch (the caller holds the lock and took it): a new one opens, and the closed one becomes the
      * tail, so batches are chained in the order they were cut, whichever thread hands them on first.
