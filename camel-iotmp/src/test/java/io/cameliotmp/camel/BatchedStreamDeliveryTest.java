@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
-import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.testing.RawIotmpSocket;
 import org.apache.camel.builder.RouteBuilder;
@@ -50,19 +49,12 @@ class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
         };
     }
 
-    private static int acceptStream(RawIotmpSocket device) throws Exception {
-        IotmpMessage start = device.readMessage(Generation.GEN2);
-        assertThat(start.type()).isEqualTo(MessageType.START_STREAM);
-        device.send(IotmpMessage.ok(start.streamId()), Generation.GEN2);
-        return start.streamId();
-    }
-
     @Test
     void samplesArriveInBatchesInTheirOrderAndAPartialBatchAfterTheTimeout() throws Exception {
         try (RawIotmpSocket esp32 = RawIotmpSocket.connect(port, "alice", "esp32", "pw");
              RawIotmpSocket esp8266 = RawIotmpSocket.connect(port, "alice", "esp8266", "pw")) {
-            int a = acceptStream(esp32);
-            int b = acceptStream(esp8266);
+            int a = esp32.acceptStream();
+            int b = esp8266.acceptStream();
             for (int i = 0; i < 5; i++) {
                 esp32.send(IotmpMessage.streamData(a, i), Generation.GEN2);
                 esp8266.send(IotmpMessage.streamData(b, 100 + i), Generation.GEN2);
@@ -88,7 +80,7 @@ class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
     @Test
     void aBatchInTheRouteHoldsItsSamplesInFlightSoTheDeviceIsPaused() throws Exception {
         try (RawIotmpSocket device = RawIotmpSocket.connect(blockedPort, "alice", "esp32", "pw")) {
-            int id = acceptStream(device);
+            int id = device.acceptStream();
             for (int i = 0; i < 20; i++) {
                 device.send(IotmpMessage.streamData(id, i), Generation.GEN2);
             }

@@ -6,7 +6,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
-import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.testing.RawIotmpSocket;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
@@ -42,19 +41,12 @@ class DeviceStreamHeadersTest extends IotmpCamelTestSupport {
         };
     }
 
-    private static int acceptStream(RawIotmpSocket device) throws Exception {
-        IotmpMessage start = device.readMessage(Generation.GEN2);
-        assertThat(start.type()).isEqualTo(MessageType.START_STREAM);
-        device.send(IotmpMessage.ok(start.streamId()), Generation.GEN2);
-        return start.streamId();
-    }
-
     @Test
     void eachSampleGetsItsOwnCopyOfItsDevicesHeaders() throws Exception {
         try (RawIotmpSocket esp32 = RawIotmpSocket.connect(port, "alice", "esp32", "pw");
              RawIotmpSocket esp8266 = RawIotmpSocket.connect(port, "alice", "esp8266", "pw")) {
-            int esp32Stream = acceptStream(esp32);
-            int esp8266Stream = acceptStream(esp8266);
+            int esp32Stream = esp32.acceptStream();
+            int esp8266Stream = esp8266.acceptStream();
             for (int i = 0; i < 3; i++) {
                 esp32.send(IotmpMessage.streamData(esp32Stream, i), Generation.GEN2);
                 esp8266.send(IotmpMessage.streamData(esp8266Stream, 10 + i), Generation.GEN2);

@@ -107,6 +107,19 @@ public final class RawIotmpSocket implements AutoCloseable {
                 start + header.bodySize(), generation, true, 32);
     }
 
+    /**
+     * Reads the next frame, which must be a gen-2 START_STREAM of the server, accepts it with OK and returns its
+     * stream id: what a device does when a consumer's stream opens.
+     */
+    public int acceptStream() throws IOException {
+        IotmpMessage start = readMessage(Generation.GEN2);
+        if (start.type() != MessageType.START_STREAM) {
+            throw new AssertionError("expected START_STREAM, got " + start);
+        }
+        send(IotmpMessage.ok(start.streamId()), Generation.GEN2);
+        return start.streamId();
+    }
+
     /** Reads frames until one of the given type arrives (other frames, e.g. keep-alive echoes, are skipped). */
     public IotmpMessage readUntil(MessageType type, Generation generation) throws IOException {
         while (true) {
