@@ -45,14 +45,6 @@ public class IotmpComponentConverter implements GenericConverter {
 
     @Override
     public Object convert(Object source, TypeDescriptor sourceType, TypeDescriptor targetType) {
-        if (source == null) {
-            return null;
-        }
-        String ref = source.toString();
-        if (!ref.startsWith("#")) {
-            return null;
-        }
-        ref = ref.startsWith("#bean:") ? ref.substring(6) : ref.substring(1);
-        return applicationContext.getBean(ref, targetType.getType());
+        return BeanReferences.resolve(applicationContext, source, targetType.getType());
     }
 }
