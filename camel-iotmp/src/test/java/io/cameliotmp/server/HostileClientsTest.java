@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -401,6 +402,54 @@ class HostileClientsTest {
             DeviceConnection session = server.registry().session(new DeviceId(USER, "esp32")).orElseThrow();
             assertThat(session.counters().malformedFrames()).isEqualTo(20);
         }
+    }
+
+    /**
+     * A device streams frames that decode to large values faster than the route takes them (here: never, until the
+     * test lets it): what its connection holds is bounded by {@code maxDecodedFrameBytes} (plus the frame being handed
+     * on), not by {@code maxInFlight} frames of that size; reading pauses, and once the route catches up every sample
+     * arrives.
+     */
+    @Test
+    void aDeviceCannotMakeItsConnectionHoldMoreThanItsInFlightBudget() throws Exception {
+        long budget = 4L * 1024 * 1024;
+        IotmpServer server = start(l -> l.maxDecodedFrameBytes(budget), q -> { });
+        List<CompletableFuture<Void>> held = Collections.synchronizedList(new ArrayList<>());
+        server.subscriptions().subscribe(new DeviceFilter(USER, "*"), "temperature", 0, sample -> {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            held.add(done);
+            return done;
+        });
+        RawIotmpSocket device = device("127.0.0.1", server, "esp32");
+        int stream = device.acceptStream();
+        Socket socket = sockets.get(sockets.size() - 1);
+        // 30,000 one-byte numbers: 30 KB on the wire, about 720 KB once decoded
+        byte[] frame = Frames.encode(IotmpMessage.streamData(stream, Collections.nCopies(30_000, 7L)),
+                Generation.GEN2);
+        int frames = 300;
+        long heapBefore = heapAfterGc();
+        Thread sender = new Thread(() -> {
+            for (int i = 0; i < frames; i++) {
+                sendQuietly(socket, frame);
+            }
+        }, "hostile-sender");
+        sender.start();
+        DeviceConnection session = server.registry().session(new DeviceId(USER, "esp32")).orElseThrow();
+        await("reading paused", () -> session.counters().readingPaused());
+
+        long heapGrowth = heapAfterGc() - heapBefore;
+        assertThat(server.inFlightBytes()).as("what the connection holds").isLessThan(budget + 2 * 800_000);
+        assertThat(meters.find("iotmp.frames.inflight.bytes").gauge().value()).isLessThan(budget + 2 * 800_000);
+        // 64 frames in flight (the count bound alone) would be 46 MB
+        assertThat(heapGrowth).as("heap growth").isLessThan(24L * 1024 * 1024);
+        assertThat(held.size()).isLessThan(10);
+
+        await("every sample delivered once the route catches up", () -> {
+            List.copyOf(held).forEach(done -> done.complete(null));
+            return held.size() == frames;
+        });
+        sender.join(PATIENCE.toMillis());
+        await("nothing held", () -> server.inFlightBytes() == 0);
     }
 
     // ---------------------------------------------------------------- 3. stalled frames
