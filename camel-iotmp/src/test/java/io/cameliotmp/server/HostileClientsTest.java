@@ -478,6 +478,35 @@ class HostileClientsTest {
     // ---------------------------------------------------------------- 4. lockouts
 
     /**
+     * A device guessing through its block is reported to listeners (and so to {@code iotmp:events}) once per block, not
+     * at the rate it retries: an application that logs every event cannot be made to log at the guesser's rate. The
+     * refusals are still counted, each one.
+     */
+    @Test
+    void aBlockedDeviceIsReportedOncePerBlock() throws Exception {
+        IotmpServer server = start(l -> l.maxAuthFailuresPerDevice(3).maxAuthFailuresPerAddress(0), q -> { });
+        List<String> reported = Collections.synchronizedList(new ArrayList<>());
+        server.registry().addListener(new DeviceListener() {
+            @Override
+            public void onAuthenticationRefused(AuthRequest request, AuthDecision decision) {
+                reported.add(decision.reason());
+            }
+        });
+        int attempts = 200;
+        for (int i = 0; i < attempts; i++) {
+            try (RawIotmpSocket guesser = rawFrom("127.0.0.3", server)) {
+                assertThat(connectAnswer(guesser, USER, "victim", "guess" + i)).startsWith("02");
+            }
+        }
+        await("every refusal reported or counted", () -> counter("iotmp.refusals", "reason", "device-blocked")
+                == attempts - 3);
+        assertThat(reported).hasSize(4);
+        assertThat(reported.get(3)).isEqualTo("too many failed authentications of this device");
+        assertThat(counter("iotmp.connections", "event", "refused")).isEqualTo(4.0);
+    }
+
+
+    /**
      * Wrong secrets for a known device block that device from the attacker's address only; a device retrying a wrong
      * credential behind a NAT blocks neither its neighbours nor the address; a scanner trying many device ids gets its
      * address blocked.
