@@ -49,6 +49,11 @@ final class WireReader {
         }
     }
 
+    /** The estimated heap charged so far: what the values decoded from this region take. */
+    long charged() {
+        return heapBudget - heapLeft;
+    }
+
     int position() {
         return position;
     }

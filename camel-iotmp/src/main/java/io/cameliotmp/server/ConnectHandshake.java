@@ -89,9 +89,14 @@ final class ConnectHandshake {
         }
         AuthRequest request = new AuthRequest(user, device, credential, connection.remoteAddress(), generation,
                 message.parameters());
-        if (context.guard().deviceBlocked(request.deviceId(), connection.remoteAddress())) {
+        ConnectionGuard.Block block = context.guard().deviceBlock(request.deviceId(), connection.remoteAddress());
+        if (block != ConnectionGuard.Block.NONE) {
             AuthDecision blocked = AuthDecision.refuse("too many failed authentications of this device");
-            context.authenticationRefused(request, blocked);
+            // once per block: its retries are counted (iotmp.refusals) and logged within the refusal log's rate, but
+            // an application that logs every event (iotmp:events) must not log at the rate a guesser retries
+            if (block == ConnectionGuard.Block.NEW) {
+                context.authenticationRefused(request, blocked);
+            }
             refuse(message, null, blocked.reason(), null);
             return;
         }

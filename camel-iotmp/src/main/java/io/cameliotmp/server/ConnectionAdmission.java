@@ -89,6 +89,7 @@ final class ConnectionAdmission {
             @Override
             public void authenticated() {
                 super.authenticated();
+                WebSocketLimits.afterLogin(channel, config);
                 Ticket ticket = channel.attr(TICKET).get();
                 if (ticket != null) {
                     ticket.release();

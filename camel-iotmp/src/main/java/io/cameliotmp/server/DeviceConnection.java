@@ -68,8 +68,12 @@ public final class DeviceConnection {
         this.context = context;
         this.config = context.config();
         this.channel = channel;
-        this.flow = new FlowControl(channel, config.maxInFlight(), config.backpressurePolicy());
-        this.pump = new ConnectionPump(worker, flow, this::handle);
+        this.flow = new FlowControl(channel, config.maxInFlight(), config.limits().maxDecodedFrameBytes(),
+                config.backpressurePolicy(), context.inFlightBytes());
+        // while reading is paused the codec decodes nothing more, and what it held back is decoded on resuming
+        codec.decodeGate(flow::acceptsFrames);
+        flow.onResume(codec::resumeDecoding);
+        this.pump = new ConnectionPump(worker, flow, codec::lastFrameWeight, this::handle);
         this.handshake = new ConnectHandshake(this, context, codec);
         this.requests = new ServerRequests(this, context);
         this.serverStreams = new ServerOpenedStreams(this, context);
@@ -287,6 +291,7 @@ public final class DeviceConnection {
     }
 
     private void onFrame(Object frame) {
+        flow.frameHandling();
         try {
             if (frame instanceof IotmpMessage message) {
                 onMessage(message);

@@ -6,9 +6,6 @@ import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.WebSocketFrameBytes;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslHandler;
@@ -59,19 +56,17 @@ public final class DevicePipeline {
             pipeline.addLast("ssl", ssl);
         }
         if (config.transport() == Transport.WEBSOCKET) {
-            pipeline.addLast("http", new HttpServerCodec());
-            pipeline.addLast("http-aggregator", new HttpObjectAggregator(8192));
+            // bounded as tightly as a TCP peer before login, see WebSocketLimits
+            pipeline.addLast("http", WebSocketLimits.httpCodec());
+            pipeline.addLast("http-aggregator", WebSocketLimits.upgradeAggregator());
+            pipeline.addLast("http-malformed", WebSocketLimits.malformed());
             pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                     .websocketPath(config.webSocketPath())
                     .subprotocols("iotmp")
                     .handshakeTimeoutMillis(config.connectTimeout().toMillis())
-                    .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                            // IOTMP bytes arrive in text frames from the reference client: never UTF-8
-                            .withUTF8Validator(false)
-                            .maxFramePayloadLength(config.maxFrameSize() + 16)
-                            .allowExtensions(false)
-                            .build())
+                    .decoderConfig(WebSocketLimits.beforeLogin(config))
                     .build()));
+            pipeline.addLast("http-not-found", WebSocketLimits.notUpgraded());
             pipeline.addLast("websocket-bytes", new WebSocketFrameBytes(false));
         }
     }

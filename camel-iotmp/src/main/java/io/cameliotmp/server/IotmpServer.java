@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.cameliotmp.protocol.session.Scheduler;
 import io.netty.bootstrap.ServerBootstrap;
@@ -40,6 +41,7 @@ public final class IotmpServer {
     private final IotmpServerConfig config;
     private final DeviceRegistry registry = new DeviceRegistry();
     private final AtomicLong sessionNumbers = new AtomicLong();
+    private final LongAdder inFlightBytes = new LongAdder();
     private final BuiltinServices builtins;
     private final EventStreams events;
     private final StreamSubscriptions subscriptions = new StreamSubscriptions(registry);
@@ -323,6 +325,15 @@ public final class IotmpServer {
         return admission.partialFrames().reserved();
     }
 
+    /**
+     * The estimated heap of what all connections hold in flight: frames decoded and not yet handled, and samples and
+     * calls handed to handlers that have not completed. Each connection pauses its reading at
+     * {@code maxDecodedFrameBytes} of it, so one connection holds at most about twice that.
+     */
+    public long inFlightBytes() {
+        return inFlightBytes.sum();
+    }
+
     /** Entries kept about failed authentications (per address, and per device and address). */
     public int trackedAuthFailures() {
         return guard.trackedEntries();
@@ -409,6 +420,11 @@ public final class IotmpServer {
         @Override
         public PropertyStore propertyStore() {
             return builtins.properties();
+        }
+
+        @Override
+        public LongAdder inFlightBytes() {
+            return inFlightBytes;
         }
     };
 
