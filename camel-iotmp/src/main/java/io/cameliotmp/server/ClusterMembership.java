@@ -20,10 +20,13 @@ final class ClusterMembership implements LocalDevices {
 
     private final ServerCluster cluster;
     private final DeviceRegistry registry;
+    private final Duration requestTimeout;
 
-    ClusterMembership(ServerCluster cluster, DeviceRegistry registry) {
+    /** @param requestTimeout the timeout of forwarded calls that name none: this server's, as for local calls */
+    ClusterMembership(ServerCluster cluster, DeviceRegistry registry, Duration requestTimeout) {
         this.cluster = cluster;
         this.registry = registry;
+        this.requestTimeout = requestTimeout;
     }
 
     void join() {
@@ -59,7 +62,7 @@ final class ClusterMembership implements LocalDevices {
         if (holder == null || holder.member().equals(cluster.memberName())) {
             return CompletableFuture.failedFuture(new DeviceNotConnectedException(device));
         }
-        return cluster.forwarder().forward(holder, request, timeout);
+        return cluster.forwarder().forward(holder, request, timeout != null ? timeout : requestTimeout);
     }
 
     /** Like {@link #forward(DeviceId, DeviceRequest, Duration)}, only to the connection the registration names. */
@@ -70,7 +73,7 @@ final class ClusterMembership implements LocalDevices {
             || !holder.registration().equals(registration)) {
             return CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
         }
-        return cluster.forwarder().forward(holder, request, timeout);
+        return cluster.forwarder().forward(holder, request, timeout != null ? timeout : requestTimeout);
     }
 
     /** The devices connected anywhere in the cluster (of one user, or all for null), sorted by id. */

@@ -81,7 +81,7 @@ public final class IotmpServer {
         this.calls = new CallHandlers(builtins);
         this.properties = new Properties(builtins);
         this.topics = new Topics(events);
-        this.membership = new ClusterMembership(config.cluster(), registry);
+        this.membership = new ClusterMembership(config.cluster(), registry, config.requestTimeout());
         builtins.addPropertyListener((device, property, value) -> registry.session(device)
                 .ifPresent(session -> session.onPropertyUpdated(property, value)));
     }
