@@ -3,6 +3,7 @@ package io.cameliotmp.cluster;
 import java.io.Serial;
 
 import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.util.function.SerializableBiFunction;
 import org.infinispan.util.function.SerializableFunction;
 
 /**
@@ -64,6 +65,24 @@ final class ClusterTasks {
         public Boolean apply(EmbeddedCacheManager manager) {
             InfinispanCluster member = InfinispanCluster.of(manager);
             return member != null && member.calls().relayed(this);
+        }
+    }
+
+    /**
+     * After a merge: keeps this member's connection of a device in the directory unless the directory already names
+     * a newer one. Runs where the entry is owned, under its lock, so members reconciling at once agree.
+     */
+    record ClaimIfNewer(HolderRecord mine)
+            implements SerializableBiFunction<String, HolderRecord, HolderRecord> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public HolderRecord apply(String key, HolderRecord current) {
+            if (current == null || current.node().equals(mine.node()) || mine.newerThan(current)) {
+                return mine;
+            }
+            return current;
         }
     }
 }

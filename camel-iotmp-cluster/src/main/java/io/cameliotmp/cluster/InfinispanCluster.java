@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cameliotmp.server.CallForwarder;
 import io.cameliotmp.server.DeviceDirectory;
@@ -26,12 +27,15 @@ import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachelistener.annotation.TopologyChanged;
+import org.infinispan.notifications.cachelistener.event.TopologyChangedEvent;
 import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
 import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
 import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
 import org.infinispan.partitionhandling.PartitionHandling;
 import org.infinispan.remoting.transport.Address;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.jgroups.JChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +64,9 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private volatile LocalDevices local;
     private volatile UUID node;
     private ExecutorService housekeeping;
+    private volatile JGroupsStack stack;
+    /** Set by a merge view; the directory is reconciled once its cache has merged too (its next full topology). */
+    private final AtomicBoolean mergePending = new AtomicBoolean();
 
     public InfinispanCluster(ClusterOptions options) {
         this.options = options;
@@ -80,8 +87,9 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             throw new IllegalStateException("cluster member " + options.memberName() + " already serves a server");
         }
         GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
+        stack = new JGroupsStack(options);
         global.transport().clusterName(options.name()).nodeName(options.memberName())
-                .addProperty(JGroupsTransport.CHANNEL_CONFIGURATOR, new JGroupsStack(options));
+                .addProperty(JGroupsTransport.CHANNEL_CONFIGURATOR, stack);
         // only these classes are ever read from other members: the directory's records and the tasks' parts
         global.serialization().marshaller(new JavaSerializationMarshaller()).allowList()
                 .addRegexps("io\\.cameliotmp\\..*", "java\\.lang\\..*", "java\\.util\\..*",
@@ -105,6 +113,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             node = created.getAddress().getNodeUUID();
             MEMBERS.put(node, this);
             devices = created.getCache(DIRECTORY_CACHE);
+            devices.addListener(new DirectoryTopology());
             manager = created;
         } catch (RuntimeException e) {
             if (node != null) {
@@ -230,6 +239,12 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         return node;
     }
 
+    /** The JGroups channel of this member while it is joined. */
+    JChannel channel() {
+        JGroupsStack current = stack;
+        return current == null ? null : current.created();
+    }
+
     LocalDevices local() {
         return local;
     }
@@ -286,7 +301,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
                     removeEntriesOfMembersNotIn(now);
                 }
                 if (event.isMergeView()) {
-                    reconcile();
+                    mergePending.set(true);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("IOTMP cluster {}: directory upkeep after view {} failed", options.name(),
@@ -314,8 +329,9 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     /**
      * After a merge: every device connected here must be in the directory under this member, unless another member
-     * holds a newer connection of it, in which case the connection here is the one that goes. This heals a split
-     * brain to one owner per device.
+     * holds a newer connection of it, in which case the connection here is the one that goes. Every member does this
+     * for its own devices, each decision atomic where the entry lives, so a split brain heals to one owner per device
+     * whatever the order.
      */
     void reconcile() {
         LocalDevices target = local;
@@ -324,17 +340,44 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             return;
         }
         for (DeviceRegistration registration : target.localRegistrations()) {
-            DirectoryEntry entry = new DirectoryEntry(options.memberName(), registration);
-            HolderRecord mine = HolderRecord.of(entry, node);
-            HolderRecord current = cache.get(HolderRecord.key(registration.deviceId()));
-            if (mine.equals(current)) {
-                continue;
+            HolderRecord mine = HolderRecord.of(new DirectoryEntry(options.memberName(), registration), node);
+            String key = HolderRecord.key(registration.deviceId());
+            HolderRecord before = cache.get(key);
+            HolderRecord after = cache.compute(key, new ClusterTasks.ClaimIfNewer(mine));
+            if (!mine.equals(after)) {
+                LOG.info("IOTMP cluster {}: {} is connected to {} too, with a newer connection; closing this one",
+                        options.name(), registration.deviceId(), after.member());
+                target.replacedElsewhere(registration, after.entry());
+            } else if (before != null && !before.node().equals(node)) {
+                calls.tellReplaced(before, mine);
             }
-            if (current == null || current.node().equals(node) || mine.newerThan(current)
-                || address(current.node()) == null) {
-                claim(entry);
-            } else {
-                target.replacedElsewhere(registration, current.entry());
+        }
+    }
+
+    /**
+     * A merge view arrives before the caches of the merged sides have exchanged their entries; the directory is
+     * reconciled only once its cache's topology holds every member of the view, so each member decides on the merged
+     * entries, not on those of its own side.
+     */
+    @Listener
+    public final class DirectoryTopology {
+        @TopologyChanged
+        public void topologyChanged(TopologyChangedEvent<String, HolderRecord> event) {
+            EmbeddedCacheManager current = manager;
+            if (event.isPre() || current == null || !mergePending.get()
+                || event.getWriteConsistentHashAtEnd().getMembers().size() < current.getMembers().size()) {
+                return;
+            }
+            ExecutorService work = housekeeping;
+            if (mergePending.compareAndSet(true, false) && work != null && !work.isShutdown()) {
+                work.execute(() -> {
+                    try {
+                        reconcile();
+                    } catch (RuntimeException e) {
+                        LOG.warn("IOTMP cluster {}: reconciling the directory after a merge failed", options.name(),
+                                e);
+                    }
+                });
             }
         }
     }

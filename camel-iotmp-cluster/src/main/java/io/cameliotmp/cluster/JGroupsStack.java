@@ -35,9 +35,15 @@ import org.jgroups.util.TLSClientAuth;
 final class JGroupsStack implements JGroupsChannelConfigurator {
 
     private final ClusterOptions options;
+    private volatile JChannel created;
 
     JGroupsStack(ClusterOptions options) {
         this.options = options;
+    }
+
+    /** The channel Infinispan asked for, once it did; tests cut and heal the network on it. */
+    JChannel created() {
+        return created;
     }
 
     @Override
@@ -47,7 +53,8 @@ final class JGroupsStack implements JGroupsChannelConfigurator {
 
     @Override
     public JChannel createChannel(String name) throws Exception {
-        return channel(options);
+        created = channel(options);
+        return created;
     }
 
     @Override

@@ -67,8 +67,22 @@ final class ClusterNodes implements AutoCloseable {
         return (InfinispanCluster) server.config().cluster();
     }
 
-    /** A device with a resource {@code temperature} (21) and an echo resource, connected to the server. */
+    /**
+     * A device with a resource {@code temperature} (21) and an echo resource, connected to the server, once every
+     * running member's directory has it.
+     */
     IotmpDevice device(IotmpServer server, String name) {
+        IotmpDevice device = connect(server, name);
+        DeviceId id = new DeviceId("alice", name);
+        eventually().until(() -> server.registry().registration(id)
+                .map(r -> servers.stream().filter(IotmpServer::isRunning)
+                        .allMatch(s -> s.locate(id).map(e -> e.registration().equals(r)).orElse(false)))
+                .orElse(false));
+        return device;
+    }
+
+    /** Like {@link #device}, but waits only until the server itself registered the connection. */
+    IotmpDevice connect(IotmpServer server, String name) {
         IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(server.localAddress().getPort())
                 .credentials("alice", name, "s3cr3t").noReconnect().build();
         device.resource("temperature").output(() -> 21L);
@@ -76,10 +90,7 @@ final class ClusterNodes implements AutoCloseable {
         devices.add(device);
         device.start().toCompletableFuture().join();
         DeviceId id = new DeviceId("alice", name);
-        eventually().until(() -> server.registry().registration(id)
-                .map(r -> servers.stream().filter(IotmpServer::isRunning)
-                        .allMatch(s -> s.locate(id).map(e -> e.registration().equals(r)).orElse(false)))
-                .orElse(false));
+        eventually().until(() -> server.registry().isConnected(id));
         return device;
     }
 
