@@ -28,6 +28,13 @@ final class ClusterNodes implements AutoCloseable {
     private final List<IotmpDevice> devices = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final String name = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private java.util.function.UnaryOperator<ClusterOptions> customize = java.util.function.UnaryOperator.identity();
+
+    /** Applies to the options of the members started from now on (TLS, for one). */
+    ClusterNodes customize(java.util.function.UnaryOperator<ClusterOptions> customize) {
+        this.customize = customize;
+        return this;
+    }
 
     static ConditionFactory eventually() {
         return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50));
@@ -46,14 +53,27 @@ final class ClusterNodes implements AutoCloseable {
         return started;
     }
 
+    /** A further member on a port of its own that names the others; {@code options} may change its options. */
+    IotmpServer extraMember(String memberName, java.util.function.UnaryOperator<ClusterOptions> options) {
+        ports.add(clusterPort());
+        java.util.function.UnaryOperator<ClusterOptions> before = customize;
+        customize = options;
+        try {
+            IotmpServer server = member(ports.size() - 1);
+            return server;
+        } finally {
+            customize = before;
+        }
+    }
+
     /** Member {@code i} (again, if it was stopped); its cluster options name every member's port. */
     IotmpServer member(int i) {
         StringBuilder members = new StringBuilder();
         for (int port : ports) {
             members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
         }
-        ClusterOptions options = ClusterOptions.of(name, ports.get(i), members.toString())
-                .withMemberName("member-" + i);
+        ClusterOptions options = customize.apply(ClusterOptions.of(name, ports.get(i), members.toString())
+                .withMemberName("member-" + i));
         IotmpServer server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0)
                 .nativeTransport(false).workerThreads(2).ioThreads(1)
                 .authenticator(StaticAuthenticator.parse(CREDENTIALS))
