@@ -6,6 +6,7 @@ import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
 import io.cameliotmp.server.DeviceChannelInitializer;
 import io.cameliotmp.server.PropertyStore;
+import io.cameliotmp.server.ServerCluster;
 import io.cameliotmp.server.Transport;
 import io.netty.handler.ssl.ClientAuth;
 import org.apache.camel.spring.boot.ComponentConfigurationPropertiesCommon;
@@ -178,6 +179,12 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
      * restarts. Default: in memory. The option is a io.cameliotmp.server.PropertyStore type.
      */
     private PropertyStore propertyStore;
+    /**
+     * The cluster this server is a member of: an io.cameliotmp.server.ServerCluster bean, such as
+     * camel-iotmp-cluster's InfinispanCluster. Any member then reaches the devices connected to every member.
+     * Default: this server alone. The option is a io.cameliotmp.server.ServerCluster type.
+     */
+    private ServerCluster serverCluster;
     /**
      * HTTP path of the WebSocket transport.
      */
@@ -544,6 +551,14 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
 
     public void setPropertyStore(PropertyStore propertyStore) {
         this.propertyStore = propertyStore;
+    }
+
+    public ServerCluster getServerCluster() {
+        return serverCluster;
+    }
+
+    public void setServerCluster(ServerCluster serverCluster) {
+        this.serverCluster = serverCluster;
     }
 
     public String getWebSocketPath() {

@@ -7,6 +7,7 @@ import io.cameliotmp.camel.IotmpConfiguration;
 import io.cameliotmp.server.DeviceAuthenticator;
 import io.cameliotmp.server.DeviceChannelInitializer;
 import io.cameliotmp.server.PropertyStore;
+import io.cameliotmp.server.ServerCluster;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.context.ApplicationContext;
@@ -38,6 +39,7 @@ public class IotmpComponentConverter implements GenericConverter {
         answer.add(new ConvertiblePair(String.class, IotmpConfiguration.class));
         answer.add(new ConvertiblePair(String.class, DeviceAuthenticator.class));
         answer.add(new ConvertiblePair(String.class, PropertyStore.class));
+        answer.add(new ConvertiblePair(String.class, ServerCluster.class));
         answer.add(new ConvertiblePair(String.class, DeviceChannelInitializer.class));
         answer.add(new ConvertiblePair(String.class, SSLContextParameters.class));
         return answer;

@@ -28,6 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class IotmpStarterMetadataTest {
 
+    /** The cluster properties: not component options, documented in a table of their own. */
+    private static final String CLUSTER_PREFIX = "camel.component.iotmp.cluster.";
+
     private static final Map<String, String> WRAPPERS = Map.of(
             "int", "java.lang.Integer", "long", "java.lang.Long", "boolean", "java.lang.Boolean");
 
@@ -228,16 +231,68 @@ class IotmpStarterMetadataTest {
         List<Map<String, Object>> properties = JsonPath.read(ours.get(0), "$.properties");
         Map<String, Map<String, Object>> byName = new TreeMap<>();
         properties.stream().filter(p -> ((String) p.get("name")).startsWith(starter.prefix()))
+                .filter(p -> !((String) p.get("name")).startsWith(CLUSTER_PREFIX))
                 .forEach(p -> byName.put((String) p.get("name"), p));
         assertThat(byName).isNotEmpty();
         return byName;
     }
 
+    /** The camel.component.iotmp.cluster.* properties, by name, from the starter's metadata. */
+    private static Map<String, Map<String, Object>> clusterProperties() throws IOException {
+        Map<String, Map<String, Object>> byName = new TreeMap<>();
+        for (URL url : Collections.list(IotmpStarterMetadataTest.class.getClassLoader()
+                .getResources("META-INF/spring-configuration-metadata.json"))) {
+            List<Map<String, Object>> properties = JsonPath.read(read(url), "$.properties");
+            properties.stream().filter(p -> ((String) p.get("name")).startsWith(CLUSTER_PREFIX))
+                    .forEach(p -> byName.put((String) p.get("name"), p));
+        }
+        return byName;
+    }
+
+    /** The cluster table of the starter's adoc lists every cluster property with its description, default, type. */
+    @org.junit.jupiter.api.Test
+    void theClusterTableListsEveryClusterPropertyWithItsMetadata() throws IOException {
+        Map<String, Map<String, Object>> properties = clusterProperties();
+        assertThat(properties).containsKeys(CLUSTER_PREFIX + "enabled", CLUSTER_PREFIX + "name",
+                CLUSTER_PREFIX + "port", CLUSTER_PREFIX + "members");
+        Map<String, List<String>> rows = rows("src/main/docs/iotmp-starter.adoc", CLUSTER_PREFIX);
+        assertThat(rows.keySet()).containsExactlyInAnyOrderElementsOf(properties.keySet());
+        SoftAssertions softly = new SoftAssertions();
+        rows.forEach((name, cells) -> {
+            Map<String, Object> property = properties.get(name);
+            Object defaultValue = property.get("defaultValue");
+            String type = (String) property.get("type");
+            softly.assertThat(cells.get(0)).as(name + " description").isEqualTo(property.get("description"));
+            softly.assertThat(cells.get(1)).as(name + " default")
+                    .isEqualTo(defaultValue == null ? "" : defaultValue.toString());
+            softly.assertThat(cells.get(2)).as(name + " type").isEqualTo(type.substring(type.lastIndexOf('.') + 1));
+        });
+        softly.assertAll();
+    }
+
+    /** The cluster properties' defaults are the cluster options' own. */
+    @org.junit.jupiter.api.Test
+    void theClusterDefaultsAreTheClusterOptionsDefaults() {
+        IotmpClusterProperties defaults = new IotmpClusterProperties();
+        assertThat(defaults.getName()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_NAME);
+        assertThat(defaults.getBindAddress()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_BIND_ADDRESS);
+        assertThat(defaults.getPort()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_PORT);
+        assertThat(defaults.getFdPortOffset()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_FD_PORT_OFFSET);
+        assertThat(defaults.isEnabled()).isFalse();
+    }
+
     /** Rows of the property table: name to description, default and type. */
     private static Map<String, List<String>> documentedRows(Starter starter) throws IOException {
+        Map<String, List<String>> rows = rows(starter.adoc(), starter.prefix());
+        rows.keySet().removeIf(name -> name.startsWith(CLUSTER_PREFIX));
+        return rows;
+    }
+
+    /** Rows of the property tables of an adoc whose names start with the prefix. */
+    private static Map<String, List<String>> rows(String adoc, String prefix) throws IOException {
         Map<String, List<String>> rows = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(Path.of(starter.adoc()), StandardCharsets.UTF_8)) {
-            if (!line.startsWith("| *" + starter.prefix())) {
+        for (String line : Files.readAllLines(Path.of(adoc), StandardCharsets.UTF_8)) {
+            if (!line.startsWith("| *" + prefix)) {
                 continue;
             }
             // "| *name* | description | default | type", cells may be empty

@@ -121,6 +121,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "retained": getOrCreateConfiguration(target).setRetained(property(camelContext, boolean.class, value)); return true;
+        case "servercluster":
+        case "serverCluster": getOrCreateConfiguration(target).setServerCluster(property(camelContext, io.cameliotmp.server.ServerCluster.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "streamto":
@@ -232,6 +234,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "retained": return boolean.class;
+        case "servercluster":
+        case "serverCluster": return io.cameliotmp.server.ServerCluster.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "streamto":
@@ -344,6 +348,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
         case "retained": return getOrCreateConfiguration(target).isRetained();
+        case "servercluster":
+        case "serverCluster": return getOrCreateConfiguration(target).getServerCluster();
         case "sslcontextparameters":
         case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
         case "streamto":

@@ -113,6 +113,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "retained": target.getConfiguration().setRetained(property(camelContext, boolean.class, value)); return true;
+        case "servercluster":
+        case "serverCluster": target.getConfiguration().setServerCluster(property(camelContext, io.cameliotmp.server.ServerCluster.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": target.getConfiguration().setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "streamto":
@@ -221,6 +223,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "retained": return boolean.class;
+        case "servercluster":
+        case "serverCluster": return io.cameliotmp.server.ServerCluster.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "streamto":
@@ -330,6 +334,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
         case "retained": return target.getConfiguration().isRetained();
+        case "servercluster":
+        case "serverCluster": return target.getConfiguration().getServerCluster();
         case "sslcontextparameters":
         case "sslContextParameters": return target.getConfiguration().getSslContextParameters();
         case "streamto":

@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(56);
+        Set<String> props = new HashSet<>(57);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -74,6 +74,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("propertyStore");
         props.add("requestTimeout");
         props.add("retained");
+        props.add("serverCluster");
         props.add("sslContextParameters");
         props.add("streamTo");
         props.add("tlsHandshakeTimeout");

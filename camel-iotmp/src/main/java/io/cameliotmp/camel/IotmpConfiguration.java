@@ -9,6 +9,7 @@ import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.IotmpServerConfig.Limits;
 import io.cameliotmp.server.IotmpServerConfig.Quotas;
 import io.cameliotmp.server.PropertyStore;
+import io.cameliotmp.server.ServerCluster;
 import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.StaticAuthenticator;
 import io.cameliotmp.server.Transport;
@@ -245,6 +246,12 @@ public class IotmpConfiguration implements Cloneable {
                             + "JdbcPropertyStore so they survive restarts. Default: in memory.")
     private PropertyStore propertyStore;
 
+    @UriParam(label = "advanced,cluster",
+              description = "The cluster this server is a member of: an io.cameliotmp.server.ServerCluster bean, "
+                            + "such as camel-iotmp-cluster's InfinispanCluster. Any member then reaches the devices "
+                            + "connected to every member. Default: this server alone.")
+    private ServerCluster serverCluster;
+
     @UriParam(label = "advanced",
               description = "Builds the Netty pipeline of each device connection around the server's own handlers, "
                             + "e.g. to put an HAProxyMessageDecoder first behind a proxy that speaks the PROXY "
@@ -324,6 +331,7 @@ public class IotmpConfiguration implements Cloneable {
                 .tlsHandshakeTimeout(Duration.ofMillis(tlsHandshakeTimeout))
                 .authenticator(resolveAuthenticator(context))
                 .propertyStore(propertyStore)
+                .cluster(serverCluster != null ? serverCluster : ServerCluster.SINGLE_NODE)
                 .channelInitializer(channelInitializer != null ? channelInitializer : DeviceChannelInitializer.DEFAULT)
                 .metrics(metrics)
                 .limits(Limits.builder()
@@ -708,6 +716,14 @@ public class IotmpConfiguration implements Cloneable {
 
     public void setPropertyStore(PropertyStore propertyStore) {
         this.propertyStore = propertyStore;
+    }
+
+    public ServerCluster getServerCluster() {
+        return serverCluster;
+    }
+
+    public void setServerCluster(ServerCluster serverCluster) {
+        this.serverCluster = serverCluster;
     }
 
     public IotmpOperation getOperation() {

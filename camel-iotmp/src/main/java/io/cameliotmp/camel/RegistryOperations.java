@@ -1,6 +1,5 @@
 package io.cameliotmp.camel;
 
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +8,7 @@ import io.cameliotmp.server.DeviceConnection;
 import io.cameliotmp.server.DeviceFilter;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.DirectoryEntry;
 
 /** The producer operations answered from the server's registry of connected devices: {@code devices}, {@code status}.
  * */
@@ -17,13 +17,15 @@ final class RegistryOperations {
     private RegistryOperations() {
     }
 
-    /** The connected devices of the user (all users for {@code *} or none), sorted by id. */
+    /**
+     * The connected devices of the user (all users for {@code *} or none), sorted by id; in a cluster those
+     * connected to any member.
+     */
     static List<Map<String, Object>> devices(DeviceOperation call) {
         String user = call.user();
         String of = user == null || DeviceFilter.ANY.equals(user) ? null : user;
-        return call.server().registry().registrations(of).stream()
-                .sorted(Comparator.comparing(r -> r.deviceId().toString()))
-                .map(RegistryOperations::describe).toList();
+        return call.server().devices(of).stream()
+                .map(entry -> describe(entry.registration())).toList();
     }
 
     /**
@@ -35,7 +37,17 @@ final class RegistryOperations {
         return call.server().registry().session(device)
                 .filter(connection -> connection.registration() != null)
                 .map(RegistryOperations::status)
-                .orElseGet(() -> offline(device));
+                .orElseGet(() -> call.server().locate(device)
+                        .map(RegistryOperations::remoteStatus)
+                        .orElseGet(() -> offline(device)));
+    }
+
+    /** A device connected to another member of the cluster: its registration there, and which member. */
+    private static Map<String, Object> remoteStatus(DirectoryEntry entry) {
+        Map<String, Object> status = describe(entry.registration());
+        status.put("session", entry.sessionNumber());
+        status.put("member", entry.member());
+        return status;
     }
 
     private static Map<String, Object> status(DeviceConnection connection) {

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,6 +49,7 @@ public final class IotmpServer {
     private final CallHandlers calls;
     private final Topics topics;
     private final Properties properties;
+    private final ClusterMembership membership;
 
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
@@ -81,6 +83,7 @@ public final class IotmpServer {
         this.calls = new CallHandlers(builtins);
         this.properties = new Properties(builtins);
         this.topics = new Topics(events);
+        this.membership = new ClusterMembership(config.cluster(), registry, config.requestTimeout());
         builtins.addPropertyListener((device, property, value) -> registry.session(device)
                 .ifPresent(session -> session.onPropertyUpdated(property, value)));
     }
@@ -127,6 +130,14 @@ public final class IotmpServer {
         } catch (RuntimeException e) {
             shutdownGroups();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port(), e);
+        }
+        try {
+            membership.join();
+        } catch (RuntimeException e) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+            shutdownGroups();
+            throw new IllegalStateException("cannot join the cluster " + config.cluster(), e);
         }
         LOG.info("IOTMP server listening on {} ({}{}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
                 config.sslContext() != null ? ", TLS" : "",
@@ -177,6 +188,8 @@ public final class IotmpServer {
             Thread.currentThread().interrupt();
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        // after the devices: their directory entries are released while the member can still write them
+        membership.leave();
         shutdownGroups();
         metrics.close();
         metrics = ServerMetrics.NONE;
@@ -211,14 +224,16 @@ public final class IotmpServer {
     // ---- server → device
 
     /**
-     * Sends a request to a connected device. Fails with {@link DeviceNotConnectedException} if it is not connected,
+     * Sends a request to a connected device: to its connection here, or, in a cluster, forwarded to the member that
+     * holds it. Fails with {@link DeviceNotConnectedException} if it is not connected anywhere,
      * {@link DeviceErrorException} on ERROR, {@link DeviceRequestTimeoutException} after {@code timeout} (null = the
-     * configured default) and {@link DeviceDisconnectedException} if the connection ends first.
+     * configured default) and {@link DeviceDisconnectedException} if the connection (or the member holding it) ends
+     * first.
      */
     public CompletableFuture<DeviceReply> send(DeviceId device, DeviceRequest request, Duration timeout) {
         DeviceConnection session = registry.session(device).orElse(null);
         if (session == null) {
-            return CompletableFuture.failedFuture(new DeviceNotConnectedException(device));
+            return membership.forward(device, request, timeout);
         }
         return session.send(request, timeout);
     }
@@ -228,9 +243,27 @@ public final class IotmpServer {
                                                Duration timeout) {
         DeviceConnection session = registry.session(registration.deviceId()).orElse(null);
         if (session == null || session.registration() != registration) {
-            return CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
+            return session == null ? membership.forward(registration, request, timeout)
+                    : CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
         }
         return session.send(request, timeout);
+    }
+
+    /**
+     * The devices connected to this server or, in a cluster, to any member (of one user, or all for null), sorted by
+     * id, each with the member that holds it.
+     */
+    public List<DirectoryEntry> devices(String user) {
+        return membership.devices(user);
+    }
+
+    /** Where the device is connected: here or, in a cluster, on another member. */
+    public Optional<DirectoryEntry> locate(DeviceId device) {
+        DeviceRegistration local = registry.registration(device).orElse(null);
+        if (local != null) {
+            return Optional.of(new DirectoryEntry(config.cluster().memberName(), local));
+        }
+        return config.cluster().directory().lookup(device);
     }
 
     /**
@@ -273,6 +306,7 @@ public final class IotmpServer {
         if (replaced != null) {
             replaced.close("replaced by a new connection of the same device");
         }
+        membership.claim(session.registration());
     }
 
     /** Tells listeners and opens the subscribed streams; called once the device has its OK. */
@@ -285,7 +319,9 @@ public final class IotmpServer {
     }
 
     void deactivated(DeviceConnection session, String reason) {
-        registry.unregister(session);
+        if (registry.unregister(session)) {
+            membership.release(session.registration());
+        }
         metrics.deviceDisconnected();
         LOG.debug("Device {} disconnected: {}", session.registration().deviceId(), reason);
         registry.fireDisconnected(session.registration(), reason);

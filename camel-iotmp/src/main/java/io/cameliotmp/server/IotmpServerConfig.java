@@ -37,6 +37,7 @@ import io.netty.handler.ssl.SslContext;
  * @param metrics              creates the metrics each server reports to
  * @param nativeTransport      use epoll when available
  * @param channelInitializer   builds each connection's pipeline around the server's handlers
+ * @param cluster              the cluster this server is a member of; {@link ServerCluster#SINGLE_NODE} alone
  */
 public record IotmpServerConfig(String host, int port, int ioThreads, int workerThreads, Duration connectTimeout,
                                 Duration defaultKeepAlive, Duration requestTimeout, int maxFrameSize,
@@ -45,7 +46,8 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
                                 Duration tlsHandshakeTimeout, Transport transport, String webSocketPath,
                                 DeviceAuthenticator authenticator, PropertyStore propertyStore,
                                 boolean nativeTransport, Limits limits, Quotas quotas,
-                                ServerMetrics.Factory metrics, DeviceChannelInitializer channelInitializer) {
+                                ServerMetrics.Factory metrics, DeviceChannelInitializer channelInitializer,
+                                ServerCluster cluster) {
 
     // The one place of each default: the builders below, the Camel options and the starter (checked by its
     // metadata test) use these.
@@ -78,6 +80,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         Objects.requireNonNull(quotas, "quotas");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(channelInitializer, "channelInitializer");
+        Objects.requireNonNull(cluster, "cluster");
         requirePositive(maxFrameSize, "maxFrameSize");
         requirePositive(maxPsonDepth, "maxPsonDepth");
         requirePositive(maxPendingRequests, "maxPendingRequests");
@@ -122,6 +125,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         b.quotas = quotas;
         b.metrics = metrics;
         b.channelInitializer = channelInitializer;
+        b.cluster = cluster;
         return b;
     }
 
@@ -475,6 +479,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         private Duration requestTimeout = Duration.ofMillis(DEFAULT_REQUEST_TIMEOUT_MILLIS);
         private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
         private DeviceChannelInitializer channelInitializer = DeviceChannelInitializer.DEFAULT;
+        private ServerCluster cluster = ServerCluster.SINGLE_NODE;
         private int maxPsonDepth = DEFAULT_MAX_PSON_DEPTH;
         private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
@@ -608,11 +613,17 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
             return this;
         }
 
+        /** The cluster this server joins when it starts; {@link ServerCluster#SINGLE_NODE} (the default) alone. */
+        public Builder cluster(ServerCluster cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
         public IotmpServerConfig build() {
             return new IotmpServerConfig(host, port, ioThreads, workerThreads, connectTimeout, defaultKeepAlive,
                     requestTimeout, maxFrameSize, maxPsonDepth, maxPendingRequests, maxInFlight, backpressurePolicy,
                     sslContext, tlsHandshakeTimeout, transport, webSocketPath, authenticator, propertyStore,
-                    nativeTransport, limits, quotas, metrics, channelInitializer);
+                    nativeTransport, limits, quotas, metrics, channelInitializer, cluster);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
 import io.cameliotmp.server.DeviceChannelInitializer;
 import io.cameliotmp.server.PropertyStore;
+import io.cameliotmp.server.ServerCluster;
 import io.cameliotmp.server.Transport;
 import io.netty.handler.ssl.ClientAuth;
 import org.apache.camel.Component;
@@ -246,6 +247,16 @@ public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpCompone
      */
     public IotmpComponentBuilder propertyStore(PropertyStore propertyStore) {
         doSetProperty("propertyStore", propertyStore);
+        return this;
+    }
+
+    /**
+     * The cluster this server is a member of: an io.cameliotmp.server.ServerCluster bean, such as
+     * camel-iotmp-cluster's InfinispanCluster. Any member then reaches the devices connected to every member. Default:
+     * this server alone. Group: advanced,cluster.
+     */
+    public IotmpComponentBuilder serverCluster(ServerCluster serverCluster) {
+        doSetProperty("serverCluster", serverCluster);
         return this;
     }
 
@@ -575,6 +586,7 @@ public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpCompone
             case "metricsEnabled" -> iotmp.setMetricsEnabled((Boolean) value);
             case "nativeTransport" -> config.setNativeTransport((Boolean) value);
             case "propertyStore" -> config.setPropertyStore((PropertyStore) value);
+            case "serverCluster" -> config.setServerCluster((ServerCluster) value);
             case "webSocketPath" -> config.setWebSocketPath((String) value);
             case "workerThreads" -> config.setWorkerThreads((Integer) value);
             case "authenticationUri" -> config.setAuthenticationUri((String) value);

@@ -5,6 +5,7 @@ import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
 import io.cameliotmp.server.DeviceChannelInitializer;
 import io.cameliotmp.server.PropertyStore;
+import io.cameliotmp.server.ServerCluster;
 import io.cameliotmp.server.Transport;
 import io.netty.handler.ssl.ClientAuth;
 import org.apache.camel.ExchangePattern;
@@ -443,6 +444,26 @@ public class IotmpEndpointBuilder extends AbstractEndpointBuilder
      */
     public IotmpEndpointBuilder propertyStore(String propertyStore) {
         doSetProperty("propertyStore", propertyStore);
+        return this;
+    }
+
+    /**
+     * The cluster this server is a member of: an io.cameliotmp.server.ServerCluster bean, such as
+     * camel-iotmp-cluster's InfinispanCluster. Any member then reaches the devices connected to every member. Default:
+     * this server alone. Group: advanced,cluster.
+     */
+    public IotmpEndpointBuilder serverCluster(ServerCluster serverCluster) {
+        doSetProperty("serverCluster", serverCluster);
+        return this;
+    }
+
+    /**
+     * The cluster this server is a member of: an io.cameliotmp.server.ServerCluster bean, such as
+     * camel-iotmp-cluster's InfinispanCluster. Any member then reaches the devices connected to every member. Default:
+     * this server alone. Group: advanced,cluster. As a reference to a bean in the registry, such as #myBean.
+     */
+    public IotmpEndpointBuilder serverCluster(String serverCluster) {
+        doSetProperty("serverCluster", serverCluster);
         return this;
     }
 

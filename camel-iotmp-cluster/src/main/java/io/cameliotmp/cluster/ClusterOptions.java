@@ -1,0 +1,110 @@
+package io.cameliotmp.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How one member joins the cluster: the cluster's name, the address and port it listens on for the other members, and
+ * the members it contacts first (static TCP discovery). With {@code tls} set, members talk TLS with client
+ * authentication: only holders of a certificate the trust store trusts can join, and all traffic between members is
+ * encrypted.
+ *
+ * @param name          the cluster's name; members with another name never join this cluster
+ * @param memberName    this member's name, unique in the cluster (shown in the device list and logs)
+ * @param bindAddress   the address the member listens on for the other members
+ * @param port          the TCP port the member listens on for the other members
+ * @param members       {@code host:port} of the members to contact first (this one may be among them)
+ * @param fdPortOffset  the failure detector listens on {@code port + fdPortOffset}; a crashed member's socket
+ *                      closes there, which tells the others at once
+ * @param tls           TLS between members, or null for plain TCP
+ */
+public record ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
+                             int fdPortOffset, Tls tls) {
+
+    public static final String DEFAULT_NAME = "iotmp";
+    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    public static final int DEFAULT_PORT = 7800;
+    /** JGroups' own default for its socket failure detector ({@code FD_SOCK2}). */
+    public static final int DEFAULT_FD_PORT_OFFSET = 50_000;
+
+    public ClusterOptions {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        members = List.copyOf(members);
+        if (port <= 0 || port > 65535) {
+            throw new IllegalArgumentException("cluster port out of range: " + port);
+        }
+        if (port + fdPortOffset <= 0 || port + fdPortOffset > 65535) {
+            throw new IllegalArgumentException("the failure detector's port " + port + " + " + fdPortOffset
+                                               + " is out of range: choose a smaller port or fdPortOffset");
+        }
+        if (memberName == null || memberName.isBlank()) {
+            memberName = bindAddress + ":" + port;
+        }
+    }
+
+    /** The options with the defaults but for the name, port and members. */
+    public static ClusterOptions of(String name, int port, String members) {
+        return new ClusterOptions(name, null, DEFAULT_BIND_ADDRESS, port, parseMembers(members),
+                DEFAULT_FD_PORT_OFFSET, null);
+    }
+
+    public ClusterOptions withMemberName(String memberName) {
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls);
+    }
+
+    public ClusterOptions withBindAddress(String bindAddress) {
+        return new ClusterOptions(name, memberName.equals(this.bindAddress + ":" + port) ? null : memberName,
+                bindAddress, port, members, fdPortOffset, tls);
+    }
+
+    public ClusterOptions withFdPortOffset(int fdPortOffset) {
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls);
+    }
+
+    public ClusterOptions withTls(Tls tls) {
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls);
+    }
+
+    /** Splits {@code host:port,host:port}; blanks are ignored. */
+    public static List<String> parseMembers(String members) {
+        List<String> result = new ArrayList<>();
+        if (members == null) {
+            return result;
+        }
+        for (String member : members.split(",")) {
+            String trimmed = member.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            int colon = trimmed.lastIndexOf(':');
+            if (colon <= 0 || colon == trimmed.length() - 1) {
+                throw new IllegalArgumentException("expected host:port in cluster members, got '" + trimmed + "'");
+            }
+            Integer.parseInt(trimmed.substring(colon + 1));
+            result.add(trimmed);
+        }
+        return result;
+    }
+
+    /**
+     * TLS between members, with client authentication: a member needs a key the others' trust store trusts.
+     *
+     * @param keystore           path of the member's key store (PKCS12 or JKS)
+     * @param keystorePassword   its password
+     * @param truststore         path of the trust store with the certificates (or their CA) of the members
+     * @param truststorePassword its password
+     */
+    public record Tls(String keystore, String keystorePassword, String truststore, String truststorePassword) {
+        public Tls {
+            Objects.requireNonNull(keystore, "keystore");
+            Objects.requireNonNull(truststore, "truststore");
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[keystore=" + keystore + ", truststore=" + truststore + "]";
+        }
+    }
+}

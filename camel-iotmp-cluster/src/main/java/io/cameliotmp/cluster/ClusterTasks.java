@@ -1,0 +1,88 @@
+package io.cameliotmp.cluster;
+
+import java.io.Serial;
+
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.util.function.SerializableBiFunction;
+import org.infinispan.util.function.SerializableFunction;
+
+/**
+ * What one member runs on another through Infinispan's {@code ClusterExecutor}. Each task finds the
+ * {@link InfinispanCluster} of the member it arrives at by that member's cache manager.
+ */
+final class ClusterTasks {
+
+    private ClusterTasks() {
+    }
+
+    /** Runs a forwarded call on the holder; answers when the device did (or the call failed). */
+    record Forward(HolderRecord holder, ForwardedRequest request, long timeoutMillis, long originMostBits,
+                   long originLeastBits) implements SerializableFunction<EmbeddedCacheManager, ForwardedAnswer> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ForwardedAnswer apply(EmbeddedCacheManager manager) {
+            InfinispanCluster member = InfinispanCluster.of(manager);
+            if (member == null) {
+                return new ForwardedAnswer(ForwardedAnswer.Outcome.NOT_CONNECTED, 0, null, null, null, 0, 0);
+            }
+            return member.calls().serve(this);
+        }
+
+        java.util.UUID origin() {
+            return new java.util.UUID(originMostBits, originLeastBits);
+        }
+    }
+
+    /** Tells the member that held a device before that its connection was replaced by one on another member. */
+    record Replaced(HolderRecord replaced, HolderRecord holder)
+            implements SerializableFunction<EmbeddedCacheManager, Boolean> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean apply(EmbeddedCacheManager manager) {
+            InfinispanCluster member = InfinispanCluster.of(manager);
+            if (member != null) {
+                member.replacedElsewhere(replaced, holder);
+            }
+            return Boolean.TRUE;
+        }
+    }
+
+    /**
+     * A sample (or the end) of a stream a member opened on a device held elsewhere, back to that member.
+     *
+     * @param ended null for a sample; else why the stream ended
+     */
+    record Relay(long relay, int streamId, Object payload, long receivedAtMillis, String ended, boolean failed)
+            implements SerializableFunction<EmbeddedCacheManager, Boolean> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean apply(EmbeddedCacheManager manager) {
+            InfinispanCluster member = InfinispanCluster.of(manager);
+            return member != null && member.calls().relayed(this);
+        }
+    }
+
+    /**
+     * After a merge: keeps this member's connection of a device in the directory unless the directory already names
+     * a newer one. Runs where the entry is owned, under its lock, so members reconciling at once agree.
+     */
+    record ClaimIfNewer(HolderRecord mine)
+            implements SerializableBiFunction<String, HolderRecord, HolderRecord> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public HolderRecord apply(String key, HolderRecord current) {
+            if (current == null || current.node().equals(mine.node()) || mine.newerThan(current)) {
+                return mine;
+            }
+            return current;
+        }
+    }
+}

@@ -1,0 +1,352 @@
+package io.cameliotmp.cluster;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cameliotmp.server.CallForwarder;
+import io.cameliotmp.server.DeviceDisconnectedException;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceNotConnectedException;
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.DeviceReply;
+import io.cameliotmp.server.DeviceRequest;
+import io.cameliotmp.server.DeviceRequestTimeoutException;
+import io.cameliotmp.server.DirectoryEntry;
+import io.cameliotmp.server.IotmpRequestException;
+import io.cameliotmp.server.LocalDevices;
+import io.cameliotmp.server.StreamListener;
+import io.cameliotmp.server.StreamSample;
+import org.infinispan.commons.CacheException;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.remoting.transport.Address;
+import org.infinispan.remoting.transport.jgroups.SuspectException;
+import org.infinispan.util.function.SerializableFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Both ends of forwarded calls. On the calling member: sends each call to the holder, tracks it by holder until it
+ * has an outcome, and fails every call to a member at once when that member leaves; keeps the listeners of streams
+ * opened on devices held elsewhere. On the holder: runs the call on the local connection and relays stream samples
+ * back in order.
+ */
+final class ForwardedCalls implements CallForwarder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ForwardedCalls.class);
+
+    /**
+     * Added to the device timeout for the executor's own: the holder answers a timed-out call itself, so the
+     * executor's timeout only ends calls whose answer was lost.
+     */
+    static final long EXECUTOR_GRACE_MILLIS = 5_000;
+
+    private final InfinispanCluster cluster;
+    /** Calls waiting for an outcome, by the node id of the member they went to. */
+    private final Map<UUID, Map<CompletableFuture<DeviceReply>, DeviceId>> inFlight = new ConcurrentHashMap<>();
+    /** Listeners of streams this member opened on devices held elsewhere, by relay id. */
+    private final Map<Long, RelayTarget> relays = new ConcurrentHashMap<>();
+    private final AtomicLong relayIds = new AtomicLong();
+
+    ForwardedCalls(InfinispanCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    // ---- calling member
+
+    @Override
+    public CompletableFuture<DeviceReply> forward(DirectoryEntry holder, DeviceRequest request, Duration timeout) {
+        DeviceId device = holder.deviceId();
+        HolderRecord record = cluster.record(device).filter(r -> r.entry().equals(holder)).orElse(null);
+        EmbeddedCacheManager manager = cluster.manager();
+        if (record == null || manager == null) {
+            return CompletableFuture.failedFuture(new DeviceNotConnectedException(device));
+        }
+        Address target = cluster.address(record.node());
+        if (target == null) {
+            return CompletableFuture.failedFuture(new DeviceDisconnectedException(device,
+                    "cluster member " + record.member() + " left"));
+        }
+        long timeoutMillis = timeout != null ? timeout.toMillis() : 10_000;
+        long relay = 0;
+        if (request instanceof DeviceRequest.StartStream start) {
+            relay = relayIds.incrementAndGet();
+            relays.put(relay, new RelayTarget(start.listener(), record.registration(), start.resource(),
+                    record.node()));
+        }
+        String text = ForwardedRequest.describe(request);
+        CompletableFuture<DeviceReply> reply = new CompletableFuture<>();
+        Map<CompletableFuture<DeviceReply>, DeviceId> toTarget =
+                inFlight.computeIfAbsent(record.node(), node -> new ConcurrentHashMap<>());
+        toTarget.put(reply, device);
+        long relayId = relay;
+        reply.whenComplete((answer, failure) -> {
+            toTarget.remove(reply);
+            if (relayId != 0 && failure != null) {
+                relays.remove(relayId);
+            }
+        });
+        // the view may have changed while this call was registered: then nobody would fail it
+        if (cluster.address(record.node()) == null) {
+            reply.completeExceptionally(new DeviceDisconnectedException(device,
+                    "cluster member " + record.member() + " left"));
+            return reply;
+        }
+        UUID self = cluster.node();
+        ClusterTasks.Forward task = new ClusterTasks.Forward(record, ForwardedRequest.of(request, relay),
+                timeoutMillis, self.getMostSignificantBits(), self.getLeastSignificantBits());
+        try {
+            manager.executor().filterTargets(List.of(target))
+                    .timeout(timeoutMillis + EXECUTOR_GRACE_MILLIS, TimeUnit.MILLISECONDS)
+                    .submitConsumer((SerializableFunction<EmbeddedCacheManager, ForwardedAnswer>) task,
+                            (address, answer, failure) -> {
+                                if (failure != null) {
+                                    reply.completeExceptionally(typed(failure, device, record, text, timeoutMillis));
+                                    return;
+                                }
+                                try {
+                                    reply.complete(answer.toReply(record.registration(), text));
+                                } catch (IotmpRequestException e) {
+                                    reply.completeExceptionally(e);
+                                }
+                            })
+                    .whenComplete((done, failure) -> {
+                        if (failure != null) {
+                            reply.completeExceptionally(typed(failure, device, record, text, timeoutMillis));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            reply.completeExceptionally(typed(e, device, record, text, timeoutMillis));
+        }
+        return reply;
+    }
+
+    /** What a failure of the executor means for the call: the same types a local call fails with. */
+    private static IotmpRequestException typed(Throwable failure, DeviceId device, HolderRecord holder, String request,
+                                               long timeoutMillis) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+               && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof IotmpRequestException typed) {
+            return typed;
+        }
+        if (cause instanceof SuspectException) {
+            return new DeviceDisconnectedException(device, "cluster member " + holder.member() + " left");
+        }
+        if (cause instanceof TimeoutException || cause instanceof org.infinispan.commons.TimeoutException) {
+            return new DeviceRequestTimeoutException(device, request, Duration.ofMillis(timeoutMillis));
+        }
+        if (cause instanceof CacheException && cause.getCause() instanceof SuspectException) {
+            return new DeviceDisconnectedException(device, "cluster member " + holder.member() + " left");
+        }
+        return new IotmpRequestException(device, "forwarding " + request + " to cluster member " + holder.member()
+                                                 + " failed: " + cause);
+    }
+
+    /** The members the calls in flight went to. */
+    Collection<UUID> targets() {
+        return inFlight.keySet();
+    }
+
+    /** Fails every call to these members now, and ends the streams opened through them. */
+    void memberLeft(Set<UUID> members, String why) {
+        for (UUID member : members) {
+            Map<CompletableFuture<DeviceReply>, DeviceId> calls = inFlight.remove(member);
+            if (calls != null) {
+                calls.forEach((reply, device) -> reply.completeExceptionally(
+                        new DeviceDisconnectedException(device, why)));
+            }
+            relays.entrySet().removeIf(entry -> {
+                RelayTarget relay = entry.getValue();
+                if (!relay.holder().equals(member)) {
+                    return false;
+                }
+                relay.ended(relay.streamId(), why);
+                return true;
+            });
+        }
+    }
+
+    /** Tells the previous holder of a device that a newer connection replaced its own. */
+    void tellReplaced(HolderRecord previous, HolderRecord holder) {
+        EmbeddedCacheManager manager = cluster.manager();
+        Address target = cluster.address(previous.node());
+        if (manager == null || target == null) {
+            return;
+        }
+        manager.executor().filterTargets(List.of(target))
+                .submitConsumer((SerializableFunction<EmbeddedCacheManager, Boolean>) new ClusterTasks.Replaced(
+                        previous, holder), (address, done, failure) -> {
+                            if (failure != null) {
+                                LOG.debug("Could not tell {} that {} moved", previous.member(),
+                                        previous.deviceId(), failure);
+                            }
+                        });
+    }
+
+    /** A sample or the end of a relayed stream arrived from the holder; false if nobody here waits for it. */
+    boolean relayed(ClusterTasks.Relay relay) {
+        RelayTarget target = relays.get(relay.relay());
+        if (target == null) {
+            return false;
+        }
+        if (relay.ended() == null) {
+            target.streamId = relay.streamId();
+            target.listener().onSample(new StreamSample(target.registration(), target.resource(), relay.streamId(),
+                    relay.payload(), relay.receivedAtMillis()));
+            return true;
+        }
+        relays.remove(relay.relay());
+        if (relay.failed()) {
+            target.listener().onStreamFailed(target.registration(), target.resource(),
+                    new IotmpRequestException(target.registration().deviceId(), relay.ended()));
+        } else {
+            target.ended(relay.streamId(), relay.ended());
+        }
+        return true;
+    }
+
+    // ---- holder
+
+    /** Runs a forwarded call on the connection here; blocks until it has an outcome (bounded by its timeout). */
+    ForwardedAnswer serve(ClusterTasks.Forward task) {
+        LocalDevices local = cluster.local();
+        DeviceRegistration registration = task.holder().registration();
+        if (local == null || !task.holder().node().equals(cluster.node())) {
+            return ForwardedAnswer.failure(new DeviceNotConnectedException(registration.deviceId()), 0);
+        }
+        StreamListener relay = task.request().kind() == ForwardedRequest.Kind.START_STREAM
+                ? new RelayBack(task.origin(), task.request().relay(), registration) : null;
+        Duration timeout = Duration.ofMillis(task.timeoutMillis());
+        try {
+            DeviceReply reply = local.sendLocal(registration, task.request().toRequest(relay), timeout)
+                    .get(task.timeoutMillis() + EXECUTOR_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            return ForwardedAnswer.ok(reply);
+        } catch (ExecutionException e) {
+            return ForwardedAnswer.failure(e.getCause(), task.timeoutMillis());
+        } catch (TimeoutException e) {
+            return ForwardedAnswer.failure(new DeviceRequestTimeoutException(registration.deviceId(), "call",
+                    timeout), task.timeoutMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ForwardedAnswer.failure(new DeviceDisconnectedException(registration.deviceId(),
+                    "cluster member stopping"), task.timeoutMillis());
+        }
+    }
+
+    /** The listener of a stream opened on a device here for another member: relays in order, one at a time. */
+    private final class RelayBack implements StreamListener {
+        private final UUID origin;
+        private final long relay;
+        private final DeviceRegistration registration;
+        private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
+        RelayBack(UUID origin, long relay, DeviceRegistration registration) {
+            this.origin = origin;
+            this.relay = relay;
+            this.registration = registration;
+        }
+
+        @Override
+        public synchronized java.util.concurrent.CompletionStage<Void> onSample(StreamSample sample) {
+            ClusterTasks.Relay task = new ClusterTasks.Relay(relay, sample.streamId(), sample.payload(),
+                    sample.receivedAtMillis(), null, false);
+            tail = tail.thenCompose(previous -> send(task, sample.streamId()));
+            return tail;
+        }
+
+        @Override
+        public synchronized void onStreamEnded(DeviceRegistration ended, String resource, int streamId,
+                                               String reason) {
+            ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason), false);
+            tail = tail.thenCompose(previous -> send(task, streamId));
+        }
+
+        @Override
+        public synchronized void onStreamFailed(DeviceRegistration failed, String resource, Throwable cause) {
+            ClusterTasks.Relay task = new ClusterTasks.Relay(relay, 0, null, 0, String.valueOf(cause.getMessage()),
+                    true);
+            tail = tail.thenCompose(previous -> send(task, 0));
+        }
+
+        /** Completes once the calling member took the sample; stops the stream if that member no longer wants it. */
+        private CompletableFuture<Void> send(ClusterTasks.Relay task, int streamId) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            EmbeddedCacheManager manager = cluster.manager();
+            Address target = cluster.address(origin);
+            if (manager == null || target == null) {
+                stop(task, streamId);
+                done.complete(null);
+                return done;
+            }
+            manager.executor().filterTargets(List.of(target))
+                    .submitConsumer((SerializableFunction<EmbeddedCacheManager, Boolean>) task,
+                            (address, wanted, failure) -> {
+                                if (failure != null || !Boolean.TRUE.equals(wanted)) {
+                                    stop(task, streamId);
+                                }
+                            })
+                    .whenComplete((ignored, failure) -> done.complete(null));
+            return done;
+        }
+
+        private void stop(ClusterTasks.Relay task, int streamId) {
+            LocalDevices local = cluster.local();
+            if (task.ended() == null && streamId != 0 && local != null) {
+                local.sendLocal(registration, new DeviceRequest.StopStream(streamId), null);
+            }
+        }
+    }
+
+    /** A listener here of a stream on a device held by another member. */
+    private static final class RelayTarget {
+        private final StreamListener listener;
+        private final DeviceRegistration registration;
+        private final String resource;
+        private final UUID holder;
+        private volatile int streamId;
+
+        RelayTarget(StreamListener listener, DeviceRegistration registration, String resource, UUID holder) {
+            this.listener = listener;
+            this.registration = registration;
+            this.resource = resource;
+            this.holder = holder;
+        }
+
+        StreamListener listener() {
+            return listener;
+        }
+
+        DeviceRegistration registration() {
+            return registration;
+        }
+
+        String resource() {
+            return resource;
+        }
+
+        UUID holder() {
+            return holder;
+        }
+
+        int streamId() {
+            return streamId;
+        }
+
+        void ended(int id, String reason) {
+            listener.onStreamEnded(registration, resource, id, reason);
+        }
+    }
+}

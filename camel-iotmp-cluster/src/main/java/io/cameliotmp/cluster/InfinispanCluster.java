@@ -1,0 +1,403 @@
+package io.cameliotmp.cluster;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.cameliotmp.server.CallForwarder;
+import io.cameliotmp.server.DeviceDirectory;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.DirectoryEntry;
+import io.cameliotmp.server.LocalDevices;
+import io.cameliotmp.server.ServerCluster;
+import org.infinispan.Cache;
+import org.infinispan.commons.marshall.JavaSerializationMarshaller;
+import org.infinispan.configuration.cache.CacheMode;
+import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachelistener.annotation.TopologyChanged;
+import org.infinispan.notifications.cachelistener.event.TopologyChangedEvent;
+import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
+import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
+import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
+import org.infinispan.partitionhandling.PartitionHandling;
+import org.infinispan.remoting.transport.Address;
+import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.jgroups.JChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ServerCluster} on embedded Infinispan: the directory is a replicated cache (every member reads it
+ * locally), forwarded calls run on the holder through Infinispan's {@code ClusterExecutor}, and a view change fails
+ * the calls forwarded to members that left and removes their devices from the directory. Members find each other by
+ * static TCP discovery over JGroups ({@link ClusterOptions}). One instance serves one server.
+ */
+public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
+
+    static final String DIRECTORY_CACHE = "iotmp-devices";
+
+    private static final Logger LOG = LoggerFactory.getLogger(InfinispanCluster.class);
+
+    /**
+     * The members of this JVM by node id, for the tasks other members send (several in tests); tasks get the cache
+     * manager of the member they run on, which tells its node id.
+     */
+    private static final Map<UUID, InfinispanCluster> MEMBERS = new ConcurrentHashMap<>();
+
+    private final ClusterOptions options;
+    private final ForwardedCalls calls = new ForwardedCalls(this);
+    private volatile DefaultCacheManager manager;
+    private volatile Cache<String, HolderRecord> devices;
+    private volatile LocalDevices local;
+    private volatile UUID node;
+    private ExecutorService housekeeping;
+    private volatile JGroupsStack stack;
+    /** Set by a merge view; the directory is reconciled once its cache has merged too (its next full topology). */
+    private final AtomicBoolean mergePending = new AtomicBoolean();
+
+    public InfinispanCluster(ClusterOptions options) {
+        this.options = options;
+    }
+
+    static InfinispanCluster of(EmbeddedCacheManager manager) {
+        Address address = manager.getAddress();
+        return address == null ? null : MEMBERS.get(address.getNodeUUID());
+    }
+
+    public ClusterOptions options() {
+        return options;
+    }
+
+    @Override
+    public synchronized void join(LocalDevices localDevices) {
+        if (manager != null) {
+            throw new IllegalStateException("cluster member " + options.memberName() + " already serves a server");
+        }
+        GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
+        stack = new JGroupsStack(options);
+        global.transport().clusterName(options.name()).nodeName(options.memberName())
+                .addProperty(JGroupsTransport.CHANNEL_CONFIGURATOR, stack);
+        // only these classes are ever read from other members: the directory's records and the tasks' parts
+        global.serialization().marshaller(new JavaSerializationMarshaller()).allowList()
+                .addRegexps("io\\.cameliotmp\\..*", "java\\.lang\\..*", "java\\.util\\..*",
+                        "java\\.net\\.(Inet.*|SocketAddress)",
+                        "java\\.math\\..*", "\\[B", "\\[Ljava\\.lang\\.Object;");
+        global.cacheContainer().statistics(false);
+        local = localDevices;
+        housekeeping = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "iotmp-cluster-" + options.memberName());
+            thread.setDaemon(true);
+            return thread;
+        });
+        DefaultCacheManager created = new DefaultCacheManager(global.build(), false);
+        try {
+            created.defineConfiguration(DIRECTORY_CACHE, new ConfigurationBuilder().clustering()
+                    .cacheMode(CacheMode.REPL_SYNC)
+                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
+                    .mergePolicy(new NewestHolderWins()).build());
+            created.addListener(new Membership());
+            created.start();
+            node = created.getAddress().getNodeUUID();
+            MEMBERS.put(node, this);
+            devices = created.getCache(DIRECTORY_CACHE);
+            devices.addListener(new DirectoryTopology());
+            manager = created;
+        } catch (RuntimeException e) {
+            if (node != null) {
+                MEMBERS.remove(node);
+            }
+            created.stop();
+            housekeeping.shutdownNow();
+            throw e;
+        }
+        LOG.info("IOTMP cluster member {} joined cluster {} on {}:{} ({} members)", options.memberName(),
+                options.name(), options.bindAddress(), options.port(), created.getMembers().size());
+    }
+
+    @Override
+    public synchronized void leave() {
+        DefaultCacheManager leaving = manager;
+        if (leaving == null) {
+            return;
+        }
+        try {
+            // the other members stop forwarding to this one at once, not at the next view change
+            for (Map.Entry<String, HolderRecord> entry : List.copyOf(devices.entrySet())) {
+                if (entry.getValue().node().equals(node)) {
+                    devices.remove(entry.getKey(), entry.getValue());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not remove this member's devices from the directory", e);
+        }
+        calls.memberLeft(Set.copyOf(calls.targets()), "this cluster member is leaving");
+        manager = null;
+        devices = null;
+        leaving.stop();
+        MEMBERS.remove(node);
+        housekeeping.shutdownNow();
+        LOG.info("IOTMP cluster member {} left cluster {}", options.memberName(), options.name());
+    }
+
+    @Override
+    public String memberName() {
+        return options.memberName();
+    }
+
+    @Override
+    public DeviceDirectory directory() {
+        return this;
+    }
+
+    @Override
+    public CallForwarder forwarder() {
+        return calls;
+    }
+
+    /** The members in the current view, by name; empty when not joined. */
+    public List<String> members() {
+        EmbeddedCacheManager current = manager;
+        if (current == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (Address address : current.getMembers()) {
+            names.add(address.toString());
+        }
+        return names;
+    }
+
+    // ---- directory
+
+    @Override
+    public DirectoryEntry claim(DirectoryEntry entry) {
+        Cache<String, HolderRecord> cache = devices;
+        if (cache == null) {
+            return null;
+        }
+        HolderRecord claimed = HolderRecord.of(entry, node);
+        HolderRecord previous = cache.put(HolderRecord.key(entry.deviceId()), claimed);
+        if (previous != null && !previous.node().equals(node)) {
+            calls.tellReplaced(previous, claimed);
+        }
+        return previous == null ? null : previous.entry();
+    }
+
+    @Override
+    public void release(DirectoryEntry entry) {
+        Cache<String, HolderRecord> cache = devices;
+        if (cache != null) {
+            cache.remove(HolderRecord.key(entry.deviceId()), HolderRecord.of(entry, node));
+        }
+    }
+
+    @Override
+    public Optional<DirectoryEntry> lookup(DeviceId device) {
+        return record(device).map(HolderRecord::entry);
+    }
+
+    @Override
+    public List<DirectoryEntry> entries(String user) {
+        Cache<String, HolderRecord> cache = devices;
+        if (cache == null) {
+            return List.of();
+        }
+        List<DirectoryEntry> result = new ArrayList<>();
+        for (HolderRecord record : cache.values()) {
+            if (user == null || user.equals(record.user())) {
+                result.add(record.entry());
+            }
+        }
+        return result;
+    }
+
+    Optional<HolderRecord> record(DeviceId device) {
+        Cache<String, HolderRecord> cache = devices;
+        return cache == null ? Optional.empty() : Optional.ofNullable(cache.get(HolderRecord.key(device)));
+    }
+
+    // ---- what the forwarding needs
+
+    EmbeddedCacheManager manager() {
+        return manager;
+    }
+
+    UUID node() {
+        return node;
+    }
+
+    /** The JGroups channel of this member while it is joined. */
+    JChannel channel() {
+        JGroupsStack current = stack;
+        return current == null ? null : current.created();
+    }
+
+    LocalDevices local() {
+        return local;
+    }
+
+    ForwardedCalls calls() {
+        return calls;
+    }
+
+    /** The address of the member with that node id in the current view, or null once it left. */
+    Address address(UUID member) {
+        EmbeddedCacheManager current = manager;
+        if (current == null) {
+            return null;
+        }
+        for (Address address : current.getMembers()) {
+            if (address.getNodeUUID().equals(member)) {
+                return address;
+            }
+        }
+        return null;
+    }
+
+    void replacedElsewhere(HolderRecord replaced, HolderRecord holder) {
+        LocalDevices target = local;
+        if (target != null && replaced.node().equals(node)) {
+            target.replacedElsewhere(replaced.registration(), holder.entry());
+        }
+    }
+
+    // ---- view changes
+
+    private void viewChanged(ViewChangedEvent event) {
+        Set<UUID> now = new HashSet<>();
+        for (Address address : event.getNewMembers()) {
+            now.add(address.getNodeUUID());
+        }
+        Set<UUID> left = new HashSet<>();
+        for (Address address : event.getOldMembers()) {
+            if (!now.contains(address.getNodeUUID())) {
+                left.add(address.getNodeUUID());
+            }
+        }
+        LOG.info("IOTMP cluster {} view {}: {}{}", options.name(), event.getViewId(), event.getNewMembers(),
+                event.isMergeView() ? " (merged)" : "");
+        // at once, on the notifying thread: nothing forwarded to a member that left may wait for its timeout
+        calls.memberLeft(left, "cluster member left");
+        ExecutorService work = housekeeping;
+        if (work == null || work.isShutdown()) {
+            return;
+        }
+        work.execute(() -> {
+            try {
+                if (manager != null && manager.isCoordinator()) {
+                    removeEntriesOfMembersNotIn(now);
+                }
+                if (event.isMergeView()) {
+                    mergePending.set(true);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("IOTMP cluster {}: directory upkeep after view {} failed", options.name(),
+                        event.getViewId(), e);
+            }
+        });
+    }
+
+    /** The coordinator's job: devices of members that crashed (or are cut off) are not reachable there. */
+    private void removeEntriesOfMembersNotIn(Set<UUID> view) {
+        Cache<String, HolderRecord> cache = devices;
+        if (cache == null) {
+            return;
+        }
+        int removed = 0;
+        for (Map.Entry<String, HolderRecord> entry : List.copyOf(cache.entrySet())) {
+            if (!view.contains(entry.getValue().node()) && cache.remove(entry.getKey(), entry.getValue())) {
+                removed++;
+            }
+        }
+        if (removed > 0) {
+            LOG.info("IOTMP cluster {}: removed {} devices of members that left", options.name(), removed);
+        }
+    }
+
+    /**
+     * After a merge: every device connected here must be in the directory under this member, unless another member
+     * holds a newer connection of it, in which case the connection here is the one that goes. Every member does this
+     * for its own devices, each decision atomic where the entry lives, so a split brain heals to one owner per device
+     * whatever the order.
+     */
+    void reconcile() {
+        LocalDevices target = local;
+        Cache<String, HolderRecord> cache = devices;
+        if (target == null || cache == null) {
+            return;
+        }
+        for (DeviceRegistration registration : target.localRegistrations()) {
+            HolderRecord mine = HolderRecord.of(new DirectoryEntry(options.memberName(), registration), node);
+            String key = HolderRecord.key(registration.deviceId());
+            HolderRecord before = cache.get(key);
+            HolderRecord after = cache.compute(key, new ClusterTasks.ClaimIfNewer(mine));
+            if (!mine.equals(after)) {
+                LOG.info("IOTMP cluster {}: {} is connected to {} too, with a newer connection; closing this one",
+                        options.name(), registration.deviceId(), after.member());
+                target.replacedElsewhere(registration, after.entry());
+            } else if (before != null && !before.node().equals(node)) {
+                calls.tellReplaced(before, mine);
+            }
+        }
+    }
+
+    /**
+     * A merge view arrives before the caches of the merged sides have exchanged their entries; the directory is
+     * reconciled only once its cache's topology holds every member of the view, so each member decides on the merged
+     * entries, not on those of its own side.
+     */
+    @Listener
+    public final class DirectoryTopology {
+        @TopologyChanged
+        public void topologyChanged(TopologyChangedEvent<String, HolderRecord> event) {
+            EmbeddedCacheManager current = manager;
+            if (event.isPre() || current == null || !mergePending.get()
+                || event.getWriteConsistentHashAtEnd().getMembers().size() < current.getMembers().size()) {
+                return;
+            }
+            ExecutorService work = housekeeping;
+            if (mergePending.compareAndSet(true, false) && work != null && !work.isShutdown()) {
+                work.execute(() -> {
+                    try {
+                        reconcile();
+                    } catch (RuntimeException e) {
+                        LOG.warn("IOTMP cluster {}: reconciling the directory after a merge failed", options.name(),
+                                e);
+                    }
+                });
+            }
+        }
+    }
+
+    /** Infinispan's notifications of view changes, handed to the cluster. */
+    @Listener
+    public final class Membership {
+        @ViewChanged
+        public void viewChanged(ViewChangedEvent event) {
+            InfinispanCluster.this.viewChanged(event);
+        }
+
+        @Merged
+        public void merged(ViewChangedEvent event) {
+            InfinispanCluster.this.viewChanged(event);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InfinispanCluster[" + options.name() + ", member " + options.memberName() + "]";
+    }
+}

@@ -1,0 +1,124 @@
+package io.cameliotmp.cluster;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+import org.infinispan.remoting.transport.jgroups.JGroupsChannelConfigurator;
+import org.jgroups.JChannel;
+import org.jgroups.conf.ProtocolConfiguration;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FRAG4;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.MFC;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.UFC;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.stack.Protocol;
+import org.jgroups.util.SocketFactory;
+import org.jgroups.util.TLSClientAuth;
+
+/**
+ * The JGroups stack of a member: Infinispan's own TCP stack ({@code default-jgroups-tcp.xml}) with static discovery
+ * ({@code TCPPING} on the configured members) instead of multicast, and TLS with client authentication on the
+ * transport when configured. Built in code so that the options map one to one onto protocol properties.
+ */
+final class JGroupsStack implements JGroupsChannelConfigurator {
+
+    private final ClusterOptions options;
+    private volatile JChannel created;
+
+    JGroupsStack(ClusterOptions options) {
+        this.options = options;
+    }
+
+    /** The channel Infinispan asked for, once it did; tests cut and heal the network on it. */
+    JChannel created() {
+        return created;
+    }
+
+    @Override
+    public String getName() {
+        return "iotmp-tcp";
+    }
+
+    @Override
+    public JChannel createChannel(String name) throws Exception {
+        created = channel(options);
+        return created;
+    }
+
+    @Override
+    public String getProtocolStackString() {
+        return "TCP:TCPPING:MERGE3:FD_SOCK2:FD_ALL3:VERIFY_SUSPECT2:NAKACK2:UNICAST3:STABLE:GMS:UFC:MFC:FRAG4";
+    }
+
+    @Override
+    public List<ProtocolConfiguration> getProtocolStack() {
+        return List.of();
+    }
+
+    @Override
+    public void setSocketFactory(SocketFactory socketFactory) {
+        // the stack uses JGroups' own sockets
+    }
+
+    @Override
+    public void setDataSource(DataSource dataSource) {
+        // no JDBC discovery
+    }
+
+    static JChannel channel(ClusterOptions options) throws Exception {
+        InetAddress bind = InetAddress.getByName(options.bindAddress());
+        TCP tcp = new TCP();
+        tcp.setBindAddress(bind);
+        tcp.setBindPort(options.port());
+        tcp.setPortRange(0);
+        if (options.tls() != null) {
+            ClusterOptions.Tls tls = options.tls();
+            tcp.tls().enabled(true)
+                    .setKeystorePath(tls.keystore()).setKeystorePassword(tls.keystorePassword())
+                    .setTruststorePath(tls.truststore()).setTruststorePassword(tls.truststorePassword())
+                    .setClientAuth(TLSClientAuth.NEED);
+        }
+        TCPPING discovery = new TCPPING();
+        discovery.setInitialHosts(initialHosts(options));
+        discovery.setPortRange(0);
+        List<Protocol> stack = new ArrayList<>(List.of(tcp, discovery,
+                // merges partitions that healed; shorter than Infinispan's 10–30 s so a split brain heals soon
+                new MERGE3().setMinInterval(2_000).setMaxInterval(6_000),
+                new FD_SOCK2().setOffset(options.fdPortOffset()).setBindAddress(bind),
+                new FD_ALL3(),
+                new VERIFY_SUSPECT2().setTimeout(1_000),
+                new NAKACK2(),
+                new UNICAST3(),
+                new STABLE(),
+                new GMS().setJoinTimeout(2_000),
+                new UFC(),
+                new MFC(),
+                new FRAG4()));
+        JChannel channel = new JChannel(stack);
+        channel.name(options.memberName());
+        return channel;
+    }
+
+    private static List<InetSocketAddress> initialHosts(ClusterOptions options) throws UnknownHostException {
+        List<InetSocketAddress> hosts = new ArrayList<>();
+        hosts.add(new InetSocketAddress(InetAddress.getByName(options.bindAddress()), options.port()));
+        for (String member : options.members()) {
+            int colon = member.lastIndexOf(':');
+            hosts.add(new InetSocketAddress(InetAddress.getByName(member.substring(0, colon)),
+                    Integer.parseInt(member.substring(colon + 1))));
+        }
+        return hosts;
+    }
+}

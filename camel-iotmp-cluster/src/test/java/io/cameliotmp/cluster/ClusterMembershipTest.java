@@ -1,0 +1,188 @@
+package io.cameliotmp.cluster;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.server.DeviceDisconnectedException;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceNotConnectedException;
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.DeviceReply;
+import io.cameliotmp.server.DeviceRequest;
+import io.cameliotmp.server.DirectoryEntry;
+import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.StreamListener;
+import io.cameliotmp.server.StreamSample;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.cameliotmp.cluster.ClusterNodes.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What happens when members or devices move: a member that leaves with calls in flight, a device that reconnects to
+ * another member, and a stream opened through one member on a device held by another.
+ */
+class ClusterMembershipTest {
+
+    /** Far longer than any wait below: a call that fails before it did not wait out its timeout. */
+    private static final Duration LONG_TIMEOUT = Duration.ofMinutes(5);
+
+    private final ClusterNodes nodes = new ClusterNodes();
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
+    private final CountDownLatch never = new CountDownLatch(1);
+
+    @AfterEach
+    void close() {
+        never.countDown();
+        nodes.close();
+        handlers.shutdownNow();
+    }
+
+    @Test
+    void callsForwardedToAMemberThatLeavesFailAtOnceAsDisconnected() throws Exception {
+        List<IotmpServer> members = nodes.start(3);
+        IotmpServer caller = members.get(0);
+        IotmpServer holder = members.get(1);
+        CountDownLatch reached = new CountDownLatch(2);
+        IotmpDevice device = nodes.track(IotmpDevice.builder().host("127.0.0.1")
+                .port(holder.localAddress().getPort()).credentials("alice", "slow", "s3cr3t").noReconnect()
+                .handlerExecutor(handlers).build());
+        device.resource("hang").run(() -> {
+            reached.countDown();
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        device.start().toCompletableFuture().join();
+        DeviceId slow = new DeviceId("alice", "slow");
+        eventually().until(() -> caller.locate(slow).isPresent() && members.get(2).locate(slow).isPresent());
+
+        CompletableFuture<DeviceReply> first = caller.send(slow, DeviceRequest.run("hang", null), LONG_TIMEOUT);
+        CompletableFuture<DeviceReply> second = members.get(2).send(slow, DeviceRequest.run("hang", null),
+                LONG_TIMEOUT);
+        assertThat(reached.await(60, TimeUnit.SECONDS)).isTrue();
+
+        // the holder leaves the cluster while its device is still connected to it: only the view says so
+        ClusterNodes.cluster(holder).leave();
+
+        for (CompletableFuture<DeviceReply> call : List.of(first, second)) {
+            assertThat(call).failsWithin(60, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                    .withCauseInstanceOf(DeviceDisconnectedException.class);
+        }
+        eventually().until(() -> caller.locate(slow).isEmpty() && members.get(2).locate(slow).isEmpty());
+        assertThat(caller.send(slow, DeviceRequest.run("hang", null), LONG_TIMEOUT))
+                .failsWithin(60, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                .withCauseInstanceOf(DeviceNotConnectedException.class);
+    }
+
+    @Test
+    void aStoppedMemberFailsItsForwardedCallsAndItsDevicesLeaveTheDirectory() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        IotmpServer caller = members.get(0);
+        IotmpServer holder = members.get(1);
+        CountDownLatch reached = new CountDownLatch(1);
+        IotmpDevice device = nodes.track(IotmpDevice.builder().host("127.0.0.1")
+                .port(holder.localAddress().getPort()).credentials("alice", "slow", "s3cr3t").noReconnect()
+                .handlerExecutor(handlers).build());
+        device.resource("hang").run(() -> {
+            reached.countDown();
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        device.start().toCompletableFuture().join();
+        DeviceId slow = new DeviceId("alice", "slow");
+        nodes.device(holder, "other");
+        eventually().until(() -> caller.devices(null).size() == 2);
+
+        CompletableFuture<DeviceReply> call = caller.send(slow, DeviceRequest.run("hang", null), LONG_TIMEOUT);
+        assertThat(reached.await(60, TimeUnit.SECONDS)).isTrue();
+        holder.stop();
+
+        assertThat(call).failsWithin(60, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                .withCauseInstanceOf(DeviceDisconnectedException.class);
+        eventually().until(() -> caller.devices(null).isEmpty());
+    }
+
+    @Test
+    void aDeviceThatReconnectsToAnotherMemberReplacesItsConnectionThere() throws Exception {
+        List<IotmpServer> members = nodes.start(3);
+        IotmpServer first = members.get(0);
+        IotmpServer second = members.get(1);
+        IotmpDevice before = nodes.device(first, "mover");
+        DeviceId mover = new DeviceId("alice", "mover");
+        DeviceRegistration old = first.registry().registration(mover).orElseThrow();
+        CompletableFuture<Void> lost = new CompletableFuture<>();
+        before.onDisconnected(() -> lost.complete(null));
+
+        nodes.device(second, "mover");
+
+        assertThat(lost).succeedsWithin(60, TimeUnit.SECONDS);
+        eventually().until(() -> first.registry().registration(mover).isEmpty());
+        DeviceRegistration now = second.registry().registration(mover).orElseThrow();
+        for (IotmpServer member : members) {
+            eventually().until(() -> member.locate(mover).map(DirectoryEntry::registration)
+                    .map(now::equals).orElse(false));
+            assertThat(member.send(mover, DeviceRequest.run("temperature", null), null).get(60, TimeUnit.SECONDS)
+                    .registration()).isEqualTo(now);
+            assertThat(member.devices(null)).hasSize(1);
+        }
+        // a call addressed to the replaced connection reaches nobody
+        assertThat(members.get(2).send(old, DeviceRequest.run("temperature", null), null))
+                .failsWithin(60, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                .withCauseInstanceOf(DeviceNotConnectedException.class);
+    }
+
+    @Test
+    void aStreamOpenedThroughOneMemberRelaysTheSamplesOfADeviceOnAnotherInOrder() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        IotmpServer caller = members.get(0);
+        IotmpServer holder = members.get(1);
+        IotmpDevice device = nodes.device(holder, "sensor");
+        DeviceId sensor = new DeviceId("alice", "sensor");
+        List<Object> samples = new CopyOnWriteArrayList<>();
+        CompletableFuture<String> ended = new CompletableFuture<>();
+        StreamListener listener = new StreamListener() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> onSample(StreamSample sample) {
+                assertThat(sample.registration().deviceId()).isEqualTo(sensor);
+                samples.add(sample.payload());
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void onStreamEnded(DeviceRegistration registration, String resource, int streamId,
+                                      String reason) {
+                ended.complete(resource);
+            }
+        };
+
+        DeviceReply opened = caller.send(sensor, DeviceRequest.startStream("echo", 0, listener), null)
+                .get(60, TimeUnit.SECONDS);
+        eventually().until(() -> device.streamChanged("echo", -1L));
+        for (long i = 0; i < 50; i++) {
+            assertThat(device.streamChanged("echo", i)).isTrue();
+        }
+        eventually().until(() -> samples.contains(49L));
+        // the device's first sample right after its OK (null from an echo without input) and the probes are not
+        // part of the count
+        List<Object> counted = samples.stream().filter(v -> v instanceof Long n && n >= 0).toList();
+        assertThat(counted).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 50).boxed().toList());
+
+        caller.send(opened.registration(), DeviceRequest.stopStream(opened.streamId()), null)
+                .get(60, TimeUnit.SECONDS);
+        assertThat(ended).succeedsWithin(60, TimeUnit.SECONDS).isEqualTo("echo");
+    }
+}

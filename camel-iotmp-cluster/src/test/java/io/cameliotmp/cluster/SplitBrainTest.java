@@ -1,0 +1,101 @@
+package io.cameliotmp.cluster;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.DeviceRequest;
+import io.cameliotmp.server.DirectoryEntry;
+import io.cameliotmp.server.IotmpServer;
+import org.jgroups.JChannel;
+import org.jgroups.View;
+import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.TP;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.stack.ProtocolStack;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.cameliotmp.cluster.ClusterNodes.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A network split with JGroups' own fault injection ({@code DISCARD}, and each side given a view of itself): both
+ * sides go on with their own devices, a device connects to each side, and when the network heals the members merge
+ * and exactly one connection of the device is left, the newer one.
+ */
+class SplitBrainTest {
+
+    private final ClusterNodes nodes = new ClusterNodes();
+
+    @AfterEach
+    void close() {
+        nodes.close();
+    }
+
+    @Test
+    void aSplitBrainHealsToTheNewerConnectionOfEachDevice() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        IotmpServer a = members.get(0);
+        IotmpServer b = members.get(1);
+        IotmpDevice onA = nodes.device(a, "split");
+        DeviceId split = new DeviceId("alice", "split");
+        CompletableFuture<Void> lostOnA = new CompletableFuture<>();
+        onA.onDisconnected(() -> lostOnA.complete(null));
+
+        cut(a, b);
+        eventually().until(() -> ClusterNodes.cluster(a).members().size() == 1
+                                 && ClusterNodes.cluster(b).members().size() == 1);
+        // each side forgets the other's devices, and the device now connects to the other side as well
+        eventually().until(() -> b.locate(split).isEmpty());
+        nodes.connect(b, "split");
+        DeviceRegistration newer = b.registry().registration(split).orElseThrow();
+        assertThat(a.registry().registration(split)).isPresent();
+
+        heal(a, b);
+        eventually().until(() -> ClusterNodes.cluster(a).members().size() == 2
+                                 && ClusterNodes.cluster(b).members().size() == 2);
+
+        assertThat(lostOnA).succeedsWithin(60, TimeUnit.SECONDS);
+        eventually().until(() -> a.registry().registration(split).isEmpty());
+        for (IotmpServer member : members) {
+            eventually().until(() -> member.locate(split).map(DirectoryEntry::registration).map(newer::equals)
+                    .orElse(false));
+            assertThat(member.send(split, DeviceRequest.run("temperature", null), null).get(60, TimeUnit.SECONDS)
+                    .registration()).isEqualTo(newer);
+        }
+        assertThat(b.registry().registration(split)).contains(newer);
+    }
+
+    /** Both members drop each other's messages, and each installs a view of itself alone. */
+    private static void cut(IotmpServer a, IotmpServer b) throws Exception {
+        JChannel channelA = ClusterNodes.cluster(a).channel();
+        JChannel channelB = ClusterNodes.cluster(b).channel();
+        discard(channelA, channelB);
+        discard(channelB, channelA);
+        alone(channelA);
+        alone(channelB);
+    }
+
+    private static void discard(JChannel channel, JChannel other) throws Exception {
+        DISCARD discard = new DISCARD();
+        discard.addIgnoreMember(other.getAddress());
+        channel.getProtocolStack().insertProtocol(discard, ProtocolStack.Position.ABOVE, TP.class);
+    }
+
+    private static void alone(JChannel channel) {
+        long next = channel.getView().getViewId().getId() + 1;
+        View view = new View(channel.getAddress(), next, List.of(channel.getAddress()));
+        GMS gms = channel.getProtocolStack().findProtocol(GMS.class);
+        gms.installView(view);
+    }
+
+    private static void heal(IotmpServer a, IotmpServer b) {
+        for (IotmpServer member : List.of(a, b)) {
+            ClusterNodes.cluster(member).channel().getProtocolStack().removeProtocol(DISCARD.class);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.cameliotmp.springboot;
+
+import io.cameliotmp.camel.IotmpComponent;
+import io.cameliotmp.camel.IotmpConfiguration;
+import io.cameliotmp.cluster.InfinispanCluster;
+import io.cameliotmp.server.ServerCluster;
+import org.apache.camel.Component;
+import org.apache.camel.spi.ComponentCustomizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Lazy;
+
+/**
+ * Joins the iotmp component's server to a cluster from the {@code camel.component.iotmp.cluster.*} properties alone:
+ * with camel-iotmp-cluster on the classpath and {@code camel.component.iotmp.cluster.enabled=true}, an
+ * {@link InfinispanCluster} bean is created and given to the component, unless the application configured a
+ * {@code serverCluster} of its own.
+ */
+@AutoConfiguration(before = IotmpComponentAutoConfiguration.class)
+@ConditionalOnClass(name = "io.cameliotmp.cluster.InfinispanCluster")
+@ConditionalOnProperty(prefix = "camel.component.iotmp.cluster", name = "enabled", havingValue = "true")
+@EnableConfigurationProperties(IotmpClusterProperties.class)
+public class IotmpClusterAutoConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IotmpClusterAutoConfiguration.class);
+
+    @Bean
+    @ConditionalOnMissingBean(ServerCluster.class)
+    public ServerCluster iotmpServerCluster(IotmpClusterProperties properties) {
+        return new InfinispanCluster(properties.toOptions());
+    }
+
+    @Lazy
+    @Bean
+    public ComponentCustomizer joinIotmpCluster(ServerCluster cluster) {
+        return new ComponentCustomizer() {
+            @Override
+            public void configure(String name, Component target) {
+                IotmpConfiguration config = ((IotmpComponent) target).getConfiguration();
+                if (config != null && config.getServerCluster() == null) {
+                    LOG.info("The {} component's server joins {}", name, cluster);
+                    config.setServerCluster(cluster);
+                }
+            }
+
+            @Override
+            public boolean isEnabled(String name, Component target) {
+                return target instanceof IotmpComponent;
+            }
+        };
+    }
+}

@@ -1,0 +1,136 @@
+package io.cameliotmp.springboot;
+
+import io.cameliotmp.cluster.ClusterOptions;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code camel.component.iotmp.cluster.*} properties: with camel-iotmp-cluster on the classpath and
+ * {@code enabled=true}, the iotmp component's server joins the cluster they describe (embedded Infinispan, static TCP
+ * discovery). The defaults are {@link ClusterOptions}' (written out for the metadata processor, which cannot read
+ * constants of other classes; the starter's metadata test compares them).
+ */
+@ConfigurationProperties(prefix = "camel.component.iotmp.cluster")
+public class IotmpClusterProperties {
+
+    /** Join a cluster: any member then reaches the devices connected to every member. */
+    private boolean enabled;
+    /** The cluster's name; members with another name never join this cluster. */
+    private String name = "iotmp";
+    /** This member's name, unique in the cluster. Default: bind address and port. */
+    private String memberName;
+    /** The address this member listens on for the other members. */
+    private String bindAddress = "127.0.0.1";
+    /** The TCP port this member listens on for the other members. */
+    private int port = 7800;
+    /** The members to contact first, comma-separated host:port (this one may be among them). */
+    private String members;
+    /** The failure detector of a member listens on its port plus this offset. */
+    private int fdPortOffset = 50000;
+    /** Key store (PKCS12 or JKS) of this member: with a trust store, members talk TLS and authenticate each other. */
+    private String tlsKeystore;
+    /** Password of the key store. */
+    private String tlsKeystorePassword;
+    /** Trust store with the certificates (or their CA) of the members. */
+    private String tlsTruststore;
+    /** Password of the trust store. */
+    private String tlsTruststorePassword;
+
+    /** The options these properties describe. */
+    ClusterOptions toOptions() {
+        ClusterOptions options = new ClusterOptions(name, memberName, bindAddress, port,
+                ClusterOptions.parseMembers(members), fdPortOffset, null);
+        if (tlsKeystore != null && !tlsKeystore.isBlank()) {
+            options = options.withTls(new ClusterOptions.Tls(tlsKeystore, tlsKeystorePassword, tlsTruststore,
+                    tlsTruststorePassword));
+        }
+        return options;
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getMemberName() {
+        return memberName;
+    }
+
+    public void setMemberName(String memberName) {
+        this.memberName = memberName;
+    }
+
+    public String getBindAddress() {
+        return bindAddress;
+    }
+
+    public void setBindAddress(String bindAddress) {
+        this.bindAddress = bindAddress;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    public String getMembers() {
+        return members;
+    }
+
+    public void setMembers(String members) {
+        this.members = members;
+    }
+
+    public int getFdPortOffset() {
+        return fdPortOffset;
+    }
+
+    public void setFdPortOffset(int fdPortOffset) {
+        this.fdPortOffset = fdPortOffset;
+    }
+
+    public String getTlsKeystore() {
+        return tlsKeystore;
+    }
+
+    public void setTlsKeystore(String tlsKeystore) {
+        this.tlsKeystore = tlsKeystore;
+    }
+
+    public String getTlsKeystorePassword() {
+        return tlsKeystorePassword;
+    }
+
+    public void setTlsKeystorePassword(String tlsKeystorePassword) {
+        this.tlsKeystorePassword = tlsKeystorePassword;
+    }
+
+    public String getTlsTruststore() {
+        return tlsTruststore;
+    }
+
+    public void setTlsTruststore(String tlsTruststore) {
+        this.tlsTruststore = tlsTruststore;
+    }
+
+    public String getTlsTruststorePassword() {
+        return tlsTruststorePassword;
+    }
+
+    public void setTlsTruststorePassword(String tlsTruststorePassword) {
+        this.tlsTruststorePassword = tlsTruststorePassword;
+    }
+}

@@ -1,0 +1,100 @@
+package io.cameliotmp.springboot;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+import io.cameliotmp.camel.IotmpComponent;
+import io.cameliotmp.cluster.InfinispanCluster;
+import io.cameliotmp.server.ServerCluster;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.test.AvailablePortFinder;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An application joins a cluster by the {@code camel.component.iotmp.cluster.*} properties alone: the starter
+ * creates the {@link InfinispanCluster}, the component's server joins it when a route starts that server.
+ */
+@CamelSpringBootTest
+@SpringBootTest
+@DirtiesContext
+@TestPropertySource(properties = {
+        "camel.component.iotmp.device-credentials=demo/device-1=secret-1",
+        "camel.component.iotmp.native-transport=false",
+        "camel.component.iotmp.cluster.enabled=true",
+        "camel.component.iotmp.cluster.name=starter-test",
+        "camel.component.iotmp.cluster.member-name=spring-1",
+        "camel.component.iotmp.cluster.bind-address=127.0.0.1"
+})
+class IotmpClusterPropertiesTest {
+
+    private static final int PORT = AvailablePortFinder.getNextAvailable();
+    private static final int CLUSTER_PORT = clusterPort();
+
+    @DynamicPropertySource
+    static void ports(DynamicPropertyRegistry registry) {
+        registry.add("camel.component.iotmp.port", () -> PORT);
+        registry.add("camel.component.iotmp.cluster.port", () -> CLUSTER_PORT);
+        registry.add("camel.component.iotmp.cluster.members", () -> "127.0.0.1:" + CLUSTER_PORT);
+    }
+
+    /** A free port whose failure-detector port (+ 50000) is free too. */
+    private static int clusterPort() {
+        for (int port = 10_000 + (int) (ProcessHandle.current().pid() % 5_000); port < 15_500; port++) {
+            if (free(port) && free(port + 50_000)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free cluster port");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @TestConfiguration
+    static class Routes {
+        @Bean
+        RouteBuilder echoResource() {
+            return new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("iotmp:server:echo").setBody(simple("echo ${body}"));
+                }
+            };
+        }
+    }
+
+    @Autowired
+    CamelContext camelContext;
+
+    @Autowired
+    ServerCluster cluster;
+
+    @Test
+    void thePropertiesMakeTheServerAMemberOfTheCluster() {
+        IotmpComponent component = camelContext.getComponent("iotmp", IotmpComponent.class);
+        assertThat(component.getConfiguration().getServerCluster()).isSameAs(cluster);
+        InfinispanCluster infinispan = (InfinispanCluster) cluster;
+        assertThat(infinispan.options().name()).isEqualTo("starter-test");
+        assertThat(infinispan.options().port()).isEqualTo(CLUSTER_PORT);
+        assertThat(infinispan.memberName()).isEqualTo("spring-1");
+        // the route started the server, which joined: a cluster of one
+        assertThat(infinispan.members()).containsExactly("spring-1");
+    }
+}

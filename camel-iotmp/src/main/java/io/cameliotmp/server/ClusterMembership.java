@@ -1,0 +1,122 @@
+package io.cameliotmp.server;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's side of its {@link ServerCluster}: claims and releases its devices in the directory, forwards calls
+ * for devices held elsewhere, and serves the cluster's requests ({@link LocalDevices}). Keeps {@link IotmpServer}
+ * free of cluster details.
+ */
+final class ClusterMembership implements LocalDevices {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
+
+    private final ServerCluster cluster;
+    private final DeviceRegistry registry;
+    private final Duration requestTimeout;
+
+    /** @param requestTimeout the timeout of forwarded calls that name none: this server's, as for local calls */
+    ClusterMembership(ServerCluster cluster, DeviceRegistry registry, Duration requestTimeout) {
+        this.cluster = cluster;
+        this.registry = registry;
+        this.requestTimeout = requestTimeout;
+    }
+
+    void join() {
+        cluster.join(this);
+    }
+
+    void leave() {
+        cluster.leave();
+    }
+
+    /** The device is now connected here: this member holds it, wherever it was before. */
+    void claim(DeviceRegistration registration) {
+        try {
+            cluster.directory().claim(new DirectoryEntry(cluster.memberName(), registration));
+        } catch (RuntimeException e) {
+            // the device stays callable here; other members cannot reach it until it reconnects
+            LOG.warn("Could not record device {} in the cluster directory", registration.deviceId(), e);
+        }
+    }
+
+    /** The connection ended: its entry goes, unless the device has connected again (here or elsewhere). */
+    void release(DeviceRegistration registration) {
+        try {
+            cluster.directory().release(new DirectoryEntry(cluster.memberName(), registration));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove device {} from the cluster directory", registration.deviceId(), e);
+        }
+    }
+
+    /** A call for a device not connected here: forwarded to its holder, or not connected anywhere. */
+    CompletableFuture<DeviceReply> forward(DeviceId device, DeviceRequest request, Duration timeout) {
+        DirectoryEntry holder = cluster.directory().lookup(device).orElse(null);
+        if (holder == null || holder.member().equals(cluster.memberName())) {
+            return CompletableFuture.failedFuture(new DeviceNotConnectedException(device));
+        }
+        return cluster.forwarder().forward(holder, request, timeout != null ? timeout : requestTimeout);
+    }
+
+    /** Like {@link #forward(DeviceId, DeviceRequest, Duration)}, only to the connection the registration names. */
+    CompletableFuture<DeviceReply> forward(DeviceRegistration registration, DeviceRequest request,
+                                           Duration timeout) {
+        DirectoryEntry holder = cluster.directory().lookup(registration.deviceId()).orElse(null);
+        if (holder == null || holder.member().equals(cluster.memberName())
+            || !holder.registration().equals(registration)) {
+            return CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
+        }
+        return cluster.forwarder().forward(holder, request, timeout != null ? timeout : requestTimeout);
+    }
+
+    /** The devices connected anywhere in the cluster (of one user, or all for null), sorted by id. */
+    List<DirectoryEntry> devices(String user) {
+        if (!cluster.clustered()) {
+            List<DirectoryEntry> local = new ArrayList<>();
+            for (DeviceRegistration registration : registry.registrations(user)) {
+                local.add(new DirectoryEntry(cluster.memberName(), registration));
+            }
+            local.sort(Comparator.comparing(entry -> entry.deviceId().toString()));
+            return local;
+        }
+        List<DirectoryEntry> all = new ArrayList<>(cluster.directory().entries(user));
+        all.sort(Comparator.comparing(entry -> entry.deviceId().toString()));
+        return all;
+    }
+
+    ServerCluster cluster() {
+        return cluster;
+    }
+
+    // ---- LocalDevices: what the cluster asks of this member
+
+    @Override
+    public CompletableFuture<DeviceReply> sendLocal(DeviceRegistration registration, DeviceRequest request,
+                                                    Duration timeout) {
+        DeviceConnection session = registry.session(registration.deviceId()).orElse(null);
+        if (session == null || !registration.equals(session.registration())) {
+            return CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
+        }
+        return session.send(request, timeout);
+    }
+
+    @Override
+    public List<DeviceRegistration> localRegistrations() {
+        return registry.registrations(null);
+    }
+
+    @Override
+    public void replacedElsewhere(DeviceRegistration replaced, DirectoryEntry holder) {
+        registry.session(replaced.deviceId())
+                .filter(session -> replaced.equals(session.registration()))
+                .ifPresent(session -> session.close("replaced by a new connection of the same device on "
+                                                    + holder.member()));
+    }
+}

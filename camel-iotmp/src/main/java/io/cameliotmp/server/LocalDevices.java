@@ -1,0 +1,25 @@
+package io.cameliotmp.server;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a {@link ServerCluster} may ask of the server of its own member: run a forwarded call on a device connected
+ * here, and close a connection whose device has connected to another member since.
+ */
+public interface LocalDevices {
+
+    /** Sends to a device connected to this member only; never forwards (so calls cannot loop between members). */
+    CompletableFuture<DeviceReply> sendLocal(DeviceRegistration registration, DeviceRequest request,
+                                             Duration timeout);
+
+    /** The registrations of the devices connected to this member. */
+    List<DeviceRegistration> localRegistrations();
+
+    /**
+     * The device is now held by another member: closes the connection the entry {@code replaced} names, if it is
+     * still here, telling the device DISCONNECT as a reconnect on one server does.
+     */
+    void replacedElsewhere(DeviceRegistration replaced, DirectoryEntry holder);
+}

@@ -1,0 +1,37 @@
+package io.cameliotmp.server;
+
+/**
+ * The cluster a server is a member of: a {@link DeviceDirectory} shared by all members and a {@link CallForwarder}
+ * that reaches the others. {@link IotmpServer#send} looks a device up locally first, then in the directory, and
+ * forwards. {@link #SINGLE_NODE}, the default, is one server alone: its directory never knows a device that is not
+ * connected here, so nothing is forwarded and nothing changes for servers that do not cluster.
+ *
+ * <p>An implementation serves one server: {@link IotmpServer#start} calls {@link #join} and {@link IotmpServer#stop}
+ * calls {@link #leave}. Directory and forwarder are used only between the two.
+ */
+public interface ServerCluster {
+
+    /** One server alone: today's behaviour, and the default. */
+    ServerCluster SINGLE_NODE = new SingleNodeCluster();
+
+    /** Joins the cluster; the member from now on serves forwarded calls with {@code local}. */
+    void join(LocalDevices local);
+
+    /** Leaves the cluster; calls forwarded to other members and not answered yet fail. */
+    void leave();
+
+    /** This member's name in the cluster, unique among the members. */
+    String memberName();
+
+    DeviceDirectory directory();
+
+    CallForwarder forwarder();
+
+    /**
+     * Whether this is more than one server alone. The operations that list devices ask the directory only then, so
+     * a single server keeps answering from its own registry.
+     */
+    default boolean clustered() {
+        return true;
+    }
+}
