@@ -110,6 +110,8 @@ public final class ServerMain {
         ServerMain server = new ServerMain(args);
         server.start();
         Map<String, Object> ready = new LinkedHashMap<>(args.asMap());
+        // what the server runs with: camel-io and camel-wN override the workerThreads argument
+        ready.put("workerThreads", server.workerThreads);
         ready.put("pid", ProcessHandle.current().pid());
         ready.put("cpus", Runtime.getRuntime().availableProcessors());
         Proto.emit("READY", ready);
