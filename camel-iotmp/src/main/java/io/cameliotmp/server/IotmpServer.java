@@ -58,11 +58,13 @@ public final class IotmpServer {
     HashedWheelTimer timer;
     private ChannelGroup channels;
     private Channel serverChannel;
+    private LegacyBindings legacyBindings = LegacyBindings.NONE;
     private final ConnectionGuard guard;
     // hardening: admission before login, CONNECT checks and rate-limited refusal lines (see those classes)
     private final ConnectionAdmission admission;
     private final ConnectValidation connectValidation;
     private final RefusalLog refusalLog = new RefusalLog();
+    private final LegacyStreamIds legacyStreamIds = new LegacyStreamIds();
     private volatile ServerMetrics metrics = ServerMetrics.NONE;
     private final ServerTotals totals = new ServerTotals();
     private TrafficMeter trafficMeter;
@@ -126,6 +128,14 @@ public final class IotmpServer {
             shutdownGroups();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port(), e);
         }
+        try {
+            legacyBindings = LegacyBindings.bind(bootstrap, config, this::initDeviceChannel);
+        } catch (RuntimeException e) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+            shutdownGroups();
+            throw e;
+        }
         LOG.info("IOTMP server listening on {} ({}{}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
                 config.sslContext() != null ? ", TLS" : "",
                 config.transport() == Transport.WEBSOCKET ? ", WebSocket " + config.webSocketPath() : "");
@@ -138,6 +148,11 @@ public final class IotmpServer {
      * channel group, and with it the connection limits, exist only once the server is started.
      */
     void initDeviceChannel(Channel ch) {
+        initDeviceChannel(ch, ListenerKind.IOTMP);
+    }
+
+    private void initDeviceChannel(Channel ch, ListenerKind listener) {
+        ch.attr(ListenerKind.KEY).set(listener);
         if (channels != null) {
             Refusal refusal = admission.admit(ch, channels.size());
             if (refusal != null) {
@@ -149,8 +164,8 @@ public final class IotmpServer {
             }
             channels.add(ch);
         }
-        config.channelInitializer().initChannel(ch, new DevicePipeline(ch, config, trafficMeter, admission::codec,
-                sessionContext, workerGroup != null ? workerGroup.next() : null));
+        config.channelInitializer().initChannel(ch, new DevicePipeline(ch, config, trafficMeter, admission,
+                legacyStreamIds, sessionContext, workerGroup != null ? workerGroup.next() : null));
     }
 
     /**
@@ -162,6 +177,8 @@ public final class IotmpServer {
         }
         serverChannel.close().syncUninterruptibly();
         serverChannel = null;
+        legacyBindings.close();
+        legacyBindings = LegacyBindings.NONE;
         // devices first get their DISCONNECT; connections that never authenticated are simply closed afterwards
         List<CompletableFuture<Void>> closing = new java.util.ArrayList<>();
         for (DeviceConnection session : registry.sessions()) {
@@ -204,6 +221,16 @@ public final class IotmpServer {
             throw new IllegalStateException("server is not started");
         }
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The address of the plain listener of legacy devices, or null when there is none. */
+    public synchronized InetSocketAddress legacyAddress() {
+        return legacyBindings.plainAddress();
+    }
+
+    /** The address of the TLS listener of legacy devices, or null when there is none. */
+    public synchronized InetSocketAddress legacyTlsAddress() {
+        return legacyBindings.tlsAddress();
     }
 
     // ---- server → device

@@ -37,6 +37,7 @@ import io.netty.handler.ssl.SslContext;
  * @param metrics              creates the metrics each server reports to
  * @param nativeTransport      use epoll when available
  * @param channelInitializer   builds each connection's pipeline around the server's handlers
+ * @param legacy               whether and where devices of the legacy Thinger protocol are accepted
  */
 public record IotmpServerConfig(String host, int port, int ioThreads, int workerThreads, Duration connectTimeout,
                                 Duration defaultKeepAlive, Duration requestTimeout, int maxFrameSize,
@@ -45,7 +46,8 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
                                 Duration tlsHandshakeTimeout, Transport transport, String webSocketPath,
                                 DeviceAuthenticator authenticator, PropertyStore propertyStore,
                                 boolean nativeTransport, Limits limits, Quotas quotas,
-                                ServerMetrics.Factory metrics, DeviceChannelInitializer channelInitializer) {
+                                ServerMetrics.Factory metrics, DeviceChannelInitializer channelInitializer,
+                                LegacyListeners legacy) {
 
     // The one place of each default: the builders below, the Camel options and the starter (checked by its
     // metadata test) use these.
@@ -61,6 +63,9 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
     public static final long DEFAULT_TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     public static final String DEFAULT_WEB_SOCKET_PATH = "/iotmp";
+    public static final boolean DEFAULT_LEGACY_ENABLED = false;
+    public static final int DEFAULT_LEGACY_PORT = 25200;
+    public static final int DEFAULT_LEGACY_TLS_PORT = 25202;
 
     /** The slack on the keep-alive interval before a silent device is considered gone (IOTMP: 15 %). */
     public static final double KEEP_ALIVE_TOLERANCE = 1.15;
@@ -78,6 +83,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         Objects.requireNonNull(quotas, "quotas");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(channelInitializer, "channelInitializer");
+        Objects.requireNonNull(legacy, "legacy");
         requirePositive(maxFrameSize, "maxFrameSize");
         requirePositive(maxPsonDepth, "maxPsonDepth");
         requirePositive(maxPendingRequests, "maxPendingRequests");
@@ -122,6 +128,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         b.quotas = quotas;
         b.metrics = metrics;
         b.channelInitializer = channelInitializer;
+        b.legacy = legacy;
         return b;
     }
 
@@ -489,6 +496,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         private Limits limits = Limits.DEFAULT;
         private Quotas quotas = Quotas.DEFAULT;
         private ServerMetrics.Factory metrics = ServerMetrics.Factory.NONE;
+        private LegacyListeners legacy = LegacyListeners.DISABLED;
 
         private Builder() {
         }
@@ -608,11 +616,16 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
             return this;
         }
 
+        public Builder legacy(LegacyListeners legacy) {
+            this.legacy = legacy;
+            return this;
+        }
+
         public IotmpServerConfig build() {
             return new IotmpServerConfig(host, port, ioThreads, workerThreads, connectTimeout, defaultKeepAlive,
                     requestTimeout, maxFrameSize, maxPsonDepth, maxPendingRequests, maxInFlight, backpressurePolicy,
                     sslContext, tlsHandshakeTimeout, transport, webSocketPath, authenticator, propertyStore,
-                    nativeTransport, limits, quotas, metrics, channelInitializer);
+                    nativeTransport, limits, quotas, metrics, channelInitializer, legacy);
         }
     }
 }
