@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.legacy.LegacyFrames;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
@@ -27,8 +28,9 @@ import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A legacy Thinger device, as raw bytes, through Camel routes: the producer runs and describes it, a device consumer
- * streams from it, a service route takes its bucket writes, and all of them see it as generation LEGACY.
+ * A legacy Thinger device through Camel routes, as raw bytes and as the device client in legacy mode: the producer
+ * runs and describes it, a device consumer streams from it, service routes take its bucket writes and property
+ * reads, and all of them see it as generation LEGACY.
  */
 class LegacyDeviceRoutesTest extends IotmpCamelTestSupport {
 
@@ -58,6 +60,7 @@ class LegacyDeviceRoutesTest extends IotmpCamelTestSupport {
                 from("direct:describe").to("iotmp:device:alice/esp32?operation=describe");
                 from("iotmp:device:alice/esp32/temperature?interval=5000").process(samples::add);
                 from("iotmp:service:bucket/temps").process(buckets::add);
+                from("iotmp:service:property/mode").setBody(constant("auto"));
                 from("iotmp:events").process(events::add);
             }
         };
@@ -128,6 +131,36 @@ class LegacyDeviceRoutesTest extends IotmpCamelTestSupport {
 
             eventually().until(() -> !events.isEmpty());
             assertThat(events.get(0).getMessage().getHeader(IotmpConstants.GENERATION)).isEqualTo("LEGACY");
+        }
+    }
+
+    @Test
+    void theLegacyDeviceClientWorksThroughRoutes() throws Exception {
+        IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(legacyPort)
+                .credentials("alice", "esp32", "s3cr3t").legacy().noReconnect().build();
+        try {
+            device.resource("temperature").output(() -> Map.of("celsius", 21.5f));
+            device.resource("led").input(state -> { }, () -> true);
+            device.start().toCompletableFuture().get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS);
+            // the consumer's stream: its first sample comes right after the device accepted it
+            eventually().until(() -> !samples.isEmpty());
+            assertThat(samples.get(0).getMessage().getBody()).isEqualTo(Map.of("celsius", 21.5f));
+
+            assertThat(template.requestBody("direct:run", (Object) null)).isEqualTo(Map.of("celsius", 21.5f));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> resources = (Map<String, Object>) template.requestBody("direct:describe",
+                    (Object) null);
+            assertThat(resources).containsEntry("temperature", Map.of("fn", 3L, "al", 0L))
+                    .containsEntry("led", Map.of("fn", 2L, "al", 0L));
+
+            device.writeBucket("temps", Map.of("temp", 1), true).toCompletableFuture()
+                    .get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(buckets).hasSize(1);
+            assertThat(buckets.get(0).getMessage().getBody()).isEqualTo(Map.of("temp", 1L));
+            assertThat(device.readProperty("mode").toCompletableFuture().get(Waits.WAIT.toSeconds(),
+                    TimeUnit.SECONDS)).isEqualTo("auto");
+        } finally {
+            device.closeAsync().toCompletableFuture().get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 }
