@@ -336,4 +336,49 @@ class LegacyServerTest {
             assertThat(device.closedWithin(TIMEOUT)).isTrue();
         }
     }
+
+    @Test
+    void aLegacyDeviceCountsAsUnauthenticatedOnlyUntilItsAuthIsAccepted() throws Exception {
+        start(true);
+        try (RawIotmpSocket waiting = new RawIotmpSocket(server.legacyAddress().getPort())) {
+            // connected, nothing sent yet
+            eventually().until(() -> server.unauthenticatedConnections() == 1);
+            try (RawIotmpSocket device = legacyDevice()) {
+                eventually().until(() -> server.unauthenticatedConnections() == 1);
+                assertThat(server.registry().registration(DEVICE)).isPresent();
+            }
+        }
+        eventually().until(() -> server.unauthenticatedConnections() == 0);
+    }
+
+    @Test
+    void beforeItsAuthALegacyDeviceMayOnlySendSmallFrames() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = new RawIotmpSocket(server.legacyAddress().getPort())) {
+            // a MESSAGE announcing 64 KiB: refused at its header, before anything is buffered
+            device.sendHex("01 80 80 04");
+            assertThat(device.closedWithin(TIMEOUT)).isTrue();
+        }
+        assertThat(server.registry().registration(DEVICE)).isEmpty();
+    }
+
+    @Test
+    void aMalformedFrameBeforeTheAuthClosesTheConnection() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = new RawIotmpSocket(server.legacyAddress().getPort())) {
+            // an AUTH with a PSON value in the unknown field 5
+            device.sendHex("01 06 10 05 2E 4A 01 78");
+            assertThat(device.closedWithin(TIMEOUT)).isTrue();
+        }
+    }
+
+    @Test
+    void aMalformedFrameOfAnAuthenticatedDeviceIsDroppedAndTheConnectionGoesOn() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = legacyDevice()) {
+            device.sendHex("01 02 10 0D");
+            device.sendHex(hex("L39"));
+            assertThat(device.readFrameHex()).isEqualTo(hex("L40"));
+        }
+    }
 }
