@@ -114,6 +114,22 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
      */
     private Integer keepAlive = 60;
     /**
+     * Also accept devices of the legacy Thinger protocol (the thinger.io Arduino library up to 2.40, the old Linux
+     * client): listen on legacyPort and, with sslContextParameters, on legacyTlsPort, and tell the two protocols apart
+     * by the first byte on every port. Such devices are reported with generation LEGACY.
+     */
+    private Boolean legacyEnabled = false;
+    /**
+     * Plain TCP port of legacy devices when legacyEnabled (their firmware has 25200 compiled in); 0 picks a free port,
+     * -1 opens none.
+     */
+    private Integer legacyPort = 25200;
+    /**
+     * TLS port of legacy devices when legacyEnabled, opened only when sslContextParameters is set (their firmware has
+     * 25202 compiled in); 0 picks a free port, -1 opens none.
+     */
+    private Integer legacyTlsPort = 25202;
+    /**
      * Largest frame body accepted from a device, in bytes; a larger size header closes the connection before anything
      * is allocated.
      */
@@ -447,6 +463,30 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
 
     public void setKeepAlive(Integer keepAlive) {
         this.keepAlive = keepAlive;
+    }
+
+    public Boolean getLegacyEnabled() {
+        return legacyEnabled;
+    }
+
+    public void setLegacyEnabled(Boolean legacyEnabled) {
+        this.legacyEnabled = legacyEnabled;
+    }
+
+    public Integer getLegacyPort() {
+        return legacyPort;
+    }
+
+    public void setLegacyPort(Integer legacyPort) {
+        this.legacyPort = legacyPort;
+    }
+
+    public Integer getLegacyTlsPort() {
+        return legacyTlsPort;
+    }
+
+    public void setLegacyTlsPort(Integer legacyTlsPort) {
+        this.legacyTlsPort = legacyTlsPort;
     }
 
     public Integer getMaxFrameSize() {

@@ -66,6 +66,12 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "keepAlive": getOrCreateConfiguration(target).setKeepAlive(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "legacyenabled":
+        case "legacyEnabled": getOrCreateConfiguration(target).setLegacyEnabled(property(camelContext, boolean.class, value)); return true;
+        case "legacyport":
+        case "legacyPort": getOrCreateConfiguration(target).setLegacyPort(property(camelContext, int.class, value)); return true;
+        case "legacytlsport":
+        case "legacyTlsPort": getOrCreateConfiguration(target).setLegacyTlsPort(property(camelContext, int.class, value)); return true;
         case "maxauthfailuresperaddress":
         case "maxAuthFailuresPerAddress": getOrCreateConfiguration(target).setMaxAuthFailuresPerAddress(property(camelContext, int.class, value)); return true;
         case "maxauthfailuresperdevice":
@@ -179,6 +185,12 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "keepAlive": return int.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "legacyenabled":
+        case "legacyEnabled": return boolean.class;
+        case "legacyport":
+        case "legacyPort": return int.class;
+        case "legacytlsport":
+        case "legacyTlsPort": return int.class;
         case "maxauthfailuresperaddress":
         case "maxAuthFailuresPerAddress": return int.class;
         case "maxauthfailuresperdevice":
@@ -293,6 +305,12 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "keepAlive": return getOrCreateConfiguration(target).getKeepAlive();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "legacyenabled":
+        case "legacyEnabled": return getOrCreateConfiguration(target).isLegacyEnabled();
+        case "legacyport":
+        case "legacyPort": return getOrCreateConfiguration(target).getLegacyPort();
+        case "legacytlsport":
+        case "legacyTlsPort": return getOrCreateConfiguration(target).getLegacyTlsPort();
         case "maxauthfailuresperaddress":
         case "maxAuthFailuresPerAddress": return getOrCreateConfiguration(target).getMaxAuthFailuresPerAddress();
         case "maxauthfailuresperdevice":

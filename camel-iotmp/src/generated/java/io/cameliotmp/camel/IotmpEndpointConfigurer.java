@@ -60,6 +60,12 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "keepAlive": target.getConfiguration().setKeepAlive(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "legacyenabled":
+        case "legacyEnabled": target.getConfiguration().setLegacyEnabled(property(camelContext, boolean.class, value)); return true;
+        case "legacyport":
+        case "legacyPort": target.getConfiguration().setLegacyPort(property(camelContext, int.class, value)); return true;
+        case "legacytlsport":
+        case "legacyTlsPort": target.getConfiguration().setLegacyTlsPort(property(camelContext, int.class, value)); return true;
         case "maxauthfailuresperaddress":
         case "maxAuthFailuresPerAddress": target.getConfiguration().setMaxAuthFailuresPerAddress(property(camelContext, int.class, value)); return true;
         case "maxauthfailuresperdevice":
@@ -170,6 +176,12 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "keepAlive": return int.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "legacyenabled":
+        case "legacyEnabled": return boolean.class;
+        case "legacyport":
+        case "legacyPort": return int.class;
+        case "legacytlsport":
+        case "legacyTlsPort": return int.class;
         case "maxauthfailuresperaddress":
         case "maxAuthFailuresPerAddress": return int.class;
         case "maxauthfailuresperdevice":
@@ -281,6 +293,12 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "keepAlive": return target.getConfiguration().getKeepAlive();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "legacyenabled":
+        case "legacyEnabled": return target.getConfiguration().isLegacyEnabled();
+        case "legacyport":
+        case "legacyPort": return target.getConfiguration().getLegacyPort();
+        case "legacytlsport":
+        case "legacyTlsPort": return target.getConfiguration().getLegacyTlsPort();
         case "maxauthfailuresperaddress":
         case "maxAuthFailuresPerAddress": return target.getConfiguration().getMaxAuthFailuresPerAddress();
         case "maxauthfailuresperdevice":

@@ -8,6 +8,7 @@ import io.cameliotmp.server.DeviceChannelInitializer;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.IotmpServerConfig.Limits;
 import io.cameliotmp.server.IotmpServerConfig.Quotas;
+import io.cameliotmp.server.LegacyListeners;
 import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.ServerCluster;
 import io.cameliotmp.server.ServerMetrics;
@@ -97,6 +98,23 @@ public class IotmpConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = IotmpServerConfig.DEFAULT_WEB_SOCKET_PATH,
               description = "HTTP path of the WebSocket transport.")
     private String webSocketPath = IotmpServerConfig.DEFAULT_WEB_SOCKET_PATH;
+
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_LEGACY_ENABLED,
+              description = "Also accept devices of the legacy Thinger protocol (the thinger.io Arduino library up "
+                            + "to 2.40, the old Linux client): listen on legacyPort and, with sslContextParameters, "
+                            + "on legacyTlsPort, and tell the two protocols apart by the first byte on every port. "
+                            + "Such devices are reported with generation LEGACY.")
+    private boolean legacyEnabled = IotmpServerConfig.DEFAULT_LEGACY_ENABLED;
+
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_LEGACY_PORT,
+              description = "Plain TCP port of legacy devices when legacyEnabled (their firmware has 25200 compiled "
+                            + "in); 0 picks a free port, -1 opens none.")
+    private int legacyPort = IotmpServerConfig.DEFAULT_LEGACY_PORT;
+
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_LEGACY_TLS_PORT,
+              description = "TLS port of legacy devices when legacyEnabled, opened only when sslContextParameters "
+                            + "is set (their firmware has 25202 compiled in); 0 picks a free port, -1 opens none.")
+    private int legacyTlsPort = IotmpServerConfig.DEFAULT_LEGACY_TLS_PORT;
 
     @UriParam(label = "security",
               description = "TLS configuration of the server (Thinger's TLS port is 25206). Without it the server "
@@ -327,6 +345,7 @@ public class IotmpConfiguration implements Cloneable {
                 .nativeTransport(nativeTransport)
                 .transport(transport)
                 .webSocketPath(webSocketPath)
+                .legacy(new LegacyListeners(legacyEnabled, legacyPort, legacyTlsPort))
                 .sslContext(sslContext)
                 .tlsHandshakeTimeout(Duration.ofMillis(tlsHandshakeTimeout))
                 .authenticator(resolveAuthenticator(context))
@@ -492,6 +511,30 @@ public class IotmpConfiguration implements Cloneable {
 
     public void setWebSocketPath(String webSocketPath) {
         this.webSocketPath = webSocketPath;
+    }
+
+    public boolean isLegacyEnabled() {
+        return legacyEnabled;
+    }
+
+    public void setLegacyEnabled(boolean legacyEnabled) {
+        this.legacyEnabled = legacyEnabled;
+    }
+
+    public int getLegacyPort() {
+        return legacyPort;
+    }
+
+    public void setLegacyPort(int legacyPort) {
+        this.legacyPort = legacyPort;
+    }
+
+    public int getLegacyTlsPort() {
+        return legacyTlsPort;
+    }
+
+    public void setLegacyTlsPort(int legacyTlsPort) {
+        this.legacyTlsPort = legacyTlsPort;
     }
 
     public SSLContextParameters getSslContextParameters() {

@@ -66,7 +66,8 @@ public final class IotmpConstants {
     @Metadata(label = "consumer", description = "The device's remote address.", javaType = "String")
     public static final String REMOTE_ADDRESS = "CamelIotmpRemoteAddress";
 
-    @Metadata(label = "consumer", description = "The device's protocol generation: GEN1 (PSON v1) or GEN2.",
+    @Metadata(label = "consumer", description = "The device's protocol generation: GEN1 (PSON v1), GEN2, or LEGACY (the"
+                                                    + " legacy Thinger protocol).",
               javaType = "String")
     public static final String GENERATION = "CamelIotmpGeneration";
 

@@ -77,6 +77,16 @@ public final class IotmpDeviceBuilder {
         return this;
     }
 
+    /**
+     * Plays a device of the legacy Thinger protocol (the {@code thinger.io} Arduino library up to 2.40, the old Linux
+     * client) instead of IOTMP: the same resources, streams and service calls, in that library's frames, for a server
+     * that accepts such devices (usually on port 25200; set {@link #port}). Locks, event subscriptions and server
+     * resources do not exist there and fail. Same as {@code generation(Generation.LEGACY)}.
+     */
+    public IotmpDeviceBuilder legacy() {
+        return generation(Generation.LEGACY);
+    }
+
     /** How server service calls are encoded; default {@link ServiceLayout#EMBEDDED}. Ignored for gen-1. */
     public IotmpDeviceBuilder serviceLayout(ServiceLayout serviceLayout) {
         this.serviceLayout = Objects.requireNonNull(serviceLayout, "serviceLayout");
@@ -223,8 +233,9 @@ public final class IotmpDeviceBuilder {
             throw new IllegalStateException("credentials are required");
         }
         return new IotmpDevice(new DeviceClientConfig(host, port, user, deviceId, credential, generation,
-                // gen-1 devices are IOTMP-Linux before 2026, which only knows the LINUX layout
-                generation == Generation.GEN1 ? ServiceLayout.LINUX : serviceLayout, keepAlive, backoffInitial,
+                // gen-1 devices are IOTMP-Linux before 2026, which only knows the LINUX layout; the legacy adapter
+                // reads that layout too
+                generation != Generation.GEN2 ? ServiceLayout.LINUX : serviceLayout, keepAlive, backoffInitial,
                 backoffMax, requestTimeout, connectTimeout, group, channelType, localAddress, handlerExecutor,
                 maxFrameSize, sslContext, webSocketPath, webSocketTextFrames, random != null ? random : new Random(),
                 idGenerator));

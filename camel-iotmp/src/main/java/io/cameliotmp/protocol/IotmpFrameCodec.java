@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageCodec;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -50,7 +49,7 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
     private ScheduledFuture<?> frameDeadline;
     private ChannelHandlerContext context;
     /** Asked before each complete frame is decoded; while it says no, frames stay undecoded in the buffer. */
-    private volatile BooleanSupplier decodeGate = () -> true;
+    private final DecodeGate decodeGate = new DecodeGate();
     private long lastFrameWeight;
 
     /**
@@ -124,26 +123,12 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
      * read, so at most one read's worth while the reader also stops reading) until {@link #resumeDecoding()}.
      */
     public void decodeGate(BooleanSupplier gate) {
-        this.decodeGate = gate;
+        decodeGate.set(gate);
     }
 
     /** The gate opened again: decodes, on the channel's event loop, the frames left in the buffer. */
     public void resumeDecoding() {
-        ChannelHandlerContext ctx = context;
-        if (ctx == null) {
-            return;
-        }
-        ctx.executor().execute(() -> {
-            if (ctx.isRemoved() || !ctx.channel().isActive()) {
-                return;
-            }
-            try {
-                // an empty read: ByteToMessageDecoder decodes what is cumulated and passes the frames on
-                channelRead(ctx, Unpooled.EMPTY_BUFFER);
-            } catch (Exception e) {
-                ctx.fireExceptionCaught(e);
-            }
-        });
+        DecodeGate.resume(context, this);
     }
 
     /**
@@ -195,7 +180,7 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
             }
             return;
         }
-        if (!decodeGate.getAsBoolean()) {
+        if (!decodeGate.isOpen()) {
             return; // nothing consumed: ByteToMessageDecoder stops here and keeps the bytes
         }
         endPartialFrame();

@@ -149,6 +149,12 @@ final class WireReader {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /** Moves past {@code length} bytes, which must be left; nothing is allocated for them. */
+    void skip(int length) {
+        ensure(length);
+        position += length;
+    }
+
     byte[] readBytes(int length) {
         charge(HeapCost.bytes(length));
         byte[] bytes = new byte[length];

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.protocol.Generation;
-import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.netty.channel.ChannelFutureListener;
@@ -34,10 +33,10 @@ final class ConnectHandshake {
     private final DeviceConnection connection;
     private final SessionContext context;
     private final IotmpServerConfig config;
-    private final IotmpFrameCodec codec;
+    private final ConnectionCodec codec;
     private ScheduledFuture<?> deadline;
 
-    ConnectHandshake(DeviceConnection connection, SessionContext context, IotmpFrameCodec codec) {
+    ConnectHandshake(DeviceConnection connection, SessionContext context, ConnectionCodec codec) {
         this.connection = connection;
         this.context = context;
         this.config = context.config();

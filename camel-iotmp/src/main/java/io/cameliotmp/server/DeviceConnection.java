@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
-import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.session.Answers;
@@ -64,7 +63,7 @@ public final class DeviceConnection {
     /**
      * @param worker where the connection and the handlers it calls run; null to run them on the channel's I/O thread
      */
-    DeviceConnection(SessionContext context, Channel channel, IotmpFrameCodec codec, EventExecutor worker) {
+    DeviceConnection(SessionContext context, Channel channel, ConnectionCodec codec, EventExecutor worker) {
         this.context = context;
         this.config = context.config();
         this.channel = channel;

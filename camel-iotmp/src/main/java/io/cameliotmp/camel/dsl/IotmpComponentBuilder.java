@@ -190,6 +190,35 @@ public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpCompone
     }
 
     /**
+     * Also accept devices of the legacy Thinger protocol (the thinger.io Arduino library up to 2.40, the old Linux
+     * client): listen on legacyPort and, with sslContextParameters, on legacyTlsPort, and tell the two protocols apart
+     * by the first byte on every port. Such devices are reported with generation LEGACY. Default: false. Group:
+     * advanced.
+     */
+    public IotmpComponentBuilder legacyEnabled(boolean legacyEnabled) {
+        doSetProperty("legacyEnabled", legacyEnabled);
+        return this;
+    }
+
+    /**
+     * Plain TCP port of legacy devices when legacyEnabled (their firmware has 25200 compiled in); 0 picks a free port,
+     * -1 opens none. Default: 25200. Group: advanced.
+     */
+    public IotmpComponentBuilder legacyPort(int legacyPort) {
+        doSetProperty("legacyPort", legacyPort);
+        return this;
+    }
+
+    /**
+     * TLS port of legacy devices when legacyEnabled, opened only when sslContextParameters is set (their firmware has
+     * 25202 compiled in); 0 picks a free port, -1 opens none. Default: 25202. Group: advanced.
+     */
+    public IotmpComponentBuilder legacyTlsPort(int legacyTlsPort) {
+        doSetProperty("legacyTlsPort", legacyTlsPort);
+        return this;
+    }
+
+    /**
      * Largest frame body accepted from a device, in bytes; a larger size header closes the connection before anything
      * is allocated. Default: 262144. Group: advanced.
      */
@@ -579,6 +608,9 @@ public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpCompone
             case "connectTimeout" -> config.setConnectTimeout((Long) value);
             case "ioThreads" -> config.setIoThreads((Integer) value);
             case "keepAlive" -> config.setKeepAlive((Integer) value);
+            case "legacyEnabled" -> config.setLegacyEnabled((Boolean) value);
+            case "legacyPort" -> config.setLegacyPort((Integer) value);
+            case "legacyTlsPort" -> config.setLegacyTlsPort((Integer) value);
             case "maxFrameSize" -> config.setMaxFrameSize((Integer) value);
             case "maxInFlight" -> config.setMaxInFlight((Integer) value);
             case "maxPendingRequests" -> config.setMaxPendingRequests((Integer) value);

@@ -343,6 +343,65 @@ public class IotmpEndpointBuilder extends AbstractEndpointBuilder
     }
 
     /**
+     * Also accept devices of the legacy Thinger protocol (the thinger.io Arduino library up to 2.40, the old Linux
+     * client): listen on legacyPort and, with sslContextParameters, on legacyTlsPort, and tell the two protocols apart
+     * by the first byte on every port. Such devices are reported with generation LEGACY. Default: false. Group:
+     * advanced.
+     */
+    public IotmpEndpointBuilder legacyEnabled(boolean legacyEnabled) {
+        doSetProperty("legacyEnabled", legacyEnabled);
+        return this;
+    }
+
+    /**
+     * Also accept devices of the legacy Thinger protocol (the thinger.io Arduino library up to 2.40, the old Linux
+     * client): listen on legacyPort and, with sslContextParameters, on legacyTlsPort, and tell the two protocols apart
+     * by the first byte on every port. Such devices are reported with generation LEGACY. Default: false. Group:
+     * advanced. As text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder legacyEnabled(String legacyEnabled) {
+        doSetProperty("legacyEnabled", legacyEnabled);
+        return this;
+    }
+
+    /**
+     * Plain TCP port of legacy devices when legacyEnabled (their firmware has 25200 compiled in); 0 picks a free port,
+     * -1 opens none. Default: 25200. Group: advanced.
+     */
+    public IotmpEndpointBuilder legacyPort(int legacyPort) {
+        doSetProperty("legacyPort", legacyPort);
+        return this;
+    }
+
+    /**
+     * Plain TCP port of legacy devices when legacyEnabled (their firmware has 25200 compiled in); 0 picks a free port,
+     * -1 opens none. Default: 25200. Group: advanced. As text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder legacyPort(String legacyPort) {
+        doSetProperty("legacyPort", legacyPort);
+        return this;
+    }
+
+    /**
+     * TLS port of legacy devices when legacyEnabled, opened only when sslContextParameters is set (their firmware has
+     * 25202 compiled in); 0 picks a free port, -1 opens none. Default: 25202. Group: advanced.
+     */
+    public IotmpEndpointBuilder legacyTlsPort(int legacyTlsPort) {
+        doSetProperty("legacyTlsPort", legacyTlsPort);
+        return this;
+    }
+
+    /**
+     * TLS port of legacy devices when legacyEnabled, opened only when sslContextParameters is set (their firmware has
+     * 25202 compiled in); 0 picks a free port, -1 opens none. Default: 25202. Group: advanced. As text, for example a
+     * property placeholder.
+     */
+    public IotmpEndpointBuilder legacyTlsPort(String legacyTlsPort) {
+        doSetProperty("legacyTlsPort", legacyTlsPort);
+        return this;
+    }
+
+    /**
      * Largest frame body accepted from a device, in bytes; a larger size header closes the connection before anything
      * is allocated. Default: 262144. Group: advanced.
      */
