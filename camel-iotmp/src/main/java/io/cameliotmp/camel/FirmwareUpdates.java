@@ -76,6 +76,7 @@ final class FirmwareUpdates {
         Message in = call.in();
         FirmwareUpdateOptions options = FirmwareUpdateOptions.defaults()
                 .withRebootTimeout(Duration.ofMillis(call.config().getFirmwareRebootTimeout()))
+                .withRequestTimeout(call.requestTimeout())
                 .withExpectedVersion(in.getHeader(IotmpConstants.FIRMWARE_VERSION, String.class))
                 .withForce(in.getHeader(IotmpConstants.FIRMWARE_FORCE, false, Boolean.class))
                 .withCompress(in.getHeader(IotmpConstants.FIRMWARE_COMPRESS, FirmwareUpdateOptions.DEFAULT_COMPRESS,

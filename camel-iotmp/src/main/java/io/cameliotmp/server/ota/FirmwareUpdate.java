@@ -157,8 +157,8 @@ public final class FirmwareUpdate {
     private DeviceOtaOptions readOptions(DeviceRegistration registration) throws InterruptedException {
         DeviceReply reply;
         try {
-            reply = await(server.send(registration, DeviceRequest.run(OPTIONS, null), server.config()
-                    .requestTimeout()));
+            reply = await(server.send(registration, DeviceRequest.run(OPTIONS, null),
+                    options.requestTimeout() != null ? options.requestTimeout() : server.config().requestTimeout()));
         } catch (DeviceErrorException e) {
             throw fail(OtaFailure.NOT_SUPPORTED, "the device has no " + OPTIONS + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -199,7 +199,11 @@ public final class FirmwareUpdate {
                         OtaFailure.WRITE_FAILED);
                 sentBytes += chunk.length;
                 chunks++;
-                listener.onProgress(device, sentBytes, payloadSize);
+                try {
+                    listener.onProgress(device, sentBytes, payloadSize);
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: progress listener failed: {}", device, e.toString());
+                }
             }
         }
     }
@@ -233,6 +237,10 @@ public final class FirmwareUpdate {
                 LOG.debug("{}: {} ended without an answer, as rebooting devices do: {}", device, REBOOT,
                         e.getMessage());
             }
+            // a device back before the listener was in place (its reboot answer lost) is back all the same
+            server.registry().registration(device)
+                    .filter(now -> now.sessionNumber() > registration.sessionNumber())
+                    .ifPresent(back::complete);
             if (options.rebootTimeout().isZero()) {
                 step = OtaStep.DONE;
                 return report(OtaOutcome.STAGED, null, null);
@@ -362,7 +370,12 @@ public final class FirmwareUpdate {
 
     private void enter(OtaStep next) {
         step = next;
-        listener.onStep(device, next);
+        try {
+            listener.onStep(device, next);
+        } catch (RuntimeException e) {
+            // progress is informational: a broken listener must not break an update half-way
+            LOG.warn("{}: progress listener failed: {}", device, e.toString());
+        }
     }
 
     private static String known(String version) {
