@@ -22,6 +22,7 @@ import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.IotmpDeviceBuilder;
 import io.cameliotmp.device.OtaSettings;
 import io.cameliotmp.device.OtaTarget;
+import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.session.FirmwareVersionMarker;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpServer;
@@ -165,6 +166,19 @@ class FirmwareUpdateTest {
         assertThat(device.isConnected()).isTrue();
         assertThat(report.toMap()).containsEntry("outcome", "UPDATED").containsEntry("success", true)
                 .containsEntry("version", "2.0.0");
+    }
+
+    @Test
+    void updatesADeviceOfTheOtherGenerationTheSameWay() throws Exception {
+        // the procedure knows only IotmpServer.send: the device's protocol (here gen-1, PSON v1) is not its concern
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults().withVersion("1.0.0"), builder -> builder.generation(Generation.GEN1));
+        byte[] bytes = image(30_000, "1.1.0");
+        FirmwareUpdateReport report = update(FirmwareImage.of(bytes), options(), null);
+        assertThat(server.registry().registration(DEVICE).orElseThrow().generation()).isEqualTo(Generation.GEN1);
+        assertThat(report.outcome()).isEqualTo(OtaOutcome.UPDATED);
+        assertThat(report.version()).isEqualTo("1.1.0");
+        assertThat(target.committed()).isEqualTo(bytes);
     }
 
     @Test
