@@ -94,7 +94,7 @@ public final class IotmpConstants {
     public static final String FIRMWARE_FORCE = "CamelIotmpFirmwareForce";
 
     @Metadata(label = "producer", description = "firmwareUpdate: false sends the image uncompressed even to a device"
-                                                + " that offers zlib or gzip.", javaType = "Boolean")
+                                                + " that offers zlib, gzip or lzss.", javaType = "Boolean")
     public static final String FIRMWARE_COMPRESS = "CamelIotmpFirmwareCompress";
 
     @Metadata(label = "producer", description = "firmwareUpdate: how the update ended: UPDATED, REBOOTED, STAGED,"

@@ -15,6 +15,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
 
 import io.cameliotmp.protocol.session.FirmwareVersionMarker;
+import io.cameliotmp.protocol.session.Lzss;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * on the Java device client, installed by {@link IotmpDeviceBuilder#ota}. Errors are answered the way boards answer
  * them, inside an OK: {@code {"success": false, "error": "…"}} (docs/ota.md).
  * <p>
- * An uncompressed image goes straight to the {@link OtaTarget}; a compressed one is kept in a temporary file while it
- * arrives and inflated into the target at {@code end}, after its own checksum matched (gzip has no push-style
- * decoder in the JDK, and a corrupt stream then never reaches the target). The decoded image may not exceed the
- * announced {@code size}, so a small compressed stream cannot fill the target. After {@code reboot} the device
- * closes its connection, reconnects through its reconnection policy and reports the version found after
+ * An uncompressed image goes straight to the {@link OtaTarget}; a compressed one (zlib, gzip or LZSS) is kept in a
+ * temporary file while it arrives and decoded into the target at {@code end}, after its own checksum matched (gzip
+ * has no push-style decoder in the JDK, and a corrupt stream then never reaches the target). The decoded image may
+ * not exceed the announced {@code size}, so a small compressed stream cannot fill the target. After {@code reboot}
+ * the device closes its connection, reconnects through its reconnection policy and reports the version found after
  * {@code @(#)} in the new image.
  */
 final class DeviceOta {
@@ -50,7 +51,7 @@ final class DeviceOta {
         String checksum;
         String compressedChecksum;
         boolean compressed;
-        boolean gzip;
+        String compression = "";
         MessageDigest md5 = newMd5();
         FirmwareVersionMarker marker = new FirmwareVersionMarker();
         OutputStream sink;
@@ -120,7 +121,7 @@ final class DeviceOta {
                 return failed("Invalid compressed size");
             }
             next.compressed = true;
-            next.gzip = "gzip".equals(compression);
+            next.compression = compression;
             next.expected = compressedSize;
             next.compressedChecksum = text(map.get("compressed_checksum"));
         } else {
@@ -209,7 +210,7 @@ final class DeviceOta {
         MessageDigest imageMd5 = newMd5();
         long written = 0;
         try (InputStream spooled = Files.newInputStream(current.spool);
-             InputStream decoded = current.gzip ? new GZIPInputStream(spooled) : new InflaterInputStream(spooled);
+             InputStream decoded = decoding(current.compression, spooled);
              OutputStream out = current.targetStream) {
             byte[] buffer = new byte[8192];
             for (int n = decoded.read(buffer); n >= 0; n = decoded.read(buffer)) {
@@ -231,6 +232,14 @@ final class DeviceOta {
             return "Invalid MD5 checksum";
         }
         return null;
+    }
+
+    private static InputStream decoding(String compression, InputStream in) throws IOException {
+        return switch (compression) {
+            case "gzip" -> new GZIPInputStream(in);
+            case "lzss" -> Lzss.decoder(in);
+            default -> new InflaterInputStream(in);
+        };
     }
 
     /** Answers the RUN, then closes the connection like a rebooting board; the new image's version applies. */

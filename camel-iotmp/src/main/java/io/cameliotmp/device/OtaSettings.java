@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param enabled     advertised as {@code enabled}; like the library, {@code begin} does not enforce it
  * @param blockSize   advertised {@code block_size}
  * @param timeout     inactivity timeout of a running update: without a chunk for this long the update is dropped
- * @param compression advertised {@code compression}: {@code zlib}, {@code gzip} or empty for none
+ * @param compression advertised {@code compression}: {@code zlib}, {@code gzip}, {@code lzss} or empty for none
  * @param version     the version the device runs until its first update, reported by {@code $ota/version}
  * @param md5         advertise {@code checksum: "md5"} and verify the checksums at {@code end}
  * @param rebootDelay how long after answering {@code $ota/reboot} the device closes its connection (1 s on boards)
@@ -28,8 +28,9 @@ public record OtaSettings(boolean enabled, int blockSize, Duration timeout, Stri
             throw new IllegalArgumentException("timeout must be positive and rebootDelay not negative");
         }
         compression = compression == null ? "" : compression;
-        if (!compression.isEmpty() && !"zlib".equals(compression) && !"gzip".equals(compression)) {
-            throw new IllegalArgumentException("compression must be zlib, gzip or empty: " + compression);
+        if (!compression.isEmpty() && !"zlib".equals(compression) && !"gzip".equals(compression)
+            && !"lzss".equals(compression)) {
+            throw new IllegalArgumentException("compression must be zlib, gzip, lzss or empty: " + compression);
         }
         version = version == null ? "" : version;
     }

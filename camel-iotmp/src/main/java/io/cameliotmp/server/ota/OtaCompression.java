@@ -5,10 +5,11 @@ import java.io.OutputStream;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 
+import io.cameliotmp.protocol.session.Lzss;
+
 /**
  * How an image is compressed on its way to the device, named as devices name it in {@code $ota/options}
- * ({@code compression}) and as the server repeats it in {@code $ota/begin}. LZSS (Portenta and Opta boards) is not
- * implemented: such devices get the image uncompressed, which they accept as well.
+ * ({@code compression}) and as the server repeats it in {@code $ota/begin}.
  */
 public enum OtaCompression {
     /** The image as it is; no {@code compression} field in {@code begin}. */
@@ -16,7 +17,9 @@ public enum OtaCompression {
     /** A zlib stream (RFC 1950: header, deflate, Adler-32), what ESP32 boards inflate. */
     ZLIB("zlib"),
     /** A gzip stream (RFC 1952), what ESP8266 boards built with {@code ATOMIC_FS_UPDATE} take. */
-    GZIP("gzip");
+    GZIP("gzip"),
+    /** The LZSS of Portenta and Opta boards ({@link Lzss}). */
+    LZSS("lzss");
 
     private final String label;
 
@@ -45,6 +48,7 @@ public enum OtaCompression {
             case NONE -> out;
             case ZLIB -> new DeflaterOutputStream(out, new java.util.zip.Deflater(9), 8192);
             case GZIP -> new GZIPOutputStream(out, 8192);
+            case LZSS -> Lzss.encoder(out);
         };
     }
 }

@@ -125,7 +125,7 @@ class FirmwareUpdateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "zlib", "gzip"})
+    @ValueSource(strings = {"", "zlib", "gzip", "lzss"})
     void updatesAndConfirmsTheNewVersion(String compression) throws Exception {
         RecordingTarget target = new RecordingTarget();
         IotmpDevice device = device(target, OtaSettings.defaults().withCompression(compression)
