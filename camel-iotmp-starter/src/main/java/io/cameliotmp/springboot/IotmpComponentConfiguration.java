@@ -235,6 +235,17 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
      * download: the chunk size asked of the device, in bytes.
      */
     private Integer chunkSize = 65536;
+    /**
+     * firmwareUpdate: how long to wait for the device to reconnect after its reboot, before its version is checked; 0
+     * does not wait (the report then says STAGED). The option is a long type.
+     */
+    private Long firmwareRebootTimeout = 300000L;
+    /**
+     * firmwareUpdate: a Camel endpoint (such as seda:ota-progress) that receives the progress of each update: one
+     * exchange per step and per whole percent sent, with the CamelIotmpFirmwareStep, CamelIotmpFirmwareSentBytes and
+     * CamelIotmpFirmwareTotalBytes headers.
+     */
+    private String firmwareProgressTo;
 
     /**
      * Open device connections at most; beyond it new connections are closed at once.
@@ -655,6 +666,22 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
 
     public void setChunkSize(Integer chunkSize) {
         this.chunkSize = chunkSize;
+    }
+
+    public Long getFirmwareRebootTimeout() {
+        return firmwareRebootTimeout;
+    }
+
+    public void setFirmwareRebootTimeout(Long firmwareRebootTimeout) {
+        this.firmwareRebootTimeout = firmwareRebootTimeout;
+    }
+
+    public String getFirmwareProgressTo() {
+        return firmwareProgressTo;
+    }
+
+    public void setFirmwareProgressTo(String firmwareProgressTo) {
+        this.firmwareProgressTo = firmwareProgressTo;
     }
 
     public Integer getMaxConnections() {

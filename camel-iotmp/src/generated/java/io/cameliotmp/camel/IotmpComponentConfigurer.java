@@ -56,6 +56,10 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "devicecredentials":
         case "deviceCredentials": getOrCreateConfiguration(target).setDeviceCredentials(property(camelContext, java.lang.String.class, value)); return true;
+        case "firmwareprogressto":
+        case "firmwareProgressTo": getOrCreateConfiguration(target).setFirmwareProgressTo(property(camelContext, java.lang.String.class, value)); return true;
+        case "firmwarereboottimeout":
+        case "firmwareRebootTimeout": getOrCreateConfiguration(target).setFirmwareRebootTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "framereadtimeout":
         case "frameReadTimeout": getOrCreateConfiguration(target).setFrameReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "host": getOrCreateConfiguration(target).setHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -175,6 +179,10 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeout": return long.class;
         case "devicecredentials":
         case "deviceCredentials": return java.lang.String.class;
+        case "firmwareprogressto":
+        case "firmwareProgressTo": return java.lang.String.class;
+        case "firmwarereboottimeout":
+        case "firmwareRebootTimeout": return long.class;
         case "framereadtimeout":
         case "frameReadTimeout": return long.class;
         case "host": return java.lang.String.class;
@@ -295,6 +303,10 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
         case "devicecredentials":
         case "deviceCredentials": return getOrCreateConfiguration(target).getDeviceCredentials();
+        case "firmwareprogressto":
+        case "firmwareProgressTo": return getOrCreateConfiguration(target).getFirmwareProgressTo();
+        case "firmwarereboottimeout":
+        case "firmwareRebootTimeout": return getOrCreateConfiguration(target).getFirmwareRebootTimeout();
         case "framereadtimeout":
         case "frameReadTimeout": return getOrCreateConfiguration(target).getFrameReadTimeout();
         case "host": return getOrCreateConfiguration(target).getHost();

@@ -50,6 +50,10 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "firmwareprogressto":
+        case "firmwareProgressTo": target.getConfiguration().setFirmwareProgressTo(property(camelContext, java.lang.String.class, value)); return true;
+        case "firmwarereboottimeout":
+        case "firmwareRebootTimeout": target.getConfiguration().setFirmwareRebootTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "framereadtimeout":
         case "frameReadTimeout": target.getConfiguration().setFrameReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "host": target.getConfiguration().setHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -166,6 +170,10 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "firmwareprogressto":
+        case "firmwareProgressTo": return java.lang.String.class;
+        case "firmwarereboottimeout":
+        case "firmwareRebootTimeout": return long.class;
         case "framereadtimeout":
         case "frameReadTimeout": return long.class;
         case "host": return java.lang.String.class;
@@ -283,6 +291,10 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "firmwareprogressto":
+        case "firmwareProgressTo": return target.getConfiguration().getFirmwareProgressTo();
+        case "firmwarereboottimeout":
+        case "firmwareRebootTimeout": return target.getConfiguration().getFirmwareRebootTimeout();
         case "framereadtimeout":
         case "frameReadTimeout": return target.getConfiguration().getFrameReadTimeout();
         case "host": return target.getConfiguration().getHost();

@@ -14,6 +14,7 @@ import io.cameliotmp.server.ServerCluster;
 import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.StaticAuthenticator;
 import io.cameliotmp.server.Transport;
+import io.cameliotmp.server.ota.FirmwareUpdateOptions;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import org.apache.camel.CamelContext;
@@ -278,7 +279,7 @@ public class IotmpConfiguration implements Cloneable {
 
     @UriParam(label = "producer", defaultValue = "run",
               enums = "run,describe,startStream,stopStream,sendStreamData,devices,status,download,getProperty,"
-                      + "setProperty",
+                      + "setProperty,firmwareUpdate",
               description = "What the producer does with the device resource.")
     private IotmpOperation operation = IotmpOperation.run;
 
@@ -293,6 +294,19 @@ public class IotmpConfiguration implements Cloneable {
     @UriParam(label = "producer", defaultValue = "65536",
               description = "download: the chunk size asked of the device, in bytes.")
     private int chunkSize = 65536;
+
+    @UriParam(label = "producer", defaultValue = "" + FirmwareUpdateOptions.DEFAULT_REBOOT_TIMEOUT_MILLIS,
+              javaType = "java.time.Duration",
+              description = "firmwareUpdate: how long to wait for the device to reconnect after its reboot, before "
+                            + "its version is checked; 0 does not wait (the report then says STAGED).")
+    private long firmwareRebootTimeout = FirmwareUpdateOptions.DEFAULT_REBOOT_TIMEOUT_MILLIS;
+
+    @UriParam(label = "producer",
+              description = "firmwareUpdate: a Camel endpoint (such as seda:ota-progress) that receives the "
+                            + "progress of each update: one exchange per step and per whole percent sent, with the "
+                            + "CamelIotmpFirmwareStep, CamelIotmpFirmwareSentBytes and CamelIotmpFirmwareTotalBytes "
+                            + "headers.")
+    private String firmwareProgressTo;
 
     @UriParam(label = "producer", defaultValue = "false",
               description = "topic producer: keep the message as the topic's retained message, delivered to "
@@ -791,6 +805,22 @@ public class IotmpConfiguration implements Cloneable {
 
     public void setChunkSize(int chunkSize) {
         this.chunkSize = chunkSize;
+    }
+
+    public long getFirmwareRebootTimeout() {
+        return firmwareRebootTimeout;
+    }
+
+    public void setFirmwareRebootTimeout(long firmwareRebootTimeout) {
+        this.firmwareRebootTimeout = firmwareRebootTimeout;
+    }
+
+    public String getFirmwareProgressTo() {
+        return firmwareProgressTo;
+    }
+
+    public void setFirmwareProgressTo(String firmwareProgressTo) {
+        this.firmwareProgressTo = firmwareProgressTo;
     }
 
     public boolean isRetained() {

@@ -85,6 +85,37 @@ public final class IotmpConstants {
               javaType = "String")
     public static final String STREAM_ENDED = "CamelIotmpStreamEnded";
 
+    @Metadata(label = "producer", description = "firmwareUpdate: the version the device must run after the update"
+                                                + " (default: the version after @(#) in the image); after the"
+                                                + " update, the version the device reported.", javaType = "String")
+    public static final String FIRMWARE_VERSION = "CamelIotmpFirmwareVersion";
+
+    @Metadata(label = "producer", description = "firmwareUpdate: true updates even a device that already runs the"
+                                                + " expected version.", javaType = "Boolean")
+    public static final String FIRMWARE_FORCE = "CamelIotmpFirmwareForce";
+
+    @Metadata(label = "producer", description = "firmwareUpdate: false sends the image uncompressed even to a device"
+                                                + " that offers zlib, gzip or lzss.", javaType = "Boolean")
+    public static final String FIRMWARE_COMPRESS = "CamelIotmpFirmwareCompress";
+
+    @Metadata(label = "producer", description = "firmwareUpdate: how the update ended: UPDATED, REBOOTED, STAGED,"
+                                                + " ALREADY_CURRENT (a failed update ends in a"
+                                                + " FirmwareUpdateException instead).", javaType = "String")
+    public static final String FIRMWARE_OUTCOME = "CamelIotmpFirmwareOutcome";
+
+    @Metadata(label = "producer", description = "On firmwareProgressTo exchanges: the step the update entered"
+                                                + " (OPTIONS, PREPARE, BEGIN, WRITE, END, REBOOT, RECONNECT,"
+                                                + " VERSION).", javaType = "String")
+    public static final String FIRMWARE_STEP = "CamelIotmpFirmwareStep";
+
+    @Metadata(label = "producer", description = "On firmwareProgressTo exchanges: bytes the device accepted so far.",
+              javaType = "Long")
+    public static final String FIRMWARE_SENT_BYTES = "CamelIotmpFirmwareSentBytes";
+
+    @Metadata(label = "producer", description = "On firmwareProgressTo exchanges: bytes to send in all (compressed"
+                                                + " size when compressing).", javaType = "Long")
+    public static final String FIRMWARE_TOTAL_BYTES = "CamelIotmpFirmwareTotalBytes";
+
     private IotmpConstants() {
     }
 }

@@ -40,6 +40,8 @@ public final class IotmpDeviceBuilder {
     private boolean webSocketTextFrames;
     private Random random;
     private IntSupplier idGenerator;
+    private OtaTarget otaTarget;
+    private OtaSettings otaSettings;
 
     IotmpDeviceBuilder() {
     }
@@ -221,6 +223,22 @@ public final class IotmpDeviceBuilder {
     }
 
     /**
+     * Gives the device the {@code $ota} resources of over-the-air updates (docs/ota.md), with the default
+     * {@link OtaSettings}: images the server sends go to {@code target}, and after {@code $ota/reboot} the device
+     * reconnects reporting the version embedded in the new image.
+     */
+    public IotmpDeviceBuilder ota(OtaTarget target) {
+        return ota(target, OtaSettings.defaults());
+    }
+
+    /** {@link #ota(OtaTarget)} with what the device advertises and how it behaves. */
+    public IotmpDeviceBuilder ota(OtaTarget target, OtaSettings settings) {
+        this.otaTarget = Objects.requireNonNull(target, "target");
+        this.otaSettings = Objects.requireNonNull(settings, "settings");
+        return this;
+    }
+
+    /**
      * Creates the device (and, without a shared group, its own event loop: close the device to release it).
      *
      * @throws IllegalStateException if host or credentials are missing
@@ -232,13 +250,17 @@ public final class IotmpDeviceBuilder {
         if (user == null) {
             throw new IllegalStateException("credentials are required");
         }
-        return new IotmpDevice(new DeviceClientConfig(host, port, user, deviceId, credential, generation,
+        IotmpDevice device = new IotmpDevice(new DeviceClientConfig(host, port, user, deviceId, credential, generation,
                 // gen-1 devices are IOTMP-Linux before 2026, which only knows the LINUX layout; the legacy adapter
                 // reads that layout too
                 generation != Generation.GEN2 ? ServiceLayout.LINUX : serviceLayout, keepAlive, backoffInitial,
                 backoffMax, requestTimeout, connectTimeout, group, channelType, localAddress, handlerExecutor,
                 maxFrameSize, sslContext, webSocketPath, webSocketTextFrames, random != null ? random : new Random(),
                 idGenerator));
+        if (otaTarget != null) {
+            DeviceOta.install(device, otaTarget, otaSettings);
+        }
+        return device;
     }
 
     private static Duration requireNotNegative(Duration duration, String name) {

@@ -144,6 +144,25 @@ public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpCompone
     }
 
     /**
+     * firmwareUpdate: how long to wait for the device to reconnect after its reboot, before its version is checked; 0
+     * does not wait (the report then says STAGED). Default: 300000. Group: producer. In milliseconds.
+     */
+    public IotmpComponentBuilder firmwareRebootTimeout(long firmwareRebootTimeout) {
+        doSetProperty("firmwareRebootTimeout", firmwareRebootTimeout);
+        return this;
+    }
+
+    /**
+     * firmwareUpdate: a Camel endpoint (such as seda:ota-progress) that receives the progress of each update: one
+     * exchange per step and per whole percent sent, with the CamelIotmpFirmwareStep, CamelIotmpFirmwareSentBytes and
+     * CamelIotmpFirmwareTotalBytes headers. Group: producer.
+     */
+    public IotmpComponentBuilder firmwareProgressTo(String firmwareProgressTo) {
+        doSetProperty("firmwareProgressTo", firmwareProgressTo);
+        return this;
+    }
+
+    /**
      * Whether autowiring is enabled. This is used for automatic autowiring options (the option must be marked as
      * autowired) by looking up in the registry to find if there is a single instance of matching type, which then gets
      * configured on the component. This can be used for automatic configuring JDBC data sources, JMS connection
@@ -603,6 +622,8 @@ public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpCompone
             case "operation" -> config.setOperation((IotmpOperation) value);
             case "retained" -> config.setRetained((Boolean) value);
             case "streamTo" -> config.setStreamTo((String) value);
+            case "firmwareRebootTimeout" -> config.setFirmwareRebootTimeout((Long) value);
+            case "firmwareProgressTo" -> config.setFirmwareProgressTo((String) value);
             case "autowiredEnabled" -> iotmp.setAutowiredEnabled((Boolean) value);
             case "backpressurePolicy" -> config.setBackpressurePolicy((BackpressurePolicy) value);
             case "connectTimeout" -> config.setConnectTimeout((Long) value);

@@ -246,6 +246,35 @@ public class IotmpEndpointBuilder extends AbstractEndpointBuilder
     }
 
     /**
+     * firmwareUpdate: how long to wait for the device to reconnect after its reboot, before its version is checked; 0
+     * does not wait (the report then says STAGED). Default: 300000. Group: producer. In milliseconds.
+     */
+    public IotmpEndpointBuilder firmwareRebootTimeout(long firmwareRebootTimeout) {
+        doSetProperty("firmwareRebootTimeout", firmwareRebootTimeout);
+        return this;
+    }
+
+    /**
+     * firmwareUpdate: how long to wait for the device to reconnect after its reboot, before its version is checked; 0
+     * does not wait (the report then says STAGED). Default: 300000. Group: producer. As a duration text such as 5s or
+     * 1m30s, or a property placeholder.
+     */
+    public IotmpEndpointBuilder firmwareRebootTimeout(String firmwareRebootTimeout) {
+        doSetProperty("firmwareRebootTimeout", firmwareRebootTimeout);
+        return this;
+    }
+
+    /**
+     * firmwareUpdate: a Camel endpoint (such as seda:ota-progress) that receives the progress of each update: one
+     * exchange per step and per whole percent sent, with the CamelIotmpFirmwareStep, CamelIotmpFirmwareSentBytes and
+     * CamelIotmpFirmwareTotalBytes headers. Group: producer.
+     */
+    public IotmpEndpointBuilder firmwareProgressTo(String firmwareProgressTo) {
+        doSetProperty("firmwareProgressTo", firmwareProgressTo);
+        return this;
+    }
+
+    /**
      * Whether the producer should be started lazy (on the first message). By starting lazy you can use this to allow
      * CamelContext and routes to startup in situations where a producer may otherwise fail during starting and cause
      * the route to fail being started. By deferring this startup to be lazy then the startup failure can be handled
