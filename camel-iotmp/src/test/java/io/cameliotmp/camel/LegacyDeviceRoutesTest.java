@@ -132,6 +132,8 @@ class LegacyDeviceRoutesTest extends IotmpCamelTestSupport {
             eventually().until(() -> !events.isEmpty());
             assertThat(events.get(0).getMessage().getHeader(IotmpConstants.GENERATION)).isEqualTo("LEGACY");
         }
+        // the dev console and JMX views show the legacy listener that is bound (no TLS one without TLS)
+        assertThat((Map<?, ?>) ServerViews.server(server(port)).get("legacy")).isEqualTo(Map.of("port", legacyPort));
     }
 
     @Test

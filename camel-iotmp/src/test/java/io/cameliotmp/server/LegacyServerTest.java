@@ -97,6 +97,10 @@ class LegacyServerTest {
         try (RawIotmpSocket device = legacyDevice()) {
             DeviceRegistration registration = server.registry().registration(DEVICE).orElseThrow();
             assertThat(registration.generation()).isEqualTo(Generation.LEGACY);
+            // about two of the device's 60 s periods of silence before the server gives up on it
+            assertThat(registration.keepAliveSeconds()).isEqualTo(LegacyAdapter.KEEP_ALIVE_SECONDS);
+            assertThat(IotmpServerConfig.idleTimeout(registration.keepAliveSeconds()))
+                    .isBetween(Duration.ofSeconds(115), Duration.ofSeconds(125));
             device.sendHex(hex("L39"));
             assertThat(device.readFrameHex()).isEqualTo(hex("L40"));
         }
@@ -380,5 +384,27 @@ class LegacyServerTest {
             device.sendHex(hex("L39"));
             assertThat(device.readFrameHex()).isEqualTo(hex("L40"));
         }
+    }
+
+    @Test
+    void aStalledLegacyFrameIsCutOffByItsDeadlineAndGivesBackItsBudget() throws Exception {
+        server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
+                .connectTimeout(Duration.ofMinutes(5))
+                .limits(IotmpServerConfig.Limits.builder().frameReadTimeout(Duration.ofSeconds(2)).build())
+                .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t"))
+                .legacy(new LegacyListeners(true, 0, LegacyListeners.NONE)).build());
+        server.start();
+        try (RawIotmpSocket device = legacyDevice()) {
+            // a RUN answer announcing 12 bytes; two arrive, then nothing
+            device.sendHex("01 0C 08 03");
+            assertThat(device.closedWithin(TIMEOUT)).as("closed by the frame deadline").isTrue();
+        }
+        try (RawIotmpSocket stranger = new RawIotmpSocket(server.legacyAddress().getPort())) {
+            // an AUTH that never completes; the AUTH deadline is 5 minutes
+            stranger.sendHex("01 1B 10");
+            assertThat(stranger.closedWithin(TIMEOUT)).isTrue();
+        }
+        eventually().until(() -> server.partialFrameBytes() == 0 && server.unauthenticatedConnections() == 0
+                                 && server.registry().size() == 0);
     }
 }
