@@ -27,6 +27,7 @@ import io.cameliotmp.protocol.session.FirmwareVersionMarker;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
+import io.cameliotmp.server.LegacyListeners;
 import io.cameliotmp.server.StaticAuthenticator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,12 @@ class FirmwareUpdateTest {
     private final ExecutorService handlers = Executors.newCachedThreadPool();
 
     private IotmpServer startServer() {
+        return startServer(LegacyListeners.DISABLED);
+    }
+
+    private IotmpServer startServer(LegacyListeners legacy) {
         server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
-                .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t")).build());
+                .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t")).legacy(legacy).build());
         server.start();
         return server;
     }
@@ -178,6 +183,20 @@ class FirmwareUpdateTest {
         assertThat(server.registry().registration(DEVICE).orElseThrow().generation()).isEqualTo(Generation.GEN1);
         assertThat(report.outcome()).isEqualTo(OtaOutcome.UPDATED);
         assertThat(report.version()).isEqualTo("1.1.0");
+        assertThat(target.committed()).isEqualTo(bytes);
+    }
+
+    @Test
+    void updatesALegacyThingerDeviceTheSameWay() throws Exception {
+        // legacy devices are told apart by their first byte on the server's port: the procedure does not change
+        startServer(new LegacyListeners(true, LegacyListeners.NONE, LegacyListeners.NONE));
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults().withVersion("1.0.0"), IotmpDeviceBuilder::legacy);
+        byte[] bytes = image(30_000, "1.2.0");
+        FirmwareUpdateReport report = update(FirmwareImage.of(bytes), options(), null);
+        assertThat(server.registry().registration(DEVICE).orElseThrow().generation()).isEqualTo(Generation.LEGACY);
+        assertThat(report.outcome()).isEqualTo(OtaOutcome.UPDATED);
+        assertThat(report.version()).isEqualTo("1.2.0");
         assertThat(target.committed()).isEqualTo(bytes);
     }
 
