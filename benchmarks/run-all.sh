@@ -6,6 +6,8 @@
 #   benchmarks/run-all.sh                 # the reported configuration: 5 runs per scenario, 5-minute hold
 #   RUNS=1 HOLD_SECONDS=30 benchmarks/run-all.sh    # a quick pass
 #
+# The workerThreads study (camel-iotmp only, several worker counts) is benchmarks/workers-study.sh.
+#
 # Cores: the server under test is pinned to CPU 0, the load generator to CPU 1 (SERVER_CPUS / LOAD_CPUS); the
 # orchestrator (this JVM) mostly sleeps, on CPU 1.
 set -euo pipefail

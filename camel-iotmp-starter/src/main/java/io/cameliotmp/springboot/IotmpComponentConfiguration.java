@@ -114,6 +114,22 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
      */
     private Integer keepAlive = 60;
     /**
+     * Also accept devices of the legacy Thinger protocol (the thinger.io Arduino library up to 2.40, the old Linux
+     * client): listen on legacyPort and, with sslContextParameters, on legacyTlsPort, and tell the two protocols apart
+     * by the first byte on every port. Such devices are reported with generation LEGACY.
+     */
+    private Boolean legacyEnabled = false;
+    /**
+     * Plain TCP port of legacy devices when legacyEnabled (their firmware has 25200 compiled in); 0 picks a free port,
+     * -1 opens none.
+     */
+    private Integer legacyPort = 25200;
+    /**
+     * TLS port of legacy devices when legacyEnabled, opened only when sslContextParameters is set (their firmware has
+     * 25202 compiled in); 0 picks a free port, -1 opens none.
+     */
+    private Integer legacyTlsPort = 25202;
+    /**
      * Largest frame body accepted from a device, in bytes; a larger size header closes the connection before anything
      * is allocated.
      */
@@ -219,6 +235,17 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
      * download: the chunk size asked of the device, in bytes.
      */
     private Integer chunkSize = 65536;
+    /**
+     * firmwareUpdate: how long to wait for the device to reconnect after its reboot, before its version is checked; 0
+     * does not wait (the report then says STAGED). The option is a long type.
+     */
+    private Long firmwareRebootTimeout = 300000L;
+    /**
+     * firmwareUpdate: a Camel endpoint (such as seda:ota-progress) that receives the progress of each update: one
+     * exchange per step and per whole percent sent, with the CamelIotmpFirmwareStep, CamelIotmpFirmwareSentBytes and
+     * CamelIotmpFirmwareTotalBytes headers.
+     */
+    private String firmwareProgressTo;
 
     /**
      * Open device connections at most; beyond it new connections are closed at once.
@@ -449,6 +476,30 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
         this.keepAlive = keepAlive;
     }
 
+    public Boolean getLegacyEnabled() {
+        return legacyEnabled;
+    }
+
+    public void setLegacyEnabled(Boolean legacyEnabled) {
+        this.legacyEnabled = legacyEnabled;
+    }
+
+    public Integer getLegacyPort() {
+        return legacyPort;
+    }
+
+    public void setLegacyPort(Integer legacyPort) {
+        this.legacyPort = legacyPort;
+    }
+
+    public Integer getLegacyTlsPort() {
+        return legacyTlsPort;
+    }
+
+    public void setLegacyTlsPort(Integer legacyTlsPort) {
+        this.legacyTlsPort = legacyTlsPort;
+    }
+
     public Integer getMaxFrameSize() {
         return maxFrameSize;
     }
@@ -615,6 +666,22 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
 
     public void setChunkSize(Integer chunkSize) {
         this.chunkSize = chunkSize;
+    }
+
+    public Long getFirmwareRebootTimeout() {
+        return firmwareRebootTimeout;
+    }
+
+    public void setFirmwareRebootTimeout(Long firmwareRebootTimeout) {
+        this.firmwareRebootTimeout = firmwareRebootTimeout;
+    }
+
+    public String getFirmwareProgressTo() {
+        return firmwareProgressTo;
+    }
+
+    public void setFirmwareProgressTo(String firmwareProgressTo) {
+        this.firmwareProgressTo = firmwareProgressTo;
     }
 
     public Integer getMaxConnections() {

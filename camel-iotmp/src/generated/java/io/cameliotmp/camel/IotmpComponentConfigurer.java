@@ -56,6 +56,10 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "devicecredentials":
         case "deviceCredentials": getOrCreateConfiguration(target).setDeviceCredentials(property(camelContext, java.lang.String.class, value)); return true;
+        case "firmwareprogressto":
+        case "firmwareProgressTo": getOrCreateConfiguration(target).setFirmwareProgressTo(property(camelContext, java.lang.String.class, value)); return true;
+        case "firmwarereboottimeout":
+        case "firmwareRebootTimeout": getOrCreateConfiguration(target).setFirmwareRebootTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "framereadtimeout":
         case "frameReadTimeout": getOrCreateConfiguration(target).setFrameReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "host": getOrCreateConfiguration(target).setHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -66,6 +70,12 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "keepAlive": getOrCreateConfiguration(target).setKeepAlive(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "legacyenabled":
+        case "legacyEnabled": getOrCreateConfiguration(target).setLegacyEnabled(property(camelContext, boolean.class, value)); return true;
+        case "legacyport":
+        case "legacyPort": getOrCreateConfiguration(target).setLegacyPort(property(camelContext, int.class, value)); return true;
+        case "legacytlsport":
+        case "legacyTlsPort": getOrCreateConfiguration(target).setLegacyTlsPort(property(camelContext, int.class, value)); return true;
         case "maxauthfailuresperaddress":
         case "maxAuthFailuresPerAddress": getOrCreateConfiguration(target).setMaxAuthFailuresPerAddress(property(camelContext, int.class, value)); return true;
         case "maxauthfailuresperdevice":
@@ -169,6 +179,10 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeout": return long.class;
         case "devicecredentials":
         case "deviceCredentials": return java.lang.String.class;
+        case "firmwareprogressto":
+        case "firmwareProgressTo": return java.lang.String.class;
+        case "firmwarereboottimeout":
+        case "firmwareRebootTimeout": return long.class;
         case "framereadtimeout":
         case "frameReadTimeout": return long.class;
         case "host": return java.lang.String.class;
@@ -179,6 +193,12 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "keepAlive": return int.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "legacyenabled":
+        case "legacyEnabled": return boolean.class;
+        case "legacyport":
+        case "legacyPort": return int.class;
+        case "legacytlsport":
+        case "legacyTlsPort": return int.class;
         case "maxauthfailuresperaddress":
         case "maxAuthFailuresPerAddress": return int.class;
         case "maxauthfailuresperdevice":
@@ -283,6 +303,10 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
         case "devicecredentials":
         case "deviceCredentials": return getOrCreateConfiguration(target).getDeviceCredentials();
+        case "firmwareprogressto":
+        case "firmwareProgressTo": return getOrCreateConfiguration(target).getFirmwareProgressTo();
+        case "firmwarereboottimeout":
+        case "firmwareRebootTimeout": return getOrCreateConfiguration(target).getFirmwareRebootTimeout();
         case "framereadtimeout":
         case "frameReadTimeout": return getOrCreateConfiguration(target).getFrameReadTimeout();
         case "host": return getOrCreateConfiguration(target).getHost();
@@ -293,6 +317,12 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "keepAlive": return getOrCreateConfiguration(target).getKeepAlive();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "legacyenabled":
+        case "legacyEnabled": return getOrCreateConfiguration(target).isLegacyEnabled();
+        case "legacyport":
+        case "legacyPort": return getOrCreateConfiguration(target).getLegacyPort();
+        case "legacytlsport":
+        case "legacyTlsPort": return getOrCreateConfiguration(target).getLegacyTlsPort();
         case "maxauthfailuresperaddress":
         case "maxAuthFailuresPerAddress": return getOrCreateConfiguration(target).getMaxAuthFailuresPerAddress();
         case "maxauthfailuresperdevice":

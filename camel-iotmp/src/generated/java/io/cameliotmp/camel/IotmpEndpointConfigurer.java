@@ -50,6 +50,10 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "firmwareprogressto":
+        case "firmwareProgressTo": target.getConfiguration().setFirmwareProgressTo(property(camelContext, java.lang.String.class, value)); return true;
+        case "firmwarereboottimeout":
+        case "firmwareRebootTimeout": target.getConfiguration().setFirmwareRebootTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "framereadtimeout":
         case "frameReadTimeout": target.getConfiguration().setFrameReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "host": target.getConfiguration().setHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -60,6 +64,12 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "keepAlive": target.getConfiguration().setKeepAlive(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "legacyenabled":
+        case "legacyEnabled": target.getConfiguration().setLegacyEnabled(property(camelContext, boolean.class, value)); return true;
+        case "legacyport":
+        case "legacyPort": target.getConfiguration().setLegacyPort(property(camelContext, int.class, value)); return true;
+        case "legacytlsport":
+        case "legacyTlsPort": target.getConfiguration().setLegacyTlsPort(property(camelContext, int.class, value)); return true;
         case "maxauthfailuresperaddress":
         case "maxAuthFailuresPerAddress": target.getConfiguration().setMaxAuthFailuresPerAddress(property(camelContext, int.class, value)); return true;
         case "maxauthfailuresperdevice":
@@ -160,6 +170,10 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "firmwareprogressto":
+        case "firmwareProgressTo": return java.lang.String.class;
+        case "firmwarereboottimeout":
+        case "firmwareRebootTimeout": return long.class;
         case "framereadtimeout":
         case "frameReadTimeout": return long.class;
         case "host": return java.lang.String.class;
@@ -170,6 +184,12 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "keepAlive": return int.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "legacyenabled":
+        case "legacyEnabled": return boolean.class;
+        case "legacyport":
+        case "legacyPort": return int.class;
+        case "legacytlsport":
+        case "legacyTlsPort": return int.class;
         case "maxauthfailuresperaddress":
         case "maxAuthFailuresPerAddress": return int.class;
         case "maxauthfailuresperdevice":
@@ -271,6 +291,10 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "firmwareprogressto":
+        case "firmwareProgressTo": return target.getConfiguration().getFirmwareProgressTo();
+        case "firmwarereboottimeout":
+        case "firmwareRebootTimeout": return target.getConfiguration().getFirmwareRebootTimeout();
         case "framereadtimeout":
         case "frameReadTimeout": return target.getConfiguration().getFrameReadTimeout();
         case "host": return target.getConfiguration().getHost();
@@ -281,6 +305,12 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "keepAlive": return target.getConfiguration().getKeepAlive();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "legacyenabled":
+        case "legacyEnabled": return target.getConfiguration().isLegacyEnabled();
+        case "legacyport":
+        case "legacyPort": return target.getConfiguration().getLegacyPort();
+        case "legacytlsport":
+        case "legacyTlsPort": return target.getConfiguration().getLegacyTlsPort();
         case "maxauthfailuresperaddress":
         case "maxAuthFailuresPerAddress": return target.getConfiguration().getMaxAuthFailuresPerAddress();
         case "maxauthfailuresperdevice":

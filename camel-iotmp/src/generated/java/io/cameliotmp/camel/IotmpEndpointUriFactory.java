@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(57);
+        Set<String> props = new HashSet<>(62);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -38,6 +38,8 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("deviceCredentials");
         props.add("exceptionHandler");
         props.add("exchangePattern");
+        props.add("firmwareProgressTo");
+        props.add("firmwareRebootTimeout");
         props.add("frameReadTimeout");
         props.add("host");
         props.add("interval");
@@ -45,6 +47,9 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("keepAlive");
         props.add("kind");
         props.add("lazyStartProducer");
+        props.add("legacyEnabled");
+        props.add("legacyPort");
+        props.add("legacyTlsPort");
         props.add("maxAuthFailuresPerAddress");
         props.add("maxAuthFailuresPerDevice");
         props.add("maxConnections");

@@ -8,11 +8,13 @@ import io.cameliotmp.server.DeviceChannelInitializer;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.IotmpServerConfig.Limits;
 import io.cameliotmp.server.IotmpServerConfig.Quotas;
+import io.cameliotmp.server.LegacyListeners;
 import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.ServerCluster;
 import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.StaticAuthenticator;
 import io.cameliotmp.server.Transport;
+import io.cameliotmp.server.ota.FirmwareUpdateOptions;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import org.apache.camel.CamelContext;
@@ -97,6 +99,23 @@ public class IotmpConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = IotmpServerConfig.DEFAULT_WEB_SOCKET_PATH,
               description = "HTTP path of the WebSocket transport.")
     private String webSocketPath = IotmpServerConfig.DEFAULT_WEB_SOCKET_PATH;
+
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_LEGACY_ENABLED,
+              description = "Also accept devices of the legacy Thinger protocol (the thinger.io Arduino library up "
+                            + "to 2.40, the old Linux client): listen on legacyPort and, with sslContextParameters, "
+                            + "on legacyTlsPort, and tell the two protocols apart by the first byte on every port. "
+                            + "Such devices are reported with generation LEGACY.")
+    private boolean legacyEnabled = IotmpServerConfig.DEFAULT_LEGACY_ENABLED;
+
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_LEGACY_PORT,
+              description = "Plain TCP port of legacy devices when legacyEnabled (their firmware has 25200 compiled "
+                            + "in); 0 picks a free port, -1 opens none.")
+    private int legacyPort = IotmpServerConfig.DEFAULT_LEGACY_PORT;
+
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_LEGACY_TLS_PORT,
+              description = "TLS port of legacy devices when legacyEnabled, opened only when sslContextParameters "
+                            + "is set (their firmware has 25202 compiled in); 0 picks a free port, -1 opens none.")
+    private int legacyTlsPort = IotmpServerConfig.DEFAULT_LEGACY_TLS_PORT;
 
     @UriParam(label = "security",
               description = "TLS configuration of the server (Thinger's TLS port is 25206). Without it the server "
@@ -260,7 +279,7 @@ public class IotmpConfiguration implements Cloneable {
 
     @UriParam(label = "producer", defaultValue = "run",
               enums = "run,describe,startStream,stopStream,sendStreamData,devices,status,download,getProperty,"
-                      + "setProperty",
+                      + "setProperty,firmwareUpdate",
               description = "What the producer does with the device resource.")
     private IotmpOperation operation = IotmpOperation.run;
 
@@ -275,6 +294,19 @@ public class IotmpConfiguration implements Cloneable {
     @UriParam(label = "producer", defaultValue = "65536",
               description = "download: the chunk size asked of the device, in bytes.")
     private int chunkSize = 65536;
+
+    @UriParam(label = "producer", defaultValue = "" + FirmwareUpdateOptions.DEFAULT_REBOOT_TIMEOUT_MILLIS,
+              javaType = "java.time.Duration",
+              description = "firmwareUpdate: how long to wait for the device to reconnect after its reboot, before "
+                            + "its version is checked; 0 does not wait (the report then says STAGED).")
+    private long firmwareRebootTimeout = FirmwareUpdateOptions.DEFAULT_REBOOT_TIMEOUT_MILLIS;
+
+    @UriParam(label = "producer",
+              description = "firmwareUpdate: a Camel endpoint (such as seda:ota-progress) that receives the "
+                            + "progress of each update: one exchange per step and per whole percent sent, with the "
+                            + "CamelIotmpFirmwareStep, CamelIotmpFirmwareSentBytes and CamelIotmpFirmwareTotalBytes "
+                            + "headers.")
+    private String firmwareProgressTo;
 
     @UriParam(label = "producer", defaultValue = "false",
               description = "topic producer: keep the message as the topic's retained message, delivered to "
@@ -327,6 +359,7 @@ public class IotmpConfiguration implements Cloneable {
                 .nativeTransport(nativeTransport)
                 .transport(transport)
                 .webSocketPath(webSocketPath)
+                .legacy(new LegacyListeners(legacyEnabled, legacyPort, legacyTlsPort))
                 .sslContext(sslContext)
                 .tlsHandshakeTimeout(Duration.ofMillis(tlsHandshakeTimeout))
                 .authenticator(resolveAuthenticator(context))
@@ -492,6 +525,30 @@ public class IotmpConfiguration implements Cloneable {
 
     public void setWebSocketPath(String webSocketPath) {
         this.webSocketPath = webSocketPath;
+    }
+
+    public boolean isLegacyEnabled() {
+        return legacyEnabled;
+    }
+
+    public void setLegacyEnabled(boolean legacyEnabled) {
+        this.legacyEnabled = legacyEnabled;
+    }
+
+    public int getLegacyPort() {
+        return legacyPort;
+    }
+
+    public void setLegacyPort(int legacyPort) {
+        this.legacyPort = legacyPort;
+    }
+
+    public int getLegacyTlsPort() {
+        return legacyTlsPort;
+    }
+
+    public void setLegacyTlsPort(int legacyTlsPort) {
+        this.legacyTlsPort = legacyTlsPort;
     }
 
     public SSLContextParameters getSslContextParameters() {
@@ -748,6 +805,22 @@ public class IotmpConfiguration implements Cloneable {
 
     public void setChunkSize(int chunkSize) {
         this.chunkSize = chunkSize;
+    }
+
+    public long getFirmwareRebootTimeout() {
+        return firmwareRebootTimeout;
+    }
+
+    public void setFirmwareRebootTimeout(long firmwareRebootTimeout) {
+        this.firmwareRebootTimeout = firmwareRebootTimeout;
+    }
+
+    public String getFirmwareProgressTo() {
+        return firmwareProgressTo;
+    }
+
+    public void setFirmwareProgressTo(String firmwareProgressTo) {
+        this.firmwareProgressTo = firmwareProgressTo;
     }
 
     public boolean isRetained() {

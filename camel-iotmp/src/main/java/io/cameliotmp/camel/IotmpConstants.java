@@ -66,7 +66,8 @@ public final class IotmpConstants {
     @Metadata(label = "consumer", description = "The device's remote address.", javaType = "String")
     public static final String REMOTE_ADDRESS = "CamelIotmpRemoteAddress";
 
-    @Metadata(label = "consumer", description = "The device's protocol generation: GEN1 (PSON v1) or GEN2.",
+    @Metadata(label = "consumer", description = "The device's protocol generation: GEN1 (PSON v1), GEN2, or LEGACY (the"
+                                                    + " legacy Thinger protocol).",
               javaType = "String")
     public static final String GENERATION = "CamelIotmpGeneration";
 
@@ -83,6 +84,37 @@ public final class IotmpConstants {
                                                 + " the connection closed). Absent on sample exchanges.",
               javaType = "String")
     public static final String STREAM_ENDED = "CamelIotmpStreamEnded";
+
+    @Metadata(label = "producer", description = "firmwareUpdate: the version the device must run after the update"
+                                                + " (default: the version after @(#) in the image); after the"
+                                                + " update, the version the device reported.", javaType = "String")
+    public static final String FIRMWARE_VERSION = "CamelIotmpFirmwareVersion";
+
+    @Metadata(label = "producer", description = "firmwareUpdate: true updates even a device that already runs the"
+                                                + " expected version.", javaType = "Boolean")
+    public static final String FIRMWARE_FORCE = "CamelIotmpFirmwareForce";
+
+    @Metadata(label = "producer", description = "firmwareUpdate: false sends the image uncompressed even to a device"
+                                                + " that offers zlib, gzip or lzss.", javaType = "Boolean")
+    public static final String FIRMWARE_COMPRESS = "CamelIotmpFirmwareCompress";
+
+    @Metadata(label = "producer", description = "firmwareUpdate: how the update ended: UPDATED, REBOOTED, STAGED,"
+                                                + " ALREADY_CURRENT (a failed update ends in a"
+                                                + " FirmwareUpdateException instead).", javaType = "String")
+    public static final String FIRMWARE_OUTCOME = "CamelIotmpFirmwareOutcome";
+
+    @Metadata(label = "producer", description = "On firmwareProgressTo exchanges: the step the update entered"
+                                                + " (OPTIONS, PREPARE, BEGIN, WRITE, END, REBOOT, RECONNECT,"
+                                                + " VERSION).", javaType = "String")
+    public static final String FIRMWARE_STEP = "CamelIotmpFirmwareStep";
+
+    @Metadata(label = "producer", description = "On firmwareProgressTo exchanges: bytes the device accepted so far.",
+              javaType = "Long")
+    public static final String FIRMWARE_SENT_BYTES = "CamelIotmpFirmwareSentBytes";
+
+    @Metadata(label = "producer", description = "On firmwareProgressTo exchanges: bytes to send in all (compressed"
+                                                + " size when compressing).", javaType = "Long")
+    public static final String FIRMWARE_TOTAL_BYTES = "CamelIotmpFirmwareTotalBytes";
 
     private IotmpConstants() {
     }

@@ -27,5 +27,11 @@ public enum IotmpOperation {
      * Set a property of the device in the server's property store to the body, and send the new value to the device
      * if it subscribed to that property (as a device's own set would).
      */
-    setProperty
+    setProperty,
+    /**
+     * Update the device's firmware over the air through its $ota resources: the body is the image (bytes, an
+     * InputStream, a File or a Path, never held whole in memory when it is a stream or a file); the body becomes a
+     * report of the update (a map) once the device has rebooted and its version was checked.
+     */
+    firmwareUpdate
 }

@@ -2,6 +2,7 @@ package io.cameliotmp.camel;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
 
 import io.cameliotmp.protocol.session.Answers;
 import io.cameliotmp.server.DeviceId;
@@ -13,6 +14,7 @@ import io.cameliotmp.server.StreamSample;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
 
 /**
  * Calls a resource of a connected device, or answers from the server's own state ({@code devices}, {@code status},
@@ -21,6 +23,9 @@ import org.apache.camel.Message;
 public class IotmpProducer extends IotmpServerProducer {
 
     private final IotmpEndpoint endpoint;
+    /** Threads of firmwareUpdate, created on its first use: each update blocks one for minutes. */
+    private ExecutorService firmwareThreads;
+    private ProducerTemplate progressTemplate;
 
     public IotmpProducer(IotmpEndpoint endpoint) {
         super(endpoint);
@@ -83,7 +88,38 @@ public class IotmpProducer extends IotmpServerProducer {
             case startStream -> startStream(call);
             case stopStream -> send(call, DeviceRequest.stopStream(call.streamId()));
             case sendStreamData -> send(call, DeviceRequest.streamData(call.streamId(), call.pson()));
+            case firmwareUpdate -> FirmwareUpdates.start(call, firmwareThreads(), progressTemplate());
         };
+    }
+
+    private synchronized ExecutorService firmwareThreads() {
+        if (firmwareThreads == null) {
+            firmwareThreads = endpoint.getCamelContext().getExecutorServiceManager()
+                    .newCachedThreadPool(this, "IotmpFirmwareUpdate");
+        }
+        return firmwareThreads;
+    }
+
+    private synchronized ProducerTemplate progressTemplate() {
+        if (progressTemplate == null && endpoint.getConfiguration().getFirmwareProgressTo() != null) {
+            progressTemplate = endpoint.getCamelContext().createProducerTemplate();
+        }
+        return progressTemplate;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        synchronized (this) {
+            if (firmwareThreads != null) {
+                endpoint.getCamelContext().getExecutorServiceManager().shutdownNow(firmwareThreads);
+                firmwareThreads = null;
+            }
+            if (progressTemplate != null) {
+                progressTemplate.close();
+                progressTemplate = null;
+            }
+        }
+        super.doStop();
     }
 
     private CompletionStage<DeviceReply> startStream(DeviceOperation call) throws Exception {

@@ -63,6 +63,17 @@ final class ServerViews {
         if (config.transport() == Transport.WEBSOCKET) {
             json.put("webSocketPath", config.webSocketPath());
         }
+        if (config.legacy().enabled() && server.isRunning()) {
+            // the legacy listeners actually bound (none for a port of -1, no TLS one without TLS)
+            JsonObject legacy = new JsonObject();
+            if (server.legacyAddress() != null) {
+                legacy.put("port", server.legacyAddress().getPort());
+            }
+            if (server.legacyTlsAddress() != null) {
+                legacy.put("tlsPort", server.legacyTlsAddress().getPort());
+            }
+            json.put("legacy", legacy);
+        }
         json.put("running", server.isRunning());
         json.put("connectedDevices", server.registry().size());
         json.put("limits", limits(config));

@@ -3,9 +3,11 @@ package io.cameliotmp.device;
 import java.net.InetSocketAddress;
 import java.net.URI;
 
+import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.PsonFormat;
 import io.cameliotmp.protocol.WebSocketFrameBytes;
+import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -53,8 +55,15 @@ final class Connector {
                         if (config.webSocketPath() != null) {
                             addWebSocket(channel);
                         }
-                        channel.pipeline().addLast("iotmp-codec", new IotmpFrameCodec(config.generation(), false,
-                                config.maxFrameSize(), PsonFormat.DEFAULT_MAX_DEPTH));
+                        if (config.generation() == Generation.LEGACY) {
+                            // the legacy Thinger protocol, played over the same connection logic
+                            channel.pipeline().addLast("legacy-codec",
+                                    new LegacyFrameCodec(config.maxFrameSize(), PsonFormat.DEFAULT_MAX_DEPTH));
+                            channel.pipeline().addLast("legacy", new LegacyDeviceAdapter());
+                        } else {
+                            channel.pipeline().addLast("iotmp-codec", new IotmpFrameCodec(config.generation(), false,
+                                    config.maxFrameSize(), PsonFormat.DEFAULT_MAX_DEPTH));
+                        }
                         channel.pipeline().addLast("iotmp-device", attempt);
                     }
                 });

@@ -40,6 +40,8 @@ public final class IotmpDeviceBuilder {
     private boolean webSocketTextFrames;
     private Random random;
     private IntSupplier idGenerator;
+    private OtaTarget otaTarget;
+    private OtaSettings otaSettings;
 
     IotmpDeviceBuilder() {
     }
@@ -75,6 +77,16 @@ public final class IotmpDeviceBuilder {
     public IotmpDeviceBuilder generation(Generation generation) {
         this.generation = Objects.requireNonNull(generation, "generation");
         return this;
+    }
+
+    /**
+     * Plays a device of the legacy Thinger protocol (the {@code thinger.io} Arduino library up to 2.40, the old Linux
+     * client) instead of IOTMP: the same resources, streams and service calls, in that library's frames, for a server
+     * that accepts such devices (usually on port 25200; set {@link #port}). Locks, event subscriptions and server
+     * resources do not exist there and fail. Same as {@code generation(Generation.LEGACY)}.
+     */
+    public IotmpDeviceBuilder legacy() {
+        return generation(Generation.LEGACY);
     }
 
     /** How server service calls are encoded; default {@link ServiceLayout#EMBEDDED}. Ignored for gen-1. */
@@ -211,6 +223,22 @@ public final class IotmpDeviceBuilder {
     }
 
     /**
+     * Gives the device the {@code $ota} resources of over-the-air updates (docs/ota.md), with the default
+     * {@link OtaSettings}: images the server sends go to {@code target}, and after {@code $ota/reboot} the device
+     * reconnects reporting the version embedded in the new image.
+     */
+    public IotmpDeviceBuilder ota(OtaTarget target) {
+        return ota(target, OtaSettings.defaults());
+    }
+
+    /** {@link #ota(OtaTarget)} with what the device advertises and how it behaves. */
+    public IotmpDeviceBuilder ota(OtaTarget target, OtaSettings settings) {
+        this.otaTarget = Objects.requireNonNull(target, "target");
+        this.otaSettings = Objects.requireNonNull(settings, "settings");
+        return this;
+    }
+
+    /**
      * Creates the device (and, without a shared group, its own event loop: close the device to release it).
      *
      * @throws IllegalStateException if host or credentials are missing
@@ -222,12 +250,17 @@ public final class IotmpDeviceBuilder {
         if (user == null) {
             throw new IllegalStateException("credentials are required");
         }
-        return new IotmpDevice(new DeviceClientConfig(host, port, user, deviceId, credential, generation,
-                // gen-1 devices are IOTMP-Linux before 2026, which only knows the LINUX layout
-                generation == Generation.GEN1 ? ServiceLayout.LINUX : serviceLayout, keepAlive, backoffInitial,
+        IotmpDevice device = new IotmpDevice(new DeviceClientConfig(host, port, user, deviceId, credential, generation,
+                // gen-1 devices are IOTMP-Linux before 2026, which only knows the LINUX layout; the legacy adapter
+                // reads that layout too
+                generation != Generation.GEN2 ? ServiceLayout.LINUX : serviceLayout, keepAlive, backoffInitial,
                 backoffMax, requestTimeout, connectTimeout, group, channelType, localAddress, handlerExecutor,
                 maxFrameSize, sslContext, webSocketPath, webSocketTextFrames, random != null ? random : new Random(),
                 idGenerator));
+        if (otaTarget != null) {
+            DeviceOta.install(device, otaTarget, otaSettings);
+        }
+        return device;
     }
 
     private static Duration requireNotNegative(Duration duration, String name) {

@@ -270,7 +270,8 @@ final class ResourceStreams {
     /** STREAM_DATA for a device stream; gen-1 marks whether the payload is an input state or an output. */
     private IotmpMessage streamData(DeviceStream stream, Object value) {
         Object marker = null;
-        if (device.generation() == Generation.GEN1) {
+        // the legacy adapter wraps the payload as {"in":…} or {"out":…} by the same marker
+        if (device.generation() != Generation.GEN2) {
             marker = stream.resource.kind() == ResourceKind.INPUT ? Gen1Layout.STREAM_INPUT : Gen1Layout.STREAM_OUTPUT;
         }
         return IotmpMessage.of(MessageType.STREAM_DATA, stream.id, marker, value, null);

@@ -29,6 +29,8 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code iotmp.connections.unauthenticated} (gauge): connections whose device has not authenticated yet;</li>
  * <li>{@code iotmp.frames.partial.bytes} (gauge): bytes reserved by partially received frames, at most
  * {@code maxPartialFrameBytes};</li>
+ * <li>{@code iotmp.frames.inflight.bytes} (gauge): estimated heap of decoded frames, samples and calls taken in and
+ * not finished, at most about twice {@code maxDecodedFrameBytes} per connection;</li>
  * <li>{@code iotmp.auth.failures.tracked} (gauge): entries kept about failed authentications;</li>
  * <li>{@code iotmp.refusals} (counter, {@code reason}, see {@link Refusal#tag()}): connections and CONNECTs refused by
  * a hardening limit;</li>
@@ -80,6 +82,9 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         meters.add(Gauge.builder("iotmp.frames.partial.bytes", server, IotmpServer::partialFrameBytes).tags(tags)
                 .baseUnit("bytes").description("Bytes reserved by partially received frames of all connections")
                 .register(registry));
+        meters.add(Gauge.builder("iotmp.frames.inflight.bytes", server, IotmpServer::inFlightBytes).tags(tags)
+                .baseUnit("bytes").description("Estimated heap of decoded frames, samples and calls that connections "
+                        + "have taken in and not finished").register(registry));
         meters.add(Gauge.builder("iotmp.auth.failures.tracked", server, IotmpServer::trackedAuthFailures).tags(tags)
                 .description("Entries kept about failed authentications").register(registry));
         for (Refusal reason : Refusal.values()) {

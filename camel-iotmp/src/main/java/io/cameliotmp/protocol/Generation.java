@@ -10,7 +10,14 @@ public enum Generation {
     GEN1(PsonFormat.V1),
 
     /** IOTMP-Linux 2026+, IOTMP-Embedded and its Arduino/ESP-IDF/Zephyr ports: PSON v2 (wire type 2). */
-    GEN2(PsonFormat.V2);
+    GEN2(PsonFormat.V2),
+
+    /**
+     * The legacy Thinger protocol of the Arduino library up to 2.40 and the old Linux client: PSON v1 values under
+     * wire type 6, in frames of their own ({@code io.cameliotmp.protocol.legacy}). Reported for such devices; IOTMP
+     * frames are never encoded in it (sizes measured with it follow the gen-1 layout, which is close).
+     */
+    LEGACY(PsonFormat.V1);
 
     private final PsonFormat pson;
 
@@ -24,7 +31,7 @@ public enum Generation {
 
     /** The field id that carries the resource of a message of this type. */
     public int resourceField(MessageType type) {
-        if (this == GEN1 && (type == MessageType.START_STREAM || type == MessageType.DESCRIBE)) {
+        if (this != GEN2 && (type == MessageType.START_STREAM || type == MessageType.DESCRIBE)) {
             return IotmpFrames.FIELD_PAYLOAD;
         }
         return IotmpFrames.FIELD_RESOURCE;

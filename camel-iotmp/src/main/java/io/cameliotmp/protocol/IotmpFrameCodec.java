@@ -3,6 +3,7 @@ package io.cameliotmp.protocol;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
 
     private static final Logger LOG = LoggerFactory.getLogger(IotmpFrameCodec.class);
+    /** The heap of a decoded message without its values: the object, its boxed stream id, the list it passes in. */
+    private static final long MESSAGE_OVERHEAD = 64;
 
     private final int maxFrameSize;
     private final int maxDepth;
@@ -45,6 +48,9 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
     private long reserved;
     private ScheduledFuture<?> frameDeadline;
     private ChannelHandlerContext context;
+    /** Asked before each complete frame is decoded; while it says no, frames stay undecoded in the buffer. */
+    private final DecodeGate decodeGate = new DecodeGate();
+    private long lastFrameWeight;
 
     /**
      * @param generation             the initial generation (a server switches it after the CONNECT)
@@ -111,6 +117,30 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
         return frameLimit;
     }
 
+    /**
+     * Lets the reader of the decoded frames hold them back: before each complete frame, the codec decodes it only if
+     * the gate is open; otherwise the frame and all that follows stay undecoded in the cumulation (only bytes already
+     * read, so at most one read's worth while the reader also stops reading) until {@link #resumeDecoding()}.
+     */
+    public void decodeGate(BooleanSupplier gate) {
+        decodeGate.set(gate);
+    }
+
+    /** The gate opened again: decodes, on the channel's event loop, the frames left in the buffer. */
+    public void resumeDecoding() {
+        DecodeGate.resume(context, this);
+    }
+
+    /**
+     * The estimated heap of the frame passed on last (its decoded values, see {@link IotmpFrames#decodeBody(
+     * MessageType, ByteBuf, int, int, Generation, boolean, int, long)}, or for a malformed frame its length) plus the
+     * message itself: valid while that frame travels down the pipeline, since the codec passes each frame on before it
+     * decodes the next.
+     */
+    public long lastFrameWeight() {
+        return lastFrameWeight;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         context = ctx;
@@ -150,6 +180,9 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
             }
             return;
         }
+        if (!decodeGate.isOpen()) {
+            return; // nothing consumed: ByteToMessageDecoder stops here and keeps the bytes
+        }
         endPartialFrame();
         partialFrame = in.readableBytes() > header.frameLength();
         int bodyStart = in.readerIndex() + header.headerLength();
@@ -160,10 +193,13 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
             LOG.debug("Ignoring message of unknown type {} ({} bytes)", header.typeCode(), header.bodySize());
             return;
         }
+        WireReader reader = new WireReader(in, bodyStart, bodyEnd, maxDecodedFrameBytes);
         try {
-            out.add(IotmpFrames.decodeBody(type, in, bodyStart, bodyEnd, generation, acceptBothPsonVersions,
-                    maxDepth, maxDecodedFrameBytes));
+            IotmpMessage message = IotmpFrames.decodeBody(type, reader, generation, acceptBothPsonVersions, maxDepth);
+            lastFrameWeight = MESSAGE_OVERHEAD + reader.charged();
+            out.add(message);
         } catch (IotmpDecodeException e) {
+            lastFrameWeight = MESSAGE_OVERHEAD + header.frameLength();
             out.add(new MalformedFrame(type, e));
         }
     }

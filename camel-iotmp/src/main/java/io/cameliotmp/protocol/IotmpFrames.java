@@ -154,7 +154,13 @@ public final class IotmpFrames {
      */
     public static IotmpMessage decodeBody(MessageType type, ByteBuf in, int start, int end, Generation generation,
                                           boolean acceptBothPsonVersions, int maxDepth, long maxDecodedBytes) {
-        WireReader reader = new WireReader(in, start, end, maxDecodedBytes);
+        return decodeBody(type, new WireReader(in, start, end, maxDecodedBytes), generation, acceptBothPsonVersions,
+                maxDepth);
+    }
+
+    /** Decodes the body a reader covers; the reader then tells what the values cost ({@link WireReader#charged()}). */
+    static IotmpMessage decodeBody(MessageType type, WireReader reader, Generation generation,
+                                   boolean acceptBothPsonVersions, int maxDepth) {
         int streamId = 0;
         Object parameters = null;
         Object payload = null;

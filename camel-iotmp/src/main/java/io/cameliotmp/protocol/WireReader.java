@@ -49,6 +49,11 @@ final class WireReader {
         }
     }
 
+    /** The estimated heap charged so far: what the values decoded from this region take. */
+    long charged() {
+        return heapBudget - heapLeft;
+    }
+
     int position() {
         return position;
     }
@@ -142,6 +147,12 @@ final class WireReader {
         }
         position += length;
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Moves past {@code length} bytes, which must be left; nothing is allocated for them. */
+    void skip(int length) {
+        ensure(length);
+        position += length;
     }
 
     byte[] readBytes(int length) {

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.protocol.Generation;
-import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.netty.channel.ChannelFutureListener;
@@ -34,10 +33,10 @@ final class ConnectHandshake {
     private final DeviceConnection connection;
     private final SessionContext context;
     private final IotmpServerConfig config;
-    private final IotmpFrameCodec codec;
+    private final ConnectionCodec codec;
     private ScheduledFuture<?> deadline;
 
-    ConnectHandshake(DeviceConnection connection, SessionContext context, IotmpFrameCodec codec) {
+    ConnectHandshake(DeviceConnection connection, SessionContext context, ConnectionCodec codec) {
         this.connection = connection;
         this.context = context;
         this.config = context.config();
@@ -89,9 +88,14 @@ final class ConnectHandshake {
         }
         AuthRequest request = new AuthRequest(user, device, credential, connection.remoteAddress(), generation,
                 message.parameters());
-        if (context.guard().deviceBlocked(request.deviceId(), connection.remoteAddress())) {
+        ConnectionGuard.Block block = context.guard().deviceBlock(request.deviceId(), connection.remoteAddress());
+        if (block != ConnectionGuard.Block.NONE) {
             AuthDecision blocked = AuthDecision.refuse("too many failed authentications of this device");
-            context.authenticationRefused(request, blocked);
+            // once per block: its retries are counted (iotmp.refusals) and logged within the refusal log's rate, but
+            // an application that logs every event (iotmp:events) must not log at the rate a guesser retries
+            if (block == ConnectionGuard.Block.NEW) {
+                context.authenticationRefused(request, blocked);
+            }
             refuse(message, null, blocked.reason(), null);
             return;
         }

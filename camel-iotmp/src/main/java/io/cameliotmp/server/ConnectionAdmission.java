@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.PartialFrameBudget;
+import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
 import io.netty.channel.Channel;
 
 /**
@@ -86,6 +87,23 @@ final class ConnectionAdmission {
         IotmpServerConfig.Limits limits = config.limits();
         return new IotmpFrameCodec(Generation.GEN2, true, limits.maxFrameSizeBeforeLogin(), config.maxFrameSize(),
                 config.maxPsonDepth(), limits.maxDecodedFrameBytes(), limits.frameReadTimeout(), budget) {
+            @Override
+            public void authenticated() {
+                super.authenticated();
+                WebSocketLimits.afterLogin(channel, config);
+                Ticket ticket = channel.attr(TICKET).get();
+                if (ticket != null) {
+                    ticket.release();
+                }
+            }
+        };
+    }
+
+    /** The legacy codec of a connection, bounded and ending the unauthenticated count like {@link #codec}. */
+    LegacyFrameCodec legacyCodec(Channel channel) {
+        IotmpServerConfig.Limits limits = config.limits();
+        return new LegacyFrameCodec(limits.maxFrameSizeBeforeLogin(), config.maxFrameSize(), config.maxPsonDepth(),
+                limits.maxDecodedFrameBytes(), limits.frameReadTimeout(), budget) {
             @Override
             public void authenticated() {
                 super.authenticated();

@@ -112,21 +112,42 @@ final class ConnectionGuard {
 
     /** Whether the device is currently refused from this address after too many failed authentications there. */
     boolean deviceBlocked(DeviceId device, SocketAddress remote) {
+        return deviceBlock(device, remote) != Block.NONE;
+    }
+
+    /** Whether a CONNECT of a device is refused by a block, and whether its block has been reported yet. */
+    enum Block {
+        /** Not blocked. */
+        NONE,
+        /** Blocked, and this is the first CONNECT its block refuses. */
+        NEW,
+        /** Blocked, and its block has refused a CONNECT before. */
+        REPORTED
+    }
+
+    /**
+     * Like {@link #deviceBlocked}, telling the first refusal of each block apart, so that a device retrying through
+     * its block is reported once rather than at the rate it retries.
+     */
+    Block deviceBlock(DeviceId device, SocketAddress remote) {
         if (failuresPerDevice <= 0) {
-            return false;
+            return Block.NONE;
         }
         Long address = addressKey(remote);
         long key = deviceKey(address, device.user(), device.device());
         long now = nanoClock.getAsLong();
-        boolean blocked;
+        Block block = Block.NONE;
         synchronized (this) {
             DeviceFailures failures = byDevice.get(key);
-            blocked = failures != null && failures.blocked(now);
+            if (failures != null && failures.blocked(now)) {
+                block = failures.reportedBlocks == failures.blocks ? Block.REPORTED : Block.NEW;
+                failures.reportedBlocks = failures.blocks;
+            }
         }
-        if (blocked) {
+        if (block != Block.NONE) {
             metrics.get().refused(Refusal.DEVICE_BLOCKED);
         }
-        return blocked;
+        return block;
     }
 
     void authenticationFailed(SocketAddress remote, DeviceId device) {
@@ -302,6 +323,8 @@ final class ConnectionGuard {
         private long blockedUntil;
         private long lastBlockNanos;
         private int blocks;
+        /** The number of the last block a refusal was reported for. */
+        private int reportedBlocks;
         private long lastFailure;
 
         DeviceFailures(long now) {

@@ -6,6 +6,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -37,6 +38,7 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
     }
 
     private final FlowControl flow;
+    private final LongSupplier frameWeight;
     private final Consumer<Object> session;
     /** The worker given at construction, else the channel's I/O thread once the handler is added. */
     private EventExecutor executor;
@@ -46,11 +48,14 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
 
     /**
      * @param worker  where the session runs; null to run it on the channel's I/O thread
+     * @param frameWeight the estimated heap of the frame being read (the codec's, see
+     *                    {@code IotmpFrameCodec.lastFrameWeight})
      * @param session handles every event, on the executor, in the order the I/O thread read them
      */
-    ConnectionPump(EventExecutor worker, FlowControl flow, Consumer<Object> session) {
+    ConnectionPump(EventExecutor worker, FlowControl flow, LongSupplier frameWeight, Consumer<Object> session) {
         this.executor = worker;
         this.flow = flow;
+        this.frameWeight = frameWeight;
         this.session = session;
     }
 
@@ -80,7 +85,7 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        flow.frameRead();
+        flow.frameRead(frameWeight.getAsLong());
         dispatch(msg);
     }
 

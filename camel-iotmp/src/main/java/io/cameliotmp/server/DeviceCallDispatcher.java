@@ -36,7 +36,8 @@ final class DeviceCallDispatcher {
             return true;
         }
         FlowControl flow = connection.flow();
-        flow.deliveryStarted();
+        long weight = flow.handling(); // the call's input is held until the handler completes
+        flow.deliveryStarted(weight);
         CompletionStage<Object> result;
         try {
             result = handler.handle(call);
@@ -44,7 +45,7 @@ final class DeviceCallDispatcher {
             result = CompletableFuture.failedFuture(e);
         }
         result.whenComplete((value, failure) -> {
-            flow.deliveryEnded();
+            flow.deliveryEnded(weight);
             if (run.hasStreamId()) {
                 connection.runOnExecutor(() -> answer(run, call, value, failure));
             }

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
-import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.session.Answers;
@@ -64,12 +63,16 @@ public final class DeviceConnection {
     /**
      * @param worker where the connection and the handlers it calls run; null to run them on the channel's I/O thread
      */
-    DeviceConnection(SessionContext context, Channel channel, IotmpFrameCodec codec, EventExecutor worker) {
+    DeviceConnection(SessionContext context, Channel channel, ConnectionCodec codec, EventExecutor worker) {
         this.context = context;
         this.config = context.config();
         this.channel = channel;
-        this.flow = new FlowControl(channel, config.maxInFlight(), config.backpressurePolicy());
-        this.pump = new ConnectionPump(worker, flow, this::handle);
+        this.flow = new FlowControl(channel, config.maxInFlight(), config.limits().maxDecodedFrameBytes(),
+                config.backpressurePolicy(), context.inFlightBytes());
+        // while reading is paused the codec decodes nothing more, and what it held back is decoded on resuming
+        codec.decodeGate(flow::acceptsFrames);
+        flow.onResume(codec::resumeDecoding);
+        this.pump = new ConnectionPump(worker, flow, codec::lastFrameWeight, this::handle);
         this.handshake = new ConnectHandshake(this, context, codec);
         this.requests = new ServerRequests(this, context);
         this.serverStreams = new ServerOpenedStreams(this, context);
@@ -287,6 +290,7 @@ public final class DeviceConnection {
     }
 
     private void onFrame(Object frame) {
+        flow.frameHandling();
         try {
             if (frame instanceof IotmpMessage message) {
                 onMessage(message);

@@ -1,14 +1,10 @@
 package io.cameliotmp.server;
 
-import java.util.function.Function;
-
 import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.WebSocketFrameBytes;
+import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslHandler;
@@ -21,21 +17,34 @@ import io.netty.util.concurrent.EventExecutor;
  */
 public final class DevicePipeline {
 
+    /** The name of the frame codec, IOTMP or legacy. */
+    static final String CODEC = "codec";
+    /** The name of the {@link LegacyAdapter}, after the codec, on legacy connections. */
+    static final String LEGACY = "legacy";
+    /** The name of the {@link ProtocolDetector}, where the codec will be, while the first byte is awaited. */
+    static final String DETECT = "detect";
+
     private final Channel channel;
     private final IotmpServerConfig config;
     private final TrafficMeter trafficMeter;
-    private final Function<Channel, IotmpFrameCodec> codecs;
+    private final ConnectionAdmission admission;
+    private final LegacyStreamIds legacyStreamIds;
     private final SessionContext context;
     private final EventExecutor worker;
+    private final ListenerKind listener;
 
     DevicePipeline(Channel channel, IotmpServerConfig config, TrafficMeter trafficMeter,
-                   Function<Channel, IotmpFrameCodec> codecs, SessionContext context, EventExecutor worker) {
+                   ConnectionAdmission admission, LegacyStreamIds legacyStreamIds, SessionContext context,
+                   EventExecutor worker) {
         this.channel = channel;
         this.config = config;
         this.trafficMeter = trafficMeter;
-        this.codecs = codecs;
+        this.admission = admission;
+        this.legacyStreamIds = legacyStreamIds;
         this.context = context;
         this.worker = worker;
+        ListenerKind kind = channel.attr(ListenerKind.KEY).get();
+        this.listener = kind != null ? kind : ListenerKind.IOTMP;
     }
 
     /** Transport and protocol: the whole pipeline. */
@@ -53,37 +62,48 @@ public final class DevicePipeline {
         if (trafficMeter != null) {
             pipeline.addLast("traffic", trafficMeter);
         }
-        if (config.sslContext() != null) {
+        if (config.sslContext() != null && listener != ListenerKind.LEGACY) {
             SslHandler ssl = config.sslContext().newHandler(channel.alloc());
             ssl.setHandshakeTimeoutMillis(config.tlsHandshakeTimeout().toMillis());
             pipeline.addLast("ssl", ssl);
         }
-        if (config.transport() == Transport.WEBSOCKET) {
-            pipeline.addLast("http", new HttpServerCodec());
-            pipeline.addLast("http-aggregator", new HttpObjectAggregator(8192));
+        if (config.transport() == Transport.WEBSOCKET && listener == ListenerKind.IOTMP) {
+            // bounded as tightly as a TCP peer before login, see WebSocketLimits
+            pipeline.addLast("http", WebSocketLimits.httpCodec());
+            pipeline.addLast("http-aggregator", WebSocketLimits.upgradeAggregator());
+            pipeline.addLast("http-malformed", WebSocketLimits.malformed());
             pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                     .websocketPath(config.webSocketPath())
                     .subprotocols("iotmp")
                     .handshakeTimeoutMillis(config.connectTimeout().toMillis())
-                    .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                            // IOTMP bytes arrive in text frames from the reference client: never UTF-8
-                            .withUTF8Validator(false)
-                            .maxFramePayloadLength(config.maxFrameSize() + 16)
-                            .allowExtensions(false)
-                            .build())
+                    .decoderConfig(WebSocketLimits.beforeLogin(config))
                     .build()));
+            pipeline.addLast("http-not-found", WebSocketLimits.notUpgraded());
             pipeline.addLast("websocket-bytes", new WebSocketFrameBytes(false));
         }
     }
 
     /**
      * {@code codec} (IOTMP frames, gen-2 until the CONNECT says otherwise, {@code maxFrameSizeBeforeLogin} until the
-     * device is in) and {@code session}.
+     * device is in) and {@code session}. When the server takes legacy devices, {@code detect} stands where the codec
+     * will be until the first byte tells the protocol; a legacy connection then has the legacy codec as
+     * {@code codec} and its {@code legacy} adapter after it.
      */
     public void addProtocol() {
-        // the admission's codec: small frames until login, partial frames from the server-wide budget
-        IotmpFrameCodec codec = codecs.apply(channel);
-        channel.pipeline().addLast("codec", codec);
+        // the admission's codecs: small frames until login, partial frames from the server-wide budget
+        ConnectionCodec codec;
+        if (config.legacy().enabled()) {
+            LegacyFrameCodec legacyCodec = admission.legacyCodec(channel);
+            ProtocolDetector detector = new ProtocolDetector(ProtocolDetector.iotmp(admission.codec(channel)),
+                    ProtocolDetector.legacy(legacyCodec,
+                            new LegacyAdapter(legacyCodec, legacyStreamIds, config.maxPendingRequests())));
+            channel.pipeline().addLast(DETECT, detector);
+            codec = detector;
+        } else {
+            IotmpFrameCodec iotmp = admission.codec(channel);
+            channel.pipeline().addLast(CODEC, iotmp);
+            codec = ConnectionCodec.of(iotmp);
+        }
         DeviceConnection connection = new DeviceConnection(context, channel, codec, worker);
         channel.pipeline().addLast("session", connection.handler());
     }

@@ -1,5 +1,7 @@
 package io.cameliotmp.server;
 
+import java.util.concurrent.atomic.LongAdder;
+
 import io.netty.channel.Channel;
 
 /**
@@ -8,53 +10,142 @@ import io.netty.channel.Channel;
  * reading) and samples and calls handed to handlers that have not completed ({@code busyDeliveries}). Reading pauses
  * on their sum; {@link BackpressurePolicy#DROP_SAMPLES} drops on the deliveries alone, since queued frames are not yet
  * a consumer falling behind.
+ * <p>
+ * Each frame and delivery also weighs the heap its decoded values take (the codec's estimate), and reading pauses as
+ * well when their total reaches {@code maxBytes}: a few large frames hold as much as many small ones. While reading
+ * is paused the codec decodes nothing more ({@link #acceptsFrames()}), so the frames of a read that was under way
+ * stay bytes in its buffer instead of piling up decoded: what a device can make its connection hold here is at most
+ * the pause bound plus one frame, in count and in bytes.
  */
 final class FlowControl {
 
     private final Channel channel;
     private final int maxInFlight;
+    private final long maxBytes;
     private final BackpressurePolicy policy;
+    /** What all connections of the server hold, for the metric. */
+    private final LongAdder serverBytes;
     private final Object lock = new Object();
     private int queuedFrames;
     private int busyDeliveries;
+    private long bytes;
+    /** The weights of the queued frames, oldest first: frames are handled in the order they were read. */
+    private long[] weights = new long[8];
+    private int head;
+    private int queued;
+    /** The weight of the frame being handled on the executor (0 between frames), for the deliveries it starts. */
+    private long handling;
     private volatile boolean readingPaused;
     /** When a frame was last read, or reading resumed after a pause: the device's silence is counted from here. */
     private volatile long lastActivityNanos = System.nanoTime();
     /** While false (authenticating, closed), a drained backlog does not turn reading back on. */
     private volatile boolean resumable = true;
+    private volatile Runnable onResume = () -> { };
 
     FlowControl(Channel channel, int maxInFlight, BackpressurePolicy policy) {
-        this.channel = channel;
-        this.maxInFlight = maxInFlight;
-        this.policy = policy;
+        this(channel, maxInFlight, Long.MAX_VALUE, policy, new LongAdder());
     }
 
-    void frameRead() {
+    /**
+     * @param maxBytes    estimated heap of queued frames and busy deliveries at which reading pauses
+     * @param serverBytes the server's total, kept up to date
+     */
+    FlowControl(Channel channel, int maxInFlight, long maxBytes, BackpressurePolicy policy, LongAdder serverBytes) {
+        this.channel = channel;
+        this.maxInFlight = maxInFlight;
+        this.maxBytes = maxBytes;
+        this.policy = policy;
+        this.serverBytes = serverBytes;
+    }
+
+    /** Runs whenever a pause ends (on the thread that ended it): the codec decodes what it held back. */
+    void onResume(Runnable action) {
+        this.onResume = action;
+    }
+
+    /** Whether the codec may decode another frame now; false exactly while reading is paused. */
+    boolean acceptsFrames() {
+        return !readingPaused;
+    }
+
+    /** A frame was decoded and queued for the executor, weighing {@code weight} bytes of heap. */
+    void frameRead(long weight) {
         lastActivityNanos = System.nanoTime();
         synchronized (lock) {
             queuedFrames++;
+            if (queued == weights.length) {
+                long[] grown = new long[weights.length * 2];
+                for (int i = 0; i < queued; i++) {
+                    grown[i] = weights[(head + i) % weights.length];
+                }
+                weights = grown;
+                head = 0;
+            }
+            weights[(head + queued) % weights.length] = weight;
+            queued++;
+            add(weight);
             pauseIfOver();
+        }
+    }
+
+    /** The executor takes the oldest queued frame; its weight stays {@link #handling()} until it is handled. */
+    void frameHandling() {
+        synchronized (lock) {
+            if (queued > 0) {
+                handling = weights[head];
+                head = (head + 1) % weights.length;
+                queued--;
+            } else {
+                handling = 0;
+            }
         }
     }
 
     void frameHandled() {
+        boolean resumed;
         synchronized (lock) {
             queuedFrames--;
-            resumeIfDrained();
+            add(-handling);
+            handling = 0;
+            resumed = resumeIfDrained();
+        }
+        if (resumed) {
+            onResume.run();
+        }
+    }
+
+    /** The weight of the frame being handled: what a sample or call taken from it holds. */
+    long handling() {
+        synchronized (lock) {
+            return handling;
         }
     }
 
     void deliveryStarted() {
+        deliveryStarted(0);
+    }
+
+    void deliveryEnded() {
+        deliveryEnded(0);
+    }
+
+    void deliveryStarted(long weight) {
         synchronized (lock) {
             busyDeliveries++;
+            add(weight);
             pauseIfOver();
         }
     }
 
-    void deliveryEnded() {
+    void deliveryEnded(long weight) {
+        boolean resumed;
         synchronized (lock) {
             busyDeliveries--;
-            resumeIfDrained();
+            add(-weight);
+            resumed = resumeIfDrained();
+        }
+        if (resumed) {
+            onResume.run();
         }
     }
 
@@ -74,6 +165,13 @@ final class FlowControl {
         }
     }
 
+    /** Estimated heap of the queued frames and busy deliveries. */
+    long inFlightBytes() {
+        synchronized (lock) {
+            return bytes;
+        }
+    }
+
     boolean readingPaused() {
         return readingPaused;
     }
@@ -87,26 +185,36 @@ final class FlowControl {
         return System.nanoTime() - lastActivityNanos;
     }
 
+    private void add(long weight) {
+        if (weight != 0) {
+            bytes += weight;
+            serverBytes.add(weight);
+        }
+    }
+
     /**
      * Reading pauses at the bound (for DROP_SAMPLES at four times the bound: samples are dropped long before, this
-     * only bounds memory) and resumes at half of it. Called with the lock held, so pause and resume cannot race into
-     * a device that is never read again.
+     * only bounds memory) or at {@code maxBytes}, and resumes at half of both. Called with the lock held, so pause and
+     * resume cannot race into a device that is never read again.
      */
     private void pauseIfOver() {
         int pauseAt = policy == BackpressurePolicy.PAUSE ? maxInFlight : 4 * maxInFlight;
-        if (queuedFrames + busyDeliveries >= pauseAt && !readingPaused) {
+        if ((queuedFrames + busyDeliveries >= pauseAt || bytes >= maxBytes) && !readingPaused) {
             readingPaused = true;
             channel.config().setAutoRead(false);
         }
     }
 
-    private void resumeIfDrained() {
-        if (readingPaused && queuedFrames + busyDeliveries <= maxInFlight / 2) {
+    /** Returns true when reading resumed, so that the caller lets the codec go on outside the lock. */
+    private boolean resumeIfDrained() {
+        if (readingPaused && queuedFrames + busyDeliveries <= maxInFlight / 2 && bytes <= maxBytes / 2) {
             readingPaused = false;
             lastActivityNanos = System.nanoTime();
             if (resumable) {
                 channel.config().setAutoRead(true);
             }
+            return true;
         }
+        return false;
     }
 }

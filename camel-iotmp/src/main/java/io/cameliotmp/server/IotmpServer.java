@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.cameliotmp.protocol.session.Scheduler;
 import io.netty.bootstrap.ServerBootstrap;
@@ -41,6 +42,7 @@ public final class IotmpServer {
     private final IotmpServerConfig config;
     private final DeviceRegistry registry = new DeviceRegistry();
     private final AtomicLong sessionNumbers = new AtomicLong();
+    private final LongAdder inFlightBytes = new LongAdder();
     private final BuiltinServices builtins;
     private final EventStreams events;
     private final StreamSubscriptions subscriptions = new StreamSubscriptions(registry);
@@ -60,11 +62,13 @@ public final class IotmpServer {
     HashedWheelTimer timer;
     private ChannelGroup channels;
     private Channel serverChannel;
+    private LegacyBindings legacyBindings = LegacyBindings.NONE;
     private final ConnectionGuard guard;
     // hardening: admission before login, CONNECT checks and rate-limited refusal lines (see those classes)
     private final ConnectionAdmission admission;
     private final ConnectValidation connectValidation;
     private final RefusalLog refusalLog = new RefusalLog();
+    private final LegacyStreamIds legacyStreamIds = new LegacyStreamIds();
     private volatile ServerMetrics metrics = ServerMetrics.NONE;
     private final ServerTotals totals = new ServerTotals();
     private TrafficMeter trafficMeter;
@@ -130,8 +134,18 @@ public final class IotmpServer {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port(), e);
         }
         try {
+            legacyBindings = LegacyBindings.bind(bootstrap, config, this::initDeviceChannel);
+        } catch (RuntimeException e) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+            shutdownGroups();
+            throw e;
+        }
+        try {
             membership.join();
         } catch (RuntimeException e) {
+            legacyBindings.close();
+            legacyBindings = LegacyBindings.NONE;
             serverChannel.close().syncUninterruptibly();
             serverChannel = null;
             shutdownGroups();
@@ -149,6 +163,11 @@ public final class IotmpServer {
      * channel group, and with it the connection limits, exist only once the server is started.
      */
     void initDeviceChannel(Channel ch) {
+        initDeviceChannel(ch, ListenerKind.IOTMP);
+    }
+
+    private void initDeviceChannel(Channel ch, ListenerKind listener) {
+        ch.attr(ListenerKind.KEY).set(listener);
         if (channels != null) {
             Refusal refusal = admission.admit(ch, channels.size());
             if (refusal != null) {
@@ -160,8 +179,8 @@ public final class IotmpServer {
             }
             channels.add(ch);
         }
-        config.channelInitializer().initChannel(ch, new DevicePipeline(ch, config, trafficMeter, admission::codec,
-                sessionContext, workerGroup != null ? workerGroup.next() : null));
+        config.channelInitializer().initChannel(ch, new DevicePipeline(ch, config, trafficMeter, admission,
+                legacyStreamIds, sessionContext, workerGroup != null ? workerGroup.next() : null));
     }
 
     /**
@@ -173,6 +192,8 @@ public final class IotmpServer {
         }
         serverChannel.close().syncUninterruptibly();
         serverChannel = null;
+        legacyBindings.close();
+        legacyBindings = LegacyBindings.NONE;
         // devices first get their DISCONNECT; connections that never authenticated are simply closed afterwards
         List<CompletableFuture<Void>> closing = new java.util.ArrayList<>();
         for (DeviceConnection session : registry.sessions()) {
@@ -217,6 +238,16 @@ public final class IotmpServer {
             throw new IllegalStateException("server is not started");
         }
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The address of the plain listener of legacy devices, or null when there is none. */
+    public synchronized InetSocketAddress legacyAddress() {
+        return legacyBindings.plainAddress();
+    }
+
+    /** The address of the TLS listener of legacy devices, or null when there is none. */
+    public synchronized InetSocketAddress legacyTlsAddress() {
+        return legacyBindings.tlsAddress();
     }
 
     // ---- server → device
@@ -359,6 +390,15 @@ public final class IotmpServer {
         return admission.partialFrames().reserved();
     }
 
+    /**
+     * The estimated heap of what all connections hold in flight: frames decoded and not yet handled, and samples and
+     * calls handed to handlers that have not completed. Each connection pauses its reading at
+     * {@code maxDecodedFrameBytes} of it, so one connection holds at most about twice that.
+     */
+    public long inFlightBytes() {
+        return inFlightBytes.sum();
+    }
+
     /** Entries kept about failed authentications (per address, and per device and address). */
     public int trackedAuthFailures() {
         return guard.trackedEntries();
@@ -445,6 +485,11 @@ public final class IotmpServer {
         @Override
         public PropertyStore propertyStore() {
             return builtins.properties();
+        }
+
+        @Override
+        public LongAdder inFlightBytes() {
+            return inFlightBytes;
         }
     };
 

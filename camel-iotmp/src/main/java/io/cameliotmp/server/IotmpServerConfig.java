@@ -38,6 +38,7 @@ import io.netty.handler.ssl.SslContext;
  * @param nativeTransport      use epoll when available
  * @param channelInitializer   builds each connection's pipeline around the server's handlers
  * @param cluster              the cluster this server is a member of; {@link ServerCluster#SINGLE_NODE} alone
+ * @param legacy               whether and where devices of the legacy Thinger protocol are accepted
  */
 public record IotmpServerConfig(String host, int port, int ioThreads, int workerThreads, Duration connectTimeout,
                                 Duration defaultKeepAlive, Duration requestTimeout, int maxFrameSize,
@@ -47,7 +48,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
                                 DeviceAuthenticator authenticator, PropertyStore propertyStore,
                                 boolean nativeTransport, Limits limits, Quotas quotas,
                                 ServerMetrics.Factory metrics, DeviceChannelInitializer channelInitializer,
-                                ServerCluster cluster) {
+                                ServerCluster cluster, LegacyListeners legacy) {
 
     // The one place of each default: the builders below, the Camel options and the starter (checked by its
     // metadata test) use these.
@@ -63,6 +64,9 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
     public static final long DEFAULT_TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     public static final String DEFAULT_WEB_SOCKET_PATH = "/iotmp";
+    public static final boolean DEFAULT_LEGACY_ENABLED = false;
+    public static final int DEFAULT_LEGACY_PORT = 25200;
+    public static final int DEFAULT_LEGACY_TLS_PORT = 25202;
 
     /** The slack on the keep-alive interval before a silent device is considered gone (IOTMP: 15 %). */
     public static final double KEEP_ALIVE_TOLERANCE = 1.15;
@@ -81,6 +85,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(channelInitializer, "channelInitializer");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(legacy, "legacy");
         requirePositive(maxFrameSize, "maxFrameSize");
         requirePositive(maxPsonDepth, "maxPsonDepth");
         requirePositive(maxPendingRequests, "maxPendingRequests");
@@ -126,6 +131,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         b.metrics = metrics;
         b.channelInitializer = channelInitializer;
         b.cluster = cluster;
+        b.legacy = legacy;
         return b;
     }
 
@@ -494,6 +500,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         private Limits limits = Limits.DEFAULT;
         private Quotas quotas = Quotas.DEFAULT;
         private ServerMetrics.Factory metrics = ServerMetrics.Factory.NONE;
+        private LegacyListeners legacy = LegacyListeners.DISABLED;
 
         private Builder() {
         }
@@ -619,11 +626,18 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
             return this;
         }
 
+        /** Whether and where devices of the legacy Thinger protocol are accepted; off by default. */
+        public Builder legacy(LegacyListeners legacy) {
+            this.legacy = legacy;
+            return this;
+        }
+
         public IotmpServerConfig build() {
             return new IotmpServerConfig(host, port, ioThreads, workerThreads, connectTimeout, defaultKeepAlive,
                     requestTimeout, maxFrameSize, maxPsonDepth, maxPendingRequests, maxInFlight, backpressurePolicy,
                     sslContext, tlsHandshakeTimeout, transport, webSocketPath, authenticator, propertyStore,
-                    nativeTransport, limits, quotas, metrics, channelInitializer, cluster);
+                    nativeTransport, limits, quotas, metrics, channelInitializer, cluster,
+                    legacy);
         }
     }
 }

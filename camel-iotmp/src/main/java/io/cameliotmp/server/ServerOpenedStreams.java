@@ -128,7 +128,8 @@ final class ServerOpenedStreams {
             context.metrics().sampleDropped();
             return;
         }
-        flow.deliveryStarted();
+        long weight = flow.handling(); // the sample's values are held until the listener completes
+        flow.deliveryStarted(weight);
         CompletionStage<Void> done;
         try {
             done = listener.onSample(sample);
@@ -137,9 +138,9 @@ final class ServerOpenedStreams {
             done = null;
         }
         if (done == null) {
-            flow.deliveryEnded();
+            flow.deliveryEnded(weight);
         } else {
-            done.whenComplete((v, e) -> flow.deliveryEnded());
+            done.whenComplete((v, e) -> flow.deliveryEnded(weight));
         }
     }
 

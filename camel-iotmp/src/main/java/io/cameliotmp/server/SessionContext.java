@@ -1,6 +1,7 @@
 package io.cameliotmp.server;
 
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.cameliotmp.protocol.session.Scheduler;
 
@@ -48,4 +49,7 @@ interface SessionContext {
     EventStreams events();
 
     PropertyStore propertyStore();
+
+    /** The estimated heap of all connections' frames and deliveries in flight, kept by their flow control. */
+    LongAdder inFlightBytes();
 }

@@ -91,6 +91,8 @@ final class SharedResourceStream {
     }
 
     private int open(long interval, Function<StreamSample, CompletionStage<Void>> onSample) {
+        // the id is known once the START_STREAM is sent; a refusal comes later, with the device's answer
+        int[] opened = {0};
         StreamListener listener = new StreamListener() {
             @Override
             public CompletionStage<Void> onSample(StreamSample sample) {
@@ -104,6 +106,8 @@ final class SharedResourceStream {
 
             @Override
             public void onStreamFailed(DeviceRegistration registration, String res, Throwable cause) {
+                // a refused stream is not open: the next change of subscriptions asks the device again
+                forget(opened[0]);
                 // the subscribers report it, so this is only for tracing
                 LOG.debug("Device {} did not open a stream on {}: {}", registration.deviceId(), res,
                         cause.getMessage());
@@ -112,11 +116,15 @@ final class SharedResourceStream {
                 }
             }
         };
-        return streams.openNow(resource, interval, listener);
+        opened[0] = streams.openNow(resource, interval, listener);
+        return opened[0];
     }
 
     /** The device or the connection ended a stream: a later change of subscriptions may open a new one. */
     private void forget(int streamId) {
+        if (streamId == 0) {
+            return;
+        }
         if (streamId == eventStreamId) {
             eventStreamId = 0;
         }

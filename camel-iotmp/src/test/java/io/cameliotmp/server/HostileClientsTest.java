@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -403,6 +404,54 @@ class HostileClientsTest {
         }
     }
 
+    /**
+     * A device streams frames that decode to large values faster than the route takes them (here: never, until the
+     * test lets it): what its connection holds is bounded by {@code maxDecodedFrameBytes} (plus the frame being handed
+     * on), not by {@code maxInFlight} frames of that size; reading pauses, and once the route catches up every sample
+     * arrives.
+     */
+    @Test
+    void aDeviceCannotMakeItsConnectionHoldMoreThanItsInFlightBudget() throws Exception {
+        long budget = 4L * 1024 * 1024;
+        IotmpServer server = start(l -> l.maxDecodedFrameBytes(budget), q -> { });
+        List<CompletableFuture<Void>> held = Collections.synchronizedList(new ArrayList<>());
+        server.subscriptions().subscribe(new DeviceFilter(USER, "*"), "temperature", 0, sample -> {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            held.add(done);
+            return done;
+        });
+        RawIotmpSocket device = device("127.0.0.1", server, "esp32");
+        int stream = device.acceptStream();
+        Socket socket = sockets.get(sockets.size() - 1);
+        // 30,000 one-byte numbers: 30 KB on the wire, about 720 KB once decoded
+        byte[] frame = Frames.encode(IotmpMessage.streamData(stream, Collections.nCopies(30_000, 7L)),
+                Generation.GEN2);
+        int frames = 300;
+        long heapBefore = heapAfterGc();
+        Thread sender = new Thread(() -> {
+            for (int i = 0; i < frames; i++) {
+                sendQuietly(socket, frame);
+            }
+        }, "hostile-sender");
+        sender.start();
+        DeviceConnection session = server.registry().session(new DeviceId(USER, "esp32")).orElseThrow();
+        await("reading paused", () -> session.counters().readingPaused());
+
+        long heapGrowth = heapAfterGc() - heapBefore;
+        assertThat(server.inFlightBytes()).as("what the connection holds").isLessThan(budget + 2 * 800_000);
+        assertThat(meters.find("iotmp.frames.inflight.bytes").gauge().value()).isLessThan(budget + 2 * 800_000);
+        // 64 frames in flight (the count bound alone) would be 46 MB
+        assertThat(heapGrowth).as("heap growth").isLessThan(24L * 1024 * 1024);
+        assertThat(held.size()).isLessThan(10);
+
+        await("every sample delivered once the route catches up", () -> {
+            List.copyOf(held).forEach(done -> done.complete(null));
+            return held.size() == frames;
+        });
+        sender.join(PATIENCE.toMillis());
+        await("nothing held", () -> server.inFlightBytes() == 0);
+    }
+
     // ---------------------------------------------------------------- 3. stalled frames
 
     /** A started frame that stalls is cut off by frameReadTimeout's timer, before login and after. */
@@ -427,6 +476,35 @@ class HostileClientsTest {
     }
 
     // ---------------------------------------------------------------- 4. lockouts
+
+    /**
+     * A device guessing through its block is reported to listeners (and so to {@code iotmp:events}) once per block, not
+     * at the rate it retries: an application that logs every event cannot be made to log at the guesser's rate. The
+     * refusals are still counted, each one.
+     */
+    @Test
+    void aBlockedDeviceIsReportedOncePerBlock() throws Exception {
+        IotmpServer server = start(l -> l.maxAuthFailuresPerDevice(3).maxAuthFailuresPerAddress(0), q -> { });
+        List<String> reported = Collections.synchronizedList(new ArrayList<>());
+        server.registry().addListener(new DeviceListener() {
+            @Override
+            public void onAuthenticationRefused(AuthRequest request, AuthDecision decision) {
+                reported.add(decision.reason());
+            }
+        });
+        int attempts = 200;
+        for (int i = 0; i < attempts; i++) {
+            try (RawIotmpSocket guesser = rawFrom("127.0.0.3", server)) {
+                assertThat(connectAnswer(guesser, USER, "victim", "guess" + i)).startsWith("02");
+            }
+        }
+        await("every refusal reported or counted", () -> counter("iotmp.refusals", "reason", "device-blocked")
+                == attempts - 3);
+        assertThat(reported).hasSize(4);
+        assertThat(reported.get(3)).isEqualTo("too many failed authentications of this device");
+        assertThat(counter("iotmp.connections", "event", "refused")).isEqualTo(4.0);
+    }
+
 
     /**
      * Wrong secrets for a known device block that device from the attacker's address only; a device retrying a wrong

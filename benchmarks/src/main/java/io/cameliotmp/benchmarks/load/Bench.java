@@ -54,6 +54,8 @@ public final class Bench {
     private List<String> defaultSystems() {
         return switch (scenario) {
             case "hold", "deadpeers" -> List.of("camel", "raw", "mqtt");
+            // camel-batch: one exchange per 1000 samples; raw-decode: the baseline that also builds each sample
+            case "ingest" -> List.of("camel", "camel-io", "camel-batch", "raw", "raw-decode", "mqtt", "coap");
             default -> List.of("camel", "camel-io", "raw", "mqtt", "coap");
         };
     }
@@ -142,7 +144,7 @@ public final class Bench {
     private Child loadPhase(String system, int port, int run, String phase, String... extra) throws Exception {
         List<String> jvm = new ArrayList<>(List.of("-Xms1g", "-Xmx2g", "-XX:+UseG1GC",
                 "-Dio.netty.leakDetection.level=disabled", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
-        String protocol = system.startsWith("camel") || system.equals("raw") ? "iotmp" : system;
+        String protocol = system.startsWith("camel") || system.startsWith("raw") ? "iotmp" : system;
         List<String> a = new ArrayList<>(List.of("protocol=" + protocol, "port=" + port,
                 "devices=" + args.integer("devices", defaultDevices()), "sources=" + args.integer("sources", 10),
                 "threads=" + args.integer("loadThreads", 1), "maxSeconds=" + (holdSeconds() + 1800)));
@@ -202,7 +204,9 @@ public final class Bench {
         if (system.equals("coap")) {
             extra.add("devicePort=" + (27000 + (port % 10) * 2000));
         }
-        try (Child server = server(system, port, run, extra.toArray(String[]::new));
+        List<String> serverExtra = new ArrayList<>(extra);
+        serverExtra.addAll(routeWork());
+        try (Child server = server(system, port, run, serverExtra.toArray(String[]::new));
              Child load = load(system, port, run, extra.toArray(String[]::new))) {
             r.put("connected", load.await("CONNECTED", 120));
             Thread.sleep(500);
@@ -242,7 +246,11 @@ public final class Bench {
         double seconds = args.dbl("ingestSeconds", 12);
         double window = args.dbl("windowSeconds", 8);
         String phase = spinNanos > 0 ? "-slow" : "";
-        try (Child server = serverPhase(system, port, run, phase, "spinNanos=" + spinNanos);
+        List<String> work = spinNanos > 0 ? List.of("spinNanos=" + spinNanos) : routeWork();
+        List<String> serverArgs = new ArrayList<>(work);
+        serverArgs.add("batchSize=" + args.integer("batchSize", 1000));
+        serverArgs.add("batchTimeout=" + args.lng("batchTimeout", 100));
+        try (Child server = serverPhase(system, port, run, phase, serverArgs.toArray(String[]::new));
              Child load = loadPhase(system, port, run, phase, "batch=" + args.integer("batch", 32),
                      "coapWindow=" + args.integer("coapWindow", 8), "ingestRate=" + args.dbl("ingestRate", 0))) {
             r.put("connected", load.await("CONNECTED", 120));
@@ -295,6 +303,14 @@ public final class Bench {
             }
         }
         return r;
+    }
+
+    /**
+     * The route's own work per RPC call or per ingested sample (the fast ingest phase): {@code routeSpinNanos} of
+     * busy CPU, {@code routeParkNanos} of blocking wait (as for a database or a remote call). Default: none.
+     */
+    private List<String> routeWork() {
+        return List.of("spinNanos=" + args.lng("routeSpinNanos", 0), "parkNanos=" + args.lng("routeParkNanos", 0));
     }
 
     private Map<String, Object> deadPeers(String system, int port, int run) throws Exception {

@@ -40,6 +40,9 @@ final class Charts {
             case "ingest" -> {
                 bars(dir.resolve(name + "-rate.png"), "Ingest: samples/s at the route (median)", "samples/s", data,
                         List.of("fast.rate"), List.of("samples/s"));
+                bars(dir.resolve(name + "-alloc.png"), "Ingest: server allocation and CPU per sample (median)",
+                        "bytes / ns", data, List.of("fast.allocPerSample", "fast.cpuPerSample"),
+                        List.of("bytes allocated per sample", "CPU ns per sample"));
                 if (data.values().stream().anyMatch(l -> l.stream().anyMatch(m -> m.containsKey("slow.rate")))) {
                     bars(dir.resolve(name + "-slow-heap.png"), "Ingest into a 10× slower route: heap (median)", "MB",
                             data, List.of("fast.liveHeapMB", "slow.liveHeapMB", "slow.maxHeapMB"),

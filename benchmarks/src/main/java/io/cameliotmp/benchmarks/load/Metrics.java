@@ -50,6 +50,8 @@ final class Metrics {
             case "ingest" -> List.of(
                     new Def("fast.rate", "samples/s at the route", true),
                     new Def("fast.lost", "samples lost (sent − counted at the route)", false),
+                    new Def("fast.allocPerSample", "allocated per sample in the server, all threads (bytes)", false),
+                    new Def("fast.cpuPerSample", "server CPU time per sample (ns)", false),
                     new Def("fast.bytesPerSample", "bytes on the wire per sample (device → server)", false),
                     new Def("fast.maxHeapMB", "heap used, max during the window (MB)", false),
                     new Def("fast.liveHeapMB", "heap after full GC under load (MB)", false),
@@ -118,6 +120,8 @@ final class Metrics {
                     Map<String, Object> sent = (Map<String, Object>) p.get("sent");
                     Map<String, Object> mem = (Map<String, Object>) p.get("memUnderLoad");
                     m.put(phase + ".rate", Bench.num(w, "rate"));
+                    m.put(phase + ".allocPerSample", Bench.num(w, "allocatedBytes") / Bench.num(w, "samples"));
+                    m.put(phase + ".cpuPerSample", Bench.num(w, "cpuNanos") / Bench.num(w, "samples"));
                     m.put(phase + ".lost", Bench.num(p, "lost"));
                     m.put(phase + ".sent", Bench.num(sent, "samplesTotal"));
                     m.put(phase + ".notYetRead", Bench.num(p, "notYetRead"));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
@@ -34,6 +35,15 @@ import io.netty.util.collection.IntObjectHashMap;
  * keep-alive echo and the 1.15 × ka idle close, RUN with stream-id correlation of the OK, and one event-mode
  * START_STREAM per device whose STREAM_DATA samples it counts. Handlers run on the I/O threads, which is the
  * cheapest possible arrangement.
+ * <p>
+ * Two ways to hand on a sample. <b>Counting</b> ({@link #counting}) calls a {@code Runnable} per STREAM_DATA that
+ * has a payload. <b>Decoding</b> ({@link #decoding}) does what any real consumer of the stream pays for on top:
+ * resolves the frame's stream id to the stream the server opened (its resource), takes the arrival time and builds
+ * a {@link RawSample} with device, resource, stream id, timestamp and payload (the values camel-iotmp's
+ * {@code IotmpSample} carries), then hands it to a callback. Both get the payload already decoded: the codec turns
+ * every body into Java values (PSON into {@code Map}/{@code List}/numbers/strings) before any handler sees it, so the
+ * PSON decoding is paid by both, and the difference between them is the lookup, the clock read, the record and the
+ * callback.
  */
 final class RawIotmpServer {
 
@@ -45,13 +55,23 @@ final class RawIotmpServer {
     private final boolean stream;
     private final String streamResource;
     private final Runnable onSample;
+    private final Consumer<RawSample> onDecoded;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private EventLoopGroup boss;
     private EventLoopGroup io;
 
-    RawIotmpServer(String host, int port, String user, String credential, int defaultKeepAlive,
-                   String streamResource, Runnable onSample) {
+    /**
+     * One decoded sample, the same values camel-iotmp delivers in an {@code IotmpSample}.
+     *
+     * @param timestamp when the server received the sample, in milliseconds since the epoch
+     */
+    record RawSample(String user, String device, String resource, int streamId, long timestamp, Object payload) {
+    }
+
+    private RawIotmpServer(String host, int port, String user, String credential, int defaultKeepAlive,
+                           String streamResource, Runnable onSample, Consumer<RawSample> onDecoded) {
         this.onSample = onSample;
+        this.onDecoded = onDecoded;
         this.host = host;
         this.port = port;
         this.user = user;
@@ -59,6 +79,18 @@ final class RawIotmpServer {
         this.defaultKeepAlive = defaultKeepAlive;
         this.stream = streamResource != null;
         this.streamResource = streamResource;
+    }
+
+    /** A server that counts samples ({@code streamResource} null: no stream is opened). */
+    static RawIotmpServer counting(String host, int port, String user, String credential, int defaultKeepAlive,
+                                   String streamResource, Runnable onSample) {
+        return new RawIotmpServer(host, port, user, credential, defaultKeepAlive, streamResource, onSample, null);
+    }
+
+    /** A server that decodes each sample into a {@link RawSample} and hands it to {@code onDecoded}. */
+    static RawIotmpServer decoding(String host, int port, String user, String credential, int defaultKeepAlive,
+                                   String streamResource, Consumer<RawSample> onDecoded) {
+        return new RawIotmpServer(host, port, user, credential, defaultKeepAlive, streamResource, null, onDecoded);
     }
 
     void start() {
@@ -112,6 +144,8 @@ final class RawIotmpServer {
         private String device;
         private int nextId;
         private final IntObjectHashMap<RpcDriver.Done> pending = new IntObjectHashMap<>();
+        /** Decoding: the streams this server opened on the device, stream id to resource. */
+        private final IntObjectHashMap<String> streams = new IntObjectHashMap<>(4);
 
         void run(String resource, Object input, RpcDriver.Done done) {
             if (!active || !channel.isActive()) {
@@ -155,8 +189,17 @@ final class RawIotmpServer {
                     }
                 }
                 case STREAM_DATA -> {
-                    if (m.payload() != null) {
+                    if (m.payload() == null) {
+                        return;
+                    }
+                    if (onDecoded == null) {
                         onSample.run();
+                        return;
+                    }
+                    String resource = streams.get(m.streamId());
+                    if (resource != null) {
+                        onDecoded.accept(new RawSample(user, device, resource, m.streamId(),
+                                System.currentTimeMillis(), m.payload()));
                     }
                 }
                 default -> {
@@ -186,6 +229,7 @@ final class RawIotmpServer {
                     new IdleStateHandler((long) (ka * 1150L), 0, 0, TimeUnit.MILLISECONDS));
             if (stream) {
                 ctx.write(IotmpMessage.startStream(1, streamResource, null), ctx.voidPromise());
+                streams.put(1, streamResource);
                 nextId = 1;
             }
             ctx.flush();

@@ -50,15 +50,15 @@ final class Report {
         s.append("Parameters: `").append(params).append("`\n\n");
         s.append("| metric |");
         systems.forEach(sys -> s.append(' ').append(label(sys)).append(" |"));
-        // ratio columns: camel-iotmp against each system that is not camel-iotmp, and the workerThreads=0 variant
-        // against raw Netty
+        // ratio columns: camel-iotmp against each system that is not camel-iotmp, and each variant of camel-iotmp
+        // (workerThreads=0, batches, …) against the raw Netty baselines
         List<String[]> pairs = new ArrayList<>();
-        for (String base : List.of("camel", "camel-io")) {
-            if (!systems.contains(base)) {
+        for (String base : systems) {
+            if (!base.startsWith("camel")) {
                 continue;
             }
             for (String other : systems) {
-                if (!other.startsWith("camel") && (base.equals("camel") || other.equals("raw"))) {
+                if (!other.startsWith("camel") && (base.equals("camel") || other.startsWith("raw"))) {
                     pairs.add(new String[] {base, other});
                 }
             }
@@ -115,10 +115,13 @@ final class Report {
         return switch (system) {
             case "camel" -> "camel-iotmp";
             case "camel-io" -> "camel-iotmp (workerThreads=0)";
+            case "camel-batch" -> "camel-iotmp (batchSize=1000)";
             case "raw" -> "raw Netty IOTMP";
+            case "raw-decode" -> "raw Netty IOTMP, decoding";
             case "mqtt" -> "MQTT (Paho + Moquette)";
             case "coap" -> "CoAP (Camel CoAP)";
-            default -> system;
+            default -> system.startsWith("camel-w") ? "camel-iotmp (workerThreads=" + system.substring(7) + ")"
+                    : system;
         };
     }
 }

@@ -67,11 +67,19 @@ final class RpcDriver {
                 finished.countDown();
                 return;
             }
+            SlowCall event = SlowCall.ENABLED ? new SlowCall() : null;
+            if (event != null) {
+                event.device = n % devices;
+                event.begin();
+            }
             long t0 = System.nanoTime();
             caller.call(n % devices, new Done() {
                 @Override
                 public void ok() {
                     recorder.recordValue(System.nanoTime() - t0);
+                    if (event != null) {
+                        event.commit();
+                    }
                     next[0].run();
                 }
 

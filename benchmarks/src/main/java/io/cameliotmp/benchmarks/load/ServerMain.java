@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 import io.cameliotmp.camel.IotmpComponent;
 import io.cameliotmp.camel.IotmpConfiguration;
@@ -30,6 +31,11 @@ import org.eclipse.californium.elements.config.UdpConfig;
 /**
  * The server under test, one per process: {@code system=camel} (camel-iotmp routes), {@code raw} (the plain Netty
  * IOTMP server), {@code mqtt} (embedded Moquette broker and Camel Paho routes) or {@code coap} (Camel CoAP routes).
+ * Variants: {@code camel-io} is camel-iotmp with {@code workerThreads=0}, {@code camel-wN} with
+ * {@code workerThreads=N}, {@code camel-batch} delivers the ingest stream in batches ({@code batchSize},
+ * {@code batchTimeout}); {@code raw-decode} is the plain Netty server handing each sample, decoded into a record, to
+ * a callback. The route's work per sample or call is {@code spinNanos} (busy CPU) and {@code parkNanos} (a blocking
+ * wait, as for a database or a remote call).
  * It hosts the route that calls devices and the route that devices stream into, prints {@code @READY}, then obeys
  * the orchestrator's commands on standard input:
  * <pre>
@@ -61,9 +67,16 @@ public final class ServerMain {
     private final String host;
     private final int port;
     private final long spinNanos;
+    private final long parkNanos;
     private final int workerThreads;
+    /** camel-batch: samples per exchange, 0 for one exchange per sample. */
+    private final int batchSize;
+    private final boolean decode;
     private final LongAdder samples = new LongAdder();
     private volatile long sink;
+    /** raw-decode: where each decoded sample goes, so that building it cannot be optimised away. */
+    private RawIotmpServer.RawSample lastSample;
+    private final Allocation allocation = new Allocation();
     private CamelContext camel;
     private RawIotmpServer raw;
     private Server broker;
@@ -74,12 +87,21 @@ public final class ServerMain {
     private ServerMain(Args args) {
         this.args = args;
         String sys = args.str("system", "camel");
+        this.system = sys.startsWith("camel") ? "camel" : sys.startsWith("raw") ? "raw" : sys;
+        this.decode = sys.equals("raw-decode");
+        this.batchSize = sys.equals("camel-batch") ? args.integer("batchSize", 1000) : 0;
         // camel-io: camel-iotmp with workerThreads=0 (sessions and routes on the I/O threads)
-        this.system = sys.equals("camel-io") ? "camel" : sys;
-        this.workerThreads = sys.equals("camel-io") ? 0 : args.integer("workerThreads", 16);
+        if (sys.equals("camel-io")) {
+            this.workerThreads = 0;
+        } else if (sys.startsWith("camel-w")) {
+            this.workerThreads = Integer.parseInt(sys.substring("camel-w".length()));
+        } else {
+            this.workerThreads = args.integer("workerThreads", 16);
+        }
         this.host = args.str("host", "127.0.0.1");
         this.port = args.integer("port", 25204);
         this.spinNanos = args.lng("spinNanos", 0);
+        this.parkNanos = args.lng("parkNanos", 0);
     }
 
     public static void main(String[] a) throws Exception {
@@ -88,6 +110,8 @@ public final class ServerMain {
         ServerMain server = new ServerMain(args);
         server.start();
         Map<String, Object> ready = new LinkedHashMap<>(args.asMap());
+        // what the server runs with: camel-io and camel-wN override the workerThreads argument
+        ready.put("workerThreads", server.workerThreads);
         ready.put("pid", ProcessHandle.current().pid());
         ready.put("cpus", Runtime.getRuntime().availableProcessors());
         Proto.emit("READY", ready);
@@ -101,7 +125,9 @@ public final class ServerMain {
         switch (system) {
             case "camel" -> startCamelIotmp(ingest);
             case "raw" -> {
-                raw = new RawIotmpServer(host, port, USER, CREDENTIAL, 60, ingest ? "sample" : null, this::count);
+                String resource = ingest ? "sample" : null;
+                raw = decode ? RawIotmpServer.decoding(host, port, USER, CREDENTIAL, 60, resource, this::consume)
+                        : RawIotmpServer.counting(host, port, USER, CREDENTIAL, 60, resource, this::count);
                 raw.start();
                 String[] names = deviceNames();
                 caller = (d, done) -> raw.call(names[d], "echo", INPUT, done);
@@ -122,13 +148,33 @@ public final class ServerMain {
 
     private void count() {
         samples.increment();
+        work(1);
+    }
+
+    /** raw-decode's callback: keeps the sample where a consumer would (a plain field, no fence), and counts it. */
+    private void consume(RawIotmpServer.RawSample sample) {
+        lastSample = sample;
+        count();
+    }
+
+    /** camel-batch: counts the samples of a batch; the route's work is per sample. */
+    private void countBatch(List<?> batch) {
+        samples.add(batch.size());
+        work(batch.size());
+    }
+
+    /** The route's work for {@code n} samples or one call: busy CPU ({@code spinNanos}), then a blocking wait. */
+    private void work(int n) {
         if (spinNanos > 0) {
-            long end = System.nanoTime() + spinNanos;
+            long end = System.nanoTime() + spinNanos * n;
             long x = 0;
             while (System.nanoTime() < end) {
                 x++;
             }
             sink = x;
+        }
+        if (parkNanos > 0) {
+            LockSupport.parkNanos(parkNanos * n);
         }
     }
 
@@ -147,9 +193,19 @@ public final class ServerMain {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:rpc").routeId("rpc").to("iotmp:device:" + USER + "/dev-0/echo");
+                var rpc = from("direct:rpc").routeId("rpc").to("iotmp:device:" + USER + "/dev-0/echo");
                 if (ingest) {
-                    from("iotmp:device:" + USER + "/*/sample").routeId("ingest").process(e -> count());
+                    String uri = "iotmp:device:" + USER + "/*/sample";
+                    if (batchSize > 0) {
+                        from(uri + "?batchSize=" + batchSize + "&batchTimeout=" + args.lng("batchTimeout", 100))
+                                .routeId("ingest").process(e -> countBatch(e.getMessage().getBody(List.class)));
+                    } else {
+                        from(uri).routeId("ingest").process(e -> count());
+                    }
+                } else if (spinNanos > 0 || parkNanos > 0) {
+                    // work after the device's answer: it runs on the thread that completed the call (a worker, or
+                    // the I/O thread with workerThreads=0)
+                    rpc.process(e -> work(1));
                 }
             }
         });
@@ -356,8 +412,12 @@ public final class ServerMain {
         }
     }
 
-    /** Samples counted at the route during a window, and the heap sampled every 50 ms meanwhile. */
+    /**
+     * Samples counted at the route during a window, the heap sampled every 50 ms meanwhile, and what the process
+     * allocated and spent in CPU time during it.
+     */
     private Map<String, Object> window(double seconds) throws InterruptedException {
+        allocation.start();
         long c0 = samples.sum();
         long t0 = System.nanoTime();
         long end = t0 + (long) (seconds * 1e9);
@@ -368,8 +428,10 @@ public final class ServerMain {
         }
         long c1 = samples.sum();
         double s = (System.nanoTime() - t0) / 1e9;
-        return Proto.map("samples", c1 - c0, "seconds", s, "rate", (c1 - c0) / s, "maxHeapUsed", maxHeap,
-                "total", c1);
+        Map<String, Object> m = Proto.map("samples", c1 - c0, "seconds", s, "rate", (c1 - c0) / s, "maxHeapUsed",
+                maxHeap, "total", c1);
+        m.putAll(allocation.end());
+        return m;
     }
 
     private void stop() {

@@ -68,9 +68,11 @@ public class IotmpDeviceConfiguration implements Cloneable {
                             + " otherwise.")
     private boolean webSocketTextFrames = true;
 
-    @UriParam(label = "advanced", defaultValue = "GEN2", enums = "GEN1,GEN2",
-              description = "Protocol generation: GEN2 (PSON v2, current clients) or GEN1 (PSON v1, the Linux"
-                            + " client before 2026; always the LINUX service layout).")
+    @UriParam(label = "advanced", defaultValue = "GEN2", enums = "GEN1,GEN2,LEGACY",
+              description = "Protocol generation: GEN2 (PSON v2, current clients), GEN1 (PSON v1, the Linux client"
+                            + " before 2026; always the LINUX service layout) or LEGACY (the legacy Thinger protocol"
+                            + " of the thinger.io Arduino library up to 2.40, for a server that takes such devices,"
+                            + " usually on port 25200; no topics, server events, locks or server resources there).")
     private Generation generation = Generation.GEN2;
 
     @UriParam(label = "advanced", defaultValue = "LINUX", enums = "LINUX,EMBEDDED",

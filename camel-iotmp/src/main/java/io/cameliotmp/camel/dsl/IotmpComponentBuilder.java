@@ -144,6 +144,25 @@ public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpCompone
     }
 
     /**
+     * firmwareUpdate: how long to wait for the device to reconnect after its reboot, before its version is checked; 0
+     * does not wait (the report then says STAGED). Default: 300000. Group: producer. In milliseconds.
+     */
+    public IotmpComponentBuilder firmwareRebootTimeout(long firmwareRebootTimeout) {
+        doSetProperty("firmwareRebootTimeout", firmwareRebootTimeout);
+        return this;
+    }
+
+    /**
+     * firmwareUpdate: a Camel endpoint (such as seda:ota-progress) that receives the progress of each update: one
+     * exchange per step and per whole percent sent, with the CamelIotmpFirmwareStep, CamelIotmpFirmwareSentBytes and
+     * CamelIotmpFirmwareTotalBytes headers. Group: producer.
+     */
+    public IotmpComponentBuilder firmwareProgressTo(String firmwareProgressTo) {
+        doSetProperty("firmwareProgressTo", firmwareProgressTo);
+        return this;
+    }
+
+    /**
      * Whether autowiring is enabled. This is used for automatic autowiring options (the option must be marked as
      * autowired) by looking up in the registry to find if there is a single instance of matching type, which then gets
      * configured on the component. This can be used for automatic configuring JDBC data sources, JMS connection
@@ -186,6 +205,35 @@ public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpCompone
      */
     public IotmpComponentBuilder keepAlive(int keepAlive) {
         doSetProperty("keepAlive", keepAlive);
+        return this;
+    }
+
+    /**
+     * Also accept devices of the legacy Thinger protocol (the thinger.io Arduino library up to 2.40, the old Linux
+     * client): listen on legacyPort and, with sslContextParameters, on legacyTlsPort, and tell the two protocols apart
+     * by the first byte on every port. Such devices are reported with generation LEGACY. Default: false. Group:
+     * advanced.
+     */
+    public IotmpComponentBuilder legacyEnabled(boolean legacyEnabled) {
+        doSetProperty("legacyEnabled", legacyEnabled);
+        return this;
+    }
+
+    /**
+     * Plain TCP port of legacy devices when legacyEnabled (their firmware has 25200 compiled in); 0 picks a free port,
+     * -1 opens none. Default: 25200. Group: advanced.
+     */
+    public IotmpComponentBuilder legacyPort(int legacyPort) {
+        doSetProperty("legacyPort", legacyPort);
+        return this;
+    }
+
+    /**
+     * TLS port of legacy devices when legacyEnabled, opened only when sslContextParameters is set (their firmware has
+     * 25202 compiled in); 0 picks a free port, -1 opens none. Default: 25202. Group: advanced.
+     */
+    public IotmpComponentBuilder legacyTlsPort(int legacyTlsPort) {
+        doSetProperty("legacyTlsPort", legacyTlsPort);
         return this;
     }
 
@@ -574,11 +622,16 @@ public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpCompone
             case "operation" -> config.setOperation((IotmpOperation) value);
             case "retained" -> config.setRetained((Boolean) value);
             case "streamTo" -> config.setStreamTo((String) value);
+            case "firmwareRebootTimeout" -> config.setFirmwareRebootTimeout((Long) value);
+            case "firmwareProgressTo" -> config.setFirmwareProgressTo((String) value);
             case "autowiredEnabled" -> iotmp.setAutowiredEnabled((Boolean) value);
             case "backpressurePolicy" -> config.setBackpressurePolicy((BackpressurePolicy) value);
             case "connectTimeout" -> config.setConnectTimeout((Long) value);
             case "ioThreads" -> config.setIoThreads((Integer) value);
             case "keepAlive" -> config.setKeepAlive((Integer) value);
+            case "legacyEnabled" -> config.setLegacyEnabled((Boolean) value);
+            case "legacyPort" -> config.setLegacyPort((Integer) value);
+            case "legacyTlsPort" -> config.setLegacyTlsPort((Integer) value);
             case "maxFrameSize" -> config.setMaxFrameSize((Integer) value);
             case "maxInFlight" -> config.setMaxInFlight((Integer) value);
             case "maxPendingRequests" -> config.setMaxPendingRequests((Integer) value);

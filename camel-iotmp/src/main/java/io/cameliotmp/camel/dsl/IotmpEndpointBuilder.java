@@ -246,6 +246,35 @@ public class IotmpEndpointBuilder extends AbstractEndpointBuilder
     }
 
     /**
+     * firmwareUpdate: how long to wait for the device to reconnect after its reboot, before its version is checked; 0
+     * does not wait (the report then says STAGED). Default: 300000. Group: producer. In milliseconds.
+     */
+    public IotmpEndpointBuilder firmwareRebootTimeout(long firmwareRebootTimeout) {
+        doSetProperty("firmwareRebootTimeout", firmwareRebootTimeout);
+        return this;
+    }
+
+    /**
+     * firmwareUpdate: how long to wait for the device to reconnect after its reboot, before its version is checked; 0
+     * does not wait (the report then says STAGED). Default: 300000. Group: producer. As a duration text such as 5s or
+     * 1m30s, or a property placeholder.
+     */
+    public IotmpEndpointBuilder firmwareRebootTimeout(String firmwareRebootTimeout) {
+        doSetProperty("firmwareRebootTimeout", firmwareRebootTimeout);
+        return this;
+    }
+
+    /**
+     * firmwareUpdate: a Camel endpoint (such as seda:ota-progress) that receives the progress of each update: one
+     * exchange per step and per whole percent sent, with the CamelIotmpFirmwareStep, CamelIotmpFirmwareSentBytes and
+     * CamelIotmpFirmwareTotalBytes headers. Group: producer.
+     */
+    public IotmpEndpointBuilder firmwareProgressTo(String firmwareProgressTo) {
+        doSetProperty("firmwareProgressTo", firmwareProgressTo);
+        return this;
+    }
+
+    /**
      * Whether the producer should be started lazy (on the first message). By starting lazy you can use this to allow
      * CamelContext and routes to startup in situations where a producer may otherwise fail during starting and cause
      * the route to fail being started. By deferring this startup to be lazy then the startup failure can be handled
@@ -339,6 +368,65 @@ public class IotmpEndpointBuilder extends AbstractEndpointBuilder
      */
     public IotmpEndpointBuilder keepAlive(String keepAlive) {
         doSetProperty("keepAlive", keepAlive);
+        return this;
+    }
+
+    /**
+     * Also accept devices of the legacy Thinger protocol (the thinger.io Arduino library up to 2.40, the old Linux
+     * client): listen on legacyPort and, with sslContextParameters, on legacyTlsPort, and tell the two protocols apart
+     * by the first byte on every port. Such devices are reported with generation LEGACY. Default: false. Group:
+     * advanced.
+     */
+    public IotmpEndpointBuilder legacyEnabled(boolean legacyEnabled) {
+        doSetProperty("legacyEnabled", legacyEnabled);
+        return this;
+    }
+
+    /**
+     * Also accept devices of the legacy Thinger protocol (the thinger.io Arduino library up to 2.40, the old Linux
+     * client): listen on legacyPort and, with sslContextParameters, on legacyTlsPort, and tell the two protocols apart
+     * by the first byte on every port. Such devices are reported with generation LEGACY. Default: false. Group:
+     * advanced. As text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder legacyEnabled(String legacyEnabled) {
+        doSetProperty("legacyEnabled", legacyEnabled);
+        return this;
+    }
+
+    /**
+     * Plain TCP port of legacy devices when legacyEnabled (their firmware has 25200 compiled in); 0 picks a free port,
+     * -1 opens none. Default: 25200. Group: advanced.
+     */
+    public IotmpEndpointBuilder legacyPort(int legacyPort) {
+        doSetProperty("legacyPort", legacyPort);
+        return this;
+    }
+
+    /**
+     * Plain TCP port of legacy devices when legacyEnabled (their firmware has 25200 compiled in); 0 picks a free port,
+     * -1 opens none. Default: 25200. Group: advanced. As text, for example a property placeholder.
+     */
+    public IotmpEndpointBuilder legacyPort(String legacyPort) {
+        doSetProperty("legacyPort", legacyPort);
+        return this;
+    }
+
+    /**
+     * TLS port of legacy devices when legacyEnabled, opened only when sslContextParameters is set (their firmware has
+     * 25202 compiled in); 0 picks a free port, -1 opens none. Default: 25202. Group: advanced.
+     */
+    public IotmpEndpointBuilder legacyTlsPort(int legacyTlsPort) {
+        doSetProperty("legacyTlsPort", legacyTlsPort);
+        return this;
+    }
+
+    /**
+     * TLS port of legacy devices when legacyEnabled, opened only when sslContextParameters is set (their firmware has
+     * 25202 compiled in); 0 picks a free port, -1 opens none. Default: 25202. Group: advanced. As text, for example a
+     * property placeholder.
+     */
+    public IotmpEndpointBuilder legacyTlsPort(String legacyTlsPort) {
+        doSetProperty("legacyTlsPort", legacyTlsPort);
         return this;
     }
 

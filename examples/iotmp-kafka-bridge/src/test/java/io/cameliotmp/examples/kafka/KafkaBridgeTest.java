@@ -15,13 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.IotmpErrorException;
-import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,7 +27,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -49,10 +44,8 @@ class KafkaBridgeTest extends CamelMainTestSupport {
 
     /** Upper bound of every wait: generous, so that a loaded machine does not reach it. */
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final List<String> TOPICS = List.of("iotmp.samples", "iotmp.buckets", "iotmp.commands",
-            "iotmp.replies");
 
-    private static KafkaClusterTestKit kafka;
+    private static EmbeddedKafka kafka;
 
     private final ObjectMapper json = new ObjectMapper();
     private final List<IotmpDevice> devices = new ArrayList<>();
@@ -61,23 +54,7 @@ class KafkaBridgeTest extends CamelMainTestSupport {
 
     @BeforeAll
     static void startKafka() throws Exception {
-        // combined broker + controller, listeners on ephemeral ports, log dirs in a temp directory the kit deletes
-        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
-                // the kit defaults to the newest metadata version still in development; run what a release runs
-                .setBootstrapMetadataVersion(MetadataVersion.latestProduction()).build())
-                // one broker: the group coordinator's offsets topic cannot have the default 3 replicas
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(TOPICS.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList()).all()
-                    .get(30, TimeUnit.SECONDS);
-        }
+        kafka = EmbeddedKafka.start(EmbeddedKafka.TOPICS);
     }
 
     @AfterAll

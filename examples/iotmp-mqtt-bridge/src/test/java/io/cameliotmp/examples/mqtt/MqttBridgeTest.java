@@ -16,9 +16,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cameliotmp.device.IotmpDevice;
-import io.moquette.BrokerConstants;
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
 import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -48,7 +45,7 @@ class MqttBridgeTest extends CamelMainTestSupport {
 
     @TempDir
     static Path brokerDir;
-    private static Server broker;
+    private static EmbeddedMqttBroker broker;
 
     private final ObjectMapper json = new ObjectMapper();
     private final BlockingQueue<Message> received = new LinkedBlockingQueue<>();
@@ -61,22 +58,13 @@ class MqttBridgeTest extends CamelMainTestSupport {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        Properties config = new Properties();
-        config.setProperty(BrokerConstants.HOST_PROPERTY_NAME, "127.0.0.1");
-        config.setProperty(BrokerConstants.PORT_PROPERTY_NAME, String.valueOf(MQTT_PORT));
-        config.setProperty(BrokerConstants.WEB_SOCKET_PORT_PROPERTY_NAME, BrokerConstants.DISABLED_PORT_BIND);
-        config.setProperty(BrokerConstants.PERSISTENCE_ENABLED_PROPERTY_NAME, "false");
-        config.setProperty(BrokerConstants.DATA_PATH_PROPERTY_NAME, brokerDir.toString());
-        config.setProperty(BrokerConstants.ALLOW_ANONYMOUS_PROPERTY_NAME, "true");
-        config.setProperty(BrokerConstants.ENABLE_TELEMETRY_NAME, "false"); // Moquette reports usage home otherwise
-        broker = new Server();
-        broker.startServer(new MemoryConfig(config));
+        broker = EmbeddedMqttBroker.start(MQTT_PORT, brokerDir);
     }
 
     @AfterAll
     static void stopBroker() {
         if (broker != null) {
-            broker.stopServer();
+            broker.close();
         }
     }
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The scripted soak of issue 12 (docs/reliability.md, "Soak"): starts the quickstart at -Xmx512m, measures an idle
+# baseline, then runs each attack family alone and then all together while a good device logs in twice a second and
+# a client calls the simulated device through the REST API; writes benchmarks/results/soak.{md,json}.
+#
+#   benchmarks/soak/run.sh                     # 60 s per phase (9 phases, about 12 minutes with the measurements)
+#   PHASE_SECONDS=20 benchmarks/soak/run.sh    # a shorter pass
+#
+# Everything binds to 127.0.0.0/8; the attack families use addresses of their own (127.0.0.2 and up), the good
+# device 127.0.0.1. BUILD=0 skips building the quickstart and benchmark jars when they exist.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PHASE_SECONDS=${PHASE_SECONDS:-60}
+IOTMP_PORT=${IOTMP_PORT:-25204}
+HTTP_PORT=${HTTP_PORT:-8080}
+FAMILIES=${FAMILIES:-huge-ids,bad-ka,partial-frames,after-login,stalled-frame,lockout,http}
+OUT=${OUT:-benchmarks/results}
+QUICKSTART=examples/iotmp-quickstart/target/iotmp-quickstart.jar
+BENCH=benchmarks/target/benchmarks.jar
+if [ "${BUILD:-1}" = 1 ] || [ ! -f "$QUICKSTART" ] || [ ! -f "$BENCH" ]; then
+  mvn -B -ntp -q -DskipTests package -pl examples/iotmp-quickstart -am
+  mvn -B -ntp -q -Pbenchmarks -DskipTests package -pl benchmarks -am
+fi
+ulimit -n 20000 2>/dev/null || true
+WORK=$(mktemp -d)
+LOG=$WORK/quickstart.log
+# the quickstart's own demo devices, plus the soak's attackers and a device that never answers (for the HTTP family)
+CREDENTIALS='demo/device-1=secret-1,demo/device-2=secret-2,demo/device-3=secret-3,demo/sim-1=${quickstart.simulator.credential},demo/attacker-1=attack-1,demo/attacker-2=attack-2,demo/mute-1=mute-1'
+java -Xmx512m -XX:MaxDirectMemorySize=256m -jar "$QUICKSTART" \
+  --server.port="$HTTP_PORT" --camel.component.iotmp.port="$IOTMP_PORT" \
+  --camel.component.iotmp.device-credentials="$CREDENTIALS" >"$LOG" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  if curl -sf "http://127.0.0.1:$HTTP_PORT/v3/users/demo/devices/sim-1/resources/temperature" >/dev/null; then break; fi
+  sleep 1
+done
+echo "machine: $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1)"
+echo "quickstart pid $SERVER, log $LOG"
+java -Xmx1g -cp "$BENCH" io.cameliotmp.benchmarks.soak.Soak pid="$SERVER" log="$LOG" iotmpPort="$IOTMP_PORT" \
+  httpPort="$HTTP_PORT" phaseSeconds="$PHASE_SECONDS" families="$FAMILIES" \
+  out="$OUT"
+echo "server log: $(wc -c <"$LOG") bytes in $LOG"

@@ -1,0 +1,365 @@
+package io.cameliotmp.benchmarks.soak;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpFrames;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MessageType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+
+/**
+ * The attack families of issue 12, each a loop on threads of its own from a loopback address of its own (Linux routes
+ * all of 127.0.0.0/8 to lo), so that per-address limits meet them the way they would meet distinct attackers. Each
+ * counts its attempts and how many of them the server refused (closed, answered ERROR or an HTTP error).
+ */
+final class Attacks {
+
+    /** The attack families, in the order the soak runs them. */
+    static final List<String> FAMILIES = List.of("huge-ids", "bad-ka", "partial-frames", "after-login",
+            "stalled-frame", "lockout", "http");
+
+    private final String host;
+    private final int iotmpPort;
+    private final int httpPort;
+    private final HttpClient http;
+    private final EventLoopGroup group;
+    private final AtomicLong attempts = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<AutoCloseable> resources = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean running;
+
+    Attacks(String host, int iotmpPort, int httpPort, HttpClient http, EventLoopGroup group) {
+        this.host = host;
+        this.iotmpPort = iotmpPort;
+        this.httpPort = httpPort;
+        this.http = http;
+        this.group = group;
+    }
+
+    /** Starts the given families; they run until {@link #stop()}. */
+    void start(List<String> families) {
+        running = true;
+        for (String family : families) {
+            switch (family) {
+                case "huge-ids" -> spawn(family, 2, this::hugeIds);
+                case "bad-ka" -> spawn(family, 2, this::badKeepAlive);
+                case "partial-frames" -> spawn(family, 1, this::partialFrames);
+                case "after-login" -> spawn(family, 1, this::afterLogin);
+                // one connection: the device has one credential, and a second login would replace the first
+                case "stalled-frame" -> spawn(family, 1, this::stalledFrame);
+                case "lockout" -> spawn(family, 2, this::lockout);
+                case "http" -> spawn(family, 8, this::httpAbuse);
+                default -> throw new IllegalArgumentException("unknown attack family " + family);
+            }
+        }
+    }
+
+    /** Stops every family; returns {attempts, refused} since the start, and resets them. */
+    long[] stop() throws Exception {
+        running = false;
+        synchronized (resources) {
+            for (AutoCloseable resource : resources) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    // already closed by the server
+                }
+            }
+            resources.clear();
+        }
+        for (Thread thread : threads) {
+            thread.join(60_000);
+        }
+        threads.clear();
+        return new long[] {attempts.getAndSet(0), refused.getAndSet(0)};
+    }
+
+    private interface Loop {
+        void run(int index) throws Exception;
+    }
+
+    private void spawn(String family, int count, Loop loop) {
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            Thread thread = new Thread(() -> {
+                while (running) {
+                    try {
+                        loop.run(index);
+                    } catch (Exception e) {
+                        pause(10); // the server closed on us, or refused the connection: go on
+                    }
+                }
+            }, "attack-" + family + "-" + i);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    // ---------------------------------------------------------------- the families
+
+    /** CONNECTs with a 120,000-character device id, and failed CONNECTs with ever new 128-character ids. */
+    private void hugeIds(int index) throws IOException {
+        String id = index == 0 ? "d".repeat(120_000) : randomId(128);
+        attempt(index == 0 ? "127.0.0.2" : "127.0.0.3",
+                frame(IotmpMessage.connect(1, "demo", id, "wrong-secret")));
+    }
+
+    /** CONNECTs with a keep-alive out of range and long (128-character) names. */
+    private void badKeepAlive(int index) throws IOException {
+        attempt("127.0.0." + (4 + index), frame(IotmpMessage.of(MessageType.CONNECT, 1, Map.of("ka", 100_000),
+                List.of(randomId(128), randomId(128), "secret"), null)));
+    }
+
+    /**
+     * A thousand connections from ten addresses, each starting a 4,000-byte CONNECT and stalling (held until the
+     * CONNECT deadline or the frame deadline closes them, then opened again), and connections announcing a frame just
+     * under {@code maxFrameSize} before login.
+     */
+    private void partialFrames(int index) throws Exception {
+        int connections = 1000;
+        byte[] partial = new byte[3003];
+        partial[0] = 1;
+        partial[1] = (byte) 0xA0;
+        partial[2] = 0x1F; // CONNECT of 4,000 bytes
+        byte[] nearlyMax = {1, (byte) 0xA0, (byte) 0xC5, 0x0F, 0, 0, 0, 0}; // CONNECT of 254,624 bytes
+        List<SocketChannel> open = new ArrayList<>();
+        ByteBuffer sink = ByteBuffer.allocate(4096);
+        while (running) {
+            for (int i = 0; i < open.size(); i++) {
+                SocketChannel channel = open.get(i);
+                sink.clear();
+                int read;
+                try {
+                    read = channel.read(sink);
+                } catch (IOException e) {
+                    read = -1;
+                }
+                if (read < 0) {
+                    channel.close();
+                    refused.incrementAndGet();
+                    open.set(i, null);
+                }
+            }
+            open.removeIf(c -> c == null);
+            while (open.size() < connections && running) {
+                SocketChannel channel = SocketChannel.open();
+                resources.add(channel);
+                channel.bind(new InetSocketAddress("127.0.0." + (10 + open.size() % 10), 0));
+                attempts.incrementAndGet();
+                try {
+                    channel.connect(new InetSocketAddress(host, iotmpPort));
+                    channel.write(ByteBuffer.wrap(open.size() % 50 == 0 ? nearlyMax : partial));
+                    channel.configureBlocking(false);
+                    open.add(channel);
+                } catch (IOException e) {
+                    refused.incrementAndGet();
+                    channel.close();
+                }
+            }
+            pause(200);
+        }
+        for (SocketChannel channel : open) {
+            channel.close();
+        }
+    }
+
+    /**
+     * A logged-in device using the server's services beyond its quotas: ever new properties (ERROR 429 past the
+     * quota), frames of empty PSON maps that would expand seventy-fold on the heap (dropped as malformed), and a
+     * flood of keep-alives.
+     */
+    private void afterLogin(int index) throws Exception {
+        IotmpDevice device = IotmpDevice.builder().host(host).port(iotmpPort)
+                .credentials("demo", "attacker-1", "attack-1").localAddress("127.0.0.30").eventLoopGroup(group)
+                .noReconnect().requestTimeout(Duration.ofSeconds(30)).build();
+        resources.add(device);
+        try {
+            device.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            IotmpMessage bomb = IotmpMessage.run(0, "echo", null, Collections.nCopies(200_000, Map.of()));
+            int n = 0;
+            while (running && device.isConnected()) {
+                attempts.incrementAndGet();
+                CompletableFuture<Object> set = device.setProperty("p" + n++, "x".repeat(500), true)
+                        .toCompletableFuture();
+                try {
+                    set.get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    refused.incrementAndGet();
+                }
+                if (n % 10 == 0) {
+                    attempts.incrementAndGet();
+                    refused.incrementAndGet(); // a malformed frame is dropped and counted, without an answer
+                    device.send(bomb).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    for (int k = 0; k < 1000; k++) {
+                        device.send(IotmpMessage.of(MessageType.KEEP_ALIVE, 0, null, null, null));
+                    }
+                }
+            }
+        } finally {
+            device.close();
+        }
+    }
+
+    /** Logs in, starts a frame and stalls: the frame deadline closes the connection, and it starts over. */
+    private void stalledFrame(int index) throws IOException {
+        try (Socket socket = socket("127.0.0.31")) {
+            attempts.incrementAndGet();
+            write(socket, frame(IotmpMessage.of(MessageType.CONNECT, 1, Map.of("ka", 1800),
+                    List.of("demo", "attacker-2", "attack-2"), null)));
+            write(socket, new byte[] {6, 0x7F, 8});
+            if (closedWithin(socket, Duration.ofMinutes(5))) {
+                refused.incrementAndGet();
+            }
+        }
+    }
+
+    /** Wrong secrets for a good device, from an address of its own: blocks that device there, not elsewhere. */
+    private void lockout(int index) throws IOException {
+        attempt("127.0.0." + (40 + index), frame(IotmpMessage.connect(1, "demo", "device-1", "guess-" + randomId(8))));
+    }
+
+    /**
+     * The HTTP side: a 0.3 MB body, a body that is not UTF-8, JSON with trailing garbage, and calls to a device that
+     * is connected and never answers (each one waits for the request timeout).
+     */
+    private void httpAbuse(int index) throws Exception {
+        if (index == 0) {
+            muteDevice();
+            return;
+        }
+        URI base = URI.create("http://" + host + ":" + httpPort + "/v3/users/demo/devices/");
+        HttpRequest request = switch (index % 4) {
+            case 1 -> post(base.resolve("sim-1/resources/echo"), new byte[300_000]);
+            case 2 -> post(base.resolve("sim-1/resources/echo"), new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'});
+            case 3 -> post(base.resolve("sim-1/resources/echo"), "{\"a\":1} xyz".getBytes());
+            default -> HttpRequest.newBuilder(base.resolve("mute-1/resources/temperature"))
+                    .timeout(Duration.ofMinutes(2)).build();
+        };
+        attempts.incrementAndGet();
+        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() >= 400) {
+            refused.incrementAndGet();
+        }
+    }
+
+    /** A device that logs in and then answers nothing, for {@link #httpAbuse}; it reads so as not to be cut off. */
+    private void muteDevice() throws IOException {
+        try (Socket socket = socket("127.0.0.50")) {
+            write(socket, frame(IotmpMessage.of(MessageType.CONNECT, 1, Map.of("ka", 1800),
+                    List.of("demo", "mute-1", "mute-1"), null)));
+            InputStream in = socket.getInputStream();
+            socket.setSoTimeout(1000);
+            byte[] sink = new byte[8192];
+            while (running) {
+                try {
+                    if (in.read(sink) < 0) {
+                        return;
+                    }
+                } catch (java.net.SocketTimeoutException e) {
+                    // nothing to read: stay silent
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** One connection that sends its bytes and waits to be closed or answered: a refused attempt either way. */
+    private void attempt(String from, byte[] bytes) throws IOException {
+        attempts.incrementAndGet();
+        try (Socket socket = socket(from)) {
+            try {
+                write(socket, bytes);
+            } catch (IOException e) {
+                refused.incrementAndGet(); // closed before all was written
+                return;
+            }
+            if (closedWithin(socket, Duration.ofSeconds(60))) {
+                refused.incrementAndGet();
+            }
+        } catch (IOException e) {
+            refused.incrementAndGet(); // closed at once
+        }
+    }
+
+    private Socket socket(String from) throws IOException {
+        Socket socket = new Socket();
+        resources.add(socket);
+        socket.bind(new InetSocketAddress(from, 0));
+        socket.connect(new InetSocketAddress(host, iotmpPort), 10_000);
+        return socket;
+    }
+
+    private static void write(Socket socket, byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+    }
+
+    private static boolean closedWithin(Socket socket, Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        byte[] sink = new byte[8192];
+        try {
+            while (socket.getInputStream().read(sink) >= 0) {
+                // the server's ERROR, if any
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        }
+    }
+
+    private static HttpRequest post(URI uri, byte[] body) {
+        return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private static byte[] frame(IotmpMessage message) {
+        ByteBuf buf = Unpooled.buffer();
+        IotmpFrames.encode(message, Generation.GEN2, buf);
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.readBytes(bytes);
+        return bytes;
+    }
+
+    private static String randomId(int length) {
+        Random random = new Random();
+        StringBuilder id = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            id.append((char) ('a' + random.nextInt(26)));
+        }
+        return id.toString();
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.cameliotmp.camel;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceReply;
+import io.cameliotmp.server.ota.FirmwareImage;
+import io.cameliotmp.server.ota.FirmwareUpdate;
+import io.cameliotmp.server.ota.FirmwareUpdateListener;
+import io.cameliotmp.server.ota.FirmwareUpdateOptions;
+import io.cameliotmp.server.ota.FirmwareUpdateReport;
+import io.cameliotmp.server.ota.OtaStep;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code firmwareUpdate} operation: turns the exchange into a {@link FirmwareUpdate} and its report into the
+ * body. The update blocks a thread of the producer's pool for its whole duration (minutes, with the reboot), never
+ * the route's or the server's threads.
+ */
+final class FirmwareUpdates {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FirmwareUpdates.class);
+
+    private FirmwareUpdates() {
+    }
+
+    /** Starts the update on {@code threads}; the stage completes with the report as the reply's payload. */
+    static CompletionStage<DeviceReply> start(DeviceOperation call, ExecutorService threads,
+                                              ProducerTemplate progressTemplate) {
+        DeviceId device = call.requireDevice();
+        Message in = call.in();
+        Object body = in.getBody();
+        if (body == null) {
+            throw new IllegalArgumentException("firmwareUpdate needs the image as body (bytes, InputStream, File"
+                                               + " or Path)");
+        }
+        FirmwareUpdateOptions options = options(call);
+        FirmwareUpdateListener listener = progressTemplate != null
+                ? new ProgressExchanges(progressTemplate, call.config().getFirmwareProgressTo())
+                : FirmwareUpdateListener.NONE;
+        CompletableFuture<DeviceReply> reply = new CompletableFuture<>();
+        threads.execute(() -> {
+            try (FirmwareImage image = image(call.exchange(), body)) {
+                FirmwareUpdateReport report = FirmwareUpdate.run(call.server(), device, image, options, listener);
+                in.setHeader(IotmpConstants.FIRMWARE_OUTCOME, report.outcome().name());
+                if (report.version() != null) {
+                    in.setHeader(IotmpConstants.FIRMWARE_VERSION, report.version());
+                } else {
+                    in.removeHeader(IotmpConstants.FIRMWARE_VERSION);
+                }
+                reply.complete(new DeviceReply(null, 0, null, report.toMap()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                reply.completeExceptionally(e);
+            } catch (IOException | RuntimeException e) {
+                reply.completeExceptionally(e);
+            }
+        });
+        return reply;
+    }
+
+    private static FirmwareUpdateOptions options(DeviceOperation call) {
+        Message in = call.in();
+        FirmwareUpdateOptions options = FirmwareUpdateOptions.defaults()
+                .withRebootTimeout(Duration.ofMillis(call.config().getFirmwareRebootTimeout()))
+                .withRequestTimeout(call.requestTimeout())
+                .withExpectedVersion(in.getHeader(IotmpConstants.FIRMWARE_VERSION, String.class))
+                .withForce(in.getHeader(IotmpConstants.FIRMWARE_FORCE, false, Boolean.class))
+                .withCompress(in.getHeader(IotmpConstants.FIRMWARE_COMPRESS, FirmwareUpdateOptions.DEFAULT_COMPRESS,
+                        Boolean.class));
+        Object label = in.getHeader(Exchange.FILE_NAME_ONLY);
+        return label != null ? options.withFirmware(label.toString()) : options;
+    }
+
+    /** Bytes stay in memory, files are read where they lie, anything else is read as a stream and spooled. */
+    private static FirmwareImage image(Exchange exchange, Object body) throws IOException {
+        if (body instanceof byte[] bytes) {
+            return FirmwareImage.of(bytes);
+        }
+        if (body instanceof Path path) {
+            return FirmwareImage.of(path);
+        }
+        if (body instanceof File file) {
+            return FirmwareImage.of(file.toPath());
+        }
+        InputStream stream = exchange.getContext().getTypeConverter().tryConvertTo(InputStream.class, exchange, body);
+        if (stream == null) {
+            throw new IllegalArgumentException("firmwareUpdate cannot read a " + body.getClass().getName()
+                                               + " as an image: give bytes, an InputStream, a File or a Path");
+        }
+        try (InputStream in = stream) {
+            return FirmwareImage.spool(in);
+        }
+    }
+
+    /** Progress as exchanges: one per step, and one per whole percent of the bytes sent. */
+    private static final class ProgressExchanges implements FirmwareUpdateListener {
+        private final ProducerTemplate template;
+        private final String uri;
+        private long lastPercent = -1;
+
+        ProgressExchanges(ProducerTemplate template, String uri) {
+            this.template = template;
+            this.uri = uri;
+        }
+
+        @Override
+        public void onStep(DeviceId device, OtaStep step) {
+            send(device, step, 0, 0);
+        }
+
+        @Override
+        public void onProgress(DeviceId device, long sentBytes, long totalBytes) {
+            long percent = totalBytes > 0 ? sentBytes * 100 / totalBytes : 100;
+            if (percent != lastPercent) {
+                lastPercent = percent;
+                send(device, OtaStep.WRITE, sentBytes, totalBytes);
+            }
+        }
+
+        private void send(DeviceId device, OtaStep step, long sent, long total) {
+            Map<String, Object> headers = new LinkedHashMap<>();
+            headers.put(IotmpConstants.USER, device.user());
+            headers.put(IotmpConstants.DEVICE, device.device());
+            headers.put(IotmpConstants.FIRMWARE_STEP, step.name());
+            headers.put(IotmpConstants.FIRMWARE_SENT_BYTES, sent);
+            headers.put(IotmpConstants.FIRMWARE_TOTAL_BYTES, total);
+            try {
+                template.sendBodyAndHeaders(uri, step.name(), headers);
+            } catch (RuntimeException e) {
+                // progress is informational: a failing progress route must not fail the update
+                LOG.warn("firmwareProgressTo {} failed for {}: {}", uri, device, e.toString());
+            }
+        }
+    }
+}

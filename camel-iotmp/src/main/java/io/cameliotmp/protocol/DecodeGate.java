@@ -1,0 +1,47 @@
+package io.cameliotmp.protocol;
+
+import java.util.function.BooleanSupplier;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandler;
+
+/**
+ * Lets the reader of a frame codec's decoded frames hold decoding back, for the IOTMP and the legacy codec alike:
+ * before each complete frame the codec asks {@link #isOpen()}; while it says no, the frame and all that follows stay
+ * undecoded in the codec's cumulation (only bytes already read, so at most one read's worth while the reader also
+ * stops reading) until {@link #resume} decodes them.
+ */
+public final class DecodeGate {
+
+    private volatile BooleanSupplier gate = () -> true;
+
+    /** Whether the codec may decode the next complete frame now. */
+    public boolean isOpen() {
+        return gate.getAsBoolean();
+    }
+
+    public void set(BooleanSupplier gate) {
+        this.gate = gate;
+    }
+
+    /**
+     * The gate opened again: decodes, on the channel's event loop, the frames {@code codec} holds, by an empty read
+     * (a {@code ByteToMessageDecoder} decodes its cumulation and passes the frames on).
+     */
+    public static void resume(ChannelHandlerContext ctx, ChannelInboundHandler codec) {
+        if (ctx == null) {
+            return;
+        }
+        ctx.executor().execute(() -> {
+            if (ctx.isRemoved() || !ctx.channel().isActive()) {
+                return;
+            }
+            try {
+                codec.channelRead(ctx, Unpooled.EMPTY_BUFFER);
+            } catch (Exception e) {
+                ctx.fireExceptionCaught(e);
+            }
+        });
+    }
+}

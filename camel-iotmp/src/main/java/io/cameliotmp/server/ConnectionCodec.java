@@ -1,0 +1,66 @@
+package io.cameliotmp.server;
+
+import java.util.function.BooleanSupplier;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpFrameCodec;
+
+/**
+ * What the login of a connection needs of the codec in its pipeline, whichever protocol the device speaks: the
+ * generation it reports (an IOTMP codec is switched to the CONNECT's; a legacy connection is always
+ * {@link Generation#LEGACY}) and the moment the device is authenticated, when larger frames are allowed and the
+ * connection stops counting as unauthenticated.
+ */
+interface ConnectionCodec {
+
+    Generation generation();
+
+    /** The CONNECT's generation, for an IOTMP codec; ignored by a legacy one. */
+    void generation(Generation generation);
+
+    void authenticated();
+
+    /** While {@code gate} says no, the codec decodes no further frame (see {@code IotmpFrameCodec#decodeGate}). */
+    void decodeGate(BooleanSupplier gate);
+
+    /** The gate opened again: decode what was held back. */
+    void resumeDecoding();
+
+    /** The estimated heap of the frame passed on last, valid while it travels down the pipeline. */
+    long lastFrameWeight();
+
+    /** The IOTMP codec as a connection codec. */
+    static ConnectionCodec of(IotmpFrameCodec codec) {
+        return new ConnectionCodec() {
+            @Override
+            public Generation generation() {
+                return codec.generation();
+            }
+
+            @Override
+            public void generation(Generation generation) {
+                codec.generation(generation);
+            }
+
+            @Override
+            public void authenticated() {
+                codec.authenticated();
+            }
+
+            @Override
+            public void decodeGate(BooleanSupplier gate) {
+                codec.decodeGate(gate);
+            }
+
+            @Override
+            public void resumeDecoding() {
+                codec.resumeDecoding();
+            }
+
+            @Override
+            public long lastFrameWeight() {
+                return codec.lastFrameWeight();
+            }
+        };
+    }
+}

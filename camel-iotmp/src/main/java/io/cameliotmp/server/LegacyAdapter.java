@@ -1,0 +1,393 @@
+package io.cameliotmp.server;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MalformedFrame;
+import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
+import io.cameliotmp.protocol.legacy.LegacyFrames;
+import io.cameliotmp.protocol.legacy.LegacyMessage;
+import io.cameliotmp.protocol.legacy.MalformedLegacyFrame;
+import io.cameliotmp.protocol.legacy.SignalFlag;
+import io.cameliotmp.protocol.session.ServiceCode;
+import io.cameliotmp.protocol.session.StreamParameters;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a legacy device an IOTMP device for its {@link DeviceConnection}: between the {@link LegacyFrameCodec} and
+ * the session, it turns the device's frames into the IOTMP messages the connection handles, and the connection's
+ * messages into legacy frames, so authentication, requests, streams, services, limits and metrics are the ones every
+ * device has (docs/protocol.md, "The legacy protocol").
+ * <p>
+ * What only legacy devices need is kept here: the AUTH and its bare answer; describe as a run of {@code ["api"]}
+ * whose tree is flattened; intervals as bare numbers; STOP_STREAM by resource; sample payloads unwrapped; service
+ * flags as the service RUNs of IOTMP, acknowledged only when the device gave an id, and GET_PROPERTY answered
+ * without one. Stream ids are translated: the server's ids are per connection, the legacy ids continue across a
+ * device's connections ({@link LegacyStreamIds}), so samples a device still sends with the ids of its previous
+ * connection are recognised as stale and dropped, never delivered to a new stream. Answers nobody waits for are
+ * dropped, never answered: the device would take an answer to an answer for a request.
+ * <p>
+ * Runs on the channel's I/O thread (reads and writes both), so its tables need no locks. They are bounded: the
+ * server's requests and streams by {@code maxPendingRequests} (entries of requests that timed out are dropped
+ * beyond twice that), the device's own pending calls by {@code maxInFlight} (each holds a delivery until answered).
+ */
+final class LegacyAdapter extends ChannelDuplexHandler implements ConnectionCodec {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LegacyAdapter.class);
+
+    /** The id the AUTH travels under as a CONNECT; the device's answer has none. */
+    static final int CONNECT_ID = 1;
+
+    /**
+     * Devices send a keep-alive every 60 s and nothing defines how late they may be; with the server's 15 % slack
+     * this lets a connection be silent for two periods, as a blocking sketch can be, before it is closed.
+     */
+    static final int KEEP_ALIVE_SECONDS = 105;
+
+    /** What a legacy request of the server is waiting for. */
+    private enum Waiting {
+        NOTHING, RUN, DESCRIBE_ALL, DESCRIBE_ONE, START, STOP
+    }
+
+    /** A legacy id in use: the server's id it stands for, what its answer is, and the resource of a stream. */
+    private static final class Entry {
+        final int serverId;
+        final List<Object> streamPath;
+        Waiting waiting;
+
+        Entry(int serverId, Waiting waiting, List<Object> streamPath) {
+            this.serverId = serverId;
+            this.waiting = waiting;
+            this.streamPath = streamPath;
+        }
+    }
+
+    /** A call of the device waiting for the server's answer: the id to answer with (0 = none), and whether the
+     *  answer carries a value. */
+    private record DeviceCall(int legacyId, boolean withPayload) {
+    }
+
+    private final LegacyFrameCodec codec;
+    private final LegacyStreamIds memory;
+    private final int maxEntries;
+    private final Map<Integer, Entry> byLegacyId = new LinkedHashMap<>();
+    private final Map<Integer, Integer> legacyIdOfServerId = new HashMap<>();
+    private final Map<Integer, DeviceCall> deviceCalls = new HashMap<>();
+    private ChannelHandlerContext context;
+    private boolean authReceived;
+    private boolean authAnswered;
+    private DeviceId device;
+    private int nextLegacyId = 1;
+
+    LegacyAdapter(LegacyFrameCodec codec, LegacyStreamIds memory, int maxPendingRequests) {
+        this.codec = codec;
+        this.memory = memory;
+        this.maxEntries = 2 * maxPendingRequests;
+    }
+
+    // ---- ConnectionCodec
+
+    @Override
+    public Generation generation() {
+        return Generation.LEGACY;
+    }
+
+    @Override
+    public void generation(Generation generation) {
+        // the protocol was decided by the first byte
+    }
+
+    @Override
+    public void authenticated() {
+        codec.authenticated();
+    }
+
+    @Override
+    public void decodeGate(BooleanSupplier gate) {
+        codec.decodeGate(gate);
+    }
+
+    @Override
+    public void resumeDecoding() {
+        codec.resumeDecoding();
+    }
+
+    /** A legacy frame is passed on translated, in the same read: its weight is the codec's. */
+    @Override
+    public long lastFrameWeight() {
+        return codec.lastFrameWeight();
+    }
+
+    // ---- device → server
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof MalformedLegacyFrame malformed) {
+            ctx.fireChannelRead(new MalformedFrame(null, malformed.cause()));
+        } else if (msg instanceof LegacyMessage message) {
+            IotmpMessage translated = fromDevice(message);
+            if (translated != null) {
+                ctx.fireChannelRead(translated);
+            }
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private IotmpMessage fromDevice(LegacyMessage message) {
+        if (message.keepAlive()) {
+            return IotmpMessage.KEEP_ALIVE;
+        }
+        if (!authReceived) {
+            return auth(message);
+        }
+        return switch (message.flag()) {
+            case REQUEST_OK, REQUEST_ERROR -> answer(message);
+            case STREAM_SAMPLE, STREAM_EVENT -> streamData(message);
+            case CALL_ENDPOINT -> serviceCall(message, ServiceCode.CALL_ENDPOINT, endpointOf(message));
+            case CALL_DEVICE -> serviceCall(message, ServiceCode.CALL_DEVICE, targetDeviceOf(message));
+            case BUCKET_DATA -> serviceCall(message, ServiceCode.WRITE_BUCKET, message.identifier());
+            case SET_PROPERTY -> serviceCall(message, ServiceCode.SET_DEVICE_PROPERTY, message.identifier());
+            case GET_PROPERTY -> serviceCall(message, ServiceCode.READ_DEVICE_PROPERTY, message.identifier());
+            // devices never send these: no legacy device runs, streams or authenticates towards an open session
+            case RUN, START_STREAM, STOP_STREAM, AUTH -> ignored(message);
+        };
+    }
+
+    /** The first frame must be the AUTH: it becomes the CONNECT the handshake checks and authenticates. */
+    private IotmpMessage auth(LegacyMessage message) {
+        if (message.flag() != SignalFlag.AUTH) {
+            LOG.debug("{}: legacy {} before AUTH, closing", context.channel().remoteAddress(), message.flag());
+            context.close();
+            return null;
+        }
+        authReceived = true;
+        if (message.resource() instanceof List<?> credentials && credentials.size() == 3
+            && credentials.get(0) instanceof String user && credentials.get(1) instanceof String deviceName) {
+            device = new DeviceId(user, deviceName);
+        }
+        return IotmpMessage.of(MessageType.CONNECT, CONNECT_ID, Map.of("ka", (long) KEEP_ALIVE_SECONDS),
+                message.resource(), null);
+    }
+
+    private IotmpMessage answer(LegacyMessage message) {
+        boolean ok = message.flag() == SignalFlag.REQUEST_OK;
+        Entry entry = byLegacyId.get(message.streamId());
+        if (entry == null || entry.waiting == Waiting.NOTHING) {
+            // nobody waits (a late answer, or one of a stale id): never answered, the device would take it for a
+            // request
+            LOG.debug("{}: dropping legacy {} nobody waits for", context.channel().remoteAddress(), message);
+            return null;
+        }
+        Waiting waiting = entry.waiting;
+        entry.waiting = Waiting.NOTHING;
+        if (waiting != Waiting.START || !ok) {
+            forget(message.streamId());
+        }
+        if (!ok) {
+            // legacy errors carry no detail
+            return IotmpMessage.error(entry.serverId, null, null);
+        }
+        return IotmpMessage.ok(entry.serverId, switch (waiting) {
+            case DESCRIBE_ALL -> LegacyApi.flatten(message.payload());
+            case RUN, DESCRIBE_ONE -> message.payload();
+            case START, STOP, NOTHING -> null;
+        });
+    }
+
+    private IotmpMessage streamData(LegacyMessage message) {
+        Entry entry = byLegacyId.get(message.streamId());
+        if (entry == null || entry.streamPath == null) {
+            LOG.debug("{}: dropping legacy {} of no open stream (stale id of an earlier connection?)",
+                    context.channel().remoteAddress(), message.flag());
+            return null;
+        }
+        return IotmpMessage.streamData(entry.serverId, LegacyApi.unwrap(message.payload()));
+    }
+
+    /** Libraries before 2.5 name the endpoint in RESOURCE, not IDENTIFIER. */
+    private static Object endpointOf(LegacyMessage message) {
+        if (message.identifier() == null && message.resource() instanceof List<?> path && !path.isEmpty()) {
+            return path.get(0);
+        }
+        return message.identifier();
+    }
+
+    /** The IOTMP-Linux target of a call between devices: {@code [device, resource]}. */
+    private static Object targetDeviceOf(LegacyMessage message) {
+        if (message.identifier() instanceof String target && message.resource() instanceof List<?> path
+            && path.size() == 1) {
+            return List.of(target, path.get(0));
+        }
+        return message.identifier();
+    }
+
+    /**
+     * A service flag as the service RUN of IOTMP. The device wants an answer only when it sent an id; GET_PROPERTY
+     * is the exception: it never has one, and waits for the next frame without id, which carries the value.
+     */
+    private IotmpMessage serviceCall(LegacyMessage message, ServiceCode service, Object target) {
+        int serverId = 0;
+        if (service == ServiceCode.READ_DEVICE_PROPERTY) {
+            serverId = freeServerIdForAnswerWithoutId();
+            deviceCalls.put(serverId, new DeviceCall(0, true));
+        } else if (message.hasStreamId()) {
+            serverId = message.streamId();
+            deviceCalls.put(serverId, new DeviceCall(message.streamId(), false));
+        }
+        return IotmpMessage.run(serverId, service.wireCode(), target, message.payload());
+    }
+
+    /** An id for the connection to answer a GET_PROPERTY with; device calls keep their own ids. */
+    private int freeServerIdForAnswerWithoutId() {
+        for (int id = LegacyFrames.MAX_STREAM_ID; id > 0; id--) {
+            if (!deviceCalls.containsKey(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("every id is taken by a call of the device");
+    }
+
+    private IotmpMessage ignored(LegacyMessage message) {
+        LOG.debug("{}: ignoring legacy {}", context.channel().remoteAddress(), message);
+        return null;
+    }
+
+    // ---- server → device
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof IotmpMessage message)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        LegacyMessage translated = toDevice(message);
+        if (translated == null) {
+            promise.setSuccess();
+        } else {
+            ctx.write(translated, promise);
+        }
+    }
+
+    private LegacyMessage toDevice(IotmpMessage message) {
+        int id = message.streamId();
+        return switch (message.type()) {
+            case OK, ERROR -> answerToDevice(message);
+            case KEEP_ALIVE -> LegacyMessage.KEEP_ALIVE;
+            // legacy devices know no DISCONNECT: the connection just closes
+            case DISCONNECT, CONNECT -> null;
+            case RUN -> LegacyMessage.of(SignalFlag.RUN, open(id, Waiting.RUN, null),
+                    LegacyApi.path(message.resource()), message.payload());
+            case DESCRIBE -> LegacyMessage.of(SignalFlag.RUN,
+                    open(id, message.resource() == null ? Waiting.DESCRIBE_ALL : Waiting.DESCRIBE_ONE, null),
+                    LegacyApi.describePath(message.resource()), null);
+            case START_STREAM -> {
+                List<Object> path = LegacyApi.path(message.resource());
+                long interval = StreamParameters.intervalOf(message.parameters());
+                // a bare number in ms; a device reads a map as 0 (an event stream)
+                yield LegacyMessage.of(SignalFlag.START_STREAM, open(id, Waiting.START, path), path,
+                        interval > 0 ? interval : null);
+            }
+            case STOP_STREAM -> stopStream(id);
+            // no legacy device opens streams of its own, so there is nothing to send data into
+            case STREAM_DATA -> null;
+        };
+    }
+
+    private LegacyMessage answerToDevice(IotmpMessage answer) {
+        boolean ok = answer.type() == MessageType.OK;
+        SignalFlag flag = ok ? SignalFlag.REQUEST_OK : SignalFlag.REQUEST_ERROR;
+        if (!authAnswered && authReceived && answer.streamId() == CONNECT_ID) {
+            authAnswered = true;
+            if (ok && device != null) {
+                nextLegacyId = memory.resume(device);
+            }
+            // the one answer every library version accepts: no id, no payload
+            return LegacyMessage.of(flag, 0, null, null);
+        }
+        DeviceCall call = deviceCalls.remove(answer.streamId());
+        if (call == null) {
+            return null;
+        }
+        // only a read carries a value; the devices ignore payloads of acknowledgements
+        return LegacyMessage.of(flag, call.legacyId(), null, ok && call.withPayload() ? answer.payload() : null);
+    }
+
+    /** A server request under a new legacy id. */
+    private int open(int serverId, Waiting waiting, List<Object> streamPath) {
+        int legacyId = allocate();
+        Integer previous = legacyIdOfServerId.put(serverId, legacyId);
+        if (previous != null) {
+            // the server has reused its id: whatever the old legacy id waited for is over
+            byLegacyId.remove(previous);
+        }
+        byLegacyId.put(legacyId, new Entry(serverId, waiting, streamPath));
+        if (byLegacyId.size() > maxEntries) {
+            dropOldestRequest();
+        }
+        return legacyId;
+    }
+
+    private LegacyMessage stopStream(int serverId) {
+        Integer legacyId = legacyIdOfServerId.get(serverId);
+        Entry entry = legacyId == null ? null : byLegacyId.get(legacyId);
+        if (entry == null || entry.streamPath == null) {
+            // a legacy device stops streams by resource: without it there is nothing to send; the request fails
+            context.executor().execute(() -> context.fireChannelRead(IotmpMessage.error(serverId, null, null)));
+            return null;
+        }
+        entry.waiting = Waiting.STOP;
+        return LegacyMessage.of(SignalFlag.STOP_STREAM, legacyId, entry.streamPath, null);
+    }
+
+    private void forget(int legacyId) {
+        Entry entry = byLegacyId.remove(legacyId);
+        if (entry != null) {
+            legacyIdOfServerId.remove(entry.serverId, legacyId);
+        }
+    }
+
+    /** Requests that timed out on the server leave entries the device never answers: the oldest go first. */
+    private void dropOldestRequest() {
+        Iterator<Map.Entry<Integer, Entry>> entries = byLegacyId.entrySet().iterator();
+        while (entries.hasNext()) {
+            Map.Entry<Integer, Entry> oldest = entries.next();
+            if (oldest.getValue().streamPath == null) {
+                entries.remove();
+                legacyIdOfServerId.remove(oldest.getValue().serverId, oldest.getKey());
+                return;
+            }
+        }
+    }
+
+    /** The next legacy id not in use by a request or stream of the server, nor by a pending call of the device. */
+    private int allocate() {
+        for (int tries = 0; tries < LegacyFrames.MAX_STREAM_ID; tries++) {
+            int id = nextLegacyId;
+            nextLegacyId = id % LegacyFrames.MAX_STREAM_ID + 1;
+            if (!byLegacyId.containsKey(id) && !deviceCalls.containsKey(id)) {
+                if (device != null) {
+                    memory.remember(device, nextLegacyId);
+                }
+                return id;
+            }
+        }
+        throw new IllegalStateException("every legacy stream id is in use");
+    }
+}

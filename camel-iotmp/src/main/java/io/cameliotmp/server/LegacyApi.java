@@ -1,0 +1,92 @@
+package io.cameliotmp.server;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How the values of a legacy device read as IOTMP values: paths as arrays of segments, the {@code ["api"]} tree as
+ * a DESCRIBE answer, and samples and events without their {@code {"out":…}} / {@code {"in":…}} wrapping.
+ */
+final class LegacyApi {
+
+    /** The last path segment that asks a legacy device to describe instead of run. */
+    static final String API = "api";
+
+    private static final Set<String> IO_VIEW_KEYS = Set.of("in", "out");
+
+    private LegacyApi() {
+    }
+
+    /**
+     * A resource as the path array a legacy device walks: an IOTMP path {@code "a/b"} split on '/', a list kept as
+     * it is (a device may name one resource {@code "a/b"}; only {@code ["a/b"]} reaches it). Never a plain string:
+     * a device takes that for an empty path and runs nothing.
+     */
+    static List<Object> path(Object resource) {
+        if (resource == null) {
+            return null;
+        }
+        if (resource instanceof List<?> list) {
+            return new ArrayList<>(list);
+        }
+        return new ArrayList<>(Arrays.asList(resource.toString().split("/", -1)));
+    }
+
+    /** The path of a describe: {@code ["api"]} for the whole tree, {@code [path…, "api"]} for one resource. */
+    static List<Object> describePath(Object resource) {
+        List<Object> path = resource == null ? new ArrayList<>() : path(resource);
+        path.add(API);
+        return path;
+    }
+
+    /**
+     * The {@code ["api"]} tree ({@code {"led":{"al":0,"fn":2},"$ota":{"/":{"write":{…}}}}}) as the flat DESCRIBE
+     * answer IOTMP devices give: every resource with a function under its {@code /}-joined path, with {@code fn}
+     * and, as extra information, the access level {@code al}; containers only through their children.
+     */
+    static Map<String, Object> flatten(Object tree) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        if (tree instanceof Map<?, ?> map) {
+            flatten("", map, flat);
+        }
+        return flat;
+    }
+
+    private static void flatten(String prefix, Map<?, ?> tree, Map<String, Object> flat) {
+        for (Map.Entry<?, ?> entry : tree.entrySet()) {
+            String path = prefix + entry.getKey();
+            if (!(entry.getValue() instanceof Map<?, ?> node)) {
+                continue;
+            }
+            Object fn = node.get("fn");
+            Object children = node.get("/");
+            if (fn != null || !(children instanceof Map<?, ?>)) {
+                Map<String, Object> description = new LinkedHashMap<>();
+                description.put("fn", fn);
+                if (node.get("al") != null) {
+                    description.put("al", node.get("al"));
+                }
+                flat.put(path, description);
+            }
+            // the decoder bounds the nesting, so the recursion is bounded too
+            if (children instanceof Map<?, ?> sub) {
+                flatten(path + "/", sub, flat);
+            }
+        }
+    }
+
+    /**
+     * A sample or event as IOTMP carries it: the io view {@code {"out":v}} gives v, {@code {"in":v}} gives v, both
+     * give the output; anything else (the raw values of {@code stream_data()}, a function's {@code {}}) is kept.
+     */
+    static Object unwrap(Object payload) {
+        if (payload instanceof Map<?, ?> map && !map.isEmpty() && IO_VIEW_KEYS.containsAll(map.keySet())) {
+            return map.containsKey("out") ? map.get("out") : map.get("in");
+        }
+        return payload;
+    }
+}

@@ -1,0 +1,143 @@
+package io.cameliotmp.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * What a WebSocket peer can make the server hold before it has logged in, kept to what a TCP peer can: the upgrade
+ * request is a GET of bounded line and headers and no body, and until the device is authenticated a WebSocket frame
+ * may carry no more than a CONNECT needs ({@code maxFrameSizeBeforeLogin}), since Netty's frame decoder buffers a whole
+ * frame before the IOTMP codec and its budgets see a byte. Once the device is in, the frame decoder is replaced by one
+ * that takes frames of {@code maxFrameSize}. The whole of it (upgrade, then CONNECT) must be done within
+ * {@code connectTimeout}, whose deadline runs from the moment the connection is accepted.
+ */
+final class WebSocketLimits {
+
+    /** The request line of the upgrade: method, path (with any query) and version. */
+    static final int MAX_REQUEST_LINE = 4096;
+    /** All header lines of the upgrade request together. */
+    static final int MAX_HEADERS = 8192;
+    /** IOTMP bytes travel in frames with up to 14 bytes of header; the slack lets a whole IOTMP frame fit in one. */
+    private static final int FRAME_SLACK = 16;
+    /** The name Netty's handshake gives the frame decoder it adds. */
+    private static final String FRAME_DECODER = "wsdecoder";
+
+    private WebSocketLimits() {
+    }
+
+    /** Reads the upgrade request: bounded request line and headers. */
+    static HttpServerCodec httpCodec() {
+        return new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADERS, MAX_HEADERS);
+    }
+
+    /**
+     * The upgrade is a GET: a request with a body is answered 413 and closed (Netty's aggregator would keep a
+     * kept-alive connection open and discard the body).
+     */
+    static HttpObjectAggregator upgradeAggregator() {
+        return new HttpObjectAggregator(0, true) {
+            @Override
+            protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+                refuse(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+            }
+        };
+    }
+
+    /**
+     * Before the WebSocket handler: a request Netty could not read whole (request line or headers too long) is
+     * answered 400 and closed. Netty passes it on with what it did read, and the handshake would otherwise go ahead
+     * on a truncated request.
+     */
+    static ChannelInboundHandlerAdapter malformed() {
+        return MALFORMED;
+    }
+
+    /**
+     * After the WebSocket handler, which takes the upgrades on {@code webSocketPath}: any other request is answered
+     * 404 and closed, instead of left open until the CONNECT deadline.
+     */
+    static ChannelInboundHandlerAdapter notUpgraded() {
+        return NOT_UPGRADED;
+    }
+
+    private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
+        HttpUtil.setContentLength(response, 0);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static final ChannelInboundHandlerAdapter MALFORMED = new RequestRefusal(true);
+    private static final ChannelInboundHandlerAdapter NOT_UPGRADED = new RequestRefusal(false);
+
+    @ChannelHandler.Sharable
+    private static final class RequestRefusal extends ChannelInboundHandlerAdapter {
+        private final boolean malformedOnly;
+
+        RequestRefusal(boolean malformedOnly) {
+            this.malformedOnly = malformedOnly;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            boolean malformed = msg instanceof HttpRequest request && request.decoderResult().isFailure();
+            if (malformed || !malformedOnly && msg instanceof HttpRequest) {
+                ReferenceCountUtil.release(msg);
+                refuse(ctx, malformed ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.NOT_FOUND);
+            } else {
+                ctx.fireChannelRead(msg);
+            }
+        }
+    }
+
+    /** The frame decoder's configuration before login. */
+    static WebSocketDecoderConfig beforeLogin(IotmpServerConfig config) {
+        return decoderConfig(Math.min(config.limits().maxFrameSizeBeforeLogin(), config.maxFrameSize()));
+    }
+
+    /**
+     * The device is authenticated: frames up to {@code maxFrameSize} from now on. Called before the OK is written, so
+     * the replacement (on the channel's event loop, queued before that write) is in place before the device can send
+     * a larger frame; a device that sent more than its CONNECT without waiting for the OK may lose the connection.
+     */
+    static void afterLogin(Channel channel, IotmpServerConfig config) {
+        if (config.transport() != Transport.WEBSOCKET) {
+            return;
+        }
+        channel.eventLoop().execute(() -> {
+            ChannelPipeline pipeline = channel.pipeline();
+            if (channel.isActive() && pipeline.get(FRAME_DECODER) != null) {
+                pipeline.replace(FRAME_DECODER, FRAME_DECODER,
+                        new WebSocket13FrameDecoder(decoderConfig(config.maxFrameSize())));
+            }
+        });
+    }
+
+    private static WebSocketDecoderConfig decoderConfig(int maxFrameSize) {
+        return WebSocketDecoderConfig.newBuilder()
+                // IOTMP bytes arrive in text frames from the reference client: never UTF-8
+                .withUTF8Validator(false)
+                .maxFramePayloadLength(maxFrameSize + FRAME_SLACK)
+                .allowExtensions(false)
+                .build();
+    }
+}

@@ -1,0 +1,384 @@
+package io.cameliotmp.server.ota;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.cameliotmp.protocol.session.Answers;
+import io.cameliotmp.server.DeviceDisconnectedException;
+import io.cameliotmp.server.DeviceErrorException;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceListener;
+import io.cameliotmp.server.DeviceNotConnectedException;
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.DeviceReply;
+import io.cameliotmp.server.DeviceRequest;
+import io.cameliotmp.server.DeviceRequestTimeoutException;
+import io.cameliotmp.server.IotmpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Updates the firmware of one connected device through its {@code $ota} resources (docs/ota.md): options, begin,
+ * one chunk at a time, end, reboot, and after the device reconnects a check of the version it runs. Built only on
+ * {@link IotmpServer#send}, so it works for every device the server talks to, whatever its protocol.
+ * <p>
+ * Every request after the options goes to the very connection the update began on: a device that reconnects in the
+ * middle has lost its update, and the update fails as {@link OtaFailure#DEVICE_GONE}. No chunk is ever sent twice
+ * (a device appends whatever it receives); the first failure ends the update. The procedure blocks its thread
+ * ({@link #run}) or runs on an executor ({@link #start}).
+ */
+public final class FirmwareUpdate {
+
+    public static final String OPTIONS = "$ota/options";
+    public static final String BEGIN = "$ota/begin";
+    public static final String WRITE = "$ota/write";
+    public static final String END = "$ota/end";
+    public static final String REBOOT = "$ota/reboot";
+    public static final String VERSION = "$ota/version";
+    /** Bytes a {@code $ota/write} frame needs besides the chunk (header, stream id, resource, bytes tag). */
+    static final int WRITE_FRAME_OVERHEAD = 64;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FirmwareUpdate.class);
+
+    private final IotmpServer server;
+    private final DeviceId device;
+    private final FirmwareImage image;
+    private final FirmwareUpdateOptions options;
+    private final FirmwareUpdateListener listener;
+    private final long startedNanos = System.nanoTime();
+
+    private OtaStep step = OtaStep.OPTIONS;
+    private String previousVersion;
+    private String expectedVersion;
+    private String version;
+    private long sentBytes;
+    private long payloadSize;
+    private int chunks;
+    private OtaCompression compression = OtaCompression.NONE;
+    private int blockSize;
+
+    private FirmwareUpdate(IotmpServer server, DeviceId device, FirmwareImage image, FirmwareUpdateOptions options,
+                           FirmwareUpdateListener listener) {
+        this.server = server;
+        this.device = device;
+        this.image = image;
+        this.options = options;
+        this.listener = listener != null ? listener : FirmwareUpdateListener.NONE;
+    }
+
+    /**
+     * Updates {@code device} with {@code image}, blocking until it is done.
+     *
+     * @throws FirmwareUpdateException with the report and the {@link OtaFailure} when the update fails
+     * @throws InterruptedException    when the thread is interrupted; the device then drops the update on its own
+     */
+    public static FirmwareUpdateReport run(IotmpServer server, DeviceId device, FirmwareImage image,
+                                           FirmwareUpdateOptions options, FirmwareUpdateListener listener)
+            throws InterruptedException {
+        return new FirmwareUpdate(server, device, image, options, listener).run();
+    }
+
+    /** {@link #run} on {@code executor}; the future fails with the {@link FirmwareUpdateException}. */
+    public static CompletableFuture<FirmwareUpdateReport> start(IotmpServer server, DeviceId device,
+                                                                FirmwareImage image, FirmwareUpdateOptions options,
+                                                                FirmwareUpdateListener listener, Executor executor) {
+        CompletableFuture<FirmwareUpdateReport> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                result.complete(run(server, device, image, options, listener));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                result.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private FirmwareUpdateReport run() throws InterruptedException {
+        enter(OtaStep.OPTIONS);
+        DeviceRegistration registration = server.registry().registration(device).orElse(null);
+        if (registration == null) {
+            throw fail(OtaFailure.DEVICE_GONE, "device is not connected", null);
+        }
+        DeviceOtaOptions deviceOptions = readOptions(registration);
+        previousVersion = known(deviceOptions.version());
+        expectedVersion = known(options.expectedVersion() != null ? options.expectedVersion()
+                : image.embeddedVersion());
+        if (!deviceOptions.enabled()) {
+            throw fail(OtaFailure.DISABLED, "the device's OTA options say enabled: false", null);
+        }
+        if (!options.force() && expectedVersion != null && expectedVersion.equals(previousVersion)) {
+            version = previousVersion;
+            step = OtaStep.DONE;
+            return report(OtaOutcome.ALREADY_CURRENT, null, null);
+        }
+        if (image.size() == 0) {
+            throw fail(OtaFailure.IMAGE_UNREADABLE, "the image is empty", null);
+        }
+        enter(OtaStep.PREPARE);
+        compression = options.compress() ? OtaCompression.offeredBy(deviceOptions.compression())
+                : OtaCompression.NONE;
+        blockSize = Math.max(1, Math.min(Math.min(deviceOptions.blockSize(), options.maxBlockSize()),
+                server.config().limits().maxOutboundFrameSize() - WRITE_FRAME_OVERHEAD));
+        Duration stepTimeout = options.stepTimeout() != null ? options.stepTimeout()
+                : Duration.ofMillis(deviceOptions.timeoutMillis());
+        try (FirmwareImage.Payload payload = image.payload(compression)) {
+            payloadSize = payload.size();
+            enter(OtaStep.BEGIN);
+            expectSuccess(call(registration, DeviceRequest.run(BEGIN, beginInput(payload)), stepTimeout),
+                    OtaFailure.BEGIN_REFUSED);
+            enter(OtaStep.WRITE);
+            writeChunks(registration, payload, stepTimeout);
+        } catch (IOException e) {
+            throw fail(OtaFailure.IMAGE_UNREADABLE, e.toString(), e);
+        }
+        enter(OtaStep.END);
+        Map<?, ?> ended = answer(call(registration, DeviceRequest.run(END, null), stepTimeout));
+        if (!Boolean.TRUE.equals(ended.get("success"))) {
+            String error = errorText(ended);
+            boolean checksum = error != null && (error.toLowerCase(Locale.ROOT).contains("md5")
+                                                 || error.toLowerCase(Locale.ROOT).contains("checksum"));
+            throw fail(checksum ? OtaFailure.CHECKSUM : OtaFailure.END_FAILED, error, null);
+        }
+        return rebootAndConfirm(registration, stepTimeout);
+    }
+
+    private DeviceOtaOptions readOptions(DeviceRegistration registration) throws InterruptedException {
+        DeviceReply reply;
+        try {
+            reply = await(server.send(registration, DeviceRequest.run(OPTIONS, null),
+                    options.requestTimeout() != null ? options.requestTimeout() : server.config().requestTimeout()));
+        } catch (DeviceErrorException e) {
+            throw fail(OtaFailure.NOT_SUPPORTED, "the device has no " + OPTIONS + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw failOn(e);
+        }
+        try {
+            return DeviceOtaOptions.parse(reply.payload());
+        } catch (IllegalArgumentException e) {
+            throw fail(OtaFailure.NOT_SUPPORTED, e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> beginInput(FirmwareImage.Payload payload) {
+        Map<String, Object> begin = new LinkedHashMap<>();
+        begin.put("firmware", options.firmware());
+        begin.put("version", expectedVersion != null ? expectedVersion : "");
+        begin.put("size", image.size());
+        begin.put("chunk_size", (long) blockSize);
+        // always sent: devices that verify MD5 fail at end without it, the others ignore it
+        begin.put("checksum", image.md5());
+        if (compression != OtaCompression.NONE) {
+            begin.put("compression", compression.label());
+            begin.put("compressed_size", payload.size());
+            begin.put("compressed_checksum", payload.md5());
+        }
+        return begin;
+    }
+
+    private void writeChunks(DeviceRegistration registration, FirmwareImage.Payload payload, Duration stepTimeout)
+            throws IOException, InterruptedException {
+        try (InputStream in = payload.open()) {
+            while (sentBytes < payloadSize) {
+                byte[] chunk = in.readNBytes((int) Math.min(blockSize, payloadSize - sentBytes));
+                if (chunk.length == 0) {
+                    throw new IOException("the image ended after " + sentBytes + " of " + payloadSize + " bytes");
+                }
+                expectSuccess(call(registration, DeviceRequest.run(WRITE, chunk), stepTimeout),
+                        OtaFailure.WRITE_FAILED);
+                sentBytes += chunk.length;
+                chunks++;
+                try {
+                    listener.onProgress(device, sentBytes, payloadSize);
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: progress listener failed: {}", device, e.toString());
+                }
+            }
+        }
+    }
+
+    private FirmwareUpdateReport rebootAndConfirm(DeviceRegistration registration, Duration stepTimeout)
+            throws InterruptedException {
+        enter(OtaStep.REBOOT);
+        CompletableFuture<DeviceRegistration> back = new CompletableFuture<>();
+        DeviceListener reconnect = new DeviceListener() {
+            @Override
+            public void onConnected(DeviceRegistration connected) {
+                if (connected.deviceId().equals(device)
+                    && connected.sessionNumber() > registration.sessionNumber()) {
+                    back.complete(connected);
+                }
+            }
+        };
+        // listening before the reboot: a device may be back before the reboot's answer is handled
+        server.registry().addListener(reconnect);
+        try {
+            try {
+                call(registration, DeviceRequest.run(REBOOT, null), stepTimeout);
+            } catch (FirmwareUpdateException e) {
+                // older libraries reboot without answering, newer ones answer and then close: both are a reboot.
+                // Only a device without the resource (it answers ERROR) stays up running the old image.
+                if (e.getCause() instanceof DeviceErrorException) {
+                    step = OtaStep.DONE;
+                    return report(OtaOutcome.STAGED, null, "the device has no " + REBOOT
+                                                           + "; the image applies at its next reset");
+                }
+                LOG.debug("{}: {} ended without an answer, as rebooting devices do: {}", device, REBOOT,
+                        e.getMessage());
+            }
+            // a device back before the listener was in place (its reboot answer lost) is back all the same
+            server.registry().registration(device)
+                    .filter(now -> now.sessionNumber() > registration.sessionNumber())
+                    .ifPresent(back::complete);
+            if (options.rebootTimeout().isZero()) {
+                step = OtaStep.DONE;
+                return report(OtaOutcome.STAGED, null, null);
+            }
+            enter(OtaStep.RECONNECT);
+            DeviceRegistration now = awaitReconnect(back);
+            enter(OtaStep.VERSION);
+            version = known(readVersion(now, stepTimeout));
+        } finally {
+            server.registry().removeListener(reconnect);
+        }
+        if (expectedVersion != null && version != null && !expectedVersion.equals(version)) {
+            throw fail(OtaFailure.VERSION_MISMATCH, "the device runs " + version + ", expected " + expectedVersion,
+                    null);
+        }
+        step = OtaStep.DONE;
+        return report(expectedVersion != null && version != null ? OtaOutcome.UPDATED : OtaOutcome.REBOOTED, null,
+                null);
+    }
+
+    private DeviceRegistration awaitReconnect(CompletableFuture<DeviceRegistration> back)
+            throws InterruptedException {
+        try {
+            return back.get(options.rebootTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw fail(OtaFailure.TIMEOUT, "the device did not reconnect within " + options.rebootTimeout().toMillis()
+                                           + " ms after the reboot", e);
+        } catch (ExecutionException e) {
+            throw fail(OtaFailure.PROTOCOL, e.getCause().toString(), e.getCause());
+        }
+    }
+
+    /** {@code $ota/version}, or the version in {@code $ota/options} on libraries before 2.30; null when unknown. */
+    private String readVersion(DeviceRegistration registration, Duration stepTimeout) throws InterruptedException {
+        try {
+            Object payload = await(server.send(registration, DeviceRequest.run(VERSION, null), stepTimeout))
+                    .payload();
+            return payload instanceof Map<?, ?> map ? DeviceOtaOptions.text(map.get("version")) : null;
+        } catch (DeviceErrorException e) {
+            try {
+                Object payload = await(server.send(registration, DeviceRequest.run(OPTIONS, null), stepTimeout))
+                        .payload();
+                return DeviceOtaOptions.parse(payload).version();
+            } catch (RuntimeException again) {
+                LOG.debug("{}: no version after the update: {}", device, again.toString());
+                return null;
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("{}: no version after the update: {}", device, e.toString());
+            return null;
+        }
+    }
+
+    private DeviceReply call(DeviceRegistration registration, DeviceRequest request, Duration timeout)
+            throws InterruptedException {
+        try {
+            return await(server.send(registration, request, timeout));
+        } catch (RuntimeException e) {
+            throw failOn(e);
+        }
+    }
+
+    private static DeviceReply await(CompletableFuture<DeviceReply> reply) throws InterruptedException {
+        try {
+            // each request has its own timeout in the session; this waits for that outcome
+            return reply.get();
+        } catch (ExecutionException e) {
+            Throwable cause = Answers.unwrap(e);
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        }
+    }
+
+    /** The {@code {success, error}} map of an answer; success must be {@code true}. */
+    private void expectSuccess(DeviceReply reply, OtaFailure failure) {
+        Map<?, ?> answer = answer(reply);
+        if (!Boolean.TRUE.equals(answer.get("success"))) {
+            String error = errorText(answer);
+            throw fail(failure, error != null ? error : "the device answered success: false", null);
+        }
+    }
+
+    private Map<?, ?> answer(DeviceReply reply) {
+        if (reply.payload() instanceof Map<?, ?> map) {
+            return map;
+        }
+        throw fail(OtaFailure.PROTOCOL, "the device answered without a {success} map", null);
+    }
+
+    private static String errorText(Map<?, ?> answer) {
+        String error = DeviceOtaOptions.text(answer.get("error"));
+        return error.isEmpty() ? null : error;
+    }
+
+    /** The failure a request's exception means at the current step. */
+    private FirmwareUpdateException failOn(RuntimeException e) {
+        if (e instanceof FirmwareUpdateException f) {
+            return f;
+        }
+        OtaFailure failure;
+        if (e instanceof DeviceRequestTimeoutException) {
+            failure = OtaFailure.TIMEOUT;
+        } else if (e instanceof DeviceDisconnectedException || e instanceof DeviceNotConnectedException) {
+            failure = OtaFailure.DEVICE_GONE;
+        } else if (e instanceof DeviceErrorException) {
+            failure = switch (step) {
+                case BEGIN -> OtaFailure.BEGIN_REFUSED;
+                case WRITE -> OtaFailure.WRITE_FAILED;
+                case END -> OtaFailure.END_FAILED;
+                default -> OtaFailure.PROTOCOL;
+            };
+        } else {
+            failure = OtaFailure.PROTOCOL;
+        }
+        return fail(failure, e.getMessage(), e);
+    }
+
+    private FirmwareUpdateException fail(OtaFailure failure, String error, Throwable cause) {
+        LOG.debug("{}: firmware update failed at {}: {} {}", device, step, failure, error);
+        return new FirmwareUpdateException(report(OtaOutcome.FAILED, failure, error), cause);
+    }
+
+    private FirmwareUpdateReport report(OtaOutcome outcome, OtaFailure failure, String error) {
+        return new FirmwareUpdateReport(device, outcome, step, failure, error, previousVersion, expectedVersion,
+                version, image.size(), sentBytes, payloadSize, chunks, compression.label(), blockSize,
+                Duration.ofNanos(System.nanoTime() - startedNanos));
+    }
+
+    private void enter(OtaStep next) {
+        step = next;
+        try {
+            listener.onStep(device, next);
+        } catch (RuntimeException e) {
+            // progress is informational: a broken listener must not break an update half-way
+            LOG.warn("{}: progress listener failed: {}", device, e.toString());
+        }
+    }
+
+    private static String known(String version) {
+        return DeviceOtaOptions.isKnownVersion(version) ? version : null;
+    }
+}

@@ -1,0 +1,93 @@
+package io.cameliotmp.server.ota;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to run one firmware update.
+ *
+ * @param firmware        a label sent in {@code begin} ({@code firmware}); devices only log it; may be empty
+ * @param expectedVersion the version the device should run after the update; null takes the version embedded in
+ *                        the image ({@code @(#)}), if any
+ * @param compress        use the compression the device offers (zlib, gzip, lzss); false always sends the image raw
+ * @param force           update even when the device already runs the expected version
+ * @param maxBlockSize    the largest chunk sent, whatever the device advertises; the server's
+ *                        {@code maxOutboundFrameSize} bounds it too
+ * @param requestTimeout  how long reading the device's options may take; null uses the server's
+ *                        {@code requestTimeout}
+ * @param stepTimeout     how long each step may wait for its answer; null uses the device's own inactivity timeout
+ *                        ({@code timeout} in its options, 30 s by default)
+ * @param rebootTimeout   how long to wait for the device to reconnect after the reboot; {@link Duration#ZERO} does
+ *                        not wait (the report then says the image is staged and rebooting)
+ */
+public record FirmwareUpdateOptions(String firmware, String expectedVersion, boolean compress, boolean force,
+                                    int maxBlockSize, Duration requestTimeout, Duration stepTimeout,
+                                    Duration rebootTimeout) {
+
+    public static final boolean DEFAULT_COMPRESS = true;
+    public static final int DEFAULT_MAX_BLOCK_SIZE = DeviceOtaOptions.MAX_BLOCK_SIZE;
+    public static final long DEFAULT_REBOOT_TIMEOUT_MILLIS = 300_000;
+
+    public FirmwareUpdateOptions {
+        firmware = firmware == null ? "" : firmware;
+        if (maxBlockSize <= 0) {
+            throw new IllegalArgumentException("maxBlockSize must be positive: " + maxBlockSize);
+        }
+        if (stepTimeout != null && (stepTimeout.isNegative() || stepTimeout.isZero())) {
+            throw new IllegalArgumentException("stepTimeout must be positive: " + stepTimeout);
+        }
+        if (requestTimeout != null && (requestTimeout.isNegative() || requestTimeout.isZero())) {
+            throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
+        }
+        Objects.requireNonNull(rebootTimeout, "rebootTimeout");
+        if (rebootTimeout.isNegative()) {
+            throw new IllegalArgumentException("rebootTimeout must not be negative: " + rebootTimeout);
+        }
+    }
+
+    /** The defaults: compress when offered, no forced update, the device's timeout per step, 5 minutes to reboot. */
+    public static FirmwareUpdateOptions defaults() {
+        return new FirmwareUpdateOptions("", null, DEFAULT_COMPRESS, false, DEFAULT_MAX_BLOCK_SIZE, null, null,
+                Duration.ofMillis(DEFAULT_REBOOT_TIMEOUT_MILLIS));
+    }
+
+    public FirmwareUpdateOptions withExpectedVersion(String version) {
+        return new FirmwareUpdateOptions(firmware, version, compress, force, maxBlockSize, requestTimeout,
+                stepTimeout, rebootTimeout);
+    }
+
+    public FirmwareUpdateOptions withCompress(boolean compress) {
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
+                stepTimeout, rebootTimeout);
+    }
+
+    public FirmwareUpdateOptions withForce(boolean force) {
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
+                stepTimeout, rebootTimeout);
+    }
+
+    public FirmwareUpdateOptions withMaxBlockSize(int maxBlockSize) {
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
+                stepTimeout, rebootTimeout);
+    }
+
+    public FirmwareUpdateOptions withRequestTimeout(Duration requestTimeout) {
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
+                stepTimeout, rebootTimeout);
+    }
+
+    public FirmwareUpdateOptions withStepTimeout(Duration stepTimeout) {
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
+                stepTimeout, rebootTimeout);
+    }
+
+    public FirmwareUpdateOptions withRebootTimeout(Duration rebootTimeout) {
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
+                stepTimeout, rebootTimeout);
+    }
+
+    public FirmwareUpdateOptions withFirmware(String firmware) {
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
+                stepTimeout, rebootTimeout);
+    }
+}

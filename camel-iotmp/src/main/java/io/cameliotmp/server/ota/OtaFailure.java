@@ -1,0 +1,27 @@
+package io.cameliotmp.server.ota;
+
+/** Why a firmware update failed; see {@link FirmwareUpdateException#failure()}. */
+public enum OtaFailure {
+    /** The device has no {@code $ota} resources (its {@code $ota/options} answered ERROR). */
+    NOT_SUPPORTED,
+    /** The device's options say {@code enabled: false}; nothing was sent. */
+    DISABLED,
+    /** {@code $ota/begin} answered {@code success: false} (update already running, no room, bad compression…). */
+    BEGIN_REFUSED,
+    /** A {@code $ota/write} answered {@code success: false}; the device drops the update (and reboots itself). */
+    WRITE_FAILED,
+    /** {@code $ota/end} refused the image because an MD5 checksum did not match. */
+    CHECKSUM,
+    /** {@code $ota/end} answered {@code success: false} for another reason (missing bytes, platform error). */
+    END_FAILED,
+    /** A step was not answered in time, or the device did not come back within the reboot timeout. */
+    TIMEOUT,
+    /** The device disconnected (or was not connected) before the image was staged. */
+    DEVICE_GONE,
+    /** The device came back after the reboot running another version than the one expected. */
+    VERSION_MISMATCH,
+    /** The image could not be read, spooled or compressed; nothing reached the device. */
+    IMAGE_UNREADABLE,
+    /** The device answered something that is not an OTA answer, or the server refused to send (frame too large). */
+    PROTOCOL
+}

@@ -1,0 +1,146 @@
+package io.cameliotmp.camel;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.OtaSettings;
+import io.cameliotmp.device.OtaTarget;
+import io.cameliotmp.protocol.session.FirmwareVersionMarker;
+import io.cameliotmp.server.ota.FirmwareUpdateException;
+import io.cameliotmp.server.ota.OtaFailure;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.cameliotmp.testing.Waits.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** The firmwareUpdate operation: the body is the image, the body becomes the report, progress goes to a route. */
+class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
+
+    @TempDir
+    Path temp;
+
+    private IotmpDevice device;
+
+    @Override
+    protected String deviceCredentials() {
+        return "alice/esp32=pw";
+    }
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:update").to("iotmp:device:alice/esp32?operation=firmwareUpdate"
+                                         + "&firmwareProgressTo=mock:progress&firmwareRebootTimeout=60000");
+            }
+        };
+    }
+
+    @AfterEach
+    void closeDevice() {
+        if (device != null) {
+            device.close();
+        }
+    }
+
+    private Path connectDevice(OtaSettings settings) {
+        Path flash = temp.resolve("flash.bin");
+        device = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("alice", "esp32", "pw")
+                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
+                .ota(OtaTarget.toFile(flash), settings).build();
+        device.start();
+        assertThat(device.awaitConnected(WAIT)).isTrue();
+        return flash;
+    }
+
+    private static byte[] image(String version) {
+        byte[] image = new byte[40_000];
+        new Random(7).nextBytes(image);
+        byte[] marker = FirmwareVersionMarker.bytesOf(version);
+        image[999] = 0;
+        System.arraycopy(marker, 0, image, 1000, marker.length);
+        image[1000 + marker.length] = 0;
+        return image;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void updatesFromBytesAndReportsProgress() throws Exception {
+        Path flash = connectDevice(OtaSettings.defaults().withVersion("1.0.0").withBlockSize(4096));
+        MockEndpoint progress = getMockEndpoint("mock:progress");
+        byte[] image = image("1.1.0");
+
+        Exchange result = template.request("direct:update", e -> e.getMessage().setBody(image));
+
+        assertThat(result.getException()).isNull();
+        Map<String, Object> report = result.getMessage().getBody(Map.class);
+        assertThat(report).containsEntry("outcome", "UPDATED").containsEntry("previousVersion", "1.0.0")
+                .containsEntry("version", "1.1.0").containsEntry("imageSize", 40_000L);
+        assertThat(result.getMessage().getHeader(IotmpConstants.FIRMWARE_OUTCOME)).isEqualTo("UPDATED");
+        assertThat(result.getMessage().getHeader(IotmpConstants.FIRMWARE_VERSION)).isEqualTo("1.1.0");
+        assertThat(Files.readAllBytes(flash)).isEqualTo(image);
+
+        List<String> steps = progress.getExchanges().stream()
+                .map(e -> e.getMessage().getHeader(IotmpConstants.FIRMWARE_STEP, String.class)).distinct().toList();
+        assertThat(steps).containsExactly("OPTIONS", "PREPARE", "BEGIN", "WRITE", "END", "REBOOT", "RECONNECT",
+                "VERSION");
+        Exchange last = progress.getExchanges().stream()
+                .filter(e -> e.getMessage().getHeader(IotmpConstants.FIRMWARE_SENT_BYTES, Long.class) > 0)
+                .reduce((a, b) -> b).orElseThrow();
+        assertThat(last.getMessage().getHeader(IotmpConstants.FIRMWARE_SENT_BYTES))
+                .isEqualTo(last.getMessage().getHeader(IotmpConstants.FIRMWARE_TOTAL_BYTES))
+                .isEqualTo(report.get("payloadSize"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void updatesFromAStreamAndFromAFile() throws Exception {
+        Path flash = connectDevice(OtaSettings.defaults().withCompression("gzip"));
+        byte[] first = image("2.0.0");
+        Map<String, Object> fromStream = template.requestBody("direct:update", new ByteArrayInputStream(first),
+                Map.class);
+        assertThat(fromStream).containsEntry("outcome", "UPDATED").containsEntry("compression", "gzip");
+        assertThat(Files.readAllBytes(flash)).isEqualTo(first);
+
+        byte[] second = image("2.0.1");
+        Path file = temp.resolve("firmware-2.0.1.bin");
+        Files.write(file, second);
+        Map<String, Object> fromFile = template.requestBody("direct:update", file.toFile(), Map.class);
+        assertThat(fromFile).containsEntry("outcome", "UPDATED").containsEntry("previousVersion", "2.0.0")
+                .containsEntry("version", "2.0.1");
+        assertThat(Files.readAllBytes(flash)).isEqualTo(second);
+    }
+
+    @Test
+    void aFailureIsAFirmwareUpdateExceptionWithItsReport() {
+        connectDevice(OtaSettings.defaults().withEnabled(false));
+        CamelExecutionException e = catchThrowableOfType(CamelExecutionException.class,
+                () -> template.requestBody("direct:update", image("3.0.0")));
+        assertThat(e.getCause()).isInstanceOf(FirmwareUpdateException.class);
+        FirmwareUpdateException failure = (FirmwareUpdateException) e.getCause();
+        assertThat(failure.failure()).isEqualTo(OtaFailure.DISABLED);
+        assertThat(failure.report().toMap()).containsEntry("failure", "DISABLED").containsEntry("success", false);
+    }
+
+    @Test
+    void aBodyThatIsNoImageIsRefused() {
+        connectDevice(OtaSettings.defaults());
+        CamelExecutionException e = catchThrowableOfType(CamelExecutionException.class,
+                () -> template.requestBody("direct:update", (Object) null));
+        assertThat(e.getCause()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("image");
+    }
+}

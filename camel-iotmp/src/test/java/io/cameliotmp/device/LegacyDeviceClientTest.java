@@ -1,0 +1,148 @@
+package io.cameliotmp.device;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.testing.Hex;
+import io.cameliotmp.testing.LegacyVectors;
+import io.cameliotmp.testing.RawIotmpSocket;
+import io.cameliotmp.testing.Waits;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The device client in legacy mode against a server made of a plain socket: every frame it writes is compared with
+ * the reference vectors byte for byte, and every vector the server sends is fed to it.
+ */
+class LegacyDeviceClientTest {
+
+    private ServerSocket listener;
+    private IotmpDevice device;
+    private volatile Object led = false;
+
+    @AfterEach
+    void close() throws Exception {
+        if (device != null) {
+            device.closeAsync().toCompletableFuture().get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+        if (listener != null) {
+            listener.close();
+        }
+    }
+
+    private static String hex(String vector) {
+        return Hex.format(LegacyVectors.row(vector).bytes());
+    }
+
+    private static <T> T await(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** The device of the vectors' session, connected: L01 read, L02 answered. */
+    private RawIotmpSocket connect() throws Exception {
+        listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        device = IotmpDevice.builder().host("127.0.0.1").port(listener.getLocalPort())
+                .credentials("alice", "esp32", "s3cr3t").legacy().noReconnect()
+                // no keep-alive in the middle of the compared frames
+                .keepAlive(Duration.ofHours(1))
+                .idGenerator(DeviceTestBase.ids(1, 48919, 7, 55905)).build();
+        Map<String, Object> temperature = new LinkedHashMap<>();
+        temperature.put("celsius", 23.5f);
+        temperature.put("humidity", 61);
+        device.resource("temperature").output(() -> temperature);
+        device.resource("led").input(state -> led = state, () -> led);
+        device.resource("sum").inputOutput(in -> {
+            Map<?, ?> values = (Map<?, ?>) in;
+            long sum = ((Number) values.get("value1")).longValue() + ((Number) values.get("value2")).longValue();
+            return Map.of("result", sum);
+        });
+        device.resource("reboot").run(() -> { });
+        CompletionStage<Void> started = device.start();
+        RawIotmpSocket server = new RawIotmpSocket(listener.accept());
+        assertThat(server.readFrameHex()).isEqualTo(hex("L01"));
+        server.sendHex(hex("L02"));
+        await(started);
+        return server;
+    }
+
+    private static void exchange(RawIotmpSocket server, String request, String... answers) throws Exception {
+        server.sendHex(hex(request));
+        for (String answer : answers) {
+            assertThat(server.readFrameHex()).as(request + " → " + answer).isEqualTo(hex(answer));
+        }
+    }
+
+    @Test
+    void resourcesAnswerTheServerWithTheLibrarysBytes() throws Exception {
+        try (RawIotmpSocket server = connect()) {
+            exchange(server, "L06", "L07");
+            exchange(server, "L08", "L09");
+            assertThat(led).isEqualTo(false);
+            exchange(server, "L10", "L11");
+            exchange(server, "L12", "L13");
+            exchange(server, "L16", "L17");
+            exchange(server, "L41", "L42");
+        }
+    }
+
+    @Test
+    void streamsStartWithTheirFirstSampleOrEventAndStopByResource() throws Exception {
+        try (RawIotmpSocket server = connect()) {
+            exchange(server, "L18", "L19", "L20");
+            exchange(server, "L21", "L22", "L23");
+            exchange(server, "L27", "L28");
+        }
+    }
+
+    @Test
+    void whatTheLibraryRefusesOrIgnoresIsAnsweredAsItDoes() throws Exception {
+        try (RawIotmpSocket server = connect()) {
+            // no resource: REQUEST_ERROR
+            exchange(server, "L43", "L44");
+            // a string path: OK, and nothing runs
+            exchange(server, "L45", "L46");
+            assertThat(led).isEqualTo(false);
+            // an answer nobody asked for is taken for a request without resource
+            server.sendHex("01 04 08 63 10 01");
+            assertThat(server.readFrameHex()).isEqualTo("01 04 08 63 10 02");
+        }
+    }
+
+    @Test
+    void serviceCallsAreTheLibrarysFlagsAcknowledgedOnlyWhenAsked() throws Exception {
+        try (RawIotmpSocket server = connect()) {
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("temp", 23.5f);
+            record.put("hum", 61);
+            await(device.writeBucket("temps", record, false));
+            assertThat(server.readFrameHex()).isEqualTo(hex("L30"));
+
+            CompletionStage<Object> confirmed = device.writeBucket("temps", Map.of("temp", 23.5f), true);
+            assertThat(server.readFrameHex()).isEqualTo(hex("L31"));
+            server.sendHex(hex("L32"));
+            await(confirmed);
+
+            await(device.callEndpoint("alert", Map.of("level", "high"), false));
+            assertThat(server.readFrameHex()).isEqualTo(hex("L33"));
+            await(device.callDevice("esp8266", "relay", true, false));
+            assertThat(server.readFrameHex()).isEqualTo(hex("L34"));
+
+            CompletionStage<Object> property = device.readProperty("config");
+            assertThat(server.readFrameHex()).isEqualTo(hex("L35"));
+            server.sendHex(hex("L36"));
+            assertThat(await(property)).isEqualTo(Map.of("threshold", 30L, "mode", "auto"));
+
+            CompletionStage<Object> set = device.setProperty("config", Map.of("threshold", 31), true);
+            assertThat(server.readFrameHex()).isEqualTo(hex("L37"));
+            server.sendHex(hex("L38"));
+            await(set);
+        }
+    }
+}

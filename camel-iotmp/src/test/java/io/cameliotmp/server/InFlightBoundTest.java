@@ -1,0 +1,187 @@
+package io.cameliotmp.server;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpFrameCodec;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.testing.Frames;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What one connection holds between its codec and its handlers: frames decoded and not yet handled, and samples handed
+ * to a listener that has not completed them. All bytes a device sends arrive in one read here (the real pipeline on an
+ * {@link EmbeddedChannel}), which is what a fast device does to a server whose read is under way when reading pauses:
+ * the codec must stop decoding at the bound, not after the read, and go on where it stopped once the handlers catch up.
+ */
+class InFlightBoundTest {
+
+    private static final DeviceId DEVICE = new DeviceId("alice", "esp32");
+    private static HashedWheelTimer timer;
+
+    private final List<CompletableFuture<Void>> held = new ArrayList<>();
+    private final List<Object> delivered = new ArrayList<>();
+    private IotmpServer server;
+    private EmbeddedChannel channel;
+    private int streamId;
+
+    @BeforeAll
+    static void startTimer() {
+        timer = new HashedWheelTimer(new DefaultThreadFactory("bound-timer", true), 10, TimeUnit.MILLISECONDS);
+    }
+
+    @AfterAll
+    static void stopTimer() {
+        timer.stop();
+    }
+
+    @AfterEach
+    void close() {
+        if (channel != null) {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    /** A device with an open stream whose every sample is held by its listener until the test completes it. */
+    private void connectWithStream(int maxInFlight, long maxDecodedFrameBytes) {
+        server = EmbeddedDevicePipeline.unstartedServer(IotmpServerConfig.builder()
+                .host("127.0.0.1").port(0).ioThreads(1).workerThreads(0).nativeTransport(false)
+                .requestTimeout(Duration.ofHours(1)).maxInFlight(maxInFlight)
+                .limits(IotmpServerConfig.Limits.builder().maxDecodedFrameBytes(maxDecodedFrameBytes).build())
+                .authenticator(StaticAuthenticator.parse("alice/*=pw")).build(), timer);
+        server.subscriptions().subscribe(new DeviceFilter("alice", "*"), "temperature", 0, new StreamListener() {
+            @Override
+            public CompletionStage<Void> onSample(StreamSample sample) {
+                delivered.add(sample.payload());
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                held.add(done);
+                return done;
+            }
+        });
+        channel = EmbeddedDevicePipeline.connect(server, UnpooledByteBufAllocator.DEFAULT);
+        send(Frames.encode(IotmpMessage.connect(1, "alice", "esp32", "pw"), Generation.GEN2));
+        List<IotmpMessage> answers = sent();
+        assertThat(answers.get(0)).isEqualTo(IotmpMessage.ok(1));
+        IotmpMessage start = answers.get(1);
+        assertThat(start.type()).isEqualTo(MessageType.START_STREAM);
+        streamId = start.streamId();
+        send(Frames.encode(IotmpMessage.ok(streamId), Generation.GEN2));
+    }
+
+    private void send(byte[] bytes) {
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+        channel.runPendingTasks();
+        channel.checkException();
+    }
+
+    private List<IotmpMessage> sent() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
+            ByteBuf buf = (ByteBuf) out;
+            byte[] frame = new byte[buf.readableBytes()];
+            buf.readBytes(frame);
+            buf.release();
+            bytes.writeBytes(frame);
+        }
+        EmbeddedChannel device = new EmbeddedChannel(new IotmpFrameCodec(Generation.GEN2, false, Integer.MAX_VALUE,
+                32));
+        device.writeInbound(Unpooled.wrappedBuffer(bytes.toByteArray()));
+        List<IotmpMessage> frames = new ArrayList<>();
+        for (Object in = device.readInbound(); in != null; in = device.readInbound()) {
+            frames.add((IotmpMessage) in);
+        }
+        device.finishAndReleaseAll();
+        return frames;
+    }
+
+    private DeviceConnection session() {
+        return server.registry().session(DEVICE).orElseThrow();
+    }
+
+    /** Completes what the listener holds and lets the codec go on, until the listener holds nothing more. */
+    private void completeAll() {
+        while (held.stream().anyMatch(f -> !f.isDone())) {
+            for (CompletableFuture<Void> done : List.copyOf(held)) {
+                done.complete(null);
+            }
+            channel.runPendingTasks();
+            channel.checkException();
+        }
+    }
+
+    @Test
+    void frameCountStopsAtMaxInFlightWithinOneRead() {
+        connectWithStream(64, 4L * 1024 * 1024);
+        int samples = 10_000;
+        ByteArrayOutputStream flood = new ByteArrayOutputStream();
+        for (int i = 0; i < samples; i++) {
+            flood.writeBytes(Frames.encode(IotmpMessage.streamData(streamId, (long) i), Generation.GEN2));
+        }
+
+        send(flood.toByteArray());
+
+        // a sample of a shared stream is a delivery to the shared stream and one to each subscriber: while it is
+        // handed on it counts twice, so reading pauses with 62 or 63 held
+        assertThat(delivered).as("samples decoded and handed over from one read").hasSizeBetween(62, 64);
+        assertThat(session().counters().inFlight()).isEqualTo(delivered.size());
+        assertThat(session().counters().readingPaused()).isTrue();
+        assertThat(server.inFlightBytes()).isPositive();
+
+        completeAll();
+
+        assertThat(delivered).as("every sample, in order, once the listener caught up").hasSize(samples);
+        for (int i = 0; i < samples; i++) {
+            assertThat(delivered.get(i)).isEqualTo((long) i);
+        }
+        assertThat(session().counters().inFlight()).isZero();
+        assertThat(server.inFlightBytes()).isZero();
+        assertThat(session().counters().readingPaused()).isFalse();
+    }
+
+    @Test
+    void heavyFramesStopAtTheByteBoundLongBeforeMaxInFlight() {
+        long bound = 1024 * 1024;
+        connectWithStream(64, bound);
+        int samples = 50;
+        String value = "x".repeat(100_000);
+        ByteArrayOutputStream flood = new ByteArrayOutputStream();
+        for (int i = 0; i < samples; i++) {
+            flood.writeBytes(Frames.encode(IotmpMessage.streamData(streamId, value + i), Generation.GEN2));
+        }
+
+        send(flood.toByteArray());
+
+        // each sample weighs about 200 KB (a string of 100,000 UTF-8 bytes may take two bytes a character): reading
+        // pauses once the samples held, with the one being handed on (counted as the frame and its deliveries),
+        // reach 1 MiB
+        long weight = 200_000;
+        assertThat(delivered).hasSizeBetween(3, 6);
+        assertThat(server.inFlightBytes()).isBetween(delivered.size() * weight, delivered.size() * (weight + 1000))
+                .isLessThan(bound + weight);
+        assertThat(session().counters().readingPaused()).isTrue();
+
+        completeAll();
+
+        assertThat(delivered).hasSize(samples);
+        assertThat(delivered.get(samples - 1)).isEqualTo(value + (samples - 1));
+        assertThat(server.inFlightBytes()).isZero();
+    }
+}

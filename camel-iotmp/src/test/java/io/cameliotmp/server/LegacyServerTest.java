@@ -1,0 +1,410 @@
+package io.cameliotmp.server;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.legacy.LegacyFrames;
+import io.cameliotmp.protocol.legacy.LegacyMessage;
+import io.cameliotmp.protocol.session.ServiceCode;
+import io.cameliotmp.testing.Hex;
+import io.cameliotmp.testing.LegacyVectors;
+import io.cameliotmp.testing.RawIotmpSocket;
+import io.cameliotmp.testing.Waits;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.cameliotmp.testing.Waits.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Legacy devices on the server, without Camel, as raw sockets that write and read the bytes of the reference
+ * vectors: authentication, keep-alive, run, describe, streams, services, and the pitfalls (string paths, stale
+ * stream ids after a reconnect, GET_PROPERTY without stream id, never answering answers), and the first-byte
+ * detection on every port.
+ */
+class LegacyServerTest {
+
+    private static final DeviceId DEVICE = new DeviceId("alice", "esp32");
+    private static final Duration TIMEOUT = Waits.WAIT;
+
+    private IotmpServer server;
+
+    private IotmpServer start(boolean legacy) {
+        server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
+                .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t"))
+                .legacy(new LegacyListeners(legacy, 0, LegacyListeners.NONE)).build());
+        server.start();
+        return server;
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    private static String hex(String vector) {
+        return Hex.format(LegacyVectors.row(vector).bytes());
+    }
+
+    /** The frame of a vector with another stream id: the server numbers its requests itself. */
+    private static String hex(String vector, int streamId) {
+        LegacyMessage m = LegacyVectors.row(vector).message();
+        ByteBuf buf = Unpooled.buffer();
+        LegacyFrames.encode(new LegacyMessage(false, streamId, m.flag(), m.identifier(), m.resource(), m.payload()),
+                buf);
+        try {
+            return Hex.format(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** A legacy device that has sent L01 and received L02. */
+    private RawIotmpSocket legacyDevice(int port) throws Exception {
+        RawIotmpSocket device = new RawIotmpSocket(port);
+        device.sendHex(hex("L01"));
+        assertThat(device.readFrameHex()).isEqualTo(hex("L02"));
+        eventually().until(() -> server.registry().registration(DEVICE).isPresent());
+        return device;
+    }
+
+    private RawIotmpSocket legacyDevice() throws Exception {
+        return legacyDevice(server.legacyAddress().getPort());
+    }
+
+    private DeviceReply call(DeviceRequest request, RawIotmpSocket device, String expectedHex, String answerHex)
+            throws Exception {
+        CompletableFuture<DeviceReply> reply = server.send(DEVICE, request, TIMEOUT);
+        assertThat(device.readFrameHex()).isEqualTo(expectedHex);
+        device.sendHex(answerHex);
+        return reply.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aLegacyDeviceAuthenticatesIsReportedAsLegacyAndGetsItsKeepAlivesAnswered() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = legacyDevice()) {
+            DeviceRegistration registration = server.registry().registration(DEVICE).orElseThrow();
+            assertThat(registration.generation()).isEqualTo(Generation.LEGACY);
+            // about two of the device's 60 s periods of silence before the server gives up on it
+            assertThat(registration.keepAliveSeconds()).isEqualTo(LegacyAdapter.KEEP_ALIVE_SECONDS);
+            assertThat(IotmpServerConfig.idleTimeout(registration.keepAliveSeconds()))
+                    .isBetween(Duration.ofSeconds(115), Duration.ofSeconds(125));
+            device.sendHex(hex("L39"));
+            assertThat(device.readFrameHex()).isEqualTo(hex("L40"));
+        }
+    }
+
+    @Test
+    void aRefusedAuthIsAnsweredWithTheBareErrorAndClosed() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = new RawIotmpSocket(server.legacyAddress().getPort())) {
+            // ["alice","esp32","wrong!"]
+            device.sendHex(Hex.format(LegacyVectors.row("L01").bytes()).replace("73 33 63 72 33 74",
+                    "77 72 6F 6E 67 21"));
+            assertThat(device.readFrameHex()).isEqualTo(hex("L03"));
+            assertThat(device.closedWithin(TIMEOUT)).isTrue();
+        }
+    }
+
+    @Test
+    void runAndDescribeAreTheVectorsByteForByte() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = legacyDevice()) {
+            // a new device's requests are numbered from 1, so the vectors' own ids come out
+            DeviceReply api = call(DeviceRequest.describe(null), device, hex("L04"), hex("L05"));
+            assertThat(api.payload()).isEqualTo(Map.of(
+                    "led", Map.of("fn", 2L, "al", 0L),
+                    "temperature", Map.of("fn", 3L, "al", 2L),
+                    "sum", Map.of("fn", 4L, "al", 0L),
+                    "reboot", Map.of("fn", 1L, "al", 0L),
+                    "$ota/options", Map.of("fn", 3L, "al", 0L),
+                    "$ota/write", Map.of("fn", 4L, "al", 0L),
+                    "$console", Map.of("fn", 5L, "al", 0L)));
+            DeviceReply temperature = call(DeviceRequest.run("temperature", null), device, hex("L06"), hex("L07"));
+            assertThat(temperature.payload()).isEqualTo(Map.of("celsius", 23.5f, "humidity", 61L));
+            DeviceReply led = call(DeviceRequest.run("led", false), device, hex("L08"), hex("L09"));
+            assertThat(led.payload()).isNull();
+            DeviceReply ledState = call(DeviceRequest.describe("led"), device, hex("L10"), hex("L11"));
+            assertThat(ledState.payload()).isEqualTo(Map.of("in", false));
+        }
+    }
+
+    @Test
+    void anErrorOfTheDeviceFailsTheRequestWithoutDetail() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = legacyDevice()) {
+            CompletableFuture<DeviceReply> reply = server.send(DEVICE, DeviceRequest.run("nope", null), TIMEOUT);
+            assertThat(device.readFrameHex()).isEqualTo(hex("L41", 1));
+            device.sendHex(hex("L42", 1));
+            assertThat(reply).failsWithin(TIMEOUT).withThrowableOfType(Exception.class)
+                    .withCauseInstanceOf(DeviceErrorException.class);
+        }
+    }
+
+    @Test
+    void pathsTravelAsArraysOfSegmentsNeverAsStrings() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = legacyDevice()) {
+            CompletableFuture<DeviceReply> reply = server.send(DEVICE, DeviceRequest.run("$ota/options", null),
+                    TIMEOUT);
+            // L47 is RUN ["$ota","options"]
+            assertThat(device.readFrameHex()).isEqualTo(hex("L47", 1));
+            device.sendHex(hex("L48", 1));
+            assertThat(reply.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).payload())
+                    .isEqualTo(Map.of("enabled", true, "block_size", 8192L, "checksum", "md5"));
+        }
+    }
+
+    private static final class Samples implements StreamListener {
+        final BlockingQueue<StreamSample> samples = new LinkedBlockingQueue<>();
+
+        @Override
+        public CompletionStage<Void> onSample(StreamSample sample) {
+            samples.add(sample);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        StreamSample next() throws InterruptedException {
+            StreamSample sample = samples.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(sample).as("a sample").isNotNull();
+            return sample;
+        }
+    }
+
+    @Test
+    void streamsTakeABareIntervalDeliverUnwrappedSamplesAndStopByResource() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = legacyDevice()) {
+            Samples temperature = new Samples();
+            DeviceReply started = call(DeviceRequest.startStream("temperature", 5000, temperature), device,
+                    hex("L18", 1), hex("L19", 1));
+            device.sendHex(hex("L20", 1));
+            StreamSample sample = temperature.next();
+            assertThat(sample.resource()).isEqualTo("temperature");
+            assertThat(sample.payload()).isEqualTo(Map.of("celsius", 23.5f, "humidity", 61L));
+            // an event stream: no interval; its first event is the input's state, unwrapped
+            Samples led = new Samples();
+            call(DeviceRequest.startStream("led", 0, led), device, hex("L21", 2), hex("L22", 2));
+            device.sendHex(hex("L23", 2));
+            assertThat(led.next().payload()).isEqualTo(false);
+            // raw stream_data() payloads are kept as they are
+            device.sendHex(hex("L29", 2));
+            assertThat(led.next().payload()).isEqualTo(new byte[] { 0x24, 0x20 });
+            call(DeviceRequest.stopStream(started.streamId()), device, hex("L27", 1), hex("L28", 1));
+        }
+    }
+
+    @Test
+    void samplesWithTheStreamIdsOfAnEarlierConnectionAreNeverTakenForANewStream() throws Exception {
+        start(true);
+        Samples first = new Samples();
+        try (RawIotmpSocket device = legacyDevice()) {
+            call(DeviceRequest.startStream("temperature", 5000, first), device, hex("L18", 1), hex("L19", 1));
+            device.sendHex(hex("L20", 1));
+            first.next();
+        }
+        eventually().until(() -> server.registry().registration(DEVICE).isEmpty());
+        try (RawIotmpSocket device = legacyDevice()) {
+            Samples led = new Samples();
+            // the new connection's stream gets an id the device has not used before
+            call(DeviceRequest.startStream("led", 0, led), device, hex("L21", 2), hex("L22", 2));
+            // the device goes on sampling the old stream (id 1), then the new stream sends its event
+            device.sendHex(hex("L20", 1));
+            device.sendHex(hex("L26", 2));
+            assertThat(led.next().payload()).isEqualTo(true);
+            assertThat(led.samples).isEmpty();
+            assertThat(first.samples).isEmpty();
+        }
+    }
+
+    @Test
+    void unsolicitedAnswersAreNeverAnswered() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = legacyDevice()) {
+            // REQUEST_OK and REQUEST_ERROR for requests nobody made (stream 99)
+            device.sendHex("01 04 08 63 10 01");
+            device.sendHex("01 04 08 63 10 02");
+            device.sendHex(hex("L39"));
+            // the keep-alive answer is the very next frame: nothing was sent for the answers
+            assertThat(device.readFrameHex()).isEqualTo(hex("L40"));
+        }
+    }
+
+    @Test
+    void serviceCallsReachTheirHandlersAndAreAcknowledgedOnlyWithAnId() throws Exception {
+        start(true);
+        BlockingQueue<DeviceCall> calls = new LinkedBlockingQueue<>();
+        DeviceCallHandler record = call -> {
+            calls.add(call);
+            return CompletableFuture.completedFuture(null);
+        };
+        server.calls().registerService(ServiceCode.WRITE_BUCKET, "temps", record);
+        server.calls().registerService(ServiceCode.CALL_ENDPOINT, "alert", record);
+        server.calls().registerService(ServiceCode.CALL_DEVICE, "*", record);
+        server.calls().registerService(ServiceCode.SET_DEVICE_PROPERTY, "config", record);
+        try (RawIotmpSocket device = legacyDevice()) {
+            device.sendHex(hex("L30"));
+            DeviceCall bucket = calls.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(bucket.service()).isEqualTo(ServiceCode.WRITE_BUCKET);
+            assertThat(bucket.target()).isEqualTo("temps");
+            assertThat(bucket.payload()).isEqualTo(Map.of("temp", 23.5f, "hum", 61L));
+            assertThat(bucket.registration().generation()).isEqualTo(Generation.LEGACY);
+            device.sendHex(hex("L31"));
+            assertThat(device.readFrameHex()).isEqualTo(hex("L32"));
+            assertThat(calls.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS).payload()).isEqualTo(Map.of("temp", 23.5f));
+            device.sendHex(hex("L33"));
+            DeviceCall endpoint = calls.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(endpoint.target()).isEqualTo("alert");
+            assertThat(endpoint.payload()).isEqualTo(Map.of("level", "high"));
+            device.sendHex(hex("L34"));
+            DeviceCall callDevice = calls.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(callDevice.service()).isEqualTo(ServiceCode.CALL_DEVICE);
+            assertThat(callDevice.target()).isEqualTo("esp8266/relay");
+            assertThat(callDevice.payload()).isEqualTo(true);
+            device.sendHex(hex("L37"));
+            assertThat(device.readFrameHex()).isEqualTo(hex("L38"));
+            assertThat(calls.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS).payload())
+                    .isEqualTo(Map.of("threshold", 31L));
+            // none of the unconfirmed calls was answered: the next frame is the keep-alive's
+            device.sendHex(hex("L39"));
+            assertThat(device.readFrameHex()).isEqualTo(hex("L40"));
+        }
+    }
+
+    @Test
+    void getPropertyHasNoStreamIdAndIsAnsweredWithoutOne() throws Exception {
+        start(true);
+        server.calls().registerService(ServiceCode.READ_DEVICE_PROPERTY, "config",
+                call -> CompletableFuture.completedFuture(LegacyVectors.parseValue(
+                        "{\"threshold\":30,\"mode\":\"auto\"}")));
+        try (RawIotmpSocket device = legacyDevice()) {
+            device.sendHex(hex("L35"));
+            assertThat(device.readFrameHex()).isEqualTo(hex("L36"));
+            // a property nobody has: REQUEST_ERROR, also without id
+            device.sendHex("01 0C 10 0B 1E 4A 07 6D 69 73 73 69 6E 67");
+            assertThat(device.readFrameHex()).isEqualTo(hex("L03"));
+        }
+    }
+
+    @Test
+    void everyPortTellsTheProtocolsApartByTheFirstByte() throws Exception {
+        start(true);
+        int iotmpPort = server.localAddress().getPort();
+        try (RawIotmpSocket legacy = legacyDevice(iotmpPort)) {
+            legacy.sendHex(hex("L39"));
+            assertThat(legacy.readFrameHex()).isEqualTo(hex("L40"));
+        }
+        eventually().until(() -> server.registry().registration(DEVICE).isEmpty());
+        try (RawIotmpSocket iotmp = RawIotmpSocket.connect(server.legacyAddress().getPort(), "alice", "esp32",
+                "s3cr3t")) {
+            eventually().until(() -> server.registry().registration(DEVICE).isPresent());
+            assertThat(server.registry().registration(DEVICE).orElseThrow().generation()).isEqualTo(Generation.GEN2);
+            iotmp.send(IotmpMessage.KEEP_ALIVE, Generation.GEN2);
+            assertThat(iotmp.readFrameHex()).isEqualTo("05 00");
+        }
+        // a TLS ClientHello, or anything else: closed
+        try (RawIotmpSocket other = new RawIotmpSocket(iotmpPort)) {
+            other.sendHex("16 03 01 00 05");
+            assertThat(other.closedWithin(TIMEOUT)).isTrue();
+        }
+    }
+
+    @Test
+    void withoutLegacyThereIsNoLegacyPortAndTheIotmpPortRefusesLegacyFrames() throws Exception {
+        start(false);
+        assertThat(server.legacyAddress()).isNull();
+        try (RawIotmpSocket device = new RawIotmpSocket(server.localAddress().getPort())) {
+            device.sendHex(hex("L01"));
+            assertThat(device.closedWithin(TIMEOUT)).isTrue();
+        }
+        assertThat(server.registry().registration(DEVICE)).isEmpty();
+    }
+
+    @Test
+    void theAuthIsTheOnlyFrameAcceptedFirst() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = new RawIotmpSocket(server.legacyAddress().getPort())) {
+            device.sendHex(hex("L04"));
+            assertThat(device.closedWithin(TIMEOUT)).isTrue();
+        }
+    }
+
+    @Test
+    void aLegacyDeviceCountsAsUnauthenticatedOnlyUntilItsAuthIsAccepted() throws Exception {
+        start(true);
+        try (RawIotmpSocket waiting = new RawIotmpSocket(server.legacyAddress().getPort())) {
+            // connected, nothing sent yet
+            eventually().until(() -> server.unauthenticatedConnections() == 1);
+            try (RawIotmpSocket device = legacyDevice()) {
+                eventually().until(() -> server.unauthenticatedConnections() == 1);
+                assertThat(server.registry().registration(DEVICE)).isPresent();
+            }
+        }
+        eventually().until(() -> server.unauthenticatedConnections() == 0);
+    }
+
+    @Test
+    void beforeItsAuthALegacyDeviceMayOnlySendSmallFrames() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = new RawIotmpSocket(server.legacyAddress().getPort())) {
+            // a MESSAGE announcing 64 KiB: refused at its header, before anything is buffered
+            device.sendHex("01 80 80 04");
+            assertThat(device.closedWithin(TIMEOUT)).isTrue();
+        }
+        assertThat(server.registry().registration(DEVICE)).isEmpty();
+    }
+
+    @Test
+    void aMalformedFrameBeforeTheAuthClosesTheConnection() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = new RawIotmpSocket(server.legacyAddress().getPort())) {
+            // an AUTH with a PSON value in the unknown field 5
+            device.sendHex("01 06 10 05 2E 4A 01 78");
+            assertThat(device.closedWithin(TIMEOUT)).isTrue();
+        }
+    }
+
+    @Test
+    void aMalformedFrameOfAnAuthenticatedDeviceIsDroppedAndTheConnectionGoesOn() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = legacyDevice()) {
+            device.sendHex("01 02 10 0D");
+            device.sendHex(hex("L39"));
+            assertThat(device.readFrameHex()).isEqualTo(hex("L40"));
+        }
+    }
+
+    @Test
+    void aStalledLegacyFrameIsCutOffByItsDeadlineAndGivesBackItsBudget() throws Exception {
+        server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
+                .connectTimeout(Duration.ofMinutes(5))
+                .limits(IotmpServerConfig.Limits.builder().frameReadTimeout(Duration.ofSeconds(2)).build())
+                .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t"))
+                .legacy(new LegacyListeners(true, 0, LegacyListeners.NONE)).build());
+        server.start();
+        try (RawIotmpSocket device = legacyDevice()) {
+            // a RUN answer announcing 12 bytes; two arrive, then nothing
+            device.sendHex("01 0C 08 03");
+            assertThat(device.closedWithin(TIMEOUT)).as("closed by the frame deadline").isTrue();
+        }
+        try (RawIotmpSocket stranger = new RawIotmpSocket(server.legacyAddress().getPort())) {
+            // an AUTH that never completes; the AUTH deadline is 5 minutes
+            stranger.sendHex("01 1B 10");
+            assertThat(stranger.closedWithin(TIMEOUT)).isTrue();
+        }
+        eventually().until(() -> server.partialFrameBytes() == 0 && server.unauthenticatedConnections() == 0
+                                 && server.registry().size() == 0);
+    }
+}

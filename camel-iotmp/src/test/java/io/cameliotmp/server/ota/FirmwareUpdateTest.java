@@ -1,0 +1,453 @@
+package io.cameliotmp.server.ota;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.IotmpDeviceBuilder;
+import io.cameliotmp.device.OtaSettings;
+import io.cameliotmp.device.OtaTarget;
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.session.FirmwareVersionMarker;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.IotmpServerConfig;
+import io.cameliotmp.server.StaticAuthenticator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static io.cameliotmp.testing.Waits.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Firmware updates end to end, without Camel: the real server's {@link FirmwareUpdate} against the Java device
+ * client's {@code $ota} resources, with and without compression, and interrupted at every step.
+ */
+class FirmwareUpdateTest {
+
+    private static final DeviceId DEVICE = new DeviceId("alice", "esp32");
+
+    @TempDir
+    Path temp;
+
+    private IotmpServer server;
+    private final List<IotmpDevice> devices = new ArrayList<>();
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
+
+    private IotmpServer startServer() {
+        server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
+                .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t")).build());
+        server.start();
+        return server;
+    }
+
+    @AfterEach
+    void stop() {
+        devices.forEach(IotmpDevice::close);
+        handlers.shutdownNow();
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    private IotmpDevice device(OtaTarget target, OtaSettings settings, Consumer<IotmpDeviceBuilder> options) {
+        if (server == null) {
+            startServer();
+        }
+        IotmpDeviceBuilder builder = IotmpDevice.builder().host("127.0.0.1").port(server.localAddress().getPort())
+                .credentials("alice", "esp32", "s3cr3t").reconnectBackoff(Duration.ofMillis(50),
+                        Duration.ofMillis(200));
+        if (target != null) {
+            builder.ota(target, settings);
+        }
+        options.accept(builder);
+        IotmpDevice device = builder.build();
+        devices.add(device);
+        device.start();
+        assertThat(device.awaitConnected(Duration.ofSeconds(30))).isTrue();
+        eventually().until(() -> server.registry().isConnected(DEVICE));
+        return device;
+    }
+
+    private IotmpDevice device(OtaTarget target, OtaSettings settings) {
+        return device(target, settings, builder -> {
+        });
+    }
+
+    /** An image of {@code size} bytes, compressible like real firmware, carrying {@code version} after {@code @(#)}. */
+    static byte[] image(int size, String version) {
+        byte[] image = new byte[size];
+        Random random = new Random(size);
+        for (int i = 0; i < size; i++) {
+            // runs of repeated bytes among noise: compresses, but not to nothing
+            image[i] = (byte) (i % 64 < 40 ? 0xFF : random.nextInt(256));
+        }
+        if (version != null) {
+            byte[] marker = FirmwareVersionMarker.bytesOf(version);
+            image[size / 2 - 1] = 0;
+            System.arraycopy(marker, 0, image, size / 2, marker.length);
+            image[size / 2 + marker.length] = 0;
+        }
+        return image;
+    }
+
+    private FirmwareUpdateReport update(FirmwareImage image, FirmwareUpdateOptions options,
+                                        FirmwareUpdateListener listener) throws InterruptedException {
+        return FirmwareUpdate.run(server, DEVICE, image, options, listener);
+    }
+
+    private FirmwareUpdateException failure(FirmwareImage image, FirmwareUpdateOptions options,
+                                            FirmwareUpdateListener listener) {
+        return catchThrowableOfType(FirmwareUpdateException.class, () -> update(image, options, listener));
+    }
+
+    private static FirmwareUpdateOptions options() {
+        return FirmwareUpdateOptions.defaults().withRebootTimeout(Duration.ofSeconds(30));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "zlib", "gzip", "lzss"})
+    void updatesAndConfirmsTheNewVersion(String compression) throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        IotmpDevice device = device(target, OtaSettings.defaults().withCompression(compression)
+                .withVersion("1.0.0").withBlockSize(1000));
+        byte[] bytes = image(20_500, "2.0.0");
+        List<OtaStep> steps = new CopyOnWriteArrayList<>();
+        List<Long> progress = new CopyOnWriteArrayList<>();
+        FirmwareUpdateReport report = update(FirmwareImage.of(bytes), options(), new FirmwareUpdateListener() {
+            @Override
+            public void onStep(DeviceId id, OtaStep step) {
+                steps.add(step);
+            }
+
+            @Override
+            public void onProgress(DeviceId id, long sent, long total) {
+                progress.add(sent);
+            }
+        });
+
+        assertThat(report.outcome()).isEqualTo(OtaOutcome.UPDATED);
+        assertThat(report.previousVersion()).isEqualTo("1.0.0");
+        assertThat(report.expectedVersion()).isEqualTo("2.0.0");
+        assertThat(report.version()).isEqualTo("2.0.0");
+        assertThat(report.compression()).isEqualTo(compression);
+        assertThat(report.imageSize()).isEqualTo(bytes.length);
+        assertThat(report.sentBytes()).isEqualTo(report.payloadSize());
+        if (compression.isEmpty()) {
+            assertThat(report.payloadSize()).isEqualTo(bytes.length);
+        } else {
+            assertThat(report.payloadSize()).isLessThan(bytes.length);
+        }
+        assertThat(report.chunks()).isEqualTo((int) ((report.payloadSize() + 999) / 1000));
+        assertThat(progress).hasSize(report.chunks()).isSorted().last().isEqualTo(report.payloadSize());
+        assertThat(steps).containsExactly(OtaStep.OPTIONS, OtaStep.PREPARE, OtaStep.BEGIN, OtaStep.WRITE,
+                OtaStep.END, OtaStep.REBOOT, OtaStep.RECONNECT, OtaStep.VERSION);
+        // every byte arrived exactly once, in order: no chunk was resent
+        assertThat(target.committed()).isEqualTo(bytes);
+        assertThat(device.isConnected()).isTrue();
+        assertThat(report.toMap()).containsEntry("outcome", "UPDATED").containsEntry("success", true)
+                .containsEntry("version", "2.0.0");
+    }
+
+    @Test
+    void updatesADeviceOfTheOtherGenerationTheSameWay() throws Exception {
+        // the procedure knows only IotmpServer.send: the device's protocol (here gen-1, PSON v1) is not its concern
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults().withVersion("1.0.0"), builder -> builder.generation(Generation.GEN1));
+        byte[] bytes = image(30_000, "1.1.0");
+        FirmwareUpdateReport report = update(FirmwareImage.of(bytes), options(), null);
+        assertThat(server.registry().registration(DEVICE).orElseThrow().generation()).isEqualTo(Generation.GEN1);
+        assertThat(report.outcome()).isEqualTo(OtaOutcome.UPDATED);
+        assertThat(report.version()).isEqualTo("1.1.0");
+        assertThat(target.committed()).isEqualTo(bytes);
+    }
+
+    @Test
+    void aLargeImageIsStreamedFromAFileInChunksThatFitTheDevicesFrames() throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults().withCompression("").withBlockSize(0xFFFF));
+        Path file = temp.resolve("firmware.bin");
+        byte[] bytes = image(3 * 1024 * 1024 + 17, "3.1.4");
+        Files.write(file, bytes);
+        FirmwareUpdateReport report;
+        try (InputStream in = Files.newInputStream(file); FirmwareImage image = FirmwareImage.spool(in)) {
+            report = update(image, options(), null);
+        }
+        assertThat(report.outcome()).isEqualTo(OtaOutcome.UPDATED);
+        // the device advertised 65535, the server sends what its devices accept (maxOutboundFrameSize, 32 KiB)
+        assertThat(report.blockSize()).isLessThanOrEqualTo(
+                IotmpServerConfig.Limits.DEFAULT_MAX_OUTBOUND_FRAME_SIZE - FirmwareUpdate.WRITE_FRAME_OVERHEAD);
+        assertThat(target.committed()).isEqualTo(bytes);
+        try (var spooled = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(spooled.filter(p -> p.getFileName().toString().startsWith("iotmp-firmware-"))
+                    .filter(p -> p.toFile().length() == bytes.length)).as("spool file deleted").isEmpty();
+        }
+    }
+
+    @Test
+    void aDisabledDeviceGetsNothing() throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults().withEnabled(false));
+        FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, "2.0.0")), options(), null);
+        assertThat(e.failure()).isEqualTo(OtaFailure.DISABLED);
+        assertThat(e.step()).isEqualTo(OtaStep.OPTIONS);
+        assertThat(target.opened.get()).isZero();
+    }
+
+    @Test
+    void aDeviceWithoutOtaIsNotSupported() throws Exception {
+        device(null, null);
+        FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, null)), options(), null);
+        assertThat(e.failure()).isEqualTo(OtaFailure.NOT_SUPPORTED);
+    }
+
+    @Test
+    void anAbsentDeviceIsGoneBeforeAnythingIsSent() throws Exception {
+        startServer();
+        FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, null)), options(), null);
+        assertThat(e.failure()).isEqualTo(OtaFailure.DEVICE_GONE);
+        assertThat(e.report().toMap()).containsEntry("success", false).containsEntry("failure", "DEVICE_GONE");
+    }
+
+    @Test
+    void aDeviceAlreadyRunningTheVersionIsLeftAloneUnlessForced() throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults().withVersion("2.0.0"));
+        FirmwareImage image = FirmwareImage.of(image(5000, "2.0.0"));
+        assertThat(update(image, options(), null).outcome()).isEqualTo(OtaOutcome.ALREADY_CURRENT);
+        assertThat(target.opened.get()).isZero();
+        assertThat(update(image, options().withForce(true), null).outcome()).isEqualTo(OtaOutcome.UPDATED);
+        assertThat(target.opened.get()).isEqualTo(1);
+    }
+
+    @Test
+    void beginRefusedWhenTheDeviceCannotOpenItsTarget() throws Exception {
+        device(size -> {
+            throw new IOException("no room for " + size + " bytes");
+        }, OtaSettings.defaults());
+        FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, null)), options(), null);
+        assertThat(e.failure()).isEqualTo(OtaFailure.BEGIN_REFUSED);
+        assertThat(e.report().error()).contains("no room for 5000 bytes");
+    }
+
+    @Test
+    void aFailedWriteEndsTheUpdateWithoutResending() throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        target.failAfter = 2500;
+        device(target, OtaSettings.defaults().withCompression("").withBlockSize(1000));
+        FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, null)), options(), null);
+        assertThat(e.failure()).isEqualTo(OtaFailure.WRITE_FAILED);
+        assertThat(e.step()).isEqualTo(OtaStep.WRITE);
+        assertThat(e.report().chunks()).isEqualTo(2);
+        assertThat(e.report().sentBytes()).isEqualTo(2000);
+        assertThat(e.report().error()).contains("flash worn out");
+        assertThat(target.discarded.get()).isEqualTo(1);
+    }
+
+    @Test
+    void anImageChangedAfterHashingFailsTheDevicesChecksum(@TempDir Path dir) throws Exception {
+        device(new RecordingTarget(), OtaSettings.defaults().withCompression(""));
+        Path file = dir.resolve("firmware.bin");
+        byte[] bytes = image(5000, null);
+        Files.write(file, bytes);
+        FirmwareImage image = FirmwareImage.of(file);
+        byte[] tampered = bytes.clone();
+        tampered[100] ^= 1;
+        FirmwareUpdateException e = failure(image, options(), new FirmwareUpdateListener() {
+            @Override
+            public void onStep(DeviceId id, OtaStep step) {
+                if (step == OtaStep.BEGIN) {
+                    try {
+                        Files.write(file, tampered);
+                    } catch (IOException io) {
+                        throw new AssertionError(io);
+                    }
+                }
+            }
+        });
+        assertThat(e.failure()).isEqualTo(OtaFailure.CHECKSUM);
+        assertThat(e.step()).isEqualTo(OtaStep.END);
+    }
+
+    @Test
+    void aDeviceThatStopsAnsweringTimesOut() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        RecordingTarget target = new RecordingTarget();
+        target.blockOnWrite = stuck;
+        device(target, OtaSettings.defaults().withCompression(""), builder -> builder.handlerExecutor(handlers));
+        try {
+            FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, null)),
+                    options().withStepTimeout(Duration.ofSeconds(1)), null);
+            assertThat(e.failure()).isEqualTo(OtaFailure.TIMEOUT);
+            assertThat(e.step()).isEqualTo(OtaStep.WRITE);
+            assertThat(e.report().chunks()).isZero();
+        } finally {
+            stuck.countDown();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"BEGIN", "WRITE", "END"})
+    void aDeviceGoneBeforeTheImageIsStagedFailsAsGone(String at) throws Exception {
+        OtaStep gone = OtaStep.valueOf(at);
+        RecordingTarget target = new RecordingTarget();
+        IotmpDevice device = device(target, OtaSettings.defaults().withBlockSize(1000),
+                IotmpDeviceBuilder::noReconnect);
+        FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, "2.0.0")), options(),
+                dropConnectionAt(device, gone));
+        assertThat(e.failure()).isEqualTo(OtaFailure.DEVICE_GONE);
+        assertThat(e.step()).isEqualTo(gone);
+    }
+
+    @Test
+    void aDeviceGoneBeforeTheRebootComesBackWithTheOldVersion() throws Exception {
+        IotmpDevice device = device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"));
+        FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, "2.0.0")), options(),
+                dropConnectionAt(device, OtaStep.REBOOT));
+        // the connection was lost before the reboot reached the device: it reconnects still running 1.0.0
+        assertThat(e.failure()).isEqualTo(OtaFailure.VERSION_MISMATCH);
+        assertThat(e.report().version()).isEqualTo("1.0.0");
+        assertThat(e.report().expectedVersion()).isEqualTo("2.0.0");
+    }
+
+    @Test
+    void aDeviceThatDoesNotComeBackTimesOutWaitingForIt() throws Exception {
+        IotmpDevice device = device(new RecordingTarget(), OtaSettings.defaults(), IotmpDeviceBuilder::noReconnect);
+        FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, "2.0.0")),
+                options().withRebootTimeout(Duration.ofSeconds(1)), null);
+        assertThat(e.failure()).isEqualTo(OtaFailure.TIMEOUT);
+        assertThat(e.step()).isEqualTo(OtaStep.RECONNECT);
+        assertThat(device.isConnected()).isFalse();
+    }
+
+    @Test
+    void theVersionAfterTheRebootMustBeTheExpectedOne() throws Exception {
+        device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"));
+        FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, "2.0.0")),
+                options().withExpectedVersion("2.1.0"), null);
+        assertThat(e.failure()).isEqualTo(OtaFailure.VERSION_MISMATCH);
+        assertThat(e.step()).isEqualTo(OtaStep.VERSION);
+        assertThat(e.report().version()).isEqualTo("2.0.0");
+    }
+
+    @Test
+    void withoutAnyKnownVersionTheReconnectIsTheConfirmation() throws Exception {
+        device(new RecordingTarget(), OtaSettings.defaults());
+        FirmwareUpdateReport report = update(FirmwareImage.of(image(5000, null)), options(), null);
+        assertThat(report.outcome()).isEqualTo(OtaOutcome.REBOOTED);
+        assertThat(report.version()).isNull();
+    }
+
+    @Test
+    void withoutWaitingTheImageIsReportedStaged() throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults());
+        byte[] bytes = image(5000, "2.0.0");
+        FirmwareUpdateReport report = update(FirmwareImage.of(bytes), options().withRebootTimeout(Duration.ZERO),
+                null);
+        assertThat(report.outcome()).isEqualTo(OtaOutcome.STAGED);
+        assertThat(target.committed()).isEqualTo(bytes);
+    }
+
+    /** Drops the device's connection when the update enters {@code step}, and waits until the server saw it go. */
+    private FirmwareUpdateListener dropConnectionAt(IotmpDevice device, OtaStep step) {
+        AtomicInteger progressSeen = new AtomicInteger();
+        return new FirmwareUpdateListener() {
+            @Override
+            public void onStep(DeviceId id, OtaStep entered) {
+                if (entered == step && step != OtaStep.WRITE) {
+                    drop();
+                }
+            }
+
+            @Override
+            public void onProgress(DeviceId id, long sent, long total) {
+                // in the middle of the writes: after the first chunk was accepted
+                if (step == OtaStep.WRITE && progressSeen.getAndIncrement() == 0) {
+                    drop();
+                }
+            }
+
+            private void drop() {
+                long session = server.registry().registration(DEVICE).orElseThrow().sessionNumber();
+                device.faults().dropConnection();
+                eventually().until(() -> server.registry().registration(DEVICE)
+                        .map(r -> r.sessionNumber() != session).orElse(true));
+            }
+        };
+    }
+
+    /** Keeps what the device writes; can fail or block its writes. */
+    static final class RecordingTarget implements OtaTarget {
+        final AtomicInteger opened = new AtomicInteger();
+        final AtomicInteger discarded = new AtomicInteger();
+        volatile long failAfter = Long.MAX_VALUE;
+        volatile CountDownLatch blockOnWrite;
+        private ByteArrayOutputStream current;
+        private volatile byte[] committed;
+
+        @Override
+        public synchronized OutputStream open(long size) {
+            opened.incrementAndGet();
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            current = buffer;
+            return new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    CountDownLatch latch = blockOnWrite;
+                    if (latch != null) {
+                        try {
+                            latch.await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new IOException("released");
+                    }
+                    if (buffer.size() + len > failAfter) {
+                        throw new IOException("flash worn out");
+                    }
+                    buffer.write(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public synchronized void commit() {
+            committed = current.toByteArray();
+        }
+
+        @Override
+        public synchronized void discard() {
+            discarded.incrementAndGet();
+            current = null;
+        }
+
+        byte[] committed() {
+            return committed;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.cameliotmp.examples.kafka;
+
+import java.time.Duration;
+
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+
+/** The README's demo command: devices' samples, bucket writes and the start-up command's reply all reach Kafka. */
+class KafkaBridgeDemoTest {
+
+    @Test
+    void theDemoShowsSamplesBucketWritesAndAReply() throws Exception {
+        try (KafkaBridgeDemo demo = KafkaBridgeDemo.start(AvailablePortFinder.getNextAvailable())) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> seen(demo, "iotmp.samples", "demo/device-3")
+                                                               && seen(demo, "iotmp.buckets", "demo/device-2")
+                                                               && seen(demo, "iotmp.replies", "demo-1"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> demo.seen().stream()
+                    .anyMatch(r -> r.topic().equals("iotmp.replies") && r.value().contains("\"ok\":true")
+                                   && r.value().contains("\"on\":true")));
+        }
+    }
+
+    private static boolean seen(KafkaBridgeDemo demo, String topic, String key) {
+        return demo.seen().stream().anyMatch(r -> r.topic().equals(topic) && key.equals(r.key()));
+    }
+}
