@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Level;
+import io.cameliotmp.api.AsyncPlatformHttpConsumer;
 import io.cameliotmp.device.IotmpDevice;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
@@ -185,7 +186,7 @@ class QuickstartBusyDeviceTest extends QuickstartTestSupport {
                 assertThat(answer.status()).isEqualTo(408);
                 assertThat(JSON.readTree(answer.body()).path("message").asText())
                         .isEqualTo("the body did not arrive whole within " + BODY_READ_TIMEOUT_SECONDS
-                                   + " s (quickstart.http.body-read-timeout)");
+                                   + " s (camel.iotmp.api.body-read-timeout)");
             }
         } finally {
             for (Socket socket : slow) {

@@ -1,4 +1,4 @@
-package io.cameliotmp.examples.quickstart;
+package io.cameliotmp.api;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -41,10 +41,10 @@ import org.springframework.web.util.DisconnectedClientHelper;
  * late answer is then dropped, quietly, instead of being written to a response that is already finished. A client that
  * left before its answer is a DEBUG line, not a WARN with a stack trace.
  * <p>
- * Not carried over from Camel's consumer, as the quickstart uses neither: the cookie handler
+ * Not carried over from Camel's consumer, as the device API uses neither: the cookie handler
  * ({@code useCookieHandler}) and {@code handleWriteResponseError}.
  */
-final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsumer {
+public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsumer {
 
     /** The request attribute holding the {@link Call}. */
     static final String CALL = AsyncPlatformHttpConsumer.class.getName() + ".call";

@@ -1,4 +1,4 @@
-package io.cameliotmp.examples.quickstart;
+package io.cameliotmp.api;
 
 import io.cameliotmp.camel.IotmpConstants;
 import org.apache.camel.Exchange;
@@ -8,14 +8,12 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 
 /**
  * The device REST API, in the shape of Thinger.io's {@code /v3/users/{user}/devices/…}: the Rest DSL on
  * platform-http (Spring MVC) in front of the iotmp producer, with JSON by camel-jackson. The stream endpoint
  * ({@code …/resources/{resource}/stream}) is Server-Sent Events, served by {@link DeviceStreamController}.
  */
-@Component
 public class DeviceApiRoutes extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceApiRoutes.class);

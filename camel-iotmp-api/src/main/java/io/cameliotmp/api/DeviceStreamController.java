@@ -1,4 +1,4 @@
-package io.cameliotmp.examples.quickstart;
+package io.cameliotmp.api;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.apache.camel.CamelContext;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
@@ -33,7 +34,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * A request that is not valid (a name, the interval) is a 400 like the rest of the API. Every other failure comes as a
  * {@code failed} event that ends the stream, since that is what an {@code EventSource} can read: the device is not
  * connected, it refuses the stream (now, or earlier on this connection: {@link StreamRefusals}), or it disconnected
- * and did not come back within {@code quickstart.http.stream-reconnect-wait}; when it comes back in time, samples
+ * and did not come back within {@code camel.iotmp.api.stream-reconnect-wait}; when it comes back in time, samples
  * resume.
  */
 @RestController
@@ -50,7 +51,7 @@ public class DeviceStreamController implements DisposableBean {
     private final ScheduledExecutorService sender =
             Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("sse-sender-"));
 
-    public DeviceStreamController(CamelContext camelContext, StreamRefusals refusals, HttpProperties properties) {
+    public DeviceStreamController(CamelContext camelContext, StreamRefusals refusals, IotmpApiProperties properties) {
         this.camelContext = camelContext;
         this.refusals = refusals;
         this.reconnectWait = properties.streamReconnectWait();
@@ -87,7 +88,9 @@ public class DeviceStreamController implements DisposableBean {
      */
     @ExceptionHandler(Exception.class)
     public ResponseEntity<Map<String, Object>> failed(Exception failure) {
-        ApiError error = ApiError.of(failure);
+        ApiError error = failure instanceof TypeMismatchException mismatch
+                ? new ApiError(400, mismatch.getPropertyName() + " has the wrong type: " + mismatch.getValue())
+                : ApiError.of(failure);
         return ResponseEntity.status(error.status()).contentType(MediaType.APPLICATION_JSON).body(error.body());
     }
 

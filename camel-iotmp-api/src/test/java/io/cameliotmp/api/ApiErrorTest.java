@@ -1,4 +1,4 @@
-package io.cameliotmp.examples.quickstart;
+package io.cameliotmp.api;
 
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.FrameTooLargeForDeviceException;

@@ -1,8 +1,8 @@
-package io.cameliotmp.examples.quickstart;
+package io.cameliotmp.api;
 
 import java.time.Duration;
 
-import io.cameliotmp.examples.quickstart.AsyncPlatformHttpConsumer.Call;
+import io.cameliotmp.api.AsyncPlatformHttpConsumer.Call;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.context.request.NativeWebRequest;

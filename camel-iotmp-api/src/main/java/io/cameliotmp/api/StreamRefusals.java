@@ -1,4 +1,4 @@
-package io.cameliotmp.examples.quickstart;
+package io.cameliotmp.api;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,7 +9,6 @@ import java.util.Set;
 
 import io.cameliotmp.camel.IotmpConstants;
 import org.apache.camel.ProducerTemplate;
-import org.springframework.stereotype.Component;
 
 /**
  * The device streams refused during a device's current connection, so that every SSE client of a refused stream gets
@@ -27,11 +26,10 @@ import org.springframework.stereotype.Component;
  * </ul>
  * A refusal of an earlier connection of the device is forgotten when seen.
  */
-@Component
 public class StreamRefusals {
 
     /** A resource of a device. */
-    record Key(String user, String device, String resource) {
+    public record Key(String user, String device, String resource) {
         @Override
         public String toString() {
             return user + "/" + device + "/" + resource;
@@ -95,7 +93,7 @@ public class StreamRefusals {
      *
      * @param pinned whether a subscriber that stays for the whole connection (a route) met the refusal
      */
-    void refused(Key key, ApiError error, boolean pinned) {
+    public void refused(Key key, ApiError error, boolean pinned) {
         String connection = connection(key.user(), key.device());
         List<Watcher> toTell;
         synchronized (this) {

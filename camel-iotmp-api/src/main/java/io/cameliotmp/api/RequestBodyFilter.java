@@ -1,4 +1,4 @@
-package io.cameliotmp.examples.quickstart;
+package io.cameliotmp.api;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -23,29 +23,24 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Admits request bodies of at most {@code quickstart.http.max-body-size}, before anything else reads them:
+ * Admits request bodies of at most {@code camel.iotmp.api.max-body-size}, before anything else reads them:
  * <ul>
  * <li>a declared {@code Content-Length} over the limit is answered 413 at once, without reading the body;</li>
  * <li>a body of unknown length (chunked) is read up to one byte past the limit, and answered 413 when it has that
  * byte: no more than the limit is ever held for a request;</li>
  * <li>a compressed body ({@code Content-Encoding} other than {@code identity}) is answered 415, since its size after
  * decompression is not its size on the wire;</li>
- * <li>a body that has not arrived whole within {@code quickstart.http.body-read-timeout} is answered 408.</li>
+ * <li>a body that has not arrived whole within {@code camel.iotmp.api.body-read-timeout} is answered 408.</li>
  * </ul>
  * The body is read with the Servlet API's non-blocking I/O: while a client sends it slowly, no thread waits for it.
  * Once it has arrived, the request is dispatched again (an async dispatch) with the body as a byte array that the rest
  * of the request reads from memory.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class RequestBodyFilter extends OncePerRequestFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestBodyFilter.class);
@@ -56,7 +51,7 @@ public class RequestBodyFilter extends OncePerRequestFilter {
     private final Duration readTimeout;
     private final ObjectMapper json;
 
-    public RequestBodyFilter(HttpProperties properties, ObjectMapper json) {
+    public RequestBodyFilter(IotmpApiProperties properties, ObjectMapper json) {
         this.maxBodySize = (int) properties.maxBodySize().toBytes();
         this.readTimeout = properties.bodyReadTimeout();
         this.json = json;
@@ -166,7 +161,7 @@ public class RequestBodyFilter extends OncePerRequestFilter {
             if (done.compareAndSet(false, true)) {
                 refuse(response, new ApiError(408, "the body did not arrive whole within "
                                                    + readTimeout.toSeconds()
-                                                   + " s (quickstart.http.body-read-timeout)"));
+                                                   + " s (camel.iotmp.api.body-read-timeout)"));
                 async.complete();
             }
         }
@@ -187,7 +182,7 @@ public class RequestBodyFilter extends OncePerRequestFilter {
 
     private void tooLarge(HttpServletResponse response, String what) throws IOException {
         refuse(response, new ApiError(413, what + " is larger than " + maxBodySize
-                                           + " bytes, the most the API takes (quickstart.http.max-body-size)"));
+                                           + " bytes, the most the API takes (camel.iotmp.api.max-body-size)"));
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.cameliotmp.examples.quickstart;
+package io.cameliotmp.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,13 +10,11 @@ import io.cameliotmp.server.DeviceNotConnectedException;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.FrameTooLargeForDeviceException;
 import io.cameliotmp.server.TooManyPendingRequestsException;
-import org.springframework.beans.TypeMismatchException;
-import org.springframework.http.HttpStatus;
 
 /**
  * What the device API answers when a call fails: an HTTP status and a message, sent as
  * {@code {"status": 404, "error": "Not Found", "message": "…"}} (the shape of Spring Boot's own error answers, so a
- * client sees one shape whichever layer failed).
+ * client sees one shape whichever layer failed). Free of Spring, so the routes run on Camel Main as well.
  */
 public record ApiError(int status, String message) {
 
@@ -35,8 +33,7 @@ public record ApiError(int status, String message) {
      * <li>no answer within the request timeout: 504; the connection ended while waiting: 502; the device has too many
      * requests open: 503;</li>
      * <li>a request whose frame the device would not accept ({@code maxOutboundFrameSize}): 413;</li>
-     * <li>a malformed request ({@link InvalidRequestException}, a body that is not JSON, a query parameter of the
-     * wrong type): 400;</li>
+     * <li>a malformed request ({@link InvalidRequestException}, a body that is not JSON): 400;</li>
      * <li>anything else: 500, with a message that says nothing of the server's internals.</li>
      * </ul>
      */
@@ -65,9 +62,6 @@ public record ApiError(int status, String message) {
             if (cause instanceof InvalidRequestException) {
                 return new ApiError(400, cause.getMessage());
             }
-            if (cause instanceof TypeMismatchException mismatch) {
-                return new ApiError(400, mismatch.getPropertyName() + " has the wrong type: " + mismatch.getValue());
-            }
             if (cause instanceof JsonProcessingException json) {
                 return new ApiError(400, JsonBodies.notJson(json));
             }
@@ -76,12 +70,36 @@ public record ApiError(int status, String message) {
         return new ApiError(500, INTERNAL_ERROR);
     }
 
+    /** The reason phrase of an HTTP status, as Spring names it, {@code Error} for one without. */
+    static String reasonPhrase(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 406 -> "Not Acceptable";
+            case 408 -> "Request Timeout";
+            case 409 -> "Conflict";
+            case 410 -> "Gone";
+            case 413 -> "Payload Too Large";
+            case 415 -> "Unsupported Media Type";
+            case 422 -> "Unprocessable Entity";
+            case 429 -> "Too Many Requests";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            default -> "Error";
+        };
+    }
+
     /** The JSON body, as a map for Jackson. */
     public Map<String, Object> body() {
-        HttpStatus known = HttpStatus.resolve(status);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
-        body.put("error", known != null ? known.getReasonPhrase() : "Error");
+        body.put("error", reasonPhrase(status));
         body.put("message", message);
         return body;
     }

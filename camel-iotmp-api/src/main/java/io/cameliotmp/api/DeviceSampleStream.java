@@ -1,4 +1,4 @@
-package io.cameliotmp.examples.quickstart;
+package io.cameliotmp.api;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -42,7 +42,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter.SseEvent
  * <li>the device refuses it (ERROR, or no answer within the request timeout), now or on an earlier request of this
  * connection ({@link StreamRefusals});</li>
  * <li>the device is not connected when the client asks;</li>
- * <li>the device disconnected and did not come back within {@code quickstart.http.stream-reconnect-wait} (if it comes
+ * <li>the device disconnected and did not come back within {@code camel.iotmp.api.stream-reconnect-wait} (if it comes
  * back in time, its samples resume).</li>
  * </ul>
  * A comment is sent every {@link #HEARTBEAT} so that a client that went away is noticed even when the device is
