@@ -13,10 +13,17 @@ import io.cameliotmp.server.TooManyPendingRequestsException;
 
 /**
  * What the device API answers when a call fails: an HTTP status and a message, sent as
- * {@code {"status": 404, "error": "Not Found", "message": "…"}} (the shape of Spring Boot's own error answers, so a
- * client sees one shape whichever layer failed). Free of Spring, so the routes run on Camel Main as well.
+ * {@code {"status": 404, "error": "Not Found", "message": "…"}}, with the device's own {@code "payload"} when it
+ * answered ERROR with more than a message (a command's output and exit code, say). The shape is Spring Boot's own
+ * error answers', so a client sees one shape whichever layer failed. Free of Spring, so the routes run on Camel Main
+ * as well.
  */
-public record ApiError(int status, String message) {
+public record ApiError(int status, String message, Object payload) {
+
+    /** An error without a device payload. */
+    public ApiError(int status, String message) {
+        this(status, message, null);
+    }
 
     /** Bad Gateway: the device answered, but not with anything HTTP can pass on as it is. */
     static final int DEVICE_FAILED = 502;
@@ -44,7 +51,8 @@ public record ApiError(int status, String message) {
             }
             if (cause instanceof DeviceErrorException error) {
                 int status = error.status() >= 400 && error.status() <= 599 ? error.status() : DEVICE_FAILED;
-                return new ApiError(status, error.deviceMessage() != null ? error.deviceMessage() : error.getMessage());
+                return new ApiError(status, error.deviceMessage() != null ? error.deviceMessage() : error.getMessage(),
+                        moreThanAMessage(error.payload()) ? error.payload() : null);
             }
             if (cause instanceof DeviceRequestTimeoutException) {
                 return new ApiError(504, cause.getMessage());
@@ -59,6 +67,12 @@ public record ApiError(int status, String message) {
                 // the request is too large for the device, not for the API: nothing was sent
                 return new ApiError(413, cause.getMessage());
             }
+            if (cause instanceof MethodNotAllowedException) {
+                return new ApiError(405, cause.getMessage());
+            }
+            if (cause instanceof UnsupportedMediaTypeException) {
+                return new ApiError(415, cause.getMessage());
+            }
             if (cause instanceof InvalidRequestException) {
                 return new ApiError(400, cause.getMessage());
             }
@@ -68,6 +82,22 @@ public record ApiError(int status, String message) {
         }
         // the server's own failure: its details (class names, internals) go to the log, not to the client
         return new ApiError(500, INTERNAL_ERROR);
+    }
+
+    /** Whether a device's ERROR payload says more than {@code {"error": text}} or a bare text. */
+    private static boolean moreThanAMessage(Object payload) {
+        if (payload == null || payload instanceof String) {
+            return false;
+        }
+        if (payload instanceof Map<?, ?> map) {
+            return map.size() > 1 || !(map.containsKey("error") || map.containsKey("message"));
+        }
+        return true;
+    }
+
+    /** Whether this is the server's own fault (a 500), which alone is worth a stack trace in the log. */
+    public boolean isServerFault() {
+        return status == 500 && INTERNAL_ERROR.equals(message) && payload == null;
     }
 
     /** The reason phrase of an HTTP status, as Spring names it, {@code Error} for one without. */
@@ -101,6 +131,9 @@ public record ApiError(int status, String message) {
         body.put("status", status);
         body.put("error", reasonPhrase(status));
         body.put("message", message);
+        if (payload != null) {
+            body.put("payload", payload);
+        }
         return body;
     }
 }

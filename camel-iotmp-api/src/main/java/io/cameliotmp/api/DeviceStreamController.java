@@ -22,7 +22,6 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -36,8 +35,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * connected, it refuses the stream (now, or earlier on this connection: {@link StreamRefusals}), or it disconnected
  * and did not come back within {@code camel.iotmp.api.stream-reconnect-wait}; when it comes back in time, samples
  * resume.
+ * <p>
+ * Served by {@link ApiHandlerMapping}, ahead of the resource route of {@link DeviceApiRoutes}, whose prefix would take
+ * these paths too.
  */
-@RestController
 public class DeviceStreamController implements DisposableBean {
 
     /** Longest accepted interval: an hour. */

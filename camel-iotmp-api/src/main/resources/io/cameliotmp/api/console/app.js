@@ -1,4 +1,4 @@
-// The quickstart page: lists the user's connected devices, shows a device's resources (read, write, chart) and
+// The camel-iotmp console: signs in with an access token, lists the user's connected devices, shows a device's resources (read, write, chart) and
 // charts a resource's stream live from the Server-Sent Events endpoint. Plain JS, no framework, no build step.
 'use strict';
 
@@ -8,6 +8,15 @@ const MAX_POINTS = 120;
 
 const $ = (id) => document.getElementById(id);
 const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0};
+
+// the access token, kept for the browser tab only
+function token() {
+    return sessionStorage.getItem('iotmp-token') || '';
+}
+
+function withToken(url) {
+    return url + (url.includes('?') ? '&' : '?') + 'authorization=' + encodeURIComponent(token());
+}
 
 function user() {
     return $('user').value.trim() || 'demo';
@@ -24,7 +33,9 @@ function show(element, text, isError) {
 
 // fetch, answering the parsed JSON (null for 204) or throwing the API's error message
 async function api(path, options) {
-    const response = await fetch(path, options);
+    const request = Object.assign({}, options || {});
+    request.headers = Object.assign({'Authorization': `Bearer ${token()}`}, request.headers || {});
+    const response = await fetch(path, request);
     if (response.status === 204) {
         return null;
     }
@@ -38,6 +49,10 @@ async function api(path, options) {
 // ------------------------------------------------------------------ devices
 
 async function refreshDevices() {
+    if (!token()) {
+        show($('devices-status'), 'Sign in with an access token.');
+        return;
+    }
     try {
         const devices = await api(`/v3/users/${encodeURIComponent(user())}/devices`);
         renderDevices(devices);
@@ -166,7 +181,7 @@ function startChart(device, resource) {
     const interval = $('interval').value;
     const url = `${devicePath(device)}/resources/${encodeURIComponent(resource)}/stream` + (interval ? `?interval=${interval}` : '');
     show($('chart-status'), 'Waiting for the first sample…');
-    const source = new EventSource(url);
+    const source = new EventSource(withToken(url));
     state.source = source;
     source.addEventListener('sample', (event) => {
         addSample(JSON.parse(event.data));
@@ -266,6 +281,13 @@ function drawChart() {
     });
 }
 
+$('sign-in').addEventListener('submit', (event) => {
+    event.preventDefault();
+    sessionStorage.setItem('iotmp-token', $('token').value.trim());
+    $('token').value = '';
+    state.listed = null;
+    refreshDevices();
+});
 $('user').addEventListener('change', () => {
     state.selected = null;
     state.listed = null;
