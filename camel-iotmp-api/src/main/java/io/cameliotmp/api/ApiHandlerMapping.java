@@ -3,9 +3,9 @@ package io.cameliotmp.api;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
- * Maps the API's Spring MVC handlers ({@link DeviceStreamController}) ahead of the platform-http routes: Camel's
- * mapping (order -1) would otherwise give {@code …/resources/{resource}/stream} to the resource route, whose prefix
- * takes every path under {@code …/resources}.
+ * Maps the API's Spring MVC handlers ({@link DeviceStreamController}, {@link FileDownloads}) ahead of the
+ * platform-http routes: Camel's mapping (order -1) would otherwise give {@code …/resources/{resource}/stream} to the
+ * resource route, whose prefix takes every path under {@code …/resources}.
  */
 final class ApiHandlerMapping extends RequestMappingHandlerMapping {
 
@@ -18,6 +18,6 @@ final class ApiHandlerMapping extends RequestMappingHandlerMapping {
 
     @Override
     protected boolean isHandler(Class<?> beanType) {
-        return DeviceStreamController.class.isAssignableFrom(beanType);
+        return DeviceStreamController.class.isAssignableFrom(beanType) || FileDownloads.class == beanType;
     }
 }

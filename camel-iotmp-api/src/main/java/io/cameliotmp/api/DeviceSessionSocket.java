@@ -47,6 +47,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler {
 
     static final int MAX_EARLY_BYTES = 64 * 1024;
     static final int SEND_BUFFER_BYTES = 512 * 1024;
+    static final int MAX_PENDING_BYTES = 1024 * 1024;
     private static final int SEND_TIME_LIMIT_MILLIS = 10_000;
     private static final Pattern PATH = Pattern.compile(".*/v3/users/([^/]+)/devices/([^/]+)/sessions/([^/]+)");
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSessionSocket.class);
@@ -176,16 +177,27 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler {
         toDevice(session, bytes);
     }
 
+    /**
+     * Sends the client's bytes to the device after everything it sent before: each send waits for the previous one,
+     * so that keystrokes arrive in the order they were typed. A client that sends faster than the device takes (more
+     * than {@value #MAX_PENDING_BYTES} bytes waiting) is disconnected.
+     */
     private void toDevice(Session session, byte[] bytes) {
-        producer.asyncRequestBodyAndHeaders("iotmp:device?operation=sendStreamData", bytes, Map.of(
-                IotmpConstants.USER, session.user, IotmpConstants.DEVICE, session.device,
-                IotmpConstants.STREAM_ID, session.streamId()))
-                .whenComplete((reply, failure) -> {
+        if (!session.queue(bytes.length)) {
+            session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("the device does not take input this fast"));
+            return;
+        }
+        session.chain(() -> producer.asyncRequestBodyAndHeaders("iotmp:device?operation=sendStreamData", bytes,
+                Map.of(IotmpConstants.USER, session.user, IotmpConstants.DEVICE, session.device,
+                        IotmpConstants.STREAM_ID, session.streamId()))
+                .handle((reply, failure) -> {
+                    session.sent(bytes.length);
                     if (failure != null) {
                         LOG.debug("{}: sending to the device failed: {}", session, failure.toString());
                         session.close(CloseStatus.SERVER_ERROR.withReason("the device is gone"));
                     }
-                });
+                    return null;
+                }));
     }
 
     @Override
@@ -253,6 +265,10 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler {
         private final WebSocketSession socket;
         private volatile int streamId;
         private volatile boolean ended;
+        /** Guarded by {@code this}: the client's last send to the device, and the bytes still waiting. */
+        private java.util.concurrent.CompletableFuture<?> tail = java.util.concurrent.CompletableFuture
+                .completedFuture(null);
+        private long pending;
         /** Guarded by {@code this}: input sent before the device opened the stream. */
         private java.io.ByteArrayOutputStream early = new java.io.ByteArrayOutputStream();
 
@@ -281,6 +297,23 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler {
 
         void end() {
             ended = true;
+        }
+
+        synchronized boolean queue(int bytes) {
+            if (pending + bytes > MAX_PENDING_BYTES) {
+                return false;
+            }
+            pending += bytes;
+            return true;
+        }
+
+        synchronized void sent(int bytes) {
+            pending -= bytes;
+        }
+
+        /** Runs {@code send} once the previous send has completed. */
+        synchronized void chain(java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> send) {
+            tail = tail.thenCompose(previous -> send.get());
         }
 
         synchronized boolean keepEarly(byte[] bytes) {

@@ -105,15 +105,33 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return new DeviceSessionSocket(producer, json, properties.maxSessions());
     }
 
-    /** Hands the devices' session data to their sockets, in order. */
     @Bean
-    RouteBuilder iotmpDeviceSessionRoutes(DeviceSessionSocket sessions) {
+    FileDownloads iotmpFileDownloads(ProducerTemplate producer,
+                                     @Value("${camel.component.iotmp.request-timeout:10000}") long timeoutMillis) {
+        return new FileDownloads(producer, Duration.ofMillis(timeoutMillis));
+    }
+
+    /** Hands the devices' session data and download chunks to their clients, in order. */
+    @Bean
+    RouteBuilder iotmpDeviceSessionRoutes(DeviceSessionSocket sessions, FileDownloads downloads) {
         return new RouteBuilder() {
             @Override
             public void configure() {
                 from(DeviceSessionSocket.DELIVERY).routeId("iotmp-api-session-data").process(sessions::deliver);
+                from(FileDownloads.DELIVERY).routeId("iotmp-api-download-data").process(downloads::deliver);
             }
         };
+    }
+
+    /** The gauges of the API's bounded state, when Micrometer is there. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class Metrics {
+
+        @Bean
+        ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, AuthFailureLimiter failures) {
+            return new ApiMetrics(sessions, failures);
+        }
     }
 
     /** The byte sessions' WebSocket endpoint; same-origin browsers only (Spring's default). */

@@ -7,7 +7,8 @@ const COLORS = ['#2f6fde', '#e67e22', '#27ae60', '#8e44ad', '#c0392b'];
 const MAX_POINTS = 120;
 
 const $ = (id) => document.getElementById(id);
-const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0};
+const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0,
+    terminal: null};
 
 // the access token, kept for the browser tab only
 function token() {
@@ -107,17 +108,40 @@ function renderResources(device, resources) {
         row.dataset.resource = name;
         const cells = [cell(name), cell(KINDS[fn] || `fn ${fn}`)];
         const actions = document.createElement('td');
+        if (name.startsWith('$terminal')) {
+            // a byte session, not a value: opened as a terminal over the session WebSocket
+            actions.append(button('Terminal', 'terminal', () => openTerminal(device)));
+            cells.push(actions);
+            row.append(...cells);
+            return row;
+        }
+        if (name.includes('/:') || name.includes('/*')) {
+            // a pattern (IOTMP-Linux's $fs/get/*path, $cmd/:session): run through the API with a concrete name
+            cells.push(actions);
+            row.append(...cells);
+            return row;
+        }
         if (fn === 2 || fn === 4) {
             const input = document.createElement('input');
             input.placeholder = 'JSON input, e.g. true';
             input.className = 'input';
-            actions.append(input, ' ', button('Send', 'send', () => send(device, name, input.value)));
-            if (fn === 2) {
-                // an input resource describes its current state: start from it
-                api(`${devicePath(device)}/resources/${encodeURIComponent(name)}/api`)
-                    .then((api) => { if (api && 'in' in api) input.value = JSON.stringify(api.in); })
-                    .catch(() => {});
-            }
+            const form = document.createElement('span');
+            form.className = 'fields';
+            // the input is the form's fields when the description gave an object of plain values, else the JSON text
+            const value = () => form.childElementCount ? JSON.stringify(readFields(form)) : input.value;
+            actions.append(input, form, ' ', button('Send', 'send', () => send(device, name, value())));
+            // the description's sample input (an input resource's current state): the form is derived from it
+            api(`${devicePath(device)}/resources/${encodeURIComponent(name)}/api`)
+                .then((api) => {
+                    if (!api || !('in' in api) || api.in === null) return;
+                    if (isFlatObject(api.in)) {
+                        input.hidden = true;
+                        form.replaceChildren(...Object.entries(api.in).map(([key, v]) => field(key, v)));
+                    } else {
+                        input.value = JSON.stringify(api.in);
+                    }
+                })
+                .catch(() => {});
         }
         if (fn === 1) {
             actions.append(button('Run', 'run', () => send(device, name, '')));
@@ -131,6 +155,97 @@ function renderResources(device, resources) {
         return row;
     });
     $('resources').tBodies[0].replaceChildren(...rows);
+}
+
+// ------------------------------------------------------------------ terminal
+
+function closeTerminal() {
+    if (state.terminal) {
+        state.terminal.socket.close();
+        state.terminal.term.dispose();
+        state.terminal = null;
+    }
+    $('terminal-panel').hidden = true;
+}
+
+function openTerminal(device) {
+    closeTerminal();
+    $('terminal-panel').hidden = false;
+    $('terminal-title').textContent = device;
+    const term = new Terminal({rendererType: 'dom', cols: 100, rows: 24, convertEol: false, cursorBlink: true});
+    term.open($('terminal'));
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const url = `${scheme}://${location.host}${devicePath(device)}/sessions/terminal?cols=${term.cols}&rows=${term.rows}`;
+    const socket = new WebSocket(withToken(url));
+    socket.binaryType = 'arraybuffer';
+    state.terminal = {term, socket};
+    const status = $('terminal-status');
+    show(status, 'Connecting…');
+    status.dataset.state = 'connecting';
+    socket.onmessage = (message) => {
+        if (typeof message.data === 'string') {
+            const event = JSON.parse(message.data);
+            if (event.event === 'open') {
+                show(status, 'Connected.');
+                status.dataset.state = 'open';
+                term.focus();
+            } else if (event.event === 'failed') {
+                show(status, `Refused: ${event.data.message}`, true);
+            } else if (event.event === 'ended') {
+                show(status, `Ended by the device: ${event.reason}`);
+            } else if (event.event === 'data' && event.data && event.data.out) {
+                term.write(event.data.out);
+            }
+        } else {
+            term.write(new Uint8Array(message.data));
+            status.dataset.received = String(Number(status.dataset.received || 0) + message.data.byteLength);
+        }
+    };
+    socket.onclose = (event) => {
+        status.dataset.state = 'closed';
+        if (status.textContent === 'Connecting…' || status.textContent === 'Connected.') {
+            show(status, `Closed${event.reason ? ': ' + event.reason : '.'}`, event.code !== 1000);
+        }
+    };
+    const encoder = new TextEncoder();
+    term.onData((data) => {
+        if (socket.readyState === WebSocket.OPEN) {
+            socket.send(encoder.encode(data));
+            status.dataset.sent = String(Number(status.dataset.sent || 0) + data.length);
+        }
+    });
+}
+
+function isFlatObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0
+        && Object.values(value).every((v) => v === null || ['number', 'boolean', 'string'].includes(typeof v));
+}
+
+// one labelled field of a described input: a checkbox for a boolean, a number field for a number, else text
+function field(key, sample) {
+    const label = document.createElement('label');
+    const input = document.createElement('input');
+    input.name = key;
+    input.dataset.type = typeof sample;
+    if (typeof sample === 'boolean') {
+        input.type = 'checkbox';
+        input.checked = sample;
+    } else {
+        input.type = typeof sample === 'number' ? 'number' : 'text';
+        input.step = 'any';
+        input.value = sample === null ? '' : String(sample);
+    }
+    label.append(`${key} `, input);
+    return label;
+}
+
+function readFields(form) {
+    const values = {};
+    form.querySelectorAll('input').forEach((input) => {
+        values[input.name] = input.dataset.type === 'boolean' ? input.checked
+            : input.dataset.type === 'number' ? Number(input.value) : input.value;
+    });
+    return values;
 }
 
 function cell(text) {
@@ -281,6 +396,7 @@ function drawChart() {
     });
 }
 
+$('terminal-close').addEventListener('click', closeTerminal);
 $('sign-in').addEventListener('submit', (event) => {
     event.preventDefault();
     sessionStorage.setItem('iotmp-token', $('token').value.trim());

@@ -167,7 +167,8 @@ class QuickstartBusyDeviceTest extends QuickstartTestSupport {
                 Socket socket = new Socket("127.0.0.1", httpPort);
                 socket.setSoTimeout((int) WAIT.plusSeconds(BODY_READ_TIMEOUT_SECONDS).toMillis());
                 socket.getOutputStream().write(("POST /v3/users/demo/devices/sim-1/resources/echo HTTP/1.1\r\n"
-                        + "Host: localhost\r\n" + AUTHORIZATION + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n[1,2,3,"
+                        + "Host: localhost\r\n" + AUTHORIZATION
+                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n[1,2,3,"
                         ).getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
                 slow.add(socket);
@@ -198,7 +199,8 @@ class QuickstartBusyDeviceTest extends QuickstartTestSupport {
     private Socket sendAndKeepWaiting(String path) throws IOException {
         Socket socket = new Socket("127.0.0.1", httpPort);
         OutputStream out = socket.getOutputStream();
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + AUTHORIZATION + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + AUTHORIZATION + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return socket;
     }

@@ -70,7 +70,8 @@ class QuickstartRequestBodyTest extends QuickstartTestSupport {
     void aDeclaredContentLengthOverTheLimitIsRefusedBeforeTheBodyIsSent() throws Exception {
         try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST " + ECHO + " HTTP/1.1\r\nHost: localhost\r\n" + AUTHORIZATION + "Content-Type: application/json\r\n"
+            out.write(("POST " + ECHO + " HTTP/1.1\r\nHost: localhost\r\n" + AUTHORIZATION
+                       + "Content-Type: application/json\r\n"
                        + "Content-Length: " + FIFTY_MB + "\r\n\r\n\"aaaa").getBytes(StandardCharsets.US_ASCII));
             out.flush();
 
@@ -204,7 +205,8 @@ class QuickstartRequestBodyTest extends QuickstartTestSupport {
     private RawAnswer streamChunkedBody(long size) throws IOException {
         try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST " + ECHO + " HTTP/1.1\r\nHost: localhost\r\n" + AUTHORIZATION + "Content-Type: application/json\r\n"
+            out.write(("POST " + ECHO + " HTTP/1.1\r\nHost: localhost\r\n" + AUTHORIZATION
+                       + "Content-Type: application/json\r\n"
                        + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             AtomicBoolean answered = new AtomicBoolean();
             senders.execute(() -> {
