@@ -11,6 +11,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cameliotmp.camel.IotmpConstants;
 import org.apache.camel.Exchange;
@@ -34,7 +35,9 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
  * ({@code {"ack": n, "bytes": m}}) only once they are written to the client, so a slow client slows the device
  * rather than filling memory. At most {@value #MAX_QUEUED_CHUNKS} chunks wait; a device that sends more without
  * acknowledgements, that stops sending for the request timeout, or that ends the stream early cuts the answer short
- * (the client sees fewer bytes than {@code Content-Length}).
+ * (the client sees fewer bytes than {@code Content-Length}). Each download holds a thread of Spring MVC's task
+ * executor while it runs, so at most {@code camel.iotmp.api.max-downloads} run at once; beyond them a download is
+ * answered 503.
  */
 public final class FileDownloads {
 
@@ -50,15 +53,19 @@ public final class FileDownloads {
     private final Duration idleTimeout;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Download> downloads = new ConcurrentHashMap<>();
+    private final int maxDownloads;
+    /** Downloads admitted and not yet finished (from the request until the last byte or the failure). */
+    private final AtomicInteger running = new AtomicInteger();
 
-    public FileDownloads(ProducerTemplate producer, Duration idleTimeout) {
+    public FileDownloads(ProducerTemplate producer, Duration idleTimeout, int maxDownloads) {
         this.producer = producer;
         this.idleTimeout = idleTimeout;
+        this.maxDownloads = maxDownloads;
     }
 
     /** How many downloads are running. */
     public int running() {
-        return downloads.size();
+        return running.get();
     }
 
     @GetMapping("/v3/users/{user}/devices/{device}/files/download")
@@ -67,6 +74,19 @@ public final class FileDownloads {
         InvalidRequestException.requireName("user", user);
         InvalidRequestException.requireName("device", device);
         String relative = ResourcePath.requireResource(path.startsWith("/") ? path.substring(1) : path);
+        if (running.incrementAndGet() > maxDownloads) {
+            running.decrementAndGet();
+            throw new TooManyDownloadsException(maxDownloads);
+        }
+        try {
+            return start(user, device, path, relative);
+        } catch (RuntimeException e) {
+            running.decrementAndGet();
+            throw e;
+        }
+    }
+
+    private ResponseEntity<StreamingResponseBody> start(String user, String device, String path, String relative) {
         Map<?, ?> info = producer.requestBodyAndHeaders("iotmp:device?operation=run", null,
                 Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,
                         IotmpConstants.RESOURCE, "$fs/info/" + relative), Map.class);
@@ -84,7 +104,8 @@ public final class FileDownloads {
     /** Failures before the content starts, as the API's errors. */
     @ExceptionHandler(Exception.class)
     public ResponseEntity<Map<String, Object>> failed(Exception failure) {
-        ApiError error = ApiError.of(failure);
+        ApiError error = failure instanceof TooManyDownloadsException
+                ? new ApiError(503, failure.getMessage()) : ApiError.of(failure);
         return ResponseEntity.status(error.status()).contentType(MediaType.APPLICATION_JSON).body(error.body());
     }
 
@@ -128,6 +149,7 @@ public final class FileDownloads {
             Thread.currentThread().interrupt();
             throw new IOException("download interrupted", e);
         } finally {
+            running.decrementAndGet();
             downloads.remove(key);
             if (streamId != 0) {
                 stop(user, device, streamId);
@@ -164,6 +186,16 @@ public final class FileDownloads {
         byte[] token = new byte[8];
         random.nextBytes(token);
         return token;
+    }
+
+    /** More downloads asked for than {@code max-downloads}. */
+    static final class TooManyDownloadsException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        TooManyDownloadsException(int max) {
+            super(max + " downloads are running, the most at once (camel.iotmp.api.max-downloads); try again later");
+        }
     }
 
     /** The chunks of one download on their way to the client. */

@@ -108,7 +108,7 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     @Bean
     FileDownloads iotmpFileDownloads(ProducerTemplate producer,
                                      @Value("${camel.component.iotmp.request-timeout:10000}") long timeoutMillis) {
-        return new FileDownloads(producer, Duration.ofMillis(timeoutMillis));
+        return new FileDownloads(producer, Duration.ofMillis(timeoutMillis), properties.maxDownloads());
     }
 
     /** Hands the devices' session data and download chunks to their clients, in order. */
@@ -129,8 +129,9 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     static class Metrics {
 
         @Bean
-        ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, AuthFailureLimiter failures) {
-            return new ApiMetrics(sessions, failures);
+        ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, FileDownloads downloads,
+                                   AuthFailureLimiter failures) {
+            return new ApiMetrics(sessions, downloads, failures);
         }
     }
 

@@ -37,6 +37,8 @@ import org.springframework.util.unit.DataSize;
  *                            are counted together
  * @param maxSessions         the most byte sessions ({@code $terminal}, {@code $cmd}, {@code $proxy} over WebSocket)
  *                            open at once; beyond them a session is refused (WebSocket close 1013)
+ * @param maxDownloads        the most file downloads from devices running at once (each holds a thread of Spring
+ *                            MVC's task executor); beyond them a download is answered 503
  */
 @ConfigurationProperties(IotmpApiProperties.PREFIX)
 public record IotmpApiProperties(
@@ -50,7 +52,8 @@ public record IotmpApiProperties(
         @DefaultValue("10") int maxAuthFailures,
         @DefaultValue("1m") Duration authFailureWindow,
         @DefaultValue("10000") int maxTrackedAddresses,
-        @DefaultValue("64") int maxSessions) {
+        @DefaultValue("64") int maxSessions,
+        @DefaultValue("4") int maxDownloads) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -102,10 +105,10 @@ public record IotmpApiProperties(
 
     public IotmpApiProperties {
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
-        if (maxAuthFailures < 1 || maxTrackedAddresses < 1 || maxSessions < 1 || authFailureWindow.isNegative()
-            || authFailureWindow.isZero()) {
-            throw new IllegalArgumentException(PREFIX + ".max-auth-failures, max-tracked-addresses, max-sessions"
-                                               + " and auth-failure-window must be positive");
+        if (maxAuthFailures < 1 || maxTrackedAddresses < 1 || maxSessions < 1 || maxDownloads < 1
+            || authFailureWindow.isNegative() || authFailureWindow.isZero()) {
+            throw new IllegalArgumentException(PREFIX + ".max-auth-failures, max-tracked-addresses, max-sessions,"
+                                               + " max-downloads and auth-failure-window must be positive");
         }
         if (maxBodySize.toBytes() < 1 || maxBodySize.toBytes() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(PREFIX + ".max-body-size must be from 1 byte to 2 GB: " + maxBodySize);

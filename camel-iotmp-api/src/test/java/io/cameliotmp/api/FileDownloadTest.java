@@ -20,6 +20,9 @@ class FileDownloadTest extends ApiTestSupport {
     /** 320 MiB, more than the heap. */
     private static final long SIZE = 320L * 1024 * 1024;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    FileDownloads downloads;
+
     @Test
     void aFileLargerThanTheHeapIsStreamedToTheClient() throws Exception {
         assertThat(SIZE).isGreaterThan(Runtime.getRuntime().maxMemory());
@@ -67,6 +70,36 @@ class FileDownloadTest extends ApiTestSupport {
         Answer offline = get("/v3/users/demo/devices/dev-2/files/download?path=/etc/hosts");
         assertThat(offline.status()).isEqualTo(404);
         assertThat(offline.json().path("message").asText()).contains("not connected");
+    }
+
+    /**
+     * Downloads hold a thread each: beyond {@code max-downloads} (4) they are 503. Four downloads of a device that
+     * never sends are held open, the fifth is refused; once the device leaves, the four end.
+     */
+    @Test
+    void downloadsBeyondTheBoundAre503() throws Exception {
+        io.cameliotmp.device.IotmpDevice stalled = connect("demo", "dev-1", "secret-1", device -> device
+                .resource("$fs/info/*path").handler(ResourceKind.OUTPUT, request -> Map.of("size", 1000))
+                .resource("$fs/download/:session").handler(ResourceKind.INPUT_OUTPUT, request -> null));
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<InputStream>>> held =
+                new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            held.add(http.sendAsync(request("/v3/users/demo/devices/dev-1/files/download?path=/f" + i).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream()));
+        }
+        org.awaitility.Awaitility.await("four downloads running").atMost(WAIT)
+                .until(() -> downloads.running() == 4);
+
+        Answer refused = get("/v3/users/demo/devices/dev-1/files/download?path=/f4");
+
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.json().path("message").asText()).contains("max-downloads");
+        stalled.close();
+        org.awaitility.Awaitility.await("the held downloads ended").atMost(WAIT.multipliedBy(2))
+                .until(() -> downloads.running() == 0);
+        for (var response : held) {
+            response.get().body().close();
+        }
     }
 
     /** The next chunk of the file (byte i is a function of i), or null once all was sent. */
