@@ -9,6 +9,7 @@ import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceNotConnectedException;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.FrameTooLargeForDeviceException;
+import io.cameliotmp.server.NotSupportedByDeviceException;
 import io.cameliotmp.server.TooManyPendingRequestsException;
 
 /**
@@ -66,6 +67,19 @@ public record ApiError(int status, String message, Object payload) {
             if (cause instanceof FrameTooLargeForDeviceException) {
                 // the request is too large for the device, not for the API: nothing was sent
                 return new ApiError(413, cause.getMessage());
+            }
+            if (cause instanceof NotSupportedByDeviceException) {
+                // the device's protocol cannot carry the request (a legacy device, say): nothing was sent
+                return new ApiError(501, cause.getMessage());
+            }
+            if (cause instanceof FirmwareUploads.PayloadTooLargeException) {
+                return new ApiError(413, cause.getMessage());
+            }
+            if (cause instanceof FirmwareUploads.TooManyUpdatesException) {
+                return new ApiError(503, cause.getMessage());
+            }
+            if (cause instanceof FirmwareUploads.NoSuchReportException) {
+                return new ApiError(404, cause.getMessage());
             }
             if (cause instanceof MethodNotAllowedException) {
                 return new ApiError(405, cause.getMessage());

@@ -43,6 +43,18 @@ public class DeviceApiRoutes extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceApiRoutes.class);
 
+    private final FirmwareUploads firmware;
+
+    /** The API without firmware updates. */
+    public DeviceApiRoutes() {
+        this(null);
+    }
+
+    /** The API with firmware updates through {@code firmware} ({@code …/devices/{device}/firmware}), if not null. */
+    public DeviceApiRoutes(FirmwareUploads firmware) {
+        this.firmware = firmware;
+    }
+
     @Override
     public void configure() {
         // useStreaming: the body reaches the routes as the bytes the client sent (the body filter has bounded them),
@@ -71,6 +83,21 @@ public class DeviceApiRoutes extends RouteBuilder {
                 .to("iotmp:device?operation=status")
                 .to("direct:iotmp-api-answer");
 
+        if (firmware != null) {
+            // POST starts an update and answers 202 (an update with its reboot outlasts any HTTP timeout); GET
+            // answers the latest report. The body is streamed to a file, not held: RequestBodyFilter lets it pass.
+            from("platform-http:/v3/users/{user}/devices/{device}/firmware?httpMethodRestrict=GET,POST"
+                 + "&useStreaming=true")
+                    .routeId("iotmp-api-firmware")
+                    .process(exchange -> address(exchange, true))
+                    .choice()
+                        .when(header(Exchange.HTTP_METHOD).isEqualTo("POST"))
+                            .process(firmware::start)
+                        .otherwise()
+                            .process(firmware::report)
+                    .end()
+                    .to("direct:iotmp-api-answer");
+        }
         deviceOperations();
 
         // The resources: one prefix route, since a resource name may span several path segments, which a path

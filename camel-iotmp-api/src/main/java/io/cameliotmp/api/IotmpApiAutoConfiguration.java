@@ -85,8 +85,13 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
     /** The device API's routes. */
     @Bean
-    DeviceApiRoutes iotmpDeviceApiRoutes() {
-        return new DeviceApiRoutes();
+    DeviceApiRoutes iotmpDeviceApiRoutes(FirmwareUploads firmware) {
+        return new DeviceApiRoutes(firmware);
+    }
+
+    @Bean
+    FirmwareUploads iotmpFirmwareUploads(ProducerTemplate producer) {
+        return new FirmwareUploads(producer, properties.maxFirmwareSize().toBytes(), properties.maxFirmwareUpdates());
     }
 
     @Bean

@@ -39,6 +39,10 @@ import org.springframework.util.unit.DataSize;
  *                            open at once; beyond them a session is refused (WebSocket close 1013)
  * @param maxDownloads        the most file downloads from devices running at once (each holds a thread of Spring
  *                            MVC's task executor); beyond them a download is answered 503
+ * @param maxFirmwareSize     the largest firmware image {@code POST …/firmware} takes (spooled to a temporary file,
+ *                            not held in memory); a larger one is answered 413
+ * @param maxFirmwareUpdates  the most firmware updates running at once (each holds a request thread while its image
+ *                            arrives, and a temporary file); beyond them an update is answered 503
  */
 @ConfigurationProperties(IotmpApiProperties.PREFIX)
 public record IotmpApiProperties(
@@ -53,7 +57,9 @@ public record IotmpApiProperties(
         @DefaultValue("1m") Duration authFailureWindow,
         @DefaultValue("10000") int maxTrackedAddresses,
         @DefaultValue("64") int maxSessions,
-        @DefaultValue("4") int maxDownloads) {
+        @DefaultValue("4") int maxDownloads,
+        @DefaultValue("16MB") DataSize maxFirmwareSize,
+        @DefaultValue("2") int maxFirmwareUpdates) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -106,9 +112,11 @@ public record IotmpApiProperties(
     public IotmpApiProperties {
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
         if (maxAuthFailures < 1 || maxTrackedAddresses < 1 || maxSessions < 1 || maxDownloads < 1
+            || maxFirmwareUpdates < 1 || maxFirmwareSize.toBytes() < 1
             || authFailureWindow.isNegative() || authFailureWindow.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".max-auth-failures, max-tracked-addresses, max-sessions,"
-                                               + " max-downloads and auth-failure-window must be positive");
+                                               + " max-downloads, max-firmware-updates, max-firmware-size and"
+                                               + " auth-failure-window must be positive");
         }
         if (maxBodySize.toBytes() < 1 || maxBodySize.toBytes() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(PREFIX + ".max-body-size must be from 1 byte to 2 GB: " + maxBodySize);

@@ -57,6 +57,15 @@ public class RequestBodyFilter extends OncePerRequestFilter {
         this.json = json;
     }
 
+    /** A firmware image is streamed to a file by its route (FirmwareUploads), with a limit of its own. */
+    private static final java.util.regex.Pattern FIRMWARE = java.util.regex.Pattern.compile(
+            ".*/v3/users/[^/]+/devices/[^/]+/firmware/?");
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return "POST".equals(request.getMethod()) && FIRMWARE.matcher(request.getRequestURI()).matches();
+    }
+
     /** The body is handed on in the async dispatch that follows its reading. */
     @Override
     protected boolean shouldNotFilterAsyncDispatch() {

@@ -13,7 +13,9 @@ public enum ApiAction {
     /** Open byte sessions: {@code $terminal}, {@code $cmd}, {@code $proxy}. */
     SESSION,
     /** Use the device's file system: {@code $fs/…} resources, downloads and uploads. */
-    FILES;
+    FILES,
+    /** Update the device's firmware over the air ({@code POST …/firmware}). */
+    FIRMWARE;
 
     /** The action named {@code name}, in any case; {@code describe} is {@link #READ}. */
     public static ApiAction parse(String name) {

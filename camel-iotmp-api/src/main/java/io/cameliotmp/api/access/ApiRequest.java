@@ -69,9 +69,10 @@ public record ApiRequest(String user, String device, String resource, ApiAction 
         }
         m = OPERATION.matcher(rest);
         if (m.matches()) {
-            // other operations on a device (the firmware update, say): whatever changes the device is a run
-            return new ApiRequest(user, device(m.group(1)), null, "GET".equals(method) ? ApiAction.READ
-                    : ApiAction.RUN);
+            // a firmware update is an action of its own; reading its report is reading. Other operations on a
+            // device: whatever changes the device is a run
+            ApiAction change = "firmware".equals(m.group(2)) ? ApiAction.FIRMWARE : ApiAction.RUN;
+            return new ApiRequest(user, device(m.group(1)), null, "GET".equals(method) ? ApiAction.READ : change);
         }
         return null;
     }
