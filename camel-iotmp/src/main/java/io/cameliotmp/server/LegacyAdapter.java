@@ -219,6 +219,10 @@ final class LegacyAdapter extends ChannelDuplexHandler implements ConnectionCode
             LOG.debug("{}: dropping legacy {} of no open stream (stale id of an earlier connection?)",
                     context.channel().remoteAddress(), message.flag());
             metrics.staleSampleDropped();
+            ConnectionCounters counters = context.channel().attr(ConnectionCounters.KEY).get();
+            if (counters != null) {
+                counters.count(ConnectionCounters.STALE_SAMPLES_DROPPED);
+            }
             return null;
         }
         return IotmpMessage.streamData(entry.serverId, LegacyApi.unwrap(message.payload()));

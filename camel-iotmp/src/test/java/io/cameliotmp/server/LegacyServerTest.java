@@ -235,6 +235,9 @@ class LegacyServerTest {
             assertThat(server.totals().staleSamplesDropped()).isEqualTo(1);
             assertThat(meters.get("iotmp.samples").tag("state", "stale").counter().count()).isEqualTo(1.0);
             assertThat(server.totals().samplesDropped()).as("not a drop by backpressure").isZero();
+            SessionCounters counters = server.registry().session(DEVICE).orElseThrow().counters();
+            assertThat(counters.staleSamplesDropped()).isEqualTo(1);
+            assertThat(counters.samplesDropped()).isZero();
         }
     }
 
