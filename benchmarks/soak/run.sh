@@ -18,6 +18,9 @@ OUT=${OUT:-benchmarks/results}
 QUICKSTART=examples/iotmp-quickstart/target/iotmp-quickstart.jar
 BENCH=benchmarks/target/benchmarks.jar
 if [ "${BUILD:-1}" = 1 ] || [ ! -f "$QUICKSTART" ] || [ ! -f "$BENCH" ]; then
+  # Spring Boot does not repackage a jar whose own classes did not change: without this the jar would keep an older
+  # camel-iotmp
+  rm -f "$QUICKSTART"
   mvn -B -ntp -q -DskipTests package -pl examples/iotmp-quickstart -am
   mvn -B -ntp -q -Pbenchmarks -DskipTests package -pl benchmarks -am
 fi

@@ -168,6 +168,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     }
 
     /** The members in the current view, by name; empty when not joined. */
+    @Override
     public List<String> members() {
         EmbeddedCacheManager current = manager;
         if (current == null) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.ServerCluster;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
@@ -51,6 +52,15 @@ final class IotmpHealthCheck implements HealthCheck {
                 builder.down().message("IOTMP server " + name + " is not listening");
             }
             builder.detail(name + ".devices", server.registry().size());
+            ServerCluster cluster = server.config().cluster();
+            if (cluster.clustered()) {
+                int members = cluster.members().size();
+                builder.detail(name + ".cluster.member", cluster.memberName());
+                builder.detail(name + ".cluster.members", members);
+                if (members == 0) {
+                    builder.down().message("IOTMP server " + name + " is not a member of its cluster");
+                }
+            }
         }
         return builder.build();
     }

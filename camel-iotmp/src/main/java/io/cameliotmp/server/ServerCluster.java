@@ -1,5 +1,7 @@
 package io.cameliotmp.server;
 
+import java.util.List;
+
 /**
  * The cluster a server is a member of: a {@link DeviceDirectory} shared by all members and a {@link CallForwarder}
  * that reaches the others. {@link IotmpServer#send} looks a device up locally first, then in the directory, and
@@ -24,6 +26,11 @@ public interface ServerCluster {
     String memberName();
 
     DeviceDirectory directory();
+
+    /** The names of the members in the current view, this one included; empty while this member is not joined. */
+    default List<String> members() {
+        return List.of(memberName());
+    }
 
     CallForwarder forwarder();
 

@@ -45,6 +45,10 @@ abstract class QuickstartTestSupport {
     static final int RECONNECT_WAIT_SECONDS = 10;
     static final int IOTMP_PORT = AvailablePortFinder.getNextAvailable();
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The quickstart's demo access token (application.yml, README.md). */
+    static final String TOKEN = "quickstart-demo-token";
+    /** Its header line, for requests written by hand. */
+    static final String AUTHORIZATION = "Authorization: Bearer " + TOKEN + "\r\n";
 
     @LocalServerPort
     int httpPort;
@@ -90,16 +94,21 @@ abstract class QuickstartTestSupport {
         return built;
     }
 
+    /** A request to {@code uri} with the demo token. */
+    HttpRequest.Builder authorized(URI uri) {
+        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + TOKEN);
+    }
+
     URI uri(String path) {
         return URI.create("http://localhost:" + httpPort + path);
     }
 
     Answer get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+        return send(authorized(uri(path)).GET());
     }
 
     Answer post(String path, String json) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(authorized(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 

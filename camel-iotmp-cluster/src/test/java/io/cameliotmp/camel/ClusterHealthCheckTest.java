@@ -1,0 +1,83 @@
+package io.cameliotmp.camel;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+
+import io.cameliotmp.cluster.ClusterOptions;
+import io.cameliotmp.cluster.InfinispanCluster;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The iotmp health check of a clustered server: its member and view as details, DOWN once it is not a member. */
+class ClusterHealthCheckTest {
+
+    private CamelContext context;
+
+    @AfterEach
+    void stop() {
+        if (context != null) {
+            context.stop();
+        }
+    }
+
+    @Test
+    void theHealthCheckShowsTheMembershipAndIsDownWithoutIt() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        int clusterPort = clusterPort();
+        InfinispanCluster cluster = new InfinispanCluster(ClusterOptions.of("health-" + System.nanoTime(),
+                clusterPort, "127.0.0.1:" + clusterPort).withMemberName("solo"));
+        context = new DefaultCamelContext();
+        IotmpComponent component = new IotmpComponent();
+        IotmpConfiguration config = new IotmpConfiguration();
+        config.setHost("127.0.0.1");
+        config.setPort(port);
+        config.setNativeTransport(false);
+        config.setDeviceCredentials("alice/*=s3cr3t");
+        config.setServerCluster(cluster);
+        component.setConfiguration(config);
+        context.addComponent("iotmp", component);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:devices").to("iotmp:device:alice?operation=devices");
+            }
+        });
+        context.start();
+
+        IotmpHealthCheck check = new IotmpHealthCheck(component);
+        HealthCheck.Result joined = check.call(Map.of());
+        assertThat(joined.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(joined.getDetails()).containsEntry("127.0.0.1:" + port + ".cluster.member", "solo")
+                .containsEntry("127.0.0.1:" + port + ".cluster.members", 1);
+
+        cluster.leave();
+        HealthCheck.Result left = check.call(Map.of());
+        assertThat(left.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(left.getMessage()).hasValueSatisfying(m -> assertThat(m).contains("not a member"));
+    }
+
+    private static int clusterPort() {
+        for (int port = 10_000 + (int) (ProcessHandle.current().pid() % 5_000); port < 15_500; port++) {
+            if (free(port) && free(port + ClusterOptions.DEFAULT_FD_PORT_OFFSET)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free cluster port");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}
