@@ -24,7 +24,8 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code iotmp.devices.connected} (gauge) and {@code iotmp.connections} (counter, {@code event=connected|
  * disconnected|refused|rejected});</li>
  * <li>{@code iotmp.requests} (timer with a percentile histogram, {@code kind}, {@code outcome});</li>
- * <li>{@code iotmp.samples} (counter, {@code state=received|dropped});</li>
+ * <li>{@code iotmp.samples} (counter, {@code state=received|dropped|stale}): {@code stale} are samples of legacy
+ * devices on stream ids of an earlier connection, dropped;</li>
  * <li>{@code iotmp.bytes} (counter, {@code direction=in|out});</li>
  * <li>{@code iotmp.connections.unauthenticated} (gauge): connections whose device has not authenticated yet;</li>
  * <li>{@code iotmp.frames.partial.bytes} (gauge): bytes reserved by partially received frames, at most
@@ -49,13 +50,15 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private final Counter rejected;
     private final Counter samplesReceived;
     private final Counter samplesDropped;
+    private final Counter staleSamplesDropped;
     private final Counter bytesIn;
     private final Counter bytesOut;
     private static final String CONNECTIONS = "Connection events by kind: devices that connected or disconnected, "
                                               + "CONNECTs refused by authentication, and connections rejected on "
                                               + "arrival by a connection limit, the connection rate or a blocked "
                                               + "address";
-    private static final String SAMPLES = "Stream samples by state: received, or dropped by backpressure";
+    private static final String SAMPLES = "Stream samples by state: received, dropped by backpressure, or "
+                                          + "stale (legacy samples on a stream of an earlier connection, dropped)";
     private static final Outcome[] OUTCOMES = Outcome.values();
     /** One timer per request kind and outcome, registered on first use. */
     private final Timer[] requestTimers = new Timer[RequestKind.values().length * OUTCOMES.length];
@@ -75,6 +78,7 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         rejected = counter("iotmp.connections", "event", "rejected", CONNECTIONS);
         samplesReceived = counter("iotmp.samples", "state", "received", SAMPLES);
         samplesDropped = counter("iotmp.samples", "state", "dropped", SAMPLES);
+        staleSamplesDropped = counter("iotmp.samples", "state", "stale", SAMPLES);
         bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
         bytesOut = counter("iotmp.bytes", "direction", "out", "Bytes sent on the wire");
         meters.add(Gauge.builder("iotmp.connections.unauthenticated", server, IotmpServer::unauthenticatedConnections)
@@ -166,6 +170,11 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     @Override
     public void sampleDropped() {
         samplesDropped.increment();
+    }
+
+    @Override
+    public void staleSampleDropped() {
+        staleSamplesDropped.increment();
     }
 
     @Override
