@@ -22,7 +22,10 @@ import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Every producer operation and the stream consumer against the Java device client, in every generation (IOTMP gen-1 and gen-2, legacy). */
+/**
+ * Every producer operation and the stream consumer against the Java device client, in every generation (IOTMP gen-1
+ * and gen-2, legacy).
+ */
 class DeviceClientComponentTest extends IotmpCamelTestSupport {
 
     private final List<IotmpDevice> devices = new ArrayList<>();
