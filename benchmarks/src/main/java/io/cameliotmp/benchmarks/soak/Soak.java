@@ -30,6 +30,15 @@ import org.HdrHistogram.Histogram;
  */
 public final class Soak {
 
+    /** The system property holding the device API's access token for every request of the soak. */
+    static final String API_TOKEN_PROPERTY = "soak.apiToken";
+
+    /** The {@code Authorization} header value of the soak's API requests. */
+    static String authorization() {
+        return "Bearer " + System.getProperty(API_TOKEN_PROPERTY, "quickstart-demo-token");
+    }
+
+
     /** The targets of the "Done when". */
     private static final long HEAP_MARGIN = 50L * 1024 * 1024;
     private static final double LOG_BYTES_PER_10K = 1024 * 1024;
@@ -52,6 +61,8 @@ public final class Soak {
         int iotmpPort = Integer.parseInt(arg.getOrDefault("iotmpPort", "25204"));
         int httpPort = Integer.parseInt(arg.getOrDefault("httpPort", "8080"));
         long phaseSeconds = Long.parseLong(arg.getOrDefault("phaseSeconds", "60"));
+        // the device API needs an access token: the quickstart's demo token unless told otherwise
+        System.setProperty(API_TOKEN_PROPERTY, arg.getOrDefault("apiToken", "quickstart-demo-token"));
         // the server-wide budget of partial frames (maxPartialFrameBytes): what direct memory may grow by
         long directBudget = Long.parseLong(arg.getOrDefault("directBudget", String.valueOf(64L * 1024 * 1024)));
         List<String> families = arg.containsKey("families") ? Arrays.asList(arg.get("families").split(","))
