@@ -128,8 +128,17 @@ public final class IotmpServer {
                     }
                 });
         try {
+            // a member joins before it accepts devices: a device that connects is claimed in the cluster's directory,
+            // and a claim made before the join would never reach the other members
+            membership.join();
+        } catch (RuntimeException e) {
+            shutdownGroups();
+            throw new IllegalStateException("cannot join the cluster " + config.cluster(), e);
+        }
+        try {
             serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
+            membership.leave();
             shutdownGroups();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port(), e);
         }
@@ -138,18 +147,9 @@ public final class IotmpServer {
         } catch (RuntimeException e) {
             serverChannel.close().syncUninterruptibly();
             serverChannel = null;
+            membership.leave();
             shutdownGroups();
             throw e;
-        }
-        try {
-            membership.join();
-        } catch (RuntimeException e) {
-            legacyBindings.close();
-            legacyBindings = LegacyBindings.NONE;
-            serverChannel.close().syncUninterruptibly();
-            serverChannel = null;
-            shutdownGroups();
-            throw new IllegalStateException("cannot join the cluster " + config.cluster(), e);
         }
         LOG.info("IOTMP server listening on {} ({}{}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
                 config.sslContext() != null ? ", TLS" : "",

@@ -1,5 +1,8 @@
 package io.cameliotmp.server;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.cameliotmp.device.IotmpDevice;
 import org.junit.jupiter.api.AfterEach;
@@ -120,6 +124,34 @@ class ServerClusterSpiTest {
         assertThat(alone.locate(DEVICE)).map(DirectoryEntry::member).contains("local");
     }
 
+    @Test
+    void aMemberJoinsBeforeItAcceptsDevices() throws Exception {
+        // a device connecting between the bind and the join would be claimed in a directory not yet shared
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        int chosen = port;
+        AtomicReference<Boolean> listeningAtJoin = new AtomicReference<>();
+        Member member = new Member("early") {
+            @Override
+            public void join(LocalDevices local) {
+                try (Socket socket = new Socket("127.0.0.1", chosen)) {
+                    listeningAtJoin.set(true);
+                } catch (IOException refused) {
+                    listeningAtJoin.set(false);
+                }
+                super.join(local);
+            }
+        };
+        IotmpServer server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(chosen)
+                .nativeTransport(false).authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t"))
+                .cluster(member).build());
+        servers.add(server);
+        server.start();
+        assertThat(listeningAtJoin.get()).as("the server listened before it joined").isFalse();
+    }
+
     private IotmpServer server(String member) {
         IotmpServer server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0)
                 .nativeTransport(false)
@@ -145,7 +177,7 @@ class ServerClusterSpiTest {
     }
 
     /** One member of the in-memory cluster: the shared map is the directory, a forwarded call a direct call. */
-    private final class Member implements ServerCluster, DeviceDirectory, CallForwarder {
+    private class Member implements ServerCluster, DeviceDirectory, CallForwarder {
         private final String name;
 
         Member(String name) {
