@@ -13,11 +13,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cameliotmp.server.CallForwarder;
+import io.cameliotmp.server.ClusterBus;
 import io.cameliotmp.server.DeviceDirectory;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.DirectoryEntry;
+import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.LocalDevices;
+import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.ServerCluster;
 import org.infinispan.Cache;
 import org.infinispan.commons.marshall.JavaSerializationMarshaller;
@@ -48,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     static final String DIRECTORY_CACHE = "iotmp-devices";
+    static final String PROPERTIES_CACHE = "iotmp-properties";
 
     private static final Logger LOG = LoggerFactory.getLogger(InfinispanCluster.class);
 
@@ -61,6 +65,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private final ForwardedCalls calls = new ForwardedCalls(this);
     private volatile DefaultCacheManager manager;
     private volatile Cache<String, HolderRecord> devices;
+    private volatile Cache<String, PropertySet> properties;
+    private final ClusterRelay relay = new ClusterRelay(this);
     private volatile LocalDevices local;
     private volatile UUID node;
     private ExecutorService housekeeping;
@@ -108,12 +114,16 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
                     .cacheMode(CacheMode.REPL_SYNC)
                     .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
                     .mergePolicy(new NewestHolderWins()).build());
+            created.defineConfiguration(PROPERTIES_CACHE, new ConfigurationBuilder().clustering()
+                    .cacheMode(CacheMode.REPL_SYNC)
+                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES).build());
             created.addListener(new Membership());
             created.start();
             node = created.getAddress().getNodeUUID();
             MEMBERS.put(node, this);
             devices = created.getCache(DIRECTORY_CACHE);
             devices.addListener(new DirectoryTopology());
+            properties = created.getCache(PROPERTIES_CACHE);
             manager = created;
         } catch (RuntimeException e) {
             if (node != null) {
@@ -146,6 +156,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         calls.memberLeft(Set.copyOf(calls.targets()), "this cluster member is leaving");
         manager = null;
         devices = null;
+        properties = null;
         leaving.stop();
         MEMBERS.remove(node);
         housekeeping.shutdownNow();
@@ -179,6 +190,17 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             names.add(address.toString());
         }
         return names;
+    }
+
+    /** Properties in a replicated cache of the cluster, within the server's per-device quotas. */
+    @Override
+    public PropertyStore propertyStore(IotmpServerConfig.Quotas quotas) {
+        return new ClusteredPropertyStore(this, quotas.maxPropertiesPerDevice(), quotas.maxPropertyBytesPerDevice());
+    }
+
+    @Override
+    public ClusterBus bus() {
+        return relay;
     }
 
     // ---- directory
@@ -244,6 +266,14 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     JChannel channel() {
         JGroupsStack current = stack;
         return current == null ? null : current.created();
+    }
+
+    Cache<String, PropertySet> properties() {
+        return properties;
+    }
+
+    ClusterRelay relay() {
+        return relay;
     }
 
     LocalDevices local() {
