@@ -22,6 +22,7 @@ import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.LocalDevices;
 import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.ServerCluster;
+import io.cameliotmp.server.SyncLockService;
 import org.infinispan.Cache;
 import org.infinispan.commons.marshall.JavaSerializationMarshaller;
 import org.infinispan.configuration.cache.CacheMode;
@@ -52,6 +53,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     static final String DIRECTORY_CACHE = "iotmp-devices";
     static final String PROPERTIES_CACHE = "iotmp-properties";
+    static final String LOCKS_CACHE = "iotmp-locks";
 
     private static final Logger LOG = LoggerFactory.getLogger(InfinispanCluster.class);
 
@@ -66,6 +68,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private volatile DefaultCacheManager manager;
     private volatile Cache<String, HolderRecord> devices;
     private volatile Cache<String, PropertySet> properties;
+    private volatile Cache<String, UserLockSet> locks;
+    private volatile ClusteredSyncLocks syncLocks;
     private final ClusterRelay relay = new ClusterRelay(this);
     private volatile LocalDevices local;
     private volatile UUID node;
@@ -117,6 +121,9 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             created.defineConfiguration(PROPERTIES_CACHE, new ConfigurationBuilder().clustering()
                     .cacheMode(CacheMode.REPL_SYNC)
                     .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES).build());
+            created.defineConfiguration(LOCKS_CACHE, new ConfigurationBuilder().clustering()
+                    .cacheMode(CacheMode.REPL_SYNC)
+                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES).build());
             created.addListener(new Membership());
             created.start();
             node = created.getAddress().getNodeUUID();
@@ -124,6 +131,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             devices = created.getCache(DIRECTORY_CACHE);
             devices.addListener(new DirectoryTopology());
             properties = created.getCache(PROPERTIES_CACHE);
+            locks = created.getCache(LOCKS_CACHE);
             manager = created;
         } catch (RuntimeException e) {
             if (node != null) {
@@ -157,6 +165,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         manager = null;
         devices = null;
         properties = null;
+        locks = null;
         leaving.stop();
         MEMBERS.remove(node);
         housekeeping.shutdownNow();
@@ -198,6 +207,15 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         return new ClusteredPropertyStore(this, quotas.maxPropertiesPerDevice(), quotas.maxPropertyBytesPerDevice());
     }
 
+    /** Sync locks in a replicated cache of the cluster; one instance, which hears of this member's disconnects. */
+    @Override
+    public synchronized SyncLockService syncLocks(IotmpServerConfig.Quotas quotas) {
+        if (syncLocks == null) {
+            syncLocks = new ClusteredSyncLocks(this, quotas.maxLocksPerUser());
+        }
+        return syncLocks;
+    }
+
     @Override
     public ClusterBus bus() {
         return relay;
@@ -224,6 +242,10 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         Cache<String, HolderRecord> cache = devices;
         if (cache != null) {
             cache.remove(HolderRecord.key(entry.deviceId()), HolderRecord.of(entry, node));
+        }
+        ClusteredSyncLocks held = syncLocks;
+        if (held != null) {
+            held.released(entry.registration());
         }
     }
 
@@ -270,6 +292,10 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     Cache<String, PropertySet> properties() {
         return properties;
+    }
+
+    Cache<String, UserLockSet> locks() {
+        return locks;
     }
 
     ClusterRelay relay() {
@@ -330,6 +356,10 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             try {
                 if (manager != null && manager.isCoordinator()) {
                     removeEntriesOfMembersNotIn(now);
+                    ClusteredSyncLocks held = syncLocks;
+                    if (held != null) {
+                        held.membersLeft(now);
+                    }
                 }
                 if (event.isMergeView()) {
                     mergePending.set(true);

@@ -53,6 +53,16 @@ public interface ServerCluster {
         return null;
     }
 
+    /**
+     * Sync locks shared by every member, so a lock taken through one member blocks it on every other; null (the
+     * default) keeps them in the server's own {@link SyncLocks}. Used only while the server is a member.
+     *
+     * @param quotas the server's quotas; {@code maxLocksPerUser} counts the slots a user's devices hold cluster-wide
+     */
+    default SyncLockService syncLocks(IotmpServerConfig.Quotas quotas) {
+        return null;
+    }
+
     /** How this member tells the others of property updates and topic publications; {@link ClusterBus#NONE} alone. */
     default ClusterBus bus() {
         return ClusterBus.NONE;
