@@ -1,7 +1,7 @@
 package io.cameliotmp.cluster;
 
 import java.io.Serial;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.server.ClusterBus;
@@ -15,12 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link ClusterBus} of an {@link InfinispanCluster}: property updates, topic publications and server events
- * made on this member are broadcast to every other member of the view with Infinispan's {@code ClusterExecutor}, and
- * those of the others handed to this member's server. At most {@link #MAX_IN_FLIGHT} broadcasts wait for the others
- * at once: beyond that a relay is dropped (and counted) rather than queued, so a slow member cannot make this one
- * hold an unbounded backlog; what is relayed is bounded in size already by the frame limit of the device that sent
- * it or by the route.
+ * The {@link ClusterBus} of an {@link InfinispanCluster}: topic publications and server events made on this member
+ * are broadcast to every other member of the view with Infinispan's {@code ClusterExecutor}, a property update goes to
+ * the member holding the device (if another one does), and what the others send is handed to this member's server.
+ * Relays are not ordered with each other: two publications made one after the other may arrive in either order.
+ * <p>
+ * At most {@link #MAX_IN_FLIGHT} relays wait for the other members at once: beyond that a relay is dropped (and
+ * counted, and logged) rather than queued, so a slow member cannot make this one hold an unbounded backlog. What one
+ * relay carries is bounded already: by the frame limit of the device that published it, or by the route.
  */
 final class ClusterRelay implements ClusterBus {
 
@@ -30,7 +32,8 @@ final class ClusterRelay implements ClusterBus {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRelay.class);
 
     private final InfinispanCluster cluster;
-    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile int maxInFlight = MAX_IN_FLIGHT;
     private final AtomicLong dropped = new AtomicLong();
     private volatile Receiver receiver;
 
@@ -45,7 +48,13 @@ final class ClusterRelay implements ClusterBus {
 
     @Override
     public void propertyUpdated(DeviceId device, String property, Object value) {
-        broadcast(new PropertyUpdated(device.user(), device.device(), property, value));
+        // only the member holding the device has a connection to tell
+        HolderRecord holder = cluster.record(device).orElse(null);
+        Address target = holder == null || holder.node().equals(cluster.node()) ? null : cluster.address(holder.node());
+        if (target != null) {
+            send(address -> address.equals(target),
+                    new PropertyUpdated(device.user(), device.device(), property, value));
+        }
     }
 
     @Override
@@ -60,34 +69,51 @@ final class ClusterRelay implements ClusterBus {
         broadcast(new Raised(user, event, payload));
     }
 
-    /** Relays dropped because {@link #MAX_IN_FLIGHT} were waiting already. */
+    /** Relays dropped because as many as allowed were waiting already. */
     long dropped() {
         return dropped.get();
     }
 
+    /** Relays waiting for the other members now. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Changes the bound (tests use a small one). */
+    void maxInFlight(int max) {
+        this.maxInFlight = max;
+    }
+
     private void broadcast(SerializableFunction<EmbeddedCacheManager, Boolean> task) {
+        EmbeddedCacheManager manager = cluster.manager();
+        Address self = manager == null ? null : manager.getAddress();
+        send(address -> !address.equals(self), task);
+    }
+
+    private void send(java.util.function.Predicate<Address> targets,
+                      SerializableFunction<EmbeddedCacheManager, Boolean> task) {
         EmbeddedCacheManager manager = cluster.manager();
         if (manager == null || manager.getMembers() == null || manager.getMembers().size() < 2) {
             return;
         }
-        if (!inFlight.tryAcquire()) {
+        if (inFlight.incrementAndGet() > maxInFlight) {
+            inFlight.decrementAndGet();
             if (dropped.getAndIncrement() % 1_000 == 0) {
                 LOG.warn("IOTMP cluster member {}: {} relays wait for the other members; dropped {} so far",
-                        cluster.memberName(), MAX_IN_FLIGHT, dropped.get());
+                        cluster.memberName(), maxInFlight, dropped.get());
             }
             return;
         }
-        Address self = manager.getAddress();
         try {
-            manager.executor().filterTargets(address -> !address.equals(self))
+            manager.executor().filterTargets(targets)
                     .submitConsumer(task, (address, delivered, failure) -> {
                         if (failure != null) {
                             LOG.debug("Relay to cluster member {} failed", address, failure);
                         }
                     })
-                    .whenComplete((done, failure) -> inFlight.release());
+                    .whenComplete((done, failure) -> inFlight.decrementAndGet());
         } catch (RuntimeException e) {
-            inFlight.release();
+            inFlight.decrementAndGet();
             LOG.debug("Could not relay to the other cluster members", e);
         }
     }

@@ -298,6 +298,14 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         return locks;
     }
 
+    /**
+     * Relays to other members (topic publications, server events, property updates) dropped because
+     * {@link ClusterRelay#MAX_IN_FLIGHT} were waiting for the other members already.
+     */
+    public long droppedRelays() {
+        return relay.dropped();
+    }
+
     ClusterRelay relay() {
         return relay;
     }

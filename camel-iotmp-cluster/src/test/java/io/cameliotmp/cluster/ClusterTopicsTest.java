@@ -98,6 +98,39 @@ class ClusterTopicsTest {
         assertThat(firmware.poll(30, TimeUnit.SECONDS)).isEqualTo(Map.of("version", "2.0"));
     }
 
+    @Test
+    void relaysWaitingForTheOtherMembersAreBounded() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        InfinispanCluster a = ClusterNodes.cluster(members.get(0));
+        a.relay().maxInFlight(1);
+        java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        BlockingQueue<Object> onB = new LinkedBlockingQueue<>();
+        members.get(1).topics().subscribe("slow", message -> {
+            onB.add(message.payload());
+            reached.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            members.get(0).topics().publish("alice", "slow", "first", false);
+            assertThat(reached.await(30, TimeUnit.SECONDS)).isTrue();
+            // the first relay waits on B's route: the second finds no room and is dropped, not queued
+            members.get(0).topics().publish("alice", "slow", "second", false);
+            assertThat(a.droppedRelays()).isEqualTo(1);
+        } finally {
+            release.countDown();
+        }
+        ClusterNodes.eventually().until(() -> a.relay().inFlight() == 0);
+        members.get(0).topics().publish("alice", "slow", "third", false);
+        assertThat(onB.poll(30, TimeUnit.SECONDS)).isEqualTo("first");
+        assertThat(onB.poll(30, TimeUnit.SECONDS)).isEqualTo("third");
+        assertThat(a.droppedRelays()).isEqualTo(1);
+    }
+
     private static void subscribe(IotmpDevice device, String filter, BlockingQueue<Object> into) throws Exception {
         device.openServerStream(Map.of("event", "device_topic_publish", "scope", "subscribe", "topic", filter),
                 into::add).toCompletableFuture().get(30, TimeUnit.SECONDS);
