@@ -25,11 +25,21 @@ final class BuiltinServices {
     private final SyncLockService locks;
     private final List<PropertyListener> propertyListeners = new CopyOnWriteArrayList<>();
 
-    BuiltinServices(IotmpServer server, PropertyStore properties) {
+    BuiltinServices(IotmpServer server) {
         this.server = server;
-        this.properties = properties;
+        this.properties = propertyStoreOf(server.config());
         SyncLockService shared = server.config().cluster().syncLocks(server.config().quotas());
         this.locks = shared != null ? shared : new SyncLocks(server.config().quotas().maxLocksPerUser());
+    }
+
+    /** The configured store, else the cluster's shared one, else one in memory. */
+    private static PropertyStore propertyStoreOf(IotmpServerConfig config) {
+        if (config.propertyStore() != null) {
+            return config.propertyStore();
+        }
+        PropertyStore shared = config.cluster().propertyStore(config.quotas());
+        return shared != null ? shared : new InMemoryPropertyStore(config.quotas().maxPropertiesPerDevice(),
+                config.quotas().maxPropertyBytesPerDevice());
     }
 
     PropertyStore properties() {

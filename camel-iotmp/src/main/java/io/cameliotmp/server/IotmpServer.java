@@ -79,7 +79,7 @@ public final class IotmpServer {
         this.admission = new ConnectionAdmission(config, guard, this::metrics);
         this.connectValidation = new ConnectValidation(config, guard, this::metrics);
         this.events = new EventStreams(config.quotas(), this::quotaExceeded);
-        this.builtins = new BuiltinServices(this, propertyStoreOf(config));
+        this.builtins = new BuiltinServices(this);
         this.calls = new CallHandlers(builtins);
         this.properties = new Properties(builtins);
         this.topics = new Topics(events);
@@ -92,15 +92,6 @@ public final class IotmpServer {
         bus.bind(new RelayedEvents(registry, events));
     }
 
-    /** The configured store, else the cluster's shared one, else one in memory. */
-    private static PropertyStore propertyStoreOf(IotmpServerConfig config) {
-        if (config.propertyStore() != null) {
-            return config.propertyStore();
-        }
-        PropertyStore shared = config.cluster().propertyStore(config.quotas());
-        return shared != null ? shared : new InMemoryPropertyStore(config.quotas().maxPropertiesPerDevice(),
-                config.quotas().maxPropertyBytesPerDevice());
-    }
 
     public IotmpServerConfig config() {
         return config;
