@@ -13,12 +13,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cameliotmp.server.CallForwarder;
+import io.cameliotmp.server.ClusterBus;
 import io.cameliotmp.server.DeviceDirectory;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.DirectoryEntry;
+import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.LocalDevices;
+import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.ServerCluster;
+import io.cameliotmp.server.SyncLockService;
 import org.infinispan.Cache;
 import org.infinispan.commons.marshall.JavaSerializationMarshaller;
 import org.infinispan.configuration.cache.CacheMode;
@@ -48,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     static final String DIRECTORY_CACHE = "iotmp-devices";
+    static final String PROPERTIES_CACHE = "iotmp-properties";
+    static final String LOCKS_CACHE = "iotmp-locks";
 
     private static final Logger LOG = LoggerFactory.getLogger(InfinispanCluster.class);
 
@@ -61,6 +67,10 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private final ForwardedCalls calls = new ForwardedCalls(this);
     private volatile DefaultCacheManager manager;
     private volatile Cache<String, HolderRecord> devices;
+    private volatile Cache<String, PropertySet> properties;
+    private volatile Cache<String, UserLockSet> locks;
+    private volatile ClusteredSyncLocks syncLocks;
+    private final ClusterRelay relay = new ClusterRelay(this);
     private volatile LocalDevices local;
     private volatile UUID node;
     private ExecutorService housekeeping;
@@ -108,12 +118,20 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
                     .cacheMode(CacheMode.REPL_SYNC)
                     .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
                     .mergePolicy(new NewestHolderWins()).build());
+            created.defineConfiguration(PROPERTIES_CACHE, new ConfigurationBuilder().clustering()
+                    .cacheMode(CacheMode.REPL_SYNC)
+                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES).build());
+            created.defineConfiguration(LOCKS_CACHE, new ConfigurationBuilder().clustering()
+                    .cacheMode(CacheMode.REPL_SYNC)
+                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES).build());
             created.addListener(new Membership());
             created.start();
             node = created.getAddress().getNodeUUID();
             MEMBERS.put(node, this);
             devices = created.getCache(DIRECTORY_CACHE);
             devices.addListener(new DirectoryTopology());
+            properties = created.getCache(PROPERTIES_CACHE);
+            locks = created.getCache(LOCKS_CACHE);
             manager = created;
         } catch (RuntimeException e) {
             if (node != null) {
@@ -146,6 +164,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         calls.memberLeft(Set.copyOf(calls.targets()), "this cluster member is leaving");
         manager = null;
         devices = null;
+        properties = null;
+        locks = null;
         leaving.stop();
         MEMBERS.remove(node);
         housekeeping.shutdownNow();
@@ -181,6 +201,26 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         return names;
     }
 
+    /** Properties in a replicated cache of the cluster, within the server's per-device quotas. */
+    @Override
+    public PropertyStore propertyStore(IotmpServerConfig.Quotas quotas) {
+        return new ClusteredPropertyStore(this, quotas.maxPropertiesPerDevice(), quotas.maxPropertyBytesPerDevice());
+    }
+
+    /** Sync locks in a replicated cache of the cluster; one instance, which hears of this member's disconnects. */
+    @Override
+    public synchronized SyncLockService syncLocks(IotmpServerConfig.Quotas quotas) {
+        if (syncLocks == null) {
+            syncLocks = new ClusteredSyncLocks(this, quotas.maxLocksPerUser());
+        }
+        return syncLocks;
+    }
+
+    @Override
+    public ClusterBus bus() {
+        return relay;
+    }
+
     // ---- directory
 
     @Override
@@ -202,6 +242,10 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         Cache<String, HolderRecord> cache = devices;
         if (cache != null) {
             cache.remove(HolderRecord.key(entry.deviceId()), HolderRecord.of(entry, node));
+        }
+        ClusteredSyncLocks held = syncLocks;
+        if (held != null) {
+            held.released(entry.registration());
         }
     }
 
@@ -244,6 +288,26 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     JChannel channel() {
         JGroupsStack current = stack;
         return current == null ? null : current.created();
+    }
+
+    Cache<String, PropertySet> properties() {
+        return properties;
+    }
+
+    Cache<String, UserLockSet> locks() {
+        return locks;
+    }
+
+    /**
+     * Relays to other members (topic publications, server events, property updates) dropped because
+     * {@link ClusterRelay#MAX_IN_FLIGHT} were waiting for the other members already.
+     */
+    public long droppedRelays() {
+        return relay.dropped();
+    }
+
+    ClusterRelay relay() {
+        return relay;
     }
 
     LocalDevices local() {
@@ -300,6 +364,10 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             try {
                 if (manager != null && manager.isCoordinator()) {
                     removeEntriesOfMembersNotIn(now);
+                    ClusteredSyncLocks held = syncLocks;
+                    if (held != null) {
+                        held.membersLeft(now);
+                    }
                 }
                 if (event.isMergeView()) {
                     mergePending.set(true);

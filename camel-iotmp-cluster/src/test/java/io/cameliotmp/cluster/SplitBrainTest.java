@@ -71,7 +71,7 @@ class SplitBrainTest {
     }
 
     /** Both members drop each other's messages, and each installs a view of itself alone. */
-    private static void cut(IotmpServer a, IotmpServer b) throws Exception {
+    static void cut(IotmpServer a, IotmpServer b) throws Exception {
         JChannel channelA = ClusterNodes.cluster(a).channel();
         JChannel channelB = ClusterNodes.cluster(b).channel();
         discard(channelA, channelB);

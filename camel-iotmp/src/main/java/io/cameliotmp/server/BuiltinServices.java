@@ -22,13 +22,24 @@ final class BuiltinServices {
 
     private final IotmpServer server;
     private final PropertyStore properties;
-    private final SyncLocks locks;
+    private final SyncLockService locks;
     private final List<PropertyListener> propertyListeners = new CopyOnWriteArrayList<>();
 
-    BuiltinServices(IotmpServer server, PropertyStore properties) {
+    BuiltinServices(IotmpServer server) {
         this.server = server;
-        this.properties = properties;
-        this.locks = new SyncLocks(server.config().quotas().maxLocksPerUser());
+        this.properties = propertyStoreOf(server.config());
+        SyncLockService shared = server.config().cluster().syncLocks(server.config().quotas());
+        this.locks = shared != null ? shared : new SyncLocks(server.config().quotas().maxLocksPerUser());
+    }
+
+    /** The configured store, else the cluster's shared one, else one in memory. */
+    private static PropertyStore propertyStoreOf(IotmpServerConfig config) {
+        if (config.propertyStore() != null) {
+            return config.propertyStore();
+        }
+        PropertyStore shared = config.cluster().propertyStore(config.quotas());
+        return shared != null ? shared : new InMemoryPropertyStore(config.quotas().maxPropertiesPerDevice(),
+                config.quotas().maxPropertyBytesPerDevice());
     }
 
     PropertyStore properties() {
@@ -119,7 +130,7 @@ final class BuiltinServices {
         long timeout = options.get("timeout") instanceof Number n ? n.longValue() : SyncLocks.DEFAULT_TIMEOUT_SECONDS;
         String held;
         try {
-            held = locks.lock(call.registration().user(), call.target(), token, slots, timeout);
+            held = locks.lock(call.registration(), call.target(), token, slots, timeout);
         } catch (QuotaExceededException e) {
             server.quotaExceeded(e, call.registration().deviceId());
             throw e;

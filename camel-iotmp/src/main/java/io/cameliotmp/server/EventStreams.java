@@ -38,6 +38,7 @@ final class EventStreams {
     private final List<RouteSubscription> routeSubscriptions = new CopyOnWriteArrayList<>();
     /** Retained messages by user (null: route publications for every user), then topic. Guarded by itself. */
     private final Map<String, UserRetained> retained = new HashMap<>();
+    private volatile ClusterBus bus = ClusterBus.NONE;
     private final int maxRetainedPerUser;
     private final long maxRetainedBytesPerUser;
     private final BiConsumer<QuotaExceededException, Object> onQuotaExceeded;
@@ -99,6 +100,26 @@ final class EventStreams {
      * @throws QuotaExceededException for a route's retained publication beyond the user's quota (nothing delivered)
      */
     void publish(TopicMessage message, boolean retain) {
+        deliver(message, retain);
+        bus.published(message, retain);
+    }
+
+    /** A publication another member of the cluster relayed: kept and delivered here, never relayed again. */
+    void publishRelayed(TopicMessage message, boolean retain) {
+        try {
+            deliver(message, retain);
+        } catch (QuotaExceededException e) {
+            LOG.warn("Relayed retained message on '{}' refused here: {}", RefusalLog.shown(message.topic()),
+                    e.getMessage());
+        }
+    }
+
+    /** Where publications and events made here are relayed to the other members of a cluster. */
+    void relayTo(ClusterBus bus) {
+        this.bus = bus;
+    }
+
+    private void deliver(TopicMessage message, boolean retain) {
         if (retain) {
             try {
                 retain(message);
@@ -193,6 +214,13 @@ final class EventStreams {
 
     /** Raises a named server event toward the subscribed devices, of one user or of all ({@code user == null}). */
     int raise(String user, String event, Object payload) {
+        int delivered = raiseHere(user, event, payload);
+        bus.raised(user, event, payload);
+        return delivered;
+    }
+
+    /** Raises an event toward the devices connected here only (one another member relayed). */
+    int raiseHere(String user, String event, Object payload) {
         int delivered = 0;
         for (DeviceSubscription s : eventSubscriptions) {
             if (s.filterOrEvent.equals(event)

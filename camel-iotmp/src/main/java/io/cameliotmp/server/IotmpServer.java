@@ -79,16 +79,19 @@ public final class IotmpServer {
         this.admission = new ConnectionAdmission(config, guard, this::metrics);
         this.connectValidation = new ConnectValidation(config, guard, this::metrics);
         this.events = new EventStreams(config.quotas(), this::quotaExceeded);
-        this.builtins = new BuiltinServices(this, config.propertyStore() != null ? config.propertyStore()
-                : new InMemoryPropertyStore(config.quotas().maxPropertiesPerDevice(),
-                        config.quotas().maxPropertyBytesPerDevice()));
+        this.builtins = new BuiltinServices(this);
         this.calls = new CallHandlers(builtins);
         this.properties = new Properties(builtins);
         this.topics = new Topics(events);
         this.membership = new ClusterMembership(config.cluster(), registry, config.requestTimeout());
         builtins.addPropertyListener((device, property, value) -> registry.session(device)
                 .ifPresent(session -> session.onPropertyUpdated(property, value)));
+        ClusterBus bus = config.cluster().bus();
+        builtins.addPropertyListener(bus::propertyUpdated);
+        events.relayTo(bus);
+        bus.bind(new RelayedEvents(registry, events));
     }
+
 
     public IotmpServerConfig config() {
         return config;

@@ -41,4 +41,30 @@ public interface ServerCluster {
     default boolean clustered() {
         return true;
     }
+
+    /**
+     * A property store shared by every member, so a device reads its properties wherever it connects; null (the
+     * default) keeps them in the server's own store. A store set on the server's configuration wins over this one.
+     * Used only while the server is a member.
+     *
+     * @param quotas the server's quotas, which the store applies per device as the in-memory store does
+     */
+    default PropertyStore propertyStore(IotmpServerConfig.Quotas quotas) {
+        return null;
+    }
+
+    /**
+     * Sync locks shared by every member, so a lock taken through one member blocks it on every other; null (the
+     * default) keeps them in the server's own {@link SyncLocks}. Used only while the server is a member.
+     *
+     * @param quotas the server's quotas; {@code maxLocksPerUser} counts the slots a user's devices hold cluster-wide
+     */
+    default SyncLockService syncLocks(IotmpServerConfig.Quotas quotas) {
+        return null;
+    }
+
+    /** How this member tells the others of property updates and topic publications; {@link ClusterBus#NONE} alone. */
+    default ClusterBus bus() {
+        return ClusterBus.NONE;
+    }
 }

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * Syncs belong to a user, and the slots held by one user's devices at once are limited ({@code maxLocksPerUser});
  * sync names, tokens and timeouts are bounded too, so what the locks keep is bounded per user.
  */
-public final class SyncLocks {
+public final class SyncLocks implements SyncLockService {
 
     /** Used when a device asks for a lock without a timeout. */
     public static final long DEFAULT_TIMEOUT_SECONDS = 60;
@@ -98,12 +98,19 @@ public final class SyncLocks {
         return holder;
     }
 
+    /** Takes a slot of a sync of the holder's user; a slot here outlives its holder's connection until it expires. */
+    @Override
+    public String lock(DeviceRegistration holder, String sync, String token, int slots, long timeoutSeconds) {
+        return lock(holder.user(), sync, token, slots, timeoutSeconds);
+    }
+
     /** {@link #unlock(String, String, String)} of a sync of no particular user. */
     public boolean unlock(String sync, String token) {
         return unlock("", sync, token);
     }
 
     /** Frees the holder's slot; false if it held none (never had one, or it expired). */
+    @Override
     public synchronized boolean unlock(String user, String sync, String token) {
         UserLocks locks = byUser.get(user);
         Map<String, Long> holders = locks == null ? null : locks.syncs.get(sync);

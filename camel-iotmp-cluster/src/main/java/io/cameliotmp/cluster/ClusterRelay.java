@@ -1,0 +1,165 @@
+package io.cameliotmp.cluster;
+
+import java.io.Serial;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cameliotmp.server.ClusterBus;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DirectoryEntry;
+import io.cameliotmp.server.TopicMessage;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.remoting.transport.Address;
+import org.infinispan.util.function.SerializableFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ClusterBus} of an {@link InfinispanCluster}: topic publications and server events made on this member
+ * are broadcast to every other member of the view with Infinispan's {@code ClusterExecutor}, a property update goes to
+ * the member holding the device (if another one does), and what the others send is handed to this member's server.
+ * Relays are not ordered with each other: two publications made one after the other may arrive in either order.
+ * <p>
+ * At most {@link #MAX_IN_FLIGHT} relays wait for the other members at once: beyond that a relay is dropped (and
+ * counted, and logged) rather than queued, so a slow member cannot make this one hold an unbounded backlog. What one
+ * relay carries is bounded already: by the frame limit of the device that published it, or by the route.
+ */
+final class ClusterRelay implements ClusterBus {
+
+    /** Broadcasts not yet answered by every other member. */
+    static final int MAX_IN_FLIGHT = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterRelay.class);
+
+    private final InfinispanCluster cluster;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile int maxInFlight = MAX_IN_FLIGHT;
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile Receiver receiver;
+
+    ClusterRelay(InfinispanCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    @Override
+    public void bind(Receiver bound) {
+        this.receiver = bound;
+    }
+
+    @Override
+    public void propertyUpdated(DeviceId device, String property, Object value) {
+        // only the member holding the device has a connection to tell
+        HolderRecord holder = cluster.record(device).orElse(null);
+        Address target = holder == null || holder.node().equals(cluster.node()) ? null : cluster.address(holder.node());
+        if (target != null) {
+            send(address -> address.equals(target),
+                    new PropertyUpdated(device.user(), device.device(), property, value));
+        }
+    }
+
+    @Override
+    public void published(TopicMessage message, boolean retain) {
+        HolderRecord publisher = message.publisher() == null ? null
+                : HolderRecord.of(new DirectoryEntry(cluster.memberName(), message.publisher()), cluster.node());
+        broadcast(new Published(message.user(), message.topic(), message.payload(), publisher, retain));
+    }
+
+    @Override
+    public void raised(String user, String event, Object payload) {
+        broadcast(new Raised(user, event, payload));
+    }
+
+    /** Relays dropped because as many as allowed were waiting already. */
+    long dropped() {
+        return dropped.get();
+    }
+
+    /** Relays waiting for the other members now. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Changes the bound (tests use a small one). */
+    void maxInFlight(int max) {
+        this.maxInFlight = max;
+    }
+
+    private void broadcast(SerializableFunction<EmbeddedCacheManager, Boolean> task) {
+        EmbeddedCacheManager manager = cluster.manager();
+        Address self = manager == null ? null : manager.getAddress();
+        send(address -> !address.equals(self), task);
+    }
+
+    private void send(java.util.function.Predicate<Address> targets,
+                      SerializableFunction<EmbeddedCacheManager, Boolean> task) {
+        EmbeddedCacheManager manager = cluster.manager();
+        if (manager == null || manager.getMembers() == null || manager.getMembers().size() < 2) {
+            return;
+        }
+        if (inFlight.incrementAndGet() > maxInFlight) {
+            inFlight.decrementAndGet();
+            if (dropped.getAndIncrement() % 1_000 == 0) {
+                LOG.warn("IOTMP cluster member {}: {} relays wait for the other members; dropped {} so far",
+                        cluster.memberName(), maxInFlight, dropped.get());
+            }
+            return;
+        }
+        try {
+            manager.executor().filterTargets(targets)
+                    .submitConsumer(task, (address, delivered, failure) -> {
+                        if (failure != null) {
+                            LOG.debug("Relay to cluster member {} failed", address, failure);
+                        }
+                    })
+                    .whenComplete((done, failure) -> inFlight.decrementAndGet());
+        } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            LOG.debug("Could not relay to the other cluster members", e);
+        }
+    }
+
+    /** Runs on a member that received a relay: hands it to that member's server. */
+    private static boolean deliver(EmbeddedCacheManager manager, java.util.function.Consumer<Receiver> delivery) {
+        InfinispanCluster member = InfinispanCluster.of(manager);
+        Receiver target = member == null ? null : member.relay().receiver;
+        if (target == null) {
+            return false;
+        }
+        delivery.accept(target);
+        return true;
+    }
+
+    record PropertyUpdated(String user, String device, String property, Object value)
+            implements SerializableFunction<EmbeddedCacheManager, Boolean> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean apply(EmbeddedCacheManager manager) {
+            return deliver(manager, r -> r.propertyUpdated(new DeviceId(user, device), property, value));
+        }
+    }
+
+    record Published(String user, String topic, Object payload, HolderRecord publisher, boolean retain)
+            implements SerializableFunction<EmbeddedCacheManager, Boolean> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean apply(EmbeddedCacheManager manager) {
+            return deliver(manager, r -> r.published(new TopicMessage(user, topic, payload,
+                    publisher == null ? null : publisher.registration()), retain));
+        }
+    }
+
+    record Raised(String user, String event, Object payload)
+            implements SerializableFunction<EmbeddedCacheManager, Boolean> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean apply(EmbeddedCacheManager manager) {
+            return deliver(manager, r -> r.raised(user, event, payload));
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.cameliotmp.cluster;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.cameliotmp.server.QuotaExceededException;
+
+/**
+ * One device's properties as the clustered property cache stores them: PSON-encoded values by name and what they
+ * count toward the device's quotas. Never changed once made; a write makes a new one with a new stamp, and two sets
+ * are equal when their stamps are, so a conditional replace detects any write that came between.
+ */
+final class PropertySet implements Serializable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final long stamp;
+    private final HashMap<String, byte[]> values;
+    private final long bytes;
+
+    private PropertySet(HashMap<String, byte[]> values, long bytes) {
+        this.stamp = ThreadLocalRandom.current().nextLong();
+        this.values = values;
+        this.bytes = bytes;
+    }
+
+    static PropertySet empty() {
+        return new PropertySet(new HashMap<>(), 0);
+    }
+
+    byte[] get(String property) {
+        return values.get(property);
+    }
+
+    boolean isEmpty() {
+        return values.isEmpty();
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    /**
+     * This set with {@code property} set to {@code encoded}.
+     *
+     * @throws QuotaExceededException beyond {@code maxProperties} properties or {@code maxBytes} bytes of names (UTF-8)
+     *                                and encoded values; replacing a value counts only the difference
+     */
+    PropertySet with(String property, byte[] encoded, int maxProperties, long maxBytes) {
+        byte[] previous = values.get(property);
+        long name = property.getBytes(StandardCharsets.UTF_8).length;
+        if (previous == null && values.size() >= maxProperties) {
+            throw new QuotaExceededException(QuotaExceededException.Quota.PROPERTIES,
+                    "a device may have " + maxProperties + " properties");
+        }
+        long after = bytes - (previous == null ? 0 : name + previous.length) + name + encoded.length;
+        if (after > maxBytes) {
+            throw new QuotaExceededException(QuotaExceededException.Quota.PROPERTY_BYTES,
+                    "property '" + shown(property) + "' would take the device's properties to " + after
+                    + " bytes, more than " + maxBytes);
+        }
+        HashMap<String, byte[]> next = new HashMap<>(values);
+        next.put(property, encoded);
+        return new PropertySet(next, after);
+    }
+
+    /** This set without {@code property}; this very set when it has no such property. */
+    PropertySet without(String property) {
+        byte[] previous = values.get(property);
+        if (previous == null) {
+            return this;
+        }
+        HashMap<String, byte[]> next = new HashMap<>(values);
+        next.remove(property);
+        return new PropertySet(next, bytes - property.getBytes(StandardCharsets.UTF_8).length - previous.length);
+    }
+
+    Map<String, byte[]> values() {
+        return Map.copyOf(values);
+    }
+
+    private static String shown(String property) {
+        return property.length() <= 64 ? property : property.substring(0, 64) + "…";
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PropertySet set && set.stamp == stamp;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(stamp);
+    }
+}

@@ -1,0 +1,132 @@
+package io.cameliotmp.cluster;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.IotmpErrorException;
+import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.IotmpServerConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.cameliotmp.cluster.ClusterNodes.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Sync locks across members: a slot held through one member blocks it on every other until it is freed. */
+class ClusterSyncLocksTest {
+
+    private final ClusterNodes nodes = new ClusterNodes();
+
+    @AfterEach
+    void close() {
+        nodes.close();
+    }
+
+    @Test
+    void aLockHeldOnOneMemberBlocksItOnAnotherUntilUnlocked() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        IotmpDevice onA = nodes.device(members.get(0), "left");
+        IotmpDevice onB = nodes.device(members.get(1), "right");
+
+        String token = lock(onA, "door");
+        assertRefused(onB, "door");
+        // the holder may take its own slot again; another sync is free
+        assertThat(onA.lock("door", Map.of("lock", token, "timeout", 3600L)).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS)).isEqualTo(Map.of("lock", token));
+        lock(onB, "window");
+
+        onA.unlock("door", token, true).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        String taken = lock(onB, "door");
+        assertRefused(onA, "door");
+        // unlocking with a token that holds nothing fails
+        assertThat(onA.unlock("door", token, true)).failsWithin(30, TimeUnit.SECONDS)
+                .withThrowableOfType(Exception.class).withCauseInstanceOf(IotmpErrorException.class);
+        assertThat(taken).isNotEqualTo(token);
+    }
+
+    @Test
+    void aSyncOfSeveralSlotsCountsHoldersOnEveryMember() throws Exception {
+        List<IotmpServer> members = nodes.start(3);
+        IotmpDevice first = nodes.device(members.get(0), "first");
+        IotmpDevice second = nodes.device(members.get(1), "second");
+        IotmpDevice third = nodes.device(members.get(2), "third");
+        Map<String, Object> twoSlots = Map.of("slots", 2L);
+        first.lock("pool", twoSlots).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        second.lock("pool", twoSlots).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(third.lock("pool", twoSlots)).failsWithin(30, TimeUnit.SECONDS)
+                .withThrowableOfType(Exception.class).withCauseInstanceOf(IotmpErrorException.class);
+    }
+
+    @Test
+    void theLocksOfAUsersDevicesAreCountedClusterWide() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        IotmpDevice onA = nodes.device(members.get(0), "left");
+        IotmpDevice onB = nodes.device(members.get(1), "right");
+        int max = IotmpServerConfig.Quotas.DEFAULT_MAX_LOCKS_PER_USER;
+        String first = lock(onA, "sync-0");
+        for (int i = 1; i < max; i++) {
+            lock(i % 2 == 0 ? onA : onB, "sync-" + i);
+        }
+        assertRefused(onB, "one-more");
+        assertRefused(onA, "one-more");
+
+        onA.unlock("sync-0", first, true).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        lock(onB, "one-more");
+    }
+
+    @Test
+    void aLockIsFreedWhenItsHolderDisconnects() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        IotmpDevice onA = nodes.device(members.get(0), "holder");
+        IotmpDevice onB = nodes.device(members.get(1), "waiter");
+        lock(onA, "door");
+        assertRefused(onB, "door");
+
+        onA.close();
+
+        eventually().until(() -> tryLock(onB, "door"));
+    }
+
+    @Test
+    void aLockIsFreedWhenItsHoldersMemberLeavesTheView() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        IotmpServer a = members.get(0);
+        IotmpServer b = members.get(1);
+        IotmpDevice onA = nodes.device(a, "holder");
+        IotmpDevice onB = nodes.device(b, "waiter");
+        lock(onA, "door");
+        assertRefused(onB, "door");
+
+        // A is cut off without a goodbye; its device stays connected there, but B no longer sees A
+        SplitBrainTest.cut(a, b);
+        eventually().until(() -> ClusterNodes.cluster(b).members().size() == 1);
+
+        eventually().until(() -> tryLock(onB, "door"));
+    }
+
+    /** Takes a slot for an hour, so only what the test does frees it, never its timeout. */
+    private static String lock(IotmpDevice device, String sync) throws Exception {
+        Object answer = device.lock(sync, Map.of("timeout", 3600L)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(answer).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsKey("lock");
+        return (String) ((Map<?, ?>) answer).get("lock");
+    }
+
+    private static void assertRefused(IotmpDevice device, String sync) {
+        assertThat(device.lock(sync, Map.of())).failsWithin(30, TimeUnit.SECONDS)
+                .withThrowableOfType(Exception.class).withCauseInstanceOf(IotmpErrorException.class);
+    }
+
+    private static boolean tryLock(IotmpDevice device, String sync) throws Exception {
+        try {
+            lock(device, sync);
+            return true;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IotmpErrorException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+}

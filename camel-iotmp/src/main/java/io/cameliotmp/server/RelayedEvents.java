@@ -1,0 +1,31 @@
+package io.cameliotmp.server;
+
+/**
+ * What other members of the cluster relay to this one: delivered to the devices and routes of this member only, and
+ * never relayed again.
+ */
+final class RelayedEvents implements ClusterBus.Receiver {
+
+    private final DeviceRegistry registry;
+    private final EventStreams events;
+
+    RelayedEvents(DeviceRegistry registry, EventStreams events) {
+        this.registry = registry;
+        this.events = events;
+    }
+
+    @Override
+    public void propertyUpdated(DeviceId device, String property, Object value) {
+        registry.session(device).ifPresent(session -> session.onPropertyUpdated(property, value));
+    }
+
+    @Override
+    public void published(TopicMessage message, boolean retain) {
+        events.publishRelayed(message, retain);
+    }
+
+    @Override
+    public void raised(String user, String event, Object payload) {
+        events.raiseHere(user, event, payload);
+    }
+}
