@@ -104,6 +104,21 @@ public class IotmpManagedServer {
         return server.totals().requestsTimedOut();
     }
 
+    @ManagedAttribute(description = "Calls forwarded to the cluster member holding the device that ended")
+    public long getForwardedCalls() {
+        return server.totals().forwardedCalls();
+    }
+
+    @ManagedAttribute(description = "Forwarded calls answered with ERROR or failed by a disconnect or a member leaving")
+    public long getForwardedCallsFailed() {
+        return server.totals().forwardedCallsFailed();
+    }
+
+    @ManagedAttribute(description = "Forwarded calls not answered in time")
+    public long getForwardedCallsTimedOut() {
+        return server.totals().forwardedCallsTimedOut();
+    }
+
     @ManagedAttribute(description = "Stream samples received")
     public long getSamplesReceived() {
         return server.totals().samplesReceived();

@@ -85,7 +85,8 @@ public final class IotmpServer {
         this.calls = new CallHandlers(builtins);
         this.properties = new Properties(builtins);
         this.topics = new Topics(events);
-        this.membership = new ClusterMembership(config.cluster(), registry, config.requestTimeout());
+        this.membership = new ClusterMembership(config.cluster(), registry, config.requestTimeout(),
+                this::metrics);
         builtins.addPropertyListener((device, property, value) -> registry.session(device)
                 .ifPresent(session -> session.onPropertyUpdated(property, value)));
     }
