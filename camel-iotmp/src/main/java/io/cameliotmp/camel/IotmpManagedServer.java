@@ -185,6 +185,18 @@ public class IotmpManagedServer {
                 }).orElse(false);
     }
 
+    @ManagedAttribute(description = "Whether the server is draining: it accepts no device and moves its own off")
+    public boolean isDraining() {
+        return server.isDraining();
+    }
+
+    @ManagedOperation(description = "Drains the server for a rolling upgrade: closes its listeners and sends"
+                                     + " DISCONNECT to its devices, at most devicesPerSecond a second, so they"
+                                     + " reconnect to other cluster members; returns at once")
+    public void drain(int devicesPerSecond) {
+        server.drain(devicesPerSecond);
+    }
+
     @ManagedOperation(description = "The server, its limits and totals as JSON, as the iotmp dev console shows them")
     public String dumpAsJson() {
         Map<String, Object> json = ServerViews.server(server);
