@@ -259,6 +259,11 @@ public final class IotmpServer {
         return drain.drained();
     }
 
+    /** {@link #drain(int)} at the configured {@code drainDevicesPerSecond}. */
+    public CompletableFuture<Void> drain() {
+        return drain(config.drainDevicesPerSecond());
+    }
+
     /** Whether {@link #drain} was called: the server no longer accepts devices, and moves its own off. */
     public boolean isDraining() {
         return drain != null;
