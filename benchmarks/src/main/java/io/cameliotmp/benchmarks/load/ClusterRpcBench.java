@@ -37,6 +37,7 @@ public final class ClusterRpcBench {
         int warmup = args.integer("warmup", 5000);
         int count = args.integer("count", 20000);
         Path results = Path.of(args.str("results", "benchmarks/results"));
+        String memberJvm = args.str("memberJvm", "");
         int[] clusterPorts = {clusterPort(10_000), clusterPort(12_500)};
         int[] ports = {freePort(), freePort()};
         String members = "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1];
@@ -45,10 +46,17 @@ public final class ClusterRpcBench {
         IotmpDevice device = null;
         try {
             for (int i = 0; i < 2; i++) {
-                started.add(new Member("member-" + (char) ('a' + i), List.of("java", "-Xmx512m", "-cp",
-                        System.getProperty("java.class.path"), ClusterMemberMain.class.getName(),
-                        "cluster=bench-" + ProcessHandle.current().pid(), "member=member-" + (char) ('a' + i),
-                        "clusterPort=" + clusterPorts[i], "members=" + members, "port=" + ports[i], "expect=2")));
+                String name = "member-" + (char) ('a' + i);
+                List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
+                if (!memberJvm.isEmpty()) {
+                    // e.g. memberJvm=-XX:StartFlightRecording=filename=/tmp/{member}.jfr,settings=profile
+                    command.add(memberJvm.replace("{member}", name));
+                }
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                        ClusterMemberMain.class.getName(), "cluster=bench-" + ProcessHandle.current().pid(),
+                        "member=" + name, "clusterPort=" + clusterPorts[i], "members=" + members,
+                        "port=" + ports[i], "expect=2"));
+                started.add(new Member(name, command));
             }
             for (Member m : started) {
                 m.await("READY");
