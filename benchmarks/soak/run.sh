@@ -18,6 +18,9 @@ OUT=${OUT:-benchmarks/results}
 QUICKSTART=examples/iotmp-quickstart/target/iotmp-quickstart.jar
 BENCH=benchmarks/target/benchmarks.jar
 if [ "${BUILD:-1}" = 1 ] || [ ! -f "$QUICKSTART" ] || [ ! -f "$BENCH" ]; then
+  # Spring Boot does not repackage a jar whose own classes did not change: without this the jar would keep an older
+  # camel-iotmp
+  rm -f "$QUICKSTART"
   mvn -B -ntp -q -DskipTests package -pl examples/iotmp-quickstart -am
   mvn -B -ntp -q -Pbenchmarks -DskipTests package -pl benchmarks -am
 fi
@@ -28,16 +31,17 @@ LOG=$WORK/quickstart.log
 CREDENTIALS='demo/device-1=secret-1,demo/device-2=secret-2,demo/device-3=secret-3,demo/sim-1=${quickstart.simulator.credential},demo/attacker-1=attack-1,demo/attacker-2=attack-2,demo/mute-1=mute-1'
 java -Xmx512m -XX:MaxDirectMemorySize=256m -jar "$QUICKSTART" \
   --server.port="$HTTP_PORT" --camel.component.iotmp.port="$IOTMP_PORT" \
-  --camel.component.iotmp.device-credentials="$CREDENTIALS" >"$LOG" 2>&1 &
+  --camel.component.iotmp.legacy-port=0 --camel.component.iotmp.device-credentials="$CREDENTIALS" >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
-  if curl -sf "http://127.0.0.1:$HTTP_PORT/v3/users/demo/devices/sim-1/resources/temperature" >/dev/null; then break; fi
+  if curl -sf -H "Authorization: Bearer ${API_TOKEN:-quickstart-demo-token}" \
+      "http://127.0.0.1:$HTTP_PORT/v3/users/demo/devices/sim-1/resources/temperature" >/dev/null; then break; fi
   sleep 1
 done
 echo "machine: $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1)"
 echo "quickstart pid $SERVER, log $LOG"
 java -Xmx1g -cp "$BENCH" io.cameliotmp.benchmarks.soak.Soak pid="$SERVER" log="$LOG" iotmpPort="$IOTMP_PORT" \
   httpPort="$HTTP_PORT" phaseSeconds="$PHASE_SECONDS" families="$FAMILIES" \
-  out="$OUT"
+  apiToken="${API_TOKEN:-quickstart-demo-token}" out="$OUT"
 echo "server log: $(wc -c <"$LOG") bytes in $LOG"

@@ -113,6 +113,7 @@ final class ServerViews {
         json.put("requestsTimedOut", totals.requestsTimedOut());
         json.put("samplesReceived", totals.samplesReceived());
         json.put("samplesDropped", totals.samplesDropped());
+        json.put("staleSamplesDropped", totals.staleSamplesDropped());
         json.put("bytesIn", totals.bytesIn());
         json.put("bytesOut", totals.bytesOut());
         json.put("forwardedCalls", totals.forwardedCalls());
@@ -129,6 +130,7 @@ final class ServerViews {
         json.put("framesOut", counters.framesOut());
         json.put("samplesIn", counters.samplesIn());
         json.put("samplesDropped", counters.samplesDropped());
+        json.put("staleSamplesDropped", counters.staleSamplesDropped());
         json.put("malformedFrames", counters.malformedFrames());
         json.put("bytesIn", counters.bytesIn());
         json.put("bytesOut", counters.bytesOut());

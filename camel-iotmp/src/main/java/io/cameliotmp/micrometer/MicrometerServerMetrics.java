@@ -26,7 +26,8 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code iotmp.requests} (timer with a percentile histogram, {@code kind}, {@code outcome});</li>
  * <li>{@code iotmp.forwarded.calls} (timer with a percentile histogram, {@code outcome}): calls this member
  * forwarded to the cluster member holding the device, from forwarding to outcome;</li>
- * <li>{@code iotmp.samples} (counter, {@code state=received|dropped});</li>
+ * <li>{@code iotmp.samples} (counter, {@code state=received|dropped|stale}): {@code stale} are samples of legacy
+ * devices on stream ids of an earlier connection, dropped;</li>
  * <li>{@code iotmp.bytes} (counter, {@code direction=in|out});</li>
  * <li>{@code iotmp.connections.unauthenticated} (gauge): connections whose device has not authenticated yet;</li>
  * <li>{@code iotmp.frames.partial.bytes} (gauge): bytes reserved by partially received frames, at most
@@ -51,13 +52,15 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private final Counter rejected;
     private final Counter samplesReceived;
     private final Counter samplesDropped;
+    private final Counter staleSamplesDropped;
     private final Counter bytesIn;
     private final Counter bytesOut;
     private static final String CONNECTIONS = "Connection events by kind: devices that connected or disconnected, "
                                               + "CONNECTs refused by authentication, and connections rejected on "
                                               + "arrival by a connection limit, the connection rate or a blocked "
                                               + "address";
-    private static final String SAMPLES = "Stream samples by state: received, or dropped by backpressure";
+    private static final String SAMPLES = "Stream samples by state: received, dropped by backpressure, or "
+                                          + "stale (legacy samples on a stream of an earlier connection, dropped)";
     private static final Outcome[] OUTCOMES = Outcome.values();
     /** One timer per request kind and outcome, registered on first use. */
     private final Timer[] requestTimers = new Timer[RequestKind.values().length * OUTCOMES.length];
@@ -79,6 +82,7 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         rejected = counter("iotmp.connections", "event", "rejected", CONNECTIONS);
         samplesReceived = counter("iotmp.samples", "state", "received", SAMPLES);
         samplesDropped = counter("iotmp.samples", "state", "dropped", SAMPLES);
+        staleSamplesDropped = counter("iotmp.samples", "state", "stale", SAMPLES);
         bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
         bytesOut = counter("iotmp.bytes", "direction", "out", "Bytes sent on the wire");
         meters.add(Gauge.builder("iotmp.connections.unauthenticated", server, IotmpServer::unauthenticatedConnections)
@@ -187,6 +191,11 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     @Override
     public void sampleDropped() {
         samplesDropped.increment();
+    }
+
+    @Override
+    public void staleSampleDropped() {
+        staleSamplesDropped.increment();
     }
 
     @Override

@@ -22,6 +22,11 @@ public final class BodyReader {
         this.start = start;
     }
 
+    /** The reader underneath, for the IOTMP decoder in this package. */
+    WireReader wireReader() {
+        return reader;
+    }
+
     /** The estimated heap charged so far: what the values decoded from this body take. */
     public long charged() {
         return reader.charged();

@@ -1,56 +1,20 @@
 package io.cameliotmp.protocol;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageCodec;
-import io.netty.util.concurrent.ScheduledFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Netty codec between bytes and {@link IotmpMessage}s, one instance per connection.
- * <p>
- * The header is read without consuming anything until the whole body is buffered; a size above the maximum is
- * refused as soon as the header is complete, before any body byte is awaited. A body that does not decode is
- * consumed and passed on as a {@link MalformedFrame}; unknown message types are skipped, as the references do.
- * After a fatal error the codec discards all further input.
- * <p>
- * On a server, what a peer can make the codec hold is bounded: until {@link #authenticated()} frames may be only as
- * large as a CONNECT needs ({@code maxFrameSizeBeforeLogin}); a frame that does not arrive in one read reserves its
- * length from a {@link PartialFrameBudget} shared by all connections, and is refused (a fatal error) when it cannot;
- * a started frame must be complete within the frame read timeout, checked by a timer whether or not more bytes
- * arrive; and the values decoded from one body may take at most {@code maxDecodedFrameBytes} of heap by the
- * decoder's estimate (beyond, the frame is malformed).
+ * Netty codec between bytes and {@link IotmpMessage}s, one instance per connection: the framing, its bounds and the
+ * decode gate are those of {@link FrameCodec}; this class decodes and encodes IOTMP bodies in the connection's
+ * {@link Generation}. A body that does not decode is passed on as a {@link MalformedFrame}; unknown message types
+ * are skipped, as the references do.
  */
-public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
+public class IotmpFrameCodec extends FrameCodec<IotmpMessage> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(IotmpFrameCodec.class);
-    /** The heap of a decoded message without its values: the object, its boxed stream id, the list it passes in. */
-    private static final long MESSAGE_OVERHEAD = 64;
-
-    private final int maxFrameSize;
     private final int maxDepth;
-    private final long maxDecodedFrameBytes;
     private final boolean acceptBothPsonVersions;
-    private final long frameReadTimeoutNanos;
-    private final PartialFrameBudget budget;
     private volatile Generation generation;
-    /** The frame size limit now: the one before login until {@link #authenticated()}. */
-    private volatile int frameLimit;
-    private boolean failed;
-    private volatile boolean partialFrame;
-    /** Bytes of {@link #budget} this connection holds for its partial frame. */
-    private long reserved;
-    private ScheduledFuture<?> frameDeadline;
-    private ChannelHandlerContext context;
-    /** Asked before each complete frame is decoded; while it says no, frames stay undecoded in the buffer. */
-    private final DecodeGate decodeGate = new DecodeGate();
-    private long lastFrameWeight;
 
     /**
      * @param generation             the initial generation (a server switches it after the CONNECT)
@@ -84,15 +48,11 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
     public IotmpFrameCodec(Generation generation, boolean acceptBothPsonVersions, int maxFrameSizeBeforeLogin,
                            int maxFrameSize, int maxDepth, long maxDecodedFrameBytes, Duration frameReadTimeout,
                            PartialFrameBudget budget) {
-        super(IotmpMessage.class);
+        super(IotmpMessage.class, maxFrameSizeBeforeLogin, maxFrameSize, maxDecodedFrameBytes, frameReadTimeout,
+                budget);
         this.generation = generation;
         this.acceptBothPsonVersions = acceptBothPsonVersions;
-        this.maxFrameSize = maxFrameSize;
-        this.frameLimit = Math.min(maxFrameSizeBeforeLogin, maxFrameSize);
         this.maxDepth = maxDepth;
-        this.maxDecodedFrameBytes = maxDecodedFrameBytes;
-        this.frameReadTimeoutNanos = frameReadTimeout == null ? 0 : frameReadTimeout.toNanos();
-        this.budget = budget;
     }
 
     public Generation generation() {
@@ -104,170 +64,24 @@ public class IotmpFrameCodec extends ByteToMessageCodec<IotmpMessage> {
         this.generation = generation;
     }
 
-    /**
-     * The peer is authenticated: frames up to {@code maxFrameSize} are accepted from now on. A server calls it before
-     * it sends the OK to the CONNECT, so the device cannot send a larger frame before the limit is raised.
-     */
-    public void authenticated() {
-        frameLimit = maxFrameSize;
-    }
-
-    /** The largest frame body accepted now. */
-    public int frameLimit() {
-        return frameLimit;
-    }
-
-    /**
-     * Lets the reader of the decoded frames hold them back: before each complete frame, the codec decodes it only if
-     * the gate is open; otherwise the frame and all that follows stay undecoded in the cumulation (only bytes already
-     * read, so at most one read's worth while the reader also stops reading) until {@link #resumeDecoding()}.
-     */
-    public void decodeGate(BooleanSupplier gate) {
-        decodeGate.set(gate);
-    }
-
-    /** The gate opened again: decodes, on the channel's event loop, the frames left in the buffer. */
-    public void resumeDecoding() {
-        DecodeGate.resume(context, this);
-    }
-
-    /**
-     * The estimated heap of the frame passed on last (its decoded values, see {@link IotmpFrames#decodeBody(
-     * MessageType, ByteBuf, int, int, Generation, boolean, int, long)}, or for a malformed frame its length) plus the
-     * message itself: valid while that frame travels down the pipeline, since the codec passes each frame on before it
-     * decodes the next.
-     */
-    public long lastFrameWeight() {
-        return lastFrameWeight;
+    @Override
+    protected boolean knowsType(long typeCode) {
+        return MessageType.fromCode(typeCode) != null;
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
-        context = ctx;
-        super.handlerAdded(ctx);
+    protected Object decodeBody(long typeCode, BodyReader body) {
+        return IotmpFrames.decodeBody(MessageType.fromCode(typeCode), body.wireReader(), generation,
+                acceptBothPsonVersions, maxDepth);
     }
 
     @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
-        try {
-            super.handlerRemoved(ctx);
-        } finally {
-            endPartialFrame();
-        }
+    protected Object malformed(long typeCode, IotmpDecodeException cause) {
+        return new MalformedFrame(MessageType.fromCode(typeCode), cause);
     }
 
     @Override
-    protected void encode(ChannelHandlerContext ctx, IotmpMessage msg, ByteBuf out) {
-        IotmpFrames.encode(msg, generation, out);
-    }
-
-    @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (failed) {
-            in.skipBytes(in.readableBytes());
-            return;
-        }
-        IotmpFrames.Header header;
-        try {
-            header = IotmpFrames.peekHeader(in, frameLimit);
-        } catch (IotmpDecodeException e) {
-            throw fail(in, e);
-        }
-        if (header == null || in.readableBytes() < header.frameLength()) {
-            partialFrame = in.isReadable();
-            if (partialFrame) {
-                awaitRest(ctx, in, header);
-            }
-            return;
-        }
-        if (!decodeGate.isOpen()) {
-            return; // nothing consumed: ByteToMessageDecoder stops here and keeps the bytes
-        }
-        endPartialFrame();
-        partialFrame = in.readableBytes() > header.frameLength();
-        int bodyStart = in.readerIndex() + header.headerLength();
-        int bodyEnd = bodyStart + header.bodySize();
-        in.readerIndex(bodyEnd);
-        MessageType type = MessageType.fromCode(header.typeCode());
-        if (type == null) {
-            LOG.debug("Ignoring message of unknown type {} ({} bytes)", header.typeCode(), header.bodySize());
-            return;
-        }
-        WireReader reader = new WireReader(in, bodyStart, bodyEnd, maxDecodedFrameBytes);
-        try {
-            IotmpMessage message = IotmpFrames.decodeBody(type, reader, generation, acceptBothPsonVersions, maxDepth);
-            lastFrameWeight = MESSAGE_OVERHEAD + reader.charged();
-            out.add(message);
-        } catch (IotmpDecodeException e) {
-            lastFrameWeight = MESSAGE_OVERHEAD + header.frameLength();
-            out.add(new MalformedFrame(type, e));
-        }
-    }
-
-    /** A frame has started and not completed: start its deadline and, once its length is known, reserve it. */
-    private void awaitRest(ChannelHandlerContext ctx, ByteBuf in, IotmpFrames.Header header) {
-        if (frameDeadline == null && frameReadTimeoutNanos > 0) {
-            frameDeadline = ctx.executor().schedule(this::frameTimedOut, frameReadTimeoutNanos, TimeUnit.NANOSECONDS);
-        }
-        if (header != null && reserved == 0) {
-            if (!budget.tryReserve(header.frameLength())) {
-                throw fail(in, new IotmpDecodeException("no room for a partial frame of " + header.frameLength()
-                        + " bytes: the server holds " + budget.limit() + " bytes of partial frames at most", 0));
-            }
-            reserved = header.frameLength();
-        }
-    }
-
-    private void endPartialFrame() {
-        if (frameDeadline != null) {
-            frameDeadline.cancel(false);
-            frameDeadline = null;
-        }
-        if (reserved > 0) {
-            budget.release(reserved);
-            reserved = 0;
-        }
-    }
-
-    /** Fails for good: everything buffered ({@code in}, if given) and everything that follows is discarded. */
-    private IotmpDecodeException fail(ByteBuf in, IotmpDecodeException cause) {
-        failed = true;
-        partialFrame = false;
-        endPartialFrame();
-        if (in != null) {
-            in.skipBytes(in.readableBytes());
-        }
-        return cause;
-    }
-
-    /**
-     * On the channel's event loop, like the decoding: the started frame did not complete in time. The error goes down
-     * the pipeline as a decoding error would (the server's session closes the connection); what is buffered is
-     * skipped by the next decoding and freed with the connection. While the server itself does not read the
-     * connection (backpressure, an authentication in progress) the peer cannot complete its frame, so the deadline
-     * starts over instead.
-     */
-    private void frameTimedOut() {
-        frameDeadline = null;
-        if (failed || !partialFrame || context == null || context.isRemoved()) {
-            return;
-        }
-        if (!context.channel().config().isAutoRead()) {
-            frameDeadline = context.executor().schedule(this::frameTimedOut, frameReadTimeoutNanos,
-                    TimeUnit.NANOSECONDS);
-            return;
-        }
-        context.fireExceptionCaught(fail(null, new IotmpDecodeException("frame not complete within "
-                + frameReadTimeoutNanos / 1_000_000 + " ms", 0)));
-    }
-
-    /** Whether a partial frame is waiting for more bytes (used for read deadlines on slow senders). */
-    public boolean hasPartialFrame() {
-        return partialFrame;
-    }
-
-    /** Bytes of the shared budget this connection holds for its partial frame. */
-    public long reservedBytes() {
-        return reserved;
+    protected void encodeFrame(IotmpMessage message, ByteBuf out) {
+        IotmpFrames.encode(message, generation, out);
     }
 }

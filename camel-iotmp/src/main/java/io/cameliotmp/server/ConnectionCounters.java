@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 
 import io.netty.util.AttributeKey;
 
-/** The traffic counters of one connection: one array, not seven objects per device, updated from any thread. */
+/** The traffic counters of one connection: one array, not eight objects per device, updated from any thread. */
 final class ConnectionCounters {
 
     /** Where the {@link TrafficMeter} finds the counters of a connection's channel. */
@@ -18,10 +18,11 @@ final class ConnectionCounters {
     static final int MALFORMED_FRAMES = 4;
     static final int BYTES_IN = 5;
     static final int BYTES_OUT = 6;
+    static final int STALE_SAMPLES_DROPPED = 7;
 
     private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
 
-    private final long[] counters = new long[7];
+    private final long[] counters = new long[8];
 
     void count(int index) {
         COUNTER.getAndAdd(counters, index, 1L);
@@ -37,6 +38,7 @@ final class ConnectionCounters {
 
     SessionCounters snapshot(int inFlight, boolean readingPaused) {
         return new SessionCounters(get(FRAMES_IN), get(FRAMES_OUT), get(SAMPLES_IN), get(SAMPLES_DROPPED),
-                get(MALFORMED_FRAMES), inFlight, readingPaused, get(BYTES_IN), get(BYTES_OUT));
+                get(MALFORMED_FRAMES), inFlight, readingPaused, get(BYTES_IN), get(BYTES_OUT),
+                get(STALE_SAMPLES_DROPPED));
     }
 }

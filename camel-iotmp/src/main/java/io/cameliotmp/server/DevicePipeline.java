@@ -96,7 +96,8 @@ public final class DevicePipeline {
             LegacyFrameCodec legacyCodec = admission.legacyCodec(channel);
             ProtocolDetector detector = new ProtocolDetector(ProtocolDetector.iotmp(admission.codec(channel)),
                     ProtocolDetector.legacy(legacyCodec,
-                            new LegacyAdapter(legacyCodec, legacyStreamIds, config.maxPendingRequests())));
+                            new LegacyAdapter(legacyCodec, legacyStreamIds, config.maxPendingRequests(),
+                                    context.metrics())));
             channel.pipeline().addLast(DETECT, detector);
             codec = detector;
         } else {

@@ -80,6 +80,7 @@ final class LegacyAdapter extends ChannelDuplexHandler implements ConnectionCode
 
     private final LegacyFrameCodec codec;
     private final LegacyStreamIds memory;
+    private final ServerMetrics metrics;
     private final int maxEntries;
     private final Map<Integer, Entry> byLegacyId = new LinkedHashMap<>();
     private final Map<Integer, Integer> legacyIdOfServerId = new HashMap<>();
@@ -90,9 +91,10 @@ final class LegacyAdapter extends ChannelDuplexHandler implements ConnectionCode
     private DeviceId device;
     private int nextLegacyId = 1;
 
-    LegacyAdapter(LegacyFrameCodec codec, LegacyStreamIds memory, int maxPendingRequests) {
+    LegacyAdapter(LegacyFrameCodec codec, LegacyStreamIds memory, int maxPendingRequests, ServerMetrics metrics) {
         this.codec = codec;
         this.memory = memory;
+        this.metrics = metrics;
         this.maxEntries = 2 * maxPendingRequests;
     }
 
@@ -216,6 +218,11 @@ final class LegacyAdapter extends ChannelDuplexHandler implements ConnectionCode
         if (entry == null || entry.streamPath == null) {
             LOG.debug("{}: dropping legacy {} of no open stream (stale id of an earlier connection?)",
                     context.channel().remoteAddress(), message.flag());
+            metrics.staleSampleDropped();
+            ConnectionCounters counters = context.channel().attr(ConnectionCounters.KEY).get();
+            if (counters != null) {
+                counters.count(ConnectionCounters.STALE_SAMPLES_DROPPED);
+            }
             return null;
         }
         return IotmpMessage.streamData(entry.serverId, LegacyApi.unwrap(message.payload()));

@@ -71,6 +71,13 @@ public interface ServerMetrics {
     default void sampleDropped() {
     }
 
+    /**
+     * A legacy device sent a sample on a stream id of one of its earlier connections (the stream is gone): it was
+     * dropped, never delivered to a stream of the new connection.
+     */
+    default void staleSampleDropped() {
+    }
+
     default void bytesReceived(long bytes) {
     }
 

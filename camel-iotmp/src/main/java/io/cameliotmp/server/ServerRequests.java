@@ -3,6 +3,7 @@ package io.cameliotmp.server;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
@@ -86,6 +87,12 @@ final class ServerRequests {
 
     private int streamData(DeviceRequest.StreamData data, CompletableFuture<DeviceReply> reply) {
         DeviceRegistration registration = connection.registration();
+        if (registration.generation() == Generation.LEGACY) {
+            // the legacy protocol has no server→device stream data: refuse, rather than drop it and report success
+            reply.completeExceptionally(new NotSupportedByDeviceException(registration.deviceId(),
+                    "legacy Thinger devices take no stream data from the server; run the resource instead"));
+            return 0;
+        }
         IotmpMessage message = IotmpMessage.streamData(data.streamId(), data.payload());
         FrameTooLargeForDeviceException tooLarge = tooLarge(message, "STREAM_DATA " + data.streamId());
         if (tooLarge != null) {

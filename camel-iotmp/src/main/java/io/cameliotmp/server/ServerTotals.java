@@ -20,6 +20,7 @@ public final class ServerTotals {
     private final LongAdder requestsTimedOut = new LongAdder();
     private final LongAdder samplesReceived = new LongAdder();
     private final LongAdder samplesDropped = new LongAdder();
+    private final LongAdder staleSamplesDropped = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder refusedByLimits = new LongAdder();
@@ -70,6 +71,11 @@ public final class ServerTotals {
     /** Samples dropped by {@link BackpressurePolicy#DROP_SAMPLES}. */
     public long samplesDropped() {
         return samplesDropped.sum();
+    }
+
+    /** Samples of legacy devices on stream ids of an earlier connection, dropped. */
+    public long staleSamplesDropped() {
+        return staleSamplesDropped.sum();
     }
 
     public long bytesIn() {
@@ -179,6 +185,12 @@ public final class ServerTotals {
             public void sampleDropped() {
                 samplesDropped.increment();
                 next.sampleDropped();
+            }
+
+            @Override
+            public void staleSampleDropped() {
+                staleSamplesDropped.increment();
+                next.staleSampleDropped();
             }
 
             @Override

@@ -8,8 +8,9 @@ package io.cameliotmp.server;
  * @param readingPaused  whether the server stopped reading this device because of {@code inFlight}
  * @param bytesIn        bytes read from the device's socket, TLS and WebSocket framing included
  * @param bytesOut       bytes written to the device's socket, TLS and WebSocket framing included
+ * @param staleSamplesDropped samples of a legacy device on stream ids of one of its earlier connections, dropped
  */
 public record SessionCounters(long framesIn, long framesOut, long samplesIn, long samplesDropped,
                               long malformedFrames, int inFlight, boolean readingPaused, long bytesIn,
-                              long bytesOut) {
+                              long bytesOut, long staleSamplesDropped) {
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.server.NotSupportedByDeviceException;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.AfterEach;
@@ -19,8 +20,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static io.cameliotmp.testing.Waits.WAIT;
 import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Every producer operation and the stream consumer against the Java device client, in both generations. */
+/**
+ * Every producer operation and the stream consumer against the Java device client, in every generation (IOTMP gen-1
+ * and gen-2, legacy).
+ */
 class DeviceClientComponentTest extends IotmpCamelTestSupport {
 
     private final List<IotmpDevice> devices = new ArrayList<>();
@@ -30,6 +35,14 @@ class DeviceClientComponentTest extends IotmpCamelTestSupport {
     @Override
     protected String deviceCredentials() {
         return "alice/*=pw";
+    }
+
+    /** Legacy devices too, told apart by their first byte on the same port: every generation is tested. */
+    @Override
+    protected void configure(IotmpConfiguration config) {
+        config.setLegacyEnabled(true);
+        config.setLegacyPort(-1);
+        config.setLegacyTlsPort(-1);
     }
 
     @Override
@@ -85,7 +98,11 @@ class DeviceClientComponentTest extends IotmpCamelTestSupport {
         assertThat(call(name, "run", "echo", List.of(1, "two"), Map.of()))
                 .isEqualTo(Map.of("echo", List.of(1L, "two")));
         assertThat(call(name, "describe", null, null, Map.of())).isEqualTo(
-                Map.of("temperature", Map.of("fn", 3L), "led", Map.of("fn", 2L), "echo", Map.of("fn", 4L)));
+                generation == Generation.LEGACY
+                        // the legacy API answer also names each resource's access level ("al")
+                        ? Map.of("temperature", Map.of("al", 0L, "fn", 3L), "led", Map.of("al", 0L, "fn", 2L),
+                                "echo", Map.of("al", 0L, "fn", 4L))
+                        : Map.of("temperature", Map.of("fn", 3L), "led", Map.of("fn", 2L), "echo", Map.of("fn", 4L)));
         assertThat(call(name, "describe", "led", null, Map.of())).isEqualTo(Map.of("in", Map.of("state", true)));
 
         // a stream opened by a producer: data sent into it reaches the input resource
@@ -94,8 +111,16 @@ class DeviceClientComponentTest extends IotmpCamelTestSupport {
                     IotmpConstants.RESOURCE, "led"));
         }).getMessage().getHeader(IotmpConstants.STREAM_ID);
         assertThat(streamId).isInstanceOf(Integer.class);
-        call(name, "sendStreamData", null, Map.of("state", false), Map.of(IotmpConstants.STREAM_ID, streamId));
-        eventually().untilAsserted(() -> assertThat(led.get()).isEqualTo(Map.of("state", false)));
+        if (generation == Generation.LEGACY) {
+            // the legacy protocol has no server→device stream data: refused, never dropped as if sent
+            assertThatThrownBy(() -> call(name, "sendStreamData", null, Map.of("state", false),
+                    Map.of(IotmpConstants.STREAM_ID, streamId))).hasRootCauseInstanceOf(
+                            NotSupportedByDeviceException.class);
+            assertThat(led.get()).isEqualTo(Map.of("state", true));
+        } else {
+            call(name, "sendStreamData", null, Map.of("state", false), Map.of(IotmpConstants.STREAM_ID, streamId));
+            eventually().untilAsserted(() -> assertThat(led.get()).isEqualTo(Map.of("state", false)));
+        }
         assertThat(call(name, "stopStream", null, null, Map.of(IotmpConstants.STREAM_ID, streamId))).isNull();
 
         // on-change samples from the device reach the stream consumer, with the device's generation

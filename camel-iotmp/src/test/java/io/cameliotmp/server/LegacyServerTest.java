@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.cameliotmp.micrometer.MicrometerServerMetrics;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.legacy.LegacyFrames;
@@ -17,6 +18,8 @@ import io.cameliotmp.testing.Hex;
 import io.cameliotmp.testing.LegacyVectors;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.Waits;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
@@ -36,10 +39,12 @@ class LegacyServerTest {
     private static final DeviceId DEVICE = new DeviceId("alice", "esp32");
     private static final Duration TIMEOUT = Waits.WAIT;
 
+    private final MeterRegistry meters = new SimpleMeterRegistry();
     private IotmpServer server;
 
     private IotmpServer start(boolean legacy) {
         server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
+                .metrics(MicrometerServerMetrics.factory(meters))
                 .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t"))
                 .legacy(new LegacyListeners(legacy, 0, LegacyListeners.NONE)).build());
         server.start();
@@ -207,7 +212,7 @@ class LegacyServerTest {
     }
 
     @Test
-    void samplesWithTheStreamIdsOfAnEarlierConnectionAreNeverTakenForANewStream() throws Exception {
+    void samplesWithTheStreamIdsOfAnEarlierConnectionAreNeverTakenForANewStreamAndAreCounted() throws Exception {
         start(true);
         Samples first = new Samples();
         try (RawIotmpSocket device = legacyDevice()) {
@@ -226,6 +231,13 @@ class LegacyServerTest {
             assertThat(led.next().payload()).isEqualTo(true);
             assertThat(led.samples).isEmpty();
             assertThat(first.samples).isEmpty();
+            // the stale sample was read before the new stream's event, on the same I/O thread
+            assertThat(server.totals().staleSamplesDropped()).isEqualTo(1);
+            assertThat(meters.get("iotmp.samples").tag("state", "stale").counter().count()).isEqualTo(1.0);
+            assertThat(server.totals().samplesDropped()).as("not a drop by backpressure").isZero();
+            SessionCounters counters = server.registry().session(DEVICE).orElseThrow().counters();
+            assertThat(counters.staleSamplesDropped()).isEqualTo(1);
+            assertThat(counters.samplesDropped()).isZero();
         }
     }
 

@@ -256,7 +256,7 @@ final class Attacks {
             case 2 -> post(base.resolve("sim-1/resources/echo"), new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'});
             case 3 -> post(base.resolve("sim-1/resources/echo"), "{\"a\":1} xyz".getBytes());
             default -> HttpRequest.newBuilder(base.resolve("mute-1/resources/temperature"))
-                    .timeout(Duration.ofMinutes(2)).build();
+                    .header("Authorization", Soak.authorization()).timeout(Duration.ofMinutes(2)).build();
         };
         attempts.incrementAndGet();
         HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
@@ -335,7 +335,7 @@ final class Attacks {
 
     private static HttpRequest post(URI uri, byte[] body) {
         return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .header("Authorization", Soak.authorization()).timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 
     private static byte[] frame(IotmpMessage message) {

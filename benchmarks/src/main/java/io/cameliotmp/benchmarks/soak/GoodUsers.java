@@ -69,7 +69,8 @@ final class GoodUsers implements AutoCloseable {
 
     /** Twenty calls a second to the simulated device's temperature. */
     private void callRepeatedly() {
-        HttpRequest request = HttpRequest.newBuilder(resource).timeout(Duration.ofSeconds(30)).build();
+        HttpRequest request = HttpRequest.newBuilder(resource).header("Authorization", Soak.authorization())
+                .timeout(Duration.ofSeconds(30)).build();
         while (running) {
             long start = System.nanoTime();
             try {

@@ -30,11 +30,22 @@ import org.HdrHistogram.Histogram;
  */
 public final class Soak {
 
+    /** The system property holding the device API's access token for every request of the soak. */
+    static final String API_TOKEN_PROPERTY = "soak.apiToken";
+
+    /** The {@code Authorization} header value of the soak's API requests. */
+    static String authorization() {
+        return "Bearer " + System.getProperty(API_TOKEN_PROPERTY, "quickstart-demo-token");
+    }
+
+
     /** The targets of the "Done when". */
     private static final long HEAP_MARGIN = 50L * 1024 * 1024;
     private static final double LOG_BYTES_PER_10K = 1024 * 1024;
     private static final double LOGIN_MILLIS = 1000;
     private static final double REST_P99_MILLIS = 100;
+    /** Fewer refused attempts in a phase say nothing about log bytes per 10,000 of them. */
+    private static final long MIN_REFUSED = 1000;
 
     private Soak() {
     }
@@ -50,6 +61,8 @@ public final class Soak {
         int iotmpPort = Integer.parseInt(arg.getOrDefault("iotmpPort", "25204"));
         int httpPort = Integer.parseInt(arg.getOrDefault("httpPort", "8080"));
         long phaseSeconds = Long.parseLong(arg.getOrDefault("phaseSeconds", "60"));
+        // the device API needs an access token: the quickstart's demo token unless told otherwise
+        System.setProperty(API_TOKEN_PROPERTY, arg.getOrDefault("apiToken", "quickstart-demo-token"));
         // the server-wide budget of partial frames (maxPartialFrameBytes): what direct memory may grow by
         long directBudget = Long.parseLong(arg.getOrDefault("directBudget", String.valueOf(64L * 1024 * 1024)));
         List<String> families = arg.containsKey("families") ? Arrays.asList(arg.get("families").split(","))
@@ -66,7 +79,7 @@ public final class Soak {
 
             // warm-up: the first logins and calls pay for class loading and compilation, on both sides
             Thread.sleep(Math.max(20, phaseSeconds) * 1000);
-            phases.add(measure("idle", probe, good, phaseSeconds, null, 0));
+            phases.add(measure("idle", probe, good, phaseSeconds, null, probe.logBytes()));
             Phase idle = phases.get(0);
             List<List<String>> runs = new ArrayList<>();
             for (String family : families) {
@@ -82,6 +95,7 @@ public final class Soak {
                 phase.attempts = counts[0];
                 phase.refused = counts[1];
                 phase.logBytes = probe.logBytes() - logBefore;
+                phase.idleLogBytes = idle.logBytes;
                 phases.add(phase);
                 System.out.println(phase.line());
                 if (!probe.alive()) {
@@ -127,7 +141,7 @@ public final class Soak {
                 .append("OutOfMemoryError in the server log: ").append(oom ? "YES" : "no").append("\n\n");
         md.append("| phase | attempts | refused | heap after GC (MB) | vs idle (MB) | direct (MB) | vs idle (MB) "
                 + "| in flight (KB) "
-                + "| partial frames (KB) | fds | log bytes | log bytes / 10k refused | login p50 / p99 / max (ms) "
+                + "| partial frames (KB) | fds | log bytes | beyond idle, per 10k refused | login p50 / p99 / max (ms) "
                 + "| failed logins | REST p50 / p99 / max (ms) | failed REST | targets |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         StringBuilder json = new StringBuilder("{\"outOfMemory\":" + oom + ",\"phaseSeconds\":" + phaseSeconds
@@ -156,6 +170,8 @@ public final class Soak {
         long partial;
         long files;
         long logBytes;
+        /** What the log grew by in the idle phase (the good users' own lines): not the attack's. */
+        long idleLogBytes;
         Histogram logins;
         long loginFailures;
         Histogram calls;
@@ -166,8 +182,9 @@ public final class Soak {
             this.name = name;
         }
 
+        /** Log growth beyond the idle phase's, per 10,000 refused attempts; 0 with too few refusals to tell. */
         double logPer10k() {
-            return refused == 0 ? 0 : logBytes * 10_000.0 / refused;
+            return refused < MIN_REFUSED ? 0 : Math.max(0, logBytes - idleLogBytes) * 10_000.0 / refused;
         }
 
         String targets(long directBudget, boolean oom) {
@@ -196,11 +213,11 @@ public final class Soak {
         }
 
         String row(long directBudget, boolean oom) {
+            String perTenThousand = refused < MIN_REFUSED ? "n/a" : String.format(Locale.ROOT, "%.0f", logPer10k());
             return String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %+.1f | %.1f | %+.1f | %d | %d | %d | %d "
-                    + "| %.0f | %s | %d | %s | %d | %s |", name, attempts, refused, mb(heap), mb(heapDelta), mb(direct),
-                    mb(directDelta),
-                    inflight / 1024, partial / 1024, files, logBytes, logPer10k(), millis(logins), loginFailures,
-                    millis(calls), callFailures, targets(directBudget, oom));
+                    + "| %s | %s | %d | %s | %d | %s |", name, attempts, refused, mb(heap), mb(heapDelta), mb(direct),
+                    mb(directDelta), inflight / 1024, partial / 1024, files, logBytes, perTenThousand,
+                    millis(logins), loginFailures, millis(calls), callFailures, targets(directBudget, oom));
         }
 
         String line() {

@@ -1,5 +1,7 @@
 package io.cameliotmp.examples.quickstart;
 
+import io.cameliotmp.api.ApiError;
+import io.cameliotmp.api.StreamRefusals;
 import io.cameliotmp.camel.IotmpConstants;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpRequestException;

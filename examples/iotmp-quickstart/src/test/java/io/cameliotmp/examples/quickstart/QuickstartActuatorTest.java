@@ -24,4 +24,11 @@ class QuickstartActuatorTest extends QuickstartTestSupport {
         assertThat(connected.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1.0);
         assertThat(get("/actuator/metrics/iotmp.bytes").status()).isEqualTo(200);
     }
+
+    @Test
+    void metricsShowTheApisBoundedState() throws Exception {
+        JsonNode sessions = get("/actuator/metrics/iotmp.api.sessions").json();
+        assertThat(sessions.path("measurements").get(0).path("value").asDouble()).isZero();
+        assertThat(get("/actuator/metrics/iotmp.api.auth.tracked.addresses").status()).isEqualTo(200);
+    }
 }

@@ -3,7 +3,6 @@ package io.cameliotmp.examples.quickstart;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Level;
+import io.cameliotmp.api.AsyncPlatformHttpConsumer;
 import io.cameliotmp.device.IotmpDevice;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +55,8 @@ class QuickstartBusyDeviceTest extends QuickstartTestSupport {
     @DynamicPropertySource
     static void busyIotmpPort(DynamicPropertyRegistry registry) {
         registry.add("camel.component.iotmp.port", () -> BUSY_IOTMP_PORT);
+        // the shared context, still running, holds the legacy port of the others: a free one of its own
+        registry.add("camel.component.iotmp.legacy-port", () -> 0);
     }
 
     private final ExecutorService handlers = Executors.newCachedThreadPool();
@@ -87,7 +89,7 @@ class QuickstartBusyDeviceTest extends QuickstartTestSupport {
     void callsWaitingForADeviceDoNotStallTheApi() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
         for (int i = 0; i < WAITING_CALLS; i++) {
-            waiting.add(http.sendAsync(HttpRequest.newBuilder(uri(STUCK)).timeout(Duration.ofMinutes(1)).GET().build(),
+            waiting.add(http.sendAsync(authorized(uri(STUCK)).timeout(Duration.ofMinutes(1)).GET().build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         await("all " + WAITING_CALLS + " calls at the device at once").atMost(WAIT)
@@ -132,7 +134,7 @@ class QuickstartBusyDeviceTest extends QuickstartTestSupport {
     @Test
     void theAsyncTimeoutAnswers503AndIsQuietForAClientThatLeft() throws Exception {
         try (LogEvents log = new LogEvents(AsyncPlatformHttpConsumer.class)) {
-            CompletableFuture<HttpResponse<String>> staying = http.sendAsync(HttpRequest.newBuilder(uri(STUCK))
+            CompletableFuture<HttpResponse<String>> staying = http.sendAsync(authorized(uri(STUCK))
                     .timeout(WAIT.plusSeconds(ASYNC_TIMEOUT_SECONDS)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             try (Socket leaving = sendAndKeepWaiting(STUCK)) {
@@ -167,7 +169,8 @@ class QuickstartBusyDeviceTest extends QuickstartTestSupport {
                 Socket socket = new Socket("127.0.0.1", httpPort);
                 socket.setSoTimeout((int) WAIT.plusSeconds(BODY_READ_TIMEOUT_SECONDS).toMillis());
                 socket.getOutputStream().write(("POST /v3/users/demo/devices/sim-1/resources/echo HTTP/1.1\r\n"
-                        + "Host: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[1,2,3,"
+                        + "Host: localhost\r\n" + AUTHORIZATION
+                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n[1,2,3,"
                         ).getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
                 slow.add(socket);
@@ -185,7 +188,7 @@ class QuickstartBusyDeviceTest extends QuickstartTestSupport {
                 assertThat(answer.status()).isEqualTo(408);
                 assertThat(JSON.readTree(answer.body()).path("message").asText())
                         .isEqualTo("the body did not arrive whole within " + BODY_READ_TIMEOUT_SECONDS
-                                   + " s (quickstart.http.body-read-timeout)");
+                                   + " s (camel.iotmp.api.body-read-timeout)");
             }
         } finally {
             for (Socket socket : slow) {
@@ -198,7 +201,8 @@ class QuickstartBusyDeviceTest extends QuickstartTestSupport {
     private Socket sendAndKeepWaiting(String path) throws IOException {
         Socket socket = new Socket("127.0.0.1", httpPort);
         OutputStream out = socket.getOutputStream();
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + AUTHORIZATION + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return socket;
     }

@@ -1,6 +1,5 @@
 package io.cameliotmp.examples.quickstart;
 
-import java.net.http.HttpRequest;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -86,7 +85,8 @@ class QuickstartDeviceApiTest extends QuickstartTestSupport {
         JsonNode sim = findDevice(answer.json(), "sim-1");
         assertThat(sim.path("user").asText()).isEqualTo("demo");
         assertThat(sim.path("connected").asBoolean()).isTrue();
-        assertThat(get("/v3/users/nobody/devices").json().size()).isZero();
+        // the demo token is for user demo: no other user's devices, not even an empty list
+        assertThat(get("/v3/users/nobody/devices").status()).isEqualTo(403);
     }
 
     @Test
@@ -217,7 +217,7 @@ class QuickstartDeviceApiTest extends QuickstartTestSupport {
 
     @Test
     void requestHeadersCannotRedirectTheCall() throws Exception {
-        Answer answer = send(HttpRequest.newBuilder(uri(SIM + "/resources/temperature"))
+        Answer answer = send(authorized(uri(SIM + "/resources/temperature"))
                 .header("CamelIotmpOperation", "describe")
                 .header("CamelIotmpDevice", "device-9")
                 .header("CamelIotmpResource", "led")

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cameliotmp.api.DeviceStreamController;
 import io.cameliotmp.device.IotmpDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -196,7 +196,7 @@ class QuickstartDeviceStreamTest extends QuickstartTestSupport {
         }
 
         static EventStream open(QuickstartTestSupport test, String path) throws Exception {
-            HttpResponse<InputStream> response = test.http.send(HttpRequest.newBuilder(test.uri(path))
+            HttpResponse<InputStream> response = test.http.send(test.authorized(test.uri(path))
                     .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(

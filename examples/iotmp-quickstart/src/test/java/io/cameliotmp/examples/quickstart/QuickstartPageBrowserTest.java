@@ -76,6 +76,8 @@ class QuickstartPageBrowserTest extends QuickstartTestSupport {
     void listsSim1AndChartsItsTemperatureLive() throws IOException {
         browser.get(uri("/").toString());
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.findElement(By.id("token")).sendKeys(TOKEN);
+        browser.findElement(By.id("sign-in-button")).click();
 
         wait.withMessage("sim-1 listed").ignoring(StaleElementReferenceException.class).until(driver -> {
             driver.findElement(By.cssSelector("#devices button[data-device='sim-1']")).click();

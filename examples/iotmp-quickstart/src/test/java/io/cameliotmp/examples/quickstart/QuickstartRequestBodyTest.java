@@ -70,7 +70,8 @@ class QuickstartRequestBodyTest extends QuickstartTestSupport {
     void aDeclaredContentLengthOverTheLimitIsRefusedBeforeTheBodyIsSent() throws Exception {
         try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST " + ECHO + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            out.write(("POST " + ECHO + " HTTP/1.1\r\nHost: localhost\r\n" + AUTHORIZATION
+                       + "Content-Type: application/json\r\n"
                        + "Content-Length: " + FIFTY_MB + "\r\n\r\n\"aaaa").getBytes(StandardCharsets.US_ASCII));
             out.flush();
 
@@ -110,7 +111,7 @@ class QuickstartRequestBodyTest extends QuickstartTestSupport {
 
     @Test
     void aCompressedBodyIs415() throws Exception {
-        Answer answer = send(HttpRequest.newBuilder(uri(ECHO))
+        Answer answer = send(authorized(uri(ECHO))
                 .header("Content-Type", "application/json")
                 .header("Content-Encoding", "gzip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {0x1f, (byte) 0x8b, 8, 0})));
@@ -123,7 +124,7 @@ class QuickstartRequestBodyTest extends QuickstartTestSupport {
     void aBodyThatIsNotUtf8Is400WithoutInternals(CapturedOutput output) throws Exception {
         byte[] latin1 = "\"caf\u00e9 \u00ff\"".getBytes(StandardCharsets.ISO_8859_1);
 
-        Answer answer = send(HttpRequest.newBuilder(uri(ECHO)).header("Content-Type", "application/json")
+        Answer answer = send(authorized(uri(ECHO)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(latin1)));
 
         assertThat(answer.status()).isEqualTo(400);
@@ -138,7 +139,7 @@ class QuickstartRequestBodyTest extends QuickstartTestSupport {
     void aBodyInAnotherDeclaredCharsetIs400Too() throws Exception {
         byte[] latin1 = "\"caf\u00e9\"".getBytes(StandardCharsets.ISO_8859_1);
 
-        Answer answer = send(HttpRequest.newBuilder(uri(ECHO))
+        Answer answer = send(authorized(uri(ECHO))
                 .header("Content-Type", "application/json; charset=ISO-8859-1")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(latin1)));
 
@@ -204,7 +205,8 @@ class QuickstartRequestBodyTest extends QuickstartTestSupport {
     private RawAnswer streamChunkedBody(long size) throws IOException {
         try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST " + ECHO + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            out.write(("POST " + ECHO + " HTTP/1.1\r\nHost: localhost\r\n" + AUTHORIZATION
+                       + "Content-Type: application/json\r\n"
                        + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             AtomicBoolean answered = new AtomicBoolean();
             senders.execute(() -> {

@@ -34,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "camel.component.iotmp.port=${quickstart.test.iotmp-port}",
+        "camel.component.iotmp.legacy-port=${quickstart.test.legacy-port}",
         "camel.component.iotmp.request-timeout=10000",
         "quickstart.http.stream-reconnect-wait=" + QuickstartTestSupport.RECONNECT_WAIT_SECONDS + "s",
         "quickstart.simulator.stream-period=300ms" })
@@ -44,7 +45,13 @@ abstract class QuickstartTestSupport {
     /** How long a stream waits for its device to come back: long enough for a reconnect, well within {@link #WAIT}. */
     static final int RECONNECT_WAIT_SECONDS = 10;
     static final int IOTMP_PORT = AvailablePortFinder.getNextAvailable();
+    /** The legacy Thinger port of the shared context (25200 in the application). */
+    static final int LEGACY_PORT = AvailablePortFinder.getNextAvailable();
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The quickstart's demo access token (application.yml, README.md). */
+    static final String TOKEN = "quickstart-demo-token";
+    /** Its header line, for requests written by hand. */
+    static final String AUTHORIZATION = "Authorization: Bearer " + TOKEN + "\r\n";
 
     @LocalServerPort
     int httpPort;
@@ -63,6 +70,7 @@ abstract class QuickstartTestSupport {
     @DynamicPropertySource
     static void iotmpPort(DynamicPropertyRegistry registry) {
         registry.add("quickstart.test.iotmp-port", () -> IOTMP_PORT);
+        registry.add("quickstart.test.legacy-port", () -> LEGACY_PORT);
     }
 
     /** The simulated device connects once the application is ready, a moment after the context is. */
@@ -90,16 +98,21 @@ abstract class QuickstartTestSupport {
         return built;
     }
 
+    /** A request to {@code uri} with the demo token. */
+    HttpRequest.Builder authorized(URI uri) {
+        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + TOKEN);
+    }
+
     URI uri(String path) {
         return URI.create("http://localhost:" + httpPort + path);
     }
 
     Answer get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+        return send(authorized(uri(path)).GET());
     }
 
     Answer post(String path, String json) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(authorized(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 

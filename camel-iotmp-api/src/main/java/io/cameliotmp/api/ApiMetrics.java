@@ -1,0 +1,38 @@
+package io.cameliotmp.api;
+
+import io.cameliotmp.api.access.AuthFailureLimiter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * The API's bounded state as Micrometer gauges, next to the server's {@code iotmp.*} meters: how many byte sessions
+ * are open ({@code camel.iotmp.api.max-sessions}), how many downloads run ({@code camel.iotmp.api.max-downloads})
+ * and how many client addresses the failure limiter remembers
+ * ({@code camel.iotmp.api.max-tracked-addresses}).
+ */
+final class ApiMetrics implements MeterBinder {
+
+    private final DeviceSessionSocket sessions;
+    private final FileDownloads downloads;
+    private final AuthFailureLimiter failures;
+
+    ApiMetrics(DeviceSessionSocket sessions, FileDownloads downloads, AuthFailureLimiter failures) {
+        this.sessions = sessions;
+        this.downloads = downloads;
+        this.failures = failures;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("iotmp.api.sessions", sessions, DeviceSessionSocket::openSessions)
+                .description("Byte sessions ($terminal, $cmd, $proxy) open over WebSocket")
+                .register(registry);
+        Gauge.builder("iotmp.api.downloads", downloads, FileDownloads::running)
+                .description("File downloads from devices running")
+                .register(registry);
+        Gauge.builder("iotmp.api.auth.tracked.addresses", failures, AuthFailureLimiter::tracked)
+                .description("Client addresses whose failed authentications are being counted")
+                .register(registry);
+    }
+}

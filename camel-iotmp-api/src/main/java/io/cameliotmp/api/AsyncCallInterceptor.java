@@ -1,0 +1,72 @@
+package io.cameliotmp.api;
+
+import java.time.Duration;
+
+import io.cameliotmp.api.AsyncPlatformHttpConsumer.Call;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.context.request.async.DeferredResultProcessingInterceptor;
+
+/**
+ * Tells a device API call ({@link AsyncPlatformHttpConsumer.Call}) when Spring MVC gives up its request before the
+ * route completed, so that the late answer is dropped instead of written to a finished response:
+ * <ul>
+ * <li>the async request timeout ({@code spring.mvc.async.request-timeout}): the client gets a 503 in the API's error
+ * shape (if it is still there; if not, writing it fails quietly);</li>
+ * <li>an error from the container, such as the connection found closed: nobody is left to answer.</li>
+ * </ul>
+ * Other asynchronous requests (the SSE streams) are left alone.
+ */
+final class AsyncCallInterceptor implements DeferredResultProcessingInterceptor {
+
+    private final Duration asyncTimeout;
+
+    AsyncCallInterceptor(Duration asyncTimeout) {
+        this.asyncTimeout = asyncTimeout;
+    }
+
+    @Override
+    public <T> boolean handleTimeout(NativeWebRequest request, DeferredResult<T> result) {
+        Call call = call(request);
+        if (call == null) {
+            return true;
+        }
+        if (call.abandon("async request timeout", true)) {
+            ApiError error = new ApiError(503, "no answer within " + describe(asyncTimeout)
+                                               + ", the longest the server waits for any call");
+            result.setErrorResult(ResponseEntity.status(error.status()).contentType(MediaType.APPLICATION_JSON)
+                    .body(error.body()));
+        }
+        // answered one way or the other: Spring's own timeout handling (a 503 with its own body) is not needed
+        return false;
+    }
+
+    @Override
+    public <T> boolean handleError(NativeWebRequest request, DeferredResult<T> result, Throwable failure) {
+        Call call = call(request);
+        if (call != null) {
+            call.abandon("container error: " + failure, false);
+        }
+        return true;
+    }
+
+    @Override
+    public <T> void afterCompletion(NativeWebRequest request, DeferredResult<T> result) {
+        Call call = call(request);
+        if (call != null) {
+            call.ended();
+        }
+    }
+
+    private static Call call(NativeWebRequest request) {
+        return request.getAttribute(AsyncPlatformHttpConsumer.CALL, RequestAttributes.SCOPE_REQUEST)
+                instanceof Call call ? call : null;
+    }
+
+    private static String describe(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+}

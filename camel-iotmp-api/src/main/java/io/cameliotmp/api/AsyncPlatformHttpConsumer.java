@@ -1,0 +1,231 @@
+package io.cameliotmp.api;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpBinding;
+import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpConstants;
+import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpConsumer;
+import org.apache.camel.http.common.HttpHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.util.DisconnectedClientHelper;
+
+/**
+ * A platform-http consumer that holds no thread while a route waits for a device.
+ * <p>
+ * Camel's own Spring Boot consumer answers Spring MVC with a future, so the servlet thread is free, but it runs the
+ * route on the application task executor and blocks that thread until the exchange completes: eight calls to a device
+ * that does not answer (the executor's eight threads) stall every other request until they time out. This one starts
+ * the route on the request thread and continues it with Camel's asynchronous routing engine: the iotmp producer
+ * returns at once and the exchange completes on the thread that gets the device's answer (or its timeout). The answer
+ * is then written by a task executor thread, never by an IOTMP thread, which must not wait on a slow HTTP client.
+ * <p>
+ * Each request is a {@link Call} (a request attribute, {@link #CALL}). When Spring MVC gives up on it first (the async
+ * request timeout, or the container reporting the connection gone), {@link AsyncCallInterceptor} abandons the call: a
+ * late answer is then dropped, quietly, instead of being written to a response that is already finished. A client that
+ * left before its answer is a DEBUG line, not a WARN with a stack trace.
+ * <p>
+ * Not carried over from Camel's consumer, as the device API uses neither: the cookie handler
+ * ({@code useCookieHandler}) and {@code handleWriteResponseError}.
+ */
+public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsumer {
+
+    /** The request attribute holding the {@link Call}. */
+    static final String CALL = AsyncPlatformHttpConsumer.class.getName() + ".call";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncPlatformHttpConsumer.class);
+    /** How long an abandoning container thread waits for an answer that is being written to finish. */
+    private static final long WRITE_WAIT_SECONDS = 5;
+
+    private final SpringBootPlatformHttpBinding binding = new SpringBootPlatformHttpBinding();
+    private final Executor writers;
+    private final ObjectMapper json;
+
+    AsyncPlatformHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, Executor writers,
+                              ObjectMapper json) {
+        super(endpoint, processor, writers);
+        this.writers = writers;
+        this.json = json;
+        binding.setHeaderFilterStrategy(endpoint.getHeaderFilterStrategy());
+        binding.setMuteException(endpoint.isMuteException());
+        binding.setFileNameExtWhitelist(endpoint.getFileNameExtWhitelist());
+        binding.setUseReaderForPayload(!endpoint.isUseStreaming());
+    }
+
+    /** Called by Spring MVC for every request of this consumer's path; returns at once. */
+    @Override
+    public CompletableFuture<Void> service(HttpServletRequest request, HttpServletResponse response) {
+        Call call = new Call(request, response);
+        request.setAttribute(CALL, call);
+        call.start();
+        return call.answered;
+    }
+
+    private enum State { WAITING, WRITING, ANSWERED, ABANDONED }
+
+    /** One request: its exchange runs until the route completes, and its answer is written once, if still wanted. */
+    final class Call {
+
+        private final HttpServletRequest request;
+        private final HttpServletResponse response;
+        private final String name;
+        private final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
+        private final CountDownLatch written = new CountDownLatch(1);
+        /** Spring MVC may report the end more than once (an error while finishing, then the completion). */
+        private final AtomicBoolean ended = new AtomicBoolean();
+        /** Completed when the answer is written (or dropped): Spring MVC then ends the request. */
+        final CompletableFuture<Void> answered = new CompletableFuture<>();
+
+        Call(HttpServletRequest request, HttpServletResponse response) {
+            this.request = request;
+            this.response = response;
+            this.name = request.getMethod() + " " + request.getRequestURI();
+        }
+
+        void start() {
+            if (isSuspended()) {
+                answerError(new ApiError(503, "the API is not taking calls now"));
+                return;
+            }
+            Exchange exchange;
+            try {
+                exchange = createExchange(true);
+                exchange.setPattern(ExchangePattern.InOut);
+                // a body is never decompressed (RequestBodyFilter refuses compressed ones): its size is what it is
+                exchange.setProperty(Exchange.SKIP_GZIP_ENCODING, Boolean.TRUE);
+                HttpHelper.setCharsetFromContentType(request.getContentType(), exchange);
+                PlatformHttpMessage message = new PlatformHttpMessage(request, response, exchange, binding, false);
+                exchange.setIn(message);
+                message.init(exchange, binding, request, response);
+                message.setHeader(SpringBootPlatformHttpConstants.CONTEXT_PATH, getEndpoint().getPath());
+                createUoW(exchange);
+            } catch (Exception e) {
+                LOG.error("{}: could not start the exchange", name, e);
+                answerError(new ApiError(500, ApiError.INTERNAL_ERROR));
+                return;
+            }
+            try {
+                getAsyncProcessor().process(exchange, doneSync -> completed(exchange, doneSync));
+            } catch (RuntimeException e) {
+                // the processor failed instead of reporting the failure on the exchange
+                exchange.setException(e);
+                completed(exchange, true);
+            }
+        }
+
+        /** The route has completed: write its answer, from here if still on the request thread, else off IOTMP's. */
+        private void completed(Exchange exchange, boolean onRequestThread) {
+            if (onRequestThread) {
+                write(exchange);
+                return;
+            }
+            try {
+                writers.execute(() -> write(exchange));
+            } catch (RejectedExecutionException e) {
+                // the application is stopping: write from here rather than leave the client without an answer
+                write(exchange);
+            }
+        }
+
+        private void write(Exchange exchange) {
+            try {
+                if (!state.compareAndSet(State.WAITING, State.WRITING)) {
+                    LOG.debug("{}: answered after the call was given up; the answer is dropped", name);
+                    return;
+                }
+                try {
+                    binding.writeResponse(exchange, response);
+                } catch (Exception e) {
+                    if (isClientGone(e)) {
+                        LOG.debug("{}: the client left before its answer: {}", name, e.toString());
+                    } else {
+                        LOG.warn("{}: writing the answer failed", name, e);
+                        if (!response.isCommitted()) {
+                            writeError(new ApiError(500, ApiError.INTERNAL_ERROR));
+                        }
+                    }
+                }
+                state.set(State.ANSWERED);
+            } finally {
+                doneUoW(exchange);
+                releaseExchange(exchange, false);
+                answered.complete(null);
+                written.countDown();
+            }
+        }
+
+        /**
+         * Gives the call up, for the container has given up the request: returns true if the answer will not be
+         * written (the caller may answer instead), false if it has been, or is being, written. With
+         * {@code awaitWriting}, an answer being written is waited for (briefly), so that the caller does not answer
+         * on top of it.
+         */
+        boolean abandon(String why, boolean awaitWriting) {
+            if (state.compareAndSet(State.WAITING, State.ABANDONED)) {
+                LOG.debug("{}: given up ({}) before the route completed", name, why);
+                return true;
+            }
+            if (awaitWriting) {
+                try {
+                    written.await(WRITE_WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return false;
+        }
+
+        /** Spring MVC has ended the request: nothing may be written to it any more. */
+        void ended() {
+            state.compareAndSet(State.WAITING, State.ABANDONED);
+            if (ended.compareAndSet(false, true)) {
+                LOG.debug("{}: request ended ({})", name, state.get());
+            }
+        }
+
+        private void answerError(ApiError error) {
+            state.set(State.ANSWERED);
+            writeError(error);
+            answered.complete(null);
+            written.countDown();
+        }
+
+        private void writeError(ApiError error) {
+            try {
+                byte[] body = json.writeValueAsBytes(error.body());
+                response.setStatus(error.status());
+                response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+                response.setContentLength(body.length);
+                response.getOutputStream().write(body);
+            } catch (IOException | IllegalStateException e) {
+                LOG.debug("{}: answering {} failed: {}", name, error.status(), e.toString());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** A failure that only says the client went away (broken pipe, reset, EOF, Tomcat's ClientAbortException). */
+    static boolean isClientGone(Throwable failure) {
+        return DisconnectedClientHelper.isClientDisconnectedException(failure);
+    }
+}

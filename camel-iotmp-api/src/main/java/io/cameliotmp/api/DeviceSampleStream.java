@@ -1,0 +1,305 @@
+package io.cameliotmp.api;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.cameliotmp.camel.IotmpConstants;
+import io.cameliotmp.server.IotmpRequestException;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.ExceptionHandler;
+import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.service.ServiceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter.SseEventBuilder;
+
+/**
+ * One HTTP client's Server-Sent Events stream of a device resource: a Camel consumer of the iotmp stream endpoint,
+ * opened for this client and stopped when it goes away, writes every sample to an {@link SseEmitter}.
+ * <p>
+ * Samples arrive on the IOTMP server's thread for the device, shared with every other route using that device, while
+ * writing to a slow HTTP client blocks. So samples are queued (at most {@value #MAX_QUEUED}; beyond that the oldest is
+ * dropped, a chart wants the latest) and written by a sender thread, one writer per client at a time, in order.
+ * <p>
+ * Events: {@code sample} with {@code {"ts": epochMillis, "device": id, "value": output}}, and {@code failed} with an
+ * {@link ApiError} body, after which the stream ends, whenever there is no stream to wait for:
+ * <ul>
+ * <li>the device refuses it (ERROR, or no answer within the request timeout), now or on an earlier request of this
+ * connection ({@link StreamRefusals});</li>
+ * <li>the device is not connected when the client asks;</li>
+ * <li>the device disconnected and did not come back within {@code camel.iotmp.api.stream-reconnect-wait} (if it comes
+ * back in time, its samples resume).</li>
+ * </ul>
+ * A comment is sent every {@link #HEARTBEAT} so that a client that went away is noticed even when the device is
+ * silent.
+ */
+final class DeviceSampleStream implements Processor, ExceptionHandler {
+
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    private static final int MAX_QUEUED = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceSampleStream.class);
+
+    private final String name;
+    private final StreamRefusals.Key key;
+    private final SseEmitter emitter;
+    private final ScheduledExecutorService sender;
+    private final Set<DeviceSampleStream> openStreams;
+    private final StreamRefusals refusals;
+    private final Duration reconnectWait;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final StreamRefusals.Watcher refusalWatcher = this::fail;
+
+    /** Guarded by {@code this}: events waiting to be written, and whether a sender thread is writing them. */
+    private final Deque<SseEventBuilder> queued = new ArrayDeque<>();
+    private boolean writing;
+    private boolean completeWhenWritten;
+    private boolean failed;
+    private long dropped;
+    /** When the device was first seen disconnected since it was last seen connected; 0 while connected. */
+    private long disconnectedSince;
+
+    private volatile Consumer consumer;
+    private volatile ScheduledFuture<?> heartbeat;
+    private volatile ScheduledFuture<?> deviceCheck;
+
+    /**
+     * @param key           the device resource streamed
+     * @param openStreams   where the stream registers while it is open, so the application can end it when it stops
+     * @param refusals      where refusals of the device stream are told and recorded
+     * @param reconnectWait how long to wait for the device after it disconnected
+     */
+    DeviceSampleStream(String name, StreamRefusals.Key key, SseEmitter emitter, ScheduledExecutorService sender,
+                       Set<DeviceSampleStream> openStreams, StreamRefusals refusals, Duration reconnectWait) {
+        this.name = name;
+        this.key = key;
+        this.emitter = emitter;
+        this.sender = sender;
+        this.openStreams = openStreams;
+        this.refusals = refusals;
+        this.reconnectWait = reconnectWait;
+        openStreams.add(this);
+        emitter.onCompletion(this::close);
+        emitter.onError(failure -> close());
+        emitter.onTimeout(this::close);
+    }
+
+    /**
+     * Opens the device stream: samples flow from now on until the client leaves or {@link #close()}; or, when there is
+     * nothing to wait for (the device is not connected, or refused this stream already), a {@code failed} event.
+     */
+    void open(Endpoint streamEndpoint) throws Exception {
+        String connection = refusals.connection(key.user(), key.device());
+        if (connection == null) {
+            fail(new ApiError(404, "device " + key.user() + "/" + key.device() + " is not connected"));
+            return;
+        }
+        ApiError refusedEarlier = refusals.watch(key, connection, refusalWatcher);
+        if (refusedEarlier != null) {
+            fail(refusedEarlier);
+            return;
+        }
+        consumer = streamEndpoint.createConsumer(this);
+        if (consumer instanceof DefaultConsumer defaultConsumer) {
+            // a refused stream is reported to the consumer's exception handler: tell the client instead of logging it
+            defaultConsumer.setExceptionHandler(this);
+        }
+        try {
+            ServiceHelper.startService(consumer);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        long every = HEARTBEAT.toMillis();
+        heartbeat = sender.scheduleWithFixedDelay(() -> enqueue(SseEmitter.event().comment("keep-alive")), every, every,
+                TimeUnit.MILLISECONDS);
+        long checkEvery = checkPeriod(reconnectWait).toMillis();
+        deviceCheck = sender.scheduleWithFixedDelay(this::checkDevice, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
+        if (closed.get()) {
+            // the client left while the stream was being opened
+            heartbeat.cancel(false);
+            deviceCheck.cancel(false);
+        }
+    }
+
+    /** How often to look whether the device is still connected: often enough to keep to the wait, at most 1/s. */
+    static Duration checkPeriod(Duration reconnectWait) {
+        Duration half = reconnectWait.dividedBy(2);
+        if (half.compareTo(Duration.ofSeconds(1)) < 0) {
+            return Duration.ofSeconds(1);
+        }
+        return half.compareTo(HEARTBEAT) > 0 ? HEARTBEAT : half;
+    }
+
+    /**
+     * While the device is away the subscription stays, and the server opens the stream again when it reconnects; but
+     * past the wait there is nothing left to wait for.
+     */
+    private void checkDevice() {
+        try {
+            boolean connected = refusals.connection(key.user(), key.device()) != null;
+            long now = System.nanoTime();
+            long away;
+            synchronized (this) {
+                if (connected) {
+                    disconnectedSince = 0;
+                    return;
+                }
+                if (disconnectedSince == 0) {
+                    disconnectedSince = now;
+                }
+                away = now - disconnectedSince;
+            }
+            if (away >= reconnectWait.toNanos()) {
+                fail(new ApiError(404, "device " + key.user() + "/" + key.device() + " disconnected and did not come"
+                                       + " back within " + reconnectWait.toSeconds() + " s"));
+            }
+        } catch (RuntimeException e) {
+            // the application is stopping (Camel first): the stream ends with it
+            LOG.debug("{}: device check failed: {}", name, e.toString());
+        }
+    }
+
+    /** A sample of the device stream: called by the consumer on the device's server thread; only queues it. */
+    @Override
+    public void process(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Map<String, Object> sample = new LinkedHashMap<>();
+        sample.put("ts", message.getHeader(IotmpConstants.TIMESTAMP, Long.class));
+        sample.put("device", message.getHeader(IotmpConstants.DEVICE, String.class));
+        sample.put("value", message.getBody());
+        enqueue(SseEmitter.event().name("sample").data(sample, MediaType.APPLICATION_JSON));
+    }
+
+    @Override
+    public void handleException(Throwable exception) {
+        handleException(null, null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Throwable exception) {
+        handleException(message, null, exception);
+    }
+
+    /** The device refused the stream: this client and every other one watching the resource are told. */
+    @Override
+    public void handleException(String message, Exchange exchange, Throwable exception) {
+        LOG.debug("{}: {}", name, message, exception);
+        ApiError error = ApiError.of(exception);
+        fail(error);
+        if (exception instanceof IotmpRequestException) {
+            refusals.refused(key, error, false);
+        }
+    }
+
+    /** Ends the stream with a {@code failed} event carrying {@code error}, once the events before it are written. */
+    void fail(ApiError error) {
+        synchronized (this) {
+            if (failed) {
+                return;
+            }
+            failed = true;
+            completeWhenWritten = true;
+        }
+        LOG.debug("{}: failed: {}", name, error.message());
+        enqueue(SseEmitter.event().name("failed").data(error.body(), MediaType.APPLICATION_JSON));
+    }
+
+    private void enqueue(SseEventBuilder event) {
+        synchronized (this) {
+            if (closed.get()) {
+                return;
+            }
+            if (queued.size() == MAX_QUEUED) {
+                queued.removeFirst();
+                if (dropped++ == 0) {
+                    LOG.info("{}: the client does not keep up, dropping its oldest samples", name);
+                }
+            }
+            queued.addLast(event);
+            if (writing) {
+                return;
+            }
+            writing = true;
+        }
+        sender.execute(this::writeQueued);
+    }
+
+    private void writeQueued() {
+        while (true) {
+            SseEventBuilder next;
+            boolean complete;
+            synchronized (this) {
+                next = queued.pollFirst();
+                complete = next == null && completeWhenWritten;
+                if (next == null) {
+                    writing = false;
+                }
+            }
+            if (next == null) {
+                if (complete) {
+                    emitter.complete();
+                    close();
+                }
+                return;
+            }
+            try {
+                emitter.send(next);
+            } catch (IOException | IllegalStateException e) {
+                // the client went away (or the response is already complete): nothing more to write
+                LOG.debug("{}: client gone: {}", name, e.toString());
+                emitter.completeWithError(e);
+                close();
+                return;
+            }
+        }
+    }
+
+    /** Stops the device stream for this client; idempotent. Does not complete the HTTP response. */
+    void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        if (deviceCheck != null) {
+            deviceCheck.cancel(false);
+        }
+        if (consumer != null) {
+            ServiceHelper.stopAndShutdownService(consumer);
+        }
+        // after the consumer: a client that subscribes once this one has gone must not share its refused stream
+        refusals.unwatch(key, refusalWatcher);
+        synchronized (this) {
+            queued.clear();
+        }
+        openStreams.remove(this);
+        LOG.debug("{}: closed", name);
+    }
+
+    /** Ends the stream from the server side (the application stops): completes the response, then closes. */
+    void end() {
+        emitter.complete();
+        close();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

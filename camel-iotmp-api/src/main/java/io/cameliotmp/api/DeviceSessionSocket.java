@@ -1,0 +1,358 @@
+package io.cameliotmp.api;
+
+import java.io.IOException;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cameliotmp.camel.IotmpConstants;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+
+/**
+ * Byte sessions of IOTMP-Linux devices over WebSocket:
+ * {@code /v3/users/{user}/devices/{device}/sessions/{terminal|cmd|proxy}[?parameters]}. Each WebSocket opens one
+ * device stream {@code $terminal/:session} (or {@code $cmd}, {@code $proxy}) with a fresh session token, the query
+ * parameters (but {@code authorization}) as its parameters ({@code cols}, {@code rows}; {@code cmd}; {@code address},
+ * {@code port}, …); bytes then flow both ways as binary messages, and either side's end ends the other.
+ * <p>
+ * The device's data reaches the socket through the route {@value #DELIVERY} (the producer's {@code streamTo}), in
+ * order. Before the device has accepted the stream the socket gets a text message {@code {"event":"open"}}; what the
+ * client sends earlier waits, up to {@value #MAX_EARLY_BYTES} bytes. A client that does not keep up with the device
+ * (more than {@value #SEND_BUFFER_BYTES} bytes unsent, or a send blocked for 10 s) is disconnected. At most
+ * {@code camel.iotmp.api.max-sessions} sessions are open at once; beyond them a socket is closed with 1013 (try
+ * again later).
+ */
+public final class DeviceSessionSocket extends AbstractWebSocketHandler {
+
+    /** The route the device's session data is delivered to. */
+    public static final String DELIVERY = "direct:iotmp-api-session-data";
+    /** The paths of the sessions, for the WebSocket mapping. */
+    static final String PATHS = "/v3/users/*/devices/*/sessions/*";
+
+    static final int MAX_EARLY_BYTES = 64 * 1024;
+    static final int SEND_BUFFER_BYTES = 512 * 1024;
+    static final int MAX_PENDING_BYTES = 1024 * 1024;
+    private static final int SEND_TIME_LIMIT_MILLIS = 10_000;
+    private static final Pattern PATH = Pattern.compile(".*/v3/users/([^/]+)/devices/([^/]+)/sessions/([^/]+)");
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceSessionSocket.class);
+
+    private final ProducerTemplate producer;
+    private final ObjectMapper json;
+    private final int maxSessions;
+    private final SecureRandom random = new SecureRandom();
+    /** The open sessions by user/device/resource, as the delivered exchanges name them. */
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    public DeviceSessionSocket(ProducerTemplate producer, ObjectMapper json, int maxSessions) {
+        this.producer = producer;
+        this.json = json;
+        this.maxSessions = maxSessions;
+    }
+
+    /** How many sessions are open now. */
+    public int openSessions() {
+        return sessions.size();
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession socket) throws IOException {
+        URI uri = socket.getUri();
+        Matcher path = uri == null ? null : PATH.matcher(uri.getRawPath());
+        String kind = path != null && path.matches() ? ResourcePath.decode(path.group(3)) : null;
+        if (kind == null || !("terminal".equals(kind) || "cmd".equals(kind) || "proxy".equals(kind))) {
+            socket.close(CloseStatus.BAD_DATA.withReason("sessions are terminal, cmd or proxy"));
+            return;
+        }
+        if (sessions.size() >= maxSessions) {
+            socket.close(CloseStatus.SERVICE_OVERLOAD.withReason("too many open sessions"));
+            return;
+        }
+        String user = InvalidRequestException.requireName("user", ResourcePath.decode(path.group(1)));
+        String device = InvalidRequestException.requireName("device", ResourcePath.decode(path.group(2)));
+        String resource = "$" + kind + "/" + HexFormat.of().formatHex(nextToken());
+        Session session = new Session(user, device, resource,
+                new ConcurrentWebSocketSessionDecorator(socket, SEND_TIME_LIMIT_MILLIS, SEND_BUFFER_BYTES));
+        sessions.put(session.key(), session);
+        socket.getAttributes().put(Session.class.getName(), session);
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put(IotmpConstants.USER, user);
+        headers.put(IotmpConstants.DEVICE, device);
+        headers.put(IotmpConstants.RESOURCE, resource);
+        headers.put(IotmpConstants.PARAMETERS, parameters(uri.getRawQuery()));
+        producer.asyncSend("iotmp:device?operation=startStream&streamTo=" + DELIVERY, exchange -> {
+            exchange.setPattern(ExchangePattern.InOut);
+            exchange.getMessage().setHeaders(headers);
+        }).whenComplete((exchange, failure) -> opened(session, exchange,
+                failure != null ? failure : exchange.getException()));
+    }
+
+    private byte[] nextToken() {
+        byte[] token = new byte[8];
+        random.nextBytes(token);
+        return token;
+    }
+
+    /** The query parameters but the token, numbers as numbers and true/false as booleans, for the device. */
+    static Map<String, Object> parameters(String rawQuery) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return parameters;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int equals = pair.indexOf('=');
+            String name = ResourcePath.decode(equals < 0 ? pair : pair.substring(0, equals));
+            String value = equals < 0 ? "" : ResourcePath.decode(pair.substring(equals + 1));
+            if (name.isEmpty() || "authorization".equals(name)) {
+                continue;
+            }
+            if (value.matches("-?\\d{1,18}")) {
+                parameters.put(name, Long.parseLong(value));
+            } else if ("true".equals(value) || "false".equals(value)) {
+                parameters.put(name, Boolean.parseBoolean(value));
+            } else {
+                parameters.put(name, value);
+            }
+        }
+        return parameters;
+    }
+
+    private void opened(Session session, Exchange reply, Throwable failure) {
+        if (failure != null) {
+            ApiError error = ApiError.of(failure);
+            LOG.debug("{}: the device did not open the session: {}", session, error.message());
+            session.send(text(Map.of("event", "failed", "data", error.body())));
+            session.close(CloseStatus.POLICY_VIOLATION.withReason(truncate(error.message())));
+            return;
+        }
+        Object id = reply.getMessage().getHeader(IotmpConstants.STREAM_ID);
+        session.opened(id instanceof Number n ? n.intValue() : 0);
+        session.send(text(Map.of("event", "open", "resource", session.resource)));
+        byte[] early = session.takeEarly();
+        if (early != null && early.length > 0) {
+            toDevice(session, early);
+        }
+    }
+
+    @Override
+    protected void handleBinaryMessage(WebSocketSession socket, BinaryMessage message) {
+        Session session = session(socket);
+        if (session != null) {
+            byte[] bytes = new byte[message.getPayloadLength()];
+            message.getPayload().get(bytes);
+            fromClient(session, bytes);
+        }
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
+        Session session = session(socket);
+        if (session != null) {
+            fromClient(session, message.asBytes());
+        }
+    }
+
+    private void fromClient(Session session, byte[] bytes) {
+        if (session.streamId() == 0) {
+            if (!session.keepEarly(bytes)) {
+                session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("too much input before the session opened"));
+            }
+            return;
+        }
+        toDevice(session, bytes);
+    }
+
+    /**
+     * Sends the client's bytes to the device after everything it sent before: each send waits for the previous one,
+     * so that keystrokes arrive in the order they were typed. A client that sends faster than the device takes (more
+     * than {@value #MAX_PENDING_BYTES} bytes waiting) is disconnected.
+     */
+    private void toDevice(Session session, byte[] bytes) {
+        if (!session.queue(bytes.length)) {
+            session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("the device does not take input this fast"));
+            return;
+        }
+        session.chain(() -> producer.asyncRequestBodyAndHeaders("iotmp:device?operation=sendStreamData", bytes,
+                Map.of(IotmpConstants.USER, session.user, IotmpConstants.DEVICE, session.device,
+                        IotmpConstants.STREAM_ID, session.streamId()))
+                .handle((reply, failure) -> {
+                    session.sent(bytes.length);
+                    if (failure != null) {
+                        LOG.debug("{}: sending to the device failed: {}", session, failure.toString());
+                        session.close(CloseStatus.SERVER_ERROR.withReason("the device is gone"));
+                    }
+                    return null;
+                }));
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
+        Session session = session(socket);
+        if (session == null || !sessions.remove(session.key(), session)) {
+            return;
+        }
+        LOG.debug("{}: the client closed ({})", session, status);
+        if (session.streamId() != 0 && !session.ended()) {
+            producer.asyncRequestBodyAndHeaders("iotmp:device?operation=stopStream", null, Map.of(
+                    IotmpConstants.USER, session.user, IotmpConstants.DEVICE, session.device,
+                    IotmpConstants.STREAM_ID, session.streamId()));
+        }
+    }
+
+    /** A chunk of the device's session, or its end: called by the {@value #DELIVERY} route, in order. */
+    public void deliver(Exchange exchange) {
+        org.apache.camel.Message message = exchange.getMessage();
+        String key = message.getHeader(IotmpConstants.USER) + "/" + message.getHeader(IotmpConstants.DEVICE) + "/"
+                     + message.getHeader(IotmpConstants.RESOURCE);
+        Session session = sessions.get(key);
+        if (session == null) {
+            return;
+        }
+        String ended = message.getHeader(IotmpConstants.STREAM_ENDED, String.class);
+        if (ended != null) {
+            session.end();
+            session.send(text(Map.of("event", "ended", "reason", ended)));
+            session.close(CloseStatus.NORMAL.withReason(truncate("the device ended the session: " + ended)));
+            return;
+        }
+        Object body = message.getBody();
+        if (body instanceof byte[] bytes) {
+            session.send(new BinaryMessage(bytes));
+        } else if (body != null) {
+            // a command's {"out": bytes}, {"exit": n}: as JSON text
+            session.send(text(Map.of("event", "data", "data", body)));
+        }
+    }
+
+    private TextMessage text(Object value) {
+        try {
+            return new TextMessage(json.writeValueAsString(value));
+        } catch (IOException e) {
+            throw new IllegalStateException("a session event is always JSON", e);
+        }
+    }
+
+    private static String truncate(String reason) {
+        // a close reason has at most 123 bytes
+        return reason.length() > 100 ? reason.substring(0, 100) : reason;
+    }
+
+    private static Session session(WebSocketSession socket) {
+        return socket.getAttributes().get(Session.class.getName()) instanceof Session s ? s : null;
+    }
+
+    /** One open session: its device stream and its socket. */
+    private static final class Session {
+
+        private final String user;
+        private final String device;
+        private final String resource;
+        private final WebSocketSession socket;
+        private volatile int streamId;
+        private volatile boolean ended;
+        /** Guarded by {@code this}: the client's last send to the device, and the bytes still waiting. */
+        private java.util.concurrent.CompletableFuture<?> tail = java.util.concurrent.CompletableFuture
+                .completedFuture(null);
+        private long pending;
+        /** Guarded by {@code this}: input sent before the device opened the stream. */
+        private java.io.ByteArrayOutputStream early = new java.io.ByteArrayOutputStream();
+
+        Session(String user, String device, String resource, WebSocketSession socket) {
+            this.user = user;
+            this.device = device;
+            this.resource = resource;
+            this.socket = socket;
+        }
+
+        String key() {
+            return user + "/" + device + "/" + resource;
+        }
+
+        int streamId() {
+            return streamId;
+        }
+
+        void opened(int id) {
+            streamId = id;
+        }
+
+        boolean ended() {
+            return ended;
+        }
+
+        void end() {
+            ended = true;
+        }
+
+        synchronized boolean queue(int bytes) {
+            if (pending + bytes > MAX_PENDING_BYTES) {
+                return false;
+            }
+            pending += bytes;
+            return true;
+        }
+
+        synchronized void sent(int bytes) {
+            pending -= bytes;
+        }
+
+        /** Runs {@code send} once the previous send has completed. */
+        synchronized void chain(java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> send) {
+            tail = tail.thenCompose(previous -> send.get());
+        }
+
+        synchronized boolean keepEarly(byte[] bytes) {
+            if (early == null || early.size() + bytes.length > MAX_EARLY_BYTES) {
+                return false;
+            }
+            early.writeBytes(bytes);
+            return true;
+        }
+
+        synchronized byte[] takeEarly() {
+            byte[] bytes = early == null ? null : early.toByteArray();
+            early = null;
+            return bytes;
+        }
+
+        void send(org.springframework.web.socket.WebSocketMessage<?> message) {
+            try {
+                if (socket.isOpen()) {
+                    socket.sendMessage(message);
+                }
+            } catch (IOException | IllegalStateException e) {
+                // a client that left, or one that does not keep up (the decorator's limits): it is closed
+                LOG.debug("{}: sending to the client failed: {}", this, e.toString());
+                close(CloseStatus.SESSION_NOT_RELIABLE);
+            }
+        }
+
+        void close(CloseStatus status) {
+            try {
+                socket.close(status);
+            } catch (IOException e) {
+                LOG.debug("{}: closing failed: {}", this, e.toString());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "session " + key();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.cameliotmp.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.apache.camel.CamelContext;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * {@code GET /v3/users/{user}/devices/{device}/resources/{resource}/stream[?interval=SECONDS]}: the resource's stream
+ * as Server-Sent Events, on change without {@code interval}. Each client gets a {@link DeviceSampleStream}: its own
+ * consumer of {@code iotmp:device:{user}/{device}/{resource}?interval=…}, so clients on the same resource share one
+ * device stream (the component's doing) yet each gets its own rate, and a client leaving stops only its consumer.
+ * <p>
+ * A request that is not valid (a name, the interval) is a 400 like the rest of the API. Every other failure comes as a
+ * {@code failed} event that ends the stream, since that is what an {@code EventSource} can read: the device is not
+ * connected, it refuses the stream (now, or earlier on this connection: {@link StreamRefusals}), or it disconnected
+ * and did not come back within {@code camel.iotmp.api.stream-reconnect-wait}; when it comes back in time, samples
+ * resume.
+ * <p>
+ * Served by {@link ApiHandlerMapping}, ahead of the resource route of {@link DeviceApiRoutes}, whose prefix would take
+ * these paths too.
+ */
+public class DeviceStreamController implements DisposableBean {
+
+    /** Longest accepted interval: an hour. */
+    static final int MAX_INTERVAL_SECONDS = 3600;
+
+    private final CamelContext camelContext;
+    private final StreamRefusals refusals;
+    private final Duration reconnectWait;
+    private final Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
+    /** Writes events to the clients and sends the heartbeats; two threads serve any number of clients. */
+    private final ScheduledExecutorService sender =
+            Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("sse-sender-"));
+
+    public DeviceStreamController(CamelContext camelContext, StreamRefusals refusals, IotmpApiProperties properties) {
+        this.camelContext = camelContext;
+        this.refusals = refusals;
+        this.reconnectWait = properties.streamReconnectWait();
+    }
+
+    @GetMapping("/v3/users/{user}/devices/{device}/resources/{resource}/stream")
+    public SseEmitter stream(@PathVariable String user, @PathVariable String device, @PathVariable String resource,
+                             @RequestParam(required = false) Integer interval) throws Exception {
+        InvalidRequestException.requireName("user", user);
+        InvalidRequestException.requireName("device", device);
+        InvalidRequestException.requireName("resource", resource);
+        if (interval != null && (interval < 1 || interval > MAX_INTERVAL_SECONDS)) {
+            throw new InvalidRequestException("interval is in seconds, from 1 to " + MAX_INTERVAL_SECONDS
+                                              + "; leave it out to stream on change");
+        }
+        long intervalMillis = interval == null ? 0 : interval * 1000L;
+        String uri = "iotmp:device:" + user + "/" + device + "/" + resource + "?interval=" + intervalMillis;
+        // no timeout: the stream lasts as long as the client stays (the heartbeat notices when it has gone)
+        SseEmitter emitter = new SseEmitter(0L);
+        // Camel keeps the endpoint (one per device, resource and interval); each client gets its own consumer of it
+        new DeviceSampleStream("SSE " + uri, new StreamRefusals.Key(user, device, resource), emitter, sender, open,
+                refusals, reconnectWait).open(camelContext.getEndpoint(uri));
+        return emitter;
+    }
+
+    /** How many clients are streaming now. */
+    public int openStreams() {
+        return open.size();
+    }
+
+    /**
+     * Failures before the stream starts, as the JSON errors of the rest of the API. The content type is set here, as
+     * an SSE client asked for {@code text/event-stream} and would otherwise get a 406 instead.
+     */
+    @ExceptionHandler(Exception.class)
+    public ResponseEntity<Map<String, Object>> failed(Exception failure) {
+        ApiError error = failure instanceof TypeMismatchException mismatch
+                ? new ApiError(400, mismatch.getPropertyName() + " has the wrong type: " + mismatch.getValue())
+                : ApiError.of(failure);
+        return ResponseEntity.status(error.status()).contentType(MediaType.APPLICATION_JSON).body(error.body());
+    }
+
+    /**
+     * Ends every stream when the application stops, before the web server's graceful shutdown would wait for these
+     * never-ending responses and before Camel stops the IOTMP server under them.
+     */
+    @EventListener(ContextClosedEvent.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    public void endStreams() {
+        for (DeviceSampleStream stream : List.copyOf(open)) {
+            stream.end();
+        }
+    }
+
+    @Override
+    public void destroy() {
+        endStreams();
+        sender.shutdownNow();
+    }
+}

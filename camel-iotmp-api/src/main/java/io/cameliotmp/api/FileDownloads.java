@@ -1,0 +1,216 @@
+package io.cameliotmp.api;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.cameliotmp.camel.IotmpConstants;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/**
+ * {@code GET /v3/users/{user}/devices/{device}/files/download?path=…}: a file of an IOTMP-Linux device, streamed to
+ * the client as it arrives, never held whole. The size comes from {@code $fs/info/…} (the answer's
+ * {@code Content-Length}); the content from a {@code $fs/download/:session} stream whose chunks are acknowledged
+ * ({@code {"ack": n, "bytes": m}}) only once they are written to the client, so a slow client slows the device
+ * rather than filling memory. At most {@value #MAX_QUEUED_CHUNKS} chunks wait; a device that sends more without
+ * acknowledgements, that stops sending for the request timeout, or that ends the stream early cuts the answer short
+ * (the client sees fewer bytes than {@code Content-Length}). Each download holds a thread of Spring MVC's task
+ * executor while it runs, so at most {@code camel.iotmp.api.max-downloads} run at once; beyond them a download is
+ * answered 503.
+ */
+public final class FileDownloads {
+
+    /** The route the devices' download chunks are delivered to. */
+    public static final String DELIVERY = "direct:iotmp-api-download-data";
+
+    static final int CHUNK_SIZE = 64 * 1024;
+    static final int MAX_QUEUED_CHUNKS = 16;
+    private static final byte[] ENDED = new byte[0];
+    private static final Logger LOG = LoggerFactory.getLogger(FileDownloads.class);
+
+    private final ProducerTemplate producer;
+    private final Duration idleTimeout;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Download> downloads = new ConcurrentHashMap<>();
+    private final int maxDownloads;
+    /** Downloads admitted and not yet finished (from the request until the last byte or the failure). */
+    private final AtomicInteger running = new AtomicInteger();
+
+    public FileDownloads(ProducerTemplate producer, Duration idleTimeout, int maxDownloads) {
+        this.producer = producer;
+        this.idleTimeout = idleTimeout;
+        this.maxDownloads = maxDownloads;
+    }
+
+    /** How many downloads are running. */
+    public int running() {
+        return running.get();
+    }
+
+    @GetMapping("/v3/users/{user}/devices/{device}/files/download")
+    public ResponseEntity<StreamingResponseBody> download(@PathVariable String user, @PathVariable String device,
+                                                          @RequestParam String path) {
+        InvalidRequestException.requireName("user", user);
+        InvalidRequestException.requireName("device", device);
+        String relative = ResourcePath.requireResource(path.startsWith("/") ? path.substring(1) : path);
+        if (running.incrementAndGet() > maxDownloads) {
+            running.decrementAndGet();
+            throw new TooManyDownloadsException(maxDownloads);
+        }
+        try {
+            return start(user, device, path, relative);
+        } catch (RuntimeException e) {
+            running.decrementAndGet();
+            throw e;
+        }
+    }
+
+    private ResponseEntity<StreamingResponseBody> start(String user, String device, String path, String relative) {
+        Map<?, ?> info = producer.requestBodyAndHeaders("iotmp:device?operation=run", null,
+                Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,
+                        IotmpConstants.RESOURCE, "$fs/info/" + relative), Map.class);
+        if (!(info != null && info.get("size") instanceof Number size && size.longValue() >= 0)) {
+            throw new InvalidRequestException(path + " is not a file the device can send: " + info);
+        }
+        String name = relative.substring(relative.lastIndexOf('/') + 1);
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .contentLength(size.longValue())
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name.replace("\"", "") + "\"")
+                .body(out -> stream(user, device, path, size.longValue(), out));
+    }
+
+    /** Failures before the content starts, as the API's errors. */
+    @ExceptionHandler(Exception.class)
+    public ResponseEntity<Map<String, Object>> failed(Exception failure) {
+        ApiError error = failure instanceof TooManyDownloadsException
+                ? new ApiError(503, failure.getMessage()) : ApiError.of(failure);
+        return ResponseEntity.status(error.status()).contentType(MediaType.APPLICATION_JSON).body(error.body());
+    }
+
+    private void stream(String user, String device, String path, long size, OutputStream out) throws IOException {
+        String resource = "$fs/download/" + HexFormat.of().formatHex(token());
+        Download download = new Download();
+        String key = user + "/" + device + "/" + resource;
+        downloads.put(key, download);
+        int streamId = 0;
+        try {
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            parameters.put("path", path);
+            parameters.put("chunk_size", CHUNK_SIZE);
+            Exchange started = producer.send("iotmp:device?operation=startStream&streamTo=" + DELIVERY, exchange -> {
+                exchange.setPattern(ExchangePattern.InOut);
+                exchange.getMessage().setHeaders(Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,
+                        IotmpConstants.RESOURCE, resource, IotmpConstants.PARAMETERS, parameters));
+            });
+            if (started.getException() != null) {
+                throw new IOException("the device did not start the download: "
+                                      + ApiError.of(started.getException()).message());
+            }
+            streamId = started.getMessage().getHeader(IotmpConstants.STREAM_ID, Integer.class);
+            long written = 0;
+            long acks = 0;
+            while (written < size) {
+                byte[] chunk = download.chunks.poll(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (chunk == null || chunk == ENDED || download.overflowed) {
+                    throw new IOException("download of " + path + " stopped after " + written + " of " + size
+                                          + " bytes" + (chunk == null ? ": the device sent nothing in time" : ""));
+                }
+                out.write(chunk);
+                written += chunk.length;
+                acks++;
+                producer.sendBodyAndHeaders("iotmp:device?operation=sendStreamData",
+                        Map.of("ack", acks, "bytes", chunk.length), Map.of(IotmpConstants.USER, user,
+                                IotmpConstants.DEVICE, device, IotmpConstants.STREAM_ID, streamId));
+            }
+            out.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("download interrupted", e);
+        } finally {
+            running.decrementAndGet();
+            downloads.remove(key);
+            if (streamId != 0) {
+                stop(user, device, streamId);
+            }
+        }
+    }
+
+    private void stop(String user, String device, int streamId) {
+        try {
+            producer.asyncRequestBodyAndHeaders("iotmp:device?operation=stopStream", null, Map.of(
+                    IotmpConstants.USER, user, IotmpConstants.DEVICE, device, IotmpConstants.STREAM_ID, streamId));
+        } catch (RuntimeException e) {
+            LOG.debug("stopping download stream {} of {}/{} failed: {}", streamId, user, device, e.toString());
+        }
+    }
+
+    /** A chunk of a download, or its end: called by the {@value #DELIVERY} route, in order; never blocks. */
+    public void deliver(Exchange exchange) {
+        org.apache.camel.Message message = exchange.getMessage();
+        Download download = downloads.get(message.getHeader(IotmpConstants.USER) + "/"
+                                          + message.getHeader(IotmpConstants.DEVICE) + "/"
+                                          + message.getHeader(IotmpConstants.RESOURCE));
+        if (download == null) {
+            return;
+        }
+        if (message.getHeader(IotmpConstants.STREAM_ENDED) != null) {
+            download.offer(ENDED);
+        } else if (message.getBody() instanceof byte[] chunk && chunk.length > 0) {
+            download.offer(chunk);
+        }
+    }
+
+    private byte[] token() {
+        byte[] token = new byte[8];
+        random.nextBytes(token);
+        return token;
+    }
+
+    /** More downloads asked for than {@code max-downloads}. */
+    static final class TooManyDownloadsException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        TooManyDownloadsException(int max) {
+            super(max + " downloads are running, the most at once (camel.iotmp.api.max-downloads); try again later");
+        }
+    }
+
+    /** The chunks of one download on their way to the client. */
+    private static final class Download {
+
+        final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(MAX_QUEUED_CHUNKS + 1);
+        volatile boolean overflowed;
+
+        void offer(byte[] chunk) {
+            if (!chunks.offer(chunk)) {
+                // more unacknowledged chunks than the protocol allows: the download fails rather than buffers
+                overflowed = true;
+                chunks.clear();
+                chunks.offer(ENDED);
+            }
+        }
+    }
+}

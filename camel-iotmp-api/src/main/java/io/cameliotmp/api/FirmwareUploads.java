@@ -1,0 +1,242 @@
+package io.cameliotmp.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
+
+import io.cameliotmp.camel.IotmpConstants;
+import io.cameliotmp.server.ota.FirmwareUpdateException;
+import io.cameliotmp.server.ota.FirmwareUpdateReport;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Firmware updates through the API: {@code POST …/devices/{device}/firmware} takes the image as an
+ * {@code application/octet-stream} body, spools it to a temporary file (never held in memory, at most
+ * {@code maxImageSize} bytes), starts the iotmp producer's {@code firmwareUpdate} and answers 202 at once, since an
+ * update with its reboot outlasts any HTTP timeout; {@code GET …/firmware} answers the device's latest report, the
+ * final one once the update has ended. At most {@code maxRunning} updates run at once, one per device; the reports
+ * kept are bounded too.
+ */
+public final class FirmwareUploads {
+
+    /** The endpoint that runs an update; the iotmp headers (user, device) come from the request. */
+    static final String UPDATE = "iotmp:device?operation=firmwareUpdate";
+    /** How many devices' latest reports are kept; the oldest go first. */
+    static final int MAX_REPORTS = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FirmwareUploads.class);
+
+    private final ProducerTemplate producer;
+    private final long maxImageSize;
+    private final int maxRunning;
+    private final Semaphore running;
+    private final Map<String, Map<String, Object>> reports = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> eldest) {
+            return size() > MAX_REPORTS;
+        }
+    };
+
+    public FirmwareUploads(ProducerTemplate producer, long maxImageSize, int maxRunning) {
+        if (maxImageSize < 1 || maxRunning < 1) {
+            throw new IllegalArgumentException("maxImageSize and maxRunning must be positive");
+        }
+        this.producer = producer;
+        this.maxImageSize = maxImageSize;
+        this.maxRunning = maxRunning;
+        this.running = new Semaphore(maxRunning);
+    }
+
+    /** Updates running now. */
+    public int running() {
+        return maxRunning - running.availablePermits();
+    }
+
+    /** Starts the update of the addressed device with the request body as image; the answer is 202. */
+    void start(Exchange exchange) throws IOException {
+        Message message = exchange.getMessage();
+        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(
+                DeviceApiRoutes.OCTET_STREAM)) {
+            throw new UnsupportedMediaTypeException("a firmware image is sent as " + DeviceApiRoutes.OCTET_STREAM);
+        }
+        String key = message.getHeader(IotmpConstants.USER, String.class) + "/"
+                     + message.getHeader(IotmpConstants.DEVICE, String.class);
+        Long declared = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
+        if (declared != null && declared > maxImageSize) {
+            throw new PayloadTooLargeException("the image of " + declared + " bytes is larger than the "
+                                               + maxImageSize + " bytes the API accepts");
+        }
+        if (!running.tryAcquire()) {
+            throw new TooManyUpdatesException("firmware updates are running on as many devices as the API allows;"
+                                              + " try again when one has ended");
+        }
+        boolean started = false;
+        Path image = null;
+        try {
+            synchronized (this) {
+                Map<String, Object> last = reports.get(key);
+                if (last != null && "running".equals(last.get("state"))) {
+                    throw new TooManyUpdatesException("a firmware update of " + key + " is running already");
+                }
+            }
+            image = spool(message.getBody(InputStream.class));
+            Map<String, Object> state = new LinkedHashMap<>();
+            state.put("device", key);
+            state.put("state", "running");
+            state.put("imageSize", Files.size(image));
+            synchronized (this) {
+                reports.remove(key);
+                reports.put(key, state);
+            }
+            Path spooled = image;
+            Map<String, Object> headers = new LinkedHashMap<>();
+            headers.put(IotmpConstants.USER, message.getHeader(IotmpConstants.USER));
+            headers.put(IotmpConstants.DEVICE, message.getHeader(IotmpConstants.DEVICE));
+            copy(message, "version", headers, IotmpConstants.FIRMWARE_VERSION);
+            copy(message, "force", headers, IotmpConstants.FIRMWARE_FORCE);
+            producer.asyncRequestBodyAndHeaders(UPDATE, spooled, headers).whenComplete((result, failure) -> {
+                try {
+                    finished(key, result, failure);
+                } finally {
+                    running.release();
+                    deleteQuietly(spooled);
+                }
+            });
+            started = true;
+            message.setBody(Map.copyOf(state));
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        } finally {
+            if (!started) {
+                running.release();
+                if (image != null) {
+                    deleteQuietly(image);
+                }
+            }
+        }
+    }
+
+    /** The device's latest report; 404 when it never had an update through the API. */
+    void report(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String key = message.getHeader(IotmpConstants.USER, String.class) + "/"
+                     + message.getHeader(IotmpConstants.DEVICE, String.class);
+        Map<String, Object> report;
+        synchronized (this) {
+            report = reports.get(key);
+        }
+        if (report == null) {
+            throw new NoSuchReportException("no firmware update of " + key + " through this API");
+        }
+        message.setBody(Map.copyOf(report));
+    }
+
+    private void finished(String key, Object result, Throwable failure) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof FirmwareUpdateException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (failure == null && result instanceof FirmwareUpdateReport done) {
+            report.putAll(done.toMap());
+            report.put("state", "ended");
+        } else if (failure == null && result instanceof Map<?, ?> done) {
+            // the operation answers the report as a map (FirmwareUpdateReport.toMap)
+            done.forEach((k, v) -> report.put(String.valueOf(k), v));
+            report.put("state", "ended");
+        } else if (cause instanceof FirmwareUpdateException updateFailure) {
+            report.putAll(updateFailure.report().toMap());
+            report.put("state", "failed");
+        } else {
+            report.put("device", key);
+            report.put("state", "failed");
+            report.put("error", failure != null ? String.valueOf(failure.getMessage()) : "no report");
+            LOG.warn("Firmware update of {} ended without a report", key, failure);
+        }
+        report.values().removeIf(Objects::isNull);
+        synchronized (this) {
+            reports.remove(key);
+            reports.put(key, report);
+        }
+    }
+
+    /** Copies the body to a temporary file, failing once it passes {@code maxImageSize}. */
+    private Path spool(InputStream body) throws IOException {
+        if (body == null) {
+            throw new InvalidRequestException("the firmware image (the request body) is missing");
+        }
+        Path file = Files.createTempFile("iotmp-api-firmware-", ".bin");
+        try (InputStream in = body; OutputStream out = Files.newOutputStream(file)) {
+            byte[] buffer = new byte[16 * 1024];
+            long total = 0;
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                total += read;
+                if (total > maxImageSize) {
+                    throw new PayloadTooLargeException("the image is larger than the " + maxImageSize
+                                                       + " bytes the API accepts");
+                }
+                out.write(buffer, 0, read);
+            }
+            if (total == 0) {
+                throw new InvalidRequestException("the firmware image (the request body) is empty");
+            }
+            return file;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(file);
+            throw e;
+        }
+    }
+
+    private static void copy(Message message, String query, Map<String, Object> headers, String header) {
+        Object value = message.getHeader(query);
+        if (value != null && !String.valueOf(value).isBlank()) {
+            headers.put(header, String.valueOf(value));
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debug("could not delete {}: {}", file, e.toString());
+        }
+    }
+
+    /** The image is larger than the API accepts: 413. */
+    static final class PayloadTooLargeException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PayloadTooLargeException(String message) {
+            super(message);
+        }
+    }
+
+    /** As many updates as allowed run, or one of this device: 503. */
+    static final class TooManyUpdatesException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyUpdatesException(String message) {
+            super(message);
+        }
+    }
+
+    /** No update of the device through this API: 404. */
+    static final class NoSuchReportException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoSuchReportException(String message) {
+            super(message);
+        }
+    }
+}

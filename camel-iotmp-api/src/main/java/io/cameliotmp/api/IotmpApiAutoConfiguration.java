@@ -1,0 +1,272 @@
+package io.cameliotmp.api;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cameliotmp.api.access.AccessTokenStore;
+import io.cameliotmp.api.access.ApiAccessFilter;
+import io.cameliotmp.api.access.AuthFailureLimiter;
+import io.cameliotmp.api.access.HashedTokenStore;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
+import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpAutoConfiguration;
+import org.apache.camel.spring.boot.CamelAutoConfiguration;
+import org.apache.catalina.connector.Connector;
+import org.apache.tomcat.util.buf.EncodedSolidusHandling;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.servlet.error.ErrorMvcAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.error.ErrorAttributes;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
+import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
+import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+
+/**
+ * The device API in a Spring Boot application, with {@code camel.iotmp.api.enabled=true}: the routes
+ * ({@link DeviceApiRoutes}), the Server-Sent Events streams ({@link DeviceStreamController}), the request body limits
+ * ({@link RequestBodyFilter}), the web console, and the plumbing that lets API calls wait for devices without holding a
+ * thread ({@link AsyncPlatformHttpConsumer}, {@link AsyncCallInterceptor}).
+ */
+@AutoConfiguration(after = CamelAutoConfiguration.class,
+        before = {SpringBootPlatformHttpAutoConfiguration.class, ErrorMvcAutoConfiguration.class})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnProperty(prefix = IotmpApiProperties.PREFIX, name = "enabled", havingValue = "true")
+@EnableConfigurationProperties(IotmpApiProperties.class)
+public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
+
+    /** The paths of the device API, to which the body limits apply. */
+    static final String API_PATHS = "/v3/*";
+
+    private static final Logger LOG = LoggerFactory.getLogger(IotmpApiAutoConfiguration.class);
+
+    /** Where the console's files are, in this module's jar. */
+    static final String CONSOLE_FILES = "classpath:/io/cameliotmp/api/console/";
+
+    private final Duration asyncTimeout;
+    private final IotmpApiProperties properties;
+
+    public IotmpApiAutoConfiguration(IotmpApiProperties properties,
+                                     @Value("${spring.mvc.async.request-timeout:30s}") Duration asyncTimeout,
+                                     @Value("${camel.component.iotmp.request-timeout:10000}")
+                                     long deviceTimeoutMillis) {
+        this.properties = properties;
+        this.asyncTimeout = asyncTimeout;
+        if (asyncTimeout.toMillis() <= deviceTimeoutMillis) {
+            LOG.warn("spring.mvc.async.request-timeout ({}) is not longer than camel.component.iotmp.request-timeout"
+                     + " ({} ms): a device too slow to answer gets its callers a 503 rather than a 504",
+                    asyncTimeout, deviceTimeoutMillis);
+        }
+    }
+
+    /** The device API's routes. */
+    @Bean
+    DeviceApiRoutes iotmpDeviceApiRoutes(FirmwareUploads firmware) {
+        return new DeviceApiRoutes(firmware);
+    }
+
+    @Bean
+    FirmwareUploads iotmpFirmwareUploads(ProducerTemplate producer) {
+        return new FirmwareUploads(producer, properties.maxFirmwareSize().toBytes(), properties.maxFirmwareUpdates());
+    }
+
+    @Bean
+    StreamRefusals iotmpStreamRefusals(ProducerTemplate producer) {
+        return new StreamRefusals(producer);
+    }
+
+    @Bean
+    DeviceStreamController iotmpDeviceStreamController(CamelContext camelContext, StreamRefusals refusals,
+                                                       IotmpApiProperties properties) {
+        return new DeviceStreamController(camelContext, refusals, properties);
+    }
+
+    @Bean
+    DeviceSessionSocket iotmpDeviceSessionSocket(ProducerTemplate producer, ObjectMapper json) {
+        return new DeviceSessionSocket(producer, json, properties.maxSessions());
+    }
+
+    @Bean
+    FileDownloads iotmpFileDownloads(ProducerTemplate producer,
+                                     @Value("${camel.component.iotmp.request-timeout:10000}") long timeoutMillis) {
+        return new FileDownloads(producer, Duration.ofMillis(timeoutMillis), properties.maxDownloads());
+    }
+
+    /** Hands the devices' session data and download chunks to their clients, in order. */
+    @Bean
+    RouteBuilder iotmpDeviceSessionRoutes(DeviceSessionSocket sessions, FileDownloads downloads) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(DeviceSessionSocket.DELIVERY).routeId("iotmp-api-session-data").process(sessions::deliver);
+                from(FileDownloads.DELIVERY).routeId("iotmp-api-download-data").process(downloads::deliver);
+            }
+        };
+    }
+
+    /** The gauges of the API's bounded state, when Micrometer is there. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class Metrics {
+
+        @Bean
+        ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, FileDownloads downloads,
+                                   AuthFailureLimiter failures) {
+            return new ApiMetrics(sessions, downloads, failures);
+        }
+    }
+
+    /** The byte sessions' WebSocket endpoint; same-origin browsers only (Spring's default). */
+    @Configuration(proxyBeanMethods = false)
+    @EnableWebSocket
+    static class SessionSockets implements WebSocketConfigurer {
+
+        private final DeviceSessionSocket sessions;
+
+        SessionSockets(DeviceSessionSocket sessions) {
+            this.sessions = sessions;
+        }
+
+        @Override
+        public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+            registry.addHandler(sessions, DeviceSessionSocket.PATHS);
+        }
+    }
+
+    /** Serves the SSE streams ahead of the resource route. */
+    @Bean
+    ApiHandlerMapping iotmpApiHandlerMapping() {
+        return new ApiHandlerMapping();
+    }
+
+    /** Spring Boot's error answers in the API's shape, for the API's paths. */
+    @Bean
+    ErrorAttributes iotmpApiErrorAttributes() {
+        return new ApiErrorAttributes();
+    }
+
+    /** The tokens of the configuration, unless the application has a store of its own. */
+    @Bean
+    @ConditionalOnMissingBean(AccessTokenStore.class)
+    HashedTokenStore iotmpApiTokens() {
+        HashedTokenStore store = new HashedTokenStore(
+                properties.tokens().stream().map(IotmpApiProperties.Token::toEntry).toList());
+        if (store.size() == 0) {
+            LOG.warn("The device API has no access tokens ({}.tokens): every call is refused with 401",
+                    IotmpApiProperties.PREFIX);
+        }
+        return store;
+    }
+
+    @Bean
+    AuthFailureLimiter iotmpApiAuthFailures() {
+        return new AuthFailureLimiter(properties.maxAuthFailures(), properties.authFailureWindow(),
+                properties.maxTrackedAddresses(), System::nanoTime);
+    }
+
+    /** Every call of the API needs an access token that reaches what it asks for; first of the API's filters. */
+    @Bean
+    FilterRegistrationBean<ApiAccessFilter> iotmpApiAccessFilter(AccessTokenStore tokens,
+                                                                  AuthFailureLimiter failures, ObjectMapper json) {
+        FilterRegistrationBean<ApiAccessFilter> registration =
+                new FilterRegistrationBean<>(new ApiAccessFilter(tokens, failures, json));
+        registration.addUrlPatterns(API_PATHS);
+        registration.setAsyncSupported(true);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return registration;
+    }
+
+    /** Admits request bodies within the limits, before anything else reads them; the API's paths only. */
+    @Bean
+    FilterRegistrationBean<RequestBodyFilter> iotmpRequestBodyFilter(IotmpApiProperties properties,
+                                                                     ObjectMapper json) {
+        FilterRegistrationBean<RequestBodyFilter> registration =
+                new FilterRegistrationBean<>(new RequestBodyFilter(properties, json));
+        registration.addUrlPatterns(API_PATHS);
+        registration.setAsyncSupported(true);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    /**
+     * Replaces camel-platform-http-starter's engine (it backs off when one exists): same mapping into Spring MVC,
+     * asynchronous consumers. Answers are written by the application task executor, as Camel's consumer does.
+     */
+    @Bean(name = "platform-http-engine")
+    PlatformHttpEngine platformHttpEngine(
+            @Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) Executor writers,
+            ObjectMapper json, @Value("${server.port:8080}") int port) {
+        return new PlatformHttpEngine() {
+            @Override
+            public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
+                return new AsyncPlatformHttpConsumer(endpoint, processor, writers, json);
+            }
+
+            @Override
+            public int getServerPort() {
+                return port;
+            }
+        };
+    }
+
+    /**
+     * Tomcat refuses a {@code %2F} in a path with an HTML 400 of its own by default; resource names with a slash may
+     * be sent encoded, so it is passed on as it is ({@link ResourcePath} decodes it; Spring's path matching keeps it
+     * inside its segment).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.apache.catalina.startup.Tomcat")
+    static class TomcatEncodedSlashes {
+
+        @Bean
+        WebServerFactoryCustomizer<TomcatServletWebServerFactory> iotmpApiEncodedSlashes() {
+            return factory -> factory.addConnectorCustomizers((Connector connector) ->
+                    connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()));
+        }
+    }
+
+    /** The web console: its files under {@code console-path}, its page at the path itself. */
+    @Override
+    public void addResourceHandlers(ResourceHandlerRegistry registry) {
+        if (properties.consoleEnabled()) {
+            registry.addResourceHandler(properties.consolePath() + "**").addResourceLocations(CONSOLE_FILES);
+        }
+    }
+
+    @Override
+    public void addViewControllers(ViewControllerRegistry registry) {
+        if (properties.consoleEnabled()) {
+            registry.addViewController(properties.consolePath())
+                    .setViewName("forward:" + properties.consolePath() + "index.html");
+        }
+    }
+
+    @Override
+    public void configureAsyncSupport(AsyncSupportConfigurer configurer) {
+        configurer.registerDeferredResultInterceptors(new AsyncCallInterceptor(asyncTimeout));
+    }
+}

@@ -1,0 +1,136 @@
+package io.cameliotmp.api;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.cameliotmp.api.access.AccessToken;
+import io.cameliotmp.api.access.ApiAction;
+import io.cameliotmp.api.access.HashedTokenStore;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The device API and its console, {@code camel.iotmp.api.*}: whether they run, and what one HTTP client may make the
+ * application hold or wait for.
+ *
+ * @param enabled             whether the device API (routes, streams, console) is added to the application; off
+ *                            unless set, as it opens devices to HTTP
+ * @param maxBodySize         the largest request body accepted; a larger one is answered 413 before it is read
+ *                            further (64 KB, well below an IOTMP frame's 256 KiB)
+ * @param bodyReadTimeout     how long a request body may take to arrive whole; a slower one is answered 408 (it is
+ *                            read without holding a thread, but not for ever)
+ * @param streamReconnectWait how long a stream waits for its device to come back after it disconnected; past it the
+ *                            stream ends with a {@code failed} event (samples resume if the device comes back in time)
+ * @param consolePath         where the web console is served, ending with {@code /} ({@code /} for the root)
+ * @param consoleEnabled      whether the web console is served
+ * @param tokens              the access tokens, by their SHA-256 hashes (ignored when the application declares an
+ *                            {@link io.cameliotmp.api.access.AccessTokenStore} bean)
+ * @param maxAuthFailures     how many failed authentications a client address may have within
+ *                            {@code auth-failure-window}; beyond them it is answered 429 until the window ends
+ * @param authFailureWindow   how long failed authentications are counted, and an address blocked
+ * @param maxTrackedAddresses the most client addresses whose failures are remembered at once; beyond them failures
+ *                            are counted together
+ * @param maxSessions         the most byte sessions ({@code $terminal}, {@code $cmd}, {@code $proxy} over WebSocket)
+ *                            open at once; beyond them a session is refused (WebSocket close 1013)
+ * @param maxDownloads        the most file downloads from devices running at once (each holds a thread of Spring
+ *                            MVC's task executor); beyond them a download is answered 503
+ * @param maxFirmwareSize     the largest firmware image {@code POST …/firmware} takes (spooled to a temporary file,
+ *                            not held in memory); a larger one is answered 413
+ * @param maxFirmwareUpdates  the most firmware updates running at once (each holds a request thread while its image
+ *                            arrives, and a temporary file); beyond them an update is answered 503
+ */
+@ConfigurationProperties(IotmpApiProperties.PREFIX)
+public record IotmpApiProperties(
+        @DefaultValue("false") boolean enabled,
+        @DefaultValue("64KB") DataSize maxBodySize,
+        @DefaultValue("10s") Duration bodyReadTimeout,
+        @DefaultValue("60s") Duration streamReconnectWait,
+        @DefaultValue("/console/") String consolePath,
+        @DefaultValue("true") boolean consoleEnabled,
+        List<Token> tokens,
+        @DefaultValue("10") int maxAuthFailures,
+        @DefaultValue("1m") Duration authFailureWindow,
+        @DefaultValue("10000") int maxTrackedAddresses,
+        @DefaultValue("64") int maxSessions,
+        @DefaultValue("4") int maxDownloads,
+        @DefaultValue("16MB") DataSize maxFirmwareSize,
+        @DefaultValue("2") int maxFirmwareUpdates) {
+
+    /** The prefix of the properties. */
+    public static final String PREFIX = "camel.iotmp.api";
+
+    /**
+     * An access token of the configuration, {@code camel.iotmp.api.tokens[n].*}.
+     *
+     * @param name      a name for logs (the token itself is never logged)
+     * @param sha256    the SHA-256 of the token, in hex ({@code printf %s TOKEN | sha256sum})
+     * @param user      the user whose devices it reaches
+     * @param devices   device patterns ({@code *} for any run of characters); all the user's devices when empty
+     * @param resources resource patterns; all resources when empty
+     * @param actions   what it may do: {@code read} (or {@code describe}), {@code run}, {@code stream},
+     *                  {@code session}, {@code files}; nothing when empty
+     */
+    public record Token(String name, String sha256, String user, List<String> devices, List<String> resources,
+                        List<String> actions) {
+
+        public Token {
+            devices = devices == null || devices.isEmpty() ? List.of("*") : List.copyOf(devices);
+            resources = resources == null || resources.isEmpty() ? List.of("*") : List.copyOf(resources);
+            actions = actions == null ? List.of() : List.copyOf(actions);
+        }
+
+        /** The token as the store keeps it. */
+        public HashedTokenStore.Entry toEntry() {
+            if (name == null || user == null || sha256 == null) {
+                throw new IllegalArgumentException(PREFIX + ".tokens: every token needs a name, a user and a sha256");
+            }
+            InvalidRequestException.requireName("user of token " + name, user);
+            for (String device : devices) {
+                if (!device.matches("[A-Za-z0-9_.$*-]{1,128}")) {
+                    throw new IllegalArgumentException("token " + name + ": '" + device + "' is no device pattern");
+                }
+            }
+            byte[] hash;
+            try {
+                hash = HexFormat.of().parseHex(sha256.strip().toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("token " + name + ": sha256 is not hex", e);
+            }
+            Set<ApiAction> granted = EnumSet.noneOf(ApiAction.class);
+            for (String action : actions) {
+                granted.add(ApiAction.parse(action));
+            }
+            return new HashedTokenStore.Entry(hash, new AccessToken(name, user, devices, resources, granted));
+        }
+    }
+
+    public IotmpApiProperties {
+        tokens = tokens == null ? List.of() : List.copyOf(tokens);
+        if (maxAuthFailures < 1 || maxTrackedAddresses < 1 || maxSessions < 1 || maxDownloads < 1
+            || maxFirmwareUpdates < 1 || maxFirmwareSize.toBytes() < 1
+            || authFailureWindow.isNegative() || authFailureWindow.isZero()) {
+            throw new IllegalArgumentException(PREFIX + ".max-auth-failures, max-tracked-addresses, max-sessions,"
+                                               + " max-downloads, max-firmware-updates, max-firmware-size and"
+                                               + " auth-failure-window must be positive");
+        }
+        if (maxBodySize.toBytes() < 1 || maxBodySize.toBytes() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(PREFIX + ".max-body-size must be from 1 byte to 2 GB: " + maxBodySize);
+        }
+        if (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero()) {
+            throw new IllegalArgumentException(PREFIX + ".body-read-timeout must be positive: " + bodyReadTimeout);
+        }
+        if (streamReconnectWait.isNegative()) {
+            throw new IllegalArgumentException(PREFIX + ".stream-reconnect-wait must not be negative: "
+                                               + streamReconnectWait);
+        }
+        if (!consolePath.startsWith("/") || !consolePath.endsWith("/") || consolePath.contains("*")) {
+            throw new IllegalArgumentException(PREFIX + ".console-path must start and end with / and have no"
+                                               + " wildcard: " + consolePath);
+        }
+    }
+}

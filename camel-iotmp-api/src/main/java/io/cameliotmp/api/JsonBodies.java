@@ -1,0 +1,127 @@
+package io.cameliotmp.api;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * Request bodies as the device API takes them: exactly one JSON value (RFC 8259), in UTF-8, with finite numbers. What
+ * fails is an {@link InvalidRequestException} (400) whose message says what is wrong and where, in words, without
+ * naming the parser's classes.
+ */
+final class JsonBodies {
+
+    /** Strict: nothing after the value, no NaN or Infinity, no comments or single quotes (Jackson's defaults). */
+    private static final JsonMapper STRICT = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    /** {@code (…`SomeClass`…)} in a parser message: an aside about the parser's configuration. */
+    private static final Pattern CONFIGURATION_ASIDE = Pattern.compile("\\s*\\([^()]*`[^()]*\\)");
+
+    private JsonBodies() {
+    }
+
+    /**
+     * Parses a body into plain Java values (maps, lists, strings, numbers, booleans, null), as the iotmp producer
+     * takes them.
+     *
+     * @throws InvalidRequestException when the body is not UTF-8, not exactly one JSON value, or has a number that is
+     *                                 not finite (such as {@code 1e400})
+     */
+    static Object parse(byte[] body) {
+        requireUtf8(body);
+        JsonNode tree;
+        try {
+            tree = STRICT.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRequestException(notJson(e));
+        } catch (java.io.IOException e) {
+            throw new InvalidRequestException("the body could not be read");
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw new InvalidRequestException("the body is not JSON: it has no value");
+        }
+        requireFiniteNumbers(tree);
+        return STRICT.convertValue(tree, Object.class);
+    }
+
+    /** The message for a body the parser refused: {@code the body is not JSON: what (line l, column c)}. */
+    static String notJson(JsonProcessingException e) {
+        String what;
+        if (e instanceof JsonEOFException) {
+            what = "it ends before the value does";
+        } else if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+            what = "more follows the value";
+        } else {
+            what = plainWords(e.getOriginalMessage());
+        }
+        JsonLocation at = e.getLocation();
+        if (at != null && at.getLineNr() > 0) {
+            what += " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        }
+        return "the body is not JSON: " + what;
+    }
+
+    /** A parser message without its asides about configuration options and classes (in backquotes). */
+    private static String plainWords(String message) {
+        if (message == null || message.isBlank()) {
+            return "malformed";
+        }
+        String text = message.lines().findFirst().orElse("").strip();
+        text = CONFIGURATION_ASIDE.matcher(text).replaceAll("");
+        int quote = text.indexOf('`');
+        if (quote >= 0) {
+            int colon = text.lastIndexOf(':', quote);
+            text = colon > 0 ? text.substring(0, colon) : "";
+        }
+        if (text.isBlank() || text.contains("com.fasterxml") || text.contains("java.")) {
+            return "malformed";
+        }
+        return text;
+    }
+
+    private static void requireUtf8(byte[] body) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body);
+        // UTF-8 never decodes to more chars than it has bytes
+        CoderResult result = decoder.decode(in, CharBuffer.allocate(body.length), true);
+        if (result.isError()) {
+            throw new InvalidRequestException("the body is not UTF-8: byte " + in.position() + " (0x"
+                                              + Integer.toHexString(body[in.position()] & 0xff)
+                                              + ") starts no UTF-8 character; JSON must be sent in UTF-8");
+        }
+    }
+
+    /** {@code 1e400} parses as infinity: refused, as NaN and Infinity are. */
+    private static void requireFiniteNumbers(JsonNode tree) {
+        Deque<JsonNode> left = new ArrayDeque<>();
+        left.push(tree);
+        while (!left.isEmpty()) {
+            JsonNode node = left.pop();
+            if (node.isContainerNode()) {
+                node.forEach(left::push);
+            } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+                throw new InvalidRequestException("the body is not JSON the device can take: a number is too large"
+                                                  + " (beyond ±1.8e308)");
+            }
+        }
+    }
+}

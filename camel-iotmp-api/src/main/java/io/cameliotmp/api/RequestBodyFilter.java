@@ -1,0 +1,278 @@
+package io.cameliotmp.api;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Admits request bodies of at most {@code camel.iotmp.api.max-body-size}, before anything else reads them:
+ * <ul>
+ * <li>a declared {@code Content-Length} over the limit is answered 413 at once, without reading the body;</li>
+ * <li>a body of unknown length (chunked) is read up to one byte past the limit, and answered 413 when it has that
+ * byte: no more than the limit is ever held for a request;</li>
+ * <li>a compressed body ({@code Content-Encoding} other than {@code identity}) is answered 415, since its size after
+ * decompression is not its size on the wire;</li>
+ * <li>a body that has not arrived whole within {@code camel.iotmp.api.body-read-timeout} is answered 408.</li>
+ * </ul>
+ * The body is read with the Servlet API's non-blocking I/O: while a client sends it slowly, no thread waits for it.
+ * Once it has arrived, the request is dispatched again (an async dispatch) with the body as a byte array that the rest
+ * of the request reads from memory.
+ */
+public class RequestBodyFilter extends OncePerRequestFilter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestBodyFilter.class);
+    /** The request attribute holding an admitted body until the async dispatch takes it. */
+    private static final String BODY = RequestBodyFilter.class.getName() + ".body";
+
+    private final int maxBodySize;
+    private final Duration readTimeout;
+    private final ObjectMapper json;
+
+    public RequestBodyFilter(IotmpApiProperties properties, ObjectMapper json) {
+        this.maxBodySize = (int) properties.maxBodySize().toBytes();
+        this.readTimeout = properties.bodyReadTimeout();
+        this.json = json;
+    }
+
+    /** A firmware image is streamed to a file by its route (FirmwareUploads), with a limit of its own. */
+    private static final java.util.regex.Pattern FIRMWARE = java.util.regex.Pattern.compile(
+            ".*/v3/users/[^/]+/devices/[^/]+/firmware/?");
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return "POST".equals(request.getMethod()) && FIRMWARE.matcher(request.getRequestURI()).matches();
+    }
+
+    /** The body is handed on in the async dispatch that follows its reading. */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (request.getAttribute(BODY) instanceof byte[] admitted) {
+            request.removeAttribute(BODY);
+            chain.doFilter(new CachedBodyRequest(request, admitted), response);
+            return;
+        }
+        long declared = request.getContentLengthLong();
+        boolean unknownLength = declared < 0 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+        if (isAsyncDispatch(request) || declared == 0 || declared < 0 && !unknownLength) {
+            // no body, or one that was handled before this dispatch
+            chain.doFilter(request, response);
+            return;
+        }
+        if (declared > maxBodySize) {
+            tooLarge(response, "the body of " + declared + " bytes");
+            return;
+        }
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+        if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
+            refuse(response, new ApiError(415, "compressed bodies (Content-Encoding: " + encoding.strip()
+                                               + ") are not accepted; send the body as it is"));
+            return;
+        }
+        AsyncContext async = request.startAsync(request, response);
+        async.setTimeout(readTimeout.toMillis());
+        BodyReader reader = new BodyReader(request, response, async, request.getInputStream(),
+                declared > 0 ? (int) declared : 1024);
+        async.addListener(reader);
+        reader.in.setReadListener(reader);
+    }
+
+    /**
+     * Reads a body as it arrives, on container threads called when there is something to read; answers 413 as soon
+     * as it is over the limit, 408 when it is not whole in time.
+     */
+    private final class BodyReader implements ReadListener, AsyncListener {
+
+        private final HttpServletRequest request;
+        private final HttpServletResponse response;
+        private final AsyncContext async;
+        private final ServletInputStream in;
+        private final ByteArrayOutputStream body;
+        private final byte[] buffer = new byte[8192];
+        /** Set once the request is answered or handed on: nothing more to do for it. */
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        BodyReader(HttpServletRequest request, HttpServletResponse response, AsyncContext async, ServletInputStream in,
+                   int expected) {
+            this.request = request;
+            this.response = response;
+            this.async = async;
+            this.in = in;
+            this.body = new ByteArrayOutputStream(Math.min(expected, maxBodySize));
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            while (!done.get() && in.isReady()) {
+                int read = in.read(buffer);
+                if (read < 0) {
+                    return;
+                }
+                if (body.size() + read > maxBodySize) {
+                    if (done.compareAndSet(false, true)) {
+                        tooLarge(response, "the body");
+                        async.complete();
+                    }
+                    return;
+                }
+                body.write(buffer, 0, read);
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            if (done.compareAndSet(false, true)) {
+                request.setAttribute(BODY, body.toByteArray());
+                async.dispatch();
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            // the client went away while sending: nobody to answer
+            LOG.debug("{} {}: reading the body failed: {}", request.getMethod(), request.getRequestURI(),
+                    failure.toString());
+            if (done.compareAndSet(false, true)) {
+                async.complete();
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) throws IOException {
+            if (done.compareAndSet(false, true)) {
+                refuse(response, new ApiError(408, "the body did not arrive whole within "
+                                                   + readTimeout.toSeconds()
+                                                   + " s (camel.iotmp.api.body-read-timeout)"));
+                async.complete();
+            }
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            onError(event.getThrowable());
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+    }
+
+    private void tooLarge(HttpServletResponse response, String what) throws IOException {
+        refuse(response, new ApiError(413, what + " is larger than " + maxBodySize
+                                           + " bytes, the most the API takes (camel.iotmp.api.max-body-size)"));
+    }
+
+    /**
+     * Answers without having read the rest of the body, and closes the connection: the client may still be sending it
+     * (Tomcat discards at most {@code server.tomcat.max-swallow-size} of it before the connection closes).
+     */
+    private void refuse(HttpServletResponse response, ApiError error) throws IOException {
+        response.setStatus(error.status());
+        response.setHeader(HttpHeaders.CONNECTION, "close");
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        byte[] body = json.writeValueAsBytes(error.body());
+        response.setContentLength(body.length);
+        try {
+            response.getOutputStream().write(body);
+        } catch (IOException e) {
+            LOG.debug("answering {} failed: {}", error.status(), e.toString());
+        }
+    }
+
+    /** The request with its body read into memory. */
+    static final class CachedBodyRequest extends HttpServletRequestWrapper {
+
+        private final byte[] body;
+
+        CachedBodyRequest(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new IllegalStateException("the body was read already; read it blocking");
+                }
+
+                @Override
+                public int available() {
+                    return in.available();
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String charset = getCharacterEncoding();
+            Charset decoding = charset != null && Charset.isSupported(charset) ? Charset.forName(charset)
+                    : StandardCharsets.UTF_8;
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), decoding));
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+    }
+}

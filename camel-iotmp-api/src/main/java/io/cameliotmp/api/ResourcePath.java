@@ -1,0 +1,112 @@
+package io.cameliotmp.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a request under {@code /v3/users/{user}/devices/{device}/resources} addresses, read from the raw request path:
+ * the whole device ({@code …/resources}), one resource ({@code …/resources/{resource…}}) or one resource's description
+ * ({@code …/resources/{resource…}/api}).
+ * <p>
+ * Resource names may have several segments ({@code $fs/info/etc/hosts}), written with plain slashes or with
+ * {@code %2F}: both name the same resource. Only a plain {@code /api} at the end asks for the description, so a
+ * resource whose name ends with {@code /api} is reached as {@code …%2Fapi}. Names are decoded as UTF-8; a name with a
+ * control character, one of {@code ? # % *}, or an empty, {@code .} or {@code ..} segment is refused (400), so that
+ * what a resource pattern of an access token allows cannot be left through a relative path or a wildcard.
+ *
+ * @param user     the user, a valid name
+ * @param device   the device, a valid name
+ * @param resource the resource, or null when the request addresses the whole device
+ * @param describe whether the description is asked for rather than a run
+ */
+public record ResourcePath(String user, String device, String resource, boolean describe) {
+
+    /** The longest resource name accepted, in characters. */
+    public static final int MAX_RESOURCE_LENGTH = 1024;
+
+    private static final Pattern PATH =
+            Pattern.compile("/v3/users/([^/?#]+)/devices/([^/?#]+)/resources(?:/([^?#]*))?(?:[?#].*)?");
+    private static final String DESCRIBE_SUFFIX = "/api";
+    /** Characters with a meaning in Camel URIs and in the resource patterns of access tokens. */
+    private static final String RESERVED = "?#%*";
+
+    /**
+     * Reads a raw request URI (as the client sent it, percent-encoded; a context path before {@code /v3} is allowed).
+     *
+     * @throws InvalidRequestException when the path is not a resource path or a name is not valid
+     */
+    public static ResourcePath parse(String rawUri) {
+        int start = rawUri == null ? -1 : rawUri.indexOf("/v3/users/");
+        Matcher matcher = start < 0 ? null : PATH.matcher(rawUri.substring(start));
+        if (matcher == null || !matcher.matches()) {
+            throw new InvalidRequestException("not a resource path: " + rawUri);
+        }
+        String user = InvalidRequestException.requireName("user", decode(matcher.group(1)));
+        String device = InvalidRequestException.requireName("device", decode(matcher.group(2)));
+        String rest = matcher.group(3);
+        if (rest == null || rest.isEmpty()) {
+            return new ResourcePath(user, device, null, false);
+        }
+        boolean describe = rest.endsWith(DESCRIBE_SUFFIX);
+        String encodedName = describe ? rest.substring(0, rest.length() - DESCRIBE_SUFFIX.length()) : rest;
+        return new ResourcePath(user, device, requireResource(decode(encodedName)), describe);
+    }
+
+    /** Returns {@code name} if it is a valid resource name, else throws. */
+    public static String requireResource(String name) {
+        if (name.isEmpty() || name.length() > MAX_RESOURCE_LENGTH) {
+            throw new InvalidRequestException("a resource name has 1 to " + MAX_RESOURCE_LENGTH + " characters");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new InvalidRequestException("resource names have no control characters");
+            }
+            if (RESERVED.indexOf(c) >= 0) {
+                throw new InvalidRequestException("resource '" + name + "' has one of " + RESERVED
+                                                  + ", which resource names do not");
+            }
+        }
+        for (String segment : name.split("/", -1)) {
+            if (segment.isEmpty() || ".".equals(segment) || "..".equals(segment)) {
+                throw new InvalidRequestException("resource '" + name + "' has an empty, . or .. segment");
+            }
+        }
+        return name;
+    }
+
+    /** Percent-decoding of a path: {@code +} stays a plus; a malformed escape or invalid UTF-8 is a 400. */
+    public static String decode(String raw) {
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        byte[] bytes = new byte[raw.length()];
+        int length = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length()) {
+                    throw new InvalidRequestException("a malformed %-escape in the path");
+                }
+                int high = Character.digit(raw.charAt(i + 1), 16);
+                int low = Character.digit(raw.charAt(i + 2), 16);
+                if (high < 0 || low < 0) {
+                    throw new InvalidRequestException("a malformed %-escape in the path");
+                }
+                bytes[length++] = (byte) (high << 4 | low);
+                i += 2;
+            } else if (c < 0x80) {
+                bytes[length++] = (byte) c;
+            } else {
+                throw new InvalidRequestException("the path has a character that is not percent-encoded");
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes, 0, length)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidRequestException("the path is not UTF-8 once decoded");
+        }
+    }
+}

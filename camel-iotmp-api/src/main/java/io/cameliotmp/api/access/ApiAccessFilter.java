@@ -1,0 +1,189 @@
+package io.cameliotmp.api.access;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cameliotmp.api.ApiError;
+import io.cameliotmp.api.InvalidRequestException;
+import io.cameliotmp.api.ResourcePath;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Lets a call to the device API through only with an access token that reaches what it asks for:
+ * <ul>
+ * <li>the token comes as {@code Authorization: Bearer <token>}, or as the query parameter {@code authorization} (for
+ * {@code EventSource} and WebSocket clients, which cannot set headers);</li>
+ * <li>none, or one the {@link AccessTokenStore} does not know: 401, and the failure counts against the client's
+ * address; an address with too many failures is answered 429 until its window ends, token or not;</li>
+ * <li>a token of another user, or one whose device patterns, resource patterns or actions do not cover the request
+ * ({@link ApiRequest}): 403.</li>
+ * </ul>
+ * An admitted request carries the token's device patterns in the header {@value #DEVICE_PATTERNS} (whatever the
+ * client sent under that name is dropped), so that the device list shows only the devices the token reaches.
+ */
+public final class ApiAccessFilter extends OncePerRequestFilter {
+
+    /** The header through which the device list learns the token's device patterns. */
+    public static final String DEVICE_PATTERNS = "X-Iotmp-Api-Device-Patterns";
+    /** The request attribute holding the admitted {@link AccessToken}. */
+    public static final String TOKEN = ApiAccessFilter.class.getName() + ".token";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiAccessFilter.class);
+    private static final String BEARER = "Bearer ";
+
+    private final AccessTokenStore tokens;
+    private final AuthFailureLimiter failures;
+    private final ObjectMapper json;
+
+    public ApiAccessFilter(AccessTokenStore tokens, AuthFailureLimiter failures, ObjectMapper json) {
+        this.tokens = tokens;
+        this.failures = failures;
+        this.json = json;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String address = request.getRemoteAddr();
+        long blocked = failures.blockedForSeconds(address);
+        if (blocked > 0) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(blocked));
+            refuse(response, new ApiError(429, "too many failed authentications from this address; try again in "
+                                               + blocked + " s"));
+            return;
+        }
+        String presented = presentedToken(request);
+        Optional<AccessToken> token = presented == null || presented.isEmpty() ? Optional.empty()
+                : tokens.find(presented);
+        if (token.isEmpty()) {
+            failures.failed(address);
+            LOG.debug("{} {} from {}: {} access token", request.getMethod(), request.getRequestURI(), address,
+                    presented == null ? "no" : "an unknown");
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"iotmp\"");
+            refuse(response, new ApiError(401, presented == null
+                    ? "an access token is required: Authorization: Bearer <token>"
+                    : "the access token is not valid"));
+            return;
+        }
+        ApiRequest asked;
+        try {
+            asked = ApiRequest.of(request.getMethod(), request.getRequestURI());
+        } catch (InvalidRequestException e) {
+            refuse(response, ApiError.of(e));
+            return;
+        }
+        if (asked == null) {
+            refuse(response, new ApiError(404, "the API has no such path"));
+            return;
+        }
+        String denied = denial(token.get(), asked);
+        if (denied != null) {
+            LOG.debug("{} {}: token {} refused: {}", request.getMethod(), request.getRequestURI(),
+                    token.get().name(), denied);
+            refuse(response, new ApiError(403, denied));
+            return;
+        }
+        request.setAttribute(TOKEN, token.get());
+        chain.doFilter(new AdmittedRequest(request, String.join(",", token.get().devices())), response);
+    }
+
+    /** Why {@code token} may not do what {@code asked} asks, or null when it may. */
+    static String denial(AccessToken token, ApiRequest asked) {
+        if (!token.user().equals(asked.user())) {
+            return "the access token is not for user " + asked.user();
+        }
+        if (asked.device() != null && !token.reaches(asked.user(), asked.device())) {
+            return "the access token does not reach device " + asked.device();
+        }
+        if (asked.resource() != null && !token.reachesResource(asked.resource())) {
+            return "the access token does not reach resource " + asked.resource();
+        }
+        if (!token.allows(asked.action())) {
+            return "the access token does not allow " + asked.action().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        return null;
+    }
+
+    /** The token of the Authorization header, else of the query parameter; null when there is none. */
+    static String presentedToken(HttpServletRequest request) {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header != null) {
+            return header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                    ? header.substring(BEARER.length()).strip() : "";
+        }
+        // read from the query string only: getParameter would read a form body
+        String query = request.getQueryString();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("authorization=")) {
+                try {
+                    return ResourcePath.decode(pair.substring("authorization=".length()));
+                } catch (InvalidRequestException e) {
+                    return "";
+                }
+            }
+        }
+        return null;
+    }
+
+    private void refuse(HttpServletResponse response, ApiError error) throws IOException {
+        byte[] body = json.writeValueAsBytes(error.body());
+        response.setStatus(error.status());
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** The admitted request, with the token's device patterns as {@value #DEVICE_PATTERNS} and no client copy. */
+    private static final class AdmittedRequest extends HttpServletRequestWrapper {
+
+        private final String devicePatterns;
+
+        AdmittedRequest(HttpServletRequest request, String devicePatterns) {
+            super(request);
+            this.devicePatterns = devicePatterns;
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return DEVICE_PATTERNS.equalsIgnoreCase(name) ? devicePatterns : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return DEVICE_PATTERNS.equalsIgnoreCase(name) ? Collections.enumeration(List.of(devicePatterns))
+                    : super.getHeaders(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaderNames() {
+            List<String> names = new ArrayList<>();
+            for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements();) {
+                String name = e.nextElement();
+                if (!DEVICE_PATTERNS.equalsIgnoreCase(name)) {
+                    names.add(name);
+                }
+            }
+            names.add(DEVICE_PATTERNS);
+            return Collections.enumeration(names);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.cameliotmp.api;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import io.cameliotmp.device.ResourceKind;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The console at {@code /console/} in a real headless browser (Debian's chromium and chromedriver from /usr/bin,
+ * never downloaded; without them the test fails): signing in with a token, a device listed, and a terminal session
+ * (xterm.js over the session WebSocket) with a device whose {@code $terminal} echoes what is typed. The final state is
+ * saved to {@code target/screenshots/console-terminal.png}.
+ */
+class ConsoleBrowserTest extends ApiTestSupport {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOT = Path.of("target", "screenshots", "console-terminal.png");
+
+    /** What the device's {@code config} resource was sent. */
+    private final java.util.concurrent.BlockingQueue<Object> configured =
+            new java.util.concurrent.LinkedBlockingQueue<>();
+    private Path profile;
+    private ChromeDriver browser;
+
+    @BeforeEach
+    void startChromiumAndDevice() throws Exception {
+        connect("demo", "dev-2", "secret-2", device -> device.resource("config")
+                .input(configured::add, () -> java.util.Map.of("rate", 5, "enabled", true))
+                .resource("$terminal/:session")
+                .handler(ResourceKind.INPUT_OUTPUT, request -> {
+                    if (!request.describeMode() && request.input() instanceof byte[] typed) {
+                        // a shell's echo: what is typed comes back, a carriage return as a new line
+                        String echoed = new String(typed, java.nio.charset.StandardCharsets.UTF_8)
+                                .replace("\r", "\r\n");
+                        request.device().stream(request.path(),
+                                echoed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    return null;
+                }));
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            fail("The browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
+                 + ": install Debian's packages with `apt-get install -y chromium chromium-driver`");
+        }
+        profile = Files.createTempDirectory("console-chromium-");
+        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile, "--window-size=390,1200");
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stopChromium() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    private String describe(String id) {
+        WebElement element = browser.findElement(By.id(id));
+        return element.getText() + " sent=" + element.getDomAttribute("data-sent") + " received="
+               + element.getDomAttribute("data-received") + " rows="
+               + browser.findElement(By.cssSelector("#terminal .xterm-rows")).getDomProperty("innerHTML");
+    }
+
+    /** At a phone's width (390 px): sign in, pick the device, open its terminal, type, see the echo. */
+    @Test
+    void aFormFromTheDescriptionAndATerminalSessionThatEchoesWhatIsTyped() throws Exception {
+        browser.get(uri("/console/").toString());
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.findElement(By.id("token")).sendKeys(ALL);
+        browser.findElement(By.id("sign-in-button")).click();
+
+        wait.withMessage("dev-2 listed").ignoring(StaleElementReferenceException.class).until(driver -> {
+            driver.findElement(By.cssSelector("#devices button[data-device='dev-2']")).click();
+            return true;
+        });
+        // the form derived from config's description: a number field and a checkbox, sent as an object
+        WebElement rate = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#resources tr[data-resource='config'] .fields input[name='rate']")));
+        assertThat(rate.getDomProperty("value")).isEqualTo("5");
+        rate.clear();
+        rate.sendKeys("7");
+        browser.findElement(By.cssSelector("#resources tr[data-resource='config'] .fields input[name='enabled']"))
+                .click();
+        browser.findElement(By.cssSelector("#resources tr[data-resource='config'] button[data-action='send']"))
+                .click();
+        Object sent = configured.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        assertThat(sent).isInstanceOfSatisfying(java.util.Map.class, config -> {
+            assertThat(((Number) config.get("rate")).intValue()).isEqualTo(7);
+            assertThat(config.get("enabled")).isEqualTo(false);
+        });
+
+        WebElement open = wait.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("#resources tr[data-resource='$terminal/:session'] button[data-action='terminal']")));
+        open.click();
+        wait.withMessage("the session open").until(
+                ExpectedConditions.attributeToBe(By.id("terminal-status"), "data-state", "open"));
+
+        browser.findElement(By.cssSelector("#terminal .xterm-helper-textarea")).sendKeys("echo hello\n");
+
+        wait.withMessage(() -> "the device's echo in the terminal; status " + describe("terminal-status"))
+                .until(driver -> driver
+                .findElement(By.cssSelector("#terminal .xterm-rows")).getText().contains("echo hello"));
+        assertThat(browser.findElement(By.cssSelector("#terminal .xterm-rows")).getText()).contains("echo hello");
+
+        Files.createDirectories(SCREENSHOT.getParent());
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

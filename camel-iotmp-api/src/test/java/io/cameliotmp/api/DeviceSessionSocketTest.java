@@ -1,0 +1,122 @@
+package io.cameliotmp.api;
+
+import java.net.URI;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.device.ResourceKind;
+import io.cameliotmp.device.ResourceRequest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** A terminal session over WebSocket with a device whose {@code $terminal} echoes what it is sent. */
+class DeviceSessionSocketTest extends ApiTestSupport {
+
+    /** What the device's terminal was sent, with the session's parameters. */
+    private final BlockingQueue<ResourceRequest> typed = new LinkedBlockingQueue<>();
+
+    @Autowired
+    DeviceSessionSocket sessions;
+
+    @BeforeEach
+    void connectEchoingTerminal() throws Exception {
+        connect("demo", "dev-2", "secret-2", device -> device.resource("$terminal/:session")
+                .handler(ResourceKind.INPUT_OUTPUT, request -> {
+                    if (request.describeMode()) {
+                        return null;
+                    }
+                    if (request.input() instanceof byte[] bytes) {
+                        typed.add(request);
+                        // what a shell's echo does: the typed bytes come back on the session's stream
+                        request.device().stream(request.path(), bytes);
+                    }
+                    return null;
+                }));
+    }
+
+    @Test
+    void bytesTypedComeBackFromTheDeviceAndClosingEndsTheDeviceStream() throws Exception {
+        Client client = new Client();
+        WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + ALL)
+                .buildAsync(ws("/v3/users/demo/devices/dev-2/sessions/terminal?cols=100&rows=30"), client)
+                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+        assertThat(client.texts.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).contains("\"event\":\"open\"");
+        assertThat(sessions.openSessions()).isEqualTo(1);
+
+        socket.sendBinary(ByteBuffer.wrap("ls -l\r".getBytes(StandardCharsets.US_ASCII)), true);
+        ResourceRequest input = typed.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(input).isNotNull();
+        assertThat(input.parameters()).isEqualTo(Map.of("cols", 100L, "rows", 30L));
+        assertThat(input.path()).startsWith("$terminal/");
+        assertThat(new String(client.bytes.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.US_ASCII))
+                .isEqualTo("ls -l\r");
+
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        await("session closed").atMost(WAIT).until(() -> sessions.openSessions() == 0);
+    }
+
+    @Test
+    void aSessionNeedsATokenWithTheSessionAction() {
+        assertThatThrownBy(() -> http.newWebSocketBuilder()
+                .buildAsync(ws("/v3/users/demo/devices/dev-2/sessions/terminal"), new Client()).join())
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
+                        e -> assertThat(e.getResponse().statusCode()).isEqualTo(401));
+        assertThatThrownBy(() -> http.newWebSocketBuilder()
+                .buildAsync(ws("/v3/users/demo/devices/dev-2/sessions/terminal?authorization=test-token-reader"),
+                        new Client()).join())
+                .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
+                        e -> assertThat(e.getResponse().statusCode()).isEqualTo(403));
+    }
+
+    private URI ws(String path) {
+        return URI.create("ws://localhost:" + httpPort + path);
+    }
+
+    /** Collects what the server sends. */
+    static final class Client implements WebSocket.Listener {
+
+        final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+        final BlockingQueue<byte[]> bytes = new LinkedBlockingQueue<>();
+        private final StringBuilder text = new StringBuilder();
+        private java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                texts.add(text.toString());
+                text.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
+            byte[] chunk = new byte[data.remaining()];
+            data.get(chunk);
+            binary.writeBytes(chunk);
+            if (last) {
+                bytes.add(binary.toByteArray());
+                binary = new java.io.ByteArrayOutputStream();
+            }
+            socket.request(1);
+            return null;
+        }
+    }
+}

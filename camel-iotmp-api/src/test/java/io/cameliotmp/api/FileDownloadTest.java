@@ -1,0 +1,136 @@
+package io.cameliotmp.api;
+
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
+
+import io.cameliotmp.device.ResourceKind;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A device file larger than this test JVM's whole heap (the module's tests run with {@code -Xmx256m}) downloaded
+ * through the API: it can only arrive if it is streamed, chunk by chunk, and never held.
+ */
+class FileDownloadTest extends ApiTestSupport {
+
+    /** 320 MiB, more than the heap. */
+    private static final long SIZE = 320L * 1024 * 1024;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    FileDownloads downloads;
+
+    @Test
+    void aFileLargerThanTheHeapIsStreamedToTheClient() throws Exception {
+        assertThat(SIZE).isGreaterThan(Runtime.getRuntime().maxMemory());
+        AtomicLong sent = new AtomicLong();
+        connect("demo", "dev-1", "secret-1", device -> device
+                .resource("$fs/info/*path").handler(ResourceKind.OUTPUT, request -> Map.of(
+                        "name", "big.bin", "path", request.pathParam("path"), "type", "file", "size", SIZE))
+                .resource("$fs/download/:session").handler(ResourceKind.INPUT_OUTPUT, request -> {
+                    Map<?, ?> parameters = (Map<?, ?>) request.parameters();
+                    int chunkSize = ((Number) parameters.get("chunk_size")).intValue();
+                    if (request.describeMode()) {
+                        // the stream's start: the first chunk; every acknowledgement then asks for the next
+                        return chunk(sent, chunkSize);
+                    }
+                    byte[] next = chunk(sent, chunkSize);
+                    if (next != null) {
+                        request.device().stream(request.path(), next);
+                    }
+                    return null;
+                }));
+
+        HttpResponse<InputStream> response = http.send(
+                request("/v3/users/demo/devices/dev-1/files/download?path=/var/big.bin").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValueAsLong("Content-Length")).hasValue(SIZE);
+        CRC32 received = new CRC32();
+        long count = 0;
+        try (InputStream body = response.body()) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int read = body.read(buffer); read >= 0; read = body.read(buffer)) {
+                received.update(buffer, 0, read);
+                count += read;
+            }
+        }
+        assertThat(count).isEqualTo(SIZE);
+        assertThat(received.getValue()).isEqualTo(expectedCrc());
+    }
+
+    @Test
+    void aDownloadNeedsTheFilesAction() throws Exception {
+        assertThat(send(request("/v3/users/demo/devices/dev-1/files/download?path=/etc/hosts", "test-token-reader")
+                .GET()).status()).isEqualTo(403);
+        Answer offline = get("/v3/users/demo/devices/dev-2/files/download?path=/etc/hosts");
+        assertThat(offline.status()).isEqualTo(404);
+        assertThat(offline.json().path("message").asText()).contains("not connected");
+    }
+
+    /**
+     * Downloads hold a thread each: beyond {@code max-downloads} (4) they are 503. Four downloads of a device that
+     * never sends are held open, the fifth is refused; once the device leaves, the four end.
+     */
+    @Test
+    void downloadsBeyondTheBoundAre503() throws Exception {
+        io.cameliotmp.device.IotmpDevice stalled = connect("demo", "dev-1", "secret-1", device -> device
+                .resource("$fs/info/*path").handler(ResourceKind.OUTPUT, request -> Map.of("size", 1000))
+                .resource("$fs/download/:session").handler(ResourceKind.INPUT_OUTPUT, request -> null));
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<InputStream>>> held =
+                new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            held.add(http.sendAsync(request("/v3/users/demo/devices/dev-1/files/download?path=/f" + i).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream()));
+        }
+        org.awaitility.Awaitility.await("four downloads running").atMost(WAIT)
+                .until(() -> downloads.running() == 4);
+
+        Answer refused = get("/v3/users/demo/devices/dev-1/files/download?path=/f4");
+
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.json().path("message").asText()).contains("max-downloads");
+        stalled.close();
+        org.awaitility.Awaitility.await("the held downloads ended").atMost(WAIT.multipliedBy(2))
+                .until(() -> downloads.running() == 0);
+        for (var response : held) {
+            response.get().body().close();
+        }
+    }
+
+    /** The next chunk of the file (byte i is a function of i), or null once all was sent. */
+    private static byte[] chunk(AtomicLong sent, int chunkSize) {
+        long from = sent.get();
+        int length = (int) Math.min(chunkSize, SIZE - from);
+        if (length <= 0) {
+            return null;
+        }
+        byte[] chunk = new byte[length];
+        for (int i = 0; i < length; i++) {
+            chunk[i] = byteAt(from + i);
+        }
+        sent.addAndGet(length);
+        return chunk;
+    }
+
+    private static byte byteAt(long index) {
+        return (byte) (index * 31 + (index >>> 16));
+    }
+
+    private static long expectedCrc() {
+        CRC32 crc = new CRC32();
+        byte[] buffer = new byte[64 * 1024];
+        for (long at = 0; at < SIZE; at += buffer.length) {
+            int length = (int) Math.min(buffer.length, SIZE - at);
+            for (int i = 0; i < length; i++) {
+                buffer[i] = byteAt(at + i);
+            }
+            crc.update(buffer, 0, length);
+        }
+        return crc.getValue();
+    }
+}

@@ -1,0 +1,109 @@
+package io.cameliotmp.api;
+
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.OtaSettings;
+import io.cameliotmp.device.OtaTarget;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code POST …/firmware}: the image as an octet-stream body starts an over-the-air update and is answered 202;
+ * {@code GET …/firmware} follows it to its report. Only tokens with the {@code firmware} action may start one.
+ */
+class FirmwareUploadTest extends ApiTestSupport {
+
+    private static final String OTA = "test-token-ota";
+    private static final String PATH = "/v3/users/demo/devices/dev-ota/firmware";
+
+    private IotmpDevice device;
+    private final AtomicReference<byte[]> written = new AtomicReference<>();
+
+    @AfterEach
+    void closeDevice() {
+        if (device != null) {
+            device.close();
+        }
+    }
+
+    @Test
+    void anImageIsUpdatedOverTheAirAndItsReportFollows() throws Exception {
+        connectOtaDevice();
+        byte[] image = image(100_000, "2.0.0");
+
+        Answer started = send(request(PATH, OTA).header("Content-Type", DeviceApiRoutes.OCTET_STREAM)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image)));
+        assertThat(started.status()).as(started.text()).isEqualTo(202);
+        assertThat(started.json().get("state").asText()).isEqualTo("running");
+
+        JsonNode[] report = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+            Answer answer = send(request(PATH, OTA).GET());
+            report[0] = answer.json();
+            return answer.status() == 200 && !"running".equals(report[0].get("state").asText());
+        });
+        assertThat(report[0].get("state").asText()).as(report[0].toString()).isEqualTo("ended");
+        assertThat(report[0].get("outcome").asText()).isEqualTo("UPDATED");
+        assertThat(report[0].get("version").asText()).isEqualTo("2.0.0");
+        assertThat(written.get()).isEqualTo(image);
+    }
+
+    @Test
+    void onlyATokenWithTheFirmwareActionStartsAnUpdateAndBadUploadsAreRefused() throws Exception {
+        connectOtaDevice();
+        byte[] image = image(10_000, "2.0.1");
+        // the token of every other action has not this one
+        assertThat(send(request(PATH, ALL).header("Content-Type", DeviceApiRoutes.OCTET_STREAM)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image))).status()).isEqualTo(403);
+        assertThat(send(request(PATH, OTA).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))).status()).isEqualTo(415);
+        // larger than camel.iotmp.api.max-firmware-size (1 MB in the tests' application.yml)
+        Answer tooLarge = send(request(PATH, OTA).header("Content-Type", DeviceApiRoutes.OCTET_STREAM)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2 * 1024 * 1024])));
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.json().has("message")).isTrue();
+        assertThat(written.get()).isNull();
+    }
+
+    private void connectOtaDevice() throws Exception {
+        device = IotmpDevice.builder().host("127.0.0.1").port(iotmpPort).credentials("demo", "dev-ota", "secret-ota")
+                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+                .ota(collecting(), OtaSettings.defaults().withVersion("1.0.0")).build();
+        device.start().toCompletableFuture().get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private OtaTarget collecting() {
+        return new OtaTarget() {
+            private java.io.ByteArrayOutputStream image;
+
+            @Override
+            public java.io.OutputStream open(long size) {
+                image = new java.io.ByteArrayOutputStream();
+                return image;
+            }
+
+            @Override
+            public void commit() {
+                written.set(image.toByteArray());
+            }
+        };
+    }
+
+    /** An image with its version marker ({@code @(#)version}), as the update checks it after the reboot. */
+    private static byte[] image(int size, String version) {
+        byte[] image = new byte[size];
+        new Random(size).nextBytes(image);
+        byte[] marker = ("\0@(#)" + version + "\0").getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(marker, 0, image, size / 2, marker.length);
+        return image;
+    }
+}

@@ -1,0 +1,87 @@
+package io.cameliotmp.api.access;
+
+import java.util.List;
+import java.util.Set;
+
+import io.cameliotmp.api.InvalidRequestException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Scope decisions: patterns, users, actions, and what each request path asks for. */
+class AccessTokenTest {
+
+    private static final AccessToken FILES = new AccessToken("files", "demo", List.of("gw-*"),
+            List.of("$fs/info/etc/*", "temperature"), Set.of(ApiAction.READ, ApiAction.FILES));
+
+    @Test
+    void globsMatchAnyRunOfCharactersSlashesIncluded() {
+        assertThat(AccessToken.matches("*", "")).isTrue();
+        assertThat(AccessToken.matches("$fs/info/etc/*", "$fs/info/etc/ssh/sshd_config")).isTrue();
+        assertThat(AccessToken.matches("$fs/info/etc/*", "$fs/info/home/x")).isFalse();
+        assertThat(AccessToken.matches("gw-*-b", "gw-1-b")).isTrue();
+        assertThat(AccessToken.matches("gw-*-b", "gw-1-c")).isFalse();
+        assertThat(AccessToken.matches("a*a*a*a*b", "a".repeat(200))).isFalse();
+    }
+
+    @Test
+    void eachPathAsksForItsAction() {
+        assertThat(ApiRequest.of("GET", "/v3/users/demo/devices"))
+                .isEqualTo(new ApiRequest("demo", null, null, ApiAction.READ));
+        assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1"))
+                .isEqualTo(new ApiRequest("demo", "gw-1", null, ApiAction.READ));
+        assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/resources"))
+                .isEqualTo(new ApiRequest("demo", "gw-1", null, ApiAction.READ));
+        assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/resources/led/api"))
+                .isEqualTo(new ApiRequest("demo", "gw-1", "led", ApiAction.READ));
+        assertThat(ApiRequest.of("POST", "/v3/users/demo/devices/gw-1/resources/led"))
+                .isEqualTo(new ApiRequest("demo", "gw-1", "led", ApiAction.RUN));
+        assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/resources/%24fs%2Finfo%2Fetc%2Fhosts"))
+                .isEqualTo(new ApiRequest("demo", "gw-1", "$fs/info/etc/hosts", ApiAction.FILES));
+        assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/resources/temperature/stream?interval=1"))
+                .isEqualTo(new ApiRequest("demo", "gw-1", "temperature", ApiAction.STREAM));
+        assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/resources/$cmd/run"))
+                .isEqualTo(new ApiRequest("demo", "gw-1", "$cmd/run", ApiAction.SESSION));
+        assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/sessions/terminal"))
+                .isEqualTo(new ApiRequest("demo", "gw-1", "$terminal", ApiAction.SESSION));
+        assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/files/download?path=/etc/hosts"))
+                .isEqualTo(new ApiRequest("demo", "gw-1", "$fs", ApiAction.FILES));
+        assertThat(ApiRequest.of("GET", "/v3/other")).isNull();
+        assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/a/b/c")).isNull();
+        assertThatThrownBy(() -> ApiRequest.of("GET", "/v3/users/demo/devices/gw*"))
+                .isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
+    void aTokenReachesOnlyItsUsersDevicesResourcesAndActions() {
+        assertThat(ApiAccessFilter.denial(FILES,
+                ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/resources/$fs/info/etc/hosts"))).isNull();
+        assertThat(ApiAccessFilter.denial(FILES, ApiRequest.of("GET", "/v3/users/demo/devices"))).isNull();
+        assertThat(ApiAccessFilter.denial(FILES, ApiRequest.of("GET", "/v3/users/eve/devices/gw-1")))
+                .contains("user eve");
+        assertThat(ApiAccessFilter.denial(FILES, ApiRequest.of("GET", "/v3/users/demo/devices/sensor-1")))
+                .contains("device sensor-1");
+        assertThat(ApiAccessFilter.denial(FILES,
+                ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/resources/$fs/info/home/x")))
+                .contains("resource $fs/info/home/x");
+        assertThat(ApiAccessFilter.denial(FILES,
+                ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/resources/temperature")))
+                .contains("does not allow run");
+        assertThat(ApiAccessFilter.denial(FILES,
+                ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/resources/temperature/stream")))
+                .contains("does not allow stream");
+    }
+
+    @Test
+    void storedTokensAreFoundByTheirHashOnly() {
+        HashedTokenStore store = new HashedTokenStore(List.of(
+                new HashedTokenStore.Entry(HashedTokenStore.sha256("s3cret"), FILES)));
+
+        assertThat(store.find("s3cret")).contains(FILES);
+        assertThat(store.find("s3cret ")).isEmpty();
+        assertThat(store.find("")).isEmpty();
+        assertThat(HashedTokenStore.sha256Hex("abc"))
+                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}
