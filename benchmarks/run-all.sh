@@ -5,6 +5,7 @@
 #
 #   benchmarks/run-all.sh                 # the reported configuration: 5 runs per scenario, 5-minute hold
 #   RUNS=1 HOLD_SECONDS=30 benchmarks/run-all.sh    # a quick pass
+#   SCENARIOS=cluster benchmarks/run-all.sh         # cross-node against local RPC (not in the default set)
 #
 # The workerThreads study (camel-iotmp only, several worker counts) is benchmarks/workers-study.sh.
 #
@@ -31,5 +32,8 @@ for s in $SCENARIOS; do
     rpc)       bench scenario=rpc devices=100 rates=1000,5000,10000,20000 ;;
     ingest)    bench scenario=ingest devices=100 ;;
     deadpeers) bench scenario=deadpeers devices=1000 ka=2 ;;
+    # two cluster members in their own JVMs: serial calls from the device's member and from the other one
+    cluster)   java -Xmx256m -cp "$JAR" io.cameliotmp.benchmarks.load.ClusterRpcBench runs="$RUNS" warmup=2000 \
+                 count=10000 ;;
   esac
 done

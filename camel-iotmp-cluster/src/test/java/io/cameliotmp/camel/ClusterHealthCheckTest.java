@@ -58,6 +58,15 @@ class ClusterHealthCheckTest {
         assertThat(joined.getDetails()).containsEntry("127.0.0.1:" + port + ".cluster.member", "solo")
                 .containsEntry("127.0.0.1:" + port + ".cluster.members", 1);
 
+        assertThat(joined.getDetails()).containsEntry("127.0.0.1:" + port + ".draining", false);
+
+        // a drained member is down, so a readiness probe or load balancer sends it no new device
+        component.servers().running().get(0).drain(10).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        HealthCheck.Result draining = check.call(Map.of());
+        assertThat(draining.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(draining.getMessage()).hasValueSatisfying(m -> assertThat(m).contains("draining"));
+        assertThat(draining.getDetails()).containsEntry("127.0.0.1:" + port + ".draining", true);
+
         cluster.leave();
         HealthCheck.Result left = check.call(Map.of());
         assertThat(left.getState()).isEqualTo(HealthCheck.State.DOWN);

@@ -29,6 +29,21 @@ final class ClusterNodes implements AutoCloseable {
     private final List<Integer> ports = new ArrayList<>();
     private final String name = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     private java.util.function.UnaryOperator<ClusterOptions> customize = java.util.function.UnaryOperator.identity();
+    private io.cameliotmp.server.ServerMetrics.Factory metrics = io.cameliotmp.server.ServerMetrics.Factory.NONE;
+    private java.util.function.UnaryOperator<IotmpServerConfig.Builder> server =
+            java.util.function.UnaryOperator.identity();
+
+    /** The metrics of the members started from now on. */
+    ClusterNodes metrics(io.cameliotmp.server.ServerMetrics.Factory metrics) {
+        this.metrics = metrics;
+        return this;
+    }
+
+    /** Applies to the server configuration of the members started from now on. */
+    ClusterNodes server(java.util.function.UnaryOperator<IotmpServerConfig.Builder> server) {
+        this.server = server;
+        return this;
+    }
 
     /** Applies to the options of the members started from now on (TLS, for one). */
     ClusterNodes customize(java.util.function.UnaryOperator<ClusterOptions> customize) {
@@ -74,10 +89,10 @@ final class ClusterNodes implements AutoCloseable {
         }
         ClusterOptions options = customize.apply(ClusterOptions.of(name, ports.get(i), members.toString())
                 .withMemberName("member-" + i));
-        IotmpServer server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0)
+        IotmpServer server = new IotmpServer(this.server.apply(IotmpServerConfig.builder().host("127.0.0.1").port(0)
                 .nativeTransport(false).workerThreads(2).ioThreads(1)
-                .authenticator(StaticAuthenticator.parse(CREDENTIALS))
-                .cluster(new InfinispanCluster(options)).build());
+                .authenticator(StaticAuthenticator.parse(CREDENTIALS)).metrics(metrics)
+                .cluster(new InfinispanCluster(options))).build());
         server.start();
         servers.add(server);
         return server;

@@ -105,6 +105,12 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
      */
     private Long connectTimeout = 10000L;
     /**
+     * When the server is drained for a rolling upgrade (the JMX operation drain, or IotmpServer.drain()), the
+     * devices it sends DISCONNECT a second at most, so that they reconnect to the other cluster members without a
+     * storm.
+     */
+    private Integer drainDevicesPerSecond = 100;
+    /**
      * Netty I/O threads of the server; 0 uses Netty's default (twice the number of cores).
      */
     private Integer ioThreads;
@@ -458,6 +464,14 @@ public class IotmpComponentConfiguration extends ComponentConfigurationPropertie
 
     public void setConnectTimeout(Long connectTimeout) {
         this.connectTimeout = connectTimeout;
+    }
+
+    public Integer getDrainDevicesPerSecond() {
+        return drainDevicesPerSecond;
+    }
+
+    public void setDrainDevicesPerSecond(Integer drainDevicesPerSecond) {
+        this.drainDevicesPerSecond = drainDevicesPerSecond;
     }
 
     public Integer getIoThreads() {

@@ -56,6 +56,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "devicecredentials":
         case "deviceCredentials": getOrCreateConfiguration(target).setDeviceCredentials(property(camelContext, java.lang.String.class, value)); return true;
+        case "draindevicespersecond":
+        case "drainDevicesPerSecond": getOrCreateConfiguration(target).setDrainDevicesPerSecond(property(camelContext, int.class, value)); return true;
         case "firmwareprogressto":
         case "firmwareProgressTo": getOrCreateConfiguration(target).setFirmwareProgressTo(property(camelContext, java.lang.String.class, value)); return true;
         case "firmwarereboottimeout":
@@ -179,6 +181,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeout": return long.class;
         case "devicecredentials":
         case "deviceCredentials": return java.lang.String.class;
+        case "draindevicespersecond":
+        case "drainDevicesPerSecond": return int.class;
         case "firmwareprogressto":
         case "firmwareProgressTo": return java.lang.String.class;
         case "firmwarereboottimeout":
@@ -303,6 +307,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
         case "devicecredentials":
         case "deviceCredentials": return getOrCreateConfiguration(target).getDeviceCredentials();
+        case "draindevicespersecond":
+        case "drainDevicesPerSecond": return getOrCreateConfiguration(target).getDrainDevicesPerSecond();
         case "firmwareprogressto":
         case "firmwareProgressTo": return getOrCreateConfiguration(target).getFirmwareProgressTo();
         case "firmwarereboottimeout":

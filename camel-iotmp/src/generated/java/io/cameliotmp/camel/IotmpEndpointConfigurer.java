@@ -46,6 +46,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "devicecredentials":
         case "deviceCredentials": target.getConfiguration().setDeviceCredentials(property(camelContext, java.lang.String.class, value)); return true;
+        case "draindevicespersecond":
+        case "drainDevicesPerSecond": target.getConfiguration().setDrainDevicesPerSecond(property(camelContext, int.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
@@ -166,6 +168,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "connectTimeout": return long.class;
         case "devicecredentials":
         case "deviceCredentials": return java.lang.String.class;
+        case "draindevicespersecond":
+        case "drainDevicesPerSecond": return int.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
@@ -287,6 +291,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "connectTimeout": return target.getConfiguration().getConnectTimeout();
         case "devicecredentials":
         case "deviceCredentials": return target.getConfiguration().getDeviceCredentials();
+        case "draindevicespersecond":
+        case "drainDevicesPerSecond": return target.getConfiguration().getDrainDevicesPerSecond();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":

@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(62);
+        Set<String> props = new HashSet<>(63);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -36,6 +36,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("clientAuth");
         props.add("connectTimeout");
         props.add("deviceCredentials");
+        props.add("drainDevicesPerSecond");
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("firmwareProgressTo");

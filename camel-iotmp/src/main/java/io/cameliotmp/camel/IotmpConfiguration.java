@@ -271,6 +271,12 @@ public class IotmpConfiguration implements Cloneable {
                             + "connected to every member. Default: this server alone.")
     private ServerCluster serverCluster;
 
+    @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_DRAIN_DEVICES_PER_SECOND,
+              description = "When the server is drained for a rolling upgrade (the JMX operation drain, or "
+                            + "IotmpServer.drain()), the devices it sends DISCONNECT a second at most, so that they "
+                            + "reconnect to the other cluster members without a storm.")
+    private int drainDevicesPerSecond = IotmpServerConfig.DEFAULT_DRAIN_DEVICES_PER_SECOND;
+
     @UriParam(label = "advanced",
               description = "Builds the Netty pipeline of each device connection around the server's own handlers, "
                             + "e.g. to put an HAProxyMessageDecoder first behind a proxy that speaks the PROXY "
@@ -365,6 +371,7 @@ public class IotmpConfiguration implements Cloneable {
                 .authenticator(resolveAuthenticator(context))
                 .propertyStore(propertyStore)
                 .cluster(serverCluster != null ? serverCluster : ServerCluster.SINGLE_NODE)
+                .drainDevicesPerSecond(drainDevicesPerSecond)
                 .channelInitializer(channelInitializer != null ? channelInitializer : DeviceChannelInitializer.DEFAULT)
                 .metrics(metrics)
                 .limits(Limits.builder()
@@ -773,6 +780,14 @@ public class IotmpConfiguration implements Cloneable {
 
     public void setPropertyStore(PropertyStore propertyStore) {
         this.propertyStore = propertyStore;
+    }
+
+    public int getDrainDevicesPerSecond() {
+        return drainDevicesPerSecond;
+    }
+
+    public void setDrainDevicesPerSecond(int drainDevicesPerSecond) {
+        this.drainDevicesPerSecond = drainDevicesPerSecond;
     }
 
     public ServerCluster getServerCluster() {

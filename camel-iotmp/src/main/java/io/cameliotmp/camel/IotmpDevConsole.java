@@ -104,6 +104,9 @@ public class IotmpDevConsole extends AbstractDevConsole {
                     totals.get("samplesReceived"), totals.get("samplesDropped"), totals.get("requests"),
                     totals.get("requestsFailed"), totals.get("requestsTimedOut"), totals.get("bytesIn"),
                     totals.get("bytesOut")));
+            sb.append(String.format("    Forwarded: %s calls to other cluster members (%s failed, %s timed out)%n",
+                    totals.get("forwardedCalls"), totals.get("forwardedCallsFailed"),
+                    totals.get("forwardedCallsTimedOut")));
             for (Object o : (List<?>) server.get("subscriptions")) {
                 JsonObject sub = (JsonObject) o;
                 sb.append(String.format("    Subscription: %s/%s %s%s%n", sub.get("devices"), sub.get("resource"),

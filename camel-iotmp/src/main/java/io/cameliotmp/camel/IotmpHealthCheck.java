@@ -48,7 +48,11 @@ final class IotmpHealthCheck implements HealthCheck {
         builder.detail("servers", servers.size());
         for (IotmpServer server : servers) {
             String name = server.config().host() + ":" + server.config().port();
-            if (!server.isRunning()) {
+            builder.detail(name + ".draining", server.isDraining());
+            if (server.isDraining()) {
+                // down on purpose: a load balancer or readiness probe sends no new device here
+                builder.down().message("IOTMP server " + name + " is draining");
+            } else if (!server.isRunning()) {
                 builder.down().message("IOTMP server " + name + " is not listening");
             }
             builder.detail(name + ".devices", server.registry().size());

@@ -104,6 +104,21 @@ public class IotmpManagedServer {
         return server.totals().requestsTimedOut();
     }
 
+    @ManagedAttribute(description = "Calls forwarded to the cluster member holding the device that ended")
+    public long getForwardedCalls() {
+        return server.totals().forwardedCalls();
+    }
+
+    @ManagedAttribute(description = "Forwarded calls answered with ERROR or failed by a disconnect or a member leaving")
+    public long getForwardedCallsFailed() {
+        return server.totals().forwardedCallsFailed();
+    }
+
+    @ManagedAttribute(description = "Forwarded calls not answered in time")
+    public long getForwardedCallsTimedOut() {
+        return server.totals().forwardedCallsTimedOut();
+    }
+
     @ManagedAttribute(description = "Stream samples received")
     public long getSamplesReceived() {
         return server.totals().samplesReceived();
@@ -168,6 +183,18 @@ public class IotmpManagedServer {
                     connection.close("disconnected by an operator (JMX)");
                     return true;
                 }).orElse(false);
+    }
+
+    @ManagedAttribute(description = "Whether the server is draining: it accepts no device and moves its own off")
+    public boolean isDraining() {
+        return server.isDraining();
+    }
+
+    @ManagedOperation(description = "Drains the server for a rolling upgrade: closes its listeners and sends"
+                                     + " DISCONNECT to its devices, at most devicesPerSecond a second, so they"
+                                     + " reconnect to other cluster members; returns at once")
+    public void drain(int devicesPerSecond) {
+        server.drain(devicesPerSecond);
     }
 
     @ManagedOperation(description = "The server, its limits and totals as JSON, as the iotmp dev console shows them")

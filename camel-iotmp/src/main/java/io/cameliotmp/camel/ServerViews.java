@@ -116,6 +116,9 @@ final class ServerViews {
         json.put("staleSamplesDropped", totals.staleSamplesDropped());
         json.put("bytesIn", totals.bytesIn());
         json.put("bytesOut", totals.bytesOut());
+        json.put("forwardedCalls", totals.forwardedCalls());
+        json.put("forwardedCallsFailed", totals.forwardedCallsFailed());
+        json.put("forwardedCallsTimedOut", totals.forwardedCallsTimedOut());
         return json;
     }
 

@@ -24,6 +24,8 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code iotmp.devices.connected} (gauge) and {@code iotmp.connections} (counter, {@code event=connected|
  * disconnected|refused|rejected});</li>
  * <li>{@code iotmp.requests} (timer with a percentile histogram, {@code kind}, {@code outcome});</li>
+ * <li>{@code iotmp.forwarded.calls} (timer with a percentile histogram, {@code outcome}): calls this member
+ * forwarded to the cluster member holding the device, from forwarding to outcome;</li>
  * <li>{@code iotmp.samples} (counter, {@code state=received|dropped|stale}): {@code stale} are samples of legacy
  * devices on stream ids of an earlier connection, dropped;</li>
  * <li>{@code iotmp.bytes} (counter, {@code direction=in|out});</li>
@@ -62,6 +64,8 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private static final Outcome[] OUTCOMES = Outcome.values();
     /** One timer per request kind and outcome, registered on first use. */
     private final Timer[] requestTimers = new Timer[RequestKind.values().length * OUTCOMES.length];
+    /** One timer per outcome of forwarded calls, registered on first use. */
+    private final Timer[] forwardedTimers = new Timer[OUTCOMES.length];
     private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
     private final Map<QuotaExceededException.Quota, Counter> quotaRefusals
             = new EnumMap<>(QuotaExceededException.Quota.class);
@@ -158,6 +162,23 @@ public final class MicrometerServerMetrics implements ServerMetrics {
                 }
             }
             requestTimers[index] = timer;
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void forwardedCallCompleted(long nanos, Outcome outcome) {
+        Timer timer = forwardedTimers[outcome.ordinal()];
+        if (timer == null) {
+            timer = Timer.builder("iotmp.forwarded.calls").tags(tags).tag("outcome", outcome.name().toLowerCase())
+                    .description("Calls forwarded to the cluster member holding the device, seen by the caller")
+                    .publishPercentileHistogram().register(registry);
+            synchronized (meters) {
+                if (!meters.contains(timer)) {
+                    meters.add(timer);
+                }
+            }
+            forwardedTimers[outcome.ordinal()] = timer;
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);
     }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,12 +23,18 @@ final class ClusterMembership implements LocalDevices {
     private final ServerCluster cluster;
     private final DeviceRegistry registry;
     private final Duration requestTimeout;
+    private final Supplier<ServerMetrics> metrics;
 
-    /** @param requestTimeout the timeout of forwarded calls that name none: this server's, as for local calls */
-    ClusterMembership(ServerCluster cluster, DeviceRegistry registry, Duration requestTimeout) {
+    /**
+     * @param requestTimeout the timeout of forwarded calls that name none: this server's, as for local calls
+     * @param metrics        the server's metrics of the moment (they change when it starts and stops)
+     */
+    ClusterMembership(ServerCluster cluster, DeviceRegistry registry, Duration requestTimeout,
+                      Supplier<ServerMetrics> metrics) {
         this.cluster = cluster;
         this.registry = registry;
         this.requestTimeout = requestTimeout;
+        this.metrics = metrics;
     }
 
     void join() {
@@ -62,7 +70,7 @@ final class ClusterMembership implements LocalDevices {
         if (holder == null || holder.member().equals(cluster.memberName())) {
             return CompletableFuture.failedFuture(new DeviceNotConnectedException(device));
         }
-        return cluster.forwarder().forward(holder, request, timeout != null ? timeout : requestTimeout);
+        return timed(cluster.forwarder().forward(holder, request, timeout != null ? timeout : requestTimeout));
     }
 
     /** Like {@link #forward(DeviceId, DeviceRequest, Duration)}, only to the connection the registration names. */
@@ -73,7 +81,31 @@ final class ClusterMembership implements LocalDevices {
             || !holder.registration().equals(registration)) {
             return CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
         }
-        return cluster.forwarder().forward(holder, request, timeout != null ? timeout : requestTimeout);
+        return timed(cluster.forwarder().forward(holder, request, timeout != null ? timeout : requestTimeout));
+    }
+
+    /** Records the latency and outcome of a forwarded call when it ends. */
+    private CompletableFuture<DeviceReply> timed(CompletableFuture<DeviceReply> call) {
+        long started = System.nanoTime();
+        // the caller keeps the forwarder's own future, so cancelling it reaches the forwarder
+        call.whenComplete((reply, failure) -> metrics.get()
+                .forwardedCallCompleted(System.nanoTime() - started, outcome(failure)));
+        return call;
+    }
+
+    static ServerMetrics.Outcome outcome(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause == null) {
+            return ServerMetrics.Outcome.OK;
+        }
+        if (cause instanceof DeviceRequestTimeoutException) {
+            return ServerMetrics.Outcome.TIMEOUT;
+        }
+        if (cause instanceof DeviceDisconnectedException || cause instanceof DeviceNotConnectedException) {
+            return ServerMetrics.Outcome.DISCONNECTED;
+        }
+        return ServerMetrics.Outcome.ERROR;
     }
 
     /** The devices connected anywhere in the cluster (of one user, or all for null), sorted by id. */

@@ -72,6 +72,7 @@ public final class IotmpServer {
     private volatile ServerMetrics metrics = ServerMetrics.NONE;
     private final ServerTotals totals = new ServerTotals();
     private TrafficMeter trafficMeter;
+    private volatile ServerDrain drain;
 
     public IotmpServer(IotmpServerConfig config) {
         this.config = config;
@@ -83,7 +84,8 @@ public final class IotmpServer {
         this.calls = new CallHandlers(builtins);
         this.properties = new Properties(builtins);
         this.topics = new Topics(events);
-        this.membership = new ClusterMembership(config.cluster(), registry, config.requestTimeout());
+        this.membership = new ClusterMembership(config.cluster(), registry, config.requestTimeout(),
+                this::metrics);
         builtins.addPropertyListener((device, property, value) -> registry.session(device)
                 .ifPresent(session -> session.onPropertyUpdated(property, value)));
         ClusterBus bus = config.cluster().bus();
@@ -171,6 +173,12 @@ public final class IotmpServer {
 
     private void initDeviceChannel(Channel ch, ListenerKind listener) {
         ch.attr(ListenerKind.KEY).set(listener);
+        if (drain != null) {
+            // accepted just before the listener closed for a drain: the device is to connect elsewhere
+            metrics.connectionRejected();
+            ch.close();
+            return;
+        }
         if (channels != null) {
             Refusal refusal = admission.admit(ch, channels.size());
             if (refusal != null) {
@@ -197,6 +205,10 @@ public final class IotmpServer {
         serverChannel = null;
         legacyBindings.close();
         legacyBindings = LegacyBindings.NONE;
+        if (drain != null) {
+            drain.cancel();
+            drain = null;
+        }
         // devices first get their DISCONNECT; connections that never authenticated are simply closed afterwards
         List<CompletableFuture<Void>> closing = new java.util.ArrayList<>();
         for (DeviceConnection session : registry.sessions()) {
@@ -229,6 +241,35 @@ public final class IotmpServer {
         if (timer != null) {
             timer.stop();
         }
+    }
+
+    /**
+     * Drains this server for a rolling upgrade: closes its listeners, so new connections go to other members, and
+     * sends DISCONNECT to its devices, at most {@code devicesPerSecond} a second, so they reconnect elsewhere without
+     * a storm. The server stays a cluster member (it forwards calls) until {@link #stop}. The future completes once
+     * no device is connected here; calling it again returns the drain under way.
+     */
+    public synchronized CompletableFuture<Void> drain(int devicesPerSecond) {
+        if (serverChannel == null) {
+            throw new IllegalStateException("server is not started");
+        }
+        if (drain == null) {
+            drain = new ServerDrain(registry, devicesPerSecond);
+            serverChannel.close().syncUninterruptibly();
+            legacyBindings.close();
+            drain.start(bossGroup.next());
+        }
+        return drain.drained();
+    }
+
+    /** {@link #drain(int)} at the configured {@code drainDevicesPerSecond}. */
+    public CompletableFuture<Void> drain() {
+        return drain(config.drainDevicesPerSecond());
+    }
+
+    /** Whether {@link #drain} was called: the server no longer accepts devices, and moves its own off. */
+    public boolean isDraining() {
+        return drain != null;
     }
 
     public synchronized boolean isRunning() {

@@ -39,6 +39,7 @@ import io.netty.handler.ssl.SslContext;
  * @param channelInitializer   builds each connection's pipeline around the server's handlers
  * @param cluster              the cluster this server is a member of; {@link ServerCluster#SINGLE_NODE} alone
  * @param legacy               whether and where devices of the legacy Thinger protocol are accepted
+ * @param drainDevicesPerSecond devices {@link IotmpServer#drain()} sends DISCONNECT a second at most
  */
 public record IotmpServerConfig(String host, int port, int ioThreads, int workerThreads, Duration connectTimeout,
                                 Duration defaultKeepAlive, Duration requestTimeout, int maxFrameSize,
@@ -48,7 +49,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
                                 DeviceAuthenticator authenticator, PropertyStore propertyStore,
                                 boolean nativeTransport, Limits limits, Quotas quotas,
                                 ServerMetrics.Factory metrics, DeviceChannelInitializer channelInitializer,
-                                ServerCluster cluster, LegacyListeners legacy) {
+                                ServerCluster cluster, LegacyListeners legacy, int drainDevicesPerSecond) {
 
     // The one place of each default: the builders below, the Camel options and the starter (checked by its
     // metadata test) use these.
@@ -67,6 +68,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
     public static final boolean DEFAULT_LEGACY_ENABLED = false;
     public static final int DEFAULT_LEGACY_PORT = 25200;
     public static final int DEFAULT_LEGACY_TLS_PORT = 25202;
+    public static final int DEFAULT_DRAIN_DEVICES_PER_SECOND = 100;
 
     /** The slack on the keep-alive interval before a silent device is considered gone (IOTMP: 15 %). */
     public static final double KEEP_ALIVE_TOLERANCE = 1.15;
@@ -90,6 +92,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         requirePositive(maxPsonDepth, "maxPsonDepth");
         requirePositive(maxPendingRequests, "maxPendingRequests");
         requirePositive(maxInFlight, "maxInFlight");
+        requirePositive(drainDevicesPerSecond, "drainDevicesPerSecond");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -132,6 +135,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         b.channelInitializer = channelInitializer;
         b.cluster = cluster;
         b.legacy = legacy;
+        b.drainDevicesPerSecond = drainDevicesPerSecond;
         return b;
     }
 
@@ -501,6 +505,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         private Quotas quotas = Quotas.DEFAULT;
         private ServerMetrics.Factory metrics = ServerMetrics.Factory.NONE;
         private LegacyListeners legacy = LegacyListeners.DISABLED;
+        private int drainDevicesPerSecond = DEFAULT_DRAIN_DEVICES_PER_SECOND;
 
         private Builder() {
         }
@@ -632,12 +637,18 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
             return this;
         }
 
+        /** Devices {@link IotmpServer#drain()} sends DISCONNECT a second at most. */
+        public Builder drainDevicesPerSecond(int drainDevicesPerSecond) {
+            this.drainDevicesPerSecond = drainDevicesPerSecond;
+            return this;
+        }
+
         public IotmpServerConfig build() {
             return new IotmpServerConfig(host, port, ioThreads, workerThreads, connectTimeout, defaultKeepAlive,
                     requestTimeout, maxFrameSize, maxPsonDepth, maxPendingRequests, maxInFlight, backpressurePolicy,
                     sslContext, tlsHandshakeTimeout, transport, webSocketPath, authenticator, propertyStore,
                     nativeTransport, limits, quotas, metrics, channelInitializer, cluster,
-                    legacy);
+                    legacy, drainDevicesPerSecond);
         }
     }
 }

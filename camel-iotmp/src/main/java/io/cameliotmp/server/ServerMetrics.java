@@ -57,6 +57,14 @@ public interface ServerMetrics {
     default void requestCompleted(RequestKind kind, long nanos, Outcome outcome) {
     }
 
+    /**
+     * A call this server forwarded to the cluster member holding the device ended: {@code nanos} from forwarding to
+     * its outcome, as seen by the calling member. A device the holder no longer has counts as
+     * {@link Outcome#DISCONNECTED}.
+     */
+    default void forwardedCallCompleted(long nanos, Outcome outcome) {
+    }
+
     default void sampleReceived() {
     }
 

@@ -25,6 +25,9 @@ public final class ServerTotals {
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder refusedByLimits = new LongAdder();
     private final LongAdder quotaRefusals = new LongAdder();
+    private final LongAdder forwardedCalls = new LongAdder();
+    private final LongAdder forwardedCallsFailed = new LongAdder();
+    private final LongAdder forwardedCallsTimedOut = new LongAdder();
 
     /** Devices accepted (CONNECT authenticated). */
     public long connected() {
@@ -93,6 +96,21 @@ public final class ServerTotals {
         return quotaRefusals.sum();
     }
 
+    /** Calls this member forwarded to the cluster member holding the device that ended, whatever the outcome. */
+    public long forwardedCalls() {
+        return forwardedCalls.sum();
+    }
+
+    /** Forwarded calls the device answered with ERROR, or whose device or holding member went away. */
+    public long forwardedCallsFailed() {
+        return forwardedCallsFailed.sum();
+    }
+
+    /** Forwarded calls the device did not answer in time. */
+    public long forwardedCallsTimedOut() {
+        return forwardedCallsTimedOut.sum();
+    }
+
     /**
      * Metrics that count here first, then hand the event to {@code next}. Every method of {@link ServerMetrics} is
      * overridden, or an event would stop here; ServerTotalsTest checks it.
@@ -144,6 +162,17 @@ public final class ServerTotals {
                     requestsTimedOut.increment();
                 }
                 next.requestCompleted(kind, nanos, outcome);
+            }
+
+            @Override
+            public void forwardedCallCompleted(long nanos, Outcome outcome) {
+                forwardedCalls.increment();
+                if (outcome == Outcome.ERROR || outcome == Outcome.DISCONNECTED) {
+                    forwardedCallsFailed.increment();
+                } else if (outcome == Outcome.TIMEOUT) {
+                    forwardedCallsTimedOut.increment();
+                }
+                next.forwardedCallCompleted(nanos, outcome);
             }
 
             @Override

@@ -102,6 +102,11 @@ class ManagedServerJmxTest extends IotmpCamelTestSupport {
         assertThat(mbeans.invoke(name, "disconnectDevice", new Object[] { "alice", "esp32" },
                 new String[] { String.class.getName(), String.class.getName() })).isEqualTo(false);
 
+        assertThat(mbeans.getAttribute(name, "Draining")).isEqualTo(false);
+        mbeans.invoke(name, "drain", new Object[] { 10 }, new String[] { int.class.getName() });
+        assertThat(mbeans.getAttribute(name, "Draining")).isEqualTo(true);
+        eventually().until(() -> !(Boolean) mbeans.getAttribute(name, "Running"));
+
         context.getRouteController().stopRoute("events");
         assertThat(mbeans.isRegistered(name)).as("unregistered when the server stops").isFalse();
         context.getRouteController().startRoute("events");

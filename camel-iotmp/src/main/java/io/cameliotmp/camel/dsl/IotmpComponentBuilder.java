@@ -192,6 +192,16 @@ public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpCompone
     }
 
     /**
+     * When the server is drained for a rolling upgrade (the JMX operation drain, or IotmpServer.drain()), the devices
+     * it sends DISCONNECT a second at most, so that they reconnect to the other cluster members without a storm.
+     * Default: 100. Group: advanced.
+     */
+    public IotmpComponentBuilder drainDevicesPerSecond(int drainDevicesPerSecond) {
+        doSetProperty("drainDevicesPerSecond", drainDevicesPerSecond);
+        return this;
+    }
+
+    /**
      * Netty I/O threads of the server; 0 uses Netty's default (twice the number of cores). Group: advanced.
      */
     public IotmpComponentBuilder ioThreads(int ioThreads) {
@@ -627,6 +637,7 @@ public class IotmpComponentBuilder extends AbstractComponentBuilder<IotmpCompone
             case "autowiredEnabled" -> iotmp.setAutowiredEnabled((Boolean) value);
             case "backpressurePolicy" -> config.setBackpressurePolicy((BackpressurePolicy) value);
             case "connectTimeout" -> config.setConnectTimeout((Long) value);
+            case "drainDevicesPerSecond" -> config.setDrainDevicesPerSecond((Integer) value);
             case "ioThreads" -> config.setIoThreads((Integer) value);
             case "keepAlive" -> config.setKeepAlive((Integer) value);
             case "legacyEnabled" -> config.setLegacyEnabled((Boolean) value);

@@ -337,6 +337,27 @@ public class IotmpEndpointBuilder extends AbstractEndpointBuilder
     }
 
     /**
+     * When the server is drained for a rolling upgrade (the JMX operation drain, or IotmpServer.drain()), the devices
+     * it sends DISCONNECT a second at most, so that they reconnect to the other cluster members without a storm.
+     * Default: 100. Group: advanced.
+     */
+    public IotmpEndpointBuilder drainDevicesPerSecond(int drainDevicesPerSecond) {
+        doSetProperty("drainDevicesPerSecond", drainDevicesPerSecond);
+        return this;
+    }
+
+    /**
+     * When the server is drained for a rolling upgrade (the JMX operation drain, or IotmpServer.drain()), the devices
+     * it sends DISCONNECT a second at most, so that they reconnect to the other cluster members without a storm.
+     * Default: 100. Group: advanced. As text, for example a
+     * property placeholder.
+     */
+    public IotmpEndpointBuilder drainDevicesPerSecond(String drainDevicesPerSecond) {
+        doSetProperty("drainDevicesPerSecond", drainDevicesPerSecond);
+        return this;
+    }
+
+    /**
      * Netty I/O threads of the server; 0 uses Netty's default (twice the number of cores). Group: advanced.
      */
     public IotmpEndpointBuilder ioThreads(int ioThreads) {

@@ -1,0 +1,86 @@
+package io.cameliotmp.benchmarks.load;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.cluster.ClusterOptions;
+import io.cameliotmp.cluster.InfinispanCluster;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceRequest;
+import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.IotmpServerConfig;
+import io.cameliotmp.server.StaticAuthenticator;
+
+/**
+ * One cluster member of the cross-node RPC scenario ({@link ClusterRpcBench}), one per process: an
+ * {@link IotmpServer} with an {@link InfinispanCluster}. Prints {@code @READY} once the view has {@code expect}
+ * members, then obeys the orchestrator on standard input:
+ * <pre>
+ * locate USER DEVICE               waits until the directory knows the device      → @LOCATED
+ * serial USER DEVICE WARMUP COUNT  serial RUN calls of the device's echo resource  → @RPC (micros)
+ * quit
+ * </pre>
+ * A call is {@link IotmpServer#send}: local when the device is connected to this member, forwarded otherwise.
+ */
+public final class ClusterMemberMain {
+
+    private ClusterMemberMain() {
+    }
+
+    public static void main(String[] a) throws Exception {
+        Args args = new Args(a);
+        Proto.watchdog(args.lng("maxSeconds", 1800));
+        String member = args.str("member", "member-0");
+        ClusterOptions options = ClusterOptions.of(args.str("cluster", "bench"), args.integer("clusterPort", 7800),
+                args.str("members", "127.0.0.1:7800")).withMemberName(member).withBindAddress("127.0.0.1");
+        InfinispanCluster cluster = new InfinispanCluster(options);
+        IotmpServer server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1")
+                .port(args.integer("port", 25204)).nativeTransport(false)
+                .authenticator(StaticAuthenticator.parse(ServerMain.USER + "/*=" + ServerMain.CREDENTIAL))
+                .cluster(cluster).build());
+        server.start();
+        int expect = args.integer("expect", 2);
+        while (cluster.members().size() < expect) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        Proto.emit("READY", Proto.map("member", member, "members", cluster.members(),
+                "pid", ProcessHandle.current().pid()));
+        for (String line = Proto.command(); !line.equals("quit"); line = Proto.command()) {
+            String[] c = line.split(" ");
+            DeviceId device = new DeviceId(c[1], c[2]);
+            if (c[0].equals("locate")) {
+                while (server.locate(device).isEmpty()) {
+                    TimeUnit.MILLISECONDS.sleep(20);
+                }
+                Proto.emit("LOCATED", Proto.map("holder", server.locate(device).orElseThrow().member()));
+            } else if (c[0].equals("serial")) {
+                serial(server, device, Integer.parseInt(c[3]), Integer.parseInt(c[4]));
+            }
+        }
+        server.stop();
+        System.exit(0);
+    }
+
+    /** Calls one after the other; latencies of the measured calls only, in microseconds. */
+    private static void serial(IotmpServer server, DeviceId device, int warmup, int count) throws Exception {
+        long[] nanos = new long[count];
+        int failed = 0;
+        for (int i = -warmup; i < count; i++) {
+            long start = System.nanoTime();
+            try {
+                server.send(device, DeviceRequest.run("echo", ServerMain.INPUT), Duration.ofSeconds(10))
+                        .get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                failed++;
+            }
+            if (i >= 0) {
+                nanos[i] = System.nanoTime() - start;
+            }
+        }
+        Arrays.sort(nanos);
+        Proto.emit("RPC", Proto.map("count", count, "failed", failed,
+                "p50", nanos[(int) (count * 0.50)] / 1000.0, "p99", nanos[(int) (count * 0.99)] / 1000.0,
+                "p999", nanos[(int) (count * 0.999)] / 1000.0, "max", nanos[count - 1] / 1000.0));
+    }
+}

@@ -1,0 +1,87 @@
+package io.cameliotmp.cluster;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceListener;
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.DeviceRequest;
+import io.cameliotmp.server.DirectoryEntry;
+import io.cameliotmp.server.IotmpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A member drained for a rolling upgrade: it stops accepting, its devices get DISCONNECT and reconnect to the other
+ * member, and every device stays callable from both members. The test stands in for the load balancer: a device
+ * told to go reconnects to the member that still accepts.
+ */
+class DrainTest {
+
+    private static final int DEVICES = 12;
+
+    private final ClusterNodes nodes = new ClusterNodes();
+    private final ExecutorService balancer = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void close() {
+        balancer.shutdownNow();
+        nodes.close();
+    }
+
+    @Test
+    void afterADrainEveryDeviceIsOnTheOtherMemberAndCallableFromBoth() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        IotmpServer drained = members.get(0);
+        IotmpServer other = members.get(1);
+        Map<String, String> reasons = new ConcurrentHashMap<>();
+        drained.registry().addListener(new DeviceListener() {
+            @Override
+            public void onDisconnected(DeviceRegistration registration, String reason) {
+                reasons.put(registration.deviceId().device(), reason);
+                // the load balancer: the device reconnects where connections are accepted (not on this thread)
+                balancer.execute(() -> nodes.connect(other, registration.deviceId().device()));
+            }
+        });
+        for (int i = 0; i < DEVICES; i++) {
+            nodes.device(drained, "device-" + i);
+        }
+        int port = drained.localAddress().getPort();
+
+        var done = drained.drain(5);
+        assertThat(drained.isDraining()).isTrue();
+        assertThat(drained.drain(1000)).as("the drain under way").isSameAs(done);
+        // not accepting: the listener is closed
+        assertThatThrownBy(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            }
+        }).isInstanceOf(IOException.class);
+        done.get(60, TimeUnit.SECONDS);
+
+        assertThat(drained.registry().size()).isZero();
+        assertThat(reasons).hasSize(DEVICES).allSatisfy((device, reason) -> assertThat(reason).contains("draining"));
+        ClusterNodes.eventually().until(() -> other.registry().size() == DEVICES);
+        for (int i = 0; i < DEVICES; i++) {
+            DeviceId device = new DeviceId("alice", "device-" + i);
+            ClusterNodes.eventually().until(() -> drained.locate(device).map(DirectoryEntry::member)
+                    .filter("member-1"::equals).isPresent());
+            for (IotmpServer caller : members) {
+                assertThat(caller.send(device, DeviceRequest.run("temperature", null), null)
+                        .get(30, TimeUnit.SECONDS).payload()).isEqualTo(21L);
+            }
+        }
+        assertThat(drained.totals().forwardedCalls()).isEqualTo(DEVICES);
+    }
+}
