@@ -5,7 +5,9 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The IOTMP server's health and metrics, as an operator sees them through Spring Boot's actuator. */
+/**
+ * The IOTMP server's health, metrics and dev console, as an operator sees them through Spring Boot's actuator.
+ */
 class QuickstartActuatorTest extends QuickstartTestSupport {
 
     @Test
@@ -23,6 +25,13 @@ class QuickstartActuatorTest extends QuickstartTestSupport {
         JsonNode connected = get("/actuator/metrics/iotmp.devices.connected").json();
         assertThat(connected.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1.0);
         assertThat(get("/actuator/metrics/iotmp.bytes").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theIotmpDevConsoleShowsTheSimulatedDevice() throws Exception {
+        Answer console = get("/actuator/camel/iotmp");
+        assertThat(console.status()).isEqualTo(200);
+        assertThat(console.body()).contains("\"servers\"").contains("sim-1");
     }
 
     @Test
