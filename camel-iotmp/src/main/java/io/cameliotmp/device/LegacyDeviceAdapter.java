@@ -8,16 +8,13 @@ import java.util.Map;
 
 import io.cameliotmp.protocol.Gen1Layout;
 import io.cameliotmp.protocol.IotmpMessage;
-import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
-import io.cameliotmp.protocol.legacy.MalformedLegacyFrame;
+import io.cameliotmp.protocol.legacy.LegacyTranslator;
 import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.protocol.session.StreamParameters;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 
 /**
  * Plays a legacy Thinger device (the {@code thinger.io} Arduino library up to 2.40) with the IOTMP device client:
@@ -32,7 +29,7 @@ import io.netty.channel.ChannelPromise;
  * next frame without one; an answer nobody waits for answered with REQUEST_ERROR. Services the library lacks (locks,
  * event subscriptions, server resources) fail at once. Runs on the device's event loop.
  */
-final class LegacyDeviceAdapter extends ChannelDuplexHandler {
+final class LegacyDeviceAdapter extends LegacyTranslator {
 
     /** What an id of the server waits for from the device. */
     private enum ServerRequest {
@@ -62,17 +59,8 @@ final class LegacyDeviceAdapter extends ChannelDuplexHandler {
     // ---- server → device
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof MalformedLegacyFrame malformed) {
-            ctx.fireChannelRead(new MalformedFrame(null, malformed.cause()));
-        } else if (msg instanceof LegacyMessage message) {
-            IotmpMessage translated = fromServer(message);
-            if (translated != null) {
-                ctx.fireChannelRead(translated);
-            }
-        } else {
-            ctx.fireChannelRead(msg);
-        }
+    protected IotmpMessage translateRead(LegacyMessage message) {
+        return fromServer(message);
     }
 
     private IotmpMessage fromServer(LegacyMessage message) {
@@ -196,17 +184,8 @@ final class LegacyDeviceAdapter extends ChannelDuplexHandler {
     // ---- device → server
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (!(msg instanceof IotmpMessage message)) {
-            ctx.write(msg, promise);
-            return;
-        }
-        LegacyMessage translated = toServer(message);
-        if (translated == null) {
-            promise.setSuccess();
-        } else {
-            ctx.write(translated, promise);
-        }
+    protected LegacyMessage translateWrite(IotmpMessage message) {
+        return toServer(message);
     }
 
     private LegacyMessage toServer(IotmpMessage message) {

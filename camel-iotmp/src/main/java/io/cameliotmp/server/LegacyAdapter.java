@@ -9,18 +9,15 @@ import java.util.function.BooleanSupplier;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
-import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
 import io.cameliotmp.protocol.legacy.LegacyFrames;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
-import io.cameliotmp.protocol.legacy.MalformedLegacyFrame;
+import io.cameliotmp.protocol.legacy.LegacyTranslator;
 import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.protocol.session.StreamParameters;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * server's requests and streams by {@code maxPendingRequests} (entries of requests that timed out are dropped
  * beyond twice that), the device's own pending calls by {@code maxInFlight} (each holds a delivery until answered).
  */
-final class LegacyAdapter extends ChannelDuplexHandler implements ConnectionCodec {
+final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
 
     private static final Logger LOG = LoggerFactory.getLogger(LegacyAdapter.class);
 
@@ -139,17 +136,8 @@ final class LegacyAdapter extends ChannelDuplexHandler implements ConnectionCode
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof MalformedLegacyFrame malformed) {
-            ctx.fireChannelRead(new MalformedFrame(null, malformed.cause()));
-        } else if (msg instanceof LegacyMessage message) {
-            IotmpMessage translated = fromDevice(message);
-            if (translated != null) {
-                ctx.fireChannelRead(translated);
-            }
-        } else {
-            ctx.fireChannelRead(msg);
-        }
+    protected IotmpMessage translateRead(LegacyMessage message) {
+        return fromDevice(message);
     }
 
     private IotmpMessage fromDevice(LegacyMessage message) {
@@ -279,17 +267,8 @@ final class LegacyAdapter extends ChannelDuplexHandler implements ConnectionCode
     // ---- server → device
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (!(msg instanceof IotmpMessage message)) {
-            ctx.write(msg, promise);
-            return;
-        }
-        LegacyMessage translated = toDevice(message);
-        if (translated == null) {
-            promise.setSuccess();
-        } else {
-            ctx.write(translated, promise);
-        }
+    protected LegacyMessage translateWrite(IotmpMessage message) {
+        return toDevice(message);
     }
 
     private LegacyMessage toDevice(IotmpMessage message) {

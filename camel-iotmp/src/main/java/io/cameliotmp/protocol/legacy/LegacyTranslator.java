@@ -1,0 +1,51 @@
+package io.cameliotmp.protocol.legacy;
+
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MalformedFrame;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+
+/**
+ * The handler after a {@link LegacyFrameCodec} that lets the rest of a pipeline speak IOTMP messages, for the server
+ * end and the device end alike: legacy messages read are translated to IOTMP messages (or dropped, when the other end
+ * expects nothing), a malformed legacy frame becomes a {@link MalformedFrame}, and IOTMP messages written are
+ * translated to legacy messages (or completed without a write, for what the legacy protocol has no message for).
+ * What each end translates, and the ids it remembers to do so, is its own.
+ */
+public abstract class LegacyTranslator extends ChannelDuplexHandler {
+
+    /** The IOTMP message a legacy message read stands for, or null when nothing is passed on. */
+    protected abstract IotmpMessage translateRead(LegacyMessage message);
+
+    /** The legacy message an IOTMP message written stands for, or null when nothing is written. */
+    protected abstract LegacyMessage translateWrite(IotmpMessage message);
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof MalformedLegacyFrame malformed) {
+            ctx.fireChannelRead(new MalformedFrame(null, malformed.cause()));
+        } else if (msg instanceof LegacyMessage message) {
+            IotmpMessage translated = translateRead(message);
+            if (translated != null) {
+                ctx.fireChannelRead(translated);
+            }
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof IotmpMessage message)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        LegacyMessage translated = translateWrite(message);
+        if (translated == null) {
+            promise.setSuccess();
+        } else {
+            ctx.write(translated, promise);
+        }
+    }
+}
