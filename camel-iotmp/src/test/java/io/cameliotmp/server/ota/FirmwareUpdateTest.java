@@ -55,7 +55,16 @@ class FirmwareUpdateTest {
     private final ExecutorService handlers = Executors.newCachedThreadPool();
 
     private IotmpServer startServer() {
-        return startServer(LegacyListeners.DISABLED);
+        return startServer(legacyListeners());
+    }
+
+    /** The server's legacy listeners: none here; {@link LegacyFirmwareUpdateTest} runs every test over legacy. */
+    LegacyListeners legacyListeners() {
+        return LegacyListeners.DISABLED;
+    }
+
+    /** The protocol of the test's devices: IOTMP here. */
+    void protocol(IotmpDeviceBuilder builder) {
     }
 
     private IotmpServer startServer(LegacyListeners legacy) {
@@ -84,6 +93,7 @@ class FirmwareUpdateTest {
         if (target != null) {
             builder.ota(target, settings);
         }
+        protocol(builder);
         options.accept(builder);
         IotmpDevice device = builder.build();
         devices.add(device);
@@ -186,16 +196,19 @@ class FirmwareUpdateTest {
         assertThat(target.committed()).isEqualTo(bytes);
     }
 
-    @Test
-    void updatesALegacyThingerDeviceTheSameWay() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"", "zlib", "gzip", "lzss"})
+    void updatesALegacyThingerDeviceTheSameWay(String compression) throws Exception {
         // legacy devices are told apart by their first byte on the server's port: the procedure does not change
         startServer(new LegacyListeners(true, LegacyListeners.NONE, LegacyListeners.NONE));
         RecordingTarget target = new RecordingTarget();
-        device(target, OtaSettings.defaults().withVersion("1.0.0"), IotmpDeviceBuilder::legacy);
+        device(target, OtaSettings.defaults().withCompression(compression).withVersion("1.0.0"),
+                IotmpDeviceBuilder::legacy);
         byte[] bytes = image(30_000, "1.2.0");
         FirmwareUpdateReport report = update(FirmwareImage.of(bytes), options(), null);
         assertThat(server.registry().registration(DEVICE).orElseThrow().generation()).isEqualTo(Generation.LEGACY);
         assertThat(report.outcome()).isEqualTo(OtaOutcome.UPDATED);
+        assertThat(report.compression()).isEqualTo(compression);
         assertThat(report.version()).isEqualTo("1.2.0");
         assertThat(target.committed()).isEqualTo(bytes);
     }
