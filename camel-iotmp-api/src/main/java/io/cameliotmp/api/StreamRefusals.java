@@ -21,8 +21,8 @@ import org.apache.camel.ProducerTemplate;
  * <ul>
  * <li>a refusal an SSE stream met lasts while SSE streams watch the resource: once the last has gone, the device
  * stream is dropped with them and the next client asks the device again;</li>
- * <li>a refusal the temperature log route met ({@link DeviceActivityRoutes}) is <em>pinned</em>: that route stays
- * subscribed, so the refused stream stays until the device's connection ends.</li>
+ * <li>a refusal a route's own stream met (the quickstart's temperature log route, say) is <em>pinned</em>: that
+ * route stays subscribed, so the refused stream stays until the device's connection ends.</li>
  * </ul>
  * A refusal of an earlier connection of the device is forgotten when seen.
  */

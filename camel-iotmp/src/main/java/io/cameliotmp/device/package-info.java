@@ -4,11 +4,12 @@
  * {@link io.cameliotmp.device.IotmpDevice} connects to an IOTMP server, answers its requests (RUN, DESCRIBE,
  * START_STREAM / STOP_STREAM / STREAM_DATA on the device's resources) and calls the server's services (buckets,
  * endpoints, properties, other devices, server event streams). It speaks either protocol generation (gen-2:
- * IOTMP-Linux 2026+ and IOTMP-Embedded; gen-1: IOTMP-Linux before 2026, PSON v1) and either encoding of service calls
- * ({@link io.cameliotmp.device.ServiceLayout}), so it can stand in for every family of reference devices.
+ * IOTMP-Linux 2026+ and IOTMP-Embedded; gen-1: IOTMP-Linux before 2026, PSON v1), the legacy Thinger protocol of the
+ * Arduino library up to 2.40 ({@link io.cameliotmp.device.IotmpDeviceBuilder#legacy()}), and either encoding of service
+ * calls ({@link io.cameliotmp.device.ServiceLayout}), so it can stand in for every family of reference devices.
  * <p>
  * Uses: testing an IOTMP server (byte-exact conformance via {@link io.cameliotmp.device.IotmpDevice#send},
- * {@link io.cameliotmp.device.IotmpDevice#request} and {@link io.cameliotmp.device.IotmpDevice#sendRaw}), simulating
+ * {@link io.cameliotmp.device.IotmpDevice#request} and {@link io.cameliotmp.device.DeviceFaults#sendRaw}), simulating
  * devices in examples, generating load (many devices on one shared event loop group, spread over local addresses),
  * and as a device SDK.
  * <p>
