@@ -147,6 +147,13 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
                                    AuthFailureLimiter failures) {
             return new ApiMetrics(sessions, downloads, failures);
         }
+
+        /** Running uploads, bounded by {@code max-uploads}. */
+        @Bean
+        io.micrometer.core.instrument.binder.MeterBinder iotmpApiUploadMetrics(FileUploads uploads) {
+            return registry -> io.micrometer.core.instrument.Gauge.builder("iotmp.api.uploads", uploads,
+                    FileUploads::running).description("File uploads to devices running").register(registry);
+        }
     }
 
     /** The byte sessions' WebSocket endpoint; same-origin browsers only (Spring's default). */

@@ -25,6 +25,10 @@ class FileUploadTest extends ApiTestSupport {
     @Autowired
     FileUploads uploads;
 
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("iotmpApiUploadMetrics")
+    io.micrometer.core.instrument.binder.MeterBinder uploadMetrics;
+
     @Test
     void aMultiMegabyteFileArrivesWholeAndInOrder() throws Exception {
         byte[] file = new byte[3 * 1024 * 1024 + 12345];
@@ -53,6 +57,54 @@ class FileUploadTest extends ApiTestSupport {
         assertThat(answer.status()).isEqualTo(413);
         assertThat(answer.json().path("message").asText()).contains("max-upload-size");
         assertThat(receiver.chunks.get()).isZero();
+    }
+
+    /** Without a Content-Length (a chunked body) the limit is found while streaming: 413 all the same. */
+    @Test
+    void aChunkedBodyPastTheLimitIs413() throws Exception {
+        ReceivingDevice receiver = new ReceivingDevice(Integer.MAX_VALUE);
+        connect("demo", "dev-1", "secret-1", receiver::offer);
+        byte[] file = new byte[5 * 1024 * 1024];
+
+        Answer answer = send(request("/v3/users/demo/devices/dev-1/files/upload?path=/tmp/big.bin", ALL)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(file))));
+
+        assertThat(answer.status()).as(answer.text()).isEqualTo(413);
+        assertThat(answer.json().path("message").asText()).contains("max-upload-size");
+        assertThat(receiver.received.size()).isLessThanOrEqualTo(4 * 1024 * 1024);
+    }
+
+    /**
+     * Uploads hold a request thread each: beyond {@code max-uploads} (4) they are 503. Four uploads to a device that
+     * never acknowledges are held, the fifth is refused; once the device leaves, the four end.
+     */
+    @Test
+    void uploadsBeyondTheBoundAre503() throws Exception {
+        IotmpDevice silent = connect("demo", "dev-1", "secret-1", device -> device
+                .resource("$fs/upload/:session").handler(ResourceKind.INPUT_OUTPUT, request -> null));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        uploadMetrics.bindTo(registry);
+        java.util.List<CompletableFuture<java.net.http.HttpResponse<byte[]>>> held = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            held.add(http.sendAsync(request("/v3/users/demo/devices/dev-1/files/upload?path=/f" + i, ALL)
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024 * 1024])).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        Awaitility.await("four uploads running").atMost(WAIT).until(() -> uploads.running() == 4);
+        assertThat(registry.get("iotmp.api.uploads").gauge().value()).isEqualTo(4.0);
+
+        Answer refused = upload("/v3/users/demo/devices/dev-1/files/upload?path=/f4", ALL, new byte[10]);
+
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.json().path("message").asText()).contains("max-uploads");
+        silent.close();
+        Awaitility.await("the held uploads ended").atMost(WAIT.multipliedBy(2)).until(() -> uploads.running() == 0);
+        for (var response : held) {
+            assertThat(response.get().statusCode()).isGreaterThanOrEqualTo(400);
+        }
     }
 
     @Test
