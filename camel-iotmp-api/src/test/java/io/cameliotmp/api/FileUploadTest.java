@@ -103,7 +103,9 @@ class FileUploadTest extends ApiTestSupport {
         silent.close();
         Awaitility.await("the held uploads ended").atMost(WAIT.multipliedBy(2)).until(() -> uploads.running() == 0);
         for (var response : held) {
-            assertThat(response.get().statusCode()).isGreaterThanOrEqualTo(400);
+            // an error answer, or a connection the server closed on a body it no longer reads: never a success
+            assertThat(response.handle((answer, failure) -> answer == null || answer.statusCode() >= 400).get())
+                    .isTrue();
         }
     }
 
