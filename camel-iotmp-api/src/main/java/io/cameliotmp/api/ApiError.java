@@ -78,6 +78,12 @@ public record ApiError(int status, String message, Object payload) {
             if (cause instanceof FirmwareUploads.TooManyUpdatesException) {
                 return new ApiError(503, cause.getMessage());
             }
+            if (cause instanceof FileUploads.TooManyUploadsException) {
+                return new ApiError(503, cause.getMessage());
+            }
+            if (cause instanceof FileUploads.UploadFailedException) {
+                return new ApiError(DEVICE_FAILED, cause.getMessage());
+            }
             if (cause instanceof FirmwareUploads.NoSuchReportException) {
                 return new ApiError(404, cause.getMessage());
             }

@@ -44,6 +44,7 @@ public class DeviceApiRoutes extends RouteBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceApiRoutes.class);
 
     private final FirmwareUploads firmware;
+    private final FileUploads uploads;
 
     /** The API without firmware updates. */
     public DeviceApiRoutes() {
@@ -52,7 +53,16 @@ public class DeviceApiRoutes extends RouteBuilder {
 
     /** The API with firmware updates through {@code firmware} ({@code …/devices/{device}/firmware}), if not null. */
     public DeviceApiRoutes(FirmwareUploads firmware) {
+        this(firmware, null);
+    }
+
+    /**
+     * The API with firmware updates through {@code firmware} and file uploads through {@code uploads}
+     * ({@code …/devices/{device}/files/upload}), each if not null.
+     */
+    public DeviceApiRoutes(FirmwareUploads firmware, FileUploads uploads) {
         this.firmware = firmware;
+        this.uploads = uploads;
     }
 
     @Override
@@ -96,6 +106,15 @@ public class DeviceApiRoutes extends RouteBuilder {
                         .otherwise()
                             .process(firmware::report)
                     .end()
+                    .to("direct:iotmp-api-answer");
+        }
+        if (uploads != null) {
+            // The body goes to the device chunk by chunk as it arrives, not held: RequestBodyFilter lets it pass.
+            from("platform-http:/v3/users/{user}/devices/{device}/files/upload?httpMethodRestrict=POST"
+                 + "&useStreaming=true")
+                    .routeId("iotmp-api-file-upload")
+                    .process(exchange -> address(exchange, true))
+                    .process(uploads::upload)
                     .to("direct:iotmp-api-answer");
         }
         deviceOperations();

@@ -85,8 +85,15 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
     /** The device API's routes. */
     @Bean
-    DeviceApiRoutes iotmpDeviceApiRoutes(FirmwareUploads firmware) {
-        return new DeviceApiRoutes(firmware);
+    DeviceApiRoutes iotmpDeviceApiRoutes(FirmwareUploads firmware, FileUploads uploads) {
+        return new DeviceApiRoutes(firmware, uploads);
+    }
+
+    @Bean
+    FileUploads iotmpFileUploads(ProducerTemplate producer,
+                                 @Value("${camel.component.iotmp.request-timeout:10000}") long timeoutMillis) {
+        return new FileUploads(producer, Duration.ofMillis(timeoutMillis), properties.maxUploadSize().toBytes(),
+                properties.maxUploads());
     }
 
     @Bean
@@ -118,12 +125,14 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
     /** Hands the devices' session data and download chunks to their clients, in order. */
     @Bean
-    RouteBuilder iotmpDeviceSessionRoutes(DeviceSessionSocket sessions, FileDownloads downloads) {
+    RouteBuilder iotmpDeviceSessionRoutes(DeviceSessionSocket sessions, FileDownloads downloads,
+                                          FileUploads uploads) {
         return new RouteBuilder() {
             @Override
             public void configure() {
                 from(DeviceSessionSocket.DELIVERY).routeId("iotmp-api-session-data").process(sessions::deliver);
                 from(FileDownloads.DELIVERY).routeId("iotmp-api-download-data").process(downloads::deliver);
+                from(FileUploads.DELIVERY).routeId("iotmp-api-upload-acks").process(uploads::deliver);
             }
         };
     }
@@ -137,6 +146,13 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, FileDownloads downloads,
                                    AuthFailureLimiter failures) {
             return new ApiMetrics(sessions, downloads, failures);
+        }
+
+        /** Running uploads, bounded by {@code max-uploads}. */
+        @Bean
+        io.micrometer.core.instrument.binder.MeterBinder iotmpApiUploadMetrics(FileUploads uploads) {
+            return registry -> io.micrometer.core.instrument.Gauge.builder("iotmp.api.uploads", uploads,
+                    FileUploads::running).description("File uploads to devices running").register(registry);
         }
     }
 

@@ -60,10 +60,14 @@ public class RequestBodyFilter extends OncePerRequestFilter {
     /** A firmware image is streamed to a file by its route (FirmwareUploads), with a limit of its own. */
     private static final java.util.regex.Pattern FIRMWARE = java.util.regex.Pattern.compile(
             ".*/v3/users/[^/]+/devices/[^/]+/firmware/?");
+    /** A file upload is streamed to the device by its route (FileUploads), with a limit of its own. */
+    private static final java.util.regex.Pattern UPLOAD = java.util.regex.Pattern.compile(
+            ".*/v3/users/[^/]+/devices/[^/]+/files/upload/?");
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return "POST".equals(request.getMethod()) && FIRMWARE.matcher(request.getRequestURI()).matches();
+        return "POST".equals(request.getMethod()) && (FIRMWARE.matcher(request.getRequestURI()).matches()
+                                                      || UPLOAD.matcher(request.getRequestURI()).matches());
     }
 
     /** The body is handed on in the async dispatch that follows its reading. */

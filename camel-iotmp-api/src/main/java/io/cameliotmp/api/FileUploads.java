@@ -1,0 +1,255 @@
+package io.cameliotmp.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cameliotmp.camel.IotmpConstants;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v3/users/{user}/devices/{device}/files/upload?path=…}: the {@code application/octet-stream} body
+ * written to a file of an IOTMP-Linux device, streamed as it arrives, never held whole. The body goes to a
+ * {@code $fs/upload/:session} stream (parameters {@code path}, {@code overwrite}) in chunks of {@value #CHUNK_SIZE}
+ * bytes; the device acknowledges each with {@code {"ack": n, "bytes": m}}, and at most {@value #MAX_IN_FLIGHT} wait
+ * unacknowledged, so a slow device slows the client rather than filling memory. The answer (201 with the bytes
+ * written) comes once every chunk is acknowledged; a device that leaves, ends the stream or stops acknowledging for
+ * the request timeout fails the upload with an error answer. The body is at most {@code max-upload-size} bytes (413
+ * beyond); at most {@code max-uploads} run at once (503 beyond), each holding a request thread.
+ */
+public final class FileUploads {
+
+    /** The route the devices' acknowledgements are delivered to. */
+    public static final String DELIVERY = "direct:iotmp-api-upload-acks";
+
+    static final int CHUNK_SIZE = 64 * 1024;
+    /** Chunks sent and not yet acknowledged, at most (as the reference client's downloads). */
+    static final int MAX_IN_FLIGHT = 4;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileUploads.class);
+
+    private final ProducerTemplate producer;
+    private final Duration idleTimeout;
+    private final long maxUploadSize;
+    private final int maxUploads;
+    private final Semaphore running;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+
+    public FileUploads(ProducerTemplate producer, Duration idleTimeout, long maxUploadSize, int maxUploads) {
+        if (maxUploadSize < 1 || maxUploads < 1) {
+            throw new IllegalArgumentException("maxUploadSize and maxUploads must be positive");
+        }
+        this.producer = producer;
+        this.idleTimeout = idleTimeout;
+        this.maxUploadSize = maxUploadSize;
+        this.maxUploads = maxUploads;
+        this.running = new Semaphore(maxUploads);
+    }
+
+    /** Uploads running now. */
+    public int running() {
+        return maxUploads - running.availablePermits();
+    }
+
+    /** Writes the request body to the device's file {@code path} (a query parameter); the answer is 201. */
+    void upload(Exchange exchange) throws IOException {
+        Message message = exchange.getMessage();
+        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(DeviceApiRoutes.OCTET_STREAM)) {
+            throw new UnsupportedMediaTypeException("a file is uploaded as " + DeviceApiRoutes.OCTET_STREAM);
+        }
+        String path = message.getHeader("path", String.class);
+        if (path == null || path.isBlank() || path.endsWith("/")) {
+            throw new InvalidRequestException("the query parameter path names the file to write, e.g. ?path=/tmp/f");
+        }
+        ResourcePath.requireResource(path.startsWith("/") ? path.substring(1) : path);
+        Long declared = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
+        if (declared != null && declared > maxUploadSize) {
+            throw new FirmwareUploads.PayloadTooLargeException("the file of " + declared + " bytes is larger than the "
+                                                               + maxUploadSize + " bytes the API accepts"
+                                                               + " (camel.iotmp.api.max-upload-size)");
+        }
+        InputStream body = message.getBody(InputStream.class);
+        if (body == null) {
+            throw new InvalidRequestException("the file (the request body) is missing");
+        }
+        if (!running.tryAcquire()) {
+            throw new TooManyUploadsException(maxUploads + " uploads are running, the most at once"
+                                              + " (camel.iotmp.api.max-uploads); try again later");
+        }
+        try (InputStream in = body) {
+            String user = message.getHeader(IotmpConstants.USER, String.class);
+            String device = message.getHeader(IotmpConstants.DEVICE, String.class);
+            Object overwrite = message.getHeader("overwrite");
+            long written = send(user, device, path, overwrite == null || !"false".equals(String.valueOf(overwrite)),
+                    in);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("path", path);
+            answer.put("size", written);
+            message.setBody(answer);
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
+        } finally {
+            running.release();
+        }
+    }
+
+    private long send(String user, String device, String path, boolean overwrite, InputStream in)
+            throws IOException {
+        String resource = "$fs/upload/" + HexFormat.of().formatHex(token());
+        String key = user + "/" + device + "/" + resource;
+        Upload upload = new Upload();
+        uploads.put(key, upload);
+        int streamId = 0;
+        try {
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            parameters.put("path", path);
+            parameters.put("overwrite", overwrite);
+            Exchange started = producer.send("iotmp:device?operation=startStream&streamTo=" + DELIVERY, exchange -> {
+                exchange.setPattern(ExchangePattern.InOut);
+                exchange.getMessage().setHeaders(Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,
+                        IotmpConstants.RESOURCE, resource, IotmpConstants.PARAMETERS, parameters));
+            });
+            if (started.getException() != null) {
+                // the device's own answer (not connected, no $fs/upload, its ERROR) is the caller's answer
+                Exception failure = started.getException();
+                throw failure instanceof RuntimeException runtime ? runtime
+                        : new UploadFailedException("the device did not start the upload of " + path, failure);
+            }
+            streamId = started.getMessage().getHeader(IotmpConstants.STREAM_ID, Integer.class);
+            long total = 0;
+            for (byte[] chunk = in.readNBytes(CHUNK_SIZE); chunk.length > 0; chunk = in.readNBytes(CHUNK_SIZE)) {
+                total += chunk.length;
+                if (total > maxUploadSize) {
+                    throw new FirmwareUploads.PayloadTooLargeException("the file is larger than the " + maxUploadSize
+                                                                       + " bytes the API accepts"
+                                                                       + " (camel.iotmp.api.max-upload-size)");
+                }
+                upload.awaitWindow(1, idleTimeout, path);
+                try {
+                    producer.sendBodyAndHeaders("iotmp:device?operation=sendStreamData", chunk,
+                            Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,
+                                    IotmpConstants.STREAM_ID, streamId));
+                } catch (RuntimeException e) {
+                    throw new UploadFailedException("the upload of " + path + " stopped after " + (total - chunk.length)
+                                                    + " bytes", e);
+                }
+            }
+            // every chunk acknowledged: the device has written the whole file
+            upload.awaitWindow(MAX_IN_FLIGHT, idleTimeout, path);
+            if (upload.acknowledged.get() != total) {
+                throw new UploadFailedException("the device acknowledged " + upload.acknowledged.get() + " of "
+                                                + total + " bytes of " + path, null);
+            }
+            return total;
+        } finally {
+            uploads.remove(key);
+            if (streamId != 0) {
+                stop(user, device, streamId);
+            }
+        }
+    }
+
+    private void stop(String user, String device, int streamId) {
+        try {
+            producer.asyncRequestBodyAndHeaders("iotmp:device?operation=stopStream", null, Map.of(
+                    IotmpConstants.USER, user, IotmpConstants.DEVICE, device, IotmpConstants.STREAM_ID, streamId));
+        } catch (RuntimeException e) {
+            LOG.debug("stopping upload stream {} of {}/{} failed: {}", streamId, user, device, e.toString());
+        }
+    }
+
+    /** An acknowledgement or the stream's end: called by the {@value #DELIVERY} route; never blocks. */
+    public void deliver(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Upload upload = uploads.get(message.getHeader(IotmpConstants.USER) + "/"
+                                    + message.getHeader(IotmpConstants.DEVICE) + "/"
+                                    + message.getHeader(IotmpConstants.RESOURCE));
+        if (upload == null) {
+            return;
+        }
+        if (message.getHeader(IotmpConstants.STREAM_ENDED) != null) {
+            upload.end("the device ended the upload stream");
+        } else if (message.getBody() instanceof Map<?, ?> ack && ack.get("bytes") instanceof Number bytes) {
+            upload.acknowledge(bytes.longValue());
+        }
+    }
+
+    private byte[] token() {
+        byte[] token = new byte[8];
+        random.nextBytes(token);
+        return token;
+    }
+
+    /** More uploads asked for than {@code max-uploads}: 503. */
+    static final class TooManyUploadsException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyUploadsException(String message) {
+            super(message);
+        }
+    }
+
+    /** The device left, ended the stream or stopped acknowledging before the file was whole: 502. */
+    static final class UploadFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UploadFailedException(String message, Throwable cause) {
+            super(cause == null ? message : message + ": " + ApiError.of(cause).message(), cause);
+        }
+    }
+
+    /** The acknowledgement window of one upload. */
+    private static final class Upload {
+
+        final Semaphore window = new Semaphore(MAX_IN_FLIGHT);
+        final AtomicLong acknowledged = new AtomicLong();
+        volatile String ended;
+
+        void acknowledge(long bytes) {
+            acknowledged.addAndGet(bytes);
+            // a device acknowledging more than was sent cannot widen the window beyond its bound
+            if (window.availablePermits() < MAX_IN_FLIGHT) {
+                window.release();
+            }
+        }
+
+        void end(String why) {
+            ended = why;
+            window.release(MAX_IN_FLIGHT);
+        }
+
+        /** Waits for {@code permits} free places in the window; they are taken only to send a chunk. */
+        void awaitWindow(int permits, Duration timeout, String path) throws IOException {
+            try {
+                if (!window.tryAcquire(permits, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new UploadFailedException("the device acknowledged nothing of " + path + " in "
+                                                    + timeout.toMillis() + " ms", null);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("upload interrupted", e);
+            }
+            if (ended != null) {
+                throw new UploadFailedException(ended + " before " + path + " was whole", null);
+            }
+            if (permits == MAX_IN_FLIGHT) {
+                window.release(permits);
+            }
+        }
+    }
+}
