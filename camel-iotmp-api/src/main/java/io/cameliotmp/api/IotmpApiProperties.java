@@ -43,6 +43,8 @@ import org.springframework.util.unit.DataSize;
  *                            not held in memory); a larger one is answered 413
  * @param maxFirmwareUpdates  the most firmware updates running at once (each holds a request thread while its image
  *                            arrives, and a temporary file); beyond them an update is answered 503
+ * @param maxWebsocketStreams the most resource streams over WebSocket ({@code …/resources/{resource}/ws}) open at
+ *                            once; beyond them a stream is refused (a {@code failed} message, then close 1013)
  */
 @ConfigurationProperties(IotmpApiProperties.PREFIX)
 public record IotmpApiProperties(
@@ -59,7 +61,8 @@ public record IotmpApiProperties(
         @DefaultValue("64") int maxSessions,
         @DefaultValue("4") int maxDownloads,
         @DefaultValue("16MB") DataSize maxFirmwareSize,
-        @DefaultValue("2") int maxFirmwareUpdates) {
+        @DefaultValue("2") int maxFirmwareUpdates,
+        @DefaultValue("64") int maxWebsocketStreams) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -112,10 +115,11 @@ public record IotmpApiProperties(
     public IotmpApiProperties {
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
         if (maxAuthFailures < 1 || maxTrackedAddresses < 1 || maxSessions < 1 || maxDownloads < 1
-            || maxFirmwareUpdates < 1 || maxFirmwareSize.toBytes() < 1
+            || maxFirmwareUpdates < 1 || maxFirmwareSize.toBytes() < 1 || maxWebsocketStreams < 1
             || authFailureWindow.isNegative() || authFailureWindow.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".max-auth-failures, max-tracked-addresses, max-sessions,"
-                                               + " max-downloads, max-firmware-updates, max-firmware-size and"
+                                               + " max-downloads, max-firmware-updates, max-firmware-size,"
+                                               + " max-websocket-streams and"
                                                + " auth-failure-window must be positive");
         }
         if (maxBodySize.toBytes() < 1 || maxBodySize.toBytes() > Integer.MAX_VALUE - 8) {
