@@ -7,18 +7,22 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * The API's bounded state as Micrometer gauges, next to the server's {@code iotmp.*} meters: how many byte sessions
- * are open ({@code camel.iotmp.api.max-sessions}), how many downloads run ({@code camel.iotmp.api.max-downloads})
+ * are open ({@code camel.iotmp.api.max-sessions}), how many resource streams over WebSocket
+ * ({@code camel.iotmp.api.max-websocket-streams}), how many downloads run ({@code camel.iotmp.api.max-downloads})
  * and how many client addresses the failure limiter remembers
  * ({@code camel.iotmp.api.max-tracked-addresses}).
  */
 final class ApiMetrics implements MeterBinder {
 
     private final DeviceSessionSocket sessions;
+    private final DeviceStreamSocket streams;
     private final FileDownloads downloads;
     private final AuthFailureLimiter failures;
 
-    ApiMetrics(DeviceSessionSocket sessions, FileDownloads downloads, AuthFailureLimiter failures) {
+    ApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, FileDownloads downloads,
+               AuthFailureLimiter failures) {
         this.sessions = sessions;
+        this.streams = streams;
         this.downloads = downloads;
         this.failures = failures;
     }
@@ -27,6 +31,9 @@ final class ApiMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("iotmp.api.sessions", sessions, DeviceSessionSocket::openSessions)
                 .description("Byte sessions ($terminal, $cmd, $proxy) open over WebSocket")
+                .register(registry);
+        Gauge.builder("iotmp.api.websocket.streams", streams, DeviceStreamSocket::openStreams)
+                .description("Resource streams open over WebSocket")
                 .register(registry);
         Gauge.builder("iotmp.api.downloads", downloads, FileDownloads::running)
                 .description("File downloads from devices running")

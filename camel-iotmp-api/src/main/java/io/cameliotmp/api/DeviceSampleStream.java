@@ -24,13 +24,12 @@ import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.MediaType;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter.SseEventBuilder;
 
 /**
- * One HTTP client's Server-Sent Events stream of a device resource: a Camel consumer of the iotmp stream endpoint,
- * opened for this client and stopped when it goes away, writes every sample to an {@link SseEmitter}.
+ * One HTTP client's stream of a device resource: a Camel consumer of the iotmp stream endpoint, opened for this client
+ * and stopped when it goes away, writes every sample to a {@link Client}: a Server-Sent Events response
+ * ({@link DeviceStreamController}) or a WebSocket ({@link DeviceStreamSocket}), which only differ in how an event is
+ * written.
  * <p>
  * Samples arrive on the IOTMP server's thread for the device, shared with every other route using that device, while
  * writing to a slow HTTP client blocks. So samples are queued (at most {@value #MAX_QUEUED}; beyond that the oldest is
@@ -51,12 +50,12 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter.SseEvent
 final class DeviceSampleStream implements Processor, ExceptionHandler {
 
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
-    private static final int MAX_QUEUED = 100;
+    static final int MAX_QUEUED = 100;
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSampleStream.class);
 
     private final String name;
     private final StreamRefusals.Key key;
-    private final SseEmitter emitter;
+    private final Client client;
     private final ScheduledExecutorService sender;
     private final Set<DeviceSampleStream> openStreams;
     private final StreamRefusals refusals;
@@ -65,7 +64,7 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
     private final StreamRefusals.Watcher refusalWatcher = this::fail;
 
     /** Guarded by {@code this}: events waiting to be written, and whether a sender thread is writing them. */
-    private final Deque<SseEventBuilder> queued = new ArrayDeque<>();
+    private final Deque<Event> queued = new ArrayDeque<>();
     private boolean writing;
     private boolean completeWhenWritten;
     private boolean failed;
@@ -83,19 +82,16 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
      * @param refusals      where refusals of the device stream are told and recorded
      * @param reconnectWait how long to wait for the device after it disconnected
      */
-    DeviceSampleStream(String name, StreamRefusals.Key key, SseEmitter emitter, ScheduledExecutorService sender,
+    DeviceSampleStream(String name, StreamRefusals.Key key, Client client, ScheduledExecutorService sender,
                        Set<DeviceSampleStream> openStreams, StreamRefusals refusals, Duration reconnectWait) {
         this.name = name;
         this.key = key;
-        this.emitter = emitter;
+        this.client = client;
         this.sender = sender;
         this.openStreams = openStreams;
         this.refusals = refusals;
         this.reconnectWait = reconnectWait;
         openStreams.add(this);
-        emitter.onCompletion(this::close);
-        emitter.onError(failure -> close());
-        emitter.onTimeout(this::close);
     }
 
     /**
@@ -125,7 +121,7 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
             throw e;
         }
         long every = HEARTBEAT.toMillis();
-        heartbeat = sender.scheduleWithFixedDelay(() -> enqueue(SseEmitter.event().comment("keep-alive")), every, every,
+        heartbeat = sender.scheduleWithFixedDelay(() -> enqueue(Event.KEEP_ALIVE), every, every,
                 TimeUnit.MILLISECONDS);
         long checkEvery = checkPeriod(reconnectWait).toMillis();
         deviceCheck = sender.scheduleWithFixedDelay(this::checkDevice, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
@@ -182,7 +178,7 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
         sample.put("ts", message.getHeader(IotmpConstants.TIMESTAMP, Long.class));
         sample.put("device", message.getHeader(IotmpConstants.DEVICE, String.class));
         sample.put("value", message.getBody());
-        enqueue(SseEmitter.event().name("sample").data(sample, MediaType.APPLICATION_JSON));
+        enqueue(new Event("sample", sample));
     }
 
     @Override
@@ -216,10 +212,10 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
             completeWhenWritten = true;
         }
         LOG.debug("{}: failed: {}", name, error.message());
-        enqueue(SseEmitter.event().name("failed").data(error.body(), MediaType.APPLICATION_JSON));
+        enqueue(new Event("failed", error.body()));
     }
 
-    private void enqueue(SseEventBuilder event) {
+    private void enqueue(Event event) {
         synchronized (this) {
             if (closed.get()) {
                 return;
@@ -241,7 +237,7 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
 
     private void writeQueued() {
         while (true) {
-            SseEventBuilder next;
+            Event next;
             boolean complete;
             synchronized (this) {
                 next = queued.pollFirst();
@@ -252,17 +248,21 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
             }
             if (next == null) {
                 if (complete) {
-                    emitter.complete();
+                    client.complete();
                     close();
                 }
                 return;
             }
             try {
-                emitter.send(next);
+                if (next == Event.KEEP_ALIVE) {
+                    client.keepAlive();
+                } else {
+                    client.send(next.name(), next.data());
+                }
             } catch (IOException | IllegalStateException e) {
                 // the client went away (or the response is already complete): nothing more to write
                 LOG.debug("{}: client gone: {}", name, e.toString());
-                emitter.completeWithError(e);
+                client.abort(e);
                 close();
                 return;
             }
@@ -294,12 +294,40 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
 
     /** Ends the stream from the server side (the application stops): completes the response, then closes. */
     void end() {
-        emitter.complete();
+        client.complete();
         close();
+    }
+
+    /** How many samples wait to be written; for tests. */
+    synchronized int queued() {
+        return queued.size();
     }
 
     @Override
     public String toString() {
         return name;
+    }
+
+    /** An event to write: {@code sample} or {@code failed} with its JSON data, or the keep-alive. */
+    private record Event(String name, Object data) {
+        static final Event KEEP_ALIVE = new Event(null, null);
+    }
+
+    /**
+     * Where the events are written, by one sender thread at a time and in order: the transport of the stream.
+     */
+    interface Client {
+
+        /** Writes an event, {@code sample} or {@code failed}, with its data as JSON. */
+        void send(String event, Object data) throws IOException;
+
+        /** Writes something the client ignores, so that a client that went away is noticed. */
+        void keepAlive() throws IOException;
+
+        /** Ends the stream after its last event. */
+        void complete();
+
+        /** Ends the stream after a write failed. */
+        void abort(Exception failure);
     }
 }

@@ -1,5 +1,6 @@
 package io.cameliotmp.api;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,25 @@ public class DeviceStreamController implements DisposableBean {
     @GetMapping("/v3/users/{user}/devices/{device}/resources/{resource}/stream")
     public SseEmitter stream(@PathVariable String user, @PathVariable String device, @PathVariable String resource,
                              @RequestParam(required = false) Integer interval) throws Exception {
+        String uri = endpointUri(user, device, resource, interval);
+        // no timeout: the stream lasts as long as the client stays (the heartbeat notices when it has gone)
+        SseEmitter emitter = new SseEmitter(0L);
+        // Camel keeps the endpoint (one per device, resource and interval); each client gets its own consumer of it
+        DeviceSampleStream stream = new DeviceSampleStream("SSE " + uri, new StreamRefusals.Key(user, device, resource),
+                new EventStreamClient(emitter), sender, open, refusals, reconnectWait);
+        emitter.onCompletion(stream::close);
+        emitter.onError(failure -> stream.close());
+        emitter.onTimeout(stream::close);
+        stream.open(camelContext.getEndpoint(uri));
+        return emitter;
+    }
+
+    /**
+     * The iotmp endpoint of a client's stream, the same for Server-Sent Events and WebSocket.
+     *
+     * @throws InvalidRequestException when a name or the interval (seconds, null for on change) is not valid
+     */
+    static String endpointUri(String user, String device, String resource, Integer interval) {
         InvalidRequestException.requireName("user", user);
         InvalidRequestException.requireName("device", device);
         InvalidRequestException.requireName("resource", resource);
@@ -69,13 +89,7 @@ public class DeviceStreamController implements DisposableBean {
                                               + "; leave it out to stream on change");
         }
         long intervalMillis = interval == null ? 0 : interval * 1000L;
-        String uri = "iotmp:device:" + user + "/" + device + "/" + resource + "?interval=" + intervalMillis;
-        // no timeout: the stream lasts as long as the client stays (the heartbeat notices when it has gone)
-        SseEmitter emitter = new SseEmitter(0L);
-        // Camel keeps the endpoint (one per device, resource and interval); each client gets its own consumer of it
-        new DeviceSampleStream("SSE " + uri, new StreamRefusals.Key(user, device, resource), emitter, sender, open,
-                refusals, reconnectWait).open(camelContext.getEndpoint(uri));
-        return emitter;
+        return "iotmp:device:" + user + "/" + device + "/" + resource + "?interval=" + intervalMillis;
     }
 
     /** How many clients are streaming now. */
@@ -104,6 +118,30 @@ public class DeviceStreamController implements DisposableBean {
     public void endStreams() {
         for (DeviceSampleStream stream : List.copyOf(open)) {
             stream.end();
+        }
+    }
+
+    /** Events as Server-Sent Events: {@code event: sample}, {@code data: {…}}; a comment keeps the stream alive. */
+    private record EventStreamClient(SseEmitter emitter) implements DeviceSampleStream.Client {
+
+        @Override
+        public void send(String event, Object data) throws IOException {
+            emitter.send(SseEmitter.event().name(event).data(data, MediaType.APPLICATION_JSON));
+        }
+
+        @Override
+        public void keepAlive() throws IOException {
+            emitter.send(SseEmitter.event().comment("keep-alive"));
+        }
+
+        @Override
+        public void complete() {
+            emitter.complete();
+        }
+
+        @Override
+        public void abort(Exception failure) {
+            emitter.completeWithError(failure);
         }
     }
 

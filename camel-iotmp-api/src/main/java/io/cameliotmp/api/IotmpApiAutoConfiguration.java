@@ -43,6 +43,7 @@ import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.ServletWebSocketHandlerRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 
@@ -113,6 +114,12 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
+    DeviceStreamSocket iotmpDeviceStreamSocket(CamelContext camelContext, StreamRefusals refusals, ObjectMapper json,
+                                               IotmpApiProperties properties) {
+        return new DeviceStreamSocket(camelContext, refusals, json, properties);
+    }
+
+    @Bean
     DeviceSessionSocket iotmpDeviceSessionSocket(ProducerTemplate producer, ObjectMapper json) {
         return new DeviceSessionSocket(producer, json, properties.maxSessions());
     }
@@ -143,9 +150,9 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     static class Metrics {
 
         @Bean
-        ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, FileDownloads downloads,
+        ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, FileDownloads downloads,
                                    AuthFailureLimiter failures) {
-            return new ApiMetrics(sessions, downloads, failures);
+            return new ApiMetrics(sessions, streams, downloads, failures);
         }
 
         /** Running uploads, bounded by {@code max-uploads}. */
@@ -156,20 +163,29 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         }
     }
 
-    /** The byte sessions' WebSocket endpoint; same-origin browsers only (Spring's default). */
+    /**
+     * The WebSocket endpoints of the byte sessions and the streams; same-origin browsers only (Spring's default).
+     * Mapped ahead of the platform-http routes, whose resource route would take {@code …/resources/{resource}/ws}.
+     */
     @Configuration(proxyBeanMethods = false)
     @EnableWebSocket
     static class SessionSockets implements WebSocketConfigurer {
 
         private final DeviceSessionSocket sessions;
+        private final DeviceStreamSocket streams;
 
-        SessionSockets(DeviceSessionSocket sessions) {
+        SessionSockets(DeviceSessionSocket sessions, DeviceStreamSocket streams) {
             this.sessions = sessions;
+            this.streams = streams;
         }
 
         @Override
         public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
             registry.addHandler(sessions, DeviceSessionSocket.PATHS);
+            registry.addHandler(streams, DeviceStreamSocket.PATHS);
+            if (registry instanceof ServletWebSocketHandlerRegistry servlet) {
+                servlet.setOrder(ApiHandlerMapping.ORDER);
+            }
         }
     }
 

@@ -47,6 +47,8 @@ import org.springframework.util.unit.DataSize;
  *                            held in memory); a larger one is answered 413
  * @param maxUploads          the most file uploads to devices running at once (each holds a request thread while its
  *                            body arrives); beyond them an upload is answered 503
+ * @param maxWebsocketStreams the most resource streams over WebSocket ({@code …/resources/{resource}/ws}) open at
+ *                            once; beyond them a stream is refused (a {@code failed} message, then close 1013)
  */
 @ConfigurationProperties(IotmpApiProperties.PREFIX)
 public record IotmpApiProperties(
@@ -65,7 +67,8 @@ public record IotmpApiProperties(
         @DefaultValue("16MB") DataSize maxFirmwareSize,
         @DefaultValue("2") int maxFirmwareUpdates,
         @DefaultValue("256MB") DataSize maxUploadSize,
-        @DefaultValue("4") int maxUploads) {
+        @DefaultValue("4") int maxUploads,
+        @DefaultValue("64") int maxWebsocketStreams) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -119,10 +122,10 @@ public record IotmpApiProperties(
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
         if (maxAuthFailures < 1 || maxTrackedAddresses < 1 || maxSessions < 1 || maxDownloads < 1
             || maxFirmwareUpdates < 1 || maxFirmwareSize.toBytes() < 1 || maxUploads < 1 || maxUploadSize.toBytes() < 1
-            || authFailureWindow.isNegative() || authFailureWindow.isZero()) {
+            || maxWebsocketStreams < 1 || authFailureWindow.isNegative() || authFailureWindow.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".max-auth-failures, max-tracked-addresses, max-sessions,"
                                                + " max-downloads, max-firmware-updates, max-firmware-size, max-uploads,"
-                                               + " max-upload-size and"
+                                               + " max-upload-size, max-websocket-streams and"
                                                + " auth-failure-window must be positive");
         }
         if (maxBodySize.toBytes() < 1 || maxBodySize.toBytes() > Integer.MAX_VALUE - 8) {

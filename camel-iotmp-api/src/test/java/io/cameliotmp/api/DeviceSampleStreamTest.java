@@ -1,0 +1,94 @@
+package io.cameliotmp.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A client that does not keep up: the samples waiting for it are bounded, the oldest dropped, the latest kept. */
+class DeviceSampleStreamTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+    private final CamelContext camel = new DefaultCamelContext();
+
+    @AfterEach
+    void stop() throws Exception {
+        sender.shutdownNow();
+        camel.close();
+    }
+
+    @Test
+    void aSlowClientGetsTheLatestSamplesAndTheServerHoldsAtMostTheBound() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Object> written = new CopyOnWriteArrayList<>();
+        DeviceSampleStream.Client slow = new DeviceSampleStream.Client() {
+            @Override
+            public void send(String event, Object data) throws java.io.IOException {
+                writing.countDown();
+                try {
+                    // the first write blocks, as a write to a client that does not read does
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                written.add(((java.util.Map<?, ?>) data).get("value"));
+            }
+
+            @Override
+            public void keepAlive() {
+            }
+
+            @Override
+            public void complete() {
+            }
+
+            @Override
+            public void abort(Exception failure) {
+            }
+        };
+        Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
+        DeviceSampleStream stream = new DeviceSampleStream("test", new StreamRefusals.Key("demo", "dev-1", "counter"),
+                slow, sender, open, new StreamRefusals(null), Duration.ofSeconds(60));
+
+        stream.process(sample(0));
+        assertThat(writing.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        int more = 3 * DeviceSampleStream.MAX_QUEUED;
+        for (int i = 1; i <= more; i++) {
+            stream.process(sample(i));
+        }
+        assertThat(stream.queued()).isEqualTo(DeviceSampleStream.MAX_QUEUED);
+
+        release.countDown();
+        await("written").atMost(WAIT).until(() -> written.size() == 1 + DeviceSampleStream.MAX_QUEUED);
+        // the one being written, then the newest MAX_QUEUED in order: the older ones were dropped
+        assertThat(written.get(0)).isEqualTo(0);
+        assertThat(written.subList(1, written.size()))
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(more - DeviceSampleStream.MAX_QUEUED
+                                                                                  + 1, more).boxed().toList());
+        assertThat(stream.queued()).isZero();
+        assertThat(open).containsExactly(stream);
+    }
+
+    private DefaultExchange sample(int value) {
+        DefaultExchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setBody(value);
+        return exchange;
+    }
+}
