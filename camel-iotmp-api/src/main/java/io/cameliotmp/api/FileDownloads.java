@@ -152,17 +152,8 @@ public final class FileDownloads {
             running.decrementAndGet();
             downloads.remove(key);
             if (streamId != 0) {
-                stop(user, device, streamId);
+                DeviceStreamStop.quietly(producer, user, device, streamId, "download");
             }
-        }
-    }
-
-    private void stop(String user, String device, int streamId) {
-        try {
-            producer.asyncRequestBodyAndHeaders("iotmp:device?operation=stopStream", null, Map.of(
-                    IotmpConstants.USER, user, IotmpConstants.DEVICE, device, IotmpConstants.STREAM_ID, streamId));
-        } catch (RuntimeException e) {
-            LOG.debug("stopping download stream {} of {}/{} failed: {}", streamId, user, device, e.toString());
         }
     }
 

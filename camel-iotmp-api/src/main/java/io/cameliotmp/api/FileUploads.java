@@ -159,17 +159,8 @@ public final class FileUploads {
         } finally {
             uploads.remove(key);
             if (streamId != 0) {
-                stop(user, device, streamId);
+                DeviceStreamStop.quietly(producer, user, device, streamId, "upload");
             }
-        }
-    }
-
-    private void stop(String user, String device, int streamId) {
-        try {
-            producer.asyncRequestBodyAndHeaders("iotmp:device?operation=stopStream", null, Map.of(
-                    IotmpConstants.USER, user, IotmpConstants.DEVICE, device, IotmpConstants.STREAM_ID, streamId));
-        } catch (RuntimeException e) {
-            LOG.debug("stopping upload stream {} of {}/{} failed: {}", streamId, user, device, e.toString());
         }
     }
 
