@@ -17,8 +17,6 @@ import io.cameliotmp.camel.IotmpConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -47,7 +45,6 @@ public final class FileDownloads {
     static final int CHUNK_SIZE = 64 * 1024;
     static final int MAX_QUEUED_CHUNKS = 16;
     private static final byte[] ENDED = new byte[0];
-    private static final Logger LOG = LoggerFactory.getLogger(FileDownloads.class);
 
     private final ProducerTemplate producer;
     private final Duration idleTimeout;

@@ -18,8 +18,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v3/users/{user}/devices/{device}/files/upload?path=…}: the {@code application/octet-stream} body
@@ -40,7 +38,6 @@ public final class FileUploads {
     /** Chunks sent and not yet acknowledged, at most (as the reference client's downloads). */
     static final int MAX_IN_FLIGHT = 4;
 
-    private static final Logger LOG = LoggerFactory.getLogger(FileUploads.class);
 
     private final ProducerTemplate producer;
     private final Duration idleTimeout;
