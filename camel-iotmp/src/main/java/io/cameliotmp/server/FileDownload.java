@@ -20,7 +20,7 @@ import io.netty.util.Timeout;
 final class FileDownload implements StreamListener {
 
     /** The chunk size IOTMP-Linux uses unless told otherwise. */
-    static final int DEFAULT_CHUNK_SIZE = 64 * 1024;
+    static final int DEFAULT_CHUNK_SIZE = IotmpServerConfig.DEFAULT_DOWNLOAD_CHUNK_SIZE;
 
     private final IotmpServer server;
     private final DeviceId device;

@@ -69,6 +69,13 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
     public static final int DEFAULT_LEGACY_PORT = 25200;
     public static final int DEFAULT_LEGACY_TLS_PORT = 25202;
     public static final int DEFAULT_DRAIN_DEVICES_PER_SECOND = 100;
+    public static final boolean DEFAULT_NATIVE_TRANSPORT = true;
+    /** {@link Transport#TCP}, by name because annotations need a constant. */
+    public static final String DEFAULT_TRANSPORT_NAME = "TCP";
+    /** {@link BackpressurePolicy#PAUSE}, by name because annotations need a constant. */
+    public static final String DEFAULT_BACKPRESSURE_POLICY_NAME = "PAUSE";
+    /** Bytes asked of a device per chunk of a file download. */
+    public static final int DEFAULT_DOWNLOAD_CHUNK_SIZE = 64 * 1024;
 
     /** The slack on the keep-alive interval before a silent device is considered gone (IOTMP: 15 %). */
     public static final double KEEP_ALIVE_TOLERANCE = 1.15;
@@ -493,14 +500,14 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         private int maxPsonDepth = DEFAULT_MAX_PSON_DEPTH;
         private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-        private BackpressurePolicy backpressurePolicy = BackpressurePolicy.PAUSE;
+        private BackpressurePolicy backpressurePolicy = BackpressurePolicy.valueOf(DEFAULT_BACKPRESSURE_POLICY_NAME);
         private SslContext sslContext;
         private Duration tlsHandshakeTimeout = Duration.ofMillis(DEFAULT_TLS_HANDSHAKE_TIMEOUT_MILLIS);
-        private Transport transport = Transport.TCP;
+        private Transport transport = Transport.valueOf(DEFAULT_TRANSPORT_NAME);
         private String webSocketPath = DEFAULT_WEB_SOCKET_PATH;
         private DeviceAuthenticator authenticator;
         private PropertyStore propertyStore;
-        private boolean nativeTransport = true;
+        private boolean nativeTransport = DEFAULT_NATIVE_TRANSPORT;
         private Limits limits = Limits.DEFAULT;
         private Quotas quotas = Quotas.DEFAULT;
         private ServerMetrics.Factory metrics = ServerMetrics.Factory.NONE;
