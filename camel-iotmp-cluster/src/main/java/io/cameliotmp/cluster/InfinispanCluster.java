@@ -18,10 +18,10 @@ import io.cameliotmp.server.DeviceDirectory;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.DirectoryEntry;
-import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.LocalDevices;
 import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.ServerCluster;
+import io.cameliotmp.server.ServerQuotas;
 import io.cameliotmp.server.SyncLockService;
 import org.infinispan.Cache;
 import org.infinispan.commons.marshall.JavaSerializationMarshaller;
@@ -203,13 +203,13 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     /** Properties in a replicated cache of the cluster, within the server's per-device quotas. */
     @Override
-    public PropertyStore propertyStore(IotmpServerConfig.Quotas quotas) {
+    public PropertyStore propertyStore(ServerQuotas quotas) {
         return new ClusteredPropertyStore(this, quotas.maxPropertiesPerDevice(), quotas.maxPropertyBytesPerDevice());
     }
 
     /** Sync locks in a replicated cache of the cluster; one instance, which hears of this member's disconnects. */
     @Override
-    public synchronized SyncLockService syncLocks(IotmpServerConfig.Quotas quotas) {
+    public synchronized SyncLockService syncLocks(ServerQuotas quotas) {
         if (syncLocks == null) {
             syncLocks = new ClusteredSyncLocks(this, quotas.maxLocksPerUser());
         }

@@ -10,8 +10,8 @@ import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.IotmpErrorException;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpServer;
-import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.QuotaExceededException;
+import io.cameliotmp.server.ServerQuotas;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +72,7 @@ class ClusterPropertiesTest {
     @Test
     void theQuotasCountWhatTheWholeClusterHoldsForADevice() {
         List<IotmpServer> members = nodes.start(2);
-        int max = IotmpServerConfig.Quotas.DEFAULT.maxPropertiesPerDevice();
+        int max = ServerQuotas.DEFAULT.maxPropertiesPerDevice();
         for (int i = 0; i < max; i++) {
             members.get(i % 2).properties().set(SENSOR, "p" + i, (long) i);
         }
@@ -87,7 +87,7 @@ class ClusterPropertiesTest {
         members.get(1).properties().set(SENSOR, "one-more", 1L);
         assertThat(members.get(0).properties().read(SENSOR, "one-more")).isEqualTo(1L);
 
-        long maxBytes = IotmpServerConfig.Quotas.DEFAULT.maxPropertyBytesPerDevice();
+        long maxBytes = ServerQuotas.DEFAULT.maxPropertyBytesPerDevice();
         DeviceId other = new DeviceId("alice", "other");
         assertThatThrownBy(() -> members.get(0).properties().set(other, "big", new byte[(int) maxBytes]))
                 .isInstanceOf(QuotaExceededException.class);

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.IotmpErrorException;
 import io.cameliotmp.server.IotmpServer;
-import io.cameliotmp.server.IotmpServerConfig;
+import io.cameliotmp.server.ServerQuotas;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +64,7 @@ class ClusterSyncLocksTest {
         List<IotmpServer> members = nodes.start(2);
         IotmpDevice onA = nodes.device(members.get(0), "left");
         IotmpDevice onB = nodes.device(members.get(1), "right");
-        int max = IotmpServerConfig.Quotas.DEFAULT_MAX_LOCKS_PER_USER;
+        int max = ServerQuotas.DEFAULT_MAX_LOCKS_PER_USER;
         String first = lock(onA, "sync-0");
         for (int i = 1; i < max; i++) {
             lock(i % 2 == 0 ? onA : onB, "sync-" + i);

@@ -2,8 +2,8 @@ package io.cameliotmp.camel;
 
 import java.time.Duration;
 
-import io.cameliotmp.server.IotmpServerConfig.Limits;
-import io.cameliotmp.server.IotmpServerConfig.Quotas;
+import io.cameliotmp.server.ServerLimits;
+import io.cameliotmp.server.ServerQuotas;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 
@@ -11,125 +11,125 @@ import org.apache.camel.spi.UriParams;
  * The embedded server's limits and quotas as Camel options: what one peer, one remote address, one device or one
  * user may make the server hold. Like every option of {@link IotmpServerOptions} they are server-wide: endpoints
  * that share a server must agree on them. Kept apart from the other server options because they map one to one
- * onto {@link Limits} and {@link Quotas}.
+ * onto {@link ServerLimits} and {@link ServerQuotas}.
  */
 @UriParams
 public class IotmpServerLimitOptions {
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_CONNECTIONS,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONNECTIONS,
               description = "Open device connections at most; beyond it new connections are closed at once.")
-    private int maxConnections = Limits.DEFAULT_MAX_CONNECTIONS;
+    private int maxConnections = ServerLimits.DEFAULT_MAX_CONNECTIONS;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_CONNECTIONS_PER_SECOND,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONNECTIONS_PER_SECOND,
               description = "New connections accepted per second (with one second of burst), so a storm of "
                             + "reconnecting devices cannot starve the server; 0 for no limit.")
-    private int maxConnectionsPerSecond = Limits.DEFAULT_MAX_CONNECTIONS_PER_SECOND;
+    private int maxConnectionsPerSecond = ServerLimits.DEFAULT_MAX_CONNECTIONS_PER_SECOND;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS,
               description = "Distinct devices (user and device id) that fail to authenticate from one remote "
                             + "address (an IPv6 address by its /64 prefix) within a minute before that address is "
                             + "refused for authFailureBlock; a device retrying the same wrong credential counts "
                             + "once. 0 for no limit.")
-    private int maxAuthFailuresPerAddress = Limits.DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS;
+    private int maxAuthFailuresPerAddress = ServerLimits.DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_AUTH_FAILURES_PER_DEVICE,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_AUTH_FAILURES_PER_DEVICE,
               description = "Failed authentications per minute of one device id from one remote address before "
                             + "that device is refused from that address for authFailureBlock, doubled at every "
                             + "further block (up to 64 times); the same device from another address is not "
                             + "affected. 0 for no limit.")
-    private int maxAuthFailuresPerDevice = Limits.DEFAULT_MAX_AUTH_FAILURES_PER_DEVICE;
+    private int maxAuthFailuresPerDevice = ServerLimits.DEFAULT_MAX_AUTH_FAILURES_PER_DEVICE;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_AUTH_FAILURE_BLOCK_MILLIS,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_AUTH_FAILURE_BLOCK_MILLIS,
               javaType = "java.time.Duration",
               description = "How long a remote address, or a device at its first block, is refused after too "
                             + "many failed authentications.")
-    private long authFailureBlock = Limits.DEFAULT_AUTH_FAILURE_BLOCK_MILLIS;
+    private long authFailureBlock = ServerLimits.DEFAULT_AUTH_FAILURE_BLOCK_MILLIS;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_FRAME_READ_TIMEOUT_MILLIS,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_FRAME_READ_TIMEOUT_MILLIS,
               javaType = "java.time.Duration",
               description = "How long a started frame may take to arrive completely, checked by a timer; a sender "
                             + "that stalls or drips bytes to look alive is disconnected after it.")
-    private long frameReadTimeout = Limits.DEFAULT_FRAME_READ_TIMEOUT_MILLIS;
+    private long frameReadTimeout = ServerLimits.DEFAULT_FRAME_READ_TIMEOUT_MILLIS;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_PENDING_WRITE_BYTES,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_PENDING_WRITE_BYTES,
               description = "Bytes queued for a device that does not read before it is disconnected.")
-    private long maxPendingWriteBytes = Limits.DEFAULT_MAX_PENDING_WRITE_BYTES;
+    private long maxPendingWriteBytes = ServerLimits.DEFAULT_MAX_PENDING_WRITE_BYTES;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_OUTBOUND_FRAME_SIZE,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_OUTBOUND_FRAME_SIZE,
               description = "Largest frame the server sends a device, in bytes: devices drop the connection on a "
                             + "larger one (IOTMP-Embedded accepts 32 KiB by default, ESP-IDF builds 4 KiB, "
                             + "IOTMP-Linux 256 KiB). A call whose frame would be larger fails with "
                             + "FrameTooLargeForDeviceException and the device stays connected.")
-    private int maxOutboundFrameSize = Limits.DEFAULT_MAX_OUTBOUND_FRAME_SIZE;
+    private int maxOutboundFrameSize = ServerLimits.DEFAULT_MAX_OUTBOUND_FRAME_SIZE;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_FRAME_SIZE_BEFORE_LOGIN,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_FRAME_SIZE_BEFORE_LOGIN,
               description = "Largest frame body accepted before the device is authenticated, in bytes (a CONNECT "
                             + "is three short strings); a larger size header closes the connection.")
-    private int maxFrameSizeBeforeLogin = Limits.DEFAULT_MAX_FRAME_SIZE_BEFORE_LOGIN;
+    private int maxFrameSizeBeforeLogin = ServerLimits.DEFAULT_MAX_FRAME_SIZE_BEFORE_LOGIN;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_IDENTIFIER_LENGTH,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_IDENTIFIER_LENGTH,
               description = "Longest user name and device id accepted in a CONNECT, in characters; a longer one "
                             + "is refused before it is stored or logged, and counts as a failed authentication.")
-    private int maxIdentifierLength = Limits.DEFAULT_MAX_IDENTIFIER_LENGTH;
+    private int maxIdentifierLength = ServerLimits.DEFAULT_MAX_IDENTIFIER_LENGTH;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_CREDENTIAL_LENGTH,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_CREDENTIAL_LENGTH,
               description = "Longest credential accepted in a CONNECT, in characters; a longer one is refused and "
                             + "counts as a failed authentication.")
-    private int maxCredentialLength = Limits.DEFAULT_MAX_CREDENTIAL_LENGTH;
+    private int maxCredentialLength = ServerLimits.DEFAULT_MAX_CREDENTIAL_LENGTH;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_PARTIAL_FRAME_BYTES,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_PARTIAL_FRAME_BYTES,
               description = "Bytes of partially received frames the server holds for all its connections "
                             + "together; a connection whose started frame does not fit is closed.")
-    private long maxPartialFrameBytes = Limits.DEFAULT_MAX_PARTIAL_FRAME_BYTES;
+    private long maxPartialFrameBytes = ServerLimits.DEFAULT_MAX_PARTIAL_FRAME_BYTES;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS,
               description = "Connections from one remote address (an IPv6 address by its /64 prefix) whose device "
                             + "has not authenticated yet; beyond it new connections from that address are closed "
                             + "at once. 0 for no limit.")
-    private int maxUnauthenticatedPerAddress = Limits.DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS;
+    private int maxUnauthenticatedPerAddress = ServerLimits.DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_TRACKED_AUTH_FAILURES,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_TRACKED_AUTH_FAILURES,
               description = "Entries kept about failed authentications in each of two tables of fixed-size "
                             + "entries (per address, and per device and address); when one is full an entry that "
                             + "blocks nothing is forgotten first, else the least recently used.")
-    private int maxTrackedAuthFailures = Limits.DEFAULT_MAX_TRACKED_AUTH_FAILURES;
+    private int maxTrackedAuthFailures = ServerLimits.DEFAULT_MAX_TRACKED_AUTH_FAILURES;
 
-    @UriParam(label = "security", defaultValue = "" + Limits.DEFAULT_MAX_DECODED_FRAME_BYTES,
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_DECODED_FRAME_BYTES,
               description = "Heap the decoded values of one frame may take, in bytes, as the decoder estimates it "
                             + "(a few dozen bytes per map, list, entry and number, strings and byte arrays by their "
                             + "length); a frame beyond it is malformed: closed before authentication, dropped "
                             + "after.")
-    private long maxDecodedFrameBytes = Limits.DEFAULT_MAX_DECODED_FRAME_BYTES;
+    private long maxDecodedFrameBytes = ServerLimits.DEFAULT_MAX_DECODED_FRAME_BYTES;
 
-    @UriParam(label = "security", defaultValue = "" + Quotas.DEFAULT_MAX_PROPERTIES_PER_DEVICE,
+    @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_PROPERTIES_PER_DEVICE,
               description = "Properties one device may keep in the in-memory property store; setting one more is "
                             + "refused with ERROR 429.")
-    private int maxPropertiesPerDevice = Quotas.DEFAULT_MAX_PROPERTIES_PER_DEVICE;
+    private int maxPropertiesPerDevice = ServerQuotas.DEFAULT_MAX_PROPERTIES_PER_DEVICE;
 
-    @UriParam(label = "security", defaultValue = "" + Quotas.DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE,
+    @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE,
               description = "Bytes of property names and PSON-encoded values one device may keep in the in-memory "
                             + "property store; a write beyond it is refused with ERROR 413.")
-    private long maxPropertyBytesPerDevice = Quotas.DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE;
+    private long maxPropertyBytesPerDevice = ServerQuotas.DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE;
 
-    @UriParam(label = "security", defaultValue = "" + Quotas.DEFAULT_MAX_LOCKS_PER_USER,
+    @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_LOCKS_PER_USER,
               description = "Sync lock slots the devices of one user may hold at once; one more is refused with "
                             + "ERROR 429.")
-    private int maxLocksPerUser = Quotas.DEFAULT_MAX_LOCKS_PER_USER;
+    private int maxLocksPerUser = ServerQuotas.DEFAULT_MAX_LOCKS_PER_USER;
 
-    @UriParam(label = "security", defaultValue = "" + Quotas.DEFAULT_MAX_RETAINED_PER_USER,
+    @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_RETAINED_PER_USER,
               description = "Retained topic messages kept for one user (route publications without a user count "
                             + "as one more user); beyond it a route's retained publication fails and a device's is "
                             + "delivered but not retained.")
-    private int maxRetainedPerUser = Quotas.DEFAULT_MAX_RETAINED_PER_USER;
+    private int maxRetainedPerUser = ServerQuotas.DEFAULT_MAX_RETAINED_PER_USER;
 
-    @UriParam(label = "security", defaultValue = "" + Quotas.DEFAULT_MAX_RETAINED_BYTES_PER_USER,
+    @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_RETAINED_BYTES_PER_USER,
               description = "Bytes of topic names and PSON-encoded payloads of one user's retained messages; "
                             + "beyond it, as beyond maxRetainedPerUser.")
-    private long maxRetainedBytesPerUser = Quotas.DEFAULT_MAX_RETAINED_BYTES_PER_USER;
+    private long maxRetainedBytesPerUser = ServerQuotas.DEFAULT_MAX_RETAINED_BYTES_PER_USER;
 
     /** The connection, authentication and slow-peer limits these options describe. */
-    Limits toLimits() {
-        return Limits.builder()
+    ServerLimits toLimits() {
+        return ServerLimits.builder()
                 .maxConnections(maxConnections)
                 .maxConnectionsPerSecond(maxConnectionsPerSecond)
                 .maxAuthFailuresPerAddress(maxAuthFailuresPerAddress)
@@ -149,8 +149,8 @@ public class IotmpServerLimitOptions {
     }
 
     /** The quotas of the built-in services these options describe. */
-    Quotas toQuotas() {
-        return Quotas.builder()
+    ServerQuotas toQuotas() {
+        return ServerQuotas.builder()
                 .maxPropertiesPerDevice(maxPropertiesPerDevice)
                 .maxPropertyBytesPerDevice(maxPropertyBytesPerDevice)
                 .maxLocksPerUser(maxLocksPerUser)

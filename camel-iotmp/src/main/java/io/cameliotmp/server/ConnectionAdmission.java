@@ -84,7 +84,7 @@ final class ConnectionAdmission {
 
     /** The codec of a connection; told that its device is authenticated, it ends the unauthenticated count. */
     IotmpFrameCodec codec(Channel channel) {
-        IotmpServerConfig.Limits limits = config.limits();
+        ServerLimits limits = config.limits();
         return new IotmpFrameCodec(Generation.GEN2, true, limits.maxFrameSizeBeforeLogin(), config.maxFrameSize(),
                 config.maxPsonDepth(), limits.maxDecodedFrameBytes(), limits.frameReadTimeout(), budget) {
             @Override
@@ -101,7 +101,7 @@ final class ConnectionAdmission {
 
     /** The legacy codec of a connection, bounded and ending the unauthenticated count like {@link #codec}. */
     LegacyFrameCodec legacyCodec(Channel channel) {
-        IotmpServerConfig.Limits limits = config.limits();
+        ServerLimits limits = config.limits();
         return new LegacyFrameCodec(limits.maxFrameSizeBeforeLogin(), config.maxFrameSize(), config.maxPsonDepth(),
                 limits.maxDecodedFrameBytes(), limits.frameReadTimeout(), budget) {
             @Override

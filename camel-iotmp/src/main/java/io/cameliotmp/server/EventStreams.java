@@ -44,11 +44,11 @@ final class EventStreams {
     private final BiConsumer<QuotaExceededException, Object> onQuotaExceeded;
 
     EventStreams() {
-        this(IotmpServerConfig.Quotas.DEFAULT, (e, who) -> { });
+        this(ServerQuotas.DEFAULT, (e, who) -> { });
     }
 
     /** @param onQuotaExceeded told when a device's retained publication is refused (for metrics and logs) */
-    EventStreams(IotmpServerConfig.Quotas quotas, BiConsumer<QuotaExceededException, Object> onQuotaExceeded) {
+    EventStreams(ServerQuotas quotas, BiConsumer<QuotaExceededException, Object> onQuotaExceeded) {
         this.maxRetainedPerUser = quotas.maxRetainedPerUser();
         this.maxRetainedBytesPerUser = quotas.maxRetainedBytesPerUser();
         this.onQuotaExceeded = onQuotaExceeded;

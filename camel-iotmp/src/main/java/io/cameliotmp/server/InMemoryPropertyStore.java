@@ -24,8 +24,8 @@ public final class InMemoryPropertyStore implements PropertyStore {
 
     /** With the default quotas. */
     public InMemoryPropertyStore() {
-        this(IotmpServerConfig.Quotas.DEFAULT.maxPropertiesPerDevice(),
-                IotmpServerConfig.Quotas.DEFAULT.maxPropertyBytesPerDevice());
+        this(ServerQuotas.DEFAULT.maxPropertiesPerDevice(),
+                ServerQuotas.DEFAULT.maxPropertyBytesPerDevice());
     }
 
     public InMemoryPropertyStore(int maxPropertiesPerDevice, long maxPropertyBytesPerDevice) {

@@ -47,7 +47,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
                                 BackpressurePolicy backpressurePolicy, SslContext sslContext,
                                 Duration tlsHandshakeTimeout, Transport transport, String webSocketPath,
                                 DeviceAuthenticator authenticator, PropertyStore propertyStore,
-                                boolean nativeTransport, Limits limits, Quotas quotas,
+                                boolean nativeTransport, ServerLimits limits, ServerQuotas quotas,
                                 ServerMetrics.Factory metrics, DeviceChannelInitializer channelInitializer,
                                 ServerCluster cluster, LegacyListeners legacy, int drainDevicesPerSecond) {
 
@@ -105,7 +105,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         }
     }
 
-    private static void requirePositive(long value, String name) {
+    static void requirePositive(long value, String name) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive: " + value);
         }
@@ -166,320 +166,6 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         return limits.authFailureBlock();
     }
 
-    /**
-     * Limits for a server facing the internet.
-     *
-     * @param maxConnections               open connections at most; beyond, new ones are closed at once
-     * @param maxConnectionsPerSecond      accepted connections per second (a token bucket with one second of burst);
-     *                                     0 for no limit
-     * @param maxAuthFailuresPerAddress    distinct devices that failed to authenticate from one address (an IPv6
-     *                                     address counts by its /64 prefix) within a minute before the address is
-     *                                     blocked for {@code authFailureBlock}: a scanner trying many device ids or
-     *                                     users; one device retrying the same wrong credential counts once. 0 for no
-     *                                     limit
-     * @param maxAuthFailuresPerDevice     failed authentications per minute of one device id from one address before
-     *                                     that device is refused from that address, for {@code authFailureBlock}
-     *                                     doubled on every further block (up to 64 times); the same device from
-     *                                     another address is not affected. 0 for no limit
-     * @param authFailureBlock             how long a blocked address, or a device at its first block, is refused
-     * @param frameReadTimeout             how long a started frame may take to arrive completely (slow senders that
-     *                                     drip bytes never look idle); checked by a timer
-     * @param maxPendingWriteBytes         bytes queued for a device that does not read before it is disconnected
-     * @param maxFrameSizeBeforeLogin      largest frame body accepted before the device is authenticated (a CONNECT
-     *                                     is three strings); a larger size header closes the connection
-     * @param maxIdentifierLength          longest user name and device id (in characters) accepted in a CONNECT;
-     *                                     longer ones are refused before anything is stored or logged, and count as
-     *                                     a failed authentication
-     * @param maxCredentialLength          longest credential (in characters) accepted in a CONNECT, likewise
-     * @param maxPartialFrameBytes         bytes of partially received frames the server holds for all connections
-     *                                     together; a connection whose started frame does not fit is closed
-     * @param maxUnauthenticatedPerAddress connections from one address that have not authenticated yet; beyond, new
-     *                                     ones from that address are closed at once. 0 for no limit
-     * @param maxTrackedAuthFailures       entries kept about failed authentications (per address and per device and
-     *                                     address, each of fixed size); the least recently used are forgotten first
-     * @param maxDecodedFrameBytes         estimated heap the decoded values of one frame may take; a frame beyond is
-     *                                     malformed
-     * @param maxOutboundFrameSize         largest frame the server sends a device; a request whose frame would be
-     *                                     larger fails with {@link FrameTooLargeForDeviceException} and the device
-     *                                     stays connected
-     */
-    public record Limits(int maxConnections, int maxConnectionsPerSecond, int maxAuthFailuresPerAddress,
-                         int maxAuthFailuresPerDevice, Duration authFailureBlock, Duration frameReadTimeout,
-                         long maxPendingWriteBytes, int maxFrameSizeBeforeLogin, int maxIdentifierLength,
-                         int maxCredentialLength, long maxPartialFrameBytes, int maxUnauthenticatedPerAddress,
-                         int maxTrackedAuthFailures, long maxDecodedFrameBytes, int maxOutboundFrameSize) {
-
-        public static final int DEFAULT_MAX_FRAME_SIZE_BEFORE_LOGIN = 4096;
-        public static final int DEFAULT_MAX_IDENTIFIER_LENGTH = 128;
-        public static final int DEFAULT_MAX_CREDENTIAL_LENGTH = 1024;
-        public static final long DEFAULT_MAX_PARTIAL_FRAME_BYTES = 64L * 1024 * 1024;
-        public static final int DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS = 128;
-        public static final int DEFAULT_MAX_TRACKED_AUTH_FAILURES = 65_536;
-        public static final long DEFAULT_MAX_DECODED_FRAME_BYTES = 4L * 1024 * 1024;
-        /** What IOTMP-Embedded accepts by default; smaller boards (ESP-IDF at 4 KiB) need a smaller value. */
-        public static final int DEFAULT_MAX_OUTBOUND_FRAME_SIZE = 32 * 1024;
-
-        public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
-        public static final int DEFAULT_MAX_CONNECTIONS_PER_SECOND = 10_000;
-        public static final int DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS = 20;
-        public static final int DEFAULT_MAX_AUTH_FAILURES_PER_DEVICE = 10;
-        public static final long DEFAULT_AUTH_FAILURE_BLOCK_MILLIS = 60_000;
-        public static final long DEFAULT_FRAME_READ_TIMEOUT_MILLIS = 30_000;
-        public static final long DEFAULT_MAX_PENDING_WRITE_BYTES = 1024 * 1024;
-
-        public static final Limits DEFAULT = new Limits(DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_SECOND,
-                DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS, DEFAULT_MAX_AUTH_FAILURES_PER_DEVICE,
-                Duration.ofMillis(DEFAULT_AUTH_FAILURE_BLOCK_MILLIS),
-                Duration.ofMillis(DEFAULT_FRAME_READ_TIMEOUT_MILLIS), DEFAULT_MAX_PENDING_WRITE_BYTES);
-
-        public Limits {
-            Objects.requireNonNull(authFailureBlock, "authFailureBlock");
-            Objects.requireNonNull(frameReadTimeout, "frameReadTimeout");
-            requirePositive(maxConnections, "maxConnections");
-            requirePositive(maxPendingWriteBytes, "maxPendingWriteBytes");
-            requirePositive(maxFrameSizeBeforeLogin, "maxFrameSizeBeforeLogin");
-            requirePositive(maxIdentifierLength, "maxIdentifierLength");
-            requirePositive(maxCredentialLength, "maxCredentialLength");
-            requirePositive(maxPartialFrameBytes, "maxPartialFrameBytes");
-            requirePositive(maxTrackedAuthFailures, "maxTrackedAuthFailures");
-            requirePositive(maxDecodedFrameBytes, "maxDecodedFrameBytes");
-            requirePositive(maxOutboundFrameSize, "maxOutboundFrameSize");
-            if (maxUnauthenticatedPerAddress < 0) {
-                throw new IllegalArgumentException("maxUnauthenticatedPerAddress must not be negative: "
-                                                   + maxUnauthenticatedPerAddress);
-            }
-        }
-
-        /** The limits of earlier versions; the others take their defaults. */
-        public Limits(int maxConnections, int maxConnectionsPerSecond, int maxAuthFailuresPerAddress,
-                      int maxAuthFailuresPerDevice, Duration authFailureBlock, Duration frameReadTimeout,
-                      long maxPendingWriteBytes) {
-            this(maxConnections, maxConnectionsPerSecond, maxAuthFailuresPerAddress, maxAuthFailuresPerDevice,
-                    authFailureBlock, frameReadTimeout, maxPendingWriteBytes, DEFAULT_MAX_FRAME_SIZE_BEFORE_LOGIN,
-                    DEFAULT_MAX_IDENTIFIER_LENGTH, DEFAULT_MAX_CREDENTIAL_LENGTH, DEFAULT_MAX_PARTIAL_FRAME_BYTES,
-                    DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS, DEFAULT_MAX_TRACKED_AUTH_FAILURES,
-                    DEFAULT_MAX_DECODED_FRAME_BYTES, DEFAULT_MAX_OUTBOUND_FRAME_SIZE);
-        }
-
-        public static Builder builder() {
-            return DEFAULT.toBuilder();
-        }
-
-        public Builder toBuilder() {
-            Builder b = new Builder();
-            b.maxConnections = maxConnections;
-            b.maxConnectionsPerSecond = maxConnectionsPerSecond;
-            b.maxAuthFailuresPerAddress = maxAuthFailuresPerAddress;
-            b.maxAuthFailuresPerDevice = maxAuthFailuresPerDevice;
-            b.authFailureBlock = authFailureBlock;
-            b.frameReadTimeout = frameReadTimeout;
-            b.maxPendingWriteBytes = maxPendingWriteBytes;
-            b.maxFrameSizeBeforeLogin = maxFrameSizeBeforeLogin;
-            b.maxIdentifierLength = maxIdentifierLength;
-            b.maxCredentialLength = maxCredentialLength;
-            b.maxPartialFrameBytes = maxPartialFrameBytes;
-            b.maxUnauthenticatedPerAddress = maxUnauthenticatedPerAddress;
-            b.maxTrackedAuthFailures = maxTrackedAuthFailures;
-            b.maxDecodedFrameBytes = maxDecodedFrameBytes;
-            b.maxOutboundFrameSize = maxOutboundFrameSize;
-            return b;
-        }
-
-        /** Builds {@link Limits}; starts from the defaults. */
-        public static final class Builder {
-            private int maxConnections;
-            private int maxConnectionsPerSecond;
-            private int maxAuthFailuresPerAddress;
-            private int maxAuthFailuresPerDevice;
-            private Duration authFailureBlock;
-            private Duration frameReadTimeout;
-            private long maxPendingWriteBytes;
-            private int maxFrameSizeBeforeLogin;
-            private int maxIdentifierLength;
-            private int maxCredentialLength;
-            private long maxPartialFrameBytes;
-            private int maxUnauthenticatedPerAddress;
-            private int maxTrackedAuthFailures;
-            private long maxDecodedFrameBytes;
-            private int maxOutboundFrameSize;
-
-            private Builder() {
-            }
-
-            public Builder maxOutboundFrameSize(int maxOutboundFrameSize) {
-                this.maxOutboundFrameSize = maxOutboundFrameSize;
-                return this;
-            }
-
-            public Builder maxConnections(int maxConnections) {
-                this.maxConnections = maxConnections;
-                return this;
-            }
-
-            public Builder maxConnectionsPerSecond(int maxConnectionsPerSecond) {
-                this.maxConnectionsPerSecond = maxConnectionsPerSecond;
-                return this;
-            }
-
-            public Builder maxAuthFailuresPerAddress(int maxAuthFailuresPerAddress) {
-                this.maxAuthFailuresPerAddress = maxAuthFailuresPerAddress;
-                return this;
-            }
-
-            public Builder maxAuthFailuresPerDevice(int maxAuthFailuresPerDevice) {
-                this.maxAuthFailuresPerDevice = maxAuthFailuresPerDevice;
-                return this;
-            }
-
-            public Builder authFailureBlock(Duration authFailureBlock) {
-                this.authFailureBlock = authFailureBlock;
-                return this;
-            }
-
-            public Builder frameReadTimeout(Duration frameReadTimeout) {
-                this.frameReadTimeout = frameReadTimeout;
-                return this;
-            }
-
-            public Builder maxPendingWriteBytes(long maxPendingWriteBytes) {
-                this.maxPendingWriteBytes = maxPendingWriteBytes;
-                return this;
-            }
-
-            public Builder maxFrameSizeBeforeLogin(int maxFrameSizeBeforeLogin) {
-                this.maxFrameSizeBeforeLogin = maxFrameSizeBeforeLogin;
-                return this;
-            }
-
-            public Builder maxIdentifierLength(int maxIdentifierLength) {
-                this.maxIdentifierLength = maxIdentifierLength;
-                return this;
-            }
-
-            public Builder maxCredentialLength(int maxCredentialLength) {
-                this.maxCredentialLength = maxCredentialLength;
-                return this;
-            }
-
-            public Builder maxPartialFrameBytes(long maxPartialFrameBytes) {
-                this.maxPartialFrameBytes = maxPartialFrameBytes;
-                return this;
-            }
-
-            public Builder maxUnauthenticatedPerAddress(int maxUnauthenticatedPerAddress) {
-                this.maxUnauthenticatedPerAddress = maxUnauthenticatedPerAddress;
-                return this;
-            }
-
-            public Builder maxTrackedAuthFailures(int maxTrackedAuthFailures) {
-                this.maxTrackedAuthFailures = maxTrackedAuthFailures;
-                return this;
-            }
-
-            public Builder maxDecodedFrameBytes(long maxDecodedFrameBytes) {
-                this.maxDecodedFrameBytes = maxDecodedFrameBytes;
-                return this;
-            }
-
-            public Limits build() {
-                return new Limits(maxConnections, maxConnectionsPerSecond, maxAuthFailuresPerAddress,
-                        maxAuthFailuresPerDevice, authFailureBlock, frameReadTimeout, maxPendingWriteBytes,
-                        maxFrameSizeBeforeLogin, maxIdentifierLength, maxCredentialLength, maxPartialFrameBytes,
-                        maxUnauthenticatedPerAddress, maxTrackedAuthFailures, maxDecodedFrameBytes,
-                        maxOutboundFrameSize);
-            }
-        }
-    }
-
-    /**
-     * What one device or one user may make the server keep in memory through the built-in services. A request beyond
-     * a quota is refused with ERROR: status 429 when a count is reached, 413 when bytes would exceed their quota.
-     *
-     * @param maxPropertiesPerDevice    properties one device may have in the in-memory property store
-     * @param maxPropertyBytesPerDevice bytes of property names and PSON-encoded values one device may have in the
-     *                                  in-memory property store
-     * @param maxLocksPerUser           sync lock slots held at once by the devices of one user
-     * @param maxRetainedPerUser        retained topic messages kept for one user (for route publications without a
-     *                                  user: for all of them together)
-     * @param maxRetainedBytesPerUser   bytes of topic names and PSON-encoded payloads of one user's retained messages
-     */
-    public record Quotas(int maxPropertiesPerDevice, long maxPropertyBytesPerDevice, int maxLocksPerUser,
-                         int maxRetainedPerUser, long maxRetainedBytesPerUser) {
-
-        public static final int DEFAULT_MAX_PROPERTIES_PER_DEVICE = 128;
-        public static final long DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE = 64L * 1024;
-        public static final int DEFAULT_MAX_LOCKS_PER_USER = 256;
-        public static final int DEFAULT_MAX_RETAINED_PER_USER = 256;
-        public static final long DEFAULT_MAX_RETAINED_BYTES_PER_USER = 1024L * 1024;
-
-        public static final Quotas DEFAULT = new Quotas(DEFAULT_MAX_PROPERTIES_PER_DEVICE,
-                DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE, DEFAULT_MAX_LOCKS_PER_USER, DEFAULT_MAX_RETAINED_PER_USER,
-                DEFAULT_MAX_RETAINED_BYTES_PER_USER);
-
-        public Quotas {
-            requirePositive(maxPropertiesPerDevice, "maxPropertiesPerDevice");
-            requirePositive(maxPropertyBytesPerDevice, "maxPropertyBytesPerDevice");
-            requirePositive(maxLocksPerUser, "maxLocksPerUser");
-            requirePositive(maxRetainedPerUser, "maxRetainedPerUser");
-            requirePositive(maxRetainedBytesPerUser, "maxRetainedBytesPerUser");
-        }
-
-        public static Builder builder() {
-            return DEFAULT.toBuilder();
-        }
-
-        public Builder toBuilder() {
-            Builder b = new Builder();
-            b.maxPropertiesPerDevice = maxPropertiesPerDevice;
-            b.maxPropertyBytesPerDevice = maxPropertyBytesPerDevice;
-            b.maxLocksPerUser = maxLocksPerUser;
-            b.maxRetainedPerUser = maxRetainedPerUser;
-            b.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
-            return b;
-        }
-
-        /** Builds {@link Quotas}; starts from the defaults. */
-        public static final class Builder {
-            private int maxPropertiesPerDevice;
-            private long maxPropertyBytesPerDevice;
-            private int maxLocksPerUser;
-            private int maxRetainedPerUser;
-            private long maxRetainedBytesPerUser;
-
-            private Builder() {
-            }
-
-            public Builder maxPropertiesPerDevice(int maxPropertiesPerDevice) {
-                this.maxPropertiesPerDevice = maxPropertiesPerDevice;
-                return this;
-            }
-
-            public Builder maxPropertyBytesPerDevice(long maxPropertyBytesPerDevice) {
-                this.maxPropertyBytesPerDevice = maxPropertyBytesPerDevice;
-                return this;
-            }
-
-            public Builder maxLocksPerUser(int maxLocksPerUser) {
-                this.maxLocksPerUser = maxLocksPerUser;
-                return this;
-            }
-
-            public Builder maxRetainedPerUser(int maxRetainedPerUser) {
-                this.maxRetainedPerUser = maxRetainedPerUser;
-                return this;
-            }
-
-            public Builder maxRetainedBytesPerUser(long maxRetainedBytesPerUser) {
-                this.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
-                return this;
-            }
-
-            public Quotas build() {
-                return new Quotas(maxPropertiesPerDevice, maxPropertyBytesPerDevice, maxLocksPerUser,
-                        maxRetainedPerUser, maxRetainedBytesPerUser);
-            }
-        }
-    }
 
     /** Idle time after which a device is considered gone: 1.15 × its keep-alive interval. */
     public static Duration idleTimeout(int keepAliveSeconds) {
@@ -508,8 +194,8 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         private DeviceAuthenticator authenticator;
         private PropertyStore propertyStore;
         private boolean nativeTransport = DEFAULT_NATIVE_TRANSPORT;
-        private Limits limits = Limits.DEFAULT;
-        private Quotas quotas = Quotas.DEFAULT;
+        private ServerLimits limits = ServerLimits.DEFAULT;
+        private ServerQuotas quotas = ServerQuotas.DEFAULT;
         private ServerMetrics.Factory metrics = ServerMetrics.Factory.NONE;
         private LegacyListeners legacy = LegacyListeners.DISABLED;
         private int drainDevicesPerSecond = DEFAULT_DRAIN_DEVICES_PER_SECOND;
@@ -612,12 +298,12 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
             return this;
         }
 
-        public Builder limits(Limits limits) {
+        public Builder limits(ServerLimits limits) {
             this.limits = limits;
             return this;
         }
 
-        public Builder quotas(Quotas quotas) {
+        public Builder quotas(ServerQuotas quotas) {
             this.quotas = quotas;
             return this;
         }

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * A built-in service refused to keep more for a device or user than its quota allows
- * ({@link IotmpServerConfig.Quotas}). A device that asked gets ERROR with the quota's status: 429 when a count is
+ * ({@link ServerQuotas}). A device that asked gets ERROR with the quota's status: 429 when a count is
  * reached, 413 when bytes would exceed their quota.
  */
 public class QuotaExceededException extends DeviceCallException {

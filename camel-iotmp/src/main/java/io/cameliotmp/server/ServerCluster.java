@@ -49,7 +49,7 @@ public interface ServerCluster {
      *
      * @param quotas the server's quotas, which the store applies per device as the in-memory store does
      */
-    default PropertyStore propertyStore(IotmpServerConfig.Quotas quotas) {
+    default PropertyStore propertyStore(ServerQuotas quotas) {
         return null;
     }
 
@@ -59,7 +59,7 @@ public interface ServerCluster {
      *
      * @param quotas the server's quotas; {@code maxLocksPerUser} counts the slots a user's devices hold cluster-wide
      */
-    default SyncLockService syncLocks(IotmpServerConfig.Quotas quotas) {
+    default SyncLockService syncLocks(ServerQuotas quotas) {
         return null;
     }
 

@@ -30,7 +30,7 @@ public final class SyncLocks implements SyncLockService {
     private final LongSupplier clock;
 
     public SyncLocks() {
-        this(IotmpServerConfig.Quotas.DEFAULT_MAX_LOCKS_PER_USER);
+        this(ServerQuotas.DEFAULT_MAX_LOCKS_PER_USER);
     }
 
     public SyncLocks(int maxLocksPerUser) {
@@ -38,7 +38,7 @@ public final class SyncLocks implements SyncLockService {
     }
 
     SyncLocks(LongSupplier clock) {
-        this(IotmpServerConfig.Quotas.DEFAULT_MAX_LOCKS_PER_USER, clock);
+        this(ServerQuotas.DEFAULT_MAX_LOCKS_PER_USER, clock);
     }
 
     SyncLocks(int maxLocksPerUser, LongSupplier clock) {

@@ -57,7 +57,7 @@ class DecodedSizeBudgetTest {
 
     @Test
     void aFullFrameOfOrdinaryPayloadsFitsTheDefaultBudget() {
-        long defaultBudget = 4L * 1024 * 1024; // IotmpServerConfig.Limits.DEFAULT_MAX_DECODED_FRAME_BYTES
+        long defaultBudget = 4L * 1024 * 1024; // ServerLimits.DEFAULT_MAX_DECODED_FRAME_BYTES
         byte[] blob = new byte[250_000];
         // small maps with short keys are the densest ordinary data: about 11 bytes of heap per byte of wire
         Map<String, Object> sample = Map.of("temperature", 21.5, "humidity", 40L, "name", "kitchen");

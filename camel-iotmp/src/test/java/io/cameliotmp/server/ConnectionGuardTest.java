@@ -21,7 +21,7 @@ class ConnectionGuardTest {
 
     private ConnectionGuard guard(int perAddress, int perDevice, int tracked) {
         IotmpServerConfig config = IotmpServerConfig.builder()
-                .limits(IotmpServerConfig.Limits.builder().maxConnectionsPerSecond(0)
+                .limits(ServerLimits.builder().maxConnectionsPerSecond(0)
                         .maxAuthFailuresPerAddress(perAddress).maxAuthFailuresPerDevice(perDevice)
                         .authFailureBlock(Duration.ofSeconds(60)).maxTrackedAuthFailures(tracked).build())
                 .build();

@@ -58,11 +58,11 @@ class HostileClientsTest {
         servers.forEach(IotmpServer::stop);
     }
 
-    private IotmpServer start(Consumer<IotmpServerConfig.Limits.Builder> limits,
-                              Consumer<IotmpServerConfig.Quotas.Builder> quotas) {
-        IotmpServerConfig.Limits.Builder l = IotmpServerConfig.Limits.builder().maxConnectionsPerSecond(0);
+    private IotmpServer start(Consumer<ServerLimits.Builder> limits,
+                              Consumer<ServerQuotas.Builder> quotas) {
+        ServerLimits.Builder l = ServerLimits.builder().maxConnectionsPerSecond(0);
         limits.accept(l);
-        IotmpServerConfig.Quotas.Builder q = IotmpServerConfig.Quotas.builder();
+        ServerQuotas.Builder q = ServerQuotas.builder();
         quotas.accept(q);
         IotmpServer server = new IotmpServer(IotmpServerConfig.builder()
                 .host("127.0.0.1").port(TestPorts.next()).ioThreads(2).workerThreads(2)

@@ -65,7 +65,7 @@ class InFlightBoundTest {
         server = EmbeddedDevicePipeline.unstartedServer(IotmpServerConfig.builder()
                 .host("127.0.0.1").port(0).ioThreads(1).workerThreads(0).nativeTransport(false)
                 .requestTimeout(Duration.ofHours(1)).maxInFlight(maxInFlight)
-                .limits(IotmpServerConfig.Limits.builder().maxDecodedFrameBytes(maxDecodedFrameBytes).build())
+                .limits(ServerLimits.builder().maxDecodedFrameBytes(maxDecodedFrameBytes).build())
                 .authenticator(StaticAuthenticator.parse("alice/*=pw")).build(), timer);
         server.subscriptions().subscribe(new DeviceFilter("alice", "*"), "temperature", 0, new StreamListener() {
             @Override

@@ -402,7 +402,7 @@ class LegacyServerTest {
     void aStalledLegacyFrameIsCutOffByItsDeadlineAndGivesBackItsBudget() throws Exception {
         server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
                 .connectTimeout(Duration.ofMinutes(5))
-                .limits(IotmpServerConfig.Limits.builder().frameReadTimeout(Duration.ofSeconds(2)).build())
+                .limits(ServerLimits.builder().frameReadTimeout(Duration.ofSeconds(2)).build())
                 .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t"))
                 .legacy(new LegacyListeners(true, 0, LegacyListeners.NONE)).build());
         server.start();

@@ -195,7 +195,7 @@ class ServerLayerTest {
     @Test
     void aFrameLargerThanTheDeviceAcceptsIsNotSentAndTheDeviceStaysConnected() throws Exception {
         start(IotmpServerConfig.builder()
-                .limits(IotmpServerConfig.Limits.builder().maxOutboundFrameSize(1024).build()));
+                .limits(ServerLimits.builder().maxOutboundFrameSize(1024).build()));
         try (RawIotmpSocket device = device()) {
             CompletableFuture<DeviceReply> tooLarge = server.send(DEVICE, DeviceRequest.run("echo", "x".repeat(4096)),
                     null);

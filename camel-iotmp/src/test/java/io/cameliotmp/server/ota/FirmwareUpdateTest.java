@@ -28,6 +28,7 @@ import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.LegacyListeners;
+import io.cameliotmp.server.ServerLimits;
 import io.cameliotmp.server.StaticAuthenticator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -227,7 +228,7 @@ class FirmwareUpdateTest {
         assertThat(report.outcome()).isEqualTo(OtaOutcome.UPDATED);
         // the device advertised 65535, the server sends what its devices accept (maxOutboundFrameSize, 32 KiB)
         assertThat(report.blockSize()).isLessThanOrEqualTo(
-                IotmpServerConfig.Limits.DEFAULT_MAX_OUTBOUND_FRAME_SIZE - FirmwareUpdate.WRITE_FRAME_OVERHEAD);
+                ServerLimits.DEFAULT_MAX_OUTBOUND_FRAME_SIZE - FirmwareUpdate.WRITE_FRAME_OVERHEAD);
         assertThat(target.committed()).isEqualTo(bytes);
         try (var spooled = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             assertThat(spooled.filter(p -> p.getFileName().toString().startsWith("iotmp-firmware-"))

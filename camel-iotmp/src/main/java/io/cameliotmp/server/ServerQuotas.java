@@ -1,0 +1,92 @@
+package io.cameliotmp.server;
+
+/**
+ * What one device or one user may make the server keep in memory through the built-in services. A request beyond
+ * a quota is refused with ERROR: status 429 when a count is reached, 413 when bytes would exceed their quota. Part
+ * of {@link IotmpServerConfig}.
+ *
+ * @param maxPropertiesPerDevice    properties one device may have in the in-memory property store
+ * @param maxPropertyBytesPerDevice bytes of property names and PSON-encoded values one device may have in the
+ *                                  in-memory property store
+ * @param maxLocksPerUser           sync lock slots held at once by the devices of one user
+ * @param maxRetainedPerUser        retained topic messages kept for one user (for route publications without a
+ *                                  user: for all of them together)
+ * @param maxRetainedBytesPerUser   bytes of topic names and PSON-encoded payloads of one user's retained messages
+ */
+public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerDevice, int maxLocksPerUser,
+                           int maxRetainedPerUser, long maxRetainedBytesPerUser) {
+
+    public static final int DEFAULT_MAX_PROPERTIES_PER_DEVICE = 128;
+    public static final long DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE = 64L * 1024;
+    public static final int DEFAULT_MAX_LOCKS_PER_USER = 256;
+    public static final int DEFAULT_MAX_RETAINED_PER_USER = 256;
+    public static final long DEFAULT_MAX_RETAINED_BYTES_PER_USER = 1024L * 1024;
+
+    public static final ServerQuotas DEFAULT = new ServerQuotas(DEFAULT_MAX_PROPERTIES_PER_DEVICE,
+            DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE, DEFAULT_MAX_LOCKS_PER_USER, DEFAULT_MAX_RETAINED_PER_USER,
+            DEFAULT_MAX_RETAINED_BYTES_PER_USER);
+
+    public ServerQuotas {
+        IotmpServerConfig.requirePositive(maxPropertiesPerDevice, "maxPropertiesPerDevice");
+        IotmpServerConfig.requirePositive(maxPropertyBytesPerDevice, "maxPropertyBytesPerDevice");
+        IotmpServerConfig.requirePositive(maxLocksPerUser, "maxLocksPerUser");
+        IotmpServerConfig.requirePositive(maxRetainedPerUser, "maxRetainedPerUser");
+        IotmpServerConfig.requirePositive(maxRetainedBytesPerUser, "maxRetainedBytesPerUser");
+    }
+
+    public static Builder builder() {
+        return DEFAULT.toBuilder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxPropertiesPerDevice = maxPropertiesPerDevice;
+        b.maxPropertyBytesPerDevice = maxPropertyBytesPerDevice;
+        b.maxLocksPerUser = maxLocksPerUser;
+        b.maxRetainedPerUser = maxRetainedPerUser;
+        b.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
+        return b;
+    }
+
+    /** Builds {@link ServerQuotas}; starts from the defaults. */
+    public static final class Builder {
+        private int maxPropertiesPerDevice;
+        private long maxPropertyBytesPerDevice;
+        private int maxLocksPerUser;
+        private int maxRetainedPerUser;
+        private long maxRetainedBytesPerUser;
+
+        private Builder() {
+        }
+
+        public Builder maxPropertiesPerDevice(int maxPropertiesPerDevice) {
+            this.maxPropertiesPerDevice = maxPropertiesPerDevice;
+            return this;
+        }
+
+        public Builder maxPropertyBytesPerDevice(long maxPropertyBytesPerDevice) {
+            this.maxPropertyBytesPerDevice = maxPropertyBytesPerDevice;
+            return this;
+        }
+
+        public Builder maxLocksPerUser(int maxLocksPerUser) {
+            this.maxLocksPerUser = maxLocksPerUser;
+            return this;
+        }
+
+        public Builder maxRetainedPerUser(int maxRetainedPerUser) {
+            this.maxRetainedPerUser = maxRetainedPerUser;
+            return this;
+        }
+
+        public Builder maxRetainedBytesPerUser(long maxRetainedBytesPerUser) {
+            this.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
+            return this;
+        }
+
+        public ServerQuotas build() {
+            return new ServerQuotas(maxPropertiesPerDevice, maxPropertyBytesPerDevice, maxLocksPerUser,
+                    maxRetainedPerUser, maxRetainedBytesPerUser);
+        }
+    }
+}
