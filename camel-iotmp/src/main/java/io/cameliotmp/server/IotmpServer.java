@@ -3,30 +3,13 @@ package io.cameliotmp.server;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
-import io.cameliotmp.protocol.session.Scheduler;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutorGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +24,6 @@ public final class IotmpServer {
 
     private final IotmpServerConfig config;
     private final DeviceRegistry registry = new DeviceRegistry();
-    private final AtomicLong sessionNumbers = new AtomicLong();
-    private final LongAdder inFlightBytes = new LongAdder();
     private final BuiltinServices builtins;
     private final EventStreams events;
     private final StreamSubscriptions subscriptions = new StreamSubscriptions(registry);
@@ -50,25 +31,15 @@ public final class IotmpServer {
     private final Topics topics;
     private final Properties properties;
     private final ClusterMembership membership;
-
-    private EventLoopGroup bossGroup;
-    private EventLoopGroup ioGroup;
-    private EventExecutorGroup workerGroup;
-    /**
-     * Created by {@link #start}. Package-private only so that tests can lend a server that is never started a timer
-     * for request timeouts when they build its device pipeline on an {@code EmbeddedChannel} (see
-     * {@link #initDeviceChannel}).
-     */
-    HashedWheelTimer timer;
-    private ChannelGroup channels;
-    private Channel serverChannel;
-    private LegacyBindings legacyBindings = LegacyBindings.NONE;
+    /** Package-private for the tests that build a device pipeline without starting the server. */
+    final ServerNetwork network;
     private final ConnectionGuard guard;
     // hardening: admission before login, CONNECT checks and rate-limited refusal lines (see those classes)
     private final ConnectionAdmission admission;
     private final ConnectValidation connectValidation;
     private final RefusalLog refusalLog = new RefusalLog();
     private final LegacyStreamIds legacyStreamIds = new LegacyStreamIds();
+    private final ServerSessionContext sessionContext;
     private volatile ServerMetrics metrics = ServerMetrics.NONE;
     private final ServerTotals totals = new ServerTotals();
     private TrafficMeter trafficMeter;
@@ -76,6 +47,7 @@ public final class IotmpServer {
 
     public IotmpServer(IotmpServerConfig config) {
         this.config = config;
+        this.network = new ServerNetwork(config);
         this.guard = new ConnectionGuard(config, System::nanoTime, this::metrics);
         this.admission = new ConnectionAdmission(config, guard, this::metrics);
         this.connectValidation = new ConnectValidation(config, guard, this::metrics);
@@ -86,6 +58,8 @@ public final class IotmpServer {
         this.topics = new Topics(events);
         this.membership = new ClusterMembership(config.cluster(), registry, config.requestTimeout(),
                 this::metrics);
+        this.sessionContext = new ServerSessionContext(config, this::metrics, network::timer, guard,
+                connectValidation, refusalLog, registry, membership, subscriptions, calls, events, builtins);
         builtins.addPropertyListener((device, property, value) -> registry.session(device)
                 .ifPresent(session -> session.onPropertyUpdated(property, value)));
         ClusterBus bus = config.cluster().bus();
@@ -93,7 +67,6 @@ public final class IotmpServer {
         events.relayTo(bus);
         bus.bind(new RelayedEvents(registry, events));
     }
-
 
     public IotmpServerConfig config() {
         return config;
@@ -105,60 +78,27 @@ public final class IotmpServer {
 
     /** Binds the listener; returns once it accepts connections. */
     public synchronized void start() {
-        if (serverChannel != null) {
+        if (network.isBound()) {
             return;
         }
-        boolean epoll = EventLoops.useEpoll(config.nativeTransport());
-        bossGroup = EventLoops.group(epoll, 1, threads("iotmp-accept"));
-        ioGroup = EventLoops.group(epoll, config.ioThreads(), threads("iotmp-io"));
-        workerGroup = config.workerThreads() > 0
-                ? new DefaultEventExecutorGroup(config.workerThreads(), threads("iotmp-worker")) : null;
-        timer = new HashedWheelTimer(threads("iotmp-timer"), 10, TimeUnit.MILLISECONDS);
-        channels = new DefaultChannelGroup("iotmp-devices", GlobalEventExecutor.INSTANCE);
+        network.createThreads();
         metrics = totals.counting(config.metrics().create(this));
         trafficMeter = new TrafficMeter(metrics);
-        Class<? extends ServerChannel> channelType = EventLoops.serverChannel(epoll);
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(bossGroup, ioGroup)
-                .channel(channelType)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        initDeviceChannel(ch);
-                    }
-                });
         try {
             // a member joins before it accepts devices: a device that connects is claimed in the cluster's directory,
             // and a claim made before the join would never reach the other members
             membership.join();
         } catch (RuntimeException e) {
-            shutdownGroups();
+            network.shutdownThreads();
             throw new IllegalStateException("cannot join the cluster " + config.cluster(), e);
         }
         try {
-            serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+            network.bind(this::initDeviceChannel);
         } catch (RuntimeException e) {
             membership.leave();
-            shutdownGroups();
-            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port(), e);
-        }
-        try {
-            legacyBindings = LegacyBindings.bind(bootstrap, config, this::initDeviceChannel);
-        } catch (RuntimeException e) {
-            serverChannel.close().syncUninterruptibly();
-            serverChannel = null;
-            membership.leave();
-            shutdownGroups();
+            network.shutdownThreads();
             throw e;
         }
-        LOG.info("IOTMP server listening on {} ({}{}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
-                config.sslContext() != null ? ", TLS" : "",
-                config.transport() == Transport.WEBSOCKET ? ", WebSocket " + config.webSocketPath() : "");
     }
 
     /**
@@ -179,6 +119,7 @@ public final class IotmpServer {
             ch.close();
             return;
         }
+        ChannelGroup channels = network.channels();
         if (channels != null) {
             Refusal refusal = admission.admit(ch, channels.size());
             if (refusal != null) {
@@ -191,20 +132,17 @@ public final class IotmpServer {
             channels.add(ch);
         }
         config.channelInitializer().initChannel(ch, new DevicePipeline(ch, config, trafficMeter, admission,
-                legacyStreamIds, sessionContext, workerGroup != null ? workerGroup.next() : null));
+                legacyStreamIds, sessionContext, network.nextWorker()));
     }
 
     /**
      * Stops accepting, tells every connected device DISCONNECT, fails every pending request and releases all threads.
      */
     public synchronized void stop() {
-        if (serverChannel == null) {
+        if (!network.isBound()) {
             return;
         }
-        serverChannel.close().syncUninterruptibly();
-        serverChannel = null;
-        legacyBindings.close();
-        legacyBindings = LegacyBindings.NONE;
+        network.unbind();
         if (drain != null) {
             drain.cancel();
             drain = null;
@@ -221,26 +159,13 @@ public final class IotmpServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        network.closeChannels();
         // after the devices: their directory entries are released while the member can still write them
         membership.leave();
-        shutdownGroups();
+        network.shutdownThreads();
         metrics.close();
         metrics = ServerMetrics.NONE;
         LOG.info("IOTMP server on {}:{} stopped", config.host(), config.port());
-    }
-
-    private void shutdownGroups() {
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        // I/O first: closed channels fire their inactive events there, which sessions hand to their workers, so the
-        // workers must still take tasks until the I/O threads are done (pending calls are failed on that event)
-        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        if (workerGroup != null) {
-            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-        if (timer != null) {
-            timer.stop();
-        }
     }
 
     /**
@@ -250,14 +175,13 @@ public final class IotmpServer {
      * no device is connected here; calling it again returns the drain under way.
      */
     public synchronized CompletableFuture<Void> drain(int devicesPerSecond) {
-        if (serverChannel == null) {
+        if (!network.isBound()) {
             throw new IllegalStateException("server is not started");
         }
         if (drain == null) {
             drain = new ServerDrain(registry, devicesPerSecond);
-            serverChannel.close().syncUninterruptibly();
-            legacyBindings.close();
-            drain.start(bossGroup.next());
+            network.closeListeners();
+            drain.start(network.acceptLoop());
         }
         return drain.drained();
     }
@@ -273,25 +197,22 @@ public final class IotmpServer {
     }
 
     public synchronized boolean isRunning() {
-        return serverChannel != null && serverChannel.isActive();
+        return network.isListening();
     }
 
     /** The bound address; with port 0 this tells the port actually used. */
     public synchronized InetSocketAddress localAddress() {
-        if (serverChannel == null) {
-            throw new IllegalStateException("server is not started");
-        }
-        return (InetSocketAddress) serverChannel.localAddress();
+        return network.localAddress();
     }
 
     /** The address of the plain listener of legacy devices, or null when there is none. */
     public synchronized InetSocketAddress legacyAddress() {
-        return legacyBindings.plainAddress();
+        return network.legacyAddress();
     }
 
     /** The address of the TLS listener of legacy devices, or null when there is none. */
     public synchronized InetSocketAddress legacyTlsAddress() {
-        return legacyBindings.tlsAddress();
+        return network.legacyTlsAddress();
     }
 
     // ---- server → device
@@ -371,35 +292,6 @@ public final class IotmpServer {
         return properties;
     }
 
-    // ---- session lifecycle
-
-    void register(DeviceConnection session) {
-        guard.authenticationSucceeded(session.remoteAddress(), session.registration().deviceId());
-        DeviceConnection replaced = registry.register(session);
-        if (replaced != null) {
-            replaced.close("replaced by a new connection of the same device");
-        }
-        membership.claim(session.registration());
-    }
-
-    /** Tells listeners and opens the subscribed streams; called once the device has its OK. */
-    void announce(DeviceConnection session) {
-        DeviceRegistration registration = session.registration();
-        LOG.debug("Device {} connected from {}", registration.deviceId(), registration.remoteAddress());
-        metrics.deviceConnected();
-        registry.fireConnected(registration);
-        subscriptions.attach(session);
-    }
-
-    void deactivated(DeviceConnection session, String reason) {
-        if (registry.unregister(session)) {
-            membership.release(session.registration());
-        }
-        metrics.deviceDisconnected();
-        LOG.debug("Device {} disconnected: {}", session.registration().deviceId(), reason);
-        registry.fireDisconnected(session.registration(), reason);
-    }
-
     /** What this server counted since it was created (connections, refusals, samples, bytes). */
     public ServerTotals totals() {
         return totals;
@@ -440,7 +332,7 @@ public final class IotmpServer {
      * {@code maxDecodedFrameBytes} of it, so one connection holds at most about twice that.
      */
     public long inFlightBytes() {
-        return inFlightBytes.sum();
+        return sessionContext.inFlightBytes().sum();
     }
 
     /** Entries kept about failed authentications (per address, and per device and address). */
@@ -449,96 +341,7 @@ public final class IotmpServer {
     }
 
     Timer timer() {
-        return timer;
-    }
-
-    /** What connections see of this server; see {@link SessionContext}. */
-    private final SessionContext sessionContext = new SessionContext() {
-        @Override
-        public IotmpServerConfig config() {
-            return config;
-        }
-
-        @Override
-        public ServerMetrics metrics() {
-            return metrics;
-        }
-
-        @Override
-        public Scheduler timer() {
-            Timer wheel = timer;
-            return (task, delayMillis) -> wheel.newTimeout(t -> task.run(), delayMillis, TimeUnit.MILLISECONDS)::cancel;
-        }
-
-        @Override
-        public ConnectionGuard guard() {
-            return guard;
-        }
-
-        @Override
-        public ConnectValidation connectValidation() {
-            return connectValidation;
-        }
-
-        @Override
-        public RefusalLog refusalLog() {
-            return refusalLog;
-        }
-
-        @Override
-        public long nextSessionNumber() {
-            return sessionNumbers.incrementAndGet();
-        }
-
-        @Override
-        public void register(DeviceConnection connection) {
-            IotmpServer.this.register(connection);
-        }
-
-        @Override
-        public void announce(DeviceConnection connection) {
-            IotmpServer.this.announce(connection);
-        }
-
-        @Override
-        public void deactivated(DeviceConnection connection, String reason) {
-            IotmpServer.this.deactivated(connection, reason);
-        }
-
-        @Override
-        public void authenticationRefused(AuthRequest request, AuthDecision decision) {
-            metrics.authenticationRefused();
-            registry.fireAuthenticationRefused(request, decision);
-        }
-
-        @Override
-        public DeviceCallHandler callHandler(DeviceCall call) {
-            return calls.handler(call);
-        }
-
-        @Override
-        public Map<String, Object> describeServerResources() {
-            return calls.describe();
-        }
-
-        @Override
-        public EventStreams events() {
-            return events;
-        }
-
-        @Override
-        public PropertyStore propertyStore() {
-            return builtins.properties();
-        }
-
-        @Override
-        public LongAdder inFlightBytes() {
-            return inFlightBytes;
-        }
-    };
-
-    private static DefaultThreadFactory threads(String name) {
-        return new DefaultThreadFactory(name, true);
+        return network.timer();
     }
 
     @Override

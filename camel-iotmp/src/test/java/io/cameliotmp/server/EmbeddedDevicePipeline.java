@@ -27,7 +27,7 @@ public final class EmbeddedDevicePipeline {
             throw new IllegalArgumentException("the embedded pipeline needs plain TCP and no worker threads");
         }
         IotmpServer server = new IotmpServer(config);
-        server.timer = timer;
+        server.network.timer = timer;
         return server;
     }
 

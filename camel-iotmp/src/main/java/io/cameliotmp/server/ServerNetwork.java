@@ -1,0 +1,181 @@
+package io.cameliotmp.server;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty side of an {@link IotmpServer}: its thread groups, its timer, its listeners (IOTMP and, when asked for,
+ * legacy) and the group of the channels they accepted. Knows nothing of devices: every accepted channel goes to the
+ * initializer the server binds with. Guarded by the server's lock.
+ */
+final class ServerNetwork {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerNetwork.class);
+
+    private final IotmpServerConfig config;
+    private boolean epoll;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup ioGroup;
+    private EventExecutorGroup workerGroup;
+    /**
+     * Created by {@link #createThreads}. Package-private only so that tests can lend a server that is never started a
+     * timer for request timeouts when they build its device pipeline on an {@code EmbeddedChannel} (see
+     * {@link IotmpServer#initDeviceChannel}).
+     */
+    HashedWheelTimer timer;
+    private ChannelGroup channels;
+    private Channel serverChannel;
+    private LegacyBindings legacyBindings = LegacyBindings.NONE;
+
+    ServerNetwork(IotmpServerConfig config) {
+        this.config = config;
+    }
+
+    /** The threads, the timer and the channel group; nothing is bound yet. */
+    void createThreads() {
+        epoll = EventLoops.useEpoll(config.nativeTransport());
+        bossGroup = EventLoops.group(epoll, 1, threads("iotmp-accept"));
+        ioGroup = EventLoops.group(epoll, config.ioThreads(), threads("iotmp-io"));
+        workerGroup = config.workerThreads() > 0
+                ? new DefaultEventExecutorGroup(config.workerThreads(), threads("iotmp-worker")) : null;
+        timer = new HashedWheelTimer(threads("iotmp-timer"), 10, TimeUnit.MILLISECONDS);
+        channels = new DefaultChannelGroup("iotmp-devices", GlobalEventExecutor.INSTANCE);
+    }
+
+    /**
+     * Binds the IOTMP listener and the legacy ones the configuration asks for; every accepted channel goes to
+     * {@code init} with its listener. If a listener cannot be bound, none stays bound (the threads do).
+     */
+    void bind(BiConsumer<Channel, ListenerKind> init) {
+        Class<? extends ServerChannel> channelType = EventLoops.serverChannel(epoll);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, ioGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        init.accept(ch, ListenerKind.IOTMP);
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port(), e);
+        }
+        try {
+            legacyBindings = LegacyBindings.bind(bootstrap, config, init);
+        } catch (RuntimeException e) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+            throw e;
+        }
+        LOG.info("IOTMP server listening on {} ({}{}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
+                config.sslContext() != null ? ", TLS" : "",
+                config.transport() == Transport.WEBSOCKET ? ", WebSocket " + config.webSocketPath() : "");
+    }
+
+    /** Whether the listeners were bound and not yet unbound by {@link #unbind} (a drain only closes them). */
+    boolean isBound() {
+        return serverChannel != null;
+    }
+
+    boolean isListening() {
+        return serverChannel != null && serverChannel.isActive();
+    }
+
+    /** Stops accepting; the accepted channels stay open. */
+    void closeListeners() {
+        serverChannel.close().syncUninterruptibly();
+        legacyBindings.close();
+    }
+
+    /** Stops accepting for good. */
+    void unbind() {
+        closeListeners();
+        serverChannel = null;
+        legacyBindings = LegacyBindings.NONE;
+    }
+
+    /** Closes every accepted channel, waiting a few seconds at most. */
+    void closeChannels() {
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    void shutdownThreads() {
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // I/O first: closed channels fire their inactive events there, which sessions hand to their workers, so the
+        // workers must still take tasks until the I/O threads are done (pending calls are failed on that event)
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (timer != null) {
+            timer.stop();
+        }
+    }
+
+    /** The accepted channels, or null while the server was never started. */
+    ChannelGroup channels() {
+        return channels;
+    }
+
+    /** The worker a new connection runs on, or null to run it on its I/O thread ({@code workerThreads=0}). */
+    EventExecutor nextWorker() {
+        return workerGroup != null ? workerGroup.next() : null;
+    }
+
+    /** A thread of the accepting group, for the server's own paced tasks (a drain). */
+    EventLoop acceptLoop() {
+        return bossGroup.next();
+    }
+
+    Timer timer() {
+        return timer;
+    }
+
+    InetSocketAddress localAddress() {
+        if (serverChannel == null) {
+            throw new IllegalStateException("server is not started");
+        }
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    InetSocketAddress legacyAddress() {
+        return legacyBindings.plainAddress();
+    }
+
+    InetSocketAddress legacyTlsAddress() {
+        return legacyBindings.tlsAddress();
+    }
+
+    private static DefaultThreadFactory threads(String name) {
+        return new DefaultThreadFactory(name, true);
+    }
+}
