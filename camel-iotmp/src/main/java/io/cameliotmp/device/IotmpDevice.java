@@ -6,13 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
@@ -21,8 +14,6 @@ import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.protocol.session.StreamIds;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -67,65 +58,36 @@ public final class IotmpDevice implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IotmpDevice.class);
 
-    private static final long CLOSE_WAIT_SECONDS = 10;
-    /** After DISCONNECT, a server that does not read may hold the write; the channel is closed anyway after this. */
-    private static final long DISCONNECT_LINGER_MILLIS = 1000;
-
     private final DeviceClientConfig config;
-    /** The group this device created and must shut down, or null when it runs on a shared group. */
-    private final EventLoopGroup ownGroup;
     private final DeviceLoop loop;
-    private final Connector connector;
-    /** Stream ids drawn at random, as the reference libraries do, or from the configured generator. */
-    private final StreamIds streamIds;
     private final ServerServices services;
     private final ServerStreams serverStreams;
     private final DeviceFaults faults;
+    private final HandlerRunner handlers;
+    private final DeviceLifecycle lifecycle;
 
     private final ResourceRegistry resources = new ResourceRegistry();
-    private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
-    private final List<Runnable> disconnectedListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<IotmpConnectRefusedException>> refusedListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<Throwable>> failedListeners = new CopyOnWriteArrayList<>();
-
-    // ---------------------------------------------------------------- state, confined to the loop unless volatile
-
-    /** The current connection attempt or connection; volatile because {@link #stream} reads it from any thread. */
-    private volatile ClientConnection session;
-    /** Completes on the first CONNECT OK after {@link #start()}. */
-    private CompletableFuture<Void> startFuture;
-    /** Between {@link #start()} and {@link #close()}, or until the device gives up when reconnection is disabled. */
-    private boolean running;
-    private ScheduledFuture<?> reconnectTask;
-    private int failedAttempts;
-    /** The last refusal of the server, cleared by an accepted CONNECT. */
-    private volatile IotmpConnectRefusedException lastRefusal;
-
-    private volatile boolean closed;
-    private volatile boolean connected;
-    private final Object connectionMonitor = new Object();
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
     IotmpDevice(DeviceClientConfig config) {
         this.config = config;
+        EventLoopGroup ownGroup;
         EventLoop eventLoop;
         if (config.group() != null) {
-            this.ownGroup = null;
+            ownGroup = null;
             eventLoop = config.group().next();
         } else {
-            this.ownGroup = new NioEventLoopGroup(1,
-                    new DefaultThreadFactory("iotmp-device-" + config.device(), true));
+            ownGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("iotmp-device-" + config.device(), true));
             eventLoop = ownGroup.next();
         }
         this.loop = new DeviceLoop(eventLoop);
-        this.connector = new Connector(config, eventLoop);
         IntSupplier candidates = config.idGenerator() != null
                 ? config.idGenerator() : () -> config.random().nextInt(0x10000);
-        this.streamIds = StreamIds.random(candidates);
         this.services = new ServerServices(this, loop);
         this.serverStreams = new ServerStreams(this, loop);
         this.faults = new DeviceFaults(this, loop);
+        this.handlers = new HandlerRunner(this, loop, config.handlerExecutor());
+        this.lifecycle = new DeviceLifecycle(this, config, ownGroup, loop, new Connector(config, eventLoop),
+                StreamIds.random(candidates), serverStreams, handlers);
     }
 
     /** A builder; {@link IotmpDeviceBuilder#host} and {@link IotmpDeviceBuilder#credentials} are required. */
@@ -170,33 +132,17 @@ public final class IotmpDevice implements AutoCloseable {
      * disabled gave up, it starts a new attempt. After {@link #close()} it fails with {@link IllegalStateException}.
      */
     public CompletionStage<Void> start() {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        if (closed) {
-            result.completeExceptionally(new IllegalStateException("device is closed"));
-            return result;
-        }
-        loop.run(result, () -> {
-            if (closed) {
-                throw new IllegalStateException("device is closed");
-            }
-            if (!running) {
-                running = true;
-                startFuture = new CompletableFuture<>();
-                connectNow();
-            }
-            DeviceLoop.propagate(startFuture, result);
-        });
-        return result;
+        return lifecycle.start();
     }
 
     /** Whether the device is connected and its CONNECT was accepted. */
     public boolean isConnected() {
-        return connected;
+        return lifecycle.isConnected();
     }
 
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
-        return closed;
+        return lifecycle.isClosed();
     }
 
     /**
@@ -205,33 +151,18 @@ public final class IotmpDevice implements AutoCloseable {
      * @return whether it is connected; false when the timeout elapsed or the waiting thread was interrupted
      */
     public boolean awaitConnected(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (connectionMonitor) {
-            while (!connected) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return false;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(connectionMonitor, remaining);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return connected;
-                }
-            }
-            return true;
-        }
+        return lifecycle.awaitConnected(timeout);
     }
 
     /** Runs {@code listener} after every accepted CONNECT (after the device re-opened its server streams). */
     public IotmpDevice onConnected(Runnable listener) {
-        connectedListeners.add(Objects.requireNonNull(listener, "listener"));
+        lifecycle.onConnected(listener);
         return this;
     }
 
     /** Runs {@code listener} whenever an accepted connection ends, whatever the reason. */
     public IotmpDevice onDisconnected(Runnable listener) {
-        disconnectedListeners.add(Objects.requireNonNull(listener, "listener"));
+        lifecycle.onDisconnected(listener);
         return this;
     }
 
@@ -240,7 +171,7 @@ public final class IotmpDevice implements AutoCloseable {
      * keeps retrying with its backoff, and this is how an application hears about it.
      */
     public IotmpDevice onRefused(Consumer<IotmpConnectRefusedException> listener) {
-        refusedListeners.add(Objects.requireNonNull(listener, "listener"));
+        lifecycle.onRefused(listener);
         return this;
     }
 
@@ -250,13 +181,13 @@ public final class IotmpDevice implements AutoCloseable {
      * unanswered. The device keeps retrying with its backoff; the listener receives the cause.
      */
     public IotmpDevice onConnectFailed(Consumer<Throwable> listener) {
-        failedListeners.add(Objects.requireNonNull(listener, "listener"));
+        lifecycle.onConnectFailed(listener);
         return this;
     }
 
     /** The server's last refusal of this device's CONNECT, or null when the last attempt was accepted. */
     public IotmpConnectRefusedException lastRefusal() {
-        return lastRefusal;
+        return lifecycle.lastRefusal();
     }
 
     /**
@@ -273,231 +204,50 @@ public final class IotmpDevice implements AutoCloseable {
      */
     @Override
     public void close() {
-        CompletionStage<Void> done = closeAsync();
-        if (loop.inLoop()) {
-            return;
-        }
-        try {
-            done.toCompletableFuture().get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("{}: close did not finish cleanly: {}", this, e.toString());
-        }
+        lifecycle.close();
     }
 
     /** {@link #close()} without waiting; the stage completes once the connection and own event loop are released. */
     public CompletionStage<Void> closeAsync() {
-        if (closing.compareAndSet(false, true)) {
-            closed = true;
-            try {
-                loop.runOrThrow(this::shutdown);
-            } catch (RejectedExecutionException e) {
-                closeFuture.complete(null);
-            }
-        }
-        return closeFuture.copy();
-    }
-
-    private void shutdown() {
-        running = false;
-        if (reconnectTask != null) {
-            reconnectTask.cancel(false);
-            reconnectTask = null;
-        }
-        if (startFuture != null && !startFuture.isDone()) {
-            startFuture.completeExceptionally(new IotmpDisconnectedException("device closed before it connected"));
-        }
-        serverStreams.closeAll();
-        ClientConnection current = session;
-        if (current == null || current.channel == null) {
-            releaseEventLoop();
-            return;
-        }
-        Channel channel = current.channel;
-        if (channel.isActive()) {
-            channel.writeAndFlush(IotmpMessage.DISCONNECT).addListener(ChannelFutureListener.CLOSE);
-            ScheduledFuture<?> forcedClose = loop.eventLoop().schedule(() -> {
-                channel.close();
-            }, DISCONNECT_LINGER_MILLIS, TimeUnit.MILLISECONDS);
-            channel.closeFuture().addListener(closedChannel -> forcedClose.cancel(false));
-        } else {
-            channel.close();
-        }
-        channel.closeFuture().addListener(closedChannel -> releaseEventLoop());
-    }
-
-    private void releaseEventLoop() {
-        if (ownGroup == null) {
-            closeFuture.complete(null);
-        } else {
-            ownGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(terminated -> closeFuture.complete(null));
-        }
+        return lifecycle.closeAsync();
     }
 
     // ---------------------------------------------------------------- connection handling (on the loop)
 
-    private void connectNow() {
-        reconnectTask = null;
-        if (closed || !running || session != null) {
-            return;
-        }
-        ClientConnection attempt = new ClientConnection(this, loop.eventLoop(), streamIds);
-        session = attempt;
-        LOG.debug("{}: connecting", this);
-        connector.connect(attempt).addListener(result -> {
-            if (!result.isSuccess()) {
-                if (attempt.failure == null) {
-                    attempt.failure = result.cause();
-                }
-                sessionEnded(attempt);
-            }
-        });
-    }
-
     /** Called by the session once the server accepted the CONNECT. */
     void sessionConnected(ClientConnection connectedSession) {
-        failedAttempts = 0;
-        lastRefusal = null;
-        setConnected(true);
-        LOG.info("{}: connected", this);
-        serverStreams.reopenAll(connectedSession);
-        if (startFuture != null) {
-            startFuture.complete(null);
-        }
-        for (Runnable listener : connectedListeners) {
-            runCallback(listener);
-        }
+        lifecycle.sessionConnected(connectedSession);
     }
 
     /** Called once per session when its channel is gone or could not be connected; decides about reconnecting. */
     void sessionEnded(ClientConnection ended) {
-        if (ended.ended) {
-            return;
-        }
-        ended.ended = true;
-        boolean wasConnected = ended.connected;
-        Throwable cause = ended.failure;
-        IotmpDisconnectedException lost = new IotmpDisconnectedException(
-                closed ? "device closed" : wasConnected ? "connection lost" : "connection attempt failed", cause);
-        ended.teardown(lost);
-        if (session == ended) {
-            session = null;
-        }
-        if (wasConnected) {
-            setConnected(false);
-            LOG.info("{}: disconnected{}", this, cause != null ? ": " + cause : "");
-            for (Runnable listener : disconnectedListeners) {
-                runCallback(listener);
-            }
-        } else if (cause instanceof IotmpConnectRefusedException refusal) {
-            refused(refusal);
-        } else if (!closed) {
-            LOG.debug("{}: connection attempt failed: {}", this, cause != null ? cause.toString() : "closed");
-            Throwable failure = cause != null ? cause : lost;
-            for (Consumer<Throwable> listener : failedListeners) {
-                runCallback(() -> listener.accept(failure));
-            }
-        }
-        if (closed || !running) {
-            return;
-        }
-        if (!config.reconnects()) {
-            running = false;
-            if (startFuture != null && !startFuture.isDone()) {
-                startFuture.completeExceptionally(cause != null ? cause : lost);
-            }
-            return;
-        }
-        long delay = connector.backoffDelayMillis(failedAttempts++);
-        LOG.debug("{}: reconnecting in {} ms", this, delay);
-        reconnectTask = loop.eventLoop().schedule(this::connectNow, delay, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * A refused CONNECT is said once at WARN for every run of refusals (a device retrying a wrong credential must not
-     * flood the log), and told to the refusal listeners every time.
-     */
-    private void refused(IotmpConnectRefusedException refusal) {
-        if (lastRefusal == null) {
-            LOG.warn("{}: the server refused the CONNECT, retrying with backoff: {}", this, refusal.getMessage());
-        } else {
-            LOG.debug("{}: refused again: {}", this, refusal.getMessage());
-        }
-        lastRefusal = refusal;
-        for (Consumer<IotmpConnectRefusedException> listener : refusedListeners) {
-            runCallback(() -> listener.accept(refusal));
-        }
-    }
-
-    private void setConnected(boolean value) {
-        synchronized (connectionMonitor) {
-            connected = value;
-            connectionMonitor.notifyAll();
-        }
-    }
-
-    /** The delay before reconnect attempt {@code attempt} (0 = the first after a loss); see {@link Connector}. */
-    long backoffDelayMillis(int attempt) {
-        return connector.backoffDelayMillis(attempt);
+        lifecycle.sessionEnded(ended);
     }
 
     /** The current connection or attempt, or null. */
     ClientConnection currentSession() {
-        return session;
+        return lifecycle.currentSession();
+    }
+
+    ClientConnection connectedSession() throws IotmpDisconnectedException {
+        return lifecycle.connectedSession();
+    }
+
+    /** The delay before reconnect attempt {@code attempt} (0 = the first after a loss); see {@link Connector}. */
+    long backoffDelayMillis(int attempt) {
+        return lifecycle.backoffDelayMillis(attempt);
     }
 
     // ---------------------------------------------------------------- handlers and callbacks
 
     /** Runs a resource handler where handlers run, and {@code then} with its outcome on the loop. */
     void invokeHandler(DeviceResource resource, ResourceRequest request, BiConsumer<Object, Throwable> then) {
-        if (config.handlerExecutor() == null) {
-            Object result;
-            try {
-                result = resource.handler().handle(request);
-            } catch (Exception | AssertionError e) {
-                then.accept(null, e);
-                return;
-            }
-            then.accept(result, null);
-            return;
-        }
-        try {
-            config.handlerExecutor().execute(() -> {
-                Object result = null;
-                Throwable error = null;
-                try {
-                    result = resource.handler().handle(request);
-                } catch (Exception | AssertionError e) {
-                    error = e;
-                }
-                Object finalResult = result;
-                Throwable finalError = error;
-                loop.run(() -> then.accept(finalResult, finalError));
-            });
-        } catch (RejectedExecutionException e) {
-            then.accept(null, e);
-        }
+        handlers.invokeHandler(resource, request, then);
     }
 
     /** Runs an application callback where handlers run; failures are logged, never propagated into the protocol. */
     void runCallback(Runnable callback) {
-        Runnable guarded = () -> {
-            try {
-                callback.run();
-            } catch (RuntimeException | AssertionError e) {
-                LOG.warn("{}: callback failed", this, e);
-            }
-        };
-        if (config.handlerExecutor() == null) {
-            guarded.run();
-        } else {
-            try {
-                config.handlerExecutor().execute(guarded);
-            } catch (RejectedExecutionException e) {
-                LOG.warn("{}: handler executor rejected a callback", this);
-            }
-        }
+        handlers.runCallback(callback);
     }
 
     // ---------------------------------------------------------------- streams opened by the server
@@ -512,7 +262,7 @@ public final class IotmpDevice implements AutoCloseable {
      * @return whether any stream was open on the resource (nothing is sent otherwise)
      */
     public boolean stream(String path) {
-        ClientConnection current = session;
+        ClientConnection current = lifecycle.currentSession();
         if (current == null || !current.connected) {
             return false;
         }
@@ -542,7 +292,7 @@ public final class IotmpDevice implements AutoCloseable {
      * @return whether any on-change stream was open on the resource (nothing is sent otherwise)
      */
     public boolean streamChanged(String path, Object value) {
-        ClientConnection current = session;
+        ClientConnection current = lifecycle.currentSession();
         if (current == null || !current.connected) {
             return false;
         }
@@ -561,7 +311,7 @@ public final class IotmpDevice implements AutoCloseable {
      * @return whether any stream was open on the resource
      */
     public boolean stream(String path, Object value) {
-        ClientConnection current = session;
+        ClientConnection current = lifecycle.currentSession();
         if (current == null || !current.connected) {
             return false;
         }
@@ -688,14 +438,6 @@ public final class IotmpDevice implements AutoCloseable {
         return answer;
     }
 
-    ClientConnection connectedSession() throws IotmpDisconnectedException {
-        ClientConnection current = session;
-        if (current == null || !current.connected) {
-            throw new IotmpDisconnectedException(closed ? "device is closed" : "device is not connected");
-        }
-        return current;
-    }
-
     // ---------------------------------------------------------------- accessors
 
     /** The configuration the device was built with. */
@@ -747,7 +489,7 @@ public final class IotmpDevice implements AutoCloseable {
 
     /** Whether the device created its event loop (and shuts it down on close) rather than using a shared group. */
     boolean ownsEventLoop() {
-        return ownGroup != null;
+        return lifecycle.ownsEventLoop();
     }
 
     /** The event loop this device runs on. */
