@@ -71,7 +71,8 @@ public class IotmpConfiguration extends IotmpServerOptions implements Cloneable 
                             + "delivered as it is.")
     private long batchTimeout = DEFAULT_BATCH_TIMEOUT_MILLIS;
 
-    @UriParam(label = "consumer,producer", javaType = "java.time.Duration", defaultValue = "0",
+    // "common", Camel's label for both sides: the Endpoint DSL generator leaves "consumer,producer" out
+    @UriParam(label = "common", javaType = "java.time.Duration", defaultValue = "0",
               description = "Stream sampling interval; 0 streams on change (event mode). Device consumers sharing "
                             + "a resource share one device stream and each receives samples at its own interval.")
     private long interval;

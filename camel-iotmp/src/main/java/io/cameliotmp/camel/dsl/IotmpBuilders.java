@@ -1,48 +1,35 @@
 package io.cameliotmp.camel.dsl;
 
+import io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.IotmpEndpointBuilder;
+
 /**
- * The methods of {@link IotmpEndpointBuilderFactory} for a route builder to implement, as Camel's
- * {@code EndpointRouteBuilder} offers the builders of Camel's own components:
- *
- * <pre>
- * class DeviceRoutes extends EndpointRouteBuilder implements IotmpBuilders {
- *     public void configure() {
- *         from(iotmpEvents()).to(log("devices"));
- *     }
- * }
- * </pre>
+ * The {@code iotmp} endpoints of Camel's Endpoint DSL for a route builder to implement and use unqualified: the
+ * generated {@code iotmp(path)} and {@code iotmp(componentName, path)}, and the endpoint kinds of
+ * {@link IotmpEndpoints}.
  */
-public interface IotmpBuilders {
-
-    default IotmpEndpointBuilder iotmp(String path) {
-        return IotmpEndpointBuilderFactory.iotmp(path);
-    }
-
-    default IotmpEndpointBuilder iotmp(String componentName, String path) {
-        return IotmpEndpointBuilderFactory.iotmp(componentName, path);
-    }
+public interface IotmpBuilders extends IotmpEndpointBuilderFactory.IotmpBuilders {
 
     default IotmpEndpointBuilder iotmpDevice(String user, String device, String resource) {
-        return IotmpEndpointBuilderFactory.iotmpDevice(user, device, resource);
+        return IotmpEndpoints.iotmpDevice(user, device, resource);
     }
 
     default IotmpEndpointBuilder iotmpServer(String resource) {
-        return IotmpEndpointBuilderFactory.iotmpServer(resource);
+        return IotmpEndpoints.iotmpServer(resource);
     }
 
     default IotmpEndpointBuilder iotmpService(String service, String target) {
-        return IotmpEndpointBuilderFactory.iotmpService(service, target);
+        return IotmpEndpoints.iotmpService(service, target);
     }
 
     default IotmpEndpointBuilder iotmpEvents() {
-        return IotmpEndpointBuilderFactory.iotmpEvents();
+        return IotmpEndpoints.iotmpEvents();
     }
 
     default IotmpEndpointBuilder iotmpTopic(String topic) {
-        return IotmpEndpointBuilderFactory.iotmpTopic(topic);
+        return IotmpEndpoints.iotmpTopic(topic);
     }
 
     default IotmpEndpointBuilder iotmpServerEvent(String name) {
-        return IotmpEndpointBuilderFactory.iotmpServerEvent(name);
+        return IotmpEndpoints.iotmpServerEvent(name);
     }
 }

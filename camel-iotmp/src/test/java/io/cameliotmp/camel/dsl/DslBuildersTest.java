@@ -18,6 +18,9 @@ import io.cameliotmp.server.Transport;
 import io.cameliotmp.testing.TestPorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.EndpointConsumerResolver;
+import org.apache.camel.EndpointProducerResolver;
+import org.apache.camel.builder.endpoint.AbstractEndpointBuilder;
 import org.apache.camel.builder.endpoint.EndpointRouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.ModelCamelContext;
@@ -26,13 +29,13 @@ import org.apache.camel.util.URISupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmp;
-import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmpDevice;
-import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmpEvents;
-import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmpServer;
-import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmpServerEvent;
-import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmpService;
-import static io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.iotmpTopic;
+import static io.cameliotmp.camel.dsl.IotmpEndpoints.iotmp;
+import static io.cameliotmp.camel.dsl.IotmpEndpoints.iotmpDevice;
+import static io.cameliotmp.camel.dsl.IotmpEndpoints.iotmpEvents;
+import static io.cameliotmp.camel.dsl.IotmpEndpoints.iotmpServer;
+import static io.cameliotmp.camel.dsl.IotmpEndpoints.iotmpServerEvent;
+import static io.cameliotmp.camel.dsl.IotmpEndpoints.iotmpService;
+import static io.cameliotmp.camel.dsl.IotmpEndpoints.iotmpTopic;
 import static io.cameliotmp.testing.Waits.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,9 +50,10 @@ class DslBuildersTest {
     }
 
     /** The same endpoint: path and options equal once decoded (a builder URL-encodes values, e.g. / as %2F). */
-    private static void assertSameEndpoint(IotmpEndpointBuilder builder, CamelContext context, String uri)
-            throws Exception {
-        Endpoint built = builder.resolve(context);
+    private static void assertSameEndpoint(Object builder, CamelContext context, String uri) throws Exception {
+        // consumer-only, producer-only and advanced options return narrower builders of the generated factory
+        Endpoint built = builder instanceof EndpointConsumerResolver consumer ? consumer.resolve(context)
+                : ((EndpointProducerResolver) builder).resolve(context);
         Endpoint parsed = context.getEndpoint(uri);
         assertThat(built.getEndpointBaseUri()).isEqualTo(parsed.getEndpointBaseUri());
         assertThat(options(built)).isEqualTo(options(parsed));
@@ -70,21 +74,22 @@ class DslBuildersTest {
                 context, "iotmp:device:demo/*/$fs/get/log?interval=5s&requestTimeout=2000");
         assertSameEndpoint(iotmpDevice("demo", null, null).operation(IotmpOperation.devices),
                 context, "iotmp:device:demo?operation=devices");
-        assertSameEndpoint(iotmp("device:demo/device-1").operation("status").lazyStartProducer(true),
+        assertSameEndpoint(iotmp("device:demo/device-1").operation("status").advanced().lazyStartProducer(true),
                 context, "iotmp:device:demo/device-1?lazyStartProducer=true&operation=status");
-        assertSameEndpoint(iotmpServer("time").port(26000).workerThreads(0),
+        assertSameEndpoint(iotmpServer("time").port(26000).advanced().workerThreads(0),
                 context, "iotmp:server:time?port=26000&workerThreads=0");
-        assertSameEndpoint(iotmpService("bucket", "*").backpressurePolicy(BackpressurePolicy.DROP_SAMPLES),
+        assertSameEndpoint(iotmpService("bucket", "*").advanced().backpressurePolicy(BackpressurePolicy.DROP_SAMPLES),
                 context, "iotmp:service:bucket/*?backpressurePolicy=DROP_SAMPLES");
-        assertSameEndpoint(iotmpEvents().transport(Transport.WEBSOCKET).webSocketPath("/ws").port("{{ws.port}}"),
+        assertSameEndpoint(
+                iotmpEvents().transport(Transport.WEBSOCKET).port("{{ws.port}}").advanced().webSocketPath("/ws"),
                 withProperty("ws.port", "8443"), "iotmp:events?port=8443&transport=WEBSOCKET&webSocketPath=/ws");
-        assertThat(((IotmpEndpoint) iotmpEvents().webSocketPath("/ws").resolve(context)).getConfiguration()
+        assertThat(((IotmpEndpoint) iotmpEvents().advanced().webSocketPath("/ws").resolve(context)).getConfiguration()
                 .getWebSocketPath()).isEqualTo("/ws");
         assertSameEndpoint(iotmpTopic("commands/reboot").retained(true),
                 context, "iotmp:topic:commands/reboot?retained=true");
         assertSameEndpoint(iotmpServerEvent("firmware").deviceCredentials("demo/*=pw"),
                 context, "iotmp:serverEvent:firmware?deviceCredentials=demo/*=pw");
-        assertThat(iotmpDevice("demo", "device-1", "led").getUri(context))
+        assertThat(((AbstractEndpointBuilder) iotmpDevice("demo", "device-1", "led")).getUri(context))
                 .isEqualTo("iotmp://device:demo/device-1/led");
     }
 

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.cameliotmp.camel.IotmpComponent;
+import io.cameliotmp.camel.dsl.IotmpComponentBuilderFactory.IotmpComponentBuilder;
+import io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.AdvancedIotmpEndpointBuilder;
+import io.cameliotmp.camel.dsl.IotmpEndpointBuilderFactory.IotmpEndpointBuilder;
 import org.apache.camel.Component;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
@@ -18,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The hand-written builders cover the component's generated metadata (META-INF/io/cameliotmp/camel/iotmp.json): a
- * new option fails here until it has a builder method (and, for the component, a case in setPropertyOnComponent).
+ * The generated builders cover the component's metadata (META-INF/io/cameliotmp/camel/iotmp.json): an option whose
+ * builder was not regenerated fails here (every option needs a method, and the component builder must apply it).
  */
 class DslCoverageTest {
 
@@ -40,21 +43,23 @@ class DslCoverageTest {
         return names;
     }
 
-    private static List<Method> methods(Class<?> type, String name) {
-        return Arrays.stream(type.getMethods()).filter(m -> m.getName().equals(name) && m.getParameterCount() == 1
-                                                            && Modifier.isPublic(m.getModifiers())
-                                                            && m.getReturnType() == type).toList();
+    /** The public one-argument methods named {@code name} of the given builder types (inherited ones included). */
+    private static List<Method> methods(String name, Class<?>... types) {
+        return Arrays.stream(types).flatMap(type -> Arrays.stream(type.getMethods()))
+                .filter(m -> m.getName().equals(name) && m.getParameterCount() == 1
+                             && Modifier.isPublic(m.getModifiers()))
+                .toList();
     }
 
     @Test
     void everyEndpointOptionHasABuilderMethod() throws Exception {
         List<String> options = options("properties", "parameter");
         assertThat(options).contains("host", "operation", "interval", "deviceCredentials").hasSizeGreaterThan(30);
-        List<String> missing = options.stream().filter(o -> methods(IotmpEndpointBuilder.class, o).isEmpty())
-                .toList();
-        assertThat(missing).as("endpoint options without a method in IotmpEndpointBuilder").isEmpty();
+        Class<?>[] builders = {IotmpEndpointBuilder.class, AdvancedIotmpEndpointBuilder.class};
+        List<String> missing = options.stream().filter(o -> methods(o, builders).isEmpty()).toList();
+        assertThat(missing).as("endpoint options without a method in the endpoint builders").isEmpty();
         // and a String variant for every option that is not a String already (placeholders, durations, #beans)
-        List<String> withoutText = options.stream().filter(o -> methods(IotmpEndpointBuilder.class, o).stream()
+        List<String> withoutText = options.stream().filter(o -> methods(o, builders).stream()
                 .noneMatch(m -> m.getParameterTypes()[0] == String.class)).toList();
         assertThat(withoutText).as("endpoint options without a String variant").isEmpty();
     }
@@ -64,26 +69,27 @@ class DslCoverageTest {
         List<String> options = options("componentProperties", "property");
         assertThat(options).contains("configuration", "metricsEnabled", "useGlobalSslContextParameters")
                 .hasSizeGreaterThan(30);
-        Method set = IotmpComponentBuilder.class.getDeclaredMethod("setPropertyOnComponent", Component.class,
-                String.class, Object.class);
+        Class<?> impl = IotmpComponentBuilderFactory.iotmp().getClass();
+        Method set = impl.getDeclaredMethod("setPropertyOnComponent", Component.class, String.class, Object.class);
         set.setAccessible(true);
         List<String> missing = new ArrayList<>();
         List<String> notApplied = new ArrayList<>();
         for (String option : options) {
-            List<Method> methods = methods(IotmpComponentBuilder.class, option);
+            List<Method> methods = methods(option, IotmpComponentBuilder.class);
             if (methods.isEmpty()) {
                 missing.add(option);
                 continue;
             }
-            Object value = sample(methods.get(0).getParameterTypes()[0]);
-            if (!(Boolean) set.invoke(new IotmpComponentBuilder(), new IotmpComponent(), option, value)) {
+            Class<?> type = methods.stream().map(m -> m.getParameterTypes()[0]).filter(t -> t != String.class)
+                    .findFirst().orElse(String.class);
+            Object value = sample(type);
+            if (!(Boolean) set.invoke(IotmpComponentBuilderFactory.iotmp(), new IotmpComponent(), option, value)) {
                 notApplied.add(option);
             }
         }
         assertThat(missing).as("component options without a method in IotmpComponentBuilder").isEmpty();
         assertThat(notApplied).as("component options setPropertyOnComponent does not know").isEmpty();
     }
-
     private static Object sample(Class<?> type) {
         if (type == int.class) {
             return 1;
