@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 
+import io.cameliotmp.micrometer.MicrometerClasspath;
 import io.cameliotmp.server.IotmpServerManager;
 import io.cameliotmp.server.ServerMetrics;
 import io.netty.handler.ssl.ClientAuth;
@@ -12,7 +13,6 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
@@ -84,7 +84,7 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
     /** Resolved once, so every endpoint's server configuration carries the same factory and servers can be shared. */
     private synchronized ServerMetrics.Factory metrics() {
         if (metricsFactory == null) {
-            metricsFactory = metricsEnabled && MicrometerLookup.available()
+            metricsFactory = metricsEnabled && MicrometerClasspath.present()
                     ? MicrometerLookup.factory(getCamelContext()) : ServerMetrics.Factory.NONE;
         }
         return metricsFactory;
@@ -95,11 +95,8 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
         super.doStart();
         mbeans = new IotmpServerMBeans(getCamelContext());
         servers.addListener(mbeans);
-        HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
-        if (metricsEnabled && registry != null) {
-            healthCheck = new IotmpHealthCheck(this);
-            registry.register(healthCheck);
-        }
+        healthCheck = IotmpHealthCheckSupport.register(getCamelContext(), metricsEnabled,
+                () -> new IotmpHealthCheck(this));
     }
 
     private synchronized SslContext sslContext(SSLContextParameters parameters, ClientAuth clientAuth)
@@ -121,13 +118,8 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
 
     @Override
     protected void doStop() throws Exception {
-        if (healthCheck != null) {
-            HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
-            if (registry != null) {
-                registry.unregister(healthCheck);
-            }
-            healthCheck = null;
-        }
+        IotmpHealthCheckSupport.unregister(getCamelContext(), healthCheck);
+        healthCheck = null;
         servers.stopAll();
         if (mbeans != null) {
             servers.removeListener(mbeans);

@@ -5,40 +5,19 @@ import java.util.Map;
 
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.ServerCluster;
-import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
 /**
  * Readiness and liveness of the component's embedded servers: UP when every server routes use is listening, with
  * each server's connected devices as details. Registered only when the context has a health check registry.
  */
-final class IotmpHealthCheck implements HealthCheck {
+final class IotmpHealthCheck extends IotmpHealthCheckSupport {
 
     private final IotmpComponent component;
-    private volatile boolean enabled = true;
 
     IotmpHealthCheck(IotmpComponent component) {
+        super("iotmp");
         this.component = component;
-    }
-
-    @Override
-    public String getGroup() {
-        return "camel";
-    }
-
-    @Override
-    public String getId() {
-        return "iotmp";
-    }
-
-    @Override
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    @Override
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
     }
 
     @Override

@@ -6,22 +6,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 
 /**
- * The only Camel class that names Micrometer types; it is loaded only after {@link #available()} said Micrometer is
- * on the classpath, which is optional.
+ * The only class of the iotmp component that names Micrometer types; it is loaded only after
+ * {@link io.cameliotmp.micrometer.MicrometerClasspath#present()} said Micrometer is on the classpath, which is
+ * optional.
  */
 final class MicrometerLookup {
 
     private MicrometerLookup() {
-    }
-
-    static boolean available() {
-        try {
-            Class.forName("io.micrometer.core.instrument.MeterRegistry", false,
-                    MicrometerLookup.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 
     /** Micrometer metrics when the registry holds exactly one MeterRegistry, none otherwise. */

@@ -6,22 +6,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 
 /**
- * The only class of the component that names Micrometer types; it is loaded only after {@link #available()} said
- * Micrometer is on the classpath, which is optional.
+ * The only class of the iotmp-device component that names Micrometer types; it is loaded only after
+ * {@link io.cameliotmp.micrometer.MicrometerClasspath#present()} said Micrometer is on the classpath, which is
+ * optional.
  */
 final class DeviceMicrometer {
 
     private DeviceMicrometer() {
-    }
-
-    static boolean available() {
-        try {
-            Class.forName("io.micrometer.core.instrument.MeterRegistry", false,
-                    DeviceMicrometer.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 
     /** The device's meters when the registry holds exactly one MeterRegistry; null otherwise. */

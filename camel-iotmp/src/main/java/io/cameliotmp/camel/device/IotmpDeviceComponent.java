@@ -3,11 +3,11 @@ package io.cameliotmp.camel.device;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
+import io.cameliotmp.camel.IotmpHealthCheckSupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.StartupListener;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
@@ -86,22 +86,14 @@ public class IotmpDeviceComponent extends DefaultComponent implements SSLContext
                 connections.contextStarted();
             }
         });
-        HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
-        if (healthCheckEnabled && registry != null) {
-            healthCheck = new IotmpDeviceHealthCheck(connections);
-            registry.register(healthCheck);
-        }
+        healthCheck = IotmpHealthCheckSupport.register(getCamelContext(), healthCheckEnabled,
+                () -> new IotmpDeviceHealthCheck(connections));
     }
 
     @Override
     protected void doStop() throws Exception {
-        if (healthCheck != null) {
-            HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
-            if (registry != null) {
-                registry.unregister(healthCheck);
-            }
-            healthCheck = null;
-        }
+        IotmpHealthCheckSupport.unregister(getCamelContext(), healthCheck);
+        healthCheck = null;
         connections.closeAll();
         if (replies != null) {
             getCamelContext().getExecutorServiceManager().shutdown(replies);

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.camel.health.HealthCheck;
+import io.cameliotmp.camel.IotmpHealthCheckSupport;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
 /**
@@ -12,33 +12,13 @@ import org.apache.camel.health.HealthCheckResultBuilder;
  * by the server), with each connection's state as details. Not a liveness check: a device that cannot reach its
  * server is not cured by restarting the application. Registered only when the context has a health check registry.
  */
-final class IotmpDeviceHealthCheck implements HealthCheck {
+final class IotmpDeviceHealthCheck extends IotmpHealthCheckSupport {
 
     private final DeviceConnections connections;
-    private volatile boolean enabled = true;
 
     IotmpDeviceHealthCheck(DeviceConnections connections) {
+        super("iotmp-device");
         this.connections = connections;
-    }
-
-    @Override
-    public String getGroup() {
-        return "camel";
-    }
-
-    @Override
-    public String getId() {
-        return "iotmp-device";
-    }
-
-    @Override
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    @Override
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
     }
 
     @Override

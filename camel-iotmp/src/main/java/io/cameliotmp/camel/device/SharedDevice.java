@@ -20,6 +20,7 @@ import io.cameliotmp.device.IotmpDisconnectedException;
 import io.cameliotmp.device.IotmpRequestTimeoutException;
 import io.cameliotmp.device.ResourceHandler;
 import io.cameliotmp.device.ServerStream;
+import io.cameliotmp.micrometer.MicrometerClasspath;
 import io.cameliotmp.protocol.session.EventSubscription;
 import io.netty.handler.ssl.SslContext;
 import org.apache.camel.CamelContext;
@@ -89,7 +90,7 @@ final class SharedDevice {
         device.onDisconnected(() -> fire(new Event(IotmpDeviceEventsConsumer.DISCONNECTED, null, null)));
         device.onRefused(this::refused);
         device.onConnectFailed(this::connectFailed);
-        this.metrics = DeviceMicrometer.available() ? DeviceMicrometer.bind(camelContext, device) : null;
+        this.metrics = MicrometerClasspath.present() ? DeviceMicrometer.bind(camelContext, device) : null;
     }
 
     ConnectionSettings settings() {
