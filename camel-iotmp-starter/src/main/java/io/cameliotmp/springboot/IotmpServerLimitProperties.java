@@ -1,0 +1,273 @@
+package io.cameliotmp.springboot;
+
+import org.apache.camel.spring.boot.ComponentConfigurationPropertiesCommon;
+
+/**
+ * The limits and quotas of the iotmp component's embedded server as Spring Boot properties, as
+ * {@code IotmpServerLimitOptions} has them as Camel options; part of {@link IotmpComponentConfiguration}, whose class
+ * comment says how the properties are laid out.
+ */
+public abstract class IotmpServerLimitProperties extends ComponentConfigurationPropertiesCommon {
+
+    /**
+     * Open device connections at most; beyond it new connections are closed at once.
+     */
+    private Integer maxConnections = 20000;
+    /**
+     * New connections accepted per second (with one second of burst), so a storm of reconnecting devices cannot
+     * starve the server; 0 for no limit.
+     */
+    private Integer maxConnectionsPerSecond = 10000;
+    /**
+     * Distinct devices (user and device id) that fail to authenticate from one remote address (an IPv6 address by its
+     * /64 prefix) within a minute before that address is refused for authFailureBlock; a device retrying the same wrong
+     * credential counts once. 0 for no limit.
+     */
+    private Integer maxAuthFailuresPerAddress = 20;
+    /**
+     * Failed authentications per minute of one device id from one remote address before that device is refused from
+     * that address for authFailureBlock, doubled at every further block (up to 64 times); the same device from another
+     * address is not affected. 0 for no limit.
+     */
+    private Integer maxAuthFailuresPerDevice = 10;
+    /**
+     * How long a remote address, or a device at its first block, is refused after too many failed authentications. The
+     * option is a long type.
+     */
+    private Long authFailureBlock = 60000L;
+    /**
+     * How long a started frame may take to arrive completely, checked by a timer; a sender that stalls or drips bytes
+     * to look alive is disconnected after it. The option is a long type.
+     */
+    private Long frameReadTimeout = 30000L;
+    /**
+     * Bytes queued for a device that does not read before it is disconnected.
+     */
+    private Long maxPendingWriteBytes = 1048576L;
+    /**
+     * Largest frame body accepted before the device is authenticated, in bytes (a CONNECT is three short strings); a
+     * larger size header closes the connection.
+     */
+    private Integer maxFrameSizeBeforeLogin = 4096;
+    /**
+     * Longest user name and device id accepted in a CONNECT, in characters; a longer one is refused before it is stored
+     * or logged, and counts as a failed authentication.
+     */
+    private Integer maxIdentifierLength = 128;
+    /**
+     * Longest credential accepted in a CONNECT, in characters; a longer one is refused and counts as a failed
+     * authentication.
+     */
+    private Integer maxCredentialLength = 1024;
+    /**
+     * Bytes of partially received frames the server holds for all its connections together; a connection whose started
+     * frame does not fit is closed.
+     */
+    private Long maxPartialFrameBytes = 67108864L;
+    /**
+     * Connections from one remote address (an IPv6 address by its /64 prefix) whose device has not authenticated yet;
+     * beyond it new connections from that address are closed at once. 0 for no limit.
+     */
+    private Integer maxUnauthenticatedPerAddress = 128;
+    /**
+     * Entries kept about failed authentications in each of two tables of fixed-size entries (per address, and per
+     * device and address); when one is full an entry that blocks nothing is forgotten first, else the least recently
+     * used.
+     */
+    private Integer maxTrackedAuthFailures = 65536;
+    /**
+     * Largest frame the server sends a device, in bytes: devices drop the connection on a larger one (IOTMP-Embedded
+     * accepts 32 KiB by default, ESP-IDF builds 4 KiB, IOTMP-Linux 256 KiB). A call whose frame would be larger fails
+     * with FrameTooLargeForDeviceException and the device stays connected.
+     */
+    private Integer maxOutboundFrameSize = 32768;
+    /**
+     * Heap the decoded values of one frame may take, in bytes, as the decoder estimates it (a few dozen bytes per map,
+     * list, entry and number, strings and byte arrays by their length); a frame beyond it is malformed: closed before
+     * authentication, dropped after.
+     */
+    private Long maxDecodedFrameBytes = 4194304L;
+    /**
+     * Properties one device may keep in the in-memory property store; setting one more is refused with ERROR 429.
+     */
+    private Integer maxPropertiesPerDevice = 128;
+    /**
+     * Bytes of property names and PSON-encoded values one device may keep in the in-memory property store; a write
+     * beyond it is refused with ERROR 413.
+     */
+    private Long maxPropertyBytesPerDevice = 65536L;
+    /**
+     * Sync lock slots the devices of one user may hold at once; one more is refused with ERROR 429.
+     */
+    private Integer maxLocksPerUser = 256;
+    /**
+     * Retained topic messages kept for one user (route publications without a user count as one more user); beyond it a
+     * route's retained publication fails and a device's is delivered but not retained.
+     */
+    private Integer maxRetainedPerUser = 256;
+    /**
+     * Bytes of topic names and PSON-encoded payloads of one user's retained messages; beyond it, as beyond
+     * maxRetainedPerUser.
+     */
+    private Long maxRetainedBytesPerUser = 1048576L;
+
+    public Integer getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(Integer maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public Integer getMaxConnectionsPerSecond() {
+        return maxConnectionsPerSecond;
+    }
+
+    public void setMaxConnectionsPerSecond(Integer maxConnectionsPerSecond) {
+        this.maxConnectionsPerSecond = maxConnectionsPerSecond;
+    }
+
+    public Integer getMaxAuthFailuresPerAddress() {
+        return maxAuthFailuresPerAddress;
+    }
+
+    public void setMaxAuthFailuresPerAddress(Integer maxAuthFailuresPerAddress) {
+        this.maxAuthFailuresPerAddress = maxAuthFailuresPerAddress;
+    }
+
+    public Integer getMaxAuthFailuresPerDevice() {
+        return maxAuthFailuresPerDevice;
+    }
+
+    public void setMaxAuthFailuresPerDevice(Integer maxAuthFailuresPerDevice) {
+        this.maxAuthFailuresPerDevice = maxAuthFailuresPerDevice;
+    }
+
+    public Long getAuthFailureBlock() {
+        return authFailureBlock;
+    }
+
+    public void setAuthFailureBlock(Long authFailureBlock) {
+        this.authFailureBlock = authFailureBlock;
+    }
+
+    public Long getFrameReadTimeout() {
+        return frameReadTimeout;
+    }
+
+    public void setFrameReadTimeout(Long frameReadTimeout) {
+        this.frameReadTimeout = frameReadTimeout;
+    }
+
+    public Long getMaxPendingWriteBytes() {
+        return maxPendingWriteBytes;
+    }
+
+    public void setMaxPendingWriteBytes(Long maxPendingWriteBytes) {
+        this.maxPendingWriteBytes = maxPendingWriteBytes;
+    }
+
+    public Integer getMaxFrameSizeBeforeLogin() {
+        return maxFrameSizeBeforeLogin;
+    }
+
+    public void setMaxFrameSizeBeforeLogin(Integer maxFrameSizeBeforeLogin) {
+        this.maxFrameSizeBeforeLogin = maxFrameSizeBeforeLogin;
+    }
+
+    public Integer getMaxIdentifierLength() {
+        return maxIdentifierLength;
+    }
+
+    public void setMaxIdentifierLength(Integer maxIdentifierLength) {
+        this.maxIdentifierLength = maxIdentifierLength;
+    }
+
+    public Integer getMaxCredentialLength() {
+        return maxCredentialLength;
+    }
+
+    public void setMaxCredentialLength(Integer maxCredentialLength) {
+        this.maxCredentialLength = maxCredentialLength;
+    }
+
+    public Long getMaxPartialFrameBytes() {
+        return maxPartialFrameBytes;
+    }
+
+    public void setMaxPartialFrameBytes(Long maxPartialFrameBytes) {
+        this.maxPartialFrameBytes = maxPartialFrameBytes;
+    }
+
+    public Integer getMaxUnauthenticatedPerAddress() {
+        return maxUnauthenticatedPerAddress;
+    }
+
+    public void setMaxUnauthenticatedPerAddress(Integer maxUnauthenticatedPerAddress) {
+        this.maxUnauthenticatedPerAddress = maxUnauthenticatedPerAddress;
+    }
+
+    public Integer getMaxTrackedAuthFailures() {
+        return maxTrackedAuthFailures;
+    }
+
+    public void setMaxTrackedAuthFailures(Integer maxTrackedAuthFailures) {
+        this.maxTrackedAuthFailures = maxTrackedAuthFailures;
+    }
+
+    public Integer getMaxOutboundFrameSize() {
+        return maxOutboundFrameSize;
+    }
+
+    public void setMaxOutboundFrameSize(Integer maxOutboundFrameSize) {
+        this.maxOutboundFrameSize = maxOutboundFrameSize;
+    }
+
+    public Long getMaxDecodedFrameBytes() {
+        return maxDecodedFrameBytes;
+    }
+
+    public void setMaxDecodedFrameBytes(Long maxDecodedFrameBytes) {
+        this.maxDecodedFrameBytes = maxDecodedFrameBytes;
+    }
+
+    public Integer getMaxPropertiesPerDevice() {
+        return maxPropertiesPerDevice;
+    }
+
+    public void setMaxPropertiesPerDevice(Integer maxPropertiesPerDevice) {
+        this.maxPropertiesPerDevice = maxPropertiesPerDevice;
+    }
+
+    public Long getMaxPropertyBytesPerDevice() {
+        return maxPropertyBytesPerDevice;
+    }
+
+    public void setMaxPropertyBytesPerDevice(Long maxPropertyBytesPerDevice) {
+        this.maxPropertyBytesPerDevice = maxPropertyBytesPerDevice;
+    }
+
+    public Integer getMaxLocksPerUser() {
+        return maxLocksPerUser;
+    }
+
+    public void setMaxLocksPerUser(Integer maxLocksPerUser) {
+        this.maxLocksPerUser = maxLocksPerUser;
+    }
+
+    public Integer getMaxRetainedPerUser() {
+        return maxRetainedPerUser;
+    }
+
+    public void setMaxRetainedPerUser(Integer maxRetainedPerUser) {
+        this.maxRetainedPerUser = maxRetainedPerUser;
+    }
+
+    public Long getMaxRetainedBytesPerUser() {
+        return maxRetainedBytesPerUser;
+    }
+
+    public void setMaxRetainedBytesPerUser(Long maxRetainedBytesPerUser) {
+        this.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
+    }
+}
