@@ -94,6 +94,12 @@ final class ForwardedCalls implements CallForwarder {
             toTarget.remove(reply);
             if (relayId != 0 && failure != null) {
                 relays.remove(relayId);
+            } else if (relayId != 0) {
+                RelayTarget opened = relays.get(relayId);
+                if (opened != null && opened.streamId == 0) {
+                    // a stream that sent nothing yet still ends under its id if its member leaves
+                    opened.streamId = answer.streamId();
+                }
             }
         });
         // the view may have changed while this call was registered: then nobody would fail it
@@ -173,7 +179,7 @@ final class ForwardedCalls implements CallForwarder {
                 if (!relay.holder().equals(member)) {
                     return false;
                 }
-                relay.ended(relay.streamId(), why);
+                relay.lost(relay.streamId(), why);
                 return true;
             });
         }
@@ -209,7 +215,9 @@ final class ForwardedCalls implements CallForwarder {
             return true;
         }
         relays.remove(relay.relay());
-        if (relay.failed()) {
+        if (relay.failed() && relay.streamId() != 0) {
+            target.lost(relay.streamId(), relay.ended());
+        } else if (relay.failed()) {
             target.listener().onStreamFailed(target.registration(), target.resource(),
                     new IotmpRequestException(target.registration().deviceId(), relay.ended()));
         } else {
@@ -271,6 +279,14 @@ final class ForwardedCalls implements CallForwarder {
         public synchronized void onStreamEnded(DeviceRegistration ended, String resource, int streamId,
                                                String reason) {
             ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason), false);
+            tail = tail.thenCompose(previous -> send(task, streamId));
+        }
+
+        /** Sent as a failure under the stream's id, which the calling member reads as the connection lost. */
+        @Override
+        public synchronized void onStreamLost(DeviceRegistration lost, String resource, int streamId,
+                                              String reason) {
+            ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason), true);
             tail = tail.thenCompose(previous -> send(task, streamId));
         }
 
@@ -347,6 +363,10 @@ final class ForwardedCalls implements CallForwarder {
 
         void ended(int id, String reason) {
             listener.onStreamEnded(registration, resource, id, reason);
+        }
+
+        void lost(int id, String reason) {
+            listener.onStreamLost(registration, resource, id, reason);
         }
     }
 }
