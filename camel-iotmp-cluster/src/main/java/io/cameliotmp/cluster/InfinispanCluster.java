@@ -299,8 +299,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     }
 
     /**
-     * Relays to other members (topic publications, server events, property updates) dropped because
-     * {@link ClusterRelay#MAX_IN_FLIGHT} were waiting for the other members already.
+     * Relays to other members (topic publications, server events, property updates) refused because
+     * {@link ClusterOptions#maxRelaysInFlight()} were waiting for the other members already.
      */
     public long droppedRelays() {
         return relay.dropped();

@@ -44,10 +44,20 @@ public interface ClusterBus {
     /** A property was set on this member: tells the others, whose connection of the device (if any) hears of it. */
     void propertyUpdated(DeviceId device, String property, Object value);
 
-    /** A message was published on this member: the others deliver it to their subscribers (and retain it). */
+    /**
+     * A message was published on this member: the others deliver it to their subscribers (and retain it).
+     *
+     * @throws QuotaExceededException ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}) when the bus holds as many
+     *                                relays as it may; nothing was relayed
+     */
     void published(TopicMessage message, boolean retain);
 
-    /** A named server event was raised on this member: the others deliver it to their subscribed devices. */
+    /**
+     * A named server event was raised on this member: the others deliver it to their subscribed devices.
+     *
+     * @throws QuotaExceededException ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}) when the bus holds as many
+     *                                relays as it may; nothing was relayed
+     */
     void raised(String user, String event, Object payload);
 
     /** The server's side: delivers what another member relayed to this member's devices and routes only. */

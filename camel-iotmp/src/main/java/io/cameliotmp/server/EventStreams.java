@@ -95,13 +95,30 @@ final class EventStreams {
     }
 
     /**
-     * Delivers to every matching device subscription of the same user and to every matching route.
+     * Delivers to every matching device subscription of the same user and to every matching route, then relays to
+     * the other members of a cluster.
      *
-     * @throws QuotaExceededException for a route's retained publication beyond the user's quota (nothing delivered)
+     * @throws QuotaExceededException for a route's retained publication beyond the user's quota (nothing delivered),
+     *                                or when the cluster refuses to relay a route's publication
+     *                                ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}: delivered on this member
+     *                                only)
      */
     void publish(TopicMessage message, boolean retain) {
         deliver(message, retain);
-        bus.published(message, retain);
+        try {
+            bus.published(message, retain);
+        } catch (QuotaExceededException e) {
+            refused(e, message);
+        }
+    }
+
+    /** Counts and logs a refusal; a route hears of it, a device's publication goes on without. */
+    private void refused(QuotaExceededException e, TopicMessage message) {
+        onQuotaExceeded.accept(e, message.publisher() != null ? message.publisher().deviceId()
+                : "a route publishing for " + (message.user() != null ? message.user() : "every user"));
+        if (message.publisher() == null) {
+            throw e;
+        }
     }
 
     /** A publication another member of the cluster relayed: kept and delivered here, never relayed again. */
@@ -124,11 +141,7 @@ final class EventStreams {
             try {
                 retain(message);
             } catch (QuotaExceededException e) {
-                onQuotaExceeded.accept(e, message.publisher() != null ? message.publisher().deviceId()
-                        : "a route publishing for " + (message.user() != null ? message.user() : "every user"));
-                if (message.publisher() == null) {
-                    throw e;
-                }
+                refused(e, message);
             }
         }
         for (DeviceSubscription s : topicSubscriptions) {
@@ -212,10 +225,20 @@ final class EventStreams {
         }
     }
 
-    /** Raises a named server event toward the subscribed devices, of one user or of all ({@code user == null}). */
+    /**
+     * Raises a named server event toward the subscribed devices, of one user or of all ({@code user == null}).
+     *
+     * @throws QuotaExceededException when the cluster refuses to relay it
+     *                                ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}: raised on this member only)
+     */
     int raise(String user, String event, Object payload) {
         int delivered = raiseHere(user, event, payload);
-        bus.raised(user, event, payload);
+        try {
+            bus.raised(user, event, payload);
+        } catch (QuotaExceededException e) {
+            onQuotaExceeded.accept(e, "a route raising " + event);
+            throw e;
+        }
         return delivered;
     }
 
