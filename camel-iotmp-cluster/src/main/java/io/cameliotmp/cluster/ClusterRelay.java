@@ -63,11 +63,19 @@ final class ClusterRelay implements ClusterBus {
         HolderRecord publisher = message.publisher() == null ? null
                 : HolderRecord.of(new DirectoryEntry(cluster.memberName(), message.publisher()), cluster.node());
         broadcast(new Published(message.user(), message.topic(), message.payload(), publisher, retain));
+        if (retain) {
+            cluster.retainedMessages().retained(message, publisher);
+        }
     }
 
     @Override
     public void raised(String user, String event, Object payload) {
         broadcast(new Raised(user, event, payload));
+    }
+
+    /** Where this member's server takes what the others relay; null until it is bound. */
+    Receiver receiver() {
+        return receiver;
     }
 
     /** Relays refused because as many as allowed were waiting already. */

@@ -45,7 +45,8 @@ public interface ClusterBus {
     void propertyUpdated(DeviceId device, String property, Object value);
 
     /**
-     * A message was published on this member: the others deliver it to their subscribers (and retain it).
+     * A message was published on this member: the others deliver it to their subscribers (and retain it, as do
+     * members that join later). {@code retain} is true only for a message this member kept as retained (or a clear).
      *
      * @throws QuotaExceededException ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}) when the bus holds as many
      *                                relays as it may; nothing was relayed
@@ -68,5 +69,11 @@ public interface ClusterBus {
         void published(TopicMessage message, boolean retain);
 
         void raised(String user, String event, Object payload);
+
+        /**
+         * A message the cluster retained before this member joined: kept as a retained message here, within this
+         * member's quotas, and delivered to nobody (nobody here subscribed before).
+         */
+        void retained(TopicMessage message);
     }
 }

@@ -104,9 +104,10 @@ final class EventStreams {
      *                                only)
      */
     void publish(TopicMessage message, boolean retain) {
-        deliver(message, retain);
+        boolean kept = deliver(message, retain);
         try {
-            bus.published(message, retain);
+            // a message refused here is not asked of the other members either
+            bus.published(message, retain && kept);
         } catch (QuotaExceededException e) {
             refused(e, message);
         }
@@ -131,16 +132,29 @@ final class EventStreams {
         }
     }
 
+    /** A message the cluster retained before this member joined: kept, not delivered. */
+    void keepRelayed(TopicMessage message) {
+        try {
+            retain(message);
+        } catch (QuotaExceededException e) {
+            LOG.warn("Retained message on '{}' of the cluster refused here: {}", RefusalLog.shown(message.topic()),
+                    e.getMessage());
+        }
+    }
+
     /** Where publications and events made here are relayed to the other members of a cluster. */
     void relayTo(ClusterBus bus) {
         this.bus = bus;
     }
 
-    private void deliver(TopicMessage message, boolean retain) {
+    /** Returns false for a retained message that its quota kept from being retained (a device's is still sent). */
+    private boolean deliver(TopicMessage message, boolean retain) {
+        boolean kept = true;
         if (retain) {
             try {
                 retain(message);
             } catch (QuotaExceededException e) {
+                kept = false;
                 refused(e, message);
             }
         }
@@ -160,6 +174,7 @@ final class EventStreams {
                 }
             }
         }
+        return kept;
     }
 
     /** Keeps the message as its topic's retained one, or clears that for a null payload. */
