@@ -52,18 +52,7 @@ class ClusterMembershipTest {
         IotmpServer caller = members.get(0);
         IotmpServer holder = members.get(1);
         CountDownLatch reached = new CountDownLatch(2);
-        IotmpDevice device = nodes.track(IotmpDevice.builder().host("127.0.0.1")
-                .port(holder.localAddress().getPort()).credentials("alice", "slow", "s3cr3t").noReconnect()
-                .handlerExecutor(handlers).build());
-        device.resource("hang").run(() -> {
-            reached.countDown();
-            try {
-                never.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        device.start().toCompletableFuture().join();
+        nodes.hangingDevice(holder, "slow", handlers, reached, never).start().toCompletableFuture().join();
         DeviceId slow = new DeviceId("alice", "slow");
         eventually().until(() -> caller.locate(slow).isPresent() && members.get(2).locate(slow).isPresent());
 
@@ -91,18 +80,7 @@ class ClusterMembershipTest {
         IotmpServer caller = members.get(0);
         IotmpServer holder = members.get(1);
         CountDownLatch reached = new CountDownLatch(1);
-        IotmpDevice device = nodes.track(IotmpDevice.builder().host("127.0.0.1")
-                .port(holder.localAddress().getPort()).credentials("alice", "slow", "s3cr3t").noReconnect()
-                .handlerExecutor(handlers).build());
-        device.resource("hang").run(() -> {
-            reached.countDown();
-            try {
-                never.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        device.start().toCompletableFuture().join();
+        nodes.hangingDevice(holder, "slow", handlers, reached, never).start().toCompletableFuture().join();
         DeviceId slow = new DeviceId("alice", "slow");
         nodes.device(holder, "other");
         eventually().until(() -> caller.devices(null).size() == 2);

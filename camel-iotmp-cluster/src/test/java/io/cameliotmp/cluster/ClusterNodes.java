@@ -127,14 +127,17 @@ public final class ClusterNodes implements AutoCloseable {
     /** Member {@code i} (again, if it was stopped); its cluster options name every member's port. */
     IotmpServer member(int i) {
         InfinispanCluster cluster = new InfinispanCluster(options(i));
-        IotmpServer server = new IotmpServer(this.server.apply(IotmpServerConfig.builder().host("127.0.0.1").port(0)
-                .nativeTransport(false).workerThreads(2).ioThreads(1)
-                .authenticator(StaticAuthenticator.parse(CREDENTIALS)).metrics(metrics)
-                .cluster(cluster)).build());
+        IotmpServer server = new IotmpServer(this.server.apply(memberConfig(cluster).metrics(metrics)).build());
         clusters.add(cluster);
         server.start();
         servers.add(server);
         return server;
+    }
+
+    /** A member's server: on loopback, a free device port, few threads, user alice's devices, in {@code cluster}. */
+    static IotmpServerConfig.Builder memberConfig(InfinispanCluster cluster) {
+        return IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false).workerThreads(2)
+                .ioThreads(1).authenticator(StaticAuthenticator.parse(CREDENTIALS)).cluster(cluster);
     }
 
     /** The options of member {@code i}: named {@code member-i}, naming every member's port known so far. */
