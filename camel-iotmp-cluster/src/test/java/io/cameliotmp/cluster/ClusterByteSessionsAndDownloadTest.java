@@ -131,6 +131,18 @@ class ClusterByteSessionsAndDownloadTest {
 
     @Test
     void whenTheDevicesMemberStopsTheSessionEndsAndTheDownloadFailsAsDisconnectedAtOnce() throws Exception {
+        whenTheDevicesMemberGoesTheSessionEndsAndTheDownloadFailsAsDisconnectedAtOnce(CamelContext::stop);
+    }
+
+    /** The member leaves the cluster while its device stays connected to it: only the view change tells. */
+    @Test
+    void whenTheDevicesMemberLeavesTheSessionEndsAndTheDownloadFailsAsDisconnectedAtOnce() throws Exception {
+        whenTheDevicesMemberGoesTheSessionEndsAndTheDownloadFailsAsDisconnectedAtOnce(
+                member -> ClusterNodes.cluster(member).leave());
+    }
+
+    private void whenTheDevicesMemberGoesTheSessionEndsAndTheDownloadFailsAsDisconnectedAtOnce(
+            java.util.function.Consumer<CamelContext> away) throws Exception {
         List<CamelContext> members = twoApplications();
         AtomicLong sent = new AtomicLong();
         // the device stops sending halfway, as if stuck: only the member's stop can end the download
@@ -144,7 +156,7 @@ class ClusterByteSessionsAndDownloadTest {
                 IotmpConstants.RESOURCE, "/var/big.bin", byte[].class);
         eventually().until(() -> sent.get() >= FILE_SIZE / 2);
 
-        members.get(1).stop();
+        away.accept(members.get(1));
 
         // the request timeout is five minutes: an outcome within the wait below is not the timeout
         assertThat(download).failsWithin(60, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
