@@ -9,7 +9,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +28,7 @@ class ClusterHealthCheckTest {
 
     @Test
     void theHealthCheckShowsTheMembershipAndIsDownWithoutIt() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = ClusterNodes.freeDevicePort();
         int clusterPort = ClusterNodes.clusterPort();
         InfinispanCluster cluster = new InfinispanCluster(ClusterOptions.of("health-" + System.nanoTime(),
                 clusterPort, "127.0.0.1:" + clusterPort).withMemberName("solo"));

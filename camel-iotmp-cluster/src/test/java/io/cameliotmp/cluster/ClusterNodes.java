@@ -19,7 +19,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.test.AvailablePortFinder;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 
@@ -160,7 +159,7 @@ public final class ClusterNodes implements AutoCloseable {
         IotmpComponent component = new IotmpComponent();
         IotmpConfiguration config = new IotmpConfiguration();
         config.setHost("127.0.0.1");
-        config.setPort(AvailablePortFinder.getNextAvailable());
+        config.setPort(freeDevicePort());
         config.setNativeTransport(false);
         config.setDeviceCredentials(CREDENTIALS);
         config.setServerCluster(cluster);
@@ -291,6 +290,20 @@ public final class ClusterNodes implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no free cluster port");
+    }
+
+    /**
+     * A free port for an application's devices, in a range of its own: not among the members' cluster ports, nor
+     * their failure detectors' (+ 50000), which overlap the ephemeral ports a port finder hands out.
+     */
+    public static int freeDevicePort() {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 30_000);
+            if (free(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free device port");
     }
 
     /** Whether nothing listens on the loopback port now. */
