@@ -63,10 +63,16 @@ final class ClusterTasks {
         @Serial
         private static final long serialVersionUID = 1L;
 
+        /** True once the listener here is done with it (see {@link ForwardedCalls#awaitHandled}). */
         @Override
         public Boolean apply(EmbeddedCacheManager manager) {
             InfinispanCluster member = InfinispanCluster.of(manager);
-            return member != null && member.calls().relayed(this);
+            java.util.concurrent.CompletionStage<Void> handled = member == null ? null : member.calls().relayed(this);
+            if (handled == null) {
+                return false;
+            }
+            ForwardedCalls.awaitHandled(handled);
+            return true;
         }
     }
 

@@ -163,4 +163,41 @@ class ClusterMembershipTest {
                 .get(60, TimeUnit.SECONDS);
         assertThat(ended).succeedsWithin(60, TimeUnit.SECONDS).isEqualTo("echo");
     }
+
+    /**
+     * A listener on the calling member that has not finished a sample holds the device back on its own member, as a
+     * local listener does: the holder counts the relayed sample in flight until then and stops reading the device at
+     * its bound, rather than the calling member queueing what the device sends.
+     */
+    @Test
+    void aSlowListenerOnTheCallingMemberHoldsTheDeviceBackOnItsMember() throws Exception {
+        int maxInFlight = 4;
+        List<IotmpServer> members = nodes.server(config -> config.maxInFlight(maxInFlight)).start(2);
+        IotmpServer caller = members.get(0);
+        IotmpServer holder = members.get(1);
+        IotmpDevice device = nodes.device(holder, "sensor");
+        DeviceId sensor = new DeviceId("alice", "sensor");
+        List<Object> samples = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        StreamListener slow = sample -> {
+            samples.add(sample.payload());
+            // the first counted sample is not finished until the test says so; the others at once
+            return sample.payload() instanceof Long n && n == 0 ? release : CompletableFuture.completedFuture(null);
+        };
+        caller.send(sensor, DeviceRequest.startStream("echo", 0, slow), null).get(60, TimeUnit.SECONDS);
+        eventually().until(() -> device.streamChanged("echo", -1L) && samples.contains(-1L));
+
+        int sent = 10 * maxInFlight;
+        for (long i = 0; i < sent; i++) {
+            assertThat(device.streamChanged("echo", i)).isTrue();
+        }
+        // the holder stops reading the device: the samples after the first wait on its socket, not on the caller
+        eventually().until(() -> holder.registry().session(sensor).orElseThrow().counters().readingPaused());
+        assertThat(samples.stream().filter(v -> v instanceof Long n && n >= 0)).containsExactly(0L);
+
+        release.complete(null);
+        eventually().until(() -> samples.contains(sent - 1L));
+        assertThat(samples.stream().filter(v -> v instanceof Long n && n >= 0).toList())
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, sent).boxed().toList());
+    }
 }
