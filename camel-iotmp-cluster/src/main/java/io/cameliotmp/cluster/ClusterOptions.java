@@ -18,15 +18,21 @@ import java.util.Objects;
  * @param fdPortOffset  the failure detector listens on {@code port + fdPortOffset}; a crashed member's socket
  *                      closes there, which tells the others at once
  * @param tls           TLS between members, or null for plain TCP
+ * @param maxRelaysInFlight how many relays to the other members (topic publications, server events, property
+ *                      updates) may wait for their answers at once; beyond it a route's publication or event is
+ *                      refused with {@code QuotaExceededException} ({@code CLUSTER_RELAYS}) and a device's is not
+ *                      relayed (both counted), so a slow member cannot make this one hold an unbounded backlog
  */
 public record ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
-                             int fdPortOffset, Tls tls) {
+                             int fdPortOffset, Tls tls, int maxRelaysInFlight) {
 
     public static final String DEFAULT_NAME = "iotmp";
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 7800;
     /** JGroups' own default for its socket failure detector ({@code FD_SOCK2}). */
     public static final int DEFAULT_FD_PORT_OFFSET = 50_000;
+    /** Relays waiting for the other members at once: far more than a healthy cluster keeps, few enough to hold. */
+    public static final int DEFAULT_MAX_RELAYS_IN_FLIGHT = 10_000;
 
     public ClusterOptions {
         Objects.requireNonNull(name, "name");
@@ -42,29 +48,42 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
         if (memberName == null || memberName.isBlank()) {
             memberName = bindAddress + ":" + port;
         }
+        if (maxRelaysInFlight <= 0) {
+            throw new IllegalArgumentException("maxRelaysInFlight must be positive: " + maxRelaysInFlight);
+        }
+    }
+
+    /** The options with the default bound on relays in flight. */
+    public ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
+                          int fdPortOffset, Tls tls) {
+        this(name, memberName, bindAddress, port, members, fdPortOffset, tls, DEFAULT_MAX_RELAYS_IN_FLIGHT);
     }
 
     /** The options with the defaults but for the name, port and members. */
     public static ClusterOptions of(String name, int port, String members) {
         return new ClusterOptions(name, null, DEFAULT_BIND_ADDRESS, port, parseMembers(members),
-                DEFAULT_FD_PORT_OFFSET, null);
+                DEFAULT_FD_PORT_OFFSET, null, DEFAULT_MAX_RELAYS_IN_FLIGHT);
     }
 
     public ClusterOptions withMemberName(String memberName) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight);
     }
 
     public ClusterOptions withBindAddress(String bindAddress) {
         return new ClusterOptions(name, memberName.equals(this.bindAddress + ":" + port) ? null : memberName,
-                bindAddress, port, members, fdPortOffset, tls);
+                bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight);
     }
 
     public ClusterOptions withFdPortOffset(int fdPortOffset) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight);
     }
 
     public ClusterOptions withTls(Tls tls) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight);
+    }
+
+    public ClusterOptions withMaxRelaysInFlight(int maxRelaysInFlight) {
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight);
     }
 
     /** Splits {@code host:port,host:port}; blanks are ignored. */

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.cameliotmp.server.ClusterBus;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DirectoryEntry;
+import io.cameliotmp.server.QuotaExceededException;
 import io.cameliotmp.server.TopicMessage;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.remoting.transport.Address;
@@ -20,20 +21,20 @@ import org.slf4j.LoggerFactory;
  * the member holding the device (if another one does), and what the others send is handed to this member's server.
  * Relays are not ordered with each other: two publications made one after the other may arrive in either order.
  * <p>
- * At most {@link #MAX_IN_FLIGHT} relays wait for the other members at once: beyond that a relay is dropped (and
- * counted, and logged) rather than queued, so a slow member cannot make this one hold an unbounded backlog. What one
- * relay carries is bounded already: by the frame limit of the device that published it, or by the route.
+ * At most {@link ClusterOptions#maxRelaysInFlight()} relays wait for the other members at once: beyond that a
+ * publication or event is refused with {@link QuotaExceededException}
+ * ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}) rather than queued, so a slow member cannot make this one hold
+ * an unbounded backlog; the server counts the refusal and tells a route, and a device's publication stays delivered
+ * on this member only. A property update beyond the
+ * bound is only counted: the property itself is in the cluster's store already. What one relay carries is bounded
+ * already: by the frame limit of the device that published it, or by the route.
  */
 final class ClusterRelay implements ClusterBus {
-
-    /** Broadcasts not yet answered by every other member. */
-    static final int MAX_IN_FLIGHT = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRelay.class);
 
     private final InfinispanCluster cluster;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile int maxInFlight = MAX_IN_FLIGHT;
     private final AtomicLong dropped = new AtomicLong();
     private volatile Receiver receiver;
 
@@ -51,9 +52,9 @@ final class ClusterRelay implements ClusterBus {
         // only the member holding the device has a connection to tell
         HolderRecord holder = cluster.record(device).orElse(null);
         Address target = holder == null || holder.node().equals(cluster.node()) ? null : cluster.address(holder.node());
-        if (target != null) {
-            send(address -> address.equals(target),
-                    new PropertyUpdated(device.user(), device.device(), property, value));
+        if (target != null && !send(address -> address.equals(target),
+                new PropertyUpdated(device.user(), device.device(), property, value))) {
+            LOG.debug("Property update of {} not relayed: {} relays wait already", device, maxInFlight());
         }
     }
 
@@ -62,6 +63,9 @@ final class ClusterRelay implements ClusterBus {
         HolderRecord publisher = message.publisher() == null ? null
                 : HolderRecord.of(new DirectoryEntry(cluster.memberName(), message.publisher()), cluster.node());
         broadcast(new Published(message.user(), message.topic(), message.payload(), publisher, retain));
+        if (retain) {
+            cluster.retainedMessages().retained(message, publisher);
+        }
     }
 
     @Override
@@ -69,7 +73,12 @@ final class ClusterRelay implements ClusterBus {
         broadcast(new Raised(user, event, payload));
     }
 
-    /** Relays dropped because as many as allowed were waiting already. */
+    /** Where this member's server takes what the others relay; null until it is bound. */
+    Receiver receiver() {
+        return receiver;
+    }
+
+    /** Relays refused because as many as allowed were waiting already. */
     long dropped() {
         return dropped.get();
     }
@@ -79,30 +88,32 @@ final class ClusterRelay implements ClusterBus {
         return inFlight.get();
     }
 
-    /** Changes the bound (tests use a small one). */
-    void maxInFlight(int max) {
-        this.maxInFlight = max;
+    private int maxInFlight() {
+        return cluster.options().maxRelaysInFlight();
     }
 
+    /** Sends to every other member; refuses, typed, when the bound is reached. */
     private void broadcast(SerializableFunction<EmbeddedCacheManager, Boolean> task) {
         EmbeddedCacheManager manager = cluster.manager();
         Address self = manager == null ? null : manager.getAddress();
-        send(address -> !address.equals(self), task);
+        if (!send(address -> !address.equals(self), task)) {
+            throw new QuotaExceededException(QuotaExceededException.Quota.CLUSTER_RELAYS, "cluster member "
+                    + cluster.memberName() + " has " + maxInFlight() + " relays waiting for the other members"
+                    + " (maxRelaysInFlight); not relayed");
+        }
     }
 
-    private void send(java.util.function.Predicate<Address> targets,
-                      SerializableFunction<EmbeddedCacheManager, Boolean> task) {
+    /** False when the relay was refused because as many as allowed wait already. */
+    private boolean send(java.util.function.Predicate<Address> targets,
+                         SerializableFunction<EmbeddedCacheManager, Boolean> task) {
         EmbeddedCacheManager manager = cluster.manager();
         if (manager == null || manager.getMembers() == null || manager.getMembers().size() < 2) {
-            return;
+            return true;
         }
-        if (inFlight.incrementAndGet() > maxInFlight) {
+        if (inFlight.incrementAndGet() > maxInFlight()) {
             inFlight.decrementAndGet();
-            if (dropped.getAndIncrement() % 1_000 == 0) {
-                LOG.warn("IOTMP cluster member {}: {} relays wait for the other members; dropped {} so far",
-                        cluster.memberName(), maxInFlight, dropped.get());
-            }
-            return;
+            dropped.incrementAndGet();
+            return false;
         }
         try {
             manager.executor().filterTargets(targets)
@@ -116,6 +127,7 @@ final class ClusterRelay implements ClusterBus {
             inFlight.decrementAndGet();
             LOG.debug("Could not relay to the other cluster members", e);
         }
+        return true;
     }
 
     /** Runs on a member that received a relay: hands it to that member's server. */

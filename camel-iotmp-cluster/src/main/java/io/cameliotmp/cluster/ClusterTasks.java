@@ -54,17 +54,25 @@ final class ClusterTasks {
     /**
      * A sample (or the end) of a stream a member opened on a device held elsewhere, back to that member.
      *
-     * @param ended null for a sample; else why the stream ended
+     * @param ended  null for a sample; else why the stream ended
+     * @param failed the stream failed: before it opened (stream id 0), or, with its id, because the device's
+     *               connection ended (the calling member's listener hears of a lost stream)
      */
     record Relay(long relay, int streamId, Object payload, long receivedAtMillis, String ended, boolean failed)
             implements SerializableFunction<EmbeddedCacheManager, Boolean> {
         @Serial
         private static final long serialVersionUID = 1L;
 
+        /** True once the listener here is done with it (see {@link ForwardedCalls#awaitHandled}). */
         @Override
         public Boolean apply(EmbeddedCacheManager manager) {
             InfinispanCluster member = InfinispanCluster.of(manager);
-            return member != null && member.calls().relayed(this);
+            java.util.concurrent.CompletionStage<Void> handled = member == null ? null : member.calls().relayed(this);
+            if (handled == null) {
+                return false;
+            }
+            ForwardedCalls.awaitHandled(handled);
+            return true;
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,15 @@ final class ForwardedCalls implements CallForwarder {
      * executor's timeout only ends calls whose answer was lost.
      */
     static final long EXECUTOR_GRACE_MILLIS = 5_000;
+
+    /**
+     * How long a member waits for its listener to finish a relayed sample before it acknowledges it anyway; well
+     * below the executor's default timeout (Infinispan's {@code distributedSyncTimeout}, 4 minutes), beyond which the
+     * holder would read the relay as failed and stop the stream.
+     */
+    static final long RELAY_HANDLING_WAIT_SECONDS = 60;
+
+    private static final CompletionStage<Void> HANDLED = CompletableFuture.completedFuture(null);
 
     private final InfinispanCluster cluster;
     /** Calls waiting for an outcome, by the node id of the member they went to. */
@@ -94,6 +104,12 @@ final class ForwardedCalls implements CallForwarder {
             toTarget.remove(reply);
             if (relayId != 0 && failure != null) {
                 relays.remove(relayId);
+            } else if (relayId != 0) {
+                RelayTarget opened = relays.get(relayId);
+                if (opened != null && opened.streamId == 0) {
+                    // a stream that sent nothing yet still ends under its id if its member leaves
+                    opened.streamId = answer.streamId();
+                }
             }
         });
         // the view may have changed while this call was registered: then nobody would fail it
@@ -173,7 +189,7 @@ final class ForwardedCalls implements CallForwarder {
                 if (!relay.holder().equals(member)) {
                     return false;
                 }
-                relay.ended(relay.streamId(), why);
+                relay.lost(relay.streamId(), why);
                 return true;
             });
         }
@@ -196,26 +212,47 @@ final class ForwardedCalls implements CallForwarder {
                         });
     }
 
-    /** A sample or the end of a relayed stream arrived from the holder; false if nobody here waits for it. */
-    boolean relayed(ClusterTasks.Relay relay) {
+    /**
+     * A sample or the end of a relayed stream arrived from the holder: handed to the listener here. Returns when the
+     * listener is done with it (a sample's stage completes), null if nobody here waits for it.
+     */
+    CompletionStage<Void> relayed(ClusterTasks.Relay relay) {
         RelayTarget target = relays.get(relay.relay());
         if (target == null) {
-            return false;
+            return null;
         }
         if (relay.ended() == null) {
             target.streamId = relay.streamId();
-            target.listener().onSample(new StreamSample(target.registration(), target.resource(), relay.streamId(),
-                    relay.payload(), relay.receivedAtMillis()));
-            return true;
+            CompletionStage<Void> handled = target.listener().onSample(new StreamSample(target.registration(),
+                    target.resource(), relay.streamId(), relay.payload(), relay.receivedAtMillis()));
+            return handled != null ? handled : HANDLED;
         }
         relays.remove(relay.relay());
-        if (relay.failed()) {
+        if (relay.failed() && relay.streamId() != 0) {
+            target.lost(relay.streamId(), relay.ended());
+        } else if (relay.failed()) {
             target.listener().onStreamFailed(target.registration(), target.resource(),
                     new IotmpRequestException(target.registration().deviceId(), relay.ended()));
         } else {
             target.ended(relay.streamId(), relay.ended());
         }
-        return true;
+        return HANDLED;
+    }
+
+    /**
+     * Waits until the listener here is done with a relayed sample, so the holder's in-flight bound counts it until
+     * then, as it counts a sample of a local listener: a slow route slows the device down instead of making this
+     * member queue. Bounded, so that a sample a route never finishes holds a thread of this member for at most
+     * {@link #RELAY_HANDLING_WAIT_SECONDS}, then lets the stream go on (the listener keeps the samples' order itself).
+     */
+    static void awaitHandled(CompletionStage<Void> handled) {
+        try {
+            handled.toCompletableFuture().get(RELAY_HANDLING_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("A relayed sample was not handled cleanly in time: {}", e.toString());
+        }
     }
 
     // ---- holder
@@ -271,6 +308,14 @@ final class ForwardedCalls implements CallForwarder {
         public synchronized void onStreamEnded(DeviceRegistration ended, String resource, int streamId,
                                                String reason) {
             ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason), false);
+            tail = tail.thenCompose(previous -> send(task, streamId));
+        }
+
+        /** Sent as a failure under the stream's id, which the calling member reads as the connection lost. */
+        @Override
+        public synchronized void onStreamLost(DeviceRegistration lost, String resource, int streamId,
+                                              String reason) {
+            ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason), true);
             tail = tail.thenCompose(previous -> send(task, streamId));
         }
 
@@ -347,6 +392,10 @@ final class ForwardedCalls implements CallForwarder {
 
         void ended(int id, String reason) {
             listener.onStreamEnded(registration, resource, id, reason);
+        }
+
+        void lost(int id, String reason) {
+            listener.onStreamLost(registration, resource, id, reason);
         }
     }
 }

@@ -54,6 +54,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     static final String DIRECTORY_CACHE = "iotmp-devices";
     static final String PROPERTIES_CACHE = "iotmp-properties";
     static final String LOCKS_CACHE = "iotmp-locks";
+    static final String RETAINED_CACHE = "iotmp-retained";
 
     private static final Logger LOG = LoggerFactory.getLogger(InfinispanCluster.class);
 
@@ -69,6 +70,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private volatile Cache<String, HolderRecord> devices;
     private volatile Cache<String, PropertySet> properties;
     private volatile Cache<String, UserLockSet> locks;
+    private volatile Cache<String, ClusteredRetained.RetainedRecord> retained;
+    private final ClusteredRetained retainedMessages = new ClusteredRetained(this);
     private volatile ClusteredSyncLocks syncLocks;
     private final ClusterRelay relay = new ClusterRelay(this);
     private volatile LocalDevices local;
@@ -124,6 +127,10 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             created.defineConfiguration(LOCKS_CACHE, new ConfigurationBuilder().clustering()
                     .cacheMode(CacheMode.REPL_SYNC)
                     .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES).build());
+            // a joining member receives the entries by Infinispan's state transfer before its cache starts
+            created.defineConfiguration(RETAINED_CACHE, new ConfigurationBuilder().clustering()
+                    .cacheMode(CacheMode.REPL_SYNC).stateTransfer().awaitInitialTransfer(true)
+                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES).build());
             created.addListener(new Membership());
             created.start();
             node = created.getAddress().getNodeUUID();
@@ -132,7 +139,9 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             devices.addListener(new DirectoryTopology());
             properties = created.getCache(PROPERTIES_CACHE);
             locks = created.getCache(LOCKS_CACHE);
+            retained = created.getCache(RETAINED_CACHE);
             manager = created;
+            retainedMessages.handTo(relay.receiver());
         } catch (RuntimeException e) {
             if (node != null) {
                 MEMBERS.remove(node);
@@ -166,6 +175,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         devices = null;
         properties = null;
         locks = null;
+        retained = null;
         leaving.stop();
         MEMBERS.remove(node);
         housekeeping.shutdownNow();
@@ -298,12 +308,20 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         return locks;
     }
 
+    Cache<String, ClusteredRetained.RetainedRecord> retainedCache() {
+        return retained;
+    }
+
+    ClusteredRetained retainedMessages() {
+        return retainedMessages;
+    }
+
     /**
-     * Relays to other members (topic publications, server events, property updates) dropped because
-     * {@link ClusterRelay#MAX_IN_FLIGHT} were waiting for the other members already.
+     * Relays to other members (topic publications, server events, property updates, retained messages kept for
+     * members that join later) refused because {@link ClusterOptions#maxRelaysInFlight()} were waiting already.
      */
     public long droppedRelays() {
-        return relay.dropped();
+        return relay.dropped() + retainedMessages.dropped();
     }
 
     ClusterRelay relay() {

@@ -1,16 +1,14 @@
 package io.cameliotmp.camel;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 
+import io.cameliotmp.cluster.ClusterNodes;
 import io.cameliotmp.cluster.ClusterOptions;
 import io.cameliotmp.cluster.InfinispanCluster;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +28,8 @@ class ClusterHealthCheckTest {
 
     @Test
     void theHealthCheckShowsTheMembershipAndIsDownWithoutIt() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
-        int clusterPort = clusterPort();
+        int port = ClusterNodes.freeDevicePort();
+        int clusterPort = ClusterNodes.clusterPort();
         InfinispanCluster cluster = new InfinispanCluster(ClusterOptions.of("health-" + System.nanoTime(),
                 clusterPort, "127.0.0.1:" + clusterPort).withMemberName("solo"));
         context = new DefaultCamelContext();
@@ -71,22 +69,5 @@ class ClusterHealthCheckTest {
         HealthCheck.Result left = check.call(Map.of());
         assertThat(left.getState()).isEqualTo(HealthCheck.State.DOWN);
         assertThat(left.getMessage()).hasValueSatisfying(m -> assertThat(m).contains("not a member"));
-    }
-
-    private static int clusterPort() {
-        for (int port = 10_000 + (int) (ProcessHandle.current().pid() % 5_000); port < 15_500; port++) {
-            if (free(port) && free(port + ClusterOptions.DEFAULT_FD_PORT_OFFSET)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free cluster port");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 }

@@ -52,18 +52,7 @@ class ClusterMembershipTest {
         IotmpServer caller = members.get(0);
         IotmpServer holder = members.get(1);
         CountDownLatch reached = new CountDownLatch(2);
-        IotmpDevice device = nodes.track(IotmpDevice.builder().host("127.0.0.1")
-                .port(holder.localAddress().getPort()).credentials("alice", "slow", "s3cr3t").noReconnect()
-                .handlerExecutor(handlers).build());
-        device.resource("hang").run(() -> {
-            reached.countDown();
-            try {
-                never.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        device.start().toCompletableFuture().join();
+        nodes.hangingDevice(holder, "slow", handlers, reached, never).start().toCompletableFuture().join();
         DeviceId slow = new DeviceId("alice", "slow");
         eventually().until(() -> caller.locate(slow).isPresent() && members.get(2).locate(slow).isPresent());
 
@@ -91,18 +80,7 @@ class ClusterMembershipTest {
         IotmpServer caller = members.get(0);
         IotmpServer holder = members.get(1);
         CountDownLatch reached = new CountDownLatch(1);
-        IotmpDevice device = nodes.track(IotmpDevice.builder().host("127.0.0.1")
-                .port(holder.localAddress().getPort()).credentials("alice", "slow", "s3cr3t").noReconnect()
-                .handlerExecutor(handlers).build());
-        device.resource("hang").run(() -> {
-            reached.countDown();
-            try {
-                never.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        device.start().toCompletableFuture().join();
+        nodes.hangingDevice(holder, "slow", handlers, reached, never).start().toCompletableFuture().join();
         DeviceId slow = new DeviceId("alice", "slow");
         nodes.device(holder, "other");
         eventually().until(() -> caller.devices(null).size() == 2);
@@ -184,5 +162,42 @@ class ClusterMembershipTest {
         caller.send(opened.registration(), DeviceRequest.stopStream(opened.streamId()), null)
                 .get(60, TimeUnit.SECONDS);
         assertThat(ended).succeedsWithin(60, TimeUnit.SECONDS).isEqualTo("echo");
+    }
+
+    /**
+     * A listener on the calling member that has not finished a sample holds the device back on its own member, as a
+     * local listener does: the holder counts the relayed sample in flight until then and stops reading the device at
+     * its bound, rather than the calling member queueing what the device sends.
+     */
+    @Test
+    void aSlowListenerOnTheCallingMemberHoldsTheDeviceBackOnItsMember() throws Exception {
+        int maxInFlight = 4;
+        List<IotmpServer> members = nodes.server(config -> config.maxInFlight(maxInFlight)).start(2);
+        IotmpServer caller = members.get(0);
+        IotmpServer holder = members.get(1);
+        IotmpDevice device = nodes.device(holder, "sensor");
+        DeviceId sensor = new DeviceId("alice", "sensor");
+        List<Object> samples = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        StreamListener slow = sample -> {
+            samples.add(sample.payload());
+            // the first counted sample is not finished until the test says so; the others at once
+            return sample.payload() instanceof Long n && n == 0 ? release : CompletableFuture.completedFuture(null);
+        };
+        caller.send(sensor, DeviceRequest.startStream("echo", 0, slow), null).get(60, TimeUnit.SECONDS);
+        eventually().until(() -> device.streamChanged("echo", -1L) && samples.contains(-1L));
+
+        int sent = 10 * maxInFlight;
+        for (long i = 0; i < sent; i++) {
+            assertThat(device.streamChanged("echo", i)).isTrue();
+        }
+        // the holder stops reading the device: the samples after the first wait on its socket, not on the caller
+        eventually().until(() -> holder.registry().session(sensor).orElseThrow().counters().readingPaused());
+        assertThat(samples.stream().filter(v -> v instanceof Long n && n >= 0)).containsExactly(0L);
+
+        release.complete(null);
+        eventually().until(() -> samples.contains(sent - 1L));
+        assertThat(samples.stream().filter(v -> v instanceof Long n && n >= 0).toList())
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, sent).boxed().toList());
     }
 }

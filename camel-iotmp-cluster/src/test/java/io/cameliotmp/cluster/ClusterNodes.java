@@ -8,23 +8,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.cameliotmp.camel.IotmpComponent;
+import io.cameliotmp.camel.IotmpConfiguration;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.StaticAuthenticator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 
 /**
- * Cluster members in this JVM on loopback, each an {@link IotmpServer} with its own {@link InfinispanCluster}, and
- * devices connected to them; closes everything it made.
+ * The cluster tests' one fixture: members in this JVM on loopback, each an {@link IotmpServer} with its own
+ * {@link InfinispanCluster} or a Camel application whose iotmp component's server is the member, and devices
+ * connected to them; closes everything it made.
  */
-final class ClusterNodes implements AutoCloseable {
+public final class ClusterNodes implements AutoCloseable {
 
     static final String CREDENTIALS = "alice/*=s3cr3t";
 
     private final List<IotmpServer> servers = new ArrayList<>();
+    private final List<CamelContext> applications = new ArrayList<>();
+    /** Every member this fixture started, servers and applications, by the order they joined. */
+    private final List<InfinispanCluster> clusters = new ArrayList<>();
     private final List<IotmpDevice> devices = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final String name = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
@@ -51,7 +61,7 @@ final class ClusterNodes implements AutoCloseable {
         return this;
     }
 
-    static ConditionFactory eventually() {
+    public static ConditionFactory eventually() {
         return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50));
     }
 
@@ -64,8 +74,40 @@ final class ClusterNodes implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             started.add(member(i));
         }
-        eventually().until(() -> started.stream().allMatch(s -> cluster(s).members().size() == count));
+        awaitOneView();
         return started;
+    }
+
+    /**
+     * Starts {@code count} Camel applications, each a member with the iotmp component (on a device port of its own)
+     * and the routes {@code routes} gives for its index, and waits until every member sees one view.
+     */
+    List<CamelContext> applications(int count, java.util.function.IntFunction<RoutesBuilder> routes)
+            throws Exception {
+        int first = ports.size();
+        for (int i = 0; i < count; i++) {
+            ports.add(clusterPort());
+        }
+        List<CamelContext> started = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            started.add(application(first + i, routes.apply(i)));
+        }
+        awaitOneView();
+        return started;
+    }
+
+    /** Waits until every running member sees every other in its view. */
+    void awaitOneView() {
+        eventually().until(() -> {
+            List<InfinispanCluster> joined = clusters.stream().filter(c -> !c.members().isEmpty()).toList();
+            return joined.size() == runningMembers() && joined.stream().allMatch(c -> c.members().size()
+                                                                                      == joined.size());
+        });
+    }
+
+    private long runningMembers() {
+        return servers.stream().filter(IotmpServer::isRunning).count()
+               + applications.stream().filter(CamelContext::isStarted).count();
     }
 
     /** A further member on a port of its own that names the others; {@code options} may change its options. */
@@ -83,19 +125,70 @@ final class ClusterNodes implements AutoCloseable {
 
     /** Member {@code i} (again, if it was stopped); its cluster options name every member's port. */
     IotmpServer member(int i) {
+        InfinispanCluster cluster = new InfinispanCluster(options(i));
+        IotmpServer server = new IotmpServer(this.server.apply(memberConfig(cluster).metrics(metrics)).build());
+        clusters.add(cluster);
+        server.start();
+        servers.add(server);
+        return server;
+    }
+
+    /** A member's server: on loopback, a free device port, few threads, user alice's devices, in {@code cluster}. */
+    static IotmpServerConfig.Builder memberConfig(InfinispanCluster cluster) {
+        return IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false).workerThreads(2)
+                .ioThreads(1).authenticator(StaticAuthenticator.parse(CREDENTIALS)).cluster(cluster);
+    }
+
+    /** The options of member {@code i}: named {@code member-i}, naming every member's port known so far. */
+    private ClusterOptions options(int i) {
         StringBuilder members = new StringBuilder();
         for (int port : ports) {
             members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
         }
-        ClusterOptions options = customize.apply(ClusterOptions.of(name, ports.get(i), members.toString())
+        return customize.apply(ClusterOptions.of(name, ports.get(i), members.toString())
                 .withMemberName("member-" + i));
-        IotmpServer server = new IotmpServer(this.server.apply(IotmpServerConfig.builder().host("127.0.0.1").port(0)
-                .nativeTransport(false).workerThreads(2).ioThreads(1)
-                .authenticator(StaticAuthenticator.parse(CREDENTIALS)).metrics(metrics)
-                .cluster(new InfinispanCluster(options))).build());
-        server.start();
-        servers.add(server);
-        return server;
+    }
+
+    /**
+     * Member {@code i} as a Camel application; its cluster is bound as {@code cluster} in the registry. A producer
+     * route is added, since the component's server (and with it the membership) starts with its first endpoint.
+     */
+    private CamelContext application(int i, RoutesBuilder routes) throws Exception {
+        InfinispanCluster cluster = new InfinispanCluster(options(i));
+        CamelContext context = new DefaultCamelContext();
+        IotmpComponent component = new IotmpComponent();
+        IotmpConfiguration config = new IotmpConfiguration();
+        config.setHost("127.0.0.1");
+        config.setPort(freeDevicePort());
+        config.setNativeTransport(false);
+        config.setDeviceCredentials(CREDENTIALS);
+        config.setServerCluster(cluster);
+        component.setConfiguration(config);
+        context.addComponent("iotmp", component);
+        context.getRegistry().bind("cluster", cluster);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:cluster-fixture-devices").to("iotmp:device:alice?operation=devices");
+            }
+        });
+        if (routes != null) {
+            context.addRoutes(routes);
+        }
+        clusters.add(cluster);
+        applications.add(context);
+        context.start();
+        return context;
+    }
+
+    /** The cluster of an application this fixture started. */
+    static InfinispanCluster cluster(CamelContext application) {
+        return application.getRegistry().lookupByNameAndType("cluster", InfinispanCluster.class);
+    }
+
+    /** The port devices connect to on an application this fixture started. */
+    static int devicePort(CamelContext application) {
+        return ((IotmpComponent) application.getComponent("iotmp")).getConfiguration().getPort();
     }
 
     static InfinispanCluster cluster(IotmpServer server) {
@@ -116,16 +209,66 @@ final class ClusterNodes implements AutoCloseable {
         return device;
     }
 
+    /**
+     * A device with the resources of {@link #device} and those {@code resources} adds, connected to an application,
+     * once every joined member's directory has it.
+     */
+    IotmpDevice device(CamelContext application, String name, java.util.function.Consumer<IotmpDevice> resources) {
+        IotmpDevice device = build(devicePort(application), name, null);
+        resources.accept(device);
+        device.start().toCompletableFuture().join();
+        DeviceId id = new DeviceId("alice", name);
+        eventually().until(() -> clusters.stream().filter(c -> !c.members().isEmpty())
+                .allMatch(c -> c.lookup(id).isPresent()));
+        return device;
+    }
+
     /** Like {@link #device}, but waits only until the server itself registered the connection. */
     IotmpDevice connect(IotmpServer server, String name) {
-        IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(server.localAddress().getPort())
-                .credentials("alice", name, "s3cr3t").noReconnect().build();
-        device.resource("temperature").output(() -> 21L);
-        device.resource("echo").inputOutput(input -> input);
-        devices.add(device);
+        IotmpDevice device = build(server.localAddress().getPort(), name, null);
         device.start().toCompletableFuture().join();
         DeviceId id = new DeviceId("alice", name);
         eventually().until(() -> server.registry().isConnected(id));
+        return device;
+    }
+
+    /**
+     * A device of this server, not started, that runs {@code hang} on the given executor (so the device goes on
+     * answering while one runs): each run counts {@code reached} down and waits until {@code release} opens.
+     */
+    IotmpDevice hangingDevice(IotmpServer server, String name, java.util.concurrent.ExecutorService handlers,
+                              java.util.concurrent.CountDownLatch reached,
+                              java.util.concurrent.CountDownLatch release) {
+        return hangingDevice(server.localAddress().getPort(), name, handlers, reached, release);
+    }
+
+    /** Like {@link #hangingDevice(IotmpServer, String, java.util.concurrent.ExecutorService, ...)}, by port. */
+    IotmpDevice hangingDevice(int port, String name, java.util.concurrent.ExecutorService handlers,
+                              java.util.concurrent.CountDownLatch reached,
+                              java.util.concurrent.CountDownLatch release) {
+        IotmpDevice device = build(port, name, handlers);
+        device.resource("hang").run(() -> {
+            reached.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return device;
+    }
+
+    /** A device of user alice with {@code temperature} (21) and {@code echo}, kept to close at the end. */
+    private IotmpDevice build(int port, String name, java.util.concurrent.ExecutorService handlers) {
+        var builder = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("alice", name, "s3cr3t")
+                .noReconnect();
+        if (handlers != null) {
+            builder.handlerExecutor(handlers);
+        }
+        IotmpDevice device = builder.build();
+        device.resource("temperature").output(() -> 21L);
+        device.resource("echo").inputOutput(input -> input);
+        devices.add(device);
         return device;
     }
 
@@ -139,7 +282,7 @@ final class ClusterNodes implements AutoCloseable {
      * A port for a member's cluster transport whose failure-detector port ({@code + 50000}) is free too; both are
      * released again before the member binds them.
      */
-    static int clusterPort() {
+    public static int clusterPort() {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(10_000, 15_500);
             if (free(port) && free(port + ClusterOptions.DEFAULT_FD_PORT_OFFSET)) {
@@ -149,7 +292,22 @@ final class ClusterNodes implements AutoCloseable {
         throw new IllegalStateException("no free cluster port");
     }
 
-    private static boolean free(int port) {
+    /**
+     * A free port for an application's devices, in a range of its own: not among the members' cluster ports, nor
+     * their failure detectors' (+ 50000), which overlap the ephemeral ports a port finder hands out.
+     */
+    public static int freeDevicePort() {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 30_000);
+            if (free(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free device port");
+    }
+
+    /** Whether nothing listens on the loopback port now. */
+    static boolean free(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return true;
@@ -162,5 +320,6 @@ final class ClusterNodes implements AutoCloseable {
     public void close() {
         devices.forEach(IotmpDevice::close);
         servers.forEach(IotmpServer::stop);
+        applications.forEach(CamelContext::stop);
     }
 }

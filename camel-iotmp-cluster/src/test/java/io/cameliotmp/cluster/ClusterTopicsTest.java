@@ -9,11 +9,13 @@ import java.util.concurrent.TimeUnit;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.ServerStream;
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.QuotaExceededException;
 import io.cameliotmp.server.TopicMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Topics and server events across members: a publication on any member reaches subscribers on every member. */
 class ClusterTopicsTest {
@@ -99,13 +101,14 @@ class ClusterTopicsTest {
     }
 
     @Test
-    void relaysWaitingForTheOtherMembersAreBounded() throws Exception {
-        List<IotmpServer> members = nodes.start(2);
+    void relaysWaitingForTheOtherMembersAreBoundedAndARouteBeyondTheBoundIsRefused() throws Exception {
+        List<IotmpServer> members = nodes.customize(options -> options.withMaxRelaysInFlight(1)).start(2);
         InfinispanCluster a = ClusterNodes.cluster(members.get(0));
-        a.relay().maxInFlight(1);
         java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         BlockingQueue<Object> onB = new LinkedBlockingQueue<>();
+        BlockingQueue<Object> onA = new LinkedBlockingQueue<>();
+        members.get(0).topics().subscribe("slow", message -> onA.add(message.payload()));
         members.get(1).topics().subscribe("slow", message -> {
             onB.add(message.payload());
             reached.countDown();
@@ -118,9 +121,15 @@ class ClusterTopicsTest {
         try {
             members.get(0).topics().publish("alice", "slow", "first", false);
             assertThat(reached.await(30, TimeUnit.SECONDS)).isTrue();
-            // the first relay waits on B's route: the second finds no room and is dropped, not queued
-            members.get(0).topics().publish("alice", "slow", "second", false);
-            assertThat(a.droppedRelays()).isEqualTo(1);
+            // the first relay waits on B's route: the second finds no room and is refused, not queued
+            assertThatThrownBy(() -> members.get(0).topics().publish("alice", "slow", "second", false))
+                    .isInstanceOfSatisfying(QuotaExceededException.class, e -> assertThat(e.quota())
+                            .isEqualTo(QuotaExceededException.Quota.CLUSTER_RELAYS))
+                    .hasMessageContaining("maxRelaysInFlight");
+            assertThatThrownBy(() -> members.get(0).topics().raise("alice", "firmware", "2.0"))
+                    .isInstanceOf(QuotaExceededException.class);
+            assertThat(a.droppedRelays()).isEqualTo(2);
+            assertThat(members.get(0).totals().quotaRefusals()).isEqualTo(2);
         } finally {
             release.countDown();
         }
@@ -128,7 +137,9 @@ class ClusterTopicsTest {
         members.get(0).topics().publish("alice", "slow", "third", false);
         assertThat(onB.poll(30, TimeUnit.SECONDS)).isEqualTo("first");
         assertThat(onB.poll(30, TimeUnit.SECONDS)).isEqualTo("third");
-        assertThat(a.droppedRelays()).isEqualTo(1);
+        // the refused publication was delivered on its own member only
+        assertThat(onA).containsExactly("first", "second", "third");
+        assertThat(a.droppedRelays()).isEqualTo(2);
     }
 
     private static void subscribe(IotmpDevice device, String filter, BlockingQueue<Object> into) throws Exception {

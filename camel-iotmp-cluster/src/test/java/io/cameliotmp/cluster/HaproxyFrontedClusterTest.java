@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +33,6 @@ class HaproxyFrontedClusterTest {
     private static final int DEVICES = 6;
 
     private final ClusterNodes nodes = new ClusterNodes();
-    private final List<IotmpDevice> devices = new ArrayList<>();
     private Process haproxy;
 
     @TempDir
@@ -42,7 +40,6 @@ class HaproxyFrontedClusterTest {
 
     @AfterEach
     void close() throws InterruptedException {
-        devices.forEach(IotmpDevice::close);
         if (haproxy != null) {
             haproxy.destroy();
             haproxy.waitFor(30, TimeUnit.SECONDS);
@@ -60,8 +57,7 @@ class HaproxyFrontedClusterTest {
                     .credentials("alice", "device-" + i, "s3cr3t")
                     .reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).build();
             device.resource("temperature").output(() -> 21L);
-            devices.add(device);
-            device.start();
+            nodes.track(device).start();
         }
         eventually().until(() -> members.stream().allMatch(m -> m.devices("alice").size() == DEVICES));
         // round robin: the proxy spread the devices over every member

@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.server.DeviceDisconnectedException;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceReply;
@@ -63,17 +62,7 @@ class KilledMemberTest {
         eventually().until(() -> survivors.stream().allMatch(s -> ClusterNodes.cluster(s).members().size() == 3));
 
         CountDownLatch reached = new CountDownLatch(2);
-        IotmpDevice device = nodes.track(IotmpDevice.builder().host("127.0.0.1").port(devicePort)
-                .credentials("alice", "far", "s3cr3t").noReconnect().handlerExecutor(handlers).build());
-        device.resource("hang").run(() -> {
-            reached.countDown();
-            try {
-                never.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        device.start().toCompletableFuture().join();
+        nodes.hangingDevice(devicePort, "far", handlers, reached, never).start().toCompletableFuture().join();
         DeviceId far = new DeviceId("alice", "far");
         eventually().until(() -> survivors.stream().allMatch(s -> s.locate(far).isPresent()));
 

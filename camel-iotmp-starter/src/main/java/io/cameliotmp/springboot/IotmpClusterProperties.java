@@ -26,6 +26,12 @@ public class IotmpClusterProperties {
     private String members;
     /** The failure detector of a member listens on its port plus this offset. */
     private int fdPortOffset = 50000;
+    /**
+     * Relays to the other members (topic publications, server events, property updates) that may wait for their
+     * answers at once; beyond it a route's publication or event is refused (QuotaExceededException, quota
+     * CLUSTER_RELAYS) and a device's is delivered on this member only, both counted.
+     */
+    private int maxRelaysInFlight = 10000;
     /** Key store (PKCS12 or JKS) of this member: with a trust store, members talk TLS and authenticate each other. */
     private String tlsKeystore;
     /** Password of the key store. */
@@ -38,7 +44,7 @@ public class IotmpClusterProperties {
     /** The options these properties describe. */
     ClusterOptions toOptions() {
         ClusterOptions options = new ClusterOptions(name, memberName, bindAddress, port,
-                ClusterOptions.parseMembers(members), fdPortOffset, null);
+                ClusterOptions.parseMembers(members), fdPortOffset, null, maxRelaysInFlight);
         if (tlsKeystore != null && !tlsKeystore.isBlank()) {
             options = options.withTls(new ClusterOptions.Tls(tlsKeystore, tlsKeystorePassword, tlsTruststore,
                     tlsTruststorePassword));
@@ -100,6 +106,14 @@ public class IotmpClusterProperties {
 
     public void setFdPortOffset(int fdPortOffset) {
         this.fdPortOffset = fdPortOffset;
+    }
+
+    public int getMaxRelaysInFlight() {
+        return maxRelaysInFlight;
+    }
+
+    public void setMaxRelaysInFlight(int maxRelaysInFlight) {
+        this.maxRelaysInFlight = maxRelaysInFlight;
     }
 
     public String getTlsKeystore() {

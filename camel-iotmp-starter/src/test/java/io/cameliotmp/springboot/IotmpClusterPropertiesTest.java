@@ -35,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "camel.component.iotmp.cluster.enabled=true",
         "camel.component.iotmp.cluster.name=starter-test",
         "camel.component.iotmp.cluster.member-name=spring-1",
-        "camel.component.iotmp.cluster.bind-address=127.0.0.1"
+        "camel.component.iotmp.cluster.bind-address=127.0.0.1",
+        "camel.component.iotmp.cluster.max-relays-in-flight=250"
 })
 class IotmpClusterPropertiesTest {
 
@@ -93,6 +94,7 @@ class IotmpClusterPropertiesTest {
         InfinispanCluster infinispan = (InfinispanCluster) cluster;
         assertThat(infinispan.options().name()).isEqualTo("starter-test");
         assertThat(infinispan.options().port()).isEqualTo(CLUSTER_PORT);
+        assertThat(infinispan.options().maxRelaysInFlight()).isEqualTo(250);
         assertThat(infinispan.memberName()).isEqualTo("spring-1");
         // the route started the server, which joined: a cluster of one
         assertThat(infinispan.members()).containsExactly("spring-1");

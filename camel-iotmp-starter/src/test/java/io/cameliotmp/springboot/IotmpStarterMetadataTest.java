@@ -278,6 +278,8 @@ class IotmpStarterMetadataTest {
         assertThat(defaults.getBindAddress()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_BIND_ADDRESS);
         assertThat(defaults.getPort()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_PORT);
         assertThat(defaults.getFdPortOffset()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_FD_PORT_OFFSET);
+        assertThat(defaults.getMaxRelaysInFlight())
+                .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAYS_IN_FLIGHT);
         assertThat(defaults.isEnabled()).isFalse();
     }
 

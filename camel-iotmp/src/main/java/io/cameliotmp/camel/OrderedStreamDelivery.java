@@ -26,7 +26,10 @@ final class OrderedStreamDelivery implements StreamListener {
 
     private final IotmpEndpoint origin;
     private final AsyncProducer producer;
-    /** Completes when everything handed over so far is done; only touched on the connection's executor. */
+    /**
+     * Completes when everything handed over so far is done. Guarded by this: samples come on the connection's
+     * executor, but in a cluster a relayed stream's samples and its end come on the cluster's threads.
+     */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
     private OrderedStreamDelivery(IotmpEndpoint origin, AsyncProducer producer) {
@@ -59,7 +62,11 @@ final class OrderedStreamDelivery implements StreamListener {
 
     @Override
     public void onStreamFailed(DeviceRegistration registration, String resource, Throwable cause) {
-        tail.whenComplete((done, failure) -> close());
+        CompletableFuture<Void> last;
+        synchronized (this) {
+            last = tail;
+        }
+        last.whenComplete((done, failure) -> close());
     }
 
     /** The endpoint the stream's data goes to. */
@@ -82,13 +89,17 @@ final class OrderedStreamDelivery implements StreamListener {
 
     private CompletionStage<Void> enqueue(Exchange exchange) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        tail.whenComplete((previous, ignored) -> producer.process(exchange, sync -> {
+        CompletableFuture<Void> previous;
+        synchronized (this) {
+            previous = tail;
+            tail = done;
+        }
+        previous.whenComplete((before, ignored) -> producer.process(exchange, sync -> {
             if (exchange.getException() != null) {
                 LOG.warn("Delivering stream data to {} failed", producer.getEndpoint(), exchange.getException());
             }
             done.complete(null);
         }));
-        tail = done;
         return done;
     }
 }

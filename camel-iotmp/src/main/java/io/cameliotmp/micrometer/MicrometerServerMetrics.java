@@ -101,7 +101,7 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         }
         for (QuotaExceededException.Quota quota : QuotaExceededException.Quota.values()) {
             quotaRefusals.put(quota, counter("iotmp.quota.refusals", "quota", quota.tag(),
-                    "Requests refused by a per-device or per-user quota"));
+                    "Requests refused by a per-device or per-user quota, or relays by the cluster member's bound"));
         }
     }
 

@@ -44,10 +44,21 @@ public interface ClusterBus {
     /** A property was set on this member: tells the others, whose connection of the device (if any) hears of it. */
     void propertyUpdated(DeviceId device, String property, Object value);
 
-    /** A message was published on this member: the others deliver it to their subscribers (and retain it). */
+    /**
+     * A message was published on this member: the others deliver it to their subscribers (and retain it, as do
+     * members that join later). {@code retain} is true only for a message this member kept as retained (or a clear).
+     *
+     * @throws QuotaExceededException ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}) when the bus holds as many
+     *                                relays as it may; nothing was relayed
+     */
     void published(TopicMessage message, boolean retain);
 
-    /** A named server event was raised on this member: the others deliver it to their subscribed devices. */
+    /**
+     * A named server event was raised on this member: the others deliver it to their subscribed devices.
+     *
+     * @throws QuotaExceededException ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}) when the bus holds as many
+     *                                relays as it may; nothing was relayed
+     */
     void raised(String user, String event, Object payload);
 
     /** The server's side: delivers what another member relayed to this member's devices and routes only. */
@@ -58,5 +69,11 @@ public interface ClusterBus {
         void published(TopicMessage message, boolean retain);
 
         void raised(String user, String event, Object payload);
+
+        /**
+         * A message the cluster retained before this member joined: kept as a retained message here, within this
+         * member's quotas, and delivered to nobody (nobody here subscribed before).
+         */
+        void retained(TopicMessage message);
     }
 }

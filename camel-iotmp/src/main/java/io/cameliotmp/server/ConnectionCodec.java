@@ -2,6 +2,7 @@ package io.cameliotmp.server;
 
 import java.util.function.BooleanSupplier;
 
+import io.cameliotmp.protocol.FrameCodec;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
 
@@ -18,16 +19,27 @@ interface ConnectionCodec {
     /** The CONNECT's generation, for an IOTMP codec; ignored by a legacy one. */
     void generation(Generation generation);
 
-    void authenticated();
+    /** The frame codec in the pipeline, IOTMP or legacy, which the methods below act on unless overridden. */
+    FrameCodec<?> frames();
 
-    /** While {@code gate} says no, the codec decodes no further frame (see {@code IotmpFrameCodec#decodeGate}). */
-    void decodeGate(BooleanSupplier gate);
+    default void authenticated() {
+        frames().authenticated();
+    }
+
+    /** While {@code gate} says no, the codec decodes no further frame (see {@code FrameCodec#decodeGate}). */
+    default void decodeGate(BooleanSupplier gate) {
+        frames().decodeGate(gate);
+    }
 
     /** The gate opened again: decode what was held back. */
-    void resumeDecoding();
+    default void resumeDecoding() {
+        frames().resumeDecoding();
+    }
 
     /** The estimated heap of the frame passed on last, valid while it travels down the pipeline. */
-    long lastFrameWeight();
+    default long lastFrameWeight() {
+        return frames().lastFrameWeight();
+    }
 
     /** The IOTMP codec as a connection codec. */
     static ConnectionCodec of(IotmpFrameCodec codec) {
@@ -43,23 +55,8 @@ interface ConnectionCodec {
             }
 
             @Override
-            public void authenticated() {
-                codec.authenticated();
-            }
-
-            @Override
-            public void decodeGate(BooleanSupplier gate) {
-                codec.decodeGate(gate);
-            }
-
-            @Override
-            public void resumeDecoding() {
-                codec.resumeDecoding();
-            }
-
-            @Override
-            public long lastFrameWeight() {
-                return codec.lastFrameWeight();
+            public FrameCodec<?> frames() {
+                return codec;
             }
         };
     }

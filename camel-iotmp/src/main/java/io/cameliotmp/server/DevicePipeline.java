@@ -55,7 +55,8 @@ public final class DevicePipeline {
 
     /**
      * {@code traffic} (bytes in and out, first so that TLS and WebSocket overhead counts), {@code ssl} when the
-     * server has TLS, and for WebSocket transport the HTTP upgrade and the frames read as one byte stream.
+     * server has TLS, and for WebSocket transport the meter of partial WebSocket frames, the HTTP upgrade and the
+     * frames read as one byte stream.
      */
     public void addTransport() {
         ChannelPipeline pipeline = channel.pipeline();
@@ -68,7 +69,9 @@ public final class DevicePipeline {
             pipeline.addLast("ssl", ssl);
         }
         if (config.transport() == Transport.WEBSOCKET && listener == ListenerKind.IOTMP) {
-            // bounded as tightly as a TCP peer before login, see WebSocketLimits
+            // bounded as tightly as a TCP peer before login, see WebSocketLimits; the meter sees the frames' raw
+            // bytes, before the frame decoder that the handshake places right after it
+            pipeline.addLast(WebSocketFrameMeter.NAME, WebSocketLimits.frameMeter(config, admission.partialFrames()));
             pipeline.addLast("http", WebSocketLimits.httpCodec());
             pipeline.addLast("http-aggregator", WebSocketLimits.upgradeAggregator());
             pipeline.addLast("http-malformed", WebSocketLimits.malformed());

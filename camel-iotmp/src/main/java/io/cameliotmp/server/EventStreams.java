@@ -95,13 +95,31 @@ final class EventStreams {
     }
 
     /**
-     * Delivers to every matching device subscription of the same user and to every matching route.
+     * Delivers to every matching device subscription of the same user and to every matching route, then relays to
+     * the other members of a cluster.
      *
-     * @throws QuotaExceededException for a route's retained publication beyond the user's quota (nothing delivered)
+     * @throws QuotaExceededException for a route's retained publication beyond the user's quota (nothing delivered),
+     *                                or when the cluster refuses to relay a route's publication
+     *                                ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}: delivered on this member
+     *                                only)
      */
     void publish(TopicMessage message, boolean retain) {
-        deliver(message, retain);
-        bus.published(message, retain);
+        boolean kept = deliver(message, retain);
+        try {
+            // a message refused here is not asked of the other members either
+            bus.published(message, retain && kept);
+        } catch (QuotaExceededException e) {
+            refused(e, message);
+        }
+    }
+
+    /** Counts and logs a refusal; a route hears of it, a device's publication goes on without. */
+    private void refused(QuotaExceededException e, TopicMessage message) {
+        onQuotaExceeded.accept(e, message.publisher() != null ? message.publisher().deviceId()
+                : "a route publishing for " + (message.user() != null ? message.user() : "every user"));
+        if (message.publisher() == null) {
+            throw e;
+        }
     }
 
     /** A publication another member of the cluster relayed: kept and delivered here, never relayed again. */
@@ -114,21 +132,30 @@ final class EventStreams {
         }
     }
 
+    /** A message the cluster retained before this member joined: kept, not delivered. */
+    void keepRelayed(TopicMessage message) {
+        try {
+            retain(message);
+        } catch (QuotaExceededException e) {
+            LOG.warn("Retained message on '{}' of the cluster refused here: {}", RefusalLog.shown(message.topic()),
+                    e.getMessage());
+        }
+    }
+
     /** Where publications and events made here are relayed to the other members of a cluster. */
     void relayTo(ClusterBus bus) {
         this.bus = bus;
     }
 
-    private void deliver(TopicMessage message, boolean retain) {
+    /** Returns false for a retained message that its quota kept from being retained (a device's is still sent). */
+    private boolean deliver(TopicMessage message, boolean retain) {
+        boolean kept = true;
         if (retain) {
             try {
                 retain(message);
             } catch (QuotaExceededException e) {
-                onQuotaExceeded.accept(e, message.publisher() != null ? message.publisher().deviceId()
-                        : "a route publishing for " + (message.user() != null ? message.user() : "every user"));
-                if (message.publisher() == null) {
-                    throw e;
-                }
+                kept = false;
+                refused(e, message);
             }
         }
         for (DeviceSubscription s : topicSubscriptions) {
@@ -147,6 +174,7 @@ final class EventStreams {
                 }
             }
         }
+        return kept;
     }
 
     /** Keeps the message as its topic's retained one, or clears that for a null payload. */
@@ -212,10 +240,20 @@ final class EventStreams {
         }
     }
 
-    /** Raises a named server event toward the subscribed devices, of one user or of all ({@code user == null}). */
+    /**
+     * Raises a named server event toward the subscribed devices, of one user or of all ({@code user == null}).
+     *
+     * @throws QuotaExceededException when the cluster refuses to relay it
+     *                                ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}: raised on this member only)
+     */
     int raise(String user, String event, Object payload) {
         int delivered = raiseHere(user, event, payload);
-        bus.raised(user, event, payload);
+        try {
+            bus.raised(user, event, payload);
+        } catch (QuotaExceededException e) {
+            onQuotaExceeded.accept(e, "a route raising " + event);
+            throw e;
+        }
         return delivered;
     }
 

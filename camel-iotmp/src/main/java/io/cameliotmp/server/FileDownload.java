@@ -129,6 +129,28 @@ final class FileDownload implements StreamListener {
         }
     }
 
+    /** The connection ended mid-download: the caller gets the disconnect, as a call does. */
+    @Override
+    public void onStreamLost(DeviceRegistration registration, String resource, int id, String reason) {
+        synchronized (this) {
+            if (!result.isDone()) {
+                fail(new DeviceDisconnectedException(device, reason + " (download of " + path + " after "
+                                                             + (content == null ? 0 : content.size()) + " of " + size
+                                                             + " bytes)"));
+            }
+        }
+    }
+
+    /** The device refused the download's stream after all (its OK or ERROR came after the start). */
+    @Override
+    public void onStreamFailed(DeviceRegistration registration, String resource, Throwable cause) {
+        synchronized (this) {
+            if (!result.isDone()) {
+                fail(cause);
+            }
+        }
+    }
+
     private void armIdleTimer() {
         cancelIdleTimer();
         if (!result.isDone()) {

@@ -5,8 +5,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
+import io.cameliotmp.protocol.FrameCodec;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
@@ -107,25 +107,10 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         // the protocol was decided by the first byte
     }
 
+    /** A legacy frame is passed on translated, in the same read: its weight, like the rest, is the codec's. */
     @Override
-    public void authenticated() {
-        codec.authenticated();
-    }
-
-    @Override
-    public void decodeGate(BooleanSupplier gate) {
-        codec.decodeGate(gate);
-    }
-
-    @Override
-    public void resumeDecoding() {
-        codec.resumeDecoding();
-    }
-
-    /** A legacy frame is passed on translated, in the same read: its weight is the codec's. */
-    @Override
-    public long lastFrameWeight() {
-        return codec.lastFrameWeight();
+    public FrameCodec<?> frames() {
+        return codec;
     }
 
     // ---- device → server

@@ -3,6 +3,7 @@ package io.cameliotmp.server;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import io.cameliotmp.protocol.FrameCodec;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
@@ -104,6 +105,12 @@ final class ProtocolDetector extends ByteToMessageDecoder implements ConnectionC
     @Override
     public long lastFrameWeight() {
         return chosen != null ? chosen.lastFrameWeight() : 0;
+    }
+
+    /** The chosen protocol's codec, null before the first byte (hence the overrides above, which hold that state). */
+    @Override
+    public FrameCodec<?> frames() {
+        return chosen != null ? chosen.frames() : null;
     }
 
     /** The IOTMP codec after {@code detector}, named {@code codec}. */

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * A built-in service refused to keep more for a device or user than its quota allows
- * ({@link ServerQuotas}). A device that asked gets ERROR with the quota's status: 429 when a count is
+ * ({@link ServerQuotas}), or a cluster member to relay more to the other members than its bound allows
+ * ({@link Quota#CLUSTER_RELAYS}). A device that asked gets ERROR with the quota's status: 429 when a count is
  * reached, 413 when bytes would exceed their quota.
  */
 public class QuotaExceededException extends DeviceCallException {
@@ -17,7 +18,12 @@ public class QuotaExceededException extends DeviceCallException {
         PROPERTY_BYTES(413),
         LOCKS(429),
         RETAINED(429),
-        RETAINED_BYTES(413);
+        RETAINED_BYTES(413),
+        /**
+         * Not a device's or user's quota but a cluster member's: as many relays to the other members wait already as
+         * it allows (the cluster's {@code maxRelaysInFlight}).
+         */
+        CLUSTER_RELAYS(503);
 
         private final int status;
 

@@ -25,6 +25,11 @@ final class RelayedEvents implements ClusterBus.Receiver {
     }
 
     @Override
+    public void retained(TopicMessage message) {
+        events.keepRelayed(message);
+    }
+
+    @Override
     public void raised(String user, String event, Object payload) {
         events.raiseHere(user, event, payload);
     }

@@ -111,12 +111,13 @@ final class ServerOpenedStreams {
         return true;
     }
 
+    /** The connection ended: every stream is lost with it. */
     void closeAll(String reason) {
         List<OpenStream> open = new ArrayList<>(streams.values());
         streams.clear();
         shared = Map.of();
         for (OpenStream stream : open) {
-            stream.end(reason);
+            stream.lost(reason);
         }
     }
 
@@ -237,6 +238,14 @@ final class ServerOpenedStreams {
                 listener.onStreamEnded(connection.registration(), resource, id, reason);
             } catch (RuntimeException e) {
                 LOG.warn("{}: stream listener failed on end", connection, e);
+            }
+        }
+
+        void lost(String reason) {
+            try {
+                listener.onStreamLost(connection.registration(), resource, id, reason);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: stream listener failed on a lost connection", connection, e);
             }
         }
 

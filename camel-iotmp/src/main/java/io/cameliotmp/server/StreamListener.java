@@ -24,6 +24,15 @@ public interface StreamListener {
     default void onStreamEnded(DeviceRegistration registration, String resource, int streamId, String reason) {
     }
 
+    /**
+     * The stream ended because the device's connection ended (or, in a cluster, the member holding it left) rather
+     * than being stopped by either side. A listener waiting for an outcome fails it with the disconnect; the default
+     * treats it as any other end.
+     */
+    default void onStreamLost(DeviceRegistration registration, String resource, int streamId, String reason) {
+        onStreamEnded(registration, resource, streamId, reason);
+    }
+
     /** The device refused to open the stream, or did not answer in time. */
     default void onStreamFailed(DeviceRegistration registration, String resource, Throwable cause) {
     }

@@ -1,5 +1,6 @@
 package io.cameliotmp.server;
 
+import io.cameliotmp.protocol.PartialFrameBudget;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -28,7 +29,9 @@ import io.netty.util.ReferenceCountUtil;
  * may carry no more than a CONNECT needs ({@code maxFrameSizeBeforeLogin}), since Netty's frame decoder buffers a whole
  * frame before the IOTMP codec and its budgets see a byte. Once the device is in, the frame decoder is replaced by one
  * that takes frames of {@code maxFrameSize}. The whole of it (upgrade, then CONNECT) must be done within
- * {@code connectTimeout}, whose deadline runs from the moment the connection is accepted.
+ * {@code connectTimeout}, whose deadline runs from the moment the connection is accepted. Before login and after, a
+ * frame the decoder buffers part-way counts against {@code maxPartialFrameBytes} and must be complete within
+ * {@code frameReadTimeout} ({@link WebSocketFrameMeter}).
  */
 final class WebSocketLimits {
 
@@ -111,32 +114,59 @@ final class WebSocketLimits {
 
     /** The frame decoder's configuration before login. */
     static WebSocketDecoderConfig beforeLogin(IotmpServerConfig config) {
-        return decoderConfig(Math.min(config.limits().maxFrameSizeBeforeLogin(), config.maxFrameSize()));
+        return decoderConfig(payloadLimitBeforeLogin(config));
+    }
+
+    /**
+     * Counts the frames the decoder buffers against {@code maxPartialFrameBytes} and gives them the
+     * {@code frameReadTimeout} timer; placed before the HTTP codec, see {@link WebSocketFrameMeter}.
+     */
+    static WebSocketFrameMeter frameMeter(IotmpServerConfig config, PartialFrameBudget budget) {
+        return new WebSocketFrameMeter(budget, config.limits().frameReadTimeout(),
+                payloadLimit(payloadLimitBeforeLogin(config)), FRAME_DECODER);
     }
 
     /**
      * The device is authenticated: frames up to {@code maxFrameSize} from now on. Called before the OK is written, so
-     * the replacement (on the channel's event loop, queued before that write) is in place before the device can send
-     * a larger frame; a device that sent more than its CONNECT without waiting for the OK may lose the connection.
+     * the replacement (on the channel's event loop, queued before that write) is asked for before the device can
+     * send a larger frame. The {@link WebSocketFrameMeter} makes it between two frames, outside a fragmented message,
+     * so that a device that sent more than its CONNECT without waiting for the OK is read on where it was.
      */
     static void afterLogin(Channel channel, IotmpServerConfig config) {
         if (config.transport() != Transport.WEBSOCKET) {
             return;
         }
+        int payloadLimit = payloadLimit(config.maxFrameSize());
         channel.eventLoop().execute(() -> {
             ChannelPipeline pipeline = channel.pipeline();
-            if (channel.isActive() && pipeline.get(FRAME_DECODER) != null) {
-                pipeline.replace(FRAME_DECODER, FRAME_DECODER,
-                        new WebSocket13FrameDecoder(decoderConfig(config.maxFrameSize())));
+            Runnable swap = () -> {
+                if (channel.isActive() && pipeline.get(FRAME_DECODER) != null) {
+                    pipeline.replace(FRAME_DECODER, FRAME_DECODER,
+                            new WebSocket13FrameDecoder(decoderConfig(config.maxFrameSize())));
+                }
+            };
+            if (pipeline.get(WebSocketFrameMeter.NAME) instanceof WebSocketFrameMeter meter) {
+                meter.afterLogin(payloadLimit, swap);
+            } else {
+                swap.run();
             }
         });
+    }
+
+    private static int payloadLimitBeforeLogin(IotmpServerConfig config) {
+        return Math.min(config.limits().maxFrameSizeBeforeLogin(), config.maxFrameSize());
+    }
+
+    /** The payload a frame decoder for IOTMP frames of {@code maxFrameSize} takes; the meter applies the same. */
+    private static int payloadLimit(int maxFrameSize) {
+        return maxFrameSize + FRAME_SLACK;
     }
 
     private static WebSocketDecoderConfig decoderConfig(int maxFrameSize) {
         return WebSocketDecoderConfig.newBuilder()
                 // IOTMP bytes arrive in text frames from the reference client: never UTF-8
                 .withUTF8Validator(false)
-                .maxFramePayloadLength(maxFrameSize + FRAME_SLACK)
+                .maxFramePayloadLength(payloadLimit(maxFrameSize))
                 .allowExtensions(false)
                 .build();
     }

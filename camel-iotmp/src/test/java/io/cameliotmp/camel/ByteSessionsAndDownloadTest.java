@@ -153,6 +153,25 @@ class ByteSessionsAndDownloadTest extends IotmpCamelTestSupport {
     }
 
     @Test
+    void downloadFailsAsDisconnectedWhenTheDeviceGoesAwayMidway() throws Exception {
+        CompletableFuture<byte[]> downloaded;
+        try (RawIotmpSocket device = RawIotmpSocket.connect(port, "alice", "esp32", "pw")) {
+            downloaded = template.asyncRequestBodyAndHeader("direct:download", null, IotmpConstants.RESOURCE,
+                    "/data/log.txt", byte[].class);
+            IotmpMessage info = device.readMessage(Generation.GEN2);
+            device.send(IotmpMessage.ok(info.streamId(), Map.of("size", 100)), Generation.GEN2);
+            IotmpMessage start = device.readMessage(Generation.GEN2);
+            device.send(IotmpMessage.ok(start.streamId()), Generation.GEN2);
+            device.send(IotmpMessage.streamData(start.streamId(), new byte[40]), Generation.GEN2);
+            device.readMessage(Generation.GEN2); // the acknowledgement of the first 40 bytes
+        }
+        // the idle timeout is two minutes: failing within the wait is the disconnect, not the timeout
+        assertThat(downloaded).failsWithin(WAIT).withThrowableThat().havingRootCause()
+                .isInstanceOf(io.cameliotmp.server.DeviceDisconnectedException.class)
+                .withMessageContaining("40 of 100 bytes");
+    }
+
+    @Test
     void downloadFailsWhenTheDeviceEndsTheStreamEarly() throws Exception {
         try (RawIotmpSocket device = RawIotmpSocket.connect(port, "alice", "esp32", "pw")) {
             CompletableFuture<byte[]> downloaded = template.asyncRequestBodyAndHeader("direct:download", null,

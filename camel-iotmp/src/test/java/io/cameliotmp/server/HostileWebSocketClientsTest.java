@@ -1,13 +1,8 @@
 package io.cameliotmp.server;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +19,15 @@ import io.cameliotmp.testing.Waits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static io.cameliotmp.server.RawWebSocket.closedWithin;
+import static io.cameliotmp.server.RawWebSocket.frame;
+import static io.cameliotmp.server.RawWebSocket.frameHeader;
+import static io.cameliotmp.server.RawWebSocket.readFrame;
+import static io.cameliotmp.server.RawWebSocket.readHttpHead;
+import static io.cameliotmp.server.RawWebSocket.upgrade;
+import static io.cameliotmp.server.RawWebSocket.upgradeRequest;
+import static io.cameliotmp.server.RawWebSocket.write;
+import static io.cameliotmp.server.RawWebSocket.writeQuietly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -67,102 +71,11 @@ class HostileWebSocketClientsTest {
         return socket;
     }
 
-    private static String upgradeRequest(String extraHeaders) {
-        return "GET /iotmp HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-               + "Sec-WebSocket-Protocol: iotmp\r\n" + extraHeaders + "\r\n";
-    }
-
     /** Upgrades a new connection; returns its socket once the server answered 101. */
     private Socket upgraded() throws IOException {
         Socket socket = open();
-        write(socket, upgradeRequest("").getBytes(StandardCharsets.US_ASCII));
-        assertThat(readHttpHead(socket)).startsWith("HTTP/1.1 101");
+        assertThat(upgrade(socket)).startsWith("HTTP/1.1 101");
         return socket;
-    }
-
-    private static void write(Socket socket, byte[] bytes) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(bytes);
-        out.flush();
-    }
-
-    /** Writes what it can; the server may close the connection part-way, which is what some tests want. */
-    private static void writeQuietly(Socket socket, byte[] bytes) {
-        try {
-            write(socket, bytes);
-        } catch (IOException e) {
-            // closed by the server
-        }
-    }
-
-    private static String readHttpHead(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.US_ASCII);
-    }
-
-    /** A client's frame header (binary, final, masked with a zero key so the payload goes as it is). */
-    private static byte[] frameHeader(long payloadLength) {
-        ByteArrayOutputStream header = new ByteArrayOutputStream();
-        header.write(0x82);
-        if (payloadLength < 126) {
-            header.write(0x80 | (int) payloadLength);
-        } else if (payloadLength <= 0xFFFF) {
-            header.write(0x80 | 126);
-            header.write((int) (payloadLength >> 8));
-            header.write((int) payloadLength);
-        } else {
-            header.write(0x80 | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                header.write((int) (payloadLength >> shift));
-            }
-        }
-        header.writeBytes(new byte[4]); // masking key 0
-        return header.toByteArray();
-    }
-
-    private static byte[] frame(byte[] payload) {
-        return Frames.concat(frameHeader(payload.length), payload);
-    }
-
-    /** The payload of the server's next data frame (unmasked, at most 64 KiB here). */
-    private static byte[] readFrame(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        int first = in.read();
-        int second = in.read();
-        if (first < 0 || second < 0) {
-            throw new IOException("closed");
-        }
-        int length = second & 0x7F;
-        if (length == 126) {
-            length = in.read() << 8 | in.read();
-        }
-        return in.readNBytes(length);
-    }
-
-    /** True once the server has closed the connection (anything it still sends is skipped). */
-    private static boolean closedWithin(Socket socket, Duration timeout) throws IOException {
-        socket.setSoTimeout((int) timeout.toMillis());
-        InputStream in = socket.getInputStream();
-        byte[] skip = new byte[8192];
-        try {
-            while (in.read(skip) >= 0) {
-                // what the server sends before it closes: an HTTP error, a close frame
-            }
-            return true;
-        } catch (SocketException e) {
-            return true; // reset by the server
-        } catch (SocketTimeoutException e) {
-            return false;
-        }
     }
 
     @Test

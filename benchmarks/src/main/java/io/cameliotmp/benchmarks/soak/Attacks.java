@@ -1,5 +1,6 @@
 package io.cameliotmp.benchmarks.soak;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -10,8 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +42,18 @@ final class Attacks {
     /** The attack families, in the order the soak runs them. */
     static final List<String> FAMILIES = List.of("huge-ids", "bad-ka", "partial-frames", "after-login",
             "stalled-frame", "lockout", "http");
+    /** The families against a server with {@code transport=WEBSOCKET}, in the order the soak runs them. */
+    static final List<String> WEB_SOCKET_FAMILIES = List.of("ws-trickle", "ws-partial-frames");
+    /** The user of the WebSocket families' devices: the soak accepts any device of it ({@code wsattack/*}). */
+    static final String WS_USER = "wsattack";
+    static final String WS_CREDENTIAL = "attack-ws";
 
     private final String host;
     private final int iotmpPort;
     private final int httpPort;
     private final HttpClient http;
     private final EventLoopGroup group;
+    private final String webSocketPath;
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
@@ -52,6 +61,12 @@ final class Attacks {
     private volatile boolean running;
 
     Attacks(String host, int iotmpPort, int httpPort, HttpClient http, EventLoopGroup group) {
+        this(host, iotmpPort, httpPort, http, group, "/iotmp");
+    }
+
+    /** @param webSocketPath the server's WebSocket path, for the WebSocket families */
+    Attacks(String host, int iotmpPort, int httpPort, HttpClient http, EventLoopGroup group, String webSocketPath) {
+        this.webSocketPath = webSocketPath;
         this.host = host;
         this.iotmpPort = iotmpPort;
         this.httpPort = httpPort;
@@ -72,6 +87,8 @@ final class Attacks {
                 case "stalled-frame" -> spawn(family, 1, this::stalledFrame);
                 case "lockout" -> spawn(family, 2, this::lockout);
                 case "http" -> spawn(family, 8, this::httpAbuse);
+                case "ws-trickle" -> spawn(family, 2, this::webSocketTrickle);
+                case "ws-partial-frames" -> spawn(family, 1, this::webSocketPartialFrames);
                 default -> throw new IllegalArgumentException("unknown attack family " + family);
             }
         }
@@ -285,6 +302,147 @@ final class Attacks {
         }
     }
 
+    // ---------------------------------------------------------------- the WebSocket families
+
+    /**
+     * A device logged in over WebSocket starts a 100,000-byte WebSocket frame and trickles it a byte every 100 ms, so
+     * that it never looks idle: {@code frameReadTimeout} closes it (30 s by default), and it starts over.
+     */
+    private void webSocketTrickle(int index) throws IOException {
+        try (Socket socket = socket("127.0.0." + (32 + index))) {
+            attempts.incrementAndGet();
+            webSocketLogin(socket, "trickle-" + index);
+            write(socket, webSocketHeader(100_000));
+            socket.setSoTimeout(100);
+            InputStream in = socket.getInputStream();
+            byte[] sink = new byte[1024];
+            while (running) {
+                try {
+                    write(socket, new byte[] {'x'});
+                    if (in.read(sink) < 0) {
+                        refused.incrementAndGet();
+                        return;
+                    }
+                } catch (java.net.SocketTimeoutException e) {
+                    // nothing from the server: trickle on
+                } catch (IOException e) {
+                    refused.incrementAndGet(); // reset by the server
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Four hundred devices logged in over WebSocket from ten addresses, each holding half of a 200,000-byte WebSocket
+     * frame (80 MB announced, more than the 64 MiB partial-frame budget): those that fit are held until
+     * {@code frameReadTimeout}, the others closed at once; closed ones log in again and start over.
+     */
+    private void webSocketPartialFrames(int index) throws Exception {
+        int connections = 400;
+        int payload = 200_000;
+        byte[] start = concat(webSocketHeader(payload), new byte[payload / 2]);
+        SocketChannel[] open = new SocketChannel[connections];
+        ByteBuffer sink = ByteBuffer.allocate(4096);
+        while (running) {
+            for (int i = 0; i < connections && running; i++) {
+                SocketChannel channel = open[i];
+                if (channel != null) {
+                    sink.clear();
+                    int read;
+                    try {
+                        read = channel.read(sink);
+                    } catch (IOException e) {
+                        read = -1;
+                    }
+                    if (read >= 0) {
+                        continue;
+                    }
+                    channel.close();
+                    refused.incrementAndGet();
+                    open[i] = null;
+                }
+                channel = SocketChannel.open();
+                resources.add(channel);
+                attempts.incrementAndGet();
+                try {
+                    channel.bind(new InetSocketAddress("127.0.0." + (60 + i % 10), 0));
+                    channel.connect(new InetSocketAddress(host, iotmpPort));
+                    Socket socket = channel.socket();
+                    socket.setSoTimeout(30_000);
+                    webSocketLogin(socket, "partial-" + i);
+                    channel.write(ByteBuffer.wrap(start));
+                    channel.configureBlocking(false);
+                    open[i] = channel;
+                } catch (IOException e) {
+                    refused.incrementAndGet();
+                    channel.close();
+                }
+            }
+            pause(200);
+        }
+        for (SocketChannel channel : open) {
+            if (channel != null) {
+                channel.close();
+            }
+        }
+    }
+
+    /** The HTTP upgrade, then a CONNECT (keep-alive 30 minutes) answered OK, else an IOException. */
+    private void webSocketLogin(Socket socket, String device) throws IOException {
+        write(socket, ("GET " + webSocketPath + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\n"
+                       + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                       + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: iotmp\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (head.indexOf("\r\n\r\n") < 0) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed during the upgrade");
+            }
+            head.append((char) b);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new IOException("upgrade refused: " + head.substring(0, head.indexOf("\r\n")));
+        }
+        byte[] connect = frame(IotmpMessage.of(MessageType.CONNECT, 1, Map.of("ka", 1800),
+                List.of(WS_USER, device, WS_CREDENTIAL), null));
+        write(socket, concat(webSocketHeader(connect.length), connect));
+        // the OK: a small binary frame, 01 02 08 01
+        int first = in.read();
+        int length = in.read();
+        if (first != 0x82 || length != 4 || in.readNBytes(4)[0] != 1) {
+            throw new IOException("login refused");
+        }
+    }
+
+    /** A client's binary, final frame header, masked with a zero key so that the payload goes as it is. */
+    private static byte[] webSocketHeader(long payloadLength) {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.write(0x82);
+        if (payloadLength < 126) {
+            header.write(0x80 | (int) payloadLength);
+        } else if (payloadLength <= 0xFFFF) {
+            header.write(0x80 | 126);
+            header.write((int) (payloadLength >> 8));
+            header.write((int) payloadLength);
+        } else {
+            header.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                header.write((int) (payloadLength >> shift));
+            }
+        }
+        header.writeBytes(new byte[4]);
+        return header.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** One connection that sends its bytes and waits to be closed or answered: a refused attempt either way. */
@@ -335,7 +493,8 @@ final class Attacks {
 
     private static HttpRequest post(URI uri, byte[] body) {
         return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .header("Authorization", Soak.authorization()).timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .header("Authorization", Soak.authorization()).timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 
     private static byte[] frame(IotmpMessage message) {

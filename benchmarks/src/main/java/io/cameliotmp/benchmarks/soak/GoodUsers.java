@@ -5,10 +5,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.IotmpDeviceBuilder;
 import io.netty.channel.EventLoopGroup;
 import org.HdrHistogram.Recorder;
 
@@ -16,6 +18,10 @@ import org.HdrHistogram.Recorder;
  * What must keep working during an attack: a good device logging in again and again (the real device client, from
  * 127.0.0.1, which no attack uses) and a client calling a healthy device's resource through the REST API. Each runs
  * on a thread of its own and records latencies, read and reset per phase.
+ * <p>
+ * Over WebSocket ({@code webSocketPath} given) the good device logs in over WebSocket, and since the quickstart's own
+ * simulated device speaks TCP only, this class connects {@code demo/sim-1} itself, over WebSocket, with the
+ * {@code temperature} resource the REST client calls.
  */
 final class GoodUsers implements AutoCloseable {
 
@@ -28,11 +34,26 @@ final class GoodUsers implements AutoCloseable {
     private final Recorder calls = new Recorder(3);
     private final AtomicLong loginFailures = new AtomicLong();
     private final AtomicLong callFailures = new AtomicLong();
+    /** The WebSocket path of the server, or null for TCP. */
+    private final String webSocketPath;
+    private final String simulatorCredential;
+    private IotmpDevice simulated;
     private volatile boolean running = true;
     private final Thread loginLoop;
     private final Thread callLoop;
 
     GoodUsers(String host, int iotmpPort, int httpPort, HttpClient http, EventLoopGroup group) {
+        this(host, iotmpPort, httpPort, http, group, null, null);
+    }
+
+    /**
+     * @param webSocketPath       the server's WebSocket path, or null for TCP
+     * @param simulatorCredential the credential of {@code demo/sim-1}, which this class connects over WebSocket
+     */
+    GoodUsers(String host, int iotmpPort, int httpPort, HttpClient http, EventLoopGroup group, String webSocketPath,
+              String simulatorCredential) {
+        this.webSocketPath = webSocketPath;
+        this.simulatorCredential = simulatorCredential;
         this.host = host;
         this.iotmpPort = iotmpPort;
         this.resource = URI.create("http://" + host + ":" + httpPort
@@ -43,7 +64,14 @@ final class GoodUsers implements AutoCloseable {
         callLoop = new Thread(this::callRepeatedly, "good-rest-client");
     }
 
-    void start() {
+    void start() throws Exception {
+        if (webSocketPath != null) {
+            simulated = IotmpDevice.builder().host(host).port(iotmpPort).webSocket(webSocketPath, false)
+                    .credentials("demo", "sim-1", simulatorCredential).localAddress("127.0.0.1").eventLoopGroup(group)
+                    .build();
+            simulated.resource("temperature").output(() -> Map.of("celsius", 21.5));
+            simulated.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
         loginLoop.start();
         callLoop.start();
     }
@@ -52,9 +80,10 @@ final class GoodUsers implements AutoCloseable {
     private void logInRepeatedly() {
         while (running) {
             long start = System.nanoTime();
-            IotmpDevice device = IotmpDevice.builder().host(host).port(iotmpPort)
+            IotmpDeviceBuilder builder = IotmpDevice.builder().host(host).port(iotmpPort)
                     .credentials("demo", "device-1", "secret-1").localAddress("127.0.0.1").eventLoopGroup(group)
-                    .noReconnect().connectTimeout(Duration.ofSeconds(10)).build();
+                    .noReconnect().connectTimeout(Duration.ofSeconds(10));
+            IotmpDevice device = (webSocketPath != null ? builder.webSocket(webSocketPath, false) : builder).build();
             try {
                 device.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 logins.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
@@ -110,5 +139,8 @@ final class GoodUsers implements AutoCloseable {
         running = false;
         loginLoop.join(30_000);
         callLoop.join(30_000);
+        if (simulated != null) {
+            simulated.close();
+        }
     }
 }

@@ -27,6 +27,11 @@ import org.HdrHistogram.Histogram;
  * <p>
  * {@code java -cp benchmarks.jar io.cameliotmp.benchmarks.soak.Soak pid=<server pid> log=<server log>
  * iotmpPort=25204 httpPort=8080 phaseSeconds=60 out=benchmarks/results}
+ * <p>
+ * With {@code transport=WEBSOCKET} (and {@code webSocketPath}, {@code /iotmp} by default) the server takes devices
+ * over WebSocket: the good users speak WebSocket, this driver connects the healthy device itself (the quickstart's
+ * simulated device speaks TCP only; {@code simulatorCredential} is its credential) and the WebSocket families run
+ * by default.
  */
 public final class Soak {
 
@@ -65,17 +70,22 @@ public final class Soak {
         System.setProperty(API_TOKEN_PROPERTY, arg.getOrDefault("apiToken", "quickstart-demo-token"));
         // the server-wide budget of partial frames (maxPartialFrameBytes): what direct memory may grow by
         long directBudget = Long.parseLong(arg.getOrDefault("directBudget", String.valueOf(64L * 1024 * 1024)));
+        // transport=WEBSOCKET: the server takes devices over WebSocket only (run.sh's TRANSPORT=WEBSOCKET)
+        String webSocketPath = "WEBSOCKET".equals(arg.get("transport"))
+                ? arg.getOrDefault("webSocketPath", "/iotmp") : null;
         List<String> families = arg.containsKey("families") ? Arrays.asList(arg.get("families").split(","))
-                : Attacks.FAMILIES;
+                : webSocketPath != null ? Attacks.WEB_SOCKET_FAMILIES : Attacks.FAMILIES;
         Path out = Path.of(arg.getOrDefault("out", "benchmarks/results"));
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         EventLoopGroup group = new NioEventLoopGroup(2);
         Probe probe = new Probe(pid, log, http, httpPort);
         List<Phase> phases = new ArrayList<>();
-        try (GoodUsers good = new GoodUsers("127.0.0.1", iotmpPort, httpPort, http, group)) {
+        try (GoodUsers good = new GoodUsers("127.0.0.1", iotmpPort, httpPort, http, group, webSocketPath,
+                arg.getOrDefault("simulatorCredential", "sim-secret"))) {
             good.start();
-            Attacks attacks = new Attacks("127.0.0.1", iotmpPort, httpPort, http, group);
+            Attacks attacks = new Attacks("127.0.0.1", iotmpPort, httpPort, http, group,
+                    webSocketPath != null ? webSocketPath : "/iotmp");
 
             // warm-up: the first logins and calls pay for class loading and compilation, on both sides
             Thread.sleep(Math.max(20, phaseSeconds) * 1000);

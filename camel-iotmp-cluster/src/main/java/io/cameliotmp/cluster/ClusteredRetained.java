@@ -1,0 +1,106 @@
+package io.cameliotmp.cluster;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cameliotmp.server.ClusterBus;
+import io.cameliotmp.server.TopicMessage;
+import org.infinispan.Cache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retained topic messages in a replicated cache, for members that join later: Infinispan's state transfer hands a
+ * joining member the cache's entries before it serves, and the member keeps them as its server's retained messages.
+ * Members in the view get a retained message by its relay as before; the cache is what outlives the members that
+ * were in the view when it was published.
+ * <p>
+ * The member that publishes writes the entry (or removes it, for a clear), and only a message its own server kept
+ * within its quotas, so what the cache holds per user stays within the retained-message quotas of the members. Its
+ * writes are chained one after the other, so a clear never overtakes the message it clears.
+ */
+final class ClusteredRetained {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusteredRetained.class);
+
+    private final InfinispanCluster cluster;
+    /** Completes when this member's writes so far are done. Guarded by this. */
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+    /** Writes chained and not done yet: bounded by {@link ClusterOptions#maxRelaysInFlight()}, as relays are. */
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+
+    ClusteredRetained(InfinispanCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /** A message this member published and retained (or, with a null payload, cleared). */
+    synchronized void retained(TopicMessage message, HolderRecord publisher) {
+        Cache<String, RetainedRecord> cache = cluster.retainedCache();
+        if (cache == null) {
+            return;
+        }
+        if (pending.incrementAndGet() > cluster.options().maxRelaysInFlight()) {
+            pending.decrementAndGet();
+            dropped.incrementAndGet();
+            LOG.debug("Retained message of '{}' not kept for later members: {} writes wait already",
+                    message.topic(), cluster.options().maxRelaysInFlight());
+            return;
+        }
+        String key = key(message.user(), message.topic());
+        RetainedRecord record = message.payload() == null ? null
+                : new RetainedRecord(message.user(), message.topic(), message.payload(), publisher);
+        tail = tail.handle((done, failure) -> null)
+                .thenCompose(previous -> record == null ? cache.removeAsync(key) : cache.putAsync(key, record))
+                .whenComplete((done, failure) -> {
+                    pending.decrementAndGet();
+                    if (failure != null) {
+                        LOG.warn("IOTMP cluster member {}: could not keep the retained message of '{}' for later"
+                                 + " members: {}", cluster.memberName(), message.topic(), failure.toString());
+                    }
+                });
+    }
+
+    /**
+     * Hands every retained message of the cluster to this member's server, which keeps them without delivering
+     * them (nobody here subscribed before now); called once this member joined, after the state transfer.
+     */
+    void handTo(ClusterBus.Receiver receiver) {
+        Cache<String, RetainedRecord> cache = cluster.retainedCache();
+        if (cache == null || receiver == null) {
+            return;
+        }
+        List<RetainedRecord> records = List.copyOf(cache.values());
+        for (RetainedRecord record : records) {
+            receiver.retained(record.toMessage());
+        }
+        if (!records.isEmpty()) {
+            LOG.info("IOTMP cluster member {} took {} retained messages from the cluster", cluster.memberName(),
+                    records.size());
+        }
+    }
+
+    /** Retained messages not written for later members because as many writes as allowed were waiting. */
+    long dropped() {
+        return dropped.get();
+    }
+
+    /** Route publications for every user have no user: they get a key of their own. */
+    static String key(String user, String topic) {
+        return (user == null ? "*" : "=" + user) + '\u0000' + topic;
+    }
+
+    /** A retained message as the replicated cache stores it. */
+    record RetainedRecord(String user, String topic, Object payload, HolderRecord publisher) implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        TopicMessage toMessage() {
+            return new TopicMessage(user, topic, payload, publisher == null ? null : publisher.registration());
+        }
+    }
+}
