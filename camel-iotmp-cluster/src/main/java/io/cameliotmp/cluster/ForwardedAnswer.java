@@ -1,7 +1,6 @@
 package io.cameliotmp.cluster;
 
 import java.io.Serial;
-import java.io.Serializable;
 import java.time.Duration;
 
 import io.cameliotmp.server.DeviceDisconnectedException;
@@ -14,16 +13,15 @@ import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.FrameTooLargeForDeviceException;
 import io.cameliotmp.server.IotmpRequestException;
 import io.cameliotmp.server.TooManyPendingRequestsException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * The holder's outcome of a forwarded call: the device's OK, or which typed failure it was and what that failure
  * carries, so that the calling member fails with the same exception type a local call would.
  */
 record ForwardedAnswer(Outcome outcome, int streamId, Object parameters, Object payload, String detail, long number,
-                       long number2) implements Serializable {
-
-    @Serial
-    private static final long serialVersionUID = 1L;
+                       long number2) {
 
     enum Outcome { OK, ERROR, NOT_CONNECTED, TIMEOUT, DISCONNECTED, TOO_MANY_PENDING, FRAME_TOO_LARGE, FAILED }
 
@@ -47,6 +45,19 @@ record ForwardedAnswer(Outcome outcome, int streamId, Object parameters, Object 
             return new ForwardedAnswer(Outcome.FRAME_TOO_LARGE, 0, null, null, null, e.frameSize(), e.limit());
         }
         return new ForwardedAnswer(Outcome.FAILED, 0, null, null, String.valueOf(failure), 0, 0);
+    }
+
+    /** On the wire: the fields as a run of PSON values (see {@link ForwardedCall}). */
+    byte[] toBytes() {
+        return ForwardedCall.encode((long) outcome.ordinal(), (long) streamId, parameters, payload, detail, number,
+                number2);
+    }
+
+    static ForwardedAnswer fromBytes(byte[] bytes) {
+        ByteBuf in = Unpooled.wrappedBuffer(bytes);
+        return new ForwardedAnswer(Outcome.values()[(int) ForwardedCall.number(in)], (int) ForwardedCall.number(in),
+                ForwardedCall.next(in), ForwardedCall.next(in), (String) ForwardedCall.next(in),
+                ForwardedCall.number(in), ForwardedCall.number(in));
     }
 
     /** The reply of the holder's connection, or the exception a local call would have failed with. */

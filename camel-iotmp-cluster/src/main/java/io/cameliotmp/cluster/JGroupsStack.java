@@ -12,6 +12,7 @@ import org.jgroups.JChannel;
 import org.jgroups.conf.ProtocolConfiguration;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FORK;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.MFC;
@@ -30,7 +31,8 @@ import org.jgroups.util.TLSClientAuth;
 /**
  * The JGroups stack of a member: Infinispan's own TCP stack ({@code default-jgroups-tcp.xml}) with static discovery
  * ({@code TCPPING} on the configured members) instead of multicast, and TLS with client authentication on the
- * transport when configured. Built in code so that the options map one to one onto protocol properties.
+ * transport when configured, plus {@code FORK} on top for the channel of forwarded calls ({@link CallChannel}).
+ * Built in code so that the options map one to one onto protocol properties.
  */
 final class JGroupsStack implements JGroupsChannelConfigurator {
 
@@ -59,7 +61,7 @@ final class JGroupsStack implements JGroupsChannelConfigurator {
 
     @Override
     public String getProtocolStackString() {
-        return "TCP:TCPPING:MERGE3:FD_SOCK2:FD_ALL3:VERIFY_SUSPECT2:NAKACK2:UNICAST3:STABLE:GMS:UFC:MFC:FRAG4";
+        return "TCP:TCPPING:MERGE3:FD_SOCK2:FD_ALL3:VERIFY_SUSPECT2:NAKACK2:UNICAST3:STABLE:GMS:UFC:MFC:FRAG4:FORK";
     }
 
     @Override
@@ -105,7 +107,9 @@ final class JGroupsStack implements JGroupsChannelConfigurator {
                 new GMS().setJoinTimeout(2_000),
                 new UFC(),
                 new MFC(),
-                new FRAG4()));
+                new FRAG4(),
+                // forwarded calls travel on a fork of this channel (CallChannel), beside Infinispan's traffic
+                new FORK()));
         JChannel channel = new JChannel(stack);
         channel.name(options.memberName());
         return channel;
