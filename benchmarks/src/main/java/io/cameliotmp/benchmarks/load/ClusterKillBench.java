@@ -47,6 +47,7 @@ public final class ClusterKillBench {
         long timeoutMillis = args.lng("timeoutMillis", 5000);
         Path results = Path.of(args.str("results", "benchmarks/results"));
         Path logs = results.resolve("logs");
+        String memberJvm = args.str("memberJvm", "");
         String load = Machine.loadAverage();
         int[] clusterPorts = {ClusterRpcBench.clusterPort(10_000), ClusterRpcBench.clusterPort(12_500),
             ClusterRpcBench.clusterPort(15_000)};
@@ -61,10 +62,15 @@ public final class ClusterKillBench {
             for (int i = 0; i < 3; i++) {
                 String name = "member-" + (char) ('a' + i);
                 // the cluster's view changes, with times, in the member's log
-                started.add(new Child(name, null, List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                         "-Dorg.slf4j.simpleLogger.log.io.cameliotmp.cluster=info",
                         "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"),
+                        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
+                if (!memberJvm.isEmpty()) {
+                    // e.g. memberJvm=-XX:StartFlightRecording=filename=/tmp/{member}.jfr,settings=profile
+                    jvm.add(memberJvm.replace("{member}", name));
+                }
+                started.add(new Child(name, null, jvm,
                         ClusterMemberMain.class.getName(), List.of("cluster=kill-" + ProcessHandle.current().pid(),
                         "member=" + name, "clusterPort=" + clusterPorts[i], "members=" + members,
                         "port=" + ports[i], "expect=3", "maxSeconds=900"), logs.resolve("cluster-kill-" + name
