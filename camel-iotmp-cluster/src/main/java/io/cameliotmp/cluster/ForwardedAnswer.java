@@ -12,6 +12,7 @@ import io.cameliotmp.server.DeviceReply;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.FrameTooLargeForDeviceException;
 import io.cameliotmp.server.IotmpRequestException;
+import io.cameliotmp.server.NotSupportedByDeviceException;
 import io.cameliotmp.server.TooManyPendingRequestsException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -23,7 +24,10 @@ import io.netty.buffer.Unpooled;
 record ForwardedAnswer(Outcome outcome, int streamId, Object parameters, Object payload, String detail, long number,
                        long number2) {
 
-    enum Outcome { OK, ERROR, NOT_CONNECTED, TIMEOUT, DISCONNECTED, TOO_MANY_PENDING, FRAME_TOO_LARGE, FAILED }
+    /** Travels as its ordinal ({@link #toBytes}): add new outcomes at the end only. */
+    enum Outcome {
+        OK, ERROR, NOT_CONNECTED, TIMEOUT, DISCONNECTED, TOO_MANY_PENDING, FRAME_TOO_LARGE, FAILED, NOT_SUPPORTED
+    }
 
     static ForwardedAnswer ok(DeviceReply reply) {
         return new ForwardedAnswer(Outcome.OK, reply.streamId(), reply.parameters(), reply.payload(), null, 0, 0);
@@ -41,6 +45,8 @@ record ForwardedAnswer(Outcome outcome, int streamId, Object parameters, Object 
             return new ForwardedAnswer(Outcome.DISCONNECTED, 0, null, null, e.getMessage(), 0, 0);
         } else if (failure instanceof TooManyPendingRequestsException e) {
             return new ForwardedAnswer(Outcome.TOO_MANY_PENDING, 0, null, null, e.getMessage(), 0, 0);
+        } else if (failure instanceof NotSupportedByDeviceException e) {
+            return new ForwardedAnswer(Outcome.NOT_SUPPORTED, 0, null, null, e.getMessage(), 0, 0);
         } else if (failure instanceof FrameTooLargeForDeviceException e) {
             return new ForwardedAnswer(Outcome.FRAME_TOO_LARGE, 0, null, null, null, e.frameSize(), e.limit());
         }
@@ -72,6 +78,7 @@ record ForwardedAnswer(Outcome outcome, int streamId, Object parameters, Object 
             case TOO_MANY_PENDING -> throw new ForwardedTooManyPending(device, detail);
             case FRAME_TOO_LARGE -> throw new FrameTooLargeForDeviceException(device, request, (int) number,
                     (int) number2);
+            case NOT_SUPPORTED -> throw new NotSupportedByDeviceException(device, detail);
             case FAILED -> throw new IotmpRequestException(device, "forwarded " + request + " failed: " + detail);
         };
     }

@@ -14,6 +14,7 @@ import io.cameliotmp.server.StreamListener;
 record ForwardedRequest(Kind kind, String resource, Object input, Object parameters, int streamId,
                         long intervalMillis, long relay) {
 
+    /** Travels as its ordinal ({@link ForwardedCall#toBytes}): add new kinds at the end only. */
     enum Kind { RUN, DESCRIBE, START_STREAM, STOP_STREAM, STREAM_DATA }
 
     static ForwardedRequest of(DeviceRequest request, long relay) {

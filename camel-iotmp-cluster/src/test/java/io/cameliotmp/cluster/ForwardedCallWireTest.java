@@ -8,6 +8,7 @@ import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.FrameTooLargeForDeviceException;
+import io.cameliotmp.server.NotSupportedByDeviceException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,9 +62,14 @@ class ForwardedCallWireTest {
                 ForwardedAnswer.failure(new DeviceRequestTimeoutException(device, "RUN x",
                         java.time.Duration.ofMillis(250)), 250),
                 ForwardedAnswer.failure(new FrameTooLargeForDeviceException(device, "RUN x", 70_000, 65_536), 0),
+                ForwardedAnswer.failure(new NotSupportedByDeviceException(device, "legacy devices take no stream data"),
+                        0),
                 ForwardedAnswer.failure(new IllegalStateException("boom"), 0))) {
             ForwardedAnswer read = ForwardedAnswer.fromBytes(sent.toBytes());
             assertThat(read).isEqualTo(sent);
         }
+        assertThat(ForwardedAnswer.fromBytes(ForwardedAnswer.failure(new NotSupportedByDeviceException(device,
+                "legacy devices take no stream data"), 0).toBytes()).outcome())
+                .isEqualTo(ForwardedAnswer.Outcome.NOT_SUPPORTED);
     }
 }
