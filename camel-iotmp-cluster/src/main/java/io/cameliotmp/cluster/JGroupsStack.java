@@ -100,7 +100,10 @@ final class JGroupsStack implements JGroupsChannelConfigurator {
                 new MERGE3().setMinInterval(2_000).setMaxInterval(6_000),
                 new FD_SOCK2().setOffset(options.fdPortOffset()).setBindAddress(bind),
                 new FD_ALL3(),
-                new VERIFY_SUSPECT2().setTimeout(1_000),
+                // how long a suspect may take to say it lives: the view without a crashed member, and so the
+                // directory writes of its devices reconnecting elsewhere, wait for it. Crashes are suspected by
+                // FD_SOCK2 (its socket closed), a silent member only after FD_ALL3's 40 s: half a second is ample
+                new VERIFY_SUSPECT2().setTimeout(500),
                 new NAKACK2(),
                 new UNICAST3(),
                 new STABLE(),
