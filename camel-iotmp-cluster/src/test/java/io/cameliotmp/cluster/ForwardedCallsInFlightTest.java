@@ -21,8 +21,8 @@ import static io.cameliotmp.cluster.ClusterNodes.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The holder keeps no thread per forwarded call while the device works on it: more calls than any thread pool of the
- * member holds (Infinispan's blocking pool has 150 threads) reach the device at once, and all are answered.
+ * The holder keeps no thread per forwarded call while the device works on it: 200 calls reach the device at once, and
+ * all are answered. (When each call held a thread of Infinispan's blocking pool on the holder, not all of them did.)
  */
 class ForwardedCallsInFlightTest {
 
