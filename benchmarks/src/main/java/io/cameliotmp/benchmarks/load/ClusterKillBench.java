@@ -228,10 +228,12 @@ public final class ClusterKillBench {
         md.append(String.format("Three members in JVMs of their own behind HAProxy (TCP mode), %d devices through the "
                                 + "proxy, open-loop RUN calls at %s calls/s from members B and C for %s s; member A "
                                 + "killed (SIGKILL) after %s s. Device reconnect backoff %d ms. Load average at "
-                                + "start: %s on %d CPUs.%n%n", args.integer("devices", 300), args.str("rate", "5000"), args.str("seconds", "30"),
-                args.str("killAfter", "10"), backoffMillis, load, Runtime.getRuntime().availableProcessors()));
+                                + "start: %s on %d CPUs.%n%n", args.integer("devices", 300), args.str("rate", "5000"),
+                args.str("seconds", "30"), args.str("killAfter", "10"), backoffMillis, load,
+                Runtime.getRuntime().availableProcessors()));
         md.append("| Caller | calls | answered | typed failures | untyped failures | no outcome | "
-                  + "achieved rate | answered p50 / p99 (ms) | failures by type |\n|---|---|---|---|---|---|---|---|---|\n");
+                  + "achieved rate | answered p50 / p99 (ms) | failures by type |\n"
+                  + "|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, Object>> caller : outcomes.entrySet()) {
             Map<String, Object> o = caller.getValue();
             md.append(String.format("| %s | %s | %s | %s | %s | %s | %s/s | %.1f / %.1f | %s |%n", caller.getKey(),
@@ -240,12 +242,13 @@ public final class ClusterKillBench {
                     ((Number) o.get("okP99Micros")).doubleValue() / 1000, o.get("failuresByType")));
         }
         md.append(String.format("%n%d devices were on member A (%d connections of theirs after the kill). After the "
-                                + "kill: the slowest reconnected (through the proxy, to B or C) %d ms after it, and the slowest was callable again from both "
-                                + "survivors %d ms after the kill (at most %d ms after its reconnection); bound "
-                                + "(backoff + 2 s) %d ms. Devices never callable again: %d. Directory afterwards: "
+                                + "kill: the slowest reconnected (through the proxy, to B or C) %d ms after it, and "
+                                + "the slowest was callable again from both survivors %d ms after the kill (at most "
+                                + "%d ms after its reconnection); bound (backoff + 2 s) %d ms. Devices never callable "
+                                + "again: %d. Directory afterwards: "
                                 + "%s entries on B, %s on C, %d still naming member A.%n%n",
-                onVictim.size(), reconnectsAfterKill, worstReconnect, worstCallable, worstAfterReconnect, bound, unrecovered,
-                directoryB.get("entries"), directoryC.get("entries"), stillOnVictim));
+                onVictim.size(), reconnectsAfterKill, worstReconnect, worstCallable, worstAfterReconnect, bound,
+                unrecovered, directoryB.get("entries"), directoryC.get("entries"), stillOnVictim));
         md.append(String.format("Target (0 calls without an outcome, every failure typed, callable again within "
                                 + "backoff + 2 s): %s.%n", met ? "met" : "not met"));
         Files.writeString(results.resolve("cluster-kill.md"), md.toString());

@@ -91,7 +91,8 @@ final class OpenLoopCaller {
                 }
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                boolean typed = cause instanceof IotmpRequestException && cause.getClass() != IotmpRequestException.class;
+                boolean typed = cause instanceof IotmpRequestException
+                                && cause.getClass() != IotmpRequestException.class;
                 outcome[call] = typed ? TYPED : UNTYPED;
                 failures.computeIfAbsent(cause.getClass().getSimpleName(), k -> new LongAdder()).increment();
             }));
