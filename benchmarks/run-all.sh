@@ -6,6 +6,8 @@
 #   benchmarks/run-all.sh                 # the reported configuration: 5 runs per scenario, 5-minute hold
 #   RUNS=1 HOLD_SECONDS=30 benchmarks/run-all.sh    # a quick pass
 #   SCENARIOS=cluster benchmarks/run-all.sh         # cross-node against local RPC (not in the default set)
+#   SCENARIOS=clusterkill benchmarks/run-all.sh     # a member of three killed at 5,000 calls/s (needs haproxy)
+#   SCENARIOS=clusterhold benchmarks/run-all.sh     # 3 x 19,000 devices held for HOLD_SECONDS
 #
 # The workerThreads study (camel-iotmp only, several worker counts) is benchmarks/workers-study.sh.
 #
@@ -35,5 +37,11 @@ for s in $SCENARIOS; do
     # two cluster members in their own JVMs: serial calls from the device's member and from the other one
     cluster)   java -Xmx256m -cp "$JAR" io.cameliotmp.benchmarks.load.ClusterRpcBench runs="$RUNS" warmup=2000 \
                  count=10000 ;;
+    # three members behind HAProxy, open-loop calls from two, the third killed (SIGKILL) after 10 s
+    clusterkill) java -Xmx1g -cp "$JAR" io.cameliotmp.benchmarks.load.ClusterKillBench devices=300 rate=5000 \
+                 seconds=30 killAfter=10 backoffMillis=1000 ;;
+    # three members, one load-generator JVM of 19,000 devices each (a process may open 20,000 files)
+    clusterhold) java -Xmx256m -cp "$JAR" io.cameliotmp.benchmarks.load.ClusterHoldBench members=3 \
+                 devicesPerMember=19000 holdSeconds="$HOLD_SECONDS" ;;
   esac
 done

@@ -7,32 +7,13 @@ import org.infinispan.util.function.SerializableBiFunction;
 import org.infinispan.util.function.SerializableFunction;
 
 /**
- * What one member runs on another through Infinispan's {@code ClusterExecutor}. Each task finds the
+ * What one member runs on another through Infinispan's {@code ClusterExecutor} (forwarded calls themselves take
+ * the {@link CallChannel}). Each task finds the
  * {@link InfinispanCluster} of the member it arrives at by that member's cache manager.
  */
 final class ClusterTasks {
 
     private ClusterTasks() {
-    }
-
-    /** Runs a forwarded call on the holder; answers when the device did (or the call failed). */
-    record Forward(HolderRecord holder, ForwardedRequest request, long timeoutMillis, long originMostBits,
-                   long originLeastBits) implements SerializableFunction<EmbeddedCacheManager, ForwardedAnswer> {
-        @Serial
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public ForwardedAnswer apply(EmbeddedCacheManager manager) {
-            InfinispanCluster member = InfinispanCluster.of(manager);
-            if (member == null) {
-                return new ForwardedAnswer(ForwardedAnswer.Outcome.NOT_CONNECTED, 0, null, null, null, 0, 0);
-            }
-            return member.calls().serve(this);
-        }
-
-        java.util.UUID origin() {
-            return new java.util.UUID(originMostBits, originLeastBits);
-        }
     }
 
     /** Tells the member that held a device before that its connection was replaced by one on another member. */

@@ -1,7 +1,6 @@
 package io.cameliotmp.cluster;
 
 import java.io.Serial;
-import java.io.Serializable;
 import java.time.Duration;
 
 import io.cameliotmp.server.DeviceDisconnectedException;
@@ -13,19 +12,22 @@ import io.cameliotmp.server.DeviceReply;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.FrameTooLargeForDeviceException;
 import io.cameliotmp.server.IotmpRequestException;
+import io.cameliotmp.server.NotSupportedByDeviceException;
 import io.cameliotmp.server.TooManyPendingRequestsException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * The holder's outcome of a forwarded call: the device's OK, or which typed failure it was and what that failure
  * carries, so that the calling member fails with the same exception type a local call would.
  */
 record ForwardedAnswer(Outcome outcome, int streamId, Object parameters, Object payload, String detail, long number,
-                       long number2) implements Serializable {
+                       long number2) {
 
-    @Serial
-    private static final long serialVersionUID = 1L;
-
-    enum Outcome { OK, ERROR, NOT_CONNECTED, TIMEOUT, DISCONNECTED, TOO_MANY_PENDING, FRAME_TOO_LARGE, FAILED }
+    /** Travels as its ordinal ({@link #toBytes}): add new outcomes at the end only. */
+    enum Outcome {
+        OK, ERROR, NOT_CONNECTED, TIMEOUT, DISCONNECTED, TOO_MANY_PENDING, FRAME_TOO_LARGE, FAILED, NOT_SUPPORTED
+    }
 
     static ForwardedAnswer ok(DeviceReply reply) {
         return new ForwardedAnswer(Outcome.OK, reply.streamId(), reply.parameters(), reply.payload(), null, 0, 0);
@@ -43,10 +45,25 @@ record ForwardedAnswer(Outcome outcome, int streamId, Object parameters, Object 
             return new ForwardedAnswer(Outcome.DISCONNECTED, 0, null, null, e.getMessage(), 0, 0);
         } else if (failure instanceof TooManyPendingRequestsException e) {
             return new ForwardedAnswer(Outcome.TOO_MANY_PENDING, 0, null, null, e.getMessage(), 0, 0);
+        } else if (failure instanceof NotSupportedByDeviceException e) {
+            return new ForwardedAnswer(Outcome.NOT_SUPPORTED, 0, null, null, e.getMessage(), 0, 0);
         } else if (failure instanceof FrameTooLargeForDeviceException e) {
             return new ForwardedAnswer(Outcome.FRAME_TOO_LARGE, 0, null, null, null, e.frameSize(), e.limit());
         }
         return new ForwardedAnswer(Outcome.FAILED, 0, null, null, String.valueOf(failure), 0, 0);
+    }
+
+    /** On the wire: the fields as a run of PSON values (see {@link ForwardedCall}). */
+    byte[] toBytes() {
+        return ForwardedCall.encode((long) outcome.ordinal(), (long) streamId, parameters, payload, detail, number,
+                number2);
+    }
+
+    static ForwardedAnswer fromBytes(byte[] bytes) {
+        ByteBuf in = Unpooled.wrappedBuffer(bytes);
+        return new ForwardedAnswer(Outcome.values()[(int) ForwardedCall.number(in)], (int) ForwardedCall.number(in),
+                ForwardedCall.next(in), ForwardedCall.next(in), (String) ForwardedCall.next(in),
+                ForwardedCall.number(in), ForwardedCall.number(in));
     }
 
     /** The reply of the holder's connection, or the exception a local call would have failed with. */
@@ -61,6 +78,7 @@ record ForwardedAnswer(Outcome outcome, int streamId, Object parameters, Object 
             case TOO_MANY_PENDING -> throw new ForwardedTooManyPending(device, detail);
             case FRAME_TOO_LARGE -> throw new FrameTooLargeForDeviceException(device, request, (int) number,
                     (int) number2);
+            case NOT_SUPPORTED -> throw new NotSupportedByDeviceException(device, detail);
             case FAILED -> throw new IotmpRequestException(device, "forwarded " + request + " failed: " + detail);
         };
     }

@@ -11,7 +11,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,8 +46,8 @@ final class ForwardedCalls implements CallForwarder {
     private static final Logger LOG = LoggerFactory.getLogger(ForwardedCalls.class);
 
     /**
-     * Added to the device timeout for the executor's own: the holder answers a timed-out call itself, so the
-     * executor's timeout only ends calls whose answer was lost.
+     * Added to the device timeout for the call channel's own: the holder answers a timed-out call itself, so the
+     * channel's timeout only ends calls whose answer was lost.
      */
     static final long EXECUTOR_GRACE_MILLIS = 5_000;
 
@@ -118,32 +117,32 @@ final class ForwardedCalls implements CallForwarder {
                     "cluster member " + record.member() + " left"));
             return reply;
         }
-        UUID self = cluster.node();
-        ClusterTasks.Forward task = new ClusterTasks.Forward(record, ForwardedRequest.of(request, relay),
-                timeoutMillis, self.getMostSignificantBits(), self.getLeastSignificantBits());
+        CallChannel channel = cluster.callChannel();
+        byte[] call;
         try {
-            manager.executor().filterTargets(List.of(target))
-                    .timeout(timeoutMillis + EXECUTOR_GRACE_MILLIS, TimeUnit.MILLISECONDS)
-                    .submitConsumer((SerializableFunction<EmbeddedCacheManager, ForwardedAnswer>) task,
-                            (address, answer, failure) -> {
-                                if (failure != null) {
-                                    reply.completeExceptionally(typed(failure, device, record, text, timeoutMillis));
-                                    return;
-                                }
-                                try {
-                                    reply.complete(answer.toReply(record.registration(), text));
-                                } catch (IotmpRequestException e) {
-                                    reply.completeExceptionally(e);
-                                }
-                            })
-                    .whenComplete((done, failure) -> {
-                        if (failure != null) {
-                            reply.completeExceptionally(typed(failure, device, record, text, timeoutMillis));
-                        }
-                    });
+            call = new ForwardedCall(device.user(), device.device(), record.sessionNumber(),
+                    ForwardedRequest.of(request, relay), timeoutMillis).toBytes();
         } catch (RuntimeException e) {
             reply.completeExceptionally(typed(e, device, record, text, timeoutMillis));
+            return reply;
         }
+        if (channel == null) {
+            reply.completeExceptionally(new DeviceDisconnectedException(device, "this cluster member is leaving"));
+            return reply;
+        }
+        channel.call(record.node(), call, timeoutMillis + EXECUTOR_GRACE_MILLIS).whenComplete((bytes, failure) -> {
+            if (failure != null) {
+                reply.completeExceptionally(typed(failure, device, record, text, timeoutMillis));
+                return;
+            }
+            try {
+                reply.complete(ForwardedAnswer.fromBytes(bytes).toReply(record.registration(), text));
+            } catch (IotmpRequestException e) {
+                reply.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                reply.completeExceptionally(typed(e, device, record, text, timeoutMillis));
+            }
+        });
         return reply;
     }
 
@@ -158,7 +157,7 @@ final class ForwardedCalls implements CallForwarder {
         if (cause instanceof IotmpRequestException typed) {
             return typed;
         }
-        if (cause instanceof SuspectException) {
+        if (cause instanceof SuspectException || cause instanceof org.jgroups.SuspectedException) {
             return new DeviceDisconnectedException(device, "cluster member " + holder.member() + " left");
         }
         if (cause instanceof TimeoutException || cause instanceof org.infinispan.commons.TimeoutException) {
@@ -257,30 +256,42 @@ final class ForwardedCalls implements CallForwarder {
 
     // ---- holder
 
-    /** Runs a forwarded call on the connection here; blocks until it has an outcome (bounded by its timeout). */
-    ForwardedAnswer serve(ClusterTasks.Forward task) {
+    /**
+     * Runs a forwarded call on the connection here, without waiting for it: the answer's bytes complete from the
+     * thread that completes the device's reply (or its timeout).
+     */
+    CompletableFuture<byte[]> serve(byte[] bytes, UUID origin) {
+        ForwardedCall call = ForwardedCall.fromBytes(bytes, 0, bytes.length);
+        return serve(call, origin).thenApply(ForwardedAnswer::toBytes);
+    }
+
+    private CompletableFuture<ForwardedAnswer> serve(ForwardedCall call, UUID origin) {
         LocalDevices local = cluster.local();
-        DeviceRegistration registration = task.holder().registration();
-        if (local == null || !task.holder().node().equals(cluster.node())) {
-            return ForwardedAnswer.failure(new DeviceNotConnectedException(registration.deviceId()), 0);
+        HolderRecord holder = cluster.record(call.deviceId()).orElse(null);
+        if (local == null || holder == null || !holder.node().equals(cluster.node())
+            || holder.sessionNumber() != call.sessionNumber()) {
+            return CompletableFuture.completedFuture(
+                    ForwardedAnswer.failure(new DeviceNotConnectedException(call.deviceId()), 0));
         }
-        StreamListener relay = task.request().kind() == ForwardedRequest.Kind.START_STREAM
-                ? new RelayBack(task.origin(), task.request().relay(), registration) : null;
-        Duration timeout = Duration.ofMillis(task.timeoutMillis());
+        DeviceRegistration registration = holder.registration();
+        ForwardedRequest request = call.request();
+        StreamListener relay = request.kind() == ForwardedRequest.Kind.START_STREAM
+                ? new RelayBack(origin, request.relay(), registration) : null;
+        long timeoutMillis = call.timeoutMillis();
+        CompletableFuture<DeviceReply> sent;
         try {
-            DeviceReply reply = local.sendLocal(registration, task.request().toRequest(relay), timeout)
-                    .get(task.timeoutMillis() + EXECUTOR_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-            return ForwardedAnswer.ok(reply);
-        } catch (ExecutionException e) {
-            return ForwardedAnswer.failure(e.getCause(), task.timeoutMillis());
-        } catch (TimeoutException e) {
-            return ForwardedAnswer.failure(new DeviceRequestTimeoutException(registration.deviceId(), "call",
-                    timeout), task.timeoutMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ForwardedAnswer.failure(new DeviceDisconnectedException(registration.deviceId(),
-                    "cluster member stopping"), task.timeoutMillis());
+            sent = local.sendLocal(registration, request.toRequest(relay), Duration.ofMillis(timeoutMillis));
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
         }
+        return sent.handle((reply, failure) -> {
+            if (failure == null) {
+                return ForwardedAnswer.ok(reply);
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            return ForwardedAnswer.failure(cause, timeoutMillis);
+        });
     }
 
     /** The listener of a stream opened on a device here for another member: relays in order, one at a time. */

@@ -1,7 +1,5 @@
 package io.cameliotmp.cluster;
 
-import java.io.Serial;
-import java.io.Serializable;
 import java.time.Duration;
 
 import io.cameliotmp.server.DeviceRequest;
@@ -14,11 +12,9 @@ import io.cameliotmp.server.StreamListener;
  * @param relay for {@link Kind#START_STREAM}, the id of the calling member's listener; else 0
  */
 record ForwardedRequest(Kind kind, String resource, Object input, Object parameters, int streamId,
-                        long intervalMillis, long relay) implements Serializable {
+                        long intervalMillis, long relay) {
 
-    @Serial
-    private static final long serialVersionUID = 1L;
-
+    /** Travels as its ordinal ({@link ForwardedCall#toBytes}): add new kinds at the end only. */
     enum Kind { RUN, DESCRIBE, START_STREAM, STOP_STREAM, STREAM_DATA }
 
     static ForwardedRequest of(DeviceRequest request, long relay) {

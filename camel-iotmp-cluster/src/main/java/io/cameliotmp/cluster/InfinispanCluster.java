@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ServerCluster} on embedded Infinispan: the directory is a replicated cache (every member reads it
- * locally), forwarded calls run on the holder through Infinispan's {@code ClusterExecutor}, and a view change fails
- * the calls forwarded to members that left and removes their devices from the directory. Members find each other by
- * static TCP discovery over JGroups ({@link ClusterOptions}). One instance serves one server.
+ * locally), forwarded calls run on the holder through a JGroups fork of the member's channel ({@link CallChannel}),
+ * and a view change fails the calls forwarded to members that left and removes their devices from the directory.
+ * Members find each other by static TCP discovery over JGroups ({@link ClusterOptions}). One instance serves one
+ * server.
  */
 public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
@@ -78,6 +79,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private volatile UUID node;
     private ExecutorService housekeeping;
     private volatile JGroupsStack stack;
+    private volatile CallChannel callChannel;
     /** Set by a merge view; the directory is reconciled once its cache has merged too (its next full topology). */
     private final AtomicBoolean mergePending = new AtomicBoolean();
 
@@ -140,15 +142,21 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             properties = created.getCache(PROPERTIES_CACHE);
             locks = created.getCache(LOCKS_CACHE);
             retained = created.getCache(RETAINED_CACHE);
+            callChannel = new CallChannel(stack.created(), calls::serve);
             manager = created;
             retainedMessages.handTo(relay.receiver());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             if (node != null) {
                 MEMBERS.remove(node);
             }
+            CallChannel opened = callChannel;
+            callChannel = null;
+            if (opened != null) {
+                opened.close();
+            }
             created.stop();
             housekeeping.shutdownNow();
-            throw e;
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
         LOG.info("IOTMP cluster member {} joined cluster {} on {}:{} ({} members)", options.memberName(),
                 options.name(), options.bindAddress(), options.port(), created.getMembers().size());
@@ -171,6 +179,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             LOG.debug("Could not remove this member's devices from the directory", e);
         }
         calls.memberLeft(Set.copyOf(calls.targets()), "this cluster member is leaving");
+        CallChannel closing = callChannel;
+        callChannel = null;
+        if (closing != null) {
+            closing.close();
+        }
         manager = null;
         devices = null;
         properties = null;
@@ -292,6 +305,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     UUID node() {
         return node;
+    }
+
+    /** The channel forwarded calls travel on while this member is joined. */
+    CallChannel callChannel() {
+        return callChannel;
     }
 
     /** The JGroups channel of this member while it is joined. */

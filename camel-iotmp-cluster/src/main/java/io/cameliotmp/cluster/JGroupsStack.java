@@ -12,6 +12,7 @@ import org.jgroups.JChannel;
 import org.jgroups.conf.ProtocolConfiguration;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FORK;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.MFC;
@@ -30,7 +31,8 @@ import org.jgroups.util.TLSClientAuth;
 /**
  * The JGroups stack of a member: Infinispan's own TCP stack ({@code default-jgroups-tcp.xml}) with static discovery
  * ({@code TCPPING} on the configured members) instead of multicast, and TLS with client authentication on the
- * transport when configured. Built in code so that the options map one to one onto protocol properties.
+ * transport when configured, plus {@code FORK} on top for the channel of forwarded calls ({@link CallChannel}).
+ * Built in code so that the options map one to one onto protocol properties.
  */
 final class JGroupsStack implements JGroupsChannelConfigurator {
 
@@ -59,7 +61,7 @@ final class JGroupsStack implements JGroupsChannelConfigurator {
 
     @Override
     public String getProtocolStackString() {
-        return "TCP:TCPPING:MERGE3:FD_SOCK2:FD_ALL3:VERIFY_SUSPECT2:NAKACK2:UNICAST3:STABLE:GMS:UFC:MFC:FRAG4";
+        return "TCP:TCPPING:MERGE3:FD_SOCK2:FD_ALL3:VERIFY_SUSPECT2:NAKACK2:UNICAST3:STABLE:GMS:UFC:MFC:FRAG4:FORK";
     }
 
     @Override
@@ -98,14 +100,19 @@ final class JGroupsStack implements JGroupsChannelConfigurator {
                 new MERGE3().setMinInterval(2_000).setMaxInterval(6_000),
                 new FD_SOCK2().setOffset(options.fdPortOffset()).setBindAddress(bind),
                 new FD_ALL3(),
-                new VERIFY_SUSPECT2().setTimeout(1_000),
+                // how long a suspect may take to say it lives: the view without a crashed member, and so the
+                // directory writes of its devices reconnecting elsewhere, wait for it. Crashes are suspected by
+                // FD_SOCK2 (its socket closed), a silent member only after FD_ALL3's 40 s: half a second is ample
+                new VERIFY_SUSPECT2().setTimeout(500),
                 new NAKACK2(),
                 new UNICAST3(),
                 new STABLE(),
                 new GMS().setJoinTimeout(2_000),
                 new UFC(),
                 new MFC(),
-                new FRAG4()));
+                new FRAG4(),
+                // forwarded calls travel on a fork of this channel (CallChannel), beside Infinispan's traffic
+                new FORK()));
         JChannel channel = new JChannel(stack);
         channel.name(options.memberName());
         return channel;

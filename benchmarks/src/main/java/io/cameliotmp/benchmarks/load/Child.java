@@ -95,6 +95,12 @@ final class Child implements AutoCloseable {
         return await(tag, timeoutSeconds);
     }
 
+    /** SIGKILL: no goodbye to anyone (a crash). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     long pid() {
         return process.pid();
     }

@@ -2,12 +2,17 @@ package io.cameliotmp.benchmarks.load;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.cluster.ClusterOptions;
 import io.cameliotmp.cluster.InfinispanCluster;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceRequest;
+import io.cameliotmp.server.DirectoryEntry;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.StaticAuthenticator;
@@ -19,6 +24,12 @@ import io.cameliotmp.server.StaticAuthenticator;
  * <pre>
  * locate USER DEVICE               waits until the directory knows the device      → @LOCATED
  * serial USER DEVICE WARMUP COUNT  serial RUN calls of the device's echo resource  → @RPC (micros)
+ * holders USER PREFIX COUNT        waits until the directory knows PREFIX0 … PREFIX(COUNT-1); their holders
+ *                                                                                  → @HOLDERS
+ * directory USER                   the directory's entries, counted by holder     → @DIRECTORY
+ * openloop USER PREFIX COUNT RATE SECONDS TIMEOUT_MS
+ *                                  open-loop calls in the background ({@link OpenLoopCaller}) → @OPENLOOP
+ * mem                              heap after a full GC                            → @MEM
  * quit
  * </pre>
  * A call is {@link IotmpServer#send}: local when the device is connected to this member, forwarded otherwise.
@@ -48,8 +59,28 @@ public final class ClusterMemberMain {
                 "pid", ProcessHandle.current().pid()));
         for (String line = Proto.command(); !line.equals("quit"); line = Proto.command()) {
             String[] c = line.split(" ");
+            if (c[0].equals("mem")) {
+                Proto.emit("MEM", Mem.afterFullGc());
+                continue;
+            } else if (c[0].equals("directory")) {
+                Proto.emit("DIRECTORY", directory(server, c[1]));
+                continue;
+            }
             DeviceId device = new DeviceId(c[1], c[2]);
-            if (c[0].equals("locate")) {
+            if (c[0].equals("holders")) {
+                Proto.emit("HOLDERS", holders(server, c[1], c[2], Integer.parseInt(c[3])));
+            } else if (c[0].equals("openloop")) {
+                OpenLoopCaller caller = new OpenLoopCaller(server, c[1], c[2], Integer.parseInt(c[3]),
+                        Integer.parseInt(c[4]), Integer.parseInt(c[5]), Long.parseLong(c[6]));
+                Thread thread = new Thread(() -> {
+                    try {
+                        Proto.emit("OPENLOOP", caller.run());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "open-loop");
+                thread.start();
+            } else if (c[0].equals("locate")) {
                 while (server.locate(device).isEmpty()) {
                     TimeUnit.MILLISECONDS.sleep(20);
                 }
@@ -60,6 +91,33 @@ public final class ClusterMemberMain {
         }
         server.stop();
         System.exit(0);
+    }
+
+    /** Waits until every device is in the directory; which member holds each. */
+    private static Map<String, String> holders(IotmpServer server, String user, String prefix, int count)
+            throws InterruptedException {
+        Map<String, String> holders = new TreeMap<>();
+        for (int d = 0; d < count; d++) {
+            DeviceId device = new DeviceId(user, prefix + d);
+            Optional<DirectoryEntry> entry = server.locate(device);
+            while (entry.isEmpty()) {
+                TimeUnit.MILLISECONDS.sleep(20);
+                entry = server.locate(device);
+            }
+            holders.put(device.device(), entry.get().member());
+        }
+        return holders;
+    }
+
+    /** The cluster-wide directory as this member reads it: how many entries, by holder. */
+    private static Map<String, Object> directory(IotmpServer server, String user) {
+        List<DirectoryEntry> entries = server.devices(user);
+        Map<String, Long> byMember = new TreeMap<>();
+        for (DirectoryEntry entry : entries) {
+            byMember.merge(entry.member(), 1L, Long::sum);
+        }
+        return Proto.map("entries", entries.size(), "distinct",
+                entries.stream().map(DirectoryEntry::deviceId).distinct().count(), "byMember", byMember);
     }
 
     /** Calls one after the other; latencies of the measured calls only, in microseconds. */

@@ -150,7 +150,7 @@ public final class ClusterRpcBench {
     }
 
     /** A cluster port from {@code from} whose failure-detector port (+ 50000, the default offset) is free too. */
-    private static int clusterPort(int from) {
+    static int clusterPort(int from) {
         for (int port = from; port < from + 2_500; port++) {
             if (free(port) && free(port + 50_000)) {
                 return port;
@@ -167,7 +167,7 @@ public final class ClusterRpcBench {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -34,6 +34,8 @@ abstract class TcpSim implements LoadGenerator.Sim {
     final int sources;
     final int port;
     final String host;
+    /** Device names are PREFIX + index: load generators of one run use different prefixes. */
+    final String prefix;
     /** Keep-alive announced to the server in seconds (0: announce none, the server's default applies). */
     final int keepAliveSeconds;
     /** How often a device sends a keep-alive. */
@@ -59,6 +61,7 @@ abstract class TcpSim implements LoadGenerator.Sim {
         this.sources = args.integer("sources", 10);
         this.port = args.integer("port", 25204);
         this.host = args.str("host", "127.0.0.1");
+        this.prefix = args.str("prefix", "dev-");
         this.keepAliveSeconds = args.integer("ka", 0);
         this.keepAliveEveryMillis = args.lng("kaEveryMillis", 30_000);
         this.batchSamples = args.integer("batch", 32);
@@ -85,7 +88,7 @@ abstract class TcpSim implements LoadGenerator.Sim {
         long start = System.nanoTime();
         for (int i = 0; i < devices; i++) {
             handshakes.acquire();
-            Dev dev = new Dev(i);
+            Dev dev = new Dev(i, prefix);
             devs[i] = dev;
             dev.connectStart = System.nanoTime();
             Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
@@ -332,12 +335,15 @@ abstract class TcpSim implements LoadGenerator.Sim {
         int streamId;
         ByteBuf batch;
 
-        Dev(int index) {
+        final String name;
+
+        Dev(int index, String prefix) {
             this.index = index;
+            this.name = prefix + index;
         }
 
         String name() {
-            return "dev-" + index;
+            return name;
         }
     }
 }
