@@ -335,7 +335,8 @@ final class Attacks {
 
     private static HttpRequest post(URI uri, byte[] body) {
         return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .header("Authorization", Soak.authorization()).timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .header("Authorization", Soak.authorization()).timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 
     private static byte[] frame(IotmpMessage message) {
