@@ -169,7 +169,7 @@ final class FlowControl {
      * null or already done). Consecutive deliveries that end with the same stage share one completion.
      */
     void deliveryEndsWith(CompletionStage<?> stage, long weight) {
-        if (stage == null || stage instanceof CompletableFuture<?> future && future.isDone()) {
+        if (stage == null || isDone(stage)) {
             deliveryEnded(weight);
             return;
         }
@@ -184,6 +184,18 @@ final class FlowControl {
             held = added;
         }
         stage.whenComplete((ignored, failure) -> release(added));
+    }
+
+    /** Whether a stage is known to be complete; a minimal stage (whose {@code isDone} throws) is not known. */
+    private static boolean isDone(CompletionStage<?> stage) {
+        if (stage instanceof CompletableFuture<?> future) {
+            try {
+                return future.isDone();
+            } catch (UnsupportedOperationException minimalStage) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private void release(HeldDeliveries deliveries) {
