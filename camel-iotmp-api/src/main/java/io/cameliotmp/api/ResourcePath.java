@@ -76,6 +76,33 @@ public record ResourcePath(String user, String device, String resource, boolean 
         return name;
     }
 
+    /**
+     * A file path of a device ({@code /tmp/data.bin}, the leading slash optional) as it is written in resource names:
+     * one leading slash dropped, the rest a valid resource name, so no empty, {@code .} or {@code ..} segment. A path
+     * is refused rather than normalised, as a resource name is: {@code /tmp/a/../../etc} never becomes a path a
+     * pattern was not written for.
+     *
+     * @throws InvalidRequestException when the path is missing or not valid
+     */
+    public static String requireFilePath(String path) {
+        if (path == null || path.isEmpty()) {
+            throw new InvalidRequestException("the query parameter path names the file, e.g. ?path=/tmp/data.bin");
+        }
+        return requireResource(path.charAt(0) == '/' ? path.substring(1) : path);
+    }
+
+    /**
+     * The resource an operation on a file stands for in the resource patterns of access tokens:
+     * {@code $fs/download/tmp/data.bin} for a download of {@code /tmp/data.bin}, as {@code $fs/info/tmp/data.bin} is
+     * its description.
+     *
+     * @param operation {@code download} or {@code upload}
+     * @param path      the file's path
+     */
+    public static String fileResource(String operation, String path) {
+        return "$fs/" + operation + "/" + requireFilePath(path);
+    }
+
     /** Percent-decoding of a path: {@code +} stays a plus; a malformed escape or invalid UTF-8 is a 400. */
     public static String decode(String raw) {
         if (raw.indexOf('%') < 0) {

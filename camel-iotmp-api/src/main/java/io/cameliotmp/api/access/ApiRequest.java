@@ -1,5 +1,6 @@
 package io.cameliotmp.api.access;
 
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,17 +22,30 @@ public record ApiRequest(String user, String device, String resource, ApiAction 
     private static final Pattern DEVICE = Pattern.compile("/([^/]+)/?");
     private static final Pattern STREAM = Pattern.compile("/([^/]+)/resources/([^/]+)/(stream|ws)");
     private static final Pattern SESSION = Pattern.compile("/([^/]+)/sessions/([^/]+)");
-    private static final Pattern FILES = Pattern.compile("/([^/]+)/files/.*");
+    private static final Pattern FILES = Pattern.compile("/([^/]+)/files/([^/]+)/?");
     private static final Pattern RESOURCES = Pattern.compile("/([^/]+)/resources(/.*)?");
     private static final Pattern OPERATION = Pattern.compile("/([^/]+)/([^/]+)/?");
 
     /**
-     * Reads a request; null for a path the API does not have (nothing under {@code /v3/users/{user}/devices}
-     * serves it).
+     * Reads a request that names no file; null for a path the API does not have.
      *
      * @throws InvalidRequestException when the path is malformed
      */
     public static ApiRequest of(String method, String rawPath) {
+        return of(method, rawPath, () -> null);
+    }
+
+    /**
+     * Reads a request; null for a path the API does not have (nothing under {@code /v3/users/{user}/devices}
+     * serves it). A download or upload ({@code …/files/download|upload?path=…}) addresses the resource
+     * {@code $fs/download|upload/} and the file's path ({@link ResourcePath#fileResource}), so that a token's resource
+     * patterns decide which files it reaches, as they do for {@code $fs/info/…}.
+     *
+     * @param filePath the decoded query parameter {@code path} (null when there is none), asked for only by a file
+     *                 operation: reading parameters may read a form body
+     * @throws InvalidRequestException when the path is malformed, or a file operation names no valid file
+     */
+    public static ApiRequest of(String method, String rawPath, Supplier<String> filePath) {
         int start = rawPath.indexOf("/v3/");
         Matcher path = start < 0 ? null : USER_PATH.matcher(rawPath.substring(start));
         if (path == null || !path.matches()) {
@@ -57,7 +71,12 @@ public record ApiRequest(String user, String device, String resource, ApiAction 
         }
         m = FILES.matcher(rest);
         if (m.matches()) {
-            return new ApiRequest(user, device(m.group(1)), "$fs", ApiAction.FILES);
+            String operation = decode(m.group(2));
+            if (!"download".equals(operation) && !"upload".equals(operation)) {
+                return null;
+            }
+            return new ApiRequest(user, device(m.group(1)), ResourcePath.fileResource(operation, filePath.get()),
+                    ApiAction.FILES);
         }
         m = RESOURCES.matcher(rest);
         if (m.matches()) {
