@@ -19,6 +19,7 @@ import io.cameliotmp.api.ResourcePath;
 public record ApiRequest(String user, String device, String resource, ApiAction action) {
 
     private static final Pattern USER_PATH = Pattern.compile("/v3/users/([^/?#]+)/devices(/[^?#]*)?(?:[?#].*)?");
+    private static final Pattern EVENTS = Pattern.compile("/v3/users/([^/?#]+)/events/?(?:[?#].*)?");
     private static final Pattern DEVICE = Pattern.compile("/([^/]+)/?");
     private static final Pattern STREAM = Pattern.compile("/([^/]+)/resources/([^/]+)/(stream|ws)");
     private static final Pattern SESSION = Pattern.compile("/([^/]+)/sessions/([^/]+)");
@@ -49,7 +50,12 @@ public record ApiRequest(String user, String device, String resource, ApiAction 
         int start = rawPath.indexOf("/v3/");
         Matcher path = start < 0 ? null : USER_PATH.matcher(rawPath.substring(start));
         if (path == null || !path.matches()) {
-            return null;
+            Matcher events = start < 0 ? null : EVENTS.matcher(rawPath.substring(start));
+            // the user's device events: reading, narrowed to the token's devices by the events themselves
+            return events != null && events.matches()
+                    ? new ApiRequest(InvalidRequestException.requireName("user", decode(events.group(1))), null, null,
+                    ApiAction.READ)
+                    : null;
         }
         String user = InvalidRequestException.requireName("user", decode(path.group(1)));
         String rest = path.group(2) == null ? "" : path.group(2);
