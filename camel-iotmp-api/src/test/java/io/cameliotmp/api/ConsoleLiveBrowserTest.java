@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.test.DeviceFileSystem;
+import io.cameliotmp.test.HeadlessChromium;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package io.cameliotmp.api;
+package io.cameliotmp.test;
 
 import java.io.File;
 import java.io.IOException;
@@ -17,14 +17,16 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A real headless browser for the console's tests: Debian's chromium driven by its chromedriver from /usr/bin, never
- * downloaded (the driver and browser are explicit, so Selenium Manager looks nothing up); without them a test fails,
- * it does not skip. Each browser has a profile and a download directory of its own, removed when it closes.
+ * A real headless browser for tests of web pages (the device console, the quickstart's page): Debian's chromium driven
+ * by its chromedriver from /usr/bin, never downloaded (the driver and browser are explicit, so Selenium Manager looks
+ * nothing up); without them a test fails, it does not skip. Each browser has a profile and a download directory of its
+ * own, removed when it closes. Needs {@code org.seleniumhq.selenium:selenium-chrome-driver} on the test class path
+ * (an optional dependency of this kit).
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     private final Path profile;
     private final Path downloads;
@@ -37,7 +39,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** A browser whose window is {@code width} by {@code height} CSS pixels. */
-    static HeadlessChromium start(int width, int height) throws IOException {
+    public static HeadlessChromium start(int width, int height) throws IOException {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             fail("The browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
                  + ": install Debian's packages with `apt-get install -y chromium chromium-driver`");
@@ -59,17 +61,17 @@ final class HeadlessChromium implements AutoCloseable {
         return new HeadlessChromium(profile, downloads, new ChromeDriver(service, options));
     }
 
-    ChromeDriver driver() {
+    public ChromeDriver driver() {
         return driver;
     }
 
     /** Where the browser saves downloads. */
-    Path downloads() {
+    public Path downloads() {
         return downloads;
     }
 
     /** Saves what the browser shows to {@code file}. */
-    void screenshot(Path file) throws IOException {
+    public void screenshot(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
     }
