@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * Resource names may have several segments ({@code $fs/info/etc/hosts}), written with plain slashes or with
  * {@code %2F}: both name the same resource. Only a plain {@code /api} at the end asks for the description, so a
  * resource whose name ends with {@code /api} is reached as {@code …%2Fapi}. Names are decoded as UTF-8; a name with a
- * control character, one of {@code ? # % *}, or an empty, {@code .} or {@code ..} segment is refused (400), so that
+ * control character, one of {@code ? # % *}, or an empty (but a trailing {@code /}), {@code .} or {@code ..} segment
+ * is refused (400), so that
  * what a resource pattern of an access token allows cannot be left through a relative path or a wildcard.
  *
  * @param user     the user, a valid name
@@ -68,8 +69,13 @@ public record ResourcePath(String user, String device, String resource, boolean 
                                                   + ", which resource names do not");
             }
         }
-        for (String segment : name.split("/", -1)) {
-            if (segment.isEmpty() || ".".equals(segment) || "..".equals(segment)) {
+        String[] segments = name.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
+            // one trailing slash is allowed: IOTMP-Linux lists its file system's root as $fs/get/ and makes a
+            // directory with $fs/put/dir/
+            boolean trailing = segment.isEmpty() && i == segments.length - 1 && i > 0 && !segments[i - 1].isEmpty();
+            if ((segment.isEmpty() && !trailing) || ".".equals(segment) || "..".equals(segment)) {
                 throw new InvalidRequestException("resource '" + name + "' has an empty, . or .. segment");
             }
         }
@@ -85,7 +91,7 @@ public record ResourcePath(String user, String device, String resource, boolean 
      * @throws InvalidRequestException when the path is missing or not valid
      */
     public static String requireFilePath(String path) {
-        if (path == null || path.isEmpty()) {
+        if (path == null || path.isEmpty() || path.endsWith("/")) {
             throw new InvalidRequestException("the query parameter path names the file, e.g. ?path=/tmp/data.bin");
         }
         return requireResource(path.charAt(0) == '/' ? path.substring(1) : path);

@@ -162,7 +162,7 @@ function renderResources(device, resources) {
         row.dataset.resource = name;
         const cells = [cell(name), cell(KINDS[fn] || `fn ${fn}`)];
         const actions = document.createElement('td');
-        if (name.startsWith('$terminal')) {
+        if (name === '$terminal' || name === '$terminal/:session') {
             // a byte session, not a value: opened as a terminal over the session WebSocket
             actions.append(button('Terminal', 'terminal', () => openTerminal(device)));
             cells.push(actions);

@@ -19,7 +19,8 @@ function joinPath(directory, name) {
     return normalisePath(`${directory}/${name}`);
 }
 
-// the resource $fs/{operation}/{path}, each segment percent-encoded
+// the resource $fs/{operation}/{path}, each segment percent-encoded; the root is $fs/{operation}/ (IOTMP-Linux's
+// base directory)
 function fsResource(operation, path) {
     const segments = normalisePath(path).split('/').filter(Boolean).map(encodeURIComponent);
     return `${devicePath(files.device)}/resources/$fs/${operation}/${segments.join('/')}`;
@@ -41,10 +42,6 @@ async function listFiles(path) {
     const target = normalisePath(path);
     $('files-path').value = target;
     const status = $('files-status');
-    if (target === '/') {
-        show(status, 'The device lists no root: open a directory, e.g. /tmp.', true);
-        return;
-    }
     show(status, `Listing ${target}…`);
     try {
         const entries = await api(fsResource('get', target));
