@@ -136,26 +136,6 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return new DeviceEvents(properties.maxEventStreams());
     }
 
-    /** Starts the device events' route after every route of the application has started. */
-    @Bean
-    org.apache.camel.spring.boot.CamelContextConfiguration iotmpDeviceEventsStart() {
-        return new org.apache.camel.spring.boot.CamelContextConfiguration() {
-            @Override
-            public void beforeApplicationStart(CamelContext camelContext) {
-                // nothing before
-            }
-
-            @Override
-            public void afterApplicationStart(CamelContext camelContext) {
-                try {
-                    camelContext.getRouteController().startRoute(DEVICE_EVENTS_ROUTE);
-                } catch (Exception e) {
-                    throw new IllegalStateException("the device events' route did not start", e);
-                }
-            }
-        };
-    }
-
     /** Hands the devices' session data, download chunks and lifecycle events to their clients, in order. */
     @Bean
     RouteBuilder iotmpDeviceSessionRoutes(DeviceSessionSocket sessions, FileDownloads downloads,
@@ -163,9 +143,7 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                // started once the context is (iotmpDeviceEventsStart): a server started first by this consumer
-                // rather than by the API's producers failed to bind its port in an application with legacy devices
-                from(DeviceEvents.SOURCE).routeId(DEVICE_EVENTS_ROUTE).autoStartup(false).process(events::publish);
+                from(DeviceEvents.SOURCE).routeId(DEVICE_EVENTS_ROUTE).process(events::publish);
                 from(DeviceSessionSocket.DELIVERY).routeId("iotmp-api-session-data").process(sessions::deliver);
                 from(FileDownloads.DELIVERY).routeId("iotmp-api-download-data").process(downloads::deliver);
                 from(FileUploads.DELIVERY).routeId("iotmp-api-upload-acks").process(uploads::deliver);
