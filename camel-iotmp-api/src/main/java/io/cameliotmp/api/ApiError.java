@@ -81,6 +81,9 @@ public record ApiError(int status, String message, Object payload) {
             if (cause instanceof FileUploads.TooManyUploadsException) {
                 return new ApiError(503, cause.getMessage());
             }
+            if (cause instanceof FileUploads.LengthRequiredException) {
+                return new ApiError(411, cause.getMessage());
+            }
             if (cause instanceof FileUploads.UploadFailedException) {
                 return new ApiError(DEVICE_FAILED, cause.getMessage());
             }
@@ -132,6 +135,7 @@ public record ApiError(int status, String message, Object payload) {
             case 408 -> "Request Timeout";
             case 409 -> "Conflict";
             case 410 -> "Gone";
+            case 411 -> "Length Required";
             case 413 -> "Payload Too Large";
             case 415 -> "Unsupported Media Type";
             case 422 -> "Unprocessable Entity";

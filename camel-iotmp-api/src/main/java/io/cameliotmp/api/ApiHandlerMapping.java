@@ -3,7 +3,8 @@ package io.cameliotmp.api;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
- * Maps the API's Spring MVC handlers ({@link DeviceStreamController}, {@link FileDownloads}) ahead of the
+ * Maps the API's Spring MVC handlers ({@link DeviceStreamController}, {@link FileDownloads},
+ * {@link DeviceEvents}) ahead of the
  * platform-http routes: Camel's mapping (order -1) would otherwise give {@code …/resources/{resource}/stream} to the
  * resource route, whose prefix takes every path under {@code …/resources}.
  */
@@ -18,6 +19,7 @@ final class ApiHandlerMapping extends RequestMappingHandlerMapping {
 
     @Override
     protected boolean isHandler(Class<?> beanType) {
-        return DeviceStreamController.class.isAssignableFrom(beanType) || FileDownloads.class == beanType;
+        return DeviceStreamController.class.isAssignableFrom(beanType) || FileDownloads.class == beanType
+               || DeviceEvents.class.isAssignableFrom(beanType);
     }
 }

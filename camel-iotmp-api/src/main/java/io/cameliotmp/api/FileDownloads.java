@@ -70,7 +70,7 @@ public final class FileDownloads {
                                                           @RequestParam String path) {
         InvalidRequestException.requireName("user", user);
         InvalidRequestException.requireName("device", device);
-        String relative = ResourcePath.requireResource(path.startsWith("/") ? path.substring(1) : path);
+        String relative = ResourcePath.requireFilePath(path);
         if (running.incrementAndGet() > maxDownloads) {
             running.decrementAndGet();
             throw new TooManyDownloadsException(maxDownloads);
@@ -116,6 +116,9 @@ public final class FileDownloads {
             Map<String, Object> parameters = new LinkedHashMap<>();
             parameters.put("path", path);
             parameters.put("chunk_size", CHUNK_SIZE);
+            // the reference client sends up to window_size bytes unacknowledged (2 MiB unless told): no more than
+            // this download queues, or a client slower than the device would overflow it
+            parameters.put("window_size", MAX_QUEUED_CHUNKS * CHUNK_SIZE);
             Exchange started = producer.send("iotmp:device?operation=startStream&streamTo=" + DELIVERY, exchange -> {
                 exchange.setPattern(ExchangePattern.InOut);
                 exchange.getMessage().setHeaders(Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,

@@ -22,12 +22,17 @@ import org.apache.camel.ProducerTemplate;
 /**
  * {@code POST /v3/users/{user}/devices/{device}/files/upload?path=…}: the {@code application/octet-stream} body
  * written to a file of an IOTMP-Linux device, streamed as it arrives, never held whole. The body goes to a
- * {@code $fs/upload/:session} stream (parameters {@code path}, {@code overwrite}) in chunks of {@value #CHUNK_SIZE}
- * bytes; the device acknowledges each with {@code {"ack": n, "bytes": m}}, and at most {@value #MAX_IN_FLIGHT} wait
- * unacknowledged, so a slow device slows the client rather than filling memory. The answer (201 with the bytes
- * written) comes once every chunk is acknowledged; a device that leaves, ends the stream or stops acknowledging for
- * the request timeout fails the upload with an error answer. The body is at most {@code max-upload-size} bytes (413
- * beyond); at most {@code max-uploads} run at once (503 beyond), each holding a request thread.
+ * {@code $fs/upload/:session} stream (parameters {@code path}, {@code size}, {@code overwrite}) in chunks of
+ * {@value #CHUNK_SIZE} bytes. The reference client needs the file's size up front (it refuses the stream without
+ * one): it knows the end of the file by it, acknowledges {@code {"ack": n, "bytes": m}} every ~1% of it (at most
+ * every MiB) and once the last byte is written, then waits for the server to stop the stream; a stream stopped before
+ * that is a cancelled upload, whose file it deletes. So the body needs a {@code Content-Length} (411 without), and at
+ * most {@value #WINDOW_BYTES} bytes wait unacknowledged (more than the client's largest gap between
+ * acknowledgements), so a slow device slows the client rather than filling memory. An empty file, which the stream
+ * cannot carry, is written with {@code $fs/put/…}. The answer (201 with the bytes written) comes once every byte is
+ * acknowledged; a device that leaves, ends the stream or stops acknowledging for the request timeout fails the upload
+ * with an error answer. The body is at most {@code max-upload-size} bytes (413 beyond); at most {@code max-uploads}
+ * run at once (503 beyond), each holding a request thread.
  */
 public final class FileUploads {
 
@@ -35,8 +40,11 @@ public final class FileUploads {
     public static final String DELIVERY = "direct:iotmp-api-upload-acks";
 
     static final int CHUNK_SIZE = 64 * 1024;
-    /** Chunks sent and not yet acknowledged, at most (as the reference client's downloads). */
-    static final int MAX_IN_FLIGHT = 4;
+    /**
+     * Bytes sent and not yet acknowledged, at most: more than the reference client lets pass between two
+     * acknowledgements (1 MiB) plus a chunk, or an upload would wait for an acknowledgement that never comes.
+     */
+    static final int WINDOW_BYTES = 2 * 1024 * 1024;
 
 
     private final ProducerTemplate producer;
@@ -71,18 +79,19 @@ public final class FileUploads {
             throw new UnsupportedMediaTypeException("a file is uploaded as " + DeviceApiRoutes.OCTET_STREAM);
         }
         String path = message.getHeader("path", String.class);
-        if (path == null || path.isBlank() || path.endsWith("/")) {
-            throw new InvalidRequestException("the query parameter path names the file to write, e.g. ?path=/tmp/f");
-        }
-        ResourcePath.requireResource(path.startsWith("/") ? path.substring(1) : path);
+        ResourcePath.requireFilePath(path);
         Long declared = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
-        if (declared != null && declared > maxUploadSize) {
+        if (declared == null || declared < 0) {
+            throw new LengthRequiredException("an upload needs a Content-Length: the device is told the file's size"
+                                              + " before its first byte");
+        }
+        if (declared > maxUploadSize) {
             throw new FirmwareUploads.PayloadTooLargeException("the file of " + declared + " bytes is larger than the "
                                                                + maxUploadSize + " bytes the API accepts"
                                                                + " (camel.iotmp.api.max-upload-size)");
         }
         InputStream body = message.getBody(InputStream.class);
-        if (body == null) {
+        if (body == null && declared > 0) {
             throw new InvalidRequestException("the file (the request body) is missing");
         }
         if (!running.tryAcquire()) {
@@ -93,8 +102,9 @@ public final class FileUploads {
             String user = message.getHeader(IotmpConstants.USER, String.class);
             String device = message.getHeader(IotmpConstants.DEVICE, String.class);
             Object overwrite = message.getHeader("overwrite");
-            long written = send(user, device, path, overwrite == null || !"false".equals(String.valueOf(overwrite)),
-                    in);
+            boolean replace = overwrite == null || !"false".equals(String.valueOf(overwrite));
+            long written = declared == 0 ? putEmpty(user, device, path, replace)
+                    : send(user, device, path, declared, replace, in);
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("path", path);
             answer.put("size", written);
@@ -105,7 +115,16 @@ public final class FileUploads {
         }
     }
 
-    private long send(String user, String device, String path, boolean overwrite, InputStream in)
+    /** An empty file, which an upload stream cannot carry: {@code $fs/put/…} without data. */
+    private long putEmpty(String user, String device, String path, boolean overwrite) {
+        producer.requestBodyAndHeaders("iotmp:device?operation=run", null,
+                Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,
+                        IotmpConstants.RESOURCE, "$fs/put/" + ResourcePath.requireFilePath(path),
+                        IotmpConstants.PARAMETERS, Map.of("overwrite", overwrite)));
+        return 0;
+    }
+
+    private long send(String user, String device, String path, long size, boolean overwrite, InputStream in)
             throws IOException {
         String resource = "$fs/upload/" + HexFormat.of().formatHex(token());
         String key = user + "/" + device + "/" + resource;
@@ -115,6 +134,7 @@ public final class FileUploads {
         try {
             Map<String, Object> parameters = new LinkedHashMap<>();
             parameters.put("path", path);
+            parameters.put("size", size);
             parameters.put("overwrite", overwrite);
             Exchange started = producer.send("iotmp:device?operation=startStream&streamTo=" + DELIVERY, exchange -> {
                 exchange.setPattern(ExchangePattern.InOut);
@@ -136,7 +156,7 @@ public final class FileUploads {
                                                                        + " bytes the API accepts"
                                                                        + " (camel.iotmp.api.max-upload-size)");
                 }
-                upload.awaitWindow(1, idleTimeout, path);
+                upload.awaitWindow(chunk.length, idleTimeout, path);
                 try {
                     producer.sendBodyAndHeaders("iotmp:device?operation=sendStreamData", chunk,
                             Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,
@@ -146,8 +166,11 @@ public final class FileUploads {
                                                     + " bytes", e);
                 }
             }
-            // every chunk acknowledged: the device has written the whole file
-            upload.awaitWindow(MAX_IN_FLIGHT, idleTimeout, path);
+            if (total != size) {
+                throw new InvalidRequestException("the body has " + total + " bytes, not its Content-Length " + size);
+            }
+            // every byte acknowledged: the device has written the whole file, and waits for the stream's stop
+            upload.awaitWindow(WINDOW_BYTES, idleTimeout, path);
             if (upload.acknowledged.get() != total) {
                 throw new UploadFailedException("the device acknowledged " + upload.acknowledged.get() + " of "
                                                 + total + " bytes of " + path, null);
@@ -192,6 +215,15 @@ public final class FileUploads {
         }
     }
 
+    /** An upload without a Content-Length: 411. */
+    static final class LengthRequiredException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LengthRequiredException(String message) {
+            super(message);
+        }
+    }
+
     /** The device left, ended the stream or stopped acknowledging before the file was whole: 502. */
     static final class UploadFailedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -201,30 +233,29 @@ public final class FileUploads {
         }
     }
 
-    /** The acknowledgement window of one upload. */
+    /** The acknowledgement window of one upload, in bytes. */
     private static final class Upload {
 
-        final Semaphore window = new Semaphore(MAX_IN_FLIGHT);
+        final Semaphore window = new Semaphore(WINDOW_BYTES);
         final AtomicLong acknowledged = new AtomicLong();
         volatile String ended;
 
         void acknowledge(long bytes) {
             acknowledged.addAndGet(bytes);
             // a device acknowledging more than was sent cannot widen the window beyond its bound
-            if (window.availablePermits() < MAX_IN_FLIGHT) {
-                window.release();
-            }
+            int release = (int) Math.min(Math.max(bytes, 0), WINDOW_BYTES - window.availablePermits());
+            window.release(release);
         }
 
         void end(String why) {
             ended = why;
-            window.release(MAX_IN_FLIGHT);
+            window.release(WINDOW_BYTES);
         }
 
-        /** Waits for {@code permits} free places in the window; they are taken only to send a chunk. */
-        void awaitWindow(int permits, Duration timeout, String path) throws IOException {
+        /** Waits for {@code bytes} free in the window; they are kept only to send a chunk. */
+        void awaitWindow(int bytes, Duration timeout, String path) throws IOException {
             try {
-                if (!window.tryAcquire(permits, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!window.tryAcquire(bytes, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     throw new UploadFailedException("the device acknowledged nothing of " + path + " in "
                                                     + timeout.toMillis() + " ms", null);
                 }
@@ -235,8 +266,8 @@ public final class FileUploads {
             if (ended != null) {
                 throw new UploadFailedException(ended + " before " + path + " was whole", null);
             }
-            if (permits == MAX_IN_FLIGHT) {
-                window.release(permits);
+            if (bytes == WINDOW_BYTES) {
+                window.release(bytes);
             }
         }
     }

@@ -62,6 +62,7 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
     /** The paths of the device API, to which the body limits apply. */
     static final String API_PATHS = "/v3/*";
+    static final String DEVICE_EVENTS_ROUTE = "iotmp-api-device-events";
 
     private static final Logger LOG = LoggerFactory.getLogger(IotmpApiAutoConfiguration.class);
 
@@ -130,13 +131,19 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return new FileDownloads(producer, Duration.ofMillis(timeoutMillis), properties.maxDownloads());
     }
 
-    /** Hands the devices' session data and download chunks to their clients, in order. */
+    @Bean
+    DeviceEvents iotmpDeviceEvents() {
+        return new DeviceEvents(properties.maxEventStreams());
+    }
+
+    /** Hands the devices' session data, download chunks and lifecycle events to their clients, in order. */
     @Bean
     RouteBuilder iotmpDeviceSessionRoutes(DeviceSessionSocket sessions, FileDownloads downloads,
-                                          FileUploads uploads) {
+                                          FileUploads uploads, DeviceEvents events) {
         return new RouteBuilder() {
             @Override
             public void configure() {
+                from(DeviceEvents.SOURCE).routeId(DEVICE_EVENTS_ROUTE).process(events::publish);
                 from(DeviceSessionSocket.DELIVERY).routeId("iotmp-api-session-data").process(sessions::deliver);
                 from(FileDownloads.DELIVERY).routeId("iotmp-api-download-data").process(downloads::deliver);
                 from(FileUploads.DELIVERY).routeId("iotmp-api-upload-acks").process(uploads::deliver);
@@ -153,6 +160,13 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, FileDownloads downloads,
                                    AuthFailureLimiter failures) {
             return new ApiMetrics(sessions, streams, downloads, failures);
+        }
+
+        /** Clients subscribed to device events, bounded by {@code max-event-streams}. */
+        @Bean
+        io.micrometer.core.instrument.binder.MeterBinder iotmpApiEventMetrics(DeviceEvents events) {
+            return registry -> io.micrometer.core.instrument.Gauge.builder("iotmp.api.event.streams", events,
+                    DeviceEvents::subscribed).description("Clients subscribed to device events").register(registry);
         }
 
         /** Running uploads, bounded by {@code max-uploads}. */

@@ -49,6 +49,8 @@ import org.springframework.util.unit.DataSize;
  *                            body arrives); beyond them an upload is answered 503
  * @param maxWebsocketStreams the most resource streams over WebSocket ({@code …/resources/{resource}/ws}) open at
  *                            once; beyond them a stream is refused (a {@code failed} message, then close 1013)
+ * @param maxEventStreams     the most clients subscribed to device events ({@code /v3/users/{user}/events}) at once;
+ *                            beyond them a subscription is answered 503
  */
 @ConfigurationProperties(IotmpApiProperties.PREFIX)
 public record IotmpApiProperties(
@@ -68,7 +70,8 @@ public record IotmpApiProperties(
         @DefaultValue("2") int maxFirmwareUpdates,
         @DefaultValue("256MB") DataSize maxUploadSize,
         @DefaultValue("4") int maxUploads,
-        @DefaultValue("64") int maxWebsocketStreams) {
+        @DefaultValue("64") int maxWebsocketStreams,
+        @DefaultValue("64") int maxEventStreams) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -122,10 +125,11 @@ public record IotmpApiProperties(
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
         if (maxAuthFailures < 1 || maxTrackedAddresses < 1 || maxSessions < 1 || maxDownloads < 1
             || maxFirmwareUpdates < 1 || maxFirmwareSize.toBytes() < 1 || maxUploads < 1 || maxUploadSize.toBytes() < 1
-            || maxWebsocketStreams < 1 || authFailureWindow.isNegative() || authFailureWindow.isZero()) {
+            || maxWebsocketStreams < 1 || maxEventStreams < 1 || authFailureWindow.isNegative()
+            || authFailureWindow.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".max-auth-failures, max-tracked-addresses, max-sessions,"
                                                + " max-downloads, max-firmware-updates, max-firmware-size, max-uploads,"
-                                               + " max-upload-size, max-websocket-streams and"
+                                               + " max-upload-size, max-websocket-streams, max-event-streams and"
                                                + " auth-failure-window must be positive");
         }
         if (maxBodySize.toBytes() < 1 || maxBodySize.toBytes() > Integer.MAX_VALUE - 8) {

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * Resource names may have several segments ({@code $fs/info/etc/hosts}), written with plain slashes or with
  * {@code %2F}: both name the same resource. Only a plain {@code /api} at the end asks for the description, so a
  * resource whose name ends with {@code /api} is reached as {@code …%2Fapi}. Names are decoded as UTF-8; a name with a
- * control character, one of {@code ? # % *}, or an empty, {@code .} or {@code ..} segment is refused (400), so that
+ * control character, one of {@code ? # % *}, or an empty (but a trailing {@code /}), {@code .} or {@code ..} segment
+ * is refused (400), so that
  * what a resource pattern of an access token allows cannot be left through a relative path or a wildcard.
  *
  * @param user     the user, a valid name
@@ -68,12 +69,44 @@ public record ResourcePath(String user, String device, String resource, boolean 
                                                   + ", which resource names do not");
             }
         }
-        for (String segment : name.split("/", -1)) {
-            if (segment.isEmpty() || ".".equals(segment) || "..".equals(segment)) {
+        String[] segments = name.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
+            // one trailing slash is allowed: IOTMP-Linux lists its file system's root as $fs/get/ and makes a
+            // directory with $fs/put/dir/
+            boolean trailing = segment.isEmpty() && i == segments.length - 1 && i > 0 && !segments[i - 1].isEmpty();
+            if ((segment.isEmpty() && !trailing) || ".".equals(segment) || "..".equals(segment)) {
                 throw new InvalidRequestException("resource '" + name + "' has an empty, . or .. segment");
             }
         }
         return name;
+    }
+
+    /**
+     * A file path of a device ({@code /tmp/data.bin}, the leading slash optional) as it is written in resource names:
+     * one leading slash dropped, the rest a valid resource name, so no empty, {@code .} or {@code ..} segment. A path
+     * is refused rather than normalised, as a resource name is: {@code /tmp/a/../../etc} never becomes a path a
+     * pattern was not written for.
+     *
+     * @throws InvalidRequestException when the path is missing or not valid
+     */
+    public static String requireFilePath(String path) {
+        if (path == null || path.isEmpty() || path.endsWith("/")) {
+            throw new InvalidRequestException("the query parameter path names the file, e.g. ?path=/tmp/data.bin");
+        }
+        return requireResource(path.charAt(0) == '/' ? path.substring(1) : path);
+    }
+
+    /**
+     * The resource an operation on a file stands for in the resource patterns of access tokens:
+     * {@code $fs/download/tmp/data.bin} for a download of {@code /tmp/data.bin}, as {@code $fs/info/tmp/data.bin} is
+     * its description.
+     *
+     * @param operation {@code download} or {@code upload}
+     * @param path      the file's path
+     */
+    public static String fileResource(String operation, String path) {
+        return "$fs/" + operation + "/" + requireFilePath(path);
     }
 
     /** Percent-decoding of a path: {@code +} stays a plus; a malformed escape or invalid UTF-8 is a 400. */

@@ -1,46 +1,36 @@
 package io.cameliotmp.api;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import io.cameliotmp.device.ResourceKind;
+import io.cameliotmp.test.HeadlessChromium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The console at {@code /console/} in a real headless browser (Debian's chromium and chromedriver from /usr/bin,
- * never downloaded; without them the test fails): signing in with a token, a device listed, and a terminal session
- * (xterm.js over the session WebSocket) with a device whose {@code $terminal} echoes what is typed. The final state is
+ * The console at {@code /console/} in a real headless browser ({@link HeadlessChromium}): signing in with a token,
+ * a device listed, and a terminal session (xterm.js over the session WebSocket) with a device whose
+ * {@code $terminal} echoes what is typed. The final state is
  * saved to {@code target/screenshots/console-terminal.png}.
  */
 class ConsoleBrowserTest extends ApiTestSupport {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOT = Path.of("target", "screenshots", "console-terminal.png");
 
     /** What the device's {@code config} resource was sent. */
     private final java.util.concurrent.BlockingQueue<Object> configured =
             new java.util.concurrent.LinkedBlockingQueue<>();
-    private Path profile;
+    private HeadlessChromium chromium;
     private ChromeDriver browser;
 
     @BeforeEach
@@ -58,33 +48,14 @@ class ConsoleBrowserTest extends ApiTestSupport {
                     }
                     return null;
                 }));
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            fail("The browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
-                 + ": install Debian's packages with `apt-get install -y chromium chromium-driver`");
-        }
-        profile = Files.createTempDirectory("console-chromium-");
-        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile, "--window-size=390,1200");
-        browser = new ChromeDriver(service, options);
+        chromium = HeadlessChromium.start(390, 1200);
+        browser = chromium.driver();
     }
 
     @AfterEach
     void stopChromium() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -136,7 +107,6 @@ class ConsoleBrowserTest extends ApiTestSupport {
                 .findElement(By.cssSelector("#terminal .xterm-rows")).getText().contains("echo hello"));
         assertThat(browser.findElement(By.cssSelector("#terminal .xterm-rows")).getText()).contains("echo hello");
 
-        Files.createDirectories(SCREENSHOT.getParent());
-        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+        chromium.screenshot(SCREENSHOT);
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +16,7 @@ import io.cameliotmp.server.StreamSample;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.HeadersMapFactory;
 import org.apache.camel.support.LoggingExceptionHandler;
 import org.slf4j.Logger;
@@ -31,8 +33,10 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
 
     private final IotmpEndpoint endpoint;
     /** With {@code batchSize}: the open batch, and the timer that delivers it when it waited long enough. */
-    private SampleBatcher batcher;
+    private volatile SampleBatcher batcher;
     private ScheduledExecutorService batchTimer;
+    /** With {@code batchSize}: the thread batches are processed on, never the server's I/O thread. */
+    private ExecutorService batchDelivery;
 
     public IotmpDeviceStreamConsumer(IotmpEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -44,9 +48,10 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
         int batchSize = endpoint.getConfiguration().getBatchSize();
         if (batchSize > 0) {
             long timeout = Math.max(1, endpoint.getConfiguration().getBatchTimeout());
-            batcher = new SampleBatcher(batchSize, timeout, this::processBatch);
-            batchTimer = getEndpoint().getCamelContext().getExecutorServiceManager()
-                    .newSingleThreadScheduledExecutor(this, "IotmpBatchTimeout");
+            ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+            batchDelivery = executors.newSingleThreadExecutor(this, "IotmpBatchDelivery");
+            batcher = new SampleBatcher(batchSize, timeout, this::processBatch, batchDelivery);
+            batchTimer = executors.newSingleThreadScheduledExecutor(this, "IotmpBatchTimeout");
             // checked at a tenth of the timeout, so a batch waits at most 1.1 times it
             long period = Math.max(1, timeout / 10);
             batchTimer.scheduleWithFixedDelay(() -> batcher.flushIfDue(false), period, period, TimeUnit.MILLISECONDS);
@@ -59,9 +64,13 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
         super.doStop(); // no new samples from here on
         if (batcher != null) {
             batcher.flushIfDue(true);
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(batchTimer);
+            ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+            executors.shutdown(batchTimer);
+            // what is queued still runs; a batch handed on later runs on the thread that hands it on
+            executors.shutdown(batchDelivery);
             batcher = null;
             batchTimer = null;
+            batchDelivery = null;
         }
     }
 
@@ -126,8 +135,11 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
         private final Map<String, Object> deviceHeaders;
         private final String user;
         private final String device;
+        /** Whether the consumer batches: then this listener takes samples on the server's I/O threads. */
+        private final boolean batched;
 
         DeviceSamples(DeviceRegistration registration) {
+            batched = batcher != null;
             user = registration.user();
             device = registration.device();
             headersMaps = getEndpoint().getCamelContext().getCamelContextExtension().getHeadersMapFactory();
@@ -142,9 +154,20 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             if (batching != null) {
                 return batching.add(user, device, sample);
             }
+            if (batched) {
+                // the consumer stopped after the server handed the sample over: a batch of its own, here
+                return processBatch(List.of(new IotmpSample(user, device, sample.resource(), sample.streamId(),
+                        sample.receivedAtMillis(), sample.payload())));
+            }
             Exchange exchange = createExchange(false);
             exchange.getMessage().setHeaders(headersMaps.newMap(deviceHeaders));
             return process(exchange, sample);
+        }
+
+        /** A batching consumer only appends to the batch here; batches are processed on their own thread. */
+        @Override
+        public boolean acceptsSamplesOnIoThread() {
+            return batched;
         }
 
         @Override

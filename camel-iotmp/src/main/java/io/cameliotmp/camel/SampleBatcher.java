@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.cameliotmp.server.StreamSample;
 
@@ -13,6 +15,9 @@ import io.cameliotmp.server.StreamSample;
  * sample's stage completes when its batch has been processed, so the server's in-flight bound and PAUSE work on
  * batches as they do on single samples: nothing is acknowledged before the route is done with it. Batches are handed
  * on one after the other, in the order their samples arrived, so the samples of each device stay in order.
+ * <p>
+ * Adding a sample never runs the route: full batches are processed on the {@code delivery} executor, so the server
+ * may add samples from its I/O threads (see {@code StreamListener.acceptsSamplesOnIoThread}).
  */
 final class SampleBatcher {
 
@@ -25,6 +30,7 @@ final class SampleBatcher {
     private final int batchSize;
     private final long batchTimeoutNanos;
     private final BatchProcessor processor;
+    private final Executor delivery;
 
     private List<IotmpSample> open = new ArrayList<>();
     private CompletableFuture<Void> openDone = new CompletableFuture<>();
@@ -32,10 +38,15 @@ final class SampleBatcher {
     /** Completes when every batch handed on so far has been processed. */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-    SampleBatcher(int batchSize, long batchTimeoutMillis, BatchProcessor processor) {
+    /**
+     * @param delivery where batches are processed; once it refuses tasks (the consumer stopping), the thread that
+     *                 hands a batch on processes it
+     */
+    SampleBatcher(int batchSize, long batchTimeoutMillis, BatchProcessor processor, Executor delivery) {
         this.batchSize = batchSize;
         this.batchTimeoutNanos = batchTimeoutMillis * 1_000_000L;
         this.processor = processor;
+        this.delivery = delivery;
     }
 
     /** Adds a sample; the stage completes once the batch that holds it has been processed. */
@@ -93,9 +104,25 @@ final class SampleBatcher {
         return previous;
     }
 
-    /** Processes the batch once the one before it is done; outside the lock, as the route may take its time. */
+    /** Processes the batch once the one before it is done, on the delivery executor. */
     private void handOn(CompletableFuture<Void> previous, List<IotmpSample> batch, CompletableFuture<Void> done) {
-        previous.whenComplete((ignored, failure) -> processor.process(batch)
-                .whenComplete((processed, error) -> done.complete(null)));
+        previous.whenComplete((ignored, failure) -> {
+            Runnable process = () -> process(batch, done);
+            try {
+                delivery.execute(process);
+            } catch (RejectedExecutionException e) {
+                process.run();
+            }
+        });
+    }
+
+    private void process(List<IotmpSample> batch, CompletableFuture<Void> done) {
+        try {
+            processor.process(batch).whenComplete((processed, error) -> done.complete(null));
+        } catch (RuntimeException e) {
+            // the samples are released whatever happened, or the devices would stay paused for good
+            done.complete(null);
+            throw e;
+        }
     }
 }

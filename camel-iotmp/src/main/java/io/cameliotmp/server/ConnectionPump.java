@@ -40,6 +40,7 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
     private final FlowControl flow;
     private final LongSupplier frameWeight;
     private final Consumer<Object> session;
+    private final OnArrival onArrival;
     /** The worker given at construction, else the channel's I/O thread once the handler is added. */
     private EventExecutor executor;
     private String name;
@@ -51,12 +52,26 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
      * @param frameWeight the estimated heap of the frame being read (the codec's, see
      *                    {@code IotmpFrameCodec.lastFrameWeight})
      * @param session handles every event, on the executor, in the order the I/O thread read them
+     * @param onArrival may handle a frame on the I/O thread instead, asked only while the executor has nothing of
+     *                  this connection queued or running
      */
-    ConnectionPump(EventExecutor worker, FlowControl flow, LongSupplier frameWeight, Consumer<Object> session) {
+    ConnectionPump(EventExecutor worker, FlowControl flow, LongSupplier frameWeight, Consumer<Object> session,
+                   OnArrival onArrival) {
         this.executor = worker;
         this.flow = flow;
         this.frameWeight = frameWeight;
         this.session = session;
+        this.onArrival = onArrival;
+    }
+
+    /** Handles a frame on the I/O thread when it can. */
+    @FunctionalInterface
+    interface OnArrival {
+        /**
+         * @param weight the estimated heap of the frame's decoded values
+         * @return whether the frame was handled; false to queue it for the executor
+         */
+        boolean handled(Object frame, long weight);
     }
 
     /** Where the session runs; set once the handler is in the pipeline. */
@@ -85,7 +100,12 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        flow.frameRead(frameWeight.getAsLong());
+        long weight = frameWeight.getAsLong();
+        // nothing queued and no drain running: whatever the executor does next comes after this frame anyway
+        if (drainScheduled == 0 && (inbox == null || inbox.isEmpty()) && onArrival.handled(msg, weight)) {
+            return;
+        }
+        flow.frameRead(weight);
         dispatch(msg);
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MalformedFrame;
+import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.session.Answers;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -72,7 +73,7 @@ public final class DeviceConnection {
         // while reading is paused the codec decodes nothing more, and what it held back is decoded on resuming
         codec.decodeGate(flow::acceptsFrames);
         flow.onResume(codec::resumeDecoding);
-        this.pump = new ConnectionPump(worker, flow, codec::lastFrameWeight, this::handle);
+        this.pump = new ConnectionPump(worker, flow, codec::lastFrameWeight, this::handle, this::handledOnArrival);
         this.handshake = new ConnectHandshake(this, context, codec);
         this.requests = new ServerRequests(this, context);
         this.serverStreams = new ServerOpenedStreams(this, context);
@@ -287,6 +288,21 @@ public final class DeviceConnection {
             // what Netty would have done with a handler's exception: the drain must go on to the closing events
             onException(e);
         }
+    }
+
+    /**
+     * A stream sample that the I/O thread delivers itself, when its stream's listeners take samples there (a batching
+     * consumer): no hop to the executor for it. The pump asks only while nothing of this connection waits for the
+     * executor, so the order of what the device sent is kept.
+     */
+    private boolean handledOnArrival(Object frame, long weight) {
+        if (!(frame instanceof IotmpMessage message) || message.type() != MessageType.STREAM_DATA
+            || !serverStreams.onDataOnIoThread(message, weight)) {
+            return false;
+        }
+        counters.count(ConnectionCounters.FRAMES_IN);
+        flow.frameHandledOnArrival();
+        return true;
     }
 
     private void onFrame(Object frame) {

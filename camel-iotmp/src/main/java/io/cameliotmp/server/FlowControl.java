@@ -1,5 +1,7 @@
 package io.cameliotmp.server;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.channel.Channel;
@@ -41,6 +43,11 @@ final class FlowControl {
     /** While false (authenticating, closed), a drained backlog does not turn reading back on. */
     private volatile boolean resumable = true;
     private volatile Runnable onResume = () -> { };
+    /**
+     * The deliveries that end with the latest stage a handler returned: a batching consumer returns the same stage
+     * for every sample of a batch, so they are released together by one completion rather than one per sample.
+     */
+    private HeldDeliveries held;
 
     FlowControl(Channel channel, int maxInFlight, BackpressurePolicy policy) {
         this(channel, maxInFlight, Long.MAX_VALUE, policy, new LongAdder());
@@ -146,6 +153,75 @@ final class FlowControl {
         }
         if (resumed) {
             onResume.run();
+        }
+    }
+
+    /**
+     * A frame was read and handled on the I/O thread at once (see {@link ConnectionPump}): it was never queued, so
+     * only the device's activity is noted.
+     */
+    void frameHandledOnArrival() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    /**
+     * A delivery started with {@link #deliveryStarted(long)} ends when {@code stage} completes (at once when it is
+     * null or already done). Consecutive deliveries that end with the same stage share one completion.
+     */
+    void deliveryEndsWith(CompletionStage<?> stage, long weight) {
+        if (stage == null || isDone(stage)) {
+            deliveryEnded(weight);
+            return;
+        }
+        HeldDeliveries added;
+        synchronized (lock) {
+            if (held != null && held.stage == stage) {
+                held.count++;
+                held.weight += weight;
+                return;
+            }
+            added = new HeldDeliveries(stage, weight);
+            held = added;
+        }
+        stage.whenComplete((ignored, failure) -> release(added));
+    }
+
+    /** Whether a stage is known to be complete; a minimal stage (whose {@code isDone} throws) is not known. */
+    private static boolean isDone(CompletionStage<?> stage) {
+        if (stage instanceof CompletableFuture<?> future) {
+            try {
+                return future.isDone();
+            } catch (UnsupportedOperationException minimalStage) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private void release(HeldDeliveries deliveries) {
+        boolean resumed;
+        synchronized (lock) {
+            busyDeliveries -= deliveries.count;
+            add(-deliveries.weight);
+            if (held == deliveries) {
+                held = null; // a later delivery with the same, now complete, stage is released at once
+            }
+            resumed = resumeIfDrained();
+        }
+        if (resumed) {
+            onResume.run();
+        }
+    }
+
+    /** Deliveries waiting for one stage; counted under the lock. */
+    private static final class HeldDeliveries {
+        final CompletionStage<?> stage;
+        int count = 1;
+        long weight;
+
+        HeldDeliveries(CompletionStage<?> stage, long weight) {
+            this.stage = stage;
+            this.weight = weight;
         }
     }
 

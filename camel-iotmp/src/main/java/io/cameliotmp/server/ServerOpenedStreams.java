@@ -31,6 +31,11 @@ final class ServerOpenedStreams {
     private final SessionContext context;
     // most devices sit idle with no stream: they share the empty maps until their first entry
     private IntObjectMap<OpenStream> streams = IntCollections.emptyMap();
+    /**
+     * The streams whose samples the I/O thread may deliver itself (see {@link #onDataOnIoThread}): a copy, replaced on
+     * the executor whenever it changes, so that the I/O thread reads it without a lock.
+     */
+    private volatile IntObjectMap<OpenStream> onIoThread = IntCollections.emptyMap();
     private Map<String, SharedResourceStream> shared = Map.of();
 
     ServerOpenedStreams(DeviceConnection connection, SessionContext context) {
@@ -81,6 +86,7 @@ final class ServerOpenedStreams {
             return false;
         }
         streams.remove(id);
+        deliverOnIoThread(id, null);
         stream.failed(cause);
         return true;
     }
@@ -88,6 +94,7 @@ final class ServerOpenedStreams {
     /** The server stops a stream; returns whether it was open. */
     boolean stop(int id, String reason) {
         OpenStream stream = streams.remove(id);
+        deliverOnIoThread(id, null);
         if (stream != null) {
             stream.end(reason);
         }
@@ -114,6 +121,7 @@ final class ServerOpenedStreams {
     /** The connection ended: every stream is lost with it. */
     void closeAll(String reason) {
         List<OpenStream> open = new ArrayList<>(streams.values());
+        onIoThread = IntCollections.emptyMap();
         streams.clear();
         shared = Map.of();
         for (OpenStream stream : open) {
@@ -121,15 +129,62 @@ final class ServerOpenedStreams {
         }
     }
 
+    /**
+     * Lets the I/O thread deliver the samples of stream {@code id} straight to {@code listeners}, which must all
+     * {@linkplain StreamListener#acceptsSamplesOnIoThread() accept that}; null to stop it. On the executor.
+     */
+    void deliverOnIoThread(int id, StreamListener[] listeners) {
+        OpenStream stream = streams.get(id);
+        boolean direct = stream != null && listeners != null && listeners.length > 0;
+        if (!direct && !onIoThread.containsKey(id)) {
+            return;
+        }
+        IntObjectMap<OpenStream> copy = new IntObjectHashMap<>(Math.max(4, onIoThread.size() + 1));
+        copy.putAll(onIoThread);
+        if (direct) {
+            stream.ioThreadListeners = listeners.clone();
+            copy.put(id, stream);
+        } else {
+            copy.remove(id);
+        }
+        onIoThread = copy.isEmpty() ? IntCollections.emptyMap() : copy;
+    }
+
+    /**
+     * A sample read on the I/O thread, delivered there when its stream's listeners allow it. Only called while the
+     * connection's executor has nothing of this connection queued or running, so samples stay in the order they were
+     * read whichever thread delivers them.
+     *
+     * @return false when the sample must take the way through the executor
+     */
+    boolean onDataOnIoThread(IotmpMessage data, long weight) {
+        OpenStream stream = onIoThread.get(data.streamId());
+        if (stream == null) {
+            return false;
+        }
+        connection.countersForUpdate().count(ConnectionCounters.SAMPLES_IN);
+        context.metrics().sampleReceived();
+        StreamSample sample = new StreamSample(connection.registration(), stream.resource, stream.id,
+                stream.expandCompact(data.payload()), System.currentTimeMillis());
+        for (StreamListener listener : stream.ioThreadListeners) {
+            deliver(listener, sample, weight);
+        }
+        return true;
+    }
+
     /** Hands a sample to a listener, counting it in flight until the listener's stage completes. */
     void deliver(StreamListener listener, StreamSample sample) {
+        // the sample's values are held until the listener completes
+        deliver(listener, sample, connection.flow().handling());
+    }
+
+    private void deliver(StreamListener listener, StreamSample sample, long weight) {
         FlowControl flow = connection.flow();
         if (flow.dropsSamples()) {
             connection.countersForUpdate().count(ConnectionCounters.SAMPLES_DROPPED);
             context.metrics().sampleDropped();
             return;
         }
-        long weight = flow.handling(); // the sample's values are held until the listener completes
         flow.deliveryStarted(weight);
         CompletionStage<Void> done;
         try {
@@ -138,11 +193,7 @@ final class ServerOpenedStreams {
             LOG.warn("{}: stream listener failed", connection, e);
             done = null;
         }
-        if (done == null) {
-            flow.deliveryEnded(weight);
-        } else {
-            done.whenComplete((v, e) -> flow.deliveryEnded(weight));
-        }
+        flow.deliveryEndsWith(done, weight);
     }
 
     // ---- shared streams
@@ -202,6 +253,9 @@ final class ServerOpenedStreams {
         final long intervalMillis;
         final StreamListener listener;
         boolean confirmed;
+        /** With {@link #deliverOnIoThread}: who gets the samples the I/O thread delivers. */
+        StreamListener[] ioThreadListeners;
+        /** Touched by one thread at a time: the executor, or the I/O thread while the executor has nothing queued. */
         private List<String> compactKeys;
 
         OpenStream(int id, String resource, long intervalMillis, StreamListener listener) {

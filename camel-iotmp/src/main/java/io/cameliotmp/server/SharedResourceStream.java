@@ -75,9 +75,11 @@ final class SharedResourceStream {
         if (wantsEvents && eventStreamId == 0) {
             eventStreamId = open(0, this::onEventSample);
         } else if (!wantsEvents && eventStreamId != 0) {
+            streams.deliverOnIoThread(eventStreamId, null);
             streams.stopIfOpen(eventStreamId);
             eventStreamId = 0;
         }
+        publishIoThreadListeners();
         if (gcd != periodicInterval) {
             if (periodicStreamId != 0) {
                 streams.stopIfOpen(periodicStreamId);
@@ -88,6 +90,27 @@ final class SharedResourceStream {
                 periodicStreamId = open(gcd, this::onPeriodicSample);
             }
         }
+    }
+
+    /**
+     * When every on-change subscriber takes samples on the I/O thread, the on-change stream's samples skip the hop to
+     * the connection's executor; one subscriber that does not keeps them all on the executor.
+     */
+    private void publishIoThreadListeners() {
+        if (eventStreamId == 0) {
+            return;
+        }
+        List<StreamListener> onChange = new ArrayList<>(subscribers.size());
+        for (Subscriber s : subscribers) {
+            if (s.subscription.intervalMillis() == 0) {
+                if (!s.listener.acceptsSamplesOnIoThread()) {
+                    streams.deliverOnIoThread(eventStreamId, null);
+                    return;
+                }
+                onChange.add(s.listener);
+            }
+        }
+        streams.deliverOnIoThread(eventStreamId, onChange.toArray(new StreamListener[0]));
     }
 
     private int open(long interval, Function<StreamSample, CompletionStage<Void>> onSample) {

@@ -20,6 +20,16 @@ public interface StreamListener {
         return this;
     }
 
+    /**
+     * Whether {@link #onSample} may be called on the connection's I/O thread, skipping the hop to the connection's
+     * worker: only for a listener that never blocks and is safe to call from any thread (a consumer that appends the
+     * sample to a batch and processes batches elsewhere). Samples of one device still arrive in their order. Asked of
+     * the listener {@link #forDevice} returned.
+     */
+    default boolean acceptsSamplesOnIoThread() {
+        return false;
+    }
+
     /** The stream ended: stopped by either side, refused by the device, or the connection closed. */
     default void onStreamEnded(DeviceRegistration registration, String resource, int streamId, String reason) {
     }

@@ -27,6 +27,9 @@ class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
     private final List<Integer> sizeHeaders = new CopyOnWriteArrayList<>();
     private final CountDownLatch releaseBlocked = new CountDownLatch(1);
     private final int blockedPort = io.cameliotmp.testing.TestPorts.next();
+    private final int floodPort = io.cameliotmp.testing.TestPorts.next();
+    private final List<IotmpSample> flooded = new CopyOnWriteArrayList<>();
+    private final List<String> floodThreads = new CopyOnWriteArrayList<>();
 
     @Override
     protected String deviceCredentials() {
@@ -45,6 +48,11 @@ class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
                 from("iotmp:device:alice/*/blocked?port=" + blockedPort
                      + "&batchSize=2&maxInFlight=4&batchTimeout=600000")
                         .process(e -> releaseBlocked.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+                from("iotmp:device:alice/*/level?port=" + floodPort + "&batchSize=100&batchTimeout=50")
+                        .process(e -> {
+                            floodThreads.add(Thread.currentThread().getName());
+                            flooded.addAll(e.getMessage().getBody(List.class));
+                        });
             }
         };
     }
@@ -92,5 +100,35 @@ class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
             eventually().until(() -> connection.counters().samplesIn() == 20);
             assertThat(connection.counters().samplesDropped()).isZero();
         }
+    }
+
+    /**
+     * Two devices flood a batching consumer with the default in-flight bound, so reading pauses and resumes many times
+     * and samples are handed over both on the I/O thread and through the connection's worker: every sample arrives,
+     * once, in its device's order, and the route runs on the consumer's own thread, never on the server's.
+     */
+    @Test
+    void floodsArriveCompleteAndInOrderWithTheRouteOffTheServerThreads() throws Exception {
+        int samples = 3000;
+        try (RawIotmpSocket esp32 = RawIotmpSocket.connect(floodPort, "alice", "esp32", "pw");
+             RawIotmpSocket esp8266 = RawIotmpSocket.connect(floodPort, "alice", "esp8266", "pw")) {
+            int a = esp32.acceptStream();
+            int b = esp8266.acceptStream();
+            for (int i = 0; i < samples; i++) {
+                esp32.send(IotmpMessage.streamData(a, (long) i), Generation.GEN2);
+                esp8266.send(IotmpMessage.streamData(b, (long) i), Generation.GEN2);
+            }
+            eventually().until(() -> flooded.size() >= 2 * samples);
+        }
+        assertThat(flooded).hasSize(2 * samples);
+        for (String device : List.of("esp32", "esp8266")) {
+            List<Object> values = flooded.stream().filter(sample -> sample.device().equals(device))
+                    .map(IotmpSample::payload).toList();
+            assertThat(values).hasSize(samples);
+            for (int i = 0; i < samples; i++) {
+                assertThat(values.get(i)).as("%s sample %d", device, i).isEqualTo((long) i);
+            }
+        }
+        assertThat(floodThreads).allMatch(name -> name.contains("IotmpBatchDelivery"), "the consumer's thread");
     }
 }

@@ -62,12 +62,7 @@ class InFlightBoundTest {
 
     /** A device with an open stream whose every sample is held by its listener until the test completes it. */
     private void connectWithStream(int maxInFlight, long maxDecodedFrameBytes) {
-        server = EmbeddedDevicePipeline.unstartedServer(IotmpServerConfig.builder()
-                .host("127.0.0.1").port(0).ioThreads(1).workerThreads(0).nativeTransport(false)
-                .requestTimeout(Duration.ofHours(1)).maxInFlight(maxInFlight)
-                .limits(ServerLimits.builder().maxDecodedFrameBytes(maxDecodedFrameBytes).build())
-                .authenticator(StaticAuthenticator.parse("alice/*=pw")).build(), timer);
-        server.subscriptions().subscribe(new DeviceFilter("alice", "*"), "temperature", 0, new StreamListener() {
+        connectWithStream(maxInFlight, maxDecodedFrameBytes, new StreamListener() {
             @Override
             public CompletionStage<Void> onSample(StreamSample sample) {
                 delivered.add(sample.payload());
@@ -76,6 +71,15 @@ class InFlightBoundTest {
                 return done;
             }
         });
+    }
+
+    private void connectWithStream(int maxInFlight, long maxDecodedFrameBytes, StreamListener listener) {
+        server = EmbeddedDevicePipeline.unstartedServer(IotmpServerConfig.builder()
+                .host("127.0.0.1").port(0).ioThreads(1).workerThreads(0).nativeTransport(false)
+                .requestTimeout(Duration.ofHours(1)).maxInFlight(maxInFlight)
+                .limits(ServerLimits.builder().maxDecodedFrameBytes(maxDecodedFrameBytes).build())
+                .authenticator(StaticAuthenticator.parse("alice/*=pw")).build(), timer);
+        server.subscriptions().subscribe(new DeviceFilter("alice", "*"), "temperature", 0, listener);
         channel = EmbeddedDevicePipeline.connect(server, UnpooledByteBufAllocator.DEFAULT);
         send(Frames.encode(IotmpMessage.connect(1, "alice", "esp32", "pw"), Generation.GEN2));
         List<IotmpMessage> answers = sent();
@@ -183,5 +187,64 @@ class InFlightBoundTest {
         assertThat(delivered).hasSize(samples);
         assertThat(delivered.get(samples - 1)).isEqualTo(value + (samples - 1));
         assertThat(server.inFlightBytes()).isZero();
+    }
+
+    /**
+     * A batching listener: it takes samples on the I/O thread and returns one stage for every sample of a batch. The
+     * samples are counted in flight one by one, reading pauses at the bound as for any listener, and the whole batch is
+     * released when its stage completes.
+     */
+    @Test
+    void samplesSharingOneStageAreHeldUntilItCompletesThenReleasedTogether() {
+        connectWithStream(64, 4L * 1024 * 1024, new StreamListener() {
+            private CompletableFuture<Void> batch;
+
+            @Override
+            public CompletionStage<Void> onSample(StreamSample sample) {
+                delivered.add(sample.payload());
+                if (batch == null || batch.isDone()) {
+                    batch = new CompletableFuture<>();
+                    held.add(batch);
+                }
+                return batch;
+            }
+
+            @Override
+            public boolean acceptsSamplesOnIoThread() {
+                return true;
+            }
+        });
+        int samples = 10_000;
+        ByteArrayOutputStream flood = new ByteArrayOutputStream();
+        for (int i = 0; i < samples; i++) {
+            flood.writeBytes(Frames.encode(IotmpMessage.streamData(streamId, (long) i), Generation.GEN2));
+        }
+
+        send(flood.toByteArray());
+
+        // handed over on arrival, each sample is one delivery (through the executor it would also count as a delivery
+        // to the shared stream): reading pauses with exactly the bound held
+        assertThat(delivered).hasSize(64);
+        assertThat(held).hasSize(1);
+        assertThat(session().counters().inFlight()).isEqualTo(64);
+        assertThat(session().counters().readingPaused()).isTrue();
+        assertThat(server.inFlightBytes()).isPositive();
+
+        held.get(0).complete(null);
+        channel.runPendingTasks();
+
+        assertThat(delivered).as("the next batch, once the first was done").hasSize(128);
+        assertThat(session().counters().inFlight()).isEqualTo(64);
+
+        completeAll();
+
+        assertThat(delivered).hasSize(samples);
+        for (int i = 0; i < samples; i++) {
+            assertThat(delivered.get(i)).isEqualTo((long) i);
+        }
+        assertThat(session().counters().inFlight()).isZero();
+        assertThat(server.inFlightBytes()).isZero();
+        assertThat(session().counters().readingPaused()).isFalse();
+        assertThat(session().counters().samplesIn()).isEqualTo(samples);
     }
 }

@@ -82,7 +82,7 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
         }
         ApiRequest asked;
         try {
-            asked = ApiRequest.of(request.getMethod(), request.getRequestURI());
+            asked = ApiRequest.of(request.getMethod(), request.getRequestURI(), () -> filePath(request));
         } catch (InvalidRequestException e) {
             refuse(response, ApiError.of(e));
             return;
@@ -117,6 +117,23 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             return "the access token does not allow " + asked.action().name().toLowerCase(java.util.Locale.ROOT);
         }
         return null;
+    }
+
+    /**
+     * The query parameter {@code path} of a file download or upload as the handlers read it (the container's
+     * decoding), so that the path checked is the path used; null when there is none.
+     *
+     * @throws InvalidRequestException when it is given more than once
+     */
+    static String filePath(HttpServletRequest request) {
+        String[] paths = request.getParameterValues("path");
+        if (paths == null || paths.length == 0) {
+            return null;
+        }
+        if (paths.length > 1) {
+            throw new InvalidRequestException("the query parameter path is given more than once");
+        }
+        return paths[0];
     }
 
     /** The token of the Authorization header, else of the query parameter; null when there is none. */

@@ -1,5 +1,6 @@
 package io.cameliotmp.api.access;
 
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,24 +19,43 @@ import io.cameliotmp.api.ResourcePath;
 public record ApiRequest(String user, String device, String resource, ApiAction action) {
 
     private static final Pattern USER_PATH = Pattern.compile("/v3/users/([^/?#]+)/devices(/[^?#]*)?(?:[?#].*)?");
+    private static final Pattern EVENTS = Pattern.compile("/v3/users/([^/?#]+)/events/?(?:[?#].*)?");
     private static final Pattern DEVICE = Pattern.compile("/([^/]+)/?");
     private static final Pattern STREAM = Pattern.compile("/([^/]+)/resources/([^/]+)/(stream|ws)");
     private static final Pattern SESSION = Pattern.compile("/([^/]+)/sessions/([^/]+)");
-    private static final Pattern FILES = Pattern.compile("/([^/]+)/files/.*");
+    private static final Pattern FILES = Pattern.compile("/([^/]+)/files/([^/]+)/?");
     private static final Pattern RESOURCES = Pattern.compile("/([^/]+)/resources(/.*)?");
     private static final Pattern OPERATION = Pattern.compile("/([^/]+)/([^/]+)/?");
 
     /**
-     * Reads a request; null for a path the API does not have (nothing under {@code /v3/users/{user}/devices}
-     * serves it).
+     * Reads a request that names no file; null for a path the API does not have.
      *
      * @throws InvalidRequestException when the path is malformed
      */
     public static ApiRequest of(String method, String rawPath) {
+        return of(method, rawPath, () -> null);
+    }
+
+    /**
+     * Reads a request; null for a path the API does not have (nothing under {@code /v3/users/{user}/devices}
+     * serves it). A download or upload ({@code …/files/download|upload?path=…}) addresses the resource
+     * {@code $fs/download|upload/} and the file's path ({@link ResourcePath#fileResource}), so that a token's resource
+     * patterns decide which files it reaches, as they do for {@code $fs/info/…}.
+     *
+     * @param filePath the decoded query parameter {@code path} (null when there is none), asked for only by a file
+     *                 operation: reading parameters may read a form body
+     * @throws InvalidRequestException when the path is malformed, or a file operation names no valid file
+     */
+    public static ApiRequest of(String method, String rawPath, Supplier<String> filePath) {
         int start = rawPath.indexOf("/v3/");
         Matcher path = start < 0 ? null : USER_PATH.matcher(rawPath.substring(start));
         if (path == null || !path.matches()) {
-            return null;
+            Matcher events = start < 0 ? null : EVENTS.matcher(rawPath.substring(start));
+            // the user's device events: reading, narrowed to the token's devices by the events themselves
+            return events != null && events.matches()
+                    ? new ApiRequest(InvalidRequestException.requireName("user", decode(events.group(1))), null, null,
+                    ApiAction.READ)
+                    : null;
         }
         String user = InvalidRequestException.requireName("user", decode(path.group(1)));
         String rest = path.group(2) == null ? "" : path.group(2);
@@ -57,7 +77,12 @@ public record ApiRequest(String user, String device, String resource, ApiAction 
         }
         m = FILES.matcher(rest);
         if (m.matches()) {
-            return new ApiRequest(user, device(m.group(1)), "$fs", ApiAction.FILES);
+            String operation = decode(m.group(2));
+            if (!"download".equals(operation) && !"upload".equals(operation)) {
+                return null;
+            }
+            return new ApiRequest(user, device(m.group(1)), ResourcePath.fileResource(operation, filePath.get()),
+                    ApiAction.FILES);
         }
         m = RESOURCES.matcher(rest);
         if (m.matches()) {

@@ -1,14 +1,18 @@
-// The camel-iotmp console: signs in with an access token, lists the user's connected devices, shows a device's resources (read, write, chart) and
-// charts a resource's stream live from the Server-Sent Events endpoint. Plain JS, no framework, no build step.
+// The camel-iotmp console: signs in with an access token, lists the user's devices as they connect and leave (the
+// device events' Server-Sent Events), shows a device's resources (read, write, chart, terminal, files: files.js) and
+// charts a resource's stream live. Plain JS, no framework, no build step.
 'use strict';
 
 const KINDS = {1: 'run', 2: 'input', 3: 'output', 4: 'input/output'};
 const COLORS = ['#2f6fde', '#e67e22', '#27ae60', '#8e44ad', '#c0392b'];
-const MAX_POINTS = 120;
+// a chart keeps its samples by time, whatever the stream's rate: the last 10 minutes, and never more than this many
+const HISTORY_MILLIS = 10 * 60 * 1000;
+const MAX_POINTS = 5000;
+const MAX_EVENTS = 50;
 
 const $ = (id) => document.getElementById(id);
 const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0,
-    terminal: null};
+    terminal: null, devices: new Map(), events: null, unit: ''};
 
 // the access token, kept for the browser tab only
 function token() {
@@ -56,32 +60,81 @@ async function refreshDevices() {
     }
     try {
         const devices = await api(`/v3/users/${encodeURIComponent(user())}/devices`);
-        renderDevices(devices);
-        show($('devices-status'), devices.length ? '' : 'No device connected.');
+        // the list has the connected devices; those seen leave stay, shown offline
+        const online = new Set(devices.map((d) => d.device));
+        for (const [name, known] of state.devices) {
+            if (!online.has(name)) known.online = false;
+        }
+        devices.forEach((d) => state.devices.set(d.device, Object.assign(d, {online: true})));
+        renderDevices();
+        show($('devices-status'), state.devices.size ? '' : 'No device connected.');
     } catch (e) {
         show($('devices-status'), e.message, true);
     }
 }
 
-function renderDevices(devices) {
+function renderDevices() {
+    const devices = [...state.devices.values()].sort((a, b) => a.device.localeCompare(b.device));
     // rebuilt only when something changed, so a button is not replaced under the user's click
-    const listed = JSON.stringify(devices.map((d) => [d.device, d.connectedAt, d.remoteAddress]));
+    const listed = JSON.stringify(devices.map((d) => [d.device, d.online, d.connectedAt, d.remoteAddress]));
     if (listed === state.listed) return;
     state.listed = listed;
     const list = $('devices');
     list.replaceChildren(...devices.map((d) => {
         const button = document.createElement('button');
         button.dataset.device = d.device;
+        button.dataset.state = d.online ? 'online' : 'offline';
         button.textContent = d.device;
         button.classList.toggle('selected', d.device === state.selected);
+        button.classList.toggle('offline', !d.online);
         const detail = document.createElement('small');
-        detail.textContent = `since ${new Date(d.connectedAt).toLocaleTimeString()} · ${d.remoteAddress}`;
+        detail.textContent = d.online ? `since ${new Date(d.connectedAt).toLocaleTimeString()} · ${d.remoteAddress}`
+            : `offline since ${new Date(d.leftAt || Date.now()).toLocaleTimeString()}`;
         button.append(detail);
         button.addEventListener('click', () => selectDevice(d.device));
         const item = document.createElement('li');
         item.append(button);
         return item;
     }));
+}
+
+// ------------------------------------------------------------------ device events
+
+// the user's device events, pushed by the server: a connect refreshes the list, a disconnect marks the device offline
+function subscribeEvents() {
+    if (state.events) state.events.close();
+    if (!token()) return;
+    const source = new EventSource(withToken(`/v3/users/${encodeURIComponent(user())}/events`));
+    state.events = source;
+    source.onopen = () => {
+        $('events').dataset.state = 'open';
+        // whatever happened while (re)connecting is in the list
+        refreshDevices();
+    };
+    source.onerror = () => {
+        $('events').dataset.state = source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting';
+    };
+    ['connected', 'disconnected', 'authenticationRefused'].forEach((type) => source.addEventListener(type, (message) => {
+        const event = JSON.parse(message.data);
+        logEvent(event);
+        if (type === 'connected') {
+            refreshDevices();
+        } else if (type === 'disconnected' && state.devices.has(event.device)) {
+            Object.assign(state.devices.get(event.device), {online: false, leftAt: event.ts});
+            renderDevices();
+        }
+    }));
+}
+
+function logEvent(event) {
+    const item = document.createElement('li');
+    item.dataset.event = event.event;
+    item.dataset.device = event.device;
+    item.textContent = `${new Date(event.ts).toLocaleTimeString()} ${event.device} ${event.event}`
+        + (event.reason ? ` (${event.reason})` : '');
+    const log = $('events');
+    log.prepend(item);
+    while (log.childElementCount > MAX_EVENTS) log.lastElementChild.remove();
 }
 
 // ------------------------------------------------------------------ resources
@@ -102,15 +155,23 @@ async function selectDevice(device) {
 }
 
 function renderResources(device, resources) {
+    closeFiles();
     const rows = Object.entries(resources).map(([name, description]) => {
         const fn = description.fn;
         const row = document.createElement('tr');
         row.dataset.resource = name;
         const cells = [cell(name), cell(KINDS[fn] || `fn ${fn}`)];
         const actions = document.createElement('td');
-        if (name.startsWith('$terminal')) {
+        if (name === '$terminal' || name === '$terminal/:session') {
             // a byte session, not a value: opened as a terminal over the session WebSocket
             actions.append(button('Terminal', 'terminal', () => openTerminal(device)));
+            cells.push(actions);
+            row.append(...cells);
+            return row;
+        }
+        if (name === '$fs/get/*path') {
+            // the IOTMP-Linux client's file system: browsed in the files panel (files.js)
+            actions.append(button('Files', 'files', () => openFiles(device)));
             cells.push(actions);
             row.append(...cells);
             return row;
@@ -284,18 +345,26 @@ async function send(device, resource, text) {
 
 // ------------------------------------------------------------------ live chart
 
+// charts a resource; a new rate for the same resource keeps the samples so far (the x axis is time, not samples)
 function startChart(device, resource) {
     if (state.source) {
         state.source.close();
     }
-    state.chart = {device, resource};
-    state.series = new Map();
-    state.received = 0;
-    $('chart').dataset.points = '0';
+    const same = state.chart && state.chart.device === device && state.chart.resource === resource;
+    if (!same) {
+        state.chart = {device, resource};
+        state.series = new Map();
+        state.received = 0;
+        state.unit = '';
+        $('chart').dataset.points = '0';
+        $('chart').dataset.unit = '';
+        describeUnit(device, resource);
+    }
     $('chart-title').textContent = `${device} · ${resource}`;
     const interval = $('interval').value;
+    $('chart').dataset.rate = interval || 'change';
     const url = `${devicePath(device)}/resources/${encodeURIComponent(resource)}/stream` + (interval ? `?interval=${interval}` : '');
-    show($('chart-status'), 'Waiting for the first sample…');
+    show($('chart-status'), same ? 'Rate changed, waiting for the next sample…' : 'Waiting for the first sample…');
     const source = new EventSource(withToken(url));
     state.source = source;
     source.addEventListener('sample', (event) => {
@@ -311,6 +380,19 @@ function startChart(device, resource) {
         show($('chart-status'), source.readyState === EventSource.CLOSED ? 'Stream refused.' : 'Reconnecting…', true);
     };
     drawChart();
+}
+
+// the unit, when the resource's description carries one: its "unit", or the "unit" of its output object
+function describeUnit(device, resource) {
+    api(`${devicePath(device)}/resources/${encodeURIComponent(resource)}/api`).then((description) => {
+        const unit = description && typeof description.unit === 'string' ? description.unit
+            : description && description.out && typeof description.out.unit === 'string' ? description.out.unit : '';
+        if (state.chart && state.chart.device === device && state.chart.resource === resource) {
+            state.unit = unit;
+            $('chart').dataset.unit = unit;
+            drawChart();
+        }
+    }).catch(() => {});
 }
 
 // a sample's value becomes one series per number: the value itself, or each numeric field of an object
@@ -330,10 +412,13 @@ function addSample(sample) {
         if (!state.series.has(name)) state.series.set(name, []);
         const points = state.series.get(name);
         points.push({ts, y});
-        if (points.length > MAX_POINTS) points.shift();
+        while (points.length > MAX_POINTS || (points.length && points[0].ts < ts - HISTORY_MILLIS)) points.shift();
     }
     state.received++;
+    const kept = [...state.series.values()].flat();
     $('chart').dataset.points = String(state.received);
+    $('chart').dataset.kept = String(kept.length);
+    $('chart').dataset.firstTs = String(Math.min(...kept.map((p) => p.ts)));
     drawChart();
 }
 
@@ -354,7 +439,7 @@ function drawChart() {
         g.fillText('no samples yet', 60, height / 2);
         return;
     }
-    const left = 56, right = 16, top = 24, bottom = 28;
+    const left = state.unit ? 56 + 8 * state.unit.length : 56, right = 16, top = 24, bottom = 28;
     let minY = Math.min(...all.map((p) => p.y)), maxY = Math.max(...all.map((p) => p.y));
     const pad = (maxY - minY) * 0.1 || Math.abs(maxY) * 0.01 || 1;
     minY -= pad;
@@ -373,7 +458,7 @@ function drawChart() {
         g.moveTo(left, y(v));
         g.lineTo(width - right, y(v));
         g.stroke();
-        g.fillText(v.toFixed(2), 4, y(v) + 4);
+        g.fillText(v.toFixed(2) + (state.unit ? ` ${state.unit}` : ''), 4, y(v) + 4);
     }
     g.fillText(new Date(minT).toLocaleTimeString(), left, height - 8);
     const end = new Date(maxT).toLocaleTimeString();
@@ -390,7 +475,7 @@ function drawChart() {
         points.forEach((p, i) => (i === 0 ? g.moveTo(x(p.ts), y(p.y)) : g.lineTo(x(p.ts), y(p.y))));
         g.stroke();
         points.forEach((p) => g.fillRect(x(p.ts) - 1.5, y(p.y) - 1.5, 3, 3));
-        const legend = `${name}: ${points[points.length - 1].y}`;
+        const legend = `${name}: ${points[points.length - 1].y}${state.unit ? ' ' + state.unit : ''}`;
         g.fillText(legend, legendX, 14);
         legendX += g.measureText(legend).width + 24;
     });
@@ -402,18 +487,19 @@ $('sign-in').addEventListener('submit', (event) => {
     sessionStorage.setItem('iotmp-token', $('token').value.trim());
     $('token').value = '';
     state.listed = null;
-    refreshDevices();
+    subscribeEvents();
 });
 $('user').addEventListener('change', () => {
     state.selected = null;
     state.listed = null;
+    state.devices = new Map();
     $('resources').tBodies[0].replaceChildren();
-    refreshDevices();
+    subscribeEvents();
 });
 $('interval').addEventListener('change', () => {
     if (state.chart) startChart(state.chart.device, state.chart.resource);
 });
 window.addEventListener('resize', drawChart);
 refreshDevices();
-setInterval(refreshDevices, 3000);
+subscribeEvents();
 drawChart();

@@ -45,8 +45,12 @@ class AccessTokenTest {
                 .isEqualTo(new ApiRequest("demo", "gw-1", "$cmd/run", ApiAction.SESSION));
         assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/sessions/terminal"))
                 .isEqualTo(new ApiRequest("demo", "gw-1", "$terminal", ApiAction.SESSION));
-        assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/files/download?path=/etc/hosts"))
-                .isEqualTo(new ApiRequest("demo", "gw-1", "$fs", ApiAction.FILES));
+        assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/files/download?path=/etc/hosts",
+                () -> "/etc/hosts"))
+                .isEqualTo(new ApiRequest("demo", "gw-1", "$fs/download/etc/hosts", ApiAction.FILES));
+        assertThat(ApiRequest.of("POST", "/v3/users/demo/devices/gw-1/files/upload?path=tmp/x", () -> "tmp/x"))
+                .isEqualTo(new ApiRequest("demo", "gw-1", "$fs/upload/tmp/x", ApiAction.FILES));
+        assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/files/delete?path=/x", () -> "/x")).isNull();
         assertThat(ApiRequest.of("GET", "/v3/other")).isNull();
         assertThat(ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/a/b/c")).isNull();
         assertThatThrownBy(() -> ApiRequest.of("GET", "/v3/users/demo/devices/gw*"))
@@ -71,6 +75,27 @@ class AccessTokenTest {
         assertThat(ApiAccessFilter.denial(FILES,
                 ApiRequest.of("GET", "/v3/users/demo/devices/gw-1/resources/temperature/stream")))
                 .contains("does not allow stream");
+    }
+
+    @Test
+    void aFileOperationAsksForItsPathAndNoRelativePathLeavesIt() {
+        AccessToken tmp = new AccessToken("tmp", "demo", List.of("*"), List.of("$fs/download/tmp/*"),
+                Set.of(ApiAction.FILES));
+        String download = "/v3/users/demo/devices/gw-1/files/download";
+        assertThat(ApiAccessFilter.denial(tmp, ApiRequest.of("GET", download, () -> "/tmp/log/a.txt"))).isNull();
+        assertThat(ApiAccessFilter.denial(tmp, ApiRequest.of("GET", download, () -> "tmp/a.txt"))).isNull();
+        assertThat(ApiAccessFilter.denial(tmp, ApiRequest.of("GET", download, () -> "/etc/passwd")))
+                .contains("resource $fs/download/etc/passwd");
+        assertThat(ApiAccessFilter.denial(tmp,
+                ApiRequest.of("POST", "/v3/users/demo/devices/gw-1/files/upload", () -> "/tmp/a.txt")))
+                .contains("resource $fs/upload/tmp/a.txt");
+        for (String escape : List.of("/tmp/../etc/passwd", "/tmp/a/../../etc", "/tmp/./x", "//etc/passwd",
+                "/tmp//x", "/tmp/", "")) {
+            assertThatThrownBy(() -> ApiRequest.of("GET", download, () -> escape)).as(escape)
+                    .isInstanceOf(InvalidRequestException.class);
+        }
+        assertThatThrownBy(() -> ApiRequest.of("GET", download, () -> null))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("?path=");
     }
 
     @Test

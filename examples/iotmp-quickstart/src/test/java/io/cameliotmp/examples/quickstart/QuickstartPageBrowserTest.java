@@ -1,74 +1,45 @@
 package io.cameliotmp.examples.quickstart;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
+import io.cameliotmp.test.HeadlessChromium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The page at {@code /} in a real headless browser: Debian's chromium driven by its chromedriver through Selenium.
- * Both are taken from /usr/bin, never downloaded (CI installs the packages {@code chromium} and
- * {@code chromium-driver}); without them the test fails, it does not skip. The final state of the page is saved to
+ * The page at {@code /} in a real headless browser ({@link HeadlessChromium}: Debian's chromium and chromedriver from
+ * /usr/bin, never downloaded; CI installs the packages {@code chromium} and {@code chromium-driver}); without them the
+ * test fails, it does not skip. The final state of the page is saved to
  * {@code target/screenshots/quickstart.png}.
  */
 class QuickstartPageBrowserTest extends QuickstartTestSupport {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOT = Path.of("target", "screenshots", "quickstart.png");
 
-    private Path profile;
+    private HeadlessChromium chromium;
     private ChromeDriver browser;
 
     @BeforeEach
     void startChromium() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            fail("The browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
-                 + ": install Debian's packages with `apt-get install -y chromium chromium-driver`");
-        }
-        profile = Files.createTempDirectory("quickstart-chromium-");
-        // Explicit driver and browser: Selenium Manager has nothing to look up, so it downloads nothing.
-        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile, "--window-size=1280,900");
-        browser = new ChromeDriver(service, options);
+        chromium = HeadlessChromium.start(1280, 900);
+        browser = chromium.driver();
     }
 
     @AfterEach
     void stopChromium() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -102,8 +73,7 @@ class QuickstartPageBrowserTest extends QuickstartTestSupport {
         assertThat(browser.findElement(By.id("chart-title")).getText()).isEqualTo("sim-1 · temperature");
         assertThat(browser.findElement(By.id("chart-status")).getText()).contains("samples");
 
-        Files.createDirectories(SCREENSHOT.getParent());
-        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+        chromium.screenshot(SCREENSHOT);
         assertThat(Files.size(SCREENSHOT)).isPositive();
     }
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Before/after pass of issue 18 (docs/performance.md, "Ingest on the I/O thread"): the ingest scenario with the
+# product before and after a change, and the rpc scenario, interleaved run by run so that the machine's drift hits
+# both sides alike. Each invocation is one run of its systems; the load average is logged before each.
+#
+#   BEFORE_JAR=/path/to/benchmarks-before.jar AFTER_JAR=benchmarks/target/benchmarks.jar \
+#     OUT=benchmarks/results/issue18-io RUNS=5 benchmarks/issue18-pass.sh
+#   python3 benchmarks/issue18-medians.py benchmarks/results/issue18-io
+#
+# BEFORE_JAR and AFTER_JAR are benchmark jars built (mvn -B -Pbenchmarks -pl benchmarks -am package -DskipTests) at
+# the two commits; SCENARIOS picks "ingest", "rpc" or both (rpc runs the after jar only unless RPC_BEFORE=1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+OUT=${OUT:-benchmarks/results/issue18-io}
+SCENARIOS=${SCENARIOS:-"ingest rpc"}
+INGEST_SYSTEMS=${INGEST_SYSTEMS:-camel,camel-batch,raw-decode}
+RPC_SYSTEMS=${RPC_SYSTEMS:-camel,raw}
+PORT=${BASE_PORT:-53000}
+mkdir -p "$OUT"
+ulimit -n 20000 2>/dev/null || true
+bench() { # jar log args...
+  local jar=$1 log=$2
+  shift 2
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S)" >> "$log"
+  taskset -c 1 java -Xmx512m -cp "$jar" io.cameliotmp.benchmarks.load.Bench runs=1 serverCpus=0 loadCpus=1 \
+    basePort="$PORT" "$@" >> "$log" 2>&1
+  PORT=$((PORT + 20))
+}
+for r in $(seq 1 "$RUNS"); do
+  for s in $SCENARIOS; do
+    case $s in
+      ingest)
+        for side in before after; do
+          jar=$BEFORE_JAR; [ "$side" = after ] && jar=$AFTER_JAR
+          bench "$jar" "$OUT/ingest-$side.txt" scenario=ingest devices=100 systems="$INGEST_SYSTEMS" slowSpinNanos=0 \
+            out="$OUT/ingest-$side-run$r" charts="$OUT/ingest-$side-run$r/charts"
+        done ;;
+      rpc)
+        sides=after; [ "${RPC_BEFORE:-0}" = 1 ] && sides="before after"
+        for side in $sides; do
+          jar=$BEFORE_JAR; [ "$side" = after ] && jar=$AFTER_JAR
+          bench "$jar" "$OUT/rpc-$side.txt" scenario=rpc devices=100 serialWarmup=50000 serialCalls=150000 \
+            rates=1000,10000 systems="$RPC_SYSTEMS" out="$OUT/rpc-$side-run$r" charts="$OUT/rpc-$side-run$r/charts"
+        done ;;
+    esac
+  done
+done
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S)" >> "$OUT/ingest-after.txt"

@@ -1,0 +1,255 @@
+package io.cameliotmp.api;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.cameliotmp.api.access.AccessToken;
+import io.cameliotmp.api.access.ApiAccessFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.camel.Exchange;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * {@code GET /v3/users/{user}/events}: what happens to the user's devices, as Server-Sent Events, as it happens: an
+ * event named {@code connected}, {@code disconnected} or {@code authenticationRefused} whose data is
+ * {@code {"event", "device", "ts", …}} (plus {@code remoteAddress}, {@code generation}, {@code keepAlive} for a
+ * connect, {@code reason} for the others). They come from the {@code iotmp:events} route of the API
+ * ({@link #publish}).
+ * <p>
+ * A client sees only its token's user's devices, and of them only those its device patterns reach. Events are
+ * queued per client, at most {@value #MAX_QUEUED} (the oldest dropped beyond), and written by two sender threads, so a
+ * slow client never holds the IOTMP server's thread. At most {@code camel.iotmp.api.max-event-streams} clients are
+ * subscribed at once; beyond them 503. A comment every {@link DeviceSampleStream#HEARTBEAT} notices clients that left.
+ */
+public class DeviceEvents implements DisposableBean {
+
+    /**
+     * The route of the server's device events into {@link #publish}: an endpoint of its own (the option changes nothing
+     * but the URI), since Camel allows one consumer per endpoint and the application may have its own
+     * {@code from("iotmp:events")}.
+     */
+    public static final String SOURCE = "iotmp:events?exchangePattern=InOnly";
+    static final int MAX_QUEUED = 100;
+
+    private final int maxSubscribers;
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    /** Subscribers admitted (counted before they are registered, so the bound holds under concurrent requests). */
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final ScheduledExecutorService sender =
+            Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("api-events-"));
+
+    public DeviceEvents(int maxSubscribers) {
+        this.maxSubscribers = maxSubscribers;
+    }
+
+    /** Clients subscribed now. */
+    public int subscribed() {
+        return admitted.get();
+    }
+
+    @GetMapping("/v3/users/{user}/events")
+    public SseEmitter subscribe(@PathVariable String user, HttpServletRequest request) {
+        InvalidRequestException.requireName("user", user);
+        AccessToken token = (AccessToken) request.getAttribute(ApiAccessFilter.TOKEN);
+        if (token == null || !token.user().equals(user)) {
+            // the access filter admits no such request; without it (a misconfiguration) nothing is shown
+            throw new ForbiddenException("the access token is not for user " + user);
+        }
+        if (admitted.incrementAndGet() > maxSubscribers) {
+            admitted.decrementAndGet();
+            throw new TooManySubscribersException(maxSubscribers);
+        }
+        SseEmitter emitter = new SseEmitter(0L);
+        Subscriber subscriber = new Subscriber(token, emitter);
+        subscribers.add(subscriber);
+        emitter.onCompletion(subscriber::close);
+        emitter.onError(failure -> subscriber.close());
+        emitter.onTimeout(subscriber::close);
+        long every = DeviceSampleStream.HEARTBEAT.toMillis();
+        subscriber.heartbeat = sender.scheduleAtFixedRate(() -> subscriber.offer(null), every, every,
+                TimeUnit.MILLISECONDS);
+        // an opening comment, so that the client knows it is subscribed before any device moves
+        subscriber.offer(null);
+        return emitter;
+    }
+
+    /** An exchange of {@value #SOURCE}: handed to the subscribers its device concerns; never blocks. */
+    public void publish(Exchange exchange) {
+        if (!(exchange.getMessage().getBody() instanceof Map<?, ?> body)) {
+            return;
+        }
+        String user = String.valueOf(body.get("user"));
+        String device = String.valueOf(body.get("device"));
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("event", body.get("event"));
+        event.put("device", device);
+        event.put("ts", System.currentTimeMillis());
+        for (Map.Entry<?, ?> field : body.entrySet()) {
+            if (!"user".equals(field.getKey()) && !event.containsKey(String.valueOf(field.getKey()))) {
+                event.put(String.valueOf(field.getKey()), field.getValue());
+            }
+        }
+        for (Subscriber subscriber : subscribers) {
+            if (subscriber.token.reaches(user, device)) {
+                subscriber.offer(event);
+            }
+        }
+    }
+
+    /** A heartbeat to every subscriber now: a client that left is noticed at the next write or the one after. */
+    void beatAll() {
+        subscribers.forEach(subscriber -> subscriber.offer(null));
+    }
+
+    /** Failures before the stream starts, as the API's errors (the client asked for {@code text/event-stream}). */
+    @ExceptionHandler(Exception.class)
+    public ResponseEntity<Map<String, Object>> failed(Exception failure) {
+        ApiError error = failure instanceof TooManySubscribersException ? new ApiError(503, failure.getMessage())
+                : failure instanceof ForbiddenException ? new ApiError(403, failure.getMessage())
+                : ApiError.of(failure);
+        return ResponseEntity.status(error.status()).contentType(MediaType.APPLICATION_JSON).body(error.body());
+    }
+
+    /** Ends every subscription when the application stops, before the web server waits for them. */
+    @EventListener(ContextClosedEvent.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    public void endSubscriptions() {
+        for (Subscriber subscriber : List.copyOf(subscribers)) {
+            subscriber.emitter.complete();
+            subscriber.close();
+        }
+    }
+
+    @Override
+    public void destroy() {
+        endSubscriptions();
+        sender.shutdownNow();
+    }
+
+    /** One client: its token, its response, and the events waiting for it. */
+    private final class Subscriber {
+
+        final AccessToken token;
+        final SseEmitter emitter;
+        final AtomicBoolean closed = new AtomicBoolean();
+        /** Guarded by {@code this}: events to write (null: a heartbeat), and whether a sender is writing them. */
+        final Deque<Map<String, Object>> queued = new ArrayDeque<>();
+        boolean writing;
+        boolean heartbeatDue;
+        volatile ScheduledFuture<?> heartbeat;
+
+        Subscriber(AccessToken token, SseEmitter emitter) {
+            this.token = token;
+            this.emitter = emitter;
+        }
+
+        /** Queues an event (null for a heartbeat) and makes sure a sender writes it. */
+        void offer(Map<String, Object> event) {
+            synchronized (this) {
+                if (closed.get()) {
+                    return;
+                }
+                if (event == null) {
+                    heartbeatDue = true;
+                } else {
+                    if (queued.size() >= MAX_QUEUED) {
+                        queued.pollFirst();
+                    }
+                    queued.addLast(event);
+                }
+                if (writing) {
+                    return;
+                }
+                writing = true;
+            }
+            try {
+                sender.execute(this::write);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                close();
+            }
+        }
+
+        private void write() {
+            while (true) {
+                Map<String, Object> event;
+                boolean beat;
+                synchronized (this) {
+                    event = queued.pollFirst();
+                    beat = event == null && heartbeatDue;
+                    if (beat) {
+                        heartbeatDue = false;
+                    }
+                    if (event == null && !beat) {
+                        writing = false;
+                        return;
+                    }
+                }
+                try {
+                    if (beat) {
+                        emitter.send(SseEmitter.event().comment("keep-alive"));
+                    } else {
+                        emitter.send(SseEmitter.event().name(String.valueOf(event.get("event")))
+                                .data(event, MediaType.APPLICATION_JSON));
+                    }
+                } catch (IOException | IllegalStateException e) {
+                    // the client went away: the emitter's completion closes the subscription
+                    close();
+                    return;
+                }
+            }
+        }
+
+        void close() {
+            if (closed.compareAndSet(false, true)) {
+                subscribers.remove(this);
+                admitted.decrementAndGet();
+                ScheduledFuture<?> beat = heartbeat;
+                if (beat != null) {
+                    beat.cancel(false);
+                }
+            }
+        }
+    }
+
+    /** A subscription beyond {@code max-event-streams}: 503. */
+    static final class TooManySubscribersException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooManySubscribersException(int max) {
+            super(max + " clients are subscribed to device events, the most at once"
+                  + " (camel.iotmp.api.max-event-streams); try again later");
+        }
+    }
+
+    /** A subscription without the user's token: 403. */
+    static final class ForbiddenException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ForbiddenException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.cameliotmp.server;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How deliveries end: those that end with the same stage (the samples of one batch) are released together when it
+ * completes, a stage that is already done releases at once, and reading resumes once the held deliveries are gone.
+ */
+class FlowControlReleaseTest {
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final LongAdder serverBytes = new LongAdder();
+    private final FlowControl flow = new FlowControl(channel, 4, Long.MAX_VALUE, BackpressurePolicy.PAUSE,
+            serverBytes);
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+    }
+
+    private void deliver(CompletionStage<?> stage, long weight) {
+        flow.deliveryStarted(weight);
+        flow.deliveryEndsWith(stage, weight);
+    }
+
+    @Test
+    void deliveriesSharingAStageAreHeldAndPauseReadingUntilItCompletes() {
+        CompletableFuture<Void> batch = new CompletableFuture<>();
+        for (int i = 0; i < 4; i++) {
+            deliver(batch, 100);
+        }
+        assertThat(flow.inFlight()).isEqualTo(4);
+        assertThat(flow.inFlightBytes()).isEqualTo(400);
+        assertThat(serverBytes.sum()).isEqualTo(400);
+        assertThat(flow.readingPaused()).isTrue();
+        assertThat(channel.config().isAutoRead()).isFalse();
+
+        batch.complete(null);
+
+        assertThat(flow.inFlight()).isZero();
+        assertThat(flow.inFlightBytes()).isZero();
+        assertThat(serverBytes.sum()).isZero();
+        assertThat(flow.readingPaused()).isFalse();
+        assertThat(channel.config().isAutoRead()).isTrue();
+
+        // the same stage, now complete, releases a later delivery at once
+        deliver(batch, 100);
+        assertThat(flow.inFlight()).isZero();
+    }
+
+    @Test
+    void eachStageReleasesOnlyItsOwnDeliveries() {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        deliver(first, 10);
+        deliver(second, 20);
+        deliver(first, 30); // not the latest stage: held on its own, released with first all the same
+        deliver(null, 40);
+        deliver(CompletableFuture.completedFuture(null), 50);
+        assertThat(flow.inFlight()).isEqualTo(3);
+        assertThat(flow.inFlightBytes()).isEqualTo(60);
+
+        first.completeExceptionally(new IllegalStateException("route failed"));
+        assertThat(flow.inFlight()).isEqualTo(1);
+        assertThat(flow.inFlightBytes()).isEqualTo(20);
+
+        second.complete(null);
+        assertThat(flow.inFlight()).isZero();
+        assertThat(flow.inFlightBytes()).isZero();
+    }
+
+    @Test
+    void aMinimalStageIsHeldUntilItCompletes() {
+        CompletableFuture<Void> source = new CompletableFuture<>();
+        deliver(source.minimalCompletionStage(), 10);
+        assertThat(flow.inFlight()).isEqualTo(1);
+
+        source.complete(null);
+
+        assertThat(flow.inFlight()).isZero();
+    }
+}
