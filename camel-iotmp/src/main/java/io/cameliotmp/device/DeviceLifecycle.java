@@ -346,6 +346,12 @@ final class DeviceLifecycle {
         disconnectedListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** Runs {@code action} once the device is closed and its connection released. */
+    void onClosed(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        closeFuture.whenComplete((ignored, failure) -> action.run());
+    }
+
     void onRefused(Consumer<IotmpConnectRefusedException> listener) {
         refusedListeners.add(Objects.requireNonNull(listener, "listener"));
     }

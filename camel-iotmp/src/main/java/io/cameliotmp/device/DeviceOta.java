@@ -67,7 +67,7 @@ final class DeviceOta {
         this.runningVersion = settings.version();
     }
 
-    static void install(IotmpDevice device, OtaTarget target, OtaSettings settings) {
+    static DeviceOta install(IotmpDevice device, OtaTarget target, OtaSettings settings) {
         DeviceOta ota = new DeviceOta(device, target, settings);
         device.resource("$ota/options").output(ota::options);
         device.resource("$ota/begin").handler(ResourceKind.INPUT_OUTPUT,
@@ -78,6 +78,19 @@ final class DeviceOta {
                 request -> request.describeMode() ? failed(null) : ota.end());
         device.resource("$ota/reboot").run(ota::reboot);
         device.resource("$ota/version").output(() -> Map.of("version", ota.version()));
+        // the watchdog runs on the device's loop, which a closed device no longer has: without this an update cut
+        // short by close() would leave its open image and its spool file behind
+        device.onClosed(ota::abandonUnfinished);
+        return ota;
+    }
+
+    /** Drops an update still in progress: its image is discarded and its spool file deleted. */
+    synchronized void abandonUnfinished() {
+        if (update != null) {
+            LOG.debug("{}: closed during an OTA update; the partial image is discarded", device);
+            abandon(update);
+            update = null;
+        }
     }
 
     synchronized Map<String, Object> options() {

@@ -212,6 +212,11 @@ public final class IotmpDevice implements AutoCloseable {
         return lifecycle.closeAsync();
     }
 
+    /** For parts of the device that hold files or streams beyond one request (OTA images). */
+    void onClosed(Runnable action) {
+        lifecycle.onClosed(action);
+    }
+
     // ---------------------------------------------------------------- connection handling (on the loop)
 
     /** Called by the session once the server accepted the CONNECT. */
