@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * A registered resource path, literal or with patterns as IOTMP-Linux understands them (docs/protocol.md §6.3):
- * {@code :name} captures one non-empty segment, {@code *name} captures the non-empty rest of the path including
- * {@code /} and must be the last segment.
+ * {@code :name} captures one segment, {@code *name} captures the rest of the path including {@code /} and must be the
+ * last segment. Both may capture an empty text, as IOTMP-Linux's matcher does: {@code $fs/get/} is how a server
+ * lists the root of that client's files.
  */
 final class ResourcePath {
 
@@ -73,9 +74,6 @@ final class ResourcePath {
                 pos++;
             }
             if (segment.rest()) {
-                if (pos >= length) {
-                    return null;
-                }
                 captures.put(segment.text(), concrete.substring(pos));
                 return Collections.unmodifiableMap(captures);
             }
@@ -85,9 +83,6 @@ final class ResourcePath {
             }
             String value = concrete.substring(pos, end);
             if (segment.capture()) {
-                if (value.isEmpty()) {
-                    return null;
-                }
                 captures.put(segment.text(), value);
             } else if (!segment.text().equals(value)) {
                 return null;

@@ -213,7 +213,13 @@ class DeviceResourceTest extends DeviceTestBase {
         c.send(IotmpMessage.run(4, List.of("$terminal", "xyz", "params"), null, null)); // EM joins arrays with '/'
         assertThat(c.next()).isEqualTo(IotmpMessage.ok(4, Map.of("session", "xyz", "path", "$terminal/xyz/params")));
 
-        for (String noMatch : List.of("$terminal//params", "$fs/get/", "$fs/get", "$terminal/a/b/params")) {
+        // empty captures match, as in IOTMP-Linux: "$fs/get/" lists the root of its files
+        c.send(IotmpMessage.run(6, "$fs/get/", null, null));
+        assertThat(c.next()).isEqualTo(IotmpMessage.ok(6, Map.of("path", "")));
+        c.send(IotmpMessage.run(7, "$terminal//params", null, null));
+        assertThat(c.next()).isEqualTo(IotmpMessage.ok(7, Map.of("session", "", "path", "$terminal//params")));
+
+        for (String noMatch : List.of("$fs/get", "$terminal/a/b/params", "$terminal/params")) {
             c.send(IotmpMessage.run(5, noMatch, null, null));
             assertThat(c.next()).as(noMatch).isEqualTo(IotmpMessage.error(5, null, null));
         }

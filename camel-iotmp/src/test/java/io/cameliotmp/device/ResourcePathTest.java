@@ -21,24 +21,24 @@ class ResourcePathTest {
     }
 
     @Test
-    void namedSegmentsCaptureOneNonEmptySegment() {
+    void namedSegmentsCaptureOneSegmentEvenAnEmptyOne() {
         ResourcePath params = new ResourcePath("$terminal/:session/params");
 
         assertThat(params.isLiteral()).isFalse();
         assertThat(params.match("$terminal/abc/params")).isEqualTo(Map.of("session", "abc"));
-        assertThat(params.match("$terminal//params")).isNull();
+        assertThat(params.match("$terminal//params")).isEqualTo(Map.of("session", ""));
         assertThat(params.match("$terminal/a/b/params")).isNull();
         assertThat(params.match("$terminal/abc")).isNull();
         assertThat(params.match("$terminal/abc/params/x")).isNull();
     }
 
     @Test
-    void restCapturesTheRemainderIncludingSlashes() {
+    void restCapturesTheRemainderIncludingSlashesEvenAnEmptyOne() {
         ResourcePath get = new ResourcePath("$fs/:op/*path");
 
         assertThat(get.match("$fs/get/var/log/syslog")).isEqualTo(Map.of("op", "get", "path", "var/log/syslog"));
         assertThat(get.match("$fs/get/a")).isEqualTo(Map.of("op", "get", "path", "a"));
-        assertThat(get.match("$fs/get/")).isNull();
+        assertThat(get.match("$fs/get/")).as("how a server lists the root").isEqualTo(Map.of("op", "get", "path", ""));
         assertThat(get.match("$fs/get")).isNull();
         assertThat(new ResourcePath("*all").match("x/y")).isEqualTo(Map.of("all", "x/y"));
     }
