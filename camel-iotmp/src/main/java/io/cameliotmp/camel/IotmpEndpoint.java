@@ -9,6 +9,7 @@ import io.cameliotmp.server.IotmpServerManager;
 import io.cameliotmp.server.Transport;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
+import org.apache.camel.MultipleConsumersSupport;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.spi.EndpointServiceLocation;
@@ -23,7 +24,7 @@ import org.apache.camel.support.DefaultEndpoint;
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "iotmp", title = "IOTMP", syntax = "iotmp:kind:path",
              category = { Category.IOT }, headersClass = IotmpConstants.class)
-public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLocation {
+public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLocation, MultipleConsumersSupport {
 
     @UriPath(description = "What the endpoint stands for: device (a device resource: producer calls it, consumer"
                            + " streams it), server (a resource devices run, consumer), service (Thinger service"
@@ -111,6 +112,15 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
             default -> throw new UnsupportedOperationException(
                     "iotmp:" + kind + " endpoints can only be consumed (from)");
         };
+    }
+
+    /**
+     * Events and topics fan out: each consumer registers its own listener and gets every event or message, so several
+     * routes (an application's and a library's, such as the device API's) may consume one such endpoint.
+     */
+    @Override
+    public boolean isMultipleConsumersSupported() {
+        return kind == IotmpEndpointKind.events || kind == IotmpEndpointKind.topic;
     }
 
     @Override

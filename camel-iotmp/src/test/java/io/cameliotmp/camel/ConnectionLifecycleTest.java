@@ -61,6 +61,7 @@ class ConnectionLifecycleTest extends IotmpCamelTestSupport {
                 from("direct:run").to("iotmp:device:alice/esp32?requestTimeout=" + RUN_TIMEOUT.toMillis());
                 from("direct:runQuick").to("iotmp:device:alice/esp32?requestTimeout=300");
                 from("iotmp:events").to("mock:events");
+                from("iotmp:events").routeId("second-events-route").to("mock:eventsToo");
                 from("iotmp:events" + fast).to("mock:fastEvents");
                 from("iotmp:events" + keepAlive).to("mock:keepAliveEvents");
                 from("iotmp:server:echo").setBody(simple("echo ${body}"));
@@ -101,6 +102,22 @@ class ConnectionLifecycleTest extends IotmpCamelTestSupport {
             assertThat(socket.closedWithin(WAIT)).isTrue();
         }
         events.assertIsSatisfied();
+    }
+
+    @Test
+    void everyRouteOnTheEventsEndpointGetsEveryEvent() throws Exception {
+        // an application's own event route and a library's (the device API's) may both consume iotmp:events
+        MockEndpoint events = getMockEndpoint("mock:events");
+        MockEndpoint eventsToo = getMockEndpoint("mock:eventsToo");
+        for (MockEndpoint each : List.of(events, eventsToo)) {
+            each.expectedHeaderReceived(IotmpConstants.EVENT_TYPE, "authenticationRefused");
+            each.expectedHeaderReceived(IotmpConstants.DEVICE, "esp32");
+        }
+        try (RawIotmpSocket socket = new RawIotmpSocket(port)) {
+            socket.send(IotmpMessage.connect(0x1234, "alice", "esp32", "wrong"), Generation.GEN2);
+            assertThat(socket.closedWithin(WAIT)).isTrue();
+        }
+        MockEndpoint.assertIsSatisfied(events, eventsToo);
     }
 
     @Test
