@@ -36,8 +36,8 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
      */
     private Long authFailureBlock = 60000L;
     /**
-     * How long a started frame may take to arrive completely, checked by a timer; a sender that stalls or drips bytes
-     * to look alive is disconnected after it. The option is a long type.
+     * How long a started frame (IOTMP or WebSocket) may take to arrive completely, checked by a timer; a sender
+     * that stalls or drips bytes to look alive is disconnected after it. The option is a long type.
      */
     private Long frameReadTimeout = 30000L;
     /**
@@ -60,8 +60,8 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
      */
     private Integer maxCredentialLength = 1024;
     /**
-     * Bytes of partially received frames the server holds for all its connections together; a connection whose started
-     * frame does not fit is closed.
+     * Bytes of partially received frames (IOTMP or WebSocket) the server holds for all its connections together; a
+     * connection whose started frame does not fit is closed.
      */
     private Long maxPartialFrameBytes = 67108864L;
     /**

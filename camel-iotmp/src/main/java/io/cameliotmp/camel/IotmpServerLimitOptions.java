@@ -47,8 +47,8 @@ public class IotmpServerLimitOptions {
 
     @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_FRAME_READ_TIMEOUT_MILLIS,
               javaType = "java.time.Duration",
-              description = "How long a started frame may take to arrive completely, checked by a timer; a sender "
-                            + "that stalls or drips bytes to look alive is disconnected after it.")
+              description = "How long a started frame (IOTMP or WebSocket) may take to arrive completely, checked "
+                            + "by a timer; a sender that stalls or drips bytes to look alive is disconnected after it.")
     private long frameReadTimeout = ServerLimits.DEFAULT_FRAME_READ_TIMEOUT_MILLIS;
 
     @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_PENDING_WRITE_BYTES,
@@ -78,8 +78,8 @@ public class IotmpServerLimitOptions {
     private int maxCredentialLength = ServerLimits.DEFAULT_MAX_CREDENTIAL_LENGTH;
 
     @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_PARTIAL_FRAME_BYTES,
-              description = "Bytes of partially received frames the server holds for all its connections "
-                            + "together; a connection whose started frame does not fit is closed.")
+              description = "Bytes of partially received frames (IOTMP or WebSocket) the server holds for all its "
+                            + "connections together; a connection whose started frame does not fit is closed.")
     private long maxPartialFrameBytes = ServerLimits.DEFAULT_MAX_PARTIAL_FRAME_BYTES;
 
     @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS,

@@ -825,9 +825,9 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
-         * How long a started frame may take to arrive completely, checked by a
-         * timer; a sender that stalls or drips bytes to look alive is
-         * disconnected after it.
+         * How long a started frame (IOTMP or WebSocket) may take to arrive
+         * completely, checked by a timer; a sender that stalls or drips bytes
+         * to look alive is disconnected after it.
          * 
          * The option is a: &lt;code&gt;long&lt;/code&gt; type.
          * 
@@ -1036,9 +1036,9 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
-         * Bytes of partially received frames the server holds for all its
-         * connections together; a connection whose started frame does not fit
-         * is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) the server
+         * holds for all its connections together; a connection whose started
+         * frame does not fit is closed.
          * 
          * The option is a: &lt;code&gt;long&lt;/code&gt; type.
          * 

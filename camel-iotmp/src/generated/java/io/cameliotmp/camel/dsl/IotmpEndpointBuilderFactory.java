@@ -393,9 +393,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * How long a started frame may take to arrive completely, checked by a
-         * timer; a sender that stalls or drips bytes to look alive is
-         * disconnected after it.
+         * How long a started frame (IOTMP or WebSocket) may take to arrive
+         * completely, checked by a timer; a sender that stalls or drips bytes
+         * to look alive is disconnected after it.
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -410,9 +410,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * How long a started frame may take to arrive completely, checked by a
-         * timer; a sender that stalls or drips bytes to look alive is
-         * disconnected after it.
+         * How long a started frame (IOTMP or WebSocket) may take to arrive
+         * completely, checked by a timer; a sender that stalls or drips bytes
+         * to look alive is disconnected after it.
          * 
          * The option will be converted to a <code>long</code> type.
          * 
@@ -771,9 +771,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Bytes of partially received frames the server holds for all its
-         * connections together; a connection whose started frame does not fit
-         * is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) the server
+         * holds for all its connections together; a connection whose started
+         * frame does not fit is closed.
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -788,9 +788,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Bytes of partially received frames the server holds for all its
-         * connections together; a connection whose started frame does not fit
-         * is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) the server
+         * holds for all its connections together; a connection whose started
+         * frame does not fit is closed.
          * 
          * The option will be converted to a <code>long</code> type.
          * 
@@ -2262,9 +2262,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * How long a started frame may take to arrive completely, checked by a
-         * timer; a sender that stalls or drips bytes to look alive is
-         * disconnected after it.
+         * How long a started frame (IOTMP or WebSocket) may take to arrive
+         * completely, checked by a timer; a sender that stalls or drips bytes
+         * to look alive is disconnected after it.
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -2279,9 +2279,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * How long a started frame may take to arrive completely, checked by a
-         * timer; a sender that stalls or drips bytes to look alive is
-         * disconnected after it.
+         * How long a started frame (IOTMP or WebSocket) may take to arrive
+         * completely, checked by a timer; a sender that stalls or drips bytes
+         * to look alive is disconnected after it.
          * 
          * The option will be converted to a <code>long</code> type.
          * 
@@ -2640,9 +2640,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Bytes of partially received frames the server holds for all its
-         * connections together; a connection whose started frame does not fit
-         * is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) the server
+         * holds for all its connections together; a connection whose started
+         * frame does not fit is closed.
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -2657,9 +2657,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Bytes of partially received frames the server holds for all its
-         * connections together; a connection whose started frame does not fit
-         * is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) the server
+         * holds for all its connections together; a connection whose started
+         * frame does not fit is closed.
          * 
          * The option will be converted to a <code>long</code> type.
          * 
@@ -3896,9 +3896,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * How long a started frame may take to arrive completely, checked by a
-         * timer; a sender that stalls or drips bytes to look alive is
-         * disconnected after it.
+         * How long a started frame (IOTMP or WebSocket) may take to arrive
+         * completely, checked by a timer; a sender that stalls or drips bytes
+         * to look alive is disconnected after it.
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -3913,9 +3913,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * How long a started frame may take to arrive completely, checked by a
-         * timer; a sender that stalls or drips bytes to look alive is
-         * disconnected after it.
+         * How long a started frame (IOTMP or WebSocket) may take to arrive
+         * completely, checked by a timer; a sender that stalls or drips bytes
+         * to look alive is disconnected after it.
          * 
          * The option will be converted to a <code>long</code> type.
          * 
@@ -4274,9 +4274,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Bytes of partially received frames the server holds for all its
-         * connections together; a connection whose started frame does not fit
-         * is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) the server
+         * holds for all its connections together; a connection whose started
+         * frame does not fit is closed.
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -4291,9 +4291,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Bytes of partially received frames the server holds for all its
-         * connections together; a connection whose started frame does not fit
-         * is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) the server
+         * holds for all its connections together; a connection whose started
+         * frame does not fit is closed.
          * 
          * The option will be converted to a <code>long</code> type.
          * 
