@@ -8,11 +8,15 @@ import io.cameliotmp.server.IotmpRequestException;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * Logs what the devices do: every temperature sample a device of user {@code demo} streams, every bucket write, and
- * every connect, disconnect and refused connection.
+ * every connect, disconnect and refused connection, the last within a budget of lines per second
+ * ({@code quickstart.device-event-log-rate}; what is beyond it is counted in one summary line).
  */
 @Component
 public class DeviceActivityRoutes extends RouteBuilder {
@@ -23,10 +27,15 @@ public class DeviceActivityRoutes extends RouteBuilder {
 
     private static final String TEMPERATURE = "temperature";
 
-    private final StreamRefusals refusals;
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceActivityRoutes.class);
 
-    public DeviceActivityRoutes(StreamRefusals refusals) {
+    private final StreamRefusals refusals;
+    private final LogBudget deviceEventLines;
+
+    public DeviceActivityRoutes(StreamRefusals refusals,
+                                @Value("${quickstart.device-event-log-rate:20}") int deviceEventLogRate) {
         this.refusals = refusals;
+        this.deviceEventLines = new LogBudget(deviceEventLogRate);
     }
 
     @Override
@@ -51,14 +60,25 @@ public class DeviceActivityRoutes extends RouteBuilder {
                 .log("bucket ${header.CamelIotmpResource} from ${header.CamelIotmpUser}/${header.CamelIotmpDevice}:"
                      + " ${body}");
 
+        // devices decide how often they connect: the lines they cause are budgeted, the rest counted
         from("iotmp:events")
                 .routeId("log-device-events")
+                .process(exchange -> summariseSuppressedEvents())
+                .filter(method(deviceEventLines, "admit"))
                 .choice()
                     .when(header(IotmpConstants.REASON).isNotNull())
                         .log(DEVICE_EVENT + " (${header.CamelIotmpReason})")
                     .otherwise()
                         .log(DEVICE_EVENT)
                 .end();
+    }
+
+    private void summariseSuppressedEvents() {
+        long suppressed = deviceEventLines.takeSuppressed();
+        if (suppressed > 0) {
+            LOG.info("{} device events not logged in the last {} s or more (quickstart.device-event-log-rate)",
+                    suppressed, LogBudget.SUMMARY_INTERVAL_SECONDS);
+        }
     }
 
     private void temperatureRefused(Exchange exchange) {
