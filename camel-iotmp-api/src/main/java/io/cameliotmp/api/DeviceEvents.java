@@ -47,11 +47,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 public class DeviceEvents implements DisposableBean {
 
     /**
-     * The route of the server's device events into {@link #publish}: an endpoint of its own (the option changes nothing
-     * but the URI), since Camel allows one consumer per endpoint and the application may have its own
-     * {@code from("iotmp:events")}.
+     * The route of the server's device events into {@link #publish}. The application may consume
+     * {@code iotmp:events} too: the endpoint takes several consumers, each getting every event.
      */
-    public static final String SOURCE = "iotmp:events?exchangePattern=InOnly";
+    public static final String SOURCE = "iotmp:events";
     static final int MAX_QUEUED = 100;
 
     private final int maxSubscribers;
