@@ -1,15 +1,15 @@
 package io.cameliotmp.cluster;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceListener;
 import io.cameliotmp.server.DeviceRegistration;
@@ -64,8 +64,9 @@ class DrainTest {
         var done = drained.drain(5);
         assertThat(drained.isDraining()).isTrue();
         assertThat(drained.drain(1000)).as("the drain under way").isSameAs(done);
-        // not accepting: the listener is closed
-        assertThat(accepts(port)).isFalse();
+        // not accepting: the listener is closed, and a device cannot log in at its port
+        assertThat(drained.isRunning()).isFalse();
+        assertThat(logsIn(port)).as("a device logs in at the drained port").isFalse();
         done.get(60, TimeUnit.SECONDS);
 
         assertThat(drained.registry().size()).isZero();
@@ -84,16 +85,21 @@ class DrainTest {
     }
 
     /**
-     * Whether something accepts connections on the loopback {@code port}. A connection to a port nobody listens on
-     * can, rarely, be the socket connected to itself (TCP simultaneous open, when the kernel picks that same
-     * ephemeral port as the socket's own, as it may once the listener has freed it): that is not a listener.
+     * Whether a device of alice logs in at the loopback {@code port}. Only the drained member could accept it there:
+     * a bare socket probe cannot tell, since once the listener freed its ephemeral port anything in the machine may be
+     * given that port (or the probe may connect to itself). A refused connection fails at once; something else that
+     * accepted never answers the CONNECT, and the device gives up after its request timeout.
      */
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-            return socket.getLocalPort() != port;
-        } catch (IOException refused) {
+    private boolean logsIn(int port) {
+        try (IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(port)
+                .credentials("alice", "device-late", "s3cr3t").noReconnect().build()) {
+            device.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException refused) {
             return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }
