@@ -34,6 +34,14 @@ final class CallChannel implements RequestHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallChannel.class);
 
+    /**
+     * Out of band, so calls to one member run concurrently; sent and served without hand-offs ({@link UnbundledSends},
+     * {@link CallsOnArrival}); outside flow control, since a call may be served on the thread that reads the
+     * connection the credits come back on. Answers carry the same flags. What a member holds in calls is bounded by
+     * the devices' own limits ({@code maxPendingRequests}).
+     */
+    static final Message.Flag[] CALL_FLAGS = {Message.Flag.OOB, Message.Flag.DONT_BUNDLE, Message.Flag.NO_FC};
+
     private final ForkChannel fork;
     private final MessageDispatcher dispatcher;
     /** Serves a call that arrived: the bytes of the call and its sender's node id → the bytes of the answer. */
@@ -52,7 +60,7 @@ final class CallChannel implements RequestHandler {
                 member.getLeastSignificantBits());
         try {
             return dispatcher.sendMessageWithFuture(new BytesMessage(target, call),
-                    RequestOptions.SYNC().timeout(timeoutMillis).flags(Message.Flag.OOB));
+                    RequestOptions.SYNC().timeout(timeoutMillis).flags(CALL_FLAGS));
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -85,6 +85,9 @@ final class JGroupsStack implements JGroupsChannelConfigurator {
         tcp.setBindAddress(bind);
         tcp.setBindPort(options.port());
         tcp.setPortRange(0);
+        // forwarded calls skip the hand-offs to the bundler's and the pool's threads (CallChannel)
+        tcp.setBundler(new UnbundledSends());
+        tcp.setMessageProcessingPolicy(CallsOnArrival.class.getName());
         if (options.tls() != null) {
             ClusterOptions.Tls tls = options.tls();
             tcp.tls().enabled(true)
