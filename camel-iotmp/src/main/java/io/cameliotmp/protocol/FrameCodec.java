@@ -45,6 +45,8 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
     private volatile int frameLimit;
     private boolean failed;
     private volatile boolean partialFrame;
+    /** Whether the last decode stopped at a complete frame the gate held back; event loop only. */
+    private boolean heldBack;
     /** Bytes of {@link #budget} this connection holds for its partial frame. */
     private long reserved;
     private ScheduledFuture<?> frameDeadline;
@@ -110,7 +112,7 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
         decodeGate.set(gate);
     }
 
-    /** The gate opened again: decodes, on the channel's event loop, the frames left in the buffer. */
+    /** The gate opened again: decodes the frames left in the buffer (at once when called on the event loop). */
     public void resumeDecoding() {
         DecodeGate.resume(context, this);
     }
@@ -149,6 +151,21 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
         }
     }
 
+    /**
+     * After a read that ended with a frame held back, reading stays off. Netty's decoder, when a read yields no
+     * message while reading is off, reads again for the rest of a frame; here the frame is complete and only held
+     * back, so that would read on and on into the cumulation while the reader pauses (each read copied into an ever
+     * larger buffer, until direct memory runs out).
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (heldBack) {
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        super.channelReadComplete(ctx);
+    }
+
     @Override
     protected final void encode(ChannelHandlerContext ctx, M msg, ByteBuf out) {
         encodeFrame(msg, out);
@@ -156,6 +173,7 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
 
     @Override
     protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        heldBack = false;
         if (failed) {
             in.skipBytes(in.readableBytes());
             return;
@@ -174,6 +192,7 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
             return;
         }
         if (!decodeGate.isOpen()) {
+            heldBack = true;
             return; // nothing consumed: ByteToMessageDecoder stops here and keeps the bytes
         }
         endPartialFrame();
