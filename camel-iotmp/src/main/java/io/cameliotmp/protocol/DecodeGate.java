@@ -26,22 +26,29 @@ public final class DecodeGate {
     }
 
     /**
-     * The gate opened again: decodes, on the channel's event loop, the frames {@code codec} holds, by an empty read
-     * (a {@code ByteToMessageDecoder} decodes its cumulation and passes the frames on).
+     * The gate opened again: decodes the frames {@code codec} holds, by an empty read (a {@code ByteToMessageDecoder}
+     * decodes its cumulation and passes the frames on). On the channel's event loop at once, so that the caller knows
+     * what came of it; it must then not be inside the codec's own decoding. From another thread, in a task.
      */
     public static void resume(ChannelHandlerContext ctx, ChannelInboundHandler codec) {
         if (ctx == null) {
             return;
         }
-        ctx.executor().execute(() -> {
-            if (ctx.isRemoved() || !ctx.channel().isActive()) {
-                return;
-            }
-            try {
-                codec.channelRead(ctx, Unpooled.EMPTY_BUFFER);
-            } catch (Exception e) {
-                ctx.fireExceptionCaught(e);
-            }
-        });
+        if (ctx.executor().inEventLoop()) {
+            decodeHeld(ctx, codec);
+        } else {
+            ctx.executor().execute(() -> decodeHeld(ctx, codec));
+        }
+    }
+
+    private static void decodeHeld(ChannelHandlerContext ctx, ChannelInboundHandler codec) {
+        if (ctx.isRemoved() || !ctx.channel().isActive()) {
+            return;
+        }
+        try {
+            codec.channelRead(ctx, Unpooled.EMPTY_BUFFER);
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e);
+        }
     }
 }

@@ -71,7 +71,7 @@ public final class DeviceConnection {
         this.flow = new FlowControl(channel, config.maxInFlight(), config.limits().maxDecodedFrameBytes(),
                 config.backpressurePolicy(), context.inFlightBytes());
         // while reading is paused the codec decodes nothing more, and what it held back is decoded on resuming
-        codec.decodeGate(flow::acceptsFrames);
+        codec.decodeGate(flow::admitsFrame);
         flow.onResume(codec::resumeDecoding);
         this.pump = new ConnectionPump(worker, flow, codec::lastFrameWeight, this::handle, this::handledOnArrival);
         this.handshake = new ConnectHandshake(this, context, codec);

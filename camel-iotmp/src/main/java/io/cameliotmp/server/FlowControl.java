@@ -2,6 +2,7 @@ package io.cameliotmp.server;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.channel.Channel;
@@ -15,9 +16,15 @@ import io.netty.channel.Channel;
  * <p>
  * Each frame and delivery also weighs the heap its decoded values take (the codec's estimate), and reading pauses as
  * well when their total reaches {@code maxBytes}: a few large frames hold as much as many small ones. While reading
- * is paused the codec decodes nothing more ({@link #acceptsFrames()}), so the frames of a read that was under way
+ * is paused the codec decodes nothing more ({@link #admitsFrame()}), so the frames of a read that was under way
  * stay bytes in its buffer instead of piling up decoded: what a device can make its connection hold here is at most
  * the pause bound plus one frame, in count and in bytes.
+ * <p>
+ * Only the I/O thread turns reading off and on. A worker that crosses the bound just closes the gate; the I/O thread
+ * stops reading when it next asks it ({@link #admitsFrame()}), and a worker that drains the backlog hands the I/O
+ * thread one task to read again, and only if it had stopped. Turning reading off and on from a worker costs a task
+ * and a wake-up of the I/O thread each time, and a connection that streams at full speed crosses the bound all the
+ * time.
  */
 final class FlowControl {
 
@@ -38,6 +45,8 @@ final class FlowControl {
     /** The weight of the frame being handled on the executor (0 between frames), for the deliveries it starts. */
     private long handling;
     private volatile boolean readingPaused;
+    /** Whether the I/O thread stopped reading (and decoding) for the pause: then resuming needs it again. */
+    private boolean readingStopped;
     /** When a frame was last read, or reading resumed after a pause: the device's silence is counted from here. */
     private volatile long lastActivityNanos = System.nanoTime();
     /** While false (authenticating, closed), a drained backlog does not turn reading back on. */
@@ -65,14 +74,32 @@ final class FlowControl {
         this.serverBytes = serverBytes;
     }
 
-    /** Runs whenever a pause ends (on the thread that ended it): the codec decodes what it held back. */
+    /**
+     * Runs on the I/O thread, in a task of its own, when reading resumes after it stopped: the codec decodes what it
+     * held back, there and then.
+     */
     void onResume(Runnable action) {
         this.onResume = action;
     }
 
-    /** Whether the codec may decode another frame now; false exactly while reading is paused. */
-    boolean acceptsFrames() {
-        return !readingPaused;
+    /**
+     * Whether the codec may decode another frame now; false exactly while reading is paused, and then reading stops
+     * until the pause ends. I/O thread only.
+     */
+    boolean admitsFrame() {
+        if (!readingPaused) {
+            return true;
+        }
+        synchronized (lock) {
+            if (!readingPaused) {
+                return true;
+            }
+            readingStopped = true;
+        }
+        if (channel.config().isAutoRead()) {
+            channel.config().setAutoRead(false);
+        }
+        return false;
     }
 
     /** A frame was decoded and queued for the executor, weighing {@code weight} bytes of heap. */
@@ -117,7 +144,7 @@ final class FlowControl {
             resumed = resumeIfDrained();
         }
         if (resumed) {
-            onResume.run();
+            resumeReadingLater();
         }
     }
 
@@ -152,7 +179,7 @@ final class FlowControl {
             resumed = resumeIfDrained();
         }
         if (resumed) {
-            onResume.run();
+            resumeReadingLater();
         }
     }
 
@@ -209,7 +236,7 @@ final class FlowControl {
             resumed = resumeIfDrained();
         }
         if (resumed) {
-            onResume.run();
+            resumeReadingLater();
         }
     }
 
@@ -276,21 +303,51 @@ final class FlowControl {
     private void pauseIfOver() {
         int pauseAt = policy == BackpressurePolicy.PAUSE ? maxInFlight : 4 * maxInFlight;
         if ((queuedFrames + busyDeliveries >= pauseAt || bytes >= maxBytes) && !readingPaused) {
+            // the gate closes at once; the I/O thread stops reading when it next asks (admitsFrame)
             readingPaused = true;
-            channel.config().setAutoRead(false);
         }
     }
 
-    /** Returns true when reading resumed, so that the caller lets the codec go on outside the lock. */
+    /**
+     * Ends the pause once the backlog is down to half; returns true when the I/O thread had stopped reading, so that
+     * the caller, outside the lock, has it read again.
+     */
     private boolean resumeIfDrained() {
         if (readingPaused && queuedFrames + busyDeliveries <= maxInFlight / 2 && bytes <= maxBytes / 2) {
             readingPaused = false;
             lastActivityNanos = System.nanoTime();
-            if (resumable) {
-                channel.config().setAutoRead(true);
-            }
-            return true;
+            return readingStopped;
         }
         return false;
+    }
+
+    private void resumeReadingLater() {
+        try {
+            channel.eventLoop().execute(this::resumeReading);
+        } catch (RejectedExecutionException closing) {
+            // the event loop is shutting down with the channel: nothing to read any more
+        }
+    }
+
+    /**
+     * On the I/O thread, unless paused anew meanwhile: decodes what the codec held back first, and reads again only
+     * if that did not fill the bound once more. Reading before that would add a read's worth to the held-back bytes
+     * at every pause, without bound while the handlers are slower than the device.
+     */
+    private void resumeReading() {
+        synchronized (lock) {
+            if (readingPaused || !readingStopped) {
+                return;
+            }
+            readingStopped = false;
+        }
+        onResume.run();
+        boolean stoppedAgain;
+        synchronized (lock) {
+            stoppedAgain = readingStopped;
+        }
+        if (resumable && !stoppedAgain) {
+            channel.config().setAutoRead(true);
+        }
     }
 }

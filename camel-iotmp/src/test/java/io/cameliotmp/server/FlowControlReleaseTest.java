@@ -41,6 +41,9 @@ class FlowControlReleaseTest {
         assertThat(flow.inFlightBytes()).isEqualTo(400);
         assertThat(serverBytes.sum()).isEqualTo(400);
         assertThat(flow.readingPaused()).isTrue();
+        // the I/O thread stops reading when the codec next asks
+        assertThat(channel.config().isAutoRead()).isTrue();
+        assertThat(flow.admitsFrame()).isFalse();
         assertThat(channel.config().isAutoRead()).isFalse();
 
         batch.complete(null);
@@ -49,6 +52,9 @@ class FlowControlReleaseTest {
         assertThat(flow.inFlightBytes()).isZero();
         assertThat(serverBytes.sum()).isZero();
         assertThat(flow.readingPaused()).isFalse();
+        assertThat(flow.admitsFrame()).isTrue();
+        // and reads again by a task of its own
+        channel.runPendingTasks();
         assertThat(channel.config().isAutoRead()).isTrue();
 
         // the same stage, now complete, releases a later delivery at once

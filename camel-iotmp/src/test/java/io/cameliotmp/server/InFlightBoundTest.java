@@ -131,6 +131,37 @@ class InFlightBoundTest {
         }
     }
 
+    /**
+     * Reading resumes only once the frames held back are decoded without filling the bound again: resuming earlier
+     * adds a read's worth to what is held back at every pause, without bound while the handlers are slower than the
+     * device (and under a flood that ran the server out of direct memory).
+     */
+    @Test
+    void readingStaysOffWhileFramesReadEarlierAreStillHeldBack() {
+        connectWithStream(64, 4L * 1024 * 1024);
+        int samples = 2_000;
+        ByteArrayOutputStream flood = new ByteArrayOutputStream();
+        for (int i = 0; i < samples; i++) {
+            flood.writeBytes(Frames.encode(IotmpMessage.streamData(streamId, (long) i), Generation.GEN2));
+        }
+        send(flood.toByteArray());
+
+        int rounds = 0;
+        while (delivered.size() < samples) {
+            assertThat(channel.config().isAutoRead()).as("reading while %d samples read earlier wait",
+                    samples - delivered.size()).isFalse();
+            for (CompletableFuture<Void> done : List.copyOf(held)) {
+                done.complete(null);
+            }
+            channel.runPendingTasks();
+            channel.checkException();
+            rounds++;
+        }
+        assertThat(rounds).as("pauses on the way").isGreaterThan(10);
+        completeAll();
+        assertThat(channel.config().isAutoRead()).as("reading once nothing is held back").isTrue();
+    }
+
     @Test
     void frameCountStopsAtMaxInFlightWithinOneRead() {
         connectWithStream(64, 4L * 1024 * 1024);
