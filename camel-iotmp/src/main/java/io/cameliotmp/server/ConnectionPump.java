@@ -16,7 +16,8 @@ import io.netty.util.concurrent.EventExecutor;
 /**
  * The Netty side of a connection, on the I/O thread. It counts each frame as read before handing it over, so that a
  * handler that blocks the session's executor still stops the reading, and hands events to a worker through an inbox
- * drained in batches: one task, and one wake-up of the worker, for everything that piled up rather than one per frame.
+ * drained in batches: one task, and one wake-up of the worker, for the frames of one read (at its end, or every
+ * {@code DRAIN_BATCH} frames) rather than one per frame.
  * Without workers the session runs on the I/O thread and events are handled at once.
  */
 final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runnable {
@@ -46,6 +47,9 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
     private String name;
     private Queue<Object> inbox;
     private volatile int drainScheduled;
+    /** Frames queued by the current read and not yet handed to the worker; I/O thread only. */
+    private int unscheduled;
+    private final Runnable scheduleQueued = this::scheduleQueued;
 
     /**
      * @param worker  where the session runs; null to run it on the channel's I/O thread
@@ -106,7 +110,25 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
             return;
         }
         flow.frameRead(weight);
-        dispatch(msg);
+        if (executor.inEventLoop()) {
+            session.accept(msg);
+            return;
+        }
+        // the worker is woken once for the frames of a read, not once per frame: on a busy core each wake-up is a
+        // context switch, which costs more than handling a small frame
+        queue(msg);
+        if (unscheduled++ == 0) {
+            // for frames that arrive outside a read (a decode resumed, a synthesized answer): after this I/O round
+            ctx.executor().execute(scheduleQueued);
+        } else if (unscheduled >= DRAIN_BATCH) {
+            scheduleQueued();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        scheduleQueued();
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -134,10 +156,26 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
             session.accept(event);
             return;
         }
+        queue(event);
+        scheduleDrain();
+    }
+
+    private void queue(Object event) {
         if (inbox == null) {
             inbox = new ConcurrentLinkedQueue<>();
         }
         inbox.offer(event);
+    }
+
+    /** Hands the frames queued since the last hand-off to the worker. I/O thread only. */
+    private void scheduleQueued() {
+        if (unscheduled > 0) {
+            unscheduled = 0;
+            scheduleDrain();
+        }
+    }
+
+    private void scheduleDrain() {
         if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
             try {
                 executor.execute(this);

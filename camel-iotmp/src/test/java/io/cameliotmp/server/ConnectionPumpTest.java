@@ -1,0 +1,112 @@
+package io.cameliotmp.server;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How the I/O thread hands frames to a connection's worker: once per read rather than once per frame (each hand-off
+ * may wake the worker), in the order read, and also for frames that arrive outside a read.
+ */
+class ConnectionPumpTest {
+
+    /** Counts the tasks handed to it: each may wake its thread. */
+    private static final class CountingWorker extends SingleThreadEventExecutor {
+        final AtomicInteger handOffs = new AtomicInteger();
+
+        CountingWorker() {
+            super(null, new DefaultThreadFactory("pump-test-worker"), true);
+        }
+
+        @Override
+        protected void run() {
+            while (!confirmShutdown()) {
+                Runnable task = takeTask();
+                if (task != null) {
+                    task.run();
+                }
+            }
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            handOffs.incrementAndGet();
+            super.execute(task);
+        }
+    }
+
+    private final CountingWorker worker = new CountingWorker();
+    private final List<Object> handled = new CopyOnWriteArrayList<>();
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+        worker.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    private void addPump() {
+        FlowControl flow = new FlowControl(channel, 100_000, BackpressurePolicy.PAUSE);
+        channel.pipeline().addLast(new ConnectionPump(worker, flow, () -> 0, handled::add, (frame, weight) -> false));
+    }
+
+    @Test
+    void theFramesOfOneReadAreHandedOverOnce() {
+        addPump();
+        for (int i = 0; i < 10; i++) {
+            channel.pipeline().fireChannelRead("frame-" + i);
+        }
+        assertThat(worker.handOffs).hasValue(0);
+
+        channel.pipeline().fireChannelReadComplete();
+
+        Awaitility.await().until(() -> handled.size() == 10);
+        assertThat(handled).containsExactly("frame-0", "frame-1", "frame-2", "frame-3", "frame-4", "frame-5",
+                "frame-6", "frame-7", "frame-8", "frame-9");
+        assertThat(worker.handOffs).hasValue(1);
+    }
+
+    @Test
+    void aLongReadHandsOverEveryDrainBatch() {
+        addPump();
+        for (int i = 0; i < 256; i++) {
+            channel.pipeline().fireChannelRead(i);
+        }
+        // the worker starts on the first batch while the read goes on
+        assertThat(worker.handOffs.get()).isPositive();
+        Awaitility.await().until(() -> handled.size() == 256);
+    }
+
+    @Test
+    void aFrameOutsideAReadIsHandedOverAfterTheIoRound() {
+        addPump();
+        // as a resumed decode or a synthesized answer does: a read without its read-complete
+        channel.pipeline().fireChannelRead("late");
+        assertThat(worker.handOffs).hasValue(0);
+
+        channel.runPendingTasks();
+
+        Awaitility.await().until(() -> handled.contains("late"));
+    }
+
+    @Test
+    void otherEventsAreHandedOverAtOnceAfterTheFramesBeforeThem() {
+        addPump();
+        channel.pipeline().fireChannelRead("frame");
+        channel.pipeline().fireExceptionCaught(new IllegalStateException("boom"));
+
+        Awaitility.await().until(() -> handled.size() == 2);
+        assertThat(handled.get(0)).isEqualTo("frame");
+        assertThat(handled.get(1)).isInstanceOf(IllegalStateException.class);
+    }
+}
