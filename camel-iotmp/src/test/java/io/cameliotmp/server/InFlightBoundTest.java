@@ -90,6 +90,15 @@ class InFlightBoundTest {
         send(Frames.encode(IotmpMessage.ok(streamId), Generation.GEN2));
     }
 
+    /** Samples 0, 1, ... on the open stream, in one read. */
+    private void sendSamples(int samples) {
+        ByteArrayOutputStream flood = new ByteArrayOutputStream();
+        for (int i = 0; i < samples; i++) {
+            flood.writeBytes(Frames.encode(IotmpMessage.streamData(streamId, (long) i), Generation.GEN2));
+        }
+        send(flood.toByteArray());
+    }
+
     private void send(byte[] bytes) {
         channel.writeInbound(Unpooled.wrappedBuffer(bytes));
         channel.runPendingTasks();
@@ -140,11 +149,7 @@ class InFlightBoundTest {
     void readingStaysOffWhileFramesReadEarlierAreStillHeldBack() {
         connectWithStream(64, 4L * 1024 * 1024);
         int samples = 2_000;
-        ByteArrayOutputStream flood = new ByteArrayOutputStream();
-        for (int i = 0; i < samples; i++) {
-            flood.writeBytes(Frames.encode(IotmpMessage.streamData(streamId, (long) i), Generation.GEN2));
-        }
-        send(flood.toByteArray());
+        sendSamples(samples);
 
         int rounds = 0;
         while (delivered.size() < samples) {
@@ -166,12 +171,7 @@ class InFlightBoundTest {
     void frameCountStopsAtMaxInFlightWithinOneRead() {
         connectWithStream(64, 4L * 1024 * 1024);
         int samples = 10_000;
-        ByteArrayOutputStream flood = new ByteArrayOutputStream();
-        for (int i = 0; i < samples; i++) {
-            flood.writeBytes(Frames.encode(IotmpMessage.streamData(streamId, (long) i), Generation.GEN2));
-        }
-
-        send(flood.toByteArray());
+        sendSamples(samples);
 
         // a sample of a shared stream is a delivery to the shared stream and one to each subscriber: while it is
         // handed on it counts twice, so reading pauses with 62 or 63 held
@@ -246,12 +246,7 @@ class InFlightBoundTest {
             }
         });
         int samples = 10_000;
-        ByteArrayOutputStream flood = new ByteArrayOutputStream();
-        for (int i = 0; i < samples; i++) {
-            flood.writeBytes(Frames.encode(IotmpMessage.streamData(streamId, (long) i), Generation.GEN2));
-        }
-
-        send(flood.toByteArray());
+        sendSamples(samples);
 
         // handed over on arrival, each sample is one delivery (through the executor it would also count as a delivery
         // to the shared stream): reading pauses with exactly the bound held
