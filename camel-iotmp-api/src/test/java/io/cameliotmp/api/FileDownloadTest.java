@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
 import io.cameliotmp.device.ResourceKind;
+import io.cameliotmp.test.SyntheticFile;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +20,7 @@ class FileDownloadTest extends ApiTestSupport {
 
     /** 320 MiB, more than the heap. */
     private static final long SIZE = 320L * 1024 * 1024;
+    private static final SyntheticFile FILE = new SyntheticFile(SIZE);
 
     @org.springframework.beans.factory.annotation.Autowired
     FileDownloads downloads;
@@ -35,9 +37,9 @@ class FileDownloadTest extends ApiTestSupport {
                     int chunkSize = ((Number) parameters.get("chunk_size")).intValue();
                     if (request.describeMode()) {
                         // the stream's start: the first chunk; every acknowledgement then asks for the next
-                        return chunk(sent, chunkSize);
+                        return FILE.nextChunk(sent, chunkSize);
                     }
-                    byte[] next = chunk(sent, chunkSize);
+                    byte[] next = FILE.nextChunk(sent, chunkSize);
                     if (next != null) {
                         request.device().stream(request.path(), next);
                     }
@@ -102,35 +104,9 @@ class FileDownloadTest extends ApiTestSupport {
         }
     }
 
-    /** The next chunk of the file (byte i is a function of i), or null once all was sent. */
-    private static byte[] chunk(AtomicLong sent, int chunkSize) {
-        long from = sent.get();
-        int length = (int) Math.min(chunkSize, SIZE - from);
-        if (length <= 0) {
-            return null;
-        }
-        byte[] chunk = new byte[length];
-        for (int i = 0; i < length; i++) {
-            chunk[i] = byteAt(from + i);
-        }
-        sent.addAndGet(length);
-        return chunk;
-    }
-
-    private static byte byteAt(long index) {
-        return (byte) (index * 31 + (index >>> 16));
-    }
-
     private static long expectedCrc() {
         CRC32 crc = new CRC32();
-        byte[] buffer = new byte[64 * 1024];
-        for (long at = 0; at < SIZE; at += buffer.length) {
-            int length = (int) Math.min(buffer.length, SIZE - at);
-            for (int i = 0; i < length; i++) {
-                buffer[i] = byteAt(at + i);
-            }
-            crc.update(buffer, 0, length);
-        }
+        FILE.feed((buffer, length) -> crc.update(buffer, 0, length));
         return crc.getValue();
     }
 }

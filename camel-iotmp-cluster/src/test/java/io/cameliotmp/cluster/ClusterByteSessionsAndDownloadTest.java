@@ -18,6 +18,7 @@ import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.ResourceKind;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.server.DeviceDisconnectedException;
+import io.cameliotmp.test.SyntheticFile;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
@@ -41,6 +42,7 @@ class ClusterByteSessionsAndDownloadTest {
     private static final int CHUNK_SIZE = 64 * 1024;
     /** 6 MiB and a bit: about a hundred chunks relayed and acknowledged across the members. */
     private static final long FILE_SIZE = 6L * 1024 * 1024 + 321;
+    private static final SyntheticFile FILE = new SyntheticFile(FILE_SIZE);
 
     private final ClusterNodes nodes = new ClusterNodes();
     /** Exchanges the stream sent to {@code direct:shell} on member A, in the order they arrived. */
@@ -182,7 +184,7 @@ class ClusterByteSessionsAndDownloadTest {
                 .resource("$fs/download/:session").handler(ResourceKind.INPUT_OUTPUT, request -> {
                     int chunkSize = ((Number) ((Map<?, ?>) request.parameters()).get("chunk_size")).intValue();
                     assertThat(chunkSize).isEqualTo(CHUNK_SIZE);
-                    byte[] next = sent.get() < stopAt ? chunk(sent, chunkSize) : null;
+                    byte[] next = sent.get() < stopAt ? FILE.nextChunk(sent, chunkSize) : null;
                     if (request.describeMode()) {
                         return next;
                     }
@@ -193,35 +195,9 @@ class ClusterByteSessionsAndDownloadTest {
                 });
     }
 
-    /** The next chunk of the file (byte i is a function of i), or null once all was sent. */
-    private static byte[] chunk(AtomicLong sent, int chunkSize) {
-        long from = sent.get();
-        int length = (int) Math.min(chunkSize, FILE_SIZE - from);
-        if (length <= 0) {
-            return null;
-        }
-        byte[] chunk = new byte[length];
-        for (int i = 0; i < length; i++) {
-            chunk[i] = byteAt(from + i);
-        }
-        sent.addAndGet(length);
-        return chunk;
-    }
-
-    private static byte byteAt(long index) {
-        return (byte) (index * 31 + (index >>> 16));
-    }
-
     private static byte[] expectedDigest() throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] buffer = new byte[CHUNK_SIZE];
-        for (long at = 0; at < FILE_SIZE; at += buffer.length) {
-            int length = (int) Math.min(buffer.length, FILE_SIZE - at);
-            for (int i = 0; i < length; i++) {
-                buffer[i] = byteAt(at + i);
-            }
-            digest.update(buffer, 0, length);
-        }
+        FILE.feed((buffer, length) -> digest.update(buffer, 0, length));
         return digest.digest();
     }
 }
