@@ -71,6 +71,9 @@ final class DeviceLifecycle {
     private final Object connectionMonitor = new Object();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    /** What runs once the device is closed, before {@link #closeAsync}'s stage completes. */
+    private final java.util.Queue<Runnable> closedActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean released;
 
     DeviceLifecycle(IotmpDevice device, DeviceClientConfig config, EventLoopGroup ownGroup, DeviceLoop loop,
                     Connector connector, StreamIds streamIds, ServerStreams serverStreams, HandlerRunner handlers) {
@@ -174,7 +177,7 @@ final class DeviceLifecycle {
             try {
                 loop.runOrThrow(this::shutdown);
             } catch (RejectedExecutionException e) {
-                closeFuture.complete(null);
+                completeClose();
             }
         }
         return closeFuture.copy();
@@ -210,9 +213,9 @@ final class DeviceLifecycle {
 
     private void releaseEventLoop() {
         if (ownGroup == null) {
-            closeFuture.complete(null);
+            completeClose();
         } else {
-            ownGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(terminated -> closeFuture.complete(null));
+            ownGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(terminated -> completeClose());
         }
     }
 
@@ -346,10 +349,29 @@ final class DeviceLifecycle {
         disconnectedListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Runs {@code action} once the device is closed and its connection released. */
+    /**
+     * Runs {@code action} once the device is closed and its connection released, before the stage of
+     * {@link #closeAsync} completes (at once if that already happened).
+     */
     void onClosed(Runnable action) {
-        Objects.requireNonNull(action, "action");
-        closeFuture.whenComplete((ignored, failure) -> action.run());
+        closedActions.add(Objects.requireNonNull(action, "action"));
+        // added after the actions ran: run it here, unless the closing thread took it meanwhile
+        if (released && closedActions.remove(action)) {
+            action.run();
+        }
+    }
+
+    /** Runs the closed actions, then completes the close: whoever waits on it sees what they did. */
+    private void completeClose() {
+        released = true;
+        for (Runnable action = closedActions.poll(); action != null; action = closedActions.poll()) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: an action on close failed", device, e);
+            }
+        }
+        closeFuture.complete(null);
     }
 
     void onRefused(Consumer<IotmpConnectRefusedException> listener) {
