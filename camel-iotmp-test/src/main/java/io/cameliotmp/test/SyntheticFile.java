@@ -16,10 +16,6 @@ public final class SyntheticFile {
         this.size = size;
     }
 
-    public long size() {
-        return size;
-    }
-
     /** The byte at {@code index}. */
     public static byte byteAt(long index) {
         return (byte) (index * 31 + (index >>> 16));

@@ -3,8 +3,10 @@ package io.cameliotmp.device;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -72,7 +74,7 @@ final class DeviceLifecycle {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     /** What runs once the device is closed, before {@link #closeAsync}'s stage completes. */
-    private final java.util.Queue<Runnable> closedActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> closedActions = new ConcurrentLinkedQueue<>();
     private volatile boolean released;
 
     DeviceLifecycle(IotmpDevice device, DeviceClientConfig config, EventLoopGroup ownGroup, DeviceLoop loop,
