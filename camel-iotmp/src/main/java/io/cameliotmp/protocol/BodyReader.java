@@ -18,7 +18,12 @@ public final class BodyReader {
      * @param heapBudget estimated heap the decoded values of the body may take (see {@link IotmpFrames})
      */
     public BodyReader(ByteBuf buf, int start, int end, long heapBudget) {
-        this.reader = new WireReader(buf, start, end, heapBudget);
+        this(buf, start, end, heapBudget, null);
+    }
+
+    /** @param strings the connection's recently decoded strings (see {@link RecentStrings}), or null */
+    BodyReader(ByteBuf buf, int start, int end, long heapBudget, RecentStrings strings) {
+        this.reader = new WireReader(buf, start, end, heapBudget, strings);
         this.start = start;
     }
 

@@ -54,6 +54,8 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
     /** Asked before each complete frame is decoded; while it says no, frames stay undecoded in the buffer. */
     private final DecodeGate decodeGate = new DecodeGate();
     private long lastFrameWeight;
+    /** Strings this connection's frames repeat (map keys, resource names), decoded once. */
+    private final RecentStrings recentStrings = new RecentStrings();
 
     /**
      * @param maxFrameSizeBeforeLogin largest body accepted until {@link #authenticated()} (at most
@@ -205,7 +207,7 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
                     header.typeCode(), header.bodySize());
             return;
         }
-        BodyReader body = new BodyReader(in, bodyStart, bodyEnd, maxDecodedFrameBytes);
+        BodyReader body = new BodyReader(in, bodyStart, bodyEnd, maxDecodedFrameBytes, recentStrings);
         try {
             Object message = decodeBody(header.typeCode(), body);
             lastFrameWeight = MESSAGE_OVERHEAD + body.charged();

@@ -1,10 +1,6 @@
 package io.cameliotmp.protocol;
 
-import java.nio.charset.StandardCharsets;
-
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 
 /**
  * Bounds-checked reading of one region of a buffer. Every length and count read from the network is checked against
@@ -19,6 +15,8 @@ final class WireReader {
     private final ByteBuf buf;
     private final int base;
     private final long heapBudget;
+    /** The connection's recently decoded strings, or null for a reader that belongs to none. */
+    private final RecentStrings strings;
     private long heapLeft;
     private int position;
     private int end;
@@ -29,7 +27,13 @@ final class WireReader {
 
     /** @param heapBudget the estimated heap the decoded values may take, see {@link HeapCost} */
     WireReader(ByteBuf buf, int start, int end, long heapBudget) {
+        this(buf, start, end, heapBudget, null);
+    }
+
+    /** @param strings the connection's recently decoded strings, shared by the frames it reads */
+    WireReader(ByteBuf buf, int start, int end, long heapBudget, RecentStrings strings) {
         this.buf = buf;
+        this.strings = strings;
         this.base = start;
         this.position = start;
         this.end = end;
@@ -140,13 +144,13 @@ final class WireReader {
         charge(HeapCost.string(length));
         // one bulk copy, validated and decoded from the array: validating on the buffer reads it byte by byte, and
         // with paranoid leak detection (the tests) every access of a pooled buffer records a stack trace
-        byte[] bytes = new byte[length];
-        buf.getBytes(position, bytes);
-        if (!ByteBufUtil.isText(Unpooled.wrappedBuffer(bytes), StandardCharsets.UTF_8)) {
+        String value = strings != null ? strings.decode(buf, position, length)
+                : RecentStrings.decodeOnce(buf, position, length);
+        if (value == null) {
             throw error("invalid UTF-8 in string of " + length + " bytes");
         }
         position += length;
-        return new String(bytes, StandardCharsets.UTF_8);
+        return value;
     }
 
     /** Moves past {@code length} bytes, which must be left; nothing is allocated for them. */
