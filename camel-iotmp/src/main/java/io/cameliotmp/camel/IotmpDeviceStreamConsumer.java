@@ -109,11 +109,7 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
         return new DeviceSamples(registration);
     }
 
-    private CompletionStage<Void> process(Exchange exchange, StreamSample sample) {
-        Message message = exchange.getMessage();
-        message.setBody(sample.payload());
-        message.setHeader(IotmpConstants.STREAM_ID, sample.streamId());
-        message.setHeader(IotmpConstants.TIMESTAMP, sample.receivedAtMillis());
+    private CompletionStage<Void> process(Exchange exchange) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         getAsyncProcessor().process(exchange, doneSync -> {
             if (exchange.getException() != null) {
@@ -128,10 +124,10 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
 
     /**
      * One device's samples. The headers that are the same on every sample of the device are built once: copying a
-     * sorted header map is linear, while putting each header costs a case-insensitive tree insertion per sample.
+     * sorted header map is linear, while putting each header costs a case-insensitive tree insertion per sample. A
+     * sample's message makes its headers only when the route asks for them ({@link SampleMessage}).
      */
     private final class DeviceSamples implements StreamListener {
-        private final HeadersMapFactory headersMaps;
         private final Map<String, Object> deviceHeaders;
         private final String user;
         private final String device;
@@ -142,7 +138,8 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             batched = batcher != null;
             user = registration.user();
             device = registration.device();
-            headersMaps = getEndpoint().getCamelContext().getCamelContextExtension().getHeadersMapFactory();
+            HeadersMapFactory headersMaps =
+                    getEndpoint().getCamelContext().getCamelContextExtension().getHeadersMapFactory();
             deviceHeaders = headersMaps.newMap();
             PsonBodies.putDeviceHeaders(deviceHeaders, registration);
             deviceHeaders.put(IotmpConstants.RESOURCE, endpoint.resource());
@@ -160,8 +157,8 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
                         sample.receivedAtMillis(), sample.payload())));
             }
             Exchange exchange = createExchange(false);
-            exchange.getMessage().setHeaders(headersMaps.newMap(deviceHeaders));
-            return process(exchange, sample);
+            exchange.setIn(new SampleMessage(exchange, deviceHeaders, sample));
+            return process(exchange);
         }
 
         /** A batching consumer only appends to the batch here; batches are processed on their own thread. */
