@@ -213,6 +213,31 @@ final class FlowControl {
         stage.whenComplete((ignored, failure) -> release(added));
     }
 
+    /**
+     * A delivery the I/O thread made, whose listener has returned {@code stage} (it only took the sample in, as a
+     * batching consumer does): counted in flight until the stage completes, like {@link #deliveryStarted(long)} and
+     * {@link #deliveryEndsWith} together, in one step. Nothing is counted for a stage that is complete already.
+     */
+    void deliveredOnIoThread(CompletionStage<?> stage, long weight) {
+        if (stage == null || isDone(stage)) {
+            return;
+        }
+        HeldDeliveries added;
+        synchronized (lock) {
+            busyDeliveries++;
+            add(weight);
+            pauseIfOver();
+            if (held != null && held.stage == stage) {
+                held.count++;
+                held.weight += weight;
+                return;
+            }
+            added = new HeldDeliveries(stage, weight);
+            held = added;
+        }
+        stage.whenComplete((ignored, failure) -> release(added));
+    }
+
     /** Whether a stage is known to be complete; a minimal stage (whose {@code isDone} throws) is not known. */
     private static boolean isDone(CompletionStage<?> stage) {
         if (stage instanceof CompletableFuture<?> future) {

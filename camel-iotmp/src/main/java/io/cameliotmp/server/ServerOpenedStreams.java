@@ -167,9 +167,27 @@ final class ServerOpenedStreams {
         StreamSample sample = new StreamSample(connection.registration(), stream.resource, stream.id,
                 stream.expandCompact(data.payload()), System.currentTimeMillis());
         for (StreamListener listener : stream.ioThreadListeners) {
-            deliver(listener, sample, weight);
+            deliverOnIoThread(listener, sample, weight);
         }
         return true;
+    }
+
+    /** As {@link #deliver(StreamListener, StreamSample, long)}, for a listener that only takes the sample in. */
+    private void deliverOnIoThread(StreamListener listener, StreamSample sample, long weight) {
+        FlowControl flow = connection.flow();
+        if (flow.dropsSamples()) {
+            connection.countersForUpdate().count(ConnectionCounters.SAMPLES_DROPPED);
+            context.metrics().sampleDropped();
+            return;
+        }
+        CompletionStage<Void> done;
+        try {
+            done = listener.onSample(sample);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: stream listener failed", connection, e);
+            return;
+        }
+        flow.deliveredOnIoThread(done, weight);
     }
 
     /** Hands a sample to a listener, counting it in flight until the listener's stage completes. */

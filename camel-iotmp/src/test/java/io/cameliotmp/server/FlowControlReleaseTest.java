@@ -18,7 +18,7 @@ class FlowControlReleaseTest {
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final LongAdder serverBytes = new LongAdder();
-    private final FlowControl flow = new FlowControl(channel, 4, Long.MAX_VALUE, BackpressurePolicy.PAUSE,
+    final FlowControl flow = new FlowControl(channel, 4, Long.MAX_VALUE, BackpressurePolicy.PAUSE,
             serverBytes);
 
     @AfterEach
@@ -26,7 +26,7 @@ class FlowControlReleaseTest {
         channel.finishAndReleaseAll();
     }
 
-    private void deliver(CompletionStage<?> stage, long weight) {
+    void deliver(CompletionStage<?> stage, long weight) {
         flow.deliveryStarted(weight);
         flow.deliveryEndsWith(stage, weight);
     }
