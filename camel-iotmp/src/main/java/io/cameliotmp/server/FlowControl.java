@@ -192,33 +192,11 @@ final class FlowControl {
     }
 
     /**
-     * A delivery started with {@link #deliveryStarted(long)} ends when {@code stage} completes (at once when it is
-     * null or already done). Consecutive deliveries that end with the same stage share one completion.
+     * A sample was handed to a listener, which returned {@code stage}: counted in flight until the stage completes,
+     * in one step, and not at all when it is complete already (a synchronous route's). Consecutive deliveries that
+     * end with the same stage (the samples of one batch) share one completion.
      */
-    void deliveryEndsWith(CompletionStage<?> stage, long weight) {
-        if (stage == null || isDone(stage)) {
-            deliveryEnded(weight);
-            return;
-        }
-        HeldDeliveries added;
-        synchronized (lock) {
-            if (held != null && held.stage == stage) {
-                held.count++;
-                held.weight += weight;
-                return;
-            }
-            added = new HeldDeliveries(stage, weight);
-            held = added;
-        }
-        stage.whenComplete((ignored, failure) -> release(added));
-    }
-
-    /**
-     * A delivery the I/O thread made, whose listener has returned {@code stage} (it only took the sample in, as a
-     * batching consumer does): counted in flight until the stage completes, like {@link #deliveryStarted(long)} and
-     * {@link #deliveryEndsWith} together, in one step. Nothing is counted for a stage that is complete already.
-     */
-    void deliveredOnIoThread(CompletionStage<?> stage, long weight) {
+    void delivered(CompletionStage<?> stage, long weight) {
         if (stage == null || isDone(stage)) {
             return;
         }

@@ -167,27 +167,9 @@ final class ServerOpenedStreams {
         StreamSample sample = new StreamSample(connection.registration(), stream.resource, stream.id,
                 stream.expandCompact(data.payload()), System.currentTimeMillis());
         for (StreamListener listener : stream.ioThreadListeners) {
-            deliverOnIoThread(listener, sample, weight);
+            deliver(listener, sample, weight);
         }
         return true;
-    }
-
-    /** As {@link #deliver(StreamListener, StreamSample, long)}, for a listener that only takes the sample in. */
-    private void deliverOnIoThread(StreamListener listener, StreamSample sample, long weight) {
-        FlowControl flow = connection.flow();
-        if (flow.dropsSamples()) {
-            connection.countersForUpdate().count(ConnectionCounters.SAMPLES_DROPPED);
-            context.metrics().sampleDropped();
-            return;
-        }
-        CompletionStage<Void> done;
-        try {
-            done = listener.onSample(sample);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: stream listener failed", connection, e);
-            return;
-        }
-        flow.deliveredOnIoThread(done, weight);
     }
 
     /** Hands a sample to a listener, counting it in flight until the listener's stage completes. */
@@ -196,6 +178,11 @@ final class ServerOpenedStreams {
         deliver(listener, sample, connection.flow().handling());
     }
 
+    /**
+     * While the listener runs, the frame the sample came in is still counted (or, on the I/O thread, the listener only
+     * takes the sample in); once it returns, the delivery counts until its stage completes, and not at all when it
+     * already has, as a synchronous route's has.
+     */
     private void deliver(StreamListener listener, StreamSample sample, long weight) {
         FlowControl flow = connection.flow();
         if (flow.dropsSamples()) {
@@ -203,15 +190,14 @@ final class ServerOpenedStreams {
             context.metrics().sampleDropped();
             return;
         }
-        flow.deliveryStarted(weight);
         CompletionStage<Void> done;
         try {
             done = listener.onSample(sample);
         } catch (RuntimeException e) {
             LOG.warn("{}: stream listener failed", connection, e);
-            done = null;
+            return;
         }
-        flow.deliveryEndsWith(done, weight);
+        flow.delivered(done, weight);
     }
 
     // ---- shared streams

@@ -18,7 +18,7 @@ class FlowControlReleaseTest {
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final LongAdder serverBytes = new LongAdder();
-    final FlowControl flow = new FlowControl(channel, 4, Long.MAX_VALUE, BackpressurePolicy.PAUSE,
+    private final FlowControl flow = new FlowControl(channel, 4, Long.MAX_VALUE, BackpressurePolicy.PAUSE,
             serverBytes);
 
     @AfterEach
@@ -26,9 +26,8 @@ class FlowControlReleaseTest {
         channel.finishAndReleaseAll();
     }
 
-    void deliver(CompletionStage<?> stage, long weight) {
-        flow.deliveryStarted(weight);
-        flow.deliveryEndsWith(stage, weight);
+    private void deliver(CompletionStage<?> stage, long weight) {
+        flow.delivered(stage, weight);
     }
 
     @Test
