@@ -9,12 +9,17 @@
 #
 # BEFORE_JAR and AFTER_JAR are benchmark jars built (mvn -B -Pbenchmarks -pl benchmarks -am package -DskipTests) at
 # the two commits; SCENARIOS picks "ingest", "rpc" or both (rpc runs the after jar only unless RPC_BEFORE=1).
+# BEFORE_INGEST_SYSTEMS sets the before side's systems when its jar lacks some (default: INGEST_SYSTEMS);
+# INGEST_ARGS adds arguments to every ingest run, e.g. "ingestSeconds=40 windowSeconds=25" for a steady state past
+# the JIT's warm-up (12 s and 8 s by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 OUT=${OUT:-benchmarks/results/issue18-io}
 SCENARIOS=${SCENARIOS:-"ingest rpc"}
 INGEST_SYSTEMS=${INGEST_SYSTEMS:-camel,camel-batch,raw-decode}
+BEFORE_INGEST_SYSTEMS=${BEFORE_INGEST_SYSTEMS:-$INGEST_SYSTEMS}
+INGEST_ARGS=${INGEST_ARGS:-}
 RPC_SYSTEMS=${RPC_SYSTEMS:-camel,raw}
 PORT=${BASE_PORT:-53000}
 mkdir -p "$OUT"
@@ -32,8 +37,10 @@ for r in $(seq 1 "$RUNS"); do
     case $s in
       ingest)
         for side in before after; do
-          jar=$BEFORE_JAR; [ "$side" = after ] && jar=$AFTER_JAR
-          bench "$jar" "$OUT/ingest-$side.txt" scenario=ingest devices=100 systems="$INGEST_SYSTEMS" slowSpinNanos=0 \
+          jar=$BEFORE_JAR systems=$BEFORE_INGEST_SYSTEMS
+          [ "$side" = after ] && jar=$AFTER_JAR systems=$INGEST_SYSTEMS
+          # shellcheck disable=SC2086 # INGEST_ARGS is a list of arguments
+          bench "$jar" "$OUT/ingest-$side.txt" scenario=ingest devices=100 systems="$systems" slowSpinNanos=0 $INGEST_ARGS \
             out="$OUT/ingest-$side-run$r" charts="$OUT/ingest-$side-run$r/charts"
         done ;;
       rpc)
