@@ -14,7 +14,6 @@ import io.cameliotmp.protocol.legacy.LegacyTranslator;
 import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.protocol.session.StreamParameters;
-import io.netty.channel.ChannelHandlerContext;
 
 /**
  * Plays a legacy Thinger device (the {@code thinger.io} Arduino library up to 2.40) with the IOTMP device client:
@@ -40,7 +39,6 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
     private record OpenStream(List<Object> path, boolean sampled) {
     }
 
-    private ChannelHandlerContext context;
     private int connectId = -1;
     /** The server's requests in flight, by id; a STOP also knows the stop's own id. */
     private final Map<Integer, ServerRequest> serverRequests = new HashMap<>();
@@ -51,19 +49,10 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
     /** The id of the device's GET_PROPERTY, answered by the next frame without id; 0 when none. */
     private int pendingPropertyRead;
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        context = ctx;
-    }
-
     // ---- server → device
 
     @Override
     protected IotmpMessage translateRead(LegacyMessage message) {
-        return fromServer(message);
-    }
-
-    private IotmpMessage fromServer(LegacyMessage message) {
         if (message.keepAlive()) {
             return IotmpMessage.KEEP_ALIVE;
         }
@@ -138,7 +127,7 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
         Integer previous = streamOf(segments);
         if (previous != null) {
             streams.remove(previous);
-            context.fireChannelRead(IotmpMessage.stopStream(previous));
+            context().fireChannelRead(IotmpMessage.stopStream(previous));
             stopIdOfStream.put(previous, 0);
         }
         streams.put(id, new OpenStream(segments, interval > 0));
@@ -176,7 +165,7 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
     /** Answers the server directly, as the library would; nothing reaches the connection. */
     private IotmpMessage reply(int id, SignalFlag flag) {
         if (id != 0) {
-            context.writeAndFlush(LegacyMessage.of(flag, id, null, null));
+            context().writeAndFlush(LegacyMessage.of(flag, id, null, null));
         }
         return null;
     }
@@ -202,7 +191,7 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
             case STREAM_DATA -> streamData(message);
             case RUN -> serviceCall(message);
             case DISCONNECT -> {
-                context.executor().execute(context::close);
+                context().executor().execute(context()::close);
                 yield null;
             }
             // no legacy equivalent: the device's describe of the server, its event subscriptions and stops
@@ -283,7 +272,7 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
     /** The library has no such call: the device's request fails at once. */
     private LegacyMessage refuse(int id) {
         if (id != 0) {
-            context.executor().execute(() -> context.fireChannelRead(IotmpMessage.error(id, null, null)));
+            context().executor().execute(() -> context().fireChannelRead(IotmpMessage.error(id, null, null)));
         }
         return null;
     }

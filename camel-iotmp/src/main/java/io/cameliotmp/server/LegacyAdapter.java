@@ -17,7 +17,6 @@ import io.cameliotmp.protocol.legacy.LegacyTranslator;
 import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.protocol.session.StreamParameters;
-import io.netty.channel.ChannelHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +81,6 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
     private final Map<Integer, Entry> byLegacyId = new LinkedHashMap<>();
     private final Map<Integer, Integer> legacyIdOfServerId = new HashMap<>();
     private final Map<Integer, DeviceCall> deviceCalls = new HashMap<>();
-    private ChannelHandlerContext context;
     private boolean authReceived;
     private boolean authAnswered;
     private DeviceId device;
@@ -116,16 +114,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
     // ---- device → server
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        context = ctx;
-    }
-
-    @Override
     protected IotmpMessage translateRead(LegacyMessage message) {
-        return fromDevice(message);
-    }
-
-    private IotmpMessage fromDevice(LegacyMessage message) {
         if (message.keepAlive()) {
             return IotmpMessage.KEEP_ALIVE;
         }
@@ -148,8 +137,8 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
     /** The first frame must be the AUTH: it becomes the CONNECT the handshake checks and authenticates. */
     private IotmpMessage auth(LegacyMessage message) {
         if (message.flag() != SignalFlag.AUTH) {
-            LOG.debug("{}: legacy {} before AUTH, closing", context.channel().remoteAddress(), message.flag());
-            context.close();
+            LOG.debug("{}: legacy {} before AUTH, closing", context().channel().remoteAddress(), message.flag());
+            context().close();
             return null;
         }
         authReceived = true;
@@ -167,7 +156,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         if (entry == null || entry.waiting == Waiting.NOTHING) {
             // nobody waits (a late answer, or one of a stale id): never answered, the device would take it for a
             // request
-            LOG.debug("{}: dropping legacy {} nobody waits for", context.channel().remoteAddress(), message);
+            LOG.debug("{}: dropping legacy {} nobody waits for", context().channel().remoteAddress(), message);
             return null;
         }
         Waiting waiting = entry.waiting;
@@ -190,9 +179,9 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         Entry entry = byLegacyId.get(message.streamId());
         if (entry == null || entry.streamPath == null) {
             LOG.debug("{}: dropping legacy {} of no open stream (stale id of an earlier connection?)",
-                    context.channel().remoteAddress(), message.flag());
+                    context().channel().remoteAddress(), message.flag());
             metrics.staleSampleDropped();
-            ConnectionCounters counters = context.channel().attr(ConnectionCounters.KEY).get();
+            ConnectionCounters counters = context().channel().attr(ConnectionCounters.KEY).get();
             if (counters != null) {
                 counters.count(ConnectionCounters.STALE_SAMPLES_DROPPED);
             }
@@ -245,7 +234,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
     }
 
     private IotmpMessage ignored(LegacyMessage message) {
-        LOG.debug("{}: ignoring legacy {}", context.channel().remoteAddress(), message);
+        LOG.debug("{}: ignoring legacy {}", context().channel().remoteAddress(), message);
         return null;
     }
 
@@ -320,7 +309,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         Entry entry = legacyId == null ? null : byLegacyId.get(legacyId);
         if (entry == null || entry.streamPath == null) {
             // a legacy device stops streams by resource: without it there is nothing to send; the request fails
-            context.executor().execute(() -> context.fireChannelRead(IotmpMessage.error(serverId, null, null)));
+            context().executor().execute(() -> context().fireChannelRead(IotmpMessage.error(serverId, null, null)));
             return null;
         }
         entry.waiting = Waiting.STOP;

@@ -1,7 +1,6 @@
 package io.cameliotmp.benchmarks.load;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -156,9 +155,6 @@ public final class ClusterHoldBench {
         doc.put("stillConnected", stillConnected);
         doc.put("directoryCorrect", directoryCorrect);
         doc.put("targetMet", met);
-        Files.createDirectories(results);
-        Files.writeString(results.resolve("cluster-hold.json"),
-                Proto.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
         StringBuilder md = new StringBuilder("# Devices held by a cluster\n\n");
         md.append(String.format("%d members in JVMs of their own, %d devices each from a load generator JVM per "
                                 + "member (%d in all), held for %d s. Load average at start: %s on %d CPUs.%n%n",
@@ -170,7 +166,6 @@ public final class ClusterHoldBench {
         md.append(rows);
         md.append(String.format("%nTarget (%d devices on %d members for %d s, 0 failures, directory correct on every "
                                 + "member): %s.%n", total, count, holdSeconds, met ? "met" : "not met"));
-        Files.writeString(results.resolve("cluster-hold.md"), md.toString());
-        Bench.log(md.toString());
+        ResultFiles.write(results, "cluster-hold", doc, md);
     }
 }

@@ -221,9 +221,6 @@ public final class ClusterKillBench {
         doc.put("targetMet", met);
         doc.put("callers", outcomes);
         doc.put("recovery", recovery);
-        Files.createDirectories(results);
-        Files.writeString(results.resolve("cluster-kill.json"),
-                Proto.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
         StringBuilder md = new StringBuilder("# A member killed under open-loop load\n\n");
         md.append(String.format("Three members in JVMs of their own behind HAProxy (TCP mode), %d devices through the "
                                 + "proxy, open-loop RUN calls at %s calls/s from members B and C for %s s; member A "
@@ -251,8 +248,7 @@ public final class ClusterKillBench {
                 unrecovered, directoryB.get("entries"), directoryC.get("entries"), stillOnVictim));
         md.append(String.format("Target (0 calls without an outcome, every failure typed, callable again within "
                                 + "backoff + 2 s): %s.%n", met ? "met" : "not met"));
-        Files.writeString(results.resolve("cluster-kill.md"), md.toString());
-        Bench.log(md.toString());
+        ResultFiles.write(results, "cluster-kill", doc, md);
     }
 
     /** HAProxy in TCP mode, round robin over the members, health-checked every 200 ms (examples/iotmp-cluster). */

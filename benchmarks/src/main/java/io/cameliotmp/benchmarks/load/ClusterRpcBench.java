@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,9 +119,6 @@ public final class ClusterRpcBench {
         doc.put("p50Ratio", p50Ratio);
         doc.put("p99Ratio", p99Ratio);
         doc.put("targetMet", met);
-        Files.createDirectories(results);
-        Files.writeString(results.resolve("cluster-rpc.json"),
-                Proto.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
         StringBuilder md = new StringBuilder();
         md.append("# Cross-node against local serial RPC\n\n");
         md.append(String.format("Two members in separate JVMs on loopback, one device on member A; %d serial RUN "
@@ -136,8 +132,7 @@ public final class ClusterRpcBench {
                 failed(remoteRuns)));
         md.append(String.format("%nRatios: p50 %.2f×, p99 %.2f×. Target (p50 ≤ 2×, p99 ≤ 2×): %s.%n", p50Ratio,
                 p99Ratio, met ? "met" : "not met"));
-        Files.writeString(results.resolve("cluster-rpc.md"), md.toString());
-        Bench.log(md.toString());
+        ResultFiles.write(results, "cluster-rpc", doc, md);
     }
 
     private static double median(List<Map<String, Object>> runs, String key) {

@@ -15,6 +15,18 @@ import io.netty.channel.ChannelPromise;
  */
 public abstract class LegacyTranslator extends ChannelDuplexHandler {
 
+    private ChannelHandlerContext context;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
+    }
+
+    /** This handler's context in its pipeline, for what a translation sends or passes on by itself. */
+    protected final ChannelHandlerContext context() {
+        return context;
+    }
+
     /** The IOTMP message a legacy message read stands for, or null when nothing is passed on. */
     protected abstract IotmpMessage translateRead(LegacyMessage message);
 
