@@ -174,10 +174,6 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
 
     @Override
     protected LegacyMessage translateWrite(IotmpMessage message) {
-        return toServer(message);
-    }
-
-    private LegacyMessage toServer(IotmpMessage message) {
         int id = message.streamId();
         return switch (message.type()) {
             case CONNECT -> {

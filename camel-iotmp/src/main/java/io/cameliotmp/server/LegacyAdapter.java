@@ -242,10 +242,6 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
 
     @Override
     protected LegacyMessage translateWrite(IotmpMessage message) {
-        return toDevice(message);
-    }
-
-    private LegacyMessage toDevice(IotmpMessage message) {
         int id = message.streamId();
         return switch (message.type()) {
             case OK, ERROR -> answerToDevice(message);
