@@ -21,7 +21,7 @@ public final class BodyReader {
         this(buf, start, end, heapBudget, null);
     }
 
-    /** @param strings the connection's recently decoded strings (see {@link RecentStrings}), or null */
+    /** @param strings the connection's recently decoded map keys (see {@link RecentStrings}), or null */
     BodyReader(ByteBuf buf, int start, int end, long heapBudget, RecentStrings strings) {
         this.reader = new WireReader(buf, start, end, heapBudget, strings);
         this.start = start;

@@ -54,7 +54,7 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
     /** Asked before each complete frame is decoded; while it says no, frames stay undecoded in the buffer. */
     private final DecodeGate decodeGate = new DecodeGate();
     private long lastFrameWeight;
-    /** Strings this connection's frames repeat (map keys, resource names), decoded once. */
+    /** Map keys this connection's frames repeat, decoded once. */
     private final RecentStrings recentStrings = new RecentStrings();
 
     /**

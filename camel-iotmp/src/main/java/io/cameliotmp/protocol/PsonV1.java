@@ -197,7 +197,7 @@ final class PsonV1 extends PsonFormat {
         Map<String, Object> map = newMap(size / 2);
         while (in.hasRemaining()) {
             in.charge(HeapCost.MAP_ENTRY);
-            String key = in.readUtf8(in.readLength(in.readVarint64()));
+            String key = in.readKey(in.readLength(in.readVarint64()));
             map.put(key, read(in, depthLeft - 1));
         }
         in.restoreLimit(outer);

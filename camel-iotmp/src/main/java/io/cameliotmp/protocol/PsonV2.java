@@ -156,7 +156,7 @@ final class PsonV2 extends PsonFormat {
             if (keyTag >>> 5 != STRING) {
                 throw in.errorAt("map key is not a string (tag 0x" + Integer.toHexString(keyTag) + ")", keyStart);
             }
-            String key = in.readUtf8(in.readLength(number(in, keyTag & ESCAPE)));
+            String key = in.readKey(in.readLength(number(in, keyTag & ESCAPE)));
             map.put(key, read(in, depthLeft - 1));
         }
         return map;

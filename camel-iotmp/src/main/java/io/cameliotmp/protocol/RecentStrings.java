@@ -8,21 +8,22 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
 /**
- * The short strings one connection decoded lately, by their UTF-8 bytes. A device repeats the same few strings in
- * every frame (a sample's map keys, resource names), so each is validated, decoded and allocated once and then
- * shared, instead of once per frame. A small direct-mapped table: a string that collides with another replaces it,
- * so what a peer can make it hold is fixed ({@value #SLOTS} strings of at most {@value #MAX_CACHED_LENGTH} bytes).
+ * The short map keys one connection decoded lately, by their UTF-8 bytes. A device repeats the same few keys in
+ * every sample, so each is validated, decoded and allocated once and then shared, instead of once per frame. A small
+ * direct-mapped table: a key that collides with another replaces it, so what a peer can make it hold is fixed
+ * ({@value #SLOTS} strings of at most {@value #MAX_CACHED_LENGTH} bytes, about 4 KB), and the table is made at the
+ * first key, so a connection that sends none (a device that only keeps alive) holds nothing.
  * <p>
  * Not thread-safe: one per frame codec, used by the thread that decodes (the connection's I/O thread).
  */
 final class RecentStrings {
 
-    static final int SLOTS = 64;
+    static final int SLOTS = 32;
     static final int MAX_CACHED_LENGTH = 32;
 
-    private final byte[][] keys = new byte[SLOTS][];
-    private final String[] values = new String[SLOTS];
-    private final byte[] scratch = new byte[MAX_CACHED_LENGTH];
+    private byte[][] keys;
+    private String[] values;
+    private byte[] scratch;
 
     /**
      * The string of the {@code length} bytes at {@code index}, which must be readable.
@@ -34,6 +35,11 @@ final class RecentStrings {
             byte[] bytes = new byte[length];
             buf.getBytes(index, bytes);
             return decode(bytes, length);
+        }
+        if (keys == null) {
+            keys = new byte[SLOTS][];
+            values = new String[SLOTS];
+            scratch = new byte[MAX_CACHED_LENGTH];
         }
         buf.getBytes(index, scratch, 0, length);
         int slot = slot(scratch, length);

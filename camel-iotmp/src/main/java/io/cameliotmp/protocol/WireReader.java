@@ -15,7 +15,7 @@ final class WireReader {
     private final ByteBuf buf;
     private final int base;
     private final long heapBudget;
-    /** The connection's recently decoded strings, or null for a reader that belongs to none. */
+    /** The connection's recently decoded map keys, or null for a reader that belongs to none. */
     private final RecentStrings strings;
     private long heapLeft;
     private int position;
@@ -140,11 +140,24 @@ final class WireReader {
         return (int) announced;
     }
 
+    /** A string value of {@code length} bytes, which must be left. */
     String readUtf8(int length) {
+        return readString(length, false);
+    }
+
+    /**
+     * A map key of {@code length} bytes, which must be left. The same few keys come in every sample of a device, so
+     * keys are shared through the connection's {@link RecentStrings}; values are not (a credential is a value).
+     */
+    String readKey(int length) {
+        return readString(length, true);
+    }
+
+    private String readString(int length, boolean key) {
         charge(HeapCost.string(length));
         // one bulk copy, validated and decoded from the array: validating on the buffer reads it byte by byte, and
         // with paranoid leak detection (the tests) every access of a pooled buffer records a stack trace
-        String value = strings != null ? strings.decode(buf, position, length)
+        String value = key && strings != null ? strings.decode(buf, position, length)
                 : RecentStrings.decodeOnce(buf, position, length);
         if (value == null) {
             throw error("invalid UTF-8 in string of " + length + " bytes");

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A connection's table of recent strings: what it answers is exactly what decoding the bytes gives (a string is
- * shared only for the same bytes), invalid UTF-8 is refused whether or not a similar string is in the table, and the
- * table holds a fixed number of strings whatever a peer sends.
+ * A connection's table of recent map keys: what it answers is exactly what decoding the bytes gives (a string is
+ * shared only for the same bytes), invalid UTF-8 is refused whether or not a similar key is in the table, the table
+ * holds a fixed number of keys whatever a peer sends, and string values (a credential) are never kept in it.
  */
 class RecentStringsTest {
 
@@ -85,6 +85,35 @@ class RecentStringsTest {
         values.setAccessible(true);
         assertThat((String[]) values.get(strings)).hasSize(RecentStrings.SLOTS);
         assertThat(distinct).hasSize(10_000);
+    }
+
+    @Test
+    void stringValuesAreNotKeptOnlyMapKeysAre() throws Exception {
+        IotmpFrameCodec codec = new IotmpFrameCodec(Generation.GEN2, true, 4096, 4096, PsonFormat.DEFAULT_MAX_DEPTH,
+                Long.MAX_VALUE, java.time.Duration.ZERO, PartialFrameBudget.UNLIMITED);
+        EmbeddedChannel channel = new EmbeddedChannel(codec);
+        try {
+            java.lang.reflect.Field table = FrameCodec.class.getDeclaredField("recentStrings");
+            table.setAccessible(true);
+            java.lang.reflect.Field keys = RecentStrings.class.getDeclaredField("keys");
+            keys.setAccessible(true);
+            Object strings = table.get(codec);
+
+            channel.writeInbound(Unpooled.wrappedBuffer(Frames.encode(IotmpMessage.streamData(3,
+                    List.of("alice", "esp32", "s3cret")), Generation.GEN2)));
+            assertThat((IotmpMessage) channel.readInbound()).isNotNull();
+            assertThat(keys.get(strings)).as("nothing kept for string values").isNull();
+
+            channel.writeInbound(Unpooled.wrappedBuffer(Frames.encode(IotmpMessage.streamData(3,
+                    Map.of("celsius", "s3cret")), Generation.GEN2)));
+            assertThat((IotmpMessage) channel.readInbound()).isNotNull();
+            java.lang.reflect.Field values = RecentStrings.class.getDeclaredField("values");
+            values.setAccessible(true);
+            assertThat(java.util.Arrays.asList((String[]) values.get(strings))).contains("celsius")
+                    .doesNotContain("s3cret");
+        } finally {
+            channel.finishAndReleaseAll();
+        }
     }
 
     @Test
