@@ -304,11 +304,18 @@ final class FlowControl {
      * resume cannot race into a device that is never read again.
      */
     private void pauseIfOver() {
-        int pauseAt = policy == BackpressurePolicy.PAUSE ? maxInFlight : 4 * maxInFlight;
-        if ((queuedFrames + busyDeliveries >= pauseAt || bytes >= maxBytes) && !readingPaused) {
+        if ((queuedFrames + busyDeliveries >= pauseAt() || bytes >= maxBytes) && !readingPaused) {
             // the gate closes at once; the I/O thread stops reading when it next asks (admitsFrame)
             readingPaused = true;
         }
+    }
+
+    /**
+     * Under DROP_SAMPLES the deliveries stay at up to {@code maxInFlight} (more are dropped) while a route is slow,
+     * so only a bound above that can be drained back to by handling the queued frames: half of four times it.
+     */
+    private int pauseAt() {
+        return policy == BackpressurePolicy.PAUSE ? maxInFlight : 4 * maxInFlight;
     }
 
     /**
@@ -316,7 +323,7 @@ final class FlowControl {
      * the caller, outside the lock, has it read again.
      */
     private boolean resumeIfDrained() {
-        if (readingPaused && queuedFrames + busyDeliveries <= maxInFlight / 2 && bytes <= maxBytes / 2) {
+        if (readingPaused && queuedFrames + busyDeliveries <= pauseAt() / 2 && bytes <= maxBytes / 2) {
             readingPaused = false;
             lastActivityNanos = System.nanoTime();
             return readingStopped;

@@ -92,4 +92,38 @@ class FlowControlReleaseTest {
 
         assertThat(flow.inFlight()).isZero();
     }
+
+    /**
+     * Under DROP_SAMPLES a slow route keeps {@code maxInFlight} deliveries busy and the rest is dropped; reading that
+     * paused for a burst of queued frames must resume once those frames are handled, with the deliveries still busy
+     * (it waited for them before, so a device stayed unread for as long as the route was slow).
+     */
+    @Test
+    void underDropSamplesReadingResumesOnceQueuedFramesAreHandledWhileDeliveriesStayBusy() {
+        EmbeddedChannel dropChannel = new EmbeddedChannel();
+        try {
+            FlowControl drop = new FlowControl(dropChannel, 2, Long.MAX_VALUE, BackpressurePolicy.DROP_SAMPLES,
+                    new LongAdder());
+            drop.delivered(new CompletableFuture<Void>(), 0);
+            drop.delivered(new CompletableFuture<Void>(), 0);
+            assertThat(drop.dropsSamples()).isTrue();
+            for (int i = 0; i < 6; i++) {
+                drop.frameRead(0);
+            }
+            assertThat(drop.readingPaused()).as("paused at four times maxInFlight").isTrue();
+            assertThat(drop.admitsFrame()).isFalse();
+
+            for (int i = 0; i < 6; i++) {
+                drop.frameHandling();
+                drop.frameHandled();
+            }
+
+            assertThat(drop.readingPaused()).as("resumed with two deliveries still busy").isFalse();
+            dropChannel.runPendingTasks();
+            assertThat(dropChannel.config().isAutoRead()).isTrue();
+            assertThat(drop.dropsSamples()).as("and still dropping").isTrue();
+        } finally {
+            dropChannel.finishAndReleaseAll();
+        }
+    }
 }
