@@ -32,9 +32,7 @@ final class RecentStrings {
      */
     String decode(ByteBuf buf, int index, int length) {
         if (length > MAX_CACHED_LENGTH) {
-            byte[] bytes = new byte[length];
-            buf.getBytes(index, bytes);
-            return decode(bytes, length);
+            return decodeOnce(buf, index, length);
         }
         if (keys == null) {
             keys = new byte[SLOTS][];

@@ -30,7 +30,7 @@ final class WireReader {
         this(buf, start, end, heapBudget, null);
     }
 
-    /** @param strings the connection's recently decoded strings, shared by the frames it reads */
+    /** @param strings the connection's recently decoded map keys, shared by the frames it reads */
     WireReader(ByteBuf buf, int start, int end, long heapBudget, RecentStrings strings) {
         this.buf = buf;
         this.strings = strings;

@@ -155,20 +155,17 @@ final class FlowControl {
         }
     }
 
-    void deliveryStarted() {
-        deliveryStarted(0);
-    }
-
-    void deliveryEnded() {
-        deliveryEnded(0);
-    }
-
     void deliveryStarted(long weight) {
         synchronized (lock) {
-            busyDeliveries++;
-            add(weight);
-            pauseIfOver();
+            countDelivery(weight);
         }
+    }
+
+    /** A delivery is busy from now on; under the lock. */
+    private void countDelivery(long weight) {
+        busyDeliveries++;
+        add(weight);
+        pauseIfOver();
     }
 
     void deliveryEnded(long weight) {
@@ -202,9 +199,7 @@ final class FlowControl {
         }
         HeldDeliveries added;
         synchronized (lock) {
-            busyDeliveries++;
-            add(weight);
-            pauseIfOver();
+            countDelivery(weight);
             if (held != null && held.stage == stage) {
                 held.count++;
                 held.weight += weight;
