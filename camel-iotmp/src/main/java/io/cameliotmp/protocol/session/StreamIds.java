@@ -27,7 +27,9 @@ public abstract class StreamIds {
             @Override
             public int allocate(IntPredicate inUse) {
                 for (int attempt = 0; attempt < MAX_ID; attempt++) {
-                    next = next >= MAX_ID ? 1 : next + 1;
+                    // without a branch: a wrap-around, rare enough for the JIT to compile it out, would otherwise
+                    // deoptimise the whole inlined call path each time a busy connection passes 65,535
+                    next = next % MAX_ID + 1;
                     if (!inUse.test(next)) {
                         return next;
                     }
