@@ -1,6 +1,5 @@
 package io.cameliotmp.benchmarks.soak;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -14,7 +13,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -312,7 +310,7 @@ final class Attacks {
         try (Socket socket = socket("127.0.0." + (32 + index))) {
             attempts.incrementAndGet();
             webSocketLogin(socket, "trickle-" + index);
-            write(socket, webSocketHeader(100_000));
+            write(socket, WebSocketFrames.header(100_000));
             socket.setSoTimeout(100);
             InputStream in = socket.getInputStream();
             byte[] sink = new byte[1024];
@@ -341,7 +339,7 @@ final class Attacks {
     private void webSocketPartialFrames(int index) throws Exception {
         int connections = 400;
         int payload = 200_000;
-        byte[] start = concat(webSocketHeader(payload), new byte[payload / 2]);
+        byte[] start = WebSocketFrames.withHeader(payload, new byte[payload / 2]);
         SocketChannel[] open = new SocketChannel[connections];
         ByteBuffer sink = ByteBuffer.allocate(4096);
         while (running) {
@@ -408,39 +406,13 @@ final class Attacks {
         }
         byte[] connect = frame(IotmpMessage.of(MessageType.CONNECT, 1, Map.of("ka", 1800),
                 List.of(WS_USER, device, WS_CREDENTIAL), null));
-        write(socket, concat(webSocketHeader(connect.length), connect));
+        write(socket, WebSocketFrames.withHeader(connect.length, connect));
         // the OK: a small binary frame, 01 02 08 01
         int first = in.read();
         int length = in.read();
         if (first != 0x82 || length != 4 || in.readNBytes(4)[0] != 1) {
             throw new IOException("login refused");
         }
-    }
-
-    /** A client's binary, final frame header, masked with a zero key so that the payload goes as it is. */
-    private static byte[] webSocketHeader(long payloadLength) {
-        ByteArrayOutputStream header = new ByteArrayOutputStream();
-        header.write(0x82);
-        if (payloadLength < 126) {
-            header.write(0x80 | (int) payloadLength);
-        } else if (payloadLength <= 0xFFFF) {
-            header.write(0x80 | 126);
-            header.write((int) (payloadLength >> 8));
-            header.write((int) payloadLength);
-        } else {
-            header.write(0x80 | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                header.write((int) (payloadLength >> shift));
-            }
-        }
-        header.writeBytes(new byte[4]);
-        return header.toByteArray();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] joined = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, joined, a.length, b.length);
-        return joined;
     }
 
     // ---------------------------------------------------------------- helpers
