@@ -310,7 +310,7 @@ final class Attacks {
         try (Socket socket = socket("127.0.0." + (32 + index))) {
             attempts.incrementAndGet();
             webSocketLogin(socket, "trickle-" + index);
-            write(socket, WebSocketFrames.header(100_000));
+            write(socket, WebSocketFrames.start(100_000, 0));
             socket.setSoTimeout(100);
             InputStream in = socket.getInputStream();
             byte[] sink = new byte[1024];
@@ -339,7 +339,7 @@ final class Attacks {
     private void webSocketPartialFrames(int index) throws Exception {
         int connections = 400;
         int payload = 200_000;
-        byte[] start = WebSocketFrames.withHeader(payload, new byte[payload / 2]);
+        byte[] start = WebSocketFrames.start(payload, payload / 2);
         SocketChannel[] open = new SocketChannel[connections];
         ByteBuffer sink = ByteBuffer.allocate(4096);
         while (running) {
@@ -406,7 +406,7 @@ final class Attacks {
         }
         byte[] connect = frame(IotmpMessage.of(MessageType.CONNECT, 1, Map.of("ka", 1800),
                 List.of(WS_USER, device, WS_CREDENTIAL), null));
-        write(socket, WebSocketFrames.withHeader(connect.length, connect));
+        write(socket, WebSocketFrames.frame(connect));
         // the OK: a small binary frame, 01 02 08 01
         int first = in.read();
         int length = in.read();

@@ -3,37 +3,42 @@ package io.cameliotmp.benchmarks.soak;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 
-/** The few bytes of RFC 6455 a hostile WebSocket client writes by hand, since it means to break the rules. */
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
+
+/**
+ * WebSocket frames as a client's socket carries them, encoded by Netty (masked, as clients must), for attackers that
+ * write to plain sockets so that they can stop in the middle of a frame.
+ */
 final class WebSocketFrames {
 
     private WebSocketFrames() {
     }
 
-    /** A client's binary, final frame header, masked with a zero key so that the payload goes as it is. */
-    static byte[] header(long payloadLength) {
-        ByteArrayOutputStream header = new ByteArrayOutputStream();
-        header.write(0x82);
-        if (payloadLength < 126) {
-            header.write(0x80 | (int) payloadLength);
-        } else if (payloadLength <= 0xFFFF) {
-            header.write(0x80 | 126);
-            header.write((int) (payloadLength >> 8));
-            header.write((int) payloadLength);
-        } else {
-            header.write(0x80 | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                header.write((int) (payloadLength >> shift));
-            }
+    /** A whole binary, final frame around {@code payload}. */
+    static byte[] frame(byte[] payload) {
+        EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(true));
+        encoder.writeOutbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (ByteBuf part = encoder.readOutbound(); part != null; part = encoder.readOutbound()) {
+            byte[] chunk = new byte[part.readableBytes()];
+            part.readBytes(chunk);
+            part.release();
+            bytes.writeBytes(chunk);
         }
-        header.writeBytes(new byte[4]);
-        return header.toByteArray();
+        encoder.finishAndReleaseAll();
+        return bytes.toByteArray();
     }
 
-    /** A header that announces {@code declaredLength} bytes, then {@code bytes}: fewer of them for a partial frame. */
-    static byte[] withHeader(long declaredLength, byte[] bytes) {
-        byte[] head = header(declaredLength);
-        byte[] joined = Arrays.copyOf(head, head.length + bytes.length);
-        System.arraycopy(bytes, 0, joined, head.length, bytes.length);
-        return joined;
+    /**
+     * The start of a binary frame that announces {@code payloadLength} bytes: its header and the first {@code sent} of
+     * them, the rest never to follow.
+     */
+    static byte[] start(int payloadLength, int sent) {
+        byte[] whole = frame(new byte[payloadLength]);
+        return Arrays.copyOf(whole, whole.length - (payloadLength - sent));
     }
 }
