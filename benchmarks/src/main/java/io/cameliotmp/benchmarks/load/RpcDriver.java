@@ -46,7 +46,9 @@ final class RpcDriver {
         // left out (the loop's end, "not on the connection's thread"), whose deoptimisation and recompilation of
         // the whole inlined call chain then fell into the first second of the measurement.
         for (int round = 0; round < WARMUP_ROUNDS; round++) {
-            runSerial(caller, devices, warmup / WARMUP_ROUNDS, new Recorder(3), timeoutSeconds);
+            // exactly warmup calls in all, as the bytes per call are counted over warm-up and measurement together
+            int calls = warmup / WARMUP_ROUNDS + (round < warmup % WARMUP_ROUNDS ? 1 : 0);
+            runSerial(caller, devices, calls, new Recorder(3), timeoutSeconds);
         }
         Recorder recorder = new Recorder(3);
         long start = System.nanoTime();
