@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -24,10 +25,8 @@ final class WebSocketFrames {
         encoder.writeOutbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (ByteBuf part = encoder.readOutbound(); part != null; part = encoder.readOutbound()) {
-            byte[] chunk = new byte[part.readableBytes()];
-            part.readBytes(chunk);
+            bytes.writeBytes(ByteBufUtil.getBytes(part));
             part.release();
-            bytes.writeBytes(chunk);
         }
         encoder.finishAndReleaseAll();
         return bytes.toByteArray();
