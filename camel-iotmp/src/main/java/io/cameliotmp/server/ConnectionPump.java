@@ -49,6 +49,8 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
     private volatile int drainScheduled;
     /** Frames queued by the current read and not yet handed to the worker; I/O thread only. */
     private int unscheduled;
+    /** Whether frames arrived since the last read ended; I/O thread only. */
+    private boolean framesArrived;
     private final Runnable scheduleQueued = this::scheduleQueued;
 
     /**
@@ -104,6 +106,7 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        framesArrived = true;
         long weight = frameWeight.getAsLong();
         // nothing queued and no drain running: whatever the executor does next comes after this frame anyway
         if (drainScheduled == 0 && (inbox == null || inbox.isEmpty()) && onArrival.handled(msg, weight)) {
@@ -127,6 +130,10 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (framesArrived) {
+            framesArrived = false;
+            flow.framesArrived();
+        }
         scheduleQueued();
         ctx.fireChannelReadComplete();
     }

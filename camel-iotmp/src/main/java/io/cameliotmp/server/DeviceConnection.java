@@ -300,8 +300,7 @@ public final class DeviceConnection {
             || !serverStreams.onDataOnIoThread(message, weight)) {
             return false;
         }
-        counters.count(ConnectionCounters.FRAMES_IN);
-        flow.frameHandledOnArrival();
+        counters.countHandled(ConnectionCounters.FRAMES_IN);
         return true;
     }
 
@@ -321,7 +320,7 @@ public final class DeviceConnection {
     }
 
     private void onMessage(IotmpMessage message) {
-        counters.count(ConnectionCounters.FRAMES_IN);
+        counters.countHandled(ConnectionCounters.FRAMES_IN);
         if (state == State.ACTIVE) {
             onActiveMessage(message);
         } else if (state == State.AWAITING_CONNECT) {

@@ -47,7 +47,10 @@ final class FlowControl {
     private volatile boolean readingPaused;
     /** Whether the I/O thread stopped reading (and decoding) for the pause: then resuming needs it again. */
     private boolean readingStopped;
-    /** When a frame was last read, or reading resumed after a pause: the device's silence is counted from here. */
+    /**
+     * When a read that brought frames last ended, or reading resumed after a pause: the device's silence is counted
+     * from here.
+     */
     private volatile long lastActivityNanos = System.nanoTime();
     /** While false (authenticating, closed), a drained backlog does not turn reading back on. */
     private volatile boolean resumable = true;
@@ -104,7 +107,6 @@ final class FlowControl {
 
     /** A frame was decoded and queued for the executor, weighing {@code weight} bytes of heap. */
     void frameRead(long weight) {
-        lastActivityNanos = System.nanoTime();
         synchronized (lock) {
             queuedFrames++;
             if (queued == weights.length) {
@@ -181,10 +183,11 @@ final class FlowControl {
     }
 
     /**
-     * A frame was read and handled on the I/O thread at once (see {@link ConnectionPump}): it was never queued, so
-     * only the device's activity is noted.
+     * A read that brought frames ended: the device was active. Noted once per read rather than per frame, since on
+     * some virtual machines reading the clock costs as much as handling a small sample; the idle check works in
+     * seconds, and Netty's own idle timer also counts from the end of a read.
      */
-    void frameHandledOnArrival() {
+    void framesArrived() {
         lastActivityNanos = System.nanoTime();
     }
 

@@ -111,7 +111,7 @@ final class ServerOpenedStreams {
         if (stream == null) {
             return false;
         }
-        connection.countersForUpdate().count(ConnectionCounters.SAMPLES_IN);
+        connection.countersForUpdate().countHandled(ConnectionCounters.SAMPLES_IN);
         context.metrics().sampleReceived();
         deliver(stream.listener, new StreamSample(connection.registration(), stream.resource, stream.id,
                 stream.expandCompact(data.payload()), System.currentTimeMillis()));
@@ -162,7 +162,7 @@ final class ServerOpenedStreams {
         if (stream == null) {
             return false;
         }
-        connection.countersForUpdate().count(ConnectionCounters.SAMPLES_IN);
+        connection.countersForUpdate().countHandled(ConnectionCounters.SAMPLES_IN);
         context.metrics().sampleReceived();
         StreamSample sample = new StreamSample(connection.registration(), stream.resource, stream.id,
                 stream.expandCompact(data.payload()), System.currentTimeMillis());

@@ -55,8 +55,10 @@ class ConnectionPumpTest {
         worker.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
+    private FlowControl flow;
+
     private void addPump() {
-        FlowControl flow = new FlowControl(channel, 100_000, BackpressurePolicy.PAUSE);
+        flow = new FlowControl(channel, 100_000, BackpressurePolicy.PAUSE);
         channel.pipeline().addLast(new ConnectionPump(worker, flow, () -> 0, handled::add, (frame, weight) -> false));
     }
 
@@ -108,5 +110,30 @@ class ConnectionPumpTest {
         Awaitility.await().until(() -> handled.size() == 2);
         assertThat(handled.get(0)).isEqualTo("frame");
         assertThat(handled.get(1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    /**
+     * The device's activity, which the idle check reads, is noted once per read that brought frames, when it ends:
+     * not per frame (a clock read each), and not for a read without a frame.
+     */
+    @Test
+    void aReadThatBroughtFramesIsNotedAsActivityWhenItEnds() {
+        addPump();
+        // silence only grows until something is noted, so each step below can tell whether it noted
+        Awaitility.await().until(() -> flow.silenceNanos() >= TimeUnit.MILLISECONDS.toNanos(500));
+
+        channel.pipeline().fireChannelReadComplete();
+        long afterEmptyRead = flow.silenceNanos();
+        assertThat(afterEmptyRead).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
+
+        for (int i = 0; i < 3; i++) {
+            channel.pipeline().fireChannelRead("frame-" + i);
+        }
+        long beforeTheReadEnded = flow.silenceNanos();
+        assertThat(beforeTheReadEnded).isGreaterThanOrEqualTo(afterEmptyRead);
+
+        channel.pipeline().fireChannelReadComplete();
+        assertThat(flow.silenceNanos()).isLessThan(beforeTheReadEnded);
+        Awaitility.await().until(() -> handled.size() == 3);
     }
 }
