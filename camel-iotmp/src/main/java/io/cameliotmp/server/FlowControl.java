@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import io.netty.channel.Channel;
 
@@ -51,7 +52,8 @@ final class FlowControl {
      * When a read that brought frames last ended, or reading resumed after a pause: the device's silence is counted
      * from here.
      */
-    private volatile long lastActivityNanos = System.nanoTime();
+    private volatile long lastActivityNanos;
+    private final LongSupplier nanoClock;
     /** While false (authenticating, closed), a drained backlog does not turn reading back on. */
     private volatile boolean resumable = true;
     private volatile Runnable onResume = () -> { };
@@ -61,8 +63,9 @@ final class FlowControl {
      */
     private HeldDeliveries held;
 
-    FlowControl(Channel channel, int maxInFlight, BackpressurePolicy policy) {
-        this(channel, maxInFlight, Long.MAX_VALUE, policy, new LongAdder());
+    /** @param nanoClock where the device's activity and silence are read from, for tests: {@code System::nanoTime} */
+    FlowControl(Channel channel, int maxInFlight, BackpressurePolicy policy, LongSupplier nanoClock) {
+        this(channel, maxInFlight, Long.MAX_VALUE, policy, new LongAdder(), nanoClock);
     }
 
     /**
@@ -70,11 +73,18 @@ final class FlowControl {
      * @param serverBytes the server's total, kept up to date
      */
     FlowControl(Channel channel, int maxInFlight, long maxBytes, BackpressurePolicy policy, LongAdder serverBytes) {
+        this(channel, maxInFlight, maxBytes, policy, serverBytes, System::nanoTime);
+    }
+
+    private FlowControl(Channel channel, int maxInFlight, long maxBytes, BackpressurePolicy policy,
+                        LongAdder serverBytes, LongSupplier nanoClock) {
         this.channel = channel;
         this.maxInFlight = maxInFlight;
         this.maxBytes = maxBytes;
         this.policy = policy;
         this.serverBytes = serverBytes;
+        this.nanoClock = nanoClock;
+        this.lastActivityNanos = nanoClock.getAsLong();
     }
 
     /**
@@ -188,7 +198,7 @@ final class FlowControl {
      * seconds, and Netty's own idle timer also counts from the end of a read.
      */
     void framesArrived() {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = nanoClock.getAsLong();
     }
 
     /**
@@ -286,7 +296,7 @@ final class FlowControl {
 
     /** Nanoseconds since the last frame arrived or reading resumed. */
     long silenceNanos() {
-        return System.nanoTime() - lastActivityNanos;
+        return nanoClock.getAsLong() - lastActivityNanos;
     }
 
     private void add(long weight) {
@@ -323,7 +333,7 @@ final class FlowControl {
     private boolean resumeIfDrained() {
         if (readingPaused && queuedFrames + busyDeliveries <= pauseAt() / 2 && bytes <= maxBytes / 2) {
             readingPaused = false;
-            lastActivityNanos = System.nanoTime();
+            lastActivityNanos = nanoClock.getAsLong();
             return readingStopped;
         }
         return false;
