@@ -11,7 +11,9 @@ import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.QuotaExceededException;
 import io.cameliotmp.server.Refusal;
 import io.cameliotmp.server.ServerMetrics;
+import io.cameliotmp.server.ServerTotals;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,7 +52,6 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private final Counter disconnected;
     private final Counter refused;
     private final Counter rejected;
-    private final Counter samplesReceived;
     private final Counter samplesDropped;
     private final Counter staleSamplesDropped;
     private final Counter bytesIn;
@@ -80,7 +81,10 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         disconnected = counter("iotmp.connections", "event", "disconnected", CONNECTIONS);
         refused = counter("iotmp.connections", "event", "refused", CONNECTIONS);
         rejected = counter("iotmp.connections", "event", "rejected", CONNECTIONS);
-        samplesReceived = counter("iotmp.samples", "state", "received", SAMPLES);
+        // read from the connections' own counts rather than counted here, which would cost every sample a shared
+        // write (see ServerTotals#samplesReceived)
+        meters.add(FunctionCounter.builder("iotmp.samples", server.totals(), ServerTotals::samplesReceived)
+                .tags(tags).tag("state", "received").description(SAMPLES).register(registry));
         samplesDropped = counter("iotmp.samples", "state", "dropped", SAMPLES);
         staleSamplesDropped = counter("iotmp.samples", "state", "stale", SAMPLES);
         bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
@@ -181,11 +185,6 @@ public final class MicrometerServerMetrics implements ServerMetrics {
             forwardedTimers[outcome.ordinal()] = timer;
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public void sampleReceived() {
-        samplesReceived.increment();
     }
 
     @Override

@@ -59,7 +59,8 @@ public final class IotmpServer {
         this.membership = new ClusterMembership(config.cluster(), registry, config.requestTimeout(),
                 this::metrics);
         this.sessionContext = new ServerSessionContext(config, this::metrics, network::timer, guard,
-                connectValidation, refusalLog, registry, membership, subscriptions, calls, events, builtins);
+                connectValidation, refusalLog, registry, membership, subscriptions, calls, events, builtins,
+                totals.receivedSamples());
         builtins.addPropertyListener((device, property, value) -> registry.session(device)
                 .ifPresent(session -> session.onPropertyUpdated(property, value)));
         ClusterBus bus = config.cluster().bus();

@@ -6,6 +6,9 @@ import io.cameliotmp.protocol.session.RequestKind;
  * What a server reports for monitoring. The server calls it from its I/O and session threads, so implementations
  * must be thread-safe and must not block. {@link #NONE} records nothing; {@code MicrometerServerMetrics} feeds
  * Micrometer.
+ * <p>
+ * Samples received are not an event here: each connection counts its own, and {@link ServerTotals#samplesReceived()}
+ * sums them when read, so that a sample costs no shared write.
  */
 public interface ServerMetrics {
 
@@ -63,9 +66,6 @@ public interface ServerMetrics {
      * {@link Outcome#DISCONNECTED}.
      */
     default void forwardedCallCompleted(long nanos, Outcome outcome) {
-    }
-
-    default void sampleReceived() {
     }
 
     default void sampleDropped() {

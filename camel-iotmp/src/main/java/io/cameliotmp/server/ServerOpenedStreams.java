@@ -112,7 +112,6 @@ final class ServerOpenedStreams {
             return false;
         }
         connection.countersForUpdate().countHandled(ConnectionCounters.SAMPLES_IN);
-        context.metrics().sampleReceived();
         deliver(stream.listener, new StreamSample(connection.registration(), stream.resource, stream.id,
                 stream.expandCompact(data.payload()), System.currentTimeMillis()));
         return true;
@@ -163,7 +162,6 @@ final class ServerOpenedStreams {
             return false;
         }
         connection.countersForUpdate().countHandled(ConnectionCounters.SAMPLES_IN);
-        context.metrics().sampleReceived();
         StreamSample sample = new StreamSample(connection.registration(), stream.resource, stream.id,
                 stream.expandCompact(data.payload()), System.currentTimeMillis());
         for (StreamListener listener : stream.ioThreadListeners) {

@@ -33,13 +33,15 @@ final class ServerSessionContext implements SessionContext {
     private final CallHandlers calls;
     private final EventStreams events;
     private final BuiltinServices builtins;
+    private final ReceivedSamples receivedSamples;
     private final AtomicLong sessionNumbers = new AtomicLong();
     private final LongAdder inFlightBytes = new LongAdder();
 
     ServerSessionContext(IotmpServerConfig config, Supplier<ServerMetrics> metrics, Supplier<Timer> timer,
                          ConnectionGuard guard, ConnectValidation connectValidation, RefusalLog refusalLog,
                          DeviceRegistry registry, ClusterMembership membership, StreamSubscriptions subscriptions,
-                         CallHandlers calls, EventStreams events, BuiltinServices builtins) {
+                         CallHandlers calls, EventStreams events, BuiltinServices builtins,
+                         ReceivedSamples receivedSamples) {
         this.config = config;
         this.metrics = metrics;
         this.timer = timer;
@@ -52,6 +54,7 @@ final class ServerSessionContext implements SessionContext {
         this.calls = calls;
         this.events = events;
         this.builtins = builtins;
+        this.receivedSamples = receivedSamples;
     }
 
     @Override
@@ -98,6 +101,7 @@ final class ServerSessionContext implements SessionContext {
             replaced.close("replaced by a new connection of the same device");
         }
         membership.claim(session.registration());
+        receivedSamples.started(session.countersForUpdate());
     }
 
     @Override
@@ -111,6 +115,7 @@ final class ServerSessionContext implements SessionContext {
 
     @Override
     public void deactivated(DeviceConnection session, String reason) {
+        receivedSamples.ended(session.countersForUpdate());
         if (registry.unregister(session)) {
             membership.release(session.registration());
         }

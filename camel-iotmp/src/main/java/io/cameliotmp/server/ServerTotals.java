@@ -18,7 +18,7 @@ public final class ServerTotals {
     private final LongAdder requests = new LongAdder();
     private final LongAdder requestsFailed = new LongAdder();
     private final LongAdder requestsTimedOut = new LongAdder();
-    private final LongAdder samplesReceived = new LongAdder();
+    private final ReceivedSamples samplesReceived = new ReceivedSamples();
     private final LongAdder samplesDropped = new LongAdder();
     private final LongAdder staleSamplesDropped = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
@@ -64,8 +64,17 @@ public final class ServerTotals {
         return requestsTimedOut.sum();
     }
 
+    /**
+     * Samples received on streams, summed over the connections when read (see {@link ReceivedSamples}): one pass
+     * over the connected devices, so not for a hot loop.
+     */
     public long samplesReceived() {
-        return samplesReceived.sum();
+        return samplesReceived.total();
+    }
+
+    /** Where connections count the samples of {@link #samplesReceived()}. */
+    ReceivedSamples receivedSamples() {
+        return samplesReceived;
     }
 
     /** Samples dropped by {@link BackpressurePolicy#DROP_SAMPLES}. */
@@ -173,12 +182,6 @@ public final class ServerTotals {
                     forwardedCallsTimedOut.increment();
                 }
                 next.forwardedCallCompleted(nanos, outcome);
-            }
-
-            @Override
-            public void sampleReceived() {
-                samplesReceived.increment();
-                next.sampleReceived();
             }
 
             @Override

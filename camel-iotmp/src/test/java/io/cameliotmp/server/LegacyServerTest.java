@@ -235,6 +235,10 @@ class LegacyServerTest {
             assertThat(server.totals().staleSamplesDropped()).isEqualTo(1);
             assertThat(meters.get("iotmp.samples").tag("state", "stale").counter().count()).isEqualTo(1.0);
             assertThat(server.totals().samplesDropped()).as("not a drop by backpressure").isZero();
+            // received: one by the connection that ended, one by this one
+            assertThat(server.totals().samplesReceived()).isEqualTo(2);
+            assertThat(meters.get("iotmp.samples").tag("state", "received").functionCounter().count())
+                    .isEqualTo(2.0);
             SessionCounters counters = server.registry().session(DEVICE).orElseThrow().counters();
             assertThat(counters.staleSamplesDropped()).isEqualTo(1);
             assertThat(counters.samplesDropped()).isZero();
