@@ -3,7 +3,6 @@ package io.cameliotmp.server;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 import io.netty.channel.Channel;
@@ -33,8 +32,8 @@ final class FlowControl {
     private final int maxInFlight;
     private final long maxBytes;
     private final BackpressurePolicy policy;
-    /** What all connections of the server hold, for the metric. */
-    private final LongAdder serverBytes;
+    /** What all connections of the server hold, for the metric; this one counts there until it is done. */
+    private final InFlightBytes serverBytes;
     private final Object lock = new Object();
     private int queuedFrames;
     private int busyDeliveries;
@@ -56,6 +55,8 @@ final class FlowControl {
     private final LongSupplier nanoClock;
     /** While false (authenticating, closed), a drained backlog does not turn reading back on. */
     private volatile boolean resumable = true;
+    /** Whether the channel closed: once it holds nothing more, this connection leaves the server's total. */
+    private boolean closed;
     private volatile Runnable onResume = () -> { };
     /**
      * The deliveries that end with the latest stage a handler returned: a batching consumer returns the same stage
@@ -65,19 +66,21 @@ final class FlowControl {
 
     /** @param nanoClock where the device's activity and silence are read from, for tests: {@code System::nanoTime} */
     FlowControl(Channel channel, int maxInFlight, BackpressurePolicy policy, LongSupplier nanoClock) {
-        this(channel, maxInFlight, Long.MAX_VALUE, policy, new LongAdder(), nanoClock);
+        this(channel, maxInFlight, Long.MAX_VALUE, policy, new InFlightBytes(), nanoClock);
     }
 
     /**
      * @param maxBytes    estimated heap of queued frames and busy deliveries at which reading pauses
-     * @param serverBytes the server's total, kept up to date
+     * @param serverBytes the server's total, where this connection counts from now until its channel has closed and
+     *                    it holds nothing
      */
-    FlowControl(Channel channel, int maxInFlight, long maxBytes, BackpressurePolicy policy, LongAdder serverBytes) {
+    FlowControl(Channel channel, int maxInFlight, long maxBytes, BackpressurePolicy policy,
+                InFlightBytes serverBytes) {
         this(channel, maxInFlight, maxBytes, policy, serverBytes, System::nanoTime);
     }
 
     private FlowControl(Channel channel, int maxInFlight, long maxBytes, BackpressurePolicy policy,
-                        LongAdder serverBytes, LongSupplier nanoClock) {
+                        InFlightBytes serverBytes, LongSupplier nanoClock) {
         this.channel = channel;
         this.maxInFlight = maxInFlight;
         this.maxBytes = maxBytes;
@@ -85,6 +88,18 @@ final class FlowControl {
         this.serverBytes = serverBytes;
         this.nanoClock = nanoClock;
         this.lastActivityNanos = nanoClock.getAsLong();
+        // last: the concurrent set publishes the fields set above to the threads that read the total
+        serverBytes.counting(this);
+        channel.closeFuture().addListener(closed -> channelClosed());
+    }
+
+    private void channelClosed() {
+        synchronized (lock) {
+            closed = true;
+            if (bytes == 0) {
+                serverBytes.done(this);
+            }
+        }
     }
 
     /**
@@ -302,7 +317,9 @@ final class FlowControl {
     private void add(long weight) {
         if (weight != 0) {
             bytes += weight;
-            serverBytes.add(weight);
+            if (bytes == 0 && closed) {
+                serverBytes.done(this);
+            }
         }
     }
 

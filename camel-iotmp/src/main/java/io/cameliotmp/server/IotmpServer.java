@@ -333,7 +333,12 @@ public final class IotmpServer {
      * {@code maxDecodedFrameBytes} of it, so one connection holds at most about twice that.
      */
     public long inFlightBytes() {
-        return sessionContext.inFlightBytes().sum();
+        return sessionContext.inFlightBytes().total();
+    }
+
+    /** The connections {@link #inFlightBytes()} sums over: open ones, and closed ones that still hold something. */
+    int connectionsCountedInFlight() {
+        return sessionContext.inFlightBytes().connections();
     }
 
     /** Entries kept about failed authentications (per address, and per device and address). */

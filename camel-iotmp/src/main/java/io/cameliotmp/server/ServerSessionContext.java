@@ -3,7 +3,6 @@ package io.cameliotmp.server;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import io.cameliotmp.protocol.session.Scheduler;
@@ -35,7 +34,7 @@ final class ServerSessionContext implements SessionContext {
     private final BuiltinServices builtins;
     private final ReceivedSamples receivedSamples;
     private final AtomicLong sessionNumbers = new AtomicLong();
-    private final LongAdder inFlightBytes = new LongAdder();
+    private final InFlightBytes inFlightBytes = new InFlightBytes();
 
     ServerSessionContext(IotmpServerConfig config, Supplier<ServerMetrics> metrics, Supplier<Timer> timer,
                          ConnectionGuard guard, ConnectValidation connectValidation, RefusalLog refusalLog,
@@ -151,7 +150,7 @@ final class ServerSessionContext implements SessionContext {
     }
 
     @Override
-    public LongAdder inFlightBytes() {
+    public InFlightBytes inFlightBytes() {
         return inFlightBytes;
     }
 }

@@ -1,7 +1,6 @@
 package io.cameliotmp.server;
 
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.cameliotmp.protocol.session.Scheduler;
 
@@ -50,6 +49,6 @@ interface SessionContext {
 
     PropertyStore propertyStore();
 
-    /** The estimated heap of all connections' frames and deliveries in flight, kept by their flow control. */
-    LongAdder inFlightBytes();
+    /** Where each connection's flow control counts the estimated heap of its frames and deliveries in flight. */
+    InFlightBytes inFlightBytes();
 }

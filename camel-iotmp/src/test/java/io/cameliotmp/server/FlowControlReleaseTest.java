@@ -2,7 +2,6 @@ package io.cameliotmp.server;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FlowControlReleaseTest {
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
-    private final LongAdder serverBytes = new LongAdder();
+    private final InFlightBytes serverBytes = new InFlightBytes();
     private final FlowControl flow = new FlowControl(channel, 4, Long.MAX_VALUE, BackpressurePolicy.PAUSE,
             serverBytes);
 
@@ -38,7 +37,7 @@ class FlowControlReleaseTest {
         }
         assertThat(flow.inFlight()).isEqualTo(4);
         assertThat(flow.inFlightBytes()).isEqualTo(400);
-        assertThat(serverBytes.sum()).isEqualTo(400);
+        assertThat(serverBytes.total()).isEqualTo(400);
         assertThat(flow.readingPaused()).isTrue();
         // the I/O thread stops reading when the codec next asks
         assertThat(channel.config().isAutoRead()).isTrue();
@@ -49,7 +48,7 @@ class FlowControlReleaseTest {
 
         assertThat(flow.inFlight()).isZero();
         assertThat(flow.inFlightBytes()).isZero();
-        assertThat(serverBytes.sum()).isZero();
+        assertThat(serverBytes.total()).isZero();
         assertThat(flow.readingPaused()).isFalse();
         assertThat(flow.admitsFrame()).isTrue();
         // and reads again by a task of its own
@@ -94,6 +93,43 @@ class FlowControlReleaseTest {
     }
 
     /**
+     * The server's total is summed over its connections: a closed connection goes on counting what its busy
+     * deliveries hold, and leaves the total once they end, so the set of connections does not grow with closed ones.
+     */
+    @Test
+    void aClosedConnectionCountsInTheServerTotalUntilItsDeliveriesEnd() {
+        CompletableFuture<Void> busy = new CompletableFuture<>();
+        deliver(busy, 100);
+        flow.frameRead(30);
+        assertThat(serverBytes.connections()).isEqualTo(1);
+
+        channel.close();
+
+        assertThat(serverBytes.total()).as("still held after the close").isEqualTo(130);
+        flow.frameHandling();
+        flow.frameHandled();
+        assertThat(serverBytes.total()).isEqualTo(100);
+        assertThat(serverBytes.connections()).isEqualTo(1);
+        busy.complete(null);
+        assertThat(serverBytes.total()).isZero();
+        assertThat(serverBytes.connections()).as("done once it holds nothing").isZero();
+    }
+
+    @Test
+    void aConnectionClosedHoldingNothingLeavesTheServerTotalAtOnce() {
+        EmbeddedChannel other = new EmbeddedChannel();
+        new FlowControl(other, 4, Long.MAX_VALUE, BackpressurePolicy.PAUSE, serverBytes).frameRead(10);
+        assertThat(serverBytes.connections()).isEqualTo(2);
+        assertThat(serverBytes.total()).isEqualTo(10);
+
+        channel.close();
+
+        assertThat(serverBytes.connections()).isEqualTo(1);
+        assertThat(serverBytes.total()).isEqualTo(10);
+        other.finishAndReleaseAll();
+    }
+
+    /**
      * Under DROP_SAMPLES a slow route keeps {@code maxInFlight} deliveries busy and the rest is dropped; reading that
      * paused for a burst of queued frames must resume once those frames are handled, with the deliveries still busy
      * (it waited for them before, so a device stayed unread for as long as the route was slow).
@@ -103,7 +139,7 @@ class FlowControlReleaseTest {
         EmbeddedChannel dropChannel = new EmbeddedChannel();
         try {
             FlowControl drop = new FlowControl(dropChannel, 2, Long.MAX_VALUE, BackpressurePolicy.DROP_SAMPLES,
-                    new LongAdder());
+                    new InFlightBytes());
             drop.delivered(new CompletableFuture<Void>(), 0);
             drop.delivered(new CompletableFuture<Void>(), 0);
             assertThat(drop.dropsSamples()).isTrue();

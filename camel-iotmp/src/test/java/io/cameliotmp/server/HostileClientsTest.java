@@ -452,6 +452,27 @@ class HostileClientsTest {
         await("nothing held", () -> server.inFlightBytes() == 0);
     }
 
+    /**
+     * The in-flight total is summed over the connections when read, so each connection is listed until it has closed
+     * and holds nothing: connections that come and go, logged in or not, must not stay listed.
+     */
+    @Test
+    void closedConnectionsLeaveTheInFlightTotal() throws Exception {
+        IotmpServer server = start(l -> { }, q -> { });
+        for (int i = 0; i < 3; i++) {
+            rawFrom("127.0.0.1", server);
+        }
+        for (int i = 0; i < 3; i++) {
+            device("127.0.0.1", server, "esp32-" + i);
+        }
+        await("every connection counted", () -> server.connectionsCountedInFlight() == 6);
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+        await("none left once closed", () -> server.connectionsCountedInFlight() == 0);
+        assertThat(server.inFlightBytes()).isZero();
+    }
+
     // ---------------------------------------------------------------- 3. stalled frames
 
     /** A started frame that stalls is cut off by frameReadTimeout's timer, before login and after. */
