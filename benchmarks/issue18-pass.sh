@@ -12,6 +12,8 @@
 # BEFORE_INGEST_SYSTEMS sets the before side's systems when its jar lacks some (default: INGEST_SYSTEMS);
 # INGEST_ARGS adds arguments to every ingest run, e.g. "ingestSeconds=40 windowSeconds=25" for a steady state past
 # the JIT's warm-up (12 s and 8 s by default).
+# SERIAL_WARMUP sets the rpc scenario's serial warm-up calls (50000 by default): on a slow core the JIT may still
+# compile camel-iotmp's call path after 50,000 calls (docs/performance.md, "Issue 18 on an idle machine").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
@@ -47,7 +49,7 @@ for r in $(seq 1 "$RUNS"); do
         sides=after; [ "${RPC_BEFORE:-0}" = 1 ] && sides="before after"
         for side in $sides; do
           jar=$BEFORE_JAR; [ "$side" = after ] && jar=$AFTER_JAR
-          bench "$jar" "$OUT/rpc-$side.txt" scenario=rpc devices=100 serialWarmup=50000 serialCalls=150000 \
+          bench "$jar" "$OUT/rpc-$side.txt" scenario=rpc devices=100 serialWarmup=${SERIAL_WARMUP:-50000} serialCalls=150000 \
             rates=1000,10000 systems="$RPC_SYSTEMS" out="$OUT/rpc-$side-run$r" charts="$OUT/rpc-$side-run$r/charts"
         done ;;
     esac
