@@ -14,6 +14,7 @@
 # the JIT's warm-up (12 s and 8 s by default).
 # SERIAL_WARMUP sets the rpc scenario's serial warm-up calls (50000 by default): on a slow core the JIT may still
 # compile camel-iotmp's call path after 50,000 calls (docs/performance.md, "Issue 18 on an idle machine").
+# RPC_ARGS adds arguments to every rpc run, e.g. "jitQuietMillis=20" to go on warming up until the JIT is quiet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
@@ -23,6 +24,7 @@ INGEST_SYSTEMS=${INGEST_SYSTEMS:-camel,camel-batch,raw-decode}
 BEFORE_INGEST_SYSTEMS=${BEFORE_INGEST_SYSTEMS:-$INGEST_SYSTEMS}
 INGEST_ARGS=${INGEST_ARGS:-}
 RPC_SYSTEMS=${RPC_SYSTEMS:-camel,raw}
+RPC_ARGS=${RPC_ARGS:-}
 PORT=${BASE_PORT:-53000}
 mkdir -p "$OUT"
 ulimit -n 20000 2>/dev/null || true
@@ -49,8 +51,9 @@ for r in $(seq 1 "$RUNS"); do
         sides=after; [ "${RPC_BEFORE:-0}" = 1 ] && sides="before after"
         for side in $sides; do
           jar=$BEFORE_JAR; [ "$side" = after ] && jar=$AFTER_JAR
+          # shellcheck disable=SC2086 # RPC_ARGS is a list of arguments
           bench "$jar" "$OUT/rpc-$side.txt" scenario=rpc devices=100 serialWarmup=${SERIAL_WARMUP:-50000} serialCalls=150000 \
-            rates=1000,10000 systems="$RPC_SYSTEMS" out="$OUT/rpc-$side-run$r" charts="$OUT/rpc-$side-run$r/charts"
+            rates=1000,10000 systems="$RPC_SYSTEMS" $RPC_ARGS out="$OUT/rpc-$side-run$r" charts="$OUT/rpc-$side-run$r/charts"
         done ;;
     esac
   done

@@ -198,6 +198,8 @@ public final class Bench {
         // on one server core the JIT compiles Camel's path for longer than raw Netty's: a short warm-up left
         // compilations competing with the measured calls and put them into camel-iotmp's p99
         int serialWarmup = args.integer("serialWarmup", 50000);
+        // 0: exactly serialWarmup calls; above 0: more rounds while the JIT compiled longer than this per round
+        long jitQuietMillis = args.lng("jitQuietMillis", 0);
         double seconds = args.dbl("rateSeconds", 10);
         double warm = args.dbl("rateWarmupSeconds", 2);
         List<String> extra = new ArrayList<>();
@@ -211,9 +213,11 @@ public final class Bench {
             r.put("connected", load.await("CONNECTED", 120));
             Thread.sleep(500);
             Map<String, Object> s0 = load.call("stats", "STATS", 30);
-            r.put("serial", server.call("rpc serial 1 " + serialWarmup + " " + serialCalls, "RPC", 300));
+            Map<String, Object> serial = server.call("rpc serial 1 " + serialWarmup + " " + serialCalls + " "
+                                                     + jitQuietMillis, "RPC", 600);
+            r.put("serial", serial);
             Map<String, Object> s1 = load.call("stats", "STATS", 30);
-            double calls = serialCalls + serialWarmup;
+            double calls = serialCalls + (serial.get("warmupCalls") != null ? num(serial, "warmupCalls") : serialWarmup);
             r.put("bytesPerCall", (num(s1, "bytesOut") - num(s0, "bytesOut") + num(s1, "bytesIn")
                                    - num(s0, "bytesIn")) / calls);
             for (String rate : args.str("rates", "1000,5000,10000,20000").split(",")) {

@@ -1,5 +1,7 @@
 package io.cameliotmp.benchmarks.load;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +37,20 @@ final class RpcDriver {
 
     /** Rounds the serial warm-up is split into (see {@link #serial}). */
     private static final int WARMUP_ROUNDS = 10;
+    /** Most rounds added to the warm-up while the JIT is still compiling (see {@link #serial}). */
+    private static final int MAX_EXTRA_WARMUP_ROUNDS = 100;
 
     private RpcDriver() {
     }
 
-    static Map<String, Object> serial(Caller caller, int devices, int warmup, int count, long timeoutSeconds)
+    /**
+     * @param jitQuietMillis when above 0, the warm-up goes on, round after round of the same size, until a round
+     *                       saw at most this much JIT compilation time (at most {@value #MAX_EXTRA_WARMUP_ROUNDS}
+     *                       rounds more): on a slow core the compiler may still be at work after a fixed warm-up,
+     *                       and the measured calls then wait for it. The result says how many warm-up calls ran.
+     */
+    static Map<String, Object> serial(Caller caller, int devices, int warmup, int count, long timeoutSeconds,
+                                      long jitQuietMillis)
             throws InterruptedException {
         // The warm-up runs in rounds, each started from this thread like the measured run. A single round would
         // end with the first call from outside the completion chain since the JIT compiled it: a branch the JIT had
@@ -49,6 +60,22 @@ final class RpcDriver {
             // exactly warmup calls in all, as the bytes per call are counted over warm-up and measurement together
             int calls = warmup / WARMUP_ROUNDS + (round < warmup % WARMUP_ROUNDS ? 1 : 0);
             runSerial(caller, devices, calls, new Recorder(3), timeoutSeconds);
+        }
+        int warmupCalls = warmup;
+        int extraRounds = 0;
+        long compiled = compilationMillis();
+        if (jitQuietMillis > 0 && compiled >= 0) {
+            int roundCalls = Math.max(1, warmup / WARMUP_ROUNDS);
+            while (extraRounds < MAX_EXTRA_WARMUP_ROUNDS) {
+                runSerial(caller, devices, roundCalls, new Recorder(3), timeoutSeconds);
+                warmupCalls += roundCalls;
+                extraRounds++;
+                long now = compilationMillis();
+                if (now - compiled <= jitQuietMillis) {
+                    break;
+                }
+                compiled = now;
+            }
         }
         Recorder recorder = new Recorder(3);
         long start = System.nanoTime();
@@ -60,7 +87,15 @@ final class RpcDriver {
         m.put("devices", devices);
         m.put("calls", count);
         m.put("completed", r.completed);
+        m.put("warmupCalls", warmupCalls);
+        m.put("extraWarmupRounds", extraRounds);
         return m;
+    }
+
+    /** Milliseconds the JIT has compiled for so far, summed over its threads; -1 when the JVM does not say. */
+    private static long compilationMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     private record Result(long completed, long errors) {

@@ -358,7 +358,7 @@ public final class ServerMain {
                     Map<String, Object> r;
                     if ("serial".equals(c[1])) {
                         r = RpcDriver.serial(caller, Integer.parseInt(c[2]), Integer.parseInt(c[3]),
-                                Integer.parseInt(c[4]), 120);
+                                Integer.parseInt(c[4]), 120, c.length > 5 ? Long.parseLong(c[5]) : 0);
                     } else {
                         r = RpcDriver.openLoop(caller, Integer.parseInt(c[2]), Double.parseDouble(c[3]),
                                 Double.parseDouble(c[4]), Double.parseDouble(c[5]), 15);
