@@ -12,8 +12,7 @@
 # BEFORE_INGEST_SYSTEMS sets the before side's systems when its jar lacks some (default: INGEST_SYSTEMS);
 # INGEST_ARGS adds arguments to every ingest run, e.g. "ingestSeconds=40 windowSeconds=25" for a steady state past
 # the JIT's warm-up (12 s and 8 s by default).
-# SERIAL_WARMUP sets the rpc scenario's serial warm-up calls (50000 by default): on a slow core the JIT may still
-# compile camel-iotmp's call path after 50,000 calls (docs/performance.md, "Issue 18 on an idle machine").
+# SERIAL_WARMUP sets the rpc scenario's serial warm-up calls (50000 by default).
 # RPC_ARGS adds arguments to every rpc run, e.g. "jitQuietMillis=20" to go on warming up until the JIT is quiet.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -218,8 +218,7 @@ public final class Bench {
             r.put("serial", serial);
             Map<String, Object> s1 = load.call("stats", "STATS", 30);
             // the warm-up may have gone on past serialWarmup until the JIT was quiet: count the calls it made
-            double warmupCalls = serial.get("warmupCalls") != null ? num(serial, "warmupCalls") : serialWarmup;
-            double calls = serialCalls + warmupCalls;
+            double calls = serialCalls + num(serial, "warmupCalls");
             r.put("bytesPerCall", (num(s1, "bytesOut") - num(s0, "bytesOut") + num(s1, "bytesIn")
                                    - num(s0, "bytesIn")) / calls);
             for (String rate : args.str("rates", "1000,5000,10000,20000").split(",")) {
