@@ -25,6 +25,11 @@ import io.netty.channel.Channel;
  * thread one task to read again, and only if it had stopped. Turning reading off and on from a worker costs a task
  * and a wake-up of the I/O thread each time, and a connection that streams at full speed crosses the bound all the
  * time.
+ * <p>
+ * Samples that the I/O thread delivers itself to a batching listener are counted there without the lock while they
+ * fit below the bounds ({@link #deliveredOnIoThread}): the lock would otherwise be taken once per sample, and on this
+ * path it is the largest cost after decoding. They join the locked counts at the end of each read, so
+ * {@link #inFlight()} and {@link #inFlightBytes()}, read from other threads, may miss the samples of a read under way.
  */
 final class FlowControl {
 
@@ -63,6 +68,18 @@ final class FlowControl {
      * for every sample of a batch, so they are released together by one completion rather than one per sample.
      */
     private HeldDeliveries held;
+    /** Bumped under the lock whenever a delivery is counted there: the I/O thread's room below the bounds is stale. */
+    private volatile int countedWithLock;
+
+    // ---- deliveries the I/O thread counted without the lock; I/O thread only (see deliveredOnIoThread)
+    /** The held deliveries that the I/O thread's uncounted ones wait with. */
+    private HeldDeliveries ioHeld;
+    private int ioCount;
+    private long ioWeight;
+    /** How many more deliveries, and bytes, stay below the bounds, as of when the I/O thread last took the lock. */
+    private int ioRoom;
+    private long ioBytesRoom;
+    private int ioRoomCountedWithLock;
 
     /** @param nanoClock where the device's activity and silence are read from, for tests: {@code System::nanoTime} */
     FlowControl(Channel channel, int maxInFlight, BackpressurePolicy policy, LongSupplier nanoClock) {
@@ -93,8 +110,11 @@ final class FlowControl {
         channel.closeFuture().addListener(closed -> channelClosed());
     }
 
+    /** On the I/O thread, as the listeners of a channel's close future are. */
     private void channelClosed() {
         synchronized (lock) {
+            publishIoDeliveries();
+            ioRoom = 0; // nothing more is read; and nothing counts past the close unseen
             closed = true;
             if (bytes == 0) {
                 serverBytes.done(this);
@@ -144,8 +164,10 @@ final class FlowControl {
             }
             weights[(head + queued) % weights.length] = weight;
             queued++;
+            publishIoDeliveries();
             add(weight);
             pauseIfOver();
+            measureIoRoom();
         }
     }
 
@@ -193,6 +215,7 @@ final class FlowControl {
         busyDeliveries++;
         add(weight);
         pauseIfOver();
+        countedWithLock++; // one writer at a time, under the lock
     }
 
     void deliveryEnded(long weight) {
@@ -214,6 +237,12 @@ final class FlowControl {
      */
     void framesArrived() {
         lastActivityNanos = nanoClock.getAsLong();
+        if (ioCount > 0) {
+            synchronized (lock) {
+                publishIoDeliveries();
+                measureIoRoom();
+            }
+        }
     }
 
     /**
@@ -256,6 +285,7 @@ final class FlowControl {
         synchronized (lock) {
             busyDeliveries -= deliveries.count;
             add(-deliveries.weight);
+            deliveries.released = true;
             if (held == deliveries) {
                 held = null; // a later delivery with the same, now complete, stage is released at once
             }
@@ -266,11 +296,86 @@ final class FlowControl {
         }
     }
 
+    /**
+     * A sample the I/O thread delivered itself returned {@code stage}: as {@link #delivered}, but counted without the
+     * lock while the samples of one read share the stage and fit below the bounds as they stood when the I/O thread
+     * last took the lock (and nothing was counted elsewhere since). The one that reaches a bound takes the lock and
+     * pauses reading as any other does, so the connection still holds at most the pause bound plus one frame. Only
+     * under PAUSE: DROP_SAMPLES decides on the exact count of each sample. I/O thread only.
+     */
+    void deliveredOnIoThread(CompletionStage<?> stage, long weight) {
+        if (stage == null || isDone(stage)) {
+            return;
+        }
+        HeldDeliveries current = ioHeld;
+        if (current != null && current.stage == stage && ioRoom > 0 && weight < ioBytesRoom
+            && ioRoomCountedWithLock == countedWithLock) {
+            ioRoom--;
+            ioBytesRoom -= weight;
+            ioCount++;
+            ioWeight += weight;
+            return;
+        }
+        HeldDeliveries added;
+        synchronized (lock) {
+            publishIoDeliveries();
+            countDelivery(weight);
+            if (held != null && held.stage == stage) {
+                held.count++;
+                held.weight += weight;
+                added = null;
+            } else {
+                added = new HeldDeliveries(stage, weight);
+                held = added;
+            }
+            ioHeld = held;
+            measureIoRoom();
+        }
+        if (added != null) {
+            stage.whenComplete((ignored, failure) -> release(added));
+        }
+    }
+
+    /**
+     * Adds the deliveries the I/O thread counted without the lock to the locked counts, and to the stage they wait
+     * for; if that stage completed meanwhile they are done already and count no more. Under the lock, on the I/O
+     * thread.
+     */
+    private void publishIoDeliveries() {
+        if (ioCount == 0) {
+            return;
+        }
+        if (!ioHeld.released) {
+            ioHeld.count += ioCount;
+            ioHeld.weight += ioWeight;
+            busyDeliveries += ioCount;
+            add(ioWeight);
+            pauseIfOver(); // the room was measured as below the bounds, but another thread may have counted since
+        }
+        ioCount = 0;
+        ioWeight = 0;
+    }
+
+    /** What the I/O thread may count without the lock from here on. Under the lock, on the I/O thread. */
+    private void measureIoRoom() {
+        ioRoomCountedWithLock = countedWithLock;
+        if (policy != BackpressurePolicy.PAUSE || readingPaused || closed) {
+            ioRoom = 0;
+            ioBytesRoom = 0;
+        } else {
+            // the last delivery below a bound takes the lock: it is the one that pauses
+            ioRoom = pauseAt() - (queuedFrames + busyDeliveries) - 1;
+            ioBytesRoom = maxBytes - bytes;
+        }
+    }
+
     /** Deliveries waiting for one stage; counted under the lock. */
     private static final class HeldDeliveries {
         final CompletionStage<?> stage;
         int count = 1;
         long weight;
+        /** Whether the stage completed and these were subtracted: deliveries counted with them later are done. */
+        boolean released;
 
         HeldDeliveries(CompletionStage<?> stage, long weight) {
             this.stage = stage;
@@ -379,6 +484,8 @@ final class FlowControl {
         onResume.run();
         boolean stoppedAgain;
         synchronized (lock) {
+            publishIoDeliveries(); // the frames decoded there may not end with a read
+            measureIoRoom();
             stoppedAgain = readingStopped;
         }
         if (resumable && !stoppedAgain) {

@@ -165,7 +165,7 @@ final class ServerOpenedStreams {
         StreamSample sample = new StreamSample(connection.registration(), stream.resource, stream.id,
                 stream.expandCompact(data.payload()), System.currentTimeMillis());
         for (StreamListener listener : stream.ioThreadListeners) {
-            deliver(listener, sample, weight);
+            deliver(listener, sample, weight, true);
         }
         return true;
     }
@@ -173,15 +173,17 @@ final class ServerOpenedStreams {
     /** Hands a sample to a listener, counting it in flight until the listener's stage completes. */
     void deliver(StreamListener listener, StreamSample sample) {
         // the sample's values are held until the listener completes
-        deliver(listener, sample, connection.flow().handling());
+        deliver(listener, sample, connection.flow().handling(), false);
     }
 
     /**
      * While the listener runs, the frame the sample came in is still counted (or, on the I/O thread, the listener only
      * takes the sample in); once it returns, the delivery counts until its stage completes, and not at all when it
      * already has, as a synchronous route's has.
+     *
+     * @param onIoThread whether the I/O thread delivers the sample itself: it may count it without a lock
      */
-    private void deliver(StreamListener listener, StreamSample sample, long weight) {
+    private void deliver(StreamListener listener, StreamSample sample, long weight, boolean onIoThread) {
         FlowControl flow = connection.flow();
         if (flow.dropsSamples()) {
             connection.countersForUpdate().count(ConnectionCounters.SAMPLES_DROPPED);
@@ -195,7 +197,11 @@ final class ServerOpenedStreams {
             LOG.warn("{}: stream listener failed", connection, e);
             return;
         }
-        flow.delivered(done, weight);
+        if (onIoThread) {
+            flow.deliveredOnIoThread(done, weight);
+        } else {
+            flow.delivered(done, weight);
+        }
     }
 
     // ---- shared streams
