@@ -2,11 +2,14 @@
 """Summarises the CPU samples of a JFR recording: samples per thread, top frames (self) and frames on the stack
 (inclusive), in percent of all samples.
 
-    jfr print --events jdk.ExecutionSample recording.jfr > samples.txt
+    jfr print --events jdk.ExecutionSample --stack-depth 64 recording.jfr > samples.txt
     benchmarks/jfr-top.py samples.txt [how many self frames]
 
-The recordings of docs/performance.md were taken by passing
-serverJvm=-XX:StartFlightRecording=filename=/tmp/jfr/NAME-{system}.jfr,settings=profile to Bench.
+Record with serverJvm="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+-XX:StartFlightRecording:settings=profile,filename=/tmp/jfr/NAME-{system}.jfr" passed to Bench. Without
+DebugNonSafepoints the JIT keeps line information only at safepoints, and a sample taken in compiled code is put on
+the nearest one: within inlined code the self frames can be far off (docs/performance.md, "The flow control's lock
+off the batched path"). The recordings before 2026-12-03 09:00 UTC were taken without it.
 """
 import collections
 import re

@@ -255,6 +255,7 @@ public final class Bench {
         List<String> serverArgs = new ArrayList<>(work);
         serverArgs.add("batchSize=" + args.integer("batchSize", 1000));
         serverArgs.add("batchTimeout=" + args.lng("batchTimeout", 100));
+        serverArgs.add("maxInFlight=" + args.integer("maxInFlight", 0));
         try (Child server = serverPhase(system, port, run, phase, serverArgs.toArray(String[]::new));
              Child load = loadPhase(system, port, run, phase, "batch=" + args.integer("batch", 32),
                      "coapWindow=" + args.integer("coapWindow", 8), "ingestRate=" + args.dbl("ingestRate", 0))) {

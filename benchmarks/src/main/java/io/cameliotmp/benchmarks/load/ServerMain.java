@@ -33,7 +33,8 @@ import org.eclipse.californium.elements.config.UdpConfig;
  * IOTMP server), {@code mqtt} (embedded Moquette broker and Camel Paho routes) or {@code coap} (Camel CoAP routes).
  * Variants: {@code camel-io} is camel-iotmp with {@code workerThreads=0}, {@code camel-wN} with
  * {@code workerThreads=N}, {@code camel-batch} delivers the ingest stream in batches ({@code batchSize},
- * {@code batchTimeout}); {@code raw-decode} is the plain Netty server handing each sample, decoded into a record, to
+ * {@code batchTimeout}; the ingest scenario passes {@code maxInFlight} to every camel-iotmp system, 0 for the
+ * component's default); {@code raw-decode} is the plain Netty server handing each sample, decoded into a record, to
  * a callback. The route's work per sample or call is {@code spinNanos} (busy CPU) and {@code parkNanos} (a blocking
  * wait, as for a database or a remote call).
  * It hosts the route that calls devices and the route that devices stream into, prints {@code @READY}, then obeys
@@ -188,6 +189,10 @@ public final class ServerMain {
         conf.setPort(port);
         conf.setWorkerThreads(workerThreads);
         conf.setIoThreads(args.integer("ioThreads", 0));
+        // 0 keeps the component's default
+        if (args.integer("maxInFlight", 0) > 0) {
+            conf.setMaxInFlight(args.integer("maxInFlight", 0));
+        }
         conf.setDeviceCredentials(USER + "/*=" + CREDENTIAL);
         camel.addComponent("iotmp", iotmp);
         camel.addRoutes(new RouteBuilder() {
