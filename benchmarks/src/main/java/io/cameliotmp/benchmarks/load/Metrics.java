@@ -32,6 +32,7 @@ final class Metrics {
                         new Def("serial.p999us", "serial p99.9 (µs)", false),
                         new Def("serial.throughput", "serial throughput (calls/s)", true),
                         new Def("serial.errors", "serial: failed calls", false),
+                        new Def("serial.jitMillis", "serial: JIT compilation during the measured calls (ms)", false),
                         new Def("bytesPerCall", "bytes on the wire per call", false)));
                 java.util.Set<String> rates = new java.util.TreeSet<>(java.util.Comparator.comparingInt(
                         s -> Integer.parseInt(s.substring(4))));
@@ -107,6 +108,9 @@ final class Metrics {
                             m.put(e.getKey() + "." + k, Bench.num((Map<String, Object>) sub, k));
                         }
                     }
+                }
+                if (r.get("serial") instanceof Map<?, ?> serial) {
+                    m.put("serial.jitMillis", Bench.num((Map<String, Object>) serial, "jitMillis"));
                 }
                 m.put("bytesPerCall", Bench.num(r, "bytesPerCall"));
             }

@@ -78,11 +78,15 @@ final class RpcDriver {
             }
         }
         Recorder recorder = new Recorder(3);
+        long compiledBefore = compilationMillis();
         long start = System.nanoTime();
         Result r = runSerial(caller, devices, count, recorder, timeoutSeconds);
         double seconds = (System.nanoTime() - start) / 1e9;
+        long compiledAfter = compilationMillis();
         Histogram h = recorder.getIntervalHistogram();
         Map<String, Object> m = summary(h, r.errors, seconds);
+        // the JIT's threads share the server's core: what they compiled meanwhile delayed calls (-1: not known)
+        m.put("jitMillis", compiledBefore >= 0 ? compiledAfter - compiledBefore : -1);
         m.put("mode", "serial");
         m.put("devices", devices);
         m.put("calls", count);
