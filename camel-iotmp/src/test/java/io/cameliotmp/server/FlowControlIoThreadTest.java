@@ -31,13 +31,18 @@ class FlowControlIoThreadTest {
         return new FlowControl(channel, maxInFlight, maxBytes, policy, serverBytes);
     }
 
+    /** {@code samples} samples of one batch, delivered by the I/O thread. */
+    private static void deliver(FlowControl flow, CompletableFuture<Void> batch, int samples, long weight) {
+        for (int i = 0; i < samples; i++) {
+            flow.deliveredOnIoThread(batch, weight);
+        }
+    }
+
     @Test
     void samplesOfOneReadJoinTheCountsWhenTheReadEnds() {
         FlowControl flow = flow(100, Long.MAX_VALUE, BackpressurePolicy.PAUSE);
         CompletableFuture<Void> batch = new CompletableFuture<>();
-        for (int i = 0; i < 10; i++) {
-            flow.deliveredOnIoThread(batch, 10);
-        }
+        deliver(flow, batch, 10, 10);
         // the first sample takes the lock, the others wait for the end of the read
         assertThat(flow.inFlight()).isEqualTo(1);
 
@@ -75,9 +80,7 @@ class FlowControlIoThreadTest {
     void theByteBoundPausesAsWell() {
         FlowControl flow = flow(1000, 100, BackpressurePolicy.PAUSE);
         CompletableFuture<Void> batch = new CompletableFuture<>();
-        for (int i = 0; i < 4; i++) {
-            flow.deliveredOnIoThread(batch, 20);
-        }
+        deliver(flow, batch, 4, 20);
         assertThat(flow.readingPaused()).isFalse();
 
         flow.deliveredOnIoThread(batch, 20);
@@ -90,9 +93,7 @@ class FlowControlIoThreadTest {
     void samplesCountedWhileTheirBatchCompletedAreDoneAlready() {
         FlowControl flow = flow(100, Long.MAX_VALUE, BackpressurePolicy.PAUSE);
         CompletableFuture<Void> batch = new CompletableFuture<>();
-        flow.deliveredOnIoThread(batch, 10);
-        flow.deliveredOnIoThread(batch, 10);
-        flow.deliveredOnIoThread(batch, 10);
+        deliver(flow, batch, 3, 10);
 
         // the route finished the batch on its own thread before the read ended
         batch.complete(null);
@@ -109,12 +110,8 @@ class FlowControlIoThreadTest {
         FlowControl flow = flow(100, Long.MAX_VALUE, BackpressurePolicy.PAUSE);
         CompletableFuture<Void> first = new CompletableFuture<>();
         CompletableFuture<Void> second = new CompletableFuture<>();
-        for (int i = 0; i < 5; i++) {
-            flow.deliveredOnIoThread(first, 1);
-        }
-        for (int i = 0; i < 3; i++) {
-            flow.deliveredOnIoThread(second, 2);
-        }
+        deliver(flow, first, 5, 1);
+        deliver(flow, second, 3, 2);
         flow.framesArrived();
         assertThat(flow.inFlight()).isEqualTo(8);
         assertThat(flow.inFlightBytes()).isEqualTo(11);
@@ -134,8 +131,7 @@ class FlowControlIoThreadTest {
     void whatIsCountedElsewhereEndsTheRoomMeasuredBefore() {
         FlowControl flow = flow(4, Long.MAX_VALUE, BackpressurePolicy.PAUSE);
         CompletableFuture<Void> batch = new CompletableFuture<>();
-        flow.deliveredOnIoThread(batch, 1);
-        flow.deliveredOnIoThread(batch, 1);
+        deliver(flow, batch, 2, 1);
         flow.deliveryStarted(1); // a call, on the worker
 
         flow.deliveredOnIoThread(batch, 1);
@@ -152,9 +148,7 @@ class FlowControlIoThreadTest {
     void framesReadJoinTheSamplesCountedBefore() {
         FlowControl flow = flow(4, Long.MAX_VALUE, BackpressurePolicy.PAUSE);
         CompletableFuture<Void> batch = new CompletableFuture<>();
-        flow.deliveredOnIoThread(batch, 1);
-        flow.deliveredOnIoThread(batch, 1);
-        flow.deliveredOnIoThread(batch, 1);
+        deliver(flow, batch, 3, 1);
         assertThat(flow.readingPaused()).isFalse();
 
         flow.frameRead(1); // a frame for the worker: with the three samples, the bound
@@ -179,8 +173,7 @@ class FlowControlIoThreadTest {
     void aCloseCountsWhatTheReadDeliveredAndTheConnectionLeavesOnceDone() {
         FlowControl flow = flow(100, Long.MAX_VALUE, BackpressurePolicy.PAUSE);
         CompletableFuture<Void> batch = new CompletableFuture<>();
-        flow.deliveredOnIoThread(batch, 10);
-        flow.deliveredOnIoThread(batch, 10);
+        deliver(flow, batch, 2, 10);
 
         channel.close();
 
