@@ -90,6 +90,31 @@ class InFlightBoundTest {
         send(Frames.encode(IotmpMessage.ok(streamId), Generation.GEN2));
     }
 
+    /**
+     * A batching listener: it takes samples on the I/O thread and returns one stage for every sample of a batch, a new
+     * one once the last is done.
+     */
+    private StreamListener batchingListener() {
+        return new StreamListener() {
+            private CompletableFuture<Void> batch;
+
+            @Override
+            public CompletionStage<Void> onSample(StreamSample sample) {
+                delivered.add(sample.payload());
+                if (batch == null || batch.isDone()) {
+                    batch = new CompletableFuture<>();
+                    held.add(batch);
+                }
+                return batch;
+            }
+
+            @Override
+            public boolean acceptsSamplesOnIoThread() {
+                return true;
+            }
+        };
+    }
+
     /** Samples 0, 1, ... on the open stream, in one read. */
     private void sendSamples(int samples) {
         ByteArrayOutputStream flood = new ByteArrayOutputStream();
@@ -196,6 +221,21 @@ class InFlightBoundTest {
     void heavyFramesStopAtTheByteBoundLongBeforeMaxInFlight() {
         long bound = 1024 * 1024;
         connectWithStream(64, bound);
+        heavySamplesStopAtTheByteBound(bound);
+    }
+
+    /**
+     * Handed to a batching listener on the I/O thread, samples are counted without the lock while they fit below the
+     * bounds: the one that reaches the byte bound takes the lock and pauses reading, as on the executor.
+     */
+    @Test
+    void heavySamplesForABatchStopAtTheByteBoundToo() {
+        long bound = 1024 * 1024;
+        connectWithStream(64, bound, batchingListener());
+        heavySamplesStopAtTheByteBound(bound);
+    }
+
+    private void heavySamplesStopAtTheByteBound(long bound) {
         int samples = 50;
         String value = "x".repeat(100_000);
         ByteArrayOutputStream flood = new ByteArrayOutputStream();
@@ -217,8 +257,11 @@ class InFlightBoundTest {
         completeAll();
 
         assertThat(delivered).hasSize(samples);
-        assertThat(delivered.get(samples - 1)).isEqualTo(value + (samples - 1));
+        for (int i = 0; i < samples; i++) {
+            assertThat(delivered.get(i)).isEqualTo(value + i);
+        }
         assertThat(server.inFlightBytes()).isZero();
+        assertThat(session().counters().inFlight()).isZero();
     }
 
     /**
@@ -228,24 +271,7 @@ class InFlightBoundTest {
      */
     @Test
     void samplesSharingOneStageAreHeldUntilItCompletesThenReleasedTogether() {
-        connectWithStream(64, 4L * 1024 * 1024, new StreamListener() {
-            private CompletableFuture<Void> batch;
-
-            @Override
-            public CompletionStage<Void> onSample(StreamSample sample) {
-                delivered.add(sample.payload());
-                if (batch == null || batch.isDone()) {
-                    batch = new CompletableFuture<>();
-                    held.add(batch);
-                }
-                return batch;
-            }
-
-            @Override
-            public boolean acceptsSamplesOnIoThread() {
-                return true;
-            }
-        });
+        connectWithStream(64, 4L * 1024 * 1024, batchingListener());
         int samples = 10_000;
         sendSamples(samples);
 
