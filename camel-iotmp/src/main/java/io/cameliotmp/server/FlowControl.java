@@ -28,8 +28,9 @@ import io.netty.channel.Channel;
  * <p>
  * Samples that the I/O thread delivers itself to a batching listener are counted there without the lock while they
  * fit below the bounds ({@link #deliveredOnIoThread}): the lock would otherwise be taken once per sample, some 40 ns
- * each on the build machine, about 5 % of what the batched path costs the I/O thread. They join the locked counts at the end of each read, so
- * {@link #inFlight()} and {@link #inFlightBytes()}, read from other threads, may miss the samples of a read under way.
+ * each on the build machine, about 5 % of what the batched path costs the I/O thread. They join the locked counts at
+ * the end of each read, so {@link #inFlight()} and {@link #inFlightBytes()}, read from other threads, may miss the
+ * samples of a read under way.
  */
 final class FlowControl {
 
