@@ -257,16 +257,27 @@ final class FlowControl {
         }
         HeldDeliveries added;
         synchronized (lock) {
-            countDelivery(weight);
-            if (held != null && held.stage == stage) {
-                held.count++;
-                held.weight += weight;
-                return;
-            }
-            added = new HeldDeliveries(stage, weight);
-            held = added;
+            added = hold(stage, weight);
         }
-        stage.whenComplete((ignored, failure) -> release(added));
+        if (added != null) {
+            stage.whenComplete((ignored, failure) -> release(added));
+        }
+    }
+
+    /**
+     * Counts a delivery with those waiting for the same stage, the latest; under the lock.
+     *
+     * @return the deliveries it starts when the stage is another, to be released when that completes; else null
+     */
+    private HeldDeliveries hold(CompletionStage<?> stage, long weight) {
+        countDelivery(weight);
+        if (held != null && held.stage == stage) {
+            held.count++;
+            held.weight += weight;
+            return null;
+        }
+        held = new HeldDeliveries(stage, weight);
+        return held;
     }
 
     /** Whether a stage is known to be complete; a minimal stage (whose {@code isDone} throws) is not known. */
@@ -320,15 +331,7 @@ final class FlowControl {
         HeldDeliveries added;
         synchronized (lock) {
             publishIoDeliveries();
-            countDelivery(weight);
-            if (held != null && held.stage == stage) {
-                held.count++;
-                held.weight += weight;
-                added = null;
-            } else {
-                added = new HeldDeliveries(stage, weight);
-                held = added;
-            }
+            added = hold(stage, weight);
             ioHeld = held;
             measureIoRoom();
         }
