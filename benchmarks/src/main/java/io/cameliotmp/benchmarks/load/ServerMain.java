@@ -189,9 +189,9 @@ public final class ServerMain {
         conf.setPort(port);
         conf.setWorkerThreads(workerThreads);
         conf.setIoThreads(args.integer("ioThreads", 0));
-        // 0 keeps the component's default
-        if (args.integer("maxInFlight", 0) > 0) {
-            conf.setMaxInFlight(args.integer("maxInFlight", 0));
+        int maxInFlight = args.integer("maxInFlight", 0);
+        if (maxInFlight > 0) { // 0 keeps the component's default
+            conf.setMaxInFlight(maxInFlight);
         }
         conf.setDeviceCredentials(USER + "/*=" + CREDENTIAL);
         camel.addComponent("iotmp", iotmp);
