@@ -79,14 +79,19 @@ final class RpcDriver {
         }
         Recorder recorder = new Recorder(3);
         long compiledBefore = compilationMillis();
+        // the JVM's uptime brackets the measured calls, to match them with -XX:+PrintCompilation's timestamps
+        long uptimeAtStart = ManagementFactory.getRuntimeMXBean().getUptime();
         long start = System.nanoTime();
         Result r = runSerial(caller, devices, count, recorder, timeoutSeconds);
         double seconds = (System.nanoTime() - start) / 1e9;
         long compiledAfter = compilationMillis();
+        long uptimeAtEnd = ManagementFactory.getRuntimeMXBean().getUptime();
         Histogram h = recorder.getIntervalHistogram();
         Map<String, Object> m = summary(h, r.errors, seconds);
         // the JIT's threads share the server's core: what they compiled meanwhile delayed calls (-1: not known)
         m.put("jitMillis", compiledBefore >= 0 ? compiledAfter - compiledBefore : -1);
+        m.put("uptimeAtStartMillis", uptimeAtStart);
+        m.put("uptimeAtEndMillis", uptimeAtEnd);
         m.put("mode", "serial");
         m.put("devices", devices);
         m.put("calls", count);
