@@ -147,18 +147,30 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
 
         @Override
         public CompletionStage<Void> onSample(StreamSample sample) {
-            SampleBatcher batching = batcher;
-            if (batching != null) {
-                return batching.add(user, device, sample);
-            }
             if (batched) {
-                // the consumer stopped after the server handed the sample over: a batch of its own, here
-                return processBatch(List.of(new IotmpSample(user, device, sample.resource(), sample.streamId(),
-                        sample.receivedAtMillis(), sample.payload())));
+                return addToBatch(new IotmpSample(user, device, sample.resource(), sample.streamId(),
+                        sample.receivedAtMillis(), sample.payload()));
             }
             Exchange exchange = createExchange(false);
             exchange.setIn(new SampleMessage(exchange, deviceHeaders, sample));
             return process(exchange);
+        }
+
+        /** The server's I/O thread hands a batching consumer the sample's parts: they become the batch element. */
+        @Override
+        public CompletionStage<Void> onSampleOnIoThread(DeviceRegistration registration, String resource,
+                                                        int streamId, Object payload, long receivedAtMillis) {
+            if (!batched) {
+                return StreamListener.super.onSampleOnIoThread(registration, resource, streamId, payload,
+                        receivedAtMillis);
+            }
+            return addToBatch(new IotmpSample(user, device, resource, streamId, receivedAtMillis, payload));
+        }
+
+        private CompletionStage<Void> addToBatch(IotmpSample sample) {
+            SampleBatcher batching = batcher;
+            // null once the consumer stopped after the server handed the sample over: a batch of its own, here
+            return batching != null ? batching.add(sample) : processBatch(List.of(sample));
         }
 
         /** A batching consumer only appends to the batch here; batches are processed on their own thread. */

@@ -7,8 +7,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
-import io.cameliotmp.server.StreamSample;
-
 /**
  * Gathers the samples of a device stream consumer into batches of at most {@code batchSize}, handed on when full or
  * when the oldest sample has waited {@code batchTimeout} (the consumer's timer calls {@link #flushIfDue}). Every
@@ -50,7 +48,7 @@ final class SampleBatcher {
     }
 
     /** Adds a sample; the stage completes once the batch that holds it has been processed. */
-    CompletionStage<Void> add(String user, String device, StreamSample sample) {
+    CompletionStage<Void> add(IotmpSample sample) {
         List<IotmpSample> full = null;
         CompletableFuture<Void> fullDone = null;
         CompletableFuture<Void> previous = null;
@@ -59,8 +57,7 @@ final class SampleBatcher {
             if (open.isEmpty()) {
                 openedAtNanos = System.nanoTime();
             }
-            open.add(new IotmpSample(user, device, sample.resource(), sample.streamId(), sample.receivedAtMillis(),
-                    sample.payload()));
+            open.add(sample);
             done = openDone;
             if (open.size() >= batchSize) {
                 full = open;

@@ -162,32 +162,36 @@ final class ServerOpenedStreams {
             return false;
         }
         connection.countersForUpdate().countHandled(ConnectionCounters.SAMPLES_IN);
-        StreamSample sample = new StreamSample(connection.registration(), stream.resource, stream.id,
-                stream.expandCompact(data.payload()), System.currentTimeMillis());
+        DeviceRegistration registration = connection.registration();
+        Object payload = stream.expandCompact(data.payload());
+        long receivedAtMillis = System.currentTimeMillis();
+        FlowControl flow = connection.flow();
         for (StreamListener listener : stream.ioThreadListeners) {
-            deliver(listener, sample, weight, true);
+            if (dropped(flow)) {
+                continue;
+            }
+            CompletionStage<Void> done;
+            try {
+                // from its parts: a batching consumer keeps the sample as its batch's element, no StreamSample
+                done = listener.onSampleOnIoThread(registration, stream.resource, stream.id, payload,
+                        receivedAtMillis);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: stream listener failed", connection, e);
+                continue;
+            }
+            flow.deliveredOnIoThread(done, weight);
         }
         return true;
     }
 
-    /** Hands a sample to a listener, counting it in flight until the listener's stage completes. */
-    void deliver(StreamListener listener, StreamSample sample) {
-        // the sample's values are held until the listener completes
-        deliver(listener, sample, connection.flow().handling(), false);
-    }
-
     /**
-     * While the listener runs, the frame the sample came in is still counted (or, on the I/O thread, the listener only
-     * takes the sample in); once it returns, the delivery counts until its stage completes, and not at all when it
-     * already has, as a synchronous route's has.
-     *
-     * @param onIoThread whether the I/O thread delivers the sample itself: it may count it without a lock
+     * Hands a sample to a listener, counting it in flight until the listener's stage completes. While the listener
+     * runs, the frame the sample came in is still counted; once it returns, the delivery counts until its stage
+     * completes, and not at all when it already has, as a synchronous route's has.
      */
-    private void deliver(StreamListener listener, StreamSample sample, long weight, boolean onIoThread) {
+    void deliver(StreamListener listener, StreamSample sample) {
         FlowControl flow = connection.flow();
-        if (flow.dropsSamples()) {
-            connection.countersForUpdate().count(ConnectionCounters.SAMPLES_DROPPED);
-            context.metrics().sampleDropped();
+        if (dropped(flow)) {
             return;
         }
         CompletionStage<Void> done;
@@ -197,11 +201,18 @@ final class ServerOpenedStreams {
             LOG.warn("{}: stream listener failed", connection, e);
             return;
         }
-        if (onIoThread) {
-            flow.deliveredOnIoThread(done, weight);
-        } else {
-            flow.delivered(done, weight);
+        // the sample's values are held until the listener completes
+        flow.delivered(done, flow.handling());
+    }
+
+    /** Whether the backpressure policy drops this sample (counted as dropped) instead of delivering it. */
+    private boolean dropped(FlowControl flow) {
+        if (!flow.dropsSamples()) {
+            return false;
         }
+        connection.countersForUpdate().count(ConnectionCounters.SAMPLES_DROPPED);
+        context.metrics().sampleDropped();
+        return true;
     }
 
     // ---- shared streams

@@ -30,6 +30,19 @@ public interface StreamListener {
         return false;
     }
 
+    /**
+     * Takes a sample on the I/O thread ({@link #acceptsSamplesOnIoThread}) from its parts, so that a listener that
+     * keeps samples in a form of its own (a batching consumer's batch element) spares the server building a
+     * {@link StreamSample} for each: at high rates, every object per sample counts. The default builds one for
+     * {@link #onSample}.
+     *
+     * @param receivedAtMillis when the server received the sample, in milliseconds since the epoch
+     */
+    default CompletionStage<Void> onSampleOnIoThread(DeviceRegistration registration, String resource, int streamId,
+                                                     Object payload, long receivedAtMillis) {
+        return onSample(new StreamSample(registration, resource, streamId, payload, receivedAtMillis));
+    }
+
     /** The stream ended: stopped by either side, refused by the device, or the connection closed. */
     default void onStreamEnded(DeviceRegistration registration, String resource, int streamId, String reason) {
     }

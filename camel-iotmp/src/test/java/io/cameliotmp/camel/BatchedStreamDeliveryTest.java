@@ -59,16 +59,20 @@ class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
 
     @Test
     void samplesArriveInBatchesInTheirOrderAndAPartialBatchAfterTheTimeout() throws Exception {
+        long before = System.currentTimeMillis();
+        int a;
+        int b;
         try (RawIotmpSocket esp32 = RawIotmpSocket.connect(port, "alice", "esp32", "pw");
              RawIotmpSocket esp8266 = RawIotmpSocket.connect(port, "alice", "esp8266", "pw")) {
-            int a = esp32.acceptStream();
-            int b = esp8266.acceptStream();
+            a = esp32.acceptStream();
+            b = esp8266.acceptStream();
             for (int i = 0; i < 5; i++) {
                 esp32.send(IotmpMessage.streamData(a, i), Generation.GEN2);
                 esp8266.send(IotmpMessage.streamData(b, 100 + i), Generation.GEN2);
             }
             eventually().until(() -> batches.stream().mapToInt(List::size).sum() == 10);
         }
+        long after = System.currentTimeMillis();
         assertThat(batches).hasSize(3);
         assertThat(sizeHeaders).containsExactly(4, 4, 2);
         List<Object> fromEsp32 = new ArrayList<>();
@@ -77,8 +81,10 @@ class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
             for (IotmpSample sample : batch) {
                 assertThat(sample.user()).isEqualTo("alice");
                 assertThat(sample.resource()).isEqualTo("temperature");
-                assertThat(sample.timestamp()).isPositive();
-                (sample.device().equals("esp32") ? fromEsp32 : fromEsp8266).add(sample.payload());
+                assertThat(sample.timestamp()).isBetween(before, after);
+                boolean esp32 = sample.device().equals("esp32");
+                assertThat(sample.streamId()).isEqualTo(esp32 ? a : b);
+                (esp32 ? fromEsp32 : fromEsp8266).add(sample.payload());
             }
         }
         assertThat(fromEsp32).containsExactly(0L, 1L, 2L, 3L, 4L);
