@@ -270,6 +270,34 @@ class InFlightBoundTest {
      * released when its stage completes.
      */
     @Test
+    void aListenerOnTheIoThreadThatTakesWholeSamplesGetsEachWithItsDeviceStreamAndTime() {
+        List<StreamSample> samples = new ArrayList<>();
+        long before = System.currentTimeMillis();
+        connectWithStream(64, 4L * 1024 * 1024, new StreamListener() {
+            @Override
+            public CompletionStage<Void> onSample(StreamSample sample) {
+                samples.add(sample);
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public boolean acceptsSamplesOnIoThread() {
+                return true;
+            }
+        });
+        sendSamples(3);
+        long after = System.currentTimeMillis();
+        // onSampleOnIoThread's default builds the sample for a listener that only implements onSample
+        assertThat(samples).extracting(StreamSample::payload).containsExactly(0L, 1L, 2L);
+        for (StreamSample sample : samples) {
+            assertThat(sample.registration().deviceId()).isEqualTo(DEVICE);
+            assertThat(sample.resource()).isEqualTo("temperature");
+            assertThat(sample.streamId()).isEqualTo(streamId);
+            assertThat(sample.receivedAtMillis()).isBetween(before, after);
+        }
+    }
+
+    @Test
     void samplesSharingOneStageAreHeldUntilItCompletesThenReleasedTogether() {
         connectWithStream(64, 4L * 1024 * 1024, batchingListener());
         int samples = 10_000;
