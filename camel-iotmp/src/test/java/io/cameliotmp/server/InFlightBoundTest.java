@@ -264,11 +264,6 @@ class InFlightBoundTest {
         assertThat(session().counters().inFlight()).isZero();
     }
 
-    /**
-     * A batching listener: it takes samples on the I/O thread and returns one stage for every sample of a batch. The
-     * samples are counted in flight one by one, reading pauses at the bound as for any listener, and the whole batch is
-     * released when its stage completes.
-     */
     @Test
     void aListenerOnTheIoThreadThatTakesWholeSamplesGetsEachWithItsDeviceStreamAndTime() {
         List<StreamSample> samples = new ArrayList<>();
@@ -297,6 +292,11 @@ class InFlightBoundTest {
         }
     }
 
+    /**
+     * A batching listener: it takes samples on the I/O thread and returns one stage for every sample of a batch. The
+     * samples are counted in flight one by one, reading pauses at the bound as for any listener, and the whole batch is
+     * released when its stage completes.
+     */
     @Test
     void samplesSharingOneStageAreHeldUntilItCompletesThenReleasedTogether() {
         connectWithStream(64, 4L * 1024 * 1024, batchingListener());
