@@ -90,10 +90,6 @@ final class PsonV1 extends PsonFormat {
         return tagAndVarint(NEGATIVE, magnitude, out);
     }
 
-
-
-
-
     @Override
     int writeMap(Map<?, ?> map, ByteBuf out, int depth) {
         int content = writeMapContent(map, null, depth);

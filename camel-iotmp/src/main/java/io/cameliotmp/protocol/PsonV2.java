@@ -76,10 +76,6 @@ final class PsonV2 extends PsonFormat {
         return tag(NEGATIVE, magnitude, out);
     }
 
-
-
-
-
     @Override
     int writeMap(Map<?, ?> map, ByteBuf out, int depth) {
         int size = tag(MAP, map.size(), out);
