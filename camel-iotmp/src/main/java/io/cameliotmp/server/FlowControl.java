@@ -44,10 +44,7 @@ final class FlowControl {
     private int queuedFrames;
     private int busyDeliveries;
     private long bytes;
-    /** The weights of the queued frames, oldest first: frames are handled in the order they were read. */
-    private long[] weights = new long[8];
-    private int head;
-    private int queued;
+    private final QueuedFrameWeights weights = new QueuedFrameWeights();
     /** The weight of the frame being handled on the executor (0 between frames), for the deliveries it starts. */
     private long handling;
     private volatile boolean readingPaused;
@@ -155,16 +152,7 @@ final class FlowControl {
     void frameRead(long weight) {
         synchronized (lock) {
             queuedFrames++;
-            if (queued == weights.length) {
-                long[] grown = new long[weights.length * 2];
-                for (int i = 0; i < queued; i++) {
-                    grown[i] = weights[(head + i) % weights.length];
-                }
-                weights = grown;
-                head = 0;
-            }
-            weights[(head + queued) % weights.length] = weight;
-            queued++;
+            weights.add(weight);
             publishIoDeliveries();
             add(weight);
             pauseIfOver();
@@ -175,13 +163,7 @@ final class FlowControl {
     /** The executor takes the oldest queued frame; its weight stays {@link #handling()} until it is handled. */
     void frameHandling() {
         synchronized (lock) {
-            if (queued > 0) {
-                handling = weights[head];
-                head = (head + 1) % weights.length;
-                queued--;
-            } else {
-                handling = 0;
-            }
+            handling = weights.poll();
         }
     }
 

@@ -1,0 +1,28 @@
+package io.cameliotmp.server;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class QueuedFrameWeightsTest {
+
+    @Test
+    void weightsComeBackOldestFirstAcrossWrapAndGrowth() {
+        QueuedFrameWeights weights = new QueuedFrameWeights();
+        long next = 1;
+        long expected = 1;
+        // fill past the initial capacity while the ring's start moves, so growth copies a wrapped ring
+        for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < 7 + round * 3; i++) {
+                weights.add(next++);
+            }
+            for (int i = 0; i < 5; i++) {
+                assertThat(weights.poll()).isEqualTo(expected++);
+            }
+        }
+        while (expected < next) {
+            assertThat(weights.poll()).isEqualTo(expected++);
+        }
+        assertThat(weights.poll()).as("nothing queued").isZero();
+    }
+}
