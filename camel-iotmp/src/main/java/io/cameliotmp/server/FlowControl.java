@@ -416,8 +416,8 @@ final class FlowControl {
 
     /**
      * Reading pauses at the bound (for DROP_SAMPLES at four times the bound: samples are dropped long before, this
-     * only bounds memory) or at {@code maxBytes}, and resumes at half of both. Called with the lock held, so pause and
-     * resume cannot race into a device that is never read again.
+     * only bounds memory) or at {@code maxBytes}, and resumes at {@link #resumeAt()} and half of {@code maxBytes}.
+     * Called with the lock held, so pause and resume cannot race into a device that is never read again.
      */
     private void pauseIfOver() {
         if ((queuedFrames + busyDeliveries >= pauseAt() || bytes >= maxBytes) && !readingPaused) {
@@ -428,18 +428,29 @@ final class FlowControl {
 
     /**
      * Under DROP_SAMPLES the deliveries stay at up to {@code maxInFlight} (more are dropped) while a route is slow,
-     * so only a bound above that can be drained back to by handling the queued frames: half of four times it.
+     * so only a bound above that can be drained back to by handling the queued frames.
      */
     private int pauseAt() {
         return policy == BackpressurePolicy.PAUSE ? maxInFlight : 4 * maxInFlight;
     }
 
     /**
-     * Ends the pause once the backlog is down to half; returns true when the I/O thread had stopped reading, so that
-     * the caller, outside the lock, has it read again.
+     * Under PAUSE a quarter of the bound. A device streaming flat out into a batching route fills the bound again
+     * before its batch completes, so it pauses again after every resume, and each resume costs the I/O thread a task,
+     * a restart of reading and the decoding of bytes read long before: at a quarter a resume takes in 48 samples at
+     * the default bound instead of 32 (docs/performance.md, "Resuming at a quarter of maxInFlight"). Under
+     * DROP_SAMPLES half of four times the bound, which handling the queued frames alone reaches.
+     */
+    private int resumeAt() {
+        return policy == BackpressurePolicy.PAUSE ? maxInFlight / 4 : 2 * maxInFlight;
+    }
+
+    /**
+     * Ends the pause once the backlog is down to {@link #resumeAt()}; returns true when the I/O thread had stopped
+     * reading, so that the caller, outside the lock, has it read again.
      */
     private boolean resumeIfDrained() {
-        if (readingPaused && queuedFrames + busyDeliveries <= pauseAt() / 2 && bytes <= maxBytes / 2) {
+        if (readingPaused && queuedFrames + busyDeliveries <= resumeAt() && bytes <= maxBytes / 2) {
             readingPaused = false;
             lastActivityNanos = nanoClock.getAsLong();
             return readingStopped;

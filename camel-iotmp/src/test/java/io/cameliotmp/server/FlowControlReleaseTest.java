@@ -1,5 +1,7 @@
 package io.cameliotmp.server;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -58,6 +60,45 @@ class FlowControlReleaseTest {
         // the same stage, now complete, releases a later delivery at once
         deliver(batch, 100);
         assertThat(flow.inFlight()).isZero();
+    }
+
+    /**
+     * Under PAUSE a paused device is read again only once its backlog is down to a quarter of the bound: at half, a
+     * device streaming into a batching route filled the bound again before its batch completed, and was paused anew
+     * after every read.
+     */
+    @Test
+    void underPauseReadingResumesAtAQuarterOfTheBound() {
+        EmbeddedChannel eightChannel = new EmbeddedChannel();
+        try {
+            FlowControl eight = new FlowControl(eightChannel, 8, Long.MAX_VALUE, BackpressurePolicy.PAUSE,
+                    new InFlightBytes());
+            List<CompletableFuture<Void>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                CompletableFuture<Void> call = new CompletableFuture<>();
+                calls.add(call);
+                eight.delivered(call, 10);
+            }
+            assertThat(eight.admitsFrame()).as("paused at the bound").isFalse();
+
+            for (int i = 0; i < 4; i++) {
+                calls.get(i).complete(null);
+            }
+            assertThat(eight.inFlight()).isEqualTo(4);
+            assertThat(eight.readingPaused()).as("still paused at half").isTrue();
+            assertThat(eight.admitsFrame()).isFalse();
+
+            calls.get(4).complete(null);
+            assertThat(eight.readingPaused()).as("still paused above a quarter").isTrue();
+            calls.get(5).complete(null);
+
+            assertThat(eight.inFlight()).isEqualTo(2);
+            assertThat(eight.readingPaused()).as("resumed at a quarter").isFalse();
+            eightChannel.runPendingTasks();
+            assertThat(eightChannel.config().isAutoRead()).isTrue();
+        } finally {
+            eightChannel.finishAndReleaseAll();
+        }
     }
 
     @Test
