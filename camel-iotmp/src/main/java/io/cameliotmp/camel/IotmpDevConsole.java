@@ -99,9 +99,10 @@ public class IotmpDevConsole extends AbstractDevConsole {
                                     + " %s refused, %s rejected%n",
                     server.get("connectedDevices"), server.get("devicesShown"), totals.get("connected"),
                     totals.get("disconnected"), totals.get("refused"), totals.get("rejected")));
-            sb.append(String.format("    Traffic: %s samples received, %s dropped, %s requests (%s failed, %s timed"
-                                    + " out), %s bytes in, %s bytes out%n",
-                    totals.get("samplesReceived"), totals.get("samplesDropped"), totals.get("requests"),
+            sb.append(String.format("    Traffic: %s samples received, %s dropped, reading paused %s times, %s requests"
+                                    + " (%s failed, %s timed out), %s bytes in, %s bytes out%n",
+                    totals.get("samplesReceived"), totals.get("samplesDropped"), totals.get("readingPauses"),
+                    totals.get("requests"),
                     totals.get("requestsFailed"), totals.get("requestsTimedOut"), totals.get("bytesIn"),
                     totals.get("bytesOut")));
             sb.append(String.format("    Forwarded: %s calls to other cluster members (%s failed, %s timed out)%n",

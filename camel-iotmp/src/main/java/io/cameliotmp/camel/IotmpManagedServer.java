@@ -129,6 +129,12 @@ public class IotmpManagedServer {
         return server.totals().samplesDropped();
     }
 
+    @ManagedAttribute(description = "Times a connection stopped reading its device because its work in flight "
+                                    + "reached maxInFlight or maxDecodedFrameBytes")
+    public long getReadingPauses() {
+        return server.totals().readingPauses();
+    }
+
     @ManagedAttribute(description = "Bytes received, TLS and WebSocket framing included")
     public long getBytesIn() {
         return server.totals().bytesIn();

@@ -114,6 +114,7 @@ final class ServerViews {
         json.put("samplesReceived", totals.samplesReceived());
         json.put("samplesDropped", totals.samplesDropped());
         json.put("staleSamplesDropped", totals.staleSamplesDropped());
+        json.put("readingPauses", totals.readingPauses());
         json.put("bytesIn", totals.bytesIn());
         json.put("bytesOut", totals.bytesOut());
         json.put("forwardedCalls", totals.forwardedCalls());

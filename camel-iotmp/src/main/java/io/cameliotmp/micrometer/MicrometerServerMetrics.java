@@ -30,6 +30,8 @@ import io.micrometer.core.instrument.Timer;
  * forwarded to the cluster member holding the device, from forwarding to outcome;</li>
  * <li>{@code iotmp.samples} (counter, {@code state=received|dropped|stale}): {@code stale} are samples of legacy
  * devices on stream ids of an earlier connection, dropped;</li>
+ * <li>{@code iotmp.reading.pauses} (counter): times a connection stopped reading its device at its in-flight bound
+ * (backpressure);</li>
  * <li>{@code iotmp.bytes} (counter, {@code direction=in|out});</li>
  * <li>{@code iotmp.connections.unauthenticated} (gauge): connections whose device has not authenticated yet;</li>
  * <li>{@code iotmp.frames.partial.bytes} (gauge): bytes reserved by partially received frames, at most
@@ -54,6 +56,7 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private final Counter rejected;
     private final Counter samplesDropped;
     private final Counter staleSamplesDropped;
+    private final Counter readingPauses;
     private final Counter bytesIn;
     private final Counter bytesOut;
     private static final String CONNECTIONS = "Connection events by kind: devices that connected or disconnected, "
@@ -87,6 +90,10 @@ public final class MicrometerServerMetrics implements ServerMetrics {
                 .tags(tags).tag("state", "received").description(SAMPLES).register(registry));
         samplesDropped = counter("iotmp.samples", "state", "dropped", SAMPLES);
         staleSamplesDropped = counter("iotmp.samples", "state", "stale", SAMPLES);
+        readingPauses = Counter.builder("iotmp.reading.pauses").tags(tags).description("Times a connection stopped "
+                + "reading its device because its work in flight reached maxInFlight or maxDecodedFrameBytes")
+                .register(registry);
+        meters.add(readingPauses);
         bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
         bytesOut = counter("iotmp.bytes", "direction", "out", "Bytes sent on the wire");
         meters.add(Gauge.builder("iotmp.connections.unauthenticated", server, IotmpServer::unauthenticatedConnections)
@@ -195,6 +202,11 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     @Override
     public void staleSampleDropped() {
         staleSamplesDropped.increment();
+    }
+
+    @Override
+    public void readingPaused() {
+        readingPauses.increment();
     }
 
     @Override

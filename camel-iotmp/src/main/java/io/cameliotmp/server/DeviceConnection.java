@@ -73,6 +73,7 @@ public final class DeviceConnection {
         // while reading is paused the codec decodes nothing more, and what it held back is decoded on resuming
         codec.decodeGate(flow::admitsFrame);
         flow.onResume(codec::resumeDecoding);
+        flow.onPause(() -> context.metrics().readingPaused());
         this.pump = new ConnectionPump(worker, flow, codec::lastFrameWeight, this::handle, this::handledOnArrival);
         this.handshake = new ConnectHandshake(this, context, codec);
         this.requests = new ServerRequests(this, context);

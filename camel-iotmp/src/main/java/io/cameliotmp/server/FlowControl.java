@@ -61,6 +61,7 @@ final class FlowControl {
     /** Whether the channel closed: once it holds nothing more, this connection leaves the server's total. */
     private boolean closed;
     private volatile Runnable onResume = () -> { };
+    private volatile Runnable onPause = () -> { };
     /**
      * The deliveries that end with the latest stage a handler returned: a batching consumer returns the same stage
      * for every sample of a batch, so they are released together by one completion rather than one per sample.
@@ -126,6 +127,11 @@ final class FlowControl {
      */
     void onResume(Runnable action) {
         this.onResume = action;
+    }
+
+    /** Runs, under the lock and on whichever thread crossed the bound, each time reading pauses: to count it. */
+    void onPause(Runnable action) {
+        this.onPause = action;
     }
 
     /**
@@ -423,6 +429,7 @@ final class FlowControl {
         if ((queuedFrames + busyDeliveries >= pauseAt() || bytes >= maxBytes) && !readingPaused) {
             // the gate closes at once; the I/O thread stops reading when it next asks (admitsFrame)
             readingPaused = true;
+            onPause.run();
         }
     }
 

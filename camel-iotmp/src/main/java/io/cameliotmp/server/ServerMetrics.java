@@ -72,6 +72,13 @@ public interface ServerMetrics {
     }
 
     /**
+     * A connection stopped reading its device: its work in flight reached {@code maxInFlight} (four times it under
+     * DROP_SAMPLES) or {@code maxDecodedFrameBytes}. Once per pause, however long it lasts.
+     */
+    default void readingPaused() {
+    }
+
+    /**
      * A legacy device sent a sample on a stream id of one of its earlier connections (the stream is gone): it was
      * dropped, never delivered to a stream of the new connection.
      */

@@ -21,6 +21,7 @@ public final class ServerTotals {
     private final ReceivedSamples samplesReceived = new ReceivedSamples();
     private final LongAdder samplesDropped = new LongAdder();
     private final LongAdder staleSamplesDropped = new LongAdder();
+    private final LongAdder readingPauses = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder refusedByLimits = new LongAdder();
@@ -85,6 +86,11 @@ public final class ServerTotals {
     /** Samples of legacy devices on stream ids of an earlier connection, dropped. */
     public long staleSamplesDropped() {
         return staleSamplesDropped.sum();
+    }
+
+    /** Times a connection stopped reading its device because its work in flight reached a bound. */
+    public long readingPauses() {
+        return readingPauses.sum();
     }
 
     public long bytesIn() {
@@ -194,6 +200,12 @@ public final class ServerTotals {
             public void staleSampleDropped() {
                 staleSamplesDropped.increment();
                 next.staleSampleDropped();
+            }
+
+            @Override
+            public void readingPaused() {
+                readingPauses.increment();
+                next.readingPaused();
             }
 
             @Override

@@ -110,7 +110,7 @@ class IotmpDevConsoleTest extends IotmpCamelTestSupport {
         assertThat(map(server, "limits")).containsEntry("maxInFlight", 64).containsEntry("maxConnections", 20000)
                 .containsEntry("backpressurePolicy", "PAUSE");
         assertThat(map(server, "totals")).containsEntry("connected", 1L).containsEntry("refused", 1L)
-                .containsEntry("samplesDropped", 0L);
+                .containsEntry("samplesDropped", 0L).containsEntry("readingPauses", 0L);
         assertThat(((Number) map(server, "totals").get("bytesIn")).longValue()).isPositive();
         JsonObject subscription = only(server.get("subscriptions"));
         assertThat(subscription).containsEntry("devices", "alice/*").containsEntry("resource", "temperature")

@@ -83,6 +83,7 @@ class ManagedServerJmxTest extends IotmpCamelTestSupport {
         eventually().until(() -> (Integer) mbeans.getAttribute(name, "ConnectedDevices") == 1);
         assertThat((Long) mbeans.getAttribute(name, "DevicesAccepted")).isEqualTo(1L);
         assertThat((Long) mbeans.getAttribute(name, "BytesIn")).isPositive();
+        assertThat((Long) mbeans.getAttribute(name, "ReadingPauses")).isZero();
 
         TabularData devices = (TabularData) mbeans.invoke(name, "listDevices", new Object[] { "alice" },
                 new String[] { String.class.getName() });

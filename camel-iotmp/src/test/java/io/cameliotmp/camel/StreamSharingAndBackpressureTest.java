@@ -15,6 +15,9 @@ import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.SessionCounters;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.TestPorts;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +39,8 @@ class StreamSharingAndBackpressureTest extends IotmpCamelTestSupport {
 
     private final int slowPort = TestPorts.next();
     private final CountDownLatch routeBlocked = new CountDownLatch(1);
+    @BindToRegistry("meters")
+    private final MeterRegistry meters = new SimpleMeterRegistry();
 
     @Override
     protected String deviceCredentials() {
@@ -170,10 +175,17 @@ class StreamSharingAndBackpressureTest extends IotmpCamelTestSupport {
                 assertThat(later.framesIn()).isLessThan(samples / 10);
             });
 
+            assertThat(server(slowPort).totals().readingPauses()).as("the pause counted").isEqualTo(1);
+
             routeBlocked.countDown();
             slow.assertIsSatisfied();
             writer.join(WAIT.toMillis());
             assertThat(session.counters().samplesDropped()).isZero();
+            // the samples still unread at the unblocking (over 16) went through at most 8 at a time: paused again
+            long pauses = server(slowPort).totals().readingPauses();
+            assertThat(pauses).isGreaterThan(1);
+            assertThat(meters.get("iotmp.reading.pauses").tag("port", String.valueOf(slowPort)).counter().count())
+                    .isEqualTo(pauses);
         }
         List<Object> order = slow.getExchanges().stream()
                 .map(e -> ((List<?>) e.getMessage().getBody()).get(0)).map(Object.class::cast).toList();

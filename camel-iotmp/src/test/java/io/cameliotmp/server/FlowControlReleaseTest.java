@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
@@ -73,6 +74,8 @@ class FlowControlReleaseTest {
         try {
             FlowControl eight = new FlowControl(eightChannel, 8, Long.MAX_VALUE, BackpressurePolicy.PAUSE,
                     new InFlightBytes());
+            AtomicInteger pauses = new AtomicInteger();
+            eight.onPause(pauses::incrementAndGet);
             List<CompletableFuture<Void>> calls = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 CompletableFuture<Void> call = new CompletableFuture<>();
@@ -80,6 +83,10 @@ class FlowControlReleaseTest {
                 eight.delivered(call, 10);
             }
             assertThat(eight.admitsFrame()).as("paused at the bound").isFalse();
+            eight.frameRead(10); // a frame the codec had decoded already: the pause goes on, counted once
+            eight.frameHandling();
+            eight.frameHandled();
+            assertThat(pauses).hasValue(1);
 
             for (int i = 0; i < 4; i++) {
                 calls.get(i).complete(null);
@@ -96,6 +103,12 @@ class FlowControlReleaseTest {
             assertThat(eight.readingPaused()).as("resumed at a quarter").isFalse();
             eightChannel.runPendingTasks();
             assertThat(eightChannel.config().isAutoRead()).isTrue();
+
+            for (int i = 0; i < 6; i++) {
+                eight.delivered(new CompletableFuture<Void>(), 10);
+            }
+            assertThat(eight.readingPaused()).isTrue();
+            assertThat(pauses).as("each pause counted").hasValue(2);
         } finally {
             eightChannel.finishAndReleaseAll();
         }
