@@ -102,9 +102,8 @@ public class IotmpDevConsole extends AbstractDevConsole {
             sb.append(String.format("    Traffic: %s samples received, %s dropped, reading paused %s times, %s requests"
                                     + " (%s failed, %s timed out), %s bytes in, %s bytes out%n",
                     totals.get("samplesReceived"), totals.get("samplesDropped"), totals.get("readingPauses"),
-                    totals.get("requests"),
-                    totals.get("requestsFailed"), totals.get("requestsTimedOut"), totals.get("bytesIn"),
-                    totals.get("bytesOut")));
+                    totals.get("requests"), totals.get("requestsFailed"), totals.get("requestsTimedOut"),
+                    totals.get("bytesIn"), totals.get("bytesOut")));
             sb.append(String.format("    Forwarded: %s calls to other cluster members (%s failed, %s timed out)%n",
                     totals.get("forwardedCalls"), totals.get("forwardedCallsFailed"),
                     totals.get("forwardedCallsTimedOut")));

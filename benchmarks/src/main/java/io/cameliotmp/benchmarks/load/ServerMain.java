@@ -386,7 +386,7 @@ public final class ServerMain {
 
     /**
      * camel-iotmp's own per-session counters summed over the connected devices (samples read, samples dropped by
-     * the backpressure policy, reading paused). The component keeps its server manager to itself: reached by
+     * the backpressure policy, reading paused), and the times reading paused since the server started. The component keeps its server manager to itself: reached by
      * reflection, for this probe only.
      */
     private Map<String, Object> sessionCounters() {
@@ -411,7 +411,7 @@ public final class ServerMain {
                 paused += c.readingPaused() ? 1 : 0;
             }
             return Proto.map("serverSamplesIn", in, "serverSamplesDropped", dropped, "serverInFlight", inFlight,
-                    "sessionsPaused", paused);
+                    "sessionsPaused", paused, "readingPauses", server.totals().readingPauses());
         } catch (ReflectiveOperationException | RuntimeException e) {
             return Proto.map("countersError", String.valueOf(e));
         }
