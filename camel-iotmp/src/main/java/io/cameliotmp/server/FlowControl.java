@@ -422,8 +422,8 @@ final class FlowControl {
 
     /**
      * Reading pauses at the bound (for DROP_SAMPLES at four times the bound: samples are dropped long before, this
-     * only bounds memory) or at {@code maxBytes}, and resumes at {@link #resumeAt()} and half of {@code maxBytes}.
-     * Called with the lock held, so pause and resume cannot race into a device that is never read again.
+     * only bounds memory) or at {@code maxBytes}, and resumes at half of both. Called with the lock held, so pause and
+     * resume cannot race into a device that is never read again.
      */
     private void pauseIfOver() {
         if ((queuedFrames + busyDeliveries >= pauseAt() || bytes >= maxBytes) && !readingPaused) {
@@ -442,14 +442,14 @@ final class FlowControl {
     }
 
     /**
-     * Under PAUSE a quarter of the bound. A device streaming flat out into a batching route fills the bound again
-     * before its batch completes, so it pauses again after every resume, and each resume costs the I/O thread a task,
-     * a restart of reading and the decoding of bytes read long before: at a quarter a resume takes in 48 samples at
-     * the default bound instead of 32 (docs/performance.md, "Resuming at a quarter of maxInFlight"). Under
-     * DROP_SAMPLES half of four times the bound, which handling the queued frames alone reaches.
+     * Half of the pause bound. Resuming lower does not make a device that streams into a batching route pause less
+     * often: it took in 67 samples per pause in the benchmark whether it resumed at half or at a quarter, its earlier
+     * samples done by the time the I/O thread read it again (docs/performance.md, "Where a paused device resumes").
+     * Under DROP_SAMPLES the queued frames alone can be drained to half of four times the bound while the deliveries
+     * stay busy.
      */
     private int resumeAt() {
-        return policy == BackpressurePolicy.PAUSE ? maxInFlight / 4 : 2 * maxInFlight;
+        return pauseAt() / 2;
     }
 
     /**

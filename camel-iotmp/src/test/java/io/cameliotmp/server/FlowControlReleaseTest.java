@@ -63,13 +63,9 @@ class FlowControlReleaseTest {
         assertThat(flow.inFlight()).isZero();
     }
 
-    /**
-     * Under PAUSE a paused device is read again only once its backlog is down to a quarter of the bound: at half, a
-     * device streaming into a batching route filled the bound again before its batch completed, and was paused anew
-     * after every read.
-     */
+    /** Under PAUSE a paused device is read again once its backlog is down to half the bound; each pause counts once. */
     @Test
-    void underPauseReadingResumesAtAQuarterOfTheBound() {
+    void underPauseReadingResumesAtHalfTheBoundAndEachPauseCounts() {
         EmbeddedChannel eightChannel = new EmbeddedChannel();
         try {
             FlowControl eight = new FlowControl(eightChannel, 8, Long.MAX_VALUE, BackpressurePolicy.PAUSE,
@@ -88,23 +84,21 @@ class FlowControlReleaseTest {
             eight.frameHandled();
             assertThat(pauses).hasValue(1);
 
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 3; i++) {
                 calls.get(i).complete(null);
             }
-            assertThat(eight.inFlight()).isEqualTo(4);
-            assertThat(eight.readingPaused()).as("still paused at half").isTrue();
+            assertThat(eight.inFlight()).isEqualTo(5);
+            assertThat(eight.readingPaused()).as("still paused above half").isTrue();
             assertThat(eight.admitsFrame()).isFalse();
 
-            calls.get(4).complete(null);
-            assertThat(eight.readingPaused()).as("still paused above a quarter").isTrue();
-            calls.get(5).complete(null);
+            calls.get(3).complete(null);
 
-            assertThat(eight.inFlight()).isEqualTo(2);
-            assertThat(eight.readingPaused()).as("resumed at a quarter").isFalse();
+            assertThat(eight.inFlight()).isEqualTo(4);
+            assertThat(eight.readingPaused()).as("resumed at half").isFalse();
             eightChannel.runPendingTasks();
             assertThat(eightChannel.config().isAutoRead()).isTrue();
 
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < 4; i++) {
                 eight.delivered(new CompletableFuture<Void>(), 10);
             }
             assertThat(eight.readingPaused()).isTrue();
