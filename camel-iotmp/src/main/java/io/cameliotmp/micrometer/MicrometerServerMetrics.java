@@ -90,10 +90,8 @@ public final class MicrometerServerMetrics implements ServerMetrics {
                 .tags(tags).tag("state", "received").description(SAMPLES).register(registry));
         samplesDropped = counter("iotmp.samples", "state", "dropped", SAMPLES);
         staleSamplesDropped = counter("iotmp.samples", "state", "stale", SAMPLES);
-        readingPauses = Counter.builder("iotmp.reading.pauses").tags(tags).description("Times a connection stopped "
-                + "reading its device because its work in flight reached maxInFlight or maxDecodedFrameBytes")
-                .register(registry);
-        meters.add(readingPauses);
+        readingPauses = counter(Counter.builder("iotmp.reading.pauses"), "Times a connection stopped reading its "
+                + "device because its work in flight reached maxInFlight or maxDecodedFrameBytes");
         bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
         bytesOut = counter("iotmp.bytes", "direction", "out", "Bytes sent on the wire");
         meters.add(Gauge.builder("iotmp.connections.unauthenticated", server, IotmpServer::unauthenticatedConnections)
@@ -122,8 +120,11 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     }
 
     private Counter counter(String name, String key, String value, String description) {
-        Counter counter = Counter.builder(name).tags(tags).tag(key, value).description(description)
-                .register(registry);
+        return counter(Counter.builder(name).tag(key, value), description);
+    }
+
+    private Counter counter(Counter.Builder builder, String description) {
+        Counter counter = builder.tags(tags).description(description).register(registry);
         meters.add(counter);
         return counter;
     }
