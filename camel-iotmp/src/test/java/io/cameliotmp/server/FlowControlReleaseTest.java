@@ -66,46 +66,37 @@ class FlowControlReleaseTest {
     /** Under PAUSE a paused device is read again once its backlog is down to half the bound; each pause counts once. */
     @Test
     void underPauseReadingResumesAtHalfTheBoundAndEachPauseCounts() {
-        EmbeddedChannel eightChannel = new EmbeddedChannel();
-        try {
-            FlowControl eight = new FlowControl(eightChannel, 8, Long.MAX_VALUE, BackpressurePolicy.PAUSE,
-                    new InFlightBytes());
-            AtomicInteger pauses = new AtomicInteger();
-            eight.onPause(pauses::incrementAndGet);
-            List<CompletableFuture<Void>> calls = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                CompletableFuture<Void> call = new CompletableFuture<>();
-                calls.add(call);
-                eight.delivered(call, 10);
-            }
-            assertThat(eight.admitsFrame()).as("paused at the bound").isFalse();
-            eight.frameRead(10); // a frame the codec had decoded already: the pause goes on, counted once
-            eight.frameHandling();
-            eight.frameHandled();
-            assertThat(pauses).hasValue(1);
-
-            for (int i = 0; i < 3; i++) {
-                calls.get(i).complete(null);
-            }
-            assertThat(eight.inFlight()).isEqualTo(5);
-            assertThat(eight.readingPaused()).as("still paused above half").isTrue();
-            assertThat(eight.admitsFrame()).isFalse();
-
-            calls.get(3).complete(null);
-
-            assertThat(eight.inFlight()).isEqualTo(4);
-            assertThat(eight.readingPaused()).as("resumed at half").isFalse();
-            eightChannel.runPendingTasks();
-            assertThat(eightChannel.config().isAutoRead()).isTrue();
-
-            for (int i = 0; i < 4; i++) {
-                eight.delivered(new CompletableFuture<Void>(), 10);
-            }
-            assertThat(eight.readingPaused()).isTrue();
-            assertThat(pauses).as("each pause counted").hasValue(2);
-        } finally {
-            eightChannel.finishAndReleaseAll();
+        AtomicInteger pauses = new AtomicInteger();
+        flow.onPause(pauses::incrementAndGet);
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            CompletableFuture<Void> call = new CompletableFuture<>();
+            calls.add(call);
+            deliver(call, 10);
         }
+        assertThat(flow.admitsFrame()).as("paused at the bound").isFalse();
+        flow.frameRead(10); // a frame the codec had decoded already: the pause goes on, counted once
+        flow.frameHandling();
+        flow.frameHandled();
+        assertThat(pauses).hasValue(1);
+
+        calls.get(0).complete(null);
+        assertThat(flow.inFlight()).isEqualTo(3);
+        assertThat(flow.readingPaused()).as("still paused above half").isTrue();
+        assertThat(flow.admitsFrame()).isFalse();
+
+        calls.get(1).complete(null);
+
+        assertThat(flow.inFlight()).isEqualTo(2);
+        assertThat(flow.readingPaused()).as("resumed at half").isFalse();
+        channel.runPendingTasks();
+        assertThat(channel.config().isAutoRead()).isTrue();
+
+        for (int i = 0; i < 2; i++) {
+            deliver(new CompletableFuture<Void>(), 10);
+        }
+        assertThat(flow.readingPaused()).isTrue();
+        assertThat(pauses).as("each pause counted").hasValue(2);
     }
 
     @Test

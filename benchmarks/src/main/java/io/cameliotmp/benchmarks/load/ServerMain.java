@@ -386,8 +386,8 @@ public final class ServerMain {
 
     /**
      * camel-iotmp's own per-session counters summed over the connected devices (samples read, samples dropped by
-     * the backpressure policy, reading paused), and the times reading paused since the server started. The component keeps its server manager to itself: reached by
-     * reflection, for this probe only.
+     * the backpressure policy, reading paused), and the times reading paused since the server started. The component
+     * keeps its server manager to itself: reached by reflection, for this probe only.
      */
     private Map<String, Object> sessionCounters() {
         if (camel == null || !"camel".equals(system)) {
