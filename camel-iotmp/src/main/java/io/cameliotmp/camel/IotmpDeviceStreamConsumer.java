@@ -13,6 +13,7 @@ import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.StreamListener;
 import io.cameliotmp.server.StreamSample;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -80,16 +81,7 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
         message.setHeader(IotmpConstants.RESOURCE, endpoint.resource());
         message.setHeader(IotmpConstants.BATCH_SIZE, batch.size());
         message.setBody(batch);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        getAsyncProcessor().process(exchange, doneSync -> {
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException("Error processing a batch of stream samples", exchange,
-                        exchange.getException());
-            }
-            releaseExchange(exchange, false);
-            done.complete(null);
-        });
-        return done;
+        return process(exchange, "Error processing a batch of stream samples");
     }
 
     @Override
@@ -109,17 +101,33 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
         return new DeviceSamples(registration);
     }
 
-    private CompletionStage<Void> process(Exchange exchange) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        getAsyncProcessor().process(exchange, doneSync -> {
+    private CompletionStage<Void> process(Exchange exchange, String failureText) {
+        ExchangeDone done = new ExchangeDone(exchange, failureText);
+        getAsyncProcessor().process(exchange, done);
+        return done;
+    }
+
+    /**
+     * The route's callback for one exchange and the stage the server waits on, in one object: with one exchange per
+     * sample, the callback and the stage were two allocations per sample.
+     */
+    private final class ExchangeDone extends CompletableFuture<Void> implements AsyncCallback {
+        private final Exchange exchange;
+        private final String failureText;
+
+        ExchangeDone(Exchange exchange, String failureText) {
+            this.exchange = exchange;
+            this.failureText = failureText;
+        }
+
+        @Override
+        public void done(boolean doneSync) {
             if (exchange.getException() != null) {
-                getExceptionHandler().handleException("Error processing stream sample", exchange,
-                        exchange.getException());
+                getExceptionHandler().handleException(failureText, exchange, exchange.getException());
             }
             releaseExchange(exchange, false);
-            done.complete(null);
-        });
-        return done;
+            complete(null);
+        }
     }
 
     /**
@@ -153,7 +161,7 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             }
             Exchange exchange = createExchange(false);
             exchange.setIn(new SampleMessage(exchange, deviceHeaders, sample));
-            return process(exchange);
+            return process(exchange, "Error processing stream sample");
         }
 
         /** The server's I/O thread hands a batching consumer the sample's parts: they become the batch element. */

@@ -45,7 +45,10 @@ final class FlowControl {
     private int busyDeliveries;
     private long bytes;
     private final QueuedFrameWeights weights = new QueuedFrameWeights();
-    /** The weight of the frame being handled on the executor (0 between frames), for the deliveries it starts. */
+    /**
+     * The weight of the frame being handled (0 between frames), for the deliveries it starts. Only the thread that
+     * handles the connection's frames touches it, one frame at a time ({@code ConnectionPump}): no lock needed.
+     */
     private long handling;
     private volatile boolean readingPaused;
     /** Whether the I/O thread stopped reading (and decoding) for the pause: then resuming needs it again. */
@@ -186,11 +189,9 @@ final class FlowControl {
         }
     }
 
-    /** The weight of the frame being handled: what a sample or call taken from it holds. */
+    /** The weight of the frame being handled: what a sample or call taken from it holds. Frame-handling thread. */
     long handling() {
-        synchronized (lock) {
-            return handling;
-        }
+        return handling;
     }
 
     void deliveryStarted(long weight) {
