@@ -1,7 +1,6 @@
 package io.cameliotmp.cluster;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,13 +9,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cameliotmp.server.CallForwarder;
 import io.cameliotmp.server.ClusterBus;
 import io.cameliotmp.server.DeviceDirectory;
 import io.cameliotmp.server.DeviceId;
-import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.DirectoryEntry;
 import io.cameliotmp.server.LocalDevices;
 import io.cameliotmp.server.PropertyStore;
@@ -77,11 +74,10 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private final ClusterRelay relay = new ClusterRelay(this);
     private volatile LocalDevices local;
     private volatile UUID node;
-    private ExecutorService housekeeping;
+    private volatile ExecutorService housekeeping;
     private volatile JGroupsStack stack;
     private volatile CallChannel callChannel;
-    /** Set by a merge view; the directory is reconciled once its cache has merged too (its next full topology). */
-    private final AtomicBoolean mergePending = new AtomicBoolean();
+    private final ViewUpkeep views = new ViewUpkeep(this);
 
     public InfinispanCluster(ClusterOptions options) {
         this.options = options;
@@ -350,6 +346,21 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         return local;
     }
 
+    /** The directory's cache while this member is joined. */
+    Cache<String, HolderRecord> directoryCache() {
+        return devices;
+    }
+
+    /** The clustered sync locks, if the server asked for them. */
+    ClusteredSyncLocks createdSyncLocks() {
+        return syncLocks;
+    }
+
+    /** The member's own thread for upkeep that must not run on Infinispan's notifying threads. */
+    ExecutorService housekeeping() {
+        return housekeeping;
+    }
+
     ForwardedCalls calls() {
         return calls;
     }
@@ -375,115 +386,12 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         }
     }
 
-    // ---- view changes
-
-    private void viewChanged(ViewChangedEvent event) {
-        Set<UUID> now = new HashSet<>();
-        for (Address address : event.getNewMembers()) {
-            now.add(address.getNodeUUID());
-        }
-        Set<UUID> left = new HashSet<>();
-        for (Address address : event.getOldMembers()) {
-            if (!now.contains(address.getNodeUUID())) {
-                left.add(address.getNodeUUID());
-            }
-        }
-        LOG.info("IOTMP cluster {} view {}: {}{}", options.name(), event.getViewId(), event.getNewMembers(),
-                event.isMergeView() ? " (merged)" : "");
-        // at once, on the notifying thread: nothing forwarded to a member that left may wait for its timeout
-        calls.memberLeft(left, "cluster member left");
-        ExecutorService work = housekeeping;
-        if (work == null || work.isShutdown()) {
-            return;
-        }
-        work.execute(() -> {
-            try {
-                if (manager != null && manager.isCoordinator()) {
-                    removeEntriesOfMembersNotIn(now);
-                    ClusteredSyncLocks held = syncLocks;
-                    if (held != null) {
-                        held.membersLeft(now);
-                    }
-                }
-                if (event.isMergeView()) {
-                    mergePending.set(true);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("IOTMP cluster {}: directory upkeep after view {} failed", options.name(),
-                        event.getViewId(), e);
-            }
-        });
-    }
-
-    /** The coordinator's job: devices of members that crashed (or are cut off) are not reachable there. */
-    private void removeEntriesOfMembersNotIn(Set<UUID> view) {
-        Cache<String, HolderRecord> cache = devices;
-        if (cache == null) {
-            return;
-        }
-        int removed = 0;
-        for (Map.Entry<String, HolderRecord> entry : List.copyOf(cache.entrySet())) {
-            if (!view.contains(entry.getValue().node()) && cache.remove(entry.getKey(), entry.getValue())) {
-                removed++;
-            }
-        }
-        if (removed > 0) {
-            LOG.info("IOTMP cluster {}: removed {} devices of members that left", options.name(), removed);
-        }
-    }
-
-    /**
-     * After a merge: every device connected here must be in the directory under this member, unless another member
-     * holds a newer connection of it, in which case the connection here is the one that goes. Every member does this
-     * for its own devices, each decision atomic where the entry lives, so a split brain heals to one owner per device
-     * whatever the order.
-     */
-    void reconcile() {
-        LocalDevices target = local;
-        Cache<String, HolderRecord> cache = devices;
-        if (target == null || cache == null) {
-            return;
-        }
-        for (DeviceRegistration registration : target.localRegistrations()) {
-            HolderRecord mine = HolderRecord.of(new DirectoryEntry(options.memberName(), registration), node);
-            String key = HolderRecord.key(registration.deviceId());
-            HolderRecord before = cache.get(key);
-            HolderRecord after = cache.compute(key, new ClusterTasks.ClaimIfNewer(mine));
-            if (!mine.equals(after)) {
-                LOG.info("IOTMP cluster {}: {} is connected to {} too, with a newer connection; closing this one",
-                        options.name(), registration.deviceId(), after.member());
-                target.replacedElsewhere(registration, after.entry());
-            } else if (before != null && !before.node().equals(node)) {
-                calls.tellReplaced(before, mine);
-            }
-        }
-    }
-
-    /**
-     * A merge view arrives before the caches of the merged sides have exchanged their entries; the directory is
-     * reconciled only once its cache's topology holds every member of the view, so each member decides on the merged
-     * entries, not on those of its own side.
-     */
+    /** The directory cache's topology changes, handed to the view upkeep (a merge completes there). */
     @Listener
     public final class DirectoryTopology {
         @TopologyChanged
         public void topologyChanged(TopologyChangedEvent<String, HolderRecord> event) {
-            EmbeddedCacheManager current = manager;
-            if (event.isPre() || current == null || !mergePending.get()
-                || event.getWriteConsistentHashAtEnd().getMembers().size() < current.getMembers().size()) {
-                return;
-            }
-            ExecutorService work = housekeeping;
-            if (mergePending.compareAndSet(true, false) && work != null && !work.isShutdown()) {
-                work.execute(() -> {
-                    try {
-                        reconcile();
-                    } catch (RuntimeException e) {
-                        LOG.warn("IOTMP cluster {}: reconciling the directory after a merge failed", options.name(),
-                                e);
-                    }
-                });
-            }
+            views.directoryTopologyChanged(event);
         }
     }
 
@@ -492,12 +400,12 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     public final class Membership {
         @ViewChanged
         public void viewChanged(ViewChangedEvent event) {
-            InfinispanCluster.this.viewChanged(event);
+            views.viewChanged(event);
         }
 
         @Merged
         public void merged(ViewChangedEvent event) {
-            InfinispanCluster.this.viewChanged(event);
+            views.viewChanged(event);
         }
     }
 

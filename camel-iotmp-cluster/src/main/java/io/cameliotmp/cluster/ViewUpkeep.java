@@ -1,0 +1,145 @@
+package io.cameliotmp.cluster;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.DirectoryEntry;
+import io.cameliotmp.server.LocalDevices;
+import org.infinispan.Cache;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.notifications.cachelistener.event.TopologyChangedEvent;
+import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
+import org.infinispan.remoting.transport.Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a member does when the cluster's view changes: fails the calls forwarded to members that left, at once; as
+ * coordinator, removes their devices from the directory and frees their sync locks; after a merge, reconciles the
+ * directory once the merged caches hold every member's entries, so that a split brain heals to one owner per device.
+ * Everything but failing the calls runs on the member's housekeeping thread, never on Infinispan's notifying one.
+ */
+final class ViewUpkeep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ViewUpkeep.class);
+
+    private final InfinispanCluster cluster;
+    /** Set by a merge view; the directory is reconciled once its cache has merged too (its next full topology). */
+    private final AtomicBoolean mergePending = new AtomicBoolean();
+
+    ViewUpkeep(InfinispanCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    void viewChanged(ViewChangedEvent event) {
+        Set<UUID> now = new HashSet<>();
+        for (Address address : event.getNewMembers()) {
+            now.add(address.getNodeUUID());
+        }
+        Set<UUID> left = new HashSet<>();
+        for (Address address : event.getOldMembers()) {
+            if (!now.contains(address.getNodeUUID())) {
+                left.add(address.getNodeUUID());
+            }
+        }
+        String name = cluster.options().name();
+        LOG.info("IOTMP cluster {} view {}: {}{}", name, event.getViewId(), event.getNewMembers(),
+                event.isMergeView() ? " (merged)" : "");
+        // at once, on the notifying thread: nothing forwarded to a member that left may wait for its timeout
+        cluster.calls().memberLeft(left, "cluster member left");
+        housekeeping(() -> {
+            EmbeddedCacheManager manager = cluster.manager();
+            if (manager != null && manager.isCoordinator()) {
+                removeEntriesOfMembersNotIn(now);
+                ClusteredSyncLocks held = cluster.createdSyncLocks();
+                if (held != null) {
+                    held.membersLeft(now);
+                }
+            }
+            if (event.isMergeView()) {
+                mergePending.set(true);
+            }
+        }, "directory upkeep after view " + event.getViewId());
+    }
+
+    /**
+     * A merge view arrives before the caches of the merged sides have exchanged their entries; the directory is
+     * reconciled only once its cache's topology holds every member of the view, so each member decides on the merged
+     * entries, not on those of its own side.
+     */
+    void directoryTopologyChanged(TopologyChangedEvent<String, HolderRecord> event) {
+        EmbeddedCacheManager current = cluster.manager();
+        if (event.isPre() || current == null || !mergePending.get()
+            || event.getWriteConsistentHashAtEnd().getMembers().size() < current.getMembers().size()) {
+            return;
+        }
+        if (mergePending.compareAndSet(true, false)) {
+            housekeeping(this::reconcile, "reconciling the directory after a merge");
+        }
+    }
+
+    /** The coordinator's job: devices of members that crashed (or are cut off) are not reachable there. */
+    private void removeEntriesOfMembersNotIn(Set<UUID> view) {
+        Cache<String, HolderRecord> cache = cluster.directoryCache();
+        if (cache == null) {
+            return;
+        }
+        int removed = 0;
+        for (Map.Entry<String, HolderRecord> entry : List.copyOf(cache.entrySet())) {
+            if (!view.contains(entry.getValue().node()) && cache.remove(entry.getKey(), entry.getValue())) {
+                removed++;
+            }
+        }
+        if (removed > 0) {
+            LOG.info("IOTMP cluster {}: removed {} devices of members that left", cluster.options().name(), removed);
+        }
+    }
+
+    /**
+     * After a merge: every device connected here must be in the directory under this member, unless another member
+     * holds a newer connection of it, in which case the connection here is the one that goes. Every member does this
+     * for its own devices, each decision atomic where the entry lives, so a split brain heals to one owner per device
+     * whatever the order.
+     */
+    void reconcile() {
+        LocalDevices target = cluster.local();
+        Cache<String, HolderRecord> cache = cluster.directoryCache();
+        UUID node = cluster.node();
+        if (target == null || cache == null) {
+            return;
+        }
+        for (DeviceRegistration registration : target.localRegistrations()) {
+            HolderRecord mine = HolderRecord.of(new DirectoryEntry(cluster.memberName(), registration), node);
+            String key = HolderRecord.key(registration.deviceId());
+            HolderRecord before = cache.get(key);
+            HolderRecord after = cache.compute(key, new ClusterTasks.ClaimIfNewer(mine));
+            if (!mine.equals(after)) {
+                LOG.info("IOTMP cluster {}: {} is connected to {} too, with a newer connection; closing this one",
+                        cluster.options().name(), registration.deviceId(), after.member());
+                target.replacedElsewhere(registration, after.entry());
+            } else if (before != null && !before.node().equals(node)) {
+                cluster.calls().tellReplaced(before, mine);
+            }
+        }
+    }
+
+    private void housekeeping(Runnable task, String what) {
+        ExecutorService work = cluster.housekeeping();
+        if (work == null || work.isShutdown()) {
+            return;
+        }
+        work.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("IOTMP cluster {}: {} failed", cluster.options().name(), what, e);
+            }
+        });
+    }
+}
