@@ -267,26 +267,7 @@ public final class IotmpDevice implements AutoCloseable {
      * @return whether any stream was open on the resource (nothing is sent otherwise)
      */
     public boolean stream(String path) {
-        ClientConnection current = lifecycle.currentSession();
-        if (current == null || !current.connected) {
-            return false;
-        }
-        // like IOTMP-Linux's stream(): only on-change (event-mode) streams take it; interval streams keep their pace
-        List<ResourceStreams.DeviceStream> targets = current.resourceStreams.streamsFor(path).stream()
-                .filter(target -> target.intervalMillis == 0).toList();
-        for (ResourceStreams.DeviceStream target : targets) {
-            ResourceRequest request = new ResourceRequest(this, target.path, target.pathParams, null,
-                    target.parameters, target.resource.kind().takesInput(), target.id);
-            Object value;
-            try {
-                value = target.resource.handler().handle(request);
-            } catch (Exception e) {
-                LOG.warn("{}: reading {} for stream {} failed: {}", this, target.path, target.id, e.toString());
-                continue;
-            }
-            loop.run(() -> current.resourceStreams.sendOnStream(target, value));
-        }
-        return !targets.isEmpty();
+        return sendOnStreams(path, true, true, null);
     }
 
     /**
@@ -297,16 +278,7 @@ public final class IotmpDevice implements AutoCloseable {
      * @return whether any on-change stream was open on the resource (nothing is sent otherwise)
      */
     public boolean streamChanged(String path, Object value) {
-        ClientConnection current = lifecycle.currentSession();
-        if (current == null || !current.connected) {
-            return false;
-        }
-        List<ResourceStreams.DeviceStream> targets = current.resourceStreams.streamsFor(path).stream()
-                .filter(target -> target.intervalMillis == 0).toList();
-        for (ResourceStreams.DeviceStream target : targets) {
-            loop.run(() -> current.resourceStreams.sendOnStream(target, value));
-        }
-        return !targets.isEmpty();
+        return sendOnStreams(path, true, false, value);
     }
 
     /**
@@ -316,13 +288,28 @@ public final class IotmpDevice implements AutoCloseable {
      * @return whether any stream was open on the resource
      */
     public boolean stream(String path, Object value) {
+        return sendOnStreams(path, false, false, value);
+    }
+
+    /**
+     * Sends {@code value}, or with {@code readResource} what the resource's handler gives for each stream, on the
+     * streams the server opened on {@code path}: with {@code onChangeOnly}, on the on-change (event-mode) ones alone.
+     */
+    private boolean sendOnStreams(String path, boolean onChangeOnly, boolean readResource, Object value) {
         ClientConnection current = lifecycle.currentSession();
         if (current == null || !current.connected) {
             return false;
         }
         List<ResourceStreams.DeviceStream> targets = current.resourceStreams.streamsFor(path);
+        if (onChangeOnly) {
+            // as in IOTMP-Linux's stream(): only on-change (event-mode) streams; interval streams keep their pace
+            targets = targets.stream().filter(target -> target.intervalMillis == 0).toList();
+        }
         for (ResourceStreams.DeviceStream target : targets) {
-            loop.run(() -> current.resourceStreams.sendOnStream(target, value));
+            Object sent = readResource ? current.resourceStreams.read(target) : value;
+            if (sent != ResourceStreams.NOT_READ) {
+                loop.run(() -> current.resourceStreams.sendOnStream(target, sent));
+            }
         }
         return !targets.isEmpty();
     }

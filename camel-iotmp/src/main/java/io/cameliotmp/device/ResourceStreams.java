@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class ResourceStreams {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResourceStreams.class);
+    /** What {@link #read} gives when the resource's handler failed: nothing is sent on that stream. */
+    static final Object NOT_READ = new Object();
 
     /** A stream the server opened on a device resource. */
     static final class DeviceStream {
@@ -250,8 +252,7 @@ final class ResourceStreams {
      *                     handler takes and wherever it runs
      */
     private void sendCurrentValue(DeviceStream stream, boolean scheduleNext) {
-        ResourceRequest request = new ResourceRequest(device, stream.path, stream.pathParams, null, stream.parameters,
-                stream.resource.kind().takesInput(), stream.id);
+        ResourceRequest request = readRequest(stream);
         device.invokeHandler(stream.resource, request, (value, error) -> {
             if (streams.get(stream.id) != stream) {
                 return; // stopped, replaced or disconnected meanwhile
@@ -275,6 +276,26 @@ final class ResourceStreams {
             marker = stream.resource.kind() == ResourceKind.INPUT ? Gen1Layout.STREAM_INPUT : Gen1Layout.STREAM_OUTPUT;
         }
         return IotmpMessage.of(MessageType.STREAM_DATA, stream.id, marker, value, null);
+    }
+
+    /**
+     * The value of a stream's resource for {@link IotmpDevice#stream(String)}, read by its handler on the calling
+     * thread; {@link #NOT_READ} if the handler failed.
+     */
+    Object read(DeviceStream stream) {
+        ResourceRequest request = readRequest(stream);
+        try {
+            return stream.resource.handler().handle(request);
+        } catch (Exception e) {
+            LOG.warn("{}: reading {} for stream {} failed: {}", device, stream.path, stream.id, e.toString());
+            return NOT_READ;
+        }
+    }
+
+    /** The request that reads a stream's resource for a sample: no input, the stream's path and parameters. */
+    private ResourceRequest readRequest(DeviceStream stream) {
+        return new ResourceRequest(device, stream.path, stream.pathParams, null, stream.parameters,
+                stream.resource.kind().takesInput(), stream.id);
     }
 
     /** Sends a value the application produced on a stream, if the stream is still open. */

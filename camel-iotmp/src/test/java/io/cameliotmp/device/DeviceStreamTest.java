@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cameliotmp.protocol.Generation;
@@ -48,6 +49,32 @@ class DeviceStreamTest extends DeviceTestBase {
         c.expectBytes("0A 04 08 05 18 03");
         assertThat(device.stream("temperature")).as("no stream on temperature").isFalse();
         expectNothingSentWithin(Duration.ofMillis(200), device, c); // event mode: nothing without stream()
+    }
+
+    @Test
+    void aReadThatFailsSendsNothingAndTheNextReadGoesOut() throws Exception {
+        startServer();
+        IotmpDevice device = newDevice();
+        AtomicBoolean busy = new AtomicBoolean();
+        device.resource("motion").output(() -> {
+            if (busy.get()) {
+                throw new IllegalStateException("sensor busy");
+            }
+            return (long) motion.get();
+        });
+        TestIotmpServer.Connection c = connect(device);
+        c.send(IotmpMessage.startStream(5, "motion", null));
+        c.expectBytes("01 02 08 05");
+        c.expectBytes("0A 04 08 05 18 00");
+
+        busy.set(true);
+        motion.set(3);
+        assertThat(device.stream("motion")).as("the stream is open, though its value could not be read").isTrue();
+        busy.set(false);
+        motion.set(4);
+        assertThat(device.stream("motion")).isTrue();
+
+        c.expectBytes("0A 04 08 05 18 04"); // nothing went out for the failed read: the next frame is the value 4
     }
 
     @Test
