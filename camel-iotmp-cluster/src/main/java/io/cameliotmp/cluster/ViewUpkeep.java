@@ -107,7 +107,7 @@ final class ViewUpkeep {
      * for its own devices, each decision atomic where the entry lives, so a split brain heals to one owner per device
      * whatever the order.
      */
-    void reconcile() {
+    private void reconcile() {
         LocalDevices target = cluster.local();
         Cache<String, HolderRecord> cache = cluster.directoryCache();
         UUID node = cluster.node();
