@@ -202,6 +202,10 @@ public final class Bench {
         long jitQuietMillis = args.lng("jitQuietMillis", 0);
         double seconds = args.dbl("rateSeconds", 10);
         double warm = args.dbl("rateWarmupSeconds", 2);
+        // 0: exactly rateWarmupSeconds; above 0: one-second rounds more while the JIT compiled longer than this
+        long rateJitQuietMillis = args.lng("rateJitQuietMillis", 0);
+        // true: a full collection before each open-loop measurement (RpcDriver.openLoop says why)
+        boolean rateSettleHeap = Boolean.parseBoolean(args.str("rateSettleHeap", "false"));
         List<String> extra = new ArrayList<>();
         if (system.equals("coap")) {
             extra.add("devicePort=" + (27000 + (port % 10) * 2000));
@@ -222,8 +226,9 @@ public final class Bench {
             r.put("bytesPerCall", (num(s1, "bytesOut") - num(s0, "bytesOut") + num(s1, "bytesIn")
                                    - num(s0, "bytesIn")) / calls);
             for (String rate : args.str("rates", "1000,5000,10000,20000").split(",")) {
-                r.put("rate" + rate, server.call("rpc rate " + devices + " " + rate + " " + seconds + " " + warm,
-                        "RPC", (long) (seconds + warm) + 60));
+                r.put("rate" + rate, server.call("rpc rate " + devices + " " + rate + " " + seconds + " " + warm
+                                                      + " " + rateJitQuietMillis + " " + rateSettleHeap, "RPC",
+                        (long) (seconds + warm) + 60 + (rateJitQuietMillis > 0 ? 200 : 0)));
             }
         }
         return r;

@@ -45,6 +45,8 @@ final class Metrics {
                     defs.add(new Def(r + ".p99us", n + "/s open loop: p99 (µs)", false));
                     defs.add(new Def(r + ".p999us", n + "/s open loop: p99.9 (µs)", false));
                     defs.add(new Def(r + ".errors", n + "/s open loop: failed or unanswered calls", false));
+                    defs.add(new Def(r + ".jitMillis",
+                            n + "/s open loop: JIT compilation during the measured calls (ms)", false));
                 }
                 yield defs;
             }
@@ -104,13 +106,11 @@ final class Metrics {
                 for (Map.Entry<String, Object> e : r.entrySet()) {
                     if (e.getValue() instanceof Map<?, ?> sub && (e.getKey().equals("serial")
                             || e.getKey().startsWith("rate"))) {
-                        for (String k : List.of("p50us", "p99us", "p999us", "throughput", "errors", "maxus")) {
+                        for (String k : List.of("p50us", "p99us", "p999us", "throughput", "errors", "maxus",
+                                "jitMillis")) {
                             m.put(e.getKey() + "." + k, Bench.num((Map<String, Object>) sub, k));
                         }
                     }
-                }
-                if (r.get("serial") instanceof Map<?, ?> serial) {
-                    m.put("serial.jitMillis", Bench.num((Map<String, Object>) serial, "jitMillis"));
                 }
                 m.put("bytesPerCall", Bench.num(r, "bytesPerCall"));
             }

@@ -1,6 +1,7 @@
 package io.cameliotmp.benchmarks.load;
 
 import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +40,8 @@ final class RpcDriver {
     private static final int WARMUP_ROUNDS = 10;
     /** Most rounds added to the warm-up while the JIT is still compiling (see {@link #serial}). */
     private static final int MAX_EXTRA_WARMUP_ROUNDS = 100;
+    /** Quiet one-second rounds in a row that end an open-loop warm-up (see {@link #openLoop}). */
+    private static final int QUIET_ROUNDS_IN_A_ROW = 3;
 
     private RpcDriver() {
     }
@@ -107,6 +110,15 @@ final class RpcDriver {
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
+    /** Milliseconds the collectors have run for so far (their own accounting: pauses, for G1's young collections). */
+    private static long collectionMillis() {
+        long millis = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            millis += Math.max(0, collector.getCollectionTime());
+        }
+        return millis;
+    }
+
     private record Result(long completed, long errors) {
     }
 
@@ -152,14 +164,47 @@ final class RpcDriver {
         return new Result(Math.min(count, issued.get()), errors.get());
     }
 
+    /**
+     * @param jitQuietMillis when above 0, the warm-up goes on in rounds of one second at the same rate until
+     *                       {@value #QUIET_ROUNDS_IN_A_ROW} rounds in a row saw at most this much JIT compilation time
+     *                       each (at most {@value #MAX_EXTRA_WARMUP_ROUNDS} rounds more): at 10,000 calls/s the
+     *                       compiler was seen at work for over a second of the ten measured, on the server's one
+     *                       core, after the fixed warm-up, and also after a single quiet round
+     * @param settleHeap     a full collection after the warm-up: what the server has kept since it started is then
+     *                       in the old generation, as in a server that has run for a while. A young JVM copies it
+     *                       from survivor space to survivor space at every young collection until it is old enough
+     *                       (15 collections): several megabytes, 8 to 45 ms on the server's one core each time.
+     */
     static Map<String, Object> openLoop(Caller caller, int devices, double rate, double seconds, double warmupSeconds,
-                                        long drainSeconds) throws InterruptedException {
-        Recorder warm = new Recorder(3);
-        runOpenLoop(caller, devices, rate, warmupSeconds, warm, new AtomicLong(), new AtomicLong(), drainSeconds);
+                                        long drainSeconds, long jitQuietMillis, boolean settleHeap)
+            throws InterruptedException {
+        long compiledAtWarmup = compilationMillis();
+        runOpenLoop(caller, devices, rate, warmupSeconds, new Recorder(3), new AtomicLong(), new AtomicLong(),
+                drainSeconds);
+        int extraRounds = 0;
+        long compiled = compilationMillis();
+        if (jitQuietMillis > 0 && compiled >= 0) {
+            int quietRounds = 0;
+            while (extraRounds < MAX_EXTRA_WARMUP_ROUNDS && quietRounds < QUIET_ROUNDS_IN_A_ROW) {
+                runOpenLoop(caller, devices, rate, 1, new Recorder(3), new AtomicLong(), new AtomicLong(),
+                        drainSeconds);
+                extraRounds++;
+                long now = compilationMillis();
+                quietRounds = now - compiled <= jitQuietMillis ? quietRounds + 1 : 0;
+                compiled = now;
+            }
+        }
+        if (settleHeap) {
+            System.gc();
+        }
         Recorder recorder = new Recorder(3);
         AtomicLong errors = new AtomicLong();
         AtomicLong completed = new AtomicLong();
+        long compiledBefore = compilationMillis();
+        long collectedBefore = collectionMillis();
         long[] issued = runOpenLoop(caller, devices, rate, seconds, recorder, errors, completed, drainSeconds);
+        long compiledAfter = compilationMillis();
+        long collectedAfter = collectionMillis();
         Histogram h = recorder.getIntervalHistogram();
         long lost = issued[0] - completed.get() - errors.get();
         Map<String, Object> m = summary(h, errors.get() + lost, issued[1] / 1e9);
@@ -170,6 +215,12 @@ final class RpcDriver {
         m.put("completed", completed.get());
         m.put("unanswered", lost);
         m.put("maxScheduleLagMicros", issued[2] / 1000);
+        // the JIT's and the collector's time share the server's core with the calls (-1: not known)
+        m.put("jitWarmupMillis", compiledAtWarmup >= 0 ? compiledBefore - compiledAtWarmup : -1);
+        m.put("jitMillis", compiledBefore >= 0 ? compiledAfter - compiledBefore : -1);
+        m.put("gcMillis", collectedAfter - collectedBefore);
+        m.put("extraWarmupRounds", extraRounds);
+        m.put("settledHeap", settleHeap);
         return m;
     }
 
