@@ -93,6 +93,10 @@ class DeviceClientComponentTest extends IotmpCamelTestSupport {
         onChange.reset();
 
         assertThat(call(name, "run", "temperature", null, Map.of())).isEqualTo(Map.of("celsius", 21.5f));
+        // a run's reply carries its request's stream id on the wire; only startStream hands one to the route
+        assertThat(template.request("direct:call", e -> e.getMessage().setHeaders(Map.of(IotmpConstants.DEVICE, name,
+                IotmpConstants.OPERATION, "run", IotmpConstants.RESOURCE, "temperature"))).getMessage().getHeaders())
+                .doesNotContainKey(IotmpConstants.STREAM_ID);
         assertThat(call(name, "run", "led", Map.of("state", true), Map.of())).isNull();
         assertThat(led.get()).isEqualTo(Map.of("state", true));
         assertThat(call(name, "run", "echo", List.of(1, "two"), Map.of()))
