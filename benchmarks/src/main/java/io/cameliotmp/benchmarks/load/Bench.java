@@ -202,7 +202,7 @@ public final class Bench {
         long jitQuietMillis = args.lng("jitQuietMillis", 0);
         double seconds = args.dbl("rateSeconds", 10);
         double warm = args.dbl("rateWarmupSeconds", 2);
-        // 0: exactly rateWarmupSeconds; above 0: one-second rounds more while the JIT compiled longer than this
+        // 0: exactly rateWarmupSeconds; above 0: one-second rounds more until three in a row compiled at most this
         long rateJitQuietMillis = args.lng("rateJitQuietMillis", 0);
         // true: a full collection before each open-loop measurement (RpcDriver.openLoop says why)
         boolean rateSettleHeap = Boolean.parseBoolean(args.str("rateSettleHeap", "false"));

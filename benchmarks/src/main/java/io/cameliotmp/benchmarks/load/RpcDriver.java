@@ -173,7 +173,7 @@ final class RpcDriver {
      * @param settleHeap     a full collection after the warm-up: what the server has kept since it started is then
      *                       in the old generation, as in a server that has run for a while. A young JVM copies it
      *                       from survivor space to survivor space at every young collection until it is old enough
-     *                       (15 collections): several megabytes, 8 to 45 ms on the server's one core each time.
+     *                       (15 collections): several megabytes, 8 to 49 ms on the server's one core each time.
      */
     static Map<String, Object> openLoop(Caller caller, int devices, double rate, double seconds, double warmupSeconds,
                                         long drainSeconds, long jitQuietMillis, boolean settleHeap)
