@@ -202,7 +202,9 @@ final class RpcDriver {
         AtomicLong completed = new AtomicLong();
         long compiledBefore = compilationMillis();
         long collectedBefore = collectionMillis();
+        long uptimeAtStart = ManagementFactory.getRuntimeMXBean().getUptime();
         long[] issued = runOpenLoop(caller, devices, rate, seconds, recorder, errors, completed, drainSeconds);
+        long uptimeAtEnd = ManagementFactory.getRuntimeMXBean().getUptime();
         long compiledAfter = compilationMillis();
         long collectedAfter = collectionMillis();
         Histogram h = recorder.getIntervalHistogram();
@@ -219,6 +221,9 @@ final class RpcDriver {
         m.put("jitWarmupMillis", compiledAtWarmup >= 0 ? compiledBefore - compiledAtWarmup : -1);
         m.put("jitMillis", compiledBefore >= 0 ? compiledAfter - compiledBefore : -1);
         m.put("gcMillis", collectedAfter - collectedBefore);
+        // the clock of -XX:+PrintCompilation's and -Xlog's lines, to find what ran in the window
+        m.put("uptimeAtStartMillis", uptimeAtStart);
+        m.put("uptimeAtEndMillis", uptimeAtEnd);
         m.put("extraWarmupRounds", extraRounds);
         m.put("settledHeap", settleHeap);
         return m;
