@@ -64,22 +64,10 @@ final class RpcDriver {
             int calls = warmup / WARMUP_ROUNDS + (round < warmup % WARMUP_ROUNDS ? 1 : 0);
             runSerial(caller, devices, calls, new Recorder(3), timeoutSeconds);
         }
-        int warmupCalls = warmup;
-        int extraRounds = 0;
-        long compiled = compilationMillis();
-        if (jitQuietMillis > 0 && compiled >= 0) {
-            int roundCalls = Math.max(1, warmup / WARMUP_ROUNDS);
-            while (extraRounds < MAX_EXTRA_WARMUP_ROUNDS) {
-                runSerial(caller, devices, roundCalls, new Recorder(3), timeoutSeconds);
-                warmupCalls += roundCalls;
-                extraRounds++;
-                long now = compilationMillis();
-                if (now - compiled <= jitQuietMillis) {
-                    break;
-                }
-                compiled = now;
-            }
-        }
+        int roundCalls = Math.max(1, warmup / WARMUP_ROUNDS);
+        int extraRounds = warmUntilJitQuiet(jitQuietMillis, 1,
+                () -> runSerial(caller, devices, roundCalls, new Recorder(3), timeoutSeconds));
+        int warmupCalls = warmup + extraRounds * roundCalls;
         Recorder recorder = new Recorder(3);
         long compiledBefore = compilationMillis();
         // the JVM's uptime brackets the measured calls, to match them with -XX:+PrintCompilation's timestamps
@@ -102,6 +90,34 @@ final class RpcDriver {
         m.put("warmupCalls", warmupCalls);
         m.put("extraWarmupRounds", extraRounds);
         return m;
+    }
+
+    /** One more round of a warm-up. */
+    private interface WarmupRound {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * Runs warm-up rounds until {@code quietRoundsInARow} rounds in a row each saw at most {@code jitQuietMillis} of
+     * JIT compilation, or {@value #MAX_EXTRA_WARMUP_ROUNDS} rounds ran; none when {@code jitQuietMillis} is 0 or the
+     * JVM does not report its compilation time. Returns how many rounds ran.
+     */
+    private static int warmUntilJitQuiet(long jitQuietMillis, int quietRoundsInARow, WarmupRound round)
+            throws InterruptedException {
+        long compiled = compilationMillis();
+        if (jitQuietMillis <= 0 || compiled < 0) {
+            return 0;
+        }
+        int rounds = 0;
+        int quietRounds = 0;
+        while (rounds < MAX_EXTRA_WARMUP_ROUNDS && quietRounds < quietRoundsInARow) {
+            round.run();
+            rounds++;
+            long now = compilationMillis();
+            quietRounds = now - compiled <= jitQuietMillis ? quietRounds + 1 : 0;
+            compiled = now;
+        }
+        return rounds;
     }
 
     /** Milliseconds the JIT has compiled for so far, summed over its threads; -1 when the JVM does not say. */
@@ -181,19 +197,9 @@ final class RpcDriver {
         long compiledAtWarmup = compilationMillis();
         runOpenLoop(caller, devices, rate, warmupSeconds, new Recorder(3), new AtomicLong(), new AtomicLong(),
                 drainSeconds);
-        int extraRounds = 0;
-        long compiled = compilationMillis();
-        if (jitQuietMillis > 0 && compiled >= 0) {
-            int quietRounds = 0;
-            while (extraRounds < MAX_EXTRA_WARMUP_ROUNDS && quietRounds < QUIET_ROUNDS_IN_A_ROW) {
-                runOpenLoop(caller, devices, rate, 1, new Recorder(3), new AtomicLong(), new AtomicLong(),
-                        drainSeconds);
-                extraRounds++;
-                long now = compilationMillis();
-                quietRounds = now - compiled <= jitQuietMillis ? quietRounds + 1 : 0;
-                compiled = now;
-            }
-        }
+        int extraRounds = warmUntilJitQuiet(jitQuietMillis, QUIET_ROUNDS_IN_A_ROW,
+                () -> runOpenLoop(caller, devices, rate, 1, new Recorder(3), new AtomicLong(), new AtomicLong(),
+                        drainSeconds));
         if (settleHeap) {
             System.gc();
         }
