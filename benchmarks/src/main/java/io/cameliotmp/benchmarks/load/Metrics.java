@@ -33,6 +33,8 @@ final class Metrics {
                         new Def("serial.throughput", "serial throughput (calls/s)", true),
                         new Def("serial.errors", "serial: failed calls", false),
                         new Def("serial.jitMillis", "serial: JIT compilation during the measured calls (ms)", false),
+                        new Def("serial.cpuPerCallMicros", "serial: server process CPU per call (µs)", false),
+                        new Def("serial.allocPerCall", "serial: allocated per call in the server (bytes)", false),
                         new Def("bytesPerCall", "bytes on the wire per call", false)));
                 java.util.Set<String> rates = new java.util.TreeSet<>(java.util.Comparator.comparingInt(
                         s -> Integer.parseInt(s.substring(4))));
@@ -47,6 +49,10 @@ final class Metrics {
                     defs.add(new Def(r + ".errors", n + "/s open loop: failed or unanswered calls", false));
                     defs.add(new Def(r + ".jitMillis",
                             n + "/s open loop: JIT compilation during the measured calls (ms)", false));
+                    defs.add(new Def(r + ".cpuPerCallMicros", n + "/s open loop: server process CPU per call (µs)",
+                            false));
+                    defs.add(new Def(r + ".allocPerCall", n + "/s open loop: allocated per call in the server (bytes)",
+                            false));
                 }
                 yield defs;
             }
@@ -107,7 +113,7 @@ final class Metrics {
                     if (e.getValue() instanceof Map<?, ?> sub && (e.getKey().equals("serial")
                             || e.getKey().startsWith("rate"))) {
                         for (String k : List.of("p50us", "p99us", "p999us", "throughput", "errors", "maxus",
-                                "jitMillis")) {
+                                "jitMillis", "cpuPerCallMicros", "allocPerCall")) {
                             m.put(e.getKey() + "." + k, Bench.num((Map<String, Object>) sub, k));
                         }
                     }

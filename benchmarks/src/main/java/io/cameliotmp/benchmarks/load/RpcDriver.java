@@ -72,13 +72,17 @@ final class RpcDriver {
         long compiledBefore = compilationMillis();
         // the JVM's uptime brackets the measured calls, to match them with -XX:+PrintCompilation's timestamps
         long uptimeAtStart = ManagementFactory.getRuntimeMXBean().getUptime();
+        Allocation used = new Allocation();
+        used.start();
         long start = System.nanoTime();
         Result r = runSerial(caller, devices, count, recorder, timeoutSeconds);
         double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> cost = used.end();
         long compiledAfter = compilationMillis();
         long uptimeAtEnd = ManagementFactory.getRuntimeMXBean().getUptime();
         Histogram h = recorder.getIntervalHistogram();
         Map<String, Object> m = summary(h, r.errors, seconds);
+        putPerCall(m, cost, r.completed);
         // the JIT's threads share the server's core: what they compiled meanwhile delayed calls (-1: not known)
         m.put("jitMillis", compiledBefore >= 0 ? compiledAfter - compiledBefore : -1);
         m.put("uptimeAtStartMillis", uptimeAtStart);
@@ -118,6 +122,18 @@ final class RpcDriver {
             compiled = now;
         }
         return rounds;
+    }
+
+    /**
+     * What the server process spent per completed call over the measured calls: CPU time (its JIT and collector
+     * threads included, which share the core with the calls) and bytes allocated by its Java threads. The calls'
+     * latency at a fixed rate grows with the share of the core they take, so the systems' tails are read beside it.
+     */
+    private static void putPerCall(Map<String, Object> m, Map<String, Object> cost, long calls) {
+        m.putAll(cost);
+        double n = Math.max(1, calls);
+        m.put("cpuPerCallMicros", ((Number) cost.get("cpuNanos")).doubleValue() / n / 1000);
+        m.put("allocPerCall", ((Number) cost.get("allocatedBytes")).doubleValue() / n);
     }
 
     /** Milliseconds the JIT has compiled for so far, summed over its threads; -1 when the JVM does not say. */
@@ -209,13 +225,17 @@ final class RpcDriver {
         long compiledBefore = compilationMillis();
         long collectedBefore = collectionMillis();
         long uptimeAtStart = ManagementFactory.getRuntimeMXBean().getUptime();
+        Allocation used = new Allocation();
+        used.start();
         long[] issued = runOpenLoop(caller, devices, rate, seconds, recorder, errors, completed, drainSeconds);
+        Map<String, Object> cost = used.end();
         long uptimeAtEnd = ManagementFactory.getRuntimeMXBean().getUptime();
         long compiledAfter = compilationMillis();
         long collectedAfter = collectionMillis();
         Histogram h = recorder.getIntervalHistogram();
         long lost = issued[0] - completed.get() - errors.get();
         Map<String, Object> m = summary(h, errors.get() + lost, issued[1] / 1e9);
+        putPerCall(m, cost, completed.get());
         m.put("mode", "open-loop");
         m.put("devices", devices);
         m.put("targetRate", rate);
