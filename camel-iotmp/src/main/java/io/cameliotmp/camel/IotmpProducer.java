@@ -34,25 +34,37 @@ public class IotmpProducer extends IotmpServerProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        CompletionStage<DeviceReply> reply;
-        boolean opensStream;
+        // the route goes on from the reply; that is put on it before the request goes out (see IotmpServer.send)
+        CompletableFuture<DeviceReply> reply = new CompletableFuture<>();
+        CompletionStage<DeviceReply> outcome;
         try {
             DeviceOperation call = operation(exchange);
-            opensStream = call.operation() == IotmpOperation.startStream;
-            reply = perform(call);
+            boolean opensStream = call.operation() == IotmpOperation.startStream;
+            reply.whenComplete((result, failure) -> {
+                if (failure != null) {
+                    exchange.setException(Answers.unwrap(failure));
+                } else {
+                    setReply(exchange.getMessage(), result, opensStream);
+                }
+                callback.done(false);
+            });
+            outcome = perform(call, reply);
         } catch (Exception e) {
+            // nothing was sent: the reply never completes, and the route goes on from here
             exchange.setException(e);
             callback.done(true);
             return true;
         }
-        reply.whenComplete((result, failure) -> {
-            if (failure != null) {
-                exchange.setException(Answers.unwrap(failure));
-            } else {
-                setReply(exchange.getMessage(), result, opensStream);
-            }
-            callback.done(false);
-        });
+        if (outcome != reply) {
+            // operations answered here, downloads and firmware updates: not sent as one request
+            outcome.whenComplete((result, failure) -> {
+                if (failure != null) {
+                    reply.completeExceptionally(failure);
+                } else {
+                    reply.complete(result);
+                }
+            });
+        }
         return false;
     }
 
@@ -68,8 +80,12 @@ public class IotmpProducer extends IotmpServerProducer {
         return new DeviceOperation(exchange, server(), operation, user, deviceId, resource, config);
     }
 
-    /** A switch expression over every operation, so the compiler names this place when one is added. */
-    private CompletionStage<DeviceReply> perform(DeviceOperation call) throws Exception {
+    /**
+     * A switch expression over every operation, so the compiler names this place when one is added. A request sent
+     * to the device completes {@code reply}, which is returned; other operations return a stage of their own.
+     */
+    private CompletionStage<DeviceReply> perform(DeviceOperation call, CompletableFuture<DeviceReply> reply)
+            throws Exception {
         IotmpServer server = call.server();
         if (call.operation() != IotmpOperation.devices) {
             call.requireDevice();
@@ -85,12 +101,12 @@ public class IotmpProducer extends IotmpServerProducer {
             case download -> server.download(call.requireDevice(), call.requireResource(),
                     call.config().getChunkSize(), call.requestTimeout())
                     .thenApply(bytes -> new DeviceReply(null, 0, null, bytes));
-            case run -> send(call, new DeviceRequest.Run(call.requireResource(), call.pson(),
+            case run -> send(call, reply, new DeviceRequest.Run(call.requireResource(), call.pson(),
                     call.in().getHeader(IotmpConstants.PARAMETERS)));
-            case describe -> send(call, DeviceRequest.describe(call.resource()));
-            case startStream -> startStream(call);
-            case stopStream -> send(call, DeviceRequest.stopStream(call.streamId()));
-            case sendStreamData -> send(call, DeviceRequest.streamData(call.streamId(), call.pson()));
+            case describe -> send(call, reply, DeviceRequest.describe(call.resource()));
+            case startStream -> startStream(call, reply);
+            case stopStream -> send(call, reply, DeviceRequest.stopStream(call.streamId()));
+            case sendStreamData -> send(call, reply, DeviceRequest.streamData(call.streamId(), call.pson()));
             case firmwareUpdate -> FirmwareUpdates.start(call, firmwareThreads(), progressTemplate());
         };
     }
@@ -125,27 +141,28 @@ public class IotmpProducer extends IotmpServerProducer {
         super.doStop();
     }
 
-    private CompletionStage<DeviceReply> startStream(DeviceOperation call) throws Exception {
+    private CompletionStage<DeviceReply> startStream(DeviceOperation call, CompletableFuture<DeviceReply> reply)
+            throws Exception {
         String resource = call.requireResource();
+        Long interval = call.in().getHeader(IotmpConstants.INTERVAL, call.config().getInterval(), Long.class);
+        Object parameters = call.in().getHeader(IotmpConstants.PARAMETERS);
         String streamTo = call.config().getStreamTo();
         StreamListener listener = streamTo != null
                 ? OrderedStreamDelivery.to(endpoint, streamTo) : new PublishingListener(call.server());
-        CompletionStage<DeviceReply> reply = send(call, new DeviceRequest.StartStream(resource,
-                call.in().getHeader(IotmpConstants.INTERVAL, call.config().getInterval(), Long.class),
-                call.in().getHeader(IotmpConstants.PARAMETERS), listener));
         if (listener instanceof OrderedStreamDelivery delivery) {
-            // a stream that never opened ends nothing: release the delivery's producer here
+            // a stream that never opened ends nothing: release the delivery's producer then
             reply.whenComplete((opened, failure) -> {
                 if (failure != null) {
                     delivery.close();
                 }
             });
         }
-        return reply;
+        return send(call, reply, new DeviceRequest.StartStream(resource, interval, parameters, listener));
     }
 
-    private static CompletionStage<DeviceReply> send(DeviceOperation call, DeviceRequest request) {
-        return call.server().send(call.requireDevice(), request, call.requestTimeout());
+    private static CompletionStage<DeviceReply> send(DeviceOperation call, CompletableFuture<DeviceReply> reply,
+                                                     DeviceRequest request) {
+        return call.server().send(call.requireDevice(), request, call.requestTimeout(), reply);
     }
 
     private static CompletionStage<DeviceReply> answered(Object body) {

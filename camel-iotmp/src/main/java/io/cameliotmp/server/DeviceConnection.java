@@ -123,7 +123,12 @@ public final class DeviceConnection {
 
     /** Sends a request to the device; completes with its OK, or fails with an {@link IotmpRequestException}. */
     public CompletableFuture<DeviceReply> send(DeviceRequest request, Duration timeout) {
-        CompletableFuture<DeviceReply> reply = new CompletableFuture<>();
+        return send(request, timeout, new CompletableFuture<>());
+    }
+
+    /** As {@link #send(DeviceRequest, Duration)}, completing {@code reply}, which it returns. */
+    public CompletableFuture<DeviceReply> send(DeviceRequest request, Duration timeout,
+                                               CompletableFuture<DeviceReply> reply) {
         Duration effective = timeout != null ? timeout : config.requestTimeout();
         runOnExecutor(() -> requests.send(request, effective, reply));
         return reply;

@@ -233,6 +233,29 @@ public final class IotmpServer {
         return session.send(request, timeout);
     }
 
+    /**
+     * Like {@link #send(DeviceId, DeviceRequest, Duration)}, completing {@code reply}, which it returns. A caller
+     * that has put its continuation on {@code reply} before calling this never finds the reply complete already:
+     * the thread that completes it runs the continuation. Attaching it after {@code send} returns races with a
+     * quick answer, a branch so rare that the JIT leaves it out and, when it is first taken, throws away the
+     * compiled code of the caller's whole path, in the middle of a busy server's traffic.
+     */
+    public CompletableFuture<DeviceReply> send(DeviceId device, DeviceRequest request, Duration timeout,
+                                               CompletableFuture<DeviceReply> reply) {
+        DeviceConnection session = registry.session(device).orElse(null);
+        if (session == null) {
+            membership.forward(device, request, timeout).whenComplete((answer, failure) -> {
+                if (failure != null) {
+                    reply.completeExceptionally(failure);
+                } else {
+                    reply.complete(answer);
+                }
+            });
+            return reply;
+        }
+        return session.send(request, timeout, reply);
+    }
+
     /** Like {@link #send(DeviceId, DeviceRequest, Duration)}, but only to that very connection. */
     public CompletableFuture<DeviceReply> send(DeviceRegistration registration, DeviceRequest request,
                                                Duration timeout) {

@@ -77,6 +77,27 @@ class ServerLayerTest {
     }
 
     @Test
+    void aReplyGivenToSendIsTheOneCompletedAndWhatWasPutOnItRunsOnTheThreadThatCompletesIt() throws Exception {
+        start(IotmpServerConfig.builder());
+        try (RawIotmpSocket device = device()) {
+            CompletableFuture<DeviceReply> reply = new CompletableFuture<>();
+            CompletableFuture<Thread> continuedOn = new CompletableFuture<>();
+            reply.whenComplete((answer, failure) -> continuedOn.complete(Thread.currentThread()));
+            assertThat(server.send(DEVICE, DeviceRequest.run("a", 1L), null, reply)).isSameAs(reply);
+            IotmpMessage run = device.readMessage(Generation.GEN2);
+            device.send(IotmpMessage.ok(run.streamId(), "for a"), Generation.GEN2);
+            assertThat(reply.get(30, TimeUnit.SECONDS).payload()).isEqualTo("for a");
+            assertThat(continuedOn.get(30, TimeUnit.SECONDS)).isNotSameAs(Thread.currentThread());
+
+            CompletableFuture<DeviceReply> nowhere = new CompletableFuture<>();
+            assertThat(server.send(new DeviceId("alice", "absent"), DeviceRequest.run("a", null), null, nowhere))
+                    .isSameAs(nowhere);
+            assertThat(nowhere).failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                    .withCauseInstanceOf(DeviceNotConnectedException.class);
+        }
+    }
+
+    @Test
     void anUnansweredRequestTimesOutAndItsLateAnswerIsIgnored() throws Exception {
         start(IotmpServerConfig.builder());
         try (RawIotmpSocket device = device()) {
