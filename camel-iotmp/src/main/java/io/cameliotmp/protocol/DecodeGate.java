@@ -8,21 +8,16 @@ import io.netty.channel.ChannelInboundHandler;
 
 /**
  * Lets the reader of a frame codec's decoded frames hold decoding back, for the IOTMP and the legacy codec alike:
- * before each complete frame the codec asks {@link #isOpen()}; while it says no, the frame and all that follows stay
- * undecoded in the codec's cumulation (only bytes already read, so at most one read's worth while the reader also
- * stops reading) until {@link #resume} decodes them.
+ * before each complete frame the codec asks its gate (a {@code BooleanSupplier}, {@link #OPEN} until the reader sets
+ * one); while it says no, the frame and all that follows stay undecoded in the codec's cumulation (only bytes already
+ * read, so at most one read's worth while the reader also stops reading) until {@link #resume} decodes them.
  */
 public final class DecodeGate {
 
-    private volatile BooleanSupplier gate = () -> true;
+    /** The gate of a codec whose reader never holds decoding back. */
+    public static final BooleanSupplier OPEN = () -> true;
 
-    /** Whether the codec may decode the next complete frame now. */
-    public boolean isOpen() {
-        return gate.getAsBoolean();
-    }
-
-    public void set(BooleanSupplier gate) {
-        this.gate = gate;
+    private DecodeGate() {
     }
 
     /**

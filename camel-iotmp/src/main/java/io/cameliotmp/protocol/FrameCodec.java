@@ -52,7 +52,8 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
     private ScheduledFuture<?> frameDeadline;
     private ChannelHandlerContext context;
     /** Asked before each complete frame is decoded; while it says no, frames stay undecoded in the buffer. */
-    private final DecodeGate decodeGate = new DecodeGate();
+    /** Asked before each complete frame; a field of its own, not a holder object: codecs live as long as devices. */
+    private volatile BooleanSupplier decodeGate = DecodeGate.OPEN;
     private long lastFrameWeight;
     /** Map keys this connection's frames repeat, decoded once. */
     private final RecentStrings recentStrings = new RecentStrings();
@@ -111,7 +112,7 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
      * read, so at most one read's worth while the reader also stops reading) until {@link #resumeDecoding()}.
      */
     public void decodeGate(BooleanSupplier gate) {
-        decodeGate.set(gate);
+        decodeGate = gate;
     }
 
     /** The gate opened again: decodes the frames left in the buffer (at once when called on the event loop). */
@@ -193,7 +194,7 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
             }
             return;
         }
-        if (!decodeGate.isOpen()) {
+        if (!decodeGate.getAsBoolean()) {
             heldBack = true;
             return; // nothing consumed: ByteToMessageDecoder stops here and keeps the bytes
         }

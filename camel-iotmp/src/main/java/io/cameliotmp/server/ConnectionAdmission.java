@@ -8,15 +8,18 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Supplier;
 
+import io.cameliotmp.protocol.FrameCodec;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.PartialFrameBudget;
 import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 
 /**
  * What a connection may cost the server before its device is authenticated, and the server-wide bound on buffered
@@ -48,17 +51,24 @@ final class ConnectionAdmission {
                 () -> metrics.get().refused(Refusal.PARTIAL_FRAME_BUDGET));
     }
 
+    /** What {@link #admit} decided: why the connection is refused, or else its ticket. */
+    record Admission(Refusal refusal, Ticket ticket) {
+        static Admission refused(Refusal refusal) {
+            return new Admission(refusal, null);
+        }
+    }
+
     /**
-     * Why a new connection is refused, or null when it is admitted; an admitted connection counts as unauthenticated
-     * until its codec learns otherwise or it closes.
+     * Whether a new connection is served; an admitted one counts as unauthenticated until its codec learns otherwise
+     * (the codecs made with its {@link Admission#ticket()}) or it closes.
      */
-    Refusal admit(Channel channel, int openConnections) {
+    Admission admit(Channel channel, int openConnections) {
         if (openConnections >= config.maxConnections()) {
-            return Refusal.CONNECTION_LIMIT;
+            return Admission.refused(Refusal.CONNECTION_LIMIT);
         }
         Refusal refusal = guard.refusal(channel.remoteAddress());
         if (refusal != null) {
-            return refusal;
+            return Admission.refused(refusal);
         }
         InetAddress address = addressOf(channel.remoteAddress());
         if (address != null) {
@@ -72,45 +82,62 @@ final class ConnectionAdmission {
                 return now + 1;
             });
             if (!admitted[0]) {
-                return Refusal.UNAUTHENTICATED_PER_ADDRESS;
+                return Admission.refused(Refusal.UNAUTHENTICATED_PER_ADDRESS);
             }
         }
         unauthenticated.incrementAndGet();
         Ticket ticket = new Ticket(address);
-        channel.attr(TICKET).set(ticket);
-        channel.closeFuture().addListener(f -> ticket.release());
-        return null;
+        channel.closeFuture().addListener(ticket);
+        return new Admission(null, ticket);
     }
 
-    /** The codec of a connection; told that its device is authenticated, it ends the unauthenticated count. */
-    IotmpFrameCodec codec(Channel channel) {
-        ServerLimits limits = config.limits();
-        return new IotmpFrameCodec(Generation.GEN2, true, limits.maxFrameSizeBeforeLogin(), config.maxFrameSize(),
-                config.maxPsonDepth(), limits.maxDecodedFrameBytes(), limits.frameReadTimeout(), budget) {
-            @Override
-            public void authenticated() {
-                super.authenticated();
-                WebSocketLimits.afterLogin(channel, config);
-                Ticket ticket = channel.attr(TICKET).get();
-                if (ticket != null) {
-                    ticket.release();
-                }
-            }
-        };
+    /**
+     * The codec of a connection; told that its device is authenticated, it ends the unauthenticated count of
+     * {@code ticket} (null for a connection that was not admitted here, as in tests of the pipeline alone).
+     */
+    IotmpFrameCodec codec(Channel channel, Ticket ticket) {
+        return new AdmittedCodec(channel, ticket);
+    }
+
+    /**
+     * The IOTMP codec of an admitted connection, its own {@link ConnectionCodec} (a class rather than an anonymous
+     * one wrapped in another object: a server holds one per device).
+     */
+    private final class AdmittedCodec extends IotmpFrameCodec implements ConnectionCodec {
+
+        private final Channel channel;
+        private final Ticket ticket;
+
+        AdmittedCodec(Channel channel, Ticket ticket) {
+            super(Generation.GEN2, true, config.limits().maxFrameSizeBeforeLogin(), config.maxFrameSize(),
+                    config.maxPsonDepth(), config.limits().maxDecodedFrameBytes(), config.limits().frameReadTimeout(),
+                    budget);
+            this.channel = channel;
+            this.ticket = ticket;
+        }
+
+        @Override
+        public void authenticated() {
+            super.authenticated();
+            WebSocketLimits.afterLogin(channel, config);
+            authenticatedOn(channel, ticket);
+        }
+
+        @Override
+        public FrameCodec<?> frames() {
+            return this;
+        }
     }
 
     /** The legacy codec of a connection, bounded and ending the unauthenticated count like {@link #codec}. */
-    LegacyFrameCodec legacyCodec(Channel channel) {
+    LegacyFrameCodec legacyCodec(Channel channel, Ticket ticket) {
         ServerLimits limits = config.limits();
         return new LegacyFrameCodec(limits.maxFrameSizeBeforeLogin(), config.maxFrameSize(), config.maxPsonDepth(),
                 limits.maxDecodedFrameBytes(), limits.frameReadTimeout(), budget) {
             @Override
             public void authenticated() {
                 super.authenticated();
-                Ticket ticket = channel.attr(TICKET).get();
-                if (ticket != null) {
-                    ticket.release();
-                }
+                authenticatedOn(channel, ticket);
             }
         };
     }
@@ -124,26 +151,45 @@ final class ConnectionAdmission {
         return budget;
     }
 
-    private static final io.netty.util.AttributeKey<Ticket> TICKET
-            = io.netty.util.AttributeKey.valueOf(ConnectionAdmission.class, "unauthenticated");
+    /**
+     * The device of the connection holding {@code ticket} is authenticated: it leaves the unauthenticated count, and
+     * its close future lets go of the ticket, which an idle device would otherwise keep for as long as it stays.
+     */
+    private static void authenticatedOn(Channel channel, Ticket ticket) {
+        if (ticket != null && ticket.release()) {
+            channel.closeFuture().removeListener(ticket);
+        }
+    }
 
-    /** One connection's place among the unauthenticated ones; given back once. */
-    private final class Ticket {
+    /** One connection's place among the unauthenticated ones; given back once, when it closes if not before. */
+    final class Ticket implements ChannelFutureListener {
+
+        private static final AtomicIntegerFieldUpdater<Ticket> RELEASED
+                = AtomicIntegerFieldUpdater.newUpdater(Ticket.class, "released");
+
         private final InetAddress address;
-        private final AtomicBoolean released = new AtomicBoolean();
+        private volatile int released;
 
-        Ticket(InetAddress address) {
+        private Ticket(InetAddress address) {
             this.address = address;
         }
 
-        void release() {
-            if (!released.compareAndSet(false, true)) {
-                return;
+        /** The connection closed. */
+        @Override
+        public void operationComplete(ChannelFuture closed) {
+            release();
+        }
+
+        /** @return whether this call gave the place back (false when it was already given back) */
+        boolean release() {
+            if (!RELEASED.compareAndSet(this, 0, 1)) {
+                return false;
             }
             unauthenticated.decrementAndGet();
             if (address != null) {
                 unauthenticatedByAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
             }
+            return true;
         }
     }
 

@@ -41,8 +41,11 @@ interface ConnectionCodec {
         return frames().lastFrameWeight();
     }
 
-    /** The IOTMP codec as a connection codec. */
+    /** The IOTMP codec as a connection codec: itself when it is one (the server's admitted codecs are). */
     static ConnectionCodec of(IotmpFrameCodec codec) {
+        if (codec instanceof ConnectionCodec itself) {
+            return itself;
+        }
         return new ConnectionCodec() {
             @Override
             public Generation generation() {

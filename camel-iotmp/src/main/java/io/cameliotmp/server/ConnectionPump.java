@@ -5,8 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -39,9 +37,7 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
     }
 
     private final FlowControl flow;
-    private final LongSupplier frameWeight;
-    private final Consumer<Object> session;
-    private final OnArrival onArrival;
+    private final Session session;
     /** The worker given at construction, else the channel's I/O thread once the handler is added. */
     private EventExecutor executor;
     private String name;
@@ -55,29 +51,32 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
 
     /**
      * @param worker  where the session runs; null to run it on the channel's I/O thread
-     * @param frameWeight the estimated heap of the frame being read (the codec's, see
-     *                    {@code IotmpFrameCodec.lastFrameWeight})
-     * @param session handles every event, on the executor, in the order the I/O thread read them
-     * @param onArrival may handle a frame on the I/O thread instead, asked only while the executor has nothing of
-     *                  this connection queued or running
+     * @param session what handles the events, one object for the three callbacks (a server holds one per device)
      */
-    ConnectionPump(EventExecutor worker, FlowControl flow, LongSupplier frameWeight, Consumer<Object> session,
-                   OnArrival onArrival) {
+    ConnectionPump(EventExecutor worker, FlowControl flow, Session session) {
         this.executor = worker;
         this.flow = flow;
-        this.frameWeight = frameWeight;
         this.session = session;
-        this.onArrival = onArrival;
     }
 
-    /** Handles a frame on the I/O thread when it can. */
-    @FunctionalInterface
-    interface OnArrival {
+    /** The session side of the pump. */
+    interface Session {
+        /** Handles an event, on the executor, in the order the I/O thread read them. */
+        void handle(Object event);
+
         /**
+         * Handles a frame on the I/O thread when it can; asked only while the executor has nothing of this
+         * connection queued or running.
+         *
          * @param weight the estimated heap of the frame's decoded values
          * @return whether the frame was handled; false to queue it for the executor
          */
-        boolean handled(Object frame, long weight);
+        boolean handledOnArrival(Object frame, long weight);
+
+        /**
+         * The estimated heap of the frame being read (the codec's, see {@code IotmpFrameCodec.lastFrameWeight}).
+         */
+        long frameWeight();
     }
 
     /** Where the session runs; set once the handler is in the pipeline. */
@@ -107,14 +106,14 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         framesArrived = true;
-        long weight = frameWeight.getAsLong();
+        long weight = session.frameWeight();
         // nothing queued and no drain running: whatever the executor does next comes after this frame anyway
-        if (drainScheduled == 0 && (inbox == null || inbox.isEmpty()) && onArrival.handled(msg, weight)) {
+        if (drainScheduled == 0 && (inbox == null || inbox.isEmpty()) && session.handledOnArrival(msg, weight)) {
             return;
         }
         flow.frameRead(weight);
         if (executor.inEventLoop()) {
-            session.accept(msg);
+            session.handle(msg);
             return;
         }
         // the worker is woken once for the frames of a read, not once per frame: on a busy core each wake-up is a
@@ -160,7 +159,7 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
 
     private void dispatch(Object event) {
         if (executor.inEventLoop()) {
-            session.accept(event);
+            session.handle(event);
             return;
         }
         queue(event);
@@ -189,7 +188,7 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
             } catch (RejectedExecutionException e) {
                 // the worker is gone, so nothing else touches the session: handle here rather than lose a close
                 for (Object queued = inbox.poll(); queued != null; queued = inbox.poll()) {
-                    session.accept(queued);
+                    session.handle(queued);
                 }
                 drainScheduled = 0;
             }
@@ -204,7 +203,7 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
             if (event == null) {
                 break;
             }
-            session.accept(event);
+            session.handle(event);
         }
         drainScheduled = 0;
         if (!inbox.isEmpty() && DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MalformedFrame;
@@ -70,11 +71,11 @@ public final class DeviceConnection {
         this.channel = channel;
         this.flow = new FlowControl(channel, config.maxInFlight(), config.limits().maxDecodedFrameBytes(),
                 config.backpressurePolicy(), context.inFlightBytes());
+        Wiring wiring = new Wiring(codec);
         // while reading is paused the codec decodes nothing more, and what it held back is decoded on resuming
-        codec.decodeGate(flow::admitsFrame);
-        flow.onResume(codec::resumeDecoding);
-        flow.onPause(() -> context.metrics().readingPaused());
-        this.pump = new ConnectionPump(worker, flow, codec::lastFrameWeight, this::handle, this::handledOnArrival);
+        codec.decodeGate(wiring);
+        flow.reading(wiring);
+        this.pump = new ConnectionPump(worker, flow, wiring);
         this.handshake = new ConnectHandshake(this, context, codec);
         this.requests = new ServerRequests(this, context);
         this.serverStreams = new ServerOpenedStreams(this, context);
@@ -308,6 +309,50 @@ public final class DeviceConnection {
         }
         counters.countHandled(ConnectionCounters.FRAMES_IN);
         return true;
+    }
+
+    /**
+     * What the pump, the flow control and the codec call back into: one object rather than six lambdas, since idle
+     * devices are most of what a server holds and each has one.
+     */
+    private final class Wiring implements ConnectionPump.Session, FlowControl.Reading, BooleanSupplier {
+
+        private final ConnectionCodec codec;
+
+        Wiring(ConnectionCodec codec) {
+            this.codec = codec;
+        }
+
+        @Override
+        public void handle(Object event) {
+            DeviceConnection.this.handle(event);
+        }
+
+        @Override
+        public boolean handledOnArrival(Object frame, long weight) {
+            return DeviceConnection.this.handledOnArrival(frame, weight);
+        }
+
+        @Override
+        public long frameWeight() {
+            return codec.lastFrameWeight();
+        }
+
+        @Override
+        public void paused() {
+            context.metrics().readingPaused();
+        }
+
+        @Override
+        public void resumed() {
+            codec.resumeDecoding();
+        }
+
+        /** The codec's decode gate: open unless reading is paused. */
+        @Override
+        public boolean getAsBoolean() {
+            return flow.admitsFrame();
+        }
     }
 
     private void onFrame(Object frame) {

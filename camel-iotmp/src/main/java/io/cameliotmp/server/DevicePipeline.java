@@ -32,10 +32,12 @@ public final class DevicePipeline {
     private final SessionContext context;
     private final EventExecutor worker;
     private final ListenerKind listener;
+    /** The connection's place among the unauthenticated ones; null when it was not admitted (tests). */
+    private final ConnectionAdmission.Ticket ticket;
 
     DevicePipeline(Channel channel, IotmpServerConfig config, TrafficMeter trafficMeter,
                    ConnectionAdmission admission, LegacyStreamIds legacyStreamIds, SessionContext context,
-                   EventExecutor worker) {
+                   EventExecutor worker, ListenerKind listener, ConnectionAdmission.Ticket ticket) {
         this.channel = channel;
         this.config = config;
         this.trafficMeter = trafficMeter;
@@ -43,8 +45,8 @@ public final class DevicePipeline {
         this.legacyStreamIds = legacyStreamIds;
         this.context = context;
         this.worker = worker;
-        ListenerKind kind = channel.attr(ListenerKind.KEY).get();
-        this.listener = kind != null ? kind : ListenerKind.IOTMP;
+        this.listener = listener;
+        this.ticket = ticket;
     }
 
     /** Transport and protocol: the whole pipeline. */
@@ -96,15 +98,15 @@ public final class DevicePipeline {
         // the admission's codecs: small frames until login, partial frames from the server-wide budget
         ConnectionCodec codec;
         if (config.legacy().enabled()) {
-            LegacyFrameCodec legacyCodec = admission.legacyCodec(channel);
-            ProtocolDetector detector = new ProtocolDetector(ProtocolDetector.iotmp(admission.codec(channel)),
+            LegacyFrameCodec legacyCodec = admission.legacyCodec(channel, ticket);
+            ProtocolDetector detector = new ProtocolDetector(ProtocolDetector.iotmp(admission.codec(channel, ticket)),
                     ProtocolDetector.legacy(legacyCodec,
                             new LegacyAdapter(legacyCodec, legacyStreamIds, config.maxPendingRequests(),
                                     context.metrics())));
             channel.pipeline().addLast(DETECT, detector);
             codec = detector;
         } else {
-            IotmpFrameCodec iotmp = admission.codec(channel);
+            IotmpFrameCodec iotmp = admission.codec(channel, ticket);
             channel.pipeline().addLast(CODEC, iotmp);
             codec = ConnectionCodec.of(iotmp);
         }

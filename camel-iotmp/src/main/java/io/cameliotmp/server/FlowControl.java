@@ -6,6 +6,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 
 /**
  * Backpressure of one connection. Work taken in and not finished: frames decoded but not yet handled
@@ -32,7 +34,27 @@ import io.netty.channel.Channel;
  * the end of each read, so {@link #inFlight()} and {@link #inFlightBytes()}, read from other threads, may miss the
  * samples of a read under way.
  */
-final class FlowControl {
+final class FlowControl implements ChannelFutureListener {
+
+    /**
+     * Told when reading pauses and resumes. An interface rather than two callbacks so that the connection wires one
+     * object it already has, not two lambdas for every device it holds.
+     */
+    interface Reading {
+        /** Under the lock, on whichever thread crossed the bound, each time reading pauses: to count it. */
+        default void paused() {
+        }
+
+        /**
+         * On the I/O thread, in a task of its own, when reading resumes after it stopped: the codec decodes what it
+         * held back, there and then.
+         */
+        default void resumed() {
+        }
+    }
+
+    private static final Reading UNOBSERVED = new Reading() {
+    };
 
     private final Channel channel;
     private final int maxInFlight;
@@ -40,7 +62,11 @@ final class FlowControl {
     private final BackpressurePolicy policy;
     /** What all connections of the server hold, for the metric; this one counts there until it is done. */
     private final InFlightBytes serverBytes;
-    private final Object lock = new Object();
+    /**
+     * This object's own monitor, which nothing outside this class locks: one object fewer for every device a server
+     * holds.
+     */
+    private final Object lock = this;
     private int queuedFrames;
     private int busyDeliveries;
     private long bytes;
@@ -63,8 +89,7 @@ final class FlowControl {
     private volatile boolean resumable = true;
     /** Whether the channel closed: once it holds nothing more, this connection leaves the server's total. */
     private boolean closed;
-    private volatile Runnable onResume = () -> { };
-    private volatile Runnable onPause = () -> { };
+    private volatile Reading reading = UNOBSERVED;
     /**
      * The deliveries that end with the latest stage a handler returned: a batching consumer returns the same stage
      * for every sample of a batch, so they are released together by one completion rather than one per sample.
@@ -109,11 +134,12 @@ final class FlowControl {
         this.lastActivityNanos = nanoClock.getAsLong();
         // last: the concurrent set publishes the fields set above to the threads that read the total
         serverBytes.counting(this);
-        channel.closeFuture().addListener(closed -> channelClosed());
+        channel.closeFuture().addListener(this);
     }
 
-    /** On the I/O thread, as the listeners of a channel's close future are. */
-    private void channelClosed() {
+    /** The channel closed; on the I/O thread, as the listeners of a channel's close future are. */
+    @Override
+    public void operationComplete(ChannelFuture closeFuture) {
         synchronized (lock) {
             publishIoDeliveries();
             ioRoom = 0; // nothing more is read; and nothing counts past the close unseen
@@ -124,17 +150,9 @@ final class FlowControl {
         }
     }
 
-    /**
-     * Runs on the I/O thread, in a task of its own, when reading resumes after it stopped: the codec decodes what it
-     * held back, there and then.
-     */
-    void onResume(Runnable action) {
-        this.onResume = action;
-    }
-
-    /** Runs, under the lock and on whichever thread crossed the bound, each time reading pauses: to count it. */
-    void onPause(Runnable action) {
-        this.onPause = action;
+    /** Who is told when reading pauses and resumes. */
+    void reading(Reading observer) {
+        this.reading = observer;
     }
 
     /**
@@ -430,7 +448,7 @@ final class FlowControl {
         if ((queuedFrames + busyDeliveries >= pauseAt() || bytes >= maxBytes) && !readingPaused) {
             // the gate closes at once; the I/O thread stops reading when it next asks (admitsFrame)
             readingPaused = true;
-            onPause.run();
+            reading.paused();
         }
     }
 
@@ -486,7 +504,7 @@ final class FlowControl {
             }
             readingStopped = false;
         }
-        onResume.run();
+        reading.resumed();
         boolean stoppedAgain;
         synchronized (lock) {
             publishIoDeliveries(); // the frames decoded there may not end with a read

@@ -113,7 +113,6 @@ public final class IotmpServer {
     }
 
     private void initDeviceChannel(Channel ch, ListenerKind listener) {
-        ch.attr(ListenerKind.KEY).set(listener);
         if (drain != null) {
             // accepted just before the listener closed for a drain: the device is to connect elsewhere
             metrics.connectionRejected();
@@ -121,8 +120,10 @@ public final class IotmpServer {
             return;
         }
         ChannelGroup channels = network.channels();
+        ConnectionAdmission.Ticket ticket = null;
         if (channels != null) {
-            Refusal refusal = admission.admit(ch, channels.size());
+            ConnectionAdmission.Admission admitted = admission.admit(ch, channels.size());
+            Refusal refusal = admitted.refusal();
             if (refusal != null) {
                 LOG.debug("Refusing connection from {}: {}", ch.remoteAddress(), refusal.tag());
                 metrics.connectionRejected();
@@ -131,9 +132,10 @@ public final class IotmpServer {
                 return;
             }
             channels.add(ch);
+            ticket = admitted.ticket();
         }
         config.channelInitializer().initChannel(ch, new DevicePipeline(ch, config, trafficMeter, admission,
-                legacyStreamIds, sessionContext, network.nextWorker()));
+                legacyStreamIds, sessionContext, network.nextWorker(), listener, ticket));
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.cameliotmp.server;
 
-import io.netty.util.AttributeKey;
-
 /** Which of the server's listeners accepted a connection: its transport and the protocols it expects. */
 enum ListenerKind {
 
@@ -10,7 +8,5 @@ enum ListenerKind {
     /** The plain legacy port (25200): plain TCP whatever the server's TLS. */
     LEGACY,
     /** The TLS legacy port (25202), with the server's TLS context. */
-    LEGACY_TLS;
-
-    static final AttributeKey<ListenerKind> KEY = AttributeKey.valueOf(ListenerKind.class, "listener");
+    LEGACY_TLS
 }

@@ -19,7 +19,7 @@ import io.cameliotmp.protocol.session.StreamParameters;
  * with a fresh stream id, tracked until the device's OK or ERROR, its timeout, or the end of the connection.
  * Runs on the connection's executor.
  */
-final class ServerRequests {
+final class ServerRequests implements Scheduler {
 
     private final DeviceConnection connection;
     private final SessionContext context;
@@ -29,11 +29,17 @@ final class ServerRequests {
     ServerRequests(DeviceConnection connection, SessionContext context) {
         this.connection = connection;
         this.context = context;
-        // the timer's thread only starts the timeout: it runs on the connection's executor, like everything else
-        // that touches the pending requests
-        Scheduler timer = context.timer();
-        this.tracker = new RequestTracker<>((task, delayMillis) -> timer.schedule(
-                () -> connection.runOnExecutor(task), delayMillis));
+        this.tracker = new RequestTracker<>(this);
+    }
+
+    /**
+     * The tracker's timeouts. The timer's thread only starts one: it runs on the connection's executor, like everything
+     * else that touches the pending requests. This object schedules them, not a lambda, since a server holds one of
+     * these for every connected device.
+     */
+    @Override
+    public Cancellable schedule(Runnable timeout, long delayMillis) {
+        return context.timer().schedule(() -> connection.runOnExecutor(timeout), delayMillis);
     }
 
     boolean contains(int id) {

@@ -23,6 +23,7 @@ final class ServerSessionContext implements SessionContext {
     private final IotmpServerConfig config;
     private final Supplier<ServerMetrics> metrics;
     private final Supplier<Timer> timer;
+    private final Scheduler scheduler = this::schedule;
     private final ConnectionGuard guard;
     private final ConnectValidation connectValidation;
     private final RefusalLog refusalLog;
@@ -68,8 +69,12 @@ final class ServerSessionContext implements SessionContext {
 
     @Override
     public Scheduler timer() {
-        Timer wheel = timer.get();
-        return (task, delayMillis) -> wheel.newTimeout(t -> task.run(), delayMillis, TimeUnit.MILLISECONDS)::cancel;
+        return scheduler;
+    }
+
+    /** The server's timer wheel as a scheduler: one for the server, since its sessions ask for it on every request. */
+    private Scheduler.Cancellable schedule(Runnable task, long delayMillis) {
+        return timer.get().newTimeout(t -> task.run(), delayMillis, TimeUnit.MILLISECONDS)::cancel;
     }
 
     @Override

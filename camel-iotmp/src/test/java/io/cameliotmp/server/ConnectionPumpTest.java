@@ -62,7 +62,22 @@ class ConnectionPumpTest {
 
     private void addPump() {
         flow = new FlowControl(channel, 100_000, BackpressurePolicy.PAUSE, nanos::get);
-        channel.pipeline().addLast(new ConnectionPump(worker, flow, () -> 0, handled::add, (frame, weight) -> false));
+        channel.pipeline().addLast(new ConnectionPump(worker, flow, new ConnectionPump.Session() {
+            @Override
+            public void handle(Object event) {
+                handled.add(event);
+            }
+
+            @Override
+            public boolean handledOnArrival(Object frame, long weight) {
+                return false;
+            }
+
+            @Override
+            public long frameWeight() {
+                return 0;
+            }
+        }));
     }
 
     @Test

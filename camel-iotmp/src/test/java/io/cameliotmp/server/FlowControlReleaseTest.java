@@ -67,7 +67,12 @@ class FlowControlReleaseTest {
     @Test
     void underPauseReadingResumesAtHalfTheBoundAndEachPauseCounts() {
         AtomicInteger pauses = new AtomicInteger();
-        flow.onPause(pauses::incrementAndGet);
+        flow.reading(new FlowControl.Reading() {
+            @Override
+            public void paused() {
+                pauses.incrementAndGet();
+            }
+        });
         List<CompletableFuture<Void>> calls = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             CompletableFuture<Void> call = new CompletableFuture<>();

@@ -25,4 +25,20 @@ class QueuedFrameWeightsTest {
         }
         assertThat(weights.poll()).as("nothing queued").isZero();
     }
+
+    @Test
+    void anEmptyQueueHoldsNoArrayAndStartsAgainWhenAFrameIsQueued() {
+        QueuedFrameWeights weights = new QueuedFrameWeights();
+        assertThat(weights.holdsArray()).as("before any frame").isFalse();
+        weights.add(7);
+        weights.add(8);
+        assertThat(weights.holdsArray()).isTrue();
+        assertThat(weights.poll()).isEqualTo(7);
+        assertThat(weights.holdsArray()).as("one frame still queued").isTrue();
+        assertThat(weights.poll()).isEqualTo(8);
+        assertThat(weights.holdsArray()).as("drained: an idle connection keeps no array").isFalse();
+        weights.add(9);
+        assertThat(weights.poll()).isEqualTo(9);
+        assertThat(weights.poll()).isZero();
+    }
 }
