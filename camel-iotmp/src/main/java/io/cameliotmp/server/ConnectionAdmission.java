@@ -86,7 +86,7 @@ final class ConnectionAdmission {
             }
         }
         unauthenticated.incrementAndGet();
-        Ticket ticket = new Ticket(address);
+        Ticket ticket = new Ticket(address, channel);
         channel.closeFuture().addListener(ticket);
         return new Admission(null, ticket);
     }
@@ -106,7 +106,8 @@ final class ConnectionAdmission {
     private final class AdmittedCodec extends IotmpFrameCodec implements ConnectionCodec {
 
         private final Channel channel;
-        private final Ticket ticket;
+        /** Until the device is authenticated: then the codec lets go of it, as the channel does. */
+        private Ticket ticket;
 
         AdmittedCodec(Channel channel, Ticket ticket) {
             super(Generation.GEN2, true, config.limits().maxFrameSizeBeforeLogin(), config.maxFrameSize(),
@@ -120,7 +121,10 @@ final class ConnectionAdmission {
         public void authenticated() {
             super.authenticated();
             WebSocketLimits.afterLogin(channel, config);
-            authenticatedOn(channel, ticket);
+            if (ticket != null) {
+                ticket.authenticated();
+                ticket = null;
+            }
         }
 
         @Override
@@ -130,16 +134,29 @@ final class ConnectionAdmission {
     }
 
     /** The legacy codec of a connection, bounded and ending the unauthenticated count like {@link #codec}. */
-    LegacyFrameCodec legacyCodec(Channel channel, Ticket ticket) {
-        ServerLimits limits = config.limits();
-        return new LegacyFrameCodec(limits.maxFrameSizeBeforeLogin(), config.maxFrameSize(), config.maxPsonDepth(),
-                limits.maxDecodedFrameBytes(), limits.frameReadTimeout(), budget) {
-            @Override
-            public void authenticated() {
-                super.authenticated();
-                authenticatedOn(channel, ticket);
+    LegacyFrameCodec legacyCodec(Ticket ticket) {
+        return new AdmittedLegacyCodec(ticket);
+    }
+
+    private final class AdmittedLegacyCodec extends LegacyFrameCodec {
+
+        /** Until the device is authenticated. */
+        private Ticket ticket;
+
+        AdmittedLegacyCodec(Ticket ticket) {
+            super(config.limits().maxFrameSizeBeforeLogin(), config.maxFrameSize(), config.maxPsonDepth(),
+                    config.limits().maxDecodedFrameBytes(), config.limits().frameReadTimeout(), budget);
+            this.ticket = ticket;
+        }
+
+        @Override
+        public void authenticated() {
+            super.authenticated();
+            if (ticket != null) {
+                ticket.authenticated();
+                ticket = null;
             }
-        };
+        }
     }
 
     /** Connections accepted whose device has not authenticated (yet). */
@@ -151,16 +168,6 @@ final class ConnectionAdmission {
         return budget;
     }
 
-    /**
-     * The device of the connection holding {@code ticket} is authenticated: it leaves the unauthenticated count, and
-     * its close future lets go of the ticket, which an idle device would otherwise keep for as long as it stays.
-     */
-    private static void authenticatedOn(Channel channel, Ticket ticket) {
-        if (ticket != null && ticket.release()) {
-            channel.closeFuture().removeListener(ticket);
-        }
-    }
-
     /** One connection's place among the unauthenticated ones; given back once, when it closes if not before. */
     final class Ticket implements ChannelFutureListener {
 
@@ -168,10 +175,22 @@ final class ConnectionAdmission {
                 = AtomicIntegerFieldUpdater.newUpdater(Ticket.class, "released");
 
         private final InetAddress address;
+        private final Channel channel;
         private volatile int released;
 
-        private Ticket(InetAddress address) {
+        private Ticket(InetAddress address, Channel channel) {
             this.address = address;
+            this.channel = channel;
+        }
+
+        /**
+         * The device is authenticated: the connection leaves the unauthenticated count, and its close future lets go
+         * of this ticket, which an idle device would otherwise keep for as long as it stays.
+         */
+        void authenticated() {
+            if (release()) {
+                channel.closeFuture().removeListener(this);
+            }
         }
 
         /** The connection closed. */

@@ -98,7 +98,7 @@ public final class DevicePipeline {
         // the admission's codecs: small frames until login, partial frames from the server-wide budget
         ConnectionCodec codec;
         if (config.legacy().enabled()) {
-            LegacyFrameCodec legacyCodec = admission.legacyCodec(channel, ticket);
+            LegacyFrameCodec legacyCodec = admission.legacyCodec(ticket);
             ProtocolDetector detector = new ProtocolDetector(ProtocolDetector.iotmp(admission.codec(channel, ticket)),
                     ProtocolDetector.legacy(legacyCodec,
                             new LegacyAdapter(legacyCodec, legacyStreamIds, config.maxPendingRequests(),

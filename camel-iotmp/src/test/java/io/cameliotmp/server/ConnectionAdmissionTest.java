@@ -47,7 +47,7 @@ class ConnectionAdmissionTest {
     @Test
     void aConnectionClosedBeforeLoginGivesItsPlaceBackAndALateLoginDoesNotAgain() {
         ConnectionAdmission.Admission admitted = admission.admit(first, 0);
-        var codec = admission.legacyCodec(first, admitted.ticket());
+        var codec = admission.legacyCodec(admitted.ticket());
         admission.admit(second, 1);
         assertThat(admission.unauthenticated()).isEqualTo(2);
 
