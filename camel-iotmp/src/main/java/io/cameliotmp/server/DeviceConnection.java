@@ -427,7 +427,7 @@ public final class DeviceConnection {
         // while the server does not read (backpressure) the silence is ours, not the device's; the event may also
         // have waited behind a busy handler until after reading resumed
         Duration idle = IotmpServerConfig.idleTimeout(registration != null ? registration.keepAliveSeconds() : 60);
-        if (flow.readingPaused() || flow.silenceNanos() < idle.toNanos()) {
+        if (!flow.silentFor(idle.toNanos())) {
             return;
         }
         closeNow("no keep-alive within " + idle.toMillis() + " ms");

@@ -152,4 +152,29 @@ class ConnectionPumpTest {
         assertThat(flow.silenceNanos()).isZero();
         Awaitility.await().until(() -> handled.size() == 3);
     }
+
+    /**
+     * The idle handler fires when its own timestamp of the last read is the idle time old; the flow control noted the
+     * same read a little later, so the device counts as silent a few microseconds short of the idle time. A frame
+     * that arrived after the event, or reading resumed, still keeps the connection.
+     */
+    @Test
+    void aDeviceSilentWithinMicrosecondsOfTheIdleTimeIsSilentAndOneThatSpokeSinceIsNot() {
+        addPump();
+        long idle = TimeUnit.MILLISECONDS.toNanos(2300);
+        channel.pipeline().fireChannelRead("keep-alive");
+        channel.pipeline().fireChannelReadComplete(); // activity at 0
+
+        nanos.set(idle - TimeUnit.MICROSECONDS.toNanos(5));
+        assertThat(flow.silentFor(idle)).as("5 µs short of the idle time: the timestamps' gap").isTrue();
+        nanos.set(idle / 2);
+        assertThat(flow.silentFor(idle)).as("half the idle time").isFalse();
+
+        nanos.set(idle);
+        channel.pipeline().fireChannelRead("late keep-alive");
+        channel.pipeline().fireChannelReadComplete();
+        nanos.set(idle + TimeUnit.MILLISECONDS.toNanos(1));
+        assertThat(flow.silentFor(idle)).as("a frame arrived 1 ms ago").isFalse();
+        Awaitility.await().until(() -> handled.size() == 2);
+    }
 }
