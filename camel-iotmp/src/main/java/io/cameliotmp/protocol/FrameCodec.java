@@ -51,8 +51,10 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
     private long reserved;
     private ScheduledFuture<?> frameDeadline;
     private ChannelHandlerContext context;
-    /** Asked before each complete frame is decoded; while it says no, frames stay undecoded in the buffer. */
-    /** Asked before each complete frame; a field of its own, not a holder object: codecs live as long as devices. */
+    /**
+     * Asked before each complete frame is decoded; while it says no, frames stay undecoded in the buffer. A field of
+     * its own, not a holder object: codecs live as long as devices.
+     */
     private volatile BooleanSupplier decodeGate = DecodeGate.OPEN;
     private long lastFrameWeight;
     /** Map keys this connection's frames repeat, decoded once. */

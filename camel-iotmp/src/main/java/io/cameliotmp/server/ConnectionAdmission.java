@@ -121,10 +121,7 @@ final class ConnectionAdmission {
         public void authenticated() {
             super.authenticated();
             WebSocketLimits.afterLogin(channel, config);
-            if (ticket != null) {
-                ticket.authenticated();
-                ticket = null;
-            }
+            ticket = loggedIn(ticket);
         }
 
         @Override
@@ -152,11 +149,19 @@ final class ConnectionAdmission {
         @Override
         public void authenticated() {
             super.authenticated();
-            if (ticket != null) {
-                ticket.authenticated();
-                ticket = null;
-            }
+            ticket = loggedIn(ticket);
         }
+    }
+
+    /**
+     * The device of a codec holding {@code ticket} (or null) is authenticated: the ticket is given back, and the
+     * codec keeps null instead, so that nothing holds the ticket for as long as the device stays.
+     */
+    private static Ticket loggedIn(Ticket ticket) {
+        if (ticket != null) {
+            ticket.authenticated();
+        }
+        return null;
     }
 
     /** Connections accepted whose device has not authenticated (yet). */

@@ -33,6 +33,9 @@ import io.netty.channel.ChannelFutureListener;
  * each on the build machine, about 5 % of what the batched path costs the I/O thread. They join the locked counts at
  * the end of each read, so {@link #inFlight()} and {@link #inFlightBytes()}, read from other threads, may miss the
  * samples of a read under way.
+ * <p>
+ * The lock is this object's own monitor, which nothing outside this class takes: a separate lock object would be one
+ * more object for every device a server holds.
  */
 final class FlowControl implements ChannelFutureListener {
 
@@ -62,11 +65,6 @@ final class FlowControl implements ChannelFutureListener {
     private final BackpressurePolicy policy;
     /** What all connections of the server hold, for the metric; this one counts there until it is done. */
     private final InFlightBytes serverBytes;
-    /**
-     * This object's own monitor, which nothing outside this class locks: one object fewer for every device a server
-     * holds.
-     */
-    private final Object lock = this;
     private int queuedFrames;
     private int busyDeliveries;
     private long bytes;
@@ -140,7 +138,7 @@ final class FlowControl implements ChannelFutureListener {
     /** The channel closed; on the I/O thread, as the listeners of a channel's close future are. */
     @Override
     public void operationComplete(ChannelFuture closeFuture) {
-        synchronized (lock) {
+        synchronized (this) {
             publishIoDeliveries();
             ioRoom = 0; // nothing more is read; and nothing counts past the close unseen
             closed = true;
@@ -163,7 +161,7 @@ final class FlowControl implements ChannelFutureListener {
         if (!readingPaused) {
             return true;
         }
-        synchronized (lock) {
+        synchronized (this) {
             if (!readingPaused) {
                 return true;
             }
@@ -177,7 +175,7 @@ final class FlowControl implements ChannelFutureListener {
 
     /** A frame was decoded and queued for the executor, weighing {@code weight} bytes of heap. */
     void frameRead(long weight) {
-        synchronized (lock) {
+        synchronized (this) {
             queuedFrames++;
             weights.add(weight);
             publishIoDeliveries();
@@ -189,14 +187,14 @@ final class FlowControl implements ChannelFutureListener {
 
     /** The executor takes the oldest queued frame; its weight stays {@link #handling()} until it is handled. */
     void frameHandling() {
-        synchronized (lock) {
+        synchronized (this) {
             handling = weights.poll();
         }
     }
 
     void frameHandled() {
         boolean resumed;
-        synchronized (lock) {
+        synchronized (this) {
             queuedFrames--;
             add(-handling);
             handling = 0;
@@ -213,7 +211,7 @@ final class FlowControl implements ChannelFutureListener {
     }
 
     void deliveryStarted(long weight) {
-        synchronized (lock) {
+        synchronized (this) {
             countDelivery(weight);
         }
     }
@@ -228,7 +226,7 @@ final class FlowControl implements ChannelFutureListener {
 
     void deliveryEnded(long weight) {
         boolean resumed;
-        synchronized (lock) {
+        synchronized (this) {
             busyDeliveries--;
             add(-weight);
             resumed = resumeIfDrained();
@@ -246,7 +244,7 @@ final class FlowControl implements ChannelFutureListener {
     void framesArrived() {
         lastActivityNanos = nanoClock.getAsLong();
         if (ioCount > 0) {
-            synchronized (lock) {
+            synchronized (this) {
                 publishIoDeliveries();
                 measureIoRoom();
             }
@@ -263,7 +261,7 @@ final class FlowControl implements ChannelFutureListener {
             return;
         }
         HeldDeliveries added;
-        synchronized (lock) {
+        synchronized (this) {
             added = hold(stage, weight);
         }
         if (added != null) {
@@ -301,7 +299,7 @@ final class FlowControl implements ChannelFutureListener {
 
     private void release(HeldDeliveries deliveries) {
         boolean resumed;
-        synchronized (lock) {
+        synchronized (this) {
             busyDeliveries -= deliveries.count;
             add(-deliveries.weight);
             deliveries.released = true;
@@ -336,7 +334,7 @@ final class FlowControl implements ChannelFutureListener {
             return;
         }
         HeldDeliveries added;
-        synchronized (lock) {
+        synchronized (this) {
             publishIoDeliveries();
             added = hold(stage, weight);
             ioHeld = held;
@@ -399,20 +397,20 @@ final class FlowControl implements ChannelFutureListener {
         if (policy != BackpressurePolicy.DROP_SAMPLES) {
             return false;
         }
-        synchronized (lock) {
+        synchronized (this) {
             return busyDeliveries >= maxInFlight;
         }
     }
 
     int inFlight() {
-        synchronized (lock) {
+        synchronized (this) {
             return queuedFrames + busyDeliveries;
         }
     }
 
     /** Estimated heap of the queued frames and busy deliveries. */
     long inFlightBytes() {
-        synchronized (lock) {
+        synchronized (this) {
             return bytes;
         }
     }
@@ -512,7 +510,7 @@ final class FlowControl implements ChannelFutureListener {
      * at every pause, without bound while the handlers are slower than the device.
      */
     private void resumeReading() {
-        synchronized (lock) {
+        synchronized (this) {
             if (readingPaused || !readingStopped) {
                 return;
             }
@@ -520,7 +518,7 @@ final class FlowControl implements ChannelFutureListener {
         }
         reading.resumed();
         boolean stoppedAgain;
-        synchronized (lock) {
+        synchronized (this) {
             publishIoDeliveries(); // the frames decoded there may not end with a read
             measureIoRoom();
             stoppedAgain = readingStopped;
