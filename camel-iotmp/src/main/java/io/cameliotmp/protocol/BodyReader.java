@@ -21,9 +21,9 @@ public final class BodyReader {
         this(buf, start, end, heapBudget, null);
     }
 
-    /** @param strings the connection's recently decoded map keys (see {@link RecentStrings}), or null */
-    BodyReader(ByteBuf buf, int start, int end, long heapBudget, RecentStrings strings) {
-        this.reader = new WireReader(buf, start, end, heapBudget, strings);
+    /** @param connection the codec whose recently decoded map keys (see {@link RecentStrings}) are shared, or null */
+    BodyReader(ByteBuf buf, int start, int end, long heapBudget, FrameCodec<?> connection) {
+        this.reader = new WireReader(buf, start, end, heapBudget, connection);
         this.start = start;
     }
 

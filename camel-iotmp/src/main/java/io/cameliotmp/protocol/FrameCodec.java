@@ -1,11 +1,11 @@
 package io.cameliotmp.protocol;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageCodec;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -37,17 +37,15 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
     /** The heap of a decoded message without its values: the object, its boxed stream id, the list it passes in. */
     private static final long MESSAGE_OVERHEAD = 64;
 
-    private final int maxFrameSize;
-    private final long maxDecodedFrameBytes;
-    private final long frameReadTimeoutNanos;
-    private final PartialFrameBudget budget;
-    /** The frame size limit now: the one before login until {@link #authenticated()}. */
-    private volatile int frameLimit;
+    /** The server's, shared by all its connections. */
+    private final FrameLimits limits;
+    /** Whether {@link #authenticated()} raised the frame size limit to {@code maxFrameSize}. */
+    private volatile boolean loggedIn;
     private boolean failed;
     private volatile boolean partialFrame;
     /** Whether the last decode stopped at a complete frame the gate held back; event loop only. */
     private boolean heldBack;
-    /** Bytes of {@link #budget} this connection holds for its partial frame. */
+    /** Bytes of the limits' budget this connection holds for its partial frame. */
     private long reserved;
     private ScheduledFuture<?> frameDeadline;
     private ChannelHandlerContext context;
@@ -57,26 +55,13 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
      */
     private volatile BooleanSupplier decodeGate = DecodeGate.OPEN;
     private long lastFrameWeight;
-    /** Map keys this connection's frames repeat, decoded once. */
-    private final RecentStrings recentStrings = new RecentStrings();
+    /** Map keys this connection's frames repeat, decoded once; see {@link #recentStrings()}. */
+    private RecentStrings recentStrings;
 
-    /**
-     * @param maxFrameSizeBeforeLogin largest body accepted until {@link #authenticated()} (at most
-     *                                {@code maxFrameSize} is used)
-     * @param maxDecodedFrameBytes    estimated heap the values of one body may take, see {@link BodyReader}
-     * @param frameReadTimeout        how long a started frame may take to arrive completely, or null for no limit; a
-     *                                timer checks it, so a sender that stalls or drips bytes to look alive is cut off
-     *                                either way
-     * @param budget                  where frames that do not arrive in one read reserve their length
-     */
-    protected FrameCodec(Class<? extends M> outboundType, int maxFrameSizeBeforeLogin, int maxFrameSize,
-                         long maxDecodedFrameBytes, Duration frameReadTimeout, PartialFrameBudget budget) {
+    /** @param limits the bounds frames are read within; a server gives every connection the same */
+    protected FrameCodec(Class<? extends M> outboundType, FrameLimits limits) {
         super(outboundType);
-        this.maxFrameSize = maxFrameSize;
-        this.frameLimit = Math.min(maxFrameSizeBeforeLogin, maxFrameSize);
-        this.maxDecodedFrameBytes = maxDecodedFrameBytes;
-        this.frameReadTimeoutNanos = frameReadTimeout == null ? 0 : frameReadTimeout.toNanos();
-        this.budget = budget;
+        this.limits = limits;
     }
 
     /** Whether frames of this type code are decoded; the others are skipped, as the references do. */
@@ -100,12 +85,17 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
      * it answers the login, so the device cannot send a larger frame before the limit is raised.
      */
     public void authenticated() {
-        frameLimit = maxFrameSize;
+        loggedIn = true;
     }
 
     /** The largest frame body accepted now. */
     public int frameLimit() {
-        return frameLimit;
+        return loggedIn ? limits.maxFrameSize() : Math.min(limits.maxFrameSizeBeforeLogin(), limits.maxFrameSize());
+    }
+
+    /** The bounds frames are read within. */
+    public FrameLimits limits() {
+        return limits;
     }
 
     /**
@@ -136,9 +126,34 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
         return partialFrame;
     }
 
+    /**
+     * The map keys this connection decoded lately, made at the first key after login; null before it (a codec with a
+     * smaller frame limit before login that was not told {@link #authenticated()} yet). The keys of a login are
+     * decoded once each: a device that logs in and then only keeps alive holds no table (one would be some 400 bytes
+     * for a {@code ka} parameter), and a peer that is not in yet cannot make the server hold one. Decoding thread
+     * only.
+     */
+    RecentStrings recentStrings() {
+        RecentStrings strings = recentStrings;
+        if (strings == null) {
+            if (!loggedIn && limits.maxFrameSizeBeforeLogin() < limits.maxFrameSize()) {
+                return null;
+            }
+            strings = new RecentStrings();
+            recentStrings = strings;
+        }
+        return strings;
+    }
+
     /** Bytes of the shared budget this connection holds for its partial frame. */
     public long reservedBytes() {
         return reserved;
+    }
+
+    /** The channel of the pipeline the codec was added to; null before it is added. */
+    protected final Channel channel() {
+        ChannelHandlerContext ctx = context;
+        return ctx == null ? null : ctx.channel();
     }
 
     @Override
@@ -185,7 +200,7 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
         }
         IotmpFrames.Header header;
         try {
-            header = IotmpFrames.peekHeader(in, frameLimit);
+            header = IotmpFrames.peekHeader(in, frameLimit());
         } catch (IotmpDecodeException e) {
             throw fail(in, e);
         }
@@ -210,7 +225,7 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
                     header.typeCode(), header.bodySize());
             return;
         }
-        BodyReader body = new BodyReader(in, bodyStart, bodyEnd, maxDecodedFrameBytes, recentStrings);
+        BodyReader body = new BodyReader(in, bodyStart, bodyEnd, limits.maxDecodedFrameBytes(), this);
         try {
             Object message = decodeBody(header.typeCode(), body);
             lastFrameWeight = MESSAGE_OVERHEAD + body.charged();
@@ -223,13 +238,15 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
 
     /** A frame has started and not completed: start its deadline and, once its length is known, reserve it. */
     private void awaitRest(ChannelHandlerContext ctx, ByteBuf in, IotmpFrames.Header header) {
-        if (frameDeadline == null && frameReadTimeoutNanos > 0) {
-            frameDeadline = ctx.executor().schedule(this::frameTimedOut, frameReadTimeoutNanos, TimeUnit.NANOSECONDS);
+        long timeoutNanos = limits.frameReadTimeoutNanos();
+        if (frameDeadline == null && timeoutNanos > 0) {
+            frameDeadline = ctx.executor().schedule(this::frameTimedOut, timeoutNanos, TimeUnit.NANOSECONDS);
         }
         if (header != null && reserved == 0) {
-            if (!budget.tryReserve(header.frameLength())) {
+            if (!limits.budget().tryReserve(header.frameLength())) {
                 throw fail(in, new IotmpDecodeException("no room for a partial frame of " + header.frameLength()
-                        + " bytes: the server holds " + budget.limit() + " bytes of partial frames at most", 0));
+                        + " bytes: the server holds " + limits.budget().limit() + " bytes of partial frames at most",
+                        0));
             }
             reserved = header.frameLength();
         }
@@ -241,7 +258,7 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
             frameDeadline = null;
         }
         if (reserved > 0) {
-            budget.release(reserved);
+            limits.budget().release(reserved);
             reserved = 0;
         }
     }
@@ -270,11 +287,11 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
             return;
         }
         if (!context.channel().config().isAutoRead()) {
-            frameDeadline = context.executor().schedule(this::frameTimedOut, frameReadTimeoutNanos,
+            frameDeadline = context.executor().schedule(this::frameTimedOut, limits.frameReadTimeoutNanos(),
                     TimeUnit.NANOSECONDS);
             return;
         }
         context.fireExceptionCaught(fail(null, new IotmpDecodeException("frame not complete within "
-                + frameReadTimeoutNanos / 1_000_000 + " ms", 0)));
+                + limits.frameReadTimeoutNanos() / 1_000_000 + " ms", 0)));
     }
 }

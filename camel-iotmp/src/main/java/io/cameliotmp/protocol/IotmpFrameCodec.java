@@ -12,7 +12,6 @@ import io.netty.buffer.ByteBuf;
  */
 public class IotmpFrameCodec extends FrameCodec<IotmpMessage> {
 
-    private final int maxDepth;
     private final boolean acceptBothPsonVersions;
     private volatile Generation generation;
 
@@ -30,8 +29,8 @@ public class IotmpFrameCodec extends FrameCodec<IotmpMessage> {
      */
     public IotmpFrameCodec(Generation generation, boolean acceptBothPsonVersions, int maxFrameSize, int maxDepth,
                            Duration frameReadTimeout) {
-        this(generation, acceptBothPsonVersions, maxFrameSize, maxFrameSize, maxDepth, Long.MAX_VALUE,
-                frameReadTimeout, PartialFrameBudget.UNLIMITED);
+        this(generation, acceptBothPsonVersions, new FrameLimits(maxFrameSize, maxFrameSize, maxDepth, Long.MAX_VALUE,
+                frameReadTimeout, PartialFrameBudget.UNLIMITED));
     }
 
     /**
@@ -48,11 +47,20 @@ public class IotmpFrameCodec extends FrameCodec<IotmpMessage> {
     public IotmpFrameCodec(Generation generation, boolean acceptBothPsonVersions, int maxFrameSizeBeforeLogin,
                            int maxFrameSize, int maxDepth, long maxDecodedFrameBytes, Duration frameReadTimeout,
                            PartialFrameBudget budget) {
-        super(IotmpMessage.class, maxFrameSizeBeforeLogin, maxFrameSize, maxDecodedFrameBytes, frameReadTimeout,
-                budget);
+        this(generation, acceptBothPsonVersions, new FrameLimits(maxFrameSizeBeforeLogin, maxFrameSize, maxDepth,
+                maxDecodedFrameBytes, frameReadTimeout, budget));
+    }
+
+    /**
+     * A codec within {@code limits}, which a server shares among all its connections.
+     *
+     * @param generation             the initial generation (a server switches it after the CONNECT)
+     * @param acceptBothPsonVersions true for a tolerant server, false to behave like a strict device decoder
+     */
+    public IotmpFrameCodec(Generation generation, boolean acceptBothPsonVersions, FrameLimits limits) {
+        super(IotmpMessage.class, limits);
         this.generation = generation;
         this.acceptBothPsonVersions = acceptBothPsonVersions;
-        this.maxDepth = maxDepth;
     }
 
     public Generation generation() {
@@ -72,7 +80,7 @@ public class IotmpFrameCodec extends FrameCodec<IotmpMessage> {
     @Override
     protected Object decodeBody(long typeCode, BodyReader body) {
         return IotmpFrames.decodeBody(MessageType.fromCode(typeCode), body.wireReader(), generation,
-                acceptBothPsonVersions, maxDepth);
+                acceptBothPsonVersions, limits().maxDepth());
     }
 
     @Override

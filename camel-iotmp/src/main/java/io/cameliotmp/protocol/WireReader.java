@@ -15,8 +15,8 @@ final class WireReader {
     private final ByteBuf buf;
     private final int base;
     private final long heapBudget;
-    /** The connection's recently decoded map keys, or null for a reader that belongs to none. */
-    private final RecentStrings strings;
+    /** The codec of the connection whose recently decoded map keys are shared, or null for a reader of none. */
+    private final FrameCodec<?> connection;
     private long heapLeft;
     private int position;
     private int end;
@@ -30,10 +30,10 @@ final class WireReader {
         this(buf, start, end, heapBudget, null);
     }
 
-    /** @param strings the connection's recently decoded map keys, shared by the frames it reads */
-    WireReader(ByteBuf buf, int start, int end, long heapBudget, RecentStrings strings) {
+    /** @param connection the codec whose recently decoded map keys the frames it reads share */
+    WireReader(ByteBuf buf, int start, int end, long heapBudget, FrameCodec<?> connection) {
         this.buf = buf;
-        this.strings = strings;
+        this.connection = connection;
         this.base = start;
         this.position = start;
         this.end = end;
@@ -157,7 +157,8 @@ final class WireReader {
         charge(HeapCost.string(length));
         // one bulk copy, validated and decoded from the array: validating on the buffer reads it byte by byte, and
         // with paranoid leak detection (the tests) every access of a pooled buffer records a stack trace
-        String value = key && strings != null ? strings.decode(buf, position, length)
+        RecentStrings shared = key && connection != null ? connection.recentStrings() : null;
+        String value = shared != null ? shared.decode(buf, position, length)
                 : RecentStrings.decodeOnce(buf, position, length);
         if (value == null) {
             throw error("invalid UTF-8 in string of " + length + " bytes");

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Supplier;
 
 import io.cameliotmp.protocol.FrameCodec;
+import io.cameliotmp.protocol.FrameLimits;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.PartialFrameBudget;
@@ -39,6 +40,8 @@ final class ConnectionAdmission {
     private final IotmpServerConfig config;
     private final ConnectionGuard guard;
     private final PartialFrameBudget budget;
+    /** The bounds of every connection's codec: the server's, held once rather than by each codec. */
+    private final FrameLimits frameLimits;
     private final int perAddress;
     private final ConcurrentMap<InetAddress, Integer> unauthenticatedByAddress = new ConcurrentHashMap<>();
     private final AtomicInteger unauthenticated = new AtomicInteger();
@@ -49,6 +52,9 @@ final class ConnectionAdmission {
         this.perAddress = config.limits().maxUnauthenticatedPerAddress();
         this.budget = new PartialFrameBudget(config.limits().maxPartialFrameBytes(),
                 () -> metrics.get().refused(Refusal.PARTIAL_FRAME_BUDGET));
+        this.frameLimits = new FrameLimits(config.limits().maxFrameSizeBeforeLogin(), config.maxFrameSize(),
+                config.maxPsonDepth(), config.limits().maxDecodedFrameBytes(), config.limits().frameReadTimeout(),
+                budget);
     }
 
     /** What {@link #admit} decided: why the connection is refused, or else its ticket. */
@@ -95,32 +101,31 @@ final class ConnectionAdmission {
      * The codec of a connection; told that its device is authenticated, it ends the unauthenticated count of
      * {@code ticket} (null for a connection that was not admitted here, as in tests of the pipeline alone).
      */
-    IotmpFrameCodec codec(Channel channel, Ticket ticket) {
-        return new AdmittedCodec(channel, ticket);
+    AdmittedCodec codec(Ticket ticket) {
+        return new AdmittedCodec(ticket);
     }
 
     /**
      * The IOTMP codec of an admitted connection, its own {@link ConnectionCodec} (a class rather than an anonymous
      * one wrapped in another object: a server holds one per device).
      */
-    private final class AdmittedCodec extends IotmpFrameCodec implements ConnectionCodec {
+    final class AdmittedCodec extends IotmpFrameCodec implements ConnectionCodec {
 
-        private final Channel channel;
         /** Until the device is authenticated: then the codec lets go of it, as the channel does. */
         private Ticket ticket;
 
-        AdmittedCodec(Channel channel, Ticket ticket) {
-            super(Generation.GEN2, true, config.limits().maxFrameSizeBeforeLogin(), config.maxFrameSize(),
-                    config.maxPsonDepth(), config.limits().maxDecodedFrameBytes(), config.limits().frameReadTimeout(),
-                    budget);
-            this.channel = channel;
+        private AdmittedCodec(Ticket ticket) {
+            super(Generation.GEN2, true, frameLimits);
             this.ticket = ticket;
         }
 
         @Override
         public void authenticated() {
             super.authenticated();
-            WebSocketLimits.afterLogin(channel, config);
+            Channel channel = channel();
+            if (channel != null) {
+                WebSocketLimits.afterLogin(channel, config);
+            }
             ticket = loggedIn(ticket);
         }
 
@@ -141,8 +146,7 @@ final class ConnectionAdmission {
         private Ticket ticket;
 
         AdmittedLegacyCodec(Ticket ticket) {
-            super(config.limits().maxFrameSizeBeforeLogin(), config.maxFrameSize(), config.maxPsonDepth(),
-                    config.limits().maxDecodedFrameBytes(), config.limits().frameReadTimeout(), budget);
+            super(frameLimits);
             this.ticket = ticket;
         }
 

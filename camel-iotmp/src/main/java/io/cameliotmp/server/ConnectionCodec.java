@@ -4,7 +4,6 @@ import java.util.function.BooleanSupplier;
 
 import io.cameliotmp.protocol.FrameCodec;
 import io.cameliotmp.protocol.Generation;
-import io.cameliotmp.protocol.IotmpFrameCodec;
 
 /**
  * What the login of a connection needs of the codec in its pipeline, whichever protocol the device speaks: the
@@ -39,28 +38,5 @@ interface ConnectionCodec {
     /** The estimated heap of the frame passed on last, valid while it travels down the pipeline. */
     default long lastFrameWeight() {
         return frames().lastFrameWeight();
-    }
-
-    /** The IOTMP codec as a connection codec: itself when it is one (the server's admitted codecs are). */
-    static ConnectionCodec of(IotmpFrameCodec codec) {
-        if (codec instanceof ConnectionCodec itself) {
-            return itself;
-        }
-        return new ConnectionCodec() {
-            @Override
-            public Generation generation() {
-                return codec.generation();
-            }
-
-            @Override
-            public void generation(Generation generation) {
-                codec.generation(generation);
-            }
-
-            @Override
-            public FrameCodec<?> frames() {
-                return codec;
-            }
-        };
     }
 }

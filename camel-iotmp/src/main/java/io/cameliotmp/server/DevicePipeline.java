@@ -1,6 +1,5 @@
 package io.cameliotmp.server;
 
-import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.WebSocketFrameBytes;
 import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
 import io.netty.channel.Channel;
@@ -99,16 +98,16 @@ public final class DevicePipeline {
         ConnectionCodec codec;
         if (config.legacy().enabled()) {
             LegacyFrameCodec legacyCodec = admission.legacyCodec(ticket);
-            ProtocolDetector detector = new ProtocolDetector(ProtocolDetector.iotmp(admission.codec(channel, ticket)),
+            ProtocolDetector detector = new ProtocolDetector(ProtocolDetector.iotmp(admission.codec(ticket)),
                     ProtocolDetector.legacy(legacyCodec,
                             new LegacyAdapter(legacyCodec, legacyStreamIds, config.maxPendingRequests(),
                                     context.metrics())));
             channel.pipeline().addLast(DETECT, detector);
             codec = detector;
         } else {
-            IotmpFrameCodec iotmp = admission.codec(channel, ticket);
+            ConnectionAdmission.AdmittedCodec iotmp = admission.codec(ticket);
             channel.pipeline().addLast(CODEC, iotmp);
-            codec = ConnectionCodec.of(iotmp);
+            codec = iotmp;
         }
         DeviceConnection connection = new DeviceConnection(context, channel, codec, worker);
         channel.pipeline().addLast("session", connection.handler());

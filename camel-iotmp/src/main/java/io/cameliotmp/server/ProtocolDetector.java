@@ -5,7 +5,6 @@ import java.util.function.BooleanSupplier;
 
 import io.cameliotmp.protocol.FrameCodec;
 import io.cameliotmp.protocol.Generation;
-import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -114,10 +113,10 @@ final class ProtocolDetector extends ByteToMessageDecoder implements ConnectionC
     }
 
     /** The IOTMP codec after {@code detector}, named {@code codec}. */
-    static Installer iotmp(IotmpFrameCodec codec) {
+    static Installer iotmp(ConnectionAdmission.AdmittedCodec codec) {
         return detector -> {
             detector.pipeline().addAfter(detector.name(), DevicePipeline.CODEC, codec);
-            return ConnectionCodec.of(codec);
+            return codec;
         };
     }
 

@@ -95,22 +95,46 @@ class RecentStringsTest {
         try {
             java.lang.reflect.Field table = FrameCodec.class.getDeclaredField("recentStrings");
             table.setAccessible(true);
-            java.lang.reflect.Field keys = RecentStrings.class.getDeclaredField("keys");
-            keys.setAccessible(true);
-            Object strings = table.get(codec);
+            assertThat(table.get(codec)).as("nothing before the first frame").isNull();
 
             channel.writeInbound(Unpooled.wrappedBuffer(Frames.encode(IotmpMessage.streamData(3,
                     List.of("alice", "esp32", "s3cret")), Generation.GEN2)));
             assertThat((IotmpMessage) channel.readInbound()).isNotNull();
-            assertThat(keys.get(strings)).as("nothing kept for string values").isNull();
+            assertThat(table.get(codec)).as("nothing kept for string values, not even the table").isNull();
 
             channel.writeInbound(Unpooled.wrappedBuffer(Frames.encode(IotmpMessage.streamData(3,
                     Map.of("celsius", "s3cret")), Generation.GEN2)));
             assertThat((IotmpMessage) channel.readInbound()).isNotNull();
+            Object strings = table.get(codec);
+            assertThat(strings).as("made at the first key").isNotNull();
             java.lang.reflect.Field values = RecentStrings.class.getDeclaredField("values");
             values.setAccessible(true);
             assertThat(java.util.Arrays.asList((String[]) values.get(strings))).contains("celsius")
                     .doesNotContain("s3cret");
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void aServerCodecSharesNoKeysBeforeLoginSoALoginAloneLeavesNoTable() throws Exception {
+        IotmpFrameCodec codec = new IotmpFrameCodec(Generation.GEN2, true, 1024, 4096, PsonFormat.DEFAULT_MAX_DEPTH,
+                Long.MAX_VALUE, null, PartialFrameBudget.UNLIMITED);
+        EmbeddedChannel channel = new EmbeddedChannel(codec);
+        try {
+            java.lang.reflect.Field table = FrameCodec.class.getDeclaredField("recentStrings");
+            table.setAccessible(true);
+            channel.writeInbound(Unpooled.wrappedBuffer(Frames.encode(IotmpMessage.of(MessageType.CONNECT, 1,
+                    Map.of("ka", 60), List.of("alice", "esp32", "s3cret"), null), Generation.GEN2)));
+            IotmpMessage connect = channel.readInbound();
+            assertThat(connect.parameters()).isEqualTo(Map.of("ka", 60L));
+            assertThat(table.get(codec)).as("the login's keys decoded once, not kept").isNull();
+
+            codec.authenticated();
+            channel.writeInbound(Unpooled.wrappedBuffer(Frames.encode(IotmpMessage.streamData(3,
+                    Map.of("celsius", 21)), Generation.GEN2)));
+            assertThat((IotmpMessage) channel.readInbound()).isNotNull();
+            assertThat(table.get(codec)).as("made at the first key after login").isNotNull();
         } finally {
             channel.finishAndReleaseAll();
         }

@@ -32,7 +32,7 @@ class ConnectionAdmissionTest {
         assertThat(admitted.refusal()).isNull();
         assertThat(admission.unauthenticated()).isEqualTo(1);
 
-        admission.codec(first, admitted.ticket()).authenticated();
+        admission.codec(admitted.ticket()).authenticated();
         assertThat(admission.unauthenticated()).as("authenticated").isZero();
 
         first.close();
@@ -55,6 +55,21 @@ class ConnectionAdmissionTest {
         assertThat(admission.unauthenticated()).isEqualTo(1);
         codec.authenticated();
         assertThat(admission.unauthenticated()).as("released once only").isEqualTo(1);
+    }
+
+    @Test
+    void everyCodecReadsWithinTheServersOneSetOfLimits() {
+        var iotmp = admission.codec(null);
+        var legacy = admission.legacyCodec(null);
+        assertThat(iotmp.limits()).isSameAs(admission.codec(null).limits()).isSameAs(legacy.limits());
+        assertThat(iotmp.limits().maxFrameSize()).isEqualTo(config.maxFrameSize());
+        assertThat(iotmp.limits().budget()).isSameAs(admission.partialFrames());
+        assertThat(iotmp.frameLimit()).isEqualTo(Math.min(config.limits().maxFrameSizeBeforeLogin(),
+                config.maxFrameSize()));
+        iotmp.authenticated();
+        assertThat(iotmp.frameLimit()).as("raised for this codec only").isEqualTo(config.maxFrameSize());
+        assertThat(legacy.frameLimit()).isEqualTo(Math.min(config.limits().maxFrameSizeBeforeLogin(),
+                config.maxFrameSize()));
     }
 
     /** An embedded channel whose remote address is an IP address, so the per-address bound applies. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.cameliotmp.protocol.BodyReader;
 import io.cameliotmp.protocol.FrameCodec;
+import io.cameliotmp.protocol.FrameLimits;
 import io.cameliotmp.protocol.IotmpDecodeException;
 import io.cameliotmp.protocol.PartialFrameBudget;
 import io.netty.buffer.ByteBuf;
@@ -16,11 +17,9 @@ import io.netty.buffer.ByteBuf;
  */
 public class LegacyFrameCodec extends FrameCodec<LegacyMessage> {
 
-    private final int maxDepth;
-
     /** An unbounded codec (device clients, tools, tests). */
     public LegacyFrameCodec(int maxFrameSize, int maxDepth) {
-        this(maxFrameSize, maxFrameSize, maxDepth, Long.MAX_VALUE, null, PartialFrameBudget.UNLIMITED);
+        this(FrameLimits.unbounded(maxFrameSize, maxDepth));
     }
 
     /**
@@ -32,9 +31,13 @@ public class LegacyFrameCodec extends FrameCodec<LegacyMessage> {
      */
     public LegacyFrameCodec(int maxFrameSizeBeforeLogin, int maxFrameSize, int maxDepth, long maxDecodedFrameBytes,
                             Duration frameReadTimeout, PartialFrameBudget budget) {
-        super(LegacyMessage.class, maxFrameSizeBeforeLogin, maxFrameSize, maxDecodedFrameBytes, frameReadTimeout,
-                budget);
-        this.maxDepth = maxDepth;
+        this(new FrameLimits(maxFrameSizeBeforeLogin, maxFrameSize, maxDepth, maxDecodedFrameBytes, frameReadTimeout,
+                budget));
+    }
+
+    /** A codec within {@code limits}, which a server shares among all its connections. */
+    public LegacyFrameCodec(FrameLimits limits) {
+        super(LegacyMessage.class, limits);
     }
 
     @Override
@@ -46,7 +49,7 @@ public class LegacyFrameCodec extends FrameCodec<LegacyMessage> {
     protected Object decodeBody(long typeCode, BodyReader body) {
         // a keep-alive's body, if any, is not read: it charges nothing, so it weighs only the message
         return typeCode == LegacyFrames.TYPE_KEEP_ALIVE ? LegacyMessage.KEEP_ALIVE
-                : LegacyFrames.decodeBody(body, maxDepth);
+                : LegacyFrames.decodeBody(body, limits().maxDepth());
     }
 
     @Override
