@@ -6,8 +6,9 @@ import java.lang.invoke.VarHandle;
 import io.netty.util.AttributeKey;
 
 /**
- * The traffic counters of one connection: one array, not eight objects per device, updated from any thread (the
- * counters of handled frames from one at a time, see {@link #countHandled}).
+ * The traffic counters of one connection, updated from any thread (the counters of handled frames from one at a time,
+ * see {@link #countHandled}). Eight fields of this object, reached by index through a handle each: not eight objects
+ * per device, nor an array beside this one.
  */
 final class ConnectionCounters {
 
@@ -23,12 +24,34 @@ final class ConnectionCounters {
     static final int BYTES_OUT = 6;
     static final int STALE_SAMPLES_DROPPED = 7;
 
-    private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle FRAMES_IN_FIELD = field("framesIn");
+    private static final VarHandle FRAMES_OUT_FIELD = field("framesOut");
+    private static final VarHandle SAMPLES_IN_FIELD = field("samplesIn");
+    private static final VarHandle SAMPLES_DROPPED_FIELD = field("samplesDropped");
+    private static final VarHandle MALFORMED_FRAMES_FIELD = field("malformedFrames");
+    private static final VarHandle BYTES_IN_FIELD = field("bytesIn");
+    private static final VarHandle BYTES_OUT_FIELD = field("bytesOut");
+    private static final VarHandle STALE_SAMPLES_DROPPED_FIELD = field("staleSamplesDropped");
 
-    private final long[] counters = new long[8];
+    @SuppressWarnings("unused") // through the handles above
+    private long framesIn;
+    @SuppressWarnings("unused")
+    private long framesOut;
+    @SuppressWarnings("unused")
+    private long samplesIn;
+    @SuppressWarnings("unused")
+    private long samplesDropped;
+    @SuppressWarnings("unused")
+    private long malformedFrames;
+    @SuppressWarnings("unused")
+    private long bytesIn;
+    @SuppressWarnings("unused")
+    private long bytesOut;
+    @SuppressWarnings("unused")
+    private long staleSamplesDropped;
 
     void count(int index) {
-        COUNTER.getAndAdd(counters, index, 1L);
+        counter(index).getAndAdd(this, 1L);
     }
 
     /**
@@ -38,15 +61,42 @@ final class ConnectionCounters {
      * instruction of {@link #count}. Readers see the count as they see the others.
      */
     void countHandled(int index) {
-        COUNTER.setOpaque(counters, index, (long) COUNTER.getOpaque(counters, index) + 1);
+        VarHandle counter = counter(index);
+        counter.setOpaque(this, (long) counter.getOpaque(this) + 1);
     }
 
     void add(int index, long amount) {
-        COUNTER.getAndAdd(counters, index, amount);
+        counter(index).getAndAdd(this, amount);
     }
 
     long get(int index) {
-        return (long) COUNTER.getVolatile(counters, index);
+        return (long) counter(index).getVolatile(this);
+    }
+
+    /**
+     * The handle of a counter's field. Callers pass the constants above, so once inlined the switch folds away and
+     * the handle is a constant, as a static final one is.
+     */
+    private static VarHandle counter(int index) {
+        return switch (index) {
+            case FRAMES_IN -> FRAMES_IN_FIELD;
+            case FRAMES_OUT -> FRAMES_OUT_FIELD;
+            case SAMPLES_IN -> SAMPLES_IN_FIELD;
+            case SAMPLES_DROPPED -> SAMPLES_DROPPED_FIELD;
+            case MALFORMED_FRAMES -> MALFORMED_FRAMES_FIELD;
+            case BYTES_IN -> BYTES_IN_FIELD;
+            case BYTES_OUT -> BYTES_OUT_FIELD;
+            case STALE_SAMPLES_DROPPED -> STALE_SAMPLES_DROPPED_FIELD;
+            default -> throw new IllegalArgumentException("no counter " + index);
+        };
+    }
+
+    private static VarHandle field(String name) {
+        try {
+            return MethodHandles.lookup().findVarHandle(ConnectionCounters.class, name, long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     SessionCounters snapshot(int inFlight, boolean readingPaused) {

@@ -47,7 +47,6 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
     private int unscheduled;
     /** Whether frames arrived since the last read ended; I/O thread only. */
     private boolean framesArrived;
-    private final Runnable scheduleQueued = this::scheduleQueued;
 
     /**
      * @param worker  where the session runs; null to run it on the channel's I/O thread
@@ -120,8 +119,9 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
         // context switch, which costs more than handling a small frame
         queue(msg);
         if (unscheduled++ == 0) {
-            // for frames that arrive outside a read (a decode resumed, a synthesized answer): after this I/O round
-            ctx.executor().execute(scheduleQueued);
+            // for frames that arrive outside a read (a decode resumed, a synthesized answer): after this I/O round,
+            // in run(), which tells this task from a drain by the thread it runs on
+            ctx.executor().execute(this);
         } else if (unscheduled >= DRAIN_BATCH) {
             scheduleQueued();
         }
@@ -195,9 +195,18 @@ final class ConnectionPump extends ChannelInboundHandlerAdapter implements Runna
         }
     }
 
-    /** Drains the inbox on the executor, a batch at a time so that one busy device does not starve the others. */
+    /**
+     * On the executor, drains the inbox a batch at a time so that one busy device does not starve the others. On the
+     * I/O thread (queued there by {@link #channelRead} when the executor is another thread), hands the frames queued
+     * since the last hand-off to the executor: the pump is its own task for both, rather than hold a second task
+     * object for as long as its device stays.
+     */
     @Override
     public void run() {
+        if (!executor.inEventLoop()) {
+            scheduleQueued();
+            return;
+        }
         for (int i = 0; i < DRAIN_BATCH; i++) {
             Object event = inbox.poll();
             if (event == null) {

@@ -12,19 +12,18 @@ import io.cameliotmp.protocol.session.ServiceCode;
  * The device's own calls (docs/protocol.md §8): a RUN of a server service in either wire layout (§8.2) or of a named
  * server resource, handed to the route or built-in service that handles it and answered with its result; and the
  * device's DESCRIBE of the server. Runs on the connection's executor; handlers may finish on any thread.
+ * <p>
+ * Keeps nothing between calls, so it is a set of functions of the connection rather than an object each connection
+ * holds for as long as its device stays.
  */
 final class DeviceCallDispatcher {
 
-    private final DeviceConnection connection;
-    private final SessionContext context;
-
-    DeviceCallDispatcher(DeviceConnection connection, SessionContext context) {
-        this.connection = connection;
-        this.context = context;
+    private DeviceCallDispatcher() {
     }
 
-    boolean onRun(IotmpMessage run) {
-        DeviceCall call = callOf(run);
+    static boolean onRun(DeviceConnection connection, IotmpMessage run) {
+        SessionContext context = connection.context();
+        DeviceCall call = callOf(connection, run);
         if (call == null) {
             return true; // answered with the reason
         }
@@ -47,7 +46,7 @@ final class DeviceCallDispatcher {
         result.whenComplete((value, failure) -> {
             flow.deliveryEnded(weight);
             if (run.hasStreamId()) {
-                connection.runOnExecutor(() -> answer(run, call, value, failure));
+                connection.runOnExecutor(() -> answer(connection, run, call, value, failure));
             }
         });
         return true;
@@ -58,7 +57,7 @@ final class DeviceCallDispatcher {
      * code in PARAMETERS with the target in RESOURCE (IOTMP-Embedded), else a named server resource. Null, after
      * answering ERROR, when the RUN names nothing that can be called.
      */
-    private DeviceCall callOf(IotmpMessage run) {
+    private static DeviceCall callOf(DeviceConnection connection, IotmpMessage run) {
         Object resource = run.resource();
         Object parameters = run.parameters();
         DeviceCall call;
@@ -88,7 +87,8 @@ final class DeviceCallDispatcher {
         return call;
     }
 
-    private void answer(IotmpMessage run, DeviceCall call, Object value, Throwable failure) {
+    private static void answer(DeviceConnection connection, IotmpMessage run, DeviceCall call, Object value,
+                               Throwable failure) {
         if (failure != null) {
             Throwable cause = Answers.unwrap(failure);
             int status = cause instanceof DeviceCallException refused ? refused.status() : 500;
@@ -114,9 +114,9 @@ final class DeviceCallDispatcher {
         return null;
     }
 
-    boolean onDescribe(IotmpMessage describe) {
+    static boolean onDescribe(DeviceConnection connection, IotmpMessage describe) {
         if (describe.hasStreamId()) {
-            connection.write(IotmpMessage.ok(describe.streamId(), context.describeServerResources()));
+            connection.write(IotmpMessage.ok(describe.streamId(), connection.context().describeServerResources()));
         }
         return describe.hasStreamId();
     }

@@ -47,16 +47,15 @@ public final class DeviceConnection {
     }
 
     private final SessionContext context;
-    private final IotmpServerConfig config;
     private final Channel channel;
     private final ConnectionPump pump;
     private final FlowControl flow;
     private final ConnectionCounters counters = new ConnectionCounters();
-    private final ConnectHandshake handshake;
+    /** Until the device is in: then nothing needs it, and an idle device would hold it as long as it stays. */
+    private ConnectHandshake handshake;
     private final ServerRequests requests;
     private final ServerOpenedStreams serverStreams;
     private final DeviceOpenedStreams deviceStreams;
-    private final DeviceCallDispatcher calls;
 
     private State state = State.AWAITING_CONNECT;
     private volatile DeviceRegistration registration;
@@ -67,20 +66,17 @@ public final class DeviceConnection {
      */
     DeviceConnection(SessionContext context, Channel channel, ConnectionCodec codec, EventExecutor worker) {
         this.context = context;
-        this.config = context.config();
         this.channel = channel;
-        this.flow = new FlowControl(channel, config.maxInFlight(), config.limits().maxDecodedFrameBytes(),
-                config.backpressurePolicy(), context.inFlightBytes());
+        this.flow = new FlowControl(channel, context.flowBounds());
         Wiring wiring = new Wiring(codec);
         // while reading is paused the codec decodes nothing more, and what it held back is decoded on resuming
         codec.decodeGate(wiring);
         flow.reading(wiring);
         this.pump = new ConnectionPump(worker, flow, wiring);
         this.handshake = new ConnectHandshake(this, context, codec);
-        this.requests = new ServerRequests(this, context);
+        this.requests = new ServerRequests(this);
         this.serverStreams = new ServerOpenedStreams(this, context);
         this.deviceStreams = new DeviceOpenedStreams(this, context);
-        this.calls = new DeviceCallDispatcher(this, context);
         channel.attr(ConnectionCounters.KEY).set(counters);
     }
 
@@ -130,7 +126,7 @@ public final class DeviceConnection {
     /** As {@link #send(DeviceRequest, Duration)}, completing {@code reply}, which it returns. */
     public CompletableFuture<DeviceReply> send(DeviceRequest request, Duration timeout,
                                                CompletableFuture<DeviceReply> reply) {
-        Duration effective = timeout != null ? timeout : config.requestTimeout();
+        Duration effective = timeout != null ? timeout : context.config().requestTimeout();
         runOnExecutor(() -> requests.send(request, effective, reply));
         return reply;
     }
@@ -169,6 +165,10 @@ public final class DeviceConnection {
         return channel;
     }
 
+    SessionContext context() {
+        return context;
+    }
+
     ConnectionCounters countersForUpdate() {
         return counters;
     }
@@ -204,6 +204,7 @@ public final class DeviceConnection {
     void activated(DeviceRegistration accepted) {
         registration = accepted;
         state = State.ACTIVE;
+        handshake = null; // its deadline ended with the CONNECT; it finishes the login it is in without the field
         flow.resumable(true);
     }
 
@@ -245,8 +246,9 @@ public final class DeviceConnection {
         counters.count(ConnectionCounters.FRAMES_OUT);
         ChannelFuture written = channel.writeAndFlush(message);
         // a device that stops reading must not make the server queue for it without bound
-        if (!channel.isWritable() && channel.bytesBeforeWritable() > config.limits().maxPendingWriteBytes()) {
-            closeNow("device stopped reading: over " + config.limits().maxPendingWriteBytes() + " bytes queued");
+        long maxPendingWriteBytes = context.config().limits().maxPendingWriteBytes();
+        if (!channel.isWritable() && channel.bytesBeforeWritable() > maxPendingWriteBytes) {
+            closeNow("device stopped reading: over " + maxPendingWriteBytes + " bytes queued");
         }
         return written;
     }
@@ -388,8 +390,8 @@ public final class DeviceConnection {
         boolean handled = switch (message.type()) {
             case KEEP_ALIVE -> write(IotmpMessage.KEEP_ALIVE) != null;
             case OK, ERROR -> requests.onAnswer(message);
-            case RUN -> calls.onRun(message);
-            case DESCRIBE -> calls.onDescribe(message);
+            case RUN -> DeviceCallDispatcher.onRun(this, message);
+            case DESCRIBE -> DeviceCallDispatcher.onDescribe(this, message);
             case STREAM_DATA -> serverStreams.onData(message) || deviceStreams.onData(message);
             case START_STREAM -> deviceStreams.onStart(message);
             case STOP_STREAM -> onStopStream(message);
@@ -447,7 +449,9 @@ public final class DeviceConnection {
         State previous = state;
         state = State.CLOSED;
         flow.resumable(false);
-        handshake.cancelDeadline();
+        if (handshake != null) {
+            handshake.cancelDeadline();
+        }
         String reason = reasonOrDefault();
         requests.failAll(reason);
         serverStreams.closeAll(reason);

@@ -56,15 +56,25 @@ final class FlowControl implements ChannelFutureListener {
         }
     }
 
+    /**
+     * The server's bounds, one object for all its connections rather than fields copied into each.
+     *
+     * @param maxInFlight frames queued and deliveries busy at which reading pauses
+     * @param maxBytes    estimated heap of queued frames and busy deliveries at which reading pauses
+     * @param serverBytes what all connections of the server hold, for the metric; each counts there from its
+     *                    creation until its channel has closed and it holds nothing
+     * @param nanoClock   where the devices' activity and silence are read from: {@code System::nanoTime} but in
+     *                    tests
+     */
+    record Bounds(int maxInFlight, long maxBytes, BackpressurePolicy policy, InFlightBytes serverBytes,
+                  LongSupplier nanoClock) {
+    }
+
     private static final Reading UNOBSERVED = new Reading() {
     };
 
     private final Channel channel;
-    private final int maxInFlight;
-    private final long maxBytes;
-    private final BackpressurePolicy policy;
-    /** What all connections of the server hold, for the metric; this one counts there until it is done. */
-    private final InFlightBytes serverBytes;
+    private final Bounds bounds;
     private int queuedFrames;
     private int busyDeliveries;
     private long bytes;
@@ -82,7 +92,6 @@ final class FlowControl implements ChannelFutureListener {
      * from here.
      */
     private volatile long lastActivityNanos;
-    private final LongSupplier nanoClock;
     /** While false (authenticating, closed), a drained backlog does not turn reading back on. */
     private volatile boolean resumable = true;
     /** Whether the channel closed: once it holds nothing more, this connection leaves the server's total. */
@@ -108,30 +117,21 @@ final class FlowControl implements ChannelFutureListener {
 
     /** @param nanoClock where the device's activity and silence are read from, for tests: {@code System::nanoTime} */
     FlowControl(Channel channel, int maxInFlight, BackpressurePolicy policy, LongSupplier nanoClock) {
-        this(channel, maxInFlight, Long.MAX_VALUE, policy, new InFlightBytes(), nanoClock);
+        this(channel, new Bounds(maxInFlight, Long.MAX_VALUE, policy, new InFlightBytes(), nanoClock));
     }
 
-    /**
-     * @param maxBytes    estimated heap of queued frames and busy deliveries at which reading pauses
-     * @param serverBytes the server's total, where this connection counts from now until its channel has closed and
-     *                    it holds nothing
-     */
     FlowControl(Channel channel, int maxInFlight, long maxBytes, BackpressurePolicy policy,
                 InFlightBytes serverBytes) {
-        this(channel, maxInFlight, maxBytes, policy, serverBytes, System::nanoTime);
+        this(channel, new Bounds(maxInFlight, maxBytes, policy, serverBytes, System::nanoTime));
     }
 
-    private FlowControl(Channel channel, int maxInFlight, long maxBytes, BackpressurePolicy policy,
-                        InFlightBytes serverBytes, LongSupplier nanoClock) {
+    /** Counts in {@code bounds.serverBytes()} from now until its channel has closed and it holds nothing. */
+    FlowControl(Channel channel, Bounds bounds) {
         this.channel = channel;
-        this.maxInFlight = maxInFlight;
-        this.maxBytes = maxBytes;
-        this.policy = policy;
-        this.serverBytes = serverBytes;
-        this.nanoClock = nanoClock;
-        this.lastActivityNanos = nanoClock.getAsLong();
+        this.bounds = bounds;
+        this.lastActivityNanos = bounds.nanoClock().getAsLong();
         // last: the concurrent set publishes the fields set above to the threads that read the total
-        serverBytes.counting(this);
+        bounds.serverBytes().counting(this);
         channel.closeFuture().addListener(this);
     }
 
@@ -143,7 +143,7 @@ final class FlowControl implements ChannelFutureListener {
             ioRoom = 0; // nothing more is read; and nothing counts past the close unseen
             closed = true;
             if (bytes == 0) {
-                serverBytes.done(this);
+                bounds.serverBytes().done(this);
             }
         }
     }
@@ -242,7 +242,7 @@ final class FlowControl implements ChannelFutureListener {
      * seconds, and Netty's own idle timer also counts from the end of a read.
      */
     void framesArrived() {
-        lastActivityNanos = nanoClock.getAsLong();
+        lastActivityNanos = bounds.nanoClock().getAsLong();
         if (ioCount > 0) {
             synchronized (this) {
                 publishIoDeliveries();
@@ -368,13 +368,13 @@ final class FlowControl implements ChannelFutureListener {
     /** What the I/O thread may count without the lock from here on. Under the lock, on the I/O thread. */
     private void measureIoRoom() {
         ioRoomCountedWithLock = countedWithLock;
-        if (policy != BackpressurePolicy.PAUSE || readingPaused || closed) {
+        if (bounds.policy() != BackpressurePolicy.PAUSE || readingPaused || closed) {
             ioRoom = 0;
             ioBytesRoom = 0;
         } else {
             // the last delivery below a bound takes the lock: it is the one that pauses
             ioRoom = pauseAt() - (queuedFrames + busyDeliveries) - 1;
-            ioBytesRoom = maxBytes - bytes;
+            ioBytesRoom = bounds.maxBytes() - bytes;
         }
     }
 
@@ -394,11 +394,11 @@ final class FlowControl implements ChannelFutureListener {
 
     /** Whether a new sample must be dropped under {@link BackpressurePolicy#DROP_SAMPLES}. */
     boolean dropsSamples() {
-        if (policy != BackpressurePolicy.DROP_SAMPLES) {
+        if (bounds.policy() != BackpressurePolicy.DROP_SAMPLES) {
             return false;
         }
         synchronized (this) {
-            return busyDeliveries >= maxInFlight;
+            return busyDeliveries >= bounds.maxInFlight();
         }
     }
 
@@ -425,7 +425,7 @@ final class FlowControl implements ChannelFutureListener {
 
     /** Nanoseconds since the last frame arrived or reading resumed. */
     long silenceNanos() {
-        return nanoClock.getAsLong() - lastActivityNanos;
+        return bounds.nanoClock().getAsLong() - lastActivityNanos;
     }
 
     /**
@@ -446,7 +446,7 @@ final class FlowControl implements ChannelFutureListener {
         if (weight != 0) {
             bytes += weight;
             if (bytes == 0 && closed) {
-                serverBytes.done(this);
+                bounds.serverBytes().done(this);
             }
         }
     }
@@ -457,7 +457,7 @@ final class FlowControl implements ChannelFutureListener {
      * resume cannot race into a device that is never read again.
      */
     private void pauseIfOver() {
-        if ((queuedFrames + busyDeliveries >= pauseAt() || bytes >= maxBytes) && !readingPaused) {
+        if ((queuedFrames + busyDeliveries >= pauseAt() || bytes >= bounds.maxBytes()) && !readingPaused) {
             // the gate closes at once; the I/O thread stops reading when it next asks (admitsFrame)
             readingPaused = true;
             reading.paused();
@@ -469,7 +469,7 @@ final class FlowControl implements ChannelFutureListener {
      * so only a bound above that can be drained back to by handling the queued frames.
      */
     private int pauseAt() {
-        return policy == BackpressurePolicy.PAUSE ? maxInFlight : 4 * maxInFlight;
+        return bounds.policy() == BackpressurePolicy.PAUSE ? bounds.maxInFlight() : 4 * bounds.maxInFlight();
     }
 
     /**
@@ -488,9 +488,9 @@ final class FlowControl implements ChannelFutureListener {
      * reading, so that the caller, outside the lock, has it read again.
      */
     private boolean resumeIfDrained() {
-        if (readingPaused && queuedFrames + busyDeliveries <= resumeAt() && bytes <= maxBytes / 2) {
+        if (readingPaused && queuedFrames + busyDeliveries <= resumeAt() && bytes <= bounds.maxBytes() / 2) {
             readingPaused = false;
-            lastActivityNanos = nanoClock.getAsLong();
+            lastActivityNanos = bounds.nanoClock().getAsLong();
             return readingStopped;
         }
         return false;

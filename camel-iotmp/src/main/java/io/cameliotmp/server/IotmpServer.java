@@ -358,12 +358,12 @@ public final class IotmpServer {
      * {@code maxDecodedFrameBytes} of it, so one connection holds at most about twice that.
      */
     public long inFlightBytes() {
-        return sessionContext.inFlightBytes().total();
+        return sessionContext.flowBounds().serverBytes().total();
     }
 
     /** The connections {@link #inFlightBytes()} sums over: open ones, and closed ones that still hold something. */
     int connectionsCountedInFlight() {
-        return sessionContext.inFlightBytes().connections();
+        return sessionContext.flowBounds().serverBytes().connections();
     }
 
     /** Entries kept about failed authentications (per address, and per device and address). */

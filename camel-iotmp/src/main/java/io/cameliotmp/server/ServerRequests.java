@@ -22,13 +22,12 @@ import io.cameliotmp.protocol.session.StreamParameters;
 final class ServerRequests implements Scheduler {
 
     private final DeviceConnection connection;
-    private final SessionContext context;
     private final RequestTracker<Pending> tracker;
-    private final StreamIds ids = StreamIds.sequential();
+    /** The stream id of the latest request, see {@link StreamIds#afterSequential}. */
+    private int lastId;
 
-    ServerRequests(DeviceConnection connection, SessionContext context) {
+    ServerRequests(DeviceConnection connection) {
         this.connection = connection;
-        this.context = context;
         this.tracker = new RequestTracker<>(this);
     }
 
@@ -39,7 +38,7 @@ final class ServerRequests implements Scheduler {
      */
     @Override
     public Cancellable schedule(Runnable timeout, long delayMillis) {
-        return context.timer().schedule(() -> connection.runOnExecutor(timeout), delayMillis);
+        return connection.context().timer().schedule(() -> connection.runOnExecutor(timeout), delayMillis);
     }
 
     boolean contains(int id) {
@@ -141,12 +140,13 @@ final class ServerRequests implements Scheduler {
 
     private int open(RequestKind kind, String description, Duration timeout, CompletableFuture<DeviceReply> reply,
                      MessageWithId message) {
-        int limit = context.config().maxPendingRequests();
+        int limit = connection.context().config().maxPendingRequests();
         if (tracker.size() + connection.serverStreams().size() >= limit) {
             reply.completeExceptionally(new TooManyPendingRequestsException(connection.deviceIdOrNull(), limit));
             return 0;
         }
-        int id = ids.allocate(connection::idInUse);
+        int id = StreamIds.afterSequential(lastId, connection::idInUse);
+        lastId = id;
         IotmpMessage built = message.build(id);
         FrameTooLargeForDeviceException tooLarge = tooLarge(built, description);
         if (tooLarge != null) {
@@ -167,7 +167,7 @@ final class ServerRequests implements Scheduler {
         if (message.payload() == null && message.parameters() == null) {
             return null;
         }
-        int limit = context.config().limits().maxOutboundFrameSize();
+        int limit = connection.context().config().limits().maxOutboundFrameSize();
         int size = IotmpFrames.frameSize(message, connection.registration().generation());
         return size > limit ? new FrameTooLargeForDeviceException(connection.deviceIdOrNull(), description, size, limit)
                 : null;
@@ -243,7 +243,7 @@ final class ServerRequests implements Scheduler {
         }
 
         private void record(ServerMetrics.Outcome outcome) {
-            context.metrics().requestCompleted(kind(), elapsedNanos(), outcome);
+            connection.context().metrics().requestCompleted(kind(), elapsedNanos(), outcome);
         }
     }
 }

@@ -35,7 +35,7 @@ final class ServerSessionContext implements SessionContext {
     private final BuiltinServices builtins;
     private final ReceivedSamples receivedSamples;
     private final AtomicLong sessionNumbers = new AtomicLong();
-    private final InFlightBytes inFlightBytes = new InFlightBytes();
+    private final FlowControl.Bounds flowBounds;
 
     ServerSessionContext(IotmpServerConfig config, Supplier<ServerMetrics> metrics, Supplier<Timer> timer,
                          ConnectionGuard guard, ConnectValidation connectValidation, RefusalLog refusalLog,
@@ -55,6 +55,8 @@ final class ServerSessionContext implements SessionContext {
         this.events = events;
         this.builtins = builtins;
         this.receivedSamples = receivedSamples;
+        this.flowBounds = new FlowControl.Bounds(config.maxInFlight(), config.limits().maxDecodedFrameBytes(),
+                config.backpressurePolicy(), new InFlightBytes(), System::nanoTime);
     }
 
     @Override
@@ -155,7 +157,7 @@ final class ServerSessionContext implements SessionContext {
     }
 
     @Override
-    public InFlightBytes inFlightBytes() {
-        return inFlightBytes;
+    public FlowControl.Bounds flowBounds() {
+        return flowBounds;
     }
 }

@@ -49,6 +49,9 @@ interface SessionContext {
 
     PropertyStore propertyStore();
 
-    /** Where each connection's flow control counts the estimated heap of its frames and deliveries in flight. */
-    InFlightBytes inFlightBytes();
+    /**
+     * The bounds of every connection's flow control, with the server's total where each counts the estimated heap of
+     * its frames and deliveries in flight.
+     */
+    FlowControl.Bounds flowBounds();
 }

@@ -22,21 +22,32 @@ public abstract class StreamIds {
     /** Counts up from 1, wrapping around, skipping ids in use. Not thread-safe: one per connection. */
     public static StreamIds sequential() {
         return new StreamIds() {
-            private int next;
+            private int last;
 
             @Override
             public int allocate(IntPredicate inUse) {
-                for (int attempt = 0; attempt < MAX_ID; attempt++) {
-                    // without a branch: a wrap-around, rare enough for the JIT to compile it out, would otherwise
-                    // deoptimise the whole inlined call path each time a busy connection passes 65,535
-                    next = next % MAX_ID + 1;
-                    if (!inUse.test(next)) {
-                        return next;
-                    }
-                }
-                throw noFreeId();
+                last = afterSequential(last, inUse);
+                return last;
             }
         };
+    }
+
+    /**
+     * The sequential strategy for an owner that keeps the last id itself (a server holds one per device, and a field
+     * costs less than an object): the first id after {@code last} (0 at first) that is not in use, counting up from 1
+     * and wrapping around.
+     */
+    public static int afterSequential(int last, IntPredicate inUse) {
+        int next = last;
+        for (int attempt = 0; attempt < MAX_ID; attempt++) {
+            // without a branch: a wrap-around, rare enough for the JIT to compile it out, would otherwise
+            // deoptimise the whole inlined call path each time a busy connection passes 65,535
+            next = next % MAX_ID + 1;
+            if (!inUse.test(next)) {
+                return next;
+            }
+        }
+        throw noFreeId();
     }
 
     /**

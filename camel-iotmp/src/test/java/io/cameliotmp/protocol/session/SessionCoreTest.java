@@ -111,6 +111,15 @@ class SessionCoreTest {
     }
 
     @Test
+    void theSequentialStepForAnOwnerThatKeepsTheLastIdMatchesTheStrategy() {
+        assertThat(StreamIds.afterSequential(0, id -> false)).isEqualTo(1);
+        assertThat(StreamIds.afterSequential(1, id -> id == 2 || id == 3)).isEqualTo(4);
+        assertThat(StreamIds.afterSequential(StreamIds.MAX_ID, id -> false)).isEqualTo(1);
+        assertThat(StreamIds.afterSequential(StreamIds.MAX_ID - 1, id -> id == StreamIds.MAX_ID)).isEqualTo(1);
+        assertThatThrownBy(() -> StreamIds.afterSequential(7, id -> true)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void randomIdsAreNeverZeroAndFallBackToAScanWhenTheGeneratorRepeatsItself() {
         StreamIds zeros = StreamIds.random(() -> 0x10000); // low 16 bits: always 0
         assertThat(zeros.allocate(id -> id < 5)).isEqualTo(5);
