@@ -136,8 +136,8 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
     RecentStrings recentStrings() {
         RecentStrings strings = recentStrings;
         if (strings == null) {
-            if (!loggedIn && limits.maxFrameSizeBeforeLogin() < limits.maxFrameSize()) {
-                return null;
+            if (frameLimit() < limits.maxFrameSize()) {
+                return null; // still before login
             }
             strings = new RecentStrings();
             recentStrings = strings;

@@ -61,6 +61,7 @@ final class FlowControl implements ChannelFutureListener {
      *
      * @param maxInFlight frames queued and deliveries busy at which reading pauses
      * @param maxBytes    estimated heap of queued frames and busy deliveries at which reading pauses
+     * @param policy      whether reading pauses at {@code maxInFlight} or samples are dropped beyond it
      * @param serverBytes what all connections of the server hold, for the metric; each counts there from its
      *                    creation until its channel has closed and it holds nothing
      * @param nanoClock   where the devices' activity and silence are read from: {@code System::nanoTime} but in
