@@ -206,6 +206,8 @@ public final class Bench {
         long rateJitQuietMillis = args.lng("rateJitQuietMillis", 0);
         // true: a full collection before each open-loop measurement (RpcDriver.openLoop says why)
         boolean rateSettleHeap = Boolean.parseBoolean(args.str("rateSettleHeap", "false"));
+        // above 0: the open-loop warm-up also issues this many calls per device at once (RpcDriver.openLoop says why)
+        int rateWarmupBurst = args.integer("rateWarmupBurst", 0);
         List<String> extra = new ArrayList<>();
         if (system.equals("coap")) {
             extra.add("devicePort=" + (27000 + (port % 10) * 2000));
@@ -227,7 +229,8 @@ public final class Bench {
                                    - num(s0, "bytesIn")) / calls);
             for (String rate : args.str("rates", "1000,5000,10000,20000").split(",")) {
                 r.put("rate" + rate, server.call("rpc rate " + devices + " " + rate + " " + seconds + " " + warm
-                                                      + " " + rateJitQuietMillis + " " + rateSettleHeap, "RPC",
+                                                      + " " + rateJitQuietMillis + " " + rateSettleHeap + " "
+                                                      + rateWarmupBurst, "RPC",
                         (long) (seconds + warm) + 60 + (rateJitQuietMillis > 0 ? 200 : 0)));
             }
         }

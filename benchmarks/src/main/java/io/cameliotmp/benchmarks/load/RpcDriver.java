@@ -206,13 +206,25 @@ final class RpcDriver {
      *                       in the old generation, as in a server that has run for a while. A young JVM copies it
      *                       from survivor space to survivor space at every young collection until it is old enough
      *                       (15 collections): several megabytes, 8 to 49 ms on the server's one core each time.
+     * @param burstPerDevice when above 0, the warm-up also issues this many calls per device at once, without
+     *                       pacing, and waits for them: calls that back up take branches a paced warm-up never
+     *                       takes (a connection's pending requests outgrowing their first map, timer and task queues
+     *                       needing a new chunk), which C2 has compiled out; the first time, in the window, it throws
+     *                       the compiled chain away and compiles it again. A server that has run for a while has
+     *                       taken them long ago. Calls the server refuses meanwhile are not counted.
      */
     static Map<String, Object> openLoop(Caller caller, int devices, double rate, double seconds, double warmupSeconds,
-                                        long drainSeconds, long jitQuietMillis, boolean settleHeap)
+                                        long drainSeconds, long jitQuietMillis, boolean settleHeap,
+                                        int burstPerDevice)
             throws InterruptedException {
         long compiledAtWarmup = compilationMillis();
         runOpenLoop(caller, devices, rate, warmupSeconds, new Recorder(3), new AtomicLong(), new AtomicLong(),
                 drainSeconds);
+        if (burstPerDevice > 0) {
+            // then at the rate again, so that the quiet rounds below also cover what the burst made C2 recompile
+            runBurst(caller, devices, burstPerDevice * devices, drainSeconds);
+            runOpenLoop(caller, devices, rate, 1, new Recorder(3), new AtomicLong(), new AtomicLong(), drainSeconds);
+        }
         int extraRounds = warmUntilJitQuiet(jitQuietMillis, QUIET_ROUNDS_IN_A_ROW,
                 () -> runOpenLoop(caller, devices, rate, 1, new Recorder(3), new AtomicLong(), new AtomicLong(),
                         drainSeconds));
@@ -252,7 +264,28 @@ final class RpcDriver {
         m.put("uptimeAtEndMillis", uptimeAtEnd);
         m.put("extraWarmupRounds", extraRounds);
         m.put("settledHeap", settleHeap);
+        m.put("burstPerDevice", burstPerDevice);
         return m;
+    }
+
+    /** {@code calls} calls round robin over the devices, all issued at once; returns when all have ended. */
+    private static void runBurst(Caller caller, int devices, int calls, long drainSeconds)
+            throws InterruptedException {
+        CountDownLatch ended = new CountDownLatch(calls);
+        for (int i = 0; i < calls; i++) {
+            caller.call(i % devices, new Done() {
+                @Override
+                public void ok() {
+                    ended.countDown();
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    ended.countDown();
+                }
+            });
+        }
+        ended.await(drainSeconds, TimeUnit.SECONDS);
     }
 
     /** Returns {issued, issuing nanos, worst lag of the issuing thread behind schedule}. */

@@ -42,7 +42,7 @@ import org.eclipse.californium.elements.config.UdpConfig;
  * <pre>
  * mem                                full GC, then heap and RSS              → @MEM
  * rpc serial DEVICES WARMUP COUNT    serial calls through the route         → @RPC
- * rpc rate DEVICES RATE SECONDS WARMUP [JITQUIET [SETTLEHEAP]]  open-loop calls at RATE per second  → @RPC
+ * rpc rate DEVICES RATE SECONDS WARMUP [JITQUIET [SETTLEHEAP [BURST]]]  open-loop calls at RATE per second → @RPC
  * window SECONDS                     samples counted at the route           → @WINDOW
  * count                              samples counted so far                  → @COUNT
  * quit
@@ -367,7 +367,8 @@ public final class ServerMain {
                     } else {
                         r = RpcDriver.openLoop(caller, Integer.parseInt(c[2]), Double.parseDouble(c[3]),
                                 Double.parseDouble(c[4]), Double.parseDouble(c[5]), 15,
-                                c.length > 6 ? Long.parseLong(c[6]) : 0, c.length > 7 && Boolean.parseBoolean(c[7]));
+                                c.length > 6 ? Long.parseLong(c[6]) : 0, c.length > 7 && Boolean.parseBoolean(c[7]),
+                                c.length > 8 ? Integer.parseInt(c[8]) : 0);
                     }
                     Proto.emit("RPC", r);
                 }
