@@ -122,11 +122,7 @@ public final class Bench {
                 "-Dio.netty.leakDetection.level=disabled", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 // Moquette logs a WARN for every QoS 0 message it drops; millions of log lines would cost it CPU
                 "-Dorg.slf4j.simpleLogger.log.io.moquette=error"));
-        String extraJvm = args.str("serverJvm", "");
-        if (!extraJvm.isBlank()) {
-            jvm.addAll(Arrays.asList(extraJvm.replace("{system}", system).replace("{run}", String.valueOf(run))
-                    .split("\\s+")));
-        }
+        jvm.addAll(extraJvm("serverJvm", system, run));
         List<String> a = new ArrayList<>(List.of("system=" + system, "scenario=" + scenario, "port=" + port,
                 "devices=" + args.integer("devices", defaultDevices()), "sources=" + args.integer("sources", 10),
                 "workerThreads=" + args.integer("workerThreads", 16), "maxSeconds=" + (holdSeconds() + 1800)));
@@ -144,6 +140,7 @@ public final class Bench {
     private Child loadPhase(String system, int port, int run, String phase, String... extra) throws Exception {
         List<String> jvm = new ArrayList<>(List.of("-Xms1g", "-Xmx2g", "-XX:+UseG1GC",
                 "-Dio.netty.leakDetection.level=disabled", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        jvm.addAll(extraJvm("loadJvm", system, run));
         String protocol = system.startsWith("camel") || system.startsWith("raw") ? "iotmp" : system;
         List<String> a = new ArrayList<>(List.of("protocol=" + protocol, "port=" + port,
                 "devices=" + args.integer("devices", defaultDevices()), "sources=" + args.integer("sources", 10),
@@ -151,6 +148,17 @@ public final class Bench {
         a.addAll(Arrays.asList(extra));
         return new Child(protocol + "-load", loadCpus, jvm, LoadGenerator.class.getName(), a,
                 logs.resolve(scenario + phase + "-" + system + "-run" + run + "-load.log"));
+    }
+
+    /**
+     * JVM options given as argument {@code name}: {@code serverJvm} for the server, {@code loadJvm} for the device
+     * simulator (e.g. to log its collections); {@code {system}} and {@code {run}} in them are replaced.
+     */
+    private List<String> extraJvm(String name, String system, int run) {
+        String options = args.str(name, "");
+        return options.isBlank() ? List.of()
+                : Arrays.asList(options.replace("{system}", system).replace("{run}", String.valueOf(run))
+                        .split("\\s+"));
     }
 
     private int defaultDevices() {
