@@ -220,14 +220,14 @@ final class RpcDriver {
         long compiledAtWarmup = compilationMillis();
         runOpenLoop(caller, devices, rate, warmupSeconds, new Recorder(3), new AtomicLong(), new AtomicLong(),
                 drainSeconds);
+        WarmupRound oneSecond = () -> runOpenLoop(caller, devices, rate, 1, new Recorder(3), new AtomicLong(),
+                new AtomicLong(), drainSeconds);
         if (burstPerDevice > 0) {
             // then at the rate again, so that the quiet rounds below also cover what the burst made C2 recompile
             runBurst(caller, devices, burstPerDevice * devices, drainSeconds);
-            runOpenLoop(caller, devices, rate, 1, new Recorder(3), new AtomicLong(), new AtomicLong(), drainSeconds);
+            oneSecond.run();
         }
-        int extraRounds = warmUntilJitQuiet(jitQuietMillis, QUIET_ROUNDS_IN_A_ROW,
-                () -> runOpenLoop(caller, devices, rate, 1, new Recorder(3), new AtomicLong(), new AtomicLong(),
-                        drainSeconds));
+        int extraRounds = warmUntilJitQuiet(jitQuietMillis, QUIET_ROUNDS_IN_A_ROW, oneSecond);
         if (settleHeap) {
             System.gc();
         }
