@@ -29,6 +29,7 @@ public final class Bench {
     private final String serverCpus;
     private final String loadCpus;
     private int portSeq;
+    private HiccupMeters hiccupMeters;
 
     private Bench(Args args) {
         this.args = args;
@@ -70,6 +71,9 @@ public final class Bench {
         doc.put("machine", Machine.describe(serverCpus, loadCpus));
         Map<String, List<Map<String, Object>>> raw = new LinkedHashMap<>();
         Map<String, List<Map<String, Double>>> metrics = new LinkedHashMap<>();
+        if (Boolean.parseBoolean(args.str("hiccupMeter", "false"))) {
+            hiccupMeters = new HiccupMeters(logs, serverCpus, loadCpus);
+        }
         for (int r = 1; r <= runs; r++) {
             for (String system : systems) {
                 log("== " + scenario + " run " + r + "/" + runs + " " + system + "  (load " + Machine.loadAverage()
@@ -87,6 +91,9 @@ public final class Bench {
                 metrics.computeIfAbsent(system, k -> new ArrayList<>()).add(m);
                 log(system + " run " + r + ": " + m);
             }
+        }
+        if (hiccupMeters != null) {
+            hiccupMeters.close();
         }
         doc.put("runs", raw);
         doc.put("metrics", metrics);
@@ -236,10 +243,15 @@ public final class Bench {
             r.put("bytesPerCall", (num(s1, "bytesOut") - num(s0, "bytesOut") + num(s1, "bytesIn")
                                    - num(s0, "bytesIn")) / calls);
             for (String rate : args.str("rates", "1000,5000,10000,20000").split(",")) {
-                r.put("rate" + rate, server.call("rpc rate " + devices + " " + rate + " " + seconds + " " + warm
-                                                      + " " + rateJitQuietMillis + " " + rateSettleHeap + " "
-                                                      + rateWarmupBurst, "RPC",
-                        (long) (seconds + warm) + 60 + (rateJitQuietMillis > 0 ? 200 : 0)));
+                Map<String, Object> window = server.call("rpc rate " + devices + " " + rate + " " + seconds + " "
+                                                         + warm + " " + rateJitQuietMillis + " " + rateSettleHeap
+                                                         + " " + rateWarmupBurst, "RPC",
+                        (long) (seconds + warm) + 60 + (rateJitQuietMillis > 0 ? 200 : 0));
+                if (hiccupMeters != null) {
+                    // one second past the window: the answers to its last calls
+                    hiccupMeters.annotate(window, 1, args.dbl("freezeMillis", 25));
+                }
+                r.put("rate" + rate, window);
             }
         }
         return r;

@@ -53,6 +53,10 @@ final class Metrics {
                             false));
                     defs.add(new Def(r + ".allocPerCall", n + "/s open loop: allocated per call in the server (bytes)",
                             false));
+                    defs.add(new Def(r + ".longestCpuFreezeMillis",
+                            n + "/s open loop: longest CPU freeze the hiccup meters saw (ms)", false));
+                    defs.add(new Def(r + ".p99usNoFreeze", n + "/s open loop: p99 of the windows without one (µs)",
+                            false));
                 }
                 yield defs;
             }
@@ -79,6 +83,21 @@ final class Metrics {
                     new Def("limitms", "limit 1.15 × ka + 1 s (ms)", false));
             default -> List.of();
         };
+    }
+
+    /**
+     * With {@code hiccupMeter=true}: the longest freeze of a CPU the meters saw in an open-loop window, and the
+     * window's p99 only if it was shorter than the window's {@code cpuFreezeMillis} (not a number otherwise, so
+     * the tables take the median of the other windows and say how many there were).
+     */
+    private static void addFreeze(Map<String, Double> m, String window, Map<String, Object> w) {
+        if (!w.containsKey("longestCpuFreezeMillis")) {
+            return;
+        }
+        double longest = Bench.num(w, "longestCpuFreezeMillis");
+        m.put(window + ".longestCpuFreezeMillis", longest);
+        m.put(window + ".p99usNoFreeze", longest <= Bench.num(w, "cpuFreezeMillis") ? Bench.num(w, "p99us")
+                : Double.NaN);
     }
 
     @SuppressWarnings("unchecked")
@@ -116,6 +135,7 @@ final class Metrics {
                                 "jitMillis", "cpuPerCallMicros", "allocPerCall")) {
                             m.put(e.getKey() + "." + k, Bench.num((Map<String, Object>) sub, k));
                         }
+                        addFreeze(m, e.getKey(), (Map<String, Object>) sub);
                     }
                 }
                 m.put("bytesPerCall", Bench.num(r, "bytesPerCall"));

@@ -84,12 +84,18 @@ final class Report {
                 double[] st = stats(data.get(sys), def.key());
                 if (st == null) {
                     s.append(" n/a |");
-                } else if (st[1] == st[2]) {
-                    s.append(' ').append(fmt(st[0])).append(" |");
-                } else {
-                    s.append(' ').append(fmt(st[0])).append(" (").append(fmt(st[1])).append("–")
-                            .append(fmt(st[2])).append(") |");
+                    continue;
                 }
+                s.append(' ').append(fmt(st[0]));
+                if (st[1] != st[2]) {
+                    s.append(" (").append(fmt(st[1])).append("–").append(fmt(st[2])).append(')');
+                }
+                // a row some runs do not have (a filtered metric): how many runs its median is of
+                int runs = data.get(sys).size();
+                if (st[3] < runs) {
+                    s.append(" [").append((int) st[3]).append(" of ").append(runs).append(']');
+                }
+                s.append(" |");
             }
             if (ratios) {
                 for (String[] pair : pairs) {

@@ -42,6 +42,8 @@ final class RpcDriver {
     private static final int MAX_EXTRA_WARMUP_ROUNDS = 100;
     /** Quiet one-second rounds in a row that end an open-loop warm-up (see {@link #openLoop}). */
     private static final int QUIET_ROUNDS_IN_A_ROW = 3;
+    /** Slots of a window's {@link StallTimeline} reported: those with a call slower than this. */
+    private static final long SLOW_SLOT_MILLIS = 20;
 
     private RpcDriver() {
     }
@@ -218,10 +220,11 @@ final class RpcDriver {
                                         int burstPerDevice)
             throws InterruptedException {
         long compiledAtWarmup = compilationMillis();
+        // the warm-up records into a timeline of its own too: the window's calls then take no branch it did not
         runOpenLoop(caller, devices, rate, warmupSeconds, new Recorder(3), new AtomicLong(), new AtomicLong(),
-                drainSeconds);
+                new StallTimeline(System.nanoTime(), warmupSeconds), drainSeconds);
         WarmupRound oneSecond = () -> runOpenLoop(caller, devices, rate, 1, new Recorder(3), new AtomicLong(),
-                new AtomicLong(), drainSeconds);
+                new AtomicLong(), new StallTimeline(System.nanoTime(), 1), drainSeconds);
         if (burstPerDevice > 0) {
             // then at the rate again, so that the quiet rounds below also cover what the burst made C2 recompile
             runBurst(caller, devices, burstPerDevice * devices, drainSeconds);
@@ -239,7 +242,9 @@ final class RpcDriver {
         long uptimeAtStart = ManagementFactory.getRuntimeMXBean().getUptime();
         Allocation used = new Allocation();
         used.start();
-        long[] issued = runOpenLoop(caller, devices, rate, seconds, recorder, errors, completed, drainSeconds);
+        StallTimeline timeline = new StallTimeline(System.nanoTime(), seconds);
+        long[] issued = runOpenLoop(caller, devices, rate, seconds, recorder, errors, completed, timeline,
+                drainSeconds);
         Map<String, Object> cost = used.end();
         long uptimeAtEnd = ManagementFactory.getRuntimeMXBean().getUptime();
         long compiledAfter = compilationMillis();
@@ -265,6 +270,8 @@ final class RpcDriver {
         m.put("extraWarmupRounds", extraRounds);
         m.put("settledHeap", settleHeap);
         m.put("burstPerDevice", burstPerDevice);
+        m.put("monotonicAtStartNanos", timeline.startNanos());
+        m.put("slowSlots", timeline.slowSlots(SLOW_SLOT_MILLIS));
         return m;
     }
 
@@ -290,12 +297,13 @@ final class RpcDriver {
 
     /** Returns {issued, issuing nanos, worst lag of the issuing thread behind schedule}. */
     private static long[] runOpenLoop(Caller caller, int devices, double rate, double seconds, Recorder recorder,
-                                      AtomicLong errors, AtomicLong completed, long drainSeconds)
+                                      AtomicLong errors, AtomicLong completed, StallTimeline timeline,
+                                      long drainSeconds)
             throws InterruptedException {
         long total = (long) (rate * seconds);
         double intervalNanos = 1e9 / rate;
         AtomicLong outstanding = new AtomicLong();
-        long start = System.nanoTime();
+        long start = timeline.startNanos();
         long maxLag = 0;
         for (long i = 0; i < total; i++) {
             long intended = start + (long) (i * intervalNanos);
@@ -309,7 +317,9 @@ final class RpcDriver {
             caller.call((int) (i % devices), new Done() {
                 @Override
                 public void ok() {
-                    recorder.recordValue(System.nanoTime() - intended);
+                    long latency = System.nanoTime() - intended;
+                    recorder.recordValue(latency);
+                    timeline.record(intended, latency);
                     completed.incrementAndGet();
                     outstanding.decrementAndGet();
                 }
