@@ -1,0 +1,14 @@
+#!/bin/bash
+# usage: run.sh OUT PORT SYSTEMS RUNS
+OUT=$1; PORT=$2; SYS=$3; RUNS=$4
+mkdir -p $OUT
+J=/work/jars/stall.jar
+taskset -c 0 java -Xmx16m -XX:+UseSerialGC -cp $J io.cameliotmp.benchmarks.load.HiccupMeter 3000 > $OUT/hiccup-cpu0.log &
+H0=$!
+taskset -c 1 java -Xmx16m -XX:+UseSerialGC -cp $J io.cameliotmp.benchmarks.load.HiccupMeter 3000 > $OUT/hiccup-cpu1.log &
+H1=$!
+ulimit -n 20000
+perf sched record -a -o $OUT/perf.data > $OUT/perf.log 2>&1 &
+P=$!
+taskset -c 1 java -Xmx512m -cp $J io.cameliotmp.benchmarks.load.Bench runs=$RUNS serverCpus=0 loadCpus=1 basePort=$PORT systems=$SYS scenario=rpc devices=100 serialWarmup=50000 serialCalls=150000 rates=10000 rateJitQuietMillis=20 rateSettleHeap=true rateWarmupBurst=8 out=$OUT charts=$OUT/charts > $OUT/bench.log 2>&1
+kill -INT $P; kill -TERM $H0 $H1; wait $H0 $H1 $P
