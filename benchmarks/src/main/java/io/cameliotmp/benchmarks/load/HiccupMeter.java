@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * {@link Bench} starts one per CPU with {@code hiccupMeter=true} and speaks {@link Proto}'s line protocol to it:
  * {@code freezes FROM TO} (nanoseconds on that clock) answers {@code @FREEZES} with the late wake-ups in between.
- * Every late wake-up is also printed as a log line ({@code nanos lateMicros}), so it runs alone as well:
+ * Every late wake-up is also printed as a log line ({@code nanos lateMicros}). With {@code alone} it runs without
+ * the orchestrator, until SIGTERM, and then prints its summary:
  * <pre>
- * taskset -c 1 java -Xmx16m -cp benchmarks.jar io.cameliotmp.benchmarks.load.HiccupMeter 3000 &gt; cpu1.log
+ * taskset -c 1 java -Xmx16m -cp benchmarks.jar io.cameliotmp.benchmarks.load.HiccupMeter 3000 alone &gt; cpu1.log
  * </pre>
  */
 public final class HiccupMeter {
@@ -41,6 +42,11 @@ public final class HiccupMeter {
         Thread measuring = new Thread(meter::measure, "hiccup-meter");
         measuring.setDaemon(true);
         measuring.start();
+        if (a.length > 1 && a[1].equals("alone")) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Proto.emit("SUMMARY", meter.summary())));
+            measuring.join();
+            return;
+        }
         Proto.emit("READY", Map.of());
         for (String command = Proto.command(); !command.equals("quit"); command = Proto.command()) {
             String[] c = command.split("\\s+");
