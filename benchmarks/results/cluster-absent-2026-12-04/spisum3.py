@@ -1,6 +1,7 @@
 # Issue 13's single-node target: the jar before the cluster SPI (8aac900^) against the jar with it (8aac900), both
 # with the harness of 2026-12-04. Per-run values, medians and with/before of each figure: latency, the JIT's and
-# the collector's time in the window, the server process's CPU and allocation per call.
+# the collector's time in the window, the server process's CPU and allocation per call, and the hiccup meters'
+# freezes where the runs had them.
 #   python3 spisum3.py pre-h-rpc.log spi-h-rpc.log
 import re, sys, statistics as st
 
@@ -15,7 +16,10 @@ def runs(path):
 keys = ['serial.p50us', 'serial.p99us', 'serial.p999us', 'serial.throughput', 'serial.cpuPerCallMicros',
         'serial.allocPerCall', 'rate1000.p50us', 'rate1000.p99us', 'rate1000.jitMillis', 'rate1000.gcMillis',
         'rate1000.cpuPerCallMicros', 'rate1000.allocPerCall', 'rate10000.p50us', 'rate10000.p99us',
-        'rate10000.jitMillis', 'rate10000.gcMillis', 'rate10000.cpuPerCallMicros', 'rate10000.allocPerCall']
+        'rate10000.jitMillis', 'rate10000.gcMillis', 'rate10000.cpuPerCallMicros', 'rate10000.allocPerCall',
+        # with hiccupMeter=true (the p99 only of the windows without a CPU freeze; the others are NaN, left out)
+        'rate1000.longestCpuFreezeMillis', 'rate1000.p99usNoFreeze', 'rate10000.longestCpuFreezeMillis',
+        'rate10000.p99usNoFreeze']
 before, after = runs(sys.argv[1]), runs(sys.argv[2])
 print(f"runs: before {len(before)}, with {len(after)}")
 for k in keys:
