@@ -10,16 +10,14 @@ import org.apache.camel.Message;
 /**
  * One producer call, resolved from the endpoint and the exchange's headers: which server, which device (null for
  * the {@code devices} list), which resource, and the endpoint's options.
+ *
+ * @param requestTimeout the endpoint's {@code requestTimeout}
  */
 record DeviceOperation(Exchange exchange, IotmpServer server, IotmpOperation operation, String user,
-                       DeviceId device, String resource, IotmpConfiguration config) {
+                       DeviceId device, String resource, IotmpConfiguration config, Duration requestTimeout) {
 
     Message in() {
         return exchange.getMessage();
-    }
-
-    Duration requestTimeout() {
-        return Duration.ofMillis(config.getRequestTimeout());
     }
 
     DeviceId requireDevice() {

@@ -1,5 +1,7 @@
 package io.cameliotmp.camel;
 
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +28,8 @@ public class IotmpProducer extends IotmpServerProducer {
     /** Threads of firmwareUpdate, created on its first use: each update blocks one for minutes. */
     private ExecutorService firmwareThreads;
     private ProducerTemplate progressTemplate;
+    /** The endpoint's requestTimeout as a Duration, made again only if the option changes. */
+    private volatile Duration requestTimeout = Duration.ZERO;
 
     public IotmpProducer(IotmpEndpoint endpoint) {
         super(endpoint);
@@ -34,23 +38,15 @@ public class IotmpProducer extends IotmpServerProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        // the route goes on from the reply; that is put on it before the request goes out (see IotmpServer.send)
-        CompletableFuture<DeviceReply> reply = new CompletableFuture<>();
         CompletionStage<DeviceReply> outcome;
+        ExchangeReply reply;
         try {
             DeviceOperation call = operation(exchange);
-            boolean opensStream = call.operation() == IotmpOperation.startStream;
-            reply.whenComplete((result, failure) -> {
-                if (failure != null) {
-                    exchange.setException(Answers.unwrap(failure));
-                } else {
-                    setReply(exchange.getMessage(), result, opensStream);
-                }
-                callback.done(false);
-            });
+            // the route goes on from the reply; that is set up before the request goes out (see IotmpServer.send)
+            reply = new ExchangeReply(exchange, callback, call.operation() == IotmpOperation.startStream);
             outcome = perform(call, reply);
         } catch (Exception e) {
-            // nothing was sent: the reply never completes, and the route goes on from here
+            // nothing was sent: the route goes on from here
             exchange.setException(e);
             callback.done(true);
             return true;
@@ -77,7 +73,17 @@ public class IotmpProducer extends IotmpServerProducer {
         IotmpOperation operation = in.getHeader(IotmpConstants.OPERATION, config.getOperation(),
                 IotmpOperation.class);
         DeviceId deviceId = user != null && device != null ? new DeviceId(user, device) : null;
-        return new DeviceOperation(exchange, server(), operation, user, deviceId, resource, config);
+        return new DeviceOperation(exchange, server(), operation, user, deviceId, resource, config,
+                requestTimeout(config.getRequestTimeout()));
+    }
+
+    private Duration requestTimeout(long millis) {
+        Duration timeout = requestTimeout;
+        if (timeout.toMillis() != millis) {
+            timeout = Duration.ofMillis(millis);
+            requestTimeout = timeout;
+        }
+        return timeout;
     }
 
     /**
@@ -183,6 +189,50 @@ public class IotmpProducer extends IotmpServerProducer {
             message.setHeader(IotmpConstants.REPLY_PARAMETERS, result.parameters());
         } else {
             message.removeHeader(IotmpConstants.REPLY_PARAMETERS);
+        }
+    }
+
+    /**
+     * A call's reply that continues its exchange when completed, the first time only. One object per call: putting
+     * the continuation on a plain future with {@code whenComplete} took three (the continuation, the dependent future
+     * and its link), on a path every call takes. Completed only through {@link #complete} and
+     * {@link #completeExceptionally}, by the server or by the stage of an operation answered here.
+     */
+    private static final class ExchangeReply extends CompletableFuture<DeviceReply> {
+        private final Exchange exchange;
+        private final AsyncCallback callback;
+        private final boolean opensStream;
+
+        ExchangeReply(Exchange exchange, AsyncCallback callback, boolean opensStream) {
+            this.exchange = exchange;
+            this.callback = callback;
+            this.opensStream = opensStream;
+        }
+
+        @Override
+        public boolean complete(DeviceReply result) {
+            if (!super.complete(result)) {
+                return false;
+            }
+            setReply(exchange.getMessage(), result, opensStream);
+            callback.done(false);
+            return true;
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable failure) {
+            if (!super.completeExceptionally(failure)) {
+                return false;
+            }
+            exchange.setException(Answers.unwrap(failure));
+            callback.done(false);
+            return true;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            // cancelling would complete the future without passing through completeExceptionally
+            return completeExceptionally(new CancellationException());
         }
     }
 

@@ -57,20 +57,19 @@ final class ServerRequests implements Scheduler {
         return request.accept(new DeviceRequest.Visitor<>() {
             @Override
             public Integer run(DeviceRequest.Run run) {
-                return open(RequestKind.RUN, "RUN " + run.resource(), timeout, reply,
+                return open(RequestKind.RUN, run.resource(), timeout, reply,
                         id -> IotmpMessage.run(id, run.resource(), run.parameters(), run.input()));
             }
 
             @Override
             public Integer describe(DeviceRequest.Describe describe) {
-                return open(RequestKind.DESCRIBE,
-                        describe.resource() == null ? "DESCRIBE" : "DESCRIBE " + describe.resource(), timeout, reply,
+                return open(RequestKind.DESCRIBE, describe.resource(), timeout, reply,
                         id -> IotmpMessage.describe(id, describe.resource()));
             }
 
             @Override
             public Integer startStream(DeviceRequest.StartStream start) {
-                return open(RequestKind.START_STREAM, "START_STREAM " + start.resource(), timeout, reply, id -> {
+                return open(RequestKind.START_STREAM, start.resource(), timeout, reply, id -> {
                     // registered before the OK arrives: devices echo a first sample right after their OK
                     connection.serverStreams().opening(id, start.resource(), start.intervalMillis(), start.listener());
                     return IotmpMessage.startStream(id, start.resource(),
@@ -99,9 +98,9 @@ final class ServerRequests implements Scheduler {
             return 0;
         }
         IotmpMessage message = IotmpMessage.streamData(data.streamId(), data.payload());
-        FrameTooLargeForDeviceException tooLarge = tooLarge(message, "STREAM_DATA " + data.streamId());
-        if (tooLarge != null) {
-            reply.completeExceptionally(tooLarge);
+        int size = oversize(message);
+        if (size > 0) {
+            reply.completeExceptionally(tooLarge("STREAM_DATA " + data.streamId(), size));
             return 0;
         }
         connection.write(message).addListener(f -> {
@@ -126,9 +125,9 @@ final class ServerRequests implements Scheduler {
             // the device has not answered the START_STREAM yet: the STOP_STREAM takes its id, so fail the start
             // here rather than leave its reply unanswerable
             tracker.fail(id, new IotmpRequestException(connection.deviceIdOrNull(),
-                    starting.description + " was stopped before the device answered it"));
+                    starting.description() + " was stopped before the device answered it"));
         }
-        track(new Pending(id, RequestKind.STOP_STREAM, "STOP_STREAM " + id, reply, timeout));
+        track(new Pending(id, RequestKind.STOP_STREAM, null, reply, timeout));
         connection.write(IotmpMessage.stopStream(id));
         return id;
     }
@@ -138,7 +137,7 @@ final class ServerRequests implements Scheduler {
         IotmpMessage build(int streamId);
     }
 
-    private int open(RequestKind kind, String description, Duration timeout, CompletableFuture<DeviceReply> reply,
+    private int open(RequestKind kind, String resource, Duration timeout, CompletableFuture<DeviceReply> reply,
                      MessageWithId message) {
         int limit = connection.context().config().maxPendingRequests();
         if (tracker.size() + connection.serverStreams().size() >= limit) {
@@ -148,29 +147,38 @@ final class ServerRequests implements Scheduler {
         int id = StreamIds.afterSequential(lastId, connection::idInUse);
         lastId = id;
         IotmpMessage built = message.build(id);
-        FrameTooLargeForDeviceException tooLarge = tooLarge(built, description);
-        if (tooLarge != null) {
+        Pending pending = new Pending(id, kind, resource, reply, timeout);
+        int size = oversize(built);
+        if (size > 0) {
+            FrameTooLargeForDeviceException tooLarge = tooLarge(pending.description(), size);
             connection.serverStreams().refused(id, tooLarge); // a START_STREAM registered its stream when built
             reply.completeExceptionally(tooLarge);
             return 0;
         }
-        track(new Pending(id, kind, description, reply, timeout));
+        track(pending);
         connection.write(built);
         return id;
     }
 
     /**
-     * Whether a message is larger than the device accepts. Only messages with data are measured (the size takes a
-     * pass over the values); the others are a few bytes.
+     * The frame size of a message larger than the device accepts, else 0. Only messages with data are measured (the
+     * size takes a pass over the values); the others are a few bytes.
      */
-    private FrameTooLargeForDeviceException tooLarge(IotmpMessage message, String description) {
+    private int oversize(IotmpMessage message) {
         if (message.payload() == null && message.parameters() == null) {
-            return null;
+            return 0;
         }
-        int limit = connection.context().config().limits().maxOutboundFrameSize();
         int size = IotmpFrames.frameSize(message, connection.registration().generation());
-        return size > limit ? new FrameTooLargeForDeviceException(connection.deviceIdOrNull(), description, size, limit)
-                : null;
+        return size > maxOutboundFrameSize() ? size : 0;
+    }
+
+    private FrameTooLargeForDeviceException tooLarge(String description, int size) {
+        return new FrameTooLargeForDeviceException(connection.deviceIdOrNull(), description, size,
+                maxOutboundFrameSize());
+    }
+
+    private int maxOutboundFrameSize() {
+        return connection.context().config().limits().maxOutboundFrameSize();
     }
 
     private void track(Pending request) {
@@ -194,16 +202,30 @@ final class ServerRequests implements Scheduler {
 
     /** A request of the server in flight. */
     private final class Pending extends PendingRequest {
-        final String description;
+        /** The resource asked for, null for a STOP_STREAM or a DESCRIBE of the whole device. */
+        final String resource;
         final CompletableFuture<DeviceReply> reply;
         final Duration timeout;
 
-        Pending(int streamId, RequestKind kind, String description, CompletableFuture<DeviceReply> reply,
+        Pending(int streamId, RequestKind kind, String resource, CompletableFuture<DeviceReply> reply,
                 Duration timeout) {
             super(streamId, kind);
-            this.description = description;
+            this.resource = resource;
             this.reply = reply;
             this.timeout = timeout;
+        }
+
+        /**
+         * How errors name the request, e.g. {@code RUN led}. Made only for an error: every call took a string
+         * concatenation for it before.
+         */
+        String description() {
+            return switch (kind()) {
+                case RUN, START_STREAM -> kind().name() + " " + resource;
+                case DESCRIBE -> resource == null ? "DESCRIBE" : "DESCRIBE " + resource;
+                case STOP_STREAM -> "STOP_STREAM " + streamId();
+                case CONNECT -> "CONNECT"; // the device's login, never a request of the server
+            };
         }
 
         @Override
@@ -215,7 +237,7 @@ final class ServerRequests implements Scheduler {
                 reply.complete(new DeviceReply(connection.registration(), streamId(), answer.parameters(),
                         answer.payload()));
             } else {
-                DeviceErrorException error = new DeviceErrorException(connection.deviceIdOrNull(), description,
+                DeviceErrorException error = new DeviceErrorException(connection.deviceIdOrNull(), description(),
                         answer.parameters(), answer.payload());
                 connection.serverStreams().refused(streamId(), error);
                 reply.completeExceptionally(error);
@@ -225,7 +247,7 @@ final class ServerRequests implements Scheduler {
         @Override
         protected void expired() {
             DeviceRequestTimeoutException timedOut = new DeviceRequestTimeoutException(connection.deviceIdOrNull(),
-                    description, timeout);
+                    description(), timeout);
             // the device may still open the stream later; make sure it does not stream to nobody
             if (connection.serverStreams().refused(streamId(), timedOut)) {
                 connection.write(IotmpMessage.stopStream(streamId()));

@@ -6,7 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.cameliotmp.protocol.session.Scheduler;
+import io.netty.util.Timeout;
 import io.netty.util.Timer;
+import io.netty.util.TimerTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +78,33 @@ final class ServerSessionContext implements SessionContext {
 
     /** The server's timer wheel as a scheduler: one for the server, since its sessions ask for it on every request. */
     private Scheduler.Cancellable schedule(Runnable task, long delayMillis) {
-        return timer.get().newTimeout(t -> task.run(), delayMillis, TimeUnit.MILLISECONDS)::cancel;
+        WheelTask scheduled = new WheelTask(task);
+        scheduled.timeout = timer.get().newTimeout(scheduled, delayMillis, TimeUnit.MILLISECONDS);
+        return scheduled;
+    }
+
+    /**
+     * A task on the timer wheel and its handle in one object, since every request schedules one (a lambda for the
+     * wheel and another for the handle took two).
+     */
+    private static final class WheelTask implements TimerTask, Scheduler.Cancellable {
+        private final Runnable task;
+        /** Set before {@link #schedule} returns the handle, so before anyone can cancel it. */
+        private Timeout timeout;
+
+        WheelTask(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run(Timeout expired) {
+            task.run();
+        }
+
+        @Override
+        public void cancel() {
+            timeout.cancel();
+        }
     }
 
     @Override

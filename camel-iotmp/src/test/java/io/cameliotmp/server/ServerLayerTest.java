@@ -65,7 +65,7 @@ class ServerLayerTest {
             device.send(IotmpMessage.error(runA.streamId(), 500, Map.of("error", "broken")), Generation.GEN2);
             assertThat(second.get(30, TimeUnit.SECONDS).payload()).isEqualTo("for b");
             assertThat(first).failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
-                    .withCauseInstanceOf(DeviceErrorException.class);
+                    .withCauseInstanceOf(DeviceErrorException.class).withMessageContaining("RUN a");
             // a late duplicate answer is ignored, the connection stays usable
             device.send(IotmpMessage.ok(runB.streamId(), "again"), Generation.GEN2);
             CompletableFuture<DeviceReply> third = server.send(DEVICE, DeviceRequest.describe(null), null);
@@ -107,8 +107,19 @@ class ServerLayerTest {
             CompletableFuture<DeviceReply> reply = server.send(DEVICE, DeviceRequest.run("slow", null),
                     Duration.ofMillis(200));
             IotmpMessage run = device.readMessage(Generation.GEN2);
+            CompletableFuture<DeviceReply> describe = server.send(DEVICE, DeviceRequest.describe(null),
+                    Duration.ofMillis(200));
+            device.readMessage(Generation.GEN2);
+            CompletableFuture<DeviceReply> describeOne = server.send(DEVICE, DeviceRequest.describe("led"),
+                    Duration.ofMillis(200));
+            device.readMessage(Generation.GEN2);
+            // errors name the request they end
             assertThat(reply).failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
-                    .withCauseInstanceOf(DeviceRequestTimeoutException.class);
+                    .withCauseInstanceOf(DeviceRequestTimeoutException.class).withMessageContaining("RUN slow");
+            assertThat(describe).failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                    .withMessageContaining("DESCRIBE").withMessageNotContaining("DESCRIBE null");
+            assertThat(describeOne).failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                    .withMessageContaining("DESCRIBE led");
             device.send(IotmpMessage.ok(run.streamId(), "too late"), Generation.GEN2);
             device.sendHex("05 00");
             assertThat(device.readMessage(Generation.GEN2)).isEqualTo(IotmpMessage.KEEP_ALIVE);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Regression for a ServerConnectionFuzzTest finding (seed {@code regression-stop-before-start-answered}): a
@@ -66,8 +67,22 @@ class StopBeforeStartAnsweredTest {
         assertThat(nextFrame()).isEqualTo("09 02 08 01");
 
         assertThat(start).as("the superseded START_STREAM").isCompletedExceptionally();
+        assertThatThrownBy(start::join).hasMessageContaining("START_STREAM humidity was stopped before");
         channel.writeInbound(Unpooled.wrappedBuffer(Hex.bytes("01 02 08 01")));
         assertThat(stop).isCompleted();
+
+        // a STOP_STREAM the device refuses is named by its stream id
+        CompletableFuture<DeviceReply> opened = server.send(DEVICE, DeviceRequest.startStream("humidity", 5000,
+                sample -> CompletableFuture.completedFuture(null)), Duration.ofHours(1));
+        assertThat(nextFrame()).startsWith("08 ").contains("08 02"); // START_STREAM id 2
+        channel.writeInbound(Unpooled.wrappedBuffer(Hex.bytes("01 02 08 02")));
+        assertThat(opened).isCompleted();
+        CompletableFuture<DeviceReply> refused = server.send(DEVICE, DeviceRequest.stopStream(2),
+                Duration.ofHours(1));
+        assertThat(nextFrame()).isEqualTo("09 02 08 02");
+        channel.writeInbound(Unpooled.wrappedBuffer(Hex.bytes("02 02 08 02"))); // ERROR for stream 2
+        assertThatThrownBy(refused::join).hasCauseInstanceOf(DeviceErrorException.class)
+                .hasMessageContaining("STOP_STREAM 2");
     }
 
     @Test
