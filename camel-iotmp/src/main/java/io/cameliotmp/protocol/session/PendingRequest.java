@@ -12,7 +12,8 @@ public abstract class PendingRequest {
     private final int streamId;
     private final RequestKind kind;
     private final long startNanos = System.nanoTime();
-    Scheduler.Cancellable timeout;
+    /** When the request expires, on its tracker's scheduler's clock; set by {@link RequestTracker#track}. */
+    long deadlineNanos;
 
     protected PendingRequest(int streamId, RequestKind kind) {
         this.streamId = streamId;
@@ -40,11 +41,4 @@ public abstract class PendingRequest {
 
     /** The request ends without an answer: the connection is gone or the request was called off. */
     protected abstract void failed(Throwable cause);
-
-    final void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel();
-            timeout = null;
-        }
-    }
 }

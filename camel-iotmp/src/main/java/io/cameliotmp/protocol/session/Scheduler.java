@@ -10,6 +10,11 @@ public interface Scheduler {
     /** Schedules {@code task} to run after {@code delayMillis}; the returned handle cancels it. */
     Cancellable schedule(Runnable task, long delayMillis);
 
+    /** The clock the delays are measured on, in nanoseconds (as {@link System#nanoTime()}, which it is by default). */
+    default long nanoTime() {
+        return System.nanoTime();
+    }
+
     /** A scheduled task that can still be called off. */
     @FunctionalInterface
     interface Cancellable {

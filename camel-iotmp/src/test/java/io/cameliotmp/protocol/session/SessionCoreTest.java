@@ -17,27 +17,42 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The session core on its own: a manual scheduler stands in for time, so nothing here waits. */
 class SessionCoreTest {
 
-    /** Runs scheduled tasks only when told, so a test decides when time passes. */
+    /** Runs scheduled tasks only when told, on a clock of its own, so a test decides when time passes. */
     private static final class ManualScheduler implements Scheduler {
         final List<Runnable> due = new ArrayList<>();
+        final List<Long> delays = new ArrayList<>();
         int cancelled;
+        long now = 1_000_000_000L;
 
         @Override
         public Cancellable schedule(Runnable task, long delayMillis) {
             due.add(task);
+            delays.add(delayMillis);
             return () -> {
                 due.remove(task);
                 cancelled++;
             };
         }
 
-        void elapse() {
-            List.copyOf(due).forEach(Runnable::run);
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        /** Moves the clock on by {@code millis} and runs what was scheduled until then (not what that schedules). */
+        void elapse(long millis) {
+            now += millis * 1_000_000L;
+            List<Runnable> running = List.copyOf(due);
             due.clear();
+            running.forEach(Runnable::run);
+        }
+
+        void elapse() {
+            elapse(3_600_000);
         }
     }
 
-    private static final class Recorded extends PendingRequest {
+    private static class Recorded extends PendingRequest {
         final List<String> outcomes = new ArrayList<>();
 
         Recorded(int id) {
@@ -72,8 +87,9 @@ class SessionCoreTest {
         tracker.track(failed, 1000);
         assertThat(tracker.size()).isEqualTo(3);
 
+        assertThat(scheduler.due).as("one timeout task for all three").hasSize(1);
         assertThat(tracker.answer(IotmpMessage.ok(1))).isSameAs(answered);
-        assertThat(scheduler.cancelled).as("the answered request's timeout is called off").isEqualTo(1);
+        assertThat(scheduler.cancelled).as("an answer calls nothing off").isZero();
         assertThat(tracker.answer(IotmpMessage.ok(1))).as("a duplicate answer").isNull();
         assertThat(tracker.answer(IotmpMessage.ok(9))).as("an unasked answer").isNull();
         assertThat(tracker.fail(3, new IllegalStateException("superseded"))).isTrue();
@@ -95,6 +111,75 @@ class SessionCoreTest {
         tracker.failAll(r -> new IllegalStateException("closed " + r.streamId()));
         scheduler.elapse();
         assertThat(pending.outcomes).containsExactly("failed closed 7");
+    }
+
+    @Test
+    void oneTaskIsSetForTheEarliestDeadlineAndExpiresEachRequestWhenItsOwnIsDue() {
+        ManualScheduler scheduler = new ManualScheduler();
+        RequestTracker<Recorded> tracker = new RequestTracker<>(scheduler);
+        Recorded slow = new Recorded(1);
+        Recorded quick = new Recorded(2);
+        Recorded middle = new Recorded(3);
+        tracker.track(slow, 30_000);
+        tracker.track(quick, 1_000);
+        assertThat(scheduler.cancelled).as("an earlier deadline sets the task anew").isEqualTo(1);
+        assertThat(scheduler.delays).containsExactly(30_000L, 1_000L);
+        tracker.track(middle, 5_000);
+        assertThat(scheduler.due).as("a later deadline leaves the task as it is").hasSize(1);
+
+        scheduler.elapse(999);
+        assertThat(quick.outcomes).as("a task that runs early expires nothing").isEmpty();
+        assertThat(scheduler.delays).last().isEqualTo(1L);
+        scheduler.elapse(1);
+        assertThat(quick.outcomes).containsExactly("timeout");
+        assertThat(tracker.size()).isEqualTo(2);
+        assertThat(scheduler.delays).as("then the task is set for the next deadline").last().isEqualTo(4_000L);
+
+        assertThat(tracker.answer(IotmpMessage.ok(3))).isSameAs(middle);
+        scheduler.elapse(4_000);
+        assertThat(middle.outcomes).containsExactly("answer OK");
+        assertThat(scheduler.delays).last().isEqualTo(25_000L);
+        scheduler.elapse(25_000);
+        assertThat(slow.outcomes).containsExactly("timeout");
+        assertThat(tracker.size()).isZero();
+        assertThat(scheduler.due).as("nothing pending, nothing set").isEmpty();
+    }
+
+    @Test
+    void aTaskCalledOffTooLateToStopItDoesNothingAndAnExpiryMayTrackAgain() {
+        ManualScheduler scheduler = new ManualScheduler();
+        RequestTracker<Recorded> tracker = new RequestTracker<>(scheduler);
+        Recorded first = new Recorded(1);
+        tracker.track(first, 10_000);
+        Runnable stale = scheduler.due.get(0);
+        Recorded again = new Recorded(2) {
+            @Override
+            protected void expired() {
+                super.expired();
+                tracker.track(new Recorded(3), 10_000); // e.g. a route that calls again from its timeout
+            }
+        };
+        tracker.track(again, 1_000); // calls the first task off; as if it had already fired, run it anyway
+        scheduler.now += 20_000_000_000L;
+        stale.run();
+        assertThat(first.outcomes).as("the stale task expires nothing").isEmpty();
+
+        scheduler.elapse(0);
+        assertThat(first.outcomes).containsExactly("timeout");
+        assertThat(again.outcomes).containsExactly("timeout");
+        assertThat(tracker.contains(3)).isTrue();
+        assertThat(scheduler.due).as("one task, for the request tracked during the expiry").hasSize(1);
+    }
+
+    @Test
+    void aTimeoutTooLongForTheClockIsCutAndNeverExpiresAtOnce() {
+        ManualScheduler scheduler = new ManualScheduler();
+        RequestTracker<Recorded> tracker = new RequestTracker<>(scheduler);
+        Recorded forever = new Recorded(1);
+        tracker.track(forever, Long.MAX_VALUE);
+        scheduler.elapse();
+        assertThat(forever.outcomes).isEmpty();
+        assertThat(tracker.contains(1)).isTrue();
     }
 
     @Test
