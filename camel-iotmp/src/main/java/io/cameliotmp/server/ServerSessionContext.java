@@ -6,9 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.cameliotmp.protocol.session.Scheduler;
-import io.netty.util.Timeout;
 import io.netty.util.Timer;
-import io.netty.util.TimerTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,35 +74,12 @@ final class ServerSessionContext implements SessionContext {
         return scheduler;
     }
 
-    /** The server's timer wheel as a scheduler: one for the server, since its sessions ask for it on every request. */
-    private Scheduler.Cancellable schedule(Runnable task, long delayMillis) {
-        WheelTask scheduled = new WheelTask(task);
-        scheduled.timeout = timer.get().newTimeout(scheduled, delayMillis, TimeUnit.MILLISECONDS);
-        return scheduled;
-    }
-
     /**
-     * A task on the timer wheel and its handle in one object, since every request schedules one (a lambda for the
-     * wheel and another for the handle took two).
+     * The server's timer wheel as a scheduler, one for the server. A connection with requests pending has one task on
+     * it at a time (see {@code RequestTracker}), not one per request, so the two lambdas a task takes are no cost.
      */
-    private static final class WheelTask implements TimerTask, Scheduler.Cancellable {
-        private final Runnable task;
-        /** Set before {@link #schedule} returns the handle, so before anyone can cancel it. */
-        private Timeout timeout;
-
-        WheelTask(Runnable task) {
-            this.task = task;
-        }
-
-        @Override
-        public void run(Timeout expired) {
-            task.run();
-        }
-
-        @Override
-        public void cancel() {
-            timeout.cancel();
-        }
+    private Scheduler.Cancellable schedule(Runnable task, long delayMillis) {
+        return timer.get().newTimeout(t -> task.run(), delayMillis, TimeUnit.MILLISECONDS)::cancel;
     }
 
     @Override
