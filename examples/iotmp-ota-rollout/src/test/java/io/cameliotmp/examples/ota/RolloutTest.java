@@ -24,6 +24,7 @@ import org.apache.camel.util.json.Jsoner;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,9 +85,9 @@ class RolloutTest extends CamelMainTestSupport {
 
     @Test
     @SuppressWarnings("unchecked")
-    void rollsOutCanaryFirstThenWavesAndStopsAfterTooManyFailures() throws Exception {
+    void rollsOutCanaryFirstThenWavesAndStopsAfterTooManyFailures(@TempDir Path images) throws Exception {
         connectFleet();
-        Path image = Files.createTempFile("firmware-2.0.0-", ".bin");
+        Path image = images.resolve("firmware-2.0.0.bin");
         byte[] bytes = new byte[50_000];
         new Random(1).nextBytes(bytes);
         byte[] marker = FirmwareVersionMarker.bytesOf("2.0.0");
