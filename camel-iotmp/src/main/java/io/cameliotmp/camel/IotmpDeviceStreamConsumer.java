@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceRegistration;
@@ -19,6 +20,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.HeadersMapFactory;
+import org.apache.camel.spi.ShutdownStrategy;
 import org.apache.camel.support.LoggingExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,7 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
     protected void doStart() throws Exception {
         int batchSize = endpoint.getConfiguration().getBatchSize();
         if (batchSize > 0) {
-            long timeout = Math.max(1, endpoint.getConfiguration().getBatchTimeout());
+            long timeout = endpoint.getConfiguration().getBatchTimeout(); // above 0: checked by the endpoint
             ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
             batchDelivery = executors.newSingleThreadExecutor(this, "IotmpBatchDelivery");
             batcher = new SampleBatcher(batchSize, timeout, this::processBatch, batchDelivery);
@@ -60,14 +62,32 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
         super.doStart();
     }
 
+    /**
+     * The open batch goes to the route and this waits until every batch is processed: after this the route's
+     * processor stops, and a batch handed on later would be refused. Bounded by the context's shutdown timeout, so a
+     * route that never finishes cannot hold the stop; what it leaves is logged.
+     */
+    @Override
+    protected void finishTakenWork() throws Exception {
+        SampleBatcher batching = batcher;
+        if (batching == null) {
+            return;
+        }
+        ShutdownStrategy shutdown = getEndpoint().getCamelContext().getShutdownStrategy();
+        try {
+            batching.flush().get(shutdown.getTimeout(), shutdown.getTimeUnit());
+        } catch (TimeoutException e) {
+            LOG.warn("Stopping with {} samples of {} not processed by the route within {} {}", batching.unfinished(),
+                    getEndpoint(), shutdown.getTimeout(), shutdown.getTimeUnit());
+        }
+    }
+
     @Override
     protected void doStop() throws Exception {
-        super.doStop(); // no new samples from here on
+        super.doStop(); // detached, batches processed, the route's processor stopped
         if (batcher != null) {
-            batcher.flushIfDue(true);
             ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
             executors.shutdown(batchTimer);
-            // what is queued still runs; a batch handed on later runs on the thread that hands it on
             executors.shutdown(batchDelivery);
             batcher = null;
             batchTimer = null;

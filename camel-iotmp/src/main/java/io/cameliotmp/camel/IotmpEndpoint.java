@@ -132,6 +132,7 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
                             "a device consumer needs iotmp:device:{user}/{device}/{resource} (user and device may be"
                                                        + " *), got " + getEndpointUri());
                 }
+                requireBatchOptions();
                 yield new IotmpDeviceStreamConsumer(this, processor);
             }
             case server -> new IotmpCallConsumer(this, processor, null, resource);
@@ -143,6 +144,19 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
         };
         configureConsumer(consumer);
         return consumer;
+    }
+
+    /** Only device consumers batch; on other endpoints the options may come from the component and are unused. */
+    private void requireBatchOptions() {
+        int batchSize = configuration.getBatchSize();
+        if (batchSize < 0) {
+            throw new IllegalArgumentException(
+                    "batchSize must be 0 (one exchange per sample) or more, got " + batchSize);
+        }
+        if (batchSize > 0 && configuration.getBatchTimeout() <= 0) {
+            throw new IllegalArgumentException(
+                    "batchTimeout must be above 0 when batchSize is set, got " + configuration.getBatchTimeout());
+        }
     }
 
     IotmpServerManager.Handle acquireServer() throws Exception {

@@ -46,6 +46,15 @@ abstract class IotmpServerConsumer extends DefaultConsumer {
             serverHandle.close();
             serverHandle = null;
         }
-        super.doStop();
+        finishTakenWork();
+        super.doStop(); // stops the route's processor: nothing runs through the route after this
+    }
+
+    /**
+     * Detached, with the route still running: a consumer that holds samples or calls it took but has not handed to
+     * the route yet (a batch) hands them on here and waits for them.
+     */
+    protected void finishTakenWork() throws Exception {
+        // nothing held by default
     }
 }

@@ -35,6 +35,8 @@ final class SampleBatcher {
     private long openedAtNanos;
     /** Completes when every batch handed on so far has been processed. */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    /** Samples added and not yet processed (open batch and batches handed on): what stopping waits for. */
+    private int unfinished;
 
     /**
      * @param delivery where batches are processed; once it refuses tasks (the consumer stopping), the thread that
@@ -58,6 +60,7 @@ final class SampleBatcher {
                 openedAtNanos = System.nanoTime();
             }
             open.add(sample);
+            unfinished++;
             done = openDone;
             if (open.size() >= batchSize) {
                 full = open;
@@ -113,13 +116,33 @@ final class SampleBatcher {
         });
     }
 
+    /** Hands on the open batch now; the stage completes once every batch handed on so far has been processed. */
+    CompletableFuture<Void> flush() {
+        flushIfDue(true);
+        synchronized (this) {
+            return tail;
+        }
+    }
+
+    /** Samples added and not yet processed, in the open batch or in batches handed on. */
+    synchronized int unfinished() {
+        return unfinished;
+    }
+
     private void process(List<IotmpSample> batch, CompletableFuture<Void> done) {
         try {
-            processor.process(batch).whenComplete((processed, error) -> done.complete(null));
+            processor.process(batch).whenComplete((processed, error) -> finish(batch, done));
         } catch (RuntimeException e) {
             // the samples are released whatever happened, or the devices would stay paused for good
-            done.complete(null);
+            finish(batch, done);
             throw e;
         }
+    }
+
+    private void finish(List<IotmpSample> batch, CompletableFuture<Void> done) {
+        synchronized (this) {
+            unfinished -= batch.size();
+        }
+        done.complete(null);
     }
 }

@@ -16,17 +16,24 @@ import org.junit.jupiter.api.Test;
 import static io.cameliotmp.testing.Waits.WAIT;
 import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Batched delivery of device streams: full batches, a partial batch after batchTimeout, samples of several devices in
- * their order, and backpressure that holds while a batch is in the route.
+ * Batched delivery of device streams: full batches, a partial batch after batchTimeout and when the route stops,
+ * samples of several devices in their order, and backpressure that holds while a batch is in the route.
  */
 class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
 
+    private static final long BATCH_TIMEOUT_MILLIS = 300;
+
     private final List<List<IotmpSample>> batches = new CopyOnWriteArrayList<>();
     private final List<Integer> sizeHeaders = new CopyOnWriteArrayList<>();
+    /** When each batch of the timed route arrived (System.nanoTime) and how many samples it held. */
+    private final List<long[]> timedBatches = new CopyOnWriteArrayList<>();
     private final CountDownLatch releaseBlocked = new CountDownLatch(1);
+    private final List<Object> blockedPayloads = new CopyOnWriteArrayList<>();
     private final int blockedPort = io.cameliotmp.testing.TestPorts.next();
+    private final int timedPort = io.cameliotmp.testing.TestPorts.next();
     private final int floodPort = io.cameliotmp.testing.TestPorts.next();
     private final List<IotmpSample> flooded = new CopyOnWriteArrayList<>();
     private final List<String> floodThreads = new CopyOnWriteArrayList<>();
@@ -41,13 +48,24 @@ class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("iotmp:device:alice/*/temperature?batchSize=4&batchTimeout=500").process(e -> {
-                    sizeHeaders.add(e.getMessage().getHeader(IotmpConstants.BATCH_SIZE, Integer.class));
-                    batches.add(e.getMessage().getBody(List.class));
-                });
+                // a timeout no test waits for: batches are cut when full, and the last one when the route stops
+                from("iotmp:device:alice/*/temperature?batchSize=4&batchTimeout=600000").routeId("temperature")
+                        .process(e -> {
+                            sizeHeaders.add(e.getMessage().getHeader(IotmpConstants.BATCH_SIZE, Integer.class));
+                            batches.add(e.getMessage().getBody(List.class));
+                        });
+                from("iotmp:device:alice/*/humidity?port=" + timedPort + "&batchSize=100&batchTimeout="
+                     + BATCH_TIMEOUT_MILLIS)
+                        .process(e -> timedBatches.add(new long[] {System.nanoTime(),
+                            e.getMessage().getBody(List.class).size()}));
                 from("iotmp:device:alice/*/blocked?port=" + blockedPort
                      + "&batchSize=2&maxInFlight=4&batchTimeout=600000")
-                        .process(e -> releaseBlocked.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+                        .process(e -> {
+                            releaseBlocked.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                            for (Object sample : e.getMessage().getBody(List.class)) {
+                                blockedPayloads.add(((IotmpSample) sample).payload());
+                            }
+                        });
                 from("iotmp:device:alice/*/level?port=" + floodPort + "&batchSize=100&batchTimeout=50")
                         .process(e -> {
                             floodThreads.add(Thread.currentThread().getName());
@@ -58,7 +76,7 @@ class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
     }
 
     @Test
-    void samplesArriveInBatchesInTheirOrderAndAPartialBatchAfterTheTimeout() throws Exception {
+    void samplesArriveInFullBatchesInTheirOrderAndTheLastBatchWhenTheRouteStops() throws Exception {
         long before = System.currentTimeMillis();
         int a;
         int b;
@@ -70,6 +88,10 @@ class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
                 esp32.send(IotmpMessage.streamData(a, i), Generation.GEN2);
                 esp8266.send(IotmpMessage.streamData(b, 100 + i), Generation.GEN2);
             }
+            eventually().until(() -> batches.stream().mapToInt(List::size).sum() == 8);
+            assertThat(sizeHeaders).containsExactly(4, 4);
+            // the two samples of the open batch are delivered when the consumer stops, not dropped
+            context.getRouteController().stopRoute("temperature");
             eventually().until(() -> batches.stream().mapToInt(List::size).sum() == 10);
         }
         long after = System.currentTimeMillis();
@@ -92,6 +114,39 @@ class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
     }
 
     @Test
+    void batchOptionsThatMeanNothingAreRefusedWhenTheRouteIsCreated() {
+        for (String options : List.of("batchSize=-1", "batchSize=10&batchTimeout=0")) {
+            String named = options.startsWith("batchSize=-1") ? "batchSize" : "batchTimeout";
+            assertThatThrownBy(() -> context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("iotmp:device:alice/*/pressure?" + options).to("mock:unused");
+                }
+            })).as(options).hasRootCauseInstanceOf(IllegalArgumentException.class)
+                    .rootCause().hasMessageContaining(named);
+        }
+    }
+
+    /** A batch that does not fill is delivered once its oldest sample waited batchTimeout, and not before. */
+    @Test
+    void aPartialBatchIsDeliveredAfterTheTimeout() throws Exception {
+        long sentAt;
+        try (RawIotmpSocket esp32 = RawIotmpSocket.connect(timedPort, "alice", "esp32", "pw")) {
+            int id = esp32.acceptStream();
+            sentAt = System.nanoTime();
+            for (int i = 0; i < 3; i++) {
+                esp32.send(IotmpMessage.streamData(id, i), Generation.GEN2);
+            }
+            eventually().until(() -> !timedBatches.isEmpty());
+        }
+        assertThat(timedBatches).hasSize(1);
+        assertThat(timedBatches.get(0)[1]).isEqualTo(3);
+        // a lower bound only: the samples reached the batch after they were sent, so it cannot be due earlier
+        assertThat(TimeUnit.NANOSECONDS.toMillis(timedBatches.get(0)[0] - sentAt))
+                .isGreaterThanOrEqualTo(BATCH_TIMEOUT_MILLIS);
+    }
+
+    @Test
     void aBatchInTheRouteHoldsItsSamplesInFlightSoTheDeviceIsPaused() throws Exception {
         try (RawIotmpSocket device = RawIotmpSocket.connect(blockedPort, "alice", "esp32", "pw")) {
             int id = device.acceptStream();
@@ -105,6 +160,10 @@ class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
             releaseBlocked.countDown();
             eventually().until(() -> connection.counters().samplesIn() == 20);
             assertThat(connection.counters().samplesDropped()).isZero();
+            // every sample reached the route once, in order: the pause held them back, it did not lose them
+            eventually().until(() -> blockedPayloads.size() == 20);
+            assertThat(blockedPayloads).containsExactlyElementsOf(
+                    java.util.stream.LongStream.range(0, 20).boxed().toList());
         }
     }
 
@@ -136,5 +195,7 @@ class BatchedStreamDeliveryTest extends IotmpCamelTestSupport {
             }
         }
         assertThat(floodThreads).allMatch(name -> name.contains("IotmpBatchDelivery"), "the consumer's thread");
+        // batches of 100 cannot fill under the default bound of 64 in flight: reading paused while each waited
+        assertThat(server(floodPort).totals().readingPauses()).isPositive();
     }
 }
