@@ -1,7 +1,12 @@
 package io.cameliotmp.examples.kafka;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cameliotmp.camel.IotmpConstants;
+import io.cameliotmp.camel.IotmpSample;
 import io.cameliotmp.server.DeviceDisconnectedException;
 import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceNotConnectedException;
@@ -11,6 +16,7 @@ import org.apache.camel.Message;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.util.ObjectHelper;
 
 /**
@@ -30,6 +36,16 @@ public class KafkaBridgeRoutes extends RouteBuilder {
     @PropertyInject("bridge.stream-resources")
     private String streamResources;
 
+    /** Samples per exchange and Kafka send; 0 bridges each sample on its own. */
+    @PropertyInject(value = "bridge.batch-size", defaultValue = "0")
+    private int batchSize;
+
+    /** With a batch size: the longest a sample waits for its batch to fill, in milliseconds. */
+    @PropertyInject(value = "bridge.batch-timeout", defaultValue = "200")
+    private long batchTimeout;
+
+    private final ObjectMapper records = new ObjectMapper();
+
     @Override
     public void configure() {
         for (String resource : streamResources.split(",")) {
@@ -37,6 +53,16 @@ public class KafkaBridgeRoutes extends RouteBuilder {
                 continue;
             }
             String name = resource.trim();
+            if (batchSize > 0) {
+                // a list of messages is one Kafka send of a record per message, each with its own key; the batch
+                // is acknowledged to the devices once Kafka acknowledged all of its records
+                from("iotmp:device:{{bridge.devices}}/" + name + "?batchSize=" + batchSize + "&batchTimeout="
+                     + batchTimeout)
+                        .routeId("samples-" + name)
+                        .process(exchange -> exchange.getMessage().setBody(records(exchange)))
+                        .to("kafka:{{bridge.samples-topic}}");
+                continue;
+            }
             // on change (interval 0): the device decides when a sample is worth sending
             from("iotmp:device:{{bridge.devices}}/" + name)
                     .routeId("samples-" + name)
@@ -150,5 +176,20 @@ public class KafkaBridgeRoutes extends RouteBuilder {
         InvalidCommandException(String message) {
             super(message);
         }
+    }
+
+    /** The records of a batch of samples: the same key and JSON value as a sample bridged on its own gets. */
+    @SuppressWarnings("unchecked")
+    private List<Message> records(Exchange exchange) throws JsonProcessingException {
+        List<IotmpSample> batch = exchange.getMessage().getBody(List.class);
+        List<Message> records = new ArrayList<>(batch.size());
+        for (IotmpSample sample : batch) {
+            Message record = new DefaultMessage(exchange);
+            record.setHeader(KafkaConstants.KEY, sample.user() + "/" + sample.device());
+            record.setBody(this.records.writeValueAsBytes(new DeviceSample(sample.user(), sample.device(),
+                    sample.resource(), sample.timestamp(), sample.payload())));
+            records.add(record);
+        }
+        return records;
     }
 }

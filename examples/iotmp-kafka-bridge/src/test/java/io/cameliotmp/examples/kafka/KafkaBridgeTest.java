@@ -78,7 +78,12 @@ class KafkaBridgeTest extends CamelMainTestSupport {
         overrides.put("camel.component.iotmp.host", "127.0.0.1");
         overrides.put("camel.component.iotmp.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
         overrides.put("camel.component.iotmp.device-credentials", "acme/*=s3cret");
+        override(overrides);
         configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
+    }
+
+    /** Properties a variant of this test sets on top of the above. */
+    protected void override(Properties overrides) {
     }
 
     @Override
@@ -108,6 +113,28 @@ class KafkaBridgeTest extends CamelMainTestSupport {
                 v -> v.get("value").get("celsius").asDouble() == 30.25);
         assertThat(changed.get("user").asText()).isEqualTo("acme");
         assertThat(changed.get("device").asText()).isEqualTo(device);
+    }
+
+    @Test
+    void aBurstOfSamplesArrivesCompleteAndInOrder() throws Exception {
+        String device = "burst-" + UUID.randomUUID();
+        IotmpDevice burst = connect(device);
+        awaitRecord("iotmp.samples", "acme/" + device, v -> true);
+        int samples = 200;
+        for (int i = 1; i <= samples; i++) {
+            celsius = i;
+            assertThat(burst.stream("temperature")).isTrue();
+        }
+        List<Double> values = new ArrayList<>();
+        awaitRecord("iotmp.samples", "acme/" + device, v -> {
+            values.add(v.get("value").get("celsius").asDouble());
+            return v.get("value").get("celsius").asDouble() == samples;
+        });
+        // the first value (21.5) and then every one of the burst, each once, in the order the device sent them
+        assertThat(values).hasSize(samples + 1);
+        for (int i = 1; i <= samples; i++) {
+            assertThat(values.get(i)).as("record %d", i).isEqualTo((double) i);
+        }
     }
 
     @Test
