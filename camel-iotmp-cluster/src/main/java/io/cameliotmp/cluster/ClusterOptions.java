@@ -7,8 +7,10 @@ import java.util.Objects;
 /**
  * How one member joins the cluster: the cluster's name, the address and port it listens on for the other members, and
  * the members it contacts first (static TCP discovery). With {@code tls} set, members talk TLS with client
- * authentication: only holders of a certificate the trust store trusts can join, and all traffic between members is
- * encrypted.
+ * authentication: only holders of a certificate the trust store trusts can join, and everything the members exchange
+ * (forwarded calls, the directory, caches, topics) is encrypted. The failure detector's connections
+ * ({@code port + fdPortOffset}) stay plain: JGroups' {@code FD_SOCK2} has no TLS, and they carry only its liveness
+ * handshake (the cluster's name and member addresses), no data.
  *
  * @param name          the cluster's name; members with another name never join this cluster
  * @param memberName    this member's name, unique in the cluster (shown in the device list and logs)

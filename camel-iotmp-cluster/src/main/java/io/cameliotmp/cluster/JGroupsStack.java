@@ -1,8 +1,6 @@
 package io.cameliotmp.cluster;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -96,7 +94,9 @@ final class JGroupsStack implements JGroupsChannelConfigurator {
                     .setClientAuth(TLSClientAuth.NEED);
         }
         TCPPING discovery = new TCPPING();
-        discovery.setInitialHosts(initialHosts(options));
+        // as text, not addresses: TCPPING then starts without the names that do not resolve yet (a peer not up, a
+        // pod a headless service does not publish yet) and resolves them again at each discovery round
+        discovery.setValue("initial_hosts_str", initialHosts(options)); // the field of property initial_hosts
         discovery.setPortRange(0);
         List<Protocol> stack = new ArrayList<>(List.of(tcp, discovery,
                 // merges partitions that healed; shorter than Infinispan's 10–30 s so a split brain heals soon
@@ -121,14 +121,20 @@ final class JGroupsStack implements JGroupsChannelConfigurator {
         return channel;
     }
 
-    private static List<InetSocketAddress> initialHosts(ClusterOptions options) throws UnknownHostException {
-        List<InetSocketAddress> hosts = new ArrayList<>();
-        hosts.add(new InetSocketAddress(InetAddress.getByName(options.bindAddress()), options.port()));
+    /** This member and the configured ones, in TCPPING's {@code host[port]} form. */
+    static String initialHosts(ClusterOptions options) {
+        StringBuilder hosts = new StringBuilder();
+        appendHost(hosts, options.bindAddress(), options.port());
         for (String member : options.members()) {
             int colon = member.lastIndexOf(':');
-            hosts.add(new InetSocketAddress(InetAddress.getByName(member.substring(0, colon)),
-                    Integer.parseInt(member.substring(colon + 1))));
+            appendHost(hosts.append(','), member.substring(0, colon), Integer.parseInt(member.substring(colon + 1)));
         }
-        return hosts;
+        return hosts.toString();
+    }
+
+    /** {@code host[port]}; an IPv6 literal written {@code [::1]} in a member loses its brackets, as TCPPING wants. */
+    private static void appendHost(StringBuilder hosts, String host, int port) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        hosts.append(bare).append('[').append(port).append(']');
     }
 }
