@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Two Camel applications, each with the iotmp component whose server is a member of one cluster: the producer
- * operations of one reach the devices of the other (run, describe, status, devices), with the same exceptions.
+ * operations of one reach the devices of the other (run, describe, status, devices, properties), with the same
+ * exceptions.
  */
 class CamelClusterTest {
 
@@ -42,6 +43,11 @@ class CamelClusterTest {
                 .containsEntry("connected", true).containsEntry("member", "member-1");
         assertThat(call(caller, "iotmp:device:alice?operation=devices", null))
                 .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).hasSize(1);
+        // a property set through one application is the device's property on the other (the cluster's store)
+        call(caller, "iotmp:device:alice/far/config?operation=setProperty", Map.of("mode", "eco"));
+        ProducerTemplate other = applications.get(1).createProducerTemplate();
+        assertThat(call(other, "iotmp:device:alice/far/config?operation=getProperty", null))
+                .isEqualTo(Map.of("mode", "eco"));
         assertThatThrownBy(() -> call(caller, "iotmp:device:alice/far/missing", null))
                 .isInstanceOf(CamelExecutionException.class).hasCauseInstanceOf(DeviceErrorException.class);
         assertThatThrownBy(() -> call(caller, "iotmp:device:alice/nowhere/temperature", null))

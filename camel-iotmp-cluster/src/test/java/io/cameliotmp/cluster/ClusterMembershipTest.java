@@ -123,6 +123,46 @@ class ClusterMembershipTest {
                 .withCauseInstanceOf(DeviceNotConnectedException.class);
     }
 
+    /**
+     * What the old connection sees on the wire when its device connects to another member: a DISCONNECT frame
+     * ({@code 04 00}) and then the end of the connection, as on a single server. A bare socket plays the old device,
+     * so nothing of the project's client reads the bytes for the test.
+     */
+    @Test
+    void aReplacedConnectionOnAnotherMemberIsToldDisconnectBeforeItCloses() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        DeviceId mover = new DeviceId("alice", "mover");
+        try (java.net.Socket old = new java.net.Socket("127.0.0.1", members.get(0).localAddress().getPort())) {
+            old.setSoTimeout(60_000);
+            io.netty.buffer.ByteBuf connect = io.netty.buffer.Unpooled.buffer();
+            io.cameliotmp.protocol.IotmpFrames.encode(io.cameliotmp.protocol.IotmpMessage.connect(1, "alice", "mover",
+                    "s3cr3t"), io.cameliotmp.protocol.Generation.GEN2, connect);
+            old.getOutputStream().write(io.netty.buffer.ByteBufUtil.getBytes(connect));
+            connect.release();
+            java.io.DataInputStream in = new java.io.DataInputStream(old.getInputStream());
+            byte[] ok = new byte[4];
+            in.readFully(ok);
+            assertThat(ok).containsExactly(0x01, 0x02, 0x08, 0x01);
+            eventually().until(() -> members.get(1).locate(mover).isPresent());
+
+            nodes.device(members.get(1), "mover");
+
+            // frames until the end of the stream: the last one before it is DISCONNECT
+            int lastType = -1;
+            int lastSize = -1;
+            int type;
+            while ((type = in.read()) >= 0) {
+                int size = in.read();
+                assertThat(size).as("a short frame").isBetween(0, 127);
+                in.skipNBytes(size);
+                lastType = type;
+                lastSize = size;
+            }
+            assertThat(lastType).as("type of the last frame").isEqualTo(0x04);
+            assertThat(lastSize).isZero();
+        }
+    }
+
     @Test
     void aStreamOpenedThroughOneMemberRelaysTheSamplesOfADeviceOnAnotherInOrder() throws Exception {
         List<IotmpServer> members = nodes.start(2);

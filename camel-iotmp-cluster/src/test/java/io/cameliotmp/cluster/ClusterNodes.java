@@ -37,6 +37,8 @@ public final class ClusterNodes implements AutoCloseable {
     private final List<InfinispanCluster> clusters = new ArrayList<>();
     private final List<IotmpDevice> devices = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
+    /** Cluster ports of members this fixture did not start (another JVM's), named to every member it starts. */
+    private final List<Integer> outsidePorts = new ArrayList<>();
     private final String name = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     private java.util.function.UnaryOperator<ClusterOptions> customize = java.util.function.UnaryOperator.identity();
     private io.cameliotmp.server.ServerMetrics.Factory metrics = io.cameliotmp.server.ServerMetrics.Factory.NONE;
@@ -52,6 +54,17 @@ public final class ClusterNodes implements AutoCloseable {
     /** Applies to the server configuration of the members started from now on. */
     ClusterNodes server(java.util.function.UnaryOperator<IotmpServerConfig.Builder> server) {
         this.server = server;
+        return this;
+    }
+
+    /** The cluster's name, for members started elsewhere. */
+    String clusterName() {
+        return name;
+    }
+
+    /** A member started elsewhere on this loopback port: the members started from now on name it too. */
+    ClusterNodes outsideMember(int port) {
+        outsidePorts.add(port);
         return this;
     }
 
@@ -100,8 +113,10 @@ public final class ClusterNodes implements AutoCloseable {
     void awaitOneView() {
         eventually().until(() -> {
             List<InfinispanCluster> joined = clusters.stream().filter(c -> !c.members().isEmpty()).toList();
+            // members started elsewhere are taken to be running: this fixture waits for them to be in the view
             return joined.size() == runningMembers() && joined.stream().allMatch(c -> c.members().size()
-                                                                                      == joined.size());
+                                                                                      == joined.size()
+                                                                                         + outsidePorts.size());
         });
     }
 
@@ -142,7 +157,9 @@ public final class ClusterNodes implements AutoCloseable {
     /** The options of member {@code i}: named {@code member-i}, naming every member's port known so far. */
     private ClusterOptions options(int i) {
         StringBuilder members = new StringBuilder();
-        for (int port : ports) {
+        List<Integer> known = new ArrayList<>(outsidePorts);
+        known.addAll(ports);
+        for (int port : known) {
             members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
         }
         return customize.apply(ClusterOptions.of(name, ports.get(i), members.toString())

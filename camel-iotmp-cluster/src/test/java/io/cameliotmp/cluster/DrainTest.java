@@ -3,6 +3,7 @@ package io.cameliotmp.cluster;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DrainTest {
 
     private static final int DEVICES = 12;
+    private static final int RATE = 5;
 
     private final ClusterNodes nodes = new ClusterNodes();
     private final ExecutorService balancer = Executors.newSingleThreadExecutor();
@@ -45,9 +47,11 @@ class DrainTest {
         IotmpServer drained = members.get(0);
         IotmpServer other = members.get(1);
         Map<String, String> reasons = new ConcurrentHashMap<>();
+        List<Long> disconnectedAt = new CopyOnWriteArrayList<>();
         drained.registry().addListener(new DeviceListener() {
             @Override
             public void onDisconnected(DeviceRegistration registration, String reason) {
+                disconnectedAt.add(System.nanoTime());
                 reasons.put(registration.deviceId().device(), reason);
                 // the load balancer: the device reconnects where connections are accepted (not on this thread);
                 // none once the test is over and the members stop
@@ -61,7 +65,8 @@ class DrainTest {
         }
         int port = drained.localAddress().getPort();
 
-        var done = drained.drain(5);
+        long drainStart = System.nanoTime();
+        var done = drained.drain(RATE);
         assertThat(drained.isDraining()).isTrue();
         assertThat(drained.drain(1000)).as("the drain under way").isSameAs(done);
         // not accepting: the listener is closed, and a device cannot log in at its port
@@ -71,6 +76,13 @@ class DrainTest {
 
         assertThat(drained.registry().size()).isZero();
         assertThat(reasons).hasSize(DEVICES).allSatisfy((device, reason) -> assertThat(reason).contains("draining"));
+        // the pace: at 5 a second one device goes per 200 ms batch, batches at fixed times from the start, so the
+        // k-th device cannot have gone before k - 1 batch periods (a lower bound: a slow machine only delays them)
+        List<Long> sorted = disconnectedAt.stream().sorted().toList();
+        for (int k = 1; k < sorted.size(); k++) {
+            assertThat(TimeUnit.NANOSECONDS.toMillis(sorted.get(k) - drainStart)).as("device %d gone after", k + 1)
+                    .isGreaterThanOrEqualTo(k * 1000L / RATE);
+        }
         ClusterNodes.eventually().until(() -> other.registry().size() == DEVICES);
         for (int i = 0; i < DEVICES; i++) {
             DeviceId device = new DeviceId("alice", "device-" + i);

@@ -1,17 +1,25 @@
 package io.cameliotmp.cluster;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.cameliotmp.server.DeviceDisconnectedException;
 import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceNotConnectedException;
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.DeviceReply;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.FrameTooLargeForDeviceException;
+import io.cameliotmp.server.IotmpRequestException;
 import io.cameliotmp.server.NotSupportedByDeviceException;
+import io.cameliotmp.server.TooManyPendingRequestsException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** Forwarded calls and answers cross members as PSON: what a member reads back is what the other one sent. */
 class ForwardedCallWireTest {
@@ -71,5 +79,53 @@ class ForwardedCallWireTest {
         assertThat(ForwardedAnswer.fromBytes(ForwardedAnswer.failure(new NotSupportedByDeviceException(device,
                 "legacy devices take no stream data"), 0).toBytes()).outcome())
                 .isEqualTo(ForwardedAnswer.Outcome.NOT_SUPPORTED);
+    }
+
+    /**
+     * What the calling member throws for each outcome is what the holder's local call threw: same type, message,
+     * device and carried values. A switch over every outcome, so a new one cannot go untested.
+     */
+    @Test
+    void everyFailureIsRebuiltAsTheExceptionALocalCallThrows() {
+        DeviceId device = new DeviceId("alice", "dev-1");
+        DeviceRegistration registration = new DeviceRegistration(device, 7, null, java.time.Instant.EPOCH,
+                io.cameliotmp.protocol.Generation.GEN2, 60);
+        String request = "RUN x";
+        for (ForwardedAnswer.Outcome outcome : ForwardedAnswer.Outcome.values()) {
+            RuntimeException local = switch (outcome) {
+                case OK -> null;
+                case ERROR -> new DeviceErrorException(device, request, 404L, Map.of("error", "no such resource"));
+                case NOT_CONNECTED -> new DeviceNotConnectedException(device);
+                case TIMEOUT -> new DeviceRequestTimeoutException(device, request, Duration.ofMillis(250));
+                case DISCONNECTED -> new DeviceDisconnectedException(device, "replaced by a newer connection");
+                case TOO_MANY_PENDING -> new TooManyPendingRequestsException(device, 32);
+                case FRAME_TOO_LARGE -> new FrameTooLargeForDeviceException(device, request, 70_000, 65_536);
+                case FAILED -> new IllegalStateException("boom");
+                case NOT_SUPPORTED -> new NotSupportedByDeviceException(device, "legacy devices take no stream data");
+            };
+            if (local == null) {
+                DeviceReply reply = ForwardedAnswer.fromBytes(ForwardedAnswer.ok(
+                        new DeviceReply(registration, 5, null, List.of(1L))).toBytes()).toReply(registration, request);
+                assertThat(reply.payload()).isEqualTo(List.of(1L));
+                assertThat(reply.streamId()).isEqualTo(5);
+                continue;
+            }
+            ForwardedAnswer read = ForwardedAnswer.fromBytes(ForwardedAnswer.failure(local, 250).toBytes());
+            assertThat(read.outcome()).as(local.toString()).isEqualTo(outcome);
+            Throwable rebuilt = catchThrowable(() -> read.toReply(registration, request));
+            if (outcome == ForwardedAnswer.Outcome.FAILED) {
+                assertThat(rebuilt).isExactlyInstanceOf(IotmpRequestException.class).hasMessageContaining("boom");
+                continue;
+            }
+            assertThat(rebuilt).as(outcome.name()).isInstanceOf(local.getClass()).hasMessage(local.getMessage());
+            assertThat(((IotmpRequestException) rebuilt).deviceId()).isEqualTo(device);
+            if (local instanceof DeviceErrorException error) {
+                assertThat(((DeviceErrorException) rebuilt).code()).isEqualTo(error.code());
+                assertThat(((DeviceErrorException) rebuilt).payload()).isEqualTo(error.payload());
+            } else if (local instanceof FrameTooLargeForDeviceException tooLarge) {
+                assertThat(((FrameTooLargeForDeviceException) rebuilt).frameSize()).isEqualTo(tooLarge.frameSize());
+                assertThat(((FrameTooLargeForDeviceException) rebuilt).limit()).isEqualTo(tooLarge.limit());
+            }
+        }
     }
 }

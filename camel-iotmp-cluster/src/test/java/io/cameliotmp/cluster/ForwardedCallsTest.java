@@ -9,8 +9,10 @@ import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceNotConnectedException;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.DeviceRequest;
+import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.DirectoryEntry;
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.TooManyPendingRequestsException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,42 @@ class ForwardedCallsTest {
             assertThat(caller.send(new DeviceId("alice", "nowhere"), DeviceRequest.run("temperature", null), null))
                     .failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
                     .withCauseInstanceOf(DeviceNotConnectedException.class);
+        }
+    }
+
+    /**
+     * The holder's own refusals reach the caller on another member as the same typed exceptions: a request the device
+     * leaves unanswered times out after the caller's timeout, and one more than maxPendingRequests is refused.
+     */
+    @Test
+    void aForwardedCallFailsWithTheHoldersTimeoutAndPendingLimit() throws Exception {
+        java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<IotmpServer> members = nodes.server(config -> config.maxPendingRequests(2)).start(2);
+            java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(3);
+            nodes.track(nodes.hangingDevice(members.get(1), "slow", handlers, reached, release)).start()
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            DeviceId slow = new DeviceId("alice", "slow");
+            ClusterNodes.eventually().until(() -> members.get(0).locate(slow).isPresent());
+            IotmpServer caller = members.get(0);
+
+            var first = caller.send(slow, DeviceRequest.run("hang", null), java.time.Duration.ofMinutes(5));
+            assertThat(caller.send(slow, DeviceRequest.run("hang", null), java.time.Duration.ofMillis(300)))
+                    .failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                    .withCauseExactlyInstanceOf(DeviceRequestTimeoutException.class)
+                    .withMessageContaining("300 ms");
+            var third = caller.send(slow, DeviceRequest.run("hang", null), java.time.Duration.ofMinutes(5));
+            // all three reached the device: the first and third hold the holder's two slots
+            assertThat(reached.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(caller.send(slow, DeviceRequest.run("temperature", null), java.time.Duration.ofMinutes(5)))
+                    .failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                    .withCauseInstanceOf(TooManyPendingRequestsException.class);
+            assertThat(first).isNotDone();
+            assertThat(third).isNotDone();
+        } finally {
+            release.countDown();
+            handlers.shutdownNow();
         }
     }
 }

@@ -54,11 +54,35 @@ class KilledMemberTest {
             members.append(",127.0.0.1:").append(ClusterNodes.cluster(survivor).options().port());
         }
         String cluster = ClusterNodes.cluster(survivors.get(0)).options().name();
-        member = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), MemberProcess.class.getName(),
-                cluster, "separate", String.valueOf(port), members.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        member = memberProcess(cluster, port, members.toString());
+        killWithCallsInFlight(survivors, readyPort(member));
+    }
+
+    /**
+     * The same when the killed member is the coordinator (it started first, so it is the oldest of the view): the
+     * member that becomes coordinator removes the dead one's devices, as the coordinator does for any other member.
+     */
+    @Test
+    void whenTheKilledMemberWasTheCoordinatorTheNewCoordinatorCleansUp() throws Exception {
+        int port = ClusterNodes.clusterPort();
+        member = memberProcess(nodes.clusterName(), port, "127.0.0.1:" + port);
         int devicePort = readyPort(member);
+        List<IotmpServer> survivors = nodes.outsideMember(port).start(2);
+        eventually().until(() -> survivors.stream().allMatch(s -> ClusterNodes.cluster(s).members().size() == 3));
+        assertThat(ClusterNodes.cluster(survivors.get(0)).members().get(0)).as("the coordinator")
+                .isEqualTo("separate");
+        killWithCallsInFlight(survivors, devicePort);
+    }
+
+    private static Process memberProcess(String cluster, int port, String members) throws java.io.IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), MemberProcess.class.getName(),
+                cluster, "separate", String.valueOf(port), members)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** A device on the member process, two calls from the survivors hanging in it, then SIGKILL. */
+    private void killWithCallsInFlight(List<IotmpServer> survivors, int devicePort) throws Exception {
         eventually().until(() -> survivors.stream().allMatch(s -> ClusterNodes.cluster(s).members().size() == 3));
 
         CountDownLatch reached = new CountDownLatch(2);
