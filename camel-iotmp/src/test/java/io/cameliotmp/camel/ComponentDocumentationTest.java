@@ -119,4 +119,40 @@ class ComponentDocumentationTest {
             assertThat(adoc).as(component.adoc() + " documents " + name).containsPattern("[*`]" + name + "[*`]");
         }
     }
+
+    /**
+     * The default an option's row of the adoc shows (in backticks) is the one its generated metadata has: a default
+     * changed in the code cannot leave the reference behind.
+     */
+    @ParameterizedTest
+    @MethodSource("components")
+    void everyDocumentedDefaultIsTheCodesDefault(Documented component) throws IOException {
+        String json = read(component.json());
+        String adoc = Files.readString(Path.of(component.adoc()));
+        Matcher option = Pattern.compile("(?m)^    \"([A-Za-z]+)\": \\{ \"index\".*?\"defaultValue\": \"?([^\",]*)\"?,")
+                .matcher(json);
+        int checked = 0;
+        while (option.find()) {
+            String name = option.group(1);
+            String defaultValue = option.group(2).replace("\\/", "/"); // JSON may escape a slash
+            List<String> rows = rowsOf(adoc, name);
+            if (rows.isEmpty()) {
+                continue; // Camel's generic options (autowiredEnabled and the like) are named in prose, not tabled
+            }
+            assertThat(rows).as(component.adoc() + ": the default of " + name)
+                    .anyMatch(row -> row.contains("`" + defaultValue + "`"));
+            checked++;
+        }
+        assertThat(checked).as("options with a default").isGreaterThan(component.minimumNames() / 2);
+    }
+
+    /** The rows of the adoc's option tables that start with {@code | *name*}, each up to the next row or table end. */
+    private static List<String> rowsOf(String adoc, String name) {
+        List<String> rows = new ArrayList<>();
+        Matcher row = Pattern.compile("(?ms)^\\| \\*" + name + "\\*.*?(?=^\\| |^\\|===)").matcher(adoc);
+        while (row.find()) {
+            rows.add(row.group());
+        }
+        return rows;
+    }
 }
