@@ -25,6 +25,7 @@ import org.infinispan.commons.marshall.JavaSerializationMarshaller;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.conflict.MergePolicy;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.notifications.Listener;
@@ -134,16 +135,22 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
                     .cacheMode(CacheMode.REPL_SYNC)
                     .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
                     .mergePolicy(new NewestHolderWins()).build());
+            // After a split heals, Infinispan's default (no merge policy) leaves each member with what its own side
+            // wrote: a property set on one side stayed unknown to the other for good. PREFERRED_NON_NULL gives every
+            // member one value per key: the one side's where only it wrote, the larger side's where both did.
             created.defineConfiguration(PROPERTIES_CACHE, new ConfigurationBuilder().clustering()
                     .cacheMode(CacheMode.REPL_SYNC)
-                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES).build());
+                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
+                    .mergePolicy(MergePolicy.PREFERRED_NON_NULL).build());
             created.defineConfiguration(LOCKS_CACHE, new ConfigurationBuilder().clustering()
                     .cacheMode(CacheMode.REPL_SYNC)
-                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES).build());
+                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
+                    .mergePolicy(MergePolicy.PREFERRED_NON_NULL).build());
             // a joining member receives the entries by Infinispan's state transfer before its cache starts
             created.defineConfiguration(RETAINED_CACHE, new ConfigurationBuilder().clustering()
                     .cacheMode(CacheMode.REPL_SYNC).stateTransfer().awaitInitialTransfer(true)
-                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES).build());
+                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
+                    .mergePolicy(MergePolicy.PREFERRED_NON_NULL).build());
             created.addListener(new Membership());
             created.start();
             node = created.getAddress().getNodeUUID();

@@ -70,6 +70,41 @@ class SplitBrainTest {
         assertThat(b.registry().registration(split)).contains(newer);
     }
 
+    /**
+     * What each side writes to the replicated stores while split is there on both sides once they merge: a property
+     * set through each side is read back through the other, and a property set on both sides ends with one value on
+     * every member, not a value per member.
+     */
+    @Test
+    void propertiesWrittenOnEitherSideOfASplitAreTheSameOnEveryMemberAfterTheMerge() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        IotmpServer a = members.get(0);
+        IotmpServer b = members.get(1);
+        DeviceId onA = new DeviceId("alice", "left");
+        DeviceId onB = new DeviceId("alice", "right");
+        DeviceId both = new DeviceId("alice", "middle");
+
+        cut(a, b);
+        eventually().until(() -> ClusterNodes.cluster(a).members().size() == 1
+                                 && ClusterNodes.cluster(b).members().size() == 1);
+        a.properties().set(onA, "mode", "eco");
+        b.properties().set(onB, "mode", "boost");
+        a.properties().set(both, "mode", "from-a");
+        b.properties().set(both, "mode", "from-b");
+
+        heal(a, b);
+        eventually().until(() -> ClusterNodes.cluster(a).members().size() == 2
+                                 && ClusterNodes.cluster(b).members().size() == 2);
+
+        for (IotmpServer member : members) {
+            eventually().until(() -> "eco".equals(member.properties().read(onA, "mode"))
+                                     && "boost".equals(member.properties().read(onB, "mode")));
+        }
+        eventually().until(() -> java.util.Objects.equals(a.properties().read(both, "mode"),
+                b.properties().read(both, "mode")));
+        assertThat(a.properties().read(both, "mode")).isIn("from-a", "from-b");
+    }
+
     /** Both members drop each other's messages, and each installs a view of itself alone. */
     static void cut(IotmpServer a, IotmpServer b) throws Exception {
         JChannel channelA = ClusterNodes.cluster(a).channel();
