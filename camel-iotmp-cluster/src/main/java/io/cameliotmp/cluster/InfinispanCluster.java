@@ -87,16 +87,17 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     /**
      * A member with the defaults but for these options, for bean definitions that can only pass plain values: Camel
      * Main's {@code camel.beans.cluster = #class:io.cameliotmp.cluster.InfinispanCluster#member('fleet', 'node-1',
-     * '10.0.0.11', 7800, '10.0.0.11:7800,10.0.0.12:7800')}, or a YAML bean's {@code factoryMethod: member}.
+     * '10.0.0.11', 7800, '10.0.0.11:7800,10.0.0.12:7800')}.
      *
-     * @param memberName  this member's name; empty for {@code bindAddress:port}
+     * @param memberName  this member's name; empty or null for {@code bindAddress:port}
      * @param bindAddress the address the member listens on for the other members
      * @param members     {@code host:port,host:port} of the members to contact first
      */
     public static InfinispanCluster member(String name, String memberName, String bindAddress, int port,
                                            String members) {
         ClusterOptions options = ClusterOptions.of(name, port, members).withBindAddress(bindAddress);
-        return new InfinispanCluster(memberName.isBlank() ? options : options.withMemberName(memberName));
+        return new InfinispanCluster(memberName == null || memberName.isBlank() ? options
+                : options.withMemberName(memberName));
     }
 
     static InfinispanCluster of(EmbeddedCacheManager manager) {
