@@ -60,4 +60,31 @@ class ForwardedCallMetricsTest {
         assertThat(callerMeters.get("iotmp.forwarded.calls").tag("outcome", "error").timer().count()).isEqualTo(1);
         assertThat(registries.get(holder).find("iotmp.forwarded.calls").timers()).isEmpty();
     }
+
+    /** A forwarded call the device leaves unanswered counts as timed out, in the totals and in its own timer. */
+    @Test
+    void aForwardedCallThatTimesOutIsCountedAsTimedOut() throws Exception {
+        java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<IotmpServer> members = nodes.start(2);
+            IotmpServer holder = members.get(0);
+            IotmpServer caller = members.get(1);
+            nodes.track(nodes.hangingDevice(holder, "slow", handlers, new java.util.concurrent.CountDownLatch(1),
+                    release)).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            DeviceId slow = new DeviceId("alice", "slow");
+            ClusterNodes.eventually().until(() -> caller.locate(slow).isPresent());
+
+            assertThat(caller.send(slow, DeviceRequest.run("hang", null), java.time.Duration.ofMillis(300)))
+                    .failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                    .withCauseInstanceOf(io.cameliotmp.server.DeviceRequestTimeoutException.class);
+            ClusterNodes.eventually().until(() -> caller.totals().forwardedCallsTimedOut() == 1);
+            assertThat(caller.totals().forwardedCallsFailed()).isZero();
+            assertThat(registries.get(caller).get("iotmp.forwarded.calls").tag("outcome", "timeout").timer().count())
+                    .isEqualTo(1);
+        } finally {
+            release.countDown();
+            handlers.shutdownNow();
+        }
+    }
 }
