@@ -65,7 +65,7 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
     /**
      * The open batch goes to the route and this waits until every batch is processed: after this the route's
      * processor stops, and a batch handed on later would be refused. Bounded by the context's shutdown timeout, so a
-     * route that never finishes cannot hold the stop; what it leaves is logged.
+     * route that never finishes cannot hold the stop; a stop that gives up on it logs a warning.
      */
     @Override
     protected void finishTakenWork() throws Exception {
@@ -77,8 +77,8 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
         try {
             batching.flush().get(shutdown.getTimeout(), shutdown.getTimeUnit());
         } catch (TimeoutException e) {
-            LOG.warn("Stopping with {} samples of {} not processed by the route within {} {}", batching.unfinished(),
-                    getEndpoint(), shutdown.getTimeout(), shutdown.getTimeUnit());
+            LOG.warn("Stopping {} before the route processed all its batches, after {} {}", getEndpoint(),
+                    shutdown.getTimeout(), shutdown.getTimeUnit());
         }
     }
 

@@ -35,8 +35,6 @@ final class SampleBatcher {
     private long openedAtNanos;
     /** Completes when every batch handed on so far has been processed. */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
-    /** Samples added and not yet processed (open batch and batches handed on): what stopping waits for. */
-    private int unfinished;
 
     /**
      * @param delivery where batches are processed; once it refuses tasks (the consumer stopping), the thread that
@@ -60,7 +58,6 @@ final class SampleBatcher {
                 openedAtNanos = System.nanoTime();
             }
             open.add(sample);
-            unfinished++;
             done = openDone;
             if (open.size() >= batchSize) {
                 full = open;
@@ -124,25 +121,13 @@ final class SampleBatcher {
         }
     }
 
-    /** Samples added and not yet processed, in the open batch or in batches handed on. */
-    synchronized int unfinished() {
-        return unfinished;
-    }
-
     private void process(List<IotmpSample> batch, CompletableFuture<Void> done) {
         try {
-            processor.process(batch).whenComplete((processed, error) -> finish(batch, done));
+            processor.process(batch).whenComplete((processed, error) -> done.complete(null));
         } catch (RuntimeException e) {
             // the samples are released whatever happened, or the devices would stay paused for good
-            finish(batch, done);
+            done.complete(null);
             throw e;
         }
-    }
-
-    private void finish(List<IotmpSample> batch, CompletableFuture<Void> done) {
-        synchronized (this) {
-            unfinished -= batch.size();
-        }
-        done.complete(null);
     }
 }
