@@ -2,11 +2,14 @@ package io.cameliotmp.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How one member joins the cluster: the cluster's name, the address and port it listens on for the other members, and
- * the members it contacts first (static TCP discovery). With {@code tls} set, members talk TLS with client
+ * how it finds the other members: the members it contacts first (static TCP discovery) or a DNS name that lists them
+ * ({@link Dns}). With {@code tls} set, members talk TLS with client
  * authentication: only holders of a certificate the trust store trusts can join, and everything the members exchange
  * (forwarded calls, the directory, caches, topics) is encrypted. The failure detector's connections
  * ({@code port + fdPortOffset}) stay plain: JGroups' {@code FD_SOCK2} has no TLS, and they carry only its liveness
@@ -16,7 +19,8 @@ import java.util.Objects;
  * @param memberName    this member's name, unique in the cluster (shown in the device list and logs)
  * @param bindAddress   the address the member listens on for the other members
  * @param port          the TCP port the member listens on for the other members
- * @param members       {@code host:port} of the members to contact first (this one may be among them)
+ * @param members       {@code host:port} of the members to contact first (this one may be among them); empty
+ *                      with {@code dns}
  * @param fdPortOffset  the failure detector listens on {@code port + fdPortOffset}; a crashed member's socket
  *                      closes there, which tells the others at once
  * @param tls           TLS between members, or null for plain TCP
@@ -24,9 +28,10 @@ import java.util.Objects;
  *                      updates) may wait for their answers at once; beyond it a route's publication or event is
  *                      refused with {@code QuotaExceededException} ({@code CLUSTER_RELAYS}) and a device's is not
  *                      relayed (both counted), so a slow member cannot make this one hold an unbounded backlog
+ * @param dns           discovery by DNS instead of {@code members}, or null for static discovery
  */
 public record ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
-                             int fdPortOffset, Tls tls, int maxRelaysInFlight) {
+                             int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns) {
 
     public static final String DEFAULT_NAME = "iotmp";
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
@@ -53,39 +58,59 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
         if (maxRelaysInFlight <= 0) {
             throw new IllegalArgumentException("maxRelaysInFlight must be positive: " + maxRelaysInFlight);
         }
+        if (dns != null && !members.isEmpty()) {
+            throw new IllegalArgumentException("cluster members and DNS discovery exclude each other: members "
+                                               + members + ", DNS query " + dns.query());
+        }
+    }
+
+    /** The options with static discovery. */
+    public ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
+                          int fdPortOffset, Tls tls, int maxRelaysInFlight) {
+        this(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, null);
     }
 
     /** The options with the default bound on relays in flight. */
     public ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
                           int fdPortOffset, Tls tls) {
-        this(name, memberName, bindAddress, port, members, fdPortOffset, tls, DEFAULT_MAX_RELAYS_IN_FLIGHT);
+        this(name, memberName, bindAddress, port, members, fdPortOffset, tls, DEFAULT_MAX_RELAYS_IN_FLIGHT, null);
     }
 
     /** The options with the defaults but for the name, port and members. */
     public static ClusterOptions of(String name, int port, String members) {
         return new ClusterOptions(name, null, DEFAULT_BIND_ADDRESS, port, parseMembers(members),
-                DEFAULT_FD_PORT_OFFSET, null, DEFAULT_MAX_RELAYS_IN_FLIGHT);
+                DEFAULT_FD_PORT_OFFSET, null, DEFAULT_MAX_RELAYS_IN_FLIGHT, null);
     }
 
     public ClusterOptions withMemberName(String memberName) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
+                dns);
     }
 
     public ClusterOptions withBindAddress(String bindAddress) {
         return new ClusterOptions(name, memberName.equals(this.bindAddress + ":" + port) ? null : memberName,
-                bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight);
+                bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns);
     }
 
     public ClusterOptions withFdPortOffset(int fdPortOffset) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
+                dns);
     }
 
     public ClusterOptions withTls(Tls tls) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
+                dns);
     }
 
     public ClusterOptions withMaxRelaysInFlight(int maxRelaysInFlight) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
+                dns);
+    }
+
+    /** The options finding the other members by DNS instead of a list of members (these options list none). */
+    public ClusterOptions withDns(Dns dns) {
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
+                dns);
     }
 
     /** Splits {@code host:port,host:port}; blanks are ignored. */
@@ -126,6 +151,37 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
         @Override
         public String toString() {
             return "Tls[keystore=" + keystore + ", truststore=" + truststore + "]";
+        }
+    }
+
+    /**
+     * Discovery by DNS (JGroups' {@code DNS_PING}), asked again at each discovery round, so members may come and go
+     * without any member's configuration changing: what a Kubernetes headless service or a DNS zone kept by the
+     * deployment publishes.
+     *
+     * @param query      the names to ask, comma-separated. With A or AAAA records, names whose addresses are the
+     *                   members' (a headless service's name); every member then listens on the same {@code port}.
+     *                   With SRV records, names whose records give each member's host and port.
+     * @param recordType {@code A}, {@code AAAA} or {@code SRV}; null for {@value #DEFAULT_RECORD_TYPE}
+     * @param resolver   {@code host} or {@code host:port} of the DNS server to ask; null or empty for the system's
+     *                   (A and AAAA records are then looked up as the JVM looks up any name, through its cache)
+     */
+    public record Dns(String query, String recordType, String resolver) {
+
+        public static final String DEFAULT_RECORD_TYPE = "A";
+        private static final Set<String> RECORD_TYPES = Set.of("A", "AAAA", "SRV");
+
+        public Dns {
+            if (query == null || query.isBlank()) {
+                throw new IllegalArgumentException("DNS discovery needs a query (the name that lists the members)");
+            }
+            query = query.trim();
+            recordType = recordType == null || recordType.isBlank() ? DEFAULT_RECORD_TYPE
+                    : recordType.trim().toUpperCase(Locale.ROOT);
+            if (!RECORD_TYPES.contains(recordType)) {
+                throw new IllegalArgumentException("DNS record type must be A, AAAA or SRV, got '" + recordType + "'");
+            }
+            resolver = resolver == null || resolver.isBlank() ? null : resolver.trim();
         }
     }
 }

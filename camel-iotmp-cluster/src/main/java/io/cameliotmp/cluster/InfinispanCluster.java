@@ -95,7 +95,27 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
      */
     public static InfinispanCluster member(String name, String memberName, String bindAddress, int port,
                                            String members) {
-        ClusterOptions options = ClusterOptions.of(name, port, members).withBindAddress(bindAddress);
+        return named(ClusterOptions.of(name, port, members).withBindAddress(bindAddress), memberName);
+    }
+
+    /**
+     * A member that finds the others by DNS, with the defaults but for these options, for bean definitions that can
+     * only pass plain values: Camel Main's {@code camel.beans.cluster = #class:io.cameliotmp.cluster.InfinispanCluster
+     * #memberByDns('fleet', '', '{{env:POD_IP}}', 7800, 'fleet-members.iot.svc.cluster.local', 'A', '')}.
+     *
+     * @param memberName  this member's name; empty or null for {@code bindAddress:port}
+     * @param bindAddress the address the member listens on for the other members
+     * @param dnsQuery    the names that list the members, comma-separated (see {@link ClusterOptions.Dns})
+     * @param recordType  {@code A}, {@code AAAA} or {@code SRV}; empty or null for {@code A}
+     * @param resolver    {@code host:port} of the DNS server to ask; empty or null for the system's
+     */
+    public static InfinispanCluster memberByDns(String name, String memberName, String bindAddress, int port,
+                                                String dnsQuery, String recordType, String resolver) {
+        return named(ClusterOptions.of(name, port, null).withBindAddress(bindAddress)
+                .withDns(new ClusterOptions.Dns(dnsQuery, recordType, resolver)), memberName);
+    }
+
+    private static InfinispanCluster named(ClusterOptions options, String memberName) {
         return new InfinispanCluster(memberName == null || memberName.isBlank() ? options
                 : options.withMemberName(memberName));
     }

@@ -19,6 +19,7 @@ import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UFC;
 import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.dns.DNS_PING;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
@@ -28,8 +29,9 @@ import org.jgroups.util.TLSClientAuth;
 
 /**
  * The JGroups stack of a member: Infinispan's own TCP stack ({@code default-jgroups-tcp.xml}) with static discovery
- * ({@code TCPPING} on the configured members) instead of multicast, and TLS with client authentication on the
- * transport when configured, plus {@code FORK} on top for the channel of forwarded calls ({@link CallChannel}).
+ * ({@code TCPPING} on the configured members) or DNS discovery ({@code DNS_PING}) instead of multicast, and TLS with
+ * client authentication on the transport when configured, plus {@code FORK} on top for the channel of forwarded calls
+ * ({@link CallChannel}).
  * Built in code so that the options map one to one onto protocol properties.
  */
 final class JGroupsStack implements JGroupsChannelConfigurator {
@@ -59,7 +61,8 @@ final class JGroupsStack implements JGroupsChannelConfigurator {
 
     @Override
     public String getProtocolStackString() {
-        return "TCP:TCPPING:MERGE3:FD_SOCK2:FD_ALL3:VERIFY_SUSPECT2:NAKACK2:UNICAST3:STABLE:GMS:UFC:MFC:FRAG4:FORK";
+        return "TCP:" + (options.dns() == null ? "TCPPING" : "DNS_PING")
+               + ":MERGE3:FD_SOCK2:FD_ALL3:VERIFY_SUSPECT2:NAKACK2:UNICAST3:STABLE:GMS:UFC:MFC:FRAG4:FORK";
     }
 
     @Override
@@ -93,12 +96,7 @@ final class JGroupsStack implements JGroupsChannelConfigurator {
                     .setTruststorePath(tls.truststore()).setTruststorePassword(tls.truststorePassword())
                     .setClientAuth(TLSClientAuth.NEED);
         }
-        TCPPING discovery = new TCPPING();
-        // as text, not addresses: TCPPING then starts without the names that do not resolve yet (a peer not up, a
-        // pod a headless service does not publish yet) and resolves them again at each discovery round
-        discovery.setValue("initial_hosts_str", initialHosts(options)); // the field of property initial_hosts
-        discovery.setPortRange(0);
-        List<Protocol> stack = new ArrayList<>(List.of(tcp, discovery,
+        List<Protocol> stack = new ArrayList<>(List.of(tcp, discovery(options),
                 // merges partitions that healed; shorter than Infinispan's 10–30 s so a split brain heals soon
                 new MERGE3().setMinInterval(2_000).setMaxInterval(6_000),
                 new FD_SOCK2().setOffset(options.fdPortOffset()).setBindAddress(bind),
@@ -119,6 +117,21 @@ final class JGroupsStack implements JGroupsChannelConfigurator {
         JChannel channel = new JChannel(stack);
         channel.name(options.memberName());
         return channel;
+    }
+
+    private static Protocol discovery(ClusterOptions options) {
+        if (options.dns() != null) {
+            ClusterOptions.Dns dns = options.dns();
+            // asked at each discovery round (the first, and MERGE3's), so members published later are found
+            return new DNS_PING().dnsQuery(dns.query()).dnsRecordType(dns.recordType())
+                    .dnsAddress(dns.resolver() == null ? "" : dns.resolver());
+        }
+        TCPPING tcpping = new TCPPING();
+        // as text, not addresses: TCPPING then starts without the names that do not resolve yet (a peer not up, a
+        // pod a headless service does not publish yet) and resolves them again at each discovery round
+        tcpping.setValue("initial_hosts_str", initialHosts(options)); // the field of property initial_hosts
+        tcpping.setPortRange(0);
+        return tcpping;
     }
 
     /** This member and the configured ones, in TCPPING's {@code host[port]} form. */

@@ -74,6 +74,16 @@ public final class ClusterNodes implements AutoCloseable {
         return this;
     }
 
+    /** What {@link #customize} set: the identity unless it was called. */
+    java.util.function.UnaryOperator<ClusterOptions> customization() {
+        return customize;
+    }
+
+    /** Every member this fixture started, in the order they joined. */
+    List<InfinispanCluster> clusters() {
+        return List.copyOf(clusters);
+    }
+
     public static ConditionFactory eventually() {
         return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50));
     }

@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The {@code camel.component.iotmp.cluster.*} properties: with camel-iotmp-cluster on the classpath and
  * {@code enabled=true}, the iotmp component's server joins the cluster they describe (embedded Infinispan, static TCP
- * discovery). The defaults are {@link ClusterOptions}' (written out for the metadata processor, which cannot read
+ * or DNS discovery). The defaults are {@link ClusterOptions}' (written out for the metadata processor, which cannot read
  * constants of other classes; the starter's metadata test compares them).
  */
 @ConfigurationProperties(prefix = "camel.component.iotmp.cluster")
@@ -24,6 +24,18 @@ public class IotmpClusterProperties {
     private int port = 7800;
     /** The members to contact first, comma-separated host:port (this one may be among them). */
     private String members;
+    /**
+     * Find the members by DNS instead of members: the names to ask, comma-separated (a Kubernetes headless service's
+     * name, for one), asked again at each discovery round.
+     */
+    private String dnsQuery;
+    /**
+     * The DNS records that list the members: A or AAAA (their addresses; every member then listens on the same port)
+     * or SRV (their hosts and ports).
+     */
+    private String dnsRecordType = "A";
+    /** The DNS server to ask, host or host:port. Default: the system's. */
+    private String dnsResolver;
     /** The failure detector of a member listens on its port plus this offset. */
     private int fdPortOffset = 50000;
     /**
@@ -44,7 +56,9 @@ public class IotmpClusterProperties {
     /** The options these properties describe. */
     ClusterOptions toOptions() {
         ClusterOptions options = new ClusterOptions(name, memberName, bindAddress, port,
-                ClusterOptions.parseMembers(members), fdPortOffset, null, maxRelaysInFlight);
+                ClusterOptions.parseMembers(members), fdPortOffset, null, maxRelaysInFlight,
+                dnsQuery == null || dnsQuery.isBlank() ? null
+                        : new ClusterOptions.Dns(dnsQuery, dnsRecordType, dnsResolver));
         if (tlsKeystore != null && !tlsKeystore.isBlank()) {
             options = options.withTls(new ClusterOptions.Tls(tlsKeystore, tlsKeystorePassword, tlsTruststore,
                     tlsTruststorePassword));
@@ -98,6 +112,30 @@ public class IotmpClusterProperties {
 
     public void setMembers(String members) {
         this.members = members;
+    }
+
+    public String getDnsQuery() {
+        return dnsQuery;
+    }
+
+    public void setDnsQuery(String dnsQuery) {
+        this.dnsQuery = dnsQuery;
+    }
+
+    public String getDnsRecordType() {
+        return dnsRecordType;
+    }
+
+    public void setDnsRecordType(String dnsRecordType) {
+        this.dnsRecordType = dnsRecordType;
+    }
+
+    public String getDnsResolver() {
+        return dnsResolver;
+    }
+
+    public void setDnsResolver(String dnsResolver) {
+        this.dnsResolver = dnsResolver;
     }
 
     public int getFdPortOffset() {
