@@ -6,8 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The {@code camel.component.iotmp.cluster.*} properties: with camel-iotmp-cluster on the classpath and
  * {@code enabled=true}, the iotmp component's server joins the cluster they describe (embedded Infinispan, static TCP
- * or DNS discovery). The defaults are {@link ClusterOptions}' (written out for the metadata processor, which cannot read
- * constants of other classes; the starter's metadata test compares them).
+ * or DNS discovery). The defaults are {@link ClusterOptions}' (written out for the metadata processor, which cannot
+ * read constants of other classes; the starter's metadata test compares them).
  */
 @ConfigurationProperties(prefix = "camel.component.iotmp.cluster")
 public class IotmpClusterProperties {
