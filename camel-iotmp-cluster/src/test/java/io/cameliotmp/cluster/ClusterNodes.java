@@ -6,7 +6,12 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 import io.cameliotmp.camel.IotmpComponent;
 import io.cameliotmp.camel.IotmpConfiguration;
@@ -14,6 +19,7 @@ import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
+import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.StaticAuthenticator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
@@ -40,19 +46,19 @@ public final class ClusterNodes implements AutoCloseable {
     /** Cluster ports of members this fixture did not start (another JVM's), named to every member it starts. */
     private final List<Integer> outsidePorts = new ArrayList<>();
     private final String name = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-    private java.util.function.UnaryOperator<ClusterOptions> customize = java.util.function.UnaryOperator.identity();
-    private io.cameliotmp.server.ServerMetrics.Factory metrics = io.cameliotmp.server.ServerMetrics.Factory.NONE;
-    private java.util.function.UnaryOperator<IotmpServerConfig.Builder> server =
-            java.util.function.UnaryOperator.identity();
+    private UnaryOperator<ClusterOptions> customize = UnaryOperator.identity();
+    private ServerMetrics.Factory metrics = ServerMetrics.Factory.NONE;
+    private UnaryOperator<IotmpServerConfig.Builder> server =
+            UnaryOperator.identity();
 
     /** The metrics of the members started from now on. */
-    ClusterNodes metrics(io.cameliotmp.server.ServerMetrics.Factory metrics) {
+    ClusterNodes metrics(ServerMetrics.Factory metrics) {
         this.metrics = metrics;
         return this;
     }
 
     /** Applies to the server configuration of the members started from now on. */
-    ClusterNodes server(java.util.function.UnaryOperator<IotmpServerConfig.Builder> server) {
+    ClusterNodes server(UnaryOperator<IotmpServerConfig.Builder> server) {
         this.server = server;
         return this;
     }
@@ -69,13 +75,13 @@ public final class ClusterNodes implements AutoCloseable {
     }
 
     /** Applies to the options of the members started from now on (TLS, for one). */
-    ClusterNodes customize(java.util.function.UnaryOperator<ClusterOptions> customize) {
+    ClusterNodes customize(UnaryOperator<ClusterOptions> customize) {
         this.customize = customize;
         return this;
     }
 
     /** What {@link #customize} set: the identity unless it was called. */
-    java.util.function.UnaryOperator<ClusterOptions> customization() {
+    UnaryOperator<ClusterOptions> customization() {
         return customize;
     }
 
@@ -105,7 +111,7 @@ public final class ClusterNodes implements AutoCloseable {
      * Starts {@code count} Camel applications, each a member with the iotmp component (on a device port of its own)
      * and the routes {@code routes} gives for its index, and waits until every member sees one view.
      */
-    List<CamelContext> applications(int count, java.util.function.IntFunction<RoutesBuilder> routes)
+    List<CamelContext> applications(int count, IntFunction<RoutesBuilder> routes)
             throws Exception {
         int first = ports.size();
         for (int i = 0; i < count; i++) {
@@ -136,9 +142,9 @@ public final class ClusterNodes implements AutoCloseable {
     }
 
     /** A further member on a port of its own that names the others; {@code options} may change its options. */
-    IotmpServer extraMember(String memberName, java.util.function.UnaryOperator<ClusterOptions> options) {
+    IotmpServer extraMember(String memberName, UnaryOperator<ClusterOptions> options) {
         ports.add(clusterPort());
-        java.util.function.UnaryOperator<ClusterOptions> before = customize;
+        UnaryOperator<ClusterOptions> before = customize;
         customize = options;
         try {
             IotmpServer server = member(ports.size() - 1);
@@ -240,7 +246,7 @@ public final class ClusterNodes implements AutoCloseable {
      * A device with the resources of {@link #device} and those {@code resources} adds, connected to an application,
      * once every joined member's directory has it.
      */
-    IotmpDevice device(CamelContext application, String name, java.util.function.Consumer<IotmpDevice> resources) {
+    IotmpDevice device(CamelContext application, String name, Consumer<IotmpDevice> resources) {
         IotmpDevice device = build(devicePort(application), name, null);
         resources.accept(device);
         device.start().toCompletableFuture().join();
@@ -263,16 +269,16 @@ public final class ClusterNodes implements AutoCloseable {
      * A device of this server, not started, that runs {@code hang} on the given executor (so the device goes on
      * answering while one runs): each run counts {@code reached} down and waits until {@code release} opens.
      */
-    IotmpDevice hangingDevice(IotmpServer server, String name, java.util.concurrent.ExecutorService handlers,
-                              java.util.concurrent.CountDownLatch reached,
-                              java.util.concurrent.CountDownLatch release) {
+    IotmpDevice hangingDevice(IotmpServer server, String name, ExecutorService handlers,
+                              CountDownLatch reached,
+                              CountDownLatch release) {
         return hangingDevice(server.localAddress().getPort(), name, handlers, reached, release);
     }
 
-    /** Like {@link #hangingDevice(IotmpServer, String, java.util.concurrent.ExecutorService, ...)}, by port. */
-    IotmpDevice hangingDevice(int port, String name, java.util.concurrent.ExecutorService handlers,
-                              java.util.concurrent.CountDownLatch reached,
-                              java.util.concurrent.CountDownLatch release) {
+    /** Like {@link #hangingDevice(IotmpServer, String, ExecutorService, ...)}, by port. */
+    IotmpDevice hangingDevice(int port, String name, ExecutorService handlers,
+                              CountDownLatch reached,
+                              CountDownLatch release) {
         IotmpDevice device = build(port, name, handlers);
         device.resource("hang").run(() -> {
             reached.countDown();
@@ -286,7 +292,7 @@ public final class ClusterNodes implements AutoCloseable {
     }
 
     /** A device of user alice with {@code temperature} (21) and {@code echo}, kept to close at the end. */
-    private IotmpDevice build(int port, String name, java.util.concurrent.ExecutorService handlers) {
+    private IotmpDevice build(int port, String name, ExecutorService handlers) {
         var builder = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("alice", name, "s3cr3t")
                 .noReconnect();
         if (handlers != null) {
