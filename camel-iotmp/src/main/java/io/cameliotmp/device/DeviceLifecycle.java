@@ -64,7 +64,7 @@ final class DeviceLifecycle {
     /** Between {@link #start()} and {@link #close()}, or until the device gives up when reconnection is disabled. */
     private boolean running;
     private ScheduledFuture<?> reconnectTask;
-    private int failedAttempts;
+    private final ReconnectBackoff backoff;
     /** The last refusal of the server, cleared by an accepted CONNECT. */
     private volatile IotmpConnectRefusedException lastRefusal;
 
@@ -84,6 +84,8 @@ final class DeviceLifecycle {
         this.ownGroup = ownGroup;
         this.loop = loop;
         this.connector = connector;
+        this.backoff = new ReconnectBackoff(connector::backoffDelayMillis, config.backoffMax().toNanos(),
+                System::nanoTime);
         this.streamIds = streamIds;
         this.serverStreams = serverStreams;
         this.handlers = handlers;
@@ -243,7 +245,7 @@ final class DeviceLifecycle {
 
     /** Called by the session once the server accepted the CONNECT. */
     void sessionConnected(ClientConnection connectedSession) {
-        failedAttempts = 0;
+        backoff.connected();
         lastRefusal = null;
         setConnected(true);
         LOG.info("{}: connected", device);
@@ -295,7 +297,7 @@ final class DeviceLifecycle {
             }
             return;
         }
-        long delay = connector.backoffDelayMillis(failedAttempts++);
+        long delay = backoff.nextDelayMillis();
         LOG.debug("{}: reconnecting in {} ms", device, delay);
         reconnectTask = loop.eventLoop().schedule(this::connectNow, delay, TimeUnit.MILLISECONDS);
     }
