@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class DeviceOta {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceOta.class);
+    /** What an ESP32's {@code Update.errorString()} says for an image larger than its partition. */
+    private static final String NO_SPACE = "Not Enough Space";
 
     private final IotmpDevice device;
     private final OtaTarget target;
@@ -121,6 +123,9 @@ final class DeviceOta {
         if (size <= 0) {
             return failed("Invalid size");
         }
+        if (size > settings.maxImageSize()) {
+            return failed(NO_SPACE);
+        }
         Update next = new Update();
         next.size = size;
         next.checksum = text(map.get("checksum"));
@@ -132,6 +137,9 @@ final class DeviceOta {
             long compressedSize = number(map.get("compressed_size"));
             if (compressedSize <= 0) {
                 return failed("Invalid compressed size");
+            }
+            if (compressedSize > settings.maxImageSize()) {
+                return failed(NO_SPACE);
             }
             next.compressed = true;
             next.compression = compression;

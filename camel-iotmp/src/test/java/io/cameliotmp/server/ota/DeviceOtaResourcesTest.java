@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The device end of OTA in the Java device client, driven step by step: what it refuses and the bounds it keeps
@@ -116,6 +117,23 @@ class DeviceOtaResourcesTest {
         assertThat(run(FirmwareUpdate.WRITE, new byte[60])).containsEntry("success", true);
         assertThat((String) run(FirmwareUpdate.WRITE, new byte[60]).get("error")).contains("more bytes than announced");
         assertThat(target.committed()).isNull();
+    }
+
+    /** An image larger than the device takes is refused at begin, before a target or spool file is opened. */
+    @Test
+    void refusesAnImageLargerThanItsBound() throws Exception {
+        start(OtaSettings.defaults().withMaxImageSize(1000));
+        byte[] image = new byte[1001];
+        assertThat(run(FirmwareUpdate.BEGIN, begin(1001, image, null, null))).containsEntry("success", false)
+                .containsEntry("error", "Not Enough Space");
+        assertThat(run(FirmwareUpdate.BEGIN, begin(1000, new byte[1000], "zlib", new byte[1001])))
+                .containsEntry("success", false).containsEntry("error", "Not Enough Space");
+        assertThat(target.opened.get()).isZero();
+        // the bound itself is taken
+        assertThat(run(FirmwareUpdate.BEGIN, begin(1000, new byte[1000], null, null))).containsEntry("success", true);
+        assertThat(target.opened.get()).isEqualTo(1);
+        assertThatThrownBy(() -> OtaSettings.defaults().withMaxImageSize(0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
