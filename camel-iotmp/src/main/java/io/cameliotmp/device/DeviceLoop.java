@@ -2,6 +2,8 @@ package io.cameliotmp.device;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
@@ -66,6 +68,27 @@ final class DeviceLoop {
             task.run();
         } else {
             loop.execute(task);
+        }
+    }
+
+    /**
+     * Fails {@code sent} with {@link IotmpRequestTimeoutException} unless it completes within {@code timeoutMillis}.
+     * For sends the server does not answer: their stage completes when the frame is written, which a server that
+     * stopped reading delays for as long as it keeps the connection open; a caller (a Camel route) must not wait
+     * for that longer than for an answer.
+     */
+    void writeDeadline(CompletableFuture<?> sent, long timeoutMillis, Object what) {
+        if (sent.isDone()) {
+            return;
+        }
+        try {
+            ScheduledFuture<?> deadline = loop.schedule(() -> {
+                sent.completeExceptionally(new IotmpRequestTimeoutException(
+                        what + " not written within " + timeoutMillis + " ms: the server is not reading"));
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
+            sent.whenComplete((value, error) -> deadline.cancel(false));
+        } catch (RejectedExecutionException e) {
+            sent.completeExceptionally(new IotmpDisconnectedException("device is closed", e));
         }
     }
 

@@ -409,12 +409,14 @@ public final class IotmpDevice implements AutoCloseable {
 
     /**
      * Sends a message as it is (no id is added). The stage completes when it is written and fails with
-     * {@link IotmpDisconnectedException} when the device is not connected.
+     * {@link IotmpDisconnectedException} when the device is not connected, with {@link IotmpRequestTimeoutException}
+     * when it is not written within the request timeout (the server stopped reading).
      */
     public CompletionStage<Void> send(IotmpMessage message) {
         Objects.requireNonNull(message, "message");
         CompletableFuture<Void> sent = new CompletableFuture<>();
         loop.run(sent, () -> DeviceLoop.propagate(connectedSession().write(message), sent));
+        loop.writeDeadline(sent, config.requestTimeout().toMillis(), message.type());
         return sent;
     }
 

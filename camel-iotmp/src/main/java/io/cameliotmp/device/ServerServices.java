@@ -47,6 +47,7 @@ final class ServerServices {
                 });
                 DeviceLoop.propagate(written, sent);
             });
+            loop.writeDeadline(sent, device.requestTimeoutMillis(), service + " " + target);
             return sent;
         }
         // LINUX: code in RESOURCE, target in PARAMETERS, an id only when an answer is wanted

@@ -117,6 +117,7 @@ final class ServerStreams {
             }
             DeviceLoop.propagate(current.sendOnServerStream(stream, payload), sent);
         });
+        loop.writeDeadline(sent, device.requestTimeoutMillis(), "data on " + stream);
         return sent;
     }
 
