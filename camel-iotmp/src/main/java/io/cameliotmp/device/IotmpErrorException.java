@@ -52,10 +52,11 @@ public class IotmpErrorException extends RuntimeException {
         if (code != null) {
             s.append(" code=").append(PsonValues.toString(code));
         }
+        // the peer's text, bounded and with its line breaks escaped: these messages reach logs
         if (payload instanceof Map<?, ?> map && map.get("error") instanceof String text) {
-            s.append(": ").append(text);
+            s.append(": ").append(PsonValues.text(text));
         } else if (payload instanceof Map<?, ?> map && map.get("message") instanceof String text) {
-            s.append(": ").append(text);
+            s.append(": ").append(PsonValues.text(text));
         } else if (payload != null) {
             s.append(" payload=").append(PsonValues.toString(payload));
         }

@@ -9,6 +9,8 @@ import java.util.Map;
 public final class PsonValues {
 
     private static final int MAX_PRINTED_BYTES = 32;
+    private static final int MAX_PRINTED_STRING = 256;
+    private static final int MAX_PRINTED = 2048;
 
     private PsonValues() {
     }
@@ -66,36 +68,87 @@ public final class PsonValues {
         return o instanceof java.math.BigInteger big ? big : java.math.BigInteger.valueOf(((Number) o).longValue());
     }
 
-    /** Readable rendering for logs and messages; long byte arrays are cut. */
+    /**
+     * Readable rendering for logs and messages, bounded because the values come from peers: long byte arrays are
+     * shown by length, strings (and map keys) cut at {@value #MAX_PRINTED_STRING} characters with their control
+     * characters escaped (a peer's line break must not forge a log line), and the whole cut at
+     * {@value #MAX_PRINTED} characters (the rest of a large map or list is not even visited).
+     */
     public static String toString(Object value) {
         StringBuilder s = new StringBuilder();
         append(s, value);
+        if (s.length() > MAX_PRINTED) {
+            s.setLength(MAX_PRINTED);
+            s.append("...(cut)");
+        }
         return s.toString();
     }
 
+    /**
+     * A peer's text as shown in logs and messages: at most {@value #MAX_PRINTED_STRING} characters (then its length),
+     * control characters escaped as in JSON, without quotes.
+     */
+    public static String text(String text) {
+        StringBuilder s = new StringBuilder(Math.min(text.length(), MAX_PRINTED_STRING) + 24);
+        appendText(s, text);
+        return s.toString();
+    }
+
+    private static void appendText(StringBuilder s, String text) {
+        int shown = Math.min(text.length(), MAX_PRINTED_STRING);
+        for (int i = 0; i < shown; i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> s.append("\\n");
+                case '\r' -> s.append("\\r");
+                case '\t' -> s.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        s.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        s.append(c);
+                    }
+                }
+            }
+        }
+        if (text.length() > shown) {
+            s.append("...(").append(text.length()).append(" characters)");
+        }
+    }
+
     private static void append(StringBuilder s, Object value) {
+        if (s.length() > MAX_PRINTED) {
+            return;
+        }
         if (value instanceof byte[] bytes) {
             s.append("bytes[").append(bytes.length).append("]");
             if (bytes.length <= MAX_PRINTED_BYTES) {
                 s.append(io.netty.buffer.ByteBufUtil.hexDump(bytes));
             }
         } else if (value instanceof String str) {
-            s.append('"').append(str).append('"');
+            s.append('"');
+            appendText(s, str);
+            s.append('"');
         } else if (value instanceof Map<?, ?> map) {
             s.append('{');
             boolean first = true;
             for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (s.length() > MAX_PRINTED) {
+                    break;
+                }
                 if (!first) {
                     s.append(',');
                 }
                 first = false;
-                s.append('"').append(e.getKey()).append("\":");
+                s.append('"');
+                appendText(s, String.valueOf(e.getKey()));
+                s.append("\":");
                 append(s, e.getValue());
             }
             s.append('}');
         } else if (value instanceof List<?> list) {
             s.append('[');
-            for (int i = 0; i < list.size(); i++) {
+            for (int i = 0; i < list.size() && s.length() <= MAX_PRINTED; i++) {
                 if (i > 0) {
                     s.append(',');
                 }

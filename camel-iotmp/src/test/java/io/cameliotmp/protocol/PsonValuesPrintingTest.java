@@ -1,0 +1,56 @@
+package io.cameliotmp.protocol;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.cameliotmp.device.IotmpErrorException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Values a peer sent, as logs and exception messages show them: bounded, and no line of theirs in our log. */
+class PsonValuesPrintingTest {
+
+    @Test
+    void smallValuesPrintInFull() {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("t", 21L);
+        value.put("tags", List.of("a", true));
+        value.put("raw", new byte[] {1, 2});
+        assertThat(PsonValues.toString(value)).isEqualTo("{\"t\":21,\"tags\":[\"a\",true],\"raw\":bytes[2]0102}");
+    }
+
+    @Test
+    void aPeersLineBreaksAreEscapedInStringsAndKeys() {
+        assertThat(PsonValues.toString(Map.of("k\nINFO forged", "v\r\n\u0007")))
+                .isEqualTo("{\"k\\nINFO forged\":\"v\\r\\n\\u0007\"}").doesNotContain("\n", "\r");
+        assertThat(PsonValues.text("line\nINFO forged")).isEqualTo("line\\nINFO forged");
+    }
+
+    @Test
+    void longStringsAreCutWithTheirLength() {
+        String printed = PsonValues.toString("x".repeat(100_000));
+        assertThat(printed).hasSizeLessThan(300).endsWith("...(100000 characters)\"");
+        assertThat(PsonValues.text("y".repeat(1000))).startsWith("y".repeat(256) + "...(1000 characters)");
+    }
+
+    @Test
+    void largeMapsAndListsAreCutAsAWhole() {
+        List<Object> list = new ArrayList<>();
+        for (int i = 0; i < 200_000; i++) {
+            list.add(Map.of());
+        }
+        String printed = PsonValues.toString(list);
+        assertThat(printed).hasSizeLessThan(2100).startsWith("[{},{}").endsWith("...(cut)");
+    }
+
+    @Test
+    void aServersErrorTextIsShownBoundedAndOnOneLine() {
+        String text = "denied\nFAKE " + "z".repeat(100_000);
+        IotmpErrorException error = new IotmpErrorException(403L, Map.of("error", text));
+        assertThat(error.getMessage()).startsWith("ERROR code=403: denied\\nFAKE zzz").doesNotContain("\n")
+                .hasSizeLessThan(400);
+    }
+}
