@@ -53,7 +53,17 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
     /** How long an abandoning container thread waits for an answer that is being written to finish. */
     private static final long WRITE_WAIT_SECONDS = 5;
 
-    private final SpringBootPlatformHttpBinding binding = new SpringBootPlatformHttpBinding();
+    /** An exchange property: the request's body is handed to the route unread (see {@link Call#start}). */
+    private static final String UNREAD_BODY = AsyncPlatformHttpConsumer.class.getName() + ".unreadBody";
+
+    private final SpringBootPlatformHttpBinding binding = new SpringBootPlatformHttpBinding() {
+        @Override
+        public Object parseBody(HttpServletRequest request, org.apache.camel.Message message) throws IOException {
+            // none yet: PlatformHttpMessage.init turns any body it gets here into a stream cache, reading it whole
+            return Boolean.TRUE.equals(message.getExchange().getProperty(UNREAD_BODY)) ? null
+                    : super.parseBody(request, message);
+        }
+    };
     private final Executor writers;
     private final ObjectMapper json;
 
@@ -89,6 +99,8 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
         private final CountDownLatch written = new CountDownLatch(1);
         /** Spring MVC may report the end more than once (an error while finishing, then the completion). */
         private final AtomicBoolean ended = new AtomicBoolean();
+        /** Whether the route got the request's body unread (an upload's), see {@link #start()}. */
+        private boolean unreadBody;
         /** Completed when the answer is written (or dropped): Spring MVC then ends the request. */
         final CompletableFuture<Void> answered = new CompletableFuture<>();
 
@@ -109,10 +121,20 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                 exchange.setPattern(ExchangePattern.InOut);
                 // a body is never decompressed (RequestBodyFilter refuses compressed ones): its size is what it is
                 exchange.setProperty(Exchange.SKIP_GZIP_ENCODING, Boolean.TRUE);
+                // an upload's body stays unread until its route has checked its size and taken a slot: Camel would
+                // otherwise copy it whole into a stream cache (memory, then disk) before any check
+                unreadBody = RequestBodyFilter.streamsItsBody(request);
+                if (unreadBody) {
+                    exchange.setProperty(UNREAD_BODY, Boolean.TRUE);
+                    exchange.setProperty(Exchange.SKIP_WWW_FORM_URLENCODED, Boolean.TRUE);
+                }
                 HttpHelper.setCharsetFromContentType(request.getContentType(), exchange);
                 PlatformHttpMessage message = new PlatformHttpMessage(request, response, exchange, binding, false);
                 exchange.setIn(message);
                 message.init(exchange, binding, request, response);
+                if (unreadBody) {
+                    message.setBody(request.getInputStream());
+                }
                 message.setHeader(SpringBootPlatformHttpConstants.CONTEXT_PATH, getEndpoint().getPath());
                 createUoW(exchange);
             } catch (Exception e) {
@@ -150,7 +172,14 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                     return;
                 }
                 try {
+                    if (unreadBody) {
+                        // with its length, so that finishNow can end it (a chunked answer would be committed open)
+                        exchange.getMessage().setHeader(Exchange.HTTP_CHUNKED, false);
+                    }
                     binding.writeResponse(exchange, response);
+                    if (unreadBody) {
+                        finishNow();
+                    }
                 } catch (Exception e) {
                     if (isClientGone(e)) {
                         LOG.debug("{}: the client left before its answer: {}", name, e.toString());
@@ -167,6 +196,20 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                 releaseExchange(exchange, false);
                 answered.complete(null);
                 written.countDown();
+            }
+        }
+
+        /**
+         * Sends the answer out completely now, with its length. The container would otherwise first swallow what is
+         * left of a body the route did not read (a refused upload's): a client still sending would wait for an answer
+         * it already has, and a body beyond the container's swallow limit would end the connection unanswered.
+         * Closing the output computes the length of the buffered answer and finishes the response without that.
+         */
+        private void finishNow() throws IOException {
+            try {
+                response.getOutputStream().close();
+            } catch (IllegalStateException writerInUse) {
+                response.getWriter().close();
             }
         }
 

@@ -99,6 +99,8 @@ public class DeviceApiRoutes extends RouteBuilder {
             from("platform-http:/v3/users/{user}/devices/{device}/firmware?httpMethodRestrict=GET,POST"
                  + "&useStreaming=true")
                     .routeId("iotmp-api-firmware")
+                    // nor cached: stream caching would read the whole image into memory before the size check
+                    .noStreamCaching()
                     .process(exchange -> address(exchange, true))
                     .choice()
                         .when(header(Exchange.HTTP_METHOD).isEqualTo("POST"))
@@ -113,6 +115,7 @@ public class DeviceApiRoutes extends RouteBuilder {
             from("platform-http:/v3/users/{user}/devices/{device}/files/upload?httpMethodRestrict=POST"
                  + "&useStreaming=true")
                     .routeId("iotmp-api-file-upload")
+                    .noStreamCaching() // as the firmware route
                     .process(exchange -> address(exchange, true))
                     .process(uploads::upload)
                     .to("direct:iotmp-api-answer");

@@ -57,17 +57,31 @@ public class RequestBodyFilter extends OncePerRequestFilter {
         this.json = json;
     }
 
-    /** A firmware image is streamed to a file by its route (FirmwareUploads), with a limit of its own. */
-    private static final java.util.regex.Pattern FIRMWARE = java.util.regex.Pattern.compile(
-            ".*/v3/users/[^/]+/devices/[^/]+/firmware/?");
-    /** A file upload is streamed to the device by its route (FileUploads), with a limit of its own. */
-    private static final java.util.regex.Pattern UPLOAD = java.util.regex.Pattern.compile(
-            ".*/v3/users/[^/]+/devices/[^/]+/files/upload/?");
+    /**
+     * The two routes that stream their body (FirmwareUploads to a file, FileUploads to the device), with limits of
+     * their own: the path within the application, whole, so that no other path (a resource named like them) escapes
+     * this filter's limit.
+     */
+    private static final java.util.regex.Pattern STREAMED = java.util.regex.Pattern.compile(
+            "/v3/users/[^/]+/devices/[^/]+/(firmware|files/upload)/?");
+
+    /**
+     * Whether the request's body is streamed by its route, not read here: a POST of a firmware image or of a file
+     * upload. {@link AsyncPlatformHttpConsumer} hands exactly these bodies on unread.
+     */
+    static boolean streamsItsBody(HttpServletRequest request) {
+        if (!"POST".equals(request.getMethod())) {
+            return false;
+        }
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        String path = context != null && uri.startsWith(context) ? uri.substring(context.length()) : uri;
+        return STREAMED.matcher(path).matches();
+    }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return "POST".equals(request.getMethod()) && (FIRMWARE.matcher(request.getRequestURI()).matches()
-                                                      || UPLOAD.matcher(request.getRequestURI()).matches());
+        return streamsItsBody(request);
     }
 
     /** The body is handed on in the async dispatch that follows its reading. */
