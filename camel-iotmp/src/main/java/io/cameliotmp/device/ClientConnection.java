@@ -146,8 +146,25 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void fail(Throwable cause) {
         if (failure == null) {
             failure = cause;
+            device.transportStats().failed(cause);
         }
         channel.close();
+    }
+
+    /**
+     * {@link PendingWriteBound}: more than {@code limit} bytes wait for a server that does not read. Closing lets the
+     * device reconnect through its backoff; a server that only stalled gets a fresh connection, a hostile one gets
+     * nothing more to hold.
+     */
+    void serverStoppedReading(long pending, long limit) {
+        if (failure != null) {
+            return; // already closing; flushes until the close completes would count it again
+        }
+        device.transportStats().serverStoppedReading();
+        LOG.warn("{}: closing connection: server stopped reading: {} bytes pending > limit {}", device, pending,
+                limit);
+        fail(new IotmpDisconnectedException("server stopped reading: " + pending + " bytes pending > limit "
+                                            + limit));
     }
 
     // ---------------------------------------------------------------- handshake and lifecycle

@@ -44,10 +44,14 @@ final class Connector {
                 .channel(config.channelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        PendingWriteBound.waterMark(config.maxPendingWriteBytes()))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
                         attempt.channel = channel;
+                        channel.pipeline().addLast("write-bound",
+                                new PendingWriteBound(attempt, config.maxPendingWriteBytes()));
                         if (config.sslContext() != null) {
                             channel.pipeline().addLast("ssl",
                                     config.sslContext().newHandler(channel.alloc(), config.host(), config.port()));

@@ -18,6 +18,9 @@ import io.netty.handler.ssl.SslContext;
 /** Configuration of an {@link IotmpDevice}. Not thread-safe; {@link #build()} may be called repeatedly. */
 public final class IotmpDeviceBuilder {
 
+    /** Default of {@link #maxPendingWriteBytes}: the server's default for devices that stop reading. */
+    public static final int DEFAULT_MAX_PENDING_WRITE_BYTES = 1024 * 1024;
+
     private String host;
     private int port = IotmpDevice.DEFAULT_PORT;
     private String user;
@@ -40,6 +43,7 @@ public final class IotmpDeviceBuilder {
     private boolean webSocketTextFrames;
     private Random random;
     private IntSupplier idGenerator;
+    private int maxPendingWriteBytes = DEFAULT_MAX_PENDING_WRITE_BYTES;
     private OtaTarget otaTarget;
     private OtaSettings otaSettings;
 
@@ -223,6 +227,20 @@ public final class IotmpDeviceBuilder {
     }
 
     /**
+     * Bytes the device queues for a server that does not read them (answers, stream data, its own requests) before
+     * it closes the connection as a broken or hostile server's and reconnects through {@link #reconnectBackoff};
+     * counted in {@link DeviceTransportStats#serverStoppedReadingCloses()}. Default 1 MiB, as the server allows a
+     * device.
+     */
+    public IotmpDeviceBuilder maxPendingWriteBytes(int maxPendingWriteBytes) {
+        if (maxPendingWriteBytes <= 0) {
+            throw new IllegalArgumentException("maxPendingWriteBytes must be positive");
+        }
+        this.maxPendingWriteBytes = maxPendingWriteBytes;
+        return this;
+    }
+
+    /**
      * Gives the device the {@code $ota} resources of over-the-air updates (docs/ota.md), with the default
      * {@link OtaSettings}: images the server sends go to {@code target}, and after {@code $ota/reboot} the device
      * reconnects reporting the version embedded in the new image.
@@ -256,7 +274,7 @@ public final class IotmpDeviceBuilder {
                 generation != Generation.GEN2 ? ServiceLayout.LINUX : serviceLayout, keepAlive, backoffInitial,
                 backoffMax, requestTimeout, connectTimeout, group, channelType, localAddress, handlerExecutor,
                 maxFrameSize, sslContext, webSocketPath, webSocketTextFrames, random != null ? random : new Random(),
-                idGenerator));
+                idGenerator, maxPendingWriteBytes));
         if (otaTarget != null) {
             DeviceOta.install(device, otaTarget, otaSettings);
         }
