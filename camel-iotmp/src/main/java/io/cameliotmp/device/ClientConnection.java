@@ -58,6 +58,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private ScheduledFuture<?> handshakeTimeout;
     private ScheduledFuture<?> keepAlive;
+    private ScheduledFuture<?> silence;
+    /** When the last complete frame of the server arrived ({@link System#nanoTime()}). */
+    private long lastFrameNanos;
 
     /** The device's own server streams opened (or being opened) on this connection, by stream id. */
     private final Map<Integer, ServerStream> serverStreams = new HashMap<>();
@@ -107,6 +110,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof IotmpMessage || msg instanceof MalformedFrame) {
+            lastFrameNanos = System.nanoTime(); // even a frame we cannot read shows the server is there
+        }
         if (msg instanceof IotmpMessage message) {
             if (connected) {
                 dispatch(message);
@@ -179,10 +185,35 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 keepAlive = loop.scheduleAtFixedRate(() -> channel.writeAndFlush(IotmpMessage.KEEP_ALIVE),
                         keepAliveMillis, keepAliveMillis, TimeUnit.MILLISECONDS);
             }
+            long silenceNanos = device.config().serverSilenceTimeout().toNanos();
+            if (silenceNanos > 0) {
+                lastFrameNanos = System.nanoTime();
+                watchSilence(silenceNanos, silenceNanos);
+            }
             device.sessionConnected(this);
         } else {
             fail(new IotmpConnectRefusedException(answer));
         }
+    }
+
+    /**
+     * Closes the connection when the server sent no frame for {@code timeoutNanos}: one timer at a time, rearmed for
+     * what is left rather than reset on every frame, so a busy connection costs nothing per frame but a time stamp.
+     */
+    private void watchSilence(long delayNanos, long timeoutNanos) {
+        silence = loop.schedule(() -> {
+            long silentNanos = System.nanoTime() - lastFrameNanos;
+            if (silentNanos < timeoutNanos) {
+                watchSilence(timeoutNanos - silentNanos, timeoutNanos);
+                return;
+            }
+            if (failure == null) {
+                device.transportStats().serverSilent();
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+            LOG.warn("{}: closing connection: no frame from the server within {} ms", device, millis);
+            fail(new IotmpDisconnectedException("server silent: no frame from the server within " + millis + " ms"));
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Stops timers and fails everything in flight; called once, when the channel is gone. */
@@ -190,6 +221,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         connected = false;
         cancel(handshakeTimeout);
         cancel(keepAlive);
+        cancel(silence);
         resourceStreams.closeAll();
         requests.failAll(request -> cause);
         for (ServerStream stream : serverStreams.values()) {

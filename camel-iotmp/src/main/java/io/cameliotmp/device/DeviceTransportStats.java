@@ -4,12 +4,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts of what a device's transport bounds did ({@link IotmpDevice#transportStats()}): a server that stops reading
- * is hostile or broken, and the device closes such connections and reconnects; these counts tell an
+ * or falls silent is hostile or broken, and the device closes such connections and reconnects; these counts tell an
  * operator that it happens. Totals over the device's life, all connections together; readable from any thread.
  */
 public final class DeviceTransportStats {
 
     private final AtomicLong serverStoppedReadingCloses = new AtomicLong();
+    private final AtomicLong serverSilenceCloses = new AtomicLong();
     private volatile Throwable lastFailure;
 
     DeviceTransportStats() {
@@ -24,6 +25,14 @@ public final class DeviceTransportStats {
     }
 
     /**
+     * Connections closed because no frame came from the server within
+     * {@link IotmpDeviceBuilder#serverSilenceTimeout}.
+     */
+    public long serverSilenceCloses() {
+        return serverSilenceCloses.get();
+    }
+
+    /**
      * Why the device itself last closed a connection or gave up an attempt (a bound above, a refused or unanswered
      * CONNECT, a frame the codec could not read), or null if it never did; closes by the server are not recorded.
      */
@@ -33,6 +42,10 @@ public final class DeviceTransportStats {
 
     void serverStoppedReading() {
         serverStoppedReadingCloses.incrementAndGet();
+    }
+
+    void serverSilent() {
+        serverSilenceCloses.incrementAndGet();
     }
 
     void failed(Throwable cause) {

@@ -44,6 +44,8 @@ public final class IotmpDeviceBuilder {
     private Random random;
     private IntSupplier idGenerator;
     private int maxPendingWriteBytes = DEFAULT_MAX_PENDING_WRITE_BYTES;
+    /** Null for the default, which depends on keepAlive and requestTimeout. */
+    private Duration serverSilenceTimeout;
     private OtaTarget otaTarget;
     private OtaSettings otaSettings;
 
@@ -126,7 +128,10 @@ public final class IotmpDeviceBuilder {
         return reconnectBackoff(Duration.ZERO, Duration.ZERO);
     }
 
-    /** How long requests of the device (and the CONNECT) wait for OK or ERROR; default 10 s. */
+    /**
+     * How long requests of the device (and the CONNECT) wait for OK or ERROR; default 10 s. Also how long a frame the
+     * server started may take to arrive completely: a frame that stalls halfway is an answer that never comes.
+     */
     public IotmpDeviceBuilder requestTimeout(Duration requestTimeout) {
         this.requestTimeout = requirePositive(requestTimeout, "requestTimeout");
         return this;
@@ -241,6 +246,23 @@ public final class IotmpDeviceBuilder {
     }
 
     /**
+     * How long the server may send nothing at all (no answer, no request, no echo of a KEEP_ALIVE) before the device
+     * closes the connection as a dead or hung server's and reconnects through {@link #reconnectBackoff}; counted from
+     * the last complete frame received, in {@link DeviceTransportStats#serverSilenceCloses()}. Without it a server
+     * that stops answering while its TCP connection stays up (a hung process, a lost NAT mapping) keeps the device
+     * "connected" forever. {@link Duration#ZERO} disables it.
+     * <p>
+     * Default: twice {@link #keepAlive} plus {@link #requestTimeout} (130 s with the defaults): a server answers
+     * every KEEP_ALIVE, so a live one is heard at least once per interval; one echo may be lost or late and the
+     * next one gets as long as any request to arrive. Zero (disabled) when keepAlive is zero, since then nothing
+     * makes a quiet but live server speak.
+     */
+    public IotmpDeviceBuilder serverSilenceTimeout(Duration serverSilenceTimeout) {
+        this.serverSilenceTimeout = requireNotNegative(serverSilenceTimeout, "serverSilenceTimeout");
+        return this;
+    }
+
+    /**
      * Gives the device the {@code $ota} resources of over-the-air updates (docs/ota.md), with the default
      * {@link OtaSettings}: images the server sends go to {@code target}, and after {@code $ota/reboot} the device
      * reconnects reporting the version embedded in the new image.
@@ -274,7 +296,8 @@ public final class IotmpDeviceBuilder {
                 generation != Generation.GEN2 ? ServiceLayout.LINUX : serviceLayout, keepAlive, backoffInitial,
                 backoffMax, requestTimeout, connectTimeout, group, channelType, localAddress, handlerExecutor,
                 maxFrameSize, sslContext, webSocketPath, webSocketTextFrames, random != null ? random : new Random(),
-                idGenerator, maxPendingWriteBytes));
+                idGenerator, maxPendingWriteBytes, serverSilenceTimeout != null ? serverSilenceTimeout
+                        : keepAlive.isZero() ? Duration.ZERO : keepAlive.multipliedBy(2).plus(requestTimeout)));
         if (otaTarget != null) {
             DeviceOta.install(device, otaTarget, otaSettings);
         }

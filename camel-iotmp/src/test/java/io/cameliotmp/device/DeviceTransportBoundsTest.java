@@ -42,4 +42,54 @@ class DeviceTransportBoundsTest extends DeviceTestBase {
         second.next(MessageType.CONNECT);
         assertThat(device.awaitConnected(WAIT)).as("reconnected").isTrue();
     }
+
+    /** A server that answers nothing, not even its KEEP_ALIVE echo, is given up: the device reconnects. */
+    @Test
+    void closesAConnectionWhoseServerFellSilentAndReconnects() throws Exception {
+        startServer();
+        server.echoKeepAlive(false);
+        // the default silence timeout: 2 x 200 ms + 1 s
+        IotmpDevice device = track(deviceBuilder().reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(100))
+                .keepAlive(Duration.ofMillis(200)).requestTimeout(Duration.ofSeconds(1)).build());
+        TestIotmpServer.Connection first = connect(device);
+
+        first.awaitClosed();
+        DeviceTransportStats stats = device.transportStats();
+        Waits.eventually().until(() -> stats.serverSilenceCloses() == 1);
+        assertThat(stats.lastFailure()).hasMessageContaining("no frame from the server within 1400 ms");
+        server.awaitConnection().next(MessageType.CONNECT);
+        assertThat(device.awaitConnected(WAIT)).as("reconnected").isTrue();
+    }
+
+    /** Every echoed KEEP_ALIVE is a sign of life: the device stays on its first connection. */
+    @Test
+    void keepsAConnectionWhoseServerEchoesKeepAlives() throws Exception {
+        startServer();
+        IotmpDevice device = track(deviceBuilder().reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(100))
+                .keepAlive(Duration.ofMillis(200)).requestTimeout(Duration.ofSeconds(1)).build());
+        TestIotmpServer.Connection first = connect(device);
+
+        // 15 round trips of 200 ms are 3 s, more than twice the 1.4 s silence timeout; a device that did not count
+        // the echoes would have closed this connection (and sent no more keep-alives on it) long before
+        for (int i = 0; i < 15; i++) {
+            first.next(MessageType.KEEP_ALIVE);
+        }
+        assertThat(first.isOpen()).as("first connection still open").isTrue();
+        assertThat(device.transportStats().serverSilenceCloses()).isZero();
+        assertThat(device.isConnected()).isTrue();
+    }
+
+    /** A server that starts a frame and never finishes it cannot hold the connection. */
+    @Test
+    void closesAConnectionOnWhichAFrameStalls() throws Exception {
+        startServer();
+        IotmpDevice device = track(deviceBuilder().keepAlive(Duration.ZERO).serverSilenceTimeout(Duration.ZERO)
+                .requestTimeout(Duration.ofMillis(500)).build());
+        TestIotmpServer.Connection first = connect(device);
+
+        first.sendHex("06"); // the first byte of a STREAM_DATA frame, then nothing
+        first.awaitClosed();
+        assertThat(device.transportStats().lastFailure()).hasMessageContaining("frame not complete within 500 ms");
+        assertThat(device.transportStats().serverSilenceCloses()).isZero();
+    }
 }
