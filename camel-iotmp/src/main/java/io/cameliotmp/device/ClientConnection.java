@@ -120,8 +120,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 handshake(message);
             }
         } else if (msg instanceof MalformedFrame malformed) {
+            device.transportStats().malformedFrame();
             if (connected) {
                 // LX handles what it could decode, EM drops the connection; we cannot answer what we cannot read.
+                // The server drops a malformed frame of a connected device the same way (and a frame beyond
+                // maxDecodedFrameBytes is one), so neither side can make the other hold what such a frame decodes to.
                 LOG.warn("{}: ignoring malformed {} frame: {}", device, malformed.type(),
                         malformed.cause().getMessage());
             } else {

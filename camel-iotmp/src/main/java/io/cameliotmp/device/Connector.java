@@ -42,7 +42,7 @@ final class Connector {
         // A frame the server started is an answer (or a request) in progress: it gets as long to complete as the
         // device gives any answer, so a server that sends half a frame and stalls cannot hold the connection.
         this.frameLimits = new FrameLimits(config.maxFrameSize(), config.maxFrameSize(), PsonFormat.DEFAULT_MAX_DEPTH,
-                Long.MAX_VALUE, config.requestTimeout(), PartialFrameBudget.UNLIMITED);
+                config.maxDecodedFrameBytes(), config.requestTimeout(), PartialFrameBudget.UNLIMITED);
     }
 
     /** Connects a new channel whose last handler is {@code attempt}. */

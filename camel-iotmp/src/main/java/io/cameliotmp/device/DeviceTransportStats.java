@@ -11,6 +11,7 @@ public final class DeviceTransportStats {
 
     private final AtomicLong serverStoppedReadingCloses = new AtomicLong();
     private final AtomicLong serverSilenceCloses = new AtomicLong();
+    private final AtomicLong malformedFrames = new AtomicLong();
     private volatile Throwable lastFailure;
 
     DeviceTransportStats() {
@@ -33,6 +34,14 @@ public final class DeviceTransportStats {
     }
 
     /**
+     * Frames of the server that did not decode (e.g. values beyond {@link IotmpDeviceBuilder#maxDecodedFrameBytes}):
+     * dropped while connected, the end of the attempt when they answer the CONNECT.
+     */
+    public long malformedFrames() {
+        return malformedFrames.get();
+    }
+
+    /**
      * Why the device itself last closed a connection or gave up an attempt (a bound above, a refused or unanswered
      * CONNECT, a frame the codec could not read), or null if it never did; closes by the server are not recorded.
      */
@@ -46,6 +55,10 @@ public final class DeviceTransportStats {
 
     void serverSilent() {
         serverSilenceCloses.incrementAndGet();
+    }
+
+    void malformedFrame() {
+        malformedFrames.incrementAndGet();
     }
 
     void failed(Throwable cause) {

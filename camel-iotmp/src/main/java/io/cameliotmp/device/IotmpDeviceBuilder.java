@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
 
+import io.cameliotmp.protocol.FrameLimits;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrames;
 import io.netty.channel.Channel;
@@ -46,6 +47,7 @@ public final class IotmpDeviceBuilder {
     private int maxPendingWriteBytes = DEFAULT_MAX_PENDING_WRITE_BYTES;
     /** Null for the default, which depends on keepAlive and requestTimeout. */
     private Duration serverSilenceTimeout;
+    private long maxDecodedFrameBytes = FrameLimits.DEFAULT_MAX_DECODED_FRAME_BYTES;
     private OtaTarget otaTarget;
     private OtaSettings otaSettings;
 
@@ -263,6 +265,22 @@ public final class IotmpDeviceBuilder {
     }
 
     /**
+     * Estimated heap the decoded values of one frame of the server may take. A frame within {@link #maxFrameSize} can
+     * still expand a hundredfold when decoded (a list of many empty maps); one beyond this bound is dropped as
+     * malformed, as the server drops such a frame of a device: its handler is not called, the connection stays, the
+     * server gets no answer (the frame's stream id is not read) and its request times out. Counted in
+     * {@link DeviceTransportStats#malformedFrames()}. Default {@value FrameLimits#DEFAULT_MAX_DECODED_FRAME_BYTES}
+     * bytes (4 MiB), the server's default.
+     */
+    public IotmpDeviceBuilder maxDecodedFrameBytes(long maxDecodedFrameBytes) {
+        if (maxDecodedFrameBytes <= 0) {
+            throw new IllegalArgumentException("maxDecodedFrameBytes must be positive");
+        }
+        this.maxDecodedFrameBytes = maxDecodedFrameBytes;
+        return this;
+    }
+
+    /**
      * Gives the device the {@code $ota} resources of over-the-air updates (docs/ota.md), with the default
      * {@link OtaSettings}: images the server sends go to {@code target}, and after {@code $ota/reboot} the device
      * reconnects reporting the version embedded in the new image.
@@ -297,7 +315,8 @@ public final class IotmpDeviceBuilder {
                 backoffMax, requestTimeout, connectTimeout, group, channelType, localAddress, handlerExecutor,
                 maxFrameSize, sslContext, webSocketPath, webSocketTextFrames, random != null ? random : new Random(),
                 idGenerator, maxPendingWriteBytes, serverSilenceTimeout != null ? serverSilenceTimeout
-                        : keepAlive.isZero() ? Duration.ZERO : keepAlive.multipliedBy(2).plus(requestTimeout)));
+                        : keepAlive.isZero() ? Duration.ZERO : keepAlive.multipliedBy(2).plus(requestTimeout),
+                maxDecodedFrameBytes));
         if (otaTarget != null) {
             DeviceOta.install(device, otaTarget, otaSettings);
         }

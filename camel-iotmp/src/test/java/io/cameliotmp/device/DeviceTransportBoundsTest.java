@@ -1,6 +1,10 @@
 package io.cameliotmp.device;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
@@ -91,5 +95,31 @@ class DeviceTransportBoundsTest extends DeviceTestBase {
         first.awaitClosed();
         assertThat(device.transportStats().lastFailure()).hasMessageContaining("frame not complete within 500 ms");
         assertThat(device.transportStats().serverSilenceCloses()).isZero();
+    }
+
+    /**
+     * A RUN of some 200 KB whose values would decode to far more than 4 MiB (200,000 empty maps) is dropped as the
+     * server drops such a frame of a device: the handler never sees it and the connection goes on.
+     */
+    @Test
+    void dropsAFrameWhoseValuesExceedTheDecodedSizeBound() throws Exception {
+        startServer();
+        IotmpDevice device = track(deviceBuilder().keepAlive(Duration.ZERO).build());
+        AtomicInteger sinkCalls = new AtomicInteger();
+        device.resource("sink").input(input -> sinkCalls.incrementAndGet());
+        device.resource("probe").output(() -> "alive");
+        TestIotmpServer.Connection connection = connect(device);
+
+        List<Map<String, Object>> emptyMaps = Collections.nCopies(200_000, Map.of());
+        connection.send(IotmpMessage.run(5, "sink", null, emptyMaps));
+        // frames are handled in order: once the probe is answered, the large RUN was handled (or dropped) before it
+        connection.send(IotmpMessage.run(6, "probe", null, null));
+        IotmpMessage answer = connection.next();
+        assertThat(answer.type()).isEqualTo(MessageType.OK);
+        assertThat(answer.streamId()).as("the probe's answer, and none for the large RUN").isEqualTo(6);
+        assertThat(answer.payload()).isEqualTo("alive");
+        assertThat(sinkCalls).as("calls of the handler").hasValue(0);
+        assertThat(device.transportStats().malformedFrames()).isEqualTo(1);
+        assertThat(device.isConnected()).isTrue();
     }
 }
