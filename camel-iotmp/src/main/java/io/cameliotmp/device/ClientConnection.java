@@ -110,9 +110,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof IotmpMessage || msg instanceof MalformedFrame) {
-            lastFrameNanos = System.nanoTime(); // even a frame we cannot read shows the server is there
-        }
         if (msg instanceof IotmpMessage message) {
             if (connected) {
                 dispatch(message);
@@ -197,6 +194,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         } else {
             fail(new IotmpConnectRefusedException(answer));
         }
+    }
+
+    /**
+     * A complete frame of the server arrived, any frame: even one that does not decode, or one the legacy adapter
+     * answers itself, shows the server is there. Told by the handler right after the codec.
+     */
+    void frameArrived() {
+        lastFrameNanos = System.nanoTime();
     }
 
     /**

@@ -70,10 +70,12 @@ final class Connector {
                         if (config.generation() == Generation.LEGACY) {
                             // the legacy Thinger protocol, played over the same connection logic
                             channel.pipeline().addLast("legacy-codec", new LegacyFrameCodec(frameLimits));
+                            channel.pipeline().addLast("frame-clock", new FrameClock(attempt));
                             channel.pipeline().addLast("legacy", new LegacyDeviceAdapter());
                         } else {
                             channel.pipeline().addLast("iotmp-codec",
                                     new IotmpFrameCodec(config.generation(), false, frameLimits));
+                            channel.pipeline().addLast("frame-clock", new FrameClock(attempt));
                         }
                         channel.pipeline().addLast("iotmp-device", attempt);
                     }
@@ -119,6 +121,21 @@ final class Connector {
                 }
             }
         });
+    }
+
+    /** Tells the connection of every frame the codec passes on, for its silence timeout. */
+    private static final class FrameClock extends ChannelInboundHandlerAdapter {
+        private final ClientConnection connection;
+
+        FrameClock(ClientConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            connection.frameArrived();
+            ctx.fireChannelRead(msg);
+        }
     }
 
     /**
