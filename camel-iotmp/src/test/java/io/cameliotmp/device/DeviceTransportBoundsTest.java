@@ -12,6 +12,7 @@ import io.cameliotmp.testing.Waits;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The device's bounds against a hostile or broken server: what it queues, how long it waits for a sign of life. */
 class DeviceTransportBoundsTest extends DeviceTestBase {
@@ -121,5 +122,24 @@ class DeviceTransportBoundsTest extends DeviceTestBase {
         assertThat(sinkCalls).as("calls of the handler").hasValue(0);
         assertThat(device.transportStats().malformedFrames()).isEqualTo(1);
         assertThat(device.isConnected()).isTrue();
+    }
+
+    @Test
+    void builderDefaultsAndValidation() {
+        startServer();
+        DeviceClientConfig defaults = newDevice().config();
+        assertThat(defaults.maxPendingWriteBytes()).isEqualTo(1024 * 1024);
+        assertThat(defaults.serverSilenceTimeout()).isEqualTo(Duration.ofSeconds(130)); // 2 x 60 s + 10 s
+        assertThat(defaults.maxDecodedFrameBytes()).isEqualTo(4L * 1024 * 1024);
+        assertThat(track(deviceBuilder().keepAlive(Duration.ZERO).build()).config().serverSilenceTimeout())
+                .as("no keep-alive, nothing to expect from a quiet server").isZero();
+        assertThat(track(deviceBuilder().serverSilenceTimeout(Duration.ofSeconds(5)).build()).config()
+                .serverSilenceTimeout()).isEqualTo(Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> deviceBuilder().maxPendingWriteBytes(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> deviceBuilder().maxDecodedFrameBytes(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> deviceBuilder().serverSilenceTimeout(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
