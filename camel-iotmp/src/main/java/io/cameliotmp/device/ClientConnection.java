@@ -58,6 +58,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private ScheduledFuture<?> handshakeTimeout;
     private ScheduledFuture<?> keepAlive;
+    private ScheduledFuture<?> silence;
+    /** When the last complete frame of the server arrived ({@link System#nanoTime()}). */
+    private long lastFrameNanos;
 
     /** The device's own server streams opened (or being opened) on this connection, by stream id. */
     private final Map<Integer, ServerStream> serverStreams = new HashMap<>();
@@ -114,8 +117,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 handshake(message);
             }
         } else if (msg instanceof MalformedFrame malformed) {
+            device.transportStats().malformedFrame();
             if (connected) {
                 // LX handles what it could decode, EM drops the connection; we cannot answer what we cannot read.
+                // The server drops a malformed frame of a connected device the same way (and a frame beyond
+                // maxDecodedFrameBytes is one), so neither side can make the other hold what such a frame decodes to.
                 LOG.warn("{}: ignoring malformed {} frame: {}", device, malformed.type(),
                         malformed.cause().getMessage());
             } else {
@@ -146,8 +152,25 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void fail(Throwable cause) {
         if (failure == null) {
             failure = cause;
+            device.transportStats().failed(cause);
         }
         channel.close();
+    }
+
+    /**
+     * {@link PendingWriteBound}: more than {@code limit} bytes wait for a server that does not read. Closing lets the
+     * device reconnect through its backoff; a server that only stalled gets a fresh connection, a hostile one gets
+     * nothing more to hold.
+     */
+    void serverStoppedReading(long pending, long limit) {
+        if (failure != null) {
+            return; // already closing; flushes until the close completes would count it again
+        }
+        device.transportStats().serverStoppedReading();
+        LOG.warn("{}: closing connection: server stopped reading: {} bytes pending > limit {}", device, pending,
+                limit);
+        fail(new IotmpDisconnectedException("server stopped reading: " + pending + " bytes pending > limit "
+                                            + limit));
     }
 
     // ---------------------------------------------------------------- handshake and lifecycle
@@ -162,10 +185,43 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 keepAlive = loop.scheduleAtFixedRate(() -> channel.writeAndFlush(IotmpMessage.KEEP_ALIVE),
                         keepAliveMillis, keepAliveMillis, TimeUnit.MILLISECONDS);
             }
+            long silenceNanos = device.config().serverSilenceTimeout().toNanos();
+            if (silenceNanos > 0) {
+                lastFrameNanos = System.nanoTime();
+                watchSilence(silenceNanos, silenceNanos);
+            }
             device.sessionConnected(this);
         } else {
             fail(new IotmpConnectRefusedException(answer));
         }
+    }
+
+    /**
+     * A complete frame of the server arrived, any frame: even one that does not decode, or one the legacy adapter
+     * answers itself, shows the server is there. Told by the handler right after the codec.
+     */
+    void frameArrived() {
+        lastFrameNanos = System.nanoTime();
+    }
+
+    /**
+     * Closes the connection when the server sent no frame for {@code timeoutNanos}: one timer at a time, rearmed for
+     * what is left rather than reset on every frame, so a busy connection costs nothing per frame but a time stamp.
+     */
+    private void watchSilence(long delayNanos, long timeoutNanos) {
+        silence = loop.schedule(() -> {
+            long silentNanos = System.nanoTime() - lastFrameNanos;
+            if (silentNanos < timeoutNanos) {
+                watchSilence(timeoutNanos - silentNanos, timeoutNanos);
+                return;
+            }
+            if (failure == null) {
+                device.transportStats().serverSilent();
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+            LOG.warn("{}: closing connection: no frame from the server within {} ms", device, millis);
+            fail(new IotmpDisconnectedException("server silent: no frame from the server within " + millis + " ms"));
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Stops timers and fails everything in flight; called once, when the channel is gone. */
@@ -173,6 +229,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         connected = false;
         cancel(handshakeTimeout);
         cancel(keepAlive);
+        cancel(silence);
         resourceStreams.closeAll();
         requests.failAll(request -> cause);
         for (ServerStream stream : serverStreams.values()) {

@@ -3,8 +3,10 @@ package io.cameliotmp.device;
 import java.net.InetSocketAddress;
 import java.net.URI;
 
+import io.cameliotmp.protocol.FrameLimits;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
+import io.cameliotmp.protocol.PartialFrameBudget;
 import io.cameliotmp.protocol.PsonFormat;
 import io.cameliotmp.protocol.WebSocketFrameBytes;
 import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
@@ -30,11 +32,17 @@ final class Connector {
     private final DeviceClientConfig config;
     private final EventLoop loop;
     private final int connectTimeoutMillis;
+    /** Shared by the device's connections, one after the other; the same for IOTMP, WebSocket and legacy frames. */
+    private final FrameLimits frameLimits;
 
     Connector(DeviceClientConfig config, EventLoop loop) {
         this.config = config;
         this.loop = loop;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
+        // A frame the server started is an answer (or a request) in progress: it gets as long to complete as the
+        // device gives any answer, so a server that sends half a frame and stalls cannot hold the connection.
+        this.frameLimits = new FrameLimits(config.maxFrameSize(), config.maxFrameSize(), PsonFormat.DEFAULT_MAX_DEPTH,
+                config.maxDecodedFrameBytes(), config.requestTimeout(), PartialFrameBudget.UNLIMITED);
     }
 
     /** Connects a new channel whose last handler is {@code attempt}. */
@@ -44,10 +52,14 @@ final class Connector {
                 .channel(config.channelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        PendingWriteBound.waterMark(config.maxPendingWriteBytes()))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
                         attempt.channel = channel;
+                        channel.pipeline().addLast("write-bound",
+                                new PendingWriteBound(attempt, config.maxPendingWriteBytes()));
                         if (config.sslContext() != null) {
                             channel.pipeline().addLast("ssl",
                                     config.sslContext().newHandler(channel.alloc(), config.host(), config.port()));
@@ -57,12 +69,13 @@ final class Connector {
                         }
                         if (config.generation() == Generation.LEGACY) {
                             // the legacy Thinger protocol, played over the same connection logic
-                            channel.pipeline().addLast("legacy-codec",
-                                    new LegacyFrameCodec(config.maxFrameSize(), PsonFormat.DEFAULT_MAX_DEPTH));
+                            channel.pipeline().addLast("legacy-codec", new LegacyFrameCodec(frameLimits));
+                            channel.pipeline().addLast("frame-clock", new FrameClock(attempt));
                             channel.pipeline().addLast("legacy", new LegacyDeviceAdapter());
                         } else {
-                            channel.pipeline().addLast("iotmp-codec", new IotmpFrameCodec(config.generation(), false,
-                                    config.maxFrameSize(), PsonFormat.DEFAULT_MAX_DEPTH));
+                            channel.pipeline().addLast("iotmp-codec",
+                                    new IotmpFrameCodec(config.generation(), false, frameLimits));
+                            channel.pipeline().addLast("frame-clock", new FrameClock(attempt));
                         }
                         channel.pipeline().addLast("iotmp-device", attempt);
                     }
@@ -108,6 +121,21 @@ final class Connector {
                 }
             }
         });
+    }
+
+    /** Tells the connection of every frame the codec passes on, for its silence timeout. */
+    private static final class FrameClock extends ChannelInboundHandlerAdapter {
+        private final ClientConnection connection;
+
+        FrameClock(ClientConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            connection.frameArrived();
+            ctx.fireChannelRead(msg);
+        }
     }
 
     /**

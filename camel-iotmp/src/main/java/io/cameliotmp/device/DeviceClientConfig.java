@@ -17,6 +17,10 @@ import io.netty.handler.ssl.SslContext;
  *
  * @param group       a shared event loop group, or null for a group of the device's own
  * @param idGenerator candidate stream ids, or null to draw them from {@code random}
+ * @param maxPendingWriteBytes bytes queued for a server that does not read before the connection is closed
+ * @param serverSilenceTimeout how long the server may send nothing before the connection is closed; zero for no
+ *                             limit
+ * @param maxDecodedFrameBytes estimated heap the decoded values of one frame of the server may take
  */
 public record DeviceClientConfig(String host, int port, String user, String device, String credential,
                                  Generation generation, ServiceLayout serviceLayout, Duration keepAlive,
@@ -24,7 +28,8 @@ public record DeviceClientConfig(String host, int port, String user, String devi
                                  Duration connectTimeout, EventLoopGroup group, Class<? extends Channel> channelType,
                                  SocketAddress localAddress, Executor handlerExecutor, int maxFrameSize,
                                  SslContext sslContext, String webSocketPath, boolean webSocketTextFrames,
-                                 Random random, IntSupplier idGenerator) {
+                                 Random random, IntSupplier idGenerator, int maxPendingWriteBytes,
+                                 Duration serverSilenceTimeout, long maxDecodedFrameBytes) {
 
     /** Whether reconnecting is enabled: a maximum backoff of zero disables it. */
     public boolean reconnects() {

@@ -65,7 +65,7 @@ public final class IotmpDevice implements AutoCloseable {
     private final DeviceFaults faults;
     private final HandlerRunner handlers;
     private final DeviceLifecycle lifecycle;
-
+    private final DeviceTransportStats transportStats = new DeviceTransportStats();
     private final ResourceRegistry resources = new ResourceRegistry();
 
     IotmpDevice(DeviceClientConfig config) {
@@ -190,11 +190,14 @@ public final class IotmpDevice implements AutoCloseable {
         return lifecycle.lastRefusal();
     }
 
-    /**
-     * Fault injection for tests and simulations: abrupt connection drops, raw bytes. Not needed by applications.
-     */
+    /** Fault injection for tests and simulations: abrupt connection drops, raw bytes. Not needed by applications. */
     public DeviceFaults faults() {
         return faults;
+    }
+
+    /** What the device's transport bounds did: connections closed for a hostile or broken server, dropped frames. */
+    public DeviceTransportStats transportStats() {
+        return transportStats;
     }
 
     /**

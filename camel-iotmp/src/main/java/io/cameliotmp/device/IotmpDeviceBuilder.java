@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
 
+import io.cameliotmp.protocol.FrameLimits;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrames;
 import io.netty.channel.Channel;
@@ -17,6 +18,9 @@ import io.netty.handler.ssl.SslContext;
 
 /** Configuration of an {@link IotmpDevice}. Not thread-safe; {@link #build()} may be called repeatedly. */
 public final class IotmpDeviceBuilder {
+
+    /** Default of {@link #maxPendingWriteBytes}: the server's default for devices that stop reading. */
+    public static final int DEFAULT_MAX_PENDING_WRITE_BYTES = 1024 * 1024;
 
     private String host;
     private int port = IotmpDevice.DEFAULT_PORT;
@@ -40,6 +44,10 @@ public final class IotmpDeviceBuilder {
     private boolean webSocketTextFrames;
     private Random random;
     private IntSupplier idGenerator;
+    private int maxPendingWriteBytes = DEFAULT_MAX_PENDING_WRITE_BYTES;
+    /** Null for the default, which depends on keepAlive and requestTimeout. */
+    private Duration serverSilenceTimeout;
+    private long maxDecodedFrameBytes = FrameLimits.DEFAULT_MAX_DECODED_FRAME_BYTES;
     private OtaTarget otaTarget;
     private OtaSettings otaSettings;
 
@@ -122,7 +130,10 @@ public final class IotmpDeviceBuilder {
         return reconnectBackoff(Duration.ZERO, Duration.ZERO);
     }
 
-    /** How long requests of the device (and the CONNECT) wait for OK or ERROR; default 10 s. */
+    /**
+     * How long requests of the device (and the CONNECT) wait for OK or ERROR; default 10 s. Also how long a frame the
+     * server started may take to arrive completely: a frame that stalls halfway is an answer that never comes.
+     */
     public IotmpDeviceBuilder requestTimeout(Duration requestTimeout) {
         this.requestTimeout = requirePositive(requestTimeout, "requestTimeout");
         return this;
@@ -223,6 +234,53 @@ public final class IotmpDeviceBuilder {
     }
 
     /**
+     * Bytes the device queues for a server that does not read them (answers, stream data, its own requests) before
+     * it closes the connection as a broken or hostile server's and reconnects through {@link #reconnectBackoff};
+     * counted in {@link DeviceTransportStats#serverStoppedReadingCloses()}. Default 1 MiB, as the server allows a
+     * device.
+     */
+    public IotmpDeviceBuilder maxPendingWriteBytes(int maxPendingWriteBytes) {
+        if (maxPendingWriteBytes <= 0) {
+            throw new IllegalArgumentException("maxPendingWriteBytes must be positive");
+        }
+        this.maxPendingWriteBytes = maxPendingWriteBytes;
+        return this;
+    }
+
+    /**
+     * How long the server may send nothing at all (no answer, no request, no echo of a KEEP_ALIVE) before the device
+     * closes the connection as a dead or hung server's and reconnects through {@link #reconnectBackoff}; counted from
+     * the last complete frame received, in {@link DeviceTransportStats#serverSilenceCloses()}. Without it a server
+     * that stops answering while its TCP connection stays up (a hung process, a lost NAT mapping) keeps the device
+     * "connected" forever. {@link Duration#ZERO} disables it.
+     * <p>
+     * Default: twice {@link #keepAlive} plus {@link #requestTimeout} (130 s with the defaults): a server answers
+     * every KEEP_ALIVE, so a live one is heard at least once per interval; one echo may be lost or late and the
+     * next one gets as long as any request to arrive. Zero (disabled) when keepAlive is zero, since then nothing
+     * makes a quiet but live server speak.
+     */
+    public IotmpDeviceBuilder serverSilenceTimeout(Duration serverSilenceTimeout) {
+        this.serverSilenceTimeout = requireNotNegative(serverSilenceTimeout, "serverSilenceTimeout");
+        return this;
+    }
+
+    /**
+     * Estimated heap the decoded values of one frame of the server may take. A frame within {@link #maxFrameSize} can
+     * still expand a hundredfold when decoded (a list of many empty maps); one beyond this bound is dropped as
+     * malformed, as the server drops such a frame of a device: its handler is not called, the connection stays, the
+     * server gets no answer (the frame's stream id is not read) and its request times out. Counted in
+     * {@link DeviceTransportStats#malformedFrames()}. Default {@value FrameLimits#DEFAULT_MAX_DECODED_FRAME_BYTES}
+     * bytes (4 MiB), the server's default.
+     */
+    public IotmpDeviceBuilder maxDecodedFrameBytes(long maxDecodedFrameBytes) {
+        if (maxDecodedFrameBytes <= 0) {
+            throw new IllegalArgumentException("maxDecodedFrameBytes must be positive");
+        }
+        this.maxDecodedFrameBytes = maxDecodedFrameBytes;
+        return this;
+    }
+
+    /**
      * Gives the device the {@code $ota} resources of over-the-air updates (docs/ota.md), with the default
      * {@link OtaSettings}: images the server sends go to {@code target}, and after {@code $ota/reboot} the device
      * reconnects reporting the version embedded in the new image.
@@ -256,7 +314,9 @@ public final class IotmpDeviceBuilder {
                 generation != Generation.GEN2 ? ServiceLayout.LINUX : serviceLayout, keepAlive, backoffInitial,
                 backoffMax, requestTimeout, connectTimeout, group, channelType, localAddress, handlerExecutor,
                 maxFrameSize, sslContext, webSocketPath, webSocketTextFrames, random != null ? random : new Random(),
-                idGenerator));
+                idGenerator, maxPendingWriteBytes, serverSilenceTimeout != null ? serverSilenceTimeout
+                        : keepAlive.isZero() ? Duration.ZERO : keepAlive.multipliedBy(2).plus(requestTimeout),
+                maxDecodedFrameBytes));
         if (otaTarget != null) {
             DeviceOta.install(device, otaTarget, otaSettings);
         }

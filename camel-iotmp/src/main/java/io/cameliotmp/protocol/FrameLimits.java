@@ -21,6 +21,12 @@ import java.util.Objects;
 public record FrameLimits(int maxFrameSizeBeforeLogin, int maxFrameSize, int maxDepth, long maxDecodedFrameBytes,
                           Duration frameReadTimeout, PartialFrameBudget budget) {
 
+    /**
+     * The default of {@code maxDecodedFrameBytes} for servers and device clients alike, one constant so the two sides
+     * cannot drift apart.
+     */
+    public static final long DEFAULT_MAX_DECODED_FRAME_BYTES = 4L * 1024 * 1024;
+
     public FrameLimits {
         Objects.requireNonNull(budget, "budget");
     }

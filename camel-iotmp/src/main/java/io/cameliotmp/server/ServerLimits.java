@@ -3,6 +3,8 @@ package io.cameliotmp.server;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.cameliotmp.protocol.FrameLimits;
+
 /**
  * Limits for a server facing the internet: connections, failed authentications, slow peers and frame sizes. Part
  * of {@link IotmpServerConfig}.
@@ -53,7 +55,8 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
     public static final long DEFAULT_MAX_PARTIAL_FRAME_BYTES = 64L * 1024 * 1024;
     public static final int DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS = 128;
     public static final int DEFAULT_MAX_TRACKED_AUTH_FAILURES = 65_536;
-    public static final long DEFAULT_MAX_DECODED_FRAME_BYTES = 4L * 1024 * 1024;
+    /** The same bound the device client applies to what a server sends: one constant for both sides. */
+    public static final long DEFAULT_MAX_DECODED_FRAME_BYTES = FrameLimits.DEFAULT_MAX_DECODED_FRAME_BYTES;
     /** What IOTMP-Embedded accepts by default; smaller boards (ESP-IDF at 4 KiB) need a smaller value. */
     public static final int DEFAULT_MAX_OUTBOUND_FRAME_SIZE = 32 * 1024;
 

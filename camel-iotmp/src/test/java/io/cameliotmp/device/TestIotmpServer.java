@@ -243,6 +243,16 @@ final class TestIotmpServer implements AutoCloseable {
             channel.close().syncUninterruptibly();
         }
 
+        /** The server stops reading this connection, as a stalled or hostile server does. */
+        void stopReading() {
+            channel.config().setAutoRead(false);
+        }
+
+        /** Whether the device (or the test) closed the connection. */
+        boolean isClosed() {
+            return closed.isDone();
+        }
+
         /** Waits until the device (or the test) closed the connection. */
         void awaitClosed() throws Exception {
             closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
