@@ -2,8 +2,10 @@ package io.cameliotmp.micrometer;
 
 import java.util.List;
 
+import io.cameliotmp.device.DeviceTransportStats;
 import io.cameliotmp.device.IotmpDevice;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +16,11 @@ import io.micrometer.core.instrument.Tags;
  * and server:
  * <ul>
  * <li>{@code iotmp.device.connected} (gauge): 1 while the server has accepted the device, else 0;</li>
- * <li>{@code iotmp.device.connections} (counter, {@code event}): connected, disconnected, refused by the server.</li>
+ * <li>{@code iotmp.device.connections} (counter, {@code event}): connected, disconnected, refused by the server;</li>
+ * <li>{@code iotmp.device.transport.closes} (counter, {@code cause}): connections the device closed for a server
+ * that stopped reading ({@code stopped-reading}) or fell silent ({@code silent});</li>
+ * <li>{@code iotmp.device.frames.malformed} (counter): frames of the server that did not decode (and were
+ * dropped).</li>
  * </ul>
  */
 public final class MicrometerDeviceMetrics implements AutoCloseable {
@@ -37,7 +43,15 @@ public final class MicrometerDeviceMetrics implements AutoCloseable {
         device.onConnected(connected::increment);
         device.onDisconnected(disconnected::increment);
         device.onRefused(refusal -> refused.increment());
-        this.meters = List.of(connected, disconnected, refused, state);
+        DeviceTransportStats transport = device.transportStats();
+        FunctionCounter stoppedReading = transportCloses(registry, tags, transport, "stopped-reading",
+                DeviceTransportStats::serverStoppedReadingCloses);
+        FunctionCounter silent = transportCloses(registry, tags, transport, "silent",
+                DeviceTransportStats::serverSilenceCloses);
+        FunctionCounter malformed = FunctionCounter.builder("iotmp.device.frames.malformed", transport,
+                DeviceTransportStats::malformedFrames).tags(tags)
+                .description("Frames of the server that did not decode, dropped").register(registry);
+        this.meters = List.of(connected, disconnected, refused, state, stoppedReading, silent, malformed);
     }
 
     /** Registers the meters of {@code device}; close to remove them, with the device. */
@@ -47,6 +61,14 @@ public final class MicrometerDeviceMetrics implements AutoCloseable {
 
     private static Counter counter(MeterRegistry registry, Tags tags, String event) {
         return Counter.builder("iotmp.device.connections").tags(tags).tag("event", event).description(CONNECTIONS)
+                .register(registry);
+    }
+
+    private static FunctionCounter transportCloses(MeterRegistry registry, Tags tags, DeviceTransportStats transport,
+                                                   String cause,
+                                                   java.util.function.ToDoubleFunction<DeviceTransportStats> count) {
+        return FunctionCounter.builder("iotmp.device.transport.closes", transport, count).tags(tags).tag("cause", cause)
+                .description("Connections the device closed because the server stopped reading or fell silent")
                 .register(registry);
     }
 

@@ -41,10 +41,20 @@ class IotmpDeviceComponentMetricsTest extends IotmpDeviceTestSupport {
         eventually().until(() -> connections("intruder", "refused") >= 1);
         assertThat(meters.get("iotmp.device.connected").tags("device", "intruder").gauge().value()).isZero();
 
+        // the transport bounds' counters: the device closed nothing itself
+        assertThat(meters.get("iotmp.device.transport.closes").tags("device", DEVICE, "cause", "stopped-reading")
+                .functionCounter().count()).isZero();
+        assertThat(meters.get("iotmp.device.transport.closes").tags("device", DEVICE, "cause", "silent")
+                .functionCounter().count()).isZero();
+        assertThat(meters.get("iotmp.device.frames.malformed").tags("device", DEVICE).functionCounter().count())
+                .isZero();
+
         connection().device().faults().dropConnection();
         eventually().until(() -> connections(DEVICE, "disconnected") >= 1 && connections(DEVICE, "connected") >= 2);
 
         context.stop();
         assertThat(meters.find("iotmp.device.connected").gauges()).as("removed with the connection").isEmpty();
+        assertThat(meters.find("iotmp.device.transport.closes").functionCounters()).isEmpty();
+        assertThat(meters.find("iotmp.device.frames.malformed").functionCounters()).isEmpty();
     }
 }
