@@ -85,7 +85,7 @@ public final class IotmpDevice implements AutoCloseable {
         this.services = new ServerServices(this, loop);
         this.serverStreams = new ServerStreams(this, loop);
         this.faults = new DeviceFaults(this, loop);
-        this.handlers = new HandlerRunner(this, loop, config.handlerExecutor());
+        this.handlers = new HandlerRunner(this, loop, config.handlerExecutor(), config.maxHandlersInFlight());
         this.lifecycle = new DeviceLifecycle(this, config, ownGroup, loop, new Connector(config, eventLoop),
                 StreamIds.random(candidates), serverStreams, handlers);
     }
@@ -248,6 +248,11 @@ public final class IotmpDevice implements AutoCloseable {
     /** Runs a resource handler where handlers run, and {@code then} with its outcome on the loop. */
     void invokeHandler(DeviceResource resource, ResourceRequest request, BiConsumer<Object, Throwable> then) {
         handlers.invokeHandler(resource, request, then);
+    }
+
+    /** Handler runs and callbacks on the handler executor, not finished yet (at most about maxHandlersInFlight). */
+    public int handlersInFlight() {
+        return handlers.inFlight();
     }
 
     /** Runs an application callback where handlers run; failures are logged, never propagated into the protocol. */

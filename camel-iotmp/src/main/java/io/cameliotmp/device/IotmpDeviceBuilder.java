@@ -18,6 +18,13 @@ import io.netty.handler.ssl.SslContext;
 /** Configuration of an {@link IotmpDevice}. Not thread-safe; {@link #build()} may be called repeatedly. */
 public final class IotmpDeviceBuilder {
 
+    /**
+     * Default of {@link #maxHandlersInFlight}: far more than a device has concurrent work of its own (a handful of
+     * interval streams and a request or two), so a well-behaved server never meets it, while a flood holds at most
+     * this many requests and their payloads.
+     */
+    public static final int DEFAULT_MAX_HANDLERS_IN_FLIGHT = 64;
+
     private String host;
     private int port = IotmpDevice.DEFAULT_PORT;
     private String user;
@@ -40,6 +47,7 @@ public final class IotmpDeviceBuilder {
     private boolean webSocketTextFrames;
     private Random random;
     private IntSupplier idGenerator;
+    private int maxHandlersInFlight = DEFAULT_MAX_HANDLERS_IN_FLIGHT;
     private OtaTarget otaTarget;
     private OtaSettings otaSettings;
 
@@ -171,6 +179,21 @@ public final class IotmpDeviceBuilder {
     }
 
     /**
+     * How many handler runs and callbacks may wait for or run on the {@link #handlerExecutor} at once; default
+     * {@value #DEFAULT_MAX_HANDLERS_IN_FLIGHT}. When that many are in flight the device stops reading from the
+     * server until half of them are done, so a server cannot queue unbounded work on the device (an executor with a
+     * bounded queue should hold at least this many tasks, or the excess RUNs are answered with ERROR). Without a
+     * handler executor handlers run on the event loop, one at a time, and this limit plays no part.
+     */
+    public IotmpDeviceBuilder maxHandlersInFlight(int maxHandlersInFlight) {
+        if (maxHandlersInFlight <= 0) {
+            throw new IllegalArgumentException("maxHandlersInFlight must be positive");
+        }
+        this.maxHandlersInFlight = maxHandlersInFlight;
+        return this;
+    }
+
+    /**
      * Connects over TLS (Thinger's TLS port is 25206) with this client context; build one with Netty's
      * {@code SslContextBuilder.forClient()}, adding a trust manager for a private server certificate.
      */
@@ -256,7 +279,7 @@ public final class IotmpDeviceBuilder {
                 generation != Generation.GEN2 ? ServiceLayout.LINUX : serviceLayout, keepAlive, backoffInitial,
                 backoffMax, requestTimeout, connectTimeout, group, channelType, localAddress, handlerExecutor,
                 maxFrameSize, sslContext, webSocketPath, webSocketTextFrames, random != null ? random : new Random(),
-                idGenerator));
+                idGenerator, maxHandlersInFlight));
         if (otaTarget != null) {
             DeviceOta.install(device, otaTarget, otaSettings);
         }

@@ -14,7 +14,9 @@ import io.micrometer.core.instrument.Tags;
  * and server:
  * <ul>
  * <li>{@code iotmp.device.connected} (gauge): 1 while the server has accepted the device, else 0;</li>
- * <li>{@code iotmp.device.connections} (counter, {@code event}): connected, disconnected, refused by the server.</li>
+ * <li>{@code iotmp.device.connections} (counter, {@code event}): connected, disconnected, refused by the server;</li>
+ * <li>{@code iotmp.device.handlers.in.flight} (gauge): handler runs and callbacks on the device's executor, not
+ * finished yet; at its limit the device stops reading from the server.</li>
  * </ul>
  */
 public final class MicrometerDeviceMetrics implements AutoCloseable {
@@ -34,10 +36,13 @@ public final class MicrometerDeviceMetrics implements AutoCloseable {
         Counter refused = counter(registry, tags, "refused");
         Gauge state = Gauge.builder("iotmp.device.connected", device, d -> d.isConnected() ? 1 : 0).tags(tags)
                 .description("1 while the server has accepted the device, else 0").register(registry);
+        Gauge handlers = Gauge.builder("iotmp.device.handlers.in.flight", device, IotmpDevice::handlersInFlight)
+                .tags(tags).description("Handler runs and callbacks on the device's executor, not finished yet")
+                .register(registry);
         device.onConnected(connected::increment);
         device.onDisconnected(disconnected::increment);
         device.onRefused(refusal -> refused.increment());
-        this.meters = List.of(connected, disconnected, refused, state);
+        this.meters = List.of(connected, disconnected, refused, state, handlers);
     }
 
     /** Registers the meters of {@code device}; close to remove them, with the device. */
