@@ -24,7 +24,8 @@ public record DeviceClientConfig(String host, int port, String user, String devi
                                  Duration connectTimeout, EventLoopGroup group, Class<? extends Channel> channelType,
                                  SocketAddress localAddress, Executor handlerExecutor, int maxFrameSize,
                                  SslContext sslContext, String webSocketPath, boolean webSocketTextFrames,
-                                 Random random, IntSupplier idGenerator, int maxHandlersInFlight) {
+                                 Random random, IntSupplier idGenerator, int maxHandlersInFlight,
+                                 int maxServerStreams, Duration minStreamInterval) {
 
     /** Whether reconnecting is enabled: a maximum backoff of zero disables it. */
     public boolean reconnects() {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
@@ -67,6 +68,8 @@ public final class IotmpDevice implements AutoCloseable {
     private final DeviceLifecycle lifecycle;
 
     private final ResourceRegistry resources = new ResourceRegistry();
+    /** START_STREAMs refused at {@link IotmpDeviceBuilder#maxServerStreams}; see {@link #serverStreamsRefused()}. */
+    final LongAdder serverStreamsRefused = new LongAdder();
 
     IotmpDevice(DeviceClientConfig config) {
         this.config = config;
@@ -248,6 +251,11 @@ public final class IotmpDevice implements AutoCloseable {
     /** Runs a resource handler where handlers run, and {@code then} with its outcome on the loop. */
     void invokeHandler(DeviceResource resource, ResourceRequest request, BiConsumer<Object, Throwable> then) {
         handlers.invokeHandler(resource, request, then);
+    }
+
+    /** Streams the server asked for and the device refused, being at {@link IotmpDeviceBuilder#maxServerStreams}. */
+    public long serverStreamsRefused() {
+        return serverStreamsRefused.sum();
     }
 
     /** Handler runs and callbacks on the handler executor, not finished yet (at most about maxHandlersInFlight). */

@@ -24,6 +24,13 @@ public final class IotmpDeviceBuilder {
      * this many requests and their payloads.
      */
     public static final int DEFAULT_MAX_HANDLERS_IN_FLIGHT = 64;
+    /**
+     * Default of {@link #maxServerStreams}: a device has a handful of resources a console or rule streams at once;
+     * 64 leaves room for many, while a server cannot open thousands of timers and handler runs.
+     */
+    public static final int DEFAULT_MAX_SERVER_STREAMS = 64;
+    /** Default of {@link #minStreamInterval}: ten samples a second per stream, faster than any dashboard needs. */
+    public static final Duration DEFAULT_MIN_STREAM_INTERVAL = Duration.ofMillis(100);
 
     private String host;
     private int port = IotmpDevice.DEFAULT_PORT;
@@ -48,6 +55,8 @@ public final class IotmpDeviceBuilder {
     private Random random;
     private IntSupplier idGenerator;
     private int maxHandlersInFlight = DEFAULT_MAX_HANDLERS_IN_FLIGHT;
+    private int maxServerStreams = DEFAULT_MAX_SERVER_STREAMS;
+    private Duration minStreamInterval = DEFAULT_MIN_STREAM_INTERVAL;
     private OtaTarget otaTarget;
     private OtaSettings otaSettings;
 
@@ -194,6 +203,28 @@ public final class IotmpDeviceBuilder {
     }
 
     /**
+     * How many streams the server may have open on the device's resources at once; default
+     * {@value #DEFAULT_MAX_SERVER_STREAMS}. A START_STREAM beyond it is answered with ERROR 429 (counted in
+     * {@link IotmpDevice#serverStreamsRefused()}); one that replaces an open stream is not refused.
+     */
+    public IotmpDeviceBuilder maxServerStreams(int maxServerStreams) {
+        if (maxServerStreams <= 0) {
+            throw new IllegalArgumentException("maxServerStreams must be positive");
+        }
+        this.maxServerStreams = maxServerStreams;
+        return this;
+    }
+
+    /**
+     * The shortest interval of an interval stream the server opens on a resource; default 100 ms. A server that asks
+     * for less gets samples at this interval. On-change streams are not affected.
+     */
+    public IotmpDeviceBuilder minStreamInterval(Duration minStreamInterval) {
+        this.minStreamInterval = requirePositive(minStreamInterval, "minStreamInterval");
+        return this;
+    }
+
+    /**
      * Connects over TLS (Thinger's TLS port is 25206) with this client context; build one with Netty's
      * {@code SslContextBuilder.forClient()}, adding a trust manager for a private server certificate.
      */
@@ -279,7 +310,7 @@ public final class IotmpDeviceBuilder {
                 generation != Generation.GEN2 ? ServiceLayout.LINUX : serviceLayout, keepAlive, backoffInitial,
                 backoffMax, requestTimeout, connectTimeout, group, channelType, localAddress, handlerExecutor,
                 maxFrameSize, sslContext, webSocketPath, webSocketTextFrames, random != null ? random : new Random(),
-                idGenerator, maxHandlersInFlight));
+                idGenerator, maxHandlersInFlight, maxServerStreams, minStreamInterval));
         if (otaTarget != null) {
             DeviceOta.install(device, otaTarget, otaSettings);
         }

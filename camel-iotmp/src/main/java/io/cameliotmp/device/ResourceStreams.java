@@ -13,6 +13,7 @@ import io.cameliotmp.protocol.Gen1Layout;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.protocol.session.Answers;
 import io.cameliotmp.protocol.session.StreamParameters;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
@@ -177,11 +178,18 @@ final class ResourceStreams {
             connection.answerError(id, null, null);
             return true;
         }
+        long interval = StreamParameters.intervalOf(start.parameters());
+        if (refusedOverLimit(id, path, interval)) {
+            return true;
+        }
+        if (interval > 0) {
+            // a server asking for 1 ms would keep the handlers busy with nothing else: it gets samples this often
+            interval = Math.max(interval, device.config().minStreamInterval().toMillis());
+        }
         DeviceStream previous = streams.remove(id);
         if (previous != null) {
             forget(previous);
         }
-        long interval = StreamParameters.intervalOf(start.parameters());
         DeviceStream stream = new DeviceStream(id, match.resource(), path, match.pathParams(), start.parameters(),
                 interval);
         if (interval == 0) {
@@ -194,6 +202,24 @@ final class ResourceStreams {
         streams.put(id, stream);
         connection.write(IotmpMessage.ok(id));
         sendCurrentValue(stream, interval > 0); // the echo; interval sampling starts after it
+        return true;
+    }
+
+    /**
+     * Answers a START_STREAM with ERROR 429, as the server answers a device over its stream quota, when it would open
+     * more than {@link IotmpDeviceBuilder#maxServerStreams} streams: each one costs a timer and handler runs, and
+     * pattern resources accept any number of paths. One that replaces a stream (same id, or the event stream of the
+     * same path) opens nothing new.
+     */
+    private boolean refusedOverLimit(int id, String path, long interval) {
+        int limit = device.config().maxServerStreams();
+        boolean replaces = streams.containsKey(id) || interval == 0 && eventStreams.containsKey(path);
+        if (replaces || streams.size() < limit) {
+            return false;
+        }
+        LOG.debug("{}: refusing stream {} on {}: {} streams are open", device, id, path, streams.size());
+        device.serverStreamsRefused.increment();
+        connection.write(Answers.error(id, 429, "the device has " + limit + " streams open, the most it allows"));
         return true;
     }
 

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.cameliotmp.device.IotmpDevice;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,10 +40,14 @@ public final class MicrometerDeviceMetrics implements AutoCloseable {
         Gauge handlers = Gauge.builder("iotmp.device.handlers.in.flight", device, IotmpDevice::handlersInFlight)
                 .tags(tags).description("Handler runs and callbacks on the device's executor, not finished yet")
                 .register(registry);
+        FunctionCounter streamsRefused = FunctionCounter.builder("iotmp.device.streams.refused", device,
+                d -> d.serverStreamsRefused()).tags(tags)
+                .description("Streams the server asked for and the device refused, having the most it allows open")
+                .register(registry);
         device.onConnected(connected::increment);
         device.onDisconnected(disconnected::increment);
         device.onRefused(refusal -> refused.increment());
-        this.meters = List.of(connected, disconnected, refused, state, handlers);
+        this.meters = List.of(connected, disconnected, refused, state, handlers, streamsRefused);
     }
 
     /** Registers the meters of {@code device}; close to remove them, with the device. */
