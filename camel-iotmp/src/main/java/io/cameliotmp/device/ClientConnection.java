@@ -210,6 +210,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * Whether {@code id} is taken by the device itself: one of its requests in flight or its own server streams. A
+     * stream the server opened on such an id would take the answers or data meant for the device's own.
+     */
+    boolean usedByDevice(int id) {
+        return requests.contains(id) || serverStreams.containsKey(id);
+    }
+
+    /**
      * Sends {@code message} with a fresh id and correlates the answer (OK or ERROR) with it. The future completes on
      * the event loop with the answer, or fails on timeout, write failure or disconnect.
      *

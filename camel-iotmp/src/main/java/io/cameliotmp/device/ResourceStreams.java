@@ -171,6 +171,12 @@ final class ResourceStreams {
         if (id == 0) {
             return false;
         }
+        if (connection.usedByDevice(id)) {
+            // STREAM_DATA on the id would go to this stream instead of the device's subscription (or request);
+            // refused with the server's status for an id in use
+            connection.write(Answers.error(id, 409, "stream id " + id + " is in use"));
+            return true;
+        }
         String path = start.resourcePath();
         ResourceRegistry.Match match = path != null ? device.resources().find(path) : null;
         if (match == null || match.resource().kind() == ResourceKind.RUN) {

@@ -2,6 +2,10 @@ package io.cameliotmp.device;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
@@ -10,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The bounds on the streams a server opens on the device: how many, and how often they sample. */
+/**
+ * The bounds on the streams a server opens on the device: how many, how often they sample, and on which ids.
+ */
 class DeviceStreamLimitTest extends DeviceTestBase {
 
     /** The next answer (OK or ERROR) the device sends, skipping stream data. */
@@ -68,6 +74,29 @@ class DeviceStreamLimitTest extends DeviceTestBase {
         ResourceStreams streams = device.currentSession().resourceStreams;
         assertThat(streams.streamsFor("fast")).singleElement().extracting(s -> s.intervalMillis).isEqualTo(500L);
         assertThat(streams.streamsFor("slow")).singleElement().extracting(s -> s.intervalMillis).isEqualTo(2_000L);
+    }
+
+    @Test
+    void aStartStreamOnTheIdOfTheDevicesSubscriptionIsRefusedAndTheSubscriptionKeepsItsData() throws Exception {
+        startServer();
+        IotmpDevice device = track(deviceBuilder().idGenerator(ids(0x4321, 0x0101)).build());
+        device.resource("temperature").output(() -> 21L);
+        TestIotmpServer.Connection c = connect(device);
+        BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        CompletionStage<ServerStream> opening = device.openServerStream(Map.of("event", "device_topic_publish",
+                "scope", "subscribe", "topic", "cmd"), received::add);
+        assertThat(c.next(MessageType.START_STREAM).streamId()).isEqualTo(0x0101);
+        c.send(IotmpMessage.ok(0x0101));
+        await(opening);
+
+        c.send(IotmpMessage.startStream(0x0101, "temperature", null));
+        IotmpMessage refused = nextAnswer(c);
+        assertThat(refused.type()).isEqualTo(MessageType.ERROR);
+        assertThat(refused.streamId()).isEqualTo(0x0101);
+        assertThat(((Number) refused.parameters()).intValue()).as("status").isEqualTo(409);
+
+        c.send(IotmpMessage.streamData(0x0101, "for the subscription"));
+        assertThat(received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("for the subscription");
     }
 
     @Test
