@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -78,6 +79,22 @@ class DeviceHandlerLimitTest extends DeviceTestBase {
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    @Test
+    void aRunTheExecutorRefusesIsAnsweredWithError() throws Exception {
+        startServer();
+        IotmpDevice device = track(deviceBuilder().handlerExecutor(task -> {
+            throw new RejectedExecutionException("full");
+        }).build());
+        device.resource("slow").output(() -> "never");
+        TestIotmpServer.Connection c = connect(device);
+
+        c.send(IotmpMessage.run(3, "slow", null, null));
+
+        IotmpMessage answer = c.next(MessageType.ERROR);
+        assertThat(answer.streamId()).isEqualTo(3);
+        assertThat(device.handlersInFlight()).as("a refused task is not counted").isZero();
     }
 
     @Test
