@@ -24,6 +24,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.flow.FlowControlHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     // ---------------------------------------------------------------- Netty events
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        holdFramesWhileNotReading(ctx);
+    }
+
+    /**
+     * Puts a {@link FlowControlHandler} in front of this handler: when {@link HandlerRunner} stops reading because
+     * too many handlers are in flight, the frames the read under way still decodes wait there until reading resumes,
+     * instead of reaching more handlers.
+     */
+    private static void holdFramesWhileNotReading(ChannelHandlerContext ctx) {
+        ctx.pipeline().addBefore(ctx.name(), "iotmp-flow", new FlowControlHandler());
+    }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
@@ -249,6 +264,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** Whether {@code id} is taken on this connection: a request in flight or an open stream of either side. */
     private boolean inUse(int id) {
         return requests.contains(id) || resourceStreams.contains(id) || serverStreams.containsKey(id);
+    }
+
+    /**
+     * Whether {@code id} is taken by the device itself: one of its requests in flight or its own server streams. A
+     * stream the server opened on such an id would take the answers or data meant for the device's own.
+     */
+    boolean usedByDevice(int id) {
+        return requests.contains(id) || serverStreams.containsKey(id);
     }
 
     /**

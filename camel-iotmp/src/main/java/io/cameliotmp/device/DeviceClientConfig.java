@@ -29,7 +29,8 @@ public record DeviceClientConfig(String host, int port, String user, String devi
                                  SocketAddress localAddress, Executor handlerExecutor, int maxFrameSize,
                                  SslContext sslContext, String webSocketPath, boolean webSocketTextFrames,
                                  Random random, IntSupplier idGenerator, int maxPendingWriteBytes,
-                                 Duration serverSilenceTimeout, long maxDecodedFrameBytes) {
+                                 Duration serverSilenceTimeout, long maxDecodedFrameBytes, int maxHandlersInFlight,
+                                 int maxServerStreams, Duration minStreamInterval) {
 
     /** Whether reconnecting is enabled: a maximum backoff of zero disables it. */
     public boolean reconnects() {

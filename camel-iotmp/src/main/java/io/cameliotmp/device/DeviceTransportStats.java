@@ -1,20 +1,35 @@
 package io.cameliotmp.device;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
- * Counts of what a device's transport bounds did ({@link IotmpDevice#transportStats()}): a server that stops reading
- * or falls silent is hostile or broken, and the device closes such connections and reconnects; these counts tell an
- * operator that it happens. Totals over the device's life, all connections together; readable from any thread.
+ * What a device's bounds against its server hold and did ({@link IotmpDevice#transportStats()}): handler work in
+ * flight, streams refused, and the connections closed because the server stopped reading or fell silent (a hostile or
+ * broken server; the device reconnects). Totals over the device's life, all connections together; readable from any
+ * thread.
  */
 public final class DeviceTransportStats {
 
     private final AtomicLong serverStoppedReadingCloses = new AtomicLong();
     private final AtomicLong serverSilenceCloses = new AtomicLong();
     private final AtomicLong malformedFrames = new AtomicLong();
+    private final AtomicLong serverStreamsRefused = new AtomicLong();
+    private final IntSupplier handlersInFlight;
     private volatile Throwable lastFailure;
 
-    DeviceTransportStats() {
+    DeviceTransportStats(IntSupplier handlersInFlight) {
+        this.handlersInFlight = handlersInFlight;
+    }
+
+    /** Streams the server asked for and the device refused, being at {@link IotmpDeviceBuilder#maxServerStreams}. */
+    public long serverStreamsRefused() {
+        return serverStreamsRefused.get();
+    }
+
+    /** Handler runs and callbacks on the handler executor, not finished yet (at most about maxHandlersInFlight). */
+    public int handlersInFlight() {
+        return handlersInFlight.getAsInt();
     }
 
     /**
@@ -55,6 +70,10 @@ public final class DeviceTransportStats {
 
     void serverSilent() {
         serverSilenceCloses.incrementAndGet();
+    }
+
+    void serverStreamRefused() {
+        serverStreamsRefused.incrementAndGet();
     }
 
     void malformedFrame() {

@@ -2,29 +2,47 @@ package io.cameliotmp.device;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
+import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Where an {@link IotmpDevice} runs application code: resource handlers and the callbacks given to it, on its loop
  * or on the configured {@link IotmpDeviceBuilder#handlerExecutor}, so that a slow handler never holds the protocol.
+ * <p>
+ * Work the server can cause (RUN, DESCRIBE, stream data, samples, subscription deliveries) is bounded: once
+ * {@link IotmpDeviceBuilder#maxHandlersInFlight} tasks are on the executor, the device stops reading the connection
+ * until half of them are done, as the server's flow control does. Otherwise a server sending faster than the handlers
+ * run fills any executor queue without bound, or, with a caller-runs executor, runs handlers on the event loop.
  */
 final class HandlerRunner {
 
     // the device's logger: a failing callback has always been logged under its name
     private static final Logger LOG = LoggerFactory.getLogger(IotmpDevice.class);
 
-    private final Object device;
+    private final IotmpDevice device;
     private final DeviceLoop loop;
     /** Null runs everything on the loop. */
     private final Executor executor;
+    private final int maxInFlight;
+    /** Tasks handed to the executor and not finished yet. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** The channel whose reading this runner stopped, until it resumes it; loop only. */
+    private Channel pausedChannel;
 
-    HandlerRunner(Object device, DeviceLoop loop, Executor executor) {
+    HandlerRunner(IotmpDevice device, DeviceLoop loop, Executor executor, int maxInFlight) {
         this.device = device;
         this.loop = loop;
         this.executor = executor;
+        this.maxInFlight = maxInFlight;
+    }
+
+    /** Tasks on the handler executor that have not finished; always 0 without one. */
+    int inFlight() {
+        return inFlight.get();
     }
 
     /** Runs a resource handler where handlers run, and {@code then} with its outcome on the loop. */
@@ -41,7 +59,7 @@ final class HandlerRunner {
             return;
         }
         try {
-            executor.execute(() -> {
+            submit(() -> {
                 Object result = null;
                 Throwable error = null;
                 try {
@@ -71,10 +89,64 @@ final class HandlerRunner {
             guarded.run();
         } else {
             try {
-                executor.execute(guarded);
+                submit(guarded);
             } catch (RejectedExecutionException e) {
                 LOG.warn("{}: handler executor rejected a callback", device);
             }
+        }
+    }
+
+    /** Hands {@code task} to the executor, counted while it is in flight; rethrows a rejection uncounted. */
+    private void submit(Runnable task) {
+        int count = inFlight.incrementAndGet();
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    finished();
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            inFlight.decrementAndGet();
+            throw e;
+        }
+        if (count >= maxInFlight) {
+            loop.run(this::adjustReading);
+        }
+    }
+
+    private void finished() {
+        int count = inFlight.decrementAndGet();
+        if (count <= maxInFlight / 2) {
+            // resumes only when reading was stopped; checking that is the loop's business
+            loop.run(this::adjustReading);
+        }
+    }
+
+    /**
+     * Stops reading the current connection when the limit is reached and resumes it when half of the tasks are done:
+     * resuming at once would stop again after the next frame. Frames of a read already under way are held by the
+     * connection's flow control ({@code ClientConnection.holdFramesWhileNotReading}), so none reaches a handler.
+     */
+    private void adjustReading() {
+        int count = inFlight.get();
+        ClientConnection session = device.currentSession();
+        Channel current = session != null ? session.channel : null;
+        // a new connection is paused afresh: the stopped one is gone, and the limit counts work of both
+        if (pausedChannel != null && (count <= maxInFlight / 2 || pausedChannel != current)) {
+            Channel resumed = pausedChannel;
+            pausedChannel = null;
+            // Resuming delivers the frames held meanwhile at once, so this may run again within the call and stop
+            // reading anew: the state is cleared before, and read again after.
+            resumed.config().setAutoRead(true);
+            count = inFlight.get();
+        }
+        if (count >= maxInFlight && pausedChannel == null && current != null) {
+            LOG.debug("{}: {} handlers in flight, not reading until {} are done", device, count,
+                    count - maxInFlight / 2);
+            current.config().setAutoRead(false);
+            pausedChannel = current;
         }
     }
 }

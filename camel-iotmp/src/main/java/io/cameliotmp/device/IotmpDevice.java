@@ -65,7 +65,7 @@ public final class IotmpDevice implements AutoCloseable {
     private final DeviceFaults faults;
     private final HandlerRunner handlers;
     private final DeviceLifecycle lifecycle;
-    private final DeviceTransportStats transportStats = new DeviceTransportStats();
+    private final DeviceTransportStats transportStats;
     private final ResourceRegistry resources = new ResourceRegistry();
 
     IotmpDevice(DeviceClientConfig config) {
@@ -85,7 +85,8 @@ public final class IotmpDevice implements AutoCloseable {
         this.services = new ServerServices(this, loop);
         this.serverStreams = new ServerStreams(this, loop);
         this.faults = new DeviceFaults(this, loop);
-        this.handlers = new HandlerRunner(this, loop, config.handlerExecutor());
+        this.handlers = new HandlerRunner(this, loop, config.handlerExecutor(), config.maxHandlersInFlight());
+        this.transportStats = new DeviceTransportStats(handlers::inFlight);
         this.lifecycle = new DeviceLifecycle(this, config, ownGroup, loop, new Connector(config, eventLoop),
                 StreamIds.random(candidates), serverStreams, handlers);
     }

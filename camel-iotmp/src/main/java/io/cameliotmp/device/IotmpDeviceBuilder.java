@@ -21,6 +21,19 @@ public final class IotmpDeviceBuilder {
 
     /** Default of {@link #maxPendingWriteBytes}: the server's default for devices that stop reading. */
     public static final int DEFAULT_MAX_PENDING_WRITE_BYTES = 1024 * 1024;
+    /**
+     * Default of {@link #maxHandlersInFlight}: far more than a device has concurrent work of its own (a handful of
+     * interval streams and a request or two), so a well-behaved server never meets it, while a flood holds at most
+     * this many requests and their payloads.
+     */
+    public static final int DEFAULT_MAX_HANDLERS_IN_FLIGHT = 64;
+    /**
+     * Default of {@link #maxServerStreams}: a device has a handful of resources a console or rule streams at once;
+     * 64 leaves room for many, while a server cannot open thousands of timers and handler runs.
+     */
+    public static final int DEFAULT_MAX_SERVER_STREAMS = 64;
+    /** Default of {@link #minStreamInterval}: ten samples a second per stream, faster than any dashboard needs. */
+    public static final Duration DEFAULT_MIN_STREAM_INTERVAL = Duration.ofMillis(100);
 
     private String host;
     private int port = IotmpDevice.DEFAULT_PORT;
@@ -48,6 +61,9 @@ public final class IotmpDeviceBuilder {
     /** Null for the default, which depends on keepAlive and requestTimeout. */
     private Duration serverSilenceTimeout;
     private long maxDecodedFrameBytes = FrameLimits.DEFAULT_MAX_DECODED_FRAME_BYTES;
+    private int maxHandlersInFlight = DEFAULT_MAX_HANDLERS_IN_FLIGHT;
+    private int maxServerStreams = DEFAULT_MAX_SERVER_STREAMS;
+    private Duration minStreamInterval = DEFAULT_MIN_STREAM_INTERVAL;
     private OtaTarget otaTarget;
     private OtaSettings otaSettings;
 
@@ -178,6 +194,43 @@ public final class IotmpDeviceBuilder {
      */
     public IotmpDeviceBuilder handlerExecutor(Executor executor) {
         this.handlerExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
+     * How many handler runs and callbacks may wait for or run on the {@link #handlerExecutor} at once; default
+     * {@value #DEFAULT_MAX_HANDLERS_IN_FLIGHT}. When that many are in flight the device stops reading from the
+     * server until half of them are done, so a server cannot queue unbounded work on the device (an executor with a
+     * bounded queue should hold at least this many tasks, or the excess RUNs are answered with ERROR). Without a
+     * handler executor handlers run on the event loop, one at a time, and this limit plays no part.
+     */
+    public IotmpDeviceBuilder maxHandlersInFlight(int maxHandlersInFlight) {
+        if (maxHandlersInFlight <= 0) {
+            throw new IllegalArgumentException("maxHandlersInFlight must be positive");
+        }
+        this.maxHandlersInFlight = maxHandlersInFlight;
+        return this;
+    }
+
+    /**
+     * How many streams the server may have open on the device's resources at once; default
+     * {@value #DEFAULT_MAX_SERVER_STREAMS}. A START_STREAM beyond it is answered with ERROR 429 (counted in
+     * {@link DeviceTransportStats#serverStreamsRefused()}); one that replaces an open stream is not refused.
+     */
+    public IotmpDeviceBuilder maxServerStreams(int maxServerStreams) {
+        if (maxServerStreams <= 0) {
+            throw new IllegalArgumentException("maxServerStreams must be positive");
+        }
+        this.maxServerStreams = maxServerStreams;
+        return this;
+    }
+
+    /**
+     * The shortest interval of an interval stream the server opens on a resource; default 100 ms. A server that asks
+     * for less gets samples at this interval. On-change streams are not affected.
+     */
+    public IotmpDeviceBuilder minStreamInterval(Duration minStreamInterval) {
+        this.minStreamInterval = requirePositive(minStreamInterval, "minStreamInterval");
         return this;
     }
 
@@ -316,7 +369,7 @@ public final class IotmpDeviceBuilder {
                 maxFrameSize, sslContext, webSocketPath, webSocketTextFrames, random != null ? random : new Random(),
                 idGenerator, maxPendingWriteBytes, serverSilenceTimeout != null ? serverSilenceTimeout
                         : keepAlive.isZero() ? Duration.ZERO : keepAlive.multipliedBy(2).plus(requestTimeout),
-                maxDecodedFrameBytes));
+                maxDecodedFrameBytes, maxHandlersInFlight, maxServerStreams, minStreamInterval));
         if (otaTarget != null) {
             DeviceOta.install(device, otaTarget, otaSettings);
         }

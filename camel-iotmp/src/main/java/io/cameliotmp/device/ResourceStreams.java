@@ -13,6 +13,7 @@ import io.cameliotmp.protocol.Gen1Layout;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.protocol.session.Answers;
 import io.cameliotmp.protocol.session.StreamParameters;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
@@ -170,6 +171,12 @@ final class ResourceStreams {
         if (id == 0) {
             return false;
         }
+        if (connection.usedByDevice(id)) {
+            // STREAM_DATA on the id would go to this stream instead of the device's subscription (or request);
+            // refused with the server's status for an id in use
+            connection.write(Answers.error(id, 409, "stream id " + id + " is in use"));
+            return true;
+        }
         String path = start.resourcePath();
         ResourceRegistry.Match match = path != null ? device.resources().find(path) : null;
         if (match == null || match.resource().kind() == ResourceKind.RUN) {
@@ -177,11 +184,18 @@ final class ResourceStreams {
             connection.answerError(id, null, null);
             return true;
         }
+        long interval = StreamParameters.intervalOf(start.parameters());
+        if (refusedOverLimit(id, path, interval)) {
+            return true;
+        }
+        if (interval > 0) {
+            // a server asking for 1 ms would keep the handlers busy with nothing else: it gets samples this often
+            interval = Math.max(interval, device.config().minStreamInterval().toMillis());
+        }
         DeviceStream previous = streams.remove(id);
         if (previous != null) {
             forget(previous);
         }
-        long interval = StreamParameters.intervalOf(start.parameters());
         DeviceStream stream = new DeviceStream(id, match.resource(), path, match.pathParams(), start.parameters(),
                 interval);
         if (interval == 0) {
@@ -194,6 +208,24 @@ final class ResourceStreams {
         streams.put(id, stream);
         connection.write(IotmpMessage.ok(id));
         sendCurrentValue(stream, interval > 0); // the echo; interval sampling starts after it
+        return true;
+    }
+
+    /**
+     * Answers a START_STREAM with ERROR 429, as the server answers a device over its stream quota, when it would open
+     * more than {@link IotmpDeviceBuilder#maxServerStreams} streams: each one costs a timer and handler runs, and
+     * pattern resources accept any number of paths. One that replaces a stream (same id, or the event stream of the
+     * same path) opens nothing new.
+     */
+    private boolean refusedOverLimit(int id, String path, long interval) {
+        int limit = device.config().maxServerStreams();
+        boolean replaces = streams.containsKey(id) || interval == 0 && eventStreams.containsKey(path);
+        if (replaces || streams.size() < limit) {
+            return false;
+        }
+        LOG.debug("{}: refusing stream {} on {}: {} streams are open", device, id, path, streams.size());
+        device.transportStats().serverStreamRefused();
+        connection.write(Answers.error(id, 429, "the device has " + limit + " streams open, the most it allows"));
         return true;
     }
 

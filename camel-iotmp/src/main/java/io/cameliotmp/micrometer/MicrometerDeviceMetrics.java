@@ -20,7 +20,9 @@ import io.micrometer.core.instrument.Tags;
  * <li>{@code iotmp.device.transport.closes} (counter, {@code cause}): connections the device closed for a server
  * that stopped reading ({@code stopped-reading}) or fell silent ({@code silent});</li>
  * <li>{@code iotmp.device.frames.malformed} (counter): frames of the server that did not decode (and were
- * dropped).</li>
+ * dropped);</li>
+ * <li>{@code iotmp.device.handlers.in.flight} (gauge): handler runs and callbacks on the device's executor, not
+ * finished yet; at its limit the device stops reading from the server.</li>
  * </ul>
  */
 public final class MicrometerDeviceMetrics implements AutoCloseable {
@@ -40,6 +42,14 @@ public final class MicrometerDeviceMetrics implements AutoCloseable {
         Counter refused = counter(registry, tags, "refused");
         Gauge state = Gauge.builder("iotmp.device.connected", device, d -> d.isConnected() ? 1 : 0).tags(tags)
                 .description("1 while the server has accepted the device, else 0").register(registry);
+        Gauge handlers = Gauge.builder("iotmp.device.handlers.in.flight", device.transportStats(),
+                DeviceTransportStats::handlersInFlight)
+                .tags(tags).description("Handler runs and callbacks on the device's executor, not finished yet")
+                .register(registry);
+        FunctionCounter streamsRefused = FunctionCounter.builder("iotmp.device.streams.refused",
+                device.transportStats(), DeviceTransportStats::serverStreamsRefused).tags(tags)
+                .description("Streams the server asked for and the device refused, having the most it allows open")
+                .register(registry);
         device.onConnected(connected::increment);
         device.onDisconnected(disconnected::increment);
         device.onRefused(refusal -> refused.increment());
@@ -51,7 +61,8 @@ public final class MicrometerDeviceMetrics implements AutoCloseable {
         FunctionCounter malformed = FunctionCounter.builder("iotmp.device.frames.malformed", transport,
                 DeviceTransportStats::malformedFrames).tags(tags)
                 .description("Frames of the server that did not decode, dropped").register(registry);
-        this.meters = List.of(connected, disconnected, refused, state, stoppedReading, silent, malformed);
+        this.meters = List.of(connected, disconnected, refused, state, stoppedReading, silent, malformed, handlers,
+                streamsRefused);
     }
 
     /** Registers the meters of {@code device}; close to remove them, with the device. */

@@ -24,6 +24,8 @@ import io.cameliotmp.micrometer.MicrometerClasspath;
 import io.cameliotmp.protocol.session.EventSubscription;
 import io.netty.handler.ssl.SslContext;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,8 +69,18 @@ final class SharedDevice {
     SharedDevice(CamelContext camelContext, ConnectionSettings settings, SslContext tls) {
         this.camelContext = camelContext;
         this.settings = settings;
-        this.handlers = camelContext.getExecutorServiceManager().newSingleThreadExecutor(this,
-                "IotmpDevice " + settings.key());
+        // One thread, as before, but never caller-runs: Camel's single-thread executor runs a task on the caller
+        // once its queue is full, and the caller is the device's event loop. The queue holds what the device lets be
+        // in flight, so only work beyond that (samples, lifecycle callbacks at the limit) can be refused; a refused
+        // RUN is answered with ERROR.
+        int maxInFlight = IotmpDeviceBuilder.DEFAULT_MAX_HANDLERS_IN_FLIGHT;
+        ThreadPoolProfile profile = new ThreadPoolProfile("iotmp-device-handlers");
+        profile.setPoolSize(1);
+        profile.setMaxPoolSize(1);
+        profile.setMaxQueueSize(maxInFlight);
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
+        this.handlers = camelContext.getExecutorServiceManager().newThreadPool(this, "IotmpDevice " + settings.key(),
+                profile);
         IotmpDeviceBuilder builder = IotmpDevice.builder()
                 .host(settings.host())
                 .port(settings.port())
@@ -81,6 +93,7 @@ final class SharedDevice {
                 .requestTimeout(Duration.ofMillis(settings.requestTimeout()))
                 .connectTimeout(Duration.ofMillis(settings.connectTimeout()))
                 .handlerExecutor(handlers)
+                .maxHandlersInFlight(maxInFlight)
                 .tls(tls);
         if (settings.webSocketPath() != null) {
             builder.webSocket(settings.webSocketPath(), settings.webSocketTextFrames());
