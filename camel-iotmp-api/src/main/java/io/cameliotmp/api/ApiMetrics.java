@@ -1,6 +1,7 @@
 package io.cameliotmp.api;
 
 import io.cameliotmp.api.access.AuthFailureLimiter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -9,8 +10,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * The API's bounded state as Micrometer gauges, next to the server's {@code iotmp.*} meters: how many byte sessions
  * are open ({@code camel.iotmp.api.max-sessions}), how many resource streams over WebSocket
  * ({@code camel.iotmp.api.max-websocket-streams}), how many downloads run ({@code camel.iotmp.api.max-downloads})
- * and how many client addresses the failure limiter remembers
- * ({@code camel.iotmp.api.max-tracked-addresses}).
+ * and how many client addresses the failure limiter remembers ({@code camel.iotmp.api.max-tracked-addresses}); and
+ * a counter of the byte sessions closed because their client did not read
+ * ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}).
  */
 final class ApiMetrics implements MeterBinder {
 
@@ -31,6 +33,9 @@ final class ApiMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("iotmp.api.sessions", sessions, DeviceSessionSocket::openSessions)
                 .description("Byte sessions ($terminal, $cmd, $proxy) open over WebSocket")
+                .register(registry);
+        FunctionCounter.builder("iotmp.api.sessions.slow.closed", sessions, DeviceSessionSocket::slowClientsClosed)
+                .description("Byte sessions closed because their client did not read what the device sent")
                 .register(registry);
         Gauge.builder("iotmp.api.websocket.streams", streams, DeviceStreamSocket::openStreams)
                 .description("Resource streams open over WebSocket")

@@ -122,7 +122,8 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
     @Bean
     DeviceSessionSocket iotmpDeviceSessionSocket(ProducerTemplate producer, ObjectMapper json) {
-        return new DeviceSessionSocket(producer, json, properties.maxSessions());
+        return new DeviceSessionSocket(producer, json, properties.maxSessions(),
+                properties.sessionSendBuffer().toBytes(), properties.sessionSendTimeout());
     }
 
     @Bean
