@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +68,8 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
     private final SecureRandom random = new SecureRandom();
     /** The open sessions by user/device/resource, as the delivered exchanges name them. */
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Sessions admitted: counted before they are registered, so the bound holds under concurrent handshakes. */
+    private final AtomicInteger admitted = new AtomicInteger();
     /** Starts the clients' non-blocking writes and checks their age; never waits for a client. */
     private final ScheduledExecutorService sender =
             Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("api-session-sender-"));
@@ -105,7 +108,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
 
     /** How many sessions are open now. */
     public int openSessions() {
-        return sessions.size();
+        return admitted.get();
     }
 
     @Override
@@ -117,12 +120,14 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             socket.close(CloseStatus.BAD_DATA.withReason("sessions are terminal, cmd or proxy"));
             return;
         }
-        if (sessions.size() >= maxSessions) {
+        String user = InvalidRequestException.requireName("user", ResourcePath.decode(path.group(1)));
+        String device = InvalidRequestException.requireName("device", ResourcePath.decode(path.group(2)));
+        // one atomic step to check and take a place; released when the registered session is removed
+        if (admitted.incrementAndGet() > maxSessions) {
+            admitted.decrementAndGet();
             socket.close(CloseStatus.SERVICE_OVERLOAD.withReason("too many open sessions"));
             return;
         }
-        String user = InvalidRequestException.requireName("user", ResourcePath.decode(path.group(1)));
-        String device = InvalidRequestException.requireName("device", ResourcePath.decode(path.group(2)));
         String resource = "$" + kind + "/" + HexFormat.of().formatHex(nextToken());
         Session session = new Session(user, device, resource, new SessionOutbound(
                 "session " + user + "/" + device + "/" + resource, socket, sendBufferBytes, sendTimeoutNanos, sender,
@@ -245,6 +250,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         if (session == null || !sessions.remove(session.key(), session)) {
             return;
         }
+        admitted.decrementAndGet();
         session.outbound.discard();
         LOG.debug("{}: the client closed ({})", session, status);
         if (session.streamId() != 0 && !session.ended()) {

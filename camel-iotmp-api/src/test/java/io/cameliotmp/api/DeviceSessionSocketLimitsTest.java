@@ -9,8 +9,11 @@ import java.net.URI;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,20 +33,24 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A terminal client that stops reading while its device floods output must not hold the IOTMP server's shared worker
- * threads: it is closed once its output waits beyond the limit, and other sessions keep working. An application of
- * its own, with small socket buffers on the web server so that a client that does not read is noticed early; hence
- * its own IOTMP port.
+ * What a session client may make the server hold: a terminal client that stops reading while its device floods output
+ * must not hold the IOTMP server's shared worker threads (it is closed once its output waits beyond the limit, and
+ * other sessions keep working), and concurrent handshakes do not open more than {@code max-sessions}. An application
+ * of its own, with a small {@code max-sessions} and small socket buffers on the web server so that a client that does
+ * not read is noticed early; hence its own IOTMP port.
  */
-@Import(DeviceSessionSocketSlowClientTest.SmallSendBuffer.class)
+@TestPropertySource(properties = "camel.iotmp.api.max-sessions=" + DeviceSessionSocketLimitsTest.MAX_SESSIONS)
+@Import(DeviceSessionSocketLimitsTest.SmallSendBuffer.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class DeviceSessionSocketSlowClientTest extends ApiTestSupport {
+class DeviceSessionSocketLimitsTest extends ApiTestSupport {
 
+    static final int MAX_SESSIONS = 4;
     private static final int OWN_IOTMP_PORT = otherPortThan(IOTMP_PORT);
 
     @Autowired
@@ -160,6 +167,37 @@ class DeviceSessionSocketSlowClientTest extends ApiTestSupport {
         goodSocket.sendBinary(ByteBuffer.wrap("uptime\r".getBytes(StandardCharsets.US_ASCII)), true);
         assertThat(good.bytes.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).asString(StandardCharsets.US_ASCII)
                 .isEqualTo("uptime\r");
+    }
+
+    @Test
+    void concurrentHandshakesOpenAtMostMaxSessions() throws Exception {
+        connect("demo", "dev-2", "secret-2", device -> device.resource("$terminal/:session")
+                .handler(ResourceKind.INPUT_OUTPUT, request -> null));
+        await("sessions of other tests closed").atMost(WAIT).until(() -> sessions.openSessions() == 0);
+        int handshakes = 64;
+        List<DeviceSessionSocketTest.Client> clients = new ArrayList<>();
+        List<CompletableFuture<WebSocket>> sockets = new ArrayList<>();
+        for (int i = 0; i < handshakes; i++) {
+            DeviceSessionSocketTest.Client client = new DeviceSessionSocketTest.Client();
+            clients.add(client);
+            sockets.add(http.newWebSocketBuilder().header("Authorization", "Bearer " + ALL)
+                    .buildAsync(URI.create("ws://localhost:" + httpPort
+                                           + "/v3/users/demo/devices/dev-2/sessions/terminal"), client));
+        }
+        CompletableFuture.allOf(sockets.toArray(CompletableFuture[]::new)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        // each client is either opened by the device or refused with 1013
+        await("every handshake answered").atMost(WAIT).until(() -> clients.stream()
+                .allMatch(client -> !client.texts.isEmpty() || client.closeCode.get() != 0));
+        long opened = clients.stream().filter(client -> client.closeCode.get() == 0).count();
+        long refused = clients.stream().filter(client -> client.closeCode.get() == 1013).count();
+        assertThat(opened).isEqualTo(MAX_SESSIONS);
+        assertThat(refused).isEqualTo(handshakes - MAX_SESSIONS);
+        assertThat(sessions.openSessions()).isEqualTo(MAX_SESSIONS);
+
+        for (CompletableFuture<WebSocket> socket : sockets) {
+            socket.get().abort();
+        }
+        await("sessions closed").atMost(WAIT).until(() -> sessions.openSessions() == 0);
     }
 
     /** The IOTMP worker threads now inside a web server's WebSocket send. */
