@@ -9,22 +9,24 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * The API's bounded state as Micrometer gauges, next to the server's {@code iotmp.*} meters: how many byte sessions
  * are open ({@code camel.iotmp.api.max-sessions}), how many resource streams over WebSocket
- * ({@code camel.iotmp.api.max-websocket-streams}), how many downloads run ({@code camel.iotmp.api.max-downloads})
- * and how many client addresses the failure limiter remembers ({@code camel.iotmp.api.max-tracked-addresses}); and
- * a counter of the byte sessions closed because their client did not read
- * ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}).
+ * ({@code camel.iotmp.api.max-websocket-streams}) and as Server-Sent Events ({@code max-sse-streams}), how many
+ * downloads run ({@code camel.iotmp.api.max-downloads}) and how many client addresses the failure limiter remembers
+ * ({@code camel.iotmp.api.max-tracked-addresses}); and a counter of the byte sessions closed because their client
+ * did not read ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}).
  */
 final class ApiMetrics implements MeterBinder {
 
     private final DeviceSessionSocket sessions;
     private final DeviceStreamSocket streams;
+    private final DeviceStreamController sseStreams;
     private final FileDownloads downloads;
     private final AuthFailureLimiter failures;
 
-    ApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, FileDownloads downloads,
-               AuthFailureLimiter failures) {
+    ApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, DeviceStreamController sseStreams,
+               FileDownloads downloads, AuthFailureLimiter failures) {
         this.sessions = sessions;
         this.streams = streams;
+        this.sseStreams = sseStreams;
         this.downloads = downloads;
         this.failures = failures;
     }
@@ -39,6 +41,9 @@ final class ApiMetrics implements MeterBinder {
                 .register(registry);
         Gauge.builder("iotmp.api.websocket.streams", streams, DeviceStreamSocket::openStreams)
                 .description("Resource streams open over WebSocket")
+                .register(registry);
+        Gauge.builder("iotmp.api.sse.streams", sseStreams, DeviceStreamController::openStreams)
+                .description("Resource streams open as Server-Sent Events")
                 .register(registry);
         Gauge.builder("iotmp.api.downloads", downloads, FileDownloads::running)
                 .description("File downloads from devices running")

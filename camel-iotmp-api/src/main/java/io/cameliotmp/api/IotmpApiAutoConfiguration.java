@@ -158,9 +158,10 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     static class Metrics {
 
         @Bean
-        ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, FileDownloads downloads,
+        ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams,
+                                   DeviceStreamController sseStreams, FileDownloads downloads,
                                    AuthFailureLimiter failures) {
-            return new ApiMetrics(sessions, streams, downloads, failures);
+            return new ApiMetrics(sessions, streams, sseStreams, downloads, failures);
         }
 
         /** Clients subscribed to device events, bounded by {@code max-event-streams}. */

@@ -56,6 +56,9 @@ import org.springframework.util.unit.DataSize;
  *                            body arrives); beyond them an upload is answered 503
  * @param maxWebsocketStreams the most resource streams over WebSocket ({@code …/resources/{resource}/ws}) open at
  *                            once; beyond them a stream is refused (a {@code failed} message, then close 1013)
+ * @param maxSseStreams       the most resource streams as Server-Sent Events ({@code …/resources/{resource}/stream})
+ *                            open at once (each holds a response and a consumer while its client stays); beyond them a
+ *                            stream is answered 503
  * @param maxEventStreams     the most clients subscribed to device events ({@code /v3/users/{user}/events}) at once;
  *                            beyond them a subscription is answered 503
  */
@@ -80,6 +83,7 @@ public record IotmpApiProperties(
         @DefaultValue("256MB") DataSize maxUploadSize,
         @DefaultValue("4") int maxUploads,
         @DefaultValue("64") int maxWebsocketStreams,
+        @DefaultValue("64") int maxSseStreams,
         @DefaultValue("64") int maxEventStreams) {
 
     /** The prefix of the properties. */
@@ -134,11 +138,12 @@ public record IotmpApiProperties(
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
         if (maxAuthFailures < 1 || maxTrackedAddresses < 1 || maxSessions < 1 || maxDownloads < 1
             || maxFirmwareUpdates < 1 || maxFirmwareSize.toBytes() < 1 || maxUploads < 1 || maxUploadSize.toBytes() < 1
-            || maxWebsocketStreams < 1 || maxEventStreams < 1 || authFailureWindow.isNegative()
+            || maxWebsocketStreams < 1 || maxSseStreams < 1 || maxEventStreams < 1 || authFailureWindow.isNegative()
             || authFailureWindow.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".max-auth-failures, max-tracked-addresses, max-sessions,"
                                                + " max-downloads, max-firmware-updates, max-firmware-size, max-uploads,"
-                                               + " max-upload-size, max-websocket-streams, max-event-streams and"
+                                               + " max-upload-size, max-websocket-streams, max-sse-streams,"
+                                               + " max-event-streams and"
                                                + " auth-failure-window must be positive");
         }
         if (sessionSendBuffer.toBytes() < 1 || sessionSendTimeout.isNegative() || sessionSendTimeout.isZero()) {
