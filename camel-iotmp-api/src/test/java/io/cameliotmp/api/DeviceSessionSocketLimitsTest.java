@@ -45,7 +45,8 @@ import static org.awaitility.Awaitility.await;
  * of its own, with a small {@code max-sessions} and small socket buffers on the web server so that a client that does
  * not read is noticed early; hence its own IOTMP port.
  */
-@TestPropertySource(properties = "camel.iotmp.api.max-sessions=" + DeviceSessionSocketLimitsTest.MAX_SESSIONS)
+@TestPropertySource(properties = {"camel.iotmp.api.max-sessions=" + DeviceSessionSocketLimitsTest.MAX_SESSIONS,
+    "camel.iotmp.api.session-send-timeout=2s"})
 @Import(DeviceSessionSocketLimitsTest.SmallSendBuffer.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class DeviceSessionSocketLimitsTest extends ApiTestSupport {
@@ -125,21 +126,9 @@ class DeviceSessionSocketLimitsTest extends ApiTestSupport {
         assertThat(good.texts.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).contains("\"event\":\"open\"");
 
         Set<String> blockedWorkers = ConcurrentHashMap.newKeySet();
-        try (Socket slow = new Socket()) {
-            slow.setReceiveBufferSize(1024);
-            slow.connect(new InetSocketAddress("127.0.0.1", httpPort));
-            slow.setSoTimeout((int) WAIT.toMillis());
-            OutputStream out = slow.getOutputStream();
-            out.write(("GET /v3/users/demo/devices/dev-1/sessions/terminal HTTP/1.1\r\nHost: localhost\r\n"
-                       + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                       + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                       + "Authorization: Bearer " + ALL + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        long slowBefore = sessions.slowClientsClosed();
+        try (Socket slow = openNotReading("/v3/users/demo/devices/dev-1/sessions/terminal")) {
             InputStream in = slow.getInputStream();
-            assertThat(readHead(in)).startsWith("HTTP/1.1 101");
-            // one masked binary frame "go" starts the flood; from now on the client reads nothing
-            out.write(new byte[] {(byte) 0x82, (byte) 0x82, 1, 2, 3, 4, 'g' ^ 1, 'o' ^ 2});
-            out.flush();
-
             await("the flood has begun").atMost(WAIT).until(() -> flooded.get() > 0);
             // meanwhile, the other session answers
             goodSocket.sendBinary(ByteBuffer.wrap("date\r".getBytes(StandardCharsets.US_ASCII)), true);
@@ -150,12 +139,13 @@ class DeviceSessionSocketLimitsTest extends ApiTestSupport {
                     .atMost(WAIT).pollInterval(java.time.Duration.ofMillis(20)).untilAsserted(() -> {
                         blockedWorkers.addAll(workersInWebSocketSend());
                         assertThat(blockedWorkers).as("IOTMP workers seen blocked in a WebSocket send").isEmpty();
-                        assertThat(sessions.slowClientsClosed()).isEqualTo(1);
+                        assertThat(sessions.slowClientsClosed()).isEqualTo(slowBefore + 1);
                         assertThat(sessions.openSessions()).isEqualTo(1);
                     });
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             metrics.bindTo(meters);
-            assertThat(meters.get("iotmp.api.sessions.slow.closed").functionCounter().count()).isEqualTo(1.0);
+            assertThat(meters.get("iotmp.api.sessions.slow.closed").functionCounter().count())
+                    .isEqualTo(slowBefore + 1.0);
 
             // the client's end of the connection ends too, once what was on its way has been read
             byte[] rest = new byte[64 * 1024];
@@ -167,6 +157,50 @@ class DeviceSessionSocketLimitsTest extends ApiTestSupport {
         goodSocket.sendBinary(ByteBuffer.wrap("uptime\r".getBytes(StandardCharsets.US_ASCII)), true);
         assertThat(good.bytes.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).asString(StandardCharsets.US_ASCII)
                 .isEqualTo("uptime\r");
+    }
+
+    @Test
+    void aClientThatReadsNothingIsClosedAfterTheSendTimeoutThoughLittleWaits() throws Exception {
+        byte[] chunk = new byte[32 * 1024];
+        Arrays.fill(chunk, (byte) 'z');
+        // 320 KiB: more than the sockets' buffers take, less than session-send-buffer
+        connect("demo", "dev-1", "secret-1", device -> device.resource("$terminal/:session")
+                .handler(ResourceKind.INPUT_OUTPUT, request -> {
+                    if (!request.describeMode() && request.input() instanceof byte[]) {
+                        Thread burst = new Thread(() -> {
+                            for (int i = 0; i < 10 && !stopFlood.get(); i++) {
+                                request.device().stream(request.path(), chunk);
+                            }
+                        }, "test-burst");
+                        burst.setDaemon(true);
+                        burst.start();
+                    }
+                    return null;
+                }));
+        await("sessions of other tests closed").atMost(WAIT).until(() -> sessions.openSessions() == 0);
+        long slowBefore = sessions.slowClientsClosed();
+        try (Socket slow = openNotReading("/v3/users/demo/devices/dev-1/sessions/terminal")) {
+            await("the client that reads nothing is closed").atMost(WAIT)
+                    .until(() -> sessions.slowClientsClosed() == slowBefore + 1 && sessions.openSessions() == 0);
+        }
+    }
+
+    /** A raw WebSocket client that sends "go" once open, then reads nothing. */
+    private Socket openNotReading(String path) throws IOException {
+        Socket slow = new Socket();
+        slow.setReceiveBufferSize(1024);
+        slow.connect(new InetSocketAddress("127.0.0.1", httpPort));
+        slow.setSoTimeout((int) WAIT.toMillis());
+        OutputStream out = slow.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                   + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                   + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                   + "Authorization: Bearer " + ALL + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(readHead(slow.getInputStream())).startsWith("HTTP/1.1 101");
+        // one masked binary frame "go"
+        out.write(new byte[] {(byte) 0x82, (byte) 0x82, 1, 2, 3, 4, 'g' ^ 1, 'o' ^ 2});
+        out.flush();
+        return slow;
     }
 
     @Test
