@@ -1,6 +1,7 @@
 package io.cameliotmp.api;
 
 import io.cameliotmp.api.access.AuthFailureLimiter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -8,21 +9,24 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * The API's bounded state as Micrometer gauges, next to the server's {@code iotmp.*} meters: how many byte sessions
  * are open ({@code camel.iotmp.api.max-sessions}), how many resource streams over WebSocket
- * ({@code camel.iotmp.api.max-websocket-streams}), how many downloads run ({@code camel.iotmp.api.max-downloads})
- * and how many client addresses the failure limiter remembers
- * ({@code camel.iotmp.api.max-tracked-addresses}).
+ * ({@code camel.iotmp.api.max-websocket-streams}) and as Server-Sent Events ({@code max-sse-streams}), how many
+ * downloads run ({@code camel.iotmp.api.max-downloads}) and how many client addresses the failure limiter remembers
+ * ({@code camel.iotmp.api.max-tracked-addresses}); and a counter of the byte sessions closed because their client
+ * did not read ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}).
  */
 final class ApiMetrics implements MeterBinder {
 
     private final DeviceSessionSocket sessions;
     private final DeviceStreamSocket streams;
+    private final DeviceStreamController sseStreams;
     private final FileDownloads downloads;
     private final AuthFailureLimiter failures;
 
-    ApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, FileDownloads downloads,
-               AuthFailureLimiter failures) {
+    ApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, DeviceStreamController sseStreams,
+               FileDownloads downloads, AuthFailureLimiter failures) {
         this.sessions = sessions;
         this.streams = streams;
+        this.sseStreams = sseStreams;
         this.downloads = downloads;
         this.failures = failures;
     }
@@ -32,8 +36,14 @@ final class ApiMetrics implements MeterBinder {
         Gauge.builder("iotmp.api.sessions", sessions, DeviceSessionSocket::openSessions)
                 .description("Byte sessions ($terminal, $cmd, $proxy) open over WebSocket")
                 .register(registry);
+        FunctionCounter.builder("iotmp.api.sessions.slow.closed", sessions, DeviceSessionSocket::slowClientsClosed)
+                .description("Byte sessions closed because their client did not read what the device sent")
+                .register(registry);
         Gauge.builder("iotmp.api.websocket.streams", streams, DeviceStreamSocket::openStreams)
                 .description("Resource streams open over WebSocket")
+                .register(registry);
+        Gauge.builder("iotmp.api.sse.streams", sseStreams, DeviceStreamController::openStreams)
+                .description("Resource streams open as Server-Sent Events")
                 .register(registry);
         Gauge.builder("iotmp.api.downloads", downloads, FileDownloads::running)
                 .description("File downloads from devices running")

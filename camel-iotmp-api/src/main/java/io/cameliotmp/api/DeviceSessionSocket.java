@@ -3,10 +3,17 @@ package io.cameliotmp.api;
 import java.io.IOException;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,12 +24,13 @@ import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
  * Byte sessions of IOTMP-Linux devices over WebSocket:
@@ -33,12 +41,14 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
  * <p>
  * The device's data reaches the socket through the route {@value #DELIVERY} (the producer's {@code streamTo}), in
  * order. Before the device has accepted the stream the socket gets a text message {@code {"event":"open"}}; what the
- * client sends earlier waits, up to {@value #MAX_EARLY_BYTES} bytes. A client that does not keep up with the device
- * (more than {@value #SEND_BUFFER_BYTES} bytes unsent, or a send blocked for 10 s) is disconnected. At most
- * {@code camel.iotmp.api.max-sessions} sessions are open at once; beyond them a socket is closed with 1013 (try
+ * client sends earlier waits, up to {@value #MAX_EARLY_BYTES} bytes. The delivery runs on the IOTMP server's worker
+ * threads, shared by all devices, so it only queues what goes to the client ({@link SessionOutbound}); a client that
+ * does not keep up with the device (more than {@code camel.iotmp.api.session-send-buffer} bytes unsent, or a send
+ * taking longer than {@code session-send-timeout}) is closed with 1008 and counted ({@link #slowClientsClosed}). At
+ * most {@code camel.iotmp.api.max-sessions} sessions are open at once; beyond them a socket is closed with 1013 (try
  * again later).
  */
-public final class DeviceSessionSocket extends AbstractWebSocketHandler {
+public final class DeviceSessionSocket extends AbstractWebSocketHandler implements DisposableBean {
 
     /** The route the device's session data is delivered to. */
     public static final String DELIVERY = "direct:iotmp-api-session-data";
@@ -46,28 +56,59 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler {
     static final String PATHS = "/v3/users/*/devices/*/sessions/*";
 
     static final int MAX_EARLY_BYTES = 64 * 1024;
-    static final int SEND_BUFFER_BYTES = 512 * 1024;
     static final int MAX_PENDING_BYTES = 1024 * 1024;
-    private static final int SEND_TIME_LIMIT_MILLIS = 10_000;
     private static final Pattern PATH = Pattern.compile(".*/v3/users/([^/]+)/devices/([^/]+)/sessions/([^/]+)");
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSessionSocket.class);
 
     private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final int maxSessions;
+    private final long sendBufferBytes;
+    private final long sendTimeoutNanos;
     private final SecureRandom random = new SecureRandom();
     /** The open sessions by user/device/resource, as the delivered exchanges name them. */
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Sessions admitted: counted before they are registered, so the bound holds under concurrent handshakes. */
+    private final AtomicInteger admitted = new AtomicInteger();
+    /** Starts the clients' non-blocking writes and checks their age; never waits for a client. */
+    private final ScheduledExecutorService sender =
+            Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("api-session-sender-"));
+    /** Closes sockets, which may wait for a write in progress (at most the send timeout); one close per session. */
+    private final ExecutorService closer = Executors.newCachedThreadPool(
+            new CustomizableThreadFactory("api-session-closer-"));
+    private final AtomicLong slowClosed = new AtomicLong();
 
-    public DeviceSessionSocket(ProducerTemplate producer, ObjectMapper json, int maxSessions) {
+    public DeviceSessionSocket(ProducerTemplate producer, ObjectMapper json, int maxSessions, long sendBufferBytes,
+                               Duration sendTimeout) {
         this.producer = producer;
         this.json = json;
         this.maxSessions = maxSessions;
+        this.sendBufferBytes = sendBufferBytes;
+        this.sendTimeoutNanos = sendTimeout.toNanos();
+        // often enough that a stalled client is closed soon after its send timeout
+        long period = Math.max(10, Math.min(1000, sendTimeout.toMillis() / 4));
+        sender.scheduleWithFixedDelay(this::checkStalled, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkStalled() {
+        long now = System.nanoTime();
+        sessions.values().forEach(session -> session.outbound.checkStalled(now));
+    }
+
+    /** How many sessions were closed because their client did not read fast enough. */
+    public long slowClientsClosed() {
+        return slowClosed.get();
+    }
+
+    @Override
+    public void destroy() {
+        sender.shutdownNow();
+        closer.shutdownNow();
     }
 
     /** How many sessions are open now. */
     public int openSessions() {
-        return sessions.size();
+        return admitted.get();
     }
 
     @Override
@@ -79,15 +120,18 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler {
             socket.close(CloseStatus.BAD_DATA.withReason("sessions are terminal, cmd or proxy"));
             return;
         }
-        if (sessions.size() >= maxSessions) {
+        String user = InvalidRequestException.requireName("user", ResourcePath.decode(path.group(1)));
+        String device = InvalidRequestException.requireName("device", ResourcePath.decode(path.group(2)));
+        // one atomic step to check and take a place; released when the registered session is removed
+        if (admitted.incrementAndGet() > maxSessions) {
+            admitted.decrementAndGet();
             socket.close(CloseStatus.SERVICE_OVERLOAD.withReason("too many open sessions"));
             return;
         }
-        String user = InvalidRequestException.requireName("user", ResourcePath.decode(path.group(1)));
-        String device = InvalidRequestException.requireName("device", ResourcePath.decode(path.group(2)));
         String resource = "$" + kind + "/" + HexFormat.of().formatHex(nextToken());
-        Session session = new Session(user, device, resource,
-                new ConcurrentWebSocketSessionDecorator(socket, SEND_TIME_LIMIT_MILLIS, SEND_BUFFER_BYTES));
+        Session session = new Session(user, device, resource, new SessionOutbound(
+                "session " + user + "/" + device + "/" + resource, socket, sendBufferBytes, sendTimeoutNanos, sender,
+                closer, slowClosed::incrementAndGet));
         sessions.put(session.key(), session);
         socket.getAttributes().put(Session.class.getName(), session);
         Map<String, Object> headers = new LinkedHashMap<>();
@@ -137,7 +181,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler {
             ApiError error = ApiError.of(failure);
             LOG.debug("{}: the device did not open the session: {}", session, error.message());
             session.send(text(Map.of("event", "failed", "data", error.body())));
-            session.close(CloseStatus.POLICY_VIOLATION.withReason(truncate(error.message())));
+            session.outbound.closeAfterQueued(CloseStatus.POLICY_VIOLATION.withReason(truncate(error.message())));
             return;
         }
         Object id = reply.getMessage().getHeader(IotmpConstants.STREAM_ID);
@@ -206,6 +250,8 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler {
         if (session == null || !sessions.remove(session.key(), session)) {
             return;
         }
+        admitted.decrementAndGet();
+        session.outbound.discard();
         LOG.debug("{}: the client closed ({})", session, status);
         if (session.streamId() != 0 && !session.ended()) {
             producer.asyncRequestBodyAndHeaders("iotmp:device?operation=stopStream", null, Map.of(
@@ -227,7 +273,8 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler {
         if (ended != null) {
             session.end();
             session.send(text(Map.of("event", "ended", "reason", ended)));
-            session.close(CloseStatus.NORMAL.withReason(truncate("the device ended the session: " + ended)));
+            session.outbound.closeAfterQueued(
+                    CloseStatus.NORMAL.withReason(truncate("the device ended the session: " + ended)));
             return;
         }
         Object body = message.getBody();
@@ -262,7 +309,8 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler {
         private final String user;
         private final String device;
         private final String resource;
-        private final WebSocketSession socket;
+        /** What goes to the client. */
+        private final SessionOutbound outbound;
         private volatile int streamId;
         private volatile boolean ended;
         /** Guarded by {@code this}: the client's last send to the device, and the bytes still waiting. */
@@ -272,11 +320,11 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler {
         /** Guarded by {@code this}: input sent before the device opened the stream. */
         private java.io.ByteArrayOutputStream early = new java.io.ByteArrayOutputStream();
 
-        Session(String user, String device, String resource, WebSocketSession socket) {
+        Session(String user, String device, String resource, SessionOutbound outbound) {
             this.user = user;
             this.device = device;
             this.resource = resource;
-            this.socket = socket;
+            this.outbound = outbound;
         }
 
         String key() {
@@ -330,24 +378,14 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler {
             return bytes;
         }
 
+        /** Queues for the client: never blocks, as the caller may be an IOTMP worker thread. */
         void send(org.springframework.web.socket.WebSocketMessage<?> message) {
-            try {
-                if (socket.isOpen()) {
-                    socket.sendMessage(message);
-                }
-            } catch (IOException | IllegalStateException e) {
-                // a client that left, or one that does not keep up (the decorator's limits): it is closed
-                LOG.debug("{}: sending to the client failed: {}", this, e.toString());
-                close(CloseStatus.SESSION_NOT_RELIABLE);
-            }
+            outbound.send(message);
         }
 
+        /** Closes on a closer thread, as the caller may be an IOTMP worker thread. */
         void close(CloseStatus status) {
-            try {
-                socket.close(status);
-            } catch (IOException e) {
-                LOG.debug("{}: closing failed: {}", this, e.toString());
-            }
+            outbound.close(status);
         }
 
         @Override

@@ -37,6 +37,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * and did not come back within {@code camel.iotmp.api.stream-reconnect-wait}; when it comes back in time, samples
  * resume.
  * <p>
+ * Each stream holds a response and a consumer for as long as its client stays: at most
+ * {@code camel.iotmp.api.max-sse-streams} are open at once; beyond them a request is answered 503.
+ * <p>
  * Served by {@link ApiHandlerMapping}, ahead of the resource route of {@link DeviceApiRoutes}, whose prefix would take
  * these paths too.
  */
@@ -48,6 +51,8 @@ public class DeviceStreamController implements DisposableBean {
     private final CamelContext camelContext;
     private final StreamRefusals refusals;
     private final Duration reconnectWait;
+    private final int maxStreams;
+    /** The open streams; created under its lock, so that the bound holds under concurrent requests. */
     private final Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
     /** Writes events to the clients and sends the heartbeats; two threads serve any number of clients. */
     private final ScheduledExecutorService sender =
@@ -57,6 +62,7 @@ public class DeviceStreamController implements DisposableBean {
         this.camelContext = camelContext;
         this.refusals = refusals;
         this.reconnectWait = properties.streamReconnectWait();
+        this.maxStreams = properties.maxSseStreams();
     }
 
     @GetMapping("/v3/users/{user}/devices/{device}/resources/{resource}/stream")
@@ -66,12 +72,25 @@ public class DeviceStreamController implements DisposableBean {
         // no timeout: the stream lasts as long as the client stays (the heartbeat notices when it has gone)
         SseEmitter emitter = new SseEmitter(0L);
         // Camel keeps the endpoint (one per device, resource and interval); each client gets its own consumer of it
-        DeviceSampleStream stream = new DeviceSampleStream("SSE " + uri, new StreamRefusals.Key(user, device, resource),
-                new EventStreamClient(emitter), sender, open, refusals, reconnectWait);
+        DeviceSampleStream stream;
+        synchronized (open) {
+            if (open.size() >= maxStreams) {
+                throw new TooManyStreamsException(maxStreams);
+            }
+            // registers itself in open
+            stream = new DeviceSampleStream("SSE " + uri, new StreamRefusals.Key(user, device, resource),
+                    new EventStreamClient(emitter), sender, open, refusals, reconnectWait);
+        }
         emitter.onCompletion(stream::close);
         emitter.onError(failure -> stream.close());
         emitter.onTimeout(stream::close);
-        stream.open(camelContext.getEndpoint(uri));
+        try {
+            stream.open(camelContext.getEndpoint(uri));
+        } catch (Exception e) {
+            // not left counted as open
+            stream.close();
+            throw e;
+        }
         return emitter;
     }
 
@@ -105,6 +124,7 @@ public class DeviceStreamController implements DisposableBean {
     public ResponseEntity<Map<String, Object>> failed(Exception failure) {
         ApiError error = failure instanceof TypeMismatchException mismatch
                 ? new ApiError(400, mismatch.getPropertyName() + " has the wrong type: " + mismatch.getValue())
+                : failure instanceof TooManyStreamsException ? new ApiError(503, failure.getMessage())
                 : ApiError.of(failure);
         return ResponseEntity.status(error.status()).contentType(MediaType.APPLICATION_JSON).body(error.body());
     }
@@ -149,5 +169,14 @@ public class DeviceStreamController implements DisposableBean {
     public void destroy() {
         endStreams();
         sender.shutdownNow();
+    }
+
+    /** A stream beyond {@code max-sse-streams}: 503. */
+    static final class TooManyStreamsException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyStreamsException(int max) {
+            super(max + " streams are open, the most at once (camel.iotmp.api.max-sse-streams); try again later");
+        }
     }
 }

@@ -122,7 +122,8 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
     @Bean
     DeviceSessionSocket iotmpDeviceSessionSocket(ProducerTemplate producer, ObjectMapper json) {
-        return new DeviceSessionSocket(producer, json, properties.maxSessions());
+        return new DeviceSessionSocket(producer, json, properties.maxSessions(),
+                properties.sessionSendBuffer().toBytes(), properties.sessionSendTimeout());
     }
 
     @Bean
@@ -157,9 +158,10 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     static class Metrics {
 
         @Bean
-        ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, FileDownloads downloads,
+        ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams,
+                                   DeviceStreamController sseStreams, FileDownloads downloads,
                                    AuthFailureLimiter failures) {
-            return new ApiMetrics(sessions, streams, downloads, failures);
+            return new ApiMetrics(sessions, streams, sseStreams, downloads, failures);
         }
 
         /** Clients subscribed to device events, bounded by {@code max-event-streams}. */

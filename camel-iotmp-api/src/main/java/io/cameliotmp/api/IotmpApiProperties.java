@@ -37,6 +37,13 @@ import org.springframework.util.unit.DataSize;
  *                            are counted together
  * @param maxSessions         the most byte sessions ({@code $terminal}, {@code $cmd}, {@code $proxy} over WebSocket)
  *                            open at once; beyond them a session is refused (WebSocket close 1013)
+ * @param sessionSendBuffer   the most bytes of a byte session's output that may wait for its client (the device's
+ *                            output is queued, never written on the IOTMP server's shared threads); beyond them the
+ *                            client is closed (WebSocket close 1008) and counted in
+ *                            {@code iotmp.api.sessions.slow.closed}
+ * @param sessionSendTimeout  how long one write to a byte session's client may take; a client that reads nothing for
+ *                            longer is closed (WebSocket close 1008) and counted in
+ *                            {@code iotmp.api.sessions.slow.closed}
  * @param maxDownloads        the most file downloads from devices running at once (each holds a thread of Spring
  *                            MVC's task executor); beyond them a download is answered 503
  * @param maxFirmwareSize     the largest firmware image {@code POST …/firmware} takes (spooled to a temporary file,
@@ -49,6 +56,9 @@ import org.springframework.util.unit.DataSize;
  *                            body arrives); beyond them an upload is answered 503
  * @param maxWebsocketStreams the most resource streams over WebSocket ({@code …/resources/{resource}/ws}) open at
  *                            once; beyond them a stream is refused (a {@code failed} message, then close 1013)
+ * @param maxSseStreams       the most resource streams as Server-Sent Events ({@code …/resources/{resource}/stream})
+ *                            open at once (each holds a response and a consumer while its client stays); beyond them a
+ *                            stream is answered 503
  * @param maxEventStreams     the most clients subscribed to device events ({@code /v3/users/{user}/events}) at once;
  *                            beyond them a subscription is answered 503
  */
@@ -65,12 +75,15 @@ public record IotmpApiProperties(
         @DefaultValue("1m") Duration authFailureWindow,
         @DefaultValue("10000") int maxTrackedAddresses,
         @DefaultValue("64") int maxSessions,
+        @DefaultValue("512KB") DataSize sessionSendBuffer,
+        @DefaultValue("10s") Duration sessionSendTimeout,
         @DefaultValue("4") int maxDownloads,
         @DefaultValue("16MB") DataSize maxFirmwareSize,
         @DefaultValue("2") int maxFirmwareUpdates,
         @DefaultValue("256MB") DataSize maxUploadSize,
         @DefaultValue("4") int maxUploads,
         @DefaultValue("64") int maxWebsocketStreams,
+        @DefaultValue("64") int maxSseStreams,
         @DefaultValue("64") int maxEventStreams) {
 
     /** The prefix of the properties. */
@@ -125,12 +138,17 @@ public record IotmpApiProperties(
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
         if (maxAuthFailures < 1 || maxTrackedAddresses < 1 || maxSessions < 1 || maxDownloads < 1
             || maxFirmwareUpdates < 1 || maxFirmwareSize.toBytes() < 1 || maxUploads < 1 || maxUploadSize.toBytes() < 1
-            || maxWebsocketStreams < 1 || maxEventStreams < 1 || authFailureWindow.isNegative()
+            || maxWebsocketStreams < 1 || maxSseStreams < 1 || maxEventStreams < 1 || authFailureWindow.isNegative()
             || authFailureWindow.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".max-auth-failures, max-tracked-addresses, max-sessions,"
                                                + " max-downloads, max-firmware-updates, max-firmware-size, max-uploads,"
-                                               + " max-upload-size, max-websocket-streams, max-event-streams and"
+                                               + " max-upload-size, max-websocket-streams, max-sse-streams,"
+                                               + " max-event-streams and"
                                                + " auth-failure-window must be positive");
+        }
+        if (sessionSendBuffer.toBytes() < 1 || sessionSendTimeout.isNegative() || sessionSendTimeout.isZero()) {
+            throw new IllegalArgumentException(PREFIX + ".session-send-buffer and session-send-timeout must be"
+                                               + " positive: " + sessionSendBuffer + ", " + sessionSendTimeout);
         }
         if (maxBodySize.toBytes() < 1 || maxBodySize.toBytes() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(PREFIX + ".max-body-size must be from 1 byte to 2 GB: " + maxBodySize);

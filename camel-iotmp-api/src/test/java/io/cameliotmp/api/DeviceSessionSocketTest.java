@@ -92,6 +92,8 @@ class DeviceSessionSocketTest extends ApiTestSupport {
 
         final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
         final BlockingQueue<byte[]> bytes = new LinkedBlockingQueue<>();
+        /** The server's close code, 0 while open. */
+        final java.util.concurrent.atomic.AtomicInteger closeCode = new java.util.concurrent.atomic.AtomicInteger();
         private final StringBuilder text = new StringBuilder();
         private java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
 
@@ -103,6 +105,12 @@ class DeviceSessionSocketTest extends ApiTestSupport {
                 text.setLength(0);
             }
             socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+            closeCode.set(statusCode);
             return null;
         }
 

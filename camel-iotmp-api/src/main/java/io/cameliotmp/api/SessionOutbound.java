@@ -1,0 +1,221 @@
+package io.cameliotmp.api;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+
+/**
+ * What goes to a byte session's client, queued and written asynchronously. The device's output is delivered on the
+ * IOTMP server's shared worker threads, which must never wait for a client: {@link #send} only queues, a sender
+ * thread starts the write and the web server's non-blocking write completes it, whatever the client does. A client
+ * that does not keep up is closed (1008): more than {@code maxBytes} waiting, or one write older than
+ * {@code timeLimitNanos} (noticed by {@link #checkStalled}). Closes, which may wait for a write in progress, run on
+ * a closer thread of their own.
+ */
+final class SessionOutbound {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionOutbound.class);
+    /** Tomcat's bound on a blocking send of this session: here only the close frame is sent that way. */
+    private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+    private final String name;
+    private final WebSocketSession socket;
+    /** The web server's non-blocking sender; null for a session that has none (then sends block a sender thread). */
+    private final RemoteEndpoint.Async async;
+    private final long maxBytes;
+    private final long timeLimitNanos;
+    private final Executor sender;
+    private final Executor closer;
+    private final Runnable slowClosed;
+    /** Guarded by {@code this}: messages (and a final close) waiting, their bytes and the one being written. */
+    private final Deque<Object> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private boolean writing;
+    private long writeStarted;
+    private boolean closed;
+
+    SessionOutbound(String name, WebSocketSession socket, long maxBytes, long timeLimitNanos, Executor sender,
+                    Executor closer, Runnable slowClosed) {
+        this.name = name;
+        this.socket = socket;
+        this.maxBytes = maxBytes;
+        this.timeLimitNanos = timeLimitNanos;
+        this.sender = sender;
+        this.closer = closer;
+        this.slowClosed = slowClosed;
+        jakarta.websocket.Session standard = socket instanceof NativeWebSocketSession n
+                ? n.getNativeSession(jakarta.websocket.Session.class) : null;
+        if (standard != null) {
+            standard.getUserProperties().put(BLOCKING_SEND_TIMEOUT, timeLimitNanos / 1_000_000);
+        }
+        this.async = standard == null ? null : standard.getAsyncRemote();
+    }
+
+    /** Queues a message for the client; never blocks. Beyond {@code maxBytes} waiting the client is closed. */
+    void send(WebSocketMessage<?> message) {
+        boolean start = false;
+        boolean overflow = false;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (queuedBytes + message.getPayloadLength() > maxBytes) {
+                overflow = true;
+            } else {
+                queue.addLast(message);
+                queuedBytes += message.getPayloadLength();
+                start = !writing;
+                writing = true;
+            }
+        }
+        if (overflow) {
+            closeSlow("the client does not read fast enough (more than " + maxBytes + " bytes wait)");
+        } else if (start) {
+            schedule();
+        }
+    }
+
+    /** Closes after what is queued has been written (still bounded by the limits). */
+    void closeAfterQueued(CloseStatus status) {
+        boolean start;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            queue.addLast(status);
+            start = !writing;
+            writing = true;
+        }
+        if (start) {
+            schedule();
+        }
+    }
+
+    /** Closes now, dropping what waits; the close itself runs on a closer thread. */
+    void close(CloseStatus status) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            discardQueued();
+        }
+        try {
+            closer.execute(() -> {
+                try {
+                    socket.close(status);
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("{}: closing failed: {}", name, e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("{}: not closed, the application stops", name);
+        }
+    }
+
+    /** The client has gone: nothing more is written. */
+    synchronized void discard() {
+        discardQueued();
+    }
+
+    private void discardQueued() {
+        closed = true;
+        queue.clear();
+        queuedBytes = 0;
+    }
+
+    /** Closes the client when its current write has taken longer than the limit; called periodically. */
+    void checkStalled(long nanoTime) {
+        synchronized (this) {
+            if (closed || !writing || writeStarted == 0 || nanoTime - writeStarted <= timeLimitNanos) {
+                return;
+            }
+        }
+        closeSlow("the client does not read (a send took more than " + timeLimitNanos / 1_000_000 + " ms)");
+    }
+
+    private void closeSlow(String reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+        }
+        LOG.debug("{}: {}", name, reason);
+        slowClosed.run();
+        close(CloseStatus.POLICY_VIOLATION.withReason(reason));
+    }
+
+    private void schedule() {
+        try {
+            sender.execute(this::writeNext);
+        } catch (RejectedExecutionException e) {
+            close(CloseStatus.GOING_AWAY);
+        }
+    }
+
+    /** Starts writing the next message; its completion schedules the one after (never recursively). */
+    private void writeNext() {
+        Object next;
+        synchronized (this) {
+            next = closed ? null : queue.pollFirst();
+            writeStarted = next instanceof WebSocketMessage<?> ? System.nanoTime() : 0;
+            if (!(next instanceof WebSocketMessage<?>)) {
+                writing = false;
+            }
+        }
+        if (next instanceof CloseStatus status) {
+            close(status);
+        } else if (next instanceof WebSocketMessage<?> message) {
+            try {
+                write(message);
+            } catch (IOException | RuntimeException e) {
+                written(message, e);
+            }
+        }
+    }
+
+    private void write(WebSocketMessage<?> message) throws IOException {
+        if (async == null) {
+            socket.sendMessage(message);
+            written(message, null);
+        } else if (message instanceof BinaryMessage binary) {
+            async.sendBinary(binary.getPayload().duplicate(), result -> written(message, failure(result)));
+        } else if (message instanceof TextMessage text) {
+            async.sendText(text.getPayload(), result -> written(message, failure(result)));
+        } else {
+            written(message, null);
+        }
+    }
+
+    private static Throwable failure(SendResult result) {
+        return result.isOK() ? null : result.getException();
+    }
+
+    private void written(WebSocketMessage<?> message, Throwable failure) {
+        synchronized (this) {
+            queuedBytes = Math.max(0, queuedBytes - message.getPayloadLength());
+            writeStarted = 0;
+        }
+        if (failure != null) {
+            // a client that left, or one the web server gave up on
+            LOG.debug("{}: sending to the client failed: {}", name, failure.toString());
+            close(CloseStatus.SESSION_NOT_RELIABLE);
+            return;
+        }
+        // on a sender thread, as the web server may call back on the thread that started the write
+        schedule();
+    }
+
+}
