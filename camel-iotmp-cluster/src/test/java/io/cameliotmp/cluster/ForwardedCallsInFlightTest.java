@@ -46,7 +46,8 @@ class ForwardedCallsInFlightTest {
         CountDownLatch reached = new CountDownLatch(CALLS);
         IotmpDevice device = nodes.track(IotmpDevice.builder().host("127.0.0.1")
                 .port(holder.localAddress().getPort()).credentials("alice", "busy", "s3cr3t").noReconnect()
-                .handlerExecutor(handlers).build());
+                // every call runs on the device at once: the device's own bound on handler work must not stop it
+                .handlerExecutor(handlers).maxHandlersInFlight(CALLS).build());
         device.resource("slow").inputOutput(input -> {
             reached.countDown();
             try {
