@@ -141,6 +141,33 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
      */
     private Long reconnectBackoffMax = 30000L;
     /**
+     * Bytes the device may queue for a server that stopped reading; beyond, it closes the connection and reconnects.
+     */
+    private Integer maxPendingWriteBytes = 1048576;
+    /**
+     * How long the server may send nothing at all (it answers every KEEP_ALIVE) before the device closes the connection
+     * and reconnects; 0 disables. Default: twice keepAlive plus requestTimeout. The option is a java.lang.Long type.
+     */
+    private Long serverSilenceTimeout;
+    /**
+     * Heap the values of one frame of the server may decode to; a frame beyond is dropped.
+     */
+    private Long maxDecodedFrameBytes = 4194304L;
+    /**
+     * Route runs the server may have asked for and not finished yet; at the limit the device stops reading from the
+     * server until half are done.
+     */
+    private Integer maxHandlersInFlight = 64;
+    /**
+     * Streams the server may have open on the device's resources; more are refused with ERROR 429.
+     */
+    private Integer maxServerStreams = 64;
+    /**
+     * The shortest interval of a stream the server opens on a resource; shorter ones are raised to it. The option is
+     * a long type.
+     */
+    private Long minStreamInterval = 100L;
+    /**
      * How service calls are encoded: LINUX (code in the resource field, as the reference Linux client; the only layout
      * with callDevice and locks) or EMBEDDED (code in the parameters, as the Arduino, ESP-IDF and Zephyr clients).
      */
@@ -410,5 +437,53 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
 
     public void setUseGlobalSslContextParameters(Boolean useGlobalSslContextParameters) {
         this.useGlobalSslContextParameters = useGlobalSslContextParameters;
+    }
+
+    public Integer getMaxPendingWriteBytes() {
+        return maxPendingWriteBytes;
+    }
+
+    public void setMaxPendingWriteBytes(Integer maxPendingWriteBytes) {
+        this.maxPendingWriteBytes = maxPendingWriteBytes;
+    }
+
+    public Long getServerSilenceTimeout() {
+        return serverSilenceTimeout;
+    }
+
+    public void setServerSilenceTimeout(Long serverSilenceTimeout) {
+        this.serverSilenceTimeout = serverSilenceTimeout;
+    }
+
+    public Long getMaxDecodedFrameBytes() {
+        return maxDecodedFrameBytes;
+    }
+
+    public void setMaxDecodedFrameBytes(Long maxDecodedFrameBytes) {
+        this.maxDecodedFrameBytes = maxDecodedFrameBytes;
+    }
+
+    public Integer getMaxHandlersInFlight() {
+        return maxHandlersInFlight;
+    }
+
+    public void setMaxHandlersInFlight(Integer maxHandlersInFlight) {
+        this.maxHandlersInFlight = maxHandlersInFlight;
+    }
+
+    public Integer getMaxServerStreams() {
+        return maxServerStreams;
+    }
+
+    public void setMaxServerStreams(Integer maxServerStreams) {
+        this.maxServerStreams = maxServerStreams;
+    }
+
+    public Long getMinStreamInterval() {
+        return minStreamInterval;
+    }
+
+    public void setMinStreamInterval(Long minStreamInterval) {
+        this.minStreamInterval = minStreamInterval;
     }
 }

@@ -52,6 +52,16 @@ public class IotmpDeviceComponentConfigurer extends PropertyConfigurerSupport im
         case "keepAlive": getOrCreateConfiguration(target).setKeepAlive(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxdecodedframebytes":
+        case "maxDecodedFrameBytes": getOrCreateConfiguration(target).setMaxDecodedFrameBytes(property(camelContext, long.class, value)); return true;
+        case "maxhandlersinflight":
+        case "maxHandlersInFlight": getOrCreateConfiguration(target).setMaxHandlersInFlight(property(camelContext, int.class, value)); return true;
+        case "maxpendingwritebytes":
+        case "maxPendingWriteBytes": getOrCreateConfiguration(target).setMaxPendingWriteBytes(property(camelContext, int.class, value)); return true;
+        case "maxserverstreams":
+        case "maxServerStreams": getOrCreateConfiguration(target).setMaxServerStreams(property(camelContext, int.class, value)); return true;
+        case "minstreaminterval":
+        case "minStreamInterval": getOrCreateConfiguration(target).setMinStreamInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "operation": getOrCreateConfiguration(target).setOperation(property(camelContext, io.cameliotmp.camel.device.IotmpDeviceOperation.class, value)); return true;
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
         case "reconnectbackoffinitial":
@@ -63,6 +73,8 @@ public class IotmpDeviceComponentConfigurer extends PropertyConfigurerSupport im
         case "resourcekind":
         case "resourceKind": getOrCreateConfiguration(target).setResourceKind(property(camelContext, io.cameliotmp.camel.device.IotmpResourceKind.class, value)); return true;
         case "retained": getOrCreateConfiguration(target).setRetained(property(camelContext, boolean.class, value)); return true;
+        case "serversilencetimeout":
+        case "serverSilenceTimeout": getOrCreateConfiguration(target).setServerSilenceTimeout(property(camelContext, java.lang.Long.class, value)); return true;
         case "servicelayout":
         case "serviceLayout": getOrCreateConfiguration(target).setServiceLayout(property(camelContext, io.cameliotmp.device.ServiceLayout.class, value)); return true;
         case "sslcontextparameters":
@@ -106,6 +118,16 @@ public class IotmpDeviceComponentConfigurer extends PropertyConfigurerSupport im
         case "keepAlive": return long.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxdecodedframebytes":
+        case "maxDecodedFrameBytes": return long.class;
+        case "maxhandlersinflight":
+        case "maxHandlersInFlight": return int.class;
+        case "maxpendingwritebytes":
+        case "maxPendingWriteBytes": return int.class;
+        case "maxserverstreams":
+        case "maxServerStreams": return int.class;
+        case "minstreaminterval":
+        case "minStreamInterval": return long.class;
         case "operation": return io.cameliotmp.camel.device.IotmpDeviceOperation.class;
         case "port": return int.class;
         case "reconnectbackoffinitial":
@@ -117,6 +139,8 @@ public class IotmpDeviceComponentConfigurer extends PropertyConfigurerSupport im
         case "resourcekind":
         case "resourceKind": return io.cameliotmp.camel.device.IotmpResourceKind.class;
         case "retained": return boolean.class;
+        case "serversilencetimeout":
+        case "serverSilenceTimeout": return java.lang.Long.class;
         case "servicelayout":
         case "serviceLayout": return io.cameliotmp.device.ServiceLayout.class;
         case "sslcontextparameters":
@@ -161,6 +185,16 @@ public class IotmpDeviceComponentConfigurer extends PropertyConfigurerSupport im
         case "keepAlive": return getOrCreateConfiguration(target).getKeepAlive();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxdecodedframebytes":
+        case "maxDecodedFrameBytes": return getOrCreateConfiguration(target).getMaxDecodedFrameBytes();
+        case "maxhandlersinflight":
+        case "maxHandlersInFlight": return getOrCreateConfiguration(target).getMaxHandlersInFlight();
+        case "maxpendingwritebytes":
+        case "maxPendingWriteBytes": return getOrCreateConfiguration(target).getMaxPendingWriteBytes();
+        case "maxserverstreams":
+        case "maxServerStreams": return getOrCreateConfiguration(target).getMaxServerStreams();
+        case "minstreaminterval":
+        case "minStreamInterval": return getOrCreateConfiguration(target).getMinStreamInterval();
         case "operation": return getOrCreateConfiguration(target).getOperation();
         case "port": return getOrCreateConfiguration(target).getPort();
         case "reconnectbackoffinitial":
@@ -172,6 +206,8 @@ public class IotmpDeviceComponentConfigurer extends PropertyConfigurerSupport im
         case "resourcekind":
         case "resourceKind": return getOrCreateConfiguration(target).getResourceKind();
         case "retained": return getOrCreateConfiguration(target).isRetained();
+        case "serversilencetimeout":
+        case "serverSilenceTimeout": return getOrCreateConfiguration(target).getServerSilenceTimeout();
         case "servicelayout":
         case "serviceLayout": return getOrCreateConfiguration(target).getServiceLayout();
         case "sslcontextparameters":

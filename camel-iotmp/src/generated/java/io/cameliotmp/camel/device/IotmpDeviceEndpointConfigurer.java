@@ -44,6 +44,16 @@ public class IotmpDeviceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "keepAlive": target.getConfiguration().setKeepAlive(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxdecodedframebytes":
+        case "maxDecodedFrameBytes": target.getConfiguration().setMaxDecodedFrameBytes(property(camelContext, long.class, value)); return true;
+        case "maxhandlersinflight":
+        case "maxHandlersInFlight": target.getConfiguration().setMaxHandlersInFlight(property(camelContext, int.class, value)); return true;
+        case "maxpendingwritebytes":
+        case "maxPendingWriteBytes": target.getConfiguration().setMaxPendingWriteBytes(property(camelContext, int.class, value)); return true;
+        case "maxserverstreams":
+        case "maxServerStreams": target.getConfiguration().setMaxServerStreams(property(camelContext, int.class, value)); return true;
+        case "minstreaminterval":
+        case "minStreamInterval": target.getConfiguration().setMinStreamInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "operation": target.getConfiguration().setOperation(property(camelContext, io.cameliotmp.camel.device.IotmpDeviceOperation.class, value)); return true;
         case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
         case "reconnectbackoffinitial":
@@ -55,6 +65,8 @@ public class IotmpDeviceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "resourcekind":
         case "resourceKind": target.getConfiguration().setResourceKind(property(camelContext, io.cameliotmp.camel.device.IotmpResourceKind.class, value)); return true;
         case "retained": target.getConfiguration().setRetained(property(camelContext, boolean.class, value)); return true;
+        case "serversilencetimeout":
+        case "serverSilenceTimeout": target.getConfiguration().setServerSilenceTimeout(property(camelContext, java.lang.Long.class, value)); return true;
         case "servicelayout":
         case "serviceLayout": target.getConfiguration().setServiceLayout(property(camelContext, io.cameliotmp.device.ServiceLayout.class, value)); return true;
         case "sslcontextparameters":
@@ -95,6 +107,16 @@ public class IotmpDeviceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "keepAlive": return long.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxdecodedframebytes":
+        case "maxDecodedFrameBytes": return long.class;
+        case "maxhandlersinflight":
+        case "maxHandlersInFlight": return int.class;
+        case "maxpendingwritebytes":
+        case "maxPendingWriteBytes": return int.class;
+        case "maxserverstreams":
+        case "maxServerStreams": return int.class;
+        case "minstreaminterval":
+        case "minStreamInterval": return long.class;
         case "operation": return io.cameliotmp.camel.device.IotmpDeviceOperation.class;
         case "port": return int.class;
         case "reconnectbackoffinitial":
@@ -106,6 +128,8 @@ public class IotmpDeviceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "resourcekind":
         case "resourceKind": return io.cameliotmp.camel.device.IotmpResourceKind.class;
         case "retained": return boolean.class;
+        case "serversilencetimeout":
+        case "serverSilenceTimeout": return java.lang.Long.class;
         case "servicelayout":
         case "serviceLayout": return io.cameliotmp.device.ServiceLayout.class;
         case "sslcontextparameters":
@@ -147,6 +171,16 @@ public class IotmpDeviceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "keepAlive": return target.getConfiguration().getKeepAlive();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxdecodedframebytes":
+        case "maxDecodedFrameBytes": return target.getConfiguration().getMaxDecodedFrameBytes();
+        case "maxhandlersinflight":
+        case "maxHandlersInFlight": return target.getConfiguration().getMaxHandlersInFlight();
+        case "maxpendingwritebytes":
+        case "maxPendingWriteBytes": return target.getConfiguration().getMaxPendingWriteBytes();
+        case "maxserverstreams":
+        case "maxServerStreams": return target.getConfiguration().getMaxServerStreams();
+        case "minstreaminterval":
+        case "minStreamInterval": return target.getConfiguration().getMinStreamInterval();
         case "operation": return target.getConfiguration().getOperation();
         case "port": return target.getConfiguration().getPort();
         case "reconnectbackoffinitial":
@@ -158,6 +192,8 @@ public class IotmpDeviceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "resourcekind":
         case "resourceKind": return target.getConfiguration().getResourceKind();
         case "retained": return target.getConfiguration().isRetained();
+        case "serversilencetimeout":
+        case "serverSilenceTimeout": return target.getConfiguration().getServerSilenceTimeout();
         case "servicelayout":
         case "serviceLayout": return target.getConfiguration().getServiceLayout();
         case "sslcontextparameters":

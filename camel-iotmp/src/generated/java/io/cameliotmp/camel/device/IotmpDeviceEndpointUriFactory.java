@@ -23,7 +23,7 @@ public class IotmpDeviceEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(28);
+        Set<String> props = new HashSet<>(34);
         props.add("bridgeErrorHandler");
         props.add("confirm");
         props.add("connectTimeout");
@@ -37,6 +37,11 @@ public class IotmpDeviceEndpointUriFactory extends org.apache.camel.support.comp
         props.add("inputSample");
         props.add("keepAlive");
         props.add("lazyStartProducer");
+        props.add("maxDecodedFrameBytes");
+        props.add("maxHandlersInFlight");
+        props.add("maxPendingWriteBytes");
+        props.add("maxServerStreams");
+        props.add("minStreamInterval");
         props.add("operation");
         props.add("port");
         props.add("reconnectBackoffInitial");
@@ -45,6 +50,7 @@ public class IotmpDeviceEndpointUriFactory extends org.apache.camel.support.comp
         props.add("resource");
         props.add("resourceKind");
         props.add("retained");
+        props.add("serverSilenceTimeout");
         props.add("serviceLayout");
         props.add("sslContextParameters");
         props.add("tls");

@@ -419,6 +419,96 @@ public interface IotmpDeviceComponentBuilderFactory {
     
         
         /**
+         * Heap the values of one frame of the server may decode to; a frame
+         * beyond is dropped.
+         * 
+         * The option is a: &lt;code&gt;long&lt;/code&gt; type.
+         * 
+         * Default: 4194304
+         * Group: advanced
+         * 
+         * @param maxDecodedFrameBytes the value to set
+         * @return the dsl builder
+         */
+        default IotmpDeviceComponentBuilder maxDecodedFrameBytes(long maxDecodedFrameBytes) {
+            doSetProperty("maxDecodedFrameBytes", maxDecodedFrameBytes);
+            return this;
+        }
+    
+        
+        /**
+         * Route runs the server may have asked for and not finished yet; at the
+         * limit the device stops reading from the server until half are done.
+         * 
+         * The option is a: &lt;code&gt;int&lt;/code&gt; type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxHandlersInFlight the value to set
+         * @return the dsl builder
+         */
+        default IotmpDeviceComponentBuilder maxHandlersInFlight(int maxHandlersInFlight) {
+            doSetProperty("maxHandlersInFlight", maxHandlersInFlight);
+            return this;
+        }
+    
+        
+        /**
+         * Bytes the device may queue for a server that stopped reading; beyond,
+         * it closes the connection and reconnects.
+         * 
+         * The option is a: &lt;code&gt;int&lt;/code&gt; type.
+         * 
+         * Default: 1048576
+         * Group: advanced
+         * 
+         * @param maxPendingWriteBytes the value to set
+         * @return the dsl builder
+         */
+        default IotmpDeviceComponentBuilder maxPendingWriteBytes(int maxPendingWriteBytes) {
+            doSetProperty("maxPendingWriteBytes", maxPendingWriteBytes);
+            return this;
+        }
+    
+        
+        /**
+         * Streams the server may have open on the device's resources; more are
+         * refused with ERROR 429.
+         * 
+         * The option is a: &lt;code&gt;int&lt;/code&gt; type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxServerStreams the value to set
+         * @return the dsl builder
+         */
+        default IotmpDeviceComponentBuilder maxServerStreams(int maxServerStreams) {
+            doSetProperty("maxServerStreams", maxServerStreams);
+            return this;
+        }
+    
+        
+        /**
+         * The shortest interval of a stream the server opens on a resource;
+         * shorter ones are raised to it.
+         * 
+         * The option is a: &lt;code&gt;long&lt;/code&gt; type.
+         * 
+         * Default: 100
+         * Group: advanced
+         * 
+         * @param minStreamInterval the value to set
+         * @return the dsl builder
+         */
+        default IotmpDeviceComponentBuilder minStreamInterval(long minStreamInterval) {
+            doSetProperty("minStreamInterval", minStreamInterval);
+            return this;
+        }
+    
+        
+        /**
          * Delay before the first reconnect attempt; it doubles after every
          * failed attempt up to reconnectBackoffMax, each delay scaled by a
          * random factor between 0.5 and 1 so that devices dropped together do
@@ -451,6 +541,23 @@ public interface IotmpDeviceComponentBuilderFactory {
          */
         default IotmpDeviceComponentBuilder reconnectBackoffMax(long reconnectBackoffMax) {
             doSetProperty("reconnectBackoffMax", reconnectBackoffMax);
+            return this;
+        }
+    
+        /**
+         * How long the server may send nothing at all (it answers every
+         * KEEP_ALIVE) before the device closes the connection and reconnects; 0
+         * disables. Default: twice keepAlive plus requestTimeout.
+         * 
+         * The option is a: &lt;code&gt;java.lang.Long&lt;/code&gt; type.
+         * 
+         * Group: advanced
+         * 
+         * @param serverSilenceTimeout the value to set
+         * @return the dsl builder
+         */
+        default IotmpDeviceComponentBuilder serverSilenceTimeout(java.lang.Long serverSilenceTimeout) {
+            doSetProperty("serverSilenceTimeout", serverSilenceTimeout);
             return this;
         }
     
@@ -639,8 +746,14 @@ public interface IotmpDeviceComponentBuilderFactory {
             case "generation": getOrCreateConfiguration((IotmpDeviceComponent) component).setGeneration((io.cameliotmp.protocol.Generation) value); return true;
             case "healthCheckEnabled": ((IotmpDeviceComponent) component).setHealthCheckEnabled((boolean) value); return true;
             case "keepAlive": getOrCreateConfiguration((IotmpDeviceComponent) component).setKeepAlive((long) value); return true;
+            case "maxDecodedFrameBytes": getOrCreateConfiguration((IotmpDeviceComponent) component).setMaxDecodedFrameBytes((long) value); return true;
+            case "maxHandlersInFlight": getOrCreateConfiguration((IotmpDeviceComponent) component).setMaxHandlersInFlight((int) value); return true;
+            case "maxPendingWriteBytes": getOrCreateConfiguration((IotmpDeviceComponent) component).setMaxPendingWriteBytes((int) value); return true;
+            case "maxServerStreams": getOrCreateConfiguration((IotmpDeviceComponent) component).setMaxServerStreams((int) value); return true;
+            case "minStreamInterval": getOrCreateConfiguration((IotmpDeviceComponent) component).setMinStreamInterval((long) value); return true;
             case "reconnectBackoffInitial": getOrCreateConfiguration((IotmpDeviceComponent) component).setReconnectBackoffInitial((long) value); return true;
             case "reconnectBackoffMax": getOrCreateConfiguration((IotmpDeviceComponent) component).setReconnectBackoffMax((long) value); return true;
+            case "serverSilenceTimeout": getOrCreateConfiguration((IotmpDeviceComponent) component).setServerSilenceTimeout((java.lang.Long) value); return true;
             case "serviceLayout": getOrCreateConfiguration((IotmpDeviceComponent) component).setServiceLayout((io.cameliotmp.device.ServiceLayout) value); return true;
             case "webSocketPath": getOrCreateConfiguration((IotmpDeviceComponent) component).setWebSocketPath((java.lang.String) value); return true;
             case "webSocketTextFrames": getOrCreateConfiguration((IotmpDeviceComponent) component).setWebSocketTextFrames((boolean) value); return true;

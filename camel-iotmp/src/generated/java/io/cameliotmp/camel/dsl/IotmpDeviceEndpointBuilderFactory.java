@@ -586,6 +586,166 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
+         * Heap the values of one frame of the server may decode to; a frame
+         * beyond is dropped.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 4194304
+         * Group: advanced
+         * 
+         * @param maxDecodedFrameBytes the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointConsumerBuilder maxDecodedFrameBytes(long maxDecodedFrameBytes) {
+            doSetProperty("maxDecodedFrameBytes", maxDecodedFrameBytes);
+            return this;
+        }
+        /**
+         * Heap the values of one frame of the server may decode to; a frame
+         * beyond is dropped.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 4194304
+         * Group: advanced
+         * 
+         * @param maxDecodedFrameBytes the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointConsumerBuilder maxDecodedFrameBytes(String maxDecodedFrameBytes) {
+            doSetProperty("maxDecodedFrameBytes", maxDecodedFrameBytes);
+            return this;
+        }
+        /**
+         * Route runs the server may have asked for and not finished yet; at the
+         * limit the device stops reading from the server until half are done.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxHandlersInFlight the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointConsumerBuilder maxHandlersInFlight(int maxHandlersInFlight) {
+            doSetProperty("maxHandlersInFlight", maxHandlersInFlight);
+            return this;
+        }
+        /**
+         * Route runs the server may have asked for and not finished yet; at the
+         * limit the device stops reading from the server until half are done.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxHandlersInFlight the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointConsumerBuilder maxHandlersInFlight(String maxHandlersInFlight) {
+            doSetProperty("maxHandlersInFlight", maxHandlersInFlight);
+            return this;
+        }
+        /**
+         * Bytes the device may queue for a server that stopped reading; beyond,
+         * it closes the connection and reconnects.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 1048576
+         * Group: advanced
+         * 
+         * @param maxPendingWriteBytes the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointConsumerBuilder maxPendingWriteBytes(int maxPendingWriteBytes) {
+            doSetProperty("maxPendingWriteBytes", maxPendingWriteBytes);
+            return this;
+        }
+        /**
+         * Bytes the device may queue for a server that stopped reading; beyond,
+         * it closes the connection and reconnects.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 1048576
+         * Group: advanced
+         * 
+         * @param maxPendingWriteBytes the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointConsumerBuilder maxPendingWriteBytes(String maxPendingWriteBytes) {
+            doSetProperty("maxPendingWriteBytes", maxPendingWriteBytes);
+            return this;
+        }
+        /**
+         * Streams the server may have open on the device's resources; more are
+         * refused with ERROR 429.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxServerStreams the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointConsumerBuilder maxServerStreams(int maxServerStreams) {
+            doSetProperty("maxServerStreams", maxServerStreams);
+            return this;
+        }
+        /**
+         * Streams the server may have open on the device's resources; more are
+         * refused with ERROR 429.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxServerStreams the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointConsumerBuilder maxServerStreams(String maxServerStreams) {
+            doSetProperty("maxServerStreams", maxServerStreams);
+            return this;
+        }
+        /**
+         * The shortest interval of a stream the server opens on a resource;
+         * shorter ones are raised to it.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 100
+         * Group: advanced
+         * 
+         * @param minStreamInterval the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointConsumerBuilder minStreamInterval(long minStreamInterval) {
+            doSetProperty("minStreamInterval", minStreamInterval);
+            return this;
+        }
+        /**
+         * The shortest interval of a stream the server opens on a resource;
+         * shorter ones are raised to it.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 100
+         * Group: advanced
+         * 
+         * @param minStreamInterval the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointConsumerBuilder minStreamInterval(String minStreamInterval) {
+            doSetProperty("minStreamInterval", minStreamInterval);
+            return this;
+        }
+        /**
          * Delay before the first reconnect attempt; it doubles after every
          * failed attempt up to reconnectBackoffMax, each delay scaled by a
          * random factor between 0.5 and 1 so that devices dropped together do
@@ -649,6 +809,38 @@ public interface IotmpDeviceEndpointBuilderFactory {
          */
         default AdvancedIotmpDeviceEndpointConsumerBuilder reconnectBackoffMax(String reconnectBackoffMax) {
             doSetProperty("reconnectBackoffMax", reconnectBackoffMax);
+            return this;
+        }
+        /**
+         * How long the server may send nothing at all (it answers every
+         * KEEP_ALIVE) before the device closes the connection and reconnects; 0
+         * disables. Default: twice keepAlive plus requestTimeout.
+         * 
+         * The option is a: <code>java.lang.Long</code> type.
+         * 
+         * Group: advanced
+         * 
+         * @param serverSilenceTimeout the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointConsumerBuilder serverSilenceTimeout(Long serverSilenceTimeout) {
+            doSetProperty("serverSilenceTimeout", serverSilenceTimeout);
+            return this;
+        }
+        /**
+         * How long the server may send nothing at all (it answers every
+         * KEEP_ALIVE) before the device closes the connection and reconnects; 0
+         * disables. Default: twice keepAlive plus requestTimeout.
+         * 
+         * The option will be converted to a <code>java.lang.Long</code> type.
+         * 
+         * Group: advanced
+         * 
+         * @param serverSilenceTimeout the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointConsumerBuilder serverSilenceTimeout(String serverSilenceTimeout) {
+            doSetProperty("serverSilenceTimeout", serverSilenceTimeout);
             return this;
         }
         /**
@@ -1234,6 +1426,166 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
+         * Heap the values of one frame of the server may decode to; a frame
+         * beyond is dropped.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 4194304
+         * Group: advanced
+         * 
+         * @param maxDecodedFrameBytes the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointProducerBuilder maxDecodedFrameBytes(long maxDecodedFrameBytes) {
+            doSetProperty("maxDecodedFrameBytes", maxDecodedFrameBytes);
+            return this;
+        }
+        /**
+         * Heap the values of one frame of the server may decode to; a frame
+         * beyond is dropped.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 4194304
+         * Group: advanced
+         * 
+         * @param maxDecodedFrameBytes the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointProducerBuilder maxDecodedFrameBytes(String maxDecodedFrameBytes) {
+            doSetProperty("maxDecodedFrameBytes", maxDecodedFrameBytes);
+            return this;
+        }
+        /**
+         * Route runs the server may have asked for and not finished yet; at the
+         * limit the device stops reading from the server until half are done.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxHandlersInFlight the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointProducerBuilder maxHandlersInFlight(int maxHandlersInFlight) {
+            doSetProperty("maxHandlersInFlight", maxHandlersInFlight);
+            return this;
+        }
+        /**
+         * Route runs the server may have asked for and not finished yet; at the
+         * limit the device stops reading from the server until half are done.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxHandlersInFlight the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointProducerBuilder maxHandlersInFlight(String maxHandlersInFlight) {
+            doSetProperty("maxHandlersInFlight", maxHandlersInFlight);
+            return this;
+        }
+        /**
+         * Bytes the device may queue for a server that stopped reading; beyond,
+         * it closes the connection and reconnects.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 1048576
+         * Group: advanced
+         * 
+         * @param maxPendingWriteBytes the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointProducerBuilder maxPendingWriteBytes(int maxPendingWriteBytes) {
+            doSetProperty("maxPendingWriteBytes", maxPendingWriteBytes);
+            return this;
+        }
+        /**
+         * Bytes the device may queue for a server that stopped reading; beyond,
+         * it closes the connection and reconnects.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 1048576
+         * Group: advanced
+         * 
+         * @param maxPendingWriteBytes the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointProducerBuilder maxPendingWriteBytes(String maxPendingWriteBytes) {
+            doSetProperty("maxPendingWriteBytes", maxPendingWriteBytes);
+            return this;
+        }
+        /**
+         * Streams the server may have open on the device's resources; more are
+         * refused with ERROR 429.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxServerStreams the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointProducerBuilder maxServerStreams(int maxServerStreams) {
+            doSetProperty("maxServerStreams", maxServerStreams);
+            return this;
+        }
+        /**
+         * Streams the server may have open on the device's resources; more are
+         * refused with ERROR 429.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxServerStreams the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointProducerBuilder maxServerStreams(String maxServerStreams) {
+            doSetProperty("maxServerStreams", maxServerStreams);
+            return this;
+        }
+        /**
+         * The shortest interval of a stream the server opens on a resource;
+         * shorter ones are raised to it.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 100
+         * Group: advanced
+         * 
+         * @param minStreamInterval the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointProducerBuilder minStreamInterval(long minStreamInterval) {
+            doSetProperty("minStreamInterval", minStreamInterval);
+            return this;
+        }
+        /**
+         * The shortest interval of a stream the server opens on a resource;
+         * shorter ones are raised to it.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 100
+         * Group: advanced
+         * 
+         * @param minStreamInterval the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointProducerBuilder minStreamInterval(String minStreamInterval) {
+            doSetProperty("minStreamInterval", minStreamInterval);
+            return this;
+        }
+        /**
          * Delay before the first reconnect attempt; it doubles after every
          * failed attempt up to reconnectBackoffMax, each delay scaled by a
          * random factor between 0.5 and 1 so that devices dropped together do
@@ -1297,6 +1649,38 @@ public interface IotmpDeviceEndpointBuilderFactory {
          */
         default AdvancedIotmpDeviceEndpointProducerBuilder reconnectBackoffMax(String reconnectBackoffMax) {
             doSetProperty("reconnectBackoffMax", reconnectBackoffMax);
+            return this;
+        }
+        /**
+         * How long the server may send nothing at all (it answers every
+         * KEEP_ALIVE) before the device closes the connection and reconnects; 0
+         * disables. Default: twice keepAlive plus requestTimeout.
+         * 
+         * The option is a: <code>java.lang.Long</code> type.
+         * 
+         * Group: advanced
+         * 
+         * @param serverSilenceTimeout the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointProducerBuilder serverSilenceTimeout(Long serverSilenceTimeout) {
+            doSetProperty("serverSilenceTimeout", serverSilenceTimeout);
+            return this;
+        }
+        /**
+         * How long the server may send nothing at all (it answers every
+         * KEEP_ALIVE) before the device closes the connection and reconnects; 0
+         * disables. Default: twice keepAlive plus requestTimeout.
+         * 
+         * The option will be converted to a <code>java.lang.Long</code> type.
+         * 
+         * Group: advanced
+         * 
+         * @param serverSilenceTimeout the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointProducerBuilder serverSilenceTimeout(String serverSilenceTimeout) {
+            doSetProperty("serverSilenceTimeout", serverSilenceTimeout);
             return this;
         }
         /**
@@ -1740,6 +2124,166 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
+         * Heap the values of one frame of the server may decode to; a frame
+         * beyond is dropped.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 4194304
+         * Group: advanced
+         * 
+         * @param maxDecodedFrameBytes the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointBuilder maxDecodedFrameBytes(long maxDecodedFrameBytes) {
+            doSetProperty("maxDecodedFrameBytes", maxDecodedFrameBytes);
+            return this;
+        }
+        /**
+         * Heap the values of one frame of the server may decode to; a frame
+         * beyond is dropped.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 4194304
+         * Group: advanced
+         * 
+         * @param maxDecodedFrameBytes the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointBuilder maxDecodedFrameBytes(String maxDecodedFrameBytes) {
+            doSetProperty("maxDecodedFrameBytes", maxDecodedFrameBytes);
+            return this;
+        }
+        /**
+         * Route runs the server may have asked for and not finished yet; at the
+         * limit the device stops reading from the server until half are done.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxHandlersInFlight the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointBuilder maxHandlersInFlight(int maxHandlersInFlight) {
+            doSetProperty("maxHandlersInFlight", maxHandlersInFlight);
+            return this;
+        }
+        /**
+         * Route runs the server may have asked for and not finished yet; at the
+         * limit the device stops reading from the server until half are done.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxHandlersInFlight the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointBuilder maxHandlersInFlight(String maxHandlersInFlight) {
+            doSetProperty("maxHandlersInFlight", maxHandlersInFlight);
+            return this;
+        }
+        /**
+         * Bytes the device may queue for a server that stopped reading; beyond,
+         * it closes the connection and reconnects.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 1048576
+         * Group: advanced
+         * 
+         * @param maxPendingWriteBytes the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointBuilder maxPendingWriteBytes(int maxPendingWriteBytes) {
+            doSetProperty("maxPendingWriteBytes", maxPendingWriteBytes);
+            return this;
+        }
+        /**
+         * Bytes the device may queue for a server that stopped reading; beyond,
+         * it closes the connection and reconnects.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 1048576
+         * Group: advanced
+         * 
+         * @param maxPendingWriteBytes the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointBuilder maxPendingWriteBytes(String maxPendingWriteBytes) {
+            doSetProperty("maxPendingWriteBytes", maxPendingWriteBytes);
+            return this;
+        }
+        /**
+         * Streams the server may have open on the device's resources; more are
+         * refused with ERROR 429.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxServerStreams the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointBuilder maxServerStreams(int maxServerStreams) {
+            doSetProperty("maxServerStreams", maxServerStreams);
+            return this;
+        }
+        /**
+         * Streams the server may have open on the device's resources; more are
+         * refused with ERROR 429.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 64
+         * Group: advanced
+         * 
+         * @param maxServerStreams the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointBuilder maxServerStreams(String maxServerStreams) {
+            doSetProperty("maxServerStreams", maxServerStreams);
+            return this;
+        }
+        /**
+         * The shortest interval of a stream the server opens on a resource;
+         * shorter ones are raised to it.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 100
+         * Group: advanced
+         * 
+         * @param minStreamInterval the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointBuilder minStreamInterval(long minStreamInterval) {
+            doSetProperty("minStreamInterval", minStreamInterval);
+            return this;
+        }
+        /**
+         * The shortest interval of a stream the server opens on a resource;
+         * shorter ones are raised to it.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 100
+         * Group: advanced
+         * 
+         * @param minStreamInterval the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointBuilder minStreamInterval(String minStreamInterval) {
+            doSetProperty("minStreamInterval", minStreamInterval);
+            return this;
+        }
+        /**
          * Delay before the first reconnect attempt; it doubles after every
          * failed attempt up to reconnectBackoffMax, each delay scaled by a
          * random factor between 0.5 and 1 so that devices dropped together do
@@ -1803,6 +2347,38 @@ public interface IotmpDeviceEndpointBuilderFactory {
          */
         default AdvancedIotmpDeviceEndpointBuilder reconnectBackoffMax(String reconnectBackoffMax) {
             doSetProperty("reconnectBackoffMax", reconnectBackoffMax);
+            return this;
+        }
+        /**
+         * How long the server may send nothing at all (it answers every
+         * KEEP_ALIVE) before the device closes the connection and reconnects; 0
+         * disables. Default: twice keepAlive plus requestTimeout.
+         * 
+         * The option is a: <code>java.lang.Long</code> type.
+         * 
+         * Group: advanced
+         * 
+         * @param serverSilenceTimeout the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointBuilder serverSilenceTimeout(Long serverSilenceTimeout) {
+            doSetProperty("serverSilenceTimeout", serverSilenceTimeout);
+            return this;
+        }
+        /**
+         * How long the server may send nothing at all (it answers every
+         * KEEP_ALIVE) before the device closes the connection and reconnects; 0
+         * disables. Default: twice keepAlive plus requestTimeout.
+         * 
+         * The option will be converted to a <code>java.lang.Long</code> type.
+         * 
+         * Group: advanced
+         * 
+         * @param serverSilenceTimeout the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpDeviceEndpointBuilder serverSilenceTimeout(String serverSilenceTimeout) {
+            doSetProperty("serverSilenceTimeout", serverSilenceTimeout);
             return this;
         }
         /**

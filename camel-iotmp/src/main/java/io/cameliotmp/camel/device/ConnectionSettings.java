@@ -18,7 +18,12 @@ record ConnectionSettings(String host, int port, String user, String device, Str
                           boolean tls, SSLContextParameters sslContextParameters, boolean trustAllCertificates,
                           String webSocketPath, boolean webSocketTextFrames, Generation generation,
                           ServiceLayout serviceLayout, long keepAlive, long reconnectBackoffInitial,
-                          long reconnectBackoffMax, long connectTimeout) {
+                          long reconnectBackoffMax, long connectTimeout, Bounds bounds) {
+
+    /** The device's bounds against its server (IotmpDeviceBuilder's options of the same names). */
+    record Bounds(int maxPendingWriteBytes, Long serverSilenceTimeout, long maxDecodedFrameBytes,
+                  int maxHandlersInFlight, int maxServerStreams, long minStreamInterval) {
+    }
 
     /** Which device connection: one per host, port, user and device. */
     record Key(String host, int port, String user, String device) {
@@ -67,7 +72,10 @@ record ConnectionSettings(String host, int port, String user, String device, Str
                 config.getCredential(), config.getRequestTimeout(), tls, ssl, config.isTrustAllCertificates(),
                 config.getWebSocketPath(), config.isWebSocketTextFrames(), config.getGeneration(),
                 config.getServiceLayout(), config.getKeepAlive(), config.getReconnectBackoffInitial(),
-                config.getReconnectBackoffMax(), config.getConnectTimeout());
+                config.getReconnectBackoffMax(), config.getConnectTimeout(),
+                new Bounds(config.getMaxPendingWriteBytes(), config.getServerSilenceTimeout(),
+                        config.getMaxDecodedFrameBytes(), config.getMaxHandlersInFlight(),
+                        config.getMaxServerStreams(), config.getMinStreamInterval()));
     }
 
     private static boolean isBlank(String value) {
@@ -96,6 +104,12 @@ record ConnectionSettings(String host, int port, String user, String device, Str
         compare(names, "reconnectBackoffInitial", reconnectBackoffInitial, other.reconnectBackoffInitial);
         compare(names, "reconnectBackoffMax", reconnectBackoffMax, other.reconnectBackoffMax);
         compare(names, "connectTimeout", connectTimeout, other.connectTimeout);
+        compare(names, "maxPendingWriteBytes", bounds.maxPendingWriteBytes, other.bounds.maxPendingWriteBytes);
+        compare(names, "serverSilenceTimeout", bounds.serverSilenceTimeout, other.bounds.serverSilenceTimeout);
+        compare(names, "maxDecodedFrameBytes", bounds.maxDecodedFrameBytes, other.bounds.maxDecodedFrameBytes);
+        compare(names, "maxHandlersInFlight", bounds.maxHandlersInFlight, other.bounds.maxHandlersInFlight);
+        compare(names, "maxServerStreams", bounds.maxServerStreams, other.bounds.maxServerStreams);
+        compare(names, "minStreamInterval", bounds.minStreamInterval, other.bounds.minStreamInterval);
         return names;
     }
 

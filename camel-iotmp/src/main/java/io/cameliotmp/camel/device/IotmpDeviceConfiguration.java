@@ -1,7 +1,9 @@
 package io.cameliotmp.camel.device;
 
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.IotmpDeviceBuilder;
 import io.cameliotmp.device.ServiceLayout;
+import io.cameliotmp.protocol.FrameLimits;
 import io.cameliotmp.protocol.Generation;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.UriParam;
@@ -99,6 +101,36 @@ public class IotmpDeviceConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration",
               description = "How long opening the TCP connection may take.")
     private long connectTimeout = 10000;
+
+    @UriParam(label = "advanced", defaultValue = "1048576",
+              description = "Bytes the device may queue for a server that stopped reading; beyond, it closes the"
+                            + " connection and reconnects.")
+    private int maxPendingWriteBytes = IotmpDeviceBuilder.DEFAULT_MAX_PENDING_WRITE_BYTES;
+
+    @UriParam(label = "advanced", javaType = "java.time.Duration",
+              description = "How long the server may send nothing at all (it answers every KEEP_ALIVE) before the"
+                            + " device closes the connection and reconnects; 0 disables. Default: twice keepAlive"
+                            + " plus requestTimeout.")
+    private Long serverSilenceTimeout;
+
+    @UriParam(label = "advanced", defaultValue = "4194304",
+              description = "Heap the values of one frame of the server may decode to; a frame beyond is dropped.")
+    private long maxDecodedFrameBytes = FrameLimits.DEFAULT_MAX_DECODED_FRAME_BYTES;
+
+    @UriParam(label = "advanced", defaultValue = "64",
+              description = "Route runs the server may have asked for and not finished yet; at the limit the device"
+                            + " stops reading from the server until half are done.")
+    private int maxHandlersInFlight = IotmpDeviceBuilder.DEFAULT_MAX_HANDLERS_IN_FLIGHT;
+
+    @UriParam(label = "advanced", defaultValue = "64",
+              description = "Streams the server may have open on the device's resources; more are refused with"
+                            + " ERROR 429.")
+    private int maxServerStreams = IotmpDeviceBuilder.DEFAULT_MAX_SERVER_STREAMS;
+
+    @UriParam(label = "advanced", defaultValue = "100", javaType = "java.time.Duration",
+              description = "The shortest interval of a stream the server opens on a resource; shorter ones are"
+                            + " raised to it.")
+    private long minStreamInterval = 100;
 
     @UriParam(label = "consumer", defaultValue = "output", enums = "input,output,inputOutput,run",
               description = "What the route is as a device resource: input (takes the server's input, answers a"
@@ -275,6 +307,54 @@ public class IotmpDeviceConfiguration implements Cloneable {
 
     public void setConnectTimeout(long connectTimeout) {
         this.connectTimeout = connectTimeout;
+    }
+
+    public int getMaxPendingWriteBytes() {
+        return maxPendingWriteBytes;
+    }
+
+    public void setMaxPendingWriteBytes(int maxPendingWriteBytes) {
+        this.maxPendingWriteBytes = maxPendingWriteBytes;
+    }
+
+    public Long getServerSilenceTimeout() {
+        return serverSilenceTimeout;
+    }
+
+    public void setServerSilenceTimeout(Long serverSilenceTimeout) {
+        this.serverSilenceTimeout = serverSilenceTimeout;
+    }
+
+    public long getMaxDecodedFrameBytes() {
+        return maxDecodedFrameBytes;
+    }
+
+    public void setMaxDecodedFrameBytes(long maxDecodedFrameBytes) {
+        this.maxDecodedFrameBytes = maxDecodedFrameBytes;
+    }
+
+    public int getMaxHandlersInFlight() {
+        return maxHandlersInFlight;
+    }
+
+    public void setMaxHandlersInFlight(int maxHandlersInFlight) {
+        this.maxHandlersInFlight = maxHandlersInFlight;
+    }
+
+    public int getMaxServerStreams() {
+        return maxServerStreams;
+    }
+
+    public void setMaxServerStreams(int maxServerStreams) {
+        this.maxServerStreams = maxServerStreams;
+    }
+
+    public long getMinStreamInterval() {
+        return minStreamInterval;
+    }
+
+    public void setMinStreamInterval(long minStreamInterval) {
+        this.minStreamInterval = minStreamInterval;
     }
 
     public IotmpResourceKind getResourceKind() {

@@ -73,7 +73,8 @@ final class SharedDevice {
         // once its queue is full, and the caller is the device's event loop. The queue holds what the device lets be
         // in flight, so only work beyond that (samples, lifecycle callbacks at the limit) can be refused; a refused
         // RUN is answered with ERROR.
-        int maxInFlight = IotmpDeviceBuilder.DEFAULT_MAX_HANDLERS_IN_FLIGHT;
+        ConnectionSettings.Bounds bounds = settings.bounds();
+        int maxInFlight = bounds.maxHandlersInFlight();
         ThreadPoolProfile profile = new ThreadPoolProfile("iotmp-device-handlers");
         profile.setPoolSize(1);
         profile.setMaxPoolSize(1);
@@ -94,7 +95,14 @@ final class SharedDevice {
                 .connectTimeout(Duration.ofMillis(settings.connectTimeout()))
                 .handlerExecutor(handlers)
                 .maxHandlersInFlight(maxInFlight)
+                .maxServerStreams(bounds.maxServerStreams())
+                .minStreamInterval(Duration.ofMillis(bounds.minStreamInterval()))
+                .maxPendingWriteBytes(bounds.maxPendingWriteBytes())
+                .maxDecodedFrameBytes(bounds.maxDecodedFrameBytes())
                 .tls(tls);
+        if (bounds.serverSilenceTimeout() != null) {
+            builder.serverSilenceTimeout(Duration.ofMillis(bounds.serverSilenceTimeout()));
+        }
         if (settings.webSocketPath() != null) {
             builder.webSocket(settings.webSocketPath(), settings.webSocketTextFrames());
         }

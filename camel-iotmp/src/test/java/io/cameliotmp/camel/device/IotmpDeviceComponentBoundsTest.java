@@ -1,0 +1,62 @@
+package io.cameliotmp.camel.device;
+
+import java.time.Duration;
+
+import io.cameliotmp.device.DeviceClientConfig;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The device's bounds against its server are options of the component and its endpoints, shared per connection. */
+class IotmpDeviceComponentBoundsTest extends IotmpDeviceTestSupport {
+
+    @Override
+    protected void configureDevice(IotmpDeviceConfiguration device) {
+        device.setMaxPendingWriteBytes(65_536);
+        device.setServerSilenceTimeout(45_000L);
+        device.setMaxDecodedFrameBytes(1_000_000);
+        device.setMaxHandlersInFlight(8);
+    }
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("iotmp:events").to("mock:server"); // starts the server
+                from("iotmp-device:load?maxServerStreams=3&minStreamInterval=250").setBody(constant(1));
+            }
+        };
+    }
+
+    @Test
+    void theOptionsReachTheDeviceClient() {
+        DeviceClientConfig config = connection().device().config();
+        assertThat(config.maxPendingWriteBytes()).isEqualTo(65_536);
+        assertThat(config.serverSilenceTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(config.maxDecodedFrameBytes()).isEqualTo(1_000_000);
+        assertThat(config.maxHandlersInFlight()).isEqualTo(8);
+        assertThat(config.maxServerStreams()).isEqualTo(3);
+        assertThat(config.minStreamInterval()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void endpointsOfOneConnectionMustAgreeOnThem() {
+        assertThatThrownBy(() -> context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("iotmp-device:other?maxServerStreams=4&minStreamInterval=250").setBody(constant(2));
+            }
+        })).hasStackTraceContaining("other values of [maxServerStreams]");
+    }
+
+    @Test
+    void withoutTheOptionTheSilenceTimeoutFollowsKeepAliveAndRequestTimeout() {
+        IotmpDeviceConfiguration defaults = new IotmpDeviceConfiguration();
+        assertThat(defaults.getServerSilenceTimeout()).isNull();
+        assertThat(defaults.getMaxHandlersInFlight()).isEqualTo(64);
+        assertThat(defaults.getMinStreamInterval()).isEqualTo(100);
+    }
+}
