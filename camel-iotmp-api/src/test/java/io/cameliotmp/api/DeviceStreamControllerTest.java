@@ -11,13 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,10 +24,8 @@ import static org.awaitility.Awaitility.await;
  * application of its own with a limit of two, so that the limit can be reached; hence its own IOTMP port.
  */
 @TestPropertySource(properties = "camel.iotmp.api.max-sse-streams=2")
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class DeviceStreamControllerTest extends ApiTestSupport {
+class DeviceStreamControllerTest extends OwnApplicationTestSupport {
 
-    private static final int OWN_IOTMP_PORT = otherPortThan(IOTMP_PORT);
     private static final String COUNTER = "/v3/users/demo/devices/dev-1/resources/counter/stream?interval=1";
 
     private final AtomicInteger reads = new AtomicInteger();
@@ -41,16 +35,6 @@ class DeviceStreamControllerTest extends ApiTestSupport {
 
     @Autowired
     ApiMetrics metrics;
-
-    @DynamicPropertySource
-    static void ownIotmpPort(DynamicPropertyRegistry registry) {
-        registry.add("camel.component.iotmp.port", () -> OWN_IOTMP_PORT);
-    }
-
-    private static int otherPortThan(int taken) {
-        int port = AvailablePortFinder.getNextAvailable();
-        return port != taken ? port : AvailablePortFinder.getNextAvailable();
-    }
 
     @BeforeEach
     void connectDevice() throws Exception {

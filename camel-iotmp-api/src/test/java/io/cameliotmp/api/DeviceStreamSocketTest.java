@@ -13,13 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,10 +28,8 @@ import static org.awaitility.Awaitility.await;
  * tests.
  */
 @TestPropertySource(properties = "camel.iotmp.api.max-websocket-streams=2")
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class DeviceStreamSocketTest extends ApiTestSupport {
+class DeviceStreamSocketTest extends OwnApplicationTestSupport {
 
-    private static final int OWN_IOTMP_PORT = otherPortThan(IOTMP_PORT);
     private static final String DEV = "/v3/users/demo/devices/dev-1/resources/";
 
     private final AtomicInteger reads = new AtomicInteger();
@@ -45,17 +39,6 @@ class DeviceStreamSocketTest extends ApiTestSupport {
 
     @Autowired
     ApiMetrics metrics;
-
-    @DynamicPropertySource
-    static void ownIotmpPort(DynamicPropertyRegistry registry) {
-        // dynamic properties come first: this application's server does not take the shared application's port
-        registry.add("camel.component.iotmp.port", () -> OWN_IOTMP_PORT);
-    }
-
-    private static int otherPortThan(int taken) {
-        int port = AvailablePortFinder.getNextAvailable();
-        return port != taken ? port : AvailablePortFinder.getNextAvailable();
-    }
 
     @BeforeEach
     void connectDevice() throws Exception {
