@@ -47,6 +47,13 @@ public record ApiError(int status, String message, Object payload) {
      */
     public static ApiError of(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            // the request body ended early (an upload the client gave up): the client's doing, not a bug of ours
+            if (cause instanceof java.io.IOException && AsyncPlatformHttpConsumer.isClientGone(cause)) {
+                return new ApiError(400, "the request ended before its body did: the client left");
+            }
+            if (cause instanceof java.net.SocketTimeoutException) {
+                return new ApiError(408, "the request body did not arrive in time");
+            }
             if (cause instanceof DeviceNotConnectedException) {
                 return new ApiError(404, cause.getMessage());
             }
