@@ -32,6 +32,12 @@ final class HandlerRunner {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** The channel whose reading this runner stopped, until it resumes it; loop only. */
     private Channel pausedChannel;
+    /**
+     * Whether reading is stopped ({@code pausedChannel} set), for the handler threads: only then does a finished task
+     * need the loop. Set before the count is read again on pausing, read after the count is lowered on finishing, so
+     * that one of the two sees the other and a pause is never left without a resume.
+     */
+    private volatile boolean paused;
 
     HandlerRunner(IotmpDevice device, DeviceLoop loop, Executor executor, int maxInFlight) {
         this.device = device;
@@ -118,8 +124,7 @@ final class HandlerRunner {
 
     private void finished() {
         int count = inFlight.decrementAndGet();
-        if (count <= maxInFlight / 2) {
-            // resumes only when reading was stopped; checking that is the loop's business
+        if (count <= maxInFlight / 2 && paused) {
             loop.run(this::adjustReading);
         }
     }
@@ -137,6 +142,7 @@ final class HandlerRunner {
         if (pausedChannel != null && (count <= maxInFlight / 2 || pausedChannel != current)) {
             Channel resumed = pausedChannel;
             pausedChannel = null;
+            paused = false;
             // Resuming delivers the frames held meanwhile at once, so this may run again within the call and stop
             // reading anew: the state is cleared before, and read again after.
             resumed.config().setAutoRead(true);
@@ -147,6 +153,11 @@ final class HandlerRunner {
                     count - maxInFlight / 2);
             current.config().setAutoRead(false);
             pausedChannel = current;
+            paused = true;
+            if (inFlight.get() <= maxInFlight / 2) {
+                // the tasks finished meanwhile saw no pause to end: end it here
+                loop.run(this::adjustReading);
+            }
         }
     }
 }
