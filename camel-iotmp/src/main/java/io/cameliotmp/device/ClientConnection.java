@@ -263,7 +263,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** Whether {@code id} is taken on this connection: a request in flight or an open stream of either side. */
     private boolean inUse(int id) {
-        return requests.contains(id) || resourceStreams.contains(id) || serverStreams.containsKey(id);
+        return usedByDevice(id) || resourceStreams.contains(id);
     }
 
     /**
