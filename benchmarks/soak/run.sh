@@ -18,16 +18,17 @@ cd "$(dirname "$0")/../.."
 PHASE_SECONDS=${PHASE_SECONDS:-60}
 IOTMP_PORT=${IOTMP_PORT:-25204}
 HTTP_PORT=${HTTP_PORT:-8080}
+MANAGEMENT_PORT=${MANAGEMENT_PORT:-9080}
 TRANSPORT=${TRANSPORT:-TCP}
 if [ "$TRANSPORT" = WEBSOCKET ]; then
   FAMILIES=${FAMILIES:-ws-trickle,ws-partial-frames}
   TRANSPORT_ARGS=(--camel.component.iotmp.transport=WEBSOCKET --quickstart.simulator.enabled=false)
   # the driver's own simulated device is the healthy one the REST client calls: wait for the API, not for it
-  READY_PATH=/actuator/health
+  READY_URL=http://127.0.0.1:$MANAGEMENT_PORT/actuator/health
 else
   FAMILIES=${FAMILIES:-huge-ids,bad-ka,partial-frames,after-login,stalled-frame,lockout,http}
   TRANSPORT_ARGS=()
-  READY_PATH=/v3/users/demo/devices/sim-1/resources/temperature
+  READY_URL=http://127.0.0.1:$HTTP_PORT/v3/users/demo/devices/sim-1/resources/temperature
 fi
 OUT=${OUT:-benchmarks/results}
 QUICKSTART=examples/iotmp-quickstart/target/iotmp-quickstart.jar
@@ -45,19 +46,21 @@ LOG=$WORK/quickstart.log
 # the quickstart's own demo devices, plus the soak's attackers and a device that never answers (for the HTTP family)
 CREDENTIALS='demo/device-1=secret-1,demo/device-2=secret-2,demo/device-3=secret-3,demo/sim-1=${quickstart.simulator.credential},demo/attacker-1=attack-1,demo/attacker-2=attack-2,demo/mute-1=mute-1,wsattack/*=attack-ws'
 java -Xmx512m -XX:MaxDirectMemorySize=256m -jar "$QUICKSTART" \
-  --server.port="$HTTP_PORT" --camel.component.iotmp.port="$IOTMP_PORT" \
+  --server.port="$HTTP_PORT" --management.server.port="$MANAGEMENT_PORT" \
+  --camel.component.iotmp.port="$IOTMP_PORT" \
   --camel.component.iotmp.legacy-port=0 --camel.component.iotmp.device-credentials="$CREDENTIALS" \
   ${TRANSPORT_ARGS[@]+"${TRANSPORT_ARGS[@]}"} >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
   if curl -sf -H "Authorization: Bearer ${API_TOKEN:-quickstart-demo-token}" \
-      "http://127.0.0.1:$HTTP_PORT$READY_PATH" >/dev/null; then break; fi
+      "$READY_URL" >/dev/null; then break; fi
   sleep 1
 done
 echo "machine: $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1)"
 echo "quickstart pid $SERVER, log $LOG"
 java -Xmx1g -cp "$BENCH" io.cameliotmp.benchmarks.soak.Soak pid="$SERVER" log="$LOG" iotmpPort="$IOTMP_PORT" \
-  httpPort="$HTTP_PORT" phaseSeconds="$PHASE_SECONDS" families="$FAMILIES" transport="$TRANSPORT" \
+  httpPort="$HTTP_PORT" managementPort="$MANAGEMENT_PORT" phaseSeconds="$PHASE_SECONDS" families="$FAMILIES" \
+  transport="$TRANSPORT" \
   apiToken="${API_TOKEN:-quickstart-demo-token}" out="$OUT"
 echo "server log: $(wc -c <"$LOG") bytes in $LOG"

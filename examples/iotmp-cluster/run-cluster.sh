@@ -6,13 +6,15 @@ set -euo pipefail
 
 #
 # The ports are the README's unless set in the environment (the example's test runs it on free ones):
-# HTTP_PORTS, IOTMP_PORTS and CLUSTER_PORTS (three each, nodes 1 to 3) and PROXY_PORT. ONCE=1 stops everything after
+# HTTP_PORTS, MANAGEMENT_PORTS (each node's actuator, on 127.0.0.1), IOTMP_PORTS and CLUSTER_PORTS (three each, nodes
+# 1 to 3) and PROXY_PORT. ONCE=1 stops everything after
 # the answers instead of waiting; JAVA_OPTS goes to each node's JVM.
 
 JAR=examples/iotmp-quickstart/target/iotmp-quickstart.jar
 HERE=examples/iotmp-cluster
 LOGS=${LOGS:-target/iotmp-cluster}
 read -r -a HTTP <<< "${HTTP_PORTS:-8081 8082 8083}"
+read -r -a MANAGEMENT <<< "${MANAGEMENT_PORTS:-9081 9082 9083}"
 read -r -a IOTMP <<< "${IOTMP_PORTS:-25301 25302 25303}"
 read -r -a CLUSTER <<< "${CLUSTER_PORTS:-7801 7802 7803}"
 PROXY=${PROXY_PORT:-25204}
@@ -28,6 +30,7 @@ for n in 1 2 3; do
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   java ${JAVA_OPTS:-} -jar "$JAR" \
     --server.port="${HTTP[$i]}" \
+    --management.server.port="${MANAGEMENT[$i]}" \
     --camel.component.iotmp.port="${IOTMP[$i]}" \
     --camel.component.iotmp.legacy-port=-1 \
     --camel.component.iotmp.cluster.enabled=true \
@@ -46,7 +49,7 @@ sed -e "s/127\.0\.0\.1:25204/127.0.0.1:$PROXY/" -e "s/127\.0\.0\.1:25301/127.0.0
 haproxy -f "$LOGS/haproxy.cfg" -db > "$LOGS/haproxy.log" 2>&1 &
 pids+=($!)
 
-for port in "${HTTP[@]}"; do
+for port in "${MANAGEMENT[@]}"; do
   until curl -sf "http://127.0.0.1:$port/actuator/health" > /dev/null; do sleep 1; done
 done
 echo "three nodes up; the simulated device connects through 127.0.0.1:$PROXY"

@@ -29,11 +29,11 @@ final class Probe {
     private final HttpClient http;
     private final URI actuator;
 
-    Probe(long pid, Path log, HttpClient http, int httpPort) {
+    Probe(long pid, Path log, HttpClient http, int managementPort) {
         this.pid = pid;
         this.log = log;
         this.http = http;
-        this.actuator = URI.create("http://127.0.0.1:" + httpPort + "/actuator/metrics/");
+        this.actuator = URI.create("http://127.0.0.1:" + managementPort + "/actuator/metrics/");
     }
 
     /** Bytes of heap in use right after a full GC; the least of two, since a GC may run into an allocation burst. */

@@ -26,7 +26,8 @@ import org.HdrHistogram.Histogram;
  * the log's growth, and the good users' latencies; it writes {@code soak.json} and {@code soak.md} to {@code out}.
  * <p>
  * {@code java -cp benchmarks.jar io.cameliotmp.benchmarks.soak.Soak pid=<server pid> log=<server log>
- * iotmpPort=25204 httpPort=8080 phaseSeconds=60 out=benchmarks/results}
+ * iotmpPort=25204 httpPort=8080 managementPort=9080 phaseSeconds=60 out=benchmarks/results}
+ * ({@code managementPort} is the actuator's, where the quickstart's metrics are read)
  * <p>
  * With {@code transport=WEBSOCKET} (and {@code webSocketPath}, {@code /iotmp} by default) the server takes devices
  * over WebSocket: the good users speak WebSocket, this driver connects the healthy device itself (the quickstart's
@@ -65,6 +66,7 @@ public final class Soak {
         Path log = Path.of(arg.get("log"));
         int iotmpPort = Integer.parseInt(arg.getOrDefault("iotmpPort", "25204"));
         int httpPort = Integer.parseInt(arg.getOrDefault("httpPort", "8080"));
+        int managementPort = Integer.parseInt(arg.getOrDefault("managementPort", "9080"));
         long phaseSeconds = Long.parseLong(arg.getOrDefault("phaseSeconds", "60"));
         // the device API needs an access token: the quickstart's demo token unless told otherwise
         System.setProperty(API_TOKEN_PROPERTY, arg.getOrDefault("apiToken", "quickstart-demo-token"));
@@ -79,7 +81,7 @@ public final class Soak {
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         EventLoopGroup group = new NioEventLoopGroup(2);
-        Probe probe = new Probe(pid, log, http, httpPort);
+        Probe probe = new Probe(pid, log, http, managementPort);
         List<Phase> phases = new ArrayList<>();
         try (GoodUsers good = new GoodUsers("127.0.0.1", iotmpPort, httpPort, http, group, webSocketPath,
                 arg.getOrDefault("simulatorCredential", "sim-secret"))) {

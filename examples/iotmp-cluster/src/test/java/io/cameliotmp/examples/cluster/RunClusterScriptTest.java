@@ -34,6 +34,7 @@ class RunClusterScriptTest {
         ProcessBuilder script = new ProcessBuilder("bash", "examples/iotmp-cluster/run-cluster.sh")
                 .directory(root.toFile()).redirectErrorStream(true).redirectOutput(console.toFile());
         script.environment().put("HTTP_PORTS", String.join(" ", freePorts(3)));
+        script.environment().put("MANAGEMENT_PORTS", String.join(" ", freePorts(3)));
         script.environment().put("IOTMP_PORTS", String.join(" ", freePorts(3)));
         script.environment().put("CLUSTER_PORTS", String.join(" ", clusterPorts(3)));
         script.environment().put("PROXY_PORT", freePorts(1).get(0));

@@ -6,13 +6,25 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The IOTMP server's health, metrics and dev console, as an operator sees them through Spring Boot's actuator.
+ * The IOTMP server's health, metrics and dev console, as an operator sees them through Spring Boot's actuator, on a
+ * port of its own: the device API's port does not serve them.
  */
 class QuickstartActuatorTest extends QuickstartTestSupport {
 
     @Test
+    void theDeviceApisPortDoesNotServeTheActuator() throws Exception {
+        assertThat(managementPort).isNotEqualTo(httpPort);
+        for (String path : new String[] {"/actuator/health", "/actuator/camel/iotmp", "/actuator/metrics"}) {
+            Answer answer = get(path);
+            assertThat(answer.status()).as(path).isEqualTo(404);
+            assertThat(answer.body()).as(path).doesNotContain("camelHealth").doesNotContain("sim-1");
+        }
+        assertThat(management("/actuator/health").status()).isEqualTo(200);
+    }
+
+    @Test
     void healthIncludesTheIotmpServer() throws Exception {
-        Answer health = get("/actuator/health");
+        Answer health = management("/actuator/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().path("status").asText()).isEqualTo("UP");
         JsonNode camel = health.json().path("components").path("camelHealth").path("details");
@@ -22,22 +34,22 @@ class QuickstartActuatorTest extends QuickstartTestSupport {
 
     @Test
     void metricsCountTheConnectedDevices() throws Exception {
-        JsonNode connected = get("/actuator/metrics/iotmp.devices.connected").json();
+        JsonNode connected = management("/actuator/metrics/iotmp.devices.connected").json();
         assertThat(connected.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1.0);
-        assertThat(get("/actuator/metrics/iotmp.bytes").status()).isEqualTo(200);
+        assertThat(management("/actuator/metrics/iotmp.bytes").status()).isEqualTo(200);
     }
 
     @Test
     void theIotmpDevConsoleShowsTheSimulatedDevice() throws Exception {
-        Answer console = get("/actuator/camel/iotmp");
+        Answer console = management("/actuator/camel/iotmp");
         assertThat(console.status()).isEqualTo(200);
         assertThat(console.body()).contains("\"servers\"").contains("sim-1");
     }
 
     @Test
     void metricsShowTheApisBoundedState() throws Exception {
-        JsonNode sessions = get("/actuator/metrics/iotmp.api.sessions").json();
+        JsonNode sessions = management("/actuator/metrics/iotmp.api.sessions").json();
         assertThat(sessions.path("measurements").get(0).path("value").asDouble()).isZero();
-        assertThat(get("/actuator/metrics/iotmp.api.auth.tracked.addresses").status()).isEqualTo(200);
+        assertThat(management("/actuator/metrics/iotmp.api.auth.tracked.addresses").status()).isEqualTo(200);
     }
 }

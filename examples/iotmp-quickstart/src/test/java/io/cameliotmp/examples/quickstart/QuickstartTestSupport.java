@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -55,6 +56,10 @@ abstract class QuickstartTestSupport {
 
     @LocalServerPort
     int httpPort;
+
+    /** The actuator's port (9080 on 127.0.0.1 in the application), a random one here. */
+    @LocalManagementPort
+    int managementPort;
 
     /** This context's IOTMP port: {@link #IOTMP_PORT}, unless a test class with a context of its own has another. */
     @Value("${camel.component.iotmp.port}")
@@ -109,6 +114,11 @@ abstract class QuickstartTestSupport {
 
     Answer get(String path) throws IOException, InterruptedException {
         return send(authorized(uri(path)).GET());
+    }
+
+    /** A GET of the actuator, on its own port, without a token (it has none). */
+    Answer management(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).GET());
     }
 
     Answer post(String path, String json) throws IOException, InterruptedException {
