@@ -1,8 +1,5 @@
 package io.cameliotmp.springboot;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
-
 import io.cameliotmp.camel.IotmpComponent;
 import io.cameliotmp.cluster.InfinispanCluster;
 import io.cameliotmp.server.ServerCluster;
@@ -41,31 +38,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IotmpClusterPropertiesTest {
 
     private static final int PORT = AvailablePortFinder.getNextAvailable();
-    private static final int CLUSTER_PORT = clusterPort();
+    private static final int CLUSTER_PORT = ClusterPorts.next();
 
     @DynamicPropertySource
     static void ports(DynamicPropertyRegistry registry) {
         registry.add("camel.component.iotmp.port", () -> PORT);
         registry.add("camel.component.iotmp.cluster.port", () -> CLUSTER_PORT);
         registry.add("camel.component.iotmp.cluster.members", () -> "127.0.0.1:" + CLUSTER_PORT);
-    }
-
-    /** A free port whose failure-detector port (+ 50000) is free too. */
-    private static int clusterPort() {
-        for (int port = 10_000 + (int) (ProcessHandle.current().pid() % 5_000); port < 15_500; port++) {
-            if (free(port) && free(port + 50_000)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free cluster port");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 
     @TestConfiguration
