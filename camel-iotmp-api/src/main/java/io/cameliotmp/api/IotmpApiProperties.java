@@ -30,11 +30,13 @@ import org.springframework.util.unit.DataSize;
  * @param consoleEnabled      whether the web console is served
  * @param tokens              the access tokens, by their SHA-256 hashes (ignored when the application declares an
  *                            {@link io.cameliotmp.api.access.AccessTokenStore} bean)
- * @param maxAuthFailures     how many failed authentications a client address may have within
- *                            {@code auth-failure-window}; beyond them it is answered 429 until the window ends
+ * @param maxAuthFailures     how many failed authentications a client address (an IPv6 address by its /64 prefix)
+ *                            may have within {@code auth-failure-window}; beyond them it is answered 429 until the
+ *                            window ends
  * @param authFailureWindow   how long failed authentications are counted, and an address blocked
  * @param maxTrackedAddresses the most client addresses whose failures are remembered at once; beyond them failures
- *                            are counted together
+ *                            share one count, which once used up has their failures answered 429 (counted in
+ *                            {@code iotmp.api.auth.overflow.refused}) but lets a valid token pass
  * @param maxSessions         the most byte sessions ({@code $terminal}, {@code $cmd}, {@code $proxy} over WebSocket)
  *                            open at once; beyond them a session is refused (WebSocket close 1013)
  * @param sessionSendBuffer   the most bytes of a byte session's output that may wait for its client (the device's
