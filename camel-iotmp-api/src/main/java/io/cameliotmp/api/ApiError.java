@@ -42,11 +42,15 @@ public record ApiError(int status, String message, Object payload) {
      * requests open: 503;</li>
      * <li>a request whose frame the device would not accept ({@code maxOutboundFrameSize}): 413;</li>
      * <li>a malformed request ({@link InvalidRequestException}, a body that is not JSON): 400;</li>
+     * <li>an upload's body that arrived too slowly ({@link UploadRate}) or stalled: 408;</li>
      * <li>anything else: 500, with a message that says nothing of the server's internals.</li>
      * </ul>
      */
     public static ApiError of(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UploadRate.TooSlowException) {
+                return new ApiError(408, cause.getMessage());
+            }
             // the request body ended early (an upload the client gave up): the client's doing, not a bug of ours
             if (cause instanceof java.io.IOException && AsyncPlatformHttpConsumer.isClientGone(cause)) {
                 return new ApiError(400, "the request ended before its body did: the client left");

@@ -11,8 +11,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * are open ({@code camel.iotmp.api.max-sessions}), how many resource streams over WebSocket
  * ({@code camel.iotmp.api.max-websocket-streams}) and as Server-Sent Events ({@code max-sse-streams}), how many
  * downloads run ({@code camel.iotmp.api.max-downloads}) and how many client addresses the failure limiter remembers
- * ({@code camel.iotmp.api.max-tracked-addresses}); and a counter of the byte sessions closed because their client
- * did not read ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}).
+ * ({@code camel.iotmp.api.max-tracked-addresses}); a counter of the byte sessions closed because their client did
+ * not read ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}), and one of the failed
+ * authentications refused (429) by the count that addresses beyond {@code max-tracked-addresses} share.
  */
 final class ApiMetrics implements MeterBinder {
 
@@ -50,6 +51,10 @@ final class ApiMetrics implements MeterBinder {
                 .register(registry);
         Gauge.builder("iotmp.api.auth.tracked.addresses", failures, AuthFailureLimiter::tracked)
                 .description("Client addresses whose failed authentications are being counted")
+                .register(registry);
+        FunctionCounter.builder("iotmp.api.auth.overflow.refused", failures, AuthFailureLimiter::overflowRefused)
+                .description("Failed authentications of addresses beyond max-tracked-addresses answered 429, their"
+                             + " shared count used up")
                 .register(registry);
     }
 }

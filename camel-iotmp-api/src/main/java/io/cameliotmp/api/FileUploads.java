@@ -32,7 +32,8 @@ import org.apache.camel.ProducerTemplate;
  * cannot carry, is written with {@code $fs/put/…}. The answer (201 with the bytes written) comes once every byte is
  * acknowledged; a device that leaves, ends the stream or stops acknowledging for the request timeout fails the upload
  * with an error answer. The body is at most {@code max-upload-size} bytes (413 beyond); at most {@code max-uploads}
- * run at once (503 beyond), each holding a request thread.
+ * run at once (503 beyond), each holding a request thread, and a body slower than {@link UploadRate} allows fails the
+ * upload (408), so that a client cannot hold a slot by trickling.
  */
 public final class FileUploads {
 
@@ -52,10 +53,12 @@ public final class FileUploads {
     private final long maxUploadSize;
     private final int maxUploads;
     private final Semaphore running;
+    private final UploadRate rate;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
 
-    public FileUploads(ProducerTemplate producer, Duration idleTimeout, long maxUploadSize, int maxUploads) {
+    public FileUploads(ProducerTemplate producer, Duration idleTimeout, long maxUploadSize, int maxUploads,
+                       UploadRate rate) {
         if (maxUploadSize < 1 || maxUploads < 1) {
             throw new IllegalArgumentException("maxUploadSize and maxUploads must be positive");
         }
@@ -64,6 +67,7 @@ public final class FileUploads {
         this.maxUploadSize = maxUploadSize;
         this.maxUploads = maxUploads;
         this.running = new Semaphore(maxUploads);
+        this.rate = rate;
     }
 
     /** Uploads running now. */
@@ -98,7 +102,7 @@ public final class FileUploads {
             throw new TooManyUploadsException(maxUploads + " uploads are running, the most at once"
                                               + " (camel.iotmp.api.max-uploads); try again later");
         }
-        try (InputStream in = body) {
+        try (InputStream in = rate.watch(body)) {
             String user = message.getHeader(IotmpConstants.USER, String.class);
             String device = message.getHeader(IotmpConstants.DEVICE, String.class);
             Object overwrite = message.getHeader("overwrite");

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@code maxImageSize} bytes), starts the iotmp producer's {@code firmwareUpdate} and answers 202 at once, since an
  * update with its reboot outlasts any HTTP timeout; {@code GET …/firmware} answers the device's latest report, the
  * final one once the update has ended. At most {@code maxRunning} updates run at once, one per device; the reports
- * kept are bounded too.
+ * kept are bounded too. An image slower than {@link UploadRate} allows fails the update (408) before it starts, so
+ * that a client cannot hold a slot by trickling.
  */
 public final class FirmwareUploads {
 
@@ -41,6 +42,7 @@ public final class FirmwareUploads {
     private final long maxImageSize;
     private final int maxRunning;
     private final Semaphore running;
+    private final UploadRate rate;
     private final Map<String, Map<String, Object>> reports = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> eldest) {
@@ -48,7 +50,7 @@ public final class FirmwareUploads {
         }
     };
 
-    public FirmwareUploads(ProducerTemplate producer, long maxImageSize, int maxRunning) {
+    public FirmwareUploads(ProducerTemplate producer, long maxImageSize, int maxRunning, UploadRate rate) {
         if (maxImageSize < 1 || maxRunning < 1) {
             throw new IllegalArgumentException("maxImageSize and maxRunning must be positive");
         }
@@ -56,6 +58,7 @@ public final class FirmwareUploads {
         this.maxImageSize = maxImageSize;
         this.maxRunning = maxRunning;
         this.running = new Semaphore(maxRunning);
+        this.rate = rate;
     }
 
     /** Updates running now. */
@@ -91,7 +94,7 @@ public final class FirmwareUploads {
                     throw new TooManyUpdatesException("a firmware update of " + key + " is running already");
                 }
             }
-            image = spool(message.getBody(InputStream.class));
+            image = spool(rate.watch(message.getBody(InputStream.class)));
             Map<String, Object> state = new LinkedHashMap<>();
             state.put("device", key);
             state.put("state", "running");

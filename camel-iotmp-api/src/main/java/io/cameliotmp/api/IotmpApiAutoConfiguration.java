@@ -91,16 +91,23 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return new DeviceApiRoutes(firmware, uploads);
     }
 
+    /** The rate uploads' bodies must keep up after {@code body-read-timeout}: {@code upload-min-rate}. */
     @Bean
-    FileUploads iotmpFileUploads(ProducerTemplate producer,
-                                 @Value("${camel.component.iotmp.request-timeout:10000}") long timeoutMillis) {
-        return new FileUploads(producer, Duration.ofMillis(timeoutMillis), properties.maxUploadSize().toBytes(),
-                properties.maxUploads());
+    UploadRate iotmpUploadRate() {
+        return new UploadRate(properties.uploadMinRate().toBytes(), properties.bodyReadTimeout(), System::nanoTime);
     }
 
     @Bean
-    FirmwareUploads iotmpFirmwareUploads(ProducerTemplate producer) {
-        return new FirmwareUploads(producer, properties.maxFirmwareSize().toBytes(), properties.maxFirmwareUpdates());
+    FileUploads iotmpFileUploads(ProducerTemplate producer, UploadRate rate,
+                                 @Value("${camel.component.iotmp.request-timeout:10000}") long timeoutMillis) {
+        return new FileUploads(producer, Duration.ofMillis(timeoutMillis), properties.maxUploadSize().toBytes(),
+                properties.maxUploads(), rate);
+    }
+
+    @Bean
+    FirmwareUploads iotmpFirmwareUploads(ProducerTemplate producer, UploadRate rate) {
+        return new FirmwareUploads(producer, properties.maxFirmwareSize().toBytes(), properties.maxFirmwareUpdates(),
+                rate);
     }
 
     @Bean
@@ -171,11 +178,19 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
                     DeviceEvents::subscribed).description("Clients subscribed to device events").register(registry);
         }
 
-        /** Running uploads, bounded by {@code max-uploads}. */
+        /**
+         * Running uploads, bounded by {@code max-uploads}; uploads and firmware images failed for arriving slower than
+         * {@code upload-min-rate}.
+         */
         @Bean
-        io.micrometer.core.instrument.binder.MeterBinder iotmpApiUploadMetrics(FileUploads uploads) {
-            return registry -> io.micrometer.core.instrument.Gauge.builder("iotmp.api.uploads", uploads,
-                    FileUploads::running).description("File uploads to devices running").register(registry);
+        io.micrometer.core.instrument.binder.MeterBinder iotmpApiUploadMetrics(FileUploads uploads, UploadRate rate) {
+            return registry -> {
+                io.micrometer.core.instrument.Gauge.builder("iotmp.api.uploads", uploads, FileUploads::running)
+                        .description("File uploads to devices running").register(registry);
+                io.micrometer.core.instrument.FunctionCounter.builder("iotmp.api.uploads.slow.failed", rate,
+                        UploadRate::tooSlow).description("File uploads and firmware images failed for arriving"
+                                                         + " slower than upload-min-rate").register(registry);
+            };
         }
     }
 

@@ -23,18 +23,22 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodySize         the largest request body accepted; a larger one is answered 413 before it is read
  *                            further (64 KB, well below an IOTMP frame's 256 KiB)
  * @param bodyReadTimeout     how long a request body may take to arrive whole; a slower one is answered 408 (it is
- *                            read without holding a thread, but not for ever)
+ *                            read without holding a thread, but not for ever). The streamed bodies of uploads and
+ *                            firmware images are not bounded by it but have it as their grace before
+ *                            {@code upload-min-rate} applies
  * @param streamReconnectWait how long a stream waits for its device to come back after it disconnected; past it the
  *                            stream ends with a {@code failed} event (samples resume if the device comes back in time)
  * @param consolePath         where the web console is served, ending with {@code /} ({@code /} for the root)
  * @param consoleEnabled      whether the web console is served
  * @param tokens              the access tokens, by their SHA-256 hashes (ignored when the application declares an
  *                            {@link io.cameliotmp.api.access.AccessTokenStore} bean)
- * @param maxAuthFailures     how many failed authentications a client address may have within
- *                            {@code auth-failure-window}; beyond them it is answered 429 until the window ends
+ * @param maxAuthFailures     how many failed authentications a client address (an IPv6 address by its /64 prefix)
+ *                            may have within {@code auth-failure-window}; beyond them it is answered 429 until the
+ *                            window ends
  * @param authFailureWindow   how long failed authentications are counted, and an address blocked
  * @param maxTrackedAddresses the most client addresses whose failures are remembered at once; beyond them failures
- *                            are counted together
+ *                            share one count, which once used up has their failures answered 429 (counted in
+ *                            {@code iotmp.api.auth.overflow.refused}) but lets a valid token pass
  * @param maxSessions         the most byte sessions ({@code $terminal}, {@code $cmd}, {@code $proxy} over WebSocket)
  *                            open at once; beyond them a session is refused (WebSocket close 1013)
  * @param sessionSendBuffer   the most bytes of a byte session's output that may wait for its client (the device's
@@ -61,6 +65,13 @@ import org.springframework.util.unit.DataSize;
  *                            stream is answered 503
  * @param maxEventStreams     the most clients subscribed to device events ({@code /v3/users/{user}/events}) at once;
  *                            beyond them a subscription is answered 503
+ * @param uploadMinRate       the bytes per second at which the body of a file upload or firmware image must arrive,
+ *                            on average, once its reads have waited longer than {@code body-read-timeout} in all
+ *                            (only waiting for the client counts, not for the device); a slower one fails (408, the
+ *                            connection closed), releases its slot and is counted in
+ *                            {@code iotmp.api.uploads.slow.failed}. Checked as reads return: a read that waits for
+ *                            bytes that do not come is bounded by the container's read timeout
+ *                            ({@code server.tomcat.connection-timeout})
  */
 @ConfigurationProperties(IotmpApiProperties.PREFIX)
 public record IotmpApiProperties(
@@ -84,7 +95,8 @@ public record IotmpApiProperties(
         @DefaultValue("4") int maxUploads,
         @DefaultValue("64") int maxWebsocketStreams,
         @DefaultValue("64") int maxSseStreams,
-        @DefaultValue("64") int maxEventStreams) {
+        @DefaultValue("64") int maxEventStreams,
+        @DefaultValue("16KB") DataSize uploadMinRate) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -155,6 +167,10 @@ public record IotmpApiProperties(
         }
         if (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".body-read-timeout must be positive: " + bodyReadTimeout);
+        }
+        if (uploadMinRate.toBytes() < 1) {
+            throw new IllegalArgumentException(PREFIX + ".upload-min-rate must be positive (bytes per second): "
+                                               + uploadMinRate);
         }
         if (streamReconnectWait.isNegative()) {
             throw new IllegalArgumentException(PREFIX + ".stream-reconnect-wait must not be negative: "

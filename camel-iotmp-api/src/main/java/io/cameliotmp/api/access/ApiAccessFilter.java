@@ -29,7 +29,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <li>the token comes as {@code Authorization: Bearer <token>}, or as the query parameter {@code authorization} (for
  * {@code EventSource} and WebSocket clients, which cannot set headers);</li>
  * <li>none, or one the {@link AccessTokenStore} does not know: 401, and the failure counts against the client's
- * address; an address with too many failures is answered 429 until its window ends, token or not;</li>
+ * address; an address with too many failures is answered 429 until its window ends, token or not. Addresses beyond
+ * those the {@link AuthFailureLimiter} remembers share one count, which refuses only their failures (429 instead of
+ * 401): a valid token from them passes, so that whoever fills the table cannot lock everyone else out;</li>
  * <li>a token of another user, or one whose device patterns, resource patterns or actions do not cover the request
  * ({@link ApiRequest}): 403.</li>
  * </ul>
@@ -71,9 +73,15 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
         Optional<AccessToken> token = presented == null || presented.isEmpty() ? Optional.empty()
                 : tokens.find(presented);
         if (token.isEmpty()) {
-            failures.failed(address);
+            long refused = failures.failed(address);
             LOG.debug("{} {} from {}: {} access token", request.getMethod(), request.getRequestURI(), address,
                     presented == null ? "no" : "an unknown");
+            if (refused > 0) {
+                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(refused));
+                refuse(response, new ApiError(429, "too many failed authentications from this and other addresses;"
+                                                   + " try again in " + refused + " s"));
+                return;
+            }
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"iotmp\"");
             refuse(response, new ApiError(401, presented == null
                     ? "an access token is required: Authorization: Bearer <token>"
