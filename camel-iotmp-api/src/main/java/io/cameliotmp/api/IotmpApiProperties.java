@@ -61,6 +61,12 @@ import org.springframework.util.unit.DataSize;
  *                            stream is answered 503
  * @param maxEventStreams     the most clients subscribed to device events ({@code /v3/users/{user}/events}) at once;
  *                            beyond them a subscription is answered 503
+ * @param streamSendTimeout   how long one write to a stream's client may take (resource streams as Server-Sent
+ *                            Events and over WebSocket, device events); a client that reads nothing for longer is
+ *                            closed (WebSocket close 1008) and counted in {@code iotmp.api.sse.streams.slow.closed},
+ *                            {@code iotmp.api.websocket.streams.slow.closed} or
+ *                            {@code iotmp.api.event.streams.slow.closed}. Until then it holds at most one writer
+ *                            thread, its own, never another client's
  */
 @ConfigurationProperties(IotmpApiProperties.PREFIX)
 public record IotmpApiProperties(
@@ -84,7 +90,8 @@ public record IotmpApiProperties(
         @DefaultValue("4") int maxUploads,
         @DefaultValue("64") int maxWebsocketStreams,
         @DefaultValue("64") int maxSseStreams,
-        @DefaultValue("64") int maxEventStreams) {
+        @DefaultValue("64") int maxEventStreams,
+        @DefaultValue("10s") Duration streamSendTimeout) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -145,6 +152,9 @@ public record IotmpApiProperties(
                                                + " max-upload-size, max-websocket-streams, max-sse-streams,"
                                                + " max-event-streams and"
                                                + " auth-failure-window must be positive");
+        }
+        if (streamSendTimeout.isNegative() || streamSendTimeout.isZero()) {
+            throw new IllegalArgumentException(PREFIX + ".stream-send-timeout must be positive: " + streamSendTimeout);
         }
         if (sessionSendBuffer.toBytes() < 1 || sessionSendTimeout.isNegative() || sessionSendTimeout.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".session-send-buffer and session-send-timeout must be"
