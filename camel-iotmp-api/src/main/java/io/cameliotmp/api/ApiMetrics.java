@@ -11,8 +11,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * are open ({@code camel.iotmp.api.max-sessions}), how many resource streams over WebSocket
  * ({@code camel.iotmp.api.max-websocket-streams}) and as Server-Sent Events ({@code max-sse-streams}), how many
  * downloads run ({@code camel.iotmp.api.max-downloads}) and how many client addresses the failure limiter remembers
- * ({@code camel.iotmp.api.max-tracked-addresses}); a counter of the byte sessions closed because their client did
- * not read ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}), and one of the failed
+ * ({@code camel.iotmp.api.max-tracked-addresses}); counters of the byte sessions closed because their client did
+ * not read ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}), of the resource streams and
+ * device event subscriptions closed for that ({@code camel.iotmp.api.stream-send-timeout}), and of the failed
  * authentications refused (429) by the count that addresses beyond {@code max-tracked-addresses} share.
  */
 final class ApiMetrics implements MeterBinder {
@@ -20,14 +21,16 @@ final class ApiMetrics implements MeterBinder {
     private final DeviceSessionSocket sessions;
     private final DeviceStreamSocket streams;
     private final DeviceStreamController sseStreams;
+    private final DeviceEvents events;
     private final FileDownloads downloads;
     private final AuthFailureLimiter failures;
 
     ApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, DeviceStreamController sseStreams,
-               FileDownloads downloads, AuthFailureLimiter failures) {
+               DeviceEvents events, FileDownloads downloads, AuthFailureLimiter failures) {
         this.sessions = sessions;
         this.streams = streams;
         this.sseStreams = sseStreams;
+        this.events = events;
         this.downloads = downloads;
         this.failures = failures;
     }
@@ -45,6 +48,17 @@ final class ApiMetrics implements MeterBinder {
                 .register(registry);
         Gauge.builder("iotmp.api.sse.streams", sseStreams, DeviceStreamController::openStreams)
                 .description("Resource streams open as Server-Sent Events")
+                .register(registry);
+        FunctionCounter.builder("iotmp.api.websocket.streams.slow.closed", streams,
+                        DeviceStreamSocket::slowClientsClosed)
+                .description("Resource streams over WebSocket closed because their client did not read")
+                .register(registry);
+        FunctionCounter.builder("iotmp.api.sse.streams.slow.closed", sseStreams,
+                        DeviceStreamController::slowClientsClosed)
+                .description("Resource streams as Server-Sent Events closed because their client did not read")
+                .register(registry);
+        FunctionCounter.builder("iotmp.api.event.streams.slow.closed", events, DeviceEvents::slowClientsClosed)
+                .description("Device event subscriptions closed because their client did not read")
                 .register(registry);
         Gauge.builder("iotmp.api.downloads", downloads, FileDownloads::running)
                 .description("File downloads from devices running")

@@ -1,6 +1,7 @@
 package io.cameliotmp.api;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -8,8 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,7 +26,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -40,9 +39,13 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * ({@link #publish}).
  * <p>
  * A client sees only its token's user's devices, and of them only those its device patterns reach. Events are
- * queued per client, at most {@value #MAX_QUEUED} (the oldest dropped beyond), and written by two sender threads, so a
- * slow client never holds the IOTMP server's thread. At most {@code camel.iotmp.api.max-event-streams} clients are
- * subscribed at once; beyond them 503. A comment every {@link DeviceSampleStream#HEARTBEAT} notices clients that left.
+ * queued per client, at most {@value #MAX_QUEUED} (the oldest dropped beyond), and written by a writer thread of the
+ * client's own while it writes (so a slow client never holds the IOTMP server's thread, nor another client's writes),
+ * and closed once a write to it has taken longer than {@code camel.iotmp.api.stream-send-timeout}
+ * ({@link EventStreamWriters} tells why so; counted in {@link #slowClientsClosed()}). At most
+ * {@code camel.iotmp.api.max-event-streams} clients are subscribed at once, a client closed as slow counting until
+ * its write has returned; beyond them 503. A comment every {@link DeviceSampleStream#HEARTBEAT} notices clients that
+ * left.
  */
 public class DeviceEvents implements DisposableBean {
 
@@ -57,11 +60,20 @@ public class DeviceEvents implements DisposableBean {
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     /** Subscribers admitted (counted before they are registered, so the bound holds under concurrent requests). */
     private final AtomicInteger admitted = new AtomicInteger();
-    private final ScheduledExecutorService sender =
-            Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("api-events-"));
+    private final EventStreamWriters writers;
 
-    public DeviceEvents(int maxSubscribers) {
+    /**
+     * @param maxSubscribers the most clients subscribed at once ({@code camel.iotmp.api.max-event-streams})
+     * @param sendTimeout    how long a write to a client may take ({@code camel.iotmp.api.stream-send-timeout})
+     */
+    public DeviceEvents(int maxSubscribers, Duration sendTimeout) {
         this.maxSubscribers = maxSubscribers;
+        this.writers = new EventStreamWriters("api-events", sendTimeout);
+    }
+
+    /** How many clients were closed because a write to them took longer than {@code stream-send-timeout}. */
+    public long slowClientsClosed() {
+        return writers.slowClosed();
     }
 
     /** Clients subscribed now. */
@@ -83,12 +95,13 @@ public class DeviceEvents implements DisposableBean {
         }
         SseEmitter emitter = new SseEmitter(0L);
         Subscriber subscriber = new Subscriber(token, emitter);
+        subscriber.writer = writers.writer("events of " + user, emitter, subscriber::close);
         subscribers.add(subscriber);
         emitter.onCompletion(subscriber::close);
         emitter.onError(failure -> subscriber.close());
         emitter.onTimeout(subscriber::close);
         long every = DeviceSampleStream.HEARTBEAT.toMillis();
-        subscriber.heartbeat = sender.scheduleAtFixedRate(() -> subscriber.offer(null), every, every,
+        subscriber.heartbeat = writers.ticker().scheduleAtFixedRate(() -> subscriber.offer(null), every, every,
                 TimeUnit.MILLISECONDS);
         // an opening comment, so that the client knows it is subscribed before any device moves
         subscriber.offer(null);
@@ -137,7 +150,10 @@ public class DeviceEvents implements DisposableBean {
     @Order(Ordered.HIGHEST_PRECEDENCE)
     public void endSubscriptions() {
         for (Subscriber subscriber : List.copyOf(subscribers)) {
-            subscriber.emitter.complete();
+            // not waiting for a client stuck in a write: the web server ends that response
+            if (!subscriber.writer.busy()) {
+                subscriber.emitter.complete();
+            }
             subscriber.close();
         }
     }
@@ -145,7 +161,7 @@ public class DeviceEvents implements DisposableBean {
     @Override
     public void destroy() {
         endSubscriptions();
-        sender.shutdownNow();
+        writers.shutdown();
     }
 
     /** One client: its token, its response, and the events waiting for it. */
@@ -154,7 +170,10 @@ public class DeviceEvents implements DisposableBean {
         final AccessToken token;
         final SseEmitter emitter;
         final AtomicBoolean closed = new AtomicBoolean();
-        /** Guarded by {@code this}: events to write (null: a heartbeat), and whether a sender is writing them. */
+        /** Whether its place among the {@code max-event-streams} was given back. */
+        final AtomicBoolean released = new AtomicBoolean();
+        volatile EventStreamWriters.Writer writer;
+        /** Guarded by {@code this}: events to write (null: a heartbeat), and whether a writer is writing them. */
         final Deque<Map<String, Object>> queued = new ArrayDeque<>();
         boolean writing;
         boolean heartbeatDue;
@@ -185,50 +204,78 @@ public class DeviceEvents implements DisposableBean {
                 writing = true;
             }
             try {
-                sender.execute(this::write);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+                writers.threads().execute(this::write);
+            } catch (RejectedExecutionException e) {
+                synchronized (this) {
+                    writing = false;
+                }
                 close();
             }
         }
 
+        /** Writes what is queued, blocking while the client does not read; one writer at a time. */
         private void write() {
             while (true) {
                 Map<String, Object> event;
                 boolean beat;
                 synchronized (this) {
-                    event = queued.pollFirst();
-                    beat = event == null && heartbeatDue;
+                    event = closed.get() ? null : queued.pollFirst();
+                    beat = event == null && heartbeatDue && !closed.get();
                     if (beat) {
                         heartbeatDue = false;
                     }
                     if (event == null && !beat) {
                         writing = false;
-                        return;
                     }
+                }
+                if (event == null && !beat) {
+                    if (closed.get()) {
+                        // closed while a write blocked: its place is free only now
+                        releasePlace();
+                    }
+                    return;
                 }
                 try {
                     if (beat) {
-                        emitter.send(SseEmitter.event().comment("keep-alive"));
+                        writer.send(SseEmitter.event().comment("keep-alive"));
                     } else {
-                        emitter.send(SseEmitter.event().name(String.valueOf(event.get("event")))
+                        writer.send(SseEmitter.event().name(String.valueOf(event.get("event")))
                                 .data(event, MediaType.APPLICATION_JSON));
                     }
                 } catch (IOException | IllegalStateException e) {
-                    // the client went away: the emitter's completion closes the subscription
+                    // the client went away, or was closed as slow
+                    synchronized (this) {
+                        writing = false;
+                    }
                     close();
                     return;
                 }
             }
         }
 
+        /** Ends the subscription; its place is given back once no write to it is in progress. */
         void close() {
             if (closed.compareAndSet(false, true)) {
                 subscribers.remove(this);
-                admitted.decrementAndGet();
+                writer.release();
                 ScheduledFuture<?> beat = heartbeat;
                 if (beat != null) {
                     beat.cancel(false);
                 }
+            }
+            boolean free;
+            synchronized (this) {
+                queued.clear();
+                free = !writing;
+            }
+            if (free) {
+                releasePlace();
+            }
+        }
+
+        private void releasePlace() {
+            if (released.compareAndSet(false, true)) {
+                admitted.decrementAndGet();
             }
         }
     }

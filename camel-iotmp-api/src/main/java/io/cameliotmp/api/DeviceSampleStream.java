@@ -7,6 +7,8 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,11 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Samples arrive on the IOTMP server's thread for the device, shared with every other route using that device, while
  * writing to a slow HTTP client blocks. So samples are queued (at most {@value #MAX_QUEUED}; beyond that the oldest is
- * dropped, a chart wants the latest) and written by a sender thread, one writer per client at a time, in order.
+ * dropped, a chart wants the latest) and handed to the client one at a time, in order, by a writer thread; the next
+ * once the client tells that the previous one is written. How a client that does not read is kept from holding
+ * other clients' writers, and closed, is the transport's: {@link EventStreamWriters} for Server-Sent Events,
+ * {@link SessionOutbound} for WebSocket. A stream stays in its open set (counted against its bound) until the write
+ * in progress, if any, has returned.
  * <p>
  * Events: {@code sample} with {@code {"ts": epochMillis, "device": id, "value": output}}, and {@code failed} with an
  * {@link ApiError} body, after which the stream ends, whenever there is no stream to wait for:
@@ -56,16 +62,22 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
     private final String name;
     private final StreamRefusals.Key key;
     private final Client client;
-    private final ScheduledExecutorService sender;
+    private final ScheduledExecutorService ticker;
+    private final Executor writer;
     private final Set<DeviceSampleStream> openStreams;
     private final StreamRefusals refusals;
     private final Duration reconnectWait;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final StreamRefusals.Watcher refusalWatcher = this::fail;
 
-    /** Guarded by {@code this}: events waiting to be written, and whether a sender thread is writing them. */
+    /**
+     * Guarded by {@code this}: events waiting to be written; whether one is being written (handed to the client, not
+     * yet written); how many writer threads are inside the client's send (a blocking client tells that it has
+     * written before its send has returned, and the next send may begin meanwhile).
+     */
     private final Deque<Event> queued = new ArrayDeque<>();
     private boolean writing;
+    private int sending;
     private boolean completeWhenWritten;
     private boolean failed;
     private long dropped;
@@ -78,16 +90,20 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
 
     /**
      * @param key           the device resource streamed
+     * @param ticker        where the heartbeats and device checks run; they only queue
+     * @param writer        where the events are handed to the client
      * @param openStreams   where the stream registers while it is open, so the application can end it when it stops
      * @param refusals      where refusals of the device stream are told and recorded
      * @param reconnectWait how long to wait for the device after it disconnected
      */
-    DeviceSampleStream(String name, StreamRefusals.Key key, Client client, ScheduledExecutorService sender,
-                       Set<DeviceSampleStream> openStreams, StreamRefusals refusals, Duration reconnectWait) {
+    DeviceSampleStream(String name, StreamRefusals.Key key, Client client, ScheduledExecutorService ticker,
+                       Executor writer, Set<DeviceSampleStream> openStreams, StreamRefusals refusals,
+                       Duration reconnectWait) {
         this.name = name;
         this.key = key;
         this.client = client;
-        this.sender = sender;
+        this.ticker = ticker;
+        this.writer = writer;
         this.openStreams = openStreams;
         this.refusals = refusals;
         this.reconnectWait = reconnectWait;
@@ -121,10 +137,10 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
             throw e;
         }
         long every = HEARTBEAT.toMillis();
-        heartbeat = sender.scheduleWithFixedDelay(() -> enqueue(Event.KEEP_ALIVE), every, every,
+        heartbeat = ticker.scheduleWithFixedDelay(() -> enqueue(Event.KEEP_ALIVE), every, every,
                 TimeUnit.MILLISECONDS);
         long checkEvery = checkPeriod(reconnectWait).toMillis();
-        deviceCheck = sender.scheduleWithFixedDelay(this::checkDevice, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
+        deviceCheck = ticker.scheduleWithFixedDelay(this::checkDevice, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
         if (closed.get()) {
             // the client left while the stream was being opened
             heartbeat.cancel(false);
@@ -232,40 +248,65 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
             }
             writing = true;
         }
-        sender.execute(this::writeQueued);
+        writeNext();
     }
 
-    private void writeQueued() {
-        while (true) {
-            Event next;
-            boolean complete;
-            synchronized (this) {
-                next = queued.pollFirst();
-                complete = next == null && completeWhenWritten;
-                if (next == null) {
-                    writing = false;
-                }
-            }
+    /** Hands the next queued event to the client, on a writer thread; the client tells when it is written. */
+    private void writeNext() {
+        try {
+            writer.execute(this::handNext);
+        } catch (RejectedExecutionException e) {
+            // the application stops
+            close();
+        }
+    }
+
+    private void handNext() {
+        Event next;
+        boolean complete;
+        synchronized (this) {
+            next = closed.get() ? null : queued.pollFirst();
+            complete = next == null && completeWhenWritten && !closed.get();
             if (next == null) {
-                if (complete) {
-                    client.complete();
-                    close();
-                }
-                return;
+                writing = false;
+            } else {
+                sending++;
             }
-            try {
-                if (next == Event.KEEP_ALIVE) {
-                    client.keepAlive();
-                } else {
-                    client.send(next.name(), next.data());
-                }
-            } catch (IOException | IllegalStateException e) {
-                // the client went away (or the response is already complete): nothing more to write
-                LOG.debug("{}: client gone: {}", name, e.toString());
-                client.abort(e);
+        }
+        if (next == null) {
+            if (complete) {
+                client.complete();
                 close();
-                return;
             }
+            return;
+        }
+        try {
+            if (next == Event.KEEP_ALIVE) {
+                client.keepAlive(this::written);
+            } else {
+                client.send(next.name(), next.data(), this::written);
+            }
+        } catch (IOException | IllegalStateException e) {
+            // the client went away (or the response is already complete, or was closed as slow): nothing more
+            LOG.debug("{}: client gone: {}", name, e.toString());
+            client.abort(e);
+            close();
+        } finally {
+            boolean release;
+            synchronized (this) {
+                release = --sending == 0 && closed.get();
+            }
+            if (release) {
+                // closed while the write blocked: its place is free only now
+                openStreams.remove(this);
+            }
+        }
+    }
+
+    /** The client wrote the event handed to it: the next one, if any. */
+    private void written() {
+        if (!closed.get()) {
+            writeNext();
         }
     }
 
@@ -285,10 +326,14 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
         }
         // after the consumer: a client that subscribes once this one has gone must not share its refused stream
         refusals.unwatch(key, refusalWatcher);
+        boolean release;
         synchronized (this) {
             queued.clear();
+            release = sending == 0;
         }
-        openStreams.remove(this);
+        if (release) {
+            openStreams.remove(this);
+        }
         LOG.debug("{}: closed", name);
     }
 
@@ -314,15 +359,17 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
     }
 
     /**
-     * Where the events are written, by one sender thread at a time and in order: the transport of the stream.
+     * Where the events are written, one at a time and in order: the transport of the stream. A write calls
+     * {@code written} once it is done: before it returns when it blocks, later when it does not; never when it failed
+     * (then it throws, or the transport ends the stream itself).
      */
     interface Client {
 
         /** Writes an event, {@code sample} or {@code failed}, with its data as JSON. */
-        void send(String event, Object data) throws IOException;
+        void send(String event, Object data, Runnable written) throws IOException;
 
         /** Writes something the client ignores, so that a client that went away is noticed. */
-        void keepAlive() throws IOException;
+        void keepAlive(Runnable written) throws IOException;
 
         /** Ends the stream after its last event. */
         void complete();

@@ -131,7 +131,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         String resource = "$" + kind + "/" + HexFormat.of().formatHex(nextToken());
         Session session = new Session(user, device, resource, new SessionOutbound(
                 "session " + user + "/" + device + "/" + resource, socket, sendBufferBytes, sendTimeoutNanos, sender,
-                closer, slowClosed::incrementAndGet));
+                closer, slowClosed::incrementAndGet, () -> { }));
         sessions.put(session.key(), session);
         socket.getAttributes().put(Session.class.getName(), session);
         Map<String, Object> headers = new LinkedHashMap<>();

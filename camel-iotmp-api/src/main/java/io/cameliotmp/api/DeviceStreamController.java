@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 import org.apache.camel.CamelContext;
 import org.springframework.beans.TypeMismatchException;
@@ -18,7 +16,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -38,7 +35,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * resume.
  * <p>
  * Each stream holds a response and a consumer for as long as its client stays: at most
- * {@code camel.iotmp.api.max-sse-streams} are open at once; beyond them a request is answered 503.
+ * {@code camel.iotmp.api.max-sse-streams} are open at once; beyond them a request is answered 503. A client that stops
+ * reading holds a writer thread of its own, no other client's, and is closed once a write to it has taken longer than
+ * {@code camel.iotmp.api.stream-send-timeout} ({@link EventStreamWriters} tells why so; counted in
+ * {@link #slowClientsClosed()}).
  * <p>
  * Served by {@link ApiHandlerMapping}, ahead of the resource route of {@link DeviceApiRoutes}, whose prefix would take
  * these paths too.
@@ -54,15 +54,15 @@ public class DeviceStreamController implements DisposableBean {
     private final int maxStreams;
     /** The open streams; created under its lock, so that the bound holds under concurrent requests. */
     private final Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
-    /** Writes events to the clients and sends the heartbeats; two threads serve any number of clients. */
-    private final ScheduledExecutorService sender =
-            Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("sse-sender-"));
+    /** Writes events to the clients, a thread per client at most, and closes those that do not read. */
+    private final EventStreamWriters writers;
 
     public DeviceStreamController(CamelContext camelContext, StreamRefusals refusals, IotmpApiProperties properties) {
         this.camelContext = camelContext;
         this.refusals = refusals;
         this.reconnectWait = properties.streamReconnectWait();
         this.maxStreams = properties.maxSseStreams();
+        this.writers = new EventStreamWriters("sse", properties.streamSendTimeout());
     }
 
     @GetMapping("/v3/users/{user}/devices/{device}/resources/{resource}/stream")
@@ -73,22 +73,25 @@ public class DeviceStreamController implements DisposableBean {
         SseEmitter emitter = new SseEmitter(0L);
         // Camel keeps the endpoint (one per device, resource and interval); each client gets its own consumer of it
         DeviceSampleStream stream;
+        EventStreamClient client = new EventStreamClient(emitter);
         synchronized (open) {
             if (open.size() >= maxStreams) {
                 throw new TooManyStreamsException(maxStreams);
             }
             // registers itself in open
-            stream = new DeviceSampleStream("SSE " + uri, new StreamRefusals.Key(user, device, resource),
-                    new EventStreamClient(emitter), sender, open, refusals, reconnectWait);
+            stream = new DeviceSampleStream("SSE " + uri, new StreamRefusals.Key(user, device, resource), client,
+                    writers.ticker(), writers.threads(), open, refusals, reconnectWait);
         }
-        emitter.onCompletion(stream::close);
-        emitter.onError(failure -> stream.close());
-        emitter.onTimeout(stream::close);
+        client.stream = stream;
+        client.writer = writers.writer(stream.toString(), emitter, stream::close);
+        emitter.onCompletion(client::closed);
+        emitter.onError(failure -> client.closed());
+        emitter.onTimeout(client::closed);
         try {
             stream.open(camelContext.getEndpoint(uri));
         } catch (Exception e) {
-            // not left counted as open
-            stream.close();
+            // not left counted as open, nor watched
+            client.closed();
             throw e;
         }
         return emitter;
@@ -116,6 +119,11 @@ public class DeviceStreamController implements DisposableBean {
         return open.size();
     }
 
+    /** How many clients were closed because a write to them took longer than {@code stream-send-timeout}. */
+    public long slowClientsClosed() {
+        return writers.slowClosed();
+    }
+
     /**
      * Failures before the stream starts, as the JSON errors of the rest of the API. The content type is set here, as
      * an SSE client asked for {@code text/event-stream} and would otherwise get a 406 instead.
@@ -141,22 +149,44 @@ public class DeviceStreamController implements DisposableBean {
         }
     }
 
-    /** Events as Server-Sent Events: {@code event: sample}, {@code data: {…}}; a comment keeps the stream alive. */
-    private record EventStreamClient(SseEmitter emitter) implements DeviceSampleStream.Client {
+    /**
+     * Events as Server-Sent Events: {@code event: sample}, {@code data: {…}}; a comment keeps the stream alive. Each
+     * write blocks its writer thread until the client took it (or was closed as slow).
+     */
+    private static final class EventStreamClient implements DeviceSampleStream.Client {
 
-        @Override
-        public void send(String event, Object data) throws IOException {
-            emitter.send(SseEmitter.event().name(event).data(data, MediaType.APPLICATION_JSON));
+        private final SseEmitter emitter;
+        private volatile EventStreamWriters.Writer writer;
+        private volatile DeviceSampleStream stream;
+
+        EventStreamClient(SseEmitter emitter) {
+            this.emitter = emitter;
         }
 
         @Override
-        public void keepAlive() throws IOException {
-            emitter.send(SseEmitter.event().comment("keep-alive"));
+        public void send(String event, Object data, Runnable written) throws IOException {
+            writer.send(SseEmitter.event().name(event).data(data, MediaType.APPLICATION_JSON));
+            written.run();
+        }
+
+        @Override
+        public void keepAlive(Runnable written) throws IOException {
+            writer.send(SseEmitter.event().comment("keep-alive"));
+            written.run();
+        }
+
+        /** The response is complete (or failed): the stream stops, and its writer is no more watched. */
+        void closed() {
+            writer.release();
+            stream.close();
         }
 
         @Override
         public void complete() {
-            emitter.complete();
+            // from the writer, or when the application stops: not waiting for a client stuck in a write then
+            if (!writer.busy()) {
+                emitter.complete();
+            }
         }
 
         @Override
@@ -168,7 +198,7 @@ public class DeviceStreamController implements DisposableBean {
     @Override
     public void destroy() {
         endStreams();
-        sender.shutdownNow();
+        writers.shutdown();
     }
 
     /** A stream beyond {@code max-sse-streams}: 503. */

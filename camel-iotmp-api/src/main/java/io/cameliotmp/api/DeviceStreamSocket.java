@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,9 +45,13 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * <li>at most {@code camel.iotmp.api.max-websocket-streams} are open at once; beyond them a {@code failed} message
  * with a 503 error and close 1013 (try again later);</li>
  * <li>a slow client: at most {@value DeviceSampleStream#MAX_QUEUED} samples wait for it, beyond them the oldest are
- * dropped (a chart wants the latest); a client that takes no write at all is closed when the web server's blocking
- * send times out.</li>
+ * dropped (a chart wants the latest); a client that takes no write at all is closed with 1008 once a write to it has
+ * taken longer than {@code camel.iotmp.api.stream-send-timeout}, and counted ({@link #slowClientsClosed()}).</li>
  * </ul>
+ * The messages are written as the byte sessions' are, by a {@link SessionOutbound}: with the web server's
+ * non-blocking send, so the sender threads shared by all clients never wait for one; a client that stops reading
+ * holds nothing but its own queue (and, for a ping or the close, which the web server sends only blocking, a closer
+ * thread of its own for at most the send timeout).
  * A ping every {@link DeviceSampleStream#HEARTBEAT} notices a client that went away. What the client sends is
  * ignored.
  */
@@ -62,9 +69,19 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
     private final Duration reconnectWait;
     private final int maxStreams;
     private final Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
-    /** Writes the messages and pings; two threads serve any number of clients. */
+    private final long sendTimeoutNanos;
+    /** What goes to each client now, checked for writes that take too long. */
+    private final Set<SessionOutbound> outbounds = ConcurrentHashMap.newKeySet();
+    /**
+     * Starts the clients' non-blocking writes, sends the heartbeats and checks the writes' age; never waits for a
+     * client, so two threads serve any number of them.
+     */
     private final ScheduledExecutorService sender =
             Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("ws-stream-sender-"));
+    /** Closes sockets and sends pings, which may wait for a client (at most the send timeout); one per client. */
+    private final ExecutorService closer = Executors.newCachedThreadPool(
+            new CustomizableThreadFactory("ws-stream-closer-"));
+    private final AtomicLong slowClosed = new AtomicLong();
 
     public DeviceStreamSocket(CamelContext camelContext, StreamRefusals refusals, ObjectMapper json,
                               IotmpApiProperties properties) {
@@ -73,6 +90,20 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
         this.json = json;
         this.reconnectWait = properties.streamReconnectWait();
         this.maxStreams = properties.maxWebsocketStreams();
+        this.sendTimeoutNanos = properties.streamSendTimeout().toNanos();
+        // often enough that a stalled client is closed soon after its send timeout
+        long period = Math.max(10, Math.min(1000, properties.streamSendTimeout().toMillis() / 4));
+        sender.scheduleWithFixedDelay(this::checkStalled, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkStalled() {
+        long now = System.nanoTime();
+        outbounds.forEach(outbound -> outbound.checkStalled(now));
+    }
+
+    /** How many clients were closed because a write to them took longer than {@code stream-send-timeout}. */
+    public long slowClientsClosed() {
+        return slowClosed.get();
     }
 
     /** How many clients are streaming over WebSocket now. */
@@ -82,7 +113,13 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
 
     @Override
     public void afterConnectionEstablished(WebSocketSession socket) throws IOException {
-        SocketClient client = new SocketClient(socket, json);
+        SocketClient client = new SocketClient(json);
+        // one message at a time is handed to it (DeviceSampleStream keeps the rest, bounded): no byte bound needed
+        SessionOutbound outbound = new SessionOutbound("stream " + socket.getId(), socket, Long.MAX_VALUE,
+                sendTimeoutNanos, sender, closer, slowClosed::incrementAndGet, client::written);
+        client.outbound = outbound;
+        outbounds.add(outbound);
+        socket.getAttributes().put(SessionOutbound.class.getName(), outbound);
         URI uri = socket.getUri();
         Matcher path = uri == null ? null : PATH.matcher(uri.getRawPath());
         String endpointUri;
@@ -105,8 +142,8 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
                 stream = null;
             } else {
                 // registers itself in open
-                stream = new DeviceSampleStream("WebSocket " + endpointUri, key, client, sender, open, refusals,
-                        reconnectWait);
+                stream = new DeviceSampleStream("WebSocket " + endpointUri, key, client, sender, sender, open,
+                        refusals, reconnectWait);
             }
         }
         if (stream == null) {
@@ -137,6 +174,10 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
 
     @Override
     public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
+        if (socket.getAttributes().get(SessionOutbound.class.getName()) instanceof SessionOutbound outbound) {
+            outbounds.remove(outbound);
+            outbound.discard();
+        }
         if (socket.getAttributes().get(DeviceSampleStream.class.getName()) instanceof DeviceSampleStream stream) {
             LOG.debug("{}: the client closed ({})", stream, status);
             stream.close();
@@ -156,51 +197,71 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
     public void destroy() {
         endStreams();
         sender.shutdownNow();
+        closer.shutdownNow();
     }
 
-    /** Events as JSON text messages; a ping keeps the socket alive. */
-    private record SocketClient(WebSocketSession socket, ObjectMapper json) implements DeviceSampleStream.Client {
+    /**
+     * Events as JSON text messages; a ping keeps the socket alive. Writes only queue them for the outbound, which
+     * tells when each is written.
+     */
+    private static final class SocketClient implements DeviceSampleStream.Client {
 
-        @Override
-        public void send(String event, Object data) throws IOException {
-            Map<String, Object> message = new LinkedHashMap<>();
-            message.put("event", event);
-            message.put("data", data);
-            socket.sendMessage(new TextMessage(json.writeValueAsString(message)));
+        private final ObjectMapper json;
+        private volatile SessionOutbound outbound;
+        /** What to tell once the message handed to the outbound is written; one at a time. */
+        private volatile Runnable written;
+
+        SocketClient(ObjectMapper json) {
+            this.json = json;
         }
 
         @Override
-        public void keepAlive() throws IOException {
-            socket.sendMessage(new PingMessage());
+        public void send(String event, Object data, Runnable written) throws IOException {
+            this.written = written;
+            outbound.send(text(event, data));
+        }
+
+        @Override
+        public void keepAlive(Runnable written) {
+            this.written = written;
+            outbound.send(new PingMessage());
+        }
+
+        /** The outbound has written all it had. */
+        void written() {
+            Runnable then = written;
+            written = null;
+            if (then != null) {
+                then.run();
+            }
         }
 
         @Override
         public void complete() {
-            close(CloseStatus.NORMAL);
+            outbound.closeAfterQueued(CloseStatus.NORMAL);
         }
 
         @Override
         public void abort(Exception failure) {
-            close(CloseStatus.SESSION_NOT_RELIABLE);
+            outbound.close(CloseStatus.SESSION_NOT_RELIABLE);
         }
 
         /** A stream that does not start: its {@code failed} message, then the close. */
         void refuse(ApiError error, CloseStatus status) {
             try {
-                send("failed", error.body());
-            } catch (IOException | IllegalStateException e) {
-                LOG.debug("{}: could not tell the client: {}", socket.getId(), e.toString());
+                outbound.send(text("failed", error.body()));
+            } catch (IOException e) {
+                LOG.debug("could not tell the client: {}", e.toString());
             }
             String reason = error.message();
-            close(status.withReason(reason.length() > 100 ? reason.substring(0, 100) : reason));
+            outbound.closeAfterQueued(status.withReason(reason.length() > 100 ? reason.substring(0, 100) : reason));
         }
 
-        private void close(CloseStatus status) {
-            try {
-                socket.close(status);
-            } catch (IOException | IllegalStateException e) {
-                LOG.debug("{}: close failed: {}", socket.getId(), e.toString());
-            }
+        private TextMessage text(String event, Object data) throws IOException {
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("event", event);
+            message.put("data", data);
+            return new TextMessage(json.writeValueAsString(message));
         }
     }
 }

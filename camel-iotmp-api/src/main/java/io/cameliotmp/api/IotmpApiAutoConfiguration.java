@@ -141,7 +141,7 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
     @Bean
     DeviceEvents iotmpDeviceEvents() {
-        return new DeviceEvents(properties.maxEventStreams());
+        return new DeviceEvents(properties.maxEventStreams(), properties.streamSendTimeout());
     }
 
     /** Hands the devices' session data, download chunks and lifecycle events to their clients, in order. */
@@ -166,9 +166,9 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
         @Bean
         ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams,
-                                   DeviceStreamController sseStreams, FileDownloads downloads,
+                                   DeviceStreamController sseStreams, DeviceEvents events, FileDownloads downloads,
                                    AuthFailureLimiter failures) {
-            return new ApiMetrics(sessions, streams, sseStreams, downloads, failures);
+            return new ApiMetrics(sessions, streams, sseStreams, events, downloads, failures);
         }
 
         /** Clients subscribed to device events, bounded by {@code max-event-streams}. */

@@ -72,6 +72,12 @@ import org.springframework.util.unit.DataSize;
  *                            {@code iotmp.api.uploads.slow.failed}. Checked as reads return: a read that waits for
  *                            bytes that do not come is bounded by the container's read timeout
  *                            ({@code server.tomcat.connection-timeout})
+ * @param streamSendTimeout   how long one write to a stream's client may take (resource streams as Server-Sent
+ *                            Events and over WebSocket, device events); a client that reads nothing for longer is
+ *                            closed (WebSocket close 1008) and counted in {@code iotmp.api.sse.streams.slow.closed},
+ *                            {@code iotmp.api.websocket.streams.slow.closed} or
+ *                            {@code iotmp.api.event.streams.slow.closed}. Until then it holds at most one writer
+ *                            thread, its own, never another client's
  */
 @ConfigurationProperties(IotmpApiProperties.PREFIX)
 public record IotmpApiProperties(
@@ -96,7 +102,8 @@ public record IotmpApiProperties(
         @DefaultValue("64") int maxWebsocketStreams,
         @DefaultValue("64") int maxSseStreams,
         @DefaultValue("64") int maxEventStreams,
-        @DefaultValue("16KB") DataSize uploadMinRate) {
+        @DefaultValue("16KB") DataSize uploadMinRate,
+        @DefaultValue("10s") Duration streamSendTimeout) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -157,6 +164,9 @@ public record IotmpApiProperties(
                                                + " max-upload-size, max-websocket-streams, max-sse-streams,"
                                                + " max-event-streams and"
                                                + " auth-failure-window must be positive");
+        }
+        if (streamSendTimeout.isNegative() || streamSendTimeout.isZero()) {
+            throw new IllegalArgumentException(PREFIX + ".stream-send-timeout must be positive: " + streamSendTimeout);
         }
         if (sessionSendBuffer.toBytes() < 1 || sessionSendTimeout.isNegative() || sessionSendTimeout.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".session-send-buffer and session-send-timeout must be"

@@ -23,7 +23,11 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * thread starts the write and the web server's non-blocking write completes it, whatever the client does. A client
  * that does not keep up is closed (1008): more than {@code maxBytes} waiting, or one write older than
  * {@code timeLimitNanos} (noticed by {@link #checkStalled}). Closes, which may wait for a write in progress, run on
- * a closer thread of their own.
+ * a closer thread of their own, and so do pings, which the web server sends only blocking (bounded by the time limit).
+ * <p>
+ * Whenever what was queued has all been written, {@code idle} is told: a sender that hands one message at a time
+ * (the resource streams, {@link DeviceStreamSocket}) thus keeps its own bounded queue and never lets messages pile up
+ * here.
  */
 final class SessionOutbound {
 
@@ -40,6 +44,7 @@ final class SessionOutbound {
     private final Executor sender;
     private final Executor closer;
     private final Runnable slowClosed;
+    private final Runnable idle;
     /** Guarded by {@code this}: messages (and a final close) waiting, their bytes and the one being written. */
     private final Deque<Object> queue = new ArrayDeque<>();
     private long queuedBytes;
@@ -48,7 +53,7 @@ final class SessionOutbound {
     private boolean closed;
 
     SessionOutbound(String name, WebSocketSession socket, long maxBytes, long timeLimitNanos, Executor sender,
-                    Executor closer, Runnable slowClosed) {
+                    Executor closer, Runnable slowClosed, Runnable idle) {
         this.name = name;
         this.socket = socket;
         this.maxBytes = maxBytes;
@@ -56,6 +61,7 @@ final class SessionOutbound {
         this.sender = sender;
         this.closer = closer;
         this.slowClosed = slowClosed;
+        this.idle = idle;
         jakarta.websocket.Session standard = socket instanceof NativeWebSocketSession n
                 ? n.getNativeSession(jakarta.websocket.Session.class) : null;
         if (standard != null) {
@@ -168,14 +174,18 @@ final class SessionOutbound {
     /** Starts writing the next message; its completion schedules the one after (never recursively). */
     private void writeNext() {
         Object next;
+        boolean drained;
         synchronized (this) {
             next = closed ? null : queue.pollFirst();
             writeStarted = next instanceof WebSocketMessage<?> ? System.nanoTime() : 0;
             if (!(next instanceof WebSocketMessage<?>)) {
                 writing = false;
             }
+            drained = next == null && !closed;
         }
-        if (next instanceof CloseStatus status) {
+        if (drained) {
+            idle.run();
+        } else if (next instanceof CloseStatus status) {
             close(status);
         } else if (next instanceof WebSocketMessage<?> message) {
             try {
@@ -195,7 +205,16 @@ final class SessionOutbound {
         } else if (message instanceof TextMessage text) {
             async.sendText(text.getPayload(), result -> written(message, failure(result)));
         } else {
-            written(message, null);
+            // a ping: the web server has no non-blocking send of it, so it may wait (at most the time limit, set as
+            // the session's blocking send timeout) on a closer thread, never on a sender thread
+            closer.execute(() -> {
+                try {
+                    socket.sendMessage(message);
+                    written(message, null);
+                } catch (IOException | RuntimeException e) {
+                    written(message, e);
+                }
+            });
         }
     }
 

@@ -40,7 +40,7 @@ class DeviceSampleStreamTest {
         List<Object> written = new CopyOnWriteArrayList<>();
         DeviceSampleStream.Client slow = new DeviceSampleStream.Client() {
             @Override
-            public void send(String event, Object data) throws java.io.IOException {
+            public void send(String event, Object data, Runnable done) {
                 writing.countDown();
                 try {
                     // the first write blocks, as a write to a client that does not read does
@@ -49,10 +49,12 @@ class DeviceSampleStreamTest {
                     Thread.currentThread().interrupt();
                 }
                 written.add(((java.util.Map<?, ?>) data).get("value"));
+                done.run();
             }
 
             @Override
-            public void keepAlive() {
+            public void keepAlive(Runnable done) {
+                done.run();
             }
 
             @Override
@@ -65,7 +67,7 @@ class DeviceSampleStreamTest {
         };
         Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
         DeviceSampleStream stream = new DeviceSampleStream("test", new StreamRefusals.Key("demo", "dev-1", "counter"),
-                slow, sender, open, new StreamRefusals(null), Duration.ofSeconds(60));
+                slow, sender, sender, open, new StreamRefusals(null), Duration.ofSeconds(60));
 
         stream.process(sample(0));
         assertThat(writing.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();

@@ -63,7 +63,7 @@ class DeviceSessionSocketLimitsTest extends OwnApplicationTestSupport {
      * stream; the socket's read timeout fails the test if neither comes. The flood is frames of 'y', in which that
      * byte sequence does not occur.
      */
-    private static void awaitPolicyCloseOrEnd(InputStream in) throws IOException {
+    static void awaitPolicyCloseOrEnd(InputStream in) throws IOException {
         int[] last = new int[4];
         for (int b = in.read(); b >= 0; b = in.read()) {
             System.arraycopy(last, 1, last, 0, 3);
@@ -187,19 +187,33 @@ class DeviceSessionSocketLimitsTest extends OwnApplicationTestSupport {
 
     /** A raw WebSocket client that sends "go" once open, then reads nothing. */
     private Socket openNotReading(String path) throws IOException {
+        Socket slow = openNotReading(httpPort, path, "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                                     + "Sec-WebSocket-Version: 13\r\n", "HTTP/1.1 101");
+        // one masked binary frame "go"
+        OutputStream out = slow.getOutputStream();
+        out.write(new byte[] {(byte) 0x82, (byte) 0x82, 1, 2, 3, 4, 'g' ^ 1, 'o' ^ 2});
+        out.flush();
+        return slow;
+    }
+
+    /**
+     * A raw client with a small receive buffer that sends {@code GET path} with the token {@link #ALL} and
+     * {@code headers} (each ending with CRLF), checks that the answer starts with {@code status} (unless null), then
+     * reads nothing unless the test does.
+     */
+    static Socket openNotReading(int httpPort, String path, String headers, String status) throws IOException {
         Socket slow = new Socket();
         slow.setReceiveBufferSize(1024);
         slow.connect(new InetSocketAddress("127.0.0.1", httpPort));
         slow.setSoTimeout((int) WAIT.toMillis());
         OutputStream out = slow.getOutputStream();
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
-                   + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                   + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + headers
                    + "Authorization: Bearer " + ALL + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        assertThat(readHead(slow.getInputStream())).startsWith("HTTP/1.1 101");
-        // one masked binary frame "go"
-        out.write(new byte[] {(byte) 0x82, (byte) 0x82, 1, 2, 3, 4, 'g' ^ 1, 'o' ^ 2});
         out.flush();
+        if (status != null) {
+            assertThat(readHead(slow.getInputStream())).startsWith(status);
+        }
         return slow;
     }
 
@@ -247,7 +261,7 @@ class DeviceSessionSocketLimitsTest extends OwnApplicationTestSupport {
     }
 
     /** The handshake's answer, up to its blank line. */
-    private static String readHead(InputStream in) throws IOException {
+    static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int b = in.read();

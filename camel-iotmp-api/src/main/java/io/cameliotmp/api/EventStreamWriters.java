@@ -1,0 +1,187 @@
+package io.cameliotmp.api;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The writers of a kind of Server-Sent Events responses ({@link DeviceStreamController}'s resource streams,
+ * {@link DeviceEvents}' subscriptions): their threads, and a watchdog that closes a client whose write takes longer
+ * than {@code camel.iotmp.api.stream-send-timeout}.
+ * <p>
+ * Why threads, and how many: {@link SseEmitter#send} blocks its thread until the web server has handed the bytes to
+ * the client's connection, and a client that stops reading holds it there until the web server's own write timeout
+ * (Tomcat's connection timeout, 60 s unless set); the emitter has no non-blocking mode, and writing the events by hand
+ * on the servlet's non-blocking output would duplicate it. So each client is written by a thread of a pool that grows
+ * as needed, and by at most one at a time (its events wait in its own bounded queue meanwhile): a client that stops
+ * reading holds one thread, its own, and no other client waits behind it. The threads are bounded by the clients,
+ * which are bounded by {@code max-sse-streams} (or {@code max-event-streams}); a client closed as slow keeps its place
+ * until its write has returned, so that the bound holds for the threads too. Idle threads end after a minute.
+ * <p>
+ * Why the watchdog: a blocked write cannot be interrupted, and the emitter's completion waits for it (its write lock),
+ * so a client whose write has taken longer than {@code stream-send-timeout} is told {@code onSlow} (its stream stops:
+ * no more device samples, nothing more queued) and counted ({@link #slowClosed()}, metrics
+ * {@code iotmp.api.sse.streams.slow.closed}, {@code iotmp.api.event.streams.slow.closed}); when its write returns
+ * (the client read, or the web server gave up on it) the response is completed and the thread is free.
+ */
+final class EventStreamWriters {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventStreamWriters.class);
+
+    private final long timeLimitNanos;
+    /** Write the events: at most one thread per client at a time. */
+    private final ExecutorService threads;
+    /** Heartbeats, device checks and the watchdog: only queue or close, never write. */
+    private final ScheduledExecutorService ticker;
+    private final Set<Writer> writers = ConcurrentHashMap.newKeySet();
+    private final AtomicLong slowClosed = new AtomicLong();
+
+    /**
+     * @param name     the prefix of the threads' names
+     * @param sendTime how long one write to a client may take ({@code camel.iotmp.api.stream-send-timeout})
+     */
+    EventStreamWriters(String name, Duration sendTime) {
+        this.timeLimitNanos = sendTime.toNanos();
+        this.threads = Executors.newCachedThreadPool(new CustomizableThreadFactory(name + "-writer-"));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory(name + "-ticker-"));
+        // often enough that a stalled client is closed soon after its send timeout
+        long period = Math.max(10, Math.min(1000, sendTime.toMillis() / 4));
+        ticker.scheduleWithFixedDelay(this::checkStalled, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Where the writes run. */
+    ExecutorService threads() {
+        return threads;
+    }
+
+    /** Where heartbeats and checks are scheduled; what runs there must not write to a client. */
+    ScheduledExecutorService ticker() {
+        return ticker;
+    }
+
+    /** How many clients were closed because a write to them took longer than the send timeout. */
+    long slowClosed() {
+        return slowClosed.get();
+    }
+
+    /**
+     * A writer of {@code emitter}, watched until {@link Writer#release()}.
+     *
+     * @param onSlow what to do when a write has taken too long: stop what feeds the client (called once, on the
+     *               ticker thread, while the write still blocks)
+     */
+    Writer writer(String name, SseEmitter emitter, Runnable onSlow) {
+        Writer writer = new Writer(name, emitter, onSlow);
+        writers.add(writer);
+        return writer;
+    }
+
+    private void checkStalled() {
+        long now = System.nanoTime();
+        for (Writer writer : writers) {
+            if (writer.stalled(now)) {
+                slowClosed.incrementAndGet();
+                LOG.debug("{}: the client does not read (a write took more than {} ms), closing it", writer.name,
+                        timeLimitNanos / 1_000_000);
+                try {
+                    writer.onSlow.run();
+                } catch (RuntimeException e) {
+                    LOG.debug("{}: closing failed: {}", writer.name, e.toString());
+                }
+            }
+        }
+    }
+
+    /** Ends the threads (the application stops); blocked writes are interrupted, as far as they let themselves be. */
+    void shutdown() {
+        ticker.shutdownNow();
+        threads.shutdownNow();
+    }
+
+    /** Writes to one client, timed; its writes must not overlap (one thread at a time, in order). */
+    final class Writer {
+
+        private final String name;
+        private final SseEmitter emitter;
+        private final Runnable onSlow;
+        /** Guarded by {@code this}: when the write in progress started (0: none), and whether it was too slow. */
+        private long writeStarted;
+        private boolean slow;
+
+        private Writer(String name, SseEmitter emitter, Runnable onSlow) {
+            this.name = name;
+            this.emitter = emitter;
+            this.onSlow = onSlow;
+        }
+
+        /**
+         * Writes an event; blocks while the client does not read.
+         *
+         * @throws IOException when the client went away, or was closed as slow meanwhile (the response is then
+         *                     completed)
+         */
+        void send(SseEmitter.SseEventBuilder event) throws IOException {
+            synchronized (this) {
+                if (slow) {
+                    throw new IOException("closed: the client did not read");
+                }
+                // never 0, which means no write
+                writeStarted = System.nanoTime() | 1;
+            }
+            try {
+                emitter.send(event);
+            } finally {
+                synchronized (this) {
+                    writeStarted = 0;
+                }
+            }
+            boolean closedMeanwhile;
+            synchronized (this) {
+                closedMeanwhile = slow;
+            }
+            if (closedMeanwhile) {
+                emitter.complete();
+                throw new IOException("closed: the client did not read for more than "
+                                      + timeLimitNanos / 1_000_000 + " ms");
+            }
+        }
+
+        /** Whether the write in progress is older than the limit; true once, then the writer counts as slow. */
+        private synchronized boolean stalled(long now) {
+            if (slow || writeStarted == 0 || now - writeStarted <= timeLimitNanos) {
+                return false;
+            }
+            slow = true;
+            return true;
+        }
+
+        /**
+         * Whether a write is in progress: then completing the emitter would wait for it (the application stops, and
+         * leaves such a response to the web server).
+         */
+        synchronized boolean busy() {
+            return writeStarted != 0;
+        }
+
+        /** No more watched: the client is gone. */
+        void release() {
+            writers.remove(this);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+}
