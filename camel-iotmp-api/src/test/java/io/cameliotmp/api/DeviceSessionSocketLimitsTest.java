@@ -13,12 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import io.cameliotmp.device.ResourceKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -237,10 +239,18 @@ class DeviceSessionSocketLimitsTest extends OwnApplicationTestSupport {
         await("every handshake answered").atMost(WAIT).until(() -> clients.stream()
                 .allMatch(client -> !client.texts.isEmpty() || client.closeCode.get() != 0));
         long opened = clients.stream().filter(client -> client.closeCode.get() == 0).count();
-        long refused = clients.stream().filter(client -> client.closeCode.get() == 1013).count();
-        assertThat(opened).isEqualTo(MAX_SESSIONS);
-        assertThat(refused).isEqualTo(handshakes - MAX_SESSIONS);
-        assertThat(sessions.openSessions()).isEqualTo(MAX_SESSIONS);
+        Map<Integer, Long> closes = clients.stream().filter(client -> client.closeCode.get() != 0)
+                .collect(Collectors.groupingBy(client -> client.closeCode.get(), Collectors.counting()));
+        // on a loaded machine an admitted session may be closed at once (1008: the send timeout of 2 s passed, or the
+        // device did not open it in time), which frees its place for a later handshake; no more are ever open at once
+        long failedAfterAdmission = closes.getOrDefault(1008, 0L);
+        assertThat(closes.keySet()).as("close codes %s", closes).isSubsetOf(1013, 1008);
+        assertThat(opened).as("close codes %s", closes).isLessThanOrEqualTo(MAX_SESSIONS)
+                .isGreaterThanOrEqualTo(MAX_SESSIONS - failedAfterAdmission);
+        assertThat(closes.getOrDefault(1013, 0L)).as("close codes %s", closes)
+                .isGreaterThanOrEqualTo(handshakes - MAX_SESSIONS - failedAfterAdmission);
+        await("the sessions closed after admission released").atMost(WAIT)
+                .until(() -> sessions.openSessions() == opened);
 
         for (CompletableFuture<WebSocket> socket : sockets) {
             socket.get().abort();
