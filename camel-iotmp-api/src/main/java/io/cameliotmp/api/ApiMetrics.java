@@ -11,8 +11,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * are open ({@code camel.iotmp.api.max-sessions}), how many resource streams over WebSocket
  * ({@code camel.iotmp.api.max-websocket-streams}) and as Server-Sent Events ({@code max-sse-streams}), how many
  * downloads run ({@code camel.iotmp.api.max-downloads}) and how many client addresses the failure limiter remembers
- * ({@code camel.iotmp.api.max-tracked-addresses}); and a counter of the byte sessions closed because their client
- * did not read ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}).
+ * ({@code camel.iotmp.api.max-tracked-addresses}); and counters of the byte sessions closed because their client
+ * did not read ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}) and of the clients whose
+ * connection was closed because they read nothing of an answer ({@code camel.iotmp.api.answer-write-timeout}).
  */
 final class ApiMetrics implements MeterBinder {
 
@@ -21,14 +22,16 @@ final class ApiMetrics implements MeterBinder {
     private final DeviceStreamController sseStreams;
     private final FileDownloads downloads;
     private final AuthFailureLimiter failures;
+    private final AnswerWriter answers;
 
     ApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, DeviceStreamController sseStreams,
-               FileDownloads downloads, AuthFailureLimiter failures) {
+               FileDownloads downloads, AuthFailureLimiter failures, AnswerWriter answers) {
         this.sessions = sessions;
         this.streams = streams;
         this.sseStreams = sseStreams;
         this.downloads = downloads;
         this.failures = failures;
+        this.answers = answers;
     }
 
     @Override
@@ -38,6 +41,9 @@ final class ApiMetrics implements MeterBinder {
                 .register(registry);
         FunctionCounter.builder("iotmp.api.sessions.slow.closed", sessions, DeviceSessionSocket::slowClientsClosed)
                 .description("Byte sessions closed because their client did not read what the device sent")
+                .register(registry);
+        FunctionCounter.builder("iotmp.api.answers.slow.closed", answers, AnswerWriter::slowClientsClosed)
+                .description("Connections closed because their client read nothing of its answer in time")
                 .register(registry);
         Gauge.builder("iotmp.api.websocket.streams", streams, DeviceStreamSocket::openStreams)
                 .description("Resource streams open over WebSocket")

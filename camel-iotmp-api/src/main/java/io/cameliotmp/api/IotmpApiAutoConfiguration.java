@@ -160,8 +160,8 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         @Bean
         ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams,
                                    DeviceStreamController sseStreams, FileDownloads downloads,
-                                   AuthFailureLimiter failures) {
-            return new ApiMetrics(sessions, streams, sseStreams, downloads, failures);
+                                   AuthFailureLimiter failures, AnswerWriter answers) {
+            return new ApiMetrics(sessions, streams, sseStreams, downloads, failures, answers);
         }
 
         /** Clients subscribed to device events, bounded by {@code max-event-streams}. */
@@ -260,18 +260,25 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return registration;
     }
 
+    /** Sends the routes' answers without a thread, closing clients that read nothing of theirs in time. */
+    @Bean
+    AnswerWriter iotmpAnswerWriter() {
+        return new AnswerWriter(properties.answerWriteTimeout());
+    }
+
     /**
      * Replaces camel-platform-http-starter's engine (it backs off when one exists): same mapping into Spring MVC,
-     * asynchronous consumers. Answers are written by the application task executor, as Camel's consumer does.
+     * asynchronous consumers. Answers are rendered by the application task executor, as Camel's consumer writes
+     * them, and sent without a thread ({@link AnswerWriter}).
      */
     @Bean(name = "platform-http-engine")
     PlatformHttpEngine platformHttpEngine(
             @Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) Executor writers,
-            ObjectMapper json, @Value("${server.port:8080}") int port) {
+            AnswerWriter answers, ObjectMapper json, @Value("${server.port:8080}") int port) {
         return new PlatformHttpEngine() {
             @Override
             public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
-                return new AsyncPlatformHttpConsumer(endpoint, processor, writers, json);
+                return new AsyncPlatformHttpConsumer(endpoint, processor, writers, answers, json);
             }
 
             @Override
@@ -294,6 +301,12 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         WebServerFactoryCustomizer<TomcatServletWebServerFactory> iotmpApiEncodedSlashes() {
             return factory -> factory.addConnectorCustomizers((Connector connector) ->
                     connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()));
+        }
+
+        /** Closing the connection of a client that reads nothing of its answer ({@link AnswerWriter}). */
+        @Bean
+        WebServerFactoryCustomizer<TomcatServletWebServerFactory> iotmpApiConnectionCloser() {
+            return factory -> factory.addContextValves(new TomcatConnectionCloser());
         }
     }
 
