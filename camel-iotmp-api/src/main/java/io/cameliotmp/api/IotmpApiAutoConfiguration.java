@@ -8,6 +8,7 @@ import io.cameliotmp.api.access.AccessTokenStore;
 import io.cameliotmp.api.access.ApiAccessFilter;
 import io.cameliotmp.api.access.AuthFailureLimiter;
 import io.cameliotmp.api.access.HashedTokenStore;
+import jakarta.servlet.ServletRequestListener;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
@@ -34,6 +35,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.boot.web.servlet.error.ErrorAttributes;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -130,6 +132,12 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     FileDownloads iotmpFileDownloads(ProducerTemplate producer,
                                      @Value("${camel.component.iotmp.request-timeout:10000}") long timeoutMillis) {
         return new FileDownloads(producer, Duration.ofMillis(timeoutMillis), properties.maxDownloads());
+    }
+
+    /** Gives back the place of a download whose request ended before it started streaming. */
+    @Bean
+    ServletListenerRegistrationBean<ServletRequestListener> iotmpDownloadSlotReleaser(FileDownloads downloads) {
+        return new ServletListenerRegistrationBean<>(downloads.slotReleaser());
     }
 
     @Bean
