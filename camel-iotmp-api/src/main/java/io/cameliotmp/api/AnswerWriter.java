@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -16,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 
 /**
  * Sends the device API's answers with Servlet non-blocking I/O: a client that reads slowly, or not at all, holds the
@@ -45,6 +47,7 @@ final class AnswerWriter implements AutoCloseable {
     private final Duration timeout;
     private final ScheduledExecutorService idleChecks;
     private final AtomicLong slowClientsClosed = new AtomicLong();
+    private final AtomicInteger sending = new AtomicInteger();
 
     AnswerWriter(Duration timeout) {
         this.timeout = timeout;
@@ -58,6 +61,11 @@ final class AnswerWriter implements AutoCloseable {
         this.idleChecks = checks;
     }
 
+    /** How many answers are being sent: each holds its bytes until its client has taken them, or is closed. */
+    int sending() {
+        return sending.get();
+    }
+
     /** How many clients were closed because they read nothing of their answer for the timeout. */
     long slowClientsClosed() {
         return slowClientsClosed.get();
@@ -65,7 +73,9 @@ final class AnswerWriter implements AutoCloseable {
 
     /**
      * Starts sending {@code body} (the length is set here) on a request in asynchronous mode; returns at once.
-     * {@code done} gets null once the last byte is handed to the container, or the failure; once either way.
+     * {@code done} gets null once the last byte is handed to the container, or the failure; once either way. After a
+     * failure the container ends the request itself (Tomcat reports it to the request's async listeners right after
+     * the write listener, and Spring MVC then ends it).
      */
     Sending send(HttpServletRequest request, HttpServletResponse response, byte[] body, String name,
                  Consumer<Throwable> done) throws IOException {
@@ -74,11 +84,26 @@ final class AnswerWriter implements AutoCloseable {
         response.setContentLengthLong(body.length);
         Object closer = request.getAttribute(CLOSE_CONNECTION);
         @SuppressWarnings("unchecked")
-        Sending sending = new Sending(name, out, body, done,
+        Sending answer = new Sending(name, out, body, done,
                 closer instanceof Consumer<?> close ? (Consumer<Throwable>) close : null);
-        sending.nextCheck(timeout.toNanos());
-        sending.out.setWriteListener(sending);
-        return sending;
+        sending.incrementAndGet();
+        answer.nextCheck(timeout.toNanos());
+        try {
+            out.setWriteListener(answer);
+        } catch (RuntimeException e) {
+            answer.end();
+            throw e;
+        }
+        return answer;
+    }
+
+    /** Runs {@code task} once {@code answer-write-timeout} has passed: a fallback, see its callers. */
+    void afterTimeout(Runnable task) {
+        try {
+            idleChecks.schedule(task, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            task.run();
+        }
     }
 
     @Override
@@ -115,20 +140,26 @@ final class AnswerWriter implements AutoCloseable {
         public void onWritePossible() throws IOException {
             // called again only once the client has taken something of what was handed over
             lastProgress = System.nanoTime();
-            while (!finished && out.isReady()) {
-                if (position < body.length) {
-                    int length = Math.min(CHUNK_SIZE, body.length - position);
-                    out.write(body, position, length);
-                    position += length;
-                } else if (!flushed) {
-                    flushed = true;
-                    out.flush();
-                } else {
-                    // all on the socket; closing ends the response now, without waiting for an unread request body
-                    out.close();
-                    finish(null);
-                    return;
+            try {
+                while (!finished && out.isReady()) {
+                    if (position < body.length) {
+                        int length = Math.min(CHUNK_SIZE, body.length - position);
+                        out.write(body, position, length);
+                        position += length;
+                    } else if (!flushed) {
+                        flushed = true;
+                        out.flush();
+                    } else {
+                        // all on the socket; closing ends the response now, without waiting for an unread body
+                        out.close();
+                        finish(null);
+                        return;
+                    }
                 }
+            } catch (AsyncRequestNotUsableException e) {
+                // Spring MVC's wrapper hides the container's exception (Tomcat's ClientAbortException), by which the
+                // container tells a client gone (a DEBUG line) from a failure that deserves its error page
+                throw e.getCause() instanceof IOException cause ? cause : e;
             }
         }
 
@@ -139,24 +170,27 @@ final class AnswerWriter implements AutoCloseable {
         }
 
         /** The request is over (Spring MVC ended it): nothing more is written, the connection is not touched. */
-        synchronized void abandon() {
-            finished = true;
-            if (check != null) {
-                check.cancel(false);
-            }
+        void abandon() {
+            end();
         }
 
         private void finish(Throwable failure) {
-            synchronized (this) {
-                if (finished) {
-                    return;
-                }
-                finished = true;
-                if (check != null) {
-                    check.cancel(false);
-                }
+            if (end()) {
+                done.accept(failure);
             }
-            done.accept(failure);
+        }
+
+        /** Whether this ended the sending (first of answered, failed, timed out, given up). */
+        private synchronized boolean end() {
+            if (finished) {
+                return false;
+            }
+            finished = true;
+            sending.decrementAndGet();
+            if (check != null) {
+                check.cancel(false);
+            }
+            return true;
         }
 
         private synchronized void nextCheck(long delayNanos) {

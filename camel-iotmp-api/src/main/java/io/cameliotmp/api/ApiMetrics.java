@@ -13,7 +13,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * downloads run ({@code camel.iotmp.api.max-downloads}) and how many client addresses the failure limiter remembers
  * ({@code camel.iotmp.api.max-tracked-addresses}); and counters of the byte sessions closed because their client
  * did not read ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}) and of the clients whose
- * connection was closed because they read nothing of an answer ({@code camel.iotmp.api.answer-write-timeout}).
+ * connection was closed because they read nothing of an answer ({@code camel.iotmp.api.answer-write-timeout}), with
+ * a gauge of the answers being sent.
  */
 final class ApiMetrics implements MeterBinder {
 
@@ -41,6 +42,9 @@ final class ApiMetrics implements MeterBinder {
                 .register(registry);
         FunctionCounter.builder("iotmp.api.sessions.slow.closed", sessions, DeviceSessionSocket::slowClientsClosed)
                 .description("Byte sessions closed because their client did not read what the device sent")
+                .register(registry);
+        Gauge.builder("iotmp.api.answers.sending", answers, AnswerWriter::sending)
+                .description("Answers of API calls being sent, each held in memory until its client has taken it")
                 .register(registry);
         FunctionCounter.builder("iotmp.api.answers.slow.closed", answers, AnswerWriter::slowClientsClosed)
                 .description("Connections closed because their client read nothing of its answer in time")

@@ -18,7 +18,8 @@ import org.springframework.web.context.request.async.DeferredResultProcessingInt
  * shape (if it is still there; if not, writing it fails quietly);</li>
  * <li>an error from the container, such as the connection found closed: nobody is left to answer.</li>
  * </ul>
- * Other asynchronous requests (the SSE streams) are left alone.
+ * It also tells the call when the request has become asynchronous ({@link #preProcess}): only then can its answer be
+ * sent with non-blocking I/O. Other asynchronous requests (the SSE streams) are left alone.
  */
 final class AsyncCallInterceptor implements DeferredResultProcessingInterceptor {
 

@@ -215,10 +215,7 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                 return;
             }
             try {
-                if (request.isAsyncStarted()) {
-                    // the asynchronous request timeout bounds the wait for the route, answer-write-timeout the sending
-                    request.getAsyncContext().setTimeout(0);
-                }
+                noAsyncTimeout();
                 Sending started = answers.send(request, response, body, name, this::sent);
                 synchronized (this) {
                     sending = started;
@@ -227,21 +224,44 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                sent(e);
+                // nothing was sent, and the container knows of no failure: the call ends now
+                LOG.debug("{}: the answer could not be sent: {}", name, e.toString());
+                state.set(State.ANSWERED);
+                answered.complete(null);
+            }
+        }
+
+        /**
+         * The asynchronous request timeout bounds the wait for the route; answer-write-timeout bounds the sending,
+         * which may take longer for a large answer to a slow client. Tomcat takes a new timeout at any time (it counts
+         * from the asynchronous start); a container that does not leaves the timeout as it was.
+         */
+        private void noAsyncTimeout() {
+            try {
+                if (request.isAsyncStarted()) {
+                    request.getAsyncContext().setTimeout(0);
+                }
+            } catch (IllegalStateException e) {
+                LOG.debug("{}: the async request timeout stays: {}", name, e.toString());
             }
         }
 
         /** The answer is on its way to the client (all handed to the container), or it could not be. */
         private void sent(Throwable failure) {
-            if (failure != null) {
-                if (isClientGone(failure) || failure instanceof SocketTimeoutException) {
-                    LOG.debug("{}: the client did not take its answer: {}", name, failure.toString());
-                } else {
-                    LOG.warn("{}: sending the answer failed", name, failure);
-                }
-            }
             state.set(State.ANSWERED);
-            answered.complete(null);
+            if (failure == null) {
+                answered.complete(null);
+                return;
+            }
+            if (isClientGone(failure) || failure instanceof SocketTimeoutException) {
+                LOG.debug("{}: the client did not take its answer: {}", name, failure.toString());
+            } else {
+                LOG.warn("{}: sending the answer failed", name, failure);
+            }
+            // the container reports the failure to Spring MVC too, right after, which ends the request: completing the
+            // call first would make Tomcat take the failure as unhandled (its error page, an ERROR line). Should a
+            // container not, the call is completed later
+            answers.afterTimeout(() -> answered.complete(null));
         }
 
         /**

@@ -38,6 +38,7 @@ class AnswerWriteTimeoutTest extends SlowAnswerReaderSupport {
         await("the client that reads nothing is closed").atMost(WAIT)
                 .until(() -> answers.slowClientsClosed() == closedBefore + 1);
         assertThat(readToTheEnd(slow)).as("what reached the client before the close").isLessThan(ANSWER_SIZE);
+        await("the answer is given up").atMost(WAIT).until(() -> answers.sending() == 0);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         metrics.bindTo(registry);
         assertThat(registry.get("iotmp.api.answers.slow.closed").functionCounter().count())

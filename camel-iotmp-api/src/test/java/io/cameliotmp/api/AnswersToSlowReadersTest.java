@@ -7,7 +7,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +23,7 @@ import static org.awaitility.Awaitility.await;
  */
 @TestPropertySource(properties = {"spring.task.execution.pool.core-size=" + AnswersToSlowReadersTest.WRITERS,
     "camel.iotmp.api.answer-write-timeout=10m"})
+@ExtendWith(OutputCaptureExtension.class)
 class AnswersToSlowReadersTest extends SlowAnswerReaderSupport {
 
     static final int WRITERS = 2;
@@ -28,7 +32,7 @@ class AnswersToSlowReadersTest extends SlowAnswerReaderSupport {
     AnswerWriter answers;
 
     @Test
-    void clientsThatReadNothingDoNotDelayOtherAnswers() throws Exception {
+    void clientsThatReadNothingDoNotDelayOtherAnswers(CapturedOutput output) throws Exception {
         connectDevice();
         int slowClients = WRITERS + 1;
         for (int i = 0; i < slowClients; i++) {
@@ -44,6 +48,13 @@ class AnswersToSlowReadersTest extends SlowAnswerReaderSupport {
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.body()).contains("small");
         assertThat(answers.slowClientsClosed()).as("no client was closed: none was too slow yet").isZero();
+        await("the answers held for the clients that read nothing").atMost(WAIT)
+                .until(() -> answers.sending() == slowClients);
+
+        // clients that leave with their answers unread are no error of the server's
+        closeSlowClients();
+        await("the answers of the clients that left are given up").atMost(WAIT).until(() -> answers.sending() == 0);
+        assertThat(output.getAll()).doesNotContain(" ERROR ", " WARN ");
     }
 
     /** A client that reads its large answer only once it was sent as far as it could go gets all of it. */
