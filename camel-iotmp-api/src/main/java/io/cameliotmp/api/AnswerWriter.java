@@ -3,6 +3,7 @@ package io.cameliotmp.api;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -87,8 +88,8 @@ final class AnswerWriter implements AutoCloseable {
         Sending answer = new Sending(name, out, body, done,
                 closer instanceof Consumer<?> close ? (Consumer<Throwable>) close : null);
         sending.incrementAndGet();
-        answer.nextCheck(timeout.toNanos());
         try {
+            answer.nextCheck(timeout.toNanos());
             out.setWriteListener(answer);
         } catch (RuntimeException e) {
             answer.end();
@@ -101,7 +102,7 @@ final class AnswerWriter implements AutoCloseable {
     void afterTimeout(Runnable task) {
         try {
             idleChecks.schedule(task, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        } catch (RejectedExecutionException stopping) {
             task.run();
         }
     }
@@ -124,7 +125,7 @@ final class AnswerWriter implements AutoCloseable {
         private volatile long lastProgress = System.nanoTime();
         /** Set once, under the lock: answered, failed, timed out or given up. */
         private volatile boolean finished;
-        private SocketTimeoutException timedOut;
+        private volatile SocketTimeoutException timedOut;
         private ScheduledFuture<?> check;
 
         private Sending(String name, ServletOutputStream out, byte[] body, Consumer<Throwable> done,

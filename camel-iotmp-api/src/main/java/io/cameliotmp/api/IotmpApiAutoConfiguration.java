@@ -296,15 +296,16 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         };
     }
 
-    /**
-     * Tomcat refuses a {@code %2F} in a path with an HTML 400 of its own by default; resource names with a slash may
-     * be sent encoded, so it is passed on as it is ({@link ResourcePath} decodes it; Spring's path matching keeps it
-     * inside its segment).
-     */
+    /** What the API needs of Tomcat. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.apache.catalina.startup.Tomcat")
-    static class TomcatEncodedSlashes {
+    static class TomcatCustomizations {
 
+        /**
+         * Tomcat refuses a {@code %2F} in a path with an HTML 400 of its own by default; resource names with a slash
+         * may be sent encoded, so it is passed on as it is ({@link ResourcePath} decodes it; Spring's path matching
+         * keeps it inside its segment).
+         */
         @Bean
         WebServerFactoryCustomizer<TomcatServletWebServerFactory> iotmpApiEncodedSlashes() {
             return factory -> factory.addConnectorCustomizers((Connector connector) ->

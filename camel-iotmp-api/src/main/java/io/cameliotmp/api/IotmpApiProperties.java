@@ -47,7 +47,9 @@ import org.springframework.util.unit.DataSize;
  * @param answerWriteTimeout  how long a client may read nothing of the answer to a call of the device API; its
  *                            connection is then closed and counted in {@code iotmp.api.answers.slow.closed}. An
  *                            answer is sent without holding a thread, from memory (it is the route's answer, already
- *                            bounded), so until then a slow client holds only that memory
+ *                            bounded), so until then a slow client holds only that memory. Tomcat's own write
+ *                            timeout ({@code server.tomcat.connection-timeout}) closes such a client too, uncounted:
+ *                            keep this one shorter
  * @param maxDownloads        the most file downloads from devices running at once (each holds a thread of Spring
  *                            MVC's task executor); beyond them a download is answered 503
  * @param maxFirmwareSize     the largest firmware image {@code POST …/firmware} takes (spooled to a temporary file,
