@@ -13,8 +13,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * downloads run ({@code camel.iotmp.api.max-downloads}) and how many client addresses the failure limiter remembers
  * ({@code camel.iotmp.api.max-tracked-addresses}); counters of the byte sessions closed because their client did
  * not read ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}), of the resource streams and
- * device event subscriptions closed for that ({@code camel.iotmp.api.stream-send-timeout}), and of the failed
- * authentications refused (429) by the count that addresses beyond {@code max-tracked-addresses} share.
+ * device event subscriptions closed for that ({@code camel.iotmp.api.stream-send-timeout}), of the clients whose
+ * connection was closed because they read nothing of an answer ({@code camel.iotmp.api.answer-write-timeout}), and
+ * of the failed authentications refused (429) by the count that addresses beyond {@code max-tracked-addresses}
+ * share; and a gauge of the answers being sent.
  */
 final class ApiMetrics implements MeterBinder {
 
@@ -24,15 +26,18 @@ final class ApiMetrics implements MeterBinder {
     private final DeviceEvents events;
     private final FileDownloads downloads;
     private final AuthFailureLimiter failures;
+    private final AnswerWriter answers;
 
     ApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, DeviceStreamController sseStreams,
-               DeviceEvents events, FileDownloads downloads, AuthFailureLimiter failures) {
+               DeviceEvents events, FileDownloads downloads, AuthFailureLimiter failures,
+               AnswerWriter answers) {
         this.sessions = sessions;
         this.streams = streams;
         this.sseStreams = sseStreams;
         this.events = events;
         this.downloads = downloads;
         this.failures = failures;
+        this.answers = answers;
     }
 
     @Override
@@ -42,6 +47,12 @@ final class ApiMetrics implements MeterBinder {
                 .register(registry);
         FunctionCounter.builder("iotmp.api.sessions.slow.closed", sessions, DeviceSessionSocket::slowClientsClosed)
                 .description("Byte sessions closed because their client did not read what the device sent")
+                .register(registry);
+        Gauge.builder("iotmp.api.answers.sending", answers, AnswerWriter::sending)
+                .description("Answers of API calls being sent, each held in memory until its client has taken it")
+                .register(registry);
+        FunctionCounter.builder("iotmp.api.answers.slow.closed", answers, AnswerWriter::slowClientsClosed)
+                .description("Connections closed because their client read nothing of its answer in time")
                 .register(registry);
         Gauge.builder("iotmp.api.websocket.streams", streams, DeviceStreamSocket::openStreams)
                 .description("Resource streams open over WebSocket")

@@ -18,7 +18,8 @@ import org.springframework.web.context.request.async.DeferredResultProcessingInt
  * shape (if it is still there; if not, writing it fails quietly);</li>
  * <li>an error from the container, such as the connection found closed: nobody is left to answer.</li>
  * </ul>
- * Other asynchronous requests (the SSE streams) are left alone.
+ * It also tells the call when the request has become asynchronous ({@link #preProcess}): only then can its answer be
+ * sent with non-blocking I/O. Other asynchronous requests (the SSE streams) are left alone.
  */
 final class AsyncCallInterceptor implements DeferredResultProcessingInterceptor {
 
@@ -34,21 +35,31 @@ final class AsyncCallInterceptor implements DeferredResultProcessingInterceptor 
         if (call == null) {
             return true;
         }
-        if (call.abandon("async request timeout", true)) {
+        if (call.abandon("async request timeout")) {
             ApiError error = new ApiError(503, "no answer within " + describe(asyncTimeout)
                                                + ", the longest the server waits for any call");
             result.setErrorResult(ResponseEntity.status(error.status()).contentType(MediaType.APPLICATION_JSON)
                     .body(error.body()));
         }
-        // answered one way or the other: Spring's own timeout handling (a 503 with its own body) is not needed
+        // answered one way or the other (an answer being sent has no timeout, see Call.send): Spring's own timeout
+        // handling (a 503 with its own body) is not needed
         return false;
+    }
+
+    /** The request is asynchronous now: the call's answer may be sent with non-blocking I/O. */
+    @Override
+    public <T> void preProcess(NativeWebRequest request, DeferredResult<T> result) {
+        Call call = call(request);
+        if (call != null) {
+            call.asyncStarted();
+        }
     }
 
     @Override
     public <T> boolean handleError(NativeWebRequest request, DeferredResult<T> result, Throwable failure) {
         Call call = call(request);
         if (call != null) {
-            call.abandon("container error: " + failure, false);
+            call.abandon("container error: " + failure);
         }
         return true;
     }

@@ -1,15 +1,16 @@
 package io.cameliotmp.api;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cameliotmp.api.AnswerWriter.Sending;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.camel.Exchange;
@@ -34,7 +35,10 @@ import org.springframework.web.util.DisconnectedClientHelper;
  * that does not answer (the executor's eight threads) stall every other request until they time out. This one starts
  * the route on the request thread and continues it with Camel's asynchronous routing engine: the iotmp producer
  * returns at once and the exchange completes on the thread that gets the device's answer (or its timeout). The answer
- * is then written by a task executor thread, never by an IOTMP thread, which must not wait on a slow HTTP client.
+ * is then rendered into memory by a task executor thread (never by an IOTMP thread) and sent with non-blocking I/O
+ * ({@link AnswerWriter}): a client that reads slowly, or not at all, holds its answer's bytes but no thread, and loses
+ * its connection once it has read nothing for {@code camel.iotmp.api.answer-write-timeout}. The call's future
+ * completes once the last byte is handed to the container; Spring MVC then ends the request.
  * <p>
  * Each request is a {@link Call} (a request attribute, {@link #CALL}). When Spring MVC gives up on it first (the async
  * request timeout, or the container reporting the connection gone), {@link AsyncCallInterceptor} abandons the call: a
@@ -50,8 +54,6 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
     static final String CALL = AsyncPlatformHttpConsumer.class.getName() + ".call";
 
     private static final Logger LOG = LoggerFactory.getLogger(AsyncPlatformHttpConsumer.class);
-    /** How long an abandoning container thread waits for an answer that is being written to finish. */
-    private static final long WRITE_WAIT_SECONDS = 5;
 
     /** An exchange property: the request's body is handed to the route unread (see {@link Call#start}). */
     private static final String UNREAD_BODY = AsyncPlatformHttpConsumer.class.getName() + ".unreadBody";
@@ -65,12 +67,14 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
         }
     };
     private final Executor writers;
+    private final AnswerWriter answers;
     private final ObjectMapper json;
 
     AsyncPlatformHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, Executor writers,
-                              ObjectMapper json) {
+                              AnswerWriter answers, ObjectMapper json) {
         super(endpoint, processor, writers);
         this.writers = writers;
+        this.answers = answers;
         this.json = json;
         binding.setHeaderFilterStrategy(endpoint.getHeaderFilterStrategy());
         binding.setMuteException(endpoint.isMuteException());
@@ -96,12 +100,15 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
         private final HttpServletResponse response;
         private final String name;
         private final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
-        private final CountDownLatch written = new CountDownLatch(1);
+        /** Counts the two things sending waits for: the rendered answer and the request's asynchronous start. */
+        private final AtomicInteger sendable = new AtomicInteger();
         /** Spring MVC may report the end more than once (an error while finishing, then the completion). */
         private final AtomicBoolean ended = new AtomicBoolean();
-        /** Whether the route got the request's body unread (an upload's), see {@link #start()}. */
-        private boolean unreadBody;
-        /** Completed when the answer is written (or dropped): Spring MVC then ends the request. */
+        /** The rendered answer, once the route completed. */
+        private volatile byte[] body;
+        /** The answer on its way, guarded by this. */
+        private Sending sending;
+        /** Completed when the answer is sent (or dropped): Spring MVC then ends the request. */
         final CompletableFuture<Void> answered = new CompletableFuture<>();
 
         Call(HttpServletRequest request, HttpServletResponse response) {
@@ -123,7 +130,7 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                 exchange.setProperty(Exchange.SKIP_GZIP_ENCODING, Boolean.TRUE);
                 // an upload's body stays unread until its route has checked its size and taken a slot: Camel would
                 // otherwise copy it whole into a stream cache (memory, then disk) before any check
-                unreadBody = RequestBodyFilter.streamsItsBody(request);
+                boolean unreadBody = RequestBodyFilter.streamsItsBody(request);
                 if (unreadBody) {
                     exchange.setProperty(UNREAD_BODY, Boolean.TRUE);
                     exchange.setProperty(Exchange.SKIP_WWW_FORM_URLENCODED, Boolean.TRUE);
@@ -151,85 +158,120 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
             }
         }
 
-        /** The route has completed: write its answer, from here if still on the request thread, else off IOTMP's. */
+        /** The route has completed: render its answer, from here if still on the request thread, else off IOTMP's. */
         private void completed(Exchange exchange, boolean onRequestThread) {
             if (onRequestThread) {
-                write(exchange);
+                render(exchange);
                 return;
             }
             try {
-                writers.execute(() -> write(exchange));
+                writers.execute(() -> render(exchange));
             } catch (RejectedExecutionException e) {
-                // the application is stopping: write from here rather than leave the client without an answer
-                write(exchange);
-            }
-        }
-
-        private void write(Exchange exchange) {
-            try {
-                if (!state.compareAndSet(State.WAITING, State.WRITING)) {
-                    LOG.debug("{}: answered after the call was given up; the answer is dropped", name);
-                    return;
-                }
-                try {
-                    if (unreadBody) {
-                        // with its length, so that finishNow can end it (a chunked answer would be committed open)
-                        exchange.getMessage().setHeader(Exchange.HTTP_CHUNKED, false);
-                    }
-                    binding.writeResponse(exchange, response);
-                    if (unreadBody) {
-                        finishNow();
-                    }
-                } catch (Exception e) {
-                    if (isClientGone(e)) {
-                        LOG.debug("{}: the client left before its answer: {}", name, e.toString());
-                    } else {
-                        LOG.warn("{}: writing the answer failed", name, e);
-                        if (!response.isCommitted()) {
-                            writeError(new ApiError(500, ApiError.INTERNAL_ERROR));
-                        }
-                    }
-                }
-                state.set(State.ANSWERED);
-            } finally {
-                doneUoW(exchange);
-                releaseExchange(exchange, false);
-                answered.complete(null);
-                written.countDown();
+                // the application is stopping: render from here rather than leave the client without an answer
+                render(exchange);
             }
         }
 
         /**
-         * Sends the answer out completely now, with its length. The container would otherwise first swallow what is
-         * left of a body the route did not read (a refused upload's): a client still sending would wait for an answer
-         * it already has, and a body beyond the container's swallow limit would end the connection unanswered.
-         * Closing the output computes the length of the buffered answer and finishes the response without that.
+         * Renders the answer into memory (Camel's binding writes with blocking I/O, which then never waits for the
+         * client), then has it sent without a thread once the request is asynchronous ({@link #asyncStarted()}).
          */
-        private void finishNow() throws IOException {
+        private void render(Exchange exchange) {
+            BufferedAnswer answer = new BufferedAnswer(response);
             try {
-                response.getOutputStream().close();
-            } catch (IllegalStateException writerInUse) {
-                response.getWriter().close();
+                if (!state.compareAndSet(State.WAITING, State.WRITING)) {
+                    LOG.debug("{}: answered after the call was given up; the answer is dropped", name);
+                    answered.complete(null);
+                    return;
+                }
+                try {
+                    binding.writeResponse(exchange, answer);
+                } catch (Exception e) {
+                    LOG.warn("{}: writing the answer failed", name, e);
+                    answer.resetBuffer();
+                    writeError(new ApiError(500, ApiError.INTERNAL_ERROR), answer);
+                }
+            } finally {
+                doneUoW(exchange);
+                releaseExchange(exchange, false);
             }
+            body = answer.body();
+            if (sendable.incrementAndGet() == 2) {
+                send();
+            }
+        }
+
+        /** Spring MVC has made the request asynchronous: an answer may be sent with non-blocking I/O from now on. */
+        void asyncStarted() {
+            if (sendable.incrementAndGet() == 2) {
+                send();
+            }
+        }
+
+        private void send() {
+            if (state.get() != State.WRITING || ended.get()) {
+                // Spring MVC ended the request (a container error) while the answer was rendered
+                answered.complete(null);
+                return;
+            }
+            try {
+                noAsyncTimeout();
+                Sending started = answers.send(request, response, body, name, this::sent);
+                synchronized (this) {
+                    sending = started;
+                    if (ended.get()) {
+                        started.abandon();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // nothing was sent, and the container knows of no failure: the call ends now
+                LOG.debug("{}: the answer could not be sent: {}", name, e.toString());
+                state.set(State.ANSWERED);
+                answered.complete(null);
+            }
+        }
+
+        /**
+         * The asynchronous request timeout bounds the wait for the route; answer-write-timeout bounds the sending,
+         * which may take longer for a large answer to a slow client. Tomcat takes a new timeout at any time (it counts
+         * from the asynchronous start); a container that does not leaves the timeout as it was.
+         */
+        private void noAsyncTimeout() {
+            try {
+                if (request.isAsyncStarted()) {
+                    request.getAsyncContext().setTimeout(0);
+                }
+            } catch (IllegalStateException e) {
+                LOG.debug("{}: the async request timeout stays: {}", name, e.toString());
+            }
+        }
+
+        /** The answer is on its way to the client (all handed to the container), or it could not be. */
+        private void sent(Throwable failure) {
+            state.set(State.ANSWERED);
+            if (failure == null) {
+                answered.complete(null);
+                return;
+            }
+            if (isClientGone(failure) || failure instanceof SocketTimeoutException) {
+                LOG.debug("{}: the client did not take its answer: {}", name, failure.toString());
+            } else {
+                LOG.warn("{}: sending the answer failed", name, failure);
+            }
+            // the container reports the failure to Spring MVC too, right after, which ends the request: completing the
+            // call first would make Tomcat take the failure as unhandled (its error page, an ERROR line). Should a
+            // container not, the call is completed later
+            answers.afterTimeout(() -> answered.complete(null));
         }
 
         /**
          * Gives the call up, for the container has given up the request: returns true if the answer will not be
-         * written (the caller may answer instead), false if it has been, or is being, written. With
-         * {@code awaitWriting}, an answer being written is waited for (briefly), so that the caller does not answer
-         * on top of it.
+         * written (the caller may answer instead), false if it is being, or has been, written.
          */
-        boolean abandon(String why, boolean awaitWriting) {
+        boolean abandon(String why) {
             if (state.compareAndSet(State.WAITING, State.ABANDONED)) {
                 LOG.debug("{}: given up ({}) before the route completed", name, why);
                 return true;
-            }
-            if (awaitWriting) {
-                try {
-                    written.await(WRITE_WAIT_SECONDS, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
             }
             return false;
         }
@@ -239,23 +281,28 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
             state.compareAndSet(State.WAITING, State.ABANDONED);
             if (ended.compareAndSet(false, true)) {
                 LOG.debug("{}: request ended ({})", name, state.get());
+                synchronized (this) {
+                    if (sending != null) {
+                        sending.abandon();
+                    }
+                }
             }
         }
 
+        /** Answers at once, on the request thread: an error's small body goes to the socket's buffer. */
         private void answerError(ApiError error) {
             state.set(State.ANSWERED);
-            writeError(error);
+            writeError(error, response);
             answered.complete(null);
-            written.countDown();
         }
 
-        private void writeError(ApiError error) {
+        private void writeError(ApiError error, HttpServletResponse target) {
             try {
-                byte[] body = json.writeValueAsBytes(error.body());
-                response.setStatus(error.status());
-                response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-                response.setContentLength(body.length);
-                response.getOutputStream().write(body);
+                byte[] errorBody = json.writeValueAsBytes(error.body());
+                target.setStatus(error.status());
+                target.setContentType(MediaType.APPLICATION_JSON_VALUE);
+                target.setContentLength(errorBody.length);
+                target.getOutputStream().write(errorBody);
             } catch (IOException | IllegalStateException e) {
                 LOG.debug("{}: answering {} failed: {}", name, error.status(), e.toString());
             }

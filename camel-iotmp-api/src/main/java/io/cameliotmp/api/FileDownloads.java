@@ -14,6 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cameliotmp.camel.IotmpConstants;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRequestListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
@@ -24,6 +28,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
@@ -35,9 +40,14 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
  * acknowledgements, that stops sending for the request timeout, or that ends the stream early cuts the answer short
  * (the client sees fewer bytes than {@code Content-Length}). Each download holds a thread of Spring MVC's task
  * executor while it runs, so at most {@code camel.iotmp.api.max-downloads} run at once; beyond them a download is
- * answered 503.
+ * answered 503. A download's place ({@link Slot}) is given back exactly once: when its streaming ends, or when its
+ * request ends before the streaming started (Spring MVC may never run it: the async request timeout, a rejecting
+ * executor, a client gone), told by {@link #slotReleaser()}.
  */
 public final class FileDownloads {
+
+    /** The request attribute holding a download's {@link Slot}. */
+    static final String SLOT = FileDownloads.class.getName() + ".slot";
 
     /** The route the devices' download chunks are delivered to. */
     public static final String DELIVERY = "direct:iotmp-api-download-data";
@@ -67,7 +77,7 @@ public final class FileDownloads {
 
     @GetMapping("/v3/users/{user}/devices/{device}/files/download")
     public ResponseEntity<StreamingResponseBody> download(@PathVariable String user, @PathVariable String device,
-                                                          @RequestParam String path) {
+                                                          @RequestParam String path, HttpServletRequest request) {
         InvalidRequestException.requireName("user", user);
         InvalidRequestException.requireName("device", device);
         String relative = ResourcePath.requireFilePath(path);
@@ -75,15 +85,30 @@ public final class FileDownloads {
             running.decrementAndGet();
             throw new TooManyDownloadsException(maxDownloads);
         }
+        Slot slot = new Slot();
+        request.setAttribute(SLOT, slot);
         try {
-            return start(user, device, path, relative);
+            return start(user, device, path, relative, slot);
         } catch (RuntimeException e) {
-            running.decrementAndGet();
+            slot.releaseUnlessStreaming();
             throw e;
         }
     }
 
-    private ResponseEntity<StreamingResponseBody> start(String user, String device, String path, String relative) {
+    /** Gives back the place of a download whose request ended before its streaming started. */
+    public ServletRequestListener slotReleaser() {
+        return new ServletRequestListener() {
+            @Override
+            public void requestDestroyed(ServletRequestEvent event) {
+                if (event.getServletRequest().getAttribute(SLOT) instanceof Slot slot) {
+                    slot.releaseUnlessStreaming();
+                }
+            }
+        };
+    }
+
+    private ResponseEntity<StreamingResponseBody> start(String user, String device, String path, String relative,
+                                                        Slot slot) {
         Map<?, ?> info = producer.requestBodyAndHeaders("iotmp:device?operation=run", null,
                 Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,
                         IotmpConstants.RESOURCE, "$fs/info/" + relative), Map.class);
@@ -95,14 +120,36 @@ public final class FileDownloads {
                 .contentType(MediaType.APPLICATION_OCTET_STREAM)
                 .contentLength(size.longValue())
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name.replace("\"", "") + "\"")
-                .body(out -> stream(user, device, path, size.longValue(), out));
+                .body(out -> {
+                    if (!slot.startStreaming()) {
+                        throw new IOException("the request ended before the download of " + path + " started");
+                    }
+                    try {
+                        stream(user, device, path, size.longValue(), out);
+                    } finally {
+                        slot.releaseAfterStreaming();
+                    }
+                });
     }
 
-    /** Failures before the content starts, as the API's errors. */
+    /**
+     * Failures before the content starts, as the API's errors; the download's own headers (its length) are dropped,
+     * as when the streaming never ran before the async request timeout.
+     */
     @ExceptionHandler(Exception.class)
-    public ResponseEntity<Map<String, Object>> failed(Exception failure) {
-        ApiError error = failure instanceof TooManyDownloadsException
-                ? new ApiError(503, failure.getMessage()) : ApiError.of(failure);
+    public ResponseEntity<Map<String, Object>> failed(Exception failure, HttpServletResponse response) {
+        if (!response.isCommitted()) {
+            response.reset();
+        }
+        ApiError error;
+        if (failure instanceof TooManyDownloadsException) {
+            error = new ApiError(503, failure.getMessage());
+        } else if (failure instanceof AsyncRequestTimeoutException) {
+            error = new ApiError(503, "the download did not start in time (spring.mvc.async.request-timeout): the"
+                                      + " server is busy; try again later");
+        } else {
+            error = ApiError.of(failure);
+        }
         return ResponseEntity.status(error.status()).contentType(MediaType.APPLICATION_JSON).body(error.body());
     }
 
@@ -149,7 +196,6 @@ public final class FileDownloads {
             Thread.currentThread().interrupt();
             throw new IOException("download interrupted", e);
         } finally {
-            running.decrementAndGet();
             downloads.remove(key);
             if (streamId != 0) {
                 DeviceStreamStop.quietly(producer, user, device, streamId, "download");
@@ -186,6 +232,37 @@ public final class FileDownloads {
 
         TooManyDownloadsException(int max) {
             super(max + " downloads are running, the most at once (camel.iotmp.api.max-downloads); try again later");
+        }
+    }
+
+    /**
+     * A download's place among the {@code max-downloads}: admitted, then streaming (on a task executor thread), then
+     * given back, exactly once, by the streaming's end or, if it never started, by the request's.
+     */
+    final class Slot {
+
+        private static final int ADMITTED = 0;
+        private static final int STREAMING = 1;
+        private static final int RELEASED = 2;
+
+        private final AtomicInteger state = new AtomicInteger(ADMITTED);
+
+        /** Whether the streaming may start: false once the request ended (the place is given back then). */
+        boolean startStreaming() {
+            return state.compareAndSet(ADMITTED, STREAMING);
+        }
+
+        void releaseAfterStreaming() {
+            if (state.compareAndSet(STREAMING, RELEASED)) {
+                running.decrementAndGet();
+            }
+        }
+
+        /** A streaming that started gives the place back itself, when it ends (it holds a thread until then). */
+        void releaseUnlessStreaming() {
+            if (state.compareAndSet(ADMITTED, RELEASED)) {
+                running.decrementAndGet();
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import io.cameliotmp.api.access.AccessTokenStore;
 import io.cameliotmp.api.access.ApiAccessFilter;
 import io.cameliotmp.api.access.AuthFailureLimiter;
 import io.cameliotmp.api.access.HashedTokenStore;
+import jakarta.servlet.ServletRequestListener;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
@@ -34,6 +35,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.boot.web.servlet.error.ErrorAttributes;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -139,6 +141,12 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return new FileDownloads(producer, Duration.ofMillis(timeoutMillis), properties.maxDownloads());
     }
 
+    /** Gives back the place of a download whose request ended before it started streaming. */
+    @Bean
+    ServletListenerRegistrationBean<ServletRequestListener> iotmpDownloadSlotReleaser(FileDownloads downloads) {
+        return new ServletListenerRegistrationBean<>(downloads.slotReleaser());
+    }
+
     @Bean
     DeviceEvents iotmpDeviceEvents() {
         return new DeviceEvents(properties.maxEventStreams(), properties.streamSendTimeout());
@@ -167,8 +175,8 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         @Bean
         ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams,
                                    DeviceStreamController sseStreams, DeviceEvents events, FileDownloads downloads,
-                                   AuthFailureLimiter failures) {
-            return new ApiMetrics(sessions, streams, sseStreams, events, downloads, failures);
+                                   AuthFailureLimiter failures, AnswerWriter answers) {
+            return new ApiMetrics(sessions, streams, sseStreams, events, downloads, failures, answers);
         }
 
         /** Clients subscribed to device events, bounded by {@code max-event-streams}. */
@@ -275,18 +283,25 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return registration;
     }
 
+    /** Sends the routes' answers without a thread, closing clients that read nothing of theirs in time. */
+    @Bean
+    AnswerWriter iotmpAnswerWriter() {
+        return new AnswerWriter(properties.answerWriteTimeout());
+    }
+
     /**
      * Replaces camel-platform-http-starter's engine (it backs off when one exists): same mapping into Spring MVC,
-     * asynchronous consumers. Answers are written by the application task executor, as Camel's consumer does.
+     * asynchronous consumers. Answers are rendered by the application task executor, as Camel's consumer writes
+     * them, and sent without a thread ({@link AnswerWriter}).
      */
     @Bean(name = "platform-http-engine")
     PlatformHttpEngine platformHttpEngine(
             @Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) Executor writers,
-            ObjectMapper json, @Value("${server.port:8080}") int port) {
+            AnswerWriter answers, ObjectMapper json, @Value("${server.port:8080}") int port) {
         return new PlatformHttpEngine() {
             @Override
             public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
-                return new AsyncPlatformHttpConsumer(endpoint, processor, writers, json);
+                return new AsyncPlatformHttpConsumer(endpoint, processor, writers, answers, json);
             }
 
             @Override
@@ -296,19 +311,26 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         };
     }
 
-    /**
-     * Tomcat refuses a {@code %2F} in a path with an HTML 400 of its own by default; resource names with a slash may
-     * be sent encoded, so it is passed on as it is ({@link ResourcePath} decodes it; Spring's path matching keeps it
-     * inside its segment).
-     */
+    /** What the API needs of Tomcat. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.apache.catalina.startup.Tomcat")
-    static class TomcatEncodedSlashes {
+    static class TomcatCustomizations {
 
+        /**
+         * Tomcat refuses a {@code %2F} in a path with an HTML 400 of its own by default; resource names with a slash
+         * may be sent encoded, so it is passed on as it is ({@link ResourcePath} decodes it; Spring's path matching
+         * keeps it inside its segment).
+         */
         @Bean
         WebServerFactoryCustomizer<TomcatServletWebServerFactory> iotmpApiEncodedSlashes() {
             return factory -> factory.addConnectorCustomizers((Connector connector) ->
                     connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()));
+        }
+
+        /** Closing the connection of a client that reads nothing of its answer ({@link AnswerWriter}). */
+        @Bean
+        WebServerFactoryCustomizer<TomcatServletWebServerFactory> iotmpApiConnectionCloser() {
+            return factory -> factory.addContextValves(new TomcatConnectionCloser());
         }
     }
 

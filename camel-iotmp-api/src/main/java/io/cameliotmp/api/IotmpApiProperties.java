@@ -48,6 +48,12 @@ import org.springframework.util.unit.DataSize;
  * @param sessionSendTimeout  how long one write to a byte session's client may take; a client that reads nothing for
  *                            longer is closed (WebSocket close 1008) and counted in
  *                            {@code iotmp.api.sessions.slow.closed}
+ * @param answerWriteTimeout  how long a client may read nothing of the answer to a call of the device API; its
+ *                            connection is then closed and counted in {@code iotmp.api.answers.slow.closed}. An
+ *                            answer is sent without holding a thread, from memory (it is the route's answer, already
+ *                            bounded), so until then a slow client holds only that memory. Tomcat's own write
+ *                            timeout ({@code server.tomcat.connection-timeout}) closes such a client too, uncounted:
+ *                            keep this one shorter
  * @param maxDownloads        the most file downloads from devices running at once (each holds a thread of Spring
  *                            MVC's task executor); beyond them a download is answered 503
  * @param maxFirmwareSize     the largest firmware image {@code POST …/firmware} takes (spooled to a temporary file,
@@ -94,6 +100,7 @@ public record IotmpApiProperties(
         @DefaultValue("64") int maxSessions,
         @DefaultValue("512KB") DataSize sessionSendBuffer,
         @DefaultValue("10s") Duration sessionSendTimeout,
+        @DefaultValue("30s") Duration answerWriteTimeout,
         @DefaultValue("4") int maxDownloads,
         @DefaultValue("16MB") DataSize maxFirmwareSize,
         @DefaultValue("2") int maxFirmwareUpdates,
@@ -171,6 +178,10 @@ public record IotmpApiProperties(
         if (sessionSendBuffer.toBytes() < 1 || sessionSendTimeout.isNegative() || sessionSendTimeout.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".session-send-buffer and session-send-timeout must be"
                                                + " positive: " + sessionSendBuffer + ", " + sessionSendTimeout);
+        }
+        if (answerWriteTimeout.isNegative() || answerWriteTimeout.isZero()) {
+            throw new IllegalArgumentException(PREFIX + ".answer-write-timeout must be positive: "
+                                               + answerWriteTimeout);
         }
         if (maxBodySize.toBytes() < 1 || maxBodySize.toBytes() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(PREFIX + ".max-body-size must be from 1 byte to 2 GB: " + maxBodySize);
