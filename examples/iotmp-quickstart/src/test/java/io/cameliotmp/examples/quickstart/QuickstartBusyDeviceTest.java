@@ -121,13 +121,13 @@ class QuickstartBusyDeviceTest extends QuickstartTestSupport {
 
             answersAllowed.countDown();
 
-            // the answer found nobody to take it: said once, at DEBUG (or, as it was, with a WARN and a stack trace)
-            await("the request ended").atMost(WAIT).until(() -> !log.warnings().isEmpty() || !log.messages(
-                    AsyncPlatformHttpConsumer.class, Level.DEBUG, "GET " + STUCK + ": request ended").isEmpty());
+            // the answer found nobody to take it: said at DEBUG (or, as it was, with a WARN and a stack trace). Which
+            // line says it depends on when the container noticed the client gone: while the call waited (the call is
+            // given up, the late answer dropped) or when the answer was sent (the client did not take it)
+            await("the answer's fate logged").atMost(WAIT).until(() -> !log.warnings().isEmpty() || log.messages(
+                    AsyncPlatformHttpConsumer.class, Level.DEBUG, "GET " + STUCK + ": ").stream()
+                    .anyMatch(m -> m.contains("given up") || m.contains("did not take its answer")));
             assertThat(log.warnings()).isEmpty();
-            assertThat(log.messages(AsyncPlatformHttpConsumer.class, Level.DEBUG, "GET " + STUCK + ": ")
-                    .stream().filter(m -> m.contains("the client left before its answer") || m.contains("given up")))
-                    .isNotEmpty();
         }
     }
 
