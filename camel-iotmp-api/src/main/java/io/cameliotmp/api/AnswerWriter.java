@@ -28,6 +28,10 @@ import org.springframework.web.context.request.async.AsyncRequestNotUsableExcept
  * container's own write timeout is its connection timeout, which also bounds other things, and closes nothing it
  * could count.
  * <p>
+ * The answers held so are bounded in bytes ({@code camel.iotmp.api.answer-send-buffer}): {@link #send} refuses one
+ * that would go beyond, and its caller writes it with blocking writes instead, on a thread of a bounded pool. So slow
+ * clients cost either memory up to the bound or threads up to the pool's size, never more of both.
+ * <p>
  * Closing the connection has no Servlet API; the container's hook for it is a request attribute,
  * {@link #CLOSE_CONNECTION} ({@link TomcatConnectionCloser} on Tomcat). Without it, the answer is given up and the
  * container's own timeout closes the connection.
@@ -49,9 +53,18 @@ final class AnswerWriter implements AutoCloseable {
     private final ScheduledExecutorService idleChecks;
     private final AtomicLong slowClientsClosed = new AtomicLong();
     private final AtomicInteger sending = new AtomicInteger();
+    private final long maxBytes;
+    /** The bytes of the answers being sent, at most {@link #maxBytes} (unless one answer alone is larger). */
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
 
-    AnswerWriter(Duration timeout) {
+    /**
+     * @param timeout  how long a client may take nothing of its answer ({@code answer-write-timeout})
+     * @param maxBytes the most bytes of answers held for their clients at once ({@code answer-send-buffer})
+     */
+    AnswerWriter(Duration timeout, long maxBytes) {
         this.timeout = timeout;
+        this.maxBytes = maxBytes;
         ScheduledThreadPoolExecutor checks = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "iotmp-api-answer-timeouts");
             thread.setDaemon(true);
@@ -67,21 +80,36 @@ final class AnswerWriter implements AutoCloseable {
         return sending.get();
     }
 
+    /** The bytes of the answers being sent, held until their clients have taken them. */
+    long bytes() {
+        return bytes.get();
+    }
+
+    /** How many answers went beyond {@code answer-send-buffer}, and were written with blocking writes instead. */
+    long refused() {
+        return refused.get();
+    }
+
     /** How many clients were closed because they read nothing of their answer for the timeout. */
     long slowClientsClosed() {
         return slowClientsClosed.get();
     }
 
     /**
-     * Starts sending {@code body} (the length is set here) on a request in asynchronous mode; returns at once.
-     * {@code done} gets null once the last byte is handed to the container, or the failure; once either way. After a
-     * failure the container ends the request itself (Tomcat reports it to the request's async listeners right after
-     * the write listener, and Spring MVC then ends it).
+     * Starts sending {@code body} (the length is set here) on a request in asynchronous mode; returns at once, null
+     * without sending anything if the body does not fit in {@code answer-send-buffer} now (the caller writes it
+     * itself). {@code done} gets null once the last byte is handed to the container, or the failure; once either way.
+     * After a failure the container ends the request itself (Tomcat reports it to the request's async listeners right
+     * after the write listener, and Spring MVC then ends it).
      */
     Sending send(HttpServletRequest request, HttpServletResponse response, byte[] body, String name,
                  Consumer<Throwable> done) throws IOException {
         // first: Spring MVC's response refuses it once the request is over, before anything is set on it
         ServletOutputStream out = response.getOutputStream();
+        if (!reserve(body.length)) {
+            refused.incrementAndGet();
+            return null;
+        }
         response.setContentLengthLong(body.length);
         Object closer = request.getAttribute(CLOSE_CONNECTION);
         @SuppressWarnings("unchecked")
@@ -96,6 +124,19 @@ final class AnswerWriter implements AutoCloseable {
             throw e;
         }
         return answer;
+    }
+
+    /** Takes {@code length} bytes of the buffer, if they fit (or if nothing else is held). */
+    private boolean reserve(long length) {
+        while (true) {
+            long held = bytes.get();
+            if (held > 0 && held + length > maxBytes) {
+                return false;
+            }
+            if (bytes.compareAndSet(held, held + length)) {
+                return true;
+            }
+        }
     }
 
     /** Runs {@code task} once {@code answer-write-timeout} has passed: a fallback, see its callers. */
@@ -188,6 +229,7 @@ final class AnswerWriter implements AutoCloseable {
             }
             finished = true;
             sending.decrementAndGet();
+            bytes.addAndGet(-body.length);
             if (check != null) {
                 check.cancel(false);
             }

@@ -16,7 +16,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * device event subscriptions closed for that ({@code camel.iotmp.api.stream-send-timeout}), of the clients whose
  * connection was closed because they read nothing of an answer ({@code camel.iotmp.api.answer-write-timeout}), and
  * of the failed authentications refused (429) by the count that addresses beyond {@code max-tracked-addresses}
- * share; and a gauge of the answers being sent.
+ * share; and gauges of the answers being sent and their bytes ({@code camel.iotmp.api.answer-send-buffer}), with a
+ * counter of the answers beyond that buffer, written with blocking writes.
  */
 final class ApiMetrics implements MeterBinder {
 
@@ -50,6 +51,13 @@ final class ApiMetrics implements MeterBinder {
                 .register(registry);
         Gauge.builder("iotmp.api.answers.sending", answers, AnswerWriter::sending)
                 .description("Answers of API calls being sent, each held in memory until its client has taken it")
+                .register(registry);
+        Gauge.builder("iotmp.api.answers.bytes", answers, AnswerWriter::bytes)
+                .description("Bytes of the answers being sent, held until their clients take them")
+                .baseUnit("bytes")
+                .register(registry);
+        FunctionCounter.builder("iotmp.api.answers.blocking", answers, AnswerWriter::refused)
+                .description("Answers beyond camel.iotmp.api.answer-send-buffer, written with blocking writes")
                 .register(registry);
         FunctionCounter.builder("iotmp.api.answers.slow.closed", answers, AnswerWriter::slowClientsClosed)
                 .description("Connections closed because their client read nothing of its answer in time")

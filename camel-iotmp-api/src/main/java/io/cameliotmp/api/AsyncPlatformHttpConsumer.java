@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cameliotmp.api.AnswerWriter.Sending;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.camel.Exchange;
@@ -217,6 +218,10 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
             try {
                 noAsyncTimeout();
                 Sending started = answers.send(request, response, body, name, this::sent);
+                if (started == null) {
+                    writeBlocking();
+                    return;
+                }
                 synchronized (this) {
                     sending = started;
                     if (ended.get()) {
@@ -229,6 +234,29 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                 state.set(State.ANSWERED);
                 answered.complete(null);
             }
+        }
+
+        /**
+         * Writes the answer with blocking writes, on this thread, as Camel's own consumer does: the answers already
+         * held for their clients fill {@code answer-send-buffer}. This thread (a task executor's, or a request
+         * thread's when the route answered at once) waits for a slow client, at most the container's write timeout.
+         */
+        private void writeBlocking() {
+            try {
+                response.setContentLength(body.length);
+                ServletOutputStream out = response.getOutputStream();
+                out.write(body);
+                // ends the response now, without waiting for an unread request body
+                out.close();
+            } catch (IOException | RuntimeException e) {
+                if (isClientGone(e)) {
+                    LOG.debug("{}: the client did not take its answer: {}", name, e.toString());
+                } else {
+                    LOG.warn("{}: writing the answer failed", name, e);
+                }
+            }
+            state.set(State.ANSWERED);
+            answered.complete(null);
         }
 
         /**

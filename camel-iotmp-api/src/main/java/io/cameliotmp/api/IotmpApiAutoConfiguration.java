@@ -286,7 +286,7 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     /** Sends the routes' answers without a thread, closing clients that read nothing of theirs in time. */
     @Bean
     AnswerWriter iotmpAnswerWriter() {
-        return new AnswerWriter(properties.answerWriteTimeout());
+        return new AnswerWriter(properties.answerWriteTimeout(), properties.answerSendBuffer().toBytes());
     }
 
     /**

@@ -54,6 +54,12 @@ import org.springframework.util.unit.DataSize;
  *                            bounded), so until then a slow client holds only that memory. Tomcat's own write
  *                            timeout ({@code server.tomcat.connection-timeout}) closes such a client too, uncounted:
  *                            keep this one shorter
+ * @param answerSendBuffer    the most bytes of answers held in memory for their clients at once (answers are sent
+ *                            without a thread, so many clients that read slowly could otherwise make the application
+ *                            hold as many answers); an answer beyond it is written with blocking writes on the thread
+ *                            that rendered it (the application task executor's, bounded by its size), counted in
+ *                            {@code iotmp.api.answers.blocking}; gauge {@code iotmp.api.answers.bytes}. One answer
+ *                            larger than the buffer is still sent without a thread when no other is held
  * @param maxDownloads        the most file downloads from devices running at once (each holds a thread of Spring
  *                            MVC's task executor); beyond them a download is answered 503
  * @param maxFirmwareSize     the largest firmware image {@code POST …/firmware} takes (spooled to a temporary file,
@@ -101,6 +107,7 @@ public record IotmpApiProperties(
         @DefaultValue("512KB") DataSize sessionSendBuffer,
         @DefaultValue("10s") Duration sessionSendTimeout,
         @DefaultValue("30s") Duration answerWriteTimeout,
+        @DefaultValue("32MB") DataSize answerSendBuffer,
         @DefaultValue("4") int maxDownloads,
         @DefaultValue("16MB") DataSize maxFirmwareSize,
         @DefaultValue("2") int maxFirmwareUpdates,
@@ -178,6 +185,9 @@ public record IotmpApiProperties(
         if (sessionSendBuffer.toBytes() < 1 || sessionSendTimeout.isNegative() || sessionSendTimeout.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".session-send-buffer and session-send-timeout must be"
                                                + " positive: " + sessionSendBuffer + ", " + sessionSendTimeout);
+        }
+        if (answerSendBuffer.toBytes() < 1) {
+            throw new IllegalArgumentException(PREFIX + ".answer-send-buffer must be positive: " + answerSendBuffer);
         }
         if (answerWriteTimeout.isNegative() || answerWriteTimeout.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".answer-write-timeout must be positive: "

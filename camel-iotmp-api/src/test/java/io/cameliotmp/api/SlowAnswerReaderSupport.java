@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Fixtures of the tests of clients that ask for a large answer and read nothing of it: a device resource whose answer
  * is larger than the sockets' buffers (small ones on both ends), raw clients that never read, and a Tomcat whose own
@@ -66,6 +68,21 @@ abstract class SlowAnswerReaderSupport extends OwnApplicationTestSupport {
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return slow;
+    }
+
+    /** Reads one answer of {@link #ANSWER_SIZE} bytes whole, head and body; returns the head. */
+    static String readWholeAnswer(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).as("the answer's head ended early: " + head).isNotNegative();
+            head.append((char) b);
+        }
+        assertThat(head.toString()).startsWith("HTTP/1.1 200").contains("Content-Length: " + ANSWER_SIZE);
+        byte[] body = in.readNBytes(ANSWER_SIZE);
+        assertThat(body).hasSize(ANSWER_SIZE).containsOnly((byte) 'x');
+        return head.toString();
     }
 
     /** Reads what is left until the end of the stream or a reset; the socket's read timeout fails the test. */
