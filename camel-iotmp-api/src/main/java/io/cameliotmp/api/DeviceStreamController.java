@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.event.ContextClosedEvent;
@@ -44,6 +46,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * these paths too.
  */
 public class DeviceStreamController implements DisposableBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceStreamController.class);
 
     /** Longest accepted interval: an hour. */
     static final int MAX_INTERVAL_SECONDS = 3600;
@@ -191,7 +195,13 @@ public class DeviceStreamController implements DisposableBean {
 
         @Override
         public void abort(Exception failure) {
-            emitter.completeWithError(failure);
+            try {
+                emitter.completeWithError(failure);
+            } catch (IllegalStateException over) {
+                // the container ended the request already (the failure reached it first): nothing is left to end, and
+                // this writer thread must not die of it
+                LOG.debug("{}: the response was over before its stream: {}", writer, over.toString());
+            }
         }
     }
 
