@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -85,9 +84,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         this.maxSessions = maxSessions;
         this.sendBufferBytes = sendBufferBytes;
         this.sendTimeoutNanos = sendTimeout.toNanos();
-        // often enough that a stalled client is closed soon after its send timeout
-        long period = Math.max(10, Math.min(1000, sendTimeout.toMillis() / 4));
-        sender.scheduleWithFixedDelay(this::checkStalled, period, period, TimeUnit.MILLISECONDS);
+        SessionOutbound.scheduleStallChecks(sender, sendTimeout, this::checkStalled);
     }
 
     private void checkStalled() {

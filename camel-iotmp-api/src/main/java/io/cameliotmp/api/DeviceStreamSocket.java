@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,9 +90,7 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
         this.reconnectWait = properties.streamReconnectWait();
         this.maxStreams = properties.maxWebsocketStreams();
         this.sendTimeoutNanos = properties.streamSendTimeout().toNanos();
-        // often enough that a stalled client is closed soon after its send timeout
-        long period = Math.max(10, Math.min(1000, properties.streamSendTimeout().toMillis() / 4));
-        sender.scheduleWithFixedDelay(this::checkStalled, period, period, TimeUnit.MILLISECONDS);
+        SessionOutbound.scheduleStallChecks(sender, properties.streamSendTimeout(), this::checkStalled);
     }
 
     private void checkStalled() {

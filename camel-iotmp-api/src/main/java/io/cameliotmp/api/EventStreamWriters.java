@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -55,9 +54,7 @@ final class EventStreamWriters {
         this.timeLimitNanos = sendTime.toNanos();
         this.threads = Executors.newCachedThreadPool(new CustomizableThreadFactory(name + "-writer-"));
         this.ticker = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory(name + "-ticker-"));
-        // often enough that a stalled client is closed soon after its send timeout
-        long period = Math.max(10, Math.min(1000, sendTime.toMillis() / 4));
-        ticker.scheduleWithFixedDelay(this::checkStalled, period, period, TimeUnit.MILLISECONDS);
+        SessionOutbound.scheduleStallChecks(ticker, sendTime, this::checkStalled);
     }
 
     /** Where the writes run. */

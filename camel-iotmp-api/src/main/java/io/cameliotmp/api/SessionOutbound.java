@@ -1,10 +1,13 @@
 package io.cameliotmp.api;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
@@ -140,6 +143,16 @@ final class SessionOutbound {
         closed = true;
         queue.clear();
         queuedBytes = 0;
+    }
+
+    /**
+     * Runs {@code check} on {@code executor} often enough that a client whose write has taken longer than
+     * {@code sendTimeout} is closed soon after (every quarter of the timeout, from 10 ms to 1 s): the byte sessions'
+     * and the streams' clients are watched so.
+     */
+    static void scheduleStallChecks(ScheduledExecutorService executor, Duration sendTimeout, Runnable check) {
+        long period = Math.max(10, Math.min(1000, sendTimeout.toMillis() / 4));
+        executor.scheduleWithFixedDelay(check, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** Closes the client when its current write has taken longer than the limit; called periodically. */

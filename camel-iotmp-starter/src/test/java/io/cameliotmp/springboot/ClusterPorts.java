@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.cameliotmp.cluster.ClusterOptions;
+
 /** Free ports for cluster members in the tests: JGroups' failure detector listens 50,000 above a member's port. */
 final class ClusterPorts {
 
@@ -14,10 +16,10 @@ final class ClusterPorts {
     private ClusterPorts() {
     }
 
-    /** A free port whose failure-detector port (+ 50,000) is free too. */
+    /** A free port whose failure-detector port ({@link ClusterOptions#DEFAULT_FD_PORT_OFFSET} above) is free too. */
     static int next() {
         for (int port = NEXT.getAndIncrement(); port < 15_500; port = NEXT.getAndIncrement()) {
-            if (free(port) && free(port + 50_000)) {
+            if (free(port) && free(port + ClusterOptions.DEFAULT_FD_PORT_OFFSET)) {
                 return port;
             }
         }
