@@ -181,11 +181,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (failure != null) {
             return; // already closing; flushes until the close completes would count it again
         }
-        device.transportStats().serverStoppedReading();
         LOG.warn("{}: closing connection: server stopped reading: {} bytes pending > limit {}", device, pending,
                 limit);
         fail(new IotmpDisconnectedException("server stopped reading: " + pending + " bytes pending > limit "
                                             + limit));
+        device.transportStats().serverStoppedReading(); // after the failure: whoever sees the count sees its cause
     }
 
     // ---------------------------------------------------------------- handshake and lifecycle
@@ -230,12 +230,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 watchSilence(timeoutNanos - silentNanos, timeoutNanos);
                 return;
             }
-            if (failure == null) {
-                device.transportStats().serverSilent();
-            }
+            boolean counted = failure == null; // a connection already failing closes for its first cause
             long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
             LOG.warn("{}: closing connection: no frame from the server within {} ms", device, millis);
             fail(new IotmpDisconnectedException("server silent: no frame from the server within " + millis + " ms"));
+            if (counted) {
+                device.transportStats().serverSilent(); // after the failure: whoever sees the count sees its cause
+            }
         }, delayNanos, TimeUnit.NANOSECONDS);
     }
 

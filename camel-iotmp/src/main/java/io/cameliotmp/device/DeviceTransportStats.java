@@ -59,6 +59,7 @@ public final class DeviceTransportStats {
     /**
      * Why the device itself last closed a connection or gave up an attempt (a bound above, a refused or unanswered
      * CONNECT, a frame the codec could not read), or null if it never did; closes by the server are not recorded.
+     * Set before the count of its kind is raised: a reader who saw a close counted sees its cause.
      */
     public Throwable lastFailure() {
         return lastFailure;
