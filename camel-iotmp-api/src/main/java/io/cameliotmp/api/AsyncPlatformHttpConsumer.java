@@ -249,11 +249,7 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                 // ends the response now, without waiting for an unread request body
                 out.close();
             } catch (IOException | RuntimeException e) {
-                if (isClientGone(e)) {
-                    LOG.debug("{}: the client did not take its answer: {}", name, e.toString());
-                } else {
-                    LOG.warn("{}: writing the answer failed", name, e);
-                }
+                logSendFailure(e);
             }
             state.set(State.ANSWERED);
             answered.complete(null);
@@ -281,15 +277,23 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                 answered.complete(null);
                 return;
             }
+            logSendFailure(failure);
+            // the container reports the failure to Spring MVC too, right after, which ends the request: completing the
+            // call first would make Tomcat take the failure as unhandled (its error page, an ERROR line). Should a
+            // container not, the call is completed later
+            answers.afterTimeout(() -> answered.complete(null));
+        }
+
+        /**
+         * A client that left or read nothing within answer-write-timeout is its own business (DEBUG); anything else is
+         * the server's (WARN, with the stack).
+         */
+        private void logSendFailure(Throwable failure) {
             if (isClientGone(failure) || failure instanceof SocketTimeoutException) {
                 LOG.debug("{}: the client did not take its answer: {}", name, failure.toString());
             } else {
                 LOG.warn("{}: sending the answer failed", name, failure);
             }
-            // the container reports the failure to Spring MVC too, right after, which ends the request: completing the
-            // call first would make Tomcat take the failure as unhandled (its error page, an ERROR line). Should a
-            // container not, the call is completed later
-            answers.afterTimeout(() -> answered.complete(null));
         }
 
         /**
