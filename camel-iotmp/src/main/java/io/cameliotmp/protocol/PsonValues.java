@@ -89,13 +89,18 @@ public final class PsonValues {
      * control characters escaped as in JSON, without quotes.
      */
     public static String text(String text) {
-        StringBuilder s = new StringBuilder(Math.min(text.length(), MAX_PRINTED_STRING) + 24);
-        appendText(s, text);
+        return text(text, MAX_PRINTED_STRING);
+    }
+
+    /** {@link #text(String)} with at most {@code max} characters of the text shown. */
+    public static String text(String text, int max) {
+        StringBuilder s = new StringBuilder(Math.min(text.length(), max) + 24);
+        appendText(s, text, max);
         return s.toString();
     }
 
-    private static void appendText(StringBuilder s, String text) {
-        int shown = Math.min(text.length(), MAX_PRINTED_STRING);
+    private static void appendText(StringBuilder s, String text, int max) {
+        int shown = Math.min(text.length(), max);
         for (int i = 0; i < shown; i++) {
             char c = text.charAt(i);
             switch (c) {
@@ -127,7 +132,7 @@ public final class PsonValues {
             }
         } else if (value instanceof String str) {
             s.append('"');
-            appendText(s, str);
+            appendText(s, str, MAX_PRINTED_STRING);
             s.append('"');
         } else if (value instanceof Map<?, ?> map) {
             s.append('{');
@@ -141,7 +146,7 @@ public final class PsonValues {
                 }
                 first = false;
                 s.append('"');
-                appendText(s, String.valueOf(e.getKey()));
+                appendText(s, String.valueOf(e.getKey()), MAX_PRINTED_STRING);
                 s.append("\":");
                 append(s, e.getValue());
             }

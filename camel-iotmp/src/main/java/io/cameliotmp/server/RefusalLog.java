@@ -3,12 +3,13 @@ package io.cameliotmp.server;
 import java.net.SocketAddress;
 import java.util.List;
 
+import io.cameliotmp.protocol.PsonValues;
 import org.slf4j.Logger;
 
 /**
  * The log lines a peer can cause without authenticating (refused CONNECTs, connections closed for bad input) and
- * quota refusals: rate-limited by a token bucket shared by the whole server, with every identifier shortened and
- * stripped of control characters, so a flood of bad CONNECTs costs a few lines a second, not its own size in log.
+ * quota refusals: rate-limited by a token bucket shared by the whole server, with every identifier shortened and its
+ * control characters escaped, so a flood of bad CONNECTs costs a few lines a second, not its own size in log.
  * Lines over the rate are counted, and the next line that is written says how many were suppressed.
  */
 final class RefusalLog {
@@ -105,18 +106,11 @@ final class RefusalLog {
         return shown(value, MAX_SHOWN);
     }
 
-    /** At most {@code max} characters, control characters (line breaks) as '?', and the full length when cut. */
+    /**
+     * At most {@code max} characters, control characters (line breaks) escaped, and the full length when cut: a
+     * peer's text as every log line of the server shows it ({@link PsonValues#text(String, int)}).
+     */
     static String shown(Object value, int max) {
-        String text = String.valueOf(value);
-        int length = text.length();
-        StringBuilder shown = new StringBuilder(Math.min(length, max) + 24);
-        for (int i = 0; i < Math.min(length, max); i++) {
-            char c = text.charAt(i);
-            shown.append(Character.isISOControl(c) ? '?' : c);
-        }
-        if (length > max) {
-            shown.append("...(").append(length).append(" characters)");
-        }
-        return shown.toString();
+        return PsonValues.text(String.valueOf(value), max);
     }
 }

@@ -44,7 +44,7 @@ class RefusalLogTest {
         String forged = "esp32\nINFO everything is fine " + "x".repeat(100_000);
         log.refused(logger, List.of("alice", forged, "pw"), remote, "reason " + "y".repeat(10_000));
         String line = logger.lines.get(0);
-        assertThat(line).doesNotContain("\n").contains("esp32?INFO").contains("(100030 characters)");
+        assertThat(line).doesNotContain("\n").contains("esp32\\nINFO").contains("(100030 characters)");
         assertThat(line.length()).isLessThan(500);
     }
 
