@@ -92,7 +92,12 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
         return call.answered;
     }
 
-    private enum State { WAITING, WRITING, ANSWERED, ABANDONED }
+    /**
+     * WAITING for the route, RENDERING its answer into memory, SENDING it, ANSWERED (or failed), or ABANDONED by the
+     * container (the async request timeout, a container error) before sending began: only then may the container's
+     * side answer instead.
+     */
+    private enum State { WAITING, RENDERING, SENDING, ANSWERED, ABANDONED }
 
     /** One request: its exchange runs until the route completes, and its answer is written once, if still wanted. */
     final class Call {
@@ -180,7 +185,7 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
         private void render(Exchange exchange) {
             BufferedAnswer answer = new BufferedAnswer(response);
             try {
-                if (!state.compareAndSet(State.WAITING, State.WRITING)) {
+                if (!state.compareAndSet(State.WAITING, State.RENDERING)) {
                     LOG.debug("{}: answered after the call was given up; the answer is dropped", name);
                     answered.complete(null);
                     return;
@@ -210,13 +215,20 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
         }
 
         private void send() {
-            if (state.get() != State.WRITING || ended.get()) {
-                // Spring MVC ended the request (a container error) while the answer was rendered
+            if (state.get() != State.RENDERING || ended.get()) {
+                // given up, or ended by a container error, while the answer was rendered: the request's own answer
+                // (the async timeout's 503) stands
                 answered.complete(null);
                 return;
             }
+            // Lifted before the call is committed to sending: a timeout that fires after the commit would find
+            // nothing to answer and leave the request to the container's own error (a 500, or a cut answer).
+            noAsyncTimeout();
+            if (!state.compareAndSet(State.RENDERING, State.SENDING)) {
+                answered.complete(null); // the timeout fired first, and answered
+                return;
+            }
             try {
-                noAsyncTimeout();
                 Sending started = answers.send(request, response, body, name, this::sent);
                 if (started == null) {
                     writeBlocking();
@@ -298,19 +310,32 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
 
         /**
          * Gives the call up, for the container has given up the request: returns true if the answer will not be
-         * written (the caller may answer instead), false if it is being, or has been, written.
+         * written (the caller may answer instead: the route has not completed, or its answer is still being rendered),
+         * false if it is being, or has been, sent.
          */
         boolean abandon(String why) {
-            if (state.compareAndSet(State.WAITING, State.ABANDONED)) {
-                LOG.debug("{}: given up ({}) before the route completed", name, why);
+            State was = giveUp();
+            if (was == State.WAITING || was == State.RENDERING) {
+                LOG.debug("{}: given up ({}) while {}", name, why,
+                        was == State.WAITING ? "the route ran" : "its answer was rendered");
                 return true;
             }
             return false;
         }
 
+        /** ABANDONED unless sending began; returns the state it found. */
+        private State giveUp() {
+            while (true) {
+                State was = state.get();
+                if (was != State.WAITING && was != State.RENDERING || state.compareAndSet(was, State.ABANDONED)) {
+                    return was;
+                }
+            }
+        }
+
         /** Spring MVC has ended the request: nothing may be written to it any more. */
         void ended() {
-            state.compareAndSet(State.WAITING, State.ABANDONED);
+            giveUp();
             if (ended.compareAndSet(false, true)) {
                 LOG.debug("{}: request ended ({})", name, state.get());
                 synchronized (this) {
