@@ -110,6 +110,12 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
      * maxRetainedPerUser.
      */
     private Long maxRetainedBytesPerUser = 1048576L;
+    /**
+     * Longest name a device may send the server's services, in characters: a topic or topic filter, an event or
+     * property it streams, the target of a service call (property, sync, bucket, endpoint, device/resource) or a
+     * server resource; a longer one is refused with ERROR 400.
+     */
+    private Integer maxNameLength = 256;
 
     public Integer getMaxConnections() {
         return maxConnections;
@@ -269,5 +275,13 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
 
     public void setMaxRetainedBytesPerUser(Long maxRetainedBytesPerUser) {
         this.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
+    }
+
+    public Integer getMaxNameLength() {
+        return maxNameLength;
+    }
+
+    public void setMaxNameLength(Integer maxNameLength) {
+        this.maxNameLength = maxNameLength;
     }
 }

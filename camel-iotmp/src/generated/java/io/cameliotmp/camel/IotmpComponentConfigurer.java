@@ -90,6 +90,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxCredentialLength": getOrCreateConfiguration(target).setMaxCredentialLength(property(camelContext, int.class, value)); return true;
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": getOrCreateConfiguration(target).setMaxDecodedFrameBytes(property(camelContext, long.class, value)); return true;
+        case "maxdownloadsize":
+        case "maxDownloadSize": getOrCreateConfiguration(target).setMaxDownloadSize(property(camelContext, long.class, value)); return true;
         case "maxframesize":
         case "maxFrameSize": getOrCreateConfiguration(target).setMaxFrameSize(property(camelContext, int.class, value)); return true;
         case "maxframesizebeforelogin":
@@ -100,6 +102,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxInFlight": getOrCreateConfiguration(target).setMaxInFlight(property(camelContext, int.class, value)); return true;
         case "maxlocksperuser":
         case "maxLocksPerUser": getOrCreateConfiguration(target).setMaxLocksPerUser(property(camelContext, int.class, value)); return true;
+        case "maxnamelength":
+        case "maxNameLength": getOrCreateConfiguration(target).setMaxNameLength(property(camelContext, int.class, value)); return true;
         case "maxoutboundframesize":
         case "maxOutboundFrameSize": getOrCreateConfiguration(target).setMaxOutboundFrameSize(property(camelContext, int.class, value)); return true;
         case "maxpartialframebytes":
@@ -215,6 +219,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxCredentialLength": return int.class;
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": return long.class;
+        case "maxdownloadsize":
+        case "maxDownloadSize": return long.class;
         case "maxframesize":
         case "maxFrameSize": return int.class;
         case "maxframesizebeforelogin":
@@ -225,6 +231,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxInFlight": return int.class;
         case "maxlocksperuser":
         case "maxLocksPerUser": return int.class;
+        case "maxnamelength":
+        case "maxNameLength": return int.class;
         case "maxoutboundframesize":
         case "maxOutboundFrameSize": return int.class;
         case "maxpartialframebytes":
@@ -341,6 +349,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxCredentialLength": return getOrCreateConfiguration(target).getMaxCredentialLength();
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": return getOrCreateConfiguration(target).getMaxDecodedFrameBytes();
+        case "maxdownloadsize":
+        case "maxDownloadSize": return getOrCreateConfiguration(target).getMaxDownloadSize();
         case "maxframesize":
         case "maxFrameSize": return getOrCreateConfiguration(target).getMaxFrameSize();
         case "maxframesizebeforelogin":
@@ -351,6 +361,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxInFlight": return getOrCreateConfiguration(target).getMaxInFlight();
         case "maxlocksperuser":
         case "maxLocksPerUser": return getOrCreateConfiguration(target).getMaxLocksPerUser();
+        case "maxnamelength":
+        case "maxNameLength": return getOrCreateConfiguration(target).getMaxNameLength();
         case "maxoutboundframesize":
         case "maxOutboundFrameSize": return getOrCreateConfiguration(target).getMaxOutboundFrameSize();
         case "maxpartialframebytes":

@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(63);
+        Set<String> props = new HashSet<>(65);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -57,11 +57,13 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("maxConnectionsPerSecond");
         props.add("maxCredentialLength");
         props.add("maxDecodedFrameBytes");
+        props.add("maxDownloadSize");
         props.add("maxFrameSize");
         props.add("maxFrameSizeBeforeLogin");
         props.add("maxIdentifierLength");
         props.add("maxInFlight");
         props.add("maxLocksPerUser");
+        props.add("maxNameLength");
         props.add("maxOutboundFrameSize");
         props.add("maxPartialFrameBytes");
         props.add("maxPendingRequests");

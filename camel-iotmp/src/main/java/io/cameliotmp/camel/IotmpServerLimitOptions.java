@@ -127,6 +127,13 @@ public class IotmpServerLimitOptions {
                             + "beyond it, as beyond maxRetainedPerUser.")
     private long maxRetainedBytesPerUser = ServerQuotas.DEFAULT_MAX_RETAINED_BYTES_PER_USER;
 
+    @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_NAME_LENGTH,
+              description = "Longest name a device may send the server's services, in characters: a topic or topic "
+                            + "filter, an event or property it streams, the target of a service call (property, "
+                            + "sync, bucket, endpoint, device/resource) or a server resource; a longer one is refused "
+                            + "with ERROR 400.")
+    private int maxNameLength = ServerQuotas.DEFAULT_MAX_NAME_LENGTH;
+
     /** The connection, authentication and slow-peer limits these options describe. */
     ServerLimits toLimits() {
         return ServerLimits.builder()
@@ -156,6 +163,7 @@ public class IotmpServerLimitOptions {
                 .maxLocksPerUser(maxLocksPerUser)
                 .maxRetainedPerUser(maxRetainedPerUser)
                 .maxRetainedBytesPerUser(maxRetainedBytesPerUser)
+                .maxNameLength(maxNameLength)
                 .build();
     }
 
@@ -317,4 +325,13 @@ public class IotmpServerLimitOptions {
 
     public void setMaxRetainedBytesPerUser(long maxRetainedBytesPerUser) {
         this.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
-    }}
+    }
+
+    public int getMaxNameLength() {
+        return maxNameLength;
+    }
+
+    public void setMaxNameLength(int maxNameLength) {
+        this.maxNameLength = maxNameLength;
+    }
+}

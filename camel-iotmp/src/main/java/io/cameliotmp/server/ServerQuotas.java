@@ -12,19 +12,27 @@ package io.cameliotmp.server;
  * @param maxRetainedPerUser        retained topic messages kept for one user (for route publications without a
  *                                  user: for all of them together)
  * @param maxRetainedBytesPerUser   bytes of topic names and PSON-encoded payloads of one user's retained messages
+ * @param maxNameLength             longest name a device may send the services, in characters: a topic or topic
+ *                                  filter, an event, a property, a sync, a bucket, an endpoint, a server resource or
+ *                                  a {@code device/resource} to call. A device keeps the name of each of its streams
+ *                                  for as long as the stream is open, and every publication matches its topic against
+ *                                  the subscriptions, so without this a device could make the server hold
+ *                                  {@code maxPendingRequests} names of a whole frame each.
  */
 public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerDevice, int maxLocksPerUser,
-                           int maxRetainedPerUser, long maxRetainedBytesPerUser) {
+                           int maxRetainedPerUser, long maxRetainedBytesPerUser, int maxNameLength) {
 
     public static final int DEFAULT_MAX_PROPERTIES_PER_DEVICE = 128;
     public static final long DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE = 64L * 1024;
     public static final int DEFAULT_MAX_LOCKS_PER_USER = 256;
     public static final int DEFAULT_MAX_RETAINED_PER_USER = 256;
     public static final long DEFAULT_MAX_RETAINED_BYTES_PER_USER = 1024L * 1024;
+    /** As long as the longest sync name ({@link SyncLocks#MAX_NAME_LENGTH}). */
+    public static final int DEFAULT_MAX_NAME_LENGTH = 256;
 
     public static final ServerQuotas DEFAULT = new ServerQuotas(DEFAULT_MAX_PROPERTIES_PER_DEVICE,
             DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE, DEFAULT_MAX_LOCKS_PER_USER, DEFAULT_MAX_RETAINED_PER_USER,
-            DEFAULT_MAX_RETAINED_BYTES_PER_USER);
+            DEFAULT_MAX_RETAINED_BYTES_PER_USER, DEFAULT_MAX_NAME_LENGTH);
 
     public ServerQuotas {
         IotmpServerConfig.requirePositive(maxPropertiesPerDevice, "maxPropertiesPerDevice");
@@ -32,6 +40,7 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
         IotmpServerConfig.requirePositive(maxLocksPerUser, "maxLocksPerUser");
         IotmpServerConfig.requirePositive(maxRetainedPerUser, "maxRetainedPerUser");
         IotmpServerConfig.requirePositive(maxRetainedBytesPerUser, "maxRetainedBytesPerUser");
+        IotmpServerConfig.requirePositive(maxNameLength, "maxNameLength");
     }
 
     public static Builder builder() {
@@ -45,6 +54,7 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
         b.maxLocksPerUser = maxLocksPerUser;
         b.maxRetainedPerUser = maxRetainedPerUser;
         b.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
+        b.maxNameLength = maxNameLength;
         return b;
     }
 
@@ -55,6 +65,7 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
         private int maxLocksPerUser;
         private int maxRetainedPerUser;
         private long maxRetainedBytesPerUser;
+        private int maxNameLength;
 
         private Builder() {
         }
@@ -84,9 +95,14 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
             return this;
         }
 
+        public Builder maxNameLength(int maxNameLength) {
+            this.maxNameLength = maxNameLength;
+            return this;
+        }
+
         public ServerQuotas build() {
             return new ServerQuotas(maxPropertiesPerDevice, maxPropertyBytesPerDevice, maxLocksPerUser,
-                    maxRetainedPerUser, maxRetainedBytesPerUser);
+                    maxRetainedPerUser, maxRetainedBytesPerUser, maxNameLength);
         }
     }
 }

@@ -375,6 +375,49 @@ class HostileClientsTest {
         assertThat(counter("iotmp.quota.refusals", "quota", "retained")).isEqualTo(2.0);
     }
 
+    /**
+     * Each of a device's streams keeps its topic, filter, event or property name for as long as it is open, and a
+     * call hands its target on: names beyond {@code maxNameLength} are refused with ERROR 400 (without echoing them)
+     * on every kind of stream and call, counted, and nothing of them is kept. Without the bound one device could keep
+     * {@code maxPendingRequests} names of a whole frame each.
+     */
+    @Test
+    void namesADeviceSendsTheServicesAreBoundedInLength() throws Exception {
+        IotmpServer server = start(l -> { }, q -> { });
+        String longName = "n".repeat(100_000);
+        String longestAccepted = "t/" + "n".repeat(ServerQuotas.DEFAULT_MAX_NAME_LENGTH - 2);
+        List<IotmpMessage> refused = List.of(
+                IotmpMessage.startStream(10, 8, Map.of("event", "device_topic_publish", "scope", "subscribe",
+                        "topic", longName)),
+                IotmpMessage.startStream(11, 8, Map.of("event", "device_topic_publish", "topic", longName,
+                        "retained", true)),
+                IotmpMessage.startStream(12, 8, Map.of("event", "device_property_update",
+                        "filters", Map.of("property", longName))),
+                IotmpMessage.startStream(13, 8, Map.of("event", longName)),
+                IotmpMessage.of(MessageType.RUN, 14, longName, 1, 2), // set a property
+                IotmpMessage.of(MessageType.RUN, 15, longName, null, 1), // read a property
+                IotmpMessage.of(MessageType.RUN, 16, longName, Map.of("timeout", 600), 6), // lock a sync
+                IotmpMessage.of(MessageType.RUN, 17, List.of("other", longName), null, 3), // call a device
+                IotmpMessage.run(18, longName, null, "x")); // a server resource
+        try (RawIotmpSocket device = device("127.0.0.1", server, "esp32")) {
+            for (IotmpMessage request : refused) {
+                device.send(request, Generation.GEN2);
+                IotmpMessage answer = device.readMessage(Generation.GEN2);
+                assertThat(answer).satisfies(refusedWith(request.streamId(), 400));
+                assertThat(String.valueOf(answer.payload())).as("the name is not echoed").hasSizeLessThan(200);
+            }
+            device.send(IotmpMessage.startStream(20, 8, Map.of("event", "device_topic_publish", "scope", "subscribe",
+                    "topic", longestAccepted)), Generation.GEN2);
+            assertThat(device.readMessage(Generation.GEN2)).as("a name of maxNameLength characters is fine")
+                    .isEqualTo(IotmpMessage.ok(20));
+            DeviceConnection session = server.registry().session(new DeviceId(USER, "esp32")).orElseThrow();
+            assertThat(session.inspect().get(30, TimeUnit.SECONDS).deviceStreams()).as("only the accepted stream kept")
+                    .isEqualTo(1);
+        }
+        assertThat(server.properties().read(new DeviceId(USER, "esp32"), longName)).isNull();
+        assertThat(counter("iotmp.quota.refusals", "quota", "name-length")).isEqualTo(refused.size());
+    }
+
     private static Consumer<IotmpMessage> refusedWith(int streamId, long status) {
         return answer -> {
             assertThat(answer.type()).isEqualTo(MessageType.ERROR);
