@@ -127,8 +127,9 @@ final class EventStreams {
         try {
             deliver(message, retain);
         } catch (QuotaExceededException e) {
-            LOG.warn("Relayed retained message on '{}' refused here: {}", RefusalLog.shown(message.topic()),
-                    e.getMessage());
+            // a route's publication relayed from another member: deliver counted it and logged it within the
+            // refusal log's rate limit (a line each would be a line per publication made elsewhere), and the route
+            // that published it heard of it there
         }
     }
 
@@ -137,8 +138,8 @@ final class EventStreams {
         try {
             retain(message);
         } catch (QuotaExceededException e) {
-            LOG.warn("Retained message on '{}' of the cluster refused here: {}", RefusalLog.shown(message.topic()),
-                    e.getMessage());
+            onQuotaExceeded.accept(e, "a retained message of the cluster on '" + RefusalLog.shown(message.topic())
+                                      + "'");
         }
     }
 
@@ -170,7 +171,7 @@ final class EventStreams {
                 try {
                     s.listener.accept(message);
                 } catch (RuntimeException e) {
-                    LOG.warn("Topic listener failed for {}", message.topic(), e);
+                    LOG.warn("Topic listener failed for {}", RefusalLog.shown(message.topic()), e);
                 }
             }
         }

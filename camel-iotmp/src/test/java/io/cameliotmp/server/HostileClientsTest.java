@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -416,6 +417,99 @@ class HostileClientsTest {
         }
         assertThat(server.properties().read(new DeviceId(USER, "esp32"), longName)).isNull();
         assertThat(counter("iotmp.quota.refusals", "quota", "name-length")).isEqualTo(refused.size());
+    }
+
+    /**
+     * Retained messages other members relay beyond this member's quota were each logged at WARN, without a rate
+     * limit, and those of the cluster's past not counted: a line per publication of a device elsewhere. Now they are
+     * counted and logged within the refusal log's rate limit.
+     */
+    @Test
+    void relayedRetainedMessagesBeyondTheQuotaAreCountedAndLoggedWithinTheRateLimit() throws Exception {
+        AtomicReference<ClusterBus.Receiver> relayed = new AtomicReference<>();
+        ClusterBus bus = new ClusterBus() {
+            @Override
+            public void bind(Receiver receiver) {
+                relayed.set(receiver);
+            }
+
+            @Override
+            public void propertyUpdated(DeviceId device, String property, Object value) {
+                // this member relays nothing in the test
+            }
+
+            @Override
+            public void published(TopicMessage message, boolean retain) {
+                // this member relays nothing in the test
+            }
+
+            @Override
+            public void raised(String user, String event, Object payload) {
+                // this member relays nothing in the test
+            }
+        };
+        IotmpServer server = new IotmpServer(IotmpServerConfig.builder()
+                .host("127.0.0.1").port(TestPorts.next()).ioThreads(1).workerThreads(1)
+                .metrics(MicrometerServerMetrics.factory(meters)).cluster(new BusOnly(bus))
+                .quotas(ServerQuotas.builder().maxRetainedPerUser(2).build()).build());
+        server.start();
+        servers.add(server);
+        int each = 1000;
+        long started = System.nanoTime();
+        try (LogBytes log = new LogBytes()) {
+            for (int i = 0; i < each; i++) {
+                relayed.get().retained(new TopicMessage(USER, "kept/" + i, "v", null));
+                relayed.get().published(new TopicMessage(USER, "relayed/" + i, "v", null), true);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long allowedLines = RefusalLog.BURST + (long) Math.ceil(seconds * RefusalLog.LINES_PER_SECOND) + 10;
+            assertThat(log.lines.get()).as("lines logged in %.1f s", seconds).isLessThanOrEqualTo(allowedLines);
+        }
+        assertThat(counter("iotmp.quota.refusals", "quota", "retained")).isEqualTo(2.0 * each - 2);
+    }
+
+    /** A server alone whose cluster bus is the test's. */
+    private static final class BusOnly implements ServerCluster {
+        private final ClusterBus bus;
+
+        BusOnly(ClusterBus bus) {
+            this.bus = bus;
+        }
+
+        @Override
+        public void join(LocalDevices local) {
+            SINGLE_NODE.join(local);
+        }
+
+        @Override
+        public void leave() {
+            SINGLE_NODE.leave();
+        }
+
+        @Override
+        public String memberName() {
+            return SINGLE_NODE.memberName();
+        }
+
+        @Override
+        public DeviceDirectory directory() {
+            return SINGLE_NODE.directory();
+        }
+
+        @Override
+        public CallForwarder forwarder() {
+            return SINGLE_NODE.forwarder();
+        }
+
+        @Override
+        public boolean clustered() {
+            return false;
+        }
+
+        @Override
+        public ClusterBus bus() {
+            return bus;
+        }
     }
 
     private static Consumer<IotmpMessage> refusedWith(int streamId, long status) {
