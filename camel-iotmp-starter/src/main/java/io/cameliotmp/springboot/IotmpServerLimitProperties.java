@@ -97,6 +97,12 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
      */
     private Long maxPropertyBytesPerDevice = 65536L;
     /**
+     * Bytes of property names and PSON-encoded values all the devices of one user may keep in the in-memory property
+     * store together (properties outlive their device's connection, and an authenticator may accept any device id of
+     * a user); a write beyond it is refused with ERROR 413.
+     */
+    private Long maxPropertyBytesPerUser = 16777216L;
+    /**
      * Sync lock slots the devices of one user may hold at once; one more is refused with ERROR 429.
      */
     private Integer maxLocksPerUser = 256;
@@ -283,5 +289,13 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
 
     public void setMaxNameLength(Integer maxNameLength) {
         this.maxNameLength = maxNameLength;
+    }
+
+    public Long getMaxPropertyBytesPerUser() {
+        return maxPropertyBytesPerUser;
+    }
+
+    public void setMaxPropertyBytesPerUser(Long maxPropertyBytesPerUser) {
+        this.maxPropertyBytesPerUser = maxPropertyBytesPerUser;
     }
 }

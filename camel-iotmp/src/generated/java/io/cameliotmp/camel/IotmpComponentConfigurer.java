@@ -116,6 +116,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxPropertiesPerDevice": getOrCreateConfiguration(target).setMaxPropertiesPerDevice(property(camelContext, int.class, value)); return true;
         case "maxpropertybytesperdevice":
         case "maxPropertyBytesPerDevice": getOrCreateConfiguration(target).setMaxPropertyBytesPerDevice(property(camelContext, long.class, value)); return true;
+        case "maxpropertybytesperuser":
+        case "maxPropertyBytesPerUser": getOrCreateConfiguration(target).setMaxPropertyBytesPerUser(property(camelContext, long.class, value)); return true;
         case "maxpsondepth":
         case "maxPsonDepth": getOrCreateConfiguration(target).setMaxPsonDepth(property(camelContext, int.class, value)); return true;
         case "maxretainedbytesperuser":
@@ -245,6 +247,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxPropertiesPerDevice": return int.class;
         case "maxpropertybytesperdevice":
         case "maxPropertyBytesPerDevice": return long.class;
+        case "maxpropertybytesperuser":
+        case "maxPropertyBytesPerUser": return long.class;
         case "maxpsondepth":
         case "maxPsonDepth": return int.class;
         case "maxretainedbytesperuser":
@@ -375,6 +379,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxPropertiesPerDevice": return getOrCreateConfiguration(target).getMaxPropertiesPerDevice();
         case "maxpropertybytesperdevice":
         case "maxPropertyBytesPerDevice": return getOrCreateConfiguration(target).getMaxPropertyBytesPerDevice();
+        case "maxpropertybytesperuser":
+        case "maxPropertyBytesPerUser": return getOrCreateConfiguration(target).getMaxPropertyBytesPerUser();
         case "maxpsondepth":
         case "maxPsonDepth": return getOrCreateConfiguration(target).getMaxPsonDepth();
         case "maxretainedbytesperuser":

@@ -110,6 +110,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxPropertiesPerDevice": target.getConfiguration().setMaxPropertiesPerDevice(property(camelContext, int.class, value)); return true;
         case "maxpropertybytesperdevice":
         case "maxPropertyBytesPerDevice": target.getConfiguration().setMaxPropertyBytesPerDevice(property(camelContext, long.class, value)); return true;
+        case "maxpropertybytesperuser":
+        case "maxPropertyBytesPerUser": target.getConfiguration().setMaxPropertyBytesPerUser(property(camelContext, long.class, value)); return true;
         case "maxpsondepth":
         case "maxPsonDepth": target.getConfiguration().setMaxPsonDepth(property(camelContext, int.class, value)); return true;
         case "maxretainedbytesperuser":
@@ -236,6 +238,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxPropertiesPerDevice": return int.class;
         case "maxpropertybytesperdevice":
         case "maxPropertyBytesPerDevice": return long.class;
+        case "maxpropertybytesperuser":
+        case "maxPropertyBytesPerUser": return long.class;
         case "maxpsondepth":
         case "maxPsonDepth": return int.class;
         case "maxretainedbytesperuser":
@@ -363,6 +367,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxPropertiesPerDevice": return target.getConfiguration().getMaxPropertiesPerDevice();
         case "maxpropertybytesperdevice":
         case "maxPropertyBytesPerDevice": return target.getConfiguration().getMaxPropertyBytesPerDevice();
+        case "maxpropertybytesperuser":
+        case "maxPropertyBytesPerUser": return target.getConfiguration().getMaxPropertyBytesPerUser();
         case "maxpsondepth":
         case "maxPsonDepth": return target.getConfiguration().getMaxPsonDepth();
         case "maxretainedbytesperuser":

@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(65);
+        Set<String> props = new HashSet<>(66);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -70,6 +70,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("maxPendingWriteBytes");
         props.add("maxPropertiesPerDevice");
         props.add("maxPropertyBytesPerDevice");
+        props.add("maxPropertyBytesPerUser");
         props.add("maxPsonDepth");
         props.add("maxRetainedBytesPerUser");
         props.add("maxRetainedPerUser");

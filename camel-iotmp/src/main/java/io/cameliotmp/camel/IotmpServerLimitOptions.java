@@ -111,6 +111,13 @@ public class IotmpServerLimitOptions {
                             + "property store; a write beyond it is refused with ERROR 413.")
     private long maxPropertyBytesPerDevice = ServerQuotas.DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE;
 
+    @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_PROPERTY_BYTES_PER_USER,
+              description = "Bytes of property names and PSON-encoded values all the devices of one user may keep "
+                            + "in the in-memory property store together (properties outlive their device's "
+                            + "connection, and an authenticator may accept any device id of a user); a write beyond "
+                            + "it is refused with ERROR 413.")
+    private long maxPropertyBytesPerUser = ServerQuotas.DEFAULT_MAX_PROPERTY_BYTES_PER_USER;
+
     @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_LOCKS_PER_USER,
               description = "Sync lock slots the devices of one user may hold at once; one more is refused with "
                             + "ERROR 429.")
@@ -160,6 +167,7 @@ public class IotmpServerLimitOptions {
         return ServerQuotas.builder()
                 .maxPropertiesPerDevice(maxPropertiesPerDevice)
                 .maxPropertyBytesPerDevice(maxPropertyBytesPerDevice)
+                .maxPropertyBytesPerUser(maxPropertyBytesPerUser)
                 .maxLocksPerUser(maxLocksPerUser)
                 .maxRetainedPerUser(maxRetainedPerUser)
                 .maxRetainedBytesPerUser(maxRetainedBytesPerUser)
@@ -333,5 +341,13 @@ public class IotmpServerLimitOptions {
 
     public void setMaxNameLength(int maxNameLength) {
         this.maxNameLength = maxNameLength;
+    }
+
+    public long getMaxPropertyBytesPerUser() {
+        return maxPropertyBytesPerUser;
+    }
+
+    public void setMaxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
+        this.maxPropertyBytesPerUser = maxPropertyBytesPerUser;
     }
 }

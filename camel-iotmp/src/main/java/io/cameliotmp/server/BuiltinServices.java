@@ -39,7 +39,7 @@ final class BuiltinServices {
         }
         PropertyStore shared = config.cluster().propertyStore(config.quotas());
         return shared != null ? shared : new InMemoryPropertyStore(config.quotas().maxPropertiesPerDevice(),
-                config.quotas().maxPropertyBytesPerDevice());
+                config.quotas().maxPropertyBytesPerDevice(), config.quotas().maxPropertyBytesPerUser());
     }
 
     PropertyStore properties() {

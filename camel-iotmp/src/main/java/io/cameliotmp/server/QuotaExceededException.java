@@ -16,6 +16,8 @@ public class QuotaExceededException extends DeviceCallException {
     public enum Quota {
         PROPERTIES(429),
         PROPERTY_BYTES(413),
+        /** Bytes of the properties of all the devices of one user ({@code maxPropertyBytesPerUser}). */
+        USER_PROPERTY_BYTES(413),
         LOCKS(429),
         RETAINED(429),
         RETAINED_BYTES(413),

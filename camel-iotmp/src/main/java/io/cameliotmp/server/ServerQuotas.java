@@ -8,6 +8,9 @@ package io.cameliotmp.server;
  * @param maxPropertiesPerDevice    properties one device may have in the in-memory property store
  * @param maxPropertyBytesPerDevice bytes of property names and PSON-encoded values one device may have in the
  *                                  in-memory property store
+ * @param maxPropertyBytesPerUser   the same, for all the devices of one user together: properties outlive their
+ *                                  device's connection, and a device may log in under ever new ids where the
+ *                                  authenticator accepts any device id of its user
  * @param maxLocksPerUser           sync lock slots held at once by the devices of one user
  * @param maxRetainedPerUser        retained topic messages kept for one user (for route publications without a
  *                                  user: for all of them together)
@@ -19,11 +22,13 @@ package io.cameliotmp.server;
  *                                  the subscriptions, so without this a device could make the server hold
  *                                  {@code maxPendingRequests} names of a whole frame each.
  */
-public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerDevice, int maxLocksPerUser,
-                           int maxRetainedPerUser, long maxRetainedBytesPerUser, int maxNameLength) {
+public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerDevice, long maxPropertyBytesPerUser,
+                           int maxLocksPerUser, int maxRetainedPerUser, long maxRetainedBytesPerUser,
+                           int maxNameLength) {
 
     public static final int DEFAULT_MAX_PROPERTIES_PER_DEVICE = 128;
     public static final long DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE = 64L * 1024;
+    public static final long DEFAULT_MAX_PROPERTY_BYTES_PER_USER = 16L * 1024 * 1024;
     public static final int DEFAULT_MAX_LOCKS_PER_USER = 256;
     public static final int DEFAULT_MAX_RETAINED_PER_USER = 256;
     public static final long DEFAULT_MAX_RETAINED_BYTES_PER_USER = 1024L * 1024;
@@ -31,12 +36,13 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
     public static final int DEFAULT_MAX_NAME_LENGTH = 256;
 
     public static final ServerQuotas DEFAULT = new ServerQuotas(DEFAULT_MAX_PROPERTIES_PER_DEVICE,
-            DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE, DEFAULT_MAX_LOCKS_PER_USER, DEFAULT_MAX_RETAINED_PER_USER,
-            DEFAULT_MAX_RETAINED_BYTES_PER_USER, DEFAULT_MAX_NAME_LENGTH);
+            DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE, DEFAULT_MAX_PROPERTY_BYTES_PER_USER, DEFAULT_MAX_LOCKS_PER_USER,
+            DEFAULT_MAX_RETAINED_PER_USER, DEFAULT_MAX_RETAINED_BYTES_PER_USER, DEFAULT_MAX_NAME_LENGTH);
 
     public ServerQuotas {
         IotmpServerConfig.requirePositive(maxPropertiesPerDevice, "maxPropertiesPerDevice");
         IotmpServerConfig.requirePositive(maxPropertyBytesPerDevice, "maxPropertyBytesPerDevice");
+        IotmpServerConfig.requirePositive(maxPropertyBytesPerUser, "maxPropertyBytesPerUser");
         IotmpServerConfig.requirePositive(maxLocksPerUser, "maxLocksPerUser");
         IotmpServerConfig.requirePositive(maxRetainedPerUser, "maxRetainedPerUser");
         IotmpServerConfig.requirePositive(maxRetainedBytesPerUser, "maxRetainedBytesPerUser");
@@ -51,6 +57,7 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
         Builder b = new Builder();
         b.maxPropertiesPerDevice = maxPropertiesPerDevice;
         b.maxPropertyBytesPerDevice = maxPropertyBytesPerDevice;
+        b.maxPropertyBytesPerUser = maxPropertyBytesPerUser;
         b.maxLocksPerUser = maxLocksPerUser;
         b.maxRetainedPerUser = maxRetainedPerUser;
         b.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
@@ -62,6 +69,7 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
     public static final class Builder {
         private int maxPropertiesPerDevice;
         private long maxPropertyBytesPerDevice;
+        private long maxPropertyBytesPerUser;
         private int maxLocksPerUser;
         private int maxRetainedPerUser;
         private long maxRetainedBytesPerUser;
@@ -77,6 +85,11 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
 
         public Builder maxPropertyBytesPerDevice(long maxPropertyBytesPerDevice) {
             this.maxPropertyBytesPerDevice = maxPropertyBytesPerDevice;
+            return this;
+        }
+
+        public Builder maxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
+            this.maxPropertyBytesPerUser = maxPropertyBytesPerUser;
             return this;
         }
 
@@ -101,8 +114,8 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
         }
 
         public ServerQuotas build() {
-            return new ServerQuotas(maxPropertiesPerDevice, maxPropertyBytesPerDevice, maxLocksPerUser,
-                    maxRetainedPerUser, maxRetainedBytesPerUser, maxNameLength);
+            return new ServerQuotas(maxPropertiesPerDevice, maxPropertyBytesPerDevice, maxPropertyBytesPerUser,
+                    maxLocksPerUser, maxRetainedPerUser, maxRetainedBytesPerUser, maxNameLength);
         }
     }
 }

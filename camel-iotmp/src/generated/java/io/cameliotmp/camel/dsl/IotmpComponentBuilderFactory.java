@@ -1150,6 +1150,27 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option is a: &lt;code&gt;long&lt;/code&gt; type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder maxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
+            return this;
+        }
+    
+        
+        /**
          * Bytes of topic names and PSON-encoded payloads of one user's retained
          * messages; beyond it, as beyond maxRetainedPerUser.
          * 
@@ -1354,6 +1375,7 @@ public interface IotmpComponentBuilderFactory {
             case "maxPendingWriteBytes": getOrCreateConfiguration((IotmpComponent) component).setMaxPendingWriteBytes((long) value); return true;
             case "maxPropertiesPerDevice": getOrCreateConfiguration((IotmpComponent) component).setMaxPropertiesPerDevice((int) value); return true;
             case "maxPropertyBytesPerDevice": getOrCreateConfiguration((IotmpComponent) component).setMaxPropertyBytesPerDevice((long) value); return true;
+            case "maxPropertyBytesPerUser": getOrCreateConfiguration((IotmpComponent) component).setMaxPropertyBytesPerUser((long) value); return true;
             case "maxRetainedBytesPerUser": getOrCreateConfiguration((IotmpComponent) component).setMaxRetainedBytesPerUser((long) value); return true;
             case "maxRetainedPerUser": getOrCreateConfiguration((IotmpComponent) component).setMaxRetainedPerUser((int) value); return true;
             case "maxTrackedAuthFailures": getOrCreateConfiguration((IotmpComponent) component).setMaxTrackedAuthFailures((int) value); return true;

@@ -939,6 +939,44 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
+            return this;
+        }
+        /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxPropertyBytesPerUser(String maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
+            return this;
+        }
+        /**
          * Bytes of topic names and PSON-encoded payloads of one user's retained
          * messages; beyond it, as beyond maxRetainedPerUser.
          * 
@@ -2880,6 +2918,44 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
+            return this;
+        }
+        /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxPropertyBytesPerUser(String maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
+            return this;
+        }
+        /**
          * Bytes of topic names and PSON-encoded payloads of one user's retained
          * messages; beyond it, as beyond maxRetainedPerUser.
          * 
@@ -4547,6 +4623,44 @@ public interface IotmpEndpointBuilderFactory {
          */
         default IotmpEndpointBuilder maxPropertyBytesPerDevice(String maxPropertyBytesPerDevice) {
             doSetProperty("maxPropertyBytesPerDevice", maxPropertyBytesPerDevice);
+            return this;
+        }
+        /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
+            return this;
+        }
+        /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxPropertyBytesPerUser(String maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
             return this;
         }
         /**
