@@ -73,6 +73,11 @@ public final class IotmpServer {
         return config;
     }
 
+    /** The topics and events of devices, for the tests of this package. */
+    EventStreams events() {
+        return events;
+    }
+
     public DeviceRegistry registry() {
         return registry;
     }
