@@ -348,6 +348,15 @@ public final class IotmpServer {
         return connectValidation;
     }
 
+    /**
+     * Logs a WARN line that a device's answer caused (a stream it refused, say) within the rate limit the server's
+     * refusal lines share, shortened and without control characters: a device that reconnects as fast as it can must
+     * not write a line per connection.
+     */
+    public void logPeerCaused(Logger log, String message, Object detail) {
+        refusalLog.peerCaused(log, message, detail);
+    }
+
     RefusalLog refusalLog() {
         return refusalLog;
     }
