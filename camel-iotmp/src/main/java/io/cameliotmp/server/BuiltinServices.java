@@ -92,7 +92,7 @@ final class BuiltinServices {
             try {
                 listener.onPropertyUpdated(device, property, value);
             } catch (RuntimeException e) {
-                LOG.warn("Property listener failed for {} of {}", property, device, e);
+                LOG.warn("Property listener failed for {} of {}", RefusalLog.shown(property), device, e);
             }
         }
     }
