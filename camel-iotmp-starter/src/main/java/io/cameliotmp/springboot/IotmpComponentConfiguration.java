@@ -102,6 +102,12 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
      */
     private Integer chunkSize = 65536;
     /**
+     * download: the largest file accepted, in bytes. The server holds the whole file until the download completes and
+     * the size is the device's word: a larger file fails the download at once with a QuotaExceededException, before
+     * anything of it is held.
+     */
+    private Long maxDownloadSize = 16777216L;
+    /**
      * firmwareUpdate: how long to wait for the device to reconnect after its reboot, before its version is checked; 0
      * does not wait (the report then says STAGED). The option is a long type.
      */
@@ -221,6 +227,14 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
 
     public void setChunkSize(Integer chunkSize) {
         this.chunkSize = chunkSize;
+    }
+
+    public Long getMaxDownloadSize() {
+        return maxDownloadSize;
+    }
+
+    public void setMaxDownloadSize(Long maxDownloadSize) {
+        this.maxDownloadSize = maxDownloadSize;
     }
 
     public Long getFirmwareRebootTimeout() {

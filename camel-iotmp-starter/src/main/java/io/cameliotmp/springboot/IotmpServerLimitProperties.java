@@ -97,6 +97,12 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
      */
     private Long maxPropertyBytesPerDevice = 65536L;
     /**
+     * Bytes of property names and PSON-encoded values all the devices of one user may keep in the in-memory property
+     * store together (properties outlive their device's connection, and an authenticator may accept any device id of
+     * a user); a write beyond it is refused with ERROR 413.
+     */
+    private Long maxPropertyBytesPerUser = 16777216L;
+    /**
      * Sync lock slots the devices of one user may hold at once; one more is refused with ERROR 429.
      */
     private Integer maxLocksPerUser = 256;
@@ -110,6 +116,12 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
      * maxRetainedPerUser.
      */
     private Long maxRetainedBytesPerUser = 1048576L;
+    /**
+     * Longest name a device may send the server's services, in characters: a topic or topic filter, an event or
+     * property it streams, the target of a service call (property, sync, bucket, endpoint, device/resource) or a
+     * server resource; a longer one is refused with ERROR 400.
+     */
+    private Integer maxNameLength = 256;
 
     public Integer getMaxConnections() {
         return maxConnections;
@@ -269,5 +281,21 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
 
     public void setMaxRetainedBytesPerUser(Long maxRetainedBytesPerUser) {
         this.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
+    }
+
+    public Integer getMaxNameLength() {
+        return maxNameLength;
+    }
+
+    public void setMaxNameLength(Integer maxNameLength) {
+        this.maxNameLength = maxNameLength;
+    }
+
+    public Long getMaxPropertyBytesPerUser() {
+        return maxPropertyBytesPerUser;
+    }
+
+    public void setMaxPropertyBytesPerUser(Long maxPropertyBytesPerUser) {
+        this.maxPropertyBytesPerUser = maxPropertyBytesPerUser;
     }
 }

@@ -90,6 +90,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxCredentialLength": getOrCreateConfiguration(target).setMaxCredentialLength(property(camelContext, int.class, value)); return true;
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": getOrCreateConfiguration(target).setMaxDecodedFrameBytes(property(camelContext, long.class, value)); return true;
+        case "maxdownloadsize":
+        case "maxDownloadSize": getOrCreateConfiguration(target).setMaxDownloadSize(property(camelContext, long.class, value)); return true;
         case "maxframesize":
         case "maxFrameSize": getOrCreateConfiguration(target).setMaxFrameSize(property(camelContext, int.class, value)); return true;
         case "maxframesizebeforelogin":
@@ -100,6 +102,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxInFlight": getOrCreateConfiguration(target).setMaxInFlight(property(camelContext, int.class, value)); return true;
         case "maxlocksperuser":
         case "maxLocksPerUser": getOrCreateConfiguration(target).setMaxLocksPerUser(property(camelContext, int.class, value)); return true;
+        case "maxnamelength":
+        case "maxNameLength": getOrCreateConfiguration(target).setMaxNameLength(property(camelContext, int.class, value)); return true;
         case "maxoutboundframesize":
         case "maxOutboundFrameSize": getOrCreateConfiguration(target).setMaxOutboundFrameSize(property(camelContext, int.class, value)); return true;
         case "maxpartialframebytes":
@@ -112,6 +116,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxPropertiesPerDevice": getOrCreateConfiguration(target).setMaxPropertiesPerDevice(property(camelContext, int.class, value)); return true;
         case "maxpropertybytesperdevice":
         case "maxPropertyBytesPerDevice": getOrCreateConfiguration(target).setMaxPropertyBytesPerDevice(property(camelContext, long.class, value)); return true;
+        case "maxpropertybytesperuser":
+        case "maxPropertyBytesPerUser": getOrCreateConfiguration(target).setMaxPropertyBytesPerUser(property(camelContext, long.class, value)); return true;
         case "maxpsondepth":
         case "maxPsonDepth": getOrCreateConfiguration(target).setMaxPsonDepth(property(camelContext, int.class, value)); return true;
         case "maxretainedbytesperuser":
@@ -215,6 +221,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxCredentialLength": return int.class;
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": return long.class;
+        case "maxdownloadsize":
+        case "maxDownloadSize": return long.class;
         case "maxframesize":
         case "maxFrameSize": return int.class;
         case "maxframesizebeforelogin":
@@ -225,6 +233,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxInFlight": return int.class;
         case "maxlocksperuser":
         case "maxLocksPerUser": return int.class;
+        case "maxnamelength":
+        case "maxNameLength": return int.class;
         case "maxoutboundframesize":
         case "maxOutboundFrameSize": return int.class;
         case "maxpartialframebytes":
@@ -237,6 +247,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxPropertiesPerDevice": return int.class;
         case "maxpropertybytesperdevice":
         case "maxPropertyBytesPerDevice": return long.class;
+        case "maxpropertybytesperuser":
+        case "maxPropertyBytesPerUser": return long.class;
         case "maxpsondepth":
         case "maxPsonDepth": return int.class;
         case "maxretainedbytesperuser":
@@ -341,6 +353,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxCredentialLength": return getOrCreateConfiguration(target).getMaxCredentialLength();
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": return getOrCreateConfiguration(target).getMaxDecodedFrameBytes();
+        case "maxdownloadsize":
+        case "maxDownloadSize": return getOrCreateConfiguration(target).getMaxDownloadSize();
         case "maxframesize":
         case "maxFrameSize": return getOrCreateConfiguration(target).getMaxFrameSize();
         case "maxframesizebeforelogin":
@@ -351,6 +365,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxInFlight": return getOrCreateConfiguration(target).getMaxInFlight();
         case "maxlocksperuser":
         case "maxLocksPerUser": return getOrCreateConfiguration(target).getMaxLocksPerUser();
+        case "maxnamelength":
+        case "maxNameLength": return getOrCreateConfiguration(target).getMaxNameLength();
         case "maxoutboundframesize":
         case "maxOutboundFrameSize": return getOrCreateConfiguration(target).getMaxOutboundFrameSize();
         case "maxpartialframebytes":
@@ -363,6 +379,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxPropertiesPerDevice": return getOrCreateConfiguration(target).getMaxPropertiesPerDevice();
         case "maxpropertybytesperdevice":
         case "maxPropertyBytesPerDevice": return getOrCreateConfiguration(target).getMaxPropertyBytesPerDevice();
+        case "maxpropertybytesperuser":
+        case "maxPropertyBytesPerUser": return getOrCreateConfiguration(target).getMaxPropertyBytesPerUser();
         case "maxpsondepth":
         case "maxPsonDepth": return getOrCreateConfiguration(target).getMaxPsonDepth();
         case "maxretainedbytesperuser":

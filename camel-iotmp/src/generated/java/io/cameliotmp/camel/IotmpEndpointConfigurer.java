@@ -84,6 +84,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxCredentialLength": target.getConfiguration().setMaxCredentialLength(property(camelContext, int.class, value)); return true;
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": target.getConfiguration().setMaxDecodedFrameBytes(property(camelContext, long.class, value)); return true;
+        case "maxdownloadsize":
+        case "maxDownloadSize": target.getConfiguration().setMaxDownloadSize(property(camelContext, long.class, value)); return true;
         case "maxframesize":
         case "maxFrameSize": target.getConfiguration().setMaxFrameSize(property(camelContext, int.class, value)); return true;
         case "maxframesizebeforelogin":
@@ -94,6 +96,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxInFlight": target.getConfiguration().setMaxInFlight(property(camelContext, int.class, value)); return true;
         case "maxlocksperuser":
         case "maxLocksPerUser": target.getConfiguration().setMaxLocksPerUser(property(camelContext, int.class, value)); return true;
+        case "maxnamelength":
+        case "maxNameLength": target.getConfiguration().setMaxNameLength(property(camelContext, int.class, value)); return true;
         case "maxoutboundframesize":
         case "maxOutboundFrameSize": target.getConfiguration().setMaxOutboundFrameSize(property(camelContext, int.class, value)); return true;
         case "maxpartialframebytes":
@@ -106,6 +110,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxPropertiesPerDevice": target.getConfiguration().setMaxPropertiesPerDevice(property(camelContext, int.class, value)); return true;
         case "maxpropertybytesperdevice":
         case "maxPropertyBytesPerDevice": target.getConfiguration().setMaxPropertyBytesPerDevice(property(camelContext, long.class, value)); return true;
+        case "maxpropertybytesperuser":
+        case "maxPropertyBytesPerUser": target.getConfiguration().setMaxPropertyBytesPerUser(property(camelContext, long.class, value)); return true;
         case "maxpsondepth":
         case "maxPsonDepth": target.getConfiguration().setMaxPsonDepth(property(camelContext, int.class, value)); return true;
         case "maxretainedbytesperuser":
@@ -206,6 +212,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxCredentialLength": return int.class;
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": return long.class;
+        case "maxdownloadsize":
+        case "maxDownloadSize": return long.class;
         case "maxframesize":
         case "maxFrameSize": return int.class;
         case "maxframesizebeforelogin":
@@ -216,6 +224,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxInFlight": return int.class;
         case "maxlocksperuser":
         case "maxLocksPerUser": return int.class;
+        case "maxnamelength":
+        case "maxNameLength": return int.class;
         case "maxoutboundframesize":
         case "maxOutboundFrameSize": return int.class;
         case "maxpartialframebytes":
@@ -228,6 +238,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxPropertiesPerDevice": return int.class;
         case "maxpropertybytesperdevice":
         case "maxPropertyBytesPerDevice": return long.class;
+        case "maxpropertybytesperuser":
+        case "maxPropertyBytesPerUser": return long.class;
         case "maxpsondepth":
         case "maxPsonDepth": return int.class;
         case "maxretainedbytesperuser":
@@ -329,6 +341,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxCredentialLength": return target.getConfiguration().getMaxCredentialLength();
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": return target.getConfiguration().getMaxDecodedFrameBytes();
+        case "maxdownloadsize":
+        case "maxDownloadSize": return target.getConfiguration().getMaxDownloadSize();
         case "maxframesize":
         case "maxFrameSize": return target.getConfiguration().getMaxFrameSize();
         case "maxframesizebeforelogin":
@@ -339,6 +353,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxInFlight": return target.getConfiguration().getMaxInFlight();
         case "maxlocksperuser":
         case "maxLocksPerUser": return target.getConfiguration().getMaxLocksPerUser();
+        case "maxnamelength":
+        case "maxNameLength": return target.getConfiguration().getMaxNameLength();
         case "maxoutboundframesize":
         case "maxOutboundFrameSize": return target.getConfiguration().getMaxOutboundFrameSize();
         case "maxpartialframebytes":
@@ -351,6 +367,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxPropertiesPerDevice": return target.getConfiguration().getMaxPropertiesPerDevice();
         case "maxpropertybytesperdevice":
         case "maxPropertyBytesPerDevice": return target.getConfiguration().getMaxPropertyBytesPerDevice();
+        case "maxpropertybytesperuser":
+        case "maxPropertyBytesPerUser": return target.getConfiguration().getMaxPropertyBytesPerUser();
         case "maxpsondepth":
         case "maxPsonDepth": return target.getConfiguration().getMaxPsonDepth();
         case "maxretainedbytesperuser":

@@ -41,6 +41,12 @@ public class IotmpConfiguration extends IotmpServerOptions implements Cloneable 
               description = "download: the chunk size asked of the device, in bytes.")
     private int chunkSize = IotmpServerConfig.DEFAULT_DOWNLOAD_CHUNK_SIZE;
 
+    @UriParam(label = "producer", defaultValue = "" + IotmpServerConfig.DEFAULT_MAX_DOWNLOAD_SIZE,
+              description = "download: the largest file accepted, in bytes. The server holds the whole file until "
+                            + "the download completes and the size is the device's word: a larger file fails the "
+                            + "download at once with a QuotaExceededException, before anything of it is held.")
+    private long maxDownloadSize = IotmpServerConfig.DEFAULT_MAX_DOWNLOAD_SIZE;
+
     @UriParam(label = "producer", defaultValue = "" + FirmwareUpdateOptions.DEFAULT_REBOOT_TIMEOUT_MILLIS,
               javaType = "java.time.Duration",
               description = "firmwareUpdate: how long to wait for the device to reconnect after its reboot, before "
@@ -115,6 +121,14 @@ public class IotmpConfiguration extends IotmpServerOptions implements Cloneable 
 
     public void setChunkSize(int chunkSize) {
         this.chunkSize = chunkSize;
+    }
+
+    public long getMaxDownloadSize() {
+        return maxDownloadSize;
+    }
+
+    public void setMaxDownloadSize(long maxDownloadSize) {
+        this.maxDownloadSize = maxDownloadSize;
     }
 
     public long getFirmwareRebootTimeout() {

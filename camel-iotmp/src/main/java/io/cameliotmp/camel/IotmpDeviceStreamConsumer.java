@@ -220,13 +220,20 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
 
     /**
      * A device without the resource answers ERROR: expected in a fleet of mixed devices, so Camel's default logging
-     * handler is spared the stack trace; a configured exception handler, or bridging to the route, gets it all.
+     * handler is spared the stack trace, and the line is written within the server's rate limit for lines peers
+     * cause (a device that reconnects as fast as it can would otherwise write one per connection); a configured
+     * exception handler, or bridging to the route, gets it all.
      */
     @Override
     public void onStreamFailed(DeviceRegistration registration, String resource, Throwable cause) {
         String message = "Device " + registration.deviceId() + " did not open a stream on " + resource;
         if (cause instanceof DeviceErrorException && getExceptionHandler() instanceof LoggingExceptionHandler) {
-            LOG.warn("{}: {}", message, cause.getMessage());
+            IotmpServer server = server();
+            if (server != null) {
+                server.logPeerCaused(LOG, message, cause.getMessage());
+            } else {
+                LOG.debug("{}: {}", message, cause.getMessage()); // stopping: no server to share the rate limit
+            }
         } else {
             getExceptionHandler().handleException(message, cause);
         }

@@ -105,7 +105,7 @@ public class IotmpProducer extends IotmpServerProducer {
                 yield answered(call.in().getBody());
             }
             case download -> server.download(call.requireDevice(), call.requireResource(),
-                    call.config().getChunkSize(), call.requestTimeout())
+                    call.config().getChunkSize(), call.config().getMaxDownloadSize(), call.requestTimeout())
                     .thenApply(bytes -> new DeviceReply(null, 0, null, bytes));
             case run -> send(call, reply, new DeviceRequest.Run(call.requireResource(), call.pson(),
                     call.in().getHeader(IotmpConstants.PARAMETERS)));

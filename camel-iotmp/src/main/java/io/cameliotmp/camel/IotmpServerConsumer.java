@@ -13,12 +13,18 @@ import org.apache.camel.support.DefaultConsumer;
 abstract class IotmpServerConsumer extends DefaultConsumer {
 
     private final IotmpEndpoint endpoint;
-    private IotmpServerManager.Handle serverHandle;
+    private volatile IotmpServerManager.Handle serverHandle;
     private AutoCloseable attachment;
 
     IotmpServerConsumer(IotmpEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
         this.endpoint = endpoint;
+    }
+
+    /** The server while this consumer is started, else null. */
+    protected IotmpServer server() {
+        IotmpServerManager.Handle handle = serverHandle;
+        return handle == null ? null : handle.server();
     }
 
     /** Registers this consumer with the server; the returned handle detaches it. */

@@ -111,6 +111,13 @@ public class IotmpServerLimitOptions {
                             + "property store; a write beyond it is refused with ERROR 413.")
     private long maxPropertyBytesPerDevice = ServerQuotas.DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE;
 
+    @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_PROPERTY_BYTES_PER_USER,
+              description = "Bytes of property names and PSON-encoded values all the devices of one user may keep "
+                            + "in the in-memory property store together (properties outlive their device's "
+                            + "connection, and an authenticator may accept any device id of a user); a write beyond "
+                            + "it is refused with ERROR 413.")
+    private long maxPropertyBytesPerUser = ServerQuotas.DEFAULT_MAX_PROPERTY_BYTES_PER_USER;
+
     @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_LOCKS_PER_USER,
               description = "Sync lock slots the devices of one user may hold at once; one more is refused with "
                             + "ERROR 429.")
@@ -126,6 +133,13 @@ public class IotmpServerLimitOptions {
               description = "Bytes of topic names and PSON-encoded payloads of one user's retained messages; "
                             + "beyond it, as beyond maxRetainedPerUser.")
     private long maxRetainedBytesPerUser = ServerQuotas.DEFAULT_MAX_RETAINED_BYTES_PER_USER;
+
+    @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_NAME_LENGTH,
+              description = "Longest name a device may send the server's services, in characters: a topic or topic "
+                            + "filter, an event or property it streams, the target of a service call (property, "
+                            + "sync, bucket, endpoint, device/resource) or a server resource; a longer one is refused "
+                            + "with ERROR 400.")
+    private int maxNameLength = ServerQuotas.DEFAULT_MAX_NAME_LENGTH;
 
     /** The connection, authentication and slow-peer limits these options describe. */
     ServerLimits toLimits() {
@@ -153,9 +167,11 @@ public class IotmpServerLimitOptions {
         return ServerQuotas.builder()
                 .maxPropertiesPerDevice(maxPropertiesPerDevice)
                 .maxPropertyBytesPerDevice(maxPropertyBytesPerDevice)
+                .maxPropertyBytesPerUser(maxPropertyBytesPerUser)
                 .maxLocksPerUser(maxLocksPerUser)
                 .maxRetainedPerUser(maxRetainedPerUser)
                 .maxRetainedBytesPerUser(maxRetainedBytesPerUser)
+                .maxNameLength(maxNameLength)
                 .build();
     }
 
@@ -317,4 +333,21 @@ public class IotmpServerLimitOptions {
 
     public void setMaxRetainedBytesPerUser(long maxRetainedBytesPerUser) {
         this.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
-    }}
+    }
+
+    public int getMaxNameLength() {
+        return maxNameLength;
+    }
+
+    public void setMaxNameLength(int maxNameLength) {
+        this.maxNameLength = maxNameLength;
+    }
+
+    public long getMaxPropertyBytesPerUser() {
+        return maxPropertyBytesPerUser;
+    }
+
+    public void setMaxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
+        this.maxPropertyBytesPerUser = maxPropertyBytesPerUser;
+    }
+}

@@ -39,7 +39,7 @@ final class BuiltinServices {
         }
         PropertyStore shared = config.cluster().propertyStore(config.quotas());
         return shared != null ? shared : new InMemoryPropertyStore(config.quotas().maxPropertiesPerDevice(),
-                config.quotas().maxPropertyBytesPerDevice());
+                config.quotas().maxPropertyBytesPerDevice(), config.quotas().maxPropertyBytesPerUser());
     }
 
     PropertyStore properties() {
@@ -92,7 +92,7 @@ final class BuiltinServices {
             try {
                 listener.onPropertyUpdated(device, property, value);
             } catch (RuntimeException e) {
-                LOG.warn("Property listener failed for {} of {}", property, device, e);
+                LOG.warn("Property listener failed for {} of {}", RefusalLog.shown(property), device, e);
             }
         }
     }

@@ -78,13 +78,14 @@ final class DeviceCallDispatcher {
                 connection.replyError(run, 400, "RUN without a resource");
                 return null;
             }
-            return new DeviceCall(connection.registration(), null, path, run.payload(), run.hasStreamId());
+            return DeviceNames.accepted(connection, run, "resource", path)
+                    ? new DeviceCall(connection.registration(), null, path, run.payload(), run.hasStreamId()) : null;
         }
         if (call.target() == null) {
             connection.replyError(run, 400, call.service() + " without a target name");
             return null;
         }
-        return call;
+        return DeviceNames.accepted(connection, run, "target", call.target()) ? call : null;
     }
 
     private static void answer(DeviceConnection connection, IotmpMessage run, DeviceCall call, Object value,

@@ -58,8 +58,11 @@ final class DeviceOpenedStreams {
         EventSubscription subscription;
         try {
             subscription = EventSubscription.parse(start.parameters());
+            if (!nameAccepted(start, subscription)) {
+                return true;
+            }
             if (subscription instanceof EventSubscription.TopicSubscription topics) {
-                TopicFilter.validate(topics.filter());
+                TopicFilter.validate(topics.filter()); // its message quotes the filter, now of a bounded length
             }
         } catch (IllegalArgumentException e) {
             connection.replyError(start, 400, e.getMessage());
@@ -85,6 +88,20 @@ final class DeviceOpenedStreams {
             connection.write(IotmpMessage.streamData(id, message.payload()));
         }
         return true;
+    }
+
+    /** Checks the name the stream would keep for as long as it is open; false after refusing the stream. */
+    private boolean nameAccepted(IotmpMessage start, EventSubscription subscription) {
+        if (subscription instanceof EventSubscription.TopicSubscription topics) {
+            return DeviceNames.accepted(connection, start, "topic filter", topics.filter());
+        }
+        if (subscription instanceof EventSubscription.TopicPublication publication) {
+            return DeviceNames.accepted(connection, start, "topic", publication.topic());
+        }
+        if (subscription instanceof EventSubscription.PropertyUpdates updates) {
+            return DeviceNames.accepted(connection, start, "property", updates.property());
+        }
+        return DeviceNames.accepted(connection, start, "event", ((EventSubscription.ServerEvent) subscription).name());
     }
 
     /** Data on a stream the device opened: a publication on its topic. False when the id is not one of them. */

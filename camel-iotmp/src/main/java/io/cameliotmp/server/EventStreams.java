@@ -33,8 +33,8 @@ final class EventStreams {
     record DeviceSubscription(DeviceConnection session, int streamId, String filterOrEvent) {
     }
 
-    private final List<DeviceSubscription> topicSubscriptions = new CopyOnWriteArrayList<>();
-    private final List<DeviceSubscription> eventSubscriptions = new CopyOnWriteArrayList<>();
+    private final UserSubscriptions topicSubscriptions = new UserSubscriptions();
+    private final UserSubscriptions eventSubscriptions = new UserSubscriptions();
     private final List<RouteSubscription> routeSubscriptions = new CopyOnWriteArrayList<>();
     /** Retained messages by user (null: route publications for every user), then topic. Guarded by itself. */
     private final Map<String, UserRetained> retained = new HashMap<>();
@@ -83,8 +83,18 @@ final class EventStreams {
 
     /** Ends one device stream, or all of a session when {@code streamId} is 0. */
     void unsubscribe(DeviceConnection session, int streamId) {
-        topicSubscriptions.removeIf(s -> s.session == session && (streamId == 0 || s.streamId == streamId));
-        eventSubscriptions.removeIf(s -> s.session == session && (streamId == 0 || s.streamId == streamId));
+        topicSubscriptions.remove(session, streamId);
+        eventSubscriptions.remove(session, streamId);
+    }
+
+    /** Device streams of {@code user} subscribed to topics or events now. */
+    int deviceSubscriptions(String user) {
+        return topicSubscriptions.count(user) + eventSubscriptions.count(user);
+    }
+
+    /** Users whose devices have topic or event subscriptions now: none are kept for users without any. */
+    int usersWithDeviceSubscriptions() {
+        return Math.max(topicSubscriptions.users(), eventSubscriptions.users());
     }
 
     AutoCloseable subscribeRoute(String filter, Consumer<TopicMessage> listener) {
@@ -127,8 +137,9 @@ final class EventStreams {
         try {
             deliver(message, retain);
         } catch (QuotaExceededException e) {
-            LOG.warn("Relayed retained message on '{}' refused here: {}", RefusalLog.shown(message.topic()),
-                    e.getMessage());
+            // a route's publication relayed from another member: deliver counted it and logged it within the
+            // refusal log's rate limit (a line each would be a line per publication made elsewhere), and the route
+            // that published it heard of it there
         }
     }
 
@@ -137,8 +148,8 @@ final class EventStreams {
         try {
             retain(message);
         } catch (QuotaExceededException e) {
-            LOG.warn("Retained message on '{}' of the cluster refused here: {}", RefusalLog.shown(message.topic()),
-                    e.getMessage());
+            onQuotaExceeded.accept(e, "a retained message of the cluster on '" + RefusalLog.shown(message.topic())
+                                      + "'");
         }
     }
 
@@ -158,19 +169,17 @@ final class EventStreams {
                 refused(e, message);
             }
         }
-        for (DeviceSubscription s : topicSubscriptions) {
-            if (s.session.registration() != null
-                && (message.user() == null || message.user().equals(s.session.registration().user()))
-                && TopicFilter.matches(s.filterOrEvent, message.topic())) {
+        topicSubscriptions.forEach(message.user(), s -> {
+            if (TopicFilter.matches(s.filterOrEvent, message.topic())) {
                 s.session.sendStreamData(s.streamId, message.payload());
             }
-        }
+        });
         for (RouteSubscription s : routeSubscriptions) {
             if (TopicFilter.matches(s.filter, message.topic())) {
                 try {
                     s.listener.accept(message);
                 } catch (RuntimeException e) {
-                    LOG.warn("Topic listener failed for {}", message.topic(), e);
+                    LOG.warn("Topic listener failed for {}", RefusalLog.shown(message.topic()), e);
                 }
             }
         }
@@ -259,14 +268,13 @@ final class EventStreams {
 
     /** Raises an event toward the devices connected here only (one another member relayed). */
     int raiseHere(String user, String event, Object payload) {
-        int delivered = 0;
-        for (DeviceSubscription s : eventSubscriptions) {
-            if (s.filterOrEvent.equals(event)
-                && (user == null || s.session.registration() != null && user.equals(s.session.registration().user()))) {
+        int[] delivered = new int[1];
+        eventSubscriptions.forEach(user, s -> {
+            if (s.filterOrEvent.equals(event)) {
                 s.session.sendStreamData(s.streamId, payload);
-                delivered++;
+                delivered[0]++;
             }
-        }
-        return delivered;
+        });
+        return delivered[0];
     }
 }

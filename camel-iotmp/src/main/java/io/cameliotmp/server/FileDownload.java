@@ -21,11 +21,14 @@ final class FileDownload implements StreamListener {
 
     /** The chunk size IOTMP-Linux uses unless told otherwise. */
     static final int DEFAULT_CHUNK_SIZE = IotmpServerConfig.DEFAULT_DOWNLOAD_CHUNK_SIZE;
+    /** Room reserved for the content before it arrives. */
+    private static final int INITIAL_BUFFER = 1024 * 1024;
 
     private final IotmpServer server;
     private final DeviceId device;
     private final String path;
     private final int chunkSize;
+    private final long maxSize;
     private final Duration idleTimeout;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private ByteArrayOutputStream content;
@@ -34,17 +37,19 @@ final class FileDownload implements StreamListener {
     private volatile int streamId;
     private volatile Timeout idle;
 
-    private FileDownload(IotmpServer server, DeviceId device, String path, int chunkSize, Duration idleTimeout) {
+    private FileDownload(IotmpServer server, DeviceId device, String path, int chunkSize, long maxSize,
+                         Duration idleTimeout) {
         this.server = server;
         this.device = device;
         this.path = path;
         this.chunkSize = chunkSize;
+        this.maxSize = maxSize;
         this.idleTimeout = idleTimeout;
     }
 
     static CompletableFuture<byte[]> start(IotmpServer server, DeviceId device, String path, int chunkSize,
-                                           Duration idleTimeout) {
-        FileDownload download = new FileDownload(server, device, path, chunkSize, idleTimeout);
+                                           long maxSize, Duration idleTimeout) {
+        FileDownload download = new FileDownload(server, device, path, chunkSize, maxSize, idleTimeout);
         download.begin();
         return download.result;
     }
@@ -54,10 +59,15 @@ final class FileDownload implements StreamListener {
         server.send(device, DeviceRequest.run("$fs/info/" + relative, null), idleTimeout)
                 .thenCompose(info -> {
                     size = sizeOf(info.payload());
-                    if (size > Integer.MAX_VALUE - 8) {
-                        throw new IotmpRequestException(device, path + " is " + size + " bytes, too large to hold");
+                    if (size > maxSize) {
+                        QuotaExceededException tooLarge = new QuotaExceededException(
+                                QuotaExceededException.Quota.DOWNLOAD_SIZE, path + " is " + size
+                                + " bytes, more than the " + maxSize + " a download accepts (maxDownloadSize)");
+                        server.quotaExceeded(tooLarge, device);
+                        throw tooLarge;
                     }
-                    content = new ByteArrayOutputStream((int) size);
+                    // the size is the device's word: room grows with the bytes that really arrive
+                    content = new ByteArrayOutputStream((int) Math.min(size, INITIAL_BUFFER));
                     Map<String, Object> params = new LinkedHashMap<>();
                     params.put("path", path);
                     params.put("chunk_size", chunkSize);

@@ -73,6 +73,11 @@ public final class IotmpServer {
         return config;
     }
 
+    /** The topics and events of devices, for the tests of this package. */
+    EventStreams events() {
+        return events;
+    }
+
     public DeviceRegistry registry() {
         return registry;
     }
@@ -294,8 +299,19 @@ public final class IotmpServer {
      * @param chunkSize the chunk size to ask for; 0 for the device default (64 KiB)
      */
     public CompletableFuture<byte[]> download(DeviceId device, String path, int chunkSize, Duration idleTimeout) {
+        return download(device, path, chunkSize, IotmpServerConfig.DEFAULT_MAX_DOWNLOAD_SIZE, idleTimeout);
+    }
+
+    /**
+     * {@link #download(DeviceId, String, int, Duration)} of a file of at most {@code maxSize} bytes: the whole file
+     * is held until the download completes, and its size is the device's word, so a larger one fails at once with
+     * a {@link QuotaExceededException} ({@code DOWNLOAD_SIZE}), before anything of it is held.
+     */
+    public CompletableFuture<byte[]> download(DeviceId device, String path, int chunkSize, long maxSize,
+                                              Duration idleTimeout) {
+        IotmpServerConfig.requirePositive(maxSize, "maxSize");
         return FileDownload.start(this, device, path, chunkSize > 0 ? chunkSize : FileDownload.DEFAULT_CHUNK_SIZE,
-                idleTimeout != null ? idleTimeout : config.requestTimeout());
+                maxSize, idleTimeout != null ? idleTimeout : config.requestTimeout());
     }
 
     /** The server's standing subscriptions to device resources. */
@@ -330,6 +346,15 @@ public final class IotmpServer {
 
     ConnectValidation connectValidation() {
         return connectValidation;
+    }
+
+    /**
+     * Logs a WARN line that a device's answer caused (a stream it refused, say) within the rate limit the server's
+     * refusal lines share, shortened and without control characters: a device that reconnects as fast as it can must
+     * not write a line per connection.
+     */
+    public void logPeerCaused(Logger log, String message, Object detail) {
+        refusalLog.peerCaused(log, message, detail);
     }
 
     RefusalLog refusalLog() {

@@ -76,6 +76,8 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
     public static final String DEFAULT_BACKPRESSURE_POLICY_NAME = "PAUSE";
     /** Bytes asked of a device per chunk of a file download. */
     public static final int DEFAULT_DOWNLOAD_CHUNK_SIZE = 64 * 1024;
+    /** Largest file a download accepts, in bytes: the server holds the whole file until the download completes. */
+    public static final long DEFAULT_MAX_DOWNLOAD_SIZE = 16L * 1024 * 1024;
 
     /** The slack on the keep-alive interval before a silent device is considered gone (IOTMP: 15 %). */
     public static final double KEEP_ALIVE_TOLERANCE = 1.15;

@@ -1,5 +1,6 @@
 package io.cameliotmp.server;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,6 +18,13 @@ import io.cameliotmp.protocol.PsonFormat;
  * The table is created if missing with standard SQL that H2 and PostgreSQL both accept ({@code BYTEA} is mapped by
  * H2 too); writes update first and insert when nothing was updated, inside one transaction, which needs no vendor
  * upsert syntax.
+ * <p>
+ * A device's properties are bounded here as in memory: at most {@code maxPropertiesPerDevice} properties and
+ * {@code maxPropertyBytesPerDevice} bytes of names and PSON-encoded values (as the database counts them,
+ * {@code OCTET_LENGTH}), checked inside the write's transaction; a write beyond either fails with
+ * {@link QuotaExceededException} and changes nothing. Without them a device could fill the database with
+ * properties of a whole frame each. Writes of one device that run at the same moment (a route's and the device's)
+ * may each pass the check: the device's own writes run one after the other.
  */
 public final class JdbcPropertyStore implements PropertyStore {
 
@@ -24,17 +32,35 @@ public final class JdbcPropertyStore implements PropertyStore {
 
     private final DataSource dataSource;
     private final String table;
+    private final int maxProperties;
+    private final long maxBytes;
 
+    /** In {@link #DEFAULT_TABLE}, with the default quotas of {@link ServerQuotas}. */
     public JdbcPropertyStore(DataSource dataSource) {
         this(dataSource, DEFAULT_TABLE);
     }
 
+    /** With the default quotas of {@link ServerQuotas}. */
     public JdbcPropertyStore(DataSource dataSource, String table) {
+        this(dataSource, table, ServerQuotas.DEFAULT_MAX_PROPERTIES_PER_DEVICE,
+                ServerQuotas.DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE);
+    }
+
+    /**
+     * @param maxPropertiesPerDevice    properties one device may have in the table
+     * @param maxPropertyBytesPerDevice bytes of property names and PSON-encoded values one device may have in it
+     */
+    public JdbcPropertyStore(DataSource dataSource, String table, int maxPropertiesPerDevice,
+                             long maxPropertyBytesPerDevice) {
         if (!table.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new IllegalArgumentException("not a plain table name: " + table);
         }
+        IotmpServerConfig.requirePositive(maxPropertiesPerDevice, "maxPropertiesPerDevice");
+        IotmpServerConfig.requirePositive(maxPropertyBytesPerDevice, "maxPropertyBytesPerDevice");
         this.dataSource = dataSource;
         this.table = table;
+        this.maxProperties = maxPropertiesPerDevice;
+        this.maxBytes = maxPropertyBytesPerDevice;
         createTable();
     }
 
@@ -62,6 +88,7 @@ public final class JdbcPropertyStore implements PropertyStore {
         }
     }
 
+    /** @throws QuotaExceededException if the device would have too many properties or bytes of them */
     @Override
     public void write(DeviceId device, String property, Object value) {
         try (Connection c = dataSource.getConnection()) {
@@ -90,6 +117,7 @@ public final class JdbcPropertyStore implements PropertyStore {
     }
 
     private void upsert(Connection c, DeviceId device, String property, byte[] pson) throws SQLException {
+        checkQuotas(c, device, property, pson);
         Timestamp now = new Timestamp(System.currentTimeMillis());
         try (PreparedStatement update = c.prepareStatement("UPDATE " + table
                 + " SET pson = ?, updated_at = ? WHERE user_id = ? AND device_id = ? AND property = ?")) {
@@ -106,6 +134,42 @@ public final class JdbcPropertyStore implements PropertyStore {
             insert.setBytes(4, pson);
             insert.setTimestamp(5, now);
             insert.executeUpdate();
+        }
+    }
+
+    /** Refuses a write that would take the device beyond its quotas; replacing a value counts the difference. */
+    private void checkQuotas(Connection c, DeviceId device, String property, byte[] pson) throws SQLException {
+        String cost = "OCTET_LENGTH(property) + OCTET_LENGTH(pson)";
+        String sql = "SELECT COUNT(*), COALESCE(SUM(" + cost + "), 0),"
+                     + " COALESCE(SUM(CASE WHEN property = ? THEN 1 ELSE 0 END), 0),"
+                     + " COALESCE(SUM(CASE WHEN property = ? THEN " + cost + " ELSE 0 END), 0)"
+                     + " FROM " + table + " WHERE user_id = ? AND device_id = ?";
+        long count;
+        long bytes;
+        boolean replacing;
+        long previous;
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, property);
+            s.setString(2, property);
+            s.setString(3, device.user());
+            s.setString(4, device.device());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                count = r.getLong(1);
+                bytes = r.getLong(2);
+                replacing = r.getLong(3) > 0;
+                previous = r.getLong(4);
+            }
+        }
+        if (!replacing && count >= maxProperties) {
+            throw new QuotaExceededException(QuotaExceededException.Quota.PROPERTIES,
+                    "a device may have " + maxProperties + " properties");
+        }
+        long after = bytes - previous + property.getBytes(StandardCharsets.UTF_8).length + pson.length;
+        if (after > maxBytes) {
+            throw new QuotaExceededException(QuotaExceededException.Quota.PROPERTY_BYTES,
+                    "property '" + RefusalLog.shown(property) + "' would take the device's properties to " + after
+                    + " bytes, more than " + maxBytes);
         }
     }
 

@@ -7,9 +7,10 @@ import io.cameliotmp.protocol.PsonValues;
 import org.slf4j.Logger;
 
 /**
- * The log lines a peer can cause without authenticating (refused CONNECTs, connections closed for bad input) and
- * quota refusals: rate-limited by a token bucket shared by the whole server, with every identifier shortened and its
- * control characters escaped, so a flood of bad CONNECTs costs a few lines a second, not its own size in log.
+ * The log lines a peer can cause without authenticating (refused CONNECTs, connections closed for bad input),
+ * quota refusals and lines a device's answers cause in the Camel glue: rate-limited by a token bucket shared by the
+ * whole server, with every identifier shortened and its control characters escaped, so a flood of bad CONNECTs
+ * costs a few lines a second, not its own size in log.
  * Lines over the rate are counted, and the next line that is written says how many were suppressed.
  */
 final class RefusalLog {
@@ -73,6 +74,17 @@ final class RefusalLog {
         if (suppressed >= 0) {
             log.info("Quota: refused {} for {}{}", shown(message, MAX_REASON_SHOWN), shown(who, MAX_REASON_SHOWN),
                     note(suppressed));
+        }
+    }
+
+    /** A WARN line a peer's answer caused: {@code message: detail}, within the rate limit. */
+    void peerCaused(Logger log, String message, Object detail) {
+        if (!log.isWarnEnabled()) {
+            return;
+        }
+        long suppressed = take();
+        if (suppressed >= 0) {
+            log.warn("{}: {}{}", shown(message, MAX_REASON_SHOWN), shown(detail, MAX_REASON_SHOWN), note(suppressed));
         }
     }
 

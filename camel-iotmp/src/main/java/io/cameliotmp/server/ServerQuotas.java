@@ -8,30 +8,45 @@ package io.cameliotmp.server;
  * @param maxPropertiesPerDevice    properties one device may have in the in-memory property store
  * @param maxPropertyBytesPerDevice bytes of property names and PSON-encoded values one device may have in the
  *                                  in-memory property store
+ * @param maxPropertyBytesPerUser   the same, for all the devices of one user together: properties outlive their
+ *                                  device's connection, and a device may log in under ever new ids where the
+ *                                  authenticator accepts any device id of its user
  * @param maxLocksPerUser           sync lock slots held at once by the devices of one user
  * @param maxRetainedPerUser        retained topic messages kept for one user (for route publications without a
  *                                  user: for all of them together)
  * @param maxRetainedBytesPerUser   bytes of topic names and PSON-encoded payloads of one user's retained messages
+ * @param maxNameLength             longest name a device may send the services, in characters: a topic or topic
+ *                                  filter, an event, a property, a sync, a bucket, an endpoint, a server resource or
+ *                                  a {@code device/resource} to call. A device keeps the name of each of its streams
+ *                                  for as long as the stream is open, and every publication matches its topic against
+ *                                  the subscriptions, so without this a device could make the server hold
+ *                                  {@code maxPendingRequests} names of a whole frame each.
  */
-public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerDevice, int maxLocksPerUser,
-                           int maxRetainedPerUser, long maxRetainedBytesPerUser) {
+public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerDevice, long maxPropertyBytesPerUser,
+                           int maxLocksPerUser, int maxRetainedPerUser, long maxRetainedBytesPerUser,
+                           int maxNameLength) {
 
     public static final int DEFAULT_MAX_PROPERTIES_PER_DEVICE = 128;
     public static final long DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE = 64L * 1024;
+    public static final long DEFAULT_MAX_PROPERTY_BYTES_PER_USER = 16L * 1024 * 1024;
     public static final int DEFAULT_MAX_LOCKS_PER_USER = 256;
     public static final int DEFAULT_MAX_RETAINED_PER_USER = 256;
     public static final long DEFAULT_MAX_RETAINED_BYTES_PER_USER = 1024L * 1024;
+    /** As long as the longest sync name ({@link SyncLocks#MAX_NAME_LENGTH}). */
+    public static final int DEFAULT_MAX_NAME_LENGTH = 256;
 
     public static final ServerQuotas DEFAULT = new ServerQuotas(DEFAULT_MAX_PROPERTIES_PER_DEVICE,
-            DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE, DEFAULT_MAX_LOCKS_PER_USER, DEFAULT_MAX_RETAINED_PER_USER,
-            DEFAULT_MAX_RETAINED_BYTES_PER_USER);
+            DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE, DEFAULT_MAX_PROPERTY_BYTES_PER_USER, DEFAULT_MAX_LOCKS_PER_USER,
+            DEFAULT_MAX_RETAINED_PER_USER, DEFAULT_MAX_RETAINED_BYTES_PER_USER, DEFAULT_MAX_NAME_LENGTH);
 
     public ServerQuotas {
         IotmpServerConfig.requirePositive(maxPropertiesPerDevice, "maxPropertiesPerDevice");
         IotmpServerConfig.requirePositive(maxPropertyBytesPerDevice, "maxPropertyBytesPerDevice");
+        IotmpServerConfig.requirePositive(maxPropertyBytesPerUser, "maxPropertyBytesPerUser");
         IotmpServerConfig.requirePositive(maxLocksPerUser, "maxLocksPerUser");
         IotmpServerConfig.requirePositive(maxRetainedPerUser, "maxRetainedPerUser");
         IotmpServerConfig.requirePositive(maxRetainedBytesPerUser, "maxRetainedBytesPerUser");
+        IotmpServerConfig.requirePositive(maxNameLength, "maxNameLength");
     }
 
     public static Builder builder() {
@@ -42,9 +57,11 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
         Builder b = new Builder();
         b.maxPropertiesPerDevice = maxPropertiesPerDevice;
         b.maxPropertyBytesPerDevice = maxPropertyBytesPerDevice;
+        b.maxPropertyBytesPerUser = maxPropertyBytesPerUser;
         b.maxLocksPerUser = maxLocksPerUser;
         b.maxRetainedPerUser = maxRetainedPerUser;
         b.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
+        b.maxNameLength = maxNameLength;
         return b;
     }
 
@@ -52,9 +69,11 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
     public static final class Builder {
         private int maxPropertiesPerDevice;
         private long maxPropertyBytesPerDevice;
+        private long maxPropertyBytesPerUser;
         private int maxLocksPerUser;
         private int maxRetainedPerUser;
         private long maxRetainedBytesPerUser;
+        private int maxNameLength;
 
         private Builder() {
         }
@@ -66,6 +85,11 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
 
         public Builder maxPropertyBytesPerDevice(long maxPropertyBytesPerDevice) {
             this.maxPropertyBytesPerDevice = maxPropertyBytesPerDevice;
+            return this;
+        }
+
+        public Builder maxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
+            this.maxPropertyBytesPerUser = maxPropertyBytesPerUser;
             return this;
         }
 
@@ -84,9 +108,14 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
             return this;
         }
 
+        public Builder maxNameLength(int maxNameLength) {
+            this.maxNameLength = maxNameLength;
+            return this;
+        }
+
         public ServerQuotas build() {
-            return new ServerQuotas(maxPropertiesPerDevice, maxPropertyBytesPerDevice, maxLocksPerUser,
-                    maxRetainedPerUser, maxRetainedBytesPerUser);
+            return new ServerQuotas(maxPropertiesPerDevice, maxPropertyBytesPerDevice, maxPropertyBytesPerUser,
+                    maxLocksPerUser, maxRetainedPerUser, maxRetainedBytesPerUser, maxNameLength);
         }
     }
 }

@@ -42,6 +42,8 @@ class ByteSessionsAndDownloadTest extends IotmpCamelTestSupport {
                 from("direct:close").to("iotmp:device:alice/esp32?operation=stopStream");
                 from("direct:download").to("iotmp:device:alice/esp32?operation=download&requestTimeout="
                                            + DOWNLOAD_IDLE_TIMEOUT.toMillis());
+                from("direct:download-small").to("iotmp:device:alice/esp32?operation=download&maxDownloadSize=50"
+                                                 + "&requestTimeout=" + DOWNLOAD_IDLE_TIMEOUT.toMillis());
             }
         };
     }
@@ -185,5 +187,31 @@ class ByteSessionsAndDownloadTest extends IotmpCamelTestSupport {
             assertThat(downloaded).failsWithin(WAIT).withThrowableThat()
                     .havingRootCause().withMessageContaining("40 of 100 bytes");
         }
+    }
+
+    /**
+     * The size of a download is the device's word, and the server holds the whole file: a file announced larger than
+     * {@code maxDownloadSize} fails the download at once, before anything is held for it (the server used to reserve
+     * the announced size at once, up to 2 GiB) and before the download's stream is asked for.
+     */
+    @Test
+    void downloadOfAFileLargerThanAllowedFailsBeforeAnythingIsHeld() throws Exception {
+        try (RawIotmpSocket device = RawIotmpSocket.connect(port, "alice", "esp32", "pw")) {
+            assertRefusedAtItsSize(device, "direct:download", 1_000_000_000L);
+            assertRefusedAtItsSize(device, "direct:download-small", 100);
+            device.sendHex("05 00");
+            assertThat(device.readFrameHex()).as("no download stream was asked for").isEqualTo("05 00");
+        }
+    }
+
+    private void assertRefusedAtItsSize(RawIotmpSocket device, String uri, long size) throws Exception {
+        CompletableFuture<byte[]> downloaded = template.asyncRequestBodyAndHeader(uri, null, IotmpConstants.RESOURCE,
+                "/data/huge.bin", byte[].class);
+        IotmpMessage info = device.readMessage(Generation.GEN2);
+        assertThat(info.resource()).isEqualTo("$fs/info/data/huge.bin");
+        device.send(IotmpMessage.ok(info.streamId(), Map.of("size", size)), Generation.GEN2);
+        assertThat(downloaded).failsWithin(WAIT).withThrowableThat().havingRootCause()
+                .isInstanceOf(io.cameliotmp.server.QuotaExceededException.class)
+                .withMessageContaining(size + " bytes, more than");
     }
 }

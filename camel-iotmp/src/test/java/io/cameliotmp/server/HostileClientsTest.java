@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -373,6 +374,142 @@ class HostileClientsTest {
         assertThat(counter("iotmp.quota.refusals", "quota", "property-bytes")).isEqualTo(1.0);
         assertThat(counter("iotmp.quota.refusals", "quota", "locks")).isEqualTo(1.0);
         assertThat(counter("iotmp.quota.refusals", "quota", "retained")).isEqualTo(2.0);
+    }
+
+    /**
+     * Each of a device's streams keeps its topic, filter, event or property name for as long as it is open, and a
+     * call hands its target on: names beyond {@code maxNameLength} are refused with ERROR 400 (without echoing them)
+     * on every kind of stream and call, counted, and nothing of them is kept. Without the bound one device could keep
+     * {@code maxPendingRequests} names of a whole frame each.
+     */
+    @Test
+    void namesADeviceSendsTheServicesAreBoundedInLength() throws Exception {
+        IotmpServer server = start(l -> { }, q -> { });
+        String longName = "n".repeat(100_000);
+        String longestAccepted = "t/" + "n".repeat(ServerQuotas.DEFAULT_MAX_NAME_LENGTH - 2);
+        List<IotmpMessage> refused = List.of(
+                IotmpMessage.startStream(10, 8, Map.of("event", "device_topic_publish", "scope", "subscribe",
+                        "topic", longName)),
+                IotmpMessage.startStream(11, 8, Map.of("event", "device_topic_publish", "topic", longName,
+                        "retained", true)),
+                IotmpMessage.startStream(12, 8, Map.of("event", "device_property_update",
+                        "filters", Map.of("property", longName))),
+                IotmpMessage.startStream(13, 8, Map.of("event", longName)),
+                IotmpMessage.of(MessageType.RUN, 14, longName, 1, 2), // set a property
+                IotmpMessage.of(MessageType.RUN, 15, longName, null, 1), // read a property
+                IotmpMessage.of(MessageType.RUN, 16, longName, Map.of("timeout", 600), 6), // lock a sync
+                IotmpMessage.of(MessageType.RUN, 17, List.of("other", longName), null, 3), // call a device
+                IotmpMessage.run(18, longName, null, "x")); // a server resource
+        try (RawIotmpSocket device = device("127.0.0.1", server, "esp32")) {
+            for (IotmpMessage request : refused) {
+                device.send(request, Generation.GEN2);
+                IotmpMessage answer = device.readMessage(Generation.GEN2);
+                assertThat(answer).satisfies(refusedWith(request.streamId(), 400));
+                assertThat(String.valueOf(answer.payload())).as("the name is not echoed").hasSizeLessThan(200);
+            }
+            device.send(IotmpMessage.startStream(20, 8, Map.of("event", "device_topic_publish", "scope", "subscribe",
+                    "topic", longestAccepted)), Generation.GEN2);
+            assertThat(device.readMessage(Generation.GEN2)).as("a name of maxNameLength characters is fine")
+                    .isEqualTo(IotmpMessage.ok(20));
+            DeviceConnection session = server.registry().session(new DeviceId(USER, "esp32")).orElseThrow();
+            assertThat(session.inspect().get(30, TimeUnit.SECONDS).deviceStreams()).as("only the accepted stream kept")
+                    .isEqualTo(1);
+        }
+        assertThat(server.properties().read(new DeviceId(USER, "esp32"), longName)).isNull();
+        assertThat(counter("iotmp.quota.refusals", "quota", "name-length")).isEqualTo(refused.size());
+    }
+
+    /**
+     * Retained messages other members relay beyond this member's quota were each logged at WARN, without a rate
+     * limit, and those of the cluster's past not counted: a line per publication of a device elsewhere. Now they are
+     * counted and logged within the refusal log's rate limit.
+     */
+    @Test
+    void relayedRetainedMessagesBeyondTheQuotaAreCountedAndLoggedWithinTheRateLimit() throws Exception {
+        AtomicReference<ClusterBus.Receiver> relayed = new AtomicReference<>();
+        ClusterBus bus = new ClusterBus() {
+            @Override
+            public void bind(Receiver receiver) {
+                relayed.set(receiver);
+            }
+
+            @Override
+            public void propertyUpdated(DeviceId device, String property, Object value) {
+                // this member relays nothing in the test
+            }
+
+            @Override
+            public void published(TopicMessage message, boolean retain) {
+                // this member relays nothing in the test
+            }
+
+            @Override
+            public void raised(String user, String event, Object payload) {
+                // this member relays nothing in the test
+            }
+        };
+        IotmpServer server = new IotmpServer(IotmpServerConfig.builder()
+                .host("127.0.0.1").port(TestPorts.next()).ioThreads(1).workerThreads(1)
+                .metrics(MicrometerServerMetrics.factory(meters)).cluster(new BusOnly(bus))
+                .quotas(ServerQuotas.builder().maxRetainedPerUser(2).build()).build());
+        server.start();
+        servers.add(server);
+        int each = 1000;
+        long started = System.nanoTime();
+        try (LogBytes log = new LogBytes()) {
+            for (int i = 0; i < each; i++) {
+                relayed.get().retained(new TopicMessage(USER, "kept/" + i, "v", null));
+                relayed.get().published(new TopicMessage(USER, "relayed/" + i, "v", null), true);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long allowedLines = RefusalLog.BURST + (long) Math.ceil(seconds * RefusalLog.LINES_PER_SECOND) + 10;
+            assertThat(log.lines.get()).as("lines logged in %.1f s", seconds).isLessThanOrEqualTo(allowedLines);
+        }
+        assertThat(counter("iotmp.quota.refusals", "quota", "retained")).isEqualTo(2.0 * each - 2);
+    }
+
+    /** A server alone whose cluster bus is the test's. */
+    private static final class BusOnly implements ServerCluster {
+        private final ClusterBus bus;
+
+        BusOnly(ClusterBus bus) {
+            this.bus = bus;
+        }
+
+        @Override
+        public void join(LocalDevices local) {
+            SINGLE_NODE.join(local);
+        }
+
+        @Override
+        public void leave() {
+            SINGLE_NODE.leave();
+        }
+
+        @Override
+        public String memberName() {
+            return SINGLE_NODE.memberName();
+        }
+
+        @Override
+        public DeviceDirectory directory() {
+            return SINGLE_NODE.directory();
+        }
+
+        @Override
+        public CallForwarder forwarder() {
+            return SINGLE_NODE.forwarder();
+        }
+
+        @Override
+        public boolean clustered() {
+            return false;
+        }
+
+        @Override
+        public ClusterBus bus() {
+            return bus;
+        }
     }
 
     private static Consumer<IotmpMessage> refusedWith(int streamId, long status) {

@@ -31,6 +31,27 @@ class InMemoryPropertyStoreTest {
         assertThat(store.read(ESP32, "b")).isEqualTo(3L);
     }
 
+    /**
+     * Properties outlive their device's connection, and an authenticator may accept any device id of a user: a
+     * device logging in under ever new ids is bounded by its user's quota, not by the per-device one alone.
+     */
+    @Test
+    void theDevicesOfAUserMayHaveAtMostTheUsersBytes() {
+        InMemoryPropertyStore store = new InMemoryPropertyStore(100, 1000, 2500);
+        store.write(new DeviceId("alice", "d0"), "p", new byte[900]);
+        store.write(new DeviceId("alice", "d1"), "p", new byte[900]);
+        assertThatThrownBy(() -> store.write(new DeviceId("alice", "d2"), "p", new byte[900]))
+                .isInstanceOfSatisfying(QuotaExceededException.class, e -> {
+                    assertThat(e.status()).isEqualTo(413);
+                    assertThat(e.quota()).isEqualTo(QuotaExceededException.Quota.USER_PROPERTY_BYTES);
+                });
+        assertThat(store.read(new DeviceId("alice", "d2"), "p")).as("nothing kept of a refused write").isNull();
+        store.write(new DeviceId("bob", "d2"), "p", new byte[900]); // another user's quota
+        store.write(new DeviceId("alice", "d0"), "p", null);
+        store.write(new DeviceId("alice", "d2"), "p", new byte[900]); // the freed bytes are the user's again
+        assertThat(store.read(new DeviceId("alice", "d2"), "p")).isNotNull();
+    }
+
     @Test
     void aDeviceMayHaveAtMostItsBytesOfNamesAndEncodedValues() {
         InMemoryPropertyStore store = new InMemoryPropertyStore(100, 1000);

@@ -46,6 +46,30 @@ class JdbcPropertyStoreTest {
         assertThat(store.read(device, "mode")).isNull();
     }
 
+    /**
+     * A device could otherwise fill the database with properties of a whole frame each: the count and the bytes of
+     * names and values per device are bounded as in memory, a replaced value counting only the difference.
+     */
+    @Test
+    void aDevicesPropertiesAreBoundedByItsQuotas() {
+        JdbcPropertyStore store = new JdbcPropertyStore(database(), JdbcPropertyStore.DEFAULT_TABLE, 2, 1000);
+        DeviceId device = new DeviceId("demo", "device-1");
+        store.write(device, "p0", new byte[300]);
+        store.write(device, "p1", new byte[300]);
+        assertThatThrownBy(() -> store.write(device, "p2", 1)).isInstanceOfSatisfying(QuotaExceededException.class,
+                e -> assertThat(e.quota()).isEqualTo(QuotaExceededException.Quota.PROPERTIES));
+        store.write(device, "p0", new byte[600]); // replaced: about 300 + 600 bytes
+        assertThatThrownBy(() -> store.write(device, "p1", new byte[700]))
+                .isInstanceOfSatisfying(QuotaExceededException.class,
+                        e -> assertThat(e.quota()).isEqualTo(QuotaExceededException.Quota.PROPERTY_BYTES));
+        assertThat((byte[]) store.read(device, "p1")).as("a refused write changes nothing").hasSize(300);
+
+        store.write(device, "p1", null);
+        store.write(device, "p2", 1);
+        store.write(new DeviceId("demo", "device-2"), "p9", new byte[900]); // quotas are per device
+        assertThat(store.read(device, "p2")).isNotNull();
+    }
+
     @Test
     void tableNameMustBePlain() {
         assertThatThrownBy(() -> new JdbcPropertyStore(database(), "x; DROP TABLE y"))

@@ -13,6 +13,7 @@ import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.legacy.LegacyFrames;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
+import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.testing.Hex;
 import io.cameliotmp.testing.LegacyVectors;
@@ -311,6 +312,31 @@ class LegacyServerTest {
             // a property nobody has: REQUEST_ERROR, also without id
             device.sendHex("01 0C 10 0B 1E 4A 07 6D 69 73 73 69 6E 67");
             assertThat(device.readFrameHex()).isEqualTo(hex("L03"));
+        }
+    }
+
+    /** A legacy device's service calls are RUNs of the same dispatcher: names beyond maxNameLength are refused. */
+    @Test
+    void namesBeyondMaxNameLengthAreRefusedOnTheLegacyPathToo() throws Exception {
+        start(true);
+        String longName = "p".repeat(ServerQuotas.DEFAULT_MAX_NAME_LENGTH + 1);
+        try (RawIotmpSocket device = legacyDevice()) {
+            device.sendHex(frame(LegacyMessage.service(SignalFlag.SET_PROPERTY, 5, longName, null, 1)));
+            assertThat(device.readFrameHex()).isEqualTo(frame(LegacyMessage.error(5)));
+            device.sendHex(frame(LegacyMessage.service(SignalFlag.SET_PROPERTY, 0, "p", null, 1)));
+            eventually().until(() -> server.properties().read(DEVICE, "p") != null);
+        }
+        assertThat(server.properties().read(DEVICE, longName)).isNull();
+        assertThat(meters.get("iotmp.quota.refusals").tag("quota", "name-length").counter().count()).isEqualTo(1.0);
+    }
+
+    private static String frame(LegacyMessage message) {
+        ByteBuf buf = Unpooled.buffer();
+        LegacyFrames.encode(message, buf);
+        try {
+            return Hex.format(buf);
+        } finally {
+            buf.release();
         }
     }
 

@@ -307,6 +307,26 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
+         * download: the largest file accepted, in bytes. The server holds the
+         * whole file until the download completes and the size is the device's
+         * word: a larger file fails the download at once with a
+         * QuotaExceededException, before anything of it is held.
+         * 
+         * The option is a: &lt;code&gt;long&lt;/code&gt; type.
+         * 
+         * Default: 16777216
+         * Group: producer
+         * 
+         * @param maxDownloadSize the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder maxDownloadSize(long maxDownloadSize) {
+            doSetProperty("maxDownloadSize", maxDownloadSize);
+            return this;
+        }
+    
+        
+        /**
          * What the producer does with the device resource.
          * 
          * The option is a:
@@ -1015,6 +1035,26 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
+         * Longest name a device may send the server's services, in characters:
+         * a topic or topic filter, an event or property it streams, the target
+         * of a service call (property, sync, bucket, endpoint, device/resource)
+         * or a server resource; a longer one is refused with ERROR 400.
+         * 
+         * The option is a: &lt;code&gt;int&lt;/code&gt; type.
+         * 
+         * Default: 256
+         * Group: security
+         * 
+         * @param maxNameLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder maxNameLength(int maxNameLength) {
+            doSetProperty("maxNameLength", maxNameLength);
+            return this;
+        }
+    
+        
+        /**
          * Largest frame the server sends a device, in bytes: devices drop the
          * connection on a larger one (IOTMP-Embedded accepts 32 KiB by default,
          * ESP-IDF builds 4 KiB, IOTMP-Linux 256 KiB). A call whose frame would
@@ -1105,6 +1145,27 @@ public interface IotmpComponentBuilderFactory {
          */
         default IotmpComponentBuilder maxPropertyBytesPerDevice(long maxPropertyBytesPerDevice) {
             doSetProperty("maxPropertyBytesPerDevice", maxPropertyBytesPerDevice);
+            return this;
+        }
+    
+        
+        /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option is a: &lt;code&gt;long&lt;/code&gt; type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder maxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
             return this;
         }
     
@@ -1269,6 +1330,7 @@ public interface IotmpComponentBuilderFactory {
             case "firmwareProgressTo": getOrCreateConfiguration((IotmpComponent) component).setFirmwareProgressTo((java.lang.String) value); return true;
             case "firmwareRebootTimeout": getOrCreateConfiguration((IotmpComponent) component).setFirmwareRebootTimeout((long) value); return true;
             case "lazyStartProducer": ((IotmpComponent) component).setLazyStartProducer((boolean) value); return true;
+            case "maxDownloadSize": getOrCreateConfiguration((IotmpComponent) component).setMaxDownloadSize((long) value); return true;
             case "operation": getOrCreateConfiguration((IotmpComponent) component).setOperation((io.cameliotmp.camel.IotmpOperation) value); return true;
             case "retained": getOrCreateConfiguration((IotmpComponent) component).setRetained((boolean) value); return true;
             case "streamTo": getOrCreateConfiguration((IotmpComponent) component).setStreamTo((java.lang.String) value); return true;
@@ -1307,11 +1369,13 @@ public interface IotmpComponentBuilderFactory {
             case "maxFrameSizeBeforeLogin": getOrCreateConfiguration((IotmpComponent) component).setMaxFrameSizeBeforeLogin((int) value); return true;
             case "maxIdentifierLength": getOrCreateConfiguration((IotmpComponent) component).setMaxIdentifierLength((int) value); return true;
             case "maxLocksPerUser": getOrCreateConfiguration((IotmpComponent) component).setMaxLocksPerUser((int) value); return true;
+            case "maxNameLength": getOrCreateConfiguration((IotmpComponent) component).setMaxNameLength((int) value); return true;
             case "maxOutboundFrameSize": getOrCreateConfiguration((IotmpComponent) component).setMaxOutboundFrameSize((int) value); return true;
             case "maxPartialFrameBytes": getOrCreateConfiguration((IotmpComponent) component).setMaxPartialFrameBytes((long) value); return true;
             case "maxPendingWriteBytes": getOrCreateConfiguration((IotmpComponent) component).setMaxPendingWriteBytes((long) value); return true;
             case "maxPropertiesPerDevice": getOrCreateConfiguration((IotmpComponent) component).setMaxPropertiesPerDevice((int) value); return true;
             case "maxPropertyBytesPerDevice": getOrCreateConfiguration((IotmpComponent) component).setMaxPropertyBytesPerDevice((long) value); return true;
+            case "maxPropertyBytesPerUser": getOrCreateConfiguration((IotmpComponent) component).setMaxPropertyBytesPerUser((long) value); return true;
             case "maxRetainedBytesPerUser": getOrCreateConfiguration((IotmpComponent) component).setMaxRetainedBytesPerUser((long) value); return true;
             case "maxRetainedPerUser": getOrCreateConfiguration((IotmpComponent) component).setMaxRetainedPerUser((int) value); return true;
             case "maxTrackedAuthFailures": getOrCreateConfiguration((IotmpComponent) component).setMaxTrackedAuthFailures((int) value); return true;

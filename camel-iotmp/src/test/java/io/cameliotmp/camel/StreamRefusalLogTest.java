@@ -1,0 +1,82 @@
+package io.cameliotmp.camel;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.protocol.session.Answers;
+import io.cameliotmp.testing.RawIotmpSocket;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
+import static io.cameliotmp.testing.Waits.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A device that refuses a consumer's stream and reconnects as fast as it can used to write a WARN line per
+ * connection; the line is now written within the rate limit the server's refusal lines share (10 a second, a burst
+ * of 20), whatever the device sends.
+ */
+class StreamRefusalLogTest extends IotmpCamelTestSupport {
+
+    private static final int CONNECTIONS = 300;
+
+    @Override
+    protected String deviceCredentials() {
+        return "alice/*=pw";
+    }
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("iotmp:device:alice/*/level").to("mock:levels");
+            }
+        };
+    }
+
+    @Test
+    void aDeviceRefusingTheStreamAtEveryConnectionIsLoggedWithinTheRateLimit() throws Exception {
+        PrintStream original = System.err;
+        AtomicLong refusalLines = new AtomicLong();
+        StringBuilder line = new StringBuilder();
+        // slf4j-simple writes every line to the System.err of the moment
+        System.setErr(new PrintStream(new OutputStream() {
+            @Override
+            public synchronized void write(int b) {
+                original.write(b);
+                if (b == '\n') {
+                    if (line.indexOf("did not open a stream on level") >= 0) {
+                        refusalLines.incrementAndGet();
+                    }
+                    line.setLength(0);
+                } else {
+                    line.append((char) b);
+                }
+            }
+        }, true, StandardCharsets.UTF_8));
+        long started = System.nanoTime();
+        try {
+            for (int i = 0; i < CONNECTIONS; i++) {
+                try (RawIotmpSocket device = RawIotmpSocket.connect(port, "alice", "esp32", "pw")) {
+                    IotmpMessage start = device.readUntil(MessageType.START_STREAM, Generation.GEN2);
+                    device.send(Answers.error(start.streamId(), 404, "no level\nforged line"), Generation.GEN2);
+                    device.sendHex("05 00");
+                    device.readUntil(MessageType.KEEP_ALIVE, Generation.GEN2); // the ERROR was handled before
+                }
+            }
+            eventually().until(() -> refusalLines.get() > 0);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long allowed = 20 + (long) Math.ceil(seconds * 10) + 10;
+            assertThat(refusalLines.get()).as("lines in %.1f s for %d refusals", seconds, CONNECTIONS)
+                    .isLessThanOrEqualTo(allowed);
+        } finally {
+            System.setErr(original);
+        }
+    }
+}
