@@ -168,11 +168,36 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
             // legacy errors carry no detail
             return IotmpMessage.error(entry.serverId, null, null);
         }
-        return IotmpMessage.ok(entry.serverId, switch (waiting) {
-            case DESCRIBE_ALL -> LegacyApi.flatten(message.payload());
-            case RUN, DESCRIBE_ONE -> message.payload();
-            case START, STOP, NOTHING -> null;
-        });
+        if (waiting == Waiting.DESCRIBE_ALL) {
+            return describeAnswer(entry.serverId, message.payload());
+        }
+        return IotmpMessage.ok(entry.serverId, waiting == Waiting.START || waiting == Waiting.STOP ? null
+                : message.payload());
+    }
+
+    /**
+     * The device's {@code ["api"]} tree as a flat DESCRIBE answer, held to the heap a decoded frame may take: a tree
+     * whose paths would take more is a malformed answer, and the request fails at once with the reason.
+     */
+    private IotmpMessage describeAnswer(int serverId, Object tree) {
+        long maxHeapBytes = codec.limits().maxDecodedFrameBytes();
+        Map<String, Object> flat = LegacyApi.flatten(tree, maxHeapBytes);
+        if (flat != null) {
+            return IotmpMessage.ok(serverId, flat);
+        }
+        LOG.debug("{}: legacy describe answer expands beyond {} bytes, failing the request",
+                context().channel().remoteAddress(), maxHeapBytes);
+        count(ConnectionCounters.MALFORMED_FRAMES);
+        return IotmpMessage.error(serverId, null, Map.of("error", "the device's resource tree expands beyond"
+                                                                  + " maxDecodedFrameBytes (" + maxHeapBytes
+                                                                  + " bytes) once its paths are joined"));
+    }
+
+    private void count(int counter) {
+        ConnectionCounters counters = context().channel().attr(ConnectionCounters.KEY).get();
+        if (counters != null) {
+            counters.count(counter);
+        }
     }
 
     private IotmpMessage streamData(LegacyMessage message) {
@@ -181,10 +206,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
             LOG.debug("{}: dropping legacy {} of no open stream (stale id of an earlier connection?)",
                     context().channel().remoteAddress(), message.flag());
             metrics.staleSampleDropped();
-            ConnectionCounters counters = context().channel().attr(ConnectionCounters.KEY).get();
-            if (counters != null) {
-                counters.count(ConnectionCounters.STALE_SAMPLES_DROPPED);
-            }
+            count(ConnectionCounters.STALE_SAMPLES_DROPPED);
             return null;
         }
         return IotmpMessage.streamData(entry.serverId, LegacyApi.unwrap(message.payload()));
