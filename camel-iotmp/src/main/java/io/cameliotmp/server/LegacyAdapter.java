@@ -341,17 +341,28 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         }
     }
 
-    /** Requests that timed out on the server leave entries the device never answers: the oldest go first. */
+    /**
+     * Requests that timed out on the server leave entries the device never answers: the oldest go first. A stream's
+     * entry is one of them while its START_STREAM or STOP_STREAM is unanswered (a device that never answers a STOP
+     * would otherwise keep one entry per stream the server ever opened, up to every legacy id); only a stream the
+     * device confirmed and the server has not stopped is kept, and the server bounds those by
+     * {@code maxPendingRequests}.
+     */
     private void dropOldestRequest() {
         Iterator<Map.Entry<Integer, Entry>> entries = byLegacyId.entrySet().iterator();
         while (entries.hasNext()) {
             Map.Entry<Integer, Entry> oldest = entries.next();
-            if (oldest.getValue().streamPath == null) {
+            if (oldest.getValue().waiting != Waiting.NOTHING) {
                 entries.remove();
                 legacyIdOfServerId.remove(oldest.getValue().serverId, oldest.getKey());
                 return;
             }
         }
+    }
+
+    /** Legacy ids in use by requests and streams of the server (for tests). */
+    int serverEntries() {
+        return byLegacyId.size();
     }
 
     /** The next legacy id not in use by a request or stream of the server, nor by a pending call of the device. */
