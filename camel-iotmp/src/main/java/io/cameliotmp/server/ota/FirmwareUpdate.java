@@ -123,6 +123,10 @@ public final class FirmwareUpdate {
             step = OtaStep.DONE;
             return report(OtaOutcome.ALREADY_CURRENT, null, null);
         }
+        if (deviceOptions.blockSize() < options.minBlockSize()) {
+            throw fail(OtaFailure.NOT_SUPPORTED, "the device's block_size " + deviceOptions.blockSize()
+                                                 + " is below minBlockSize " + options.minBlockSize(), null);
+        }
         if (image.size() == 0) {
             throw fail(OtaFailure.IMAGE_UNREADABLE, "the image is empty", null);
         }

@@ -13,6 +13,11 @@ import java.util.Objects;
  * @param force           update even when the device already runs the expected version
  * @param maxBlockSize    the largest chunk sent, whatever the device advertises; the server's
  *                        {@code maxOutboundFrameSize} bounds it too
+ * @param minBlockSize    the smallest {@code block_size} a device may advertise: one advertising less is not updated
+ *                        ({@link OtaFailure#NOT_SUPPORTED}), since every chunk costs a request, an answer and a wait
+ *                        of up to the device's timeout, and a block size of 1 would make that a round trip per byte
+ *                        of the image; {@value #DEFAULT_MIN_BLOCK_SIZE} by default, the smallest any known board
+ *                        advertises
  * @param requestTimeout  how long reading the device's options may take; null uses the server's
  *                        {@code requestTimeout}
  * @param stepTimeout     how long each step may wait for its answer; null uses the device's own inactivity timeout
@@ -21,17 +26,23 @@ import java.util.Objects;
  *                        not wait (the report then says the image is staged and rebooting)
  */
 public record FirmwareUpdateOptions(String firmware, String expectedVersion, boolean compress, boolean force,
-                                    int maxBlockSize, Duration requestTimeout, Duration stepTimeout,
+                                    int maxBlockSize, int minBlockSize, Duration requestTimeout, Duration stepTimeout,
                                     Duration rebootTimeout) {
 
     public static final boolean DEFAULT_COMPRESS = true;
     public static final int DEFAULT_MAX_BLOCK_SIZE = DeviceOtaOptions.MAX_BLOCK_SIZE;
+    /** The smallest block size of a known board (MKR NB 1500); WiFiNINA boards advertise 512. */
+    public static final int DEFAULT_MIN_BLOCK_SIZE = 256;
     public static final long DEFAULT_REBOOT_TIMEOUT_MILLIS = 300_000;
 
     public FirmwareUpdateOptions {
         firmware = firmware == null ? "" : firmware;
         if (maxBlockSize <= 0) {
             throw new IllegalArgumentException("maxBlockSize must be positive: " + maxBlockSize);
+        }
+        if (minBlockSize <= 0 || minBlockSize > DeviceOtaOptions.MAX_BLOCK_SIZE) {
+            throw new IllegalArgumentException("minBlockSize must be in 1.." + DeviceOtaOptions.MAX_BLOCK_SIZE + ": "
+                                               + minBlockSize);
         }
         if (stepTimeout != null && (stepTimeout.isNegative() || stepTimeout.isZero())) {
             throw new IllegalArgumentException("stepTimeout must be positive: " + stepTimeout);
@@ -47,47 +58,52 @@ public record FirmwareUpdateOptions(String firmware, String expectedVersion, boo
 
     /** The defaults: compress when offered, no forced update, the device's timeout per step, 5 minutes to reboot. */
     public static FirmwareUpdateOptions defaults() {
-        return new FirmwareUpdateOptions("", null, DEFAULT_COMPRESS, false, DEFAULT_MAX_BLOCK_SIZE, null, null,
-                Duration.ofMillis(DEFAULT_REBOOT_TIMEOUT_MILLIS));
+        return new FirmwareUpdateOptions("", null, DEFAULT_COMPRESS, false, DEFAULT_MAX_BLOCK_SIZE,
+                DEFAULT_MIN_BLOCK_SIZE, null, null, Duration.ofMillis(DEFAULT_REBOOT_TIMEOUT_MILLIS));
     }
 
     public FirmwareUpdateOptions withExpectedVersion(String version) {
-        return new FirmwareUpdateOptions(firmware, version, compress, force, maxBlockSize, requestTimeout,
-                stepTimeout, rebootTimeout);
+        return new FirmwareUpdateOptions(firmware, version, compress, force, maxBlockSize, minBlockSize,
+                requestTimeout, stepTimeout, rebootTimeout);
     }
 
     public FirmwareUpdateOptions withCompress(boolean compress) {
-        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
-                stepTimeout, rebootTimeout);
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, minBlockSize,
+                requestTimeout, stepTimeout, rebootTimeout);
     }
 
     public FirmwareUpdateOptions withForce(boolean force) {
-        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
-                stepTimeout, rebootTimeout);
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, minBlockSize,
+                requestTimeout, stepTimeout, rebootTimeout);
     }
 
     public FirmwareUpdateOptions withMaxBlockSize(int maxBlockSize) {
-        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
-                stepTimeout, rebootTimeout);
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, minBlockSize,
+                requestTimeout, stepTimeout, rebootTimeout);
+    }
+
+    public FirmwareUpdateOptions withMinBlockSize(int minBlockSize) {
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, minBlockSize,
+                requestTimeout, stepTimeout, rebootTimeout);
     }
 
     public FirmwareUpdateOptions withRequestTimeout(Duration requestTimeout) {
-        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
-                stepTimeout, rebootTimeout);
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, minBlockSize,
+                requestTimeout, stepTimeout, rebootTimeout);
     }
 
     public FirmwareUpdateOptions withStepTimeout(Duration stepTimeout) {
-        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
-                stepTimeout, rebootTimeout);
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, minBlockSize,
+                requestTimeout, stepTimeout, rebootTimeout);
     }
 
     public FirmwareUpdateOptions withRebootTimeout(Duration rebootTimeout) {
-        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
-                stepTimeout, rebootTimeout);
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, minBlockSize,
+                requestTimeout, stepTimeout, rebootTimeout);
     }
 
     public FirmwareUpdateOptions withFirmware(String firmware) {
-        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, requestTimeout,
-                stepTimeout, rebootTimeout);
+        return new FirmwareUpdateOptions(firmware, expectedVersion, compress, force, maxBlockSize, minBlockSize,
+                requestTimeout, stepTimeout, rebootTimeout);
     }
 }

@@ -247,6 +247,22 @@ class FirmwareUpdateTest {
     }
 
     @Test
+    void aDeviceAdvertisingATinyBlockSizeIsNotUpdated() throws Exception {
+        // a block size of 1 would cost a request, an answer and a wait of up to the device's timeout per byte
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults().withBlockSize(1));
+        FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, "2.0.0")), options(), null);
+        assertThat(e.failure()).isEqualTo(OtaFailure.NOT_SUPPORTED);
+        assertThat(e.report().error()).contains("block_size 1", "minBlockSize 256");
+        assertThat(e.report().chunks()).isZero();
+        assertThat(target.opened.get()).isZero();
+        // a lower bound chosen for the fleet lets it through
+        assertThat(update(FirmwareImage.of(image(600, "2.0.0")), options().withMinBlockSize(1), null).outcome())
+                .isEqualTo(OtaOutcome.UPDATED);
+        assertThat(target.opened.get()).isEqualTo(1);
+    }
+
+    @Test
     void aDeviceWithoutOtaIsNotSupported() throws Exception {
         device(null, null);
         FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, null)), options(), null);
