@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(63);
+        Set<String> props = new HashSet<>(64);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -41,6 +41,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("exchangePattern");
         props.add("firmwareProgressTo");
         props.add("firmwareRebootTimeout");
+        props.add("firmwareTransferTimeout");
         props.add("frameReadTimeout");
         props.add("host");
         props.add("interval");

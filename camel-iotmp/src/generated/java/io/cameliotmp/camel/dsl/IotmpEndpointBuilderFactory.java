@@ -2049,6 +2049,44 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * firmwareUpdate: how long an update may take from its start until the
+         * device has staged the image (begin, every chunk and end together),
+         * however promptly each answer comes; beyond it the update fails as
+         * TIMEOUT. Bounds how long a slow or hostile device holds the update's
+         * thread. 0 for no limit.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 3600000
+         * Group: producer
+         * 
+         * @param firmwareTransferTimeout the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder firmwareTransferTimeout(long firmwareTransferTimeout) {
+            doSetProperty("firmwareTransferTimeout", firmwareTransferTimeout);
+            return this;
+        }
+        /**
+         * firmwareUpdate: how long an update may take from its start until the
+         * device has staged the image (begin, every chunk and end together),
+         * however promptly each answer comes; beyond it the update fails as
+         * TIMEOUT. Bounds how long a slow or hostile device holds the update's
+         * thread. 0 for no limit.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 3600000
+         * Group: producer
+         * 
+         * @param firmwareTransferTimeout the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder firmwareTransferTimeout(String firmwareTransferTimeout) {
+            doSetProperty("firmwareTransferTimeout", firmwareTransferTimeout);
+            return this;
+        }
+        /**
          * What the producer does with the device resource.
          * 
          * The option is a: <code>io.cameliotmp.camel.IotmpOperation</code>
