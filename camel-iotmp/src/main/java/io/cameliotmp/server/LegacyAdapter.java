@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Runs on the channel's I/O thread (reads and writes both), so its tables need no locks. They are bounded: the
  * server's requests and streams by {@code maxPendingRequests} (entries of requests that timed out are dropped
- * beyond twice that), the device's own pending calls by {@code maxInFlight} (each holds a delivery until answered).
+ * beyond twice that), the device's own pending calls by {@code maxInFlight} (each holds a delivery until answered;
+ * only calls after the device has its AUTH answer are taken, since the session answers no other).
  */
 final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
 
@@ -120,6 +121,14 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         }
         if (!authReceived) {
             return auth(message);
+        }
+        if (!authAnswered) {
+            // the session serves nothing before the device has its answer (it drops what arrives while the
+            // authenticator decides); a call translated now would keep an entry for an answer that never comes,
+            // one per frame a device sends behind its AUTH
+            LOG.debug("{}: dropping legacy {} sent before the answer to its AUTH", context().channel().remoteAddress(),
+                    message.flag());
+            return null;
         }
         return switch (message.flag()) {
             case REQUEST_OK, REQUEST_ERROR -> answer(message);
@@ -358,6 +367,11 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
                 return;
             }
         }
+    }
+
+    /** Calls of the device waiting for the server's answer (for tests). */
+    int pendingDeviceCalls() {
+        return deviceCalls.size();
     }
 
     /** Legacy ids in use by requests and streams of the server (for tests). */

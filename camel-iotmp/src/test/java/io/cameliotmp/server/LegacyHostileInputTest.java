@@ -14,6 +14,7 @@ import io.cameliotmp.protocol.legacy.LegacyMessage;
 import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.HashedWheelTimer;
@@ -71,6 +72,49 @@ class LegacyHostileInputTest {
         assertThat(authenticated).isGreaterThan(EXECUTIONS / 2);
         assertThat(requests).isGreaterThan(EXECUTIONS);
         assertThat(answered).isPositive();
+    }
+
+    @Test
+    void callsSentBehindTheAuthWhileTheAuthenticatorDecidesLeaveNothingBehind() {
+        CompletableFuture<AuthDecision> decision = new CompletableFuture<>();
+        IotmpServer server = EmbeddedDevicePipeline.unstartedServer(IotmpServerConfig.builder().host("127.0.0.1")
+                .port(0).ioThreads(1).workerThreads(0).nativeTransport(false).authenticator(request -> decision)
+                .legacy(new LegacyListeners(true, LegacyListeners.NONE, LegacyListeners.NONE)).build(), timer);
+        server.calls().registerService(ServiceCode.CALL_ENDPOINT, "*", call -> CompletableFuture.completedFuture(null));
+        UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(false, true);
+        EmbeddedChannel channel = EmbeddedDevicePipeline.connect(server, allocator);
+        try {
+            // the AUTH and, in the same read, a thousand calls with ids: the session drops them while it waits
+            ByteBuf read = allocator.heapBuffer();
+            LegacyFrames.encode(LegacyMessage.auth("alice", "esp32", "s3cr3t"), read);
+            for (int id = 1; id <= 1000; id++) {
+                LegacyFrames.encode(LegacyMessage.service(SignalFlag.CALL_ENDPOINT, id, "alert", null, null), read);
+            }
+            channel.writeInbound(read);
+            decision.complete(AuthDecision.accept());
+            channel.runPendingTasks();
+            channel.checkException();
+            assertThat(server.registry().registration(DEVICE)).isPresent();
+            LegacyAdapter adapter = channel.pipeline().get(LegacyAdapter.class);
+            assertThat(adapter.pendingDeviceCalls()).as("calls nobody will answer").isZero();
+            // a call after the answer is served and acknowledged
+            ByteBuf call = allocator.heapBuffer();
+            LegacyFrames.encode(LegacyMessage.service(SignalFlag.CALL_ENDPOINT, 7, "alert", null, null), call);
+            channel.writeInbound(call);
+            channel.runPendingTasks();
+            channel.checkException();
+            assertThat(adapter.pendingDeviceCalls()).isZero();
+            ByteBuf written = allocator.heapBuffer();
+            for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
+                written.writeBytes((ByteBuf) out);
+                ((ByteBuf) out).release();
+            }
+            // the AUTH's bare OK (01 02 10 01), then the call's OK with its id (01 04 08 07 10 01)
+            assertThat(ByteBufUtil.hexDump(written)).isEqualTo("01021001" + "010408071001");
+            written.release();
+        } finally {
+            channel.finishAndReleaseAll();
+        }
     }
 
     private static final class Execution {
