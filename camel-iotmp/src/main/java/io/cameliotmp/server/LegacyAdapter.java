@@ -85,6 +85,9 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
     private boolean authReceived;
     private boolean authAnswered;
     private DeviceId device;
+    /** The device's key in {@link #memory}, once it is authenticated; its ids are remembered only then. */
+    private long deviceKey;
+    private boolean remembering;
     private int nextLegacyId = 1;
 
     LegacyAdapter(LegacyFrameCodec codec, LegacyStreamIds memory, int maxPendingRequests, ServerMetrics metrics) {
@@ -303,7 +306,9 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         if (!authAnswered && authReceived && answer.streamId() == CONNECT_ID) {
             authAnswered = true;
             if (ok && device != null) {
-                nextLegacyId = memory.resume(device);
+                deviceKey = memory.key(device);
+                remembering = true;
+                nextLegacyId = memory.resume(deviceKey);
             }
             // the one answer every library version accepts: no id, no payload
             return LegacyMessage.of(flag, 0, null, null);
@@ -385,8 +390,8 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
             int id = nextLegacyId;
             nextLegacyId = id % LegacyFrames.MAX_STREAM_ID + 1;
             if (!byLegacyId.containsKey(id) && !deviceCalls.containsKey(id)) {
-                if (device != null) {
-                    memory.remember(device, nextLegacyId);
+                if (remembering) {
+                    memory.remember(deviceKey, nextLegacyId);
                 }
                 return id;
             }

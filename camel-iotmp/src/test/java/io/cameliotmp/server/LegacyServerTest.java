@@ -276,6 +276,9 @@ class LegacyServerTest {
             SessionCounters counters = server.registry().session(DEVICE).orElseThrow().counters();
             assertThat(counters.staleSamplesDropped()).isEqualTo(1);
             assertThat(counters.samplesDropped()).isZero();
+            // one device, however often it connects, is one entry of the id memory that outlives connections
+            assertThat(server.legacyDevicesTracked()).isEqualTo(1);
+            assertThat(meters.get("iotmp.legacy.devices.tracked").gauge().value()).isEqualTo(1.0);
         }
     }
 
