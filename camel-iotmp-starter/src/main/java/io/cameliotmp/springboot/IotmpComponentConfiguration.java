@@ -113,6 +113,12 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
      */
     private Long firmwareRebootTimeout = 300000L;
     /**
+     * firmwareUpdate: how long an update may take from its start until the device has staged the image (begin, every
+     * chunk and end together), however promptly each answer comes; beyond it the update fails as TIMEOUT. Bounds how
+     * long a slow or hostile device holds the update's thread. 0 for no limit. The option is a long type.
+     */
+    private Long firmwareTransferTimeout = 3600000L;
+    /**
      * firmwareUpdate: a Camel endpoint (such as seda:ota-progress) that receives the progress of each update: one
      * exchange per step and per whole percent sent, with the CamelIotmpFirmwareStep, CamelIotmpFirmwareSentBytes and
      * CamelIotmpFirmwareTotalBytes headers.
@@ -243,6 +249,14 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
 
     public void setFirmwareRebootTimeout(Long firmwareRebootTimeout) {
         this.firmwareRebootTimeout = firmwareRebootTimeout;
+    }
+
+    public Long getFirmwareTransferTimeout() {
+        return firmwareTransferTimeout;
+    }
+
+    public void setFirmwareTransferTimeout(Long firmwareTransferTimeout) {
+        this.firmwareTransferTimeout = firmwareTransferTimeout;
     }
 
     public String getFirmwareProgressTo() {

@@ -62,6 +62,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "firmwareProgressTo": getOrCreateConfiguration(target).setFirmwareProgressTo(property(camelContext, java.lang.String.class, value)); return true;
         case "firmwarereboottimeout":
         case "firmwareRebootTimeout": getOrCreateConfiguration(target).setFirmwareRebootTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "firmwaretransfertimeout":
+        case "firmwareTransferTimeout": getOrCreateConfiguration(target).setFirmwareTransferTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "framereadtimeout":
         case "frameReadTimeout": getOrCreateConfiguration(target).setFrameReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "host": getOrCreateConfiguration(target).setHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -193,6 +195,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "firmwareProgressTo": return java.lang.String.class;
         case "firmwarereboottimeout":
         case "firmwareRebootTimeout": return long.class;
+        case "firmwaretransfertimeout":
+        case "firmwareTransferTimeout": return long.class;
         case "framereadtimeout":
         case "frameReadTimeout": return long.class;
         case "host": return java.lang.String.class;
@@ -325,6 +329,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "firmwareProgressTo": return getOrCreateConfiguration(target).getFirmwareProgressTo();
         case "firmwarereboottimeout":
         case "firmwareRebootTimeout": return getOrCreateConfiguration(target).getFirmwareRebootTimeout();
+        case "firmwaretransfertimeout":
+        case "firmwareTransferTimeout": return getOrCreateConfiguration(target).getFirmwareTransferTimeout();
         case "framereadtimeout":
         case "frameReadTimeout": return getOrCreateConfiguration(target).getFrameReadTimeout();
         case "host": return getOrCreateConfiguration(target).getHost();

@@ -56,6 +56,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "firmwareProgressTo": target.getConfiguration().setFirmwareProgressTo(property(camelContext, java.lang.String.class, value)); return true;
         case "firmwarereboottimeout":
         case "firmwareRebootTimeout": target.getConfiguration().setFirmwareRebootTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "firmwaretransfertimeout":
+        case "firmwareTransferTimeout": target.getConfiguration().setFirmwareTransferTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "framereadtimeout":
         case "frameReadTimeout": target.getConfiguration().setFrameReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "host": target.getConfiguration().setHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -184,6 +186,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "firmwareProgressTo": return java.lang.String.class;
         case "firmwarereboottimeout":
         case "firmwareRebootTimeout": return long.class;
+        case "firmwaretransfertimeout":
+        case "firmwareTransferTimeout": return long.class;
         case "framereadtimeout":
         case "frameReadTimeout": return long.class;
         case "host": return java.lang.String.class;
@@ -313,6 +317,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "firmwareProgressTo": return target.getConfiguration().getFirmwareProgressTo();
         case "firmwarereboottimeout":
         case "firmwareRebootTimeout": return target.getConfiguration().getFirmwareRebootTimeout();
+        case "firmwaretransfertimeout":
+        case "firmwareTransferTimeout": return target.getConfiguration().getFirmwareTransferTimeout();
         case "framereadtimeout":
         case "frameReadTimeout": return target.getConfiguration().getFrameReadTimeout();
         case "host": return target.getConfiguration().getHost();

@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(66);
+        Set<String> props = new HashSet<>(64);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -41,6 +41,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("exchangePattern");
         props.add("firmwareProgressTo");
         props.add("firmwareRebootTimeout");
+        props.add("firmwareTransferTimeout");
         props.add("frameReadTimeout");
         props.add("host");
         props.add("interval");
@@ -57,20 +58,17 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("maxConnectionsPerSecond");
         props.add("maxCredentialLength");
         props.add("maxDecodedFrameBytes");
-        props.add("maxDownloadSize");
         props.add("maxFrameSize");
         props.add("maxFrameSizeBeforeLogin");
         props.add("maxIdentifierLength");
         props.add("maxInFlight");
         props.add("maxLocksPerUser");
-        props.add("maxNameLength");
         props.add("maxOutboundFrameSize");
         props.add("maxPartialFrameBytes");
         props.add("maxPendingRequests");
         props.add("maxPendingWriteBytes");
         props.add("maxPropertiesPerDevice");
         props.add("maxPropertyBytesPerDevice");
-        props.add("maxPropertyBytesPerUser");
         props.add("maxPsonDepth");
         props.add("maxRetainedBytesPerUser");
         props.add("maxRetainedPerUser");

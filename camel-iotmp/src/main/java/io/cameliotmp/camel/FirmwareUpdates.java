@@ -76,6 +76,7 @@ final class FirmwareUpdates {
         Message in = call.in();
         FirmwareUpdateOptions options = FirmwareUpdateOptions.defaults()
                 .withRebootTimeout(Duration.ofMillis(call.config().getFirmwareRebootTimeout()))
+                .withTransferTimeout(Duration.ofMillis(call.config().getFirmwareTransferTimeout()))
                 .withRequestTimeout(call.requestTimeout())
                 .withExpectedVersion(in.getHeader(IotmpConstants.FIRMWARE_VERSION, String.class))
                 .withForce(in.getHeader(IotmpConstants.FIRMWARE_FORCE, false, Boolean.class))

@@ -53,6 +53,14 @@ public class IotmpConfiguration extends IotmpServerOptions implements Cloneable 
                             + "its version is checked; 0 does not wait (the report then says STAGED).")
     private long firmwareRebootTimeout = FirmwareUpdateOptions.DEFAULT_REBOOT_TIMEOUT_MILLIS;
 
+    @UriParam(label = "producer", defaultValue = "" + FirmwareUpdateOptions.DEFAULT_TRANSFER_TIMEOUT_MILLIS,
+              javaType = "java.time.Duration",
+              description = "firmwareUpdate: how long an update may take from its start until the device has "
+                            + "staged the image (begin, every chunk and end together), however promptly each answer "
+                            + "comes; beyond it the update fails as TIMEOUT. Bounds how long a slow or hostile "
+                            + "device holds the update's thread. 0 for no limit.")
+    private long firmwareTransferTimeout = FirmwareUpdateOptions.DEFAULT_TRANSFER_TIMEOUT_MILLIS;
+
     @UriParam(label = "producer",
               description = "firmwareUpdate: a Camel endpoint (such as seda:ota-progress) that receives the "
                             + "progress of each update: one exchange per step and per whole percent sent, with the "
@@ -137,6 +145,14 @@ public class IotmpConfiguration extends IotmpServerOptions implements Cloneable 
 
     public void setFirmwareRebootTimeout(long firmwareRebootTimeout) {
         this.firmwareRebootTimeout = firmwareRebootTimeout;
+    }
+
+    public long getFirmwareTransferTimeout() {
+        return firmwareTransferTimeout;
+    }
+
+    public void setFirmwareTransferTimeout(long firmwareTransferTimeout) {
+        this.firmwareTransferTimeout = firmwareTransferTimeout;
     }
 
     public String getFirmwareProgressTo() {

@@ -104,6 +104,9 @@ public final class MicrometerServerMetrics implements ServerMetrics {
                         + "have taken in and not finished").register(registry));
         meters.add(Gauge.builder("iotmp.auth.failures.tracked", server, IotmpServer::trackedAuthFailures).tags(tags)
                 .description("Entries kept about failed authentications").register(registry));
+        meters.add(Gauge.builder("iotmp.legacy.devices.tracked", server, IotmpServer::legacyDevicesTracked)
+                .tags(tags).description("Legacy devices whose stream ids are kept across their connections")
+                .register(registry));
         for (Refusal reason : Refusal.values()) {
             refusals.put(reason, counter("iotmp.refusals", "reason", reason.tag(),
                     "Connections and CONNECTs refused by a limit against hostile peers"));

@@ -391,6 +391,11 @@ public final class IotmpServer {
         return sessionContext.flowBounds().serverBytes().connections();
     }
 
+    /** Legacy devices whose stream ids are kept across their connections. */
+    public int legacyDevicesTracked() {
+        return legacyStreamIds.size();
+    }
+
     /** Entries kept about failed authentications (per address, and per device and address). */
     public int trackedAuthFailures() {
         return guard.trackedEntries();

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Runs on the channel's I/O thread (reads and writes both), so its tables need no locks. They are bounded: the
  * server's requests and streams by {@code maxPendingRequests} (entries of requests that timed out are dropped
- * beyond twice that), the device's own pending calls by {@code maxInFlight} (each holds a delivery until answered).
+ * beyond twice that), the device's own pending calls by {@code maxInFlight} (each holds a delivery until answered;
+ * only calls after the device has its AUTH answer are taken, since the session answers no other).
  */
 final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
 
@@ -84,6 +85,9 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
     private boolean authReceived;
     private boolean authAnswered;
     private DeviceId device;
+    /** The device's key in {@link #memory}, once it is authenticated; its ids are remembered only then. */
+    private long deviceKey;
+    private boolean remembering;
     private int nextLegacyId = 1;
 
     LegacyAdapter(LegacyFrameCodec codec, LegacyStreamIds memory, int maxPendingRequests, ServerMetrics metrics) {
@@ -120,6 +124,14 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         }
         if (!authReceived) {
             return auth(message);
+        }
+        if (!authAnswered) {
+            // the session serves nothing before the device has its answer (it drops what arrives while the
+            // authenticator decides); a call translated now would keep an entry for an answer that never comes,
+            // one per frame a device sends behind its AUTH
+            LOG.debug("{}: dropping legacy {} sent before the answer to its AUTH", context().channel().remoteAddress(),
+                    message.flag());
+            return null;
         }
         return switch (message.flag()) {
             case REQUEST_OK, REQUEST_ERROR -> answer(message);
@@ -168,11 +180,36 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
             // legacy errors carry no detail
             return IotmpMessage.error(entry.serverId, null, null);
         }
-        return IotmpMessage.ok(entry.serverId, switch (waiting) {
-            case DESCRIBE_ALL -> LegacyApi.flatten(message.payload());
-            case RUN, DESCRIBE_ONE -> message.payload();
-            case START, STOP, NOTHING -> null;
-        });
+        if (waiting == Waiting.DESCRIBE_ALL) {
+            return describeAnswer(entry.serverId, message.payload());
+        }
+        return IotmpMessage.ok(entry.serverId, waiting == Waiting.START || waiting == Waiting.STOP ? null
+                : message.payload());
+    }
+
+    /**
+     * The device's {@code ["api"]} tree as a flat DESCRIBE answer, held to the heap a decoded frame may take: a tree
+     * whose paths would take more is a malformed answer, and the request fails at once with the reason.
+     */
+    private IotmpMessage describeAnswer(int serverId, Object tree) {
+        long maxHeapBytes = codec.limits().maxDecodedFrameBytes();
+        Map<String, Object> flat = LegacyApi.flatten(tree, maxHeapBytes);
+        if (flat != null) {
+            return IotmpMessage.ok(serverId, flat);
+        }
+        LOG.debug("{}: legacy describe answer expands beyond {} bytes, failing the request",
+                context().channel().remoteAddress(), maxHeapBytes);
+        count(ConnectionCounters.MALFORMED_FRAMES);
+        return IotmpMessage.error(serverId, null, Map.of("error", "the device's resource tree expands beyond"
+                                                                  + " maxDecodedFrameBytes (" + maxHeapBytes
+                                                                  + " bytes) once its paths are joined"));
+    }
+
+    private void count(int counter) {
+        ConnectionCounters counters = context().channel().attr(ConnectionCounters.KEY).get();
+        if (counters != null) {
+            counters.count(counter);
+        }
     }
 
     private IotmpMessage streamData(LegacyMessage message) {
@@ -181,10 +218,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
             LOG.debug("{}: dropping legacy {} of no open stream (stale id of an earlier connection?)",
                     context().channel().remoteAddress(), message.flag());
             metrics.staleSampleDropped();
-            ConnectionCounters counters = context().channel().attr(ConnectionCounters.KEY).get();
-            if (counters != null) {
-                counters.count(ConnectionCounters.STALE_SAMPLES_DROPPED);
-            }
+            count(ConnectionCounters.STALE_SAMPLES_DROPPED);
             return null;
         }
         return IotmpMessage.streamData(entry.serverId, LegacyApi.unwrap(message.payload()));
@@ -272,7 +306,9 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         if (!authAnswered && authReceived && answer.streamId() == CONNECT_ID) {
             authAnswered = true;
             if (ok && device != null) {
-                nextLegacyId = memory.resume(device);
+                deviceKey = memory.key(device);
+                remembering = true;
+                nextLegacyId = memory.resume(deviceKey);
             }
             // the one answer every library version accepts: no id, no payload
             return LegacyMessage.of(flag, 0, null, null);
@@ -319,17 +355,33 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         }
     }
 
-    /** Requests that timed out on the server leave entries the device never answers: the oldest go first. */
+    /**
+     * Requests that timed out on the server leave entries the device never answers: the oldest go first. A stream's
+     * entry is one of them while its START_STREAM or STOP_STREAM is unanswered (a device that never answers a STOP
+     * would otherwise keep one entry per stream the server ever opened, up to every legacy id); only a stream the
+     * device confirmed and the server has not stopped is kept, and the server bounds those by
+     * {@code maxPendingRequests}.
+     */
     private void dropOldestRequest() {
         Iterator<Map.Entry<Integer, Entry>> entries = byLegacyId.entrySet().iterator();
         while (entries.hasNext()) {
             Map.Entry<Integer, Entry> oldest = entries.next();
-            if (oldest.getValue().streamPath == null) {
+            if (oldest.getValue().waiting != Waiting.NOTHING) {
                 entries.remove();
                 legacyIdOfServerId.remove(oldest.getValue().serverId, oldest.getKey());
                 return;
             }
         }
+    }
+
+    /** Calls of the device waiting for the server's answer (for tests). */
+    int pendingDeviceCalls() {
+        return deviceCalls.size();
+    }
+
+    /** Legacy ids in use by requests and streams of the server (for tests). */
+    int serverEntries() {
+        return byLegacyId.size();
     }
 
     /** The next legacy id not in use by a request or stream of the server, nor by a pending call of the device. */
@@ -338,8 +390,8 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
             int id = nextLegacyId;
             nextLegacyId = id % LegacyFrames.MAX_STREAM_ID + 1;
             if (!byLegacyId.containsKey(id) && !deviceCalls.containsKey(id)) {
-                if (device != null) {
-                    memory.remember(device, nextLegacyId);
+                if (remembering) {
+                    memory.remember(deviceKey, nextLegacyId);
                 }
                 return id;
             }

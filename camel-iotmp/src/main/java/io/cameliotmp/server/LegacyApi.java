@@ -44,27 +44,51 @@ final class LegacyApi {
     }
 
     /**
+     * Estimated heap of one flat entry besides its path: its slot in the result, the description map and its two
+     * entries. The values are the decoded ones, shared, so they cost nothing more.
+     */
+    static final long FLAT_ENTRY_HEAP = 48 + 64 + 2 * 48;
+    /** Estimated heap of a path string besides its characters (at most two bytes each). */
+    static final long PATH_HEAP = 40;
+
+    /**
      * The {@code ["api"]} tree ({@code {"led":{"al":0,"fn":2},"$ota":{"/":{"write":{…}}}}}) as the flat DESCRIBE
      * answer IOTMP devices give: every resource with a function under its {@code /}-joined path, with {@code fn}
      * and, as extra information, the access level {@code al}; containers only through their children.
+     * <p>
+     * Every path repeats the keys of its parents, so a deep chain of long keys above many small leaves would expand
+     * a frame the decoder accepted into gigabytes of paths. What the result and its paths take is therefore charged
+     * before it is built, against {@code maxHeapBytes}.
+     *
+     * @return the flat answer, or null when it would take more than {@code maxHeapBytes}
      */
-    static Map<String, Object> flatten(Object tree) {
+    static Map<String, Object> flatten(Object tree, long maxHeapBytes) {
         Map<String, Object> flat = new LinkedHashMap<>();
-        if (tree instanceof Map<?, ?> map) {
-            flatten("", map, flat);
+        if (tree instanceof Map<?, ?> map && !flatten("", map, flat, new long[] { maxHeapBytes })) {
+            return null;
         }
         return flat;
     }
 
-    private static void flatten(String prefix, Map<?, ?> tree, Map<String, Object> flat) {
+    /** False as soon as {@code left[0]}, the heap still allowed, would be exceeded. */
+    private static boolean flatten(String prefix, Map<?, ?> tree, Map<String, Object> flat, long[] left) {
         for (Map.Entry<?, ?> entry : tree.entrySet()) {
-            String path = prefix + entry.getKey();
             if (!(entry.getValue() instanceof Map<?, ?> node)) {
                 continue;
             }
+            String key = String.valueOf(entry.getKey());
             Object fn = node.get("fn");
             Object children = node.get("/");
-            if (fn != null || !(children instanceof Map<?, ?>)) {
+            boolean parent = children instanceof Map<?, ?>;
+            boolean listed = fn != null || !parent;
+            // the path, and for a parent the prefix of its children, are charged before they are built
+            long pathHeap = PATH_HEAP + 2L * ((long) prefix.length() + key.length() + 1);
+            left[0] -= (listed ? pathHeap + FLAT_ENTRY_HEAP : 0) + (parent ? pathHeap : 0);
+            if (left[0] < 0) {
+                return false;
+            }
+            String path = prefix + key;
+            if (listed) {
                 Map<String, Object> description = new LinkedHashMap<>();
                 description.put("fn", fn);
                 if (node.get("al") != null) {
@@ -73,10 +97,11 @@ final class LegacyApi {
                 flat.put(path, description);
             }
             // the decoder bounds the nesting, so the recursion is bounded too
-            if (children instanceof Map<?, ?> sub) {
-                flatten(path + "/", sub, flat);
+            if (children instanceof Map<?, ?> sub && !flatten(path + "/", sub, flat, left)) {
+                return false;
             }
         }
+        return true;
     }
 
     /**

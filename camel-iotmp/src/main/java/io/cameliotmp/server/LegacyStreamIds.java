@@ -1,5 +1,9 @@
 package io.cameliotmp.server;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,29 +14,72 @@ import java.util.Map;
  * taken for samples of a new stream. So every device's ids continue where its last connection stopped, through the
  * whole 16-bit space, and a stale id is not reused before all the others have been.
  * <p>
- * One entry per authenticated device, at most {@value #MAX_DEVICES} (least recently connected forgotten first).
- * Thread-safe.
+ * This outlives connections, so what it keeps is of fixed size whatever the devices are called: one entry per
+ * authenticated device, keyed by a salted 64-bit hash of its user and id (never the strings, which a user with a
+ * wildcard credential chooses at will), at most {@value #MAX_DEVICES}, the least recently connected forgotten first.
+ * Two devices whose hashes collide only share where their ids continue. Thread-safe.
  */
 final class LegacyStreamIds {
 
     static final int MAX_DEVICES = 100_000;
 
-    private final Map<DeviceId, Integer> next = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<DeviceId, Integer> eldest) {
-            return size() > MAX_DEVICES;
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
-    };
+    });
 
-    /** The first id to try for a new connection of {@code device}. */
-    synchronized int resume(DeviceId device) {
+    private final byte[] salt = new byte[16];
+    private final int maxDevices;
+    private final Map<Long, Integer> next;
+
+    LegacyStreamIds() {
+        this(MAX_DEVICES);
+    }
+
+    LegacyStreamIds(int maxDevices) {
+        this.maxDevices = maxDevices;
+        new SecureRandom().nextBytes(salt);
+        next = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Integer> eldest) {
+                return size() > LegacyStreamIds.this.maxDevices;
+            }
+        };
+    }
+
+    /** The key {@code device}'s ids are kept under: computed once per connection, not per request. */
+    long key(DeviceId device) {
+        MessageDigest digest = SHA256.get();
+        digest.reset();
+        digest.update(salt);
+        digest.update(device.user().getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        digest.update(device.device().getBytes(StandardCharsets.UTF_8));
+        byte[] hash = digest.digest();
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value = value << 8 | (hash[i] & 0xFF);
+        }
+        return value;
+    }
+
+    /** The first id to try for a new connection of the device with this {@link #key}. */
+    synchronized int resume(long device) {
         return next.getOrDefault(device, 1);
     }
 
-    /** The id after the last one {@code device} was given. */
-    synchronized void remember(DeviceId device, int nextId) {
+    /** The id after the last one the device with this {@link #key} was given. */
+    synchronized void remember(long device, int nextId) {
         next.put(device, nextId);
+    }
+
+    /** Devices whose ids are kept. */
+    synchronized int size() {
+        return next.size();
     }
 }

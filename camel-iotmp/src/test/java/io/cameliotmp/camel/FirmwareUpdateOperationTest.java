@@ -1,12 +1,18 @@
 package io.cameliotmp.camel;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.OtaSettings;
@@ -46,6 +52,8 @@ class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
             public void configure() {
                 from("direct:update").to("iotmp:device:alice/esp32?operation=firmwareUpdate"
                                          + "&firmwareProgressTo=mock:progress&firmwareRebootTimeout=60000");
+                from("direct:hurried").to("iotmp:device:alice/esp32?operation=firmwareUpdate"
+                                          + "&firmwareTransferTimeout=2000");
             }
         };
     }
@@ -134,6 +142,38 @@ class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
         FirmwareUpdateException failure = (FirmwareUpdateException) e.getCause();
         assertThat(failure.failure()).isEqualTo(OtaFailure.DISABLED);
         assertThat(failure.report().toMap()).containsEntry("failure", "DISABLED").containsEntry("success", false);
+    }
+
+    @Test
+    void firmwareTransferTimeoutEndsAnUpdateTheDeviceStalls() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        ExecutorService handlers = Executors.newCachedThreadPool();
+        // a device whose flash never finishes a write: it answers no chunk, each could wait its 30 s timeout
+        OtaTarget stalling = size -> new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                try {
+                    stuck.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("released");
+            }
+        };
+        device = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("alice", "esp32", "pw")
+                .handlerExecutor(handlers).ota(stalling, OtaSettings.defaults().withCompression("")).build();
+        device.start();
+        assertThat(device.awaitConnected(WAIT)).isTrue();
+        try {
+            CamelExecutionException e = catchThrowableOfType(CamelExecutionException.class,
+                    () -> template.requestBody("direct:hurried", image("3.0.0")));
+            FirmwareUpdateException failure = (FirmwareUpdateException) e.getCause();
+            assertThat(failure.failure()).isEqualTo(OtaFailure.TIMEOUT);
+            assertThat(failure.report().error()).contains("transferTimeout (2000 ms)");
+        } finally {
+            stuck.countDown();
+            handlers.shutdownNow();
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.cameliotmp.server;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +150,38 @@ class LegacyServerTest {
     }
 
     @Test
+    void aDescribeAnswerWhosePathsWouldOutgrowTheDecodedBudgetFailsTheRequest() throws Exception {
+        start(true);
+        // ten levels of 2,000-character keys above 200 leaves: about 20 KB on the wire, but every flat path repeats
+        // the 20,000 characters of its parents, 8 MB of paths in all, twice the default maxDecodedFrameBytes
+        Map<String, Object> leaves = new LinkedHashMap<>();
+        for (int i = 0; i < 200; i++) {
+            leaves.put("r" + i, Map.of());
+        }
+        Map<String, Object> tree = leaves;
+        for (int level = 0; level < 10; level++) {
+            tree = Map.of(String.valueOf((char) ('a' + level)).repeat(2000), Map.of("/", tree));
+        }
+        ByteBuf answer = Unpooled.buffer();
+        LegacyFrames.encode(LegacyMessage.ok(1, tree), answer);
+        assertThat(answer.readableBytes()).isLessThan(server.config().maxFrameSize());
+        try (RawIotmpSocket device = legacyDevice()) {
+            CompletableFuture<DeviceReply> reply = server.send(DEVICE, DeviceRequest.describe(null), TIMEOUT);
+            assertThat(device.readFrameHex()).isEqualTo(hex("L04"));
+            device.sendHex(Hex.format(answer));
+            assertThat(reply).failsWithin(TIMEOUT).withThrowableOfType(Exception.class)
+                    .withCauseInstanceOf(DeviceErrorException.class)
+                    .withMessageContaining("maxDecodedFrameBytes");
+            assertThat(server.registry().session(DEVICE).orElseThrow().counters().malformedFrames()).isEqualTo(1);
+            // the device stays, and a describe within the budget still works
+            DeviceReply api = call(DeviceRequest.describe(null), device, hex("L04", 2), hex("L05", 2));
+            assertThat(api.payload()).asInstanceOf(InstanceOfAssertFactories.MAP).containsKey("led");
+        } finally {
+            answer.release();
+        }
+    }
+
+    @Test
     void anErrorOfTheDeviceFailsTheRequestWithoutDetail() throws Exception {
         start(true);
         try (RawIotmpSocket device = legacyDevice()) {
@@ -243,6 +277,9 @@ class LegacyServerTest {
             SessionCounters counters = server.registry().session(DEVICE).orElseThrow().counters();
             assertThat(counters.staleSamplesDropped()).isEqualTo(1);
             assertThat(counters.samplesDropped()).isZero();
+            // one device, however often it connects, is one entry of the id memory that outlives connections
+            assertThat(server.legacyDevicesTracked()).isEqualTo(1);
+            assertThat(meters.get("iotmp.legacy.devices.tracked").gauge().value()).isEqualTo(1.0);
         }
     }
 

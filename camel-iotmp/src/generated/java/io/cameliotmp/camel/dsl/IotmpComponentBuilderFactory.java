@@ -282,6 +282,27 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
+         * firmwareUpdate: how long an update may take from its start until the
+         * device has staged the image (begin, every chunk and end together),
+         * however promptly each answer comes; beyond it the update fails as
+         * TIMEOUT. Bounds how long a slow or hostile device holds the update's
+         * thread. 0 for no limit.
+         * 
+         * The option is a: &lt;code&gt;long&lt;/code&gt; type.
+         * 
+         * Default: 3600000
+         * Group: producer
+         * 
+         * @param firmwareTransferTimeout the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder firmwareTransferTimeout(long firmwareTransferTimeout) {
+            doSetProperty("firmwareTransferTimeout", firmwareTransferTimeout);
+            return this;
+        }
+    
+        
+        /**
          * Whether the producer should be started lazy (on the first message).
          * By starting lazy you can use this to allow CamelContext and routes to
          * startup in situations where a producer may otherwise fail during
@@ -1329,6 +1350,7 @@ public interface IotmpComponentBuilderFactory {
             case "chunkSize": getOrCreateConfiguration((IotmpComponent) component).setChunkSize((int) value); return true;
             case "firmwareProgressTo": getOrCreateConfiguration((IotmpComponent) component).setFirmwareProgressTo((java.lang.String) value); return true;
             case "firmwareRebootTimeout": getOrCreateConfiguration((IotmpComponent) component).setFirmwareRebootTimeout((long) value); return true;
+            case "firmwareTransferTimeout": getOrCreateConfiguration((IotmpComponent) component).setFirmwareTransferTimeout((long) value); return true;
             case "lazyStartProducer": ((IotmpComponent) component).setLazyStartProducer((boolean) value); return true;
             case "maxDownloadSize": getOrCreateConfiguration((IotmpComponent) component).setMaxDownloadSize((long) value); return true;
             case "operation": getOrCreateConfiguration((IotmpComponent) component).setOperation((io.cameliotmp.camel.IotmpOperation) value); return true;

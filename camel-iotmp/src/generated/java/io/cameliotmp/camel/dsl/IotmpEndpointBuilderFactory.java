@@ -733,42 +733,6 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Longest name a device may send the server's services, in characters:
-         * a topic or topic filter, an event or property it streams, the target
-         * of a service call (property, sync, bucket, endpoint, device/resource)
-         * or a server resource; a longer one is refused with ERROR 400.
-         * 
-         * The option is a: <code>int</code> type.
-         * 
-         * Default: 256
-         * Group: security
-         * 
-         * @param maxNameLength the value to set
-         * @return the dsl builder
-         */
-        default IotmpEndpointConsumerBuilder maxNameLength(int maxNameLength) {
-            doSetProperty("maxNameLength", maxNameLength);
-            return this;
-        }
-        /**
-         * Longest name a device may send the server's services, in characters:
-         * a topic or topic filter, an event or property it streams, the target
-         * of a service call (property, sync, bucket, endpoint, device/resource)
-         * or a server resource; a longer one is refused with ERROR 400.
-         * 
-         * The option will be converted to a <code>int</code> type.
-         * 
-         * Default: 256
-         * Group: security
-         * 
-         * @param maxNameLength the value to set
-         * @return the dsl builder
-         */
-        default IotmpEndpointConsumerBuilder maxNameLength(String maxNameLength) {
-            doSetProperty("maxNameLength", maxNameLength);
-            return this;
-        }
-        /**
          * Largest frame the server sends a device, in bytes: devices drop the
          * connection on a larger one (IOTMP-Embedded accepts 32 KiB by default,
          * ESP-IDF builds 4 KiB, IOTMP-Linux 256 KiB). A call whose frame would
@@ -936,44 +900,6 @@ public interface IotmpEndpointBuilderFactory {
          */
         default IotmpEndpointConsumerBuilder maxPropertyBytesPerDevice(String maxPropertyBytesPerDevice) {
             doSetProperty("maxPropertyBytesPerDevice", maxPropertyBytesPerDevice);
-            return this;
-        }
-        /**
-         * Bytes of property names and PSON-encoded values all the devices of
-         * one user may keep in the in-memory property store together
-         * (properties outlive their device's connection, and an authenticator
-         * may accept any device id of a user); a write beyond it is refused
-         * with ERROR 413.
-         * 
-         * The option is a: <code>long</code> type.
-         * 
-         * Default: 16777216
-         * Group: security
-         * 
-         * @param maxPropertyBytesPerUser the value to set
-         * @return the dsl builder
-         */
-        default IotmpEndpointConsumerBuilder maxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
-            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
-            return this;
-        }
-        /**
-         * Bytes of property names and PSON-encoded values all the devices of
-         * one user may keep in the in-memory property store together
-         * (properties outlive their device's connection, and an authenticator
-         * may accept any device id of a user); a write beyond it is refused
-         * with ERROR 413.
-         * 
-         * The option will be converted to a <code>long</code> type.
-         * 
-         * Default: 16777216
-         * Group: security
-         * 
-         * @param maxPropertyBytesPerUser the value to set
-         * @return the dsl builder
-         */
-        default IotmpEndpointConsumerBuilder maxPropertyBytesPerUser(String maxPropertyBytesPerUser) {
-            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
             return this;
         }
         /**
@@ -2123,39 +2049,41 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * download: the largest file accepted, in bytes. The server holds the
-         * whole file until the download completes and the size is the device's
-         * word: a larger file fails the download at once with a
-         * QuotaExceededException, before anything of it is held.
+         * firmwareUpdate: how long an update may take from its start until the
+         * device has staged the image (begin, every chunk and end together),
+         * however promptly each answer comes; beyond it the update fails as
+         * TIMEOUT. Bounds how long a slow or hostile device holds the update's
+         * thread. 0 for no limit.
          * 
          * The option is a: <code>long</code> type.
          * 
-         * Default: 16777216
+         * Default: 3600000
          * Group: producer
          * 
-         * @param maxDownloadSize the value to set
+         * @param firmwareTransferTimeout the value to set
          * @return the dsl builder
          */
-        default IotmpEndpointProducerBuilder maxDownloadSize(long maxDownloadSize) {
-            doSetProperty("maxDownloadSize", maxDownloadSize);
+        default IotmpEndpointProducerBuilder firmwareTransferTimeout(long firmwareTransferTimeout) {
+            doSetProperty("firmwareTransferTimeout", firmwareTransferTimeout);
             return this;
         }
         /**
-         * download: the largest file accepted, in bytes. The server holds the
-         * whole file until the download completes and the size is the device's
-         * word: a larger file fails the download at once with a
-         * QuotaExceededException, before anything of it is held.
+         * firmwareUpdate: how long an update may take from its start until the
+         * device has staged the image (begin, every chunk and end together),
+         * however promptly each answer comes; beyond it the update fails as
+         * TIMEOUT. Bounds how long a slow or hostile device holds the update's
+         * thread. 0 for no limit.
          * 
          * The option will be converted to a <code>long</code> type.
          * 
-         * Default: 16777216
+         * Default: 3600000
          * Group: producer
          * 
-         * @param maxDownloadSize the value to set
+         * @param firmwareTransferTimeout the value to set
          * @return the dsl builder
          */
-        default IotmpEndpointProducerBuilder maxDownloadSize(String maxDownloadSize) {
-            doSetProperty("maxDownloadSize", maxDownloadSize);
+        default IotmpEndpointProducerBuilder firmwareTransferTimeout(String firmwareTransferTimeout) {
+            doSetProperty("firmwareTransferTimeout", firmwareTransferTimeout);
             return this;
         }
         /**
@@ -2712,42 +2640,6 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Longest name a device may send the server's services, in characters:
-         * a topic or topic filter, an event or property it streams, the target
-         * of a service call (property, sync, bucket, endpoint, device/resource)
-         * or a server resource; a longer one is refused with ERROR 400.
-         * 
-         * The option is a: <code>int</code> type.
-         * 
-         * Default: 256
-         * Group: security
-         * 
-         * @param maxNameLength the value to set
-         * @return the dsl builder
-         */
-        default IotmpEndpointProducerBuilder maxNameLength(int maxNameLength) {
-            doSetProperty("maxNameLength", maxNameLength);
-            return this;
-        }
-        /**
-         * Longest name a device may send the server's services, in characters:
-         * a topic or topic filter, an event or property it streams, the target
-         * of a service call (property, sync, bucket, endpoint, device/resource)
-         * or a server resource; a longer one is refused with ERROR 400.
-         * 
-         * The option will be converted to a <code>int</code> type.
-         * 
-         * Default: 256
-         * Group: security
-         * 
-         * @param maxNameLength the value to set
-         * @return the dsl builder
-         */
-        default IotmpEndpointProducerBuilder maxNameLength(String maxNameLength) {
-            doSetProperty("maxNameLength", maxNameLength);
-            return this;
-        }
-        /**
          * Largest frame the server sends a device, in bytes: devices drop the
          * connection on a larger one (IOTMP-Embedded accepts 32 KiB by default,
          * ESP-IDF builds 4 KiB, IOTMP-Linux 256 KiB). A call whose frame would
@@ -2915,44 +2807,6 @@ public interface IotmpEndpointBuilderFactory {
          */
         default IotmpEndpointProducerBuilder maxPropertyBytesPerDevice(String maxPropertyBytesPerDevice) {
             doSetProperty("maxPropertyBytesPerDevice", maxPropertyBytesPerDevice);
-            return this;
-        }
-        /**
-         * Bytes of property names and PSON-encoded values all the devices of
-         * one user may keep in the in-memory property store together
-         * (properties outlive their device's connection, and an authenticator
-         * may accept any device id of a user); a write beyond it is refused
-         * with ERROR 413.
-         * 
-         * The option is a: <code>long</code> type.
-         * 
-         * Default: 16777216
-         * Group: security
-         * 
-         * @param maxPropertyBytesPerUser the value to set
-         * @return the dsl builder
-         */
-        default IotmpEndpointProducerBuilder maxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
-            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
-            return this;
-        }
-        /**
-         * Bytes of property names and PSON-encoded values all the devices of
-         * one user may keep in the in-memory property store together
-         * (properties outlive their device's connection, and an authenticator
-         * may accept any device id of a user); a write beyond it is refused
-         * with ERROR 413.
-         * 
-         * The option will be converted to a <code>long</code> type.
-         * 
-         * Default: 16777216
-         * Group: security
-         * 
-         * @param maxPropertyBytesPerUser the value to set
-         * @return the dsl builder
-         */
-        default IotmpEndpointProducerBuilder maxPropertyBytesPerUser(String maxPropertyBytesPerUser) {
-            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
             return this;
         }
         /**
@@ -4420,42 +4274,6 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Longest name a device may send the server's services, in characters:
-         * a topic or topic filter, an event or property it streams, the target
-         * of a service call (property, sync, bucket, endpoint, device/resource)
-         * or a server resource; a longer one is refused with ERROR 400.
-         * 
-         * The option is a: <code>int</code> type.
-         * 
-         * Default: 256
-         * Group: security
-         * 
-         * @param maxNameLength the value to set
-         * @return the dsl builder
-         */
-        default IotmpEndpointBuilder maxNameLength(int maxNameLength) {
-            doSetProperty("maxNameLength", maxNameLength);
-            return this;
-        }
-        /**
-         * Longest name a device may send the server's services, in characters:
-         * a topic or topic filter, an event or property it streams, the target
-         * of a service call (property, sync, bucket, endpoint, device/resource)
-         * or a server resource; a longer one is refused with ERROR 400.
-         * 
-         * The option will be converted to a <code>int</code> type.
-         * 
-         * Default: 256
-         * Group: security
-         * 
-         * @param maxNameLength the value to set
-         * @return the dsl builder
-         */
-        default IotmpEndpointBuilder maxNameLength(String maxNameLength) {
-            doSetProperty("maxNameLength", maxNameLength);
-            return this;
-        }
-        /**
          * Largest frame the server sends a device, in bytes: devices drop the
          * connection on a larger one (IOTMP-Embedded accepts 32 KiB by default,
          * ESP-IDF builds 4 KiB, IOTMP-Linux 256 KiB). A call whose frame would
@@ -4623,44 +4441,6 @@ public interface IotmpEndpointBuilderFactory {
          */
         default IotmpEndpointBuilder maxPropertyBytesPerDevice(String maxPropertyBytesPerDevice) {
             doSetProperty("maxPropertyBytesPerDevice", maxPropertyBytesPerDevice);
-            return this;
-        }
-        /**
-         * Bytes of property names and PSON-encoded values all the devices of
-         * one user may keep in the in-memory property store together
-         * (properties outlive their device's connection, and an authenticator
-         * may accept any device id of a user); a write beyond it is refused
-         * with ERROR 413.
-         * 
-         * The option is a: <code>long</code> type.
-         * 
-         * Default: 16777216
-         * Group: security
-         * 
-         * @param maxPropertyBytesPerUser the value to set
-         * @return the dsl builder
-         */
-        default IotmpEndpointBuilder maxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
-            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
-            return this;
-        }
-        /**
-         * Bytes of property names and PSON-encoded values all the devices of
-         * one user may keep in the in-memory property store together
-         * (properties outlive their device's connection, and an authenticator
-         * may accept any device id of a user); a write beyond it is refused
-         * with ERROR 413.
-         * 
-         * The option will be converted to a <code>long</code> type.
-         * 
-         * Default: 16777216
-         * Group: security
-         * 
-         * @param maxPropertyBytesPerUser the value to set
-         * @return the dsl builder
-         */
-        default IotmpEndpointBuilder maxPropertyBytesPerUser(String maxPropertyBytesPerUser) {
-            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
             return this;
         }
         /**

@@ -123,6 +123,10 @@ public final class FirmwareUpdate {
             step = OtaStep.DONE;
             return report(OtaOutcome.ALREADY_CURRENT, null, null);
         }
+        if (deviceOptions.blockSize() < options.minBlockSize()) {
+            throw fail(OtaFailure.NOT_SUPPORTED, "the device's block_size " + deviceOptions.blockSize()
+                                                 + " is below minBlockSize " + options.minBlockSize(), null);
+        }
         if (image.size() == 0) {
             throw fail(OtaFailure.IMAGE_UNREADABLE, "the image is empty", null);
         }
@@ -136,7 +140,7 @@ public final class FirmwareUpdate {
         try (FirmwareImage.Payload payload = image.payload(compression)) {
             payloadSize = payload.size();
             enter(OtaStep.BEGIN);
-            expectSuccess(call(registration, DeviceRequest.run(BEGIN, beginInput(payload)), stepTimeout),
+            expectSuccess(transfer(registration, DeviceRequest.run(BEGIN, beginInput(payload)), stepTimeout),
                     OtaFailure.BEGIN_REFUSED);
             enter(OtaStep.WRITE);
             writeChunks(registration, payload, stepTimeout);
@@ -144,7 +148,7 @@ public final class FirmwareUpdate {
             throw fail(OtaFailure.IMAGE_UNREADABLE, e.toString(), e);
         }
         enter(OtaStep.END);
-        Map<?, ?> ended = answer(call(registration, DeviceRequest.run(END, null), stepTimeout));
+        Map<?, ?> ended = answer(transfer(registration, DeviceRequest.run(END, null), stepTimeout));
         if (!Boolean.TRUE.equals(ended.get("success"))) {
             String error = errorText(ended);
             boolean checksum = error != null && (error.toLowerCase(Locale.ROOT).contains("md5")
@@ -195,7 +199,7 @@ public final class FirmwareUpdate {
                 if (chunk.length == 0) {
                     throw new IOException("the image ended after " + sentBytes + " of " + payloadSize + " bytes");
                 }
-                expectSuccess(call(registration, DeviceRequest.run(WRITE, chunk), stepTimeout),
+                expectSuccess(transfer(registration, DeviceRequest.run(WRITE, chunk), stepTimeout),
                         OtaFailure.WRITE_FAILED);
                 sentBytes += chunk.length;
                 chunks++;
@@ -301,6 +305,39 @@ public final class FirmwareUpdate {
         } catch (RuntimeException e) {
             throw failOn(e);
         }
+    }
+
+    /**
+     * A request of the transfer (begin, a write, end): it waits at most its step's timeout, and no longer than the
+     * transfer has left of {@code transferTimeout}.
+     */
+    private DeviceReply transfer(DeviceRegistration registration, DeviceRequest request, Duration stepTimeout)
+            throws InterruptedException {
+        Duration transferTimeout = options.transferTimeout();
+        if (transferTimeout.isZero()) {
+            return call(registration, request, stepTimeout);
+        }
+        long leftNanos = transferTimeout.toNanos() - (System.nanoTime() - startedNanos);
+        if (leftNanos < stepTimeout.toNanos()) {
+            if (leftNanos <= 0) {
+                throw transferTooLong();
+            }
+            try {
+                return await(server.send(registration, request,
+                        Duration.ofMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos)))));
+            } catch (DeviceRequestTimeoutException e) {
+                throw transferTooLong();
+            } catch (RuntimeException e) {
+                throw failOn(e);
+            }
+        }
+        return call(registration, request, stepTimeout);
+    }
+
+    private FirmwareUpdateException transferTooLong() {
+        return fail(OtaFailure.TIMEOUT, "the image was not staged within transferTimeout ("
+                                        + options.transferTimeout().toMillis() + " ms) after " + sentBytes + " of "
+                                        + payloadSize + " bytes", null);
     }
 
     private static DeviceReply await(CompletableFuture<DeviceReply> reply) throws InterruptedException {

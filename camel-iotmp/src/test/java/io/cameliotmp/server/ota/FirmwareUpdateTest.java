@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,7 @@ import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.LegacyListeners;
 import io.cameliotmp.server.ServerLimits;
 import io.cameliotmp.server.StaticAuthenticator;
+import io.cameliotmp.testing.Waits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
@@ -247,6 +251,22 @@ class FirmwareUpdateTest {
     }
 
     @Test
+    void aDeviceAdvertisingATinyBlockSizeIsNotUpdated() throws Exception {
+        // a block size of 1 would cost a request, an answer and a wait of up to the device's timeout per byte
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults().withBlockSize(1));
+        FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, "2.0.0")), options(), null);
+        assertThat(e.failure()).isEqualTo(OtaFailure.NOT_SUPPORTED);
+        assertThat(e.report().error()).contains("block_size 1", "minBlockSize 256");
+        assertThat(e.report().chunks()).isZero();
+        assertThat(target.opened.get()).isZero();
+        // a lower bound chosen for the fleet lets it through
+        assertThat(update(FirmwareImage.of(image(600, "2.0.0")), options().withMinBlockSize(1), null).outcome())
+                .isEqualTo(OtaOutcome.UPDATED);
+        assertThat(target.opened.get()).isEqualTo(1);
+    }
+
+    @Test
     void aDeviceWithoutOtaIsNotSupported() throws Exception {
         device(null, null);
         FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, null)), options(), null);
@@ -332,6 +352,29 @@ class FirmwareUpdateTest {
                     options().withStepTimeout(Duration.ofSeconds(1)), null);
             assertThat(e.failure()).isEqualTo(OtaFailure.TIMEOUT);
             assertThat(e.step()).isEqualTo(OtaStep.WRITE);
+            assertThat(e.report().chunks()).isZero();
+        } finally {
+            stuck.countDown();
+        }
+    }
+
+    @Test
+    void aDeviceThatTakesItsWholeTimeoutForEveryAnswerIsCutOffByTheTransferTimeout() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        RecordingTarget target = new RecordingTarget();
+        target.blockOnWrite = stuck;
+        device(target, OtaSettings.defaults().withCompression(""), builder -> builder.handlerExecutor(handlers));
+        try {
+            // each step could wait ten minutes, as a device may claim: the transfer as a whole may not
+            CompletableFuture<FirmwareUpdateReport> update = FirmwareUpdate.start(server, DEVICE,
+                    FirmwareImage.of(image(5000, null)), options().withStepTimeout(Duration.ofMinutes(10))
+                            .withTransferTimeout(Duration.ofSeconds(2)), null, handlers);
+            Throwable ended = catchThrowable(() -> update.get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertThat(ended).as("the update ended").isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(FirmwareUpdateException.class);
+            FirmwareUpdateException e = (FirmwareUpdateException) ended.getCause();
+            assertThat(e.failure()).isEqualTo(OtaFailure.TIMEOUT);
+            assertThat(e.report().error()).contains("transferTimeout (2000 ms)");
             assertThat(e.report().chunks()).isZero();
         } finally {
             stuck.countDown();
