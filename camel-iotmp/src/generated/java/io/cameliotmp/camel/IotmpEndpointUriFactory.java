@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(64);
+        Set<String> props = new HashSet<>(67);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -58,17 +58,20 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("maxConnectionsPerSecond");
         props.add("maxCredentialLength");
         props.add("maxDecodedFrameBytes");
+        props.add("maxDownloadSize");
         props.add("maxFrameSize");
         props.add("maxFrameSizeBeforeLogin");
         props.add("maxIdentifierLength");
         props.add("maxInFlight");
         props.add("maxLocksPerUser");
+        props.add("maxNameLength");
         props.add("maxOutboundFrameSize");
         props.add("maxPartialFrameBytes");
         props.add("maxPendingRequests");
         props.add("maxPendingWriteBytes");
         props.add("maxPropertiesPerDevice");
         props.add("maxPropertyBytesPerDevice");
+        props.add("maxPropertyBytesPerUser");
         props.add("maxPsonDepth");
         props.add("maxRetainedBytesPerUser");
         props.add("maxRetainedPerUser");

@@ -733,6 +733,42 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * Longest name a device may send the server's services, in characters:
+         * a topic or topic filter, an event or property it streams, the target
+         * of a service call (property, sync, bucket, endpoint, device/resource)
+         * or a server resource; a longer one is refused with ERROR 400.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 256
+         * Group: security
+         * 
+         * @param maxNameLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxNameLength(int maxNameLength) {
+            doSetProperty("maxNameLength", maxNameLength);
+            return this;
+        }
+        /**
+         * Longest name a device may send the server's services, in characters:
+         * a topic or topic filter, an event or property it streams, the target
+         * of a service call (property, sync, bucket, endpoint, device/resource)
+         * or a server resource; a longer one is refused with ERROR 400.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 256
+         * Group: security
+         * 
+         * @param maxNameLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxNameLength(String maxNameLength) {
+            doSetProperty("maxNameLength", maxNameLength);
+            return this;
+        }
+        /**
          * Largest frame the server sends a device, in bytes: devices drop the
          * connection on a larger one (IOTMP-Embedded accepts 32 KiB by default,
          * ESP-IDF builds 4 KiB, IOTMP-Linux 256 KiB). A call whose frame would
@@ -900,6 +936,44 @@ public interface IotmpEndpointBuilderFactory {
          */
         default IotmpEndpointConsumerBuilder maxPropertyBytesPerDevice(String maxPropertyBytesPerDevice) {
             doSetProperty("maxPropertyBytesPerDevice", maxPropertyBytesPerDevice);
+            return this;
+        }
+        /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
+            return this;
+        }
+        /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxPropertyBytesPerUser(String maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
             return this;
         }
         /**
@@ -2087,6 +2161,42 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * download: the largest file accepted, in bytes. The server holds the
+         * whole file until the download completes and the size is the device's
+         * word: a larger file fails the download at once with a
+         * QuotaExceededException, before anything of it is held.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: producer
+         * 
+         * @param maxDownloadSize the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxDownloadSize(long maxDownloadSize) {
+            doSetProperty("maxDownloadSize", maxDownloadSize);
+            return this;
+        }
+        /**
+         * download: the largest file accepted, in bytes. The server holds the
+         * whole file until the download completes and the size is the device's
+         * word: a larger file fails the download at once with a
+         * QuotaExceededException, before anything of it is held.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: producer
+         * 
+         * @param maxDownloadSize the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxDownloadSize(String maxDownloadSize) {
+            doSetProperty("maxDownloadSize", maxDownloadSize);
+            return this;
+        }
+        /**
          * What the producer does with the device resource.
          * 
          * The option is a: <code>io.cameliotmp.camel.IotmpOperation</code>
@@ -2640,6 +2750,42 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * Longest name a device may send the server's services, in characters:
+         * a topic or topic filter, an event or property it streams, the target
+         * of a service call (property, sync, bucket, endpoint, device/resource)
+         * or a server resource; a longer one is refused with ERROR 400.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 256
+         * Group: security
+         * 
+         * @param maxNameLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxNameLength(int maxNameLength) {
+            doSetProperty("maxNameLength", maxNameLength);
+            return this;
+        }
+        /**
+         * Longest name a device may send the server's services, in characters:
+         * a topic or topic filter, an event or property it streams, the target
+         * of a service call (property, sync, bucket, endpoint, device/resource)
+         * or a server resource; a longer one is refused with ERROR 400.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 256
+         * Group: security
+         * 
+         * @param maxNameLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxNameLength(String maxNameLength) {
+            doSetProperty("maxNameLength", maxNameLength);
+            return this;
+        }
+        /**
          * Largest frame the server sends a device, in bytes: devices drop the
          * connection on a larger one (IOTMP-Embedded accepts 32 KiB by default,
          * ESP-IDF builds 4 KiB, IOTMP-Linux 256 KiB). A call whose frame would
@@ -2807,6 +2953,44 @@ public interface IotmpEndpointBuilderFactory {
          */
         default IotmpEndpointProducerBuilder maxPropertyBytesPerDevice(String maxPropertyBytesPerDevice) {
             doSetProperty("maxPropertyBytesPerDevice", maxPropertyBytesPerDevice);
+            return this;
+        }
+        /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
+            return this;
+        }
+        /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxPropertyBytesPerUser(String maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
             return this;
         }
         /**
@@ -4274,6 +4458,42 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * Longest name a device may send the server's services, in characters:
+         * a topic or topic filter, an event or property it streams, the target
+         * of a service call (property, sync, bucket, endpoint, device/resource)
+         * or a server resource; a longer one is refused with ERROR 400.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 256
+         * Group: security
+         * 
+         * @param maxNameLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxNameLength(int maxNameLength) {
+            doSetProperty("maxNameLength", maxNameLength);
+            return this;
+        }
+        /**
+         * Longest name a device may send the server's services, in characters:
+         * a topic or topic filter, an event or property it streams, the target
+         * of a service call (property, sync, bucket, endpoint, device/resource)
+         * or a server resource; a longer one is refused with ERROR 400.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 256
+         * Group: security
+         * 
+         * @param maxNameLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxNameLength(String maxNameLength) {
+            doSetProperty("maxNameLength", maxNameLength);
+            return this;
+        }
+        /**
          * Largest frame the server sends a device, in bytes: devices drop the
          * connection on a larger one (IOTMP-Embedded accepts 32 KiB by default,
          * ESP-IDF builds 4 KiB, IOTMP-Linux 256 KiB). A call whose frame would
@@ -4441,6 +4661,44 @@ public interface IotmpEndpointBuilderFactory {
          */
         default IotmpEndpointBuilder maxPropertyBytesPerDevice(String maxPropertyBytesPerDevice) {
             doSetProperty("maxPropertyBytesPerDevice", maxPropertyBytesPerDevice);
+            return this;
+        }
+        /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxPropertyBytesPerUser(long maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
+            return this;
+        }
+        /**
+         * Bytes of property names and PSON-encoded values all the devices of
+         * one user may keep in the in-memory property store together
+         * (properties outlive their device's connection, and an authenticator
+         * may accept any device id of a user); a write beyond it is refused
+         * with ERROR 413.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 16777216
+         * Group: security
+         * 
+         * @param maxPropertyBytesPerUser the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxPropertyBytesPerUser(String maxPropertyBytesPerUser) {
+            doSetProperty("maxPropertyBytesPerUser", maxPropertyBytesPerUser);
             return this;
         }
         /**
