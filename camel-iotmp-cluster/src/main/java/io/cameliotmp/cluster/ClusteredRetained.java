@@ -4,7 +4,6 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.server.ClusterBus;
@@ -30,8 +29,11 @@ final class ClusteredRetained {
     private final InfinispanCluster cluster;
     /** Completes when this member's writes so far are done. Guarded by this. */
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
-    /** Writes chained and not done yet: bounded by {@link ClusterOptions#maxRelaysInFlight()}, as relays are. */
-    private final AtomicInteger pending = new AtomicInteger();
+    /**
+     * Writes chained and not done yet: bounded by {@link ClusterOptions#maxRelaysInFlight()} and
+     * {@link ClusterOptions#maxRelayBytesInFlight()}, as relays are.
+     */
+    private final RelayBudget pending = new RelayBudget();
     private final AtomicLong dropped = new AtomicLong();
 
     ClusteredRetained(InfinispanCluster cluster) {
@@ -44,11 +46,12 @@ final class ClusteredRetained {
         if (cache == null) {
             return;
         }
-        if (pending.incrementAndGet() > cluster.options().maxRelaysInFlight()) {
-            pending.decrementAndGet();
+        long cost = RelayBudget.cost(message.user(), message.topic(), message.payload());
+        ClusterOptions options = cluster.options();
+        if (pending.take(cost, options.maxRelaysInFlight(), options.maxRelayBytesInFlight()) != null) {
             dropped.incrementAndGet();
-            LOG.debug("Retained message of '{}' not kept for later members: {} writes wait already",
-                    message.topic(), cluster.options().maxRelaysInFlight());
+            LOG.debug("Retained message of '{}' not kept for later members: as many writes as allowed wait already",
+                    message.topic());
             return;
         }
         String key = key(message.user(), message.topic());
@@ -57,7 +60,7 @@ final class ClusteredRetained {
         tail = tail.handle((done, failure) -> null)
                 .thenCompose(previous -> record == null ? cache.removeAsync(key) : cache.putAsync(key, record))
                 .whenComplete((done, failure) -> {
-                    pending.decrementAndGet();
+                    pending.release(cost);
                     if (failure != null) {
                         LOG.warn("IOTMP cluster member {}: could not keep the retained message of '{}' for later"
                                  + " members: {}", cluster.memberName(), message.topic(), failure.toString());

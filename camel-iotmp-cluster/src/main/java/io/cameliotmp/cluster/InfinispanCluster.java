@@ -375,10 +375,19 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     /**
      * Relays to other members (topic publications, server events, property updates, retained messages kept for
-     * members that join later) refused because {@link ClusterOptions#maxRelaysInFlight()} were waiting already.
+     * members that join later) refused because {@link ClusterOptions#maxRelaysInFlight()} were waiting already, or
+     * because they would have carried more than {@link ClusterOptions#maxRelayBytesInFlight()} bytes.
      */
     public long droppedRelays() {
         return relay.dropped() + retainedMessages.dropped();
+    }
+
+    /**
+     * Bytes of values (PSON-encoded) that this member's relays waiting for the other members carry now, at most
+     * {@link ClusterOptions#maxRelayBytesInFlight()}; retained messages written for later members count apart.
+     */
+    public long relayBytesInFlight() {
+        return relay.bytesInFlight();
     }
 
     ClusterRelay relay() {
