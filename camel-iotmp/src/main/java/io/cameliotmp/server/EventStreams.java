@@ -104,7 +104,7 @@ final class EventStreams {
      *                                only)
      */
     void publish(TopicMessage message, boolean retain) {
-        boolean kept = deliver(message, retain);
+        boolean kept = deliver(message, retain, false);
         try {
             // a message refused here is not asked of the other members either
             bus.published(message, retain && kept);
@@ -122,23 +122,24 @@ final class EventStreams {
         }
     }
 
-    /** A publication another member of the cluster relayed: kept and delivered here, never relayed again. */
+    /**
+     * A publication another member of the cluster relayed: delivered here, and kept if retained, never relayed
+     * again. The members' retained messages can differ (after relays refused or lost), so one the publishing member
+     * kept may be beyond this member's quota: it is then delivered but not kept, a route's as a device's (its
+     * member accepted it), and the refusal is counted and logged within the server's rate limit, not a line per
+     * relayed message.
+     */
     void publishRelayed(TopicMessage message, boolean retain) {
-        try {
-            deliver(message, retain);
-        } catch (QuotaExceededException e) {
-            LOG.warn("Relayed retained message on '{}' refused here: {}", RefusalLog.shown(message.topic()),
-                    e.getMessage());
-        }
+        deliver(message, retain, true);
     }
 
-    /** A message the cluster retained before this member joined: kept, not delivered. */
+    /** A message the cluster retained before this member joined: kept, not delivered; a refusal as above. */
     void keepRelayed(TopicMessage message) {
         try {
             retain(message);
         } catch (QuotaExceededException e) {
-            LOG.warn("Retained message on '{}' of the cluster refused here: {}", RefusalLog.shown(message.topic()),
-                    e.getMessage());
+            onQuotaExceeded.accept(e, "a retained message of the cluster on '" + RefusalLog.shown(message.topic())
+                                      + "'");
         }
     }
 
@@ -147,15 +148,23 @@ final class EventStreams {
         this.bus = bus;
     }
 
-    /** Returns false for a retained message that its quota kept from being retained (a device's is still sent). */
-    private boolean deliver(TopicMessage message, boolean retain) {
+    /**
+     * Returns false for a retained message that its quota kept from being retained; a device's is still sent, and so
+     * is one another member relayed ({@code relayed}), which its own member accepted already.
+     */
+    private boolean deliver(TopicMessage message, boolean retain, boolean relayed) {
         boolean kept = true;
         if (retain) {
             try {
                 retain(message);
             } catch (QuotaExceededException e) {
                 kept = false;
-                refused(e, message);
+                if (relayed) {
+                    onQuotaExceeded.accept(e, "a retained message relayed by another cluster member, on '"
+                                              + RefusalLog.shown(message.topic()) + "'");
+                } else {
+                    refused(e, message);
+                }
             }
         }
         for (DeviceSubscription s : topicSubscriptions) {
