@@ -390,6 +390,14 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         return relay.bytesInFlight();
     }
 
+    /**
+     * Streams opened on devices here by other members that ended because the member that opened them left (crashed,
+     * stopped or cut off), since this member joined.
+     */
+    public long streamsEndedForMembersThatLeft() {
+        return calls.servedStreamsOfMembersThatLeft();
+    }
+
     ClusterRelay relay() {
         return relay;
     }
