@@ -391,6 +391,14 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     }
 
     /**
+     * Writes of retained messages into the cluster's cache for members that join later that failed (logged at most
+     * once a minute).
+     */
+    public long failedRetainedWrites() {
+        return retainedMessages.failedWrites();
+    }
+
+    /**
      * Streams opened on devices here by other members that ended because the member that opened them left (crashed,
      * stopped or cut off), since this member joined.
      */

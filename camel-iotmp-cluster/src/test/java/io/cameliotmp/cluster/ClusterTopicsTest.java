@@ -195,6 +195,42 @@ class ClusterTopicsTest {
         assertThat(onA).containsExactly(large, large, large, "small");
     }
 
+    /**
+     * While the cluster's cache of retained messages fails, each retained publication's write for later members
+     * fails: counted, and logged once, not a WARN line (with the publisher's topic) per publication.
+     */
+    @Test
+    void failingWritesOfRetainedMessagesForLaterMembersAreCountedAndLoggedOnce() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        InfinispanCluster a = ClusterNodes.cluster(members.get(0));
+        a.retainedCache().stop();
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                err.write(b);
+                synchronized (captured) {
+                    captured.write(b);
+                }
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 50; i++) {
+                members.get(0).topics().publish("alice", "status/" + i, "on", true);
+            }
+            ClusterNodes.eventually().until(() -> a.failedRetainedWrites() == 50);
+        } finally {
+            System.setErr(err);
+        }
+        String log;
+        synchronized (captured) {
+            log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(log.lines()
+                .filter(line -> line.contains("could not keep the retained message")).count()).isEqualTo(1);
+    }
+
     private static void subscribe(IotmpDevice device, String filter, BlockingQueue<Object> into) throws Exception {
         device.openServerStream(Map.of("event", "device_topic_publish", "scope", "subscribe", "topic", filter),
                 into::add).toCompletableFuture().get(30, TimeUnit.SECONDS);
