@@ -29,9 +29,12 @@ import java.util.Set;
  *                      refused with {@code QuotaExceededException} ({@code CLUSTER_RELAYS}) and a device's is not
  *                      relayed (both counted), so a slow member cannot make this one hold an unbounded backlog
  * @param dns           discovery by DNS instead of {@code members}, or null for static discovery
+ * @param maxRelayBytesInFlight bytes those relays may carry at once (their values as PSON encodes them); beyond it
+ *                      a relay is refused as beyond {@code maxRelaysInFlight}, so that relays of large
+ *                      publications cannot make this member hold {@code maxRelaysInFlight} times a frame
  */
 public record ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
-                             int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns) {
+                             int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns, long maxRelayBytesInFlight) {
 
     public static final String DEFAULT_NAME = "iotmp";
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
@@ -40,6 +43,8 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
     public static final int DEFAULT_FD_PORT_OFFSET = 50_000;
     /** Relays waiting for the other members at once: far more than a healthy cluster keeps, few enough to hold. */
     public static final int DEFAULT_MAX_RELAYS_IN_FLIGHT = 10_000;
+    /** Bytes those relays carry at once: 256 publications of a full default frame (256 KiB), as the partial frames. */
+    public static final long DEFAULT_MAX_RELAY_BYTES_IN_FLIGHT = 64L * 1024 * 1024;
 
     public ClusterOptions {
         Objects.requireNonNull(name, "name");
@@ -58,10 +63,20 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
         if (maxRelaysInFlight <= 0) {
             throw new IllegalArgumentException("maxRelaysInFlight must be positive: " + maxRelaysInFlight);
         }
+        if (maxRelayBytesInFlight <= 0) {
+            throw new IllegalArgumentException("maxRelayBytesInFlight must be positive: " + maxRelayBytesInFlight);
+        }
         if (dns != null && !members.isEmpty()) {
             throw new IllegalArgumentException("cluster members and DNS discovery exclude each other: members "
                                                + members + ", DNS query " + dns.query());
         }
+    }
+
+    /** The options with the default bound on the bytes of relays in flight. */
+    public ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
+                          int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns) {
+        this(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns,
+                DEFAULT_MAX_RELAY_BYTES_IN_FLIGHT);
     }
 
     /** The options with static discovery. */
@@ -84,33 +99,38 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
 
     public ClusterOptions withMemberName(String memberName) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns);
+                dns, maxRelayBytesInFlight);
     }
 
     public ClusterOptions withBindAddress(String bindAddress) {
         return new ClusterOptions(name, memberName.equals(this.bindAddress + ":" + port) ? null : memberName,
-                bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns);
+                bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns, maxRelayBytesInFlight);
     }
 
     public ClusterOptions withFdPortOffset(int fdPortOffset) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns);
+                dns, maxRelayBytesInFlight);
     }
 
     public ClusterOptions withTls(Tls tls) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns);
+                dns, maxRelayBytesInFlight);
     }
 
     public ClusterOptions withMaxRelaysInFlight(int maxRelaysInFlight) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns);
+                dns, maxRelayBytesInFlight);
+    }
+
+    public ClusterOptions withMaxRelayBytesInFlight(long maxRelayBytesInFlight) {
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
+                dns, maxRelayBytesInFlight);
     }
 
     /** The options finding the other members by DNS instead of a list of members (these options list none). */
     public ClusterOptions withDns(Dns dns) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns);
+                dns, maxRelayBytesInFlight);
     }
 
     /** Splits {@code host:port,host:port}; blanks are ignored. */

@@ -1,7 +1,6 @@
 package io.cameliotmp.cluster;
 
 import java.io.Serial;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.server.ClusterBus;
@@ -21,20 +20,22 @@ import org.slf4j.LoggerFactory;
  * the member holding the device (if another one does), and what the others send is handed to this member's server.
  * Relays are not ordered with each other: two publications made one after the other may arrive in either order.
  * <p>
- * At most {@link ClusterOptions#maxRelaysInFlight()} relays wait for the other members at once: beyond that a
+ * At most {@link ClusterOptions#maxRelaysInFlight()} relays, carrying at most
+ * {@link ClusterOptions#maxRelayBytesInFlight()} bytes of values, wait for the other members at once: beyond that a
  * publication or event is refused with {@link QuotaExceededException}
  * ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}) rather than queued, so a slow member cannot make this one hold
  * an unbounded backlog; the server counts the refusal and tells a route, and a device's publication stays delivered
  * on this member only. A property update beyond the
- * bound is only counted: the property itself is in the cluster's store already. What one relay carries is bounded
- * already: by the frame limit of the device that published it, or by the route.
+ * bound is only counted: the property itself is in the cluster's store already. One relay carries at most a frame
+ * of the device that published it, but the count alone would let a device's large publications make this member
+ * hold {@code maxRelaysInFlight} frames: hence the bytes' own bound.
  */
 final class ClusterRelay implements ClusterBus {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRelay.class);
 
     private final InfinispanCluster cluster;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final RelayBudget inFlight = new RelayBudget();
     private final AtomicLong dropped = new AtomicLong();
     private volatile Receiver receiver;
 
@@ -52,9 +53,10 @@ final class ClusterRelay implements ClusterBus {
         // only the member holding the device has a connection to tell
         HolderRecord holder = cluster.record(device).orElse(null);
         Address target = holder == null || holder.node().equals(cluster.node()) ? null : cluster.address(holder.node());
-        if (target != null && !send(address -> address.equals(target),
-                new PropertyUpdated(device.user(), device.device(), property, value))) {
-            LOG.debug("Property update of {} not relayed: {} relays wait already", device, maxInFlight());
+        if (target != null && send(address -> address.equals(target),
+                new PropertyUpdated(device.user(), device.device(), property, value),
+                RelayBudget.cost(property, value)) != null) {
+            LOG.debug("Property update of {} not relayed: as many relays as allowed wait already", device);
         }
     }
 
@@ -62,7 +64,8 @@ final class ClusterRelay implements ClusterBus {
     public void published(TopicMessage message, boolean retain) {
         HolderRecord publisher = message.publisher() == null ? null
                 : HolderRecord.of(new DirectoryEntry(cluster.memberName(), message.publisher()), cluster.node());
-        broadcast(new Published(message.user(), message.topic(), message.payload(), publisher, retain));
+        broadcast(new Published(message.user(), message.topic(), message.payload(), publisher, retain),
+                RelayBudget.cost(message.user(), message.topic(), message.payload()));
         if (retain) {
             cluster.retainedMessages().retained(message, publisher);
         }
@@ -70,7 +73,7 @@ final class ClusterRelay implements ClusterBus {
 
     @Override
     public void raised(String user, String event, Object payload) {
-        broadcast(new Raised(user, event, payload));
+        broadcast(new Raised(user, event, payload), RelayBudget.cost(user, event, payload));
     }
 
     /** Where this member's server takes what the others relay; null until it is bound. */
@@ -85,35 +88,44 @@ final class ClusterRelay implements ClusterBus {
 
     /** Relays waiting for the other members now. */
     int inFlight() {
-        return inFlight.get();
+        return inFlight.count();
     }
 
-    private int maxInFlight() {
-        return cluster.options().maxRelaysInFlight();
+    /** Bytes of the values that the relays waiting for the other members carry now. */
+    long bytesInFlight() {
+        return inFlight.bytes();
     }
 
-    /** Sends to every other member; refuses, typed, when the bound is reached. */
-    private void broadcast(SerializableFunction<EmbeddedCacheManager, Boolean> task) {
+    /** Sends to every other member; refuses, typed, when a bound is reached. */
+    private void broadcast(SerializableFunction<EmbeddedCacheManager, Boolean> task, long cost) {
         EmbeddedCacheManager manager = cluster.manager();
         Address self = manager == null ? null : manager.getAddress();
-        if (!send(address -> !address.equals(self), task)) {
+        RelayBudget.Refusal refused = send(address -> !address.equals(self), task, cost);
+        if (refused != null) {
+            ClusterOptions options = cluster.options();
             throw new QuotaExceededException(QuotaExceededException.Quota.CLUSTER_RELAYS, "cluster member "
-                    + cluster.memberName() + " has " + maxInFlight() + " relays waiting for the other members"
-                    + " (maxRelaysInFlight); not relayed");
+                    + cluster.memberName() + (refused == RelayBudget.Refusal.COUNT
+                    ? " has " + options.maxRelaysInFlight() + " relays waiting for the other members"
+                      + " (maxRelaysInFlight)"
+                    : " would hold more than " + options.maxRelayBytesInFlight() + " bytes of relays to the other"
+                      + " members with this one of " + cost + " bytes (maxRelayBytesInFlight)")
+                    + "; not relayed");
         }
     }
 
-    /** False when the relay was refused because as many as allowed wait already. */
-    private boolean send(java.util.function.Predicate<Address> targets,
-                         SerializableFunction<EmbeddedCacheManager, Boolean> task) {
+    /** Null when the relay went out (or had nobody to go to), else the bound that refused it. */
+    private RelayBudget.Refusal send(java.util.function.Predicate<Address> targets,
+                                     SerializableFunction<EmbeddedCacheManager, Boolean> task, long cost) {
         EmbeddedCacheManager manager = cluster.manager();
         if (manager == null || manager.getMembers() == null || manager.getMembers().size() < 2) {
-            return true;
+            return null;
         }
-        if (inFlight.incrementAndGet() > maxInFlight()) {
-            inFlight.decrementAndGet();
+        ClusterOptions options = cluster.options();
+        RelayBudget.Refusal refused = inFlight.take(cost, options.maxRelaysInFlight(),
+                options.maxRelayBytesInFlight());
+        if (refused != null) {
             dropped.incrementAndGet();
-            return false;
+            return refused;
         }
         try {
             manager.executor().filterTargets(targets)
@@ -122,12 +134,12 @@ final class ClusterRelay implements ClusterBus {
                             LOG.debug("Relay to cluster member {} failed", address, failure);
                         }
                     })
-                    .whenComplete((done, failure) -> inFlight.decrementAndGet());
+                    .whenComplete((done, failure) -> inFlight.release(cost));
         } catch (RuntimeException e) {
-            inFlight.decrementAndGet();
+            inFlight.release(cost);
             LOG.debug("Could not relay to the other cluster members", e);
         }
-        return true;
+        return null;
     }
 
     /** Runs on a member that received a relay: hands it to that member's server. */

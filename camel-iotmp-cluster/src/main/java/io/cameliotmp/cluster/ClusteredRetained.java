@@ -4,7 +4,6 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.server.ClusterBus;
@@ -25,14 +24,23 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusteredRetained {
 
+    /** At most one WARN line a minute for failed writes. */
+    static final long FAILURE_LINE_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
     private static final Logger LOG = LoggerFactory.getLogger(ClusteredRetained.class);
 
     private final InfinispanCluster cluster;
     /** Completes when this member's writes so far are done. Guarded by this. */
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
-    /** Writes chained and not done yet: bounded by {@link ClusterOptions#maxRelaysInFlight()}, as relays are. */
-    private final AtomicInteger pending = new AtomicInteger();
+    /**
+     * Writes chained and not done yet: bounded by {@link ClusterOptions#maxRelaysInFlight()} and
+     * {@link ClusterOptions#maxRelayBytesInFlight()}, as relays are.
+     */
+    private final RelayBudget pending = new RelayBudget();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failedWrites = new AtomicLong();
+    /** When the last failure line was written (0: never), and the failures since. Guarded by itself. */
+    private final long[] failureLine = new long[2];
 
     ClusteredRetained(InfinispanCluster cluster) {
         this.cluster = cluster;
@@ -44,11 +52,12 @@ final class ClusteredRetained {
         if (cache == null) {
             return;
         }
-        if (pending.incrementAndGet() > cluster.options().maxRelaysInFlight()) {
-            pending.decrementAndGet();
+        long cost = RelayBudget.cost(message.user(), message.topic(), message.payload());
+        ClusterOptions options = cluster.options();
+        if (pending.take(cost, options.maxRelaysInFlight(), options.maxRelayBytesInFlight()) != null) {
             dropped.incrementAndGet();
-            LOG.debug("Retained message of '{}' not kept for later members: {} writes wait already",
-                    message.topic(), cluster.options().maxRelaysInFlight());
+            LOG.debug("Retained message of '{}' not kept for later members: as many writes as allowed wait already",
+                    message.topic());
             return;
         }
         String key = key(message.user(), message.topic());
@@ -57,12 +66,46 @@ final class ClusteredRetained {
         tail = tail.handle((done, failure) -> null)
                 .thenCompose(previous -> record == null ? cache.removeAsync(key) : cache.putAsync(key, record))
                 .whenComplete((done, failure) -> {
-                    pending.decrementAndGet();
+                    pending.release(cost);
                     if (failure != null) {
-                        LOG.warn("IOTMP cluster member {}: could not keep the retained message of '{}' for later"
-                                 + " members: {}", cluster.memberName(), message.topic(), failure.toString());
+                        failed(message.topic(), failure);
                     }
                 });
+    }
+
+    /**
+     * A write failed (the cache times out on a slow member, say): counted, and logged at most once a
+     * {@link #FAILURE_LINE_INTERVAL_NANOS minute}. A line per failure let a device publishing retained messages
+     * write one WARN line each while the cache failed, with its topic in it.
+     */
+    private void failed(String topic, Throwable failure) {
+        failedWrites.incrementAndGet();
+        long suppressed;
+        synchronized (failureLine) {
+            long now = System.nanoTime();
+            if (failureLine[0] != 0 && now - failureLine[0] < FAILURE_LINE_INTERVAL_NANOS) {
+                failureLine[1]++;
+                LOG.debug("Could not keep the retained message of '{}' for later members", shown(topic), failure);
+                return;
+            }
+            failureLine[0] = now;
+            suppressed = failureLine[1];
+            failureLine[1] = 0;
+        }
+        LOG.warn("IOTMP cluster member {}: could not keep the retained message of '{}' for later members: {}{}",
+                cluster.memberName(), shown(topic), shown(failure.toString()),
+                suppressed == 0 ? "" : " (" + suppressed + " more failed since the last such line)");
+    }
+
+    /** Writes of retained messages for later members that failed. */
+    long failedWrites() {
+        return failedWrites.get();
+    }
+
+    /** A topic or an error as logged: on one line and at most 128 characters, the rest counted. */
+    static String shown(String text) {
+        String cut = text.length() <= 128 ? text : text.substring(0, 128) + "...(" + text.length() + " characters)";
+        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 
     /**

@@ -67,6 +67,13 @@ final class ForwardedCalls implements CallForwarder {
     /** Listeners of streams this member opened on devices held elsewhere, by relay id. */
     private final Map<Long, RelayTarget> relays = new ConcurrentHashMap<>();
     private final AtomicLong relayIds = new AtomicLong();
+    /**
+     * On the holder: the streams opened here for other members, by the node id of the member that opened them, so
+     * that they end when that member leaves. Found out only at the stream's next sample before, a stream the device
+     * is silent on stayed open for good, holding one of the device's {@code maxPendingRequests}.
+     */
+    private final Map<UUID, Set<RelayBack>> served = new ConcurrentHashMap<>();
+    private final AtomicLong servedStreamsOfMembersThatLeft = new AtomicLong();
 
     ForwardedCalls(InfinispanCluster cluster) {
         this.cluster = cluster;
@@ -106,9 +113,9 @@ final class ForwardedCalls implements CallForwarder {
                 relays.remove(relayId);
             } else if (relayId != 0) {
                 RelayTarget opened = relays.get(relayId);
-                if (opened != null && opened.streamId == 0) {
+                if (opened != null && opened.streamId() == 0) {
                     // a stream that sent nothing yet still ends under its id if its member leaves
-                    opened.streamId = answer.streamId();
+                    opened.streamId(answer.streamId());
                 }
             }
         });
@@ -222,7 +229,7 @@ final class ForwardedCalls implements CallForwarder {
             return null;
         }
         if (relay.ended() == null) {
-            target.streamId = relay.streamId();
+            target.streamId(relay.streamId());
             CompletionStage<Void> handled = target.listener().onSample(new StreamSample(target.registration(),
                     target.resource(), relay.streamId(), relay.payload(), relay.receivedAtMillis()));
             return handled != null ? handled : HANDLED;
@@ -276,8 +283,16 @@ final class ForwardedCalls implements CallForwarder {
         }
         DeviceRegistration registration = holder.registration();
         ForwardedRequest request = call.request();
-        StreamListener relay = request.kind() == ForwardedRequest.Kind.START_STREAM
+        RelayBack relay = request.kind() == ForwardedRequest.Kind.START_STREAM
                 ? new RelayBack(origin, request.relay(), registration) : null;
+        if (relay != null) {
+            // under the map's lock, as forget() drops a member's set once it is empty
+            served.compute(origin, (member, streams) -> {
+                Set<RelayBack> set = streams != null ? streams : ConcurrentHashMap.newKeySet();
+                set.add(relay);
+                return set;
+            });
+        }
         long timeoutMillis = call.timeoutMillis();
         CompletableFuture<DeviceReply> sent;
         try {
@@ -286,6 +301,9 @@ final class ForwardedCalls implements CallForwarder {
             sent = CompletableFuture.failedFuture(e);
         }
         return sent.handle((reply, failure) -> {
+            if (relay != null) {
+                relay.opened(failure == null ? reply.streamId() : 0);
+            }
             if (failure == null) {
                 return ForwardedAnswer.ok(reply);
             }
@@ -295,17 +313,101 @@ final class ForwardedCalls implements CallForwarder {
         });
     }
 
+    /**
+     * The holder's part when members leave: ends the streams opened here for them, which nobody would hear of any
+     * more, whether or not the device sends on them.
+     */
+    void originsLeft(Set<UUID> members) {
+        for (UUID member : members) {
+            Set<RelayBack> streams = served.remove(member);
+            if (streams != null) {
+                streams.forEach(RelayBack::originLeft);
+            }
+        }
+    }
+
+    /** Streams opened here for members that left and ended because they did, since this member joined. */
+    long servedStreamsOfMembersThatLeft() {
+        return servedStreamsOfMembersThatLeft.get();
+    }
+
     /** The listener of a stream opened on a device here for another member: relays in order, one at a time. */
     private final class RelayBack implements StreamListener {
         private final UUID origin;
         private final long relay;
         private final DeviceRegistration registration;
         private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+        /** The stream's id once the device opened it, 0 before (and for good if it did not). Guarded by this. */
+        private int streamId;
+        /** The member that opened the stream left. Guarded by this. */
+        private boolean originGone;
+        /** The stream ended, or was stopped here. Guarded by this. */
+        private boolean done;
 
         RelayBack(UUID origin, long relay, DeviceRegistration registration) {
             this.origin = origin;
             this.relay = relay;
             this.registration = registration;
+        }
+
+        /** The device answered the START_STREAM: with the stream's id, or 0 when it failed. */
+        void opened(int id) {
+            boolean stop;
+            synchronized (this) {
+                if (streamId == 0) {
+                    streamId = id;
+                }
+                if (id == 0) {
+                    done = true;
+                }
+                stop = id != 0 && originGone && !done;
+                done |= stop;
+            }
+            if (id == 0) {
+                forget();
+            } else if (stop) {
+                stopOrphan(id);
+            } else if (cluster.address(origin) == null) {
+                // the member left before this stream was registered where its leaving would find it
+                originLeft();
+            }
+        }
+
+        /** The member that opened the stream left: the stream ends here, now or once the device opened it. */
+        void originLeft() {
+            int stop;
+            synchronized (this) {
+                originGone = true;
+                if (done || streamId == 0) {
+                    return;
+                }
+                done = true;
+                stop = streamId;
+            }
+            stopOrphan(stop);
+        }
+
+        private void stopOrphan(int id) {
+            forget();
+            servedStreamsOfMembersThatLeft.incrementAndGet();
+            LocalDevices local = cluster.local();
+            if (local != null) {
+                local.sendLocal(registration, new DeviceRequest.StopStream(id), null);
+            }
+        }
+
+        private void ended() {
+            synchronized (this) {
+                done = true;
+            }
+            forget();
+        }
+
+        private void forget() {
+            served.computeIfPresent(origin, (member, streams) -> {
+                streams.remove(this);
+                return streams.isEmpty() ? null : streams;
+            });
         }
 
         @Override
@@ -321,6 +423,7 @@ final class ForwardedCalls implements CallForwarder {
                                                String reason) {
             ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason), false);
             tail = tail.thenCompose(previous -> send(task, streamId));
+            ended();
         }
 
         /** Sent as a failure under the stream's id, which the calling member reads as the connection lost. */
@@ -329,6 +432,7 @@ final class ForwardedCalls implements CallForwarder {
                                               String reason) {
             ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason), true);
             tail = tail.thenCompose(previous -> send(task, streamId));
+            ended();
         }
 
         @Override
@@ -336,6 +440,7 @@ final class ForwardedCalls implements CallForwarder {
             ClusterTasks.Relay task = new ClusterTasks.Relay(relay, 0, null, 0, String.valueOf(cause.getMessage()),
                     true);
             tail = tail.thenCompose(previous -> send(task, 0));
+            ended();
         }
 
         /** Completes once the calling member took the sample; stops the stream if that member no longer wants it. */
@@ -364,50 +469,6 @@ final class ForwardedCalls implements CallForwarder {
             if (task.ended() == null && streamId != 0 && local != null) {
                 local.sendLocal(registration, new DeviceRequest.StopStream(streamId), null);
             }
-        }
-    }
-
-    /** A listener here of a stream on a device held by another member. */
-    private static final class RelayTarget {
-        private final StreamListener listener;
-        private final DeviceRegistration registration;
-        private final String resource;
-        private final UUID holder;
-        private volatile int streamId;
-
-        RelayTarget(StreamListener listener, DeviceRegistration registration, String resource, UUID holder) {
-            this.listener = listener;
-            this.registration = registration;
-            this.resource = resource;
-            this.holder = holder;
-        }
-
-        StreamListener listener() {
-            return listener;
-        }
-
-        DeviceRegistration registration() {
-            return registration;
-        }
-
-        String resource() {
-            return resource;
-        }
-
-        UUID holder() {
-            return holder;
-        }
-
-        int streamId() {
-            return streamId;
-        }
-
-        void ended(int id, String reason) {
-            listener.onStreamEnded(registration, resource, id, reason);
-        }
-
-        void lost(int id, String reason) {
-            listener.onStreamLost(registration, resource, id, reason);
         }
     }
 }

@@ -375,10 +375,35 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     /**
      * Relays to other members (topic publications, server events, property updates, retained messages kept for
-     * members that join later) refused because {@link ClusterOptions#maxRelaysInFlight()} were waiting already.
+     * members that join later) refused because {@link ClusterOptions#maxRelaysInFlight()} were waiting already, or
+     * because they would have carried more than {@link ClusterOptions#maxRelayBytesInFlight()} bytes.
      */
     public long droppedRelays() {
         return relay.dropped() + retainedMessages.dropped();
+    }
+
+    /**
+     * Bytes of values (PSON-encoded) that this member's relays waiting for the other members carry now, at most
+     * {@link ClusterOptions#maxRelayBytesInFlight()}; retained messages written for later members count apart.
+     */
+    public long relayBytesInFlight() {
+        return relay.bytesInFlight();
+    }
+
+    /**
+     * Writes of retained messages into the cluster's cache for members that join later that failed (logged at most
+     * once a minute).
+     */
+    public long failedRetainedWrites() {
+        return retainedMessages.failedWrites();
+    }
+
+    /**
+     * Streams opened on devices here by other members that ended because the member that opened them left (crashed,
+     * stopped or cut off), since this member joined.
+     */
+    public long streamsEndedForMembersThatLeft() {
+        return calls.servedStreamsOfMembersThatLeft();
     }
 
     ClusterRelay relay() {

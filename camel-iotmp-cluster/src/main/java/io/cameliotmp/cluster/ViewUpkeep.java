@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a member does when the cluster's view changes: fails the calls forwarded to members that left, at once; as
+ * What a member does when the cluster's view changes: fails the calls forwarded to members that left, at once; ends
+ * the streams it serves for them; as
  * coordinator, removes their devices from the directory and frees their sync locks; after a merge, reconciles the
  * directory once the merged caches hold every member's entries, so that a split brain heals to one owner per device.
  * Everything but failing the calls runs on the member's housekeeping thread, never on Infinispan's notifying one.
@@ -54,6 +55,8 @@ final class ViewUpkeep {
         // at once, on the notifying thread: nothing forwarded to a member that left may wait for its timeout
         cluster.calls().memberLeft(left, "cluster member left");
         housekeeping(() -> {
+            // streams opened here for members that left: nobody hears of them any more
+            cluster.calls().originsLeft(left);
             EmbeddedCacheManager manager = cluster.manager();
             if (manager != null && manager.isCoordinator()) {
                 removeEntriesOfMembersNotIn(now);

@@ -205,6 +205,43 @@ class ClusterMembershipTest {
     }
 
     /**
+     * A stream opened through a member that then leaves ends on the device's member at once. Before, the holder
+     * noticed only at the stream's next sample: a stream the device was silent on stayed open, holding one of the
+     * device's pending requests, for as long as the device stayed connected.
+     */
+    @Test
+    void aStreamOpenedThroughAMemberThatLeavesEndsOnTheHolderThoughTheDeviceSendsNothing() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        IotmpServer caller = members.get(0);
+        IotmpServer holder = members.get(1);
+        nodes.device(holder, "sensor");
+        DeviceId sensor = new DeviceId("alice", "sensor");
+        List<Object> samples = new CopyOnWriteArrayList<>();
+        StreamListener listener = sample -> {
+            samples.add(String.valueOf(sample.payload()));
+            return CompletableFuture.completedFuture(null);
+        };
+        caller.send(sensor, DeviceRequest.startStream("echo", 0, listener), null).get(60, TimeUnit.SECONDS);
+        // the device's one sample right after its OK has been relayed and acknowledged: the stream is silent now
+        eventually().until(() -> !samples.isEmpty()
+                                 && holder.registry().session(sensor).orElseThrow().counters().samplesIn() == 1
+                                 && holder.registry().session(sensor).orElseThrow().counters().inFlight() == 0);
+        assertThat(openStreams(holder, sensor)).isEqualTo(1);
+
+        caller.stop();
+
+        // the device sends nothing on the stream: only the holder's view change can end it
+        eventually().until(() -> openStreams(holder, sensor) == 0);
+        assertThat(ClusterNodes.cluster(holder).streamsEndedForMembersThatLeft()).isEqualTo(1);
+        assertThat(holder.registry().session(sensor).orElseThrow().inspect().get(30, TimeUnit.SECONDS)
+                .pendingRequests()).isZero();
+    }
+
+    private static int openStreams(IotmpServer server, DeviceId device) throws Exception {
+        return server.registry().session(device).orElseThrow().inspect().get(30, TimeUnit.SECONDS).streams().size();
+    }
+
+    /**
      * A listener on the calling member that has not finished a sample holds the device back on its own member, as a
      * local listener does: the holder counts the relayed sample in flight until then and stops reading the device at
      * its bound, rather than the calling member queueing what the device sends.

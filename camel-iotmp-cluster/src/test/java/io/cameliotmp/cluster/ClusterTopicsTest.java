@@ -142,6 +142,95 @@ class ClusterTopicsTest {
         assertThat(a.droppedRelays()).isEqualTo(2);
     }
 
+    /**
+     * The count of relays alone let a device's large publications make a member hold maxRelaysInFlight frames for a
+     * slow member: the bytes the relays carry are bounded too, for routes' and devices' publications alike.
+     */
+    @Test
+    void theBytesOfRelaysWaitingForTheOtherMembersAreBounded() throws Exception {
+        List<IotmpServer> members = nodes.customize(options -> options.withMaxRelayBytesInFlight(10_000)).start(2);
+        InfinispanCluster a = ClusterNodes.cluster(members.get(0));
+        java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        BlockingQueue<Object> onB = new LinkedBlockingQueue<>();
+        BlockingQueue<Object> onA = new LinkedBlockingQueue<>();
+        members.get(0).topics().subscribe("big", message -> onA.add(message.payload()));
+        members.get(1).topics().subscribe("big", message -> {
+            onB.add(message.payload());
+            reached.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        String large = "x".repeat(6_000);
+        IotmpDevice publisher = nodes.device(members.get(0), "publisher");
+        ServerStream publish = publisher.openServerStream(Map.of("event", "device_topic_publish",
+                "scope", "publish", "topic", "big"), data -> { }).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        try {
+            members.get(0).topics().publish("alice", "big", large, false);
+            assertThat(reached.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(a.relayBytesInFlight()).isGreaterThan(6_000).isLessThanOrEqualTo(10_000);
+            // one relay of 6,000 bytes waits on B's route: another does not fit in 10,000 bytes, though one relay
+            // is far below maxRelaysInFlight
+            assertThatThrownBy(() -> members.get(0).topics().publish("alice", "big", large, false))
+                    .isInstanceOfSatisfying(QuotaExceededException.class, e -> assertThat(e.quota())
+                            .isEqualTo(QuotaExceededException.Quota.CLUSTER_RELAYS))
+                    .hasMessageContaining("maxRelayBytesInFlight");
+            // a device's large publication is delivered on its own member only, and counted
+            publish.send(large).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            ClusterNodes.eventually().until(() -> a.droppedRelays() == 2);
+            assertThat(members.get(0).totals().quotaRefusals()).isEqualTo(2);
+            // a small one still fits
+            members.get(0).topics().publish("alice", "big", "small", false);
+        } finally {
+            release.countDown();
+        }
+        ClusterNodes.eventually().until(() -> a.relay().inFlight() == 0 && a.relayBytesInFlight() == 0);
+        assertThat(onB.poll(30, TimeUnit.SECONDS)).isEqualTo(large);
+        assertThat(onB.poll(30, TimeUnit.SECONDS)).isEqualTo("small");
+        assertThat(onB).isEmpty();
+        ClusterNodes.eventually().until(() -> onA.size() == 4);
+        assertThat(onA).containsExactly(large, large, large, "small");
+    }
+
+    /**
+     * While the cluster's cache of retained messages fails, each retained publication's write for later members
+     * fails: counted, and logged once, not a WARN line (with the publisher's topic) per publication.
+     */
+    @Test
+    void failingWritesOfRetainedMessagesForLaterMembersAreCountedAndLoggedOnce() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        InfinispanCluster a = ClusterNodes.cluster(members.get(0));
+        a.retainedCache().stop();
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                err.write(b);
+                synchronized (captured) {
+                    captured.write(b);
+                }
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 50; i++) {
+                members.get(0).topics().publish("alice", "status/" + i, "on", true);
+            }
+            ClusterNodes.eventually().until(() -> a.failedRetainedWrites() == 50);
+        } finally {
+            System.setErr(err);
+        }
+        String log;
+        synchronized (captured) {
+            log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(log.lines()
+                .filter(line -> line.contains("could not keep the retained message")).count()).isEqualTo(1);
+    }
+
     private static void subscribe(IotmpDevice device, String filter, BlockingQueue<Object> into) throws Exception {
         device.openServerStream(Map.of("event", "device_topic_publish", "scope", "subscribe", "topic", filter),
                 into::add).toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -44,6 +44,11 @@ public class IotmpClusterProperties {
      * CLUSTER_RELAYS) and a device's is delivered on this member only, both counted.
      */
     private int maxRelaysInFlight = 10000;
+    /**
+     * Bytes those relays may carry at once (their values as PSON encodes them); beyond it a relay is refused as beyond
+     * max-relays-in-flight, so that large publications cannot make a member hold max-relays-in-flight frames.
+     */
+    private long maxRelayBytesInFlight = 67108864;
     /** Key store (PKCS12 or JKS) of this member: with a trust store, members talk TLS and authenticate each other. */
     private String tlsKeystore;
     /** Password of the key store. */
@@ -58,7 +63,7 @@ public class IotmpClusterProperties {
         ClusterOptions options = new ClusterOptions(name, memberName, bindAddress, port,
                 ClusterOptions.parseMembers(members), fdPortOffset, null, maxRelaysInFlight,
                 dnsQuery == null || dnsQuery.isBlank() ? null
-                        : new ClusterOptions.Dns(dnsQuery, dnsRecordType, dnsResolver));
+                        : new ClusterOptions.Dns(dnsQuery, dnsRecordType, dnsResolver), maxRelayBytesInFlight);
         if (tlsKeystore != null && !tlsKeystore.isBlank()) {
             options = options.withTls(new ClusterOptions.Tls(tlsKeystore, tlsKeystorePassword, tlsTruststore,
                     tlsTruststorePassword));
@@ -152,6 +157,14 @@ public class IotmpClusterProperties {
 
     public void setMaxRelaysInFlight(int maxRelaysInFlight) {
         this.maxRelaysInFlight = maxRelaysInFlight;
+    }
+
+    public long getMaxRelayBytesInFlight() {
+        return maxRelayBytesInFlight;
+    }
+
+    public void setMaxRelayBytesInFlight(long maxRelayBytesInFlight) {
+        this.maxRelayBytesInFlight = maxRelayBytesInFlight;
     }
 
     public String getTlsKeystore() {

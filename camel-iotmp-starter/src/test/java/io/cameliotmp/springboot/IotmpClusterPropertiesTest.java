@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "camel.component.iotmp.cluster.name=starter-test",
         "camel.component.iotmp.cluster.member-name=spring-1",
         "camel.component.iotmp.cluster.bind-address=127.0.0.1",
-        "camel.component.iotmp.cluster.max-relays-in-flight=250"
+        "camel.component.iotmp.cluster.max-relays-in-flight=250",
+        "camel.component.iotmp.cluster.max-relay-bytes-in-flight=1000000"
 })
 class IotmpClusterPropertiesTest {
 
@@ -74,6 +75,7 @@ class IotmpClusterPropertiesTest {
         assertThat(infinispan.options().name()).isEqualTo("starter-test");
         assertThat(infinispan.options().port()).isEqualTo(CLUSTER_PORT);
         assertThat(infinispan.options().maxRelaysInFlight()).isEqualTo(250);
+        assertThat(infinispan.options().maxRelayBytesInFlight()).isEqualTo(1_000_000);
         assertThat(infinispan.memberName()).isEqualTo("spring-1");
         // the route started the server, which joined: a cluster of one
         assertThat(infinispan.members()).containsExactly("spring-1");

@@ -280,6 +280,8 @@ class IotmpStarterMetadataTest {
         assertThat(defaults.getFdPortOffset()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_FD_PORT_OFFSET);
         assertThat(defaults.getMaxRelaysInFlight())
                 .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAYS_IN_FLIGHT);
+        assertThat(defaults.getMaxRelayBytesInFlight())
+                .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAY_BYTES_IN_FLIGHT);
         assertThat(defaults.getDnsRecordType()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.Dns.DEFAULT_RECORD_TYPE);
         assertThat(defaults.isEnabled()).isFalse();
     }

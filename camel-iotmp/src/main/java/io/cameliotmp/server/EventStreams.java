@@ -114,7 +114,7 @@ final class EventStreams {
      *                                only)
      */
     void publish(TopicMessage message, boolean retain) {
-        boolean kept = deliver(message, retain);
+        boolean kept = deliver(message, retain, false);
         try {
             // a message refused here is not asked of the other members either
             bus.published(message, retain && kept);
@@ -132,18 +132,18 @@ final class EventStreams {
         }
     }
 
-    /** A publication another member of the cluster relayed: kept and delivered here, never relayed again. */
+    /**
+     * A publication another member of the cluster relayed: delivered here, and kept if retained, never relayed
+     * again. The members' retained messages can differ (after relays refused or lost), so one the publishing member
+     * kept may be beyond this member's quota: it is then delivered but not kept, a route's as a device's (its
+     * member accepted it), and the refusal is counted and logged within the server's rate limit, not a line per
+     * relayed message.
+     */
     void publishRelayed(TopicMessage message, boolean retain) {
-        try {
-            deliver(message, retain);
-        } catch (QuotaExceededException e) {
-            // a route's publication relayed from another member: deliver counted it and logged it within the
-            // refusal log's rate limit (a line each would be a line per publication made elsewhere), and the route
-            // that published it heard of it there
-        }
+        deliver(message, retain, true);
     }
 
-    /** A message the cluster retained before this member joined: kept, not delivered. */
+    /** A message the cluster retained before this member joined: kept, not delivered; a refusal as above. */
     void keepRelayed(TopicMessage message) {
         try {
             retain(message);
@@ -158,15 +158,23 @@ final class EventStreams {
         this.bus = bus;
     }
 
-    /** Returns false for a retained message that its quota kept from being retained (a device's is still sent). */
-    private boolean deliver(TopicMessage message, boolean retain) {
+    /**
+     * Returns false for a retained message that its quota kept from being retained; a device's is still sent, and so
+     * is one another member relayed ({@code relayed}), which its own member accepted already.
+     */
+    private boolean deliver(TopicMessage message, boolean retain, boolean relayed) {
         boolean kept = true;
         if (retain) {
             try {
                 retain(message);
             } catch (QuotaExceededException e) {
                 kept = false;
-                refused(e, message);
+                if (relayed) {
+                    onQuotaExceeded.accept(e, "a retained message relayed by another cluster member, on '"
+                                              + RefusalLog.shown(message.topic()) + "'");
+                } else {
+                    refused(e, message);
+                }
             }
         }
         topicSubscriptions.forEach(message.user(), s -> {

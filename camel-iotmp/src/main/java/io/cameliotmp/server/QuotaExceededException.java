@@ -29,8 +29,9 @@ public class QuotaExceededException extends DeviceCallException {
          */
         DOWNLOAD_SIZE(413),
         /**
-         * Not a device's or user's quota but a cluster member's: as many relays to the other members wait already as
-         * it allows (the cluster's {@code maxRelaysInFlight}).
+         * Not a device's or user's quota but a cluster member's: as many relays to the other members, or as many
+         * bytes of them, wait already as it allows (the cluster's {@code maxRelaysInFlight} and
+         * {@code maxRelayBytesInFlight}).
          */
         CLUSTER_RELAYS(503);
 

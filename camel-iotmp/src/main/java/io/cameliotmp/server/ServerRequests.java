@@ -46,7 +46,10 @@ final class ServerRequests implements Scheduler {
     }
 
     /**
-     * Sends a request; returns the stream id used, or 0 if nothing was sent (the reply has failed then).
+     * Sends a request; returns the stream id used, or 0 if nothing was sent (the reply has failed then). A request
+     * the protocol cannot carry (a stream id beyond 16 bits, say, from a route or a forwarded call) fails its reply:
+     * thrown on the connection's executor, it left the reply unanswered for good, and a forwarded call's member
+     * waiting until its own timeout.
      */
     int send(DeviceRequest request, Duration timeout, CompletableFuture<DeviceReply> reply) {
         DeviceId device = connection.deviceIdOrNull();
@@ -54,6 +57,16 @@ final class ServerRequests implements Scheduler {
             reply.completeExceptionally(new DeviceDisconnectedException(device, connection.reasonOrDefault()));
             return 0;
         }
+        try {
+            return sendActive(request, timeout, reply);
+        } catch (RuntimeException e) {
+            reply.completeExceptionally(new IotmpRequestException(device, "cannot send " + request.getClass()
+                    .getSimpleName() + ": " + RefusalLog.shown(e.getMessage(), RefusalLog.MAX_REASON_SHOWN)));
+            return 0;
+        }
+    }
+
+    private int sendActive(DeviceRequest request, Duration timeout, CompletableFuture<DeviceReply> reply) {
         return request.accept(new DeviceRequest.Visitor<>() {
             @Override
             public Integer run(DeviceRequest.Run run) {

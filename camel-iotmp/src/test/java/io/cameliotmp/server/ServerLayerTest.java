@@ -227,6 +227,24 @@ class ServerLayerTest {
         }
     }
 
+    /**
+     * A request the protocol cannot carry (here a stream id beyond 16 bits, as a route or a forwarded call may name)
+     * fails its caller at once; it was thrown on the connection's executor and left the caller waiting for ever.
+     */
+    @Test
+    void aRequestTheProtocolCannotCarryFailsItsCallerAndTheDeviceStaysConnected() throws Exception {
+        start(IotmpServerConfig.builder());
+        try (RawIotmpSocket device = device()) {
+            assertThat(server.send(DEVICE, DeviceRequest.streamData(70_000, "x"), Duration.ofMinutes(10)))
+                    .failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                    .withCauseInstanceOf(IotmpRequestException.class).withMessageContaining("stream id");
+            CompletableFuture<DeviceReply> small = server.send(DEVICE, DeviceRequest.run("echo", "x"), null);
+            IotmpMessage run = device.readMessage(Generation.GEN2);
+            device.send(IotmpMessage.ok(run.streamId(), "x"), Generation.GEN2);
+            assertThat(small.get(30, TimeUnit.SECONDS).payload()).isEqualTo("x");
+        }
+    }
+
     @Test
     void aFrameLargerThanTheDeviceAcceptsIsNotSentAndTheDeviceStaysConnected() throws Exception {
         start(IotmpServerConfig.builder()
