@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.server.QuotaExceededException;
 
 /**
@@ -61,7 +62,7 @@ final class PropertySet implements Serializable {
         long after = bytes - (previous == null ? 0 : name + previous.length) + name + encoded.length;
         if (after > maxBytes) {
             throw new QuotaExceededException(QuotaExceededException.Quota.PROPERTY_BYTES,
-                    "property '" + shown(property) + "' would take the device's properties to " + after
+                    "property '" + PsonValues.text(property, 64) + "' would take the device's properties to " + after
                     + " bytes, more than " + maxBytes);
         }
         HashMap<String, byte[]> next = new HashMap<>(values);
@@ -82,10 +83,6 @@ final class PropertySet implements Serializable {
 
     Map<String, byte[]> values() {
         return Map.copyOf(values);
-    }
-
-    private static String shown(String property) {
-        return property.length() <= 64 ? property : property.substring(0, 64) + "…";
     }
 
     @Override
