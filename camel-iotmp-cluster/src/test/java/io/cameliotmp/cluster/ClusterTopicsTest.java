@@ -104,23 +104,12 @@ class ClusterTopicsTest {
     void relaysWaitingForTheOtherMembersAreBoundedAndARouteBeyondTheBoundIsRefused() throws Exception {
         List<IotmpServer> members = nodes.customize(options -> options.withMaxRelaysInFlight(1)).start(2);
         InfinispanCluster a = ClusterNodes.cluster(members.get(0));
-        java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        BlockingQueue<Object> onB = new LinkedBlockingQueue<>();
-        BlockingQueue<Object> onA = new LinkedBlockingQueue<>();
-        members.get(0).topics().subscribe("slow", message -> onA.add(message.payload()));
-        members.get(1).topics().subscribe("slow", message -> {
-            onB.add(message.payload());
-            reached.countDown();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        HeldRelays held = new HeldRelays(members, "slow");
+        BlockingQueue<Object> onA = held.onA;
+        BlockingQueue<Object> onB = held.onB;
         try {
             members.get(0).topics().publish("alice", "slow", "first", false);
-            assertThat(reached.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(held.reached.await(30, TimeUnit.SECONDS)).isTrue();
             // the first relay waits on B's route: the second finds no room and is refused, not queued
             assertThatThrownBy(() -> members.get(0).topics().publish("alice", "slow", "second", false))
                     .isInstanceOfSatisfying(QuotaExceededException.class, e -> assertThat(e.quota())
@@ -131,7 +120,7 @@ class ClusterTopicsTest {
             assertThat(a.droppedRelays()).isEqualTo(2);
             assertThat(members.get(0).totals().quotaRefusals()).isEqualTo(2);
         } finally {
-            release.countDown();
+            held.release.countDown();
         }
         ClusterNodes.eventually().until(() -> a.relay().inFlight() == 0);
         members.get(0).topics().publish("alice", "slow", "third", false);
@@ -150,27 +139,16 @@ class ClusterTopicsTest {
     void theBytesOfRelaysWaitingForTheOtherMembersAreBounded() throws Exception {
         List<IotmpServer> members = nodes.customize(options -> options.withMaxRelayBytesInFlight(10_000)).start(2);
         InfinispanCluster a = ClusterNodes.cluster(members.get(0));
-        java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        BlockingQueue<Object> onB = new LinkedBlockingQueue<>();
-        BlockingQueue<Object> onA = new LinkedBlockingQueue<>();
-        members.get(0).topics().subscribe("big", message -> onA.add(message.payload()));
-        members.get(1).topics().subscribe("big", message -> {
-            onB.add(message.payload());
-            reached.countDown();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        HeldRelays held = new HeldRelays(members, "big");
+        BlockingQueue<Object> onA = held.onA;
+        BlockingQueue<Object> onB = held.onB;
         String large = "x".repeat(6_000);
         IotmpDevice publisher = nodes.device(members.get(0), "publisher");
         ServerStream publish = publisher.openServerStream(Map.of("event", "device_topic_publish",
                 "scope", "publish", "topic", "big"), data -> { }).toCompletableFuture().get(30, TimeUnit.SECONDS);
         try {
             members.get(0).topics().publish("alice", "big", large, false);
-            assertThat(reached.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(held.reached.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(a.relayBytesInFlight()).isGreaterThan(6_000).isLessThanOrEqualTo(10_000);
             // one relay of 6,000 bytes waits on B's route: another does not fit in 10,000 bytes, though one relay
             // is far below maxRelaysInFlight
@@ -185,7 +163,7 @@ class ClusterTopicsTest {
             // a small one still fits
             members.get(0).topics().publish("alice", "big", "small", false);
         } finally {
-            release.countDown();
+            held.release.countDown();
         }
         ClusterNodes.eventually().until(() -> a.relay().inFlight() == 0 && a.relayBytesInFlight() == 0);
         assertThat(onB.poll(30, TimeUnit.SECONDS)).isEqualTo(large);
@@ -234,5 +212,29 @@ class ClusterTopicsTest {
     private static void subscribe(IotmpDevice device, String filter, BlockingQueue<Object> into) throws Exception {
         device.openServerStream(Map.of("event", "device_topic_publish", "scope", "subscribe", "topic", filter),
                 into::add).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Routes on {@code topic} of both members: A's takes every message, B's holds the first until {@link #release},
+     * so that A's relays to B wait meanwhile.
+     */
+    private static final class HeldRelays {
+        final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final BlockingQueue<Object> onA = new LinkedBlockingQueue<>();
+        final BlockingQueue<Object> onB = new LinkedBlockingQueue<>();
+
+        HeldRelays(List<IotmpServer> members, String topic) {
+            members.get(0).topics().subscribe(topic, message -> onA.add(message.payload()));
+            members.get(1).topics().subscribe(topic, message -> {
+                onB.add(message.payload());
+                reached.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
     }
 }
