@@ -46,6 +46,8 @@ class ConsoleLiveBrowserTest extends ApiTestSupport {
         chromium = HeadlessChromium.start(1200, 1400);
         browser = chromium.driver();
         wait = new WebDriverWait(browser, WAIT);
+        // the console redraws its lists as events come: an element found may be replaced before it is read
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterEach
@@ -175,7 +177,7 @@ class ConsoleLiveBrowserTest extends ApiTestSupport {
     }
 
     private void pickDevice(String device) {
-        wait.withMessage(device + " listed").ignoring(StaleElementReferenceException.class).until(driver -> {
+        wait.withMessage(device + " listed").until(driver -> {
             driver.findElement(By.cssSelector("#devices button[data-device='" + device + "']")).click();
             return true;
         });
