@@ -1,6 +1,7 @@
 package io.cameliotmp.cluster;
 
 import io.cameliotmp.protocol.PsonFormat;
+import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.QuotaExceededException;
@@ -12,20 +13,36 @@ import org.infinispan.Cache;
  * properties, so the per-device quotas ({@code maxPropertiesPerDevice}, {@code maxPropertyBytesPerDevice}) are
  * checked against what the whole cluster holds; a write replaces the entry only if nobody wrote it meanwhile, and
  * otherwise tries again on the newer one.
+ * <p>
+ * The bytes of all the devices of a user ({@code maxPropertyBytesPerUser}) are counted cluster-wide too, in one entry
+ * per user of a second replicated cache, changed the same way (only if nobody changed it meanwhile): properties
+ * outlive their device's connection, and an authenticator may accept any device id of a user, so without this count a
+ * device logging in under ever new ids, on one member or spread over all, could fill every member's heap. A write that
+ * grows a device's properties first reserves the growth in its user's count, refused beyond the quota, and gives it
+ * back if the device's entry changed meanwhile; a write that shrinks them gives the bytes back once it is stored. So
+ * the count is never below what the user's devices hold, and concurrent writes through different members never take
+ * it past the quota. A write that fails midway (a member leaving, a timeout) may leave its growth counted: that can
+ * only refuse a later write early, never let more in.
  */
 final class ClusteredPropertyStore implements PropertyStore {
 
-    /** Writes of one device racing each other: each retry follows a write that succeeded, so this is never reached. */
+    /**
+     * Writes of one device, or counts of one user, racing each other: each retry follows a write that succeeded, so
+     * this is reached only by a write losing that many races in a row; it then fails instead of spinning on.
+     */
     private static final int MAX_ATTEMPTS = 1_000;
 
     private final InfinispanCluster cluster;
     private final int maxProperties;
     private final long maxBytes;
+    private final long maxUserBytes;
 
-    ClusteredPropertyStore(InfinispanCluster cluster, int maxPropertiesPerDevice, long maxPropertyBytesPerDevice) {
+    ClusteredPropertyStore(InfinispanCluster cluster, int maxPropertiesPerDevice, long maxPropertyBytesPerDevice,
+                           long maxPropertyBytesPerUser) {
         this.cluster = cluster;
         this.maxProperties = maxPropertiesPerDevice;
         this.maxBytes = maxPropertyBytesPerDevice;
+        this.maxUserBytes = maxPropertyBytesPerUser;
     }
 
     @Override
@@ -35,7 +52,7 @@ final class ClusteredPropertyStore implements PropertyStore {
         return encoded == null ? null : PsonFormat.V2.decode(encoded);
     }
 
-    /** @throws QuotaExceededException if the device would have too many properties or bytes of them */
+    /** @throws QuotaExceededException if the device or its user would have too many properties or bytes of them */
     @Override
     public void write(DeviceId device, String property, Object value) {
         Cache<String, PropertySet> cache = cache();
@@ -52,17 +69,77 @@ final class ClusteredPropertyStore implements PropertyStore {
                     return;
                 }
                 if (next.isEmpty() ? cache.remove(key, current) : cache.replace(key, current, next)) {
+                    release(device.user(), current.bytes() - next.bytes());
                     return;
                 }
             } else {
-                PropertySet next = (current == null ? PropertySet.empty() : current)
-                        .with(property, encoded, maxProperties, maxBytes);
+                PropertySet base = current == null ? PropertySet.empty() : current;
+                PropertySet next = base.with(property, encoded, maxProperties, maxBytes);
+                long growth = next.bytes() - base.bytes();
+                if (growth > 0) {
+                    reserve(device.user(), property, growth);
+                }
                 if (current == null ? cache.putIfAbsent(key, next) == null : cache.replace(key, current, next)) {
+                    if (growth < 0) {
+                        release(device.user(), -growth);
+                    }
                     return;
+                }
+                if (growth > 0) {
+                    release(device.user(), growth); // not written: the next attempt reserves what it needs
                 }
             }
         }
         throw new IllegalStateException("property " + property + " of " + device + " is written too often at once");
+    }
+
+    /**
+     * Adds {@code bytes} to the user's count.
+     *
+     * @throws QuotaExceededException if that would take it beyond {@code maxPropertyBytesPerUser}
+     */
+    private void reserve(String user, String property, long bytes) {
+        Cache<String, Long> users = users();
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Long held = users.get(user);
+            long after = (held == null ? 0 : held) + bytes;
+            if (after > maxUserBytes) {
+                throw new QuotaExceededException(QuotaExceededException.Quota.USER_PROPERTY_BYTES,
+                        "property '" + PsonValues.text(property, 64) + "' would take the properties of the user's "
+                        + "devices to " + after + " bytes, more than " + maxUserBytes);
+            }
+            if (held == null ? users.putIfAbsent(user, after) == null : users.replace(user, held, after)) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the property bytes of user " + user + " are counted too often at once");
+    }
+
+    /**
+     * Takes {@code bytes} off the user's count; a count reaching zero is removed, so a user without properties keeps
+     * no entry.
+     */
+    private void release(String user, long bytes) {
+        Cache<String, Long> users = users();
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Long held = users.get(user);
+            if (held == null) {
+                return; // only after a split healed with the count of another side: nothing of it to give back
+            }
+            long after = held - bytes;
+            if (after <= 0 ? users.remove(user, held) : users.replace(user, held, after)) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the property bytes of user " + user + " are counted too often at once");
+    }
+
+    private Cache<String, Long> users() {
+        Cache<String, Long> users = cluster.propertyUsers();
+        if (users == null) {
+            throw new IllegalStateException("cluster member " + cluster.memberName() + " is not joined");
+        }
+        return users;
     }
 
     private Cache<String, PropertySet> cache() {

@@ -52,6 +52,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     static final String DIRECTORY_CACHE = "iotmp-devices";
     static final String PROPERTIES_CACHE = "iotmp-properties";
+    static final String PROPERTY_USERS_CACHE = "iotmp-property-users";
     static final String LOCKS_CACHE = "iotmp-locks";
     static final String RETAINED_CACHE = "iotmp-retained";
 
@@ -68,6 +69,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private volatile DefaultCacheManager manager;
     private volatile Cache<String, HolderRecord> devices;
     private volatile Cache<String, PropertySet> properties;
+    private volatile Cache<String, Long> propertyUsers;
     private volatile Cache<String, UserLockSet> locks;
     private volatile Cache<String, ClusteredRetained.RetainedRecord> retained;
     private final ClusteredRetained retainedMessages = new ClusteredRetained(this);
@@ -163,6 +165,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
                     .cacheMode(CacheMode.REPL_SYNC)
                     .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
                     .mergePolicy(MergePolicy.PREFERRED_NON_NULL).build());
+            // each user's property bytes, counted apart so that a write replicates one device's entry, not the user's
+            created.defineConfiguration(PROPERTY_USERS_CACHE, new ConfigurationBuilder().clustering()
+                    .cacheMode(CacheMode.REPL_SYNC)
+                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
+                    .mergePolicy(MergePolicy.PREFERRED_NON_NULL).build());
             created.defineConfiguration(LOCKS_CACHE, new ConfigurationBuilder().clustering()
                     .cacheMode(CacheMode.REPL_SYNC)
                     .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
@@ -179,6 +186,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             devices = created.getCache(DIRECTORY_CACHE);
             devices.addListener(new DirectoryTopology());
             properties = created.getCache(PROPERTIES_CACHE);
+            propertyUsers = created.getCache(PROPERTY_USERS_CACHE);
             locks = created.getCache(LOCKS_CACHE);
             retained = created.getCache(RETAINED_CACHE);
             callChannel = new CallChannel(stack.created(), calls::serve);
@@ -226,6 +234,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         manager = null;
         devices = null;
         properties = null;
+        propertyUsers = null;
         locks = null;
         retained = null;
         leaving.stop();
@@ -263,10 +272,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         return names;
     }
 
-    /** Properties in a replicated cache of the cluster, within the server's per-device quotas. */
+    /** Properties in a replicated cache of the cluster, within the server's per-device and per-user quotas. */
     @Override
     public PropertyStore propertyStore(ServerQuotas quotas) {
-        return new ClusteredPropertyStore(this, quotas.maxPropertiesPerDevice(), quotas.maxPropertyBytesPerDevice());
+        return new ClusteredPropertyStore(this, quotas.maxPropertiesPerDevice(), quotas.maxPropertyBytesPerDevice(),
+                quotas.maxPropertyBytesPerUser());
     }
 
     /** Sync locks in a replicated cache of the cluster; one instance, which hears of this member's disconnects. */
@@ -359,6 +369,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     Cache<String, PropertySet> properties() {
         return properties;
+    }
+
+    /** The bytes of the properties of all the devices of each user, by user name. */
+    Cache<String, Long> propertyUsers() {
+        return propertyUsers;
     }
 
     Cache<String, UserLockSet> locks() {
