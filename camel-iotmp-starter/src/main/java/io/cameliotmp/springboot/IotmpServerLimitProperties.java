@@ -82,6 +82,12 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
      */
     private Integer maxOutboundFrameSize = 32768;
     /**
+     * Legacy (IOTMP 1) devices whose stream ids the server keeps across their connections, so that samples a device
+     * still sends on its previous connection's ids are not taken for a new stream's (a salted hash of the device and an
+     * id each); the least recently connected are forgotten first, and a forgotten device's ids start over at 1.
+     */
+    private Integer maxLegacyDevicesTracked = 100000;
+    /**
      * Heap the decoded values of one frame may take, in bytes, as the decoder estimates it (a few dozen bytes per map,
      * list, entry and number, strings and byte arrays by their length); a frame beyond it is malformed: closed before
      * authentication, dropped after.
@@ -233,6 +239,14 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
 
     public void setMaxOutboundFrameSize(Integer maxOutboundFrameSize) {
         this.maxOutboundFrameSize = maxOutboundFrameSize;
+    }
+
+    public Integer getMaxLegacyDevicesTracked() {
+        return maxLegacyDevicesTracked;
+    }
+
+    public void setMaxLegacyDevicesTracked(Integer maxLegacyDevicesTracked) {
+        this.maxLegacyDevicesTracked = maxLegacyDevicesTracked;
     }
 
     public Long getMaxDecodedFrameBytes() {

@@ -102,6 +102,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxIdentifierLength": getOrCreateConfiguration(target).setMaxIdentifierLength(property(camelContext, int.class, value)); return true;
         case "maxinflight":
         case "maxInFlight": getOrCreateConfiguration(target).setMaxInFlight(property(camelContext, int.class, value)); return true;
+        case "maxlegacydevicestracked":
+        case "maxLegacyDevicesTracked": getOrCreateConfiguration(target).setMaxLegacyDevicesTracked(property(camelContext, int.class, value)); return true;
         case "maxlocksperuser":
         case "maxLocksPerUser": getOrCreateConfiguration(target).setMaxLocksPerUser(property(camelContext, int.class, value)); return true;
         case "maxnamelength":
@@ -235,6 +237,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxIdentifierLength": return int.class;
         case "maxinflight":
         case "maxInFlight": return int.class;
+        case "maxlegacydevicestracked":
+        case "maxLegacyDevicesTracked": return int.class;
         case "maxlocksperuser":
         case "maxLocksPerUser": return int.class;
         case "maxnamelength":
@@ -369,6 +373,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxIdentifierLength": return getOrCreateConfiguration(target).getMaxIdentifierLength();
         case "maxinflight":
         case "maxInFlight": return getOrCreateConfiguration(target).getMaxInFlight();
+        case "maxlegacydevicestracked":
+        case "maxLegacyDevicesTracked": return getOrCreateConfiguration(target).getMaxLegacyDevicesTracked();
         case "maxlocksperuser":
         case "maxLocksPerUser": return getOrCreateConfiguration(target).getMaxLocksPerUser();
         case "maxnamelength":

@@ -96,6 +96,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxIdentifierLength": target.getConfiguration().setMaxIdentifierLength(property(camelContext, int.class, value)); return true;
         case "maxinflight":
         case "maxInFlight": target.getConfiguration().setMaxInFlight(property(camelContext, int.class, value)); return true;
+        case "maxlegacydevicestracked":
+        case "maxLegacyDevicesTracked": target.getConfiguration().setMaxLegacyDevicesTracked(property(camelContext, int.class, value)); return true;
         case "maxlocksperuser":
         case "maxLocksPerUser": target.getConfiguration().setMaxLocksPerUser(property(camelContext, int.class, value)); return true;
         case "maxnamelength":
@@ -226,6 +228,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxIdentifierLength": return int.class;
         case "maxinflight":
         case "maxInFlight": return int.class;
+        case "maxlegacydevicestracked":
+        case "maxLegacyDevicesTracked": return int.class;
         case "maxlocksperuser":
         case "maxLocksPerUser": return int.class;
         case "maxnamelength":
@@ -357,6 +361,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxIdentifierLength": return target.getConfiguration().getMaxIdentifierLength();
         case "maxinflight":
         case "maxInFlight": return target.getConfiguration().getMaxInFlight();
+        case "maxlegacydevicestracked":
+        case "maxLegacyDevicesTracked": return target.getConfiguration().getMaxLegacyDevicesTracked();
         case "maxlocksperuser":
         case "maxLocksPerUser": return target.getConfiguration().getMaxLocksPerUser();
         case "maxnamelength":

@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(67);
+        Set<String> props = new HashSet<>(68);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -63,6 +63,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("maxFrameSizeBeforeLogin");
         props.add("maxIdentifierLength");
         props.add("maxInFlight");
+        props.add("maxLegacyDevicesTracked");
         props.add("maxLocksPerUser");
         props.add("maxNameLength");
         props.add("maxOutboundFrameSize");

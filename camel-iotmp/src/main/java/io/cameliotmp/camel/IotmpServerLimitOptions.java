@@ -101,6 +101,13 @@ public class IotmpServerLimitOptions {
                             + "after.")
     private long maxDecodedFrameBytes = ServerLimits.DEFAULT_MAX_DECODED_FRAME_BYTES;
 
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_LEGACY_DEVICES_TRACKED,
+              description = "Legacy (IOTMP 1) devices whose stream ids the server keeps across their connections, so "
+                            + "that samples a device still sends on its previous connection's ids are not taken for "
+                            + "a new stream's (a salted hash of the device and an id each); the least recently "
+                            + "connected are forgotten first, and a forgotten device's ids start over at 1.")
+    private int maxLegacyDevicesTracked = ServerLimits.DEFAULT_MAX_LEGACY_DEVICES_TRACKED;
+
     @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_PROPERTIES_PER_DEVICE,
               description = "Properties one device may keep in the in-memory property store; setting one more is "
                             + "refused with ERROR 429.")
@@ -159,6 +166,7 @@ public class IotmpServerLimitOptions {
                 .maxTrackedAuthFailures(maxTrackedAuthFailures)
                 .maxDecodedFrameBytes(maxDecodedFrameBytes)
                 .maxOutboundFrameSize(maxOutboundFrameSize)
+                .maxLegacyDevicesTracked(maxLegacyDevicesTracked)
                 .build();
     }
 
@@ -293,6 +301,14 @@ public class IotmpServerLimitOptions {
 
     public void setMaxDecodedFrameBytes(long maxDecodedFrameBytes) {
         this.maxDecodedFrameBytes = maxDecodedFrameBytes;
+    }
+
+    public int getMaxLegacyDevicesTracked() {
+        return maxLegacyDevicesTracked;
+    }
+
+    public void setMaxLegacyDevicesTracked(int maxLegacyDevicesTracked) {
+        this.maxLegacyDevicesTracked = maxLegacyDevicesTracked;
     }
 
     public int getMaxPropertiesPerDevice() {

@@ -134,7 +134,8 @@ final class ConnectHandshake {
             return;
         }
         if (failure != null || decision == null) {
-            LOG.warn("Authenticator failed for {}; refusing", request, failure);
+            // rate-limited: a peer whose credentials make the authenticator throw causes one per attempt
+            context.refusalLog().authenticatorFailed(LOG, request, failure);
             decision = AuthDecision.refuse("authenticator failed: " + (failure == null ? "no decision" : failure));
         }
         if (!decision.accepted()) {

@@ -38,7 +38,7 @@ public final class IotmpServer {
     private final ConnectionAdmission admission;
     private final ConnectValidation connectValidation;
     private final RefusalLog refusalLog = new RefusalLog();
-    private final LegacyStreamIds legacyStreamIds = new LegacyStreamIds();
+    private final LegacyStreamIds legacyStreamIds;
     private final ServerSessionContext sessionContext;
     private volatile ServerMetrics metrics = ServerMetrics.NONE;
     private final ServerTotals totals = new ServerTotals();
@@ -49,6 +49,7 @@ public final class IotmpServer {
         this.config = config;
         this.network = new ServerNetwork(config);
         this.guard = new ConnectionGuard(config, System::nanoTime, this::metrics);
+        this.legacyStreamIds = new LegacyStreamIds(config.limits().maxLegacyDevicesTracked());
         this.admission = new ConnectionAdmission(config, guard, this::metrics);
         this.connectValidation = new ConnectValidation(config, guard, this::metrics);
         this.events = new EventStreams(config.quotas(), this::quotaExceeded);

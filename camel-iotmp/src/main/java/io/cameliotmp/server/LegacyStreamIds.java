@@ -16,12 +16,11 @@ import java.util.Map;
  * <p>
  * This outlives connections, so what it keeps is of fixed size whatever the devices are called: one entry per
  * authenticated device, keyed by a salted 64-bit hash of its user and id (never the strings, which a user with a
- * wildcard credential chooses at will), at most {@value #MAX_DEVICES}, the least recently connected forgotten first.
+ * wildcard credential chooses at will), at most {@link ServerLimits#maxLegacyDevicesTracked()}, the least recently
+ * connected forgotten first.
  * Two devices whose hashes collide only share where their ids continue. Thread-safe.
  */
 final class LegacyStreamIds {
-
-    static final int MAX_DEVICES = 100_000;
 
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
@@ -35,11 +34,8 @@ final class LegacyStreamIds {
     private final int maxDevices;
     private final Map<Long, Integer> next;
 
-    LegacyStreamIds() {
-        this(MAX_DEVICES);
-    }
-
     LegacyStreamIds(int maxDevices) {
+        IotmpServerConfig.requirePositive(maxDevices, "maxDevices");
         this.maxDevices = maxDevices;
         new SecureRandom().nextBytes(salt);
         next = new LinkedHashMap<>(16, 0.75f, true) {

@@ -2,6 +2,8 @@ package io.cameliotmp.server;
 
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 import io.cameliotmp.protocol.PsonValues;
 import org.slf4j.Logger;
@@ -86,6 +88,48 @@ final class RefusalLog {
         if (suppressed >= 0) {
             log.warn("{}: {}{}", shown(message, MAX_REASON_SHOWN), shown(detail, MAX_REASON_SHOWN), note(suppressed));
         }
+    }
+
+    /**
+     * An authenticator that threw, or completed without a decision, for a CONNECT. WARN, since it is the operator's
+     * authenticator failing, not the device's mistake; but within the rate limit, since a peer whose credentials make
+     * it throw (or every peer while its database is down) causes one per attempt. The line carries the failure as
+     * text and the frame it was thrown at, which is what an operator needs to find the failing code. The whole stack
+     * would be dozens of lines per attempt, with the exception's message unescaped (messages often quote the input
+     * that made the code fail), so it is written at DEBUG only, and only for lines the rate lets through.
+     */
+    void authenticatorFailed(Logger log, AuthRequest request, Throwable failure) {
+        if (!log.isWarnEnabled()) {
+            return;
+        }
+        long suppressed = take();
+        if (suppressed < 0) {
+            return;
+        }
+        Throwable cause = unwrapped(failure);
+        String who = shown(request.user()) + "/" + shown(request.device());
+        String what = cause == null ? "no decision" : shown(cause, MAX_REASON_SHOWN) + thrownAt(cause);
+        log.warn("Authenticator failed for {} from {}; refusing: {}{}", who, request.remoteAddress(), what,
+                note(suppressed));
+        if (cause != null && log.isDebugEnabled()) {
+            log.debug("Authenticator failure for " + who, cause);
+        }
+    }
+
+    /** The failure itself, not the {@link CompletionException} an asynchronous authenticator's stage wraps it in. */
+    private static Throwable unwrapped(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+               && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** {@code " at frame"}: where the failure shown was thrown, which is code, not peer text. */
+    private static String thrownAt(Throwable failure) {
+        StackTraceElement[] frames = failure.getStackTrace();
+        return frames.length == 0 ? "" : " at " + shown(frames[0], MAX_REASON_SHOWN);
     }
 
     /** Lines suppressed since the server started. */

@@ -42,12 +42,18 @@ import io.cameliotmp.protocol.FrameLimits;
  * @param maxOutboundFrameSize         largest frame the server sends a device; a request whose frame would be
  *                                     larger fails with {@link FrameTooLargeForDeviceException} and the device
  *                                     stays connected
+ * @param maxLegacyDevicesTracked      legacy devices whose stream ids the server keeps across their connections
+ *                                     (a salted 64-bit hash and an id each; the entries outlive connections, and
+ *                                     a wildcard credential lets a user log in under ever new device ids); the
+ *                                     least recently connected are forgotten first, and a forgotten device's ids
+ *                                     start over at 1 on its next connection
  */
 public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int maxAuthFailuresPerAddress,
                            int maxAuthFailuresPerDevice, Duration authFailureBlock, Duration frameReadTimeout,
                            long maxPendingWriteBytes, int maxFrameSizeBeforeLogin, int maxIdentifierLength,
                            int maxCredentialLength, long maxPartialFrameBytes, int maxUnauthenticatedPerAddress,
-                           int maxTrackedAuthFailures, long maxDecodedFrameBytes, int maxOutboundFrameSize) {
+                           int maxTrackedAuthFailures, long maxDecodedFrameBytes, int maxOutboundFrameSize,
+                           int maxLegacyDevicesTracked) {
 
     public static final int DEFAULT_MAX_FRAME_SIZE_BEFORE_LOGIN = 4096;
     public static final int DEFAULT_MAX_IDENTIFIER_LENGTH = 128;
@@ -59,6 +65,8 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
     public static final long DEFAULT_MAX_DECODED_FRAME_BYTES = FrameLimits.DEFAULT_MAX_DECODED_FRAME_BYTES;
     /** What IOTMP-Embedded accepts by default; smaller boards (ESP-IDF at 4 KiB) need a smaller value. */
     public static final int DEFAULT_MAX_OUTBOUND_FRAME_SIZE = 32 * 1024;
+    /** A few MB of heap at most: an entry is a boxed hash and id in a linked map. */
+    public static final int DEFAULT_MAX_LEGACY_DEVICES_TRACKED = 100_000;
 
     public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_SECOND = 10_000;
@@ -85,6 +93,7 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
         IotmpServerConfig.requirePositive(maxTrackedAuthFailures, "maxTrackedAuthFailures");
         IotmpServerConfig.requirePositive(maxDecodedFrameBytes, "maxDecodedFrameBytes");
         IotmpServerConfig.requirePositive(maxOutboundFrameSize, "maxOutboundFrameSize");
+        IotmpServerConfig.requirePositive(maxLegacyDevicesTracked, "maxLegacyDevicesTracked");
         if (maxUnauthenticatedPerAddress < 0) {
             throw new IllegalArgumentException("maxUnauthenticatedPerAddress must not be negative: "
                                                + maxUnauthenticatedPerAddress);
@@ -99,7 +108,7 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
                 authFailureBlock, frameReadTimeout, maxPendingWriteBytes, DEFAULT_MAX_FRAME_SIZE_BEFORE_LOGIN,
                 DEFAULT_MAX_IDENTIFIER_LENGTH, DEFAULT_MAX_CREDENTIAL_LENGTH, DEFAULT_MAX_PARTIAL_FRAME_BYTES,
                 DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS, DEFAULT_MAX_TRACKED_AUTH_FAILURES,
-                DEFAULT_MAX_DECODED_FRAME_BYTES, DEFAULT_MAX_OUTBOUND_FRAME_SIZE);
+                DEFAULT_MAX_DECODED_FRAME_BYTES, DEFAULT_MAX_OUTBOUND_FRAME_SIZE, DEFAULT_MAX_LEGACY_DEVICES_TRACKED);
     }
 
     public static Builder builder() {
@@ -123,6 +132,7 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
         b.maxTrackedAuthFailures = maxTrackedAuthFailures;
         b.maxDecodedFrameBytes = maxDecodedFrameBytes;
         b.maxOutboundFrameSize = maxOutboundFrameSize;
+        b.maxLegacyDevicesTracked = maxLegacyDevicesTracked;
         return b;
     }
 
@@ -143,6 +153,7 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
         private int maxTrackedAuthFailures;
         private long maxDecodedFrameBytes;
         private int maxOutboundFrameSize;
+        private int maxLegacyDevicesTracked;
 
         private Builder() {
         }
@@ -222,12 +233,17 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
             return this;
         }
 
+        public Builder maxLegacyDevicesTracked(int maxLegacyDevicesTracked) {
+            this.maxLegacyDevicesTracked = maxLegacyDevicesTracked;
+            return this;
+        }
+
         public ServerLimits build() {
             return new ServerLimits(maxConnections, maxConnectionsPerSecond, maxAuthFailuresPerAddress,
                     maxAuthFailuresPerDevice, authFailureBlock, frameReadTimeout, maxPendingWriteBytes,
                     maxFrameSizeBeforeLogin, maxIdentifierLength, maxCredentialLength, maxPartialFrameBytes,
                     maxUnauthenticatedPerAddress, maxTrackedAuthFailures, maxDecodedFrameBytes,
-                    maxOutboundFrameSize);
+                    maxOutboundFrameSize, maxLegacyDevicesTracked);
         }
     }
 }

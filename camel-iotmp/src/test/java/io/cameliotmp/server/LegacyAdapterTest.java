@@ -22,7 +22,8 @@ class LegacyAdapterTest {
 
     private static final int MAX_PENDING_REQUESTS = 4;
 
-    private final LegacyAdapter adapter = new LegacyAdapter(new LegacyFrameCodec(1024, 8), new LegacyStreamIds(),
+    private final LegacyAdapter adapter = new LegacyAdapter(new LegacyFrameCodec(1024, 8),
+            new LegacyStreamIds(ServerLimits.DEFAULT_MAX_LEGACY_DEVICES_TRACKED),
             MAX_PENDING_REQUESTS, ServerMetrics.NONE);
     private final EmbeddedChannel channel = new EmbeddedChannel(adapter);
 

@@ -46,9 +46,13 @@ class LegacyServerTest {
     private IotmpServer server;
 
     private IotmpServer start(boolean legacy) {
+        return start(legacy, "alice/esp32=s3cr3t", ServerLimits.DEFAULT);
+    }
+
+    private IotmpServer start(boolean legacy, String credentials, ServerLimits limits) {
         server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
                 .metrics(MicrometerServerMetrics.factory(meters))
-                .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t"))
+                .authenticator(StaticAuthenticator.parse(credentials)).limits(limits)
                 .legacy(new LegacyListeners(legacy, 0, LegacyListeners.NONE)).build());
         server.start();
         return server;
@@ -281,6 +285,51 @@ class LegacyServerTest {
             assertThat(server.legacyDevicesTracked()).isEqualTo(1);
             assertThat(meters.get("iotmp.legacy.devices.tracked").gauge().value()).isEqualTo(1.0);
         }
+    }
+
+    /**
+     * Where each device's ids continue outlives its connections, so a user with a wildcard credential could make the
+     * server keep one entry per device id it invents: at most {@code maxLegacyDevicesTracked}, the least recently
+     * connected forgotten first.
+     */
+    @Test
+    void theDevicesWhoseIdsAreKeptAreBoundedAndTheLeastRecentlyConnectedForgottenFirst() throws Exception {
+        start(true, "alice/*=s3cr3t", ServerLimits.builder().maxLegacyDevicesTracked(3).build());
+        for (int i = 0; i < 6; i++) {
+            assertThat(describedWithId("dev-" + i)).as("dev-%d is new: its ids start at 1", i).isEqualTo(1);
+            assertThat(meters.get("iotmp.legacy.devices.tracked").gauge().value()).isEqualTo(Math.min(i + 1, 3));
+        }
+        // dev-5 is remembered: its ids go on; dev-0, the least recently connected, was forgotten
+        assertThat(describedWithId("dev-5")).isEqualTo(2);
+        assertThat(describedWithId("dev-0")).isEqualTo(1);
+        assertThat(server.legacyDevicesTracked()).isEqualTo(3);
+    }
+
+    /** Connects {@code device} (as a legacy device of alice), sends it a DESCRIBE and returns the request's id. */
+    private int describedWithId(String device) throws Exception {
+        DeviceId id = new DeviceId("alice", device);
+        String request;
+        try (RawIotmpSocket socket = new RawIotmpSocket(server.legacyAddress().getPort())) {
+            ByteBuf auth = Unpooled.buffer();
+            LegacyFrames.encode(LegacyMessage.auth("alice", device, "s3cr3t"), auth);
+            try {
+                socket.sendHex(Hex.format(auth));
+            } finally {
+                auth.release();
+            }
+            assertThat(socket.readFrameHex()).isEqualTo(hex("L02"));
+            eventually().until(() -> server.registry().registration(id).isPresent());
+            server.send(id, DeviceRequest.describe(null), TIMEOUT); // never answered: the socket closes
+            request = socket.readFrameHex();
+        }
+        // gone before it connects again, so that its next connection is not taken for a duplicate
+        eventually().until(() -> server.registry().registration(id).isEmpty());
+        for (int streamId = 1; streamId <= 3; streamId++) {
+            if (request.equals(hex("L04", streamId))) {
+                return streamId;
+            }
+        }
+        throw new AssertionError(device + " was sent " + request);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.cameliotmp.server;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The legacy stream-id memory that outlives connections: fixed-size keys and a bounded number of devices. */
 class LegacyStreamIdsTest {
@@ -27,12 +28,23 @@ class LegacyStreamIdsTest {
     }
 
     @Test
+    void theBoundIsAServerLimitThatMustBePositive() {
+        assertThat(ServerLimits.DEFAULT.maxLegacyDevicesTracked()).isEqualTo(100_000);
+        assertThat(ServerLimits.builder().maxLegacyDevicesTracked(3).build().maxLegacyDevicesTracked()).isEqualTo(3);
+        assertThatThrownBy(() -> ServerLimits.builder().maxLegacyDevicesTracked(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLegacyDevicesTracked");
+        assertThatThrownBy(() -> ServerLimits.builder().maxLegacyDevicesTracked(-1).build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void theKeyIsTheSameForTheSameDeviceAndSaltedPerServer() {
-        LegacyStreamIds ids = new LegacyStreamIds();
+        LegacyStreamIds ids = new LegacyStreamIds(ServerLimits.DEFAULT_MAX_LEGACY_DEVICES_TRACKED);
         DeviceId device = new DeviceId("alice", "esp32");
         assertThat(ids.key(device)).isEqualTo(ids.key(new DeviceId("alice", "esp32")))
                 .isNotEqualTo(ids.key(new DeviceId("alice", "esp33")))
                 .isNotEqualTo(ids.key(new DeviceId("alic", "eesp32")));
-        assertThat(new LegacyStreamIds().key(device)).as("another server's salt").isNotEqualTo(ids.key(device));
+        assertThat(new LegacyStreamIds(ServerLimits.DEFAULT_MAX_LEGACY_DEVICES_TRACKED).key(device))
+                .as("another server's salt").isNotEqualTo(ids.key(device));
     }
 }

@@ -48,6 +48,21 @@ class RefusalLogTest {
         assertThat(line.length()).isLessThan(500);
     }
 
+    @Test
+    void authenticatorFailuresAreCutToTheRateAndShowTheFailureOnOneLine() {
+        AuthRequest request = new AuthRequest("alice", "esp32\nforged", "pw", remote, null, null);
+        IllegalStateException thrown = new IllegalStateException("no user esp32\nWARN forged " + "x".repeat(10_000));
+        for (int i = 0; i < 1000; i++) {
+            log.authenticatorFailed(logger, request, new java.util.concurrent.CompletionException(thrown));
+        }
+        assertThat(logger.lines).hasSize(RefusalLog.BURST);
+        String line = logger.lines.get(0);
+        assertThat(line).doesNotContain("\n").startsWith("Authenticator failed for alice/esp32\\nforged from ")
+                .contains("IllegalStateException: no user esp32\\nWARN forged")
+                .contains(" at " + getClass().getName() + ".authenticatorFailuresAre");
+        assertThat(line.length()).isLessThan(700);
+    }
+
     /** Keeps the formatted INFO lines. */
     private static final class RecordingLogger extends LegacyAbstractLogger {
         private static final long serialVersionUID = 1L;

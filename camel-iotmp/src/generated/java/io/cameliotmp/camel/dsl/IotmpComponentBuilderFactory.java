@@ -1038,6 +1038,27 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
+         * Legacy (IOTMP 1) devices whose stream ids the server keeps across
+         * their connections, so that samples a device still sends on its
+         * previous connection's ids are not taken for a new stream's (a salted
+         * hash of the device and an id each); the least recently connected are
+         * forgotten first, and a forgotten device's ids start over at 1.
+         * 
+         * The option is a: &lt;code&gt;int&lt;/code&gt; type.
+         * 
+         * Default: 100000
+         * Group: security
+         * 
+         * @param maxLegacyDevicesTracked the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder maxLegacyDevicesTracked(int maxLegacyDevicesTracked) {
+            doSetProperty("maxLegacyDevicesTracked", maxLegacyDevicesTracked);
+            return this;
+        }
+    
+        
+        /**
          * Sync lock slots the devices of one user may hold at once; one more is
          * refused with ERROR 429.
          * 
@@ -1390,6 +1411,7 @@ public interface IotmpComponentBuilderFactory {
             case "maxDecodedFrameBytes": getOrCreateConfiguration((IotmpComponent) component).setMaxDecodedFrameBytes((long) value); return true;
             case "maxFrameSizeBeforeLogin": getOrCreateConfiguration((IotmpComponent) component).setMaxFrameSizeBeforeLogin((int) value); return true;
             case "maxIdentifierLength": getOrCreateConfiguration((IotmpComponent) component).setMaxIdentifierLength((int) value); return true;
+            case "maxLegacyDevicesTracked": getOrCreateConfiguration((IotmpComponent) component).setMaxLegacyDevicesTracked((int) value); return true;
             case "maxLocksPerUser": getOrCreateConfiguration((IotmpComponent) component).setMaxLocksPerUser((int) value); return true;
             case "maxNameLength": getOrCreateConfiguration((IotmpComponent) component).setMaxNameLength((int) value); return true;
             case "maxOutboundFrameSize": getOrCreateConfiguration((IotmpComponent) component).setMaxOutboundFrameSize((int) value); return true;

@@ -701,6 +701,44 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * Legacy (IOTMP 1) devices whose stream ids the server keeps across
+         * their connections, so that samples a device still sends on its
+         * previous connection's ids are not taken for a new stream's (a salted
+         * hash of the device and an id each); the least recently connected are
+         * forgotten first, and a forgotten device's ids start over at 1.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 100000
+         * Group: security
+         * 
+         * @param maxLegacyDevicesTracked the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxLegacyDevicesTracked(int maxLegacyDevicesTracked) {
+            doSetProperty("maxLegacyDevicesTracked", maxLegacyDevicesTracked);
+            return this;
+        }
+        /**
+         * Legacy (IOTMP 1) devices whose stream ids the server keeps across
+         * their connections, so that samples a device still sends on its
+         * previous connection's ids are not taken for a new stream's (a salted
+         * hash of the device and an id each); the least recently connected are
+         * forgotten first, and a forgotten device's ids start over at 1.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 100000
+         * Group: security
+         * 
+         * @param maxLegacyDevicesTracked the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxLegacyDevicesTracked(String maxLegacyDevicesTracked) {
+            doSetProperty("maxLegacyDevicesTracked", maxLegacyDevicesTracked);
+            return this;
+        }
+        /**
          * Sync lock slots the devices of one user may hold at once; one more is
          * refused with ERROR 429.
          * 
@@ -2718,6 +2756,44 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * Legacy (IOTMP 1) devices whose stream ids the server keeps across
+         * their connections, so that samples a device still sends on its
+         * previous connection's ids are not taken for a new stream's (a salted
+         * hash of the device and an id each); the least recently connected are
+         * forgotten first, and a forgotten device's ids start over at 1.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 100000
+         * Group: security
+         * 
+         * @param maxLegacyDevicesTracked the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxLegacyDevicesTracked(int maxLegacyDevicesTracked) {
+            doSetProperty("maxLegacyDevicesTracked", maxLegacyDevicesTracked);
+            return this;
+        }
+        /**
+         * Legacy (IOTMP 1) devices whose stream ids the server keeps across
+         * their connections, so that samples a device still sends on its
+         * previous connection's ids are not taken for a new stream's (a salted
+         * hash of the device and an id each); the least recently connected are
+         * forgotten first, and a forgotten device's ids start over at 1.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 100000
+         * Group: security
+         * 
+         * @param maxLegacyDevicesTracked the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxLegacyDevicesTracked(String maxLegacyDevicesTracked) {
+            doSetProperty("maxLegacyDevicesTracked", maxLegacyDevicesTracked);
+            return this;
+        }
+        /**
          * Sync lock slots the devices of one user may hold at once; one more is
          * refused with ERROR 429.
          * 
@@ -4423,6 +4499,44 @@ public interface IotmpEndpointBuilderFactory {
          */
         default IotmpEndpointBuilder maxIdentifierLength(String maxIdentifierLength) {
             doSetProperty("maxIdentifierLength", maxIdentifierLength);
+            return this;
+        }
+        /**
+         * Legacy (IOTMP 1) devices whose stream ids the server keeps across
+         * their connections, so that samples a device still sends on its
+         * previous connection's ids are not taken for a new stream's (a salted
+         * hash of the device and an id each); the least recently connected are
+         * forgotten first, and a forgotten device's ids start over at 1.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 100000
+         * Group: security
+         * 
+         * @param maxLegacyDevicesTracked the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxLegacyDevicesTracked(int maxLegacyDevicesTracked) {
+            doSetProperty("maxLegacyDevicesTracked", maxLegacyDevicesTracked);
+            return this;
+        }
+        /**
+         * Legacy (IOTMP 1) devices whose stream ids the server keeps across
+         * their connections, so that samples a device still sends on its
+         * previous connection's ids are not taken for a new stream's (a salted
+         * hash of the device and an id each); the least recently connected are
+         * forgotten first, and a forgotten device's ids start over at 1.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 100000
+         * Group: security
+         * 
+         * @param maxLegacyDevicesTracked the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxLegacyDevicesTracked(String maxLegacyDevicesTracked) {
+            doSetProperty("maxLegacyDevicesTracked", maxLegacyDevicesTracked);
             return this;
         }
         /**

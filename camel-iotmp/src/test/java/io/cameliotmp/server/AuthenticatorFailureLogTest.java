@@ -1,0 +1,96 @@
+package io.cameliotmp.server;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.testing.RawIotmpSocket;
+import io.cameliotmp.testing.TestPorts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.cameliotmp.testing.Waits.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An authenticator that throws for a peer's credentials (or for every peer while its database is down) used to log a
+ * WARN line with its whole stack per CONNECT: a peer reconnecting as fast as it can wrote dozens of log lines per
+ * attempt. The line is now one line, within the rate limit the server's refusal lines share, and every such device
+ * is still refused.
+ */
+class AuthenticatorFailureLogTest {
+
+    private static final int CONNECTIONS = 300;
+
+    private IotmpServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aThrowingAuthenticatorIsLoggedWithinTheRateLimitAndEveryDeviceIsRefused() throws Exception {
+        server = new IotmpServer(IotmpServerConfig.builder()
+                .host("127.0.0.1").port(TestPorts.next()).ioThreads(1).workerThreads(2)
+                .authenticator(request -> {
+                    throw new IllegalStateException("no such user " + request.device() + "\nforged line");
+                })
+                // neither blocking the address nor the connection rate should cut the attempts short
+                .limits(ServerLimits.builder().maxConnectionsPerSecond(0).maxAuthFailuresPerAddress(0).build())
+                .build());
+        server.start();
+        int port = server.localAddress().getPort();
+        PrintStream original = System.err;
+        AtomicLong lines = new AtomicLong();
+        AtomicLong failureLines = new AtomicLong();
+        AtomicLong forgedLines = new AtomicLong();
+        StringBuilder line = new StringBuilder();
+        // slf4j-simple writes every line to the System.err of the moment
+        System.setErr(new PrintStream(new OutputStream() {
+            @Override
+            public synchronized void write(int b) {
+                original.write(b);
+                if (b == '\n') {
+                    lines.incrementAndGet();
+                    if (line.indexOf("Authenticator failed for") >= 0) {
+                        failureLines.incrementAndGet();
+                    }
+                    if (line.indexOf("forged") == 0) {
+                        forgedLines.incrementAndGet();
+                    }
+                    line.setLength(0);
+                } else {
+                    line.append((char) b);
+                }
+            }
+        }, true, StandardCharsets.UTF_8));
+        long started = System.nanoTime();
+        try {
+            for (int i = 0; i < CONNECTIONS; i++) {
+                try (RawIotmpSocket device = new RawIotmpSocket(port)) {
+                    device.send(IotmpMessage.connect(1, "alice", "esp32-" + i, "pw"), Generation.GEN2);
+                    // an ERROR without a code, the connection closed after it
+                    assertThat(device.readFrameHex()).as("answer to " + i).isEqualTo("02 02 08 01");
+                    assertThat(device.closedWithin(Duration.ofSeconds(30))).as("refused " + i).isTrue();
+                }
+            }
+            eventually().until(() -> server.unauthenticatedConnections() == 0);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long allowed = RefusalLog.BURST + (long) Math.ceil(seconds * RefusalLog.LINES_PER_SECOND) + 10;
+            assertThat(failureLines.get()).as("failure lines in %.1f s", seconds).isPositive();
+            assertThat(lines.get()).as("lines in %.1f s for %d failures", seconds, CONNECTIONS)
+                    .isLessThanOrEqualTo(allowed);
+            assertThat(forgedLines.get()).as("lines the peer's text began").isZero();
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(server.registry().size()).isZero();
+    }
+}
