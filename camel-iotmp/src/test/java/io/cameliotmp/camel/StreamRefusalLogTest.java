@@ -1,8 +1,5 @@
 package io.cameliotmp.camel;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.protocol.Generation;
@@ -10,6 +7,7 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.session.Answers;
 import io.cameliotmp.testing.RawIotmpSocket;
+import io.cameliotmp.testing.StderrCapture;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -42,26 +40,9 @@ class StreamRefusalLogTest extends IotmpCamelTestSupport {
 
     @Test
     void aDeviceRefusingTheStreamAtEveryConnectionIsLoggedWithinTheRateLimit() throws Exception {
-        PrintStream original = System.err;
-        AtomicLong refusalLines = new AtomicLong();
-        StringBuilder line = new StringBuilder();
-        // slf4j-simple writes every line to the System.err of the moment
-        System.setErr(new PrintStream(new OutputStream() {
-            @Override
-            public synchronized void write(int b) {
-                original.write(b);
-                if (b == '\n') {
-                    if (line.indexOf("did not open a stream on level") >= 0) {
-                        refusalLines.incrementAndGet();
-                    }
-                    line.setLength(0);
-                } else {
-                    line.append((char) b);
-                }
-            }
-        }, true, StandardCharsets.UTF_8));
-        long started = System.nanoTime();
-        try {
+        try (StderrCapture log = StderrCapture.start()) {
+            AtomicLong refusalLines = log.count(line -> line.contains("did not open a stream on level"));
+            long started = System.nanoTime();
             for (int i = 0; i < CONNECTIONS; i++) {
                 try (RawIotmpSocket device = RawIotmpSocket.connect(port, "alice", "esp32", "pw")) {
                     IotmpMessage start = device.readUntil(MessageType.START_STREAM, Generation.GEN2);
@@ -75,8 +56,6 @@ class StreamRefusalLogTest extends IotmpCamelTestSupport {
             long allowed = 20 + (long) Math.ceil(seconds * 10) + 10;
             assertThat(refusalLines.get()).as("lines in %.1f s for %d refusals", seconds, CONNECTIONS)
                     .isLessThanOrEqualTo(allowed);
-        } finally {
-            System.setErr(original);
         }
     }
 }

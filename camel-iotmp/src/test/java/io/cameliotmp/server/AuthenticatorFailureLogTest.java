@@ -1,14 +1,12 @@
 package io.cameliotmp.server;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.testing.RawIotmpSocket;
+import io.cameliotmp.testing.StderrCapture;
 import io.cameliotmp.testing.TestPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,32 +45,10 @@ class AuthenticatorFailureLogTest {
                 .build());
         server.start();
         int port = server.localAddress().getPort();
-        PrintStream original = System.err;
-        AtomicLong lines = new AtomicLong();
-        AtomicLong failureLines = new AtomicLong();
-        AtomicLong forgedLines = new AtomicLong();
-        StringBuilder line = new StringBuilder();
-        // slf4j-simple writes every line to the System.err of the moment
-        System.setErr(new PrintStream(new OutputStream() {
-            @Override
-            public synchronized void write(int b) {
-                original.write(b);
-                if (b == '\n') {
-                    lines.incrementAndGet();
-                    if (line.indexOf("Authenticator failed for") >= 0) {
-                        failureLines.incrementAndGet();
-                    }
-                    if (line.indexOf("forged") == 0) {
-                        forgedLines.incrementAndGet();
-                    }
-                    line.setLength(0);
-                } else {
-                    line.append((char) b);
-                }
-            }
-        }, true, StandardCharsets.UTF_8));
-        long started = System.nanoTime();
-        try {
+        try (StderrCapture log = StderrCapture.start()) {
+            AtomicLong failureLines = log.count(line -> line.contains("Authenticator failed for"));
+            AtomicLong forgedLines = log.count(line -> line.startsWith("forged"));
+            long started = System.nanoTime();
             for (int i = 0; i < CONNECTIONS; i++) {
                 try (RawIotmpSocket device = new RawIotmpSocket(port)) {
                     device.send(IotmpMessage.connect(1, "alice", "esp32-" + i, "pw"), Generation.GEN2);
@@ -85,11 +61,9 @@ class AuthenticatorFailureLogTest {
             double seconds = (System.nanoTime() - started) / 1e9;
             long allowed = RefusalLog.BURST + (long) Math.ceil(seconds * RefusalLog.LINES_PER_SECOND) + 10;
             assertThat(failureLines.get()).as("failure lines in %.1f s", seconds).isPositive();
-            assertThat(lines.get()).as("lines in %.1f s for %d failures", seconds, CONNECTIONS)
+            assertThat(log.lines()).as("lines in %.1f s for %d failures", seconds, CONNECTIONS)
                     .isLessThanOrEqualTo(allowed);
             assertThat(forgedLines.get()).as("lines the peer's text began").isZero();
-        } finally {
-            System.setErr(original);
         }
         assertThat(server.registry().size()).isZero();
     }

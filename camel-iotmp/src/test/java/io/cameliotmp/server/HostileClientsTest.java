@@ -2,12 +2,10 @@ package io.cameliotmp.server;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -26,6 +23,7 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.testing.Frames;
 import io.cameliotmp.testing.RawIotmpSocket;
+import io.cameliotmp.testing.StderrCapture;
 import io.cameliotmp.testing.TestPorts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -147,43 +145,6 @@ class HostileClientsTest {
         return PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
     }
 
-    /** Counts the bytes the server logs (slf4j-simple writes every line to the System.err of the moment). */
-    private static final class LogBytes implements AutoCloseable {
-        private final PrintStream original = System.err;
-        private final AtomicLong bytes = new AtomicLong();
-        private final AtomicLong lines = new AtomicLong();
-
-        LogBytes() {
-            System.setErr(new PrintStream(new OutputStream() {
-                @Override
-                public void write(int b) {
-                    count(1, b == '\n' ? 1 : 0);
-                    original.write(b);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    int newlines = 0;
-                    for (int i = off; i < off + len; i++) {
-                        newlines += b[i] == '\n' ? 1 : 0;
-                    }
-                    count(len, newlines);
-                    original.write(b, off, len);
-                }
-            }, true, StandardCharsets.UTF_8));
-        }
-
-        private void count(long written, long newlines) {
-            bytes.addAndGet(written);
-            lines.addAndGet(newlines);
-        }
-
-        @Override
-        public void close() {
-            System.setErr(original);
-        }
-    }
-
     // ---------------------------------------------------------------- 1. before login
 
     /**
@@ -200,7 +161,7 @@ class HostileClientsTest {
         String longId = "d".repeat(60_000); // far over maxIdentifierLength
         long heapBefore = heapAfterGc();
         long started = System.nanoTime();
-        try (LogBytes log = new LogBytes()) {
+        try (StderrCapture log = StderrCapture.start()) {
             for (int i = 0; i < attempts; i++) {
                 try (RawIotmpSocket socket = rawFrom("127.0.0.1", server)) {
                     // every third id has an acceptable length and a wrong credential: the authenticator refuses it
@@ -217,9 +178,9 @@ class HostileClientsTest {
             await("every connection closed", () -> server.unauthenticatedConnections() == 0);
             double seconds = (System.nanoTime() - started) / 1e9;
             long allowedLines = RefusalLog.BURST + (long) Math.ceil(seconds * RefusalLog.LINES_PER_SECOND) + 10;
-            assertThat(log.lines.get()).as("lines logged in %.1f s", seconds).isPositive()
+            assertThat(log.lines()).as("lines logged in %.1f s", seconds).isPositive()
                     .isLessThanOrEqualTo(allowedLines);
-            assertThat(log.bytes.get()).as("bytes logged").isLessThanOrEqualTo(allowedLines * 700);
+            assertThat(log.bytes()).as("bytes logged").isLessThanOrEqualTo(allowedLines * 700);
         }
         assertThat(server.trackedAuthFailures()).as("entries kept").isEqualTo(500);
         long growth = heapAfterGc() - heapBefore;
@@ -235,7 +196,7 @@ class HostileClientsTest {
     @Test
     void badKeepAliveConnectsAreShortInTheLogAndCountTowardBlocking() throws Exception {
         IotmpServer server = start(l -> l.maxAuthFailuresPerAddress(3), q -> { });
-        try (LogBytes log = new LogBytes()) {
+        try (StderrCapture log = StderrCapture.start()) {
             for (int i = 0; i < 3; i++) {
                 try (RawIotmpSocket socket = rawFrom("127.0.0.7", server)) {
                     socket.send(IotmpMessage.of(MessageType.CONNECT, 1, Map.of("ka", 0),
@@ -243,7 +204,7 @@ class HostileClientsTest {
                     assertThat(socket.readFrameHex()).as("ERROR code 3").isEqualTo("02 04 08 01 10 03");
                 }
             }
-            assertThat(log.bytes.get()).as("three refusals logged").isLessThan(3 * 700);
+            assertThat(log.bytes()).as("three refusals logged").isLessThan(3 * 700);
         }
         try (RawIotmpSocket socket = rawFrom("127.0.0.7", server)) {
             assertThat(socket.closedWithin(Duration.ofSeconds(30))).as("the address is blocked").isTrue();
@@ -456,14 +417,14 @@ class HostileClientsTest {
         servers.add(server);
         int each = 1000;
         long started = System.nanoTime();
-        try (LogBytes log = new LogBytes()) {
+        try (StderrCapture log = StderrCapture.start()) {
             for (int i = 0; i < each; i++) {
                 relayed.get().retained(new TopicMessage(USER, "kept/" + i, "v", null));
                 relayed.get().published(new TopicMessage(USER, "relayed/" + i, "v", null), true);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             long allowedLines = RefusalLog.BURST + (long) Math.ceil(seconds * RefusalLog.LINES_PER_SECOND) + 10;
-            assertThat(log.lines.get()).as("lines logged in %.1f s", seconds).isLessThanOrEqualTo(allowedLines);
+            assertThat(log.lines()).as("lines logged in %.1f s", seconds).isLessThanOrEqualTo(allowedLines);
         }
         assertThat(counter("iotmp.quota.refusals", "quota", "retained")).isEqualTo(2.0 * each - 2);
     }
