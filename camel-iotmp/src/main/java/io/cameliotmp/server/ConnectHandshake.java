@@ -136,7 +136,9 @@ final class ConnectHandshake {
         if (failure != null || decision == null) {
             // rate-limited: a peer whose credentials make the authenticator throw causes one per attempt
             context.refusalLog().authenticatorFailed(LOG, request, failure);
-            decision = AuthDecision.refuse("authenticator failed: " + (failure == null ? "no decision" : failure));
+            // the reason reaches iotmp:events, and a failure's message may quote the peer's credentials
+            decision = AuthDecision.refuse("authenticator failed: " + (failure == null ? "no decision"
+                    : RefusalLog.shown(failure, RefusalLog.MAX_REASON_SHOWN)));
         }
         if (!decision.accepted()) {
             boolean badCredentials = decision.code() != null

@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Authentication through a route (authenticationUri), as the component documentation shows it. */
 class AuthenticationTest extends IotmpCamelTestSupport {
 
-
     @Override
     protected String deviceCredentials() {
         return null;
@@ -35,6 +34,8 @@ class AuthenticationTest extends IotmpCamelTestSupport {
                         .setBody(constant(AuthDecision.redirect("iotmps://other.example.com")))
                         .when(header(IotmpConstants.DEVICE).isEqualTo("broken"))
                         .throwException(new IllegalStateException("directory down"))
+                        .when(body().startsWith("forged"))
+                        .throwException(IllegalArgumentException.class, "not a credential: ${body}")
                         .otherwise()
                         .setBody(simple("${body} == 'secret-${header.CamelIotmpDevice}'", Boolean.class));
                 from("iotmp:events").to("mock:events");
@@ -80,5 +81,18 @@ class AuthenticationTest extends IotmpCamelTestSupport {
         events.assertIsSatisfied();
         assertThat(events.getExchanges().get(0).getMessage().getHeader(IotmpConstants.REASON, String.class))
                 .contains("directory down");
+    }
+
+    /** A failure's message may quote what the peer sent: the event's reason is cut and escaped as log lines are. */
+    @Test
+    void aFailuresReasonIsShortenedAndEscapedInTheEvent() throws Exception {
+        var events = getMockEndpoint("mock:events");
+        events.expectedHeaderReceived(IotmpConstants.EVENT_TYPE, "authenticationRefused");
+        assertThat(connect("device-2", "forged\nINFO a line of its own " + "x".repeat(900))).isEqualTo("02 02 08 01");
+        events.assertIsSatisfied();
+        String reason = events.getExchanges().get(0).getMessage().getHeader(IotmpConstants.REASON, String.class);
+        assertThat(reason).contains("not a credential: forged\\nINFO a line").doesNotContain("\n")
+                .contains("characters)");
+        assertThat(reason.length()).isLessThan(400);
     }
 }
