@@ -1,8 +1,8 @@
 package io.cameliotmp.cluster;
 
 import io.cameliotmp.protocol.PsonFormat;
-import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.PropertyQuotas;
 import io.cameliotmp.server.PropertyStore;
 import io.cameliotmp.server.QuotaExceededException;
 import org.infinispan.Cache;
@@ -103,11 +103,7 @@ final class ClusteredPropertyStore implements PropertyStore {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Long held = users.get(user);
             long after = (held == null ? 0 : held) + bytes;
-            if (after > maxUserBytes) {
-                throw new QuotaExceededException(QuotaExceededException.Quota.USER_PROPERTY_BYTES,
-                        "property '" + PsonValues.text(property, 64) + "' would take the properties of the user's "
-                        + "devices to " + after + " bytes, more than " + maxUserBytes);
-            }
+            PropertyQuotas.checkUser(property, after, maxUserBytes);
             if (held == null ? users.putIfAbsent(user, after) == null : users.replace(user, held, after)) {
                 return;
             }

@@ -2,12 +2,11 @@ package io.cameliotmp.cluster;
 
 import java.io.Serial;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.cameliotmp.protocol.PsonValues;
+import io.cameliotmp.server.PropertyQuotas;
 import io.cameliotmp.server.QuotaExceededException;
 
 /**
@@ -54,17 +53,9 @@ final class PropertySet implements Serializable {
      */
     PropertySet with(String property, byte[] encoded, int maxProperties, long maxBytes) {
         byte[] previous = values.get(property);
-        long name = property.getBytes(StandardCharsets.UTF_8).length;
-        if (previous == null && values.size() >= maxProperties) {
-            throw new QuotaExceededException(QuotaExceededException.Quota.PROPERTIES,
-                    "a device may have " + maxProperties + " properties");
-        }
-        long after = bytes - (previous == null ? 0 : name + previous.length) + name + encoded.length;
-        if (after > maxBytes) {
-            throw new QuotaExceededException(QuotaExceededException.Quota.PROPERTY_BYTES,
-                    "property '" + PsonValues.text(property, 64) + "' would take the device's properties to " + after
-                    + " bytes, more than " + maxBytes);
-        }
+        long after = bytes - (previous == null ? 0 : PropertyQuotas.cost(property, previous))
+                     + PropertyQuotas.cost(property, encoded);
+        PropertyQuotas.checkDevice(property, previous != null, values.size(), after, maxProperties, maxBytes);
         HashMap<String, byte[]> next = new HashMap<>(values);
         next.put(property, encoded);
         return new PropertySet(next, after);
@@ -78,7 +69,7 @@ final class PropertySet implements Serializable {
         }
         HashMap<String, byte[]> next = new HashMap<>(values);
         next.remove(property);
-        return new PropertySet(next, bytes - property.getBytes(StandardCharsets.UTF_8).length - previous.length);
+        return new PropertySet(next, bytes - PropertyQuotas.cost(property, previous));
     }
 
     Map<String, byte[]> values() {

@@ -1,6 +1,5 @@
 package io.cameliotmp.server;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,7 +57,7 @@ public final class InMemoryPropertyStore implements PropertyStore {
             return;
         }
         byte[] encoded = PsonFormat.V2.toBytes(value);
-        long cost = property.getBytes(StandardCharsets.UTF_8).length + (long) encoded.length;
+        long cost = PropertyQuotas.cost(property, encoded);
         users.compute(device.user(), (u, of) -> {
             UserProperties target = of != null ? of : new UserProperties();
             target.put(device.device(), property, encoded, cost, this);
@@ -82,23 +81,12 @@ public final class InMemoryPropertyStore implements PropertyStore {
         synchronized void put(String device, String property, byte[] encoded, long cost, InMemoryPropertyStore quotas) {
             DeviceProperties of = devices.get(device);
             Long previous = of == null ? null : of.costs.get(property);
-            if (previous == null && of != null && of.values.size() >= quotas.maxProperties) {
-                throw new QuotaExceededException(QuotaExceededException.Quota.PROPERTIES,
-                        "a device may have " + quotas.maxProperties + " properties");
-            }
             long replaced = previous == null ? 0 : previous;
             long after = (of == null ? 0 : of.bytes) - replaced + cost;
-            if (after > quotas.maxBytes) {
-                throw new QuotaExceededException(QuotaExceededException.Quota.PROPERTY_BYTES,
-                        "property '" + RefusalLog.shown(property) + "' would take the device's properties to "
-                        + after + " bytes, more than " + quotas.maxBytes);
-            }
+            PropertyQuotas.checkDevice(property, previous != null, of == null ? 0 : of.values.size(), after,
+                    quotas.maxProperties, quotas.maxBytes);
             long userAfter = bytes - replaced + cost;
-            if (userAfter > quotas.maxUserBytes) {
-                throw new QuotaExceededException(QuotaExceededException.Quota.USER_PROPERTY_BYTES,
-                        "property '" + RefusalLog.shown(property) + "' would take the properties of the user's "
-                        + "devices to " + userAfter + " bytes, more than " + quotas.maxUserBytes);
-            }
+            PropertyQuotas.checkUser(property, userAfter, quotas.maxUserBytes);
             if (of == null) {
                 of = new DeviceProperties();
                 devices.put(device, of);

@@ -1,6 +1,5 @@
 package io.cameliotmp.server;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -161,16 +160,8 @@ public final class JdbcPropertyStore implements PropertyStore {
                 previous = r.getLong(4);
             }
         }
-        if (!replacing && count >= maxProperties) {
-            throw new QuotaExceededException(QuotaExceededException.Quota.PROPERTIES,
-                    "a device may have " + maxProperties + " properties");
-        }
-        long after = bytes - previous + property.getBytes(StandardCharsets.UTF_8).length + pson.length;
-        if (after > maxBytes) {
-            throw new QuotaExceededException(QuotaExceededException.Quota.PROPERTY_BYTES,
-                    "property '" + RefusalLog.shown(property) + "' would take the device's properties to " + after
-                    + " bytes, more than " + maxBytes);
-        }
+        long after = bytes - previous + PropertyQuotas.cost(property, pson);
+        PropertyQuotas.checkDevice(property, replacing, count, after, maxProperties, maxBytes);
     }
 
     private static void bindKey(PreparedStatement s, DeviceId device, String property, int first)
