@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
+import io.cameliotmp.protocol.session.Answers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,8 +94,7 @@ final class ClusterMembership implements LocalDevices {
     }
 
     static ServerMetrics.Outcome outcome(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = Answers.unwrap(failure);
         if (cause == null) {
             return ServerMetrics.Outcome.OK;
         }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.protocol.session.Answers;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -138,7 +139,7 @@ final class ConnectHandshake {
             context.refusalLog().authenticatorFailed(LOG, request, failure);
             // the reason reaches iotmp:events, and a failure's message may quote the peer's credentials
             decision = AuthDecision.refuse("authenticator failed: " + (failure == null ? "no decision"
-                    : RefusalLog.shown(failure, RefusalLog.MAX_REASON_SHOWN)));
+                    : RefusalLog.shown(Answers.unwrap(failure), RefusalLog.MAX_REASON_SHOWN)));
         }
         if (!decision.accepted()) {
             boolean badCredentials = decision.code() != null

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
+import io.cameliotmp.protocol.session.Answers;
 import io.netty.util.Timeout;
 
 /**
@@ -77,7 +78,7 @@ final class FileDownload implements StreamListener {
                 })
                 .whenComplete((started, failure) -> {
                     if (failure != null) {
-                        result.completeExceptionally(unwrap(failure));
+                        result.completeExceptionally(Answers.unwrap(failure));
                         return;
                     }
                     streamId = started.streamId();
@@ -189,8 +190,4 @@ final class FileDownload implements StreamListener {
         result.completeExceptionally(cause);
     }
 
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-    }
 }

@@ -2,10 +2,9 @@ package io.cameliotmp.server;
 
 import java.net.SocketAddress;
 import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 import io.cameliotmp.protocol.PsonValues;
+import io.cameliotmp.protocol.session.Answers;
 import org.slf4j.Logger;
 
 /**
@@ -106,7 +105,7 @@ final class RefusalLog {
         if (suppressed < 0) {
             return;
         }
-        Throwable cause = unwrapped(failure);
+        Throwable cause = Answers.unwrap(failure);
         String who = shown(request.user()) + "/" + shown(request.device());
         String what = cause == null ? "no decision" : shown(cause, MAX_REASON_SHOWN) + thrownAt(cause);
         log.warn("Authenticator failed for {} from {}; refusing: {}{}", who, request.remoteAddress(), what,
@@ -116,15 +115,6 @@ final class RefusalLog {
         }
     }
 
-    /** The failure itself, not the {@link CompletionException} an asynchronous authenticator's stage wraps it in. */
-    private static Throwable unwrapped(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-               && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
 
     /** {@code " at frame"}: where the failure shown was thrown, which is code, not peer text. */
     private static String thrownAt(Throwable failure) {

@@ -1,7 +1,10 @@
 package io.cameliotmp.server;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
@@ -66,5 +69,33 @@ class AuthenticatorFailureLogTest {
             assertThat(forgedLines.get()).as("lines the peer's text began").isZero();
         }
         assertThat(server.registry().size()).isZero();
+    }
+
+    /**
+     * An asynchronous authenticator's failure arrives wrapped in the {@link CompletionException} of the stage that
+     * threw; the reason iotmp:events receives names the failure itself, as the log line does.
+     */
+    @Test
+    void anAsynchronousFailureIsReportedAsItselfNotAsItsWrapper() throws Exception {
+        server = new IotmpServer(IotmpServerConfig.builder()
+                .host("127.0.0.1").port(TestPorts.next()).ioThreads(1).workerThreads(2)
+                .authenticator(request -> CompletableFuture.supplyAsync(() -> {
+                    throw new IllegalStateException("directory down");
+                }))
+                .build());
+        AtomicReference<String> reason = new AtomicReference<>();
+        server.registry().addListener(new DeviceListener() {
+            @Override
+            public void onAuthenticationRefused(AuthRequest request, AuthDecision decision) {
+                reason.set(decision.reason());
+            }
+        });
+        server.start();
+        try (RawIotmpSocket device = new RawIotmpSocket(server.localAddress().getPort())) {
+            device.send(IotmpMessage.connect(1, "alice", "esp32", "pw"), Generation.GEN2);
+            assertThat(device.readFrameHex()).isEqualTo("02 02 08 01");
+        }
+        eventually().until(() -> reason.get() != null);
+        assertThat(reason.get()).isEqualTo("authenticator failed: java.lang.IllegalStateException: directory down");
     }
 }

@@ -2,13 +2,12 @@ package io.cameliotmp.camel.device;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.cameliotmp.camel.PsonBodies;
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.protocol.session.Answers;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -65,7 +64,7 @@ public class IotmpDeviceProducer extends DefaultAsyncProducer {
         try {
             result.whenCompleteAsync((value, failure) -> {
                 if (failure != null) {
-                    exchange.setException(unwrap(failure));
+                    exchange.setException(Answers.unwrap(failure));
                 }
                 callback.done(false);
             }, endpoint.getComponent().replies());
@@ -164,12 +163,4 @@ public class IotmpDeviceProducer extends DefaultAsyncProducer {
         return token;
     }
 
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-               && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
 }
