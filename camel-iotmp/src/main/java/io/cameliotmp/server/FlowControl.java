@@ -56,26 +56,11 @@ final class FlowControl implements ChannelFutureListener {
         }
     }
 
-    /**
-     * The server's bounds, one object for all its connections rather than fields copied into each.
-     *
-     * @param maxInFlight frames queued and deliveries busy at which reading pauses
-     * @param maxBytes    estimated heap of queued frames and busy deliveries at which reading pauses
-     * @param policy      whether reading pauses at {@code maxInFlight} or samples are dropped beyond it
-     * @param serverBytes what all connections of the server hold, for the metric; each counts there from its
-     *                    creation until its channel has closed and it holds nothing
-     * @param nanoClock   where the devices' activity and silence are read from: {@code System::nanoTime} but in
-     *                    tests
-     */
-    record Bounds(int maxInFlight, long maxBytes, BackpressurePolicy policy, InFlightBytes serverBytes,
-                  LongSupplier nanoClock) {
-    }
-
     private static final Reading UNOBSERVED = new Reading() {
     };
 
     private final Channel channel;
-    private final Bounds bounds;
+    private final FlowBounds bounds;
     private int queuedFrames;
     private int busyDeliveries;
     private long bytes;
@@ -118,16 +103,16 @@ final class FlowControl implements ChannelFutureListener {
 
     /** @param nanoClock where the device's activity and silence are read from, for tests: {@code System::nanoTime} */
     FlowControl(Channel channel, int maxInFlight, BackpressurePolicy policy, LongSupplier nanoClock) {
-        this(channel, new Bounds(maxInFlight, Long.MAX_VALUE, policy, new InFlightBytes(), nanoClock));
+        this(channel, new FlowBounds(maxInFlight, Long.MAX_VALUE, policy, new InFlightBytes(), nanoClock));
     }
 
     FlowControl(Channel channel, int maxInFlight, long maxBytes, BackpressurePolicy policy,
                 InFlightBytes serverBytes) {
-        this(channel, new Bounds(maxInFlight, maxBytes, policy, serverBytes, System::nanoTime));
+        this(channel, new FlowBounds(maxInFlight, maxBytes, policy, serverBytes, System::nanoTime));
     }
 
     /** Counts in {@code bounds.serverBytes()} from now until its channel has closed and it holds nothing. */
-    FlowControl(Channel channel, Bounds bounds) {
+    FlowControl(Channel channel, FlowBounds bounds) {
         this.channel = channel;
         this.bounds = bounds;
         this.lastActivityNanos = bounds.nanoClock().getAsLong();
@@ -376,20 +361,6 @@ final class FlowControl implements ChannelFutureListener {
             // the last delivery below a bound takes the lock: it is the one that pauses
             ioRoom = pauseAt() - (queuedFrames + busyDeliveries) - 1;
             ioBytesRoom = bounds.maxBytes() - bytes;
-        }
-    }
-
-    /** Deliveries waiting for one stage; counted under the lock. */
-    private static final class HeldDeliveries {
-        final CompletionStage<?> stage;
-        int count = 1;
-        long weight;
-        /** Whether the stage completed and these were subtracted: deliveries counted with them later are done. */
-        boolean released;
-
-        HeldDeliveries(CompletionStage<?> stage, long weight) {
-            this.stage = stage;
-            this.weight = weight;
         }
     }
 

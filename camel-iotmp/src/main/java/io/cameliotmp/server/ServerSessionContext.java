@@ -35,7 +35,7 @@ final class ServerSessionContext implements SessionContext {
     private final BuiltinServices builtins;
     private final ReceivedSamples receivedSamples;
     private final AtomicLong sessionNumbers = new AtomicLong();
-    private final FlowControl.Bounds flowBounds;
+    private final FlowBounds flowBounds;
 
     ServerSessionContext(IotmpServerConfig config, Supplier<ServerMetrics> metrics, Supplier<Timer> timer,
                          ConnectionGuard guard, ConnectValidation connectValidation, RefusalLog refusalLog,
@@ -55,7 +55,7 @@ final class ServerSessionContext implements SessionContext {
         this.events = events;
         this.builtins = builtins;
         this.receivedSamples = receivedSamples;
-        this.flowBounds = new FlowControl.Bounds(config.maxInFlight(), config.limits().maxDecodedFrameBytes(),
+        this.flowBounds = new FlowBounds(config.maxInFlight(), config.limits().maxDecodedFrameBytes(),
                 config.backpressurePolicy(), new InFlightBytes(), System::nanoTime);
     }
 
@@ -160,7 +160,7 @@ final class ServerSessionContext implements SessionContext {
     }
 
     @Override
-    public FlowControl.Bounds flowBounds() {
+    public FlowBounds flowBounds() {
         return flowBounds;
     }
 }

@@ -53,5 +53,5 @@ interface SessionContext {
      * The bounds of every connection's flow control, with the server's total where each counts the estimated heap of
      * its frames and deliveries in flight.
      */
-    FlowControl.Bounds flowBounds();
+    FlowBounds flowBounds();
 }
