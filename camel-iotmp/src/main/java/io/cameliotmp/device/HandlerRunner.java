@@ -5,6 +5,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
+import io.cameliotmp.protocol.FrameCodec;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,7 +146,7 @@ final class HandlerRunner {
             paused = false;
             // Resuming delivers the frames held meanwhile at once, so this may run again within the call and stop
             // reading anew: the state is cleared before, and read again after.
-            resumed.config().setAutoRead(true);
+            resumeReading(resumed);
             count = inFlight.get();
         }
         if (count >= maxInFlight && pausedChannel == null && current != null) {
@@ -159,5 +160,19 @@ final class HandlerRunner {
                 loop.run(this::adjustReading);
             }
         }
+    }
+
+    /**
+     * Turns reading of {@code channel} on again, on its event loop. First the frame the server had started gets a
+     * whole frame deadline from now ({@link FrameCodec#readingResumed()}): while the device did not read, the server
+     * could not finish it, and a deadline that fell due during the pause must not close the connection before the
+     * device has read again.
+     */
+    static void resumeReading(Channel channel) {
+        FrameCodec<?> codec = channel.pipeline().get(FrameCodec.class);
+        if (codec != null) {
+            codec.readingResumed();
+        }
+        channel.config().setAutoRead(true);
     }
 }

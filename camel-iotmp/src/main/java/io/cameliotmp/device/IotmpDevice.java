@@ -295,27 +295,11 @@ public final class IotmpDevice implements AutoCloseable {
         return sendOnStreams(path, false, false, value);
     }
 
-    /**
-     * Sends {@code value}, or with {@code readResource} what the resource's handler gives for each stream, on the
-     * streams the server opened on {@code path}: with {@code onChangeOnly}, on the on-change (event-mode) ones alone.
-     */
+    /** See {@link ResourceStreams#sendOnStreams}; nothing is open while the device is not connected. */
     private boolean sendOnStreams(String path, boolean onChangeOnly, boolean readResource, Object value) {
         ClientConnection current = lifecycle.currentSession();
-        if (current == null || !current.connected) {
-            return false;
-        }
-        List<ResourceStreams.DeviceStream> targets = current.resourceStreams.streamsFor(path);
-        if (onChangeOnly) {
-            // as in IOTMP-Linux's stream(): only on-change (event-mode) streams; interval streams keep their pace
-            targets = targets.stream().filter(target -> target.intervalMillis == 0).toList();
-        }
-        for (ResourceStreams.DeviceStream target : targets) {
-            Object sent = readResource ? current.resourceStreams.read(target) : value;
-            if (sent != ResourceStreams.NOT_READ) {
-                loop.run(() -> current.resourceStreams.sendOnStream(target, sent));
-            }
-        }
-        return !targets.isEmpty();
+        return current != null && current.connected
+               && current.resourceStreams.sendOnStreams(path, onChangeOnly, readResource, value);
     }
 
     // ---------------------------------------------------------------- server services (§8)

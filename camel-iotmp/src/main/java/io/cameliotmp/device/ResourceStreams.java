@@ -22,13 +22,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The device's resources as the server uses them on one connection (docs/protocol.md §6, §7): RUN and DESCRIBE
  * answered by the resource handlers, and the streams the server opened on resources, sampled at their interval or
- * sent on change. Runs on the device's event loop; {@link #streamsFor} may be called from any thread.
+ * sent on change. Runs on the device's event loop; {@link #sendOnStreams} may be called from any thread.
  */
 final class ResourceStreams {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResourceStreams.class);
     /** What {@link #read} gives when the resource's handler failed: nothing is sent on that stream. */
-    static final Object NOT_READ = new Object();
+    private static final Object NOT_READ = new Object();
 
     /** A stream the server opened on a device resource. */
     static final class DeviceStream {
@@ -65,7 +65,7 @@ final class ResourceStreams {
 
     private final ClientConnection connection;
     private final IotmpDevice device;
-    private final EventLoop loop;
+    private final DeviceLoop loop;
     /** Server-opened streams on device resources, by stream id. */
     private final Map<Integer, DeviceStream> streams = new ConcurrentHashMap<>();
     /** The event-mode stream of each concrete path: a new one replaces the old (docs/protocol.md §7.2). */
@@ -74,7 +74,7 @@ final class ResourceStreams {
     ResourceStreams(ClientConnection connection, IotmpDevice device, EventLoop loop) {
         this.connection = connection;
         this.device = device;
-        this.loop = loop;
+        this.loop = new DeviceLoop(loop);
     }
 
     boolean contains(int id) {
@@ -266,7 +266,7 @@ final class ResourceStreams {
     }
 
     private void scheduleSample(DeviceStream stream) {
-        stream.sampler = loop.schedule(() -> sample(stream), stream.intervalMillis, TimeUnit.MILLISECONDS);
+        stream.sampler = loop.eventLoop().schedule(() -> sample(stream), stream.intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     /** One interval sample; the next one is scheduled once this one has been read (see {@link #sendCurrentValue}). */
@@ -314,7 +314,7 @@ final class ResourceStreams {
      * The value of a stream's resource for {@link IotmpDevice#stream(String)}, read by its handler on the calling
      * thread; {@link #NOT_READ} if the handler failed.
      */
-    Object read(DeviceStream stream) {
+    private Object read(DeviceStream stream) {
         ResourceRequest request = readRequest(stream);
         try {
             return stream.resource.handler().handle(request);
@@ -331,7 +331,7 @@ final class ResourceStreams {
     }
 
     /** Sends a value the application produced on a stream, if the stream is still open. */
-    void sendOnStream(DeviceStream stream, Object value) {
+    private void sendOnStream(DeviceStream stream, Object value) {
         if (streams.get(stream.id) == stream) {
             connection.write(streamData(stream, value));
         }
@@ -347,6 +347,29 @@ final class ResourceStreams {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("error", text);
         connection.answerError(id, null, payload);
+    }
+
+    /**
+     * Sends {@code value}, or with {@code readResource} what the resource's handler gives for each stream (read on the
+     * calling thread), on the streams the server opened on {@code name} (concrete or registered path): with
+     * {@code onChangeOnly}, on the on-change (event-mode) ones alone. For {@link IotmpDevice#stream(String)} and its
+     * kin, from any thread; the frames are sent from the loop.
+     *
+     * @return whether any such stream was open
+     */
+    boolean sendOnStreams(String name, boolean onChangeOnly, boolean readResource, Object value) {
+        List<DeviceStream> targets = streamsFor(name);
+        if (onChangeOnly) {
+            // as in IOTMP-Linux's stream(): only on-change (event-mode) streams; interval streams keep their pace
+            targets = targets.stream().filter(target -> target.intervalMillis == 0).toList();
+        }
+        for (DeviceStream target : targets) {
+            Object sent = readResource ? read(target) : value;
+            if (sent != NOT_READ) {
+                loop.run(() -> sendOnStream(target, sent));
+            }
+        }
+        return !targets.isEmpty();
     }
 
     /** The open streams {@link IotmpDevice#stream} targets with {@code name} (concrete or registered path). */

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * large as a login needs ({@code maxFrameSizeBeforeLogin}); a frame that does not arrive in one read reserves its
  * length from a {@link PartialFrameBudget} shared by all connections, and is refused (a fatal error) when it cannot;
  * a started frame must be complete within the frame read timeout, checked by a timer whether or not more bytes
- * arrive; and the values decoded from one body may take at most {@code maxDecodedFrameBytes} of heap by the
- * decoder's estimate (beyond, the frame is malformed).
+ * arrive (time in which the reader itself does not read does not count, see {@link #readingResumed()}); and the
+ * values decoded from one body may take at most {@code maxDecodedFrameBytes} of heap by the decoder's estimate
+ * (beyond, the frame is malformed).
  *
  * @param <M> the messages the codec encodes
  */
@@ -143,6 +144,22 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
             recentStrings = strings;
         }
         return strings;
+    }
+
+    /**
+     * The reader turns reading on again after it had turned it off (auto-read, for backpressure): a frame started
+     * before gets a whole frame read timeout from now on. The peer cannot send the rest of its frame while nobody
+     * reads, so the pause must not count against it; the timer credits a pause only when it happens to fire during
+     * one, and a timer that fell due during the pause but runs just after the resume, before the read that would
+     * complete the frame, would cut off a peer that did nothing wrong. Call it on the event loop, before reading
+     * resumes. A peer that trickles its frame is still cut off one timeout after the resume.
+     */
+    public void readingResumed() {
+        if (frameDeadline != null) {
+            frameDeadline.cancel(false);
+            frameDeadline = context.executor().schedule(this::frameTimedOut, limits.frameReadTimeoutNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Bytes of the shared budget this connection holds for its partial frame. */
