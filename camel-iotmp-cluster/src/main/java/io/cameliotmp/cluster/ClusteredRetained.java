@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.server.ClusterBus;
+import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.TopicMessage;
 import org.infinispan.Cache;
 import org.slf4j.Logger;
@@ -34,7 +35,7 @@ final class ClusteredRetained {
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
     /**
      * Writes chained and not done yet: bounded by {@link ClusterOptions#maxRelaysInFlight()} and
-     * {@link ClusterOptions#maxRelayBytesInFlight()}, as relays are.
+     * {@link ClusterOptions#maxRelayBytesInFlight()}, and a device's by its share, as relays are.
      */
     private final RelayBudget pending = new RelayBudget();
     private final AtomicLong dropped = new AtomicLong();
@@ -53,8 +54,8 @@ final class ClusteredRetained {
             return;
         }
         long cost = RelayBudget.cost(message.user(), message.topic(), message.payload());
-        ClusterOptions options = cluster.options();
-        if (pending.take(cost, options.maxRelaysInFlight(), options.maxRelayBytesInFlight()) != null) {
+        DeviceId device = publisher == null ? null : publisher.deviceId();
+        if (pending.take(device, cost, cluster.options()) != null) {
             dropped.incrementAndGet();
             LOG.debug("Retained message of '{}' not kept for later members: as many writes as allowed wait already",
                     message.topic());
@@ -66,7 +67,7 @@ final class ClusteredRetained {
         tail = tail.handle((done, failure) -> null)
                 .thenCompose(previous -> record == null ? cache.removeAsync(key) : cache.putAsync(key, record))
                 .whenComplete((done, failure) -> {
-                    pending.release(cost);
+                    pending.release(device, cost);
                     if (failure != null) {
                         failed(message.topic(), failure);
                     }
@@ -125,6 +126,11 @@ final class ClusteredRetained {
             LOG.info("IOTMP cluster member {} took {} retained messages from the cluster", cluster.memberName(),
                     records.size());
         }
+    }
+
+    /** Writes refused because their device had its share of the bounds already. */
+    long refusedForDeviceShare() {
+        return pending.deviceShareRefusals();
     }
 
     /** Retained messages not written for later members because as many writes as allowed were waiting. */

@@ -390,10 +390,19 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     /**
      * Relays to other members (topic publications, server events, property updates, retained messages kept for
      * members that join later) refused because {@link ClusterOptions#maxRelaysInFlight()} were waiting already, or
-     * because they would have carried more than {@link ClusterOptions#maxRelayBytesInFlight()} bytes.
+     * because they would have carried more than {@link ClusterOptions#maxRelayBytesInFlight()} bytes, or beyond the
+     * share of the device they were of.
      */
     public long droppedRelays() {
         return relay.dropped() + retainedMessages.dropped();
+    }
+
+    /**
+     * The part of {@link #droppedRelays()} refused because the device they were of had its share already
+     * ({@link ClusterOptions#maxRelaysPerDevice()}, {@link ClusterOptions#maxRelayBytesPerDevice()}).
+     */
+    public long relaysRefusedForDeviceShare() {
+        return relay.refusedForDeviceShare() + retainedMessages.refusedForDeviceShare();
     }
 
     /**
