@@ -67,11 +67,17 @@ final class ClusterRelay implements ClusterBus {
     public void published(TopicMessage message, boolean retain) {
         HolderRecord publisher = message.publisher() == null ? null
                 : HolderRecord.of(new DirectoryEntry(cluster.memberName(), message.publisher()), cluster.node());
-        broadcast(message.publisher() == null ? null : message.publisher().deviceId(),
-                new Published(message.user(), message.topic(), message.payload(), publisher, retain),
-                RelayBudget.cost(message.user(), message.topic(), message.payload()));
-        if (retain) {
-            cluster.retainedMessages().retained(message, publisher);
+        boolean relayed = false;
+        try {
+            broadcast(message.publisher() == null ? null : message.publisher().deviceId(),
+                    new Published(message.user(), message.topic(), message.payload(), publisher, retain),
+                    RelayBudget.cost(message.user(), message.topic(), message.payload()));
+            relayed = true;
+        } finally {
+            // a clear reaches the cache even when its relay was refused: an entry nobody clears stays there for good
+            if (retain && (relayed || message.payload() == null)) {
+                cluster.retainedMessages().retained(message, publisher);
+            }
         }
     }
 
