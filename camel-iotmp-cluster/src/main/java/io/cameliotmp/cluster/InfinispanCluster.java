@@ -397,10 +397,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         return relay.dropped() + retainedMessages.dropped();
     }
 
-    /**
-     * The part of {@link #droppedRelays()} refused because the device they were of had its share already
-     * ({@link ClusterOptions#maxRelaysPerDevice()}, {@link ClusterOptions#maxRelayBytesPerDevice()}).
-     */
+    /** The part of {@link #droppedRelays()} refused by their device's share (maxRelaysPerDevice, its bytes). */
     public long relaysRefusedForDeviceShare() {
         return relay.refusedForDeviceShare() + retainedMessages.refusedForDeviceShare();
     }
