@@ -32,9 +32,17 @@ import java.util.Set;
  * @param maxRelayBytesInFlight bytes those relays may carry at once (their values as PSON encodes them); beyond it
  *                      a relay is refused as beyond {@code maxRelaysInFlight}, so that relays of large
  *                      publications cannot make this member hold {@code maxRelaysInFlight} times a frame
+ * @param maxRelaysPerDevice how many of those relays may be of one device at once (its publications and retained
+ *                      messages, updates of its properties); beyond it a relay of that device is refused as beyond
+ *                      {@code maxRelaysInFlight}, so that one device publishing fast cannot take every relay of the
+ *                      member and leave none to the other devices (relays of routes have only the member's bounds)
+ * @param maxRelayBytesPerDevice bytes the relays of one device may carry at once; beyond it a relay of that device
+ *                      is refused as beyond {@code maxRelayBytesInFlight}, so that one device publishing full frames
+ *                      cannot take the member's whole {@code maxRelayBytesInFlight}
  */
 public record ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
-                             int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns, long maxRelayBytesInFlight) {
+                             int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns, long maxRelayBytesInFlight,
+                             int maxRelaysPerDevice, long maxRelayBytesPerDevice) {
 
     public static final String DEFAULT_NAME = "iotmp";
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
@@ -45,6 +53,14 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
     public static final int DEFAULT_MAX_RELAYS_IN_FLIGHT = 10_000;
     /** Bytes those relays carry at once: 256 publications of a full default frame (256 KiB), as the partial frames. */
     public static final long DEFAULT_MAX_RELAY_BYTES_IN_FLIGHT = 64L * 1024 * 1024;
+    /** One device's relays at once: a tenth of the member's, so that ten devices at least share them. */
+    public static final int DEFAULT_MAX_RELAYS_PER_DEVICE = 1_000;
+    /**
+     * Bytes of one device's relays at once: 16 publications of a full default frame (256 KiB), a sixteenth of the
+     * member's, so that sixteen devices at least share them; a fixed size rather than a fraction of the member's, so
+     * that raising the member's bound for many devices does not raise what one device may take.
+     */
+    public static final long DEFAULT_MAX_RELAY_BYTES_PER_DEVICE = 4L * 1024 * 1024;
 
     public ClusterOptions {
         Objects.requireNonNull(name, "name");
@@ -66,10 +82,23 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
         if (maxRelayBytesInFlight <= 0) {
             throw new IllegalArgumentException("maxRelayBytesInFlight must be positive: " + maxRelayBytesInFlight);
         }
+        if (maxRelaysPerDevice <= 0) {
+            throw new IllegalArgumentException("maxRelaysPerDevice must be positive: " + maxRelaysPerDevice);
+        }
+        if (maxRelayBytesPerDevice <= 0) {
+            throw new IllegalArgumentException("maxRelayBytesPerDevice must be positive: " + maxRelayBytesPerDevice);
+        }
         if (dns != null && !members.isEmpty()) {
             throw new IllegalArgumentException("cluster members and DNS discovery exclude each other: members "
                                                + members + ", DNS query " + dns.query());
         }
+    }
+
+    /** The options with the default shares of one device in the relays in flight. */
+    public ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
+                          int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns, long maxRelayBytesInFlight) {
+        this(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns,
+                maxRelayBytesInFlight, DEFAULT_MAX_RELAYS_PER_DEVICE, DEFAULT_MAX_RELAY_BYTES_PER_DEVICE);
     }
 
     /** The options with the default bound on the bytes of relays in flight. */
@@ -99,38 +128,49 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
 
     public ClusterOptions withMemberName(String memberName) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
     }
 
     public ClusterOptions withBindAddress(String bindAddress) {
         return new ClusterOptions(name, memberName.equals(this.bindAddress + ":" + port) ? null : memberName,
-                bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns, maxRelayBytesInFlight);
+                bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns, maxRelayBytesInFlight,
+                maxRelaysPerDevice, maxRelayBytesPerDevice);
     }
 
     public ClusterOptions withFdPortOffset(int fdPortOffset) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
     }
 
     public ClusterOptions withTls(Tls tls) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
     }
 
     public ClusterOptions withMaxRelaysInFlight(int maxRelaysInFlight) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
     }
 
     public ClusterOptions withMaxRelayBytesInFlight(long maxRelayBytesInFlight) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
+    }
+
+    public ClusterOptions withMaxRelaysPerDevice(int maxRelaysPerDevice) {
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
+    }
+
+    public ClusterOptions withMaxRelayBytesPerDevice(long maxRelayBytesPerDevice) {
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
     }
 
     /** The options finding the other members by DNS instead of a list of members (these options list none). */
     public ClusterOptions withDns(Dns dns) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
     }
 
     /** Splits {@code host:port,host:port}; blanks are ignored. */

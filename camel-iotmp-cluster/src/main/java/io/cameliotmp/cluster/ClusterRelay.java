@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * on this member only. A property update beyond the
  * bound is only counted: the property itself is in the cluster's store already. One relay carries at most a frame
  * of the device that published it, but the count alone would let a device's large publications make this member
- * hold {@code maxRelaysInFlight} frames: hence the bytes' own bound.
+ * hold {@code maxRelaysInFlight} frames: hence the bytes' own bound. The relays of one device (its publications,
+ * updates of its properties) take at most its share of both bounds ({@link ClusterOptions#maxRelaysPerDevice()},
+ * {@link ClusterOptions#maxRelayBytesPerDevice()}), refused beyond it the same way, so that one device cannot leave
+ * the other devices no room.
  */
 final class ClusterRelay implements ClusterBus {
 
@@ -53,7 +56,7 @@ final class ClusterRelay implements ClusterBus {
         // only the member holding the device has a connection to tell
         HolderRecord holder = cluster.record(device).orElse(null);
         Address target = holder == null || holder.node().equals(cluster.node()) ? null : cluster.address(holder.node());
-        if (target != null && send(address -> address.equals(target),
+        if (target != null && send(device, address -> address.equals(target),
                 new PropertyUpdated(device.user(), device.device(), property, value),
                 RelayBudget.cost(property, value)) != null) {
             LOG.debug("Property update of {} not relayed: as many relays as allowed wait already", device);
@@ -64,16 +67,23 @@ final class ClusterRelay implements ClusterBus {
     public void published(TopicMessage message, boolean retain) {
         HolderRecord publisher = message.publisher() == null ? null
                 : HolderRecord.of(new DirectoryEntry(cluster.memberName(), message.publisher()), cluster.node());
-        broadcast(new Published(message.user(), message.topic(), message.payload(), publisher, retain),
-                RelayBudget.cost(message.user(), message.topic(), message.payload()));
-        if (retain) {
-            cluster.retainedMessages().retained(message, publisher);
+        boolean relayed = false;
+        try {
+            broadcast(message.publisher() == null ? null : message.publisher().deviceId(),
+                    new Published(message.user(), message.topic(), message.payload(), publisher, retain),
+                    RelayBudget.cost(message.user(), message.topic(), message.payload()));
+            relayed = true;
+        } finally {
+            // a clear reaches the cache even when its relay was refused: an entry nobody clears stays there for good
+            if (retain && (relayed || message.payload() == null)) {
+                cluster.retainedMessages().retained(message, publisher);
+            }
         }
     }
 
     @Override
     public void raised(String user, String event, Object payload) {
-        broadcast(new Raised(user, event, payload), RelayBudget.cost(user, event, payload));
+        broadcast(null, new Raised(user, event, payload), RelayBudget.cost(user, event, payload));
     }
 
     /** Where this member's server takes what the others relay; null until it is bound. */
@@ -91,38 +101,57 @@ final class ClusterRelay implements ClusterBus {
         return inFlight.count();
     }
 
+    /** Relays refused because their device had its share of the bounds already. */
+    long refusedForDeviceShare() {
+        return inFlight.deviceShareRefusals();
+    }
+
+    /** Bytes of the values that the relays of this device waiting for the other members carry now. */
+    long bytesInFlight(DeviceId device) {
+        return inFlight.bytes(device);
+    }
+
     /** Bytes of the values that the relays waiting for the other members carry now. */
     long bytesInFlight() {
         return inFlight.bytes();
     }
 
     /** Sends to every other member; refuses, typed, when a bound is reached. */
-    private void broadcast(SerializableFunction<EmbeddedCacheManager, Boolean> task, long cost) {
+    private void broadcast(DeviceId device, SerializableFunction<EmbeddedCacheManager, Boolean> task, long cost) {
         EmbeddedCacheManager manager = cluster.manager();
         Address self = manager == null ? null : manager.getAddress();
-        RelayBudget.Refusal refused = send(address -> !address.equals(self), task, cost);
+        RelayBudget.Refusal refused = send(device, address -> !address.equals(self), task, cost);
         if (refused != null) {
-            ClusterOptions options = cluster.options();
             throw new QuotaExceededException(QuotaExceededException.Quota.CLUSTER_RELAYS, "cluster member "
-                    + cluster.memberName() + (refused == RelayBudget.Refusal.COUNT
-                    ? " has " + options.maxRelaysInFlight() + " relays waiting for the other members"
-                      + " (maxRelaysInFlight)"
-                    : " would hold more than " + options.maxRelayBytesInFlight() + " bytes of relays to the other"
-                      + " members with this one of " + cost + " bytes (maxRelayBytesInFlight)")
-                    + "; not relayed");
+                    + cluster.memberName() + refusal(refused, device, cost) + "; not relayed");
         }
     }
 
-    /** Null when the relay went out (or had nobody to go to), else the bound that refused it. */
-    private RelayBudget.Refusal send(java.util.function.Predicate<Address> targets,
+    /** What a refusal's message says after the member's name. */
+    private String refusal(RelayBudget.Refusal refused, DeviceId device, long cost) {
+        ClusterOptions options = cluster.options();
+        return switch (refused) {
+            case COUNT -> " has " + options.maxRelaysInFlight() + " relays waiting for the other members";
+            case BYTES -> " would hold more than " + options.maxRelayBytesInFlight() + " bytes of relays to the"
+                          + " other members with this one of " + cost + " bytes";
+            case DEVICE_COUNT -> " has " + options.maxRelaysPerDevice() + " relays of device " + device
+                                 + " waiting for the other members";
+            case DEVICE_BYTES -> " would hold more than " + options.maxRelayBytesPerDevice() + " bytes of relays of"
+                                 + " device " + device + " with this one of " + cost + " bytes";
+        } + " (" + refused.option() + ")";
+    }
+
+    /**
+     * Null when the relay went out (or had nobody to go to), else the bound that refused it; {@code device} is the
+     * device whose share the relay takes, null for a route's.
+     */
+    private RelayBudget.Refusal send(DeviceId device, java.util.function.Predicate<Address> targets,
                                      SerializableFunction<EmbeddedCacheManager, Boolean> task, long cost) {
         EmbeddedCacheManager manager = cluster.manager();
         if (manager == null || manager.getMembers() == null || manager.getMembers().size() < 2) {
             return null;
         }
-        ClusterOptions options = cluster.options();
-        RelayBudget.Refusal refused = inFlight.take(cost, options.maxRelaysInFlight(),
-                options.maxRelayBytesInFlight());
+        RelayBudget.Refusal refused = inFlight.take(device, cost, cluster.options());
         if (refused != null) {
             dropped.incrementAndGet();
             return refused;
@@ -134,9 +163,9 @@ final class ClusterRelay implements ClusterBus {
                             LOG.debug("Relay to cluster member {} failed", address, failure);
                         }
                     })
-                    .whenComplete((done, failure) -> inFlight.release(cost));
+                    .whenComplete((done, failure) -> inFlight.release(device, cost));
         } catch (RuntimeException e) {
-            inFlight.release(cost);
+            inFlight.release(device, cost);
             LOG.debug("Could not relay to the other cluster members", e);
         }
         return null;

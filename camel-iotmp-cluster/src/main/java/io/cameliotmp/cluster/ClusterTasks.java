@@ -16,7 +16,11 @@ final class ClusterTasks {
     private ClusterTasks() {
     }
 
-    /** Tells the member that held a device before that its connection was replaced by one on another member. */
+    /**
+     * Tells the member that held a device before that its connection was replaced by one on another member. Members
+     * of this version learn of it from the directory's write ({@link DirectoryWrites}) and send none; it is still
+     * run when a member of an earlier version sends it, during a rolling upgrade.
+     */
     record Replaced(HolderRecord replaced, HolderRecord holder)
             implements SerializableFunction<EmbeddedCacheManager, Boolean> {
         @Serial

@@ -2,11 +2,14 @@ package io.cameliotmp.cluster;
 
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.server.ClusterBus;
+import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.TopicMessage;
 import org.infinispan.Cache;
 import org.slf4j.Logger;
@@ -20,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The member that publishes writes the entry (or removes it, for a clear), and only a message its own server kept
  * within its quotas, so what the cache holds per user stays within the retained-message quotas of the members. Its
- * writes are chained one after the other, so a clear never overtakes the message it clears.
+ * writes run one after the other, so a clear never overtakes the message it clears.
  */
 final class ClusteredRetained {
 
@@ -30,11 +33,15 @@ final class ClusteredRetained {
     private static final Logger LOG = LoggerFactory.getLogger(ClusteredRetained.class);
 
     private final InfinispanCluster cluster;
-    /** Completes when this member's writes so far are done. Guarded by this. */
-    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+    /** Writes not started yet, the newest per key, oldest first. Guarded by this. */
+    private final Map<String, Write> waiting = new LinkedHashMap<>();
+    /** A write is under way; the one that completes it starts the next. Guarded by this. */
+    private boolean writing;
+    /** The write under way, if any. Guarded by this. */
+    private Write current;
     /**
      * Writes chained and not done yet: bounded by {@link ClusterOptions#maxRelaysInFlight()} and
-     * {@link ClusterOptions#maxRelayBytesInFlight()}, as relays are.
+     * {@link ClusterOptions#maxRelayBytesInFlight()}, and a device's by its share, as relays are.
      */
     private final RelayBudget pending = new RelayBudget();
     private final AtomicLong dropped = new AtomicLong();
@@ -46,31 +53,139 @@ final class ClusteredRetained {
         this.cluster = cluster;
     }
 
-    /** A message this member published and retained (or, with a null payload, cleared). */
-    synchronized void retained(TopicMessage message, HolderRecord publisher) {
+    /**
+     * A message this member published and retained (or, with a null payload, cleared): written to the cache after
+     * the writes waiting already, replacing one still waiting for the same topic (only the newest is written).
+     * <p>
+     * A write beyond the bounds is dropped, but never the clear of an entry the cache holds: a dropped clear left
+     * its entry in the cache for good, and a device publishing retained messages on ever new topics and clearing each
+     * (which its own member's quotas allow) while writes waited grew the cache without bound. Such a clear waits
+     * beyond the bounds instead; there is at most one per entry of the cache, which the bounded writes filled.
+     */
+    void retained(TopicMessage message, HolderRecord publisher) {
         Cache<String, RetainedRecord> cache = cluster.retainedCache();
         if (cache == null) {
             return;
         }
         long cost = RelayBudget.cost(message.user(), message.topic(), message.payload());
-        ClusterOptions options = cluster.options();
-        if (pending.take(cost, options.maxRelaysInFlight(), options.maxRelayBytesInFlight()) != null) {
-            dropped.incrementAndGet();
-            LOG.debug("Retained message of '{}' not kept for later members: as many writes as allowed wait already",
-                    message.topic());
-            return;
-        }
+        DeviceId device = publisher == null ? null : publisher.deviceId();
         String key = key(message.user(), message.topic());
         RetainedRecord record = message.payload() == null ? null
                 : new RetainedRecord(message.user(), message.topic(), message.payload(), publisher);
-        tail = tail.handle((done, failure) -> null)
-                .thenCompose(previous -> record == null ? cache.removeAsync(key) : cache.putAsync(key, record))
-                .whenComplete((done, failure) -> {
-                    pending.release(cost);
-                    if (failure != null) {
-                        failed(message.topic(), failure);
-                    }
+        synchronized (this) {
+            Write replaced = waiting.remove(key);
+            if (replaced != null) {
+                // the newer write takes the older one's room: a clear replacing a message never needs room of its own
+                replaced.release(pending);
+            }
+            boolean budgeted = pending.take(device, cost, cluster.options()) == null;
+            // a clear of nothing the cache holds or is about to hold can go: no entry is left behind
+            if (!budgeted && (record != null
+                              || !cache.containsKey(key) && (current == null || !current.key().equals(key)))) {
+                dropped.incrementAndGet();
+                LOG.debug("Retained message of '{}' not kept for later members: as many writes as allowed wait"
+                          + " already", shown(message.topic()));
+                return;
+            }
+            waiting.put(key, new Write(key, message.topic(), record, device, cost, budgeted));
+            if (writing) {
+                return;
+            }
+            writing = true;
+        }
+        writeWaiting();
+    }
+
+    /** Writes what waits, one write at a time, until nothing does; runs on the thread that completed the last. */
+    private void writeWaiting() {
+        while (true) {
+            Write next;
+            synchronized (this) {
+                java.util.Iterator<Write> first = waiting.values().iterator();
+                if (!first.hasNext()) {
+                    writing = false;
+                    return;
+                }
+                next = first.next();
+                first.remove();
+                current = next;
+            }
+            Cache<String, RetainedRecord> cache = cluster.retainedCache();
+            CompletableFuture<?> write;
+            try {
+                write = cache == null ? CompletableFuture.completedFuture(null)
+                        : next.record() == null ? cache.removeAsync(next.key()) : cache.putAsync(next.key(),
+                        next.record());
+            } catch (RuntimeException e) {
+                write = CompletableFuture.failedFuture(e);
+            }
+            if (!write.isDone()) {
+                write.whenComplete((done, failure) -> {
+                    written(next, failure);
+                    writeWaiting();
                 });
+                return;
+            }
+            // done already (a stopped cache fails at once): on in this loop rather than one call deeper per write
+            written(next, write.handle((done, failure) -> failure).join());
+        }
+    }
+
+    private void written(Write write, Throwable failure) {
+        synchronized (this) {
+            write.release(pending);
+            current = null;
+        }
+        if (failure != null) {
+            failed(write.topic(), failure);
+        }
+    }
+
+    /** Writes waiting now, clears beyond the bounds included. */
+    synchronized int waiting() {
+        return waiting.size();
+    }
+
+    /**
+     * A write waiting: a record, or a clear ({@code record} null). Its room in the budget, if it took any
+     * ({@code budgeted}), is given back once it is written or replaced.
+     */
+    private static final class Write {
+        private final String key;
+        private final String topic;
+        private final RetainedRecord record;
+        private final DeviceId device;
+        private final long cost;
+        private boolean budgeted;
+
+        Write(String key, String topic, RetainedRecord record, DeviceId device, long cost, boolean budgeted) {
+            this.key = key;
+            this.topic = topic;
+            this.record = record;
+            this.device = device;
+            this.cost = cost;
+            this.budgeted = budgeted;
+        }
+
+        String key() {
+            return key;
+        }
+
+        String topic() {
+            return topic;
+        }
+
+        RetainedRecord record() {
+            return record;
+        }
+
+        /** Gives its room back, once. */
+        void release(RelayBudget budget) {
+            if (budgeted) {
+                budgeted = false;
+                budget.release(device, cost);
+            }
+        }
     }
 
     /**
@@ -125,6 +240,11 @@ final class ClusteredRetained {
             LOG.info("IOTMP cluster member {} took {} retained messages from the cluster", cluster.memberName(),
                     records.size());
         }
+    }
+
+    /** Writes refused because their device had its share of the bounds already. */
+    long refusedForDeviceShare() {
+        return pending.deviceShareRefusals();
     }
 
     /** Retained messages not written for later members because as many writes as allowed were waiting. */

@@ -202,23 +202,6 @@ final class ForwardedCalls implements CallForwarder {
         }
     }
 
-    /** Tells the previous holder of a device that a newer connection replaced its own. */
-    void tellReplaced(HolderRecord previous, HolderRecord holder) {
-        EmbeddedCacheManager manager = cluster.manager();
-        Address target = cluster.address(previous.node());
-        if (manager == null || target == null) {
-            return;
-        }
-        manager.executor().filterTargets(List.of(target))
-                .submitConsumer((SerializableFunction<EmbeddedCacheManager, Boolean>) new ClusterTasks.Replaced(
-                        previous, holder), (address, done, failure) -> {
-                            if (failure != null) {
-                                LOG.debug("Could not tell {} that {} moved", previous.member(),
-                                        previous.deviceId(), failure);
-                            }
-                        });
-    }
-
     /**
      * A sample or the end of a relayed stream arrived from the holder: handed to the listener here. Returns when the
      * listener is done with it (a sample's stage completes), null if nobody here waits for it.

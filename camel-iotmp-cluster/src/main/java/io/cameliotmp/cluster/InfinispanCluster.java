@@ -185,6 +185,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             MEMBERS.put(node, this);
             devices = created.getCache(DIRECTORY_CACHE);
             devices.addListener(new DirectoryTopology());
+            devices.addListener(new DirectoryWrites(this));
             properties = created.getCache(PROPERTIES_CACHE);
             propertyUsers = created.getCache(PROPERTY_USERS_CACHE);
             locks = created.getCache(LOCKS_CACHE);
@@ -302,10 +303,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             return null;
         }
         HolderRecord claimed = HolderRecord.of(entry, node);
+        // a previous holder elsewhere learns of it from this write (DirectoryWrites)
         HolderRecord previous = cache.put(HolderRecord.key(entry.deviceId()), claimed);
-        if (previous != null && !previous.node().equals(node)) {
-            calls.tellReplaced(previous, claimed);
-        }
         return previous == null ? null : previous.entry();
     }
 
@@ -391,10 +390,16 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     /**
      * Relays to other members (topic publications, server events, property updates, retained messages kept for
      * members that join later) refused because {@link ClusterOptions#maxRelaysInFlight()} were waiting already, or
-     * because they would have carried more than {@link ClusterOptions#maxRelayBytesInFlight()} bytes.
+     * because they would have carried more than {@link ClusterOptions#maxRelayBytesInFlight()} bytes, or beyond the
+     * share of the device they were of.
      */
     public long droppedRelays() {
         return relay.dropped() + retainedMessages.dropped();
+    }
+
+    /** The part of {@link #droppedRelays()} refused by their device's share (maxRelaysPerDevice, its bytes). */
+    public long relaysRefusedForDeviceShare() {
+        return relay.refusedForDeviceShare() + retainedMessages.refusedForDeviceShare();
     }
 
     /**

@@ -120,14 +120,12 @@ final class ViewUpkeep {
         for (DeviceRegistration registration : target.localRegistrations()) {
             HolderRecord mine = HolderRecord.of(new DirectoryEntry(cluster.memberName(), registration), node);
             String key = HolderRecord.key(registration.deviceId());
-            HolderRecord before = cache.get(key);
+            // a member whose entry this overwrites closes its connection on the write (DirectoryWrites)
             HolderRecord after = cache.compute(key, new ClusterTasks.ClaimIfNewer(mine));
             if (!mine.equals(after)) {
                 LOG.info("IOTMP cluster {}: {} is connected to {} too, with a newer connection; closing this one",
                         cluster.options().name(), registration.deviceId(), after.member());
                 target.replacedElsewhere(registration, after.entry());
-            } else if (before != null && !before.node().equals(node)) {
-                cluster.calls().tellReplaced(before, mine);
             }
         }
     }

@@ -49,6 +49,18 @@ public class IotmpClusterProperties {
      * max-relays-in-flight, so that large publications cannot make a member hold max-relays-in-flight frames.
      */
     private long maxRelayBytesInFlight = 67108864;
+    /**
+     * Relays of one device (its publications and retained messages, updates of its properties) that may wait at once;
+     * beyond it a relay of that device is refused as beyond max-relays-in-flight, so that one device publishing fast
+     * cannot leave the other devices no room.
+     */
+    private int maxRelaysPerDevice = 1000;
+    /**
+     * Bytes the relays of one device may carry at once; beyond it a relay of that device is refused as beyond
+     * max-relay-bytes-in-flight, so that one device publishing full frames cannot take the member's whole
+     * max-relay-bytes-in-flight.
+     */
+    private long maxRelayBytesPerDevice = 4194304;
     /** Key store (PKCS12 or JKS) of this member: with a trust store, members talk TLS and authenticate each other. */
     private String tlsKeystore;
     /** Password of the key store. */
@@ -63,7 +75,8 @@ public class IotmpClusterProperties {
         ClusterOptions options = new ClusterOptions(name, memberName, bindAddress, port,
                 ClusterOptions.parseMembers(members), fdPortOffset, null, maxRelaysInFlight,
                 dnsQuery == null || dnsQuery.isBlank() ? null
-                        : new ClusterOptions.Dns(dnsQuery, dnsRecordType, dnsResolver), maxRelayBytesInFlight);
+                        : new ClusterOptions.Dns(dnsQuery, dnsRecordType, dnsResolver), maxRelayBytesInFlight,
+                maxRelaysPerDevice, maxRelayBytesPerDevice);
         if (tlsKeystore != null && !tlsKeystore.isBlank()) {
             options = options.withTls(new ClusterOptions.Tls(tlsKeystore, tlsKeystorePassword, tlsTruststore,
                     tlsTruststorePassword));
@@ -165,6 +178,22 @@ public class IotmpClusterProperties {
 
     public void setMaxRelayBytesInFlight(long maxRelayBytesInFlight) {
         this.maxRelayBytesInFlight = maxRelayBytesInFlight;
+    }
+
+    public int getMaxRelaysPerDevice() {
+        return maxRelaysPerDevice;
+    }
+
+    public void setMaxRelaysPerDevice(int maxRelaysPerDevice) {
+        this.maxRelaysPerDevice = maxRelaysPerDevice;
+    }
+
+    public long getMaxRelayBytesPerDevice() {
+        return maxRelayBytesPerDevice;
+    }
+
+    public void setMaxRelayBytesPerDevice(long maxRelayBytesPerDevice) {
+        this.maxRelayBytesPerDevice = maxRelayBytesPerDevice;
     }
 
     public String getTlsKeystore() {

@@ -34,7 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
         "camel.component.iotmp.cluster.member-name=spring-1",
         "camel.component.iotmp.cluster.bind-address=127.0.0.1",
         "camel.component.iotmp.cluster.max-relays-in-flight=250",
-        "camel.component.iotmp.cluster.max-relay-bytes-in-flight=1000000"
+        "camel.component.iotmp.cluster.max-relay-bytes-in-flight=1000000",
+        "camel.component.iotmp.cluster.max-relays-per-device=25",
+        "camel.component.iotmp.cluster.max-relay-bytes-per-device=100000"
 })
 class IotmpClusterPropertiesTest {
 
@@ -76,6 +78,8 @@ class IotmpClusterPropertiesTest {
         assertThat(infinispan.options().port()).isEqualTo(CLUSTER_PORT);
         assertThat(infinispan.options().maxRelaysInFlight()).isEqualTo(250);
         assertThat(infinispan.options().maxRelayBytesInFlight()).isEqualTo(1_000_000);
+        assertThat(infinispan.options().maxRelaysPerDevice()).isEqualTo(25);
+        assertThat(infinispan.options().maxRelayBytesPerDevice()).isEqualTo(100_000);
         assertThat(infinispan.memberName()).isEqualTo("spring-1");
         // the route started the server, which joined: a cluster of one
         assertThat(infinispan.members()).containsExactly("spring-1");

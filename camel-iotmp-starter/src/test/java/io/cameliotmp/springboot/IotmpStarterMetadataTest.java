@@ -282,6 +282,10 @@ class IotmpStarterMetadataTest {
                 .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAYS_IN_FLIGHT);
         assertThat(defaults.getMaxRelayBytesInFlight())
                 .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAY_BYTES_IN_FLIGHT);
+        assertThat(defaults.getMaxRelaysPerDevice())
+                .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAYS_PER_DEVICE);
+        assertThat(defaults.getMaxRelayBytesPerDevice())
+                .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAY_BYTES_PER_DEVICE);
         assertThat(defaults.getDnsRecordType()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.Dns.DEFAULT_RECORD_TYPE);
         assertThat(defaults.isEnabled()).isFalse();
     }
