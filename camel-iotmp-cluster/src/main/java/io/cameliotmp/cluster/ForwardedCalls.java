@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.cameliotmp.protocol.session.Answers;
 import io.cameliotmp.server.CallForwarder;
 import io.cameliotmp.server.DeviceDisconnectedException;
 import io.cameliotmp.server.DeviceId;
@@ -157,11 +157,7 @@ final class ForwardedCalls implements CallForwarder {
     /** What a failure of the executor means for the call: the same types a local call fails with. */
     private static IotmpRequestException typed(Throwable failure, DeviceId device, HolderRecord holder, String request,
                                                long timeoutMillis) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-               && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = Answers.unwrap(failure);
         if (cause instanceof IotmpRequestException typed) {
             return typed;
         }
@@ -290,9 +286,7 @@ final class ForwardedCalls implements CallForwarder {
             if (failure == null) {
                 return ForwardedAnswer.ok(reply);
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            return ForwardedAnswer.failure(cause, timeoutMillis);
+            return ForwardedAnswer.failure(Answers.unwrap(failure), timeoutMillis);
         });
     }
 
