@@ -2,6 +2,7 @@ package io.cameliotmp.cluster;
 
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,7 @@ final class ClusteredRetained {
         while (true) {
             Write next;
             synchronized (this) {
-                java.util.Iterator<Write> first = waiting.values().iterator();
+                Iterator<Write> first = waiting.values().iterator();
                 if (!first.hasNext()) {
                     writing = false;
                     return;
