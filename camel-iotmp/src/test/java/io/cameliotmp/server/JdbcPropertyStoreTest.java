@@ -113,6 +113,28 @@ class JdbcPropertyStoreTest {
     }
 
     /**
+     * Rows written before the users' totals existed (an earlier version), or after the total was deleted because rows
+     * were changed by hand, count: a user without a total is counted from its rows.
+     */
+    @Test
+    void aUserWithoutATotalIsCountedFromItsRows() throws Exception {
+        long cost = PropertyQuotas.cost("p0", PsonFormat.V2.toBytes(new byte[400]));
+        JdbcDataSource database = database();
+        JdbcPropertyStore store = new JdbcPropertyStore(database, JdbcPropertyStore.DEFAULT_TABLE, 128, 1000,
+                2 * cost);
+        store.write(new DeviceId("demo", "device-1"), "p0", new byte[400]);
+        store.write(new DeviceId("demo", "device-2"), "p0", new byte[400]);
+        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM " + JdbcPropertyStore.DEFAULT_TABLE + JdbcPropertyStore.USER_TABLE_SUFFIX);
+        }
+        assertThatThrownBy(() -> store.write(new DeviceId("demo", "device-3"), "p0", new byte[1]))
+                .isInstanceOfSatisfying(QuotaExceededException.class,
+                        e -> assertThat(e.quota()).isEqualTo(QuotaExceededException.Quota.USER_PROPERTY_BYTES));
+        store.write(new DeviceId("demo", "device-2"), "p0", null);
+        store.write(new DeviceId("demo", "device-3"), "p0", new byte[400]);
+    }
+
+    /**
      * Writers of different devices of one user run at once (each device has its own connection and thread): each
      * must see what the others committed, or each would pass the check and together exceed the user's quota.
      */
