@@ -58,6 +58,14 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
      */
     private Long batchTimeout = 1000L;
     /**
+     * Topic and events consumers: the most publications or events handed to the route and not yet completed by it.
+     * Beyond it further ones are dropped and counted (iotmp.deliveries.dropped): devices are not acknowledged per
+     * publication, so nothing can wait for the route, and a route that continues asynchronously (an async producer,
+     * threads, a queue without a bound) would otherwise let devices publishing or connecting fast make the server hold
+     * any number of exchanges. A synchronous route holds one per thread delivering.
+     */
+    private Integer maxDeliveriesInFlight = 1000;
+    /**
      * Stream sampling interval; 0 streams on change (event mode). Device consumers sharing a resource share one
      * device stream and each receives samples at its own interval. The option is a long type.
      */
@@ -161,6 +169,14 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
 
     public void setBatchSize(Integer batchSize) {
         this.batchSize = batchSize;
+    }
+
+    public Integer getMaxDeliveriesInFlight() {
+        return maxDeliveriesInFlight;
+    }
+
+    public void setMaxDeliveriesInFlight(Integer maxDeliveriesInFlight) {
+        this.maxDeliveriesInFlight = maxDeliveriesInFlight;
     }
 
     public Long getBatchTimeout() {

@@ -92,6 +92,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxCredentialLength": getOrCreateConfiguration(target).setMaxCredentialLength(property(camelContext, int.class, value)); return true;
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": getOrCreateConfiguration(target).setMaxDecodedFrameBytes(property(camelContext, long.class, value)); return true;
+        case "maxdeliveriesinflight":
+        case "maxDeliveriesInFlight": getOrCreateConfiguration(target).setMaxDeliveriesInFlight(property(camelContext, int.class, value)); return true;
         case "maxdownloadsize":
         case "maxDownloadSize": getOrCreateConfiguration(target).setMaxDownloadSize(property(camelContext, long.class, value)); return true;
         case "maxframesize":
@@ -227,6 +229,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxCredentialLength": return int.class;
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": return long.class;
+        case "maxdeliveriesinflight":
+        case "maxDeliveriesInFlight": return int.class;
         case "maxdownloadsize":
         case "maxDownloadSize": return long.class;
         case "maxframesize":
@@ -363,6 +367,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxCredentialLength": return getOrCreateConfiguration(target).getMaxCredentialLength();
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": return getOrCreateConfiguration(target).getMaxDecodedFrameBytes();
+        case "maxdeliveriesinflight":
+        case "maxDeliveriesInFlight": return getOrCreateConfiguration(target).getMaxDeliveriesInFlight();
         case "maxdownloadsize":
         case "maxDownloadSize": return getOrCreateConfiguration(target).getMaxDownloadSize();
         case "maxframesize":

@@ -86,6 +86,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxCredentialLength": target.getConfiguration().setMaxCredentialLength(property(camelContext, int.class, value)); return true;
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": target.getConfiguration().setMaxDecodedFrameBytes(property(camelContext, long.class, value)); return true;
+        case "maxdeliveriesinflight":
+        case "maxDeliveriesInFlight": target.getConfiguration().setMaxDeliveriesInFlight(property(camelContext, int.class, value)); return true;
         case "maxdownloadsize":
         case "maxDownloadSize": target.getConfiguration().setMaxDownloadSize(property(camelContext, long.class, value)); return true;
         case "maxframesize":
@@ -218,6 +220,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxCredentialLength": return int.class;
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": return long.class;
+        case "maxdeliveriesinflight":
+        case "maxDeliveriesInFlight": return int.class;
         case "maxdownloadsize":
         case "maxDownloadSize": return long.class;
         case "maxframesize":
@@ -351,6 +355,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxCredentialLength": return target.getConfiguration().getMaxCredentialLength();
         case "maxdecodedframebytes":
         case "maxDecodedFrameBytes": return target.getConfiguration().getMaxDecodedFrameBytes();
+        case "maxdeliveriesinflight":
+        case "maxDeliveriesInFlight": return target.getConfiguration().getMaxDeliveriesInFlight();
         case "maxdownloadsize":
         case "maxDownloadSize": return target.getConfiguration().getMaxDownloadSize();
         case "maxframesize":

@@ -17,6 +17,8 @@ public class IotmpConfiguration extends IotmpServerOptions implements Cloneable 
 
     /** The default of batchTimeout, an option of the Camel consumers alone. */
     public static final long DEFAULT_BATCH_TIMEOUT_MILLIS = 1000;
+    /** The default of maxDeliveriesInFlight: as many as a seda queue holds by default. */
+    public static final int DEFAULT_MAX_DELIVERIES_IN_FLIGHT = 1000;
 
     @UriParam(label = "common", defaultValue = "" + IotmpServerConfig.DEFAULT_REQUEST_TIMEOUT_MILLIS,
               javaType = "java.time.Duration",
@@ -84,6 +86,16 @@ public class IotmpConfiguration extends IotmpServerOptions implements Cloneable 
               description = "With batchSize: the longest a sample waits for its batch to fill before the batch is "
                             + "delivered as it is.")
     private long batchTimeout = DEFAULT_BATCH_TIMEOUT_MILLIS;
+
+    @UriParam(label = "consumer", defaultValue = "" + DEFAULT_MAX_DELIVERIES_IN_FLIGHT,
+              description = "Topic and events consumers: the most publications or events handed to the route and "
+                            + "not yet completed by it. Beyond it further ones are dropped and counted "
+                            + "(iotmp.deliveries.dropped): devices are not acknowledged per publication, so nothing "
+                            + "can wait for the route, and a route that continues asynchronously (an async producer, "
+                            + "threads, a queue without a bound) would otherwise let devices publishing or "
+                            + "connecting fast make the server hold any number of exchanges. A synchronous route "
+                            + "holds one per thread delivering.")
+    private int maxDeliveriesInFlight = DEFAULT_MAX_DELIVERIES_IN_FLIGHT;
 
     // "common", Camel's label for both sides: the Endpoint DSL generator leaves "consumer,producer" out
     @UriParam(label = "common", javaType = "java.time.Duration", defaultValue = "0",
@@ -185,6 +197,14 @@ public class IotmpConfiguration extends IotmpServerOptions implements Cloneable 
 
     public void setBatchTimeout(long batchTimeout) {
         this.batchTimeout = batchTimeout;
+    }
+
+    public int getMaxDeliveriesInFlight() {
+        return maxDeliveriesInFlight;
+    }
+
+    public void setMaxDeliveriesInFlight(int maxDeliveriesInFlight) {
+        this.maxDeliveriesInFlight = maxDeliveriesInFlight;
     }
 
     public long getInterval() {

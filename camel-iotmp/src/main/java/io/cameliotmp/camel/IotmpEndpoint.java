@@ -137,8 +137,8 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
             }
             case server -> new IotmpCallConsumer(this, processor, null, resource);
             case service -> new IotmpCallConsumer(this, processor, service, target);
-            case events -> new IotmpEventsConsumer(this, processor);
-            case topic -> new IotmpTopicConsumer(this, processor);
+            case events -> new IotmpEventsConsumer(this, processor, requireMaxDeliveriesInFlight());
+            case topic -> new IotmpTopicConsumer(this, processor, requireMaxDeliveriesInFlight());
             case serverEvent -> throw new UnsupportedOperationException(
                     "iotmp:serverEvent endpoints can only produce (to): devices subscribe, routes raise");
         };
@@ -157,6 +157,15 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
             throw new IllegalArgumentException(
                     "batchTimeout must be above 0 when batchSize is set, got " + configuration.getBatchTimeout());
         }
+    }
+
+    /** Only topic and events consumers bound their deliveries; elsewhere the option may come from the component. */
+    private int requireMaxDeliveriesInFlight() {
+        int max = configuration.getMaxDeliveriesInFlight();
+        if (max < 1) {
+            throw new IllegalArgumentException("maxDeliveriesInFlight must be 1 or more, got " + max);
+        }
+        return max;
     }
 
     IotmpServerManager.Handle acquireServer() throws Exception {

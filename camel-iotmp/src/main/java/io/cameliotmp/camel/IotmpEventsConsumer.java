@@ -8,13 +8,16 @@ import io.cameliotmp.server.AuthRequest;
 import io.cameliotmp.server.DeviceListener;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.ServerMetrics.RouteDelivery;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
  * Device lifecycle events: one exchange per connect, disconnect and refused authentication. The body is a map
- * {@code {event, user, device, remoteAddress, …}}, the same data is in headers.
+ * {@code {event, user, device, remoteAddress, …}}, the same data is in headers. At most
+ * {@code maxDeliveriesInFlight} exchanges are unfinished in the route; further events are dropped and counted: peers
+ * cause them (a flood of refused CONNECTs, say), and a device's connection does not wait for routes.
  */
 public class IotmpEventsConsumer extends IotmpServerConsumer implements DeviceListener {
 
@@ -23,8 +26,17 @@ public class IotmpEventsConsumer extends IotmpServerConsumer implements DeviceLi
     public static final String AUTHENTICATION_REFUSED = "authenticationRefused";
 
 
-    public IotmpEventsConsumer(IotmpEndpoint endpoint, Processor processor) {
+    private final HeldDeliveries deliveries;
+
+    public IotmpEventsConsumer(IotmpEndpoint endpoint, Processor processor, int maxDeliveriesInFlight) {
         super(endpoint, processor);
+        this.deliveries = new HeldDeliveries(maxDeliveriesInFlight, RouteDelivery.EVENT,
+                "a device event for " + endpoint.getEndpointBaseUri());
+    }
+
+    /** Events handed to the route and not completed by it now. */
+    int deliveriesInFlight() {
+        return deliveries.held();
     }
 
     @Override
@@ -86,12 +98,16 @@ public class IotmpEventsConsumer extends IotmpServerConsumer implements DeviceLi
     }
 
     private void process(Exchange exchange, String type) {
+        if (!deliveries.tryTake(server())) {
+            releaseExchange(exchange, false);
+            return;
+        }
         exchange.getMessage().setHeader(IotmpConstants.EVENT_TYPE, type);
-        getAsyncProcessor().process(exchange, doneSync -> {
+        getAsyncProcessor().process(exchange, deliveries.releasing(doneSync -> {
             if (exchange.getException() != null) {
                 getExceptionHandler().handleException("Error processing device event " + type, exchange,
                         exchange.getException());
             }
-        });
+        }));
     }
 }

@@ -1,6 +1,7 @@
 package io.cameliotmp.camel;
 
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.ServerMetrics.RouteDelivery;
 import io.cameliotmp.server.TopicMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -8,15 +9,24 @@ import org.apache.camel.Processor;
 
 /**
  * Receives what devices (and routes) publish on topics matching the URI's MQTT filter ({@code +} one level,
- * {@code #} the rest). One exchange per message; the publishing device is in the user and device headers.
+ * {@code #} the rest). One exchange per message; the publishing device is in the user and device headers. At most
+ * {@code maxDeliveriesInFlight} exchanges are unfinished in the route; further messages are dropped and counted.
  */
 public class IotmpTopicConsumer extends IotmpServerConsumer {
 
     private final IotmpEndpoint endpoint;
+    private final HeldDeliveries deliveries;
 
-    public IotmpTopicConsumer(IotmpEndpoint endpoint, Processor processor) {
+    public IotmpTopicConsumer(IotmpEndpoint endpoint, Processor processor, int maxDeliveriesInFlight) {
         super(endpoint, processor);
         this.endpoint = endpoint;
+        this.deliveries = new HeldDeliveries(maxDeliveriesInFlight, RouteDelivery.TOPIC,
+                "a publication for " + endpoint.getEndpointBaseUri());
+    }
+
+    /** Messages handed to the route and not completed by it now. */
+    int deliveriesInFlight() {
+        return deliveries.held();
     }
 
     @Override
@@ -25,20 +35,29 @@ public class IotmpTopicConsumer extends IotmpServerConsumer {
     }
 
     private void onMessage(TopicMessage topicMessage) {
-        Exchange exchange = createExchange(true);
-        Message message = exchange.getMessage();
-        message.setBody(topicMessage.payload());
-        message.setHeader(IotmpConstants.TOPIC, topicMessage.topic());
-        if (topicMessage.publisher() != null) {
-            PsonBodies.setDeviceHeaders(message, topicMessage.publisher());
-        } else if (topicMessage.user() != null) {
-            message.setHeader(IotmpConstants.USER, topicMessage.user());
+        if (!deliveries.tryTake(server())) {
+            return;
         }
-        getAsyncProcessor().process(exchange, doneSync -> {
+        Exchange exchange;
+        try {
+            exchange = createExchange(true);
+            Message message = exchange.getMessage();
+            message.setBody(topicMessage.payload());
+            message.setHeader(IotmpConstants.TOPIC, topicMessage.topic());
+            if (topicMessage.publisher() != null) {
+                PsonBodies.setDeviceHeaders(message, topicMessage.publisher());
+            } else if (topicMessage.user() != null) {
+                message.setHeader(IotmpConstants.USER, topicMessage.user());
+            }
+        } catch (RuntimeException e) {
+            deliveries.release();
+            throw e;
+        }
+        getAsyncProcessor().process(exchange, deliveries.releasing(doneSync -> {
             if (exchange.getException() != null) {
                 getExceptionHandler().handleException("Error processing topic message", exchange,
                         exchange.getException());
             }
-        });
+        }));
     }
 }

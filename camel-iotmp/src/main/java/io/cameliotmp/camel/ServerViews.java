@@ -115,6 +115,7 @@ final class ServerViews {
         json.put("samplesDropped", totals.samplesDropped());
         json.put("staleSamplesDropped", totals.staleSamplesDropped());
         json.put("readingPauses", totals.readingPauses());
+        json.put("deliveriesDropped", totals.deliveriesDropped());
         json.put("bytesIn", totals.bytesIn());
         json.put("bytesOut", totals.bytesOut());
         json.put("forwardedCalls", totals.forwardedCalls());

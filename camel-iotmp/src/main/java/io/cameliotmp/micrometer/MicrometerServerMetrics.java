@@ -11,6 +11,7 @@ import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.QuotaExceededException;
 import io.cameliotmp.server.Refusal;
 import io.cameliotmp.server.ServerMetrics;
+import io.cameliotmp.server.ServerMetrics.RouteDelivery;
 import io.cameliotmp.server.ServerTotals;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -30,6 +31,8 @@ import io.micrometer.core.instrument.Timer;
  * forwarded to the cluster member holding the device, from forwarding to outcome;</li>
  * <li>{@code iotmp.samples} (counter, {@code state=received|dropped|stale}): {@code stale} are samples of legacy
  * devices on stream ids of an earlier connection, dropped;</li>
+ * <li>{@code iotmp.deliveries.dropped} (counter, {@code kind=topic|event}): publications and events a topic or events
+ * consumer dropped because its route had {@code maxDeliveriesInFlight} exchanges unfinished;</li>
  * <li>{@code iotmp.reading.pauses} (counter): times a connection stopped reading its device at its in-flight bound
  * (backpressure);</li>
  * <li>{@code iotmp.bytes} (counter, {@code direction=in|out});</li>
@@ -56,6 +59,7 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private final Counter rejected;
     private final Counter samplesDropped;
     private final Counter staleSamplesDropped;
+    private final Map<RouteDelivery, Counter> deliveriesDropped = new EnumMap<>(RouteDelivery.class);
     private final Counter readingPauses;
     private final Counter bytesIn;
     private final Counter bytesOut;
@@ -90,6 +94,10 @@ public final class MicrometerServerMetrics implements ServerMetrics {
                 .tags(tags).tag("state", "received").description(SAMPLES).register(registry));
         samplesDropped = counter("iotmp.samples", "state", "dropped", SAMPLES);
         staleSamplesDropped = counter("iotmp.samples", "state", "stale", SAMPLES);
+        for (RouteDelivery kind : RouteDelivery.values()) {
+            deliveriesDropped.put(kind, counter("iotmp.deliveries.dropped", "kind", kind.tag(), "Publications and "
+                    + "events a topic or events consumer dropped: its route had maxDeliveriesInFlight unfinished"));
+        }
         readingPauses = counter(Counter.builder("iotmp.reading.pauses"), "Times a connection stopped reading its "
                 + "device because its work in flight reached maxInFlight or maxDecodedFrameBytes");
         bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
@@ -201,6 +209,11 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     @Override
     public void sampleDropped() {
         samplesDropped.increment();
+    }
+
+    @Override
+    public void deliveryDropped(RouteDelivery kind) {
+        deliveriesDropped.get(kind).increment();
     }
 
     @Override

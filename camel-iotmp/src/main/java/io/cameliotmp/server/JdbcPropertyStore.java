@@ -20,19 +20,38 @@ import io.cameliotmp.protocol.PsonFormat;
  * <p>
  * A device's properties are bounded here as in memory: at most {@code maxPropertiesPerDevice} properties and
  * {@code maxPropertyBytesPerDevice} bytes of names and PSON-encoded values (as the database counts them,
- * {@code OCTET_LENGTH}), checked inside the write's transaction; a write beyond either fails with
- * {@link QuotaExceededException} and changes nothing. Without them a device could fill the database with
- * properties of a whole frame each. Writes of one device that run at the same moment (a route's and the device's)
- * may each pass the check: the device's own writes run one after the other.
+ * {@code OCTET_LENGTH}), and {@code maxPropertyBytesPerUser} bytes for all the devices of a user together, checked
+ * inside the write's transaction; a write beyond any of them fails with {@link QuotaExceededException} and changes
+ * nothing. Without them a device could fill the database with properties of a whole frame each, and a device that
+ * logs in under ever new ids (an authenticator accepting any device id of a user) with ever new devices' properties.
+ * <p>
+ * Each user's total is kept in a second table, {@code <table>_user_bytes} (one row per user), which every write of
+ * the user locks first ({@code SELECT … FOR UPDATE}) and updates in the same transaction. That row is what makes the
+ * checks hold under concurrent writers: a SUM over the user's rows alone would not, since under READ COMMITTED (the
+ * default of H2 and PostgreSQL) two writers of different devices each count the rows committed before them, neither
+ * sees the other's insert, and both pass; row locks do not stop an insert of a new row. Locking the user's row makes
+ * the user's writes run one after the other, the devices' checks included, and the row keeps the total so a write
+ * does not sum all the rows of the user. A user's row missing (a table written before the row existed) is created
+ * from the sum of the user's rows; deleting it makes the next write count the user anew, after rows were changed
+ * outside this store.
  */
 public final class JdbcPropertyStore implements PropertyStore {
 
     public static final String DEFAULT_TABLE = "iotmp_device_property";
+    /** Appended to the table's name for the table of the users' totals. */
+    public static final String USER_TABLE_SUFFIX = "_user_bytes";
+    /** The SQL state of a unique key violation (H2 and PostgreSQL): two writers created the same user's row. */
+    private static final String UNIQUE_VIOLATION = "23505";
+    /** Writes tried again after losing the race to create a user's row; the second attempt finds the row. */
+    private static final int ATTEMPTS = 3;
+    private static final String COST = "OCTET_LENGTH(property) + OCTET_LENGTH(pson)";
 
     private final DataSource dataSource;
     private final String table;
+    private final String userTable;
     private final int maxProperties;
     private final long maxBytes;
+    private final long maxUserBytes;
 
     /** In {@link #DEFAULT_TABLE}, with the default quotas of {@link ServerQuotas}. */
     public JdbcPropertyStore(DataSource dataSource) {
@@ -45,21 +64,32 @@ public final class JdbcPropertyStore implements PropertyStore {
                 ServerQuotas.DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE);
     }
 
+    /** With the default {@code maxPropertyBytesPerUser} of {@link ServerQuotas}. */
+    public JdbcPropertyStore(DataSource dataSource, String table, int maxPropertiesPerDevice,
+                             long maxPropertyBytesPerDevice) {
+        this(dataSource, table, maxPropertiesPerDevice, maxPropertyBytesPerDevice,
+                ServerQuotas.DEFAULT_MAX_PROPERTY_BYTES_PER_USER);
+    }
+
     /**
      * @param maxPropertiesPerDevice    properties one device may have in the table
      * @param maxPropertyBytesPerDevice bytes of property names and PSON-encoded values one device may have in it
+     * @param maxPropertyBytesPerUser   the same bytes for all the devices of one user together
      */
     public JdbcPropertyStore(DataSource dataSource, String table, int maxPropertiesPerDevice,
-                             long maxPropertyBytesPerDevice) {
+                             long maxPropertyBytesPerDevice, long maxPropertyBytesPerUser) {
         if (!table.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new IllegalArgumentException("not a plain table name: " + table);
         }
         IotmpServerConfig.requirePositive(maxPropertiesPerDevice, "maxPropertiesPerDevice");
         IotmpServerConfig.requirePositive(maxPropertyBytesPerDevice, "maxPropertyBytesPerDevice");
+        IotmpServerConfig.requirePositive(maxPropertyBytesPerUser, "maxPropertyBytesPerUser");
         this.dataSource = dataSource;
         this.table = table;
+        this.userTable = table + USER_TABLE_SUFFIX;
         this.maxProperties = maxPropertiesPerDevice;
         this.maxBytes = maxPropertyBytesPerDevice;
+        this.maxUserBytes = maxPropertyBytesPerUser;
         createTable();
     }
 
@@ -69,6 +99,8 @@ public final class JdbcPropertyStore implements PropertyStore {
                       + "user_id VARCHAR(64) NOT NULL, device_id VARCHAR(64) NOT NULL, property VARCHAR(255) NOT NULL,"
                       + " pson BYTEA NOT NULL, updated_at TIMESTAMP NOT NULL,"
                       + " PRIMARY KEY (user_id, device_id, property))");
+            s.execute("CREATE TABLE IF NOT EXISTS " + userTable
+                      + " (user_id VARCHAR(64) NOT NULL PRIMARY KEY, bytes BIGINT NOT NULL)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create property table " + table, e);
         }
@@ -87,21 +119,38 @@ public final class JdbcPropertyStore implements PropertyStore {
         }
     }
 
-    /** @throws QuotaExceededException if the device would have too many properties or bytes of them */
+    /** @throws QuotaExceededException if the device or its user would have too many properties or bytes of them */
     @Override
     public void write(DeviceId device, String property, Object value) {
+        byte[] pson = value == null ? null : PsonFormat.V2.toBytes(value);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                writeOnce(device, property, pson);
+                return;
+            } catch (SQLException e) {
+                if (attempt == ATTEMPTS || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw new IllegalStateException("cannot write property " + property + " of " + device, e);
+                }
+                // another writer of the user created the user's row first: this attempt rolled back, the next one
+                // locks that row
+            }
+        }
+    }
+
+    private void writeOnce(DeviceId device, String property, byte[] pson) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                if (value == null) {
+                long userBytes = lockUser(c, device.user());
+                long change = pson == null ? delete(c, device, property) : upsert(c, device, property, pson, userBytes);
+                if (change != 0) {
                     try (PreparedStatement s = c.prepareStatement(
-                            "DELETE FROM " + table + " WHERE user_id = ? AND device_id = ? AND property = ?")) {
-                        bindKey(s, device, property, 1);
+                            "UPDATE " + userTable + " SET bytes = bytes + ? WHERE user_id = ?")) {
+                        s.setLong(1, change);
+                        s.setString(2, device.user());
                         s.executeUpdate();
                     }
-                } else {
-                    upsert(c, device, property, PsonFormat.V2.toBytes(value));
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -110,13 +159,66 @@ public final class JdbcPropertyStore implements PropertyStore {
             } finally {
                 c.setAutoCommit(autoCommit);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot write property " + property + " of " + device, e);
         }
     }
 
-    private void upsert(Connection c, DeviceId device, String property, byte[] pson) throws SQLException {
-        checkQuotas(c, device, property, pson);
+    /**
+     * Locks the user's row of totals until the transaction ends, so the user's writes run one at a time, and returns
+     * the user's bytes. A missing row is made from the user's rows; a writer that races to make it too fails on the
+     * key and tries again.
+     */
+    private long lockUser(Connection c, String user) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT bytes FROM " + userTable + " WHERE user_id = ? FOR UPDATE")) {
+            s.setString(1, user);
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    return r.getLong(1);
+                }
+            }
+        }
+        long bytes;
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT COALESCE(SUM(" + COST + "), 0) FROM " + table + " WHERE user_id = ?")) {
+            s.setString(1, user);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                bytes = r.getLong(1);
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO " + userTable + " (user_id, bytes) VALUES (?, ?)")) {
+            s.setString(1, user);
+            s.setLong(2, bytes);
+            s.executeUpdate(); // the new row stays locked by this transaction
+        }
+        return bytes;
+    }
+
+    /** Removes a property; returns the change of the user's bytes (0 or less). */
+    private long delete(Connection c, DeviceId device, String property) throws SQLException {
+        long previous = 0;
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COST + " FROM " + table
+                + " WHERE user_id = ? AND device_id = ? AND property = ?")) {
+            bindKey(s, device, property, 1);
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    previous = r.getLong(1);
+                }
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "DELETE FROM " + table + " WHERE user_id = ? AND device_id = ? AND property = ?")) {
+            bindKey(s, device, property, 1);
+            s.executeUpdate();
+        }
+        return -previous;
+    }
+
+    /** Sets a property within the quotas; returns the change of the user's bytes. */
+    private long upsert(Connection c, DeviceId device, String property, byte[] pson, long userBytes)
+            throws SQLException {
+        long change = checkQuotas(c, device, property, pson, userBytes);
         Timestamp now = new Timestamp(System.currentTimeMillis());
         try (PreparedStatement update = c.prepareStatement("UPDATE " + table
                 + " SET pson = ?, updated_at = ? WHERE user_id = ? AND device_id = ? AND property = ?")) {
@@ -124,7 +226,7 @@ public final class JdbcPropertyStore implements PropertyStore {
             update.setTimestamp(2, now);
             bindKey(update, device, property, 3);
             if (update.executeUpdate() > 0) {
-                return;
+                return change;
             }
         }
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
@@ -134,14 +236,18 @@ public final class JdbcPropertyStore implements PropertyStore {
             insert.setTimestamp(5, now);
             insert.executeUpdate();
         }
+        return change;
     }
 
-    /** Refuses a write that would take the device beyond its quotas; replacing a value counts the difference. */
-    private void checkQuotas(Connection c, DeviceId device, String property, byte[] pson) throws SQLException {
-        String cost = "OCTET_LENGTH(property) + OCTET_LENGTH(pson)";
-        String sql = "SELECT COUNT(*), COALESCE(SUM(" + cost + "), 0),"
+    /**
+     * Refuses a write that would take the device or its user beyond their quotas, and returns what it adds to the
+     * user's bytes; replacing a value counts the difference.
+     */
+    private long checkQuotas(Connection c, DeviceId device, String property, byte[] pson, long userBytes)
+            throws SQLException {
+        String sql = "SELECT COUNT(*), COALESCE(SUM(" + COST + "), 0),"
                      + " COALESCE(SUM(CASE WHEN property = ? THEN 1 ELSE 0 END), 0),"
-                     + " COALESCE(SUM(CASE WHEN property = ? THEN " + cost + " ELSE 0 END), 0)"
+                     + " COALESCE(SUM(CASE WHEN property = ? THEN " + COST + " ELSE 0 END), 0)"
                      + " FROM " + table + " WHERE user_id = ? AND device_id = ?";
         long count;
         long bytes;
@@ -160,8 +266,10 @@ public final class JdbcPropertyStore implements PropertyStore {
                 previous = r.getLong(4);
             }
         }
-        long after = bytes - previous + PropertyQuotas.cost(property, pson);
-        PropertyQuotas.checkDevice(property, replacing, count, after, maxProperties, maxBytes);
+        long change = PropertyQuotas.cost(property, pson) - previous;
+        PropertyQuotas.checkDevice(property, replacing, count, bytes + change, maxProperties, maxBytes);
+        PropertyQuotas.checkUser(property, userBytes + change, maxUserBytes);
+        return change;
     }
 
     private static void bindKey(PreparedStatement s, DeviceId device, String property, int first)

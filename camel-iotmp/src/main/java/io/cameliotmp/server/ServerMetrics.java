@@ -1,5 +1,7 @@
 package io.cameliotmp.server;
 
+import java.util.Locale;
+
 import io.cameliotmp.protocol.session.RequestKind;
 
 /**
@@ -69,6 +71,26 @@ public interface ServerMetrics {
     }
 
     default void sampleDropped() {
+    }
+
+    /** Route consumers whose deliveries are bounded, each by its own {@code maxDeliveriesInFlight}. */
+    enum RouteDelivery {
+        /** A publication on a topic, for an {@code iotmp:topic} consumer. */
+        TOPIC,
+        /** A device lifecycle event, for an {@code iotmp:events} consumer. */
+        EVENT;
+
+        /** The metric tag. */
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * A publication or event was not handed to a route consumer because its route had {@code maxDeliveriesInFlight}
+     * exchanges unfinished.
+     */
+    default void deliveryDropped(RouteDelivery kind) {
     }
 
     /**

@@ -21,6 +21,7 @@ public final class ServerTotals {
     private final ReceivedSamples samplesReceived = new ReceivedSamples();
     private final LongAdder samplesDropped = new LongAdder();
     private final LongAdder staleSamplesDropped = new LongAdder();
+    private final LongAdder deliveriesDropped = new LongAdder();
     private final LongAdder readingPauses = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
@@ -81,6 +82,14 @@ public final class ServerTotals {
     /** Samples dropped by {@link BackpressurePolicy#DROP_SAMPLES}. */
     public long samplesDropped() {
         return samplesDropped.sum();
+    }
+
+    /**
+     * Publications and events not handed to a topic or events consumer whose route had {@code maxDeliveriesInFlight}
+     * exchanges unfinished.
+     */
+    public long deliveriesDropped() {
+        return deliveriesDropped.sum();
     }
 
     /** Samples of legacy devices on stream ids of an earlier connection, dropped. */
@@ -194,6 +203,12 @@ public final class ServerTotals {
             public void sampleDropped() {
                 samplesDropped.increment();
                 next.sampleDropped();
+            }
+
+            @Override
+            public void deliveryDropped(RouteDelivery kind) {
+                deliveriesDropped.increment();
+                next.deliveryDropped(kind);
             }
 
             @Override

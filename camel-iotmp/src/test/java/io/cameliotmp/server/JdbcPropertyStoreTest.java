@@ -1,9 +1,20 @@
 package io.cameliotmp.server;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.cameliotmp.protocol.PsonFormat;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +79,112 @@ class JdbcPropertyStoreTest {
         store.write(device, "p2", 1);
         store.write(new DeviceId("demo", "device-2"), "p9", new byte[900]); // quotas are per device
         assertThat(store.read(device, "p2")).isNotNull();
+    }
+
+    /**
+     * An authenticator may accept any device id of a user, so a device logging in under ever new ids could otherwise
+     * fill the database with new devices' properties: all the devices of a user share maxPropertyBytesPerUser.
+     */
+    @Test
+    void theDevicesOfAUserShareTheUsersQuota() {
+        long cost = PropertyQuotas.cost("p0", PsonFormat.V2.toBytes(new byte[400]));
+        JdbcPropertyStore store = new JdbcPropertyStore(database(), JdbcPropertyStore.DEFAULT_TABLE, 128, 1000,
+                2 * cost);
+        DeviceId first = new DeviceId("demo", "device-1");
+        DeviceId second = new DeviceId("demo", "device-2");
+        store.write(first, "p0", new byte[400]);
+        store.write(second, "p0", new byte[400]);
+        assertThatThrownBy(() -> store.write(new DeviceId("demo", "device-3"), "p0", new byte[1]))
+                .isInstanceOfSatisfying(QuotaExceededException.class,
+                        e -> assertThat(e.quota()).isEqualTo(QuotaExceededException.Quota.USER_PROPERTY_BYTES));
+        assertThatThrownBy(() -> store.write(second, "p0", new byte[401]))
+                .as("a replaced value counts the difference, here one byte too many")
+                .isInstanceOfSatisfying(QuotaExceededException.class,
+                        e -> assertThat(e.quota()).isEqualTo(QuotaExceededException.Quota.USER_PROPERTY_BYTES));
+        assertThat((byte[]) store.read(second, "p0")).as("a refused write changes nothing").hasSize(400);
+        store.write(new DeviceId("other", "device-1"), "p0", new byte[400]); // another user has a quota of its own
+
+        store.write(first, "p0", null); // a removed property frees its share
+        store.write(new DeviceId("demo", "device-3"), "p0", new byte[400]);
+        assertThat(new JdbcPropertyStore(database(), JdbcPropertyStore.DEFAULT_TABLE, 128, 1000, 2 * cost)
+                .read(new DeviceId("demo", "device-3"), "p0")).as("the total survives a restart").isNotNull();
+        assertThatThrownBy(() -> new JdbcPropertyStore(database(), JdbcPropertyStore.DEFAULT_TABLE, 128, 1000,
+                2 * cost).write(first, "p0", new byte[1])).isInstanceOf(QuotaExceededException.class);
+    }
+
+    /**
+     * Rows written before the users' totals existed (an earlier version), or after the total was deleted because rows
+     * were changed by hand, count: a user without a total is counted from its rows.
+     */
+    @Test
+    void aUserWithoutATotalIsCountedFromItsRows() throws Exception {
+        long cost = PropertyQuotas.cost("p0", PsonFormat.V2.toBytes(new byte[400]));
+        JdbcDataSource database = database();
+        JdbcPropertyStore store = new JdbcPropertyStore(database, JdbcPropertyStore.DEFAULT_TABLE, 128, 1000,
+                2 * cost);
+        store.write(new DeviceId("demo", "device-1"), "p0", new byte[400]);
+        store.write(new DeviceId("demo", "device-2"), "p0", new byte[400]);
+        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM " + JdbcPropertyStore.DEFAULT_TABLE + JdbcPropertyStore.USER_TABLE_SUFFIX);
+        }
+        assertThatThrownBy(() -> store.write(new DeviceId("demo", "device-3"), "p0", new byte[1]))
+                .isInstanceOfSatisfying(QuotaExceededException.class,
+                        e -> assertThat(e.quota()).isEqualTo(QuotaExceededException.Quota.USER_PROPERTY_BYTES));
+        store.write(new DeviceId("demo", "device-2"), "p0", null);
+        store.write(new DeviceId("demo", "device-3"), "p0", new byte[400]);
+    }
+
+    /**
+     * Writers of different devices of one user run at once (each device has its own connection and thread): each
+     * must see what the others committed, or each would pass the check and together exceed the user's quota.
+     */
+    @Test
+    void concurrentWritersOfOneUserKeepExactlyItsQuota() throws Exception {
+        int writers = 8;
+        int writesEach = 20;
+        int fitting = 50;
+        long cost = PropertyQuotas.cost("p00", PsonFormat.V2.toBytes(new byte[100]));
+        JdbcDataSource database = database();
+        JdbcPropertyStore store = new JdbcPropertyStore(database, JdbcPropertyStore.DEFAULT_TABLE, 128,
+                writesEach * cost, fitting * cost);
+        AtomicInteger written = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(writers);
+        try (Connection keepOpen = database.getConnection()) { // the file database stays open between writes
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                DeviceId device = new DeviceId("demo", "device-" + w);
+                done.add(threads.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < writesEach; i++) {
+                        try {
+                            store.write(device, String.format("p%02d", i), new byte[100]);
+                            written.incrementAndGet();
+                        } catch (QuotaExceededException e) {
+                            assertThat(e.quota()).isEqualTo(QuotaExceededException.Quota.USER_PROPERTY_BYTES);
+                            refused.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(written.get()).isEqualTo(fitting);
+            assertThat(refused.get()).isEqualTo(writers * writesEach - fitting);
+            try (Statement s = keepOpen.createStatement(); ResultSet r = s.executeQuery(
+                    "SELECT COUNT(*), SUM(OCTET_LENGTH(property) + OCTET_LENGTH(pson)) FROM "
+                    + JdbcPropertyStore.DEFAULT_TABLE + " WHERE user_id = 'demo'")) {
+                r.next();
+                assertThat(r.getLong(1)).isEqualTo(fitting);
+                assertThat(r.getLong(2)).isEqualTo(fitting * cost);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test

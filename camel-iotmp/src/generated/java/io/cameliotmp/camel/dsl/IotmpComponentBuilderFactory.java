@@ -228,6 +228,30 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
+         * Topic and events consumers: the most publications or events handed to
+         * the route and not yet completed by it. Beyond it further ones are
+         * dropped and counted (iotmp.deliveries.dropped): devices are not
+         * acknowledged per publication, so nothing can wait for the route, and
+         * a route that continues asynchronously (an async producer, threads, a
+         * queue without a bound) would otherwise let devices publishing or
+         * connecting fast make the server hold any number of exchanges. A
+         * synchronous route holds one per thread delivering.
+         * 
+         * The option is a: &lt;code&gt;int&lt;/code&gt; type.
+         * 
+         * Default: 1000
+         * Group: consumer
+         * 
+         * @param maxDeliveriesInFlight the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder maxDeliveriesInFlight(int maxDeliveriesInFlight) {
+            doSetProperty("maxDeliveriesInFlight", maxDeliveriesInFlight);
+            return this;
+        }
+    
+        
+        /**
          * download: the chunk size asked of the device, in bytes.
          * 
          * The option is a: &lt;code&gt;int&lt;/code&gt; type.
@@ -1368,6 +1392,7 @@ public interface IotmpComponentBuilderFactory {
             case "batchSize": getOrCreateConfiguration((IotmpComponent) component).setBatchSize((int) value); return true;
             case "batchTimeout": getOrCreateConfiguration((IotmpComponent) component).setBatchTimeout((long) value); return true;
             case "bridgeErrorHandler": ((IotmpComponent) component).setBridgeErrorHandler((boolean) value); return true;
+            case "maxDeliveriesInFlight": getOrCreateConfiguration((IotmpComponent) component).setMaxDeliveriesInFlight((int) value); return true;
             case "chunkSize": getOrCreateConfiguration((IotmpComponent) component).setChunkSize((int) value); return true;
             case "firmwareProgressTo": getOrCreateConfiguration((IotmpComponent) component).setFirmwareProgressTo((java.lang.String) value); return true;
             case "firmwareRebootTimeout": getOrCreateConfiguration((IotmpComponent) component).setFirmwareRebootTimeout((long) value); return true;

@@ -263,6 +263,50 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * Topic and events consumers: the most publications or events handed to
+         * the route and not yet completed by it. Beyond it further ones are
+         * dropped and counted (iotmp.deliveries.dropped): devices are not
+         * acknowledged per publication, so nothing can wait for the route, and
+         * a route that continues asynchronously (an async producer, threads, a
+         * queue without a bound) would otherwise let devices publishing or
+         * connecting fast make the server hold any number of exchanges. A
+         * synchronous route holds one per thread delivering.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 1000
+         * Group: consumer
+         * 
+         * @param maxDeliveriesInFlight the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxDeliveriesInFlight(int maxDeliveriesInFlight) {
+            doSetProperty("maxDeliveriesInFlight", maxDeliveriesInFlight);
+            return this;
+        }
+        /**
+         * Topic and events consumers: the most publications or events handed to
+         * the route and not yet completed by it. Beyond it further ones are
+         * dropped and counted (iotmp.deliveries.dropped): devices are not
+         * acknowledged per publication, so nothing can wait for the route, and
+         * a route that continues asynchronously (an async producer, threads, a
+         * queue without a bound) would otherwise let devices publishing or
+         * connecting fast make the server hold any number of exchanges. A
+         * synchronous route holds one per thread delivering.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 1000
+         * Group: consumer
+         * 
+         * @param maxDeliveriesInFlight the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxDeliveriesInFlight(String maxDeliveriesInFlight) {
+            doSetProperty("maxDeliveriesInFlight", maxDeliveriesInFlight);
+            return this;
+        }
+        /**
          * A Camel endpoint (such as direct:auth) that authenticates devices: it
          * receives the credential as body and CamelIotmpUser, CamelIotmpDevice
          * and CamelIotmpRemoteAddress headers, and answers true or false (or an
