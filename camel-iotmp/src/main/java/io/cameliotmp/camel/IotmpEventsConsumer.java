@@ -26,11 +26,11 @@ public class IotmpEventsConsumer extends IotmpServerConsumer implements DeviceLi
     public static final String AUTHENTICATION_REFUSED = "authenticationRefused";
 
 
-    private final HeldDeliveries deliveries;
+    private final DeliveriesInFlight deliveries;
 
     public IotmpEventsConsumer(IotmpEndpoint endpoint, Processor processor, int maxDeliveriesInFlight) {
         super(endpoint, processor);
-        this.deliveries = new HeldDeliveries(maxDeliveriesInFlight, RouteDelivery.EVENT,
+        this.deliveries = new DeliveriesInFlight(maxDeliveriesInFlight, RouteDelivery.EVENT,
                 "a device event for " + endpoint.getEndpointBaseUri());
     }
 

@@ -15,12 +15,12 @@ import org.apache.camel.Processor;
 public class IotmpTopicConsumer extends IotmpServerConsumer {
 
     private final IotmpEndpoint endpoint;
-    private final HeldDeliveries deliveries;
+    private final DeliveriesInFlight deliveries;
 
     public IotmpTopicConsumer(IotmpEndpoint endpoint, Processor processor, int maxDeliveriesInFlight) {
         super(endpoint, processor);
         this.endpoint = endpoint;
-        this.deliveries = new HeldDeliveries(maxDeliveriesInFlight, RouteDelivery.TOPIC,
+        this.deliveries = new DeliveriesInFlight(maxDeliveriesInFlight, RouteDelivery.TOPIC,
                 "a publication for " + endpoint.getEndpointBaseUri());
     }
 

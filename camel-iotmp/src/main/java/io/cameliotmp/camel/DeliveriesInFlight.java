@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * server's rate limit for lines peers cause. Every exchange is counted, those a synchronous route completes before
  * {@code process} returns too, so the bound is exact; such a route holds one per thread delivering.
  */
-final class HeldDeliveries {
+final class DeliveriesInFlight {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HeldDeliveries.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveriesInFlight.class);
 
     private final int max;
     private final RouteDelivery kind;
@@ -27,7 +27,7 @@ final class HeldDeliveries {
     private final AtomicInteger held = new AtomicInteger();
 
     /** @param what what one delivery is, for the log, e.g. "a publication for iotmp://topic:a/#" */
-    HeldDeliveries(int maxDeliveriesInFlight, RouteDelivery kind, String what) {
+    DeliveriesInFlight(int maxDeliveriesInFlight, RouteDelivery kind, String what) {
         this.max = maxDeliveriesInFlight;
         this.kind = kind;
         this.dropping = "Dropping " + what + ": its route has " + maxDeliveriesInFlight + " unfinished";
