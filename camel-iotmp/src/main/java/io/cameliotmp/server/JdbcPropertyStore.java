@@ -40,8 +40,11 @@ public final class JdbcPropertyStore implements PropertyStore {
     public static final String DEFAULT_TABLE = "iotmp_device_property";
     /** Appended to the table's name for the table of the users' totals. */
     public static final String USER_TABLE_SUFFIX = "_user_bytes";
-    /** The SQL state of a unique key violation (H2 and PostgreSQL): two writers created the same user's row. */
-    private static final String UNIQUE_VIOLATION = "23505";
+    /**
+     * The SQL state class of integrity constraint violations: two writers created the same user's row (23505 in H2
+     * and PostgreSQL, 23000 in MySQL and MariaDB). Another violation fails again and is thrown after the attempts.
+     */
+    private static final String INTEGRITY_VIOLATION_CLASS = "23";
     /** Writes tried again after losing the race to create a user's row; the second attempt finds the row. */
     private static final int ATTEMPTS = 3;
     private static final String COST = "OCTET_LENGTH(property) + OCTET_LENGTH(pson)";
@@ -128,7 +131,8 @@ public final class JdbcPropertyStore implements PropertyStore {
                 writeOnce(device, property, pson);
                 return;
             } catch (SQLException e) {
-                if (attempt == ATTEMPTS || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                if (attempt == ATTEMPTS || e.getSQLState() == null
+                    || !e.getSQLState().startsWith(INTEGRITY_VIOLATION_CLASS)) {
                     throw new IllegalStateException("cannot write property " + property + " of " + device, e);
                 }
                 // another writer of the user created the user's row first: this attempt rolled back, the next one
