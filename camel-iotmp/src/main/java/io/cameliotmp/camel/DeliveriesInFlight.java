@@ -3,6 +3,7 @@ package io.cameliotmp.camel;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.ServerMetrics.RouteDelivery;
 import org.apache.camel.AsyncCallback;
 import org.slf4j.Logger;
@@ -34,30 +35,34 @@ final class DeliveriesInFlight {
     }
 
     /**
-     * Takes a place for one delivery; false, after counting the drop, when the route holds as many as it may. A
-     * place taken is given back by the callback of {@link #releasing}, or by {@link #release()} if the exchange never
-     * reached the route.
+     * Takes a place for one delivery; null, after counting the drop, when the route holds as many as it may. The place
+     * is given back with {@link #release(ServerMetrics)} of what this returned, once the route completed the exchange
+     * (see {@link #releasing}) or if the exchange never reached it: what counted the delivery in, so that a server
+     * stopping meanwhile does not leave it counted.
      */
-    boolean tryTake(IotmpServer server) {
+    ServerMetrics tryTake(IotmpServer server) {
         int now;
         do {
             now = held.get();
             if (now >= max) {
                 dropped(server);
-                return false;
+                return null;
             }
         } while (!held.compareAndSet(now, now + 1));
-        return true;
+        ServerMetrics metrics = server == null ? ServerMetrics.NONE : server.metrics();
+        metrics.deliveryStarted(kind);
+        return metrics;
     }
 
-    void release() {
+    void release(ServerMetrics metrics) {
         held.decrementAndGet();
+        metrics.deliveryEnded(kind);
     }
 
     /** The route's callback for an exchange that took a place: gives the place back, then calls {@code then}. */
-    AsyncCallback releasing(AsyncCallback then) {
+    AsyncCallback releasing(ServerMetrics metrics, AsyncCallback then) {
         return doneSync -> {
-            release();
+            release(metrics);
             then.done(doneSync);
         };
     }

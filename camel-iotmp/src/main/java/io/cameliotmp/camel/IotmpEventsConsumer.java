@@ -8,6 +8,7 @@ import io.cameliotmp.server.AuthRequest;
 import io.cameliotmp.server.DeviceListener;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.ServerMetrics.RouteDelivery;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -98,12 +99,13 @@ public class IotmpEventsConsumer extends IotmpServerConsumer implements DeviceLi
     }
 
     private void process(Exchange exchange, String type) {
-        if (!deliveries.tryTake(server())) {
+        ServerMetrics metrics = deliveries.tryTake(server());
+        if (metrics == null) {
             releaseExchange(exchange, false);
             return;
         }
         exchange.getMessage().setHeader(IotmpConstants.EVENT_TYPE, type);
-        getAsyncProcessor().process(exchange, deliveries.releasing(doneSync -> {
+        getAsyncProcessor().process(exchange, deliveries.releasing(metrics, doneSync -> {
             if (exchange.getException() != null) {
                 getExceptionHandler().handleException("Error processing device event " + type, exchange,
                         exchange.getException());

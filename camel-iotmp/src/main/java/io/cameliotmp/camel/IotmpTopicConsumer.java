@@ -1,6 +1,7 @@
 package io.cameliotmp.camel;
 
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.ServerMetrics.RouteDelivery;
 import io.cameliotmp.server.TopicMessage;
 import org.apache.camel.Exchange;
@@ -35,7 +36,8 @@ public class IotmpTopicConsumer extends IotmpServerConsumer {
     }
 
     private void onMessage(TopicMessage topicMessage) {
-        if (!deliveries.tryTake(server())) {
+        ServerMetrics metrics = deliveries.tryTake(server());
+        if (metrics == null) {
             return;
         }
         Exchange exchange;
@@ -50,10 +52,10 @@ public class IotmpTopicConsumer extends IotmpServerConsumer {
                 message.setHeader(IotmpConstants.USER, topicMessage.user());
             }
         } catch (RuntimeException e) {
-            deliveries.release();
+            deliveries.release(metrics);
             throw e;
         }
-        getAsyncProcessor().process(exchange, deliveries.releasing(doneSync -> {
+        getAsyncProcessor().process(exchange, deliveries.releasing(metrics, doneSync -> {
             if (exchange.getException() != null) {
                 getExceptionHandler().handleException("Error processing topic message", exchange,
                         exchange.getException());

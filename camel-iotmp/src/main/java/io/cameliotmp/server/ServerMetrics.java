@@ -94,6 +94,17 @@ public interface ServerMetrics {
     }
 
     /**
+     * A publication or event was handed to a route consumer; {@link #deliveryEnded} follows once its route completes
+     * it.
+     */
+    default void deliveryStarted(RouteDelivery kind) {
+    }
+
+    /** The route completed a delivery counted by {@link #deliveryStarted}. */
+    default void deliveryEnded(RouteDelivery kind) {
+    }
+
+    /**
      * A connection stopped reading its device: its work in flight reached {@code maxInFlight} (four times it under
      * DROP_SAMPLES) or {@code maxDecodedFrameBytes}. Once per pause, however long it lasts.
      */

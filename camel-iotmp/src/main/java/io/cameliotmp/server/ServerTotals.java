@@ -1,8 +1,10 @@
 package io.cameliotmp.server;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 
 import io.cameliotmp.protocol.session.RequestKind;
+import io.cameliotmp.server.ServerMetrics.RouteDelivery;
 
 /**
  * What one server has counted since it was created, whether or not Micrometer is present: the numbers the dev
@@ -22,6 +24,9 @@ public final class ServerTotals {
     private final LongAdder samplesDropped = new LongAdder();
     private final LongAdder staleSamplesDropped = new LongAdder();
     private final LongAdder deliveriesDropped = new LongAdder();
+    /** Per {@link RouteDelivery} ordinal: a gauge, so an increment and a decrement per delivery. */
+    private final LongAdder[] deliveriesInFlight = Stream.generate(LongAdder::new)
+            .limit(RouteDelivery.values().length).toArray(LongAdder[]::new);
     private final LongAdder readingPauses = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
@@ -90,6 +95,11 @@ public final class ServerTotals {
      */
     public long deliveriesDropped() {
         return deliveriesDropped.sum();
+    }
+
+    /** Publications and events handed to topic and events consumers of this kind and not completed by their routes. */
+    public long deliveriesInFlight(RouteDelivery kind) {
+        return deliveriesInFlight[kind.ordinal()].sum();
     }
 
     /** Samples of legacy devices on stream ids of an earlier connection, dropped. */
@@ -209,6 +219,18 @@ public final class ServerTotals {
             public void deliveryDropped(RouteDelivery kind) {
                 deliveriesDropped.increment();
                 next.deliveryDropped(kind);
+            }
+
+            @Override
+            public void deliveryStarted(RouteDelivery kind) {
+                deliveriesInFlight[kind.ordinal()].increment();
+                next.deliveryStarted(kind);
+            }
+
+            @Override
+            public void deliveryEnded(RouteDelivery kind) {
+                deliveriesInFlight[kind.ordinal()].decrement();
+                next.deliveryEnded(kind);
             }
 
             @Override
