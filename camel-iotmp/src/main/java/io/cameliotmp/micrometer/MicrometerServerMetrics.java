@@ -98,7 +98,9 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         staleSamplesDropped = counter("iotmp.samples", "state", "stale", SAMPLES);
         for (RouteDelivery kind : RouteDelivery.values()) {
             deliveriesDropped.put(kind, counter("iotmp.deliveries.dropped", "kind", kind.tag(), "Publications and "
-                    + "events a topic or events consumer dropped: its route had maxDeliveriesInFlight unfinished"));            meters.add(Gauge.builder("iotmp.deliveries.in.flight", server.totals(), t -> t.deliveriesInFlight(kind))
+                    + "events a topic or events consumer dropped: its route had maxDeliveriesInFlight unfinished"));
+            meters.add(Gauge.builder("iotmp.deliveries.in.flight", server.totals(),
+                    totals -> totals.deliveriesInFlight(kind))
                     .tags(tags).tag("kind", kind.tag()).description("Publications and events handed to topic and "
                             + "events consumers and not completed by their routes").register(registry));
         }
