@@ -345,7 +345,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
      * Relays to other members (topic publications, server events, property updates, retained messages kept for
      * members that join later) refused because {@link ClusterOptions#maxRelaysInFlight()} were waiting already, or
      * because they would have carried more than {@link ClusterOptions#maxRelayBytesInFlight()} bytes, or beyond the
-     * share of the device they were of.
+     * share of the device they were of or of its user.
      */
     public long droppedRelays() {
         return relay.dropped() + retainedMessages.dropped();
@@ -354,6 +354,14 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     /** The part of {@link #droppedRelays()} refused by their device's share (maxRelaysPerDevice, its bytes). */
     public long relaysRefusedForDeviceShare() {
         return relay.refusedForDeviceShare() + retainedMessages.refusedForDeviceShare();
+    }
+
+    /**
+     * The part of {@link #droppedRelays()} refused by the share of the user of their device (maxRelaysPerUser, its
+     * bytes), apart from {@link #relaysRefusedForDeviceShare()}.
+     */
+    public long relaysRefusedForUserShare() {
+        return relay.refusedForUserShare() + retainedMessages.refusedForUserShare();
     }
 
     /**
