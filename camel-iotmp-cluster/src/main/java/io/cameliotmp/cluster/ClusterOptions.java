@@ -39,10 +39,18 @@ import java.util.Set;
  * @param maxRelayBytesPerDevice bytes the relays of one device may carry at once; beyond it a relay of that device
  *                      is refused as beyond {@code maxRelayBytesInFlight}, so that one device publishing full frames
  *                      cannot take the member's whole {@code maxRelayBytesInFlight}
+ * @param maxRelaysPerUser how many of those relays may be of the devices of one user at once; beyond it a relay of
+ *                      a device of that user is refused as beyond {@code maxRelaysInFlight}, so that the many devices
+ *                      one user may connect (a {@code user/*} credential mints device ids) cannot together take every
+ *                      relay of the member and leave none to the other users
+ * @param maxRelayBytesPerUser bytes the relays of the devices of one user may carry at once; beyond it a relay of a
+ *                      device of that user is refused as beyond {@code maxRelayBytesInFlight}, so that one user's
+ *                      devices cannot together take the member's whole {@code maxRelayBytesInFlight}
  */
 public record ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
                              int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns, long maxRelayBytesInFlight,
-                             int maxRelaysPerDevice, long maxRelayBytesPerDevice) {
+                             int maxRelaysPerDevice, long maxRelayBytesPerDevice, int maxRelaysPerUser,
+                             long maxRelayBytesPerUser) {
 
     public static final String DEFAULT_NAME = "iotmp";
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
@@ -61,6 +69,18 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
      * that raising the member's bound for many devices does not raise what one device may take.
      */
     public static final long DEFAULT_MAX_RELAY_BYTES_PER_DEVICE = 4L * 1024 * 1024;
+    /**
+     * The relays of one user's devices at once: a quarter of the member's, so that four users at least share them,
+     * and two and a half times a device's, so that a user's devices together may hold more than one device may. A
+     * deployment whose devices are all of one user raises it to the member's bound.
+     */
+    public static final int DEFAULT_MAX_RELAYS_PER_USER = 2_500;
+    /**
+     * Bytes of one user's relays at once: a quarter of the member's (64 full default frames), so that four users at
+     * least share them, and the full shares of four devices; a fixed size, as a device's, so that raising the
+     * member's bound for more users does not raise what one user may take.
+     */
+    public static final long DEFAULT_MAX_RELAY_BYTES_PER_USER = 16L * 1024 * 1024;
 
     public ClusterOptions {
         Objects.requireNonNull(name, "name");
@@ -88,13 +108,28 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
         if (maxRelayBytesPerDevice <= 0) {
             throw new IllegalArgumentException("maxRelayBytesPerDevice must be positive: " + maxRelayBytesPerDevice);
         }
+        if (maxRelaysPerUser <= 0) {
+            throw new IllegalArgumentException("maxRelaysPerUser must be positive: " + maxRelaysPerUser);
+        }
+        if (maxRelayBytesPerUser <= 0) {
+            throw new IllegalArgumentException("maxRelayBytesPerUser must be positive: " + maxRelayBytesPerUser);
+        }
         if (dns != null && !members.isEmpty()) {
             throw new IllegalArgumentException("cluster members and DNS discovery exclude each other: members "
                                                + members + ", DNS query " + dns.query());
         }
     }
 
-    /** The options with the default shares of one device in the relays in flight. */
+    /** The options with the default shares of one user in the relays in flight. */
+    public ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
+                          int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns, long maxRelayBytesInFlight,
+                          int maxRelaysPerDevice, long maxRelayBytesPerDevice) {
+        this(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns,
+                maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, DEFAULT_MAX_RELAYS_PER_USER,
+                DEFAULT_MAX_RELAY_BYTES_PER_USER);
+    }
+
+    /** The options with the default shares of one device and one user in the relays in flight. */
     public ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
                           int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns, long maxRelayBytesInFlight) {
         this(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns,
@@ -128,49 +163,69 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
 
     public ClusterOptions withMemberName(String memberName) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
+                maxRelayBytesPerUser);
     }
 
     public ClusterOptions withBindAddress(String bindAddress) {
         return new ClusterOptions(name, memberName.equals(this.bindAddress + ":" + port) ? null : memberName,
                 bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns, maxRelayBytesInFlight,
-                maxRelaysPerDevice, maxRelayBytesPerDevice);
+                maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser, maxRelayBytesPerUser);
     }
 
     public ClusterOptions withFdPortOffset(int fdPortOffset) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
+                maxRelayBytesPerUser);
     }
 
     public ClusterOptions withTls(Tls tls) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
+                maxRelayBytesPerUser);
     }
 
     public ClusterOptions withMaxRelaysInFlight(int maxRelaysInFlight) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
+                maxRelayBytesPerUser);
     }
 
     public ClusterOptions withMaxRelayBytesInFlight(long maxRelayBytesInFlight) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
+                maxRelayBytesPerUser);
     }
 
     public ClusterOptions withMaxRelaysPerDevice(int maxRelaysPerDevice) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
+                maxRelayBytesPerUser);
     }
 
     public ClusterOptions withMaxRelayBytesPerDevice(long maxRelayBytesPerDevice) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
+                maxRelayBytesPerUser);
+    }
+
+    public ClusterOptions withMaxRelaysPerUser(int maxRelaysPerUser) {
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
+                maxRelayBytesPerUser);
+    }
+
+    public ClusterOptions withMaxRelayBytesPerUser(long maxRelayBytesPerUser) {
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
+                maxRelayBytesPerUser);
     }
 
     /** The options finding the other members by DNS instead of a list of members (these options list none). */
     public ClusterOptions withDns(Dns dns) {
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice);
+                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
+                maxRelayBytesPerUser);
     }
 
     /** Splits {@code host:port,host:port}; blanks are ignored. */

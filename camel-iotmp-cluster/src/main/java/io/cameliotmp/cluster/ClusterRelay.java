@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * hold {@code maxRelaysInFlight} frames: hence the bytes' own bound. The relays of one device (its publications,
  * updates of its properties) take at most its share of both bounds ({@link ClusterOptions#maxRelaysPerDevice()},
  * {@link ClusterOptions#maxRelayBytesPerDevice()}), refused beyond it the same way, so that one device cannot leave
- * the other devices no room.
+ * the other devices no room; and the relays of all the devices of one user take at most the user's share
+ * ({@link ClusterOptions#maxRelaysPerUser()}, {@link ClusterOptions#maxRelayBytesPerUser()}), so that the many device
+ * ids one user may connect cannot together leave the other users no room.
  */
 final class ClusterRelay implements ClusterBus {
 
@@ -106,6 +108,16 @@ final class ClusterRelay implements ClusterBus {
         return inFlight.deviceShareRefusals();
     }
 
+    /** Relays refused because the devices of their user had the user's share of the bounds already. */
+    long refusedForUserShare() {
+        return inFlight.userShareRefusals();
+    }
+
+    /** Bytes of the values that the relays of the devices of this user waiting for the other members carry now. */
+    long bytesInFlight(String user) {
+        return inFlight.userBytes(user);
+    }
+
     /** Bytes of the values that the relays of this device waiting for the other members carry now. */
     long bytesInFlight(DeviceId device) {
         return inFlight.bytes(device);
@@ -138,6 +150,10 @@ final class ClusterRelay implements ClusterBus {
                                  + " waiting for the other members";
             case DEVICE_BYTES -> " would hold more than " + options.maxRelayBytesPerDevice() + " bytes of relays of"
                                  + " device " + device + " with this one of " + cost + " bytes";
+            case USER_COUNT -> " has " + options.maxRelaysPerUser() + " relays of the devices of user "
+                               + device.user() + " waiting for the other members";
+            case USER_BYTES -> " would hold more than " + options.maxRelayBytesPerUser() + " bytes of relays of the"
+                               + " devices of user " + device.user() + " with this one of " + cost + " bytes";
         } + " (" + refused.option() + ")";
     }
 

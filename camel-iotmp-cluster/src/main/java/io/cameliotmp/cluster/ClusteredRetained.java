@@ -42,7 +42,7 @@ final class ClusteredRetained {
     private Write current;
     /**
      * Writes chained and not done yet: bounded by {@link ClusterOptions#maxRelaysInFlight()} and
-     * {@link ClusterOptions#maxRelayBytesInFlight()}, and a device's by its share, as relays are.
+     * {@link ClusterOptions#maxRelayBytesInFlight()}, and a device's and its user's by their shares, as relays are.
      */
     private final RelayBudget pending = new RelayBudget();
     private final AtomicLong dropped = new AtomicLong();
@@ -246,6 +246,11 @@ final class ClusteredRetained {
     /** Writes refused because their device had its share of the bounds already. */
     long refusedForDeviceShare() {
         return pending.deviceShareRefusals();
+    }
+
+    /** Writes refused because the devices of their user had the user's share of the bounds already. */
+    long refusedForUserShare() {
+        return pending.userShareRefusals();
     }
 
     /** Retained messages not written for later members because as many writes as allowed were waiting. */

@@ -21,11 +21,6 @@ import io.cameliotmp.server.ServerCluster;
 import io.cameliotmp.server.ServerQuotas;
 import io.cameliotmp.server.SyncLockService;
 import org.infinispan.Cache;
-import org.infinispan.commons.marshall.JavaSerializationMarshaller;
-import org.infinispan.configuration.cache.CacheMode;
-import org.infinispan.configuration.cache.ConfigurationBuilder;
-import org.infinispan.configuration.global.GlobalConfigurationBuilder;
-import org.infinispan.conflict.MergePolicy;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.notifications.Listener;
@@ -34,9 +29,7 @@ import org.infinispan.notifications.cachelistener.event.TopologyChangedEvent;
 import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
 import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
 import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
-import org.infinispan.partitionhandling.PartitionHandling;
 import org.infinispan.remoting.transport.Address;
-import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
 import org.jgroups.JChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,12 +42,6 @@ import org.slf4j.LoggerFactory;
  * server.
  */
 public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
-
-    static final String DIRECTORY_CACHE = "iotmp-devices";
-    static final String PROPERTIES_CACHE = "iotmp-properties";
-    static final String PROPERTY_USERS_CACHE = "iotmp-property-users";
-    static final String LOCKS_CACHE = "iotmp-locks";
-    static final String RETAINED_CACHE = "iotmp-retained";
 
     private static final Logger LOG = LoggerFactory.getLogger(InfinispanCluster.class);
 
@@ -136,60 +123,27 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         if (manager != null) {
             throw new IllegalStateException("cluster member " + options.memberName() + " already serves a server");
         }
-        GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
         stack = new JGroupsStack(options);
-        global.transport().clusterName(options.name()).nodeName(options.memberName())
-                .addProperty(JGroupsTransport.CHANNEL_CONFIGURATOR, stack);
-        // only these classes are ever read from other members: the directory's records and the tasks' parts
-        global.serialization().marshaller(new JavaSerializationMarshaller()).allowList()
-                .addRegexps("io\\.cameliotmp\\..*", "java\\.lang\\..*", "java\\.util\\..*",
-                        "java\\.net\\.(Inet.*|SocketAddress)",
-                        "java\\.math\\..*", "\\[B", "\\[Ljava\\.lang\\.Object;");
-        global.cacheContainer().statistics(false);
         local = localDevices;
         housekeeping = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "iotmp-cluster-" + options.memberName());
             thread.setDaemon(true);
             return thread;
         });
-        DefaultCacheManager created = new DefaultCacheManager(global.build(), false);
+        DefaultCacheManager created = new DefaultCacheManager(ClusterCaches.global(options, stack), false);
         try {
-            created.defineConfiguration(DIRECTORY_CACHE, new ConfigurationBuilder().clustering()
-                    .cacheMode(CacheMode.REPL_SYNC)
-                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
-                    .mergePolicy(new NewestHolderWins()).build());
-            // After a split heals, Infinispan's default (no merge policy) leaves each member with what its own side
-            // wrote: a property set on one side stayed unknown to the other for good. PREFERRED_NON_NULL gives every
-            // member one value per key: the one side's where only it wrote, the larger side's where both did.
-            created.defineConfiguration(PROPERTIES_CACHE, new ConfigurationBuilder().clustering()
-                    .cacheMode(CacheMode.REPL_SYNC)
-                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
-                    .mergePolicy(MergePolicy.PREFERRED_NON_NULL).build());
-            // each user's property bytes, counted apart so that a write replicates one device's entry, not the user's
-            created.defineConfiguration(PROPERTY_USERS_CACHE, new ConfigurationBuilder().clustering()
-                    .cacheMode(CacheMode.REPL_SYNC)
-                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
-                    .mergePolicy(MergePolicy.PREFERRED_NON_NULL).build());
-            created.defineConfiguration(LOCKS_CACHE, new ConfigurationBuilder().clustering()
-                    .cacheMode(CacheMode.REPL_SYNC)
-                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
-                    .mergePolicy(MergePolicy.PREFERRED_NON_NULL).build());
-            // a joining member receives the entries by Infinispan's state transfer before its cache starts
-            created.defineConfiguration(RETAINED_CACHE, new ConfigurationBuilder().clustering()
-                    .cacheMode(CacheMode.REPL_SYNC).stateTransfer().awaitInitialTransfer(true)
-                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
-                    .mergePolicy(MergePolicy.PREFERRED_NON_NULL).build());
+            ClusterCaches.define(created);
             created.addListener(new Membership());
             created.start();
             node = created.getAddress().getNodeUUID();
             MEMBERS.put(node, this);
-            devices = created.getCache(DIRECTORY_CACHE);
+            devices = created.getCache(ClusterCaches.DIRECTORY_CACHE);
             devices.addListener(new DirectoryTopology());
             devices.addListener(new DirectoryWrites(this));
-            properties = created.getCache(PROPERTIES_CACHE);
-            propertyUsers = created.getCache(PROPERTY_USERS_CACHE);
-            locks = created.getCache(LOCKS_CACHE);
-            retained = created.getCache(RETAINED_CACHE);
+            properties = created.getCache(ClusterCaches.PROPERTIES_CACHE);
+            propertyUsers = created.getCache(ClusterCaches.PROPERTY_USERS_CACHE);
+            locks = created.getCache(ClusterCaches.LOCKS_CACHE);
+            retained = created.getCache(ClusterCaches.RETAINED_CACHE);
             callChannel = new CallChannel(stack.created(), calls::serve);
             manager = created;
             retainedMessages.handTo(relay.receiver());
@@ -391,7 +345,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
      * Relays to other members (topic publications, server events, property updates, retained messages kept for
      * members that join later) refused because {@link ClusterOptions#maxRelaysInFlight()} were waiting already, or
      * because they would have carried more than {@link ClusterOptions#maxRelayBytesInFlight()} bytes, or beyond the
-     * share of the device they were of.
+     * share of the device they were of or of its user.
      */
     public long droppedRelays() {
         return relay.dropped() + retainedMessages.dropped();
@@ -400,6 +354,14 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     /** The part of {@link #droppedRelays()} refused by their device's share (maxRelaysPerDevice, its bytes). */
     public long relaysRefusedForDeviceShare() {
         return relay.refusedForDeviceShare() + retainedMessages.refusedForDeviceShare();
+    }
+
+    /**
+     * The part of {@link #droppedRelays()} refused by the share of the user of their device (maxRelaysPerUser, its
+     * bytes), apart from {@link #relaysRefusedForDeviceShare()}.
+     */
+    public long relaysRefusedForUserShare() {
+        return relay.refusedForUserShare() + retainedMessages.refusedForUserShare();
     }
 
     /**

@@ -13,7 +13,10 @@ import io.cameliotmp.server.DeviceId;
  * bounded apart ({@link ClusterOptions#maxRelayBytesInFlight()}). Both bounds alone let one device that publishes
  * fast, or publishes full frames, take the member's whole budget while another member is slow, and every other
  * device's relays were refused meanwhile: each device has a share of both
- * ({@link ClusterOptions#maxRelaysPerDevice()}, {@link ClusterOptions#maxRelayBytesPerDevice()}). The bounds are
+ * ({@link ClusterOptions#maxRelaysPerDevice()}, {@link ClusterOptions#maxRelayBytesPerDevice()}). A user's devices
+ * together still could (a {@code user/*} credential lets one customer connect as many device ids as it likes): the
+ * devices of one user have a share too ({@link ClusterOptions#maxRelaysPerUser()},
+ * {@link ClusterOptions#maxRelayBytesPerUser()}), so they cannot starve the relays of the other users. The bounds are
  * read at each relay, from the options of the member, which are set after this budget is made.
  */
 final class RelayBudget {
@@ -21,7 +24,7 @@ final class RelayBudget {
     /** Why a relay found no room, for the caller's refusal; null when it was taken. */
     enum Refusal {
         COUNT("maxRelaysInFlight"), BYTES("maxRelayBytesInFlight"), DEVICE_COUNT("maxRelaysPerDevice"),
-        DEVICE_BYTES("maxRelayBytesPerDevice");
+        DEVICE_BYTES("maxRelayBytesPerDevice"), USER_COUNT("maxRelaysPerUser"), USER_BYTES("maxRelayBytesPerUser");
 
         private final String option;
 
@@ -37,6 +40,10 @@ final class RelayBudget {
         boolean deviceShare() {
             return this == DEVICE_COUNT || this == DEVICE_BYTES;
         }
+
+        boolean userShare() {
+            return this == USER_COUNT || this == USER_BYTES;
+        }
     }
 
     private int count;
@@ -46,13 +53,17 @@ final class RelayBudget {
      * waits, so there are at most {@code maxRelaysInFlight} entries.
      */
     private final Map<DeviceId, long[]> devices = new HashMap<>();
+    /** What the relays of the devices of each user hold now, {count, bytes}: an entry only while one waits. */
+    private final Map<String, long[]> users = new HashMap<>();
     private long deviceShareRefusals;
+    private long userShareRefusals;
 
     /**
      * Takes room for one relay of {@code cost} bytes, or tells which bound it would cross; a relay that alone costs
      * more than a bytes' bound never fits. A relay of a device ({@code device} not null: its publication, its
-     * retained message, an update of its property) also takes from that device's share, so that one device cannot
-     * take the member's whole budget and starve the relays of every other device.
+     * retained message, an update of its property) also takes from that device's share and from its user's, so that
+     * neither one device nor the many devices of one user can take the member's whole budget and starve the relays
+     * of every other device or user.
      */
     synchronized Refusal take(DeviceId device, long cost, ClusterOptions options) {
         if (count >= options.maxRelaysInFlight()) {
@@ -61,21 +72,27 @@ final class RelayBudget {
         if (cost > options.maxRelayBytesInFlight() - bytes) {
             return Refusal.BYTES;
         }
-        long[] share = device == null ? null : devices.get(device);
-        if (share != null && share[0] >= options.maxRelaysPerDevice()) {
-            deviceShareRefusals++;
-            return Refusal.DEVICE_COUNT;
-        }
-        if (device != null && cost > options.maxRelayBytesPerDevice() - (share == null ? 0 : share[1])) {
-            deviceShareRefusals++;
-            return Refusal.DEVICE_BYTES;
+        if (device != null) {
+            Refusal share = beyond(devices.get(device), cost, options.maxRelaysPerDevice(),
+                    options.maxRelayBytesPerDevice(), Refusal.DEVICE_COUNT, Refusal.DEVICE_BYTES);
+            if (share == null) {
+                share = beyond(users.get(device.user()), cost, options.maxRelaysPerUser(),
+                        options.maxRelayBytesPerUser(), Refusal.USER_COUNT, Refusal.USER_BYTES);
+            }
+            if (share != null) {
+                if (share.deviceShare()) {
+                    deviceShareRefusals++;
+                } else {
+                    userShareRefusals++;
+                }
+                return share;
+            }
         }
         count++;
         bytes += cost;
         if (device != null) {
-            long[] taken = share != null ? share : devices.computeIfAbsent(device, d -> new long[2]);
-            taken[0]++;
-            taken[1] += cost;
+            add(devices, device, cost);
+            add(users, device.user(), cost);
         }
         return null;
     }
@@ -84,11 +101,40 @@ final class RelayBudget {
     synchronized void release(DeviceId device, long cost) {
         count--;
         bytes -= cost;
-        long[] share = device == null ? null : devices.get(device);
-        if (share != null && --share[0] <= 0) {
-            devices.remove(device);
-        } else if (share != null) {
-            share[1] -= cost;
+        if (device != null) {
+            remove(devices, device, cost);
+            remove(users, device.user(), cost);
+        }
+    }
+
+    /** The bound of a share ({count, bytes} taken, null for nothing) this relay would cross, or null. */
+    private static Refusal beyond(long[] taken, long cost, long maxCount, long maxBytes, Refusal byCount,
+                                  Refusal byBytes) {
+        if (taken != null && taken[0] >= maxCount) {
+            return byCount;
+        }
+        if (cost > maxBytes - (taken == null ? 0 : taken[1])) {
+            return byBytes;
+        }
+        return null;
+    }
+
+    private static <K> void add(Map<K, long[]> shares, K key, long cost) {
+        long[] taken = shares.computeIfAbsent(key, k -> new long[2]);
+        taken[0]++;
+        taken[1] += cost;
+    }
+
+    /** Gives a relay's room back to a share; a share with no relay left is forgotten. */
+    private static <K> void remove(Map<K, long[]> shares, K key, long cost) {
+        long[] taken = shares.get(key);
+        if (taken == null) {
+            return;
+        }
+        if (--taken[0] <= 0) {
+            shares.remove(key);
+        } else {
+            taken[1] -= cost;
         }
     }
 
@@ -106,14 +152,33 @@ final class RelayBudget {
         return share == null ? 0 : share[1];
     }
 
+    /** The bytes the relays of the devices of this user hold now. */
+    synchronized long userBytes(String user) {
+        long[] share = users.get(user);
+        return share == null ? 0 : share[1];
+    }
+
     /** Devices with a relay waiting now. */
     synchronized int devices() {
         return devices.size();
     }
 
+    /** Users with a relay of one of their devices waiting now. */
+    synchronized int users() {
+        return users.size();
+    }
+
     /** Relays refused because their device had its share already (they count among the refusals too). */
     synchronized long deviceShareRefusals() {
         return deviceShareRefusals;
+    }
+
+    /**
+     * Relays refused because the devices of their user had the user's share already (they count among the refusals
+     * too, not among {@link #deviceShareRefusals()}).
+     */
+    synchronized long userShareRefusals() {
+        return userShareRefusals;
     }
 
     /**

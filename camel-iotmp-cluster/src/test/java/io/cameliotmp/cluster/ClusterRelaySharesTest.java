@@ -1,5 +1,6 @@
 package io.cameliotmp.cluster;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -11,6 +12,7 @@ import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.ServerStream;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.StaticAuthenticator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,9 +20,10 @@ import static io.cameliotmp.cluster.ClusterNodes.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Each device's share of its member's relays in flight: without it, one device publishing full frames (or publishing
- * fast) while another member is slow took the member's whole budget, and every other device's publications were
- * refused relay meanwhile.
+ * Each device's and each user's share of its member's relays in flight: without the device's, one device publishing
+ * full frames (or publishing fast) while another member is slow took the member's whole budget, and every other
+ * device's publications were refused relay meanwhile; without the user's, the many device ids one user may connect
+ * (a {@code user/*} credential) took it together, each within its own share, and every other user's were refused.
  */
 class ClusterRelaySharesTest {
 
@@ -90,8 +93,96 @@ class ClusterRelaySharesTest {
         assertThat(a.relay().bytesInFlight(new DeviceId("alice", "hog"))).isZero();
     }
 
+    /**
+     * The member's count holds three relays, a device's share one, alice's share two: alice's third device is refused
+     * though within its own share, and bob's relay still fits.
+     */
+    @Test
+    void theDevicesOfAUserAtItsShareOfRelaysDoNotBlockTheRelaysOfAnotherUser() throws Exception {
+        List<IotmpServer> members = withBob().customize(options -> options.withMaxRelaysInFlight(3)
+                .withMaxRelaysPerDevice(1).withMaxRelaysPerUser(2)).start(2);
+        assertTheUserDoesNotBlockAnother(members, "small");
+    }
+
+    /**
+     * The member's bytes hold three large relays, a device's share one, alice's share two: alice's third device is
+     * refused though within its own share, and bob's relay still fits.
+     */
+    @Test
+    void theDevicesOfAUserAtItsShareOfBytesDoNotBlockTheRelaysOfAnotherUser() throws Exception {
+        List<IotmpServer> members = withBob().customize(options -> options.withMaxRelayBytesInFlight(19_000)
+                .withMaxRelayBytesPerDevice(7_000).withMaxRelayBytesPerUser(13_000)).start(2);
+        assertTheUserDoesNotBlockAnother(members, LARGE);
+    }
+
+    private void assertTheUserDoesNotBlockAnother(List<IotmpServer> members, String payload) throws Exception {
+        InfinispanCluster a = ClusterNodes.cluster(members.get(0));
+        BlockingQueue<Object> onB = new LinkedBlockingQueue<>();
+        CountDownLatch reached = new CountDownLatch(1);
+        // B's route holds every relay until the test ends it: A's relays to B wait meanwhile
+        members.get(1).topics().subscribe("held/#", message -> {
+            onB.add(message.user() + ":" + message.topic());
+            reached.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ServerStream first = publisher(members.get(0), "minted-1");
+        ServerStream second = publisher(members.get(0), "minted-2");
+        ServerStream third = publisher(members.get(0), "minted-3");
+        ServerStream bobs = publisher(members.get(0), "bob", "sensor");
+
+        first.send(payload).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(reached.await(30, TimeUnit.SECONDS)).isTrue();
+        second.send(payload).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        eventually().until(() -> a.relay().inFlight() == 2);
+        // alice's third device has its own share free, but alice's is taken: delivered on its own member only
+        third.send(payload).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        eventually().until(() -> a.droppedRelays() == 1);
+        assertThat(a.relaysRefusedForUserShare()).isEqualTo(1);
+        assertThat(a.relaysRefusedForDeviceShare()).isZero();
+        assertThat(members.get(0).totals().quotaRefusals()).isEqualTo(1);
+        assertThat(a.relay().bytesInFlight("alice")).isPositive();
+
+        // without alice's share her third relay would have taken the room left: bob's would be refused
+        bobs.send(payload).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        eventually().until(() -> a.relay().inFlight() == 3);
+        assertThat(a.droppedRelays()).isEqualTo(1);
+
+        release.countDown();
+        eventually().until(() -> a.relay().inFlight() == 0 && a.relayBytesInFlight() == 0);
+        List<Object> received = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            received.add(onB.poll(30, TimeUnit.SECONDS));
+        }
+        assertThat(received).containsExactlyInAnyOrder("alice:held/minted-1", "alice:held/minted-2",
+                "bob:held/sensor");
+        assertThat(onB).isEmpty();
+        assertThat(a.relay().bytesInFlight("alice")).isZero();
+    }
+
+    /** The fixture, with the devices of user bob accepted besides alice's. */
+    private ClusterNodes withBob() {
+        return nodes.server(config -> config.authenticator(
+                StaticAuthenticator.parse(ClusterNodes.CREDENTIALS + ",bob/*=s3cr3t")));
+    }
+
+    /** A device of {@code user} on that member, publishing on {@code held/<name>}. */
+    private ServerStream publisher(IotmpServer member, String user, String name) throws Exception {
+        IotmpDevice device = nodes.track(IotmpDevice.builder().host("127.0.0.1").port(member.localAddress().getPort())
+                .credentials(user, name, "s3cr3t").noReconnect().build());
+        device.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        eventually().until(() -> member.registry().isConnected(new DeviceId(user, name)));
+        return publishing(device, name);
+    }
+
     private ServerStream publisher(IotmpServer member, String name) throws Exception {
-        IotmpDevice device = nodes.device(member, name);
+        return publishing(nodes.device(member, name), name);
+    }
+
+    private static ServerStream publishing(IotmpDevice device, String name) throws Exception {
         return device.openServerStream(Map.of("event", "device_topic_publish", "scope", "publish",
                 "topic", "held/" + name), data -> { }).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

@@ -61,6 +61,18 @@ public class IotmpClusterProperties {
      * max-relay-bytes-in-flight.
      */
     private long maxRelayBytesPerDevice = 4194304;
+    /**
+     * Relays of the devices of one user together that may wait at once; beyond it a relay of a device of that user is
+     * refused as beyond max-relays-in-flight, so that the many devices one user may connect cannot leave the other
+     * users no room.
+     */
+    private int maxRelaysPerUser = 2500;
+    /**
+     * Bytes the relays of the devices of one user may carry at once; beyond it a relay of a device of that user is
+     * refused as beyond max-relay-bytes-in-flight, so that one user's devices cannot take the member's whole
+     * max-relay-bytes-in-flight.
+     */
+    private long maxRelayBytesPerUser = 16777216;
     /** Key store (PKCS12 or JKS) of this member: with a trust store, members talk TLS and authenticate each other. */
     private String tlsKeystore;
     /** Password of the key store. */
@@ -76,7 +88,7 @@ public class IotmpClusterProperties {
                 ClusterOptions.parseMembers(members), fdPortOffset, null, maxRelaysInFlight,
                 dnsQuery == null || dnsQuery.isBlank() ? null
                         : new ClusterOptions.Dns(dnsQuery, dnsRecordType, dnsResolver), maxRelayBytesInFlight,
-                maxRelaysPerDevice, maxRelayBytesPerDevice);
+                maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser, maxRelayBytesPerUser);
         if (tlsKeystore != null && !tlsKeystore.isBlank()) {
             options = options.withTls(new ClusterOptions.Tls(tlsKeystore, tlsKeystorePassword, tlsTruststore,
                     tlsTruststorePassword));
@@ -194,6 +206,22 @@ public class IotmpClusterProperties {
 
     public void setMaxRelayBytesPerDevice(long maxRelayBytesPerDevice) {
         this.maxRelayBytesPerDevice = maxRelayBytesPerDevice;
+    }
+
+    public int getMaxRelaysPerUser() {
+        return maxRelaysPerUser;
+    }
+
+    public void setMaxRelaysPerUser(int maxRelaysPerUser) {
+        this.maxRelaysPerUser = maxRelaysPerUser;
+    }
+
+    public long getMaxRelayBytesPerUser() {
+        return maxRelayBytesPerUser;
+    }
+
+    public void setMaxRelayBytesPerUser(long maxRelayBytesPerUser) {
+        this.maxRelayBytesPerUser = maxRelayBytesPerUser;
     }
 
     public String getTlsKeystore() {

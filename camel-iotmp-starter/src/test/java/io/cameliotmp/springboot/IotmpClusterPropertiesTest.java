@@ -36,7 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
         "camel.component.iotmp.cluster.max-relays-in-flight=250",
         "camel.component.iotmp.cluster.max-relay-bytes-in-flight=1000000",
         "camel.component.iotmp.cluster.max-relays-per-device=25",
-        "camel.component.iotmp.cluster.max-relay-bytes-per-device=100000"
+        "camel.component.iotmp.cluster.max-relay-bytes-per-device=100000",
+        "camel.component.iotmp.cluster.max-relays-per-user=50",
+        "camel.component.iotmp.cluster.max-relay-bytes-per-user=200000"
 })
 class IotmpClusterPropertiesTest {
 
@@ -80,6 +82,8 @@ class IotmpClusterPropertiesTest {
         assertThat(infinispan.options().maxRelayBytesInFlight()).isEqualTo(1_000_000);
         assertThat(infinispan.options().maxRelaysPerDevice()).isEqualTo(25);
         assertThat(infinispan.options().maxRelayBytesPerDevice()).isEqualTo(100_000);
+        assertThat(infinispan.options().maxRelaysPerUser()).isEqualTo(50);
+        assertThat(infinispan.options().maxRelayBytesPerUser()).isEqualTo(200_000);
         assertThat(infinispan.memberName()).isEqualTo("spring-1");
         // the route started the server, which joined: a cluster of one
         assertThat(infinispan.members()).containsExactly("spring-1");

@@ -286,6 +286,10 @@ class IotmpStarterMetadataTest {
                 .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAYS_PER_DEVICE);
         assertThat(defaults.getMaxRelayBytesPerDevice())
                 .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAY_BYTES_PER_DEVICE);
+        assertThat(defaults.getMaxRelaysPerUser())
+                .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAYS_PER_USER);
+        assertThat(defaults.getMaxRelayBytesPerUser())
+                .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAY_BYTES_PER_USER);
         assertThat(defaults.getDnsRecordType()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.Dns.DEFAULT_RECORD_TYPE);
         assertThat(defaults.isEnabled()).isFalse();
     }
