@@ -110,6 +110,8 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
 
     @Override
     public void afterConnectionEstablished(WebSocketSession socket) throws IOException {
+        // a refusal below is a close frame too (1007, 1013): it must reach the client as such, never as 1006
+        SessionOutbound.boundBlockingSends(socket, sendTimeoutNanos);
         URI uri = socket.getUri();
         Matcher path = uri == null ? null : PATH.matcher(uri.getRawPath());
         String kind = path != null && path.matches() ? ResourcePath.decode(path.group(3)) : null;

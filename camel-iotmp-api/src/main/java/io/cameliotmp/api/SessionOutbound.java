@@ -35,8 +35,15 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
 final class SessionOutbound {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionOutbound.class);
-    /** Tomcat's bound on a blocking send of this session: here only the close frame is sent that way. */
+    /** Tomcat's bound on a blocking send of this session: here only close frames (1000) and pings are sent so. */
     private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    /**
+     * Tomcat's bound on sending a close frame with any other code (1008, 1013, …), by default 50 ms from the close
+     * call: past it Tomcat drops the connection without the frame and the client sees 1006 (closed abnormally). A
+     * thread descheduled that long on a loaded machine thus lost the close code of a client that reads.
+     */
+    private static final String ABNORMAL_CLOSE_SEND_TIMEOUT =
+            "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
 
     private final String name;
     private final WebSocketSession socket;
@@ -65,12 +72,26 @@ final class SessionOutbound {
         this.closer = closer;
         this.slowClosed = slowClosed;
         this.idle = idle;
+        jakarta.websocket.Session standard = boundBlockingSends(socket, timeLimitNanos);
+        this.async = standard == null ? null : standard.getAsyncRemote();
+    }
+
+    /**
+     * Bounds the web server's blocking sends on {@code socket} (close frames whatever their code, pings) by
+     * {@code timeLimitNanos}, so that a close reaches a client that reads however loaded the machine is, and waits
+     * no longer than a write may for one that does not; for a socket closed before it gets a {@code SessionOutbound}
+     * too. Returns the web server's session, null for a socket that has none.
+     */
+    static jakarta.websocket.Session boundBlockingSends(WebSocketSession socket, long timeLimitNanos) {
         jakarta.websocket.Session standard = socket instanceof NativeWebSocketSession n
                 ? n.getNativeSession(jakarta.websocket.Session.class) : null;
         if (standard != null) {
-            standard.getUserProperties().put(BLOCKING_SEND_TIMEOUT, timeLimitNanos / 1_000_000);
+            // Tomcat takes Longs in milliseconds only
+            Long millis = Math.max(1, timeLimitNanos / 1_000_000);
+            standard.getUserProperties().put(BLOCKING_SEND_TIMEOUT, millis);
+            standard.getUserProperties().put(ABNORMAL_CLOSE_SEND_TIMEOUT, millis);
         }
-        this.async = standard == null ? null : standard.getAsyncRemote();
+        return standard;
     }
 
     /** Queues a message for the client; never blocks. Beyond {@code maxBytes} waiting the client is closed. */

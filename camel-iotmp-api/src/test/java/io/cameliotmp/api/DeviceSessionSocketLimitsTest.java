@@ -151,8 +151,8 @@ class DeviceSessionSocketLimitsTest extends OwnApplicationTestSupport {
                     .isEqualTo(slowBefore + 1.0);
 
             // once what was on its way has been read, the client gets the close frame (1008) or the connection's end:
-            // Tomcat ends the connection at once when the close frame cannot be sent, else after waiting for the
-            // client's answer to it, which this client never sends
+            // Tomcat ends the connection when the close frame cannot be sent within the send timeout, else after
+            // waiting for the client's answer to it, which this client never sends
             awaitPolicyCloseOrEnd(new BufferedInputStream(in));
         }
         assertThat(blockedWorkers).isEmpty();
