@@ -6,6 +6,8 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,6 +38,8 @@ import org.awaitility.core.ConditionFactory;
 public final class ClusterNodes implements AutoCloseable {
 
     static final String CREDENTIALS = "alice/*=s3cr3t";
+    /** The ports {@link #clusterPort()} and {@link #freeDevicePort()} gave, in this JVM. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final List<IotmpServer> servers = new ArrayList<>();
     private final List<CamelContext> applications = new ArrayList<>();
@@ -313,12 +317,14 @@ public final class ClusterNodes implements AutoCloseable {
 
     /**
      * A port for a member's cluster transport whose failure-detector port ({@code + 50000}) is free too; both are
-     * released again before the member binds them.
+     * released again before the member binds them. A test picks all its members' ports before it starts the first
+     * (each member's list names the others), so a free port must not be handed out twice: a repeat made two members
+     * of one test bind the same port.
      */
     public static int clusterPort() {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(10_000, 15_500);
-            if (free(port) && free(port + ClusterOptions.DEFAULT_FD_PORT_OFFSET)) {
+            if (free(port) && free(port + ClusterOptions.DEFAULT_FD_PORT_OFFSET) && HANDED_OUT.add(port)) {
                 return port;
             }
         }
@@ -327,12 +333,13 @@ public final class ClusterNodes implements AutoCloseable {
 
     /**
      * A free port for an application's devices, in a range of its own: not among the members' cluster ports, nor
-     * their failure detectors' (+ 50000), which overlap the ephemeral ports a port finder hands out.
+     * their failure detectors' (+ 50000), which overlap the ephemeral ports a port finder hands out. Never one
+     * handed out before in this JVM.
      */
     public static int freeDevicePort() {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(20_000, 30_000);
-            if (free(port)) {
+            if (free(port) && HANDED_OUT.add(port)) {
                 return port;
             }
         }

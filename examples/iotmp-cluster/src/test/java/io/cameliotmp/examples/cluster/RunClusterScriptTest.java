@@ -6,7 +6,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * installs Debian's).
  */
 class RunClusterScriptTest {
+
+    /** Every port this test gave the script, so that no two of its listeners are given one port. */
+    private static final Set<String> HANDED_OUT = new HashSet<>();
 
     @Test
     void everyNodesDeviceApiAnswersForTheDeviceThatConnectedThroughTheProxy() throws Exception {
@@ -63,11 +68,15 @@ class RunClusterScriptTest {
         }
     }
 
+    /** Free ports, none given twice in this test: the system may hand out a port it has just handed out. */
     private static List<String> freePorts(int count) throws IOException {
         List<String> ports = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
+        while (ports.size() < count) {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                ports.add(String.valueOf(socket.getLocalPort()));
+                String port = String.valueOf(socket.getLocalPort());
+                if (HANDED_OUT.add(port)) {
+                    ports.add(port);
+                }
             }
         }
         return ports;
@@ -78,7 +87,7 @@ class RunClusterScriptTest {
         List<String> ports = new ArrayList<>();
         while (ports.size() < count) {
             int port = ThreadLocalRandom.current().nextInt(10_000, 15_500);
-            if (free(port) && free(port + 50_000) && !ports.contains(String.valueOf(port))) {
+            if (free(port) && free(port + 50_000) && HANDED_OUT.add(String.valueOf(port))) {
                 ports.add(String.valueOf(port));
             }
         }
