@@ -345,11 +345,7 @@ public final class DeviceConnection {
             context.metrics().readingPaused();
         }
 
-        /**
-         * A frame started before the pause gets a whole deadline from now: a worker may have closed the gate while
-         * it was partial, and its timer, due meanwhile, could otherwise run just after reading is turned on again
-         * and before the read that completes it.
-         */
+        /** A frame started before the pause gets a whole deadline from now ({@code FrameCodec#readingResumed}). */
         @Override
         public void resumed() {
             codec.frames().readingResumed();
