@@ -8,9 +8,7 @@ import io.cameliotmp.server.AuthRequest;
 import io.cameliotmp.server.DeviceListener;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.IotmpServer;
-import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.ServerMetrics.RouteDelivery;
-import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
@@ -48,34 +46,38 @@ public class IotmpEventsConsumer extends IotmpServerConsumer implements DeviceLi
 
     @Override
     public void onConnected(DeviceRegistration registration) {
-        Map<String, Object> body = event(CONNECTED, registration.user(), registration.device(),
-                String.valueOf(registration.remoteAddress()));
-        body.put("generation", registration.generation().name());
-        body.put("keepAlive", registration.keepAliveSeconds());
-        fire(body, registration, null);
+        deliver(deliveries, message -> {
+            Map<String, Object> body = event(CONNECTED, registration.user(), registration.device(),
+                    String.valueOf(registration.remoteAddress()));
+            body.put("generation", registration.generation().name());
+            body.put("keepAlive", registration.keepAliveSeconds());
+            fill(message, body, registration, null);
+        }, "Error processing device event " + CONNECTED);
     }
 
     @Override
     public void onDisconnected(DeviceRegistration registration, String reason) {
-        Map<String, Object> body = event(DISCONNECTED, registration.user(), registration.device(),
-                String.valueOf(registration.remoteAddress()));
-        body.put("reason", reason);
-        fire(body, registration, reason);
+        deliver(deliveries, message -> {
+            Map<String, Object> body = event(DISCONNECTED, registration.user(), registration.device(),
+                    String.valueOf(registration.remoteAddress()));
+            body.put("reason", reason);
+            fill(message, body, registration, reason);
+        }, "Error processing device event " + DISCONNECTED);
     }
 
     @Override
     public void onAuthenticationRefused(AuthRequest request, AuthDecision decision) {
-        Map<String, Object> body = event(AUTHENTICATION_REFUSED, request.user(), request.device(),
-                String.valueOf(request.remoteAddress()));
-        body.put("reason", decision.reason());
-        Exchange exchange = createExchange(true);
-        Message message = exchange.getMessage();
-        message.setBody(body);
-        message.setHeader(IotmpConstants.USER, request.user());
-        message.setHeader(IotmpConstants.DEVICE, request.device());
-        message.setHeader(IotmpConstants.REMOTE_ADDRESS, String.valueOf(request.remoteAddress()));
-        message.setHeader(IotmpConstants.REASON, decision.reason());
-        process(exchange, AUTHENTICATION_REFUSED);
+        deliver(deliveries, message -> {
+            Map<String, Object> body = event(AUTHENTICATION_REFUSED, request.user(), request.device(),
+                    String.valueOf(request.remoteAddress()));
+            body.put("reason", decision.reason());
+            message.setBody(body);
+            message.setHeader(IotmpConstants.EVENT_TYPE, AUTHENTICATION_REFUSED);
+            message.setHeader(IotmpConstants.USER, request.user());
+            message.setHeader(IotmpConstants.DEVICE, request.device());
+            message.setHeader(IotmpConstants.REMOTE_ADDRESS, String.valueOf(request.remoteAddress()));
+            message.setHeader(IotmpConstants.REASON, decision.reason());
+        }, "Error processing device event " + AUTHENTICATION_REFUSED);
     }
 
     private static Map<String, Object> event(String type, String user, String device, String remoteAddress) {
@@ -87,29 +89,13 @@ public class IotmpEventsConsumer extends IotmpServerConsumer implements DeviceLi
         return body;
     }
 
-    private void fire(Map<String, Object> body, DeviceRegistration registration, String reason) {
-        Exchange exchange = createExchange(true);
-        Message message = exchange.getMessage();
+    private static void fill(Message message, Map<String, Object> body, DeviceRegistration registration,
+                             String reason) {
         message.setBody(body);
+        message.setHeader(IotmpConstants.EVENT_TYPE, body.get("event"));
         PsonBodies.setDeviceHeaders(message, registration);
         if (reason != null) {
             message.setHeader(IotmpConstants.REASON, reason);
         }
-        process(exchange, (String) body.get("event"));
-    }
-
-    private void process(Exchange exchange, String type) {
-        ServerMetrics metrics = deliveries.tryTake(server());
-        if (metrics == null) {
-            releaseExchange(exchange, false);
-            return;
-        }
-        exchange.getMessage().setHeader(IotmpConstants.EVENT_TYPE, type);
-        getAsyncProcessor().process(exchange, deliveries.releasing(metrics, doneSync -> {
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException("Error processing device event " + type, exchange,
-                        exchange.getException());
-            }
-        }));
     }
 }

@@ -1,7 +1,12 @@
 package io.cameliotmp.camel;
 
+import java.util.function.Consumer;
+
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerManager;
+import io.cameliotmp.server.ServerMetrics;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 
@@ -25,6 +30,31 @@ abstract class IotmpServerConsumer extends DefaultConsumer {
     protected IotmpServer server() {
         IotmpServerManager.Handle handle = serverHandle;
         return handle == null ? null : handle.server();
+    }
+
+    /**
+     * Hands the route one exchange, whose message {@code fill} sets, within the bound of {@code deliveries}: beyond
+     * it the delivery is dropped and counted before anything is made for it (a flood of events peers cause costs no
+     * exchanges). A failure of the route is reported to the exception handler as {@code failure}.
+     */
+    protected final void deliver(DeliveriesInFlight deliveries, Consumer<Message> fill, String failure) {
+        ServerMetrics metrics = deliveries.tryTake(server());
+        if (metrics == null) {
+            return;
+        }
+        Exchange exchange;
+        try {
+            exchange = createExchange(true);
+            fill.accept(exchange.getMessage());
+        } catch (RuntimeException e) {
+            deliveries.release(metrics);
+            throw e;
+        }
+        getAsyncProcessor().process(exchange, deliveries.releasing(metrics, doneSync -> {
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException(failure, exchange, exchange.getException());
+            }
+        }));
     }
 
     /** Registers this consumer with the server; the returned handle detaches it. */

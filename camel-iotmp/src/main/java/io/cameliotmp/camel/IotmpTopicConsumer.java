@@ -1,11 +1,8 @@
 package io.cameliotmp.camel;
 
 import io.cameliotmp.server.IotmpServer;
-import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.ServerMetrics.RouteDelivery;
 import io.cameliotmp.server.TopicMessage;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
@@ -36,14 +33,7 @@ public class IotmpTopicConsumer extends IotmpServerConsumer {
     }
 
     private void onMessage(TopicMessage topicMessage) {
-        ServerMetrics metrics = deliveries.tryTake(server());
-        if (metrics == null) {
-            return;
-        }
-        Exchange exchange;
-        try {
-            exchange = createExchange(true);
-            Message message = exchange.getMessage();
+        deliver(deliveries, message -> {
             message.setBody(topicMessage.payload());
             message.setHeader(IotmpConstants.TOPIC, topicMessage.topic());
             if (topicMessage.publisher() != null) {
@@ -51,15 +41,6 @@ public class IotmpTopicConsumer extends IotmpServerConsumer {
             } else if (topicMessage.user() != null) {
                 message.setHeader(IotmpConstants.USER, topicMessage.user());
             }
-        } catch (RuntimeException e) {
-            deliveries.release(metrics);
-            throw e;
-        }
-        getAsyncProcessor().process(exchange, deliveries.releasing(metrics, doneSync -> {
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException("Error processing topic message", exchange,
-                        exchange.getException());
-            }
-        }));
+        }, "Error processing topic message");
     }
 }
