@@ -120,20 +120,12 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
         }
     }
 
-    /** The options with the default shares of one user in the relays in flight. */
-    public ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
-                          int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns, long maxRelayBytesInFlight,
-                          int maxRelaysPerDevice, long maxRelayBytesPerDevice) {
-        this(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns,
-                maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, DEFAULT_MAX_RELAYS_PER_USER,
-                DEFAULT_MAX_RELAY_BYTES_PER_USER);
-    }
-
     /** The options with the default shares of one device and one user in the relays in flight. */
     public ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
                           int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns, long maxRelayBytesInFlight) {
         this(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns,
-                maxRelayBytesInFlight, DEFAULT_MAX_RELAYS_PER_DEVICE, DEFAULT_MAX_RELAY_BYTES_PER_DEVICE);
+                maxRelayBytesInFlight, DEFAULT_MAX_RELAYS_PER_DEVICE, DEFAULT_MAX_RELAY_BYTES_PER_DEVICE,
+                DEFAULT_MAX_RELAYS_PER_USER, DEFAULT_MAX_RELAY_BYTES_PER_USER);
     }
 
     /** The options with the default bound on the bytes of relays in flight. */
