@@ -115,7 +115,6 @@ final class RefusalLog {
         }
     }
 
-
     /** {@code " at frame"}: where the failure shown was thrown, which is code, not peer text. */
     private static String thrownAt(Throwable failure) {
         StackTraceElement[] frames = failure.getStackTrace();
