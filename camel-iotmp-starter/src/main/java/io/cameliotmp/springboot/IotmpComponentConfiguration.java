@@ -66,6 +66,14 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
      */
     private Integer maxDeliveriesInFlight = 1000;
     /**
+     * Topic consumers: the most bytes of publications (topic and PSON-encoded payload) handed to the route and not yet
+     * completed by it. Beyond it further ones are dropped and counted (iotmp.deliveries.dropped), as beyond
+     * maxDeliveriesInFlight: a publication may be as large as a device's frame (maxDecodedFrameBytes), so the count
+     * alone would let a route that continues asynchronously hold gigabytes. One publication is always handed over when
+     * the route holds none, however large.
+     */
+    private Long maxDeliveryBytesInFlight = 67108864L;
+    /**
      * Stream sampling interval; 0 streams on change (event mode). Device consumers sharing a resource share one
      * device stream and each receives samples at its own interval. The option is a long type.
      */
@@ -177,6 +185,14 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
 
     public void setMaxDeliveriesInFlight(Integer maxDeliveriesInFlight) {
         this.maxDeliveriesInFlight = maxDeliveriesInFlight;
+    }
+
+    public Long getMaxDeliveryBytesInFlight() {
+        return maxDeliveryBytesInFlight;
+    }
+
+    public void setMaxDeliveryBytesInFlight(Long maxDeliveryBytesInFlight) {
+        this.maxDeliveryBytesInFlight = maxDeliveryBytesInFlight;
     }
 
     public Long getBatchTimeout() {

@@ -94,6 +94,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxDecodedFrameBytes": getOrCreateConfiguration(target).setMaxDecodedFrameBytes(property(camelContext, long.class, value)); return true;
         case "maxdeliveriesinflight":
         case "maxDeliveriesInFlight": getOrCreateConfiguration(target).setMaxDeliveriesInFlight(property(camelContext, int.class, value)); return true;
+        case "maxdeliverybytesinflight":
+        case "maxDeliveryBytesInFlight": getOrCreateConfiguration(target).setMaxDeliveryBytesInFlight(property(camelContext, long.class, value)); return true;
         case "maxdownloadsize":
         case "maxDownloadSize": getOrCreateConfiguration(target).setMaxDownloadSize(property(camelContext, long.class, value)); return true;
         case "maxframesize":
@@ -231,6 +233,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxDecodedFrameBytes": return long.class;
         case "maxdeliveriesinflight":
         case "maxDeliveriesInFlight": return int.class;
+        case "maxdeliverybytesinflight":
+        case "maxDeliveryBytesInFlight": return long.class;
         case "maxdownloadsize":
         case "maxDownloadSize": return long.class;
         case "maxframesize":
@@ -369,6 +373,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxDecodedFrameBytes": return getOrCreateConfiguration(target).getMaxDecodedFrameBytes();
         case "maxdeliveriesinflight":
         case "maxDeliveriesInFlight": return getOrCreateConfiguration(target).getMaxDeliveriesInFlight();
+        case "maxdeliverybytesinflight":
+        case "maxDeliveryBytesInFlight": return getOrCreateConfiguration(target).getMaxDeliveryBytesInFlight();
         case "maxdownloadsize":
         case "maxDownloadSize": return getOrCreateConfiguration(target).getMaxDownloadSize();
         case "maxframesize":

@@ -88,6 +88,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxDecodedFrameBytes": target.getConfiguration().setMaxDecodedFrameBytes(property(camelContext, long.class, value)); return true;
         case "maxdeliveriesinflight":
         case "maxDeliveriesInFlight": target.getConfiguration().setMaxDeliveriesInFlight(property(camelContext, int.class, value)); return true;
+        case "maxdeliverybytesinflight":
+        case "maxDeliveryBytesInFlight": target.getConfiguration().setMaxDeliveryBytesInFlight(property(camelContext, long.class, value)); return true;
         case "maxdownloadsize":
         case "maxDownloadSize": target.getConfiguration().setMaxDownloadSize(property(camelContext, long.class, value)); return true;
         case "maxframesize":
@@ -222,6 +224,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxDecodedFrameBytes": return long.class;
         case "maxdeliveriesinflight":
         case "maxDeliveriesInFlight": return int.class;
+        case "maxdeliverybytesinflight":
+        case "maxDeliveryBytesInFlight": return long.class;
         case "maxdownloadsize":
         case "maxDownloadSize": return long.class;
         case "maxframesize":
@@ -357,6 +361,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxDecodedFrameBytes": return target.getConfiguration().getMaxDecodedFrameBytes();
         case "maxdeliveriesinflight":
         case "maxDeliveriesInFlight": return target.getConfiguration().getMaxDeliveriesInFlight();
+        case "maxdeliverybytesinflight":
+        case "maxDeliveryBytesInFlight": return target.getConfiguration().getMaxDeliveryBytesInFlight();
         case "maxdownloadsize":
         case "maxDownloadSize": return target.getConfiguration().getMaxDownloadSize();
         case "maxframesize":

@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(69);
+        Set<String> props = new HashSet<>(70);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -59,6 +59,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("maxCredentialLength");
         props.add("maxDecodedFrameBytes");
         props.add("maxDeliveriesInFlight");
+        props.add("maxDeliveryBytesInFlight");
         props.add("maxDownloadSize");
         props.add("maxFrameSize");
         props.add("maxFrameSizeBeforeLogin");

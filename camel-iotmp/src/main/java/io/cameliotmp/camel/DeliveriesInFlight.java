@@ -1,7 +1,5 @@
 package io.cameliotmp.camel;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.ServerMetrics.RouteDelivery;
@@ -10,73 +8,110 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The exchanges a topic or events consumer handed to its route and the route has not completed, at most
- * {@code maxDeliveriesInFlight}. Stream samples and device calls are bounded per device by the server's flow control,
- * which stops reading the device; a publication or an event is not acknowledged to anyone, so nothing could wait for
- * the route: beyond the bound it is dropped, counted ({@code iotmp.deliveries.dropped}) and logged within the
- * server's rate limit for lines peers cause. Every exchange is counted, those a synchronous route completes before
- * {@code process} returns too, so the bound is exact; such a route holds one per thread delivering.
+ * The exchanges a topic or events consumer handed to its route and the route has not completed: at most
+ * {@code maxDeliveriesInFlight} of them, and for topic consumers at most {@code maxDeliveryBytesInFlight} bytes of
+ * their payloads (PSON-encoded size), since a publication may be as large as a device's frame and a count alone would
+ * let a thousand of them hold gigabytes. One delivery is always taken when the route holds none, however large, so a
+ * byte bound below the largest frame slows a topic down to one publication at a time instead of silencing it.
+ * <p>
+ * Stream samples and device calls are bounded per device by the server's flow control, which stops reading the
+ * device; a publication or an event is not acknowledged to anyone, so nothing could wait for the route: beyond the
+ * bounds it is dropped, counted ({@code iotmp.deliveries.dropped}) and logged within the server's rate limit for lines
+ * peers cause. Every exchange is counted, those a synchronous route completes before {@code process} returns too, so
+ * the bounds are exact; such a route holds one per thread delivering.
  */
 final class DeliveriesInFlight {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveriesInFlight.class);
 
     private final int max;
+    private final long maxBytes;
     private final RouteDelivery kind;
-    /** What a dropped delivery was, for the log line: made once, not for every delivery. */
-    private final String dropping;
-    private final AtomicInteger held = new AtomicInteger();
+    /** What a dropped delivery was, for the log lines: made once, not for every delivery. */
+    private final String droppingAtCount;
+    private final String droppingAtBytes;
+    private int held;
+    private long heldBytes;
 
-    /** @param what what one delivery is, for the log, e.g. "a publication for iotmp://topic:a/#" */
-    DeliveriesInFlight(int maxDeliveriesInFlight, RouteDelivery kind, String what) {
+    /**
+     * @param maxBytes the bound on the bytes held, {@link Long#MAX_VALUE} for deliveries whose size is bounded
+     *                 otherwise (device events: names and reasons)
+     * @param what     what one delivery is, for the log, e.g. "a publication for iotmp://topic:a/#"
+     */
+    DeliveriesInFlight(int maxDeliveriesInFlight, long maxBytes, RouteDelivery kind, String what) {
         this.max = maxDeliveriesInFlight;
+        this.maxBytes = maxBytes;
         this.kind = kind;
-        this.dropping = "Dropping " + what + ": its route has " + maxDeliveriesInFlight + " unfinished";
+        this.droppingAtCount = "Dropping " + what + ": its route has " + maxDeliveriesInFlight + " unfinished";
+        this.droppingAtBytes = "Dropping " + what + ": its route holds up to " + maxBytes + " bytes unfinished";
     }
 
     /**
-     * Takes a place for one delivery; null, after counting the drop, when the route holds as many as it may. The place
-     * is given back with {@link #release(ServerMetrics)} of what this returned, once the route completed the exchange
-     * (see {@link #releasing}) or if the exchange never reached it: what counted the delivery in, so that a server
-     * stopping meanwhile does not leave it counted.
+     * Takes a place for one delivery of {@code bytes}; null, after counting the drop, when the route holds as many, or
+     * as many bytes, as it may. The place is given back with {@link #release(Place)} once the route completed the
+     * exchange (see {@link #releasing}) or if the exchange never reached it; the place remembers what counted it in,
+     * so that a server stopping meanwhile does not leave it counted.
      */
-    ServerMetrics tryTake(IotmpServer server) {
-        int now;
-        do {
-            now = held.get();
-            if (now >= max) {
-                dropped(server);
-                return null;
+    Place tryTake(IotmpServer server, long bytes) {
+        boolean atCount;
+        boolean took;
+        synchronized (this) {
+            atCount = held >= max;
+            took = !atCount && (held == 0 || bytes <= maxBytes - heldBytes);
+            if (took) {
+                held++;
+                heldBytes += bytes;
             }
-        } while (!held.compareAndSet(now, now + 1));
-        ServerMetrics metrics = server == null ? ServerMetrics.NONE : server.metrics();
-        metrics.deliveryStarted(kind);
-        return metrics;
+        }
+        if (took) {
+            ServerMetrics metrics = server == null ? ServerMetrics.NONE : server.metrics();
+            metrics.deliveryStarted(kind, bytes);
+            return new Place(metrics, bytes);
+        }
+        // outside the lock: the log line may be written
+        if (atCount) {
+            dropped(server, droppingAtCount, "maxDeliveriesInFlight");
+        } else {
+            dropped(server, droppingAtBytes, "maxDeliveryBytesInFlight");
+        }
+        return null;
     }
 
-    void release(ServerMetrics metrics) {
-        held.decrementAndGet();
-        metrics.deliveryEnded(kind);
+    void release(Place place) {
+        synchronized (this) {
+            held--;
+            heldBytes -= place.bytes();
+        }
+        place.metrics().deliveryEnded(kind, place.bytes());
     }
 
     /** The route's callback for an exchange that took a place: gives the place back, then calls {@code then}. */
-    AsyncCallback releasing(ServerMetrics metrics, AsyncCallback then) {
+    AsyncCallback releasing(Place place, AsyncCallback then) {
         return doneSync -> {
-            release(metrics);
+            release(place);
             then.done(doneSync);
         };
     }
 
     /** Exchanges handed to the route and not completed now. */
-    int held() {
-        return held.get();
+    synchronized int held() {
+        return held;
     }
 
-    private void dropped(IotmpServer server) {
+    /** Bytes of the payloads handed to the route and not completed now. */
+    synchronized long heldBytes() {
+        return heldBytes;
+    }
+
+    private void dropped(IotmpServer server, String line, String option) {
         if (server == null) {
             return; // stopping: the server's metrics are gone with it
         }
         server.metrics().deliveryDropped(kind);
-        server.logPeerCaused(LOG, dropping, "maxDeliveriesInFlight");
+        server.logPeerCaused(LOG, line, option);
+    }
+
+    /** One delivery's place: the metrics that counted it in and the bytes it holds. */
+    record Place(ServerMetrics metrics, long bytes) {
     }
 }

@@ -1,5 +1,6 @@
 package io.cameliotmp.camel;
 
+import io.cameliotmp.protocol.FrameLimits;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.ota.FirmwareUpdateOptions;
 import org.apache.camel.RuntimeCamelException;
@@ -19,6 +20,8 @@ public class IotmpConfiguration extends IotmpServerOptions implements Cloneable 
     public static final long DEFAULT_BATCH_TIMEOUT_MILLIS = 1000;
     /** The default of maxDeliveriesInFlight: as many as a seda queue holds by default. */
     public static final int DEFAULT_MAX_DELIVERIES_IN_FLIGHT = 1000;
+    /** The default of maxDeliveryBytesInFlight: sixteen frames of the largest size a device may send by default. */
+    public static final long DEFAULT_MAX_DELIVERY_BYTES_IN_FLIGHT = 16 * FrameLimits.DEFAULT_MAX_DECODED_FRAME_BYTES;
 
     @UriParam(label = "common", defaultValue = "" + IotmpServerConfig.DEFAULT_REQUEST_TIMEOUT_MILLIS,
               javaType = "java.time.Duration",
@@ -96,6 +99,15 @@ public class IotmpConfiguration extends IotmpServerOptions implements Cloneable 
                             + "connecting fast make the server hold any number of exchanges. A synchronous route "
                             + "holds one per thread delivering.")
     private int maxDeliveriesInFlight = DEFAULT_MAX_DELIVERIES_IN_FLIGHT;
+
+    @UriParam(label = "consumer", defaultValue = "" + DEFAULT_MAX_DELIVERY_BYTES_IN_FLIGHT,
+              description = "Topic consumers: the most bytes of publications (topic and PSON-encoded payload) handed "
+                            + "to the route and not yet completed by it. Beyond it further ones are dropped and "
+                            + "counted (iotmp.deliveries.dropped), as beyond maxDeliveriesInFlight: a publication may "
+                            + "be as large as a device's frame (maxDecodedFrameBytes), so the count alone would let "
+                            + "a route that continues asynchronously hold gigabytes. One publication is always "
+                            + "handed over when the route holds none, however large.")
+    private long maxDeliveryBytesInFlight = DEFAULT_MAX_DELIVERY_BYTES_IN_FLIGHT;
 
     // "common", Camel's label for both sides: the Endpoint DSL generator leaves "consumer,producer" out
     @UriParam(label = "common", javaType = "java.time.Duration", defaultValue = "0",
@@ -205,6 +217,14 @@ public class IotmpConfiguration extends IotmpServerOptions implements Cloneable 
 
     public void setMaxDeliveriesInFlight(int maxDeliveriesInFlight) {
         this.maxDeliveriesInFlight = maxDeliveriesInFlight;
+    }
+
+    public long getMaxDeliveryBytesInFlight() {
+        return maxDeliveryBytesInFlight;
+    }
+
+    public void setMaxDeliveryBytesInFlight(long maxDeliveryBytesInFlight) {
+        this.maxDeliveryBytesInFlight = maxDeliveryBytesInFlight;
     }
 
     public long getInterval() {

@@ -138,7 +138,8 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
             case server -> new IotmpCallConsumer(this, processor, null, resource);
             case service -> new IotmpCallConsumer(this, processor, service, target);
             case events -> new IotmpEventsConsumer(this, processor, requireMaxDeliveriesInFlight());
-            case topic -> new IotmpTopicConsumer(this, processor, requireMaxDeliveriesInFlight());
+            case topic -> new IotmpTopicConsumer(this, processor, requireMaxDeliveriesInFlight(),
+                    requireMaxDeliveryBytesInFlight());
             case serverEvent -> throw new UnsupportedOperationException(
                     "iotmp:serverEvent endpoints can only produce (to): devices subscribe, routes raise");
         };
@@ -164,6 +165,14 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
         int max = configuration.getMaxDeliveriesInFlight();
         if (max < 1) {
             throw new IllegalArgumentException("maxDeliveriesInFlight must be 1 or more, got " + max);
+        }
+        return max;
+    }
+
+    private long requireMaxDeliveryBytesInFlight() {
+        long max = configuration.getMaxDeliveryBytesInFlight();
+        if (max < 1) {
+            throw new IllegalArgumentException("maxDeliveryBytesInFlight must be 1 or more, got " + max);
         }
         return max;
     }

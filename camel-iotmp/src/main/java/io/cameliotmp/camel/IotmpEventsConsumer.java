@@ -16,7 +16,8 @@ import org.apache.camel.Processor;
  * Device lifecycle events: one exchange per connect, disconnect and refused authentication. The body is a map
  * {@code {event, user, device, remoteAddress, …}}, the same data is in headers. At most
  * {@code maxDeliveriesInFlight} exchanges are unfinished in the route; further events are dropped and counted: peers
- * cause them (a flood of refused CONNECTs, say), and a device's connection does not wait for routes.
+ * cause them (a flood of refused CONNECTs, say), and a device's connection does not wait for routes. An event's size is
+ * bounded by the names and reasons in it, so only their number is.
  */
 public class IotmpEventsConsumer extends IotmpServerConsumer implements DeviceListener {
 
@@ -29,7 +30,7 @@ public class IotmpEventsConsumer extends IotmpServerConsumer implements DeviceLi
 
     public IotmpEventsConsumer(IotmpEndpoint endpoint, Processor processor, int maxDeliveriesInFlight) {
         super(endpoint, processor);
-        this.deliveries = new DeliveriesInFlight(maxDeliveriesInFlight, RouteDelivery.EVENT,
+        this.deliveries = new DeliveriesInFlight(maxDeliveriesInFlight, Long.MAX_VALUE, RouteDelivery.EVENT,
                 "a device event for " + endpoint.getEndpointBaseUri());
     }
 
@@ -46,7 +47,7 @@ public class IotmpEventsConsumer extends IotmpServerConsumer implements DeviceLi
 
     @Override
     public void onConnected(DeviceRegistration registration) {
-        deliver(deliveries, message -> {
+        deliver(deliveries, 0, message -> {
             Map<String, Object> body = event(CONNECTED, registration.user(), registration.device(),
                     String.valueOf(registration.remoteAddress()));
             body.put("generation", registration.generation().name());
@@ -57,7 +58,7 @@ public class IotmpEventsConsumer extends IotmpServerConsumer implements DeviceLi
 
     @Override
     public void onDisconnected(DeviceRegistration registration, String reason) {
-        deliver(deliveries, message -> {
+        deliver(deliveries, 0, message -> {
             Map<String, Object> body = event(DISCONNECTED, registration.user(), registration.device(),
                     String.valueOf(registration.remoteAddress()));
             body.put("reason", reason);
@@ -67,7 +68,7 @@ public class IotmpEventsConsumer extends IotmpServerConsumer implements DeviceLi
 
     @Override
     public void onAuthenticationRefused(AuthRequest request, AuthDecision decision) {
-        deliver(deliveries, message -> {
+        deliver(deliveries, 0, message -> {
             Map<String, Object> body = event(AUTHENTICATION_REFUSED, request.user(), request.device(),
                     String.valueOf(request.remoteAddress()));
             body.put("reason", decision.reason());

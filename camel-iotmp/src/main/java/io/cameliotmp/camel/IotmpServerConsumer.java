@@ -4,7 +4,6 @@ import java.util.function.Consumer;
 
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerManager;
-import io.cameliotmp.server.ServerMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -33,13 +32,14 @@ abstract class IotmpServerConsumer extends DefaultConsumer {
     }
 
     /**
-     * Hands the route one exchange, whose message {@code fill} sets, within the bound of {@code deliveries}: beyond
-     * it the delivery is dropped and counted before anything is made for it (a flood of events peers cause costs no
-     * exchanges). A failure of the route is reported to the exception handler as {@code failure}.
+     * Hands the route one exchange of {@code bytes}, whose message {@code fill} sets, within the bounds of
+     * {@code deliveries}: beyond them the delivery is dropped and counted before anything is made for it (a flood of
+     * events peers cause costs no exchanges). A failure of the route is reported to the exception handler as
+     * {@code failure}.
      */
-    protected final void deliver(DeliveriesInFlight deliveries, Consumer<Message> fill, String failure) {
-        ServerMetrics metrics = deliveries.tryTake(server());
-        if (metrics == null) {
+    protected final void deliver(DeliveriesInFlight deliveries, long bytes, Consumer<Message> fill, String failure) {
+        DeliveriesInFlight.Place place = deliveries.tryTake(server(), bytes);
+        if (place == null) {
             return;
         }
         Exchange exchange;
@@ -47,10 +47,10 @@ abstract class IotmpServerConsumer extends DefaultConsumer {
             exchange = createExchange(true);
             fill.accept(exchange.getMessage());
         } catch (RuntimeException e) {
-            deliveries.release(metrics);
+            deliveries.release(place);
             throw e;
         }
-        getAsyncProcessor().process(exchange, deliveries.releasing(metrics, doneSync -> {
+        getAsyncProcessor().process(exchange, deliveries.releasing(place, doneSync -> {
             if (exchange.getException() != null) {
                 getExceptionHandler().handleException(failure, exchange, exchange.getException());
             }

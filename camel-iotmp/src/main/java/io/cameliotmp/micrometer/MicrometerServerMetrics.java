@@ -32,9 +32,13 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code iotmp.samples} (counter, {@code state=received|dropped|stale}): {@code stale} are samples of legacy
  * devices on stream ids of an earlier connection, dropped;</li>
  * <li>{@code iotmp.deliveries.dropped} (counter, {@code kind=topic|event}): publications and events a topic or events
- * consumer dropped because its route had {@code maxDeliveriesInFlight} exchanges unfinished;</li>
+ * consumer dropped because its route had {@code maxDeliveriesInFlight} exchanges (or
+ * {@code maxDeliveryBytesInFlight} bytes) unfinished;</li>
  * <li>{@code iotmp.deliveries.in.flight} (gauge, {@code kind=topic|event}): publications and events handed to those
  * consumers and not completed by their routes;</li>
+ * <li>{@code iotmp.deliveries.in.flight.bytes} (gauge, {@code kind=topic|event}): their bytes (topic and PSON-encoded
+ * payload of publications; events count none), each topic consumer's at most its
+ * {@code maxDeliveryBytesInFlight};</li>
  * <li>{@code iotmp.reading.pauses} (counter): times a connection stopped reading its device at its in-flight bound
  * (backpressure);</li>
  * <li>{@code iotmp.bytes} (counter, {@code direction=in|out});</li>
@@ -98,11 +102,17 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         staleSamplesDropped = counter("iotmp.samples", "state", "stale", SAMPLES);
         for (RouteDelivery kind : RouteDelivery.values()) {
             deliveriesDropped.put(kind, counter("iotmp.deliveries.dropped", "kind", kind.tag(), "Publications and "
-                    + "events a topic or events consumer dropped: its route had maxDeliveriesInFlight unfinished"));
+                    + "events a topic or events consumer dropped: its route had maxDeliveriesInFlight (or "
+                    + "maxDeliveryBytesInFlight) unfinished"));
             meters.add(Gauge.builder("iotmp.deliveries.in.flight", server.totals(),
                     totals -> totals.deliveriesInFlight(kind))
                     .tags(tags).tag("kind", kind.tag()).description("Publications and events handed to topic and "
                             + "events consumers and not completed by their routes").register(registry));
+            meters.add(Gauge.builder("iotmp.deliveries.in.flight.bytes", server.totals(),
+                    totals -> totals.deliveryBytesInFlight(kind))
+                    .tags(tags).tag("kind", kind.tag()).description("Bytes of the publications (topic and PSON-encoded "
+                            + "payload) handed to topic consumers and not completed by their routes")
+                    .baseUnit("bytes").register(registry));
         }
         readingPauses = counter(Counter.builder("iotmp.reading.pauses"), "Times a connection stopped reading its "
                 + "device because its work in flight reached maxInFlight or maxDecodedFrameBytes");

@@ -73,7 +73,10 @@ public interface ServerMetrics {
     default void sampleDropped() {
     }
 
-    /** Route consumers whose deliveries are bounded, each by its own {@code maxDeliveriesInFlight}. */
+    /**
+     * Route consumers whose deliveries are bounded, each by its own {@code maxDeliveriesInFlight} (and topic consumers
+     * by their {@code maxDeliveryBytesInFlight}).
+     */
     enum RouteDelivery {
         /** A publication on a topic, for an {@code iotmp:topic} consumer. */
         TOPIC,
@@ -88,20 +91,20 @@ public interface ServerMetrics {
 
     /**
      * A publication or event was not handed to a route consumer because its route had {@code maxDeliveriesInFlight}
-     * exchanges unfinished.
+     * exchanges, or {@code maxDeliveryBytesInFlight} bytes, unfinished.
      */
     default void deliveryDropped(RouteDelivery kind) {
     }
 
     /**
-     * A publication or event was handed to a route consumer; {@link #deliveryEnded} follows once its route completes
-     * it.
+     * A publication or event of {@code bytes} (0 for events, whose size is not counted) was handed to a route
+     * consumer; {@link #deliveryEnded} follows once its route completes it.
      */
-    default void deliveryStarted(RouteDelivery kind) {
+    default void deliveryStarted(RouteDelivery kind, long bytes) {
     }
 
-    /** The route completed a delivery counted by {@link #deliveryStarted}. */
-    default void deliveryEnded(RouteDelivery kind) {
+    /** The route completed a delivery counted by {@link #deliveryStarted}, with the same bytes. */
+    default void deliveryEnded(RouteDelivery kind, long bytes) {
     }
 
     /**

@@ -27,6 +27,8 @@ public final class ServerTotals {
     /** Per {@link RouteDelivery} ordinal: a gauge, so an increment and a decrement per delivery. */
     private final LongAdder[] deliveriesInFlight = Stream.generate(LongAdder::new)
             .limit(RouteDelivery.values().length).toArray(LongAdder[]::new);
+    private final LongAdder[] deliveryBytesInFlight = Stream.generate(LongAdder::new)
+            .limit(RouteDelivery.values().length).toArray(LongAdder[]::new);
     private final LongAdder readingPauses = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
@@ -100,6 +102,14 @@ public final class ServerTotals {
     /** Publications and events handed to topic and events consumers of this kind and not completed by their routes. */
     public long deliveriesInFlight(RouteDelivery kind) {
         return deliveriesInFlight[kind.ordinal()].sum();
+    }
+
+    /**
+     * Bytes of the publications counted by {@link #deliveriesInFlight} (topic and PSON-encoded payload; events count
+     * none), each topic consumer's at most its {@code maxDeliveryBytesInFlight}, or one publication larger alone.
+     */
+    public long deliveryBytesInFlight(RouteDelivery kind) {
+        return deliveryBytesInFlight[kind.ordinal()].sum();
     }
 
     /** Samples of legacy devices on stream ids of an earlier connection, dropped. */
@@ -222,15 +232,17 @@ public final class ServerTotals {
             }
 
             @Override
-            public void deliveryStarted(RouteDelivery kind) {
+            public void deliveryStarted(RouteDelivery kind, long bytes) {
                 deliveriesInFlight[kind.ordinal()].increment();
-                next.deliveryStarted(kind);
+                deliveryBytesInFlight[kind.ordinal()].add(bytes);
+                next.deliveryStarted(kind, bytes);
             }
 
             @Override
-            public void deliveryEnded(RouteDelivery kind) {
+            public void deliveryEnded(RouteDelivery kind, long bytes) {
                 deliveriesInFlight[kind.ordinal()].decrement();
-                next.deliveryEnded(kind);
+                deliveryBytesInFlight[kind.ordinal()].add(-bytes);
+                next.deliveryEnded(kind, bytes);
             }
 
             @Override

@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.PsonFormat;
 import io.cameliotmp.server.ServerMetrics.RouteDelivery;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +49,10 @@ class RouteDeliveryBoundTest extends IotmpCamelTestSupport {
             public void configure() {
                 from("iotmp:topic:held/#?maxDeliveriesInFlight=5").routeId("held").process(new NeverCompletes());
                 from("iotmp:events?maxDeliveriesInFlight=2").routeId("events").process(new NeverCompletes());
+                from("iotmp:topic:bytes/#?maxDeliveryBytesInFlight=2500").routeId("bytes")
+                        .process(new NeverCompletes());
+                from("iotmp:topic:tight/#?maxDeliveryBytesInFlight=100").routeId("tight")
+                        .process(new NeverCompletes());
                 // one place is enough for a synchronous route: each exchange is complete before the next arrives
                 from("iotmp:topic:sync/#?maxDeliveriesInFlight=1").routeId("sync").to("mock:sync");
             }
@@ -90,6 +95,15 @@ class RouteDeliveryBoundTest extends IotmpCamelTestSupport {
                 .mapToDouble(g -> g.value()).sum();
     }
 
+    private double inFlightBytesGauge(String kind) {
+        return meters.find("iotmp.deliveries.in.flight.bytes").tags("kind", kind).gauges().stream()
+                .mapToDouble(g -> g.value()).sum();
+    }
+
+    private long inFlightBytes(String routeId) {
+        return ((IotmpTopicConsumer) context.getRoute(routeId).getConsumer()).deliveryBytesInFlight();
+    }
+
     private int inFlight(String routeId) {
         Object consumer = context.getRoute(routeId).getConsumer();
         return consumer instanceof IotmpTopicConsumer topic ? topic.deliveriesInFlight()
@@ -122,6 +136,50 @@ class RouteDeliveryBoundTest extends IotmpCamelTestSupport {
             device.send(IotmpMessage.streamData(5, "again"), Generation.GEN2);
             eventually().untilAsserted(() -> assertThat(inFlight("held")).isEqualTo(1));
             assertThat(dropped("topic")).isEqualTo(15);
+        }
+    }
+
+    /**
+     * A thousand publications of a device's largest frame would hold gigabytes within the count's bound: the bytes are
+     * bounded too. Each publication here is its topic (11 bytes) and a PSON byte string of 1,000 bytes (3 bytes of
+     * header), 1,014 bytes: two fit in 2,500 bytes, a third does not.
+     */
+    @Test
+    void aRouteThatNeverCompletesHoldsAtMostTheByteBound() throws Exception {
+        long one = "bytes/esp32".length() + PsonFormat.V2.sizeOf(new byte[1000]);
+        try (RawIotmpSocket device = publishingOn("esp32", "bytes/esp32")) {
+            for (int i = 0; i < 10; i++) {
+                device.send(IotmpMessage.streamData(5, new byte[1000]), Generation.GEN2);
+            }
+            eventually().untilAsserted(() -> assertThat(dropped("topic")).isEqualTo(8));
+            assertThat(inFlight("bytes")).isEqualTo(2);
+            assertThat(inFlightBytes("bytes")).isEqualTo(2 * one);
+            assertThat(server(port).totals().deliveryBytesInFlight(RouteDelivery.TOPIC)).isEqualTo(2 * one);
+            assertThat(inFlightBytesGauge("topic")).as("the gauge of the bytes the routes hold").isEqualTo(2 * one);
+
+            completeParked();
+            assertThat(inFlightBytes("bytes")).isZero();
+            assertThat(inFlightBytesGauge("topic")).isZero();
+            device.send(IotmpMessage.streamData(5, new byte[1000]), Generation.GEN2);
+            eventually().untilAsserted(() -> assertThat(inFlight("bytes")).isEqualTo(1));
+            assertThat(dropped("topic")).isEqualTo(8);
+        }
+    }
+
+    /** A publication larger than the byte bound is still handed over when the route holds nothing: one at a time. */
+    @Test
+    void aPublicationLargerThanTheByteBoundPassesAloneAndOnlyAlone() throws Exception {
+        try (RawIotmpSocket device = publishingOn("esp32", "tight/esp32")) {
+            for (int i = 0; i < 3; i++) {
+                device.send(IotmpMessage.streamData(5, new byte[1000]), Generation.GEN2);
+            }
+            eventually().untilAsserted(() -> assertThat(dropped("topic")).isEqualTo(2));
+            assertThat(inFlight("tight")).isEqualTo(1);
+
+            completeParked();
+            device.send(IotmpMessage.streamData(5, new byte[1000]), Generation.GEN2);
+            eventually().untilAsserted(() -> assertThat(inFlight("tight")).isEqualTo(1));
+            assertThat(dropped("topic")).isEqualTo(2);
         }
     }
 

@@ -252,6 +252,30 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
+         * Topic consumers: the most bytes of publications (topic and
+         * PSON-encoded payload) handed to the route and not yet completed by
+         * it. Beyond it further ones are dropped and counted
+         * (iotmp.deliveries.dropped), as beyond maxDeliveriesInFlight: a
+         * publication may be as large as a device's frame
+         * (maxDecodedFrameBytes), so the count alone would let a route that
+         * continues asynchronously hold gigabytes. One publication is always
+         * handed over when the route holds none, however large.
+         * 
+         * The option is a: &lt;code&gt;long&lt;/code&gt; type.
+         * 
+         * Default: 67108864
+         * Group: consumer
+         * 
+         * @param maxDeliveryBytesInFlight the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder maxDeliveryBytesInFlight(long maxDeliveryBytesInFlight) {
+            doSetProperty("maxDeliveryBytesInFlight", maxDeliveryBytesInFlight);
+            return this;
+        }
+    
+        
+        /**
          * download: the chunk size asked of the device, in bytes.
          * 
          * The option is a: &lt;code&gt;int&lt;/code&gt; type.
@@ -1393,6 +1417,7 @@ public interface IotmpComponentBuilderFactory {
             case "batchTimeout": getOrCreateConfiguration((IotmpComponent) component).setBatchTimeout((long) value); return true;
             case "bridgeErrorHandler": ((IotmpComponent) component).setBridgeErrorHandler((boolean) value); return true;
             case "maxDeliveriesInFlight": getOrCreateConfiguration((IotmpComponent) component).setMaxDeliveriesInFlight((int) value); return true;
+            case "maxDeliveryBytesInFlight": getOrCreateConfiguration((IotmpComponent) component).setMaxDeliveryBytesInFlight((long) value); return true;
             case "chunkSize": getOrCreateConfiguration((IotmpComponent) component).setChunkSize((int) value); return true;
             case "firmwareProgressTo": getOrCreateConfiguration((IotmpComponent) component).setFirmwareProgressTo((java.lang.String) value); return true;
             case "firmwareRebootTimeout": getOrCreateConfiguration((IotmpComponent) component).setFirmwareRebootTimeout((long) value); return true;

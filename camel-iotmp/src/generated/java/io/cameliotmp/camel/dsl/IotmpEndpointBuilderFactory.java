@@ -307,6 +307,50 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * Topic consumers: the most bytes of publications (topic and
+         * PSON-encoded payload) handed to the route and not yet completed by
+         * it. Beyond it further ones are dropped and counted
+         * (iotmp.deliveries.dropped), as beyond maxDeliveriesInFlight: a
+         * publication may be as large as a device's frame
+         * (maxDecodedFrameBytes), so the count alone would let a route that
+         * continues asynchronously hold gigabytes. One publication is always
+         * handed over when the route holds none, however large.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 67108864
+         * Group: consumer
+         * 
+         * @param maxDeliveryBytesInFlight the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxDeliveryBytesInFlight(long maxDeliveryBytesInFlight) {
+            doSetProperty("maxDeliveryBytesInFlight", maxDeliveryBytesInFlight);
+            return this;
+        }
+        /**
+         * Topic consumers: the most bytes of publications (topic and
+         * PSON-encoded payload) handed to the route and not yet completed by
+         * it. Beyond it further ones are dropped and counted
+         * (iotmp.deliveries.dropped), as beyond maxDeliveriesInFlight: a
+         * publication may be as large as a device's frame
+         * (maxDecodedFrameBytes), so the count alone would let a route that
+         * continues asynchronously hold gigabytes. One publication is always
+         * handed over when the route holds none, however large.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 67108864
+         * Group: consumer
+         * 
+         * @param maxDeliveryBytesInFlight the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxDeliveryBytesInFlight(String maxDeliveryBytesInFlight) {
+            doSetProperty("maxDeliveryBytesInFlight", maxDeliveryBytesInFlight);
+            return this;
+        }
+        /**
          * A Camel endpoint (such as direct:auth) that authenticates devices: it
          * receives the credential as body and CamelIotmpUser, CamelIotmpDevice
          * and CamelIotmpRemoteAddress headers, and answers true or false (or an
