@@ -48,6 +48,7 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code iotmp.frames.inflight.bytes} (gauge): estimated heap of decoded frames, samples and calls taken in and
  * not finished, at most about twice {@code maxDecodedFrameBytes} per connection;</li>
  * <li>{@code iotmp.auth.failures.tracked} (gauge): entries kept about failed authentications;</li>
+ * <li>{@code iotmp.firmware.updates.running} (gauge): devices a firmware update of the server runs on;</li>
  * <li>{@code iotmp.refusals} (counter, {@code reason}, see {@link Refusal#tag()}): connections and CONNECTs refused by
  * a hardening limit;</li>
  * <li>{@code iotmp.quota.refusals} (counter, {@code quota}, see {@link QuotaExceededException.Quota#tag()}):
@@ -130,6 +131,9 @@ public final class MicrometerServerMetrics implements ServerMetrics {
                 .description("Entries kept about failed authentications").register(registry));
         meters.add(Gauge.builder("iotmp.legacy.devices.tracked", server, IotmpServer::legacyDevicesTracked)
                 .tags(tags).description("Legacy devices whose stream ids are kept across their connections")
+                .register(registry));
+        meters.add(Gauge.builder("iotmp.firmware.updates.running", server, IotmpServer::firmwareUpdatesRunning)
+                .tags(tags).description("Devices a firmware update of the server runs on, one update each")
                 .register(registry));
         for (Refusal reason : Refusal.values()) {
             refusals.put(reason, counter("iotmp.refusals", "reason", reason.tag(),

@@ -4,7 +4,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.Channel;
@@ -44,6 +46,8 @@ public final class IotmpServer {
     private final ServerTotals totals = new ServerTotals();
     private TrafficMeter trafficMeter;
     private volatile ServerDrain drain;
+    /** Devices a firmware update of this server runs on, one update each (see {@link #firmwareUpdateStarting}). */
+    private final Set<DeviceId> firmwareUpdates = ConcurrentHashMap.newKeySet();
 
     public IotmpServer(IotmpServerConfig config) {
         this.config = config;
@@ -395,6 +399,27 @@ public final class IotmpServer {
     /** Legacy devices whose stream ids are kept across their connections. */
     public int legacyDevicesTracked() {
         return legacyStreamIds.size();
+    }
+
+    /**
+     * Claims {@code device} for a firmware update from this server, unless one runs already: a board that accepts a
+     * second {@code $ota/begin} during an update starts over, and the chunks of the two updates would then interleave
+     * into one image. Every claim that succeeded is ended with {@link #firmwareUpdateEnded}.
+     *
+     * @return whether the update may start
+     */
+    public boolean firmwareUpdateStarting(DeviceId device) {
+        return firmwareUpdates.add(device);
+    }
+
+    /** Ends the claim of a firmware update that {@link #firmwareUpdateStarting} granted. */
+    public void firmwareUpdateEnded(DeviceId device) {
+        firmwareUpdates.remove(device);
+    }
+
+    /** Devices a firmware update of this server runs on now. */
+    public int firmwareUpdatesRunning() {
+        return firmwareUpdates.size();
     }
 
     /** Entries kept about failed authentications (per address, and per device and address). */

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Every request after the options goes to the very connection the update began on: a device that reconnects in the
  * middle has lost its update, and the update fails as {@link OtaFailure#DEVICE_GONE}. No chunk is ever sent twice
  * (a device appends whatever it receives); the first failure ends the update. The procedure blocks its thread
- * ({@link #run}) or runs on an executor ({@link #start}).
+ * ({@link #run}) or runs on an executor ({@link #start}). One update at a time runs on a device from one server: a
+ * second fails at once as {@link OtaFailure#ALREADY_UPDATING}.
  */
 public final class FirmwareUpdate {
 
@@ -105,7 +106,21 @@ public final class FirmwareUpdate {
         return result;
     }
 
+    /** The update, with the device claimed for it on this server from its first request to its end. */
     private FirmwareUpdateReport run() throws InterruptedException {
+        if (!server.firmwareUpdateStarting(device)) {
+            // nothing sent: the device serves the update that runs, whose chunks a second begin would corrupt
+            throw fail(OtaFailure.ALREADY_UPDATING, "a firmware update of " + device + " runs already on this"
+                                                    + " server", null);
+        }
+        try {
+            return update();
+        } finally {
+            server.firmwareUpdateEnded(device);
+        }
+    }
+
+    private FirmwareUpdateReport update() throws InterruptedException {
         enter(OtaStep.OPTIONS);
         DeviceRegistration registration = server.registry().registration(device).orElse(null);
         if (registration == null) {

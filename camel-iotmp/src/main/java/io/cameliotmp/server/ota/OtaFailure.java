@@ -23,5 +23,10 @@ public enum OtaFailure {
     /** The image could not be read, spooled or compressed; nothing reached the device. */
     IMAGE_UNREADABLE,
     /** The device answered something that is not an OTA answer, or the server refused to send (frame too large). */
-    PROTOCOL
+    PROTOCOL,
+    /**
+     * Another update of the device runs from this server (until it has ended, its reboot and reconnection included);
+     * nothing was sent.
+     */
+    ALREADY_UPDATING
 }

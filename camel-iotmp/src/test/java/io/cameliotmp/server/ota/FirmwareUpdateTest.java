@@ -381,6 +381,46 @@ class FirmwareUpdateTest {
         }
     }
 
+    @Test
+    void aSecondUpdateOfADeviceWhileOneRunsSendsNothingAndTheClaimEndsWithTheFirst() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        RecordingTarget target = new RecordingTarget();
+        target.blockOnWrite = stuck;
+        device(target, OtaSettings.defaults().withCompression(""), builder -> builder.handlerExecutor(handlers));
+        CountDownLatch writing = new CountDownLatch(1);
+        CompletableFuture<FirmwareUpdateReport> first;
+        try {
+            first = FirmwareUpdate.start(server, DEVICE, FirmwareImage.of(image(5000, null)),
+                    options().withStepTimeout(Duration.ofMinutes(1)), new FirmwareUpdateListener() {
+                        @Override
+                        public void onStep(DeviceId id, OtaStep step) {
+                            if (step == OtaStep.WRITE) {
+                                writing.countDown();
+                            }
+                        }
+                    }, handlers);
+            assertThat(writing.await(Waits.WAIT.toSeconds(), TimeUnit.SECONDS)).as("the first update writes").isTrue();
+            // a board that took this begin would start over, and the chunks of both updates would make one image
+            FirmwareUpdateException second = failure(FirmwareImage.of(image(6000, null)), options(), null);
+            assertThat(second.failure()).isEqualTo(OtaFailure.ALREADY_UPDATING);
+            assertThat(second.step()).isEqualTo(OtaStep.OPTIONS);
+            assertThat(second.report().sentBytes()).isZero();
+            assertThat(server.firmwareUpdatesRunning()).isEqualTo(1);
+        } finally {
+            stuck.countDown();
+        }
+        // the device fails the blocked write: the first update ends, and its claim with it
+        Throwable ended = catchThrowable(() -> first.get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertThat(ended).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(FirmwareUpdateException.class);
+        assertThat(((FirmwareUpdateException) ended.getCause()).failure()).isEqualTo(OtaFailure.WRITE_FAILED);
+        assertThat(server.firmwareUpdatesRunning()).isZero();
+        target.blockOnWrite = null;
+        byte[] bytes = image(5000, "2.0.0");
+        assertThat(update(FirmwareImage.of(bytes), options(), null).outcome()).isEqualTo(OtaOutcome.UPDATED);
+        assertThat(target.committed()).isEqualTo(bytes);
+        assertThat(server.firmwareUpdatesRunning()).isZero();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"BEGIN", "WRITE", "END"})
     void aDeviceGoneBeforeTheImageIsStagedFailsAsGone(String at) throws Exception {
