@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 
 import io.cameliotmp.camel.IotmpConstants;
@@ -42,6 +44,12 @@ public final class FirmwareUploads {
     private final long maxImageSize;
     private final int maxRunning;
     private final Semaphore running;
+    /**
+     * The devices whose upload is spooling or whose update runs, claimed before the image is read: the image may take
+     * long to arrive, and two uploads for one device must not both pass. At most {@code maxRunning}, since each holds
+     * a permit of {@link #running}. Guarded by this.
+     */
+    private final Set<String> updating = new HashSet<>();
     private final UploadRate rate;
     private final Map<String, Map<String, Object>> reports = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -86,14 +94,15 @@ public final class FirmwareUploads {
                                               + " try again when one has ended");
         }
         boolean started = false;
+        boolean claimed = false;
         Path image = null;
         try {
             synchronized (this) {
-                Map<String, Object> last = reports.get(key);
-                if (last != null && "running".equals(last.get("state"))) {
+                if (!updating.add(key)) {
                     throw new TooManyUpdatesException("a firmware update of " + key + " is running already");
                 }
             }
+            claimed = true;
             image = spool(rate.watch(message.getBody(InputStream.class)));
             Map<String, Object> state = new LinkedHashMap<>();
             state.put("device", key);
@@ -113,6 +122,7 @@ public final class FirmwareUploads {
                 try {
                     finished(key, result, failure);
                 } finally {
+                    unclaim(key);
                     running.release();
                     deleteQuietly(spooled);
                 }
@@ -122,12 +132,24 @@ public final class FirmwareUploads {
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         } finally {
             if (!started) {
+                if (claimed) {
+                    unclaim(key);
+                }
                 running.release();
                 if (image != null) {
                     deleteQuietly(image);
                 }
             }
         }
+    }
+
+    private synchronized void unclaim(String key) {
+        updating.remove(key);
+    }
+
+    /** Whether an upload for the device is being read or its update runs. */
+    synchronized boolean updating(String key) {
+        return updating.contains(key);
     }
 
     /** The device's latest report; 404 when it never had an update through the API. */

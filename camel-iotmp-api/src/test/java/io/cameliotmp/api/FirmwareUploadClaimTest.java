@@ -1,0 +1,53 @@
+package io.cameliotmp.api;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One firmware upload per device at a time, from the moment its image starts to arrive: an image may take long to
+ * arrive, and a second upload for the same device that passed the check meanwhile would start a second update, which
+ * the server then refuses while the API reports the device failed although its first update runs. An application of
+ * its own, with room for two updates (so only the per-device rule can refuse the second) and a grace for slow bodies
+ * far longer than the test.
+ */
+@TestPropertySource(properties = {"camel.iotmp.api.max-firmware-updates=2", "camel.iotmp.api.body-read-timeout=10m"})
+class FirmwareUploadClaimTest extends OwnApplicationTestSupport {
+
+    private static final String FIRMWARE = "/v3/users/demo/devices/dev-ota/firmware";
+
+    @Autowired
+    FirmwareUploads firmware;
+
+    @Test
+    void aSecondUploadForADeviceWhoseImageIsStillArrivingIsRefused() throws Exception {
+        try (Socket first = new Socket("127.0.0.1", httpPort)) {
+            OutputStream out = first.getOutputStream();
+            out.write(("POST " + FIRMWARE + " HTTP/1.1\r\nHost: 127.0.0.1:" + httpPort
+                       + "\r\nAuthorization: Bearer test-token-ota\r\nContent-Type: application/octet-stream"
+                       + "\r\nContent-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[100]); // the start of the image; the rest never comes while the test runs
+            out.flush();
+            await("the first upload reading its image").atMost(WAIT).until(() -> firmware.updating("demo/dev-ota"));
+
+            Answer second = send(request(FIRMWARE, "test-token-ota")
+                    .header("Content-Type", DeviceApiRoutes.OCTET_STREAM)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1000])));
+
+            assertThat(second.status()).as(second.text()).isEqualTo(503);
+            assertThat(second.text()).contains("running already");
+            assertThat(firmware.running()).as("the second took no place").isEqualTo(1);
+        }
+        // the first client left mid-image: its upload fails and gives its place and its claim back
+        await("the first upload's claim released").atMost(WAIT)
+                .until(() -> !firmware.updating("demo/dev-ota") && firmware.running() == 0);
+    }
+}
