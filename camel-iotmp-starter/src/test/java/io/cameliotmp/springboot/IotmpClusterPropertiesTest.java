@@ -2,6 +2,7 @@ package io.cameliotmp.springboot;
 
 import io.cameliotmp.camel.IotmpComponent;
 import io.cameliotmp.cluster.InfinispanCluster;
+import io.cameliotmp.cluster.RelayBounds;
 import io.cameliotmp.server.ServerCluster;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -78,12 +79,8 @@ class IotmpClusterPropertiesTest {
         InfinispanCluster infinispan = (InfinispanCluster) cluster;
         assertThat(infinispan.options().name()).isEqualTo("starter-test");
         assertThat(infinispan.options().port()).isEqualTo(CLUSTER_PORT);
-        assertThat(infinispan.options().maxRelaysInFlight()).isEqualTo(250);
-        assertThat(infinispan.options().maxRelayBytesInFlight()).isEqualTo(1_000_000);
-        assertThat(infinispan.options().maxRelaysPerDevice()).isEqualTo(25);
-        assertThat(infinispan.options().maxRelayBytesPerDevice()).isEqualTo(100_000);
-        assertThat(infinispan.options().maxRelaysPerUser()).isEqualTo(50);
-        assertThat(infinispan.options().maxRelayBytesPerUser()).isEqualTo(200_000);
+        assertThat(infinispan.options().relayBounds())
+                .isEqualTo(new RelayBounds(250, 1_000_000, 25, 100_000, 50, 200_000));
         assertThat(infinispan.memberName()).isEqualTo("spring-1");
         // the route started the server, which joined: a cluster of one
         assertThat(infinispan.members()).containsExactly("spring-1");
