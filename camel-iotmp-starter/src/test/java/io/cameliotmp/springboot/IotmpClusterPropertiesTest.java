@@ -1,12 +1,13 @@
 package io.cameliotmp.springboot;
 
 import io.cameliotmp.camel.IotmpComponent;
+import io.cameliotmp.cluster.ClusterOptions;
 import io.cameliotmp.cluster.InfinispanCluster;
 import io.cameliotmp.cluster.RelayBounds;
 import io.cameliotmp.server.ServerCluster;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,8 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 })
 class IotmpClusterPropertiesTest {
 
-    private static final int PORT = AvailablePortFinder.getNextAvailable();
-    private static final int CLUSTER_PORT = ClusterPorts.next();
+    private static final int PORT = FreePorts.next();
+    private static final int CLUSTER_PORT = FreePorts.clusterPort(ClusterOptions.DEFAULT_FD_PORT_OFFSET);
 
     @DynamicPropertySource
     static void ports(DynamicPropertyRegistry registry) {
