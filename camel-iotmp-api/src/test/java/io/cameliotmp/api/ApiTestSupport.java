@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.IotmpDeviceBuilder;
-import org.apache.camel.test.AvailablePortFinder;
+import io.cameliotmp.test.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -33,7 +33,7 @@ public abstract class ApiTestSupport {
 
     /** Upper bound of every wait: generous, conditions end it early. */
     protected static final Duration WAIT = Duration.ofSeconds(30);
-    protected static final int IOTMP_PORT = AvailablePortFinder.getNextAvailable();
+    protected static final int IOTMP_PORT = FreePorts.next();
     protected static final ObjectMapper JSON = new ObjectMapper();
     /** The test token of user demo with every action on every device (application.yml of the tests). */
     protected static final String ALL = "test-token-all";

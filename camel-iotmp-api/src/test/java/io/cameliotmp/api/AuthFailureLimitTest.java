@@ -1,6 +1,6 @@
 package io.cameliotmp.api;
 
-import org.apache.camel.test.AvailablePortFinder;
+import io.cameliotmp.test.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext
 class AuthFailureLimitTest extends ApiTestSupport {
 
-    private static final int OWN_IOTMP_PORT = AvailablePortFinder.getNextAvailable();
+    private static final int OWN_IOTMP_PORT = FreePorts.next();
 
     @DynamicPropertySource
     static void ownIotmpPort(DynamicPropertyRegistry registry) {

@@ -1,6 +1,6 @@
 package io.cameliotmp.api;
 
-import org.apache.camel.test.AvailablePortFinder;
+import io.cameliotmp.test.FreePorts;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -14,16 +14,11 @@ import org.springframework.test.context.DynamicPropertySource;
 abstract class OwnApplicationTestSupport extends ApiTestSupport {
 
     /** The own application's IOTMP port; one at a time runs, as each is closed after its class. */
-    protected static final int OWN_IOTMP_PORT = otherPortThan(IOTMP_PORT);
+    protected static final int OWN_IOTMP_PORT = FreePorts.next();
 
     @DynamicPropertySource
     static void ownIotmpPort(DynamicPropertyRegistry registry) {
         // dynamic properties come first: this application's server does not take the shared application's port
         registry.add("camel.component.iotmp.port", () -> OWN_IOTMP_PORT);
-    }
-
-    private static int otherPortThan(int taken) {
-        int port = AvailablePortFinder.getNextAvailable();
-        return port != taken ? port : AvailablePortFinder.getNextAvailable();
     }
 }

@@ -24,67 +24,23 @@ import java.util.Set;
  * @param fdPortOffset  the failure detector listens on {@code port + fdPortOffset}; a crashed member's socket
  *                      closes there, which tells the others at once
  * @param tls           TLS between members, or null for plain TCP
- * @param maxRelaysInFlight how many relays to the other members (topic publications, server events, property
- *                      updates) may wait for their answers at once; beyond it a route's publication or event is
- *                      refused with {@code QuotaExceededException} ({@code CLUSTER_RELAYS}) and a device's is not
- *                      relayed (both counted), so a slow member cannot make this one hold an unbounded backlog
  * @param dns           discovery by DNS instead of {@code members}, or null for static discovery
- * @param maxRelayBytesInFlight bytes those relays may carry at once (their values as PSON encodes them); beyond it
- *                      a relay is refused as beyond {@code maxRelaysInFlight}, so that relays of large
- *                      publications cannot make this member hold {@code maxRelaysInFlight} times a frame
- * @param maxRelaysPerDevice how many of those relays may be of one device at once (its publications and retained
- *                      messages, updates of its properties); beyond it a relay of that device is refused as beyond
- *                      {@code maxRelaysInFlight}, so that one device publishing fast cannot take every relay of the
- *                      member and leave none to the other devices (relays of routes have only the member's bounds)
- * @param maxRelayBytesPerDevice bytes the relays of one device may carry at once; beyond it a relay of that device
- *                      is refused as beyond {@code maxRelayBytesInFlight}, so that one device publishing full frames
- *                      cannot take the member's whole {@code maxRelayBytesInFlight}
- * @param maxRelaysPerUser how many of those relays may be of the devices of one user at once; beyond it a relay of
- *                      a device of that user is refused as beyond {@code maxRelaysInFlight}, so that the many devices
- *                      one user may connect (a {@code user/*} credential mints device ids) cannot together take every
- *                      relay of the member and leave none to the other users
- * @param maxRelayBytesPerUser bytes the relays of the devices of one user may carry at once; beyond it a relay of a
- *                      device of that user is refused as beyond {@code maxRelayBytesInFlight}, so that one user's
- *                      devices cannot together take the member's whole {@code maxRelayBytesInFlight}
+ * @param relayBounds   what the relays to the other members may hold while they wait for their answers: the
+ *                      member's budget and the shares of one device and of one user ({@link RelayBounds})
  */
 public record ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
-                             int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns, long maxRelayBytesInFlight,
-                             int maxRelaysPerDevice, long maxRelayBytesPerDevice, int maxRelaysPerUser,
-                             long maxRelayBytesPerUser) {
+                             int fdPortOffset, Tls tls, Dns dns, RelayBounds relayBounds) {
 
     public static final String DEFAULT_NAME = "iotmp";
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 7800;
     /** JGroups' own default for its socket failure detector ({@code FD_SOCK2}). */
     public static final int DEFAULT_FD_PORT_OFFSET = 50_000;
-    /** Relays waiting for the other members at once: far more than a healthy cluster keeps, few enough to hold. */
-    public static final int DEFAULT_MAX_RELAYS_IN_FLIGHT = 10_000;
-    /** Bytes those relays carry at once: 256 publications of a full default frame (256 KiB), as the partial frames. */
-    public static final long DEFAULT_MAX_RELAY_BYTES_IN_FLIGHT = 64L * 1024 * 1024;
-    /** One device's relays at once: a tenth of the member's, so that ten devices at least share them. */
-    public static final int DEFAULT_MAX_RELAYS_PER_DEVICE = 1_000;
-    /**
-     * Bytes of one device's relays at once: 16 publications of a full default frame (256 KiB), a sixteenth of the
-     * member's, so that sixteen devices at least share them; a fixed size rather than a fraction of the member's, so
-     * that raising the member's bound for many devices does not raise what one device may take.
-     */
-    public static final long DEFAULT_MAX_RELAY_BYTES_PER_DEVICE = 4L * 1024 * 1024;
-    /**
-     * The relays of one user's devices at once: a quarter of the member's, so that four users at least share them,
-     * and two and a half times a device's, so that a user's devices together may hold more than one device may. A
-     * deployment whose devices are all of one user raises it to the member's bound.
-     */
-    public static final int DEFAULT_MAX_RELAYS_PER_USER = 2_500;
-    /**
-     * Bytes of one user's relays at once: a quarter of the member's (64 full default frames), so that four users at
-     * least share them, and the full shares of four devices; a fixed size, as a device's, so that raising the
-     * member's bound for more users does not raise what one user may take.
-     */
-    public static final long DEFAULT_MAX_RELAY_BYTES_PER_USER = 16L * 1024 * 1024;
 
     public ClusterOptions {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(relayBounds, "relayBounds");
         members = List.copyOf(members);
         if (port <= 0 || port > 65535) {
             throw new IllegalArgumentException("cluster port out of range: " + port);
@@ -96,128 +52,66 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
         if (memberName == null || memberName.isBlank()) {
             memberName = bindAddress + ":" + port;
         }
-        if (maxRelaysInFlight <= 0) {
-            throw new IllegalArgumentException("maxRelaysInFlight must be positive: " + maxRelaysInFlight);
-        }
-        if (maxRelayBytesInFlight <= 0) {
-            throw new IllegalArgumentException("maxRelayBytesInFlight must be positive: " + maxRelayBytesInFlight);
-        }
-        if (maxRelaysPerDevice <= 0) {
-            throw new IllegalArgumentException("maxRelaysPerDevice must be positive: " + maxRelaysPerDevice);
-        }
-        if (maxRelayBytesPerDevice <= 0) {
-            throw new IllegalArgumentException("maxRelayBytesPerDevice must be positive: " + maxRelayBytesPerDevice);
-        }
-        if (maxRelaysPerUser <= 0) {
-            throw new IllegalArgumentException("maxRelaysPerUser must be positive: " + maxRelaysPerUser);
-        }
-        if (maxRelayBytesPerUser <= 0) {
-            throw new IllegalArgumentException("maxRelayBytesPerUser must be positive: " + maxRelayBytesPerUser);
-        }
         if (dns != null && !members.isEmpty()) {
             throw new IllegalArgumentException("cluster members and DNS discovery exclude each other: members "
                                                + members + ", DNS query " + dns.query());
         }
     }
 
-    /** The options with the default shares of one device and one user in the relays in flight. */
-    public ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
-                          int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns, long maxRelayBytesInFlight) {
-        this(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns,
-                maxRelayBytesInFlight, DEFAULT_MAX_RELAYS_PER_DEVICE, DEFAULT_MAX_RELAY_BYTES_PER_DEVICE,
-                DEFAULT_MAX_RELAYS_PER_USER, DEFAULT_MAX_RELAY_BYTES_PER_USER);
-    }
-
-    /** The options with the default bound on the bytes of relays in flight. */
-    public ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
-                          int fdPortOffset, Tls tls, int maxRelaysInFlight, Dns dns) {
-        this(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns,
-                DEFAULT_MAX_RELAY_BYTES_IN_FLIGHT);
-    }
-
-    /** The options with static discovery. */
-    public ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
-                          int fdPortOffset, Tls tls, int maxRelaysInFlight) {
-        this(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, null);
-    }
-
-    /** The options with the default bound on relays in flight. */
-    public ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
-                          int fdPortOffset, Tls tls) {
-        this(name, memberName, bindAddress, port, members, fdPortOffset, tls, DEFAULT_MAX_RELAYS_IN_FLIGHT, null);
-    }
-
     /** The options with the defaults but for the name, port and members. */
     public static ClusterOptions of(String name, int port, String members) {
         return new ClusterOptions(name, null, DEFAULT_BIND_ADDRESS, port, parseMembers(members),
-                DEFAULT_FD_PORT_OFFSET, null, DEFAULT_MAX_RELAYS_IN_FLIGHT, null);
+                DEFAULT_FD_PORT_OFFSET, null, null, RelayBounds.DEFAULTS);
     }
 
     public ClusterOptions withMemberName(String memberName) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
-                maxRelayBytesPerUser);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);
     }
 
     public ClusterOptions withBindAddress(String bindAddress) {
         return new ClusterOptions(name, memberName.equals(this.bindAddress + ":" + port) ? null : memberName,
-                bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight, dns, maxRelayBytesInFlight,
-                maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser, maxRelayBytesPerUser);
+                bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);
     }
 
     public ClusterOptions withFdPortOffset(int fdPortOffset) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
-                maxRelayBytesPerUser);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);
     }
 
     public ClusterOptions withTls(Tls tls) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
-                maxRelayBytesPerUser);
-    }
-
-    public ClusterOptions withMaxRelaysInFlight(int maxRelaysInFlight) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
-                maxRelayBytesPerUser);
-    }
-
-    public ClusterOptions withMaxRelayBytesInFlight(long maxRelayBytesInFlight) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
-                maxRelayBytesPerUser);
-    }
-
-    public ClusterOptions withMaxRelaysPerDevice(int maxRelaysPerDevice) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
-                maxRelayBytesPerUser);
-    }
-
-    public ClusterOptions withMaxRelayBytesPerDevice(long maxRelayBytesPerDevice) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
-                maxRelayBytesPerUser);
-    }
-
-    public ClusterOptions withMaxRelaysPerUser(int maxRelaysPerUser) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
-                maxRelayBytesPerUser);
-    }
-
-    public ClusterOptions withMaxRelayBytesPerUser(long maxRelayBytesPerUser) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
-                maxRelayBytesPerUser);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);
     }
 
     /** The options finding the other members by DNS instead of a list of members (these options list none). */
     public ClusterOptions withDns(Dns dns) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, maxRelaysInFlight,
-                dns, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser,
-                maxRelayBytesPerUser);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);
+    }
+
+    public ClusterOptions withRelayBounds(RelayBounds relayBounds) {
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);
+    }
+
+    public ClusterOptions withMaxRelaysInFlight(int maxRelaysInFlight) {
+        return withRelayBounds(relayBounds.withMaxRelaysInFlight(maxRelaysInFlight));
+    }
+
+    public ClusterOptions withMaxRelayBytesInFlight(long maxRelayBytesInFlight) {
+        return withRelayBounds(relayBounds.withMaxRelayBytesInFlight(maxRelayBytesInFlight));
+    }
+
+    public ClusterOptions withMaxRelaysPerDevice(int maxRelaysPerDevice) {
+        return withRelayBounds(relayBounds.withMaxRelaysPerDevice(maxRelaysPerDevice));
+    }
+
+    public ClusterOptions withMaxRelayBytesPerDevice(long maxRelayBytesPerDevice) {
+        return withRelayBounds(relayBounds.withMaxRelayBytesPerDevice(maxRelayBytesPerDevice));
+    }
+
+    public ClusterOptions withMaxRelaysPerUser(int maxRelaysPerUser) {
+        return withRelayBounds(relayBounds.withMaxRelaysPerUser(maxRelaysPerUser));
+    }
+
+    public ClusterOptions withMaxRelayBytesPerUser(long maxRelayBytesPerUser) {
+        return withRelayBounds(relayBounds.withMaxRelayBytesPerUser(maxRelayBytesPerUser));
     }
 
     /** Splits {@code host:port,host:port}; blanks are ignored. */

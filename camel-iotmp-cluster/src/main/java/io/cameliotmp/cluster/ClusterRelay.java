@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * the member holding the device (if another one does), and what the others send is handed to this member's server.
  * Relays are not ordered with each other: two publications made one after the other may arrive in either order.
  * <p>
- * At most {@link ClusterOptions#maxRelaysInFlight()} relays, carrying at most
- * {@link ClusterOptions#maxRelayBytesInFlight()} bytes of values, wait for the other members at once: beyond that a
+ * At most {@link RelayBounds#maxRelaysInFlight()} relays, carrying at most
+ * {@link RelayBounds#maxRelayBytesInFlight()} bytes of values, wait for the other members at once: beyond that a
  * publication or event is refused with {@link QuotaExceededException}
  * ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}) rather than queued, so a slow member cannot make this one hold
  * an unbounded backlog; the server counts the refusal and tells a route, and a device's publication stays delivered
@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
  * bound is only counted: the property itself is in the cluster's store already. One relay carries at most a frame
  * of the device that published it, but the count alone would let a device's large publications make this member
  * hold {@code maxRelaysInFlight} frames: hence the bytes' own bound. The relays of one device (its publications,
- * updates of its properties) take at most its share of both bounds ({@link ClusterOptions#maxRelaysPerDevice()},
- * {@link ClusterOptions#maxRelayBytesPerDevice()}), refused beyond it the same way, so that one device cannot leave
+ * updates of its properties) take at most its share of both bounds ({@link RelayBounds#maxRelaysPerDevice()},
+ * {@link RelayBounds#maxRelayBytesPerDevice()}), refused beyond it the same way, so that one device cannot leave
  * the other devices no room; and the relays of all the devices of one user take at most the user's share
- * ({@link ClusterOptions#maxRelaysPerUser()}, {@link ClusterOptions#maxRelayBytesPerUser()}), so that the many device
+ * ({@link RelayBounds#maxRelaysPerUser()}, {@link RelayBounds#maxRelayBytesPerUser()}), so that the many device
  * ids one user may connect cannot together leave the other users no room.
  */
 final class ClusterRelay implements ClusterBus {
@@ -141,18 +141,18 @@ final class ClusterRelay implements ClusterBus {
 
     /** What a refusal's message says after the member's name. */
     private String refusal(RelayBudget.Refusal refused, DeviceId device, long cost) {
-        ClusterOptions options = cluster.options();
+        RelayBounds bounds = cluster.options().relayBounds();
         return switch (refused) {
-            case COUNT -> " has " + options.maxRelaysInFlight() + " relays waiting for the other members";
-            case BYTES -> " would hold more than " + options.maxRelayBytesInFlight() + " bytes of relays to the"
+            case COUNT -> " has " + bounds.maxRelaysInFlight() + " relays waiting for the other members";
+            case BYTES -> " would hold more than " + bounds.maxRelayBytesInFlight() + " bytes of relays to the"
                           + " other members with this one of " + cost + " bytes";
-            case DEVICE_COUNT -> " has " + options.maxRelaysPerDevice() + " relays of device " + device
+            case DEVICE_COUNT -> " has " + bounds.maxRelaysPerDevice() + " relays of device " + device
                                  + " waiting for the other members";
-            case DEVICE_BYTES -> " would hold more than " + options.maxRelayBytesPerDevice() + " bytes of relays of"
+            case DEVICE_BYTES -> " would hold more than " + bounds.maxRelayBytesPerDevice() + " bytes of relays of"
                                  + " device " + device + " with this one of " + cost + " bytes";
-            case USER_COUNT -> " has " + options.maxRelaysPerUser() + " relays of the devices of user "
+            case USER_COUNT -> " has " + bounds.maxRelaysPerUser() + " relays of the devices of user "
                                + device.user() + " waiting for the other members";
-            case USER_BYTES -> " would hold more than " + options.maxRelayBytesPerUser() + " bytes of relays of the"
+            case USER_BYTES -> " would hold more than " + bounds.maxRelayBytesPerUser() + " bytes of relays of the"
                                + " devices of user " + device.user() + " with this one of " + cost + " bytes";
         } + " (" + refused.option() + ")";
     }
@@ -167,7 +167,7 @@ final class ClusterRelay implements ClusterBus {
         if (manager == null || manager.getMembers() == null || manager.getMembers().size() < 2) {
             return null;
         }
-        RelayBudget.Refusal refused = inFlight.take(device, cost, cluster.options());
+        RelayBudget.Refusal refused = inFlight.take(device, cost, cluster.options().relayBounds());
         if (refused != null) {
             dropped.incrementAndGet();
             return refused;

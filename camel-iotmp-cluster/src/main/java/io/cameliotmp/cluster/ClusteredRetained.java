@@ -41,8 +41,8 @@ final class ClusteredRetained {
     /** The write under way, if any. Guarded by this. */
     private Write current;
     /**
-     * Writes chained and not done yet: bounded by {@link ClusterOptions#maxRelaysInFlight()} and
-     * {@link ClusterOptions#maxRelayBytesInFlight()}, and a device's and its user's by their shares, as relays are.
+     * Writes chained and not done yet: bounded by {@link RelayBounds#maxRelaysInFlight()} and
+     * {@link RelayBounds#maxRelayBytesInFlight()}, and a device's and its user's by their shares, as relays are.
      */
     private final RelayBudget pending = new RelayBudget();
     private final AtomicLong dropped = new AtomicLong();
@@ -79,7 +79,7 @@ final class ClusteredRetained {
                 // the newer write takes the older one's room: a clear replacing a message never needs room of its own
                 replaced.release(pending);
             }
-            boolean budgeted = pending.take(device, cost, cluster.options()) == null;
+            boolean budgeted = pending.take(device, cost, cluster.options().relayBounds()) == null;
             // a clear of nothing the cache holds or is about to hold can go: no entry is left behind
             if (!budgeted && (record != null
                               || !cache.containsKey(key) && (current == null || !current.key().equals(key)))) {

@@ -343,8 +343,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     /**
      * Relays to other members (topic publications, server events, property updates, retained messages kept for
-     * members that join later) refused because {@link ClusterOptions#maxRelaysInFlight()} were waiting already, or
-     * because they would have carried more than {@link ClusterOptions#maxRelayBytesInFlight()} bytes, or beyond the
+     * members that join later) refused because {@link RelayBounds#maxRelaysInFlight()} were waiting already, or
+     * because they would have carried more than {@link RelayBounds#maxRelayBytesInFlight()} bytes, or beyond the
      * share of the device they were of or of its user.
      */
     public long droppedRelays() {
@@ -366,7 +366,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     /**
      * Bytes of values (PSON-encoded) that this member's relays waiting for the other members carry now, at most
-     * {@link ClusterOptions#maxRelayBytesInFlight()}; retained messages written for later members count apart.
+     * {@link RelayBounds#maxRelayBytesInFlight()}; retained messages written for later members count apart.
      */
     public long relayBytesInFlight() {
         return relay.bytesInFlight();

@@ -10,13 +10,13 @@ import io.cameliotmp.server.DeviceId;
  * What the relays of a member waiting for the other members hold: how many they are, and the bytes of the values
  * they carry. A count alone let a device that publishes frames of {@code maxFrameSize} make a member hold
  * {@code maxRelaysInFlight} times that (10,000 × 256 KiB at the defaults) while another member is slow; the bytes are
- * bounded apart ({@link ClusterOptions#maxRelayBytesInFlight()}). Both bounds alone let one device that publishes
+ * bounded apart ({@link RelayBounds#maxRelayBytesInFlight()}). Both bounds alone let one device that publishes
  * fast, or publishes full frames, take the member's whole budget while another member is slow, and every other
  * device's relays were refused meanwhile: each device has a share of both
- * ({@link ClusterOptions#maxRelaysPerDevice()}, {@link ClusterOptions#maxRelayBytesPerDevice()}). A user's devices
+ * ({@link RelayBounds#maxRelaysPerDevice()}, {@link RelayBounds#maxRelayBytesPerDevice()}). A user's devices
  * together still could (a {@code user/*} credential lets one customer connect as many device ids as it likes): the
- * devices of one user have a share too ({@link ClusterOptions#maxRelaysPerUser()},
- * {@link ClusterOptions#maxRelayBytesPerUser()}), so they cannot starve the relays of the other users. The bounds are
+ * devices of one user have a share too ({@link RelayBounds#maxRelaysPerUser()},
+ * {@link RelayBounds#maxRelayBytesPerUser()}), so they cannot starve the relays of the other users. The bounds are
  * read at each relay, from the options of the member, which are set after this budget is made.
  */
 final class RelayBudget {
@@ -65,19 +65,19 @@ final class RelayBudget {
      * neither one device nor the many devices of one user can take the member's whole budget and starve the relays
      * of every other device or user.
      */
-    synchronized Refusal take(DeviceId device, long cost, ClusterOptions options) {
-        if (count >= options.maxRelaysInFlight()) {
+    synchronized Refusal take(DeviceId device, long cost, RelayBounds bounds) {
+        if (count >= bounds.maxRelaysInFlight()) {
             return Refusal.COUNT;
         }
-        if (cost > options.maxRelayBytesInFlight() - bytes) {
+        if (cost > bounds.maxRelayBytesInFlight() - bytes) {
             return Refusal.BYTES;
         }
         if (device != null) {
-            Refusal share = beyond(devices.get(device), cost, options.maxRelaysPerDevice(),
-                    options.maxRelayBytesPerDevice(), Refusal.DEVICE_COUNT, Refusal.DEVICE_BYTES);
+            Refusal share = beyond(devices.get(device), cost, bounds.maxRelaysPerDevice(),
+                    bounds.maxRelayBytesPerDevice(), Refusal.DEVICE_COUNT, Refusal.DEVICE_BYTES);
             if (share == null) {
-                share = beyond(users.get(device.user()), cost, options.maxRelaysPerUser(),
-                        options.maxRelayBytesPerUser(), Refusal.USER_COUNT, Refusal.USER_BYTES);
+                share = beyond(users.get(device.user()), cost, bounds.maxRelaysPerUser(),
+                        bounds.maxRelayBytesPerUser(), Refusal.USER_COUNT, Refusal.USER_BYTES);
             }
             if (share != null) {
                 if (share.deviceShare()) {

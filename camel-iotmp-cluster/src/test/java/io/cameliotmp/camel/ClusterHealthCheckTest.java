@@ -5,6 +5,7 @@ import java.util.Map;
 import io.cameliotmp.cluster.ClusterNodes;
 import io.cameliotmp.cluster.ClusterOptions;
 import io.cameliotmp.cluster.InfinispanCluster;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
@@ -28,7 +29,7 @@ class ClusterHealthCheckTest {
 
     @Test
     void theHealthCheckShowsTheMembershipAndIsDownWithoutIt() throws Exception {
-        int port = ClusterNodes.freeDevicePort();
+        int port = FreePorts.next();
         int clusterPort = ClusterNodes.clusterPort();
         InfinispanCluster cluster = new InfinispanCluster(ClusterOptions.of("health-" + System.nanoTime(),
                 clusterPort, "127.0.0.1:" + clusterPort).withMemberName("solo"));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.Main;
@@ -36,8 +37,8 @@ class CamelMainClusterTest {
         int portA = ClusterNodes.clusterPort();
         int portB = ClusterNodes.clusterPort();
         String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-        int devicePortB = ClusterNodes.freeDevicePort();
-        CamelContext a = start(cluster, "node-a", portA, members, ClusterNodes.freeDevicePort());
+        int devicePortB = FreePorts.next();
+        CamelContext a = start(cluster, "node-a", portA, members, FreePorts.next());
         CamelContext b = start(cluster, "node-b", portB, members, devicePortB);
         eventually().until(() -> member(a).members().size() == 2 && member(b).members().size() == 2);
         assertThat(member(a).memberName()).isEqualTo("node-a");

@@ -1,13 +1,8 @@
 package io.cameliotmp.cluster;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,6 +18,7 @@ import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.StaticAuthenticator;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -38,8 +34,6 @@ import org.awaitility.core.ConditionFactory;
 public final class ClusterNodes implements AutoCloseable {
 
     static final String CREDENTIALS = "alice/*=s3cr3t";
-    /** The ports {@link #clusterPort()} and {@link #freeDevicePort()} gave, in this JVM. */
-    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final List<IotmpServer> servers = new ArrayList<>();
     private final List<CamelContext> applications = new ArrayList<>();
@@ -196,7 +190,7 @@ public final class ClusterNodes implements AutoCloseable {
         IotmpComponent component = new IotmpComponent();
         IotmpConfiguration config = new IotmpConfiguration();
         config.setHost("127.0.0.1");
-        config.setPort(freeDevicePort());
+        config.setPort(FreePorts.next());
         config.setNativeTransport(false);
         config.setDeviceCredentials(CREDENTIALS);
         config.setServerCluster(cluster);
@@ -316,44 +310,11 @@ public final class ClusterNodes implements AutoCloseable {
     }
 
     /**
-     * A port for a member's cluster transport whose failure-detector port ({@code + 50000}) is free too; both are
-     * released again before the member binds them. A test picks all its members' ports before it starts the first
-     * (each member's list names the others), so a free port must not be handed out twice: a repeat made two members
-     * of one test bind the same port.
+     * A port for a member's cluster transport whose failure-detector port is free too. A test picks all its members'
+     * ports before it starts the first (each member's list names the others), so no port is handed out twice.
      */
     public static int clusterPort() {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(10_000, 15_500);
-            if (free(port) && free(port + ClusterOptions.DEFAULT_FD_PORT_OFFSET) && HANDED_OUT.add(port)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free cluster port");
-    }
-
-    /**
-     * A free port for an application's devices, in a range of its own: not among the members' cluster ports, nor
-     * their failure detectors' (+ 50000), which overlap the ephemeral ports a port finder hands out. Never one
-     * handed out before in this JVM.
-     */
-    public static int freeDevicePort() {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(20_000, 30_000);
-            if (free(port) && HANDED_OUT.add(port)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free device port");
-    }
-
-    /** Whether nothing listens on the loopback port now. */
-    static boolean free(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return FreePorts.clusterPort(ClusterOptions.DEFAULT_FD_PORT_OFFSET);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.cameliotmp.cluster;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +15,7 @@ import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceRequest;
 import io.cameliotmp.server.DirectoryEntry;
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.test.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +89,7 @@ class HaproxyFrontedClusterTest {
 
     /** HAProxy in TCP mode on a free port, round robin over the members' IOTMP ports, health-checked. */
     private int startHaproxy(List<IotmpServer> members) throws IOException {
-        int port = freePort();
+        int port = FreePorts.next();
         StringBuilder config = new StringBuilder("""
                 defaults
                     mode tcp
@@ -127,12 +127,6 @@ class HaproxyFrontedClusterTest {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

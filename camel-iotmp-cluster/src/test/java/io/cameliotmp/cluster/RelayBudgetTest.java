@@ -12,21 +12,20 @@ class RelayBudgetTest {
     private static final DeviceId OTHER = new DeviceId("alice", "other");
     private static final DeviceId BOBS = new DeviceId("bob", "sensor");
 
-    private final ClusterOptions options = ClusterOptions.of("budget", 7800, "")
-            .withMaxRelaysInFlight(10).withMaxRelayBytesInFlight(1_000)
+    private final RelayBounds bounds = RelayBounds.DEFAULTS.withMaxRelaysInFlight(10).withMaxRelayBytesInFlight(1_000)
             .withMaxRelaysPerDevice(3).withMaxRelayBytesPerDevice(400);
     /** The same, with a user's share below the member's: five relays, 600 bytes. */
-    private final ClusterOptions userShares = options.withMaxRelaysPerUser(5).withMaxRelayBytesPerUser(600);
+    private final RelayBounds userShares = bounds.withMaxRelaysPerUser(5).withMaxRelayBytesPerUser(600);
     private final RelayBudget budget = new RelayBudget();
 
     @Test
     void aDeviceAtItsShareOfBytesLeavesRoomForAnother() {
-        assertThat(budget.take(HOG, 300, options)).isNull();
-        assertThat(budget.take(HOG, 200, options)).isEqualTo(RelayBudget.Refusal.DEVICE_BYTES);
-        assertThat(budget.take(OTHER, 400, options)).isNull();
-        assertThat(budget.take(null, 300, options)).isNull();
+        assertThat(budget.take(HOG, 300, bounds)).isNull();
+        assertThat(budget.take(HOG, 200, bounds)).isEqualTo(RelayBudget.Refusal.DEVICE_BYTES);
+        assertThat(budget.take(OTHER, 400, bounds)).isNull();
+        assertThat(budget.take(null, 300, bounds)).isNull();
         // the member's bytes are full now: 1,000
-        assertThat(budget.take(OTHER, 1, options)).isEqualTo(RelayBudget.Refusal.BYTES);
+        assertThat(budget.take(OTHER, 1, bounds)).isEqualTo(RelayBudget.Refusal.BYTES);
         assertThat(budget.deviceShareRefusals()).isEqualTo(1);
         assertThat(budget.bytes(HOG)).isEqualTo(300);
     }
@@ -34,20 +33,20 @@ class RelayBudgetTest {
     @Test
     void aDeviceAtItsShareOfRelaysLeavesRoomForAnother() {
         for (int i = 0; i < 3; i++) {
-            assertThat(budget.take(HOG, 1, options)).isNull();
+            assertThat(budget.take(HOG, 1, bounds)).isNull();
         }
-        assertThat(budget.take(HOG, 1, options)).isEqualTo(RelayBudget.Refusal.DEVICE_COUNT);
-        assertThat(budget.take(OTHER, 1, options)).isNull();
+        assertThat(budget.take(HOG, 1, bounds)).isEqualTo(RelayBudget.Refusal.DEVICE_COUNT);
+        assertThat(budget.take(OTHER, 1, bounds)).isNull();
         assertThat(budget.deviceShareRefusals()).isEqualTo(1);
         budget.release(HOG, 1);
-        assertThat(budget.take(HOG, 1, options)).isNull();
+        assertThat(budget.take(HOG, 1, bounds)).isNull();
     }
 
     @Test
     void aDeviceWhoseRelaysAreAllAnsweredHoldsNothing() {
-        assertThat(budget.take(HOG, 100, options)).isNull();
-        assertThat(budget.take(HOG, 50, options)).isNull();
-        assertThat(budget.take(null, 10, options)).isNull();
+        assertThat(budget.take(HOG, 100, bounds)).isNull();
+        assertThat(budget.take(HOG, 50, bounds)).isNull();
+        assertThat(budget.take(null, 10, bounds)).isNull();
         budget.release(HOG, 100);
         assertThat(budget.devices()).isEqualTo(1);
         budget.release(HOG, 50);

@@ -1,13 +1,14 @@
 package io.cameliotmp.springboot;
 
 import io.cameliotmp.cluster.ClusterOptions;
+import io.cameliotmp.cluster.RelayBounds;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code camel.component.iotmp.cluster.*} properties: with camel-iotmp-cluster on the classpath and
  * {@code enabled=true}, the iotmp component's server joins the cluster they describe (embedded Infinispan, static TCP
- * or DNS discovery). The defaults are {@link ClusterOptions}' (written out for the metadata processor, which cannot
- * read constants of other classes; the starter's metadata test compares them).
+ * or DNS discovery). The defaults are {@link ClusterOptions}' and {@link RelayBounds}' (written out for the metadata
+ * processor, which cannot read constants of other classes; the starter's metadata test compares them).
  */
 @ConfigurationProperties(prefix = "camel.component.iotmp.cluster")
 public class IotmpClusterProperties {
@@ -85,10 +86,11 @@ public class IotmpClusterProperties {
     /** The options these properties describe. */
     ClusterOptions toOptions() {
         ClusterOptions options = new ClusterOptions(name, memberName, bindAddress, port,
-                ClusterOptions.parseMembers(members), fdPortOffset, null, maxRelaysInFlight,
+                ClusterOptions.parseMembers(members), fdPortOffset, null,
                 dnsQuery == null || dnsQuery.isBlank() ? null
-                        : new ClusterOptions.Dns(dnsQuery, dnsRecordType, dnsResolver), maxRelayBytesInFlight,
-                maxRelaysPerDevice, maxRelayBytesPerDevice, maxRelaysPerUser, maxRelayBytesPerUser);
+                        : new ClusterOptions.Dns(dnsQuery, dnsRecordType, dnsResolver),
+                new RelayBounds(maxRelaysInFlight, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice,
+                        maxRelaysPerUser, maxRelayBytesPerUser));
         if (tlsKeystore != null && !tlsKeystore.isBlank()) {
             options = options.withTls(new ClusterOptions.Tls(tlsKeystore, tlsKeystorePassword, tlsTruststore,
                     tlsTruststorePassword));

@@ -6,9 +6,9 @@ import io.cameliotmp.camel.IotmpComponent;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.server.AuthDecision;
 import io.cameliotmp.server.DeviceAuthenticator;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext
 class IotmpAuthenticatorBeanTest {
 
-    private static final int PORT = AvailablePortFinder.getNextAvailable();
+    private static final int PORT = FreePorts.next();
 
     @DynamicPropertySource
     static void port(DynamicPropertyRegistry registry) {

@@ -1,11 +1,13 @@
 package io.cameliotmp.springboot;
 
 import io.cameliotmp.camel.IotmpComponent;
+import io.cameliotmp.cluster.ClusterOptions;
 import io.cameliotmp.cluster.InfinispanCluster;
+import io.cameliotmp.cluster.RelayBounds;
 import io.cameliotmp.server.ServerCluster;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,8 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 })
 class IotmpClusterPropertiesTest {
 
-    private static final int PORT = AvailablePortFinder.getNextAvailable();
-    private static final int CLUSTER_PORT = ClusterPorts.next();
+    private static final int PORT = FreePorts.next();
+    private static final int CLUSTER_PORT = FreePorts.clusterPort(ClusterOptions.DEFAULT_FD_PORT_OFFSET);
 
     @DynamicPropertySource
     static void ports(DynamicPropertyRegistry registry) {
@@ -78,12 +80,8 @@ class IotmpClusterPropertiesTest {
         InfinispanCluster infinispan = (InfinispanCluster) cluster;
         assertThat(infinispan.options().name()).isEqualTo("starter-test");
         assertThat(infinispan.options().port()).isEqualTo(CLUSTER_PORT);
-        assertThat(infinispan.options().maxRelaysInFlight()).isEqualTo(250);
-        assertThat(infinispan.options().maxRelayBytesInFlight()).isEqualTo(1_000_000);
-        assertThat(infinispan.options().maxRelaysPerDevice()).isEqualTo(25);
-        assertThat(infinispan.options().maxRelayBytesPerDevice()).isEqualTo(100_000);
-        assertThat(infinispan.options().maxRelaysPerUser()).isEqualTo(50);
-        assertThat(infinispan.options().maxRelayBytesPerUser()).isEqualTo(200_000);
+        assertThat(infinispan.options().relayBounds())
+                .isEqualTo(new RelayBounds(250, 1_000_000, 25, 100_000, 50, 200_000));
         assertThat(infinispan.memberName()).isEqualTo("spring-1");
         // the route started the server, which joined: a cluster of one
         assertThat(infinispan.members()).containsExactly("spring-1");

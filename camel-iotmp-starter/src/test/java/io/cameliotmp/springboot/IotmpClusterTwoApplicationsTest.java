@@ -7,13 +7,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.camel.IotmpConstants;
+import io.cameliotmp.cluster.ClusterOptions;
 import io.cameliotmp.cluster.InfinispanCluster;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.server.ServerCluster;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -63,8 +64,9 @@ class IotmpClusterTwoApplicationsTest {
 
     @Test
     void eachApplicationReachesTheDevicesConnectedToTheOther() throws Exception {
-        int[] iotmpPorts = {AvailablePortFinder.getNextAvailable(), AvailablePortFinder.getNextAvailable()};
-        int[] clusterPorts = {ClusterPorts.next(), ClusterPorts.next()};
+        int[] iotmpPorts = {FreePorts.next(), FreePorts.next()};
+        int[] clusterPorts = {FreePorts.clusterPort(ClusterOptions.DEFAULT_FD_PORT_OFFSET),
+            FreePorts.clusterPort(ClusterOptions.DEFAULT_FD_PORT_OFFSET)};
         String members = "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1];
         for (int n = 0; n < 2; n++) {
             applications.add(new SpringApplicationBuilder(Member.class).properties(

@@ -9,10 +9,10 @@ import io.cameliotmp.camel.device.IotmpDeviceOperation;
 import io.cameliotmp.camel.device.IotmpResourceKind;
 import io.cameliotmp.device.ServiceLayout;
 import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IotmpDeviceComponentPropertiesTest {
 
     // Chosen before the context starts, since the server binds it as soon as a route starts.
-    private static final int PORT = AvailablePortFinder.getNextAvailable();
+    private static final int PORT = FreePorts.next();
 
     @DynamicPropertySource
     static void port(DynamicPropertyRegistry registry) {

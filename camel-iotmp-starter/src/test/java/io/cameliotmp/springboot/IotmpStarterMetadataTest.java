@@ -278,18 +278,7 @@ class IotmpStarterMetadataTest {
         assertThat(defaults.getBindAddress()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_BIND_ADDRESS);
         assertThat(defaults.getPort()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_PORT);
         assertThat(defaults.getFdPortOffset()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_FD_PORT_OFFSET);
-        assertThat(defaults.getMaxRelaysInFlight())
-                .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAYS_IN_FLIGHT);
-        assertThat(defaults.getMaxRelayBytesInFlight())
-                .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAY_BYTES_IN_FLIGHT);
-        assertThat(defaults.getMaxRelaysPerDevice())
-                .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAYS_PER_DEVICE);
-        assertThat(defaults.getMaxRelayBytesPerDevice())
-                .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAY_BYTES_PER_DEVICE);
-        assertThat(defaults.getMaxRelaysPerUser())
-                .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAYS_PER_USER);
-        assertThat(defaults.getMaxRelayBytesPerUser())
-                .isEqualTo(io.cameliotmp.cluster.ClusterOptions.DEFAULT_MAX_RELAY_BYTES_PER_USER);
+        assertThat(defaults.toOptions().relayBounds()).isEqualTo(io.cameliotmp.cluster.RelayBounds.DEFAULTS);
         assertThat(defaults.getDnsRecordType()).isEqualTo(io.cameliotmp.cluster.ClusterOptions.Dns.DEFAULT_RECORD_TYPE);
         assertThat(defaults.isEnabled()).isFalse();
     }

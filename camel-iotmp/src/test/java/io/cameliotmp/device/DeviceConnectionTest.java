@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.testing.TestPorts;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import org.junit.jupiter.api.Test;
@@ -139,10 +140,7 @@ class DeviceConnectionTest extends DeviceTestBase {
     @Test
     void aSocketConnectedToItselfCountsAsFailedAndLeavesThePortFree() throws Exception {
         startServer();
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = TestPorts.next();
         // binding the local end to the target address makes the kernel connect the socket to itself
         InetSocketAddress self = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         IotmpDevice device = track(deviceBuilder().port(port).localAddress(self).build());

@@ -1,7 +1,6 @@
 package io.cameliotmp.server;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.testing.TestPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -127,11 +127,7 @@ class ServerClusterSpiTest {
     @Test
     void aMemberJoinsBeforeItAcceptsDevices() throws Exception {
         // a device connecting between the bind and the join would be claimed in a directory not yet shared
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        int chosen = port;
+        int chosen = TestPorts.next();
         AtomicReference<Boolean> listeningAtJoin = new AtomicReference<>();
         Member member = new Member("early") {
             @Override

@@ -9,6 +9,8 @@ import org.apache.camel.test.AvailablePortFinder;
 /**
  * Free ports for tests. The OS may hand out the same ephemeral port to two probes in a row (nothing holds it in
  * between), so a test that asks for several ports could get one twice; this never repeats a port within the JVM.
+ * The other modules' tests use camel-iotmp-test's {@code FreePorts}, which this module's cannot: that kit depends on
+ * this module.
  */
 public final class TestPorts {
 

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.device.IotmpDevice;
@@ -26,6 +28,9 @@ import io.cameliotmp.device.IotmpDevice;
  * Writes {@code benchmarks/results/cluster-rpc.json} and {@code .md}.
  */
 public final class ClusterRpcBench {
+
+    /** The ports {@link #freePort()} gave in this JVM. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private ClusterRpcBench() {
     }
@@ -162,10 +167,20 @@ public final class ClusterRpcBench {
         }
     }
 
+    /**
+     * A free port, never one handed out before in this JVM: the system may answer two probes in a row with one port,
+     * and the benches pick all their ports before they start anything. Main code, which cannot use the tests'
+     * {@code FreePorts} of camel-iotmp-test.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
+        throw new IllegalStateException("no unused free port after 100 attempts");
     }
 
     /** A member process: commands on its standard input, {@code @TAG {json}} results on its standard output. */

@@ -1,17 +1,14 @@
 package io.cameliotmp.examples.cluster;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
+import io.cameliotmp.test.FreePorts;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RunClusterScriptTest {
 
-    /** Every port this test gave the script, so that no two of its listeners are given one port. */
-    private static final Set<String> HANDED_OUT = new HashSet<>();
+    /** The nodes' failure detectors listen this far above their cluster ports (the cluster's default offset). */
+    private static final int FD_PORT_OFFSET = 50_000;
 
     @Test
     void everyNodesDeviceApiAnswersForTheDeviceThatConnectedThroughTheProxy() throws Exception {
@@ -38,11 +35,12 @@ class RunClusterScriptTest {
 
         ProcessBuilder script = new ProcessBuilder("bash", "examples/iotmp-cluster/run-cluster.sh")
                 .directory(root.toFile()).redirectErrorStream(true).redirectOutput(console.toFile());
-        script.environment().put("HTTP_PORTS", String.join(" ", freePorts(3)));
-        script.environment().put("MANAGEMENT_PORTS", String.join(" ", freePorts(3)));
-        script.environment().put("IOTMP_PORTS", String.join(" ", freePorts(3)));
-        script.environment().put("CLUSTER_PORTS", String.join(" ", clusterPorts(3)));
-        script.environment().put("PROXY_PORT", freePorts(1).get(0));
+        // no two of the script's listeners are given one port: FreePorts never hands one out twice
+        script.environment().put("HTTP_PORTS", ports(3, FreePorts::next));
+        script.environment().put("MANAGEMENT_PORTS", ports(3, FreePorts::next));
+        script.environment().put("IOTMP_PORTS", ports(3, FreePorts::next));
+        script.environment().put("CLUSTER_PORTS", ports(3, () -> FreePorts.clusterPort(FD_PORT_OFFSET)));
+        script.environment().put("PROXY_PORT", ports(1, FreePorts::next));
         script.environment().put("LOGS", logs.toString());
         script.environment().put("ONCE", "1");
         script.environment().put("JAVA_OPTS", "-Xmx384m");
@@ -68,37 +66,9 @@ class RunClusterScriptTest {
         }
     }
 
-    /** Free ports, none given twice in this test: the system may hand out a port it has just handed out. */
-    private static List<String> freePorts(int count) throws IOException {
-        List<String> ports = new ArrayList<>();
-        while (ports.size() < count) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                String port = String.valueOf(socket.getLocalPort());
-                if (HANDED_OUT.add(port)) {
-                    ports.add(port);
-                }
-            }
-        }
-        return ports;
-    }
-
-    /** Free cluster ports whose failure detector's port (50,000 above) is free too. */
-    private static List<String> clusterPorts(int count) {
-        List<String> ports = new ArrayList<>();
-        while (ports.size() < count) {
-            int port = ThreadLocalRandom.current().nextInt(10_000, 15_500);
-            if (free(port) && free(port + 50_000) && HANDED_OUT.add(String.valueOf(port))) {
-                ports.add(String.valueOf(port));
-            }
-        }
-        return ports;
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+    /** {@code count} ports, space-separated, as the script takes them. */
+    private static String ports(int count, IntSupplier port) {
+        return IntStream.range(0, count).mapToObj(i -> String.valueOf(port.getAsInt()))
+                .collect(Collectors.joining(" "));
     }
 }

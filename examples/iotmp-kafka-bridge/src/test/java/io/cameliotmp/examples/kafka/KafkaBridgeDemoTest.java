@@ -2,7 +2,7 @@ package io.cameliotmp.examples.kafka;
 
 import java.time.Duration;
 
-import org.apache.camel.test.AvailablePortFinder;
+import io.cameliotmp.test.FreePorts;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
@@ -12,7 +12,7 @@ class KafkaBridgeDemoTest {
 
     @Test
     void theDemoShowsSamplesBucketWritesAndAReply() throws Exception {
-        try (KafkaBridgeDemo demo = KafkaBridgeDemo.start(AvailablePortFinder.getNextAvailable())) {
+        try (KafkaBridgeDemo demo = KafkaBridgeDemo.start(FreePorts.next())) {
             await().atMost(Duration.ofSeconds(60)).until(() -> seen(demo, "iotmp.samples", "demo/device-3")
                                                                && seen(demo, "iotmp.buckets", "demo/device-2")
                                                                && seen(demo, "iotmp.replies", "demo-1"));

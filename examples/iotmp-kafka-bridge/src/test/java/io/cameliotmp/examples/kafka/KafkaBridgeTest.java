@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.IotmpErrorException;
-import org.apache.camel.test.AvailablePortFinder;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -76,7 +76,7 @@ class KafkaBridgeTest extends CamelMainTestSupport {
         // a stopping consumer finishes its current poll first; a short one keeps each test's shutdown short
         overrides.put("camel.component.kafka.poll-timeout-ms", "500");
         overrides.put("camel.component.iotmp.host", "127.0.0.1");
-        overrides.put("camel.component.iotmp.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        overrides.put("camel.component.iotmp.port", String.valueOf(FreePorts.next()));
         overrides.put("camel.component.iotmp.device-credentials", "acme/*=s3cret");
         override(overrides);
         configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);

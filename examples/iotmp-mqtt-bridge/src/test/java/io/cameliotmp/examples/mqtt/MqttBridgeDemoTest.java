@@ -2,7 +2,7 @@ package io.cameliotmp.examples.mqtt;
 
 import java.time.Duration;
 
-import org.apache.camel.test.AvailablePortFinder;
+import io.cameliotmp.test.FreePorts;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
@@ -12,8 +12,8 @@ class MqttBridgeDemoTest {
 
     @Test
     void theDemoShowsSamplesAndAResult() throws Exception {
-        try (MqttBridgeDemo demo = MqttBridgeDemo.start(AvailablePortFinder.getNextAvailable(),
-                AvailablePortFinder.getNextAvailable())) {
+        try (MqttBridgeDemo demo = MqttBridgeDemo.start(FreePorts.next(),
+                FreePorts.next())) {
             await().atMost(Duration.ofSeconds(60)).until(() -> demo.seen().stream().anyMatch(
                     m -> m.topic().equals("devices/device-3/temperature") && m.payload().contains("celsius")));
             await().atMost(Duration.ofSeconds(60)).until(() -> demo.seen().stream().anyMatch(

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cameliotmp.device.IotmpDevice;
-import org.apache.camel.test.AvailablePortFinder;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.awaitility.core.ConditionTimeoutException;
@@ -41,7 +41,7 @@ class MqttBridgeTest extends CamelMainTestSupport {
 
     /** Upper bound of every wait: generous, so that a loaded machine does not reach it. */
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final int MQTT_PORT = AvailablePortFinder.getNextAvailable();
+    private static final int MQTT_PORT = FreePorts.next();
 
     @TempDir
     static Path brokerDir;
@@ -75,7 +75,7 @@ class MqttBridgeTest extends CamelMainTestSupport {
         Properties overrides = new Properties();
         overrides.put("camel.component.paho.broker-url", "tcp://127.0.0.1:" + MQTT_PORT);
         overrides.put("camel.component.iotmp.host", "127.0.0.1");
-        overrides.put("camel.component.iotmp.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        overrides.put("camel.component.iotmp.port", String.valueOf(FreePorts.next()));
         overrides.put("camel.component.iotmp.device-credentials", "acme/*=s3cret");
         overrides.put("bridge.user", "acme");
         configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);

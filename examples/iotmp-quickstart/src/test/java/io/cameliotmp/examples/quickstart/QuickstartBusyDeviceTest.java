@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import ch.qos.logback.classic.Level;
 import io.cameliotmp.api.AsyncPlatformHttpConsumer;
 import io.cameliotmp.device.IotmpDevice;
-import org.apache.camel.test.AvailablePortFinder;
+import io.cameliotmp.test.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +50,7 @@ class QuickstartBusyDeviceTest extends QuickstartTestSupport {
     /** More calls than Tomcat's threads (2) and the application task executor's (8) together. */
     private static final int WAITING_CALLS = 12;
     private static final String STUCK = "/v3/users/demo/devices/device-3/resources/stuck";
-    private static final int BUSY_IOTMP_PORT = AvailablePortFinder.getNextAvailable();
+    private static final int BUSY_IOTMP_PORT = FreePorts.next();
 
     @DynamicPropertySource
     static void busyIotmpPort(DynamicPropertyRegistry registry) {

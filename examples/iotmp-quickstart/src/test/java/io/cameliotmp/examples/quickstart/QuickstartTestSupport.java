@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.IotmpDeviceBuilder;
-import org.apache.camel.test.AvailablePortFinder;
+import io.cameliotmp.test.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Value;
@@ -45,9 +45,9 @@ abstract class QuickstartTestSupport {
     static final Duration WAIT = Duration.ofSeconds(30);
     /** How long a stream waits for its device to come back: long enough for a reconnect, well within {@link #WAIT}. */
     static final int RECONNECT_WAIT_SECONDS = 10;
-    static final int IOTMP_PORT = AvailablePortFinder.getNextAvailable();
+    static final int IOTMP_PORT = FreePorts.next();
     /** The legacy Thinger port of the shared context (25200 in the application). */
-    static final int LEGACY_PORT = AvailablePortFinder.getNextAvailable();
+    static final int LEGACY_PORT = FreePorts.next();
     static final ObjectMapper JSON = new ObjectMapper();
     /** The quickstart's demo access token (application.yml, README.md). */
     static final String TOKEN = "quickstart-demo-token";
