@@ -184,7 +184,13 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             return;
         }
         Object id = reply.getMessage().getHeader(IotmpConstants.STREAM_ID);
-        session.opened(id instanceof Number n ? n.intValue() : 0);
+        int streamId = id instanceof Number n ? n.intValue() : 0;
+        if (!session.opened(streamId)) {
+            // the client left while the device was opening: nobody else stops this stream (a shell, on IOTMP-Linux)
+            LOG.debug("{}: the client left before the device opened the session", session);
+            stopStream(session, streamId);
+            return;
+        }
         session.send(text(Map.of("event", "open", "resource", session.resource)));
         byte[] early = session.takeEarly();
         if (early != null && early.length > 0) {
@@ -252,11 +258,17 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         admitted.decrementAndGet();
         session.outbound.discard();
         LOG.debug("{}: the client closed ({})", session, status);
-        if (session.streamId() != 0 && !session.ended()) {
-            producer.asyncRequestBodyAndHeaders("iotmp:device?operation=stopStream", null, Map.of(
-                    IotmpConstants.USER, session.user, IotmpConstants.DEVICE, session.device,
-                    IotmpConstants.STREAM_ID, session.streamId()));
+        // a stream the device has not opened yet is stopped by opened(), once it has
+        int streamId = session.clientGone();
+        if (streamId != 0 && !session.ended()) {
+            stopStream(session, streamId);
         }
+    }
+
+    private void stopStream(Session session, int streamId) {
+        producer.asyncRequestBodyAndHeaders("iotmp:device?operation=stopStream", null, Map.of(
+                IotmpConstants.USER, session.user, IotmpConstants.DEVICE, session.device,
+                IotmpConstants.STREAM_ID, streamId));
     }
 
     /** A chunk of the device's session, or its end: called by the {@value #DELIVERY} route, in order. */
@@ -310,7 +322,9 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         private final String resource;
         /** What goes to the client. */
         private final SessionOutbound outbound;
+        /** Set once, under {@code this} (as is {@link #clientGone}): the stream is stopped by whoever comes second. */
         private volatile int streamId;
+        private boolean clientGone;
         private volatile boolean ended;
         /** Guarded by {@code this}: the client's last send to the device, and the bytes still waiting. */
         private java.util.concurrent.CompletableFuture<?> tail = java.util.concurrent.CompletableFuture
@@ -334,8 +348,16 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             return streamId;
         }
 
-        void opened(int id) {
+        /** The device opened the stream {@code id}; false when the client has left already (then stop it). */
+        synchronized boolean opened(int id) {
             streamId = id;
+            return !clientGone;
+        }
+
+        /** The client left: returns the stream to stop, 0 while the device has not opened it. */
+        synchronized int clientGone() {
+            clientGone = true;
+            return streamId;
         }
 
         boolean ended() {
