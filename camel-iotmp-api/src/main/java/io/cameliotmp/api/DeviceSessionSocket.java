@@ -229,10 +229,13 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
     /**
      * Sends the client's bytes to the device after everything it sent before: each send waits for the previous one,
      * so that keystrokes arrive in the order they were typed. A client that sends faster than the device takes (more
-     * than {@value #MAX_PENDING_BYTES} bytes waiting) is disconnected.
+     * than {@value #MAX_PENDING_BYTES} bytes waiting, each message charged
+     * {@value SessionOutbound#MESSAGE_OVERHEAD} bytes besides its own, as a waiting send costs that much whatever it
+     * carries) is disconnected.
      */
     private void toDevice(Session session, byte[] bytes) {
-        if (!session.queue(bytes.length)) {
+        long cost = (long) bytes.length + SessionOutbound.MESSAGE_OVERHEAD;
+        if (!session.queue(cost)) {
             session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("the device does not take input this fast"));
             return;
         }
@@ -240,7 +243,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
                 Map.of(IotmpConstants.USER, session.user, IotmpConstants.DEVICE, session.device,
                         IotmpConstants.STREAM_ID, session.streamId()))
                 .handle((reply, failure) -> {
-                    session.sent(bytes.length);
+                    session.sent(cost);
                     if (failure != null) {
                         LOG.debug("{}: sending to the device failed: {}", session, failure.toString());
                         session.close(CloseStatus.SERVER_ERROR.withReason("the device is gone"));
@@ -368,7 +371,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             ended = true;
         }
 
-        synchronized boolean queue(int bytes) {
+        synchronized boolean queue(long bytes) {
             if (pending + bytes > MAX_PENDING_BYTES) {
                 return false;
             }
@@ -376,7 +379,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             return true;
         }
 
-        synchronized void sent(int bytes) {
+        synchronized void sent(long bytes) {
             pending -= bytes;
         }
 
