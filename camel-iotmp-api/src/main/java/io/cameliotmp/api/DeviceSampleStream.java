@@ -142,9 +142,11 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
         long checkEvery = checkPeriod(reconnectWait).toMillis();
         deviceCheck = ticker.scheduleWithFixedDelay(this::checkDevice, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
         if (closed.get()) {
-            // the client left while the stream was being opened
+            // the client left while the stream was being opened: close() may have run before the consumer was set,
+            // and a consumer left running keeps the device stream (stopping it twice is harmless)
             heartbeat.cancel(false);
             deviceCheck.cancel(false);
+            ServiceHelper.stopAndShutdownService(consumer);
         }
     }
 

@@ -184,7 +184,13 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             return;
         }
         Object id = reply.getMessage().getHeader(IotmpConstants.STREAM_ID);
-        session.opened(id instanceof Number n ? n.intValue() : 0);
+        int streamId = id instanceof Number n ? n.intValue() : 0;
+        if (!session.opened(streamId)) {
+            // the client left while the device was opening: nobody else stops this stream (a shell, on IOTMP-Linux)
+            LOG.debug("{}: the client left before the device opened the session", session);
+            stopStream(session, streamId);
+            return;
+        }
         session.send(text(Map.of("event", "open", "resource", session.resource)));
         byte[] early = session.takeEarly();
         if (early != null && early.length > 0) {
@@ -223,10 +229,13 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
     /**
      * Sends the client's bytes to the device after everything it sent before: each send waits for the previous one,
      * so that keystrokes arrive in the order they were typed. A client that sends faster than the device takes (more
-     * than {@value #MAX_PENDING_BYTES} bytes waiting) is disconnected.
+     * than {@value #MAX_PENDING_BYTES} bytes waiting, each message charged
+     * {@value SessionOutbound#MESSAGE_OVERHEAD} bytes besides its own, as a waiting send costs that much whatever it
+     * carries) is disconnected.
      */
     private void toDevice(Session session, byte[] bytes) {
-        if (!session.queue(bytes.length)) {
+        long cost = (long) bytes.length + SessionOutbound.MESSAGE_OVERHEAD;
+        if (!session.queue(cost)) {
             session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("the device does not take input this fast"));
             return;
         }
@@ -234,7 +243,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
                 Map.of(IotmpConstants.USER, session.user, IotmpConstants.DEVICE, session.device,
                         IotmpConstants.STREAM_ID, session.streamId()))
                 .handle((reply, failure) -> {
-                    session.sent(bytes.length);
+                    session.sent(cost);
                     if (failure != null) {
                         LOG.debug("{}: sending to the device failed: {}", session, failure.toString());
                         session.close(CloseStatus.SERVER_ERROR.withReason("the device is gone"));
@@ -252,11 +261,17 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         admitted.decrementAndGet();
         session.outbound.discard();
         LOG.debug("{}: the client closed ({})", session, status);
-        if (session.streamId() != 0 && !session.ended()) {
-            producer.asyncRequestBodyAndHeaders("iotmp:device?operation=stopStream", null, Map.of(
-                    IotmpConstants.USER, session.user, IotmpConstants.DEVICE, session.device,
-                    IotmpConstants.STREAM_ID, session.streamId()));
+        // a stream the device has not opened yet is stopped by opened(), once it has
+        int streamId = session.clientGone();
+        if (streamId != 0 && !session.ended()) {
+            stopStream(session, streamId);
         }
+    }
+
+    private void stopStream(Session session, int streamId) {
+        producer.asyncRequestBodyAndHeaders("iotmp:device?operation=stopStream", null, Map.of(
+                IotmpConstants.USER, session.user, IotmpConstants.DEVICE, session.device,
+                IotmpConstants.STREAM_ID, streamId));
     }
 
     /** A chunk of the device's session, or its end: called by the {@value #DELIVERY} route, in order. */
@@ -310,7 +325,9 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         private final String resource;
         /** What goes to the client. */
         private final SessionOutbound outbound;
+        /** Set once, under {@code this} (as is {@link #clientGone}): the stream is stopped by whoever comes second. */
         private volatile int streamId;
+        private boolean clientGone;
         private volatile boolean ended;
         /** Guarded by {@code this}: the client's last send to the device, and the bytes still waiting. */
         private java.util.concurrent.CompletableFuture<?> tail = java.util.concurrent.CompletableFuture
@@ -334,8 +351,16 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             return streamId;
         }
 
-        void opened(int id) {
+        /** The device opened the stream {@code id}; false when the client has left already (then stop it). */
+        synchronized boolean opened(int id) {
             streamId = id;
+            return !clientGone;
+        }
+
+        /** The client left: returns the stream to stop, 0 while the device has not opened it. */
+        synchronized int clientGone() {
+            clientGone = true;
+            return streamId;
         }
 
         boolean ended() {
@@ -346,7 +371,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             ended = true;
         }
 
-        synchronized boolean queue(int bytes) {
+        synchronized boolean queue(long bytes) {
             if (pending + bytes > MAX_PENDING_BYTES) {
                 return false;
             }
@@ -354,7 +379,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             return true;
         }
 
-        synchronized void sent(int bytes) {
+        synchronized void sent(long bytes) {
             pending -= bytes;
         }
 

@@ -187,6 +187,21 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         }
 
         /**
+         * Bytes of request bodies arriving, bounded by {@code body-read-buffer}; bodies refused (503) beyond it.
+         */
+        @Bean
+        io.micrometer.core.instrument.binder.MeterBinder iotmpApiBodyMetrics(BodyReadBuffer bodies) {
+            return registry -> {
+                io.micrometer.core.instrument.Gauge.builder("iotmp.api.bodies.bytes", bodies, BodyReadBuffer::bytes)
+                        .description("Bytes of request bodies held in memory while they arrive").baseUnit("bytes")
+                        .register(registry);
+                io.micrometer.core.instrument.FunctionCounter.builder("iotmp.api.bodies.refused", bodies,
+                        BodyReadBuffer::refused).description("Request bodies refused (503) because they did not fit"
+                                                             + " in body-read-buffer").register(registry);
+            };
+        }
+
+        /**
          * Running uploads, bounded by {@code max-uploads}; uploads and firmware images failed for arriving slower than
          * {@code upload-min-rate}.
          */
@@ -271,12 +286,18 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return registration;
     }
 
+    /** The bytes of request bodies held while they arrive: {@code body-read-buffer}. */
+    @Bean
+    BodyReadBuffer iotmpBodyReadBuffer() {
+        return new BodyReadBuffer(properties.bodyReadBuffer().toBytes());
+    }
+
     /** Admits request bodies within the limits, before anything else reads them; the API's paths only. */
     @Bean
     FilterRegistrationBean<RequestBodyFilter> iotmpRequestBodyFilter(IotmpApiProperties properties,
-                                                                     ObjectMapper json) {
+                                                                     BodyReadBuffer bodies, ObjectMapper json) {
         FilterRegistrationBean<RequestBodyFilter> registration =
-                new FilterRegistrationBean<>(new RequestBodyFilter(properties, json));
+                new FilterRegistrationBean<>(new RequestBodyFilter(properties, bodies, json));
         registration.addUrlPatterns(API_PATHS);
         registration.setAsyncSupported(true);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);

@@ -26,6 +26,12 @@ import org.springframework.util.unit.DataSize;
  *                            read without holding a thread, but not for ever). The streamed bodies of uploads and
  *                            firmware images are not bounded by it but have it as their grace before
  *                            {@code upload-min-rate} applies
+ * @param bodyReadBuffer      the most bytes of request bodies held in memory while they arrive, all requests
+ *                            together (bodies are read without a thread, so clients sending slowly could otherwise
+ *                            make the application hold one body per connection); a body that does not fit is answered
+ *                            503 and its connection closed, counted in {@code iotmp.api.bodies.refused}; gauge
+ *                            {@code iotmp.api.bodies.bytes}. A declared length is taken whole before the body is read.
+ *                            One body larger than the buffer is still read when no other is held
  * @param streamReconnectWait how long a stream waits for its device to come back after it disconnected; past it the
  *                            stream ends with a {@code failed} event (samples resume if the device comes back in time)
  * @param consolePath         where the web console is served, ending with {@code /} ({@code /} for the root)
@@ -96,6 +102,7 @@ public record IotmpApiProperties(
         @DefaultValue("false") boolean enabled,
         @DefaultValue("64KB") DataSize maxBodySize,
         @DefaultValue("10s") Duration bodyReadTimeout,
+        @DefaultValue("32MB") DataSize bodyReadBuffer,
         @DefaultValue("60s") Duration streamReconnectWait,
         @DefaultValue("/console/") String consolePath,
         @DefaultValue("true") boolean consoleEnabled,

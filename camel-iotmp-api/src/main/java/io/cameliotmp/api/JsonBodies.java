@@ -17,9 +17,11 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.cameliotmp.protocol.PsonFormat;
 
 /**
- * Request bodies as the device API takes them: exactly one JSON value (RFC 8259), in UTF-8, with finite numbers. What
+ * Request bodies as the device API takes them: exactly one JSON value (RFC 8259), in UTF-8, with finite numbers,
+ * nested at most {@value #MAX_DEPTH} levels. What
  * fails is an {@link InvalidRequestException} (400) whose message says what is wrong and where, in words, without
  * naming the parser's classes.
  */
@@ -30,6 +32,14 @@ final class JsonBodies {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
+
+    /**
+     * The deepest nesting of arrays and objects a body may have: what the server accepts from a device, and a device
+     * built with the defaults from the server. Deeper, the server cannot encode it at all (beyond 128 levels: the call
+     * failed as the server's own fault, a 500 and an ERROR line with its stack trace per request) or the device drops
+     * the frame (the call waits its whole timeout, holding one of the device's pending requests).
+     */
+    static final int MAX_DEPTH = PsonFormat.DEFAULT_MAX_DEPTH;
 
     /** {@code (…`SomeClass`…)} in a parser message: an aside about the parser's configuration. */
     private static final Pattern CONFIGURATION_ASIDE = Pattern.compile("\\s*\\([^()]*`[^()]*\\)");
@@ -57,7 +67,7 @@ final class JsonBodies {
         if (tree == null || tree.isMissingNode()) {
             throw new InvalidRequestException("the body is not JSON: it has no value");
         }
-        requireFiniteNumbers(tree);
+        requireSendable(tree);
         return STRICT.convertValue(tree, Object.class);
     }
 
@@ -110,14 +120,27 @@ final class JsonBodies {
         }
     }
 
-    /** {@code 1e400} parses as infinity: refused, as NaN and Infinity are. */
-    private static void requireFiniteNumbers(JsonNode tree) {
+    /**
+     * Refuses a body nested deeper than {@link #MAX_DEPTH}, and {@code 1e400}, which parses as infinity (as NaN and
+     * Infinity are refused).
+     */
+    private static void requireSendable(JsonNode tree) {
         Deque<JsonNode> left = new ArrayDeque<>();
+        Deque<Integer> depths = new ArrayDeque<>();
         left.push(tree);
+        depths.push(0);
         while (!left.isEmpty()) {
             JsonNode node = left.pop();
+            int depth = depths.pop();
             if (node.isContainerNode()) {
-                node.forEach(left::push);
+                if (depth == MAX_DEPTH) {
+                    throw new InvalidRequestException("the body is not JSON a device can take: it nests arrays and"
+                                                      + " objects deeper than " + MAX_DEPTH + " levels");
+                }
+                for (JsonNode child : node) {
+                    left.push(child);
+                    depths.push(depth + 1);
+                }
             } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
                 throw new InvalidRequestException("the body is not JSON the device can take: a number is too large"
                                                   + " (beyond ±1.8e308)");

@@ -35,7 +35,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * byte: no more than the limit is ever held for a request;</li>
  * <li>a compressed body ({@code Content-Encoding} other than {@code identity}) is answered 415, since its size after
  * decompression is not its size on the wire;</li>
- * <li>a body that has not arrived whole within {@code camel.iotmp.api.body-read-timeout} is answered 408.</li>
+ * <li>a body that has not arrived whole within {@code camel.iotmp.api.body-read-timeout} is answered 408;</li>
+ * <li>a body that does not fit in {@code camel.iotmp.api.body-read-buffer}, the bytes of all bodies arriving at once
+ * ({@link BodyReadBuffer}), is answered 503: a declared length is taken from it before anything is read, a chunked
+ * body's bytes as they come.</li>
  * </ul>
  * The body is read with the Servlet API's non-blocking I/O: while a client sends it slowly, no thread waits for it.
  * Once it has arrived, the request is dispatched again (an async dispatch) with the body as a byte array that the rest
@@ -47,13 +50,22 @@ public class RequestBodyFilter extends OncePerRequestFilter {
     /** The request attribute holding an admitted body until the async dispatch takes it. */
     private static final String BODY = RequestBodyFilter.class.getName() + ".body";
 
+    /** What a chunked body is first given: it takes more of the buffer as it grows. */
+    private static final int CHUNKED_START = 1024;
+
     private final int maxBodySize;
     private final Duration readTimeout;
+    private final BodyReadBuffer bodies;
     private final ObjectMapper json;
 
     public RequestBodyFilter(IotmpApiProperties properties, ObjectMapper json) {
+        this(properties, new BodyReadBuffer(properties.bodyReadBuffer().toBytes()), json);
+    }
+
+    RequestBodyFilter(IotmpApiProperties properties, BodyReadBuffer bodies, ObjectMapper json) {
         this.maxBodySize = (int) properties.maxBodySize().toBytes();
         this.readTimeout = properties.bodyReadTimeout();
+        this.bodies = bodies;
         this.json = json;
     }
 
@@ -115,12 +127,27 @@ public class RequestBodyFilter extends OncePerRequestFilter {
                                                + ") are not accepted; send the body as it is"));
             return;
         }
-        AsyncContext async = request.startAsync(request, response);
-        async.setTimeout(readTimeout.toMillis());
-        BodyReader reader = new BodyReader(request, response, async, request.getInputStream(),
-                declared > 0 ? (int) declared : 1024);
-        async.addListener(reader);
-        reader.in.setReadListener(reader);
+        int expected = (int) Math.min(declared > 0 ? declared : CHUNKED_START, maxBodySize);
+        if (!bodies.reserve(expected, 0)) {
+            busy(response);
+            return;
+        }
+        BodyReader reader;
+        try {
+            AsyncContext async = request.startAsync(request, response);
+            async.setTimeout(readTimeout.toMillis());
+            reader = new BodyReader(request, response, async, request.getInputStream(), expected);
+        } catch (IOException | RuntimeException e) {
+            bodies.release(expected);
+            throw e;
+        }
+        try {
+            reader.async.addListener(reader);
+            reader.in.setReadListener(reader);
+        } catch (RuntimeException e) {
+            reader.releaseReserved();
+            throw e;
+        }
     }
 
     /**
@@ -137,14 +164,19 @@ public class RequestBodyFilter extends OncePerRequestFilter {
         private final byte[] buffer = new byte[8192];
         /** Set once the request is answered or handed on: nothing more to do for it. */
         private final AtomicBoolean done = new AtomicBoolean();
+        /** Guarded by {@code this}: the bytes of {@link #bodies} this body holds, and whether it gave them back. */
+        private long reserved;
+        private boolean released;
 
+        /** @param reserved what of the buffer is taken for this body already: the capacity it starts with */
         BodyReader(HttpServletRequest request, HttpServletResponse response, AsyncContext async, ServletInputStream in,
-                   int expected) {
+                   int reserved) {
             this.request = request;
             this.response = response;
             this.async = async;
             this.in = in;
-            this.body = new ByteArrayOutputStream(Math.min(expected, maxBodySize));
+            this.reserved = reserved;
+            this.body = new ByteArrayOutputStream(reserved);
         }
 
         @Override
@@ -156,7 +188,16 @@ public class RequestBodyFilter extends OncePerRequestFilter {
                 }
                 if (body.size() + read > maxBodySize) {
                     if (done.compareAndSet(false, true)) {
+                        releaseReserved();
                         tooLarge(response, "the body");
+                        async.complete();
+                    }
+                    return;
+                }
+                if (!reserve(body.size() + read)) {
+                    if (done.compareAndSet(false, true)) {
+                        releaseReserved();
+                        busy(response);
                         async.complete();
                     }
                     return;
@@ -165,10 +206,35 @@ public class RequestBodyFilter extends OncePerRequestFilter {
             }
         }
 
+        /** Takes what the body needs beyond what it holds of the buffer (a chunked body grows); false if it cannot. */
+        private synchronized boolean reserve(long size) {
+            if (released) {
+                return false;
+            }
+            if (size <= reserved) {
+                return true;
+            }
+            if (!bodies.reserve(size - reserved, reserved)) {
+                return false;
+            }
+            reserved = size;
+            return true;
+        }
+
+        /** Gives back what the body holds of the buffer; once, on whichever way the reading ends. */
+        synchronized void releaseReserved() {
+            if (!released) {
+                released = true;
+                bodies.release(reserved);
+            }
+        }
+
         @Override
         public void onAllDataRead() {
             if (done.compareAndSet(false, true)) {
                 request.setAttribute(BODY, body.toByteArray());
+                // arrived: what the call then holds is bounded by its own timeouts, not by what clients send slowly
+                releaseReserved();
                 async.dispatch();
             }
         }
@@ -179,6 +245,7 @@ public class RequestBodyFilter extends OncePerRequestFilter {
             LOG.debug("{} {}: reading the body failed: {}", request.getMethod(), request.getRequestURI(),
                     failure.toString());
             if (done.compareAndSet(false, true)) {
+                releaseReserved();
                 async.complete();
             }
         }
@@ -186,6 +253,7 @@ public class RequestBodyFilter extends OncePerRequestFilter {
         @Override
         public void onTimeout(AsyncEvent event) throws IOException {
             if (done.compareAndSet(false, true)) {
+                releaseReserved();
                 refuse(response, new ApiError(408, "the body did not arrive whole within "
                                                    + readTimeout.toSeconds()
                                                    + " s (camel.iotmp.api.body-read-timeout)"));
@@ -200,11 +268,19 @@ public class RequestBodyFilter extends OncePerRequestFilter {
 
         @Override
         public void onComplete(AsyncEvent event) {
+            // however the request ended, the body holds nothing of the buffer any more
+            releaseReserved();
         }
 
         @Override
         public void onStartAsync(AsyncEvent event) {
         }
+    }
+
+    /** A body that does not fit in {@code body-read-buffer} now: 503, the connection closed. */
+    private void busy(HttpServletResponse response) throws IOException {
+        refuse(response, new ApiError(503, "the server is receiving too many request bodies at once"
+                                           + " (camel.iotmp.api.body-read-buffer); try again later"));
     }
 
     private void tooLarge(HttpServletResponse response, String what) throws IOException {

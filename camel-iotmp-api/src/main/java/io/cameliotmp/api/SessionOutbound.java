@@ -24,7 +24,8 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * What goes to a byte session's client, queued and written asynchronously. The device's output is delivered on the
  * IOTMP server's shared worker threads, which must never wait for a client: {@link #send} only queues, a sender
  * thread starts the write and the web server's non-blocking write completes it, whatever the client does. A client
- * that does not keep up is closed (1008): more than {@code maxBytes} waiting, or one write older than
+ * that does not keep up is closed (1008): more than {@code maxBytes} waiting (each message charged
+ * {@value #MESSAGE_OVERHEAD} bytes besides its payload), or one write older than
  * {@code timeLimitNanos} (noticed by {@link #checkStalled}). Closes, which may wait for a write in progress, run on
  * a closer thread of their own, and so do pings, which the web server sends only blocking (bounded by the time limit).
  * <p>
@@ -33,6 +34,13 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * here.
  */
 final class SessionOutbound {
+
+    /**
+     * What a message waiting costs on the heap besides its payload (the message, its buffer, its place in a queue),
+     * about; it is charged with the payload against the byte bounds, so that a peer sending empty or one-byte messages
+     * (a few bytes each on the wire) cannot make any number of them wait within a bound counted in payload bytes.
+     */
+    static final int MESSAGE_OVERHEAD = 128;
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionOutbound.class);
     /** Tomcat's bound on a blocking send of this session: here only close frames (1000) and pings are sent so. */
@@ -102,11 +110,11 @@ final class SessionOutbound {
             if (closed) {
                 return;
             }
-            if (queuedBytes + message.getPayloadLength() > maxBytes) {
+            if (queuedBytes + cost(message) > maxBytes) {
                 overflow = true;
             } else {
                 queue.addLast(message);
-                queuedBytes += message.getPayloadLength();
+                queuedBytes += cost(message);
                 start = !writing;
                 writing = true;
             }
@@ -252,13 +260,18 @@ final class SessionOutbound {
         }
     }
 
+    /** What {@code message} is charged while it waits: its payload and {@link #MESSAGE_OVERHEAD}. */
+    private static long cost(WebSocketMessage<?> message) {
+        return (long) message.getPayloadLength() + MESSAGE_OVERHEAD;
+    }
+
     private static Throwable failure(SendResult result) {
         return result.isOK() ? null : result.getException();
     }
 
     private void written(WebSocketMessage<?> message, Throwable failure) {
         synchronized (this) {
-            queuedBytes = Math.max(0, queuedBytes - message.getPayloadLength());
+            queuedBytes = Math.max(0, queuedBytes - cost(message));
             writeStarted = 0;
         }
         if (failure != null) {

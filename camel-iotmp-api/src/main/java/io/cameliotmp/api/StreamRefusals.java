@@ -89,7 +89,9 @@ public class StreamRefusals {
 
     /**
      * The device refused the stream of {@code key} (answered ERROR, did not answer in time): recorded for its current
-     * connection and told to every watcher.
+     * connection and told to every watcher. A refusal nothing watches and nothing pinned is not recorded: it would be
+     * forgotten with its last watcher anyway, and a refusal that reaches a stream whose client has just left would
+     * otherwise stay for the device's connection, one entry per resource name a client made up.
      *
      * @param pinned whether a subscriber that stays for the whole connection (a route) met the refusal
      */
@@ -97,7 +99,7 @@ public class StreamRefusals {
         String connection = connection(key.user(), key.device());
         List<Watcher> toTell;
         synchronized (this) {
-            if (connection != null) {
+            if (connection != null && (pinned || watchers.containsKey(key))) {
                 Refusal previous = current(key, connection);
                 refusals.put(key, new Refusal(connection, error, pinned || previous != null && previous.pinned()));
             }

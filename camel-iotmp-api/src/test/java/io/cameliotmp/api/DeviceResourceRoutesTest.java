@@ -61,6 +61,26 @@ class DeviceResourceRoutesTest extends ApiTestSupport {
     }
 
     @Test
+    void aBodyNestedDeeperThanADeviceTakesIsRefusedWith400() throws Exception {
+        // what a device takes comes back
+        Answer deepest = post(DEV + "/echo", "application/json", nested(JsonBodies.MAX_DEPTH));
+        assertThat(deepest.status()).as(deepest.text()).isEqualTo(200);
+        assertThat(deepest.bytes()).isEqualTo(nested(JsonBodies.MAX_DEPTH));
+
+        // one level more the device would drop (the call waiting its whole timeout); far more the server cannot encode
+        for (int depth : new int[] {JsonBodies.MAX_DEPTH + 1, 200}) {
+            Answer refused = post(DEV + "/echo", "application/json", nested(depth));
+            assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+            assertThat(refused.json().path("message").asText()).contains("deeper than " + JsonBodies.MAX_DEPTH);
+        }
+    }
+
+    /** {@code [[…]]}, {@code depth} arrays in one another. */
+    private static byte[] nested(int depth) {
+        return ("[".repeat(depth) + "]".repeat(depth)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void bytesGoInAndComeBackAsBytes() throws Exception {
         byte[] bytes = new byte[70_000 / 2];
         for (int i = 0; i < bytes.length; i++) {

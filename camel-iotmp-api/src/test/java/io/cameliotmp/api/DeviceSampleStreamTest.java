@@ -9,9 +9,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +92,61 @@ class DeviceSampleStreamTest {
                                                                                   + 1, more).boxed().toList());
         assertThat(stream.queued()).isZero();
         assertThat(open).containsExactly(stream);
+    }
+
+    @Test
+    void aClientThatLeavesWhileItsStreamOpensLeavesNoConsumerRunning() throws Exception {
+        DeviceSampleStream.Client client = new DeviceSampleStream.Client() {
+            @Override
+            public void send(String event, Object data, Runnable done) {
+                done.run();
+            }
+
+            @Override
+            public void keepAlive(Runnable done) {
+                done.run();
+            }
+
+            @Override
+            public void complete() {
+            }
+
+            @Override
+            public void abort(Exception failure) {
+            }
+        };
+        StreamRefusals connected = new StreamRefusals(null) {
+            @Override
+            String connection(String user, String device) {
+                return "since-1";
+            }
+        };
+        Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
+        DeviceSampleStream stream = new DeviceSampleStream("test", new StreamRefusals.Key("demo", "dev-1", "counter"),
+                client, sender, sender, open, connected, Duration.ofSeconds(60));
+        AtomicReference<Consumer> created = new AtomicReference<>();
+        DefaultEndpoint endpoint = new DefaultEndpoint("test:leaving", null) {
+            @Override
+            public Producer createProducer() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Consumer createConsumer(Processor processor) {
+                // the client leaves (its response fails, a stream refused by another client ends it) meanwhile
+                stream.close();
+                created.set(new DefaultConsumer(this, processor));
+                return created.get();
+            }
+        };
+        endpoint.setCamelContext(camel);
+
+        stream.open(endpoint);
+
+        assertThat(created.get()).isNotNull();
+        assertThat(created.get()).as("the consumer opened for the client gone")
+                .matches(consumer -> ((DefaultConsumer) consumer).isStopped());
+        assertThat(open).isEmpty();
     }
 
     private DefaultExchange sample(int value) {

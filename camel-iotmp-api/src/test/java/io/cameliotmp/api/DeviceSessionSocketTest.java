@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.ResourceKind;
 import io.cameliotmp.device.ResourceRequest;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,6 +69,46 @@ class DeviceSessionSocketTest extends ApiTestSupport {
 
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         await("session closed").atMost(WAIT).until(() -> sessions.openSessions() == 0);
+    }
+
+    @Test
+    void aClientThatLeavesBeforeTheDeviceOpenedItsSessionLeavesNoStreamOpenOnTheDevice() throws Exception {
+        CountDownLatch startedOnDevice = new CountDownLatch(1);
+        IotmpDevice device = connect("demo", "dev-1", "secret-1", d -> d.resource("$terminal/:session")
+                .handler(ResourceKind.INPUT_OUTPUT, request -> {
+                    // a stream's start reads the resource once, without input
+                    if (request.describeMode() && request.path().startsWith("$terminal/")) {
+                        startedOnDevice.countDown();
+                    }
+                    return null;
+                }));
+        await("sessions of other tests closed").atMost(WAIT).until(() -> sessions.openSessions() == 0);
+        // the device reads nothing (its START_STREAM included) until released: as one far away would answer late
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        device.eventLoop().execute(() -> {
+            blocked.countDown();
+            try {
+                release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            assertThat(blocked.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + ALL)
+                    .buildAsync(ws("/v3/users/demo/devices/dev-1/sessions/terminal"), new Client())
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            await("session admitted").atMost(WAIT).until(() -> sessions.openSessions() == 1);
+            socket.abort();
+            await("session closed").atMost(WAIT).until(() -> sessions.openSessions() == 0);
+        } finally {
+            release.countDown();
+        }
+        assertThat(startedOnDevice.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the device opened it").isTrue();
+        // an empty chunk on every stream open on the resource (none should be): true while one is
+        await("the server stopped the stream the device opened for the client gone").atMost(WAIT)
+                .until(() -> !device.stream("$terminal/:session", new byte[0]));
     }
 
     @Test

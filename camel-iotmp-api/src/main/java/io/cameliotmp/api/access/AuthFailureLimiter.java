@@ -42,6 +42,12 @@ public final class AuthFailureLimiter {
 
     /** What an IPv6 literal may consist of, zone id stripped: anything else is never handed to the resolver. */
     private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+    /**
+     * The most characters of an address kept as its key when it is no IP address (a forwarded one, which with
+     * {@code server.forward-headers-strategy=framework} is whatever the client put first in its
+     * {@code X-Forwarded-For}): an IPv6 literal with a zone id takes less, and a table of such keys stays small.
+     */
+    static final int MAX_KEY_LENGTH = 64;
 
     private record Window(long start, int failures) {
     }
@@ -126,11 +132,11 @@ public final class AuthFailureLimiter {
      * What {@code address} (a client address as {@code HttpServletRequest.getRemoteAddr()} has it) is counted by: an
      * IPv4 address as it is; an IPv6 address by its /64 prefix ({@code 2001:db8:0:0:0:0:0:0/64}), with no zone id; an
      * IPv4-mapped IPv6 address ({@code ::ffff:192.0.2.1}) as its IPv4 address. Anything else (a name, a malformed
-     * forwarded address) as it is: it is never resolved.
+     * forwarded address) as it is, its first {@value #MAX_KEY_LENGTH} characters: it is never resolved.
      */
     static String key(String address) {
         if (address == null || address.indexOf(':') < 0) {
-            return address == null ? "" : address;
+            return address == null ? "" : truncated(address);
         }
         String literal = address;
         if (literal.length() > 2 && literal.startsWith("[") && literal.endsWith("]")) {
@@ -141,7 +147,7 @@ public final class AuthFailureLimiter {
             literal = literal.substring(0, zone);
         }
         if (!IPV6_LITERAL.matcher(literal).matches()) {
-            return address;
+            return truncated(address);
         }
         try {
             // in brackets an IPv6 literal is parsed, never looked up
@@ -153,8 +159,12 @@ public final class AuthFailureLimiter {
             Arrays.fill(prefix, 8, 16, (byte) 0);
             return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
         } catch (UnknownHostException e) {
-            return address;
+            return truncated(address);
         }
+    }
+
+    private static String truncated(String address) {
+        return address.length() <= MAX_KEY_LENGTH ? address : address.substring(0, MAX_KEY_LENGTH);
     }
 
     private long secondsLeft(Window window) {

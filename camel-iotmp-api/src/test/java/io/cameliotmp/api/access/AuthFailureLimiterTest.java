@@ -118,5 +118,10 @@ class AuthFailureLimiterTest {
         assertThat(AuthFailureLimiter.key("dead:beef")).isEqualTo("dead:beef");
         assertThat(AuthFailureLimiter.key("example.com:443")).isEqualTo("example.com:443");
         assertThat(AuthFailureLimiter.key(null)).isEmpty();
+        // a forwarded address is whatever a client wrote: the table keeps no more of it than of an address
+        String made = "x".repeat(8000);
+        assertThat(AuthFailureLimiter.key(made)).isEqualTo(made.substring(0, AuthFailureLimiter.MAX_KEY_LENGTH));
+        assertThat(AuthFailureLimiter.key("1:" + made)).hasSize(AuthFailureLimiter.MAX_KEY_LENGTH);
+        assertThat(AuthFailureLimiter.key("1:2:" + "3".repeat(8000))).hasSize(AuthFailureLimiter.MAX_KEY_LENGTH);
     }
 }

@@ -1,0 +1,137 @@
+package io.cameliotmp.api;
+
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cameliotmp.camel.IotmpConstants;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A byte session's bounds count what a waiting message costs, not only its payload: a peer that sends empty
+ * messages (two to six bytes each on the wire) would otherwise make any number of them wait within a bound of
+ * payload bytes. Both ways: the device's output to a client that does not read, the client's input to a device that
+ * does not take it.
+ */
+class SessionMessageCostTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Far more empty messages than any bound of this test lets wait. */
+    private static final int EMPTY_MESSAGES = 100_000;
+
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+    private final CamelContext camel = new DefaultCamelContext();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void stop() throws Exception {
+        release.countDown();
+        sender.shutdownNow();
+        camel.close();
+    }
+
+    @Test
+    void emptyMessagesForAClientThatDoesNotReadFillTheSendBuffer() {
+        AtomicReference<CloseStatus> closed = new AtomicReference<>();
+        // the first write blocks, as one to a client that does not read does
+        WebSocketSession socket = socket(closed, true);
+        AtomicInteger slowClosed = new AtomicInteger();
+        SessionOutbound outbound = new SessionOutbound("test", socket, 64 * 1024, WAIT.toNanos(), sender,
+                Runnable::run, slowClosed::incrementAndGet, () -> { });
+
+        for (int i = 0; i < EMPTY_MESSAGES && slowClosed.get() == 0; i++) {
+            outbound.send(new BinaryMessage(new byte[0]));
+        }
+
+        assertThat(slowClosed).as("closed as slow once the empty messages waiting cost the buffer").hasValue(1);
+        assertThat(closed.get()).isNotNull().extracting(CloseStatus::getCode)
+                .isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
+    }
+
+    @Test
+    void emptyMessagesToADeviceThatDoesNotTakeThemCloseTheSession() throws Exception {
+        AtomicReference<CloseStatus> closed = new AtomicReference<>();
+        AtomicInteger sentToDevice = new AtomicInteger();
+        ProducerTemplate producer = (ProducerTemplate) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ProducerTemplate.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "asyncSend" -> {
+                        // the device opens the session's stream at once
+                        DefaultExchange opened = new DefaultExchange(camel);
+                        opened.getMessage().setHeader(IotmpConstants.STREAM_ID, 7);
+                        yield CompletableFuture.completedFuture(opened);
+                    }
+                    case "asyncRequestBodyAndHeaders" -> {
+                        // a send to the device that never completes: the device does not read
+                        sentToDevice.incrementAndGet();
+                        yield new CompletableFuture<>();
+                    }
+                    default -> null;
+                });
+        DeviceSessionSocket sessions = new DeviceSessionSocket(producer, new ObjectMapper(), 4, 512 * 1024,
+                WAIT);
+        try {
+            WebSocketSession socket = socket(closed, false);
+            sessions.afterConnectionEstablished(socket);
+            assertThat(closed.get()).isNull();
+
+            for (int i = 0; i < EMPTY_MESSAGES && closed.get() == null; i++) {
+                sessions.handleBinaryMessage(socket, new BinaryMessage(new byte[0]));
+            }
+
+            await("the session closed: the device does not take input this fast").atMost(WAIT)
+                    .untilAsserted(() -> assertThat(closed.get()).isNotNull().extracting(CloseStatus::getCode)
+                            .isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode()));
+            assertThat(sentToDevice).as("one send at a time reaches the device").hasValue(1);
+        } finally {
+            sessions.destroy();
+        }
+    }
+
+    /** A socket of a session; its first write blocks until the test ends when {@code blockWrites}. */
+    private WebSocketSession socket(AtomicReference<CloseStatus> closed, boolean blockWrites) {
+        Map<String, Object> attributes = new ConcurrentHashMap<>();
+        return (WebSocketSession) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {WebSocketSession.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getUri" -> URI.create("ws://localhost/v3/users/demo/devices/dev-1/sessions/terminal");
+                    case "getAttributes" -> attributes;
+                    case "getId" -> "test";
+                    case "isOpen" -> closed.get() == null;
+                    case "close" -> {
+                        closed.compareAndSet(null, args != null && args.length == 1 ? (CloseStatus) args[0]
+                                : CloseStatus.NORMAL);
+                        yield null;
+                    }
+                    case "sendMessage" -> {
+                        if (blockWrites) {
+                            release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                        }
+                        yield null;
+                    }
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "test socket";
+                    default -> null;
+                });
+    }
+}
