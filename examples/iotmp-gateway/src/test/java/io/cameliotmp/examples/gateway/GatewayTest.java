@@ -6,11 +6,11 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.server.DeviceErrorException;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.CamelContextHelper;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -35,7 +35,7 @@ class GatewayTest extends CamelMainTestSupport {
     @Override
     public void configureContext(CamelContextConfiguration configuration) {
         super.configureContext(configuration);
-        String port = String.valueOf(AvailablePortFinder.getNextAvailable());
+        String port = String.valueOf(FreePorts.next());
         Properties overrides = new Properties();
         overrides.put("camel.component.iotmp-device.port", port);
         overrides.put("camel.component.iotmp-device.credential", "test-secret");

@@ -17,7 +17,7 @@ import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.OtaSettings;
 import io.cameliotmp.device.OtaTarget;
 import io.cameliotmp.protocol.session.FirmwareVersionMarker;
-import org.apache.camel.test.AvailablePortFinder;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.apache.camel.util.json.Jsoner;
@@ -39,7 +39,7 @@ class RolloutTest extends CamelMainTestSupport {
     private static final List<Integer> FAILING = List.of(3, 5);
 
     /** Static: {@link #configureContext} runs in the constructor, before instance fields are set. */
-    private static final int PORT = AvailablePortFinder.getNextAvailable();
+    private static final int PORT = FreePorts.next();
     /** Fresh directories for each run: the file consumer watches one, reports go to the other. */
     private static final Path DIR = Path.of("target", "rollout-test-" + System.nanoTime());
     private final List<IotmpDevice> devices = new ArrayList<>();

@@ -10,7 +10,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.device.IotmpDevice;
-import org.apache.camel.test.AvailablePortFinder;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
@@ -25,8 +25,8 @@ class DevConsoleOverHttpTest extends CamelMainTestSupport {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     // static: configureContext runs in the superclass constructor, before instance fields are set
-    private static final int HTTP_PORT = AvailablePortFinder.getNextAvailable();
-    private static final int IOTMP_PORT = AvailablePortFinder.getNextAvailable();
+    private static final int HTTP_PORT = FreePorts.next();
+    private static final int IOTMP_PORT = FreePorts.next();
 
     @Override
     public void configureContext(CamelContextConfiguration configuration) {

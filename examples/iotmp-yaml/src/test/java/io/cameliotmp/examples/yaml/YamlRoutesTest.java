@@ -7,11 +7,11 @@ import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.camel.IotmpConstants;
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.test.FreePorts;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.CamelContextHelper;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -34,7 +34,7 @@ class YamlRoutesTest extends CamelMainTestSupport {
         super.configureContext(configuration);
         Properties overrides = new Properties();
         overrides.put("camel.component.iotmp.host", "127.0.0.1");
-        overrides.put("camel.component.iotmp.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        overrides.put("camel.component.iotmp.port", String.valueOf(FreePorts.next()));
         overrides.put("camel.component.iotmp.device-credentials", "demo/device-1=test-secret");
         overrides.put("poll.period", "100");
         overrides.put("stream.interval", "100");
