@@ -44,7 +44,7 @@ class DeviceSampleStreamTest {
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<Object> written = new CopyOnWriteArrayList<>();
-        DeviceSampleStream.Client slow = new DeviceSampleStream.Client() {
+        DeviceSampleStream.Client slow = new ReadingClient() {
             @Override
             public void send(String event, Object data, Runnable done) {
                 writing.countDown();
@@ -56,19 +56,6 @@ class DeviceSampleStreamTest {
                 }
                 written.add(((java.util.Map<?, ?>) data).get("value"));
                 done.run();
-            }
-
-            @Override
-            public void keepAlive(Runnable done) {
-                done.run();
-            }
-
-            @Override
-            public void complete() {
-            }
-
-            @Override
-            public void abort(Exception failure) {
             }
         };
         Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
@@ -96,25 +83,7 @@ class DeviceSampleStreamTest {
 
     @Test
     void aClientThatLeavesWhileItsStreamOpensLeavesNoConsumerRunning() throws Exception {
-        DeviceSampleStream.Client client = new DeviceSampleStream.Client() {
-            @Override
-            public void send(String event, Object data, Runnable done) {
-                done.run();
-            }
-
-            @Override
-            public void keepAlive(Runnable done) {
-                done.run();
-            }
-
-            @Override
-            public void complete() {
-            }
-
-            @Override
-            public void abort(Exception failure) {
-            }
-        };
+        DeviceSampleStream.Client client = new ReadingClient();
         StreamRefusals connected = new StreamRefusals(null) {
             @Override
             String connection(String user, String device) {
@@ -147,6 +116,27 @@ class DeviceSampleStreamTest {
         assertThat(created.get()).as("the consumer opened for the client gone")
                 .matches(consumer -> ((DefaultConsumer) consumer).isStopped());
         assertThat(open).isEmpty();
+    }
+
+    /** A client that takes every write at once and never leaves on its own. */
+    private static class ReadingClient implements DeviceSampleStream.Client {
+        @Override
+        public void send(String event, Object data, Runnable done) {
+            done.run();
+        }
+
+        @Override
+        public void keepAlive(Runnable done) {
+            done.run();
+        }
+
+        @Override
+        public void complete() {
+        }
+
+        @Override
+        public void abort(Exception failure) {
+        }
     }
 
     private DefaultExchange sample(int value) {
