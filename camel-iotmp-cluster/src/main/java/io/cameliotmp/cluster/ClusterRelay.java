@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.cameliotmp.server.ClusterBus;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DirectoryEntry;
+import io.cameliotmp.server.PsonCost;
 import io.cameliotmp.server.QuotaExceededException;
 import io.cameliotmp.server.TopicMessage;
 import org.infinispan.manager.EmbeddedCacheManager;
@@ -60,7 +61,7 @@ final class ClusterRelay implements ClusterBus {
         Address target = holder == null || holder.node().equals(cluster.node()) ? null : cluster.address(holder.node());
         if (target != null && send(device, address -> address.equals(target),
                 new PropertyUpdated(device.user(), device.device(), property, value),
-                RelayBudget.cost(property, value)) != null) {
+                PsonCost.of(property, value)) != null) {
             LOG.debug("Property update of {} not relayed: as many relays as allowed wait already", device);
         }
     }
@@ -73,7 +74,7 @@ final class ClusterRelay implements ClusterBus {
         try {
             broadcast(message.publisher() == null ? null : message.publisher().deviceId(),
                     new Published(message.user(), message.topic(), message.payload(), publisher, retain),
-                    RelayBudget.cost(message.user(), message.topic(), message.payload()));
+                    PsonCost.of(message.user(), message.topic(), message.payload()));
             relayed = true;
         } finally {
             // a clear reaches the cache even when its relay was refused: an entry nobody clears stays there for good
@@ -85,7 +86,7 @@ final class ClusterRelay implements ClusterBus {
 
     @Override
     public void raised(String user, String event, Object payload) {
-        broadcast(null, new Raised(user, event, payload), RelayBudget.cost(user, event, payload));
+        broadcast(null, new Raised(user, event, payload), PsonCost.of(user, event, payload));
     }
 
     /** Where this member's server takes what the others relay; null until it is bound. */

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.server.ClusterBus;
 import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.PsonCost;
 import io.cameliotmp.server.TopicMessage;
 import org.infinispan.Cache;
 import org.slf4j.Logger;
@@ -68,7 +69,7 @@ final class ClusteredRetained {
         if (cache == null) {
             return;
         }
-        long cost = RelayBudget.cost(message.user(), message.topic(), message.payload());
+        long cost = PsonCost.of(message.user(), message.topic(), message.payload());
         DeviceId device = publisher == null ? null : publisher.deviceId();
         String key = key(message.user(), message.topic());
         RetainedRecord record = message.payload() == null ? null

@@ -3,7 +3,6 @@ package io.cameliotmp.cluster;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.cameliotmp.protocol.PsonFormat;
 import io.cameliotmp.server.DeviceId;
 
 /**
@@ -179,22 +178,5 @@ final class RelayBudget {
      */
     synchronized long userShareRefusals() {
         return userShareRefusals;
-    }
-
-    /**
-     * The bytes a relay carrying these values costs: their PSON encoding (what a device sent, or what one would get),
-     * strings counted as UTF-8. A value PSON cannot encode (a route's own object) counts one byte: routes are the
-     * application's own, and what a device relays is always PSON.
-     */
-    static long cost(Object... values) {
-        long cost = 0;
-        for (Object value : values) {
-            try {
-                cost += PsonFormat.V2.sizeOf(value);
-            } catch (RuntimeException e) {
-                cost += 1;
-            }
-        }
-        return cost;
     }
 }

@@ -1,7 +1,7 @@
 package io.cameliotmp.camel;
 
-import io.cameliotmp.protocol.PsonFormat;
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.PsonCost;
 import io.cameliotmp.server.ServerMetrics.RouteDelivery;
 import io.cameliotmp.server.TopicMessage;
 import org.apache.camel.Processor;
@@ -41,7 +41,8 @@ public class IotmpTopicConsumer extends IotmpServerConsumer {
     }
 
     private void onMessage(TopicMessage topicMessage) {
-        deliver(deliveries, sizeOf(topicMessage), message -> {
+        // what it holds, as the cluster's relays count it: its topic and its payload, PSON-encoded
+        deliver(deliveries, PsonCost.of(topicMessage.topic(), topicMessage.payload()), message -> {
             message.setBody(topicMessage.payload());
             message.setHeader(IotmpConstants.TOPIC, topicMessage.topic());
             if (topicMessage.publisher() != null) {
@@ -50,19 +51,5 @@ public class IotmpTopicConsumer extends IotmpServerConsumer {
                 message.setHeader(IotmpConstants.USER, topicMessage.user());
             }
         }, "Error processing topic message");
-    }
-
-    /**
-     * What a message holds, as the retained store counts it: its topic and its payload PSON-encoded. Every payload a
-     * device or a route publishes was PSON (routes' bodies are converted before publishing); one that cannot be
-     * encoded counts as its topic alone, since no peer can send it.
-     */
-    private static long sizeOf(TopicMessage message) {
-        long topic = message.topic().length();
-        try {
-            return topic + PsonFormat.V2.sizeOf(message.payload());
-        } catch (IllegalArgumentException e) {
-            return topic;
-        }
     }
 }

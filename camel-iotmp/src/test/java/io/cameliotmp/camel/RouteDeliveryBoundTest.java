@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
-import io.cameliotmp.protocol.PsonFormat;
+import io.cameliotmp.server.PsonCost;
 import io.cameliotmp.server.ServerMetrics.RouteDelivery;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -141,12 +141,12 @@ class RouteDeliveryBoundTest extends IotmpCamelTestSupport {
 
     /**
      * A thousand publications of a device's largest frame would hold gigabytes within the count's bound: the bytes are
-     * bounded too. Each publication here is its topic (11 bytes) and a PSON byte string of 1,000 bytes (3 bytes of
-     * header), 1,014 bytes: two fit in 2,500 bytes, a third does not.
+     * bounded too. Each publication here is its topic and a byte string of 1,000 bytes, PSON-encoded (1,015 bytes):
+     * two fit in 2,500 bytes, a third does not.
      */
     @Test
     void aRouteThatNeverCompletesHoldsAtMostTheByteBound() throws Exception {
-        long one = "bytes/esp32".length() + PsonFormat.V2.sizeOf(new byte[1000]);
+        long one = PsonCost.of("bytes/esp32", new byte[1000]);
         try (RawIotmpSocket device = publishingOn("esp32", "bytes/esp32")) {
             for (int i = 0; i < 10; i++) {
                 device.send(IotmpMessage.streamData(5, new byte[1000]), Generation.GEN2);
