@@ -137,9 +137,9 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
             }
             case server -> new IotmpCallConsumer(this, processor, null, resource);
             case service -> new IotmpCallConsumer(this, processor, service, target);
-            case events -> new IotmpEventsConsumer(this, processor, requireMaxDeliveriesInFlight());
-            case topic -> new IotmpTopicConsumer(this, processor, requireMaxDeliveriesInFlight(),
-                    requireMaxDeliveryBytesInFlight());
+            case events -> new IotmpEventsConsumer(this, processor, maxDeliveriesInFlight());
+            case topic -> new IotmpTopicConsumer(this, processor, maxDeliveriesInFlight(),
+                    requireAtLeastOne("maxDeliveryBytesInFlight", configuration.getMaxDeliveryBytesInFlight()));
             case serverEvent -> throw new UnsupportedOperationException(
                     "iotmp:serverEvent endpoints can only produce (to): devices subscribe, routes raise");
         };
@@ -160,21 +160,19 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
         }
     }
 
-    /** Only topic and events consumers bound their deliveries; elsewhere the option may come from the component. */
-    private int requireMaxDeliveriesInFlight() {
-        int max = configuration.getMaxDeliveriesInFlight();
-        if (max < 1) {
-            throw new IllegalArgumentException("maxDeliveriesInFlight must be 1 or more, got " + max);
+    /**
+     * A bound of topic and events consumers' deliveries, checked where such a consumer is made: elsewhere the option
+     * may come from the component and means nothing.
+     */
+    private static long requireAtLeastOne(String option, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be 1 or more, got " + value);
         }
-        return max;
+        return value;
     }
 
-    private long requireMaxDeliveryBytesInFlight() {
-        long max = configuration.getMaxDeliveryBytesInFlight();
-        if (max < 1) {
-            throw new IllegalArgumentException("maxDeliveryBytesInFlight must be 1 or more, got " + max);
-        }
-        return max;
+    private int maxDeliveriesInFlight() {
+        return (int) requireAtLeastOne("maxDeliveriesInFlight", configuration.getMaxDeliveriesInFlight());
     }
 
     IotmpServerManager.Handle acquireServer() throws Exception {
