@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.cameliotmp.test.FreePorts;
+
 /**
  * Many devices held by a cluster: {@code members} cluster members in JVMs of their own ({@link ClusterMemberMain}) and,
  * for each member, a load generator JVM ({@link LoadGenerator}, simulated gen-2 devices with keep-alives) connecting
@@ -38,8 +40,8 @@ public final class ClusterHoldBench {
         int[] ports = new int[count];
         StringBuilder members = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            clusterPorts[i] = ClusterRpcBench.clusterPort(10_000 + 2_500 * i);
-            ports[i] = ClusterRpcBench.freePort();
+            clusterPorts[i] = ClusterRpcBench.clusterPort();
+            ports[i] = FreePorts.next();
             members.append(i == 0 ? "" : ",").append("127.0.0.1:").append(clusterPorts[i]);
         }
         List<Child> servers = new ArrayList<>();

@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.test.FreePorts;
 import io.netty.channel.nio.NioEventLoopGroup;
 
 /**
@@ -49,9 +50,9 @@ public final class ClusterKillBench {
         Path logs = results.resolve("logs");
         String memberJvm = args.str("memberJvm", "");
         String load = Machine.loadAverage();
-        int[] clusterPorts = {ClusterRpcBench.clusterPort(10_000), ClusterRpcBench.clusterPort(12_500),
-            ClusterRpcBench.clusterPort(15_000)};
-        int[] ports = {ClusterRpcBench.freePort(), ClusterRpcBench.freePort(), ClusterRpcBench.freePort()};
+        int[] clusterPorts = {ClusterRpcBench.clusterPort(), ClusterRpcBench.clusterPort(),
+            ClusterRpcBench.clusterPort()};
+        int[] ports = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
         String members = "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1] + ",127.0.0.1:"
                          + clusterPorts[2];
         List<Child> started = new ArrayList<>();
@@ -79,7 +80,7 @@ public final class ClusterKillBench {
             for (Child member : started) {
                 member.await("READY", 120);
             }
-            int proxyPort = ClusterRpcBench.freePort();
+            int proxyPort = FreePorts.next();
             haproxy = startHaproxy(proxyPort, ports, logs);
             // every connection of each device, so the first one after the kill can be told
             Map<String, List<Long>> connectedAt = new ConcurrentHashMap<>();

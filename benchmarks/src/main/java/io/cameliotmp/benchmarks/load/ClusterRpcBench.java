@@ -4,18 +4,17 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.cameliotmp.cluster.ClusterOptions;
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.test.FreePorts;
 
 /**
  * Cross-node against local serial RPC: two cluster members in separate JVMs on loopback ({@link ClusterMemberMain}),
@@ -29,9 +28,6 @@ import io.cameliotmp.device.IotmpDevice;
  */
 public final class ClusterRpcBench {
 
-    /** The ports {@link #freePort()} gave in this JVM. */
-    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
-
     private ClusterRpcBench() {
     }
 
@@ -42,8 +38,8 @@ public final class ClusterRpcBench {
         int count = args.integer("count", 20000);
         Path results = Path.of(args.str("results", "benchmarks/results"));
         String memberJvm = args.str("memberJvm", "");
-        int[] clusterPorts = {clusterPort(10_000), clusterPort(12_500)};
-        int[] ports = {freePort(), freePort()};
+        int[] clusterPorts = {clusterPort(), clusterPort()};
+        int[] ports = {FreePorts.next(), FreePorts.next()};
         String members = "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1];
         String load = Machine.loadAverage();
         List<Member> started = new ArrayList<>();
@@ -149,38 +145,9 @@ public final class ClusterRpcBench {
         return runs.stream().mapToLong(m -> ((Number) m.get("failed")).longValue()).sum();
     }
 
-    /** A cluster port from {@code from} whose failure-detector port (+ 50000, the default offset) is free too. */
-    static int clusterPort(int from) {
-        for (int port = from; port < from + 2_500; port++) {
-            if (free(port) && free(port + 50_000)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free cluster port from " + from);
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * A free port, never one handed out before in this JVM: the system may answer two probes in a row with one port,
-     * and the benches pick all their ports before they start anything. Main code, which cannot use the tests'
-     * {@code FreePorts} of camel-iotmp-test.
-     */
-    static int freePort() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                if (HANDED_OUT.add(socket.getLocalPort())) {
-                    return socket.getLocalPort();
-                }
-            }
-        }
-        throw new IllegalStateException("no unused free port after 100 attempts");
+    /** A free port for a member, with its failure detector's port (the default offset) free too. */
+    static int clusterPort() {
+        return FreePorts.clusterPort(ClusterOptions.DEFAULT_FD_PORT_OFFSET);
     }
 
     /** A member process: commands on its standard input, {@code @TAG {json}} results on its standard output. */
