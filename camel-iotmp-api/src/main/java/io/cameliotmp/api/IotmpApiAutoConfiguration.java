@@ -39,6 +39,7 @@ import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.boot.web.servlet.error.ErrorAttributes;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
@@ -60,6 +61,7 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty(prefix = IotmpApiProperties.PREFIX, name = "enabled", havingValue = "true")
 @EnableConfigurationProperties(IotmpApiProperties.class)
+@Import(ConnectionBoundConfiguration.class)
 public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
     /** The paths of the device API, to which the body limits apply. */

@@ -96,6 +96,14 @@ import org.springframework.util.unit.DataSize;
  *                            {@code iotmp.api.websocket.streams.slow.closed} or
  *                            {@code iotmp.api.event.streams.slow.closed}. Until then it holds at most one writer
  *                            thread, its own, never another client's
+ * @param maxConnectionsPerAddress the most HTTP connections one client address (an IPv6 address by its /64 prefix)
+ *                            may have open; one more is closed as it is accepted, before a byte of it is read, and
+ *                            counted in {@code iotmp.api.connections.refused{reason=per-address}}; gauge
+ *                            {@code iotmp.api.connections.tracked.addresses}. Requests whose headers never end
+ *                            (slowloris) reach no filter, and each byte restarts Tomcat's read timeout: without it
+ *                            one address could hold all of {@code server.tomcat.max-connections} and lock every
+ *                            other client out. 0 for no bound: behind a reverse proxy, whose address every
+ *                            connection has (bound each client at the proxy then)
  */
 @ConfigurationProperties(IotmpApiProperties.PREFIX)
 public record IotmpApiProperties(
@@ -124,7 +132,8 @@ public record IotmpApiProperties(
         @DefaultValue("64") int maxSseStreams,
         @DefaultValue("64") int maxEventStreams,
         @DefaultValue("16KB") DataSize uploadMinRate,
-        @DefaultValue("10s") Duration streamSendTimeout) {
+        @DefaultValue("10s") Duration streamSendTimeout,
+        @DefaultValue("256") int maxConnectionsPerAddress) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -213,6 +222,10 @@ public record IotmpApiProperties(
         if (streamReconnectWait.isNegative()) {
             throw new IllegalArgumentException(PREFIX + ".stream-reconnect-wait must not be negative: "
                                                + streamReconnectWait);
+        }
+        if (maxConnectionsPerAddress < 0) {
+            throw new IllegalArgumentException(PREFIX + ".max-connections-per-address must not be negative (0 for no"
+                                               + " bound): " + maxConnectionsPerAddress);
         }
         if (!consolePath.startsWith("/") || !consolePath.endsWith("/") || consolePath.contains("*")) {
             throw new IllegalArgumentException(PREFIX + ".console-path must start and end with / and have no"

@@ -134,7 +134,7 @@ public final class AuthFailureLimiter {
      * IPv4-mapped IPv6 address ({@code ::ffff:192.0.2.1}) as its IPv4 address. Anything else (a name, a malformed
      * forwarded address) as it is, its first {@value #MAX_KEY_LENGTH} characters: it is never resolved.
      */
-    static String key(String address) {
+    public static String key(String address) {
         if (address == null || address.indexOf(':') < 0) {
             return address == null ? "" : truncated(address);
         }
