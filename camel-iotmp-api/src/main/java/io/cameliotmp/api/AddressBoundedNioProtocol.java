@@ -1,6 +1,7 @@
 package io.cameliotmp.api;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
@@ -83,7 +84,7 @@ public class AddressBoundedNioProtocol extends Http11NioProtocol {
             }
         }
 
-        private static java.net.InetAddress remoteAddress(SocketChannel socket) {
+        private static InetAddress remoteAddress(SocketChannel socket) {
             try {
                 SocketAddress remote = socket.getRemoteAddress();
                 // a Unix domain socket (a proxy's, on this host) has no address to count by
