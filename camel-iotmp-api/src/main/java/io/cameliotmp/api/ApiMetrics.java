@@ -1,5 +1,7 @@
 package io.cameliotmp.api;
 
+import java.util.List;
+
 import io.cameliotmp.api.access.AuthFailureLimiter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,8 +18,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * device event subscriptions closed for that ({@code camel.iotmp.api.stream-send-timeout}), of the clients whose
  * connection was closed because they read nothing of an answer ({@code camel.iotmp.api.answer-write-timeout}), and
  * of the failed authentications refused (429) by the count that addresses beyond {@code max-tracked-addresses}
- * share; and gauges of the answers being sent and their bytes ({@code camel.iotmp.api.answer-send-buffer}), with a
- * counter of the answers beyond that buffer, written with blocking writes.
+ * share; gauges of the answers being sent and their bytes ({@code camel.iotmp.api.answer-send-buffer}), with a
+ * counter of the answers beyond that buffer, written with blocking writes; and a counter, by kind, of the places
+ * (sessions, streams, downloads, uploads, firmware updates) refused because their user held its share of the cap
+ * ({@code camel.iotmp.api.max-share-per-user}).
  */
 final class ApiMetrics implements MeterBinder {
 
@@ -28,10 +32,11 @@ final class ApiMetrics implements MeterBinder {
     private final FileDownloads downloads;
     private final AuthFailureLimiter failures;
     private final AnswerWriter answers;
+    private final List<UserSlots> userSlots;
 
     ApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, DeviceStreamController sseStreams,
                DeviceEvents events, FileDownloads downloads, AuthFailureLimiter failures,
-               AnswerWriter answers) {
+               AnswerWriter answers, List<UserSlots> userSlots) {
         this.sessions = sessions;
         this.streams = streams;
         this.sseStreams = sseStreams;
@@ -39,6 +44,7 @@ final class ApiMetrics implements MeterBinder {
         this.downloads = downloads;
         this.failures = failures;
         this.answers = answers;
+        this.userSlots = List.copyOf(userSlots);
     }
 
     @Override
@@ -89,5 +95,12 @@ final class ApiMetrics implements MeterBinder {
                 .description("Failed authentications of addresses beyond max-tracked-addresses answered 429, their"
                              + " shared count used up")
                 .register(registry);
+        for (UserSlots slots : userSlots) {
+            FunctionCounter.builder("iotmp.api.user.share.refused", slots, UserSlots::refusedByShare)
+                    .tag("kind", slots.kind().tag())
+                    .description("Sessions, streams, downloads, uploads and firmware updates refused because their"
+                                 + " user held max-share-per-user of the cap")
+                    .register(registry);
+        }
     }
 }

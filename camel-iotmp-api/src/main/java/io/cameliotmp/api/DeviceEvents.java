@@ -13,7 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cameliotmp.api.access.AccessToken;
 import io.cameliotmp.api.access.ApiAccessFilter;
@@ -43,9 +42,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * client's own while it writes (so a slow client never holds the IOTMP server's thread, nor another client's writes),
  * and closed once a write to it has taken longer than {@code camel.iotmp.api.stream-send-timeout}
  * ({@link EventStreamWriters} tells why so; counted in {@link #slowClientsClosed()}). At most
- * {@code camel.iotmp.api.max-event-streams} clients are subscribed at once, a client closed as slow counting until
- * its write has returned; beyond them 503. A comment every {@link DeviceSampleStream#HEARTBEAT} notices clients that
- * left.
+ * {@code camel.iotmp.api.max-event-streams} clients are subscribed at once, and at most its
+ * {@code max-share-per-user} of one user ({@link UserSlots}), a client closed as slow counting until its write has
+ * returned; beyond them 503. A comment every {@link DeviceSampleStream#HEARTBEAT} notices clients that left.
  */
 public class DeviceEvents implements DisposableBean {
 
@@ -56,18 +55,18 @@ public class DeviceEvents implements DisposableBean {
     public static final String SOURCE = "iotmp:events";
     static final int MAX_QUEUED = 100;
 
-    private final int maxSubscribers;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
-    /** Subscribers admitted (counted before they are registered, so the bound holds under concurrent requests). */
-    private final AtomicInteger admitted = new AtomicInteger();
+    /** Subscribers admitted (taken before they are registered, so the bounds hold under concurrent requests). */
+    private final UserSlots admitted;
     private final EventStreamWriters writers;
 
     /**
-     * @param maxSubscribers the most clients subscribed at once ({@code camel.iotmp.api.max-event-streams})
-     * @param sendTimeout    how long a write to a client may take ({@code camel.iotmp.api.stream-send-timeout})
+     * @param subscribers the places of the clients subscribed at once ({@code camel.iotmp.api.max-event-streams},
+     *                    shared by {@code max-share-per-user})
+     * @param sendTimeout how long a write to a client may take ({@code camel.iotmp.api.stream-send-timeout})
      */
-    public DeviceEvents(int maxSubscribers, Duration sendTimeout) {
-        this.maxSubscribers = maxSubscribers;
+    DeviceEvents(UserSlots subscribers, Duration sendTimeout) {
+        this.admitted = subscribers;
         this.writers = new EventStreamWriters("api-events", sendTimeout);
     }
 
@@ -78,7 +77,12 @@ public class DeviceEvents implements DisposableBean {
 
     /** Clients subscribed now. */
     public int subscribed() {
-        return admitted.get();
+        return admitted.held();
+    }
+
+    /** The places of the subscribers. */
+    UserSlots slots() {
+        return admitted;
     }
 
     @GetMapping("/v3/users/{user}/events")
@@ -89,12 +93,14 @@ public class DeviceEvents implements DisposableBean {
             // the access filter admits no such request; without it (a misconfiguration) nothing is shown
             throw new ForbiddenException("the access token is not for user " + user);
         }
-        if (admitted.incrementAndGet() > maxSubscribers) {
-            admitted.decrementAndGet();
-            throw new TooManySubscribersException(maxSubscribers);
+        UserSlots.Slot slot;
+        try {
+            slot = admitted.acquire(token.user());
+        } catch (UserSlots.Refused refused) {
+            throw new TooManySubscribersException(refused.getMessage());
         }
         SseEmitter emitter = new SseEmitter(0L);
-        Subscriber subscriber = new Subscriber(token, emitter);
+        Subscriber subscriber = new Subscriber(token, emitter, slot);
         subscriber.writer = writers.writer("events of " + user, emitter, subscriber::close);
         subscribers.add(subscriber);
         emitter.onCompletion(subscriber::close);
@@ -170,8 +176,8 @@ public class DeviceEvents implements DisposableBean {
         final AccessToken token;
         final SseEmitter emitter;
         final AtomicBoolean closed = new AtomicBoolean();
-        /** Whether its place among the {@code max-event-streams} was given back. */
-        final AtomicBoolean released = new AtomicBoolean();
+        /** Its place among the {@code max-event-streams}, given back once. */
+        final UserSlots.Slot slot;
         volatile EventStreamWriters.Writer writer;
         /** Guarded by {@code this}: events to write (null: a heartbeat), and whether a writer is writing them. */
         final Deque<Map<String, Object>> queued = new ArrayDeque<>();
@@ -179,9 +185,10 @@ public class DeviceEvents implements DisposableBean {
         boolean heartbeatDue;
         volatile ScheduledFuture<?> heartbeat;
 
-        Subscriber(AccessToken token, SseEmitter emitter) {
+        Subscriber(AccessToken token, SseEmitter emitter, UserSlots.Slot slot) {
             this.token = token;
             this.emitter = emitter;
+            this.slot = slot;
         }
 
         /** Queues an event (null for a heartbeat) and makes sure a sender writes it. */
@@ -274,19 +281,16 @@ public class DeviceEvents implements DisposableBean {
         }
 
         private void releasePlace() {
-            if (released.compareAndSet(false, true)) {
-                admitted.decrementAndGet();
-            }
+            slot.release();
         }
     }
 
-    /** A subscription beyond {@code max-event-streams}: 503. */
+    /** A subscription beyond {@code max-event-streams}, or its user's share of them: 503. */
     static final class TooManySubscribersException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        TooManySubscribersException(int max) {
-            super(max + " clients are subscribed to device events, the most at once"
-                  + " (camel.iotmp.api.max-event-streams); try again later");
+        TooManySubscribersException(String message) {
+            super(message);
         }
     }
 

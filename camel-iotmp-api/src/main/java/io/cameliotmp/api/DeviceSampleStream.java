@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * dropped, a chart wants the latest) and handed to the client one at a time, in order, by a writer thread; the next
  * once the client tells that the previous one is written. How a client that does not read is kept from holding
  * other clients' writers, and closed, is the transport's: {@link EventStreamWriters} for Server-Sent Events,
- * {@link SessionOutbound} for WebSocket. A stream stays in its open set (counted against its bound) until the write
- * in progress, if any, has returned.
+ * {@link SessionOutbound} for WebSocket. A stream stays in its open set and keeps its place ({@link UserSlots.Slot},
+ * counted against its bounds) until the write in progress, if any, has returned.
  * <p>
  * Events: {@code sample} with {@code {"ts": epochMillis, "device": id, "value": output}}, and {@code failed} with an
  * {@link ApiError} body, after which the stream ends, whenever there is no stream to wait for:
@@ -65,6 +65,7 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
     private final ScheduledExecutorService ticker;
     private final Executor writer;
     private final Set<DeviceSampleStream> openStreams;
+    private final UserSlots.Slot slot;
     private final StreamRefusals refusals;
     private final Duration reconnectWait;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -93,18 +94,20 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
      * @param ticker        where the heartbeats and device checks run; they only queue
      * @param writer        where the events are handed to the client
      * @param openStreams   where the stream registers while it is open, so the application can end it when it stops
+     * @param slot          its place among the streams, given back when it leaves {@code openStreams}
      * @param refusals      where refusals of the device stream are told and recorded
      * @param reconnectWait how long to wait for the device after it disconnected
      */
     DeviceSampleStream(String name, StreamRefusals.Key key, Client client, ScheduledExecutorService ticker,
-                       Executor writer, Set<DeviceSampleStream> openStreams, StreamRefusals refusals,
-                       Duration reconnectWait) {
+                       Executor writer, Set<DeviceSampleStream> openStreams, UserSlots.Slot slot,
+                       StreamRefusals refusals, Duration reconnectWait) {
         this.name = name;
         this.key = key;
         this.client = client;
         this.ticker = ticker;
         this.writer = writer;
         this.openStreams = openStreams;
+        this.slot = slot;
         this.refusals = refusals;
         this.reconnectWait = reconnectWait;
         openStreams.add(this);
@@ -300,7 +303,7 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
             }
             if (release) {
                 // closed while the write blocked: its place is free only now
-                openStreams.remove(this);
+                leave();
             }
         }
     }
@@ -334,9 +337,15 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
             release = sending == 0;
         }
         if (release) {
-            openStreams.remove(this);
+            leave();
         }
         LOG.debug("{}: closed", name);
+    }
+
+    /** No longer open: out of the open set, its place given back (once, whoever comes here first). */
+    private void leave() {
+        openStreams.remove(this);
+        slot.release();
     }
 
     /** Ends the stream from the server side (the application stops): completes the response, then closes. */

@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,8 +43,9 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
  * threads, shared by all devices, so it only queues what goes to the client ({@link SessionOutbound}); a client that
  * does not keep up with the device (more than {@code camel.iotmp.api.session-send-buffer} bytes unsent, or a send
  * taking longer than {@code session-send-timeout}) is closed with 1008 and counted ({@link #slowClientsClosed}). At
- * most {@code camel.iotmp.api.max-sessions} sessions are open at once; beyond them a socket is closed with 1013 (try
- * again later).
+ * most {@code camel.iotmp.api.max-sessions} sessions are open at once, and at most its
+ * {@code max-share-per-user} by one user ({@link UserSlots}); beyond them a socket is closed with 1013 (try again
+ * later).
  */
 public final class DeviceSessionSocket extends AbstractWebSocketHandler implements DisposableBean {
 
@@ -61,14 +61,13 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
 
     private final ProducerTemplate producer;
     private final ObjectMapper json;
-    private final int maxSessions;
     private final long sendBufferBytes;
     private final long sendTimeoutNanos;
     private final SecureRandom random = new SecureRandom();
     /** The open sessions by user/device/resource, as the delivered exchanges name them. */
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    /** Sessions admitted: counted before they are registered, so the bound holds under concurrent handshakes. */
-    private final AtomicInteger admitted = new AtomicInteger();
+    /** Sessions admitted: taken before they are registered, so the bounds hold under concurrent handshakes. */
+    private final UserSlots admitted;
     /** Starts the clients' non-blocking writes and checks their age; never waits for a client. */
     private final ScheduledExecutorService sender =
             Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("api-session-sender-"));
@@ -77,11 +76,14 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             new CustomizableThreadFactory("api-session-closer-"));
     private final AtomicLong slowClosed = new AtomicLong();
 
-    public DeviceSessionSocket(ProducerTemplate producer, ObjectMapper json, int maxSessions, long sendBufferBytes,
-                               Duration sendTimeout) {
+    /**
+     * @param sessions the places of the sessions: {@code max-sessions}, shared by {@code max-share-per-user}
+     */
+    DeviceSessionSocket(ProducerTemplate producer, ObjectMapper json, UserSlots sessions, long sendBufferBytes,
+                        Duration sendTimeout) {
         this.producer = producer;
         this.json = json;
-        this.maxSessions = maxSessions;
+        this.admitted = sessions;
         this.sendBufferBytes = sendBufferBytes;
         this.sendTimeoutNanos = sendTimeout.toNanos();
         SessionOutbound.scheduleStallChecks(sender, sendTimeout, this::checkStalled);
@@ -105,7 +107,12 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
 
     /** How many sessions are open now. */
     public int openSessions() {
-        return admitted.get();
+        return admitted.held();
+    }
+
+    /** The places of the sessions. */
+    UserSlots slots() {
+        return admitted;
     }
 
     @Override
@@ -122,13 +129,17 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         String user = InvalidRequestException.requireName("user", ResourcePath.decode(path.group(1)));
         String device = InvalidRequestException.requireName("device", ResourcePath.decode(path.group(2)));
         // one atomic step to check and take a place; released when the registered session is removed
-        if (admitted.incrementAndGet() > maxSessions) {
-            admitted.decrementAndGet();
-            socket.close(CloseStatus.SERVICE_OVERLOAD.withReason("too many open sessions"));
+        UserSlots.Slot slot;
+        try {
+            slot = admitted.acquire(user);
+        } catch (UserSlots.Refused refused) {
+            // a close reason has at most 123 bytes: the bound, not the whole message
+            socket.close(CloseStatus.SERVICE_OVERLOAD.withReason(refused.bound() == UserSlots.Bound.TOTAL
+                    ? "too many open sessions" : "too many open sessions of this user (max-share-per-user)"));
             return;
         }
         String resource = "$" + kind + "/" + HexFormat.of().formatHex(nextToken());
-        Session session = new Session(user, device, resource, new SessionOutbound(
+        Session session = new Session(user, device, resource, slot, new SessionOutbound(
                 "session " + user + "/" + device + "/" + resource, socket, sendBufferBytes, sendTimeoutNanos, sender,
                 closer, slowClosed::incrementAndGet, () -> { }));
         sessions.put(session.key(), session);
@@ -258,7 +269,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         if (session == null || !sessions.remove(session.key(), session)) {
             return;
         }
-        admitted.decrementAndGet();
+        session.slot.release();
         session.outbound.discard();
         LOG.debug("{}: the client closed ({})", session, status);
         // a stream the device has not opened yet is stopped by opened(), once it has
@@ -323,6 +334,8 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         private final String user;
         private final String device;
         private final String resource;
+        /** Its place among the sessions, given back once it is removed. */
+        private final UserSlots.Slot slot;
         /** What goes to the client. */
         private final SessionOutbound outbound;
         /** Set once, under {@code this} (as is {@link #clientGone}): the stream is stopped by whoever comes second. */
@@ -336,10 +349,11 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         /** Guarded by {@code this}: input sent before the device opened the stream. */
         private java.io.ByteArrayOutputStream early = new java.io.ByteArrayOutputStream();
 
-        Session(String user, String device, String resource, SessionOutbound outbound) {
+        Session(String user, String device, String resource, UserSlots.Slot slot, SessionOutbound outbound) {
             this.user = user;
             this.device = device;
             this.resource = resource;
+            this.slot = slot;
             this.outbound = outbound;
         }
 

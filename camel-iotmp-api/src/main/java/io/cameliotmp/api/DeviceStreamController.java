@@ -37,7 +37,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * resume.
  * <p>
  * Each stream holds a response and a consumer for as long as its client stays: at most
- * {@code camel.iotmp.api.max-sse-streams} are open at once; beyond them a request is answered 503. A client that stops
+ * {@code camel.iotmp.api.max-sse-streams} are open at once, and at most its {@code max-share-per-user} of one user
+ * ({@link UserSlots}); beyond them a request is answered 503. A client that stops
  * reading holds a writer thread of its own, no other client's, and is closed once a write to it has taken longer than
  * {@code camel.iotmp.api.stream-send-timeout} ({@link EventStreamWriters} tells why so; counted in
  * {@link #slowClientsClosed()}).
@@ -55,8 +56,9 @@ public class DeviceStreamController implements DisposableBean {
     private final CamelContext camelContext;
     private final StreamRefusals refusals;
     private final Duration reconnectWait;
-    private final int maxStreams;
-    /** The open streams; created under its lock, so that the bound holds under concurrent requests. */
+    /** The places of the streams: each is taken before its stream is created, and given back when it closes. */
+    private final UserSlots slots;
+    /** The open streams, to end them when the application stops. */
     private final Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
     /** Writes events to the clients, a thread per client at most, and closes those that do not read. */
     private final EventStreamWriters writers;
@@ -65,7 +67,8 @@ public class DeviceStreamController implements DisposableBean {
         this.camelContext = camelContext;
         this.refusals = refusals;
         this.reconnectWait = properties.streamReconnectWait();
-        this.maxStreams = properties.maxSseStreams();
+        this.slots = new UserSlots(UserSlots.Kind.SSE_STREAMS, properties.maxSseStreams(),
+                properties.maxSharePerUser());
         this.writers = new EventStreamWriters("sse", properties.streamSendTimeout());
     }
 
@@ -76,16 +79,16 @@ public class DeviceStreamController implements DisposableBean {
         // no timeout: the stream lasts as long as the client stays (the heartbeat notices when it has gone)
         SseEmitter emitter = new SseEmitter(0L);
         // Camel keeps the endpoint (one per device, resource and interval); each client gets its own consumer of it
-        DeviceSampleStream stream;
-        EventStreamClient client = new EventStreamClient(emitter);
-        synchronized (open) {
-            if (open.size() >= maxStreams) {
-                throw new TooManyStreamsException(maxStreams);
-            }
-            // registers itself in open
-            stream = new DeviceSampleStream("SSE " + uri, new StreamRefusals.Key(user, device, resource), client,
-                    writers.ticker(), writers.threads(), open, refusals, reconnectWait);
+        UserSlots.Slot slot;
+        try {
+            slot = slots.acquire(user);
+        } catch (UserSlots.Refused refused) {
+            throw new TooManyStreamsException(refused.getMessage());
         }
+        EventStreamClient client = new EventStreamClient(emitter);
+        // registers itself in open
+        DeviceSampleStream stream = new DeviceSampleStream("SSE " + uri, new StreamRefusals.Key(user, device,
+                resource), client, writers.ticker(), writers.threads(), open, slot, refusals, reconnectWait);
         client.stream = stream;
         client.writer = writers.writer(stream.toString(), emitter, stream::close);
         emitter.onCompletion(client::closed);
@@ -120,7 +123,12 @@ public class DeviceStreamController implements DisposableBean {
 
     /** How many clients are streaming now. */
     public int openStreams() {
-        return open.size();
+        return slots.held();
+    }
+
+    /** The places of the streams. */
+    UserSlots slots() {
+        return slots;
     }
 
     /** How many clients were closed because a write to them took longer than {@code stream-send-timeout}. */
@@ -211,12 +219,12 @@ public class DeviceStreamController implements DisposableBean {
         writers.shutdown();
     }
 
-    /** A stream beyond {@code max-sse-streams}: 503. */
+    /** A stream beyond {@code max-sse-streams}, or its user's share of them: 503. */
     static final class TooManyStreamsException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        TooManyStreamsException(int max) {
-            super(max + " streams are open, the most at once (camel.iotmp.api.max-sse-streams); try again later");
+        TooManyStreamsException(String message) {
+            super(message);
         }
     }
 }

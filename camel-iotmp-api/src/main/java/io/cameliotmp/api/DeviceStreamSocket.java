@@ -41,8 +41,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * {@code camel.iotmp.api.stream-reconnect-wait}), a message {@code {"event":"failed","data":{error}}}, then the socket
  * is closed normally (1000); a request that is not valid (a name, the interval) gets the same with a 400 error and
  * close 1007;</li>
- * <li>at most {@code camel.iotmp.api.max-websocket-streams} are open at once; beyond them a {@code failed} message
- * with a 503 error and close 1013 (try again later);</li>
+ * <li>at most {@code camel.iotmp.api.max-websocket-streams} are open at once, and at most its
+ * {@code max-share-per-user} of one user ({@link UserSlots}); beyond them a {@code failed} message with a 503 error
+ * and close 1013 (try again later);</li>
  * <li>a slow client: at most {@value DeviceSampleStream#MAX_QUEUED} samples wait for it, beyond them the oldest are
  * dropped (a chart wants the latest); a client that takes no write at all is closed with 1008 once a write to it has
  * taken longer than {@code camel.iotmp.api.stream-send-timeout}, and counted ({@link #slowClientsClosed()}).</li>
@@ -66,7 +67,9 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
     private final StreamRefusals refusals;
     private final ObjectMapper json;
     private final Duration reconnectWait;
-    private final int maxStreams;
+    /** The places of the streams: each is taken before its stream is created, and given back when it closes. */
+    private final UserSlots slots;
+    /** The open streams, to end them when the application stops. */
     private final Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
     private final long sendTimeoutNanos;
     /** What goes to each client now, checked for writes that take too long. */
@@ -88,7 +91,8 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
         this.refusals = refusals;
         this.json = json;
         this.reconnectWait = properties.streamReconnectWait();
-        this.maxStreams = properties.maxWebsocketStreams();
+        this.slots = new UserSlots(UserSlots.Kind.WEBSOCKET_STREAMS, properties.maxWebsocketStreams(),
+                properties.maxSharePerUser());
         this.sendTimeoutNanos = properties.streamSendTimeout().toNanos();
         SessionOutbound.scheduleStallChecks(sender, properties.streamSendTimeout(), this::checkStalled);
     }
@@ -105,7 +109,12 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
 
     /** How many clients are streaming over WebSocket now. */
     public int openStreams() {
-        return open.size();
+        return slots.held();
+    }
+
+    /** The places of the streams. */
+    UserSlots slots() {
+        return slots;
     }
 
     @Override
@@ -133,20 +142,16 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
             client.refuse(ApiError.of(e), CloseStatus.BAD_DATA);
             return;
         }
-        DeviceSampleStream stream;
-        synchronized (open) {
-            if (open.size() >= maxStreams) {
-                stream = null;
-            } else {
-                // registers itself in open
-                stream = new DeviceSampleStream("WebSocket " + endpointUri, key, client, sender, sender, open,
-                        refusals, reconnectWait);
-            }
-        }
-        if (stream == null) {
-            client.refuse(new ApiError(503, "too many open streams"), CloseStatus.SERVICE_OVERLOAD);
+        UserSlots.Slot slot;
+        try {
+            slot = slots.acquire(key.user());
+        } catch (UserSlots.Refused refused) {
+            client.refuse(new ApiError(503, refused.getMessage()), CloseStatus.SERVICE_OVERLOAD);
             return;
         }
+        // registers itself in open
+        DeviceSampleStream stream = new DeviceSampleStream("WebSocket " + endpointUri, key, client, sender, sender,
+                open, slot, refusals, reconnectWait);
         socket.getAttributes().put(DeviceSampleStream.class.getName(), stream);
         try {
             stream.open(camelContext.getEndpoint(endpointUri));

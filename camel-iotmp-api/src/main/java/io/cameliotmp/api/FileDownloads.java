@@ -39,8 +39,9 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
  * rather than filling memory. At most {@value #MAX_QUEUED_CHUNKS} chunks wait; a device that sends more without
  * acknowledgements, that stops sending for the request timeout, or that ends the stream early cuts the answer short
  * (the client sees fewer bytes than {@code Content-Length}). Each download holds a thread of Spring MVC's task
- * executor while it runs, so at most {@code camel.iotmp.api.max-downloads} run at once; beyond them a download is
- * answered 503. A download's place ({@link Slot}) is given back exactly once: when its streaming ends, or when its
+ * executor while it runs, so at most {@code camel.iotmp.api.max-downloads} run at once, and at most its
+ * {@code max-share-per-user} of one user ({@link UserSlots}); beyond them a download is answered 503. A download's
+ * place ({@link Slot}) is given back exactly once: when its streaming ends, or when its
  * request ends before the streaming started (Spring MVC may never run it: the async request timeout, a rejecting
  * executor, a client gone), told by {@link #slotReleaser()}.
  */
@@ -60,19 +61,26 @@ public final class FileDownloads {
     private final Duration idleTimeout;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Download> downloads = new ConcurrentHashMap<>();
-    private final int maxDownloads;
     /** Downloads admitted and not yet finished (from the request until the last byte or the failure). */
-    private final AtomicInteger running = new AtomicInteger();
+    private final UserSlots running;
 
-    public FileDownloads(ProducerTemplate producer, Duration idleTimeout, int maxDownloads) {
+    /**
+     * @param downloads the places of the downloads: {@code max-downloads}, shared by {@code max-share-per-user}
+     */
+    FileDownloads(ProducerTemplate producer, Duration idleTimeout, UserSlots downloads) {
         this.producer = producer;
         this.idleTimeout = idleTimeout;
-        this.maxDownloads = maxDownloads;
+        this.running = downloads;
     }
 
     /** How many downloads are running. */
     public int running() {
-        return running.get();
+        return running.held();
+    }
+
+    /** The places of the downloads. */
+    UserSlots slots() {
+        return running;
     }
 
     @GetMapping("/v3/users/{user}/devices/{device}/files/download")
@@ -81,11 +89,13 @@ public final class FileDownloads {
         InvalidRequestException.requireName("user", user);
         InvalidRequestException.requireName("device", device);
         String relative = ResourcePath.requireFilePath(path);
-        if (running.incrementAndGet() > maxDownloads) {
-            running.decrementAndGet();
-            throw new TooManyDownloadsException(maxDownloads);
+        UserSlots.Slot place;
+        try {
+            place = running.acquire(user);
+        } catch (UserSlots.Refused refused) {
+            throw new TooManyDownloadsException(refused.getMessage());
         }
-        Slot slot = new Slot();
+        Slot slot = new Slot(place);
         request.setAttribute(SLOT, slot);
         try {
             return start(user, device, path, relative, slot);
@@ -225,13 +235,13 @@ public final class FileDownloads {
         return token;
     }
 
-    /** More downloads asked for than {@code max-downloads}. */
+    /** More downloads asked for than {@code max-downloads}, or than the user's share of them. */
     static final class TooManyDownloadsException extends RuntimeException {
 
         private static final long serialVersionUID = 1L;
 
-        TooManyDownloadsException(int max) {
-            super(max + " downloads are running, the most at once (camel.iotmp.api.max-downloads); try again later");
+        TooManyDownloadsException(String message) {
+            super(message);
         }
     }
 
@@ -239,13 +249,18 @@ public final class FileDownloads {
      * A download's place among the {@code max-downloads}: admitted, then streaming (on a task executor thread), then
      * given back, exactly once, by the streaming's end or, if it never started, by the request's.
      */
-    final class Slot {
+    static final class Slot {
 
         private static final int ADMITTED = 0;
         private static final int STREAMING = 1;
         private static final int RELEASED = 2;
 
         private final AtomicInteger state = new AtomicInteger(ADMITTED);
+        private final UserSlots.Slot place;
+
+        Slot(UserSlots.Slot place) {
+            this.place = place;
+        }
 
         /** Whether the streaming may start: false once the request ended (the place is given back then). */
         boolean startStreaming() {
@@ -254,14 +269,14 @@ public final class FileDownloads {
 
         void releaseAfterStreaming() {
             if (state.compareAndSet(STREAMING, RELEASED)) {
-                running.decrementAndGet();
+                place.release();
             }
         }
 
         /** A streaming that started gives the place back itself, when it ends (it holds a thread until then). */
         void releaseUnlessStreaming() {
             if (state.compareAndSet(ADMITTED, RELEASED)) {
-                running.decrementAndGet();
+                place.release();
             }
         }
     }

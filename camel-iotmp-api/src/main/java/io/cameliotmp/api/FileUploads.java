@@ -32,7 +32,8 @@ import org.apache.camel.ProducerTemplate;
  * cannot carry, is written with {@code $fs/put/…}. The answer (201 with the bytes written) comes once every byte is
  * acknowledged; a device that leaves, ends the stream or stops acknowledging for the request timeout fails the upload
  * with an error answer. The body is at most {@code max-upload-size} bytes (413 beyond); at most {@code max-uploads}
- * run at once (503 beyond), each holding a request thread, and a body slower than {@link UploadRate} allows fails the
+ * run at once, and at most its {@code max-share-per-user} of one user ({@link UserSlots}; 503 beyond), each holding a
+ * request thread, and a body slower than {@link UploadRate} allows fails the
  * upload (408), so that a client cannot hold a slot by trickling.
  */
 public final class FileUploads {
@@ -51,28 +52,34 @@ public final class FileUploads {
     private final ProducerTemplate producer;
     private final Duration idleTimeout;
     private final long maxUploadSize;
-    private final int maxUploads;
-    private final Semaphore running;
+    private final UserSlots running;
     private final UploadRate rate;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
 
-    public FileUploads(ProducerTemplate producer, Duration idleTimeout, long maxUploadSize, int maxUploads,
-                       UploadRate rate) {
-        if (maxUploadSize < 1 || maxUploads < 1) {
-            throw new IllegalArgumentException("maxUploadSize and maxUploads must be positive");
+    /**
+     * @param uploads the places of the uploads: {@code max-uploads}, shared by {@code max-share-per-user}
+     */
+    FileUploads(ProducerTemplate producer, Duration idleTimeout, long maxUploadSize, UserSlots uploads,
+                UploadRate rate) {
+        if (maxUploadSize < 1) {
+            throw new IllegalArgumentException("maxUploadSize must be positive");
         }
         this.producer = producer;
         this.idleTimeout = idleTimeout;
         this.maxUploadSize = maxUploadSize;
-        this.maxUploads = maxUploads;
-        this.running = new Semaphore(maxUploads);
+        this.running = uploads;
         this.rate = rate;
     }
 
     /** Uploads running now. */
     public int running() {
-        return maxUploads - running.availablePermits();
+        return running.held();
+    }
+
+    /** The places of the uploads. */
+    UserSlots slots() {
+        return running;
     }
 
     /** Writes the request body to the device's file {@code path} (a query parameter); the answer is 201. */
@@ -98,12 +105,14 @@ public final class FileUploads {
         if (body == null && declared > 0) {
             throw new InvalidRequestException("the file (the request body) is missing");
         }
-        if (!running.tryAcquire()) {
-            throw new TooManyUploadsException(maxUploads + " uploads are running, the most at once"
-                                              + " (camel.iotmp.api.max-uploads); try again later");
+        String user = message.getHeader(IotmpConstants.USER, String.class);
+        UserSlots.Slot slot;
+        try {
+            slot = running.acquire(user);
+        } catch (UserSlots.Refused refused) {
+            throw new TooManyUploadsException(refused.getMessage());
         }
         try (InputStream in = rate.watch(body)) {
-            String user = message.getHeader(IotmpConstants.USER, String.class);
             String device = message.getHeader(IotmpConstants.DEVICE, String.class);
             Object overwrite = message.getHeader("overwrite");
             boolean replace = overwrite == null || !"false".equals(String.valueOf(overwrite));
@@ -115,7 +124,7 @@ public final class FileUploads {
             message.setBody(answer);
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
         } finally {
-            running.release();
+            slot.release();
         }
     }
 
@@ -210,7 +219,7 @@ public final class FileUploads {
         return token;
     }
 
-    /** More uploads asked for than {@code max-uploads}: 503. */
+    /** More uploads asked for than {@code max-uploads}, or than the user's share of them: 503. */
     static final class TooManyUploadsException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

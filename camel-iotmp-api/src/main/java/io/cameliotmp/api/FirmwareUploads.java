@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 
 import io.cameliotmp.camel.IotmpConstants;
 import io.cameliotmp.server.ota.FirmwareUpdateException;
@@ -27,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@code application/octet-stream} body, spools it to a temporary file (never held in memory, at most
  * {@code maxImageSize} bytes), starts the iotmp producer's {@code firmwareUpdate} and answers 202 at once, since an
  * update with its reboot outlasts any HTTP timeout; {@code GET …/firmware} answers the device's latest report, the
- * final one once the update has ended. At most {@code maxRunning} updates run at once, one per device; the reports
- * kept are bounded too. An image slower than {@link UploadRate} allows fails the update (408) before it starts, so
- * that a client cannot hold a slot by trickling.
+ * final one once the update has ended. At most {@code max-firmware-updates} run at once, one per device, and at most
+ * its {@code max-share-per-user} of one user ({@link UserSlots}); the reports kept are bounded too. An image slower
+ * than {@link UploadRate} allows fails the update (408) before it starts, so that a client cannot hold a slot by
+ * trickling.
  */
 public final class FirmwareUploads {
 
@@ -42,12 +42,11 @@ public final class FirmwareUploads {
 
     private final ProducerTemplate producer;
     private final long maxImageSize;
-    private final int maxRunning;
-    private final Semaphore running;
+    private final UserSlots running;
     /**
      * The devices whose upload is spooling or whose update runs, claimed before the image is read: the image may take
-     * long to arrive, and two uploads for one device must not both pass. At most {@code maxRunning}, since each holds
-     * a permit of {@link #running}. Guarded by this.
+     * long to arrive, and two uploads for one device must not both pass. At most {@code max-firmware-updates}, since
+     * each holds a place of {@link #running}. Guarded by this.
      */
     private final Set<String> updating = new HashSet<>();
     private final UploadRate rate;
@@ -58,20 +57,27 @@ public final class FirmwareUploads {
         }
     };
 
-    public FirmwareUploads(ProducerTemplate producer, long maxImageSize, int maxRunning, UploadRate rate) {
-        if (maxImageSize < 1 || maxRunning < 1) {
-            throw new IllegalArgumentException("maxImageSize and maxRunning must be positive");
+    /**
+     * @param updates the places of the updates: {@code max-firmware-updates}, shared by {@code max-share-per-user}
+     */
+    FirmwareUploads(ProducerTemplate producer, long maxImageSize, UserSlots updates, UploadRate rate) {
+        if (maxImageSize < 1) {
+            throw new IllegalArgumentException("maxImageSize must be positive");
         }
         this.producer = producer;
         this.maxImageSize = maxImageSize;
-        this.maxRunning = maxRunning;
-        this.running = new Semaphore(maxRunning);
+        this.running = updates;
         this.rate = rate;
     }
 
     /** Updates running now. */
     public int running() {
-        return maxRunning - running.availablePermits();
+        return running.held();
+    }
+
+    /** The places of the updates. */
+    UserSlots slots() {
+        return running;
     }
 
     /** Starts the update of the addressed device with the request body as image; the answer is 202. */
@@ -82,16 +88,18 @@ public final class FirmwareUploads {
                 DeviceApiRoutes.OCTET_STREAM)) {
             throw new UnsupportedMediaTypeException("a firmware image is sent as " + DeviceApiRoutes.OCTET_STREAM);
         }
-        String key = message.getHeader(IotmpConstants.USER, String.class) + "/"
-                     + message.getHeader(IotmpConstants.DEVICE, String.class);
+        String user = message.getHeader(IotmpConstants.USER, String.class);
+        String key = user + "/" + message.getHeader(IotmpConstants.DEVICE, String.class);
         Long declared = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
         if (declared != null && declared > maxImageSize) {
             throw new PayloadTooLargeException("the image of " + declared + " bytes is larger than the "
                                                + maxImageSize + " bytes the API accepts");
         }
-        if (!running.tryAcquire()) {
-            throw new TooManyUpdatesException("firmware updates are running on as many devices as the API allows;"
-                                              + " try again when one has ended");
+        UserSlots.Slot slot;
+        try {
+            slot = running.acquire(user);
+        } catch (UserSlots.Refused refused) {
+            throw new TooManyUpdatesException(refused.getMessage());
         }
         boolean started = false;
         boolean claimed = false;
@@ -123,7 +131,7 @@ public final class FirmwareUploads {
                     finished(key, result, failure);
                 } finally {
                     unclaim(key);
-                    running.release();
+                    slot.release();
                     deleteQuietly(spooled);
                 }
             });
@@ -135,7 +143,7 @@ public final class FirmwareUploads {
                 if (claimed) {
                     unclaim(key);
                 }
-                running.release();
+                slot.release();
                 if (image != null) {
                     deleteQuietly(image);
                 }
@@ -247,7 +255,7 @@ public final class FirmwareUploads {
         }
     }
 
-    /** As many updates as allowed run, or one of this device: 503. */
+    /** As many updates as allowed run, or as the user's share allows, or one of this device: 503. */
     static final class TooManyUpdatesException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

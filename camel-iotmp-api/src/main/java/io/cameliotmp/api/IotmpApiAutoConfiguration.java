@@ -1,6 +1,7 @@
 package io.cameliotmp.api;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -105,13 +106,13 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     FileUploads iotmpFileUploads(ProducerTemplate producer, UploadRate rate,
                                  @Value("${camel.component.iotmp.request-timeout:10000}") long timeoutMillis) {
         return new FileUploads(producer, Duration.ofMillis(timeoutMillis), properties.maxUploadSize().toBytes(),
-                properties.maxUploads(), rate);
+                slots(UserSlots.Kind.UPLOADS, properties.maxUploads()), rate);
     }
 
     @Bean
     FirmwareUploads iotmpFirmwareUploads(ProducerTemplate producer, UploadRate rate) {
-        return new FirmwareUploads(producer, properties.maxFirmwareSize().toBytes(), properties.maxFirmwareUpdates(),
-                rate);
+        return new FirmwareUploads(producer, properties.maxFirmwareSize().toBytes(),
+                slots(UserSlots.Kind.FIRMWARE_UPDATES, properties.maxFirmwareUpdates()), rate);
     }
 
     @Bean
@@ -133,14 +134,15 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
     @Bean
     DeviceSessionSocket iotmpDeviceSessionSocket(ProducerTemplate producer, ObjectMapper json) {
-        return new DeviceSessionSocket(producer, json, properties.maxSessions(),
+        return new DeviceSessionSocket(producer, json, slots(UserSlots.Kind.SESSIONS, properties.maxSessions()),
                 properties.sessionSendBuffer().toBytes(), properties.sessionSendTimeout());
     }
 
     @Bean
     FileDownloads iotmpFileDownloads(ProducerTemplate producer,
                                      @Value("${camel.component.iotmp.request-timeout:10000}") long timeoutMillis) {
-        return new FileDownloads(producer, Duration.ofMillis(timeoutMillis), properties.maxDownloads());
+        return new FileDownloads(producer, Duration.ofMillis(timeoutMillis),
+                slots(UserSlots.Kind.DOWNLOADS, properties.maxDownloads()));
     }
 
     /** Gives back the place of a download whose request ended before it started streaming. */
@@ -151,7 +153,13 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
     @Bean
     DeviceEvents iotmpDeviceEvents() {
-        return new DeviceEvents(properties.maxEventStreams(), properties.streamSendTimeout());
+        return new DeviceEvents(slots(UserSlots.Kind.EVENT_STREAMS, properties.maxEventStreams()),
+                properties.streamSendTimeout());
+    }
+
+    /** The places of a capped kind: its cap, of which one user may hold {@code max-share-per-user}. */
+    private UserSlots slots(UserSlots.Kind kind, int cap) {
+        return new UserSlots(kind, cap, properties.maxSharePerUser());
     }
 
     /** Hands the devices' session data, download chunks and lifecycle events to their clients, in order. */
@@ -177,8 +185,11 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         @Bean
         ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams,
                                    DeviceStreamController sseStreams, DeviceEvents events, FileDownloads downloads,
-                                   AuthFailureLimiter failures, AnswerWriter answers) {
-            return new ApiMetrics(sessions, streams, sseStreams, events, downloads, failures, answers);
+                                   FileUploads uploads, FirmwareUploads firmware, AuthFailureLimiter failures,
+                                   AnswerWriter answers) {
+            return new ApiMetrics(sessions, streams, sseStreams, events, downloads, failures, answers,
+                    List.of(sessions.slots(), streams.slots(), sseStreams.slots(), events.slots(), downloads.slots(),
+                            uploads.slots(), firmware.slots()));
         }
 
         /** Clients subscribed to device events, bounded by {@code max-event-streams}. */

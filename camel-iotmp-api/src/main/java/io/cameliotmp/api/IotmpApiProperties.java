@@ -83,6 +83,15 @@ import org.springframework.util.unit.DataSize;
  *                            stream is answered 503
  * @param maxEventStreams     the most clients subscribed to device events ({@code /v3/users/{user}/events}) at once;
  *                            beyond them a subscription is answered 503
+ * @param maxSharePerUser     the most of each of the caps above ({@code max-sessions}, {@code max-websocket-streams},
+ *                            {@code max-sse-streams}, {@code max-event-streams}, {@code max-downloads},
+ *                            {@code max-uploads}, {@code max-firmware-updates}) one user (an access token's user) may
+ *                            hold at once, as a fraction of the cap, more than 0 and at most 1: a user may hold
+ *                            {@code max(1, ceil(cap × share))} places of each, so that one token cannot take every
+ *                            place and lock the other users out. Beyond it a user's request is refused as beyond the
+ *                            cap (503, WebSocket close 1013) and counted in {@code iotmp.api.user.share.refused}.
+ *                            0.5 leaves two users half each; an application with a single user that wants whole caps
+ *                            sets 1
  * @param uploadMinRate       the bytes per second at which the body of a file upload or firmware image must arrive,
  *                            on average, once its reads have waited longer than {@code body-read-timeout} in all
  *                            (only waiting for the client counts, not for the device); a slower one fails (408, the
@@ -131,6 +140,7 @@ public record IotmpApiProperties(
         @DefaultValue("64") int maxWebsocketStreams,
         @DefaultValue("64") int maxSseStreams,
         @DefaultValue("64") int maxEventStreams,
+        @DefaultValue("0.5") double maxSharePerUser,
         @DefaultValue("16KB") DataSize uploadMinRate,
         @DefaultValue("10s") Duration streamSendTimeout,
         @DefaultValue("256") int maxConnectionsPerAddress) {
@@ -194,6 +204,11 @@ public record IotmpApiProperties(
                                                + " max-upload-size, max-websocket-streams, max-sse-streams,"
                                                + " max-event-streams and"
                                                + " auth-failure-window must be positive");
+        }
+        if (!(maxSharePerUser > 0 && maxSharePerUser <= 1)) {
+            throw new IllegalArgumentException(PREFIX + ".max-share-per-user is the most of each cap one user may hold,"
+                                               + " a fraction more than 0 and at most 1 (1 for the whole cap): "
+                                               + maxSharePerUser);
         }
         if (streamSendTimeout.isNegative() || streamSendTimeout.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".stream-send-timeout must be positive: " + streamSendTimeout);

@@ -103,6 +103,22 @@ public abstract class ApiTestSupport {
                 response.body(), response.headers());
     }
 
+    /**
+     * Sends a request for a stream that should be refused: its answer whole, or, when the stream was admitted after all
+     * (200), its status and headers alone, its body closed unread: a stream never ends, and reading it would hang the
+     * test instead of failing it.
+     */
+    protected Answer sendExpectingRefusal(HttpRequest.Builder request) throws Exception {
+        HttpResponse<java.io.InputStream> response = http.sendAsync(request.build(),
+                HttpResponse.BodyHandlers.ofInputStream()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        byte[] body;
+        try (java.io.InputStream in = response.body()) {
+            body = response.statusCode() == 200 ? new byte[0] : in.readAllBytes();
+        }
+        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null), body,
+                response.headers());
+    }
+
     /** An HTTP answer. */
     public record Answer(int status, String contentType, byte[] bytes, java.net.http.HttpHeaders headers) {
 

@@ -23,6 +23,9 @@ class DeviceEventsTest extends ApiTestSupport {
     @Autowired
     DeviceEvents events;
 
+    @Autowired
+    ApiMetrics metrics;
+
     private final List<InputStream> open = new ArrayList<>();
 
     @AfterEach
@@ -81,14 +84,44 @@ class DeviceEventsTest extends ApiTestSupport {
         assertThat(send(request("/v3/users/demo/events", null).GET()).status()).isEqualTo(401);
 
         Awaitility.await("no subscriptions left").atMost(WAIT).until(() -> events.subscribed() == 0);
-        for (int i = 0; i < 8; i++) {
+        double refusedBefore = refusedByShare();
+        // max-event-streams is 8 in the tests' application.yml: a user may hold half (max-share-per-user)
+        for (int i = 0; i < 4; i++) {
             subscribe("demo", ALL);
         }
-        Answer refused = send(request("/v3/users/demo/events", ALL).header("Accept", "text/event-stream").GET());
+        Answer beyondShare = sendExpectingRefusal(request("/v3/users/demo/events", ALL)
+                .header("Accept", "text/event-stream").GET());
+        assertThat(beyondShare.status()).isEqualTo(503);
+        assertThat(beyondShare.json().path("message").asText()).contains("user demo", "max-share-per-user");
+        assertThat(refusedByShare()).isEqualTo(refusedBefore + 1);
+
+        // the other user still gets the rest of the cap; then the cap refuses
+        for (int i = 0; i < 4; i++) {
+            subscribe("other", "test-token-other");
+        }
+        Answer refused = sendExpectingRefusal(request("/v3/users/other/events", "test-token-other")
+                .header("Accept", "text/event-stream").GET());
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.json().path("message").asText()).contains("max-event-streams");
+        assertThat(events.subscribed()).isEqualTo(8);
+
+        // a subscription given back is the user's again
+        open.remove(0).close();
+        Awaitility.await("demo's subscription ended").atMost(WAIT).until(() -> {
+            events.beatAll();
+            return events.slots().heldBy("demo") == 3;
+        });
+        subscribe("demo", ALL);
 
         unsubscribe();
+        assertThat(events.slots().users()).isZero();
+    }
+
+    private double refusedByShare() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        metrics.bindTo(meters);
+        return meters.get("iotmp.api.user.share.refused").tag("kind", "event-streams").functionCounter().count();
     }
 
     /** Subscribes; the queue gets each event's data, once the subscription is confirmed (its opening comment). */

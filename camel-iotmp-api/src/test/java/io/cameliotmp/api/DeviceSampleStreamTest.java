@@ -39,6 +39,11 @@ class DeviceSampleStreamTest {
         camel.close();
     }
 
+    /** A place among streams that leave it room: these tests are not about the bounds. */
+    private static UserSlots.Slot place() throws UserSlots.Refused {
+        return new UserSlots(UserSlots.Kind.SSE_STREAMS, 1, 1.0).acquire("demo");
+    }
+
     @Test
     void aSlowClientGetsTheLatestSamplesAndTheServerHoldsAtMostTheBound() throws Exception {
         CountDownLatch writing = new CountDownLatch(1);
@@ -60,7 +65,7 @@ class DeviceSampleStreamTest {
         };
         Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
         DeviceSampleStream stream = new DeviceSampleStream("test", new StreamRefusals.Key("demo", "dev-1", "counter"),
-                slow, sender, sender, open, new StreamRefusals(null), Duration.ofSeconds(60));
+                slow, sender, sender, open, place(), new StreamRefusals(null), Duration.ofSeconds(60));
 
         stream.process(sample(0));
         assertThat(writing.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
@@ -92,7 +97,7 @@ class DeviceSampleStreamTest {
         };
         Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
         DeviceSampleStream stream = new DeviceSampleStream("test", new StreamRefusals.Key("demo", "dev-1", "counter"),
-                client, sender, sender, open, connected, Duration.ofSeconds(60));
+                client, sender, sender, open, place(), connected, Duration.ofSeconds(60));
         AtomicReference<Consumer> created = new AtomicReference<>();
         DefaultEndpoint endpoint = new DefaultEndpoint("test:leaving", null) {
             @Override

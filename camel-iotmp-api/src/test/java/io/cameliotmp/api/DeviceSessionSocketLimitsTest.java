@@ -42,10 +42,11 @@ import static org.awaitility.Awaitility.await;
  * must not hold the IOTMP server's shared worker threads (it is closed once its output waits beyond the limit, and
  * other sessions keep working), and concurrent handshakes do not open more than {@code max-sessions}. An application
  * of its own, with a small {@code max-sessions} and small socket buffers on the web server so that a client that does
- * not read is noticed early; hence its own IOTMP port.
+ * not read is noticed early; hence its own IOTMP port. One user fills the whole cap here
+ * ({@code max-share-per-user=1}); {@link UserShareTest} has the users' shares of it.
  */
 @TestPropertySource(properties = {"camel.iotmp.api.max-sessions=" + DeviceSessionSocketLimitsTest.MAX_SESSIONS,
-    "camel.iotmp.api.session-send-timeout=2s"})
+    "camel.iotmp.api.session-send-timeout=2s", "camel.iotmp.api.max-share-per-user=1"})
 @Import(DeviceSessionSocketLimitsTest.SmallSendBuffer.class)
 class DeviceSessionSocketLimitsTest extends OwnApplicationTestSupport {
 

@@ -21,9 +21,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Resource streams as Server-Sent Events are bounded by {@code max-sse-streams} and counted in a gauge. An
- * application of its own with a limit of two, so that the limit can be reached; hence its own IOTMP port.
+ * application of its own with a limit of two, so that the limit can be reached; hence its own IOTMP port. One user
+ * fills the whole cap here ({@code max-share-per-user=1}); {@link UserShareTest} has the users' shares of it.
  */
-@TestPropertySource(properties = "camel.iotmp.api.max-sse-streams=2")
+@TestPropertySource(properties = {"camel.iotmp.api.max-sse-streams=2", "camel.iotmp.api.max-share-per-user=1"})
 class DeviceStreamControllerTest extends OwnApplicationTestSupport {
 
     private static final String COUNTER = "/v3/users/demo/devices/dev-1/resources/counter/stream?interval=1";

@@ -25,9 +25,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * Resource streams over WebSocket, read with Java's WebSocket client. An application of its own with a limit of two
  * streams, so that the limit can be reached; hence its own IOTMP port, next to the shared application of the other
- * tests.
+ * tests. One user fills the whole cap here ({@code max-share-per-user=1}); {@link UserShareTest} has the users' shares
+ * of it.
  */
-@TestPropertySource(properties = "camel.iotmp.api.max-websocket-streams=2")
+@TestPropertySource(properties = {"camel.iotmp.api.max-websocket-streams=2", "camel.iotmp.api.max-share-per-user=1"})
 class DeviceStreamSocketTest extends OwnApplicationTestSupport {
 
     private static final String DEV = "/v3/users/demo/devices/dev-1/resources/";

@@ -25,6 +25,9 @@ class FileDownloadTest extends ApiTestSupport {
     @org.springframework.beans.factory.annotation.Autowired
     FileDownloads downloads;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    ApiMetrics metrics;
+
     @Test
     void aFileLargerThanTheHeapIsStreamedToTheClient() throws Exception {
         assertThat(SIZE).isGreaterThan(Runtime.getRuntime().maxMemory());
@@ -75,33 +78,65 @@ class FileDownloadTest extends ApiTestSupport {
     }
 
     /**
-     * Downloads hold a thread each: beyond {@code max-downloads} (4) they are 503. Four downloads of a device that
-     * never sends are held open, the fifth is refused; once the device leaves, the four end.
+     * Downloads hold a thread each: beyond {@code max-downloads} (4) they are 503, and one user may hold half of them
+     * ({@code max-share-per-user}). Two downloads of demo's device that never sends are held open, demo's third is
+     * refused while the other user still gets the other two, and the fifth is refused by the cap; once demo's device
+     * leaves, its downloads end and demo's places are free again.
      */
     @Test
     void downloadsBeyondTheBoundAre503() throws Exception {
         io.cameliotmp.device.IotmpDevice stalled = connect("demo", "dev-1", "secret-1", device -> device
                 .resource("$fs/info/*path").handler(ResourceKind.OUTPUT, request -> Map.of("size", 1000))
                 .resource("$fs/download/:session").handler(ResourceKind.INPUT_OUTPUT, request -> null));
+        io.cameliotmp.device.IotmpDevice othersStalled = connect("other", "dev-9", "secret-9", device -> device
+                .resource("$fs/info/*path").handler(ResourceKind.OUTPUT, request -> Map.of("size", 1000))
+                .resource("$fs/download/:session").handler(ResourceKind.INPUT_OUTPUT, request -> null));
+        double refusedBefore = refusedByShare();
         java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<InputStream>>> held =
                 new java.util.ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 2; i++) {
             held.add(http.sendAsync(request("/v3/users/demo/devices/dev-1/files/download?path=/f" + i).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream()));
         }
+        org.awaitility.Awaitility.await("demo's two downloads running").atMost(WAIT)
+                .until(() -> downloads.running() == 2);
+
+        Answer beyondShare = get("/v3/users/demo/devices/dev-1/files/download?path=/f2");
+        assertThat(beyondShare.status()).isEqualTo(503);
+        assertThat(beyondShare.json().path("message").asText()).contains("user demo", "max-share-per-user");
+        assertThat(refusedByShare()).isEqualTo(refusedBefore + 1);
+
+        for (int i = 0; i < 2; i++) {
+            held.add(http.sendAsync(request("/v3/users/other/devices/dev-9/files/download?path=/f" + i,
+                    "test-token-other").GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
+        }
         org.awaitility.Awaitility.await("four downloads running").atMost(WAIT)
                 .until(() -> downloads.running() == 4);
-
-        Answer refused = get("/v3/users/demo/devices/dev-1/files/download?path=/f4");
+        Answer refused = send(request("/v3/users/other/devices/dev-9/files/download?path=/f4", "test-token-other")
+                .GET());
 
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.json().path("message").asText()).contains("max-downloads");
         stalled.close();
+        org.awaitility.Awaitility.await("demo's held downloads ended").atMost(WAIT.multipliedBy(2))
+                .until(() -> downloads.slots().heldBy("demo") == 0);
+        // demo's places are free: a download is admitted (and answered as its device is gone)
+        Answer again = get("/v3/users/demo/devices/dev-1/files/download?path=/f5");
+        assertThat(again.status()).as(again.text()).isEqualTo(404);
+        othersStalled.close();
         org.awaitility.Awaitility.await("the held downloads ended").atMost(WAIT.multipliedBy(2))
                 .until(() -> downloads.running() == 0);
         for (var response : held) {
             response.get().body().close();
         }
+        assertThat(downloads.slots().users()).isZero();
+    }
+
+    private double refusedByShare() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        metrics.bindTo(meters);
+        return meters.get("iotmp.api.user.share.refused").tag("kind", "downloads").functionCounter().count();
     }
 
     private static long expectedCrc() {

@@ -22,8 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FileUploadTest extends ApiTestSupport {
 
+    private static final String OTHER = "test-token-other";
+
     @Autowired
     FileUploads uploads;
+
+    @Autowired
+    ApiMetrics metrics;
 
     @Autowired
     @org.springframework.beans.factory.annotation.Qualifier("iotmpApiUploadMetrics")
@@ -77,19 +82,37 @@ class FileUploadTest extends ApiTestSupport {
     }
 
     /**
-     * Uploads hold a request thread each: beyond {@code max-uploads} (4) they are 503. Four uploads to a device that
-     * never acknowledges are held, the fifth is refused; once the device leaves, the four end.
+     * Uploads hold a request thread each: beyond {@code max-uploads} (4) they are 503, and one user may hold half of
+     * them ({@code max-share-per-user}). Two uploads to demo's device that never acknowledges are held, demo's third is
+     * refused while the other user still gets the other two, and the fifth is refused by the cap; once demo's device
+     * leaves, its uploads end and demo's places are free again.
      */
     @Test
     void uploadsBeyondTheBoundAre503() throws Exception {
         IotmpDevice silent = connect("demo", "dev-1", "secret-1", device -> device
                 .resource("$fs/upload/:session").handler(ResourceKind.INPUT_OUTPUT, request -> null));
+        IotmpDevice othersSilent = connect("other", "dev-9", "secret-9", device -> device
+                .resource("$fs/upload/:session").handler(ResourceKind.INPUT_OUTPUT, request -> null));
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         uploadMetrics.bindTo(registry);
+        double refusedBefore = refusedByShare();
         java.util.List<CompletableFuture<java.net.http.HttpResponse<byte[]>>> held = new java.util.ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 2; i++) {
             held.add(http.sendAsync(request("/v3/users/demo/devices/dev-1/files/upload?path=/f" + i, ALL)
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024 * 1024])).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        Awaitility.await("demo's two uploads running").atMost(WAIT).until(() -> uploads.running() == 2);
+
+        Answer beyondShare = upload("/v3/users/demo/devices/dev-1/files/upload?path=/f2", ALL, new byte[10]);
+        assertThat(beyondShare.status()).isEqualTo(503);
+        assertThat(beyondShare.json().path("message").asText()).contains("user demo", "max-share-per-user");
+        assertThat(refusedByShare()).isEqualTo(refusedBefore + 1);
+
+        for (int i = 0; i < 2; i++) {
+            held.add(http.sendAsync(request("/v3/users/other/devices/dev-9/files/upload?path=/f" + i, OTHER)
                     .header("Content-Type", "application/octet-stream")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024 * 1024])).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofByteArray()));
@@ -97,17 +120,31 @@ class FileUploadTest extends ApiTestSupport {
         Awaitility.await("four uploads running").atMost(WAIT).until(() -> uploads.running() == 4);
         assertThat(registry.get("iotmp.api.uploads").gauge().value()).isEqualTo(4.0);
 
-        Answer refused = upload("/v3/users/demo/devices/dev-1/files/upload?path=/f4", ALL, new byte[10]);
+        Answer refused = upload("/v3/users/other/devices/dev-9/files/upload?path=/f4", OTHER, new byte[10]);
 
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.json().path("message").asText()).contains("max-uploads");
         silent.close();
+        Awaitility.await("demo's held uploads ended").atMost(WAIT.multipliedBy(2))
+                .until(() -> uploads.slots().heldBy("demo") == 0);
+        // demo's places are free: an upload is admitted (and answered as its device is gone)
+        Answer again = upload("/v3/users/demo/devices/dev-1/files/upload?path=/f5", ALL, new byte[10]);
+        assertThat(again.status()).as(again.text()).isEqualTo(404);
+        othersSilent.close();
         Awaitility.await("the held uploads ended").atMost(WAIT.multipliedBy(2)).until(() -> uploads.running() == 0);
         for (var response : held) {
             // an error answer, or a connection the server closed on a body it no longer reads: never a success
             assertThat(response.handle((answer, failure) -> answer == null || answer.statusCode() >= 400).get())
                     .isTrue();
         }
+        assertThat(uploads.slots().users()).isZero();
+    }
+
+    private double refusedByShare() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        metrics.bindTo(meters);
+        return meters.get("iotmp.api.user.share.refused").tag("kind", "uploads").functionCounter().count();
     }
 
     @Test

@@ -16,10 +16,11 @@ import static org.awaitility.Awaitility.await;
  * One firmware upload per device at a time, from the moment its image starts to arrive: an image may take long to
  * arrive, and a second upload for the same device that passed the check meanwhile would start a second update, which
  * the server then refuses while the API reports the device failed although its first update runs. An application of
- * its own, with room for two updates (so only the per-device rule can refuse the second) and a grace for slow bodies
- * far longer than the test.
+ * its own, with room for two updates of one user (so only the per-device rule can refuse the second: the user may hold
+ * the whole cap) and a grace for slow bodies far longer than the test.
  */
-@TestPropertySource(properties = {"camel.iotmp.api.max-firmware-updates=2", "camel.iotmp.api.body-read-timeout=10m"})
+@TestPropertySource(properties = {"camel.iotmp.api.max-firmware-updates=2", "camel.iotmp.api.body-read-timeout=10m",
+    "camel.iotmp.api.max-share-per-user=1"})
 class FirmwareUploadClaimTest extends OwnApplicationTestSupport {
 
     private static final String FIRMWARE = "/v3/users/demo/devices/dev-ota/firmware";

@@ -88,7 +88,8 @@ class SessionMessageCostTest {
                     }
                     default -> null;
                 });
-        DeviceSessionSocket sessions = new DeviceSessionSocket(producer, new ObjectMapper(), 4, 512 * 1024,
+        DeviceSessionSocket sessions = new DeviceSessionSocket(producer, new ObjectMapper(),
+                new UserSlots(UserSlots.Kind.SESSIONS, 4, 1.0), 512 * 1024,
                 WAIT);
         try {
             WebSocketSession socket = socket(closed, false);

@@ -1,0 +1,192 @@
+package io.cameliotmp.api;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The places of one kind that the API's clients hold at once (byte sessions, streams, downloads, …): at most
+ * {@code max} in all, the kind's cap ({@code camel.iotmp.api.max-sessions}, …), and at most {@link #perUser()} of them
+ * by one user, the cap's share ({@code camel.iotmp.api.max-share-per-user}). The cap alone bounds memory and threads,
+ * but one access token could take every place and lock every other user out; the share keeps room for the others.
+ * <p>
+ * A user's count exists only while the user holds a place (it is removed at zero), so what this holds is bounded by
+ * the cap itself. The counts change under this object's lock, which is never held while anything else is done.
+ */
+final class UserSlots {
+
+    /** The capped kinds, each with the tag of its refusals ({@code iotmp.api.user.share.refused}) and its property. */
+    enum Kind {
+        SESSIONS("sessions", "max-sessions", "byte sessions are open"),
+        WEBSOCKET_STREAMS("websocket-streams", "max-websocket-streams", "streams over WebSocket are open"),
+        SSE_STREAMS("sse-streams", "max-sse-streams", "streams are open"),
+        EVENT_STREAMS("event-streams", "max-event-streams", "clients are subscribed to device events"),
+        DOWNLOADS("downloads", "max-downloads", "downloads are running"),
+        UPLOADS("uploads", "max-uploads", "uploads are running"),
+        FIRMWARE_UPDATES("firmware-updates", "max-firmware-updates", "firmware updates are running");
+
+        private final String tag;
+        private final String property;
+        private final String held;
+
+        Kind(String tag, String property, String held) {
+            this.tag = tag;
+            this.property = property;
+            this.held = held;
+        }
+
+        /** The value of the metric's tag {@code kind}. */
+        String tag() {
+            return tag;
+        }
+
+        /** The property of the cap, e.g. {@code camel.iotmp.api.max-sessions}. */
+        String property() {
+            return IotmpApiProperties.PREFIX + "." + property;
+        }
+    }
+
+    /** Which bound refused a place. */
+    enum Bound {
+        /** The kind's cap: every place is held. */
+        TOTAL,
+        /** The user's share of the cap: the user holds as many places as one user may. */
+        USER_SHARE
+    }
+
+    private final Kind kind;
+    private final int max;
+    private final int perUser;
+    /** Guarded by this: the places held in all, and by each user holding one or more. */
+    private int held;
+    private final Map<String, Integer> heldByUser = new HashMap<>();
+    /** Guarded by this: places refused by the user's share. */
+    private long refusedByShare;
+
+    /**
+     * @param kind  what the places are for
+     * @param max   the cap: the most places held at once, in all
+     * @param share the most of the cap one user may hold at once, as a fraction of it (more than 0, at most 1); a user
+     *              may hold {@code max(1, ceil(max × share))} places
+     */
+    UserSlots(Kind kind, int max, double share) {
+        if (max < 1 || !(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException(kind.property() + " must be positive and the share more than 0 and at"
+                                               + " most 1: " + max + ", " + share);
+        }
+        this.kind = kind;
+        this.max = max;
+        this.perUser = perUser(max, share);
+    }
+
+    /** The most of {@code max} places one user may hold with {@code share}: rounded up, at least one. */
+    static int perUser(int max, double share) {
+        // less a hair, so that a share written in decimal (0.7 × 10 = 7.000000000000001) rounds to what it says
+        int places = (int) Math.ceil(max * share - 1e-9);
+        return Math.min(max, Math.max(1, places));
+    }
+
+    /**
+     * Takes a place for {@code user}.
+     *
+     * @throws Refused when every place is held ({@link Bound#TOTAL}, checked first), or the user holds
+     *                 {@link #perUser()} of them ({@link Bound#USER_SHARE})
+     */
+    Slot acquire(String user) throws Refused {
+        synchronized (this) {
+            if (held >= max) {
+                throw new Refused(Bound.TOTAL, max + " " + kind.held + ", the most at once (" + kind.property()
+                                               + "); try again later");
+            }
+            int ofUser = heldByUser.getOrDefault(user, 0);
+            if (ofUser >= perUser) {
+                refusedByShare++;
+                throw new Refused(Bound.USER_SHARE, "user " + user + " holds " + ofUser + " of the " + max
+                                                    + " places of " + kind.property() + ", the most one user may hold"
+                                                    + " at once (" + IotmpApiProperties.PREFIX
+                                                    + ".max-share-per-user); try again later");
+            }
+            held++;
+            heldByUser.put(user, ofUser + 1);
+        }
+        return new Slot(user);
+    }
+
+    private synchronized void release(String user) {
+        held--;
+        // the user's entry goes with its last place: the map never holds more users than places are held
+        heldByUser.computeIfPresent(user, (u, ofUser) -> ofUser > 1 ? ofUser - 1 : null);
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    /** The most places one user may hold at once. */
+    int perUser() {
+        return perUser;
+    }
+
+    /** Places held now, in all. */
+    synchronized int held() {
+        return held;
+    }
+
+    /** Places {@code user} holds now. */
+    synchronized int heldBy(String user) {
+        return heldByUser.getOrDefault(user, 0);
+    }
+
+    /** Users holding a place now. */
+    synchronized int users() {
+        return heldByUser.size();
+    }
+
+    /** How many places were refused because their user held its share (for the metric). */
+    synchronized long refusedByShare() {
+        return refusedByShare;
+    }
+
+    /** A place held by a user, given back by {@link #release()}, exactly once however often it is called. */
+    final class Slot {
+
+        private final String user;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        private Slot(String user) {
+            this.user = user;
+        }
+
+        /** Gives the place back; true the first time, false (and nothing done) after. */
+        boolean release() {
+            if (!released.compareAndSet(false, true)) {
+                return false;
+            }
+            UserSlots.this.release(user);
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return kind.tag + " place of " + user + (released.get() ? " (released)" : "");
+        }
+    }
+
+    /** No place: {@link #bound()} tells which bound refused it, the message what to tell the client. */
+    static final class Refused extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        private final Bound bound;
+
+        Refused(Bound bound, String message) {
+            // a refusal is an answer, not a fault: no stack trace to fill for each
+            super(message, null, false, false);
+            this.bound = bound;
+        }
+
+        Bound bound() {
+            return bound;
+        }
+    }
+}
