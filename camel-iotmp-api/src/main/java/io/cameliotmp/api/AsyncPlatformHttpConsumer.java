@@ -333,6 +333,12 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
             }
         }
 
+        /** Whether the answer is the call's: being sent, or sent (or failed), so that no one else may write one. */
+        boolean answersItself() {
+            State now = state.get();
+            return now == State.SENDING || now == State.ANSWERED;
+        }
+
         /** Spring MVC has ended the request: nothing may be written to it any more. */
         void ended() {
             giveUp();

@@ -299,6 +299,17 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return registration;
     }
 
+    /** No error page into an answer a call of the routes sends itself (see {@link CallErrorPageGuard}). */
+    @Bean
+    FilterRegistrationBean<CallErrorPageGuard> iotmpCallErrorPageGuard() {
+        FilterRegistrationBean<CallErrorPageGuard> registration =
+                new FilterRegistrationBean<>(new CallErrorPageGuard());
+        registration.setDispatcherTypes(jakarta.servlet.DispatcherType.ERROR);
+        registration.setAsyncSupported(true);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
     /** The bytes of request bodies held while they arrive: {@code body-read-buffer}. */
     @Bean
     BodyReadBuffer iotmpBodyReadBuffer() {
