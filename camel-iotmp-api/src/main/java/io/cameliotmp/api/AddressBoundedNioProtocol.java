@@ -24,8 +24,11 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
  * the endpoint stopped before) is closed by {@code destroySocket}. {@link ConnectionsPerAddress#release} does nothing
  * for a connection already given back, or never admitted.
  * <p>
+ * Its handler also lets a request reach its own connection, while Tomcat runs it: a Server-Sent Events response gives
+ * its connection a write timeout of its own ({@link ConnectionWriteTimeout}).
+ * <p>
  * Installed by its class name ({@code TomcatServletWebServerFactory.setProtocol}, Tomcat instantiates it), then given
- * its bound by a connector customizer ({@link #bound}); until then it bounds nothing.
+ * its bound by a connector customizer ({@link #bound}); until then (and with a bound of 0) it bounds nothing.
  */
 public class AddressBoundedNioProtocol extends Http11NioProtocol {
 
@@ -96,7 +99,7 @@ public class AddressBoundedNioProtocol extends Http11NioProtocol {
 
         /**
          * Gives a connection's place back when Tomcat closes it, before the delegate releases its processor; the
-         * channel is still the wrapper's then (Tomcat resets it only after).
+         * channel is still the wrapper's then (Tomcat resets it only after). Processes as serving the connection.
          */
         private final class ReleasingHandler implements Handler<NioChannel> {
 
@@ -106,9 +109,10 @@ public class AddressBoundedNioProtocol extends Http11NioProtocol {
                 this.delegate = delegate;
             }
 
+            /** The connection's requests may set its write timeout meanwhile ({@link ConnectionWriteTimeout}). */
             @Override
             public SocketState process(SocketWrapperBase<NioChannel> socket, SocketEvent status) {
-                return delegate.process(socket, status);
+                return ConnectionWriteTimeout.serving(socket, () -> delegate.process(socket, status));
             }
 
             @Override

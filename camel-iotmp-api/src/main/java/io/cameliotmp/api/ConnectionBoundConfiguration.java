@@ -12,7 +12,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The bound on the HTTP connections one client address may hold, {@code camel.iotmp.api.max-connections-per-address}
  * ({@link ConnectionsPerAddress}): Tomcat's connector becomes an {@link AddressBoundedNioProtocol}, which refuses a
- * connection beyond it as it is accepted. With 0 Tomcat's connector is left as it is.
+ * connection beyond it as it is accepted. With 0 nothing is bounded, but the connector is installed all the same: it
+ * also gives a Server-Sent Events response's connection the write timeout {@code stream-send-timeout}
+ * ({@link ConnectionWriteTimeout}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(name = "org.apache.catalina.startup.Tomcat")
@@ -27,24 +29,31 @@ class ConnectionBoundConfiguration {
 
     /**
      * The main connector's protocol, then its bound. An application that sets a protocol of its own after this (or a
-     * connector of its own) is warned that its connections are not bounded per address.
+     * connector of its own) is warned of what it loses: the bound per address, and the write timeout of Server-Sent
+     * Events responses (a client that stops reading then holds its writer thread until Tomcat's own write timeout).
      */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> iotmpApiConnectionsPerAddressBound(
-            ConnectionsPerAddress perAddress) {
+            ConnectionsPerAddress perAddress, IotmpApiProperties properties) {
         return factory -> {
-            if (perAddress.max() == 0) {
-                return;
-            }
             factory.setProtocol(AddressBoundedNioProtocol.class.getName());
             factory.addConnectorCustomizers((Connector connector) -> {
                 if (connector.getProtocolHandler() instanceof AddressBoundedNioProtocol bounded) {
-                    bounded.bound(perAddress);
-                } else {
-                    LOG.warn("Tomcat's connector is {}, not {}: {}.max-connections-per-address ({}) is not enforced",
-                            connector.getProtocolHandler().getClass().getName(), AddressBoundedNioProtocol.class
-                                    .getSimpleName(), IotmpApiProperties.PREFIX, perAddress.max());
+                    if (perAddress.max() > 0) {
+                        bounded.bound(perAddress);
+                    }
+                    return;
                 }
+                String protocol = connector.getProtocolHandler().getClass().getName();
+                if (perAddress.max() > 0) {
+                    LOG.warn("Tomcat's connector is {}, not {}: {}.max-connections-per-address ({}) is not enforced",
+                            protocol, AddressBoundedNioProtocol.class.getSimpleName(), IotmpApiProperties.PREFIX,
+                            perAddress.max());
+                }
+                LOG.warn("Tomcat's connector is {}, not {}: a Server-Sent Events client that stops reading holds its"
+                         + " writer thread until Tomcat's own write timeout (server.tomcat.connection-timeout), not"
+                         + " {}.stream-send-timeout ({})", protocol, AddressBoundedNioProtocol.class.getSimpleName(),
+                        IotmpApiProperties.PREFIX, properties.streamSendTimeout());
             });
         };
     }

@@ -1,6 +1,7 @@
 package io.cameliotmp.api;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,23 +17,26 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * The writers of a kind of Server-Sent Events responses ({@link DeviceStreamController}'s resource streams,
- * {@link DeviceEvents}' subscriptions): their threads, and a watchdog that closes a client whose write takes longer
- * than {@code camel.iotmp.api.stream-send-timeout}.
+ * {@link DeviceEvents}' subscriptions): their threads, the write timeout of their connections, and a watchdog that
+ * closes a client whose write takes longer than {@code camel.iotmp.api.stream-send-timeout}.
  * <p>
  * Why threads, and how many: {@link SseEmitter#send} blocks its thread until the web server has handed the bytes to
- * the client's connection, and a client that stops reading holds it there until the web server's own write timeout
- * (Tomcat's connection timeout, 60 s unless set); the emitter has no non-blocking mode, and writing the events by hand
- * on the servlet's non-blocking output would duplicate it. So each client is written by a thread of a pool that grows
- * as needed, and by at most one at a time (its events wait in its own bounded queue meanwhile): a client that stops
- * reading holds one thread, its own, and no other client waits behind it. The threads are bounded by the clients,
- * which are bounded by {@code max-sse-streams} (or {@code max-event-streams}); a client closed as slow keeps its place
- * until its write has returned, so that the bound holds for the threads too. Idle threads end after a minute.
+ * the client's connection; the emitter has no non-blocking mode, and writing the events by hand on the servlet's
+ * non-blocking output would duplicate it. So each client is written by a thread of a pool that grows as needed, and by
+ * at most one at a time (its events wait in its own bounded queue meanwhile): a client that stops reading holds one
+ * thread, its own, and no other client waits behind it. The threads are bounded by the clients, which are bounded by
+ * {@code max-sse-streams} (or {@code max-event-streams}); a client closed as slow keeps its place until its write has
+ * returned, so that the bound holds for the threads too. Idle threads end after a minute.
  * <p>
- * Why the watchdog: a blocked write cannot be interrupted, and the emitter's completion waits for it (its write lock),
- * so a client whose write has taken longer than {@code stream-send-timeout} is told {@code onSlow} (its stream stops:
- * no more device samples, nothing more queued) and counted ({@link #slowClosed()}, metrics
- * {@code iotmp.api.sse.streams.slow.closed}, {@code iotmp.api.event.streams.slow.closed}); when its write returns
- * (the client read, or the web server gave up on it) the response is completed and the thread is free.
+ * How long a client that stops reading holds its thread: a blocked write cannot be interrupted, and the emitter's
+ * completion waits for it (its write lock). So the response's connection gets {@code stream-send-timeout} as its write
+ * timeout when the stream starts ({@link ConnectionWriteTimeout}, through {@link AddressBoundedNioProtocol}): the
+ * blocked write fails after it, the thread is free and the connection closed. Without that connector (an application
+ * that installs its own, warned at startup) the write lasts until Tomcat's own write timeout (its connection timeout,
+ * 60 s unless set). Either way the watchdog tells a client whose write has taken longer than the timeout
+ * {@code onSlow} (its stream stops: no more device samples, nothing more queued), and such a client is counted once
+ * ({@link #slowClosed()}, metrics {@code iotmp.api.sse.streams.slow.closed},
+ * {@code iotmp.api.event.streams.slow.closed}), whether the watchdog or the write's own failure notices it first.
  */
 final class EventStreamWriters {
 
@@ -73,13 +77,20 @@ final class EventStreamWriters {
     }
 
     /**
-     * A writer of {@code emitter}, watched until {@link Writer#release()}.
+     * A writer of {@code emitter}, watched until {@link Writer#release()}. Called on the thread that handles the
+     * request, whose connection gets the send timeout as its write timeout from the first write until the response
+     * completes.
      *
      * @param onSlow what to do when a write has taken too long: stop what feeds the client (called once, on the
      *               ticker thread, while the write still blocks)
      */
     Writer writer(String name, SseEmitter emitter, Runnable onSlow) {
-        Writer writer = new Writer(name, emitter, onSlow);
+        ConnectionWriteTimeout writeTimeout = ConnectionWriteTimeout.ofThisRequest(Duration.ofNanos(timeLimitNanos));
+        if (writeTimeout != null) {
+            // the connection may serve further requests once this response is complete
+            emitter.onCompletion(writeTimeout::restore);
+        }
+        Writer writer = new Writer(name, emitter, writeTimeout, onSlow);
         writers.add(writer);
         return writer;
     }
@@ -88,9 +99,7 @@ final class EventStreamWriters {
         long now = System.nanoTime();
         for (Writer writer : writers) {
             if (writer.stalled(now)) {
-                slowClosed.incrementAndGet();
-                LOG.debug("{}: the client does not read (a write took more than {} ms), closing it", writer.name,
-                        timeLimitNanos / 1_000_000);
+                countSlow(writer);
                 try {
                     writer.onSlow.run();
                 } catch (RuntimeException e) {
@@ -98,6 +107,12 @@ final class EventStreamWriters {
                 }
             }
         }
+    }
+
+    private void countSlow(Writer writer) {
+        slowClosed.incrementAndGet();
+        LOG.debug("{}: the client does not read (a write took more than {} ms), closing it", writer.name,
+                timeLimitNanos / 1_000_000);
     }
 
     /** Ends the threads (the application stops); blocked writes are interrupted, as far as they let themselves be. */
@@ -111,22 +126,26 @@ final class EventStreamWriters {
 
         private final String name;
         private final SseEmitter emitter;
+        /** The connection's write timeout, null when the connection cannot be reached. */
+        private final ConnectionWriteTimeout writeTimeout;
         private final Runnable onSlow;
         /** Guarded by {@code this}: when the write in progress started (0: none), and whether it was too slow. */
         private long writeStarted;
         private boolean slow;
 
-        private Writer(String name, SseEmitter emitter, Runnable onSlow) {
+        private Writer(String name, SseEmitter emitter, ConnectionWriteTimeout writeTimeout, Runnable onSlow) {
             this.name = name;
             this.emitter = emitter;
+            this.writeTimeout = writeTimeout;
             this.onSlow = onSlow;
         }
 
         /**
          * Writes an event; blocks while the client does not read.
          *
-         * @throws IOException when the client went away, or was closed as slow meanwhile (the response is then
-         *                     completed)
+         * @throws IOException when the client went away, did not read for the send timeout (the connection's write
+         *                     timeout: the connection is closed), or was closed as slow meanwhile (the response is
+         *                     then completed)
          */
         void send(SseEmitter.SseEventBuilder event) throws IOException {
             synchronized (this) {
@@ -136,8 +155,16 @@ final class EventStreamWriters {
                 // never 0, which means no write
                 writeStarted = System.nanoTime() | 1;
             }
+            if (writeTimeout != null) {
+                writeTimeout.apply();
+            }
             try {
                 emitter.send(event);
+            } catch (IOException failed) {
+                if (timedOut(failed)) {
+                    countSlow(this);
+                }
+                throw failed;
             } finally {
                 synchronized (this) {
                     writeStarted = 0;
@@ -152,6 +179,22 @@ final class EventStreamWriters {
                 throw new IOException("closed: the client did not read for more than "
                                       + timeLimitNanos / 1_000_000 + " ms");
             }
+        }
+
+        /**
+         * Whether the write in progress failed because the client did not read: the connection's write timeout (the
+         * send timeout) ended it, or it took longer than that anyway; true once, then the writer counts as slow.
+         */
+        private synchronized boolean timedOut(IOException failed) {
+            if (slow) {
+                return false;
+            }
+            boolean timeout = System.nanoTime() - writeStarted > timeLimitNanos;
+            for (Throwable cause = failed; cause != null && !timeout; cause = cause.getCause()) {
+                timeout = cause instanceof SocketTimeoutException;
+            }
+            slow = timeout;
+            return timeout;
         }
 
         /** Whether the write in progress is older than the limit; true once, then the writer counts as slow. */
