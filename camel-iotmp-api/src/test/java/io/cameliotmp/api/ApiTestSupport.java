@@ -119,6 +119,28 @@ public abstract class ApiTestSupport {
                 response.headers());
     }
 
+    /** How many places of {@code kind} were refused by their user's share ({@code iotmp.api.user.share.refused}). */
+    protected static double refusedByShare(ApiMetrics metrics, String kind) {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        metrics.bindTo(meters);
+        return meters.get("iotmp.api.user.share.refused").tag("kind", kind).functionCounter().count();
+    }
+
+    /** A device event of the server numbered {@code seq}, padded, as the {@code iotmp:events} route hands it. */
+    protected static org.apache.camel.Exchange deviceEvent(org.apache.camel.CamelContext camel, int seq,
+                                                           String padding) {
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("event", "connected");
+        body.put("user", "demo");
+        body.put("device", "dev-1");
+        body.put("seq", seq);
+        body.put("padding", padding);
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(camel);
+        exchange.getMessage().setBody(body);
+        return exchange;
+    }
+
     /** An HTTP answer. */
     public record Answer(int status, String contentType, byte[] bytes, java.net.http.HttpHeaders headers) {
 

@@ -84,7 +84,7 @@ class DeviceEventsTest extends ApiTestSupport {
         assertThat(send(request("/v3/users/demo/events", null).GET()).status()).isEqualTo(401);
 
         Awaitility.await("no subscriptions left").atMost(WAIT).until(() -> events.subscribed() == 0);
-        double refusedBefore = refusedByShare();
+        double refusedBefore = refusedByShare(metrics, "event-streams");
         // max-event-streams is 8 in the tests' application.yml: a user may hold half (max-share-per-user)
         for (int i = 0; i < 4; i++) {
             subscribe("demo", ALL);
@@ -93,7 +93,7 @@ class DeviceEventsTest extends ApiTestSupport {
                 .header("Accept", "text/event-stream").GET());
         assertThat(beyondShare.status()).isEqualTo(503);
         assertThat(beyondShare.json().path("message").asText()).contains("user demo", "max-share-per-user");
-        assertThat(refusedByShare()).isEqualTo(refusedBefore + 1);
+        assertThat(refusedByShare(metrics, "event-streams")).isEqualTo(refusedBefore + 1);
 
         // the other user still gets the rest of the cap; then the cap refuses
         for (int i = 0; i < 4; i++) {
@@ -115,13 +115,6 @@ class DeviceEventsTest extends ApiTestSupport {
 
         unsubscribe();
         assertThat(events.slots().users()).isZero();
-    }
-
-    private double refusedByShare() {
-        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        metrics.bindTo(meters);
-        return meters.get("iotmp.api.user.share.refused").tag("kind", "event-streams").functionCounter().count();
     }
 
     /** Subscribes; the queue gets each event's data, once the subscription is confirmed (its opening comment). */

@@ -91,7 +91,7 @@ class FileDownloadTest extends ApiTestSupport {
         io.cameliotmp.device.IotmpDevice othersStalled = connect("other", "dev-9", "secret-9", device -> device
                 .resource("$fs/info/*path").handler(ResourceKind.OUTPUT, request -> Map.of("size", 1000))
                 .resource("$fs/download/:session").handler(ResourceKind.INPUT_OUTPUT, request -> null));
-        double refusedBefore = refusedByShare();
+        double refusedBefore = refusedByShare(metrics, "downloads");
         java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<InputStream>>> held =
                 new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -104,7 +104,7 @@ class FileDownloadTest extends ApiTestSupport {
         Answer beyondShare = get("/v3/users/demo/devices/dev-1/files/download?path=/f2");
         assertThat(beyondShare.status()).isEqualTo(503);
         assertThat(beyondShare.json().path("message").asText()).contains("user demo", "max-share-per-user");
-        assertThat(refusedByShare()).isEqualTo(refusedBefore + 1);
+        assertThat(refusedByShare(metrics, "downloads")).isEqualTo(refusedBefore + 1);
 
         for (int i = 0; i < 2; i++) {
             held.add(http.sendAsync(request("/v3/users/other/devices/dev-9/files/download?path=/f" + i,
@@ -130,13 +130,6 @@ class FileDownloadTest extends ApiTestSupport {
             response.get().body().close();
         }
         assertThat(downloads.slots().users()).isZero();
-    }
-
-    private double refusedByShare() {
-        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        metrics.bindTo(meters);
-        return meters.get("iotmp.api.user.share.refused").tag("kind", "downloads").functionCounter().count();
     }
 
     private static long expectedCrc() {

@@ -96,7 +96,7 @@ class FileUploadTest extends ApiTestSupport {
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         uploadMetrics.bindTo(registry);
-        double refusedBefore = refusedByShare();
+        double refusedBefore = refusedByShare(metrics, "uploads");
         java.util.List<CompletableFuture<java.net.http.HttpResponse<byte[]>>> held = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
             held.add(http.sendAsync(request("/v3/users/demo/devices/dev-1/files/upload?path=/f" + i, ALL)
@@ -109,7 +109,7 @@ class FileUploadTest extends ApiTestSupport {
         Answer beyondShare = upload("/v3/users/demo/devices/dev-1/files/upload?path=/f2", ALL, new byte[10]);
         assertThat(beyondShare.status()).isEqualTo(503);
         assertThat(beyondShare.json().path("message").asText()).contains("user demo", "max-share-per-user");
-        assertThat(refusedByShare()).isEqualTo(refusedBefore + 1);
+        assertThat(refusedByShare(metrics, "uploads")).isEqualTo(refusedBefore + 1);
 
         for (int i = 0; i < 2; i++) {
             held.add(http.sendAsync(request("/v3/users/other/devices/dev-9/files/upload?path=/f" + i, OTHER)
@@ -138,13 +138,6 @@ class FileUploadTest extends ApiTestSupport {
                     .isTrue();
         }
         assertThat(uploads.slots().users()).isZero();
-    }
-
-    private double refusedByShare() {
-        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        metrics.bindTo(meters);
-        return meters.get("iotmp.api.user.share.refused").tag("kind", "uploads").functionCounter().count();
     }
 
     @Test

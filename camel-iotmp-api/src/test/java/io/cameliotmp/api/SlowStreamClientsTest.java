@@ -9,9 +9,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,7 +22,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cameliotmp.device.IotmpDevice;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -220,17 +217,9 @@ class SlowStreamClientsTest extends OwnApplicationTestSupport {
         return device.streamChanged("big", bigValue);
     }
 
-    /** A device event of the server numbered {@code seq}, as the {@code iotmp:events} route hands it. */
+    /** Publishes a device event of the server numbered {@code seq}. */
     private boolean publish(int seq) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("event", "connected");
-        body.put("user", "demo");
-        body.put("device", "dev-1");
-        body.put("seq", seq);
-        body.put("padding", PAD);
-        DefaultExchange exchange = new DefaultExchange(camel);
-        exchange.getMessage().setBody(body);
-        events.publish(exchange);
+        events.publish(deviceEvent(camel, seq, PAD));
         return true;
     }
 

@@ -2,13 +2,10 @@ package io.cameliotmp.api;
 
 import java.net.Socket;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.cameliotmp.device.IotmpDevice;
 import org.apache.camel.CamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -89,16 +86,8 @@ class StuckStreamWritesTest extends OwnApplicationTestSupport {
         SlowAnswerReaderSupport.readToTheEnd(client);
     }
 
-    /** A device event of the server numbered {@code seq}, as the {@code iotmp:events} route hands it. */
+    /** Publishes a device event of the server numbered {@code seq}. */
     private void publish(int seq) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("event", "connected");
-        body.put("user", "demo");
-        body.put("device", "dev-1");
-        body.put("seq", seq);
-        body.put("padding", PAD);
-        DefaultExchange exchange = new DefaultExchange(camel);
-        exchange.getMessage().setBody(body);
-        events.publish(exchange);
+        events.publish(deviceEvent(camel, seq, PAD));
     }
 }

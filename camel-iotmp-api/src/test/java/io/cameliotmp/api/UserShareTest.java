@@ -17,7 +17,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.device.ResourceKind;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -56,27 +55,20 @@ class UserShareTest extends OwnApplicationTestSupport {
     @Autowired
     ApiMetrics metrics;
 
-    /** How many places of {@code kind} were refused by the users' share, as the metric tells. */
-    private double refusedByShare(String kind) {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        metrics.bindTo(meters);
-        return meters.get("iotmp.api.user.share.refused").tag("kind", kind).functionCounter().count();
-    }
-
     @Test
     void aUserHoldsItsShareOfTheSessions() throws Exception {
         connect("demo", "dev-1", "secret-1", device -> device.resource("$terminal/:session")
                 .handler(ResourceKind.INPUT_OUTPUT, request -> null));
         connect("other", "dev-9", "secret-9", device -> device.resource("$terminal/:session")
                 .handler(ResourceKind.INPUT_OUTPUT, request -> null));
-        double refusedBefore = refusedByShare("sessions");
+        double refusedBefore = refusedByShare(metrics, "sessions");
         Client first = openSocket("/v3/users/demo/devices/dev-1/sessions/terminal", ALL);
         assertThat(first.next()).contains("\"event\":\"open\"");
 
         Client second = openSocket("/v3/users/demo/devices/dev-1/sessions/terminal", ALL);
         assertThat(second.closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1013);
         assertThat(second.reason).contains("of this user");
-        assertThat(refusedByShare("sessions")).isEqualTo(refusedBefore + 1);
+        assertThat(refusedByShare(metrics, "sessions")).isEqualTo(refusedBefore + 1);
 
         // the other user still gets the cap's other place
         Client others = openSocket("/v3/users/other/devices/dev-9/sessions/terminal", OTHER);
@@ -98,7 +90,7 @@ class UserShareTest extends OwnApplicationTestSupport {
     void aUserHoldsItsShareOfTheWebSocketStreams() throws Exception {
         connect("demo", "dev-1", "secret-1", device -> device.resource("counter").output(() -> 1));
         connect("other", "dev-9", "secret-9", device -> device.resource("counter").output(() -> 1));
-        double refusedBefore = refusedByShare("websocket-streams");
+        double refusedBefore = refusedByShare(metrics, "websocket-streams");
         // on change: the streams stay open without samples while the devices report none
         Client first = openSocket("/v3/users/demo/devices/dev-1/resources/counter/ws", ALL);
         await("demo's stream open").atMost(WAIT).until(() -> socketStreams.openStreams() == 1);
@@ -107,7 +99,7 @@ class UserShareTest extends OwnApplicationTestSupport {
         String failed = second.next();
         assertThat(failed).contains("\"event\":\"failed\"", "503", "max-share-per-user");
         assertThat(second.closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1013);
-        assertThat(refusedByShare("websocket-streams")).isEqualTo(refusedBefore + 1);
+        assertThat(refusedByShare(metrics, "websocket-streams")).isEqualTo(refusedBefore + 1);
 
         Client others = openSocket("/v3/users/other/devices/dev-9/resources/counter/ws", OTHER);
         await("the other user's stream open").atMost(WAIT).until(() -> socketStreams.openStreams() == 2);
@@ -129,14 +121,14 @@ class UserShareTest extends OwnApplicationTestSupport {
     void aUserHoldsItsShareOfTheSseStreams() throws Exception {
         connect("demo", "dev-1", "secret-1", device -> device.resource("counter").output(() -> 1));
         connect("other", "dev-9", "secret-9", device -> device.resource("counter").output(() -> 1));
-        double refusedBefore = refusedByShare("sse-streams");
+        double refusedBefore = refusedByShare(metrics, "sse-streams");
         String demoStream = "/v3/users/demo/devices/dev-1/resources/counter/stream?interval=1";
         InputStream first = openSse(demoStream, ALL);
 
         Answer second = sendExpectingRefusal(request(demoStream, ALL).header("Accept", "text/event-stream").GET());
         assertThat(second.status()).isEqualTo(503);
         assertThat(second.json().path("message").asText()).contains("user demo", "max-share-per-user");
-        assertThat(refusedByShare("sse-streams")).isEqualTo(refusedBefore + 1);
+        assertThat(refusedByShare(metrics, "sse-streams")).isEqualTo(refusedBefore + 1);
 
         InputStream others = openSse("/v3/users/other/devices/dev-9/resources/counter/stream?interval=1", OTHER);
         assertThat(sseStreams.openStreams()).isEqualTo(2);
@@ -154,7 +146,7 @@ class UserShareTest extends OwnApplicationTestSupport {
 
     @Test
     void aUserHoldsItsShareOfTheFirmwareUpdates() throws Exception {
-        double refusedBefore = refusedByShare("firmware-updates");
+        double refusedBefore = refusedByShare(metrics, "firmware-updates");
         try (Socket first = holdFirmwareUpload("demo", "dev-a", "test-token-firmware")) {
             // another device of the same user: only the user's share can refuse it
             Answer second = send(request("/v3/users/demo/devices/dev-b/firmware", "test-token-firmware")
@@ -162,7 +154,7 @@ class UserShareTest extends OwnApplicationTestSupport {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1000])));
             assertThat(second.status()).as(second.text()).isEqualTo(503);
             assertThat(second.json().path("message").asText()).contains("user demo", "max-share-per-user");
-            assertThat(refusedByShare("firmware-updates")).isEqualTo(refusedBefore + 1);
+            assertThat(refusedByShare(metrics, "firmware-updates")).isEqualTo(refusedBefore + 1);
 
             try (Socket others = holdFirmwareUpload("other", "dev-c", "test-token-other-firmware")) {
                 assertThat(firmware.running()).isEqualTo(2);
