@@ -20,7 +20,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * stack trace, logged at ERROR three times per request, for a client that merely left (an upload abandoned mid-body).
  * Nor does a call's request whose client is gone (the failure Tomcat recorded says so) need one, whatever the
  * call is doing: no one is there to read it, and the call may start sending its own answer at any moment (its route
- * runs on another thread), which the error page's blocking writes would then run into.
+ * runs on another thread), which the error page's blocking writes would then run into. Such a call is given up, so
+ * that its answer is dropped and the request ends now, instead of waiting for a reader until answer-write-timeout.
  */
 final class CallErrorPageGuard extends OncePerRequestFilter {
 
@@ -47,6 +48,8 @@ final class CallErrorPageGuard extends OncePerRequestFilter {
             if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure
                 && AsyncPlatformHttpConsumer.isClientGone(failure)) {
                 LOG.debug("{}: no error page, the client is gone: {}", call, failure.toString());
+                // nor an answer from the call, should its route still run: it would wait for a reader that never comes
+                call.abandon("the client is gone");
                 return;
             }
         }
