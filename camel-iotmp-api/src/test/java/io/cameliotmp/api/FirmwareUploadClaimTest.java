@@ -62,9 +62,9 @@ class FirmwareUploadClaimTest extends OwnApplicationTestSupport {
     }
 
     /**
-     * A client that leaves mid-image is simply gone: its upload fails, its place is given back, its request ends at
-     * once (no answer waits for it until answer-write-timeout), and nothing is logged above DEBUG. Tomcat used to forward such a request to its error page, whose blocking writes then ran into
-     * the call's own non-blocking answer: three ERROR lines with stack traces per abandoned upload, and a request whose
+     * A client that leaves mid-image is simply gone: its upload fails, its place is given back, and nothing is logged
+     * above DEBUG. Tomcat used to forward such a request to its error page, whose blocking writes then ran into the
+     * call's own non-blocking answer: three ERROR lines with stack traces per abandoned upload, and a request whose
      * asynchronous state Tomcat had to recycle by force. The client comes from an address of its own, so that its
      * connection's end can be waited for.
      */
