@@ -42,6 +42,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
@@ -88,6 +89,12 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
                      + " ({} ms): a device too slow to answer gets its callers a 503 rather than a 504",
                     asyncTimeout, deviceTimeoutMillis);
         }
+    }
+
+    /** The API's requests refused by Spring MVC are answered as before, logged at DEBUG only. */
+    @Override
+    public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
+        resolvers.add(0, new QuietRequestRejections());
     }
 
     /** The device API's routes. */
