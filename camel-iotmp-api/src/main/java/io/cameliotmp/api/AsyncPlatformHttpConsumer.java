@@ -379,6 +379,16 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
 
     /** A failure that only says the client went away (broken pipe, reset, EOF, Tomcat's ClientAbortException). */
     static boolean isClientGone(Throwable failure) {
-        return DisconnectedClientHelper.isClientDisconnectedException(failure);
+        if (DisconnectedClientHelper.isClientDisconnectedException(failure)) {
+            return true;
+        }
+        // Spring knows "connection reset by peer"; a read that meets the client's reset says "Connection reset"
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.SocketException && cause.getMessage() != null
+                && cause.getMessage().startsWith("Connection reset")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -47,6 +47,7 @@ import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolver;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.ServletWebSocketHandlerRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -94,7 +95,12 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     /** The API's requests refused by Spring MVC are answered as before, logged at DEBUG only. */
     @Override
     public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
-        resolvers.add(0, new QuietRequestRejections());
+        // in the place of Spring's own, after the application's exception handlers
+        int springs = 0;
+        while (springs < resolvers.size() && !(resolvers.get(springs) instanceof DefaultHandlerExceptionResolver)) {
+            springs++;
+        }
+        resolvers.add(springs, new QuietRequestRejections());
     }
 
     /** The device API's routes. */
