@@ -193,7 +193,12 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                 try {
                     binding.writeResponse(exchange, answer);
                 } catch (Exception e) {
-                    LOG.warn("{}: writing the answer failed", name, e);
+                    if (state.get() == State.ABANDONED || isClientGone(e)) {
+                        // given up while rendering, its client gone: its request may be ended and recycled already
+                        LOG.debug("{}: writing the answer failed, the call was given up: {}", name, e.toString());
+                    } else {
+                        LOG.warn("{}: writing the answer failed", name, e);
+                    }
                     answer.resetBuffer();
                     writeError(new ApiError(500, ApiError.INTERNAL_ERROR), answer);
                 }
