@@ -193,7 +193,12 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                 try {
                     binding.writeResponse(exchange, answer);
                 } catch (Exception e) {
-                    LOG.warn("{}: writing the answer failed", name, e);
+                    if (state.get() == State.ABANDONED || isClientGone(e)) {
+                        // given up while rendering, its client gone: its request may be ended and recycled already
+                        LOG.debug("{}: writing the answer failed, the call was given up: {}", name, e.toString());
+                    } else {
+                        LOG.warn("{}: writing the answer failed", name, e);
+                    }
                     answer.resetBuffer();
                     writeError(new ApiError(500, ApiError.INTERNAL_ERROR), answer);
                 }
@@ -379,6 +384,16 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
 
     /** A failure that only says the client went away (broken pipe, reset, EOF, Tomcat's ClientAbortException). */
     static boolean isClientGone(Throwable failure) {
-        return DisconnectedClientHelper.isClientDisconnectedException(failure);
+        if (DisconnectedClientHelper.isClientDisconnectedException(failure)) {
+            return true;
+        }
+        // Spring knows "connection reset by peer"; a read that meets the client's reset says "Connection reset"
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.SocketException && cause.getMessage() != null
+                && cause.getMessage().startsWith("Connection reset")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -40,19 +40,28 @@ final class CallErrorPageGuard extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        Throwable failure = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable recorded
+                ? recorded : null;
+        boolean clientGone = failure != null && AsyncPlatformHttpConsumer.isClientGone(failure);
         if (request.getAttribute(AsyncPlatformHttpConsumer.CALL) instanceof AsyncPlatformHttpConsumer.Call call) {
             if (call.answersItself()) {
                 LOG.debug("{}: no error page, the call answers itself", call);
                 return;
             }
-            if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure
-                && AsyncPlatformHttpConsumer.isClientGone(failure)) {
+            if (clientGone) {
                 LOG.debug("{}: no error page, the client is gone: {}", call, failure.toString());
                 // nor an answer from the call, should its route still run: it would wait for a reader that never comes
                 call.abandon("the client is gone");
                 return;
             }
+        } else if (clientGone) {
+            // nor any other request whose client is gone (one that left while its body was being read, say): the
+            // error page's blocking writes may run into the request's non-blocking mode, and no one reads them
+            LOG.debug("{} {}: no error page, the client is gone: {}", request.getMethod(), request.getRequestURI(),
+                    failure.toString());
+            return;
         }
         chain.doFilter(request, response);
     }
+
 }

@@ -42,10 +42,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolver;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.ServletWebSocketHandlerRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -88,6 +90,17 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
                      + " ({} ms): a device too slow to answer gets its callers a 503 rather than a 504",
                     asyncTimeout, deviceTimeoutMillis);
         }
+    }
+
+    /** The API's requests refused by Spring MVC are answered as before, logged at DEBUG only. */
+    @Override
+    public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
+        // in the place of Spring's own, after the application's exception handlers
+        int springs = 0;
+        while (springs < resolvers.size() && !(resolvers.get(springs) instanceof DefaultHandlerExceptionResolver)) {
+            springs++;
+        }
+        resolvers.add(springs, new QuietRequestRejections());
     }
 
     /** The device API's routes. */

@@ -21,6 +21,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.coyote.BadRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -241,11 +242,17 @@ public class RequestBodyFilter extends OncePerRequestFilter {
 
         @Override
         public void onError(Throwable failure) {
-            // the client went away while sending: nobody to answer
+            // Tomcat may report an error of the call without its cause (an error dispatch after the answer, say)
             LOG.debug("{} {}: reading the body failed: {}", request.getMethod(), request.getRequestURI(),
-                    failure.toString());
+                    String.valueOf(failure));
             if (done.compareAndSet(false, true)) {
                 releaseReserved();
+                if (failure instanceof BadRequestException malformed) {
+                    // the client sent a malformed body (a bad chunk, say) and waits for its answer: a 400, not the
+                    // 500 Tomcat gives a call left unanswered
+                    refuseQuietly(response, new ApiError(400, "the body is malformed: " + malformed.getMessage()));
+                }
+                // otherwise the client went away while sending: nobody to answer
                 async.complete();
             }
         }
@@ -301,6 +308,14 @@ public class RequestBodyFilter extends OncePerRequestFilter {
         try {
             response.getOutputStream().write(body);
         } catch (IOException e) {
+            LOG.debug("answering {} failed: {}", error.status(), e.toString());
+        }
+    }
+
+    private void refuseQuietly(HttpServletResponse response, ApiError error) {
+        try {
+            refuse(response, error);
+        } catch (IOException | RuntimeException e) {
             LOG.debug("answering {} failed: {}", error.status(), e.toString());
         }
     }
