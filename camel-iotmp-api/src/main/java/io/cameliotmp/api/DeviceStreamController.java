@@ -63,12 +63,12 @@ public class DeviceStreamController implements DisposableBean {
     /** Writes events to the clients, a thread per client at most, and closes those that do not read. */
     private final EventStreamWriters writers;
 
-    public DeviceStreamController(CamelContext camelContext, StreamRefusals refusals, IotmpApiProperties properties) {
+    public DeviceStreamController(CamelContext camelContext, StreamRefusals refusals, UserSlots slots,
+                                  IotmpApiProperties properties) {
         this.camelContext = camelContext;
         this.refusals = refusals;
         this.reconnectWait = properties.streamReconnectWait();
-        this.slots = new UserSlots(UserSlots.Kind.SSE_STREAMS, properties.maxSseStreams(),
-                properties.maxSharePerUser());
+        this.slots = slots;
         this.writers = new EventStreamWriters("sse", properties.streamSendTimeout());
     }
 

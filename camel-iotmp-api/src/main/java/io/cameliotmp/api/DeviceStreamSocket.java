@@ -85,14 +85,13 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
             new CustomizableThreadFactory("ws-stream-closer-"));
     private final AtomicLong slowClosed = new AtomicLong();
 
-    public DeviceStreamSocket(CamelContext camelContext, StreamRefusals refusals, ObjectMapper json,
+    public DeviceStreamSocket(CamelContext camelContext, StreamRefusals refusals, ObjectMapper json, UserSlots slots,
                               IotmpApiProperties properties) {
         this.camelContext = camelContext;
         this.refusals = refusals;
         this.json = json;
         this.reconnectWait = properties.streamReconnectWait();
-        this.slots = new UserSlots(UserSlots.Kind.WEBSOCKET_STREAMS, properties.maxWebsocketStreams(),
-                properties.maxSharePerUser());
+        this.slots = slots;
         this.sendTimeoutNanos = properties.streamSendTimeout().toNanos();
         SessionOutbound.scheduleStallChecks(sender, properties.streamSendTimeout(), this::checkStalled);
     }

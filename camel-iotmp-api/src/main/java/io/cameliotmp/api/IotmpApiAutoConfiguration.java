@@ -136,13 +136,15 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     @Bean
     DeviceStreamController iotmpDeviceStreamController(CamelContext camelContext, StreamRefusals refusals,
                                                        IotmpApiProperties properties) {
-        return new DeviceStreamController(camelContext, refusals, properties);
+        return new DeviceStreamController(camelContext, refusals,
+                slots(UserSlots.Kind.SSE_STREAMS, properties.maxSseStreams()), properties);
     }
 
     @Bean
     DeviceStreamSocket iotmpDeviceStreamSocket(CamelContext camelContext, StreamRefusals refusals, ObjectMapper json,
                                                IotmpApiProperties properties) {
-        return new DeviceStreamSocket(camelContext, refusals, json, properties);
+        return new DeviceStreamSocket(camelContext, refusals, json,
+                slots(UserSlots.Kind.WEBSOCKET_STREAMS, properties.maxWebsocketStreams()), properties);
     }
 
     @Bean
