@@ -302,6 +302,17 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
                 properties.maxTrackedAddresses(), System::nanoTime);
     }
 
+    /** 503 instead of 404 while Camel's routes of the API are not running: at start-up and at shutdown. */
+    @Bean
+    FilterRegistrationBean<ApiReadinessFilter> iotmpApiReadinessFilter(CamelContext camel, ObjectMapper json) {
+        FilterRegistrationBean<ApiReadinessFilter> registration =
+                new FilterRegistrationBean<>(new ApiReadinessFilter(camel, json));
+        registration.addUrlPatterns(API_PATHS);
+        registration.setAsyncSupported(true);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 4);
+        return registration;
+    }
+
     /** Every call of the API needs an access token that reaches what it asks for; first of the API's filters. */
     @Bean
     FilterRegistrationBean<ApiAccessFilter> iotmpApiAccessFilter(AccessTokenStore tokens,

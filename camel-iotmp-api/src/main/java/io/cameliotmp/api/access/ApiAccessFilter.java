@@ -1,7 +1,6 @@
 package io.cameliotmp.api.access;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -10,6 +9,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cameliotmp.api.ApiError;
+import io.cameliotmp.api.ApiErrorResponse;
 import io.cameliotmp.api.InvalidRequestException;
 import io.cameliotmp.api.ResourcePath;
 import jakarta.servlet.FilterChain;
@@ -20,7 +20,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -169,12 +168,7 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletResponse response, ApiError error) throws IOException {
-        byte[] body = json.writeValueAsBytes(error.body());
-        response.setStatus(error.status());
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        ApiErrorResponse.write(response, json, error);
     }
 
     /** The admitted request, with the token's device patterns as {@value #DEVICE_PATTERNS} and no client copy. */
