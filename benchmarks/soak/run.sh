@@ -3,7 +3,7 @@
 # baseline, then runs each attack family alone and then all together while a good device logs in twice a second and
 # a client calls the simulated device through the REST API; writes benchmarks/results/soak.{md,json}.
 #
-#   benchmarks/soak/run.sh                     # 60 s per phase (9 phases, about 12 minutes with the measurements)
+#   benchmarks/soak/run.sh                     # 60 s per phase (13 phases, about 17 minutes with the measurements)
 #   PHASE_SECONDS=20 benchmarks/soak/run.sh    # a shorter pass
 #   TRANSPORT=WEBSOCKET benchmarks/soak/run.sh # the quickstart on WebSocket, and the WebSocket families
 #
@@ -26,7 +26,7 @@ if [ "$TRANSPORT" = WEBSOCKET ]; then
   # the driver's own simulated device is the healthy one the REST client calls: wait for the API, not for it
   READY_URL=http://127.0.0.1:$MANAGEMENT_PORT/actuator/health
 else
-  FAMILIES=${FAMILIES:-huge-ids,bad-ka,partial-frames,after-login,stalled-frame,lockout,http}
+  FAMILIES=${FAMILIES:-huge-ids,bad-ka,partial-frames,after-login,stalled-frame,lockout,http,slow-headers,stream-hogs,upload-leavers}
   TRANSPORT_ARGS=()
   READY_URL=http://127.0.0.1:$HTTP_PORT/v3/users/demo/devices/sim-1/resources/temperature
 fi

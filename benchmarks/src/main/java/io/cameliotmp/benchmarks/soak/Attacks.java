@@ -39,7 +39,7 @@ final class Attacks {
 
     /** The attack families, in the order the soak runs them. */
     static final List<String> FAMILIES = List.of("huge-ids", "bad-ka", "partial-frames", "after-login",
-            "stalled-frame", "lockout", "http");
+            "stalled-frame", "lockout", "http", "slow-headers", "stream-hogs", "upload-leavers");
     /** The families against a server with {@code transport=WEBSOCKET}, in the order the soak runs them. */
     static final List<String> WEB_SOCKET_FAMILIES = List.of("ws-trickle", "ws-partial-frames");
     /** The user of the WebSocket families' devices: the soak accepts any device of it ({@code wsattack/*}). */
@@ -57,6 +57,7 @@ final class Attacks {
     private final List<Thread> threads = new ArrayList<>();
     private final List<AutoCloseable> resources = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean running;
+    private final HttpAttacks httpAttacks;
 
     Attacks(String host, int iotmpPort, int httpPort, HttpClient http, EventLoopGroup group) {
         this(host, iotmpPort, httpPort, http, group, "/iotmp");
@@ -70,6 +71,7 @@ final class Attacks {
         this.httpPort = httpPort;
         this.http = http;
         this.group = group;
+        this.httpAttacks = new HttpAttacks(host, httpPort, attempts, refused, () -> running, resources);
     }
 
     /** Starts the given families; they run until {@link #stop()}. */
@@ -85,6 +87,9 @@ final class Attacks {
                 case "stalled-frame" -> spawn(family, 1, this::stalledFrame);
                 case "lockout" -> spawn(family, 2, this::lockout);
                 case "http" -> spawn(family, 8, this::httpAbuse);
+                case "slow-headers" -> spawn(family, 2, httpAttacks::slowHeaders);
+                case "stream-hogs" -> spawn(family, 1, httpAttacks::streamHogs);
+                case "upload-leavers" -> spawn(family, 2, httpAttacks::uploadLeavers);
                 case "ws-trickle" -> spawn(family, 2, this::webSocketTrickle);
                 case "ws-partial-frames" -> spawn(family, 1, this::webSocketPartialFrames);
                 default -> throw new IllegalArgumentException("unknown attack family " + family);
