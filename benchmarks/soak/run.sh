@@ -59,7 +59,9 @@ for _ in $(seq 1 120); do
 done
 echo "machine: $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1)"
 echo "quickstart pid $SERVER, log $LOG"
-java -Xmx1g -cp "$BENCH" io.cameliotmp.benchmarks.soak.Soak pid="$SERVER" log="$LOG" iotmpPort="$IOTMP_PORT" \
+# the good device logs in twice a second: its INFO lines would bury the phases' results
+java -Xmx1g -Dorg.slf4j.simpleLogger.log.io.cameliotmp.device=warn -cp "$BENCH" io.cameliotmp.benchmarks.soak.Soak \
+  pid="$SERVER" log="$LOG" iotmpPort="$IOTMP_PORT" \
   httpPort="$HTTP_PORT" managementPort="$MANAGEMENT_PORT" phaseSeconds="$PHASE_SECONDS" families="$FAMILIES" \
   transport="$TRANSPORT" \
   apiToken="${API_TOKEN:-quickstart-demo-token}" out="$OUT"
