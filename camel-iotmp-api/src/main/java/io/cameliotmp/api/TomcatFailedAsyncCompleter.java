@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * ran into the closed connection), completes a request found asynchronous, not completing yet, with its connection in
  * error: the async listeners get their {@code onComplete} (Spring MVC ends the request: a call gives its answer up, an
  * emitter its stream), nothing is written any more, and Tomcat recycles the request as usual. A failure on another
- * thread (a write of a stream's writer, after the request thread has returned) takes Tomcat's async dispatch, which
- * needs nothing of this.
+ * thread once the request thread has returned takes Tomcat's async error dispatch, which needs nothing of this; one
+ * while it is still in Tomcat would race this check, so the streams' writer threads wait for that thread to return
+ * before their first write ({@link EventStreamWriters}).
  */
 final class TomcatFailedAsyncCompleter extends ValveBase {
 
