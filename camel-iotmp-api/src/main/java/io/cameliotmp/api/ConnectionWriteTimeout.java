@@ -1,6 +1,8 @@
 package io.cameliotmp.api;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.apache.tomcat.util.net.SocketWrapperBase;
@@ -30,6 +32,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 final class ConnectionWriteTimeout {
 
     private static final ThreadLocal<SocketWrapperBase<?>> SERVING = new ThreadLocal<>();
+    /** What to run once this thread has returned from serving its connection ({@link #afterServing}). */
+    private static final ThreadLocal<List<Runnable>> AFTER_SERVING = new ThreadLocal<>();
 
     private final SocketWrapperBase<?> connection;
     private final long limited;
@@ -46,16 +50,35 @@ final class ConnectionWriteTimeout {
     /** Runs {@code process}, the handling of an event of {@code connection}, as serving that connection. */
     static <T> T serving(SocketWrapperBase<?> connection, Supplier<T> process) {
         SocketWrapperBase<?> outer = SERVING.get();
+        List<Runnable> outerAfter = AFTER_SERVING.get();
+        List<Runnable> after = new ArrayList<>(0);
         SERVING.set(connection);
+        AFTER_SERVING.set(after);
         try {
             return process.get();
         } finally {
             if (outer == null) {
                 SERVING.remove();
+                AFTER_SERVING.remove();
             } else {
                 SERVING.set(outer);
+                AFTER_SERVING.set(outerAfter);
             }
+            after.forEach(Runnable::run);
         }
+    }
+
+    /**
+     * Runs {@code task} (which must not throw) once this thread has returned from handling its connection's event:
+     * Tomcat is done with the request on this thread then. False, with nothing done, when this thread serves none.
+     */
+    static boolean afterServing(Runnable task) {
+        List<Runnable> after = AFTER_SERVING.get();
+        if (after == null) {
+            return false;
+        }
+        after.add(task);
+        return true;
     }
 
     /**

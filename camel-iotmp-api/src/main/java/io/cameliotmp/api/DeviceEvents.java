@@ -54,6 +54,8 @@ public class DeviceEvents implements DisposableBean {
      */
     public static final String SOURCE = "iotmp:events";
     static final int MAX_QUEUED = 100;
+    /** The request attribute holding the request's {@link Subscriber}, for {@link #failed}. */
+    private static final String SUBSCRIBER = DeviceEvents.class.getName() + ".subscriber";
 
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     /** Subscribers admitted (taken before they are registered, so the bounds hold under concurrent requests). */
@@ -86,7 +88,7 @@ public class DeviceEvents implements DisposableBean {
     }
 
     @GetMapping("/v3/users/{user}/events")
-    public SseEmitter subscribe(@PathVariable String user, HttpServletRequest request) {
+    public SseEmitter subscribe(@PathVariable String user, HttpServletRequest request) throws IOException {
         InvalidRequestException.requireName("user", user);
         AccessToken token = (AccessToken) request.getAttribute(ApiAccessFilter.TOKEN);
         if (token == null || !token.user().equals(user)) {
@@ -102,15 +104,24 @@ public class DeviceEvents implements DisposableBean {
         SseEmitter emitter = new SseEmitter(0L);
         Subscriber subscriber = new Subscriber(token, emitter, slot);
         subscriber.writer = writers.writer("events of " + user, emitter, subscriber::close);
-        subscribers.add(subscriber);
+        request.setAttribute(SUBSCRIBER, subscriber);
         emitter.onCompletion(subscriber::close);
         emitter.onError(failure -> subscriber.close());
         emitter.onTimeout(subscriber::close);
+        try {
+            // An opening comment, so that the client knows it is subscribed before any device moves. Sent before the
+            // stream starts, it waits in the emitter, and Spring MVC writes it on this request's thread as it starts
+            // the stream: a client gone by then fails there (ending its subscription, see failed), not on a writer
+            // thread racing this one.
+            subscriber.writer.send(SseEmitter.event().comment("keep-alive"));
+        } catch (IOException | RuntimeException e) {
+            subscriber.close();
+            throw e;
+        }
+        subscribers.add(subscriber);
         long every = DeviceSampleStream.HEARTBEAT.toMillis();
         subscriber.heartbeat = writers.ticker().scheduleAtFixedRate(() -> subscriber.offer(null), every, every,
                 TimeUnit.MILLISECONDS);
-        // an opening comment, so that the client knows it is subscribed before any device moves
-        subscriber.offer(null);
         return emitter;
     }
 
@@ -142,9 +153,20 @@ public class DeviceEvents implements DisposableBean {
         subscribers.forEach(subscriber -> subscriber.offer(null));
     }
 
-    /** Failures before the stream starts, as the API's errors (the client asked for {@code text/event-stream}). */
+    /**
+     * Failures before the stream starts, as the API's errors (the client asked for {@code text/event-stream}). A
+     * client that left while its stream started (the opening comment found its connection gone) is not answered:
+     * its subscription ends here, at once.
+     */
     @ExceptionHandler(Exception.class)
-    public ResponseEntity<Map<String, Object>> failed(Exception failure) {
+    public ResponseEntity<Map<String, Object>> failed(Exception failure, HttpServletRequest request) {
+        if (request.getAttribute(SUBSCRIBER) instanceof Subscriber subscriber) {
+            subscriber.close();
+            if (AsyncPlatformHttpConsumer.isClientGone(failure)) {
+                // handled, with nothing written: there is no one to read it
+                return null;
+            }
+        }
         ApiError error = failure instanceof TooManySubscribersException ? new ApiError(503, failure.getMessage())
                 : failure instanceof ForbiddenException ? new ApiError(403, failure.getMessage())
                 : ApiError.of(failure);

@@ -5,9 +5,11 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -90,7 +92,11 @@ final class EventStreamWriters {
             // the connection may serve further requests once this response is complete
             emitter.onCompletion(writeTimeout::restore);
         }
-        Writer writer = new Writer(name, emitter, writeTimeout, onSlow);
+        CountDownLatch requestThreadDone = new CountDownLatch(1);
+        if (!ConnectionWriteTimeout.afterServing(requestThreadDone::countDown)) {
+            requestThreadDone.countDown();
+        }
+        Writer writer = new Writer(name, emitter, writeTimeout, onSlow, requestThreadDone);
         writers.add(writer);
         return writer;
     }
@@ -129,15 +135,20 @@ final class EventStreamWriters {
         /** The connection's write timeout, null when the connection cannot be reached. */
         private final ConnectionWriteTimeout writeTimeout;
         private final Runnable onSlow;
+        /** Opened once the request's thread has returned the request to Tomcat ({@link #awaitRequestThread}). */
+        private final CountDownLatch requestThreadDone;
+        private final Thread requestThread = Thread.currentThread();
         /** Guarded by {@code this}: when the write in progress started (0: none), and whether it was too slow. */
         private long writeStarted;
         private boolean slow;
 
-        private Writer(String name, SseEmitter emitter, ConnectionWriteTimeout writeTimeout, Runnable onSlow) {
+        private Writer(String name, SseEmitter emitter, ConnectionWriteTimeout writeTimeout, Runnable onSlow,
+                       CountDownLatch requestThreadDone) {
             this.name = name;
             this.emitter = emitter;
             this.writeTimeout = writeTimeout;
             this.onSlow = onSlow;
+            this.requestThreadDone = requestThreadDone;
         }
 
         /**
@@ -148,6 +159,7 @@ final class EventStreamWriters {
          *                     then completed)
          */
         void send(SseEmitter.SseEventBuilder event) throws IOException {
+            awaitRequestThread();
             synchronized (this) {
                 if (slow) {
                     throw new IOException("closed: the client did not read");
@@ -178,6 +190,28 @@ final class EventStreamWriters {
                 emitter.complete();
                 throw new IOException("closed: the client did not read for more than "
                                       + timeLimitNanos / 1_000_000 + " ms");
+            }
+        }
+
+        /**
+         * Waits, on a writer thread, until the request's thread has returned the request to Tomcat (moments after the
+         * stream starts; at most the send timeout). A write that fails (a client gone) while that thread is still in
+         * Tomcat races Tomcat's handling of the request there: the connection is closed as that thread returns and
+         * the request, still asynchronous, is recycled by force, with an INFO line and a stack trace each time. After
+         * it, the failure takes Tomcat's async error dispatch. What the request's thread sends itself (before the
+         * stream starts, so the emitter keeps it and writes it there as the stream starts) does not wait.
+         */
+        private void awaitRequestThread() throws IOException {
+            if (requestThreadDone.getCount() == 0 || Thread.currentThread() == requestThread) {
+                return;
+            }
+            try {
+                if (!requestThreadDone.await(timeLimitNanos, TimeUnit.NANOSECONDS)) {
+                    LOG.debug("{}: the request's thread is still busy with it; writing anyway", name);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the stream started", e);
             }
         }
 

@@ -403,6 +403,15 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         WebServerFactoryCustomizer<TomcatServletWebServerFactory> iotmpApiConnectionCloser() {
             return factory -> factory.addContextValves(new TomcatConnectionCloser());
         }
+
+        /**
+         * Ending cleanly a request whose connection failed on its own thread as it went asynchronous (a client that
+         * left while its answer or stream started), which Tomcat would otherwise recycle by force, with a log line.
+         */
+        @Bean
+        WebServerFactoryCustomizer<TomcatServletWebServerFactory> iotmpApiFailedAsyncCompleter() {
+            return factory -> factory.addEngineValves(new TomcatFailedAsyncCompleter());
+        }
     }
 
     /** The web console: its files under {@code console-path}, its page at the path itself. */
