@@ -85,6 +85,14 @@ final class AnswerWriter implements AutoCloseable {
         return bytes.get();
     }
 
+    /**
+     * The timers held: an idle check per answer being sent, and the fallbacks of failed answers
+     * ({@link #afterTimeout}); each holds its answer, or its call, until it runs or is cancelled.
+     */
+    int timers() {
+        return ((ScheduledThreadPoolExecutor) idleChecks).getQueue().size();
+    }
+
     /** How many answers went beyond {@code answer-send-buffer}, and were written with blocking writes instead. */
     long refused() {
         return refused.get();
@@ -139,12 +147,17 @@ final class AnswerWriter implements AutoCloseable {
         }
     }
 
-    /** Runs {@code task} once {@code answer-write-timeout} has passed: a fallback, see its callers. */
-    void afterTimeout(Runnable task) {
+    /**
+     * Runs {@code task} once {@code answer-write-timeout} has passed: a fallback, see its callers. Returns what cancels
+     * it (a cancelled task leaves the queue at once, and with it what it holds), or null when it ran at once because
+     * the application stops.
+     */
+    ScheduledFuture<?> afterTimeout(Runnable task) {
         try {
-            idleChecks.schedule(task, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return idleChecks.schedule(task, timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopping) {
             task.run();
+            return null;
         }
     }
 

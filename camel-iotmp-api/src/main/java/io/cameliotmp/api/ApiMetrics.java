@@ -32,11 +32,12 @@ final class ApiMetrics implements MeterBinder {
     private final FileDownloads downloads;
     private final AuthFailureLimiter failures;
     private final AnswerWriter answers;
+    private final CallsInProgress calls;
     private final List<UserSlots> userSlots;
 
     ApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, DeviceStreamController sseStreams,
                DeviceEvents events, FileDownloads downloads, AuthFailureLimiter failures,
-               AnswerWriter answers, List<UserSlots> userSlots) {
+               AnswerWriter answers, CallsInProgress calls, List<UserSlots> userSlots) {
         this.sessions = sessions;
         this.streams = streams;
         this.sseStreams = sseStreams;
@@ -44,6 +45,7 @@ final class ApiMetrics implements MeterBinder {
         this.downloads = downloads;
         this.failures = failures;
         this.answers = answers;
+        this.calls = calls;
         this.userSlots = List.copyOf(userSlots);
     }
 
@@ -54,6 +56,9 @@ final class ApiMetrics implements MeterBinder {
                 .register(registry);
         FunctionCounter.builder("iotmp.api.sessions.slow.closed", sessions, DeviceSessionSocket::slowClientsClosed)
                 .description("Byte sessions closed because their client did not read what the device sent")
+                .register(registry);
+        Gauge.builder("iotmp.api.calls", calls, CallsInProgress::held)
+                .description("Calls of the API's routes held: from the request until the answer is sent or dropped")
                 .register(registry);
         Gauge.builder("iotmp.api.answers.sending", answers, AnswerWriter::sending)
                 .description("Answers of API calls being sent, each held in memory until its client has taken it")

@@ -5,6 +5,7 @@ import java.net.SocketTimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,13 +70,15 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
     };
     private final Executor writers;
     private final AnswerWriter answers;
+    private final CallsInProgress calls;
     private final ObjectMapper json;
 
     AsyncPlatformHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, Executor writers,
-                              AnswerWriter answers, ObjectMapper json) {
+                              AnswerWriter answers, CallsInProgress calls, ObjectMapper json) {
         super(endpoint, processor, writers);
         this.writers = writers;
         this.answers = answers;
+        this.calls = calls;
         this.json = json;
         binding.setHeaderFilterStrategy(endpoint.getHeaderFilterStrategy());
         binding.setMuteException(endpoint.isMuteException());
@@ -87,6 +90,7 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
     @Override
     public CompletableFuture<Void> service(HttpServletRequest request, HttpServletResponse response) {
         Call call = new Call(request, response);
+        calls.started(call.answered);
         request.setAttribute(CALL, call);
         call.start();
         return call.answered;
@@ -114,6 +118,8 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
         private volatile byte[] body;
         /** The answer on its way, guarded by this. */
         private Sending sending;
+        /** Completes the call should the container not end a request whose answer failed; guarded by this. */
+        private ScheduledFuture<?> fallback;
         /** Completed when the answer is sent (or dropped): Spring MVC then ends the request. */
         final CompletableFuture<Void> answered = new CompletableFuture<>();
 
@@ -297,8 +303,16 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
             logSendFailure(failure);
             // the container reports the failure to Spring MVC too, right after, which ends the request: completing the
             // call first would make Tomcat take the failure as unhandled (its error page, an ERROR line). Should a
-            // container not, the call is completed later
-            answers.afterTimeout(() -> answered.complete(null));
+            // container not, the call is completed later; the request's end (ended()) cancels that fallback, which
+            // would otherwise hold the whole call, its request and its failure for answer-write-timeout: a client that
+            // resets its uploads as fast as it can would make the server hold thousands
+            synchronized (this) {
+                if (!ended.get()) {
+                    fallback = answers.afterTimeout(() -> answered.complete(null));
+                    return;
+                }
+            }
+            answered.complete(null);
         }
 
         /**
@@ -350,9 +364,18 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
             if (ended.compareAndSet(false, true)) {
                 LOG.debug("{}: request ended ({})", name, state.get());
                 synchronized (this) {
+                    if (fallback != null) {
+                        fallback.cancel(false);
+                        fallback = null;
+                    }
                     if (sending != null) {
                         sending.abandon();
                     }
+                }
+                // an answer being sent, or sent, is over with the request (a call still waiting for its route, or
+                // rendering, completes when its answer is dropped)
+                if (answersItself()) {
+                    answered.complete(null);
                 }
             }
         }

@@ -201,8 +201,8 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams,
                                    DeviceStreamController sseStreams, DeviceEvents events, FileDownloads downloads,
                                    FileUploads uploads, FirmwareUploads firmware, AuthFailureLimiter failures,
-                                   AnswerWriter answers) {
-            return new ApiMetrics(sessions, streams, sseStreams, events, downloads, failures, answers,
+                                   AnswerWriter answers, CallsInProgress calls) {
+            return new ApiMetrics(sessions, streams, sseStreams, events, downloads, failures, answers, calls,
                     List.of(sessions.slots(), streams.slots(), sseStreams.slots(), events.slots(), downloads.slots(),
                             uploads.slots(), firmware.slots()));
         }
@@ -360,6 +360,12 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return new AnswerWriter(properties.answerWriteTimeout(), properties.answerSendBuffer().toBytes());
     }
 
+    /** The calls of the routes held now: gauge {@code iotmp.api.calls}. */
+    @Bean
+    CallsInProgress iotmpApiCalls() {
+        return new CallsInProgress();
+    }
+
     /**
      * Replaces camel-platform-http-starter's engine (it backs off when one exists): same mapping into Spring MVC,
      * asynchronous consumers. Answers are rendered by the application task executor, as Camel's consumer writes
@@ -368,11 +374,12 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     @Bean(name = "platform-http-engine")
     PlatformHttpEngine platformHttpEngine(
             @Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) Executor writers,
-            AnswerWriter answers, ObjectMapper json, @Value("${server.port:8080}") int port) {
+            AnswerWriter answers, CallsInProgress calls, ObjectMapper json,
+            @Value("${server.port:8080}") int port) {
         return new PlatformHttpEngine() {
             @Override
             public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
-                return new AsyncPlatformHttpConsumer(endpoint, processor, writers, answers, json);
+                return new AsyncPlatformHttpConsumer(endpoint, processor, writers, answers, calls, json);
             }
 
             @Override

@@ -26,8 +26,8 @@ import static org.awaitility.Awaitility.await;
  * over, each from an address of its own (127.0.0.x) so that the end of its connection can be waited for: a
  * device-events subscriber that leaves while its subscription opens (its opening comment meets the reset), and an
  * upload reset mid-body (its error answer meets it). Each is still noticed: its place is given back, and nothing is
- * held for it (the upload's error answer used to be held until {@code answer-write-timeout}, here longer than the
- * test).
+ * held for it (the upload's error answer, and then its call, used to be held until {@code answer-write-timeout}, here
+ * longer than the test).
  */
 @TestPropertySource(properties = "camel.iotmp.api.answer-write-timeout=10m")
 @ExtendWith(OutputCaptureExtension.class)
@@ -48,6 +48,12 @@ class ClientsLeavingAsTheirResponseStartsTest extends OwnApplicationTestSupport 
 
     @Autowired
     AnswerWriter answers;
+
+    @Autowired
+    CallsInProgress calls;
+
+    @Autowired
+    FirmwareUploads firmware;
 
     @Autowired
     DeviceStreamController streams;
@@ -88,6 +94,32 @@ class ClientsLeavingAsTheirResponseStartsTest extends OwnApplicationTestSupport 
         }
         await("every upload ended, no answer held for them").atMost(WAIT)
                 .until(() -> uploads.running() == 0 && answers.sending() == 0);
+        // nor the calls themselves: a failed answer's fallback, meant for a container that does not end the request,
+        // held each call (its request, exchange and failure) for answer-write-timeout after Tomcat had ended it
+        await("no call held for them").atMost(WAIT).until(() -> calls.held() == 0 && answers.timers() == 0);
+        assertThat(output.getAll()).doesNotContain(FORCED_RECYCLE, " ERROR ", " WARN ");
+    }
+
+    @Test
+    void firmwareImagesRefusedAndResetMidBodyLeaveNothingHeld(CapturedOutput output) throws Exception {
+        String upload = "POST /v3/users/demo/devices/dev-ota/firmware HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer test-token-ota\r\nContent-Type: application/octet-stream\r\n"
+                        + "Content-Length: 100000\r\n\r\n";
+        try (Socket holder = new Socket()) {
+            // one image arriving slowly holds the device's update: every other one is answered 503 at once, while its
+            // client still sends, and that client then resets its connection: the answer's write fails
+            holder.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.99"), 0));
+            holder.connect(new InetSocketAddress("127.0.0.1", httpPort), (int) WAIT.toMillis());
+            holder.getOutputStream().write((upload + "x".repeat(1024)).getBytes(StandardCharsets.ISO_8859_1));
+            holder.getOutputStream().flush();
+            await("the held update").atMost(WAIT).until(() -> firmware.running() == 1);
+            for (int i = 0; i < CLIENTS; i++) {
+                leaveRightAfter(140 + i, upload + "x".repeat(64 * 1024));
+            }
+            await("no answer, call or timer held for them").atMost(WAIT)
+                    .until(() -> answers.sending() == 0 && calls.held() <= 1 && answers.timers() == 0);
+        }
+        await("the held update ended").atMost(WAIT).until(() -> firmware.running() == 0 && calls.held() == 0);
         assertThat(output.getAll()).doesNotContain(FORCED_RECYCLE, " ERROR ", " WARN ");
     }
 
