@@ -53,6 +53,14 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
 
     @Override
     protected IotmpMessage translateRead(LegacyMessage message) {
+        if (connectId >= 0 && !isAuthAnswer(message)) {
+            // The library reads the first frame after its AUTH as the answer and takes nothing but REQUEST_OK as
+            // success. Translated, a request here would be answered (REQUEST_ERROR for one without resource) before
+            // the device is authenticated; instead the attempt ends as refused, as an IOTMP device's does.
+            int connect = connectId;
+            connectId = -1;
+            return IotmpMessage.error(connect, null, null);
+        }
         if (message.keepAlive()) {
             return IotmpMessage.KEEP_ALIVE;
         }
@@ -66,6 +74,11 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
             case AUTH, STREAM_EVENT, STREAM_SAMPLE, CALL_ENDPOINT, CALL_DEVICE, BUCKET_DATA, GET_PROPERTY,
                  SET_PROPERTY -> reply(id, SignalFlag.REQUEST_OK);
         };
+    }
+
+    /** The AUTH's answer: REQUEST_OK or REQUEST_ERROR without stream id. */
+    private static boolean isAuthAnswer(LegacyMessage message) {
+        return !message.keepAlive() && message.flag().isAnswer() && message.streamId() == 0;
     }
 
     private IotmpMessage answer(LegacyMessage message) {
