@@ -62,7 +62,9 @@ import io.netty.handler.codec.DecoderException;
  * ERROR, stop or resume reading what the device writes, drop the connection or refuse the next one. Checks:
  * <ul>
  * <li>no exception reaches the end of the pipeline or escapes a task of the loop, no buffer leaks;</li>
- * <li>every frame the device writes decodes with a strict decoder of its generation (no truncated frame);</li>
+ * <li>every frame the device writes decodes with a strict decoder of its generation (no truncated frame); it
+ * answers (OK, ERROR) only requests the server sent, each once, and sends keep-alives no faster than its interval;
+ * </li>
  * <li>on each connection the device sends its CONNECT (AUTH for legacy) first and nothing else before the server's
  * OK, except a DISCONNECT when it is closed;</li>
  * <li>an answer to the CONNECT other than its OK, or any other first frame, ends the attempt; an unanswered CONNECT
@@ -150,6 +152,13 @@ class ClientConnectionFuzzTest {
         final EmbeddedChannel reference;
         boolean serverSentAFrame;
         boolean everConnected;
+        /** The ids of the server's requests (RUN, DESCRIBE, START_STREAM, STOP_STREAM) not answered yet, counted. */
+        final Map<Integer, Integer> askedIds = new java.util.HashMap<>();
+        /** When the device had its OK on this connection (virtual time), or -1. */
+        long connectedAtNanos = -1;
+        /** KEEP_ALIVEs the device sent here, and those the test asked it to send ({@code device.send}). */
+        int keepAlivesSent;
+        int keepAlivesAsked;
         long openedAtNanos;
         long closedAtNanos = -1;
 
@@ -332,6 +341,10 @@ class ClientConnectionFuzzTest {
             for (Object item = connection.reference.readInbound(); item != null;
                  item = connection.reference.readInbound()) {
                 connection.serverSentAFrame = true;
+                if (item instanceof IotmpMessage request && REQUESTS.contains(request.type())
+                    && request.streamId() != 0) {
+                    connection.askedIds.merge(request.streamId(), 1, Integer::sum);
+                }
             }
             connection.socket.deliver(bytes);
             loop.runPending();
@@ -352,7 +365,12 @@ class ClientConnectionFuzzTest {
                     case 6 -> device.unlock("door", "token", true);
                     case 7 -> device.runServerResource("echo", "hi");
                     case 8 -> device.request(IotmpMessage.run(0, "raw", null, null));
-                    case 9 -> device.send(IotmpMessage.KEEP_ALIVE);
+                    case 9 -> {
+                        if (connection != null) {
+                            connection.keepAlivesAsked++;
+                        }
+                        yield device.send(IotmpMessage.KEEP_ALIVE);
+                    }
                     case 10 -> {
                         outlives = true;
                         yield openServerStream();
@@ -473,6 +491,23 @@ class ClientConnectionFuzzTest {
                                              + " decoder cannot read: " + item + " in " + Hex.format(bytes));
                 }
                 connection.frames.add(item);
+                if (item instanceof IotmpMessage answer && answer.type().isResponse()) {
+                    // the device answers only what the server asked, each request once
+                    Integer asked = connection.askedIds.get(answer.streamId());
+                    if (asked == null) {
+                        throw new AssertionError("the device sent " + answer + ", but the server has no request "
+                                                 + "with that id waiting; it sent " + connection.frames);
+                    }
+                    if (asked == 1) {
+                        connection.askedIds.remove(answer.streamId());
+                    } else {
+                        connection.askedIds.put(answer.streamId(), asked - 1);
+                    }
+                }
+                if (item instanceof IotmpMessage m && m.type() == MessageType.KEEP_ALIVE
+                    || item instanceof LegacyMessage l && l.keepAlive()) {
+                    connection.keepAlivesSent++;
+                }
                 if (!write.connected()) {
                     connection.framesBeforeOk++;
                     boolean first = connection.frames.size() == 1;
@@ -537,6 +572,20 @@ class ClientConnectionFuzzTest {
             Connection current = current();
             if (device.isConnected() && (current == null || !current.socket.isActive())) {
                 throw new AssertionError("the device says it is connected, but its connection is closed");
+            }
+            if (device.isConnected() && current.connectedAtNanos < 0) {
+                current.connectedAtNanos = nanos;
+            }
+            if (current != null && current.connectedAtNanos >= 0) {
+                // keep-alives go at a fixed rate from the OK, as the references send them (§5.2), and only then
+                long connectedFor = (current.closedAtNanos >= 0 ? current.closedAtNanos : nanos)
+                                    - current.connectedAtNanos;
+                long allowed = connectedFor / nanos(KEEP_ALIVE) + current.keepAlivesAsked;
+                if (current.keepAlivesSent > allowed) {
+                    throw new AssertionError("the device sent " + current.keepAlivesSent + " KEEP_ALIVEs in "
+                                             + TimeUnit.NANOSECONDS.toMillis(connectedFor) + " ms connected ("
+                                             + current.keepAlivesAsked + " asked for); the device " + state());
+                }
             }
             if (current != null && current.socket.isActive()) {
                 long pending = current.socket.pendingWriteBytes();
