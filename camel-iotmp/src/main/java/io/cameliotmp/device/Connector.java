@@ -71,7 +71,7 @@ final class Connector {
                             // the legacy Thinger protocol, played over the same connection logic
                             channel.pipeline().addLast("legacy-codec", new LegacyFrameCodec(frameLimits));
                             channel.pipeline().addLast("frame-clock", new FrameClock(attempt));
-                            channel.pipeline().addLast("legacy", new LegacyDeviceAdapter());
+                            channel.pipeline().addLast("legacy", new LegacyDeviceAdapter(config.requestTimeout()));
                         } else {
                             channel.pipeline().addLast("iotmp-codec",
                                     new IotmpFrameCodec(config.generation(), false, frameLimits));

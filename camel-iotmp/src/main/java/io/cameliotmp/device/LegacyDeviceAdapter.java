@@ -1,10 +1,13 @@
 package io.cameliotmp.device;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import io.cameliotmp.protocol.Gen1Layout;
 import io.cameliotmp.protocol.IotmpMessage;
@@ -44,15 +47,45 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
     private final Map<Integer, ServerRequest> serverRequests = new HashMap<>();
     private final Map<Integer, Integer> stopIdOfStream = new HashMap<>();
     private final Map<Integer, OpenStream> streams = new HashMap<>();
-    /** The device's own calls waiting for an answer. */
-    private final Map<Integer, Boolean> deviceCalls = new HashMap<>();
+    /**
+     * The device's own calls waiting for an answer, by id, in the order sent, with the time ({@code nanoClock}) when
+     * the device stops waiting: a server that never answers would otherwise make every call an entry for as long as
+     * the connection lasts. Expired entries go when the next call is sent, so this holds the calls of one request
+     * timeout, as the connection's request tracker does.
+     */
+    private final LinkedHashMap<Integer, Long> deviceCalls = new LinkedHashMap<>();
+    private final long callTimeoutNanos;
+    private final LongSupplier nanoClock;
     /** The id of the device's GET_PROPERTY, answered by the next frame without id; 0 when none. */
     private int pendingPropertyRead;
+
+    /** @param callTimeout how long the device waits for the answer to one of its calls (its request timeout) */
+    LegacyDeviceAdapter(Duration callTimeout) {
+        this(callTimeout, System::nanoTime);
+    }
+
+    LegacyDeviceAdapter(Duration callTimeout, LongSupplier nanoClock) {
+        this.callTimeoutNanos = callTimeout.toNanos();
+        this.nanoClock = nanoClock;
+    }
+
+    /** The device's calls the adapter still takes an answer for; for tests. */
+    int deviceCallsWaiting() {
+        return deviceCalls.size();
+    }
 
     // ---- server → device
 
     @Override
     protected IotmpMessage translateRead(LegacyMessage message) {
+        if (connectId >= 0 && !isAuthAnswer(message)) {
+            // The library reads the first frame after its AUTH as the answer and takes nothing but REQUEST_OK as
+            // success. Translated, a request here would be answered (REQUEST_ERROR for one without resource) before
+            // the device is authenticated; instead the attempt ends as refused, as an IOTMP device's does.
+            int connect = connectId;
+            connectId = -1;
+            return IotmpMessage.error(connect, null, null);
+        }
         if (message.keepAlive()) {
             return IotmpMessage.KEEP_ALIVE;
         }
@@ -66,6 +99,11 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
             case AUTH, STREAM_EVENT, STREAM_SAMPLE, CALL_ENDPOINT, CALL_DEVICE, BUCKET_DATA, GET_PROPERTY,
                  SET_PROPERTY -> reply(id, SignalFlag.REQUEST_OK);
         };
+    }
+
+    /** The AUTH's answer: REQUEST_OK or REQUEST_ERROR without stream id. */
+    private static boolean isAuthAnswer(LegacyMessage message) {
+        return !message.keepAlive() && message.flag().isAnswer() && message.streamId() == 0;
     }
 
     private IotmpMessage answer(LegacyMessage message) {
@@ -260,9 +298,22 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
             return LegacyMessage.service(flag, 0, String.valueOf(target), null, null);
         }
         if (id != 0) {
-            deviceCalls.put(id, Boolean.TRUE);
+            long now = nanoClock.getAsLong();
+            forgetExpiredCalls(now);
+            deviceCalls.remove(id); // put anew at the end, to keep the order of the deadlines
+            deviceCalls.put(id, now + callTimeoutNanos);
         }
         return LegacyMessage.service(flag, id, String.valueOf(target), resource, run.payload());
+    }
+
+    /** Forgets the calls the device no longer waits for: their answer would find no request anyway. */
+    private void forgetExpiredCalls(long now) {
+        for (Iterator<Long> deadlines = deviceCalls.values().iterator(); deadlines.hasNext();) {
+            if (deadlines.next() - now > 0) {
+                return; // in the order sent, so all later ones are still waited for
+            }
+            deadlines.remove();
+        }
     }
 
     /** The library has no such call: the device's request fails at once. */

@@ -79,6 +79,31 @@ class LegacyDeviceClientTest {
         }
     }
 
+    /**
+     * Found by ClientConnectionFuzzTest: a request as the first frame after the AUTH was answered (REQUEST_ERROR)
+     * before the device was authenticated. The library takes any first frame but REQUEST_OK as a failed AUTH.
+     */
+    @Test
+    void aRequestInsteadOfTheAuthAnswerEndsTheAttemptUnanswered() throws Exception {
+        listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        device = IotmpDevice.builder().host("127.0.0.1").port(listener.getLocalPort())
+                .credentials("alice", "esp32", "s3cr3t").legacy().noReconnect().build();
+        CompletionStage<Void> started = device.start();
+        try (java.net.Socket server = listener.accept()) {
+            server.setSoTimeout((int) Waits.WAIT.toMillis());
+            java.io.DataInputStream in = new java.io.DataInputStream(server.getInputStream());
+            byte[] auth = new byte[LegacyVectors.row("L01").bytes().length];
+            in.readFully(auth);
+            assertThat(Hex.format(auth)).isEqualTo(hex("L01"));
+            // stream 13, no resource: once authenticated, the device answers it REQUEST_ERROR
+            server.getOutputStream().write(LegacyVectors.row("L43").bytes());
+
+            assertThat(in.read()).as("closed without another byte").isEqualTo(-1);
+        }
+        assertThat(started.toCompletableFuture()).failsWithin(Waits.WAIT)
+                .withThrowableThat().havingRootCause().isInstanceOf(IotmpConnectRefusedException.class);
+    }
+
     @Test
     void resourcesAnswerTheServerWithTheLibrarysBytes() throws Exception {
         try (RawIotmpSocket server = connect()) {

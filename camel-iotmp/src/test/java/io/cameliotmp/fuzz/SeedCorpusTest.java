@@ -37,7 +37,8 @@ class SeedCorpusTest {
                 corpus("FrameDecoderFuzzTestInputs/decodeChunked", FrameDecoderFuzzTest::seeds),
                 corpus("PsonFuzzTestInputs/psonV1", () -> PsonFuzzTest.seeds(PsonFormat.V1)),
                 corpus("PsonFuzzTestInputs/psonV2", () -> PsonFuzzTest.seeds(PsonFormat.V2)),
-                corpus("ServerConnectionFuzzTestInputs/connection", ServerConnectionFuzzTest::seeds));
+                corpus("ServerConnectionFuzzTestInputs/connection", ServerConnectionFuzzTest::seeds),
+                corpus("ClientConnectionFuzzTestInputs/connection", ClientConnectionFuzzTest::seeds));
     }
 
     private static Arguments corpus(String directory, Supplier<Map<String, byte[]>> seeds) {
