@@ -711,11 +711,7 @@ class ClientConnectionFuzzTest {
 
         /** Feeds the bytes, in reads of at most {@value #MAX_CHUNK} bytes. */
         Script send(byte[] bytes) {
-            for (int offset = 0; offset < bytes.length; offset += MAX_CHUNK) {
-                int length = Math.min(MAX_CHUNK, bytes.length - offset);
-                input.intInRange(FEED, FEED, LAST_ACTION).intInRange(length, 1, MAX_CHUNK)
-                        .bytes(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
-            }
+            input.feeds(bytes, FEED, LAST_ACTION, MAX_CHUNK);
             return this;
         }
 

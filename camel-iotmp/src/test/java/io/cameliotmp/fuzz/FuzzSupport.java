@@ -70,6 +70,20 @@ final class FuzzSupport {
             return this;
         }
 
+        /**
+         * Feed actions for {@code bytes}, as the connection fuzz targets read them: the action {@code feed} (of the
+         * range up to {@code lastAction}), a length of at most {@code maxChunk}, then that many bytes; as many as the
+         * bytes need.
+         */
+        FdpInput feeds(byte[] bytes, int feed, int lastAction, int maxChunk) {
+            for (int offset = 0; offset < bytes.length; offset += maxChunk) {
+                int length = Math.min(maxChunk, bytes.length - offset);
+                intInRange(feed, feed, lastAction).intInRange(length, 1, maxChunk)
+                        .bytes(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
+            }
+            return this;
+        }
+
         /** Bytes for {@code consumeBytes} or {@code consumeRemainingAsBytes}. */
         FdpInput bytes(byte[] bytes) {
             front.writeBytes(bytes);

@@ -491,7 +491,7 @@ final class Attacks {
         return id.toString();
     }
 
-    private static void pause(long millis) {
+    static void pause(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -89,7 +89,7 @@ final class HttpAttacks {
                         socket.close();
                     }
                 }
-                pause(1000);
+                Attacks.pause(1000);
             }
         } finally {
             for (Socket socket : open) {
@@ -125,7 +125,7 @@ final class HttpAttacks {
                 socket.close();
             }
             for (int waited = 0; waited < 20 && running.getAsBoolean(); waited++) {
-                pause(1000);
+                Attacks.pause(1000);
             }
         } finally {
             for (Socket socket : asked) {
@@ -218,13 +218,5 @@ final class HttpAttacks {
             line.append((char) b);
         }
         return line.toString();
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
