@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +49,7 @@ final class AnswerWriter implements AutoCloseable {
     private static final int CHUNK_SIZE = 16 * 1024;
 
     private final Duration timeout;
-    private final ScheduledExecutorService idleChecks;
+    private final ScheduledThreadPoolExecutor idleChecks;
     private final AtomicLong slowClientsClosed = new AtomicLong();
     private final AtomicInteger sending = new AtomicInteger();
     private final long maxBytes;
@@ -90,7 +89,7 @@ final class AnswerWriter implements AutoCloseable {
      * ({@link #afterTimeout}); each holds its answer, or its call, until it runs or is cancelled.
      */
     int timers() {
-        return ((ScheduledThreadPoolExecutor) idleChecks).getQueue().size();
+        return idleChecks.getQueue().size();
     }
 
     /** How many answers went beyond {@code answer-send-buffer}, and were written with blocking writes instead. */

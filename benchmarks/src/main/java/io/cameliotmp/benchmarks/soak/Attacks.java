@@ -441,11 +441,29 @@ final class Attacks {
     }
 
     private Socket socket(String from) throws IOException {
+        return open(resources, from, host, iotmpPort, 0);
+    }
+
+    /**
+     * A connection from the loopback address {@code from} to {@code host:port}, closed at the attacks' stop (it joins
+     * {@code resources}) or at once if it cannot be made; {@code receiveBuffer} bytes of receive window, or the
+     * system's when 0.
+     */
+    static Socket open(List<AutoCloseable> resources, String from, String host, int port, int receiveBuffer)
+            throws IOException {
         Socket socket = new Socket();
         resources.add(socket);
-        socket.bind(new InetSocketAddress(from, 0));
-        socket.connect(new InetSocketAddress(host, iotmpPort), 10_000);
-        return socket;
+        try {
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer); // before connecting: the window is agreed then
+            }
+            socket.bind(new InetSocketAddress(from, 0));
+            socket.connect(new InetSocketAddress(host, port), 10_000);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     private static void write(Socket socket, byte[] bytes) throws IOException {

@@ -2,7 +2,6 @@ package io.cameliotmp.benchmarks.soak;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -136,12 +135,14 @@ final class HttpAttacks {
 
     private void ask(String from, String path, List<Socket> asked) throws IOException {
         attempts.incrementAndGet();
-        Socket socket = new Socket();
-        resources.add(socket);
-        socket.setReceiveBufferSize(4096); // a small window
+        Socket socket;
         try {
-            socket.bind(new InetSocketAddress(from, 0));
-            socket.connect(new InetSocketAddress(host, httpPort), 10_000);
+            socket = Attacks.open(resources, from, host, httpPort, 4096); // a small window
+        } catch (IOException e) {
+            refused.incrementAndGet();
+            return;
+        }
+        try {
             write(socket, "GET " + path + " HTTP/1.1\r\nHost: soak\r\nAccept: text/event-stream\r\nAuthorization: "
                           + Soak.authorization() + "\r\n\r\n");
             asked.add(socket);
@@ -175,11 +176,7 @@ final class HttpAttacks {
     // ---------------------------------------------------------------- helpers
 
     private Socket connect(String from) throws IOException {
-        Socket socket = new Socket();
-        resources.add(socket);
-        socket.bind(new InetSocketAddress(from, 0));
-        socket.connect(new InetSocketAddress(host, httpPort), 10_000);
-        return socket;
+        return Attacks.open(resources, from, host, httpPort, 0);
     }
 
     private static void write(Socket socket, String text) throws IOException {
