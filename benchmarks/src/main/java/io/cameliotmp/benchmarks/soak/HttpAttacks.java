@@ -73,6 +73,9 @@ final class HttpAttacks {
                     }
                 }
                 for (Iterator<Socket> it = open.iterator(); it.hasNext(); ) {
+                    if (!running.getAsBoolean()) {
+                        return; // the attacks' stop closes the sockets: not the server's refusals
+                    }
                     Socket socket = it.next();
                     if (closed(socket)) {
                         refused.incrementAndGet();
