@@ -20,8 +20,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * stack trace, logged at ERROR three times per request, for a client that merely left (an upload abandoned mid-body).
  * Nor does a call's request whose client is gone (the failure Tomcat recorded says so) need one, whatever the
  * call is doing: no one is there to read it, and the call may start sending its own answer at any moment (its route
- * runs on another thread), which the error page's blocking writes would then run into. Such a call is given up, so
- * that its answer is dropped and the request ends now, instead of waiting for a reader until answer-write-timeout.
+ * runs on another thread), which the error page's blocking writes would then run into. The call itself is given up
+ * when the request ends, which follows the error dispatch ({@link TomcatFailedAsyncCompleter} sees to it in the case
+ * Tomcat would leave open), so its answer is dropped and waits for no reader.
  */
 final class CallErrorPageGuard extends OncePerRequestFilter {
 
@@ -50,8 +51,6 @@ final class CallErrorPageGuard extends OncePerRequestFilter {
             }
             if (clientGone) {
                 LOG.debug("{}: no error page, the client is gone: {}", call, failure.toString());
-                // nor an answer from the call, should its route still run: it would wait for a reader that never comes
-                call.abandon("the client is gone");
                 return;
             }
         } else if (clientGone) {
