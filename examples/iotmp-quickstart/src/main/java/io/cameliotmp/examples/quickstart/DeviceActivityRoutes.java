@@ -14,9 +14,11 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Logs what the devices do: every temperature sample a device of user {@code demo} streams, every bucket write, and
- * every connect, disconnect and refused connection, the last within a budget of lines per second
- * ({@code quickstart.device-event-log-rate}; what is beyond it is counted in one summary line).
+ * Logs what the devices do: the temperature samples devices of user {@code demo} stream, bucket writes, and connects,
+ * disconnects and refused connections. Devices, not the application, decide how often each happens, so each kind has
+ * a budget of lines per second ({@code quickstart.device-event-log-rate}; what is beyond it is counted in one summary
+ * line) and a value is cut to {@value #VALUE_PREVIEW_CHARS} characters: a device writing a bucket as fast as the
+ * server reads, with values of a frame's size, decides neither how fast the log grows nor how long its lines are.
  */
 @Component
 public class DeviceActivityRoutes extends RouteBuilder {
@@ -27,14 +29,24 @@ public class DeviceActivityRoutes extends RouteBuilder {
 
     private static final String TEMPERATURE = "temperature";
 
+    /** The most characters of a device's value a line shows. */
+    static final int VALUE_PREVIEW_CHARS = 200;
+
+    /** The exchange property the routes log a value's preview from. */
+    private static final String PREVIEW = "quickstartValuePreview";
+
     private static final Logger LOG = LoggerFactory.getLogger(DeviceActivityRoutes.class);
 
     private final StreamRefusals refusals;
+    private final LogBudget sampleLines;
+    private final LogBudget bucketLines;
     private final LogBudget deviceEventLines;
 
     public DeviceActivityRoutes(StreamRefusals refusals,
                                 @Value("${quickstart.device-event-log-rate:20}") int deviceEventLogRate) {
         this.refusals = refusals;
+        this.sampleLines = new LogBudget(deviceEventLogRate);
+        this.bucketLines = new LogBudget(deviceEventLogRate);
         this.deviceEventLines = new LogBudget(deviceEventLogRate);
     }
 
@@ -46,24 +58,33 @@ public class DeviceActivityRoutes extends RouteBuilder {
         onException(IotmpRequestException.class)
                 .handled(true)
                 .process(this::temperatureRefused)
-                .log(LoggingLevel.INFO, "no temperature stream: ${exception.message}");
+                // one per connection of a device without the resource: the connects' budget, and a device's text cut
+                .filter(method(deviceEventLines, "admit"))
+                .log(LoggingLevel.INFO, "no temperature stream: ${exchangeProperty." + PREVIEW + "}");
 
         // On change: every sample a device streams (sim-1 streams a reading every 2 s), not a periodic poll.
         from("iotmp:device:demo/*/" + TEMPERATURE + "?bridgeErrorHandler=true")
                 .routeId("log-temperatures")
-                .log("temperature of ${header.CamelIotmpUser}/${header.CamelIotmpDevice}: ${body}");
+                .process(exchange -> summariseSuppressed(sampleLines, "temperature samples"))
+                .filter(method(sampleLines, "admit"))
+                .process(DeviceActivityRoutes::preview)
+                .log("temperature of ${header.CamelIotmpUser}/${header.CamelIotmpDevice}: ${exchangeProperty."
+                     + PREVIEW + "}");
 
         // Bucket writes (thing.write_bucket, or every minute from the iotmp-gateway example): a real application would
         // store them; logged here, they are answered OK rather than ERROR 404 for a bucket nobody handles.
         from("iotmp:service:bucket/*")
                 .routeId("log-bucket-writes")
+                .process(exchange -> summariseSuppressed(bucketLines, "bucket writes"))
+                .filter(method(bucketLines, "admit"))
+                .process(DeviceActivityRoutes::preview)
                 .log("bucket ${header.CamelIotmpResource} from ${header.CamelIotmpUser}/${header.CamelIotmpDevice}:"
-                     + " ${body}");
+                     + " ${exchangeProperty." + PREVIEW + "}");
 
         // devices decide how often they connect: the lines they cause are budgeted, the rest counted
         from("iotmp:events")
                 .routeId("log-device-events")
-                .process(exchange -> summariseSuppressedEvents())
+                .process(exchange -> summariseSuppressed(deviceEventLines, "device events"))
                 .filter(method(deviceEventLines, "admit"))
                 .choice()
                     .when(header(IotmpConstants.REASON).isNotNull())
@@ -73,16 +94,28 @@ public class DeviceActivityRoutes extends RouteBuilder {
                 .end();
     }
 
-    private void summariseSuppressedEvents() {
-        long suppressed = deviceEventLines.takeSuppressed();
+    private static void summariseSuppressed(LogBudget budget, String what) {
+        long suppressed = budget.takeSuppressed();
         if (suppressed > 0) {
-            LOG.info("{} device events not logged in the last {} s or more (quickstart.device-event-log-rate)",
-                    suppressed, LogBudget.SUMMARY_INTERVAL_SECONDS);
+            LOG.info("{} {} not logged in the last {} s or more (quickstart.device-event-log-rate)",
+                    suppressed, what, LogBudget.SUMMARY_INTERVAL_SECONDS);
         }
+    }
+
+    /** The body as text, cut to {@value #VALUE_PREVIEW_CHARS} characters with the length it had. */
+    private static void preview(Exchange exchange) {
+        exchange.setProperty(PREVIEW, cut(exchange.getIn().getBody()));
+    }
+
+    static String cut(Object value) {
+        String text = String.valueOf(value);
+        return text.length() <= VALUE_PREVIEW_CHARS ? text
+                : text.substring(0, VALUE_PREVIEW_CHARS) + "… (" + text.length() + " characters)";
     }
 
     private void temperatureRefused(Exchange exchange) {
         IotmpRequestException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, IotmpRequestException.class);
+        exchange.setProperty(PREVIEW, cut(refusal != null ? refusal.getMessage() : null));
         DeviceId device = refusal != null ? refusal.deviceId() : null;
         if (device != null) {
             refusals.refused(new StreamRefusals.Key(device.user(), device.device(), TEMPERATURE),

@@ -45,6 +45,11 @@ final class LogEvents extends AppenderBase<ILoggingEvent> implements AutoCloseab
                 .toList();
     }
 
+    /** The formatted messages of every logger's events that contain {@code text}. */
+    List<String> messagesContaining(String text) {
+        return events.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(text)).toList();
+    }
+
     /** Every WARN and ERROR so far, of any logger, as {@code LEVEL logger: message}. */
     List<String> warnings() {
         return events.stream()

@@ -1,0 +1,51 @@
+package io.cameliotmp.examples.quickstart;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.device.IotmpDevice;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Lines a device causes in the quickstart's log are budgeted by kind ({@code quickstart.device-event-log-rate}, 20 a
+ * second with a burst of ten seconds' worth, here as in the application) and show at most 200 characters of a value:
+ * a device writing a bucket as fast as the server reads, with large values, decides neither how fast the log grows
+ * nor how long its lines are. Found by the soak's legacy-after-login family: 66,000 lines of 600 bytes in 30 s.
+ */
+class QuickstartDeviceLogBudgetTest extends QuickstartTestSupport {
+
+    private static final int WRITES = 1000;
+    private static final int IN_FLIGHT = 50;
+    private static final int RATE = 20;
+    private static final int BURST = RATE * 10;
+
+    @Test
+    void bucketWritesAsFastAsTheServerReadsWriteTheirBudgetOfShortLines() throws Exception {
+        IotmpDevice device = device("device-2", "secret-2", options -> { });
+        device.start().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        String value = "v".repeat(5000);
+        try (LogEvents log = new LogEvents()) {
+            long started = System.nanoTime();
+            for (int sent = 0; sent < WRITES; sent += IN_FLIGHT) {
+                List<CompletableFuture<Object>> writes = new ArrayList<>();
+                for (int i = 0; i < IN_FLIGHT; i++) {
+                    writes.add(device.writeBucket("flood", value, true).toCompletableFuture());
+                }
+                CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            // each write is logged (or counted) before its answer: every line there is to be is written now
+            long elapsedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + 1;
+
+            List<String> lines = log.messagesContaining("bucket flood from demo/device-2:");
+            // a token bucket admits at most its burst plus what it refilled meanwhile, however fast or slow this ran
+            assertThat(lines).hasSizeLessThanOrEqualTo((int) (BURST + RATE * elapsedSeconds))
+                    .isNotEmpty()
+                    .allSatisfy(line -> assertThat(line).hasSizeLessThan(300).endsWith("… (5000 characters)"));
+        }
+    }
+}
