@@ -9,7 +9,8 @@
 #
 # With TRANSPORT=WEBSOCKET the quickstart takes devices over WebSocket (path /iotmp) only; its simulated device
 # speaks TCP, so it is switched off and the driver connects demo/sim-1 itself over WebSocket. The WebSocket families
-# (ws-trickle, ws-partial-frames) log in as wsattack/<any device>.
+# (ws-trickle, ws-partial-frames) log in as wsattack/<any device>; legacy-new-ids as legacyattack/<any device> over
+# the legacy Thinger protocol, which the quickstart takes on every port (legacy-enabled).
 #
 # Everything binds to 127.0.0.0/8; the attack families use addresses of their own (127.0.0.2 and up), the good
 # device 127.0.0.1. BUILD=0 skips building the quickstart and benchmark jars when they exist.
@@ -26,7 +27,7 @@ if [ "$TRANSPORT" = WEBSOCKET ]; then
   # the driver's own simulated device is the healthy one the REST client calls: wait for the API, not for it
   READY_URL=http://127.0.0.1:$MANAGEMENT_PORT/actuator/health
 else
-  FAMILIES=${FAMILIES:-huge-ids,bad-ka,partial-frames,after-login,stalled-frame,lockout,http,slow-headers,stream-hogs,upload-leavers}
+  FAMILIES=${FAMILIES:-huge-ids,bad-ka,partial-frames,after-login,stalled-frame,lockout,http,slow-headers,stream-hogs,upload-leavers,legacy-new-ids,legacy-after-login,legacy-partial}
   TRANSPORT_ARGS=()
   READY_URL=http://127.0.0.1:$HTTP_PORT/v3/users/demo/devices/sim-1/resources/temperature
 fi
@@ -44,7 +45,7 @@ ulimit -n 20000 2>/dev/null || true
 WORK=$(mktemp -d)
 LOG=$WORK/quickstart.log
 # the quickstart's own demo devices, plus the soak's attackers and a device that never answers (for the HTTP family)
-CREDENTIALS='demo/device-1=secret-1,demo/device-2=secret-2,demo/device-3=secret-3,demo/sim-1=${quickstart.simulator.credential},demo/attacker-1=attack-1,demo/attacker-2=attack-2,demo/mute-1=mute-1,wsattack/*=attack-ws'
+CREDENTIALS='demo/device-1=secret-1,demo/device-2=secret-2,demo/device-3=secret-3,demo/sim-1=${quickstart.simulator.credential},demo/attacker-1=attack-1,demo/attacker-2=attack-2,demo/mute-1=mute-1,demo/attacker-3=attack-3,wsattack/*=attack-ws,legacyattack/*=attack-legacy'
 java -Xmx512m -XX:MaxDirectMemorySize=256m -jar "$QUICKSTART" \
   --server.port="$HTTP_PORT" --management.server.port="$MANAGEMENT_PORT" \
   --camel.component.iotmp.port="$IOTMP_PORT" \

@@ -39,7 +39,8 @@ final class Attacks {
 
     /** The attack families, in the order the soak runs them. */
     static final List<String> FAMILIES = List.of("huge-ids", "bad-ka", "partial-frames", "after-login",
-            "stalled-frame", "lockout", "http", "slow-headers", "stream-hogs", "upload-leavers");
+            "stalled-frame", "lockout", "http", "slow-headers", "stream-hogs", "upload-leavers", "legacy-new-ids",
+            "legacy-after-login", "legacy-partial");
     /** The families against a server with {@code transport=WEBSOCKET}, in the order the soak runs them. */
     static final List<String> WEB_SOCKET_FAMILIES = List.of("ws-trickle", "ws-partial-frames");
     /** The user of the WebSocket families' devices: the soak accepts any device of it ({@code wsattack/*}). */
@@ -58,6 +59,7 @@ final class Attacks {
     private final List<AutoCloseable> resources = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean running;
     private final HttpAttacks httpAttacks;
+    private final LegacyAttacks legacyAttacks;
 
     Attacks(String host, int iotmpPort, int httpPort, HttpClient http, EventLoopGroup group) {
         this(host, iotmpPort, httpPort, http, group, "/iotmp");
@@ -72,6 +74,7 @@ final class Attacks {
         this.http = http;
         this.group = group;
         this.httpAttacks = new HttpAttacks(host, httpPort, attempts, refused, () -> running, resources);
+        this.legacyAttacks = new LegacyAttacks(host, iotmpPort, attempts, refused, () -> running, resources);
     }
 
     /** Starts the given families; they run until {@link #stop()}. */
@@ -90,6 +93,9 @@ final class Attacks {
                 case "slow-headers" -> spawn(family, 2, httpAttacks::slowHeaders);
                 case "stream-hogs" -> spawn(family, 1, httpAttacks::streamHogs);
                 case "upload-leavers" -> spawn(family, 2, httpAttacks::uploadLeavers);
+                case "legacy-new-ids" -> spawn(family, 2, legacyAttacks::newIds);
+                case "legacy-after-login" -> spawn(family, 1, legacyAttacks::afterLogin);
+                case "legacy-partial" -> spawn(family, 1, legacyAttacks::partial);
                 case "ws-trickle" -> spawn(family, 2, this::webSocketTrickle);
                 case "ws-partial-frames" -> spawn(family, 1, this::webSocketPartialFrames);
                 default -> throw new IllegalArgumentException("unknown attack family " + family);
