@@ -15,13 +15,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Reads what the server process holds from outside it: heap after a full GC ({@code jcmd GC.run}, then
- * {@code GC.heap_info}), direct memory (the JVM's {@code direct} buffer pool, through the actuator's
+ * Reads what the server process holds from outside it: the live heap (the total of {@code jcmd GC.class_histogram},
+ * which counts the objects its full GC left, at the same safepoint), direct memory (the JVM's {@code direct} buffer pool, through the actuator's
  * {@code jvm.buffer.memory.used}), open file descriptors ({@code /proc/<pid>/fd}) and the size of its log.
  */
 final class Probe {
 
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
     private static final Pattern METRIC_VALUE = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
 
     private final long pid;
@@ -36,18 +36,17 @@ final class Probe {
         this.actuator = URI.create("http://127.0.0.1:" + managementPort + "/actuator/metrics/");
     }
 
-    /** Bytes of heap in use right after a full GC; the least of two, since a GC may run into an allocation burst. */
+    /**
+     * Bytes of the objects a full GC leaves: what the server holds. Read as the class histogram's total, which the JVM
+     * counts at the safepoint of the histogram's own full GC; {@code GC.heap_info} after {@code GC.run} would also
+     * count what the attack allocated in between, up to tens of megabytes under a family that floods the server.
+     */
     long heapAfterGc() throws IOException, InterruptedException {
-        long least = Long.MAX_VALUE;
-        for (int i = 0; i < 2; i++) {
-            jcmd("GC.run");
-            Matcher used = HEAP_USED.matcher(jcmd("GC.heap_info"));
-            if (!used.find()) {
-                throw new IOException("no heap size in jcmd GC.heap_info");
-            }
-            least = Math.min(least, Long.parseLong(used.group(1)) * 1024);
+        Matcher total = HISTOGRAM_TOTAL.matcher(jcmd("GC.class_histogram"));
+        if (!total.find()) {
+            throw new IOException("no total in jcmd GC.class_histogram");
         }
-        return least;
+        return Long.parseLong(total.group(1));
     }
 
     /** Bytes of the JVM's direct buffer pool (Netty's pooled and unpooled direct buffers both come from it). */
