@@ -23,10 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every relative link of the Markdown users read (README.md, docs/*.md, examples/*&#47;README.md) leads to a file of
- * the repository and, when it names a fragment, to a heading of that file as GitHub anchors it: a renamed heading or a
- * moved document cannot leave a dead link behind. No document sends a reader to {@code ../shared}, which is not part
- * of what users get.
+ * Every relative link of the Markdown users read (README.md, CHANGELOG.md, docs/*.md, examples/*&#47;README.md)
+ * leads to a file of the repository and, when it names a fragment, to a heading of that file as GitHub anchors it:
+ * a renamed heading or a moved document cannot leave a dead link behind. No document sends a reader to
+ * {@code ../shared}, which is not part of what users get.
  */
 class DocumentationLinksTest {
 
@@ -57,36 +57,37 @@ class DocumentationLinksTest {
         }
     }
 
-    static Stream<Path> documents() throws IOException {
-        List<Path> documents = new ArrayList<>();
-        documents.add(ROOT.resolve("README.md"));
+    /** The documents, relative to the repository root: README.md, CHANGELOG.md, docs/*.md, examples/*&#47;README.md. */
+    static Stream<String> documents() throws IOException {
+        List<String> documents = new ArrayList<>(List.of("README.md", "CHANGELOG.md"));
         try (Stream<Path> docs = Files.list(ROOT.resolve("docs"));
              Stream<Path> examples = Files.list(ROOT.resolve("examples"))) {
-            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(documents::add);
-            examples.map(p -> p.resolve("README.md")).filter(Files::isRegularFile).sorted().forEach(documents::add);
+            docs.filter(p -> p.toString().endsWith(".md")).map(p -> "docs/" + p.getFileName()).sorted()
+                    .forEach(documents::add);
+            examples.filter(p -> Files.isRegularFile(p.resolve("README.md")))
+                    .map(p -> "examples/" + p.getFileName() + "/README.md").sorted().forEach(documents::add);
         }
         assertThat(documents).hasSizeGreaterThan(15);
         return documents.stream();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("documents")
-    void everyRelativeLinkReachesAFileAndItsHeading(Path document) throws IOException {
-        List<Link> links = relativeLinks(document);
+    void everyRelativeLinkReachesAFileAndItsHeading(String document) throws IOException {
         List<String> broken = new ArrayList<>();
-        for (Link link : links) {
+        for (Link link : relativeLinks(ROOT.resolve(document))) {
             String problem = problemOf(link);
             if (problem != null) {
                 broken.add(link + ": " + problem);
             }
         }
-        assertThat(broken).as("broken links of " + ROOT.relativize(document)).isEmpty();
+        assertThat(broken).as("broken links of " + document).isEmpty();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("documents")
-    void noDocumentPointsAtTheSharedFolder(Path document) throws IOException {
-        assertThat(Files.readString(document, StandardCharsets.UTF_8)).as(ROOT.relativize(document).toString())
+    void noDocumentPointsAtTheSharedFolder(String document) throws IOException {
+        assertThat(Files.readString(ROOT.resolve(document), StandardCharsets.UTF_8)).as(document)
                 .doesNotContain("../shared");
     }
 
