@@ -150,7 +150,8 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     @Bean
     DeviceSessionSocket iotmpDeviceSessionSocket(ProducerTemplate producer, ObjectMapper json) {
         return new DeviceSessionSocket(producer, json, slots(UserSlots.Kind.SESSIONS, properties.maxSessions()),
-                properties.sessionSendBuffer().toBytes(), properties.sessionSendTimeout());
+                properties.sessionSendBuffer().toBytes(), properties.sessionSendTimeout(),
+                properties.websocketIdleTimeout());
     }
 
     @Bean
