@@ -146,6 +146,15 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         }
         String user = InvalidRequestException.requireName("user", ResourcePath.decode(path.group(1)));
         String device = InvalidRequestException.requireName("device", ResourcePath.decode(path.group(2)));
+        // decoded before a place is taken: a query that cannot be is the client's fault, closed with 1007, not an
+        // exception that Spring would log as an ERROR with its stack trace, a line per request of a hostile client
+        Map<String, Object> parameters;
+        try {
+            parameters = parameters(uri.getRawQuery());
+        } catch (InvalidRequestException e) {
+            socket.close(CloseStatus.BAD_DATA.withReason(truncate(e.getMessage())));
+            return;
+        }
         // one atomic step to check and take a place; released when the registered session is removed
         UserSlots.Slot slot;
         try {
@@ -166,7 +175,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         headers.put(IotmpConstants.USER, user);
         headers.put(IotmpConstants.DEVICE, device);
         headers.put(IotmpConstants.RESOURCE, resource);
-        headers.put(IotmpConstants.PARAMETERS, parameters(uri.getRawQuery()));
+        headers.put(IotmpConstants.PARAMETERS, parameters);
         producer.asyncSend("iotmp:device?operation=startStream&streamTo=" + DELIVERY, exchange -> {
             exchange.setPattern(ExchangePattern.InOut);
             exchange.getMessage().setHeaders(headers);
