@@ -14,7 +14,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * ({@code camel.iotmp.api.max-websocket-streams}) and as Server-Sent Events ({@code max-sse-streams}), how many
  * downloads run ({@code camel.iotmp.api.max-downloads}) and how many client addresses the failure limiter remembers
  * ({@code camel.iotmp.api.max-tracked-addresses}); counters of the byte sessions closed because their client did
- * not read ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}), of the resource streams and
+ * not read ({@code camel.iotmp.api.session-send-buffer}, {@code session-send-timeout}) and of the byte sessions and
+ * WebSocket streams closed because nothing came from their client ({@code camel.iotmp.api.websocket-idle-timeout}),
+ * of the resource streams and
  * device event subscriptions closed for that ({@code camel.iotmp.api.stream-send-timeout}), of the clients whose
  * connection was closed because they read nothing of an answer ({@code camel.iotmp.api.answer-write-timeout}), and
  * of the failed authentications refused (429) by the count that addresses beyond {@code max-tracked-addresses}
@@ -57,6 +59,10 @@ final class ApiMetrics implements MeterBinder {
         FunctionCounter.builder("iotmp.api.sessions.slow.closed", sessions, DeviceSessionSocket::slowClientsClosed)
                 .description("Byte sessions closed because their client did not read what the device sent")
                 .register(registry);
+        FunctionCounter.builder("iotmp.api.sessions.idle.closed", sessions, DeviceSessionSocket::idleClientsClosed)
+                .description("Byte sessions closed because nothing came from their client for"
+                             + " websocket-idle-timeout")
+                .register(registry);
         Gauge.builder("iotmp.api.calls", calls, CallsInProgress::held)
                 .description("Calls of the API's routes held: from the request until the answer is sent or dropped")
                 .register(registry);
@@ -82,6 +88,11 @@ final class ApiMetrics implements MeterBinder {
         FunctionCounter.builder("iotmp.api.websocket.streams.slow.closed", streams,
                         DeviceStreamSocket::slowClientsClosed)
                 .description("Resource streams over WebSocket closed because their client did not read")
+                .register(registry);
+        FunctionCounter.builder("iotmp.api.websocket.streams.idle.closed", streams,
+                        DeviceStreamSocket::idleClientsClosed)
+                .description("Resource streams over WebSocket closed because nothing came from their client for"
+                             + " websocket-idle-timeout")
                 .register(registry);
         FunctionCounter.builder("iotmp.api.sse.streams.slow.closed", sseStreams,
                         DeviceStreamController::slowClientsClosed)

@@ -27,6 +27,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 
@@ -45,7 +46,10 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
  * taking longer than {@code session-send-timeout}) is closed with 1008 and counted ({@link #slowClientsClosed}). At
  * most {@code camel.iotmp.api.max-sessions} sessions are open at once, and at most its
  * {@code max-share-per-user} by one user ({@link UserSlots}); beyond them a socket is closed with 1013 (try again
- * later).
+ * later). A client from which nothing (no message, no pong to the server's ping) has come for
+ * {@code camel.iotmp.api.websocket-idle-timeout} is closed with 1001 and counted ({@link #idleClientsClosed}): the
+ * server writes nothing to an idle terminal, so a client gone without a word would otherwise keep its place and the
+ * device's shell for ever.
  */
 public final class DeviceSessionSocket extends AbstractWebSocketHandler implements DisposableBean {
 
@@ -63,6 +67,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
     private final ObjectMapper json;
     private final long sendBufferBytes;
     private final long sendTimeoutNanos;
+    private final long idleTimeoutNanos;
     private final SecureRandom random = new SecureRandom();
     /** The open sessions by user/device/resource, as the delivered exchanges name them. */
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -75,23 +80,36 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
     private final ExecutorService closer = Executors.newCachedThreadPool(
             new CustomizableThreadFactory("api-session-closer-"));
     private final AtomicLong slowClosed = new AtomicLong();
+    private final AtomicLong idleClosed = new AtomicLong();
 
     /**
-     * @param sessions the places of the sessions: {@code max-sessions}, shared by {@code max-share-per-user}
+     * @param sessions    the places of the sessions: {@code max-sessions}, shared by {@code max-share-per-user}
+     * @param idleTimeout how long a client may send nothing, not even a pong: {@code websocket-idle-timeout}
      */
     DeviceSessionSocket(ProducerTemplate producer, ObjectMapper json, UserSlots sessions, long sendBufferBytes,
-                        Duration sendTimeout) {
+                        Duration sendTimeout, Duration idleTimeout) {
         this.producer = producer;
         this.json = json;
         this.admitted = sessions;
         this.sendBufferBytes = sendBufferBytes;
         this.sendTimeoutNanos = sendTimeout.toNanos();
+        this.idleTimeoutNanos = idleTimeout.toNanos();
         SessionOutbound.scheduleStallChecks(sender, sendTimeout, this::checkStalled);
     }
 
     private void checkStalled() {
         long now = System.nanoTime();
-        sessions.values().forEach(session -> session.outbound.checkStalled(now));
+        sessions.values().forEach(session -> {
+            session.outbound.checkStalled(now);
+            if (session.outbound.checkSilent(now, idleTimeoutNanos)) {
+                idleClosed.incrementAndGet();
+            }
+        });
+    }
+
+    /** How many sessions were closed because nothing came from their client for {@code websocket-idle-timeout}. */
+    public long idleClientsClosed() {
+        return idleClosed.get();
     }
 
     /** How many sessions were closed because their client did not read fast enough. */
@@ -128,6 +146,15 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         }
         String user = InvalidRequestException.requireName("user", ResourcePath.decode(path.group(1)));
         String device = InvalidRequestException.requireName("device", ResourcePath.decode(path.group(2)));
+        // decoded before a place is taken: a query that cannot be is the client's fault, closed with 1007, not an
+        // exception that Spring would log as an ERROR with its stack trace, a line per request of a hostile client
+        Map<String, Object> parameters;
+        try {
+            parameters = parameters(uri.getRawQuery());
+        } catch (InvalidRequestException e) {
+            socket.close(CloseStatus.BAD_DATA.withReason(truncate(e.getMessage())));
+            return;
+        }
         // one atomic step to check and take a place; released when the registered session is removed
         UserSlots.Slot slot;
         try {
@@ -148,7 +175,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         headers.put(IotmpConstants.USER, user);
         headers.put(IotmpConstants.DEVICE, device);
         headers.put(IotmpConstants.RESOURCE, resource);
-        headers.put(IotmpConstants.PARAMETERS, parameters(uri.getRawQuery()));
+        headers.put(IotmpConstants.PARAMETERS, parameters);
         producer.asyncSend("iotmp:device?operation=startStream&streamTo=" + DELIVERY, exchange -> {
             exchange.setPattern(ExchangePattern.InOut);
             exchange.getMessage().setHeaders(headers);
@@ -207,6 +234,16 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         if (early != null && early.length > 0) {
             toDevice(session, early);
         }
+    }
+
+    /** Whatever the client sends, a pong too, tells that it is there. */
+    @Override
+    public void handleMessage(WebSocketSession socket, WebSocketMessage<?> message) throws Exception {
+        Session session = session(socket);
+        if (session != null) {
+            session.outbound.heard();
+        }
+        super.handleMessage(socket, message);
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
@@ -46,7 +47,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * and close 1013 (try again later);</li>
  * <li>a slow client: at most {@value DeviceSampleStream#MAX_QUEUED} samples wait for it, beyond them the oldest are
  * dropped (a chart wants the latest); a client that takes no write at all is closed with 1008 once a write to it has
- * taken longer than {@code camel.iotmp.api.stream-send-timeout}, and counted ({@link #slowClientsClosed()}).</li>
+ * taken longer than {@code camel.iotmp.api.stream-send-timeout}, and counted ({@link #slowClientsClosed()});</li>
+ * <li>a client from which nothing (no message, no pong to the server's pings) has come for
+ * {@code camel.iotmp.api.websocket-idle-timeout} is closed with 1001 and counted ({@link #idleClientsClosed()}).</li>
  * </ul>
  * The messages are written as the byte sessions' are, by a {@link SessionOutbound}: with the web server's
  * non-blocking send, so the sender threads shared by all clients never wait for one; a client that stops reading
@@ -72,6 +75,7 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
     /** The open streams, to end them when the application stops. */
     private final Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
     private final long sendTimeoutNanos;
+    private final long idleTimeoutNanos;
     /** What goes to each client now, checked for writes that take too long. */
     private final Set<SessionOutbound> outbounds = ConcurrentHashMap.newKeySet();
     /**
@@ -84,6 +88,7 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
     private final ExecutorService closer = Executors.newCachedThreadPool(
             new CustomizableThreadFactory("ws-stream-closer-"));
     private final AtomicLong slowClosed = new AtomicLong();
+    private final AtomicLong idleClosed = new AtomicLong();
 
     public DeviceStreamSocket(CamelContext camelContext, StreamRefusals refusals, ObjectMapper json, UserSlots slots,
                               IotmpApiProperties properties) {
@@ -93,12 +98,32 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
         this.reconnectWait = properties.streamReconnectWait();
         this.slots = slots;
         this.sendTimeoutNanos = properties.streamSendTimeout().toNanos();
+        this.idleTimeoutNanos = properties.websocketIdleTimeout().toNanos();
         SessionOutbound.scheduleStallChecks(sender, properties.streamSendTimeout(), this::checkStalled);
     }
 
     private void checkStalled() {
         long now = System.nanoTime();
-        outbounds.forEach(outbound -> outbound.checkStalled(now));
+        outbounds.forEach(outbound -> {
+            outbound.checkStalled(now);
+            if (outbound.checkSilent(now, idleTimeoutNanos)) {
+                idleClosed.incrementAndGet();
+            }
+        });
+    }
+
+    /** How many clients were closed because nothing came from them for {@code websocket-idle-timeout}. */
+    public long idleClientsClosed() {
+        return idleClosed.get();
+    }
+
+    /** Whatever the client sends, a pong too, tells that it is there (what it sends is ignored otherwise). */
+    @Override
+    public void handleMessage(WebSocketSession socket, WebSocketMessage<?> message) throws Exception {
+        if (socket.getAttributes().get(SessionOutbound.class.getName()) instanceof SessionOutbound outbound) {
+            outbound.heard();
+        }
+        super.handleMessage(socket, message);
     }
 
     /** How many clients were closed because a write to them took longer than {@code stream-send-timeout}. */

@@ -150,7 +150,8 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     @Bean
     DeviceSessionSocket iotmpDeviceSessionSocket(ProducerTemplate producer, ObjectMapper json) {
         return new DeviceSessionSocket(producer, json, slots(UserSlots.Kind.SESSIONS, properties.maxSessions()),
-                properties.sessionSendBuffer().toBytes(), properties.sessionSendTimeout());
+                properties.sessionSendBuffer().toBytes(), properties.sessionSendTimeout(),
+                properties.websocketIdleTimeout());
     }
 
     @Bean
@@ -255,16 +256,19 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
         private final DeviceSessionSocket sessions;
         private final DeviceStreamSocket streams;
+        private final ObjectMapper json;
 
-        SessionSockets(DeviceSessionSocket sessions, DeviceStreamSocket streams) {
+        SessionSockets(DeviceSessionSocket sessions, DeviceStreamSocket streams, ObjectMapper json) {
             this.sessions = sessions;
             this.streams = streams;
+            this.json = json;
         }
 
         @Override
         public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-            registry.addHandler(sessions, DeviceSessionSocket.PATHS);
-            registry.addHandler(streams, DeviceStreamSocket.PATHS);
+            HandshakeUriCheck uriCheck = new HandshakeUriCheck(json);
+            registry.addHandler(sessions, DeviceSessionSocket.PATHS).addInterceptors(uriCheck);
+            registry.addHandler(streams, DeviceStreamSocket.PATHS).addInterceptors(uriCheck);
             if (registry instanceof ServletWebSocketHandlerRegistry servlet) {
                 servlet.setOrder(ApiHandlerMapping.ORDER);
             }

@@ -113,6 +113,14 @@ import org.springframework.util.unit.DataSize;
  *                            one address could hold all of {@code server.tomcat.max-connections} and lock every
  *                            other client out. 0 for no bound: behind a reverse proxy, whose address every
  *                            connection has (bound each client at the proxy then)
+ * @param websocketIdleTimeout how long a WebSocket client (a byte session's, a resource stream's) may send nothing,
+ *                            not even the pong that answers the server's ping (sent once a third of it has passed in
+ *                            silence; browsers and WebSocket libraries answer pings by themselves); it is then closed
+ *                            (WebSocket close 1001) and counted in {@code iotmp.api.sessions.idle.closed} or
+ *                            {@code iotmp.api.websocket.streams.idle.closed}. Tomcat has no idle timeout of its own
+ *                            on WebSocket connections, and writes nothing to an idle terminal: without it a client
+ *                            gone without a word, or one that sends the start of a message and never its end, would
+ *                            keep its place, its connection and the device's shell for ever
  */
 @ConfigurationProperties(IotmpApiProperties.PREFIX)
 public record IotmpApiProperties(
@@ -143,7 +151,8 @@ public record IotmpApiProperties(
         @DefaultValue("0.5") double maxSharePerUser,
         @DefaultValue("16KB") DataSize uploadMinRate,
         @DefaultValue("10s") Duration streamSendTimeout,
-        @DefaultValue("256") int maxConnectionsPerAddress) {
+        @DefaultValue("256") int maxConnectionsPerAddress,
+        @DefaultValue("60s") Duration websocketIdleTimeout) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -237,6 +246,10 @@ public record IotmpApiProperties(
         if (streamReconnectWait.isNegative()) {
             throw new IllegalArgumentException(PREFIX + ".stream-reconnect-wait must not be negative: "
                                                + streamReconnectWait);
+        }
+        if (websocketIdleTimeout.isNegative() || websocketIdleTimeout.isZero()) {
+            throw new IllegalArgumentException(PREFIX + ".websocket-idle-timeout must be positive: "
+                                               + websocketIdleTimeout);
         }
         if (maxConnectionsPerAddress < 0) {
             throw new IllegalArgumentException(PREFIX + ".max-connections-per-address must not be negative (0 for no"

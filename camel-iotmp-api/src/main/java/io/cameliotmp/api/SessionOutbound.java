@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -28,6 +29,13 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * {@value #MESSAGE_OVERHEAD} bytes besides its payload), or one write older than
  * {@code timeLimitNanos} (noticed by {@link #checkStalled}). Closes, which may wait for a write in progress, run on
  * a closer thread of their own, and so do pings, which the web server sends only blocking (bounded by the time limit).
+ * <p>
+ * A client is also closed (1001) when nothing has come from it for the idle timeout ({@link #checkSilent}): it is
+ * pinged once a third of that has passed in silence, and a client that is there answers with a pong, browsers
+ * included, whatever their user does. Without it a client that went away without a word (its network gone, a
+ * half-open connection) or that sends nothing ever (or the start of a message it never finishes) kept its place,
+ * its connection and, for a byte session, the device's shell for ever: the server writes nothing to an idle
+ * terminal, so nothing ever failed.
  * <p>
  * Whenever what was queued has all been written, {@code idle} is told: a sender that hands one message at a time
  * (the resource streams, {@link DeviceStreamSocket}) thus keeps its own bounded queue and never lets messages pile up
@@ -69,6 +77,10 @@ final class SessionOutbound {
     private boolean writing;
     private long writeStarted;
     private boolean closed;
+    /** When something last came from the client (a message, a pong), by {@link System#nanoTime()}. */
+    private volatile long lastHeard = System.nanoTime();
+    /** Whether the client was pinged since it was last heard from. */
+    private volatile boolean pinged;
 
     SessionOutbound(String name, WebSocketSession socket, long maxBytes, long timeLimitNanos, Executor sender,
                     Executor closer, Runnable slowClosed, Runnable idle) {
@@ -144,9 +156,14 @@ final class SessionOutbound {
 
     /** Closes now, dropping what waits; the close itself runs on a closer thread. */
     void close(CloseStatus status) {
+        closeNow(status);
+    }
+
+    /** {@link #close}; returns false when the client was closed already. */
+    private boolean closeNow(CloseStatus status) {
         synchronized (this) {
             if (closed) {
-                return;
+                return false;
             }
             discardQueued();
         }
@@ -161,6 +178,7 @@ final class SessionOutbound {
         } catch (RejectedExecutionException e) {
             LOG.debug("{}: not closed, the application stops", name);
         }
+        return true;
     }
 
     /** The client has gone: nothing more is written. */
@@ -182,6 +200,34 @@ final class SessionOutbound {
     static void scheduleStallChecks(ScheduledExecutorService executor, Duration sendTimeout, Runnable check) {
         long period = Math.max(10, Math.min(1000, sendTimeout.toMillis() / 4));
         executor.scheduleWithFixedDelay(check, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Something came from the client (a whole message, or a pong): it is there. */
+    void heard() {
+        lastHeard = System.nanoTime();
+        pinged = false;
+    }
+
+    /**
+     * Pings the client once nothing has come from it for a third of {@code silenceNanos}, closes it (1001) once
+     * nothing has for the whole; called periodically. Only whole messages and pongs count ({@link #heard}): a client
+     * that sends the start of a message and never its end is silent. Returns whether it closed the client now.
+     */
+    boolean checkSilent(long nanoTime, long silenceNanos) {
+        long silent = nanoTime - lastHeard;
+        if (silent > silenceNanos) {
+            String reason = "nothing came from the client for " + silenceNanos / 1_000_000 + " ms";
+            boolean closing = closeNow(CloseStatus.GOING_AWAY.withReason(reason));
+            if (closing) {
+                LOG.debug("{}: {}", name, reason);
+            }
+            return closing;
+        }
+        if (silent > silenceNanos / 3 && !pinged) {
+            pinged = true;
+            send(new PingMessage());
+        }
+        return false;
     }
 
     /** Closes the client when its current write has taken longer than the limit; called periodically. */

@@ -38,6 +38,9 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
 
     private static final String DEVICE = "/v3/users/demo/devices/dev-1";
     private static final String JSON_CALL = "POST " + DEVICE + "/resources/echo";
+    private static final String UPGRADE = "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                          + "Sec-WebSocket-Version: 13\r\n";
 
     @Autowired
     ConnectionsPerAddress connections;
@@ -183,6 +186,79 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
         assertThat(answers).as("every malformed request answered, none with a server error")
                 .allSatisfy(answer -> assertThat(answer).matches("(?s).* -> (HTTP/1\\.1 [24]\\d\\d.*|<closed>)"));
         assertNoErrorOrWarning(output);
+    }
+
+    @Test
+    void hostileWebSocketClientsAreClosedAndLeaveNoErrorInTheLog(CapturedOutput output) throws Exception {
+        connectDevice();
+        String session = "GET " + DEVICE + "/sessions/terminal";
+        String stream = "GET " + DEVICE + "/resources/counter/ws";
+        List<String> closes = new ArrayList<>();
+        for (String path : new String[] {session, stream}) {
+            // a malformed escape in the query, which Tomcat's handshake cannot make a URI of: refused before it
+            assertThat(exchange(path + "?interval=%zz", ALL, UPGRADE, "")).endsWith(" 400 ");
+            // escaped bytes that are not UTF-8: the handler cannot decode them
+            closes.add(webSocket(path + "?interval=%C3%28", new byte[0]));
+            // text that is not UTF-8, a frame the client did not mask, a reserved opcode, a reserved bit, a
+            // continuation of nothing, a message beyond Tomcat's 8 KiB buffer
+            closes.add(webSocket(path, frame(0x81, true, new byte[] {(byte) 0xC3, 0x28})));
+            closes.add(webSocket(path, frame(0x82, false, new byte[] {1, 2})));
+            closes.add(webSocket(path, frame(0x83, true, new byte[] {1})));
+            closes.add(webSocket(path, frame(0xC2, true, new byte[] {1})));
+            closes.add(webSocket(path, frame(0x80, true, new byte[] {1})));
+            closes.add(webSocket(path, frame(0x82, true, new byte[9000])));
+        }
+        awaitAllGone();
+        await("sessions and streams ended").atMost(WAIT)
+                .until(() -> sessions.openSessions() == 0 && socketStreams.openStreams() == 0);
+        assertThat(closes).as("each closed with a code that names the client's fault")
+                .allSatisfy(close -> assertThat(close).matches(".* -> (1002|1003|1007|1009)"));
+        assertNoErrorOrWarning(output);
+    }
+
+    /**
+     * Upgrades a connection of its own with {@code requestLine}, sends {@code frames} and reads what the server sends
+     * until its close frame: the request line and the close code, or {@code <closed>}.
+     */
+    private String webSocket(String requestLine, byte[] frames) throws IOException {
+        try (Socket socket = client()) {
+            write(socket, head(requestLine, ALL, UPGRADE), "");
+            assertThat(DeviceSessionSocketLimitsTest.readHead(socket.getInputStream())).startsWith("HTTP/1.1 101");
+            socket.getOutputStream().write(frames);
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            try {
+                while (true) {
+                    int first = in.readUnsignedByte();
+                    int length = in.readUnsignedByte() & 0x7f;
+                    byte[] payload = new byte[length == 126 ? in.readUnsignedShort() : length];
+                    in.readFully(payload);
+                    if ((first & 0x0f) == 0x8) {
+                        return requestLine + " -> " + ((payload[0] & 0xff) << 8 | payload[1] & 0xff);
+                    }
+                }
+            } catch (java.io.EOFException e) {
+                return requestLine + " -> <closed>";
+            }
+        }
+    }
+
+    /** A frame with its first byte {@code first} (FIN, reserved bits, opcode), masked with zeros when asked. */
+    private static byte[] frame(int first, boolean masked, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(first);
+        int mask = masked ? 0x80 : 0;
+        if (payload.length < 126) {
+            frame.write(mask | payload.length);
+        } else {
+            frame.write(mask | 126);
+            frame.write(payload.length >> 8);
+            frame.write(payload.length);
+        }
+        if (masked) {
+            frame.writeBytes(new byte[4]);
+        }
+        frame.writeBytes(payload);
+        return frame.toByteArray();
     }
 
     private void connectDevice() throws Exception {

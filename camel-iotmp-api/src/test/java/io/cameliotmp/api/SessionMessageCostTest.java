@@ -90,7 +90,7 @@ class SessionMessageCostTest {
                 });
         DeviceSessionSocket sessions = new DeviceSessionSocket(producer, new ObjectMapper(),
                 new UserSlots(UserSlots.Kind.SESSIONS, 4, 1.0), 512 * 1024,
-                WAIT);
+                WAIT, WAIT);
         try {
             WebSocketSession socket = socket(closed, false);
             sessions.afterConnectionEstablished(socket);
