@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
  * </ul>
  * None of them may cost the good users anything, nor write to the log beyond what the soak's targets allow.
  */
-final class HttpAttacks {
+final class HttpAttacks extends AttackFamilies {
 
     /** The families, in the order the soak runs them. */
     static final List<String> FAMILIES = List.of("slow-headers", "stream-hogs", "upload-leavers");
@@ -39,21 +39,9 @@ final class HttpAttacks {
     private static final int ANNOUNCED_IMAGE = 4 * 1024 * 1024;
     private static final int SENT_IMAGE = 256 * 1024;
 
-    private final String host;
-    private final int httpPort;
-    private final AtomicLong attempts;
-    private final AtomicLong refused;
-    private final BooleanSupplier running;
-    private final List<AutoCloseable> resources;
-
     HttpAttacks(String host, int httpPort, AtomicLong attempts, AtomicLong refused, BooleanSupplier running,
                 List<AutoCloseable> resources) {
-        this.host = host;
-        this.httpPort = httpPort;
-        this.attempts = attempts;
-        this.refused = refused;
-        this.running = running;
-        this.resources = resources;
+        super(host, httpPort, attempts, refused, running, resources);
     }
 
     /** Keeps {@value #SLOW_CONNECTIONS} connections from its address in their headers, a byte a second each. */
@@ -140,7 +128,7 @@ final class HttpAttacks {
         attempts.incrementAndGet();
         Socket socket;
         try {
-            socket = Attacks.open(resources, from, host, httpPort, 4096); // a small window
+            socket = Attacks.open(resources, from, host, port, 4096); // a small window
         } catch (IOException e) {
             refused.incrementAndGet();
             return;
@@ -179,7 +167,7 @@ final class HttpAttacks {
     // ---------------------------------------------------------------- helpers
 
     private Socket connect(String from) throws IOException {
-        return Attacks.open(resources, from, host, httpPort, 0);
+        return Attacks.open(resources, from, host, port, 0);
     }
 
     private static void write(Socket socket, String text) throws IOException {

@@ -35,7 +35,7 @@ import io.netty.buffer.Unpooled;
  * </ul>
  * Refused: an AUTH not answered OK or a connection closed by the server; after login, a REQUEST_ERROR.
  */
-final class LegacyAttacks {
+final class LegacyAttacks extends AttackFamilies {
 
     /** The families, in the order the soak runs them. */
     static final List<String> FAMILIES = List.of("legacy-new-ids", "legacy-after-login", "legacy-partial");
@@ -48,21 +48,9 @@ final class LegacyAttacks {
     private static final int PARTIAL_CONNECTIONS = 700;
     private static final int PARTIAL_ADDRESSES = 7;
 
-    private final String host;
-    private final int port;
-    private final AtomicLong attempts;
-    private final AtomicLong refused;
-    private final BooleanSupplier running;
-    private final List<AutoCloseable> resources;
-
     LegacyAttacks(String host, int port, AtomicLong attempts, AtomicLong refused, BooleanSupplier running,
                   List<AutoCloseable> resources) {
-        this.host = host;
-        this.port = port;
-        this.attempts = attempts;
-        this.refused = refused;
-        this.running = running;
-        this.resources = resources;
+        super(host, port, attempts, refused, running, resources);
     }
 
     /** One login under a device id never used before, answered OK, then the connection closed by the device. */

@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Reads what the server process holds from outside it: the live heap (the total of {@code jcmd GC.class_histogram},
- * which counts the objects its full GC left, at the same safepoint), direct memory (the JVM's {@code direct} buffer pool, through the actuator's
- * {@code jvm.buffer.memory.used}), open file descriptors ({@code /proc/<pid>/fd}) and the size of its log.
+ * Reads what the server process holds from outside it: the live heap (the total of {@code jcmd GC.class_histogram}:
+ * the objects its full GC left, counted at the same safepoint), direct memory (the JVM's {@code direct} buffer pool,
+ * through the actuator's {@code jvm.buffer.memory.used}), open file descriptors ({@code /proc/<pid>/fd}) and the
+ * size of its log.
  */
 final class Probe {
 
