@@ -40,6 +40,7 @@ import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.LegacyListeners;
 import io.cameliotmp.server.ServerLimits;
+import io.cameliotmp.server.SessionCounters;
 import io.cameliotmp.server.StreamListener;
 import io.cameliotmp.server.StreamSample;
 import io.cameliotmp.testing.Hex;
@@ -446,7 +447,9 @@ class LegacyServerConnectionFuzzTest {
                     throw new AssertionError("the AUTH " + auth + " was never answered");
                 }
             }
-            if (referenceFatal && open) {
+            // while reading is paused (its handlers busy, here with calls of the device to itself that it never
+            // answers) the server has not read the header yet, as it would not read the socket
+            if (referenceFatal && open && !readingPaused()) {
                 throw new AssertionError("an oversized or unreadable header did not close the connection");
             }
             if (millisBeforeFirstFrame >= CONNECT_TIMEOUT.toMillis() && (open || !frames.isEmpty())) {
@@ -463,6 +466,12 @@ class LegacyServerConnectionFuzzTest {
             }
         }
 
+        /** Whether the server stopped reading the device because of the calls it has in flight. */
+        boolean readingPaused() {
+            return server.registry().session(DEVICE_ID).map(DeviceConnection::counters)
+                    .map(SessionCounters::readingPaused).orElse(false);
+        }
+
         /** What the server sent after its OK to the AUTH, against what the device sent once it could be served. */
         void checkSession(List<LegacyMessage> frames, boolean open) {
             // the legacy idle timeout is 105 s of virtual and as much real time: no execution reaches it
@@ -475,9 +484,7 @@ class LegacyServerConnectionFuzzTest {
             long keepAlives = served.stream().filter(Sent::keepAlive).count();
             long echoes = frames.stream().filter(LegacyMessage::keepAlive).count();
             // frames held back while reading is paused (handlers busy) are read later
-            boolean paused = server.registry().session(DEVICE_ID).map(DeviceConnection::counters)
-                    .map(c -> c.readingPaused()).orElse(false);
-            if (open && !paused ? echoes != keepAlives : echoes > keepAlives) {
+            if (open && !readingPaused() ? echoes != keepAlives : echoes > keepAlives) {
                 throw new AssertionError("the device sent " + keepAlives + " KEEP_ALIVE, the server sent "
                                          + echoes);
             }
