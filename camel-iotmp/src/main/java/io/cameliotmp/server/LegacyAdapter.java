@@ -232,11 +232,15 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         return message.identifier();
     }
 
-    /** The IOTMP-Linux target of a call between devices: {@code [device, resource]}. */
+    /**
+     * The IOTMP-Linux target of a call between devices: {@code [device, resource]}. A path whose one segment is not
+     * a string (a PSON null among them, which {@code List.of} would refuse with an exception that closed the
+     * connection) names no resource: the device alone is a target the call is refused for, with an answer.
+     */
     private static Object targetDeviceOf(LegacyMessage message) {
         if (message.identifier() instanceof String target && message.resource() instanceof List<?> path
-            && path.size() == 1) {
-            return List.of(target, path.get(0));
+            && path.size() == 1 && path.get(0) instanceof String resource) {
+            return List.of(target, resource);
         }
         return message.identifier();
     }

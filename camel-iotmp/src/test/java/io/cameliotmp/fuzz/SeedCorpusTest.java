@@ -38,7 +38,8 @@ class SeedCorpusTest {
                 corpus("PsonFuzzTestInputs/psonV1", () -> PsonFuzzTest.seeds(PsonFormat.V1)),
                 corpus("PsonFuzzTestInputs/psonV2", () -> PsonFuzzTest.seeds(PsonFormat.V2)),
                 corpus("ServerConnectionFuzzTestInputs/connection", ServerConnectionFuzzTest::seeds),
-                corpus("ClientConnectionFuzzTestInputs/connection", ClientConnectionFuzzTest::seeds));
+                corpus("ClientConnectionFuzzTestInputs/connection", ClientConnectionFuzzTest::seeds),
+                corpus("LegacyServerConnectionFuzzTestInputs/connection", LegacyServerConnectionFuzzTest::seeds));
     }
 
     private static Arguments corpus(String directory, Supplier<Map<String, byte[]>> seeds) {

@@ -1,6 +1,7 @@
 package io.cameliotmp.server;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.HashedWheelTimer;
 
@@ -47,5 +48,18 @@ public final class EmbeddedDevicePipeline {
             throw new IllegalStateException("cannot register the embedded channel", e);
         }
         return channel;
+    }
+
+    /**
+     * What the {@link LegacyAdapter} of a legacy connection holds: legacy ids in use by the server's requests and
+     * streams, and calls of the device waiting for the server's answer.
+     */
+    public record LegacyTables(int serverEntries, int pendingDeviceCalls) {
+    }
+
+    /** The tables of {@code channel}'s legacy adapter, or null when the connection is not (or not yet) legacy. */
+    public static LegacyTables legacyTables(Channel channel) {
+        LegacyAdapter adapter = channel.pipeline().get(LegacyAdapter.class);
+        return adapter == null ? null : new LegacyTables(adapter.serverEntries(), adapter.pendingDeviceCalls());
     }
 }

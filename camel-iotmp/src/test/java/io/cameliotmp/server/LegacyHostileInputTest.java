@@ -117,6 +117,43 @@ class LegacyHostileInputTest {
         }
     }
 
+    /**
+     * A call to another device whose one-element path holds a PSON null (found by LegacyServerConnectionFuzzTest):
+     * the adapter built the IOTMP target with {@code List.of}, which refuses null, and the NullPointerException closed
+     * the device's connection. It is a call without a valid target, refused like any other.
+     */
+    @Test
+    void aCallToADeviceWithANullResourceIsRefusedAndTheConnectionStays() {
+        IotmpServer server = EmbeddedDevicePipeline.unstartedServer(IotmpServerConfig.builder().host("127.0.0.1")
+                .port(0).ioThreads(1).workerThreads(0).nativeTransport(false)
+                .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t"))
+                .legacy(new LegacyListeners(true, LegacyListeners.NONE, LegacyListeners.NONE)).build(), timer);
+        UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(false, true);
+        EmbeddedChannel channel = EmbeddedDevicePipeline.connect(server, allocator);
+        try {
+            ByteBuf read = allocator.heapBuffer();
+            LegacyFrames.encode(LegacyMessage.auth("alice", "esp32", "s3cr3t"), read);
+            List<Object> nullResource = new ArrayList<>();
+            nullResource.add(null);
+            LegacyFrames.encode(LegacyMessage.service(SignalFlag.CALL_DEVICE, 9, "esp32", nullResource, null), read);
+            channel.writeInbound(read);
+            channel.runPendingTasks();
+            channel.checkException();
+            assertThat(channel.isOpen()).as("connection of a device that sent a call without a valid target")
+                    .isTrue();
+            ByteBuf written = allocator.heapBuffer();
+            for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
+                written.writeBytes((ByteBuf) out);
+                ((ByteBuf) out).release();
+            }
+            // the AUTH's bare OK (01 02 10 01), then REQUEST_ERROR to the call's id 9 (01 04 08 09 10 02)
+            assertThat(ByteBufUtil.hexDump(written)).isEqualTo("01021001" + "010408091002");
+            written.release();
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
     private static final class Execution {
         final Random random;
         final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(false, true);
