@@ -252,17 +252,19 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
     private IotmpMessage serviceCall(LegacyMessage message, ServiceCode service, Object target) {
         int serverId = 0;
         if (service == ServiceCode.READ_DEVICE_PROPERTY) {
-            serverId = freeServerIdForAnswerWithoutId();
+            serverId = freeServerIdForDeviceCall();
             deviceCalls.put(serverId, new DeviceCall(0, true));
         } else if (message.hasStreamId()) {
-            serverId = message.streamId();
+            // the session sees an id of the adapter's choosing, not the device's: a device's id may be the one a
+            // pending GET_PROPERTY of its own travels under, whose answer would then be lost
+            serverId = freeServerIdForDeviceCall();
             deviceCalls.put(serverId, new DeviceCall(message.streamId(), false));
         }
         return IotmpMessage.run(serverId, service.wireCode(), target, message.payload());
     }
 
-    /** An id for the connection to answer a GET_PROPERTY with; device calls keep their own ids. */
-    private int freeServerIdForAnswerWithoutId() {
+    /** An id for the session to know a call of the device by until its answer, which goes back under the device's. */
+    private int freeServerIdForDeviceCall() {
         for (int id = LegacyFrames.MAX_STREAM_ID; id > 0; id--) {
             if (!deviceCalls.containsKey(id)) {
                 return id;
@@ -388,12 +390,22 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         return byLegacyId.size();
     }
 
+    /** Whether a call of the device waits for its answer under {@code legacyId} (at most maxInFlight calls wait). */
+    private boolean awaitsAnswer(int legacyId) {
+        for (DeviceCall call : deviceCalls.values()) {
+            if (call.legacyId() == legacyId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The next legacy id not in use by a request or stream of the server, nor by a pending call of the device. */
     private int allocate() {
         for (int tries = 0; tries < LegacyFrames.MAX_STREAM_ID; tries++) {
             int id = nextLegacyId;
             nextLegacyId = id % LegacyFrames.MAX_STREAM_ID + 1;
-            if (!byLegacyId.containsKey(id) && !deviceCalls.containsKey(id)) {
+            if (!byLegacyId.containsKey(id) && !awaitsAnswer(id)) {
                 if (remembering) {
                     memory.remember(deviceKey, nextLegacyId);
                 }

@@ -154,6 +154,51 @@ class LegacyHostileInputTest {
         }
     }
 
+    /**
+     * A GET_PROPERTY has no id, so the adapter gives it one for the session, from 65535 down; a call of the device
+     * under that same id while the read was pending took its place, and the read's answer never reached the device
+     * (found by LegacyServerConnectionFuzzTest's helper). Both are answered now, each as the device asked.
+     */
+    @Test
+    void aCallUnderTheIdOfAPendingPropertyReadLeavesTheReadItsAnswer() {
+        CompletableFuture<Object> read = new CompletableFuture<>();
+        IotmpServer server = EmbeddedDevicePipeline.unstartedServer(IotmpServerConfig.builder().host("127.0.0.1")
+                .port(0).ioThreads(1).workerThreads(0).nativeTransport(false)
+                .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t"))
+                .legacy(new LegacyListeners(true, LegacyListeners.NONE, LegacyListeners.NONE)).build(), timer);
+        server.calls().registerService(ServiceCode.READ_DEVICE_PROPERTY, "*", call -> read);
+        server.calls().registerService(ServiceCode.CALL_ENDPOINT, "*", call -> CompletableFuture.completedFuture(null));
+        UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(false, true);
+        EmbeddedChannel channel = EmbeddedDevicePipeline.connect(server, allocator);
+        try {
+            ByteBuf frames = allocator.heapBuffer();
+            LegacyFrames.encode(LegacyMessage.auth("alice", "esp32", "s3cr3t"), frames);
+            LegacyFrames.encode(LegacyMessage.service(SignalFlag.GET_PROPERTY, 0, "colour", null, null), frames);
+            LegacyFrames.encode(LegacyMessage.service(SignalFlag.CALL_ENDPOINT, LegacyFrames.MAX_STREAM_ID, "alert",
+                    null, null), frames);
+            channel.writeInbound(frames);
+            channel.runPendingTasks();
+            read.complete(Map.of("v", 1L));
+            channel.runPendingTasks();
+            channel.checkException();
+            ByteBuf written = allocator.heapBuffer();
+            for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
+                written.writeBytes((ByteBuf) out);
+                ((ByteBuf) out).release();
+            }
+            ByteBuf expected = allocator.heapBuffer();
+            expected.writeBytes(new byte[] {1, 2, 0x10, 1}); // the AUTH's bare OK
+            LegacyFrames.encode(LegacyMessage.ok(LegacyFrames.MAX_STREAM_ID, null), expected);
+            LegacyFrames.encode(LegacyMessage.ok(0, Map.of("v", 1L)), expected); // the read's value, without id
+            assertThat(ByteBufUtil.hexDump(written)).isEqualTo(ByteBufUtil.hexDump(expected));
+            assertThat(channel.pipeline().get(LegacyAdapter.class).pendingDeviceCalls()).isZero();
+            written.release();
+            expected.release();
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
     private static final class Execution {
         final Random random;
         final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(false, true);
