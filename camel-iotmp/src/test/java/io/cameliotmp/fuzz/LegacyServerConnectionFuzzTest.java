@@ -1,7 +1,6 @@
 package io.cameliotmp.fuzz;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.cameliotmp.protocol.FrameLimits;
 import io.cameliotmp.protocol.IotmpDecodeException;
-import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.PartialFrameBudget;
 import io.cameliotmp.protocol.PsonFormat;
@@ -48,9 +46,6 @@ import io.cameliotmp.testing.LegacyVectors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.HashedWheelTimer;
@@ -142,24 +137,6 @@ class LegacyServerConnectionFuzzTest {
         new Execution(data.consumeBoolean()).run(data);
     }
 
-    /** Records the session's writes (before the adapter translates them) and every write that failed. */
-    static final class WriteObserver extends ChannelOutboundHandlerAdapter {
-        final List<IotmpMessage> written = new ArrayList<>();
-        final List<Throwable> failures = new ArrayList<>();
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (msg instanceof IotmpMessage message) {
-                written.add(message);
-            }
-            ctx.write(msg, promise.unvoid()).addListener(f -> {
-                if (!f.isSuccess() && !(f.cause() instanceof ClosedChannelException)) {
-                    failures.add(f.cause());
-                }
-            });
-        }
-    }
-
     /** When the device sent a frame: as its first, while the authenticator decided, or once it could be served. */
     enum Phase {
         FIRST, AUTHENTICATING, SERVED
@@ -181,7 +158,7 @@ class LegacyServerConnectionFuzzTest {
         final IotmpServer server;
         final UnpooledByteBufAllocator allocator = FuzzSupport.countingAllocator();
         final EmbeddedChannel channel;
-        final WriteObserver observer = new WriteObserver();
+        final ServerConnectionFuzzTest.WriteObserver observer = new ServerConnectionFuzzTest.WriteObserver();
         final LegacyFrameCodec referenceCodec = new LegacyFrameCodec(new FrameLimits(MAX_FRAME_SIZE, MAX_FRAME_SIZE,
                 PsonFormat.DEFAULT_MAX_DEPTH, MAX_DECODED_FRAME_BYTES, null, PartialFrameBudget.UNLIMITED));
         final EmbeddedChannel reference = new EmbeddedChannel(referenceCodec);
@@ -549,19 +526,7 @@ class LegacyServerConnectionFuzzTest {
             if (legacy()) {
                 StrictLegacyDecoder.frames(output.toByteArray());
             }
-            if (!observer.failures.isEmpty()) {
-                AssertionError error = new AssertionError("writes failed: " + observer.failures);
-                observer.failures.forEach(error::addSuppressed);
-                throw error;
-            }
-            if (server.registry().size() != 0) {
-                throw new AssertionError("a closed connection is still registered");
-            }
-            for (CompletableFuture<DeviceReply> request : requests) {
-                if (!request.isDone()) {
-                    throw new AssertionError("a server request is still pending after the connection closed");
-                }
-            }
+            ServerConnectionFuzzTest.checkClosed(observer, server, requests);
         }
     }
 

@@ -131,7 +131,10 @@ class ServerConnectionFuzzTest {
         }
     }
 
-    /** Records what the session writes, before the codec encodes it, and every write that failed. */
+    /**
+     * Records what the session writes, before the codec (or the legacy adapter) encodes it, and every write that
+     * failed; shared with {@link LegacyServerConnectionFuzzTest}.
+     */
     static final class WriteObserver extends ChannelOutboundHandlerAdapter {
         final List<IotmpMessage> written = new ArrayList<>();
         final List<Throwable> failures = new ArrayList<>();
@@ -146,6 +149,26 @@ class ServerConnectionFuzzTest {
                     failures.add(f.cause());
                 }
             });
+        }
+    }
+
+    /**
+     * What must hold of a server's connection once closed, whatever the protocol: no write failed but on the closed
+     * channel, nothing registered, every request of the server completed.
+     */
+    static void checkClosed(WriteObserver observer, IotmpServer server, List<CompletableFuture<DeviceReply>> requests) {
+        if (!observer.failures.isEmpty()) {
+            AssertionError error = new AssertionError("writes failed: " + observer.failures);
+            observer.failures.forEach(error::addSuppressed);
+            throw error;
+        }
+        if (server.registry().size() != 0) {
+            throw new AssertionError("a closed connection is still registered");
+        }
+        for (CompletableFuture<DeviceReply> request : requests) {
+            if (!request.isDone()) {
+                throw new AssertionError("a server request is still pending after the connection closed");
+            }
         }
     }
 
@@ -406,19 +429,7 @@ class ServerConnectionFuzzTest {
 
         void checkAfterClose() {
             serverFrames();
-            if (!observer.failures.isEmpty()) {
-                AssertionError error = new AssertionError("writes failed: " + observer.failures);
-                observer.failures.forEach(error::addSuppressed);
-                throw error;
-            }
-            if (server.registry().size() != 0) {
-                throw new AssertionError("a closed connection is still registered");
-            }
-            for (CompletableFuture<DeviceReply> request : requests) {
-                if (!request.isDone()) {
-                    throw new AssertionError("a server request is still pending after the connection closed");
-                }
-            }
+            checkClosed(observer, server, requests);
         }
     }
 
