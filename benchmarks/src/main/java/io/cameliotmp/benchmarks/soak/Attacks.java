@@ -60,6 +60,8 @@ final class Attacks {
     private volatile boolean running;
     private final HttpAttacks httpAttacks;
     private final LegacyAttacks legacyAttacks;
+    /** What the IOTMP families share with the others: the loop that holds stalled connections. */
+    private final AttackFamilies iotmpFamilies;
 
     Attacks(String host, int iotmpPort, int httpPort, HttpClient http, EventLoopGroup group) {
         this(host, iotmpPort, httpPort, http, group, "/iotmp");
@@ -75,6 +77,7 @@ final class Attacks {
         this.group = group;
         this.httpAttacks = new HttpAttacks(host, httpPort, attempts, refused, () -> running, resources);
         this.legacyAttacks = new LegacyAttacks(host, iotmpPort, attempts, refused, () -> running, resources);
+        this.iotmpFamilies = new AttackFamilies(host, iotmpPort, attempts, refused, () -> running, resources);
     }
 
     /** Starts the given families; they run until {@link #stop()}. */
@@ -165,51 +168,13 @@ final class Attacks {
      * under {@code maxFrameSize} before login.
      */
     private void partialFrames(int index) throws Exception {
-        int connections = 1000;
         byte[] partial = new byte[3003];
         partial[0] = 1;
         partial[1] = (byte) 0xA0;
         partial[2] = 0x1F; // CONNECT of 4,000 bytes
         byte[] nearlyMax = {1, (byte) 0xA0, (byte) 0xC5, 0x0F, 0, 0, 0, 0}; // CONNECT of 254,624 bytes
-        List<SocketChannel> open = new ArrayList<>();
-        ByteBuffer sink = ByteBuffer.allocate(4096);
-        while (running) {
-            for (int i = 0; i < open.size(); i++) {
-                SocketChannel channel = open.get(i);
-                sink.clear();
-                int read;
-                try {
-                    read = channel.read(sink);
-                } catch (IOException e) {
-                    read = -1;
-                }
-                if (read < 0) {
-                    channel.close();
-                    refused.incrementAndGet();
-                    open.set(i, null);
-                }
-            }
-            open.removeIf(c -> c == null);
-            while (open.size() < connections && running) {
-                SocketChannel channel = SocketChannel.open();
-                resources.add(channel);
-                channel.bind(new InetSocketAddress("127.0.0." + (10 + open.size() % 10), 0));
-                attempts.incrementAndGet();
-                try {
-                    channel.connect(new InetSocketAddress(host, iotmpPort));
-                    channel.write(ByteBuffer.wrap(open.size() % 50 == 0 ? nearlyMax : partial));
-                    channel.configureBlocking(false);
-                    open.add(channel);
-                } catch (IOException e) {
-                    refused.incrementAndGet();
-                    channel.close();
-                }
-            }
-            pause(200);
-        }
-        for (SocketChannel channel : open) {
-            channel.close();
-        }
+        iotmpFamilies.holdStalled(1000, place -> "127.0.0." + (10 + place % 10),
+                place -> place % 50 == 0 ? nearlyMax : partial);
     }
 
     /**
@@ -472,7 +437,7 @@ final class Attacks {
         }
     }
 
-    private static void write(Socket socket, byte[] bytes) throws IOException {
+    static void write(Socket socket, byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
     }

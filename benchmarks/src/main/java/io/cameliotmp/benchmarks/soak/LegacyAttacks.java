@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,7 +55,7 @@ final class LegacyAttacks extends AttackFamilies {
         attempts.incrementAndGet();
         try (Socket socket = Attacks.open(resources, "127.0.0." + (90 + index), host, port, 0)) {
             String device = "board-" + index + "-" + Long.toHexString(new Random().nextLong());
-            write(socket, frame(LegacyMessage.auth(NEW_IDS_USER, device, NEW_IDS_CREDENTIAL)));
+            Attacks.write(socket, frame(LegacyMessage.auth(NEW_IDS_USER, device, NEW_IDS_CREDENTIAL)));
             socket.setSoTimeout(30_000);
             byte[] answer = new DataInputStream(socket.getInputStream()).readNBytes(AUTH_OK.length);
             if (!java.util.Arrays.equals(answer, AUTH_OK)) {
@@ -75,7 +72,7 @@ final class LegacyAttacks extends AttackFamilies {
      */
     void afterLogin(int index) throws Exception {
         try (Socket socket = Attacks.open(resources, "127.0.0.92", host, port, 0)) {
-            write(socket, frame(LegacyMessage.auth("demo", "attacker-3", "attack-3")));
+            Attacks.write(socket, frame(LegacyMessage.auth("demo", "attacker-3", "attack-3")));
             DataInputStream in = new DataInputStream(socket.getInputStream());
             socket.setSoTimeout(30_000);
             if (!java.util.Arrays.equals(in.readNBytes(AUTH_OK.length), AUTH_OK)) {
@@ -144,50 +141,7 @@ final class LegacyAttacks extends AttackFamilies {
         partial[0] = 1; // MESSAGE: a legacy device
         partial[1] = (byte) 0xA0;
         partial[2] = 0x1F; // of 4,000 bytes
-        List<SocketChannel> open = new ArrayList<>();
-        ByteBuffer sink = ByteBuffer.allocate(4096);
-        try {
-            while (running.getAsBoolean()) {
-                for (int i = 0; i < open.size(); i++) {
-                    sink.clear();
-                    int read;
-                    try {
-                        read = open.get(i).read(sink);
-                    } catch (IOException e) {
-                        read = -1;
-                    }
-                    if (read < 0) {
-                        open.get(i).close();
-                        if (running.getAsBoolean()) {
-                            refused.incrementAndGet();
-                        }
-                        open.set(i, null);
-                    }
-                }
-                open.removeIf(c -> c == null);
-                while (open.size() < PARTIAL_CONNECTIONS && running.getAsBoolean()) {
-                    SocketChannel channel = SocketChannel.open();
-                    resources.add(channel);
-                    attempts.incrementAndGet();
-                    try {
-                        channel.bind(new java.net.InetSocketAddress(
-                                "127.0.0." + (93 + open.size() % PARTIAL_ADDRESSES), 0));
-                        channel.connect(new java.net.InetSocketAddress(host, port));
-                        channel.write(ByteBuffer.wrap(partial));
-                        channel.configureBlocking(false);
-                        open.add(channel);
-                    } catch (IOException e) {
-                        refused.incrementAndGet();
-                        channel.close();
-                    }
-                }
-                Attacks.pause(200);
-            }
-        } finally {
-            for (SocketChannel channel : open) {
-                channel.close();
-            }
-        }
+        holdStalled(PARTIAL_CONNECTIONS, place -> "127.0.0." + (93 + place % PARTIAL_ADDRESSES), place -> partial);
     }
 
     private static long readVarint(DataInputStream in) throws IOException {
@@ -200,11 +154,6 @@ final class LegacyAttacks extends AttackFamilies {
             }
         }
         throw new IOException("varint too long");
-    }
-
-    private static void write(Socket socket, byte[] bytes) throws IOException {
-        socket.getOutputStream().write(bytes);
-        socket.getOutputStream().flush();
     }
 
     private static byte[] frame(LegacyMessage message) {
