@@ -18,7 +18,6 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.cameliotmp.protocol.FrameLimits;
 import io.cameliotmp.protocol.IotmpDecodeException;
-import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.PartialFrameBudget;
 import io.cameliotmp.protocol.PsonFormat;
 import io.cameliotmp.protocol.Varint;
@@ -323,19 +322,10 @@ class LegacyServerConnectionFuzzTest {
                 case 4 -> DeviceRequest.startStream("humidity", 5000,
                         sample -> CompletableFuture.completedFuture(null));
                 case 5 -> DeviceRequest.startStream("led", 0, sample -> CompletableFuture.completedFuture(null));
-                case 6 -> DeviceRequest.stopStream(lastStartedStream());
-                default -> DeviceRequest.streamData(lastStartedStream(), 42);
+                case 6 -> DeviceRequest.stopStream(observer.lastStartedStream());
+                default -> DeviceRequest.streamData(observer.lastStartedStream(), 42);
             };
             requests.add(server.send(DEVICE_ID, request, Duration.ofHours(1)));
-        }
-
-        private int lastStartedStream() {
-            for (int i = observer.written.size() - 1; i >= 0; i--) {
-                if (observer.written.get(i).type() == MessageType.START_STREAM) {
-                    return observer.written.get(i).streamId();
-                }
-            }
-            return 1;
         }
 
         void serverEvent(int which) {
@@ -362,16 +352,7 @@ class LegacyServerConnectionFuzzTest {
         }
 
         void drainOutput() {
-            for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
-                ByteBuf buf = (ByteBuf) out;
-                try {
-                    byte[] bytes = new byte[buf.readableBytes()];
-                    buf.readBytes(bytes);
-                    output.writeBytes(bytes);
-                } finally {
-                    buf.release();
-                }
-            }
+            FuzzSupport.drainOutbound(channel, output);
         }
 
         void checkWhileConnected() {

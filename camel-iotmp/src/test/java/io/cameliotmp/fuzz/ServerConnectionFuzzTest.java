@@ -34,7 +34,6 @@ import io.cameliotmp.server.StreamListener;
 import io.cameliotmp.server.StreamSample;
 import io.cameliotmp.testing.Hex;
 import io.cameliotmp.testing.IotmpVectors;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -149,6 +148,16 @@ class ServerConnectionFuzzTest {
                     failures.add(f.cause());
                 }
             });
+        }
+
+        /** The id of the latest START_STREAM the session wrote, or 1 if none (a request for a stream never opened). */
+        int lastStartedStream() {
+            for (int i = written.size() - 1; i >= 0; i--) {
+                if (written.get(i).type() == MessageType.START_STREAM) {
+                    return written.get(i).streamId();
+                }
+            }
+            return 1;
         }
     }
 
@@ -299,18 +308,9 @@ class ServerConnectionFuzzTest {
                 case 2 -> DeviceRequest.describe(null);
                 case 3 -> DeviceRequest.startStream("humidity", 5000,
                         sample -> CompletableFuture.completedFuture(null));
-                default -> DeviceRequest.stopStream(lastStartedStream());
+                default -> DeviceRequest.stopStream(observer.lastStartedStream());
             };
             requests.add(server.send(DEVICE_ID, request, Duration.ofHours(1)));
-        }
-
-        private int lastStartedStream() {
-            for (int i = observer.written.size() - 1; i >= 0; i--) {
-                if (observer.written.get(i).type() == MessageType.START_STREAM) {
-                    return observer.written.get(i).streamId();
-                }
-            }
-            return 1;
         }
 
         void serverEvent(int which) {
@@ -322,16 +322,7 @@ class ServerConnectionFuzzTest {
         }
 
         void drainOutput() {
-            for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
-                ByteBuf buf = (ByteBuf) out;
-                try {
-                    byte[] bytes = new byte[buf.readableBytes()];
-                    buf.readBytes(bytes);
-                    output.writeBytes(bytes);
-                } finally {
-                    buf.release();
-                }
-            }
+            FuzzSupport.drainOutbound(channel, output);
         }
 
         /** The frames the server sent, decoded as a strict device of the connection's generation would. */
