@@ -154,13 +154,11 @@ final class SessionOutbound {
         }
     }
 
-    /** Closes now, dropping what waits; the close itself runs on a closer thread. */
-    void close(CloseStatus status) {
-        closeNow(status);
-    }
-
-    /** {@link #close}; returns false when the client was closed already. */
-    private boolean closeNow(CloseStatus status) {
+    /**
+     * Closes now, dropping what waits; the close itself runs on a closer thread. Returns false when the client was
+     * closed already.
+     */
+    boolean close(CloseStatus status) {
         synchronized (this) {
             if (closed) {
                 return false;
@@ -217,7 +215,7 @@ final class SessionOutbound {
         long silent = nanoTime - lastHeard;
         if (silent > silenceNanos) {
             String reason = "nothing came from the client for " + silenceNanos / 1_000_000 + " ms";
-            boolean closing = closeNow(CloseStatus.GOING_AWAY.withReason(reason));
+            boolean closing = close(CloseStatus.GOING_AWAY.withReason(reason));
             if (closing) {
                 LOG.debug("{}: {}", name, reason);
             }
