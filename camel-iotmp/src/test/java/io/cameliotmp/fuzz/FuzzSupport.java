@@ -7,7 +7,6 @@ import java.util.List;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.embedded.EmbeddedChannel;
 
 /**
  * What the fuzz targets share: an allocator that counts what is not released, and the byte layout of
@@ -43,20 +42,6 @@ final class FuzzSupport {
         ByteBuf buf = allocator.buffer(Math.max(length, 1));
         buf.writeBytes(bytes, offset, length);
         return buf;
-    }
-
-    /** Moves what {@code channel} wrote into {@code output}, releasing each buffer. */
-    static void drainOutbound(EmbeddedChannel channel, ByteArrayOutputStream output) {
-        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
-            ByteBuf buf = (ByteBuf) out;
-            try {
-                byte[] bytes = new byte[buf.readableBytes()];
-                buf.readBytes(bytes);
-                output.writeBytes(bytes);
-            } finally {
-                buf.release();
-            }
-        }
     }
 
     /**

@@ -40,6 +40,7 @@ import io.cameliotmp.server.ServerLimits;
 import io.cameliotmp.server.SessionCounters;
 import io.cameliotmp.server.StreamListener;
 import io.cameliotmp.server.StreamSample;
+import io.cameliotmp.testing.EmbeddedCodec;
 import io.cameliotmp.testing.Hex;
 import io.cameliotmp.testing.LegacyVectors;
 import io.netty.buffer.ByteBuf;
@@ -352,7 +353,7 @@ class LegacyServerConnectionFuzzTest {
         }
 
         void drainOutput() {
-            FuzzSupport.drainOutbound(channel, output);
+            output.writeBytes(EmbeddedCodec.drainOutbound(channel));
         }
 
         void checkWhileConnected() {

@@ -32,6 +32,7 @@ import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.StreamListener;
 import io.cameliotmp.server.StreamSample;
+import io.cameliotmp.testing.EmbeddedCodec;
 import io.cameliotmp.testing.Hex;
 import io.cameliotmp.testing.IotmpVectors;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -322,7 +323,7 @@ class ServerConnectionFuzzTest {
         }
 
         void drainOutput() {
-            FuzzSupport.drainOutbound(channel, output);
+            output.writeBytes(EmbeddedCodec.drainOutbound(channel));
         }
 
         /** The frames the server sent, decoded as a strict device of the connection's generation would. */

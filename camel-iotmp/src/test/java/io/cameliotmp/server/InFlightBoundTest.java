@@ -12,8 +12,8 @@ import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrameCodec;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.testing.EmbeddedCodec;
 import io.cameliotmp.testing.Frames;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -131,17 +131,10 @@ class InFlightBoundTest {
     }
 
     private List<IotmpMessage> sent() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
-            ByteBuf buf = (ByteBuf) out;
-            byte[] frame = new byte[buf.readableBytes()];
-            buf.readBytes(frame);
-            buf.release();
-            bytes.writeBytes(frame);
-        }
+        byte[] bytes = EmbeddedCodec.drainOutbound(channel);
         EmbeddedChannel device = new EmbeddedChannel(new IotmpFrameCodec(Generation.GEN2, false, Integer.MAX_VALUE,
                 32));
-        device.writeInbound(Unpooled.wrappedBuffer(bytes.toByteArray()));
+        device.writeInbound(Unpooled.wrappedBuffer(bytes));
         List<IotmpMessage> frames = new ArrayList<>();
         for (Object in = device.readInbound(); in != null; in = device.readInbound()) {
             frames.add((IotmpMessage) in);

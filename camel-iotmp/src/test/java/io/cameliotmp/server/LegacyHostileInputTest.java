@@ -13,6 +13,7 @@ import io.cameliotmp.protocol.legacy.LegacyFrames;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
 import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.cameliotmp.protocol.session.ServiceCode;
+import io.cameliotmp.testing.EmbeddedCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -183,12 +184,7 @@ class LegacyHostileInputTest {
 
     /** What the server wrote to {@code channel} since the last call, in hex; each buffer is released. */
     private static String written(EmbeddedChannel channel) {
-        StringBuilder hex = new StringBuilder();
-        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
-            hex.append(ByteBufUtil.hexDump((ByteBuf) out));
-            ((ByteBuf) out).release();
-        }
-        return hex.toString();
+        return ByteBufUtil.hexDump(EmbeddedCodec.drainOutbound(channel));
     }
 
     private static final class Execution {

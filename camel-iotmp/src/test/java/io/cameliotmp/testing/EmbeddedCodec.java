@@ -68,6 +68,11 @@ public final class EmbeddedCodec implements AutoCloseable {
         for (IotmpMessage message : messages) {
             channel.writeOutbound(message);
         }
+        return drainOutbound(channel);
+    }
+
+    /** The bytes {@code channel} has written and not yet been read from it, its buffers released. */
+    public static byte[] drainOutbound(EmbeddedChannel channel) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (ByteBuf buf = channel.readOutbound(); buf != null; buf = channel.readOutbound()) {
             try {
