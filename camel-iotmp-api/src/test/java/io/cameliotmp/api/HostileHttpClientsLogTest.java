@@ -196,20 +196,26 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
         // completes, Tomcat gives the write up and its close frame may be lost or garbled (WsHttpUpgradeHandler
         // closes "in an unknown state"), which a stream sending its first sample made happen now and then
         String stream = "GET " + DEVICE + "/resources/slow/ws";
+        // text that is not UTF-8, a frame the client did not mask, a reserved opcode, a reserved bit, a continuation
+        // of nothing, a message beyond Tomcat's 8 KiB buffer
+        List<byte[]> hostileFrames = List.of(frame(0x81, true, new byte[] {(byte) 0xC3, 0x28}),
+                frame(0x82, false, new byte[] {1, 2}), frame(0x83, true, new byte[] {1}),
+                frame(0xC2, true, new byte[] {1}), frame(0x80, true, new byte[] {1}),
+                frame(0x82, true, new byte[9000]));
         List<String> closes = new ArrayList<>();
         for (String path : new String[] {session, stream}) {
             // a malformed escape in the query, which Tomcat's handshake cannot make a URI of: refused before it
             assertThat(exchange(path + "?interval=%zz", ALL, UPGRADE, "")).endsWith(" 400 ");
             // escaped bytes that are not UTF-8: the handler cannot decode them
             closes.add(webSocket(path + "?interval=%C3%28", new byte[0]));
-            // text that is not UTF-8, a frame the client did not mask, a reserved opcode, a reserved bit, a
-            // continuation of nothing, a message beyond Tomcat's 8 KiB buffer
-            closes.add(webSocket(path, frame(0x81, true, new byte[] {(byte) 0xC3, 0x28})));
-            closes.add(webSocket(path, frame(0x82, false, new byte[] {1, 2})));
-            closes.add(webSocket(path, frame(0x83, true, new byte[] {1})));
-            closes.add(webSocket(path, frame(0xC2, true, new byte[] {1})));
-            closes.add(webSocket(path, frame(0x80, true, new byte[] {1})));
-            closes.add(webSocket(path, frame(0x82, true, new byte[9000])));
+            for (byte[] hostile : hostileFrames) {
+                closes.add(webSocket(path, hostile));
+            }
+        }
+        // the same frames on a stream that writes all the time: whatever close frame Tomcat manages, each connection
+        // ends, and its stream with it
+        for (byte[] hostile : hostileFrames) {
+            webSocketUntilClosed("GET " + DEVICE + "/resources/counter/ws", hostile);
         }
         awaitAllGone();
         await("sessions and streams ended").atMost(WAIT)
@@ -241,6 +247,22 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
                 }
             } catch (java.io.EOFException e) {
                 return requestLine + " -> <closed>";
+            }
+        }
+    }
+
+    /** Upgrades a connection of its own with {@code requestLine}, sends {@code frames} and reads until the end. */
+    private void webSocketUntilClosed(String requestLine, byte[] frames) throws IOException {
+        try (Socket socket = client()) {
+            write(socket, head(requestLine, ALL, UPGRADE), "");
+            assertThat(DeviceSessionSocketLimitsTest.readHead(socket.getInputStream())).startsWith("HTTP/1.1 101");
+            socket.getOutputStream().write(frames);
+            try {
+                socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError(requestLine + ": the server did not close the connection", e);
+            } catch (IOException reset) {
+                // the server may reset the connection it gives up
             }
         }
     }
