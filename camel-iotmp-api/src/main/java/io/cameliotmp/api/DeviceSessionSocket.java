@@ -60,6 +60,8 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
 
     static final int MAX_EARLY_BYTES = 64 * 1024;
     static final int MAX_PENDING_BYTES = 1024 * 1024;
+    /** The most of the client's input one send to the device carries: as much as one message with Tomcat's buffers. */
+    static final int MAX_SEND_BYTES = 8 * 1024;
     private static final Pattern PATH = Pattern.compile(".*/v3/users/([^/]+)/devices/([^/]+)/sessions/([^/]+)");
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSessionSocket.class);
 
@@ -168,7 +170,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         String resource = "$" + kind + "/" + HexFormat.of().formatHex(nextToken());
         Session session = new Session(user, device, resource, slot, new SessionOutbound(
                 "session " + user + "/" + device + "/" + resource, socket, sendBufferBytes, sendTimeoutNanos, sender,
-                closer, slowClosed::incrementAndGet, () -> { }));
+                closer, slowClosed::incrementAndGet, () -> { }), producer);
         sessions.put(session.key(), session);
         socket.getAttributes().put(Session.class.getName(), session);
         Map<String, Object> headers = new LinkedHashMap<>();
@@ -230,10 +232,8 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             return;
         }
         session.send(text(Map.of("event", "open", "resource", session.resource)));
-        byte[] early = session.takeEarly();
-        if (early != null && early.length > 0) {
-            toDevice(session, early);
-        }
+        // what the client sent meanwhile goes first, before anything it sends from now on
+        session.input.start();
     }
 
     /** Whatever the client sends, a pong too, tells that it is there. */
@@ -264,40 +264,17 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         }
     }
 
-    private void fromClient(Session session, byte[] bytes) {
-        if (session.streamId() == 0) {
-            if (!session.keepEarly(bytes)) {
-                session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("too much input before the session opened"));
-            }
-            return;
-        }
-        toDevice(session, bytes);
-    }
-
     /**
-     * Sends the client's bytes to the device after everything it sent before: each send waits for the previous one,
-     * so that keystrokes arrive in the order they were typed. A client that sends faster than the device takes (more
-     * than {@value #MAX_PENDING_BYTES} bytes waiting, each message charged
-     * {@value SessionOutbound#MESSAGE_OVERHEAD} bytes besides its own, as a waiting send costs that much whatever it
-     * carries) is disconnected.
+     * Sends the client's bytes to the device after everything it sent before, in order ({@link DeviceInput}: one
+     * send at a time, what comes meanwhile merged into the next). A client that sends faster than the device takes
+     * (more than {@value #MAX_PENDING_BYTES} bytes waiting, or {@value #MAX_EARLY_BYTES} before the device opened the
+     * session) is disconnected.
      */
-    private void toDevice(Session session, byte[] bytes) {
-        long cost = (long) bytes.length + SessionOutbound.MESSAGE_OVERHEAD;
-        if (!session.queue(cost)) {
-            session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("the device does not take input this fast"));
-            return;
+    private void fromClient(Session session, byte[] bytes) {
+        if (!session.input.offer(bytes)) {
+            session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason(session.input.started()
+                    ? "the device does not take input this fast" : "too much input before the session opened"));
         }
-        session.chain(() -> producer.asyncRequestBodyAndHeaders("iotmp:device?operation=sendStreamData", bytes,
-                Map.of(IotmpConstants.USER, session.user, IotmpConstants.DEVICE, session.device,
-                        IotmpConstants.STREAM_ID, session.streamId()))
-                .handle((reply, failure) -> {
-                    session.sent(cost);
-                    if (failure != null) {
-                        LOG.debug("{}: sending to the device failed: {}", session, failure.toString());
-                        session.close(CloseStatus.SERVER_ERROR.withReason("the device is gone"));
-                    }
-                    return null;
-                }));
     }
 
     @Override
@@ -379,19 +356,32 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         private volatile int streamId;
         private boolean clientGone;
         private volatile boolean ended;
-        /** Guarded by {@code this}: the client's last send to the device, and the bytes still waiting. */
-        private java.util.concurrent.CompletableFuture<?> tail = java.util.concurrent.CompletableFuture
-                .completedFuture(null);
-        private long pending;
-        /** Guarded by {@code this}: input sent before the device opened the stream. */
-        private java.io.ByteArrayOutputStream early = new java.io.ByteArrayOutputStream();
+        private final ProducerTemplate producer;
+        /** What the client sends to the device, in order. */
+        private final DeviceInput input;
 
-        Session(String user, String device, String resource, UserSlots.Slot slot, SessionOutbound outbound) {
+        Session(String user, String device, String resource, UserSlots.Slot slot, SessionOutbound outbound,
+                ProducerTemplate producer) {
             this.user = user;
             this.device = device;
             this.resource = resource;
             this.slot = slot;
             this.outbound = outbound;
+            this.producer = producer;
+            this.input = new DeviceInput(MAX_EARLY_BYTES, MAX_PENDING_BYTES, MAX_SEND_BYTES, this::toDevice,
+                    this::toDeviceFailed);
+        }
+
+        /** One send of the client's bytes on the device's stream, once the device has opened it. */
+        private java.util.concurrent.CompletableFuture<?> toDevice(byte[] bytes) {
+            return producer.asyncRequestBodyAndHeaders("iotmp:device?operation=sendStreamData", bytes,
+                    Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device, IotmpConstants.STREAM_ID,
+                            streamId));
+        }
+
+        private void toDeviceFailed(Throwable failure) {
+            LOG.debug("{}: sending to the device failed: {}", this, failure.toString());
+            close(CloseStatus.SERVER_ERROR.withReason("the device is gone"));
         }
 
         String key() {
@@ -420,37 +410,6 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
 
         void end() {
             ended = true;
-        }
-
-        synchronized boolean queue(long bytes) {
-            if (pending + bytes > MAX_PENDING_BYTES) {
-                return false;
-            }
-            pending += bytes;
-            return true;
-        }
-
-        synchronized void sent(long bytes) {
-            pending -= bytes;
-        }
-
-        /** Runs {@code send} once the previous send has completed. */
-        synchronized void chain(java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> send) {
-            tail = tail.thenCompose(previous -> send.get());
-        }
-
-        synchronized boolean keepEarly(byte[] bytes) {
-            if (early == null || early.size() + bytes.length > MAX_EARLY_BYTES) {
-                return false;
-            }
-            early.writeBytes(bytes);
-            return true;
-        }
-
-        synchronized byte[] takeEarly() {
-            byte[] bytes = early == null ? null : early.toByteArray();
-            early = null;
-            return bytes;
         }
 
         /** Queues for the client: never blocks, as the caller may be an IOTMP worker thread. */

@@ -33,9 +33,12 @@ class DeviceSessionSocketTest extends ApiTestSupport {
     @Autowired
     DeviceSessionSocket sessions;
 
+    /** The device whose terminal echoes. */
+    private IotmpDevice echo;
+
     @BeforeEach
     void connectEchoingTerminal() throws Exception {
-        connect("demo", "dev-2", "secret-2", device -> device.resource("$terminal/:session")
+        echo = connect("demo", "dev-2", "secret-2", device -> device.resource("$terminal/:session")
                 .handler(ResourceKind.INPUT_OUTPUT, request -> {
                     if (request.describeMode()) {
                         return null;
@@ -69,6 +72,57 @@ class DeviceSessionSocketTest extends ApiTestSupport {
 
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         await("session closed").atMost(WAIT).until(() -> sessions.openSessions() == 0);
+    }
+
+    @Test
+    void manySmallMessagesReachTheDeviceWholeAndInOrderThoseSentBeforeTheOpenFirst() throws Exception {
+        await("sessions of other tests closed").atMost(WAIT).until(() -> sessions.openSessions() == 0);
+        // the device reads nothing (its START_STREAM included) until released: the first messages wait for the open
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        echo.eventLoop().execute(() -> {
+            blocked.countDown();
+            try {
+                release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+        Client client = new Client();
+        WebSocket socket;
+        try {
+            assertThat(blocked.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + ALL)
+                    .buildAsync(ws("/v3/users/demo/devices/dev-2/sessions/terminal"), client)
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            sendOneByteMessages(socket, sent, 0, 300);
+        } finally {
+            release.countDown();
+        }
+        assertThat(client.texts.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).contains("\"event\":\"open\"");
+        sendOneByteMessages(socket, sent, 300, 3000);
+
+        // the terminal echoes what it gets: all of it, in the order typed
+        java.io.ByteArrayOutputStream echoed = new java.io.ByteArrayOutputStream();
+        while (echoed.size() < sent.size()) {
+            byte[] chunk = client.bytes.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(chunk).as("echoed so far: %d of %d bytes", echoed.size(), sent.size()).isNotNull();
+            echoed.writeBytes(chunk);
+        }
+        assertThat(echoed.toString(StandardCharsets.US_ASCII)).isEqualTo(sent.toString(StandardCharsets.US_ASCII));
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        await("session closed").atMost(WAIT).until(() -> sessions.openSessions() == 0);
+    }
+
+    /** Sends the messages {@code from} to {@code to}, one byte each (a letter), each after the previous. */
+    private static void sendOneByteMessages(WebSocket socket, java.io.ByteArrayOutputStream sent, int from, int to)
+            throws Exception {
+        for (int i = from; i < to; i++) {
+            byte[] letter = {(byte) ('a' + i % 26)};
+            sent.writeBytes(letter);
+            socket.sendBinary(ByteBuffer.wrap(letter), true).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     @Test

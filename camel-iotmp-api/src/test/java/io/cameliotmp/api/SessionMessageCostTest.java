@@ -29,10 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A byte session's bounds count what a waiting message costs, not only its payload: a peer that sends empty
- * messages (two to six bytes each on the wire) would otherwise make any number of them wait within a bound of
- * payload bytes. Both ways: the device's output to a client that does not read, the client's input to a device that
- * does not take it.
+ * A peer that sends empty messages (two to six bytes each on the wire) may not make any number of them wait within a
+ * bound of payload bytes. The device's output to a client that does not read: each waiting message counts what it
+ * costs, not only its payload. The client's input to a device that does not take it: it waits merged, so that only
+ * its bytes are held, and an empty message holds nothing.
  */
 class SessionMessageCostTest {
 
@@ -70,7 +70,7 @@ class SessionMessageCostTest {
     }
 
     @Test
-    void emptyMessagesToADeviceThatDoesNotTakeThemCloseTheSession() throws Exception {
+    void inputToADeviceThatDoesNotTakeItWaitsMergedUpToTheBoundThenClosesTheSession() throws Exception {
         AtomicReference<CloseStatus> closed = new AtomicReference<>();
         AtomicInteger sentToDevice = new AtomicInteger();
         ProducerTemplate producer = (ProducerTemplate) Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -96,10 +96,17 @@ class SessionMessageCostTest {
             sessions.afterConnectionEstablished(socket);
             assertThat(closed.get()).isNull();
 
-            for (int i = 0; i < EMPTY_MESSAGES && closed.get() == null; i++) {
+            for (int i = 0; i < EMPTY_MESSAGES; i++) {
                 sessions.handleBinaryMessage(socket, new BinaryMessage(new byte[0]));
             }
+            assertThat(closed.get()).as("empty messages hold nothing").isNull();
+            assertThat(sentToDevice).as("nor are they sent").hasValue(0);
 
+            // one byte goes to the device, whose send never completes; the rest waits, a byte each, until the bound
+            // (DeviceInputTest checks it to the byte)
+            for (int i = 0; i < DeviceSessionSocket.MAX_PENDING_BYTES + 2; i++) {
+                sessions.handleBinaryMessage(socket, new BinaryMessage(new byte[] {1}));
+            }
             await("the session closed: the device does not take input this fast").atMost(WAIT)
                     .untilAsserted(() -> assertThat(closed.get()).isNotNull().extracting(CloseStatus::getCode)
                             .isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode()));
