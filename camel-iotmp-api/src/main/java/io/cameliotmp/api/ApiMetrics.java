@@ -59,6 +59,10 @@ final class ApiMetrics implements MeterBinder {
         FunctionCounter.builder("iotmp.api.sessions.slow.closed", sessions, DeviceSessionSocket::slowClientsClosed)
                 .description("Byte sessions closed because their client did not read what the device sent")
                 .register(registry);
+        FunctionCounter.builder("iotmp.api.sessions.input.closed", sessions, DeviceSessionSocket::inputClientsClosed)
+                .description("Byte sessions closed because their client sent faster than the device took it"
+                             + " (session-input-buffer)")
+                .register(registry);
         FunctionCounter.builder("iotmp.api.sessions.idle.closed", sessions, DeviceSessionSocket::idleClientsClosed)
                 .description("Byte sessions closed because nothing came from their client for"
                              + " websocket-idle-timeout")

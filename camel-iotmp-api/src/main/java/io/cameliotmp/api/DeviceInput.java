@@ -56,9 +56,10 @@ final class DeviceInput {
     }
 
     /**
-     * Sends {@code bytes} after everything offered before. Returns false, and keeps nothing of them, when more than
-     * {@code maxEarly} bytes would wait before {@link #start}, or {@code maxPending} after it: the device does not
-     * take the client's input as fast as it comes.
+     * Sends {@code bytes} after everything offered before. Returns false when more than {@code maxEarly} bytes would
+     * wait before {@link #start}, or {@code maxPending} after it (the device does not take the client's input as fast
+     * as it comes): the input then ends, what waits is dropped, and what is offered later ignored, so it returns false
+     * once.
      */
     boolean offer(byte[] bytes) {
         synchronized (this) {
@@ -66,6 +67,9 @@ final class DeviceInput {
                 return true;
             }
             if (waitingBytes + bytes.length > (started ? maxPending : maxEarly)) {
+                ended = true;
+                waiting.clear();
+                waitingBytes = 0;
                 return false;
             }
             append(bytes);

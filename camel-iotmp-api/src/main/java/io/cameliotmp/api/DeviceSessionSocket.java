@@ -58,8 +58,8 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
     /** The paths of the sessions, for the WebSocket mapping. */
     static final String PATHS = "/v3/users/*/devices/*/sessions/*";
 
+    /** The most of the client's input that may wait for the device to open the session. */
     static final int MAX_EARLY_BYTES = 64 * 1024;
-    static final int MAX_PENDING_BYTES = 1024 * 1024;
     /** The most of the client's input one send to the device carries: as much as one message with Tomcat's buffers. */
     static final int MAX_SEND_BYTES = 8 * 1024;
     private static final Pattern PATH = Pattern.compile(".*/v3/users/([^/]+)/devices/([^/]+)/sessions/([^/]+)");
@@ -69,6 +69,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
     private final ObjectMapper json;
     private final long sendBufferBytes;
     private final long sendTimeoutNanos;
+    private final int inputBufferBytes;
     private final long idleTimeoutNanos;
     private final SecureRandom random = new SecureRandom();
     /** The open sessions by user/device/resource, as the delivered exchanges name them. */
@@ -82,19 +83,22 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
     private final ExecutorService closer = Executors.newCachedThreadPool(
             new CustomizableThreadFactory("api-session-closer-"));
     private final AtomicLong slowClosed = new AtomicLong();
+    private final AtomicLong inputClosed = new AtomicLong();
     private final AtomicLong idleClosed = new AtomicLong();
 
     /**
-     * @param sessions    the places of the sessions: {@code max-sessions}, shared by {@code max-share-per-user}
-     * @param idleTimeout how long a client may send nothing, not even a pong: {@code websocket-idle-timeout}
+     * @param sessions         the places of the sessions: {@code max-sessions}, shared by {@code max-share-per-user}
+     * @param inputBufferBytes the most of a client's input that may wait for its device: {@code session-input-buffer}
+     * @param idleTimeout      how long a client may send nothing, not even a pong: {@code websocket-idle-timeout}
      */
     DeviceSessionSocket(ProducerTemplate producer, ObjectMapper json, UserSlots sessions, long sendBufferBytes,
-                        Duration sendTimeout, Duration idleTimeout) {
+                        Duration sendTimeout, int inputBufferBytes, Duration idleTimeout) {
         this.producer = producer;
         this.json = json;
         this.admitted = sessions;
         this.sendBufferBytes = sendBufferBytes;
         this.sendTimeoutNanos = sendTimeout.toNanos();
+        this.inputBufferBytes = inputBufferBytes;
         this.idleTimeoutNanos = idleTimeout.toNanos();
         SessionOutbound.scheduleStallChecks(sender, sendTimeout, this::checkStalled);
     }
@@ -112,6 +116,16 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
     /** How many sessions were closed because nothing came from their client for {@code websocket-idle-timeout}. */
     public long idleClientsClosed() {
         return idleClosed.get();
+    }
+
+    /** The most of a client's input that may wait for its device. */
+    int inputBufferBytes() {
+        return inputBufferBytes;
+    }
+
+    /** How many sessions were closed because their client sent faster than the device took it. */
+    public long inputClientsClosed() {
+        return inputClosed.get();
     }
 
     /** How many sessions were closed because their client did not read fast enough. */
@@ -170,7 +184,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         String resource = "$" + kind + "/" + HexFormat.of().formatHex(nextToken());
         Session session = new Session(user, device, resource, slot, new SessionOutbound(
                 "session " + user + "/" + device + "/" + resource, socket, sendBufferBytes, sendTimeoutNanos, sender,
-                closer, slowClosed::incrementAndGet, () -> { }), producer);
+                closer, slowClosed::incrementAndGet, () -> { }), producer, inputBufferBytes);
         sessions.put(session.key(), session);
         socket.getAttributes().put(Session.class.getName(), session);
         Map<String, Object> headers = new LinkedHashMap<>();
@@ -267,11 +281,12 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
     /**
      * Sends the client's bytes to the device after everything it sent before, in order ({@link DeviceInput}: one
      * send at a time, what comes meanwhile merged into the next). A client that sends faster than the device takes
-     * (more than {@value #MAX_PENDING_BYTES} bytes waiting, or {@value #MAX_EARLY_BYTES} before the device opened the
-     * session) is disconnected.
+     * (more than {@code session-input-buffer} bytes waiting, or {@value #MAX_EARLY_BYTES} before the device opened
+     * the session) is closed, once, and counted.
      */
     private void fromClient(Session session, byte[] bytes) {
         if (!session.input.offer(bytes)) {
+            inputClosed.incrementAndGet();
             session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason(session.input.started()
                     ? "the device does not take input this fast" : "too much input before the session opened"));
         }
@@ -361,14 +376,14 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         private final DeviceInput input;
 
         Session(String user, String device, String resource, UserSlots.Slot slot, SessionOutbound outbound,
-                ProducerTemplate producer) {
+                ProducerTemplate producer, int inputBufferBytes) {
             this.user = user;
             this.device = device;
             this.resource = resource;
             this.slot = slot;
             this.outbound = outbound;
             this.producer = producer;
-            this.input = new DeviceInput(MAX_EARLY_BYTES, MAX_PENDING_BYTES, MAX_SEND_BYTES, this::toDevice,
+            this.input = new DeviceInput(MAX_EARLY_BYTES, inputBufferBytes, MAX_SEND_BYTES, this::toDevice,
                     this::toDeviceFailed);
         }
 

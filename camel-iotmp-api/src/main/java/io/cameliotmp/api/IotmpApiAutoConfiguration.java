@@ -151,7 +151,7 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     DeviceSessionSocket iotmpDeviceSessionSocket(ProducerTemplate producer, ObjectMapper json) {
         return new DeviceSessionSocket(producer, json, slots(UserSlots.Kind.SESSIONS, properties.maxSessions()),
                 properties.sessionSendBuffer().toBytes(), properties.sessionSendTimeout(),
-                properties.websocketIdleTimeout());
+                (int) properties.sessionInputBuffer().toBytes(), properties.websocketIdleTimeout());
     }
 
     @Bean

@@ -54,6 +54,10 @@ import org.springframework.util.unit.DataSize;
  * @param sessionSendTimeout  how long one write to a byte session's client may take; a client that reads nothing for
  *                            longer is closed (WebSocket close 1008) and counted in
  *                            {@code iotmp.api.sessions.slow.closed}
+ * @param sessionInputBuffer  the most bytes of a byte session's input that may wait for its device (what the client
+ *                            sends while a send to the device is under way waits, merged into the next send); beyond
+ *                            them the client is closed (WebSocket close 1009) and counted in
+ *                            {@code iotmp.api.sessions.input.closed}
  * @param answerWriteTimeout  how long a client may read nothing of the answer to a call of the device API; its
  *                            connection is then closed and counted in {@code iotmp.api.answers.slow.closed}. An
  *                            answer is sent without holding a thread, from memory (it is the route's answer, already
@@ -138,6 +142,7 @@ public record IotmpApiProperties(
         @DefaultValue("64") int maxSessions,
         @DefaultValue("512KB") DataSize sessionSendBuffer,
         @DefaultValue("10s") Duration sessionSendTimeout,
+        @DefaultValue("1MB") DataSize sessionInputBuffer,
         @DefaultValue("30s") Duration answerWriteTimeout,
         @DefaultValue("32MB") DataSize answerSendBuffer,
         @DefaultValue("4") int maxDownloads,
@@ -225,6 +230,10 @@ public record IotmpApiProperties(
         if (sessionSendBuffer.toBytes() < 1 || sessionSendTimeout.isNegative() || sessionSendTimeout.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".session-send-buffer and session-send-timeout must be"
                                                + " positive: " + sessionSendBuffer + ", " + sessionSendTimeout);
+        }
+        if (sessionInputBuffer.toBytes() < 1 || sessionInputBuffer.toBytes() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(PREFIX + ".session-input-buffer must be positive and below 2 GB: "
+                                               + sessionInputBuffer);
         }
         if (answerSendBuffer.toBytes() < 1) {
             throw new IllegalArgumentException(PREFIX + ".answer-send-buffer must be positive: " + answerSendBuffer);

@@ -89,24 +89,27 @@ class DeviceInputTest {
     void beforeStartNothingIsSentAndTheEarlyBoundHolds() {
         DeviceInput input = input(10, 1000, 8192);
         assertThat(input.offer(new byte[6])).isTrue();
-        assertThat(input.offer(new byte[5])).isFalse();
         assertThat(input.offer(new byte[4])).isTrue();
         assertThat(sent).isEmpty();
         assertThat(input.started()).isFalse();
-
         input.start();
         assertThat(sent).hasSize(1);
         assertThat(sent.get(0)).hasSize(10);
+
+        DeviceInput tooMuch = input(10, 1000, 8192);
+        assertThat(tooMuch.offer(new byte[6])).isTrue();
+        assertThat(tooMuch.offer(new byte[5])).isFalse();
+        tooMuch.start();
+        assertThat(sent).as("nothing of an input that ended").hasSize(1);
     }
 
     @Test
-    void beyondThePendingBoundAnOfferIsRefusedAndKeepsNothing() {
+    void beyondThePendingBoundAnOfferIsRefusedOnceAndTheInputEnds() {
         DeviceInput input = input(0, 1000, 8192);
         input.start();
-        input.offer(new byte[10]);
+        assertThat(input.offer(new byte[10])).isTrue();
+        // the send in flight does not count; exactly the bound may wait
         assertThat(input.offer(new byte[600])).isTrue();
-        assertThat(input.offer(new byte[401])).isFalse();
-        assertThat(input.waitingBytes()).isEqualTo(600);
         assertThat(input.offer(new byte[400])).isTrue();
         assertThat(input.waitingBytes()).isEqualTo(1000);
         // empty messages cost nothing
@@ -114,6 +117,13 @@ class DeviceInputTest {
             assertThat(input.offer(new byte[0])).isTrue();
         }
         assertThat(input.waitingBytes()).isEqualTo(1000);
+
+        assertThat(input.offer(new byte[1])).as("a byte beyond the bound").isFalse();
+        assertThat(input.waitingBytes()).isZero();
+        assertThat(input.offer(new byte[1])).as("refused once: the input has ended").isTrue();
+        sends.get(0).complete(null);
+        assertThat(sent).as("nothing sent after the end").hasSize(1);
+        assertThat(input.waitingBytes()).isZero();
     }
 
     @Test

@@ -46,7 +46,8 @@ import static org.awaitility.Awaitility.await;
  * ({@code max-share-per-user=1}); {@link UserShareTest} has the users' shares of it.
  */
 @TestPropertySource(properties = {"camel.iotmp.api.max-sessions=" + DeviceSessionSocketLimitsTest.MAX_SESSIONS,
-    "camel.iotmp.api.session-send-timeout=2s", "camel.iotmp.api.max-share-per-user=1"})
+    "camel.iotmp.api.session-send-timeout=2s", "camel.iotmp.api.max-share-per-user=1",
+    "camel.iotmp.api.session-input-buffer=16KB"})
 @Import(DeviceSessionSocketLimitsTest.SmallSendBuffer.class)
 class DeviceSessionSocketLimitsTest extends OwnApplicationTestSupport {
 
@@ -59,6 +60,12 @@ class DeviceSessionSocketLimitsTest extends OwnApplicationTestSupport {
     ApiMetrics metrics;
 
     private final AtomicBoolean stopFlood = new AtomicBoolean();
+
+    @Test
+    void theInputBufferIsTheProperty() {
+        // SessionMessageCostTest and DeviceInputTest check what the bound does
+        assertThat(sessions.inputBufferBytes()).isEqualTo(16 * 1024);
+    }
     private final AtomicInteger flooded = new AtomicInteger();
 
     /**

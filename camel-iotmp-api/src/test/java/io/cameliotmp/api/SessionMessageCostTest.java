@@ -88,9 +88,9 @@ class SessionMessageCostTest {
                     }
                     default -> null;
                 });
+        int inputBuffer = 64 * 1024;
         DeviceSessionSocket sessions = new DeviceSessionSocket(producer, new ObjectMapper(),
-                new UserSlots(UserSlots.Kind.SESSIONS, 4, 1.0), 512 * 1024,
-                WAIT, WAIT);
+                new UserSlots(UserSlots.Kind.SESSIONS, 4, 1.0), 512 * 1024, WAIT, inputBuffer, WAIT);
         try {
             WebSocketSession socket = socket(closed, false);
             sessions.afterConnectionEstablished(socket);
@@ -104,13 +104,14 @@ class SessionMessageCostTest {
 
             // one byte goes to the device, whose send never completes; the rest waits, a byte each, until the bound
             // (DeviceInputTest checks it to the byte)
-            for (int i = 0; i < DeviceSessionSocket.MAX_PENDING_BYTES + 2; i++) {
+            for (int i = 0; i < inputBuffer + 2; i++) {
                 sessions.handleBinaryMessage(socket, new BinaryMessage(new byte[] {1}));
             }
             await("the session closed: the device does not take input this fast").atMost(WAIT)
                     .untilAsserted(() -> assertThat(closed.get()).isNotNull().extracting(CloseStatus::getCode)
                             .isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode()));
             assertThat(sentToDevice).as("one send at a time reaches the device").hasValue(1);
+            assertThat(sessions.inputClientsClosed()).as("counted once").isEqualTo(1);
         } finally {
             sessions.destroy();
         }
