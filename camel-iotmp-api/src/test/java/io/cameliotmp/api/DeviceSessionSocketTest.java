@@ -78,21 +78,11 @@ class DeviceSessionSocketTest extends ApiTestSupport {
     void manySmallMessagesReachTheDeviceWholeAndInOrderThoseSentBeforeTheOpenFirst() throws Exception {
         await("sessions of other tests closed").atMost(WAIT).until(() -> sessions.openSessions() == 0);
         // the device reads nothing (its START_STREAM included) until released: the first messages wait for the open
-        CountDownLatch blocked = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        echo.eventLoop().execute(() -> {
-            blocked.countDown();
-            try {
-                release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CountDownLatch release = holdEventLoop(echo);
         java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
         Client client = new Client();
         WebSocket socket;
         try {
-            assertThat(blocked.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
             socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + ALL)
                     .buildAsync(ws("/v3/users/demo/devices/dev-2/sessions/terminal"), client)
                     .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -113,6 +103,22 @@ class DeviceSessionSocketTest extends ApiTestSupport {
         assertThat(echoed.toString(StandardCharsets.US_ASCII)).isEqualTo(sent.toString(StandardCharsets.US_ASCII));
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         await("session closed").atMost(WAIT).until(() -> sessions.openSessions() == 0);
+    }
+
+    /** Holds the device's event loop until the latch returned is counted down: it reads nothing meanwhile. */
+    private static CountDownLatch holdEventLoop(IotmpDevice device) throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        device.eventLoop().execute(() -> {
+            held.countDown();
+            try {
+                release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(held.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        return release;
     }
 
     /** Sends the messages {@code from} to {@code to}, one byte each (a letter), each after the previous. */
@@ -138,18 +144,8 @@ class DeviceSessionSocketTest extends ApiTestSupport {
                 }));
         await("sessions of other tests closed").atMost(WAIT).until(() -> sessions.openSessions() == 0);
         // the device reads nothing (its START_STREAM included) until released: as one far away would answer late
-        CountDownLatch blocked = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        device.eventLoop().execute(() -> {
-            blocked.countDown();
-            try {
-                release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CountDownLatch release = holdEventLoop(device);
         try {
-            assertThat(blocked.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
             WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + ALL)
                     .buildAsync(ws("/v3/users/demo/devices/dev-1/sessions/terminal"), new Client())
                     .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
