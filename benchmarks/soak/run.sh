@@ -27,7 +27,7 @@ if [ "$TRANSPORT" = WEBSOCKET ]; then
   # the driver's own simulated device is the healthy one the REST client calls: wait for the API, not for it
   READY_URL=http://127.0.0.1:$MANAGEMENT_PORT/actuator/health
 else
-  FAMILIES=${FAMILIES:-huge-ids,bad-ka,partial-frames,after-login,stalled-frame,lockout,http,slow-headers,stream-hogs,upload-leavers,legacy-new-ids,legacy-after-login,legacy-partial}
+  FAMILIES=${FAMILIES:-huge-ids,bad-ka,partial-frames,after-login,stalled-frame,lockout,http,slow-headers,stream-hogs,upload-leavers,api-websockets,legacy-new-ids,legacy-after-login,legacy-partial}
   TRANSPORT_ARGS=()
   READY_URL=http://127.0.0.1:$HTTP_PORT/v3/users/demo/devices/sim-1/resources/temperature
 fi

@@ -39,8 +39,8 @@ final class Attacks {
 
     /** The attack families, in the order the soak runs them. */
     static final List<String> FAMILIES = List.of("huge-ids", "bad-ka", "partial-frames", "after-login",
-            "stalled-frame", "lockout", "http", "slow-headers", "stream-hogs", "upload-leavers", "legacy-new-ids",
-            "legacy-after-login", "legacy-partial");
+            "stalled-frame", "lockout", "http", "slow-headers", "stream-hogs", "upload-leavers", "api-websockets",
+            "legacy-new-ids", "legacy-after-login", "legacy-partial");
     /** The families against a server with {@code transport=WEBSOCKET}, in the order the soak runs them. */
     static final List<String> WEB_SOCKET_FAMILIES = List.of("ws-trickle", "ws-partial-frames");
     /** The user of the WebSocket families' devices: the soak accepts any device of it ({@code wsattack/*}). */
@@ -96,6 +96,7 @@ final class Attacks {
                 case "slow-headers" -> spawn(family, 2, httpAttacks::slowHeaders);
                 case "stream-hogs" -> spawn(family, 1, httpAttacks::streamHogs);
                 case "upload-leavers" -> spawn(family, 2, httpAttacks::uploadLeavers);
+                case "api-websockets" -> spawn(family, 2, httpAttacks::apiWebSockets);
                 case "legacy-new-ids" -> spawn(family, 2, legacyAttacks::newIds);
                 case "legacy-after-login" -> spawn(family, 1, legacyAttacks::afterLogin);
                 case "legacy-partial" -> spawn(family, 1, legacyAttacks::partial);

@@ -2,6 +2,7 @@ package io.cameliotmp.benchmarks.soak;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +24,19 @@ import java.util.function.BooleanSupplier;
  * subscriptions as it can, 100 of each asked every round, reading nothing after the answer's head; beyond the user's
  * share of {@code max-sse-streams} and {@code max-event-streams} they are answered 503 (refused);</li>
  * <li>{@code upload-leavers}: firmware images of 4 MB announced, 256 KB sent, and the connection reset; an answer
- * the server gives before that counts as refused.</li>
+ * the server gives before that counts as refused;</li>
+ * <li>{@code api-websockets}: WebSocket clients of the API, a resource stream sampled every second and a terminal
+ * session in turn, each of which sends one frame that breaks the protocol (text that is not UTF-8, a frame not
+ * masked, a reserved opcode or bit, a continuation of nothing, a message beyond Tomcat's 8 KiB buffer) and reads
+ * until the server closes it (refused), one after the other as fast as the server closes them. A stream's close may
+ * come while a sample is being written to it, where Tomcat's close is a race of its own.</li>
  * </ul>
  * None of them may cost the good users anything, nor write to the log beyond what the soak's targets allow.
  */
 final class HttpAttacks extends AttackFamilies {
 
     /** The families, in the order the soak runs them. */
-    static final List<String> FAMILIES = List.of("slow-headers", "stream-hogs", "upload-leavers");
+    static final List<String> FAMILIES = List.of("slow-headers", "stream-hogs", "upload-leavers", "api-websockets");
 
     /** Connections each slow-headers address keeps: more than the per-address bound of 256. */
     private static final int SLOW_CONNECTIONS = 300;
@@ -38,6 +44,14 @@ final class HttpAttacks extends AttackFamilies {
     private static final int HOGGED_STREAMS = 100;
     private static final int ANNOUNCED_IMAGE = 4 * 1024 * 1024;
     private static final int SENT_IMAGE = 256 * 1024;
+    /** What api-websockets' clients send, one each, in turn. */
+    private static final List<byte[]> HOSTILE_FRAMES = List.of(
+            WebSocketFrames.raw(0x81, true, new byte[] {(byte) 0xC3, 0x28}),
+            WebSocketFrames.raw(0x82, false, new byte[] {1, 2}),
+            WebSocketFrames.raw(0x83, true, new byte[] {1}),
+            WebSocketFrames.raw(0xC2, true, new byte[] {1}),
+            WebSocketFrames.raw(0x80, true, new byte[] {1}),
+            WebSocketFrames.raw(0x82, true, new byte[9000]));
 
     HttpAttacks(String host, int httpPort, AtomicLong attempts, AtomicLong refused, BooleanSupplier running,
                 List<AutoCloseable> resources) {
@@ -161,6 +175,32 @@ final class HttpAttacks extends AttackFamilies {
             socket.setSoLinger(true, 0); // the close sends RST: a client that vanished mid-image
         } catch (IOException e) {
             refused.incrementAndGet(); // the server closed before the 256 KB were written
+        }
+    }
+
+    /** One WebSocket client after the other, each breaking the protocol once and read until the server closes it. */
+    void apiWebSockets(int index) throws IOException {
+        String from = "127.0.0." + (90 + index);
+        for (int round = 0; running.getAsBoolean(); round++) {
+            attempts.incrementAndGet();
+            String path = round % 2 == 0 ? "/v3/users/demo/devices/sim-1/resources/temperature/ws?interval=1"
+                    : "/v3/users/demo/devices/sim-1/sessions/terminal";
+            try (Socket socket = connect(from)) {
+                socket.setSoTimeout(30_000);
+                write(socket, "GET " + path + " HTTP/1.1\r\nHost: soak\r\nAuthorization: " + Soak.authorization()
+                              + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                              + "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+                InputStream in = socket.getInputStream();
+                if (statusLine(in).startsWith("HTTP/1.1 101")) {
+                    Attacks.write(socket, HOSTILE_FRAMES.get(round / 2 % HOSTILE_FRAMES.size()));
+                }
+                in.transferTo(OutputStream.nullOutputStream());
+                refused.incrementAndGet();
+            } catch (SocketTimeoutException e) {
+                // the server kept the client for 30 s: not refused, and the soak's report shows it
+            } catch (IOException e) {
+                refused.incrementAndGet(); // reset
+            }
         }
     }
 
