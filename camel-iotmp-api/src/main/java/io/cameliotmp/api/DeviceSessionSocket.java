@@ -383,8 +383,9 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             this.slot = slot;
             this.outbound = outbound;
             this.producer = producer;
-            this.input = new DeviceInput(MAX_EARLY_BYTES, inputBufferBytes, MAX_SEND_BYTES, this::toDevice,
-                    this::toDeviceFailed);
+            // never more before the open than after it: what waited would refuse the first message after the open
+            this.input = new DeviceInput(Math.min(MAX_EARLY_BYTES, inputBufferBytes), inputBufferBytes,
+                    MAX_SEND_BYTES, this::toDevice, this::toDeviceFailed);
         }
 
         /** One send of the client's bytes on the device's stream, once the device has opened it. */
