@@ -73,24 +73,8 @@ class SessionMessageCostTest {
     void inputToADeviceThatDoesNotTakeItWaitsMergedUpToTheBoundThenClosesTheSession() throws Exception {
         AtomicReference<CloseStatus> closed = new AtomicReference<>();
         AtomicInteger sentToDevice = new AtomicInteger();
-        ProducerTemplate producer = (ProducerTemplate) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ProducerTemplate.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "asyncSend" -> {
-                        // the device opens the session's stream at once
-                        DefaultExchange opened = new DefaultExchange(camel);
-                        opened.getMessage().setHeader(IotmpConstants.STREAM_ID, 7);
-                        yield CompletableFuture.completedFuture(opened);
-                    }
-                    case "asyncRequestBodyAndHeaders" -> {
-                        // a send to the device that never completes: the device does not read
-                        sentToDevice.incrementAndGet();
-                        yield new CompletableFuture<>();
-                    }
-                    default -> null;
-                });
         int inputBuffer = 64 * 1024;
-        DeviceSessionSocket sessions = new DeviceSessionSocket(producer, new ObjectMapper(),
-                new UserSlots(UserSlots.Kind.SESSIONS, 4, 1.0), 512 * 1024, WAIT, inputBuffer, WAIT);
+        DeviceSessionSocket sessions = sessions(true, sentToDevice, inputBuffer);
         try {
             WebSocketSession socket = socket(closed, false);
             sessions.afterConnectionEstablished(socket);
@@ -115,6 +99,53 @@ class SessionMessageCostTest {
         } finally {
             sessions.destroy();
         }
+    }
+
+    @Test
+    void inputBeforeTheOpenIsBoundedByTheInputBufferWhenItIsTheSmaller() throws Exception {
+        AtomicReference<CloseStatus> closed = new AtomicReference<>();
+        AtomicInteger sentToDevice = new AtomicInteger();
+        int inputBuffer = 16 * 1024;
+        DeviceSessionSocket sessions = sessions(false, sentToDevice, inputBuffer);
+        try {
+            WebSocketSession socket = socket(closed, false);
+            sessions.afterConnectionEstablished(socket);
+            for (int i = 0; i < inputBuffer + 1; i++) {
+                sessions.handleBinaryMessage(socket, new BinaryMessage(new byte[] {1}));
+            }
+            await("the session closed: too much input before the open").atMost(WAIT)
+                    .untilAsserted(() -> assertThat(closed.get()).isNotNull().extracting(CloseStatus::getCode)
+                            .isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode()));
+            assertThat(sessions.inputClientsClosed()).isEqualTo(1);
+            assertThat(sentToDevice).hasValue(0);
+        } finally {
+            sessions.destroy();
+        }
+    }
+
+    /**
+     * Byte sessions whose device opens each session at once when {@code opens} (else never), and never completes a
+     * send of the client's input (counted in {@code sentToDevice}): a device that does not read.
+     */
+    private DeviceSessionSocket sessions(boolean opens, AtomicInteger sentToDevice, int inputBuffer) {
+        ProducerTemplate producer = (ProducerTemplate) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ProducerTemplate.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "asyncSend" -> {
+                        if (!opens) {
+                            yield new CompletableFuture<>();
+                        }
+                        DefaultExchange opened = new DefaultExchange(camel);
+                        opened.getMessage().setHeader(IotmpConstants.STREAM_ID, 7);
+                        yield CompletableFuture.completedFuture(opened);
+                    }
+                    case "asyncRequestBodyAndHeaders" -> {
+                        sentToDevice.incrementAndGet();
+                        yield new CompletableFuture<>();
+                    }
+                    default -> null;
+                });
+        return new DeviceSessionSocket(producer, new ObjectMapper(), new UserSlots(UserSlots.Kind.SESSIONS, 4, 1.0),
+                512 * 1024, WAIT, inputBuffer, WAIT);
     }
 
     /** A socket of a session; its first write blocks until the test ends when {@code blockWrites}. */
