@@ -238,15 +238,16 @@ final class SessionOutbound {
         closeSlow("the client does not read (a send took more than " + timeLimitNanos / 1_000_000 + " ms)");
     }
 
+    /**
+     * Closes the client as slow and counts it, only if this call closed it: the overflow (on the thread that queues)
+     * and the stalled write (on the checking thread) may be noticed at once, or the client may leave or be closed as
+     * idle meanwhile, and each client closed is counted once, by whoever closed it.
+     */
     private void closeSlow(String reason) {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
+        if (close(CloseStatus.POLICY_VIOLATION.withReason(reason))) {
+            LOG.debug("{}: {}", name, reason);
+            slowClosed.run();
         }
-        LOG.debug("{}: {}", name, reason);
-        slowClosed.run();
-        close(CloseStatus.POLICY_VIOLATION.withReason(reason));
     }
 
     private void schedule() {
