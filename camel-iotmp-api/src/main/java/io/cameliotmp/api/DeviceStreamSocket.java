@@ -141,6 +141,16 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
         return slots;
     }
 
+    /** Clients whose outbound is still watched (writes' age, silence); for tests: none once every client left. */
+    int outboundsWatched() {
+        return outbounds.size();
+    }
+
+    /** Streams in the open set; for tests: none once every client left. */
+    int streamsRegistered() {
+        return open.size();
+    }
+
     @Override
     public void afterConnectionEstablished(WebSocketSession socket) throws IOException {
         SocketClient client = new SocketClient(json);
