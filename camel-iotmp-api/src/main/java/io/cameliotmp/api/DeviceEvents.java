@@ -87,6 +87,11 @@ public class DeviceEvents implements DisposableBean {
         return admitted;
     }
 
+    /** Tasks waiting in the ticker's queue: the periodic check and the open streams' own; for tests. */
+    int tasksScheduled() {
+        return writers.tasksScheduled();
+    }
+
     @GetMapping("/v3/users/{user}/events")
     public SseEmitter subscribe(@PathVariable String user, HttpServletRequest request) throws IOException {
         InvalidRequestException.requireName("user", user);
