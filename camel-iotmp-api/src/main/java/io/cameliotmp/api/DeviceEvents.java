@@ -87,9 +87,9 @@ public class DeviceEvents implements DisposableBean {
         return admitted;
     }
 
-    /** Tasks waiting in the ticker's queue: the periodic check and the open streams' own; for tests. */
-    int tasksScheduled() {
-        return writers.tasksScheduled();
+    /** Timers in the ticker's queue: the periodic check and the open streams' own; for tests. */
+    int timersScheduled() {
+        return writers.timersScheduled();
     }
 
     @GetMapping("/v3/users/{user}/events")

@@ -131,9 +131,9 @@ public class DeviceStreamController implements DisposableBean {
         return slots;
     }
 
-    /** Tasks waiting in the ticker's queue: the periodic check and the open streams' own; for tests. */
-    int tasksScheduled() {
-        return writers.tasksScheduled();
+    /** Timers in the ticker's queue: the periodic check and the open streams' own; for tests. */
+    int timersScheduled() {
+        return writers.timersScheduled();
     }
 
     /** How many clients were closed because a write to them took longer than {@code stream-send-timeout}. */

@@ -145,9 +145,9 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
         return slots;
     }
 
-    /** Tasks waiting in the sender's queue: the periodic check and each open stream's two; for tests. */
-    int tasksScheduled() {
-        return sender.getQueue().size();
+    /** Timers in the sender's queue: the periodic check and each open stream's two; for tests. */
+    int timersScheduled() {
+        return SessionOutbound.timersQueued(sender);
     }
 
     /** Clients whose outbound is still watched (writes' age, silence); for tests: none once every client left. */

@@ -77,9 +77,9 @@ final class EventStreamWriters {
         return ticker;
     }
 
-    /** Tasks waiting in the ticker's queue: the periodic check and the open streams' own; for tests. */
-    int tasksScheduled() {
-        return ticker.getQueue().size();
+    /** Timers in the ticker's queue: the periodic check and the open streams' own; for tests. */
+    int timersScheduled() {
+        return SessionOutbound.timersQueued(ticker);
     }
 
     /** How many clients were closed because a write to them took longer than the send timeout. */

@@ -6,7 +6,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.websocket.RemoteEndpoint;
@@ -198,6 +200,15 @@ final class SessionOutbound {
     static void scheduleStallChecks(ScheduledExecutorService executor, Duration sendTimeout, Runnable check) {
         long period = Math.max(10, Math.min(1000, sendTimeout.toMillis() / 4));
         executor.scheduleWithFixedDelay(check, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The periodic tasks in {@code executor}'s queue, cancelled ones included (its own tasks of one run, such as the
+     * writes started, come and go); for tests.
+     */
+    static int timersQueued(ScheduledThreadPoolExecutor executor) {
+        return (int) executor.getQueue().stream()
+                .filter(task -> task instanceof RunnableScheduledFuture<?> timer && timer.isPeriodic()).count();
     }
 
     /** Something came from the client (a whole message, or a pong): it is there. */

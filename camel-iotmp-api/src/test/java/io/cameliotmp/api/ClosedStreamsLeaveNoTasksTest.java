@@ -57,12 +57,12 @@ class ClosedStreamsLeaveNoTasksTest extends ApiTestSupport {
                     .get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
         }
         await("the streams open").atMost(WAIT).until(() -> socketStreams.openStreams() == STREAMS);
-        assertThat(socketStreams.tasksScheduled()).as("each stream's heartbeat and device check")
+        assertThat(socketStreams.timersScheduled()).as("each stream's heartbeat and device check")
                 .isGreaterThanOrEqualTo(2 * STREAMS);
 
         sockets.forEach(WebSocket::abort);
 
-        assertNoTaskLeftOnceClosed(socketStreams::openStreams, socketStreams::tasksScheduled);
+        assertNoTaskLeftOnceClosed(socketStreams::openStreams, socketStreams::timersScheduled);
     }
 
     @Test
@@ -70,7 +70,7 @@ class ClosedStreamsLeaveNoTasksTest extends ApiTestSupport {
         await("streams of other tests closed").atMost(WAIT).until(() -> sseStreams.openStreams() == 0);
         List<InputStream> bodies = open(COUNTER + "/stream?interval=1", STREAMS);
         await("the streams open").atMost(WAIT).until(() -> sseStreams.openStreams() == STREAMS);
-        assertThat(sseStreams.tasksScheduled()).as("each stream's heartbeat and device check")
+        assertThat(sseStreams.timersScheduled()).as("each stream's heartbeat and device check")
                 .isGreaterThanOrEqualTo(2 * STREAMS);
 
         for (InputStream body : bodies) {
@@ -78,7 +78,7 @@ class ClosedStreamsLeaveNoTasksTest extends ApiTestSupport {
         }
 
         // a client's leaving is noticed at its stream's next sample (one a second)
-        assertNoTaskLeftOnceClosed(sseStreams::openStreams, sseStreams::tasksScheduled);
+        assertNoTaskLeftOnceClosed(sseStreams::openStreams, sseStreams::timersScheduled);
     }
 
     @Test
@@ -89,7 +89,7 @@ class ClosedStreamsLeaveNoTasksTest extends ApiTestSupport {
         });
         List<InputStream> bodies = open("/v3/users/demo/events", SUBSCRIPTIONS);
         await("the subscriptions open").atMost(WAIT).until(() -> events.subscribed() == SUBSCRIPTIONS);
-        assertThat(events.tasksScheduled()).as("each subscription's heartbeat").isGreaterThanOrEqualTo(SUBSCRIPTIONS);
+        assertThat(events.timersScheduled()).as("each subscription's heartbeat").isGreaterThanOrEqualTo(SUBSCRIPTIONS);
 
         for (InputStream body : bodies) {
             body.close();
@@ -99,7 +99,7 @@ class ClosedStreamsLeaveNoTasksTest extends ApiTestSupport {
         assertNoTaskLeftOnceClosed(() -> {
             events.beatAll();
             return events.subscribed();
-        }, events::tasksScheduled);
+        }, events::timersScheduled);
     }
 
     /** Opens {@code count} Server-Sent Events streams of {@code path}: their bodies, unread. */
@@ -122,8 +122,8 @@ class ClosedStreamsLeaveNoTasksTest extends ApiTestSupport {
      * Waits for every stream to have closed (and given its place back, after cancelling its timers), then checks at
      * once that only the scheduler's periodic check is queued (none while it runs).
      */
-    private static void assertNoTaskLeftOnceClosed(IntSupplier open, IntSupplier tasksScheduled) {
+    private static void assertNoTaskLeftOnceClosed(IntSupplier open, IntSupplier timersScheduled) {
         await("the streams closed").atMost(WAIT).until(() -> open.getAsInt() == 0);
-        assertThat(tasksScheduled.getAsInt()).as("tasks queued once every stream closed").isLessThanOrEqualTo(1);
+        assertThat(timersScheduled.getAsInt()).as("timers queued once every stream closed").isLessThanOrEqualTo(1);
     }
 }

@@ -199,7 +199,7 @@ class WebSocketCloseRaceTest extends OwnApplicationTestSupport {
             assertThat(busyApiThreads()).as("closer threads busy").isEmpty();
         });
         // at once: a closed stream's cancelled timers left the queue as it closed (not when they would have been due)
-        assertThat(streams.tasksScheduled()).as("tasks of the streams' sender queued").isLessThanOrEqualTo(1);
+        assertThat(streams.timersScheduled()).as("timers of the streams' sender queued").isLessThanOrEqualTo(1);
         stopOutput.set(true);
         busy.join(WAIT.toMillis());
         await("no stream left open on the device").atMost(WAIT).untilAsserted(() -> {
