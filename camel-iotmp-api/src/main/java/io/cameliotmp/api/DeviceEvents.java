@@ -87,6 +87,11 @@ public class DeviceEvents implements DisposableBean {
         return admitted;
     }
 
+    /** Timers in the ticker's queue: the periodic check and the open streams' own; for tests. */
+    int timersScheduled() {
+        return writers.timersScheduled();
+    }
+
     @GetMapping("/v3/users/{user}/events")
     public SseEmitter subscribe(@PathVariable String user, HttpServletRequest request) throws IOException {
         InvalidRequestException.requireName("user", user);

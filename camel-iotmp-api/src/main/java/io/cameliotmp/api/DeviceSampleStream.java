@@ -244,7 +244,8 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
             if (queued.size() == MAX_QUEUED) {
                 queued.removeFirst();
                 if (dropped++ == 0) {
-                    LOG.info("{}: the client does not keep up, dropping its oldest samples", name);
+                    // DEBUG: a client that reads nothing would otherwise write a line above DEBUG per stream it opens
+                    LOG.debug("{}: the client does not keep up, dropping its oldest samples", name);
                 }
             }
             queued.addLast(event);

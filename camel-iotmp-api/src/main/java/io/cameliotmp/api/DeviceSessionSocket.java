@@ -149,6 +149,11 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         return admitted;
     }
 
+    /** Sessions registered (delivered to, watched); for tests: none once every client left. */
+    int sessionsRegistered() {
+        return sessions.size();
+    }
+
     @Override
     public void afterConnectionEstablished(WebSocketSession socket) throws IOException {
         // a refusal below is a close frame too (1007, 1013): it must reach the client as such, never as 1006

@@ -131,6 +131,11 @@ public class DeviceStreamController implements DisposableBean {
         return slots;
     }
 
+    /** Timers in the ticker's queue: the periodic check and the open streams' own; for tests. */
+    int timersScheduled() {
+        return writers.timersScheduled();
+    }
+
     /** How many clients were closed because a write to them took longer than {@code stream-send-timeout}. */
     public long slowClientsClosed() {
         return writers.slowClosed();

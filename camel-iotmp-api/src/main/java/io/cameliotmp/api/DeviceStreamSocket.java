@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,8 +82,8 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
      * Starts the clients' non-blocking writes, sends the heartbeats and checks the writes' age; never waits for a
      * client, so two threads serve any number of them.
      */
-    private final ScheduledExecutorService sender =
-            Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("ws-stream-sender-"));
+    private final ScheduledThreadPoolExecutor sender =
+            new ScheduledThreadPoolExecutor(2, new CustomizableThreadFactory("ws-stream-sender-"));
     /** Closes sockets and sends pings, which may wait for a client (at most the send timeout); one per client. */
     private final ExecutorService closer = Executors.newCachedThreadPool(
             new CustomizableThreadFactory("ws-stream-closer-"));
@@ -99,6 +99,10 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
         this.slots = slots;
         this.sendTimeoutNanos = properties.streamSendTimeout().toNanos();
         this.idleTimeoutNanos = properties.websocketIdleTimeout().toNanos();
+        // each stream cancels its heartbeat and device check as it closes: a cancelled task left in the queue until it
+        // was due (up to DeviceSampleStream.HEARTBEAT) held its stream and the stream's socket (Tomcat's, with its
+        // write buffers), however many streams a client opened and closed meanwhile
+        sender.setRemoveOnCancelPolicy(true);
         SessionOutbound.scheduleStallChecks(sender, properties.streamSendTimeout(), this::checkStalled);
     }
 
@@ -139,6 +143,21 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
     /** The places of the streams. */
     UserSlots slots() {
         return slots;
+    }
+
+    /** Timers in the sender's queue: the periodic check and each open stream's two; for tests. */
+    int timersScheduled() {
+        return SessionOutbound.timersQueued(sender);
+    }
+
+    /** Clients whose outbound is still watched (writes' age, silence); for tests: none once every client left. */
+    int outboundsWatched() {
+        return outbounds.size();
+    }
+
+    /** Streams in the open set; for tests: none once every client left. */
+    int streamsRegistered() {
+        return open.size();
     }
 
     @Override

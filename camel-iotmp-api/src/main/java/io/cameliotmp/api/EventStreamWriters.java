@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,7 +49,7 @@ final class EventStreamWriters {
     /** Write the events: at most one thread per client at a time. */
     private final ExecutorService threads;
     /** Heartbeats, device checks and the watchdog: only queue or close, never write. */
-    private final ScheduledExecutorService ticker;
+    private final ScheduledThreadPoolExecutor ticker;
     private final Set<Writer> writers = ConcurrentHashMap.newKeySet();
     private final AtomicLong slowClosed = new AtomicLong();
 
@@ -59,7 +60,10 @@ final class EventStreamWriters {
     EventStreamWriters(String name, Duration sendTime) {
         this.timeLimitNanos = sendTime.toNanos();
         this.threads = Executors.newCachedThreadPool(new CustomizableThreadFactory(name + "-writer-"));
-        this.ticker = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory(name + "-ticker-"));
+        this.ticker = new ScheduledThreadPoolExecutor(1, new CustomizableThreadFactory(name + "-ticker-"));
+        // each stream cancels its heartbeat (and device check) as it closes: a cancelled task left in the queue until
+        // it was due (up to 15 s) held the stream and its response, however many streams a client opened meanwhile
+        ticker.setRemoveOnCancelPolicy(true);
         SessionOutbound.scheduleStallChecks(ticker, sendTime, this::checkStalled);
     }
 
@@ -71,6 +75,11 @@ final class EventStreamWriters {
     /** Where heartbeats and checks are scheduled; what runs there must not write to a client. */
     ScheduledExecutorService ticker() {
         return ticker;
+    }
+
+    /** Timers in the ticker's queue: the periodic check and the open streams' own; for tests. */
+    int timersScheduled() {
+        return SessionOutbound.timersQueued(ticker);
     }
 
     /** How many clients were closed because a write to them took longer than the send timeout. */

@@ -6,7 +6,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.websocket.RemoteEndpoint;
@@ -200,6 +202,15 @@ final class SessionOutbound {
         executor.scheduleWithFixedDelay(check, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The periodic tasks in {@code executor}'s queue, cancelled ones included (its own tasks of one run, such as the
+     * writes started, come and go); for tests.
+     */
+    static int timersQueued(ScheduledThreadPoolExecutor executor) {
+        return (int) executor.getQueue().stream()
+                .filter(task -> task instanceof RunnableScheduledFuture<?> timer && timer.isPeriodic()).count();
+    }
+
     /** Something came from the client (a whole message, or a pong): it is there. */
     void heard() {
         lastHeard = System.nanoTime();
@@ -238,15 +249,16 @@ final class SessionOutbound {
         closeSlow("the client does not read (a send took more than " + timeLimitNanos / 1_000_000 + " ms)");
     }
 
+    /**
+     * Closes the client as slow and counts it, only if this call closed it: the overflow (on the thread that queues)
+     * and the stalled write (on the checking thread) may be noticed at once, or the client may leave or be closed as
+     * idle meanwhile, and each client closed is counted once, by whoever closed it.
+     */
     private void closeSlow(String reason) {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
+        if (close(CloseStatus.POLICY_VIOLATION.withReason(reason))) {
+            LOG.debug("{}: {}", name, reason);
+            slowClosed.run();
         }
-        LOG.debug("{}: {}", name, reason);
-        slowClosed.run();
-        close(CloseStatus.POLICY_VIOLATION.withReason(reason));
     }
 
     private void schedule() {

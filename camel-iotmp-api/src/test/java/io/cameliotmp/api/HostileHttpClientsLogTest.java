@@ -268,7 +268,7 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
     }
 
     /** A frame with its first byte {@code first} (FIN, reserved bits, opcode), masked with zeros when asked. */
-    private static byte[] frame(int first, boolean masked, byte[] payload) {
+    static byte[] frame(int first, boolean masked, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(first);
         int mask = masked ? 0x80 : 0;
