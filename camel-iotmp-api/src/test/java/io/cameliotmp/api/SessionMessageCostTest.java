@@ -1,11 +1,8 @@
 package io.cameliotmp.api;
 
 import java.lang.reflect.Proxy;
-import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -148,30 +145,12 @@ class SessionMessageCostTest {
                 512 * 1024, WAIT, inputBuffer, WAIT);
     }
 
-    /** A socket of a session; its first write blocks until the test ends when {@code blockWrites}. */
+    /** A socket of a session; its writes block until the test ends when {@code blockWrites}. */
     private WebSocketSession socket(AtomicReference<CloseStatus> closed, boolean blockWrites) {
-        Map<String, Object> attributes = new ConcurrentHashMap<>();
-        return (WebSocketSession) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {WebSocketSession.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "getUri" -> URI.create("ws://localhost/v3/users/demo/devices/dev-1/sessions/terminal");
-                    case "getAttributes" -> attributes;
-                    case "getId" -> "test";
-                    case "isOpen" -> closed.get() == null;
-                    case "close" -> {
-                        closed.compareAndSet(null, args != null && args.length == 1 ? (CloseStatus) args[0]
-                                : CloseStatus.NORMAL);
-                        yield null;
-                    }
-                    case "sendMessage" -> {
-                        if (blockWrites) {
-                            release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                        }
-                        yield null;
-                    }
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    case "toString" -> "test socket";
-                    default -> null;
-                });
+        return FakeWebSocketSessions.terminal(closed, () -> {
+            if (blockWrites) {
+                release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
     }
 }

@@ -1,9 +1,6 @@
 package io.cameliotmp.api;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -84,26 +81,9 @@ class SlowCloseCountTest {
     }
 
     private WebSocketSession socket() {
-        Map<String, Object> attributes = new ConcurrentHashMap<>();
-        return (WebSocketSession) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {WebSocketSession.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "getAttributes" -> attributes;
-                    case "getId" -> "test";
-                    case "isOpen" -> closed.get() == null;
-                    case "close" -> {
-                        closed.compareAndSet(null, args != null && args.length == 1 ? (CloseStatus) args[0]
-                                : CloseStatus.NORMAL);
-                        yield null;
-                    }
-                    case "sendMessage" -> {
-                        writing.countDown();
-                        release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                        yield null;
-                    }
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    case "toString" -> "test socket";
-                    default -> null;
-                });
+        return FakeWebSocketSessions.terminal(closed, () -> {
+            writing.countDown();
+            release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 }
