@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.device.ResourceKind;
+import io.cameliotmp.test.ClientWebSocketFrames;
 import io.cameliotmp.test.SyntheticFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -196,12 +197,7 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
         // completes, Tomcat gives the write up and its close frame may be lost or garbled (WsHttpUpgradeHandler
         // closes "in an unknown state"), which a stream sending its first sample made happen now and then
         String stream = "GET " + DEVICE + "/resources/slow/ws";
-        // text that is not UTF-8, a frame the client did not mask, a reserved opcode, a reserved bit, a continuation
-        // of nothing, a message beyond Tomcat's 8 KiB buffer
-        List<byte[]> hostileFrames = List.of(frame(0x81, true, new byte[] {(byte) 0xC3, 0x28}),
-                frame(0x82, false, new byte[] {1, 2}), frame(0x83, true, new byte[] {1}),
-                frame(0xC2, true, new byte[] {1}), frame(0x80, true, new byte[] {1}),
-                frame(0x82, true, new byte[9000]));
+        List<byte[]> hostileFrames = ClientWebSocketFrames.protocolViolations();
         List<String> closes = new ArrayList<>();
         for (String path : new String[] {session, stream}) {
             // a malformed escape in the query, which Tomcat's handshake cannot make a URI of: refused before it
@@ -265,25 +261,6 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
                 // the server may reset the connection it gives up
             }
         }
-    }
-
-    /** A frame with its first byte {@code first} (FIN, reserved bits, opcode), masked with zeros when asked. */
-    static byte[] frame(int first, boolean masked, byte[] payload) {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(first);
-        int mask = masked ? 0x80 : 0;
-        if (payload.length < 126) {
-            frame.write(mask | payload.length);
-        } else {
-            frame.write(mask | 126);
-            frame.write(payload.length >> 8);
-            frame.write(payload.length);
-        }
-        if (masked) {
-            frame.writeBytes(new byte[4]);
-        }
-        frame.writeBytes(payload);
-        return frame.toByteArray();
     }
 
     private void connectDevice() throws Exception {

@@ -28,6 +28,7 @@ import java.util.concurrent.locks.LockSupport;
 import io.cameliotmp.camel.IotmpDevConsole;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.ResourceKind;
+import io.cameliotmp.test.ClientWebSocketFrames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.console.DevConsole;
@@ -76,18 +77,8 @@ class WebSocketCloseRaceTest extends OwnApplicationTestSupport {
     private static final String UPGRADE = "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                                           + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                                           + "Sec-WebSocket-Version: 13\r\n";
-    private static final byte[] CLOSE = HostileHttpClientsLogTest.frame(0x88, true, new byte[] {0x03, (byte) 0xE8});
-    /**
-     * Text that is not UTF-8, a frame the client did not mask, a reserved opcode, a reserved bit, a continuation of
-     * nothing, a message beyond Tomcat's 8 KiB buffer.
-     */
-    private static final List<byte[]> HOSTILE = List.of(
-            HostileHttpClientsLogTest.frame(0x81, true, new byte[] {(byte) 0xC3, 0x28}),
-            HostileHttpClientsLogTest.frame(0x82, false, new byte[] {1, 2}),
-            HostileHttpClientsLogTest.frame(0x83, true, new byte[] {1}),
-            HostileHttpClientsLogTest.frame(0xC2, true, new byte[] {1}),
-            HostileHttpClientsLogTest.frame(0x80, true, new byte[] {1}),
-            HostileHttpClientsLogTest.frame(0x82, true, new byte[9000]));
+    private static final byte[] CLOSE = ClientWebSocketFrames.frame(0x88, true, new byte[] {0x03, (byte) 0xE8});
+    private static final List<byte[]> HOSTILE = ClientWebSocketFrames.protocolViolations();
 
     @Autowired
     ConnectionsPerAddress connections;

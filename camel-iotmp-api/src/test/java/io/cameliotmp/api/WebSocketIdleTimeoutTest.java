@@ -1,6 +1,5 @@
 package io.cameliotmp.api;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cameliotmp.device.ResourceKind;
+import io.cameliotmp.test.ClientWebSocketFrames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,8 +69,9 @@ class WebSocketIdleTimeoutTest extends OwnApplicationTestSupport {
         long before = sessions.idleClientsClosed();
         try (Socket silent = openSilent(SESSION)) {
             await("the session open").atMost(WAIT).until(() -> sessions.openSessions() == 1);
-            // the start of a message whose end never comes: not something heard
-            silent.getOutputStream().write(frame(0x2, false, "ls".getBytes(StandardCharsets.US_ASCII)));
+            // the start of a message whose end never comes (binary, FIN not set): not something heard
+            silent.getOutputStream().write(ClientWebSocketFrames.frame(0x02, true,
+                    "ls".getBytes(StandardCharsets.US_ASCII)));
 
             List<Integer> opcodes = readFramesUntilClose(silent);
 
@@ -140,16 +141,6 @@ class WebSocketIdleTimeoutTest extends OwnApplicationTestSupport {
                 + "Sec-WebSocket-Version: 13\r\n", "HTTP/1.1 101");
         socket.setSoTimeout((int) WAIT.multipliedBy(2).toMillis());
         return socket;
-    }
-
-    /** A masked frame (with a mask of zeros, so the payload is as it is) of at most 125 bytes. */
-    private static byte[] frame(int opcode, boolean fin, byte[] payload) {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write((fin ? 0x80 : 0) | opcode);
-        frame.write(0x80 | payload.length);
-        frame.writeBytes(new byte[4]);
-        frame.writeBytes(payload);
-        return frame.toByteArray();
     }
 
     /**

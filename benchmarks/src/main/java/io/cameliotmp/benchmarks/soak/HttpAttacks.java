@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
+import io.cameliotmp.test.ClientWebSocketFrames;
+
 /**
  * The attack families against the device API's HTTP side that the bounds of 2026-12-05 answer, played with raw
  * sockets (an HTTP client library would not let a request stall in its headers or leave mid-body), each from loopback
@@ -45,13 +47,7 @@ final class HttpAttacks extends AttackFamilies {
     private static final int ANNOUNCED_IMAGE = 4 * 1024 * 1024;
     private static final int SENT_IMAGE = 256 * 1024;
     /** What api-websockets' clients send, one each, in turn. */
-    private static final List<byte[]> HOSTILE_FRAMES = List.of(
-            WebSocketFrames.raw(0x81, true, new byte[] {(byte) 0xC3, 0x28}),
-            WebSocketFrames.raw(0x82, false, new byte[] {1, 2}),
-            WebSocketFrames.raw(0x83, true, new byte[] {1}),
-            WebSocketFrames.raw(0xC2, true, new byte[] {1}),
-            WebSocketFrames.raw(0x80, true, new byte[] {1}),
-            WebSocketFrames.raw(0x82, true, new byte[9000]));
+    private static final List<byte[]> HOSTILE_FRAMES = ClientWebSocketFrames.protocolViolations();
 
     HttpAttacks(String host, int httpPort, AtomicLong attempts, AtomicLong refused, BooleanSupplier running,
                 List<AutoCloseable> resources) {

@@ -33,28 +33,6 @@ final class WebSocketFrames {
     }
 
     /**
-     * A frame of the raw bits a hostile client may send: {@code first} is its first byte (FIN, reserved bits, opcode),
-     * its payload masked with zeros when {@code masked} (a client must mask).
-     */
-    static byte[] raw(int first, boolean masked, byte[] payload) {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(first);
-        int mask = masked ? 0x80 : 0;
-        if (payload.length < 126) {
-            frame.write(mask | payload.length);
-        } else {
-            frame.write(mask | 126);
-            frame.write(payload.length >> 8);
-            frame.write(payload.length);
-        }
-        if (masked) {
-            frame.writeBytes(new byte[4]);
-        }
-        frame.writeBytes(payload);
-        return frame.toByteArray();
-    }
-
-    /**
      * The start of a binary frame that announces {@code payloadLength} bytes: its header and the first {@code sent} of
      * them, the rest never to follow.
      */
