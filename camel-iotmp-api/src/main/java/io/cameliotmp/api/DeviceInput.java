@@ -102,7 +102,7 @@ final class DeviceInput {
         return started;
     }
 
-    /** Bytes waiting for a send (for tests and the session's state). */
+    /** Bytes waiting for a send; for tests. */
     synchronized long waitingBytes() {
         return waitingBytes;
     }

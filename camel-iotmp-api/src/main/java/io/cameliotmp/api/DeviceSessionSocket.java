@@ -409,10 +409,6 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             return user + "/" + device + "/" + resource;
         }
 
-        int streamId() {
-            return streamId;
-        }
-
         /** The device opened the stream {@code id}; false when the client has left already (then stop it). */
         synchronized boolean opened(int id) {
             streamId = id;
