@@ -19,8 +19,9 @@ import org.springframework.web.context.request.async.DeferredResultProcessingInt
  * <li>an error from the container, such as the connection found closed: nobody is left to answer. Spring MVC runs
  * the {@code DeferredResult}'s own error handling first, which ends the chain, so {@link #handleError} is rarely
  * reached; such a call is given up when the request ends ({@link #afterCompletion}), by {@link CallErrorPageGuard}
- * when the failure says the client has gone, and by {@link TomcatFailedAsyncCompleter} when the connection failed on
- * the request's own thread.</li>
+ * when the failure says the client has gone, by {@link GoneClientCallResolver} when Spring MVC rethrows such a failure
+ * in an async dispatch, and by {@link TomcatFailedAsyncCompleter} when the connection failed on the request's own
+ * thread.</li>
  * </ul>
  * It also tells the call when the request has become asynchronous ({@link #preProcess}): only then can its answer be
  * sent with non-blocking I/O. Other asynchronous requests (the SSE streams) are left alone.

@@ -92,9 +92,13 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         }
     }
 
-    /** The API's requests refused by Spring MVC are answered as before, logged at DEBUG only. */
+    /**
+     * The API's requests refused by Spring MVC are answered as before, logged at DEBUG only; a call whose client is
+     * gone ends quietly, before any other resolver tries to answer it ({@link GoneClientCallResolver}).
+     */
     @Override
     public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
+        resolvers.add(0, new GoneClientCallResolver());
         // in the place of Spring's own, after the application's exception handlers
         int springs = 0;
         while (springs < resolvers.size() && !(resolvers.get(springs) instanceof DefaultHandlerExceptionResolver)) {
