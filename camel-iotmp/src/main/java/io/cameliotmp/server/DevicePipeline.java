@@ -56,8 +56,8 @@ public final class DevicePipeline {
 
     /**
      * {@code traffic} (bytes in and out, first so that TLS and WebSocket overhead counts), {@code ssl} when the
-     * server has TLS, and for WebSocket transport the meter of partial WebSocket frames, the HTTP upgrade and the
-     * frames read as one byte stream.
+     * server has TLS (after its {@link TlsRenegotiationGuard}), and for WebSocket transport the meter of partial
+     * WebSocket frames, the HTTP upgrade and the frames read as one byte stream.
      */
     public void addTransport() {
         ChannelPipeline pipeline = channel.pipeline();
@@ -67,6 +67,8 @@ public final class DevicePipeline {
         if (config.sslContext() != null && listener != ListenerKind.LEGACY) {
             SslHandler ssl = config.sslContext().newHandler(channel.alloc());
             ssl.setHandshakeTimeoutMillis(config.tlsHandshakeTimeout().toMillis());
+            pipeline.addLast(TlsRenegotiationGuard.NAME, new TlsRenegotiationGuard(ssl,
+                    () -> context.metrics().refused(Refusal.TLS_RENEGOTIATION)));
             pipeline.addLast("ssl", ssl);
         }
         if (config.transport() == Transport.WEBSOCKET && listener == ListenerKind.IOTMP) {

@@ -20,7 +20,9 @@ public enum Refusal {
     /** A CONNECT with a keep-alive out of range. */
     BAD_KEEP_ALIVE,
     /** The device is blocked from this address after too many failures ({@code maxAuthFailuresPerDevice}). */
-    DEVICE_BLOCKED;
+    DEVICE_BLOCKED,
+    /** A TLS client started a new handshake on an established connection (renegotiation): connection closed. */
+    TLS_RENEGOTIATION;
 
     /** The name in metrics: {@code partial-frame-budget}. */
     public String tag() {
