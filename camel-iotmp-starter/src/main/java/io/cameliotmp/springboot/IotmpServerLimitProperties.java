@@ -19,6 +19,13 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
      */
     private Integer maxConnectionsPerSecond = 10000;
     /**
+     * New connections accepted per second from one remote address (an IPv6 address by its /64 prefix), with one second
+     * of burst, checked before maxConnectionsPerSecond: a connection refused here takes nothing from the server's rate,
+     * so one address reconnecting as fast as it can cannot lock every other device out. Raise it when many devices
+     * share one address (a carrier-grade NAT); 0 for no limit.
+     */
+    private Integer maxConnectionsPerSecondPerAddress = 100;
+    /**
      * Distinct devices (user and device id) that fail to authenticate from one remote address (an IPv6 address by its
      * /64 prefix) within a minute before that address is refused for authFailureBlock; a device retrying the same wrong
      * credential counts once. 0 for no limit.
@@ -75,6 +82,12 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
      * used.
      */
     private Integer maxTrackedAuthFailures = 65536;
+    /**
+     * Remote addresses whose connection rate (maxConnectionsPerSecondPerAddress) is kept, in a table of fixed-size
+     * entries apart from the failed authentications; when it is full an address whose rate is back to a full second's
+     * worth is forgotten first, else the least recently used, which then starts over with a full second's worth.
+     */
+    private Integer maxTrackedConnectionRates = 65536;
     /**
      * Largest frame the server sends a device, in bytes: devices drop the connection on a larger one (IOTMP-Embedded
      * accepts 32 KiB by default, ESP-IDF builds 4 KiB, IOTMP-Linux 256 KiB). A call whose frame would be larger fails
@@ -143,6 +156,14 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
 
     public void setMaxConnectionsPerSecond(Integer maxConnectionsPerSecond) {
         this.maxConnectionsPerSecond = maxConnectionsPerSecond;
+    }
+
+    public Integer getMaxConnectionsPerSecondPerAddress() {
+        return maxConnectionsPerSecondPerAddress;
+    }
+
+    public void setMaxConnectionsPerSecondPerAddress(Integer maxConnectionsPerSecondPerAddress) {
+        this.maxConnectionsPerSecondPerAddress = maxConnectionsPerSecondPerAddress;
     }
 
     public Integer getMaxAuthFailuresPerAddress() {
@@ -231,6 +252,14 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
 
     public void setMaxTrackedAuthFailures(Integer maxTrackedAuthFailures) {
         this.maxTrackedAuthFailures = maxTrackedAuthFailures;
+    }
+
+    public Integer getMaxTrackedConnectionRates() {
+        return maxTrackedConnectionRates;
+    }
+
+    public void setMaxTrackedConnectionRates(Integer maxTrackedConnectionRates) {
+        this.maxTrackedConnectionRates = maxTrackedConnectionRates;
     }
 
     public Integer getMaxOutboundFrameSize() {

@@ -88,6 +88,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxConnections": getOrCreateConfiguration(target).setMaxConnections(property(camelContext, int.class, value)); return true;
         case "maxconnectionspersecond":
         case "maxConnectionsPerSecond": getOrCreateConfiguration(target).setMaxConnectionsPerSecond(property(camelContext, int.class, value)); return true;
+        case "maxconnectionspersecondperaddress":
+        case "maxConnectionsPerSecondPerAddress": getOrCreateConfiguration(target).setMaxConnectionsPerSecondPerAddress(property(camelContext, int.class, value)); return true;
         case "maxcredentiallength":
         case "maxCredentialLength": getOrCreateConfiguration(target).setMaxCredentialLength(property(camelContext, int.class, value)); return true;
         case "maxdecodedframebytes":
@@ -134,6 +136,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxRetainedPerUser": getOrCreateConfiguration(target).setMaxRetainedPerUser(property(camelContext, int.class, value)); return true;
         case "maxtrackedauthfailures":
         case "maxTrackedAuthFailures": getOrCreateConfiguration(target).setMaxTrackedAuthFailures(property(camelContext, int.class, value)); return true;
+        case "maxtrackedconnectionrates":
+        case "maxTrackedConnectionRates": getOrCreateConfiguration(target).setMaxTrackedConnectionRates(property(camelContext, int.class, value)); return true;
         case "maxunauthenticatedperaddress":
         case "maxUnauthenticatedPerAddress": getOrCreateConfiguration(target).setMaxUnauthenticatedPerAddress(property(camelContext, int.class, value)); return true;
         case "metricsenabled":
@@ -227,6 +231,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxConnections": return int.class;
         case "maxconnectionspersecond":
         case "maxConnectionsPerSecond": return int.class;
+        case "maxconnectionspersecondperaddress":
+        case "maxConnectionsPerSecondPerAddress": return int.class;
         case "maxcredentiallength":
         case "maxCredentialLength": return int.class;
         case "maxdecodedframebytes":
@@ -273,6 +279,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxRetainedPerUser": return int.class;
         case "maxtrackedauthfailures":
         case "maxTrackedAuthFailures": return int.class;
+        case "maxtrackedconnectionrates":
+        case "maxTrackedConnectionRates": return int.class;
         case "maxunauthenticatedperaddress":
         case "maxUnauthenticatedPerAddress": return int.class;
         case "metricsenabled":
@@ -367,6 +375,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxConnections": return getOrCreateConfiguration(target).getMaxConnections();
         case "maxconnectionspersecond":
         case "maxConnectionsPerSecond": return getOrCreateConfiguration(target).getMaxConnectionsPerSecond();
+        case "maxconnectionspersecondperaddress":
+        case "maxConnectionsPerSecondPerAddress": return getOrCreateConfiguration(target).getMaxConnectionsPerSecondPerAddress();
         case "maxcredentiallength":
         case "maxCredentialLength": return getOrCreateConfiguration(target).getMaxCredentialLength();
         case "maxdecodedframebytes":
@@ -413,6 +423,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxRetainedPerUser": return getOrCreateConfiguration(target).getMaxRetainedPerUser();
         case "maxtrackedauthfailures":
         case "maxTrackedAuthFailures": return getOrCreateConfiguration(target).getMaxTrackedAuthFailures();
+        case "maxtrackedconnectionrates":
+        case "maxTrackedConnectionRates": return getOrCreateConfiguration(target).getMaxTrackedConnectionRates();
         case "maxunauthenticatedperaddress":
         case "maxUnauthenticatedPerAddress": return getOrCreateConfiguration(target).getMaxUnauthenticatedPerAddress();
         case "metricsenabled":

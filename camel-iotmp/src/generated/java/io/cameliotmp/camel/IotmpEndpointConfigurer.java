@@ -82,6 +82,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxConnections": target.getConfiguration().setMaxConnections(property(camelContext, int.class, value)); return true;
         case "maxconnectionspersecond":
         case "maxConnectionsPerSecond": target.getConfiguration().setMaxConnectionsPerSecond(property(camelContext, int.class, value)); return true;
+        case "maxconnectionspersecondperaddress":
+        case "maxConnectionsPerSecondPerAddress": target.getConfiguration().setMaxConnectionsPerSecondPerAddress(property(camelContext, int.class, value)); return true;
         case "maxcredentiallength":
         case "maxCredentialLength": target.getConfiguration().setMaxCredentialLength(property(camelContext, int.class, value)); return true;
         case "maxdecodedframebytes":
@@ -128,6 +130,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxRetainedPerUser": target.getConfiguration().setMaxRetainedPerUser(property(camelContext, int.class, value)); return true;
         case "maxtrackedauthfailures":
         case "maxTrackedAuthFailures": target.getConfiguration().setMaxTrackedAuthFailures(property(camelContext, int.class, value)); return true;
+        case "maxtrackedconnectionrates":
+        case "maxTrackedConnectionRates": target.getConfiguration().setMaxTrackedConnectionRates(property(camelContext, int.class, value)); return true;
         case "maxunauthenticatedperaddress":
         case "maxUnauthenticatedPerAddress": target.getConfiguration().setMaxUnauthenticatedPerAddress(property(camelContext, int.class, value)); return true;
         case "nativetransport":
@@ -218,6 +222,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxConnections": return int.class;
         case "maxconnectionspersecond":
         case "maxConnectionsPerSecond": return int.class;
+        case "maxconnectionspersecondperaddress":
+        case "maxConnectionsPerSecondPerAddress": return int.class;
         case "maxcredentiallength":
         case "maxCredentialLength": return int.class;
         case "maxdecodedframebytes":
@@ -264,6 +270,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxRetainedPerUser": return int.class;
         case "maxtrackedauthfailures":
         case "maxTrackedAuthFailures": return int.class;
+        case "maxtrackedconnectionrates":
+        case "maxTrackedConnectionRates": return int.class;
         case "maxunauthenticatedperaddress":
         case "maxUnauthenticatedPerAddress": return int.class;
         case "nativetransport":
@@ -355,6 +363,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxConnections": return target.getConfiguration().getMaxConnections();
         case "maxconnectionspersecond":
         case "maxConnectionsPerSecond": return target.getConfiguration().getMaxConnectionsPerSecond();
+        case "maxconnectionspersecondperaddress":
+        case "maxConnectionsPerSecondPerAddress": return target.getConfiguration().getMaxConnectionsPerSecondPerAddress();
         case "maxcredentiallength":
         case "maxCredentialLength": return target.getConfiguration().getMaxCredentialLength();
         case "maxdecodedframebytes":
@@ -401,6 +411,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxRetainedPerUser": return target.getConfiguration().getMaxRetainedPerUser();
         case "maxtrackedauthfailures":
         case "maxTrackedAuthFailures": return target.getConfiguration().getMaxTrackedAuthFailures();
+        case "maxtrackedconnectionrates":
+        case "maxTrackedConnectionRates": return target.getConfiguration().getMaxTrackedConnectionRates();
         case "maxunauthenticatedperaddress":
         case "maxUnauthenticatedPerAddress": return target.getConfiguration().getMaxUnauthenticatedPerAddress();
         case "nativetransport":

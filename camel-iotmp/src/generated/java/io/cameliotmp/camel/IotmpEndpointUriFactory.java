@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(70);
+        Set<String> props = new HashSet<>(72);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -56,6 +56,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("maxAuthFailuresPerDevice");
         props.add("maxConnections");
         props.add("maxConnectionsPerSecond");
+        props.add("maxConnectionsPerSecondPerAddress");
         props.add("maxCredentialLength");
         props.add("maxDecodedFrameBytes");
         props.add("maxDeliveriesInFlight");
@@ -79,6 +80,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("maxRetainedBytesPerUser");
         props.add("maxRetainedPerUser");
         props.add("maxTrackedAuthFailures");
+        props.add("maxTrackedConnectionRates");
         props.add("maxUnauthenticatedPerAddress");
         props.add("nativeTransport");
         props.add("operation");

@@ -25,6 +25,14 @@ public class IotmpServerLimitOptions {
                             + "reconnecting devices cannot starve the server; 0 for no limit.")
     private int maxConnectionsPerSecond = ServerLimits.DEFAULT_MAX_CONNECTIONS_PER_SECOND;
 
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONNECTIONS_PER_SECOND_PER_ADDRESS,
+              description = "New connections accepted per second from one remote address (an IPv6 address by its "
+                            + "/64 prefix), with one second of burst, checked before maxConnectionsPerSecond: a "
+                            + "connection refused here takes nothing from the server's rate, so one address "
+                            + "reconnecting as fast as it can cannot lock every other device out. Raise it when many "
+                            + "devices share one address (a carrier-grade NAT); 0 for no limit.")
+    private int maxConnectionsPerSecondPerAddress = ServerLimits.DEFAULT_MAX_CONNECTIONS_PER_SECOND_PER_ADDRESS;
+
     @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS,
               description = "Distinct devices (user and device id) that fail to authenticate from one remote "
                             + "address (an IPv6 address by its /64 prefix) within a minute before that address is "
@@ -94,6 +102,13 @@ public class IotmpServerLimitOptions {
                             + "blocks nothing is forgotten first, else the least recently used.")
     private int maxTrackedAuthFailures = ServerLimits.DEFAULT_MAX_TRACKED_AUTH_FAILURES;
 
+    @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_TRACKED_CONNECTION_RATES,
+              description = "Remote addresses whose connection rate (maxConnectionsPerSecondPerAddress) is kept, in a "
+                            + "table of fixed-size entries apart from the failed authentications; when it is full an "
+                            + "address whose rate is back to a full second's worth is forgotten first, else the least "
+                            + "recently used, which then starts over with a full second's worth.")
+    private int maxTrackedConnectionRates = ServerLimits.DEFAULT_MAX_TRACKED_CONNECTION_RATES;
+
     @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_DECODED_FRAME_BYTES,
               description = "Heap the decoded values of one frame may take, in bytes, as the decoder estimates it "
                             + "(a few dozen bytes per map, list, entry and number, strings and byte arrays by their "
@@ -153,6 +168,7 @@ public class IotmpServerLimitOptions {
         return ServerLimits.builder()
                 .maxConnections(maxConnections)
                 .maxConnectionsPerSecond(maxConnectionsPerSecond)
+                .maxConnectionsPerSecondPerAddress(maxConnectionsPerSecondPerAddress)
                 .maxAuthFailuresPerAddress(maxAuthFailuresPerAddress)
                 .maxAuthFailuresPerDevice(maxAuthFailuresPerDevice)
                 .authFailureBlock(Duration.ofMillis(authFailureBlock))
@@ -164,6 +180,7 @@ public class IotmpServerLimitOptions {
                 .maxPartialFrameBytes(maxPartialFrameBytes)
                 .maxUnauthenticatedPerAddress(maxUnauthenticatedPerAddress)
                 .maxTrackedAuthFailures(maxTrackedAuthFailures)
+                .maxTrackedConnectionRates(maxTrackedConnectionRates)
                 .maxDecodedFrameBytes(maxDecodedFrameBytes)
                 .maxOutboundFrameSize(maxOutboundFrameSize)
                 .maxLegacyDevicesTracked(maxLegacyDevicesTracked)
@@ -197,6 +214,14 @@ public class IotmpServerLimitOptions {
 
     public void setMaxConnectionsPerSecond(int maxConnectionsPerSecond) {
         this.maxConnectionsPerSecond = maxConnectionsPerSecond;
+    }
+
+    public int getMaxConnectionsPerSecondPerAddress() {
+        return maxConnectionsPerSecondPerAddress;
+    }
+
+    public void setMaxConnectionsPerSecondPerAddress(int maxConnectionsPerSecondPerAddress) {
+        this.maxConnectionsPerSecondPerAddress = maxConnectionsPerSecondPerAddress;
     }
 
     public int getMaxAuthFailuresPerAddress() {
@@ -293,6 +318,14 @@ public class IotmpServerLimitOptions {
 
     public void setMaxTrackedAuthFailures(int maxTrackedAuthFailures) {
         this.maxTrackedAuthFailures = maxTrackedAuthFailures;
+    }
+
+    public int getMaxTrackedConnectionRates() {
+        return maxTrackedConnectionRates;
+    }
+
+    public void setMaxTrackedConnectionRates(int maxTrackedConnectionRates) {
+        this.maxTrackedConnectionRates = maxTrackedConnectionRates;
     }
 
     public long getMaxDecodedFrameBytes() {

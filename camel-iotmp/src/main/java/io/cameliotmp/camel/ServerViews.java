@@ -87,6 +87,7 @@ final class ServerViews {
         json.put("workerThreads", config.workerThreads());
         json.put("maxConnections", config.maxConnections());
         json.put("maxConnectionsPerSecond", config.maxConnectionsPerSecond());
+        json.put("maxConnectionsPerSecondPerAddress", config.limits().maxConnectionsPerSecondPerAddress());
         json.put("maxAuthFailuresPerAddress", config.maxAuthFailuresPerAddress());
         json.put("maxAuthFailuresPerDevice", config.maxAuthFailuresPerDevice());
         json.put("authFailureBlockMillis", config.authFailureBlock().toMillis());

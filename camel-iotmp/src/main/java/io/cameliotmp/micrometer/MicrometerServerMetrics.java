@@ -48,6 +48,8 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code iotmp.frames.inflight.bytes} (gauge): estimated heap of decoded frames, samples and calls taken in and
  * not finished, at most about twice {@code maxDecodedFrameBytes} per connection;</li>
  * <li>{@code iotmp.auth.failures.tracked} (gauge): entries kept about failed authentications;</li>
+ * <li>{@code iotmp.connection.rates.tracked} (gauge): addresses whose connection rate is kept, at most
+ * {@code maxTrackedConnectionRates};</li>
  * <li>{@code iotmp.firmware.updates.running} (gauge): devices a firmware update of the server runs on;</li>
  * <li>{@code iotmp.refusals} (counter, {@code reason}, see {@link Refusal#tag()}): connections and CONNECTs refused by
  * a hardening limit;</li>
@@ -129,6 +131,8 @@ public final class MicrometerServerMetrics implements ServerMetrics {
                         + "have taken in and not finished").register(registry));
         meters.add(Gauge.builder("iotmp.auth.failures.tracked", server, IotmpServer::trackedAuthFailures).tags(tags)
                 .description("Entries kept about failed authentications").register(registry));
+        meters.add(Gauge.builder("iotmp.connection.rates.tracked", server, IotmpServer::trackedConnectionRates)
+                .tags(tags).description("Addresses whose connection rate is kept").register(registry));
         meters.add(Gauge.builder("iotmp.legacy.devices.tracked", server, IotmpServer::legacyDevicesTracked)
                 .tags(tags).description("Legacy devices whose stream ids are kept across their connections")
                 .register(registry));

@@ -15,10 +15,15 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Admission control for an internet-facing server: a token bucket for the connection rate, and what is remembered
+ * Admission control for an internet-facing server: token buckets for the connection rate, and what is remembered
  * about failed authentications, so a scanner or a device with a wrong credential cannot make the server spend its
  * time on handshakes and lookups, and nobody can aim a lockout at somebody else.
  * <ul>
+ * <li><b>Connection rate</b>: {@code maxConnectionsPerSecondPerAddress} per address (an IPv6 address by its /64
+ * prefix), then {@code maxConnectionsPerSecond} for the whole server, each with one second of burst. The address's
+ * bucket is asked first and a connection it refuses takes no token from the server's: without it one address opening
+ * and closing connections as fast as it can took the whole server-wide rate, and every other device's reconnection
+ * was refused. A connection the server's bucket refuses takes none from its address's either.</li>
  * <li><b>Per device and address</b>: {@code maxAuthFailuresPerDevice} failures of one device id from one address
  * within a minute refuse that device from that address for {@code authFailureBlock}, doubled at every further block
  * (at most {@value #MAX_DOUBLINGS} doublings) until it stays quiet for as long as its last block and a minute; a
@@ -31,8 +36,14 @@ import java.util.function.Supplier;
  * one device retrying counts once.</li>
  * </ul>
  * What is kept is of fixed size whatever the peer sent: entries are keyed by a salted 64-bit hash of the address and
- * identifiers (never the strings), each table holds at most {@code maxTrackedAuthFailures} entries, and when one is
- * full an entry that no longer blocks anything is dropped, else the least recently used.
+ * identifiers (never the strings), each table of failures holds at most {@code maxTrackedAuthFailures} entries, and
+ * when one is full an entry that no longer blocks anything is dropped, else the least recently used. The addresses'
+ * connection rates are a table of their own, so that connecting from many addresses cannot flush failures: at most
+ * {@code maxTrackedConnectionRates} entries, and when it is full an address whose bucket is full again (idle for a
+ * second) is dropped, else the least recently used, which then starts over with a full bucket (the server's still
+ * applies). An address is full again at most a second after its last connection, and entries are made only for
+ * connections the server's bucket admits, at most 20,000 within a second with the default limits (burst and rate):
+ * with the default 65,536 entries the table never has to drop a bucket that is not full.
  */
 final class ConnectionGuard {
 
@@ -43,6 +54,7 @@ final class ConnectionGuard {
     private static final int EVICTION_SCAN = 16;
     /** Distinct devices remembered per address and window; with a higher limit, repeats beyond them count anew. */
     private static final int MAX_REMEMBERED_DEVICES = 32;
+    private static final long SECOND_NANOS = 1_000_000_000L;
 
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
@@ -53,6 +65,9 @@ final class ConnectionGuard {
     });
 
     private final int connectionsPerSecond;
+    /** Time an address's bucket takes to earn one connection; 0 when addresses have no rate of their own. */
+    private final long addressTokenNanos;
+    private final int rateCapacity;
     private final int failuresPerAddress;
     private final int failuresPerDevice;
     private final long blockNanos;
@@ -66,6 +81,7 @@ final class ConnectionGuard {
     private long lastRefill;
     private final Map<Long, AddressFailures> byAddress;
     private final Map<Long, DeviceFailures> byDevice;
+    private final Map<Long, AddressRate> rates;
 
     ConnectionGuard(IotmpServerConfig config, LongSupplier nanoClock) {
         this(config, nanoClock, () -> ServerMetrics.NONE);
@@ -74,6 +90,9 @@ final class ConnectionGuard {
     ConnectionGuard(IotmpServerConfig config, LongSupplier nanoClock, Supplier<ServerMetrics> metrics) {
         this.metrics = metrics;
         this.connectionsPerSecond = config.maxConnectionsPerSecond();
+        int perAddress = config.limits().maxConnectionsPerSecondPerAddress();
+        this.addressTokenNanos = perAddress > 0 ? Math.max(1, SECOND_NANOS / perAddress) : 0;
+        this.rateCapacity = config.limits().maxTrackedConnectionRates();
         this.failuresPerAddress = config.maxAuthFailuresPerAddress();
         this.failuresPerDevice = config.maxAuthFailuresPerDevice();
         this.blockNanos = config.authFailureBlock().toNanos();
@@ -84,28 +103,39 @@ final class ConnectionGuard {
         new SecureRandom().nextBytes(salt);
         this.byAddress = new LinkedHashMap<>(16, 0.75f, true);
         this.byDevice = new LinkedHashMap<>(16, 0.75f, true);
+        this.rates = new LinkedHashMap<>(16, 0.75f, true);
     }
 
     /** Why a new connection from {@code remote} is refused, or null when it may be served (a token taken). */
     Refusal refusal(SocketAddress remote) {
-        Long address = failuresPerAddress > 0 ? addressKey(remote) : null;
+        Long address = failuresPerAddress > 0 || addressTokenNanos > 0 ? addressKey(remote) : null;
         synchronized (this) {
             long now = nanoClock.getAsLong();
-            if (address != null) {
+            if (address != null && failuresPerAddress > 0) {
                 AddressFailures failures = byAddress.get(address);
                 if (failures != null && failures.blocked(now)) {
                     return Refusal.ADDRESS_BLOCKED;
                 }
             }
-            if (connectionsPerSecond <= 0) {
-                return null;
+            AddressRate rate = address != null && addressTokenNanos > 0 ? rates.get(address) : null;
+            if (rate != null && !rate.admits(now, addressTokenNanos)) {
+                return Refusal.CONNECTION_RATE_PER_ADDRESS;
             }
-            tokens = Math.min(connectionsPerSecond, tokens + (now - lastRefill) * connectionsPerSecond / 1e9);
-            lastRefill = now;
-            if (tokens < 1) {
-                return Refusal.CONNECTION_RATE;
+            if (connectionsPerSecond > 0) {
+                tokens = Math.min(connectionsPerSecond, tokens + (now - lastRefill) * connectionsPerSecond / 1e9);
+                lastRefill = now;
+                if (tokens < 1) {
+                    return Refusal.CONNECTION_RATE;
+                }
+                tokens--;
             }
-            tokens--;
+            if (address != null && addressTokenNanos > 0) {
+                if (rate == null) {
+                    rate = new AddressRate(now);
+                    put(rates, address, rate, now, rateCapacity);
+                }
+                rate.take(now, addressTokenNanos);
+            }
             return null;
         }
     }
@@ -196,14 +226,23 @@ final class ConnectionGuard {
         return byAddress.size() + byDevice.size();
     }
 
-    /** Adds to a full table only after dropping an entry: one that blocks nothing any more if it finds one. */
+    /** Addresses whose connection rate is kept. */
+    synchronized int trackedConnectionRates() {
+        return rates.size();
+    }
+
     private <V extends Expiring> void put(Map<Long, V> table, Long key, V value, long now) {
+        put(table, key, value, now, capacity);
+    }
+
+    /** Adds to a full table only after dropping an entry: one that holds nothing any more if it finds one. */
+    private static <V extends Expiring> void put(Map<Long, V> table, Long key, V value, long now, int capacity) {
         if (table.size() >= capacity) {
             Iterator<V> eldest = table.values().iterator();
             V drop = null;
             for (int i = 0; i < EVICTION_SCAN && eldest.hasNext(); i++) {
                 V candidate = eldest.next();
-                if (candidate.expired(now, blockNanos)) {
+                if (candidate.expired(now)) {
                     drop = candidate;
                     break;
                 }
@@ -268,7 +307,38 @@ final class ConnectionGuard {
 
     private interface Expiring {
         /** Whether the entry blocks nothing and counts nothing any more, so dropping it changes nothing. */
-        boolean expired(long now, long blockNanos);
+        boolean expired(long now);
+    }
+
+    /**
+     * An address's token bucket, as the moment it is full again (a generic cell rate algorithm): one long instead of
+     * a count and a time. Each connection moves that moment a token's time on; a connection is admitted while the
+     * moment stays within a second from now, which allows one second's worth at once. Guarded by the guard.
+     */
+    private static final class AddressRate implements Expiring {
+        private long fullAt;
+
+        AddressRate(long now) {
+            this.fullAt = now;
+        }
+
+        boolean admits(long now, long tokenNanos) {
+            return later(fullAt, now) + tokenNanos - now <= SECOND_NANOS;
+        }
+
+        void take(long now, long tokenNanos) {
+            fullAt = later(fullAt, now) + tokenNanos;
+        }
+
+        @Override
+        public boolean expired(long now) {
+            return fullAt - now <= 0;
+        }
+
+        /** The later of two {@code nanoTime} values, which may wrap: compared by their difference. */
+        private static long later(long a, long b) {
+            return a - b < 0 ? b : a;
+        }
     }
 
     /** Failures of distinct devices from one address in the current window. Guarded by the guard. */
@@ -311,7 +381,7 @@ final class ConnectionGuard {
         }
 
         @Override
-        public boolean expired(long now, long blockNanos) {
+        public boolean expired(long now) {
             return !blocked(now) && now - windowStart > WINDOW_NANOS;
         }
     }
@@ -357,7 +427,7 @@ final class ConnectionGuard {
         }
 
         @Override
-        public boolean expired(long now, long blockNanos) {
+        public boolean expired(long now) {
             return forgotten(now);
         }
     }

@@ -427,6 +427,11 @@ public final class IotmpServer {
         return guard.trackedEntries();
     }
 
+    /** Addresses whose connection rate is kept, at most {@code maxTrackedConnectionRates}. */
+    public int trackedConnectionRates() {
+        return guard.trackedConnectionRates();
+    }
+
     Timer timer() {
         return network.timer();
     }

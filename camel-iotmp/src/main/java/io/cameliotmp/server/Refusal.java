@@ -9,6 +9,11 @@ public enum Refusal {
     CONNECTION_LIMIT,
     /** Beyond {@code maxConnectionsPerSecond}. */
     CONNECTION_RATE,
+    /**
+     * Beyond {@code maxConnectionsPerSecondPerAddress} from the address (an IPv6 address by its /64 prefix); such a
+     * connection takes nothing from {@code maxConnectionsPerSecond}.
+     */
+    CONNECTION_RATE_PER_ADDRESS,
     /** The address is blocked after failures of too many distinct devices ({@code maxAuthFailuresPerAddress}). */
     ADDRESS_BLOCKED,
     /** {@code maxUnauthenticatedPerAddress} connections from the address have not authenticated yet. */

@@ -47,13 +47,21 @@ import io.cameliotmp.protocol.FrameLimits;
  *                                     a wildcard credential lets a user log in under ever new device ids); the
  *                                     least recently connected are forgotten first, and a forgotten device's ids
  *                                     start over at 1 on its next connection
+ * @param maxConnectionsPerSecondPerAddress accepted connections per second from one address (an IPv6 address by
+ *                                     its /64 prefix), a token bucket with one second of burst asked before the
+ *                                     server's {@code maxConnectionsPerSecond}, so one address cannot take that
+ *                                     whole rate and lock every other device out; 0 for no limit
+ * @param maxTrackedConnectionRates    addresses whose connection rate is kept (a salted 64-bit hash and a time
+ *                                     each); when full an address whose bucket is full again is forgotten first,
+ *                                     else the least recently used, which then starts with a full bucket
  */
 public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int maxAuthFailuresPerAddress,
                            int maxAuthFailuresPerDevice, Duration authFailureBlock, Duration frameReadTimeout,
                            long maxPendingWriteBytes, int maxFrameSizeBeforeLogin, int maxIdentifierLength,
                            int maxCredentialLength, long maxPartialFrameBytes, int maxUnauthenticatedPerAddress,
                            int maxTrackedAuthFailures, long maxDecodedFrameBytes, int maxOutboundFrameSize,
-                           int maxLegacyDevicesTracked) {
+                           int maxLegacyDevicesTracked, int maxConnectionsPerSecondPerAddress,
+                           int maxTrackedConnectionRates) {
 
     public static final int DEFAULT_MAX_FRAME_SIZE_BEFORE_LOGIN = 4096;
     public static final int DEFAULT_MAX_IDENTIFIER_LENGTH = 128;
@@ -67,6 +75,17 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
     public static final int DEFAULT_MAX_OUTBOUND_FRAME_SIZE = 32 * 1024;
     /** A few MB of heap at most: an entry is a boxed hash and id in a linked map. */
     public static final int DEFAULT_MAX_LEGACY_DEVICES_TRACKED = 100_000;
+    /**
+     * 1% of the default server-wide rate: a NAT with hundreds of devices reconnecting after a server restart gets
+     * them all in within seconds (a refused device retries after its backoff, 0.5 s at first for this project's
+     * device client), and no address can take more than 1% of the server's connections.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_SECOND_PER_ADDRESS = 100;
+    /**
+     * A few MB of heap at most (an entry is a boxed hash and a time in a linked map), and more than the default
+     * server-wide rate admits (20,000 with its burst) in the second after which an address's bucket is full again.
+     */
+    public static final int DEFAULT_MAX_TRACKED_CONNECTION_RATES = 65_536;
 
     public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_SECOND = 10_000;
@@ -94,9 +113,14 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
         IotmpServerConfig.requirePositive(maxDecodedFrameBytes, "maxDecodedFrameBytes");
         IotmpServerConfig.requirePositive(maxOutboundFrameSize, "maxOutboundFrameSize");
         IotmpServerConfig.requirePositive(maxLegacyDevicesTracked, "maxLegacyDevicesTracked");
+        IotmpServerConfig.requirePositive(maxTrackedConnectionRates, "maxTrackedConnectionRates");
         if (maxUnauthenticatedPerAddress < 0) {
             throw new IllegalArgumentException("maxUnauthenticatedPerAddress must not be negative: "
                                                + maxUnauthenticatedPerAddress);
+        }
+        if (maxConnectionsPerSecondPerAddress < 0) {
+            throw new IllegalArgumentException("maxConnectionsPerSecondPerAddress must not be negative: "
+                                               + maxConnectionsPerSecondPerAddress);
         }
     }
 
@@ -108,7 +132,8 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
                 authFailureBlock, frameReadTimeout, maxPendingWriteBytes, DEFAULT_MAX_FRAME_SIZE_BEFORE_LOGIN,
                 DEFAULT_MAX_IDENTIFIER_LENGTH, DEFAULT_MAX_CREDENTIAL_LENGTH, DEFAULT_MAX_PARTIAL_FRAME_BYTES,
                 DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS, DEFAULT_MAX_TRACKED_AUTH_FAILURES,
-                DEFAULT_MAX_DECODED_FRAME_BYTES, DEFAULT_MAX_OUTBOUND_FRAME_SIZE, DEFAULT_MAX_LEGACY_DEVICES_TRACKED);
+                DEFAULT_MAX_DECODED_FRAME_BYTES, DEFAULT_MAX_OUTBOUND_FRAME_SIZE, DEFAULT_MAX_LEGACY_DEVICES_TRACKED,
+                DEFAULT_MAX_CONNECTIONS_PER_SECOND_PER_ADDRESS, DEFAULT_MAX_TRACKED_CONNECTION_RATES);
     }
 
     public static Builder builder() {
@@ -133,6 +158,8 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
         b.maxDecodedFrameBytes = maxDecodedFrameBytes;
         b.maxOutboundFrameSize = maxOutboundFrameSize;
         b.maxLegacyDevicesTracked = maxLegacyDevicesTracked;
+        b.maxConnectionsPerSecondPerAddress = maxConnectionsPerSecondPerAddress;
+        b.maxTrackedConnectionRates = maxTrackedConnectionRates;
         return b;
     }
 
@@ -154,6 +181,8 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
         private long maxDecodedFrameBytes;
         private int maxOutboundFrameSize;
         private int maxLegacyDevicesTracked;
+        private int maxConnectionsPerSecondPerAddress;
+        private int maxTrackedConnectionRates;
 
         private Builder() {
         }
@@ -170,6 +199,16 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
 
         public Builder maxConnectionsPerSecond(int maxConnectionsPerSecond) {
             this.maxConnectionsPerSecond = maxConnectionsPerSecond;
+            return this;
+        }
+
+        public Builder maxConnectionsPerSecondPerAddress(int maxConnectionsPerSecondPerAddress) {
+            this.maxConnectionsPerSecondPerAddress = maxConnectionsPerSecondPerAddress;
+            return this;
+        }
+
+        public Builder maxTrackedConnectionRates(int maxTrackedConnectionRates) {
+            this.maxTrackedConnectionRates = maxTrackedConnectionRates;
             return this;
         }
 
@@ -243,7 +282,8 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
                     maxAuthFailuresPerDevice, authFailureBlock, frameReadTimeout, maxPendingWriteBytes,
                     maxFrameSizeBeforeLogin, maxIdentifierLength, maxCredentialLength, maxPartialFrameBytes,
                     maxUnauthenticatedPerAddress, maxTrackedAuthFailures, maxDecodedFrameBytes,
-                    maxOutboundFrameSize, maxLegacyDevicesTracked);
+                    maxOutboundFrameSize, maxLegacyDevicesTracked, maxConnectionsPerSecondPerAddress,
+                    maxTrackedConnectionRates);
         }
     }
 }

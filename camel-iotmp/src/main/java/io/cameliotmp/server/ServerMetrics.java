@@ -43,7 +43,10 @@ public interface ServerMetrics {
     default void authenticationRefused() {
     }
 
-    /** A connection closed on arrival by a limit: maxConnections, maxConnectionsPerSecond or a blocked address. */
+    /**
+     * A connection closed on arrival by a limit: maxConnections, maxConnectionsPerSecond(PerAddress), a blocked address
+     * or maxUnauthenticatedPerAddress.
+     */
     default void connectionRejected() {
     }
 

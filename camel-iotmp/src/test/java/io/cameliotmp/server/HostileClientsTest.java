@@ -59,7 +59,7 @@ class HostileClientsTest {
 
     private IotmpServer start(Consumer<ServerLimits.Builder> limits,
                               Consumer<ServerQuotas.Builder> quotas) {
-        ServerLimits.Builder l = ServerLimits.builder().maxConnectionsPerSecond(0);
+        ServerLimits.Builder l = ServerLimits.builder().maxConnectionsPerSecond(0).maxConnectionsPerSecondPerAddress(0);
         limits.accept(l);
         ServerQuotas.Builder q = ServerQuotas.builder();
         quotas.accept(q);
@@ -282,6 +282,63 @@ class HostileClientsTest {
         assertThat(connectAnswer(again, USER, "esp32-2", SECRET)).as("its place was freed").isEqualTo("01 02 08 01");
         assertThat(connectAnswer(elsewhere, USER, "esp32-3", SECRET)).isEqualTo("01 02 08 01");
         assertThat(counter("iotmp.refusals", "reason", "unauthenticated-per-address")).isEqualTo(1.0);
+    }
+
+    /**
+     * One address opening connections back to back gets those beyond its own rate closed at once and counted, and
+     * they take nothing from the server's rate: a device from another address still connects and logs in. Without a
+     * rate per address the server's rate was the only one, and one address could take all of it.
+     * <p>
+     * Nothing here depends on the machine's speed. At one connection a second with a burst of one, the address is
+     * admitted at most once more than the whole seconds between the first connection and the last fate read, however
+     * slow the machine (on any machine that takes less than a second for a burst, all but one are refused); bursts are
+     * repeated until one connection has been refused.
+     */
+    @Test
+    void oneAddressConnectingBackToBackCannotTakeTheServersRate() throws Exception {
+        IotmpServer server = start(l -> l.maxConnectionsPerSecondPerAddress(1).maxConnectionsPerSecond(10_000),
+                q -> { });
+        long started = System.nanoTime();
+        int admitted = 0;
+        int refused = 0;
+        for (int bursts = 0; refused == 0 && bursts < 10; bursts++) {
+            List<RawIotmpSocket> burst = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                burst.add(rawFrom("127.0.0.7", server));
+            }
+            for (RawIotmpSocket socket : burst) {
+                if (isAdmitted(socket, "flood-" + admitted)) {
+                    admitted++;
+                } else {
+                    refused++;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(refused).as("connections refused by the address's rate").isPositive();
+        assertThat(admitted).as("one at once, then one a second").isBetween(1, 1 + (int) Math.floor(seconds));
+        int counted = refused;
+        await("every refusal counted", () -> counter("iotmp.refusals", "reason", "connection-rate-per-address")
+                == counted);
+        assertThat(counter("iotmp.refusals", "reason", "connection-rate")).as("the server's rate untouched")
+                .isZero();
+
+        device("127.0.0.8", server, "esp32").close();
+        assertThat(server.trackedConnectionRates()).isEqualTo(2);
+        assertThat(meters.find("iotmp.connection.rates.tracked").gauge().value()).isEqualTo(2.0);
+    }
+
+    /** Sends a CONNECT: true when it is answered OK, false when the server closed the connection instead. */
+    private static boolean isAdmitted(RawIotmpSocket socket, String device) throws IOException {
+        try {
+            socket.send(IotmpMessage.connect(1, USER, device, SECRET), Generation.GEN2);
+            assertThat(socket.readFrameHex()).isEqualTo("01 02 08 01");
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            throw e; // neither answered nor closed
+        } catch (IOException e) {
+            return false; // closed or reset without a word
+        }
     }
 
     // ---------------------------------------------------------------- 2. after login

@@ -1010,6 +1010,28 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
+         * New connections accepted per second from one remote address (an IPv6
+         * address by its /64 prefix), with one second of burst, checked before
+         * maxConnectionsPerSecond: a connection refused here takes nothing from
+         * the server's rate, so one address reconnecting as fast as it can
+         * cannot lock every other device out. Raise it when many devices share
+         * one address (a carrier-grade NAT); 0 for no limit.
+         * 
+         * The option is a: &lt;code&gt;int&lt;/code&gt; type.
+         * 
+         * Default: 100
+         * Group: security
+         * 
+         * @param maxConnectionsPerSecondPerAddress the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder maxConnectionsPerSecondPerAddress(int maxConnectionsPerSecondPerAddress) {
+            doSetProperty("maxConnectionsPerSecondPerAddress", maxConnectionsPerSecondPerAddress);
+            return this;
+        }
+    
+        
+        /**
          * Longest credential accepted in a CONNECT, in characters; a longer one
          * is refused and counts as a failed authentication.
          * 
@@ -1318,6 +1340,28 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
+         * Remote addresses whose connection rate
+         * (maxConnectionsPerSecondPerAddress) is kept, in a table of fixed-size
+         * entries apart from the failed authentications; when it is full an
+         * address whose rate is back to a full second's worth is forgotten
+         * first, else the least recently used, which then starts over with a
+         * full second's worth.
+         * 
+         * The option is a: &lt;code&gt;int&lt;/code&gt; type.
+         * 
+         * Default: 65536
+         * Group: security
+         * 
+         * @param maxTrackedConnectionRates the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder maxTrackedConnectionRates(int maxTrackedConnectionRates) {
+            doSetProperty("maxTrackedConnectionRates", maxTrackedConnectionRates);
+            return this;
+        }
+    
+        
+        /**
          * Connections from one remote address (an IPv6 address by its /64
          * prefix) whose device has not authenticated yet; beyond it new
          * connections from that address are closed at once. 0 for no limit.
@@ -1457,6 +1501,7 @@ public interface IotmpComponentBuilderFactory {
             case "maxAuthFailuresPerDevice": getOrCreateConfiguration((IotmpComponent) component).setMaxAuthFailuresPerDevice((int) value); return true;
             case "maxConnections": getOrCreateConfiguration((IotmpComponent) component).setMaxConnections((int) value); return true;
             case "maxConnectionsPerSecond": getOrCreateConfiguration((IotmpComponent) component).setMaxConnectionsPerSecond((int) value); return true;
+            case "maxConnectionsPerSecondPerAddress": getOrCreateConfiguration((IotmpComponent) component).setMaxConnectionsPerSecondPerAddress((int) value); return true;
             case "maxCredentialLength": getOrCreateConfiguration((IotmpComponent) component).setMaxCredentialLength((int) value); return true;
             case "maxDecodedFrameBytes": getOrCreateConfiguration((IotmpComponent) component).setMaxDecodedFrameBytes((long) value); return true;
             case "maxFrameSizeBeforeLogin": getOrCreateConfiguration((IotmpComponent) component).setMaxFrameSizeBeforeLogin((int) value); return true;
@@ -1473,6 +1518,7 @@ public interface IotmpComponentBuilderFactory {
             case "maxRetainedBytesPerUser": getOrCreateConfiguration((IotmpComponent) component).setMaxRetainedBytesPerUser((long) value); return true;
             case "maxRetainedPerUser": getOrCreateConfiguration((IotmpComponent) component).setMaxRetainedPerUser((int) value); return true;
             case "maxTrackedAuthFailures": getOrCreateConfiguration((IotmpComponent) component).setMaxTrackedAuthFailures((int) value); return true;
+            case "maxTrackedConnectionRates": getOrCreateConfiguration((IotmpComponent) component).setMaxTrackedConnectionRates((int) value); return true;
             case "maxUnauthenticatedPerAddress": getOrCreateConfiguration((IotmpComponent) component).setMaxUnauthenticatedPerAddress((int) value); return true;
             case "sslContextParameters": getOrCreateConfiguration((IotmpComponent) component).setSslContextParameters((org.apache.camel.support.jsse.SSLContextParameters) value); return true;
             case "tlsHandshakeTimeout": getOrCreateConfiguration((IotmpComponent) component).setTlsHandshakeTimeout((long) value); return true;

@@ -653,6 +653,46 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * New connections accepted per second from one remote address (an IPv6
+         * address by its /64 prefix), with one second of burst, checked before
+         * maxConnectionsPerSecond: a connection refused here takes nothing from
+         * the server's rate, so one address reconnecting as fast as it can
+         * cannot lock every other device out. Raise it when many devices share
+         * one address (a carrier-grade NAT); 0 for no limit.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 100
+         * Group: security
+         * 
+         * @param maxConnectionsPerSecondPerAddress the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxConnectionsPerSecondPerAddress(int maxConnectionsPerSecondPerAddress) {
+            doSetProperty("maxConnectionsPerSecondPerAddress", maxConnectionsPerSecondPerAddress);
+            return this;
+        }
+        /**
+         * New connections accepted per second from one remote address (an IPv6
+         * address by its /64 prefix), with one second of burst, checked before
+         * maxConnectionsPerSecond: a connection refused here takes nothing from
+         * the server's rate, so one address reconnecting as fast as it can
+         * cannot lock every other device out. Raise it when many devices share
+         * one address (a carrier-grade NAT); 0 for no limit.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 100
+         * Group: security
+         * 
+         * @param maxConnectionsPerSecondPerAddress the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxConnectionsPerSecondPerAddress(String maxConnectionsPerSecondPerAddress) {
+            doSetProperty("maxConnectionsPerSecondPerAddress", maxConnectionsPerSecondPerAddress);
+            return this;
+        }
+        /**
          * Longest credential accepted in a CONNECT, in characters; a longer one
          * is refused and counts as a failed authentication.
          * 
@@ -1202,6 +1242,46 @@ public interface IotmpEndpointBuilderFactory {
          */
         default IotmpEndpointConsumerBuilder maxTrackedAuthFailures(String maxTrackedAuthFailures) {
             doSetProperty("maxTrackedAuthFailures", maxTrackedAuthFailures);
+            return this;
+        }
+        /**
+         * Remote addresses whose connection rate
+         * (maxConnectionsPerSecondPerAddress) is kept, in a table of fixed-size
+         * entries apart from the failed authentications; when it is full an
+         * address whose rate is back to a full second's worth is forgotten
+         * first, else the least recently used, which then starts over with a
+         * full second's worth.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 65536
+         * Group: security
+         * 
+         * @param maxTrackedConnectionRates the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxTrackedConnectionRates(int maxTrackedConnectionRates) {
+            doSetProperty("maxTrackedConnectionRates", maxTrackedConnectionRates);
+            return this;
+        }
+        /**
+         * Remote addresses whose connection rate
+         * (maxConnectionsPerSecondPerAddress) is kept, in a table of fixed-size
+         * entries apart from the failed authentications; when it is full an
+         * address whose rate is back to a full second's worth is forgotten
+         * first, else the least recently used, which then starts over with a
+         * full second's worth.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 65536
+         * Group: security
+         * 
+         * @param maxTrackedConnectionRates the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxTrackedConnectionRates(String maxTrackedConnectionRates) {
+            doSetProperty("maxTrackedConnectionRates", maxTrackedConnectionRates);
             return this;
         }
         /**
@@ -2708,6 +2788,46 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * New connections accepted per second from one remote address (an IPv6
+         * address by its /64 prefix), with one second of burst, checked before
+         * maxConnectionsPerSecond: a connection refused here takes nothing from
+         * the server's rate, so one address reconnecting as fast as it can
+         * cannot lock every other device out. Raise it when many devices share
+         * one address (a carrier-grade NAT); 0 for no limit.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 100
+         * Group: security
+         * 
+         * @param maxConnectionsPerSecondPerAddress the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxConnectionsPerSecondPerAddress(int maxConnectionsPerSecondPerAddress) {
+            doSetProperty("maxConnectionsPerSecondPerAddress", maxConnectionsPerSecondPerAddress);
+            return this;
+        }
+        /**
+         * New connections accepted per second from one remote address (an IPv6
+         * address by its /64 prefix), with one second of burst, checked before
+         * maxConnectionsPerSecond: a connection refused here takes nothing from
+         * the server's rate, so one address reconnecting as fast as it can
+         * cannot lock every other device out. Raise it when many devices share
+         * one address (a carrier-grade NAT); 0 for no limit.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 100
+         * Group: security
+         * 
+         * @param maxConnectionsPerSecondPerAddress the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxConnectionsPerSecondPerAddress(String maxConnectionsPerSecondPerAddress) {
+            doSetProperty("maxConnectionsPerSecondPerAddress", maxConnectionsPerSecondPerAddress);
+            return this;
+        }
+        /**
          * Longest credential accepted in a CONNECT, in characters; a longer one
          * is refused and counts as a failed authentication.
          * 
@@ -3257,6 +3377,46 @@ public interface IotmpEndpointBuilderFactory {
          */
         default IotmpEndpointProducerBuilder maxTrackedAuthFailures(String maxTrackedAuthFailures) {
             doSetProperty("maxTrackedAuthFailures", maxTrackedAuthFailures);
+            return this;
+        }
+        /**
+         * Remote addresses whose connection rate
+         * (maxConnectionsPerSecondPerAddress) is kept, in a table of fixed-size
+         * entries apart from the failed authentications; when it is full an
+         * address whose rate is back to a full second's worth is forgotten
+         * first, else the least recently used, which then starts over with a
+         * full second's worth.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 65536
+         * Group: security
+         * 
+         * @param maxTrackedConnectionRates the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxTrackedConnectionRates(int maxTrackedConnectionRates) {
+            doSetProperty("maxTrackedConnectionRates", maxTrackedConnectionRates);
+            return this;
+        }
+        /**
+         * Remote addresses whose connection rate
+         * (maxConnectionsPerSecondPerAddress) is kept, in a table of fixed-size
+         * entries apart from the failed authentications; when it is full an
+         * address whose rate is back to a full second's worth is forgotten
+         * first, else the least recently used, which then starts over with a
+         * full second's worth.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 65536
+         * Group: security
+         * 
+         * @param maxTrackedConnectionRates the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxTrackedConnectionRates(String maxTrackedConnectionRates) {
+            doSetProperty("maxTrackedConnectionRates", maxTrackedConnectionRates);
             return this;
         }
         /**
@@ -4454,6 +4614,46 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * New connections accepted per second from one remote address (an IPv6
+         * address by its /64 prefix), with one second of burst, checked before
+         * maxConnectionsPerSecond: a connection refused here takes nothing from
+         * the server's rate, so one address reconnecting as fast as it can
+         * cannot lock every other device out. Raise it when many devices share
+         * one address (a carrier-grade NAT); 0 for no limit.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 100
+         * Group: security
+         * 
+         * @param maxConnectionsPerSecondPerAddress the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxConnectionsPerSecondPerAddress(int maxConnectionsPerSecondPerAddress) {
+            doSetProperty("maxConnectionsPerSecondPerAddress", maxConnectionsPerSecondPerAddress);
+            return this;
+        }
+        /**
+         * New connections accepted per second from one remote address (an IPv6
+         * address by its /64 prefix), with one second of burst, checked before
+         * maxConnectionsPerSecond: a connection refused here takes nothing from
+         * the server's rate, so one address reconnecting as fast as it can
+         * cannot lock every other device out. Raise it when many devices share
+         * one address (a carrier-grade NAT); 0 for no limit.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 100
+         * Group: security
+         * 
+         * @param maxConnectionsPerSecondPerAddress the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxConnectionsPerSecondPerAddress(String maxConnectionsPerSecondPerAddress) {
+            doSetProperty("maxConnectionsPerSecondPerAddress", maxConnectionsPerSecondPerAddress);
+            return this;
+        }
+        /**
          * Longest credential accepted in a CONNECT, in characters; a longer one
          * is refused and counts as a failed authentication.
          * 
@@ -5003,6 +5203,46 @@ public interface IotmpEndpointBuilderFactory {
          */
         default IotmpEndpointBuilder maxTrackedAuthFailures(String maxTrackedAuthFailures) {
             doSetProperty("maxTrackedAuthFailures", maxTrackedAuthFailures);
+            return this;
+        }
+        /**
+         * Remote addresses whose connection rate
+         * (maxConnectionsPerSecondPerAddress) is kept, in a table of fixed-size
+         * entries apart from the failed authentications; when it is full an
+         * address whose rate is back to a full second's worth is forgotten
+         * first, else the least recently used, which then starts over with a
+         * full second's worth.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 65536
+         * Group: security
+         * 
+         * @param maxTrackedConnectionRates the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxTrackedConnectionRates(int maxTrackedConnectionRates) {
+            doSetProperty("maxTrackedConnectionRates", maxTrackedConnectionRates);
+            return this;
+        }
+        /**
+         * Remote addresses whose connection rate
+         * (maxConnectionsPerSecondPerAddress) is kept, in a table of fixed-size
+         * entries apart from the failed authentications; when it is full an
+         * address whose rate is back to a full second's worth is forgotten
+         * first, else the least recently used, which then starts over with a
+         * full second's worth.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 65536
+         * Group: security
+         * 
+         * @param maxTrackedConnectionRates the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxTrackedConnectionRates(String maxTrackedConnectionRates) {
+            doSetProperty("maxTrackedConnectionRates", maxTrackedConnectionRates);
             return this;
         }
         /**
