@@ -22,7 +22,7 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
      * New connections accepted per second from one remote address (an IPv6 address by its /64 prefix), with one second
      * of burst, checked before maxConnectionsPerSecond: a connection refused here takes nothing from the server's rate,
      * so one address reconnecting as fast as it can cannot lock every other device out. Raise it when many devices
-     * share one address (a carrier-grade NAT); 0 for no limit.
+     * share one address (a carrier-grade NAT, a TCP load balancer in front of the server); 0 for no limit.
      */
     private Integer maxConnectionsPerSecondPerAddress = 100;
     /**

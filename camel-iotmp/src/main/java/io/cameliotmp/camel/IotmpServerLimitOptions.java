@@ -30,7 +30,8 @@ public class IotmpServerLimitOptions {
                             + "/64 prefix), with one second of burst, checked before maxConnectionsPerSecond: a "
                             + "connection refused here takes nothing from the server's rate, so one address "
                             + "reconnecting as fast as it can cannot lock every other device out. Raise it when many "
-                            + "devices share one address (a carrier-grade NAT); 0 for no limit.")
+                            + "devices share one address (a carrier-grade NAT, a TCP load balancer in front of the "
+                            + "server); 0 for no limit.")
     private int maxConnectionsPerSecondPerAddress = ServerLimits.DEFAULT_MAX_CONNECTIONS_PER_SECOND_PER_ADDRESS;
 
     @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS,

@@ -43,8 +43,9 @@ class AuthenticatorFailureLogTest {
                 .authenticator(request -> {
                     throw new IllegalStateException("no such user " + request.device() + "\nforged line");
                 })
-                // neither blocking the address nor the connection rate should cut the attempts short
-                .limits(ServerLimits.builder().maxConnectionsPerSecond(0).maxAuthFailuresPerAddress(0).build())
+                // neither blocking the address nor the connection rates should cut the attempts short
+                .limits(ServerLimits.builder().maxConnectionsPerSecond(0).maxConnectionsPerSecondPerAddress(0)
+                        .maxAuthFailuresPerAddress(0).build())
                 .build());
         server.start();
         int port = server.localAddress().getPort();

@@ -58,7 +58,7 @@ class HostileWebSocketClientsTest {
         server = new IotmpServer(IotmpServerConfig.builder()
                 .host("127.0.0.1").port(TestPorts.next()).transport(Transport.WEBSOCKET)
                 .connectTimeout(connectTimeout)
-                .limits(ServerLimits.builder().maxConnectionsPerSecond(0).build())
+                .limits(ServerLimits.builder().maxConnectionsPerSecond(0).maxConnectionsPerSecondPerAddress(0).build())
                 .authenticator(StaticAuthenticator.parse("alice/*=pw")).build());
         server.start();
     }

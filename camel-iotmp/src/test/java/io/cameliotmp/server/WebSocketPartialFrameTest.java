@@ -70,7 +70,7 @@ class WebSocketPartialFrameTest {
 
     private void start(Consumer<ServerLimits.Builder> limits) {
         ServerLimits.Builder builder = ServerLimits.builder().maxConnectionsPerSecond(0)
-                .maxUnauthenticatedPerAddress(0);
+                .maxConnectionsPerSecondPerAddress(0).maxUnauthenticatedPerAddress(0);
         limits.accept(builder);
         server = new IotmpServer(IotmpServerConfig.builder()
                 .host("127.0.0.1").port(TestPorts.next()).transport(Transport.WEBSOCKET)

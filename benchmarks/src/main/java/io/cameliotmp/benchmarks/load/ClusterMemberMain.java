@@ -15,6 +15,7 @@ import io.cameliotmp.server.DeviceRequest;
 import io.cameliotmp.server.DirectoryEntry;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
+import io.cameliotmp.server.ServerLimits;
 import io.cameliotmp.server.StaticAuthenticator;
 
 /**
@@ -49,6 +50,8 @@ public final class ClusterMemberMain {
         IotmpServer server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1")
                 .port(args.integer("port", 25204)).nativeTransport(false)
                 .authenticator(StaticAuthenticator.parse(ServerMain.USER + "/*=" + ServerMain.CREDENTIAL))
+                // every simulated device comes from the load generator's one address
+                .limits(ServerLimits.builder().maxConnectionsPerSecondPerAddress(0).build())
                 .cluster(cluster).build());
         server.start();
         int expect = args.integer("expect", 2);

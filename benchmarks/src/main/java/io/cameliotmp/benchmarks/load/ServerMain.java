@@ -194,6 +194,8 @@ public final class ServerMain {
             conf.setMaxInFlight(maxInFlight);
         }
         conf.setDeviceCredentials(USER + "/*=" + CREDENTIAL);
+        // every simulated device comes from the load generator's one address
+        conf.setMaxConnectionsPerSecondPerAddress(0);
         camel.addComponent("iotmp", iotmp);
         camel.addRoutes(new RouteBuilder() {
             @Override

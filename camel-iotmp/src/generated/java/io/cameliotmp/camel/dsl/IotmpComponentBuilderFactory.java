@@ -1015,7 +1015,8 @@ public interface IotmpComponentBuilderFactory {
          * maxConnectionsPerSecond: a connection refused here takes nothing from
          * the server's rate, so one address reconnecting as fast as it can
          * cannot lock every other device out. Raise it when many devices share
-         * one address (a carrier-grade NAT); 0 for no limit.
+         * one address (a carrier-grade NAT, a TCP load balancer in front of the
+         * server); 0 for no limit.
          * 
          * The option is a: &lt;code&gt;int&lt;/code&gt; type.
          * 

@@ -658,7 +658,8 @@ public interface IotmpEndpointBuilderFactory {
          * maxConnectionsPerSecond: a connection refused here takes nothing from
          * the server's rate, so one address reconnecting as fast as it can
          * cannot lock every other device out. Raise it when many devices share
-         * one address (a carrier-grade NAT); 0 for no limit.
+         * one address (a carrier-grade NAT, a TCP load balancer in front of the
+         * server); 0 for no limit.
          * 
          * The option is a: <code>int</code> type.
          * 
@@ -678,7 +679,8 @@ public interface IotmpEndpointBuilderFactory {
          * maxConnectionsPerSecond: a connection refused here takes nothing from
          * the server's rate, so one address reconnecting as fast as it can
          * cannot lock every other device out. Raise it when many devices share
-         * one address (a carrier-grade NAT); 0 for no limit.
+         * one address (a carrier-grade NAT, a TCP load balancer in front of the
+         * server); 0 for no limit.
          * 
          * The option will be converted to a <code>int</code> type.
          * 
@@ -2793,7 +2795,8 @@ public interface IotmpEndpointBuilderFactory {
          * maxConnectionsPerSecond: a connection refused here takes nothing from
          * the server's rate, so one address reconnecting as fast as it can
          * cannot lock every other device out. Raise it when many devices share
-         * one address (a carrier-grade NAT); 0 for no limit.
+         * one address (a carrier-grade NAT, a TCP load balancer in front of the
+         * server); 0 for no limit.
          * 
          * The option is a: <code>int</code> type.
          * 
@@ -2813,7 +2816,8 @@ public interface IotmpEndpointBuilderFactory {
          * maxConnectionsPerSecond: a connection refused here takes nothing from
          * the server's rate, so one address reconnecting as fast as it can
          * cannot lock every other device out. Raise it when many devices share
-         * one address (a carrier-grade NAT); 0 for no limit.
+         * one address (a carrier-grade NAT, a TCP load balancer in front of the
+         * server); 0 for no limit.
          * 
          * The option will be converted to a <code>int</code> type.
          * 
@@ -4619,7 +4623,8 @@ public interface IotmpEndpointBuilderFactory {
          * maxConnectionsPerSecond: a connection refused here takes nothing from
          * the server's rate, so one address reconnecting as fast as it can
          * cannot lock every other device out. Raise it when many devices share
-         * one address (a carrier-grade NAT); 0 for no limit.
+         * one address (a carrier-grade NAT, a TCP load balancer in front of the
+         * server); 0 for no limit.
          * 
          * The option is a: <code>int</code> type.
          * 
@@ -4639,7 +4644,8 @@ public interface IotmpEndpointBuilderFactory {
          * maxConnectionsPerSecond: a connection refused here takes nothing from
          * the server's rate, so one address reconnecting as fast as it can
          * cannot lock every other device out. Raise it when many devices share
-         * one address (a carrier-grade NAT); 0 for no limit.
+         * one address (a carrier-grade NAT, a TCP load balancer in front of the
+         * server); 0 for no limit.
          * 
          * The option will be converted to a <code>int</code> type.
          * 
