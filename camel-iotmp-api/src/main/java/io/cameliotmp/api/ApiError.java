@@ -9,6 +9,7 @@ import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceNotConnectedException;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.FrameTooLargeForDeviceException;
+import io.cameliotmp.server.MalformedAnswerException;
 import io.cameliotmp.server.NotSupportedByDeviceException;
 import io.cameliotmp.server.TooManyPendingRequestsException;
 
@@ -65,6 +66,10 @@ public record ApiError(int status, String message, Object payload) {
                 int status = error.status() >= 400 && error.status() <= 599 ? error.status() : DEVICE_FAILED;
                 return new ApiError(status, error.deviceMessage() != null ? error.deviceMessage() : error.getMessage(),
                         moreThanAMessage(error.payload()) ? error.payload() : null);
+            }
+            if (cause instanceof MalformedAnswerException) {
+                // the device answered, with bytes the server could not read (too large, not PSON)
+                return new ApiError(DEVICE_FAILED, cause.getMessage());
             }
             if (cause instanceof DeviceRequestTimeoutException) {
                 return new ApiError(504, cause.getMessage());

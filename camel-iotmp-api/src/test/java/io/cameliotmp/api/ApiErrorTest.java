@@ -2,6 +2,7 @@ package io.cameliotmp.api;
 
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.FrameTooLargeForDeviceException;
+import io.cameliotmp.server.MalformedAnswerException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,5 +29,14 @@ class ApiErrorTest {
                 new FrameTooLargeForDeviceException(new DeviceId("demo", "device-1"), "RUN echo", 40_000, 32_768)));
         assertThat(error.status()).isEqualTo(413);
         assertThat(error.message()).contains("40000").contains("32768").contains("maxOutboundFrameSize");
+    }
+
+    @Test
+    void anAnswerTheServerCouldNotReadIs502WithTheReason() {
+        ApiError error = ApiError.of(new java.util.concurrent.CompletionException(new MalformedAnswerException(
+                new DeviceId("demo", "device-1"), "the answer of demo/device-1 to RUN echo could not be read")));
+        assertThat(error.status()).isEqualTo(502);
+        assertThat(error.message()).contains("could not be read");
+        assertThat(error.isServerFault()).isFalse();
     }
 }

@@ -12,6 +12,7 @@ import io.cameliotmp.server.DeviceReply;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.FrameTooLargeForDeviceException;
 import io.cameliotmp.server.IotmpRequestException;
+import io.cameliotmp.server.MalformedAnswerException;
 import io.cameliotmp.server.NotSupportedByDeviceException;
 import io.cameliotmp.server.TooManyPendingRequestsException;
 import io.netty.buffer.ByteBuf;
@@ -26,7 +27,8 @@ record ForwardedAnswer(Outcome outcome, int streamId, Object parameters, Object 
 
     /** Travels as its ordinal ({@link #toBytes}): add new outcomes at the end only. */
     enum Outcome {
-        OK, ERROR, NOT_CONNECTED, TIMEOUT, DISCONNECTED, TOO_MANY_PENDING, FRAME_TOO_LARGE, FAILED, NOT_SUPPORTED
+        OK, ERROR, NOT_CONNECTED, TIMEOUT, DISCONNECTED, TOO_MANY_PENDING, FRAME_TOO_LARGE, FAILED, NOT_SUPPORTED,
+        MALFORMED_ANSWER
     }
 
     static ForwardedAnswer ok(DeviceReply reply) {
@@ -47,6 +49,8 @@ record ForwardedAnswer(Outcome outcome, int streamId, Object parameters, Object 
             return new ForwardedAnswer(Outcome.TOO_MANY_PENDING, 0, null, null, e.getMessage(), 0, 0);
         } else if (failure instanceof NotSupportedByDeviceException e) {
             return new ForwardedAnswer(Outcome.NOT_SUPPORTED, 0, null, null, e.getMessage(), 0, 0);
+        } else if (failure instanceof MalformedAnswerException e) {
+            return new ForwardedAnswer(Outcome.MALFORMED_ANSWER, 0, null, null, e.getMessage(), 0, 0);
         } else if (failure instanceof FrameTooLargeForDeviceException e) {
             return new ForwardedAnswer(Outcome.FRAME_TOO_LARGE, 0, null, null, null, e.frameSize(), e.limit());
         }
@@ -79,6 +83,7 @@ record ForwardedAnswer(Outcome outcome, int streamId, Object parameters, Object 
             case FRAME_TOO_LARGE -> throw new FrameTooLargeForDeviceException(device, request, (int) number,
                     (int) number2);
             case NOT_SUPPORTED -> throw new NotSupportedByDeviceException(device, detail);
+            case MALFORMED_ANSWER -> throw new MalformedAnswerException(device, detail);
             case FAILED -> throw new IotmpRequestException(device, "forwarded " + request + " failed: " + detail);
         };
     }

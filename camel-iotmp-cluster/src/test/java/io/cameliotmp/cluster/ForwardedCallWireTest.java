@@ -14,6 +14,7 @@ import io.cameliotmp.server.DeviceReply;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.FrameTooLargeForDeviceException;
 import io.cameliotmp.server.IotmpRequestException;
+import io.cameliotmp.server.MalformedAnswerException;
 import io.cameliotmp.server.NotSupportedByDeviceException;
 import io.cameliotmp.server.TooManyPendingRequestsException;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,8 @@ class ForwardedCallWireTest {
                 case FRAME_TOO_LARGE -> new FrameTooLargeForDeviceException(device, request, 70_000, 65_536);
                 case FAILED -> new IllegalStateException("boom");
                 case NOT_SUPPORTED -> new NotSupportedByDeviceException(device, "legacy devices take no stream data");
+                case MALFORMED_ANSWER -> new MalformedAnswerException(device,
+                        "the answer of alice/dev-1 to RUN x could not be read: containers nested too deeply");
             };
             if (local == null) {
                 DeviceReply reply = ForwardedAnswer.fromBytes(ForwardedAnswer.ok(

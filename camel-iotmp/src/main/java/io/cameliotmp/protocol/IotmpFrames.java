@@ -167,40 +167,45 @@ public final class IotmpFrames {
         Object resource = null;
         int firstPsonWireType = 0;
         int resourceField = generation.resourceField(type);
-        while (reader.hasRemaining()) {
-            int keyStart = reader.position();
-            long key = reader.readVarint64();
-            if (key > Integer.MAX_VALUE) {
-                throw reader.errorAt("field key out of range", keyStart);
-            }
-            int id = (int) (key >>> 3);
-            int wireType = (int) (key & 7);
-            Object value;
-            if (wireType == WIRE_VARINT) {
-                long varint = reader.readVarint64();
-                reader.charge(HeapCost.number(varint));
-                value = PsonFormat.unsigned(varint);
-            } else if (wireType == 1 || wireType == 2) {
-                if (!acceptBothPsonVersions && wireType != generation.pson().wireType()) {
-                    throw reader.errorAt("wire type " + wireType + " is not used by " + generation, keyStart);
+        try {
+            while (reader.hasRemaining()) {
+                int keyStart = reader.position();
+                long key = reader.readVarint64();
+                if (key > Integer.MAX_VALUE) {
+                    throw reader.errorAt("field key out of range", keyStart);
                 }
-                if (firstPsonWireType == 0) {
-                    firstPsonWireType = wireType;
+                int id = (int) (key >>> 3);
+                int wireType = (int) (key & 7);
+                Object value;
+                if (wireType == WIRE_VARINT) {
+                    long varint = reader.readVarint64();
+                    reader.charge(HeapCost.number(varint));
+                    value = PsonFormat.unsigned(varint);
+                } else if (wireType == 1 || wireType == 2) {
+                    if (!acceptBothPsonVersions && wireType != generation.pson().wireType()) {
+                        throw reader.errorAt("wire type " + wireType + " is not used by " + generation, keyStart);
+                    }
+                    if (firstPsonWireType == 0) {
+                        firstPsonWireType = wireType;
+                    }
+                    value = (wireType == 1 ? PsonFormat.V1 : PsonFormat.V2).read(reader, maxDepth);
+                } else {
+                    throw reader.errorAt("unknown wire type " + wireType + " in field " + id, keyStart);
                 }
-                value = (wireType == 1 ? PsonFormat.V1 : PsonFormat.V2).read(reader, maxDepth);
-            } else {
-                throw reader.errorAt("unknown wire type " + wireType + " in field " + id, keyStart);
+                if (id == FIELD_STREAM_ID) {
+                    streamId = streamIdOf(value, reader, keyStart);
+                } else if (id == FIELD_PARAMETERS) {
+                    parameters = value;
+                } else if (id == resourceField) {
+                    resource = value;
+                } else if (id == FIELD_PAYLOAD) {
+                    payload = value;
+                }
+                // other ids: decoded (PSON is self-delimiting) and ignored
             }
-            if (id == FIELD_STREAM_ID) {
-                streamId = streamIdOf(value, reader, keyStart);
-            } else if (id == FIELD_PARAMETERS) {
-                parameters = value;
-            } else if (id == resourceField) {
-                resource = value;
-            } else if (id == FIELD_PAYLOAD) {
-                payload = value;
-            }
-            // other ids: decoded (PSON is self-delimiting) and ignored
+        } catch (IotmpDecodeException e) {
+            // the stream id usually comes first: a reply whose payload is bad can still fail its request at once
+            throw e.inStream(streamId);
         }
         return new IotmpMessage(type, streamId, parameters, payload, resource, firstPsonWireType);
     }

@@ -5,4 +5,9 @@ package io.cameliotmp.protocol;
  * been consumed, so the stream stays in sync; the handler decides whether the connection may go on.
  */
 public record MalformedFrame(MessageType type, IotmpDecodeException cause) {
+
+    /** The stream id the body gave before it went wrong, or 0 ({@link IotmpDecodeException#streamId()}). */
+    public int streamId() {
+        return cause.streamId();
+    }
 }

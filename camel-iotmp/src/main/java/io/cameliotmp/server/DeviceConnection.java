@@ -422,7 +422,7 @@ public final class DeviceConnection {
         counters.count(ConnectionCounters.MALFORMED_FRAMES);
         if (state != State.ACTIVE) {
             closeNow("malformed " + frame.type() + " before authentication: " + frame.cause().getMessage());
-        } else {
+        } else if (!requests.onMalformedAnswer(frame)) {
             LOG.debug("{}: dropping malformed {}: {}", this, frame.type(), frame.cause().getMessage());
         }
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.session.PendingRequest;
 import io.cameliotmp.protocol.session.RequestKind;
@@ -13,6 +14,8 @@ import io.cameliotmp.protocol.session.RequestTracker;
 import io.cameliotmp.protocol.session.Scheduler;
 import io.cameliotmp.protocol.session.StreamIds;
 import io.cameliotmp.protocol.session.StreamParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The requests the server sends a device (docs/protocol.md §6, §7): each {@link DeviceRequest} becomes one message
@@ -20,6 +23,8 @@ import io.cameliotmp.protocol.session.StreamParameters;
  * Runs on the connection's executor.
  */
 final class ServerRequests implements Scheduler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerRequests.class);
 
     private final DeviceConnection connection;
     private final RequestTracker<Pending> tracker;
@@ -203,6 +208,25 @@ final class ServerRequests implements Scheduler {
         return tracker.answer(answer) != null;
     }
 
+    /**
+     * A frame whose body did not decode: if it is an OK or ERROR that named the stream of a request before going
+     * wrong, that request fails now, rather than waiting out its timeout for an answer that has come. False when the
+     * frame answers no request.
+     */
+    boolean onMalformedAnswer(MalformedFrame frame) {
+        boolean answer = frame.type() == MessageType.OK || frame.type() == MessageType.ERROR;
+        Pending pending = answer && frame.streamId() != 0 ? tracker.get(frame.streamId()) : null;
+        if (pending == null) {
+            return false;
+        }
+        DeviceId device = connection.deviceIdOrNull();
+        String why = frame.cause().getMessage();
+        LOG.debug("{}: malformed {} of stream {} fails its request: {}", device, frame.type(), frame.streamId(), why);
+        return tracker.fail(frame.streamId(), new MalformedAnswerException(device, "the answer of " + device + " to "
+                                                                                   + pending.description()
+                                                                                   + " could not be read: " + why));
+    }
+
     /** How many requests wait for the device's answer. */
     int pending() {
         return tracker.size();
@@ -273,6 +297,12 @@ final class ServerRequests implements Scheduler {
         protected void failed(Throwable cause) {
             if (cause instanceof DeviceDisconnectedException) {
                 record(ServerMetrics.Outcome.DISCONNECTED);
+            } else if (cause instanceof MalformedAnswerException malformed) {
+                record(ServerMetrics.Outcome.ERROR);
+                // an OK we could not read may have opened the stream: make sure it does not stream to nobody
+                if (connection.serverStreams().refused(streamId(), malformed)) {
+                    connection.write(IotmpMessage.stopStream(streamId()));
+                }
             }
             reply.completeExceptionally(cause);
         }
