@@ -24,14 +24,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
-import io.cameliotmp.camel.IotmpDevConsole;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.ResourceKind;
 import io.cameliotmp.test.SyntheticFile;
 import org.apache.camel.CamelContext;
-import org.apache.camel.console.DevConsole;
-import org.apache.camel.util.json.JsonArray;
-import org.apache.camel.util.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -166,7 +162,7 @@ class ClientResetsAtAnyMomentTest extends OwnApplicationTestSupport {
             assertThat(streams.openStreams()).as("resource streams").isZero();
             assertThat(bodies.bytes()).as("body bytes").isZero();
             assertThat(device.isConnected()).as("the device still connected").isTrue();
-            assertThat(serverHolds()).as("what the IOTMP server holds for the device").isEmpty();
+            assertThat(IotmpServerHoldings.of(camel)).as("what the IOTMP server holds for the device").isEmpty();
         });
         aClientThatStaysGetsItsAnswers();
         assertThat(output.getAll()).doesNotContain(" ERROR ", " WARN ", "recycled it forcedly");
@@ -375,32 +371,6 @@ class ClientResetsAtAnyMomentTest extends OwnApplicationTestSupport {
             events.beatAll();
             return events.subscribed() == 0 && streams.openStreams() == 0;
         });
-    }
-
-    /**
-     * What the IOTMP server holds for the device, as its console shows it: the streams open on its connection, the
-     * subscriptions to its resources, and its requests waiting for an answer.
-     */
-    @SuppressWarnings("unchecked")
-    private List<Object> serverHolds() {
-        IotmpDevConsole console = new IotmpDevConsole();
-        console.setCamelContext(camel);
-        JsonObject root = (JsonObject) console.call(DevConsole.MediaType.JSON, Map.of());
-        List<Object> held = new ArrayList<>();
-        for (Object server : (JsonArray) root.get("servers")) {
-            held.addAll((JsonArray) ((JsonObject) server).get("subscriptions"));
-            for (Object user : (JsonArray) ((JsonObject) server).get("users")) {
-                for (Object device : (JsonArray) ((JsonObject) user).get("devices")) {
-                    Object open = ((JsonObject) device).get("streams");
-                    held.addAll(open == null ? List.of("streams not known: " + device) : (List<Object>) open);
-                    Object pending = ((JsonObject) device).get("pendingRequests");
-                    if (!(pending instanceof Number count && count.intValue() == 0)) {
-                        held.add("pending requests: " + pending);
-                    }
-                }
-            }
-        }
-        return held;
     }
 
     /** The device, its handlers on threads of their own: a held call waits there for the test. */

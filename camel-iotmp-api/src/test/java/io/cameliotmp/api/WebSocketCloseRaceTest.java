@@ -25,15 +25,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
-import io.cameliotmp.camel.IotmpDevConsole;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.ResourceKind;
 import io.cameliotmp.test.ClientWebSocketFrames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
-import org.apache.camel.console.DevConsole;
-import org.apache.camel.util.json.JsonArray;
-import org.apache.camel.util.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -194,7 +190,7 @@ class WebSocketCloseRaceTest extends OwnApplicationTestSupport {
         stopOutput.set(true);
         busy.join(WAIT.toMillis());
         await("no stream left open on the device").atMost(WAIT).untilAsserted(() -> {
-            assertThat(serverStreams()).as("streams and subscriptions the IOTMP server holds for the device").isEmpty();
+            assertThat(IotmpServerHoldings.of(camel)).as("what the IOTMP server holds for the device").isEmpty();
             // true while a stream the server opened on the resource is open on the device (an empty chunk, a value)
             assertThat(device.stream("$terminal/:session", new byte[0])).as("a terminal open on the device").isFalse();
             assertThat(device.stream("counter", 0L)).as("a stream of counter open on the device").isFalse();
@@ -352,27 +348,5 @@ class WebSocketCloseRaceTest extends OwnApplicationTestSupport {
             }
         });
         return busy;
-    }
-
-    /**
-     * What the IOTMP server holds for the device now, as its console shows it: the streams open on its connection,
-     * and the subscriptions (the streams' consumers) to its resources.
-     */
-    @SuppressWarnings("unchecked")
-    private List<Object> serverStreams() {
-        IotmpDevConsole console = new IotmpDevConsole();
-        console.setCamelContext(camel);
-        JsonObject root = (JsonObject) console.call(DevConsole.MediaType.JSON, Map.of());
-        List<Object> held = new ArrayList<>();
-        for (Object server : (JsonArray) root.get("servers")) {
-            held.addAll((JsonArray) ((JsonObject) server).get("subscriptions"));
-            for (Object user : (JsonArray) ((JsonObject) server).get("users")) {
-                for (Object device : (JsonArray) ((JsonObject) user).get("devices")) {
-                    Object open = ((JsonObject) device).get("streams");
-                    held.addAll(open == null ? List.of("streams not known: " + device) : (List<Object>) open);
-                }
-            }
-        }
-        return held;
     }
 }
