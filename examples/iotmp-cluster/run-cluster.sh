@@ -25,7 +25,8 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 
 for n in 1 2 3; do
   i=$((n - 1))
-  # only node 1 runs the simulated device, and it connects through the proxy like any other device
+  # only node 1 runs the simulated device, and it connects through the proxy like any other device: with
+  # proxy-protocol=true a node's IOTMP port takes only connections that start with the proxy's PROXY header
   if [ "$n" = 1 ]; then simulator="--quickstart.simulator.port=$PROXY"; else simulator="--quickstart.simulator.enabled=false"; fi
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   java ${JAVA_OPTS:-} -jar "$JAR" \
@@ -33,6 +34,7 @@ for n in 1 2 3; do
     --management.server.port="${MANAGEMENT[$i]}" \
     --camel.component.iotmp.port="${IOTMP[$i]}" \
     --camel.component.iotmp.legacy-port=-1 \
+    --camel.component.iotmp.proxy-protocol=true \
     --camel.component.iotmp.cluster.enabled=true \
     --camel.component.iotmp.cluster.name=quickstart \
     --camel.component.iotmp.cluster.member-name=node-$n \

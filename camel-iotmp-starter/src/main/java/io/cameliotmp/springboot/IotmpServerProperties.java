@@ -87,6 +87,13 @@ public abstract class IotmpServerProperties extends IotmpServerLimitProperties {
      */
     private Boolean nativeTransport = true;
     /**
+     * The server is behind a TCP load balancer (such as HAProxy with send-proxy-v2) that passes each device's
+     * address: every connection must then start with a PROXY protocol v1 or v2 header, and its source address is the
+     * device's for the per-address limits, registrations and logs; a connection without a valid header is closed.
+     * The ports must then be reachable only by the balancer: whoever reaches them directly names their own address.
+     */
+    private Boolean proxyProtocol = false;
+    /**
      * Threads that run device sessions, authentication and routes, so that a slow route never blocks network I/O;
      * each device stays on one thread, so its messages keep their order. 0 runs everything on the I/O threads
      * (fastest for non-blocking routes).
@@ -115,9 +122,8 @@ public abstract class IotmpServerProperties extends IotmpServerLimitProperties {
      */
     private Transport transport = Transport.TCP;
     /**
-     * Builds the Netty pipeline of each device connection around the server's own handlers, e.g. to put an
-     * HAProxyMessageDecoder first behind a proxy that speaks the PROXY protocol. Default: the server's handlers only.
-     * The option is a io.cameliotmp.server.DeviceChannelInitializer type.
+     * Builds the Netty pipeline of each device connection around the server's own handlers. Default: the server's
+     * handlers only. The option is a io.cameliotmp.server.DeviceChannelInitializer type.
      */
     private DeviceChannelInitializer channelInitializer;
     /**
@@ -268,6 +274,14 @@ public abstract class IotmpServerProperties extends IotmpServerLimitProperties {
 
     public void setNativeTransport(Boolean nativeTransport) {
         this.nativeTransport = nativeTransport;
+    }
+
+    public Boolean getProxyProtocol() {
+        return proxyProtocol;
+    }
+
+    public void setProxyProtocol(Boolean proxyProtocol) {
+        this.proxyProtocol = proxyProtocol;
     }
 
     public Integer getWorkerThreads() {

@@ -38,6 +38,12 @@ final class RawDevice implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** Bytes as they are, such as the PROXY protocol header a load balancer sends first. */
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
     void send(IotmpMessage message) throws IOException {
         ByteBuf buf = Unpooled.buffer();
         try {

@@ -148,6 +148,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
         case "propertystore":
         case "propertyStore": getOrCreateConfiguration(target).setPropertyStore(property(camelContext, io.cameliotmp.server.PropertyStore.class, value)); return true;
+        case "proxyprotocol":
+        case "proxyProtocol": getOrCreateConfiguration(target).setProxyProtocol(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "retained": getOrCreateConfiguration(target).setRetained(property(camelContext, boolean.class, value)); return true;
@@ -291,6 +293,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "port": return int.class;
         case "propertystore":
         case "propertyStore": return io.cameliotmp.server.PropertyStore.class;
+        case "proxyprotocol":
+        case "proxyProtocol": return boolean.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "retained": return boolean.class;
@@ -435,6 +439,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "port": return getOrCreateConfiguration(target).getPort();
         case "propertystore":
         case "propertyStore": return getOrCreateConfiguration(target).getPropertyStore();
+        case "proxyprotocol":
+        case "proxyProtocol": return getOrCreateConfiguration(target).isProxyProtocol();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
         case "retained": return getOrCreateConfiguration(target).isRetained();

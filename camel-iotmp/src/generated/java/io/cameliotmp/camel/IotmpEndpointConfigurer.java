@@ -140,6 +140,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
         case "propertystore":
         case "propertyStore": target.getConfiguration().setPropertyStore(property(camelContext, io.cameliotmp.server.PropertyStore.class, value)); return true;
+        case "proxyprotocol":
+        case "proxyProtocol": target.getConfiguration().setProxyProtocol(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "retained": target.getConfiguration().setRetained(property(camelContext, boolean.class, value)); return true;
@@ -280,6 +282,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "port": return int.class;
         case "propertystore":
         case "propertyStore": return io.cameliotmp.server.PropertyStore.class;
+        case "proxyprotocol":
+        case "proxyProtocol": return boolean.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "retained": return boolean.class;
@@ -421,6 +425,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "port": return target.getConfiguration().getPort();
         case "propertystore":
         case "propertyStore": return target.getConfiguration().getPropertyStore();
+        case "proxyprotocol":
+        case "proxyProtocol": return target.getConfiguration().isProxyProtocol();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
         case "retained": return target.getConfiguration().isRetained();

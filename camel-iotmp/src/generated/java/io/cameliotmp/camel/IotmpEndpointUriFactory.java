@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(72);
+        Set<String> props = new HashSet<>(73);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -87,6 +87,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("path");
         props.add("port");
         props.add("propertyStore");
+        props.add("proxyProtocol");
         props.add("requestTimeout");
         props.add("retained");
         props.add("serverCluster");

@@ -163,10 +163,18 @@ public class IotmpServerOptions extends IotmpServerLimitOptions {
     private int drainDevicesPerSecond = IotmpServerConfig.DEFAULT_DRAIN_DEVICES_PER_SECOND;
 
     @UriParam(label = "advanced",
-              description = "Builds the Netty pipeline of each device connection around the server's own handlers, "
-                            + "e.g. to put an HAProxyMessageDecoder first behind a proxy that speaks the PROXY "
-                            + "protocol. Default: the server's handlers only.")
+              description = "Builds the Netty pipeline of each device connection around the server's own handlers. "
+                            + "Default: the server's handlers only.")
     private DeviceChannelInitializer channelInitializer;
+
+    @UriParam(label = "security,advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_PROXY_PROTOCOL,
+              description = "The server is behind a TCP load balancer (such as HAProxy with send-proxy-v2) that "
+                            + "passes each device's address: every connection must then start with a PROXY protocol "
+                            + "v1 or v2 header, and its source address is the device's for the per-address limits, "
+                            + "registrations and logs; a connection without a valid header is closed. The ports must "
+                            + "then be reachable only by the balancer: whoever reaches them directly names their own "
+                            + "address.")
+    private boolean proxyProtocol = IotmpServerConfig.DEFAULT_PROXY_PROTOCOL;
 
     /**
      * The server these options describe; equal options yield equal server configurations, so endpoints that differ
@@ -195,6 +203,7 @@ public class IotmpServerOptions extends IotmpServerLimitOptions {
                 .propertyStore(propertyStore)
                 .cluster(serverCluster != null ? serverCluster : ServerCluster.SINGLE_NODE)
                 .drainDevicesPerSecond(drainDevicesPerSecond)
+                .proxyProtocol(proxyProtocol)
                 .channelInitializer(channelInitializer != null ? channelInitializer : DeviceChannelInitializer.DEFAULT)
                 .metrics(metrics)
                 .limits(toLimits())
@@ -325,6 +334,14 @@ public class IotmpServerOptions extends IotmpServerLimitOptions {
 
     public void setWebSocketPath(String webSocketPath) {
         this.webSocketPath = webSocketPath;
+    }
+
+    public boolean isProxyProtocol() {
+        return proxyProtocol;
+    }
+
+    public void setProxyProtocol(boolean proxyProtocol) {
+        this.proxyProtocol = proxyProtocol;
     }
 
     public boolean isLegacyEnabled() {

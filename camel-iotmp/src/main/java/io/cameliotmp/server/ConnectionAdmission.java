@@ -66,35 +66,46 @@ final class ConnectionAdmission {
 
     /**
      * Whether a new connection is served; an admitted one counts as unauthenticated until its codec learns otherwise
-     * (the codecs made with its {@link Admission#ticket()}) or it closes.
+     * (the codecs made with its {@link Admission#ticket()}) or it closes. With {@code proxyProtocol} only the
+     * server-wide part is decided here: the TCP peer is the load balancer, and {@link #admitAddress} decides the rest
+     * once the PROXY header has told the device's address.
      */
     Admission admit(Channel channel, int openConnections) {
         if (openConnections >= config.maxConnections()) {
             return Admission.refused(Refusal.CONNECTION_LIMIT);
         }
+        if (config.proxyProtocol()) {
+            Refusal refusal = guard.serverRefusal();
+            return refusal != null ? Admission.refused(refusal) : new Admission(null, newTicket(channel));
+        }
         Refusal refusal = guard.refusal(channel.remoteAddress());
         if (refusal != null) {
             return Admission.refused(refusal);
         }
-        InetAddress address = addressOf(channel.remoteAddress());
-        if (address != null) {
-            boolean[] admitted = new boolean[1];
-            unauthenticatedByAddress.compute(address, (a, count) -> {
-                int now = count == null ? 0 : count;
-                if (perAddress > 0 && now >= perAddress) {
-                    return count;
-                }
-                admitted[0] = true;
-                return now + 1;
-            });
-            if (!admitted[0]) {
-                return Admission.refused(Refusal.UNAUTHENTICATED_PER_ADDRESS);
-            }
+        Ticket ticket = newTicket(channel);
+        refusal = ticket.countAt(addressOf(channel.remoteAddress()));
+        return refusal != null ? Admission.refused(refusal) : new Admission(null, ticket);
+    }
+
+    /**
+     * The per-address part of {@link #admit} for a connection admitted at accept under {@code proxyProtocol}, once
+     * its device's address is known: a blocked address, the address's rate, and its unauthenticated connections.
+     *
+     * @return why the connection is refused, or null
+     */
+    Refusal admitAddress(Ticket ticket, SocketAddress device) {
+        Refusal refusal = guard.addressRefusal(device);
+        if (refusal != null || ticket == null) {
+            return refusal;
         }
+        return ticket.countAt(addressOf(device));
+    }
+
+    private Ticket newTicket(Channel channel) {
         unauthenticated.incrementAndGet();
-        Ticket ticket = new Ticket(address, channel);
+        Ticket ticket = new Ticket(channel);
         channel.closeFuture().addListener(ticket);
-        return new Admission(null, ticket);
+        return ticket;
     }
 
     /**
@@ -183,13 +194,45 @@ final class ConnectionAdmission {
         private static final AtomicIntegerFieldUpdater<Ticket> RELEASED
                 = AtomicIntegerFieldUpdater.newUpdater(Ticket.class, "released");
 
-        private final InetAddress address;
         private final Channel channel;
+        /** The address it counts against, once known; guarded by this ticket, like the release. */
+        private InetAddress address;
         private volatile int released;
 
-        private Ticket(InetAddress address, Channel channel) {
-            this.address = address;
+        private Ticket(Channel channel) {
             this.channel = channel;
+        }
+
+        /**
+         * Counts this connection among the unauthenticated ones of {@code address} (null: of no address); a refused
+         * one is given back at once, since the caller closes it.
+         */
+        Refusal countAt(InetAddress address) {
+            if (address == null) {
+                return null;
+            }
+            boolean[] admitted = new boolean[1];
+            synchronized (this) {
+                if (released != 0) {
+                    return null; // closed already: there is nothing to count
+                }
+                unauthenticatedByAddress.compute(address, (a, count) -> {
+                    int now = count == null ? 0 : count;
+                    if (perAddress > 0 && now >= perAddress) {
+                        return count;
+                    }
+                    admitted[0] = true;
+                    return now + 1;
+                });
+                if (admitted[0]) {
+                    this.address = address;
+                }
+            }
+            if (!admitted[0]) {
+                authenticated(); // not an unauthenticated connection any more: it is refused
+                return Refusal.UNAUTHENTICATED_PER_ADDRESS;
+            }
+            return null;
         }
 
         /**
@@ -214,8 +257,12 @@ final class ConnectionAdmission {
                 return false;
             }
             unauthenticated.decrementAndGet();
-            if (address != null) {
-                unauthenticatedByAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
+            InetAddress counted;
+            synchronized (this) {
+                counted = address;
+            }
+            if (counted != null) {
+                unauthenticatedByAddress.computeIfPresent(counted, (a, count) -> count <= 1 ? null : count - 1);
             }
             return true;
         }

@@ -108,7 +108,24 @@ final class ConnectionGuard {
 
     /** Why a new connection from {@code remote} is refused, or null when it may be served (a token taken). */
     Refusal refusal(SocketAddress remote) {
-        Long address = failuresPerAddress > 0 || addressTokenNanos > 0 ? addressKey(remote) : null;
+        return refusal(remote, true);
+    }
+
+    /**
+     * The server-wide part of {@link #refusal}, the server's rate, for a connection whose device's address is not
+     * known yet (it arrives in a PROXY protocol header); {@link #addressRefusal} follows once it is.
+     */
+    Refusal serverRefusal() {
+        return refusal(null, true);
+    }
+
+    /** The per-address part of {@link #refusal} (blocked address, the address's rate) for a device's address. */
+    Refusal addressRefusal(SocketAddress device) {
+        return refusal(device, false);
+    }
+
+    private Refusal refusal(SocketAddress remote, boolean serverRate) {
+        Long address = remote != null && (failuresPerAddress > 0 || addressTokenNanos > 0) ? addressKey(remote) : null;
         synchronized (this) {
             long now = nanoClock.getAsLong();
             if (address != null && failuresPerAddress > 0) {
@@ -121,7 +138,7 @@ final class ConnectionGuard {
             if (rate != null && !rate.admits(now, addressTokenNanos)) {
                 return Refusal.CONNECTION_RATE_PER_ADDRESS;
             }
-            if (connectionsPerSecond > 0) {
+            if (serverRate && connectionsPerSecond > 0) {
                 tokens = Math.min(connectionsPerSecond, tokens + (now - lastRefill) * connectionsPerSecond / 1e9);
                 lastRefill = now;
                 if (tokens < 1) {

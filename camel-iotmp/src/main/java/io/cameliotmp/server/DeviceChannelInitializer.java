@@ -4,8 +4,9 @@ import io.netty.channel.Channel;
 
 /**
  * Builds the Netty pipeline of an accepted device connection, the way camel-netty's {@code ServerInitializerFactory}
- * lets users shape theirs: add handlers of your own around the server's, e.g. an {@code HAProxyMessageDecoder} first
- * when devices arrive through a proxy that speaks the PROXY protocol, then call {@link DevicePipeline#addDefaults()}.
+ * lets users shape theirs: add handlers of your own around the server's, then call
+ * {@link DevicePipeline#addDefaults()}. (Behind a load balancer that speaks the PROXY protocol, use the server's
+ * {@code proxyProtocol} option rather than a decoder here: admission by address runs before this initializer.)
  * The default adds the server's handlers and nothing else.
  */
 @FunctionalInterface

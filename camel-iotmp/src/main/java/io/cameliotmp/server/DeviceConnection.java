@@ -94,8 +94,9 @@ public final class DeviceConnection {
         return registration != null && channel.isActive();
     }
 
+    /** The device's address: the TCP peer's, or behind a balancer the one its PROXY header told. */
     public SocketAddress remoteAddress() {
-        return channel.remoteAddress();
+        return DeviceAddress.of(channel);
     }
 
     /** A snapshot of this connection's counters. */
@@ -503,6 +504,6 @@ public final class DeviceConnection {
     @Override
     public String toString() {
         DeviceRegistration r = registration;
-        return r != null ? r.deviceId() + "@" + channel.remoteAddress() : "connection " + channel.remoteAddress();
+        return r != null ? r.deviceId() + "@" + remoteAddress() : "connection " + remoteAddress();
     }
 }

@@ -135,7 +135,7 @@ public final class IotmpServer {
             ConnectionAdmission.Admission admitted = admission.admit(ch, channels.size());
             Refusal refusal = admitted.refusal();
             if (refusal != null) {
-                LOG.debug("Refusing connection from {}: {}", ch.remoteAddress(), refusal.tag());
+                LOG.debug("Refusing connection from {}: {}", DeviceAddress.of(ch), refusal.tag());
                 metrics.connectionRejected();
                 metrics.refused(refusal);
                 ch.close();
@@ -143,6 +143,10 @@ public final class IotmpServer {
             }
             channels.add(ch);
             ticket = admitted.ticket();
+        }
+        if (config.proxyProtocol()) {
+            // before anything of the user's: the header is the first thing on the wire, in clear before any TLS
+            ProxyProtocolHandler.addFirst(ch, admission, ticket, this::metrics);
         }
         config.channelInitializer().initChannel(ch, new DevicePipeline(ch, config, trafficMeter, admission,
                 legacyStreamIds, sessionContext, network.nextWorker(), listener, ticket));

@@ -40,6 +40,10 @@ import io.netty.handler.ssl.SslContext;
  * @param cluster              the cluster this server is a member of; {@link ServerCluster#SINGLE_NODE} alone
  * @param legacy               whether and where devices of the legacy Thinger protocol are accepted
  * @param drainDevicesPerSecond devices {@link IotmpServer#drain()} sends DISCONNECT a second at most
+ * @param proxyProtocol        every connection starts with a PROXY protocol (v1 or v2) header from a load balancer,
+ *                             whose source address is the device's: per-address limits, registrations and logs use
+ *                             it. The port must then be reachable only by the balancer, since whoever reaches it
+ *                             names their own address
  */
 public record IotmpServerConfig(String host, int port, int ioThreads, int workerThreads, Duration connectTimeout,
                                 Duration defaultKeepAlive, Duration requestTimeout, int maxFrameSize,
@@ -49,7 +53,8 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
                                 DeviceAuthenticator authenticator, PropertyStore propertyStore,
                                 boolean nativeTransport, ServerLimits limits, ServerQuotas quotas,
                                 ServerMetrics.Factory metrics, DeviceChannelInitializer channelInitializer,
-                                ServerCluster cluster, LegacyListeners legacy, int drainDevicesPerSecond) {
+                                ServerCluster cluster, LegacyListeners legacy, int drainDevicesPerSecond,
+                                boolean proxyProtocol) {
 
     // The one place of each default: the builders below, the Camel options and the starter (checked by its
     // metadata test) use these.
@@ -70,6 +75,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
     public static final int DEFAULT_LEGACY_TLS_PORT = 25202;
     public static final int DEFAULT_DRAIN_DEVICES_PER_SECOND = 100;
     public static final boolean DEFAULT_NATIVE_TRANSPORT = true;
+    public static final boolean DEFAULT_PROXY_PROTOCOL = false;
     /** {@link Transport#TCP}, by name because annotations need a constant. */
     public static final String DEFAULT_TRANSPORT_NAME = "TCP";
     /** {@link BackpressurePolicy#PAUSE}, by name because annotations need a constant. */
@@ -145,6 +151,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         b.cluster = cluster;
         b.legacy = legacy;
         b.drainDevicesPerSecond = drainDevicesPerSecond;
+        b.proxyProtocol = proxyProtocol;
         return b;
     }
 
@@ -201,6 +208,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         private ServerMetrics.Factory metrics = ServerMetrics.Factory.NONE;
         private LegacyListeners legacy = LegacyListeners.DISABLED;
         private int drainDevicesPerSecond = DEFAULT_DRAIN_DEVICES_PER_SECOND;
+        private boolean proxyProtocol = DEFAULT_PROXY_PROTOCOL;
 
         private Builder() {
         }
@@ -338,12 +346,21 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
             return this;
         }
 
+        /**
+         * Every connection starts with a PROXY protocol header (v1 or v2) whose source address is the device's; off by
+         * default. Only for a port that nothing but the load balancer can reach.
+         */
+        public Builder proxyProtocol(boolean proxyProtocol) {
+            this.proxyProtocol = proxyProtocol;
+            return this;
+        }
+
         public IotmpServerConfig build() {
             return new IotmpServerConfig(host, port, ioThreads, workerThreads, connectTimeout, defaultKeepAlive,
                     requestTimeout, maxFrameSize, maxPsonDepth, maxPendingRequests, maxInFlight, backpressurePolicy,
                     sslContext, tlsHandshakeTimeout, transport, webSocketPath, authenticator, propertyStore,
                     nativeTransport, limits, quotas, metrics, channelInitializer, cluster,
-                    legacy, drainDevicesPerSecond);
+                    legacy, drainDevicesPerSecond, proxyProtocol);
         }
     }
 }

@@ -129,8 +129,8 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
             // the session serves nothing before the device has its answer (it drops what arrives while the
             // authenticator decides); a call translated now would keep an entry for an answer that never comes,
             // one per frame a device sends behind its AUTH
-            LOG.debug("{}: dropping legacy {} sent before the answer to its AUTH", context().channel().remoteAddress(),
-                    message.flag());
+            LOG.debug("{}: dropping legacy {} sent before the answer to its AUTH",
+                    DeviceAddress.of(context().channel()), message.flag());
             return null;
         }
         return switch (message.flag()) {
@@ -149,7 +149,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
     /** The first frame must be the AUTH: it becomes the CONNECT the handshake checks and authenticates. */
     private IotmpMessage auth(LegacyMessage message) {
         if (message.flag() != SignalFlag.AUTH) {
-            LOG.debug("{}: legacy {} before AUTH, closing", context().channel().remoteAddress(), message.flag());
+            LOG.debug("{}: legacy {} before AUTH, closing", DeviceAddress.of(context().channel()), message.flag());
             context().close();
             return null;
         }
@@ -168,7 +168,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         if (entry == null || entry.waiting == Waiting.NOTHING) {
             // nobody waits (a late answer, or one of a stale id): never answered, the device would take it for a
             // request
-            LOG.debug("{}: dropping legacy {} nobody waits for", context().channel().remoteAddress(), message);
+            LOG.debug("{}: dropping legacy {} nobody waits for", DeviceAddress.of(context().channel()), message);
             return null;
         }
         Waiting waiting = entry.waiting;
@@ -198,7 +198,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
             return IotmpMessage.ok(serverId, flat);
         }
         LOG.debug("{}: legacy describe answer expands beyond {} bytes, failing the request",
-                context().channel().remoteAddress(), maxHeapBytes);
+                DeviceAddress.of(context().channel()), maxHeapBytes);
         count(ConnectionCounters.MALFORMED_FRAMES);
         return IotmpMessage.error(serverId, null, Map.of("error", "the device's resource tree expands beyond"
                                                                   + " maxDecodedFrameBytes (" + maxHeapBytes
@@ -216,7 +216,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         Entry entry = byLegacyId.get(message.streamId());
         if (entry == null || entry.streamPath == null) {
             LOG.debug("{}: dropping legacy {} of no open stream (stale id of an earlier connection?)",
-                    context().channel().remoteAddress(), message.flag());
+                    DeviceAddress.of(context().channel()), message.flag());
             metrics.staleSampleDropped();
             count(ConnectionCounters.STALE_SAMPLES_DROPPED);
             return null;
@@ -274,7 +274,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
     }
 
     private IotmpMessage ignored(LegacyMessage message) {
-        LOG.debug("{}: ignoring legacy {}", context().channel().remoteAddress(), message);
+        LOG.debug("{}: ignoring legacy {}", DeviceAddress.of(context().channel()), message);
         return null;
     }
 

@@ -54,7 +54,7 @@ final class ProtocolDetector extends ByteToMessageDecoder implements ConnectionC
         } else if (first == IOTMP_FIRST_BYTE) {
             chosen = iotmp.install(ctx);
         } else {
-            LOG.debug("{}: first byte 0x{} is neither IOTMP nor legacy, closing", ctx.channel().remoteAddress(),
+            LOG.debug("{}: first byte 0x{} is neither IOTMP nor legacy, closing", DeviceAddress.of(ctx.channel()),
                     Integer.toHexString(first));
             in.skipBytes(in.readableBytes());
             ctx.close();

@@ -27,7 +27,12 @@ public enum Refusal {
     /** The device is blocked from this address after too many failures ({@code maxAuthFailuresPerDevice}). */
     DEVICE_BLOCKED,
     /** A TLS client started a new handshake on an established connection (renegotiation): connection closed. */
-    TLS_RENEGOTIATION;
+    TLS_RENEGOTIATION,
+    /**
+     * With {@code proxyProtocol}: a connection that did not start with a valid PROXY protocol header (none, garbage,
+     * or one larger than allowed).
+     */
+    PROXY_HEADER;
 
     /** The name in metrics: {@code partial-frame-budget}. */
     public String tag() {

@@ -45,7 +45,7 @@ public interface ServerMetrics {
 
     /**
      * A connection closed on arrival by a limit: maxConnections, maxConnectionsPerSecond(PerAddress), a blocked address
-     * or maxUnauthenticatedPerAddress.
+     * or maxUnauthenticatedPerAddress; with proxyProtocol also a connection without a valid PROXY header.
      */
     default void connectionRejected() {
     }

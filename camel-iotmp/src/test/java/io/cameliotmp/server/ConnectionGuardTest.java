@@ -176,6 +176,24 @@ class ConnectionGuardTest {
         assertThat(admitted(guard, ELSEWHERE, 3)).as("its own second's worth, untouched").isEqualTo(2);
     }
 
+    /**
+     * Behind a balancer the server's rate is asked at accept and the address's once the PROXY header tells it: the
+     * two halves together admit what {@link ConnectionGuard#refusal} admits, each taking only its own tokens.
+     */
+    @Test
+    void theServersRateAndTheAddressesCanBeAskedApart() {
+        ConnectionGuard guard = rateGuard(4, 2, 1000);
+        assertThat(guard.addressRefusal(HOME)).isNull();
+        assertThat(guard.addressRefusal(HOME)).isNull();
+        assertThat(guard.addressRefusal(HOME)).isEqualTo(Refusal.CONNECTION_RATE_PER_ADDRESS);
+        assertThat(guard.addressRefusal(ELSEWHERE)).as("its own rate, the server's untouched").isNull();
+        for (int i = 0; i < 4; i++) {
+            assertThat(guard.serverRefusal()).as("the server's four").isNull();
+        }
+        assertThat(guard.serverRefusal()).isEqualTo(Refusal.CONNECTION_RATE);
+        assertThat(guard.addressRefusal(ELSEWHERE)).as("an address's part takes no server token").isNull();
+    }
+
     @Test
     void anAddressEarnsAConnectionPerTokenTimeUpToOneSecondsWorth() {
         ConnectionGuard guard = rateGuard(0, 2, 1000);

@@ -494,9 +494,7 @@ public interface IotmpComponentBuilderFactory {
     
         /**
          * Builds the Netty pipeline of each device connection around the
-         * server's own handlers, e.g. to put an HAProxyMessageDecoder first
-         * behind a proxy that speaks the PROXY protocol. Default: the server's
-         * handlers only.
+         * server's own handlers. Default: the server's handlers only.
          * 
          * The option is a:
          * &lt;code&gt;io.cameliotmp.server.DeviceChannelInitializer&lt;/code&gt; type.
@@ -1431,6 +1429,29 @@ public interface IotmpComponentBuilderFactory {
             doSetProperty("useGlobalSslContextParameters", useGlobalSslContextParameters);
             return this;
         }
+    
+        
+        /**
+         * The server is behind a TCP load balancer (such as HAProxy with
+         * send-proxy-v2) that passes each device's address: every connection
+         * must then start with a PROXY protocol v1 or v2 header, and its source
+         * address is the device's for the per-address limits, registrations and
+         * logs; a connection without a valid header is closed. The ports must
+         * then be reachable only by the balancer: whoever reaches them directly
+         * names their own address.
+         * 
+         * The option is a: &lt;code&gt;boolean&lt;/code&gt; type.
+         * 
+         * Default: false
+         * Group: security (advanced)
+         * 
+         * @param proxyProtocol the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder proxyProtocol(boolean proxyProtocol) {
+            doSetProperty("proxyProtocol", proxyProtocol);
+            return this;
+        }
     }
 
     class IotmpComponentBuilderImpl
@@ -1524,6 +1545,7 @@ public interface IotmpComponentBuilderFactory {
             case "sslContextParameters": getOrCreateConfiguration((IotmpComponent) component).setSslContextParameters((org.apache.camel.support.jsse.SSLContextParameters) value); return true;
             case "tlsHandshakeTimeout": getOrCreateConfiguration((IotmpComponent) component).setTlsHandshakeTimeout((long) value); return true;
             case "useGlobalSslContextParameters": ((IotmpComponent) component).setUseGlobalSslContextParameters((boolean) value); return true;
+            case "proxyProtocol": getOrCreateConfiguration((IotmpComponent) component).setProxyProtocol((boolean) value); return true;
             default: return false;
             }
         }

@@ -1546,9 +1546,7 @@ public interface IotmpEndpointBuilderFactory {
         }
         /**
          * Builds the Netty pipeline of each device connection around the
-         * server's own handlers, e.g. to put an HAProxyMessageDecoder first
-         * behind a proxy that speaks the PROXY protocol. Default: the server's
-         * handlers only.
+         * server's own handlers. Default: the server's handlers only.
          * 
          * The option is a:
          * <code>io.cameliotmp.server.DeviceChannelInitializer</code> type.
@@ -1564,9 +1562,7 @@ public interface IotmpEndpointBuilderFactory {
         }
         /**
          * Builds the Netty pipeline of each device connection around the
-         * server's own handlers, e.g. to put an HAProxyMessageDecoder first
-         * behind a proxy that speaks the PROXY protocol. Default: the server's
-         * handlers only.
+         * server's own handlers. Default: the server's handlers only.
          * 
          * The option will be converted to a
          * <code>io.cameliotmp.server.DeviceChannelInitializer</code> type.
@@ -2087,6 +2083,48 @@ public interface IotmpEndpointBuilderFactory {
          */
         default AdvancedIotmpEndpointConsumerBuilder serverCluster(String serverCluster) {
             doSetProperty("serverCluster", serverCluster);
+            return this;
+        }
+        /**
+         * The server is behind a TCP load balancer (such as HAProxy with
+         * send-proxy-v2) that passes each device's address: every connection
+         * must then start with a PROXY protocol v1 or v2 header, and its source
+         * address is the device's for the per-address limits, registrations and
+         * logs; a connection without a valid header is closed. The ports must
+         * then be reachable only by the balancer: whoever reaches them directly
+         * names their own address.
+         * 
+         * The option is a: <code>boolean</code> type.
+         * 
+         * Default: false
+         * Group: security (advanced)
+         * 
+         * @param proxyProtocol the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpEndpointConsumerBuilder proxyProtocol(boolean proxyProtocol) {
+            doSetProperty("proxyProtocol", proxyProtocol);
+            return this;
+        }
+        /**
+         * The server is behind a TCP load balancer (such as HAProxy with
+         * send-proxy-v2) that passes each device's address: every connection
+         * must then start with a PROXY protocol v1 or v2 header, and its source
+         * address is the device's for the per-address limits, registrations and
+         * logs; a connection without a valid header is closed. The ports must
+         * then be reachable only by the balancer: whoever reaches them directly
+         * names their own address.
+         * 
+         * The option will be converted to a <code>boolean</code> type.
+         * 
+         * Default: false
+         * Group: security (advanced)
+         * 
+         * @param proxyProtocol the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpEndpointConsumerBuilder proxyProtocol(String proxyProtocol) {
+            doSetProperty("proxyProtocol", proxyProtocol);
             return this;
         }
     }
@@ -3611,9 +3649,7 @@ public interface IotmpEndpointBuilderFactory {
         }
         /**
          * Builds the Netty pipeline of each device connection around the
-         * server's own handlers, e.g. to put an HAProxyMessageDecoder first
-         * behind a proxy that speaks the PROXY protocol. Default: the server's
-         * handlers only.
+         * server's own handlers. Default: the server's handlers only.
          * 
          * The option is a:
          * <code>io.cameliotmp.server.DeviceChannelInitializer</code> type.
@@ -3629,9 +3665,7 @@ public interface IotmpEndpointBuilderFactory {
         }
         /**
          * Builds the Netty pipeline of each device connection around the
-         * server's own handlers, e.g. to put an HAProxyMessageDecoder first
-         * behind a proxy that speaks the PROXY protocol. Default: the server's
-         * handlers only.
+         * server's own handlers. Default: the server's handlers only.
          * 
          * The option will be converted to a
          * <code>io.cameliotmp.server.DeviceChannelInitializer</code> type.
@@ -4152,6 +4186,48 @@ public interface IotmpEndpointBuilderFactory {
          */
         default AdvancedIotmpEndpointProducerBuilder serverCluster(String serverCluster) {
             doSetProperty("serverCluster", serverCluster);
+            return this;
+        }
+        /**
+         * The server is behind a TCP load balancer (such as HAProxy with
+         * send-proxy-v2) that passes each device's address: every connection
+         * must then start with a PROXY protocol v1 or v2 header, and its source
+         * address is the device's for the per-address limits, registrations and
+         * logs; a connection without a valid header is closed. The ports must
+         * then be reachable only by the balancer: whoever reaches them directly
+         * names their own address.
+         * 
+         * The option is a: <code>boolean</code> type.
+         * 
+         * Default: false
+         * Group: security (advanced)
+         * 
+         * @param proxyProtocol the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpEndpointProducerBuilder proxyProtocol(boolean proxyProtocol) {
+            doSetProperty("proxyProtocol", proxyProtocol);
+            return this;
+        }
+        /**
+         * The server is behind a TCP load balancer (such as HAProxy with
+         * send-proxy-v2) that passes each device's address: every connection
+         * must then start with a PROXY protocol v1 or v2 header, and its source
+         * address is the device's for the per-address limits, registrations and
+         * logs; a connection without a valid header is closed. The ports must
+         * then be reachable only by the balancer: whoever reaches them directly
+         * names their own address.
+         * 
+         * The option will be converted to a <code>boolean</code> type.
+         * 
+         * Default: false
+         * Group: security (advanced)
+         * 
+         * @param proxyProtocol the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpEndpointProducerBuilder proxyProtocol(String proxyProtocol) {
+            doSetProperty("proxyProtocol", proxyProtocol);
             return this;
         }
     }
@@ -5396,9 +5472,7 @@ public interface IotmpEndpointBuilderFactory {
         }
         /**
          * Builds the Netty pipeline of each device connection around the
-         * server's own handlers, e.g. to put an HAProxyMessageDecoder first
-         * behind a proxy that speaks the PROXY protocol. Default: the server's
-         * handlers only.
+         * server's own handlers. Default: the server's handlers only.
          * 
          * The option is a:
          * <code>io.cameliotmp.server.DeviceChannelInitializer</code> type.
@@ -5414,9 +5488,7 @@ public interface IotmpEndpointBuilderFactory {
         }
         /**
          * Builds the Netty pipeline of each device connection around the
-         * server's own handlers, e.g. to put an HAProxyMessageDecoder first
-         * behind a proxy that speaks the PROXY protocol. Default: the server's
-         * handlers only.
+         * server's own handlers. Default: the server's handlers only.
          * 
          * The option will be converted to a
          * <code>io.cameliotmp.server.DeviceChannelInitializer</code> type.
@@ -5937,6 +6009,48 @@ public interface IotmpEndpointBuilderFactory {
          */
         default AdvancedIotmpEndpointBuilder serverCluster(String serverCluster) {
             doSetProperty("serverCluster", serverCluster);
+            return this;
+        }
+        /**
+         * The server is behind a TCP load balancer (such as HAProxy with
+         * send-proxy-v2) that passes each device's address: every connection
+         * must then start with a PROXY protocol v1 or v2 header, and its source
+         * address is the device's for the per-address limits, registrations and
+         * logs; a connection without a valid header is closed. The ports must
+         * then be reachable only by the balancer: whoever reaches them directly
+         * names their own address.
+         * 
+         * The option is a: <code>boolean</code> type.
+         * 
+         * Default: false
+         * Group: security (advanced)
+         * 
+         * @param proxyProtocol the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpEndpointBuilder proxyProtocol(boolean proxyProtocol) {
+            doSetProperty("proxyProtocol", proxyProtocol);
+            return this;
+        }
+        /**
+         * The server is behind a TCP load balancer (such as HAProxy with
+         * send-proxy-v2) that passes each device's address: every connection
+         * must then start with a PROXY protocol v1 or v2 header, and its source
+         * address is the device's for the per-address limits, registrations and
+         * logs; a connection without a valid header is closed. The ports must
+         * then be reachable only by the balancer: whoever reaches them directly
+         * names their own address.
+         * 
+         * The option will be converted to a <code>boolean</code> type.
+         * 
+         * Default: false
+         * Group: security (advanced)
+         * 
+         * @param proxyProtocol the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpEndpointBuilder proxyProtocol(String proxyProtocol) {
+            doSetProperty("proxyProtocol", proxyProtocol);
             return this;
         }
     }

@@ -1,0 +1,128 @@
+package io.cameliotmp.server;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.function.Supplier;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolException;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.util.NetUtil;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * With {@code proxyProtocol}: reads the PROXY protocol header (v1 or v2) a load balancer sends first on every
+ * connection, records its source address as the {@link DeviceAddress} and only then admits the connection by that
+ * address ({@link ConnectionAdmission#admitAddress}); the server-wide part of admission ran at accept. Nothing of
+ * the header is kept beyond the address: its TLVs are released unread. A connection without a valid header is
+ * closed and counted ({@link Refusal#PROXY_HEADER}); one whose header never comes is closed by the
+ * {@code connectTimeout} that runs from accept.
+ */
+final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
+
+    static final String DECODER = "proxy-protocol";
+    static final String NAME = "proxy-address";
+    /**
+     * The most bytes of TLVs a v2 header may carry (the decoder adds the 216 bytes a UNIX socket address would take,
+     * so a header is at most 2,280 bytes): enough for what balancers add (ALPN, authority, unique id, TLS details,
+     * cloud endpoint ids), while a longer header is refused rather than held (Netty's default would hold up to
+     * 64 KiB before the connection is admitted). A v1 header is at most 108 bytes by the decoder.
+     */
+    static final int MAX_TLV_BYTES = 2048;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyProtocolHandler.class);
+
+    private final ConnectionAdmission admission;
+    private final ConnectionAdmission.Ticket ticket;
+    private final Supplier<ServerMetrics> metrics;
+    /** The header was refused: what follows it is dropped until the close completes. */
+    private boolean refused;
+
+    private ProxyProtocolHandler(ConnectionAdmission admission, ConnectionAdmission.Ticket ticket,
+                                 Supplier<ServerMetrics> metrics) {
+        this.admission = admission;
+        this.ticket = ticket;
+        this.metrics = metrics;
+    }
+
+    /** Puts the decoder and this handler first in the pipeline of {@code channel}. */
+    static void addFirst(Channel channel, ConnectionAdmission admission, ConnectionAdmission.Ticket ticket,
+                         Supplier<ServerMetrics> metrics) {
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addFirst(NAME, new ProxyProtocolHandler(admission, ticket, metrics));
+        pipeline.addFirst(DECODER, new HAProxyMessageDecoder(MAX_TLV_BYTES));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (!(msg instanceof HAProxyMessage header)) {
+            ctx.fireChannelRead(msg); // cannot come first: the decoder passes nothing on before its header
+            return;
+        }
+        InetSocketAddress device;
+        try {
+            device = sourceOf(header);
+        } finally {
+            header.release();
+        }
+        Channel channel = ctx.channel();
+        if (device != null) {
+            channel.attr(DeviceAddress.KEY).set(device);
+        }
+        Refusal refusal = admission.admitAddress(ticket, DeviceAddress.of(channel));
+        if (refusal != null) {
+            refuse(ctx, refusal, null);
+            return;
+        }
+        ctx.pipeline().remove(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof HAProxyProtocolException && !refused) {
+            refuse(ctx, Refusal.PROXY_HEADER, cause.getMessage());
+        } else if (!refused) {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Refusal refusal, String detail) {
+        refused = true;
+        LOG.debug("Refusing connection from {}: {}{}", DeviceAddress.of(ctx.channel()), refusal.tag(),
+                detail != null ? " (" + detail + ")" : "");
+        ServerMetrics counted = metrics.get();
+        counted.connectionRejected();
+        counted.refused(refusal);
+        ctx.close();
+    }
+
+    /**
+     * The device's address in a header, or null for a header that names none: a {@code LOCAL} command (the
+     * balancer's own health check) or an {@code UNKNOWN} or UNIX-socket source. The decoder has checked the textual
+     * addresses; they are parsed here without any name lookup.
+     */
+    static InetSocketAddress sourceOf(HAProxyMessage header) {
+        if (header.command() != HAProxyCommand.PROXY || header.sourceAddress() == null) {
+            return null;
+        }
+        HAProxyProxiedProtocol.AddressFamily family = header.proxiedProtocol().addressFamily();
+        if (family != HAProxyProxiedProtocol.AddressFamily.AF_IPv4
+                && family != HAProxyProxiedProtocol.AddressFamily.AF_IPv6) {
+            return null;
+        }
+        InetAddress address = NetUtil.createInetAddressFromIpAddressString(header.sourceAddress());
+        return address == null ? null : new InetSocketAddress(address, header.sourcePort());
+    }
+}
