@@ -53,6 +53,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     volatile boolean connected;
     /** Set once {@link IotmpDevice#sessionEnded} ran for this connection. */
     boolean ended;
+    /** A malformed frame of the server was logged at WARN on this connection; further ones go to DEBUG. */
+    private boolean malformedLogged;
     /** Why the connection is ending, if it is the device's decision (refused CONNECT, handshake timeout, fatal frame).
      * */
     Throwable failure;
@@ -137,8 +139,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 // LX handles what it could decode, EM drops the connection; we cannot answer what we cannot read.
                 // The server drops a malformed frame of a connected device the same way (and a frame beyond
                 // maxDecodedFrameBytes is one), so neither side can make the other hold what such a frame decodes to.
-                LOG.warn("{}: ignoring malformed {} frame: {}", device, malformed.type(),
-                        malformed.cause().getMessage());
+                // An answer that named its request's stream before going wrong still ends that request now.
+                boolean answer = malformed.type() == MessageType.OK || malformed.type() == MessageType.ERROR;
+                String why = malformed.cause().getMessage();
+                if (answer && malformed.streamId() != 0 && requests.fail(malformed.streamId(),
+                        new IotmpMalformedAnswerException("the server's answer to stream " + malformed.streamId()
+                                                          + " could not be read: " + why))) {
+                    LOG.debug("{}: malformed {} of stream {} failed its request: {}", device, malformed.type(),
+                            malformed.streamId(), why);
+                } else if (!malformedLogged) {
+                    // once a connection (the transport stats count them all): a broken or hostile server must not
+                    // fill the application's log
+                    malformedLogged = true;
+                    LOG.warn("{}: ignoring malformed {} frame (further ones at DEBUG): {}", device, malformed.type(),
+                            why);
+                } else {
+                    LOG.debug("{}: ignoring malformed {} frame: {}", device, malformed.type(), why);
+                }
             } else {
                 fail(new IotmpDisconnectedException("malformed answer to CONNECT", malformed.cause()));
             }

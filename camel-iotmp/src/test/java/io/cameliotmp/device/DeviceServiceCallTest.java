@@ -302,4 +302,32 @@ class DeviceServiceCallTest extends DeviceTestBase {
             callers.shutdownNow();
         }
     }
+
+    /**
+     * An answer whose payload the device cannot decode (nested deeper than it decodes) fails its call when it arrives;
+     * it used to be dropped, and the call waited out its request timeout. The connection goes on.
+     */
+    @Test
+    void unreadableAnswerFailsTheCallAtOnce() throws Exception {
+        startServer();
+        // far beyond the test's wait: only the answer can end the call here
+        IotmpDevice device = track(deviceBuilder().serviceLayout(ServiceLayout.EMBEDDED).idGenerator(ids(0x4321, 7, 8))
+                .requestTimeout(java.time.Duration.ofMinutes(10)).build());
+        TestIotmpServer.Connection c = connect(device);
+
+        CompletionStage<Object> call = device.callEndpoint("deep", null, true);
+        c.next(MessageType.RUN);
+        Object deep = "bottom";
+        for (int i = 0; i <= io.cameliotmp.protocol.PsonFormat.DEFAULT_MAX_DEPTH; i++) {
+            deep = java.util.List.of(deep);
+        }
+        c.send(IotmpMessage.ok(7, deep));
+
+        assertThat(awaitFailure(call)).isInstanceOf(IotmpMalformedAnswerException.class)
+                .hasMessageContaining("stream 7").hasMessageContaining("nested too deeply");
+        CompletionStage<Object> next = device.callEndpoint("e", null, true);
+        c.next(MessageType.RUN);
+        c.send(IotmpMessage.ok(8, "done"));
+        assertThat(await(next)).isEqualTo("done");
+    }
 }
