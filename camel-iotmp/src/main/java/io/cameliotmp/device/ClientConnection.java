@@ -140,13 +140,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 // The server drops a malformed frame of a connected device the same way (and a frame beyond
                 // maxDecodedFrameBytes is one), so neither side can make the other hold what such a frame decodes to.
                 // An answer that named its request's stream before going wrong still ends that request now.
-                boolean answer = malformed.type() == MessageType.OK || malformed.type() == MessageType.ERROR;
+                int stream = malformed.answeredStream();
                 String why = malformed.cause().getMessage();
-                if (answer && malformed.streamId() != 0 && requests.fail(malformed.streamId(),
-                        new IotmpMalformedAnswerException("the server's answer to stream " + malformed.streamId()
-                                                          + " could not be read: " + why))) {
-                    LOG.debug("{}: malformed {} of stream {} failed its request: {}", device, malformed.type(),
-                            malformed.streamId(), why);
+                if (stream != 0 && requests.fail(stream, new IotmpMalformedAnswerException(
+                        "the server's answer to stream " + stream + " could not be read: " + why))) {
+                    LOG.debug("{}: malformed {} of stream {} failed its request: {}", device, malformed.type(), stream,
+                            why);
                 } else if (!malformedLogged) {
                     // once a connection (the transport stats count them all): a broken or hostile server must not
                     // fill the application's log

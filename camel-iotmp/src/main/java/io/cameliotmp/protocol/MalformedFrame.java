@@ -6,8 +6,12 @@ package io.cameliotmp.protocol;
  */
 public record MalformedFrame(MessageType type, IotmpDecodeException cause) {
 
-    /** The stream id the body gave before it went wrong, or 0 ({@link IotmpDecodeException#streamId()}). */
-    public int streamId() {
-        return cause.streamId();
+    /**
+     * The stream of the request this frame answers: an OK or ERROR whose body gave its stream id before it went wrong
+     * ({@link IotmpDecodeException#streamId()}); 0 for any other frame. Such an answer can still end its request at
+     * once, on either end of a connection, rather than leave it to its timeout.
+     */
+    public int answeredStream() {
+        return type == MessageType.OK || type == MessageType.ERROR ? cause.streamId() : 0;
     }
 }

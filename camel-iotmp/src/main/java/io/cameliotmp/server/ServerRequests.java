@@ -214,15 +214,15 @@ final class ServerRequests implements Scheduler {
      * frame answers no request.
      */
     boolean onMalformedAnswer(MalformedFrame frame) {
-        boolean answer = frame.type() == MessageType.OK || frame.type() == MessageType.ERROR;
-        Pending pending = answer && frame.streamId() != 0 ? tracker.get(frame.streamId()) : null;
+        int stream = frame.answeredStream();
+        Pending pending = stream != 0 ? tracker.get(stream) : null;
         if (pending == null) {
             return false;
         }
         DeviceId device = connection.deviceIdOrNull();
         String why = frame.cause().getMessage();
-        LOG.debug("{}: malformed {} of stream {} fails its request: {}", device, frame.type(), frame.streamId(), why);
-        return tracker.fail(frame.streamId(), new MalformedAnswerException(device, "the answer of " + device + " to "
+        LOG.debug("{}: malformed {} of stream {} fails its request: {}", device, frame.type(), stream, why);
+        return tracker.fail(stream, new MalformedAnswerException(device, "the answer of " + device + " to "
                                                                                    + pending.description()
                                                                                    + " could not be read: " + why));
     }
