@@ -21,6 +21,8 @@ import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a connection may cost the server before its device is authenticated, and the server-wide bound on buffered
@@ -36,6 +38,8 @@ import io.netty.channel.ChannelFutureListener;
  * (the session does that as it sends the OK) or it closes.
  */
 final class ConnectionAdmission {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionAdmission.class);
 
     private final IotmpServerConfig config;
     private final ConnectionGuard guard;
@@ -85,6 +89,18 @@ final class ConnectionAdmission {
         Ticket ticket = newTicket(channel);
         refusal = ticket.countAt(addressOf(channel.remoteAddress()));
         return refusal != null ? Admission.refused(refusal) : new Admission(null, ticket);
+    }
+
+    /**
+     * Reports a connection that admission refuses, at accept or once its PROXY header told the device's address, before
+     * its caller closes it: a DEBUG line only (any peer can cause as many as it likes), counted as rejected and by
+     * reason.
+     */
+    static void reportRefused(Channel channel, Refusal refusal, String detail, ServerMetrics metrics) {
+        LOG.debug("Refusing connection from {}: {}{}", DeviceAddress.of(channel), refusal.tag(),
+                detail != null ? " (" + detail + ")" : "");
+        metrics.connectionRejected();
+        metrics.refused(refusal);
     }
 
     /**

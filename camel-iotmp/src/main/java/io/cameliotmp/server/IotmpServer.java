@@ -135,9 +135,7 @@ public final class IotmpServer {
             ConnectionAdmission.Admission admitted = admission.admit(ch, channels.size());
             Refusal refusal = admitted.refusal();
             if (refusal != null) {
-                LOG.debug("Refusing connection from {}: {}", DeviceAddress.of(ch), refusal.tag());
-                metrics.connectionRejected();
-                metrics.refused(refusal);
+                ConnectionAdmission.reportRefused(ch, refusal, null, metrics);
                 ch.close();
                 return;
             }

@@ -15,8 +15,6 @@ import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * With {@code proxyProtocol}: reads the PROXY protocol header (v1 or v2) a load balancer sends first on every
@@ -37,8 +35,6 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
      * 64 KiB before the connection is admitted). A v1 header is at most 108 bytes by the decoder.
      */
     static final int MAX_TLV_BYTES = 2048;
-
-    private static final Logger LOG = LoggerFactory.getLogger(ProxyProtocolHandler.class);
 
     private final ConnectionAdmission admission;
     private final ConnectionAdmission.Ticket ticket;
@@ -100,11 +96,7 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
 
     private void refuse(ChannelHandlerContext ctx, Refusal refusal, String detail) {
         refused = true;
-        LOG.debug("Refusing connection from {}: {}{}", DeviceAddress.of(ctx.channel()), refusal.tag(),
-                detail != null ? " (" + detail + ")" : "");
-        ServerMetrics counted = metrics.get();
-        counted.connectionRejected();
-        counted.refused(refusal);
+        ConnectionAdmission.reportRefused(ctx.channel(), refusal, detail, metrics.get());
         ctx.close();
     }
 
