@@ -310,6 +310,32 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
                 properties.maxTrackedAddresses(), System::nanoTime);
     }
 
+    /** How browsers treat the API's answers ({@link BrowserSecurityHeaders#forApi()}); first, for every answer. */
+    @Bean
+    FilterRegistrationBean<BrowserSecurityHeaders> iotmpApiBrowserHeaders() {
+        FilterRegistrationBean<BrowserSecurityHeaders> registration =
+                new FilterRegistrationBean<>(BrowserSecurityHeaders.forApi());
+        registration.addUrlPatterns(API_PATHS);
+        registration.setAsyncSupported(true);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
+        return registration;
+    }
+
+    /**
+     * The console page's policy ({@code console-content-security-policy}), on the page only: with the console at
+     * {@code /} a pattern for its folder would put it on every page of the application.
+     */
+    @Bean
+    @ConditionalOnProperty(prefix = IotmpApiProperties.PREFIX, name = "console-enabled", havingValue = "true",
+            matchIfMissing = true)
+    FilterRegistrationBean<BrowserSecurityHeaders> iotmpConsoleBrowserHeaders() {
+        FilterRegistrationBean<BrowserSecurityHeaders> registration = new FilterRegistrationBean<>(
+                BrowserSecurityHeaders.forConsolePage(properties.consoleContentSecurityPolicy()));
+        registration.addUrlPatterns(properties.consolePath(), properties.consolePath() + "index.html");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
+        return registration;
+    }
+
     /** 503 instead of 404 while Camel's routes of the API are not running: at start-up and at shutdown. */
     @Bean
     FilterRegistrationBean<ApiReadinessFilter> iotmpApiReadinessFilter(CamelContext camel, ObjectMapper json) {

@@ -36,6 +36,10 @@ import org.springframework.util.unit.DataSize;
  *                            stream ends with a {@code failed} event (samples resume if the device comes back in time)
  * @param consolePath         where the web console is served, ending with {@code /} ({@code /} for the root)
  * @param consoleEnabled      whether the web console is served
+ * @param consoleContentSecurityPolicy the {@code Content-Security-Policy} of the console's page: by default its own
+ *                            files only (no inline script, no other site's, no framing by another site), so that
+ *                            nothing a device sends could run as a script in a signed-in console; blank for none (to
+ *                            put the console behind a proxy that sets its own)
  * @param tokens              the access tokens, by their SHA-256 hashes (ignored when the application declares an
  *                            {@link io.cameliotmp.api.access.AccessTokenStore} bean)
  * @param maxAuthFailures     how many failed authentications a client address (an IPv6 address by its /64 prefix)
@@ -135,6 +139,7 @@ public record IotmpApiProperties(
         @DefaultValue("60s") Duration streamReconnectWait,
         @DefaultValue("/console/") String consolePath,
         @DefaultValue("true") boolean consoleEnabled,
+        @DefaultValue(BrowserSecurityHeaders.DEFAULT_CONSOLE_POLICY) String consoleContentSecurityPolicy,
         List<Token> tokens,
         @DefaultValue("10") int maxAuthFailures,
         @DefaultValue("1m") Duration authFailureWindow,

@@ -26,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConsoleBrowserTest extends ApiTestSupport {
 
     static final Path SCREENSHOT = Path.of("target", "screenshots", "console-terminal.png");
+    private static final String HOSTILE = "<img src=x onerror=window.ran=1>";
+    private static final String HOSTILE_VALUE = "<img src=x onerror=window.ran=2><script>window.ran=3</script>";
 
     /** What the device's {@code config} resource was sent. */
     private final java.util.concurrent.BlockingQueue<Object> configured =
@@ -37,6 +39,8 @@ class ConsoleBrowserTest extends ApiTestSupport {
     void startChromiumAndDevice() throws Exception {
         connect("demo", "dev-2", "secret-2", device -> device.resource("config")
                 .input(configured::add, () -> java.util.Map.of("rate", 5, "enabled", true))
+                // a hostile device's resource: markup in its name and its value, which the console shows as text
+                .resource(HOSTILE).handler(ResourceKind.OUTPUT, request -> HOSTILE_VALUE)
                 .resource("$terminal/:session")
                 .handler(ResourceKind.INPUT_OUTPUT, request -> {
                     if (!request.describeMode() && request.input() instanceof byte[] typed) {
@@ -50,6 +54,15 @@ class ConsoleBrowserTest extends ApiTestSupport {
                 }));
         chromium = HeadlessChromium.start(390, 1200);
         browser = chromium.driver();
+        // before any of the page's own scripts, on every page: what its policy blocks, and whether markup ever ran
+        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
+                "window.blocked = []; document.addEventListener('securitypolicyviolation', e => window.blocked.push("
+                + "e.effectiveDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));"));
+    }
+
+    /** What the page's policy blocked so far, as the browser reported it. */
+    private java.util.List<?> blocked() {
+        return (java.util.List<?>) browser.executeScript("return window.blocked;");
     }
 
     @AfterEach
@@ -108,5 +121,40 @@ class ConsoleBrowserTest extends ApiTestSupport {
         assertThat(browser.findElement(By.cssSelector("#terminal .xterm-rows")).getText()).contains("echo hello");
 
         chromium.screenshot(SCREENSHOT);
+        assertThat(blocked()).as("the console's own work breaks none of its policy").isEmpty();
+    }
+
+    /**
+     * A device's markup is shown as text and never runs; and the page's policy is in force, so that markup which
+     * ever reached the page by another way could not run a script either.
+     */
+    @Test
+    void aDevicesMarkupIsTextAndThePolicyBlocksInlineScript() {
+        browser.get(uri("/console/").toString());
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.findElement(By.id("token")).sendKeys(ALL);
+        browser.findElement(By.id("sign-in-button")).click();
+        wait.withMessage("dev-2 listed").ignoring(StaleElementReferenceException.class).until(driver -> {
+            driver.findElement(By.cssSelector("#devices button[data-device='dev-2']")).click();
+            return true;
+        });
+        WebElement read = wait.until(driver -> (WebElement) browser.executeScript("return document.querySelector("
+                + "'#resources tr[data-resource=\"' + CSS.escape(arguments[0]) + '\"] button[data-action=read]');",
+                HOSTILE));
+        assertThat(browser.findElement(By.id("resources")).getText()).contains(HOSTILE);
+        read.click();
+        wait.withMessage("the value shown").until(driver -> driver.findElement(By.id("resource-result")).getText()
+                .contains("<script>window.ran=3</script>"));
+        assertThat(browser.executeScript("return document.querySelectorAll('#resources img, #resource-result img,"
+                + " #resource-result script').length")).isEqualTo(0L);
+
+        // markup put into the page as a flaw of the console would: its inline handler is blocked, not run
+        browser.executeScript("document.body.insertAdjacentHTML('beforeend',"
+                + " '<img id=probe src=\"data:,x\" onerror=\"window.ran=4\">');");
+        wait.withMessage("the probe's handler blocked or run").until(driver -> !blocked().isEmpty()
+                || browser.executeScript("return window.ran;") != null);
+        assertThat(browser.executeScript("return window.ran;")).as("no device markup ran").isNull();
+        assertThat(blocked()).as("only the probe's handler blocked").singleElement().asString()
+                .startsWith("script-src-attr inline");
     }
 }
