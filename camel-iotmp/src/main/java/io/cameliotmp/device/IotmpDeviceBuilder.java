@@ -53,6 +53,7 @@ public final class IotmpDeviceBuilder {
     private Class<? extends Channel> channelType = NioSocketChannel.class;
     private int maxFrameSize = IotmpFrames.DEFAULT_MAX_FRAME_SIZE;
     private SslContext sslContext;
+    private boolean verifyHostname = true;
     private String webSocketPath;
     private boolean webSocketTextFrames;
     private Random random;
@@ -236,13 +237,25 @@ public final class IotmpDeviceBuilder {
 
     /**
      * Connects over TLS (Thinger's TLS port is 25206) with this client context; build one with Netty's
-     * {@code SslContextBuilder.forClient()}, adding a trust manager for a private server certificate.
+     * {@code SslContextBuilder.forClient()}, adding a trust manager for a private server certificate. The server's
+     * certificate must also name the host connected to, unless {@link #verifyHostname(boolean)} says otherwise.
      */
     public IotmpDeviceBuilder tls(SslContext sslContext) {
         if (sslContext != null && !sslContext.isClient()) {
             throw new IllegalArgumentException("a client SslContext is needed");
         }
         this.sslContext = sslContext;
+        return this;
+    }
+
+    /**
+     * Whether the server's certificate must name the host the device connects to, as HTTPS clients check it; true by
+     * default, whatever the {@link #tls} context says (Netty's client contexts check only the chain unless asked).
+     * False only for a server reached by another name than its certificate's, on a network where nobody else can
+     * answer for it: any certificate that the trust store trusts then passes, whoever it was issued to.
+     */
+    public IotmpDeviceBuilder verifyHostname(boolean verifyHostname) {
+        this.verifyHostname = verifyHostname;
         return this;
     }
 
@@ -366,7 +379,8 @@ public final class IotmpDeviceBuilder {
                 // reads that layout too
                 generation != Generation.GEN2 ? ServiceLayout.LINUX : serviceLayout, keepAlive, backoffInitial,
                 backoffMax, requestTimeout, connectTimeout, group, channelType, localAddress, handlerExecutor,
-                maxFrameSize, sslContext, webSocketPath, webSocketTextFrames, random != null ? random : new Random(),
+                maxFrameSize, sslContext != null && verifyHostname ? new HostnameVerifyingSslContext(sslContext)
+                        : sslContext, webSocketPath, webSocketTextFrames, random != null ? random : new Random(),
                 idGenerator, maxPendingWriteBytes, serverSilenceTimeout != null ? serverSilenceTimeout
                         : keepAlive.isZero() ? Duration.ZERO : keepAlive.multipliedBy(2).plus(requestTimeout),
                 maxDecodedFrameBytes, maxHandlersInFlight, maxServerStreams, minStreamInterval));

@@ -2,11 +2,8 @@ package io.cameliotmp.camel.device;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
@@ -17,8 +14,8 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 
 /**
  * The client TLS context of a device connection. The server's certificate is verified against the trust store (the
- * JVM's, or the one of the sslContextParameters) and must name the host the device connects to, as HTTPS clients
- * check it; only trustAllCertificates turns both checks off.
+ * JVM's, or the one of the sslContextParameters); that it names the host the device connects to the device client
+ * checks itself ({@code IotmpDeviceBuilder.verifyHostname}). Only trustAllCertificates turns both checks off.
  */
 final class DeviceTls {
 
@@ -40,28 +37,13 @@ final class DeviceTls {
             return client(jdk);
         }
         if (parameters == null) {
-            return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+            return SslContextBuilder.forClient().build();
         }
-        return new HostVerifying(client(parameters.createSSLContext(camelContext)));
+        return client(parameters.createSSLContext(camelContext));
     }
 
     private static SslContext client(SSLContext jdk) {
         return new JdkSslContext(jdk, true, null, IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.NONE, null,
                 false);
-    }
-
-    /** Checks that the server's certificate names the host the device connected to. */
-    private static final class HostVerifying extends DelegatingSslContext {
-
-        HostVerifying(SslContext context) {
-            super(context);
-        }
-
-        @Override
-        protected void initEngine(SSLEngine engine) {
-            SSLParameters parameters = engine.getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            engine.setSSLParameters(parameters);
-        }
     }
 }

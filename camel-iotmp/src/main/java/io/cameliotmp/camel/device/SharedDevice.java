@@ -99,7 +99,8 @@ final class SharedDevice {
                 .minStreamInterval(Duration.ofMillis(bounds.minStreamInterval()))
                 .maxPendingWriteBytes(bounds.maxPendingWriteBytes())
                 .maxDecodedFrameBytes(bounds.maxDecodedFrameBytes())
-                .tls(tls);
+                .tls(tls)
+                .verifyHostname(!settings.trustAllCertificates());
         if (bounds.serverSilenceTimeout() != null) {
             builder.serverSilenceTimeout(Duration.ofMillis(bounds.serverSilenceTimeout()));
         }
