@@ -68,6 +68,22 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
         return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);
     }
 
+    /**
+     * Whether the member would listen beyond this machine without TLS: on any address but a loopback one (the
+     * wildcard included), where whoever reaches the port can join the cluster. An address that does not resolve is
+     * taken as exposed; joining reports it anyway.
+     */
+    public boolean exposedWithoutTls() {
+        if (tls != null) {
+            return false;
+        }
+        try {
+            return !java.net.InetAddress.getByName(bindAddress).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return true;
+        }
+    }
+
     public ClusterOptions withBindAddress(String bindAddress) {
         return new ClusterOptions(name, memberName.equals(this.bindAddress + ":" + port) ? null : memberName,
                 bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);

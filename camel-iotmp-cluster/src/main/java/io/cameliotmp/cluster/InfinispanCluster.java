@@ -162,6 +162,13 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         }
         LOG.info("IOTMP cluster member {} joined cluster {} on {}:{} ({} members)", options.memberName(),
                 options.name(), options.bindAddress(), options.port(), created.getMembers().size());
+        if (options.exposedWithoutTls()) {
+            // members trust each other with every device, property and lock: an open port is an open fleet
+            LOG.warn("IOTMP cluster member {} listens on {}:{} without TLS: whoever reaches that port can join cluster"
+                     + " {}, call its devices and read their properties. Set the cluster's TLS key and trust stores"
+                     + " (camel.component.iotmp.cluster.tls-*) or keep the port on a private network",
+                    options.memberName(), options.bindAddress(), options.port(), options.name());
+        }
     }
 
     @Override
