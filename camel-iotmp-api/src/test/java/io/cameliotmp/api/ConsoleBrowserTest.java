@@ -79,18 +79,23 @@ class ConsoleBrowserTest extends ApiTestSupport {
                + browser.findElement(By.cssSelector("#terminal .xterm-rows")).getDomProperty("innerHTML");
     }
 
-    /** At a phone's width (390 px): sign in, pick the device, open its terminal, type, see the echo. */
-    @Test
-    void aFormFromTheDescriptionAndATerminalSessionThatEchoesWhatIsTyped() throws Exception {
+    /** Opens the console, signs in with the token of every right and picks dev-2; answers the wait to go on with. */
+    private WebDriverWait signInAndPickTheDevice() {
         browser.get(uri("/console/").toString());
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
         browser.findElement(By.id("token")).sendKeys(ALL);
         browser.findElement(By.id("sign-in-button")).click();
-
         wait.withMessage("dev-2 listed").ignoring(StaleElementReferenceException.class).until(driver -> {
             driver.findElement(By.cssSelector("#devices button[data-device='dev-2']")).click();
             return true;
         });
+        return wait;
+    }
+
+    /** At a phone's width (390 px): sign in, pick the device, open its terminal, type, see the echo. */
+    @Test
+    void aFormFromTheDescriptionAndATerminalSessionThatEchoesWhatIsTyped() throws Exception {
+        WebDriverWait wait = signInAndPickTheDevice();
         // the form derived from config's description: a number field and a checkbox, sent as an object
         WebElement rate = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#resources tr[data-resource='config'] .fields input[name='rate']")));
@@ -130,14 +135,7 @@ class ConsoleBrowserTest extends ApiTestSupport {
      */
     @Test
     void aDevicesMarkupIsTextAndThePolicyBlocksInlineScript() {
-        browser.get(uri("/console/").toString());
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        browser.findElement(By.id("token")).sendKeys(ALL);
-        browser.findElement(By.id("sign-in-button")).click();
-        wait.withMessage("dev-2 listed").ignoring(StaleElementReferenceException.class).until(driver -> {
-            driver.findElement(By.cssSelector("#devices button[data-device='dev-2']")).click();
-            return true;
-        });
+        WebDriverWait wait = signInAndPickTheDevice();
         WebElement read = wait.until(driver -> (WebElement) browser.executeScript("return document.querySelector("
                 + "'#resources tr[data-resource=\"' + CSS.escape(arguments[0]) + '\"] button[data-action=read]');",
                 HOSTILE));
