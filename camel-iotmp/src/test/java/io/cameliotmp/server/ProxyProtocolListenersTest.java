@@ -272,6 +272,19 @@ class ProxyProtocolListenersTest {
     }
 
     @Test
+    void onTheLegacyListenerAnAuthWithoutAHeaderIsRefusedAndCounted() throws Exception {
+        start(ProxyProtocolListenersTest::legacy, l -> { });
+        // a device past the balancer: its AUTH, shorter than a v1 line and without a line end, is refused at its
+        // first byte rather than awaited as the rest of a v1 header until the connectTimeout
+        Socket direct = balancer(server.legacyAddress().getPort());
+        writeQuietly(direct, LEGACY_AUTH);
+        assertThat(new RawIotmpSocket(direct).closedWithin(Waits.WAIT)).isTrue();
+        Waits.eventually().alias("the refusal counted").until(() -> refusals("proxy-header") == 1.0);
+        Waits.eventually().alias("nothing left").until(() -> server.unauthenticatedConnections() == 0);
+        assertThat(server.registry().size()).isZero();
+    }
+
+    @Test
     void onTheLegacyListenerAuthFailuresBlockTheDevicesAddressNotTheBalancers() throws Exception {
         start(ProxyProtocolListenersTest::legacy, l -> l.maxAuthFailuresPerAddress(3));
         for (int i = 0; i < 3; i++) {
