@@ -52,8 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code proxyProtocol} on the listeners other than plain IOTMP over TCP (that one is {@link ProxyProtocolTest}'s):
  * the WebSocket transport (with and without TLS) and the legacy Thinger listeners. On each, the balancer's header
  * comes first on the wire, before TLS and before the HTTP upgrade or the legacy AUTH; the device is registered, limited
- * and blocked by the header's address; a connection without one is refused. Every TCP connection here comes from
- * loopback, standing for the balancer.
+ * and blocked by the header's address; a connection without one is refused. Also: the header's bytes are bytes
+ * received. Every TCP connection here comes from loopback, standing for the balancer.
  */
 class ProxyProtocolListenersTest {
 
@@ -306,5 +306,23 @@ class ProxyProtocolListenersTest {
         write(other, Frames.concat(v1("198.51.100.67", 41_200), LEGACY_AUTH));
         assertThat(new RawIotmpSocket(other).readFrameHex()).as("a device behind the same balancer")
                 .isEqualTo(LEGACY_OK);
+    }
+
+    // --- the header's bytes ---
+
+    /** The header is read from the network like any byte: it counts in the server's and the connection's bytes in. */
+    @Test
+    void theHeadersBytesCountAsReceived() throws Exception {
+        start(config -> { }, l -> { });
+        byte[] header = v2("198.51.100.9", 50_000, 64);
+        byte[] connect = Frames.encode(IotmpMessage.connect(1, USER, "esp32", SECRET), Generation.GEN2);
+        Socket socket = balancer(server.localAddress().getPort());
+        write(socket, header);
+        write(socket, connect);
+        assertThat(new RawIotmpSocket(socket).readFrameHex()).isEqualTo("01 02 08 01");
+        long expected = header.length + connect.length;
+        Waits.eventually().alias("the server's bytes in").until(() -> server.totals().bytesIn() == expected);
+        assertThat(server.registry().session(DEVICE).orElseThrow().counters().bytesIn()).as("the connection's")
+                .isEqualTo(expected);
     }
 }
