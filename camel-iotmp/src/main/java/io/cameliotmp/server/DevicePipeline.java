@@ -12,10 +12,12 @@ import io.netty.util.concurrent.EventExecutor;
 /**
  * The server's handlers for one device connection, for a {@link DeviceChannelInitializer} to place: the transport
  * (traffic meter, TLS, WebSocket) and the protocol (frame codec, then the device's session). Each method adds its
- * handlers at the end of the pipeline.
+ * handlers at the end of the pipeline, but for the traffic meter behind a PROXY header (see {@link #addTransport()}).
  */
 public final class DevicePipeline {
 
+    /** The name of the {@link TrafficMeter}. */
+    static final String TRAFFIC = "traffic";
     /** The name of the frame codec, IOTMP or legacy. */
     static final String CODEC = "codec";
     /** The name of the {@link LegacyAdapter}, after the codec, on legacy connections. */
@@ -55,14 +57,18 @@ public final class DevicePipeline {
     }
 
     /**
-     * {@code traffic} (bytes in and out, first so that TLS and WebSocket overhead counts), {@code ssl} when the
+     * {@code traffic} (bytes in and out, first so that TLS and WebSocket overhead counts; with {@code proxyProtocol}
+     * before the header's decoder, which the server put first, so that the header counts too), {@code ssl} when the
      * server has TLS (after its {@link TlsRenegotiationGuard}), and for WebSocket transport the meter of partial
      * WebSocket frames, the HTTP upgrade and the frames read as one byte stream.
      */
     public void addTransport() {
         ChannelPipeline pipeline = channel.pipeline();
-        if (trafficMeter != null) {
-            pipeline.addLast("traffic", trafficMeter);
+        if (trafficMeter != null && pipeline.get(ProxyProtocolHandler.DECODER) != null) {
+            // before the PROXY header's decoder: the header is bytes read from the network like any other
+            pipeline.addBefore(ProxyProtocolHandler.DECODER, TRAFFIC, trafficMeter);
+        } else if (trafficMeter != null) {
+            pipeline.addLast(TRAFFIC, trafficMeter);
         }
         if (config.sslContext() != null && listener != ListenerKind.LEGACY) {
             SslHandler ssl = config.sslContext().newHandler(channel.alloc());

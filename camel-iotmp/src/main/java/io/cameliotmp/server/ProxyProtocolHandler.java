@@ -2,8 +2,10 @@ package io.cameliotmp.server;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,8 +23,8 @@ import io.netty.util.ReferenceCountUtil;
  * connection, records its source address as the {@link DeviceAddress} and only then admits the connection by that
  * address ({@link ConnectionAdmission#admitAddress}); the server-wide part of admission ran at accept. Nothing of
  * the header is kept beyond the address: its TLVs are released unread. A connection without a valid header is
- * closed and counted ({@link Refusal#PROXY_HEADER}); one whose header never comes is closed by the
- * {@code connectTimeout} that runs from accept.
+ * closed and counted ({@link Refusal#PROXY_HEADER}), at the first byte that no header starts with (see
+ * {@link Decoder}); one whose header never comes is closed by the {@code connectTimeout} that runs from accept.
  */
 final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
 
@@ -54,7 +56,7 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
                          Supplier<ServerMetrics> metrics) {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addFirst(NAME, new ProxyProtocolHandler(admission, ticket, metrics));
-        pipeline.addFirst(DECODER, new HAProxyMessageDecoder(MAX_TLV_BYTES));
+        pipeline.addFirst(DECODER, new Decoder());
     }
 
     @Override
@@ -116,5 +118,55 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
         }
         InetAddress address = NetUtil.createInetAddressFromIpAddressString(header.sourceAddress());
         return address == null ? null : new InetSocketAddress(address, header.sourcePort());
+    }
+
+    /**
+     * Netty's decoder, refusing the connection at the first byte that neither header's start ({@code PROXY} or the
+     * v2 signature) has. Netty's alone takes anything that does not start with the v2 signature for a v1 line and
+     * waits for its end: a device that reached the port directly, past the balancer, with a first message shorter
+     * than a v1 line's 108 bytes (a legacy AUTH, a short CONNECT) was held until the {@code connectTimeout} and not
+     * counted as a missing header.
+     */
+    static final class Decoder extends HAProxyMessageDecoder {
+
+        private static final byte[] V1_START = "PROXY".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] V2_START = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+
+        /** How many of the connection's first bytes were checked, at most the v2 signature's length. */
+        private int checked;
+        private boolean mayBeV1 = true;
+        private boolean mayBeV2 = true;
+        /** The connection's first bytes are no header: what follows is dropped until the close completes. */
+        private boolean notAHeader;
+
+        Decoder() {
+            super(MAX_TLV_BYTES);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (notAHeader) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (checked < V2_START.length && msg instanceof ByteBuf bytes && !mayStartAHeader(bytes)) {
+                notAHeader = true;
+                ReferenceCountUtil.release(msg);
+                ctx.fireExceptionCaught(new HAProxyProtocolException("the connection does not start with a header"));
+                return;
+            }
+            super.channelRead(ctx, msg);
+        }
+
+        private boolean mayStartAHeader(ByteBuf bytes) {
+            int first = bytes.readerIndex();
+            int count = Math.min(bytes.readableBytes(), V2_START.length - checked);
+            for (int i = 0; i < count; i++, checked++) {
+                byte b = bytes.getByte(first + i);
+                mayBeV1 &= checked >= V1_START.length || b == V1_START[checked];
+                mayBeV2 &= b == V2_START[checked];
+            }
+            return mayBeV1 || mayBeV2;
+        }
     }
 }

@@ -92,7 +92,8 @@ final class TlsRenegotiationGuard extends ChannelInboundHandlerAdapter {
         if (msg instanceof ByteBuf bytes && startsNewHandshake(bytes)) {
             closed = true;
             ReferenceCountUtil.release(msg);
-            LOG.debug("{}: the client started a new TLS handshake (renegotiation); closed", ctx.channel());
+            LOG.debug("{}: the client started a new TLS handshake (renegotiation); closed",
+                    DeviceAddress.of(ctx.channel()));
             refused.run();
             ctx.close();
             return;

@@ -10,7 +10,8 @@ import io.netty.channel.ChannelPromise;
 /**
  * Counts the bytes on the wire of every connection, for the server's metrics and for the connection's own counters
  * (found through a channel attribute, so one meter serves every connection); first in the pipeline, so TLS and
- * WebSocket bytes count too.
+ * WebSocket bytes count too, and so does a PROXY protocol header ({@code proxyProtocol}): its bytes were read from
+ * the network like any other.
  */
 @ChannelHandler.Sharable
 final class TrafficMeter extends ChannelDuplexHandler {
