@@ -42,6 +42,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.web.filter.CorsFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
@@ -51,6 +52,7 @@ import org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolv
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.ServletWebSocketHandlerRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistration;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 
 /**
@@ -251,7 +253,8 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     }
 
     /**
-     * The WebSocket endpoints of the byte sessions and the streams; same-origin browsers only (Spring's default).
+     * The WebSocket endpoints of the byte sessions and the streams; browsers of the application's own origin only
+     * (Spring's default) and of {@code cors-allowed-origins}.
      * Mapped ahead of the platform-http routes, whose resource route would take {@code …/resources/{resource}/ws}.
      */
     @Configuration(proxyBeanMethods = false)
@@ -261,8 +264,11 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         private final DeviceSessionSocket sessions;
         private final DeviceStreamSocket streams;
         private final ObjectMapper json;
+        private final IotmpApiProperties properties;
 
-        SessionSockets(DeviceSessionSocket sessions, DeviceStreamSocket streams, ObjectMapper json) {
+        SessionSockets(DeviceSessionSocket sessions, DeviceStreamSocket streams, ObjectMapper json,
+                       IotmpApiProperties properties) {
+            this.properties = properties;
             this.sessions = sessions;
             this.streams = streams;
             this.json = json;
@@ -271,8 +277,14 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         @Override
         public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
             HandshakeUriCheck uriCheck = new HandshakeUriCheck(json);
-            registry.addHandler(sessions, DeviceSessionSocket.PATHS).addInterceptors(uriCheck);
-            registry.addHandler(streams, DeviceStreamSocket.PATHS).addInterceptors(uriCheck);
+            for (WebSocketHandlerRegistration endpoint : List.of(
+                    registry.addHandler(sessions, DeviceSessionSocket.PATHS).addInterceptors(uriCheck),
+                    registry.addHandler(streams, DeviceStreamSocket.PATHS).addInterceptors(uriCheck))) {
+                if (!properties.corsAllowedOrigins().isEmpty()) {
+                    // the application's own origin stays allowed; without this, it alone is (Spring's default)
+                    endpoint.setAllowedOriginPatterns(properties.corsAllowedOrigins().toArray(String[]::new));
+                }
+            }
             if (registry instanceof ServletWebSocketHandlerRegistry servlet) {
                 servlet.setOrder(ApiHandlerMapping.ORDER);
             }
@@ -336,6 +348,23 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return registration;
     }
 
+    /**
+     * Cross-origin requests from the pages of {@code cors-allowed-origins} ({@link ApiCors}); none when it is empty.
+     * After the browser headers, so that its refusals carry them; before the readiness and access filters, so that a
+     * preflight, which carries no token, is answered, and their refusals (503, 401, 429) carry the CORS headers a
+     * page needs to read them.
+     */
+    @Bean
+    FilterRegistrationBean<CorsFilter> iotmpApiCorsFilter(ObjectMapper json) {
+        FilterRegistrationBean<CorsFilter> registration =
+                new FilterRegistrationBean<>(ApiCors.filter(properties.corsAllowedOrigins(), json));
+        registration.setEnabled(!properties.corsAllowedOrigins().isEmpty());
+        registration.addUrlPatterns(API_PATHS);
+        registration.setAsyncSupported(true);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 4);
+        return registration;
+    }
+
     /** 503 instead of 404 while Camel's routes of the API are not running: at start-up and at shutdown. */
     @Bean
     FilterRegistrationBean<ApiReadinessFilter> iotmpApiReadinessFilter(CamelContext camel, ObjectMapper json) {
@@ -343,7 +372,7 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
                 new FilterRegistrationBean<>(new ApiReadinessFilter(camel, json));
         registration.addUrlPatterns(API_PATHS);
         registration.setAsyncSupported(true);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 4);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
         return registration;
     }
 
@@ -355,7 +384,7 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
                 new FilterRegistrationBean<>(new ApiAccessFilter(tokens, failures, json));
         registration.addUrlPatterns(API_PATHS);
         registration.setAsyncSupported(true);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 6);
         return registration;
     }
 

@@ -40,6 +40,12 @@ import org.springframework.util.unit.DataSize;
  *                            files only (no inline script, no other site's, no framing by another site), so that
  *                            nothing a device sends could run as a script in a signed-in console; blank for none (to
  *                            put the console behind a proxy that sets its own)
+ * @param corsAllowedOrigins  the origins of web pages allowed to call the API from their scripts (cross-origin
+ *                            requests, CORS), such as {@code https://dashboard.example.com}, or origin patterns
+ *                            ({@code https://*.example.com}, {@code http://localhost:[*]}); their WebSocket handshakes
+ *                            are accepted too. None by default: no CORS headers at all, and WebSocket handshakes from
+ *                            the application's own origin only. A page's script holds the token it calls with, so
+ *                            whoever serves an origin listed here can use the tokens its pages are given
  * @param tokens              the access tokens, by their SHA-256 hashes (ignored when the application declares an
  *                            {@link io.cameliotmp.api.access.AccessTokenStore} bean)
  * @param maxAuthFailures     how many failed authentications a client address (an IPv6 address by its /64 prefix)
@@ -140,6 +146,7 @@ public record IotmpApiProperties(
         @DefaultValue("/console/") String consolePath,
         @DefaultValue("true") boolean consoleEnabled,
         @DefaultValue(BrowserSecurityHeaders.DEFAULT_CONSOLE_POLICY) String consoleContentSecurityPolicy,
+        @DefaultValue List<String> corsAllowedOrigins,
         List<Token> tokens,
         @DefaultValue("10") int maxAuthFailures,
         @DefaultValue("1m") Duration authFailureWindow,
@@ -214,6 +221,7 @@ public record IotmpApiProperties(
 
     public IotmpApiProperties {
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
+        corsAllowedOrigins = ApiCors.origins(corsAllowedOrigins);
         if (maxAuthFailures < 1 || maxTrackedAddresses < 1 || maxSessions < 1 || maxDownloads < 1
             || maxFirmwareUpdates < 1 || maxFirmwareSize.toBytes() < 1 || maxUploads < 1 || maxUploadSize.toBytes() < 1
             || maxWebsocketStreams < 1 || maxSseStreams < 1 || maxEventStreams < 1 || authFailureWindow.isNegative()
