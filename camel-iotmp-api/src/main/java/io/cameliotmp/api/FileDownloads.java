@@ -7,7 +7,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,6 +61,9 @@ public final class FileDownloads {
     static final int CHUNK_SIZE = 64 * 1024;
     static final int MAX_QUEUED_CHUNKS = 16;
     private static final byte[] ENDED = new byte[0];
+    /** The headers a download sets itself, dropped when it fails before its content starts. */
+    private static final Set<String> DOWNLOAD_HEADERS = Set.of("content-type", "content-length",
+            "content-disposition");
 
     private final ProducerTemplate producer;
     private final Duration idleTimeout;
@@ -148,12 +154,21 @@ public final class FileDownloads {
 
     /**
      * Failures before the content starts, as the API's errors; the download's own headers (its length) are dropped,
-     * as when the streaming never ran before the async request timeout.
+     * as when the streaming never ran before the async request timeout. The filters' headers stay: the browser
+     * headers, and the CORS headers without which a dashboard's page could not read the error.
      */
     @ExceptionHandler(Exception.class)
     public ResponseEntity<Map<String, Object>> failed(Exception failure, HttpServletResponse response) {
         if (!response.isCommitted()) {
+            Map<String, List<String>> kept = new LinkedHashMap<>();
+            for (String name : response.getHeaderNames()) {
+                String key = name.toLowerCase(Locale.ROOT);
+                if (!DOWNLOAD_HEADERS.contains(key)) {
+                    kept.putIfAbsent(key, List.copyOf(response.getHeaders(name)));
+                }
+            }
             response.reset();
+            kept.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
         }
         ApiError error;
         if (failure instanceof TooManyDownloadsException) {

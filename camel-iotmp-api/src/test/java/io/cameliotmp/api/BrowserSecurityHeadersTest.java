@@ -38,6 +38,11 @@ class BrowserSecurityHeadersTest extends ApiTestSupport {
         Answer missing = get("/v3/users/demo/devices/dev-9/resources/label");
         assertThat(missing.status()).isEqualTo(404);
         assertApiHeaders(missing.headers());
+
+        // a download failing before its content starts drops its own headers, not these
+        Answer offlineDownload = get("/v3/users/demo/devices/dev-9/files/download?path=/tmp/f");
+        assertThat(offlineDownload.status()).as(offlineDownload.text()).isEqualTo(404);
+        assertApiHeaders(offlineDownload.headers());
     }
 
     @Test

@@ -108,6 +108,12 @@ class CrossOriginRequestsTest extends OwnApplicationTestSupport {
                 .GET());
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.headers().firstValue("Access-Control-Allow-Origin")).hasValue(DASHBOARD);
+        // a download that fails before it starts drops its own headers, not the filters'
+        Answer offline = send(request("/v3/users/demo/devices/dev-9/files/download?path=/tmp/f")
+                .header("Origin", DASHBOARD).GET());
+        assertThat(offline.status()).as(offline.text()).isEqualTo(404);
+        assertThat(offline.headers().firstValue("Access-Control-Allow-Origin")).hasValue(DASHBOARD);
+        assertThat(offline.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     }
 
     @Test
