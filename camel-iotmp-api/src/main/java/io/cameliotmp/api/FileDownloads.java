@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,11 +161,13 @@ public final class FileDownloads {
     @ExceptionHandler(Exception.class)
     public ResponseEntity<Map<String, Object>> failed(Exception failure, HttpServletResponse response) {
         if (!response.isCommitted()) {
+            // by their names as set; getHeaders(name) takes every spelling of a name, so each is taken once
             Map<String, List<String>> kept = new LinkedHashMap<>();
+            Set<String> seen = new HashSet<>();
             for (String name : response.getHeaderNames()) {
                 String key = name.toLowerCase(Locale.ROOT);
-                if (!DOWNLOAD_HEADERS.contains(key)) {
-                    kept.putIfAbsent(key, List.copyOf(response.getHeaders(name)));
+                if (!DOWNLOAD_HEADERS.contains(key) && seen.add(key)) {
+                    kept.put(name, List.copyOf(response.getHeaders(name)));
                 }
             }
             response.reset();
