@@ -94,6 +94,15 @@ public abstract class IotmpServerProperties extends IotmpServerLimitProperties {
      */
     private Boolean proxyProtocol = false;
     /**
+     * With transport=WEBSOCKET: the origins (scheme://host:port, comma-separated; * for any) of other sites' web
+     * pages that may open a device connection. Browsers send their page's origin with every WebSocket upgrade; an
+     * upgrade whose origin is neither the server's own (by its Host header) nor listed is refused with 403 before a
+     * CONNECT can be sent, so that a page opened behind a fleet's network cannot guess credentials from that
+     * network's address and have it blocked. Clients without an origin are not affected. Empty (the default): no
+     * other site.
+     */
+    private String webSocketAllowedOrigins;
+    /**
      * Threads that run device sessions, authentication and routes, so that a slow route never blocks network I/O;
      * each device stays on one thread, so its messages keep their order. 0 runs everything on the I/O threads
      * (fastest for non-blocking routes).
@@ -282,6 +291,14 @@ public abstract class IotmpServerProperties extends IotmpServerLimitProperties {
 
     public void setProxyProtocol(Boolean proxyProtocol) {
         this.proxyProtocol = proxyProtocol;
+    }
+
+    public String getWebSocketAllowedOrigins() {
+        return webSocketAllowedOrigins;
+    }
+
+    public void setWebSocketAllowedOrigins(String webSocketAllowedOrigins) {
+        this.webSocketAllowedOrigins = webSocketAllowedOrigins;
     }
 
     public Integer getWorkerThreads() {

@@ -164,6 +164,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "transport": getOrCreateConfiguration(target).setTransport(property(camelContext, io.cameliotmp.server.Transport.class, value)); return true;
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": target.setUseGlobalSslContextParameters(property(camelContext, boolean.class, value)); return true;
+        case "websocketallowedorigins":
+        case "webSocketAllowedOrigins": getOrCreateConfiguration(target).setWebSocketAllowedOrigins(property(camelContext, java.lang.String.class, value)); return true;
         case "websocketpath":
         case "webSocketPath": getOrCreateConfiguration(target).setWebSocketPath(property(camelContext, java.lang.String.class, value)); return true;
         case "workerthreads":
@@ -309,6 +311,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "transport": return io.cameliotmp.server.Transport.class;
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": return boolean.class;
+        case "websocketallowedorigins":
+        case "webSocketAllowedOrigins": return java.lang.String.class;
         case "websocketpath":
         case "webSocketPath": return java.lang.String.class;
         case "workerthreads":
@@ -455,6 +459,8 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "transport": return getOrCreateConfiguration(target).getTransport();
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": return target.isUseGlobalSslContextParameters();
+        case "websocketallowedorigins":
+        case "webSocketAllowedOrigins": return getOrCreateConfiguration(target).getWebSocketAllowedOrigins();
         case "websocketpath":
         case "webSocketPath": return getOrCreateConfiguration(target).getWebSocketPath();
         case "workerthreads":

@@ -154,6 +154,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "tlshandshaketimeout":
         case "tlsHandshakeTimeout": target.getConfiguration().setTlsHandshakeTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "transport": target.getConfiguration().setTransport(property(camelContext, io.cameliotmp.server.Transport.class, value)); return true;
+        case "websocketallowedorigins":
+        case "webSocketAllowedOrigins": target.getConfiguration().setWebSocketAllowedOrigins(property(camelContext, java.lang.String.class, value)); return true;
         case "websocketpath":
         case "webSocketPath": target.getConfiguration().setWebSocketPath(property(camelContext, java.lang.String.class, value)); return true;
         case "workerthreads":
@@ -296,6 +298,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "tlshandshaketimeout":
         case "tlsHandshakeTimeout": return long.class;
         case "transport": return io.cameliotmp.server.Transport.class;
+        case "websocketallowedorigins":
+        case "webSocketAllowedOrigins": return java.lang.String.class;
         case "websocketpath":
         case "webSocketPath": return java.lang.String.class;
         case "workerthreads":
@@ -439,6 +443,8 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "tlshandshaketimeout":
         case "tlsHandshakeTimeout": return target.getConfiguration().getTlsHandshakeTimeout();
         case "transport": return target.getConfiguration().getTransport();
+        case "websocketallowedorigins":
+        case "webSocketAllowedOrigins": return target.getConfiguration().getWebSocketAllowedOrigins();
         case "websocketpath":
         case "webSocketPath": return target.getConfiguration().getWebSocketPath();
         case "workerthreads":

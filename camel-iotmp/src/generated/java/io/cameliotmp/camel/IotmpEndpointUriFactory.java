@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(73);
+        Set<String> props = new HashSet<>(74);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -95,6 +95,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("streamTo");
         props.add("tlsHandshakeTimeout");
         props.add("transport");
+        props.add("webSocketAllowedOrigins");
         props.add("webSocketPath");
         props.add("workerThreads");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);

@@ -176,6 +176,16 @@ public class IotmpServerOptions extends IotmpServerLimitOptions {
                             + "address.")
     private boolean proxyProtocol = IotmpServerConfig.DEFAULT_PROXY_PROTOCOL;
 
+    @UriParam(label = "security,advanced",
+              description = "With transport=WEBSOCKET: the origins (scheme://host:port, comma-separated; * for any) "
+                            + "of other sites' web pages that may open a device connection. Browsers send their "
+                            + "page's origin with every WebSocket upgrade; an upgrade whose origin is neither the "
+                            + "server's own (by its Host header) nor listed is refused with 403 before a CONNECT can "
+                            + "be sent, so that a page opened behind a fleet's network cannot guess credentials from "
+                            + "that network's address and have it blocked. Clients without an origin are not "
+                            + "affected. Empty (the default): no other site.")
+    private String webSocketAllowedOrigins = IotmpServerConfig.DEFAULT_WEB_SOCKET_ALLOWED_ORIGINS;
+
     /**
      * The server these options describe; equal options yield equal server configurations, so endpoints that differ
      * only in their own call options share a server.
@@ -204,6 +214,7 @@ public class IotmpServerOptions extends IotmpServerLimitOptions {
                 .cluster(serverCluster != null ? serverCluster : ServerCluster.SINGLE_NODE)
                 .drainDevicesPerSecond(drainDevicesPerSecond)
                 .proxyProtocol(proxyProtocol)
+                .webSocketAllowedOrigins(IotmpServerConfig.parseOrigins(webSocketAllowedOrigins))
                 .channelInitializer(channelInitializer != null ? channelInitializer : DeviceChannelInitializer.DEFAULT)
                 .metrics(metrics)
                 .limits(toLimits())
@@ -342,6 +353,14 @@ public class IotmpServerOptions extends IotmpServerLimitOptions {
 
     public void setProxyProtocol(boolean proxyProtocol) {
         this.proxyProtocol = proxyProtocol;
+    }
+
+    public String getWebSocketAllowedOrigins() {
+        return webSocketAllowedOrigins;
+    }
+
+    public void setWebSocketAllowedOrigins(String webSocketAllowedOrigins) {
+        this.webSocketAllowedOrigins = webSocketAllowedOrigins;
     }
 
     public boolean isLegacyEnabled() {

@@ -84,6 +84,8 @@ public final class DevicePipeline {
             pipeline.addLast("http", WebSocketLimits.httpCodec());
             pipeline.addLast("http-aggregator", WebSocketLimits.upgradeAggregator());
             pipeline.addLast("http-malformed", WebSocketLimits.malformed());
+            pipeline.addLast("http-origin", WebSocketLimits.originCheck(config,
+                    () -> context.metrics().refused(Refusal.WEBSOCKET_ORIGIN)));
             pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                     .websocketPath(config.webSocketPath())
                     .subprotocols("iotmp")

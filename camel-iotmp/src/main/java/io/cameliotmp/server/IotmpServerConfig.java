@@ -1,6 +1,7 @@
 package io.cameliotmp.server;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 import io.cameliotmp.protocol.IotmpFrames;
@@ -44,6 +45,10 @@ import io.netty.handler.ssl.SslContext;
  *                             whose source address is the device's: per-address limits, registrations and logs use
  *                             it. The port must then be reachable only by the balancer, since whoever reaches it
  *                             names their own address
+ * @param webSocketAllowedOrigins the origins ({@code scheme://host[:port]}) of other sites' web pages that may open a
+ *                             WebSocket device connection ({@code *} for any); an upgrade with any other
+ *                             {@code Origin} header (browsers always send one) than these or the server's own is
+ *                             refused (403) before a CONNECT can be sent. Empty: no other site
  */
 public record IotmpServerConfig(String host, int port, int ioThreads, int workerThreads, Duration connectTimeout,
                                 Duration defaultKeepAlive, Duration requestTimeout, int maxFrameSize,
@@ -54,7 +59,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
                                 boolean nativeTransport, ServerLimits limits, ServerQuotas quotas,
                                 ServerMetrics.Factory metrics, DeviceChannelInitializer channelInitializer,
                                 ServerCluster cluster, LegacyListeners legacy, int drainDevicesPerSecond,
-                                boolean proxyProtocol) {
+                                boolean proxyProtocol, List<String> webSocketAllowedOrigins) {
 
     // The one place of each default: the builders below, the Camel options and the starter (checked by its
     // metadata test) use these.
@@ -76,6 +81,8 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
     public static final int DEFAULT_DRAIN_DEVICES_PER_SECOND = 100;
     public static final boolean DEFAULT_NATIVE_TRANSPORT = true;
     public static final boolean DEFAULT_PROXY_PROTOCOL = false;
+    /** No other site's web page may open a WebSocket device connection. */
+    public static final String DEFAULT_WEB_SOCKET_ALLOWED_ORIGINS = "";
     /** {@link Transport#TCP}, by name because annotations need a constant. */
     public static final String DEFAULT_TRANSPORT_NAME = "TCP";
     /** {@link BackpressurePolicy#PAUSE}, by name because annotations need a constant. */
@@ -103,6 +110,9 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         Objects.requireNonNull(channelInitializer, "channelInitializer");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(legacy, "legacy");
+        // checked and lower-cased as a list given to the builder would not be
+        webSocketAllowedOrigins = parseOrigins(String.join(",",
+                Objects.requireNonNull(webSocketAllowedOrigins, "webSocketAllowedOrigins")));
         requirePositive(maxFrameSize, "maxFrameSize");
         requirePositive(maxPsonDepth, "maxPsonDepth");
         requirePositive(maxPendingRequests, "maxPendingRequests");
@@ -117,6 +127,67 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive: " + value);
         }
+    }
+
+    /**
+     * The origins of a comma-separated list, blank entries dropped, each {@code *} or {@code scheme://host[:port]}
+     * as a browser sends it, compared without regard to case.
+     *
+     * @throws IllegalArgumentException for an entry that is no origin (a path, no scheme): it would never match
+     */
+    public static List<String> parseOrigins(String commaSeparated) {
+        List<String> origins = new java.util.ArrayList<>();
+        for (String entry : commaSeparated == null ? new String[0] : commaSeparated.split(",")) {
+            String origin = entry.strip().toLowerCase(java.util.Locale.ROOT);
+            if (origin.isEmpty()) {
+                continue;
+            }
+            if (!origin.equals("*") && !origin.matches("[a-z][a-z0-9+.-]*://[^/?#\\s]+")) {
+                throw new IllegalArgumentException("webSocketAllowedOrigins: '" + entry.strip() + "' is no origin:"
+                                                   + " scheme://host[:port], such as https://console.example.com, or *");
+            }
+            origins.add(origin);
+        }
+        return List.copyOf(origins);
+    }
+
+    /**
+     * Whether a WebSocket upgrade may go ahead: one without an {@code Origin} (not a browser's), one whose origin is
+     * the server's own as the request's {@code Host} names it (what a non-browser client such as Netty's sends by
+     * default, and a page the server itself served), or a listed one.
+     *
+     * @param origin the upgrade's {@code Origin} header, null when it has none
+     * @param host   its {@code Host} header, null when it has none
+     * @param tls    whether the connection is TLS: the port a {@code Host} without one means
+     */
+    public boolean allowsWebSocketOrigin(String origin, String host, boolean tls) {
+        if (origin == null || webSocketAllowedOrigins.contains("*")) {
+            return true;
+        }
+        String normalized = origin.strip().toLowerCase(java.util.Locale.ROOT);
+        return webSocketAllowedOrigins.contains(normalized) || host != null && sameHostAndPort(normalized,
+                host.strip().toLowerCase(java.util.Locale.ROOT), tls);
+    }
+
+    private static boolean sameHostAndPort(String origin, String host, boolean tls) {
+        try {
+            java.net.URI page = new java.net.URI(origin);
+            java.net.URI server = new java.net.URI((tls ? "https" : "http") + "://" + host);
+            if (page.getHost() == null || server.getHost() == null || page.getRawPath() != null
+                                                                     && !page.getRawPath().isEmpty()) {
+                return false;
+            }
+            return page.getHost().equals(server.getHost()) && portOf(page) == portOf(server);
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static int portOf(java.net.URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return "https".equals(uri.getScheme()) || "wss".equals(uri.getScheme()) ? 443 : 80;
     }
 
     public static Builder builder() {
@@ -152,6 +223,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         b.legacy = legacy;
         b.drainDevicesPerSecond = drainDevicesPerSecond;
         b.proxyProtocol = proxyProtocol;
+        b.webSocketAllowedOrigins = webSocketAllowedOrigins;
         return b;
     }
 
@@ -209,6 +281,7 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         private LegacyListeners legacy = LegacyListeners.DISABLED;
         private int drainDevicesPerSecond = DEFAULT_DRAIN_DEVICES_PER_SECOND;
         private boolean proxyProtocol = DEFAULT_PROXY_PROTOCOL;
+        private List<String> webSocketAllowedOrigins = parseOrigins(DEFAULT_WEB_SOCKET_ALLOWED_ORIGINS);
 
         private Builder() {
         }
@@ -355,12 +428,18 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
             return this;
         }
 
+        /** The origins of web pages that may open a WebSocket device connection; none by default. */
+        public Builder webSocketAllowedOrigins(List<String> webSocketAllowedOrigins) {
+            this.webSocketAllowedOrigins = Objects.requireNonNull(webSocketAllowedOrigins, "webSocketAllowedOrigins");
+            return this;
+        }
+
         public IotmpServerConfig build() {
             return new IotmpServerConfig(host, port, ioThreads, workerThreads, connectTimeout, defaultKeepAlive,
                     requestTimeout, maxFrameSize, maxPsonDepth, maxPendingRequests, maxInFlight, backpressurePolicy,
                     sslContext, tlsHandshakeTimeout, transport, webSocketPath, authenticator, propertyStore,
                     nativeTransport, limits, quotas, metrics, channelInitializer, cluster,
-                    legacy, drainDevicesPerSecond, proxyProtocol);
+                    legacy, drainDevicesPerSecond, proxyProtocol, webSocketAllowedOrigins);
         }
     }
 }

@@ -32,7 +32,12 @@ public enum Refusal {
      * With {@code proxyProtocol}: a connection that did not start with a valid PROXY protocol header (none, garbage,
      * or one larger than allowed).
      */
-    PROXY_HEADER;
+    PROXY_HEADER,
+    /**
+     * A WebSocket upgrade whose {@code Origin} (a web page's: browsers send it, device libraries do not) is not one
+     * of {@code webSocketAllowedOrigins}: answered 403 before a CONNECT could be sent.
+     */
+    WEBSOCKET_ORIGIN;
 
     /** The name in metrics: {@code partial-frame-budget}. */
     public String tag() {

@@ -112,6 +112,31 @@ final class WebSocketLimits {
         }
     }
 
+    /**
+     * After the malformed-request check: an upgrade from a web page of another site than the server's own (by the
+     * request's {@code Host}) and not in {@code webSocketAllowedOrigins} is answered 403 and closed, counted by
+     * {@code refused}. Browsers open WebSocket
+     * connections to any site a page names, sending the page's origin; without this check any page a user behind a
+     * fleet's network opened could send CONNECTs with guessed credentials from that network's address, and have it
+     * blocked for the devices behind it ({@code maxAuthFailuresPerAddress}).
+     */
+    static ChannelInboundHandlerAdapter originCheck(IotmpServerConfig config, Runnable refused) {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof HttpRequest request && !config.allowsWebSocketOrigin(
+                        request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST),
+                        config.sslContext() != null)) {
+                    ReferenceCountUtil.release(msg);
+                    refused.run();
+                    refuse(ctx, HttpResponseStatus.FORBIDDEN);
+                } else {
+                    ctx.fireChannelRead(msg);
+                }
+            }
+        };
+    }
+
     /** The frame decoder's configuration before login. */
     static WebSocketDecoderConfig beforeLogin(IotmpServerConfig config) {
         return decoderConfig(payloadLimitBeforeLogin(config));

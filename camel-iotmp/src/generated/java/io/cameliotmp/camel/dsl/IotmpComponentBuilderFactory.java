@@ -1452,6 +1452,29 @@ public interface IotmpComponentBuilderFactory {
             doSetProperty("proxyProtocol", proxyProtocol);
             return this;
         }
+    
+        /**
+         * With transport=WEBSOCKET: the origins (scheme://host:port,
+         * comma-separated; for any) of other sites' web pages that may open a
+         * device connection. Browsers send their page's origin with every
+         * WebSocket upgrade; an upgrade whose origin is neither the server's
+         * own (by its Host header) nor listed is refused with 403 before a
+         * CONNECT can be sent, so that a page opened behind a fleet's network
+         * cannot guess credentials from that network's address and have it
+         * blocked. Clients without an origin are not affected. Empty (the
+         * default): no other site.
+         * 
+         * The option is a: &lt;code&gt;java.lang.String&lt;/code&gt; type.
+         * 
+         * Group: security (advanced)
+         * 
+         * @param webSocketAllowedOrigins the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder webSocketAllowedOrigins(java.lang.String webSocketAllowedOrigins) {
+            doSetProperty("webSocketAllowedOrigins", webSocketAllowedOrigins);
+            return this;
+        }
     }
 
     class IotmpComponentBuilderImpl
@@ -1546,6 +1569,7 @@ public interface IotmpComponentBuilderFactory {
             case "tlsHandshakeTimeout": getOrCreateConfiguration((IotmpComponent) component).setTlsHandshakeTimeout((long) value); return true;
             case "useGlobalSslContextParameters": ((IotmpComponent) component).setUseGlobalSslContextParameters((boolean) value); return true;
             case "proxyProtocol": getOrCreateConfiguration((IotmpComponent) component).setProxyProtocol((boolean) value); return true;
+            case "webSocketAllowedOrigins": getOrCreateConfiguration((IotmpComponent) component).setWebSocketAllowedOrigins((java.lang.String) value); return true;
             default: return false;
             }
         }

@@ -2127,6 +2127,28 @@ public interface IotmpEndpointBuilderFactory {
             doSetProperty("proxyProtocol", proxyProtocol);
             return this;
         }
+        /**
+         * With transport=WEBSOCKET: the origins (scheme://host:port,
+         * comma-separated; for any) of other sites' web pages that may open a
+         * device connection. Browsers send their page's origin with every
+         * WebSocket upgrade; an upgrade whose origin is neither the server's
+         * own (by its Host header) nor listed is refused with 403 before a
+         * CONNECT can be sent, so that a page opened behind a fleet's network
+         * cannot guess credentials from that network's address and have it
+         * blocked. Clients without an origin are not affected. Empty (the
+         * default): no other site.
+         * 
+         * The option is a: <code>java.lang.String</code> type.
+         * 
+         * Group: security (advanced)
+         * 
+         * @param webSocketAllowedOrigins the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpEndpointConsumerBuilder webSocketAllowedOrigins(String webSocketAllowedOrigins) {
+            doSetProperty("webSocketAllowedOrigins", webSocketAllowedOrigins);
+            return this;
+        }
     }
 
     /**
@@ -4230,6 +4252,28 @@ public interface IotmpEndpointBuilderFactory {
             doSetProperty("proxyProtocol", proxyProtocol);
             return this;
         }
+        /**
+         * With transport=WEBSOCKET: the origins (scheme://host:port,
+         * comma-separated; for any) of other sites' web pages that may open a
+         * device connection. Browsers send their page's origin with every
+         * WebSocket upgrade; an upgrade whose origin is neither the server's
+         * own (by its Host header) nor listed is refused with 403 before a
+         * CONNECT can be sent, so that a page opened behind a fleet's network
+         * cannot guess credentials from that network's address and have it
+         * blocked. Clients without an origin are not affected. Empty (the
+         * default): no other site.
+         * 
+         * The option is a: <code>java.lang.String</code> type.
+         * 
+         * Group: security (advanced)
+         * 
+         * @param webSocketAllowedOrigins the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpEndpointProducerBuilder webSocketAllowedOrigins(String webSocketAllowedOrigins) {
+            doSetProperty("webSocketAllowedOrigins", webSocketAllowedOrigins);
+            return this;
+        }
     }
 
     /**
@@ -6051,6 +6095,28 @@ public interface IotmpEndpointBuilderFactory {
          */
         default AdvancedIotmpEndpointBuilder proxyProtocol(String proxyProtocol) {
             doSetProperty("proxyProtocol", proxyProtocol);
+            return this;
+        }
+        /**
+         * With transport=WEBSOCKET: the origins (scheme://host:port,
+         * comma-separated; for any) of other sites' web pages that may open a
+         * device connection. Browsers send their page's origin with every
+         * WebSocket upgrade; an upgrade whose origin is neither the server's
+         * own (by its Host header) nor listed is refused with 403 before a
+         * CONNECT can be sent, so that a page opened behind a fleet's network
+         * cannot guess credentials from that network's address and have it
+         * blocked. Clients without an origin are not affected. Empty (the
+         * default): no other site.
+         * 
+         * The option is a: <code>java.lang.String</code> type.
+         * 
+         * Group: security (advanced)
+         * 
+         * @param webSocketAllowedOrigins the value to set
+         * @return the dsl builder
+         */
+        default AdvancedIotmpEndpointBuilder webSocketAllowedOrigins(String webSocketAllowedOrigins) {
+            doSetProperty("webSocketAllowedOrigins", webSocketAllowedOrigins);
             return this;
         }
     }
