@@ -64,11 +64,13 @@ public final class DevicePipeline {
      */
     public void addTransport() {
         ChannelPipeline pipeline = channel.pipeline();
-        if (trafficMeter != null && pipeline.get(ProxyProtocolHandler.DECODER) != null) {
-            // before the PROXY header's decoder: the header is bytes read from the network like any other
-            pipeline.addBefore(ProxyProtocolHandler.DECODER, TRAFFIC, trafficMeter);
-        } else if (trafficMeter != null) {
-            pipeline.addLast(TRAFFIC, trafficMeter);
+        if (trafficMeter != null) {
+            if (pipeline.get(ProxyProtocolHandler.DECODER) != null) {
+                // before the PROXY header's decoder: the header is bytes read from the network like any other
+                pipeline.addBefore(ProxyProtocolHandler.DECODER, TRAFFIC, trafficMeter);
+            } else {
+                pipeline.addLast(TRAFFIC, trafficMeter);
+            }
         }
         if (config.sslContext() != null && listener != ListenerKind.LEGACY) {
             SslHandler ssl = config.sslContext().newHandler(channel.alloc());

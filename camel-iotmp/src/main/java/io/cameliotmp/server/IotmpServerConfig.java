@@ -111,8 +111,8 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(legacy, "legacy");
         // checked and lower-cased as a list given to the builder would not be
-        webSocketAllowedOrigins = parseOrigins(String.join(",",
-                Objects.requireNonNull(webSocketAllowedOrigins, "webSocketAllowedOrigins")));
+        webSocketAllowedOrigins = checkedOrigins(
+                Objects.requireNonNull(webSocketAllowedOrigins, "webSocketAllowedOrigins"));
         requirePositive(maxFrameSize, "maxFrameSize");
         requirePositive(maxPsonDepth, "maxPsonDepth");
         requirePositive(maxPendingRequests, "maxPendingRequests");
@@ -136,8 +136,12 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
      * @throws IllegalArgumentException for an entry that is no origin (a path, no scheme): it would never match
      */
     public static List<String> parseOrigins(String commaSeparated) {
+        return checkedOrigins(commaSeparated == null ? List.of() : List.of(commaSeparated.split(",")));
+    }
+
+    private static List<String> checkedOrigins(List<String> entries) {
         List<String> origins = new java.util.ArrayList<>();
-        for (String entry : commaSeparated == null ? new String[0] : commaSeparated.split(",")) {
+        for (String entry : entries) {
             String origin = entry.strip().toLowerCase(java.util.Locale.ROOT);
             if (origin.isEmpty()) {
                 continue;
