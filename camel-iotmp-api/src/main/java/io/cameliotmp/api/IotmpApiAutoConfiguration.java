@@ -5,10 +5,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cameliotmp.api.access.AccessTokenStore;
-import io.cameliotmp.api.access.ApiAccessFilter;
 import io.cameliotmp.api.access.AuthFailureLimiter;
-import io.cameliotmp.api.access.HashedTokenStore;
 import jakarta.servlet.ServletRequestListener;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
@@ -27,7 +24,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
@@ -35,14 +31,11 @@ import org.springframework.boot.autoconfigure.web.servlet.error.ErrorMvcAutoConf
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.boot.web.servlet.error.ErrorAttributes;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.Ordered;
-import org.springframework.web.filter.CorsFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
@@ -66,7 +59,7 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty(prefix = IotmpApiProperties.PREFIX, name = "enabled", havingValue = "true")
 @EnableConfigurationProperties(IotmpApiProperties.class)
-@Import(ConnectionBoundConfiguration.class)
+@Import({ApiFilterChainConfiguration.class, ConnectionBoundConfiguration.class})
 public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
     /** The paths of the device API, to which the body limits apply. */
@@ -301,120 +294,6 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     @Bean
     ErrorAttributes iotmpApiErrorAttributes() {
         return new ApiErrorAttributes();
-    }
-
-    /** The tokens of the configuration, unless the application has a store of its own. */
-    @Bean
-    @ConditionalOnMissingBean(AccessTokenStore.class)
-    HashedTokenStore iotmpApiTokens() {
-        HashedTokenStore store = new HashedTokenStore(
-                properties.tokens().stream().map(IotmpApiProperties.Token::toEntry).toList());
-        if (store.size() == 0) {
-            LOG.warn("The device API has no access tokens ({}.tokens): every call is refused with 401",
-                    IotmpApiProperties.PREFIX);
-        }
-        return store;
-    }
-
-    @Bean
-    AuthFailureLimiter iotmpApiAuthFailures() {
-        return new AuthFailureLimiter(properties.maxAuthFailures(), properties.authFailureWindow(),
-                properties.maxTrackedAddresses(), System::nanoTime);
-    }
-
-    /** How browsers treat the API's answers ({@link BrowserSecurityHeaders#forApi()}); first, for every answer. */
-    @Bean
-    FilterRegistrationBean<BrowserSecurityHeaders> iotmpApiBrowserHeaders() {
-        FilterRegistrationBean<BrowserSecurityHeaders> registration =
-                new FilterRegistrationBean<>(BrowserSecurityHeaders.forApi());
-        registration.addUrlPatterns(API_PATHS);
-        registration.setAsyncSupported(true);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
-        return registration;
-    }
-
-    /**
-     * The console page's policy ({@code console-content-security-policy}), on the page only: with the console at
-     * {@code /} a pattern for its folder would put it on every page of the application.
-     */
-    @Bean
-    @ConditionalOnProperty(prefix = IotmpApiProperties.PREFIX, name = "console-enabled", havingValue = "true",
-            matchIfMissing = true)
-    FilterRegistrationBean<BrowserSecurityHeaders> iotmpConsoleBrowserHeaders() {
-        FilterRegistrationBean<BrowserSecurityHeaders> registration = new FilterRegistrationBean<>(
-                BrowserSecurityHeaders.forConsolePage(properties.consoleContentSecurityPolicy()));
-        registration.addUrlPatterns(properties.consolePath(), properties.consolePath() + "index.html");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
-        return registration;
-    }
-
-    /**
-     * Cross-origin requests from the pages of {@code cors-allowed-origins} ({@link ApiCors}); none when it is empty.
-     * After the browser headers, so that its refusals carry them; before the readiness and access filters, so that a
-     * preflight, which carries no token, is answered, and their refusals (503, 401, 429) carry the CORS headers a
-     * page needs to read them.
-     */
-    @Bean
-    FilterRegistrationBean<CorsFilter> iotmpApiCorsFilter(ObjectMapper json) {
-        FilterRegistrationBean<CorsFilter> registration =
-                new FilterRegistrationBean<>(ApiCors.filter(properties.corsAllowedOrigins(), json));
-        registration.setEnabled(!properties.corsAllowedOrigins().isEmpty());
-        registration.addUrlPatterns(API_PATHS);
-        registration.setAsyncSupported(true);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 4);
-        return registration;
-    }
-
-    /** 503 instead of 404 while Camel's routes of the API are not running: at start-up and at shutdown. */
-    @Bean
-    FilterRegistrationBean<ApiReadinessFilter> iotmpApiReadinessFilter(CamelContext camel, ObjectMapper json) {
-        FilterRegistrationBean<ApiReadinessFilter> registration =
-                new FilterRegistrationBean<>(new ApiReadinessFilter(camel, json));
-        registration.addUrlPatterns(API_PATHS);
-        registration.setAsyncSupported(true);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
-        return registration;
-    }
-
-    /** Every call of the API needs an access token that reaches what it asks for; first of the API's filters. */
-    @Bean
-    FilterRegistrationBean<ApiAccessFilter> iotmpApiAccessFilter(AccessTokenStore tokens,
-                                                                  AuthFailureLimiter failures, ObjectMapper json) {
-        FilterRegistrationBean<ApiAccessFilter> registration =
-                new FilterRegistrationBean<>(new ApiAccessFilter(tokens, failures, json));
-        registration.addUrlPatterns(API_PATHS);
-        registration.setAsyncSupported(true);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 6);
-        return registration;
-    }
-
-    /** No error page into an answer a call of the routes sends itself (see {@link CallErrorPageGuard}). */
-    @Bean
-    FilterRegistrationBean<CallErrorPageGuard> iotmpCallErrorPageGuard() {
-        FilterRegistrationBean<CallErrorPageGuard> registration =
-                new FilterRegistrationBean<>(new CallErrorPageGuard());
-        registration.setDispatcherTypes(jakarta.servlet.DispatcherType.ERROR);
-        registration.setAsyncSupported(true);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-        return registration;
-    }
-
-    /** The bytes of request bodies held while they arrive: {@code body-read-buffer}. */
-    @Bean
-    BodyReadBuffer iotmpBodyReadBuffer() {
-        return new BodyReadBuffer(properties.bodyReadBuffer().toBytes());
-    }
-
-    /** Admits request bodies within the limits, before anything else reads them; the API's paths only. */
-    @Bean
-    FilterRegistrationBean<RequestBodyFilter> iotmpRequestBodyFilter(IotmpApiProperties properties,
-                                                                     BodyReadBuffer bodies, ObjectMapper json) {
-        FilterRegistrationBean<RequestBodyFilter> registration =
-                new FilterRegistrationBean<>(new RequestBodyFilter(properties, bodies, json));
-        registration.addUrlPatterns(API_PATHS);
-        registration.setAsyncSupported(true);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        return registration;
     }
 
     /** Sends the routes' answers without a thread, closing clients that read nothing of theirs in time. */
