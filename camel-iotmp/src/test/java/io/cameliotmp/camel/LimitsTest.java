@@ -31,6 +31,7 @@ class LimitsTest extends IotmpCamelTestSupport {
     private final int deviceBlock = TestPorts.next();
     private final int slowloris = TestPorts.next();
     private final int deaf = TestPorts.next();
+    private final int shortNames = TestPorts.next();
 
     @BindToRegistry("meters")
     private final MeterRegistry meters = new SimpleMeterRegistry();
@@ -55,6 +56,8 @@ class LimitsTest extends IotmpCamelTestSupport {
                 from("iotmp:events" + on(deviceBlock, "maxAuthFailuresPerAddress=0&maxAuthFailuresPerDevice=3"))
                         .to("mock:ignored");
                 from("iotmp:events" + on(slowloris, "frameReadTimeout=500")).to("mock:ignored");
+                from("iotmp:events" + on(shortNames, "maxIdentifierLength=8&maxCredentialLength=6"))
+                        .to("mock:ignored");
                 String deafOptions = on(deaf, "maxPendingWriteBytes=65536");
                 from("iotmp:events" + deafOptions).to("mock:deafEvents");
                 from("direct:flood").to("iotmp:topic:flood" + deafOptions);
@@ -68,10 +71,43 @@ class LimitsTest extends IotmpCamelTestSupport {
                 .stream().mapToDouble(c -> c.count()).sum();
     }
 
+    private double identifiersTooLong(int port) {
+        return meters.find("iotmp.refusals").tags("reason", "identifier-too-long", "port", String.valueOf(port))
+                .counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private String connectAnswer(int port, String user, String device, String credential) throws IOException {
+        try (RawIotmpSocket socket = new RawIotmpSocket(new Socket("127.0.0.1", port))) {
+            socket.send(IotmpMessage.connect(1, user, device, credential), Generation.GEN2);
+            return socket.readFrameHex();
+        }
+    }
+
     private static void assertRefusedAtOnce(Socket socket) throws IOException {
         try (RawIotmpSocket raw = new RawIotmpSocket(socket)) {
             assertThat(raw.closedWithin(WAIT)).as("closed without a word").isTrue();
         }
+    }
+
+    /**
+     * maxIdentifierLength and maxCredentialLength: names and credentials at the limits reach the authenticator, longer
+     * ones are refused before it, each counted as identifier-too-long.
+     */
+    @Test
+    void identifiersAndCredentialsBeyondTheirLimitsAreRefusedBeforeTheAuthenticator() throws Exception {
+        assertThat(connectAnswer(shortNames, "alice", "d2345678", "pw")).as("an 8-character device id")
+                .isEqualTo("01 02 08 01");
+        assertThat(connectAnswer(shortNames, "alice", "d23456789", "pw")).isEqualTo("02 02 08 01");
+        assertThat(identifiersTooLong(shortNames)).isEqualTo(1.0);
+        // the authenticator's refusal says why (bad credentials); a limit's says nothing
+        assertThat(connectAnswer(shortNames, "alice", "esp32", "pw-345")).as("a wrong 6-character credential")
+                .isEqualTo("02 04 08 01 10 02");
+        assertThat(identifiersTooLong(shortNames)).as("refused by the authenticator, not the limit").isEqualTo(1.0);
+        assertThat(connectAnswer(shortNames, "alice", "esp32", "pw-3456")).isEqualTo("02 02 08 01");
+        assertThat(identifiersTooLong(shortNames)).isEqualTo(2.0);
+        assertThat(connectAnswer(shortNames, "alice-6789", "esp32", "pw")).as("a 10-character user name")
+                .isEqualTo("02 02 08 01");
+        assertThat(identifiersTooLong(shortNames)).isEqualTo(3.0);
     }
 
     @Test
