@@ -5,8 +5,15 @@ import java.util.function.Supplier;
 
 /**
  * Checks of a CONNECT that come before any lookup: identifiers no longer than configured, so nothing of attacker
- * size is stored, logged or handed to an authenticator, and a keep-alive in range. A CONNECT refused here counts as a
- * failed authentication of its device and address, like a wrong credential.
+ * size is stored, logged or handed to an authenticator; a user and a device id without a slash or a control
+ * character, and a keep-alive in range. A CONNECT refused here counts as a failed authentication of its device and
+ * address, like a wrong credential, and is no event of {@code iotmp:events}.
+ * <p>
+ * A slash would make {@code user/device} ambiguous: it is how devices are named in URIs, headers, logs and the
+ * cluster's directory, so user {@code a} with device {@code b/c} and user {@code a/b} with device {@code c} would be
+ * one name. A control character would let an unauthenticated peer write lines of its own into any log that records
+ * refused logins (the refusal event's user and device are the peer's). Thinger's own names are
+ * {@code [a-zA-Z0-9_-]}; everything else the server still takes as it comes.
  */
 final class ConnectValidation {
 
@@ -32,11 +39,31 @@ final class ConnectValidation {
         } else if (credential.length() > maxCredentialLength) {
             problem = "credential of " + credential.length() + " characters, more than " + maxCredentialLength;
         }
+        Refusal refusal = Refusal.IDENTIFIER_TOO_LONG;
+        if (problem == null) {
+            refusal = Refusal.IDENTIFIER_INVALID;
+            if (!acceptableName(user)) {
+                problem = "user name with a slash or a control character";
+            } else if (!acceptableName(device)) {
+                problem = "device id with a slash or a control character";
+            }
+        }
         if (problem != null) {
             guard.authenticationFailed(remote, user, device);
-            metrics.get().refused(Refusal.IDENTIFIER_TOO_LONG);
+            metrics.get().refused(refusal);
         }
         return problem;
+    }
+
+    /** No slash and no control character, the line and paragraph separators of Unicode included. */
+    static boolean acceptableName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A CONNECT is refused for its keep-alive: counted as a failed authentication. */

@@ -22,6 +22,11 @@ public enum Refusal {
     PARTIAL_FRAME_BUDGET,
     /** A CONNECT with a user, device id or credential longer than allowed. */
     IDENTIFIER_TOO_LONG,
+    /**
+     * A CONNECT with a user or device id that holds a slash (which would make {@code user/device} name two devices)
+     * or a control character (a line break that would forge a line of whatever log an application writes them to).
+     */
+    IDENTIFIER_INVALID,
     /** A CONNECT with a keep-alive out of range. */
     BAD_KEEP_ALIVE,
     /** The device is blocked from this address after too many failures ({@code maxAuthFailuresPerDevice}). */
