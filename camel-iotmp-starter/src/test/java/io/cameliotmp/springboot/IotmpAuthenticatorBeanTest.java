@@ -8,13 +8,13 @@ import io.cameliotmp.server.AuthDecision;
 import io.cameliotmp.server.DeviceAuthenticator;
 import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CamelSpringBootTest
 @SpringBootTest
 @DirtiesContext
+@Import(EchoResource.class)
 class IotmpAuthenticatorBeanTest {
 
     private static final int PORT = FreePorts.next();
@@ -49,15 +50,6 @@ class IotmpAuthenticatorBeanTest {
                             : AuthDecision.badCredentials());
         }
 
-        @Bean
-        RouteBuilder echoResource() {
-            return new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("iotmp:server:echo").setBody(simple("echo ${body}"));
-                }
-            };
-        }
     }
 
     @Autowired

@@ -7,13 +7,11 @@ import io.cameliotmp.cluster.RelayBounds;
 import io.cameliotmp.server.ServerCluster;
 import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -42,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         "camel.component.iotmp.cluster.max-relays-per-user=50",
         "camel.component.iotmp.cluster.max-relay-bytes-per-user=200000"
 })
+@Import(EchoResource.class)
 class IotmpClusterPropertiesTest {
 
     private static final int PORT = FreePorts.next();
@@ -52,19 +51,6 @@ class IotmpClusterPropertiesTest {
         registry.add("camel.component.iotmp.port", () -> PORT);
         registry.add("camel.component.iotmp.cluster.port", () -> CLUSTER_PORT);
         registry.add("camel.component.iotmp.cluster.members", () -> "127.0.0.1:" + CLUSTER_PORT);
-    }
-
-    @TestConfiguration
-    static class Routes {
-        @Bean
-        RouteBuilder echoResource() {
-            return new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("iotmp:server:echo").setBody(simple("echo ${body}"));
-                }
-            };
-        }
     }
 
     @Autowired

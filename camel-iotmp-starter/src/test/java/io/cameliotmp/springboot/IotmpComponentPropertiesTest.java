@@ -8,13 +8,11 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -45,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         "camel.component.iotmp.lazy-start-producer=true",
         "camel.component.iotmp.bridge-error-handler=true"
 })
+@Import(EchoResource.class)
 class IotmpComponentPropertiesTest {
 
     // Chosen before the context starts, since the server binds it as soon as the route starts.
@@ -53,20 +52,6 @@ class IotmpComponentPropertiesTest {
     @DynamicPropertySource
     static void port(DynamicPropertyRegistry registry) {
         registry.add("camel.component.iotmp.port", () -> PORT);
-    }
-
-    @TestConfiguration
-    static class Routes {
-
-        @Bean
-        RouteBuilder echoResource() {
-            return new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("iotmp:server:echo").setBody(simple("echo ${body}"));
-                }
-            };
-        }
     }
 
     @Autowired

@@ -8,7 +8,6 @@ import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.JdbcPropertyStore;
 import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -16,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = {
     "camel.component.iotmp.device-credentials=demo/device-1=secret-1",
     "camel.component.iotmp.property-store=#propertyStore"})
+@Import(EchoResource.class)
 class IotmpPropertyStorePropertyTest {
 
     private static final int PORT = FreePorts.next();
@@ -52,16 +53,6 @@ class IotmpPropertyStorePropertyTest {
             return new JdbcPropertyStore(database);
         }
 
-        /** A route of the component, so that its server runs. */
-        @Bean
-        RouteBuilder echoResource() {
-            return new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("iotmp:server:echo").setBody(simple("echo ${body}"));
-                }
-            };
-        }
     }
 
     @Autowired

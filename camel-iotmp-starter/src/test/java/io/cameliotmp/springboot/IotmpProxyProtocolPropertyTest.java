@@ -9,13 +9,11 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.test.FreePorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         "camel.component.iotmp.device-credentials=demo/device-1=secret-1",
         "camel.component.iotmp.proxy-protocol=true"
 })
+@Import(EchoResource.class)
 class IotmpProxyProtocolPropertyTest {
 
     // Chosen before the context starts, since the server binds it as soon as the route starts.
@@ -42,20 +41,6 @@ class IotmpProxyProtocolPropertyTest {
     @DynamicPropertySource
     static void port(DynamicPropertyRegistry registry) {
         registry.add("camel.component.iotmp.port", () -> PORT);
-    }
-
-    @TestConfiguration
-    static class Routes {
-
-        @Bean
-        RouteBuilder echoResource() {
-            return new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("iotmp:server:echo").setBody(simple("echo ${body}"));
-                }
-            };
-        }
     }
 
     @Autowired
