@@ -107,6 +107,9 @@ public final class PsonValues {
                 case '\n' -> s.append("\\n");
                 case '\r' -> s.append("\\r");
                 case '\t' -> s.append("\\t");
+                // line and paragraph separators: some log viewers break lines at them
+                case '\u2028' -> s.append("\\u2028");
+                case '\u2029' -> s.append("\\u2029");
                 default -> {
                     if (Character.isISOControl(c)) {
                         s.append(String.format("\\u%04x", (int) c));

@@ -55,20 +55,14 @@ final class ConnectValidation {
         return problem;
     }
 
-    /** No slash and no control character, the line and paragraph separators of Unicode included. */
-    static boolean acceptableName(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '/' || Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** A CONNECT is refused for its keep-alive: counted as a failed authentication. */
     void badKeepAlive(SocketAddress remote, String user, String device) {
         guard.authenticationFailed(remote, user, device);
         metrics.get().refused(Refusal.BAD_KEEP_ALIVE);
+    }
+
+    /** No slash and no control character, the line and paragraph separators of Unicode included. */
+    static boolean acceptableName(String name) {
+        return name.indexOf('/') < 0 && !DeviceNames.hasControlCharacter(name);
     }
 }

@@ -6,7 +6,8 @@ import java.util.Locale;
  * A built-in service refused to keep more for a device or user than its quota allows
  * ({@link ServerQuotas}), or a cluster member to relay more to the other members than its bound allows
  * ({@link Quota#CLUSTER_RELAYS}). A device that asked gets ERROR with the quota's status: 429 when a count is
- * reached, 413 when bytes would exceed their quota, 400 for a name longer than {@code maxNameLength}.
+ * reached, 413 when bytes would exceed their quota, 400 for a name longer than {@code maxNameLength} or with a control
+ * character.
  */
 public class QuotaExceededException extends DeviceCallException {
 
@@ -23,6 +24,11 @@ public class QuotaExceededException extends DeviceCallException {
         RETAINED_BYTES(413),
         /** A name longer than {@code maxNameLength}: the request is malformed rather than one too many. */
         NAME_LENGTH(400),
+        /**
+         * A name with a control character (a line break, an escape sequence, U+2028 or U+2029), which no route should
+         * have to keep out of its log lines: malformed, like an overlong one.
+         */
+        NAME_INVALID(400),
         /**
          * A file a device announced for a download is larger than the download accepts ({@code maxDownloadSize}): the
          * download fails before anything of it is held.

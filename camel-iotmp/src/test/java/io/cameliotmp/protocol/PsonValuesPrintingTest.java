@@ -27,6 +27,8 @@ class PsonValuesPrintingTest {
         assertThat(PsonValues.toString(Map.of("k\nINFO forged", "v\r\n\u0007")))
                 .isEqualTo("{\"k\\nINFO forged\":\"v\\r\\n\\u0007\"}").doesNotContain("\n", "\r");
         assertThat(PsonValues.text("line\nINFO forged")).isEqualTo("line\\nINFO forged");
+        // Unicode's line and paragraph separators, at which some log viewers break lines
+        assertThat(PsonValues.text("a\u2028b\u2029c\u0085d")).isEqualTo("a\\u2028b\\u2029c\\u0085d");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.cameliotmp.examples.quickstart;
 import io.cameliotmp.api.ApiError;
 import io.cameliotmp.api.StreamRefusals;
 import io.cameliotmp.camel.IotmpConstants;
+import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpRequestException;
 import org.apache.camel.Exchange;
@@ -109,8 +110,9 @@ public class DeviceActivityRoutes extends RouteBuilder {
 
     static String cut(Object value) {
         String text = String.valueOf(value);
-        return text.length() <= VALUE_PREVIEW_CHARS ? text
-                : text.substring(0, VALUE_PREVIEW_CHARS) + "… (" + text.length() + " characters)";
+        // a device's text: its line breaks and escape sequences escaped, so it cannot write lines of its own
+        return text.length() <= VALUE_PREVIEW_CHARS ? PsonValues.text(text)
+                : PsonValues.text(text.substring(0, VALUE_PREVIEW_CHARS)) + "… (" + text.length() + " characters)";
     }
 
     private void temperatureRefused(Exchange exchange) {

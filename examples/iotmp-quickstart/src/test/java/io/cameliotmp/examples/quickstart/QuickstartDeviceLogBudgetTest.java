@@ -9,6 +9,7 @@ import io.cameliotmp.device.IotmpDevice;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Lines a device causes in the quickstart's log are budgeted by kind ({@code quickstart.device-event-log-rate}, 20 a
@@ -46,6 +47,27 @@ class QuickstartDeviceLogBudgetTest extends QuickstartTestSupport {
             assertThat(lines).hasSizeLessThanOrEqualTo((int) (BURST + RATE * elapsedSeconds))
                     .isNotEmpty()
                     .allSatisfy(line -> assertThat(line).hasSizeLessThan(300).endsWith("… (5000 characters)"));
+        }
+    }
+
+    /**
+     * A value's line breaks are escaped in its line: a device (one of the fleet's, compromised) cannot make the
+     * quickstart's log show lines of its own.
+     */
+    @Test
+    void aValuesLineBreaksAreEscapedInItsLine() throws Exception {
+        IotmpDevice device = device("device-3", "secret-3", options -> { });
+        device.start().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        String forged = "2026-12-06 12:00:00.000 ERROR 1 --- [main] forged : a line the device wrote";
+        try (LogEvents log = new LogEvents()) {
+            // the bucket lines share a budget with the other tests' writes: write until one is admitted
+            await("a bucket line of device-3").atMost(WAIT).until(() -> {
+                device.writeBucket("notes", "first\n" + forged, true).toCompletableFuture()
+                        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                return !log.messagesContaining("bucket notes from demo/device-3:").isEmpty();
+            });
+            assertThat(log.messagesContaining("bucket notes from demo/device-3:")).allSatisfy(line -> assertThat(line)
+                    .doesNotContain("\n", "\r").endsWith("first\\n" + forged));
         }
     }
 }

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.cameliotmp.micrometer.MicrometerServerMetrics;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.legacy.LegacyFrames;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
 import io.cameliotmp.testing.Hex;
@@ -26,13 +28,15 @@ import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The user and device id of a CONNECT (or a legacy AUTH) with a slash or a control character are refused before the
+ * What a peer names with a control character, or a slash where it would make two names one, is refused. The user and
+ * device id of a CONNECT (or a legacy AUTH) with a slash or a control character are refused before the
  * authenticator sees them and reported to no listener. A line break in a refused device id was handed to
  * {@code iotmp:events} as it came, and an application that logs refused logins (the quickstart does) wrote whatever
  * line an unauthenticated peer put after it. A slash made {@code user/device} name two devices at once, which the
- * cluster's directory and property store key on.
+ * cluster's directory and property store key on. After the login, the names a device sends the services (topics,
+ * properties, events, call targets, server resources), which reach routes as headers, are refused alike.
  */
-class ConnectIdentifiersTest {
+class IdentifiersAndNamesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -119,5 +123,41 @@ class ConnectIdentifiersTest {
         eventually().until(() -> invalid() == 1);
         assertThat(asked).isEmpty();
         assertThat(reported).isEmpty();
+    }
+
+    @Test
+    void namesWithAControlCharacterAreRefusedOnEveryServiceAfterTheLogin() throws Exception {
+        String name = "bucket\n2026-12-06 12:00:00.000 ERROR forged";
+        List<IotmpMessage> refused = List.of(
+                IotmpMessage.startStream(10, 8, Map.of("event", "device_topic_publish", "scope", "subscribe",
+                        "topic", name)),
+                IotmpMessage.startStream(11, 8, Map.of("event", "device_topic_publish", "topic", "t\u2028x",
+                        "retained", true)),
+                IotmpMessage.startStream(12, 8, Map.of("event", "device_property_update",
+                        "filters", Map.of("property", name))),
+                IotmpMessage.startStream(13, 8, Map.of("event", "x\u001b[2J")),
+                IotmpMessage.of(MessageType.RUN, 14, name, 1, 2), // set a property
+                IotmpMessage.of(MessageType.RUN, 15, name, null, 1), // read a property
+                IotmpMessage.of(MessageType.RUN, 16, name, Map.of("timeout", 600), 6), // lock a sync
+                IotmpMessage.of(MessageType.RUN, 17, List.of("other", name), null, 3), // call a device
+                IotmpMessage.of(MessageType.RUN, 18, name, "v", 5), // write a bucket
+                IotmpMessage.of(MessageType.RUN, 20, name, "v", 4), // call an endpoint
+                IotmpMessage.run(19, name, null, "x")); // a server resource
+        try (RawIotmpSocket device = new RawIotmpSocket(server.localAddress().getPort())) {
+            device.send(IotmpMessage.connect(1, "alice", "esp32", "pw"), Generation.GEN2);
+            assertThat(device.readFrameHex()).isEqualTo("01 02 08 01");
+            for (IotmpMessage request : refused) {
+                device.send(request, Generation.GEN2);
+                IotmpMessage answer = device.readMessage(Generation.GEN2);
+                assertThat(answer.type()).as("answer to %s", request.streamId()).isEqualTo(MessageType.ERROR);
+                assertThat(answer.streamId()).isEqualTo(request.streamId());
+                assertThat(answer.parameters()).isEqualTo(400L);
+            }
+            DeviceConnection session = server.registry().session(new DeviceId("alice", "esp32")).orElseThrow();
+            assertThat(session.inspect().get(30, java.util.concurrent.TimeUnit.SECONDS).deviceStreams()).isZero();
+        }
+        assertThat(server.properties().read(new DeviceId("alice", "esp32"), name)).isNull();
+        assertThat(meters.find("iotmp.quota.refusals").tag("quota", "name-invalid").counters().stream()
+                .mapToDouble(c -> c.count()).sum()).isEqualTo(refused.size());
     }
 }
