@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -144,6 +145,33 @@ class ComponentDocumentationTest {
             checked++;
         }
         assertThat(checked).as("options with a default").isGreaterThan(component.minimumNames() / 2);
+    }
+
+    /**
+     * The iotmp reference's table of exceptions is where routes learn what to catch: every exception class of the
+     * server's packages (what producers fail with, and what server and service routes throw to choose a device's
+     * ERROR) has its row there, and every row names a class that exists.
+     */
+    @Test
+    void theExceptionsTableListsEveryExceptionOfTheServer() throws IOException {
+        Path server = Path.of("src/main/java/io/cameliotmp/server");
+        List<String> classes = new ArrayList<>();
+        for (Path dir : List.of(server, server.resolve("ota"))) {
+            String prefix = dir.equals(server) ? "" : "ota.";
+            try (Stream<Path> files = Files.list(dir)) {
+                files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("Exception.java"))
+                        .map(n -> prefix + n.substring(0, n.length() - ".java".length())).forEach(classes::add);
+            }
+        }
+        String adoc = Files.readString(Path.of("src/main/docs/iotmp-component.adoc"));
+        String table = adoc.substring(adoc.indexOf("== Exceptions"), adoc.indexOf("== Metrics and health"));
+        List<String> rows = new ArrayList<>();
+        Matcher row = Pattern.compile("(?m)^\\| `([\\w.]+)` \\|").matcher(table);
+        while (row.find()) {
+            rows.add(row.group(1));
+        }
+        assertThat(classes).contains("DeviceNotConnectedException", "ota.FirmwareUpdateException");
+        assertThat(rows).as("the rows of the exceptions table").containsExactlyInAnyOrderElementsOf(classes);
     }
 
     /** The rows of the adoc's option tables that start with {@code | *name*}, each up to the next row or table end. */
