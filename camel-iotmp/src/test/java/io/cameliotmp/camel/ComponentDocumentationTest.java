@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -172,6 +174,68 @@ class ComponentDocumentationTest {
         }
         assertThat(classes).contains("DeviceNotConnectedException", "ota.FirmwareUpdateException");
         assertThat(rows).as("the rows of the exceptions table").containsExactlyInAnyOrderElementsOf(classes);
+    }
+
+    /** An option's default in a guide's prose: {@code `maxFrameSize` (256 KiB)}, {@code `maxInFlight` (64 per …)}. */
+    private static final Pattern DEFAULT_IN_PARENTHESES = Pattern.compile("`([a-z][A-Za-z]+)` \\((?:default )?"
+            + "(\\d[\\d,]*)(?: ?(B|KiB|MiB|GiB|ms|s|min|minutes|h|hour))?(?=[;,)]| by default| per )");
+
+    /** An option's default in the column after it: {@code | `maxFrameSize` | 262,144 B |}. */
+    private static final Pattern DEFAULT_IN_TABLE = Pattern.compile("\\| `([a-z][A-Za-z]+)`(?: \\([a-z]+\\))? \\| "
+            + "(\\d[\\d,]*)(?: ?(B|KiB|MiB|GiB|ms|s|min|minutes|h|hour))?(?![\\w.,])");
+
+    /** An option of a component's metadata with a numeric default. */
+    private static final Pattern NUMERIC_DEFAULT =
+            Pattern.compile("(?m)^    \"([A-Za-z]+)\": \\{ \"index\".*?\"defaultValue\": \"?(-?\\d+)\"?,");
+
+    private static final Map<String, Long> UNITS = Map.of("B", 1L, "KiB", 1024L, "MiB", 1024L * 1024,
+            "GiB", 1024L * 1024 * 1024, "ms", 1L, "s", 1000L, "min", 60_000L, "minutes", 60_000L, "h", 3_600_000L,
+            "hour", 3_600_000L);
+
+    /**
+     * The guides (docs/*.md but the performance report, whose runs set options to the values measured) give options'
+     * defaults in their prose and tables: each is a default of that option in the generated metadata of iotmp or
+     * iotmp-device, in the unit written (durations are in milliseconds in the metadata; an integer option counted in
+     * seconds, such as keepAlive, is written in seconds).
+     */
+    @Test
+    void everyDefaultTheGuidesGiveIsTheCodes() throws IOException {
+        Map<String, List<Long>> defaults = new HashMap<>();
+        for (Documented component : components().toList()) {
+            Matcher option = NUMERIC_DEFAULT.matcher(read(component.json()));
+            while (option.find()) {
+                long value = Long.parseLong(option.group(2));
+                defaults.computeIfAbsent(option.group(1), name -> new ArrayList<>()).add(value);
+            }
+        }
+        List<Path> guides;
+        try (Stream<Path> docs = Files.list(Path.of("../docs"))) {
+            guides = docs.filter(p -> p.toString().endsWith(".md"))
+                    .filter(p -> !p.getFileName().toString().equals("performance.md")).sorted().toList();
+        }
+        List<String> wrong = new ArrayList<>();
+        int checked = 0;
+        for (Path guide : guides) {
+            String text = Files.readString(guide);
+            for (Pattern form : List.of(DEFAULT_IN_PARENTHESES, DEFAULT_IN_TABLE)) {
+                Matcher given = form.matcher(text);
+                while (given.find()) {
+                    List<Long> codes = defaults.get(given.group(1));
+                    if (codes == null || given.group(1).equals("port")) {
+                        continue; // not an option of the components (the cluster's, the device API's, its port)
+                    }
+                    checked++;
+                    long number = Long.parseLong(given.group(2).replace(",", ""));
+                    String unit = given.group(3);
+                    long value = number * (unit == null ? 1 : UNITS.get(unit));
+                    if (!codes.contains(value) && !("s".equals(unit) && codes.contains(number))) {
+                        wrong.add(guide.getFileName() + ": " + given.group() + " (the code's: " + codes + ")");
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("defaults found in the guides").isGreaterThan(40);
+        assertThat(wrong).as("defaults the guides give that are not the code's").isEmpty();
     }
 
     /** The rows of the adoc's option tables that start with {@code | *name*}, each up to the next row or table end. */
