@@ -110,8 +110,8 @@ public abstract class IotmpServerProperties extends IotmpServerLimitProperties {
     private Integer workerThreads = 16;
     /**
      * A Camel endpoint (such as direct:auth) that authenticates devices: it receives the credential as body and
-     * CamelIotmpUser, CamelIotmpDevice and CamelIotmpRemoteAddress headers, and answers true or false (or an
-     * AuthDecision).
+     * CamelIotmpUser, CamelIotmpDevice, CamelIotmpRemoteAddress and CamelIotmpGeneration headers, and answers true
+     * or false (or an AuthDecision).
      */
     private String authenticationUri;
     /**

@@ -141,8 +141,8 @@ public class IotmpServerOptions extends IotmpServerLimitOptions {
 
     @UriParam(label = "security",
               description = "A Camel endpoint (such as direct:auth) that authenticates devices: it receives the "
-                            + "credential as body and CamelIotmpUser, CamelIotmpDevice and CamelIotmpRemoteAddress "
-                            + "headers, and answers true or false (or an AuthDecision).")
+                            + "credential as body and CamelIotmpUser, CamelIotmpDevice, CamelIotmpRemoteAddress and "
+                            + "CamelIotmpGeneration headers, and answers true or false (or an AuthDecision).")
     private String authenticationUri;
 
     @UriParam(label = "advanced",

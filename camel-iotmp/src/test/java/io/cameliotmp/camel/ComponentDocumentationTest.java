@@ -6,12 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -144,6 +147,95 @@ class ComponentDocumentationTest {
             checked++;
         }
         assertThat(checked).as("options with a default").isGreaterThan(component.minimumNames() / 2);
+    }
+
+    /**
+     * The iotmp reference's table of exceptions is where routes learn what to catch: every exception class of the
+     * server's packages (what producers fail with, and what server and service routes throw to choose a device's
+     * ERROR) has its row there, and every row names a class that exists.
+     */
+    @Test
+    void theExceptionsTableListsEveryExceptionOfTheServer() throws IOException {
+        Path server = Path.of("src/main/java/io/cameliotmp/server");
+        List<String> classes = new ArrayList<>();
+        for (Path dir : List.of(server, server.resolve("ota"))) {
+            String prefix = dir.equals(server) ? "" : "ota.";
+            try (Stream<Path> files = Files.list(dir)) {
+                files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("Exception.java"))
+                        .map(n -> prefix + n.substring(0, n.length() - ".java".length())).forEach(classes::add);
+            }
+        }
+        String adoc = Files.readString(Path.of("src/main/docs/iotmp-component.adoc"));
+        String table = adoc.substring(adoc.indexOf("== Exceptions"), adoc.indexOf("== Metrics and health"));
+        List<String> rows = new ArrayList<>();
+        Matcher row = Pattern.compile("(?m)^\\| `([\\w.]+)` \\|").matcher(table);
+        while (row.find()) {
+            rows.add(row.group(1));
+        }
+        assertThat(classes).contains("DeviceNotConnectedException", "ota.FirmwareUpdateException");
+        assertThat(rows).as("the rows of the exceptions table").containsExactlyInAnyOrderElementsOf(classes);
+    }
+
+    /** An option's default in a guide's prose: {@code `maxFrameSize` (256 KiB)}, {@code `maxInFlight` (64 per …)}. */
+    private static final Pattern DEFAULT_IN_PARENTHESES = Pattern.compile("`([a-z][A-Za-z]+)` \\((?:default )?"
+            + "(\\d[\\d,]*)(?: ?(B|KiB|MiB|GiB|ms|s|min|minutes|h|hour))?(?=[;,)]| by default| per )");
+
+    /** An option's default in the column after it: {@code | `maxFrameSize` | 262,144 B |}. */
+    private static final Pattern DEFAULT_IN_TABLE = Pattern.compile("\\| `([a-z][A-Za-z]+)`(?: \\([a-z]+\\))? \\| "
+            + "(\\d[\\d,]*)(?: ?(B|KiB|MiB|GiB|ms|s|min|minutes|h|hour))?(?![\\w.,])");
+
+    /** An option of a component's metadata with a numeric default. */
+    private static final Pattern NUMERIC_DEFAULT =
+            Pattern.compile("(?m)^    \"([A-Za-z]+)\": \\{ \"index\".*?\"defaultValue\": \"?(-?\\d+)\"?,");
+
+    private static final Map<String, Long> UNITS = Map.of("B", 1L, "KiB", 1024L, "MiB", 1024L * 1024,
+            "GiB", 1024L * 1024 * 1024, "ms", 1L, "s", 1000L, "min", 60_000L, "minutes", 60_000L, "h", 3_600_000L,
+            "hour", 3_600_000L);
+
+    /**
+     * The guides (docs/*.md but the performance report, whose runs set options to the values measured) give options'
+     * defaults in their prose and tables: each is a default of that option in the generated metadata of iotmp or
+     * iotmp-device, in the unit written (durations are in milliseconds in the metadata; an integer option counted in
+     * seconds, such as keepAlive, is written in seconds).
+     */
+    @Test
+    void everyDefaultTheGuidesGiveIsTheCodes() throws IOException {
+        Map<String, List<Long>> defaults = new HashMap<>();
+        for (Documented component : components().toList()) {
+            Matcher option = NUMERIC_DEFAULT.matcher(read(component.json()));
+            while (option.find()) {
+                long value = Long.parseLong(option.group(2));
+                defaults.computeIfAbsent(option.group(1), name -> new ArrayList<>()).add(value);
+            }
+        }
+        List<Path> guides;
+        try (Stream<Path> docs = Files.list(Path.of("../docs"))) {
+            guides = docs.filter(p -> p.toString().endsWith(".md"))
+                    .filter(p -> !p.getFileName().toString().equals("performance.md")).sorted().toList();
+        }
+        List<String> wrong = new ArrayList<>();
+        int checked = 0;
+        for (Path guide : guides) {
+            String text = Files.readString(guide);
+            for (Pattern form : List.of(DEFAULT_IN_PARENTHESES, DEFAULT_IN_TABLE)) {
+                Matcher given = form.matcher(text);
+                while (given.find()) {
+                    List<Long> codes = defaults.get(given.group(1));
+                    if (codes == null || given.group(1).equals("port")) {
+                        continue; // not an option of the components (the cluster's, the device API's, its port)
+                    }
+                    checked++;
+                    long number = Long.parseLong(given.group(2).replace(",", ""));
+                    String unit = given.group(3);
+                    long value = number * (unit == null ? 1 : UNITS.get(unit));
+                    if (!codes.contains(value) && !("s".equals(unit) && codes.contains(number))) {
+                        wrong.add(guide.getFileName() + ": " + given.group() + " (the code's: " + codes + ")");
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("defaults found in the guides").isGreaterThan(40);
+        assertThat(wrong).as("defaults the guides give that are not the code's").isEmpty();
     }
 
     /** The rows of the adoc's option tables that start with {@code | *name*}, each up to the next row or table end. */

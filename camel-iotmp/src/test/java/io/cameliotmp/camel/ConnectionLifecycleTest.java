@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.server.DeviceCallException;
 import io.cameliotmp.server.DeviceDisconnectedException;
 import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceNotConnectedException;
@@ -66,6 +67,7 @@ class ConnectionLifecycleTest extends IotmpCamelTestSupport {
                 from("iotmp:events" + keepAlive).to("mock:keepAliveEvents");
                 from("iotmp:server:echo").setBody(simple("echo ${body}"));
                 from("iotmp:server:boom").throwException(new IllegalStateException("boom"));
+                from("iotmp:server:forbidden").throwException(new DeviceCallException(403, "not yours"));
             }
         };
     }
@@ -227,6 +229,16 @@ class ConnectionLifecycleTest extends IotmpCamelTestSupport {
             device.send(IotmpMessage.run(0x43, "boom", null, null), Generation.GEN2);
             assertThat(device.readMessage(Generation.GEN2))
                     .isEqualTo(IotmpMessage.error(0x43, 500L, Map.of("error", "boom")));
+        }
+    }
+
+    /** The component reference's word: a route throws DeviceCallException to choose the ERROR's status. */
+    @Test
+    void routeDeviceCallExceptionChoosesTheErrorsStatus() throws Exception {
+        try (RawIotmpSocket device = connect(port, "esp32", "s3cr3t")) {
+            device.send(IotmpMessage.run(0x45, "forbidden", null, null), Generation.GEN2);
+            assertThat(device.readMessage(Generation.GEN2))
+                    .isEqualTo(IotmpMessage.error(0x45, 403L, Map.of("error", "not yours")));
         }
     }
 

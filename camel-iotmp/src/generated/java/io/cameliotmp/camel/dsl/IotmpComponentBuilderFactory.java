@@ -822,9 +822,9 @@ public interface IotmpComponentBuilderFactory {
     
         /**
          * A Camel endpoint (such as direct:auth) that authenticates devices: it
-         * receives the credential as body and CamelIotmpUser, CamelIotmpDevice
-         * and CamelIotmpRemoteAddress headers, and answers true or false (or an
-         * AuthDecision).
+         * receives the credential as body and CamelIotmpUser, CamelIotmpDevice,
+         * CamelIotmpRemoteAddress and CamelIotmpGeneration headers, and answers
+         * true or false (or an AuthDecision).
          * 
          * The option is a: &lt;code&gt;java.lang.String&lt;/code&gt; type.
          * 

@@ -352,9 +352,9 @@ public interface IotmpEndpointBuilderFactory {
         }
         /**
          * A Camel endpoint (such as direct:auth) that authenticates devices: it
-         * receives the credential as body and CamelIotmpUser, CamelIotmpDevice
-         * and CamelIotmpRemoteAddress headers, and answers true or false (or an
-         * AuthDecision).
+         * receives the credential as body and CamelIotmpUser, CamelIotmpDevice,
+         * CamelIotmpRemoteAddress and CamelIotmpGeneration headers, and answers
+         * true or false (or an AuthDecision).
          * 
          * The option is a: <code>java.lang.String</code> type.
          * 
@@ -2549,9 +2549,9 @@ public interface IotmpEndpointBuilderFactory {
         }
         /**
          * A Camel endpoint (such as direct:auth) that authenticates devices: it
-         * receives the credential as body and CamelIotmpUser, CamelIotmpDevice
-         * and CamelIotmpRemoteAddress headers, and answers true or false (or an
-         * AuthDecision).
+         * receives the credential as body and CamelIotmpUser, CamelIotmpDevice,
+         * CamelIotmpRemoteAddress and CamelIotmpGeneration headers, and answers
+         * true or false (or an AuthDecision).
          * 
          * The option is a: <code>java.lang.String</code> type.
          * 
@@ -4437,9 +4437,9 @@ public interface IotmpEndpointBuilderFactory {
         }
         /**
          * A Camel endpoint (such as direct:auth) that authenticates devices: it
-         * receives the credential as body and CamelIotmpUser, CamelIotmpDevice
-         * and CamelIotmpRemoteAddress headers, and answers true or false (or an
-         * AuthDecision).
+         * receives the credential as body and CamelIotmpUser, CamelIotmpDevice,
+         * CamelIotmpRemoteAddress and CamelIotmpGeneration headers, and answers
+         * true or false (or an AuthDecision).
          * 
          * The option is a: <code>java.lang.String</code> type.
          * 
