@@ -3,6 +3,7 @@ package io.cameliotmp.server;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -55,6 +56,8 @@ public final class JdbcPropertyStore implements PropertyStore {
     private final int maxProperties;
     private final long maxBytes;
     private final long maxUserBytes;
+    /** The widths of the key's columns as the table has them: one made by an older version is narrower. */
+    private final KeyWidths widths;
 
     /** In {@link #DEFAULT_TABLE}, with the default quotas of {@link ServerQuotas}. */
     public JdbcPropertyStore(DataSource dataSource) {
@@ -94,23 +97,72 @@ public final class JdbcPropertyStore implements PropertyStore {
         this.maxBytes = maxPropertyBytesPerDevice;
         this.maxUserBytes = maxPropertyBytesPerUser;
         createTable();
+        this.widths = keyWidths();
     }
 
+    /**
+     * Creates the tables if they are missing, their key columns as wide as the server's default limits allow
+     * ({@link ServerLimits#DEFAULT_MAX_IDENTIFIER_LENGTH}, {@link ServerQuotas#DEFAULT_MAX_NAME_LENGTH}).
+     */
     private void createTable() {
+        String id = "VARCHAR(" + ServerLimits.DEFAULT_MAX_IDENTIFIER_LENGTH + ") NOT NULL";
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
-                      + "user_id VARCHAR(64) NOT NULL, device_id VARCHAR(64) NOT NULL, property VARCHAR(255) NOT NULL,"
+            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (user_id " + id + ", device_id " + id
+                      + ", property VARCHAR(" + ServerQuotas.DEFAULT_MAX_NAME_LENGTH + ") NOT NULL,"
                       + " pson BYTEA NOT NULL, updated_at TIMESTAMP NOT NULL,"
                       + " PRIMARY KEY (user_id, device_id, property))");
-            s.execute("CREATE TABLE IF NOT EXISTS " + userTable
-                      + " (user_id VARCHAR(64) NOT NULL PRIMARY KEY, bytes BIGINT NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS " + userTable + " (user_id " + id + " PRIMARY KEY,"
+                      + " bytes BIGINT NOT NULL)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create property table " + table, e);
         }
     }
 
+    private KeyWidths keyWidths() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT user_id, device_id, property FROM " + table + " WHERE 1 = 0")) {
+            ResultSetMetaData columns = r.getMetaData();
+            return new KeyWidths(width(columns, 1), width(columns, 2), width(columns, 3));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the columns of property table " + table, e);
+        }
+    }
+
+    /** A column's width in characters; unbounded (0, or a text type's huge one) as the largest. */
+    private static int width(ResultSetMetaData columns, int column) throws SQLException {
+        int precision = columns.getPrecision(column);
+        return precision <= 0 ? Integer.MAX_VALUE : precision;
+    }
+
+    /**
+     * The widths of the key's columns. A key longer than its column (a device id beyond 64 characters in a table made
+     * by an older version, a server whose limits were raised) would fail in the database with an SQL error, which a
+     * device got as ERROR 500: it is refused before, as a name too long.
+     */
+    private record KeyWidths(int user, int device, int property) {
+
+        String tooLong(DeviceId id, String name) {
+            if (id.user().length() > user) {
+                return "user name of " + id.user().length() + " characters, longer than the " + user
+                       + " the property table holds";
+            }
+            if (id.device().length() > device) {
+                return "device id of " + id.device().length() + " characters, longer than the " + device
+                       + " the property table holds";
+            }
+            if (name.length() > property) {
+                return "property name of " + name.length() + " characters, longer than the " + property
+                       + " the property table holds";
+            }
+            return null;
+        }
+    }
+
     @Override
     public Object read(DeviceId device, String property) {
+        if (widths.tooLong(device, property) != null) {
+            return null; // never stored
+        }
         String sql = "SELECT pson FROM " + table + " WHERE user_id = ? AND device_id = ? AND property = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             bindKey(s, device, property, 1);
@@ -122,9 +174,19 @@ public final class JdbcPropertyStore implements PropertyStore {
         }
     }
 
-    /** @throws QuotaExceededException if the device or its user would have too many properties or bytes of them */
+    /**
+     * @throws QuotaExceededException if the device or its user would have too many properties or bytes of them, or
+     *                                a key is longer than the table's column for it
+     */
     @Override
     public void write(DeviceId device, String property, Object value) {
+        String tooLong = widths.tooLong(device, property);
+        if (tooLong != null) {
+            if (value == null) {
+                return; // nothing to delete: it could never be stored
+            }
+            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH, tooLong);
+        }
         byte[] pson = value == null ? null : PsonFormat.V2.toBytes(value);
         for (int attempt = 1; ; attempt++) {
             try {

@@ -192,4 +192,45 @@ class JdbcPropertyStoreTest {
         assertThatThrownBy(() -> new JdbcPropertyStore(database(), "x; DROP TABLE y"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** A new table holds the longest ids and names the server accepts by default. */
+    @Test
+    void aNewTableHoldsTheLongestIdsAndNamesOfTheDefaultLimits() {
+        JdbcPropertyStore store = new JdbcPropertyStore(database());
+        DeviceId longest = new DeviceId("u".repeat(ServerLimits.DEFAULT_MAX_IDENTIFIER_LENGTH),
+                "d".repeat(ServerLimits.DEFAULT_MAX_IDENTIFIER_LENGTH));
+        String name = "p".repeat(ServerQuotas.DEFAULT_MAX_NAME_LENGTH);
+        store.write(longest, name, 1);
+        assertThat(store.read(longest, name)).isEqualTo(1L);
+    }
+
+    /**
+     * A table made by an older version has narrower key columns (64 characters of ids, 255 of a name): a longer key
+     * is refused as a name too long (ERROR 400 to a device), where the database's error made it an ERROR 500; it is
+     * never found by a read, and deleting it changes nothing.
+     */
+    @Test
+    void keysLongerThanAnOlderTablesColumnsAreRefusedAsTooLong() throws Exception {
+        JdbcDataSource database = database();
+        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + JdbcPropertyStore.DEFAULT_TABLE + " (user_id VARCHAR(64) NOT NULL,"
+                      + " device_id VARCHAR(64) NOT NULL, property VARCHAR(255) NOT NULL, pson BYTEA NOT NULL,"
+                      + " updated_at TIMESTAMP NOT NULL, PRIMARY KEY (user_id, device_id, property))");
+        }
+        JdbcPropertyStore store = new JdbcPropertyStore(database);
+        DeviceId fits = new DeviceId("demo", "d".repeat(64));
+        DeviceId tooLong = new DeviceId("demo", "d".repeat(65));
+        store.write(fits, "p".repeat(255), "ok");
+        assertThat(store.read(fits, "p".repeat(255))).isEqualTo("ok");
+
+        assertThatThrownBy(() -> store.write(tooLong, "p", "v")).isInstanceOfSatisfying(QuotaExceededException.class,
+                e -> {
+                    assertThat(e.quota()).isEqualTo(QuotaExceededException.Quota.NAME_LENGTH);
+                    assertThat(e.getMessage()).contains("device id of 65 characters", "64");
+                });
+        assertThatThrownBy(() -> store.write(fits, "p".repeat(256), "v")).isInstanceOf(QuotaExceededException.class)
+                .hasMessageContaining("property name of 256 characters");
+        assertThat(store.read(tooLong, "p")).isNull();
+        store.write(tooLong, "p", null);
+    }
 }
