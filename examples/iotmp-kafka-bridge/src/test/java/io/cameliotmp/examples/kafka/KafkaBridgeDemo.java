@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaBridgeDemo implements AutoCloseable {
 
+    static final String IOTMP_PORT_PROPERTY = "camel.component.iotmp.port";
+    private static final int DEFAULT_IOTMP_PORT = 25204;
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBridgeDemo.class);
 
     private final EmbeddedKafka kafka;
@@ -44,7 +46,7 @@ public final class KafkaBridgeDemo implements AutoCloseable {
         try {
             bridge = new Main(KafkaBridgeApplication.class);
             bridge.addOverrideProperty("camel.component.kafka.brokers", kafka.bootstrapServers());
-            bridge.addOverrideProperty("camel.component.iotmp.port", String.valueOf(iotmpPort));
+            bridge.addOverrideProperty(IOTMP_PORT_PROPERTY, String.valueOf(iotmpPort));
             // the topics are new: replay the demo command even if it was written before the group joined
             bridge.addOverrideProperty("camel.component.kafka.auto-offset-reset", "earliest");
             bridge.start();
@@ -67,12 +69,22 @@ public final class KafkaBridgeDemo implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
-        try (KafkaBridgeDemo demo = start(25204)) {
+        int iotmpPort = iotmpPort();
+        try (KafkaBridgeDemo demo = start(iotmpPort)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-            LOG.info("Demo running: Kafka at {}, IOTMP on port 25204, devices demo/device-1..3. Ctrl+C stops it.",
-                    demo.bootstrapServers());
+            LOG.info("Demo running: Kafka at {}, IOTMP on port {}, devices demo/device-1..3. Ctrl+C stops it.",
+                    demo.bootstrapServers(), iotmpPort);
             stopped.await();
         }
+    }
+
+    /**
+     * The demo's IOTMP port: the bridge's own property, {@code -Dcamel.component.iotmp.port}, as the README overrides
+     * it for the bridge, else the bridge's default. The demo hands the port to the bridge as an override property,
+     * which would otherwise win over the command line.
+     */
+    static int iotmpPort() {
+        return Integer.getInteger(IOTMP_PORT_PROPERTY, DEFAULT_IOTMP_PORT);
     }
 
     String bootstrapServers() {

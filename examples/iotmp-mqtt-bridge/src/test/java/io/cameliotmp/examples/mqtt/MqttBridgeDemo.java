@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MqttBridgeDemo implements AutoCloseable {
 
+    static final String IOTMP_PORT_PROPERTY = "camel.component.iotmp.port";
+    static final String MQTT_PORT_PROPERTY = "demo.mqtt-port";
+    private static final int DEFAULT_IOTMP_PORT = 25204;
+    private static final int DEFAULT_MQTT_PORT = 1883;
     private static final Logger LOG = LoggerFactory.getLogger(MqttBridgeDemo.class);
 
     /** A message the watcher saw. */
@@ -56,7 +60,7 @@ public final class MqttBridgeDemo implements AutoCloseable {
             });
             bridge = new Main(MqttBridgeApplication.class);
             bridge.addOverrideProperty("camel.component.paho.broker-url", broker.url());
-            bridge.addOverrideProperty("camel.component.iotmp.port", String.valueOf(iotmpPort));
+            bridge.addOverrideProperty(IOTMP_PORT_PROPERTY, String.valueOf(iotmpPort));
             bridge.start();
             fleet = DemoFleet.connectingTo("127.0.0.1", iotmpPort, 3).start();
             fleet.awaitConnected(Duration.ofSeconds(30));
@@ -74,12 +78,27 @@ public final class MqttBridgeDemo implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
-        try (MqttBridgeDemo demo = start(1883, 25204)) {
+        int iotmpPort = iotmpPort();
+        try (MqttBridgeDemo demo = start(mqttPort(), iotmpPort)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-            LOG.info("Demo running: MQTT on {}, IOTMP on port 25204, devices demo/device-1..3. Ctrl+C stops it.",
-                    demo.broker.url());
+            LOG.info("Demo running: MQTT on {}, IOTMP on port {}, devices demo/device-1..3. Ctrl+C stops it.",
+                    demo.broker.url(), iotmpPort);
             stopped.await();
         }
+    }
+
+    /**
+     * The demo's IOTMP port: the bridge's own property, {@code -Dcamel.component.iotmp.port}, as the README overrides
+     * it for the bridge, else the bridge's default. The demo hands the port to the bridge as an override property,
+     * which would otherwise win over the command line.
+     */
+    static int iotmpPort() {
+        return Integer.getInteger(IOTMP_PORT_PROPERTY, DEFAULT_IOTMP_PORT);
+    }
+
+    /** The embedded broker's port: {@code -Ddemo.mqtt-port}, else MQTT's own 1883. */
+    static int mqttPort() {
+        return Integer.getInteger(MQTT_PORT_PROPERTY, DEFAULT_MQTT_PORT);
     }
 
     /** Every message the watcher has received so far, in order. */

@@ -43,7 +43,11 @@ public class RolloutRoutes extends RouteBuilder {
         ExecutorService updates = getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "rollout-updates", concurrency);
 
-        from("file:{{rollout.dir}}?include=.*\\.bin&noop=true&readLock=changed").routeId("firmware-dropped")
+        // noop keeps the image where it was dropped, and makes the consumer remember what it took; by name alone it
+        // would never take an image dropped again under the same name (the README's second rollout), so by name,
+        // size and modification time
+        from("file:{{rollout.dir}}?include=.*\\.bin&noop=true&readLock=changed"
+             + "&idempotentKey=${file:name}-${file:size}-${file:modified}").routeId("firmware-dropped")
                 .log("New image ${header.CamelFileName}: rolling it out")
                 .process(e -> e.getMessage().setBody(e.getMessage().getBody(File.class)))
                 .to("direct:rollout")

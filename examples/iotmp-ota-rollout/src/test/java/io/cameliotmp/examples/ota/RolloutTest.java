@@ -130,6 +130,22 @@ class RolloutTest extends CamelMainTestSupport {
         assertThat(second).filteredOn(r -> "device-1".equals(r.get("device"))).singleElement()
                 .satisfies(r -> assertThat(r).containsEntry("outcome", "ALREADY_CURRENT"));
         assertThat(again).containsEntry("stopped", true);
+
+        // and once more under the same name, as the README drops it again: a third rollout and a new report
+        java.nio.file.attribute.FileTime firstDrop = Files.getLastModifiedTime(firmware.resolve("firmware-2.0.0.bin"));
+        Files.delete(report);
+        Path partialAgain = Files.copy(image, firmware.resolve("firmware-2.0.0.partial"));
+        // a later copy, whatever the clock's resolution
+        Files.setLastModifiedTime(partialAgain,
+                java.nio.file.attribute.FileTime.fromMillis(firstDrop.toMillis() + 1_000));
+        Files.move(partialAgain, firmware.resolve("firmware-2.0.0.bin"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Awaitility.await("the report of the image dropped again").atMost(WAIT)
+                .until(() -> Files.exists(report) && Files.size(report) > 0);
+        Map<String, Object> third = (Map<String, Object>) Jsoner.deserialize(Files.readString(report));
+        assertThat((List<Map<String, Object>>) third.get("results"))
+                .filteredOn(r -> "device-1".equals(r.get("device"))).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("outcome", "ALREADY_CURRENT"));
     }
 
     /** A device's flash: records what happens to it; a failing one breaks on the first byte written. */
