@@ -53,7 +53,8 @@ public class RolloutRoutes extends RouteBuilder {
                 .to("direct:rollout")
                 .process(e -> e.getMessage().setBody(Jsoner.prettyPrint(Jsoner.serialize(e.getMessage().getBody()))))
                 .setHeader(Exchange.FILE_NAME, simple("rollout-${file:onlyname.noext.single}.json"))
-                .to("file:{{rollout.reports}}");
+                // written under a temporary name, then renamed: whoever watches the folder never reads half a report
+                .to("file:{{rollout.reports}}?tempPrefix=.writing-");
 
         from("direct:rollout").routeId("rollout")
                 .setProperty(IMAGE, body())
