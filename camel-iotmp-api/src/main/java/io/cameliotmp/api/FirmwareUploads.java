@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -136,7 +137,7 @@ public final class FirmwareUploads {
                 }
             });
             started = true;
-            message.setBody(Map.copyOf(state));
+            message.setBody(snapshot(state));
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         } finally {
             if (!started) {
@@ -149,6 +150,14 @@ public final class FirmwareUploads {
                 }
             }
         }
+    }
+
+    /**
+     * A copy that keeps the order the report was written in (device first, state last), which is the order of its
+     * JSON: {@code Map.copyOf} would hand Jackson the fields in an order that changes from one run to the next.
+     */
+    private static Map<String, Object> snapshot(Map<String, Object> report) {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(report));
     }
 
     private synchronized void unclaim(String key) {
@@ -172,7 +181,7 @@ public final class FirmwareUploads {
         if (report == null) {
             throw new NoSuchReportException("no firmware update of " + key + " through this API");
         }
-        message.setBody(Map.copyOf(report));
+        message.setBody(snapshot(report));
     }
 
     private void finished(String key, Object result, Throwable failure) {

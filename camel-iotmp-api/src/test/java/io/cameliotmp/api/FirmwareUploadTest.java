@@ -3,6 +3,8 @@ package io.cameliotmp.api;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -44,6 +46,8 @@ class FirmwareUploadTest extends ApiTestSupport {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(image)));
         assertThat(started.status()).as(started.text()).isEqualTo(202);
         assertThat(started.json().get("state").asText()).isEqualTo("running");
+        // the fields in the order the README shows them, the same in every run
+        assertThat(fieldNames(started.json())).containsExactly("device", "state", "imageSize");
 
         JsonNode[] report = new JsonNode[1];
         await().atMost(Duration.ofSeconds(120)).until(() -> {
@@ -55,6 +59,15 @@ class FirmwareUploadTest extends ApiTestSupport {
         assertThat(report[0].get("outcome").asText()).isEqualTo("UPDATED");
         assertThat(report[0].get("version").asText()).isEqualTo("2.0.0");
         assertThat(written.get()).isEqualTo(image);
+        List<String> fields = fieldNames(report[0]);
+        assertThat(fields.subList(0, 4)).containsExactly("user", "device", "outcome", "success");
+        assertThat(fields.get(fields.size() - 1)).isEqualTo("state");
+    }
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

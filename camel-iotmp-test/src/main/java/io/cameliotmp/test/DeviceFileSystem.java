@@ -244,20 +244,26 @@ public final class DeviceFileSystem {
     }
 
     /** A download's file and its window of unacknowledged bytes. */
-    private static final class Download {
+    static final class Download {
         final InputStream in;
         final long window;
         long inFlight;
+        private boolean ended;
 
         Download(InputStream in, long window) {
             this.in = in;
             this.window = window;
         }
 
+        /** The next chunk, or null once the file is sent whole (the acknowledgements of its last chunks follow). */
         byte[] next() {
+            if (ended) {
+                return null;
+            }
             try {
                 byte[] chunk = in.readNBytes(CHUNK_SIZE);
                 if (chunk.length == 0) {
+                    ended = true;
                     in.close();
                     return null;
                 }

@@ -1,5 +1,7 @@
 package io.cameliotmp.examples.quickstart;
 
+import java.util.concurrent.TimeUnit;
+
 import io.cameliotmp.api.ApiError;
 import io.cameliotmp.api.StreamRefusals;
 import io.cameliotmp.camel.IotmpConstants;
@@ -81,6 +83,16 @@ public class DeviceActivityRoutes extends RouteBuilder {
                 .process(DeviceActivityRoutes::preview)
                 .log("bucket ${header.CamelIotmpResource} from ${header.CamelIotmpUser}/${header.CamelIotmpDevice}:"
                      + " ${exchangeProperty." + PREVIEW + "}");
+
+        // The counts are also written when no further event comes: a flood that stopped would otherwise keep its
+        // count until the next event of its kind, for ever if there is none.
+        from("timer:quickstart-log-budget?period=" + TimeUnit.SECONDS.toMillis(LogBudget.SUMMARY_INTERVAL_SECONDS))
+                .routeId("log-suppressed-counts")
+                .process(exchange -> {
+                    summariseSuppressed(sampleLines, "temperature samples");
+                    summariseSuppressed(bucketLines, "bucket writes");
+                    summariseSuppressed(deviceEventLines, "device events");
+                });
 
         // devices decide how often they connect: the lines they cause are budgeted, the rest counted
         from("iotmp:events")
