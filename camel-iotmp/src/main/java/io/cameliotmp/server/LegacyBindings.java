@@ -67,8 +67,9 @@ final class LegacyBindings {
             LOG.info("Legacy Thinger devices accepted on {}{}", channel.localAddress(),
                     kind == ListenerKind.LEGACY_TLS ? " (TLS)" : "");
             return channel;
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot listen for legacy devices on " + host + ":" + port, e);
+        } catch (Exception e) { // Netty rethrows the bind's IOException undeclared
+            throw new IllegalStateException("cannot listen for legacy devices on " + host + ":" + port + ": "
+                                            + e.getMessage(), e);
         }
     }
 

@@ -86,8 +86,10 @@ final class ServerNetwork {
                 });
         try {
             serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port(), e);
+        } catch (Exception e) { // Netty rethrows the bind's IOException undeclared
+            // the cause's message too: the one line a failed start shows should say which port, and why
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                                            + e.getMessage(), e);
         }
         try {
             legacyBindings = LegacyBindings.bind(bootstrap, config, init);
