@@ -31,28 +31,37 @@ final class ConnectValidation {
 
     /** Why the identifiers are refused (the failure then counted), or null when they are acceptable. */
     String check(SocketAddress remote, String user, String device, String credential) {
-        String problem = null;
+        String tooLong = tooLong(user, device, credential);
+        String invalid = tooLong == null ? invalid(user, device) : null;
+        if (tooLong == null && invalid == null) {
+            return null;
+        }
+        guard.authenticationFailed(remote, user, device);
+        metrics.get().refused(tooLong != null ? Refusal.IDENTIFIER_TOO_LONG : Refusal.IDENTIFIER_INVALID);
+        return tooLong != null ? tooLong : invalid;
+    }
+
+    private String tooLong(String user, String device, String credential) {
         if (user.length() > maxIdentifierLength) {
-            problem = "user name of " + user.length() + " characters, more than " + maxIdentifierLength;
-        } else if (device.length() > maxIdentifierLength) {
-            problem = "device id of " + device.length() + " characters, more than " + maxIdentifierLength;
-        } else if (credential.length() > maxCredentialLength) {
-            problem = "credential of " + credential.length() + " characters, more than " + maxCredentialLength;
+            return "user name of " + user.length() + " characters, more than " + maxIdentifierLength;
         }
-        Refusal refusal = Refusal.IDENTIFIER_TOO_LONG;
-        if (problem == null) {
-            refusal = Refusal.IDENTIFIER_INVALID;
-            if (!acceptableName(user)) {
-                problem = "user name with a slash or a control character";
-            } else if (!acceptableName(device)) {
-                problem = "device id with a slash or a control character";
-            }
+        if (device.length() > maxIdentifierLength) {
+            return "device id of " + device.length() + " characters, more than " + maxIdentifierLength;
         }
-        if (problem != null) {
-            guard.authenticationFailed(remote, user, device);
-            metrics.get().refused(refusal);
+        if (credential.length() > maxCredentialLength) {
+            return "credential of " + credential.length() + " characters, more than " + maxCredentialLength;
         }
-        return problem;
+        return null;
+    }
+
+    private static String invalid(String user, String device) {
+        if (!acceptableName(user)) {
+            return "user name with a slash or a control character";
+        }
+        if (!acceptableName(device)) {
+            return "device id with a slash or a control character";
+        }
+        return null;
     }
 
     /** A CONNECT is refused for its keep-alive: counted as a failed authentication. */
