@@ -1,19 +1,17 @@
 package io.cameliotmp.server;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.testing.Frames;
 import io.cameliotmp.testing.Hex;
+import io.cameliotmp.testing.LoopbackSockets;
 import io.cameliotmp.testing.TestPorts;
 import io.cameliotmp.testing.Waits;
 import org.junit.jupiter.api.AfterEach;
@@ -41,14 +39,12 @@ class HostileWebSocketClientsTest {
 
     private static final Duration PATIENCE = Waits.WAIT;
 
-    private final List<Socket> sockets = new ArrayList<>();
+    private final LoopbackSockets sockets = new LoopbackSockets();
     private IotmpServer server;
 
     @AfterEach
     void stop() throws IOException {
-        for (Socket socket : sockets) {
-            socket.close();
-        }
+        sockets.close();
         if (server != null) {
             server.stop();
         }
@@ -64,11 +60,7 @@ class HostileWebSocketClientsTest {
     }
 
     private Socket open() throws IOException {
-        Socket socket = new Socket();
-        sockets.add(socket);
-        socket.connect(new InetSocketAddress("127.0.0.1", server.localAddress().getPort()));
-        socket.setSoTimeout((int) PATIENCE.toMillis());
-        return socket;
+        return sockets.to(server.localAddress().getPort());
     }
 
     /** Upgrades a new connection; returns its socket once the server answered 101. */

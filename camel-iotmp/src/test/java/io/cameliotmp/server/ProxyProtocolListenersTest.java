@@ -7,8 +7,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -23,6 +21,7 @@ import io.cameliotmp.protocol.legacy.LegacyMessage;
 import io.cameliotmp.testing.Frames;
 import io.cameliotmp.testing.Hex;
 import io.cameliotmp.testing.LegacyVectors;
+import io.cameliotmp.testing.LoopbackSockets;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.TestPorts;
 import io.cameliotmp.testing.Waits;
@@ -67,14 +66,12 @@ class ProxyProtocolListenersTest {
     private static final String LEGACY_ERROR = Hex.format(LegacyVectors.row("L03").bytes());
 
     private final MeterRegistry meters = new SimpleMeterRegistry();
-    private final List<Socket> sockets = new ArrayList<>();
+    private final LoopbackSockets sockets = new LoopbackSockets();
     private IotmpServer server;
 
     @AfterEach
     void stop() throws IOException {
-        for (Socket socket : sockets) {
-            socket.close();
-        }
+        sockets.close();
         if (server != null) {
             server.stop();
         }
@@ -105,11 +102,7 @@ class ProxyProtocolListenersTest {
 
     /** A TCP connection from the balancer to {@code port}. */
     private Socket balancer(int port) throws IOException {
-        Socket socket = new Socket();
-        sockets.add(socket);
-        socket.connect(new InetSocketAddress("127.0.0.1", port));
-        socket.setSoTimeout((int) Waits.WAIT.toMillis());
-        return socket;
+        return sockets.to(port);
     }
 
     /** TLS on a connection whose PROXY header was sent in clear, as HAProxy does it. */

@@ -1,10 +1,8 @@
 package io.cameliotmp.server;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.cameliotmp.micrometer.MicrometerServerMetrics;
@@ -12,6 +10,7 @@ import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.testing.Frames;
 import io.cameliotmp.testing.Hex;
+import io.cameliotmp.testing.LoopbackSockets;
 import io.cameliotmp.testing.TestPorts;
 import io.cameliotmp.testing.Waits;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,14 +36,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WebSocketOriginTest {
 
     private final MeterRegistry meters = new SimpleMeterRegistry();
-    private final List<Socket> sockets = new ArrayList<>();
+    private final LoopbackSockets sockets = new LoopbackSockets();
     private IotmpServer server;
 
     @AfterEach
     void stop() throws IOException {
-        for (Socket socket : sockets) {
-            socket.close();
-        }
+        sockets.close();
         if (server != null) {
             server.stop();
         }
@@ -63,10 +60,7 @@ class WebSocketOriginTest {
 
     /** Sends an upgrade with {@code origin} (none when null) and answers the head of the server's answer. */
     private Socket upgradeFrom(String origin, String expectedStatus) throws IOException {
-        Socket socket = new Socket();
-        sockets.add(socket);
-        socket.connect(new InetSocketAddress("127.0.0.1", server.localAddress().getPort()));
-        socket.setSoTimeout((int) Waits.WAIT.toMillis());
+        Socket socket = sockets.to(server.localAddress().getPort());
         // the Host a client names, with the port, so that the server's own origin can be told
         String request = upgradeRequest(origin == null ? "" : "Origin: " + origin + "\r\n")
                 .replace("Host: 127.0.0.1\r\n", "Host: 127.0.0.1:" + server.localAddress().getPort() + "\r\n");

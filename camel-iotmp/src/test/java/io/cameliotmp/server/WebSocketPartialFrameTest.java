@@ -2,7 +2,6 @@ package io.cameliotmp.server;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.testing.Frames;
 import io.cameliotmp.testing.Hex;
+import io.cameliotmp.testing.LoopbackSockets;
 import io.cameliotmp.testing.TestPorts;
 import io.cameliotmp.testing.Waits;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,20 +49,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WebSocketPartialFrameTest {
 
-    private static final Duration PATIENCE = Waits.WAIT;
     private static final String USER = "alice";
     private static final String SECRET = "pw";
     private static final byte[] KEEP_ALIVE = Hex.bytes("05 00");
 
     private final MeterRegistry meters = new SimpleMeterRegistry();
-    private final List<Socket> sockets = new ArrayList<>();
+    private final LoopbackSockets sockets = new LoopbackSockets();
     private IotmpServer server;
 
     @AfterEach
     void stop() throws IOException {
-        for (Socket socket : sockets) {
-            socket.close();
-        }
+        sockets.close();
         if (server != null) {
             server.stop();
         }
@@ -84,10 +81,7 @@ class WebSocketPartialFrameTest {
     }
 
     private Socket upgraded() throws IOException {
-        Socket socket = new Socket();
-        sockets.add(socket);
-        socket.connect(new InetSocketAddress("127.0.0.1", server.localAddress().getPort()));
-        socket.setSoTimeout((int) PATIENCE.toMillis());
+        Socket socket = sockets.to(server.localAddress().getPort());
         assertThat(upgrade(socket)).startsWith("HTTP/1.1 101");
         return socket;
     }
