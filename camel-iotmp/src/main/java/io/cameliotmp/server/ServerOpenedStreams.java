@@ -130,9 +130,10 @@ final class ServerOpenedStreams {
 
     /**
      * Lets the I/O thread deliver the samples of stream {@code id} straight to {@code listeners}, which must all
-     * {@linkplain StreamListener#acceptsSamplesOnIoThread() accept that}; null to stop it. On the executor.
+     * {@linkplain StreamListener#acceptsSamplesOnIoThread() accept that}, each while its subscription is open; null to
+     * stop it. On the executor.
      */
-    void deliverOnIoThread(int id, StreamListener[] listeners) {
+    void deliverOnIoThread(int id, IoThreadListener[] listeners) {
         OpenStream stream = streams.get(id);
         boolean direct = stream != null && listeners != null && listeners.length > 0;
         if (!direct && !onIoThread.containsKey(id)) {
@@ -166,14 +167,15 @@ final class ServerOpenedStreams {
         Object payload = stream.expandCompact(data.payload());
         long receivedAtMillis = System.currentTimeMillis();
         FlowControl flow = connection.flow();
-        for (StreamListener listener : stream.ioThreadListeners) {
-            if (dropped(flow)) {
+        for (IoThreadListener to : stream.ioThreadListeners) {
+            // a closed subscription's streams stop later, on the executor; its listener gets nothing meanwhile
+            if (to.subscription().isClosed() || dropped(flow)) {
                 continue;
             }
             CompletionStage<Void> done;
             try {
                 // from its parts: a batching consumer keeps the sample as its batch's element, no StreamSample
-                done = listener.onSampleOnIoThread(registration, stream.resource, stream.id, payload,
+                done = to.listener().onSampleOnIoThread(registration, stream.resource, stream.id, payload,
                         receivedAtMillis);
             } catch (RuntimeException e) {
                 LOG.warn("{}: stream listener failed", connection, e);
@@ -265,6 +267,10 @@ final class ServerOpenedStreams {
         }
     }
 
+    /** A listener that takes a stream's samples on the I/O thread, and the subscription it serves. */
+    record IoThreadListener(StreamSubscription subscription, StreamListener listener) {
+    }
+
     /** A stream this server opened on the device. */
     private final class OpenStream {
         final int id;
@@ -273,7 +279,7 @@ final class ServerOpenedStreams {
         final StreamListener listener;
         boolean confirmed;
         /** With {@link #deliverOnIoThread}: who gets the samples the I/O thread delivers. */
-        StreamListener[] ioThreadListeners;
+        IoThreadListener[] ioThreadListeners;
         /** Touched by one thread at a time: the executor, or the I/O thread while the executor has nothing queued. */
         private List<String> compactKeys;
 

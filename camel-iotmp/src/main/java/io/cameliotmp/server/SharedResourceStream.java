@@ -100,17 +100,17 @@ final class SharedResourceStream {
         if (eventStreamId == 0) {
             return;
         }
-        List<StreamListener> onChange = new ArrayList<>(subscribers.size());
+        List<ServerOpenedStreams.IoThreadListener> onChange = new ArrayList<>(subscribers.size());
         for (Subscriber s : subscribers) {
             if (s.subscription.intervalMillis() == 0) {
                 if (!s.listener.acceptsSamplesOnIoThread()) {
                     streams.deliverOnIoThread(eventStreamId, null);
                     return;
                 }
-                onChange.add(s.listener);
+                onChange.add(new ServerOpenedStreams.IoThreadListener(s.subscription, s.listener));
             }
         }
-        streams.deliverOnIoThread(eventStreamId, onChange.toArray(new StreamListener[0]));
+        streams.deliverOnIoThread(eventStreamId, onChange.toArray(new ServerOpenedStreams.IoThreadListener[0]));
     }
 
     private int open(long interval, Function<StreamSample, CompletionStage<Void>> onSample) {
@@ -177,7 +177,7 @@ final class SharedResourceStream {
         long now = sample.receivedAtMillis();
         for (Subscriber s : subscribers) {
             long interval = s.subscription.intervalMillis();
-            if (onChange != (interval == 0)) {
+            if (onChange != (interval == 0) || s.subscription.isClosed()) {
                 continue;
             }
             // the subscriber whose interval is the stream's own takes every sample: the device already paces them

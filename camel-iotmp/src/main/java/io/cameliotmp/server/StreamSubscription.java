@@ -12,6 +12,11 @@ public final class StreamSubscription implements AutoCloseable {
     private final String resource;
     private final long intervalMillis;
     private final StreamListener listener;
+    /**
+     * Set by {@link #close()} at once, while the streams it served are stopped later on each connection's executor:
+     * samples already queued there must not reach a listener whose owner has stopped (a Camel route refuses each one).
+     */
+    private volatile boolean closed;
 
     StreamSubscription(StreamSubscriptions owner, DeviceFilter filter, String resource, long intervalMillis,
                        StreamListener listener) {
@@ -41,8 +46,14 @@ public final class StreamSubscription implements AutoCloseable {
         return listener;
     }
 
+    /** Whether {@link #close()} was called: from then on no sample is handed to the listener. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void close() {
+        closed = true;
         owner.unsubscribe(this);
     }
 
