@@ -5,6 +5,9 @@
 #
 #   benchmarks/workers-study.sh                    # 5 runs per system
 #   RUNS=3 BUILD=0 benchmarks/workers-study.sh     # a shorter pass with the jar already built
+#   SYSTEMS=camel-w16,camel-io,camel-io16 VARIANTS="rpc-park ingest-park" OUT=... CHARTS=... benchmarks/workers-study.sh
+#                                                  # other systems (camel-ioN: workerThreads=0 with N I/O threads)
+#                                                  # and only some of the five variants
 #
 # The server is pinned to SERVER_CPUS (default CPU 0), so "cores" is the number of CPUs in that list; the JVM sees
 # the same number (availableProcessors honours the affinity mask). Route work: SPIN_NANOS of busy CPU per call or
@@ -25,15 +28,21 @@ if [ ! -f "$JAR" ] || [ "${BUILD:-1}" = 1 ]; then
 fi
 ulimit -n 20000 2>/dev/null || true
 cores=$(taskset -c "$SERVER_CPUS" nproc)
-systems="camel-w0,camel-w${cores},camel-w$((2 * cores)),camel-w16"
+systems=${SYSTEMS:-"camel-w0,camel-w${cores},camel-w$((2 * cores)),camel-w16"}
+VARIANTS=${VARIANTS:-"rpc rpc-spin rpc-park ingest ingest-park"}
 bench() { taskset -c "$LOAD_CPUS" java -Xmx512m -cp "$JAR" io.cameliotmp.benchmarks.load.Bench \
             runs="$RUNS" serverCpus="$SERVER_CPUS" loadCpus="$LOAD_CPUS" systems="$systems" out="$OUT" \
             charts="$CHARTS" "$@"; }
 echo "machine: $(nproc) CPUs, server cores $cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 rpc="scenario=rpc devices=100 rates=1000,5000 rateSeconds=5 rateWarmupSeconds=2"
-bench $rpc name=rpc basePort=41000
-bench $rpc name=rpc-spin routeSpinNanos="$SPIN_NANOS" basePort=42000
-bench $rpc name=rpc-park routeParkNanos="$PARK_NANOS" serialWarmup=20000 serialCalls=20000 basePort=43000
 ingest="scenario=ingest devices=100 slowSpinNanos=0 drainSeconds=10"
-bench $ingest name=ingest basePort=44000
-bench $ingest name=ingest-park routeParkNanos="$INGEST_PARK_NANOS" basePort=45000
+for variant in $VARIANTS; do
+  case $variant in
+    rpc) bench $rpc name=rpc basePort=41000 ;;
+    rpc-spin) bench $rpc name=rpc-spin routeSpinNanos="$SPIN_NANOS" basePort=42000 ;;
+    rpc-park) bench $rpc name=rpc-park routeParkNanos="$PARK_NANOS" serialWarmup=20000 serialCalls=20000 basePort=43000 ;;
+    ingest) bench $ingest name=ingest basePort=44000 ;;
+    ingest-park) bench $ingest name=ingest-park routeParkNanos="$INGEST_PARK_NANOS" basePort=45000 ;;
+    *) echo "unknown variant $variant" >&2; exit 2 ;;
+  esac
+done

@@ -126,7 +126,9 @@ final class Report {
             case "raw-decode" -> "raw Netty IOTMP, decoding";
             case "mqtt" -> "MQTT (Paho + Moquette)";
             case "coap" -> "CoAP (Camel CoAP)";
-            default -> system.startsWith("camel-w") ? "camel-iotmp (workerThreads=" + system.substring(7) + ")"
+            default -> system.startsWith("camel-io") ? "camel-iotmp (workerThreads=0, ioThreads="
+                    + system.substring(8) + ")"
+                    : system.startsWith("camel-w") ? "camel-iotmp (workerThreads=" + system.substring(7) + ")"
                     : system;
         };
     }

@@ -31,7 +31,8 @@ import org.eclipse.californium.elements.config.UdpConfig;
 /**
  * The server under test, one per process: {@code system=camel} (camel-iotmp routes), {@code raw} (the plain Netty
  * IOTMP server), {@code mqtt} (embedded Moquette broker and Camel Paho routes) or {@code coap} (Camel CoAP routes).
- * Variants: {@code camel-io} is camel-iotmp with {@code workerThreads=0}, {@code camel-wN} with
+ * Variants: {@code camel-io} is camel-iotmp with {@code workerThreads=0}, {@code camel-ioN} the same with
+ * {@code ioThreads=N} (as many I/O threads as a worker pool would have), {@code camel-wN} with
  * {@code workerThreads=N}, {@code camel-batch} delivers the ingest stream in batches ({@code batchSize},
  * {@code batchTimeout}; the ingest scenario passes {@code maxInFlight} to every camel-iotmp system, 0 for the
  * component's default); {@code raw-decode} is the plain Netty server handing each sample, decoded into a record, to
@@ -70,6 +71,7 @@ public final class ServerMain {
     private final long spinNanos;
     private final long parkNanos;
     private final int workerThreads;
+    private final int ioThreads;
     /** camel-batch: samples per exchange, 0 for one exchange per sample. */
     private final int batchSize;
     private final boolean decode;
@@ -92,13 +94,16 @@ public final class ServerMain {
         this.decode = sys.equals("raw-decode");
         this.batchSize = sys.equals("camel-batch") ? args.integer("batchSize", 1000) : 0;
         // camel-io: camel-iotmp with workerThreads=0 (sessions and routes on the I/O threads)
-        if (sys.equals("camel-io")) {
+        if (sys.startsWith("camel-io")) {
             this.workerThreads = 0;
         } else if (sys.startsWith("camel-w")) {
             this.workerThreads = Integer.parseInt(sys.substring("camel-w".length()));
         } else {
             this.workerThreads = args.integer("workerThreads", 16);
         }
+        // camel-ioN: N I/O threads (0, Netty's default, otherwise)
+        this.ioThreads = sys.startsWith("camel-io") && sys.length() > "camel-io".length()
+                ? Integer.parseInt(sys.substring("camel-io".length())) : args.integer("ioThreads", 0);
         this.host = args.str("host", "127.0.0.1");
         this.port = args.integer("port", 25204);
         this.spinNanos = args.lng("spinNanos", 0);
@@ -111,8 +116,9 @@ public final class ServerMain {
         ServerMain server = new ServerMain(args);
         server.start();
         Map<String, Object> ready = new LinkedHashMap<>(args.asMap());
-        // what the server runs with: camel-io and camel-wN override the workerThreads argument
+        // what the server runs with: camel-io, camel-ioN and camel-wN override the thread arguments
         ready.put("workerThreads", server.workerThreads);
+        ready.put("ioThreads", server.ioThreads);
         ready.put("pid", ProcessHandle.current().pid());
         ready.put("cpus", Runtime.getRuntime().availableProcessors());
         Proto.emit("READY", ready);
@@ -188,7 +194,7 @@ public final class ServerMain {
         conf.setHost(host);
         conf.setPort(port);
         conf.setWorkerThreads(workerThreads);
-        conf.setIoThreads(args.integer("ioThreads", 0));
+        conf.setIoThreads(ioThreads);
         int maxInFlight = args.integer("maxInFlight", 0);
         if (maxInFlight > 0) { // 0 keeps the component's default
             conf.setMaxInFlight(maxInFlight);
@@ -376,8 +382,12 @@ public final class ServerMain {
                 }
                 case "window" -> Proto.emit("WINDOW", window(Double.parseDouble(c[1])));
                 case "count" -> {
+                    // the server's counters first, the route's count after them: a sample read and delivered while
+                    // this snapshot is taken is then in both, never in the counters only, where the orchestrator's
+                    // "lost" (read - counted - in flight) would count it while the route is still draining
+                    Map<String, Object> counters = sessionCounters();
                     Map<String, Object> m = Proto.map("samples", samples.sum());
-                    m.putAll(sessionCounters());
+                    m.putAll(counters);
                     Proto.emit("COUNT", m);
                 }
                 case "quit" -> {
