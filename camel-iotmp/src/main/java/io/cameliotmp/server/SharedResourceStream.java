@@ -33,8 +33,20 @@ final class SharedResourceStream {
         this.resource = resource;
     }
 
-    /** Adds a subscription; the caller reconciles once after adding several. */
+    /**
+     * Adds a subscription; the caller reconciles once after adding several. A subscription made while the device
+     * connected is attached twice (once by the subscription, once by the connection's announcement): it is added once,
+     * or its listener would get every sample twice. A closed one is not added.
+     */
     void add(StreamSubscription subscription) {
+        if (subscription.isClosed()) {
+            return;
+        }
+        for (Subscriber s : subscribers) {
+            if (s.subscription == subscription) {
+                return;
+            }
+        }
         subscribers.add(new Subscriber(subscription, subscription.listener().forDevice(registration)));
     }
 
