@@ -35,9 +35,14 @@ abstract class IotmpServerConsumer extends DefaultConsumer {
      * Hands the route one exchange of {@code bytes}, whose message {@code fill} sets, within the bounds of
      * {@code deliveries}: beyond them the delivery is dropped and counted before anything is made for it (a flood of
      * events peers cause costs no exchanges). A failure of the route is reported to the exception handler as
-     * {@code failure}.
+     * {@code failure}. Nothing is handed on once this consumer is stopping: the server tells its listeners in turn on
+     * the thread that delivers, which may reach this one after it detached, and the stopped route would refuse the
+     * exchange and the exception handler log it, a line per message.
      */
     protected final void deliver(DeliveriesInFlight deliveries, long bytes, Consumer<Message> fill, String failure) {
+        if (!isRunAllowed()) {
+            return;
+        }
         DeliveriesInFlight.Place place = deliveries.tryTake(server(), bytes);
         if (place == null) {
             return;
