@@ -64,7 +64,9 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
 
     /**
      * The open batch goes to the route and this waits until every batch is processed: after this the route's
-     * processor stops, and a batch handed on later would be refused. Bounded by the context's shutdown timeout, so a
+     * processor stops, and a batch handed on later would be refused. The batcher is closed, not flushed: a sample a
+     * server thread still hands over (it passed the subscription's closed check) goes on by itself rather than into a
+     * batch nothing would hand on. Bounded by the context's shutdown timeout, so a
      * route that never finishes cannot hold the stop; a stop that gives up on it logs a warning.
      */
     @Override
@@ -75,7 +77,7 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
         }
         ShutdownStrategy shutdown = getEndpoint().getCamelContext().getShutdownStrategy();
         try {
-            batching.flush().get(shutdown.getTimeout(), shutdown.getTimeUnit());
+            batching.close().get(shutdown.getTimeout(), shutdown.getTimeUnit());
         } catch (TimeoutException e) {
             LOG.warn("Stopping {} before the route processed all its batches, after {} {}", getEndpoint(),
                     shutdown.getTimeout(), shutdown.getTimeUnit());

@@ -35,6 +35,8 @@ final class SampleBatcher {
     private long openedAtNanos;
     /** Completes when every batch handed on so far has been processed. */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    /** After {@link #close()}: no batch is open any more, each sample is handed on by itself. */
+    private boolean closed;
 
     /**
      * @param delivery where batches are processed; once it refuses tasks (the consumer stopping), the thread that
@@ -54,15 +56,25 @@ final class SampleBatcher {
         CompletableFuture<Void> previous = null;
         CompletableFuture<Void> done;
         synchronized (this) {
-            if (open.isEmpty()) {
-                openedAtNanos = System.nanoTime();
-            }
-            open.add(sample);
-            done = openDone;
-            if (open.size() >= batchSize) {
-                full = open;
-                fullDone = openDone;
-                previous = cut();
+            if (closed) {
+                // the server delivered it as the consumer stopped: no timer or stop would hand an open batch on, and
+                // the sample's stage, which holds the device's in-flight place, would never complete
+                full = List.of(sample);
+                fullDone = new CompletableFuture<>();
+                previous = tail;
+                tail = fullDone;
+                done = fullDone;
+            } else {
+                if (open.isEmpty()) {
+                    openedAtNanos = System.nanoTime();
+                }
+                open.add(sample);
+                done = openDone;
+                if (open.size() >= batchSize) {
+                    full = open;
+                    fullDone = openDone;
+                    previous = cut();
+                }
             }
         }
         if (full != null) {
@@ -113,12 +125,29 @@ final class SampleBatcher {
         });
     }
 
-    /** Hands on the open batch now; the stage completes once every batch handed on so far has been processed. */
-    CompletableFuture<Void> flush() {
-        flushIfDue(true);
+    /**
+     * Hands on the open batch now and opens no other: a sample added later is handed on by itself at once. The stage
+     * completes once every batch handed on so far has been processed.
+     */
+    CompletableFuture<Void> close() {
+        List<IotmpSample> last = null;
+        CompletableFuture<Void> lastDone = null;
+        CompletableFuture<Void> previous = null;
+        CompletableFuture<Void> all;
         synchronized (this) {
-            return tail;
+            // in one step: a sample added next is chained after the open batch, never before it
+            closed = true;
+            if (!open.isEmpty()) {
+                last = open;
+                lastDone = openDone;
+                previous = cut();
+            }
+            all = tail;
         }
+        if (last != null) {
+            handOn(previous, last, lastDone);
+        }
+        return all;
     }
 
     private void process(List<IotmpSample> batch, CompletableFuture<Void> done) {
