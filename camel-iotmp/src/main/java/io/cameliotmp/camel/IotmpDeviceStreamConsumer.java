@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements StreamListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(IotmpDeviceStreamConsumer.class);
+    /** The stage of a sample that reached the consumer after it stopped taking samples. */
+    private static final CompletionStage<Void> DROPPED = CompletableFuture.completedFuture(null);
 
     private final IotmpEndpoint endpoint;
     /** With {@code batchSize}: the open batch, and the timer that delivers it when it waited long enough. */
@@ -180,6 +182,11 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             if (batched) {
                 return addToBatch(new IotmpSample(user, device, sample.resource(), sample.streamId(),
                         sample.receivedAtMillis(), sample.payload()));
+            }
+            if (!isRunAllowed()) {
+                // a server thread past the subscription's closed check as the route stopped: the stopped route would
+                // refuse the exchange and the exception handler log it
+                return DROPPED;
             }
             Exchange exchange = createExchange(false);
             exchange.setIn(new SampleMessage(exchange, deviceHeaders, sample));

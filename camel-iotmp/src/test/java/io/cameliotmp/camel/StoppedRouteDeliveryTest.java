@@ -2,13 +2,17 @@ package io.cameliotmp.camel;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceListener;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.StreamListener;
+import io.cameliotmp.server.StreamSample;
 import io.cameliotmp.testing.RawIotmpSocket;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -24,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * events consumer whose route stopped while that thread was still on the listeners before it was handed the message
  * all the same, and the stopped route refused it, logged with its stack trace by the consumer (a line per message).
  * A consumer that is stopping or stopped takes nothing more. Here a listener registered ahead of the route's consumer
- * holds the delivering thread while the route stops.
+ * holds the delivering thread while the route stops. A stream consumer's samples go the same way: the server skips a
+ * closed subscription, but a thread past that check still hands its sample over.
  */
 class StoppedRouteDeliveryTest extends IotmpCamelTestSupport {
 
@@ -46,6 +51,8 @@ class StoppedRouteDeliveryTest extends IotmpCamelTestSupport {
                 from("iotmp:topic:late/#").routeId("topic").autoStartup(false)
                         .process(e -> delivered.add(e.getMessage().getBody()));
                 from("iotmp:events").routeId("events").autoStartup(false)
+                        .process(e -> delivered.add(e.getMessage().getBody()));
+                from("iotmp:device:alice/*/temperature").routeId("stream")
                         .process(e -> delivered.add(e.getMessage().getBody()));
             }
         };
@@ -107,6 +114,29 @@ class StoppedRouteDeliveryTest extends IotmpCamelTestSupport {
         } finally {
             server.registry().removeListener(ahead);
             server.registry().removeListener(behind);
+        }
+        assertThat(delivered).as("nothing reached the stopped route").isEmpty();
+        assertThat(handled).as("nothing refused and logged").isEmpty();
+    }
+
+    /**
+     * The test is the server thread that passed the subscription's closed check just before the route stopped: it
+     * hands the consumer's listener for the device a sample after the stop.
+     */
+    @Test
+    void aSampleHandedToAStoppedStreamConsumerIsNotHandedToItsRoute() throws Exception {
+        try (RawIotmpSocket device = RawIotmpSocket.connect(port, "alice", "esp32", "pw")) {
+            int stream = device.acceptStream();
+            DeviceRegistration registration = server(port).registry().registration(new DeviceId("alice", "esp32"))
+                    .orElseThrow();
+            StreamListener consumer = (StreamListener) context.getRoute("stream").getConsumer();
+            StreamListener samples = consumer.forDevice(registration);
+            recordFailures("stream");
+            context.getRouteController().stopRoute("stream");
+
+            CompletionStage<Void> late = samples.onSample(new StreamSample(registration, "temperature", stream, 1L, 0));
+
+            assertThat(late.toCompletableFuture()).as("its place is given back").isCompleted();
         }
         assertThat(delivered).as("nothing reached the stopped route").isEmpty();
         assertThat(handled).as("nothing refused and logged").isEmpty();
