@@ -68,8 +68,8 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
      * The open batch goes to the route and this waits until every batch is processed: after this the route's
      * processor stops, and a batch handed on later would be refused. The batcher is closed, not flushed: a sample a
      * server thread still hands over (it passed the subscription's closed check) goes on by itself rather than into a
-     * batch nothing would hand on. Bounded by the context's shutdown timeout, so a
-     * route that never finishes cannot hold the stop; a stop that gives up on it logs a warning.
+     * batch nothing would hand on. Bounded by the context's shutdown timeout, so a route that never finishes cannot
+     * hold the stop; a stop that gives up on it logs a warning.
      */
     @Override
     protected void finishTakenWork() throws Exception {
