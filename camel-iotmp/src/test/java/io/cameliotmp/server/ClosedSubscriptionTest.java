@@ -42,12 +42,8 @@ class ClosedSubscriptionTest {
     void aSampleQueuedForTheExecutorIsNotHandedToAClosedSubscription() throws Exception {
         try (RawIotmpSocket device = connectedDevice()) {
             Recorder recorder = new Recorder(false);
-            StreamSubscription subscription = server.subscriptions().subscribe(new DeviceFilter("alice", "*"),
-                    "temperature", 0, recorder);
-            int stream = device.acceptStream();
-            device.send(IotmpMessage.streamData(stream, 1L), Generation.GEN2);
-            assertThat(recorder.samples.poll(Waits.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1L);
-
+            StreamSubscription subscription = subscribeAndTakeFirstSample(device, recorder);
+            int stream = recorder.stream;
             DeviceConnection connection = server.registry().session(DEVICE).orElseThrow();
             CountDownLatch release = blockExecutor(connection);
             try {
@@ -69,12 +65,8 @@ class ClosedSubscriptionTest {
     void aSampleTheIoThreadDeliversIsNotHandedToAClosedSubscription() throws Exception {
         try (RawIotmpSocket device = connectedDevice()) {
             Recorder recorder = new Recorder(true);
-            StreamSubscription subscription = server.subscriptions().subscribe(new DeviceFilter("alice", "*"),
-                    "temperature", 0, recorder);
-            int stream = device.acceptStream();
-            device.send(IotmpMessage.streamData(stream, 1L), Generation.GEN2);
-            assertThat(recorder.samples.poll(Waits.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1L);
-
+            StreamSubscription subscription = subscribeAndTakeFirstSample(device, recorder);
+            int stream = recorder.stream;
             DeviceConnection connection = server.registry().session(DEVICE).orElseThrow();
             CountDownLatch release = blockExecutor(connection);
             try {
@@ -102,6 +94,17 @@ class ClosedSubscriptionTest {
         return device;
     }
 
+    /** Subscribes {@code recorder}, opens the stream on the device and waits until its first sample arrived. */
+    private StreamSubscription subscribeAndTakeFirstSample(RawIotmpSocket device, Recorder recorder)
+            throws Exception {
+        StreamSubscription subscription = server.subscriptions().subscribe(new DeviceFilter("alice", "*"),
+                "temperature", 0, recorder);
+        recorder.stream = device.acceptStream();
+        device.send(IotmpMessage.streamData(recorder.stream, 1L), Generation.GEN2);
+        assertThat(recorder.samples.poll(Waits.WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1L);
+        return subscription;
+    }
+
     /** Holds the connection's executor until the returned latch is counted down; returns once it is held. */
     private static CountDownLatch blockExecutor(DeviceConnection connection) throws InterruptedException {
         CountDownLatch held = new CountDownLatch(1);
@@ -121,6 +124,8 @@ class ClosedSubscriptionTest {
     private static final class Recorder implements StreamListener {
         final BlockingQueue<Object> samples = new LinkedBlockingQueue<>();
         private final boolean onIoThread;
+        /** The device's stream the recorder's subscription opened. */
+        int stream;
 
         Recorder(boolean onIoThread) {
             this.onIoThread = onIoThread;
