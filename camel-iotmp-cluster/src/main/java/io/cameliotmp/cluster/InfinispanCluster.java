@@ -134,6 +134,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         try {
             ClusterCaches.define(created);
             created.addListener(new Membership());
+            // before the member can receive relays (MEMBERS): those of retained messages are kept after the cache's
+            retainedMessages.beginHandover();
             created.start();
             node = created.getAddress().getNodeUUID();
             MEMBERS.put(node, this);
@@ -158,6 +160,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             }
             created.stop();
             housekeeping.shutdownNow();
+            retainedMessages.handTo(null);
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
         LOG.info("IOTMP cluster member {} joined cluster {} on {}:{} ({} members)", options.memberName(),
