@@ -153,6 +153,13 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             if (node != null) {
                 MEMBERS.remove(node);
             }
+            // as after a leave: a failed join set last (taking the retained messages) must not read as joined
+            manager = null;
+            devices = null;
+            properties = null;
+            propertyUsers = null;
+            locks = null;
+            retained = null;
             CallChannel opened = callChannel;
             callChannel = null;
             if (opened != null) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.cameliotmp.cluster.ClusterNodes.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A member that joins keeps the newest retained message of a topic, not the cluster cache's older entry: a retained
@@ -73,6 +74,35 @@ class RetainedHandoverTest {
 
         assertThat(here.kept).containsEntry("t", "newer");
         assertThat(here.delivered).containsExactly("newer");
+    }
+
+    @Test
+    void aJoinThatFailedTakingTheRetainedMessagesCanBeMadeAgain() {
+        b.bus().bind(new Kept());
+        b.join(new NoDevices());
+        b.bus().published(new TopicMessage("alice", "t", "kept", null), true);
+        eventually().until(() -> b.retainedCache().containsKey(ClusteredRetained.key("alice", "t"))
+                                 && b.retainedMessages().waiting() == 0);
+        Kept failingOnce = new Kept() {
+            private boolean failed;
+
+            @Override
+            public synchronized void retained(TopicMessage message) {
+                if (!failed) {
+                    failed = true;
+                    throw new IllegalStateException("the server could not keep it");
+                }
+                super.retained(message);
+            }
+        };
+        a.bus().bind(failingOnce);
+
+        assertThatThrownBy(() -> a.join(new NoDevices())).hasMessageContaining("could not keep it");
+        assertThat(a.members()).as("not a member after the failed join").isEmpty();
+
+        a.join(new NoDevices());
+        eventually().until(() -> a.members().size() == 2 && b.members().size() == 2);
+        assertThat(failingOnce.kept).containsEntry("t", "kept");
     }
 
     private InfinispanCluster member(String memberName, int port) {
