@@ -217,8 +217,12 @@ final class ClusterRelay implements ClusterBus {
 
         @Override
         public Boolean apply(EmbeddedCacheManager manager) {
-            return deliver(manager, r -> r.published(new TopicMessage(user, topic, payload,
-                    publisher == null ? null : publisher.registration()), retain));
+            TopicMessage message = new TopicMessage(user, topic, payload,
+                    publisher == null ? null : publisher.registration());
+            InfinispanCluster member = InfinispanCluster.of(manager);
+            // while the member takes the cluster's retained messages, this newer one is kept after them
+            boolean keep = retain && (member == null || !member.retainedMessages().keptAfterHandover(message));
+            return deliver(manager, r -> r.published(message, keep));
         }
     }
 

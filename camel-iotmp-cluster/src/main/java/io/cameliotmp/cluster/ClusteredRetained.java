@@ -50,6 +50,12 @@ final class ClusteredRetained {
     private final AtomicLong failedWrites = new AtomicLong();
     /** When the last failure line was written (0: never), and the failures since. Guarded by itself. */
     private final long[] failureLine = new long[2];
+    private final Object handover = new Object();
+    /**
+     * Retained publications relayed while the member takes the cluster's retained messages, the newest per key; null
+     * outside that hand-over. Guarded by {@link #handover}.
+     */
+    private Map<String, TopicMessage> arrivedDuringHandover;
 
     ClusteredRetained(InfinispanCluster cluster) {
         this.cluster = cluster;
@@ -226,17 +232,57 @@ final class ClusteredRetained {
     }
 
     /**
+     * Opens the hand-over of the cluster's retained messages, before this member can receive relays: from now until
+     * {@link #handTo} ends, a retained publication relayed here is delivered but kept only after the cache's entries.
+     * A relay can arrive before the cache's write of the same message (the publishing member makes both at once), so
+     * a joining member that kept the relayed message first and then the older entry of its copy of the cache kept the
+     * older one, and handed it to every later subscriber, until the topic's next publication.
+     */
+    void beginHandover() {
+        synchronized (handover) {
+            arrivedDuringHandover = new LinkedHashMap<>();
+        }
+    }
+
+    /**
+     * A retained publication (or clear) another member relayed: true when it arrived during the hand-over, which
+     * keeps it once the cache's entries are kept, so it is to be delivered without being kept now.
+     */
+    boolean keptAfterHandover(TopicMessage message) {
+        synchronized (handover) {
+            if (arrivedDuringHandover == null) {
+                return false;
+            }
+            arrivedDuringHandover.put(key(message.user(), message.topic()), message);
+            return true;
+        }
+    }
+
+    /**
      * Hands every retained message of the cluster to this member's server, which keeps them without delivering
-     * them (nobody here subscribed before now); called once this member joined, after the state transfer.
+     * them (nobody here subscribed before now), then those relayed meanwhile, which are newer; called once this
+     * member joined, after the state transfer. Ends the hand-over {@link #beginHandover} opened; a null receiver
+     * (a join that failed) only ends it.
      */
     void handTo(ClusterBus.Receiver receiver) {
         Cache<String, RetainedRecord> cache = cluster.retainedCache();
-        if (cache == null || receiver == null) {
-            return;
-        }
-        List<RetainedRecord> records = List.copyOf(cache.values());
-        for (RetainedRecord record : records) {
-            receiver.retained(record.toMessage());
+        List<RetainedRecord> records = List.of();
+        try {
+            if (cache != null && receiver != null) {
+                records = List.copyOf(cache.values());
+                for (RetainedRecord record : records) {
+                    receiver.retained(record.toMessage());
+                }
+            }
+        } finally {
+            synchronized (handover) {
+                Map<String, TopicMessage> arrived = arrivedDuringHandover;
+                arrivedDuringHandover = null;
+                if (receiver != null && arrived != null) {
+                    // under the lock: a relay arriving now waits, then is kept after these, as the newest
+                    arrived.values().forEach(receiver::retained);
+                }
+            }
         }
         if (!records.isEmpty()) {
             LOG.info("IOTMP cluster member {} took {} retained messages from the cluster", cluster.memberName(),

@@ -134,6 +134,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         try {
             ClusterCaches.define(created);
             created.addListener(new Membership());
+            // before the member can receive relays (MEMBERS): those of retained messages are kept after the cache's
+            retainedMessages.beginHandover();
             created.start();
             node = created.getAddress().getNodeUUID();
             MEMBERS.put(node, this);
@@ -151,6 +153,13 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             if (node != null) {
                 MEMBERS.remove(node);
             }
+            // as after a leave: a failed join set last (taking the retained messages) must not read as joined
+            manager = null;
+            devices = null;
+            properties = null;
+            propertyUsers = null;
+            locks = null;
+            retained = null;
             CallChannel opened = callChannel;
             callChannel = null;
             if (opened != null) {
@@ -158,6 +167,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             }
             created.stop();
             housekeeping.shutdownNow();
+            retainedMessages.handTo(null);
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
         LOG.info("IOTMP cluster member {} joined cluster {} on {}:{} ({} members)", options.memberName(),

@@ -62,10 +62,11 @@ final class EventStreams {
      * OK so that nothing precedes the answer.
      */
     List<TopicMessage> subscribeDevice(DeviceConnection session, int streamId, String filter) {
-        topicSubscriptions.add(new DeviceSubscription(session, streamId, filter));
         String user = session.registration().user();
         List<Retained> matching = new ArrayList<>();
         synchronized (retained) {
+            // with the retained messages it gets, in one step against a retained publication (see deliver)
+            topicSubscriptions.add(new DeviceSubscription(session, streamId, filter));
             for (String owner : new String[] {null, user}) {
                 UserRetained of = retained.get(owner);
                 if (of != null) {
@@ -146,7 +147,7 @@ final class EventStreams {
     /** A message the cluster retained before this member joined: kept, not delivered; a refusal as above. */
     void keepRelayed(TopicMessage message) {
         try {
-            retain(message);
+            retain(message, false);
         } catch (QuotaExceededException e) {
             onQuotaExceeded.accept(e, "a retained message of the cluster on '" + RefusalLog.shown(message.topic())
                                       + "'");
@@ -164,9 +165,10 @@ final class EventStreams {
      */
     private boolean deliver(TopicMessage message, boolean retain, boolean relayed) {
         boolean kept = true;
+        List<DeviceSubscription> subscribed = null;
         if (retain) {
             try {
-                retain(message);
+                subscribed = retain(message, true);
             } catch (QuotaExceededException e) {
                 kept = false;
                 if (relayed) {
@@ -177,11 +179,16 @@ final class EventStreams {
                 }
             }
         }
-        topicSubscriptions.forEach(message.user(), s -> {
+        Consumer<DeviceSubscription> send = s -> {
             if (TopicFilter.matches(s.filterOrEvent, message.topic())) {
                 s.session.sendStreamData(s.streamId, message.payload());
             }
-        });
+        };
+        if (subscribed != null) {
+            subscribed.forEach(send);
+        } else {
+            topicSubscriptions.forEach(message.user(), send);
+        }
         for (RouteSubscription s : routeSubscriptions) {
             if (TopicFilter.matches(s.filter, message.topic())) {
                 try {
@@ -194,16 +201,25 @@ final class EventStreams {
         return kept;
     }
 
-    /** Keeps the message as its topic's retained one, or clears that for a null payload. */
-    private void retain(TopicMessage message) {
+    /**
+     * Keeps the message as its topic's retained one, or clears that for a null payload. With {@code subscriptions},
+     * returns the device subscriptions the message is for, listed in the same step: a device subscribing meanwhile
+     * then either gets it among the retained messages or is listed, never both (it got the message twice) nor
+     * neither; else null.
+     */
+    private List<DeviceSubscription> retain(TopicMessage message, boolean subscriptions) {
+        List<DeviceSubscription> subscribed = subscriptions ? new ArrayList<>() : null;
         if (message.payload() == null) {
             synchronized (retained) {
                 UserRetained of = retained.get(message.user());
                 if (of != null && of.remove(message.topic())) {
                     retained.remove(message.user());
                 }
+                if (subscribed != null) {
+                    topicSubscriptions.forEach(message.user(), subscribed::add);
+                }
             }
-            return;
+            return subscribed;
         }
         byte[] payload = PsonFormat.V2.toBytes(message.payload());
         Retained kept = new Retained(message.user(), message.topic(), payload, message.publisher(),
@@ -215,7 +231,11 @@ final class EventStreams {
             }
             of.put(kept, maxRetainedPerUser, maxRetainedBytesPerUser);
             retained.putIfAbsent(message.user(), of);
+            if (subscribed != null) {
+                topicSubscriptions.forEach(message.user(), subscribed::add);
+            }
         }
+        return subscribed;
     }
 
     /** A retained message as kept: the payload encoded, and what it counts toward its user's quota. */

@@ -1,0 +1,160 @@
+package io.cameliotmp.cluster;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.server.ClusterBus;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceNotConnectedException;
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.DeviceReply;
+import io.cameliotmp.server.DeviceRequest;
+import io.cameliotmp.server.DirectoryEntry;
+import io.cameliotmp.server.LocalDevices;
+import io.cameliotmp.server.TopicMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.cameliotmp.cluster.ClusterNodes.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A member that joins keeps the newest retained message of a topic, not the cluster cache's older entry: a retained
+ * publication relayed to it while it took the cache's entries (a relay can arrive before the publishing member's
+ * cache write) was kept first, then overwritten by the older entry, which every later subscriber got.
+ */
+class RetainedHandoverTest {
+
+    private final String name = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private final int portA = ClusterNodes.clusterPort();
+    private final int portB = ClusterNodes.clusterPort();
+    private final InfinispanCluster a = member("member-a", portA);
+    private final InfinispanCluster b = member("member-b", portB);
+
+    @AfterEach
+    void leave() {
+        a.leave();
+        b.leave();
+    }
+
+    @Test
+    void aPublicationRelayedWhileAMemberTakesTheRetainedMessagesIsKeptAfterThem() throws Exception {
+        b.bus().bind(new Kept());
+        b.join(new NoDevices());
+        b.bus().published(new TopicMessage("alice", "t", "older", null), true);
+        eventually().until(() -> b.retainedCache().containsKey(ClusteredRetained.key("alice", "t"))
+                                 && b.retainedMessages().waiting() == 0);
+
+        CountDownLatch handingOver = new CountDownLatch(1);
+        Kept here = new Kept() {
+            @Override
+            public void retained(TopicMessage message) {
+                if ("older".equals(message.payload())) {
+                    handingOver.countDown();
+                    // the newer publication reaches this member while it takes the cache's entries
+                    eventually().until(() -> !delivered.isEmpty());
+                }
+                super.retained(message);
+            }
+        };
+        a.bus().bind(here);
+        CompletableFuture<Void> joined = CompletableFuture.runAsync(() -> a.join(new NoDevices()));
+        assertThat(handingOver.await(60, TimeUnit.SECONDS)).isTrue();
+        eventually().until(() -> b.members().size() == 2);
+        b.bus().published(new TopicMessage("alice", "t", "newer", null), true);
+        joined.get(60, TimeUnit.SECONDS);
+
+        assertThat(here.kept).containsEntry("t", "newer");
+        assertThat(here.delivered).containsExactly("newer");
+    }
+
+    @Test
+    void aJoinThatFailedTakingTheRetainedMessagesCanBeMadeAgain() {
+        b.bus().bind(new Kept());
+        b.join(new NoDevices());
+        b.bus().published(new TopicMessage("alice", "t", "kept", null), true);
+        eventually().until(() -> b.retainedCache().containsKey(ClusteredRetained.key("alice", "t"))
+                                 && b.retainedMessages().waiting() == 0);
+        Kept failingOnce = new Kept() {
+            private boolean failed;
+
+            @Override
+            public synchronized void retained(TopicMessage message) {
+                if (!failed) {
+                    failed = true;
+                    throw new IllegalStateException("the server could not keep it");
+                }
+                super.retained(message);
+            }
+        };
+        a.bus().bind(failingOnce);
+
+        assertThatThrownBy(() -> a.join(new NoDevices())).hasMessageContaining("could not keep it");
+        assertThat(a.members()).as("not a member after the failed join").isEmpty();
+
+        a.join(new NoDevices());
+        eventually().until(() -> a.members().size() == 2 && b.members().size() == 2);
+        assertThat(failingOnce.kept).containsEntry("t", "kept");
+    }
+
+    private InfinispanCluster member(String memberName, int port) {
+        return new InfinispanCluster(ClusterOptions.of(name, port, "127.0.0.1:" + portA + ",127.0.0.1:" + portB)
+                .withMemberName(memberName));
+    }
+
+    /** A server's retained messages and deliveries, as far as the cluster's relays reach them. */
+    private static class Kept implements ClusterBus.Receiver {
+        final Map<String, Object> kept = new ConcurrentHashMap<>();
+        final List<Object> delivered = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void propertyUpdated(DeviceId device, String property, Object value) {
+        }
+
+        @Override
+        public void published(TopicMessage message, boolean retain) {
+            if (retain) {
+                retained(message);
+            }
+            delivered.add(message.payload());
+        }
+
+        @Override
+        public void raised(String user, String event, Object payload) {
+        }
+
+        @Override
+        public void retained(TopicMessage message) {
+            if (message.payload() == null) {
+                kept.remove(message.topic());
+            } else {
+                kept.put(message.topic(), message.payload());
+            }
+        }
+    }
+
+    private static final class NoDevices implements LocalDevices {
+        @Override
+        public CompletableFuture<DeviceReply> sendLocal(DeviceRegistration registration, DeviceRequest request,
+                                                        Duration timeout) {
+            return CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
+        }
+
+        @Override
+        public List<DeviceRegistration> localRegistrations() {
+            return List.of();
+        }
+
+        @Override
+        public void replacedElsewhere(DeviceRegistration replaced, DirectoryEntry holder) {
+        }
+    }
+}
