@@ -107,9 +107,23 @@ public final class IotmpDevice implements AutoCloseable {
         return new ResourceBuilder(this, path);
     }
 
-    /** Removes the resource registered at {@code path} (the registered form, not a concrete path). */
+    /**
+     * Removes the resource registered at {@code path} (the registered form, not a concrete path), and ends the streams
+     * the server opened on it with STOP_STREAM: they would otherwise keep calling a handler that is gone.
+     */
     public boolean removeResource(String path) {
-        return resources.remove(path);
+        DeviceResource removed = resources.remove(path);
+        if (removed == null) {
+            return false;
+        }
+        // on the loop, after any START_STREAM that found the resource before it went
+        loop.run(() -> {
+            ClientConnection current = lifecycle.currentSession();
+            if (current != null && current.connected) {
+                current.resourceStreams.endStreamsOf(removed);
+            }
+        });
+        return true;
     }
 
     void register(DeviceResource resource) {
