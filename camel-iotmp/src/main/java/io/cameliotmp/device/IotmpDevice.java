@@ -398,9 +398,19 @@ public final class IotmpDevice implements AutoCloseable {
      * reconnect is only logged, and retried on the next connection.
      */
     public CompletionStage<ServerStream> openServerStream(Map<String, Object> parameters, Consumer<Object> onData) {
+        return openServerStream(parameters, onData, true);
+    }
+
+    /**
+     * {@link #openServerStream(Map, Consumer)}; without {@code waitForConnection} the stage fails at once with
+     * {@link IotmpDisconnectedException} when the device is not connected, or when the connection ends before the
+     * server accepted the stream, rather than waiting for the next connection (e.g. for a message to publish).
+     */
+    public CompletionStage<ServerStream> openServerStream(Map<String, Object> parameters, Consumer<Object> onData,
+                                                          boolean waitForConnection) {
         Objects.requireNonNull(parameters, "parameters");
         Objects.requireNonNull(onData, "onData");
-        return serverStreams.open(parameters, onData);
+        return serverStreams.open(parameters, onData, waitForConnection);
     }
 
     ServerStreams serverStreams() {

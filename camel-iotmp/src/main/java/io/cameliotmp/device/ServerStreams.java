@@ -33,16 +33,21 @@ final class ServerStreams {
     }
 
     /** See {@link IotmpDevice#openServerStream}. */
-    CompletionStage<ServerStream> open(Map<String, Object> parameters, Consumer<Object> onData) {
+    CompletionStage<ServerStream> open(Map<String, Object> parameters, Consumer<Object> onData,
+                                       boolean waitForConnection) {
         ServerStream stream = new ServerStream(this, Collections.unmodifiableMap(new LinkedHashMap<>(parameters)),
-                onData);
+                onData, waitForConnection);
         loop.run(stream.firstOpen, () -> {
             if (device.isClosed()) {
                 throw new IotmpDisconnectedException("device is closed");
             }
-            streams.add(stream);
             ClientConnection current = device.currentSession();
-            if (current != null && current.connected) {
+            boolean connected = current != null && current.connected;
+            if (!connected && !waitForConnection) {
+                throw new IotmpDisconnectedException("device is not connected");
+            }
+            streams.add(stream);
+            if (connected) {
                 current.openServerStream(stream);
             }
         });
@@ -85,7 +90,8 @@ final class ServerStreams {
             stream.pendingClose.complete(null);
             stream.pendingClose = null;
         }
-        if (error instanceof IotmpDisconnectedException && !stream.closed) {
+        if (error instanceof IotmpDisconnectedException && !stream.closed
+            && (stream.firstOpen.isDone() || stream.waitsForConnection)) {
             return; // opened again with the next connection
         }
         if (!stream.firstOpen.isDone()) {

@@ -251,7 +251,7 @@ final class SharedDevice {
                 // none yet, or the server stopped it (such a stream is never opened again): open one
                 CompletableFuture<ServerStream> stage = device.openServerStream(
                         new EventSubscription.TopicPublication(topic, retained).toParameters(), data -> {
-                        }).toCompletableFuture();
+                        }, false).toCompletableFuture(); // a lost connection fails the message at once
                 publications.put(key, stage);
                 stage.whenComplete((stream, failure) -> {
                     if (failure != null) {

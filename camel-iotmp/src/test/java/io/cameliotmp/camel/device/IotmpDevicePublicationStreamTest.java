@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.cameliotmp.device.IotmpDisconnectedException;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
@@ -18,14 +19,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static io.cameliotmp.testing.Waits.WAIT;
+import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A server may stop a stream the device opened (STOP_STREAM, docs/protocol.md §7.4); the device client never opens
- * such a stream again. A publication stream the server stopped must not stay the topic's stream for good: the next
- * message opens a new one. The server here is a raw socket, as the project's own server never stops a device's stream.
+ * The publication stream of a topic when it ends: a server may stop a stream the device opened (STOP_STREAM,
+ * docs/protocol.md §7.4), and the device client never opens such a stream again, so the next message must open a new
+ * one; a connection lost while the stream is opening fails the message at once. The server here is a raw socket: the
+ * project's own server never stops a device's stream nor leaves a START_STREAM unanswered.
  */
-class IotmpDevicePublicationStoppedTest extends CamelTestSupport {
+class IotmpDevicePublicationStreamTest extends CamelTestSupport {
 
     private final int port = TestPorts.next();
     private ServerSocket listener;
@@ -42,6 +45,8 @@ class IotmpDevicePublicationStoppedTest extends CamelTestSupport {
         device.setDevice("gateway");
         device.setCredential("gw-secret");
         device.setKeepAlive(0);
+        // longer than any wait of the test: an exchange that waits for it fails the test
+        device.setRequestTimeout(3_600_000);
         return context;
     }
 
@@ -60,6 +65,12 @@ class IotmpDevicePublicationStoppedTest extends CamelTestSupport {
         };
     }
 
+    /** A publish before the device took in the CONNECT's OK would fail at once, as the device is not connected. */
+    private void awaitConnected() {
+        IotmpDeviceComponent component = context.getComponent("iotmp-device", IotmpDeviceComponent.class);
+        eventually().until(() -> component.connections().all().get(0).device().isConnected());
+    }
+
     private Future<Exchange> publish(String body) {
         return template.asyncSend("direct:publish", e -> e.getMessage().setBody(body));
     }
@@ -70,6 +81,7 @@ class IotmpDevicePublicationStoppedTest extends CamelTestSupport {
         try (RawIotmpSocket server = new RawIotmpSocket(listener.accept())) {
             IotmpMessage connect = server.readUntil(MessageType.CONNECT, Generation.GEN2);
             server.send(IotmpMessage.ok(connect.streamId()), Generation.GEN2);
+            awaitConnected();
 
             Future<Exchange> first = publish("smoke");
             IotmpMessage start = server.readUntil(MessageType.START_STREAM, Generation.GEN2);
@@ -89,5 +101,21 @@ class IotmpDevicePublicationStoppedTest extends CamelTestSupport {
             assertThat(data.payload()).isEqualTo("heat");
             assertThat(second.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getException()).isNull();
         }
+    }
+
+    @Test
+    void aMessageWhoseStreamIsOpeningFailsAtOnceWhenTheConnectionEnds() throws Exception {
+        listener.setSoTimeout((int) WAIT.toMillis());
+        Future<Exchange> sent;
+        try (RawIotmpSocket server = new RawIotmpSocket(listener.accept())) {
+            IotmpMessage connect = server.readUntil(MessageType.CONNECT, Generation.GEN2);
+            server.send(IotmpMessage.ok(connect.streamId()), Generation.GEN2);
+            awaitConnected();
+            sent = publish("smoke");
+            server.readUntil(MessageType.START_STREAM, Generation.GEN2);
+        } // the connection ends with the START_STREAM unanswered
+
+        Exchange failed = sent.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(failed.getException()).isInstanceOf(IotmpDisconnectedException.class);
     }
 }
