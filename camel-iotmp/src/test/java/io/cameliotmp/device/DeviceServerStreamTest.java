@@ -60,6 +60,22 @@ class DeviceServerStreamTest extends DeviceTestBase {
     }
 
     @Test
+    void withoutWaitingForAConnectionTheFirstOpenFailsWhenThereIsNoneOrItEnds() throws Exception {
+        startServer();
+        IotmpDevice idle = newDevice();
+        assertThat(awaitFailure(idle.openServerStream(mqttSubscription(), received::add, false)))
+                .as("not started, so not connected").isInstanceOf(IotmpDisconnectedException.class);
+
+        IotmpDevice device = newDevice();
+        TestIotmpServer.Connection c = connect(device);
+        CompletionStage<ServerStream> opening = device.openServerStream(mqttSubscription(), received::add, false);
+        c.next(MessageType.START_STREAM);
+        c.close(); // unanswered
+
+        assertThat(awaitFailure(opening)).isInstanceOf(IotmpDisconnectedException.class);
+    }
+
+    @Test
     void closeSendsStopStreamAndWaitsForTheAnswer() throws Exception {
         startServer();
         IotmpDevice device = track(deviceBuilder().idGenerator(ids(0x4321, 0x0101)).build());
