@@ -72,15 +72,19 @@ final class ServerStreams {
 
     void opened(ServerStream stream, Object okPayload) {
         stream.open = true;
-        stream.firstOpen.complete(stream);
-        if (okPayload != null) {
-            deliver(stream, okPayload);
-        }
+        stream.firstOpen.complete(stream); // its dependents run here, and may close the stream
         if (stream.closed) {
-            // close() was called while the START_STREAM was on its way: stop it now that it exists
+            // a closed stream delivers nothing, not even the OK's payload
             CompletableFuture<Void> pendingClose = stream.pendingClose;
             stream.pendingClose = null;
-            completeClose(stream.session.stopServerStream(stream), pendingClose);
+            if (pendingClose != null) {
+                // close() was called while the START_STREAM was on its way: stop it now that it exists
+                completeClose(stream.session.stopServerStream(stream), pendingClose);
+            } // else a dependent of the first open closed it, and sent STOP_STREAM itself
+            return;
+        }
+        if (okPayload != null) {
+            deliver(stream, okPayload);
         }
     }
 
