@@ -323,6 +323,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         return request.answer;
     }
 
+    /**
+     * Sends STOP_STREAM for a stream the server opened on a resource the device no longer has. Tracked as a request,
+     * so the id stays taken until the server's OK and that OK cannot pass for the answer to a later request; nothing
+     * waits on it.
+     */
+    void endResourceStream(int id) {
+        requestWithId(id, IotmpMessage.stopStream(id), null);
+    }
+
     /** Writes a message that expects no answer. */
     ChannelFuture write(IotmpMessage message) {
         return channel.writeAndFlush(message);

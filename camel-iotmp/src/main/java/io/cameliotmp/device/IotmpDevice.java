@@ -107,9 +107,23 @@ public final class IotmpDevice implements AutoCloseable {
         return new ResourceBuilder(this, path);
     }
 
-    /** Removes the resource registered at {@code path} (the registered form, not a concrete path). */
+    /**
+     * Removes the resource registered at {@code path} (the registered form, not a concrete path), and ends the streams
+     * the server opened on it with STOP_STREAM: they would otherwise keep calling a handler that is gone.
+     */
     public boolean removeResource(String path) {
-        return resources.remove(path);
+        DeviceResource removed = resources.remove(path);
+        if (removed == null) {
+            return false;
+        }
+        // on the loop, after any START_STREAM that found the resource before it went
+        loop.run(() -> {
+            ClientConnection current = lifecycle.currentSession();
+            if (current != null && current.connected) {
+                current.resourceStreams.endStreamsOf(removed);
+            }
+        });
+        return true;
     }
 
     void register(DeviceResource resource) {
@@ -384,9 +398,19 @@ public final class IotmpDevice implements AutoCloseable {
      * reconnect is only logged, and retried on the next connection.
      */
     public CompletionStage<ServerStream> openServerStream(Map<String, Object> parameters, Consumer<Object> onData) {
+        return openServerStream(parameters, onData, true);
+    }
+
+    /**
+     * {@link #openServerStream(Map, Consumer)}; without {@code waitForConnection} the stage fails at once with
+     * {@link IotmpDisconnectedException} when the device is not connected, or when the connection ends before the
+     * server accepted the stream, rather than waiting for the next connection (e.g. for a message to publish).
+     */
+    public CompletionStage<ServerStream> openServerStream(Map<String, Object> parameters, Consumer<Object> onData,
+                                                          boolean waitForConnection) {
         Objects.requireNonNull(parameters, "parameters");
         Objects.requireNonNull(onData, "onData");
-        return serverStreams.open(parameters, onData);
+        return serverStreams.open(parameters, onData, waitForConnection);
     }
 
     ServerStreams serverStreams() {

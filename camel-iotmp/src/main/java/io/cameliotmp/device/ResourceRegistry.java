@@ -22,14 +22,15 @@ final class ResourceRegistry {
         byPath = Collections.unmodifiableMap(copy);
     }
 
-    synchronized boolean remove(String path) {
+    /** Removes the resource registered at {@code path}; returns it, or null when there was none. */
+    synchronized DeviceResource remove(String path) {
         if (!byPath.containsKey(path)) {
-            return false;
+            return null;
         }
         Map<String, DeviceResource> copy = new LinkedHashMap<>(byPath);
-        copy.remove(path);
+        DeviceResource removed = copy.remove(path);
         byPath = Collections.unmodifiableMap(copy);
-        return true;
+        return removed;
     }
 
     /** The resource serving {@code path}: a literal registration first, else the first pattern that matches. */

@@ -239,6 +239,20 @@ final class ResourceStreams {
         return true;
     }
 
+    /**
+     * The application removed {@code resource}: its streams end as a session that ends on the device's side does
+     * (docs/protocol.md §7.4), with a STOP_STREAM. Left open, an interval stream would
+     * keep sampling a handler that is gone, and the server would wait for data that never comes.
+     */
+    void endStreamsOf(DeviceResource resource) {
+        for (DeviceStream stream : new ArrayList<>(streams.values())) {
+            if (stream.resource == resource && streams.remove(stream.id, stream)) {
+                forget(stream);
+                connection.endResourceStream(stream.id);
+            }
+        }
+    }
+
     private void forget(DeviceStream stream) {
         stream.cancelSampler();
         eventStreams.remove(stream.path, stream);

@@ -29,10 +29,15 @@ public final class ServerStream {
     /** Set when close() is called while the START_STREAM is still unanswered: STOP_STREAM follows the OK. */
     CompletableFuture<Void> pendingClose;
 
-    ServerStream(ServerStreams owner, Map<String, Object> parameters, Consumer<Object> onData) {
+    /** Whether the first open waits for a connection; else it fails when there is none or it ends. */
+    final boolean waitsForConnection;
+
+    ServerStream(ServerStreams owner, Map<String, Object> parameters, Consumer<Object> onData,
+                 boolean waitsForConnection) {
         this.owner = owner;
         this.parameters = parameters;
         this.onData = onData;
+        this.waitsForConnection = waitsForConnection;
     }
 
     /** The subscription parameters sent in START_STREAM. */

@@ -33,16 +33,21 @@ final class ServerStreams {
     }
 
     /** See {@link IotmpDevice#openServerStream}. */
-    CompletionStage<ServerStream> open(Map<String, Object> parameters, Consumer<Object> onData) {
+    CompletionStage<ServerStream> open(Map<String, Object> parameters, Consumer<Object> onData,
+                                       boolean waitForConnection) {
         ServerStream stream = new ServerStream(this, Collections.unmodifiableMap(new LinkedHashMap<>(parameters)),
-                onData);
+                onData, waitForConnection);
         loop.run(stream.firstOpen, () -> {
             if (device.isClosed()) {
                 throw new IotmpDisconnectedException("device is closed");
             }
-            streams.add(stream);
             ClientConnection current = device.currentSession();
-            if (current != null && current.connected) {
+            boolean connected = current != null && current.connected;
+            if (!connected && !waitForConnection) {
+                throw new IotmpDisconnectedException("device is not connected");
+            }
+            streams.add(stream);
+            if (connected) {
                 current.openServerStream(stream);
             }
         });
@@ -67,15 +72,19 @@ final class ServerStreams {
 
     void opened(ServerStream stream, Object okPayload) {
         stream.open = true;
-        stream.firstOpen.complete(stream);
-        if (okPayload != null) {
-            deliver(stream, okPayload);
-        }
+        stream.firstOpen.complete(stream); // its dependents run here, and may close the stream
         if (stream.closed) {
-            // close() was called while the START_STREAM was on its way: stop it now that it exists
+            // a closed stream delivers nothing, not even the OK's payload
             CompletableFuture<Void> pendingClose = stream.pendingClose;
             stream.pendingClose = null;
-            completeClose(stream.session.stopServerStream(stream), pendingClose);
+            if (pendingClose != null) {
+                // close() was called while the START_STREAM was on its way: stop it now that it exists
+                completeClose(stream.session.stopServerStream(stream), pendingClose);
+            } // else a dependent of the first open closed it, and sent STOP_STREAM itself
+            return;
+        }
+        if (okPayload != null) {
+            deliver(stream, okPayload);
         }
     }
 
@@ -85,7 +94,8 @@ final class ServerStreams {
             stream.pendingClose.complete(null);
             stream.pendingClose = null;
         }
-        if (error instanceof IotmpDisconnectedException && !stream.closed) {
+        if (error instanceof IotmpDisconnectedException && !stream.closed
+            && (stream.firstOpen.isDone() || stream.waitsForConnection)) {
             return; // opened again with the next connection
         }
         if (!stream.firstOpen.isDone()) {

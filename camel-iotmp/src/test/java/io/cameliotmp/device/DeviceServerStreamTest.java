@@ -60,6 +60,42 @@ class DeviceServerStreamTest extends DeviceTestBase {
     }
 
     @Test
+    void withoutWaitingForAConnectionTheFirstOpenFailsWhenThereIsNoneOrItEnds() throws Exception {
+        startServer();
+        IotmpDevice idle = newDevice();
+        assertThat(awaitFailure(idle.openServerStream(mqttSubscription(), received::add, false)))
+                .as("not started, so not connected").isInstanceOf(IotmpDisconnectedException.class);
+
+        IotmpDevice device = newDevice();
+        TestIotmpServer.Connection c = connect(device);
+        CompletionStage<ServerStream> opening = device.openServerStream(mqttSubscription(), received::add, false);
+        c.next(MessageType.START_STREAM);
+        c.close(); // unanswered
+
+        assertThat(awaitFailure(opening)).isInstanceOf(IotmpDisconnectedException.class);
+    }
+
+    @Test
+    void aStreamClosedAsItOpensDeliversNotEvenItsOkPayload() throws Exception {
+        startServer();
+        IotmpDevice device = track(deviceBuilder().idGenerator(ids(0x4321, 0x0101, 0x0202)).build());
+        TestIotmpServer.Connection c = connect(device);
+        // as a subscription route that stopped before the server accepted its stream
+        device.openServerStream(mqttSubscription(), received::add).thenAccept(ServerStream::close);
+        c.next(MessageType.START_STREAM);
+        c.send(IotmpMessage.ok(0x0101, "retained"));
+        assertThat(c.next(MessageType.STOP_STREAM).streamId()).isEqualTo(0x0101);
+        c.send(IotmpMessage.ok(0x0101));
+
+        device.openServerStream(mqttSubscription(), received::add);
+        assertThat(c.next(MessageType.START_STREAM).streamId()).isEqualTo(0x0202);
+        c.send(IotmpMessage.ok(0x0202, "second"));
+
+        // delivered in order: the closed stream's payload, had it gone out, would come first
+        assertThat(nextReceived()).isEqualTo("second");
+    }
+
+    @Test
     void closeSendsStopStreamAndWaitsForTheAnswer() throws Exception {
         startServer();
         IotmpDevice device = track(deviceBuilder().idGenerator(ids(0x4321, 0x0101)).build());

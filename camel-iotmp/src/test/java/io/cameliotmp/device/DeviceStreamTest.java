@@ -2,8 +2,10 @@ package io.cameliotmp.device;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -177,6 +179,36 @@ class DeviceStreamTest extends DeviceTestBase {
         assertThat(message).isEqualTo(IotmpMessage.ok(0xA1));
         assertThat(device.stream("temperature")).isFalse();
         expectNothingSentWithin(Duration.ofMillis(350), device, c);
+    }
+
+    @Test
+    void removingAResourceEndsTheStreamsTheServerOpenedOnIt() throws Exception {
+        startServer();
+        IotmpDevice device = deviceWithResources();
+        TestIotmpServer.Connection c = connect(device);
+        c.send(IotmpMessage.startStream(5, "motion", Map.of("interval", 3_600_000L)));
+        c.expectBytes("01 02 08 05");
+        c.next(MessageType.STREAM_DATA);
+        c.send(IotmpMessage.startStream(6, "motion", null));
+        c.expectBytes("01 02 08 06");
+        c.next(MessageType.STREAM_DATA);
+        c.send(IotmpMessage.startStream(7, "temperature", null));
+        c.expectBytes("01 02 08 07");
+        c.next(MessageType.STREAM_DATA);
+
+        assertThat(device.removeResource("motion")).isTrue();
+
+        // both streams on motion end as a session ending on the device's side does; the hourly one's timer with them
+        Set<Integer> stopped = new HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            stopped.add(c.next(MessageType.STOP_STREAM).streamId());
+        }
+        assertThat(stopped).containsExactlyInAnyOrder(5, 6);
+        c.send(IotmpMessage.ok(5));
+        c.send(IotmpMessage.ok(6));
+        assertThat(device.stream("motion")).isFalse();
+        assertThat(device.stream("temperature")).as("the stream on another resource stays").isTrue();
+        assertThat(c.next(MessageType.STREAM_DATA).streamId()).isEqualTo(7);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 import io.cameliotmp.camel.PsonBodies;
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.IotmpDisconnectedException;
 import io.cameliotmp.protocol.session.Answers;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -23,7 +24,7 @@ import org.apache.camel.support.DefaultAsyncProducer;
 public class IotmpDeviceProducer extends DefaultAsyncProducer {
 
     private final IotmpDeviceEndpoint endpoint;
-    private SharedDevice shared;
+    private volatile SharedDevice shared;
 
     public IotmpDeviceProducer(IotmpDeviceEndpoint endpoint) {
         super(endpoint);
@@ -82,7 +83,7 @@ public class IotmpDeviceProducer extends DefaultAsyncProducer {
      * operation finished synchronously. A switch over every operation, so the compiler names this place when one is
      * added.
      */
-    private CompletionStage<Object> perform(Exchange exchange) {
+    private CompletionStage<Object> perform(Exchange exchange) throws IotmpDisconnectedException {
         Message in = exchange.getMessage();
         IotmpDeviceConfiguration config = endpoint.getConfiguration();
         IotmpDeviceOperation operation = endpoint.kind() == IotmpDeviceEndpoint.Kind.topic
@@ -93,7 +94,11 @@ public class IotmpDeviceProducer extends DefaultAsyncProducer {
             throw new IllegalArgumentException(operation + " needs a target (the endpoint's path or the "
                                                + IotmpDeviceConstants.TARGET + " header)");
         }
-        IotmpDevice device = shared.device();
+        SharedDevice connection = shared; // read once: a stop sets it to null
+        if (connection == null) {
+            throw new IotmpDisconnectedException("the producer of " + endpoint.getEndpointUri() + " is stopped");
+        }
+        IotmpDevice device = connection.device();
         Object body = in.getBody();
         Object value = PsonBodies.toPson(exchange, body);
         boolean confirm = config.isConfirm();
@@ -117,7 +122,7 @@ public class IotmpDeviceProducer extends DefaultAsyncProducer {
                         target.substring(slash + 1), value, confirm);
                 yield confirm ? answerAsBody(in, output) : keepBody(output);
             }
-            case publish -> keepBody(shared.publish(target, config.isRetained(), value).thenApply(sent -> null));
+            case publish -> keepBody(connection.publish(target, config.isRetained(), value).thenApply(sent -> null));
             case lock -> lock(in, device, target, value);
             case unlock -> keepBody(device.unlock(target, lockToken(in, value), confirm));
         };

@@ -244,17 +244,23 @@ final class SharedDevice {
                     new IotmpDisconnectedException("IOTMP device " + settings.key() + " is not connected"));
         }
         Publication key = new Publication(topic, retained);
-        CompletableFuture<ServerStream> opening = publications.computeIfAbsent(key, k -> {
-            CompletableFuture<ServerStream> stage = device.openServerStream(
-                    new EventSubscription.TopicPublication(topic, retained).toParameters(), data -> {
-                    }).toCompletableFuture();
-            stage.whenComplete((stream, failure) -> {
-                if (failure != null) {
-                    publications.remove(k, stage); // refused: the next message asks again
-                }
-            });
-            return stage;
-        });
+        CompletableFuture<ServerStream> opening;
+        synchronized (publications) {
+            opening = publications.get(key);
+            if (opening == null || endedStream(opening)) {
+                // none yet, or the server stopped it (such a stream is never opened again): open one
+                CompletableFuture<ServerStream> stage = device.openServerStream(
+                        new EventSubscription.TopicPublication(topic, retained).toParameters(), data -> {
+                        }, false).toCompletableFuture(); // a lost connection fails the message at once
+                publications.put(key, stage);
+                stage.whenComplete((stream, failure) -> {
+                    if (failure != null) {
+                        publications.remove(key, stage); // refused: the next message asks again
+                    }
+                });
+                opening = stage;
+            }
+        }
         return opening.copy()
                 .orTimeout(settings.requestTimeout(), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(failure -> CompletableFuture.failedFuture(failure instanceof TimeoutException
@@ -262,6 +268,11 @@ final class SharedDevice {
                                                            + " within " + settings.requestTimeout() + " ms")
                         : failure))
                 .thenCompose(stream -> stream.send(payload));
+    }
+
+    private static boolean endedStream(CompletableFuture<ServerStream> opening) {
+        ServerStream stream = opening.isDone() && !opening.isCompletedExceptionally() ? opening.join() : null;
+        return stream != null && stream.isClosed();
     }
 
     @Override

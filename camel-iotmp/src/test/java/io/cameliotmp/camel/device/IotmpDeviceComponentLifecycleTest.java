@@ -5,12 +5,16 @@ import java.util.Map;
 
 import io.cameliotmp.camel.IotmpConstants;
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.IotmpDisconnectedException;
 import io.cameliotmp.testing.TestPorts;
+import org.apache.camel.Exchange;
+import org.apache.camel.Producer;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.support.DefaultExchange;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +138,21 @@ class IotmpDeviceComponentLifecycleTest extends IotmpDeviceTestSupport {
 
         serverEvents.assertIsSatisfied();
         assertThat(deviceComponent(context).connections().all()).isEmpty();
+    }
+
+    @Test
+    void aStoppedProducerFailsItsExchangeWithTheDisconnectedException() throws Exception {
+        awaitConnected();
+        Producer producer = context.getEndpoint("iotmp-device:temps?operation=writeBucket").createProducer();
+        producer.start();
+        producer.stop(); // as a stop that runs while an exchange is on its way to the producer
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getMessage().setBody(Map.of("celsius", 20));
+
+        producer.process(exchange);
+
+        assertThat(exchange.getException()).isInstanceOf(IotmpDisconnectedException.class)
+                .hasMessageContaining("stopped");
     }
 
     @Test
