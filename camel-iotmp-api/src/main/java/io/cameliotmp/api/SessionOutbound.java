@@ -39,9 +39,9 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * its connection and, for a byte session, the device's shell for ever: the server writes nothing to an idle
  * terminal, so nothing ever failed.
  * <p>
- * Whenever what was queued has all been written, {@code idle} is told: a sender that hands one message at a time
- * (the resource streams, {@link DeviceStreamSocket}) thus keeps its own bounded queue and never lets messages pile up
- * here.
+ * Whenever what the sender queued has all been written, {@code idle} is told (not after the outbound's own pings):
+ * a sender that hands one message at a time (the resource streams, {@link DeviceStreamSocket}) thus keeps its own
+ * bounded queue and never lets messages pile up here.
  */
 final class SessionOutbound {
 
@@ -79,6 +79,12 @@ final class SessionOutbound {
     private boolean writing;
     private long writeStarted;
     private boolean closed;
+    /**
+     * Whether the sender has queued a message since {@code idle} was last told: the outbound's own pings are no
+     * sender's, and telling it that they are written would hand it its next message while its current one may not be
+     * queued yet, so that the next overtook it.
+     */
+    private boolean sentSinceIdle;
     /** When something last came from the client (a message, a pong), by {@link System#nanoTime()}. */
     private volatile long lastHeard = System.nanoTime();
     /** Whether the client was pinged since it was last heard from. */
@@ -118,6 +124,11 @@ final class SessionOutbound {
 
     /** Queues a message for the client; never blocks. Beyond {@code maxBytes} waiting the client is closed. */
     void send(WebSocketMessage<?> message) {
+        queue(message, true);
+    }
+
+    /** Queues a message: the sender's ({@code senders}), or the outbound's own ping. */
+    private void queue(WebSocketMessage<?> message, boolean senders) {
         boolean start = false;
         boolean overflow = false;
         synchronized (this) {
@@ -129,6 +140,7 @@ final class SessionOutbound {
             } else {
                 queue.addLast(message);
                 queuedBytes += cost(message);
+                sentSinceIdle |= senders;
                 start = !writing;
                 writing = true;
             }
@@ -234,7 +246,7 @@ final class SessionOutbound {
         }
         if (silent > silenceNanos / 3 && !pinged) {
             pinged = true;
-            send(new PingMessage());
+            queue(new PingMessage(), false);
         }
         return false;
     }
@@ -279,7 +291,10 @@ final class SessionOutbound {
             if (!(next instanceof WebSocketMessage<?>)) {
                 writing = false;
             }
-            drained = next == null && !closed;
+            drained = next == null && !closed && sentSinceIdle;
+            if (drained) {
+                sentSinceIdle = false;
+            }
         }
         if (drained) {
             idle.run();
