@@ -56,25 +56,17 @@ final class SampleBatcher {
         CompletableFuture<Void> previous = null;
         CompletableFuture<Void> done;
         synchronized (this) {
-            if (closed) {
-                // the server delivered it as the consumer stopped: no timer or stop would hand an open batch on, and
-                // the sample's stage, which holds the device's in-flight place, would never complete
-                full = List.of(sample);
-                fullDone = new CompletableFuture<>();
-                previous = tail;
-                tail = fullDone;
-                done = fullDone;
-            } else {
-                if (open.isEmpty()) {
-                    openedAtNanos = System.nanoTime();
-                }
-                open.add(sample);
-                done = openDone;
-                if (open.size() >= batchSize) {
-                    full = open;
-                    fullDone = openDone;
-                    previous = cut();
-                }
+            if (open.isEmpty()) {
+                openedAtNanos = System.nanoTime();
+            }
+            open.add(sample);
+            done = openDone;
+            // once closed, each sample is a batch of its own: no timer or stop would hand an open batch on, and the
+            // sample's stage, which holds the device's in-flight place, would never complete
+            if (closed || open.size() >= batchSize) {
+                full = open;
+                fullDone = openDone;
+                previous = cut();
             }
         }
         if (full != null) {
@@ -130,24 +122,14 @@ final class SampleBatcher {
      * completes once every batch handed on so far has been processed.
      */
     CompletableFuture<Void> close() {
-        List<IotmpSample> last = null;
-        CompletableFuture<Void> lastDone = null;
-        CompletableFuture<Void> previous = null;
-        CompletableFuture<Void> all;
         synchronized (this) {
-            // in one step: a sample added next is chained after the open batch, never before it
             closed = true;
-            if (!open.isEmpty()) {
-                last = open;
-                lastDone = openDone;
-                previous = cut();
-            }
-            all = tail;
         }
-        if (last != null) {
-            handOn(previous, last, lastDone);
+        // a sample added meanwhile joins the open batch and cuts it: still handed on, in order
+        flushIfDue(true);
+        synchronized (this) {
+            return tail;
         }
-        return all;
     }
 
     private void process(List<IotmpSample> batch, CompletableFuture<Void> done) {
