@@ -150,23 +150,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             manager = created;
             retainedMessages.handTo(relay.receiver());
         } catch (Exception e) {
-            if (node != null) {
-                MEMBERS.remove(node);
-            }
             // as after a leave: a failed join set last (taking the retained messages) must not read as joined
-            manager = null;
-            devices = null;
-            properties = null;
-            propertyUsers = null;
-            locks = null;
-            retained = null;
-            CallChannel opened = callChannel;
-            callChannel = null;
-            if (opened != null) {
-                opened.close();
-            }
-            created.stop();
-            housekeeping.shutdownNow();
+            giveBack(created);
             retainedMessages.handTo(null);
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
@@ -198,6 +183,15 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             LOG.debug("Could not remove this member's devices from the directory", e);
         }
         calls.memberLeft(Set.copyOf(calls.targets()), "this cluster member is leaving");
+        giveBack(leaving);
+        LOG.info("IOTMP cluster member {} left cluster {}", options.memberName(), options.name());
+    }
+
+    /**
+     * Gives back what a join took, after a leave or a join that failed: the forwarded calls' channel, the caches (a
+     * member with none reads as not joined), the cache manager, this member's entry and the housekeeping thread.
+     */
+    private void giveBack(DefaultCacheManager joined) {
         CallChannel closing = callChannel;
         callChannel = null;
         if (closing != null) {
@@ -209,10 +203,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         propertyUsers = null;
         locks = null;
         retained = null;
-        leaving.stop();
-        MEMBERS.remove(node);
+        joined.stop();
+        if (node != null) { // null when the join failed before the manager started
+            MEMBERS.remove(node);
+        }
         housekeeping.shutdownNow();
-        LOG.info("IOTMP cluster member {} left cluster {}", options.memberName(), options.name());
     }
 
     @Override
