@@ -37,10 +37,12 @@ import org.springframework.web.util.DisconnectedClientHelper;
  * that does not answer (the executor's eight threads) stall every other request until they time out. This one starts
  * the route on the request thread and continues it with Camel's asynchronous routing engine: the iotmp producer
  * returns at once and the exchange completes on the thread that gets the device's answer (or its timeout). The answer
- * is then rendered into memory by a task executor thread (never by an IOTMP thread) and sent with non-blocking I/O
- * ({@link AnswerWriter}): a client that reads slowly, or not at all, holds its answer's bytes but no thread, and loses
- * its connection once it has read nothing for {@code camel.iotmp.api.answer-write-timeout}. The call's future
- * completes once the last byte is handed to the container; Spring MVC then ends the request.
+ * is then rendered into memory, status and headers included ({@link BufferedAnswer}), by a task executor thread (never
+ * by an IOTMP thread), and sent with non-blocking I/O ({@link AnswerWriter}) once the request's own thread has returned
+ * it to the container, which touches the response no more on that thread: a client that reads slowly, or not at
+ * all, holds its answer's bytes but no thread, and loses its connection once it has read nothing for
+ * {@code camel.iotmp.api.answer-write-timeout}. The call's future completes once the last byte is handed to the
+ * container; Spring MVC then ends the request.
  * <p>
  * Each request is a {@link Call} (a request attribute, {@link #CALL}). When Spring MVC gives up on it first (the async
  * request timeout, or the container reporting the connection gone), {@link AsyncCallInterceptor} abandons the call: a
@@ -92,6 +94,10 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
         Call call = new Call(request, response);
         calls.started(call.answered);
         request.setAttribute(CALL, call);
+        if (!ConnectionWriteTimeout.afterServing(call::requestThreadReturned)) {
+            // a connector of the application's own: nothing tells when its thread is done with the request
+            call.requestThreadReturned();
+        }
         call.start();
         return call.answered;
     }
@@ -110,12 +116,17 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
         private final HttpServletResponse response;
         private final String name;
         private final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
-        /** Counts the two things sending waits for: the rendered answer and the request's asynchronous start. */
+        /**
+         * Counts the three things sending waits for: the rendered answer, the request's asynchronous start, and the
+         * return of the request's thread to the container. Until then that thread may still be in the container with
+         * the request, answering a failure of its connection (an upload reset mid-body) with the error page, and an
+         * answer sent meanwhile from another thread ran into it (see {@link BufferedAnswer}).
+         */
         private final AtomicInteger sendable = new AtomicInteger();
         /** Spring MVC may report the end more than once (an error while finishing, then the completion). */
         private final AtomicBoolean ended = new AtomicBoolean();
         /** The rendered answer, once the route completed. */
-        private volatile byte[] body;
+        private volatile BufferedAnswer answer;
         /** The answer on its way, guarded by this. */
         private Sending sending;
         /** Completes the call should the container not end a request whose answer failed; guarded by this. */
@@ -186,10 +197,11 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
 
         /**
          * Renders the answer into memory (Camel's binding writes with blocking I/O, which then never waits for the
-         * client), then has it sent without a thread once the request is asynchronous ({@link #asyncStarted()}).
+         * client), then has it sent without a thread once the request is asynchronous ({@link #asyncStarted()}) and
+         * its thread has returned it to the container ({@link #requestThreadReturned()}).
          */
         private void render(Exchange exchange) {
-            BufferedAnswer answer = new BufferedAnswer(response);
+            BufferedAnswer captured = new BufferedAnswer(response);
             try {
                 if (!state.compareAndSet(State.WAITING, State.RENDERING)) {
                     LOG.debug("{}: answered after the call was given up; the answer is dropped", name);
@@ -197,7 +209,7 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                     return;
                 }
                 try {
-                    binding.writeResponse(exchange, answer);
+                    binding.writeResponse(exchange, captured);
                 } catch (Exception e) {
                     if (state.get() == State.ABANDONED || isClientGone(e)) {
                         // given up while rendering, its client gone: its request may be ended and recycled already
@@ -205,23 +217,44 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                     } else {
                         LOG.warn("{}: writing the answer failed", name, e);
                     }
-                    answer.resetBuffer();
-                    writeError(new ApiError(500, ApiError.INTERNAL_ERROR), answer);
+                    captured.reset();
+                    writeError(new ApiError(500, ApiError.INTERNAL_ERROR), captured);
                 }
             } finally {
                 doneUoW(exchange);
                 releaseExchange(exchange, false);
             }
-            body = answer.body();
-            if (sendable.incrementAndGet() == 2) {
+            answer = captured;
+            if (sendable.incrementAndGet() == 3) {
                 send();
             }
         }
 
+        /** Whether the route's answer has been rendered (it may wait to be sent); for tests. */
+        boolean rendered() {
+            return answer != null;
+        }
+
         /** Spring MVC has made the request asynchronous: an answer may be sent with non-blocking I/O from now on. */
         void asyncStarted() {
-            if (sendable.incrementAndGet() == 2) {
+            if (sendable.incrementAndGet() == 3) {
                 send();
+            }
+        }
+
+        /**
+         * The request's thread has returned it to the container, which touches it no more on that thread. Sending
+         * then runs on a task executor thread: this one is the container's, and sets a write listener outside any
+         * request.
+         */
+        void requestThreadReturned() {
+            if (sendable.incrementAndGet() == 3) {
+                try {
+                    writers.execute(this::send);
+                } catch (RejectedExecutionException e) {
+                    // the application is stopping: send from here rather than leave the client without an answer
+                    send();
+                }
             }
         }
 
@@ -240,9 +273,13 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
                 return;
             }
             try {
+                // first: Spring MVC's response refuses it once the request is over, before anything is set on it
+                response.getOutputStream();
+                answer.applyTo(response);
+                byte[] body = answer.body();
                 Sending started = answers.send(request, response, body, name, this::sent);
                 if (started == null) {
-                    writeBlocking();
+                    writeBlocking(body);
                     return;
                 }
                 synchronized (this) {
@@ -264,7 +301,7 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
          * held for their clients fill {@code answer-send-buffer}. This thread (a task executor's, or a request
          * thread's when the route answered at once) waits for a slow client, at most the container's write timeout.
          */
-        private void writeBlocking() {
+        private void writeBlocking(byte[] body) {
             try {
                 response.setContentLength(body.length);
                 ServletOutputStream out = response.getOutputStream();
