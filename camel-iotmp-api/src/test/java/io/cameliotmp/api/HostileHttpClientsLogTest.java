@@ -64,7 +64,7 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
     @Autowired
     DeviceEvents events;
 
-    /** Holds the answers of the device's resource {@code slow} until the test lets them go. */
+    /** Holds the device's answers for {@code slow} and its sessions' opening until the test lets them go. */
     private final CountDownLatch slowDevice = new CountDownLatch(1);
     private final List<Socket> clients = new ArrayList<>();
     private int nextAddress = 20;
@@ -192,10 +192,11 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
     @Test
     void hostileWebSocketClientsAreClosedAndLeaveNoErrorInTheLog(CapturedOutput output) throws Exception {
         connectDevice();
+        // a session whose opening and a stream whose first sample the device holds back: when a client breaks the
+        // protocol while a write to it completes, Tomcat gives the write up and its close frame may be lost or
+        // garbled (WsHttpUpgradeHandler closes "in an unknown state", or Spring's 4500 for the failed write comes
+        // first), which a stream sending its first sample, or a session its "open" event, made happen now and then
         String session = "GET " + DEVICE + "/sessions/terminal";
-        // a stream whose first sample the device holds back: when a client breaks the protocol while a write to it
-        // completes, Tomcat gives the write up and its close frame may be lost or garbled (WsHttpUpgradeHandler
-        // closes "in an unknown state"), which a stream sending its first sample made happen now and then
         String stream = "GET " + DEVICE + "/resources/slow/ws";
         List<byte[]> hostileFrames = ClientWebSocketFrames.protocolViolations();
         List<String> closes = new ArrayList<>();
@@ -263,6 +264,16 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
         }
     }
 
+    /** Holds the device (its handlers run on its loop) until the test lets it go; true once it does. */
+    private boolean holdBack() {
+        try {
+            return slowDevice.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private void connectDevice() throws Exception {
         long size = 64L * 1024 * 1024;
         SyntheticFile file = new SyntheticFile(size);
@@ -270,15 +281,8 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
         connect("demo", "dev-1", "secret-1", device -> device
                 .resource("echo").inputOutput(input -> input)
                 .resource("counter").output(System::nanoTime)
-                .resource("slow").output(() -> {
-                    try {
-                        return slowDevice.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return false;
-                    }
-                })
-                .resource("$terminal/:session").handler(ResourceKind.INPUT_OUTPUT, request -> null)
+                .resource("slow").output(this::holdBack)
+                .resource("$terminal/:session").handler(ResourceKind.INPUT_OUTPUT, request -> holdBack() ? null : null)
                 .resource("$fs/upload/:session").handler(ResourceKind.INPUT_OUTPUT, request -> null)
                 .resource("$fs/info/*path").handler(ResourceKind.OUTPUT, request -> Map.of(
                         "name", "big.bin", "path", request.pathParam("path"), "type", "file", "size", size))
