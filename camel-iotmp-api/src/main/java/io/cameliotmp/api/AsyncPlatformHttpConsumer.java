@@ -131,6 +131,8 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
         private Sending sending;
         /** Completes the call should the container not end a request whose answer failed; guarded by this. */
         private ScheduledFuture<?> fallback;
+        /** The response's character encoding before the route sets one: the container's or application's default. */
+        private final String defaultCharset;
         /** Completed when the answer is sent (or dropped): Spring MVC then ends the request. */
         final CompletableFuture<Void> answered = new CompletableFuture<>();
 
@@ -138,6 +140,8 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
             this.request = request;
             this.response = response;
             this.name = request.getMethod() + " " + request.getRequestURI();
+            // read here, on the request's thread: the answer is rendered on another, without the response
+            this.defaultCharset = response.getCharacterEncoding();
         }
 
         void start() {
@@ -201,7 +205,7 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
          * its thread has returned it to the container ({@link #requestThreadReturned()}).
          */
         private void render(Exchange exchange) {
-            BufferedAnswer captured = new BufferedAnswer(response);
+            BufferedAnswer captured = new BufferedAnswer(response, defaultCharset);
             try {
                 if (!state.compareAndSet(State.WAITING, State.RENDERING)) {
                     LOG.debug("{}: answered after the call was given up; the answer is dropped", name);

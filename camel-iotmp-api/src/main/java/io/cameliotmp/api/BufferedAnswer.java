@@ -46,11 +46,18 @@ final class BufferedAnswer extends HttpServletResponseWrapper {
     /** The content type without its charset, which is {@link #charset}. */
     private String mediaType;
     private String charset;
+    /** The encoding of a writer taken before any is set: the real response's default. */
+    private final String defaultCharset;
     private ServletOutputStream stream;
     private PrintWriter writer;
 
-    BufferedAnswer(HttpServletResponse response) {
+    /**
+     * @param defaultCharset the real response's character encoding, read on the request's thread (a writer taken
+     *                       before any encoding is set encodes with it, as the real response's would)
+     */
+    BufferedAnswer(HttpServletResponse response, String defaultCharset) {
         super(response);
+        this.defaultCharset = defaultCharset != null ? defaultCharset : StandardCharsets.ISO_8859_1.name();
     }
 
     /** The body written so far (what the writer holds included). */
@@ -176,7 +183,7 @@ final class BufferedAnswer extends HttpServletResponseWrapper {
 
     @Override
     public String getCharacterEncoding() {
-        return charset != null ? charset : StandardCharsets.ISO_8859_1.name();
+        return charset != null ? charset : defaultCharset;
     }
 
     @Override

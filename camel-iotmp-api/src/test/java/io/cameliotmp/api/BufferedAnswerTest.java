@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BufferedAnswerTest {
 
     private final MockHttpServletResponse real = new MockHttpServletResponse();
-    private final BufferedAnswer answer = new BufferedAnswer(real);
+    private final BufferedAnswer answer = new BufferedAnswer(real, "ISO-8859-1");
 
     @Test
     void statusHeadersAndBodyStayCapturedUntilApplied() throws Exception {
@@ -63,6 +63,17 @@ class BufferedAnswerTest {
 
         assertThat(answer.body()).isEqualTo(new byte[] {(byte) 0xc3, (byte) 0xa9});
         assertThat(answer.getContentType()).isEqualTo("text/plain;charset=UTF-8");
+    }
+
+    @Test
+    void aWriterTakenBeforeAnyCharsetEncodesWithTheRealResponsesDefault() throws Exception {
+        BufferedAnswer utf8ByDefault = new BufferedAnswer(real, "UTF-8");
+        utf8ByDefault.setContentType("text/plain");
+        utf8ByDefault.getWriter().print("é");
+
+        assertThat(utf8ByDefault.body()).isEqualTo(new byte[] {(byte) 0xc3, (byte) 0xa9});
+        // nothing set: the real response applies its default itself
+        assertThat(utf8ByDefault.getContentType()).isEqualTo("text/plain");
     }
 
     @Test
