@@ -76,8 +76,8 @@ import org.springframework.util.unit.DataSize;
  *                            keep this one shorter
  * @param answerSendBuffer    the most bytes of answers held in memory for their clients at once (answers are sent
  *                            without a thread, so many clients that read slowly could otherwise make the application
- *                            hold as many answers); an answer beyond it is written with blocking writes on the thread
- *                            that rendered it (the application task executor's, bounded by its size), counted in
+ *                            hold as many answers); an answer beyond it is written with blocking writes on a thread
+ *                            of the application task executor (bounded by its size), counted in
  *                            {@code iotmp.api.answers.blocking}; gauge {@code iotmp.api.answers.bytes}. One answer
  *                            larger than the buffer is still sent without a thread when no other is held
  * @param maxDownloads        the most file downloads from devices running at once (each holds a thread of Spring
