@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -463,6 +464,42 @@ class FirmwareUpdateTest {
         assertThat(e.failure()).isEqualTo(OtaFailure.VERSION_MISMATCH);
         assertThat(e.step()).isEqualTo(OtaStep.VERSION);
         assertThat(e.report().version()).isEqualTo("2.0.0");
+    }
+
+    @Test
+    void aDeviceThatDropsItsNewConnectionBeforeTellingItsVersionIsAskedAgainWhenItIsBack() throws Exception {
+        IotmpDevice device = device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"));
+        // a new image that crashes right after connecting looks like this, as does a flaky network: the version is
+        // asked again on the device's next connection, not taken as unknown (and the update as a success)
+        FirmwareUpdateReport report = update(FirmwareImage.of(image(5000, "2.0.0")), options(),
+                dropConnectionAt(device, OtaStep.VERSION));
+        assertThat(report.outcome()).isEqualTo(OtaOutcome.UPDATED);
+        assertThat(report.version()).isEqualTo("2.0.0");
+    }
+
+    @Test
+    void aDeviceBackAfterTheRebootThatNeverTellsItsVersionIsNoSuccess() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        IotmpDevice device = device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"),
+                builder -> builder.handlerExecutor(handlers));
+        device.resource(FirmwareUpdate.VERSION).output(() -> {
+            try {
+                stuck.await(Waits.WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Map.of("version", "2.0.0");
+        });
+        try {
+            FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, "2.0.0")),
+                    options().withStepTimeout(Duration.ofSeconds(5)), null);
+            assertThat(e).as("the update failed").isNotNull();
+            assertThat(e.failure()).isEqualTo(OtaFailure.TIMEOUT);
+            assertThat(e.step()).isEqualTo(OtaStep.VERSION);
+            assertThat(e.report().version()).isNull();
+        } finally {
+            stuck.countDown();
+        }
     }
 
     @Test
