@@ -54,6 +54,8 @@ public final class FirmwareUpdate {
     private final FirmwareUpdateOptions options;
     private final FirmwareUpdateListener listener;
     private final long startedNanos = System.nanoTime();
+    /** The device's connections after the reboot; told by the server when it stops, from the claim on. */
+    private final Reconnections reconnections;
 
     private OtaStep step = OtaStep.OPTIONS;
     private String previousVersion;
@@ -72,6 +74,7 @@ public final class FirmwareUpdate {
         this.image = image;
         this.options = options;
         this.listener = listener != null ? listener : FirmwareUpdateListener.NONE;
+        this.reconnections = new Reconnections(device);
     }
 
     /**
@@ -106,7 +109,7 @@ public final class FirmwareUpdate {
 
     /** The update, with the device claimed for it on this server from its first request to its end. */
     private FirmwareUpdateReport run() throws InterruptedException {
-        if (!server.firmwareUpdateStarting(device)) {
+        if (!server.firmwareUpdateStarting(device, reconnections::serverStopped)) {
             // nothing sent: the device serves the update that runs, whose chunks a second begin would corrupt
             throw fail(OtaFailure.ALREADY_UPDATING, "a firmware update of " + device + " runs already on this"
                                                     + " server", null);
@@ -228,7 +231,6 @@ public final class FirmwareUpdate {
     private FirmwareUpdateReport rebootAndConfirm(DeviceRegistration registration, Duration stepTimeout)
             throws InterruptedException {
         enter(OtaStep.REBOOT);
-        Reconnections reconnections = new Reconnections(device);
         // listening before the reboot: a device may be back before the reboot's answer is handled
         server.registry().addListener(reconnections);
         try {
@@ -253,9 +255,9 @@ public final class FirmwareUpdate {
             }
             enter(OtaStep.RECONNECT);
             long deadlineNanos = System.nanoTime() + options.rebootTimeout().toNanos();
-            DeviceRegistration now = awaitReconnect(reconnections, registration, deadlineNanos);
+            DeviceRegistration now = awaitReconnect(registration, deadlineNanos);
             enter(OtaStep.VERSION);
-            version = confirmVersion(reconnections, now, stepTimeout, deadlineNanos);
+            version = confirmVersion(now, stepTimeout, deadlineNanos);
         } finally {
             server.registry().removeListener(reconnections);
         }
@@ -269,9 +271,13 @@ public final class FirmwareUpdate {
     }
 
     /** A connection of the device newer than {@code previous}, by the reboot's deadline. */
-    private DeviceRegistration awaitReconnect(Reconnections reconnections, DeviceRegistration previous,
-                                              long deadlineNanos) throws InterruptedException {
+    private DeviceRegistration awaitReconnect(DeviceRegistration previous, long deadlineNanos)
+            throws InterruptedException {
         DeviceRegistration back = reconnections.after(previous.sessionNumber(), deadlineNanos);
+        if (back == null && reconnections.hasServerStopped()) {
+            // no device reaches a stopped server: waiting out the reboot timeout would only end as TIMEOUT
+            throw fail(OtaFailure.DEVICE_GONE, "the server stopped before the device came back", null);
+        }
         if (back == null) {
             throw fail(OtaFailure.TIMEOUT, "the device did not reconnect within " + options.rebootTimeout().toMillis()
                                            + " ms after the reboot", null);
@@ -285,8 +291,8 @@ public final class FirmwareUpdate {
      * the device's next connection (by the reboot's deadline), and one left unanswered fails the update. Without an
      * expected version the reconnect is the confirmation, and a failed read only leaves the version unknown.
      */
-    private String confirmVersion(Reconnections reconnections, DeviceRegistration back, Duration stepTimeout,
-                                  long deadlineNanos) throws InterruptedException {
+    private String confirmVersion(DeviceRegistration back, Duration stepTimeout, long deadlineNanos)
+            throws InterruptedException {
         DeviceRegistration now = back;
         while (true) {
             try {
@@ -297,7 +303,7 @@ public final class FirmwareUpdate {
                     return null;
                 }
                 LOG.debug("{}: gone again before telling its version; waiting for its next connection", device);
-                now = awaitReconnect(reconnections, now, deadlineNanos);
+                now = awaitReconnect(now, deadlineNanos);
             } catch (RuntimeException e) {
                 if (expectedVersion == null) {
                     LOG.debug("{}: no version after the update: {}", device, e.toString());

@@ -17,6 +17,8 @@ final class Reconnections implements DeviceListener {
     private final DeviceId device;
     /** The newest connection of the device seen since this listened; guarded by {@code this}. */
     private DeviceRegistration newest;
+    /** The server stopped: no connection comes any more; guarded by {@code this}. */
+    private boolean serverStopped;
 
     Reconnections(DeviceId device) {
         this.device = device;
@@ -32,14 +34,24 @@ final class Reconnections implements DeviceListener {
         }
     }
 
+    /** The server stops: a wait for a connection ends now rather than at its deadline; later waits at once. */
+    synchronized void serverStopped() {
+        serverStopped = true;
+        notifyAll();
+    }
+
+    synchronized boolean hasServerStopped() {
+        return serverStopped;
+    }
+
     /**
      * The newest connection of the device that is newer than {@code session}, waiting for one until
-     * {@code deadlineNanos} ({@link System#nanoTime()}); null when none came by then.
+     * {@code deadlineNanos} ({@link System#nanoTime()}); null when none came by then, or when the server stopped.
      */
     synchronized DeviceRegistration after(long session, long deadlineNanos) throws InterruptedException {
         while (newest == null || newest.sessionNumber() <= session) {
             long leftNanos = deadlineNanos - System.nanoTime();
-            if (leftNanos <= 0) {
+            if (leftNanos <= 0 || serverStopped) {
                 return null;
             }
             TimeUnit.NANOSECONDS.timedWait(this, leftNanos);

@@ -457,6 +457,33 @@ class FirmwareUpdateTest {
     }
 
     @Test
+    void anUpdateWaitingForTheDeviceToComeBackEndsWhenTheServerStops() throws Exception {
+        device(new RecordingTarget(), OtaSettings.defaults(), IotmpDeviceBuilder::noReconnect);
+        CountDownLatch reconnecting = new CountDownLatch(1);
+        CompletableFuture<FirmwareUpdateReport> update = FirmwareUpdate.start(server, DEVICE,
+                FirmwareImage.of(image(5000, "2.0.0")), options().withRebootTimeout(Duration.ofMinutes(10)),
+                new FirmwareUpdateListener() {
+                    @Override
+                    public void onStep(DeviceId id, OtaStep step) {
+                        if (step == OtaStep.RECONNECT) {
+                            reconnecting.countDown();
+                        }
+                    }
+                }, handlers);
+        assertThat(reconnecting.await(Waits.WAIT.toSeconds(), TimeUnit.SECONDS)).as("the update waits").isTrue();
+        server.stop();
+        // no device reaches a stopped server: the update ends now, not after its ten minutes of reboot timeout
+        Throwable ended = catchThrowable(() -> update.get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertThat(ended).as("the update ended").isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(FirmwareUpdateException.class);
+        FirmwareUpdateException e = (FirmwareUpdateException) ended.getCause();
+        assertThat(e.failure()).isEqualTo(OtaFailure.DEVICE_GONE);
+        assertThat(e.step()).isEqualTo(OtaStep.RECONNECT);
+        assertThat(e.report().error()).contains("server stopped");
+        assertThat(server.firmwareUpdatesRunning()).isZero();
+    }
+
+    @Test
     void theVersionAfterTheRebootMustBeTheExpectedOne() throws Exception {
         device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"));
         FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, "2.0.0")),
