@@ -102,6 +102,10 @@ public final class FirmwareUpdate {
                 result.completeExceptionally(e);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
+            } catch (Error e) {
+                // a listener's assertion, memory running out: whoever waits on the future still hears the end
+                result.completeExceptionally(e);
+                throw e;
             }
         });
         return result;

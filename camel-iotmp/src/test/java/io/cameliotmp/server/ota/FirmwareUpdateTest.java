@@ -484,6 +484,24 @@ class FirmwareUpdateTest {
     }
 
     @Test
+    void anErrorInTheUpdatesThreadStillEndsItsFuture() throws Exception {
+        device(new RecordingTarget(), OtaSettings.defaults());
+        AssertionError broken = new AssertionError("a listener's own check failed");
+        CompletableFuture<FirmwareUpdateReport> update = FirmwareUpdate.start(server, DEVICE,
+                FirmwareImage.of(image(5000, "2.0.0")), options(), new FirmwareUpdateListener() {
+                    @Override
+                    public void onStep(DeviceId id, OtaStep step) {
+                        if (step == OtaStep.BEGIN) {
+                            throw broken;
+                        }
+                    }
+                }, handlers);
+        Throwable ended = catchThrowable(() -> update.get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertThat(ended).as("the update ended").isInstanceOf(ExecutionException.class).hasCause(broken);
+        assertThat(server.firmwareUpdatesRunning()).isZero();
+    }
+
+    @Test
     void theVersionAfterTheRebootMustBeTheExpectedOne() throws Exception {
         device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"));
         FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, "2.0.0")),
