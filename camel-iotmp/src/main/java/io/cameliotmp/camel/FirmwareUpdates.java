@@ -67,6 +67,10 @@ final class FirmwareUpdates {
                 reply.completeExceptionally(e);
             } catch (IOException | RuntimeException e) {
                 reply.completeExceptionally(e);
+            } catch (Error e) {
+                // an image stream's decoder out of memory, a listener's assertion: the exchange still ends
+                reply.completeExceptionally(e);
+                throw e;
             }
         });
         return reply;

@@ -44,6 +44,8 @@ final class DeviceOta {
     private String runningVersion;
     private String stagedVersion;
     private Update update;
+    /** The device is closed: its closed action ran, and nothing would clean up an update begun now. */
+    private boolean closed;
 
     /** One update between {@code begin} and its end, success or failure. */
     private static final class Update {
@@ -86,8 +88,12 @@ final class DeviceOta {
         return ota;
     }
 
-    /** Drops an update still in progress: its image is discarded and its spool file deleted. */
+    /**
+     * Drops an update still in progress (its image is discarded and its spool file deleted), and refuses any later
+     * {@code begin}: a handler thread may still run one that arrived before the close.
+     */
     synchronized void abandonUnfinished() {
+        closed = true;
         if (update != null) {
             LOG.debug("{}: closed during an OTA update; the partial image is discarded", device);
             abandon(update);
@@ -118,6 +124,9 @@ final class DeviceOta {
     synchronized Map<String, Object> begin(Object input) {
         if (!(input instanceof Map<?, ?> map) || map.isEmpty() || update != null) {
             return failed(null);
+        }
+        if (closed) {
+            return failed("the device is closed");
         }
         long size = number(map.get("size"));
         if (size <= 0) {

@@ -3,8 +3,9 @@ package io.cameliotmp.server;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +47,11 @@ public final class IotmpServer {
     private final ServerTotals totals = new ServerTotals();
     private TrafficMeter trafficMeter;
     private volatile ServerDrain drain;
-    /** Devices a firmware update of this server runs on, one update each (see {@link #firmwareUpdateStarting}). */
-    private final Set<DeviceId> firmwareUpdates = ConcurrentHashMap.newKeySet();
+    /**
+     * Devices a firmware update of this server runs on, one update each, with what the update does when the server
+     * stops (see {@link #firmwareUpdateStarting}).
+     */
+    private final Map<DeviceId, Runnable> firmwareUpdates = new ConcurrentHashMap<>();
 
     public IotmpServer(IotmpServerConfig config) {
         this.config = config;
@@ -174,6 +178,14 @@ public final class IotmpServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // the connections are gone: an update waiting for its device to come back would wait out its reboot timeout
+        firmwareUpdates.forEach((device, onStop) -> {
+            try {
+                onStop.run();
+            } catch (RuntimeException e) {
+                LOG.warn("The firmware update of {} failed to end as the server stops: {}", device, e.toString());
+            }
+        });
         network.closeChannels();
         // after the devices: their directory entries are released while the member can still write them
         membership.leave();
@@ -411,7 +423,17 @@ public final class IotmpServer {
      * @return whether the update may start
      */
     public boolean firmwareUpdateStarting(DeviceId device) {
-        return firmwareUpdates.add(device);
+        return firmwareUpdateStarting(device, () -> {
+        });
+    }
+
+    /**
+     * {@link #firmwareUpdateStarting(DeviceId)}, with {@code onStop} run when this server stops while the update
+     * runs: an update waiting for its device to come back after the reboot would otherwise wait out its whole
+     * reboot timeout for a device that can no longer reach this server.
+     */
+    public boolean firmwareUpdateStarting(DeviceId device, Runnable onStop) {
+        return firmwareUpdates.putIfAbsent(device, Objects.requireNonNull(onStop, "onStop")) == null;
     }
 
     /** Ends the claim of a firmware update that {@link #firmwareUpdateStarting} granted. */

@@ -2,6 +2,7 @@ package io.cameliotmp.camel;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.device.IotmpDevice;
@@ -52,6 +54,8 @@ class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
             public void configure() {
                 from("direct:update").to("iotmp:device:alice/esp32?operation=firmwareUpdate"
                                          + "&firmwareProgressTo=mock:progress&firmwareRebootTimeout=60000");
+                // the stream reaches the producer as it is, not read first into Camel's stream cache
+                from("direct:uncached").noStreamCaching().to("iotmp:device:alice/esp32?operation=firmwareUpdate");
                 from("direct:hurried").to("iotmp:device:alice/esp32?operation=firmwareUpdate"
                                           + "&firmwareTransferTimeout=2000");
             }
@@ -174,6 +178,21 @@ class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
             stuck.countDown();
             handlers.shutdownNow();
         }
+    }
+
+    @Test
+    void anErrorReadingTheImageStillEndsTheExchange() throws Exception {
+        connectDevice(OtaSettings.defaults());
+        OutOfMemoryError outOfMemory = new OutOfMemoryError("the image stream's decoder ran out of memory");
+        InputStream failing = new InputStream() {
+            @Override
+            public int read() {
+                throw outOfMemory;
+            }
+        };
+        // the exchange ends with the error instead of staying in flight for ever
+        Future<Exchange> result = template.asyncSend("direct:uncached", e -> e.getMessage().setBody(failing));
+        assertThat(result.get(WAIT.toSeconds(), TimeUnit.SECONDS).getException()).hasCause(outOfMemory);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,25 @@ class DeviceOtaCloseTest {
         assertThat(discarded).isTrue();
         assertThat(spooled).allSatisfy(file -> assertThat(file).doesNotExist());
         assertThat(ota.write(new byte[16])).containsEntry("success", false);
+    }
+
+    @Test
+    void aBeginHandledOnlyAfterTheDeviceClosedOpensNothing() throws Exception {
+        AtomicInteger opened = new AtomicInteger();
+        OtaTarget target = size -> {
+            opened.incrementAndGet();
+            return new ByteArrayOutputStream();
+        };
+        IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(1).credentials("u", "d", "c").build();
+        DeviceOta ota = DeviceOta.install(device, target, OtaSettings.defaults().withCompression("zlib"));
+        device.closeAsync().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        // a begin that reached a handler thread before the close, run after it: nothing is left to clean it up
+        assertThat(ota.begin(Map.of("size", 64, "checksum", "00", "compression", "zlib", "compressed_size", 32,
+                "compressed_checksum", "00"))).containsEntry("success", false);
+
+        // the spool file is created only after the image is opened
+        assertThat(opened).as("the image was never opened").hasValue(0);
     }
 
     private static Set<Path> spoolFiles() throws IOException {

@@ -10,13 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.cameliotmp.protocol.session.Answers;
 import io.cameliotmp.server.DeviceDisconnectedException;
 import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceId;
-import io.cameliotmp.server.DeviceListener;
 import io.cameliotmp.server.DeviceNotConnectedException;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.DeviceReply;
@@ -56,6 +54,8 @@ public final class FirmwareUpdate {
     private final FirmwareUpdateOptions options;
     private final FirmwareUpdateListener listener;
     private final long startedNanos = System.nanoTime();
+    /** The device's connections after the reboot; told by the server when it stops, from the claim on. */
+    private final Reconnections reconnections;
 
     private OtaStep step = OtaStep.OPTIONS;
     private String previousVersion;
@@ -74,6 +74,7 @@ public final class FirmwareUpdate {
         this.image = image;
         this.options = options;
         this.listener = listener != null ? listener : FirmwareUpdateListener.NONE;
+        this.reconnections = new Reconnections(device);
     }
 
     /**
@@ -101,6 +102,10 @@ public final class FirmwareUpdate {
                 result.completeExceptionally(e);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
+            } catch (Error e) {
+                // a listener's assertion, memory running out: whoever waits on the future still hears the end
+                result.completeExceptionally(e);
+                throw e;
             }
         });
         return result;
@@ -108,7 +113,7 @@ public final class FirmwareUpdate {
 
     /** The update, with the device claimed for it on this server from its first request to its end. */
     private FirmwareUpdateReport run() throws InterruptedException {
-        if (!server.firmwareUpdateStarting(device)) {
+        if (!server.firmwareUpdateStarting(device, reconnections::serverStopped)) {
             // nothing sent: the device serves the update that runs, whose chunks a second begin would corrupt
             throw fail(OtaFailure.ALREADY_UPDATING, "a firmware update of " + device + " runs already on this"
                                                     + " server", null);
@@ -230,18 +235,8 @@ public final class FirmwareUpdate {
     private FirmwareUpdateReport rebootAndConfirm(DeviceRegistration registration, Duration stepTimeout)
             throws InterruptedException {
         enter(OtaStep.REBOOT);
-        CompletableFuture<DeviceRegistration> back = new CompletableFuture<>();
-        DeviceListener reconnect = new DeviceListener() {
-            @Override
-            public void onConnected(DeviceRegistration connected) {
-                if (connected.deviceId().equals(device)
-                    && connected.sessionNumber() > registration.sessionNumber()) {
-                    back.complete(connected);
-                }
-            }
-        };
         // listening before the reboot: a device may be back before the reboot's answer is handled
-        server.registry().addListener(reconnect);
+        server.registry().addListener(reconnections);
         try {
             try {
                 call(registration, DeviceRequest.run(REBOOT, null), stepTimeout);
@@ -257,19 +252,18 @@ public final class FirmwareUpdate {
                         e.getMessage());
             }
             // a device back before the listener was in place (its reboot answer lost) is back all the same
-            server.registry().registration(device)
-                    .filter(now -> now.sessionNumber() > registration.sessionNumber())
-                    .ifPresent(back::complete);
+            server.registry().registration(device).ifPresent(reconnections::onConnected);
             if (options.rebootTimeout().isZero()) {
                 step = OtaStep.DONE;
                 return report(OtaOutcome.STAGED, null, null);
             }
             enter(OtaStep.RECONNECT);
-            DeviceRegistration now = awaitReconnect(back);
+            long deadlineNanos = System.nanoTime() + options.rebootTimeout().toNanos();
+            DeviceRegistration now = awaitReconnect(registration, deadlineNanos);
             enter(OtaStep.VERSION);
-            version = known(readVersion(now, stepTimeout));
+            version = confirmVersion(now, stepTimeout, deadlineNanos);
         } finally {
-            server.registry().removeListener(reconnect);
+            server.registry().removeListener(reconnections);
         }
         if (expectedVersion != null && version != null && !expectedVersion.equals(version)) {
             throw fail(OtaFailure.VERSION_MISMATCH, "the device runs " + version + ", expected " + expectedVersion,
@@ -280,37 +274,66 @@ public final class FirmwareUpdate {
                 null);
     }
 
-    private DeviceRegistration awaitReconnect(CompletableFuture<DeviceRegistration> back)
+    /** A connection of the device newer than {@code previous}, by the reboot's deadline. */
+    private DeviceRegistration awaitReconnect(DeviceRegistration previous, long deadlineNanos)
             throws InterruptedException {
-        try {
-            return back.get(options.rebootTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
+        DeviceRegistration back = reconnections.after(previous.sessionNumber(), deadlineNanos);
+        if (back == null && reconnections.hasServerStopped()) {
+            // no device reaches a stopped server: waiting out the reboot timeout would only end as TIMEOUT
+            throw fail(OtaFailure.DEVICE_GONE, "the server stopped before the device came back", null);
+        }
+        if (back == null) {
             throw fail(OtaFailure.TIMEOUT, "the device did not reconnect within " + options.rebootTimeout().toMillis()
-                                           + " ms after the reboot", e);
-        } catch (ExecutionException e) {
-            throw fail(OtaFailure.PROTOCOL, e.getCause().toString(), e.getCause());
+                                           + " ms after the reboot", null);
+        }
+        return back;
+    }
+
+    /**
+     * The version the device runs after the reboot, null when it cannot tell. When the expected version is known,
+     * only the device's word on it makes the update a success: a version read cut by a disconnect is asked again on
+     * the device's next connection (by the reboot's deadline), and one left unanswered fails the update. Without an
+     * expected version the reconnect is the confirmation, and a failed read only leaves the version unknown.
+     */
+    private String confirmVersion(DeviceRegistration back, Duration stepTimeout, long deadlineNanos)
+            throws InterruptedException {
+        DeviceRegistration now = back;
+        while (true) {
+            try {
+                return known(readVersion(now, stepTimeout));
+            } catch (DeviceDisconnectedException | DeviceNotConnectedException e) {
+                if (expectedVersion == null) {
+                    LOG.debug("{}: no version after the update: {}", device, e.toString());
+                    return null;
+                }
+                LOG.debug("{}: gone again before telling its version; waiting for its next connection", device);
+                now = awaitReconnect(now, deadlineNanos);
+            } catch (RuntimeException e) {
+                if (expectedVersion == null) {
+                    LOG.debug("{}: no version after the update: {}", device, e.toString());
+                    return null;
+                }
+                throw failOn(e);
+            }
         }
     }
 
-    /** {@code $ota/version}, or the version in {@code $ota/options} on libraries before 2.30; null when unknown. */
+    /**
+     * {@code $ota/version}, or the version in {@code $ota/options} on libraries before 2.30; null when the device has
+     * neither. Fails as the request does when the device does not answer.
+     */
     private String readVersion(DeviceRegistration registration, Duration stepTimeout) throws InterruptedException {
+        Object payload;
         try {
-            Object payload = await(server.send(registration, DeviceRequest.run(VERSION, null), stepTimeout))
-                    .payload();
-            return payload instanceof Map<?, ?> map ? DeviceOtaOptions.text(map.get("version")) : null;
+            payload = await(server.send(registration, DeviceRequest.run(VERSION, null), stepTimeout)).payload();
         } catch (DeviceErrorException e) {
             try {
-                Object payload = await(server.send(registration, DeviceRequest.run(OPTIONS, null), stepTimeout))
-                        .payload();
-                return DeviceOtaOptions.parse(payload).version();
-            } catch (RuntimeException again) {
-                LOG.debug("{}: no version after the update: {}", device, again.toString());
+                payload = await(server.send(registration, DeviceRequest.run(OPTIONS, null), stepTimeout)).payload();
+            } catch (DeviceErrorException again) {
                 return null;
             }
-        } catch (RuntimeException e) {
-            LOG.debug("{}: no version after the update: {}", device, e.toString());
-            return null;
         }
+        return payload instanceof Map<?, ?> map ? DeviceOtaOptions.text(map.get("version")) : null;
     }
 
     private DeviceReply call(DeviceRegistration registration, DeviceRequest request, Duration timeout)

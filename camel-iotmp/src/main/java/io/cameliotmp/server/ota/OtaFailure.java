@@ -16,7 +16,10 @@ public enum OtaFailure {
     END_FAILED,
     /** A step was not answered in time, or the device did not come back within the reboot timeout. */
     TIMEOUT,
-    /** The device disconnected (or was not connected) before the image was staged. */
+    /**
+     * The device disconnected (or was not connected) before the image was staged, or the server stopped while the
+     * update ran (waiting for the device after its reboot included).
+     */
     DEVICE_GONE,
     /** The device came back after the reboot running another version than the one expected. */
     VERSION_MISMATCH,

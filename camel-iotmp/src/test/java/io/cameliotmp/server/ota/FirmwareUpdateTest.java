@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -456,6 +457,51 @@ class FirmwareUpdateTest {
     }
 
     @Test
+    void anUpdateWaitingForTheDeviceToComeBackEndsWhenTheServerStops() throws Exception {
+        device(new RecordingTarget(), OtaSettings.defaults(), IotmpDeviceBuilder::noReconnect);
+        CountDownLatch reconnecting = new CountDownLatch(1);
+        CompletableFuture<FirmwareUpdateReport> update = FirmwareUpdate.start(server, DEVICE,
+                FirmwareImage.of(image(5000, "2.0.0")), options().withRebootTimeout(Duration.ofMinutes(10)),
+                new FirmwareUpdateListener() {
+                    @Override
+                    public void onStep(DeviceId id, OtaStep step) {
+                        if (step == OtaStep.RECONNECT) {
+                            reconnecting.countDown();
+                        }
+                    }
+                }, handlers);
+        assertThat(reconnecting.await(Waits.WAIT.toSeconds(), TimeUnit.SECONDS)).as("the update waits").isTrue();
+        server.stop();
+        // no device reaches a stopped server: the update ends now, not after its ten minutes of reboot timeout
+        Throwable ended = catchThrowable(() -> update.get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertThat(ended).as("the update ended").isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(FirmwareUpdateException.class);
+        FirmwareUpdateException e = (FirmwareUpdateException) ended.getCause();
+        assertThat(e.failure()).isEqualTo(OtaFailure.DEVICE_GONE);
+        assertThat(e.step()).isEqualTo(OtaStep.RECONNECT);
+        assertThat(e.report().error()).contains("server stopped");
+        assertThat(server.firmwareUpdatesRunning()).isZero();
+    }
+
+    @Test
+    void anErrorInTheUpdatesThreadStillEndsItsFuture() throws Exception {
+        device(new RecordingTarget(), OtaSettings.defaults());
+        AssertionError broken = new AssertionError("a listener's own check failed");
+        CompletableFuture<FirmwareUpdateReport> update = FirmwareUpdate.start(server, DEVICE,
+                FirmwareImage.of(image(5000, "2.0.0")), options(), new FirmwareUpdateListener() {
+                    @Override
+                    public void onStep(DeviceId id, OtaStep step) {
+                        if (step == OtaStep.BEGIN) {
+                            throw broken;
+                        }
+                    }
+                }, handlers);
+        Throwable ended = catchThrowable(() -> update.get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertThat(ended).as("the update ended").isInstanceOf(ExecutionException.class).hasCause(broken);
+        assertThat(server.firmwareUpdatesRunning()).isZero();
+    }
+
+    @Test
     void theVersionAfterTheRebootMustBeTheExpectedOne() throws Exception {
         device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"));
         FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, "2.0.0")),
@@ -463,6 +509,42 @@ class FirmwareUpdateTest {
         assertThat(e.failure()).isEqualTo(OtaFailure.VERSION_MISMATCH);
         assertThat(e.step()).isEqualTo(OtaStep.VERSION);
         assertThat(e.report().version()).isEqualTo("2.0.0");
+    }
+
+    @Test
+    void aDeviceThatDropsItsNewConnectionBeforeTellingItsVersionIsAskedAgainWhenItIsBack() throws Exception {
+        IotmpDevice device = device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"));
+        // a new image that crashes right after connecting looks like this, as does a flaky network: the version is
+        // asked again on the device's next connection, not taken as unknown (and the update as a success)
+        FirmwareUpdateReport report = update(FirmwareImage.of(image(5000, "2.0.0")), options(),
+                dropConnectionAt(device, OtaStep.VERSION));
+        assertThat(report.outcome()).isEqualTo(OtaOutcome.UPDATED);
+        assertThat(report.version()).isEqualTo("2.0.0");
+    }
+
+    @Test
+    void aDeviceBackAfterTheRebootThatNeverTellsItsVersionIsNoSuccess() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        IotmpDevice device = device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"),
+                builder -> builder.handlerExecutor(handlers));
+        device.resource(FirmwareUpdate.VERSION).output(() -> {
+            try {
+                stuck.await(Waits.WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Map.of("version", "2.0.0");
+        });
+        try {
+            FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, "2.0.0")),
+                    options().withStepTimeout(Duration.ofSeconds(5)), null);
+            assertThat(e).as("the update failed").isNotNull();
+            assertThat(e.failure()).isEqualTo(OtaFailure.TIMEOUT);
+            assertThat(e.step()).isEqualTo(OtaStep.VERSION);
+            assertThat(e.report().version()).isNull();
+        } finally {
+            stuck.countDown();
+        }
     }
 
     @Test
