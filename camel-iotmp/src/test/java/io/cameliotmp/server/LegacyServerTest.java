@@ -50,12 +50,16 @@ class LegacyServerTest {
     }
 
     private IotmpServer start(boolean legacy, String credentials, ServerLimits limits) {
-        server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
-                .metrics(MicrometerServerMetrics.factory(meters))
-                .authenticator(StaticAuthenticator.parse(credentials)).limits(limits)
-                .legacy(new LegacyListeners(legacy, 0, LegacyListeners.NONE)).build());
+        server = new IotmpServer(config(legacy, credentials, limits));
         server.start();
         return server;
+    }
+
+    private IotmpServerConfig config(boolean legacy, String credentials, ServerLimits limits) {
+        return IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
+                .metrics(MicrometerServerMetrics.factory(meters))
+                .authenticator(StaticAuthenticator.parse(credentials)).limits(limits)
+                .legacy(new LegacyListeners(legacy, 0, LegacyListeners.NONE)).build();
     }
 
     @AfterEach
@@ -285,6 +289,43 @@ class LegacyServerTest {
             assertThat(server.legacyDevicesTracked()).isEqualTo(1);
             assertThat(meters.get("iotmp.legacy.devices.tracked").gauge().value()).isEqualTo(1.0);
         }
+    }
+
+    /**
+     * The component's server is a new {@link IotmpServer} each time its routes start again, and the legacy devices
+     * that were attached reconnect to it streaming with the ids of their connection before. The new server began
+     * every device's ids at 1 again, so such a stale sample was delivered to whichever stream now had its id. The ids
+     * go on where they were, for the servers of one manager on the same address.
+     */
+    @Test
+    void aServerStartedAgainGoesOnWithTheIdsItsLegacyDevicesUsedBefore() throws Exception {
+        IotmpServerManager manager = new IotmpServerManager();
+        IotmpServerConfig config = config(true, "alice/esp32=s3cr3t", ServerLimits.DEFAULT);
+        Samples temperature = new Samples();
+        IotmpServerManager.Handle handle = manager.acquire(config);
+        server = handle.server();
+        try (RawIotmpSocket attached = legacyDevice()) {
+            call(DeviceRequest.startStream("temperature", 5000, temperature), attached, hex("L18", 1),
+                    hex("L19", 1));
+            // the routes stop: the server stops with the device attached
+            handle.close();
+            assertThat(attached.closedWithin(TIMEOUT)).isTrue();
+        }
+        handle = manager.acquire(config);
+        try (IotmpServerManager.Handle again = handle) {
+            server = again.server();
+            try (RawIotmpSocket device = legacyDevice()) {
+                Samples led = new Samples();
+                call(DeviceRequest.startStream("led", 0, led), device, hex("L21", 2), hex("L22", 2));
+                // the device goes on sampling its stream of the stopped server (id 1)
+                device.sendHex(hex("L20", 1));
+                device.sendHex(hex("L26", 2));
+                assertThat(led.next().payload()).isEqualTo(true);
+                assertThat(led.samples).isEmpty();
+                assertThat(server.totals().staleSamplesDropped()).isEqualTo(1);
+            }
+        }
+        assertThat(temperature.samples).isEmpty();
     }
 
     /**
