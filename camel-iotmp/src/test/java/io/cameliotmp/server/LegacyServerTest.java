@@ -292,6 +292,61 @@ class LegacyServerTest {
     }
 
     /**
+     * A legacy device keeps one stream per resource: a second START_STREAM replaces the first, and a STOP_STREAM,
+     * which names the resource, stops whichever is open. The server served an on-change and a periodic subscription
+     * of one resource with two device streams, so the one opened first got nothing more once the other started, and
+     * stopping either left the other subscription open on a stream the device no longer sent. A legacy device's
+     * resource now has one stream, at the periodic subscriptions' interval (none when only changes are wanted),
+     * whose samples and events reach every subscription; it is replaced when that interval changes.
+     */
+    @Test
+    void onChangeAndPeriodicSubscriptionsOfOneResourceShareTheLegacyDevicesOneStream() throws Exception {
+        start(true);
+        DeviceFilter alice = new DeviceFilter("alice", "*");
+        Samples onChange = new Samples();
+        Samples periodic = new Samples();
+        try (RawIotmpSocket device = legacyDevice()) {
+            StreamSubscription changes = server.subscriptions().subscribe(alice, "temperature", 0, onChange);
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.START_STREAM, 1, null));
+            device.sendHex(frameHex(SignalFlag.REQUEST_OK, 1, null));
+
+            StreamSubscription every5s = server.subscriptions().subscribe(alice, "temperature", 5000, periodic);
+            // stopped before the new one starts: a STOP_STREAM after it would stop the new stream
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.STOP_STREAM, 1, null));
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.START_STREAM, 2, 5000L));
+            device.sendHex(frameHex(SignalFlag.REQUEST_OK, 1, null));
+            device.sendHex(frameHex(SignalFlag.REQUEST_OK, 2, null));
+            device.sendHex(hex("L20", 2));
+            assertThat(periodic.next().payload()).isEqualTo(onChange.next().payload());
+
+            every5s.close();
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.STOP_STREAM, 2, null));
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.START_STREAM, 3, null));
+            device.sendHex(frameHex(SignalFlag.REQUEST_OK, 2, null));
+            device.sendHex(frameHex(SignalFlag.REQUEST_OK, 3, null));
+            device.sendHex(hex("L26", 3));
+            assertThat(onChange.next().payload()).isEqualTo(true);
+            assertThat(periodic.samples).isEmpty();
+
+            changes.close();
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.STOP_STREAM, 3, null));
+        }
+    }
+
+    /** A frame of the server's requests on "temperature", or an answer (without resource), as the device sees it. */
+    private static String frameHex(SignalFlag flag, int streamId, Object payload) {
+        boolean request = flag == SignalFlag.START_STREAM || flag == SignalFlag.STOP_STREAM;
+        ByteBuf buf = Unpooled.buffer();
+        LegacyFrames.encode(LegacyMessage.of(flag, streamId, request ? java.util.List.of("temperature") : null,
+                payload), buf);
+        try {
+            return Hex.format(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /**
      * The component's server is a new {@link IotmpServer} each time its routes start again, and the legacy devices
      * that were attached reconnect to it streaming with the ids of their connection before. The new server began
      * every device's ids at 1 again, so such a stale sample was delivered to whichever stream now had its id. The ids
