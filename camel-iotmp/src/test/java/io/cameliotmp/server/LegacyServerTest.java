@@ -333,6 +333,39 @@ class LegacyServerTest {
         }
     }
 
+    /**
+     * The consumers of a resource share its one stream, but a producer's {@code startStream} on the same resource
+     * went out as a second START_STREAM: the board replaced the consumers' stream with it, and the producer's stop
+     * (by resource) then stopped the board's only stream, leaving the consumers open on nothing. Such a stream now
+     * fails at once with the reason, and the consumers' stream goes on.
+     */
+    @Test
+    void aSecondStreamOfAResourceThatHasOneFailsAndTheFirstGoesOn() throws Exception {
+        start(true);
+        Samples consumer = new Samples();
+        try (RawIotmpSocket device = legacyDevice()) {
+            server.subscriptions().subscribe(new DeviceFilter("alice", "*"), "temperature", 0, consumer);
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.START_STREAM, 1, null));
+            device.sendHex(frameHex(SignalFlag.REQUEST_OK, 1, null));
+
+            Samples producer = new Samples();
+            CompletableFuture<DeviceReply> second = server.send(DEVICE,
+                    DeviceRequest.startStream("temperature", 5000, producer), TIMEOUT);
+            CompletableFuture<DeviceReply> describe = server.send(DEVICE, DeviceRequest.describe(null), TIMEOUT);
+            assertThat(device.readFrameHex()).as("nothing is sent for the second stream")
+                    .isEqualTo(hex("L04", 2));
+            assertThat(second).failsWithin(TIMEOUT).withThrowableOfType(Exception.class)
+                    .withCauseInstanceOf(DeviceErrorException.class)
+                    .withMessageContaining("one stream per resource");
+            device.sendHex(hex("L05", 2));
+            describe.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+            device.sendHex(hex("L20", 1));
+            assertThat(consumer.next().payload()).isInstanceOf(Map.class);
+            assertThat(producer.samples).isEmpty();
+        }
+    }
+
     /** A frame of the server's requests on "temperature", or an answer (without resource), as the device sees it. */
     private static String frameHex(SignalFlag flag, int streamId, Object payload) {
         boolean request = flag == SignalFlag.START_STREAM || flag == SignalFlag.STOP_STREAM;
