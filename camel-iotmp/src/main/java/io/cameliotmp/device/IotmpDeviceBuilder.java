@@ -108,7 +108,8 @@ public final class IotmpDeviceBuilder {
      * Plays a device of the legacy Thinger protocol (the {@code thinger.io} Arduino library up to 2.40, the old Linux
      * client) instead of IOTMP: the same resources, streams and service calls, in that library's frames, for a server
      * that accepts such devices (usually on port 25200; set {@link #port}). Locks, event subscriptions and server
-     * resources do not exist there and fail. Same as {@code generation(Generation.LEGACY)}.
+     * resources do not exist there and fail. A property read's answer names no read, so reads go to the server one at
+     * a time, in the order asked. Same as {@code generation(Generation.LEGACY)}.
      */
     public IotmpDeviceBuilder legacy() {
         return generation(Generation.LEGACY);

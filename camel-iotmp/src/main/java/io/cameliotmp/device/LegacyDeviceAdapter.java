@@ -1,12 +1,15 @@
 package io.cameliotmp.device;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import io.cameliotmp.protocol.Gen1Layout;
@@ -17,6 +20,7 @@ import io.cameliotmp.protocol.legacy.LegacyTranslator;
 import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.protocol.session.StreamParameters;
+import io.netty.channel.ChannelHandlerContext;
 
 /**
  * Plays a legacy Thinger device (the {@code thinger.io} Arduino library up to 2.40) with the IOTMP device client:
@@ -28,14 +32,21 @@ import io.cameliotmp.protocol.session.StreamParameters;
  * the resource tree ({@code al}, {@code fn}, {@code /}); paths as arrays, a plain string taken for an empty path
  * (OK, nothing run); intervals as bare numbers; samples and events wrapped as {@code {"out":…}} / {@code {"in":…}};
  * one stream per resource, stopped by resource; service calls as flags, GET_PROPERTY without id and answered by the
- * next frame without one; an answer nobody waits for answered with REQUEST_ERROR. Services the library lacks (locks,
- * event subscriptions, server resources) fail at once. Runs on the device's event loop.
+ * next frame without one, so one at a time; an answer nobody waits for answered with REQUEST_ERROR. Services the
+ * library lacks (locks, event subscriptions, server resources) fail at once. Runs on the device's event loop.
  */
 final class LegacyDeviceAdapter extends LegacyTranslator {
 
     /** What an id of the server waits for from the device. */
     private enum ServerRequest {
         RUN, DESCRIBE_ALL, DESCRIBE_ONE, START, STOP
+    }
+
+    /**
+     * A GET_PROPERTY of the device: the connection's id for it (0 when nobody waits), the property, and the time
+     * ({@code nanoClock}) when the device stops waiting for it.
+     */
+    private record PropertyRead(int id, String property, long deadline) {
     }
 
     /** A stream the server opened: its resource, and whether it samples (else it sends events). */
@@ -56,8 +67,15 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
     private final LinkedHashMap<Integer, Long> deviceCalls = new LinkedHashMap<>();
     private final long callTimeoutNanos;
     private final LongSupplier nanoClock;
-    /** The id of the device's GET_PROPERTY, answered by the next frame without id; 0 when none. */
-    private int pendingPropertyRead;
+    /**
+     * The device's GET_PROPERTY on the wire, answered by the next frame without id; null when none. Its answer names
+     * no read, so only one is ever on the wire, as with the library, which blocks on it: the others wait in
+     * {@link #heldPropertyReads}, in the order asked, until it is answered or the device stops waiting for it.
+     */
+    private PropertyRead propertyReadOnWire;
+    /** When the device stops waiting for the read on the wire. */
+    private ScheduledFuture<?> propertyReadExpiry;
+    private final ArrayDeque<PropertyRead> heldPropertyReads = new ArrayDeque<>();
 
     /** @param callTimeout how long the device waits for the answer to one of its calls (its request timeout) */
     LegacyDeviceAdapter(Duration callTimeout) {
@@ -115,9 +133,14 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
             connectId = -1;
             return ok ? IotmpMessage.ok(connect) : IotmpMessage.error(connect, null, null);
         }
-        if (id == 0 && pendingPropertyRead != 0) {
-            int read = pendingPropertyRead;
-            pendingPropertyRead = 0;
+        if (id == 0 && propertyReadOnWire != null) {
+            int read = propertyReadOnWire.id();
+            propertyReadOnWire = null;
+            propertyReadExpiry.cancel(false);
+            sendNextPropertyRead();
+            if (read == 0) {
+                return null;
+            }
             return ok ? IotmpMessage.ok(read, message.payload()) : IotmpMessage.error(read, null, null);
         }
         if (id != 0 && deviceCalls.remove(id) != null) {
@@ -293,9 +316,12 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
             target = parts.get(0);
         }
         if (flag == SignalFlag.GET_PROPERTY) {
-            // never with an id: the answer is the next frame without one
-            pendingPropertyRead = id;
-            return LegacyMessage.service(flag, 0, String.valueOf(target), null, null);
+            PropertyRead read = new PropertyRead(id, String.valueOf(target), nanoClock.getAsLong() + callTimeoutNanos);
+            if (propertyReadOnWire != null) {
+                heldPropertyReads.add(read);
+                return null;
+            }
+            return propertyRead(read);
         }
         if (id != 0) {
             long now = nanoClock.getAsLong();
@@ -304,6 +330,50 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
             deviceCalls.put(id, now + callTimeoutNanos);
         }
         return LegacyMessage.service(flag, id, String.valueOf(target), resource, run.payload());
+    }
+
+    /**
+     * Puts {@code read} on the wire, never with an id: the answer is the next frame without one. Should the server
+     * not answer by the read's deadline, the device stops waiting for it then and sends the next one.
+     */
+    private LegacyMessage propertyRead(PropertyRead read) {
+        propertyReadOnWire = read;
+        long delay = Math.max(0, read.deadline() - nanoClock.getAsLong());
+        propertyReadExpiry = context().executor().schedule(() -> {
+            if (propertyReadOnWire == read) {
+                propertyReadOnWire = null;
+                sendNextPropertyRead();
+            }
+        }, delay, TimeUnit.NANOSECONDS);
+        return LegacyMessage.service(SignalFlag.GET_PROPERTY, 0, read.property(), null, null);
+    }
+
+    /** Sends the first held read the device still waits for; the connection has failed the others. */
+    private void sendNextPropertyRead() {
+        long now = nanoClock.getAsLong();
+        PropertyRead next;
+        while ((next = heldPropertyReads.poll()) != null) {
+            if (next.deadline() - now > 0) {
+                context().writeAndFlush(propertyRead(next));
+                return;
+            }
+        }
+    }
+
+    /** The connection fails the device's calls when it closes: nothing is left to send. */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        heldPropertyReads.clear();
+        if (propertyReadExpiry != null) {
+            propertyReadExpiry.cancel(false);
+        }
+        propertyReadOnWire = null;
+        super.channelInactive(ctx);
+    }
+
+    /** Reads of properties waiting for the one on the wire to be answered; for tests. */
+    int propertyReadsHeld() {
+        return heldPropertyReads.size();
     }
 
     /** Forgets the calls the device no longer waits for: their answer would find no request anyway. */

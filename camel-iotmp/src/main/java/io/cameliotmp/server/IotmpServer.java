@@ -54,10 +54,18 @@ public final class IotmpServer {
     private final Map<DeviceId, Runnable> firmwareUpdates = new ConcurrentHashMap<>();
 
     public IotmpServer(IotmpServerConfig config) {
+        this(config, new LegacyStreamIds(config.limits().maxLegacyDevicesTracked()));
+    }
+
+    /**
+     * A server whose legacy devices' ids go on where they were on an earlier server ({@link IotmpServerManager}
+     * passes on the memory of the server it ran on the same address).
+     */
+    IotmpServer(IotmpServerConfig config, LegacyStreamIds legacyStreamIds) {
         this.config = config;
         this.network = new ServerNetwork(config);
         this.guard = new ConnectionGuard(config, System::nanoTime, this::metrics);
-        this.legacyStreamIds = new LegacyStreamIds(config.limits().maxLegacyDevicesTracked());
+        this.legacyStreamIds = legacyStreamIds;
         this.admission = new ConnectionAdmission(config, guard, this::metrics);
         this.connectValidation = new ConnectValidation(config, guard, this::metrics);
         this.events = new EventStreams(config.quotas(), this::quotaExceeded);

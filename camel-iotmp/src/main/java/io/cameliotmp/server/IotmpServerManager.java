@@ -19,6 +19,13 @@ public final class IotmpServerManager {
     private static final Logger LOG = LoggerFactory.getLogger(IotmpServerManager.class);
 
     private final Map<String, Entry> servers = new HashMap<>();
+    /**
+     * Where the legacy devices' stream ids go on, by address, kept when the server stops: the devices attached then
+     * reconnect to the next server on the address still streaming with the ids of their connection before, which it
+     * must not hand out again (see {@link LegacyStreamIds}). One per address the configuration names, each bounded by
+     * its {@code maxLegacyDevicesTracked}.
+     */
+    private final Map<String, LegacyStreamIds> legacyStreamIds = new HashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     /** Told when a server of this manager has started and when it is about to stop, on the thread doing it. */
@@ -46,7 +53,7 @@ public final class IotmpServerManager {
         String key = config.host() + ":" + config.port();
         Entry entry = servers.get(key);
         if (entry == null) {
-            IotmpServer server = new IotmpServer(config);
+            IotmpServer server = new IotmpServer(config, legacyStreamIds(key, config));
             server.start();
             entry = new Entry(key, server);
             servers.put(key, entry);
@@ -63,6 +70,13 @@ public final class IotmpServerManager {
         }
         entry.references++;
         return new Handle(entry);
+    }
+
+    /** The memory of the address's earlier server, unless the bound it is to keep has changed. */
+    private LegacyStreamIds legacyStreamIds(String key, IotmpServerConfig config) {
+        int maxDevices = config.limits().maxLegacyDevicesTracked();
+        return legacyStreamIds.compute(key, (address, earlier) -> earlier != null && earlier.maxDevices() == maxDevices
+                ? earlier : new LegacyStreamIds(maxDevices));
     }
 
     /** The servers this manager runs now. */

@@ -10,6 +10,7 @@ import io.cameliotmp.protocol.FrameCodec;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
 import io.cameliotmp.protocol.legacy.LegacyFrames;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
@@ -27,12 +28,13 @@ import org.slf4j.LoggerFactory;
  * device has (docs/protocol.md, "The legacy protocol").
  * <p>
  * What only legacy devices need is kept here: the AUTH and its bare answer; describe as a run of {@code ["api"]}
- * whose tree is flattened; intervals as bare numbers; STOP_STREAM by resource; sample payloads unwrapped; service
- * flags as the service RUNs of IOTMP, acknowledged only when the device gave an id, and GET_PROPERTY answered
- * without one. Stream ids are translated: the server's ids are per connection, the legacy ids continue across a
- * device's connections ({@link LegacyStreamIds}), so samples a device still sends with the ids of its previous
- * connection are recognised as stale and dropped, never delivered to a new stream. Answers nobody waits for are
- * dropped, never answered: the device would take an answer to an answer for a request.
+ * whose tree is flattened; intervals as bare numbers; one stream per resource, stopped by resource (another
+ * START_STREAM of a resource that has one fails at once); sample payloads unwrapped; service flags as the service
+ * RUNs of IOTMP, acknowledged only when the device gave an id, and GET_PROPERTY answered without one. Stream ids
+ * are translated: the server's ids are per connection, the legacy ids continue across a device's connections
+ * ({@link LegacyStreamIds}), so samples a device still sends with the ids of its previous connection are recognised
+ * as stale and dropped, never delivered to a new stream. Answers nobody waits for are dropped, never answered: the
+ * device would take an answer to an answer for a request.
  * <p>
  * Runs on the channel's I/O thread (reads and writes both), so its tables need no locks. They are bounded: the
  * server's requests and streams by {@code maxPendingRequests} (entries of requests that timed out are dropped
@@ -293,13 +295,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
             case DESCRIBE -> LegacyMessage.of(SignalFlag.RUN,
                     open(id, message.resource() == null ? Waiting.DESCRIBE_ALL : Waiting.DESCRIBE_ONE, null),
                     LegacyApi.describePath(message.resource()), null);
-            case START_STREAM -> {
-                List<Object> path = LegacyApi.path(message.resource());
-                long interval = StreamParameters.intervalOf(message.parameters());
-                // a bare number in ms; a device reads a map as 0 (an event stream)
-                yield LegacyMessage.of(SignalFlag.START_STREAM, open(id, Waiting.START, path), path,
-                        interval > 0 ? interval : null);
-            }
+            case START_STREAM -> startStream(message);
             case STOP_STREAM -> stopStream(id);
             // no legacy device opens streams of its own, so there is nothing to send data into
             case STREAM_DATA -> null;
@@ -342,12 +338,50 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         return legacyId;
     }
 
+    /**
+     * A device keeps one stream per resource: a second START_STREAM would replace the stream the resource has, whose
+     * samples would then stop without a word, and a STOP_STREAM, which names the resource, would stop either for
+     * both. So a stream of a resource that has one (started or starting, not stopping) fails at once, and nothing
+     * is sent.
+     */
+    private LegacyMessage startStream(IotmpMessage message) {
+        int serverId = message.streamId();
+        List<Object> path = LegacyApi.path(message.resource());
+        if (hasStream(path, serverId)) {
+            String reason = "a legacy device keeps one stream per resource, and " + PsonValues.toString(path)
+                            + " has one already";
+            LOG.debug("{}: START_STREAM {} failed: {}", DeviceAddress.of(context().channel()), serverId, reason);
+            fail(serverId, Map.of("error", reason));
+            return null;
+        }
+        long interval = StreamParameters.intervalOf(message.parameters());
+        // a bare number in ms; a device reads a map as 0 (an event stream)
+        return LegacyMessage.of(SignalFlag.START_STREAM, open(serverId, Waiting.START, path), path,
+                interval > 0 ? interval : null);
+    }
+
+    /** Whether a stream of the server other than {@code serverId} is started or starting on {@code path}. */
+    private boolean hasStream(List<Object> path, int serverId) {
+        for (Entry entry : byLegacyId.values()) {
+            if (entry.streamPath != null && entry.waiting != Waiting.STOP && entry.serverId != serverId
+                && entry.streamPath.equals(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Fails the server's request {@code serverId} as if the device had answered ERROR, after this write. */
+    private void fail(int serverId, Object reason) {
+        context().executor().execute(() -> context().fireChannelRead(IotmpMessage.error(serverId, null, reason)));
+    }
+
     private LegacyMessage stopStream(int serverId) {
         Integer legacyId = legacyIdOfServerId.get(serverId);
         Entry entry = legacyId == null ? null : byLegacyId.get(legacyId);
         if (entry == null || entry.streamPath == null) {
             // a legacy device stops streams by resource: without it there is nothing to send; the request fails
-            context().executor().execute(() -> context().fireChannelRead(IotmpMessage.error(serverId, null, null)));
+            fail(serverId, null);
             return null;
         }
         entry.waiting = Waiting.STOP;

@@ -18,7 +18,9 @@ import java.util.Map;
  * authenticated device, keyed by a salted 64-bit hash of its user and id (never the strings, which a user with a
  * wildcard credential chooses at will), at most {@link ServerLimits#maxLegacyDevicesTracked()}, the least recently
  * connected forgotten first.
- * Two devices whose hashes collide only share where their ids continue. Thread-safe.
+ * Two devices whose hashes collide only share where their ids continue. It outlives the server too when the server
+ * is started again by its {@link IotmpServerManager}, as the component's are: the devices then attached reconnect to
+ * the new server. Thread-safe.
  */
 final class LegacyStreamIds {
 
@@ -72,6 +74,11 @@ final class LegacyStreamIds {
     /** The id after the last one the device with this {@link #key} was given. */
     synchronized void remember(long device, int nextId) {
         next.put(device, nextId);
+    }
+
+    /** How many devices' ids are kept at most. */
+    int maxDevices() {
+        return maxDevices;
     }
 
     /** Devices whose ids are kept. */

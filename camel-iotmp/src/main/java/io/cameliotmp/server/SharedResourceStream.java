@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
+import io.cameliotmp.protocol.Generation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * All subscriptions on one resource of one device, served by at most two device streams: one on-change stream for the
  * subscriptions that want every change, and one periodic stream at the greatest common divisor of the periodic
  * subscriptions' intervals (Thinger's approach), from which each subscription takes the samples that match its own
- * rate. Confined to the connection's executor.
+ * rate. A legacy device keeps one stream per resource (a second START_STREAM replaces the first, a STOP_STREAM names
+ * the resource), so its resource gets one stream, at that divisor or on change when no subscription is periodic,
+ * whose samples and events reach every subscription. Confined to the connection's executor.
  */
 final class SharedResourceStream {
 
@@ -22,6 +25,8 @@ final class SharedResourceStream {
     private final ServerOpenedStreams streams;
     private final DeviceRegistration registration;
     private final String resource;
+    /** Whether the device keeps one stream per resource, as legacy devices do: then only the periodic id is used. */
+    private final boolean oneStream;
     private final List<Subscriber> subscribers = new ArrayList<>();
     private int eventStreamId;
     private int periodicStreamId;
@@ -31,6 +36,7 @@ final class SharedResourceStream {
         this.streams = streams;
         this.registration = registration;
         this.resource = resource;
+        this.oneStream = registration.generation() == Generation.LEGACY;
     }
 
     /**
@@ -65,7 +71,7 @@ final class SharedResourceStream {
         boolean onChange = streamId == eventStreamId;
         List<StreamSubscription> served = new ArrayList<>();
         for (Subscriber s : subscribers) {
-            if (onChange == (s.subscription.intervalMillis() == 0)) {
+            if (oneStream || onChange == (s.subscription.intervalMillis() == 0)) {
                 served.add(s.subscription);
             }
         }
@@ -84,6 +90,10 @@ final class SharedResourceStream {
                 gcd = gcd(gcd, interval);
             }
         }
+        if (oneStream) {
+            reconcileOneStream(!subscribers.isEmpty(), gcd);
+            return;
+        }
         if (wantsEvents && eventStreamId == 0) {
             eventStreamId = open(0, this::onEventSample);
         } else if (!wantsEvents && eventStreamId != 0) {
@@ -101,6 +111,21 @@ final class SharedResourceStream {
             if (gcd > 0) {
                 periodicStreamId = open(gcd, this::onPeriodicSample);
             }
+        }
+    }
+
+    /**
+     * The one stream of a device that keeps one per resource, replaced when its interval changes: stopped first, since
+     * a STOP_STREAM by resource after the new START_STREAM would stop the new stream.
+     */
+    private void reconcileOneStream(boolean wanted, long interval) {
+        if (periodicStreamId != 0 && (!wanted || interval != periodicInterval)) {
+            streams.stopIfOpen(periodicStreamId);
+            periodicStreamId = 0;
+        }
+        periodicInterval = interval;
+        if (wanted && periodicStreamId == 0) {
+            periodicStreamId = open(interval, this::onOneStreamSample);
         }
     }
 
@@ -178,6 +203,12 @@ final class SharedResourceStream {
     }
 
     private CompletionStage<Void> onPeriodicSample(StreamSample sample) {
+        return deliver(sample, false);
+    }
+
+    /** A sample or event of the one stream: for the on-change subscriptions and the periodic ones alike. */
+    private CompletionStage<Void> onOneStreamSample(StreamSample sample) {
+        deliver(sample, true);
         return deliver(sample, false);
     }
 

@@ -1,6 +1,7 @@
 package io.cameliotmp.device;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.protocol.IotmpMessage;
@@ -40,5 +41,61 @@ class LegacyDeviceAdapterTest {
         } finally {
             channel.finishAndReleaseAll();
         }
+    }
+
+    /**
+     * Only one GET_PROPERTY is on the wire, since its answer names no read; a server that never answers it must not
+     * hold the others back for longer than the device waits for it. Reads held past their own deadline, which the
+     * connection has failed meanwhile, are never sent.
+     */
+    @Test
+    void aPropertyReadTheServerNeverAnswersHoldsTheNextOnlyUntilTheDeviceStopsWaiting() {
+        AtomicLong clock = new AtomicLong();
+        LegacyDeviceAdapter adapter = new LegacyDeviceAdapter(Duration.ofSeconds(10), clock::get);
+        EmbeddedChannel channel = new EmbeddedChannel(adapter);
+        channel.freezeTime();
+        try {
+            channel.writeOutbound(readProperty(1, "unanswered"));
+            clock.addAndGet(Duration.ofSeconds(5).toNanos());
+            channel.advanceTimeBy(5, TimeUnit.SECONDS);
+            channel.writeOutbound(readProperty(2, "given up while held"));
+            channel.writeOutbound(readProperty(3, "answered"));
+            assertThat(property(channel.readOutbound())).isEqualTo("unanswered");
+            assertThat((Object) channel.readOutbound()).as("held behind the read on the wire").isNull();
+            assertThat(adapter.propertyReadsHeld()).isEqualTo(2);
+
+            // the first read's deadline: read 2 asked 5 s later still has 5 s, so it goes out now
+            clock.addAndGet(Duration.ofSeconds(5).toNanos());
+            channel.advanceTimeBy(5, TimeUnit.SECONDS);
+            channel.runScheduledPendingTasks();
+            assertThat(property(channel.readOutbound())).isEqualTo("given up while held");
+
+            // read 2's deadline passes too; read 3, held as long, is given up, never sent
+            clock.addAndGet(Duration.ofSeconds(10).toNanos());
+            channel.advanceTimeBy(10, TimeUnit.SECONDS);
+            channel.runScheduledPendingTasks();
+            assertThat((Object) channel.readOutbound()).isNull();
+            assertThat(adapter.propertyReadsHeld()).isZero();
+
+            channel.writeOutbound(readProperty(4, "after"));
+            assertThat(property(channel.readOutbound())).isEqualTo("after");
+            channel.writeInbound(LegacyMessage.ok(0, "its value"));
+            IotmpMessage answer = channel.readInbound();
+            assertThat(answer.streamId()).isEqualTo(4);
+            assertThat(answer.payload()).isEqualTo("its value");
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    private static IotmpMessage readProperty(int id, String property) {
+        return IotmpMessage.run(id, ServiceCode.READ_DEVICE_PROPERTY.wireCode(), property, null);
+    }
+
+    private static Object property(Object written) {
+        LegacyMessage message = (LegacyMessage) written;
+        assertThat(message.flag()).isEqualTo(SignalFlag.GET_PROPERTY);
+        assertThat(message.streamId()).isZero();
+        return message.identifier();
     }
 }

@@ -5,13 +5,19 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
+import io.cameliotmp.protocol.legacy.LegacyFrames;
+import io.cameliotmp.protocol.legacy.LegacyMessage;
+import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.cameliotmp.testing.Hex;
 import io.cameliotmp.testing.LegacyVectors;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.Waits;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -168,6 +174,41 @@ class LegacyDeviceClientTest {
             assertThat(server.readFrameHex()).isEqualTo(hex("L37"));
             server.sendHex(hex("L38"));
             await(set);
+        }
+    }
+
+    /**
+     * A GET_PROPERTY has no id and its answer is the next frame without one, so two reads on the wire at once could
+     * not be told apart: the second read took the first one's value, and the first waited for its timeout. Like the
+     * library, which blocks on its read, the device now has one read on the wire and sends the next when it is
+     * answered.
+     */
+    @Test
+    void propertyReadsGoOneAtATimeSoEachGetsItsOwnValue() throws Exception {
+        try (RawIotmpSocket server = connect()) {
+            CompletableFuture<Object> config = device.readProperty("config").toCompletableFuture();
+            CompletableFuture<Object> mode = device.readProperty("mode").toCompletableFuture();
+            assertThat(server.readFrameHex()).isEqualTo(hex("L35"));
+
+            server.sendHex(frameHex(LegacyMessage.ok(0, "config's value")));
+            Waits.eventually().until(() -> config.isDone() || mode.isDone());
+            assertThat(mode).as("the second read does not take the first one's answer").isNotDone();
+            assertThat(config).isCompletedWithValue("config's value");
+
+            assertThat(server.readFrameHex()).as("the second read, once the first is answered")
+                    .isEqualTo(frameHex(LegacyMessage.service(SignalFlag.GET_PROPERTY, 0, "mode", null, null)));
+            server.sendHex(frameHex(LegacyMessage.ok(0, "mode's value")));
+            assertThat(await(mode)).isEqualTo("mode's value");
+        }
+    }
+
+    private static String frameHex(LegacyMessage message) {
+        ByteBuf frame = Unpooled.buffer();
+        try {
+            LegacyFrames.encode(message, frame);
+            return Hex.format(frame);
+        } finally {
+            frame.release();
         }
     }
 }

@@ -71,7 +71,8 @@ class LegacyAdapterTest {
         channel.writeInbound(LegacyMessage.ok(open.streamId(), null));
         assertThat(((IotmpMessage) channel.readInbound()).type()).isEqualTo(MessageType.OK);
         for (int serverId = 2; serverId <= 50; serverId++) {
-            sent(IotmpMessage.startStream(serverId, "led", null));
+            // each of its own resource: another stream of a resource that has one fails at once, it is never sent
+            sent(IotmpMessage.startStream(serverId, "led" + serverId, null));
         }
         assertThat(adapter.serverEntries()).isLessThanOrEqualTo(2 * MAX_PENDING_REQUESTS);
         // the confirmed stream is still delivered

@@ -50,12 +50,16 @@ class LegacyServerTest {
     }
 
     private IotmpServer start(boolean legacy, String credentials, ServerLimits limits) {
-        server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
-                .metrics(MicrometerServerMetrics.factory(meters))
-                .authenticator(StaticAuthenticator.parse(credentials)).limits(limits)
-                .legacy(new LegacyListeners(legacy, 0, LegacyListeners.NONE)).build());
+        server = new IotmpServer(config(legacy, credentials, limits));
         server.start();
         return server;
+    }
+
+    private IotmpServerConfig config(boolean legacy, String credentials, ServerLimits limits) {
+        return IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
+                .metrics(MicrometerServerMetrics.factory(meters))
+                .authenticator(StaticAuthenticator.parse(credentials)).limits(limits)
+                .legacy(new LegacyListeners(legacy, 0, LegacyListeners.NONE)).build();
     }
 
     @AfterEach
@@ -285,6 +289,131 @@ class LegacyServerTest {
             assertThat(server.legacyDevicesTracked()).isEqualTo(1);
             assertThat(meters.get("iotmp.legacy.devices.tracked").gauge().value()).isEqualTo(1.0);
         }
+    }
+
+    /**
+     * A legacy device keeps one stream per resource: a second START_STREAM replaces the first, and a STOP_STREAM,
+     * which names the resource, stops whichever is open. The server served an on-change and a periodic subscription
+     * of one resource with two device streams, so the one opened first got nothing more once the other started, and
+     * stopping either left the other subscription open on a stream the device no longer sent. A legacy device's
+     * resource now has one stream, at the periodic subscriptions' interval (none when only changes are wanted),
+     * whose samples and events reach every subscription; it is replaced when that interval changes.
+     */
+    @Test
+    void onChangeAndPeriodicSubscriptionsOfOneResourceShareTheLegacyDevicesOneStream() throws Exception {
+        start(true);
+        DeviceFilter alice = new DeviceFilter("alice", "*");
+        Samples onChange = new Samples();
+        Samples periodic = new Samples();
+        try (RawIotmpSocket device = legacyDevice()) {
+            StreamSubscription changes = server.subscriptions().subscribe(alice, "temperature", 0, onChange);
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.START_STREAM, 1, null));
+            device.sendHex(frameHex(SignalFlag.REQUEST_OK, 1, null));
+
+            StreamSubscription every5s = server.subscriptions().subscribe(alice, "temperature", 5000, periodic);
+            // stopped before the new one starts: a STOP_STREAM after it would stop the new stream
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.STOP_STREAM, 1, null));
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.START_STREAM, 2, 5000L));
+            device.sendHex(frameHex(SignalFlag.REQUEST_OK, 1, null));
+            device.sendHex(frameHex(SignalFlag.REQUEST_OK, 2, null));
+            device.sendHex(hex("L20", 2));
+            assertThat(periodic.next().payload()).isEqualTo(onChange.next().payload());
+
+            every5s.close();
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.STOP_STREAM, 2, null));
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.START_STREAM, 3, null));
+            device.sendHex(frameHex(SignalFlag.REQUEST_OK, 2, null));
+            device.sendHex(frameHex(SignalFlag.REQUEST_OK, 3, null));
+            device.sendHex(hex("L26", 3));
+            assertThat(onChange.next().payload()).isEqualTo(true);
+            assertThat(periodic.samples).isEmpty();
+
+            changes.close();
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.STOP_STREAM, 3, null));
+        }
+    }
+
+    /**
+     * The consumers of a resource share its one stream, but a producer's {@code startStream} on the same resource
+     * went out as a second START_STREAM: the board replaced the consumers' stream with it, and the producer's stop
+     * (by resource) then stopped the board's only stream, leaving the consumers open on nothing. Such a stream now
+     * fails at once with the reason, and the consumers' stream goes on.
+     */
+    @Test
+    void aSecondStreamOfAResourceThatHasOneFailsAndTheFirstGoesOn() throws Exception {
+        start(true);
+        Samples consumer = new Samples();
+        try (RawIotmpSocket device = legacyDevice()) {
+            server.subscriptions().subscribe(new DeviceFilter("alice", "*"), "temperature", 0, consumer);
+            assertThat(device.readFrameHex()).isEqualTo(frameHex(SignalFlag.START_STREAM, 1, null));
+            device.sendHex(frameHex(SignalFlag.REQUEST_OK, 1, null));
+
+            Samples producer = new Samples();
+            CompletableFuture<DeviceReply> second = server.send(DEVICE,
+                    DeviceRequest.startStream("temperature", 5000, producer), TIMEOUT);
+            CompletableFuture<DeviceReply> describe = server.send(DEVICE, DeviceRequest.describe(null), TIMEOUT);
+            assertThat(device.readFrameHex()).as("nothing is sent for the second stream")
+                    .isEqualTo(hex("L04", 2));
+            assertThat(second).failsWithin(TIMEOUT).withThrowableOfType(Exception.class)
+                    .withCauseInstanceOf(DeviceErrorException.class)
+                    .withMessageContaining("one stream per resource");
+            device.sendHex(hex("L05", 2));
+            describe.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+            device.sendHex(hex("L20", 1));
+            assertThat(consumer.next().payload()).isInstanceOf(Map.class);
+            assertThat(producer.samples).isEmpty();
+        }
+    }
+
+    /** A frame of the server's requests on "temperature", or an answer (without resource), as the device sees it. */
+    private static String frameHex(SignalFlag flag, int streamId, Object payload) {
+        boolean request = flag == SignalFlag.START_STREAM || flag == SignalFlag.STOP_STREAM;
+        ByteBuf buf = Unpooled.buffer();
+        LegacyFrames.encode(LegacyMessage.of(flag, streamId, request ? java.util.List.of("temperature") : null,
+                payload), buf);
+        try {
+            return Hex.format(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /**
+     * The component's server is a new {@link IotmpServer} each time its routes start again, and the legacy devices
+     * that were attached reconnect to it streaming with the ids of their connection before. The new server began
+     * every device's ids at 1 again, so such a stale sample was delivered to whichever stream now had its id. The ids
+     * go on where they were, for the servers of one manager on the same address.
+     */
+    @Test
+    void aServerStartedAgainGoesOnWithTheIdsItsLegacyDevicesUsedBefore() throws Exception {
+        IotmpServerManager manager = new IotmpServerManager();
+        IotmpServerConfig config = config(true, "alice/esp32=s3cr3t", ServerLimits.DEFAULT);
+        Samples temperature = new Samples();
+        IotmpServerManager.Handle handle = manager.acquire(config);
+        server = handle.server();
+        try (RawIotmpSocket attached = legacyDevice()) {
+            call(DeviceRequest.startStream("temperature", 5000, temperature), attached, hex("L18", 1),
+                    hex("L19", 1));
+            // the routes stop: the server stops with the device attached
+            handle.close();
+            assertThat(attached.closedWithin(TIMEOUT)).isTrue();
+        }
+        handle = manager.acquire(config);
+        try (IotmpServerManager.Handle again = handle) {
+            server = again.server();
+            try (RawIotmpSocket device = legacyDevice()) {
+                Samples led = new Samples();
+                call(DeviceRequest.startStream("led", 0, led), device, hex("L21", 2), hex("L22", 2));
+                // the device goes on sampling its stream of the stopped server (id 1)
+                device.sendHex(hex("L20", 1));
+                device.sendHex(hex("L26", 2));
+                assertThat(led.next().payload()).isEqualTo(true);
+                assertThat(led.samples).isEmpty();
+                assertThat(server.totals().staleSamplesDropped()).isEqualTo(1);
+            }
+        }
+        assertThat(temperature.samples).isEmpty();
     }
 
     /**
