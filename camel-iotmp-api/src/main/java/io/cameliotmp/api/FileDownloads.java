@@ -129,7 +129,7 @@ public final class FileDownloads {
             requestThreadDone.countDown();
         }
         try {
-            return start(user, device, path, relative, slot, requestThreadDone);
+            return start(user, device, path, relative, slot, request, requestThreadDone);
         } catch (RuntimeException e) {
             slot.releaseUnlessStreaming();
             throw e;
@@ -149,7 +149,8 @@ public final class FileDownloads {
     }
 
     private ResponseEntity<StreamingResponseBody> start(String user, String device, String path, String relative,
-                                                        Slot slot, CountDownLatch requestThreadDone) {
+                                                        Slot slot, HttpServletRequest request,
+                                                        CountDownLatch requestThreadDone) {
         Map<?, ?> info = producer.requestBodyAndHeaders("iotmp:device?operation=run", null,
                 Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,
                         IotmpConstants.RESOURCE, "$fs/info/" + relative), Map.class);
@@ -169,11 +170,31 @@ public final class FileDownloads {
                     }
                     try {
                         awaitRequestThread(requestThreadDone, path);
+                        noAsyncTimeout(request, path);
                         stream(user, device, path, size.longValue(), out);
                     } finally {
                         slot.releaseAfterStreaming();
                     }
                 });
+    }
+
+    /**
+     * The async request timeout ({@code spring.mvc.async.request-timeout}) bounds the wait for the streaming to start
+     * (a busy executor: 503); once it has, it no longer applies. A download lasts as long as its file takes to come
+     * from the device and go to the client, each bounded by its own timeouts (the request timeout for the device's
+     * next chunk, the connection's write timeout for the client); the async timeout, firing while the content was
+     * being written, cut it there and had the timeout's dispatch write the error answer's JSON into the file, while
+     * the streaming's thread wrote too. Tomcat takes a new timeout at any time (it counts from the asynchronous
+     * start).
+     */
+    private static void noAsyncTimeout(HttpServletRequest request, String path) {
+        try {
+            if (request.isAsyncStarted()) {
+                request.getAsyncContext().setTimeout(0);
+            }
+        } catch (IllegalStateException e) {
+            LOG.debug("download of {}: the async request timeout stays: {}", path, e.toString());
+        }
     }
 
     /**
