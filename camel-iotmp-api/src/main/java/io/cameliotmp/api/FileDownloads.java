@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,6 +27,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -50,6 +53,12 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
  * place ({@link Slot}) is given back exactly once: when its streaming ends, or when its
  * request ends before the streaming started (Spring MVC may never run it: the async request timeout, a rejecting
  * executor, a client gone), told by {@link #slotReleaser()}.
+ * <p>
+ * The streaming runs on a task executor thread, which Spring MVC starts as the request goes asynchronous, while the
+ * request's own thread is still in the container with it; Tomcat's response is not made for two threads, and that
+ * thread may yet answer a failure of the connection there (its error handling, {@link TomcatFailedAsyncCompleter}).
+ * So the streaming writes nothing before that thread has returned the request to the container, as a call's answer
+ * ({@link AsyncPlatformHttpConsumer}) and the event streams' writers ({@link EventStreamWriters}) wait.
  */
 public final class FileDownloads {
 
@@ -65,6 +74,7 @@ public final class FileDownloads {
     /** The headers a download sets itself, dropped when it fails before its content starts. */
     private static final Set<String> DOWNLOAD_HEADERS = Set.of("content-type", "content-length",
             "content-disposition");
+    private static final Logger LOG = LoggerFactory.getLogger(FileDownloads.class);
 
     private final ProducerTemplate producer;
     private final Duration idleTimeout;
@@ -72,6 +82,8 @@ public final class FileDownloads {
     private final Map<String, Download> downloads = new ConcurrentHashMap<>();
     /** Downloads admitted and not yet finished (from the request until the last byte or the failure). */
     private final UserSlots running;
+    /** Streamings waiting for their request's thread to return it to the container; for tests. */
+    private final AtomicInteger awaitingRequestThread = new AtomicInteger();
 
     /**
      * @param downloads the places of the downloads: {@code max-downloads}, shared by {@code max-share-per-user}
@@ -92,6 +104,11 @@ public final class FileDownloads {
         return running;
     }
 
+    /** How many streamings wait for their request's thread to return it to the container; for tests. */
+    int awaitingRequestThread() {
+        return awaitingRequestThread.get();
+    }
+
     @GetMapping("/v3/users/{user}/devices/{device}/files/download")
     public ResponseEntity<StreamingResponseBody> download(@PathVariable String user, @PathVariable String device,
                                                           @RequestParam String path, HttpServletRequest request) {
@@ -106,8 +123,13 @@ public final class FileDownloads {
         }
         Slot slot = new Slot(place);
         request.setAttribute(SLOT, slot);
+        CountDownLatch requestThreadDone = new CountDownLatch(1);
+        if (!ConnectionWriteTimeout.afterServing(requestThreadDone::countDown)) {
+            // a connector of the application's own: nothing tells when its thread is done with the request
+            requestThreadDone.countDown();
+        }
         try {
-            return start(user, device, path, relative, slot);
+            return start(user, device, path, relative, slot, request, requestThreadDone);
         } catch (RuntimeException e) {
             slot.releaseUnlessStreaming();
             throw e;
@@ -127,7 +149,8 @@ public final class FileDownloads {
     }
 
     private ResponseEntity<StreamingResponseBody> start(String user, String device, String path, String relative,
-                                                        Slot slot) {
+                                                        Slot slot, HttpServletRequest request,
+                                                        CountDownLatch requestThreadDone) {
         Map<?, ?> info = producer.requestBodyAndHeaders("iotmp:device?operation=run", null,
                 Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,
                         IotmpConstants.RESOURCE, "$fs/info/" + relative), Map.class);
@@ -146,11 +169,53 @@ public final class FileDownloads {
                         throw new IOException("the request ended before the download of " + path + " started");
                     }
                     try {
+                        awaitRequestThread(requestThreadDone, path);
+                        noAsyncTimeout(request, path);
                         stream(user, device, path, size.longValue(), out);
                     } finally {
                         slot.releaseAfterStreaming();
                     }
                 });
+    }
+
+    /**
+     * The async request timeout ({@code spring.mvc.async.request-timeout}) bounds the wait for the streaming to start
+     * (a busy executor: 503); once it has, it no longer applies. A download lasts as long as its file takes to come
+     * from the device and go to the client, each bounded by its own timeouts (the request timeout for the device's
+     * next chunk, the connection's write timeout for the client); the async timeout, firing while the content was
+     * being written, cut it there and had the timeout's dispatch write the error answer's JSON into the file, while
+     * the streaming's thread wrote too. Tomcat takes a new timeout at any time (it counts from the asynchronous
+     * start).
+     */
+    private static void noAsyncTimeout(HttpServletRequest request, String path) {
+        try {
+            if (request.isAsyncStarted()) {
+                request.getAsyncContext().setTimeout(0);
+            }
+        } catch (IllegalStateException e) {
+            LOG.debug("download of {}: the async request timeout stays: {}", path, e.toString());
+        }
+    }
+
+    /**
+     * Waits, on the streaming's thread, until the request's thread has returned the request to the container:
+     * moments after the streaming starts; at most the request timeout, after which it writes anyway.
+     */
+    private void awaitRequestThread(CountDownLatch requestThreadDone, String path) throws IOException {
+        if (requestThreadDone.getCount() == 0) {
+            return;
+        }
+        awaitingRequestThread.incrementAndGet();
+        try {
+            if (!requestThreadDone.await(idleTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.debug("download of {}: the request's thread is still busy with it; writing anyway", path);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("download of " + path + " interrupted before it started", e);
+        } finally {
+            awaitingRequestThread.decrementAndGet();
+        }
     }
 
     /**

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * emitter its stream), nothing is written any more, and Tomcat recycles the request as usual. A failure on another
  * thread once the request thread has returned takes Tomcat's async error dispatch, which needs nothing of this; one
  * while it is still in Tomcat would race this check, so the streams' writer threads wait for that thread to return
- * before their first write ({@link EventStreamWriters}), and a call's answer is sent only then
- * ({@link AsyncPlatformHttpConsumer}).
+ * before their first write ({@link EventStreamWriters}), a call's answer is sent only then
+ * ({@link AsyncPlatformHttpConsumer}), and a download's streaming starts only then ({@link FileDownloads}).
  */
 final class TomcatFailedAsyncCompleter extends ValveBase {
 
