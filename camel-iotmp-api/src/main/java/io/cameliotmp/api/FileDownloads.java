@@ -123,13 +123,13 @@ public final class FileDownloads {
         }
         Slot slot = new Slot(place);
         request.setAttribute(SLOT, slot);
-        CountDownLatch requestThreadDone = new CountDownLatch(1);
-        if (!ConnectionWriteTimeout.afterServing(requestThreadDone::countDown)) {
+        RequestThread requestThread = new RequestThread(Thread.currentThread(), new CountDownLatch(1));
+        if (!ConnectionWriteTimeout.afterServing(requestThread.returned()::countDown)) {
             // a connector of the application's own: nothing tells when its thread is done with the request
-            requestThreadDone.countDown();
+            requestThread.returned().countDown();
         }
         try {
-            return start(user, device, path, relative, slot, request, requestThreadDone);
+            return start(user, device, path, relative, slot, request, requestThread);
         } catch (RuntimeException e) {
             slot.releaseUnlessStreaming();
             throw e;
@@ -150,7 +150,7 @@ public final class FileDownloads {
 
     private ResponseEntity<StreamingResponseBody> start(String user, String device, String path, String relative,
                                                         Slot slot, HttpServletRequest request,
-                                                        CountDownLatch requestThreadDone) {
+                                                        RequestThread requestThread) {
         Map<?, ?> info = producer.requestBodyAndHeaders("iotmp:device?operation=run", null,
                 Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,
                         IotmpConstants.RESOURCE, "$fs/info/" + relative), Map.class);
@@ -169,13 +169,17 @@ public final class FileDownloads {
                         throw new IOException("the request ended before the download of " + path + " started");
                     }
                     try {
-                        awaitRequestThread(requestThreadDone, path);
+                        awaitRequestThread(requestThread, path);
                         noAsyncTimeout(request, path);
                         stream(user, device, path, size.longValue(), out);
                     } finally {
                         slot.releaseAfterStreaming();
                     }
                 });
+    }
+
+    /** The thread that handled a download's request, and the latch opened once it has returned it to Tomcat. */
+    private record RequestThread(Thread thread, CountDownLatch returned) {
     }
 
     /**
@@ -201,8 +205,10 @@ public final class FileDownloads {
      * Waits, on the streaming's thread, until the request's thread has returned the request to the container:
      * moments after the streaming starts; at most the request timeout, after which it writes anyway.
      */
-    private void awaitRequestThread(CountDownLatch requestThreadDone, String path) throws IOException {
-        if (requestThreadDone.getCount() == 0) {
+    private void awaitRequestThread(RequestThread requestThread, String path) throws IOException {
+        CountDownLatch requestThreadDone = requestThread.returned();
+        // the request's thread itself, should an executor run the streaming there, has nothing to wait for
+        if (requestThreadDone.getCount() == 0 || Thread.currentThread() == requestThread.thread()) {
             return;
         }
         awaitingRequestThread.incrementAndGet();
