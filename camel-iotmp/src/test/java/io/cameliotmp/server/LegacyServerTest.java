@@ -369,14 +369,7 @@ class LegacyServerTest {
     /** A frame of the server's requests on "temperature", or an answer (without resource), as the device sees it. */
     private static String frameHex(SignalFlag flag, int streamId, Object payload) {
         boolean request = flag == SignalFlag.START_STREAM || flag == SignalFlag.STOP_STREAM;
-        ByteBuf buf = Unpooled.buffer();
-        LegacyFrames.encode(LegacyMessage.of(flag, streamId, request ? java.util.List.of("temperature") : null,
-                payload), buf);
-        try {
-            return Hex.format(buf);
-        } finally {
-            buf.release();
-        }
+        return frame(LegacyMessage.of(flag, streamId, request ? java.util.List.of("temperature") : null, payload));
     }
 
     /**
