@@ -384,6 +384,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         serverStreams.put(id, stream);
         IotmpMessage start = IotmpMessage.startStream(0, ServiceCode.SUBSCRIBE_EVENT.wireCode(), stream.parameters());
         requestWithId(id, start, null).whenComplete((answer, error) -> {
+            if (serverStreams.get(id) != stream) {
+                // the server stopped the stream before it answered the START_STREAM (onStopStream ended it then):
+                // a late OK must not open, nor deliver on, a stream the device already gave up
+                LOG.debug("{}: ignoring the answer to the START_STREAM of stopped stream {}", device, id);
+                return;
+            }
             if (error == null && answer.type() == MessageType.OK) {
                 device.serverStreams().opened(stream, answer.payload());
                 return;

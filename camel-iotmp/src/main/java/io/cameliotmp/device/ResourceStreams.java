@@ -70,6 +70,8 @@ final class ResourceStreams {
     private final Map<Integer, DeviceStream> streams = new ConcurrentHashMap<>();
     /** The event-mode stream of each concrete path: a new one replaces the old (docs/protocol.md §7.2). */
     private final Map<String, DeviceStream> eventStreams = new HashMap<>();
+    /** A handler failure the server caused was logged at WARN on this connection; further ones go to DEBUG. */
+    private boolean handlerFailureLogged;
 
     ResourceStreams(ClientConnection connection, IotmpDevice device, EventLoop loop) {
         this.connection = connection;
@@ -107,7 +109,7 @@ final class ResourceStreams {
             if (id == 0) {
                 // no stream id: the server wants no answer (docs/protocol.md §4.1)
                 if (error != null) {
-                    LOG.warn("{}: resource {} failed: {}", device, path, error.toString());
+                    handlerFailed("resource " + path, error);
                 }
                 return;
             }
@@ -271,7 +273,7 @@ final class ResourceStreams {
                 stream.parameters, resource.kind().takesInput() && input == null, id);
         device.invokeHandler(resource, request, (result, error) -> {
             if (error != null) {
-                LOG.warn("{}: stream data for {} failed: {}", device, stream.path, error.toString());
+                handlerFailed("stream data for " + stream.path, error);
             } else if (resource.kind() == ResourceKind.INPUT && streams.get(id) == stream) {
                 sendCurrentValue(stream, false); // echo the new state (§7.3)
             }
@@ -304,7 +306,7 @@ final class ResourceStreams {
                 return; // stopped, replaced or disconnected meanwhile
             }
             if (error != null) {
-                LOG.warn("{}: reading {} for stream {} failed: {}", device, stream.path, stream.id, error.toString());
+                handlerFailed("reading " + stream.path + " for stream " + stream.id, error);
             } else {
                 connection.write(streamData(stream, value));
             }
@@ -348,6 +350,21 @@ final class ResourceStreams {
     private void sendOnStream(DeviceStream stream, Object value) {
         if (streams.get(stream.id) == stream) {
             connection.write(streamData(stream, value));
+        }
+    }
+
+    /**
+     * A handler failed on something the server sent or asked for, with nobody to answer: input on a stream, a RUN
+     * without id, a sample. Said once a connection at WARN (the application must learn its handler fails), the rest
+     * at DEBUG: a server repeating what the handler refuses must not fill the application's log.
+     */
+    private void handlerFailed(String what, Throwable error) {
+        if (!handlerFailureLogged) {
+            handlerFailureLogged = true;
+            LOG.warn("{}: {} failed (further handler failures of this connection at DEBUG): {}", device, what,
+                    error.toString());
+        } else {
+            LOG.debug("{}: {} failed: {}", device, what, error.toString());
         }
     }
 

@@ -108,10 +108,21 @@ final class ServerStreams {
         }
     }
 
+    /**
+     * The server sent STOP_STREAM for {@code stream}, possibly before it answered the START_STREAM: a first open still
+     * waiting fails as if the server had refused it, and a close waiting for the OK to send its STOP_STREAM is done.
+     */
     void stoppedByServer(ServerStream stream) {
         LOG.info("{}: server stopped {}", device, stream);
         stream.closed = true;
         streams.remove(stream);
+        stream.firstOpen.completeExceptionally(new IotmpErrorException("the server stopped the stream before"
+                                                                      + " accepting it", null, null));
+        CompletableFuture<Void> pendingClose = stream.pendingClose;
+        stream.pendingClose = null;
+        if (pendingClose != null) {
+            pendingClose.complete(null);
+        }
     }
 
     void deliver(ServerStream stream, Object payload) {

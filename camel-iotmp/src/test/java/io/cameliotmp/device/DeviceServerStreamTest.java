@@ -248,6 +248,54 @@ class DeviceServerStreamTest extends DeviceTestBase {
     }
 
     @Test
+    void aStreamTheServerStopsBeforeAcceptingItFailsItsOpenAndIgnoresTheLateOk() throws Exception {
+        startServer();
+        IotmpDevice device = track(deviceBuilder().idGenerator(ids(0x4321, 0x0101, 0x0202)).build());
+        TestIotmpServer.Connection c = connect(device);
+        CompletionStage<ServerStream> opening = device.openServerStream(mqttSubscription(), received::add);
+        c.next(MessageType.START_STREAM);
+
+        // a server that stops what it has not accepted yet, then accepts it anyway
+        c.send(IotmpMessage.stopStream(0x0101));
+        assertThat(c.next()).isEqualTo(IotmpMessage.ok(0x0101));
+        c.send(IotmpMessage.ok(0x0101, "late"));
+
+        assertThat(awaitFailure(opening)).isInstanceOf(IotmpErrorException.class)
+                .hasMessageContaining("stopped");
+        // the late OK neither reopened the stopped stream nor delivered its payload: the next stream's comes first
+        device.openServerStream(mqttSubscription(), received::add);
+        assertThat(c.next(MessageType.START_STREAM).streamId()).isEqualTo(0x0202);
+        c.send(IotmpMessage.ok(0x0202, "second"));
+        assertThat(nextReceived()).isEqualTo("second");
+    }
+
+    @Test
+    void closeWhileReopeningCompletesWhenTheServerStopsTheStreamBeforeAcceptingIt() throws Exception {
+        startServer();
+        IotmpDevice device = track(deviceBuilder().reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(50))
+                .build());
+        TestIotmpServer.Connection c = connect(device);
+        CompletionStage<ServerStream> opening = device.openServerStream(mqttSubscription(), received::add);
+        c.send(IotmpMessage.ok(c.next(MessageType.START_STREAM).streamId()));
+        ServerStream stream = await(opening);
+        c.close();
+        TestIotmpServer.Connection again = server.awaitConnection();
+        again.next(MessageType.CONNECT);
+        int reopenedId = again.next(MessageType.START_STREAM).streamId();
+        CompletionStage<Void> closing = stream.close(); // STOP_STREAM would follow the OK of the START_STREAM
+        device.eventLoop().submit(() -> { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS); // the close ran before
+
+        again.send(IotmpMessage.stopStream(reopenedId));
+        assertThat(again.next()).isEqualTo(IotmpMessage.ok(reopenedId));
+        again.send(IotmpMessage.ok(reopenedId));
+
+        await(closing); // the server ended the stream: nothing left to stop
+        assertThat(stream.isClosed()).isTrue();
+        assertThat(stream.isOpen()).isFalse();
+        expectNothingSentWithin(Duration.ofMillis(100), device, again);
+    }
+
+    @Test
     void gen1PutsTheEventCodeInFieldThree() throws Exception {
         startServer(Generation.GEN1);
         IotmpDevice device = newDevice();

@@ -11,10 +11,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.testing.StderrCapture;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -248,6 +250,35 @@ class DeviceStreamTest extends DeviceTestBase {
 
         assertThat(c.next(MessageType.STREAM_DATA)).isEqualTo(IotmpMessage.streamData(9, Map.of("state", true)));
         assertThat(ledState).isEqualTo(Map.of("state", true));
+    }
+
+    @Test
+    void handlerFailuresOfStreamDataAndUnansweredRunsAreLoggedAtWarnOncePerConnection() throws Exception {
+        startServer();
+        IotmpDevice device = deviceWithResources();
+        AtomicInteger refused = new AtomicInteger();
+        device.resource("setting").input(state -> {
+            refused.incrementAndGet();
+            throw new IllegalArgumentException("setting refused");
+        }, () -> "current");
+        TestIotmpServer.Connection c = connect(device);
+        c.send(IotmpMessage.startStream(9, "setting", null));
+        c.expectBytes("01 02 08 09");
+        c.next(MessageType.STREAM_DATA); // the echo
+
+        try (StderrCapture stderr = StderrCapture.start()) {
+            AtomicLong warnings = stderr.count(line -> line.contains("WARN") && line.contains("setting refused"));
+            // a server sending input the handler refuses, on the stream and in RUNs that want no answer
+            for (int i = 0; i < 20; i++) {
+                c.send(IotmpMessage.streamData(9, "bad " + i));
+                c.send(IotmpMessage.run(0, "setting", null, "bad " + i));
+            }
+            c.send(IotmpMessage.run(1, "motion", null, null));
+            assertThat(c.next()).isEqualTo(IotmpMessage.ok(1, 0L)); // handlers run in order: all 40 ran before
+
+            assertThat(refused).hasValue(40);
+            assertThat(warnings).as("one WARN for the connection, the rest at DEBUG").hasValue(1);
+        }
     }
 
     @Test
