@@ -26,7 +26,7 @@ import org.apache.camel.util.json.JsonObject;
  * {@code camel get}/{@code camel cmd} and the management endpoints that list dev consoles.
  * <p>
  * Options: {@code user} shows the devices of one user only; {@code limit} caps the devices shown per server (default
- * 100; the counts always cover all of them).
+ * 100, also for a value that is not a number; the counts always cover all of them).
  */
 @DevConsole(name = "iotmp", displayName = "IOTMP", description = "IOTMP servers and their connected devices")
 public class IotmpDevConsole extends AbstractDevConsole {
@@ -203,8 +203,19 @@ public class IotmpDevConsole extends AbstractDevConsole {
         return value == null || value.toString().isBlank() ? null : value.toString();
     }
 
+    /**
+     * The {@code limit} option; the default when it is not a number. It comes as typed into a URL's query or a
+     * command line, and a typo must not turn the whole console into an error.
+     */
     private static int limit(Map<String, Object> options) {
         String value = option(options, LIMIT);
-        return value == null ? DEFAULT_LIMIT : Math.max(0, Integer.parseInt(value));
+        if (value == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            return (int) Math.max(0, Math.min(Integer.MAX_VALUE, Long.parseLong(value.trim())));
+        } catch (NumberFormatException e) {
+            return DEFAULT_LIMIT;
+        }
     }
 }

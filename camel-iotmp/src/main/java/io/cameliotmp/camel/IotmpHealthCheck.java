@@ -10,6 +10,10 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 /**
  * Readiness and liveness of the component's embedded servers: UP when every server routes use is listening, with
  * each server's connected devices as details. Registered only when the context has a health check registry.
+ * <p>
+ * A server being drained is DOWN for readiness only: it is alive and doing what it was told, and a liveness probe
+ * that restarted the application would cut the drain short, its remaining devices all reconnecting at once instead of
+ * at the drain's rate.
  */
 final class IotmpHealthCheck extends IotmpHealthCheckSupport {
 
@@ -23,6 +27,7 @@ final class IotmpHealthCheck extends IotmpHealthCheckSupport {
     @Override
     public Result call(Map<String, Object> options) {
         HealthCheckResultBuilder builder = HealthCheckResultBuilder.on(this).up();
+        boolean liveness = options.get(CHECK_KIND) == Kind.LIVENESS;
         List<IotmpServer> servers = component.servers().running();
         builder.detail("servers", servers.size());
         for (IotmpServer server : servers) {
@@ -30,7 +35,9 @@ final class IotmpHealthCheck extends IotmpHealthCheckSupport {
             builder.detail(name + ".draining", server.isDraining());
             if (server.isDraining()) {
                 // down on purpose: a load balancer or readiness probe sends no new device here
-                builder.down().message("IOTMP server " + name + " is draining");
+                if (!liveness) {
+                    builder.down().message("IOTMP server " + name + " is draining");
+                }
             } else if (!server.isRunning()) {
                 builder.down().message("IOTMP server " + name + " is not listening");
             }

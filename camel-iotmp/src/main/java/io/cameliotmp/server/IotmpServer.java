@@ -113,6 +113,7 @@ public final class IotmpServer {
             membership.join();
         } catch (RuntimeException e) {
             network.shutdownThreads();
+            closeMetrics();
             throw new IllegalStateException("cannot join the cluster " + config.cluster(), e);
         }
         try {
@@ -120,8 +121,19 @@ public final class IotmpServer {
         } catch (RuntimeException e) {
             membership.leave();
             network.shutdownThreads();
+            closeMetrics();
             throw e;
         }
+    }
+
+    /**
+     * Unregisters the metrics of this start or run. Also when a start fails (port taken, cluster not joined): left
+     * registered, the meters of a server that never ran would stay for good, and a later start on the address, whose
+     * meters have the same name and tags, would be handed them back, its gauges reading the failed server.
+     */
+    private void closeMetrics() {
+        metrics.close();
+        metrics = ServerMetrics.NONE;
     }
 
     /**
@@ -198,8 +210,7 @@ public final class IotmpServer {
         // after the devices: their directory entries are released while the member can still write them
         membership.leave();
         network.shutdownThreads();
-        metrics.close();
-        metrics = ServerMetrics.NONE;
+        closeMetrics();
         LOG.info("IOTMP server on {}:{} stopped", config.host(), config.port());
     }
 

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
@@ -18,7 +19,13 @@ public final class IotmpServerManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(IotmpServerManager.class);
 
-    private final Map<String, Entry> servers = new HashMap<>();
+    /**
+     * The running servers by address. Changed only under this manager's lock, which is held while a server starts or
+     * stops (seconds with devices to close or a cluster to join or leave), so that a new server on an address waits for
+     * the one before to be gone; read without it, so that health checks, the dev console and JMX, which list the
+     * servers, never wait for a server to start or stop. A server is put here once started and removed before it stops.
+     */
+    private final Map<String, Entry> servers = new ConcurrentHashMap<>();
     /**
      * Where the legacy devices' stream ids go on, by address, kept when the server stops: the devices attached then
      * reconnect to the next server on the address still streaming with the ids of their connection before, which it
@@ -79,13 +86,13 @@ public final class IotmpServerManager {
                 ? earlier : new LegacyStreamIds(maxDevices));
     }
 
-    /** The servers this manager runs now. */
-    public synchronized List<IotmpServer> running() {
+    /** The servers this manager runs now; never waits for a server that is starting or stopping. */
+    public List<IotmpServer> running() {
         return servers.values().stream().map(e -> e.server).toList();
     }
 
-    /** The running server for a host and port, if any. */
-    public synchronized IotmpServer find(String host, int port) {
+    /** The running server for a host and port, if any; never waits for a server that is starting or stopping. */
+    public IotmpServer find(String host, int port) {
         Entry entry = servers.get(host + ":" + port);
         return entry == null ? null : entry.server;
     }
@@ -100,8 +107,10 @@ public final class IotmpServerManager {
 
     /** Stops every server regardless of references (used when the owning context shuts down). */
     public synchronized void stopAll() {
-        servers.values().forEach(e -> stop(e.server));
-        servers.clear();
+        for (Entry entry : List.copyOf(servers.values())) {
+            servers.remove(entry.key);
+            stop(entry.server);
+        }
     }
 
     private void stop(IotmpServer server) {

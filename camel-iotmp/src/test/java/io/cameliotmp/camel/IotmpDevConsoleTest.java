@@ -150,6 +150,22 @@ class IotmpDevConsoleTest extends IotmpCamelTestSupport {
     }
 
     @Test
+    void aLimitThatIsNotANumberShowsTheDefault() {
+        connectDevice();
+        eventually().until(() -> server(port).registry().size() == 1);
+        // as typed into a URL's query or camel cmd: a typo must not turn the console into an error
+        for (String limit : List.of("ten", "", "1e3", "99999999999999999999")) {
+            assertThat(only(json(Map.of(IotmpDevConsole.LIMIT, limit)).get("servers")))
+                    .as("limit=%s", limit).containsEntry("devicesShown", 1);
+        }
+        assertThat(only(json(Map.of(IotmpDevConsole.LIMIT, " 0 ")).get("servers"))).containsEntry("devicesShown", 0);
+        assertThat(only(json(Map.of(IotmpDevConsole.LIMIT, "99999999999")).get("servers")))
+                .containsEntry("devicesShown", 1);
+        assertThat((String) console().call(DevConsole.MediaType.TEXT, Map.of(IotmpDevConsole.LIMIT, "ten")))
+                .contains("esp32");
+    }
+
+    @Test
     void statusCarriesTheConnectionsCounters() throws Exception {
         connectDevice();
         awaitFirstSample();

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -85,5 +86,20 @@ class MetricsAndHealthTest extends IotmpCamelTestSupport {
 
         context.getRouteController().stopAllRoutes();
         assertThat(meters.find("iotmp.devices.connected").gauge()).as("removed with the server").isNull();
+    }
+
+    @Test
+    void aDrainingServerIsNotReadyButAlive() throws Exception {
+        IotmpServer server = context.getComponent("iotmp", IotmpComponent.class).servers().running().get(0);
+        server.drain().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+        HealthCheck check = HealthCheckRegistry.get(context).getCheck("iotmp").orElseThrow();
+        HealthCheck.Result readiness = check.callReadiness();
+        assertThat(readiness.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(readiness.getMessage()).hasValueSatisfying(m -> assertThat(m).contains("is draining"));
+        // a liveness probe that restarted the application would cut the drain short
+        HealthCheck.Result liveness = check.callLiveness();
+        assertThat(liveness.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(liveness.getDetails()).containsEntry("127.0.0.1:" + port + ".draining", true);
     }
 }
