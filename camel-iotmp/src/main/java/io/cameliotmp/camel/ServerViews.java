@@ -1,5 +1,6 @@
 package io.cameliotmp.camel;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -66,11 +67,14 @@ final class ServerViews {
         if (config.legacy().enabled() && server.isRunning()) {
             // the legacy listeners actually bound (none for a port of -1, no TLS one without TLS)
             JsonObject legacy = new JsonObject();
-            if (server.legacyAddress() != null) {
-                legacy.put("port", server.legacyAddress().getPort());
+            // each read once: the server may stop between two reads, and its address is null then
+            InetSocketAddress plain = server.legacyAddress();
+            InetSocketAddress tls = server.legacyTlsAddress();
+            if (plain != null) {
+                legacy.put("port", plain.getPort());
             }
-            if (server.legacyTlsAddress() != null) {
-                legacy.put("tlsPort", server.legacyTlsAddress().getPort());
+            if (tls != null) {
+                legacy.put("tlsPort", tls.getPort());
             }
             json.put("legacy", legacy);
         }
