@@ -118,17 +118,11 @@ class DeviceServerStreamTest extends DeviceTestBase {
 
     @Test
     void closeWhileReopeningStopsTheStreamOnceTheServerAcceptedIt() throws Exception {
-        startServer();
-        IotmpDevice device = track(deviceBuilder().reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(50))
-                .build());
-        TestIotmpServer.Connection c = connect(device);
-        CompletionStage<ServerStream> opening = device.openServerStream(mqttSubscription(), received::add);
-        c.send(IotmpMessage.ok(c.next(MessageType.START_STREAM).streamId()));
-        ServerStream stream = await(opening);
-        c.close();
-        TestIotmpServer.Connection again = server.awaitConnection();
-        again.next(MessageType.CONNECT);
-        int reopenedId = again.next(MessageType.START_STREAM).streamId();
+        Reopening reopening = openThenReconnect();
+        IotmpDevice device = reopening.device();
+        ServerStream stream = reopening.stream();
+        TestIotmpServer.Connection again = reopening.again();
+        int reopenedId = reopening.reopenedId();
 
         CompletionStage<Void> closing = stream.close(); // the START_STREAM is still unanswered
 
@@ -271,17 +265,11 @@ class DeviceServerStreamTest extends DeviceTestBase {
 
     @Test
     void closeWhileReopeningCompletesWhenTheServerStopsTheStreamBeforeAcceptingIt() throws Exception {
-        startServer();
-        IotmpDevice device = track(deviceBuilder().reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(50))
-                .build());
-        TestIotmpServer.Connection c = connect(device);
-        CompletionStage<ServerStream> opening = device.openServerStream(mqttSubscription(), received::add);
-        c.send(IotmpMessage.ok(c.next(MessageType.START_STREAM).streamId()));
-        ServerStream stream = await(opening);
-        c.close();
-        TestIotmpServer.Connection again = server.awaitConnection();
-        again.next(MessageType.CONNECT);
-        int reopenedId = again.next(MessageType.START_STREAM).streamId();
+        Reopening reopening = openThenReconnect();
+        IotmpDevice device = reopening.device();
+        ServerStream stream = reopening.stream();
+        TestIotmpServer.Connection again = reopening.again();
+        int reopenedId = reopening.reopenedId();
         CompletionStage<Void> closing = stream.close(); // STOP_STREAM would follow the OK of the START_STREAM
         device.eventLoop().submit(() -> { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS); // the close ran before
 
@@ -293,6 +281,26 @@ class DeviceServerStreamTest extends DeviceTestBase {
         assertThat(stream.isClosed()).isTrue();
         assertThat(stream.isOpen()).isFalse();
         expectNothingSentWithin(Duration.ofMillis(100), device, again);
+    }
+
+    /** A server stream the device opened, and reopens (unanswered yet) on its next connection. */
+    private record Reopening(IotmpDevice device, ServerStream stream, TestIotmpServer.Connection again,
+                             int reopenedId) {
+    }
+
+    private Reopening openThenReconnect() throws Exception {
+        startServer();
+        IotmpDevice device = track(deviceBuilder().reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(50))
+                .build());
+        TestIotmpServer.Connection c = connect(device);
+        CompletionStage<ServerStream> opening = device.openServerStream(mqttSubscription(), received::add);
+        c.send(IotmpMessage.ok(c.next(MessageType.START_STREAM).streamId()));
+        ServerStream stream = await(opening);
+        c.close();
+        TestIotmpServer.Connection again = server.awaitConnection();
+        again.next(MessageType.CONNECT);
+        int reopenedId = again.next(MessageType.START_STREAM).streamId();
+        return new Reopening(device, stream, again, reopenedId);
     }
 
     @Test
