@@ -265,17 +265,9 @@ class LegacyServerTest {
         }
         eventually().until(() -> server.registry().registration(DEVICE).isEmpty());
         try (RawIotmpSocket device = legacyDevice()) {
-            Samples led = new Samples();
             // the new connection's stream gets an id the device has not used before
-            call(DeviceRequest.startStream("led", 0, led), device, hex("L21", 2), hex("L22", 2));
-            // the device goes on sampling the old stream (id 1), then the new stream sends its event
-            device.sendHex(hex("L20", 1));
-            device.sendHex(hex("L26", 2));
-            assertThat(led.next().payload()).isEqualTo(true);
-            assertThat(led.samples).isEmpty();
+            aNewStreamDropsTheSampleOfId1(device);
             assertThat(first.samples).isEmpty();
-            // the stale sample was read before the new stream's event, on the same I/O thread
-            assertThat(server.totals().staleSamplesDropped()).isEqualTo(1);
             assertThat(meters.get("iotmp.samples").tag("state", "stale").counter().count()).isEqualTo(1.0);
             assertThat(server.totals().samplesDropped()).as("not a drop by backpressure").isZero();
             // received: one by the connection that ended, one by this one
@@ -366,6 +358,20 @@ class LegacyServerTest {
         }
     }
 
+    /**
+     * A stream of "led" gets id 2 on {@code device}, which then sends a sample of its stream before (id 1) and the new
+     * stream's event: the stale sample is dropped, read before the event on the same I/O thread, and counted.
+     */
+    private void aNewStreamDropsTheSampleOfId1(RawIotmpSocket device) throws Exception {
+        Samples led = new Samples();
+        call(DeviceRequest.startStream("led", 0, led), device, hex("L21", 2), hex("L22", 2));
+        device.sendHex(hex("L20", 1));
+        device.sendHex(hex("L26", 2));
+        assertThat(led.next().payload()).isEqualTo(true);
+        assertThat(led.samples).isEmpty();
+        assertThat(server.totals().staleSamplesDropped()).isEqualTo(1);
+    }
+
     /** A frame of the server's requests on "temperature", or an answer (without resource), as the device sees it. */
     private static String frameHex(SignalFlag flag, int streamId, Object payload) {
         boolean request = flag == SignalFlag.START_STREAM || flag == SignalFlag.STOP_STREAM;
@@ -396,14 +402,8 @@ class LegacyServerTest {
         try (IotmpServerManager.Handle again = handle) {
             server = again.server();
             try (RawIotmpSocket device = legacyDevice()) {
-                Samples led = new Samples();
-                call(DeviceRequest.startStream("led", 0, led), device, hex("L21", 2), hex("L22", 2));
                 // the device goes on sampling its stream of the stopped server (id 1)
-                device.sendHex(hex("L20", 1));
-                device.sendHex(hex("L26", 2));
-                assertThat(led.next().payload()).isEqualTo(true);
-                assertThat(led.samples).isEmpty();
-                assertThat(server.totals().staleSamplesDropped()).isEqualTo(1);
+                aNewStreamDropsTheSampleOfId1(device);
             }
         }
         assertThat(temperature.samples).isEmpty();
