@@ -94,10 +94,7 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
         Call call = new Call(request, response);
         calls.started(call.answered);
         request.setAttribute(CALL, call);
-        if (!ConnectionWriteTimeout.afterServing(call::requestThreadReturned)) {
-            // a connector of the application's own: nothing tells when its thread is done with the request
-            call.requestThreadReturned();
-        }
+        ConnectionWriteTimeout.afterServing(call::requestThreadReturned);
         call.start();
         return call.answered;
     }

@@ -70,15 +70,16 @@ final class ConnectionWriteTimeout {
 
     /**
      * Runs {@code task} (which must not throw) once this thread has returned from handling its connection's event:
-     * Tomcat is done with the request on this thread then. False, with nothing done, when this thread serves none.
+     * Tomcat is done with the request on this thread then. Runs it now when this thread serves none (a connector of
+     * the application's own, or another protocol): nothing tells when its thread is done with the request.
      */
-    static boolean afterServing(Runnable task) {
+    static void afterServing(Runnable task) {
         List<Runnable> after = AFTER_SERVING.get();
         if (after == null) {
-            return false;
+            task.run();
+            return;
         }
         after.add(task);
-        return true;
     }
 
     /**

@@ -5,12 +5,10 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -101,11 +99,7 @@ final class EventStreamWriters {
             // the connection may serve further requests once this response is complete
             emitter.onCompletion(writeTimeout::restore);
         }
-        CountDownLatch requestThreadDone = new CountDownLatch(1);
-        if (!ConnectionWriteTimeout.afterServing(requestThreadDone::countDown)) {
-            requestThreadDone.countDown();
-        }
-        Writer writer = new Writer(name, emitter, writeTimeout, onSlow, requestThreadDone);
+        Writer writer = new Writer(name, emitter, writeTimeout, onSlow, RequestThreadReturn.ofThisThread());
         writers.add(writer);
         return writer;
     }
@@ -144,20 +138,19 @@ final class EventStreamWriters {
         /** The connection's write timeout, null when the connection cannot be reached. */
         private final ConnectionWriteTimeout writeTimeout;
         private final Runnable onSlow;
-        /** Opened once the request's thread has returned the request to Tomcat ({@link #awaitRequestThread}). */
-        private final CountDownLatch requestThreadDone;
-        private final Thread requestThread = Thread.currentThread();
+        /** The request's thread returning the request to Tomcat ({@link #awaitRequestThread}). */
+        private final RequestThreadReturn requestThread;
         /** Guarded by {@code this}: when the write in progress started (0: none), and whether it was too slow. */
         private long writeStarted;
         private boolean slow;
 
         private Writer(String name, SseEmitter emitter, ConnectionWriteTimeout writeTimeout, Runnable onSlow,
-                       CountDownLatch requestThreadDone) {
+                       RequestThreadReturn requestThread) {
             this.name = name;
             this.emitter = emitter;
             this.writeTimeout = writeTimeout;
             this.onSlow = onSlow;
-            this.requestThreadDone = requestThreadDone;
+            this.requestThread = requestThread;
         }
 
         /**
@@ -211,11 +204,11 @@ final class EventStreamWriters {
          * stream starts, so the emitter keeps it and writes it there as the stream starts) does not wait.
          */
         private void awaitRequestThread() throws IOException {
-            if (requestThreadDone.getCount() == 0 || Thread.currentThread() == requestThread) {
+            if (!requestThread.pending()) {
                 return;
             }
             try {
-                if (!requestThreadDone.await(timeLimitNanos, TimeUnit.NANOSECONDS)) {
+                if (!requestThread.await(timeLimitNanos)) {
                     LOG.debug("{}: the request's thread is still busy with it; writing anyway", name);
                 }
             } catch (InterruptedException e) {

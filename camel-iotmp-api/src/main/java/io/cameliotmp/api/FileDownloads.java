@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -123,11 +122,7 @@ public final class FileDownloads {
         }
         Slot slot = new Slot(place);
         request.setAttribute(SLOT, slot);
-        RequestThread requestThread = new RequestThread(Thread.currentThread(), new CountDownLatch(1));
-        if (!ConnectionWriteTimeout.afterServing(requestThread.returned()::countDown)) {
-            // a connector of the application's own: nothing tells when its thread is done with the request
-            requestThread.returned().countDown();
-        }
+        RequestThreadReturn requestThread = RequestThreadReturn.ofThisThread();
         try {
             return start(user, device, path, relative, slot, request, requestThread);
         } catch (RuntimeException e) {
@@ -150,7 +145,7 @@ public final class FileDownloads {
 
     private ResponseEntity<StreamingResponseBody> start(String user, String device, String path, String relative,
                                                         Slot slot, HttpServletRequest request,
-                                                        RequestThread requestThread) {
+                                                        RequestThreadReturn requestThread) {
         Map<?, ?> info = producer.requestBodyAndHeaders("iotmp:device?operation=run", null,
                 Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,
                         IotmpConstants.RESOURCE, "$fs/info/" + relative), Map.class);
@@ -178,10 +173,6 @@ public final class FileDownloads {
                 });
     }
 
-    /** The thread that handled a download's request, and the latch opened once it has returned it to Tomcat. */
-    private record RequestThread(Thread thread, CountDownLatch returned) {
-    }
-
     /**
      * The async request timeout ({@code spring.mvc.async.request-timeout}) bounds the wait for the streaming to start
      * (a busy executor: 503); once it has, it no longer applies. A download lasts as long as its file takes to come
@@ -205,15 +196,13 @@ public final class FileDownloads {
      * Waits, on the streaming's thread, until the request's thread has returned the request to the container:
      * moments after the streaming starts; at most the request timeout, after which it writes anyway.
      */
-    private void awaitRequestThread(RequestThread requestThread, String path) throws IOException {
-        CountDownLatch requestThreadDone = requestThread.returned();
-        // the request's thread itself, should an executor run the streaming there, has nothing to wait for
-        if (requestThreadDone.getCount() == 0 || Thread.currentThread() == requestThread.thread()) {
+    private void awaitRequestThread(RequestThreadReturn requestThread, String path) throws IOException {
+        if (!requestThread.pending()) {
             return;
         }
         awaitingRequestThread.incrementAndGet();
         try {
-            if (!requestThreadDone.await(idleTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!requestThread.await(idleTimeout.toNanos())) {
                 LOG.debug("download of {}: the request's thread is still busy with it; writing anyway", path);
             }
         } catch (InterruptedException e) {
