@@ -301,19 +301,16 @@ public final class FirmwareUpdate {
         while (true) {
             try {
                 return known(readVersion(now, stepTimeout));
-            } catch (DeviceDisconnectedException | DeviceNotConnectedException e) {
-                if (expectedVersion == null) {
-                    LOG.debug("{}: no version after the update: {}", device, e.toString());
-                    return null;
-                }
-                LOG.debug("{}: gone again before telling its version; waiting for its next connection", device);
-                now = awaitReconnect(now, deadlineNanos);
             } catch (RuntimeException e) {
                 if (expectedVersion == null) {
                     LOG.debug("{}: no version after the update: {}", device, e.toString());
                     return null;
                 }
-                throw failOn(e);
+                if (!(e instanceof DeviceDisconnectedException || e instanceof DeviceNotConnectedException)) {
+                    throw failOn(e);
+                }
+                LOG.debug("{}: gone again before telling its version; waiting for its next connection", device);
+                now = awaitReconnect(now, deadlineNanos);
             }
         }
     }
