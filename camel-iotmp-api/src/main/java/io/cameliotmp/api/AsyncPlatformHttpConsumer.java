@@ -268,7 +268,7 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
             }
             // Lifted before the call is committed to sending: a timeout that fires after the commit would find
             // nothing to answer and leave the request to the container's own error (a 500, or a cut answer).
-            noAsyncTimeout();
+            liftAsyncTimeout(request, name);
             if (!state.compareAndSet(State.RENDERING, State.SENDING)) {
                 answered.complete(null); // the timeout fired first, and answered
                 return;
@@ -314,21 +314,6 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
             }
             state.set(State.ANSWERED);
             answered.complete(null);
-        }
-
-        /**
-         * The asynchronous request timeout bounds the wait for the route; answer-write-timeout bounds the sending,
-         * which may take longer for a large answer to a slow client. Tomcat takes a new timeout at any time (it counts
-         * from the asynchronous start); a container that does not leaves the timeout as it was.
-         */
-        private void noAsyncTimeout() {
-            try {
-                if (request.isAsyncStarted()) {
-                    request.getAsyncContext().setTimeout(0);
-                }
-            } catch (IllegalStateException e) {
-                LOG.debug("{}: the async request timeout stays: {}", name, e.toString());
-            }
         }
 
         /** The answer is on its way to the client (all handed to the container), or it could not be. */
@@ -440,6 +425,23 @@ public final class AsyncPlatformHttpConsumer extends SpringBootPlatformHttpConsu
         @Override
         public String toString() {
             return name;
+        }
+    }
+
+    /**
+     * Lifts the asynchronous request timeout of {@code request} ({@code spring.mvc.async.request-timeout}), which
+     * bounds the wait for an answer (a route, a download's start) but not its sending: a call's answer goes on with
+     * answer-write-timeout, which may take longer for a large answer to a slow client, and a download lasts as long
+     * as its file takes. Tomcat takes a new timeout at any time (it counts from the asynchronous start); a container
+     * that does not leaves the timeout as it was.
+     */
+    static void liftAsyncTimeout(HttpServletRequest request, String name) {
+        try {
+            if (request.isAsyncStarted()) {
+                request.getAsyncContext().setTimeout(0);
+            }
+        } catch (IllegalStateException e) {
+            LOG.debug("{}: the async request timeout stays: {}", name, e.toString());
         }
     }
 

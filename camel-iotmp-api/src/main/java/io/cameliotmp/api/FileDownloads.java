@@ -165,31 +165,15 @@ public final class FileDownloads {
                     }
                     try {
                         awaitRequestThread(requestThread, path);
-                        noAsyncTimeout(request, path);
+                        // the async request timeout bounds the wait for the streaming to start (a busy executor:
+                        // 503), not the download, whose chunks and writes have timeouts of their own: firing while
+                        // the content was written, it cut the download and its 503 went into the file's bytes
+                        AsyncPlatformHttpConsumer.liftAsyncTimeout(request, "download of " + path);
                         stream(user, device, path, size.longValue(), out);
                     } finally {
                         slot.releaseAfterStreaming();
                     }
                 });
-    }
-
-    /**
-     * The async request timeout ({@code spring.mvc.async.request-timeout}) bounds the wait for the streaming to start
-     * (a busy executor: 503); once it has, it no longer applies. A download lasts as long as its file takes to come
-     * from the device and go to the client, each bounded by its own timeouts (the request timeout for the device's
-     * next chunk, the connection's write timeout for the client); the async timeout, firing while the content was
-     * being written, cut it there and had the timeout's dispatch write the error answer's JSON into the file, while
-     * the streaming's thread wrote too. Tomcat takes a new timeout at any time (it counts from the asynchronous
-     * start).
-     */
-    private static void noAsyncTimeout(HttpServletRequest request, String path) {
-        try {
-            if (request.isAsyncStarted()) {
-                request.getAsyncContext().setTimeout(0);
-            }
-        } catch (IllegalStateException e) {
-            LOG.debug("download of {}: the async request timeout stays: {}", path, e.toString());
-        }
     }
 
     /**
