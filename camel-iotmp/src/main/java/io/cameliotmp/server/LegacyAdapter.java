@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * START_STREAM of a resource that has one fails at once); sample payloads unwrapped; service flags as the service
  * RUNs of IOTMP, acknowledged only when the device gave an id, and GET_PROPERTY answered without one. Stream ids
  * are translated: the server's ids are per connection, the legacy ids continue across a device's connections
- * ({@link LegacyStreamIds}), so samples a device still sends with the ids of its previous connection are recognised
- * as stale and dropped, never delivered to a new stream. Answers nobody waits for are dropped, never answered: the
- * device would take an answer to an answer for a request.
+ * ({@link LegacyStreamIds}) and those of a device it does not know start at random, so samples a device still sends
+ * with the ids of its previous connection are recognised as stale and dropped, not delivered to a new stream (those
+ * a server in another JVM gave it, unless the two runs of ids happen to overlap). Answers nobody waits for are
+ * dropped, never answered: the device would take an answer to an answer for a request.
  * <p>
  * Runs on the channel's I/O thread (reads and writes both), so its tables need no locks. They are bounded: the
  * server's requests and streams by {@code maxPendingRequests} (entries of requests that timed out are dropped
@@ -311,6 +312,9 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
                 deviceKey = memory.key(device);
                 remembering = true;
                 nextLegacyId = memory.resume(deviceKey);
+            } else if (ok) {
+                // a device the memory cannot key: its ids start at random all the same, away from stale ones
+                nextLegacyId = memory.fresh();
             }
             // the one answer every library version accepts: no id, no payload
             return LegacyMessage.of(flag, 0, null, null);

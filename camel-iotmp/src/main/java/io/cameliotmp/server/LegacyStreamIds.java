@@ -6,6 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.random.RandomGenerator;
+
+import io.cameliotmp.protocol.legacy.LegacyFrames;
 
 /**
  * Where each legacy device's stream ids go on after a reconnect. A legacy device keeps streaming with the ids of its
@@ -13,6 +16,12 @@ import java.util.Map;
  * say which resource a sample is of; if the new connection handed out the same ids again, stale samples would be
  * taken for samples of a new stream. So every device's ids continue where its last connection stopped, through the
  * whole 16-bit space, and a stale id is not reused before all the others have been.
+ * <p>
+ * A device this memory does not know starts at a random id of that space, not at 1: it may well have streams open
+ * with ids a server gave it before, one that ran in another JVM or on another member of a cluster, whose ids this
+ * memory never saw and which, like every server, would have begun low. Starting at 1 every time, the new server
+ * handed a reconnecting board's stale ids out again, and its stale samples reached the new streams. From a random
+ * point, the runs of ids the two servers use overlap only by chance (about their lengths over 65535).
  * <p>
  * This outlives connections, so what it keeps is of fixed size whatever the devices are called: one entry per
  * authenticated device, keyed by a salted 64-bit hash of its user and id (never the strings, which a user with a
@@ -34,11 +43,18 @@ final class LegacyStreamIds {
 
     private final byte[] salt = new byte[16];
     private final int maxDevices;
+    private final RandomGenerator firstIds;
     private final Map<Long, Integer> next;
 
     LegacyStreamIds(int maxDevices) {
+        this(maxDevices, new SecureRandom());
+    }
+
+    /** @param firstIds where the ids of devices this memory does not know start (tests give a fixed one) */
+    LegacyStreamIds(int maxDevices, RandomGenerator firstIds) {
         IotmpServerConfig.requirePositive(maxDevices, "maxDevices");
         this.maxDevices = maxDevices;
+        this.firstIds = firstIds;
         new SecureRandom().nextBytes(salt);
         next = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
@@ -66,9 +82,18 @@ final class LegacyStreamIds {
         return value;
     }
 
-    /** The first id to try for a new connection of the device with this {@link #key}. */
+    /**
+     * The first id to try for a new connection of the device with this {@link #key}: where its last connection
+     * stopped, or a {@link #fresh} one for a device not remembered.
+     */
     synchronized int resume(long device) {
-        return next.getOrDefault(device, 1);
+        Integer resumed = next.get(device);
+        return resumed != null ? resumed : fresh();
+    }
+
+    /** A random first id, 1 to {@link LegacyFrames#MAX_STREAM_ID}: the width of a board's stream ids. */
+    synchronized int fresh() {
+        return 1 + firstIds.nextInt(LegacyFrames.MAX_STREAM_ID);
     }
 
     /** The id after the last one the device with this {@link #key} was given. */

@@ -27,7 +27,9 @@ public final class EmbeddedDevicePipeline {
         if (config.workerThreads() != 0 || config.sslContext() != null || config.transport() != Transport.TCP) {
             throw new IllegalArgumentException("the embedded pipeline needs plain TCP and no worker threads");
         }
-        IotmpServer server = new IotmpServer(config);
+        // legacy ids from 1, as the vectors and the fuzz corpus have them
+        IotmpServer server = new IotmpServer(config,
+                LegacyTestIds.startingAt(1, config.limits().maxLegacyDevicesTracked()));
         server.network.timer = timer;
         return server;
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
+import io.cameliotmp.protocol.legacy.LegacyFrames;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
 import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -22,10 +23,12 @@ class LegacyAdapterTest {
 
     private static final int MAX_PENDING_REQUESTS = 4;
 
-    private final LegacyAdapter adapter = new LegacyAdapter(new LegacyFrameCodec(1024, 8),
-            new LegacyStreamIds(ServerLimits.DEFAULT_MAX_LEGACY_DEVICES_TRACKED),
-            MAX_PENDING_REQUESTS, ServerMetrics.NONE);
-    private final EmbeddedChannel channel = new EmbeddedChannel(adapter);
+    private LegacyAdapter adapter = adapter(LegacyTestIds.startingAt(1));
+    private EmbeddedChannel channel = new EmbeddedChannel(adapter);
+
+    private static LegacyAdapter adapter(LegacyStreamIds memory) {
+        return new LegacyAdapter(new LegacyFrameCodec(1024, 8), memory, MAX_PENDING_REQUESTS, ServerMetrics.NONE);
+    }
 
     @AfterEach
     void close() {
@@ -81,5 +84,39 @@ class LegacyAdapterTest {
         assertThat(sample.type()).isEqualTo(MessageType.STREAM_DATA);
         assertThat(sample.streamId()).isEqualTo(1);
         assertThat(sample.payload()).isEqualTo(21.5f);
+    }
+
+    /** A device's ids go round the 16 bits a board keeps: after 65535 comes 1, never 0 nor 65536. */
+    @Test
+    void idsWrapWithinTheBoardsSixteenBits() {
+        channel.finishAndReleaseAll();
+        adapter = adapter(LegacyTestIds.startingAt(LegacyFrames.MAX_STREAM_ID));
+        channel = new EmbeddedChannel(adapter);
+        authenticated();
+        assertThat(sent(IotmpMessage.run(1, "led", null, true)).streamId()).isEqualTo(LegacyFrames.MAX_STREAM_ID);
+        assertThat(sent(IotmpMessage.run(2, "led", null, false)).streamId()).isEqualTo(1);
+        assertThat(sent(IotmpMessage.run(3, "led", null, false)).streamId()).isEqualTo(2);
+    }
+
+    /**
+     * Samples and events of ids the server never issued (a board's streams of an earlier connection, to this server or
+     * another) and of ids that are no stream (a run's) reach no stream.
+     */
+    @Test
+    void streamDataOfAnIdNeverIssuedOrOfNoStreamIsDropped() {
+        authenticated();
+        LegacyMessage open = sent(IotmpMessage.startStream(1, "temperature", Map.of("i", 5000L)));
+        channel.writeInbound(LegacyMessage.ok(open.streamId(), null));
+        assertThat(((IotmpMessage) channel.readInbound()).type()).isEqualTo(MessageType.OK);
+        LegacyMessage run = sent(IotmpMessage.run(2, "led", null, true));
+        for (int stale : new int[] { 0, 4711, LegacyFrames.MAX_STREAM_ID, run.streamId() }) {
+            channel.writeInbound(LegacyMessage.of(SignalFlag.STREAM_SAMPLE, stale, null, Map.of("out", 1L)));
+            channel.writeInbound(LegacyMessage.of(SignalFlag.STREAM_EVENT, stale, null, Map.of("in", true)));
+        }
+        assertThat((Object) channel.readInbound()).as("nothing reaches the session").isNull();
+        channel.writeInbound(LegacyMessage.of(SignalFlag.STREAM_SAMPLE, open.streamId(), null, Map.of("out", 2L)));
+        IotmpMessage sample = channel.readInbound();
+        assertThat(sample.streamId()).isEqualTo(1);
+        assertThat(sample.payload()).isEqualTo(2L);
     }
 }

@@ -3,6 +3,7 @@ package io.cameliotmp.server;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.micrometer.MicrometerServerMetrics;
 import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.legacy.LegacyFrames;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
@@ -50,7 +52,9 @@ class LegacyServerTest {
     }
 
     private IotmpServer start(boolean legacy, String credentials, ServerLimits limits) {
-        server = new IotmpServer(config(legacy, credentials, limits));
+        // a device's ids start at random on a server that does not know it; from 1, the vectors' own ids come out
+        server = new IotmpServer(config(legacy, credentials, limits),
+                LegacyTestIds.startingAt(1, limits.maxLegacyDevicesTracked()));
         server.start();
         return server;
     }
@@ -363,13 +367,30 @@ class LegacyServerTest {
      * stream's event: the stale sample is dropped, read before the event on the same I/O thread, and counted.
      */
     private void aNewStreamDropsTheSampleOfId1(RawIotmpSocket device) throws Exception {
+        aNewStreamDropsTheStaleSample(device, 1, 2);
+    }
+
+    /**
+     * A stream of "led" gets {@code newId} on {@code device}, which then sends a sample of its stream before
+     * ({@code staleId}) and the new stream's event: the stale sample is dropped, read before the event on the same I/O
+     * thread, and counted.
+     */
+    private void aNewStreamDropsTheStaleSample(RawIotmpSocket device, int staleId, int newId) throws Exception {
         Samples led = new Samples();
-        call(DeviceRequest.startStream("led", 0, led), device, hex("L21", 2), hex("L22", 2));
-        device.sendHex(hex("L20", 1));
-        device.sendHex(hex("L26", 2));
+        call(DeviceRequest.startStream("led", 0, led), device, hex("L21", newId), hex("L22", newId));
+        device.sendHex(hex("L20", staleId));
+        device.sendHex(hex("L26", newId));
         assertThat(led.next().payload()).isEqualTo(true);
         assertThat(led.samples).isEmpty();
         assertThat(server.totals().staleSamplesDropped()).isEqualTo(1);
+    }
+
+    /** The legacy id of the next frame the server sends {@code device}. */
+    private static int nextStreamId(RawIotmpSocket device) throws Exception {
+        byte[] frame = Hex.bytes(device.readFrameHex());
+        ByteBuf buf = Unpooled.wrappedBuffer(frame);
+        IotmpFrames.Header header = IotmpFrames.peekHeader(buf, Integer.MAX_VALUE);
+        return LegacyFrames.decodeBody(buf, header.headerLength(), frame.length, 32, Long.MAX_VALUE).streamId();
     }
 
     /** A frame of the server's requests on "temperature", or an answer (without resource), as the device sees it. */
@@ -391,9 +412,15 @@ class LegacyServerTest {
         Samples temperature = new Samples();
         IotmpServerManager.Handle handle = manager.acquire(config);
         server = handle.server();
+        int first;
         try (RawIotmpSocket attached = legacyDevice()) {
-            call(DeviceRequest.startStream("temperature", 5000, temperature), attached, hex("L18", 1),
-                    hex("L19", 1));
+            CompletableFuture<DeviceReply> started = server.send(DEVICE,
+                    DeviceRequest.startStream("temperature", 5000, temperature), TIMEOUT);
+            // the manager's server does not know the device: its ids start anywhere in the board's 16 bits
+            first = nextStreamId(attached);
+            assertThat(first).isBetween(1, LegacyFrames.MAX_STREAM_ID);
+            attached.sendHex(hex("L19", first));
+            started.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             // the routes stop: the server stops with the device attached
             handle.close();
             assertThat(attached.closedWithin(TIMEOUT)).isTrue();
@@ -402,9 +429,52 @@ class LegacyServerTest {
         try (IotmpServerManager.Handle again = handle) {
             server = again.server();
             try (RawIotmpSocket device = legacyDevice()) {
-                // the device goes on sampling its stream of the stopped server (id 1)
-                aNewStreamDropsTheSampleOfId1(device);
+                // the device goes on sampling its stream of the stopped server
+                aNewStreamDropsTheStaleSample(device, first, first % LegacyFrames.MAX_STREAM_ID + 1);
             }
+        }
+        assertThat(temperature.samples).isEmpty();
+    }
+
+    /**
+     * A server in another JVM, or another member of a cluster, knows nothing of the ids a board was given before. Each
+     * began a device's ids at 1, so a board moving from one to the other streamed its stale samples (id 1) into
+     * whichever new stream got id 1. A server starts the ids of a device it does not know at random in the board's 16
+     * bits, and the stale samples, of an id it never issued, are dropped. The two servers' draws are fixed here (two
+     * different seeds) so that the test does not depend on chance.
+     */
+    @Test
+    void aBoardMovingToAServerThatNeverSawItHasItsStaleSamplesDropped() throws Exception {
+        IotmpServerConfig config = config(true, "alice/esp32=s3cr3t", ServerLimits.DEFAULT);
+        Samples temperature = new Samples();
+        server = new IotmpServer(config, new LegacyStreamIds(ServerLimits.DEFAULT_MAX_LEGACY_DEVICES_TRACKED,
+                new SplittableRandom(1)));
+        server.start();
+        int first;
+        try (RawIotmpSocket attached = legacyDevice()) {
+            server.send(DEVICE, DeviceRequest.startStream("temperature", 5000, temperature), TIMEOUT);
+            first = nextStreamId(attached);
+            attached.sendHex(hex("L19", first));
+            attached.sendHex(hex("L20", first));
+            assertThat(temperature.next().payload()).isInstanceOf(Map.class);
+            server.stop();
+            assertThat(attached.closedWithin(TIMEOUT)).isTrue();
+        }
+        server = new IotmpServer(config, new LegacyStreamIds(ServerLimits.DEFAULT_MAX_LEGACY_DEVICES_TRACKED,
+                new SplittableRandom(2)));
+        server.start();
+        try (RawIotmpSocket device = legacyDevice()) {
+            Samples led = new Samples();
+            server.send(DEVICE, DeviceRequest.startStream("led", 0, led), TIMEOUT);
+            int second = nextStreamId(device);
+            assertThat(second).as("the other server's first id").isNotEqualTo(first).isNotEqualTo(1);
+            device.sendHex(hex("L22", second));
+            // the board goes on sampling its stream of the first server, then the new stream's event comes
+            device.sendHex(hex("L20", first));
+            device.sendHex(hex("L26", second));
+            assertThat(led.next().payload()).isEqualTo(true);
+            assertThat(led.samples).isEmpty();
+            assertThat(server.totals().staleSamplesDropped()).isEqualTo(1);
         }
         assertThat(temperature.samples).isEmpty();
     }

@@ -1,5 +1,10 @@
 package io.cameliotmp.server;
 
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+import io.cameliotmp.protocol.legacy.LegacyFrames;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,7 +15,7 @@ class LegacyStreamIdsTest {
 
     @Test
     void devicesAreKeptByAFixedSizeKeyAndTheLeastRecentlyConnectedGoFirst() {
-        LegacyStreamIds ids = new LegacyStreamIds(3);
+        LegacyStreamIds ids = LegacyTestIds.startingAt(1, 3);
         long[] keys = new long[5];
         for (int i = 0; i < keys.length; i++) {
             // ids of any length make the same 64-bit key: nothing of them is kept
@@ -18,13 +23,57 @@ class LegacyStreamIdsTest {
             ids.remember(keys[i], 100 + i);
         }
         assertThat(ids.size()).isEqualTo(3);
-        assertThat(ids.resume(keys[0])).as("forgotten: starts again from 1").isEqualTo(1);
+        assertThat(ids.resume(keys[0])).as("forgotten: starts again where a device not known does").isEqualTo(1);
         assertThat(ids.resume(keys[4])).isEqualTo(104);
         // a device that connects again is the most recent one
         assertThat(ids.resume(keys[2])).isEqualTo(102);
         ids.remember(ids.key(new DeviceId("fleet", "new")), 7);
         assertThat(ids.resume(keys[2])).isEqualTo(102);
         assertThat(ids.resume(keys[3])).as("the least recently connected went").isEqualTo(1);
+    }
+
+    /**
+     * Ids began at 1 for every device a memory did not know, so two servers that never shared one (two JVMs, two
+     * cluster members) gave a board the same ids, and its stale samples reached the new streams. A device not known
+     * starts at a random id, drawn anew for each device, anywhere in the 16 bits a board keeps.
+     */
+    @Test
+    void aDeviceNotKnownStartsAtARandomIdOfTheBoardsSixteenBits() {
+        DeviceId device = new DeviceId("alice", "esp32");
+        LegacyStreamIds one = new LegacyStreamIds(10, new SplittableRandom(1));
+        LegacyStreamIds other = new LegacyStreamIds(10, new SplittableRandom(2));
+        int firstOfOne = one.resume(one.key(device));
+        int firstOfOther = other.resume(other.key(device));
+        assertThat(firstOfOne).isNotEqualTo(1);
+        assertThat(firstOfOther).isNotEqualTo(1).isNotEqualTo(firstOfOne);
+        // drawn from the whole space, never outside it: 0 is "no answer wanted", more than 16 bits are truncated
+        Set<Integer> seen = new HashSet<>();
+        int lowest = Integer.MAX_VALUE;
+        int highest = 0;
+        for (int i = 0; i < 100_000; i++) {
+            int first = one.fresh();
+            seen.add(first);
+            lowest = Math.min(lowest, first);
+            highest = Math.max(highest, first);
+        }
+        assertThat(lowest).isGreaterThanOrEqualTo(1).isLessThan(100);
+        assertThat(highest).isLessThanOrEqualTo(LegacyFrames.MAX_STREAM_ID)
+                .isGreaterThan(LegacyFrames.MAX_STREAM_ID - 100);
+        assertThat(seen).as("spread over the space").hasSizeGreaterThan(50_000);
+        // the bounds themselves, as a generator may give them
+        assertThat(LegacyTestIds.startingAt(1).fresh()).isEqualTo(1);
+        assertThat(LegacyTestIds.startingAt(LegacyFrames.MAX_STREAM_ID).fresh()).isEqualTo(LegacyFrames.MAX_STREAM_ID);
+    }
+
+    @Test
+    void aDeviceKnownGoesOnWhereItStoppedAndTheServersOwnDrawsAreInTheSpace() {
+        LegacyStreamIds ids = new LegacyStreamIds(10);
+        long key = ids.key(new DeviceId("alice", "esp32"));
+        int first = ids.resume(key);
+        assertThat(first).isBetween(1, LegacyFrames.MAX_STREAM_ID);
+        ids.remember(key, 4711);
+        assertThat(ids.resume(key)).isEqualTo(4711);
+        assertThat(ids.resume(key)).as("not drawn again").isEqualTo(4711);
     }
 
     @Test
