@@ -34,10 +34,13 @@ final class Connector {
     private final int connectTimeoutMillis;
     /** Shared by the device's connections, one after the other; the same for IOTMP, WebSocket and legacy frames. */
     private final FrameLimits frameLimits;
+    /** What a legacy adapter answers a stop of a resource without stream by. */
+    private final ResourceRegistry resources;
 
-    Connector(DeviceClientConfig config, EventLoop loop) {
+    Connector(DeviceClientConfig config, EventLoop loop, ResourceRegistry resources) {
         this.config = config;
         this.loop = loop;
+        this.resources = resources;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
         // A frame the server started is an answer (or a request) in progress: it gets as long to complete as the
         // device gives any answer, so a server that sends half a frame and stalls cannot hold the connection.
@@ -71,7 +74,8 @@ final class Connector {
                             // the legacy Thinger protocol, played over the same connection logic
                             channel.pipeline().addLast("legacy-codec", new LegacyFrameCodec(frameLimits));
                             channel.pipeline().addLast("frame-clock", new FrameClock(attempt));
-                            channel.pipeline().addLast("legacy", new LegacyDeviceAdapter(config.requestTimeout()));
+                            channel.pipeline().addLast("legacy", new LegacyDeviceAdapter(config.requestTimeout(),
+                                    resources::hasNode));
                         } else {
                             channel.pipeline().addLast("iotmp-codec",
                                     new IotmpFrameCodec(config.generation(), false, frameLimits));

@@ -87,7 +87,7 @@ public final class IotmpDevice implements AutoCloseable {
         this.faults = new DeviceFaults(this, loop);
         this.handlers = new HandlerRunner(this, loop, config.handlerExecutor(), config.maxHandlersInFlight());
         this.transportStats = new DeviceTransportStats(handlers::inFlight);
-        this.lifecycle = new DeviceLifecycle(this, config, ownGroup, loop, new Connector(config, eventLoop),
+        this.lifecycle = new DeviceLifecycle(this, config, ownGroup, loop, new Connector(config, eventLoop, resources),
                 StreamIds.random(candidates), serverStreams, handlers);
     }
 

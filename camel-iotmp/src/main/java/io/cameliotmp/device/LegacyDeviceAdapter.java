@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 import io.cameliotmp.protocol.Gen1Layout;
 import io.cameliotmp.protocol.IotmpMessage;
@@ -67,6 +68,8 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
     private final LinkedHashMap<Integer, Long> deviceCalls = new LinkedHashMap<>();
     private final long callTimeoutNanos;
     private final LongSupplier nanoClock;
+    /** Whether the device has a resource at an {@code a/b} path, or resources under it (a node of its tree). */
+    private final Predicate<String> hasResource;
     /**
      * The device's GET_PROPERTY on the wire, answered by the next frame without id; null when none. Its answer names
      * no read, so only one is ever on the wire, as with the library, which blocks on it: the others wait in
@@ -77,14 +80,18 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
     private ScheduledFuture<?> propertyReadExpiry;
     private final ArrayDeque<PropertyRead> heldPropertyReads = new ArrayDeque<>();
 
-    /** @param callTimeout how long the device waits for the answer to one of its calls (its request timeout) */
-    LegacyDeviceAdapter(Duration callTimeout) {
-        this(callTimeout, System::nanoTime);
+    /**
+     * @param callTimeout how long the device waits for the answer to one of its calls (its request timeout)
+     * @param hasResource whether the device has a resource at an {@code a/b} path or resources under it
+     */
+    LegacyDeviceAdapter(Duration callTimeout, Predicate<String> hasResource) {
+        this(callTimeout, System::nanoTime, hasResource);
     }
 
-    LegacyDeviceAdapter(Duration callTimeout, LongSupplier nanoClock) {
+    LegacyDeviceAdapter(Duration callTimeout, LongSupplier nanoClock, Predicate<String> hasResource) {
         this.callTimeoutNanos = callTimeout.toNanos();
         this.nanoClock = nanoClock;
+        this.hasResource = hasResource;
     }
 
     /** The device's calls the adapter still takes an answer for; for tests. */
@@ -196,12 +203,16 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
         return IotmpMessage.startStream(id, String.join("/", path), StreamParameters.encode(interval, null));
     }
 
-    /** Stopped by resource; the id is only echoed. */
+    /**
+     * Stopped by resource; the id is only echoed. A resource without a stream is answered as the library answers it:
+     * OK when the device has it, REQUEST_ERROR, its not-found, when it has not (never had, or removed it).
+     */
     private IotmpMessage stopStream(LegacyMessage message) {
         List<String> path = message.path();
         Integer stream = path == null ? null : streamOf(new ArrayList<>(path));
         if (stream == null) {
-            return reply(message.streamId(), path == null ? SignalFlag.REQUEST_ERROR : SignalFlag.REQUEST_OK);
+            boolean known = path != null && (path.isEmpty() || hasResource.test(String.join("/", path)));
+            return reply(message.streamId(), known ? SignalFlag.REQUEST_OK : SignalFlag.REQUEST_ERROR);
         }
         streams.remove(stream);
         stopIdOfStream.put(stream, message.streamId());
@@ -251,9 +262,28 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
                 context().executor().execute(context()::close);
                 yield null;
             }
-            // no legacy equivalent: the device's describe of the server, its event subscriptions and stops
-            case DESCRIBE, START_STREAM, STOP_STREAM -> refuse(id);
+            case STOP_STREAM -> endStream(id);
+            // no legacy equivalent: the device's describe of the server, its event subscriptions
+            case DESCRIBE, START_STREAM -> refuse(id);
         };
+    }
+
+    /**
+     * The device ends a stream the server opened, as it does when the resource is removed. A legacy device has no
+     * message for that (a board's resources never go): nothing is sent, and the stream is over on the device's side
+     * alone. It is forgotten, so that the server's STOP_STREAM of the resource gets the library's answer for a
+     * resource the device has or lacks rather than stopping a stream that is gone, and a new stream of a resource
+     * added again stops nothing; the device's own STOP_STREAM is answered OK here. The server learns of a removal as
+     * from a board: its requests on the resource get REQUEST_ERROR, and {@code ["api"]} no longer lists it. Any other
+     * stop (of the device's own event subscriptions, which legacy devices have none of) fails at once.
+     */
+    private LegacyMessage endStream(int id) {
+        if (streams.remove(id) == null) {
+            return refuse(id);
+        }
+        serverRequests.remove(id);
+        context().executor().execute(() -> context().fireChannelRead(IotmpMessage.ok(id)));
+        return null;
     }
 
     private LegacyMessage answerToServer(IotmpMessage answer) {

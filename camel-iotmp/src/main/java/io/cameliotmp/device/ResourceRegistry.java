@@ -51,6 +51,23 @@ final class ResourceRegistry {
         return null;
     }
 
+    /**
+     * Whether {@code path} is a node of the device's resource tree as a legacy device lists it: a resource serves it,
+     * or registered resources lie under it ({@code $ota} of {@code $ota/write}).
+     */
+    boolean hasNode(String path) {
+        if (find(path) != null) {
+            return true;
+        }
+        String prefix = path + "/";
+        for (String registered : byPath.keySet()) {
+            if (registered.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The DESCRIBE answer for the whole API: registered path → {@code {"fn": n}} (docs/protocol.md §6.4). */
     Map<String, Object> describeAll() {
         Map<String, Object> api = new LinkedHashMap<>();

@@ -25,7 +25,7 @@ class LegacyDeviceAdapterTest {
     @Test
     void forgetsTheCallsOfAServerThatNeverAnswersOnceTheDeviceStoppedWaiting() {
         AtomicLong clock = new AtomicLong();
-        LegacyDeviceAdapter adapter = new LegacyDeviceAdapter(Duration.ofSeconds(10), clock::get);
+        LegacyDeviceAdapter adapter = new LegacyDeviceAdapter(Duration.ofSeconds(10), clock::get, path -> true);
         EmbeddedChannel channel = new EmbeddedChannel(adapter);
         try {
             for (int id = 1; id <= 1000; id++) {
@@ -51,7 +51,7 @@ class LegacyDeviceAdapterTest {
     @Test
     void aPropertyReadTheServerNeverAnswersHoldsTheNextOnlyUntilTheDeviceStopsWaiting() {
         AtomicLong clock = new AtomicLong();
-        LegacyDeviceAdapter adapter = new LegacyDeviceAdapter(Duration.ofSeconds(10), clock::get);
+        LegacyDeviceAdapter adapter = new LegacyDeviceAdapter(Duration.ofSeconds(10), clock::get, path -> true);
         EmbeddedChannel channel = new EmbeddedChannel(adapter);
         channel.freezeTime();
         try {

@@ -3,12 +3,15 @@ package io.cameliotmp.device;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
+import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.legacy.LegacyFrames;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
 import io.cameliotmp.protocol.legacy.SignalFlag;
@@ -200,6 +203,57 @@ class LegacyDeviceClientTest {
             server.sendHex(frameHex(LegacyMessage.ok(0, "mode's value")));
             assertThat(await(mode)).isEqualTo("mode's value");
         }
+    }
+
+    /**
+     * A resource removed while the server streams it: an IOTMP device ends the stream with STOP_STREAM, which the
+     * legacy protocol has not (a board's resources never go), so nothing can be sent. The adapter refused the device's
+     * stop and kept the stream, and answered a STOP_STREAM of a resource without stream with OK whether the device had
+     * it or not: the server's stop of the removed resource was forwarded as the stop of a stream that was gone, one of
+     * a resource the device never had was OK, and once the resource was added again its stop failed. Now the removed
+     * resource is the library's not-found (REQUEST_ERROR) for every request, {@code ["api"]} no longer lists it, and a
+     * resource added again is a resource without stream.
+     */
+    @Test
+    void aResourceRemovedWhileStreamedIsNotFoundAndNothingIsSentForIt() throws Exception {
+        try (RawIotmpSocket server = connect()) {
+            exchange(server, "L21", "L22", "L23");
+            assertThat(device.removeResource("led")).isTrue();
+            // the device has ended the stream on its side once its loop has run the removal's task
+            device.eventLoop().submit(() -> { }).get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            // nothing was sent for the removal: the next frame is the answer to the next request
+            assertThat(answerTo(server, SignalFlag.RUN, 31, "led")).isEqualTo(LegacyMessage.error(31));
+            assertThat(answerTo(server, SignalFlag.RUN, 32, "led", "api")).isEqualTo(LegacyMessage.error(32));
+            LegacyMessage api = answerTo(server, SignalFlag.RUN, 33, "api");
+            assertThat(api.flag()).isEqualTo(SignalFlag.REQUEST_OK);
+            List<Object> listed = new ArrayList<>(((Map<?, ?>) api.payload()).keySet());
+            assertThat(listed).containsExactly("temperature", "sum", "reboot");
+            // a stop of a resource it never had is not-found; of one it has, without stream, OK
+            assertThat(answerTo(server, SignalFlag.STOP_STREAM, 34, "nope")).isEqualTo(LegacyMessage.error(34));
+            assertThat(answerTo(server, SignalFlag.STOP_STREAM, 35, "sum")).isEqualTo(LegacyMessage.ok(35, null));
+
+            // added again: a resource without stream, not one whose stream is gone
+            device.resource("led").input(state -> led = state, () -> led);
+            assertThat(answerTo(server, SignalFlag.STOP_STREAM, 36, "led")).isEqualTo(LegacyMessage.ok(36, null));
+            exchange(server, "L21", "L22", "L23");
+
+            // removed again: every request on it is not-found, its stop too
+            assertThat(device.removeResource("led")).isTrue();
+            device.eventLoop().submit(() -> { }).get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answerTo(server, SignalFlag.STOP_STREAM, 37, "led")).isEqualTo(LegacyMessage.error(37));
+            assertThat(answerTo(server, SignalFlag.START_STREAM, 38, "led")).isEqualTo(LegacyMessage.error(38));
+        }
+    }
+
+    /** Sends the server's request {@code flag} on {@code path} under {@code id}; returns the device's next frame. */
+    private static LegacyMessage answerTo(RawIotmpSocket server, SignalFlag flag, int id, String... path)
+            throws Exception {
+        server.sendHex(frameHex(LegacyMessage.of(flag, id, List.of((Object[]) path), null)));
+        byte[] frame = Hex.bytes(server.readFrameHex());
+        ByteBuf buf = Unpooled.wrappedBuffer(frame);
+        IotmpFrames.Header header = IotmpFrames.peekHeader(buf, Integer.MAX_VALUE);
+        return LegacyFrames.decodeBody(buf, header.headerLength(), frame.length, 32, Long.MAX_VALUE);
     }
 
     private static String frameHex(LegacyMessage message) {
