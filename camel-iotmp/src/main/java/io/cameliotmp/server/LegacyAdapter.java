@@ -88,7 +88,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
     private boolean authReceived;
     private boolean authAnswered;
     private DeviceId device;
-    /** The device's key in {@link #memory}, once it is authenticated; its ids are remembered only then. */
+    /** The device's key in {@link #memory}, once it is authenticated; its ids come from there only then. */
     private long deviceKey;
     private boolean remembering;
     private int nextLegacyId = 1;
@@ -311,7 +311,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
             if (ok && device != null) {
                 deviceKey = memory.key(device);
                 remembering = true;
-                nextLegacyId = memory.resume(deviceKey);
+                memory.connected(deviceKey);
             } else if (ok) {
                 // a device the memory cannot key: its ids start at random all the same, away from stale ones
                 nextLegacyId = memory.fresh();
@@ -438,15 +438,20 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         return false;
     }
 
-    /** The next legacy id not in use by a request or stream of the server, nor by a pending call of the device. */
+    /**
+     * The next legacy id not in use by a request or stream of the server, nor by a pending call of the device: from
+     * the device's sequence in {@link #memory}, which all its connections share, once it is authenticated.
+     */
     private int allocate() {
         for (int tries = 0; tries < LegacyFrames.MAX_STREAM_ID; tries++) {
-            int id = nextLegacyId;
-            nextLegacyId = id % LegacyFrames.MAX_STREAM_ID + 1;
+            int id;
+            if (remembering) {
+                id = memory.next(deviceKey);
+            } else {
+                id = nextLegacyId;
+                nextLegacyId = id % LegacyFrames.MAX_STREAM_ID + 1;
+            }
             if (!byLegacyId.containsKey(id) && !awaitsAnswer(id)) {
-                if (remembering) {
-                    memory.remember(deviceKey, nextLegacyId);
-                }
                 return id;
             }
         }

@@ -26,7 +26,7 @@ import io.cameliotmp.protocol.legacy.LegacyFrames;
  * This outlives connections, so what it keeps is of fixed size whatever the devices are called: one entry per
  * authenticated device, keyed by a salted 64-bit hash of its user and id (never the strings, which a user with a
  * wildcard credential chooses at will), at most {@link ServerLimits#maxLegacyDevicesTracked()}, the least recently
- * connected forgotten first.
+ * connected (or given an id) forgotten first.
  * Two devices whose hashes collide only share where their ids continue. It outlives the server too when the server
  * is started again by its {@link IotmpServerManager}, as the component's are: the devices then attached reconnect to
  * the new server. Thread-safe.
@@ -82,23 +82,29 @@ final class LegacyStreamIds {
         return value;
     }
 
+    /** The device with this {@link #key} has connected: it is now the most recently connected one. */
+    synchronized void connected(long device) {
+        next.get(device);
+    }
+
     /**
-     * The first id to try for a new connection of the device with this {@link #key}: where its last connection
-     * stopped, or a {@link #fresh} one for a device not remembered.
+     * The next id of the device with this {@link #key}: where its ids stopped, or a {@link #fresh} one for a device
+     * not remembered; the one after it is remembered at once. Every connection of a device draws from this one
+     * sequence. Each connection kept its own, begun where the memory stood when it was authenticated, and wrote it
+     * back: two connections of one device at once (the one being replaced, or two boards sharing credentials) handed
+     * out the same ids, and the older one, allocating after the newer, moved the memory back onto the newer one's
+     * ids, which the board's next connection then handed out again.
      */
-    synchronized int resume(long device) {
-        Integer resumed = next.get(device);
-        return resumed != null ? resumed : fresh();
+    synchronized int next(long device) {
+        Integer remembered = next.get(device);
+        int id = remembered != null ? remembered : fresh();
+        next.put(device, id % LegacyFrames.MAX_STREAM_ID + 1);
+        return id;
     }
 
     /** A random first id, 1 to {@link LegacyFrames#MAX_STREAM_ID}: the width of a board's stream ids. */
     synchronized int fresh() {
         return 1 + firstIds.nextInt(LegacyFrames.MAX_STREAM_ID);
-    }
-
-    /** The id after the last one the device with this {@link #key} was given. */
-    synchronized void remember(long device, int nextId) {
-        next.put(device, nextId);
     }
 
     /** How many devices' ids are kept at most. */

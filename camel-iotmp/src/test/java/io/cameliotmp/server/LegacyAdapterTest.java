@@ -1,7 +1,9 @@
 package io.cameliotmp.server;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
@@ -118,5 +120,52 @@ class LegacyAdapterTest {
         IotmpMessage sample = channel.readInbound();
         assertThat(sample.streamId()).isEqualTo(1);
         assertThat(sample.payload()).isEqualTo(2L);
+    }
+
+    /**
+     * Two connections of one device at once: the one being replaced, or two boards sharing credentials. Each
+     * connection kept its own sequence of ids, begun where the server's memory stood when it was authenticated, and
+     * wrote it back: both handed out the same ids, and the older one, allocating after the newer, moved the memory back
+     * onto the newer one's ids, which the board's next connection then handed out again to its new streams. All the
+     * connections of a device now draw from one sequence.
+     */
+    @Test
+    void connectionsOfOneDeviceAtOnceNeverHandOutTheSameIdsNorMoveTheMemoryBack() {
+        LegacyStreamIds memory = LegacyTestIds.startingAt(1);
+        EmbeddedChannel older = connection(memory);
+        EmbeddedChannel newer = connection(memory);
+        EmbeddedChannel next = null;
+        try {
+            Set<Integer> newerIds = new HashSet<>();
+            for (int serverId = 1; serverId <= 3; serverId++) {
+                newerIds.add(sent(newer, IotmpMessage.run(serverId, "led", null, true)).streamId());
+            }
+            int olderId = sent(older, IotmpMessage.run(1, "led", null, true)).streamId();
+            assertThat(olderId).as("the older connection's id").isNotIn(newerIds);
+            next = connection(memory);
+            int nextId = sent(next, IotmpMessage.run(1, "led", null, true)).streamId();
+            assertThat(nextId).as("the board's next connection").isNotIn(newerIds).isNotEqualTo(olderId);
+        } finally {
+            older.finishAndReleaseAll();
+            newer.finishAndReleaseAll();
+            if (next != null) {
+                next.finishAndReleaseAll();
+            }
+        }
+    }
+
+    /** A connection of alice/esp32 whose AUTH the session has accepted, its ids from {@code memory}. */
+    private static EmbeddedChannel connection(LegacyStreamIds memory) {
+        EmbeddedChannel connection = new EmbeddedChannel(adapter(memory));
+        connection.writeInbound(LegacyMessage.auth("alice", "esp32", "s3cr3t"));
+        assertThat(((IotmpMessage) connection.readInbound()).type()).isEqualTo(MessageType.CONNECT);
+        connection.writeOutbound(IotmpMessage.ok(LegacyAdapter.CONNECT_ID));
+        assertThat(((LegacyMessage) connection.readOutbound()).flag()).isEqualTo(SignalFlag.REQUEST_OK);
+        return connection;
+    }
+
+    private static LegacyMessage sent(EmbeddedChannel connection, IotmpMessage request) {
+        connection.writeOutbound(request);
+        return connection.readOutbound();
     }
 }

@@ -20,16 +20,20 @@ class LegacyStreamIdsTest {
         for (int i = 0; i < keys.length; i++) {
             // ids of any length make the same 64-bit key: nothing of them is kept
             keys[i] = ids.key(new DeviceId("fleet", "device-" + "x".repeat(100 * i)));
-            ids.remember(keys[i], 100 + i);
+            ids.connected(keys[i]);
+            for (int id = 1; id <= 100 + i; id++) {
+                assertThat(ids.next(keys[i])).isEqualTo(id);
+            }
         }
         assertThat(ids.size()).isEqualTo(3);
-        assertThat(ids.resume(keys[0])).as("forgotten: starts again where a device not known does").isEqualTo(1);
-        assertThat(ids.resume(keys[4])).isEqualTo(104);
+        assertThat(ids.next(keys[4])).isEqualTo(105);
         // a device that connects again is the most recent one
-        assertThat(ids.resume(keys[2])).isEqualTo(102);
-        ids.remember(ids.key(new DeviceId("fleet", "new")), 7);
-        assertThat(ids.resume(keys[2])).isEqualTo(102);
-        assertThat(ids.resume(keys[3])).as("the least recently connected went").isEqualTo(1);
+        ids.connected(keys[2]);
+        ids.next(ids.key(new DeviceId("fleet", "new")));
+        assertThat(ids.next(keys[2])).isEqualTo(103);
+        assertThat(ids.next(keys[3])).as("the least recently connected went: starts again as a new device")
+                .isEqualTo(1);
+        assertThat(ids.next(keys[0])).as("forgotten").isEqualTo(1);
     }
 
     /**
@@ -42,8 +46,8 @@ class LegacyStreamIdsTest {
         DeviceId device = new DeviceId("alice", "esp32");
         LegacyStreamIds one = new LegacyStreamIds(10, new SplittableRandom(1));
         LegacyStreamIds other = new LegacyStreamIds(10, new SplittableRandom(2));
-        int firstOfOne = one.resume(one.key(device));
-        int firstOfOther = other.resume(other.key(device));
+        int firstOfOne = one.next(one.key(device));
+        int firstOfOther = other.next(other.key(device));
         assertThat(firstOfOne).isNotEqualTo(1);
         assertThat(firstOfOther).isNotEqualTo(1).isNotEqualTo(firstOfOne);
         // drawn from the whole space, never outside it: 0 is "no answer wanted", more than 16 bits are truncated
@@ -69,11 +73,9 @@ class LegacyStreamIdsTest {
     void aDeviceKnownGoesOnWhereItStoppedAndTheServersOwnDrawsAreInTheSpace() {
         LegacyStreamIds ids = new LegacyStreamIds(10);
         long key = ids.key(new DeviceId("alice", "esp32"));
-        int first = ids.resume(key);
+        int first = ids.next(key);
         assertThat(first).isBetween(1, LegacyFrames.MAX_STREAM_ID);
-        ids.remember(key, 4711);
-        assertThat(ids.resume(key)).isEqualTo(4711);
-        assertThat(ids.resume(key)).as("not drawn again").isEqualTo(4711);
+        assertThat(ids.next(key)).as("not drawn again").isEqualTo(first % LegacyFrames.MAX_STREAM_ID + 1);
     }
 
     @Test
