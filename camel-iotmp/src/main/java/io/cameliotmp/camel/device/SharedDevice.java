@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import io.cameliotmp.device.IotmpConnectRefusedException;
@@ -60,8 +61,12 @@ final class SharedDevice {
     private final AtomicBoolean failureReported = new AtomicBoolean();
     private volatile Throwable lastFailure;
     private volatile boolean started;
-    /** The device's Micrometer meters, when Micrometer and one MeterRegistry are there; else null. */
-    private final AutoCloseable metrics;
+    /**
+     * The device's Micrometer meters, when Micrometer and one MeterRegistry are there; null otherwise and once
+     * removed. Removed once only: a second removal would remove, by id, the meters of the next connection of the
+     * same key.
+     */
+    private final AtomicReference<AutoCloseable> metrics;
 
     /** Consumers and producers holding this connection; guarded by {@link DeviceConnections}. */
     int references;
@@ -112,7 +117,8 @@ final class SharedDevice {
         device.onDisconnected(() -> fire(new Event(IotmpDeviceEventsConsumer.DISCONNECTED, null, null)));
         device.onRefused(this::refused);
         device.onConnectFailed(this::connectFailed);
-        this.metrics = MicrometerClasspath.present() ? DeviceMicrometer.bind(camelContext, device) : null;
+        this.metrics = new AtomicReference<>(MicrometerClasspath.present()
+                ? DeviceMicrometer.bind(camelContext, device) : null);
     }
 
     ConnectionSettings settings() {
@@ -150,18 +156,30 @@ final class SharedDevice {
         return started;
     }
 
-    /** Disconnects (DISCONNECT, then close) and releases the device's thread. */
+    /**
+     * Disconnects (DISCONNECT, then close) and releases the device's thread; removes the meters, unless
+     * {@link #removeMeters()} did already.
+     */
     void close() {
         try {
             device.close();
         } finally {
             camelContext.getExecutorServiceManager().shutdown(handlers);
-            if (metrics != null) {
-                try {
-                    metrics.close();
-                } catch (Exception e) {
-                    LOG.debug("Removing the meters of {} failed: {}", settings.key(), e.toString());
-                }
+            removeMeters();
+        }
+    }
+
+    /**
+     * Removes the device's meters from the MeterRegistry, once. {@link DeviceConnections} calls it under its lock when
+     * the connection is released, before the next connection of the same key can register meters with the same ids.
+     */
+    void removeMeters() {
+        AutoCloseable registered = metrics.getAndSet(null);
+        if (registered != null) {
+            try {
+                registered.close();
+            } catch (Exception e) {
+                LOG.debug("Removing the meters of {} failed: {}", settings.key(), e.toString());
             }
         }
     }
