@@ -55,8 +55,17 @@ final class SharedDevice {
     private final ExecutorService handlers;
     private final IotmpDevice device;
     private final List<Consumer<Event>> eventListeners = new CopyOnWriteArrayList<>();
-    /** Which consumer serves each registered resource path. */
+    /**
+     * Which consumer serves each registered resource path. Changed only together with the device's resources, under
+     * this map's monitor: see {@link #addResource}.
+     */
     private final Map<String, Object> resourceOwners = new ConcurrentHashMap<>();
+    /**
+     * Runs in {@link #removeResource} between forgetting the owner and removing the device's resource; tests pause
+     * there to race an add of the same path against the removal.
+     */
+    volatile Runnable betweenRemovalSteps = () -> {
+    };
     private final Map<Publication, CompletableFuture<ServerStream>> publications = new ConcurrentHashMap<>();
     private final AtomicBoolean failureReported = new AtomicBoolean();
     private volatile Throwable lastFailure;
@@ -233,17 +242,25 @@ final class SharedDevice {
      * @throws IllegalStateException when another route serves that path already
      */
     void addResource(String path, IotmpResourceKind kind, Object inputSample, ResourceHandler handler, Object owner) {
-        Object previous = resourceOwners.putIfAbsent(path, owner);
-        if (previous != null && previous != owner) {
-            throw new IllegalStateException("The resource " + path + " of IOTMP device " + settings.key()
-                                            + " is already served by another route");
+        // One step with removeResource: otherwise a route's removal that forgot its owner could remove, from the
+        // device, the resource another route registered meanwhile, leaving the table naming an owner of a path the
+        // device (and DESCRIBE) no longer has.
+        synchronized (resourceOwners) {
+            Object previous = resourceOwners.putIfAbsent(path, owner);
+            if (previous != null && previous != owner) {
+                throw new IllegalStateException("The resource " + path + " of IOTMP device " + settings.key()
+                                                + " is already served by another route");
+            }
+            device.resource(path).inputSample(inputSample).handler(kind.deviceKind(), handler);
         }
-        device.resource(path).inputSample(inputSample).handler(kind.deviceKind(), handler);
     }
 
     void removeResource(String path, Object owner) {
-        if (resourceOwners.remove(path, owner)) {
-            device.removeResource(path);
+        synchronized (resourceOwners) {
+            if (resourceOwners.remove(path, owner)) {
+                betweenRemovalSteps.run();
+                device.removeResource(path);
+            }
         }
     }
 
