@@ -1,5 +1,6 @@
 package io.cameliotmp.device;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,6 +29,13 @@ public final class ServerStream {
     volatile boolean closed;
     /** Set when close() is called while the START_STREAM is still unanswered: STOP_STREAM follows the OK. */
     CompletableFuture<Void> pendingClose;
+    /** Sends waiting, in order, for the answer to a START_STREAM re-opening this stream; null when none is asked. */
+    List<ServerStreams.WaitingSend> waitingSends;
+    /**
+     * Why the last re-open on the current connection failed (refused, unanswered), else null: the next send asks
+     * again rather than failing until the next reconnect.
+     */
+    Throwable reopenFailure;
 
     /** Whether the first open waits for a connection; else it fails when there is none or it ends. */
     final boolean waitsForConnection;
@@ -63,6 +71,10 @@ public final class ServerStream {
     /**
      * Sends STREAM_DATA with {@code payload} on this stream (e.g. an MQTT message to publish). The stage completes when
      * the frame is written, and fails with {@link IotmpDisconnectedException} when the stream is not open.
+     * <p>
+     * While the device re-opens the stream on a new connection, the send waits for the server's answer. When the server
+     * refused that re-open (or did not answer it), the send asks it once more first, and fails with the server's
+     * {@link IotmpErrorException} if it refuses again: one START_STREAM at a time, however many sends wait for it.
      */
     public CompletionStage<Void> send(Object payload) {
         return owner.send(this, payload);

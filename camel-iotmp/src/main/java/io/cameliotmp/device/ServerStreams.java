@@ -23,6 +23,10 @@ final class ServerStreams {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerStreams.class);
 
+    /** A send waiting for a START_STREAM that re-opens its stream. */
+    record WaitingSend(Object payload, CompletableFuture<Void> sent) {
+    }
+
     private final IotmpDevice device;
     private final DeviceLoop loop;
     private final List<ServerStream> streams = new ArrayList<>();
@@ -57,7 +61,53 @@ final class ServerStreams {
     /** A new connection: open every subscription on it. */
     void reopenAll(ClientConnection connection) {
         for (ServerStream stream : new ArrayList<>(streams)) {
-            connection.openServerStream(stream);
+            stream.reopenFailure = null;
+            reopen(stream, connection);
+        }
+    }
+
+    /** Sends START_STREAM for {@code stream} on {@code connection}; sends made until the answer wait for it. */
+    private static void reopen(ServerStream stream, ClientConnection connection) {
+        if (stream.waitingSends == null) {
+            stream.waitingSends = new ArrayList<>();
+        }
+        connection.openServerStream(stream);
+    }
+
+    /**
+     * A send on a stream the server refused to re-open on the current connection asks once more: left as it was, the
+     * stream would fail every send until the next reconnect. Returns whether it did.
+     */
+    private boolean reopenForSend(ServerStream stream) {
+        ClientConnection current = device.currentSession();
+        if (stream.closed || stream.session != null || stream.reopenFailure == null || current == null
+            || !current.connected) {
+            return false;
+        }
+        LOG.debug("{}: re-opening {} for a send, after: {}", device, stream, stream.reopenFailure.toString());
+        reopen(stream, current);
+        return true;
+    }
+
+    /** The START_STREAM re-opening {@code stream} was answered: the sends waiting for it go, or fail with it. */
+    private static void releaseWaitingSends(ServerStream stream, Throwable failure) {
+        List<WaitingSend> waiting = stream.waitingSends;
+        stream.waitingSends = null;
+        if (waiting == null) {
+            return;
+        }
+        for (WaitingSend send : waiting) {
+            ClientConnection current = stream.session;
+            if (send.sent().isDone()) {
+                continue; // its write deadline passed: the caller was told it failed, so it must not go out now
+            }
+            if (failure != null) {
+                send.sent().completeExceptionally(failure);
+            } else if (!stream.open || current == null) {
+                send.sent().completeExceptionally(new IotmpDisconnectedException(stream + " is not open"));
+            } else {
+                DeviceLoop.propagate(current.sendOnServerStream(stream, send.payload()), send.sent());
+            }
         }
     }
 
@@ -65,14 +115,18 @@ final class ServerStreams {
     void closeAll() {
         for (ServerStream stream : streams) {
             stream.closed = true;
-            stream.firstOpen.completeExceptionally(new IotmpDisconnectedException("device closed"));
+            IotmpDisconnectedException closed = new IotmpDisconnectedException("device closed");
+            stream.firstOpen.completeExceptionally(closed);
+            releaseWaitingSends(stream, closed);
         }
         streams.clear();
     }
 
     void opened(ServerStream stream, Object okPayload) {
         stream.open = true;
+        stream.reopenFailure = null;
         stream.firstOpen.complete(stream); // its dependents run here, and may close the stream
+        releaseWaitingSends(stream, stream.closed ? new IotmpDisconnectedException(stream + " was closed") : null);
         if (stream.closed) {
             // a closed stream delivers nothing, not even the OK's payload
             CompletableFuture<Void> pendingClose = stream.pendingClose;
@@ -90,6 +144,7 @@ final class ServerStreams {
 
     /** The START_STREAM of a server stream failed: refused or unanswered, or the connection was lost meanwhile. */
     void failed(ServerStream stream, Throwable error) {
+        releaseWaitingSends(stream, error);
         if (stream.pendingClose != null) {
             stream.pendingClose.complete(null);
             stream.pendingClose = null;
@@ -103,8 +158,14 @@ final class ServerStreams {
             stream.closed = true;
             stream.firstOpen.completeExceptionally(error);
         } else if (!stream.closed) {
-            LOG.warn("{}: re-opening {} failed, retrying after the next reconnect: {}", device, stream,
-                    error.toString());
+            boolean failedBefore = stream.reopenFailure != null;
+            stream.reopenFailure = error;
+            if (failedBefore) {
+                LOG.debug("{}: re-opening {} failed again: {}", device, stream, error.toString());
+            } else {
+                LOG.warn("{}: re-opening {} failed; the next send on it, or the next reconnect, asks again: {}",
+                        device, stream, error.toString());
+            }
         }
     }
 
@@ -116,8 +177,10 @@ final class ServerStreams {
         LOG.info("{}: server stopped {}", device, stream);
         stream.closed = true;
         streams.remove(stream);
-        stream.firstOpen.completeExceptionally(new IotmpErrorException("the server stopped the stream before"
-                                                                      + " accepting it", null, null));
+        IotmpErrorException stopped = new IotmpErrorException("the server stopped the stream before accepting it",
+                null, null);
+        stream.firstOpen.completeExceptionally(stopped);
+        releaseWaitingSends(stream, stopped);
         CompletableFuture<Void> pendingClose = stream.pendingClose;
         stream.pendingClose = null;
         if (pendingClose != null) {
@@ -133,10 +196,14 @@ final class ServerStreams {
         CompletableFuture<Void> sent = new CompletableFuture<>();
         loop.run(sent, () -> {
             ClientConnection current = stream.session;
-            if (!stream.open || current == null) {
+            if (stream.open && current != null) {
+                DeviceLoop.propagate(current.sendOnServerStream(stream, payload), sent);
+            } else if (stream.waitingSends != null || reopenForSend(stream)) {
+                // until the START_STREAM is answered; the write deadline below bounds the wait
+                stream.waitingSends.add(new WaitingSend(payload, sent));
+            } else {
                 throw new IotmpDisconnectedException(stream + " is not open");
             }
-            DeviceLoop.propagate(current.sendOnServerStream(stream, payload), sent);
         });
         loop.writeDeadline(sent, device.requestTimeoutMillis(), "data on " + stream);
         return sent;

@@ -76,6 +76,9 @@ final class DeviceConnections {
                 return;
             }
             devices.remove(shared.settings().key(), shared);
+            // Under the lock, before any acquire may make the next connection of the same key: its meters have the
+            // same ids, and Micrometer would hand it these ones, which this close would then remove from under it.
+            shared.removeMeters();
         }
         LOG.debug("Closing {}: no endpoint uses it any more", shared);
         shared.close(); // outside the lock: it waits for the connection to close
@@ -100,6 +103,7 @@ final class DeviceConnections {
             open = new ArrayList<>(devices.values());
             devices.clear();
             contextStarted = false;
+            open.forEach(SharedDevice::removeMeters); // as in release: before a new connection can take the ids
         }
         for (SharedDevice shared : open) {
             shared.close();

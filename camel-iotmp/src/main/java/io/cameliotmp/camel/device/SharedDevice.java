@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import io.cameliotmp.device.IotmpConnectRefusedException;
@@ -54,14 +55,27 @@ final class SharedDevice {
     private final ExecutorService handlers;
     private final IotmpDevice device;
     private final List<Consumer<Event>> eventListeners = new CopyOnWriteArrayList<>();
-    /** Which consumer serves each registered resource path. */
+    /**
+     * Which consumer serves each registered resource path. Changed only together with the device's resources, under
+     * this map's monitor: see {@link #addResource}.
+     */
     private final Map<String, Object> resourceOwners = new ConcurrentHashMap<>();
+    /**
+     * Runs in {@link #removeResource} between forgetting the owner and removing the device's resource; tests pause
+     * there to race an add of the same path against the removal.
+     */
+    volatile Runnable betweenRemovalSteps = () -> {
+    };
     private final Map<Publication, CompletableFuture<ServerStream>> publications = new ConcurrentHashMap<>();
     private final AtomicBoolean failureReported = new AtomicBoolean();
     private volatile Throwable lastFailure;
     private volatile boolean started;
-    /** The device's Micrometer meters, when Micrometer and one MeterRegistry are there; else null. */
-    private final AutoCloseable metrics;
+    /**
+     * The device's Micrometer meters, when Micrometer and one MeterRegistry are there; null otherwise and once
+     * removed. Removed once only: a second removal would remove, by id, the meters of the next connection of the
+     * same key.
+     */
+    private final AtomicReference<AutoCloseable> metrics;
 
     /** Consumers and producers holding this connection; guarded by {@link DeviceConnections}. */
     int references;
@@ -112,7 +126,8 @@ final class SharedDevice {
         device.onDisconnected(() -> fire(new Event(IotmpDeviceEventsConsumer.DISCONNECTED, null, null)));
         device.onRefused(this::refused);
         device.onConnectFailed(this::connectFailed);
-        this.metrics = MicrometerClasspath.present() ? DeviceMicrometer.bind(camelContext, device) : null;
+        this.metrics = new AtomicReference<>(MicrometerClasspath.present()
+                ? DeviceMicrometer.bind(camelContext, device) : null);
     }
 
     ConnectionSettings settings() {
@@ -150,18 +165,30 @@ final class SharedDevice {
         return started;
     }
 
-    /** Disconnects (DISCONNECT, then close) and releases the device's thread. */
+    /**
+     * Disconnects (DISCONNECT, then close) and releases the device's thread; removes the meters, unless
+     * {@link #removeMeters()} did already.
+     */
     void close() {
         try {
             device.close();
         } finally {
             camelContext.getExecutorServiceManager().shutdown(handlers);
-            if (metrics != null) {
-                try {
-                    metrics.close();
-                } catch (Exception e) {
-                    LOG.debug("Removing the meters of {} failed: {}", settings.key(), e.toString());
-                }
+            removeMeters();
+        }
+    }
+
+    /**
+     * Removes the device's meters from the MeterRegistry, once. {@link DeviceConnections} calls it under its lock when
+     * the connection is released, before the next connection of the same key can register meters with the same ids.
+     */
+    void removeMeters() {
+        AutoCloseable registered = metrics.getAndSet(null);
+        if (registered != null) {
+            try {
+                registered.close();
+            } catch (Exception e) {
+                LOG.debug("Removing the meters of {} failed: {}", settings.key(), e.toString());
             }
         }
     }
@@ -215,17 +242,25 @@ final class SharedDevice {
      * @throws IllegalStateException when another route serves that path already
      */
     void addResource(String path, IotmpResourceKind kind, Object inputSample, ResourceHandler handler, Object owner) {
-        Object previous = resourceOwners.putIfAbsent(path, owner);
-        if (previous != null && previous != owner) {
-            throw new IllegalStateException("The resource " + path + " of IOTMP device " + settings.key()
-                                            + " is already served by another route");
+        // One step with removeResource: otherwise a route's removal that forgot its owner could remove, from the
+        // device, the resource another route registered meanwhile, leaving the table naming an owner of a path the
+        // device (and DESCRIBE) no longer has.
+        synchronized (resourceOwners) {
+            Object previous = resourceOwners.putIfAbsent(path, owner);
+            if (previous != null && previous != owner) {
+                throw new IllegalStateException("The resource " + path + " of IOTMP device " + settings.key()
+                                                + " is already served by another route");
+            }
+            device.resource(path).inputSample(inputSample).handler(kind.deviceKind(), handler);
         }
-        device.resource(path).inputSample(inputSample).handler(kind.deviceKind(), handler);
     }
 
     void removeResource(String path, Object owner) {
-        if (resourceOwners.remove(path, owner)) {
-            device.removeResource(path);
+        synchronized (resourceOwners) {
+            if (resourceOwners.remove(path, owner)) {
+                betweenRemovalSteps.run();
+                device.removeResource(path);
+            }
         }
     }
 
