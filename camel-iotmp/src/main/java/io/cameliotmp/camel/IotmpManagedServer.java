@@ -48,9 +48,9 @@ public class IotmpManagedServer {
         return server.config().host();
     }
 
-    @ManagedAttribute(description = "Port the server listens on")
+    @ManagedAttribute(description = "Port the server listens on (the one bound when configured as 0)")
     public int getPort() {
-        return server.config().port();
+        return server.port();
     }
 
     @ManagedAttribute(description = "What devices speak: iotmp, iotmps (TLS), ws or wss")

@@ -52,6 +52,8 @@ public final class IotmpServer {
      * stops (see {@link #firmwareUpdateStarting}).
      */
     private final Map<DeviceId, Runnable> firmwareUpdates = new ConcurrentHashMap<>();
+    /** The port of the IOTMP listener: the configured one until a start has bound it (see {@link #port()}). */
+    private volatile int port;
 
     public IotmpServer(IotmpServerConfig config) {
         this(config, new LegacyStreamIds(config.limits().maxLegacyDevicesTracked()));
@@ -63,6 +65,7 @@ public final class IotmpServer {
      */
     IotmpServer(IotmpServerConfig config, LegacyStreamIds legacyStreamIds) {
         this.config = config;
+        this.port = config.port();
         this.network = new ServerNetwork(config);
         this.guard = new ConnectionGuard(config, System::nanoTime, this::metrics);
         this.legacyStreamIds = legacyStreamIds;
@@ -99,30 +102,62 @@ public final class IotmpServer {
         return registry;
     }
 
-    /** Binds the listener; returns once it accepts connections. */
+    /**
+     * Binds the listener; returns once it accepts connections. A start that fails (port taken, cluster not joined,
+     * metrics that cannot be created) releases everything it made before it throws: threads, timer, listeners,
+     * cluster membership and meters.
+     */
     public synchronized void start() {
         if (network.isBound()) {
             return;
         }
-        network.createThreads();
-        metrics = totals.counting(config.metrics().create(this));
-        trafficMeter = new TrafficMeter(metrics);
+        boolean joined = false;
         try {
-            // a member joins before it accepts devices: a device that connects is claimed in the cluster's directory,
-            // and a claim made before the join would never reach the other members
+            network.createThreads();
+            joinCluster();
+            joined = true;
+            // bound before the metrics are made, so that they are named after the port actually bound (port 0),
+            // but accepting nothing until they exist: every connection is counted
+            network.bind(this::initDeviceChannel);
+            port = network.localAddress().getPort();
+            metrics = totals.counting(config.metrics().create(this));
+            trafficMeter = new TrafficMeter(metrics);
+            network.startAccepting();
+        } catch (RuntimeException | Error e) {
+            abandonStart(joined, e);
+            throw e;
+        }
+    }
+
+    /**
+     * A member joins before it listens: a device that connects is claimed in the cluster's directory, and a claim
+     * made before the join would never reach the other members.
+     */
+    private void joinCluster() {
+        try {
             membership.join();
         } catch (RuntimeException e) {
-            network.shutdownThreads();
-            closeMetrics();
             throw new IllegalStateException("cannot join the cluster " + config.cluster(), e);
         }
+    }
+
+    /**
+     * Releases what a failed start made, each part on its own: a release that fails must not keep the next ones from
+     * releasing theirs (its failure goes with the start's).
+     */
+    private void abandonStart(boolean joined, Throwable failure) {
+        if (joined) {
+            releaseStep(failure, membership::leave);
+        }
+        releaseStep(failure, network::release);
+        releaseStep(failure, this::closeMetrics);
+    }
+
+    private static void releaseStep(Throwable failure, Runnable step) {
         try {
-            network.bind(this::initDeviceChannel);
+            step.run();
         } catch (RuntimeException e) {
-            membership.leave();
-            network.shutdownThreads();
-            closeMetrics();
-            throw e;
+            failure.addSuppressed(e);
         }
     }
 
@@ -132,8 +167,9 @@ public final class IotmpServer {
      * meters have the same name and tags, would be handed them back, its gauges reading the failed server.
      */
     private void closeMetrics() {
-        metrics.close();
+        ServerMetrics closing = metrics;
         metrics = ServerMetrics.NONE;
+        closing.close();
     }
 
     /**
@@ -208,10 +244,16 @@ public final class IotmpServer {
         });
         network.closeChannels();
         // after the devices: their directory entries are released while the member can still write them
-        membership.leave();
+        try {
+            membership.leave();
+        } catch (RuntimeException e) {
+            // the threads and meters are released all the same: a server that stopped holds nothing
+            LOG.warn("Leaving the cluster failed as the server on {}:{} stops: {}", config.host(), port,
+                    e.toString());
+        }
         network.shutdownThreads();
         closeMetrics();
-        LOG.info("IOTMP server on {}:{} stopped", config.host(), config.port());
+        LOG.info("IOTMP server on {}:{} stopped", config.host(), port);
     }
 
     /**
@@ -244,6 +286,15 @@ public final class IotmpServer {
 
     public synchronized boolean isRunning() {
         return network.isListening();
+    }
+
+    /**
+     * The port of the IOTMP listener: the one bound at the last start (with port 0, the one the system chose), the
+     * configured one before the first start. It stays after a stop, so that what was named after it (metric tags,
+     * the JMX name) can still be found; two servers configured with port 0 differ by it.
+     */
+    public int port() {
+        return port;
     }
 
     /** The bound address; with port 0 this tells the port actually used. */
@@ -481,6 +532,6 @@ public final class IotmpServer {
 
     @Override
     public String toString() {
-        return "IotmpServer[" + config.host() + ":" + config.port() + "]";
+        return "IotmpServer[" + config.host() + ":" + port + "]";
     }
 }

@@ -53,20 +53,33 @@ final class ServerNetwork {
         this.config = config;
     }
 
-    /** The threads, the timer and the channel group; nothing is bound yet. */
+    /**
+     * The threads, the timer and the channel group; nothing is bound yet. If one cannot be made, those made before
+     * are shut down again.
+     */
     void createThreads() {
-        epoll = EventLoops.useEpoll(config.nativeTransport());
-        bossGroup = EventLoops.group(epoll, 1, threads("iotmp-accept"));
-        ioGroup = EventLoops.group(epoll, config.ioThreads(), threads("iotmp-io"));
-        workerGroup = config.workerThreads() > 0
-                ? new DefaultEventExecutorGroup(config.workerThreads(), threads("iotmp-worker")) : null;
-        timer = new HashedWheelTimer(threads("iotmp-timer"), 10, TimeUnit.MILLISECONDS);
-        channels = new DefaultChannelGroup("iotmp-devices", GlobalEventExecutor.INSTANCE);
+        bossGroup = null;
+        ioGroup = null;
+        workerGroup = null;
+        timer = null;
+        try {
+            epoll = EventLoops.useEpoll(config.nativeTransport());
+            bossGroup = EventLoops.group(epoll, 1, threads("iotmp-accept"));
+            ioGroup = EventLoops.group(epoll, config.ioThreads(), threads("iotmp-io"));
+            workerGroup = config.workerThreads() > 0
+                    ? new DefaultEventExecutorGroup(config.workerThreads(), threads("iotmp-worker")) : null;
+            timer = new HashedWheelTimer(threads("iotmp-timer"), 10, TimeUnit.MILLISECONDS);
+            channels = new DefaultChannelGroup("iotmp-devices", GlobalEventExecutor.INSTANCE);
+        } catch (RuntimeException | Error e) {
+            shutdownThreads();
+            throw e;
+        }
     }
 
     /**
      * Binds the IOTMP listener and the legacy ones the configuration asks for; every accepted channel goes to
-     * {@code init} with its listener. If a listener cannot be bound, none stays bound (the threads do).
+     * {@code init} with its listener. The listeners accept nothing until {@link #startAccepting}: the connections
+     * wait in the system's backlog. If a listener cannot be bound, none stays bound (the threads do).
      */
     void bind(BiConsumer<Channel, ListenerKind> init) {
         Class<? extends ServerChannel> channelType = EventLoops.serverChannel(epoll);
@@ -75,6 +88,7 @@ final class ServerNetwork {
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
@@ -98,6 +112,12 @@ final class ServerNetwork {
             serverChannel = null;
             throw e;
         }
+    }
+
+    /** The bound listeners start accepting connections. */
+    void startAccepting() {
+        serverChannel.config().setAutoRead(true);
+        legacyBindings.startAccepting();
         LOG.info("IOTMP server listening on {} ({}{}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
                 config.sslContext() != null ? ", TLS" : "",
                 config.transport() == Transport.WEBSOCKET ? ", WebSocket " + config.webSocketPath() : "");
@@ -130,11 +150,30 @@ final class ServerNetwork {
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
+    /**
+     * Releases whatever {@link #createThreads} and {@link #bind} made, also when either failed half-way: listeners,
+     * accepted channels, threads and timer.
+     */
+    void release() {
+        if (serverChannel != null) {
+            unbind();
+        }
+        if (channels != null) {
+            closeChannels();
+        }
+        shutdownThreads();
+    }
+
+    /** Shuts down the threads and the timer made, waiting for them to end; those never made are skipped. */
     void shutdownThreads() {
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         // I/O first: closed channels fire their inactive events there, which sessions hand to their workers, so the
         // workers must still take tasks until the I/O threads are done (pending calls are failed on that event)
-        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ioGroup != null) {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         if (workerGroup != null) {
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
