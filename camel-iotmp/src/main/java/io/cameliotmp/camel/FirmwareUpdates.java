@@ -62,9 +62,6 @@ final class FirmwareUpdates {
                     in.removeHeader(IotmpConstants.FIRMWARE_VERSION);
                 }
                 reply.complete(new DeviceReply(null, 0, null, report.toMap()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                reply.completeExceptionally(e);
             } catch (IOException | RuntimeException e) {
                 reply.completeExceptionally(e);
             } catch (Error e) {
