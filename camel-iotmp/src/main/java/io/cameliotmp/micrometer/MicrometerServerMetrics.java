@@ -61,7 +61,13 @@ public final class MicrometerServerMetrics implements ServerMetrics {
 
     private final MeterRegistry registry;
     private final Tags tags;
+    /** The meters to remove on {@link #close}; guarded by itself, as is {@link #closed}. */
     private final List<Meter> meters = new ArrayList<>();
+    /**
+     * Set by {@link #close}: a timer first used after it (a request of the stopped server completing late, on a
+     * thread of its cluster or of a caller) is not registered, as it would stay in the registry for good.
+     */
+    private boolean closed;
     private final Counter connected;
     private final Counter disconnected;
     private final Counter refused;
@@ -208,14 +214,11 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         int index = kind.ordinal() * OUTCOMES.length + outcome.ordinal();
         Timer timer = requestTimers[index];
         if (timer == null) {
-            // registering twice in a race is harmless: the registry hands back the meter it already has
-            timer = Timer.builder("iotmp.requests").tags(tags).tag("kind", kind.name())
+            timer = registerLate(Timer.builder("iotmp.requests").tags(tags).tag("kind", kind.name())
                     .tag("outcome", outcome.name().toLowerCase()).description("Server to device requests")
-                    .publishPercentileHistogram().register(registry);
-            synchronized (meters) {
-                if (!meters.contains(timer)) {
-                    meters.add(timer);
-                }
+                    .publishPercentileHistogram());
+            if (timer == null) {
+                return;
             }
             requestTimers[index] = timer;
         }
@@ -226,17 +229,33 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     public void forwardedCallCompleted(long nanos, Outcome outcome) {
         Timer timer = forwardedTimers[outcome.ordinal()];
         if (timer == null) {
-            timer = Timer.builder("iotmp.forwarded.calls").tags(tags).tag("outcome", outcome.name().toLowerCase())
+            timer = registerLate(Timer.builder("iotmp.forwarded.calls").tags(tags)
+                    .tag("outcome", outcome.name().toLowerCase())
                     .description("Calls forwarded to the cluster member holding the device, seen by the caller")
-                    .publishPercentileHistogram().register(registry);
-            synchronized (meters) {
-                if (!meters.contains(timer)) {
-                    meters.add(timer);
-                }
+                    .publishPercentileHistogram());
+            if (timer == null) {
+                return;
             }
             forwardedTimers[outcome.ordinal()] = timer;
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Registers a timer on its first use, unless these metrics are closed (null then). Registering twice in a race
+     * is harmless: the registry hands back the meter it already has.
+     */
+    private Timer registerLate(Timer.Builder timer) {
+        synchronized (meters) {
+            if (closed) {
+                return null;
+            }
+            Timer registered = timer.register(registry);
+            if (!meters.contains(registered)) {
+                meters.add(registered);
+            }
+            return registered;
+        }
     }
 
     @Override
@@ -272,6 +291,7 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     @Override
     public void close() {
         synchronized (meters) {
+            closed = true;
             meters.forEach(registry::remove);
             meters.clear();
         }

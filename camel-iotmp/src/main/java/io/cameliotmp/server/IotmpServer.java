@@ -284,7 +284,11 @@ public final class IotmpServer {
         return drain != null;
     }
 
-    public synchronized boolean isRunning() {
+    /**
+     * Whether the server accepts devices. Like the addresses below, it never waits for a start or stop under way
+     * (seconds, with devices to close): health checks, the dev console and JMX read it while a server stops.
+     */
+    public boolean isRunning() {
         return network.isListening();
     }
 
@@ -298,17 +302,17 @@ public final class IotmpServer {
     }
 
     /** The bound address; with port 0 this tells the port actually used. */
-    public synchronized InetSocketAddress localAddress() {
+    public InetSocketAddress localAddress() {
         return network.localAddress();
     }
 
     /** The address of the plain listener of legacy devices, or null when there is none. */
-    public synchronized InetSocketAddress legacyAddress() {
+    public InetSocketAddress legacyAddress() {
         return network.legacyAddress();
     }
 
     /** The address of the TLS listener of legacy devices, or null when there is none. */
-    public synchronized InetSocketAddress legacyTlsAddress() {
+    public InetSocketAddress legacyTlsAddress() {
         return network.legacyTlsAddress();
     }
 

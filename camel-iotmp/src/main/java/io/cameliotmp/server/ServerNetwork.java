@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Netty side of an {@link IotmpServer}: its thread groups, its timer, its listeners (IOTMP and, when asked for,
  * legacy) and the group of the channels they accepted. Knows nothing of devices: every accepted channel goes to the
- * initializer the server binds with. Guarded by the server's lock.
+ * initializer the server binds with. Changed under the server's lock; the listeners are volatile, so that what reads
+ * them ({@link #isListening}, the addresses: health checks, the dev console, JMX) never waits for a start or stop.
  */
 final class ServerNetwork {
 
@@ -46,8 +47,13 @@ final class ServerNetwork {
      */
     HashedWheelTimer timer;
     private ChannelGroup channels;
-    private Channel serverChannel;
-    private LegacyBindings legacyBindings = LegacyBindings.NONE;
+    private volatile Channel serverChannel;
+    private volatile LegacyBindings legacyBindings = LegacyBindings.NONE;
+    /**
+     * Set once the bound listeners accept ({@link #startAccepting}): not read from the listener's auto-read, which
+     * Netty turns off for a second when an accept fails (no file descriptor left), a server that still runs.
+     */
+    private volatile boolean accepting;
 
     ServerNetwork(IotmpServerConfig config) {
         this.config = config;
@@ -116,6 +122,7 @@ final class ServerNetwork {
 
     /** The bound listeners start accepting connections. */
     void startAccepting() {
+        accepting = true;
         serverChannel.config().setAutoRead(true);
         legacyBindings.startAccepting();
         LOG.info("IOTMP server listening on {} ({}{}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
@@ -128,12 +135,15 @@ final class ServerNetwork {
         return serverChannel != null;
     }
 
+    /** Bound, not closed, and accepting (a start still making its metrics has not begun to accept). */
     boolean isListening() {
-        return serverChannel != null && serverChannel.isActive();
+        Channel listener = serverChannel;
+        return accepting && listener != null && listener.isActive();
     }
 
     /** Stops accepting; the accepted channels stay open. */
     void closeListeners() {
+        accepting = false;
         serverChannel.close().syncUninterruptibly();
         legacyBindings.close();
     }
@@ -202,10 +212,11 @@ final class ServerNetwork {
     }
 
     InetSocketAddress localAddress() {
-        if (serverChannel == null) {
+        Channel listener = serverChannel;
+        if (listener == null) {
             throw new IllegalStateException("server is not started");
         }
-        return (InetSocketAddress) serverChannel.localAddress();
+        return (InetSocketAddress) listener.localAddress();
     }
 
     InetSocketAddress legacyAddress() {
