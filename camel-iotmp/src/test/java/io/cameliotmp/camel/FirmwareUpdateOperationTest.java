@@ -3,6 +3,7 @@ package io.cameliotmp.camel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -254,6 +255,44 @@ class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
             stuck.countDown();
             handlers.shutdownNow();
         }
+    }
+
+    /** An update whose producer stops while it still reads the image fails as one cut later: INTERRUPTED. */
+    @Test
+    void anUpdateCutWhileItsImageIsReadEndsWithItsReport() throws Exception {
+        connectDevice(OtaSettings.defaults());
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        // a body that arrives slowly, as one read from a client's upload does
+        InputStream slow = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                reading.countDown();
+                try {
+                    never.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new InterruptedIOException("interrupted while reading the upload");
+                }
+                return -1;
+            }
+        };
+        Endpoint endpoint = context.getEndpoint("iotmp:device:alice/esp32?operation=firmwareUpdate");
+        Producer producer = endpoint.createProducer();
+        producer.start();
+        Exchange exchange = endpoint.createExchange();
+        exchange.getMessage().setBody(slow);
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        AsyncProcessorConverterHelper.convert(producer).process(exchange, done::complete);
+        assertThat(reading.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the image is being read").isTrue();
+
+        producer.stop();
+        done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        FirmwareUpdateException failure = exchange.getException(FirmwareUpdateException.class);
+        assertThat(failure).as("the exchange's exception %s", exchange.getException()).isNotNull();
+        assertThat(failure.failure()).isEqualTo(OtaFailure.INTERRUPTED);
+        assertThat(failure.report().toMap()).containsEntry("sentBytes", 0L).containsEntry("success", false);
+        assertThat(failure).hasCauseInstanceOf(InterruptedIOException.class);
+        assertThat(server(port).firmwareUpdatesRunning()).isZero();
     }
 
     @Test

@@ -91,6 +91,18 @@ public final class FirmwareUpdate {
         return new FirmwareUpdate(server, device, image, options, listener).run();
     }
 
+    /**
+     * The failure of an update interrupted before it began, while its image was read or spooled: an
+     * {@link OtaFailure#INTERRUPTED} whose report has nothing sent, as that of an update interrupted later has what
+     * it sent. The caller sets the thread's interrupt flag again.
+     */
+    public static FirmwareUpdateException interruptedBeforeStart(DeviceId device, Duration spent, Throwable cause) {
+        FirmwareUpdateReport report = new FirmwareUpdateReport(device, OtaOutcome.FAILED, OtaStep.OPTIONS,
+                OtaFailure.INTERRUPTED, "interrupted while the image was read, before the update began", null, null,
+                null, 0, 0, 0, 0, OtaCompression.NONE.label(), 0, spent);
+        return new FirmwareUpdateException(report, cause);
+    }
+
     /** {@link #run} on {@code executor}; the future fails with the {@link FirmwareUpdateException}. */
     public static CompletableFuture<FirmwareUpdateReport> start(IotmpServer server, DeviceId device,
                                                                 FirmwareImage image, FirmwareUpdateOptions options,
