@@ -3,11 +3,8 @@ package io.cameliotmp.server;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.Channel;
@@ -47,11 +44,7 @@ public final class IotmpServer {
     private final ServerTotals totals = new ServerTotals();
     private TrafficMeter trafficMeter;
     private volatile ServerDrain drain;
-    /**
-     * Devices a firmware update of this server runs on, one update each, with what the update does when the server
-     * stops (see {@link #firmwareUpdateStarting}).
-     */
-    private final Map<DeviceId, Runnable> firmwareUpdates = new ConcurrentHashMap<>();
+    private final FirmwareUpdateClaims firmwareUpdates = new FirmwareUpdateClaims();
     /** The port of the IOTMP listener: the configured one until a start has bound it (see {@link #port()}). */
     private volatile int port;
 
@@ -235,13 +228,7 @@ public final class IotmpServer {
             Thread.currentThread().interrupt();
         }
         // the connections are gone: an update waiting for its device to come back would wait out its reboot timeout
-        firmwareUpdates.forEach((device, onStop) -> {
-            try {
-                onStop.run();
-            } catch (RuntimeException e) {
-                LOG.warn("The firmware update of {} failed to end as the server stops: {}", device, e.toString());
-            }
-        });
+        firmwareUpdates.serverStopping();
         network.closeChannels();
         // after the devices: their directory entries are released while the member can still write them
         try {
@@ -507,17 +494,17 @@ public final class IotmpServer {
      * reboot timeout for a device that can no longer reach this server.
      */
     public boolean firmwareUpdateStarting(DeviceId device, Runnable onStop) {
-        return firmwareUpdates.putIfAbsent(device, Objects.requireNonNull(onStop, "onStop")) == null;
+        return firmwareUpdates.claim(device, onStop);
     }
 
     /** Ends the claim of a firmware update that {@link #firmwareUpdateStarting} granted. */
     public void firmwareUpdateEnded(DeviceId device) {
-        firmwareUpdates.remove(device);
+        firmwareUpdates.end(device);
     }
 
     /** Devices a firmware update of this server runs on now. */
     public int firmwareUpdatesRunning() {
-        return firmwareUpdates.size();
+        return firmwareUpdates.running();
     }
 
     /** Entries kept about failed authentications (per address, and per device and address). */
