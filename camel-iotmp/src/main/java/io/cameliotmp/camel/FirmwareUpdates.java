@@ -3,6 +3,8 @@ package io.cameliotmp.camel;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -53,6 +55,7 @@ final class FirmwareUpdates {
                 : FirmwareUpdateListener.NONE;
         CompletableFuture<DeviceReply> reply = new CompletableFuture<>();
         threads.execute(() -> {
+            long startedNanos = System.nanoTime();
             try (FirmwareImage image = image(call.exchange(), body)) {
                 FirmwareUpdateReport report = FirmwareUpdate.run(call.server(), device, image, options, listener);
                 in.setHeader(IotmpConstants.FIRMWARE_OUTCOME, report.outcome().name());
@@ -62,10 +65,16 @@ final class FirmwareUpdates {
                     in.removeHeader(IotmpConstants.FIRMWARE_VERSION);
                 }
                 reply.complete(new DeviceReply(null, 0, null, report.toMap()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                reply.completeExceptionally(e);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                if (byInterrupt(e)) {
+                    // the producer stopped while the image was read or spooled: the failure of an interrupted update
+                    Thread.currentThread().interrupt();
+                    reply.completeExceptionally(FirmwareUpdate.interruptedBeforeStart(device,
+                            Duration.ofNanos(System.nanoTime() - startedNanos), e));
+                } else {
+                    reply.completeExceptionally(e);
+                }
+            } catch (RuntimeException e) {
                 reply.completeExceptionally(e);
             } catch (Error e) {
                 // an image stream's decoder out of memory, a listener's assertion: the exchange still ends
@@ -74,6 +83,15 @@ final class FirmwareUpdates {
             }
         });
         return reply;
+    }
+
+    /**
+     * Whether reading the image failed because its thread was interrupted: a file channel closed by it, a stream
+     * that says so (a plain InterruptedIOException, not a socket's timeout), or the flag still set.
+     */
+    private static boolean byInterrupt(IOException e) {
+        return e instanceof ClosedByInterruptException || e.getClass() == InterruptedIOException.class
+               || Thread.currentThread().isInterrupted();
     }
 
     private static FirmwareUpdateOptions options(DeviceOperation call) {

@@ -31,7 +31,7 @@ final class IotmpHealthCheck extends IotmpHealthCheckSupport {
         List<IotmpServer> servers = component.servers().running();
         builder.detail("servers", servers.size());
         for (IotmpServer server : servers) {
-            String name = server.config().host() + ":" + server.config().port();
+            String name = ServerViews.address(server);
             builder.detail(name + ".draining", server.isDraining());
             if (server.isDraining()) {
                 // down on purpose: a load balancer or readiness probe sends no new device here

@@ -1,5 +1,6 @@
 package io.cameliotmp.camel;
 
+import java.util.List;
 import java.util.Map;
 import javax.management.openmbean.CompositeDataSupport;
 import javax.management.openmbean.CompositeType;
@@ -33,6 +34,9 @@ public class IotmpManagedServer {
             SimpleType.STRING, SimpleType.STRING, SimpleType.STRING, SimpleType.INTEGER, SimpleType.INTEGER,
             SimpleType.LONG, SimpleType.LONG, SimpleType.LONG, SimpleType.LONG };
 
+    /** Devices {@link #listDevices(String)} lists at most: as many as the dev console shows by default. */
+    public static final int DEFAULT_LIST_LIMIT = IotmpDevConsole.DEFAULT_LIMIT;
+
     private final IotmpServer server;
 
     public IotmpManagedServer(IotmpServer server) {
@@ -48,9 +52,9 @@ public class IotmpManagedServer {
         return server.config().host();
     }
 
-    @ManagedAttribute(description = "Port the server listens on")
+    @ManagedAttribute(description = "Port the server listens on (the one bound when configured as 0)")
     public int getPort() {
-        return server.config().port();
+        return server.port();
     }
 
     @ManagedAttribute(description = "What devices speak: iotmp, iotmps (TLS), ws or wss")
@@ -160,14 +164,28 @@ public class IotmpManagedServer {
         return server.config().backpressurePolicy().name();
     }
 
-    @ManagedOperation(description = "The connected devices, of one user or of all (empty or *)")
+    @ManagedOperation(description = "The connected devices, of one user or of all (empty or *), sorted by user and"
+                                    + " device: the first 100 (ConnectedDevices counts all; listDevices(user, limit)"
+                                    + " lists more)")
     public TabularData listDevices(String user) throws OpenDataException {
+        return listDevices(user, DEFAULT_LIST_LIMIT);
+    }
+
+    /**
+     * The first {@code limit} connected devices (none for 0 or less): the table is built in the server's memory and
+     * sent whole, so a server with a million devices must not build it for every call of a console.
+     */
+    @ManagedOperation(description = "The first limit connected devices, of one user or of all (empty or *), sorted"
+                                    + " by user and device (none for a limit of 0 or less)")
+    public TabularData listDevices(String user, int limit) throws OpenDataException {
         CompositeType row = new CompositeType("iotmpDevice", "A connected IOTMP device", DEVICE_ITEMS, DEVICE_ITEMS,
                 DEVICE_TYPES);
         TabularDataSupport table = new TabularDataSupport(new TabularType("iotmpDevices", "Connected IOTMP devices",
                 row, new String[] { "user", "device" }));
         String of = user == null || user.isBlank() || "*".equals(user) ? null : user;
-        for (DeviceRegistration registration : ServerViews.registrations(server, of)) {
+        List<DeviceRegistration> registrations = ServerViews.registrations(server, of);
+        for (DeviceRegistration registration : registrations.subList(0,
+                Math.min(Math.max(0, limit), registrations.size()))) {
             SessionCounters counters = server.registry().session(registration.deviceId())
                     .map(DeviceConnection::counters).orElse(null);
             table.put(new CompositeDataSupport(row, DEVICE_ITEMS, new Object[] {

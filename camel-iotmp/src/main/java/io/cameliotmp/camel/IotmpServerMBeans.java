@@ -29,13 +29,16 @@ final class IotmpServerMBeans implements IotmpServerManager.Listener {
         this.context = context;
     }
 
-    /** {@code org.apache.camel:context=<management name>,type=iotmp,name="host:port"}. */
+    /**
+     * {@code org.apache.camel:context=<management name>,type=iotmp,name="host:port"}, with the port the server bound
+     * (two servers configured with port 0 each get their own name).
+     */
     static ObjectName objectName(CamelContext context, ManagementAgent agent, IotmpServer server)
             throws JMException {
         Hashtable<String, String> keys = new Hashtable<>();
         keys.put("context", ObjectName.quote(context.getManagementName()));
         keys.put("type", "iotmp");
-        keys.put("name", ObjectName.quote(ServerViews.address(server.config())));
+        keys.put("name", ObjectName.quote(ServerViews.address(server)));
         return new ObjectName(agent.getMBeanObjectDomainName(), keys);
     }
 

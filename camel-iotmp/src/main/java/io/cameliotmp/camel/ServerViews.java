@@ -49,15 +49,16 @@ final class ServerViews {
         return config.transport() == Transport.WEBSOCKET ? tls ? "wss" : "ws" : tls ? "iotmps" : "iotmp";
     }
 
-    static String address(IotmpServerConfig config) {
-        return config.host() + ":" + config.port();
+    /** {@code host:port} of a server, with the port it bound (see {@link IotmpServer#port()}). */
+    static String address(IotmpServer server) {
+        return server.config().host() + ":" + server.port();
     }
 
     static JsonObject server(IotmpServer server) {
         IotmpServerConfig config = server.config();
         JsonObject json = new JsonObject();
         json.put("host", config.host());
-        json.put("port", config.port());
+        json.put("port", server.port());
         json.put("protocol", protocol(config));
         json.put("transport", config.transport().name());
         json.put("tls", config.sslContext() != null);

@@ -61,7 +61,13 @@ public final class MicrometerServerMetrics implements ServerMetrics {
 
     private final MeterRegistry registry;
     private final Tags tags;
+    /** The meters to remove on {@link #close}; guarded by itself, as is {@link #closed}. */
     private final List<Meter> meters = new ArrayList<>();
+    /**
+     * Set by {@link #close}: a timer first used after it (a request of the stopped server completing late, on a
+     * thread of its cluster or of a caller) is not registered, as it would stay in the registry for good.
+     */
+    private boolean closed;
     private final Counter connected;
     private final Counter disconnected;
     private final Counter refused;
@@ -89,63 +95,72 @@ public final class MicrometerServerMetrics implements ServerMetrics {
 
     public MicrometerServerMetrics(MeterRegistry registry, IotmpServer server) {
         this.registry = registry;
-        this.tags = Tags.of("host", server.config().host(), "port", String.valueOf(server.config().port()));
-        meters.add(Gauge.builder("iotmp.devices.connected", server, s -> s.registry().size()).tags(tags)
-                .description("Devices connected now").register(registry));
-        // a meter name has one description in every registry (Prometheus' HELP line): it describes all its tags
-        connected = counter("iotmp.connections", "event", "connected", CONNECTIONS);
-        disconnected = counter("iotmp.connections", "event", "disconnected", CONNECTIONS);
-        refused = counter("iotmp.connections", "event", "refused", CONNECTIONS);
-        rejected = counter("iotmp.connections", "event", "rejected", CONNECTIONS);
-        // read from the connections' own counts rather than counted here, which would cost every sample a shared
-        // write (see ServerTotals#samplesReceived)
-        meters.add(FunctionCounter.builder("iotmp.samples", server.totals(), ServerTotals::samplesReceived)
-                .tags(tags).tag("state", "received").description(SAMPLES).register(registry));
-        samplesDropped = counter("iotmp.samples", "state", "dropped", SAMPLES);
-        staleSamplesDropped = counter("iotmp.samples", "state", "stale", SAMPLES);
-        for (RouteDelivery kind : RouteDelivery.values()) {
-            deliveriesDropped.put(kind, counter("iotmp.deliveries.dropped", "kind", kind.tag(), "Publications and "
-                    + "events a topic or events consumer dropped: its route had maxDeliveriesInFlight (or "
-                    + "maxDeliveryBytesInFlight) unfinished"));
-            meters.add(Gauge.builder("iotmp.deliveries.in.flight", server.totals(),
-                    totals -> totals.deliveriesInFlight(kind))
-                    .tags(tags).tag("kind", kind.tag()).description("Publications and events handed to topic and "
-                            + "events consumers and not completed by their routes").register(registry));
-            meters.add(Gauge.builder("iotmp.deliveries.in.flight.bytes", server.totals(),
-                    totals -> totals.deliveryBytesInFlight(kind))
-                    .tags(tags).tag("kind", kind.tag()).description("Bytes of the publications (topic and PSON-encoded "
-                            + "payload) handed to topic consumers and not completed by their routes")
-                    .baseUnit("bytes").register(registry));
-        }
-        readingPauses = counter(Counter.builder("iotmp.reading.pauses"), "Times a connection stopped reading its "
-                + "device because its work in flight reached maxInFlight or maxDecodedFrameBytes");
-        bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
-        bytesOut = counter("iotmp.bytes", "direction", "out", "Bytes sent on the wire");
-        meters.add(Gauge.builder("iotmp.connections.unauthenticated", server, IotmpServer::unauthenticatedConnections)
-                .tags(tags).description("Connections whose device has not authenticated yet").register(registry));
-        meters.add(Gauge.builder("iotmp.frames.partial.bytes", server, IotmpServer::partialFrameBytes).tags(tags)
-                .baseUnit("bytes").description("Bytes reserved by partially received frames of all connections")
-                .register(registry));
-        meters.add(Gauge.builder("iotmp.frames.inflight.bytes", server, IotmpServer::inFlightBytes).tags(tags)
-                .baseUnit("bytes").description("Estimated heap of decoded frames, samples and calls that connections "
-                        + "have taken in and not finished").register(registry));
-        meters.add(Gauge.builder("iotmp.auth.failures.tracked", server, IotmpServer::trackedAuthFailures).tags(tags)
-                .description("Entries kept about failed authentications").register(registry));
-        meters.add(Gauge.builder("iotmp.connection.rates.tracked", server, IotmpServer::trackedConnectionRates)
-                .tags(tags).description("Addresses whose connection rate is kept").register(registry));
-        meters.add(Gauge.builder("iotmp.legacy.devices.tracked", server, IotmpServer::legacyDevicesTracked)
-                .tags(tags).description("Legacy devices whose stream ids are kept across their connections")
-                .register(registry));
-        meters.add(Gauge.builder("iotmp.firmware.updates.running", server, IotmpServer::firmwareUpdatesRunning)
-                .tags(tags).description("Devices a firmware update of the server runs on, one update each")
-                .register(registry));
-        for (Refusal reason : Refusal.values()) {
-            refusals.put(reason, counter("iotmp.refusals", "reason", reason.tag(),
-                    "Connections and CONNECTs refused by a limit against hostile peers"));
-        }
-        for (QuotaExceededException.Quota quota : QuotaExceededException.Quota.values()) {
-            quotaRefusals.put(quota, counter("iotmp.quota.refusals", "quota", quota.tag(),
-                    "Requests refused by a per-device or per-user quota, or relays by the cluster member's bound"));
+        // the port bound: two servers configured with port 0 each get their own meters
+        this.tags = Tags.of("host", server.config().host(), "port", String.valueOf(server.port()));
+        try {
+            meters.add(Gauge.builder("iotmp.devices.connected", server, s -> s.registry().size()).tags(tags)
+                    .description("Devices connected now").register(registry));
+            // a meter name has one description in every registry (Prometheus' HELP line): it describes all its tags
+            connected = counter("iotmp.connections", "event", "connected", CONNECTIONS);
+            disconnected = counter("iotmp.connections", "event", "disconnected", CONNECTIONS);
+            refused = counter("iotmp.connections", "event", "refused", CONNECTIONS);
+            rejected = counter("iotmp.connections", "event", "rejected", CONNECTIONS);
+            // read from the connections' own counts rather than counted here, which would cost every sample a shared
+            // write (see ServerTotals#samplesReceived)
+            meters.add(FunctionCounter.builder("iotmp.samples", server.totals(), ServerTotals::samplesReceived)
+                    .tags(tags).tag("state", "received").description(SAMPLES).register(registry));
+            samplesDropped = counter("iotmp.samples", "state", "dropped", SAMPLES);
+            staleSamplesDropped = counter("iotmp.samples", "state", "stale", SAMPLES);
+            for (RouteDelivery kind : RouteDelivery.values()) {
+                deliveriesDropped.put(kind, counter("iotmp.deliveries.dropped", "kind", kind.tag(), "Publications and "
+                        + "events a topic or events consumer dropped: its route had maxDeliveriesInFlight (or "
+                        + "maxDeliveryBytesInFlight) unfinished"));
+                meters.add(Gauge.builder("iotmp.deliveries.in.flight", server.totals(),
+                        totals -> totals.deliveriesInFlight(kind))
+                        .tags(tags).tag("kind", kind.tag()).description("Publications and events handed to topic and "
+                                + "events consumers and not completed by their routes").register(registry));
+                meters.add(Gauge.builder("iotmp.deliveries.in.flight.bytes", server.totals(),
+                        totals -> totals.deliveryBytesInFlight(kind))
+                        .tags(tags).tag("kind", kind.tag()).description("Bytes of the publications (topic and "
+                                + "PSON-encoded payload) handed to topic consumers and not completed by their routes")
+                        .baseUnit("bytes").register(registry));
+            }
+            readingPauses = counter(Counter.builder("iotmp.reading.pauses"), "Times a connection stopped reading its "
+                    + "device because its work in flight reached maxInFlight or maxDecodedFrameBytes");
+            bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
+            bytesOut = counter("iotmp.bytes", "direction", "out", "Bytes sent on the wire");
+            meters.add(Gauge.builder("iotmp.connections.unauthenticated", server,
+                    IotmpServer::unauthenticatedConnections).tags(tags)
+                    .description("Connections whose device has not authenticated yet").register(registry));
+            meters.add(Gauge.builder("iotmp.frames.partial.bytes", server, IotmpServer::partialFrameBytes).tags(tags)
+                    .baseUnit("bytes").description("Bytes reserved by partially received frames of all connections")
+                    .register(registry));
+            meters.add(Gauge.builder("iotmp.frames.inflight.bytes", server, IotmpServer::inFlightBytes).tags(tags)
+                    .baseUnit("bytes").description("Estimated heap of decoded frames, samples and calls that "
+                            + "connections have taken in and not finished").register(registry));
+            meters.add(Gauge.builder("iotmp.auth.failures.tracked", server, IotmpServer::trackedAuthFailures).tags(tags)
+                    .description("Entries kept about failed authentications").register(registry));
+            meters.add(Gauge.builder("iotmp.connection.rates.tracked", server, IotmpServer::trackedConnectionRates)
+                    .tags(tags).description("Addresses whose connection rate is kept").register(registry));
+            meters.add(Gauge.builder("iotmp.legacy.devices.tracked", server, IotmpServer::legacyDevicesTracked)
+                    .tags(tags).description("Legacy devices whose stream ids are kept across their connections")
+                    .register(registry));
+            meters.add(Gauge.builder("iotmp.firmware.updates.running", server, IotmpServer::firmwareUpdatesRunning)
+                    .tags(tags).description("Devices a firmware update of the server runs on, one update each")
+                    .register(registry));
+            for (Refusal reason : Refusal.values()) {
+                refusals.put(reason, counter("iotmp.refusals", "reason", reason.tag(),
+                        "Connections and CONNECTs refused by a limit against hostile peers"));
+            }
+            for (QuotaExceededException.Quota quota : QuotaExceededException.Quota.values()) {
+                quotaRefusals.put(quota, counter("iotmp.quota.refusals", "quota", quota.tag(),
+                        "Requests refused by a per-device or per-user quota, or relays by the cluster member's bound"));
+            }
+        } catch (RuntimeException | Error e) {
+            // a registry that refuses a meter half-way (one it has under other tags, say): the server does not
+            // start, and nothing of it stays registered
+            close();
+            throw e;
         }
     }
 
@@ -199,14 +214,11 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         int index = kind.ordinal() * OUTCOMES.length + outcome.ordinal();
         Timer timer = requestTimers[index];
         if (timer == null) {
-            // registering twice in a race is harmless: the registry hands back the meter it already has
-            timer = Timer.builder("iotmp.requests").tags(tags).tag("kind", kind.name())
+            timer = registerLate(Timer.builder("iotmp.requests").tags(tags).tag("kind", kind.name())
                     .tag("outcome", outcome.name().toLowerCase()).description("Server to device requests")
-                    .publishPercentileHistogram().register(registry);
-            synchronized (meters) {
-                if (!meters.contains(timer)) {
-                    meters.add(timer);
-                }
+                    .publishPercentileHistogram());
+            if (timer == null) {
+                return;
             }
             requestTimers[index] = timer;
         }
@@ -217,17 +229,33 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     public void forwardedCallCompleted(long nanos, Outcome outcome) {
         Timer timer = forwardedTimers[outcome.ordinal()];
         if (timer == null) {
-            timer = Timer.builder("iotmp.forwarded.calls").tags(tags).tag("outcome", outcome.name().toLowerCase())
+            timer = registerLate(Timer.builder("iotmp.forwarded.calls").tags(tags)
+                    .tag("outcome", outcome.name().toLowerCase())
                     .description("Calls forwarded to the cluster member holding the device, seen by the caller")
-                    .publishPercentileHistogram().register(registry);
-            synchronized (meters) {
-                if (!meters.contains(timer)) {
-                    meters.add(timer);
-                }
+                    .publishPercentileHistogram());
+            if (timer == null) {
+                return;
             }
             forwardedTimers[outcome.ordinal()] = timer;
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Registers a timer on its first use, unless these metrics are closed (null then). Registering twice in a race
+     * is harmless: the registry hands back the meter it already has.
+     */
+    private Timer registerLate(Timer.Builder timer) {
+        synchronized (meters) {
+            if (closed) {
+                return null;
+            }
+            Timer registered = timer.register(registry);
+            if (!meters.contains(registered)) {
+                meters.add(registered);
+            }
+            return registered;
+        }
     }
 
     @Override
@@ -263,6 +291,7 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     @Override
     public void close() {
         synchronized (meters) {
+            closed = true;
             meters.forEach(registry::remove);
             meters.clear();
         }

@@ -3,11 +3,8 @@ package io.cameliotmp.server;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.Channel;
@@ -47,11 +44,9 @@ public final class IotmpServer {
     private final ServerTotals totals = new ServerTotals();
     private TrafficMeter trafficMeter;
     private volatile ServerDrain drain;
-    /**
-     * Devices a firmware update of this server runs on, one update each, with what the update does when the server
-     * stops (see {@link #firmwareUpdateStarting}).
-     */
-    private final Map<DeviceId, Runnable> firmwareUpdates = new ConcurrentHashMap<>();
+    private final FirmwareUpdateClaims firmwareUpdates = new FirmwareUpdateClaims();
+    /** The port of the IOTMP listener: the configured one until a start has bound it (see {@link #port()}). */
+    private volatile int port;
 
     public IotmpServer(IotmpServerConfig config) {
         this(config, new LegacyStreamIds(config.limits().maxLegacyDevicesTracked()));
@@ -63,6 +58,7 @@ public final class IotmpServer {
      */
     IotmpServer(IotmpServerConfig config, LegacyStreamIds legacyStreamIds) {
         this.config = config;
+        this.port = config.port();
         this.network = new ServerNetwork(config);
         this.guard = new ConnectionGuard(config, System::nanoTime, this::metrics);
         this.legacyStreamIds = legacyStreamIds;
@@ -99,30 +95,62 @@ public final class IotmpServer {
         return registry;
     }
 
-    /** Binds the listener; returns once it accepts connections. */
+    /**
+     * Binds the listener; returns once it accepts connections. A start that fails (port taken, cluster not joined,
+     * metrics that cannot be created) releases everything it made before it throws: threads, timer, listeners,
+     * cluster membership and meters.
+     */
     public synchronized void start() {
         if (network.isBound()) {
             return;
         }
-        network.createThreads();
-        metrics = totals.counting(config.metrics().create(this));
-        trafficMeter = new TrafficMeter(metrics);
+        boolean joined = false;
         try {
-            // a member joins before it accepts devices: a device that connects is claimed in the cluster's directory,
-            // and a claim made before the join would never reach the other members
+            network.createThreads();
+            joinCluster();
+            joined = true;
+            // bound before the metrics are made, so that they are named after the port actually bound (port 0),
+            // but accepting nothing until they exist: every connection is counted
+            network.bind(this::initDeviceChannel);
+            port = network.localAddress().getPort();
+            metrics = totals.counting(config.metrics().create(this));
+            trafficMeter = new TrafficMeter(metrics);
+            network.startAccepting();
+        } catch (RuntimeException | Error e) {
+            abandonStart(joined, e);
+            throw e;
+        }
+    }
+
+    /**
+     * A member joins before it listens: a device that connects is claimed in the cluster's directory, and a claim
+     * made before the join would never reach the other members.
+     */
+    private void joinCluster() {
+        try {
             membership.join();
         } catch (RuntimeException e) {
-            network.shutdownThreads();
-            closeMetrics();
             throw new IllegalStateException("cannot join the cluster " + config.cluster(), e);
         }
+    }
+
+    /**
+     * Releases what a failed start made, each part on its own: a release that fails must not keep the next ones from
+     * releasing theirs (its failure goes with the start's).
+     */
+    private void abandonStart(boolean joined, Throwable failure) {
+        if (joined) {
+            releaseStep(failure, membership::leave);
+        }
+        releaseStep(failure, network::release);
+        releaseStep(failure, this::closeMetrics);
+    }
+
+    private static void releaseStep(Throwable failure, Runnable step) {
         try {
-            network.bind(this::initDeviceChannel);
+            step.run();
         } catch (RuntimeException e) {
-            membership.leave();
-            network.shutdownThreads();
-            closeMetrics();
-            throw e;
+            failure.addSuppressed(e);
         }
     }
 
@@ -132,8 +160,9 @@ public final class IotmpServer {
      * meters have the same name and tags, would be handed them back, its gauges reading the failed server.
      */
     private void closeMetrics() {
-        metrics.close();
+        ServerMetrics closing = metrics;
         metrics = ServerMetrics.NONE;
+        closing.close();
     }
 
     /**
@@ -199,19 +228,19 @@ public final class IotmpServer {
             Thread.currentThread().interrupt();
         }
         // the connections are gone: an update waiting for its device to come back would wait out its reboot timeout
-        firmwareUpdates.forEach((device, onStop) -> {
-            try {
-                onStop.run();
-            } catch (RuntimeException e) {
-                LOG.warn("The firmware update of {} failed to end as the server stops: {}", device, e.toString());
-            }
-        });
+        firmwareUpdates.serverStopping();
         network.closeChannels();
         // after the devices: their directory entries are released while the member can still write them
-        membership.leave();
+        try {
+            membership.leave();
+        } catch (RuntimeException e) {
+            // the threads and meters are released all the same: a server that stopped holds nothing
+            LOG.warn("Leaving the cluster failed as the server on {}:{} stops: {}", config.host(), port,
+                    e.toString());
+        }
         network.shutdownThreads();
         closeMetrics();
-        LOG.info("IOTMP server on {}:{} stopped", config.host(), config.port());
+        LOG.info("IOTMP server on {}:{} stopped", config.host(), port);
     }
 
     /**
@@ -242,22 +271,35 @@ public final class IotmpServer {
         return drain != null;
     }
 
-    public synchronized boolean isRunning() {
+    /**
+     * Whether the server accepts devices. Like the addresses below, it never waits for a start or stop under way
+     * (seconds, with devices to close): health checks, the dev console and JMX read it while a server stops.
+     */
+    public boolean isRunning() {
         return network.isListening();
     }
 
+    /**
+     * The port of the IOTMP listener: the one bound at the last start (with port 0, the one the system chose), the
+     * configured one before the first start. It stays after a stop, so that what was named after it (metric tags,
+     * the JMX name) can still be found; two servers configured with port 0 differ by it.
+     */
+    public int port() {
+        return port;
+    }
+
     /** The bound address; with port 0 this tells the port actually used. */
-    public synchronized InetSocketAddress localAddress() {
+    public InetSocketAddress localAddress() {
         return network.localAddress();
     }
 
     /** The address of the plain listener of legacy devices, or null when there is none. */
-    public synchronized InetSocketAddress legacyAddress() {
+    public InetSocketAddress legacyAddress() {
         return network.legacyAddress();
     }
 
     /** The address of the TLS listener of legacy devices, or null when there is none. */
-    public synchronized InetSocketAddress legacyTlsAddress() {
+    public InetSocketAddress legacyTlsAddress() {
         return network.legacyTlsAddress();
     }
 
@@ -452,17 +494,17 @@ public final class IotmpServer {
      * reboot timeout for a device that can no longer reach this server.
      */
     public boolean firmwareUpdateStarting(DeviceId device, Runnable onStop) {
-        return firmwareUpdates.putIfAbsent(device, Objects.requireNonNull(onStop, "onStop")) == null;
+        return firmwareUpdates.claim(device, onStop);
     }
 
     /** Ends the claim of a firmware update that {@link #firmwareUpdateStarting} granted. */
     public void firmwareUpdateEnded(DeviceId device) {
-        firmwareUpdates.remove(device);
+        firmwareUpdates.end(device);
     }
 
     /** Devices a firmware update of this server runs on now. */
     public int firmwareUpdatesRunning() {
-        return firmwareUpdates.size();
+        return firmwareUpdates.running();
     }
 
     /** Entries kept about failed authentications (per address, and per device and address). */
@@ -481,6 +523,6 @@ public final class IotmpServer {
 
     @Override
     public String toString() {
-        return "IotmpServer[" + config.host() + ":" + config.port() + "]";
+        return "IotmpServer[" + config.host() + ":" + port + "]";
     }
 }

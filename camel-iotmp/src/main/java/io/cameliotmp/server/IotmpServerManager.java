@@ -99,8 +99,9 @@ public final class IotmpServerManager {
 
     private synchronized void release(Entry entry) {
         entry.references--;
-        if (entry.references == 0) {
-            servers.remove(entry.key);
+        // only while the entry is still the address's: after stopAll, a handle closed late must neither stop its
+        // server again nor take the entry of the server started on the address since
+        if (entry.references == 0 && servers.remove(entry.key, entry)) {
             stop(entry.server);
         }
     }

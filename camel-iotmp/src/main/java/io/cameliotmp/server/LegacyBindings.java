@@ -83,6 +83,16 @@ final class LegacyBindings {
         return tls == null ? null : (InetSocketAddress) tls.localAddress();
     }
 
+    /** The listeners bound start accepting (they were bound with auto-read off, as the server's own). */
+    void startAccepting() {
+        if (plain != null) {
+            plain.config().setAutoRead(true);
+        }
+        if (tls != null) {
+            tls.config().setAutoRead(true);
+        }
+    }
+
     void close() {
         if (plain != null) {
             plain.close().syncUninterruptibly();

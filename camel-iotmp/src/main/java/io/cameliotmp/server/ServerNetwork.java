@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Netty side of an {@link IotmpServer}: its thread groups, its timer, its listeners (IOTMP and, when asked for,
  * legacy) and the group of the channels they accepted. Knows nothing of devices: every accepted channel goes to the
- * initializer the server binds with. Guarded by the server's lock.
+ * initializer the server binds with. Changed under the server's lock; the listeners are volatile, so that what reads
+ * them ({@link #isListening}, the addresses: health checks, the dev console, JMX) never waits for a start or stop.
  */
 final class ServerNetwork {
 
@@ -46,27 +47,45 @@ final class ServerNetwork {
      */
     HashedWheelTimer timer;
     private ChannelGroup channels;
-    private Channel serverChannel;
-    private LegacyBindings legacyBindings = LegacyBindings.NONE;
+    private volatile Channel serverChannel;
+    private volatile LegacyBindings legacyBindings = LegacyBindings.NONE;
+    /**
+     * Set once the bound listeners accept ({@link #startAccepting}): not read from the listener's auto-read, which
+     * Netty turns off for a second when an accept fails (no file descriptor left), a server that still runs.
+     */
+    private volatile boolean accepting;
 
     ServerNetwork(IotmpServerConfig config) {
         this.config = config;
     }
 
-    /** The threads, the timer and the channel group; nothing is bound yet. */
+    /**
+     * The threads, the timer and the channel group; nothing is bound yet. If one cannot be made, those made before
+     * are shut down again.
+     */
     void createThreads() {
-        epoll = EventLoops.useEpoll(config.nativeTransport());
-        bossGroup = EventLoops.group(epoll, 1, threads("iotmp-accept"));
-        ioGroup = EventLoops.group(epoll, config.ioThreads(), threads("iotmp-io"));
-        workerGroup = config.workerThreads() > 0
-                ? new DefaultEventExecutorGroup(config.workerThreads(), threads("iotmp-worker")) : null;
-        timer = new HashedWheelTimer(threads("iotmp-timer"), 10, TimeUnit.MILLISECONDS);
-        channels = new DefaultChannelGroup("iotmp-devices", GlobalEventExecutor.INSTANCE);
+        bossGroup = null;
+        ioGroup = null;
+        workerGroup = null;
+        timer = null;
+        try {
+            epoll = EventLoops.useEpoll(config.nativeTransport());
+            bossGroup = EventLoops.group(epoll, 1, threads("iotmp-accept"));
+            ioGroup = EventLoops.group(epoll, config.ioThreads(), threads("iotmp-io"));
+            workerGroup = config.workerThreads() > 0
+                    ? new DefaultEventExecutorGroup(config.workerThreads(), threads("iotmp-worker")) : null;
+            timer = new HashedWheelTimer(threads("iotmp-timer"), 10, TimeUnit.MILLISECONDS);
+            channels = new DefaultChannelGroup("iotmp-devices", GlobalEventExecutor.INSTANCE);
+        } catch (RuntimeException | Error e) {
+            shutdownThreads();
+            throw e;
+        }
     }
 
     /**
      * Binds the IOTMP listener and the legacy ones the configuration asks for; every accepted channel goes to
-     * {@code init} with its listener. If a listener cannot be bound, none stays bound (the threads do).
+     * {@code init} with its listener. The listeners accept nothing until {@link #startAccepting}: the connections
+     * wait in the system's backlog. If a listener cannot be bound, none stays bound (the threads do).
      */
     void bind(BiConsumer<Channel, ListenerKind> init) {
         Class<? extends ServerChannel> channelType = EventLoops.serverChannel(epoll);
@@ -75,6 +94,7 @@ final class ServerNetwork {
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
@@ -98,6 +118,13 @@ final class ServerNetwork {
             serverChannel = null;
             throw e;
         }
+    }
+
+    /** The bound listeners start accepting connections. */
+    void startAccepting() {
+        accepting = true;
+        serverChannel.config().setAutoRead(true);
+        legacyBindings.startAccepting();
         LOG.info("IOTMP server listening on {} ({}{}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
                 config.sslContext() != null ? ", TLS" : "",
                 config.transport() == Transport.WEBSOCKET ? ", WebSocket " + config.webSocketPath() : "");
@@ -108,12 +135,15 @@ final class ServerNetwork {
         return serverChannel != null;
     }
 
+    /** Bound, not closed, and accepting (a start still making its metrics has not begun to accept). */
     boolean isListening() {
-        return serverChannel != null && serverChannel.isActive();
+        Channel listener = serverChannel;
+        return accepting && listener != null && listener.isActive();
     }
 
     /** Stops accepting; the accepted channels stay open. */
     void closeListeners() {
+        accepting = false;
         serverChannel.close().syncUninterruptibly();
         legacyBindings.close();
     }
@@ -130,11 +160,30 @@ final class ServerNetwork {
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
+    /**
+     * Releases whatever {@link #createThreads} and {@link #bind} made, also when either failed half-way: listeners,
+     * accepted channels, threads and timer.
+     */
+    void release() {
+        if (serverChannel != null) {
+            unbind();
+        }
+        if (channels != null) {
+            closeChannels();
+        }
+        shutdownThreads();
+    }
+
+    /** Shuts down the threads and the timer made, waiting for them to end; those never made are skipped. */
     void shutdownThreads() {
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         // I/O first: closed channels fire their inactive events there, which sessions hand to their workers, so the
         // workers must still take tasks until the I/O threads are done (pending calls are failed on that event)
-        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ioGroup != null) {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         if (workerGroup != null) {
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
@@ -163,10 +212,11 @@ final class ServerNetwork {
     }
 
     InetSocketAddress localAddress() {
-        if (serverChannel == null) {
+        Channel listener = serverChannel;
+        if (listener == null) {
             throw new IllegalStateException("server is not started");
         }
-        return (InetSocketAddress) serverChannel.localAddress();
+        return (InetSocketAddress) listener.localAddress();
     }
 
     InetSocketAddress legacyAddress() {

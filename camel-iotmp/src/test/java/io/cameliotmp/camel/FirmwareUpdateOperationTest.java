@@ -3,13 +3,17 @@ package io.cameliotmp.camel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,10 +26,14 @@ import io.cameliotmp.device.OtaTarget;
 import io.cameliotmp.protocol.session.FirmwareVersionMarker;
 import io.cameliotmp.server.ota.FirmwareUpdateException;
 import io.cameliotmp.server.ota.OtaFailure;
+import io.cameliotmp.server.ota.OtaStep;
 import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.Producer;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,6 +186,113 @@ class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
             stuck.countDown();
             handlers.shutdownNow();
         }
+    }
+
+    /** The temporary file {@code FirmwareImage.spool} wrote {@code image} to, or null. */
+    private static Path spooledCopyOf(byte[] image) throws IOException {
+        try (DirectoryStream<Path> spooled = Files.newDirectoryStream(Path.of(System.getProperty("java.io.tmpdir")),
+                "iotmp-firmware-*.bin")) {
+            for (Path file : spooled) {
+                if (Files.size(file) == image.length && Arrays.equals(Files.readAllBytes(file), image)) {
+                    return file;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A producer that stops interrupts the updates it runs: each ends with its report (failure
+     * {@code INTERRUPTED}), as every failed update does, and gives back the device's claim and its spooled image. It
+     * ended with a bare InterruptedException, which said nothing of how far the update had come.
+     */
+    @Test
+    void anUpdateCutByItsProducerStoppingEndsWithItsReportAndKeepsNothing() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch writing = new CountDownLatch(1);
+        ExecutorService handlers = Executors.newCachedThreadPool();
+        OtaTarget stalling = size -> new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                writing.countDown();
+                try {
+                    stuck.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("released");
+            }
+        };
+        device = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("alice", "esp32", "pw")
+                .handlerExecutor(handlers).ota(stalling, OtaSettings.defaults().withCompression("")).build();
+        device.start();
+        assertThat(device.awaitConnected(WAIT)).isTrue();
+        // content of this test only: its spooled copy is told apart from other builds' in the shared directory
+        byte[] image = image("4.0." + System.nanoTime());
+        Endpoint endpoint = context.getEndpoint("iotmp:device:alice/esp32?operation=firmwareUpdate");
+        Producer producer = endpoint.createProducer();
+        producer.start();
+        Exchange exchange = endpoint.createExchange();
+        exchange.getMessage().setBody(new ByteArrayInputStream(image));
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        try {
+            AsyncProcessorConverterHelper.convert(producer).process(exchange, done::complete);
+            assertThat(writing.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the device got a chunk").isTrue();
+            Path spooled = spooledCopyOf(image);
+            assertThat(spooled).as("the stream was spooled").isNotNull();
+
+            producer.stop();
+            done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            FirmwareUpdateException failure = exchange.getException(FirmwareUpdateException.class);
+            assertThat(failure).as("the exchange's exception %s", exchange.getException()).isNotNull();
+            assertThat(failure.failure()).isEqualTo(OtaFailure.INTERRUPTED);
+            assertThat(failure.step()).isEqualTo(OtaStep.WRITE);
+            assertThat(failure.report().toMap()).containsEntry("failure", "INTERRUPTED")
+                    .containsEntry("imageSize", (long) image.length);
+            assertThat(spooled).as("the spooled image is deleted").doesNotExist();
+            assertThat(server(port).firmwareUpdatesRunning()).as("the device is free for the next update").isZero();
+        } finally {
+            stuck.countDown();
+            handlers.shutdownNow();
+        }
+    }
+
+    /** An update whose producer stops while it still reads the image fails as one cut later: INTERRUPTED. */
+    @Test
+    void anUpdateCutWhileItsImageIsReadEndsWithItsReport() throws Exception {
+        connectDevice(OtaSettings.defaults());
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        // a body that arrives slowly, as one read from a client's upload does
+        InputStream slow = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                reading.countDown();
+                try {
+                    never.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new InterruptedIOException("interrupted while reading the upload");
+                }
+                return -1;
+            }
+        };
+        Endpoint endpoint = context.getEndpoint("iotmp:device:alice/esp32?operation=firmwareUpdate");
+        Producer producer = endpoint.createProducer();
+        producer.start();
+        Exchange exchange = endpoint.createExchange();
+        exchange.getMessage().setBody(slow);
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        AsyncProcessorConverterHelper.convert(producer).process(exchange, done::complete);
+        assertThat(reading.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the image is being read").isTrue();
+
+        producer.stop();
+        done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        FirmwareUpdateException failure = exchange.getException(FirmwareUpdateException.class);
+        assertThat(failure).as("the exchange's exception %s", exchange.getException()).isNotNull();
+        assertThat(failure.failure()).isEqualTo(OtaFailure.INTERRUPTED);
+        assertThat(failure.report().toMap()).containsEntry("sentBytes", 0L).containsEntry("success", false);
+        assertThat(failure).hasCauseInstanceOf(InterruptedIOException.class);
+        assertThat(server(port).firmwareUpdatesRunning()).isZero();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.cameliotmp.server.ota;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -80,13 +81,26 @@ public final class FirmwareUpdate {
     /**
      * Updates {@code device} with {@code image}, blocking until it is done.
      *
-     * @throws FirmwareUpdateException with the report and the {@link OtaFailure} when the update fails
-     * @throws InterruptedException    when the thread is interrupted; the device then drops the update on its own
+     * @throws FirmwareUpdateException with the report and the {@link OtaFailure} when the update fails; an update
+     *                                 whose thread is interrupted fails as {@link OtaFailure#INTERRUPTED}, with the
+     *                                 thread's interrupt flag set again (the device drops an unfinished update on its
+     *                                 own)
      */
     public static FirmwareUpdateReport run(IotmpServer server, DeviceId device, FirmwareImage image,
-                                           FirmwareUpdateOptions options, FirmwareUpdateListener listener)
-            throws InterruptedException {
+                                           FirmwareUpdateOptions options, FirmwareUpdateListener listener) {
         return new FirmwareUpdate(server, device, image, options, listener).run();
+    }
+
+    /**
+     * The failure of an update interrupted before it began, while its image was read or spooled: an
+     * {@link OtaFailure#INTERRUPTED} whose report has nothing sent, as that of an update interrupted later has what
+     * it sent. The caller sets the thread's interrupt flag again.
+     */
+    public static FirmwareUpdateException interruptedBeforeStart(DeviceId device, Duration spent, Throwable cause) {
+        FirmwareUpdateReport report = new FirmwareUpdateReport(device, OtaOutcome.FAILED, OtaStep.OPTIONS,
+                OtaFailure.INTERRUPTED, "interrupted while the image was read, before the update began", null, null,
+                null, 0, 0, 0, 0, OtaCompression.NONE.label(), 0, spent);
+        return new FirmwareUpdateException(report, cause);
     }
 
     /** {@link #run} on {@code executor}; the future fails with the {@link FirmwareUpdateException}. */
@@ -97,9 +111,6 @@ public final class FirmwareUpdate {
         executor.execute(() -> {
             try {
                 result.complete(run(server, device, image, options, listener));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                result.completeExceptionally(e);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             } catch (Error e) {
@@ -112,7 +123,7 @@ public final class FirmwareUpdate {
     }
 
     /** The update, with the device claimed for it on this server from its first request to its end. */
-    private FirmwareUpdateReport run() throws InterruptedException {
+    private FirmwareUpdateReport run() {
         if (!server.firmwareUpdateStarting(device, reconnections::serverStopped)) {
             // nothing sent: the device serves the update that runs, whose chunks a second begin would corrupt
             throw fail(OtaFailure.ALREADY_UPDATING, "a firmware update of " + device + " runs already on this"
@@ -120,9 +131,20 @@ public final class FirmwareUpdate {
         }
         try {
             return update();
+        } catch (InterruptedException e) {
+            throw interrupted(e);
         } finally {
             server.firmwareUpdateEnded(device);
         }
+    }
+
+    /**
+     * The failure of an update whose thread was interrupted (its Camel producer stopping, an application shutting
+     * down its pool): a report like any failure's, and the interrupt flag set again for whoever runs the thread.
+     */
+    private FirmwareUpdateException interrupted(Exception cause) {
+        Thread.currentThread().interrupt();
+        return fail(OtaFailure.INTERRUPTED, "the update's thread was interrupted at " + step, cause);
     }
 
     private FirmwareUpdateReport update() throws InterruptedException {
@@ -164,6 +186,9 @@ public final class FirmwareUpdate {
                     OtaFailure.BEGIN_REFUSED);
             enter(OtaStep.WRITE);
             writeChunks(registration, payload, stepTimeout);
+        } catch (ClosedByInterruptException e) {
+            // the image is read through an interruptible channel: the interrupt closed it, the image is fine
+            throw interrupted(e);
         } catch (IOException e) {
             throw fail(OtaFailure.IMAGE_UNREADABLE, e.toString(), e);
         }

@@ -31,5 +31,10 @@ public enum OtaFailure {
      * Another update of the device runs from this server (until it has ended, its reboot and reconnection included);
      * nothing was sent.
      */
-    ALREADY_UPDATING
+    ALREADY_UPDATING,
+    /**
+     * The thread running the update was interrupted (its Camel producer or the application stopping); the request
+     * under way was left to its timeout, and a device that had not staged the image drops it on its own.
+     */
+    INTERRUPTED
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -377,6 +378,53 @@ class FirmwareUpdateTest {
             assertThat(e.failure()).isEqualTo(OtaFailure.TIMEOUT);
             assertThat(e.report().error()).contains("transferTimeout (2000 ms)");
             assertThat(e.report().chunks()).isZero();
+        } finally {
+            stuck.countDown();
+        }
+    }
+
+    /**
+     * An interrupted update ends as every failure does, with its report, rather than with a bare
+     * InterruptedException; the thread keeps its interrupt flag, and the device is free for the next update.
+     */
+    @Test
+    void anUpdateWhoseThreadIsInterruptedFailsWithItsReportAndKeepsTheInterrupt() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        RecordingTarget target = new RecordingTarget();
+        target.blockOnWrite = stuck;
+        device(target, OtaSettings.defaults().withCompression(""), builder -> builder.handlerExecutor(handlers));
+        CountDownLatch writing = new CountDownLatch(1);
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        AtomicBoolean interruptFlag = new AtomicBoolean();
+        Thread updating = new Thread(() -> {
+            try {
+                FirmwareUpdate.run(server, DEVICE, FirmwareImage.of(image(5000, null)),
+                        options().withStepTimeout(Duration.ofMinutes(1)), new FirmwareUpdateListener() {
+                            @Override
+                            public void onStep(DeviceId id, OtaStep step) {
+                                if (step == OtaStep.WRITE) {
+                                    writing.countDown();
+                                }
+                            }
+                        });
+                ended.complete(null);
+            } catch (Throwable e) {
+                interruptFlag.set(Thread.currentThread().isInterrupted());
+                ended.complete(e);
+            }
+        }, "interrupted-update");
+        try {
+            updating.start();
+            assertThat(writing.await(Waits.WAIT.toSeconds(), TimeUnit.SECONDS)).as("the update writes").isTrue();
+            updating.interrupt();
+            Throwable failure = ended.get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(failure).isInstanceOf(FirmwareUpdateException.class);
+            FirmwareUpdateException e = (FirmwareUpdateException) failure;
+            assertThat(e.failure()).isEqualTo(OtaFailure.INTERRUPTED);
+            assertThat(e.step()).isEqualTo(OtaStep.WRITE);
+            assertThat(e.report().toMap()).containsEntry("outcome", "FAILED").containsEntry("failure", "INTERRUPTED");
+            assertThat(interruptFlag).as("the interrupt is kept for the thread's owner").isTrue();
+            assertThat(server.firmwareUpdatesRunning()).isZero();
         } finally {
             stuck.countDown();
         }
