@@ -269,9 +269,27 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             return null;
         }
         HolderRecord claimed = HolderRecord.of(entry, node);
-        // a previous holder elsewhere learns of it from this write (DirectoryWrites)
-        HolderRecord previous = cache.put(HolderRecord.key(entry.deviceId()), claimed);
-        return previous == null ? null : previous.entry();
+        String key = HolderRecord.key(entry.deviceId());
+        // conditional writes, decided where the entry is owned: a claim that arrives late (its member was slow to
+        // make it) must not overwrite the claim of a connection the device made after it, which would end that one
+        while (true) {
+            HolderRecord current = cache.get(key);
+            if (current != null && current.newerThan(claimed)) {
+                LOG.debug("Device {} connected to {} after its connection here: claim of session {} refused",
+                        entry.deviceId(), current.member(), entry.sessionNumber());
+                LocalDevices target = local;
+                if (target != null) {
+                    target.replacedElsewhere(entry.registration(), current.entry());
+                }
+                return null;
+            }
+            // a previous holder elsewhere learns of it from this write (DirectoryWrites)
+            boolean written = current == null ? cache.putIfAbsent(key, claimed) == null
+                    : current.equals(claimed) || cache.replace(key, current, claimed);
+            if (written) {
+                return current == null || current.equals(claimed) ? null : current.entry();
+            }
+        }
     }
 
     @Override
