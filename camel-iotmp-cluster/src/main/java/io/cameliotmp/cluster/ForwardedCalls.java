@@ -1,7 +1,6 @@
 package io.cameliotmp.cluster;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,6 +73,13 @@ final class ForwardedCalls implements CallForwarder {
      */
     private final Map<UUID, Set<RelayBack>> served = new ConcurrentHashMap<>();
     private final AtomicLong servedStreamsOfMembersThatLeft = new AtomicLong();
+    /**
+     * Why this member no longer forwards (it is leaving, or left); null while it is joined. Set before the calls in
+     * flight fail, and read by each call once it is registered: a call made while the member leaves fails like those
+     * it failed, at once and as disconnected, instead of going out on a channel about to close and failing with
+     * whatever the closing channel says.
+     */
+    private volatile String leaving = "this cluster member has not joined";
 
     ForwardedCalls(InfinispanCluster cluster) {
         this.cluster = cluster;
@@ -125,6 +131,12 @@ final class ForwardedCalls implements CallForwarder {
                     "cluster member " + record.member() + " left"));
             return reply;
         }
+        // nor would anybody if this member began to leave meanwhile
+        String why = leaving;
+        if (why != null) {
+            reply.completeExceptionally(new DeviceDisconnectedException(device, why));
+            return reply;
+        }
         CallChannel channel = cluster.callChannel();
         byte[] call;
         try {
@@ -139,6 +151,12 @@ final class ForwardedCalls implements CallForwarder {
             return reply;
         }
         channel.call(record.node(), call, timeoutMillis + EXECUTOR_GRACE_MILLIS).whenComplete((bytes, failure) -> {
+            String left = leaving;
+            if (failure != null && left != null) {
+                // the channel closed under the call: the member left, whatever the channel says
+                reply.completeExceptionally(new DeviceDisconnectedException(device, left));
+                return;
+            }
             if (failure != null) {
                 reply.completeExceptionally(typed(failure, device, record, text, timeoutMillis));
                 return;
@@ -174,9 +192,21 @@ final class ForwardedCalls implements CallForwarder {
                                                  + " failed: " + cause);
     }
 
-    /** The members the calls in flight went to. */
-    Collection<UUID> targets() {
-        return inFlight.keySet();
+    /** The member joined: it forwards calls from now on. */
+    void joined() {
+        leaving = null;
+    }
+
+    /**
+     * The member is leaving: every call made from now on fails as disconnected, and so does every call in flight,
+     * now; the streams opened through other members end.
+     */
+    void leaving(String why) {
+        leaving = why;
+        memberLeft(Set.copyOf(inFlight.keySet()), why);
+        Set<UUID> holders = new java.util.HashSet<>();
+        relays.values().forEach(relay -> holders.add(relay.holder()));
+        memberLeft(holders, why);
     }
 
     /** Fails every call to these members now, and ends the streams opened through them. */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -68,6 +67,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private volatile JGroupsStack stack;
     private volatile CallChannel callChannel;
     private final ViewUpkeep views = new ViewUpkeep(this);
+    /** For tests: runs while this member leaves, once its forwarded calls failed and before its channel closes. */
+    private volatile Runnable whileLeaving;
 
     public InfinispanCluster(ClusterOptions options) {
         this.options = options;
@@ -148,6 +149,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             retained = created.getCache(ClusterCaches.RETAINED_CACHE);
             callChannel = new CallChannel(stack.created(), calls::serve);
             manager = created;
+            calls.joined();
             retainedMessages.handTo(relay.receiver());
         } catch (Exception e) {
             // as after a leave: a failed join set last (taking the retained messages) must not read as joined
@@ -182,7 +184,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         } catch (RuntimeException e) {
             LOG.debug("Could not remove this member's devices from the directory", e);
         }
-        calls.memberLeft(Set.copyOf(calls.targets()), "this cluster member is leaving");
+        calls.leaving("this cluster member is leaving");
+        Runnable hook = whileLeaving;
+        if (hook != null) {
+            hook.run();
+        }
         giveBack(leaving);
         LOG.info("IOTMP cluster member {} left cluster {}", options.memberName(), options.name());
     }
@@ -327,6 +333,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     Optional<HolderRecord> record(DeviceId device) {
         Cache<String, HolderRecord> cache = devices;
         return cache == null ? Optional.empty() : Optional.ofNullable(cache.get(HolderRecord.key(device)));
+    }
+
+    /** For tests: what runs while this member leaves, once its forwarded calls failed and before it goes. */
+    void whileLeaving(Runnable hook) {
+        whileLeaving = hook;
     }
 
     // ---- what the forwarding needs
