@@ -147,6 +147,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             propertyUsers = created.getCache(ClusterCaches.PROPERTY_USERS_CACHE);
             locks = created.getCache(ClusterCaches.LOCKS_CACHE);
             retained = created.getCache(ClusterCaches.RETAINED_CACHE);
+            // before the entries are copied (handTo): what is written meanwhile is kept after them
+            retained.addListener(new RetainedWrites(retainedMessages));
             callChannel = new CallChannel(stack.created(), calls::serve);
             manager = created;
             calls.joined();
