@@ -199,14 +199,17 @@ final class ForwardedCalls implements CallForwarder {
 
     /**
      * The member is leaving: every call made from now on fails as disconnected, and so does every call in flight,
-     * now; the streams opened through other members end.
+     * now; the streams opened through other members end here (their listeners hear they were lost), and so do the
+     * streams opened on devices here for other members. A member that leaves sees no view change of its own, and
+     * the others stop hearing from it: a stream of either kind was only ended before by the next sample that failed
+     * to go out, and a stream the device is silent on stayed open, holding one of the device's pending requests.
      */
     void leaving(String why) {
         leaving = why;
-        memberLeft(Set.copyOf(inFlight.keySet()), why);
-        Set<UUID> holders = new java.util.HashSet<>();
+        Set<UUID> holders = new java.util.HashSet<>(inFlight.keySet());
         relays.values().forEach(relay -> holders.add(relay.holder()));
         memberLeft(holders, why);
+        originsLeft(Set.copyOf(served.keySet()));
     }
 
     /** Fails every call to these members now, and ends the streams opened through them. */
@@ -333,7 +336,10 @@ final class ForwardedCalls implements CallForwarder {
         }
     }
 
-    /** Streams opened here for members that left and ended because they did, since this member joined. */
+    /**
+     * Streams opened here for members that left and ended because they did (or because this member left), since
+     * this member joined.
+     */
     long servedStreamsOfMembersThatLeft() {
         return servedStreamsOfMembersThatLeft.get();
     }
