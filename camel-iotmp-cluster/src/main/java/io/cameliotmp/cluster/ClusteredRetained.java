@@ -193,10 +193,12 @@ final class ClusteredRetained {
         tell(write.written, failure == null ? write.number : 0);
     }
 
-    /** Whether a write of this key newer than the one just applied waits here (it will be applied in its turn). */
-    private synchronized boolean newerWriteWaits(String key, long number) {
-        Write next = waiting.get(key);
-        return next != null && next.number > number;
+    /**
+     * Whether a write of this key waits here: newer than the one of this member just applied, as they are made one
+     * after the other, and applied in its turn.
+     */
+    private synchronized boolean writeWaits(String key) {
+        return waiting.containsKey(key);
     }
 
     /** Writes waiting now, clears beyond the bounds included. */
@@ -307,7 +309,7 @@ final class ClusteredRetained {
      * this member on the topic waits to be written: its server keeps that one already, and its write comes.
      */
     void applied(String key, RetainedRecord record, boolean madeHere) {
-        if (madeHere && record != null && newerWriteWaits(key, record.write())) {
+        if (madeHere && writeWaits(key)) {
             return;
         }
         TopicMessage message = record != null ? record.toMessage() : cleared(key);
