@@ -11,7 +11,9 @@ import java.util.Optional;
  * that of a newer one (whatever order the claims arrive in: a member slow to claim a connection must not end the
  * connection the device made since on another member), and a release never removes a newer claim of another
  * member. Of one member the newer connection has the greater session number; of two members, the later
- * {@linkplain DirectoryEntry#connectedAt() connection time} (the members' clocks are assumed synchronized).
+ * {@linkplain DirectoryEntry#connectedAt() connection time}, which the server takes just after that of the
+ * connection the directory names when its own clock reads earlier (so only connections made on two members before
+ * either was claimed depend on the members' clocks).
  *
  * <p>Implementations are thread-safe and their methods may block briefly (a replicated write).
  */
