@@ -220,13 +220,11 @@ final class ForwardedCalls implements CallForwarder {
                 calls.forEach((reply, device) -> reply.completeExceptionally(
                         new DeviceDisconnectedException(device, why)));
             }
-            relays.entrySet().removeIf(entry -> {
-                RelayTarget relay = entry.getValue();
-                if (!relay.holder().equals(member)) {
-                    return false;
+            relays.forEach((id, relay) -> {
+                // told only by whoever removes it: the stream's end relayed at the same moment is not told as well
+                if (relay.holder().equals(member) && relays.remove(id, relay)) {
+                    relay.lost(relay.streamId(), why);
                 }
-                relay.lost(relay.streamId(), why);
-                return true;
             });
         }
     }
@@ -246,7 +244,9 @@ final class ForwardedCalls implements CallForwarder {
                     target.resource(), relay.streamId(), relay.payload(), relay.receivedAtMillis()));
             return handled != null ? handled : HANDLED;
         }
-        relays.remove(relay.relay());
+        if (!relays.remove(relay.relay(), target)) {
+            return HANDLED; // its member left meanwhile, and the listener was told so
+        }
         if (relay.failed() && relay.streamId() != 0) {
             target.lost(relay.streamId(), relay.ended());
         } else if (relay.failed()) {
