@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
@@ -331,7 +332,7 @@ final class ClusteredRetained {
      * that write; the cache's write, applied here before or after, keeps it otherwise. After keeping it, the cache is
      * read once more, under the lock its writes are kept under: a newer write applied meanwhile is kept again.
      */
-    void relayed(ClusterBus.Receiver receiver, TopicMessage message, java.util.UUID writer, long write) {
+    void relayed(ClusterBus.Receiver receiver, TopicMessage message, UUID writer, long write) {
         String key = key(message.user(), message.topic());
         boolean keep;
         synchronized (handover) {
@@ -354,7 +355,7 @@ final class ClusteredRetained {
     }
 
     /** Whether this member's copy of the cache holds the write of that message (no entry, for a clear). */
-    private boolean holds(String key, TopicMessage message, java.util.UUID writer, long write) {
+    private boolean holds(String key, TopicMessage message, UUID writer, long write) {
         Cache<String, RetainedRecord> cache = cluster.retainedCache();
         if (cache == null || write == 0 || writer == null) {
             return false;
@@ -445,7 +446,7 @@ final class ClusteredRetained {
      * A retained message as the replicated cache stores it, and which write put it there: the writing member's node id
      * and its number of the write.
      */
-    record RetainedRecord(String user, String topic, Object payload, HolderRecord publisher, java.util.UUID writer,
+    record RetainedRecord(String user, String topic, Object payload, HolderRecord publisher, UUID writer,
                           long write) implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;

@@ -1,6 +1,7 @@
 package io.cameliotmp.cluster;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -206,7 +207,7 @@ final class ForwardedCalls implements CallForwarder {
      */
     void leaving(String why) {
         leaving = why;
-        Set<UUID> holders = new java.util.HashSet<>(inFlight.keySet());
+        Set<UUID> holders = new HashSet<>(inFlight.keySet());
         relays.values().forEach(relay -> holders.add(relay.holder()));
         memberLeft(holders, why);
         originsLeft(Set.copyOf(served.keySet()));
