@@ -1,6 +1,7 @@
 package io.cameliotmp.cluster;
 
 import java.io.Serial;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.server.ClusterBus;
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * are broadcast to every other member of the view with Infinispan's {@code ClusterExecutor}, a property update goes to
  * the member holding the device (if another one does), and what the others send is handed to this member's server.
  * Relays are not ordered with each other: two publications made one after the other may arrive in either order.
+ * A retained publication is relayed once the cluster's cache of retained messages holds it, and kept where it
+ * arrives only while that member's copy of the cache still does ({@link ClusteredRetained}): the members keep the
+ * cache's last message of a topic, whatever order the relays arrive in.
  * <p>
  * At most {@link RelayBounds#maxRelaysInFlight()} relays, carrying at most
  * {@link RelayBounds#maxRelayBytesInFlight()} bytes of values, wait for the other members at once: beyond that a
@@ -70,18 +74,31 @@ final class ClusterRelay implements ClusterBus {
     public void published(TopicMessage message, boolean retain) {
         HolderRecord publisher = message.publisher() == null ? null
                 : HolderRecord.of(new DirectoryEntry(cluster.memberName(), message.publisher()), cluster.node());
-        boolean relayed = false;
-        try {
-            broadcast(message.publisher() == null ? null : message.publisher().deviceId(),
-                    new Published(message.user(), message.topic(), message.payload(), publisher, retain),
-                    PsonCost.of(message.user(), message.topic(), message.payload()));
-            relayed = true;
-        } finally {
-            // a clear reaches the cache even when its relay was refused: an entry nobody clears stays there for good
-            if (retain && (relayed || message.payload() == null)) {
+        DeviceId device = message.publisher() == null ? null : message.publisher().deviceId();
+        long cost = PsonCost.of(message.user(), message.topic(), message.payload());
+        UUID writer = cluster.node();
+        if (!retain) {
+            broadcast(device, new Published(message.user(), message.topic(), message.payload(), publisher, false,
+                    writer, 0), cost);
+            return;
+        }
+        // the relay goes out once the write of the cluster's cache is done, and names it: the other members keep the
+        // message only while their copy of the cache holds that write (see ClusteredRetained)
+        EmbeddedCacheManager manager = cluster.manager();
+        Address self = manager == null ? null : manager.getAddress();
+        boolean others = manager != null && manager.getMembers() != null && manager.getMembers().size() > 1;
+        RelayBudget.Refusal refused = others ? inFlight.take(device, cost, cluster.options().relayBounds()) : null;
+        if (refused != null) {
+            dropped.incrementAndGet();
+            if (message.payload() == null) {
+                // a clear reaches the cache even when its relay was refused: an entry nobody clears stays there
                 cluster.retainedMessages().retained(message, publisher);
             }
+            throw refusedRelay(refused, device, cost);
         }
+        cluster.retainedMessages().retained(message, publisher, !others ? null : write -> submit(device,
+                address -> !address.equals(self), new Published(message.user(), message.topic(), message.payload(),
+                        publisher, true, writer, write), cost));
     }
 
     @Override
@@ -135,9 +152,13 @@ final class ClusterRelay implements ClusterBus {
         Address self = manager == null ? null : manager.getAddress();
         RelayBudget.Refusal refused = send(device, address -> !address.equals(self), task, cost);
         if (refused != null) {
-            throw new QuotaExceededException(QuotaExceededException.Quota.CLUSTER_RELAYS, "cluster member "
-                    + cluster.memberName() + refusal(refused, device, cost) + "; not relayed");
+            throw refusedRelay(refused, device, cost);
         }
+    }
+
+    private QuotaExceededException refusedRelay(RelayBudget.Refusal refused, DeviceId device, long cost) {
+        return new QuotaExceededException(QuotaExceededException.Quota.CLUSTER_RELAYS, "cluster member "
+                + cluster.memberName() + refusal(refused, device, cost) + "; not relayed");
     }
 
     /** What a refusal's message says after the member's name. */
@@ -173,6 +194,18 @@ final class ClusterRelay implements ClusterBus {
             dropped.incrementAndGet();
             return refused;
         }
+        submit(device, targets, task, cost);
+        return null;
+    }
+
+    /** Sends a relay whose room in the budget is taken; gives the room back once it is done (or failed). */
+    private void submit(DeviceId device, java.util.function.Predicate<Address> targets,
+                        SerializableFunction<EmbeddedCacheManager, Boolean> task, long cost) {
+        EmbeddedCacheManager manager = cluster.manager();
+        if (manager == null) {
+            inFlight.release(device, cost);
+            return;
+        }
         try {
             manager.executor().filterTargets(targets)
                     .submitConsumer(task, (address, delivered, failure) -> {
@@ -185,7 +218,6 @@ final class ClusterRelay implements ClusterBus {
             inFlight.release(device, cost);
             LOG.debug("Could not relay to the other cluster members", e);
         }
-        return null;
     }
 
     /** Runs on a member that received a relay: hands it to that member's server. */
@@ -210,8 +242,13 @@ final class ClusterRelay implements ClusterBus {
         }
     }
 
-    record Published(String user, String topic, Object payload, HolderRecord publisher, boolean retain)
-            implements SerializableFunction<EmbeddedCacheManager, Boolean> {
+    /**
+     * A publication, relayed. A retained one names the write of the cluster's cache that holds it ({@code writer}'s
+     * number {@code write}; 0 when it was not written), and is kept on the member it arrives at only while that
+     * member's copy of the cache holds that write.
+     */
+    record Published(String user, String topic, Object payload, HolderRecord publisher, boolean retain, UUID writer,
+                     long write) implements SerializableFunction<EmbeddedCacheManager, Boolean> {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -220,9 +257,10 @@ final class ClusterRelay implements ClusterBus {
             TopicMessage message = new TopicMessage(user, topic, payload,
                     publisher == null ? null : publisher.registration());
             InfinispanCluster member = InfinispanCluster.of(manager);
-            // while the member takes the cluster's retained messages, this newer one is kept after them
-            boolean keep = retain && (member == null || !member.retainedMessages().keptAfterHandover(message));
-            return deliver(manager, r -> r.published(message, keep));
+            if (!retain || member == null) {
+                return deliver(manager, r -> r.published(message, false));
+            }
+            return deliver(manager, r -> member.retainedMessages().relayed(r, message, writer, write));
         }
     }
 

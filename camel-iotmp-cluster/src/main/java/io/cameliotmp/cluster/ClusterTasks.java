@@ -62,8 +62,9 @@ final class ClusterTasks {
     }
 
     /**
-     * After a merge: keeps this member's connection of a device in the directory unless the directory already names
-     * a newer one. Runs where the entry is owned, under its lock, so members reconciling at once agree.
+     * A claim, and after a merge a member's reconciling: keeps this member's connection of a device in the directory
+     * unless the directory already names a newer one ({@link HolderRecord#newerThan}). Runs where the entry is owned,
+     * under its lock, so claims arriving in any order, and members reconciling at once, agree.
      */
     record ClaimIfNewer(HolderRecord mine)
             implements SerializableBiFunction<String, HolderRecord, HolderRecord> {
@@ -72,7 +73,7 @@ final class ClusterTasks {
 
         @Override
         public HolderRecord apply(String key, HolderRecord current) {
-            if (current == null || current.node().equals(mine.node()) || mine.newerThan(current)) {
+            if (current == null || !current.newerThan(mine)) {
                 return mine;
             }
             return current;

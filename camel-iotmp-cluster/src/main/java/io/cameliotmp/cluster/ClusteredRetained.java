@@ -6,8 +6,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 import io.cameliotmp.server.ClusterBus;
 import io.cameliotmp.server.DeviceId;
@@ -26,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * The member that publishes writes the entry (or removes it, for a clear), and only a message its own server kept
  * within its quotas, so what the cache holds per user stays within the retained-message quotas of the members. Its
  * writes run one after the other, so a clear never overtakes the message it clears.
+ * <p>
+ * The cache also decides which retained message each member keeps, so that they all keep the same one: every
+ * member keeps each write of the cache as it applies it ({@link RetainedWrites}), and the cache applies the writes of
+ * one topic in the same order on every member. The relay of a retained publication goes out once its write is
+ * done and names it; a member keeps the relayed message with its delivery only while its copy of the cache holds
+ * that very write ({@link #relayed}). Before, each member kept whatever relay came last: two members publishing on
+ * one topic at once could each end up keeping the other's message, for good.
  */
 final class ClusteredRetained {
 
@@ -56,6 +65,8 @@ final class ClusteredRetained {
      * outside that hand-over. Guarded by {@link #handover}.
      */
     private Map<String, TopicMessage> arrivedDuringHandover;
+    /** Numbers this member's writes, so a relay can name the write it follows. */
+    private final AtomicLong writeNumbers = new AtomicLong();
 
     ClusteredRetained(InfinispanCluster cluster) {
         this.cluster = cluster;
@@ -71,17 +82,31 @@ final class ClusteredRetained {
      * beyond the bounds instead; there is at most one per entry of the cache, which the bounded writes filled.
      */
     void retained(TopicMessage message, HolderRecord publisher) {
+        retained(message, publisher, null);
+    }
+
+    /**
+     * Like {@link #retained(TopicMessage, HolderRecord)}, then tells {@code written} (if not null) the number of the
+     * write once it is done, or 0 when it was not (dropped, replaced by a newer write while it waited, or failed).
+     */
+    void retained(TopicMessage message, HolderRecord publisher, LongConsumer written) {
         Cache<String, RetainedRecord> cache = cluster.retainedCache();
         if (cache == null) {
+            tell(written, 0);
             return;
         }
         long cost = PsonCost.of(message.user(), message.topic(), message.payload());
         DeviceId device = publisher == null ? null : publisher.deviceId();
         String key = key(message.user(), message.topic());
+        long number = writeNumbers.incrementAndGet();
         RetainedRecord record = message.payload() == null ? null
-                : new RetainedRecord(message.user(), message.topic(), message.payload(), publisher);
+                : new RetainedRecord(message.user(), message.topic(), message.payload(), publisher, cluster.node(),
+                        number);
+        Write replaced;
+        boolean start;
+        boolean refused;
         synchronized (this) {
-            Write replaced = waiting.remove(key);
+            replaced = waiting.remove(key);
             if (replaced != null) {
                 // the newer write takes the older one's room: a clear replacing a message never needs room of its own
                 replaced.release(pending);
@@ -93,15 +118,34 @@ final class ClusteredRetained {
                 dropped.incrementAndGet();
                 LOG.debug("Retained message of '{}' not kept for later members: as many writes as allowed wait"
                           + " already", shown(message.topic()));
-                return;
+                start = false;
+                refused = true;
+            } else {
+                refused = false;
+                waiting.put(key, new Write(key, message.topic(), record, device, cost, budgeted, number, written));
+                start = !writing;
+                writing = true;
             }
-            waiting.put(key, new Write(key, message.topic(), record, device, cost, budgeted));
-            if (writing) {
-                return;
-            }
-            writing = true;
         }
-        writeWaiting();
+        // outside the lock: each tells its relay, which goes out now
+        tell(replaced == null ? null : replaced.written, 0);
+        if (refused) {
+            tell(written, 0);
+        }
+        if (start) {
+            writeWaiting();
+        }
+    }
+
+    private static void tell(LongConsumer written, long number) {
+        if (written == null) {
+            return;
+        }
+        try {
+            written.accept(number);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not relay a retained publication after its write", e);
+        }
     }
 
     /** Writes what waits, one write at a time, until nothing does; runs on the thread that completed the last. */
@@ -147,6 +191,15 @@ final class ClusteredRetained {
         if (failure != null) {
             failed(write.topic(), failure);
         }
+        tell(write.written, failure == null ? write.number : 0);
+    }
+
+    /**
+     * Whether a write of this key waits here: newer than the one of this member just applied, as they are made one
+     * after the other, and applied in its turn.
+     */
+    private synchronized boolean writeWaits(String key) {
+        return waiting.containsKey(key);
     }
 
     /** Writes waiting now, clears beyond the bounds included. */
@@ -165,14 +218,21 @@ final class ClusteredRetained {
         private final DeviceId device;
         private final long cost;
         private boolean budgeted;
+        /** This member's number of the write. */
+        private final long number;
+        /** Told the number once the write is done, 0 if it is not; may be null. */
+        private final LongConsumer written;
 
-        Write(String key, String topic, RetainedRecord record, DeviceId device, long cost, boolean budgeted) {
+        Write(String key, String topic, RetainedRecord record, DeviceId device, long cost, boolean budgeted,
+              long number, LongConsumer written) {
             this.key = key;
             this.topic = topic;
             this.record = record;
             this.device = device;
             this.cost = cost;
             this.budgeted = budgeted;
+            this.number = number;
+            this.written = written;
         }
 
         String key() {
@@ -232,11 +292,11 @@ final class ClusteredRetained {
     }
 
     /**
-     * Opens the hand-over of the cluster's retained messages, before this member can receive relays: from now until
-     * {@link #handTo} ends, a retained publication relayed here is delivered but kept only after the cache's entries.
-     * A relay can arrive before the cache's write of the same message (the publishing member makes both at once), so
-     * a joining member that kept the relayed message first and then the older entry of its copy of the cache kept the
-     * older one, and handed it to every later subscriber, until the topic's next publication.
+     * Opens the hand-over of the cluster's retained messages, before this member can receive relays or writes: from
+     * now until {@link #handTo} ends, a write of the cache applied here is kept only after the cache's entries, and a
+     * relayed retained publication is only delivered (the cache, copied or written, holds it or a newer one). A
+     * joining member that kept what arrived first and then the older entry of its copy of the cache kept the older
+     * one, and handed it to every later subscriber, until the topic's next publication.
      */
     void beginHandover() {
         synchronized (handover) {
@@ -245,24 +305,96 @@ final class ClusteredRetained {
     }
 
     /**
-     * A retained publication (or clear) another member relayed: true when it arrived during the hand-over, which
-     * keeps it once the cache's entries are kept, so it is to be delivered without being kept now.
+     * A write of the cache, applied on this member: its message (a clear for a null record) is kept here, after the
+     * cache's entries while this member takes them. A write of this member's own is not, when a newer publication of
+     * this member on the topic waits to be written: its server keeps that one already, and its write comes.
      */
-    boolean keptAfterHandover(TopicMessage message) {
+    void applied(String key, RetainedRecord record, boolean madeHere) {
+        if (madeHere && writeWaits(key)) {
+            return;
+        }
+        TopicMessage message = record != null ? record.toMessage() : cleared(key);
+        if (message == null) {
+            return;
+        }
         synchronized (handover) {
-            if (arrivedDuringHandover == null) {
-                return false;
+            if (arrivedDuringHandover != null) {
+                arrivedDuringHandover.put(key, message);
+                return;
             }
-            arrivedDuringHandover.put(key(message.user(), message.topic()), message);
-            return true;
+            keep(message);
         }
     }
 
     /**
+     * A retained publication (or clear) another member relayed once its write was done ({@code write} its number, 0
+     * if it was not written): delivered, and kept with its delivery only while this member's copy of the cache holds
+     * that write; the cache's write, applied here before or after, keeps it otherwise. After keeping it, the cache is
+     * read once more, under the lock its writes are kept under: a newer write applied meanwhile is kept again.
+     */
+    void relayed(ClusterBus.Receiver receiver, TopicMessage message, UUID writer, long write) {
+        String key = key(message.user(), message.topic());
+        boolean keep;
+        synchronized (handover) {
+            keep = arrivedDuringHandover == null && holds(key, message, writer, write);
+        }
+        receiver.published(message, keep);
+        if (!keep) {
+            return;
+        }
+        synchronized (handover) {
+            if (!holds(key, message, writer, write)) {
+                Cache<String, RetainedRecord> cache = cluster.retainedCache();
+                RetainedRecord now = cache == null ? null : cache.get(key);
+                TopicMessage current = now != null ? now.toMessage() : cleared(key);
+                if (current != null) {
+                    keep(current);
+                }
+            }
+        }
+    }
+
+    /** Whether this member's copy of the cache holds the write of that message (no entry, for a clear). */
+    private boolean holds(String key, TopicMessage message, UUID writer, long write) {
+        Cache<String, RetainedRecord> cache = cluster.retainedCache();
+        if (cache == null || write == 0 || writer == null) {
+            return false;
+        }
+        RetainedRecord record = cache.get(key);
+        if (message.payload() == null) {
+            return record == null;
+        }
+        return record != null && writer.equals(record.writer()) && record.write() == write;
+    }
+
+    /** Keeps the message with this member's server, if it is bound. */
+    private void keep(TopicMessage message) {
+        ClusterBus.Receiver receiver = cluster.relay().receiver();
+        if (receiver == null) {
+            return;
+        }
+        try {
+            receiver.retained(message);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not keep the retained message of '{}'", shown(message.topic()), e);
+        }
+    }
+
+    /** The clear of the topic a key names. */
+    static TopicMessage cleared(String key) {
+        int split = key.indexOf('\u0000');
+        if (split < 1) {
+            return null;
+        }
+        String user = key.charAt(0) == '=' ? key.substring(1, split) : null;
+        return new TopicMessage(user, key.substring(split + 1), null, null);
+    }
+
+    /**
      * Hands every retained message of the cluster to this member's server, which keeps them without delivering
-     * them (nobody here subscribed before now), then those relayed meanwhile, which are newer; called once this
-     * member joined, after the state transfer. Ends the hand-over {@link #beginHandover} opened; a null receiver
-     * (a join that failed) only ends it.
+     * them (nobody here subscribed before now), then the cache's writes applied meanwhile, which are newer; called
+     * once this member joined, after the state transfer. Ends the hand-over {@link #beginHandover} opened; a null
+     * receiver (a join that failed) only ends it.
      */
     void handTo(ClusterBus.Receiver receiver) {
         Cache<String, RetainedRecord> cache = cluster.retainedCache();
@@ -279,7 +411,7 @@ final class ClusteredRetained {
                 Map<String, TopicMessage> arrived = arrivedDuringHandover;
                 arrivedDuringHandover = null;
                 if (receiver != null && arrived != null) {
-                    // under the lock: a relay arriving now waits, then is kept after these, as the newest
+                    // under the lock: a write applied now waits, then is kept after these, as the newest
                     arrived.values().forEach(receiver::retained);
                 }
             }
@@ -310,8 +442,12 @@ final class ClusteredRetained {
         return (user == null ? "*" : "=" + user) + '\u0000' + topic;
     }
 
-    /** A retained message as the replicated cache stores it. */
-    record RetainedRecord(String user, String topic, Object payload, HolderRecord publisher) implements Serializable {
+    /**
+     * A retained message as the replicated cache stores it, and which write put it there: the writing member's node id
+     * and its number of the write.
+     */
+    record RetainedRecord(String user, String topic, Object payload, HolderRecord publisher, UUID writer,
+                          long write) implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 

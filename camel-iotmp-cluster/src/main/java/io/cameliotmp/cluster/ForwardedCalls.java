@@ -1,7 +1,7 @@
 package io.cameliotmp.cluster;
 
 import java.time.Duration;
-import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,6 +74,13 @@ final class ForwardedCalls implements CallForwarder {
      */
     private final Map<UUID, Set<RelayBack>> served = new ConcurrentHashMap<>();
     private final AtomicLong servedStreamsOfMembersThatLeft = new AtomicLong();
+    /**
+     * Why this member no longer forwards (it is leaving, or left); null while it is joined. Set before the calls in
+     * flight fail, and read by each call once it is registered: a call made while the member leaves fails like those
+     * it failed, at once and as disconnected, instead of going out on a channel about to close and failing with
+     * whatever the closing channel says.
+     */
+    private volatile String leaving = "this cluster member has not joined";
 
     ForwardedCalls(InfinispanCluster cluster) {
         this.cluster = cluster;
@@ -125,6 +132,12 @@ final class ForwardedCalls implements CallForwarder {
                     "cluster member " + record.member() + " left"));
             return reply;
         }
+        // nor would anybody if this member began to leave meanwhile
+        String why = leaving;
+        if (why != null) {
+            reply.completeExceptionally(new DeviceDisconnectedException(device, why));
+            return reply;
+        }
         CallChannel channel = cluster.callChannel();
         byte[] call;
         try {
@@ -139,6 +152,12 @@ final class ForwardedCalls implements CallForwarder {
             return reply;
         }
         channel.call(record.node(), call, timeoutMillis + EXECUTOR_GRACE_MILLIS).whenComplete((bytes, failure) -> {
+            String left = leaving;
+            if (failure != null && left != null) {
+                // the channel closed under the call: the member left, whatever the channel says
+                reply.completeExceptionally(new DeviceDisconnectedException(device, left));
+                return;
+            }
             if (failure != null) {
                 reply.completeExceptionally(typed(failure, device, record, text, timeoutMillis));
                 return;
@@ -174,9 +193,24 @@ final class ForwardedCalls implements CallForwarder {
                                                  + " failed: " + cause);
     }
 
-    /** The members the calls in flight went to. */
-    Collection<UUID> targets() {
-        return inFlight.keySet();
+    /** The member joined: it forwards calls from now on. */
+    void joined() {
+        leaving = null;
+    }
+
+    /**
+     * The member is leaving: every call made from now on fails as disconnected, and so does every call in flight,
+     * now; the streams opened through other members end here (their listeners hear they were lost), and so do the
+     * streams opened on devices here for other members. A member that leaves sees no view change of its own, and
+     * the others stop hearing from it: a stream of either kind was only ended before by the next sample that failed
+     * to go out, and a stream the device is silent on stayed open, holding one of the device's pending requests.
+     */
+    void leaving(String why) {
+        leaving = why;
+        Set<UUID> holders = new HashSet<>(inFlight.keySet());
+        relays.values().forEach(relay -> holders.add(relay.holder()));
+        memberLeft(holders, why);
+        originsLeft(Set.copyOf(served.keySet()));
     }
 
     /** Fails every call to these members now, and ends the streams opened through them. */
@@ -187,13 +221,11 @@ final class ForwardedCalls implements CallForwarder {
                 calls.forEach((reply, device) -> reply.completeExceptionally(
                         new DeviceDisconnectedException(device, why)));
             }
-            relays.entrySet().removeIf(entry -> {
-                RelayTarget relay = entry.getValue();
-                if (!relay.holder().equals(member)) {
-                    return false;
+            relays.forEach((id, relay) -> {
+                // told only by whoever removes it: the stream's end relayed at the same moment is not told as well
+                if (relay.holder().equals(member) && relays.remove(id, relay)) {
+                    relay.lost(relay.streamId(), why);
                 }
-                relay.lost(relay.streamId(), why);
-                return true;
             });
         }
     }
@@ -213,7 +245,9 @@ final class ForwardedCalls implements CallForwarder {
                     target.resource(), relay.streamId(), relay.payload(), relay.receivedAtMillis()));
             return handled != null ? handled : HANDLED;
         }
-        relays.remove(relay.relay());
+        if (!relays.remove(relay.relay(), target)) {
+            return HANDLED; // its member left meanwhile, and the listener was told so
+        }
         if (relay.failed() && relay.streamId() != 0) {
             target.lost(relay.streamId(), relay.ended());
         } else if (relay.failed()) {
@@ -303,7 +337,10 @@ final class ForwardedCalls implements CallForwarder {
         }
     }
 
-    /** Streams opened here for members that left and ended because they did, since this member joined. */
+    /**
+     * Streams opened here for members that left and ended because they did (or because this member left), since
+     * this member joined.
+     */
     long servedStreamsOfMembersThatLeft() {
         return servedStreamsOfMembersThatLeft.get();
     }

@@ -49,8 +49,15 @@ record HolderRecord(String member, long nodeMostBits, long nodeLeastBits, String
         return new DirectoryEntry(member, registration());
     }
 
-    /** The newer of two connections of one device: the later connection time, then the greater node id. */
+    /**
+     * The newer of two connections of one device. Of one member: the greater session number (its sessions are
+     * numbered in the order they connected, which clock steps cannot reorder); of two members: the later connection
+     * time, then the greater node id.
+     */
     boolean newerThan(HolderRecord other) {
+        if (node().equals(other.node())) {
+            return sessionNumber > other.sessionNumber;
+        }
         int byTime = connectedAt().compareTo(other.connectedAt());
         return byTime != 0 ? byTime > 0 : node().compareTo(other.node()) > 0;
     }

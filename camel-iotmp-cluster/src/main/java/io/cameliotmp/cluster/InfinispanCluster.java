@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -68,6 +67,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private volatile JGroupsStack stack;
     private volatile CallChannel callChannel;
     private final ViewUpkeep views = new ViewUpkeep(this);
+    /** For tests: runs while this member leaves, once its forwarded calls failed and before its channel closes. */
+    private volatile Runnable whileLeaving;
 
     public InfinispanCluster(ClusterOptions options) {
         this.options = options;
@@ -146,8 +147,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             propertyUsers = created.getCache(ClusterCaches.PROPERTY_USERS_CACHE);
             locks = created.getCache(ClusterCaches.LOCKS_CACHE);
             retained = created.getCache(ClusterCaches.RETAINED_CACHE);
+            // before the entries are copied (handTo): what is written meanwhile is kept after them
+            retained.addListener(new RetainedWrites(retainedMessages));
             callChannel = new CallChannel(stack.created(), calls::serve);
             manager = created;
+            calls.joined();
             retainedMessages.handTo(relay.receiver());
         } catch (Exception e) {
             // as after a leave: a failed join set last (taking the retained messages) must not read as joined
@@ -182,7 +186,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         } catch (RuntimeException e) {
             LOG.debug("Could not remove this member's devices from the directory", e);
         }
-        calls.memberLeft(Set.copyOf(calls.targets()), "this cluster member is leaving");
+        calls.leaving("this cluster member is leaving");
+        Runnable hook = whileLeaving;
+        if (hook != null) {
+            hook.run();
+        }
         giveBack(leaving);
         LOG.info("IOTMP cluster member {} left cluster {}", options.memberName(), options.name());
     }
@@ -269,9 +277,27 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             return null;
         }
         HolderRecord claimed = HolderRecord.of(entry, node);
-        // a previous holder elsewhere learns of it from this write (DirectoryWrites)
-        HolderRecord previous = cache.put(HolderRecord.key(entry.deviceId()), claimed);
-        return previous == null ? null : previous.entry();
+        String key = HolderRecord.key(entry.deviceId());
+        // conditional writes, decided where the entry is owned: a claim that arrives late (its member was slow to
+        // make it) must not overwrite the claim of a connection the device made after it, which would end that one
+        while (true) {
+            HolderRecord current = cache.get(key);
+            if (current != null && current.newerThan(claimed)) {
+                LOG.debug("Device {} connected to {} after its connection here: claim of session {} refused",
+                        entry.deviceId(), current.member(), entry.sessionNumber());
+                LocalDevices target = local;
+                if (target != null) {
+                    target.replacedElsewhere(entry.registration(), current.entry());
+                }
+                return null;
+            }
+            // a previous holder elsewhere learns of it from this write (DirectoryWrites)
+            boolean written = current == null ? cache.putIfAbsent(key, claimed) == null
+                    : current.equals(claimed) || cache.replace(key, current, claimed);
+            if (written) {
+                return current == null || current.equals(claimed) ? null : current.entry();
+            }
+        }
     }
 
     @Override
@@ -309,6 +335,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     Optional<HolderRecord> record(DeviceId device) {
         Cache<String, HolderRecord> cache = devices;
         return cache == null ? Optional.empty() : Optional.ofNullable(cache.get(HolderRecord.key(device)));
+    }
+
+    /** For tests: what runs while this member leaves, once its forwarded calls failed and before it goes. */
+    void whileLeaving(Runnable hook) {
+        whileLeaving = hook;
     }
 
     // ---- what the forwarding needs

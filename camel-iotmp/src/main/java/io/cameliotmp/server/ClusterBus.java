@@ -47,6 +47,9 @@ public interface ClusterBus {
     /**
      * A message was published on this member: the others deliver it to their subscribers (and retain it, as do
      * members that join later). {@code retain} is true only for a message this member kept as retained (or a clear).
+     * Members publishing retained messages on one topic at once must end up keeping the same one: an implementation
+     * orders them (a later relay of an older message is delivered but not kept), and may keep the cluster's order
+     * on a member through {@link Receiver#retained} rather than with the relay.
      *
      * @throws QuotaExceededException ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}) when the bus holds as many
      *                                relays as it may; nothing was relayed
@@ -71,8 +74,10 @@ public interface ClusterBus {
         void raised(String user, String event, Object payload);
 
         /**
-         * A message the cluster retained before this member joined: kept as a retained message here, within this
-         * member's quotas, and delivered to nobody (nobody here subscribed before).
+         * A message the cluster retains (one it retained before this member joined, or the newest in the cluster's
+         * order of a topic's retained messages), or its clear (a null payload): kept as a retained message here,
+         * within this member's quotas, and delivered to nobody (its publication is delivered by {@link #published},
+         * and nobody here subscribed before one retained earlier).
          */
         void retained(TopicMessage message);
     }

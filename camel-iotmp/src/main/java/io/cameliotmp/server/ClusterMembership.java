@@ -1,6 +1,7 @@
 package io.cameliotmp.server;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -43,6 +44,29 @@ final class ClusterMembership implements LocalDevices {
 
     void leave() {
         cluster.leave();
+    }
+
+    /**
+     * The time a connection of the device made now counts as having been made: now, unless the directory names a
+     * connection of it whose time is not earlier (another member's clock is ahead of this one's), then just after
+     * that one. The directory keeps the newer connection by these times: a connection made after this member saw
+     * the other one in the directory (a device drained off a member and reconnecting here, say) is the newer one
+     * whatever the members' clocks read.
+     */
+    Instant connectionTime(DeviceId device) {
+        Instant now = Instant.now();
+        if (!cluster.clustered()) {
+            return now;
+        }
+        try {
+            DirectoryEntry held = cluster.directory().lookup(device).orElse(null);
+            if (held != null && !held.connectedAt().isBefore(now)) {
+                return held.connectedAt().plusNanos(1);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not look device {} up in the cluster directory", device, e);
+        }
+        return now;
     }
 
     /** The device is now connected here: this member holds it, wherever it was before. */

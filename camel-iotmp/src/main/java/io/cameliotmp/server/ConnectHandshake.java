@@ -1,7 +1,6 @@
 package io.cameliotmp.server;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -152,7 +151,8 @@ final class ConnectHandshake {
             return;
         }
         connection.activated(new DeviceRegistration(request.deviceId(), context.nextSessionNumber(),
-                connection.remoteAddress(), Instant.now(), codec.generation(), keepAlive));
+                connection.remoteAddress(), context.connectionTime(request.deviceId()), codec.generation(),
+                keepAlive));
         // registered before the OK so the device is callable as soon as it knows it is connected; calls from other
         // threads queue on this executor and are written after the OK, which must be the very next frame
         context.register(connection);

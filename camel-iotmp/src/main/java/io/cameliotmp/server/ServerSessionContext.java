@@ -1,5 +1,6 @@
 package io.cameliotmp.server;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -100,6 +101,11 @@ final class ServerSessionContext implements SessionContext {
     @Override
     public long nextSessionNumber() {
         return sessionNumbers.incrementAndGet();
+    }
+
+    @Override
+    public Instant connectionTime(DeviceId device) {
+        return membership.connectionTime(device);
     }
 
     @Override

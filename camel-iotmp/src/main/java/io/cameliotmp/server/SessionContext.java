@@ -1,5 +1,6 @@
 package io.cameliotmp.server;
 
+import java.time.Instant;
 import java.util.Map;
 
 import io.cameliotmp.protocol.session.Scheduler;
@@ -27,6 +28,14 @@ interface SessionContext {
     RefusalLog refusalLog();
 
     long nextSessionNumber();
+
+    /**
+     * The time a connection of {@code device} authenticated now counts as having been made: now, or in a cluster just
+     * after the connection the directory names, if this member's clock reads earlier than that one's time.
+     */
+    default Instant connectionTime(DeviceId device) {
+        return Instant.now();
+    }
 
     /** The device is authenticated: make it callable (replacing an older connection of the same device). */
     void register(DeviceConnection connection);

@@ -1,0 +1,139 @@
+package io.cameliotmp.cluster;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceNotConnectedException;
+import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.DeviceReply;
+import io.cameliotmp.server.DeviceRequest;
+import io.cameliotmp.server.DirectoryEntry;
+import io.cameliotmp.server.LocalDevices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.cameliotmp.cluster.ClusterNodes.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A claim that arrives after the claim of a newer connection of the same device (its member was slow to make it)
+ * changes nothing: the newer connection keeps the device and the late claim's own connection is the one that goes.
+ * Before, the late claim overwrote the directory's entry, and the member of the newer connection closed it on that
+ * write (the device reconnected). The claims are made one after the other here, in the order that went wrong.
+ */
+class LateClaimTest {
+
+    private static final DeviceId DEVICE = new DeviceId("alice", "mover");
+
+    private final String name = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private final int portA = ClusterNodes.clusterPort();
+    private final int portB = ClusterNodes.clusterPort();
+    private final InfinispanCluster a = member("member-a", portA);
+    private final InfinispanCluster b = member("member-b", portB);
+    private final Closed closedOnA = new Closed();
+    private final Closed closedOnB = new Closed();
+
+    @BeforeEach
+    void join() {
+        a.join(closedOnA);
+        b.join(closedOnB);
+        eventually().until(() -> a.members().size() == 2 && b.members().size() == 2);
+    }
+
+    @AfterEach
+    void leave() {
+        a.leave();
+        b.leave();
+    }
+
+    @Test
+    void aLateClaimOfAnOlderConnectionOnAnotherMemberNeitherReplacesNorEndsTheNewerOne() {
+        Instant connected = Instant.now();
+        DeviceRegistration older = registration(7, connected);
+        DeviceRegistration newer = registration(1, connected.plusMillis(1));
+
+        b.claim(new DirectoryEntry(b.memberName(), newer));
+        // member A accepted the device first, but its claim comes last
+        assertThat(a.claim(new DirectoryEntry(a.memberName(), older))).isNull();
+
+        for (InfinispanCluster member : List.of(a, b)) {
+            assertThat(member.lookup(DEVICE).map(DirectoryEntry::registration)).contains(newer);
+        }
+        // the write is replicated synchronously, with its listeners: B would have been told by now
+        assertThat(closedOnB.closed).isEmpty();
+        assertThat(closedOnA.closed).containsEntry(older, b.memberName());
+    }
+
+    @Test
+    void aLateClaimOfAnEarlierSessionOfTheSameMemberDoesNotReplaceTheLaterOne() {
+        Instant connected = Instant.now();
+        DeviceRegistration later = registration(9, connected);
+        // the earlier session's clock reading may even be later: session numbers order one member's connections
+        DeviceRegistration earlier = registration(8, connected.plusSeconds(1));
+
+        a.claim(new DirectoryEntry(a.memberName(), later));
+        a.claim(new DirectoryEntry(a.memberName(), earlier));
+
+        for (InfinispanCluster member : List.of(a, b)) {
+            assertThat(member.lookup(DEVICE).map(DirectoryEntry::registration)).contains(later);
+        }
+        // the later session's end removes the entry: the earlier one never comes back
+        a.release(new DirectoryEntry(a.memberName(), later));
+        assertThat(b.lookup(DEVICE)).isEmpty();
+    }
+
+    @Test
+    void aNewerClaimStillReplacesAnOlderOneAndEndsItsConnection() {
+        Instant connected = Instant.now();
+        DeviceRegistration older = registration(3, connected);
+        DeviceRegistration newer = registration(2, connected.plusMillis(1));
+
+        a.claim(new DirectoryEntry(a.memberName(), older));
+        assertThat(b.claim(new DirectoryEntry(b.memberName(), newer)))
+                .extracting(DirectoryEntry::registration).isEqualTo(older);
+
+        assertThat(a.lookup(DEVICE).map(DirectoryEntry::registration)).contains(newer);
+        assertThat(closedOnA.closed).containsEntry(older, b.memberName());
+        assertThat(closedOnB.closed).isEmpty();
+    }
+
+    private static DeviceRegistration registration(long session, Instant connectedAt) {
+        return new DeviceRegistration(DEVICE, session, new InetSocketAddress("127.0.0.1", 40000 + (int) session),
+                connectedAt, Generation.values()[0], 60);
+    }
+
+    private InfinispanCluster member(String memberName, int port) {
+        return new InfinispanCluster(ClusterOptions.of(name, port, "127.0.0.1:" + portA + ",127.0.0.1:" + portB)
+                .withMemberName(memberName));
+    }
+
+    /** A member's devices as far as the directory's decisions reach them: which connections it was told to close. */
+    private static final class Closed implements LocalDevices {
+        final Map<DeviceRegistration, String> closed = new ConcurrentHashMap<>();
+
+        @Override
+        public CompletableFuture<DeviceReply> sendLocal(DeviceRegistration registration, DeviceRequest request,
+                                                        Duration timeout) {
+            return CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
+        }
+
+        @Override
+        public List<DeviceRegistration> localRegistrations() {
+            return List.of();
+        }
+
+        @Override
+        public void replacedElsewhere(DeviceRegistration replaced, DirectoryEntry holder) {
+            closed.put(replaced, holder.member());
+        }
+    }
+}
