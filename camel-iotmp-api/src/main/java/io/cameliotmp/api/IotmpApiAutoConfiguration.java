@@ -156,11 +156,18 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
                 (int) properties.sessionInputBuffer().toBytes(), properties.websocketIdleTimeout());
     }
 
+    /** The rate downloads' clients must keep up after {@code body-read-timeout}: {@code download-min-rate}. */
     @Bean
-    FileDownloads iotmpFileDownloads(ProducerTemplate producer,
+    DownloadRate iotmpDownloadRate() {
+        return new DownloadRate(properties.downloadMinRate().toBytes(), properties.bodyReadTimeout(),
+                System::nanoTime);
+    }
+
+    @Bean
+    FileDownloads iotmpFileDownloads(ProducerTemplate producer, DownloadRate rate,
                                      @Value("${camel.component.iotmp.request-timeout:10000}") long timeoutMillis) {
         return new FileDownloads(producer, Duration.ofMillis(timeoutMillis),
-                slots(UserSlots.Kind.DOWNLOADS, properties.maxDownloads()));
+                slots(UserSlots.Kind.DOWNLOADS, properties.maxDownloads()), rate);
     }
 
     /** Gives back the place of a download whose request ended before it started streaming. */
@@ -225,6 +232,15 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         io.micrometer.core.instrument.binder.MeterBinder iotmpApiEventMetrics(DeviceEvents events) {
             return registry -> io.micrometer.core.instrument.Gauge.builder("iotmp.api.event.streams", events,
                     DeviceEvents::subscribed).description("Clients subscribed to device events").register(registry);
+        }
+
+        /** Downloads cut short because their client took them slower than {@code download-min-rate}. */
+        @Bean
+        io.micrometer.core.instrument.binder.MeterBinder iotmpApiDownloadMetrics(DownloadRate rate) {
+            return registry -> io.micrometer.core.instrument.FunctionCounter.builder("iotmp.api.downloads.slow.failed",
+                    rate, DownloadRate::tooSlow).description("File downloads cut short because their client took"
+                                                             + " them slower than download-min-rate")
+                    .register(registry);
         }
 
         /**

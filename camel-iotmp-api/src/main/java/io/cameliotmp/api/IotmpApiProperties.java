@@ -135,6 +135,13 @@ import org.springframework.util.unit.DataSize;
  *                            on WebSocket connections, and writes nothing to an idle terminal: without it a client
  *                            gone without a word, or one that sends the start of a message and never its end, would
  *                            keep its place, its connection and the device's shell for ever
+ * @param downloadMinRate     the bytes per second at which a client must take a file download, on average, once the
+ *                            writes of it have waited longer than {@code body-read-timeout} in all (only waiting for
+ *                            the client counts, not for the device); a slower one is cut short (the connection
+ *                            closed, fewer bytes than its {@code Content-Length}), releases its slot and is counted
+ *                            in {@code iotmp.api.downloads.slow.failed}. Checked as each write of at most 8 KiB
+ *                            returns: a write that waits for a client that takes nothing is bounded by the
+ *                            container's write timeout ({@code server.tomcat.connection-timeout})
  * @param maxStreamsPerAddress the most byte sessions, resource streams (over WebSocket and as Server-Sent Events) and
  *                            device event subscriptions one client address (an IPv6 address by its /64 prefix) may
  *                            hold open at once, all together; beyond it one more is refused as beyond a cap (503,
@@ -180,7 +187,8 @@ public record IotmpApiProperties(
         @DefaultValue("10s") Duration streamSendTimeout,
         @DefaultValue("256") int maxConnectionsPerAddress,
         @DefaultValue("60s") Duration websocketIdleTimeout,
-        @DefaultValue("64") int maxStreamsPerAddress) {
+        @DefaultValue("64") int maxStreamsPerAddress,
+        @DefaultValue("16KB") DataSize downloadMinRate) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -287,6 +295,10 @@ public record IotmpApiProperties(
         if (maxConnectionsPerAddress < 0) {
             throw new IllegalArgumentException(PREFIX + ".max-connections-per-address must not be negative (0 for no"
                                                + " bound): " + maxConnectionsPerAddress);
+        }
+        if (downloadMinRate.toBytes() < 1) {
+            throw new IllegalArgumentException(PREFIX + ".download-min-rate must be positive (bytes per second): "
+                                               + downloadMinRate);
         }
         if (maxStreamsPerAddress < 0) {
             throw new IllegalArgumentException(PREFIX + ".max-streams-per-address must not be negative (0 for no"
