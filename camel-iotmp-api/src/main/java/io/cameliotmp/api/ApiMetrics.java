@@ -23,7 +23,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * share; gauges of the answers being sent and their bytes ({@code camel.iotmp.api.answer-send-buffer}), with a
  * counter of the answers beyond that buffer, written with blocking writes; and a counter, by kind, of the places
  * (sessions, streams, downloads, uploads, firmware updates) refused because their user held its share of the cap
- * ({@code camel.iotmp.api.max-share-per-user}).
+ * ({@code camel.iotmp.api.max-share-per-user}) and of the sessions and streams refused because their client address
+ * held its bound of them ({@code camel.iotmp.api.max-streams-per-address}), with a gauge of the addresses holding some.
  */
 final class ApiMetrics implements MeterBinder {
 
@@ -36,10 +37,12 @@ final class ApiMetrics implements MeterBinder {
     private final AnswerWriter answers;
     private final CallsInProgress calls;
     private final List<UserSlots> userSlots;
+    private final AddressSlots streamsPerAddress;
 
     ApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams, DeviceStreamController sseStreams,
                DeviceEvents events, FileDownloads downloads, AuthFailureLimiter failures,
-               AnswerWriter answers, CallsInProgress calls, List<UserSlots> userSlots) {
+               AnswerWriter answers, CallsInProgress calls, List<UserSlots> userSlots,
+               AddressSlots streamsPerAddress) {
         this.sessions = sessions;
         this.streams = streams;
         this.sseStreams = sseStreams;
@@ -49,6 +52,7 @@ final class ApiMetrics implements MeterBinder {
         this.answers = answers;
         this.calls = calls;
         this.userSlots = List.copyOf(userSlots);
+        this.streamsPerAddress = streamsPerAddress;
     }
 
     @Override
@@ -121,6 +125,16 @@ final class ApiMetrics implements MeterBinder {
                     .description("Sessions, streams, downloads, uploads and firmware updates refused because their"
                                  + " user held max-share-per-user of the cap")
                     .register(registry);
+            if (slots.countsAddresses()) {
+                FunctionCounter.builder("iotmp.api.address.refused", slots, UserSlots::refusedByAddress)
+                        .tag("kind", slots.kind().tag())
+                        .description("Sessions and streams refused because their client address held"
+                                     + " max-streams-per-address of them")
+                        .register(registry);
+            }
         }
+        Gauge.builder("iotmp.api.streams.tracked.addresses", streamsPerAddress, AddressSlots::trackedAddresses)
+                .description("Client addresses holding sessions or streams, counted for max-streams-per-address")
+                .register(registry);
     }
 }

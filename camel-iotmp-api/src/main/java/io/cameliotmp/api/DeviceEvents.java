@@ -102,7 +102,7 @@ public class DeviceEvents implements DisposableBean {
         }
         UserSlots.Slot slot;
         try {
-            slot = admitted.acquire(token.user());
+            slot = admitted.acquire(token.user(), request.getRemoteAddr());
         } catch (UserSlots.Refused refused) {
             throw new TooManySubscribersException(refused.getMessage());
         }

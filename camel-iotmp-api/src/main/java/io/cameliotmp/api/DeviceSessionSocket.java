@@ -179,11 +179,14 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         // one atomic step to check and take a place; released when the registered session is removed
         UserSlots.Slot slot;
         try {
-            slot = admitted.acquire(user);
+            slot = admitted.acquire(user, AddressSlots.of(socket));
         } catch (UserSlots.Refused refused) {
             // a close reason has at most 123 bytes: the bound, not the whole message
-            socket.close(CloseStatus.SERVICE_OVERLOAD.withReason(refused.bound() == UserSlots.Bound.TOTAL
-                    ? "too many open sessions" : "too many open sessions of this user (max-share-per-user)"));
+            socket.close(CloseStatus.SERVICE_OVERLOAD.withReason(switch (refused.bound()) {
+                case TOTAL -> "too many open sessions";
+                case USER_SHARE -> "too many open sessions of this user (max-share-per-user)";
+                case ADDRESS -> "too many open sessions and streams of this address (max-streams-per-address)";
+            }));
             return;
         }
         String resource = "$" + kind + "/" + HexFormat.of().formatHex(nextToken());
@@ -294,6 +297,15 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             inputClosed.incrementAndGet();
             session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason(session.input.started()
                     ? "the device does not take input this fast" : "too much input before the session opened"));
+        }
+    }
+
+    /** A blocking send to the client that timed out (the pong to its ping) is a client that reads nothing: slow. */
+    @Override
+    public void handleTransportError(WebSocketSession socket, Throwable failure) {
+        Session session = session(socket);
+        if (session != null) {
+            session.outbound.transportFailed(failure);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,14 +75,15 @@ public class DeviceStreamController implements DisposableBean {
 
     @GetMapping("/v3/users/{user}/devices/{device}/resources/{resource}/stream")
     public SseEmitter stream(@PathVariable String user, @PathVariable String device, @PathVariable String resource,
-                             @RequestParam(required = false) Integer interval) throws Exception {
+                             @RequestParam(required = false) Integer interval, HttpServletRequest request)
+            throws Exception {
         String uri = endpointUri(user, device, resource, interval);
         // no timeout: the stream lasts as long as the client stays (the heartbeat notices when it has gone)
         SseEmitter emitter = new SseEmitter(0L);
         // Camel keeps the endpoint (one per device, resource and interval); each client gets its own consumer of it
         UserSlots.Slot slot;
         try {
-            slot = slots.acquire(user);
+            slot = slots.acquire(user, request.getRemoteAddr());
         } catch (UserSlots.Refused refused) {
             throw new TooManyStreamsException(refused.getMessage());
         }

@@ -187,7 +187,7 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
         }
         UserSlots.Slot slot;
         try {
-            slot = slots.acquire(key.user());
+            slot = slots.acquire(key.user(), AddressSlots.of(socket));
         } catch (UserSlots.Refused refused) {
             client.refuse(new ApiError(503, refused.getMessage()), CloseStatus.SERVICE_OVERLOAD);
             return;
@@ -215,6 +215,14 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
             return seconds.intValue();
         }
         throw new InvalidRequestException("interval has the wrong type: " + interval);
+    }
+
+    /** A blocking send to the client that timed out (the pong to its ping) is a client that reads nothing: slow. */
+    @Override
+    public void handleTransportError(WebSocketSession socket, Throwable failure) {
+        if (socket.getAttributes().get(SessionOutbound.class.getName()) instanceof SessionOutbound outbound) {
+            outbound.transportFailed(failure);
+        }
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.cameliotmp.camel.IotmpConstants;
 import jakarta.servlet.ServletRequestEvent;
@@ -47,7 +48,8 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
  * rather than filling memory. At most {@value #MAX_QUEUED_CHUNKS} chunks wait; a device that sends more without
  * acknowledgements, that stops sending for the request timeout, or that ends the stream early cuts the answer short
  * (the client sees fewer bytes than {@code Content-Length}). Each download holds a thread of Spring MVC's task
- * executor while it runs, so at most {@code camel.iotmp.api.max-downloads} run at once, and at most its
+ * executor while it runs, so at most {@code camel.iotmp.api.max-downloads} run at once (and a client that takes its
+ * download slower than {@code download-min-rate} fails it, {@link DownloadRate}), and at most its
  * {@code max-share-per-user} of one user ({@link UserSlots}); beyond them a download is answered 503. A download's
  * place ({@link Slot}) is given back exactly once: when its streaming ends, or when its
  * request ends before the streaming started (Spring MVC may never run it: the async request timeout, a rejecting
@@ -81,14 +83,17 @@ public final class FileDownloads {
     private final Map<String, Download> downloads = new ConcurrentHashMap<>();
     /** Downloads admitted and not yet finished (from the request until the last byte or the failure). */
     private final UserSlots running;
+    /** The rate a download's client must keep up: {@code download-min-rate}. */
+    private final DownloadRate rate;
     /** Streamings waiting for their request's thread to return it to the container; for tests. */
     private final AtomicInteger awaitingRequestThread = new AtomicInteger();
 
     /**
      * @param downloads the places of the downloads: {@code max-downloads}, shared by {@code max-share-per-user}
      */
-    FileDownloads(ProducerTemplate producer, Duration idleTimeout, UserSlots downloads) {
+    FileDownloads(ProducerTemplate producer, Duration idleTimeout, UserSlots downloads, DownloadRate rate) {
         this.producer = producer;
+        this.rate = rate;
         this.idleTimeout = idleTimeout;
         this.running = downloads;
     }
@@ -153,6 +158,7 @@ public final class FileDownloads {
             throw new InvalidRequestException(path + " is not a file the device can send: " + info);
         }
         String name = relative.substring(relative.lastIndexOf('/') + 1);
+        Consumer<Throwable> closeNow = closeConnection(request);
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_OCTET_STREAM)
                 .contentLength(size.longValue())
@@ -169,11 +175,23 @@ public final class FileDownloads {
                         // 503), not the download, whose chunks and writes have timeouts of their own: firing while
                         // the content was written, it cut the download and its 503 went into the file's bytes
                         AsyncPlatformHttpConsumer.liftAsyncTimeout(request, "download of " + path);
-                        stream(user, device, path, size.longValue(), out);
+                        stream(user, device, path, size.longValue(), rate.watch(out));
+                    } catch (DownloadRate.TooSlowException slow) {
+                        // a response cut short cannot be followed by another on its connection: closed now, not
+                        // left to Tomcat's connection timeout, holding the connection (not a thread) until then
+                        closeNow.accept(slow);
+                        throw slow;
                     } finally {
                         slot.releaseAfterStreaming();
                     }
                 });
+    }
+
+    /** How to close the request's connection now ({@link TomcatConnectionCloser}); without it, nothing is done. */
+    @SuppressWarnings("unchecked")
+    private static Consumer<Throwable> closeConnection(HttpServletRequest request) {
+        return request.getAttribute(AnswerWriter.CLOSE_CONNECTION) instanceof Consumer<?> closer
+                ? (Consumer<Throwable>) closer : failure -> { };
     }
 
     /**

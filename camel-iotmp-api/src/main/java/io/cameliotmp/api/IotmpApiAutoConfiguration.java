@@ -73,12 +73,15 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
     private final Duration asyncTimeout;
     private final IotmpApiProperties properties;
+    /** The long-lived places of each client address, shared by the sessions' and the streams' caps. */
+    private final AddressSlots streamsPerAddress;
 
     public IotmpApiAutoConfiguration(IotmpApiProperties properties,
                                      @Value("${spring.mvc.async.request-timeout:30s}") Duration asyncTimeout,
                                      @Value("${camel.component.iotmp.request-timeout:10000}")
                                      long deviceTimeoutMillis) {
         this.properties = properties;
+        this.streamsPerAddress = new AddressSlots(properties.maxStreamsPerAddress());
         this.asyncTimeout = asyncTimeout;
         if (asyncTimeout.toMillis() <= deviceTimeoutMillis) {
             LOG.warn("spring.mvc.async.request-timeout ({}) is not longer than camel.component.iotmp.request-timeout"
@@ -153,11 +156,18 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
                 (int) properties.sessionInputBuffer().toBytes(), properties.websocketIdleTimeout());
     }
 
+    /** The rate downloads' clients must keep up after {@code body-read-timeout}: {@code download-min-rate}. */
     @Bean
-    FileDownloads iotmpFileDownloads(ProducerTemplate producer,
+    DownloadRate iotmpDownloadRate() {
+        return new DownloadRate(properties.downloadMinRate().toBytes(), properties.bodyReadTimeout(),
+                System::nanoTime);
+    }
+
+    @Bean
+    FileDownloads iotmpFileDownloads(ProducerTemplate producer, DownloadRate rate,
                                      @Value("${camel.component.iotmp.request-timeout:10000}") long timeoutMillis) {
         return new FileDownloads(producer, Duration.ofMillis(timeoutMillis),
-                slots(UserSlots.Kind.DOWNLOADS, properties.maxDownloads()));
+                slots(UserSlots.Kind.DOWNLOADS, properties.maxDownloads()), rate);
     }
 
     /** Gives back the place of a download whose request ended before it started streaming. */
@@ -172,9 +182,19 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
                 properties.streamSendTimeout());
     }
 
+    /** The long-lived places of each client address ({@code max-streams-per-address}), for the metrics. */
+    @Bean
+    AddressSlots iotmpStreamsPerAddress() {
+        return streamsPerAddress;
+    }
+
     /** The places of a capped kind: its cap, of which one user may hold {@code max-share-per-user}. */
     private UserSlots slots(UserSlots.Kind kind, int cap) {
-        return new UserSlots(kind, cap, properties.maxSharePerUser());
+        return new UserSlots(kind, cap, properties.maxSharePerUser(), switch (kind) {
+            // the long-lived ones, each a connection that stays: counted by client address too, all together
+            case SESSIONS, WEBSOCKET_STREAMS, SSE_STREAMS, EVENT_STREAMS -> streamsPerAddress;
+            case DOWNLOADS, UPLOADS, FIRMWARE_UPDATES -> null;
+        });
     }
 
     /** Hands the devices' session data, download chunks and lifecycle events to their clients, in order. */
@@ -201,10 +221,10 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         ApiMetrics iotmpApiMetrics(DeviceSessionSocket sessions, DeviceStreamSocket streams,
                                    DeviceStreamController sseStreams, DeviceEvents events, FileDownloads downloads,
                                    FileUploads uploads, FirmwareUploads firmware, AuthFailureLimiter failures,
-                                   AnswerWriter answers, CallsInProgress calls) {
+                                   AnswerWriter answers, CallsInProgress calls, AddressSlots streamsPerAddress) {
             return new ApiMetrics(sessions, streams, sseStreams, events, downloads, failures, answers, calls,
                     List.of(sessions.slots(), streams.slots(), sseStreams.slots(), events.slots(), downloads.slots(),
-                            uploads.slots(), firmware.slots()));
+                            uploads.slots(), firmware.slots()), streamsPerAddress);
         }
 
         /** Clients subscribed to device events, bounded by {@code max-event-streams}. */
@@ -212,6 +232,15 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         io.micrometer.core.instrument.binder.MeterBinder iotmpApiEventMetrics(DeviceEvents events) {
             return registry -> io.micrometer.core.instrument.Gauge.builder("iotmp.api.event.streams", events,
                     DeviceEvents::subscribed).description("Clients subscribed to device events").register(registry);
+        }
+
+        /** Downloads cut short because their client took them slower than {@code download-min-rate}. */
+        @Bean
+        io.micrometer.core.instrument.binder.MeterBinder iotmpApiDownloadMetrics(DownloadRate rate) {
+            return registry -> io.micrometer.core.instrument.FunctionCounter.builder("iotmp.api.downloads.slow.failed",
+                    rate, DownloadRate::tooSlow).description("File downloads cut short because their client took"
+                                                             + " them slower than download-min-rate")
+                    .register(registry);
         }
 
         /**

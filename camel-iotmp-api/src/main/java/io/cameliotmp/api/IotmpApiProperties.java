@@ -135,6 +135,23 @@ import org.springframework.util.unit.DataSize;
  *                            on WebSocket connections, and writes nothing to an idle terminal: without it a client
  *                            gone without a word, or one that sends the start of a message and never its end, would
  *                            keep its place, its connection and the device's shell for ever
+ * @param downloadMinRate     the bytes per second at which a client must take a file download, on average, once the
+ *                            writes of it have waited longer than {@code body-read-timeout} in all (only waiting for
+ *                            the client counts, not for the device); a slower one is cut short (the connection
+ *                            closed, fewer bytes than its {@code Content-Length}), releases its slot and is counted
+ *                            in {@code iotmp.api.downloads.slow.failed}. Checked as each write of at most 8 KiB
+ *                            returns: a write that waits for a client that takes nothing is bounded by the
+ *                            container's write timeout ({@code server.tomcat.connection-timeout})
+ * @param maxStreamsPerAddress the most byte sessions, resource streams (over WebSocket and as Server-Sent Events) and
+ *                            device event subscriptions one client address (an IPv6 address by its /64 prefix) may
+ *                            hold open at once, all together; beyond it one more is refused as beyond a cap (503,
+ *                            WebSocket close 1013) and counted in {@code iotmp.api.address.refused}; gauge
+ *                            {@code iotmp.api.streams.tracked.addresses}. The caps and the users' shares bound what
+ *                            the API holds and what one token takes, but not one client with the tokens of several
+ *                            users; and each such connection may hold a thread of the web server (Tomcat answers a
+ *                            ping with a blocking pong, so a client that pings and reads nothing holds a thread for
+ *                            up to the send timeout on each of its sockets). 0 for no bound: behind a reverse proxy,
+ *                            unless the client's address is passed on ({@code server.forward-headers-strategy})
  */
 @ConfigurationProperties(IotmpApiProperties.PREFIX)
 public record IotmpApiProperties(
@@ -169,7 +186,9 @@ public record IotmpApiProperties(
         @DefaultValue("16KB") DataSize uploadMinRate,
         @DefaultValue("10s") Duration streamSendTimeout,
         @DefaultValue("256") int maxConnectionsPerAddress,
-        @DefaultValue("60s") Duration websocketIdleTimeout) {
+        @DefaultValue("60s") Duration websocketIdleTimeout,
+        @DefaultValue("64") int maxStreamsPerAddress,
+        @DefaultValue("16KB") DataSize downloadMinRate) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -276,6 +295,14 @@ public record IotmpApiProperties(
         if (maxConnectionsPerAddress < 0) {
             throw new IllegalArgumentException(PREFIX + ".max-connections-per-address must not be negative (0 for no"
                                                + " bound): " + maxConnectionsPerAddress);
+        }
+        if (downloadMinRate.toBytes() < 1) {
+            throw new IllegalArgumentException(PREFIX + ".download-min-rate must be positive (bytes per second): "
+                                               + downloadMinRate);
+        }
+        if (maxStreamsPerAddress < 0) {
+            throw new IllegalArgumentException(PREFIX + ".max-streams-per-address must not be negative (0 for no"
+                                               + " bound): " + maxStreamsPerAddress);
         }
         if (!consolePath.startsWith("/") || !consolePath.endsWith("/") || consolePath.contains("*")) {
             throw new IllegalArgumentException(PREFIX + ".console-path must start and end with / and have no"

@@ -80,6 +80,11 @@ final class SessionOutbound {
     private long writeStarted;
     private boolean closed;
     /**
+     * Whether this outbound closed the client itself (slow, idle, at the end), counted by whoever closed it; not set
+     * when the client was closed by the web server or left ({@link #discard}).
+     */
+    private boolean closedHere;
+    /**
      * Whether the sender has queued a message since {@code idle} was last told: the outbound's own pings are no
      * sender's, and telling it that they are written would hand it its next message while its current one may not be
      * queued yet, so that the next overtook it.
@@ -177,6 +182,7 @@ final class SessionOutbound {
             if (closed) {
                 return false;
             }
+            closedHere = true;
             discardQueued();
         }
         try {
@@ -191,6 +197,39 @@ final class SessionOutbound {
             LOG.debug("{}: not closed, the application stops", name);
         }
         return true;
+    }
+
+    /**
+     * The web server reports a failure of the connection. One that is a blocking send timing out is a client that
+     * reads nothing: Tomcat answers each ping with a pong sent blocking on the connection's own thread, so a client
+     * that pings and never reads holds that thread until the send times out (the time limit, set as the session's
+     * blocking send timeout), and Tomcat then closes the connection. It is counted as slow, once, unless this outbound
+     * had closed the client itself (and counted it so) before. Called after or before the client is {@link #discard
+     * discarded}: Tomcat closes first, then reports.
+     */
+    void transportFailed(Throwable failure) {
+        if (!timedOut(failure)) {
+            return;
+        }
+        synchronized (this) {
+            if (closedHere) {
+                return;
+            }
+            closedHere = true;
+            discardQueued();
+        }
+        LOG.debug("{}: the client does not read (a blocking send, such as the pong to its ping, took more than {}"
+                  + " ms)", name, timeLimitNanos / 1_000_000);
+        slowClosed.run();
+    }
+
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The client has gone: nothing more is written. */

@@ -10,8 +10,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * by one user, the cap's share ({@code camel.iotmp.api.max-share-per-user}). The cap alone bounds memory and threads,
  * but one access token could take every place and lock every other user out; the share keeps room for the others.
  * <p>
+ * The long-lived kinds (sessions, streams, event subscriptions) also count the places of each client address, all
+ * kinds together, in one {@link AddressSlots} ({@code camel.iotmp.api.max-streams-per-address}).
+ * <p>
  * A user's count exists only while the user holds a place (it is removed at zero), so what this holds is bounded by
- * the cap itself. The counts change under this object's lock, which is never held while anything else is done.
+ * the cap itself. The counts change under this object's lock, which is never held while anything else is done but
+ * asking the {@link AddressSlots}.
  */
 final class UserSlots {
 
@@ -51,7 +55,9 @@ final class UserSlots {
         /** The kind's cap: every place is held. */
         TOTAL,
         /** The user's share of the cap: the user holds as many places as one user may. */
-        USER_SHARE
+        USER_SHARE,
+        /** The client address's bound: it holds as many long-lived places, of all kinds, as one address may. */
+        ADDRESS
     }
 
     private final Kind kind;
@@ -62,6 +68,10 @@ final class UserSlots {
     private final Map<String, Integer> heldByUser = new HashMap<>();
     /** Guarded by this: places refused by the user's share. */
     private long refusedByShare;
+    /** The places of each client address, all long-lived kinds together; null when this kind is not counted so. */
+    private final AddressSlots addresses;
+    /** Guarded by this: places refused by their address's bound. */
+    private long refusedByAddress;
 
     /**
      * @param kind  what the places are for
@@ -70,6 +80,13 @@ final class UserSlots {
      *              may hold {@code max(1, ceil(max × share))} places
      */
     UserSlots(Kind kind, int max, double share) {
+        this(kind, max, share, null);
+    }
+
+    /**
+     * @param addresses the places of each client address, shared by the kinds it bounds together; null for none
+     */
+    UserSlots(Kind kind, int max, double share, AddressSlots addresses) {
         if (max < 1 || !(share > 0 && share <= 1)) {
             throw new IllegalArgumentException(kind.property() + " must be positive and the share more than 0 and at"
                                                + " most 1: " + max + ", " + share);
@@ -77,6 +94,7 @@ final class UserSlots {
         this.kind = kind;
         this.max = max;
         this.perUser = perUser(max, share);
+        this.addresses = addresses;
     }
 
     /** The most of {@code max} places one user may hold with {@code share}: rounded up, at least one. */
@@ -86,13 +104,21 @@ final class UserSlots {
         return Math.min(max, Math.max(1, places));
     }
 
-    /**
-     * Takes a place for {@code user}.
-     *
-     * @throws Refused when every place is held ({@link Bound#TOTAL}, checked first), or the user holds
-     *                 {@link #perUser()} of them ({@link Bound#USER_SHARE})
-     */
+    /** Takes a place for {@code user}, whatever its address: {@link #acquire(String, String)}. */
     Slot acquire(String user) throws Refused {
+        return acquire(user, null);
+    }
+
+    /**
+     * Takes a place for {@code user} at the client address {@code address} (as the request has it; null for none
+     * known, not counted by address).
+     *
+     * @throws Refused when every place is held ({@link Bound#TOTAL}, checked first), the user holds
+     *                 {@link #perUser()} of them ({@link Bound#USER_SHARE}), or the address holds as many places as
+     *                 one address may ({@link Bound#ADDRESS})
+     */
+    Slot acquire(String user, String address) throws Refused {
+        String addressKey = addresses == null ? null : addresses.key(address);
         synchronized (this) {
             if (held >= max) {
                 throw new Refused(Bound.TOTAL, max + " " + kind.held + ", the most at once (" + kind.property()
@@ -106,16 +132,26 @@ final class UserSlots {
                                                     + " at once (" + IotmpApiProperties.PREFIX
                                                     + ".max-share-per-user); try again later");
             }
+            if (addressKey != null && !addresses.take(addressKey)) {
+                refusedByAddress++;
+                throw new Refused(Bound.ADDRESS, "the client address holds " + addresses.max() + " byte sessions and"
+                                                 + " streams, the most one address may hold at once ("
+                                                 + IotmpApiProperties.PREFIX + ".max-streams-per-address); try again"
+                                                 + " later");
+            }
             held++;
             heldByUser.put(user, ofUser + 1);
         }
-        return new Slot(user);
+        return new Slot(user, addressKey);
     }
 
-    private synchronized void release(String user) {
+    private synchronized void release(String user, String addressKey) {
         held--;
         // the user's entry goes with its last place: the map never holds more users than places are held
         heldByUser.computeIfPresent(user, (u, ofUser) -> ofUser > 1 ? ofUser - 1 : null);
+        if (addressKey != null) {
+            addresses.give(addressKey);
+        }
     }
 
     Kind kind() {
@@ -147,14 +183,27 @@ final class UserSlots {
         return refusedByShare;
     }
 
+    /** Whether this kind's places are counted by client address too. */
+    boolean countsAddresses() {
+        return addresses != null;
+    }
+
+    /** How many places were refused because their client address held as many as it may (for the metric). */
+    synchronized long refusedByAddress() {
+        return refusedByAddress;
+    }
+
     /** A place held by a user, given back by {@link #release()}, exactly once however often it is called. */
     final class Slot {
 
         private final String user;
+        /** What its client address is counted under; null when it is not. */
+        private final String addressKey;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        private Slot(String user) {
+        private Slot(String user, String addressKey) {
             this.user = user;
+            this.addressKey = addressKey;
         }
 
         /** Gives the place back; true the first time, false (and nothing done) after. */
@@ -162,7 +211,7 @@ final class UserSlots {
             if (!released.compareAndSet(false, true)) {
                 return false;
             }
-            UserSlots.this.release(user);
+            UserSlots.this.release(user, addressKey);
             return true;
         }
 

@@ -151,4 +151,43 @@ class UserSlotsTest {
             threads.shutdownNow();
         }
     }
+
+    /**
+     * The long-lived kinds share one bound per client address, whatever the user: one client with the tokens of
+     * several users holds no more; an IPv6 address counts by its /64; a place given back frees the address's too.
+     */
+    @Test
+    void anAddressHoldsItsBoundOfAllLongLivedKindsTogether() throws Exception {
+        AddressSlots perAddress = new AddressSlots(3);
+        UserSlots sessions = new UserSlots(UserSlots.Kind.SESSIONS, 64, 1, perAddress);
+        UserSlots streams = new UserSlots(UserSlots.Kind.WEBSOCKET_STREAMS, 64, 1, perAddress);
+        UserSlots.Slot first = sessions.acquire("alice", "2001:db8::1");
+        sessions.acquire("bob", "2001:db8::2");
+        streams.acquire("carol", "2001:db8::3");
+
+        assertThatThrownBy(() -> streams.acquire("dave", "2001:db8:0:0:ffff::4"))
+                .isInstanceOfSatisfying(UserSlots.Refused.class, refused -> {
+                    assertThat(refused.bound()).isEqualTo(UserSlots.Bound.ADDRESS);
+                    assertThat(refused.getMessage()).contains("camel.iotmp.api.max-streams-per-address");
+                });
+        assertThat(streams.refusedByAddress()).isEqualTo(1);
+        assertThat(streams.held()).as("a refused place is not held").isEqualTo(1);
+        streams.acquire("dave", "2001:db8:0:1::4"); // another /64
+        streams.acquire("dave", null); // no address known: not counted by address
+
+        assertThat(first.release()).isTrue();
+        sessions.acquire("erin", "2001:db8::5");
+        assertThat(perAddress.trackedAddresses()).isEqualTo(2);
+        assertThat(perAddress.heldBy("2001:db8::ffff")).isEqualTo(3);
+    }
+
+    @Test
+    void noAddressBoundWithZero() throws Exception {
+        UserSlots slots = new UserSlots(UserSlots.Kind.SSE_STREAMS, 8, 1, new AddressSlots(0));
+        for (int i = 0; i < 8; i++) {
+            slots.acquire("alice", "192.0.2.1");
+        }
+        assertThat(slots.refusedByAddress()).isZero();
+        assertThatThrownBy(() -> new AddressSlots(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -26,33 +26,45 @@ import io.cameliotmp.protocol.PsonFormat;
  * nothing. Without them a device could fill the database with properties of a whole frame each, and a device that
  * logs in under ever new ids (an authenticator accepting any device id of a user) with ever new devices' properties.
  * <p>
- * Each user's total is kept in a second table, {@code <table>_user_bytes} (one row per user), which every write of
- * the user locks first ({@code SELECT … FOR UPDATE}) and updates in the same transaction. That row is what makes the
- * checks hold under concurrent writers: a SUM over the user's rows alone would not, since under READ COMMITTED (the
- * default of H2 and PostgreSQL) two writers of different devices each count the rows committed before them, neither
- * sees the other's insert, and both pass; row locks do not stop an insert of a new row. Locking the user's row makes
- * the user's writes run one after the other, the devices' checks included, and the row keeps the total so a write
- * does not sum all the rows of the user. A user's row missing (a table written before the row existed) is created
- * from the sum of the user's rows; deleting it makes the next write count the user anew, after rows were changed
- * outside this store.
+ * The totals are kept in two more tables, {@code <table>_device_totals} (a row per device with properties: their
+ * count and bytes) and {@code <table>_user_bytes} (a row per user), changed in the write's transaction. They are what
+ * makes the checks hold under concurrent writers: a COUNT or SUM over the rows would not, since under READ COMMITTED
+ * (the default of H2 and PostgreSQL) two writers each count the rows committed before them, neither sees the other's
+ * insert, and both pass; row locks do not stop an insert of a new row. A write locks, in this order: the property's
+ * own row (an update locks it; two inserts of one new property collide on the key, and the second tries again), then
+ * the device's totals, then the user's ({@code SELECT … FOR UPDATE}), checks the quotas against them and changes them.
+ * The totals are locked last, after the property's row is written, and held only until the commit: a slow write of
+ * a property (a large value, a busy database) therefore holds up the other writes of that property alone, not every
+ * write of its device or user, while the totals change one writer at a time and stay exact. The order is the same
+ * for every writer, so they cannot deadlock. A device's totals row goes with its last property, so devices that
+ * came and went leave nothing behind. A missing totals row (a table written before it existed, a row deleted after
+ * rows were changed outside this store) is made from the rows; a writer that races to make it too fails on the key
+ * and tries again.
  */
 public final class JdbcPropertyStore implements PropertyStore {
 
     public static final String DEFAULT_TABLE = "iotmp_device_property";
     /** Appended to the table's name for the table of the users' totals. */
     public static final String USER_TABLE_SUFFIX = "_user_bytes";
+    /** Appended to the table's name for the table of the devices' totals. */
+    public static final String DEVICE_TABLE_SUFFIX = "_device_totals";
     /**
-     * The SQL state class of integrity constraint violations: two writers created the same user's row (23505 in H2
-     * and PostgreSQL, 23000 in MySQL and MariaDB). Another violation fails again and is thrown after the attempts.
+     * The SQL state class of integrity constraint violations: two writers created the same property, device totals
+     * or user totals row (23505 in H2 and PostgreSQL, 23000 in MySQL and MariaDB). Another violation fails again and
+     * is thrown after the attempts.
      */
     private static final String INTEGRITY_VIOLATION_CLASS = "23";
-    /** Writes tried again after losing the race to create a user's row; the second attempt finds the row. */
-    private static final int ATTEMPTS = 3;
+    /**
+     * Writes tried in all when they lose a race to create a row: the next attempt finds the row, so one race of each
+     * of the three rows (the property, the device's totals, the user's) and one more.
+     */
+    private static final int ATTEMPTS = 4;
     private static final String COST = "OCTET_LENGTH(property) + OCTET_LENGTH(pson)";
 
     private final DataSource dataSource;
     private final String table;
     private final String userTable;
+    private final String deviceTable;
     private final int maxProperties;
     private final long maxBytes;
     private final long maxUserBytes;
@@ -93,6 +105,7 @@ public final class JdbcPropertyStore implements PropertyStore {
         this.dataSource = dataSource;
         this.table = table;
         this.userTable = table + USER_TABLE_SUFFIX;
+        this.deviceTable = table + DEVICE_TABLE_SUFFIX;
         this.maxProperties = maxPropertiesPerDevice;
         this.maxBytes = maxPropertyBytesPerDevice;
         this.maxUserBytes = maxPropertyBytesPerUser;
@@ -113,16 +126,23 @@ public final class JdbcPropertyStore implements PropertyStore {
                       + " PRIMARY KEY (user_id, device_id, property))");
             s.execute("CREATE TABLE IF NOT EXISTS " + userTable + " (user_id " + id + " PRIMARY KEY,"
                       + " bytes BIGINT NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS " + deviceTable + " (user_id " + id + ", device_id " + id
+                      + ", properties INT NOT NULL, bytes BIGINT NOT NULL, PRIMARY KEY (user_id, device_id))");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create property table " + table, e);
         }
     }
 
+    /** The narrowest of the key's columns in the table and in the devices' totals, which a key must fit both. */
     private KeyWidths keyWidths() {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT user_id, device_id, property FROM " + table + " WHERE 1 = 0")) {
+             ResultSet r = s.executeQuery("SELECT user_id, device_id, property FROM " + table + " WHERE 1 = 0");
+             Statement t = c.createStatement();
+             ResultSet d = t.executeQuery("SELECT user_id, device_id FROM " + deviceTable + " WHERE 1 = 0")) {
             ResultSetMetaData columns = r.getMetaData();
-            return new KeyWidths(width(columns, 1), width(columns, 2), width(columns, 3));
+            ResultSetMetaData totals = d.getMetaData();
+            return new KeyWidths(Math.min(width(columns, 1), width(totals, 1)),
+                    Math.min(width(columns, 2), width(totals, 2)), width(columns, 3));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the columns of property table " + table, e);
         }
@@ -208,15 +228,15 @@ public final class JdbcPropertyStore implements PropertyStore {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                long userBytes = lockUser(c, device.user());
-                long change = pson == null ? delete(c, device, property) : upsert(c, device, property, pson, userBytes);
-                if (change != 0) {
-                    try (PreparedStatement s = c.prepareStatement(
-                            "UPDATE " + userTable + " SET bytes = bytes + ? WHERE user_id = ?")) {
-                        s.setLong(1, change);
-                        s.setString(2, device.user());
-                        s.executeUpdate();
+                Long previous = lockProperty(c, device, property);
+                if (pson == null) {
+                    if (previous != null) {
+                        delete(c, device, property);
+                        changeTotals(c, device, property, previous, null);
                     }
+                } else {
+                    upsert(c, device, property, pson, previous != null);
+                    changeTotals(c, device, property, previous, PropertyQuotas.cost(property, pson));
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -229,71 +249,39 @@ public final class JdbcPropertyStore implements PropertyStore {
     }
 
     /**
-     * Locks the user's row of totals until the transaction ends, so the user's writes run one at a time, and returns
-     * the user's bytes. A missing row is made from the user's rows; a writer that races to make it too fails on the
-     * key and tries again.
+     * Locks the property's row until the transaction ends, and returns what it costs; null when the device has no
+     * such property (then nothing is locked, and a writer inserting it too collides with this one on the key).
      */
-    private long lockUser(Connection c, String user) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT bytes FROM " + userTable + " WHERE user_id = ? FOR UPDATE")) {
-            s.setString(1, user);
-            try (ResultSet r = s.executeQuery()) {
-                if (r.next()) {
-                    return r.getLong(1);
-                }
-            }
-        }
-        long bytes;
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT COALESCE(SUM(" + COST + "), 0) FROM " + table + " WHERE user_id = ?")) {
-            s.setString(1, user);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                bytes = r.getLong(1);
-            }
-        }
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO " + userTable + " (user_id, bytes) VALUES (?, ?)")) {
-            s.setString(1, user);
-            s.setLong(2, bytes);
-            s.executeUpdate(); // the new row stays locked by this transaction
-        }
-        return bytes;
-    }
-
-    /** Removes a property; returns the change of the user's bytes (0 or less). */
-    private long delete(Connection c, DeviceId device, String property) throws SQLException {
-        long previous = 0;
+    private Long lockProperty(Connection c, DeviceId device, String property) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + COST + " FROM " + table
-                + " WHERE user_id = ? AND device_id = ? AND property = ?")) {
+                + " WHERE user_id = ? AND device_id = ? AND property = ? FOR UPDATE")) {
             bindKey(s, device, property, 1);
             try (ResultSet r = s.executeQuery()) {
-                if (r.next()) {
-                    previous = r.getLong(1);
-                }
+                return r.next() ? r.getLong(1) : null;
             }
         }
+    }
+
+    private void delete(Connection c, DeviceId device, String property) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "DELETE FROM " + table + " WHERE user_id = ? AND device_id = ? AND property = ?")) {
             bindKey(s, device, property, 1);
             s.executeUpdate();
         }
-        return -previous;
     }
 
-    /** Sets a property within the quotas; returns the change of the user's bytes. */
-    private long upsert(Connection c, DeviceId device, String property, byte[] pson, long userBytes)
+    private void upsert(Connection c, DeviceId device, String property, byte[] pson, boolean exists)
             throws SQLException {
-        long change = checkQuotas(c, device, property, pson, userBytes);
         Timestamp now = new Timestamp(System.currentTimeMillis());
-        try (PreparedStatement update = c.prepareStatement("UPDATE " + table
-                + " SET pson = ?, updated_at = ? WHERE user_id = ? AND device_id = ? AND property = ?")) {
-            update.setBytes(1, pson);
-            update.setTimestamp(2, now);
-            bindKey(update, device, property, 3);
-            if (update.executeUpdate() > 0) {
-                return change;
+        if (exists) {
+            try (PreparedStatement update = c.prepareStatement("UPDATE " + table
+                    + " SET pson = ?, updated_at = ? WHERE user_id = ? AND device_id = ? AND property = ?")) {
+                update.setBytes(1, pson);
+                update.setTimestamp(2, now);
+                bindKey(update, device, property, 3);
+                update.executeUpdate();
             }
+            return;
         }
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
                 + " (user_id, device_id, property, pson, updated_at) VALUES (?, ?, ?, ?, ?)")) {
@@ -302,40 +290,120 @@ public final class JdbcPropertyStore implements PropertyStore {
             insert.setTimestamp(5, now);
             insert.executeUpdate();
         }
-        return change;
     }
 
     /**
-     * Refuses a write that would take the device or its user beyond their quotas, and returns what it adds to the
-     * user's bytes; replacing a value counts the difference.
+     * Locks the device's totals, then the user's, refuses a write beyond the quotas ({@link QuotaExceededException},
+     * and the transaction rolls back) and changes the totals by the property's cost: {@code previous} before (null
+     * when it had none) and {@code cost} after (null when it is removed). Replacing a value counts the difference.
      */
-    private long checkQuotas(Connection c, DeviceId device, String property, byte[] pson, long userBytes)
+    private void changeTotals(Connection c, DeviceId device, String property, Long previous, Long cost)
             throws SQLException {
-        String sql = "SELECT COUNT(*), COALESCE(SUM(" + COST + "), 0),"
-                     + " COALESCE(SUM(CASE WHEN property = ? THEN 1 ELSE 0 END), 0),"
-                     + " COALESCE(SUM(CASE WHEN property = ? THEN " + COST + " ELSE 0 END), 0)"
-                     + " FROM " + table + " WHERE user_id = ? AND device_id = ?";
-        long count;
-        long bytes;
-        boolean replacing;
-        long previous;
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, property);
-            s.setString(2, property);
-            s.setString(3, device.user());
-            s.setString(4, device.device());
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                count = r.getLong(1);
-                bytes = r.getLong(2);
-                replacing = r.getLong(3) > 0;
-                previous = r.getLong(4);
+        long change = (cost == null ? 0 : cost) - (previous == null ? 0 : previous);
+        int countChange = (cost == null ? 0 : 1) - (previous == null ? 0 : 1);
+        Totals before = lockDevice(c, device, property, previous);
+        if (cost != null) {
+            PropertyQuotas.checkDevice(property, previous != null, before.properties, before.bytes + change,
+                    maxProperties, maxBytes);
+        }
+        long userBefore = lockUser(c, device, property, previous);
+        if (cost != null) {
+            PropertyQuotas.checkUser(property, userBefore + change, maxUserBytes);
+        }
+        Totals after = new Totals(before.properties + countChange, before.bytes + change, before.stored);
+        if (after.properties == 0) {
+            // the device's last property: its totals go too, or every device id that ever wrote one kept a row
+            if (before.stored) {
+                try (PreparedStatement s = c.prepareStatement(
+                        "DELETE FROM " + deviceTable + " WHERE user_id = ? AND device_id = ?")) {
+                    s.setString(1, device.user());
+                    s.setString(2, device.device());
+                    s.executeUpdate();
+                }
+            }
+        } else {
+            try (PreparedStatement s = c.prepareStatement(before.stored
+                    ? "UPDATE " + deviceTable + " SET properties = ?, bytes = ? WHERE user_id = ? AND device_id = ?"
+                    : "INSERT INTO " + deviceTable + " (properties, bytes, user_id, device_id) VALUES (?, ?, ?, ?)")) {
+                s.setLong(1, after.properties);
+                s.setLong(2, after.bytes);
+                s.setString(3, device.user());
+                s.setString(4, device.device());
+                s.executeUpdate(); // a new row stays locked by this transaction
             }
         }
-        long change = PropertyQuotas.cost(property, pson) - previous;
-        PropertyQuotas.checkDevice(property, replacing, count, bytes + change, maxProperties, maxBytes);
-        PropertyQuotas.checkUser(property, userBytes + change, maxUserBytes);
-        return change;
+        if (change != 0) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE " + userTable + " SET bytes = ? WHERE user_id = ?")) {
+                s.setLong(1, userBefore + change);
+                s.setString(2, device.user());
+                s.executeUpdate();
+            }
+        }
+    }
+
+    /** A device's count and bytes of properties; {@code stored} when they are a row of the totals table. */
+    private record Totals(long properties, long bytes, boolean stored) {
+    }
+
+    /**
+     * Locks the device's totals row until the transaction ends and returns it, as it was before this write. A missing
+     * row is counted from the device's other rows (this transaction's own write of {@code property} is not counted:
+     * {@code previous} stands for it) and is not stored yet.
+     */
+    private Totals lockDevice(Connection c, DeviceId device, String property, Long previous) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT properties, bytes FROM " + deviceTable
+                + " WHERE user_id = ? AND device_id = ? FOR UPDATE")) {
+            s.setString(1, device.user());
+            s.setString(2, device.device());
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    return new Totals(r.getLong(1), r.getLong(2), true);
+                }
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(" + COST + "), 0) FROM " + table
+                + " WHERE user_id = ? AND device_id = ? AND property <> ?")) {
+            bindKey(s, device, property, 1);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return new Totals(r.getLong(1) + (previous == null ? 0 : 1),
+                        r.getLong(2) + (previous == null ? 0 : previous), false);
+            }
+        }
+    }
+
+    /**
+     * Locks the user's totals row until the transaction ends and returns the user's bytes before this write. A missing
+     * row is made from the user's other rows (this transaction's own write is not counted: {@code previous} stands
+     * for it); a writer that races to make it too fails on the key and tries again.
+     */
+    private long lockUser(Connection c, DeviceId device, String property, Long previous) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT bytes FROM " + userTable + " WHERE user_id = ? FOR UPDATE")) {
+            s.setString(1, device.user());
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    return r.getLong(1);
+                }
+            }
+        }
+        long bytes;
+        try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(SUM(" + COST + "), 0) FROM " + table
+                + " WHERE user_id = ? AND NOT (device_id = ? AND property = ?)")) {
+            bindKey(s, device, property, 1);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                bytes = r.getLong(1) + (previous == null ? 0 : previous);
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO " + userTable + " (user_id, bytes) VALUES (?, ?)")) {
+            s.setString(1, device.user());
+            s.setLong(2, bytes);
+            s.executeUpdate(); // the new row stays locked by this transaction
+        }
+        return bytes;
     }
 
     private static void bindKey(PreparedStatement s, DeviceId device, String property, int first)
