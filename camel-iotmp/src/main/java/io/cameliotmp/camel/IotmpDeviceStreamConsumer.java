@@ -144,13 +144,23 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             this.failureText = failureText;
         }
 
+        /**
+         * The samples are released whatever the exception handler does: a handler that throws would otherwise leave
+         * them in flight for good, and the device paused once its bound is reached.
+         */
         @Override
         public void done(boolean doneSync) {
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException(failureText, exchange, exchange.getException());
+            try {
+                if (exchange.getException() != null) {
+                    getExceptionHandler().handleException(failureText, exchange, exchange.getException());
+                }
+            } finally {
+                try {
+                    releaseExchange(exchange, false);
+                } finally {
+                    complete(null);
+                }
             }
-            releaseExchange(exchange, false);
-            complete(null);
         }
     }
 
