@@ -69,7 +69,7 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
      * processor stops, and a batch handed on later would be refused. The batcher is closed, not flushed: a sample a
      * server thread still hands over (it passed the subscription's closed check) goes on by itself rather than into a
      * batch nothing would hand on. Bounded by the context's shutdown timeout, so a route that never finishes cannot
-     * hold the stop; a stop that gives up on it logs a warning.
+     * hold the stop; a stop that gives up on it, or is interrupted waiting, logs a warning and goes on.
      */
     @Override
     protected void finishTakenWork() throws Exception {
@@ -83,6 +83,13 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
         } catch (TimeoutException e) {
             LOG.warn("Stopping {} before the route processed all its batches, after {} {}", getEndpoint(),
                     shutdown.getTimeout(), shutdown.getTimeUnit());
+        } catch (InterruptedException e) {
+            // Camel's shutdown strategy interrupts a stop that outlasts its own timeout, which runs out just before
+            // the wait above: give up waiting as on that timeout. Thrown on, it failed the stop half way, leaving the
+            // route's processor and this consumer's threads running and the consumer unable to stop again.
+            Thread.currentThread().interrupt();
+            LOG.warn("Stopping {} before the route processed all its batches: the stop was interrupted",
+                    getEndpoint());
         }
     }
 
@@ -144,13 +151,23 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             this.failureText = failureText;
         }
 
+        /**
+         * The samples are released whatever the exception handler does: a handler that throws would otherwise leave
+         * them in flight for good, and the device paused once its bound is reached.
+         */
         @Override
         public void done(boolean doneSync) {
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException(failureText, exchange, exchange.getException());
+            try {
+                if (exchange.getException() != null) {
+                    getExceptionHandler().handleException(failureText, exchange, exchange.getException());
+                }
+            } finally {
+                try {
+                    releaseExchange(exchange, false);
+                } finally {
+                    complete(null);
+                }
             }
-            releaseExchange(exchange, false);
-            complete(null);
         }
     }
 

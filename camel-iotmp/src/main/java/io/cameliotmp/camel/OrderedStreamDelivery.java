@@ -94,12 +94,27 @@ final class OrderedStreamDelivery implements StreamListener {
             previous = tail;
             tail = done;
         }
-        previous.whenComplete((before, ignored) -> producer.process(exchange, sync -> {
-            if (exchange.getException() != null) {
-                LOG.warn("Delivering stream data to {} failed", producer.getEndpoint(), exchange.getException());
-            }
-            done.complete(null);
-        }));
+        previous.whenComplete((before, ignored) -> process(exchange, done));
         return done;
+    }
+
+    /**
+     * Hands one exchange to the producer. A producer that throws instead of failing the exchange (a broken one, or
+     * one refusing work while it stops) completes it all the same: the exception would otherwise vanish in the stage
+     * that chains the deliveries, the delivery stay in flight for good, and every later one of the stream, and the
+     * device's reading once its bound is reached, wait behind it.
+     */
+    private void process(Exchange exchange, CompletableFuture<Void> done) {
+        try {
+            producer.process(exchange, sync -> {
+                if (exchange.getException() != null) {
+                    LOG.warn("Delivering stream data to {} failed", producer.getEndpoint(), exchange.getException());
+                }
+                done.complete(null);
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Delivering stream data to {} failed", producer.getEndpoint(), e);
+            done.complete(null);
+        }
     }
 }

@@ -25,6 +25,9 @@ final class SampleBatcher {
         CompletionStage<Void> process(List<IotmpSample> batch);
     }
 
+    /** The least a new batch is sized for, so that a few samples after a small batch do not grow it step by step. */
+    private static final int MIN_CAPACITY = 16;
+
     private final int batchSize;
     private final long batchTimeoutNanos;
     private final BatchProcessor processor;
@@ -100,7 +103,10 @@ final class SampleBatcher {
     private CompletableFuture<Void> cut() {
         CompletableFuture<Void> previous = tail;
         tail = openDone;
-        open = new ArrayList<>(batchSize);
+        // sized like the batch just cut, not to batchSize: full batches get batchSize as before, while a batch cut by
+        // its timeout no longer holds an array of batchSize places in the route, and a batchSize near
+        // Integer.MAX_VALUE (batches cut by time alone) no longer fails the cut with an OutOfMemoryError
+        open = new ArrayList<>(Math.min(batchSize, Math.max(MIN_CAPACITY, open.size())));
         openDone = new CompletableFuture<>();
         return previous;
     }

@@ -1,5 +1,6 @@
 package io.cameliotmp.camel;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -8,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
  * A batching stream consumer closes its batcher when it stops, after its subscription: the open batch goes to the
@@ -48,6 +50,27 @@ class SampleBatcherTest {
         CompletionStage<Void> late = batcher.add(sample(2));
 
         assertThat(late.toCompletableFuture()).as("the late sample's place is given back").isCompleted();
+        assertThat(processed).containsExactly(List.of(1), List.of(2));
+    }
+
+    /**
+     * A batchSize near Integer.MAX_VALUE batches by time alone. Each new batch was sized to batchSize, so the first cut
+     * failed with an OutOfMemoryError: on the timeout timer it killed the timer, and the open batch, whose samples
+     * hold their devices' in-flight places, was never handed on.
+     */
+    @Test
+    void aBatchSizeOfIntegerMaxValueBatchesByTime() {
+        SampleBatcher byTime = new SampleBatcher(Integer.MAX_VALUE, 600_000, this::process, Runnable::run);
+        List<CompletionStage<Void>> stages = new ArrayList<>();
+        // caught here: an OutOfMemoryError that escaped would end the test JVM, not fail this test
+        assertThatCode(() -> {
+            stages.add(byTime.add(sample(1)));
+            byTime.flushIfDue(true);
+            stages.add(byTime.add(sample(2)));
+            byTime.flushIfDue(true);
+        }).doesNotThrowAnyException();
+
+        assertThat(stages).allSatisfy(stage -> assertThat(stage.toCompletableFuture()).isCompleted());
         assertThat(processed).containsExactly(List.of(1), List.of(2));
     }
 

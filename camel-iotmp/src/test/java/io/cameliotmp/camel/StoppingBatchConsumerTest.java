@@ -94,6 +94,46 @@ class StoppingBatchConsumerTest extends IotmpCamelTestSupport {
         }
     }
 
+    /**
+     * Camel's shutdown strategy interrupts the thread stopping a route when the stop outlasts its timeout, while the
+     * consumer still waits for the batch in the route. The interrupted wait failed the stop half way: the consumer
+     * was left failed rather than stopped, with its batch timer and delivery threads running for good. Here the
+     * stopping thread is interrupted before it waits, so the wait is interrupted whatever the machine's speed.
+     */
+    @Test
+    void anInterruptedStopStillStopsTheConsumerAndItsThreads() throws Exception {
+        IotmpDeviceStreamConsumer consumer = (IotmpDeviceStreamConsumer) context.getRoute("batched").getConsumer();
+        try (RawIotmpSocket device = RawIotmpSocket.connect(port, "alice", "esp32", "pw")) {
+            int stream = device.acceptStream();
+            DeviceRegistration registration = server(port).registry().registration(new DeviceId("alice", "esp32"))
+                    .orElseThrow();
+            StreamListener samples = consumer.forDevice(registration);
+            for (long i = 1; i <= 4; i++) {
+                samples.onSampleOnIoThread(registration, "temperature", stream, i, 0); // a full batch: to the route
+            }
+            assertThat(routeEntered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            assertThat(threadsOf("IotmpBatchTimeout")).as("the threads looked for below").hasSize(1);
+
+            CompletableFuture<Boolean> interruptedAfterStop = CompletableFuture.supplyAsync(() -> {
+                Thread.currentThread().interrupt();
+                consumer.stop();
+                return Thread.interrupted(); // the interrupt is kept for the caller, and cleared for the pool
+            });
+            assertThat(interruptedAfterStop.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            assertThat(consumer.isStopped()).as("stopped, not failed").isTrue();
+
+            releaseRoute.countDown();
+            eventually().untilAsserted(() -> assertThat(threadsOf("IotmpBatchTimeout")).isEmpty());
+            eventually().untilAsserted(() -> assertThat(threadsOf("IotmpBatchDelivery")).isEmpty());
+            assertThat(processed).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
+
+    private List<String> threadsOf(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(thread -> thread.contains("(" + context.getName() + ")") && thread.contains(name)).toList();
+    }
+
     /** Records what the consumer reports instead of logging it. */
     private final class Refusals implements ExceptionHandler {
         @Override

@@ -29,6 +29,7 @@ class StreamRouteFailureTest extends IotmpCamelTestSupport {
     private final int batchedPort = TestPorts.next();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final List<Object> failedBodies = new CopyOnWriteArrayList<>();
+    private volatile boolean throwingHandler;
 
     @Override
     protected String deviceCredentials() {
@@ -69,6 +70,26 @@ class StreamRouteFailureTest extends IotmpCamelTestSupport {
         assertThat(connection.counters().samplesDropped()).isZero();
     }
 
+    /**
+     * An exception handler that throws once it has seen the failure (a custom one; Camel's own do not) must not keep
+     * the samples in flight: the device would pause at its bound and never be read again.
+     */
+    @Test
+    void aThrowingExceptionHandlerStillReleasesTheSamples() throws Exception {
+        throwingHandler = true;
+        recordFailuresOf("per-sample");
+        streamAndFail(port);
+        assertThat(failures).hasSize(SAMPLES);
+    }
+
+    @Test
+    void aThrowingExceptionHandlerStillReleasesTheBatches() throws Exception {
+        throwingHandler = true;
+        recordFailuresOf("batched");
+        streamAndFail(batchedPort);
+        assertThat(failedBodies.stream().mapToInt(body -> ((List<?>) body).size()).sum()).isEqualTo(SAMPLES);
+    }
+
     /** Streams more samples than the in-flight bound and waits until every one has failed and nothing is held. */
     private DeviceConnection streamAndFail(int onPort) throws Exception {
         try (RawIotmpSocket device = RawIotmpSocket.connect(onPort, "alice", "esp32", "pw")) {
@@ -104,6 +125,9 @@ class StreamRouteFailureTest extends IotmpCamelTestSupport {
             public void handleException(String message, Exchange exchange, Throwable exception) {
                 failures.add(message + ": " + exception.getMessage());
                 failedBodies.add(exchange.getMessage().getBody());
+                if (throwingHandler) {
+                    throw new IllegalStateException("the exception handler failed too");
+                }
             }
         });
     }
