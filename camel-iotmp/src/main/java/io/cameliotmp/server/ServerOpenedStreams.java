@@ -278,8 +278,12 @@ final class ServerOpenedStreams {
         final long intervalMillis;
         final StreamListener listener;
         boolean confirmed;
-        /** With {@link #deliverOnIoThread}: who gets the samples the I/O thread delivers. */
-        IoThreadListener[] ioThreadListeners;
+        /**
+         * With {@link #deliverOnIoThread}: who gets the samples the I/O thread delivers. Volatile: the executor may
+         * replace it while the stream is already in {@link #onIoThread}, so the I/O thread can read it without passing
+         * the map's volatile write, and must still see the new array's elements.
+         */
+        volatile IoThreadListener[] ioThreadListeners;
         /** Touched by one thread at a time: the executor, or the I/O thread while the executor has nothing queued. */
         private List<String> compactKeys;
 
