@@ -4,7 +4,6 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,10 +27,7 @@ public final class DownloadRate {
     /** The most bytes one write hands the container: the rate is checked as each returns. */
     static final int PIECE = 8 * 1024;
 
-    private final long minBytesPerSecond;
-    private final long graceNanos;
-    private final LongSupplier nanoClock;
-    private final AtomicLong tooSlow = new AtomicLong();
+    private final MinimumRate rate;
 
     /**
      * @param minBytesPerSecond the bytes per second of waiting a download must average, at least
@@ -39,12 +35,7 @@ public final class DownloadRate {
      * @param nanoClock         the time, as {@link System#nanoTime()}
      */
     public DownloadRate(long minBytesPerSecond, Duration grace, LongSupplier nanoClock) {
-        if (minBytesPerSecond < 1 || grace.isNegative()) {
-            throw new IllegalArgumentException("minBytesPerSecond must be positive, grace not negative");
-        }
-        this.minBytesPerSecond = minBytesPerSecond;
-        this.graceNanos = grace.toNanos();
-        this.nanoClock = nanoClock;
+        this.rate = new MinimumRate(minBytesPerSecond, grace, nanoClock);
     }
 
     /** {@code out}, failing a write that leaves the download below the minimum rate. */
@@ -54,7 +45,7 @@ public final class DownloadRate {
 
     /** How many downloads failed for being taken slower than the minimum rate (for the metric). */
     public long tooSlow() {
-        return tooSlow.get();
+        return rate.tooSlow();
     }
 
     /** A download its client took slower than the minimum rate. */
@@ -69,9 +60,7 @@ public final class DownloadRate {
     /** A download's content whose writes are timed; one writer at a time, as a download writes. */
     private final class Watched extends FilterOutputStream {
 
-        private long waitedNanos;
-        private long bytes;
-        private boolean failed;
+        private final MinimumRate.Transfer transfer = rate.transfer();
 
         Watched(OutputStream out) {
             super(out);
@@ -86,10 +75,10 @@ public final class DownloadRate {
         public void write(byte[] buffer, int offset, int length) throws IOException {
             for (int done = 0; done < length; ) {
                 int piece = Math.min(PIECE, length - done);
-                if (failed) {
+                if (transfer.failed()) {
                     throw new TooSlowException("the client takes the download too slowly");
                 }
-                long start = nanoClock.getAsLong();
+                long start = transfer.begin();
                 out.write(buffer, offset + done, piece);
                 check(start, piece);
                 done += piece;
@@ -98,16 +87,12 @@ public final class DownloadRate {
 
         /** Counts a write of {@code written} bytes that began at {@code start}. */
         private void check(long start, int written) throws IOException {
-            waitedNanos += nanoClock.getAsLong() - start;
-            bytes += written;
-            if (waitedNanos > graceNanos && bytes * 1e9 < (double) minBytesPerSecond * waitedNanos) {
-                failed = true;
-                tooSlow.incrementAndGet();
-                long rate = (long) (bytes * 1e9 / waitedNanos);
-                throw new TooSlowException("the client took the download at " + rate + " bytes/s, below the "
-                                           + minBytesPerSecond + " bytes/s a download must keep up after its first "
-                                           + Duration.ofNanos(graceNanos).toMillis()
-                                           + " ms (camel.iotmp.api.download-min-rate)");
+            long slowRate = transfer.moved(start, written);
+            if (slowRate >= 0) {
+                throw new TooSlowException("the client took the download at " + slowRate + " bytes/s, below the "
+                                           + rate.minBytesPerSecond()
+                                           + " bytes/s a download must keep up after its first "
+                                           + rate.graceMillis() + " ms (camel.iotmp.api.download-min-rate)");
             }
         }
     }

@@ -4,7 +4,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,10 +24,7 @@ import java.util.function.LongSupplier;
  */
 public final class UploadRate {
 
-    private final long minBytesPerSecond;
-    private final long graceNanos;
-    private final LongSupplier nanoClock;
-    private final AtomicLong tooSlow = new AtomicLong();
+    private final MinimumRate rate;
 
     /**
      * @param minBytesPerSecond the bytes per second of waiting a body must average, at least
@@ -36,12 +32,7 @@ public final class UploadRate {
      * @param nanoClock         the time, as {@link System#nanoTime()}
      */
     public UploadRate(long minBytesPerSecond, Duration grace, LongSupplier nanoClock) {
-        if (minBytesPerSecond < 1 || grace.isNegative()) {
-            throw new IllegalArgumentException("minBytesPerSecond must be positive, grace not negative");
-        }
-        this.minBytesPerSecond = minBytesPerSecond;
-        this.graceNanos = grace.toNanos();
-        this.nanoClock = nanoClock;
+        this.rate = new MinimumRate(minBytesPerSecond, grace, nanoClock);
     }
 
     /** {@code body} (null for none), failing a read that leaves it below the minimum rate. */
@@ -51,7 +42,7 @@ public final class UploadRate {
 
     /** How many uploads failed for being slower than the minimum rate (for the metric). */
     public long tooSlow() {
-        return tooSlow.get();
+        return rate.tooSlow();
     }
 
     /** A body that arrived slower than the minimum rate: 408. */
@@ -66,9 +57,7 @@ public final class UploadRate {
     /** A body whose reads are timed; one reader at a time, as an upload reads its body. */
     private final class Watched extends FilterInputStream {
 
-        private long waitedNanos;
-        private long bytes;
-        private boolean failed;
+        private final MinimumRate.Transfer transfer = rate.transfer();
 
         Watched(InputStream in) {
             super(in);
@@ -91,27 +80,24 @@ public final class UploadRate {
         }
 
         private long start() throws IOException {
-            if (failed) {
+            if (transfer.failed()) {
                 throw new TooSlowException("the body arrived too slowly");
             }
-            return nanoClock.getAsLong();
+            return transfer.begin();
         }
 
         /** Counts a read that began at {@code start} and returned {@code read}; the end of the body is never slow. */
         private void check(long start, int read) throws IOException {
-            waitedNanos += nanoClock.getAsLong() - start;
             if (read < 0) {
+                transfer.ended(start);
                 return;
             }
-            bytes += read;
-            if (waitedNanos > graceNanos && bytes * 1e9 < (double) minBytesPerSecond * waitedNanos) {
-                failed = true;
-                tooSlow.incrementAndGet();
-                long rate = (long) (bytes * 1e9 / waitedNanos);
-                throw new TooSlowException("the body arrived at " + rate + " bytes/s, below the " + minBytesPerSecond
+            long slowRate = transfer.moved(start, read);
+            if (slowRate >= 0) {
+                throw new TooSlowException("the body arrived at " + slowRate + " bytes/s, below the "
+                                           + rate.minBytesPerSecond()
                                            + " bytes/s an upload must keep up after its first "
-                                           + Duration.ofNanos(graceNanos).toMillis()
-                                           + " ms (camel.iotmp.api.upload-min-rate)");
+                                           + rate.graceMillis() + " ms (camel.iotmp.api.upload-min-rate)");
             }
         }
     }
