@@ -1,22 +1,14 @@
 package io.cameliotmp.cluster;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.server.DeviceId;
-import io.cameliotmp.server.DeviceNotConnectedException;
 import io.cameliotmp.server.DeviceRegistration;
-import io.cameliotmp.server.DeviceReply;
-import io.cameliotmp.server.DeviceRequest;
 import io.cameliotmp.server.DirectoryEntry;
-import io.cameliotmp.server.LocalDevices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +31,8 @@ class LateClaimTest {
     private final int portB = ClusterNodes.clusterPort();
     private final InfinispanCluster a = member("member-a", portA);
     private final InfinispanCluster b = member("member-b", portB);
-    private final Closed closedOnA = new Closed();
-    private final Closed closedOnB = new Closed();
+    private final NoLocalDevices closedOnA = new NoLocalDevices();
+    private final NoLocalDevices closedOnB = new NoLocalDevices();
 
     @BeforeEach
     void join() {
@@ -69,8 +61,8 @@ class LateClaimTest {
             assertThat(member.lookup(DEVICE).map(DirectoryEntry::registration)).contains(newer);
         }
         // the write is replicated synchronously, with its listeners: B would have been told by now
-        assertThat(closedOnB.closed).isEmpty();
-        assertThat(closedOnA.closed).containsEntry(older, b.memberName());
+        assertThat(closedOnB.replaced).isEmpty();
+        assertThat(closedOnA.replaced).containsEntry(older, b.memberName());
     }
 
     @Test
@@ -102,8 +94,8 @@ class LateClaimTest {
                 .extracting(DirectoryEntry::registration).isEqualTo(older);
 
         assertThat(a.lookup(DEVICE).map(DirectoryEntry::registration)).contains(newer);
-        assertThat(closedOnA.closed).containsEntry(older, b.memberName());
-        assertThat(closedOnB.closed).isEmpty();
+        assertThat(closedOnA.replaced).containsEntry(older, b.memberName());
+        assertThat(closedOnB.replaced).isEmpty();
     }
 
     private static DeviceRegistration registration(long session, Instant connectedAt) {
@@ -114,26 +106,5 @@ class LateClaimTest {
     private InfinispanCluster member(String memberName, int port) {
         return new InfinispanCluster(ClusterOptions.of(name, port, "127.0.0.1:" + portA + ",127.0.0.1:" + portB)
                 .withMemberName(memberName));
-    }
-
-    /** A member's devices as far as the directory's decisions reach them: which connections it was told to close. */
-    private static final class Closed implements LocalDevices {
-        final Map<DeviceRegistration, String> closed = new ConcurrentHashMap<>();
-
-        @Override
-        public CompletableFuture<DeviceReply> sendLocal(DeviceRegistration registration, DeviceRequest request,
-                                                        Duration timeout) {
-            return CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
-        }
-
-        @Override
-        public List<DeviceRegistration> localRegistrations() {
-            return List.of();
-        }
-
-        @Override
-        public void replacedElsewhere(DeviceRegistration replaced, DirectoryEntry holder) {
-            closed.put(replaced, holder.member());
-        }
     }
 }

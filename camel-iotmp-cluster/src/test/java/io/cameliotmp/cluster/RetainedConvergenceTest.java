@@ -1,10 +1,8 @@
 package io.cameliotmp.cluster;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,12 +10,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.server.ClusterBus;
 import io.cameliotmp.server.DeviceId;
-import io.cameliotmp.server.DeviceNotConnectedException;
-import io.cameliotmp.server.DeviceRegistration;
-import io.cameliotmp.server.DeviceReply;
-import io.cameliotmp.server.DeviceRequest;
-import io.cameliotmp.server.DirectoryEntry;
-import io.cameliotmp.server.LocalDevices;
 import io.cameliotmp.server.TopicMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,8 +40,8 @@ class RetainedConvergenceTest {
     void join() {
         a.bus().bind(onA);
         b.bus().bind(onB);
-        a.join(new NoDevices());
-        b.join(new NoDevices());
+        a.join(new NoLocalDevices());
+        b.join(new NoLocalDevices());
         eventually().until(() -> a.members().size() == 2 && b.members().size() == 2);
     }
 
@@ -161,23 +153,6 @@ class RetainedConvergenceTest {
                 }
             }
             super.published(message, retain);
-        }
-    }
-
-    private static final class NoDevices implements LocalDevices {
-        @Override
-        public CompletableFuture<DeviceReply> sendLocal(DeviceRegistration registration, DeviceRequest request,
-                                                        Duration timeout) {
-            return CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
-        }
-
-        @Override
-        public List<DeviceRegistration> localRegistrations() {
-            return List.of();
-        }
-
-        @Override
-        public void replacedElsewhere(DeviceRegistration replaced, DirectoryEntry holder) {
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.cameliotmp.cluster;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,12 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.server.ClusterBus;
 import io.cameliotmp.server.DeviceId;
-import io.cameliotmp.server.DeviceNotConnectedException;
-import io.cameliotmp.server.DeviceRegistration;
-import io.cameliotmp.server.DeviceReply;
-import io.cameliotmp.server.DeviceRequest;
-import io.cameliotmp.server.DirectoryEntry;
-import io.cameliotmp.server.LocalDevices;
 import io.cameliotmp.server.TopicMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +41,7 @@ class RetainedHandoverTest {
     @Test
     void aPublicationRelayedWhileAMemberTakesTheRetainedMessagesIsKeptAfterThem() throws Exception {
         b.bus().bind(new Kept());
-        b.join(new NoDevices());
+        b.join(new NoLocalDevices());
         b.bus().published(new TopicMessage("alice", "t", "older", null), true);
         eventually().until(() -> b.retainedCache().containsKey(ClusteredRetained.key("alice", "t"))
                                  && b.retainedMessages().waiting() == 0);
@@ -66,7 +59,7 @@ class RetainedHandoverTest {
             }
         };
         a.bus().bind(here);
-        CompletableFuture<Void> joined = CompletableFuture.runAsync(() -> a.join(new NoDevices()));
+        CompletableFuture<Void> joined = CompletableFuture.runAsync(() -> a.join(new NoLocalDevices()));
         assertThat(handingOver.await(60, TimeUnit.SECONDS)).isTrue();
         eventually().until(() -> b.members().size() == 2);
         b.bus().published(new TopicMessage("alice", "t", "newer", null), true);
@@ -79,7 +72,7 @@ class RetainedHandoverTest {
     @Test
     void aJoinThatFailedTakingTheRetainedMessagesCanBeMadeAgain() {
         b.bus().bind(new Kept());
-        b.join(new NoDevices());
+        b.join(new NoLocalDevices());
         b.bus().published(new TopicMessage("alice", "t", "kept", null), true);
         eventually().until(() -> b.retainedCache().containsKey(ClusteredRetained.key("alice", "t"))
                                  && b.retainedMessages().waiting() == 0);
@@ -97,10 +90,10 @@ class RetainedHandoverTest {
         };
         a.bus().bind(failingOnce);
 
-        assertThatThrownBy(() -> a.join(new NoDevices())).hasMessageContaining("could not keep it");
+        assertThatThrownBy(() -> a.join(new NoLocalDevices())).hasMessageContaining("could not keep it");
         assertThat(a.members()).as("not a member after the failed join").isEmpty();
 
-        a.join(new NoDevices());
+        a.join(new NoLocalDevices());
         eventually().until(() -> a.members().size() == 2 && b.members().size() == 2);
         assertThat(failingOnce.kept).containsEntry("t", "kept");
     }
@@ -138,23 +131,6 @@ class RetainedHandoverTest {
             } else {
                 kept.put(message.topic(), message.payload());
             }
-        }
-    }
-
-    private static final class NoDevices implements LocalDevices {
-        @Override
-        public CompletableFuture<DeviceReply> sendLocal(DeviceRegistration registration, DeviceRequest request,
-                                                        Duration timeout) {
-            return CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
-        }
-
-        @Override
-        public List<DeviceRegistration> localRegistrations() {
-            return List.of();
-        }
-
-        @Override
-        public void replacedElsewhere(DeviceRegistration replaced, DirectoryEntry holder) {
         }
     }
 }
