@@ -1,7 +1,5 @@
 package io.cameliotmp.api;
 
-import java.util.HashMap;
-import java.util.Map;
 
 import io.cameliotmp.api.access.AuthFailureLimiter;
 
@@ -21,8 +19,8 @@ import io.cameliotmp.api.access.AuthFailureLimiter;
 final class AddressSlots {
 
     private final int max;
-    /** Places held per address, only addresses holding some; guarded by {@code this}. */
-    private final Map<String, Integer> held = new HashMap<>();
+    /** Places held per address; guarded by {@code this}. */
+    private final AddressCounts held = new AddressCounts();
 
     /**
      * @param max the most places one address may hold at once, all kinds together; 0 for no bound
@@ -47,23 +45,18 @@ final class AddressSlots {
 
     /** Takes a place for the address {@code key}; false when it holds {@link #max()} already. */
     synchronized boolean take(String key) {
-        int count = held.getOrDefault(key, 0);
-        if (count >= max) {
-            return false;
-        }
-        held.put(key, count + 1);
-        return true;
+        return held.take(key, max);
     }
 
     /** Gives back a place of the address {@code key}. */
     synchronized void give(String key) {
-        held.computeIfPresent(key, (address, count) -> count > 1 ? count - 1 : null);
+        held.give(key);
     }
 
     /** Places {@code address} holds now. */
     synchronized int heldBy(String address) {
         String key = key(address);
-        return key == null ? 0 : held.getOrDefault(key, 0);
+        return key == null ? 0 : held.heldBy(key);
     }
 
     /**
@@ -80,6 +73,6 @@ final class AddressSlots {
 
     /** Addresses holding a place now (for the metric). */
     synchronized int trackedAddresses() {
-        return held.size();
+        return held.addresses();
     }
 }

@@ -1,7 +1,6 @@
 package io.cameliotmp.api;
 
 import java.net.InetAddress;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -23,8 +22,8 @@ public final class ConnectionsPerAddress {
     private final int max;
     /** The address each admitted connection is counted under, until it is given back; guarded by {@code this}. */
     private final Map<Object, String> admitted = new IdentityHashMap<>();
-    /** Open connections per address, only addresses with some; guarded by {@code this}. */
-    private final Map<String, Integer> open = new HashMap<>();
+    /** Open connections per address; guarded by {@code this}. */
+    private final AddressCounts open = new AddressCounts();
     /** Guarded by {@code this}. */
     private long refused;
 
@@ -52,12 +51,10 @@ public final class ConnectionsPerAddress {
             return true;
         }
         String key = AuthFailureLimiter.key(address.getHostAddress());
-        int count = open.getOrDefault(key, 0);
-        if (count >= max) {
+        if (!open.take(key, max)) {
             refused++;
             return false;
         }
-        open.put(key, count + 1);
         admitted.put(connection, key);
         return true;
     }
@@ -66,13 +63,13 @@ public final class ConnectionsPerAddress {
     public synchronized void release(Object connection) {
         String key = admitted.remove(connection);
         if (key != null) {
-            open.computeIfPresent(key, (address, count) -> count == 1 ? null : count - 1);
+            open.give(key);
         }
     }
 
     /** How many addresses have connections open, counted (for the metric). */
     public synchronized int trackedAddresses() {
-        return open.size();
+        return open.addresses();
     }
 
     /** How many connections were refused for their address's bound (for the metric). */
@@ -82,6 +79,6 @@ public final class ConnectionsPerAddress {
 
     /** How many connections of {@code address} are open, counted. */
     synchronized int open(InetAddress address) {
-        return open.getOrDefault(AuthFailureLimiter.key(address.getHostAddress()), 0);
+        return open.heldBy(AuthFailureLimiter.key(address.getHostAddress()));
     }
 }
