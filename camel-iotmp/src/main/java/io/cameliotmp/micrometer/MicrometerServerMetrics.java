@@ -145,7 +145,7 @@ public final class MicrometerServerMetrics implements ServerMetrics {
             meters.add(Gauge.builder("iotmp.legacy.devices.tracked", server, IotmpServer::legacyDevicesTracked)
                     .tags(tags).description("Legacy devices whose stream ids are kept across their connections")
                     .register(registry));
-            meters.add(Gauge.builder("iotmp.firmware.updates.running", server, IotmpServer::firmwareUpdatesRunning)
+            meters.add(Gauge.builder("iotmp.firmware.updates.running", server, s -> s.firmwareUpdates().running())
                     .tags(tags).description("Devices a firmware update of the server runs on, one update each")
                     .register(registry));
             for (Refusal reason : Refusal.values()) {

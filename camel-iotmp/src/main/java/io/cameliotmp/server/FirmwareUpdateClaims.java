@@ -9,24 +9,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The devices a firmware update of one server runs on, one update each, with what each update does when the server
- * stops (see {@link IotmpServer#firmwareUpdateStarting(DeviceId, Runnable)}).
+ * stops. A board that accepts a second {@code $ota/begin} during an update starts over, and the chunks of the two
+ * updates would then interleave into one image: so an update claims its device first and ends its claim when done.
  */
-final class FirmwareUpdateClaims {
+public final class FirmwareUpdateClaims {
 
     private static final Logger LOG = LoggerFactory.getLogger(FirmwareUpdateClaims.class);
 
     private final Map<DeviceId, Runnable> updates = new ConcurrentHashMap<>();
 
-    /** Claims {@code device} unless an update runs on it already; whether it was claimed. */
-    boolean claim(DeviceId device, Runnable onStop) {
+    /**
+     * Claims {@code device} unless an update runs on it already. {@code onStop} runs when the server stops while the
+     * update runs: an update waiting for its device to come back after the reboot would otherwise wait out its whole
+     * reboot timeout for a device that can no longer reach this server. Every claim that succeeded is ended with
+     * {@link #end}.
+     *
+     * @return whether the update may start
+     */
+    public boolean claim(DeviceId device, Runnable onStop) {
         return updates.putIfAbsent(device, Objects.requireNonNull(onStop, "onStop")) == null;
     }
 
-    void end(DeviceId device) {
+    /** Ends the claim {@link #claim} granted. */
+    public void end(DeviceId device) {
         updates.remove(device);
     }
 
-    int running() {
+    /** Devices a firmware update runs on now. */
+    public int running() {
         return updates.size();
     }
 

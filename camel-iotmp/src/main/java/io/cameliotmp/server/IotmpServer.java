@@ -476,35 +476,9 @@ public final class IotmpServer {
         return legacyStreamIds.size();
     }
 
-    /**
-     * Claims {@code device} for a firmware update from this server, unless one runs already: a board that accepts a
-     * second {@code $ota/begin} during an update starts over, and the chunks of the two updates would then interleave
-     * into one image. Every claim that succeeded is ended with {@link #firmwareUpdateEnded}.
-     *
-     * @return whether the update may start
-     */
-    public boolean firmwareUpdateStarting(DeviceId device) {
-        return firmwareUpdateStarting(device, () -> {
-        });
-    }
-
-    /**
-     * {@link #firmwareUpdateStarting(DeviceId)}, with {@code onStop} run when this server stops while the update
-     * runs: an update waiting for its device to come back after the reboot would otherwise wait out its whole
-     * reboot timeout for a device that can no longer reach this server.
-     */
-    public boolean firmwareUpdateStarting(DeviceId device, Runnable onStop) {
-        return firmwareUpdates.claim(device, onStop);
-    }
-
-    /** Ends the claim of a firmware update that {@link #firmwareUpdateStarting} granted. */
-    public void firmwareUpdateEnded(DeviceId device) {
-        firmwareUpdates.end(device);
-    }
-
-    /** Devices a firmware update of this server runs on now. */
-    public int firmwareUpdatesRunning() {
-        return firmwareUpdates.running();
+    /** The devices a firmware update of this server runs on now, one update per device. */
+    public FirmwareUpdateClaims firmwareUpdates() {
+        return firmwareUpdates;
     }
 
     /** Entries kept about failed authentications (per address, and per device and address). */

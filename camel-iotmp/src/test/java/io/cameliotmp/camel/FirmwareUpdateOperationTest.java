@@ -250,7 +250,7 @@ class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
             assertThat(failure.report().toMap()).containsEntry("failure", "INTERRUPTED")
                     .containsEntry("imageSize", (long) image.length);
             assertThat(spooled).as("the spooled image is deleted").doesNotExist();
-            assertThat(server(port).firmwareUpdatesRunning()).as("the device is free for the next update").isZero();
+            assertThat(server(port).firmwareUpdates().running()).as("the device is free for the next update").isZero();
         } finally {
             stuck.countDown();
             handlers.shutdownNow();
@@ -292,7 +292,7 @@ class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
         assertThat(failure.failure()).isEqualTo(OtaFailure.INTERRUPTED);
         assertThat(failure.report().toMap()).containsEntry("sentBytes", 0L).containsEntry("success", false);
         assertThat(failure).hasCauseInstanceOf(InterruptedIOException.class);
-        assertThat(server(port).firmwareUpdatesRunning()).isZero();
+        assertThat(server(port).firmwareUpdates().running()).isZero();
     }
 
     @Test

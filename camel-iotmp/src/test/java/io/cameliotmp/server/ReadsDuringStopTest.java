@@ -40,7 +40,7 @@ class ReadsDuringStopTest {
         CountDownLatch stopping = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         // a stop that takes its time, as one closing many devices does: a firmware update's stop hook that waits
-        server.firmwareUpdateStarting(UPDATED, () -> {
+        server.firmwareUpdates().claim(UPDATED, () -> {
             stopping.countDown();
             try {
                 release.await(WAIT.toSeconds(), TimeUnit.SECONDS);

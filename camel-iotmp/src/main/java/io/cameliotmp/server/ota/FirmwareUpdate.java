@@ -124,7 +124,7 @@ public final class FirmwareUpdate {
 
     /** The update, with the device claimed for it on this server from its first request to its end. */
     private FirmwareUpdateReport run() {
-        if (!server.firmwareUpdateStarting(device, reconnections::serverStopped)) {
+        if (!server.firmwareUpdates().claim(device, reconnections::serverStopped)) {
             // nothing sent: the device serves the update that runs, whose chunks a second begin would corrupt
             throw fail(OtaFailure.ALREADY_UPDATING, "a firmware update of " + device + " runs already on this"
                                                     + " server", null);
@@ -134,7 +134,7 @@ public final class FirmwareUpdate {
         } catch (InterruptedException e) {
             throw interrupted(e);
         } finally {
-            server.firmwareUpdateEnded(device);
+            server.firmwareUpdates().end(device);
         }
     }
 

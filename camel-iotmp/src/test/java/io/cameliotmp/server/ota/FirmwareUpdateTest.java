@@ -424,7 +424,7 @@ class FirmwareUpdateTest {
             assertThat(e.step()).isEqualTo(OtaStep.WRITE);
             assertThat(e.report().toMap()).containsEntry("outcome", "FAILED").containsEntry("failure", "INTERRUPTED");
             assertThat(interruptFlag).as("the interrupt is kept for the thread's owner").isTrue();
-            assertThat(server.firmwareUpdatesRunning()).isZero();
+            assertThat(server.firmwareUpdates().running()).isZero();
         } finally {
             stuck.countDown();
         }
@@ -454,7 +454,7 @@ class FirmwareUpdateTest {
             assertThat(second.failure()).isEqualTo(OtaFailure.ALREADY_UPDATING);
             assertThat(second.step()).isEqualTo(OtaStep.OPTIONS);
             assertThat(second.report().sentBytes()).isZero();
-            assertThat(server.firmwareUpdatesRunning()).isEqualTo(1);
+            assertThat(server.firmwareUpdates().running()).isEqualTo(1);
         } finally {
             stuck.countDown();
         }
@@ -462,12 +462,12 @@ class FirmwareUpdateTest {
         Throwable ended = catchThrowable(() -> first.get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS));
         assertThat(ended).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(FirmwareUpdateException.class);
         assertThat(((FirmwareUpdateException) ended.getCause()).failure()).isEqualTo(OtaFailure.WRITE_FAILED);
-        assertThat(server.firmwareUpdatesRunning()).isZero();
+        assertThat(server.firmwareUpdates().running()).isZero();
         target.blockOnWrite = null;
         byte[] bytes = image(5000, "2.0.0");
         assertThat(update(FirmwareImage.of(bytes), options(), null).outcome()).isEqualTo(OtaOutcome.UPDATED);
         assertThat(target.committed()).isEqualTo(bytes);
-        assertThat(server.firmwareUpdatesRunning()).isZero();
+        assertThat(server.firmwareUpdates().running()).isZero();
     }
 
     @ParameterizedTest
@@ -528,7 +528,7 @@ class FirmwareUpdateTest {
         assertThat(e.failure()).isEqualTo(OtaFailure.DEVICE_GONE);
         assertThat(e.step()).isEqualTo(OtaStep.RECONNECT);
         assertThat(e.report().error()).contains("server stopped");
-        assertThat(server.firmwareUpdatesRunning()).isZero();
+        assertThat(server.firmwareUpdates().running()).isZero();
     }
 
     @Test
@@ -546,7 +546,7 @@ class FirmwareUpdateTest {
                 }, handlers);
         Throwable ended = catchThrowable(() -> update.get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS));
         assertThat(ended).as("the update ended").isInstanceOf(ExecutionException.class).hasCause(broken);
-        assertThat(server.firmwareUpdatesRunning()).isZero();
+        assertThat(server.firmwareUpdates().running()).isZero();
     }
 
     @Test
