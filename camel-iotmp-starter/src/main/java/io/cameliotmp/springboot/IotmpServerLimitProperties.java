@@ -97,7 +97,8 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
     /**
      * Legacy (IOTMP 1) devices whose stream ids the server keeps across their connections, so that samples a device
      * still sends on its previous connection's ids are not taken for a new stream's (a salted hash of the device and an
-     * id each); the least recently connected are forgotten first, and a forgotten device's ids start over at 1.
+     * id each); the least recently connected are forgotten first, and a forgotten device's ids start again at a random
+     * one of the board's 16 bits.
      */
     private Integer maxLegacyDevicesTracked = 100000;
     /**

@@ -121,7 +121,8 @@ public class IotmpServerLimitOptions {
               description = "Legacy (IOTMP 1) devices whose stream ids the server keeps across their connections, so "
                             + "that samples a device still sends on its previous connection's ids are not taken for "
                             + "a new stream's (a salted hash of the device and an id each); the least recently "
-                            + "connected are forgotten first, and a forgotten device's ids start over at 1.")
+                            + "connected are forgotten first, and a forgotten device's ids start again at a random one "
+                            + "of the board's 16 bits.")
     private int maxLegacyDevicesTracked = ServerLimits.DEFAULT_MAX_LEGACY_DEVICES_TRACKED;
 
     @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_PROPERTIES_PER_DEVICE,

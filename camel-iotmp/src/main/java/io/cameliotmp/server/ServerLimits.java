@@ -46,7 +46,7 @@ import io.cameliotmp.protocol.FrameLimits;
  *                                     (a salted 64-bit hash and an id each; the entries outlive connections, and
  *                                     a wildcard credential lets a user log in under ever new device ids); the
  *                                     least recently connected are forgotten first, and a forgotten device's ids
- *                                     start over at 1 on its next connection
+ *                                     start again at a random one of the board's 16 bits on its next connection
  * @param maxConnectionsPerSecondPerAddress accepted connections per second from one address (an IPv6 address by
  *                                     its /64 prefix), a token bucket with one second of burst asked before the
  *                                     server's {@code maxConnectionsPerSecond}, so one address cannot take that

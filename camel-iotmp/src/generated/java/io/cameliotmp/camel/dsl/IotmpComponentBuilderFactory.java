@@ -1111,7 +1111,8 @@ public interface IotmpComponentBuilderFactory {
          * their connections, so that samples a device still sends on its
          * previous connection's ids are not taken for a new stream's (a salted
          * hash of the device and an id each); the least recently connected are
-         * forgotten first, and a forgotten device's ids start over at 1.
+         * forgotten first, and a forgotten device's ids start again at a random
+         * one of the board's 16 bits.
          * 
          * The option is a: &lt;code&gt;int&lt;/code&gt; type.
          * 

@@ -835,7 +835,8 @@ public interface IotmpEndpointBuilderFactory {
          * their connections, so that samples a device still sends on its
          * previous connection's ids are not taken for a new stream's (a salted
          * hash of the device and an id each); the least recently connected are
-         * forgotten first, and a forgotten device's ids start over at 1.
+         * forgotten first, and a forgotten device's ids start again at a random
+         * one of the board's 16 bits.
          * 
          * The option is a: <code>int</code> type.
          * 
@@ -854,7 +855,8 @@ public interface IotmpEndpointBuilderFactory {
          * their connections, so that samples a device still sends on its
          * previous connection's ids are not taken for a new stream's (a salted
          * hash of the device and an id each); the least recently connected are
-         * forgotten first, and a forgotten device's ids start over at 1.
+         * forgotten first, and a forgotten device's ids start again at a random
+         * one of the board's 16 bits.
          * 
          * The option will be converted to a <code>int</code> type.
          * 
@@ -3032,7 +3034,8 @@ public interface IotmpEndpointBuilderFactory {
          * their connections, so that samples a device still sends on its
          * previous connection's ids are not taken for a new stream's (a salted
          * hash of the device and an id each); the least recently connected are
-         * forgotten first, and a forgotten device's ids start over at 1.
+         * forgotten first, and a forgotten device's ids start again at a random
+         * one of the board's 16 bits.
          * 
          * The option is a: <code>int</code> type.
          * 
@@ -3051,7 +3054,8 @@ public interface IotmpEndpointBuilderFactory {
          * their connections, so that samples a device still sends on its
          * previous connection's ids are not taken for a new stream's (a salted
          * hash of the device and an id each); the least recently connected are
-         * forgotten first, and a forgotten device's ids start over at 1.
+         * forgotten first, and a forgotten device's ids start again at a random
+         * one of the board's 16 bits.
          * 
          * The option will be converted to a <code>int</code> type.
          * 
@@ -4920,7 +4924,8 @@ public interface IotmpEndpointBuilderFactory {
          * their connections, so that samples a device still sends on its
          * previous connection's ids are not taken for a new stream's (a salted
          * hash of the device and an id each); the least recently connected are
-         * forgotten first, and a forgotten device's ids start over at 1.
+         * forgotten first, and a forgotten device's ids start again at a random
+         * one of the board's 16 bits.
          * 
          * The option is a: <code>int</code> type.
          * 
@@ -4939,7 +4944,8 @@ public interface IotmpEndpointBuilderFactory {
          * their connections, so that samples a device still sends on its
          * previous connection's ids are not taken for a new stream's (a salted
          * hash of the device and an id each); the least recently connected are
-         * forgotten first, and a forgotten device's ids start over at 1.
+         * forgotten first, and a forgotten device's ids start again at a random
+         * one of the board's 16 bits.
          * 
          * The option will be converted to a <code>int</code> type.
          * 
