@@ -120,6 +120,7 @@ final class ServerViews {
         json.put("samplesReceived", totals.samplesReceived());
         json.put("samplesDropped", totals.samplesDropped());
         json.put("staleSamplesDropped", totals.staleSamplesDropped());
+        json.put("staleStreamsStopped", totals.staleStreamsStopped());
         json.put("readingPauses", totals.readingPauses());
         json.put("deliveriesDropped", totals.deliveriesDropped());
         json.put("bytesIn", totals.bytesIn());

@@ -74,6 +74,7 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private final Counter rejected;
     private final Counter samplesDropped;
     private final Counter staleSamplesDropped;
+    private final Counter staleStreamsStopped;
     private final Map<RouteDelivery, Counter> deliveriesDropped = new EnumMap<>(RouteDelivery.class);
     private final Counter readingPauses;
     private final Counter bytesIn;
@@ -111,6 +112,8 @@ public final class MicrometerServerMetrics implements ServerMetrics {
                     .tags(tags).tag("state", "received").description(SAMPLES).register(registry));
             samplesDropped = counter("iotmp.samples", "state", "dropped", SAMPLES);
             staleSamplesDropped = counter("iotmp.samples", "state", "stale", SAMPLES);
+            staleStreamsStopped = counter(Counter.builder("iotmp.legacy.stale.streams.stopped"), "Resources of legacy "
+                    + "devices asked to stop streaming: they went on streaming on ids of an earlier connection");
             for (RouteDelivery kind : RouteDelivery.values()) {
                 deliveriesDropped.put(kind, counter("iotmp.deliveries.dropped", "kind", kind.tag(), "Publications and "
                         + "events a topic or events consumer dropped: its route had maxDeliveriesInFlight (or "
@@ -271,6 +274,11 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     @Override
     public void staleSampleDropped() {
         staleSamplesDropped.increment();
+    }
+
+    @Override
+    public void staleStreamsStopped(int resources) {
+        staleStreamsStopped.increment(resources);
     }
 
     @Override

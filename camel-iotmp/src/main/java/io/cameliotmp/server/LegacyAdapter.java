@@ -55,10 +55,16 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
      */
     static final int KEEP_ALIVE_SECONDS = 105;
 
-    /** What a legacy request of the server is waiting for. */
+    /**
+     * What a legacy request is waiting for. The STALE ones are the adapter's own, not the session's: their answers go
+     * no further.
+     */
     private enum Waiting {
-        NOTHING, RUN, DESCRIBE_ALL, DESCRIBE_ONE, START, STOP
+        NOTHING, RUN, DESCRIBE_ALL, DESCRIBE_ONE, START, STOP, STALE_DESCRIBE, STALE_STOP
     }
+
+    /** The server id of the adapter's own requests; the session's ids are positive. */
+    private static final int NO_SERVER_ID = -1;
 
     /** A legacy id in use: the server's id it stands for, what its answer is, and the resource of a stream. */
     private static final class Entry {
@@ -92,12 +98,16 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
     private long deviceKey;
     private boolean remembering;
     private int nextLegacyId = 1;
+    /** Whether this connection has asked the device to stop the streams it went on with from an earlier one. */
+    private boolean staleStreamsStopping;
+    private final int maxStaleStops;
 
     LegacyAdapter(LegacyFrameCodec codec, LegacyStreamIds memory, int maxPendingRequests, ServerMetrics metrics) {
         this.codec = codec;
         this.memory = memory;
         this.metrics = metrics;
         this.maxEntries = 2 * maxPendingRequests;
+        this.maxStaleStops = maxPendingRequests;
     }
 
     // ---- ConnectionCodec
@@ -179,6 +189,12 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         if (waiting != Waiting.START || !ok) {
             forget(message.streamId());
         }
+        if (waiting == Waiting.STALE_DESCRIBE || waiting == Waiting.STALE_STOP) {
+            if (waiting == Waiting.STALE_DESCRIBE && ok) {
+                stopStaleStreams(message.payload());
+            }
+            return null;
+        }
         if (!ok) {
             // legacy errors carry no detail
             return IotmpMessage.error(entry.serverId, null, null);
@@ -222,9 +238,49 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
                     DeviceAddress.of(context().channel()), message.flag());
             metrics.staleSampleDropped();
             count(ConnectionCounters.STALE_SAMPLES_DROPPED);
+            if (!staleStreamsStopping) {
+                staleStreamsStopping = true;
+                askForResourcesToStop();
+            }
             return null;
         }
         return IotmpMessage.streamData(entry.serverId, LegacyApi.unwrap(message.payload()));
+    }
+
+    /**
+     * A board streams on after a socket drop with the ids of the connection before (nested resources even after a
+     * keep-alive failure), every interval, until it is told to stop: dropping the samples alone left a board on a
+     * metered link sending them for as long as it ran. It stops a stream by resource, and a stale sample names none,
+     * so on the first stale sample of a connection the adapter asks for the board's resources ({@code ["api"]}) and
+     * then stops those no stream of this connection is on ({@link #stopStaleStreams}). Once per connection: a board
+     * whose stale samples go on after that is not asked again.
+     */
+    private void askForResourcesToStop() {
+        int legacyId = allocate();
+        keep(legacyId, new Entry(NO_SERVER_ID, Waiting.STALE_DESCRIBE, null));
+        context().writeAndFlush(LegacyMessage.of(SignalFlag.RUN, legacyId, LegacyApi.describePath(null), null));
+    }
+
+    /**
+     * STOP_STREAM for every resource of {@code tree} that no stream of this connection is on (started or starting),
+     * at most {@code maxPendingRequests} of them. A resource without a stream stops with an OK, so nothing needs
+     * to know which ones had one; a START_STREAM the server sends later reaches the board after the STOP.
+     */
+    private void stopStaleStreams(Object tree) {
+        List<List<Object>> resources = LegacyApi.resourcePaths(tree, maxStaleStops);
+        int stopped = 0;
+        for (List<Object> path : resources) {
+            if (!hasStream(path, NO_SERVER_ID)) {
+                int legacyId = allocate();
+                keep(legacyId, new Entry(NO_SERVER_ID, Waiting.STALE_STOP, null));
+                context().write(LegacyMessage.of(SignalFlag.STOP_STREAM, legacyId, path, null));
+                stopped++;
+            }
+        }
+        context().flush();
+        LOG.debug("{}: legacy device streams on ids of an earlier connection, stopping {} of its resources",
+                DeviceAddress.of(context().channel()), stopped);
+        metrics.staleStreamsStopped(stopped);
     }
 
     /** Libraries before 2.5 name the endpoint in RESOURCE, not IDENTIFIER. */
@@ -335,11 +391,15 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
             // the server has reused its id: whatever the old legacy id waited for is over
             byLegacyId.remove(previous);
         }
-        byLegacyId.put(legacyId, new Entry(serverId, waiting, streamPath));
+        keep(legacyId, new Entry(serverId, waiting, streamPath));
+        return legacyId;
+    }
+
+    private void keep(int legacyId, Entry entry) {
+        byLegacyId.put(legacyId, entry);
         if (byLegacyId.size() > maxEntries) {
             dropOldestRequest();
         }
-        return legacyId;
     }
 
     /**
@@ -407,15 +467,24 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
      * {@code maxPendingRequests}.
      */
     private void dropOldestRequest() {
+        // the adapter's own STOP_STREAMs of stale streams first: their answers are dropped anyway
+        if (!dropOldest(true)) {
+            dropOldest(false);
+        }
+    }
+
+    private boolean dropOldest(boolean staleStopsOnly) {
         Iterator<Map.Entry<Integer, Entry>> entries = byLegacyId.entrySet().iterator();
         while (entries.hasNext()) {
             Map.Entry<Integer, Entry> oldest = entries.next();
-            if (oldest.getValue().waiting != Waiting.NOTHING) {
+            Waiting waiting = oldest.getValue().waiting;
+            if (staleStopsOnly ? waiting == Waiting.STALE_STOP : waiting != Waiting.NOTHING) {
                 entries.remove();
                 legacyIdOfServerId.remove(oldest.getValue().serverId, oldest.getKey());
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /** Calls of the device waiting for the server's answer (for tests). */

@@ -105,6 +105,41 @@ final class LegacyApi {
     }
 
     /**
+     * The paths of the resources of an {@code ["api"]} tree (the same ones {@link #flatten} lists), as path arrays a
+     * device walks, at most {@code max} of them, in the tree's order. Each path shares its parents' segments, so it
+     * costs a list, not the characters again.
+     */
+    static List<List<Object>> resourcePaths(Object tree, int max) {
+        List<List<Object>> paths = new ArrayList<>();
+        if (tree instanceof Map<?, ?> map) {
+            resourcePaths(List.of(), map, paths, max);
+        }
+        return paths;
+    }
+
+    private static void resourcePaths(List<Object> parent, Map<?, ?> tree, List<List<Object>> paths, int max) {
+        for (Map.Entry<?, ?> entry : tree.entrySet()) {
+            if (paths.size() >= max) {
+                return;
+            }
+            if (!(entry.getValue() instanceof Map<?, ?> node)) {
+                continue;
+            }
+            List<Object> path = new ArrayList<>(parent.size() + 1);
+            path.addAll(parent);
+            path.add(String.valueOf(entry.getKey()));
+            Object children = node.get("/");
+            if (node.get("fn") != null || !(children instanceof Map<?, ?>)) {
+                paths.add(path);
+            }
+            // the decoder bounds the nesting, so the recursion is bounded too
+            if (children instanceof Map<?, ?> sub) {
+                resourcePaths(path, sub, paths, max);
+            }
+        }
+    }
+
+    /**
      * A sample or event as IOTMP carries it: the io view {@code {"out":v}} gives v, {@code {"in":v}} gives v, both
      * give the output; anything else (the raw values of {@code stream_data()}, a function's {@code {}}) is kept.
      */

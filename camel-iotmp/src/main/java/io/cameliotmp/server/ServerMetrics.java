@@ -124,6 +124,13 @@ public interface ServerMetrics {
     default void staleSampleDropped() {
     }
 
+    /**
+     * A legacy device streamed on a stream id of one of its earlier connections, and the server asked it to stop the
+     * streams of {@code resources} of its resources, those no stream of the new connection has.
+     */
+    default void staleStreamsStopped(int resources) {
+    }
+
     default void bytesReceived(long bytes) {
     }
 

@@ -23,6 +23,7 @@ public final class ServerTotals {
     private final ReceivedSamples samplesReceived = new ReceivedSamples();
     private final LongAdder samplesDropped = new LongAdder();
     private final LongAdder staleSamplesDropped = new LongAdder();
+    private final LongAdder staleStreamsStopped = new LongAdder();
     private final LongAdder deliveriesDropped = new LongAdder();
     /** Per {@link RouteDelivery} ordinal: a gauge, so an increment and a decrement per delivery. */
     private final LongAdder[] deliveriesInFlight = Stream.generate(LongAdder::new)
@@ -115,6 +116,14 @@ public final class ServerTotals {
     /** Samples of legacy devices on stream ids of an earlier connection, dropped. */
     public long staleSamplesDropped() {
         return staleSamplesDropped.sum();
+    }
+
+    /**
+     * Resources of legacy devices the server asked to stop streaming because the device went on streaming on ids of an
+     * earlier connection.
+     */
+    public long staleStreamsStopped() {
+        return staleStreamsStopped.sum();
     }
 
     /** Times a connection stopped reading its device because its work in flight reached a bound. */
@@ -249,6 +258,12 @@ public final class ServerTotals {
             public void staleSampleDropped() {
                 staleSamplesDropped.increment();
                 next.staleSampleDropped();
+            }
+
+            @Override
+            public void staleStreamsStopped(int resources) {
+                staleStreamsStopped.add(resources);
+                next.staleStreamsStopped(resources);
             }
 
             @Override

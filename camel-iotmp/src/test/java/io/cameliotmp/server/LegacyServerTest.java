@@ -385,6 +385,83 @@ class LegacyServerTest {
         assertThat(server.totals().staleSamplesDropped()).isEqualTo(1);
     }
 
+    /**
+     * A board streams on with the ids of its connection before (after a socket drop all its streams, after a keep-alive
+     * failure its nested ones), every interval, until it is told to stop; dropping the samples alone left a board on
+     * a metered link sending them for as long as it ran. A stale sample names no resource, so on the first one of a
+     * connection the server asks for the board's resources and stops those no stream of the new connection is on,
+     * once per connection.
+     */
+    @Test
+    void aBoardStreamingOnStaleIdsIsToldToStopTheResourcesNoStreamIsOn() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = legacyDevice()) {
+            Samples led = new Samples();
+            call(DeviceRequest.startStream("led", 0, led), device, hex("L21", 1), hex("L22", 1));
+            device.sendHex(hex("L20", 500));
+            LegacyMessage describe = nextMessage(device);
+            assertThat(describe.flag()).isEqualTo(SignalFlag.RUN);
+            assertThat(describe.resource()).isEqualTo(java.util.List.of("api"));
+            device.sendHex(hex("L05", describe.streamId()));
+            java.util.List<Object> stopped = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                LegacyMessage stop = nextMessage(device);
+                assertThat(stop.flag()).isEqualTo(SignalFlag.STOP_STREAM);
+                stopped.add(stop.resource());
+                device.sendHex(frameHex(SignalFlag.REQUEST_OK, stop.streamId(), null));
+            }
+            assertThat(stopped).as("every resource but led, whose stream is this connection's").containsExactly(
+                    java.util.List.of("temperature"), java.util.List.of("sum"), java.util.List.of("reboot"),
+                    java.util.List.of("$ota", "options"), java.util.List.of("$ota", "write"),
+                    java.util.List.of("$console"));
+            eventually().until(() -> server.totals().staleStreamsStopped() == 6);
+            assertThat(meters.get("iotmp.legacy.stale.streams.stopped").counter().count()).isEqualTo(6.0);
+
+            // asked once per connection: the next frame after another stale sample is the server's own request
+            device.sendHex(hex("L20", 501));
+            device.sendHex(hex("L26", 1));
+            assertThat(led.next().payload()).isEqualTo(true);
+            CompletableFuture<DeviceReply> reboot = server.send(DEVICE, DeviceRequest.run("reboot", null), TIMEOUT);
+            LegacyMessage run = nextMessage(device);
+            assertThat(run.flag()).isEqualTo(SignalFlag.RUN);
+            assertThat(run.resource()).isEqualTo(java.util.List.of("reboot"));
+            device.sendHex(hex("L17", run.streamId()));
+            reboot.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(server.totals().staleSamplesDropped()).isEqualTo(2);
+            assertThat(led.samples).isEmpty();
+        }
+    }
+
+    /** The stale streams a connection stops are at most {@code maxPendingRequests} resources. */
+    @Test
+    void theStaleStreamsStoppedAreAtMostMaxPendingRequests() throws Exception {
+        server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
+                .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t")).maxPendingRequests(2)
+                .legacy(new LegacyListeners(true, 0, LegacyListeners.NONE)).build(),
+                LegacyTestIds.startingAt(1, ServerLimits.DEFAULT_MAX_LEGACY_DEVICES_TRACKED));
+        server.start();
+        try (RawIotmpSocket device = legacyDevice()) {
+            device.sendHex(hex("L20", 500));
+            LegacyMessage describe = nextMessage(device);
+            device.sendHex(hex("L05", describe.streamId()));
+            assertThat(nextMessage(device).resource()).isEqualTo(java.util.List.of("led"));
+            assertThat(nextMessage(device).resource()).isEqualTo(java.util.List.of("temperature"));
+            eventually().until(() -> server.totals().staleStreamsStopped() == 2);
+            CompletableFuture<DeviceReply> reboot = server.send(DEVICE, DeviceRequest.run("reboot", null), TIMEOUT);
+            assertThat(nextMessage(device).resource()).as("no third STOP_STREAM before the server's request")
+                    .isEqualTo(java.util.List.of("reboot"));
+            reboot.cancel(true);
+        }
+    }
+
+    /** The next frame the server sends {@code device}. */
+    private static LegacyMessage nextMessage(RawIotmpSocket device) throws Exception {
+        byte[] frame = Hex.bytes(device.readFrameHex());
+        ByteBuf buf = Unpooled.wrappedBuffer(frame);
+        IotmpFrames.Header header = IotmpFrames.peekHeader(buf, Integer.MAX_VALUE);
+        return LegacyFrames.decodeBody(buf, header.headerLength(), frame.length, 32, Long.MAX_VALUE);
+    }
+
     /** The legacy id of the next frame the server sends {@code device}. */
     private static int nextStreamId(RawIotmpSocket device) throws Exception {
         byte[] frame = Hex.bytes(device.readFrameHex());
