@@ -37,14 +37,6 @@ final class RelayTarget {
         this.holder = holder;
     }
 
-    DeviceRegistration registration() {
-        return registration;
-    }
-
-    String resource() {
-        return resource;
-    }
-
     UUID holder() {
         return holder;
     }
