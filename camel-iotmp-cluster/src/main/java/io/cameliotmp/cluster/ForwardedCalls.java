@@ -241,9 +241,7 @@ final class ForwardedCalls implements CallForwarder {
         }
         if (relay.ended() == null) {
             target.streamId(relay.streamId());
-            CompletionStage<Void> handled = target.listener().onSample(new StreamSample(target.registration(),
-                    target.resource(), relay.streamId(), relay.payload(), relay.receivedAtMillis()));
-            return handled != null ? handled : HANDLED;
+            return target.sample(relay.streamId(), relay.payload(), relay.receivedAtMillis());
         }
         if (!relays.remove(relay.relay(), target)) {
             return HANDLED; // its member left meanwhile, and the listener was told so
@@ -251,8 +249,7 @@ final class ForwardedCalls implements CallForwarder {
         if (relay.failed() && relay.streamId() != 0) {
             target.lost(relay.streamId(), relay.ended());
         } else if (relay.failed()) {
-            target.listener().onStreamFailed(target.registration(), target.resource(),
-                    new IotmpRequestException(target.registration().deviceId(), relay.ended()));
+            target.failed(relay.ended());
         } else {
             target.ended(relay.streamId(), relay.ended());
         }

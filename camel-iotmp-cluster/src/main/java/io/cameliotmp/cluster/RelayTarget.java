@@ -1,15 +1,29 @@
 package io.cameliotmp.cluster;
 
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.IotmpRequestException;
 import io.cameliotmp.server.StreamListener;
+import io.cameliotmp.server.StreamSample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * On the calling member, the listener of a stream opened on a device held by another member, with what its samples
- * and end need (see {@link ForwardedCalls}).
+ * and end need (see {@link ForwardedCalls}). The listener is called only through here, and a listener that throws
+ * is logged, as the server logs a local stream's: a sample it threw on is done, and the stream goes on. Before, the
+ * exception went back to the holder, which read the sample as unwanted and stopped the stream, where a local stream
+ * goes on; and one thrown from {@code onStreamLost} when a member left ended the telling there, so that the other
+ * listeners of that member's streams never heard of them again, and a member leaving the cluster stopped halfway,
+ * its cache manager still in the view.
  */
 final class RelayTarget {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayTarget.class);
+    private static final CompletionStage<Void> HANDLED = CompletableFuture.completedFuture(null);
     private final StreamListener listener;
     private final DeviceRegistration registration;
     private final String resource;
@@ -21,18 +35,6 @@ final class RelayTarget {
         this.registration = registration;
         this.resource = resource;
         this.holder = holder;
-    }
-
-    StreamListener listener() {
-        return listener;
-    }
-
-    DeviceRegistration registration() {
-        return registration;
-    }
-
-    String resource() {
-        return resource;
     }
 
     UUID holder() {
@@ -48,11 +50,41 @@ final class RelayTarget {
         streamId = id;
     }
 
+    /** Hands a sample to the listener; the stage completes once the listener is done with it. */
+    CompletionStage<Void> sample(int id, Object payload, long receivedAtMillis) {
+        CompletionStage<Void> handled;
+        try {
+            handled = listener.onSample(new StreamSample(registration, resource, id, payload, receivedAtMillis));
+        } catch (RuntimeException e) {
+            LOG.warn("Stream listener of {} on {} failed on a relayed sample", registration.deviceId(), resource, e);
+            return HANDLED;
+        }
+        return handled != null ? handled : HANDLED;
+    }
+
     void ended(int id, String reason) {
-        listener.onStreamEnded(registration, resource, id, reason);
+        try {
+            listener.onStreamEnded(registration, resource, id, reason);
+        } catch (RuntimeException e) {
+            LOG.warn("Stream listener of {} on {} failed on a relayed end", registration.deviceId(), resource, e);
+        }
     }
 
     void lost(int id, String reason) {
-        listener.onStreamLost(registration, resource, id, reason);
+        try {
+            listener.onStreamLost(registration, resource, id, reason);
+        } catch (RuntimeException e) {
+            LOG.warn("Stream listener of {} on {} failed on a lost stream", registration.deviceId(), resource, e);
+        }
+    }
+
+    /** The stream did not open: the device refused it, or its connection ended first. */
+    void failed(String reason) {
+        try {
+            listener.onStreamFailed(registration, resource,
+                    new IotmpRequestException(registration.deviceId(), reason));
+        } catch (RuntimeException e) {
+            LOG.warn("Stream listener of {} on {} failed on a failed stream", registration.deviceId(), resource, e);
+        }
     }
 }
