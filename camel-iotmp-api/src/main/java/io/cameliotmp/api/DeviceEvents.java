@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.cameliotmp.api.access.AccessRechecks;
 import io.cameliotmp.api.access.AccessToken;
 import io.cameliotmp.api.access.ApiAccessFilter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -44,7 +45,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * ({@link EventStreamWriters} tells why so; counted in {@link #slowClientsClosed()}). At most
  * {@code camel.iotmp.api.max-event-streams} clients are subscribed at once, and at most its
  * {@code max-share-per-user} of one user ({@link UserSlots}), a client closed as slow counting until its write has
- * returned; beyond them 503. A comment every {@link DeviceSampleStream#HEARTBEAT} notices clients that left.
+ * returned; beyond them 503. A comment every {@link DeviceSampleStream#HEARTBEAT} notices clients that left. A
+ * subscription whose token no longer grants it ({@link AccessRechecks}) ends with an event {@code failed} carrying the
+ * 401 or 403 error.
  */
 public class DeviceEvents implements DisposableBean {
 
@@ -61,14 +64,18 @@ public class DeviceEvents implements DisposableBean {
     /** Subscribers admitted (taken before they are registered, so the bounds hold under concurrent requests). */
     private final UserSlots admitted;
     private final EventStreamWriters writers;
+    /** Ends a subscription whose token no longer grants it. */
+    private final AccessRechecks rechecks;
 
     /**
      * @param subscribers the places of the clients subscribed at once ({@code camel.iotmp.api.max-event-streams},
      *                    shared by {@code max-share-per-user})
      * @param sendTimeout how long a write to a client may take ({@code camel.iotmp.api.stream-send-timeout})
+     * @param rechecks    where the subscriptions' tokens are checked again
      */
-    DeviceEvents(UserSlots subscribers, Duration sendTimeout) {
+    DeviceEvents(UserSlots subscribers, Duration sendTimeout, AccessRechecks rechecks) {
         this.admitted = subscribers;
+        this.rechecks = rechecks;
         this.writers = new EventStreamWriters("api-events", sendTimeout);
     }
 
@@ -124,9 +131,15 @@ public class DeviceEvents implements DisposableBean {
             throw e;
         }
         subscribers.add(subscriber);
+        subscriber.access = rechecks.watch(request.getAttribute(ApiAccessFilter.ADMISSION), subscriber::revoke);
         long every = DeviceSampleStream.HEARTBEAT.toMillis();
         subscriber.heartbeat = writers.ticker().scheduleAtFixedRate(() -> subscriber.offer(null), every, every,
                 TimeUnit.MILLISECONDS);
+        if (subscriber.closed.get()) {
+            // closed meanwhile (the application stopping): close() may have looked before these were set
+            subscriber.heartbeat.cancel(false);
+            subscriber.access.cancel();
+        }
         return emitter;
     }
 
@@ -210,7 +223,10 @@ public class DeviceEvents implements DisposableBean {
         final Deque<Map<String, Object>> queued = new ArrayDeque<>();
         boolean writing;
         boolean heartbeatDue;
+        /** Guarded by {@code this}: the token no longer grants the subscription; it ends once the queue is written. */
+        boolean revoked;
         volatile ScheduledFuture<?> heartbeat;
+        volatile AccessRechecks.Watch access;
 
         Subscriber(AccessToken token, SseEmitter emitter, UserSlots.Slot slot) {
             this.token = token;
@@ -218,11 +234,31 @@ public class DeviceEvents implements DisposableBean {
             this.slot = slot;
         }
 
+        /**
+         * The token no longer grants the subscription: what waits is dropped, a {@code failed} event with the error is
+         * the last, then the response completes. Called on the re-checks' thread: only queues.
+         */
+        void revoke(ApiError error) {
+            Map<String, Object> failed = new LinkedHashMap<>();
+            failed.put("event", "failed");
+            failed.putAll(error.body());
+            queue(failed, true);
+        }
+
         /** Queues an event (null for a heartbeat) and makes sure a sender writes it. */
         void offer(Map<String, Object> event) {
+            queue(event, false);
+        }
+
+        private void queue(Map<String, Object> event, boolean last) {
             synchronized (this) {
-                if (closed.get()) {
+                if (closed.get() || revoked) {
                     return;
+                }
+                if (last) {
+                    queued.clear();
+                    heartbeatDue = false;
+                    revoked = true;
                 }
                 if (event == null) {
                     heartbeatDue = true;
@@ -252,6 +288,7 @@ public class DeviceEvents implements DisposableBean {
             while (true) {
                 Map<String, Object> event;
                 boolean beat;
+                boolean complete = false;
                 synchronized (this) {
                     event = closed.get() ? null : queued.pollFirst();
                     beat = event == null && heartbeatDue && !closed.get();
@@ -260,7 +297,14 @@ public class DeviceEvents implements DisposableBean {
                     }
                     if (event == null && !beat) {
                         writing = false;
+                        complete = revoked && !closed.get();
                     }
+                }
+                if (complete) {
+                    // the failed event is written: the end (no write is in progress, this thread was the writer)
+                    emitter.complete();
+                    close();
+                    return;
                 }
                 if (event == null && !beat) {
                     if (closed.get()) {
@@ -292,6 +336,10 @@ public class DeviceEvents implements DisposableBean {
             if (closed.compareAndSet(false, true)) {
                 subscribers.remove(this);
                 writer.release();
+                AccessRechecks.Watch watch = access;
+                if (watch != null) {
+                    watch.cancel();
+                }
                 ScheduledFuture<?> beat = heartbeat;
                 if (beat != null) {
                     beat.cancel(false);

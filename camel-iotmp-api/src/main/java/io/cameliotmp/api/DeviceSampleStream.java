@@ -88,6 +88,8 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
     private volatile Consumer consumer;
     private volatile ScheduledFuture<?> heartbeat;
     private volatile ScheduledFuture<?> deviceCheck;
+    /** Run once as the stream closes: what watches it from outside lets go of it. */
+    private volatile Runnable onClose;
 
     /**
      * @param key           the device resource streamed
@@ -150,6 +152,15 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
             heartbeat.cancel(false);
             deviceCheck.cancel(false);
             ServiceHelper.stopAndShutdownService(consumer);
+        }
+    }
+
+    /** Runs {@code action} as the stream closes, at once if it has closed already (then maybe twice: idempotent). */
+    void onClose(Runnable action) {
+        onClose = action;
+        if (closed.get()) {
+            // closed while the action was being set: close() may have read the field before it
+            action.run();
         }
     }
 
@@ -320,6 +331,10 @@ final class DeviceSampleStream implements Processor, ExceptionHandler {
     void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        Runnable then = onClose;
+        if (then != null) {
+            then.run();
         }
         if (heartbeat != null) {
             heartbeat.cancel(false);

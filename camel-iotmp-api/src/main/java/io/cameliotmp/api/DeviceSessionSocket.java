@@ -16,6 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cameliotmp.api.access.AccessRechecks;
+import io.cameliotmp.api.access.ApiAccessFilter;
 import io.cameliotmp.camel.IotmpConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -49,7 +51,8 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
  * later). A client from which nothing (no message, no pong to the server's ping) has come for
  * {@code camel.iotmp.api.websocket-idle-timeout} is closed with 1001 and counted ({@link #idleClientsClosed}): the
  * server writes nothing to an idle terminal, so a client gone without a word would otherwise keep its place and the
- * device's shell for ever.
+ * device's shell for ever. A session whose token no longer grants it ({@link AccessRechecks}) gets a
+ * {@code {"event":"failed"}} message with the 401 or 403 error and is closed with 1008, its device stream stopped.
  */
 public final class DeviceSessionSocket extends AbstractWebSocketHandler implements DisposableBean {
 
@@ -85,15 +88,19 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
     private final AtomicLong slowClosed = new AtomicLong();
     private final AtomicLong inputClosed = new AtomicLong();
     private final AtomicLong idleClosed = new AtomicLong();
+    /** Ends a session whose token no longer grants it. */
+    private final AccessRechecks rechecks;
 
     /**
      * @param sessions         the places of the sessions: {@code max-sessions}, shared by {@code max-share-per-user}
      * @param inputBufferBytes the most of a client's input that may wait for its device: {@code session-input-buffer}
      * @param idleTimeout      how long a client may send nothing, not even a pong: {@code websocket-idle-timeout}
+     * @param rechecks         where the sessions' tokens are checked again
      */
     DeviceSessionSocket(ProducerTemplate producer, ObjectMapper json, UserSlots sessions, long sendBufferBytes,
-                        Duration sendTimeout, int inputBufferBytes, Duration idleTimeout) {
+                        Duration sendTimeout, int inputBufferBytes, Duration idleTimeout, AccessRechecks rechecks) {
         this.producer = producer;
+        this.rechecks = rechecks;
         this.json = json;
         this.admitted = sessions;
         this.sendBufferBytes = sendBufferBytes;
@@ -195,6 +202,15 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
                 closer, slowClosed::incrementAndGet, () -> { }), producer, inputBufferBytes);
         sessions.put(session.key(), session);
         socket.getAttributes().put(Session.class.getName(), session);
+        // a token revoked meanwhile ends the session (the shell on the device with it, as the client's close does)
+        session.access = rechecks.watch(socket.getAttributes().get(ApiAccessFilter.ADMISSION), error -> {
+            session.send(text(Map.of("event", "failed", "data", error.body())));
+            session.outbound.closeAfterQueued(CloseStatus.POLICY_VIOLATION.withReason(truncate(error.message())));
+        });
+        if (!sessions.containsKey(session.key())) {
+            // the client left before the watch was set: afterConnectionClosed has not cancelled it
+            session.access.cancel();
+        }
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put(IotmpConstants.USER, user);
         headers.put(IotmpConstants.DEVICE, device);
@@ -317,6 +333,10 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         }
         session.slot.release();
         session.outbound.discard();
+        AccessRechecks.Watch access = session.access;
+        if (access != null) {
+            access.cancel();
+        }
         LOG.debug("{}: the client closed ({})", session, status);
         // a stream the device has not opened yet is stopped by opened(), once it has
         int streamId = session.clientGone();
@@ -391,6 +411,8 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         private final ProducerTemplate producer;
         /** What the client sends to the device, in order. */
         private final DeviceInput input;
+        /** The re-checks of the session's token, cancelled as the session is removed. */
+        private volatile AccessRechecks.Watch access;
 
         Session(String user, String device, String resource, UserSlots.Slot slot, SessionOutbound outbound,
                 ProducerTemplate producer, int inputBufferBytes) {

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.cameliotmp.api.access.AccessRechecks;
+import io.cameliotmp.api.access.ApiAccessFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
@@ -63,10 +65,13 @@ public class DeviceStreamController implements DisposableBean {
     private final Set<DeviceSampleStream> open = ConcurrentHashMap.newKeySet();
     /** Writes events to the clients, a thread per client at most, and closes those that do not read. */
     private final EventStreamWriters writers;
+    /** Ends a stream whose token no longer grants it. */
+    private final AccessRechecks rechecks;
 
     public DeviceStreamController(CamelContext camelContext, StreamRefusals refusals, UserSlots slots,
-                                  IotmpApiProperties properties) {
+                                  IotmpApiProperties properties, AccessRechecks rechecks) {
         this.camelContext = camelContext;
+        this.rechecks = rechecks;
         this.refusals = refusals;
         this.reconnectWait = properties.streamReconnectWait();
         this.slots = slots;
@@ -92,6 +97,8 @@ public class DeviceStreamController implements DisposableBean {
         DeviceSampleStream stream = new DeviceSampleStream("SSE " + uri, new StreamRefusals.Key(user, device,
                 resource), client, writers.ticker(), writers.threads(), open, slot, refusals, reconnectWait);
         client.stream = stream;
+        // a token revoked meanwhile ends the stream as a device that went away does: a failed event, then the end
+        stream.onClose(rechecks.watch(request.getAttribute(ApiAccessFilter.ADMISSION), stream::fail)::cancel);
         client.writer = writers.writer(stream.toString(), emitter, stream::close);
         emitter.onCompletion(client::closed);
         emitter.onError(failure -> client.closed());

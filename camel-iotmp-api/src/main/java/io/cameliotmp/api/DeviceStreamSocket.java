@@ -16,6 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cameliotmp.api.access.AccessRechecks;
+import io.cameliotmp.api.access.ApiAccessFilter;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +41,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * <ul>
  * <li>each sample is a message {@code {"event":"sample","data":{"ts":…,"device":…,"value":…}}};</li>
  * <li>when there is no stream (the device is not connected, refuses it, or did not come back within
- * {@code camel.iotmp.api.stream-reconnect-wait}), a message {@code {"event":"failed","data":{error}}}, then the socket
- * is closed normally (1000); a request that is not valid (a name, the interval) gets the same with a 400 error and
- * close 1007;</li>
+ * {@code camel.iotmp.api.stream-reconnect-wait}), or its token no longer grants it ({@link AccessRechecks}), a
+ * message {@code {"event":"failed","data":{error}}}, then the socket is closed normally (1000); a request that is
+ * not valid (a name, the interval) gets the same with a 400 error and close 1007;</li>
  * <li>at most {@code camel.iotmp.api.max-websocket-streams} are open at once, and at most its
  * {@code max-share-per-user} of one user ({@link UserSlots}); beyond them a {@code failed} message with a 503 error
  * and close 1013 (try again later);</li>
@@ -90,9 +92,13 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
     private final AtomicLong slowClosed = new AtomicLong();
     private final AtomicLong idleClosed = new AtomicLong();
 
+    /** Ends a stream whose token no longer grants it. */
+    private final AccessRechecks rechecks;
+
     public DeviceStreamSocket(CamelContext camelContext, StreamRefusals refusals, ObjectMapper json, UserSlots slots,
-                              IotmpApiProperties properties) {
+                              IotmpApiProperties properties, AccessRechecks rechecks) {
         this.camelContext = camelContext;
+        this.rechecks = rechecks;
         this.refusals = refusals;
         this.json = json;
         this.reconnectWait = properties.streamReconnectWait();
@@ -196,6 +202,8 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
         DeviceSampleStream stream = new DeviceSampleStream("WebSocket " + endpointUri, key, client, sender, sender,
                 open, slot, refusals, reconnectWait);
         socket.getAttributes().put(DeviceSampleStream.class.getName(), stream);
+        // a token revoked meanwhile ends the stream as a device that went away does: a failed message, then the close
+        stream.onClose(rechecks.watch(socket.getAttributes().get(ApiAccessFilter.ADMISSION), stream::fail)::cancel);
         try {
             stream.open(camelContext.getEndpoint(endpointUri));
         } catch (Exception e) {

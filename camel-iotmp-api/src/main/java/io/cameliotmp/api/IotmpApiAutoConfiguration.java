@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cameliotmp.api.access.AccessRechecks;
+import io.cameliotmp.api.access.AccessTokenStore;
 import io.cameliotmp.api.access.AuthFailureLimiter;
 import jakarta.servlet.ServletRequestListener;
 import org.apache.camel.CamelContext;
@@ -135,25 +137,32 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return new StreamRefusals(producer);
     }
 
+    /** Checks the tokens of the sessions, streams and subscriptions again: {@code access-recheck-interval}. */
+    @Bean
+    AccessRechecks iotmpAccessRechecks(AccessTokenStore tokens) {
+        return new AccessRechecks(tokens, properties.accessRecheckInterval());
+    }
+
     @Bean
     DeviceStreamController iotmpDeviceStreamController(CamelContext camelContext, StreamRefusals refusals,
-                                                       IotmpApiProperties properties) {
+                                                       IotmpApiProperties properties, AccessRechecks rechecks) {
         return new DeviceStreamController(camelContext, refusals,
-                slots(UserSlots.Kind.SSE_STREAMS, properties.maxSseStreams()), properties);
+                slots(UserSlots.Kind.SSE_STREAMS, properties.maxSseStreams()), properties, rechecks);
     }
 
     @Bean
     DeviceStreamSocket iotmpDeviceStreamSocket(CamelContext camelContext, StreamRefusals refusals, ObjectMapper json,
-                                               IotmpApiProperties properties) {
+                                               IotmpApiProperties properties, AccessRechecks rechecks) {
         return new DeviceStreamSocket(camelContext, refusals, json,
-                slots(UserSlots.Kind.WEBSOCKET_STREAMS, properties.maxWebsocketStreams()), properties);
+                slots(UserSlots.Kind.WEBSOCKET_STREAMS, properties.maxWebsocketStreams()), properties, rechecks);
     }
 
     @Bean
-    DeviceSessionSocket iotmpDeviceSessionSocket(ProducerTemplate producer, ObjectMapper json) {
+    DeviceSessionSocket iotmpDeviceSessionSocket(ProducerTemplate producer, ObjectMapper json,
+                                                 AccessRechecks rechecks) {
         return new DeviceSessionSocket(producer, json, slots(UserSlots.Kind.SESSIONS, properties.maxSessions()),
                 properties.sessionSendBuffer().toBytes(), properties.sessionSendTimeout(),
-                (int) properties.sessionInputBuffer().toBytes(), properties.websocketIdleTimeout());
+                (int) properties.sessionInputBuffer().toBytes(), properties.websocketIdleTimeout(), rechecks);
     }
 
     /** The rate downloads' clients must keep up after {@code body-read-timeout}: {@code download-min-rate}. */
@@ -177,9 +186,9 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    DeviceEvents iotmpDeviceEvents() {
+    DeviceEvents iotmpDeviceEvents(AccessRechecks rechecks) {
         return new DeviceEvents(slots(UserSlots.Kind.EVENT_STREAMS, properties.maxEventStreams()),
-                properties.streamSendTimeout());
+                properties.streamSendTimeout(), rechecks);
     }
 
     /** The long-lived places of each client address ({@code max-streams-per-address}), for the metrics. */
@@ -232,6 +241,16 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         io.micrometer.core.instrument.binder.MeterBinder iotmpApiEventMetrics(DeviceEvents events) {
             return registry -> io.micrometer.core.instrument.Gauge.builder("iotmp.api.event.streams", events,
                     DeviceEvents::subscribed).description("Clients subscribed to device events").register(registry);
+        }
+
+        /** Sessions, streams and subscriptions ended because their token no longer granted them. */
+        @Bean
+        io.micrometer.core.instrument.binder.MeterBinder iotmpApiAccessMetrics(AccessRechecks rechecks) {
+            return registry -> io.micrometer.core.instrument.FunctionCounter.builder(
+                    "iotmp.api.access.revoked.closed", rechecks, AccessRechecks::revokedClosed)
+                    .description("Byte sessions, resource streams and device event subscriptions ended because"
+                                 + " their access token no longer granted them (access-recheck-interval)")
+                    .register(registry);
         }
 
         /** Downloads cut short because their client took them slower than {@code download-min-rate}. */
@@ -299,9 +318,10 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         @Override
         public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
             HandshakeUriCheck uriCheck = new HandshakeUriCheck(json);
+            HandshakeAdmission admission = new HandshakeAdmission();
             for (WebSocketHandlerRegistration endpoint : List.of(
-                    registry.addHandler(sessions, DeviceSessionSocket.PATHS).addInterceptors(uriCheck),
-                    registry.addHandler(streams, DeviceStreamSocket.PATHS).addInterceptors(uriCheck))) {
+                    registry.addHandler(sessions, DeviceSessionSocket.PATHS).addInterceptors(uriCheck, admission),
+                    registry.addHandler(streams, DeviceStreamSocket.PATHS).addInterceptors(uriCheck, admission))) {
                 if (!properties.corsAllowedOrigins().isEmpty()) {
                     // the application's own origin stays allowed; without this, it alone is (Spring's default)
                     endpoint.setAllowedOriginPatterns(properties.corsAllowedOrigins().toArray(String[]::new));

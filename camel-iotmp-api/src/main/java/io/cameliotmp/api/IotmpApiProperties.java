@@ -142,6 +142,11 @@ import org.springframework.util.unit.DataSize;
  *                            in {@code iotmp.api.downloads.slow.failed}. Checked as each write of at most 8 KiB
  *                            returns: a write that waits for a client that takes nothing is bounded by the
  *                            container's write timeout ({@code server.tomcat.connection-timeout})
+ * @param accessRecheckInterval how often the access token of each open byte session, resource stream and device
+ *                            event subscription is looked up again; one the store no longer knows, or that no longer
+ *                            reaches what was opened, ends it (a {@code failed} event or message with a 401 or 403
+ *                            error, then the close) and is counted in {@code iotmp.api.access.revoked.closed}. A
+ *                            token is otherwise checked once, when the request arrives
  * @param maxStreamsPerAddress the most byte sessions, resource streams (over WebSocket and as Server-Sent Events) and
  *                            device event subscriptions one client address (an IPv6 address by its /64 prefix) may
  *                            hold open at once, all together; beyond it one more is refused as beyond a cap (503,
@@ -188,7 +193,8 @@ public record IotmpApiProperties(
         @DefaultValue("256") int maxConnectionsPerAddress,
         @DefaultValue("60s") Duration websocketIdleTimeout,
         @DefaultValue("64") int maxStreamsPerAddress,
-        @DefaultValue("16KB") DataSize downloadMinRate) {
+        @DefaultValue("16KB") DataSize downloadMinRate,
+        @DefaultValue("1m") Duration accessRecheckInterval) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -299,6 +305,10 @@ public record IotmpApiProperties(
         if (downloadMinRate.toBytes() < 1) {
             throw new IllegalArgumentException(PREFIX + ".download-min-rate must be positive (bytes per second): "
                                                + downloadMinRate);
+        }
+        if (accessRecheckInterval.toMillis() < 1) {
+            throw new IllegalArgumentException(PREFIX + ".access-recheck-interval must be at least 1 ms: "
+                                               + accessRecheckInterval);
         }
         if (maxStreamsPerAddress < 0) {
             throw new IllegalArgumentException(PREFIX + ".max-streams-per-address must not be negative (0 for no"

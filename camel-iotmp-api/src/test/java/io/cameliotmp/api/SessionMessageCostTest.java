@@ -142,7 +142,10 @@ class SessionMessageCostTest {
                     default -> null;
                 });
         return new DeviceSessionSocket(producer, new ObjectMapper(), new UserSlots(UserSlots.Kind.SESSIONS, 4, 1.0),
-                512 * 1024, WAIT, inputBuffer, WAIT);
+                512 * 1024, WAIT, inputBuffer, WAIT,
+                // the fake sockets come through no access filter: nothing is checked again
+                new io.cameliotmp.api.access.AccessRechecks(presented -> java.util.Optional.empty(),
+                        java.time.Duration.ofHours(1)));
     }
 
     /** A socket of a session; its writes block until the test ends when {@code blockWrites}. */

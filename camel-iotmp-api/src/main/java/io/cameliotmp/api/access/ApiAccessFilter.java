@@ -43,6 +43,11 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
     public static final String DEVICE_PATTERNS = "X-Iotmp-Api-Device-Patterns";
     /** The request attribute holding the admitted {@link AccessToken}. */
     public static final String TOKEN = ApiAccessFilter.class.getName() + ".token";
+    /**
+     * The request attribute holding the admitted request's {@link Admission}, so that a request that stays open can
+     * have its token checked again ({@link AccessRechecks}).
+     */
+    public static final String ADMISSION = ApiAccessFilter.class.getName() + ".admission";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiAccessFilter.class);
     private static final String BEARER = "Bearer ";
@@ -106,6 +111,7 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             return;
         }
         request.setAttribute(TOKEN, token.get());
+        request.setAttribute(ADMISSION, new Admission(presented, asked));
         chain.doFilter(new AdmittedRequest(request, String.join(",", token.get().devices())), response);
     }
 
@@ -169,6 +175,19 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
 
     private void refuse(HttpServletResponse response, ApiError error) throws IOException {
         ApiErrorResponse.write(response, json, error);
+    }
+
+    /**
+     * What an admitted request presented and asked for: enough to ask the store again.
+     *
+     * @param presented the token as presented (never logged: {@link #toString()} leaves it out)
+     * @param asked     what the request asks for
+     */
+    record Admission(String presented, ApiRequest asked) {
+        @Override
+        public String toString() {
+            return "admission of " + asked;
+        }
     }
 
     /** The admitted request, with the token's device patterns as {@value #DEVICE_PATTERNS} and no client copy. */
