@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -158,6 +159,52 @@ class MqttBridgeTest extends CamelMainTestSupport {
 
         publish("devices/lamp-2/fan/set", "{\"speed\":3}");
         assertThat(awaitMessage("devices/lamp-2/fan/result").get("ok").asBoolean()).isFalse();
+    }
+
+    @Test
+    void samplesOfManyDevicesStreamingAtOnceAreAllPublished() throws Exception {
+        AtomicInteger published = new AtomicInteger();
+        MqttClient counter = new MqttClient("tcp://127.0.0.1:" + MQTT_PORT, "count-" + UUID.randomUUID(),
+                new MemoryPersistence());
+        counter.connect();
+        try {
+            counter.subscribe("devices/+/temperature", 1, (topic, message) -> published.incrementAndGet());
+            // more devices than the server's 16 worker threads: every worker publishes at the same time
+            int deviceCount = 24;
+            List<IotmpDevice> fleet = new ArrayList<>();
+            for (int i = 0; i < deviceCount; i++) {
+                IotmpDevice device = newDevice("many-" + i);
+                device.resource("temperature").output(() -> Map.of("celsius", 20));
+                device.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                fleet.add(device);
+            }
+            // the first sample of each stream, sent when it opens
+            await().atMost(WAIT).until(() -> published.get() >= deviceCount);
+            int opening = published.get();
+
+            AtomicInteger sent = new AtomicInteger();
+            List<Thread> senders = new ArrayList<>();
+            for (IotmpDevice device : fleet) {
+                Thread sender = new Thread(() -> {
+                    for (int n = 0; n < 50; n++) {
+                        if (device.stream("temperature")) {
+                            sent.incrementAndGet();
+                        }
+                    }
+                });
+                senders.add(sender);
+                sender.start();
+            }
+            for (Thread sender : senders) {
+                sender.join();
+            }
+
+            // Paho's own max-inflight of 10 refused publishes beyond it, and the samples were lost
+            await().atMost(WAIT).untilAsserted(() -> assertThat(published.get() - opening).isEqualTo(sent.get()));
+        } finally {
+            counter.disconnect();
+            counter.close();
+        }
     }
 
     /** A device of user acme, not started yet so that its resources can be registered first. */

@@ -2,6 +2,7 @@ package io.cameliotmp.examples.ota;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -14,25 +15,30 @@ public final class Rollout {
     private final String image;
     private final List<List<String>> waves;
     private final int maxFailures;
+    /** Whether the first wave is the canary: with {@code canary} 0 it is an ordinary wave. */
+    private final boolean canaryFirst;
     private final List<Map<String, Object>> results = new ArrayList<>();
     private int failures;
     private boolean stopped;
     private String stopReason;
 
-    private Rollout(String image, List<List<String>> waves, int maxFailures) {
+    private Rollout(String image, List<List<String>> waves, int maxFailures, boolean canaryFirst) {
         this.image = image;
         this.waves = waves;
         this.maxFailures = maxFailures;
+        this.canaryFirst = canaryFirst;
     }
 
     /**
-     * Plans the rollout of {@code devices} (in this order): the first {@code canary} devices alone, then waves of
-     * {@code waveSize}.
+     * Plans the rollout of {@code devices} (in this order, each once): the first {@code canary} devices alone, then
+     * waves of {@code waveSize}. A device listed twice is updated once: twice, it was updated twice at the same time
+     * when both fell into one batch, the second update failing on the first's, and reported and counted twice.
      */
-    public static Rollout plan(String image, List<String> devices, int canary, int waveSize, int maxFailures) {
+    public static Rollout plan(String image, List<String> listed, int canary, int waveSize, int maxFailures) {
         if (canary < 0 || waveSize <= 0 || maxFailures < 0) {
             throw new IllegalArgumentException("canary >= 0, wave-size > 0 and max-failures >= 0 are required");
         }
+        List<String> devices = List.copyOf(new LinkedHashSet<>(listed));
         List<List<String>> waves = new ArrayList<>();
         int first = Math.min(canary, devices.size());
         if (first > 0) {
@@ -41,7 +47,7 @@ public final class Rollout {
         for (int i = first; i < devices.size(); i += waveSize) {
             waves.add(List.copyOf(devices.subList(i, Math.min(devices.size(), i + waveSize))));
         }
-        return new Rollout(image, waves, maxFailures);
+        return new Rollout(image, waves, maxFailures, first > 0);
     }
 
     /** The waves, canary first: the route splits over them one after the other. */
@@ -61,7 +67,7 @@ public final class Rollout {
         }
     }
 
-    /** Records the devices of a wave that was not started because the rollout stopped. */
+    /** Records devices that were not started because the rollout stopped. */
     public synchronized void skip(List<String> devices) {
         for (String device : devices) {
             Map<String, Object> skipped = new LinkedHashMap<>();
@@ -72,12 +78,16 @@ public final class Rollout {
         }
     }
 
-    /** After each wave: a failed canary, or more failures than allowed, stop the rollout. */
-    public synchronized void waveDone(int wave) {
+    /**
+     * After each batch of updates that ran at once: a failed canary, or more failures than allowed, stop the rollout
+     * before the next batch, of this wave or the next. Checked after each wave only, a wave went on through all its
+     * batches once the threshold was passed.
+     */
+    public synchronized void batchDone(int wave) {
         if (stopped) {
             return;
         }
-        if (wave == 0 && failures > 0 && waves.size() > 1) {
+        if (wave == 0 && canaryFirst && failures > 0 && waves.size() > 1) {
             stopped = true;
             stopReason = "the canary failed";
         } else if (failures > maxFailures) {

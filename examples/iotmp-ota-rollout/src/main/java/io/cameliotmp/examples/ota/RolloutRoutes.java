@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Rolls a firmware image out to a fleet: an image dropped into {@code rollout.dir} (or sent to
  * {@code direct:rollout} as a file) goes to the canary first, then to waves of devices, at most
  * {@code rollout.concurrency} at a time (a wave is updated in batches of that size), and the rollout stops before the
- * next wave once more devices failed than allowed. The report,
+ * next batch once the canary or more devices than allowed failed. The report,
  * one entry per device, is logged and written to {@code rollout.reports} as JSON.
  */
 public class RolloutRoutes extends RouteBuilder {
@@ -69,11 +69,16 @@ public class RolloutRoutes extends RouteBuilder {
                             .log("Wave ${exchangeProperty." + WAVE + "}: ${body}")
                             .process(e -> e.getMessage().setBody(batches(devices(e), concurrency)))
                             .split(body()) // batches of at most `concurrency` devices, one after the other
-                                .split(body()).parallelProcessing().executorService(updates)
-                                    .to("direct:update-device")
+                                .choice()
+                                    .when(e -> rollout(e).isStopped())
+                                        .process(e -> rollout(e).skip(devices(e)))
+                                    .otherwise()
+                                        .split(body()).parallelProcessing().executorService(updates)
+                                            .to("direct:update-device")
+                                        .end()
+                                        .process(e -> rollout(e).batchDone(e.getProperty(WAVE, Integer.class)))
                                 .end()
                             .end()
-                            .process(e -> rollout(e).waveDone(e.getProperty(WAVE, Integer.class)))
                     .end()
                 .end()
                 .process(e -> e.getMessage().setBody(rollout(e).summary()))
