@@ -90,7 +90,7 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
             SslContext sslContext = ssl == null ? null : sslContext(ssl, endpointConfiguration.getClientAuth());
             IotmpServerManager.Handle handle
                     = servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(), sslContext, metrics()));
-            starts.started(owner);
+            starts.started(owner, endpoint);
             return handle;
         } catch (Exception | Error e) {
             starts.failed(owner, endpoint, address, e);

@@ -39,8 +39,13 @@ final class ServerStarts {
         attempts.put(owner, new Attempt(address, endpoint, null));
     }
 
-    void started(Object owner) {
+    /**
+     * {@code owner} has its server; so has any other owner of the same endpoint whose start failed, which may never
+     * try again: a producer template makes a new producer for each send whose producer failed to start.
+     */
+    void started(Object owner, Endpoint endpoint) {
         attempts.remove(owner);
+        attempts.values().removeIf(attempt -> attempt.failed() && attempt.endpoint() == endpoint);
     }
 
     void failed(Object owner, Endpoint endpoint, String address, Throwable failure) {

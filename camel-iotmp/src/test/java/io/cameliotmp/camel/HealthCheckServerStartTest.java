@@ -2,6 +2,7 @@ package io.cameliotmp.camel;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,8 @@ import io.cameliotmp.server.LocalDevices;
 import io.cameliotmp.server.ServerCluster;
 import io.cameliotmp.testing.TestPorts;
 import org.apache.camel.CamelContext;
+import org.apache.camel.FailedToCreateProducerException;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import static io.cameliotmp.testing.Waits.WAIT;
 import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The iotmp health check while a server starts and when it cannot: it looked only at the running servers, so with a
@@ -99,6 +103,24 @@ class HealthCheckServerStartTest {
 
             context.getRouteController().stopRoute("events");
             context.removeRoute("events");
+            assertThat(check.callReadiness().getState()).isEqualTo(HealthCheck.State.UP);
+        }
+    }
+
+    /** A producer template makes a new producer for a send whose producer failed to start. */
+    @Test
+    void aFailedStartOfATemplatesProducerNoLongerCountsOnceASendSucceeds() throws Exception {
+        HealthCheck check = startSupervised(TestPorts.next(), null, true);
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            String uri = "iotmp:device:alice?operation=devices&port=" + taken.getLocalPort();
+            ProducerTemplate template = context.createProducerTemplate();
+            assertThatThrownBy(() -> template.requestBody(uri, (Object) null))
+                    .isInstanceOf(FailedToCreateProducerException.class);
+            assertThat(check.callReadiness().getState()).isEqualTo(HealthCheck.State.DOWN);
+
+            taken.close();
+            assertThat((Object) template.requestBody(uri, (Object) null)).isInstanceOf(List.class);
             assertThat(check.callReadiness().getState()).isEqualTo(HealthCheck.State.UP);
         }
     }
