@@ -40,6 +40,7 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
     private boolean metricsEnabled = true;
 
     private final IotmpServerManager servers = new IotmpServerManager();
+    private final ServerStarts starts = new ServerStarts();
     private ServerMetrics.Factory metricsFactory;
     private IotmpHealthCheck healthCheck;
     private IotmpServerMBeans mbeans;
@@ -71,14 +72,30 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
         return endpoint;
     }
 
-    /** Takes a reference on the server an endpoint's configuration describes, starting it if needed. */
-    IotmpServerManager.Handle acquireServer(IotmpConfiguration endpointConfiguration) throws Exception {
-        SSLContextParameters ssl = endpointConfiguration.getSslContextParameters();
-        if (ssl == null && useGlobalSslContextParameters) {
-            ssl = retrieveGlobalSslContextParameters();
+    /**
+     * Takes a reference on the server an endpoint's configuration describes, starting it if needed, for
+     * {@code owner} (a consumer or producer of the endpoint). The health check sees the start while it goes on, and
+     * its failure until the owner starts it or the endpoint leaves the context (its route removed): Camel stops a
+     * consumer whose start failed, and a supervising route controller starts it again later.
+     */
+    IotmpServerManager.Handle acquireServer(Object owner, IotmpEndpoint endpoint) throws Exception {
+        IotmpConfiguration endpointConfiguration = endpoint.getConfiguration();
+        String address = endpointConfiguration.getHost() + ":" + endpointConfiguration.getPort();
+        starts.starting(owner, endpoint, address);
+        try {
+            SSLContextParameters ssl = endpointConfiguration.getSslContextParameters();
+            if (ssl == null && useGlobalSslContextParameters) {
+                ssl = retrieveGlobalSslContextParameters();
+            }
+            SslContext sslContext = ssl == null ? null : sslContext(ssl, endpointConfiguration.getClientAuth());
+            IotmpServerManager.Handle handle
+                    = servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(), sslContext, metrics()));
+            starts.started(owner, endpoint);
+            return handle;
+        } catch (Exception | Error e) {
+            starts.failed(owner, endpoint, address, e);
+            throw e;
         }
-        SslContext sslContext = ssl == null ? null : sslContext(ssl, endpointConfiguration.getClientAuth());
-        return servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(), sslContext, metrics()));
     }
 
     /** Resolved once, so every endpoint's server configuration carries the same factory and servers can be shared. */
@@ -116,10 +133,15 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
         return servers;
     }
 
+    ServerStarts serverStarts() {
+        return starts;
+    }
+
     @Override
     protected void doStop() throws Exception {
         IotmpHealthCheckSupport.unregister(getCamelContext(), healthCheck);
         healthCheck = null;
+        starts.clear();
         servers.stopAll();
         if (mbeans != null) {
             servers.removeListener(mbeans);

@@ -175,8 +175,9 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
         return (int) requireAtLeastOne("maxDeliveriesInFlight", configuration.getMaxDeliveriesInFlight());
     }
 
-    IotmpServerManager.Handle acquireServer() throws Exception {
-        return ((IotmpComponent) getComponent()).acquireServer(configuration);
+    /** Takes a reference on this endpoint's server for {@code owner}, a consumer or producer of it. */
+    IotmpServerManager.Handle acquireServer(Object owner) throws Exception {
+        return ((IotmpComponent) getComponent()).acquireServer(owner, this);
     }
 
     /** The embedded server's address, {@code host:port}: where devices connect (for tracing and tooling). */

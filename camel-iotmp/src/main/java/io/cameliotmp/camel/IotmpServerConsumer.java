@@ -73,7 +73,7 @@ abstract class IotmpServerConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        serverHandle = endpoint.acquireServer();
+        serverHandle = endpoint.acquireServer(this);
         attachment = attach(serverHandle.server());
     }
 

@@ -27,7 +27,7 @@ abstract class IotmpServerProducer extends DefaultAsyncProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        serverHandle = endpoint.acquireServer();
+        serverHandle = endpoint.acquireServer(this);
     }
 
     @Override
