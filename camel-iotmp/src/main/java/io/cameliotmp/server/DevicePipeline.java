@@ -58,7 +58,8 @@ public final class DevicePipeline {
 
     /**
      * {@code traffic} (bytes in and out, first so that TLS and WebSocket overhead counts; with {@code proxyProtocol}
-     * before the header's decoder, which the server put first, so that the header counts too), {@code ssl} when the
+     * before the header's decoder, which the server put first, so that the header counts too), the
+     * {@link PendingWriteBound} on what is queued for the peer, {@code ssl} when the
      * server has TLS (after its {@link TlsRenegotiationGuard}), and for WebSocket transport the meter of partial
      * WebSocket frames, the HTTP upgrade, the peer's pings and pongs ({@link WebSocketControlFrames}) and the frames
      * read as one byte stream.
@@ -72,6 +73,13 @@ public final class DevicePipeline {
             } else {
                 pipeline.addLast(TRAFFIC, trafficMeter);
             }
+        }
+        // next to the socket, after TLS: every write, the transport's own answers too, within maxPendingWriteBytes
+        PendingWriteBound writeBound = new PendingWriteBound(config.limits().maxPendingWriteBytes());
+        if (pipeline.get(TRAFFIC) != null) {
+            pipeline.addAfter(TRAFFIC, PendingWriteBound.NAME, writeBound);
+        } else {
+            pipeline.addLast(PendingWriteBound.NAME, writeBound);
         }
         if (config.sslContext() != null && listener != ListenerKind.LEGACY) {
             SslHandler ssl = config.sslContext().newHandler(channel.alloc());
