@@ -58,9 +58,11 @@ public final class DevicePipeline {
 
     /**
      * {@code traffic} (bytes in and out, first so that TLS and WebSocket overhead counts; with {@code proxyProtocol}
-     * before the header's decoder, which the server put first, so that the header counts too), {@code ssl} when the
+     * before the header's decoder, which the server put first, so that the header counts too), the
+     * {@link PendingWriteBound} on what is queued for the peer, {@code ssl} when the
      * server has TLS (after its {@link TlsRenegotiationGuard}), and for WebSocket transport the meter of partial
-     * WebSocket frames, the HTTP upgrade and the frames read as one byte stream.
+     * WebSocket frames, the HTTP upgrade, the peer's pings and pongs ({@link WebSocketControlFrames}) and the frames
+     * read as one byte stream.
      */
     public void addTransport() {
         ChannelPipeline pipeline = channel.pipeline();
@@ -71,6 +73,13 @@ public final class DevicePipeline {
             } else {
                 pipeline.addLast(TRAFFIC, trafficMeter);
             }
+        }
+        // next to the socket, after TLS: every write, the transport's own answers too, within maxPendingWriteBytes
+        PendingWriteBound writeBound = new PendingWriteBound(config.limits().maxPendingWriteBytes());
+        if (pipeline.get(TRAFFIC) != null) {
+            pipeline.addAfter(TRAFFIC, PendingWriteBound.NAME, writeBound);
+        } else {
+            pipeline.addLast(PendingWriteBound.NAME, writeBound);
         }
         if (config.sslContext() != null && listener != ListenerKind.LEGACY) {
             SslHandler ssl = config.sslContext().newHandler(channel.alloc());
@@ -88,6 +97,8 @@ public final class DevicePipeline {
             pipeline.addLast("http-malformed", WebSocketLimits.malformed());
             pipeline.addLast("http-origin", WebSocketLimits.originCheck(config,
                     () -> context.metrics().refused(Refusal.WEBSOCKET_ORIGIN)));
+            // pings and pongs answered within the server's bounds, before Netty's handler would (see the class)
+            pipeline.addLast(WebSocketControlFrames.NAME, new WebSocketControlFrames());
             pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                     .websocketPath(config.webSocketPath())
                     .subprotocols("iotmp")

@@ -1,6 +1,8 @@
 package io.cameliotmp.server;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import io.cameliotmp.testing.Hex;
 import io.cameliotmp.testing.LoopbackSockets;
 import io.cameliotmp.testing.TestPorts;
 import io.cameliotmp.testing.Waits;
+import io.netty.channel.Channel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +115,39 @@ class HostileWebSocketClientsTest {
         byte[] large = Frames.encode(IotmpMessage.streamData(77, "x".repeat(200_000)), Generation.GEN2);
         write(device, frame(Frames.concat(large, Hex.bytes("05 00"))));
         assertThat(Hex.format(readFrame(device))).as("the keep-alive echoed").isEqualTo("05 00");
+    }
+
+    /**
+     * A peer that floods pings and never reads its pongs cannot make the server queue them: a pong is only written
+     * while the connection is writable, and is dropped otherwise (RFC 6455 §5.5.3 lets an endpoint answer only the
+     * latest of several pings). Netty's own handler writes every pong, so the server held each ping's size again for
+     * as long as the peer did not read, up to the CONNECT deadline (and without end after login).
+     */
+    @Test
+    void aPingFloodFromAPeerThatDoesNotReadQueuesNoPongs() throws Exception {
+        start(Duration.ofMinutes(5));
+        Socket socket = new Socket();
+        sockets.add(socket);
+        socket.setReceiveBufferSize(4096); // the pongs back up at once
+        socket.connect(new InetSocketAddress("127.0.0.1", server.localAddress().getPort()));
+        assertThat(upgrade(socket)).startsWith("HTTP/1.1 101");
+        byte[] ping = frame(RawWebSocket.PING, true, new byte[125]);
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        while (chunk.size() < 1 << 20) {
+            chunk.writeBytes(ping);
+        }
+        long before = server.totals().bytesIn();
+        int chunks = 8;
+        for (int i = 0; i < chunks; i++) {
+            write(socket, chunk.toByteArray());
+        }
+        long flood = (long) chunks * chunk.size();
+        // every ping read, so every pong the server was going to write is written or dropped
+        Waits.eventually().until(() -> server.totals().bytesIn() - before >= flood);
+        Channel connection = server.network.channels().iterator().next();
+        assertThat(connection.isActive()).isTrue();
+        assertThat(connection.bytesBeforeWritable()).as("bytes the server queues for the peer")
+                .isLessThan(1 << 20);
     }
 
     /** A peer that starts the upgrade and stalls is closed by the CONNECT deadline, without another byte. */
