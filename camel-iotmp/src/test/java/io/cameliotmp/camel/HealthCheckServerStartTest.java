@@ -7,8 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.cameliotmp.server.CallForwarder;
-import io.cameliotmp.server.DeviceDirectory;
+import io.cameliotmp.server.AloneLikeSingleNode;
 import io.cameliotmp.server.LocalDevices;
 import io.cameliotmp.server.ServerCluster;
 import io.cameliotmp.testing.TestPorts;
@@ -153,7 +152,7 @@ class HealthCheckServerStartTest {
     }
 
     /** A server alone whose join waits for the test. */
-    private static final class SlowJoin implements ServerCluster {
+    private static final class SlowJoin extends AloneLikeSingleNode {
         final CountDownLatch joining = new CountDownLatch(1);
         final CountDownLatch proceed = new CountDownLatch(1);
 
@@ -168,32 +167,7 @@ class HealthCheckServerStartTest {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            SINGLE_NODE.join(local);
-        }
-
-        @Override
-        public void leave() {
-            SINGLE_NODE.leave();
-        }
-
-        @Override
-        public String memberName() {
-            return SINGLE_NODE.memberName();
-        }
-
-        @Override
-        public DeviceDirectory directory() {
-            return SINGLE_NODE.directory();
-        }
-
-        @Override
-        public CallForwarder forwarder() {
-            return SINGLE_NODE.forwarder();
-        }
-
-        @Override
-        public boolean clustered() {
-            return false;
+            super.join(local);
         }
     }
 }

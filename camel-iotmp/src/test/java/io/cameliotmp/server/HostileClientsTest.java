@@ -487,41 +487,11 @@ class HostileClientsTest {
     }
 
     /** A server alone whose cluster bus is the test's. */
-    private static final class BusOnly implements ServerCluster {
+    private static final class BusOnly extends AloneLikeSingleNode {
         private final ClusterBus bus;
 
         BusOnly(ClusterBus bus) {
             this.bus = bus;
-        }
-
-        @Override
-        public void join(LocalDevices local) {
-            SINGLE_NODE.join(local);
-        }
-
-        @Override
-        public void leave() {
-            SINGLE_NODE.leave();
-        }
-
-        @Override
-        public String memberName() {
-            return SINGLE_NODE.memberName();
-        }
-
-        @Override
-        public DeviceDirectory directory() {
-            return SINGLE_NODE.directory();
-        }
-
-        @Override
-        public CallForwarder forwarder() {
-            return SINGLE_NODE.forwarder();
-        }
-
-        @Override
-        public boolean clustered() {
-            return false;
         }
 
         @Override
