@@ -1,5 +1,6 @@
 package io.cameliotmp.camel;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -78,7 +79,9 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
             ssl = retrieveGlobalSslContextParameters();
         }
         SslContext sslContext = ssl == null ? null : sslContext(ssl, endpointConfiguration.getClientAuth());
-        return servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(), sslContext, metrics()));
+        // the component's requestTimeout, not the endpoint's: endpoints of one server may each set their own
+        return servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(), sslContext, metrics(),
+                Duration.ofMillis(configuration.getRequestTimeout())));
     }
 
     /** Resolved once, so every endpoint's server configuration carries the same factory and servers can be shared. */
