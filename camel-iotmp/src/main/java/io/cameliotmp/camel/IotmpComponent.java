@@ -78,7 +78,14 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
         if (ssl == null && useGlobalSslContextParameters) {
             ssl = retrieveGlobalSslContextParameters();
         }
-        SslContext sslContext = ssl == null ? null : sslContext(ssl, endpointConfiguration.getClientAuth());
+        ClientAuth clientAuth = endpointConfiguration.getClientAuth();
+        if (ssl == null && clientAuth != ClientAuth.NONE) {
+            // else the server would run plain TCP while its configuration reads as if certificates were required
+            throw new IllegalArgumentException("clientAuth=" + clientAuth + " needs TLS: set sslContextParameters (or"
+                                               + " useGlobalSslContextParameters with the context's SSL parameters);"
+                                               + " without it no device presents a certificate");
+        }
+        SslContext sslContext = ssl == null ? null : sslContext(ssl, clientAuth);
         // the component's requestTimeout, not the endpoint's: endpoints of one server may each set their own
         return servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(), sslContext, metrics(),
                 Duration.ofMillis(configuration.getRequestTimeout())));

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * A value an option cannot mean fails the route's start with a message that names the option. These all started:
  * connectTimeout=0 then closed every device before its CONNECT, keepAlive=0 dropped devices that announce no interval
  * after a second, tlsHandshakeTimeout=-1 failed each TLS connection, a negative workerThreads quietly meant none, and
- * a producer's maxDownloadSize=0 failed its first download rather than the route.
+ * a producer's maxDownloadSize=0 failed its first download rather than the route; clientAuth=REQUIRE without TLS
+ * ran a plain server whose configuration read as if devices needed a certificate.
  */
 class InvalidOptionsFailStartTest {
 
@@ -55,7 +56,9 @@ class InvalidOptionsFailStartTest {
             "authFailureBlock=-1, authFailureBlock must be positive",
             "maxConnectionsPerSecond=-1, maxConnectionsPerSecond must not be negative",
             "maxAuthFailuresPerAddress=-1, maxAuthFailuresPerAddress must not be negative",
-            "maxAuthFailuresPerDevice=-1, maxAuthFailuresPerDevice must not be negative"
+            "maxAuthFailuresPerDevice=-1, maxAuthFailuresPerDevice must not be negative",
+            "clientAuth=REQUIRE, clientAuth=REQUIRE needs TLS",
+            "clientAuth=OPTIONAL, clientAuth=OPTIONAL needs TLS"
     })
     void aServerOptionFailsTheRouteThatWouldStartTheServer(String option, String message) throws Exception {
         String uri = "iotmp:events?host=127.0.0.1&port=" + TestPorts.next() + "&" + option;
