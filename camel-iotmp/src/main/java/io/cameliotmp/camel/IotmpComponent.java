@@ -1,5 +1,6 @@
 package io.cameliotmp.camel;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -87,9 +88,17 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
             if (ssl == null && useGlobalSslContextParameters) {
                 ssl = retrieveGlobalSslContextParameters();
             }
-            SslContext sslContext = ssl == null ? null : sslContext(ssl, endpointConfiguration.getClientAuth());
-            IotmpServerManager.Handle handle
-                    = servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(), sslContext, metrics()));
+            ClientAuth clientAuth = endpointConfiguration.getClientAuth();
+            if (ssl == null && clientAuth != ClientAuth.NONE) {
+                // else the server would run plain TCP while its configuration reads as if certificates were required
+                throw new IllegalArgumentException("clientAuth=" + clientAuth + " needs TLS: set sslContextParameters"
+                                                   + " (or useGlobalSslContextParameters with the context's SSL"
+                                                   + " parameters); without it no device presents a certificate");
+            }
+            SslContext sslContext = ssl == null ? null : sslContext(ssl, clientAuth);
+            // the component's requestTimeout, not the endpoint's: endpoints of one server may each set their own
+            IotmpServerManager.Handle handle = servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(),
+                    sslContext, metrics(), Duration.ofMillis(configuration.getRequestTimeout())));
             starts.started(owner, endpoint);
             return handle;
         } catch (Exception | Error e) {

@@ -107,7 +107,10 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
     @Override
     public Producer createProducer() throws Exception {
         return switch (kind) {
-            case device -> new IotmpProducer(this);
+            case device -> {
+                requireCallOptions();
+                yield new IotmpProducer(this);
+            }
             case topic, serverEvent -> new IotmpPublishProducer(this);
             default -> throw new UnsupportedOperationException(
                     "iotmp:" + kind + " endpoints can only be consumed (from)");
@@ -145,6 +148,25 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
         };
         configureConsumer(consumer);
         return consumer;
+    }
+
+    /**
+     * The options of a device producer's calls, checked when it is made rather than at its first call of a device; the
+     * CamelIotmpOperation header may choose any operation, so all of them are checked.
+     */
+    private void requireCallOptions() {
+        requireAtLeastOne("requestTimeout", configuration.getRequestTimeout());
+        requireAtLeastOne("chunkSize", configuration.getChunkSize());
+        requireAtLeastOne("maxDownloadSize", configuration.getMaxDownloadSize());
+        requireNotNegative("firmwareRebootTimeout", configuration.getFirmwareRebootTimeout());
+        requireNotNegative("firmwareTransferTimeout", configuration.getFirmwareTransferTimeout());
+        requireNotNegative("interval", configuration.getInterval());
+    }
+
+    private static void requireNotNegative(String option, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(option + " must not be negative, got " + value);
+        }
     }
 
     /** Only device consumers batch; on other endpoints the options may come from the component and are unused. */

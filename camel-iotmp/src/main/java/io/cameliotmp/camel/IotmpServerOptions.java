@@ -189,9 +189,15 @@ public class IotmpServerOptions extends IotmpServerLimitOptions {
     /**
      * The server these options describe; equal options yield equal server configurations, so endpoints that differ
      * only in their own call options share a server.
+     *
+     * @param requestTimeout the timeout of what the server asks of devices without an endpoint's call behind it (the
+     *                       streams device consumers open, forwarded calls that name none): the component's
+     *                       requestTimeout, the same for every endpoint of the component whatever their own
      */
-    IotmpServerConfig toServerConfig(CamelContext context, SslContext sslContext, ServerMetrics.Factory metrics) {
+    IotmpServerConfig toServerConfig(CamelContext context, SslContext sslContext, ServerMetrics.Factory metrics,
+                                     Duration requestTimeout) {
         return IotmpServerConfig.builder()
+                .requestTimeout(requestTimeout)
                 .host(host)
                 .port(port)
                 .ioThreads(ioThreads)

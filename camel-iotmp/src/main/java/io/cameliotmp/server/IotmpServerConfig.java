@@ -113,6 +113,17 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
         // checked and lower-cased as a list given to the builder would not be
         webSocketAllowedOrigins = checkedOrigins(
                 Objects.requireNonNull(webSocketAllowedOrigins, "webSocketAllowedOrigins"));
+        // named as the options that set them: a zero or negative value would otherwise start the server and then
+        // close every device (no CONNECT within 0 ms), fail its first TLS connection, or mean something it does not
+        requireNotNegative(ioThreads, "ioThreads");
+        requireNotNegative(workerThreads, "workerThreads");
+        requirePositive(connectTimeout, "connectTimeout");
+        if (defaultKeepAlive.toSeconds() <= 0) {
+            throw new IllegalArgumentException("keepAlive must be 1 second or more: " + defaultKeepAlive.toMillis()
+                                               + " ms");
+        }
+        requirePositive(requestTimeout, "requestTimeout");
+        requirePositive(tlsHandshakeTimeout, "tlsHandshakeTimeout");
         requirePositive(maxFrameSize, "maxFrameSize");
         requirePositive(maxPsonDepth, "maxPsonDepth");
         requirePositive(maxPendingRequests, "maxPendingRequests");
@@ -126,6 +137,18 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
     static void requirePositive(long value, String name) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+
+    static void requirePositive(Duration value, String name) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value.toMillis() + " ms");
+        }
+    }
+
+    static void requireNotNegative(long value, String name) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must not be negative: " + value);
         }
     }
 

@@ -73,7 +73,9 @@ public final class IotmpServerManager {
             }
         } else if (!entry.server.config().equals(config)) {
             throw new IllegalStateException("IOTMP server " + key + " is already running with another configuration;"
-                                            + " endpoints sharing a port must configure the server identically");
+                                            + " endpoints sharing a port must configure the server identically. It"
+                                            + " differs in: " + String.join(", ",
+                    ConfigDifferences.between(entry.server.config(), config)));
         }
         entry.references++;
         return new Handle(entry);

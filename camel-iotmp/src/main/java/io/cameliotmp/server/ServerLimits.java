@@ -103,6 +103,11 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerSecond, int 
     public ServerLimits {
         Objects.requireNonNull(authFailureBlock, "authFailureBlock");
         Objects.requireNonNull(frameReadTimeout, "frameReadTimeout");
+        IotmpServerConfig.requirePositive(authFailureBlock, "authFailureBlock");
+        IotmpServerConfig.requirePositive(frameReadTimeout, "frameReadTimeout");
+        IotmpServerConfig.requireNotNegative(maxConnectionsPerSecond, "maxConnectionsPerSecond");
+        IotmpServerConfig.requireNotNegative(maxAuthFailuresPerAddress, "maxAuthFailuresPerAddress");
+        IotmpServerConfig.requireNotNegative(maxAuthFailuresPerDevice, "maxAuthFailuresPerDevice");
         IotmpServerConfig.requirePositive(maxConnections, "maxConnections");
         IotmpServerConfig.requirePositive(maxPendingWriteBytes, "maxPendingWriteBytes");
         IotmpServerConfig.requirePositive(maxFrameSizeBeforeLogin, "maxFrameSizeBeforeLogin");

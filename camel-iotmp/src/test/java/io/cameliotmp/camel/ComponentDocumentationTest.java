@@ -108,24 +108,72 @@ class ComponentDocumentationTest {
                 .contains("<artifactId>camel-iotmp</artifactId>\n    <version>" + release + "</version>");
     }
 
+    /**
+     * Camel's options that the reference names in its prose rather than in a table: the nested configuration object
+     * (whose options are the table's) and the generic autowiring switch.
+     */
+    private static final List<String> OPTIONS_IN_PROSE = List.of("configuration", "autowiredEnabled");
+
+    /**
+     * Every option has its row in an option table and every header its row in the headers table: a name merely
+     * mentioned somewhere in the text (another option's description, an example) documents nothing.
+     */
     @ParameterizedTest
     @MethodSource("components")
-    void everyOptionAndHeaderIsDocumented(Documented component) throws IOException {
+    void everyOptionAndHeaderHasItsRow(Documented component) throws IOException {
         String json = read(component.json());
         String adoc = Files.readString(Path.of(component.adoc()));
-        List<String> names = new ArrayList<>();
-        names.addAll(keysOf(json, "componentProperties"));
-        names.addAll(keysOf(json, "properties"));
-        names.addAll(keysOf(json, "headers"));
-        assertThat(names).contains(component.someNames()).hasSizeGreaterThan(component.minimumNames());
-        for (String name : names) {
-            assertThat(adoc).as(component.adoc() + " documents " + name).containsPattern("[*`]" + name + "[*`]");
+        List<String> options = new ArrayList<>();
+        options.addAll(keysOf(json, "componentProperties"));
+        options.addAll(keysOf(json, "properties"));
+        List<String> headers = keysOf(json, "headers");
+        assertThat(concat(options, headers)).contains(component.someNames())
+                .hasSizeGreaterThan(component.minimumNames());
+        for (String name : options) {
+            if (OPTIONS_IN_PROSE.contains(name)) {
+                assertThat(adoc).as(component.adoc() + " names " + name).contains("`" + name + "`");
+            } else {
+                assertThat(rowsOf(adoc, name)).as(component.adoc() + ": the row of option " + name).hasSize(1);
+            }
+        }
+        for (String name : headers) {
+            assertThat(adoc).as(component.adoc() + ": the row of header " + name)
+                    .containsPattern("(?m)^\\| `" + name + "` \\|");
         }
     }
 
     /**
-     * The default an option's row of the adoc shows (in backticks) is the one its generated metadata has: a default
-     * changed in the code cannot leave the reference behind.
+     * The type an option's row shows is its metadata's: the simple name of its Java type, or Duration for the
+     * options Camel binds from a duration (such as {@code 5s}) whatever their Java type.
+     */
+    @ParameterizedTest
+    @MethodSource("components")
+    void everyDocumentedTypeIsTheCodesType(Documented component) throws IOException {
+        String json = read(component.json());
+        String adoc = Files.readString(Path.of(component.adoc()));
+        Matcher option = Pattern.compile("(?m)^    \"([A-Za-z]+)\": \\{ \"index\".*?\"type\": \"([a-z]+)\".*?"
+                                         + "\"javaType\": \"([\\w.$<>, ]+)\"").matcher(json);
+        int checked = 0;
+        while (option.find()) {
+            String name = option.group(1);
+            if (OPTIONS_IN_PROSE.contains(name)) {
+                continue;
+            }
+            String javaType = option.group(3);
+            String expected = option.group(2).equals("duration") ? "Duration"
+                    : javaType.substring(javaType.lastIndexOf('.') + 1);
+            for (String row : rowsOf(adoc, name)) {
+                assertThat(cells(row).get(2)).as(component.adoc() + ": the type of " + name).isEqualTo(expected);
+                checked++;
+            }
+        }
+        assertThat(checked).as("options with a type").isGreaterThan(component.minimumNames());
+    }
+
+    /**
+     * The default an option's row of the adoc shows in its default column (in backticks, perhaps followed by a unit
+     * such as "(ms)") is the one its generated metadata has: a default changed in the code cannot leave the reference
+     * behind. A default written elsewhere in the row (a value its description mentions) does not count.
      */
     @ParameterizedTest
     @MethodSource("components")
@@ -138,15 +186,32 @@ class ComponentDocumentationTest {
         while (option.find()) {
             String name = option.group(1);
             String defaultValue = option.group(2).replace("\\/", "/"); // JSON may escape a slash
-            List<String> rows = rowsOf(adoc, name);
-            if (rows.isEmpty()) {
-                continue; // Camel's generic options (autowiredEnabled and the like) are named in prose, not tabled
+            if (OPTIONS_IN_PROSE.contains(name)) {
+                continue;
             }
-            assertThat(rows).as(component.adoc() + ": the default of " + name)
-                    .anyMatch(row -> row.contains("`" + defaultValue + "`"));
-            checked++;
+            for (String row : rowsOf(adoc, name)) {
+                assertThat(cells(row).get(1)).as(component.adoc() + ": the default of " + name)
+                        .matches(Pattern.quote("`" + defaultValue + "`") + "( \\(.*\\))?");
+                checked++;
+            }
         }
         assertThat(checked).as("options with a default").isGreaterThan(component.minimumNames() / 2);
+    }
+
+    /** A row's description, default and type, its lines joined; the default and type cells hold no '|'. */
+    private static List<String> cells(String row) {
+        String text = row.replaceAll("\\s+", " ").strip();
+        int type = text.lastIndexOf('|');
+        int defaultValue = text.lastIndexOf('|', type - 1);
+        assertThat(defaultValue).as("cells of " + text).isPositive();
+        return List.of(text.substring(0, defaultValue).strip(), text.substring(defaultValue + 1, type).strip(),
+                text.substring(type + 1).strip());
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     /**
