@@ -149,8 +149,8 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         return switch (message.flag()) {
             case REQUEST_OK, REQUEST_ERROR -> answer(message);
             case STREAM_SAMPLE, STREAM_EVENT -> streamData(message);
-            case CALL_ENDPOINT -> serviceCall(message, ServiceCode.CALL_ENDPOINT, endpointOf(message));
-            case CALL_DEVICE -> serviceCall(message, ServiceCode.CALL_DEVICE, targetDeviceOf(message));
+            case CALL_ENDPOINT -> serviceCall(message, ServiceCode.CALL_ENDPOINT, LegacyApi.endpointOf(message));
+            case CALL_DEVICE -> serviceCall(message, ServiceCode.CALL_DEVICE, LegacyApi.targetDeviceOf(message));
             case BUCKET_DATA -> serviceCall(message, ServiceCode.WRITE_BUCKET, message.identifier());
             case SET_PROPERTY -> serviceCall(message, ServiceCode.SET_DEVICE_PROPERTY, message.identifier());
             case GET_PROPERTY -> serviceCall(message, ServiceCode.READ_DEVICE_PROPERTY, message.identifier());
@@ -281,27 +281,6 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         LOG.debug("{}: legacy device streams on ids of an earlier connection, stopping {} of its resources",
                 DeviceAddress.of(context().channel()), stopped);
         metrics.staleStreamsStopped(stopped);
-    }
-
-    /** Libraries before 2.5 name the endpoint in RESOURCE, not IDENTIFIER. */
-    private static Object endpointOf(LegacyMessage message) {
-        if (message.identifier() == null && message.resource() instanceof List<?> path && !path.isEmpty()) {
-            return path.get(0);
-        }
-        return message.identifier();
-    }
-
-    /**
-     * The IOTMP-Linux target of a call between devices: {@code [device, resource]}. A path whose one segment is not
-     * a string (a PSON null among them, which {@code List.of} would refuse with an exception that closed the
-     * connection) names no resource: the device alone is a target the call is refused for, with an answer.
-     */
-    private static Object targetDeviceOf(LegacyMessage message) {
-        if (message.identifier() instanceof String target && message.resource() instanceof List<?> path
-            && path.size() == 1 && path.get(0) instanceof String resource) {
-            return List.of(target, resource);
-        }
-        return message.identifier();
     }
 
     /**

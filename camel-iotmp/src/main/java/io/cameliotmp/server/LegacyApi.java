@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.cameliotmp.protocol.legacy.LegacyMessage;
+
 /**
  * How the values of a legacy device read as IOTMP values: paths as arrays of segments, the {@code ["api"]} tree as
- * a DESCRIBE answer, and samples and events without their {@code {"out":…}} / {@code {"in":…}} wrapping.
+ * a DESCRIBE answer, samples and events without their {@code {"out":…}} / {@code {"in":…}} wrapping, and the
+ * targets of its service calls.
  */
 final class LegacyApi {
 
@@ -137,6 +140,27 @@ final class LegacyApi {
                 resourcePaths(path, sub, paths, max);
             }
         }
+    }
+
+    /** Libraries before 2.5 name the endpoint in RESOURCE, not IDENTIFIER. */
+    static Object endpointOf(LegacyMessage message) {
+        if (message.identifier() == null && message.resource() instanceof List<?> path && !path.isEmpty()) {
+            return path.get(0);
+        }
+        return message.identifier();
+    }
+
+    /**
+     * The IOTMP-Linux target of a call between devices: {@code [device, resource]}. A path whose one segment is not
+     * a string (a PSON null among them, which {@code List.of} would refuse with an exception that closed the
+     * connection) names no resource: the device alone is a target the call is refused for, with an answer.
+     */
+    static Object targetDeviceOf(LegacyMessage message) {
+        if (message.identifier() instanceof String target && message.resource() instanceof List<?> path
+            && path.size() == 1 && path.get(0) instanceof String resource) {
+            return List.of(target, resource);
+        }
+        return message.identifier();
     }
 
     /**
