@@ -3,6 +3,7 @@ package io.cameliotmp.server;
 import java.io.IOException;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
@@ -20,7 +21,7 @@ final class PendingWriteBound extends ChannelOutboundHandlerAdapter {
     static final String NAME = "write-bound";
 
     private final long maxPendingWriteBytes;
-    /** Over the bound once: the connection is closing, what is still written is dropped. */
+    /** Over the bound once: the connection is closing, what is still written before it closed is dropped. */
     private boolean closing;
 
     PendingWriteBound(long maxPendingWriteBytes) {
@@ -29,7 +30,9 @@ final class PendingWriteBound extends ChannelOutboundHandlerAdapter {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (!closing && (ctx.channel().isWritable() || ctx.channel().bytesBeforeWritable() <= maxPendingWriteBytes)) {
+        ChannelOutboundBuffer queued = ctx.channel().unsafe().outboundBuffer();
+        // a closed channel has no queue (and counts its bytes before writable as unbounded): its writes fail as closed
+        if (queued == null || queued.isWritable() || queued.bytesBeforeWritable() <= maxPendingWriteBytes) {
             ctx.write(msg, promise);
             return;
         }
