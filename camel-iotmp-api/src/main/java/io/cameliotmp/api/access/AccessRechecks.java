@@ -2,6 +2,7 @@ package io.cameliotmp.api.access;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -71,15 +72,22 @@ public final class AccessRechecks implements DisposableBean {
     public void checkAll() {
         // per round: many streams of one token cost one look-up
         Map<String, Optional<AccessToken>> found = new HashMap<>();
+        // and a store that failed on a token is not asked again for it in the same round
+        Set<String> unanswered = new HashSet<>();
         for (Watch watch : watched) {
+            String presented = watch.admission.presented();
+            if (unanswered.contains(presented)) {
+                continue;
+            }
             ApiError error;
             try {
-                Optional<AccessToken> token = found.computeIfAbsent(watch.admission.presented(), tokens::find);
+                Optional<AccessToken> token = found.computeIfAbsent(presented, tokens::find);
                 String denied = token.map(t -> ApiAccessFilter.denial(t, watch.admission.asked())).orElse(null);
                 error = token.isEmpty() ? new ApiError(401, "the access token is no longer valid")
                         : denied != null ? new ApiError(403, denied)
                         : null;
             } catch (RuntimeException e) {
+                unanswered.add(presented);
                 LOG.debug("Checking the access token of {} again failed: {}", watch.admission.asked(), e.toString());
                 continue;
             }
