@@ -8,6 +8,7 @@ import org.apache.camel.Component;
 import org.apache.camel.spring.boot.util.CamelPropertiesHelper;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.core.env.Environment;
 
 /**
@@ -33,16 +34,12 @@ final class StarterProperties {
         Object configuration = values.remove(CONFIGURATION);
         if (configuration != null) {
             Binder binder = Binder.get(environment);
-            values.keySet().removeIf(name -> !binder.bind(prefix + kebabCase(name), Bindable.of(String.class))
-                    .isBound());
+            values.keySet().removeIf(name -> !binder
+                    .bind(prefix + DataObjectPropertyName.toDashedForm(name), Bindable.of(String.class)).isBound());
             Map<String, Object> bean = new HashMap<>();
             bean.put(CONFIGURATION, configuration);
             CamelPropertiesHelper.setCamelProperties(context, target, bean, false);
         }
         CamelPropertiesHelper.setCamelProperties(context, target, values, false);
-    }
-
-    private static String kebabCase(String camelCase) {
-        return camelCase.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
     }
 }
