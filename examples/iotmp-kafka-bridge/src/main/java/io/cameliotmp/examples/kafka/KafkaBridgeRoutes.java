@@ -16,6 +16,7 @@ import org.apache.camel.Message;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.util.ObjectHelper;
 
@@ -28,6 +29,9 @@ public class KafkaBridgeRoutes extends RouteBuilder {
 
     /** Exchange property holding the parsed command while the device runs it. */
     static final String COMMAND = "iotmpBridgeCommand";
+
+    /** Exchange property holding the command record's commit, made once its reply is sent. */
+    static final String COMMIT = "iotmpBridgeCommit";
 
     private static final String DEVICE_KEY = "${header." + IotmpConstants.USER + "}/${header." + IotmpConstants.DEVICE
                                              + "}";
@@ -94,8 +98,13 @@ public class KafkaBridgeRoutes extends RouteBuilder {
         // The reply keeps the command's record key (the kafka.KEY header the consumer set) and its application
         // headers; camel-kafka filters Camel and kafka.* headers in both directions, so a record cannot set
         // CamelIotmp* headers and pick another device than its JSON names.
-        from("kafka:{{bridge.commands-topic}}?groupId={{bridge.group-id}}")
+        // Each command's offset is committed once its reply is in Kafka, not by Kafka's auto-commit: a stop between
+        // two commands of a poll neither skips the rest of the poll nor runs the commands already run again on the
+        // next start (auto-commit committed whatever it had committed last, seconds before).
+        from("kafka:{{bridge.commands-topic}}?groupId={{bridge.group-id}}&autoCommitEnable=false"
+             + "&allowManualCommit=true")
                 .routeId("commands")
+                .setProperty(COMMIT, header(KafkaConstants.MANUAL_COMMIT))
                 .doTry()
                     .unmarshal().json(DeviceCommand.class)
                     .process(KafkaBridgeRoutes::prepareDeviceCall)
@@ -109,7 +118,8 @@ public class KafkaBridgeRoutes extends RouteBuilder {
                     .setBody(KafkaBridgeRoutes::failureReply)
                 .end()
                 .marshal().json()
-                .to("kafka:{{bridge.replies-topic}}");
+                .to("kafka:{{bridge.replies-topic}}")
+                .process(exchange -> exchange.getProperty(COMMIT, KafkaManualCommit.class).commit());
     }
 
     private static void prepareDeviceCall(Exchange exchange) {
