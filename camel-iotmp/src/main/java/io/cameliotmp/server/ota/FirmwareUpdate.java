@@ -97,9 +97,24 @@ public final class FirmwareUpdate {
      * it sent. The caller sets the thread's interrupt flag again.
      */
     public static FirmwareUpdateException interruptedBeforeStart(DeviceId device, Duration spent, Throwable cause) {
-        FirmwareUpdateReport report = new FirmwareUpdateReport(device, OtaOutcome.FAILED, OtaStep.OPTIONS,
-                OtaFailure.INTERRUPTED, "interrupted while the image was read, before the update began", null, null,
-                null, 0, 0, 0, 0, OtaCompression.NONE.label(), 0, spent);
+        return failedBeforeStart(device, OtaFailure.INTERRUPTED,
+                "interrupted while the image was read, before the update began", spent, cause);
+    }
+
+    /**
+     * The failure of an update whose image could not be read, spooled or hashed before it began (a file that is
+     * gone, an upload cut short): an {@link OtaFailure#IMAGE_UNREADABLE} whose report has nothing sent, as when the
+     * image turns out unreadable later, so that whoever handles failed updates handles this one too.
+     */
+    public static FirmwareUpdateException unreadableBeforeStart(DeviceId device, Duration spent, Throwable cause) {
+        return failedBeforeStart(device, OtaFailure.IMAGE_UNREADABLE, "the image could not be read: " + cause, spent,
+                cause);
+    }
+
+    private static FirmwareUpdateException failedBeforeStart(DeviceId device, OtaFailure failure, String error,
+                                                             Duration spent, Throwable cause) {
+        FirmwareUpdateReport report = new FirmwareUpdateReport(device, OtaOutcome.FAILED, OtaStep.OPTIONS, failure,
+                error, null, null, null, 0, 0, 0, 0, OtaCompression.NONE.label(), 0, spent);
         return new FirmwareUpdateException(report, cause);
     }
 
