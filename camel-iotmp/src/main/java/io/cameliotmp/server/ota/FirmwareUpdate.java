@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
+import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.protocol.session.Answers;
 import io.cameliotmp.server.DeviceDisconnectedException;
 import io.cameliotmp.server.DeviceErrorException;
@@ -306,8 +307,8 @@ public final class FirmwareUpdate {
             server.registry().removeListener(reconnections);
         }
         if (expectedVersion != null && version != null && !expectedVersion.equals(version)) {
-            throw fail(OtaFailure.VERSION_MISMATCH, "the device runs " + version + ", expected " + expectedVersion,
-                    null);
+            throw fail(OtaFailure.VERSION_MISMATCH, "the device runs " + PsonValues.text(version) + ", expected "
+                                                    + PsonValues.text(expectedVersion), null);
         }
         step = OtaStep.DONE;
         return report(expectedVersion != null && version != null ? OtaOutcome.UPDATED : OtaOutcome.REBOOTED, null,
@@ -441,9 +442,13 @@ public final class FirmwareUpdate {
         throw fail(OtaFailure.PROTOCOL, "the device answered without a {success} map", null);
     }
 
+    /**
+     * The device's {@code error}, escaped: it becomes the failure's message, which is logged, and a line break of the
+     * device's must not forge a log line.
+     */
     private static String errorText(Map<?, ?> answer) {
         String error = DeviceOtaOptions.text(answer.get("error"));
-        return error.isEmpty() ? null : error;
+        return error.isEmpty() ? null : PsonValues.text(error);
     }
 
     /** The failure a request's exception means at the current step. */

@@ -304,6 +304,30 @@ class FirmwareUpdateTest {
         assertThat(e.report().error()).contains("no room for 5000 bytes");
     }
 
+    /**
+     * What a device says in its answers ends up in the failure's message, which routes and error handlers log: a line
+     * break in it must not forge a log line. Its version is kept as it was sent, for the report and the comparison.
+     */
+    @Test
+    void aDevicesTextInAFailureCannotForgeALogLine() throws Exception {
+        IotmpDevice device = device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"));
+        device.resource(FirmwareUpdate.BEGIN).inputOutput(input -> Map.of("success", false, "error",
+                "no room\n2026-12-07 ERROR forged\r\u0007"));
+        FirmwareUpdateException refused = failure(FirmwareImage.of(image(5000, "2.0.0")), options(), null);
+        assertThat(refused.failure()).isEqualTo(OtaFailure.BEGIN_REFUSED);
+        assertThat(refused.getMessage()).doesNotContain("\n", "\r", "\u0007").contains("no room\\n2026-12-07");
+        assertThat(refused.report().error()).doesNotContain("\n", "\r", "\u0007");
+
+        device.resource(FirmwareUpdate.BEGIN).inputOutput(input -> Map.of("success", true));
+        device.resource(FirmwareUpdate.WRITE).inputOutput(input -> Map.of("success", true));
+        device.resource(FirmwareUpdate.END).inputOutput(input -> Map.of("success", true));
+        device.resource(FirmwareUpdate.VERSION).output(() -> Map.of("version", "2.0.0\nforged"));
+        FirmwareUpdateException mismatch = failure(FirmwareImage.of(image(5000, "2.0.0")), options(), null);
+        assertThat(mismatch.failure()).isEqualTo(OtaFailure.VERSION_MISMATCH);
+        assertThat(mismatch.getMessage()).doesNotContain("\n").contains("2.0.0\\nforged");
+        assertThat(mismatch.report().version()).isEqualTo("2.0.0\nforged");
+    }
+
     @Test
     void aFailedWriteEndsTheUpdateWithoutResending() throws Exception {
         RecordingTarget target = new RecordingTarget();
