@@ -222,8 +222,8 @@ public final class FirmwareUpdate {
     private DeviceOtaOptions readOptions(DeviceRegistration registration) throws InterruptedException {
         DeviceReply reply;
         try {
-            reply = await(server.send(registration, DeviceRequest.run(OPTIONS, null),
-                    options.requestTimeout() != null ? options.requestTimeout() : server.config().requestTimeout()));
+            reply = request(registration, DeviceRequest.run(OPTIONS, null),
+                    options.requestTimeout() != null ? options.requestTimeout() : server.config().requestTimeout());
         } catch (DeviceErrorException e) {
             throw fail(OtaFailure.NOT_SUPPORTED, "the device has no " + OPTIONS + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -363,10 +363,10 @@ public final class FirmwareUpdate {
     private String readVersion(DeviceRegistration registration, Duration stepTimeout) throws InterruptedException {
         Object payload;
         try {
-            payload = await(server.send(registration, DeviceRequest.run(VERSION, null), stepTimeout)).payload();
+            payload = request(registration, DeviceRequest.run(VERSION, null), stepTimeout).payload();
         } catch (DeviceErrorException e) {
             try {
-                payload = await(server.send(registration, DeviceRequest.run(OPTIONS, null), stepTimeout)).payload();
+                payload = request(registration, DeviceRequest.run(OPTIONS, null), stepTimeout).payload();
             } catch (DeviceErrorException again) {
                 return null;
             }
@@ -377,7 +377,7 @@ public final class FirmwareUpdate {
     private DeviceReply call(DeviceRegistration registration, DeviceRequest request, Duration timeout)
             throws InterruptedException {
         try {
-            return await(server.send(registration, request, timeout));
+            return request(registration, request, timeout);
         } catch (RuntimeException e) {
             throw failOn(e);
         }
@@ -399,8 +399,8 @@ public final class FirmwareUpdate {
                 throw transferTooLong();
             }
             try {
-                return await(server.send(registration, request,
-                        Duration.ofMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos)))));
+                return request(registration, request,
+                        Duration.ofMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos))));
             } catch (DeviceRequestTimeoutException e) {
                 throw transferTooLong();
             } catch (RuntimeException e) {
@@ -414,6 +414,19 @@ public final class FirmwareUpdate {
         return fail(OtaFailure.TIMEOUT, "the image was not staged within transferTimeout ("
                                         + options.transferTimeout().toMillis() + " ms) after " + sentBytes + " of "
                                         + payloadSize + " bytes", null);
+    }
+
+    /**
+     * Sends {@code request} to that very connection and waits for its answer; nothing is sent once the thread is
+     * interrupted. A {@code begin} or a chunk sent after the interrupt (which may come while the image is compressed)
+     * would leave the device in an update nobody goes on with, refusing the next {@code begin} until its own timeout.
+     */
+    private DeviceReply request(DeviceRegistration registration, DeviceRequest request, Duration timeout)
+            throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before a request was sent");
+        }
+        return await(server.send(registration, request, timeout));
     }
 
     private static DeviceReply await(CompletableFuture<DeviceReply> reply) throws InterruptedException {

@@ -454,6 +454,34 @@ class FirmwareUpdateTest {
         }
     }
 
+    /**
+     * An update interrupted between two requests (while it compresses its image, say) sends no further request: a
+     * {@code begin} sent after the interrupt would open an update on the device that nobody goes on with, and the
+     * device would refuse the next {@code begin} until its own timeout dropped it.
+     */
+    @Test
+    void anUpdateInterruptedBeforeARequestDoesNotSendIt() throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults().withCompression(""));
+        FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, null)), options(),
+                new FirmwareUpdateListener() {
+                    @Override
+                    public void onStep(DeviceId id, OtaStep step) {
+                        if (step == OtaStep.BEGIN) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
+        assertThat(Thread.interrupted()).as("the interrupt is kept for the thread's owner").isTrue();
+        assertThat(e.failure()).isEqualTo(OtaFailure.INTERRUPTED);
+        assertThat(e.step()).isEqualTo(OtaStep.BEGIN);
+        // the device answers in order: had the begin been sent, it would refuse this one's as an update in progress
+        byte[] bytes = image(5000, "2.0.0");
+        assertThat(update(FirmwareImage.of(bytes), options(), null).outcome()).isEqualTo(OtaOutcome.UPDATED);
+        assertThat(target.opened.get()).isEqualTo(1);
+        assertThat(target.committed()).isEqualTo(bytes);
+    }
+
     @Test
     void aSecondUpdateOfADeviceWhileOneRunsSendsNothingAndTheClaimEndsWithTheFirst() throws Exception {
         CountDownLatch stuck = new CountDownLatch(1);
