@@ -289,6 +289,13 @@ public final class FirmwareUpdate {
                     return report(OtaOutcome.STAGED, null, "the device has no " + REBOOT
                                                            + "; the image applies at its next reset");
                 }
+                // its connection ended before the reboot was even sent: a reconnect then proves no reboot, and
+                // without a version to ask the device, staged is all that is known
+                if (e.getCause() instanceof DeviceNotConnectedException && expectedVersion == null) {
+                    step = OtaStep.DONE;
+                    return report(OtaOutcome.STAGED, null, "the device's connection ended before " + REBOOT
+                                                           + " was sent; the image applies at its next reset");
+                }
                 LOG.debug("{}: {} ended without an answer, as rebooting devices do: {}", device, REBOOT,
                         e.getMessage());
             }

@@ -546,6 +546,23 @@ class FirmwareUpdateTest {
         assertThat(e.report().expectedVersion()).isEqualTo("2.0.0");
     }
 
+    /**
+     * Without a version to ask, the reconnect is the only sign of a reboot; but a device whose connection ended
+     * before the reboot was even sent was never told to reboot, and its reconnect says nothing. Its image is staged:
+     * it runs the old one until its next reset, and the report says so rather than that it rebooted.
+     */
+    @Test
+    void aDeviceGoneBeforeTheRebootWasSentIsStagedNotRebooted() throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        IotmpDevice device = device(target, OtaSettings.defaults());
+        byte[] bytes = image(5000, null);
+        FirmwareUpdateReport report = update(FirmwareImage.of(bytes), options(),
+                dropConnectionAt(device, OtaStep.REBOOT));
+        assertThat(report.outcome()).isEqualTo(OtaOutcome.STAGED);
+        assertThat(report.error()).contains("before $ota/reboot was sent");
+        assertThat(target.committed()).isEqualTo(bytes);
+    }
+
     @Test
     void aDeviceThatDoesNotComeBackTimesOutWaitingForIt() throws Exception {
         IotmpDevice device = device(new RecordingTarget(), OtaSettings.defaults(), IotmpDeviceBuilder::noReconnect);
