@@ -22,6 +22,7 @@ import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.DeviceReply;
 import io.cameliotmp.server.DeviceRequest;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
+import io.cameliotmp.server.DirectoryEntry;
 import io.cameliotmp.server.IotmpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,7 +168,11 @@ public final class FirmwareUpdate {
         enter(OtaStep.OPTIONS);
         DeviceRegistration registration = server.registry().registration(device).orElse(null);
         if (registration == null) {
-            throw fail(OtaFailure.DEVICE_GONE, "device is not connected", null);
+            // the update waits for the device's reconnection after the reboot, which only its own member sees
+            String member = server.locate(device).map(DirectoryEntry::member)
+                    .filter(holder -> !holder.equals(server.config().cluster().memberName())).orElse(null);
+            throw fail(OtaFailure.DEVICE_GONE, member == null ? "device is not connected"
+                    : "device is connected to member " + member + ", not to this one: its update runs there", null);
         }
         DeviceOtaOptions deviceOptions = readOptions(registration);
         previousVersion = known(deviceOptions.version());
