@@ -72,7 +72,9 @@ final class FirmwareUpdates {
                     reply.completeExceptionally(FirmwareUpdate.interruptedBeforeStart(device,
                             Duration.ofNanos(System.nanoTime() - startedNanos), e));
                 } else {
-                    reply.completeExceptionally(e);
+                    // a failed update like the others: a rollout's doCatch(FirmwareUpdateException) records it
+                    reply.completeExceptionally(FirmwareUpdate.unreadableBeforeStart(device,
+                            Duration.ofNanos(System.nanoTime() - startedNanos), e));
                 }
             } catch (RuntimeException e) {
                 reply.completeExceptionally(e);

@@ -310,6 +310,32 @@ class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
         assertThat(result.get(WAIT.toSeconds(), TimeUnit.SECONDS).getException()).hasCause(outOfMemory);
     }
 
+    /**
+     * An image that cannot be read (a file gone, an upload cut) is a failed update like any other, so a rollout's
+     * {@code doCatch(FirmwareUpdateException.class)} records it for the device instead of failing the whole route.
+     */
+    @Test
+    void anImageThatCannotBeReadIsAFirmwareUpdateExceptionWithItsReport() throws Exception {
+        connectDevice(OtaSettings.defaults());
+        InputStream cut = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("the upload was cut");
+            }
+        };
+        for (Object body : List.of(temp.resolve("no-such-firmware.bin"), temp.resolve("gone.bin").toFile(), cut)) {
+            Exchange result = template.send("direct:uncached", e -> e.getMessage().setBody(body));
+            FirmwareUpdateException failure = result.getException(FirmwareUpdateException.class);
+            assertThat(failure).as("the exchange's exception %s for %s", result.getException(), body).isNotNull();
+            assertThat(failure.failure()).isEqualTo(OtaFailure.IMAGE_UNREADABLE);
+            assertThat(failure.step()).isEqualTo(OtaStep.OPTIONS);
+            assertThat(failure.report().toMap()).containsEntry("sentBytes", 0L).containsEntry("success", false)
+                    .containsEntry("user", "alice").containsEntry("device", "esp32");
+            assertThat(failure).hasCauseInstanceOf(IOException.class);
+        }
+        assertThat(server(port).firmwareUpdates().running()).isZero();
+    }
+
     @Test
     void aBodyThatIsNoImageIsRefused() {
         connectDevice(OtaSettings.defaults());

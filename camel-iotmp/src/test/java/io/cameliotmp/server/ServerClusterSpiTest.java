@@ -10,15 +10,22 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.server.ota.FirmwareImage;
+import io.cameliotmp.server.ota.FirmwareUpdate;
+import io.cameliotmp.server.ota.FirmwareUpdateException;
+import io.cameliotmp.server.ota.FirmwareUpdateOptions;
+import io.cameliotmp.server.ota.OtaFailure;
 import io.cameliotmp.testing.TestPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The server's cluster SPI with two servers sharing an in-memory directory (the network is the cluster module's
@@ -60,6 +67,30 @@ class ServerClusterSpiTest {
         DeviceRegistration onB = b.registry().registration(DEVICE).orElseThrow();
         assertThat(a.send(onB, DeviceRequest.run("temperature", null), null).get(30, TimeUnit.SECONDS).payload())
                 .isEqualTo(21L);
+    }
+
+    /**
+     * A firmware update waits for its device's reconnection after the reboot, which only the member holding the
+     * device sees: it runs there. Started on another member it fails at once, nothing sent, saying where the device
+     * is, rather than as a device that is not connected (which a rollout reports as offline).
+     */
+    @Test
+    void aFirmwareUpdateOfADeviceOnAnotherMemberNamesThatMember() throws Exception {
+        IotmpServer a = server("a");
+        IotmpServer b = server("b");
+        IotmpDevice device = device(b, "esp32");
+        AtomicInteger optionsAsked = new AtomicInteger();
+        device.resource(FirmwareUpdate.OPTIONS).output(() -> {
+            optionsAsked.incrementAndGet();
+            return Map.of("enabled", true);
+        });
+        FirmwareUpdateException e = catchThrowableOfType(FirmwareUpdateException.class,
+                () -> FirmwareUpdate.run(a, DEVICE, FirmwareImage.of(new byte[1000]), FirmwareUpdateOptions.defaults(),
+                        null));
+        assertThat(e.failure()).isEqualTo(OtaFailure.DEVICE_GONE);
+        assertThat(e.report().error()).contains("connected to member b");
+        assertThat(optionsAsked).hasValue(0);
+        assertThat(a.firmwareUpdates().running()).isZero();
     }
 
     @Test

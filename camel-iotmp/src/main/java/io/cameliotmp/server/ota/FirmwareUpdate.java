@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
+import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.protocol.session.Answers;
 import io.cameliotmp.server.DeviceDisconnectedException;
 import io.cameliotmp.server.DeviceErrorException;
@@ -21,6 +22,7 @@ import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.DeviceReply;
 import io.cameliotmp.server.DeviceRequest;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
+import io.cameliotmp.server.DirectoryEntry;
 import io.cameliotmp.server.IotmpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,9 +99,24 @@ public final class FirmwareUpdate {
      * it sent. The caller sets the thread's interrupt flag again.
      */
     public static FirmwareUpdateException interruptedBeforeStart(DeviceId device, Duration spent, Throwable cause) {
-        FirmwareUpdateReport report = new FirmwareUpdateReport(device, OtaOutcome.FAILED, OtaStep.OPTIONS,
-                OtaFailure.INTERRUPTED, "interrupted while the image was read, before the update began", null, null,
-                null, 0, 0, 0, 0, OtaCompression.NONE.label(), 0, spent);
+        return failedBeforeStart(device, OtaFailure.INTERRUPTED,
+                "interrupted while the image was read, before the update began", spent, cause);
+    }
+
+    /**
+     * The failure of an update whose image could not be read, spooled or hashed before it began (a file that is
+     * gone, an upload cut short): an {@link OtaFailure#IMAGE_UNREADABLE} whose report has nothing sent, as when the
+     * image turns out unreadable later, so that whoever handles failed updates handles this one too.
+     */
+    public static FirmwareUpdateException unreadableBeforeStart(DeviceId device, Duration spent, Throwable cause) {
+        return failedBeforeStart(device, OtaFailure.IMAGE_UNREADABLE, "the image could not be read: " + cause, spent,
+                cause);
+    }
+
+    private static FirmwareUpdateException failedBeforeStart(DeviceId device, OtaFailure failure, String error,
+                                                             Duration spent, Throwable cause) {
+        FirmwareUpdateReport report = new FirmwareUpdateReport(device, OtaOutcome.FAILED, OtaStep.OPTIONS, failure,
+                error, null, null, null, 0, 0, 0, 0, OtaCompression.NONE.label(), 0, spent);
         return new FirmwareUpdateException(report, cause);
     }
 
@@ -151,7 +168,11 @@ public final class FirmwareUpdate {
         enter(OtaStep.OPTIONS);
         DeviceRegistration registration = server.registry().registration(device).orElse(null);
         if (registration == null) {
-            throw fail(OtaFailure.DEVICE_GONE, "device is not connected", null);
+            // the update waits for the device's reconnection after the reboot, which only its own member sees
+            String member = server.locate(device).map(DirectoryEntry::member)
+                    .filter(holder -> !holder.equals(server.config().cluster().memberName())).orElse(null);
+            throw fail(OtaFailure.DEVICE_GONE, member == null ? "device is not connected"
+                    : "device is connected to member " + member + ", not to this one: its update runs there", null);
         }
         DeviceOtaOptions deviceOptions = readOptions(registration);
         previousVersion = known(deviceOptions.version());
@@ -206,8 +227,8 @@ public final class FirmwareUpdate {
     private DeviceOtaOptions readOptions(DeviceRegistration registration) throws InterruptedException {
         DeviceReply reply;
         try {
-            reply = await(server.send(registration, DeviceRequest.run(OPTIONS, null),
-                    options.requestTimeout() != null ? options.requestTimeout() : server.config().requestTimeout()));
+            reply = request(registration, DeviceRequest.run(OPTIONS, null),
+                    options.requestTimeout() != null ? options.requestTimeout() : server.config().requestTimeout());
         } catch (DeviceErrorException e) {
             throw fail(OtaFailure.NOT_SUPPORTED, "the device has no " + OPTIONS + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -273,6 +294,13 @@ public final class FirmwareUpdate {
                     return report(OtaOutcome.STAGED, null, "the device has no " + REBOOT
                                                            + "; the image applies at its next reset");
                 }
+                // its connection ended before the reboot was even sent: a reconnect then proves no reboot, and
+                // without a version to ask the device, staged is all that is known
+                if (e.getCause() instanceof DeviceNotConnectedException && expectedVersion == null) {
+                    step = OtaStep.DONE;
+                    return report(OtaOutcome.STAGED, null, "the device's connection ended before " + REBOOT
+                                                           + " was sent; the image applies at its next reset");
+                }
                 LOG.debug("{}: {} ended without an answer, as rebooting devices do: {}", device, REBOOT,
                         e.getMessage());
             }
@@ -291,8 +319,8 @@ public final class FirmwareUpdate {
             server.registry().removeListener(reconnections);
         }
         if (expectedVersion != null && version != null && !expectedVersion.equals(version)) {
-            throw fail(OtaFailure.VERSION_MISMATCH, "the device runs " + version + ", expected " + expectedVersion,
-                    null);
+            throw fail(OtaFailure.VERSION_MISMATCH, "the device runs " + PsonValues.text(version) + ", expected "
+                                                    + PsonValues.text(expectedVersion), null);
         }
         step = OtaStep.DONE;
         return report(expectedVersion != null && version != null ? OtaOutcome.UPDATED : OtaOutcome.REBOOTED, null,
@@ -347,10 +375,10 @@ public final class FirmwareUpdate {
     private String readVersion(DeviceRegistration registration, Duration stepTimeout) throws InterruptedException {
         Object payload;
         try {
-            payload = await(server.send(registration, DeviceRequest.run(VERSION, null), stepTimeout)).payload();
+            payload = request(registration, DeviceRequest.run(VERSION, null), stepTimeout).payload();
         } catch (DeviceErrorException e) {
             try {
-                payload = await(server.send(registration, DeviceRequest.run(OPTIONS, null), stepTimeout)).payload();
+                payload = request(registration, DeviceRequest.run(OPTIONS, null), stepTimeout).payload();
             } catch (DeviceErrorException again) {
                 return null;
             }
@@ -361,7 +389,7 @@ public final class FirmwareUpdate {
     private DeviceReply call(DeviceRegistration registration, DeviceRequest request, Duration timeout)
             throws InterruptedException {
         try {
-            return await(server.send(registration, request, timeout));
+            return request(registration, request, timeout);
         } catch (RuntimeException e) {
             throw failOn(e);
         }
@@ -383,8 +411,8 @@ public final class FirmwareUpdate {
                 throw transferTooLong();
             }
             try {
-                return await(server.send(registration, request,
-                        Duration.ofMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos)))));
+                return request(registration, request,
+                        Duration.ofMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos))));
             } catch (DeviceRequestTimeoutException e) {
                 throw transferTooLong();
             } catch (RuntimeException e) {
@@ -398,6 +426,19 @@ public final class FirmwareUpdate {
         return fail(OtaFailure.TIMEOUT, "the image was not staged within transferTimeout ("
                                         + options.transferTimeout().toMillis() + " ms) after " + sentBytes + " of "
                                         + payloadSize + " bytes", null);
+    }
+
+    /**
+     * Sends {@code request} to that very connection and waits for its answer; nothing is sent once the thread is
+     * interrupted. A {@code begin} or a chunk sent after the interrupt (which may come while the image is compressed)
+     * would leave the device in an update nobody goes on with, refusing the next {@code begin} until its own timeout.
+     */
+    private DeviceReply request(DeviceRegistration registration, DeviceRequest request, Duration timeout)
+            throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before a request was sent");
+        }
+        return await(server.send(registration, request, timeout));
     }
 
     private static DeviceReply await(CompletableFuture<DeviceReply> reply) throws InterruptedException {
@@ -426,9 +467,13 @@ public final class FirmwareUpdate {
         throw fail(OtaFailure.PROTOCOL, "the device answered without a {success} map", null);
     }
 
+    /**
+     * The device's {@code error}, escaped: it becomes the failure's message, which is logged, and a line break of the
+     * device's must not forge a log line.
+     */
     private static String errorText(Map<?, ?> answer) {
         String error = DeviceOtaOptions.text(answer.get("error"));
-        return error.isEmpty() ? null : error;
+        return error.isEmpty() ? null : PsonValues.text(error);
     }
 
     /** The failure a request's exception means at the current step. */

@@ -304,6 +304,30 @@ class FirmwareUpdateTest {
         assertThat(e.report().error()).contains("no room for 5000 bytes");
     }
 
+    /**
+     * What a device says in its answers ends up in the failure's message, which routes and error handlers log: a line
+     * break in it must not forge a log line. Its version is kept as it was sent, for the report and the comparison.
+     */
+    @Test
+    void aDevicesTextInAFailureCannotForgeALogLine() throws Exception {
+        IotmpDevice device = device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"));
+        device.resource(FirmwareUpdate.BEGIN).inputOutput(input -> Map.of("success", false, "error",
+                "no room\n2026-12-07 ERROR forged\r\u0007"));
+        FirmwareUpdateException refused = failure(FirmwareImage.of(image(5000, "2.0.0")), options(), null);
+        assertThat(refused.failure()).isEqualTo(OtaFailure.BEGIN_REFUSED);
+        assertThat(refused.getMessage()).doesNotContain("\n", "\r", "\u0007").contains("no room\\n2026-12-07");
+        assertThat(refused.report().error()).doesNotContain("\n", "\r", "\u0007");
+
+        device.resource(FirmwareUpdate.BEGIN).inputOutput(input -> Map.of("success", true));
+        device.resource(FirmwareUpdate.WRITE).inputOutput(input -> Map.of("success", true));
+        device.resource(FirmwareUpdate.END).inputOutput(input -> Map.of("success", true));
+        device.resource(FirmwareUpdate.VERSION).output(() -> Map.of("version", "2.0.0\nforged"));
+        FirmwareUpdateException mismatch = failure(FirmwareImage.of(image(5000, "2.0.0")), options(), null);
+        assertThat(mismatch.failure()).isEqualTo(OtaFailure.VERSION_MISMATCH);
+        assertThat(mismatch.getMessage()).doesNotContain("\n").contains("2.0.0\\nforged");
+        assertThat(mismatch.report().version()).isEqualTo("2.0.0\nforged");
+    }
+
     @Test
     void aFailedWriteEndsTheUpdateWithoutResending() throws Exception {
         RecordingTarget target = new RecordingTarget();
@@ -430,6 +454,34 @@ class FirmwareUpdateTest {
         }
     }
 
+    /**
+     * An update interrupted between two requests (while it compresses its image, say) sends no further request: a
+     * {@code begin} sent after the interrupt would open an update on the device that nobody goes on with, and the
+     * device would refuse the next {@code begin} until its own timeout dropped it.
+     */
+    @Test
+    void anUpdateInterruptedBeforeARequestDoesNotSendIt() throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults().withCompression(""));
+        FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, null)), options(),
+                new FirmwareUpdateListener() {
+                    @Override
+                    public void onStep(DeviceId id, OtaStep step) {
+                        if (step == OtaStep.BEGIN) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
+        assertThat(Thread.interrupted()).as("the interrupt is kept for the thread's owner").isTrue();
+        assertThat(e.failure()).isEqualTo(OtaFailure.INTERRUPTED);
+        assertThat(e.step()).isEqualTo(OtaStep.BEGIN);
+        // the device answers in order: had the begin been sent, it would refuse this one's as an update in progress
+        byte[] bytes = image(5000, "2.0.0");
+        assertThat(update(FirmwareImage.of(bytes), options(), null).outcome()).isEqualTo(OtaOutcome.UPDATED);
+        assertThat(target.opened.get()).isEqualTo(1);
+        assertThat(target.committed()).isEqualTo(bytes);
+    }
+
     @Test
     void aSecondUpdateOfADeviceWhileOneRunsSendsNothingAndTheClaimEndsWithTheFirst() throws Exception {
         CountDownLatch stuck = new CountDownLatch(1);
@@ -492,6 +544,23 @@ class FirmwareUpdateTest {
         assertThat(e.failure()).isEqualTo(OtaFailure.VERSION_MISMATCH);
         assertThat(e.report().version()).isEqualTo("1.0.0");
         assertThat(e.report().expectedVersion()).isEqualTo("2.0.0");
+    }
+
+    /**
+     * Without a version to ask, the reconnect is the only sign of a reboot; but a device whose connection ended
+     * before the reboot was even sent was never told to reboot, and its reconnect says nothing. Its image is staged:
+     * it runs the old one until its next reset, and the report says so rather than that it rebooted.
+     */
+    @Test
+    void aDeviceGoneBeforeTheRebootWasSentIsStagedNotRebooted() throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        IotmpDevice device = device(target, OtaSettings.defaults());
+        byte[] bytes = image(5000, null);
+        FirmwareUpdateReport report = update(FirmwareImage.of(bytes), options(),
+                dropConnectionAt(device, OtaStep.REBOOT));
+        assertThat(report.outcome()).isEqualTo(OtaOutcome.STAGED);
+        assertThat(report.error()).contains("before $ota/reboot was sent");
+        assertThat(target.committed()).isEqualTo(bytes);
     }
 
     @Test
