@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * the thread that completes the device's reply), skips Infinispan's executor hand-offs on both members, and carries
  * bytes the cluster encodes itself ({@link ForwardedCall}) instead of Java-serialized tasks.
  * <p>
+ * The samples and ends of the streams such calls opened come back the same way ({@link ClusterTasks.Relay}), the
+ * answer being the acknowledgement: the calling member sends it once its route is done with the sample, and holds
+ * no thread meanwhile.
+ * <p>
  * Requests go out of band: calls to one member run concurrently, as local calls to its devices do. A call to a
  * member that leaves the view fails at once (JGroups suspects it; {@link ForwardedCalls} also fails it on Infinispan's
  * view change).

@@ -11,7 +11,8 @@ import org.jgroups.util.MaxOneThreadPerSender;
  * JGroups' default message processing, except that the request of a forwarded call is handed up on the thread that
  * read it from the connection, instead of being queued for a thread of the pool. Serving a call never blocks (it
  * looks the device up and writes the request to its connection; the answer goes back from the thread that completes
- * it), so the reading thread is free again at once and the call saves a hand-off. Everything else, answers included
+ * it; a relayed stream sample is handed to its stream's thread), so the reading thread is free again at once and the
+ * call saves a hand-off. Everything else, answers included
  * (a caller's answer goes on to a Camel route), takes JGroups' usual way.
  * <p>
  * Installed by class name ({@code TP.setMessageProcessingPolicy}), hence public.

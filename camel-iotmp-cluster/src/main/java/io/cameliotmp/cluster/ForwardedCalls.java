@@ -2,14 +2,12 @@ package io.cameliotmp.cluster;
 
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +30,6 @@ import org.infinispan.commons.CacheException;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.remoting.transport.Address;
 import org.infinispan.remoting.transport.jgroups.SuspectException;
-import org.infinispan.util.function.SerializableFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,13 +50,22 @@ final class ForwardedCalls implements CallForwarder {
     static final long EXECUTOR_GRACE_MILLIS = 5_000;
 
     /**
-     * How long a member waits for its listener to finish a relayed sample before it acknowledges it anyway; well
-     * below the executor's default timeout (Infinispan's {@code distributedSyncTimeout}, 4 minutes), beyond which the
-     * holder would read the relay as failed and stop the stream.
+     * How long a member waits for its listener to finish a relayed sample, once the listener took it, before it
+     * acknowledges it anyway, so that a stuck route does not end the stream; well below the time the holder waits
+     * for the answer (Infinispan's {@code distributedSyncTimeout}, 4 minutes), beyond which it would read the relay
+     * as failed and stop the stream.
      */
     static final long RELAY_HANDLING_WAIT_SECONDS = 60;
 
     private static final CompletionStage<Void> HANDLED = CompletableFuture.completedFuture(null);
+
+    /**
+     * How long this member waits for its listener to finish a relayed sample before it acknowledges it anyway:
+     * {@link #RELAY_HANDLING_WAIT_SECONDS}; shorter in tests.
+     */
+    private volatile long relayHandlingWaitMillis = TimeUnit.SECONDS.toMillis(RELAY_HANDLING_WAIT_SECONDS);
+    /** False in tests only, for a member of an earlier version ({@link #readRelaysAsCalls}). */
+    private volatile boolean relaysOnChannel = true;
 
     private final InfinispanCluster cluster;
     /** Calls waiting for an outcome, by the node id of the member they went to. */
@@ -105,8 +111,9 @@ final class ForwardedCalls implements CallForwarder {
         long relay = 0;
         if (request instanceof DeviceRequest.StartStream start) {
             relay = relayIds.incrementAndGet();
+            LocalDevices local = cluster.local();
             relays.put(relay, new RelayTarget(start.listener(), record.registration(), start.resource(),
-                    record.node()));
+                    record.node(), local != null ? local.streamThread() : Runnable::run));
         }
         String text = ForwardedRequest.describe(request);
         CompletableFuture<DeviceReply> reply = new CompletableFuture<>();
@@ -256,29 +263,46 @@ final class ForwardedCalls implements CallForwarder {
         return HANDLED;
     }
 
+    /** For tests: reads relays on the call channel as calls, as a member of an earlier version does. */
+    void readRelaysAsCalls() {
+        relaysOnChannel = false;
+    }
+
+    /** For tests: how long a relayed sample's listener may take before the sample is acknowledged anyway. */
+    void relayHandlingWait(Duration wait) {
+        relayHandlingWaitMillis = wait.toMillis();
+    }
+
     /**
-     * Waits until the listener here is done with a relayed sample, so the holder's in-flight bound counts it until
-     * then, as it counts a sample of a local listener: a slow route slows the device down instead of making this
-     * member queue. Bounded, so that a sample a route never finishes holds a thread of this member for at most
-     * {@link #RELAY_HANDLING_WAIT_SECONDS}, then lets the stream go on (the listener keeps the samples' order itself).
+     * A sample or the end of a stream this member opened on a device held by {@code origin}, arrived on the call
+     * channel: told to the listener on the stream's thread ({@link RelayTarget#onThread}). The answer, whether this
+     * member still wants the stream, goes back once the listener is done with a sample, or
+     * {@link #RELAY_HANDLING_WAIT_SECONDS} after it took the sample when it never is, so the holder counts the sample
+     * in flight until then; no thread waits here meanwhile.
      */
-    static void awaitHandled(CompletionStage<Void> handled) {
-        try {
-            handled.toCompletableFuture().get(RELAY_HANDLING_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.debug("A relayed sample was not handled cleanly in time: {}", e.toString());
+    private CompletableFuture<byte[]> serveRelay(ClusterTasks.Relay relay, UUID origin) {
+        RelayTarget target = relays.get(relay.relay());
+        if (target == null || !target.holder().equals(origin)) {
+            return CompletableFuture.completedFuture(ClusterTasks.Relay.answer(false));
         }
+        return target.onThread(() -> {
+            // a stream whose member left meanwhile is over for its listener, which heard it was lost
+            CompletionStage<Void> handled = relays.get(relay.relay()) == target ? relayed(relay) : null;
+            return handled != null ? handled : HANDLED;
+        }, relayHandlingWaitMillis).thenApply(handled -> ClusterTasks.Relay.answer(true));
     }
 
     // ---- holder
 
     /**
      * Runs a forwarded call on the connection here, without waiting for it: the answer's bytes complete from the
-     * thread that completes the device's reply (or its timeout).
+     * thread that completes the device's reply (or its timeout). A relay of a stream this member opened on a device
+     * of {@code origin} comes the same way ({@link #serveRelay}).
      */
     CompletableFuture<byte[]> serve(byte[] bytes, UUID origin) {
+        if (relaysOnChannel && ClusterTasks.Relay.isRelay(bytes)) {
+            return serveRelay(ClusterTasks.Relay.fromBytes(bytes), origin);
+        }
         ForwardedCall call = ForwardedCall.fromBytes(bytes, 0, bytes.length);
         return serve(call, origin).thenApply(ForwardedAnswer::toBytes);
     }
@@ -347,6 +371,7 @@ final class ForwardedCalls implements CallForwarder {
         private final UUID origin;
         private final long relay;
         private final DeviceRegistration registration;
+        private final RelayTransport transport;
         private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
         /** The stream's id once the device opened it, 0 before (and for good if it did not). Guarded by this. */
         private int streamId;
@@ -359,6 +384,7 @@ final class ForwardedCalls implements CallForwarder {
             this.origin = origin;
             this.relay = relay;
             this.registration = registration;
+            this.transport = new RelayTransport(cluster, origin);
         }
 
         /** The device answered the START_STREAM: with the stream's id, or 0 when it failed. */
@@ -454,24 +480,24 @@ final class ForwardedCalls implements CallForwarder {
             ended();
         }
 
-        /** Completes once the calling member took the sample; stops the stream if that member no longer wants it. */
+        /**
+         * Completes once the calling member is done with the sample (its listener finished it); stops the stream if
+         * that member no longer wants it, left, or could not be reached.
+         */
         private CompletableFuture<Void> send(ClusterTasks.Relay task, int streamId) {
             CompletableFuture<Void> done = new CompletableFuture<>();
-            EmbeddedCacheManager manager = cluster.manager();
-            Address target = cluster.address(origin);
-            if (manager == null || target == null) {
+            if (cluster.address(origin) == null) {
                 stop(task, streamId);
                 done.complete(null);
                 return done;
             }
-            manager.executor().filterTargets(List.of(target))
-                    .submitConsumer((SerializableFunction<EmbeddedCacheManager, Boolean>) task,
-                            (address, wanted, failure) -> {
-                                if (failure != null || !Boolean.TRUE.equals(wanted)) {
-                                    stop(task, streamId);
-                                }
-                            })
-                    .whenComplete((ignored, failure) -> done.complete(null));
+            transport.send(task).whenComplete((wanted, failure) -> {
+                if (failure != null || !Boolean.TRUE.equals(wanted)) {
+                    LOG.debug("Relay to cluster member {} not taken", origin, failure);
+                    stop(task, streamId);
+                }
+                done.complete(null);
+            });
             return done;
         }
 

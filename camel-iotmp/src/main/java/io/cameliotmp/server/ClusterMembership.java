@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import io.cameliotmp.protocol.session.Answers;
@@ -25,17 +26,20 @@ final class ClusterMembership implements LocalDevices {
     private final DeviceRegistry registry;
     private final Duration requestTimeout;
     private final Supplier<ServerMetrics> metrics;
+    private final Supplier<Executor> streamThreads;
 
     /**
      * @param requestTimeout the timeout of forwarded calls that name none: this server's, as for local calls
      * @param metrics        the server's metrics of the moment (they change when it starts and stops)
+     * @param streamThreads  the next of the server's threads for a stream relayed from another member
      */
     ClusterMembership(ServerCluster cluster, DeviceRegistry registry, Duration requestTimeout,
-                      Supplier<ServerMetrics> metrics) {
+                      Supplier<ServerMetrics> metrics, Supplier<Executor> streamThreads) {
         this.cluster = cluster;
         this.registry = registry;
         this.requestTimeout = requestTimeout;
         this.metrics = metrics;
+        this.streamThreads = streamThreads;
     }
 
     void join() {
@@ -165,6 +169,11 @@ final class ClusterMembership implements LocalDevices {
     @Override
     public List<DeviceRegistration> localRegistrations() {
         return registry.registrations(null);
+    }
+
+    @Override
+    public Executor streamThread() {
+        return streamThreads.get();
     }
 
     @Override

@@ -70,7 +70,7 @@ public final class IotmpServer {
         this.properties = new Properties(builtins);
         this.topics = new Topics(events);
         this.membership = new ClusterMembership(config.cluster(), registry, config.requestTimeout(),
-                this::metrics);
+                this::metrics, network::nextStreamThread);
         this.sessionContext = new ServerSessionContext(config, this::metrics, network::timer, guard,
                 connectValidation, refusalLog, registry, membership, subscriptions, calls, events, builtins,
                 totals.receivedSamples());

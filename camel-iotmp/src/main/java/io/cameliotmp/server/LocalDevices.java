@@ -3,6 +3,7 @@ package io.cameliotmp.server;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * What a {@link ServerCluster} may ask of the server of its own member: run a forwarded call on a device connected
@@ -22,4 +23,15 @@ public interface LocalDevices {
      * still here, telling the device DISCONNECT as a reconnect on one server does.
      */
     void replacedElsewhere(DeviceRegistration replaced, DirectoryEntry holder);
+
+    /**
+     * A thread of this member's server for the samples of one stream that this member opened on a device held by
+     * another member: the next worker, as a new connection gets (the next I/O thread with {@code workerThreads=0}).
+     * The cluster keeps it for the stream, so that the stream's samples reach its listener in order, and a route
+     * that blocks on them holds up that thread, as a local device's route holds up its connection's, and none of
+     * the cluster's own. The default runs the task on the calling thread.
+     */
+    default Executor streamThread() {
+        return Runnable::run;
+    }
 }

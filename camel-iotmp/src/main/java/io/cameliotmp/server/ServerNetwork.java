@@ -202,6 +202,14 @@ final class ServerNetwork {
         return workerGroup != null ? workerGroup.next() : null;
     }
 
+    /**
+     * The thread the samples of a stream relayed from another cluster member go to their listener on: the next
+     * worker, or the next I/O thread with {@code workerThreads=0}, as a new connection's.
+     */
+    EventExecutor nextStreamThread() {
+        return workerGroup != null ? workerGroup.next() : ioGroup.next();
+    }
+
     /** A thread of the accepting group, for the server's own paced tasks (a drain). */
     EventLoop acceptLoop() {
         return bossGroup.next();
