@@ -104,6 +104,9 @@ public class IotmpDevConsole extends AbstractDevConsole {
                     totals.get("samplesReceived"), totals.get("samplesDropped"), totals.get("readingPauses"),
                     totals.get("requests"), totals.get("requestsFailed"), totals.get("requestsTimedOut"),
                     totals.get("bytesIn"), totals.get("bytesOut")));
+            sb.append(String.format("    Peers not reading: %s closed over maxPendingWriteBytes, %s WebSocket pings"
+                                    + " unanswered%n",
+                    totals.get("pendingWritesExceeded"), totals.get("webSocketPingsUnanswered")));
             sb.append(String.format("    Forwarded: %s calls to other cluster members (%s failed, %s timed out)%n",
                     totals.get("forwardedCalls"), totals.get("forwardedCallsFailed"),
                     totals.get("forwardedCallsTimedOut")));

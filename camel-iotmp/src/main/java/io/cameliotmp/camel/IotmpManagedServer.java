@@ -139,6 +139,18 @@ public class IotmpManagedServer {
         return server.totals().readingPauses();
     }
 
+    @ManagedAttribute(description = "Connections closed because more than maxPendingWriteBytes were queued for a "
+                                    + "peer that does not read")
+    public long getPendingWritesExceeded() {
+        return server.totals().pendingWritesExceeded();
+    }
+
+    @ManagedAttribute(description = "WebSocket pings not answered because the connection was not writable (its peer "
+                                    + "does not read) or closing")
+    public long getWebSocketPingsUnanswered() {
+        return server.totals().webSocketPingsUnanswered();
+    }
+
     @ManagedAttribute(description = "Bytes received, TLS and WebSocket framing included")
     public long getBytesIn() {
         return server.totals().bytesIn();

@@ -122,6 +122,8 @@ final class ServerViews {
         json.put("staleSamplesDropped", totals.staleSamplesDropped());
         json.put("staleStreamsStopped", totals.staleStreamsStopped());
         json.put("readingPauses", totals.readingPauses());
+        json.put("pendingWritesExceeded", totals.pendingWritesExceeded());
+        json.put("webSocketPingsUnanswered", totals.webSocketPingsUnanswered());
         json.put("deliveriesDropped", totals.deliveriesDropped());
         json.put("bytesIn", totals.bytesIn());
         json.put("bytesOut", totals.bytesOut());
