@@ -1,5 +1,6 @@
 package io.cameliotmp.api;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -131,6 +132,7 @@ public class DeviceApiRoutes extends RouteBuilder {
                 .choice()
                     .when(DeviceApiRoutes::isDescribe)
                         .to("iotmp:device?operation=describe")
+                        .process(DeviceApiRoutes::onlyReachableResources)
                     .otherwise()
                         .process(DeviceApiRoutes::input)
                         .to("iotmp:device?operation=run")
@@ -191,6 +193,29 @@ public class DeviceApiRoutes extends RouteBuilder {
                 .filter(d -> d instanceof Map<?, ?> m
                              && AccessToken.anyMatches(reached, String.valueOf(m.get("device"))))
                 .toList());
+    }
+
+    /**
+     * Keeps, of a device's resource list, those the caller's access token could reach
+     * ({@code X-Iotmp-Api-Resource-Patterns}, set by the access filter): a resource whose name, or some name its
+     * template stands for ({@code $fs/get/*path}), a pattern of the token matches. As for the device list, without the
+     * header the list is whole. A single resource's description ({@code …/api}) was admitted by its name already.
+     */
+    private static void onlyReachableResources(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String header = message.getHeader(ApiAccessFilter.RESOURCE_PATTERNS, String.class);
+        ResourcePath path = exchange.getProperty(RESOURCE_PATH, ResourcePath.class);
+        if (header == null || path.resource() != null || !(message.getBody() instanceof Map<?, ?> resources)) {
+            return;
+        }
+        List<String> patterns = ApiAccessFilter.resourcePatterns(header);
+        Map<Object, Object> reachable = new LinkedHashMap<>();
+        resources.forEach((name, description) -> {
+            if (AccessToken.anyIntersects(patterns, String.valueOf(name))) {
+                reachable.put(name, description);
+            }
+        });
+        message.setBody(reachable);
     }
 
     private static void addressResource(Exchange exchange) {

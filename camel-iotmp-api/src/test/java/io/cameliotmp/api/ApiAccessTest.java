@@ -1,5 +1,7 @@
 package io.cameliotmp.api;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +22,9 @@ class ApiAccessTest extends ApiTestSupport {
             device.resource("led").output(() -> true);
             device.resource("$fs/info/*path").handler(ResourceKind.OUTPUT,
                     request -> Map.of("path", request.pathParam("path")));
+            device.resource("$fs/get/*path").handler(ResourceKind.OUTPUT,
+                    request -> Map.of("path", request.pathParam("path")));
+            device.resource("$terminal/:session").handler(ResourceKind.OUTPUT, request -> Map.of());
         });
         connect("demo", "dev-2", "secret-2", device -> device.resource("led").output(() -> false));
         connect("other", "dev-9", "secret-9", device -> device.resource("led").output(() -> true));
@@ -86,5 +91,34 @@ class ApiAccessTest extends ApiTestSupport {
         assertThat(send(request(DEMO + "/dev-1/resources/$fs/info/etc%2F..%2Fhome", "test-token-files").GET())
                 .status()).isEqualTo(400);
         assertThat(send(request(DEMO + "/dev-1/resources/led", "test-token-files").GET()).status()).isEqualTo(403);
+    }
+
+    /**
+     * A device's resource list shows what the token could reach: a resource its patterns match, or a template
+     * ({@code $fs/get/*path}) whose names they could match. It listed every resource whatever the token.
+     */
+    @Test
+    void aResourceListShowsWhatTheTokenCouldReach() throws Exception {
+        assertThat(resourcesListed(ALL)).as("*")
+                .containsExactlyInAnyOrder("led", "$fs/info/*path", "$fs/get/*path", "$terminal/:session");
+        assertThat(resourcesListed("test-token-led")).containsExactly("led");
+        assertThat(resourcesListed("test-token-get-tmp")).containsExactly("$fs/get/*path");
+        assertThat(resourcesListed("test-token-files")).as("$fs/info/etc/*").containsExactly("$fs/info/*path");
+        assertThat(resourcesListed("test-token-tmp")).as("$fs/info|download|upload/tmp/*")
+                .containsExactly("$fs/info/*path");
+
+        // still checked by name when used
+        assertThat(send(request(DEMO + "/dev-1/resources/$fs/get/tmp/x", "test-token-get-tmp").GET()).status())
+                .isEqualTo(200);
+        assertThat(send(request(DEMO + "/dev-1/resources/$fs/get/etc/x", "test-token-get-tmp").GET()).status())
+                .isEqualTo(403);
+    }
+
+    private List<String> resourcesListed(String token) throws Exception {
+        Answer answer = send(request(DEMO + "/dev-1/resources", token).GET());
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        answer.json().fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

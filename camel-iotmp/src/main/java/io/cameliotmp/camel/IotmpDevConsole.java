@@ -10,8 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.cameliotmp.server.ConnectionDetails;
-import io.cameliotmp.server.DeviceConnection;
-import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.StreamSubscription;
 import org.apache.camel.spi.annotations.DevConsole;
@@ -59,10 +57,10 @@ public class IotmpDevConsole extends AbstractDevConsole {
                     subscriptions.add(ServerViews.subscription(subscription));
                 }
                 json.put("subscriptions", subscriptions);
-                List<DeviceRegistration> registrations = ServerViews.registrations(server, user);
-                json.put("devicesShown", Math.min(limit, registrations.size()));
+                List<ServerViews.ConnectedDevice> connected = ServerViews.connectedDevices(server, user);
+                json.put("devicesShown", Math.min(limit, connected.size()));
                 Map<String, JsonArray> byUser = new LinkedHashMap<>();
-                for (JsonObject device : devices(server, registrations, limit)) {
+                for (JsonObject device : devices(connected, limit)) {
                     byUser.computeIfAbsent((String) device.get("user"), u -> new JsonArray()).add(device);
                 }
                 JsonArray users = new JsonArray();
@@ -104,6 +102,9 @@ public class IotmpDevConsole extends AbstractDevConsole {
                     totals.get("samplesReceived"), totals.get("samplesDropped"), totals.get("readingPauses"),
                     totals.get("requests"), totals.get("requestsFailed"), totals.get("requestsTimedOut"),
                     totals.get("bytesIn"), totals.get("bytesOut")));
+            sb.append(String.format("    Peers not reading: %s closed over maxPendingWriteBytes, %s WebSocket pings"
+                                    + " unanswered%n",
+                    totals.get("pendingWritesExceeded"), totals.get("webSocketPingsUnanswered")));
             sb.append(String.format("    Forwarded: %s calls to other cluster members (%s failed, %s timed out)%n",
                     totals.get("forwardedCalls"), totals.get("forwardedCallsFailed"),
                     totals.get("forwardedCallsTimedOut")));
@@ -158,23 +159,18 @@ public class IotmpDevConsole extends AbstractDevConsole {
     }
 
     /** The shown devices of a server with their details, asked of all connections at once. */
-    private static List<JsonObject> devices(IotmpServer server, List<DeviceRegistration> registrations, int limit) {
-        List<DeviceRegistration> shown = registrations.subList(0, Math.min(limit, registrations.size()));
-        List<DeviceConnection> connections = new ArrayList<>();
+    private static List<JsonObject> devices(List<ServerViews.ConnectedDevice> connected, int limit) {
+        List<ServerViews.ConnectedDevice> shown = connected.subList(0, Math.min(limit, connected.size()));
         List<CompletableFuture<ConnectionDetails>> inspections = new ArrayList<>();
-        for (DeviceRegistration registration : shown) {
-            DeviceConnection connection = server.registry().session(registration.deviceId())
-                    .filter(c -> c.registration() == registration).orElse(null);
-            connections.add(connection);
-            inspections.add(connection != null ? connection.inspect() : null);
+        for (ServerViews.ConnectedDevice device : shown) {
+            inspections.add(device.connection().inspect());
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(INSPECT_TIMEOUT_MILLIS);
         List<JsonObject> devices = new ArrayList<>();
         for (int i = 0; i < shown.size(); i++) {
-            DeviceConnection connection = connections.get(i);
-            ConnectionDetails details = await(inspections.get(i), deadline);
-            devices.add(ServerViews.device(shown.get(i),
-                    connection != null ? connection.counters() : null, details));
+            ServerViews.ConnectedDevice device = shown.get(i);
+            devices.add(ServerViews.device(device.registration(), device.counters(),
+                    await(inspections.get(i), deadline)));
         }
         return devices;
     }

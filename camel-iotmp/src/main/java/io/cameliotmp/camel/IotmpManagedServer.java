@@ -11,7 +11,6 @@ import javax.management.openmbean.TabularData;
 import javax.management.openmbean.TabularDataSupport;
 import javax.management.openmbean.TabularType;
 
-import io.cameliotmp.server.DeviceConnection;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.IotmpServer;
@@ -139,6 +138,18 @@ public class IotmpManagedServer {
         return server.totals().readingPauses();
     }
 
+    @ManagedAttribute(description = "Connections closed because more than maxPendingWriteBytes were queued for a "
+                                    + "peer that does not read")
+    public long getPendingWritesExceeded() {
+        return server.totals().pendingWritesExceeded();
+    }
+
+    @ManagedAttribute(description = "WebSocket pings not answered because the connection was not writable (its peer "
+                                    + "does not read) or closing")
+    public long getWebSocketPingsUnanswered() {
+        return server.totals().webSocketPingsUnanswered();
+    }
+
     @ManagedAttribute(description = "Bytes received, TLS and WebSocket framing included")
     public long getBytesIn() {
         return server.totals().bytesIn();
@@ -178,23 +189,29 @@ public class IotmpManagedServer {
     @ManagedOperation(description = "The first limit connected devices, of one user or of all (empty or *), sorted"
                                     + " by user and device (none for a limit of 0 or less)")
     public TabularData listDevices(String user, int limit) throws OpenDataException {
+        String of = user == null || user.isBlank() || "*".equals(user) ? null : user;
+        List<ServerViews.ConnectedDevice> devices = ServerViews.connectedDevices(server, of);
+        return deviceTable(devices.subList(0, Math.min(Math.max(0, limit), devices.size())));
+    }
+
+    /**
+     * A row per device, each read from one connection: its registration (session number included) and its counters.
+     * A device that reconnects while the table is built keeps the row of the connection listed, its counters as that
+     * connection left them, rather than that session's number with the new connection's counters.
+     */
+    static TabularData deviceTable(List<ServerViews.ConnectedDevice> devices) throws OpenDataException {
         CompositeType row = new CompositeType("iotmpDevice", "A connected IOTMP device", DEVICE_ITEMS, DEVICE_ITEMS,
                 DEVICE_TYPES);
         TabularDataSupport table = new TabularDataSupport(new TabularType("iotmpDevices", "Connected IOTMP devices",
                 row, new String[] { "user", "device" }));
-        String of = user == null || user.isBlank() || "*".equals(user) ? null : user;
-        List<DeviceRegistration> registrations = ServerViews.registrations(server, of);
-        for (DeviceRegistration registration : registrations.subList(0,
-                Math.min(Math.max(0, limit), registrations.size()))) {
-            SessionCounters counters = server.registry().session(registration.deviceId())
-                    .map(DeviceConnection::counters).orElse(null);
+        for (ServerViews.ConnectedDevice device : devices) {
+            DeviceRegistration registration = device.registration();
+            SessionCounters counters = device.counters();
             table.put(new CompositeDataSupport(row, DEVICE_ITEMS, new Object[] {
                     registration.user(), registration.device(), registration.sessionNumber(),
                     registration.generation().name(), String.valueOf(registration.remoteAddress()),
-                    registration.connectedAt().toString(), registration.keepAliveSeconds(),
-                    counters != null ? counters.inFlight() : 0, counters != null ? counters.samplesIn() : 0L,
-                    counters != null ? counters.samplesDropped() : 0L, counters != null ? counters.bytesIn() : 0L,
-                    counters != null ? counters.bytesOut() : 0L }));
+                    registration.connectedAt().toString(), registration.keepAliveSeconds(), counters.inFlight(),
+                    counters.samplesIn(), counters.samplesDropped(), counters.bytesIn(), counters.bytesOut() }));
         }
         return table;
     }

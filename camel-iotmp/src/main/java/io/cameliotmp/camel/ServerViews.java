@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.cameliotmp.server.ConnectionDetails;
+import io.cameliotmp.server.DeviceConnection;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
@@ -122,6 +123,8 @@ final class ServerViews {
         json.put("staleSamplesDropped", totals.staleSamplesDropped());
         json.put("staleStreamsStopped", totals.staleStreamsStopped());
         json.put("readingPauses", totals.readingPauses());
+        json.put("pendingWritesExceeded", totals.pendingWritesExceeded());
+        json.put("webSocketPingsUnanswered", totals.webSocketPingsUnanswered());
         json.put("deliveriesDropped", totals.deliveriesDropped());
         json.put("bytesIn", totals.bytesIn());
         json.put("bytesOut", totals.bytesOut());
@@ -219,10 +222,33 @@ final class ServerViews {
         return json;
     }
 
-    /** Registrations of a server sorted by user and device, of one user or all ({@code null}). */
-    static List<DeviceRegistration> registrations(IotmpServer server, String user) {
-        List<DeviceRegistration> list = new ArrayList<>(server.registry().registrations(user));
-        list.sort(Comparator.comparing(DeviceRegistration::user).thenComparing(DeviceRegistration::device));
+    /**
+     * A connected device as one connection shows it. A view reads everything of a device from here: looking its
+     * counters up by device id instead would find a newer connection of the device once it reconnected, and show one
+     * session's number with another's counters.
+     *
+     * @param connection   the device's connection when it was listed
+     * @param registration that connection's registration
+     */
+    record ConnectedDevice(DeviceConnection connection, DeviceRegistration registration) {
+
+        /** The counters of {@link #connection()}, whether it is still open or was replaced since. */
+        SessionCounters counters() {
+            return connection.counters();
+        }
+    }
+
+    /** The authenticated connections of a server sorted by user and device, of one user or all ({@code null}). */
+    static List<ConnectedDevice> connectedDevices(IotmpServer server, String user) {
+        List<ConnectedDevice> list = new ArrayList<>();
+        for (DeviceConnection connection : server.registry().sessions()) {
+            DeviceRegistration registration = connection.registration();
+            if (registration != null && (user == null || user.equals(registration.user()))) {
+                list.add(new ConnectedDevice(connection, registration));
+            }
+        }
+        list.sort(Comparator.comparing((ConnectedDevice d) -> d.registration().user())
+                .thenComparing(d -> d.registration().device()));
         return list;
     }
 

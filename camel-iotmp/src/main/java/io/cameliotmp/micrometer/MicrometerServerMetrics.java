@@ -41,6 +41,10 @@ import io.micrometer.core.instrument.Timer;
  * {@code maxDeliveryBytesInFlight};</li>
  * <li>{@code iotmp.reading.pauses} (counter): times a connection stopped reading its device at its in-flight bound
  * (backpressure);</li>
+ * <li>{@code iotmp.pending.writes.exceeded} (counter): connections closed because more than
+ * {@code maxPendingWriteBytes} were queued for a peer that does not read;</li>
+ * <li>{@code iotmp.websocket.pings.unanswered} (counter): WebSocket pings not answered because the connection was not
+ * writable (its peer does not read) or closing;</li>
  * <li>{@code iotmp.bytes} (counter, {@code direction=in|out});</li>
  * <li>{@code iotmp.connections.unauthenticated} (gauge): connections whose device has not authenticated yet;</li>
  * <li>{@code iotmp.frames.partial.bytes} (gauge): bytes reserved by partially received frames, at most
@@ -77,6 +81,8 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private final Counter staleStreamsStopped;
     private final Map<RouteDelivery, Counter> deliveriesDropped = new EnumMap<>(RouteDelivery.class);
     private final Counter readingPauses;
+    private final Counter pendingWritesExceeded;
+    private final Counter webSocketPingsUnanswered;
     private final Counter bytesIn;
     private final Counter bytesOut;
     private static final String CONNECTIONS = "Connection events by kind: devices that connected or disconnected, "
@@ -130,6 +136,10 @@ public final class MicrometerServerMetrics implements ServerMetrics {
             }
             readingPauses = counter(Counter.builder("iotmp.reading.pauses"), "Times a connection stopped reading its "
                     + "device because its work in flight reached maxInFlight or maxDecodedFrameBytes");
+            pendingWritesExceeded = counter(Counter.builder("iotmp.pending.writes.exceeded"), "Connections closed "
+                    + "because more than maxPendingWriteBytes were queued for a peer that does not read");
+            webSocketPingsUnanswered = counter(Counter.builder("iotmp.websocket.pings.unanswered"), "WebSocket pings "
+                    + "not answered because the connection was not writable (its peer does not read) or closing");
             bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
             bytesOut = counter("iotmp.bytes", "direction", "out", "Bytes sent on the wire");
             meters.add(Gauge.builder("iotmp.connections.unauthenticated", server,
@@ -284,6 +294,16 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     @Override
     public void readingPaused() {
         readingPauses.increment();
+    }
+
+    @Override
+    public void pendingWritesExceeded() {
+        pendingWritesExceeded.increment();
+    }
+
+    @Override
+    public void webSocketPingUnanswered() {
+        webSocketPingsUnanswered.increment();
     }
 
     @Override

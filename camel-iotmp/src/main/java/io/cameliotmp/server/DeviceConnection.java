@@ -249,7 +249,7 @@ public final class DeviceConnection {
         // a device that stops reading must not make the server queue for it without bound
         long maxPendingWriteBytes = context.config().limits().maxPendingWriteBytes();
         if (!channel.isWritable() && channel.bytesBeforeWritable() > maxPendingWriteBytes) {
-            closeNow("device stopped reading: over " + maxPendingWriteBytes + " bytes queued");
+            onException(new PendingWriteBound.PendingWritesExceededException(maxPendingWriteBytes));
         }
         return written;
     }
@@ -444,6 +444,10 @@ public final class DeviceConnection {
             LOG.debug("{}: {}", this, root.toString());
         } else {
             context.refusalLog().closing(LOG, this, root);
+        }
+        // counted here whether the session or the transport's PendingWriteBound found it, once: as the close's reason
+        if (root instanceof PendingWriteBound.PendingWritesExceededException && closeReason == null) {
+            context.metrics().pendingWritesExceeded();
         }
         closeNow(root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
     }

@@ -98,7 +98,8 @@ public final class DevicePipeline {
             pipeline.addLast("http-origin", WebSocketLimits.originCheck(config,
                     () -> context.metrics().refused(Refusal.WEBSOCKET_ORIGIN)));
             // pings and pongs answered within the server's bounds, before Netty's handler would (see the class)
-            pipeline.addLast(WebSocketControlFrames.NAME, new WebSocketControlFrames());
+            pipeline.addLast(WebSocketControlFrames.NAME, new WebSocketControlFrames(
+                    () -> context.metrics().webSocketPingUnanswered()));
             pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                     .websocketPath(config.webSocketPath())
                     .subprotocols("iotmp")

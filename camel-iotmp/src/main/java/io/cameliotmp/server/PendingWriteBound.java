@@ -41,7 +41,8 @@ final class PendingWriteBound extends ChannelOutboundHandlerAdapter {
         promise.tryFailure(exceeded);
         if (!closing) {
             closing = true;
-            // the session learns why (its close reason, a DEBUG line: any peer can cause it), then the close
+            // the session learns why (its close reason, a DEBUG line: any peer can cause it, and the count in
+            // ServerMetrics#pendingWritesExceeded), then the close
             ctx.fireExceptionCaught(exceeded);
             ctx.close();
         }

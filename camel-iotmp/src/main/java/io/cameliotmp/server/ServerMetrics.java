@@ -131,6 +131,21 @@ public interface ServerMetrics {
     default void staleStreamsStopped(int resources) {
     }
 
+    /**
+     * A connection closed because more than {@code maxPendingWriteBytes} were queued for a peer that does not read,
+     * whoever wrote them: the session, or the transport answering the peer by itself (TLS key updates). Once per
+     * connection, and only when that was why it closed.
+     */
+    default void pendingWritesExceeded() {
+    }
+
+    /**
+     * A WebSocket peer's ping was not answered: the connection was not writable (the peer does not read what is
+     * queued for it) or closing. Once per ping dropped.
+     */
+    default void webSocketPingUnanswered() {
+    }
+
     default void bytesReceived(long bytes) {
     }
 

@@ -31,6 +31,8 @@ public final class ServerTotals {
     private final LongAdder[] deliveryBytesInFlight = Stream.generate(LongAdder::new)
             .limit(RouteDelivery.values().length).toArray(LongAdder[]::new);
     private final LongAdder readingPauses = new LongAdder();
+    private final LongAdder pendingWritesExceeded = new LongAdder();
+    private final LongAdder webSocketPingsUnanswered = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder refusedByLimits = new LongAdder();
@@ -129,6 +131,16 @@ public final class ServerTotals {
     /** Times a connection stopped reading its device because its work in flight reached a bound. */
     public long readingPauses() {
         return readingPauses.sum();
+    }
+
+    /** Connections closed because more than {@code maxPendingWriteBytes} were queued for a peer that does not read. */
+    public long pendingWritesExceeded() {
+        return pendingWritesExceeded.sum();
+    }
+
+    /** WebSocket pings not answered because the connection was not writable (its peer does not read) or closing. */
+    public long webSocketPingsUnanswered() {
+        return webSocketPingsUnanswered.sum();
     }
 
     public long bytesIn() {
@@ -270,6 +282,18 @@ public final class ServerTotals {
             public void readingPaused() {
                 readingPauses.increment();
                 next.readingPaused();
+            }
+
+            @Override
+            public void pendingWritesExceeded() {
+                pendingWritesExceeded.increment();
+                next.pendingWritesExceeded();
+            }
+
+            @Override
+            public void webSocketPingUnanswered() {
+                webSocketPingsUnanswered.increment();
+                next.webSocketPingUnanswered();
             }
 
             @Override

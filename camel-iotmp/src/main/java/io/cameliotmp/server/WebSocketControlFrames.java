@@ -20,16 +20,23 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
  * </ul>
  * Here a pong is written only while the connection is writable (below its high water mark) and no close frame has
  * been sent; otherwise the ping is dropped, as RFC 6455 §5.5.3 allows an endpoint that has not answered earlier pings.
- * Neither a ping nor a pong asks for a read: reading resumes when the server resumes it. One instance per connection,
- * on its event loop; close frames go on to Netty's handler, which runs the closing handshake.
+ * Each ping dropped is counted ({@link ServerMetrics#webSocketPingUnanswered()}): a peer that pings and does not read
+ * shows there. Neither a ping nor a pong asks for a read: reading resumes when the server resumes it. One instance per
+ * connection, on its event loop; close frames go on to Netty's handler, which runs the closing handshake.
  */
 final class WebSocketControlFrames extends ChannelDuplexHandler {
 
     /** The name in the pipeline, right before Netty's WebSocket handler. */
     static final String NAME = "websocket-control";
 
+    /** Told of each ping dropped: to count it. */
+    private final Runnable pingUnanswered;
     /** A close frame was written: nothing may follow it. */
     private boolean closeSent;
+
+    WebSocketControlFrames(Runnable pingUnanswered) {
+        this.pingUnanswered = pingUnanswered;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -38,6 +45,7 @@ final class WebSocketControlFrames extends ChannelDuplexHandler {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
             } else {
                 ping.release();
+                pingUnanswered.run();
             }
         } else if (msg instanceof PongWebSocketFrame pong) {
             pong.release(); // the server sends no pings: an unsolicited pong, which needs no answer

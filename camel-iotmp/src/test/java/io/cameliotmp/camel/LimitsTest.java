@@ -260,5 +260,7 @@ class LimitsTest extends IotmpCamelTestSupport {
         }
         assertThat(events.getExchanges().get(1).getMessage().getHeader(IotmpConstants.REASON, String.class))
                 .contains("stopped reading");
+        assertThat(meters.get("iotmp.pending.writes.exceeded").tag("port", String.valueOf(deaf)).counter().count())
+                .as("the close counted once, whichever of the session and the transport found it").isEqualTo(1.0);
     }
 }

@@ -84,6 +84,8 @@ class ManagedServerJmxTest extends IotmpCamelTestSupport {
         assertThat((Long) mbeans.getAttribute(name, "DevicesAccepted")).isEqualTo(1L);
         assertThat((Long) mbeans.getAttribute(name, "BytesIn")).isPositive();
         assertThat((Long) mbeans.getAttribute(name, "ReadingPauses")).isZero();
+        assertThat((Long) mbeans.getAttribute(name, "PendingWritesExceeded")).isZero();
+        assertThat((Long) mbeans.getAttribute(name, "WebSocketPingsUnanswered")).isZero();
 
         TabularData devices = (TabularData) mbeans.invoke(name, "listDevices", new Object[] { "alice" },
                 new String[] { String.class.getName() });

@@ -73,6 +73,11 @@ class TlsKeyUpdateFloodTest {
                 .until(() -> server.network.channels().isEmpty());
         assertThat(sent).as("key updates sent before the close").isLessThan(MAX_KEY_UPDATES);
         assertThat(server.unauthenticatedConnections()).isZero();
+        // counted by the session, on its own thread, as it learns why the connection closes
+        Waits.eventually().alias("the close counted as over maxPendingWriteBytes")
+                .until(() -> server.totals().pendingWritesExceeded() > 0);
+        assertThat(server.totals().pendingWritesExceeded()).as("counted once").isEqualTo(1);
+        assertThat(server.totals().disconnected()).as("not a device that had logged in").isZero();
     }
 
     private SSLSocket client() throws Exception {

@@ -14,6 +14,8 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +101,29 @@ class WebSocketControlFramesTest {
         channel.writeInbound(Unpooled.wrappedBuffer(frame(PING, true, new byte[] {3})));
         channel.runPendingTasks();
         assertThat(outbound()).as("the next ping answered").isEqualTo(pong(3));
+    }
+
+    /** Each ping dropped is counted, and only those: a peer that pings and does not read shows in the metrics. */
+    @Test
+    void eachPingDroppedIsCounted() {
+        AtomicInteger unanswered = new AtomicInteger();
+        EmbeddedChannel control = new EmbeddedChannel(new WebSocketControlFrames(unanswered::incrementAndGet));
+        try {
+            control.writeInbound(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1})));
+            assertThat(unanswered).as("a ping answered").hasValue(0);
+
+            control.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+            control.writeInbound(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {2})));
+            control.writeInbound(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {3})));
+            assertThat(unanswered).as("pings dropped while not writable").hasValue(2);
+
+            control.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+            control.writeOutbound(new CloseWebSocketFrame());
+            control.writeInbound(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {4})));
+            assertThat(unanswered).as("a ping after the close frame").hasValue(3);
+        } finally {
+            control.finishAndReleaseAll();
+        }
     }
 
     /** A server's pong with a short payload, in hex. */

@@ -35,6 +35,21 @@ public record AccessToken(String name, String user, List<String> devices, List<S
         return anyMatches(resources, resource);
     }
 
+    /**
+     * Whether any of {@code patterns} could match {@code template} as a device lists it: the name itself, or, for a
+     * template ({@code $fs/get/*path}, {@code $terminal/:session}), some name it stands for, so that a token of
+     * {@code $fs/get/tmp/*} is shown {@code $fs/get/*path}. A listing shows what this allows; each call is still
+     * checked against the name it addresses ({@link #reachesResource}).
+     */
+    public static boolean anyIntersects(List<String> patterns, String template) {
+        for (String pattern : patterns) {
+            if (ResourceTemplates.intersects(pattern, template)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the token may take {@code action}. */
     public boolean allows(ApiAction action) {
         return actions.contains(action);

@@ -1,10 +1,14 @@
 package io.cameliotmp.api.access;
 
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,13 +38,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <li>a token of another user, or one whose device patterns, resource patterns or actions do not cover the request
  * ({@link ApiRequest}): 403.</li>
  * </ul>
- * An admitted request carries the token's device patterns in the header {@value #DEVICE_PATTERNS} (whatever the
- * client sent under that name is dropped), so that the device list shows only the devices the token reaches.
+ * An admitted request carries the token's device patterns in the header {@value #DEVICE_PATTERNS} and its resource
+ * patterns in {@value #RESOURCE_PATTERNS} (whatever the client sent under those names is dropped), so that the device
+ * list shows only the devices the token reaches, and a device's resource list only the resources it could reach.
  */
 public final class ApiAccessFilter extends OncePerRequestFilter {
 
     /** The header through which the device list learns the token's device patterns. */
     public static final String DEVICE_PATTERNS = "X-Iotmp-Api-Device-Patterns";
+    /**
+     * The header through which a device's resource list learns the token's resource patterns, each URL-encoded (a
+     * resource pattern may hold a comma), separated by commas: see {@link #resourcePatterns(String)}.
+     */
+    public static final String RESOURCE_PATTERNS = "X-Iotmp-Api-Resource-Patterns";
     /** The request attribute holding the admitted {@link AccessToken}. */
     public static final String TOKEN = ApiAccessFilter.class.getName() + ".token";
     /**
@@ -112,7 +122,29 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
         }
         request.setAttribute(TOKEN, token.get());
         request.setAttribute(ADMISSION, new Admission(presented, asked));
-        chain.doFilter(new AdmittedRequest(request, String.join(",", token.get().devices())), response);
+        chain.doFilter(new AdmittedRequest(request, Map.of(DEVICE_PATTERNS, String.join(",", token.get().devices()),
+                RESOURCE_PATTERNS, encodePatterns(token.get().resources()))), response);
+    }
+
+    /** The value of {@value #RESOURCE_PATTERNS} for {@code patterns}. */
+    static String encodePatterns(List<String> patterns) {
+        List<String> encoded = new ArrayList<>(patterns.size());
+        for (String pattern : patterns) {
+            encoded.add(URLEncoder.encode(pattern, StandardCharsets.UTF_8));
+        }
+        return String.join(",", encoded);
+    }
+
+    /** The resource patterns of the header {@value #RESOURCE_PATTERNS}, as the token has them. */
+    public static List<String> resourcePatterns(String header) {
+        List<String> patterns = new ArrayList<>();
+        if (header.isEmpty()) {
+            return patterns; // a token of no resource
+        }
+        for (String encoded : header.split(",", -1)) {
+            patterns.add(URLDecoder.decode(encoded, StandardCharsets.UTF_8));
+        }
+        return patterns;
     }
 
     /** Why {@code token} may not do what {@code asked} asks, or null when it may. */
@@ -190,25 +222,36 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
         }
     }
 
-    /** The admitted request, with the token's device patterns as {@value #DEVICE_PATTERNS} and no client copy. */
+    /** The admitted request, with the token's patterns as their headers and no client copy of them. */
     private static final class AdmittedRequest extends HttpServletRequestWrapper {
 
-        private final String devicePatterns;
+        /** The headers set here, by name; whatever the client sent under one of them is not seen. */
+        private final Map<String, String> patterns;
 
-        AdmittedRequest(HttpServletRequest request, String devicePatterns) {
+        AdmittedRequest(HttpServletRequest request, Map<String, String> patterns) {
             super(request);
-            this.devicePatterns = devicePatterns;
+            this.patterns = patterns;
+        }
+
+        private String own(String name) {
+            for (Map.Entry<String, String> header : patterns.entrySet()) {
+                if (header.getKey().equalsIgnoreCase(name)) {
+                    return header.getValue();
+                }
+            }
+            return null;
         }
 
         @Override
         public String getHeader(String name) {
-            return DEVICE_PATTERNS.equalsIgnoreCase(name) ? devicePatterns : super.getHeader(name);
+            String own = own(name);
+            return own != null ? own : super.getHeader(name);
         }
 
         @Override
         public Enumeration<String> getHeaders(String name) {
-            return DEVICE_PATTERNS.equalsIgnoreCase(name) ? Collections.enumeration(List.of(devicePatterns))
-                    : super.getHeaders(name);
+            String own = own(name);
+            return own != null ? Collections.enumeration(List.of(own)) : super.getHeaders(name);
         }
 
         @Override
@@ -216,11 +259,11 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             List<String> names = new ArrayList<>();
             for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements();) {
                 String name = e.nextElement();
-                if (!DEVICE_PATTERNS.equalsIgnoreCase(name)) {
+                if (own(name) == null) {
                     names.add(name);
                 }
             }
-            names.add(DEVICE_PATTERNS);
+            names.addAll(patterns.keySet());
             return Collections.enumeration(names);
         }
     }

@@ -25,6 +25,50 @@ class AccessTokenTest {
         assertThat(AccessToken.matches("a*a*a*a*b", "a".repeat(200))).isFalse();
     }
 
+    /**
+     * A device lists templates (IOTMP-Linux: {@code $fs/get/*path}, {@code $terminal/:session}): a pattern could reach
+     * one when it matches some name the template stands for, which matching the template as a string misses.
+     */
+    @Test
+    void aPatternIntersectsTheTemplatesWhoseNamesItCouldMatch() {
+        assertThat(AccessToken.matches("$fs/get/tmp/*", "$fs/get/*path")).as("as a string").isFalse();
+        assertThat(ResourceTemplates.intersects("$fs/get/tmp/*", "$fs/get/*path")).isTrue();
+        assertThat(ResourceTemplates.intersects("$fs/get/tmp/*", "$fs/info/*path")).isFalse();
+        assertThat(ResourceTemplates.intersects("$fs/get/", "$fs/get/*path")).as("an empty rest").isTrue();
+        assertThat(ResourceTemplates.intersects("$fs/*/etc/hosts", "$fs/get/*path")).isTrue();
+        assertThat(ResourceTemplates.intersects("led", "led")).isTrue();
+        assertThat(ResourceTemplates.intersects("led", "$fs/get/*path")).isFalse();
+        assertThat(ResourceTemplates.intersects("led", "led2")).isFalse();
+        assertThat(ResourceTemplates.intersects("*", "$terminal/:session")).isTrue();
+        assertThat(ResourceTemplates.intersects("*", "")).isTrue();
+
+        // :name is one segment, any text without a slash, possibly empty
+        assertThat(ResourceTemplates.intersects("$terminal/abc", "$terminal/:session")).isTrue();
+        assertThat(ResourceTemplates.intersects("$terminal/a/b", "$terminal/:session")).isFalse();
+        assertThat(ResourceTemplates.intersects("$terminal/a/params", "$terminal/:session/params")).isTrue();
+        assertThat(ResourceTemplates.intersects("$terminal/a/b/params", "$terminal/:session/params")).isFalse();
+        assertThat(ResourceTemplates.intersects("$terminal/*/params", "$terminal/:session/params")).isTrue();
+        assertThat(ResourceTemplates.intersects("$terminal/*", "$terminal/:session/params")).isTrue();
+        assertThat(ResourceTemplates.intersects("$terminal/x*", "$terminal/:session")).isTrue();
+        assertThat(ResourceTemplates.intersects("$cmd/*", "$terminal/:session")).isFalse();
+        assertThat(ResourceTemplates.intersects("a*b*c", "a:x/*rest")).isTrue();
+        assertThat(ResourceTemplates.intersects("ab/c", "a:x")).isFalse();
+
+        // the table is one row of the template's length per character of the pattern: no backtracking blow-up
+        assertThat(ResourceTemplates.intersects("a*".repeat(500) + "b", "a".repeat(500) + "/:x/" + "a".repeat(500)))
+                .isFalse();
+        assertThat(AccessToken.anyIntersects(FILES.resources(), "$fs/info/*path")).isTrue();
+        assertThat(AccessToken.anyIntersects(FILES.resources(), "$fs/get/*path")).isFalse();
+    }
+
+    /** Resource patterns reach the resource list through a header: any text, commas included, comes back whole. */
+    @Test
+    void resourcePatternsGoThroughTheirHeaderWhole() {
+        List<String> patterns = List.of("led", "$fs/get/tmp/*", "a,b", "x y+%", "é");
+        assertThat(ApiAccessFilter.resourcePatterns(ApiAccessFilter.encodePatterns(patterns))).isEqualTo(patterns);
+        assertThat(ApiAccessFilter.resourcePatterns(ApiAccessFilter.encodePatterns(List.of()))).isEmpty();
+    }
+
     @Test
     void eachPathAsksForItsAction() {
         assertThat(ApiRequest.of("GET", "/v3/users/demo/devices"))
