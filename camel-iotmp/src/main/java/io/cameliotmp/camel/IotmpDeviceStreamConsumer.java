@@ -55,7 +55,12 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             long timeout = endpoint.getConfiguration().getBatchTimeout(); // above 0: checked by the endpoint
             ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
             batchDelivery = executors.newSingleThreadExecutor(this, "IotmpBatchDelivery");
-            batcher = new SampleBatcher(batchSize, timeout, this::processBatch, batchDelivery);
+            CompletableFuture<Void> earlier = endpoint.batchesInRoute();
+            if (!earlier.isDone()) {
+                LOG.warn("Starting {} while its route still processes batches taken before it last stopped: new"
+                         + " batches wait for them", getEndpoint());
+            }
+            batcher = new SampleBatcher(batchSize, timeout, this::processBatch, batchDelivery, earlier);
             batchTimer = executors.newSingleThreadScheduledExecutor(this, "IotmpBatchTimeout");
             // checked at a tenth of the timeout, so a batch waits at most 1.1 times it
             long period = Math.max(1, timeout / 10);
@@ -69,7 +74,9 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
      * processor stops, and a batch handed on later would be refused. The batcher is closed, not flushed: a sample a
      * server thread still hands over (it passed the subscription's closed check) goes on by itself rather than into a
      * batch nothing would hand on. Bounded by the context's shutdown timeout, so a route that never finishes cannot
-     * hold the stop; a stop that gives up on it, or is interrupted waiting, logs a warning and goes on.
+     * hold the stop; a stop that gives up on it, or is interrupted waiting, logs a warning and goes on. The batches
+     * it gave up on keep their delivery thread until the route is done with them, and the consumer Camel makes when
+     * the route starts again hands its first batch on only after them (see {@link IotmpEndpoint#batchesInRoute()}).
      */
     @Override
     protected void finishTakenWork() throws Exception {
@@ -78,8 +85,11 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             return;
         }
         ShutdownStrategy shutdown = getEndpoint().getCamelContext().getShutdownStrategy();
+        CompletableFuture<Void> processed = batching.close();
+        // the route's next start makes a new consumer: its batches wait for these if this stop gives up on them
+        endpoint.batchesInRoute(processed);
         try {
-            batching.close().get(shutdown.getTimeout(), shutdown.getTimeUnit());
+            processed.get(shutdown.getTimeout(), shutdown.getTimeUnit());
         } catch (TimeoutException e) {
             LOG.warn("Stopping {} before the route processed all its batches, after {} {}", getEndpoint(),
                     shutdown.getTimeout(), shutdown.getTimeUnit());
@@ -104,6 +114,12 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             batchTimer = null;
             batchDelivery = null;
         }
+    }
+
+    /** Whether batches this consumer took before its last stop are still in the route; new batches wait for them. */
+    boolean waitingForEarlierBatches() {
+        SampleBatcher batching = batcher;
+        return batching != null && batching.waitsForEarlierBatches();
     }
 
     private CompletionStage<Void> processBatch(List<IotmpSample> batch) {

@@ -36,8 +36,10 @@ final class SampleBatcher {
     private List<IotmpSample> open = new ArrayList<>();
     private CompletableFuture<Void> openDone = new CompletableFuture<>();
     private long openedAtNanos;
-    /** Completes when every batch handed on so far has been processed. */
-    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    /** The batches of the batcher before this one (see the constructor). */
+    private final CompletableFuture<Void> earlier;
+    /** Completes when every batch handed on so far, and every earlier batcher's, has been processed. */
+    private CompletableFuture<Void> tail;
     /** After {@link #close()}: no batch is open any more, each sample is handed on by itself. */
     private boolean closed;
 
@@ -46,10 +48,26 @@ final class SampleBatcher {
      *                 hands a batch on processes it
      */
     SampleBatcher(int batchSize, long batchTimeoutMillis, BatchProcessor processor, Executor delivery) {
+        this(batchSize, batchTimeoutMillis, processor, delivery, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * @param earlier completes when the batches of the batcher before this one on the route are processed: this one's
+     *                first batch is handed on only then, so batches stay one after the other across a restart
+     */
+    SampleBatcher(int batchSize, long batchTimeoutMillis, BatchProcessor processor, Executor delivery,
+                  CompletableFuture<Void> earlier) {
         this.batchSize = batchSize;
         this.batchTimeoutNanos = batchTimeoutMillis * 1_000_000L;
         this.processor = processor;
         this.delivery = delivery;
+        this.earlier = earlier;
+        this.tail = earlier;
+    }
+
+    /** Whether the batches of the batcher before this one are still being processed: this one's wait for them. */
+    boolean waitsForEarlierBatches() {
+        return !earlier.isDone();
     }
 
     /** Adds a sample; the stage completes once the batch that holds it has been processed. */
