@@ -55,18 +55,57 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             long timeout = endpoint.getConfiguration().getBatchTimeout(); // above 0: checked by the endpoint
             ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
             batchDelivery = executors.newSingleThreadExecutor(this, "IotmpBatchDelivery");
-            CompletableFuture<Void> earlier = endpoint.batchesInRoute();
-            if (!earlier.isDone()) {
+            if (!endpoint.batchesInRoute().isDone()) {
                 LOG.warn("Starting {} while its route still processes batches taken before it last stopped: new"
                          + " batches wait for them", getEndpoint());
             }
-            batcher = new SampleBatcher(batchSize, timeout, this::processBatch, batchDelivery, earlier);
+            batcher = newBatcher();
             batchTimer = executors.newSingleThreadScheduledExecutor(this, "IotmpBatchTimeout");
             // checked at a tenth of the timeout, so a batch waits at most 1.1 times it
             long period = Math.max(1, timeout / 10);
-            batchTimer.scheduleWithFixedDelay(() -> batcher.flushIfDue(false), period, period, TimeUnit.MILLISECONDS);
+            batchTimer.scheduleWithFixedDelay(() -> {
+                SampleBatcher batching = batcher;
+                if (batching != null) {
+                    batching.flushIfDue(false);
+                }
+            }, period, period, TimeUnit.MILLISECONDS);
         }
         super.doStart();
+    }
+
+    /** A batcher whose first batch waits for the batches of the one before on this endpoint. */
+    private SampleBatcher newBatcher() {
+        IotmpConfiguration configuration = endpoint.getConfiguration();
+        return new SampleBatcher(configuration.getBatchSize(), configuration.getBatchTimeout(), this::processBatch,
+                batchDelivery, endpoint.batchesInRoute());
+    }
+
+    /**
+     * Suspended (Camel's graceful shutdown does so before it waits for the route): the open batch goes to the route
+     * now, so the shutdown waits for it with the exchanges in the route, instead of it staying behind a suspended
+     * consumer; a sample a server thread still hands over goes on by itself.
+     */
+    @Override
+    protected void handOnTakenWork() {
+        SampleBatcher batching = batcher;
+        if (batching != null) {
+            endpoint.batchesInRoute(batching.close());
+        }
+    }
+
+    /** Resumed: batches again, after those handed on when suspended. */
+    @Override
+    protected void prepareToTakeWork() {
+        if (batchDelivery != null) {
+            batcher = newBatcher();
+        }
+    }
+
+    /** Batches handed on that wait for the one before them: not yet exchanges in the route, but taken. */
+    @Override
+    public int getPendingExchangesSize() {
+        SampleBatcher batching = batcher;
+        return batching == null ? 0 : batching.waitingBatches();
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Gathers the samples of a device stream consumer into batches of at most {@code batchSize}, handed on when full or
@@ -40,6 +41,7 @@ final class SampleBatcher {
     private final CompletableFuture<Void> earlier;
     /** Completes when every batch handed on so far, and every earlier batcher's, has been processed. */
     private CompletableFuture<Void> tail;
+    private final AtomicInteger waiting = new AtomicInteger();
     /** After {@link #close()}: no batch is open any more, each sample is handed on by itself. */
     private boolean closed;
 
@@ -129,8 +131,14 @@ final class SampleBatcher {
         return previous;
     }
 
+    /** Batches cut and not handed to the processor yet: they wait for the batch before them, or for the executor. */
+    int waitingBatches() {
+        return waiting.get();
+    }
+
     /** Processes the batch once the one before it is done, on the delivery executor. */
     private void handOn(CompletableFuture<Void> previous, List<IotmpSample> batch, CompletableFuture<Void> done) {
+        waiting.incrementAndGet();
         previous.whenComplete((ignored, failure) -> {
             Runnable process = () -> process(batch, done);
             try {
@@ -157,6 +165,7 @@ final class SampleBatcher {
     }
 
     private void process(List<IotmpSample> batch, CompletableFuture<Void> done) {
+        waiting.decrementAndGet();
         try {
             processor.process(batch).whenComplete((processed, error) -> done.complete(null));
         } catch (RuntimeException e) {

@@ -21,10 +21,11 @@ import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Routes of every consumer kind stopped and started again and again while a device stays connected to the server
- * another route keeps up: each start registers once, each stop forgets what it registered (stream subscriptions and the
- * device's shared stream, call handlers, topic subscriptions, device listeners), leaves no thread, and the stopped
- * consumers are not held by anything, so nothing of them piles up in a server that outlives its routes.
+ * Routes of every consumer kind suspended and resumed, stopped and started, again and again while a device stays
+ * connected to the server another route keeps up: each start or resume registers once, each suspend or stop forgets
+ * what it registered (stream subscriptions and the device's shared stream, call handlers, topic subscriptions, device
+ * listeners), leaves no thread, and the stopped consumers are not held by anything, so nothing of them piles up in a
+ * server that outlives its routes.
  */
 class ConsumerRestartCyclesTest extends IotmpCamelTestSupport {
 
@@ -77,6 +78,8 @@ class ConsumerRestartCyclesTest extends IotmpCamelTestSupport {
         for (int cycle = 0; cycle < CYCLES; cycle++) {
             for (String route : CYCLED) {
                 stopped.add(new WeakReference<>(context.getRoute(route).getConsumer()));
+                context.getRouteController().suspendRoute(route);
+                context.getRouteController().resumeRoute(route);
                 context.getRouteController().stopRoute(route);
                 context.getRouteController().startRoute(route);
             }
