@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /**
  * A consumer whose start fails gives back what it took: a second route on a server resource another route serves is
  * refused with a message that says so, and takes no reference on the server (stopping the first route stops the
- * server, and frees the resource for the second); a batching consumer whose server cannot start leaves no thread.
+ * server, and frees the resource for the second); a batching consumer whose server cannot start leaves no thread;
+ * an endpoint whose server fails to start again and again is remembered once for the health check.
  */
 class ConsumerStartFailureTest extends IotmpCamelTestSupport {
 
@@ -67,6 +68,26 @@ class ConsumerStartFailureTest extends IotmpCamelTestSupport {
             Throwable failure = catchThrowable(() -> context.getRouteController().startRoute("batched"));
             assertThat(failure).hasStackTraceContaining("Address already in use");
             eventually().untilAsserted(() -> assertThat(threadsOf("IotmpBatch")).isEmpty());
+        }
+    }
+
+    /**
+     * Sends through a producer template to an endpoint whose server cannot start, again and again: the template makes
+     * a new producer for each send whose producer failed to start, and each failed start was remembered for the health
+     * check under its producer, one more entry, holding the producer, per send, until a send succeeded.
+     */
+    @Test
+    void theFailedStartsOfAnEndpointAreRememberedOnce() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            String uri = "iotmp:device:alice?operation=devices&port=" + taken.getLocalPort();
+            for (int attempt = 0; attempt < 10; attempt++) {
+                assertThat(catchThrowable(() -> template.requestBody(uri, (Object) null)))
+                        .hasStackTraceContaining("Address already in use");
+            }
+            ServerStarts starts = context.getComponent("iotmp", IotmpComponent.class).serverStarts();
+            assertThat(starts.current(context)).singleElement()
+                    .satisfies(failed -> assertThat(failed.failed()).isTrue());
         }
     }
 

@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 import static io.cameliotmp.testing.Waits.WAIT;
 import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * A route stopped while its exchange is half way through: Camel's graceful stop waits for it, and the rest of the
  * route runs as if nothing stopped (a device call gets the route's answer, a sample reaches the route's end), while
- * the server stays up for another route.
+ * the server stays up for another route. Suspended, a route serves nothing; resumed, it serves again.
  */
 class GracefulRouteStopTest extends IotmpCamelTestSupport {
 
@@ -101,6 +102,19 @@ class GracefulRouteStopTest extends IotmpCamelTestSupport {
         assertThat(reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("answered");
         end.assertIsSatisfied(WAIT.toMillis());
         assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void aSuspendedRouteServesNothingAndServesAgainOnceResumed() throws Exception {
+        release.countDown();
+        connect();
+        context.getRouteController().suspendRoute("call");
+        assertThat(catchThrowable(() -> device.runServerResource("slow", "x").toCompletableFuture()
+                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS))).as("no route serves it while suspended").isNotNull();
+
+        context.getRouteController().resumeRoute("call");
+        assertThat(device.runServerResource("slow", "x").toCompletableFuture()
+                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("answered");
     }
 
     @Test
