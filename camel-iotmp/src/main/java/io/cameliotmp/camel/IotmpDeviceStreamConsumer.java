@@ -55,13 +55,57 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             long timeout = endpoint.getConfiguration().getBatchTimeout(); // above 0: checked by the endpoint
             ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
             batchDelivery = executors.newSingleThreadExecutor(this, "IotmpBatchDelivery");
-            batcher = new SampleBatcher(batchSize, timeout, this::processBatch, batchDelivery);
+            if (!endpoint.batchesInRoute().isDone()) {
+                LOG.warn("Starting {} while its route still processes batches taken before it last stopped: new"
+                         + " batches wait for them", getEndpoint());
+            }
+            batcher = newBatcher();
             batchTimer = executors.newSingleThreadScheduledExecutor(this, "IotmpBatchTimeout");
             // checked at a tenth of the timeout, so a batch waits at most 1.1 times it
             long period = Math.max(1, timeout / 10);
-            batchTimer.scheduleWithFixedDelay(() -> batcher.flushIfDue(false), period, period, TimeUnit.MILLISECONDS);
+            batchTimer.scheduleWithFixedDelay(() -> {
+                SampleBatcher batching = batcher;
+                if (batching != null) {
+                    batching.flushIfDue(false);
+                }
+            }, period, period, TimeUnit.MILLISECONDS);
         }
         super.doStart();
+    }
+
+    /** A batcher whose first batch waits for the batches of the one before on this endpoint. */
+    private SampleBatcher newBatcher() {
+        IotmpConfiguration configuration = endpoint.getConfiguration();
+        return new SampleBatcher(configuration.getBatchSize(), configuration.getBatchTimeout(), this::processBatch,
+                batchDelivery, endpoint.batchesInRoute());
+    }
+
+    /**
+     * Suspended (Camel's graceful shutdown does so before it waits for the route): the open batch goes to the route
+     * now, so the shutdown waits for it with the exchanges in the route, instead of it staying behind a suspended
+     * consumer; a sample a server thread still hands over goes on by itself.
+     */
+    @Override
+    protected void handOnTakenWork() {
+        SampleBatcher batching = batcher;
+        if (batching != null) {
+            endpoint.batchesInRoute(batching.close());
+        }
+    }
+
+    /** Resumed: batches again, after those handed on when suspended. */
+    @Override
+    protected void prepareToTakeWork() {
+        if (batchDelivery != null) {
+            batcher = newBatcher();
+        }
+    }
+
+    /** Batches handed on that wait for the one before them: not yet exchanges in the route, but taken. */
+    @Override
+    public int getPendingExchangesSize() {
+        SampleBatcher batching = batcher;
+        return batching == null ? 0 : batching.waitingBatches();
     }
 
     /**
@@ -69,7 +113,9 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
      * processor stops, and a batch handed on later would be refused. The batcher is closed, not flushed: a sample a
      * server thread still hands over (it passed the subscription's closed check) goes on by itself rather than into a
      * batch nothing would hand on. Bounded by the context's shutdown timeout, so a route that never finishes cannot
-     * hold the stop; a stop that gives up on it, or is interrupted waiting, logs a warning and goes on.
+     * hold the stop; a stop that gives up on it, or is interrupted waiting, logs a warning and goes on. The batches
+     * it gave up on keep their delivery thread until the route is done with them, and the consumer Camel makes when
+     * the route starts again hands its first batch on only after them (see {@link IotmpEndpoint#batchesInRoute()}).
      */
     @Override
     protected void finishTakenWork() throws Exception {
@@ -78,8 +124,11 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             return;
         }
         ShutdownStrategy shutdown = getEndpoint().getCamelContext().getShutdownStrategy();
+        CompletableFuture<Void> processed = batching.close();
+        // the route's next start makes a new consumer: its batches wait for these if this stop gives up on them
+        endpoint.batchesInRoute(processed);
         try {
-            batching.close().get(shutdown.getTimeout(), shutdown.getTimeUnit());
+            processed.get(shutdown.getTimeout(), shutdown.getTimeUnit());
         } catch (TimeoutException e) {
             LOG.warn("Stopping {} before the route processed all its batches, after {} {}", getEndpoint(),
                     shutdown.getTimeout(), shutdown.getTimeUnit());
@@ -104,6 +153,12 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             batchTimer = null;
             batchDelivery = null;
         }
+    }
+
+    /** Whether batches this consumer took before its last stop are still in the route; new batches wait for them. */
+    boolean waitingForEarlierBatches() {
+        SampleBatcher batching = batcher;
+        return batching != null && batching.waitsForEarlierBatches();
     }
 
     private CompletionStage<Void> processBatch(List<IotmpSample> batch) {

@@ -2,6 +2,7 @@ package io.cameliotmp.camel;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.server.DeviceFilter;
@@ -45,6 +46,12 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
     @UriParam
     private IotmpConfiguration configuration;
 
+    /**
+     * Completes when the batches the last batching consumer of this endpoint took are processed. Camel makes a new
+     * consumer each time the route starts, while a stop that ran out of its shutdown timeout leaves its last batches
+     * in the route: the new consumer's batches wait for them, so a route still gets one batch at a time, in order.
+     */
+    private volatile CompletableFuture<Void> batchesInRoute = CompletableFuture.completedFuture(null);
     private String user;
     private String device;
     private String resource;
@@ -240,6 +247,16 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
         if (value != null) {
             metadata.put(key, value);
         }
+    }
+
+    /** See {@link #batchesInRoute}. */
+    CompletableFuture<Void> batchesInRoute() {
+        return batchesInRoute;
+    }
+
+    /** A stopping batching consumer's batches, processed when {@code processed} completes. */
+    void batchesInRoute(CompletableFuture<Void> processed) {
+        batchesInRoute = processed;
     }
 
     DeviceFilter deviceFilter() {

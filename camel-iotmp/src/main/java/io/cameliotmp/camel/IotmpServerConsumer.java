@@ -7,14 +7,23 @@ import io.cameliotmp.server.IotmpServerManager;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.ShutdownRunningTask;
+import org.apache.camel.Suspendable;
+import org.apache.camel.spi.ShutdownAware;
 import org.apache.camel.support.DefaultConsumer;
 
 /**
  * A consumer that lives on the embedded server: it takes a reference on the server when it starts, attaches itself
  * (a subscription, a handler, a listener), and undoes both, in reverse order, when it stops — so the server exists
  * exactly as long as some route needs it.
+ * <p>
+ * Suspendable, so that Camel's graceful shutdown suspends it first, waits for the exchanges in its route, and only
+ * then stops it: a consumer that cannot suspend is stopped at once, and its stop stops the route's processors, so the
+ * exchanges still in the route failed half way (a device's call answered ERROR, a sample never reaching the route's
+ * end). Suspended, it is detached (takes nothing new) but keeps the server and lets the route finish; resumed, it
+ * attaches again.
  */
-abstract class IotmpServerConsumer extends DefaultConsumer {
+abstract class IotmpServerConsumer extends DefaultConsumer implements Suspendable, ShutdownAware {
 
     private final IotmpEndpoint endpoint;
     private volatile IotmpServerManager.Handle serverHandle;
@@ -78,11 +87,20 @@ abstract class IotmpServerConsumer extends DefaultConsumer {
     }
 
     @Override
+    protected void doSuspend() throws Exception {
+        detach();
+        handOnTakenWork();
+    }
+
+    @Override
+    protected void doResume() throws Exception {
+        prepareToTakeWork();
+        attachment = attach(serverHandle.server());
+    }
+
+    @Override
     protected void doStop() throws Exception {
-        if (attachment != null) {
-            attachment.close();
-            attachment = null;
-        }
+        detach();
         if (serverHandle != null) {
             serverHandle.close();
             serverHandle = null;
@@ -91,11 +109,46 @@ abstract class IotmpServerConsumer extends DefaultConsumer {
         super.doStop(); // stops the route's processor: nothing runs through the route after this
     }
 
+    private void detach() throws Exception {
+        if (attachment != null) {
+            AutoCloseable attached = attachment;
+            attachment = null;
+            attached.close();
+        }
+    }
+
     /**
      * Detached, with the route still running: a consumer that holds samples or calls it took but has not handed to
      * the route yet (a batch) hands them on here and waits for them.
      */
     protected void finishTakenWork() throws Exception {
         // nothing held by default
+    }
+
+    /** Suspended: hands on what it holds (a batch) without waiting; Camel waits for the route and the pending. */
+    protected void handOnTakenWork() {
+        // nothing held by default
+    }
+
+    /** Resuming, before attaching again: makes what {@link #handOnTakenWork()} closed anew. */
+    protected void prepareToTakeWork() {
+        // nothing held by default
+    }
+
+    /** Suspending rather than stopping at once is what lets the route finish, so shutdown is never deferred. */
+    @Override
+    public boolean deferShutdown(ShutdownRunningTask shutdownRunningTask) {
+        return false;
+    }
+
+    /** What it took and has not handed to the route yet: Camel's graceful shutdown waits for those too. */
+    @Override
+    public int getPendingExchangesSize() {
+        return 0;
+    }
+
+    @Override
+    public void prepareShutdown(boolean suspendOnly, boolean forced) {
+        // suspending detaches; nothing else to prepare
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Gathers the samples of a device stream consumer into batches of at most {@code batchSize}, handed on when full or
@@ -36,8 +37,11 @@ final class SampleBatcher {
     private List<IotmpSample> open = new ArrayList<>();
     private CompletableFuture<Void> openDone = new CompletableFuture<>();
     private long openedAtNanos;
-    /** Completes when every batch handed on so far has been processed. */
-    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    /** The batches of the batcher before this one (see the constructor). */
+    private final CompletableFuture<Void> earlier;
+    /** Completes when every batch handed on so far, and every earlier batcher's, has been processed. */
+    private CompletableFuture<Void> tail;
+    private final AtomicInteger waiting = new AtomicInteger();
     /** After {@link #close()}: no batch is open any more, each sample is handed on by itself. */
     private boolean closed;
 
@@ -46,10 +50,26 @@ final class SampleBatcher {
      *                 hands a batch on processes it
      */
     SampleBatcher(int batchSize, long batchTimeoutMillis, BatchProcessor processor, Executor delivery) {
+        this(batchSize, batchTimeoutMillis, processor, delivery, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * @param earlier completes when the batches of the batcher before this one on the route are processed: this one's
+     *                first batch is handed on only then, so batches stay one after the other across a restart
+     */
+    SampleBatcher(int batchSize, long batchTimeoutMillis, BatchProcessor processor, Executor delivery,
+                  CompletableFuture<Void> earlier) {
         this.batchSize = batchSize;
         this.batchTimeoutNanos = batchTimeoutMillis * 1_000_000L;
         this.processor = processor;
         this.delivery = delivery;
+        this.earlier = earlier;
+        this.tail = earlier;
+    }
+
+    /** Whether the batches of the batcher before this one are still being processed: this one's wait for them. */
+    boolean waitsForEarlierBatches() {
+        return !earlier.isDone();
     }
 
     /** Adds a sample; the stage completes once the batch that holds it has been processed. */
@@ -111,8 +131,14 @@ final class SampleBatcher {
         return previous;
     }
 
+    /** Batches cut and not handed to the processor yet: they wait for the batch before them, or for the executor. */
+    int waitingBatches() {
+        return waiting.get();
+    }
+
     /** Processes the batch once the one before it is done, on the delivery executor. */
     private void handOn(CompletableFuture<Void> previous, List<IotmpSample> batch, CompletableFuture<Void> done) {
+        waiting.incrementAndGet();
         previous.whenComplete((ignored, failure) -> {
             Runnable process = () -> process(batch, done);
             try {
@@ -139,6 +165,7 @@ final class SampleBatcher {
     }
 
     private void process(List<IotmpSample> batch, CompletableFuture<Void> done) {
+        waiting.decrementAndGet();
         try {
             processor.process(batch).whenComplete((processed, error) -> done.complete(null));
         } catch (RuntimeException e) {

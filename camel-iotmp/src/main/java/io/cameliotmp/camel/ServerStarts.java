@@ -16,9 +16,9 @@ import org.apache.camel.Endpoint;
  * server that is still starting (joining its cluster, binding) or could not start (its port taken) is in no list of
  * running servers, and a check that looked only at those said UP while no device could connect.
  * <p>
- * Kept per consumer or producer until its next start succeeds or its endpoint leaves the context (its route
- * removed). Not until it stops: Camel stops a consumer whose start failed right away, and with a supervising route
- * controller the route stays in the running context and is started again later.
+ * Kept per consumer or producer, a failure only the last of its endpoint, until its next start succeeds or its
+ * endpoint leaves the context (its route removed). Not until it stops: Camel stops a consumer whose start failed right
+ * away, and with a supervising route controller the route stays in the running context and is started again later.
  */
 final class ServerStarts {
 
@@ -48,8 +48,15 @@ final class ServerStarts {
         attempts.values().removeIf(attempt -> attempt.failed() && attempt.endpoint() == endpoint);
     }
 
+    /**
+     * {@code owner} could not start its server. Only the last failure of an endpoint is kept: a producer template
+     * makes a new producer for each send whose producer failed to start, so a loop of sends made one more entry,
+     * holding its producer, for every send.
+     */
     void failed(Object owner, Endpoint endpoint, String address, Throwable failure) {
         String why = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getName();
+        attempts.remove(owner);
+        attempts.values().removeIf(attempt -> attempt.failed() && attempt.endpoint() == endpoint);
         attempts.put(owner, new Attempt(address, endpoint, why));
     }
 
