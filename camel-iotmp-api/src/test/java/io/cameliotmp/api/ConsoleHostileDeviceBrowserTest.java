@@ -1,0 +1,120 @@
+package io.cameliotmp.api;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.test.HeadlessChromium;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console in a real headless browser ({@link HeadlessChromium}) against a hostile device: one that chooses its
+ * samples, the keys of its descriptions and the bytes of its terminal to break the page or to act in the user's
+ * name. Whatever the device sends, the page keeps working and sends the device only what the user typed or chose.
+ */
+class ConsoleHostileDeviceBrowserTest extends ApiTestSupport {
+
+    /** Numeric fields in each sample of the flooding resource: far more series than a chart can show. */
+    private static final int FIELDS = 20_000;
+    private static final int SAMPLES = 12;
+    private static final String TITLE = "camel-iotmp console";
+
+    private HeadlessChromium chromium;
+    private ChromeDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void startChromium() throws IOException {
+        chromium = HeadlessChromium.start(1200, 1400);
+        browser = chromium.driver();
+        wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
+        // before the page's own scripts: its uncaught errors, and whatever it writes to the clipboard or opens
+        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                window.errors = []; window.clipboardWrites = []; window.opened = [];
+                window.addEventListener('error', e => window.errors.push(String(e.message)));
+                if (navigator.clipboard) {
+                    navigator.clipboard.writeText = t => { window.clipboardWrites.push(t); return Promise.resolve(); };
+                }
+                const execCommand = document.execCommand.bind(document);
+                document.execCommand = (command, ...rest) => {
+                    window.clipboardWrites.push('execCommand ' + command);
+                    return execCommand(command, ...rest);
+                };
+                window.open = (...args) => { window.opened.push(String(args[0])); return null; };
+                """));
+    }
+
+    @AfterEach
+    void stopChromium() throws IOException {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    /**
+     * Samples of thousands of numbers (one series each) and a unit of a thousand characters: the chart keeps a few
+     * series and a short unit, and goes on counting samples without an error. Before, every number became a series
+     * and the chart's extremes were found by spreading all kept points into one call, which throws once they are more
+     * than the engine's argument limit: the chart stopped for good after a dozen samples.
+     */
+    @Test
+    void aSampleOfThousandsOfNumbersLeavesTheChartWorking() throws Exception {
+        Map<String, Object> flood = new LinkedHashMap<>();
+        for (int i = 0; i < FIELDS; i++) {
+            flood.put("k" + i, 1);
+        }
+        flood.put("unit", "u".repeat(1000));
+        IotmpDevice device = connect("demo", "dev-1", "secret-1", d -> d.resource("flood").output(() -> flood));
+        signInAndPick("dev-1");
+
+        wait.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("#resources tr[data-resource='flood'] button[data-action='chart']"))).click();
+        for (int sample = 1; sample <= SAMPLES; sample++) {
+            int expected = sample;
+            Awaitility.await("sample " + sample + " charted").atMost(WAIT).until(() -> {
+                device.stream("flood");
+                return points() >= expected;
+            });
+        }
+        WebElement chart = browser.findElement(By.id("chart"));
+        wait.withMessage("the unit described").until(driver -> chart.getDomAttribute("data-unit") != null
+                                                               && !chart.getDomAttribute("data-unit").isEmpty());
+        wait.withMessage(() -> "the status counts the samples; errors " + errors()).until(driver -> driver
+                .findElement(By.id("chart-status")).getText().startsWith(points() + " samples"));
+        assertThat(errors()).as("uncaught errors of the page").isEmpty();
+        assertThat(Integer.parseInt(chart.getDomAttribute("data-series"))).isBetween(1, 10);
+        assertThat(chart.getDomAttribute("data-unit")).hasSizeLessThanOrEqualTo(16);
+    }
+
+    private List<?> errors() {
+        return (List<?>) browser.executeScript("return window.errors;");
+    }
+
+    private int points() {
+        return Integer.parseInt(browser.findElement(By.id("chart")).getDomAttribute("data-points"));
+    }
+
+    private void signInAndPick(String device) {
+        browser.get(uri("/console/").toString());
+        browser.findElement(By.id("token")).sendKeys(ALL);
+        browser.findElement(By.id("sign-in-button")).click();
+        wait.withMessage(device + " listed").until(driver -> {
+            driver.findElement(By.cssSelector("#devices button[data-device='" + device + "']")).click();
+            return true;
+        });
+    }
+}
