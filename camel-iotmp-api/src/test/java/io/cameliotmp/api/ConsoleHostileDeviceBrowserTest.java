@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.test.HeadlessChromium;
@@ -98,6 +101,33 @@ class ConsoleHostileDeviceBrowserTest extends ApiTestSupport {
         assertThat(errors()).as("uncaught errors of the page").isEmpty();
         assertThat(Integer.parseInt(chart.getDomAttribute("data-series"))).isBetween(1, 10);
         assertThat(chart.getDomAttribute("data-unit")).hasSizeLessThanOrEqualTo(16);
+    }
+
+    /**
+     * An input described with a field named {@code __proto__}: the form shows it and sends it as typed. A plain
+     * assignment of that name sets an object's prototype instead of a field, and the field was silently dropped.
+     */
+    @Test
+    void aFieldNamedLikeThePrototypeIsSentAsTyped() throws Exception {
+        BlockingQueue<Object> configured = new LinkedBlockingQueue<>();
+        connect("demo", "dev-1", "secret-1", d -> d.resource("config")
+                .input(configured::add, () -> Map.of("__proto__", 3, "constructor", "x", "rate", 5)));
+        signInAndPick("dev-1");
+
+        WebElement proto = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#resources tr[data-resource='config'] .fields input[name='__proto__']")));
+        proto.clear();
+        proto.sendKeys("4");
+        browser.findElement(By.cssSelector("#resources tr[data-resource='config'] button[data-action='send']"))
+                .click();
+        Object sent = configured.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(sent).isInstanceOfSatisfying(Map.class, config -> {
+            assertThat(config).containsOnlyKeys("__proto__", "constructor", "rate");
+            assertThat(((Number) config.get("__proto__")).intValue()).isEqualTo(4);
+            assertThat(config.get("constructor")).isEqualTo("x");
+            assertThat(((Number) config.get("rate")).intValue()).isEqualTo(5);
+        });
+        assertThat(errors()).isEmpty();
     }
 
     private List<?> errors() {

@@ -296,13 +296,12 @@ function field(key, sample) {
     return label;
 }
 
+// the fields' names are the device's keys: each becomes a field of its own (Object.fromEntries), where a plain
+// assignment of the name __proto__ would set the object's prototype instead and the field would not be sent
 function readFields(form) {
-    const values = {};
-    form.querySelectorAll('input').forEach((input) => {
-        values[input.name] = input.dataset.type === 'boolean' ? input.checked
-            : input.dataset.type === 'number' ? Number(input.value) : input.value;
-    });
-    return values;
+    return Object.fromEntries([...form.querySelectorAll('input')].map((input) => [input.name,
+        input.dataset.type === 'boolean' ? input.checked
+            : input.dataset.type === 'number' ? Number(input.value) : input.value]));
 }
 
 function cell(text) {
