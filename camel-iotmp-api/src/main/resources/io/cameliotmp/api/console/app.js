@@ -230,6 +230,11 @@ function openTerminal(device) {
     $('terminal-panel').hidden = false;
     $('terminal-title').textContent = device;
     const term = new Terminal({rendererType: 'dom', cols: 100, rows: 24, convertEol: false, cursorBlink: true});
+    // the device writes this terminal: none of its sequences may act beyond it. xterm.js 4.9 answers the usual
+    // queries with fixed reports only, reports no title and no window (windowOptions), and has no handler of its own
+    // for a clipboard write (OSC 52) or a link (OSC 8); these handlers take both anyway, so that a newer xterm.js or an
+    // addon never lets a device write the user's clipboard or put a link of its choice under the user's click
+    [8, 52].forEach((osc) => term.parser.registerOscHandler(osc, () => true));
     term.open($('terminal'));
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const url = `${scheme}://${location.host}${devicePath(device)}/sessions/terminal?cols=${term.cols}&rows=${term.rows}`;
