@@ -41,6 +41,10 @@ class ConsoleHostileDeviceBrowserTest extends ApiTestSupport {
     private HeadlessChromium chromium;
     private ChromeDriver browser;
     private WebDriverWait wait;
+    /** Holds the descriptions of the device that never answers them, until the test ends. */
+    private final java.util.concurrent.CountDownLatch neverAnswered = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool();
+    private IotmpDevice silent;
 
     @BeforeEach
     void startChromium() throws IOException {
@@ -66,9 +70,14 @@ class ConsoleHostileDeviceBrowserTest extends ApiTestSupport {
 
     @AfterEach
     void stopChromium() throws IOException {
+        neverAnswered.countDown();
         if (chromium != null) {
             chromium.close();
         }
+        if (silent != null) {
+            silent.close();
+        }
+        handlers.shutdownNow();
     }
 
     /**
@@ -130,6 +139,44 @@ class ConsoleHostileDeviceBrowserTest extends ApiTestSupport {
             assertThat(config.get("constructor")).isEqualTo("x");
             assertThat(((Number) config.get("rate")).intValue()).isEqualTo(5);
         });
+        assertThat(errors()).isEmpty();
+    }
+
+    /**
+     * A device listing fifty inputs whose descriptions it never answers (its handlers wait on other threads, so the
+     * device itself goes on): the console asks for one description at a time, and a read of another device goes
+     * through meanwhile. Before, the console asked for all fifty at once; the browser's six connections to the
+     * server were all waiting for the device (up to its request timeout each), and the read waited behind them.
+     */
+    @Test
+    void inputsThatAreNeverDescribedLeaveTheConsoleUsable() throws Exception {
+        connect("demo", "dev-2", "secret-2", d -> d.resource("status").output(() -> "fine"));
+        silent = IotmpDevice.builder().host("127.0.0.1").port(iotmpPort).credentials("demo", "dev-1", "secret-1")
+                .handlerExecutor(handlers).noReconnect().build();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 50; i++) {
+            silent.resource("input-" + i).input(value -> { }, () -> {
+                asked.incrementAndGet();
+                try {
+                    neverAnswered.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return 0;
+            });
+        }
+        silent.start().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        signInAndPick("dev-1");
+        wait.withMessage("the inputs listed").until(driver -> driver
+                .findElements(By.cssSelector("#resources tr[data-resource^='input-']")).size() == 50);
+        Awaitility.await("a description asked for").atMost(WAIT).until(() -> asked.get() >= 1);
+
+        pick("dev-2");
+        wait.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("#resources tr[data-resource='status'] button[data-action='read']"))).click();
+        wait.withMessage(() -> "the read answered; descriptions asked " + asked.get()).until(driver -> driver
+                .findElement(By.id("resource-result")).getText().contains("fine"));
+        assertThat(asked.get()).as("descriptions the device was asked for").isLessThanOrEqualTo(2);
         assertThat(errors()).isEmpty();
     }
 
@@ -215,6 +262,11 @@ class ConsoleHostileDeviceBrowserTest extends ApiTestSupport {
         browser.get(uri("/console/").toString());
         browser.findElement(By.id("token")).sendKeys(ALL);
         browser.findElement(By.id("sign-in-button")).click();
+        pick(device);
+    }
+
+    /** Picks a device in the page as it is (no reload, which would end the page's requests). */
+    private void pick(String device) {
         wait.withMessage(device + " listed").until(driver -> {
             driver.findElement(By.cssSelector("#devices button[data-device='" + device + "']")).click();
             return true;

@@ -8,7 +8,7 @@ const MAX_EVENTS = 50;
 
 const $ = (id) => document.getElementById(id);
 const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0,
-    terminal: null, devices: new Map(), events: null, unit: ''};
+    terminal: null, devices: new Map(), events: null, unit: '', describing: null, descriptions: Promise.resolve()};
 
 // the access token, kept for the browser tab only
 function token() {
@@ -152,6 +152,10 @@ async function selectDevice(device) {
 
 function renderResources(device, resources) {
     closeFiles();
+    // the descriptions still asked for the table this one replaces are not waited for
+    if (state.describing) state.describing.abort();
+    const describing = new AbortController();
+    state.describing = describing;
     const rows = Object.entries(resources).map(([name, description]) => {
         const fn = description.fn;
         const row = document.createElement('tr');
@@ -188,8 +192,8 @@ function renderResources(device, resources) {
             const value = () => form.childElementCount ? JSON.stringify(readFields(form)) : input.value;
             actions.append(input, form, ' ', button('Send', 'send', () => send(device, name, value())));
             // the description's sample input (an input resource's current state): the form is derived from it
-            api(`${devicePath(device)}/resources/${encodeURIComponent(name)}/api`)
-                .then((api) => {
+            describeInput(describing.signal, `${devicePath(device)}/resources/${encodeURIComponent(name)}/api`,
+                (api) => {
                     if (!api || !('in' in api) || api.in === null) return;
                     if (isFlatObject(api.in)) {
                         input.hidden = true;
@@ -197,8 +201,7 @@ function renderResources(device, resources) {
                     } else {
                         input.value = JSON.stringify(api.in);
                     }
-                })
-                .catch(() => {});
+                });
         }
         if (fn === 1) {
             actions.append(button('Run', 'run', () => send(device, name, '')));
@@ -276,6 +279,14 @@ function openTerminal(device) {
             status.dataset.sent = String(Number(status.dataset.sent || 0) + data.length);
         }
     });
+}
+
+// the inputs' descriptions are asked for one at a time: the device chooses how many inputs it lists and how long it
+// takes to describe each, and a request per input at once filled the browser's few connections to the server with
+// them, so that the user's own requests (a read, another device, the events) waited behind all of them
+function describeInput(signal, path, use) {
+    state.descriptions = state.descriptions.then(() => (signal.aborted ? undefined
+        : api(path, {signal}).then(use, () => {})));
 }
 
 function isFlatObject(value) {
