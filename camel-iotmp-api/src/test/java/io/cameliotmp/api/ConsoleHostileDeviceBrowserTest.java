@@ -143,6 +143,31 @@ class ConsoleHostileDeviceBrowserTest extends ApiTestSupport {
     }
 
     /**
+     * Inputs described with thousands of members: each is its JSON text, not a form of thousands of fields (three
+     * such inputs made the page build sixty thousand).
+     */
+    @Test
+    void anInputOfThousandsOfMembersIsItsJsonText() throws Exception {
+        Map<String, Object> wide = new LinkedHashMap<>();
+        for (int i = 0; i < FIELDS; i++) {
+            wide.put("m" + i, i % 2 == 0);
+        }
+        connect("demo", "dev-1", "secret-1", d -> {
+            for (int i = 0; i < 3; i++) {
+                d.resource("wide-" + i).input(value -> { }, () -> wide);
+            }
+        });
+        signInAndPick("dev-1");
+        for (int i = 0; i < 3; i++) {
+            By text = By.cssSelector("#resources tr[data-resource='wide-" + i + "'] input.input");
+            wait.withMessage("wide-" + i + " shown as JSON text").until(driver -> driver.findElement(text)
+                    .getDomProperty("value").startsWith("{\"m0\":true"));
+        }
+        assertThat(browser.findElements(By.cssSelector("#resources .fields input"))).isEmpty();
+        assertThat(errors()).isEmpty();
+    }
+
+    /**
      * A device listing fifty inputs whose descriptions it never answers (its handlers wait on other threads, so the
      * device itself goes on): the console asks for one description at a time, and a read of another device goes
      * through meanwhile. Before, the console asked for all fifty at once; the browser's six connections to the

@@ -5,6 +5,9 @@
 
 const KINDS = {1: 'run', 2: 'input', 3: 'output', 4: 'input/output'};
 const MAX_EVENTS = 50;
+// a form has a field per member of the described input up to this many; beyond, the input is its JSON text: a device
+// describing inputs of thousands of members would otherwise have the page build thousands of fields for each
+const MAX_FIELDS = 32;
 
 const $ = (id) => document.getElementById(id);
 const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0,
@@ -290,7 +293,8 @@ function describeInput(signal, path, use) {
 }
 
 function isFlatObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        && Object.keys(value).length > 0 && Object.keys(value).length <= MAX_FIELDS
         && Object.values(value).every((v) => v === null || ['number', 'boolean', 'string'].includes(typeof v));
 }
 
