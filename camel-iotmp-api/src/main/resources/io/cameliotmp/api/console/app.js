@@ -1,18 +1,17 @@
 // The camel-iotmp console: signs in with an access token, lists the user's devices as they connect and leave (the
-// device events' Server-Sent Events), shows a device's resources (read, write, chart, terminal, files: files.js) and
-// charts a resource's stream live. Plain JS, no framework, no build step.
+// device events' Server-Sent Events), shows a device's resources (read, write, terminal; files: files.js) and
+// charts a resource's stream live (chart.js). Plain JS, no framework, no build step.
 'use strict';
 
 const KINDS = {1: 'run', 2: 'input', 3: 'output', 4: 'input/output'};
-const COLORS = ['#2f6fde', '#e67e22', '#27ae60', '#8e44ad', '#c0392b'];
-// a chart keeps its samples by time, whatever the stream's rate: the last 10 minutes, and never more than this many
-const HISTORY_MILLIS = 10 * 60 * 1000;
-const MAX_POINTS = 5000;
 const MAX_EVENTS = 50;
+// a form has a field per member of the described input up to this many; beyond, the input is its JSON text: a device
+// describing inputs of thousands of members would otherwise have the page build thousands of fields for each
+const MAX_FIELDS = 32;
 
 const $ = (id) => document.getElementById(id);
 const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0,
-    terminal: null, devices: new Map(), events: null, unit: ''};
+    terminal: null, devices: new Map(), events: null, unit: '', describing: null, descriptions: Promise.resolve()};
 
 // the access token, kept for the browser tab only
 function token() {
@@ -156,6 +155,10 @@ async function selectDevice(device) {
 
 function renderResources(device, resources) {
     closeFiles();
+    // the descriptions still asked for the table this one replaces are not waited for
+    if (state.describing) state.describing.abort();
+    const describing = new AbortController();
+    state.describing = describing;
     const rows = Object.entries(resources).map(([name, description]) => {
         const fn = description.fn;
         const row = document.createElement('tr');
@@ -192,8 +195,8 @@ function renderResources(device, resources) {
             const value = () => form.childElementCount ? JSON.stringify(readFields(form)) : input.value;
             actions.append(input, form, ' ', button('Send', 'send', () => send(device, name, value())));
             // the description's sample input (an input resource's current state): the form is derived from it
-            api(`${devicePath(device)}/resources/${encodeURIComponent(name)}/api`)
-                .then((api) => {
+            describeInput(describing.signal, `${devicePath(device)}/resources/${encodeURIComponent(name)}/api`,
+                (api) => {
                     if (!api || !('in' in api) || api.in === null) return;
                     if (isFlatObject(api.in)) {
                         input.hidden = true;
@@ -201,8 +204,7 @@ function renderResources(device, resources) {
                     } else {
                         input.value = JSON.stringify(api.in);
                     }
-                })
-                .catch(() => {});
+                });
         }
         if (fn === 1) {
             actions.append(button('Run', 'run', () => send(device, name, '')));
@@ -234,6 +236,11 @@ function openTerminal(device) {
     $('terminal-panel').hidden = false;
     $('terminal-title').textContent = device;
     const term = new Terminal({rendererType: 'dom', cols: 100, rows: 24, convertEol: false, cursorBlink: true});
+    // the device writes this terminal: none of its sequences may act beyond it. xterm.js 4.9 answers the usual
+    // queries with fixed reports only, reports no title and no window (windowOptions), and has no handler of its own
+    // for a clipboard write (OSC 52) or a link (OSC 8); these handlers take both anyway, so that a newer xterm.js or an
+    // addon never lets a device write the user's clipboard or put a link of its choice under the user's click
+    [8, 52].forEach((osc) => term.parser.registerOscHandler(osc, () => true));
     term.open($('terminal'));
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const url = `${scheme}://${location.host}${devicePath(device)}/sessions/terminal?cols=${term.cols}&rows=${term.rows}`;
@@ -277,8 +284,17 @@ function openTerminal(device) {
     });
 }
 
+// the inputs' descriptions are asked for one at a time: the device chooses how many inputs it lists and how long it
+// takes to describe each, and a request per input at once filled the browser's few connections to the server with
+// them, so that the user's own requests (a read, another device, the events) waited behind all of them
+function describeInput(signal, path, use) {
+    state.descriptions = state.descriptions.then(() => (signal.aborted ? undefined
+        : api(path, {signal}).then(use, () => {})));
+}
+
 function isFlatObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        && Object.keys(value).length > 0 && Object.keys(value).length <= MAX_FIELDS
         && Object.values(value).every((v) => v === null || ['number', 'boolean', 'string'].includes(typeof v));
 }
 
@@ -300,13 +316,12 @@ function field(key, sample) {
     return label;
 }
 
+// the fields' names are the device's keys: each becomes a field of its own (Object.fromEntries), where a plain
+// assignment of the name __proto__ would set the object's prototype instead and the field would not be sent
 function readFields(form) {
-    const values = {};
-    form.querySelectorAll('input').forEach((input) => {
-        values[input.name] = input.dataset.type === 'boolean' ? input.checked
-            : input.dataset.type === 'number' ? Number(input.value) : input.value;
-    });
-    return values;
+    return Object.fromEntries([...form.querySelectorAll('input')].map((input) => [input.name,
+        input.dataset.type === 'boolean' ? input.checked
+            : input.dataset.type === 'number' ? Number(input.value) : input.value]));
 }
 
 function cell(text) {
@@ -343,144 +358,6 @@ async function send(device, resource, text) {
     }
 }
 
-// ------------------------------------------------------------------ live chart
-
-// charts a resource; a new rate for the same resource keeps the samples so far (the x axis is time, not samples)
-function startChart(device, resource) {
-    if (state.source) {
-        state.source.close();
-    }
-    const same = state.chart && state.chart.device === device && state.chart.resource === resource;
-    if (!same) {
-        state.chart = {device, resource};
-        state.series = new Map();
-        state.received = 0;
-        state.unit = '';
-        $('chart').dataset.points = '0';
-        $('chart').dataset.unit = '';
-        describeUnit(device, resource);
-    }
-    $('chart-title').textContent = `${device} · ${resource}`;
-    const interval = $('interval').value;
-    $('chart').dataset.rate = interval || 'change';
-    const url = `${devicePath(device)}/resources/${encodeURIComponent(resource)}/stream` + (interval ? `?interval=${interval}` : '');
-    show($('chart-status'), same ? 'Rate changed, waiting for the next sample…' : 'Waiting for the first sample…');
-    const source = new EventSource(withToken(url));
-    state.source = source;
-    source.addEventListener('sample', (event) => {
-        addSample(JSON.parse(event.data));
-        show($('chart-status'), `${state.received} samples, last at ${new Date().toLocaleTimeString()}`);
-    });
-    source.addEventListener('failed', (event) => {
-        source.close();
-        show($('chart-status'), `Stream failed: ${JSON.parse(event.data).message}`, true);
-    });
-    source.onerror = () => {
-        // EventSource reconnects by itself unless the server refused the stream outright
-        show($('chart-status'), source.readyState === EventSource.CLOSED ? 'Stream refused.' : 'Reconnecting…', true);
-    };
-    drawChart();
-}
-
-// the unit, when the resource's description carries one: its "unit", or the "unit" of its output object
-function describeUnit(device, resource) {
-    api(`${devicePath(device)}/resources/${encodeURIComponent(resource)}/api`).then((description) => {
-        const unit = description && typeof description.unit === 'string' ? description.unit
-            : description && description.out && typeof description.out.unit === 'string' ? description.out.unit : '';
-        if (state.chart && state.chart.device === device && state.chart.resource === resource) {
-            state.unit = unit;
-            $('chart').dataset.unit = unit;
-            drawChart();
-        }
-    }).catch(() => {});
-}
-
-// a sample's value becomes one series per number: the value itself, or each numeric field of an object
-function numbersOf(value) {
-    if (typeof value === 'number') return [['value', value]];
-    if (typeof value === 'boolean') return [['value', value ? 1 : 0]];
-    if (value && typeof value === 'object') {
-        return Object.entries(value).filter(([, v]) => typeof v === 'number' || typeof v === 'boolean')
-            .map(([k, v]) => [k, Number(v)]);
-    }
-    return [];
-}
-
-function addSample(sample) {
-    const ts = sample.ts || Date.now();
-    for (const [name, y] of numbersOf(sample.value)) {
-        if (!state.series.has(name)) state.series.set(name, []);
-        const points = state.series.get(name);
-        points.push({ts, y});
-        while (points.length > MAX_POINTS || (points.length && points[0].ts < ts - HISTORY_MILLIS)) points.shift();
-    }
-    state.received++;
-    const kept = [...state.series.values()].flat();
-    $('chart').dataset.points = String(state.received);
-    $('chart').dataset.kept = String(kept.length);
-    $('chart').dataset.firstTs = String(Math.min(...kept.map((p) => p.ts)));
-    drawChart();
-}
-
-function drawChart() {
-    const canvas = $('chart');
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth, height = canvas.clientHeight;
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    const g = canvas.getContext('2d');
-    g.setTransform(ratio, 0, 0, ratio, 0, 0);
-    g.clearRect(0, 0, width, height);
-    g.font = '12px system-ui, sans-serif';
-
-    const all = [...state.series.values()].flat();
-    if (all.length === 0) {
-        g.fillStyle = '#67718a';
-        g.fillText('no samples yet', 60, height / 2);
-        return;
-    }
-    const left = state.unit ? 56 + 8 * state.unit.length : 56, right = 16, top = 24, bottom = 28;
-    let minY = Math.min(...all.map((p) => p.y)), maxY = Math.max(...all.map((p) => p.y));
-    const pad = (maxY - minY) * 0.1 || Math.abs(maxY) * 0.01 || 1;
-    minY -= pad;
-    maxY += pad;
-    const minT = Math.min(...all.map((p) => p.ts)), maxT = Math.max(...all.map((p) => p.ts));
-    const x = (ts) => left + (maxT === minT ? (width - left - right) : (ts - minT) / (maxT - minT) * (width - left - right));
-    const y = (v) => top + (maxY - v) / (maxY - minY) * (height - top - bottom);
-
-    // grid and labels
-    g.strokeStyle = '#e3e7ee';
-    g.fillStyle = '#67718a';
-    g.lineWidth = 1;
-    for (let i = 0; i <= 4; i++) {
-        const v = minY + (maxY - minY) * i / 4;
-        g.beginPath();
-        g.moveTo(left, y(v));
-        g.lineTo(width - right, y(v));
-        g.stroke();
-        g.fillText(v.toFixed(2) + (state.unit ? ` ${state.unit}` : ''), 4, y(v) + 4);
-    }
-    g.fillText(new Date(minT).toLocaleTimeString(), left, height - 8);
-    const end = new Date(maxT).toLocaleTimeString();
-    g.fillText(end, width - right - g.measureText(end).width, height - 8);
-
-    // one line per series, with a legend showing the latest value
-    let legendX = left;
-    [...state.series.entries()].forEach(([name, points], index) => {
-        const color = COLORS[index % COLORS.length];
-        g.strokeStyle = color;
-        g.fillStyle = color;
-        g.lineWidth = 2;
-        g.beginPath();
-        points.forEach((p, i) => (i === 0 ? g.moveTo(x(p.ts), y(p.y)) : g.lineTo(x(p.ts), y(p.y))));
-        g.stroke();
-        points.forEach((p) => g.fillRect(x(p.ts) - 1.5, y(p.y) - 1.5, 3, 3));
-        const legend = `${name}: ${points[points.length - 1].y}${state.unit ? ' ' + state.unit : ''}`;
-        g.fillText(legend, legendX, 14);
-        legendX += g.measureText(legend).width + 24;
-    });
-}
-
 $('terminal-close').addEventListener('click', closeTerminal);
 $('sign-in').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -496,10 +373,6 @@ $('user').addEventListener('change', () => {
     $('resources').tBodies[0].replaceChildren();
     subscribeEvents();
 });
-$('interval').addEventListener('change', () => {
-    if (state.chart) startChart(state.chart.device, state.chart.resource);
-});
-window.addEventListener('resize', drawChart);
 refreshDevices();
 subscribeEvents();
-drawChart();
+
