@@ -17,6 +17,8 @@ import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceReply;
 import io.cameliotmp.server.ota.FirmwareImage;
 import io.cameliotmp.server.ota.FirmwareUpdate;
+import io.cameliotmp.server.ota.FirmwareUpdateClaim;
+import io.cameliotmp.server.ota.FirmwareUpdateException;
 import io.cameliotmp.server.ota.FirmwareUpdateListener;
 import io.cameliotmp.server.ota.FirmwareUpdateOptions;
 import io.cameliotmp.server.ota.FirmwareUpdateReport;
@@ -56,8 +58,8 @@ final class FirmwareUpdates {
         CompletableFuture<DeviceReply> reply = new CompletableFuture<>();
         threads.execute(() -> {
             long startedNanos = System.nanoTime();
-            try (FirmwareImage image = image(call.exchange(), body)) {
-                FirmwareUpdateReport report = FirmwareUpdate.run(call.server(), device, image, options, listener);
+            try {
+                FirmwareUpdateReport report = claimReadAndRun(call, device, body, options, listener);
                 in.setHeader(IotmpConstants.FIRMWARE_OUTCOME, report.outcome().name());
                 if (report.version() != null) {
                     in.setHeader(IotmpConstants.FIRMWARE_VERSION, report.version());
@@ -108,6 +110,39 @@ final class FirmwareUpdates {
                         Boolean.class));
         Object label = in.getHeader(Exchange.FILE_NAME_ONLY);
         return label != null ? options.withFirmware(label.toString()) : options;
+    }
+
+    /**
+     * The update, claimed before its image is read: a second update of the device fails before it spools a whole
+     * image. The claim and a spooled image are released before the report is returned, so that the next update of
+     * the device, which a route may start as soon as this exchange ends, finds the device free.
+     */
+    private static FirmwareUpdateReport claimReadAndRun(DeviceOperation call, DeviceId device, Object body,
+                                                        FirmwareUpdateOptions options, FirmwareUpdateListener listener)
+            throws IOException {
+        try (FirmwareUpdateClaim claim = claimOrCloseBody(call, device, body);
+             FirmwareImage image = image(call.exchange(), body)) {
+            return FirmwareUpdate.run(claim, image, options, listener);
+        }
+    }
+
+    /**
+     * The device's claim; when it is refused, a stream given as the body is closed unread, as a read one is closed
+     * after it was spooled: the operation owns the stream it is given.
+     */
+    private static FirmwareUpdateClaim claimOrCloseBody(DeviceOperation call, DeviceId device, Object body) {
+        try {
+            return FirmwareUpdateClaim.take(call.server(), device);
+        } catch (FirmwareUpdateException e) {
+            if (body instanceof InputStream stream) {
+                try {
+                    stream.close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
     }
 
     /** Bytes stay in memory, files are read where they lie, anything else is read as a stream and spooled. */

@@ -30,9 +30,12 @@ public final class FirmwareUpdateClaims {
         return updates.putIfAbsent(device, Objects.requireNonNull(onStop, "onStop")) == null;
     }
 
-    /** Ends the claim {@link #claim} granted. */
-    public void end(DeviceId device) {
-        updates.remove(device);
+    /**
+     * Ends the claim {@link #claim} granted with that very {@code onStop}: a claim ended twice, the second time after
+     * another update claimed the device, leaves the other update's claim in place.
+     */
+    public void end(DeviceId device, Runnable onStop) {
+        updates.remove(device, onStop);
     }
 
     /** Devices a firmware update runs on now. */

@@ -19,11 +19,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.OtaSettings;
 import io.cameliotmp.device.OtaTarget;
 import io.cameliotmp.protocol.session.FirmwareVersionMarker;
+import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.ota.FirmwareUpdateClaim;
 import io.cameliotmp.server.ota.FirmwareUpdateException;
 import io.cameliotmp.server.ota.OtaFailure;
 import io.cameliotmp.server.ota.OtaStep;
@@ -255,6 +258,42 @@ class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
             stuck.countDown();
             handlers.shutdownNow();
         }
+    }
+
+    /**
+     * A second update of a device being updated fails before it reads its image: spooling a whole stream to disk for
+     * an update that cannot run would cost the disk and the time for nothing.
+     */
+    @Test
+    void aSecondUpdateFailsBeforeItsStreamIsRead() throws Exception {
+        connectDevice(OtaSettings.defaults());
+        AtomicBoolean read = new AtomicBoolean();
+        AtomicBoolean closed = new AtomicBoolean();
+        InputStream image = new InputStream() {
+            @Override
+            public int read() {
+                read.set(true);
+                return -1;
+            }
+
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        };
+        // the device's claim held as an update that runs holds it
+        try (FirmwareUpdateClaim running = FirmwareUpdateClaim.take(server(port), new DeviceId("alice", "esp32"))) {
+            CamelExecutionException e = catchThrowableOfType(CamelExecutionException.class,
+                    () -> template.requestBody("direct:uncached", image));
+            assertThat(e).hasCauseInstanceOf(FirmwareUpdateException.class);
+            FirmwareUpdateException failure = (FirmwareUpdateException) e.getCause();
+            assertThat(failure.failure()).isEqualTo(OtaFailure.ALREADY_UPDATING);
+            assertThat(failure.report().sentBytes()).isZero();
+            assertThat(read).as("the stream was read").isFalse();
+            assertThat(closed).as("the stream is closed unread").isTrue();
+            assertThat(server(port).firmwareUpdates().running()).as("the running update keeps its claim").isOne();
+        }
+        assertThat(server(port).firmwareUpdates().running()).isZero();
     }
 
     /** An update whose producer stops while it still reads the image fails as one cut later: INTERRUPTED. */

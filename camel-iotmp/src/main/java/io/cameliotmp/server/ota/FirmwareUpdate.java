@@ -70,14 +70,14 @@ public final class FirmwareUpdate {
     private OtaCompression compression = OtaCompression.NONE;
     private int blockSize;
 
-    private FirmwareUpdate(IotmpServer server, DeviceId device, FirmwareImage image, FirmwareUpdateOptions options,
+    private FirmwareUpdate(FirmwareUpdateClaim claim, FirmwareImage image, FirmwareUpdateOptions options,
                            FirmwareUpdateListener listener) {
-        this.server = server;
-        this.device = device;
+        this.server = claim.server();
+        this.device = claim.device();
         this.image = image;
         this.options = options;
         this.listener = listener != null ? listener : FirmwareUpdateListener.NONE;
-        this.reconnections = new Reconnections(device);
+        this.reconnections = claim.reconnectionsForOneUpdate();
     }
 
     /**
@@ -90,7 +90,19 @@ public final class FirmwareUpdate {
      */
     public static FirmwareUpdateReport run(IotmpServer server, DeviceId device, FirmwareImage image,
                                            FirmwareUpdateOptions options, FirmwareUpdateListener listener) {
-        return new FirmwareUpdate(server, device, image, options, listener).run();
+        try (FirmwareUpdateClaim claim = FirmwareUpdateClaim.take(server, device)) {
+            return run(claim, image, options, listener);
+        }
+    }
+
+    /**
+     * Updates the device of {@code claim} with {@code image}, blocking until it is done, as {@link #run(IotmpServer,
+     * DeviceId, FirmwareImage, FirmwareUpdateOptions, FirmwareUpdateListener)} does with a claim taken before the
+     * image was read (a stream's image is spooled first). The caller ends the claim; it serves one update.
+     */
+    public static FirmwareUpdateReport run(FirmwareUpdateClaim claim, FirmwareImage image,
+                                           FirmwareUpdateOptions options, FirmwareUpdateListener listener) {
+        return new FirmwareUpdate(claim, image, options, listener).run();
     }
 
     /**
@@ -113,7 +125,7 @@ public final class FirmwareUpdate {
                 cause);
     }
 
-    private static FirmwareUpdateException failedBeforeStart(DeviceId device, OtaFailure failure, String error,
+    static FirmwareUpdateException failedBeforeStart(DeviceId device, OtaFailure failure, String error,
                                                              Duration spent, Throwable cause) {
         FirmwareUpdateReport report = new FirmwareUpdateReport(device, OtaOutcome.FAILED, OtaStep.OPTIONS, failure,
                 error, null, null, null, 0, 0, 0, 0, OtaCompression.NONE.label(), 0, spent);
@@ -139,19 +151,12 @@ public final class FirmwareUpdate {
         return result;
     }
 
-    /** The update, with the device claimed for it on this server from its first request to its end. */
+    /** The update, on a device claimed for it on this server from before its first request to after its end. */
     private FirmwareUpdateReport run() {
-        if (!server.firmwareUpdates().claim(device, reconnections::serverStopped)) {
-            // nothing sent: the device serves the update that runs, whose chunks a second begin would corrupt
-            throw fail(OtaFailure.ALREADY_UPDATING, "a firmware update of " + device + " runs already on this"
-                                                    + " server", null);
-        }
         try {
             return update();
         } catch (InterruptedException e) {
             throw interrupted(e);
-        } finally {
-            server.firmwareUpdates().end(device);
         }
     }
 
