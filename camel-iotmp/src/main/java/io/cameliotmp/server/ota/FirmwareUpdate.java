@@ -68,6 +68,7 @@ public final class FirmwareUpdate {
     private long payloadSize;
     private int chunks;
     private OtaCompression compression = OtaCompression.NONE;
+    /** The chunk size once the device accepted {@code begin}; 0 before, as the report says. */
     private int blockSize;
 
     private FirmwareUpdate(FirmwareUpdateClaim claim, FirmwareImage image, FirmwareUpdateOptions options,
@@ -201,15 +202,17 @@ public final class FirmwareUpdate {
         enter(OtaStep.PREPARE);
         compression = options.compress() ? OtaCompression.offeredBy(deviceOptions.compression())
                 : OtaCompression.NONE;
-        blockSize = Math.max(1, Math.min(Math.min(deviceOptions.blockSize(), options.maxBlockSize()),
+        int chunkSize = Math.max(1, Math.min(Math.min(deviceOptions.blockSize(), options.maxBlockSize()),
                 server.config().limits().maxOutboundFrameSize() - WRITE_FRAME_OVERHEAD));
         Duration stepTimeout = options.stepTimeout() != null ? options.stepTimeout()
                 : Duration.ofMillis(deviceOptions.timeoutMillis());
         try (FirmwareImage.Payload payload = image.payload(compression)) {
             payloadSize = payload.size();
             enter(OtaStep.BEGIN);
-            expectSuccess(transfer(registration, DeviceRequest.run(BEGIN, beginInput(payload)), stepTimeout),
-                    OtaFailure.BEGIN_REFUSED);
+            expectSuccess(transfer(registration, DeviceRequest.run(BEGIN, beginInput(payload, chunkSize)),
+                    stepTimeout), OtaFailure.BEGIN_REFUSED);
+            // only proposed until the device accepted begin: a report of an update that sent nothing says 0
+            blockSize = chunkSize;
             enter(OtaStep.WRITE);
             writeChunks(registration, payload, stepTimeout);
         } catch (ClosedByInterruptException e) {
@@ -246,12 +249,12 @@ public final class FirmwareUpdate {
         }
     }
 
-    private Map<String, Object> beginInput(FirmwareImage.Payload payload) {
+    private Map<String, Object> beginInput(FirmwareImage.Payload payload, int chunkSize) {
         Map<String, Object> begin = new LinkedHashMap<>();
         begin.put("firmware", options.firmware());
         begin.put("version", expectedVersion != null ? expectedVersion : "");
         begin.put("size", image.size());
-        begin.put("chunk_size", (long) blockSize);
+        begin.put("chunk_size", (long) chunkSize);
         // always sent: devices that verify MD5 fail at end without it, the others ignore it
         begin.put("checksum", image.md5());
         if (compression != OtaCompression.NONE) {

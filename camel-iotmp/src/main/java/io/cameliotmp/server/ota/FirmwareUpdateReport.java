@@ -20,7 +20,8 @@ import io.cameliotmp.server.DeviceId;
  * @param payloadSize     bytes to send in all (equals {@code imageSize} without compression)
  * @param chunks          {@code $ota/write} calls the device accepted
  * @param compression     the compression used ({@code zlib}, {@code gzip}) or empty
- * @param blockSize       the chunk size used, or 0 when nothing was sent
+ * @param blockSize       the chunk size used, or 0 when nothing was sent (the device refused {@code begin}, or the
+ *                        update ended before it)
  */
 public record FirmwareUpdateReport(DeviceId device, OtaOutcome outcome, OtaStep step, OtaFailure failure,
                                    String error, String previousVersion, String expectedVersion, String version,

@@ -302,6 +302,10 @@ class FirmwareUpdateTest {
         FirmwareUpdateException e = failure(FirmwareImage.of(image(5000, null)), options(), null);
         assertThat(e.failure()).isEqualTo(OtaFailure.BEGIN_REFUSED);
         assertThat(e.report().error()).contains("no room for 5000 bytes");
+        // the chunk size was only proposed in the refused begin: no chunk was sent with it
+        assertThat(e.report().sentBytes()).isZero();
+        assertThat(e.report().blockSize()).as("the block size of an update that sent nothing").isZero();
+        assertThat(e.report().toMap()).containsEntry("blockSize", 0);
     }
 
     /**
