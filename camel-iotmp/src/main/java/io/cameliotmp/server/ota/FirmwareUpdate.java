@@ -229,7 +229,8 @@ public final class FirmwareUpdate {
                                                  || error.toLowerCase(Locale.ROOT).contains("checksum"));
             throw fail(checksum ? OtaFailure.CHECKSUM : OtaFailure.END_FAILED, error, null);
         }
-        return rebootAndConfirm(registration, stepTimeout);
+        return new RebootConfirmation(this, server, device, options, reconnections, expectedVersion)
+                .run(registration, stepTimeout);
     }
 
     private DeviceOtaOptions readOptions(DeviceRegistration registration) throws InterruptedException {
@@ -286,115 +287,7 @@ public final class FirmwareUpdate {
         }
     }
 
-    private FirmwareUpdateReport rebootAndConfirm(DeviceRegistration registration, Duration stepTimeout)
-            throws InterruptedException {
-        enter(OtaStep.REBOOT);
-        // listening before the reboot: a device may be back before the reboot's answer is handled
-        server.registry().addListener(reconnections);
-        try {
-            try {
-                call(registration, DeviceRequest.run(REBOOT, null), stepTimeout);
-            } catch (FirmwareUpdateException e) {
-                // older libraries reboot without answering, newer ones answer and then close: both are a reboot.
-                // Only a device without the resource (it answers ERROR) stays up running the old image.
-                if (e.getCause() instanceof DeviceErrorException) {
-                    step = OtaStep.DONE;
-                    return report(OtaOutcome.STAGED, null, "the device has no " + REBOOT
-                                                           + "; the image applies at its next reset");
-                }
-                // its connection ended before the reboot was even sent: a reconnect then proves no reboot, and
-                // without a version to ask the device, staged is all that is known
-                if (e.getCause() instanceof DeviceNotConnectedException && expectedVersion == null) {
-                    step = OtaStep.DONE;
-                    return report(OtaOutcome.STAGED, null, "the device's connection ended before " + REBOOT
-                                                           + " was sent; the image applies at its next reset");
-                }
-                LOG.debug("{}: {} ended without an answer, as rebooting devices do: {}", device, REBOOT,
-                        e.getMessage());
-            }
-            // a device back before the listener was in place (its reboot answer lost) is back all the same
-            server.registry().registration(device).ifPresent(reconnections::onConnected);
-            if (options.rebootTimeout().isZero()) {
-                step = OtaStep.DONE;
-                return report(OtaOutcome.STAGED, null, null);
-            }
-            enter(OtaStep.RECONNECT);
-            long deadlineNanos = System.nanoTime() + options.rebootTimeout().toNanos();
-            DeviceRegistration now = awaitReconnect(registration, deadlineNanos);
-            enter(OtaStep.VERSION);
-            version = confirmVersion(now, stepTimeout, deadlineNanos);
-        } finally {
-            server.registry().removeListener(reconnections);
-        }
-        if (expectedVersion != null && version != null && !expectedVersion.equals(version)) {
-            throw fail(OtaFailure.VERSION_MISMATCH, "the device runs " + PsonValues.text(version) + ", expected "
-                                                    + PsonValues.text(expectedVersion), null);
-        }
-        step = OtaStep.DONE;
-        return report(expectedVersion != null && version != null ? OtaOutcome.UPDATED : OtaOutcome.REBOOTED, null,
-                null);
-    }
-
-    /** A connection of the device newer than {@code previous}, by the reboot's deadline. */
-    private DeviceRegistration awaitReconnect(DeviceRegistration previous, long deadlineNanos)
-            throws InterruptedException {
-        DeviceRegistration back = reconnections.after(previous.sessionNumber(), deadlineNanos);
-        if (back == null && reconnections.hasServerStopped()) {
-            // no device reaches a stopped server: waiting out the reboot timeout would only end as TIMEOUT
-            throw fail(OtaFailure.DEVICE_GONE, "the server stopped before the device came back", null);
-        }
-        if (back == null) {
-            throw fail(OtaFailure.TIMEOUT, "the device did not reconnect within " + options.rebootTimeout().toMillis()
-                                           + " ms after the reboot", null);
-        }
-        return back;
-    }
-
-    /**
-     * The version the device runs after the reboot, null when it cannot tell. When the expected version is known,
-     * only the device's word on it makes the update a success: a version read cut by a disconnect is asked again on
-     * the device's next connection (by the reboot's deadline), and one left unanswered fails the update. Without an
-     * expected version the reconnect is the confirmation, and a failed read only leaves the version unknown.
-     */
-    private String confirmVersion(DeviceRegistration back, Duration stepTimeout, long deadlineNanos)
-            throws InterruptedException {
-        DeviceRegistration now = back;
-        while (true) {
-            try {
-                return known(readVersion(now, stepTimeout));
-            } catch (RuntimeException e) {
-                if (expectedVersion == null) {
-                    LOG.debug("{}: no version after the update: {}", device, e.toString());
-                    return null;
-                }
-                if (!(e instanceof DeviceDisconnectedException || e instanceof DeviceNotConnectedException)) {
-                    throw failOn(e);
-                }
-                LOG.debug("{}: gone again before telling its version; waiting for its next connection", device);
-                now = awaitReconnect(now, deadlineNanos);
-            }
-        }
-    }
-
-    /**
-     * {@code $ota/version}, or the version in {@code $ota/options} on libraries before 2.30; null when the device has
-     * neither. Fails as the request does when the device does not answer.
-     */
-    private String readVersion(DeviceRegistration registration, Duration stepTimeout) throws InterruptedException {
-        Object payload;
-        try {
-            payload = request(registration, DeviceRequest.run(VERSION, null), stepTimeout).payload();
-        } catch (DeviceErrorException e) {
-            try {
-                payload = request(registration, DeviceRequest.run(OPTIONS, null), stepTimeout).payload();
-            } catch (DeviceErrorException again) {
-                return null;
-            }
-        }
-        return payload instanceof Map<?, ?> map ? DeviceOtaOptions.text(map.get("version")) : null;
-    }
-
-    private DeviceReply call(DeviceRegistration registration, DeviceRequest request, Duration timeout)
+    DeviceReply call(DeviceRegistration registration, DeviceRequest request, Duration timeout)
             throws InterruptedException {
         try {
             return request(registration, request, timeout);
@@ -441,7 +334,7 @@ public final class FirmwareUpdate {
      * interrupted. A {@code begin} or a chunk sent after the interrupt (which may come while the image is compressed)
      * would leave the device in an update nobody goes on with, refusing the next {@code begin} until its own timeout.
      */
-    private DeviceReply request(DeviceRegistration registration, DeviceRequest request, Duration timeout)
+    DeviceReply request(DeviceRegistration registration, DeviceRequest request, Duration timeout)
             throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted before a request was sent");
@@ -485,7 +378,7 @@ public final class FirmwareUpdate {
     }
 
     /** The failure a request's exception means at the current step. */
-    private FirmwareUpdateException failOn(RuntimeException e) {
+    FirmwareUpdateException failOn(RuntimeException e) {
         if (e instanceof FirmwareUpdateException f) {
             return f;
         }
@@ -507,9 +400,20 @@ public final class FirmwareUpdate {
         return fail(failure, e.getMessage(), e);
     }
 
-    private FirmwareUpdateException fail(OtaFailure failure, String error, Throwable cause) {
+    FirmwareUpdateException fail(OtaFailure failure, String error, Throwable cause) {
         LOG.debug("{}: firmware update failed at {}: {} {}", device, step, failure, error);
         return new FirmwareUpdateException(report(OtaOutcome.FAILED, failure, error), cause);
+    }
+
+    /** The update ends with {@code outcome}, which is no failure. */
+    FirmwareUpdateReport done(OtaOutcome outcome, String error) {
+        step = OtaStep.DONE;
+        return report(outcome, null, error);
+    }
+
+    /** The version the device runs after the reboot, null when it cannot tell. */
+    void confirmedVersion(String confirmed) {
+        version = confirmed;
     }
 
     private FirmwareUpdateReport report(OtaOutcome outcome, OtaFailure failure, String error) {
@@ -518,7 +422,7 @@ public final class FirmwareUpdate {
                 Duration.ofNanos(System.nanoTime() - startedNanos));
     }
 
-    private void enter(OtaStep next) {
+    void enter(OtaStep next) {
         step = next;
         try {
             listener.onStep(device, next);
@@ -528,7 +432,7 @@ public final class FirmwareUpdate {
         }
     }
 
-    private static String known(String version) {
+    static String known(String version) {
         return DeviceOtaOptions.isKnownVersion(version) ? version : null;
     }
 }
