@@ -54,6 +54,16 @@ final class BuiltinServices {
         propertyListeners.remove(listener);
     }
 
+    /**
+     * A device's connection ended: the sync lock slots it took on this server alone are free (the cluster's locks
+     * free them when the cluster's directory hears of it).
+     */
+    void connectionEnded(DeviceRegistration registration) {
+        if (registration != null && locks instanceof SyncLocks local) {
+            local.released(registration);
+        }
+    }
+
     /** The built-in handler of a service, or null where there is none. */
     DeviceCallHandler handler(ServiceCode service) {
         return switch (service) {
