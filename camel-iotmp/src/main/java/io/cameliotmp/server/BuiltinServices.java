@@ -154,7 +154,8 @@ final class BuiltinServices {
     private CompletionStage<Object> unlock(DeviceCall call) {
         Object token = call.payload() instanceof Map<?, ?> map ? map.get("lock") : call.payload();
         if (!(token instanceof String s) || !locks.unlock(call.registration().user(), call.target(), s)) {
-            throw new DeviceCallException(404, "sync '" + call.target() + "' is not locked by " + token);
+            // the token is not echoed: any value of any size a device sent, it would reach the log of a refusal
+            throw new DeviceCallException(404, "sync '" + call.target() + "' is not locked with that token");
         }
         return CompletableFuture.completedFuture(null);
     }

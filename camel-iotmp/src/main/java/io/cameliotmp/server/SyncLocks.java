@@ -60,8 +60,8 @@ public final class SyncLocks implements SyncLockService {
      * @param slots          how many holders may hold the sync at once (at least 1)
      * @param timeoutSeconds when the slot frees itself (at most {@link #MAX_TIMEOUT_SECONDS})
      * @return the token on success, null when every slot is taken
-     * @throws DeviceCallException     400 for a sync name or token that is too long
-     * @throws QuotaExceededException if the user's devices hold {@code maxLocksPerUser} slots already
+     * @throws QuotaExceededException 400 ({@code name-length}) for a sync name or token that is too long, 429 if
+     *                                the user's devices hold {@code maxLocksPerUser} slots already
      */
     public String lock(String user, String sync, String token, int slots, long timeoutSeconds) {
         return lock(user, null, sync, token, slots, timeoutSeconds);
@@ -71,10 +71,12 @@ public final class SyncLocks implements SyncLockService {
     private synchronized String lock(String user, DeviceRegistration holder, String sync, String token, int slots,
                                      long timeoutSeconds) {
         if (sync.length() > MAX_NAME_LENGTH) {
-            throw new DeviceCallException(400, "sync names are at most " + MAX_NAME_LENGTH + " characters");
+            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH,
+                    "sync names are at most " + MAX_NAME_LENGTH + " characters");
         }
         if (token != null && token.length() > MAX_TOKEN_LENGTH) {
-            throw new DeviceCallException(400, "lock tokens are at most " + MAX_TOKEN_LENGTH + " characters");
+            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH,
+                    "lock tokens are at most " + MAX_TOKEN_LENGTH + " characters");
         }
         long now = clock.getAsLong();
         UserLocks locks = byUser.computeIfAbsent(user, u -> new UserLocks());

@@ -55,6 +55,28 @@ class SyncLockDisconnectTest {
                 .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsKey("lock");
     }
 
+    /**
+     * A sync name or token too long is a refusal like a name too long for any other service: counted in
+     * {@code iotmp.quota.refusals{quota=name-length}}; and a refused unlock does not echo the token, any value of any
+     * size a device sent.
+     */
+    @Test
+    void aTokenTooLongIsCountedAndAnUnlockRefusedDoesNotEchoTheToken() throws Exception {
+        server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
+                .authenticator(StaticAuthenticator.parse("alice/one=s3cr3t")).build());
+        server.start();
+        one = device("one");
+
+        assertThat(statusOf(one.lock("door", Map.of("lock", "t".repeat(SyncLocks.MAX_TOKEN_LENGTH + 1)))
+                .toCompletableFuture())).isEqualTo(400L);
+        assertThat(server.totals().quotaRefusals()).isEqualTo(1);
+
+        CompletableFuture<Object> unlocked = one.unlock("door", "forged\nWARN line", true).toCompletableFuture();
+        assertThat(statusOf(unlocked)).isEqualTo(404L);
+        assertThat(unlocked.handle((ok, e) -> String.valueOf(((IotmpErrorException) e).payload())).join())
+                .contains("not locked").doesNotContain("forged");
+    }
+
     private IotmpDevice device(String name) {
         IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(server.localAddress().getPort())
                 .credentials("alice", name, "s3cr3t").noReconnect().build();
