@@ -377,7 +377,7 @@ case('service/lock-and-unlock-with-token', 'gen2',
      [ok(1, {'lock': 't1'}), fail(2, 409, "sync 'door-a' is locked"), ok(3)])
 case('service/unlock-not-held', 'gen2', frame(RUN, (SID, 4), (PARAMS, 'door-b'), (PAYLOAD, {'lock': 'x'}),
                                               (RESOURCE, 7)),
-     [fail(4, 404, "sync 'door-b' is not locked by x")])
+     [fail(4, 404, "sync 'door-b' is not locked with that token")])
 case('service/endpoint-em-layout', 'gen2', frame(RUN, (SID, 8), (PARAMS, 4), (RESOURCE, 'alert')), [ok(8)])
 case('service/unknown-code-99', 'gen2', frame(RUN, (SID, 3), (PARAMS, 'x'), (RESOURCE, 99)),
      [fail(3, 404, 'unknown service code 99')])

@@ -6,7 +6,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
-import io.cameliotmp.server.DeviceCallException;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.QuotaExceededException;
 import io.cameliotmp.server.SyncLockService;
@@ -42,10 +41,12 @@ final class ClusteredSyncLocks implements SyncLockService {
     @Override
     public String lock(DeviceRegistration holder, String sync, String token, int slots, long timeoutSeconds) {
         if (sync.length() > SyncLocks.MAX_NAME_LENGTH) {
-            throw new DeviceCallException(400, "sync names are at most " + SyncLocks.MAX_NAME_LENGTH + " characters");
+            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH,
+                    "sync names are at most " + SyncLocks.MAX_NAME_LENGTH + " characters");
         }
         if (token != null && token.length() > SyncLocks.MAX_TOKEN_LENGTH) {
-            throw new DeviceCallException(400, "lock tokens are at most " + SyncLocks.MAX_TOKEN_LENGTH
+            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH,
+                    "lock tokens are at most " + SyncLocks.MAX_TOKEN_LENGTH
                     + " characters");
         }
         String holderToken = token != null ? token : UUID.randomUUID().toString();

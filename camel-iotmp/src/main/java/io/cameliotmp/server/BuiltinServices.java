@@ -54,6 +54,16 @@ final class BuiltinServices {
         propertyListeners.remove(listener);
     }
 
+    /**
+     * A device's connection ended: the sync lock slots it took on this server alone are free (the cluster's locks
+     * free them when the cluster's directory hears of it).
+     */
+    void connectionEnded(DeviceRegistration registration) {
+        if (registration != null && locks instanceof SyncLocks local) {
+            local.released(registration);
+        }
+    }
+
     /** The built-in handler of a service, or null where there is none. */
     DeviceCallHandler handler(ServiceCode service) {
         return switch (service) {
@@ -144,7 +154,8 @@ final class BuiltinServices {
     private CompletionStage<Object> unlock(DeviceCall call) {
         Object token = call.payload() instanceof Map<?, ?> map ? map.get("lock") : call.payload();
         if (!(token instanceof String s) || !locks.unlock(call.registration().user(), call.target(), s)) {
-            throw new DeviceCallException(404, "sync '" + call.target() + "' is not locked by " + token);
+            // the token is not echoed: any value of any size a device sent, it would reach the log of a refusal
+            throw new DeviceCallException(404, "sync '" + call.target() + "' is not locked with that token");
         }
         return CompletableFuture.completedFuture(null);
     }

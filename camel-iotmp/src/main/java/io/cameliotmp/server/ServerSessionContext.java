@@ -131,6 +131,7 @@ final class ServerSessionContext implements SessionContext {
     @Override
     public void deactivated(DeviceConnection session, String reason) {
         receivedSamples.ended(session.countersForUpdate());
+        builtins.connectionEnded(session.registration());
         if (registry.unregister(session)) {
             membership.release(session.registration());
         }

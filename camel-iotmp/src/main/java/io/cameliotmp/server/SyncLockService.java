@@ -14,8 +14,8 @@ public interface SyncLockService {
      * @param slots          how many holders may hold the sync at once (at least 1)
      * @param timeoutSeconds when the slot frees itself (at most {@link SyncLocks#MAX_TIMEOUT_SECONDS})
      * @return the token on success, null when every slot is taken
-     * @throws DeviceCallException     400 for a sync name or token that is too long
-     * @throws QuotaExceededException if the user's devices hold {@code maxLocksPerUser} slots already
+     * @throws QuotaExceededException 400 ({@code name-length}) for a sync name or token that is too long, 429 if
+     *                                the user's devices hold {@code maxLocksPerUser} slots already
      */
     String lock(DeviceRegistration holder, String sync, String token, int slots, long timeoutSeconds);
 

@@ -9,7 +9,9 @@ import java.util.function.LongSupplier;
 /**
  * Thinger's sync locks (services 6 and 7): a named lock with a number of slots, each holder identified by a lock
  * token and released explicitly or when its timeout expires, so a device that dies while holding a slot cannot block
- * the others forever. In memory; all methods are atomic.
+ * the others forever. A slot taken by a device's connection is freed too when that connection ends
+ * ({@link #released(DeviceRegistration)}), as in a cluster: a device that reconnects takes its slot again with its
+ * token if nobody took it meanwhile. In memory; all methods are atomic.
  * <p>
  * Syncs belong to a user, and the slots held by one user's devices at once are limited ({@code maxLocksPerUser});
  * sync names, tokens and timeouts are bounded too, so what the locks keep is bounded per user.
@@ -24,7 +26,7 @@ public final class SyncLocks implements SyncLockService {
     public static final int MAX_NAME_LENGTH = 256;
     public static final int MAX_TOKEN_LENGTH = 128;
 
-    /** Syncs by user, then by name; holders by token with their expiry. */
+    /** Syncs by user, then by name; holders by token with their slot. */
     private final Map<String, UserLocks> byUser = new HashMap<>();
     private final int maxLocksPerUser;
     private final LongSupplier clock;
@@ -58,23 +60,31 @@ public final class SyncLocks implements SyncLockService {
      * @param slots          how many holders may hold the sync at once (at least 1)
      * @param timeoutSeconds when the slot frees itself (at most {@link #MAX_TIMEOUT_SECONDS})
      * @return the token on success, null when every slot is taken
-     * @throws DeviceCallException     400 for a sync name or token that is too long
-     * @throws QuotaExceededException if the user's devices hold {@code maxLocksPerUser} slots already
+     * @throws QuotaExceededException 400 ({@code name-length}) for a sync name or token that is too long, 429 if
+     *                                the user's devices hold {@code maxLocksPerUser} slots already
      */
-    public synchronized String lock(String user, String sync, String token, int slots, long timeoutSeconds) {
+    public String lock(String user, String sync, String token, int slots, long timeoutSeconds) {
+        return lock(user, null, sync, token, slots, timeoutSeconds);
+    }
+
+    /** Takes a slot for {@code holder}'s connection, or for nobody's (a route's) when it is null. */
+    private synchronized String lock(String user, DeviceRegistration holder, String sync, String token, int slots,
+                                     long timeoutSeconds) {
         if (sync.length() > MAX_NAME_LENGTH) {
-            throw new DeviceCallException(400, "sync names are at most " + MAX_NAME_LENGTH + " characters");
+            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH,
+                    "sync names are at most " + MAX_NAME_LENGTH + " characters");
         }
         if (token != null && token.length() > MAX_TOKEN_LENGTH) {
-            throw new DeviceCallException(400, "lock tokens are at most " + MAX_TOKEN_LENGTH + " characters");
+            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH,
+                    "lock tokens are at most " + MAX_TOKEN_LENGTH + " characters");
         }
         long now = clock.getAsLong();
         UserLocks locks = byUser.computeIfAbsent(user, u -> new UserLocks());
-        Map<String, Long> holders = locks.syncs.computeIfAbsent(sync, s -> new HashMap<>());
+        Map<String, Slot> holders = locks.syncs.computeIfAbsent(sync, s -> new HashMap<>());
         locks.expire(holders, now);
-        long expiry = now + Math.max(1, Math.min(timeoutSeconds, MAX_TIMEOUT_SECONDS)) * 1000;
+        Slot slot = new Slot(now + Math.max(1, Math.min(timeoutSeconds, MAX_TIMEOUT_SECONDS)) * 1000, holder);
         if (token != null && holders.containsKey(token)) {
-            holders.put(token, expiry);
+            holders.put(token, slot);
             return token;
         }
         if (holders.size() >= Math.max(1, slots)) {
@@ -92,16 +102,44 @@ public final class SyncLocks implements SyncLockService {
             }
             holders = locks.syncs.computeIfAbsent(sync, s -> new HashMap<>()); // expireAll drops empty syncs
         }
-        String holder = token != null ? token : UUID.randomUUID().toString();
-        holders.put(holder, expiry);
+        String taken = token != null ? token : UUID.randomUUID().toString();
+        holders.put(taken, slot);
         locks.held++;
-        return holder;
+        return taken;
     }
 
-    /** Takes a slot of a sync of the holder's user; a slot here outlives its holder's connection until it expires. */
+    /** Takes a slot of a sync of the holder's user, held until it expires, is unlocked or the connection ends. */
     @Override
     public String lock(DeviceRegistration holder, String sync, String token, int slots, long timeoutSeconds) {
-        return lock(holder.user(), sync, token, slots, timeoutSeconds);
+        return lock(holder.user(), holder, sync, token, slots, timeoutSeconds);
+    }
+
+    /**
+     * The connection ended: the slots it took are free. Without this a device that lost its connection kept the
+     * others of its user out of a sync until the timeout it asked for (up to a day) expired.
+     */
+    public synchronized void released(DeviceRegistration holder) {
+        UserLocks locks = byUser.get(holder.user());
+        if (locks == null) {
+            return;
+        }
+        Iterator<Map<String, Slot>> all = locks.syncs.values().iterator();
+        while (all.hasNext()) {
+            Map<String, Slot> holders = all.next();
+            Iterator<Slot> slots = holders.values().iterator();
+            while (slots.hasNext()) {
+                if (slots.next().heldBy(holder)) {
+                    slots.remove();
+                    locks.held--;
+                }
+            }
+            if (holders.isEmpty()) {
+                all.remove();
+            }
+        }
+        if (locks.syncs.isEmpty()) {
+            byUser.remove(holder.user());
+        }
     }
 
     /** {@link #unlock(String, String, String)} of a sync of no particular user. */
@@ -113,19 +151,19 @@ public final class SyncLocks implements SyncLockService {
     @Override
     public synchronized boolean unlock(String user, String sync, String token) {
         UserLocks locks = byUser.get(user);
-        Map<String, Long> holders = locks == null ? null : locks.syncs.get(sync);
+        Map<String, Slot> holders = locks == null ? null : locks.syncs.get(sync);
         if (holders == null) {
             return false;
         }
-        Long expiry = holders.remove(token);
-        if (expiry != null) {
+        Slot slot = holders.remove(token);
+        if (slot != null) {
             locks.held--;
         }
         locks.dropIfEmpty(sync);
         if (locks.syncs.isEmpty()) {
             byUser.remove(user);
         }
-        return expiry != null && expiry > clock.getAsLong();
+        return slot != null && slot.expiry() > clock.getAsLong();
     }
 
     /** Slots held now by the devices of {@code user}, expired ones included until they are noticed. */
@@ -134,25 +172,38 @@ public final class SyncLocks implements SyncLockService {
         return locks == null ? 0 : locks.held;
     }
 
+    /**
+     * A held slot: when it frees itself, and the connection that took it (null for a route or this class's users,
+     * whose slots only expire or are unlocked).
+     */
+    private record Slot(long expiry, DeviceRegistration holder) {
+
+        /** Taken by that connection: the same device and session (its registration may change while it lasts). */
+        boolean heldBy(DeviceRegistration connection) {
+            return holder != null && holder.deviceId().equals(connection.deviceId())
+                   && holder.sessionNumber() == connection.sessionNumber();
+        }
+    }
+
     /** One user's syncs and how many slots they hold in all. Guarded by the {@link SyncLocks}. */
     private static final class UserLocks {
-        final Map<String, Map<String, Long>> syncs = new HashMap<>();
+        final Map<String, Map<String, Slot>> syncs = new HashMap<>();
         int held;
 
-        void expire(Map<String, Long> holders, long now) {
-            Iterator<Long> expiries = holders.values().iterator();
-            while (expiries.hasNext()) {
-                if (expiries.next() <= now) {
-                    expiries.remove();
+        void expire(Map<String, Slot> holders, long now) {
+            Iterator<Slot> slots = holders.values().iterator();
+            while (slots.hasNext()) {
+                if (slots.next().expiry() <= now) {
+                    slots.remove();
                     held--;
                 }
             }
         }
 
         void expireAll(long now) {
-            Iterator<Map<String, Long>> all = syncs.values().iterator();
+            Iterator<Map<String, Slot>> all = syncs.values().iterator();
             while (all.hasNext()) {
-                Map<String, Long> holders = all.next();
+                Map<String, Slot> holders = all.next();
                 expire(holders, now);
                 if (holders.isEmpty()) {
                     all.remove();
@@ -161,7 +212,7 @@ public final class SyncLocks implements SyncLockService {
         }
 
         void dropIfEmpty(String sync) {
-            Map<String, Long> holders = syncs.get(sync);
+            Map<String, Slot> holders = syncs.get(sync);
             if (holders != null && holders.isEmpty()) {
                 syncs.remove(sync);
             }

@@ -53,6 +53,38 @@ class SyncLocksTest {
         assertThat(limited.held("alice")).isEqualTo(2);
     }
 
+    /**
+     * A device that lost its connection while holding a slot kept its user's other devices out of the sync until the
+     * timeout it asked for (up to a day): the slots a connection took are free when it ends, and only those.
+     */
+    @Test
+    void theSlotsOfAConnectionAreFreeWhenItEnds() {
+        DeviceRegistration first = connection("pump-1", 1);
+        DeviceRegistration other = connection("pump-2", 2);
+        String held = locks.lock(first, "door", null, 1, SyncLocks.MAX_TIMEOUT_SECONDS);
+        String gate = locks.lock(first, "gate", "mine", 2, SyncLocks.MAX_TIMEOUT_SECONDS);
+        String theirs = locks.lock(other, "gate", null, 2, SyncLocks.MAX_TIMEOUT_SECONDS);
+        String route = locks.lock("alice", "valve", null, 1, SyncLocks.MAX_TIMEOUT_SECONDS);
+        assertThat(locks.lock(other, "door", null, 1, 10)).isNull();
+        assertThat(locks.held("alice")).isEqualTo(4);
+
+        locks.released(connection("pump-1", 3)); // the same device's next connection took nothing yet
+        assertThat(locks.held("alice")).isEqualTo(4);
+        locks.released(first);
+
+        assertThat(locks.held("alice")).as("the other device's and the route's slots stay").isEqualTo(2);
+        assertThat(locks.unlock("alice", "door", held)).isFalse();
+        assertThat(locks.unlock("alice", "gate", gate)).isFalse();
+        assertThat(locks.lock(other, "door", null, 1, 10)).isNotNull();
+        assertThat(locks.unlock("alice", "gate", theirs)).isTrue();
+        assertThat(locks.unlock("alice", "valve", route)).isTrue();
+    }
+
+    private static DeviceRegistration connection(String device, long session) {
+        return new DeviceRegistration(new DeviceId("alice", device), session, null, java.time.Instant.EPOCH,
+                null, 60);
+    }
+
     @Test
     void namesTokensAndTimeoutsAreBounded() {
         assertThatThrownBy(() -> locks.lock("alice", "x".repeat(SyncLocks.MAX_NAME_LENGTH + 1), null, 1, 10))
