@@ -410,7 +410,11 @@ final class ForwardedCalls implements CallForwarder {
             }
         }
 
-        /** The member that opened the stream left: the stream ends here, now or once the device opened it. */
+        /**
+         * The member that opened the stream left, or this one is leaving: the stream ends here, now or once the device
+         * opened it, and its end is not relayed. The opener learns of it as a member gone (the stream lost, its device
+         * disconnected), not as a stream the server stopped, however fast the end would reach it.
+         */
         void originLeft() {
             int stop;
             synchronized (this) {
@@ -449,6 +453,9 @@ final class ForwardedCalls implements CallForwarder {
 
         @Override
         public synchronized java.util.concurrent.CompletionStage<Void> onSample(StreamSample sample) {
+            if (originGone) {
+                return HANDLED; // stopped here already
+            }
             ClusterTasks.Relay task = new ClusterTasks.Relay(relay, sample.streamId(), sample.payload(),
                     sample.receivedAtMillis(), null, false);
             tail = tail.thenCompose(previous -> send(task, sample.streamId()));
@@ -458,8 +465,11 @@ final class ForwardedCalls implements CallForwarder {
         @Override
         public synchronized void onStreamEnded(DeviceRegistration ended, String resource, int streamId,
                                                String reason) {
-            ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason), false);
-            tail = tail.thenCompose(previous -> send(task, streamId));
+            if (!originGone) {
+                ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason),
+                        false);
+                tail = tail.thenCompose(previous -> send(task, streamId));
+            }
             ended();
         }
 
@@ -467,8 +477,11 @@ final class ForwardedCalls implements CallForwarder {
         @Override
         public synchronized void onStreamLost(DeviceRegistration lost, String resource, int streamId,
                                               String reason) {
-            ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason), true);
-            tail = tail.thenCompose(previous -> send(task, streamId));
+            if (!originGone) {
+                ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason),
+                        true);
+                tail = tail.thenCompose(previous -> send(task, streamId));
+            }
             ended();
         }
 
