@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Thinger's sync locks (services 6 and 7): a named lock with a number of slots, each holder identified by a lock
@@ -123,20 +124,7 @@ public final class SyncLocks implements SyncLockService {
         if (locks == null) {
             return;
         }
-        Iterator<Map<String, Slot>> all = locks.syncs.values().iterator();
-        while (all.hasNext()) {
-            Map<String, Slot> holders = all.next();
-            Iterator<Slot> slots = holders.values().iterator();
-            while (slots.hasNext()) {
-                if (slots.next().heldBy(holder)) {
-                    slots.remove();
-                    locks.held--;
-                }
-            }
-            if (holders.isEmpty()) {
-                all.remove();
-            }
-        }
+        locks.dropAll(slot -> slot.heldBy(holder));
         if (locks.syncs.isEmpty()) {
             byUser.remove(holder.user());
         }
@@ -191,20 +179,30 @@ public final class SyncLocks implements SyncLockService {
         int held;
 
         void expire(Map<String, Slot> holders, long now) {
+            drop(holders, slot -> slot.expiry() <= now);
+        }
+
+        void expireAll(long now) {
+            dropAll(slot -> slot.expiry() <= now);
+        }
+
+        /** Frees the slots of {@code holders} that {@code freed} picks. */
+        void drop(Map<String, Slot> holders, Predicate<Slot> freed) {
             Iterator<Slot> slots = holders.values().iterator();
             while (slots.hasNext()) {
-                if (slots.next().expiry() <= now) {
+                if (freed.test(slots.next())) {
                     slots.remove();
                     held--;
                 }
             }
         }
 
-        void expireAll(long now) {
+        /** Frees the slots of every sync that {@code freed} picks, and drops the syncs left empty. */
+        void dropAll(Predicate<Slot> freed) {
             Iterator<Map<String, Slot>> all = syncs.values().iterator();
             while (all.hasNext()) {
                 Map<String, Slot> holders = all.next();
-                expire(holders, now);
+                drop(holders, freed);
                 if (holders.isEmpty()) {
                     all.remove();
                 }
