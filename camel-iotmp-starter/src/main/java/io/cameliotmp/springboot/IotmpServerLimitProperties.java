@@ -142,6 +142,16 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
      * server resource; a longer one is refused with ERROR 400.
      */
     private Integer maxNameLength = 256;
+    /**
+     * Longest lock token a device may give when it takes a sync lock, in characters (a token the server makes is 36);
+     * a longer one is refused with ERROR 400.
+     */
+    private Integer maxLockTokenLength = 128;
+    /**
+     * Longest a sync lock slot a device takes is held before it frees itself; a device asking for a longer timeout
+     * gets this one. The option is a long type.
+     */
+    private Long maxLockTimeout = 86400000L;
 
     public Integer getMaxConnections() {
         return maxConnections;
@@ -341,5 +351,21 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
 
     public void setMaxPropertyBytesPerUser(Long maxPropertyBytesPerUser) {
         this.maxPropertyBytesPerUser = maxPropertyBytesPerUser;
+    }
+
+    public Integer getMaxLockTokenLength() {
+        return maxLockTokenLength;
+    }
+
+    public void setMaxLockTokenLength(Integer maxLockTokenLength) {
+        this.maxLockTokenLength = maxLockTokenLength;
+    }
+
+    public Long getMaxLockTimeout() {
+        return maxLockTimeout;
+    }
+
+    public void setMaxLockTimeout(Long maxLockTimeout) {
+        this.maxLockTimeout = maxLockTimeout;
     }
 }

@@ -110,6 +110,10 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxInFlight": getOrCreateConfiguration(target).setMaxInFlight(property(camelContext, int.class, value)); return true;
         case "maxlegacydevicestracked":
         case "maxLegacyDevicesTracked": getOrCreateConfiguration(target).setMaxLegacyDevicesTracked(property(camelContext, int.class, value)); return true;
+        case "maxlocktimeout":
+        case "maxLockTimeout": getOrCreateConfiguration(target).setMaxLockTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "maxlocktokenlength":
+        case "maxLockTokenLength": getOrCreateConfiguration(target).setMaxLockTokenLength(property(camelContext, int.class, value)); return true;
         case "maxlocksperuser":
         case "maxLocksPerUser": getOrCreateConfiguration(target).setMaxLocksPerUser(property(camelContext, int.class, value)); return true;
         case "maxnamelength":
@@ -257,6 +261,10 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxInFlight": return int.class;
         case "maxlegacydevicestracked":
         case "maxLegacyDevicesTracked": return int.class;
+        case "maxlocktimeout":
+        case "maxLockTimeout": return long.class;
+        case "maxlocktokenlength":
+        case "maxLockTokenLength": return int.class;
         case "maxlocksperuser":
         case "maxLocksPerUser": return int.class;
         case "maxnamelength":
@@ -405,6 +413,10 @@ public class IotmpComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxInFlight": return getOrCreateConfiguration(target).getMaxInFlight();
         case "maxlegacydevicestracked":
         case "maxLegacyDevicesTracked": return getOrCreateConfiguration(target).getMaxLegacyDevicesTracked();
+        case "maxlocktimeout":
+        case "maxLockTimeout": return getOrCreateConfiguration(target).getMaxLockTimeout();
+        case "maxlocktokenlength":
+        case "maxLockTokenLength": return getOrCreateConfiguration(target).getMaxLockTokenLength();
         case "maxlocksperuser":
         case "maxLocksPerUser": return getOrCreateConfiguration(target).getMaxLocksPerUser();
         case "maxnamelength":

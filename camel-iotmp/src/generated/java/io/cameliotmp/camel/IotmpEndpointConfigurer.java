@@ -104,6 +104,10 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxInFlight": target.getConfiguration().setMaxInFlight(property(camelContext, int.class, value)); return true;
         case "maxlegacydevicestracked":
         case "maxLegacyDevicesTracked": target.getConfiguration().setMaxLegacyDevicesTracked(property(camelContext, int.class, value)); return true;
+        case "maxlocktimeout":
+        case "maxLockTimeout": target.getConfiguration().setMaxLockTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "maxlocktokenlength":
+        case "maxLockTokenLength": target.getConfiguration().setMaxLockTokenLength(property(camelContext, int.class, value)); return true;
         case "maxlocksperuser":
         case "maxLocksPerUser": target.getConfiguration().setMaxLocksPerUser(property(camelContext, int.class, value)); return true;
         case "maxnamelength":
@@ -248,6 +252,10 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxInFlight": return int.class;
         case "maxlegacydevicestracked":
         case "maxLegacyDevicesTracked": return int.class;
+        case "maxlocktimeout":
+        case "maxLockTimeout": return long.class;
+        case "maxlocktokenlength":
+        case "maxLockTokenLength": return int.class;
         case "maxlocksperuser":
         case "maxLocksPerUser": return int.class;
         case "maxnamelength":
@@ -393,6 +401,10 @@ public class IotmpEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxInFlight": return target.getConfiguration().getMaxInFlight();
         case "maxlegacydevicestracked":
         case "maxLegacyDevicesTracked": return target.getConfiguration().getMaxLegacyDevicesTracked();
+        case "maxlocktimeout":
+        case "maxLockTimeout": return target.getConfiguration().getMaxLockTimeout();
+        case "maxlocktokenlength":
+        case "maxLockTokenLength": return target.getConfiguration().getMaxLockTokenLength();
         case "maxlocksperuser":
         case "maxLocksPerUser": return target.getConfiguration().getMaxLocksPerUser();
         case "maxnamelength":

@@ -23,7 +23,7 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(74);
+        Set<String> props = new HashSet<>(76);
         props.add("authFailureBlock");
         props.add("authenticationUri");
         props.add("authenticator");
@@ -67,6 +67,8 @@ public class IotmpEndpointUriFactory extends org.apache.camel.support.component.
         props.add("maxIdentifierLength");
         props.add("maxInFlight");
         props.add("maxLegacyDevicesTracked");
+        props.add("maxLockTimeout");
+        props.add("maxLockTokenLength");
         props.add("maxLocksPerUser");
         props.add("maxNameLength");
         props.add("maxOutboundFrameSize");

@@ -165,6 +165,17 @@ public class IotmpServerLimitOptions {
                             + "with ERROR 400.")
     private int maxNameLength = ServerQuotas.DEFAULT_MAX_NAME_LENGTH;
 
+    @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_LOCK_TOKEN_LENGTH,
+              description = "Longest lock token a device may give when it takes a sync lock, in characters (a token "
+                            + "the server makes is 36); a longer one is refused with ERROR 400.")
+    private int maxLockTokenLength = ServerQuotas.DEFAULT_MAX_LOCK_TOKEN_LENGTH;
+
+    @UriParam(label = "security", defaultValue = "" + ServerQuotas.DEFAULT_MAX_LOCK_TIMEOUT_MILLIS,
+              javaType = "java.time.Duration",
+              description = "Longest a sync lock slot a device takes is held before it frees itself; a device asking "
+                            + "for a longer timeout gets this one.")
+    private long maxLockTimeout = ServerQuotas.DEFAULT_MAX_LOCK_TIMEOUT_MILLIS;
+
     /** The connection, authentication and slow-peer limits these options describe. */
     ServerLimits toLimits() {
         return ServerLimits.builder()
@@ -199,6 +210,8 @@ public class IotmpServerLimitOptions {
                 .maxRetainedPerUser(maxRetainedPerUser)
                 .maxRetainedBytesPerUser(maxRetainedBytesPerUser)
                 .maxNameLength(maxNameLength)
+                .maxLockTokenLength(maxLockTokenLength)
+                .maxLockTimeout(Duration.ofMillis(maxLockTimeout))
                 .build();
     }
 
@@ -392,6 +405,22 @@ public class IotmpServerLimitOptions {
 
     public void setMaxNameLength(int maxNameLength) {
         this.maxNameLength = maxNameLength;
+    }
+
+    public int getMaxLockTokenLength() {
+        return maxLockTokenLength;
+    }
+
+    public void setMaxLockTokenLength(int maxLockTokenLength) {
+        this.maxLockTokenLength = maxLockTokenLength;
+    }
+
+    public long getMaxLockTimeout() {
+        return maxLockTimeout;
+    }
+
+    public void setMaxLockTimeout(long maxLockTimeout) {
+        this.maxLockTimeout = maxLockTimeout;
     }
 
     public long getMaxPropertyBytesPerUser() {

@@ -29,7 +29,7 @@ final class BuiltinServices {
         this.server = server;
         this.properties = propertyStoreOf(server.config());
         SyncLockService shared = server.config().cluster().syncLocks(server.config().quotas());
-        this.locks = shared != null ? shared : new SyncLocks(server.config().quotas().maxLocksPerUser());
+        this.locks = shared != null ? shared : new SyncLocks(server.config().quotas());
     }
 
     /** The configured store, else the cluster's shared one, else one in memory. */
@@ -137,9 +137,13 @@ final class BuiltinServices {
         Map<?, ?> options = call.payload() instanceof Map<?, ?> map ? map : Map.of();
         String token = options.get("lock") instanceof String s ? s : null;
         int slots = options.get("slots") instanceof Number n ? n.intValue() : 1;
-        long timeout = options.get("timeout") instanceof Number n ? n.longValue() : SyncLocks.DEFAULT_TIMEOUT_SECONDS;
+        long asked = options.get("timeout") instanceof Number n ? n.longValue() : SyncLocks.DEFAULT_TIMEOUT_SECONDS;
+        ServerQuotas quotas = server.config().quotas();
         String held;
         try {
+            // bounded here as well as by the in-memory locks, so that a cluster's shared locks keep them too
+            SyncLocks.requireBounded(quotas, call.target(), token);
+            long timeout = Math.min(asked, Math.max(1, quotas.maxLockTimeout().toSeconds()));
             held = locks.lock(call.registration(), call.target(), token, slots, timeout);
         } catch (QuotaExceededException e) {
             server.quotaExceeded(e, call.registration().deviceId());

@@ -1,5 +1,8 @@
 package io.cameliotmp.server;
 
+import java.time.Duration;
+import java.util.Objects;
+
 /**
  * What one device or one user may make the server keep in memory through the built-in services. A request beyond
  * a quota is refused with ERROR: status 429 when a count is reached, 413 when bytes would exceed their quota. Part
@@ -20,11 +23,17 @@ package io.cameliotmp.server;
  *                                  a {@code device/resource} to call. A device keeps the name of each of its streams
  *                                  for as long as the stream is open, and every publication matches its topic against
  *                                  the subscriptions, so without this a device could make the server hold
- *                                  {@code maxPendingRequests} names of a whole frame each.
+ *                                  {@code maxPendingRequests} names of a whole frame each. Sync names too are
+ *                                  bounded by it.
+ * @param maxLockTokenLength        longest lock token a device may give when it takes or re-takes a sync lock slot,
+ *                                  in characters (a token the server makes is 36): the locks keep it for as long as
+ *                                  the slot is held
+ * @param maxLockTimeout            longest a sync lock slot is held before it frees itself; a device asking for a
+ *                                  longer timeout gets this one
  */
 public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerDevice, long maxPropertyBytesPerUser,
                            int maxLocksPerUser, int maxRetainedPerUser, long maxRetainedBytesPerUser,
-                           int maxNameLength) {
+                           int maxNameLength, int maxLockTokenLength, Duration maxLockTimeout) {
 
     public static final int DEFAULT_MAX_PROPERTIES_PER_DEVICE = 128;
     public static final long DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE = 64L * 1024;
@@ -32,12 +41,14 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
     public static final int DEFAULT_MAX_LOCKS_PER_USER = 256;
     public static final int DEFAULT_MAX_RETAINED_PER_USER = 256;
     public static final long DEFAULT_MAX_RETAINED_BYTES_PER_USER = 1024L * 1024;
-    /** As long as the longest sync name ({@link SyncLocks#MAX_NAME_LENGTH}). */
     public static final int DEFAULT_MAX_NAME_LENGTH = 256;
+    public static final int DEFAULT_MAX_LOCK_TOKEN_LENGTH = 128;
+    public static final long DEFAULT_MAX_LOCK_TIMEOUT_MILLIS = 24L * 3600 * 1000;
 
     public static final ServerQuotas DEFAULT = new ServerQuotas(DEFAULT_MAX_PROPERTIES_PER_DEVICE,
             DEFAULT_MAX_PROPERTY_BYTES_PER_DEVICE, DEFAULT_MAX_PROPERTY_BYTES_PER_USER, DEFAULT_MAX_LOCKS_PER_USER,
-            DEFAULT_MAX_RETAINED_PER_USER, DEFAULT_MAX_RETAINED_BYTES_PER_USER, DEFAULT_MAX_NAME_LENGTH);
+            DEFAULT_MAX_RETAINED_PER_USER, DEFAULT_MAX_RETAINED_BYTES_PER_USER, DEFAULT_MAX_NAME_LENGTH,
+            DEFAULT_MAX_LOCK_TOKEN_LENGTH, Duration.ofMillis(DEFAULT_MAX_LOCK_TIMEOUT_MILLIS));
 
     public ServerQuotas {
         IotmpServerConfig.requirePositive(maxPropertiesPerDevice, "maxPropertiesPerDevice");
@@ -47,6 +58,9 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
         IotmpServerConfig.requirePositive(maxRetainedPerUser, "maxRetainedPerUser");
         IotmpServerConfig.requirePositive(maxRetainedBytesPerUser, "maxRetainedBytesPerUser");
         IotmpServerConfig.requirePositive(maxNameLength, "maxNameLength");
+        IotmpServerConfig.requirePositive(maxLockTokenLength, "maxLockTokenLength");
+        Objects.requireNonNull(maxLockTimeout, "maxLockTimeout");
+        IotmpServerConfig.requirePositive(maxLockTimeout, "maxLockTimeout");
     }
 
     public static Builder builder() {
@@ -62,6 +76,8 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
         b.maxRetainedPerUser = maxRetainedPerUser;
         b.maxRetainedBytesPerUser = maxRetainedBytesPerUser;
         b.maxNameLength = maxNameLength;
+        b.maxLockTokenLength = maxLockTokenLength;
+        b.maxLockTimeout = maxLockTimeout;
         return b;
     }
 
@@ -74,6 +90,8 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
         private int maxRetainedPerUser;
         private long maxRetainedBytesPerUser;
         private int maxNameLength;
+        private int maxLockTokenLength;
+        private Duration maxLockTimeout;
 
         private Builder() {
         }
@@ -113,9 +131,20 @@ public record ServerQuotas(int maxPropertiesPerDevice, long maxPropertyBytesPerD
             return this;
         }
 
+        public Builder maxLockTokenLength(int maxLockTokenLength) {
+            this.maxLockTokenLength = maxLockTokenLength;
+            return this;
+        }
+
+        public Builder maxLockTimeout(Duration maxLockTimeout) {
+            this.maxLockTimeout = maxLockTimeout;
+            return this;
+        }
+
         public ServerQuotas build() {
             return new ServerQuotas(maxPropertiesPerDevice, maxPropertyBytesPerDevice, maxPropertyBytesPerUser,
-                    maxLocksPerUser, maxRetainedPerUser, maxRetainedBytesPerUser, maxNameLength);
+                    maxLocksPerUser, maxRetainedPerUser, maxRetainedBytesPerUser, maxNameLength, maxLockTokenLength,
+                    maxLockTimeout);
         }
     }
 }

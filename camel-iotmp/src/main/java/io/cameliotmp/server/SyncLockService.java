@@ -12,9 +12,10 @@ public interface SyncLockService {
      *
      * @param token          the holder's token, or null to get a new one (a holder may re-take its own slot)
      * @param slots          how many holders may hold the sync at once (at least 1)
-     * @param timeoutSeconds when the slot frees itself (at most {@link SyncLocks#MAX_TIMEOUT_SECONDS})
+     * @param timeoutSeconds when the slot frees itself (at most the server's {@code maxLockTimeout})
      * @return the token on success, null when every slot is taken
-     * @throws QuotaExceededException 400 ({@code name-length}) for a sync name or token that is too long, 429 if
+     * @throws QuotaExceededException 400 ({@code name-length}) for a sync name or token that is too long
+     *                                ({@link SyncLocks#requireBounded}), 429 if
      *                                the user's devices hold {@code maxLocksPerUser} slots already
      */
     String lock(DeviceRegistration holder, String sync, String token, int slots, long timeoutSeconds);

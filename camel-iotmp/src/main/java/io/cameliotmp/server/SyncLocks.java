@@ -15,38 +15,90 @@ import java.util.function.Predicate;
  * token if nobody took it meanwhile. In memory; all methods are atomic.
  * <p>
  * Syncs belong to a user, and the slots held by one user's devices at once are limited ({@code maxLocksPerUser});
- * sync names, tokens and timeouts are bounded too, so what the locks keep is bounded per user.
+ * sync names ({@code maxNameLength}), tokens ({@code maxLockTokenLength}) and timeouts ({@code maxLockTimeout}) are
+ * bounded too, so what the locks keep is bounded per user.
  */
 public final class SyncLocks implements SyncLockService {
 
     /** Used when a device asks for a lock without a timeout. */
     public static final long DEFAULT_TIMEOUT_SECONDS = 60;
-    /** Longest timeout granted; a longer one is shortened to it. */
-    public static final long MAX_TIMEOUT_SECONDS = 24 * 3600;
-    /** Longest sync name and lock token accepted (a token the server makes is 36 characters). */
-    public static final int MAX_NAME_LENGTH = 256;
-    public static final int MAX_TOKEN_LENGTH = 128;
+    /**
+     * The default longest timeout granted, in seconds.
+     *
+     * @deprecated the bound is the server's {@link ServerQuotas#maxLockTimeout()}; this is only its default
+     */
+    @Deprecated
+    public static final long MAX_TIMEOUT_SECONDS = ServerQuotas.DEFAULT_MAX_LOCK_TIMEOUT_MILLIS / 1000;
+    /**
+     * The default longest sync name.
+     *
+     * @deprecated the bound is the server's {@link ServerQuotas#maxNameLength()}; this is only its default
+     */
+    @Deprecated
+    public static final int MAX_NAME_LENGTH = ServerQuotas.DEFAULT_MAX_NAME_LENGTH;
+    /**
+     * The default longest lock token.
+     *
+     * @deprecated the bound is the server's {@link ServerQuotas#maxLockTokenLength()}; this is only its default
+     */
+    @Deprecated
+    public static final int MAX_TOKEN_LENGTH = ServerQuotas.DEFAULT_MAX_LOCK_TOKEN_LENGTH;
 
     /** Syncs by user, then by name; holders by token with their slot. */
     private final Map<String, UserLocks> byUser = new HashMap<>();
-    private final int maxLocksPerUser;
+    private final ServerQuotas quotas;
     private final LongSupplier clock;
 
     public SyncLocks() {
-        this(ServerQuotas.DEFAULT_MAX_LOCKS_PER_USER);
+        this(ServerQuotas.DEFAULT);
     }
 
     public SyncLocks(int maxLocksPerUser) {
-        this(maxLocksPerUser, System::currentTimeMillis);
+        this(ServerQuotas.builder().maxLocksPerUser(maxLocksPerUser).build());
+    }
+
+    /** Locks within the server's {@code maxLocksPerUser}, {@code maxNameLength}, token length and timeout. */
+    public SyncLocks(ServerQuotas quotas) {
+        this(quotas, System::currentTimeMillis);
     }
 
     SyncLocks(LongSupplier clock) {
-        this(ServerQuotas.DEFAULT_MAX_LOCKS_PER_USER, clock);
+        this(ServerQuotas.DEFAULT, clock);
     }
 
     SyncLocks(int maxLocksPerUser, LongSupplier clock) {
-        this.maxLocksPerUser = maxLocksPerUser;
+        this(ServerQuotas.builder().maxLocksPerUser(maxLocksPerUser).build(), clock);
+    }
+
+    SyncLocks(ServerQuotas quotas, LongSupplier clock) {
+        this.quotas = quotas;
         this.clock = clock;
+    }
+
+    /**
+     * Refuses a sync name longer than {@code maxNameLength} and a token longer than {@code maxLockTokenLength}, as
+     * any {@link SyncLockService} must before it keeps them.
+     *
+     * @throws QuotaExceededException 400 ({@code name-length})
+     */
+    public static void requireBounded(ServerQuotas quotas, String sync, String token) {
+        if (sync.length() > quotas.maxNameLength()) {
+            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH,
+                    "sync names are at most " + quotas.maxNameLength() + " characters");
+        }
+        if (token != null && token.length() > quotas.maxLockTokenLength()) {
+            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH,
+                    "lock tokens are at most " + quotas.maxLockTokenLength() + " characters");
+        }
+    }
+
+    /**
+     * How long a slot asked for {@code timeoutSeconds} is held, in milliseconds: at least a second, at most
+     * {@code maxLockTimeout}.
+     */
+    public static long grantedMillis(ServerQuotas quotas, long timeoutSeconds) {
+        long asked = timeoutSeconds >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : Math.max(1, timeoutSeconds) * 1000;
+        return Math.min(asked, quotas.maxLockTimeout().toMillis());
     }
 
     /** {@link #lock(String, String, String, int, long)} of a sync of no particular user. */
@@ -59,9 +111,10 @@ public final class SyncLocks implements SyncLockService {
      *
      * @param token          the holder's token, or null to get a new one (a holder may re-take its own slot)
      * @param slots          how many holders may hold the sync at once (at least 1)
-     * @param timeoutSeconds when the slot frees itself (at most {@link #MAX_TIMEOUT_SECONDS})
+     * @param timeoutSeconds when the slot frees itself (at most {@code maxLockTimeout})
      * @return the token on success, null when every slot is taken
-     * @throws QuotaExceededException 400 ({@code name-length}) for a sync name or token that is too long, 429 if
+     * @throws QuotaExceededException 400 ({@code name-length}) for a sync name or token that is too long
+     *                                ({@link #requireBounded}), 429 if
      *                                the user's devices hold {@code maxLocksPerUser} slots already
      */
     public String lock(String user, String sync, String token, int slots, long timeoutSeconds) {
@@ -71,19 +124,12 @@ public final class SyncLocks implements SyncLockService {
     /** Takes a slot for {@code holder}'s connection, or for nobody's (a route's) when it is null. */
     private synchronized String lock(String user, DeviceRegistration holder, String sync, String token, int slots,
                                      long timeoutSeconds) {
-        if (sync.length() > MAX_NAME_LENGTH) {
-            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH,
-                    "sync names are at most " + MAX_NAME_LENGTH + " characters");
-        }
-        if (token != null && token.length() > MAX_TOKEN_LENGTH) {
-            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH,
-                    "lock tokens are at most " + MAX_TOKEN_LENGTH + " characters");
-        }
+        requireBounded(quotas, sync, token);
         long now = clock.getAsLong();
         UserLocks locks = byUser.computeIfAbsent(user, u -> new UserLocks());
         Map<String, Slot> holders = locks.syncs.computeIfAbsent(sync, s -> new HashMap<>());
         locks.expire(holders, now);
-        Slot slot = new Slot(now + Math.max(1, Math.min(timeoutSeconds, MAX_TIMEOUT_SECONDS)) * 1000, holder);
+        Slot slot = new Slot(now + grantedMillis(quotas, timeoutSeconds), holder);
         if (token != null && holders.containsKey(token)) {
             holders.put(token, slot);
             return token;
@@ -91,15 +137,15 @@ public final class SyncLocks implements SyncLockService {
         if (holders.size() >= Math.max(1, slots)) {
             return null;
         }
-        if (locks.held >= maxLocksPerUser) {
+        if (locks.held >= quotas.maxLocksPerUser()) {
             locks.expireAll(now);
-            if (locks.held >= maxLocksPerUser) {
+            if (locks.held >= quotas.maxLocksPerUser()) {
                 locks.dropIfEmpty(sync);
                 if (locks.syncs.isEmpty()) {
                     byUser.remove(user);
                 }
                 throw new QuotaExceededException(QuotaExceededException.Quota.LOCKS,
-                        "the devices of a user may hold " + maxLocksPerUser + " locks at once");
+                        "the devices of a user may hold " + quotas.maxLocksPerUser() + " locks at once");
             }
             holders = locks.syncs.computeIfAbsent(sync, s -> new HashMap<>()); // expireAll drops empty syncs
         }

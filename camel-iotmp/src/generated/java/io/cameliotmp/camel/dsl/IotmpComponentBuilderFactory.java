@@ -1147,6 +1147,43 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
+         * Longest a sync lock slot a device takes is held before it frees
+         * itself; a device asking for a longer timeout gets this one.
+         * 
+         * The option is a: &lt;code&gt;long&lt;/code&gt; type.
+         * 
+         * Default: 86400000
+         * Group: security
+         * 
+         * @param maxLockTimeout the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder maxLockTimeout(long maxLockTimeout) {
+            doSetProperty("maxLockTimeout", maxLockTimeout);
+            return this;
+        }
+    
+        
+        /**
+         * Longest lock token a device may give when it takes a sync lock, in
+         * characters (a token the server makes is 36); a longer one is refused
+         * with ERROR 400.
+         * 
+         * The option is a: &lt;code&gt;int&lt;/code&gt; type.
+         * 
+         * Default: 128
+         * Group: security
+         * 
+         * @param maxLockTokenLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpComponentBuilder maxLockTokenLength(int maxLockTokenLength) {
+            doSetProperty("maxLockTokenLength", maxLockTokenLength);
+            return this;
+        }
+    
+        
+        /**
          * Longest name a device may send the server's services, in characters:
          * a topic or topic filter, an event or property it streams, the target
          * of a service call (property, sync, bucket, endpoint, device/resource)
@@ -1554,6 +1591,8 @@ public interface IotmpComponentBuilderFactory {
             case "maxIdentifierLength": getOrCreateConfiguration((IotmpComponent) component).setMaxIdentifierLength((int) value); return true;
             case "maxLegacyDevicesTracked": getOrCreateConfiguration((IotmpComponent) component).setMaxLegacyDevicesTracked((int) value); return true;
             case "maxLocksPerUser": getOrCreateConfiguration((IotmpComponent) component).setMaxLocksPerUser((int) value); return true;
+            case "maxLockTimeout": getOrCreateConfiguration((IotmpComponent) component).setMaxLockTimeout((long) value); return true;
+            case "maxLockTokenLength": getOrCreateConfiguration((IotmpComponent) component).setMaxLockTokenLength((int) value); return true;
             case "maxNameLength": getOrCreateConfiguration((IotmpComponent) component).setMaxNameLength((int) value); return true;
             case "maxOutboundFrameSize": getOrCreateConfiguration((IotmpComponent) component).setMaxOutboundFrameSize((int) value); return true;
             case "maxPartialFrameBytes": getOrCreateConfiguration((IotmpComponent) component).setMaxPartialFrameBytes((long) value); return true;

@@ -903,6 +903,72 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * Longest a sync lock slot a device takes is held before it frees
+         * itself; a device asking for a longer timeout gets this one.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 86400000
+         * Group: security
+         * 
+         * @param maxLockTimeout the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxLockTimeout(long maxLockTimeout) {
+            doSetProperty("maxLockTimeout", maxLockTimeout);
+            return this;
+        }
+        /**
+         * Longest a sync lock slot a device takes is held before it frees
+         * itself; a device asking for a longer timeout gets this one.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 86400000
+         * Group: security
+         * 
+         * @param maxLockTimeout the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxLockTimeout(String maxLockTimeout) {
+            doSetProperty("maxLockTimeout", maxLockTimeout);
+            return this;
+        }
+        /**
+         * Longest lock token a device may give when it takes a sync lock, in
+         * characters (a token the server makes is 36); a longer one is refused
+         * with ERROR 400.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 128
+         * Group: security
+         * 
+         * @param maxLockTokenLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxLockTokenLength(int maxLockTokenLength) {
+            doSetProperty("maxLockTokenLength", maxLockTokenLength);
+            return this;
+        }
+        /**
+         * Longest lock token a device may give when it takes a sync lock, in
+         * characters (a token the server makes is 36); a longer one is refused
+         * with ERROR 400.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 128
+         * Group: security
+         * 
+         * @param maxLockTokenLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointConsumerBuilder maxLockTokenLength(String maxLockTokenLength) {
+            doSetProperty("maxLockTokenLength", maxLockTokenLength);
+            return this;
+        }
+        /**
          * Longest name a device may send the server's services, in characters:
          * a topic or topic filter, an event or property it streams, the target
          * of a service call (property, sync, bucket, endpoint, device/resource)
@@ -3102,6 +3168,72 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
+         * Longest a sync lock slot a device takes is held before it frees
+         * itself; a device asking for a longer timeout gets this one.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 86400000
+         * Group: security
+         * 
+         * @param maxLockTimeout the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxLockTimeout(long maxLockTimeout) {
+            doSetProperty("maxLockTimeout", maxLockTimeout);
+            return this;
+        }
+        /**
+         * Longest a sync lock slot a device takes is held before it frees
+         * itself; a device asking for a longer timeout gets this one.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 86400000
+         * Group: security
+         * 
+         * @param maxLockTimeout the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxLockTimeout(String maxLockTimeout) {
+            doSetProperty("maxLockTimeout", maxLockTimeout);
+            return this;
+        }
+        /**
+         * Longest lock token a device may give when it takes a sync lock, in
+         * characters (a token the server makes is 36); a longer one is refused
+         * with ERROR 400.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 128
+         * Group: security
+         * 
+         * @param maxLockTokenLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxLockTokenLength(int maxLockTokenLength) {
+            doSetProperty("maxLockTokenLength", maxLockTokenLength);
+            return this;
+        }
+        /**
+         * Longest lock token a device may give when it takes a sync lock, in
+         * characters (a token the server makes is 36); a longer one is refused
+         * with ERROR 400.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 128
+         * Group: security
+         * 
+         * @param maxLockTokenLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointProducerBuilder maxLockTokenLength(String maxLockTokenLength) {
+            doSetProperty("maxLockTokenLength", maxLockTokenLength);
+            return this;
+        }
+        /**
          * Longest name a device may send the server's services, in characters:
          * a topic or topic filter, an event or property it streams, the target
          * of a service call (property, sync, bucket, endpoint, device/resource)
@@ -4989,6 +5121,72 @@ public interface IotmpEndpointBuilderFactory {
          */
         default IotmpEndpointBuilder maxLocksPerUser(String maxLocksPerUser) {
             doSetProperty("maxLocksPerUser", maxLocksPerUser);
+            return this;
+        }
+        /**
+         * Longest a sync lock slot a device takes is held before it frees
+         * itself; a device asking for a longer timeout gets this one.
+         * 
+         * The option is a: <code>long</code> type.
+         * 
+         * Default: 86400000
+         * Group: security
+         * 
+         * @param maxLockTimeout the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxLockTimeout(long maxLockTimeout) {
+            doSetProperty("maxLockTimeout", maxLockTimeout);
+            return this;
+        }
+        /**
+         * Longest a sync lock slot a device takes is held before it frees
+         * itself; a device asking for a longer timeout gets this one.
+         * 
+         * The option will be converted to a <code>long</code> type.
+         * 
+         * Default: 86400000
+         * Group: security
+         * 
+         * @param maxLockTimeout the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxLockTimeout(String maxLockTimeout) {
+            doSetProperty("maxLockTimeout", maxLockTimeout);
+            return this;
+        }
+        /**
+         * Longest lock token a device may give when it takes a sync lock, in
+         * characters (a token the server makes is 36); a longer one is refused
+         * with ERROR 400.
+         * 
+         * The option is a: <code>int</code> type.
+         * 
+         * Default: 128
+         * Group: security
+         * 
+         * @param maxLockTokenLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxLockTokenLength(int maxLockTokenLength) {
+            doSetProperty("maxLockTokenLength", maxLockTokenLength);
+            return this;
+        }
+        /**
+         * Longest lock token a device may give when it takes a sync lock, in
+         * characters (a token the server makes is 36); a longer one is refused
+         * with ERROR 400.
+         * 
+         * The option will be converted to a <code>int</code> type.
+         * 
+         * Default: 128
+         * Group: security
+         * 
+         * @param maxLockTokenLength the value to set
+         * @return the dsl builder
+         */
+        default IotmpEndpointBuilder maxLockTokenLength(String maxLockTokenLength) {
+            doSetProperty("maxLockTokenLength", maxLockTokenLength);
             return this;
         }
         /**
