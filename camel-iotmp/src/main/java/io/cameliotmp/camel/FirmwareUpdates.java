@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -132,7 +133,7 @@ final class FirmwareUpdates {
      */
     private static FirmwareUpdateClaim claimOrCloseBody(DeviceOperation call, DeviceId device, Object body) {
         try {
-            return FirmwareUpdateClaim.take(call.server(), device);
+            return FirmwareUpdateClaim.take(call.server(), device, sizeBeforeReading(body));
         } catch (FirmwareUpdateException e) {
             if (body instanceof InputStream stream) {
                 try {
@@ -143,6 +144,25 @@ final class FirmwareUpdates {
             }
             throw e;
         }
+    }
+
+    /**
+     * The size of an image given as bytes or a file, known before it is read, for the report of an update refused
+     * before it began; unknown for a stream, which is not read then.
+     */
+    private static long sizeBeforeReading(Object body) {
+        if (body instanceof byte[] bytes) {
+            return bytes.length;
+        }
+        Path file = body instanceof Path path ? path : body instanceof File f ? f.toPath() : null;
+        if (file != null) {
+            try {
+                return Files.size(file);
+            } catch (IOException e) {
+                return FirmwareUpdateReport.UNKNOWN_SIZE; // read later, it fails as IMAGE_UNREADABLE
+            }
+        }
+        return FirmwareUpdateReport.UNKNOWN_SIZE;
     }
 
     /** Bytes stay in memory, files are read where they lie, anything else is read as a stream and spooled. */

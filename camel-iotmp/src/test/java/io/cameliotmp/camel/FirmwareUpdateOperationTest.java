@@ -28,6 +28,7 @@ import io.cameliotmp.protocol.session.FirmwareVersionMarker;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.ota.FirmwareUpdateClaim;
 import io.cameliotmp.server.ota.FirmwareUpdateException;
+import io.cameliotmp.server.ota.FirmwareUpdateReport;
 import io.cameliotmp.server.ota.OtaFailure;
 import io.cameliotmp.server.ota.OtaStep;
 import org.apache.camel.CamelExecutionException;
@@ -289,11 +290,33 @@ class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
             FirmwareUpdateException failure = (FirmwareUpdateException) e.getCause();
             assertThat(failure.failure()).isEqualTo(OtaFailure.ALREADY_UPDATING);
             assertThat(failure.report().sentBytes()).isZero();
+            assertThat(failure.report().imageSize()).as("a stream's size is not known unread")
+                    .isEqualTo(FirmwareUpdateReport.UNKNOWN_SIZE);
+            assertThat(failure.report().toMap()).doesNotContainKeys("imageSize", "payloadSize");
             assertThat(read).as("the stream was read").isFalse();
             assertThat(closed).as("the stream is closed unread").isTrue();
             assertThat(server(port).firmwareUpdates().running()).as("the running update keeps its claim").isOne();
         }
         assertThat(server(port).firmwareUpdates().running()).isZero();
+    }
+
+    /**
+     * A second update of a device being updated, given an image whose size is known unread (bytes, a file), reports
+     * that size: it said 0, as if the image were empty.
+     */
+    @Test
+    void aSecondUpdateOfAnImageOfKnownSizeReportsItsSize() throws Exception {
+        connectDevice(OtaSettings.defaults());
+        byte[] image = new byte[1234];
+        try (FirmwareUpdateClaim running = FirmwareUpdateClaim.take(server(port), new DeviceId("alice", "esp32"))) {
+            CamelExecutionException e = catchThrowableOfType(CamelExecutionException.class,
+                    () -> template.requestBody("direct:uncached", image));
+            FirmwareUpdateException failure = (FirmwareUpdateException) e.getCause();
+            assertThat(failure.failure()).isEqualTo(OtaFailure.ALREADY_UPDATING);
+            assertThat(failure.report().imageSize()).isEqualTo(image.length);
+            assertThat(failure.report().toMap()).containsEntry("imageSize", (long) image.length)
+                    .containsEntry("sentBytes", 0L).doesNotContainKey("payloadSize");
+        }
     }
 
     /** An update whose producer stops while it still reads the image fails as one cut later: INTERRUPTED. */

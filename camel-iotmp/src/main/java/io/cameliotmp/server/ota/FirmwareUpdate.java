@@ -91,7 +91,7 @@ public final class FirmwareUpdate {
      */
     public static FirmwareUpdateReport run(IotmpServer server, DeviceId device, FirmwareImage image,
                                            FirmwareUpdateOptions options, FirmwareUpdateListener listener) {
-        try (FirmwareUpdateClaim claim = FirmwareUpdateClaim.take(server, device)) {
+        try (FirmwareUpdateClaim claim = FirmwareUpdateClaim.take(server, device, image.size())) {
             return run(claim, image, options, listener);
         }
     }
@@ -113,7 +113,8 @@ public final class FirmwareUpdate {
      */
     public static FirmwareUpdateException interruptedBeforeStart(DeviceId device, Duration spent, Throwable cause) {
         return failedBeforeStart(device, OtaFailure.INTERRUPTED,
-                "interrupted while the image was read, before the update began", spent, cause);
+                "interrupted while the image was read, before the update began", FirmwareUpdateReport.UNKNOWN_SIZE,
+                spent, cause);
     }
 
     /**
@@ -122,14 +123,20 @@ public final class FirmwareUpdate {
      * image turns out unreadable later, so that whoever handles failed updates handles this one too.
      */
     public static FirmwareUpdateException unreadableBeforeStart(DeviceId device, Duration spent, Throwable cause) {
-        return failedBeforeStart(device, OtaFailure.IMAGE_UNREADABLE, "the image could not be read: " + cause, spent,
-                cause);
+        return failedBeforeStart(device, OtaFailure.IMAGE_UNREADABLE, "the image could not be read: " + cause,
+                FirmwareUpdateReport.UNKNOWN_SIZE, spent, cause);
     }
 
+    /**
+     * @param imageSize the image's size when it is known without reading the image, else
+     *                  {@link FirmwareUpdateReport#UNKNOWN_SIZE}; the payload is unknown either way, its compression
+     *                  not decided yet
+     */
     static FirmwareUpdateException failedBeforeStart(DeviceId device, OtaFailure failure, String error,
-                                                             Duration spent, Throwable cause) {
+                                                     long imageSize, Duration spent, Throwable cause) {
         FirmwareUpdateReport report = new FirmwareUpdateReport(device, OtaOutcome.FAILED, OtaStep.OPTIONS, failure,
-                error, null, null, null, 0, 0, 0, 0, OtaCompression.NONE.label(), 0, spent);
+                error, null, null, null, imageSize, 0, FirmwareUpdateReport.UNKNOWN_SIZE, 0,
+                OtaCompression.NONE.label(), 0, spent);
         return new FirmwareUpdateException(report, cause);
     }
 

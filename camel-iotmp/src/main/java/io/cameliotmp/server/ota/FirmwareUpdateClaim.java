@@ -31,18 +31,32 @@ public final class FirmwareUpdateClaim implements AutoCloseable {
     }
 
     /**
-     * Claims {@code device} for an update on {@code server}.
+     * Claims {@code device} for an update on {@code server}, for an image whose size is not known yet.
      *
+     * @throws FirmwareUpdateException as {@link OtaFailure#ALREADY_UPDATING} when an update runs on it already,
+     *                                 nothing sent and nothing of the image read; its report's {@code imageSize} is
+     *                                 {@link FirmwareUpdateReport#UNKNOWN_SIZE}
+     */
+    public static FirmwareUpdateClaim take(IotmpServer server, DeviceId device) {
+        return take(server, device, FirmwareUpdateReport.UNKNOWN_SIZE);
+    }
+
+    /**
+     * Claims {@code device} for an update on {@code server} with an image of {@code imageSize} bytes, known before
+     * the image is read (an array, a file); the failure's report tells it, so that a refused update is reported with
+     * what it would have sent.
+     *
+     * @param imageSize the image's size, or {@link FirmwareUpdateReport#UNKNOWN_SIZE}
      * @throws FirmwareUpdateException as {@link OtaFailure#ALREADY_UPDATING} when an update runs on it already,
      *                                 nothing sent and nothing of the image read
      */
-    public static FirmwareUpdateClaim take(IotmpServer server, DeviceId device) {
+    public static FirmwareUpdateClaim take(IotmpServer server, DeviceId device, long imageSize) {
         long startedNanos = System.nanoTime();
         FirmwareUpdateClaim claim = new FirmwareUpdateClaim(server, device);
         if (!server.firmwareUpdates().claim(device, claim.onStop)) {
             // the device serves the update that runs, whose chunks a second begin would corrupt
             String error = "a firmware update of " + device + " runs already on this server";
-            throw FirmwareUpdate.failedBeforeStart(device, OtaFailure.ALREADY_UPDATING, error,
+            throw FirmwareUpdate.failedBeforeStart(device, OtaFailure.ALREADY_UPDATING, error, imageSize,
                     Duration.ofNanos(System.nanoTime() - startedNanos), null);
         }
         return claim;

@@ -15,9 +15,12 @@ import io.cameliotmp.server.DeviceId;
  * @param previousVersion the version the device reported before the update, or null when unknown
  * @param expectedVersion the version it should run afterwards, or null when unknown
  * @param version         the version it reported after reconnecting, or null when unknown or not asked
- * @param imageSize       the uncompressed image size
+ * @param imageSize       the uncompressed image size, or {@link #UNKNOWN_SIZE} when the update failed before its image
+ *                        was read and its size was not known otherwise (a second update of a device given a stream
+ *                        fails as {@link OtaFailure#ALREADY_UPDATING} before it reads the stream)
  * @param sentBytes       bytes the device accepted (compressed bytes when compressing)
- * @param payloadSize     bytes to send in all (equals {@code imageSize} without compression)
+ * @param payloadSize     bytes to send in all (equals {@code imageSize} without compression), or
+ *                        {@link #UNKNOWN_SIZE} when the update failed before it began
  * @param chunks          {@code $ota/write} calls the device accepted
  * @param compression     the compression used ({@code zlib}, {@code gzip}) or empty
  * @param blockSize       the chunk size used, or 0 when nothing was sent (the device refused {@code begin}, or the
@@ -28,12 +31,18 @@ public record FirmwareUpdateReport(DeviceId device, OtaOutcome outcome, OtaStep 
                                    long imageSize, long sentBytes, long payloadSize, int chunks, String compression,
                                    int blockSize, Duration duration) {
 
+    /** The {@code imageSize} or {@code payloadSize} of an update that failed before they were known. */
+    public static final long UNKNOWN_SIZE = -1;
+
     /** Whether the update reached its goal (updated, rebooted, staged or already current). */
     public boolean succeeded() {
         return outcome != OtaOutcome.FAILED;
     }
 
-    /** The report as a map of strings, numbers and booleans; absent values are left out. */
+    /**
+     * The report as a map of strings, numbers and booleans; absent values are left out, an unknown {@code imageSize}
+     * or {@code payloadSize} too.
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("user", device.user());
@@ -46,8 +55,8 @@ public record FirmwareUpdateReport(DeviceId device, OtaOutcome outcome, OtaStep 
         putIfPresent(map, "previousVersion", previousVersion);
         putIfPresent(map, "expectedVersion", expectedVersion);
         putIfPresent(map, "version", version);
-        map.put("imageSize", imageSize);
-        map.put("payloadSize", payloadSize);
+        putIfPresent(map, "imageSize", imageSize == UNKNOWN_SIZE ? null : imageSize);
+        putIfPresent(map, "payloadSize", payloadSize == UNKNOWN_SIZE ? null : payloadSize);
         map.put("sentBytes", sentBytes);
         map.put("chunks", chunks);
         map.put("compression", compression);

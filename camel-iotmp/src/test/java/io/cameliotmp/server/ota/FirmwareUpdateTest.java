@@ -510,6 +510,9 @@ class FirmwareUpdateTest {
             assertThat(second.failure()).isEqualTo(OtaFailure.ALREADY_UPDATING);
             assertThat(second.step()).isEqualTo(OtaStep.OPTIONS);
             assertThat(second.report().sentBytes()).isZero();
+            assertThat(second.report().imageSize()).as("the image's size, known already").isEqualTo(6000);
+            assertThat(second.report().payloadSize()).as("not decided before the update began")
+                    .isEqualTo(FirmwareUpdateReport.UNKNOWN_SIZE);
             assertThat(server.firmwareUpdates().running()).isEqualTo(1);
         } finally {
             stuck.countDown();
