@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceRegistration;
@@ -55,11 +56,7 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
             long timeout = endpoint.getConfiguration().getBatchTimeout(); // above 0: checked by the endpoint
             ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
             batchDelivery = executors.newSingleThreadExecutor(this, "IotmpBatchDelivery");
-            if (!endpoint.batchesInRoute().isDone()) {
-                LOG.warn("Starting {} while its route still processes batches taken before it last stopped: new"
-                         + " batches wait for them", getEndpoint());
-            }
-            batcher = newBatcher();
+            batcher = newBatcher(afterBatchesOfLastStop());
             batchTimer = executors.newSingleThreadScheduledExecutor(this, "IotmpBatchTimeout");
             // checked at a tenth of the timeout, so a batch waits at most 1.1 times it
             long period = Math.max(1, timeout / 10);
@@ -73,11 +70,51 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
         super.doStart();
     }
 
-    /** A batcher whose first batch waits for the batches of the one before on this endpoint. */
-    private SampleBatcher newBatcher() {
+    /** A batcher whose first batch waits for {@code earlier}. */
+    private SampleBatcher newBatcher(CompletableFuture<Void> earlier) {
         IotmpConfiguration configuration = endpoint.getConfiguration();
         return new SampleBatcher(configuration.getBatchSize(), configuration.getBatchTimeout(), this::processBatch,
-                batchDelivery, endpoint.batchesInRoute());
+                batchDelivery, earlier);
+    }
+
+    /**
+     * What the first batch of a new start waits for: the batches the last stop gave up on, for at most the context's
+     * shutdown timeout once more (without one, as Camel's shutdown, for as long as they take). The stop gave them
+     * that timeout already; a batch that never finishes held every batch of the new start, and the devices' streams
+     * with them, for good. Past it the new batches go on beside the old ones, and what was given up on is logged.
+     */
+    private CompletableFuture<Void> afterBatchesOfLastStop() {
+        CompletableFuture<Void> earlier = endpoint.batchesInRoute();
+        if (earlier.isDone()) {
+            return earlier;
+        }
+        ShutdownStrategy shutdown = getEndpoint().getCamelContext().getShutdownStrategy();
+        long timeout = shutdown.getTimeout();
+        TimeUnit unit = shutdown.getTimeUnit();
+        if (timeout <= 0) {
+            LOG.warn("Starting {} while its route still processes batches taken before it last stopped: new batches"
+                     + " wait for them", getEndpoint());
+            return earlier;
+        }
+        LOG.warn("Starting {} while its route still processes batches taken before it last stopped: new batches wait"
+                 + " for them up to {} {}", getEndpoint(), timeout, unit);
+        SampleBatcher.Unfinished left = endpoint.unfinishedInRoute();
+        CompletableFuture<Void> bounded = new CompletableFuture<>();
+        AtomicBoolean settled = new AtomicBoolean();
+        earlier.whenComplete((processed, failure) -> {
+            if (settled.compareAndSet(false, true)) {
+                bounded.complete(null);
+            }
+        });
+        CompletableFuture.delayedExecutor(timeout, unit).execute(() -> {
+            if (settled.compareAndSet(false, true)) {
+                // logged before the new batches go on: once, and ahead of what they do
+                LOG.warn("Gave up waiting for {} the last stop of {} left in its route, after {} {}: new batches go"
+                         + " on beside them, out of order with them", left, getEndpoint(), timeout, unit);
+                bounded.complete(null);
+            }
+        });
+        return bounded;
     }
 
     /**
@@ -89,7 +126,7 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
     protected void handOnTakenWork() {
         SampleBatcher batching = batcher;
         if (batching != null) {
-            endpoint.batchesInRoute(batching.close());
+            endpoint.batchesInRoute(batching.unfinished(), batching.close());
         }
     }
 
@@ -97,7 +134,7 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
     @Override
     protected void prepareToTakeWork() {
         if (batchDelivery != null) {
-            batcher = newBatcher();
+            batcher = newBatcher(endpoint.batchesInRoute());
         }
     }
 
@@ -115,7 +152,8 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
      * batch nothing would hand on. Bounded by the context's shutdown timeout, so a route that never finishes cannot
      * hold the stop; a stop that gives up on it, or is interrupted waiting, logs a warning and goes on. The batches
      * it gave up on keep their delivery thread until the route is done with them, and the consumer Camel makes when
-     * the route starts again hands its first batch on only after them (see {@link IotmpEndpoint#batchesInRoute()}).
+     * the route starts again hands its first batch on only after them, or after the shutdown timeout once more (see
+     * {@link #afterBatchesOfLastStop()}).
      */
     @Override
     protected void finishTakenWork() throws Exception {
@@ -126,7 +164,7 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
         ShutdownStrategy shutdown = getEndpoint().getCamelContext().getShutdownStrategy();
         CompletableFuture<Void> processed = batching.close();
         // the route's next start makes a new consumer: its batches wait for these if this stop gives up on them
-        endpoint.batchesInRoute(processed);
+        endpoint.batchesInRoute(batching.unfinished(), processed);
         try {
             processed.get(shutdown.getTimeout(), shutdown.getTimeUnit());
         } catch (TimeoutException e) {

@@ -52,6 +52,8 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
      * in the route: the new consumer's batches wait for them, so a route still gets one batch at a time, in order.
      */
     private volatile CompletableFuture<Void> batchesInRoute = CompletableFuture.completedFuture(null);
+    /** What {@link #batchesInRoute} waits for, to tell what a new start gave up on; not the consumer's batcher. */
+    private volatile SampleBatcher.Unfinished unfinishedInRoute;
     private String user;
     private String device;
     private String resource;
@@ -254,8 +256,14 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
         return batchesInRoute;
     }
 
-    /** A stopping batching consumer's batches, processed when {@code processed} completes. */
-    void batchesInRoute(CompletableFuture<Void> processed) {
+    /** The batches of {@link #batchesInRoute()} not processed yet, or null. */
+    SampleBatcher.Unfinished unfinishedInRoute() {
+        return unfinishedInRoute;
+    }
+
+    /** A stopping batching consumer's batches ({@code unfinished}), processed when {@code processed} completes. */
+    void batchesInRoute(SampleBatcher.Unfinished unfinished, CompletableFuture<Void> processed) {
+        unfinishedInRoute = unfinished;
         batchesInRoute = processed;
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Gathers the samples of a device stream consumer into batches of at most {@code batchSize}, handed on when full or
@@ -42,6 +43,7 @@ final class SampleBatcher {
     /** Completes when every batch handed on so far, and every earlier batcher's, has been processed. */
     private CompletableFuture<Void> tail;
     private final AtomicInteger waiting = new AtomicInteger();
+    private final Unfinished unfinished = new Unfinished();
     /** After {@link #close()}: no batch is open any more, each sample is handed on by itself. */
     private boolean closed;
 
@@ -136,9 +138,18 @@ final class SampleBatcher {
         return waiting.get();
     }
 
+    /** Batches handed on and not processed yet, in the route or waiting for the one before them. */
+    Unfinished unfinished() {
+        return unfinished;
+    }
+
     /** Processes the batch once the one before it is done, on the delivery executor. */
     private void handOn(CompletableFuture<Void> previous, List<IotmpSample> batch, CompletableFuture<Void> done) {
         waiting.incrementAndGet();
+        Unfinished counts = unfinished;
+        int samples = batch.size();
+        counts.handedOn(samples);
+        done.whenComplete((processed, failure) -> counts.processed(samples));
         previous.whenComplete((ignored, failure) -> {
             Runnable process = () -> process(batch, done);
             try {
@@ -172,6 +183,30 @@ final class SampleBatcher {
             // the samples are released whatever happened, or the devices would stay paused for good
             done.complete(null);
             throw e;
+        }
+    }
+
+    /**
+     * Batches handed on and their samples, not processed yet: what a stop that gives up on them leaves behind. Apart
+     * from the batcher, so that whoever keeps it to tell of them later does not keep the consumer too.
+     */
+    static final class Unfinished {
+        private final AtomicInteger batches = new AtomicInteger();
+        private final AtomicLong samples = new AtomicLong();
+
+        void handedOn(int batchSamples) {
+            batches.incrementAndGet();
+            samples.addAndGet(batchSamples);
+        }
+
+        void processed(int batchSamples) {
+            batches.decrementAndGet();
+            samples.addAndGet(-batchSamples);
+        }
+
+        @Override
+        public String toString() {
+            return batches.get() + " batch(es) of " + samples.get() + " sample(s)";
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
@@ -13,6 +14,7 @@ import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.testing.RawIotmpSocket;
+import io.cameliotmp.testing.StderrCapture;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * leaves that batch running on its old delivery thread. Started again, it made a new delivery thread and handed its
  * new batches on at once: the old and the new batch ran through the route at the same time, and a device's samples
  * came out of order, although batches are processed one after the other. The new start's batches now wait for the
- * old ones.
+ * old ones, for at most the context's shutdown timeout: a batch that never finishes held every later one for good.
  */
 class BatchConsumerRestartTest extends IotmpCamelTestSupport {
 
@@ -67,6 +69,44 @@ class BatchConsumerRestartTest extends IotmpCamelTestSupport {
                         });
             }
         };
+    }
+
+    /**
+     * A batch that does not finish holds the restarted consumer's batches for the shutdown timeout once more, not for
+     * ever: then they go on beside it, and what was given up on is logged once.
+     */
+    @Test
+    void batchesOfTheNewStartGoOnAfterTheShutdownTimeoutBesideABatchThatNeverFinishes() throws Exception {
+        IotmpDeviceStreamConsumer consumer = (IotmpDeviceStreamConsumer) context.getRoute("batched").getConsumer();
+        try (StderrCapture log = StderrCapture.start();
+             RawIotmpSocket device = RawIotmpSocket.connect(port, "alice", "esp32", "pw")) {
+            AtomicLong gaveUp = log.count(line -> line.contains("Gave up waiting for 1 batch(es) of 1 sample(s)"));
+            int stream = device.acceptStream();
+            DeviceRegistration registration = server(port).registry().registration(new DeviceId("alice", "esp32"))
+                    .orElseThrow();
+            CompletionStage<Void> first = consumer.forDevice(registration)
+                    .onSampleOnIoThread(registration, "temperature", stream, 1L, 0);
+            assertThat(firstEntered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+            context.getShutdownStrategy().setTimeout(1);
+            context.getShutdownStrategy().setTimeUnit(TimeUnit.SECONDS);
+            context.getRouteController().stopRoute("batched");
+            context.getRouteController().startRoute("batched");
+            IotmpDeviceStreamConsumer restarted =
+                    (IotmpDeviceStreamConsumer) context.getRoute("batched").getConsumer();
+
+            IotmpMessage reopen = device.readUntil(MessageType.START_STREAM, Generation.GEN2);
+            device.send(IotmpMessage.ok(reopen.streamId()), Generation.GEN2);
+            CompletionStage<Void> second = restarted.forDevice(registration)
+                    .onSampleOnIoThread(registration, "temperature", reopen.streamId(), 2L, 0);
+
+            // the first batch is still in the route, and is released only after the test
+            eventually().untilAsserted(() -> assertThat(second.toCompletableFuture()).isCompleted());
+            assertThat(processed).containsExactly(2L);
+            assertThat(first.toCompletableFuture()).as("the old batch is still in the route").isNotDone();
+            assertThat(restarted.waitingForEarlierBatches()).isFalse();
+            assertThat(gaveUp).as("logged once").hasValue(1);
+        }
     }
 
     @AfterEach
