@@ -8,6 +8,7 @@ import java.util.function.LongSupplier;
 
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.QuotaExceededException;
+import io.cameliotmp.server.ServerQuotas;
 import io.cameliotmp.server.SyncLockService;
 import io.cameliotmp.server.SyncLocks;
 import org.infinispan.Cache;
@@ -25,55 +26,51 @@ final class ClusteredSyncLocks implements SyncLockService {
     private static final int MAX_ATTEMPTS = 1_000;
 
     private final InfinispanCluster cluster;
+    /** The server's bounds on names, tokens, timeouts and locks per user: the same as on a server alone. */
+    private final ServerQuotas quotas;
     private final int maxLocksPerUser;
     private final LongSupplier clock;
 
-    ClusteredSyncLocks(InfinispanCluster cluster, int maxLocksPerUser) {
-        this(cluster, maxLocksPerUser, System::currentTimeMillis);
+    ClusteredSyncLocks(InfinispanCluster cluster, ServerQuotas quotas) {
+        this(cluster, quotas, System::currentTimeMillis);
     }
 
-    ClusteredSyncLocks(InfinispanCluster cluster, int maxLocksPerUser, LongSupplier clock) {
+    ClusteredSyncLocks(InfinispanCluster cluster, ServerQuotas quotas, LongSupplier clock) {
         this.cluster = cluster;
-        this.maxLocksPerUser = maxLocksPerUser;
+        this.quotas = quotas;
+        this.maxLocksPerUser = quotas.maxLocksPerUser();
         this.clock = clock;
     }
 
     @Override
     public String lock(DeviceRegistration holder, String sync, String token, int slots, long timeoutSeconds) {
-        if (sync.length() > SyncLocks.MAX_NAME_LENGTH) {
-            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH,
-                    "sync names are at most " + SyncLocks.MAX_NAME_LENGTH + " characters");
-        }
-        if (token != null && token.length() > SyncLocks.MAX_TOKEN_LENGTH) {
-            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH,
-                    "lock tokens are at most " + SyncLocks.MAX_TOKEN_LENGTH
-                    + " characters");
-        }
+        SyncLocks.requireBounded(quotas, sync, token);
+        long granted = SyncLocks.grantedMillis(quotas, timeoutSeconds);
         String holderToken = token != null ? token : UUID.randomUUID().toString();
         UUID node = cluster.node();
-        String[] granted = new String[1];
+        String[] grantedToken = new String[1];
         change(holder.user(), current -> {
             long now = clock.getAsLong();
             UserLockSet live = current.withoutExpired(now);
-            long expiry = now + Math.max(1, Math.min(timeoutSeconds, SyncLocks.MAX_TIMEOUT_SECONDS)) * 1000;
+            long expiry = now > Long.MAX_VALUE - granted ? Long.MAX_VALUE : now + granted;
             UserLockSet.Holder slot = new UserLockSet.Holder(expiry, holder.device(), holder.sessionNumber(),
                     node.getMostSignificantBits(), node.getLeastSignificantBits());
             if (live.holder(sync, holderToken) != null) {
-                granted[0] = holderToken;
+                grantedToken[0] = holderToken;
                 return live.with(sync, holderToken, slot);
             }
             if (live.holders(sync) >= Math.max(1, slots)) {
-                granted[0] = null;
+                grantedToken[0] = null;
                 return live;
             }
             if (live.held() >= maxLocksPerUser) {
                 throw new QuotaExceededException(QuotaExceededException.Quota.LOCKS,
                         "the devices of a user may hold " + maxLocksPerUser + " locks at once");
             }
-            granted[0] = holderToken;
+            grantedToken[0] = holderToken;
             return live.with(sync, holderToken, slot);
         });
-        return granted[0];
+        return grantedToken[0];
     }
 
     @Override

@@ -258,7 +258,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     @Override
     public synchronized SyncLockService syncLocks(ServerQuotas quotas) {
         if (syncLocks == null) {
-            syncLocks = new ClusteredSyncLocks(this, quotas.maxLocksPerUser());
+            syncLocks = new ClusteredSyncLocks(this, quotas);
         }
         return syncLocks;
     }

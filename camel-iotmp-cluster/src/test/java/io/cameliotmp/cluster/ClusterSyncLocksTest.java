@@ -106,6 +106,28 @@ class ClusterSyncLocksTest {
         eventually().until(() -> tryLock(onB, "door"));
     }
 
+    @Test
+    void theServersBoundsOnNamesAndTokensApplyToTheSharedLocks() throws Exception {
+        // both above the defaults (256 and 128): the shared locks once capped them whatever the options said
+        int nameLength = 400;
+        int tokenLength = 200;
+        nodes.server(config -> config.quotas(ServerQuotas.builder().maxNameLength(nameLength)
+                .maxLockTokenLength(tokenLength).build()));
+        List<IotmpServer> members = nodes.start(2);
+        IotmpDevice onA = nodes.device(members.get(0), "left");
+        IotmpDevice onB = nodes.device(members.get(1), "right");
+        String longest = "s".repeat(nameLength);
+        String token = "t".repeat(tokenLength);
+
+        assertThat(onA.lock(longest, Map.of("lock", token, "timeout", 3600L)).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS)).isEqualTo(Map.of("lock", token));
+        assertRefused(onB, longest);
+        assertRefused(onB, longest + "s");
+        assertThat(onB.lock("door", Map.of("lock", token + "t"))).failsWithin(30, TimeUnit.SECONDS)
+                .withThrowableOfType(Exception.class).withCauseInstanceOf(IotmpErrorException.class);
+        lock(onB, "door");
+    }
+
     /** Takes a slot for an hour, so only what the test does frees it, never its timeout. */
     private static String lock(IotmpDevice device, String sync) throws Exception {
         Object answer = device.lock(sync, Map.of("timeout", 3600L)).toCompletableFuture().get(30, TimeUnit.SECONDS);

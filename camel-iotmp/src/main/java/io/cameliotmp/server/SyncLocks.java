@@ -22,27 +22,6 @@ public final class SyncLocks implements SyncLockService {
 
     /** Used when a device asks for a lock without a timeout. */
     public static final long DEFAULT_TIMEOUT_SECONDS = 60;
-    /**
-     * The default longest timeout granted, in seconds.
-     *
-     * @deprecated the bound is the server's {@link ServerQuotas#maxLockTimeout()}; this is only its default
-     */
-    @Deprecated
-    public static final long MAX_TIMEOUT_SECONDS = ServerQuotas.DEFAULT_MAX_LOCK_TIMEOUT_MILLIS / 1000;
-    /**
-     * The default longest sync name.
-     *
-     * @deprecated the bound is the server's {@link ServerQuotas#maxNameLength()}; this is only its default
-     */
-    @Deprecated
-    public static final int MAX_NAME_LENGTH = ServerQuotas.DEFAULT_MAX_NAME_LENGTH;
-    /**
-     * The default longest lock token.
-     *
-     * @deprecated the bound is the server's {@link ServerQuotas#maxLockTokenLength()}; this is only its default
-     */
-    @Deprecated
-    public static final int MAX_TOKEN_LENGTH = ServerQuotas.DEFAULT_MAX_LOCK_TOKEN_LENGTH;
 
     /** Syncs by user, then by name; holders by token with their slot. */
     private final Map<String, UserLocks> byUser = new HashMap<>();

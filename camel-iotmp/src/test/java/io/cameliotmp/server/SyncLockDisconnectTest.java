@@ -44,7 +44,8 @@ class SyncLockDisconnectTest {
         one = device("one");
         two = device("two");
 
-        Object held = one.lock("door", Map.of("timeout", SyncLocks.MAX_TIMEOUT_SECONDS)).toCompletableFuture()
+        long longest = ServerQuotas.DEFAULT_MAX_LOCK_TIMEOUT_MILLIS / 1000;
+        Object held = one.lock("door", Map.of("timeout", longest)).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         assertThat(held).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsKey("lock");
         assertThat(statusOf(two.lock("door", null).toCompletableFuture())).isEqualTo(409L);
@@ -67,7 +68,7 @@ class SyncLockDisconnectTest {
         server.start();
         one = device("one");
 
-        assertThat(statusOf(one.lock("door", Map.of("lock", "t".repeat(SyncLocks.MAX_TOKEN_LENGTH + 1)))
+        assertThat(statusOf(one.lock("door", Map.of("lock", "t".repeat(ServerQuotas.DEFAULT_MAX_LOCK_TOKEN_LENGTH + 1)))
                 .toCompletableFuture())).isEqualTo(400L);
         assertThat(server.totals().quotaRefusals()).isEqualTo(1);
 

@@ -61,10 +61,10 @@ class SyncLocksTest {
     void theSlotsOfAConnectionAreFreeWhenItEnds() {
         DeviceRegistration first = connection("pump-1", 1);
         DeviceRegistration other = connection("pump-2", 2);
-        String held = locks.lock(first, "door", null, 1, SyncLocks.MAX_TIMEOUT_SECONDS);
-        String gate = locks.lock(first, "gate", "mine", 2, SyncLocks.MAX_TIMEOUT_SECONDS);
-        String theirs = locks.lock(other, "gate", null, 2, SyncLocks.MAX_TIMEOUT_SECONDS);
-        String route = locks.lock("alice", "valve", null, 1, SyncLocks.MAX_TIMEOUT_SECONDS);
+        String held = locks.lock(first, "door", null, 1, ServerQuotas.DEFAULT_MAX_LOCK_TIMEOUT_MILLIS / 1000);
+        String gate = locks.lock(first, "gate", "mine", 2, ServerQuotas.DEFAULT_MAX_LOCK_TIMEOUT_MILLIS / 1000);
+        String theirs = locks.lock(other, "gate", null, 2, ServerQuotas.DEFAULT_MAX_LOCK_TIMEOUT_MILLIS / 1000);
+        String route = locks.lock("alice", "valve", null, 1, ServerQuotas.DEFAULT_MAX_LOCK_TIMEOUT_MILLIS / 1000);
         assertThat(locks.lock(other, "door", null, 1, 10)).isNull();
         assertThat(locks.held("alice")).isEqualTo(4);
 
@@ -87,12 +87,13 @@ class SyncLocksTest {
 
     @Test
     void namesTokensAndTimeoutsAreBounded() {
-        assertThatThrownBy(() -> locks.lock("alice", "x".repeat(SyncLocks.MAX_NAME_LENGTH + 1), null, 1, 10))
+        assertThatThrownBy(() -> locks.lock("alice", "x".repeat(ServerQuotas.DEFAULT_MAX_NAME_LENGTH + 1), null, 1, 10))
                 .isInstanceOfSatisfying(DeviceCallException.class, e -> assertThat(e.status()).isEqualTo(400));
-        assertThatThrownBy(() -> locks.lock("alice", "door", "t".repeat(SyncLocks.MAX_TOKEN_LENGTH + 1), 1, 10))
+        String tooLongToken = "t".repeat(ServerQuotas.DEFAULT_MAX_LOCK_TOKEN_LENGTH + 1);
+        assertThatThrownBy(() -> locks.lock("alice", "door", tooLongToken, 1, 10))
                 .isInstanceOfSatisfying(DeviceCallException.class, e -> assertThat(e.status()).isEqualTo(400));
         String forever = locks.lock("alice", "door", null, 1, Long.MAX_VALUE);
-        now.addAndGet(SyncLocks.MAX_TIMEOUT_SECONDS * 1000 + 1);
+        now.addAndGet(ServerQuotas.DEFAULT_MAX_LOCK_TIMEOUT_MILLIS + 1);
         assertThat(locks.lock("alice", "door", null, 1, 10)).as("held at most a day").isNotNull()
                 .isNotEqualTo(forever);
     }
