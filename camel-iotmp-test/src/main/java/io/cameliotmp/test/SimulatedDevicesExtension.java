@@ -57,10 +57,23 @@ public final class SimulatedDevicesExtension implements BeforeEachCallback, Afte
         });
     }
 
-    /** Declares a device, its resources and client options (generation, TLS, WebSocket, …). */
+    /**
+     * Declares a device, its resources and client options (generation, TLS, WebSocket, …).
+     *
+     * @throws IllegalArgumentException for a device declared already: two clients of one device would take the
+     *                                  connection from each other, and only one of them could be closed
+     */
     public SimulatedDevicesExtension device(String user, String device, String credential,
                                             Consumer<IotmpDevice> resources, Consumer<IotmpDeviceBuilder> options) {
-        declared.add(new Declared(user, device, credential, resources, options));
+        for (Declared d : declared) {
+            if (d.user().equals(user) && d.device().equals(device)) {
+                throw new IllegalArgumentException("simulated device " + user + "/" + device + " is declared twice");
+            }
+        }
+        Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(options, "options");
+        declared.add(new Declared(Objects.requireNonNull(user, "user"), Objects.requireNonNull(device, "device"),
+                credential, resources, options));
         return this;
     }
 

@@ -3,7 +3,9 @@ package io.cameliotmp.test;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.server.IotmpServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -31,6 +33,31 @@ class ExtensionLifecycleTest {
     @BeforeEach
     void forget() {
         SEEN.clear();
+    }
+
+    /** The server of the simulated devices below. */
+    @RegisterExtension
+    static IotmpServerExtension devicesServer = IotmpServerExtension.withCredentials("demo/*=secret");
+
+    /** The first simulated device of {@link SecondDeviceFailsToBuild}. */
+    static final AtomicReference<IotmpDevice> FIRST = new AtomicReference<>();
+
+    /** A set-up that fails in the middle: the second device's options throw, once the first device has started. */
+    static class SecondDeviceFailsToBuild {
+
+        @RegisterExtension
+        SimulatedDevicesExtension devices = SimulatedDevicesExtension
+                .connectingTo("127.0.0.1", () -> devicesServer.port())
+                .device("demo", "first", "secret", FIRST::set)
+                .device("demo", "second", "secret", device -> {
+                }, builder -> {
+                    throw new IllegalStateException("no such option");
+                });
+
+        @Test
+        void neverRuns() {
+            SEEN.add(devicesServer.server());
+        }
     }
 
     /** A server for the class, with tests in the class and in a nested class. */
@@ -107,6 +134,16 @@ class ExtensionLifecycleTest {
         assertThat(summary.getTestsSucceededCount()).isEqualTo(2);
         assertThat(Set.copyOf(SEEN)).hasSize(2);
         assertThat(SEEN).noneMatch(IotmpServer::isRunning);
+    }
+
+    @Test
+    void aSetUpThatFailsInTheMiddleFailsTheTestWithTheCauseAndClosesTheDevicesItStarted() {
+        TestExecutionSummary summary = run(SecondDeviceFailsToBuild.class);
+
+        assertThat(summary.getTotalFailureCount()).isOne();
+        assertThat(summary.getFailures().get(0).getException()).hasMessage("no such option");
+        assertThat(SEEN).isEmpty();
+        assertThat(FIRST.get().isClosed()).isTrue();
     }
 
     static TestExecutionSummary run(Class<?> testClass) {

@@ -47,6 +47,16 @@ class TestKitTest {
         }
     }
 
+    /** The second client of a device took its connection from the first, which was never closed. */
+    @Test
+    void aDeviceDeclaredTwiceIsRefused() {
+        SimulatedDevicesExtension twice = SimulatedDevicesExtension.connectingTo("127.0.0.1", () -> 1)
+                .device("demo", "twin", "secret", device -> {
+                });
+        assertThatThrownBy(() -> twice.device("demo", "twin", "secret", device -> {
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("demo/twin");
+    }
+
     @Test
     void aDeviceThatNeverConnectsFailsTheWaitWithItsName() {
         assertThatThrownBy(() -> IotmpServerExtension.withCredentials("x/y=z").waiting(java.time.Duration.ZERO)
