@@ -2,6 +2,7 @@ package io.cameliotmp.test;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.server.DeviceId;
@@ -137,16 +138,33 @@ public final class IotmpServerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
-    /** Runs a resource of a connected device and returns its output (the OK's payload). */
+    /**
+     * Runs a resource of a connected device and returns its output (the OK's payload).
+     *
+     * @throws io.cameliotmp.server.DeviceErrorException        when the device answers ERROR (its route failed)
+     * @throws io.cameliotmp.server.DeviceNotConnectedException when the device is not connected
+     */
     public Object run(String user, String device, String resource, Object input) throws Exception {
-        return running().send(new DeviceId(user, device), DeviceRequest.run(resource, input), wait)
-                .get(wait.toMillis() * 2, TimeUnit.MILLISECONDS).payload();
+        return answer(new DeviceId(user, device), DeviceRequest.run(resource, input));
     }
 
-    /** Describes a connected device's API ({@code resource} null) or one resource. */
+    /** Describes a connected device's API ({@code resource} null) or one resource; fails as {@link #run}. */
     public Object describe(String user, String device, String resource) throws Exception {
-        return running().send(new DeviceId(user, device), DeviceRequest.describe(resource), wait)
-                .get(wait.toMillis() * 2, TimeUnit.MILLISECONDS).payload();
+        return answer(new DeviceId(user, device), DeviceRequest.describe(resource));
+    }
+
+    private Object answer(DeviceId device, DeviceRequest request) throws Exception {
+        try {
+            return running().send(device, request, wait).get(wait.toMillis() * 2, TimeUnit.MILLISECONDS).payload();
+        } catch (ExecutionException e) {
+            // the server's own exception, which a test asserts on, rather than the future's wrapper; the wrapper,
+            // made on this thread, keeps the test's line in the trace
+            if (e.getCause() instanceof Exception cause) {
+                cause.addSuppressed(e);
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private synchronized IotmpServer running() {
