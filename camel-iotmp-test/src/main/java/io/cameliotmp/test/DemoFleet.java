@@ -39,6 +39,10 @@ public final class DemoFleet implements AutoCloseable {
 
     private DemoFleet(String host, int port, int size) {
         this.host = Objects.requireNonNull(host, "host");
+        // checked here, as the devices check it only in start(), once the fleet's thread runs
+        if (port <= 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
         this.port = port;
         if (size < 1) {
             throw new IllegalArgumentException("a fleet has at least one device, not " + size);
@@ -66,7 +70,10 @@ public final class DemoFleet implements AutoCloseable {
         return this;
     }
 
-    /** Starts the devices; each connects (and reconnects) on its own, so the server may start later. */
+    /**
+     * Starts the devices; each connects (and reconnects) on its own, so the server may start later. A fleet that was
+     * closed may start again.
+     */
     public synchronized DemoFleet start() {
         if (scheduler != null) {
             throw new IllegalStateException("the fleet runs already");
@@ -144,6 +151,7 @@ public final class DemoFleet implements AutoCloseable {
     public synchronized void close() {
         if (scheduler != null) {
             scheduler.shutdownNow();
+            scheduler = null;
         }
         devices.values().forEach(IotmpDevice::close);
         devices.clear();

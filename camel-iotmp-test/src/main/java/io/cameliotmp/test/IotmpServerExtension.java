@@ -2,6 +2,7 @@ package io.cameliotmp.test;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.server.DeviceId;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * An embedded IOTMP server on a free loopback port, for testing {@code iotmp-device:} routes: point the routes at
  * {@link #port()}, then call their resources as the server would. Registered on a static field it serves the whole
- * test class, on an instance field each test.
+ * test class, its {@code @Nested} classes included, on an instance field each test (each test class with
+ * {@code @TestInstance(PER_CLASS)}, where the instance lives as long as the class).
  *
  * <pre>{@code
  * @RegisterExtension
@@ -41,7 +43,11 @@ public final class IotmpServerExtension implements BeforeAllCallback, AfterAllCa
     private final IotmpServerConfig.Builder config;
     private Duration wait = DEFAULT_WAIT;
     private IotmpServer server;
-    private boolean perClass;
+    /**
+     * The class contexts running now that have this extension: its declaring class and the {@code @Nested} classes in
+     * it, which inherit it and call {@link #beforeAll} again. Zero for an instance field, which serves each test.
+     */
+    private int classLevels;
 
     private IotmpServerExtension(IotmpServerConfig.Builder config) {
         this.config = config;
@@ -64,34 +70,43 @@ public final class IotmpServerExtension implements BeforeAllCallback, AfterAllCa
         return this;
     }
 
+    /**
+     * Starts the server for the declaring class only: a {@code @Nested} class keeps its enclosing class's server (and
+     * port, which the routes of the enclosing class were given), rather than starting another in its place.
+     */
     @Override
-    public void beforeAll(ExtensionContext context) {
-        perClass = true;
-        start();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        stop();
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        if (!perClass) {
+    public synchronized void beforeAll(ExtensionContext context) {
+        if (classLevels++ == 0) {
             start();
         }
     }
 
     @Override
-    public void afterEach(ExtensionContext context) {
-        if (!perClass) {
+    public synchronized void afterAll(ExtensionContext context) {
+        if (--classLevels == 0) {
+            stop();
+        }
+    }
+
+    @Override
+    public synchronized void beforeEach(ExtensionContext context) {
+        if (classLevels == 0) {
+            start();
+        }
+    }
+
+    @Override
+    public synchronized void afterEach(ExtensionContext context) {
+        if (classLevels == 0) {
             stop();
         }
     }
 
     private void start() {
-        server = new IotmpServer(config.host("127.0.0.1").port(0).build());
-        server.start();
+        IotmpServer starting = new IotmpServer(config.host("127.0.0.1").port(0).build());
+        // a server that failed to start released what it made; it is not kept as the running one
+        starting.start();
+        server = starting;
     }
 
     private void stop() {
@@ -123,19 +138,36 @@ public final class IotmpServerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
-    /** Runs a resource of a connected device and returns its output (the OK's payload). */
+    /**
+     * Runs a resource of a connected device and returns its output (the OK's payload).
+     *
+     * @throws io.cameliotmp.server.DeviceErrorException        when the device answers ERROR (its route failed)
+     * @throws io.cameliotmp.server.DeviceNotConnectedException when the device is not connected
+     */
     public Object run(String user, String device, String resource, Object input) throws Exception {
-        return running().send(new DeviceId(user, device), DeviceRequest.run(resource, input), wait)
-                .get(wait.toMillis() * 2, TimeUnit.MILLISECONDS).payload();
+        return answer(new DeviceId(user, device), DeviceRequest.run(resource, input));
     }
 
-    /** Describes a connected device's API ({@code resource} null) or one resource. */
+    /** Describes a connected device's API ({@code resource} null) or one resource; fails as {@link #run}. */
     public Object describe(String user, String device, String resource) throws Exception {
-        return running().send(new DeviceId(user, device), DeviceRequest.describe(resource), wait)
-                .get(wait.toMillis() * 2, TimeUnit.MILLISECONDS).payload();
+        return answer(new DeviceId(user, device), DeviceRequest.describe(resource));
     }
 
-    private IotmpServer running() {
+    private Object answer(DeviceId device, DeviceRequest request) throws Exception {
+        try {
+            return running().send(device, request, wait).get(wait.toMillis() * 2, TimeUnit.MILLISECONDS).payload();
+        } catch (ExecutionException e) {
+            // the server's own exception, which a test asserts on, rather than the future's wrapper; the wrapper,
+            // made on this thread, keeps the test's line in the trace
+            if (e.getCause() instanceof Exception cause) {
+                cause.addSuppressed(e);
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private synchronized IotmpServer running() {
         if (server == null) {
             throw new IllegalStateException("the server runs only while a test runs");
         }

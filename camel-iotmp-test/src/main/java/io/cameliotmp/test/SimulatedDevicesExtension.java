@@ -12,13 +12,14 @@ import java.util.function.IntSupplier;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.IotmpDeviceBuilder;
 import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Simulated IOTMP devices with resources declared in the test, for testing {@code iotmp:} server routes: each test
- * starts with every declared device connected, and ends with them closed. The devices are the project's Java device
- * client, which speaks IOTMP as the Thinger libraries do.
+ * method starts with every declared device connected, and the test ends with them closed. The devices start after
+ * the {@code @BeforeEach} methods, just before the test method. They are the project's Java device client, which
+ * speaks IOTMP as the Thinger libraries do.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -26,9 +27,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *         .device("demo", "device-1", "secret-1",
  *                 device -> device.resource("temperature").output(() -> Map.of("celsius", 21.5)));
  * }</pre>
- * Register it after whatever starts the server (a Camel test support class starts its context before each test).
+ * The server may start in a {@code @BeforeEach} method (as a Camel test support class starts its context) or in an
+ * extension registered before this one.
  */
-public final class SimulatedDevicesExtension implements BeforeEachCallback, AfterEachCallback {
+public final class SimulatedDevicesExtension implements BeforeTestExecutionCallback, AfterEachCallback {
 
     private record Declared(String user, String device, String credential, Consumer<IotmpDevice> resources,
                             Consumer<IotmpDeviceBuilder> options) {
@@ -45,7 +47,7 @@ public final class SimulatedDevicesExtension implements BeforeEachCallback, Afte
         this.port = port;
     }
 
-    /** Devices that connect to {@code host} on the port {@code port} gives when each test starts. */
+    /** Devices that connect to {@code host} on the port {@code port} gives when each test method starts. */
     public static SimulatedDevicesExtension connectingTo(String host, IntSupplier port) {
         return new SimulatedDevicesExtension(Objects.requireNonNull(host), Objects.requireNonNull(port));
     }
@@ -57,10 +59,23 @@ public final class SimulatedDevicesExtension implements BeforeEachCallback, Afte
         });
     }
 
-    /** Declares a device, its resources and client options (generation, TLS, WebSocket, …). */
+    /**
+     * Declares a device, its resources and client options (generation, TLS, WebSocket, …).
+     *
+     * @throws IllegalArgumentException for a device declared already: two clients of one device would take the
+     *                                  connection from each other, and only one of them could be closed
+     */
     public SimulatedDevicesExtension device(String user, String device, String credential,
                                             Consumer<IotmpDevice> resources, Consumer<IotmpDeviceBuilder> options) {
-        declared.add(new Declared(user, device, credential, resources, options));
+        for (Declared d : declared) {
+            if (d.user().equals(user) && d.device().equals(device)) {
+                throw new IllegalArgumentException("simulated device " + user + "/" + device + " is declared twice");
+            }
+        }
+        Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(options, "options");
+        declared.add(new Declared(Objects.requireNonNull(user, "user"), Objects.requireNonNull(device, "device"),
+                credential, resources, options));
         return this;
     }
 
@@ -70,8 +85,13 @@ public final class SimulatedDevicesExtension implements BeforeEachCallback, Afte
         return this;
     }
 
+    /**
+     * Starts the devices and waits until they are connected, just before the test method runs: after every
+     * {@code @BeforeEach} method, so after a Camel test support class, whose {@code @BeforeEach} method starts the
+     * context (and the iotmp server of its routes) only once every extension's {@code beforeEach} has run.
+     */
     @Override
-    public void beforeEach(ExtensionContext context) {
+    public void beforeTestExecution(ExtensionContext context) {
         for (Declared d : declared) {
             IotmpDeviceBuilder builder = IotmpDevice.builder().host(host).port(port.getAsInt())
                     .credentials(d.user(), d.device(), d.credential())

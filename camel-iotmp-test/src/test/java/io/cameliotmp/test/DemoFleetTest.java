@@ -41,6 +41,29 @@ class DemoFleetTest {
         }
     }
 
+    /** A closed fleet said it ran already; it starts again, as a test that reuses it expects. */
+    @Test
+    void aClosedFleetStartsAgain() {
+        DemoFleet fleet = DemoFleet.connectingTo("127.0.0.1", server.port(), 1);
+        try (fleet) {
+            fleet.start();
+            assertThat(fleet.awaitConnected(IotmpServerExtension.DEFAULT_WAIT)).isTrue();
+            fleet.close();
+            fleet.start();
+            assertThat(fleet.awaitConnected(IotmpServerExtension.DEFAULT_WAIT)).isTrue();
+            assertThatThrownBy(fleet::start).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    /** A port out of range failed only in start(), after the fleet's thread had started, which then ran on. */
+    @Test
+    void aPortOutOfRangeFailsBeforeAnythingStarts() {
+        assertThatThrownBy(() -> DemoFleet.connectingTo("127.0.0.1", 0, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("port");
+        assertThatThrownBy(() -> DemoFleet.connectingTo("127.0.0.1", 65_536, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void temperaturesChangeOnTheStreamsAndReachTheBucket() throws Exception {
         BlockingQueue<Object> samples = new LinkedBlockingQueue<>();

@@ -2,6 +2,8 @@ package io.cameliotmp.test;
 
 import java.util.Map;
 
+import io.cameliotmp.server.DeviceErrorException;
+import io.cameliotmp.server.DeviceNotConnectedException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -45,6 +47,25 @@ class TestKitTest {
             server.awaitDevice("demo", "gateway");
             assertThat(server.run("demo", "gateway", "greeting", "camel")).isEqualTo("hello camel");
         }
+    }
+
+    /** The device's ERROR came wrapped in the future's ExecutionException, which a test had to unwrap. */
+    @Test
+    void aFailingCallThrowsTheServersException() {
+        assertThatThrownBy(() -> server.run("demo", "thermometer", "no-such-resource", null))
+                .isInstanceOf(DeviceErrorException.class).hasMessageContaining("no-such-resource");
+        assertThatThrownBy(() -> server.describe("demo", "nobody", null))
+                .isInstanceOf(DeviceNotConnectedException.class);
+    }
+
+    /** The second client of a device took its connection from the first, which was never closed. */
+    @Test
+    void aDeviceDeclaredTwiceIsRefused() {
+        SimulatedDevicesExtension twice = SimulatedDevicesExtension.connectingTo("127.0.0.1", () -> 1)
+                .device("demo", "twin", "secret", device -> {
+                });
+        assertThatThrownBy(() -> twice.device("demo", "twin", "secret", device -> {
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("demo/twin");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.cameliotmp.camel.device;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -34,8 +35,26 @@ public class IotmpDeviceProducer extends DefaultAsyncProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        shared = endpoint.acquire(device -> {
+        SharedDevice acquired = endpoint.acquire(device -> {
         });
+        shared = acquired;
+        if (endpoint.isLazyStartProducer() && acquired.isStarted()) {
+            awaitFirstConnection(acquired);
+        }
+    }
+
+    /**
+     * A lazy producer starts on its first message, on the caller's thread, often making its connection only then: that
+     * message would always fail as not connected yet. Waits for the connection, at most as long as one attempt may
+     * take (the TCP connect and the CONNECT's answer); the message then fails as before if it is still not connected.
+     */
+    private void awaitFirstConnection(SharedDevice acquired) {
+        IotmpDevice device = acquired.device();
+        if (device.isConnected()) {
+            return;
+        }
+        IotmpDeviceConfiguration config = endpoint.getConfiguration();
+        device.awaitConnected(Duration.ofMillis(config.getConnectTimeout() + config.getRequestTimeout()));
     }
 
     @Override

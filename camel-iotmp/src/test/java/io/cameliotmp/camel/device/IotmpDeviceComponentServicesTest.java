@@ -83,6 +83,23 @@ class IotmpDeviceComponentServicesTest extends IotmpDeviceTestSupport {
         MockEndpoint.assertIsSatisfied(WAIT.toMillis(), TimeUnit.MILLISECONDS, bucket, alert);
     }
 
+    /**
+     * A lazy producer of a device no route has connected yet makes the connection on its first message: that message
+     * failed as not connected, every time. It now waits for the connection it made.
+     */
+    @Test
+    void aLazyProducerDeliversItsFirstMessageOnTheConnectionItMakes() throws Exception {
+        MockEndpoint bucket = getMockEndpoint("mock:bucket");
+        bucket.expectedMessageCount(1);
+        bucket.message(0).header(IotmpConstants.DEVICE).isEqualTo("lazy");
+
+        Exchange first = send("iotmp-device:temps?operation=writeBucket&lazyStartProducer=true&device=lazy"
+                              + "&credential=other-secret", Map.of("celsius", 23));
+
+        assertThat(first.getException()).isNull();
+        bucket.assertIsSatisfied(WAIT.toMillis());
+    }
+
     @Test
     void aRefusalIsAnIotmpErrorExceptionWithTheServersCode() {
         awaitConnected();

@@ -3,6 +3,7 @@ package io.cameliotmp.camel.device;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.camel.IotmpConstants;
+import io.cameliotmp.server.DeviceErrorException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -47,6 +48,25 @@ class IotmpDeviceResourceRouteStopTest extends IotmpDeviceTestSupport {
         Exchange last = samples.getExchanges().get(samples.getExchanges().size() - 1);
         assertThat(ended(last)).as("the end is the stream's last exchange").isTrue();
         assertThat(last.getMessage().getHeader(IotmpConstants.STREAM_ENDED, String.class)).contains("device");
+    }
+
+    /**
+     * A resource route is not suspendable: Camel stops its consumer, so the server's RUN is answered with ERROR (no
+     * such resource) while it is suspended, and the route serves again once resumed, on the same connection.
+     */
+    @Test
+    void aSuspendedRouteIsAnsweredWithAnErrorAndServesAgainOnceResumed() throws Exception {
+        awaitConnected();
+        assertThat(template.requestBody(SERVER_SIDE + "/counter", (Object) null)).isNotNull();
+
+        context.getRouteController().suspendRoute("counter");
+        Exchange refused = template.send(SERVER_SIDE + "/counter", e -> e.getMessage().setBody(null));
+        assertThat(refused.getException()).isInstanceOf(DeviceErrorException.class);
+        assertThat(connection().device().isConnected()).as("the uptime route keeps the connection").isTrue();
+
+        context.getRouteController().resumeRoute("counter");
+        eventually().until(() -> template.send(SERVER_SIDE + "/counter", e -> e.getMessage().setBody(null))
+                .getException() == null);
     }
 
     private static boolean ended(Exchange exchange) {

@@ -1,0 +1,162 @@
+package io.cameliotmp.test;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.server.IotmpServer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
+
+/**
+ * The extensions in test classes as users write them, run here through the JUnit launcher, so that what they leave
+ * behind once the class has finished can be checked. The classes below are not run by Surefire on their own (inner
+ * classes), only by these tests.
+ */
+class ExtensionLifecycleTest {
+
+    /** The servers the user's tests ran against, in the order they saw them. */
+    static final List<IotmpServer> SEEN = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void forget() {
+        SEEN.clear();
+    }
+
+    /** The server of the simulated devices below. */
+    @RegisterExtension
+    static IotmpServerExtension devicesServer = IotmpServerExtension.withCredentials("demo/*=secret");
+
+    /** The first simulated device of {@link SecondDeviceFailsToBuild}. */
+    static final AtomicReference<IotmpDevice> FIRST = new AtomicReference<>();
+
+    /** A set-up that fails in the middle: the second device's options throw, once the first device has started. */
+    static class SecondDeviceFailsToBuild {
+
+        @RegisterExtension
+        SimulatedDevicesExtension devices = SimulatedDevicesExtension
+                .connectingTo("127.0.0.1", () -> devicesServer.port())
+                .device("demo", "first", "secret", FIRST::set)
+                .device("demo", "second", "secret", device -> {
+                }, builder -> {
+                    throw new IllegalStateException("no such option");
+                });
+
+        @Test
+        void neverRuns() {
+            SEEN.add(devicesServer.server());
+        }
+    }
+
+    /** A server for the class, with tests in the class and in a nested class. */
+    static class StaticServerWithNestedClasses {
+
+        @RegisterExtension
+        static IotmpServerExtension server = IotmpServerExtension.withCredentials("demo/*=secret");
+
+        @Test
+        void outer() {
+            SEEN.add(server.server());
+        }
+
+        @Nested
+        class Inner {
+
+            @Test
+            void inner() {
+                SEEN.add(server.server());
+            }
+
+            @Nested
+            class Innermost {
+
+                @Test
+                void innermost() {
+                    SEEN.add(server.server());
+                }
+            }
+        }
+    }
+
+    /** A server for each test, in the class and in a nested class. */
+    static class InstanceServerWithNestedClasses {
+
+        @RegisterExtension
+        IotmpServerExtension server = IotmpServerExtension.withCredentials("demo/*=secret");
+
+        @Test
+        void outer() {
+            SEEN.add(server.server());
+        }
+
+        @Nested
+        class Inner {
+
+            @Test
+            void inner() {
+                SEEN.add(server.server());
+            }
+        }
+    }
+
+    /**
+     * A nested class inherits its enclosing class's extensions and calls beforeAll again: the extension started a
+     * second server, in the place of the first, which its routes had been given the port of and which was never
+     * stopped.
+     */
+    @Test
+    void nestedClassesUseTheServerOfTheirEnclosingClassAndEveryServerStops() {
+        TestExecutionSummary summary = run(StaticServerWithNestedClasses.class);
+
+        assertThat(summary.getTotalFailureCount()).as(failures(summary)).isZero();
+        assertThat(summary.getTestsSucceededCount()).isEqualTo(3);
+        assertThat(Set.copyOf(SEEN)).hasSize(1);
+        assertThat(SEEN).noneMatch(IotmpServer::isRunning);
+    }
+
+    @Test
+    void anInstanceFieldServesEachTestItsOwnServerAndStopsIt() {
+        TestExecutionSummary summary = run(InstanceServerWithNestedClasses.class);
+
+        assertThat(summary.getTotalFailureCount()).as(failures(summary)).isZero();
+        assertThat(summary.getTestsSucceededCount()).isEqualTo(2);
+        assertThat(Set.copyOf(SEEN)).hasSize(2);
+        assertThat(SEEN).noneMatch(IotmpServer::isRunning);
+    }
+
+    @Test
+    void aSetUpThatFailsInTheMiddleFailsTheTestWithTheCauseAndClosesTheDevicesItStarted() {
+        TestExecutionSummary summary = run(SecondDeviceFailsToBuild.class);
+
+        assertThat(summary.getTotalFailureCount()).isOne();
+        assertThat(summary.getFailures().get(0).getException()).hasMessage("no such option");
+        assertThat(SEEN).isEmpty();
+        assertThat(FIRST.get().isClosed()).isTrue();
+    }
+
+    static TestExecutionSummary run(Class<?> testClass) {
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        launcher.execute(request().selectors(selectClass(testClass)).build(), listener);
+        return listener.getSummary();
+    }
+
+    static String failures(TestExecutionSummary summary) {
+        StringBuilder text = new StringBuilder();
+        summary.getFailures().forEach(failure -> text.append(failure.getTestIdentifier().getDisplayName())
+                .append(": ").append(failure.getException()).append('\n'));
+        return text.toString();
+    }
+}
