@@ -22,8 +22,11 @@ public final class FreePorts {
     /** {@link #next()}'s ports: below the ephemeral ports and IOTMP's defaults, apart from the cluster ports. */
     private static final int FIRST = 20_000;
     private static final int END = 25_000;
-    /** {@link #clusterPort(int)}'s ports: a failure detector's port 50,000 above one is still a port. */
-    private static final int FIRST_CLUSTER = 10_000;
+    /**
+     * {@link #clusterPort(int)}'s ports: a failure detector's port 50,000 above one is still a port, and above the
+     * ephemeral ports too (Linux hands out 32768-60999), which the system may give an outgoing connection meanwhile.
+     */
+    private static final int FIRST_CLUSTER = 11_000;
     private static final int END_CLUSTER = 15_500;
     private static final int ATTEMPTS = 200;
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();

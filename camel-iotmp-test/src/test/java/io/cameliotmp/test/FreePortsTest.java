@@ -21,6 +21,16 @@ class FreePortsTest {
         assertThat(ports).allSatisfy(port -> assertThat(port).isBetween(10_000, 25_000));
     }
 
+    /** Linux gives its ephemeral ports (32768-60999) to outgoing connections at any time: no cluster port there. */
+    @Test
+    void noClusterPortNorItsFailureDetectorPortIsAnEphemeralPort() {
+        for (int i = 0; i < 200; i++) {
+            int port = FreePorts.clusterPort(50_000);
+            assertThat(port).isLessThan(32_768);
+            assertThat(port + 50_000).isGreaterThan(60_999);
+        }
+    }
+
     @Test
     void aFailureDetectorPortBeyondTheLastPortIsRefused() {
         assertThatThrownBy(() -> FreePorts.clusterPort(60_000)).isInstanceOf(IllegalArgumentException.class)
