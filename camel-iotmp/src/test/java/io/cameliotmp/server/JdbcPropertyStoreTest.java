@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 import io.cameliotmp.protocol.PsonFormat;
 import org.h2.jdbcx.JdbcDataSource;
@@ -22,13 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The JDBC property store against a real (embedded, file-based) H2 database. */
+/**
+ * The JDBC property store against a real (embedded, file-based) H2 database; {@link JdbcPropertyStorePostgresTest}
+ * runs the same tests against PostgreSQL.
+ */
 class JdbcPropertyStoreTest {
 
     @TempDir
     Path dir;
 
-    private JdbcDataSource database() {
+    /** The test's database: every call of one test is the same database, as a restarted server finds it. */
+    DataSource database() {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + dir.resolve("properties") + ";DB_CLOSE_DELAY=0");
         return ds;
@@ -119,7 +124,7 @@ class JdbcPropertyStoreTest {
     @Test
     void aUserWithoutATotalIsCountedFromItsRows() throws Exception {
         long cost = PropertyQuotas.cost("p0", PsonFormat.V2.toBytes(new byte[400]));
-        JdbcDataSource database = database();
+        DataSource database = database();
         JdbcPropertyStore store = new JdbcPropertyStore(database, JdbcPropertyStore.DEFAULT_TABLE, 128, 1000,
                 2 * cost);
         store.write(new DeviceId("demo", "device-1"), "p0", new byte[400]);
@@ -144,7 +149,7 @@ class JdbcPropertyStoreTest {
         int writesEach = 20;
         int fitting = 50;
         long cost = PropertyQuotas.cost("p00", PsonFormat.V2.toBytes(new byte[100]));
-        JdbcDataSource database = database();
+        DataSource database = database();
         JdbcPropertyStore store = new JdbcPropertyStore(database, JdbcPropertyStore.DEFAULT_TABLE, 128,
                 writesEach * cost, fitting * cost);
         AtomicInteger written = new AtomicInteger();
@@ -211,7 +216,7 @@ class JdbcPropertyStoreTest {
      */
     @Test
     void keysLongerThanAnOlderTablesColumnsAreRefusedAsTooLong() throws Exception {
-        JdbcDataSource database = database();
+        DataSource database = database();
         try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + JdbcPropertyStore.DEFAULT_TABLE + " (user_id VARCHAR(64) NOT NULL,"
                       + " device_id VARCHAR(64) NOT NULL, property VARCHAR(255) NOT NULL, pson BYTEA NOT NULL,"
