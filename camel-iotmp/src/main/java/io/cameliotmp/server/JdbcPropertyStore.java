@@ -3,9 +3,7 @@ package io.cameliotmp.server;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import javax.sql.DataSource;
 
@@ -15,9 +13,9 @@ import io.cameliotmp.protocol.PsonFormat;
  * Device properties in a relational database, so they survive restarts. Values are stored as PSON v2 bytes, which
  * keeps every type exactly (maps, floats, bytes…) without a schema per property.
  * <p>
- * The table is created if missing with standard SQL that H2 and PostgreSQL both accept ({@code BYTEA} is mapped by
- * H2 too); writes update first and insert when nothing was updated, inside one transaction, which needs no vendor
- * upsert syntax.
+ * The tables are created if missing ({@link JdbcPropertyTables}) with SQL that H2 and PostgreSQL both accept
+ * ({@code BYTEA} is mapped by H2 too), the store's tests run against both; writes update a row they found and insert
+ * one they did not, inside one transaction, which needs no vendor upsert syntax.
  * <p>
  * A device's properties are bounded here as in memory: at most {@code maxPropertiesPerDevice} properties and
  * {@code maxPropertyBytesPerDevice} bytes of names and PSON-encoded values (as the database counts them,
@@ -62,6 +60,7 @@ public final class JdbcPropertyStore implements PropertyStore {
     private static final String COST = "OCTET_LENGTH(property) + OCTET_LENGTH(pson)";
 
     private final DataSource dataSource;
+    /** The tables' names as the SQL spells them (quoted; see {@link JdbcPropertyTables}). */
     private final String table;
     private final String userTable;
     private final String deviceTable;
@@ -69,7 +68,7 @@ public final class JdbcPropertyStore implements PropertyStore {
     private final long maxBytes;
     private final long maxUserBytes;
     /** The widths of the key's columns as the table has them: one made by an older version is narrower. */
-    private final KeyWidths widths;
+    private final JdbcPropertyTables.KeyWidths widths;
 
     /** In {@link #DEFAULT_TABLE}, with the default quotas of {@link ServerQuotas}. */
     public JdbcPropertyStore(DataSource dataSource) {
@@ -96,87 +95,20 @@ public final class JdbcPropertyStore implements PropertyStore {
      */
     public JdbcPropertyStore(DataSource dataSource, String table, int maxPropertiesPerDevice,
                              long maxPropertyBytesPerDevice, long maxPropertyBytesPerUser) {
-        if (!table.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new IllegalArgumentException("not a plain table name: " + table);
-        }
         IotmpServerConfig.requirePositive(maxPropertiesPerDevice, "maxPropertiesPerDevice");
         IotmpServerConfig.requirePositive(maxPropertyBytesPerDevice, "maxPropertyBytesPerDevice");
         IotmpServerConfig.requirePositive(maxPropertyBytesPerUser, "maxPropertyBytesPerUser");
+        JdbcPropertyTables tables = JdbcPropertyTables.open(dataSource, table);
         this.dataSource = dataSource;
-        this.table = table;
-        this.userTable = table + USER_TABLE_SUFFIX;
-        this.deviceTable = table + DEVICE_TABLE_SUFFIX;
+        this.table = tables.table();
+        this.userTable = tables.userTable();
+        this.deviceTable = tables.deviceTable();
         this.maxProperties = maxPropertiesPerDevice;
         this.maxBytes = maxPropertyBytesPerDevice;
         this.maxUserBytes = maxPropertyBytesPerUser;
-        createTable();
-        this.widths = keyWidths();
+        this.widths = tables.widths();
     }
 
-    /**
-     * Creates the tables if they are missing, their key columns as wide as the server's default limits allow
-     * ({@link ServerLimits#DEFAULT_MAX_IDENTIFIER_LENGTH}, {@link ServerQuotas#DEFAULT_MAX_NAME_LENGTH}).
-     */
-    private void createTable() {
-        String id = "VARCHAR(" + ServerLimits.DEFAULT_MAX_IDENTIFIER_LENGTH + ") NOT NULL";
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (user_id " + id + ", device_id " + id
-                      + ", property VARCHAR(" + ServerQuotas.DEFAULT_MAX_NAME_LENGTH + ") NOT NULL,"
-                      + " pson BYTEA NOT NULL, updated_at TIMESTAMP NOT NULL,"
-                      + " PRIMARY KEY (user_id, device_id, property))");
-            s.execute("CREATE TABLE IF NOT EXISTS " + userTable + " (user_id " + id + " PRIMARY KEY,"
-                      + " bytes BIGINT NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS " + deviceTable + " (user_id " + id + ", device_id " + id
-                      + ", properties INT NOT NULL, bytes BIGINT NOT NULL, PRIMARY KEY (user_id, device_id))");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create property table " + table, e);
-        }
-    }
-
-    /** The narrowest of the key's columns in the table and in the devices' totals, which a key must fit both. */
-    private KeyWidths keyWidths() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT user_id, device_id, property FROM " + table + " WHERE 1 = 0");
-             Statement t = c.createStatement();
-             ResultSet d = t.executeQuery("SELECT user_id, device_id FROM " + deviceTable + " WHERE 1 = 0")) {
-            ResultSetMetaData columns = r.getMetaData();
-            ResultSetMetaData totals = d.getMetaData();
-            return new KeyWidths(Math.min(width(columns, 1), width(totals, 1)),
-                    Math.min(width(columns, 2), width(totals, 2)), width(columns, 3));
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the columns of property table " + table, e);
-        }
-    }
-
-    /** A column's width in characters; unbounded (0, or a text type's huge one) as the largest. */
-    private static int width(ResultSetMetaData columns, int column) throws SQLException {
-        int precision = columns.getPrecision(column);
-        return precision <= 0 ? Integer.MAX_VALUE : precision;
-    }
-
-    /**
-     * The widths of the key's columns. A key longer than its column (a device id beyond 64 characters in a table made
-     * by an older version, a server whose limits were raised) would fail in the database with an SQL error, which a
-     * device got as ERROR 500: it is refused before, as a name too long.
-     */
-    private record KeyWidths(int user, int device, int property) {
-
-        String tooLong(DeviceId id, String name) {
-            if (id.user().length() > user) {
-                return "user name of " + id.user().length() + " characters, longer than the " + user
-                       + " the property table holds";
-            }
-            if (id.device().length() > device) {
-                return "device id of " + id.device().length() + " characters, longer than the " + device
-                       + " the property table holds";
-            }
-            if (name.length() > property) {
-                return "property name of " + name.length() + " characters, longer than the " + property
-                       + " the property table holds";
-            }
-            return null;
-        }
-    }
 
     @Override
     public Object read(DeviceId device, String property) {

@@ -198,6 +198,22 @@ class JdbcPropertyStoreTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * A table may be named as an SQL keyword: the names are quoted, as the database keeps an unquoted name (upper case
+     * in H2, lower case in PostgreSQL), so the tables are the ones the unquoted name meant. Unquoted, such a name was
+     * a syntax error at start-up.
+     */
+    @Test
+    void aTableMayBeNamedAsAKeyword() throws Exception {
+        DataSource database = database();
+        JdbcPropertyStore store = new JdbcPropertyStore(database, "order");
+        DeviceId device = new DeviceId("demo", "device-1");
+        store.write(device, "p", "v");
+        assertThat(new JdbcPropertyStore(database, "order").read(device, "p")).isEqualTo("v");
+        store.write(device, "p", null);
+        assertThat(store.read(device, "p")).isNull();
+    }
+
     /** A new table holds the longest ids and names the server accepts by default. */
     @Test
     void aNewTableHoldsTheLongestIdsAndNamesOfTheDefaultLimits() {
