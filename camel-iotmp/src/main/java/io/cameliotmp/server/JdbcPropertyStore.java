@@ -15,7 +15,8 @@ import io.cameliotmp.protocol.PsonFormat;
  * <p>
  * The tables are created if missing ({@link JdbcPropertyTables}) with SQL that H2 and PostgreSQL both accept
  * ({@code BYTEA} is mapped by H2 too), the store's tests run against both; writes update a row they found and insert
- * one they did not, inside one transaction, which needs no vendor upsert syntax.
+ * one they did not, inside one transaction, which needs no vendor upsert syntax. Writes run at READ COMMITTED, whatever
+ * the isolation the data source's connections have, since the locks below are made for it.
  * <p>
  * A device's properties are bounded here as in memory: at most {@code maxPropertiesPerDevice} properties and
  * {@code maxPropertyBytesPerDevice} bytes of names and PSON-encoded values (as the database counts them,
@@ -37,7 +38,7 @@ import io.cameliotmp.protocol.PsonFormat;
  * for every writer, so they cannot deadlock. A device's totals row goes with its last property, so devices that
  * came and went leave nothing behind. A missing totals row (a table written before it existed, a row deleted after
  * rows were changed outside this store) is made from the rows; a writer that races to make it too fails on the key
- * and tries again.
+ * and tries again, as does a write the database rolled back itself (a deadlock's victim).
  */
 public final class JdbcPropertyStore implements PropertyStore {
 
@@ -52,6 +53,12 @@ public final class JdbcPropertyStore implements PropertyStore {
      * is thrown after the attempts.
      */
     private static final String INTEGRITY_VIOLATION_CLASS = "23";
+    /**
+     * The SQL state class of transactions the database rolled back itself: a serialization failure (40001), a
+     * deadlock's victim (40P01 in PostgreSQL, 40001 in MySQL and MariaDB). The write changed nothing and is tried
+     * again; writes run at READ COMMITTED, where PostgreSQL has none, but MySQL and MariaDB may pick a victim.
+     */
+    private static final String ROLLED_BACK_CLASS = "40";
     /**
      * Writes tried in all when they lose a race to create a row: the next attempt finds the row, so one race of each
      * of the three rows (the property, the device's totals, the user's) and one more.
@@ -145,12 +152,19 @@ public final class JdbcPropertyStore implements PropertyStore {
                 writeOnce(device, property, pson);
                 return;
             } catch (SQLException e) {
-                if (attempt == ATTEMPTS || e.getSQLState() == null
-                    || !e.getSQLState().startsWith(INTEGRITY_VIOLATION_CLASS)) {
+                String state = e.getSQLState() == null ? "" : e.getSQLState();
+                boolean rolledBack = state.startsWith(ROLLED_BACK_CLASS);
+                if (!rolledBack && !state.startsWith(INTEGRITY_VIOLATION_CLASS)) {
                     throw new IllegalStateException("cannot write property " + property + " of " + device, e);
                 }
-                // another writer of the user created the user's row first: this attempt rolled back, the next one
-                // locks that row
+                if (attempt == ATTEMPTS) {
+                    throw new IllegalStateException("cannot write property " + property + " of " + device + ": "
+                                                    + (rolledBack ? "the database aborted it" : "it lost a race")
+                                                    + " " + ATTEMPTS + " times in a row (SQL state " + state + ")",
+                            e);
+                }
+                // another writer created a row first (the property's, the device's or the user's totals), or the
+                // database rolled the transaction back: this attempt changed nothing, the next one finds the row
             }
         }
     }
@@ -158,6 +172,13 @@ public final class JdbcPropertyStore implements PropertyStore {
     private void writeOnce(DeviceId device, String property, byte[] pson) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
+            int isolation = c.getTransactionIsolation();
+            if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                // the locks above are what keeps the totals exact; a stricter level (a pool's or the database's
+                // default) only aborts writers that would wait for a row (PostgreSQL) or deadlocks writers of new
+                // rows on gap locks (MySQL and MariaDB at their default, REPEATABLE READ)
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
             c.setAutoCommit(false);
             try {
                 Long previous = lockProperty(c, device, property);
@@ -176,6 +197,9 @@ public final class JdbcPropertyStore implements PropertyStore {
                 throw e;
             } finally {
                 c.setAutoCommit(autoCommit);
+                if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                    c.setTransactionIsolation(isolation); // a pooled connection goes back as it came
+                }
             }
         }
     }

@@ -40,7 +40,8 @@ class JdbcPropertyStoreConcurrencyTest {
     @TempDir
     Path dir;
 
-    private DataSource database;
+    /** The test's database, open from before each test. */
+    DataSource database;
     private Connection keepOpen;
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -221,7 +222,7 @@ class JdbcPropertyStoreConcurrencyTest {
     }
 
     /** The totals of every device and user are what their rows add up to. */
-    private void assertTotalsAreTheRows() throws Exception {
+    void assertTotalsAreTheRows() throws Exception {
         String cost = "OCTET_LENGTH(property) + OCTET_LENGTH(pson)";
         String devices = TABLE + JdbcPropertyStore.DEVICE_TABLE_SUFFIX;
         String users = TABLE + JdbcPropertyStore.USER_TABLE_SUFFIX;

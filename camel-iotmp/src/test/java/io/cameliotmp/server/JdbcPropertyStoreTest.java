@@ -214,6 +214,32 @@ class JdbcPropertyStoreTest {
         assertThat(store.read(device, "p")).isNull();
     }
 
+    /**
+     * A transaction the database aborts (a serialization failure, a deadlock's victim: SQL state class 40) changed
+     * nothing and is tried again, counted once; one aborted every time fails with an error that says so.
+     */
+    @Test
+    void aWriteTheDatabaseAbortsIsTriedAgainAndCountedOnce() throws Exception {
+        AtomicInteger aborts = new AtomicInteger(2);
+        DataSource database = database();
+        JdbcPropertyStore store = new JdbcPropertyStore(AbortingDataSource.aborting(database, aborts));
+        DeviceId device = new DeviceId("demo", "device-1");
+        store.write(device, "p", new byte[100]);
+        assertThat(aborts.get()).as("both aborts happened").isZero();
+        assertThat((byte[]) store.read(device, "p")).hasSize(100);
+        try (Connection c = database.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT bytes FROM " + JdbcPropertyStore.DEFAULT_TABLE
+                                          + JdbcPropertyStore.USER_TABLE_SUFFIX + " WHERE user_id = 'demo'")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getLong(1)).isEqualTo(PropertyQuotas.cost("p", PsonFormat.V2.toBytes(new byte[100])));
+        }
+
+        aborts.set(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> store.write(device, "p", 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("aborted").hasMessageContaining("40001");
+        assertThat((byte[]) store.read(device, "p")).as("an aborted write changes nothing").hasSize(100);
+    }
+
     /** A new table holds the longest ids and names the server accepts by default. */
     @Test
     void aNewTableHoldsTheLongestIdsAndNamesOfTheDefaultLimits() {
