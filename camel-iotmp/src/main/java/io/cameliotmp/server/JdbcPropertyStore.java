@@ -19,8 +19,9 @@ import io.cameliotmp.protocol.PsonFormat;
  * the isolation the data source's connections have, since the locks below are made for it.
  * <p>
  * A device's properties are bounded here as in memory: at most {@code maxPropertiesPerDevice} properties and
- * {@code maxPropertyBytesPerDevice} bytes of names and PSON-encoded values (as the database counts them,
- * {@code OCTET_LENGTH}), and {@code maxPropertyBytesPerUser} bytes for all the devices of a user together, checked
+ * {@code maxPropertyBytesPerDevice} bytes of names (UTF-8) and PSON-encoded values ({@link PropertyQuotas#cost}; a
+ * missing totals row, below, is counted by the database, {@code OCTET_LENGTH}, the same in a UTF-8 database), and
+ * {@code maxPropertyBytesPerUser} bytes for all the devices of a user together, checked
  * inside the write's transaction; a write beyond any of them fails with {@link QuotaExceededException} and changes
  * nothing. Without them a device could fill the database with properties of a whole frame each, and a device that
  * logs in under ever new ids (an authenticator accepting any device id of a user) with ever new devices' properties.
@@ -207,13 +208,16 @@ public final class JdbcPropertyStore implements PropertyStore {
     /**
      * Locks the property's row until the transaction ends, and returns what it costs; null when the device has no
      * such property (then nothing is locked, and a writer inserting it too collides with this one on the key).
+     * The name's bytes are counted as its new cost counts them ({@link PropertyQuotas#cost}, UTF-8): a database
+     * keeping text in another encoding (LATIN1) counts them otherwise, and each replacement of a name with an accent
+     * changed the totals by the difference.
      */
     private Long lockProperty(Connection c, DeviceId device, String property) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + COST + " FROM " + table
+        try (PreparedStatement s = c.prepareStatement("SELECT OCTET_LENGTH(pson) FROM " + table
                 + " WHERE user_id = ? AND device_id = ? AND property = ? FOR UPDATE")) {
             bindKey(s, device, property, 1);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? r.getLong(1) : null;
+                return r.next() ? PropertyQuotas.cost(property, new byte[0]) + r.getLong(1) : null;
             }
         }
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
+import io.cameliotmp.protocol.PsonFormat;
 import io.cameliotmp.testing.PostgresExtension;
 import io.cameliotmp.testing.Waits;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,29 @@ class JdbcPropertyStorePostgresTest extends JdbcPropertyStoreTest {
         JdbcPropertyStore store = new JdbcPropertyStore(database(), longest);
         store.write(new DeviceId("demo", "device-1"), "p", 1);
         assertThat(store.read(new DeviceId("demo", "device-1"), "p")).isEqualTo(1L);
+    }
+
+    /**
+     * A property's cost is its name's UTF-8 bytes and its value's, as in memory. In a database that keeps text in
+     * another encoding (LATIN1 here; MySQL's latin1 tables likewise) the database's count of a name is another
+     * number: the cost replaced was taken from the database, the new one from the name's UTF-8, and each replacement
+     * of a property named with an accent added a byte to its user's total, until the user's quota refused writes.
+     */
+    @Test
+    void replacingAPropertyNamedWithAnAccentKeepsItsCostInALatin1Database() throws Exception {
+        DataSource latin1 = POSTGRES.newDatabase("ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        String name = "température";
+        long cost = PropertyQuotas.cost(name, PsonFormat.V2.toBytes(20));
+        JdbcPropertyStore store = new JdbcPropertyStore(latin1, JdbcPropertyStore.DEFAULT_TABLE, 128, cost, cost);
+        DeviceId device = new DeviceId("demo", "device-1");
+        for (int degrees = 20; degrees < 30; degrees++) {
+            store.write(device, name, degrees);
+        }
+        assertThat(store.read(device, name)).isEqualTo(29L);
+        assertThat(count(latin1, "SELECT bytes FROM " + JdbcPropertyStore.DEFAULT_TABLE
+                                 + JdbcPropertyStore.USER_TABLE_SUFFIX)).isEqualTo(cost);
+        assertThat(count(latin1, "SELECT bytes FROM " + JdbcPropertyStore.DEFAULT_TABLE
+                                 + JdbcPropertyStore.DEVICE_TABLE_SUFFIX)).isEqualTo(cost);
     }
 
     /** Writes that fail, refused by a quota or by the database, give their connections back. */

@@ -59,9 +59,14 @@ public final class PostgresExtension implements BeforeAllCallback {
 
     /** A new, empty database of the server, as a data source that opens a connection per call (no pool). */
     public DataSource newDatabase() {
+        return newDatabase("");
+    }
+
+    /** The same, created with {@code options} of CREATE DATABASE ({@code ENCODING 'LATIN1' TEMPLATE template0}). */
+    public DataSource newDatabase(String options) {
         String name = "iotmp_test_" + DATABASES.incrementAndGet();
         try (Connection c = server.dataSource("postgres").getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
+            s.execute("CREATE DATABASE " + name + " " + options);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);
         }
