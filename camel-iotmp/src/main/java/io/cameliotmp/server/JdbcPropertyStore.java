@@ -194,14 +194,25 @@ public final class JdbcPropertyStore implements PropertyStore {
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-                if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
-                    c.setTransactionIsolation(isolation); // a pooled connection goes back as it came
+                try {
+                    c.rollback();
+                    restore(c, autoCommit, isolation);
+                } catch (SQLException alsoFailed) {
+                    // a connection that broke: what failed the write decides (a quota refusal stays one, a lost
+                    // race is tried again on another connection), not the rollback that could not reach the database
+                    e.addSuppressed(alsoFailed);
                 }
+                throw e;
             }
+            restore(c, autoCommit, isolation);
+        }
+    }
+
+    /** Gives a pooled connection back as it came. */
+    private static void restore(Connection c, boolean autoCommit, int isolation) throws SQLException {
+        c.setAutoCommit(autoCommit);
+        if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+            c.setTransactionIsolation(isolation);
         }
     }
 

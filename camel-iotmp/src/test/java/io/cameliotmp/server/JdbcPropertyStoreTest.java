@@ -240,6 +240,24 @@ class JdbcPropertyStoreTest {
         assertThat((byte[]) store.read(device, "p")).as("an aborted write changes nothing").hasSize(100);
     }
 
+    /**
+     * A rollback that fails (the connection broke) does not hide why the write failed: a refused write is still a
+     * quota refusal (ERROR 413, not 500), and an aborted one is still tried again on another connection.
+     */
+    @Test
+    void aRollbackThatFailsHidesNotWhyTheWriteFailed() {
+        AtomicInteger aborts = new AtomicInteger(1);
+        JdbcPropertyStore store = new JdbcPropertyStore(AbortingDataSource.aborting(database(), aborts, true),
+                JdbcPropertyStore.DEFAULT_TABLE, 1, 1 << 20);
+        DeviceId device = new DeviceId("demo", "device-1");
+        store.write(device, "p", 1);
+        assertThat(aborts.get()).as("the first attempt was aborted").isZero();
+        assertThat(store.read(device, "p")).isEqualTo(1L);
+        assertThatThrownBy(() -> store.write(device, "q", 2)).isInstanceOfSatisfying(QuotaExceededException.class,
+                e -> assertThat(e.getSuppressed()).hasSize(1));
+        assertThat(store.read(device, "q")).isNull();
+    }
+
     /** A new table holds the longest ids and names the server accepts by default. */
     @Test
     void aNewTableHoldsTheLongestIdsAndNamesOfTheDefaultLimits() {
