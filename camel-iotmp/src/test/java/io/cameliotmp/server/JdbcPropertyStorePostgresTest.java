@@ -1,5 +1,6 @@
 package io.cameliotmp.server;
 
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -101,6 +102,27 @@ class JdbcPropertyStorePostgresTest extends JdbcPropertyStoreTest {
                                  + JdbcPropertyStore.USER_TABLE_SUFFIX)).isEqualTo(cost);
         assertThat(count(latin1, "SELECT bytes FROM " + JdbcPropertyStore.DEFAULT_TABLE
                                  + JdbcPropertyStore.DEVICE_TABLE_SUFFIX)).isEqualTo(cost);
+    }
+
+    /**
+     * A pool may hand out connections that do not commit by themselves (Hikari's {@code autoCommit=false}). The
+     * tables the store created on such a connection went with its rollback when it closed (PostgreSQL's DDL is
+     * transactional), and every write failed; the writes committed themselves already.
+     */
+    @Test
+    void connectionsThatDoNotCommitByThemselvesKeepTheTablesAndTheWrites() {
+        DataSource database = database();
+        DataSource manual = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = method.invoke(database, args);
+                    if (result instanceof Connection c) {
+                        c.setAutoCommit(false);
+                    }
+                    return result;
+                });
+        DeviceId device = new DeviceId("demo", "device-1");
+        new JdbcPropertyStore(manual).write(device, "p", "v");
+        assertThat(new JdbcPropertyStore(database).read(device, "p")).isEqualTo("v");
     }
 
     /** Writes that fail, refused by a quota or by the database, give their connections back. */
