@@ -3,9 +3,7 @@ package io.cameliotmp.server;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import javax.sql.DataSource;
 
@@ -15,13 +13,15 @@ import io.cameliotmp.protocol.PsonFormat;
  * Device properties in a relational database, so they survive restarts. Values are stored as PSON v2 bytes, which
  * keeps every type exactly (maps, floats, bytes…) without a schema per property.
  * <p>
- * The table is created if missing with standard SQL that H2 and PostgreSQL both accept ({@code BYTEA} is mapped by
- * H2 too); writes update first and insert when nothing was updated, inside one transaction, which needs no vendor
- * upsert syntax.
+ * The tables are created if missing ({@link JdbcPropertyTables}) with SQL that H2 and PostgreSQL both accept
+ * ({@code BYTEA} is mapped by H2 too), the store's tests run against both; writes update a row they found and insert
+ * one they did not, inside one transaction, which needs no vendor upsert syntax. Writes run at READ COMMITTED, whatever
+ * the isolation the data source's connections have, since the locks below are made for it.
  * <p>
  * A device's properties are bounded here as in memory: at most {@code maxPropertiesPerDevice} properties and
- * {@code maxPropertyBytesPerDevice} bytes of names and PSON-encoded values (as the database counts them,
- * {@code OCTET_LENGTH}), and {@code maxPropertyBytesPerUser} bytes for all the devices of a user together, checked
+ * {@code maxPropertyBytesPerDevice} bytes of names (UTF-8) and PSON-encoded values ({@link PropertyQuotas#cost}; a
+ * missing totals row, below, is counted by the database, {@code OCTET_LENGTH}, the same in a UTF-8 database), and
+ * {@code maxPropertyBytesPerUser} bytes for all the devices of a user together, checked
  * inside the write's transaction; a write beyond any of them fails with {@link QuotaExceededException} and changes
  * nothing. Without them a device could fill the database with properties of a whole frame each, and a device that
  * logs in under ever new ids (an authenticator accepting any device id of a user) with ever new devices' properties.
@@ -39,7 +39,7 @@ import io.cameliotmp.protocol.PsonFormat;
  * for every writer, so they cannot deadlock. A device's totals row goes with its last property, so devices that
  * came and went leave nothing behind. A missing totals row (a table written before it existed, a row deleted after
  * rows were changed outside this store) is made from the rows; a writer that races to make it too fails on the key
- * and tries again.
+ * and tries again, as does a write the database rolled back itself (a deadlock's victim).
  */
 public final class JdbcPropertyStore implements PropertyStore {
 
@@ -55,6 +55,12 @@ public final class JdbcPropertyStore implements PropertyStore {
      */
     private static final String INTEGRITY_VIOLATION_CLASS = "23";
     /**
+     * The SQL state class of transactions the database rolled back itself: a serialization failure (40001), a
+     * deadlock's victim (40P01 in PostgreSQL, 40001 in MySQL and MariaDB). The write changed nothing and is tried
+     * again; writes run at READ COMMITTED, where PostgreSQL has none, but MySQL and MariaDB may pick a victim.
+     */
+    private static final String ROLLED_BACK_CLASS = "40";
+    /**
      * Writes tried in all when they lose a race to create a row: the next attempt finds the row, so one race of each
      * of the three rows (the property, the device's totals, the user's) and one more.
      */
@@ -62,6 +68,7 @@ public final class JdbcPropertyStore implements PropertyStore {
     private static final String COST = "OCTET_LENGTH(property) + OCTET_LENGTH(pson)";
 
     private final DataSource dataSource;
+    /** The tables' names as the SQL spells them (quoted; see {@link JdbcPropertyTables}). */
     private final String table;
     private final String userTable;
     private final String deviceTable;
@@ -69,7 +76,7 @@ public final class JdbcPropertyStore implements PropertyStore {
     private final long maxBytes;
     private final long maxUserBytes;
     /** The widths of the key's columns as the table has them: one made by an older version is narrower. */
-    private final KeyWidths widths;
+    private final JdbcPropertyTables.KeyWidths widths;
 
     /** In {@link #DEFAULT_TABLE}, with the default quotas of {@link ServerQuotas}. */
     public JdbcPropertyStore(DataSource dataSource) {
@@ -96,87 +103,20 @@ public final class JdbcPropertyStore implements PropertyStore {
      */
     public JdbcPropertyStore(DataSource dataSource, String table, int maxPropertiesPerDevice,
                              long maxPropertyBytesPerDevice, long maxPropertyBytesPerUser) {
-        if (!table.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new IllegalArgumentException("not a plain table name: " + table);
-        }
         IotmpServerConfig.requirePositive(maxPropertiesPerDevice, "maxPropertiesPerDevice");
         IotmpServerConfig.requirePositive(maxPropertyBytesPerDevice, "maxPropertyBytesPerDevice");
         IotmpServerConfig.requirePositive(maxPropertyBytesPerUser, "maxPropertyBytesPerUser");
+        JdbcPropertyTables tables = JdbcPropertyTables.open(dataSource, table);
         this.dataSource = dataSource;
-        this.table = table;
-        this.userTable = table + USER_TABLE_SUFFIX;
-        this.deviceTable = table + DEVICE_TABLE_SUFFIX;
+        this.table = tables.table();
+        this.userTable = tables.userTable();
+        this.deviceTable = tables.deviceTable();
         this.maxProperties = maxPropertiesPerDevice;
         this.maxBytes = maxPropertyBytesPerDevice;
         this.maxUserBytes = maxPropertyBytesPerUser;
-        createTable();
-        this.widths = keyWidths();
+        this.widths = tables.widths();
     }
 
-    /**
-     * Creates the tables if they are missing, their key columns as wide as the server's default limits allow
-     * ({@link ServerLimits#DEFAULT_MAX_IDENTIFIER_LENGTH}, {@link ServerQuotas#DEFAULT_MAX_NAME_LENGTH}).
-     */
-    private void createTable() {
-        String id = "VARCHAR(" + ServerLimits.DEFAULT_MAX_IDENTIFIER_LENGTH + ") NOT NULL";
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (user_id " + id + ", device_id " + id
-                      + ", property VARCHAR(" + ServerQuotas.DEFAULT_MAX_NAME_LENGTH + ") NOT NULL,"
-                      + " pson BYTEA NOT NULL, updated_at TIMESTAMP NOT NULL,"
-                      + " PRIMARY KEY (user_id, device_id, property))");
-            s.execute("CREATE TABLE IF NOT EXISTS " + userTable + " (user_id " + id + " PRIMARY KEY,"
-                      + " bytes BIGINT NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS " + deviceTable + " (user_id " + id + ", device_id " + id
-                      + ", properties INT NOT NULL, bytes BIGINT NOT NULL, PRIMARY KEY (user_id, device_id))");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create property table " + table, e);
-        }
-    }
-
-    /** The narrowest of the key's columns in the table and in the devices' totals, which a key must fit both. */
-    private KeyWidths keyWidths() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT user_id, device_id, property FROM " + table + " WHERE 1 = 0");
-             Statement t = c.createStatement();
-             ResultSet d = t.executeQuery("SELECT user_id, device_id FROM " + deviceTable + " WHERE 1 = 0")) {
-            ResultSetMetaData columns = r.getMetaData();
-            ResultSetMetaData totals = d.getMetaData();
-            return new KeyWidths(Math.min(width(columns, 1), width(totals, 1)),
-                    Math.min(width(columns, 2), width(totals, 2)), width(columns, 3));
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the columns of property table " + table, e);
-        }
-    }
-
-    /** A column's width in characters; unbounded (0, or a text type's huge one) as the largest. */
-    private static int width(ResultSetMetaData columns, int column) throws SQLException {
-        int precision = columns.getPrecision(column);
-        return precision <= 0 ? Integer.MAX_VALUE : precision;
-    }
-
-    /**
-     * The widths of the key's columns. A key longer than its column (a device id beyond 64 characters in a table made
-     * by an older version, a server whose limits were raised) would fail in the database with an SQL error, which a
-     * device got as ERROR 500: it is refused before, as a name too long.
-     */
-    private record KeyWidths(int user, int device, int property) {
-
-        String tooLong(DeviceId id, String name) {
-            if (id.user().length() > user) {
-                return "user name of " + id.user().length() + " characters, longer than the " + user
-                       + " the property table holds";
-            }
-            if (id.device().length() > device) {
-                return "device id of " + id.device().length() + " characters, longer than the " + device
-                       + " the property table holds";
-            }
-            if (name.length() > property) {
-                return "property name of " + name.length() + " characters, longer than the " + property
-                       + " the property table holds";
-            }
-            return null;
-        }
-    }
 
     @Override
     public Object read(DeviceId device, String property) {
@@ -213,12 +153,19 @@ public final class JdbcPropertyStore implements PropertyStore {
                 writeOnce(device, property, pson);
                 return;
             } catch (SQLException e) {
-                if (attempt == ATTEMPTS || e.getSQLState() == null
-                    || !e.getSQLState().startsWith(INTEGRITY_VIOLATION_CLASS)) {
+                String state = e.getSQLState() == null ? "" : e.getSQLState();
+                boolean rolledBack = state.startsWith(ROLLED_BACK_CLASS);
+                if (!rolledBack && !state.startsWith(INTEGRITY_VIOLATION_CLASS)) {
                     throw new IllegalStateException("cannot write property " + property + " of " + device, e);
                 }
-                // another writer of the user created the user's row first: this attempt rolled back, the next one
-                // locks that row
+                if (attempt == ATTEMPTS) {
+                    throw new IllegalStateException("cannot write property " + property + " of " + device + ": "
+                                                    + (rolledBack ? "the database aborted it" : "it lost a race")
+                                                    + " " + ATTEMPTS + " times in a row (SQL state " + state + ")",
+                            e);
+                }
+                // another writer created a row first (the property's, the device's or the user's totals), or the
+                // database rolled the transaction back: this attempt changed nothing, the next one finds the row
             }
         }
     }
@@ -226,6 +173,13 @@ public final class JdbcPropertyStore implements PropertyStore {
     private void writeOnce(DeviceId device, String property, byte[] pson) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
+            int isolation = c.getTransactionIsolation();
+            if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                // the locks above are what keeps the totals exact; a stricter level (a pool's or the database's
+                // default) only aborts writers that would wait for a row (PostgreSQL) or deadlocks writers of new
+                // rows on gap locks (MySQL and MariaDB at their default, REPEATABLE READ)
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
             c.setAutoCommit(false);
             try {
                 Long previous = lockProperty(c, device, property);
@@ -240,24 +194,41 @@ public final class JdbcPropertyStore implements PropertyStore {
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                    restore(c, autoCommit, isolation);
+                } catch (SQLException alsoFailed) {
+                    // a connection that broke: what failed the write decides (a quota refusal stays one, a lost
+                    // race is tried again on another connection), not the rollback that could not reach the database
+                    e.addSuppressed(alsoFailed);
+                }
                 throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
             }
+            restore(c, autoCommit, isolation);
+        }
+    }
+
+    /** Gives a pooled connection back as it came. */
+    private static void restore(Connection c, boolean autoCommit, int isolation) throws SQLException {
+        c.setAutoCommit(autoCommit);
+        if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+            c.setTransactionIsolation(isolation);
         }
     }
 
     /**
      * Locks the property's row until the transaction ends, and returns what it costs; null when the device has no
      * such property (then nothing is locked, and a writer inserting it too collides with this one on the key).
+     * The name's bytes are counted as its new cost counts them ({@link PropertyQuotas#cost}, UTF-8): a database
+     * keeping text in another encoding (LATIN1) counts them otherwise, and each replacement of a name with an accent
+     * changed the totals by the difference.
      */
     private Long lockProperty(Connection c, DeviceId device, String property) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + COST + " FROM " + table
+        try (PreparedStatement s = c.prepareStatement("SELECT OCTET_LENGTH(pson) FROM " + table
                 + " WHERE user_id = ? AND device_id = ? AND property = ? FOR UPDATE")) {
             bindKey(s, device, property, 1);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? r.getLong(1) : null;
+                return r.next() ? PropertyQuotas.cost(property, new byte[0]) + r.getLong(1) : null;
             }
         }
     }

@@ -38,9 +38,10 @@ final class GatedDataSource {
         return proxy(Connection.class, (proxy, method, args) -> {
             Object result = invoke(connection, method, args);
             if (result instanceof PreparedStatement statement && "prepareStatement".equals(method.getName())) {
-                String sql = (String) args[0];
-                boolean writesProperty = sql.startsWith("INSERT INTO " + table + " (")
-                                         || sql.startsWith("UPDATE " + table + " SET pson");
+                String sql = ((String) args[0]).replace("\"", ""); // the store quotes its tables' names
+                boolean writesProperty = sql.regionMatches(true, 0, "INSERT INTO " + table + " (", 0,
+                        table.length() + 14) || sql.regionMatches(true, 0, "UPDATE " + table + " SET pson", 0,
+                        table.length() + 16);
                 return writesProperty ? statement(statement, sql.startsWith("INSERT") ? 3 : 5, slow, gate) : result;
             }
             return result;

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Property writes of a {@link JdbcPropertyStore} wait for each other only where they must: a write of a property
  * waits for another write of that property, and for the totals, which each write holds only from its check to its
- * commit. A slow statement is one the test holds at a gate ({@link GatedDataSource}), never a time.
+ * commit. A slow statement is one the test holds at a gate ({@link GatedDataSource}), never a time. Against H2 here,
+ * against PostgreSQL in {@link JdbcPropertyStoreConcurrencyPostgresTest}.
  */
 class JdbcPropertyStoreConcurrencyTest {
 
@@ -39,14 +40,21 @@ class JdbcPropertyStoreConcurrencyTest {
     @TempDir
     Path dir;
 
-    private JdbcDataSource database;
+    /** The test's database, open from before each test. */
+    DataSource database;
     private Connection keepOpen;
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
+    /** A new database for the test. */
+    DataSource newDatabase() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:file:" + dir.resolve("properties") + ";DB_CLOSE_DELAY=0");
+        return h2;
+    }
+
     @BeforeEach
     void open() throws Exception {
-        database = new JdbcDataSource();
-        database.setURL("jdbc:h2:file:" + dir.resolve("properties") + ";DB_CLOSE_DELAY=0");
+        database = newDatabase();
         keepOpen = database.getConnection(); // the file database stays open between writes
     }
 
@@ -214,7 +222,7 @@ class JdbcPropertyStoreConcurrencyTest {
     }
 
     /** The totals of every device and user are what their rows add up to. */
-    private void assertTotalsAreTheRows() throws Exception {
+    void assertTotalsAreTheRows() throws Exception {
         String cost = "OCTET_LENGTH(property) + OCTET_LENGTH(pson)";
         String devices = TABLE + JdbcPropertyStore.DEVICE_TABLE_SUFFIX;
         String users = TABLE + JdbcPropertyStore.USER_TABLE_SUFFIX;

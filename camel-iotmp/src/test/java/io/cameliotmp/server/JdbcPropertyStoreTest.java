@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 import io.cameliotmp.protocol.PsonFormat;
 import org.h2.jdbcx.JdbcDataSource;
@@ -22,13 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The JDBC property store against a real (embedded, file-based) H2 database. */
+/**
+ * The JDBC property store against a real (embedded, file-based) H2 database; {@link JdbcPropertyStorePostgresTest}
+ * runs the same tests against PostgreSQL.
+ */
 class JdbcPropertyStoreTest {
 
     @TempDir
     Path dir;
 
-    private JdbcDataSource database() {
+    /** The test's database: every call of one test is the same database, as a restarted server finds it. */
+    DataSource database() {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + dir.resolve("properties") + ";DB_CLOSE_DELAY=0");
         return ds;
@@ -119,7 +124,7 @@ class JdbcPropertyStoreTest {
     @Test
     void aUserWithoutATotalIsCountedFromItsRows() throws Exception {
         long cost = PropertyQuotas.cost("p0", PsonFormat.V2.toBytes(new byte[400]));
-        JdbcDataSource database = database();
+        DataSource database = database();
         JdbcPropertyStore store = new JdbcPropertyStore(database, JdbcPropertyStore.DEFAULT_TABLE, 128, 1000,
                 2 * cost);
         store.write(new DeviceId("demo", "device-1"), "p0", new byte[400]);
@@ -144,7 +149,7 @@ class JdbcPropertyStoreTest {
         int writesEach = 20;
         int fitting = 50;
         long cost = PropertyQuotas.cost("p00", PsonFormat.V2.toBytes(new byte[100]));
-        JdbcDataSource database = database();
+        DataSource database = database();
         JdbcPropertyStore store = new JdbcPropertyStore(database, JdbcPropertyStore.DEFAULT_TABLE, 128,
                 writesEach * cost, fitting * cost);
         AtomicInteger written = new AtomicInteger();
@@ -193,6 +198,66 @@ class JdbcPropertyStoreTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * A table may be named as an SQL keyword: the names are quoted, as the database keeps an unquoted name (upper case
+     * in H2, lower case in PostgreSQL), so the tables are the ones the unquoted name meant. Unquoted, such a name was
+     * a syntax error at start-up.
+     */
+    @Test
+    void aTableMayBeNamedAsAKeyword() throws Exception {
+        DataSource database = database();
+        JdbcPropertyStore store = new JdbcPropertyStore(database, "order");
+        DeviceId device = new DeviceId("demo", "device-1");
+        store.write(device, "p", "v");
+        assertThat(new JdbcPropertyStore(database, "order").read(device, "p")).isEqualTo("v");
+        store.write(device, "p", null);
+        assertThat(store.read(device, "p")).isNull();
+    }
+
+    /**
+     * A transaction the database aborts (a serialization failure, a deadlock's victim: SQL state class 40) changed
+     * nothing and is tried again, counted once; one aborted every time fails with an error that says so.
+     */
+    @Test
+    void aWriteTheDatabaseAbortsIsTriedAgainAndCountedOnce() throws Exception {
+        AtomicInteger aborts = new AtomicInteger(2);
+        DataSource database = database();
+        JdbcPropertyStore store = new JdbcPropertyStore(AbortingDataSource.aborting(database, aborts));
+        DeviceId device = new DeviceId("demo", "device-1");
+        store.write(device, "p", new byte[100]);
+        assertThat(aborts.get()).as("both aborts happened").isZero();
+        assertThat((byte[]) store.read(device, "p")).hasSize(100);
+        try (Connection c = database.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT bytes FROM " + JdbcPropertyStore.DEFAULT_TABLE
+                                          + JdbcPropertyStore.USER_TABLE_SUFFIX + " WHERE user_id = 'demo'")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getLong(1)).isEqualTo(PropertyQuotas.cost("p", PsonFormat.V2.toBytes(new byte[100])));
+        }
+
+        aborts.set(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> store.write(device, "p", 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("aborted").hasMessageContaining("40001");
+        assertThat((byte[]) store.read(device, "p")).as("an aborted write changes nothing").hasSize(100);
+    }
+
+    /**
+     * A rollback that fails (the connection broke) does not hide why the write failed: a refused write is still a
+     * quota refusal (ERROR 413, not 500), and an aborted one is still tried again on another connection.
+     */
+    @Test
+    void aRollbackThatFailsHidesNotWhyTheWriteFailed() {
+        AtomicInteger aborts = new AtomicInteger(1);
+        JdbcPropertyStore store = new JdbcPropertyStore(AbortingDataSource.aborting(database(), aborts, true),
+                JdbcPropertyStore.DEFAULT_TABLE, 1, 1 << 20);
+        DeviceId device = new DeviceId("demo", "device-1");
+        store.write(device, "p", 1);
+        assertThat(aborts.get()).as("the first attempt was aborted").isZero();
+        assertThat(store.read(device, "p")).isEqualTo(1L);
+        assertThatThrownBy(() -> store.write(device, "q", 2)).isInstanceOfSatisfying(QuotaExceededException.class,
+                e -> assertThat(e.getSuppressed()).hasSize(1));
+        assertThat(store.read(device, "q")).isNull();
+    }
+
     /** A new table holds the longest ids and names the server accepts by default. */
     @Test
     void aNewTableHoldsTheLongestIdsAndNamesOfTheDefaultLimits() {
@@ -211,7 +276,7 @@ class JdbcPropertyStoreTest {
      */
     @Test
     void keysLongerThanAnOlderTablesColumnsAreRefusedAsTooLong() throws Exception {
-        JdbcDataSource database = database();
+        DataSource database = database();
         try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + JdbcPropertyStore.DEFAULT_TABLE + " (user_id VARCHAR(64) NOT NULL,"
                       + " device_id VARCHAR(64) NOT NULL, property VARCHAR(255) NOT NULL, pson BYTEA NOT NULL,"
