@@ -9,8 +9,6 @@ import io.cameliotmp.micrometer.MicrometerClasspath;
 import io.cameliotmp.server.IotmpServerManager;
 import io.cameliotmp.server.ServerMetrics;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.IdentityCipherSuiteFilter;
-import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
@@ -131,8 +129,7 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
         SslContext context = sslContexts.get(key);
         if (context == null) {
             SSLContext jdk = parameters.createSSLContext(getCamelContext());
-            context = new JdkSslContext(jdk, false, null, IdentityCipherSuiteFilter.INSTANCE, null, clientAuth, null,
-                    false);
+            context = NettySslContexts.of(jdk, false, clientAuth);
             sslContexts.put(key, context);
         }
         return context;
