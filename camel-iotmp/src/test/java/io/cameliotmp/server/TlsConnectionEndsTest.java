@@ -2,6 +2,7 @@ package io.cameliotmp.server;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * How TLS connections end, as evidence: a device's {@code close_notify} ends its session at once (not at its
- * keep-alive deadline), and a TLS client on a plain port is closed at its first bytes (not at the CONNECT deadline).
+ * keep-alive deadline), a TLS client on a plain port is closed at its first bytes (not at the CONNECT deadline), and a
+ * connection still in its handshake counts against {@code maxUnauthenticatedPerAddress} from its acceptance.
  * Both servers' CONNECT deadlines lie far beyond every wait here.
  */
 class TlsConnectionEndsTest {
@@ -97,6 +99,27 @@ class TlsConnectionEndsTest {
                     .isNotInstanceOf(java.net.SocketTimeoutException.class);
         }
         Waits.eventually().until(() -> plain.unauthenticatedConnections() == 0);
+    }
+
+    @Test
+    void connectionsStillInTheirHandshakeCountAsUnauthenticated() throws Exception {
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(load("tls/server.p12"), PASSWORD.toCharArray());
+        IotmpServer limited = server(IotmpServerConfig.builder()
+                .sslContext(SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK).build())
+                .tlsHandshakeTimeout(CONNECT_DEADLINE)
+                .limits(ServerLimits.builder().maxConnectionsPerSecond(0).maxConnectionsPerSecondPerAddress(0)
+                        .maxUnauthenticatedPerAddress(2).build()));
+        try (Socket first = new Socket("127.0.0.1", limited.localAddress().getPort());
+             Socket second = new Socket("127.0.0.1", limited.localAddress().getPort())) {
+            Waits.eventually().until(() -> limited.unauthenticatedConnections() == 2);
+            try (Socket third = new Socket("127.0.0.1", limited.localAddress().getPort())) {
+                assertThat(new RawIotmpSocket(third).closedWithin(Waits.WAIT)).as("the third refused").isTrue();
+            }
+            assertThat(limited.unauthenticatedConnections()).isEqualTo(2);
+        } finally {
+            limited.stop();
+        }
     }
 
     private static SSLContext trusting() throws Exception {
