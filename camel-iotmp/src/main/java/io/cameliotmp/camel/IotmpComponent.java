@@ -6,11 +6,10 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 import io.cameliotmp.micrometer.MicrometerClasspath;
+import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerManager;
 import io.cameliotmp.server.ServerMetrics;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.IdentityCipherSuiteFilter;
-import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
@@ -47,12 +46,12 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
     private IotmpServerMBeans mbeans;
 
     /**
-     * One Netty context per SSL configuration object, so endpoints configured with the same parameters produce equal
-     * server configurations and share one server.
+     * The Netty context of each SSL configuration object on each server address, so that endpoints of a running
+     * server configured with the same parameters produce equal server configurations and share it.
      */
     private final Map<SslKey, SslContext> sslContexts = new HashMap<>();
 
-    private record SslKey(SSLContextParameters parameters, ClientAuth clientAuth) {
+    private record SslKey(SSLContextParameters parameters, ClientAuth clientAuth, String address) {
     }
 
     @Override
@@ -95,16 +94,27 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
                                                    + " (or useGlobalSslContextParameters with the context's SSL"
                                                    + " parameters); without it no device presents a certificate");
             }
-            SslContext sslContext = ssl == null ? null : sslContext(ssl, clientAuth);
-            // the component's requestTimeout, not the endpoint's: endpoints of one server may each set their own
-            IotmpServerManager.Handle handle = servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(),
-                    sslContext, metrics(), Duration.ofMillis(configuration.getRequestTimeout())));
+            IotmpServerManager.Handle handle;
+            if (ssl == null) {
+                handle = startOrJoin(endpointConfiguration, null);
+            } else {
+                // one at a time, so that endpoints starting together on a server not running yet share its context
+                synchronized (sslContexts) {
+                    handle = startOrJoin(endpointConfiguration, sslContext(ssl, clientAuth, endpointConfiguration));
+                }
+            }
             starts.started(owner, endpoint);
             return handle;
         } catch (Exception | Error e) {
             starts.failed(owner, endpoint, address, e);
             throw e;
         }
+    }
+
+    private IotmpServerManager.Handle startOrJoin(IotmpConfiguration endpointConfiguration, SslContext sslContext) {
+        // the component's requestTimeout, not the endpoint's: endpoints of one server may each set their own
+        return servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(), sslContext, metrics(),
+                Duration.ofMillis(configuration.getRequestTimeout())));
     }
 
     /** Resolved once, so every endpoint's server configuration carries the same factory and servers can be shared. */
@@ -125,14 +135,21 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
                 () -> new IotmpHealthCheck(this));
     }
 
-    private synchronized SslContext sslContext(SSLContextParameters parameters, ClientAuth clientAuth)
-            throws Exception {
-        SslKey key = new SslKey(parameters, clientAuth);
+    /**
+     * The TLS context of the server of {@code endpoint}: the one its server runs with, when it runs with the context
+     * of these parameters, so that the endpoint's configuration equals the server's; otherwise made anew, reading the
+     * key and trust stores again. A server started again (its routes restarted after a certificate was renewed) takes
+     * the stores as they are now, not as they were when the component first read them. Under the lock of
+     * {@link #sslContexts}.
+     */
+    private SslContext sslContext(SSLContextParameters parameters, ClientAuth clientAuth,
+                                  IotmpConfiguration endpoint) throws Exception {
+        SslKey key = new SslKey(parameters, clientAuth, endpoint.getHost() + ":" + endpoint.getPort());
         SslContext context = sslContexts.get(key);
-        if (context == null) {
+        IotmpServer running = servers.find(endpoint.getHost(), endpoint.getPort());
+        if (context == null || running == null || running.config().sslContext() != context) {
             SSLContext jdk = parameters.createSSLContext(getCamelContext());
-            context = new JdkSslContext(jdk, false, null, IdentityCipherSuiteFilter.INSTANCE, null, clientAuth, null,
-                    false);
+            context = NettySslContexts.of(jdk, false, clientAuth);
             sslContexts.put(key, context);
         }
         return context;

@@ -441,7 +441,7 @@ public final class DeviceConnection {
     private void onException(Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof IOException) {
-            LOG.debug("{}: {}", this, root.toString());
+            LOG.debug("{}: {}", this, RefusalLog.shown(root, RefusalLog.MAX_REASON_SHOWN));
         } else {
             context.refusalLog().closing(LOG, this, root);
         }
@@ -449,7 +449,10 @@ public final class DeviceConnection {
         if (root instanceof PendingWriteBound.PendingWritesExceededException && closeReason == null) {
             context.metrics().pendingWritesExceeded();
         }
-        closeNow(root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
+        // cut as the log's line is: a message may quote what the peer sent (TLS quotes a record that is not TLS in
+        // hex, all that was read with it), and the reason goes to the disconnected event
+        closeNow(root.getMessage() != null ? RefusalLog.shown(root.getMessage(), RefusalLog.MAX_REASON_SHOWN)
+                : root.getClass().getSimpleName());
     }
 
     private void onClosed() {

@@ -60,7 +60,8 @@ public final class DevicePipeline {
      * {@code traffic} (bytes in and out, first so that TLS and WebSocket overhead counts; with {@code proxyProtocol}
      * before the header's decoder, which the server put first, so that the header counts too), the
      * {@link PendingWriteBound} on what is queued for the peer, {@code ssl} when the
-     * server has TLS (after its {@link TlsRenegotiationGuard}), and for WebSocket transport the meter of partial
+     * server has TLS (after its {@link TlsRenegotiationGuard}; a failed handshake reported by
+     * {@link TlsHandshakeFailures}), and for WebSocket transport the meter of partial
      * WebSocket frames, the HTTP upgrade, the peer's pings and pongs ({@link WebSocketControlFrames}) and the frames
      * read as one byte stream.
      */
@@ -87,6 +88,7 @@ public final class DevicePipeline {
             pipeline.addLast(TlsRenegotiationGuard.NAME, new TlsRenegotiationGuard(ssl,
                     () -> context.metrics().refused(Refusal.TLS_RENEGOTIATION)));
             pipeline.addLast("ssl", ssl);
+            TlsHandshakeFailures.watch(channel, ssl, context);
         }
         if (config.transport() == Transport.WEBSOCKET && listener == ListenerKind.IOTMP) {
             // bounded as tightly as a TCP peer before login, see WebSocketLimits; the meter sees the frames' raw

@@ -31,6 +31,11 @@ public enum Refusal {
     BAD_KEEP_ALIVE,
     /** The device is blocked from this address after too many failures ({@code maxAuthFailuresPerDevice}). */
     DEVICE_BLOCKED,
+    /**
+     * A TLS handshake failed (no protocol or cipher suite in common, a refused certificate, bytes that are not TLS, no
+     * handshake within {@code tlsHandshakeTimeout}): connection closed. Not counted when the connection closed first.
+     */
+    TLS_HANDSHAKE,
     /** A TLS client started a new handshake on an established connection (renegotiation): connection closed. */
     TLS_RENEGOTIATION,
     /**

@@ -3,9 +3,8 @@ package io.cameliotmp.camel.device;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 
+import io.cameliotmp.camel.NettySslContexts;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.IdentityCipherSuiteFilter;
-import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -34,7 +33,10 @@ final class DeviceTls {
             SSLContext jdk = SSLContext.getInstance(parameters != null && parameters.getSecureSocketProtocol() != null
                     ? parameters.getSecureSocketProtocol() : "TLS");
             jdk.init(keys, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-            return client(jdk);
+            // the protocols and cipher suites of the parameters still hold, only the trust is replaced
+            return parameters != null
+                    ? NettySslContexts.of(jdk, parameters.createSSLContext(camelContext), true, ClientAuth.NONE)
+                    : client(jdk);
         }
         if (parameters == null) {
             return SslContextBuilder.forClient().build();
@@ -43,7 +45,6 @@ final class DeviceTls {
     }
 
     private static SslContext client(SSLContext jdk) {
-        return new JdkSslContext(jdk, true, null, IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.NONE, null,
-                false);
+        return NettySslContexts.of(jdk, true, ClientAuth.NONE);
     }
 }
