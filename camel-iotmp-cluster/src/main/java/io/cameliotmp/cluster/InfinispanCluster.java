@@ -392,7 +392,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
      * Relays to other members (topic publications, server events, property updates, retained messages kept for
      * members that join later) refused because {@link RelayBounds#maxRelaysInFlight()} were waiting already, or
      * because they would have carried more than {@link RelayBounds#maxRelayBytesInFlight()} bytes, or beyond the
-     * share of the device they were of or of its user.
+     * share of the device they were of or of its user; and publications a member they went to refused
+     * ({@link #relaysRefusedByMembers()}).
      */
     public long droppedRelays() {
         return relay.dropped() + retainedMessages.dropped();
