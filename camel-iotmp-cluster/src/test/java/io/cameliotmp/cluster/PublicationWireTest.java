@@ -39,6 +39,15 @@ class PublicationWireTest {
     }
 
     @Test
+    void aRoutesPayloadArrivesAsPsonDecodesItAsASubscribedDeviceGetsIt() {
+        ClusterRelay.Published sent = new ClusterRelay.Published("alice", "t", Map.of("count", 5, "ratio", 2.0),
+                null, false, null, 0);
+
+        assertThat(PublicationWire.fromBytes(PublicationWire.toBytes(sent)).payload())
+                .isEqualTo(Map.of("count", 5L, "ratio", 2L));
+    }
+
+    @Test
     void bytesThatAreNotAPublicationFailAsMalformedNeverAsAnEarlierVersion() {
         byte[] bytes = PublicationWire.toBytes(new ClusterRelay.Published("alice", "t", "x", null, false, null, 0));
         byte[] cut = Arrays.copyOf(bytes, bytes.length - 3);

@@ -114,6 +114,20 @@ class RelayedPublicationsTest {
         assertThat(a.droppedRelays()).isZero();
     }
 
+    /** A payload PSON cannot encode (a route may publish any object) still reaches the others, as a task. */
+    @Test
+    void aPayloadPsonCannotEncodeIsRelayedAsATask() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        BlockingQueue<Object> onB = new LinkedBlockingQueue<>();
+        members.get(1).topics().subscribe("ids", message -> onB.add(message.payload()));
+        java.util.UUID id = java.util.UUID.randomUUID();
+
+        members.get(0).topics().publish("alice", "ids", id, false);
+
+        assertThat(onB.poll(60, TimeUnit.SECONDS)).isEqualTo(id);
+        eventually().until(() -> ClusterNodes.cluster(members.get(0)).relay().inFlight() == 0);
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(60, TimeUnit.SECONDS);
