@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The samples and ends of the streams such calls opened come back the same way ({@link ClusterTasks.Relay}), the
  * answer being the acknowledgement: the calling member sends it once its route is done with the sample, and holds
- * no thread meanwhile.
+ * no thread meanwhile. So do topic publications ({@link PublicationTransport}): the receiving member answers once
+ * its topic consumers are done with one, on a thread of its own group for them ({@link RelayedPublications}).
  * <p>
  * Requests go out of band: calls to one member run concurrently, as local calls to its devices do. A call to a
  * member that leaves the view fails at once (JGroups suspects it; {@link ForwardedCalls} also fails it on Infinispan's
@@ -42,7 +43,8 @@ final class CallChannel implements RequestHandler {
      * Out of band, so calls to one member run concurrently; sent and served without hand-offs ({@link UnbundledSends},
      * {@link CallsOnArrival}); outside flow control, since a call may be served on the thread that reads the
      * connection the credits come back on. Answers carry the same flags. What a member holds in calls is bounded by
-     * the devices' own limits ({@code maxPendingRequests}).
+     * the devices' own limits ({@code maxPendingRequests}); in relayed publications, by the publishing members' relay
+     * budgets ({@link RelayBounds}) and its own {@code maxQueuedRelayedPublications}.
      */
     static final Message.Flag[] CALL_FLAGS = {Message.Flag.OOB, Message.Flag.DONT_BUNDLE, Message.Flag.NO_FC};
 

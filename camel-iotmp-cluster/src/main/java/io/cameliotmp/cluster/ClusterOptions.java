@@ -27,9 +27,12 @@ import java.util.Set;
  * @param dns           discovery by DNS instead of {@code members}, or null for static discovery
  * @param relayBounds   what the relays to the other members may hold while they wait for their answers: the
  *                      member's budget and the shares of one device and of one user ({@link RelayBounds})
+ * @param relayedPublications the threads that hand the publications other members relay to this member's topic
+ *                      consumers, and how many such publications may wait for them ({@link RelayedPublications})
  */
 public record ClusterOptions(String name, String memberName, String bindAddress, int port, List<String> members,
-                             int fdPortOffset, Tls tls, Dns dns, RelayBounds relayBounds) {
+                             int fdPortOffset, Tls tls, Dns dns, RelayBounds relayBounds,
+                             RelayedPublications relayedPublications) {
 
     public static final String DEFAULT_NAME = "iotmp";
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
@@ -41,6 +44,7 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(relayBounds, "relayBounds");
+        Objects.requireNonNull(relayedPublications, "relayedPublications");
         members = List.copyOf(members);
         if (port <= 0 || port > 65535) {
             throw new IllegalArgumentException("cluster port out of range: " + port);
@@ -61,11 +65,12 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
     /** The options with the defaults but for the name, port and members. */
     public static ClusterOptions of(String name, int port, String members) {
         return new ClusterOptions(name, null, DEFAULT_BIND_ADDRESS, port, parseMembers(members),
-                DEFAULT_FD_PORT_OFFSET, null, null, RelayBounds.DEFAULTS);
+                DEFAULT_FD_PORT_OFFSET, null, null, RelayBounds.DEFAULTS, RelayedPublications.DEFAULTS);
     }
 
     public ClusterOptions withMemberName(String memberName) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds,
+                relayedPublications);
     }
 
     /**
@@ -86,24 +91,28 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
 
     public ClusterOptions withBindAddress(String bindAddress) {
         return new ClusterOptions(name, memberName.equals(this.bindAddress + ":" + port) ? null : memberName,
-                bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);
+                bindAddress, port, members, fdPortOffset, tls, dns, relayBounds, relayedPublications);
     }
 
     public ClusterOptions withFdPortOffset(int fdPortOffset) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds,
+                relayedPublications);
     }
 
     public ClusterOptions withTls(Tls tls) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds,
+                relayedPublications);
     }
 
     /** The options finding the other members by DNS instead of a list of members (these options list none). */
     public ClusterOptions withDns(Dns dns) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds,
+                relayedPublications);
     }
 
     public ClusterOptions withRelayBounds(RelayBounds relayBounds) {
-        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds);
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds,
+                relayedPublications);
     }
 
     public ClusterOptions withMaxRelaysInFlight(int maxRelaysInFlight) {
@@ -128,6 +137,19 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
 
     public ClusterOptions withMaxRelayBytesPerUser(long maxRelayBytesPerUser) {
         return withRelayBounds(relayBounds.withMaxRelayBytesPerUser(maxRelayBytesPerUser));
+    }
+
+    public ClusterOptions withRelayedPublications(RelayedPublications relayedPublications) {
+        return new ClusterOptions(name, memberName, bindAddress, port, members, fdPortOffset, tls, dns, relayBounds,
+                relayedPublications);
+    }
+
+    public ClusterOptions withRelayedPublicationThreads(int threads) {
+        return withRelayedPublications(new RelayedPublications(threads, relayedPublications.maxQueued()));
+    }
+
+    public ClusterOptions withMaxQueuedRelayedPublications(int maxQueued) {
+        return withRelayedPublications(new RelayedPublications(relayedPublications.threads(), maxQueued));
     }
 
     /** Splits {@code host:port,host:port}; blanks are ignored. */
@@ -168,6 +190,45 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
         @Override
         public String toString() {
             return "Tls[keystore=" + keystore + ", truststore=" + truststore + "]";
+        }
+    }
+
+    /**
+     * The member's own threads for the publications other members relay to it (retained ones included): each runs
+     * this member's topic consumers on one publication, then answers the publishing member, which counts the relay in
+     * its budget ({@link RelayBounds}) until then. A consumer that blocks holds one of these threads, and no thread of
+     * Infinispan's or of the server's: before, it held one of Infinispan's blocking threads per publication, and
+     * enough of them stalled the member's other cluster work (server events, property updates); on the server's
+     * workers, a publication would wait behind relayed stream samples whose routes block. Beyond {@code maxQueued}
+     * publications waiting for a thread, a relayed publication is refused: not delivered on this member, and counted
+     * by the publishing member among its refused relays.
+     *
+     * @param threads   how many relayed publications this member's topic consumers work on at once
+     * @param maxQueued how many relayed publications may wait for one of those threads
+     */
+    public record RelayedPublications(int threads, int maxQueued) {
+
+        /**
+         * Publications handed to topic consumers at once: enough that a few slow consumers leave room to the others,
+         * few enough that consumers that block hold a bounded number of threads.
+         */
+        public static final int DEFAULT_THREADS = 16;
+        /**
+         * Publications waiting for a thread: as many relays as one publishing member may hold in flight at the
+         * default {@link RelayBounds#DEFAULT_MAX_RELAYS_IN_FLIGHT}, so that one member alone never fills it.
+         */
+        public static final int DEFAULT_MAX_QUEUED = 10_000;
+
+        public static final RelayedPublications DEFAULTS = new RelayedPublications(DEFAULT_THREADS,
+                DEFAULT_MAX_QUEUED);
+
+        public RelayedPublications {
+            if (threads <= 0) {
+                throw new IllegalArgumentException("relayedPublicationThreads must be positive: " + threads);
+            }
+            if (maxQueued <= 0) {
+                throw new IllegalArgumentException("maxQueuedRelayedPublications must be positive: " + maxQueued);
+            }
         }
     }
 

@@ -17,9 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link ClusterBus} of an {@link InfinispanCluster}: topic publications and server events made on this member
- * are broadcast to every other member of the view with Infinispan's {@code ClusterExecutor}, a property update goes to
- * the member holding the device (if another one does), and what the others send is handed to this member's server.
+ * The {@link ClusterBus} of an {@link InfinispanCluster}: topic publications made on this member go to every other
+ * member of the view on the {@link CallChannel} ({@link PublicationTransport}; each member answers once its topic
+ * consumers are done, {@link RelayedPublications}), server events are broadcast with Infinispan's
+ * {@code ClusterExecutor}, a property update goes to the member holding the device (if another one does), and what
+ * the others send is handed to this member's server.
  * Relays are not ordered with each other: two publications made one after the other may arrive in either order.
  * A retained publication is relayed once the cluster's cache of retained messages holds it, and kept where it
  * arrives only while that member's copy of the cache still does ({@link ClusteredRetained}): the members keep the
@@ -47,10 +49,13 @@ final class ClusterRelay implements ClusterBus {
     private final InfinispanCluster cluster;
     private final RelayBudget inFlight = new RelayBudget();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong refusedByMembers = new AtomicLong();
+    private final PublicationTransport publications;
     private volatile Receiver receiver;
 
     ClusterRelay(InfinispanCluster cluster) {
         this.cluster = cluster;
+        this.publications = new PublicationTransport(cluster);
     }
 
     @Override
@@ -78,14 +83,16 @@ final class ClusterRelay implements ClusterBus {
         long cost = PsonCost.of(message.user(), message.topic(), message.payload());
         UUID writer = cluster.node();
         if (!retain) {
-            broadcast(device, new Published(message.user(), message.topic(), message.payload(), publisher, false,
-                    writer, 0), cost);
+            RelayBudget.Refusal refused = publish(device, new Published(message.user(), message.topic(),
+                    message.payload(), publisher, false, writer, 0), cost);
+            if (refused != null) {
+                throw refusedRelay(refused, device, cost);
+            }
             return;
         }
         // the relay goes out once the write of the cluster's cache is done, and names it: the other members keep the
         // message only while their copy of the cache holds that write (see ClusteredRetained)
         EmbeddedCacheManager manager = cluster.manager();
-        Address self = manager == null ? null : manager.getAddress();
         boolean others = manager != null && manager.getMembers() != null && manager.getMembers().size() > 1;
         RelayBudget.Refusal refused = others ? inFlight.take(device, cost, cluster.options().relayBounds()) : null;
         if (refused != null) {
@@ -96,9 +103,9 @@ final class ClusterRelay implements ClusterBus {
             }
             throw refusedRelay(refused, device, cost);
         }
-        cluster.retainedMessages().retained(message, publisher, !others ? null : write -> submit(device,
-                address -> !address.equals(self), new Published(message.user(), message.topic(), message.payload(),
-                        publisher, true, writer, write), cost));
+        cluster.retainedMessages().retained(message, publisher, !others ? null : write -> sendPublication(device,
+                new Published(message.user(), message.topic(), message.payload(), publisher, true, writer, write),
+                cost));
     }
 
     @Override
@@ -114,6 +121,14 @@ final class ClusterRelay implements ClusterBus {
     /** Relays refused because as many as allowed were waiting already. */
     long dropped() {
         return dropped.get();
+    }
+
+    /**
+     * Relays of publications that a member they went to refused because as many as its
+     * {@code maxQueuedRelayedPublications} waited for its topic consumers already (one per member that refused).
+     */
+    long refusedByMembers() {
+        return refusedByMembers.get();
     }
 
     /** Relays waiting for the other members now. */
@@ -198,6 +213,41 @@ final class ClusterRelay implements ClusterBus {
         return null;
     }
 
+    /**
+     * Null when the publication went out to the other members (or had nobody to go to), else the bound that refused
+     * it; {@code device} is the publishing device, whose share it takes, null for a route's.
+     */
+    private RelayBudget.Refusal publish(DeviceId device, Published published, long cost) {
+        EmbeddedCacheManager manager = cluster.manager();
+        if (manager == null || manager.getMembers() == null || manager.getMembers().size() < 2) {
+            return null;
+        }
+        RelayBudget.Refusal refused = inFlight.take(device, cost, cluster.options().relayBounds());
+        if (refused != null) {
+            dropped.incrementAndGet();
+            return refused;
+        }
+        sendPublication(device, published, cost);
+        return null;
+    }
+
+    /**
+     * Sends a publication whose room in the budget is taken ({@link PublicationTransport}); gives the room back once
+     * every member answered that its consumers are done with it (or failed). A member with no room to queue it
+     * answers so: counted as a refused relay.
+     */
+    private void sendPublication(DeviceId device, Published published, long cost) {
+        try {
+            publications.send(published, () -> {
+                dropped.incrementAndGet();
+                refusedByMembers.incrementAndGet();
+            }).whenComplete((done, failure) -> inFlight.release(device, cost));
+        } catch (RuntimeException e) {
+            inFlight.release(device, cost);
+            LOG.debug("Could not relay a publication to the other cluster members", e);
+        }
+    }
+
     /** Sends a relay whose room in the budget is taken; gives the room back once it is done (or failed). */
     private void submit(DeviceId device, java.util.function.Predicate<Address> targets,
                         SerializableFunction<EmbeddedCacheManager, Boolean> task, long cost) {
@@ -252,15 +302,30 @@ final class ClusterRelay implements ClusterBus {
         @Serial
         private static final long serialVersionUID = 1L;
 
+        /**
+         * Run here for a publisher of an earlier version, whose publications are tasks: holds a thread of
+         * Infinispan's until this member's topic consumers are done with it, as before.
+         */
         @Override
         public Boolean apply(EmbeddedCacheManager manager) {
+            InfinispanCluster member = InfinispanCluster.of(manager);
+            return member != null && deliverTo(member);
+        }
+
+        /** Hands it to the member's server, which tells its consumers; false when no server is bound there. */
+        boolean deliverTo(InfinispanCluster member) {
+            Receiver target = member.relay().receiver;
+            if (target == null) {
+                return false;
+            }
             TopicMessage message = new TopicMessage(user, topic, payload,
                     publisher == null ? null : publisher.registration());
-            InfinispanCluster member = InfinispanCluster.of(manager);
-            if (!retain || member == null) {
-                return deliver(manager, r -> r.published(message, false));
+            if (retain) {
+                member.retainedMessages().relayed(target, message, writer, write);
+            } else {
+                target.published(message, false);
             }
-            return deliver(manager, r -> member.retainedMessages().relayed(r, message, writer, write));
+            return true;
         }
     }
 

@@ -61,6 +61,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private final ClusteredRetained retainedMessages = new ClusteredRetained(this);
     private volatile ClusteredSyncLocks syncLocks;
     private final ClusterRelay relay = new ClusterRelay(this);
+    private final RelayedPublications relayedPublications = new RelayedPublications(this);
     private volatile LocalDevices local;
     private volatile UUID node;
     private volatile ExecutorService housekeeping;
@@ -149,7 +150,9 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             retained = created.getCache(ClusterCaches.RETAINED_CACHE);
             // before the entries are copied (handTo): what is written meanwhile is kept after them
             retained.addListener(new RetainedWrites(retainedMessages));
-            callChannel = new CallChannel(stack.created(), calls::serve);
+            relayedPublications.start(options.relayedPublications(), options.memberName());
+            callChannel = new CallChannel(stack.created(), (bytes, origin) -> relayedPublications.serves(bytes)
+                    ? relayedPublications.serve(bytes) : calls.serve(bytes, origin));
             manager = created;
             calls.joined();
             retainedMessages.handTo(relay.receiver());
@@ -205,6 +208,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         if (closing != null) {
             closing.close();
         }
+        relayedPublications.stop();
         manager = null;
         devices = null;
         properties = null;
@@ -388,7 +392,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
      * Relays to other members (topic publications, server events, property updates, retained messages kept for
      * members that join later) refused because {@link RelayBounds#maxRelaysInFlight()} were waiting already, or
      * because they would have carried more than {@link RelayBounds#maxRelayBytesInFlight()} bytes, or beyond the
-     * share of the device they were of or of its user.
+     * share of the device they were of or of its user; and publications a member they went to refused
+     * ({@link #relaysRefusedByMembers()}).
      */
     public long droppedRelays() {
         return relay.dropped() + retainedMessages.dropped();
@@ -405,6 +410,21 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
      */
     public long relaysRefusedForUserShare() {
         return relay.refusedForUserShare() + retainedMessages.refusedForUserShare();
+    }
+
+    /** The part of {@link #droppedRelays()} that a member refused: its queue of relayed publications was full. */
+    public long relaysRefusedByMembers() {
+        return relay.refusedByMembers();
+    }
+
+    /** Publications relayed to this member that its topic consumers have not finished, on a thread or queued. */
+    public int relayedPublicationsWaiting() {
+        return relayedPublications.waiting();
+    }
+
+    /** Publications relayed to this member that it refused: {@code maxQueuedRelayedPublications} waited already. */
+    public long relayedPublicationsRefused() {
+        return relayedPublications.refused();
     }
 
     /**
@@ -456,6 +476,10 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     ForwardedCalls calls() {
         return calls;
+    }
+
+    RelayedPublications relayedPublications() {
+        return relayedPublications;
     }
 
     /** The address of the member with that node id in the current view, or null once it left. */

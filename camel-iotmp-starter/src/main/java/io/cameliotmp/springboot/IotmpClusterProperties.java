@@ -74,6 +74,17 @@ public class IotmpClusterProperties {
      * max-relay-bytes-in-flight.
      */
     private long maxRelayBytesPerUser = 16777216;
+    /**
+     * Threads of this member that hand the publications other members relay to it to its topic consumers, each
+     * answering the publishing member once the consumers are done; a consumer that blocks holds one of these threads
+     * (and none of the cluster's or the server's).
+     */
+    private int relayedPublicationThreads = 16;
+    /**
+     * Relayed publications that may wait for one of those threads; beyond it a relayed publication is refused (not
+     * delivered on this member) and counted by the publishing member among its refused relays.
+     */
+    private int maxQueuedRelayedPublications = 10000;
     /** Key store (PKCS12 or JKS) of this member: with a trust store, members talk TLS and authenticate each other. */
     private String tlsKeystore;
     /** Password of the key store. */
@@ -90,7 +101,8 @@ public class IotmpClusterProperties {
                 dnsQuery == null || dnsQuery.isBlank() ? null
                         : new ClusterOptions.Dns(dnsQuery, dnsRecordType, dnsResolver),
                 new RelayBounds(maxRelaysInFlight, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice,
-                        maxRelaysPerUser, maxRelayBytesPerUser));
+                        maxRelaysPerUser, maxRelayBytesPerUser),
+                new ClusterOptions.RelayedPublications(relayedPublicationThreads, maxQueuedRelayedPublications));
         if (tlsKeystore != null && !tlsKeystore.isBlank()) {
             options = options.withTls(new ClusterOptions.Tls(tlsKeystore, tlsKeystorePassword, tlsTruststore,
                     tlsTruststorePassword));
@@ -224,6 +236,22 @@ public class IotmpClusterProperties {
 
     public void setMaxRelayBytesPerUser(long maxRelayBytesPerUser) {
         this.maxRelayBytesPerUser = maxRelayBytesPerUser;
+    }
+
+    public int getRelayedPublicationThreads() {
+        return relayedPublicationThreads;
+    }
+
+    public void setRelayedPublicationThreads(int relayedPublicationThreads) {
+        this.relayedPublicationThreads = relayedPublicationThreads;
+    }
+
+    public int getMaxQueuedRelayedPublications() {
+        return maxQueuedRelayedPublications;
+    }
+
+    public void setMaxQueuedRelayedPublications(int maxQueuedRelayedPublications) {
+        this.maxQueuedRelayedPublications = maxQueuedRelayedPublications;
     }
 
     public String getTlsKeystore() {

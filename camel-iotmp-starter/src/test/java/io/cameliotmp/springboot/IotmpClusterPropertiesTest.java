@@ -38,7 +38,9 @@ import static org.assertj.core.api.Assertions.assertThat;
         "camel.component.iotmp.cluster.max-relays-per-device=25",
         "camel.component.iotmp.cluster.max-relay-bytes-per-device=100000",
         "camel.component.iotmp.cluster.max-relays-per-user=50",
-        "camel.component.iotmp.cluster.max-relay-bytes-per-user=200000"
+        "camel.component.iotmp.cluster.max-relay-bytes-per-user=200000",
+        "camel.component.iotmp.cluster.relayed-publication-threads=4",
+        "camel.component.iotmp.cluster.max-queued-relayed-publications=500"
 })
 @Import(EchoResource.class)
 class IotmpClusterPropertiesTest {
@@ -68,6 +70,8 @@ class IotmpClusterPropertiesTest {
         assertThat(infinispan.options().port()).isEqualTo(CLUSTER_PORT);
         assertThat(infinispan.options().relayBounds())
                 .isEqualTo(new RelayBounds(250, 1_000_000, 25, 100_000, 50, 200_000));
+        assertThat(infinispan.options().relayedPublications())
+                .isEqualTo(new ClusterOptions.RelayedPublications(4, 500));
         assertThat(infinispan.memberName()).isEqualTo("spring-1");
         // the route started the server, which joined: a cluster of one
         assertThat(infinispan.members()).containsExactly("spring-1");

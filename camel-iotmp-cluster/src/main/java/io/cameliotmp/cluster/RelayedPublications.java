@@ -1,0 +1,158 @@
+package io.cameliotmp.cluster;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiving side of relayed publications: the member's own small group of threads
+ * ({@link ClusterOptions.RelayedPublications}) that hands each publication another member relayed on the
+ * {@link CallChannel} to this member's topic consumers, and answers the publishing member once they are done, so
+ * that it counts the relay in its budget until then. No thread waits for the consumers but the group's own: before,
+ * a publication was a task of Infinispan's executor whose return was the acknowledgement, and a consumer that
+ * blocked held one of Infinispan's blocking threads per relayed publication, until the member's other cluster work
+ * (server events, property updates) waited for the pool. The server's workers are no place either: a publication
+ * would wait there behind relayed stream samples whose routes block.
+ * <p>
+ * Bounded: at most {@code threads} publications are with the consumers at once and {@code maxQueued} wait for a
+ * thread; one beyond is refused at once, its answer says so, and the publishing member counts it among its refused
+ * relays ({@link InfinispanCluster#relaysRefusedByMembers()}). Relayed publications are not ordered with each other,
+ * as they were not as tasks: the group runs them as they arrive, on any of its threads.
+ */
+final class RelayedPublications {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayedPublications.class);
+    /** How long a thread of the group stays without work before it ends. */
+    private static final long IDLE_SECONDS = 60;
+    private static final long REFUSAL_LINE_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final InfinispanCluster cluster;
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
+    /** When the last WARN line about refusals was written (nanos, 0 for never), and the refusals since. */
+    private final long[] refusalLine = new long[2];
+    /** The group while the member is joined, null otherwise. */
+    private volatile ThreadPoolExecutor threads;
+    /** False in tests only, for a member of an earlier version ({@link #readAsCalls}). */
+    private volatile boolean onChannel = true;
+
+    RelayedPublications(InfinispanCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Makes the group as the options say; at each join. */
+    void start(ClusterOptions.RelayedPublications options, String memberName) {
+        AtomicInteger number = new AtomicInteger();
+        ThreadPoolExecutor group = new ThreadPoolExecutor(options.threads(), options.threads(), IDLE_SECONDS,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(options.maxQueued()), runnable -> {
+                    Thread thread = new Thread(runnable, "iotmp-cluster-" + memberName + "-publications-"
+                                                         + number.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        group.allowCoreThreadTimeOut(true);
+        threads = group;
+    }
+
+    /**
+     * Takes no more publications; those queued still reach the consumers (they arrived), their answers go nowhere.
+     * A consumer that blocks keeps its thread until it returns, as it kept Infinispan's before.
+     */
+    void stop() {
+        ThreadPoolExecutor group = threads;
+        threads = null;
+        if (group != null) {
+            group.shutdown();
+        }
+    }
+
+    /** Whether bytes from the call channel are a relayed publication for this member to serve. */
+    boolean serves(byte[] bytes) {
+        return onChannel && PublicationWire.isPublication(bytes);
+    }
+
+    /**
+     * A publication relayed on the call channel: queued for the group, answered once this member's topic consumers
+     * are done with it. The answer says refused at once when the group's queue is full or the group is gone.
+     */
+    CompletableFuture<byte[]> serve(byte[] bytes) {
+        ClusterRelay.Published published = PublicationWire.fromBytes(bytes);
+        ThreadPoolExecutor group = threads;
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        // counted and queued in one step (the queue's offer never blocks): once waiting() counts a publication, one
+        // arriving later finds it queued, so which one the bound refuses follows the count
+        synchronized (this) {
+            waiting.incrementAndGet();
+            try {
+                if (group == null) {
+                    throw new RejectedExecutionException("this cluster member is leaving");
+                }
+                group.execute(() -> answer.complete(PublicationWire.answer(deliver(published))));
+                return answer;
+            } catch (RejectedExecutionException e) {
+                waiting.decrementAndGet();
+            }
+        }
+        refused(published, group);
+        return CompletableFuture.completedFuture(PublicationWire.answer(PublicationWire.Answer.REFUSED));
+    }
+
+    /**
+     * Counts a refusal; one WARN line a minute at most, with the number refused since the last one, so that
+     * consumers that keep the group busy do not also flood the log.
+     */
+    private void refused(ClusterRelay.Published published, ThreadPoolExecutor group) {
+        refused.incrementAndGet();
+        long suppressed;
+        synchronized (refusalLine) {
+            long now = System.nanoTime();
+            if (refusalLine[0] != 0 && now - refusalLine[0] < REFUSAL_LINE_INTERVAL_NANOS) {
+                refusalLine[1]++;
+                LOG.debug("Relayed publication on '{}' refused", ClusteredRetained.shown(published.topic()));
+                return;
+            }
+            refusalLine[0] = now;
+            suppressed = refusalLine[1];
+            refusalLine[1] = 0;
+        }
+        LOG.warn("IOTMP cluster member {} refuses publications other members relay to it: {} wait for its topic"
+                 + " consumers already (maxQueuedRelayedPublications){}", cluster.memberName(),
+                group == null ? 0 : group.getQueue().size(),
+                suppressed == 0 ? "" : " (" + suppressed + " more refused since the last such line)");
+    }
+
+    private PublicationWire.Answer deliver(ClusterRelay.Published published) {
+        try {
+            return published.deliverTo(cluster) ? PublicationWire.Answer.DELIVERED
+                    : PublicationWire.Answer.UNDELIVERED;
+        } catch (RuntimeException e) {
+            LOG.warn("A publication relayed on '{}' could not be delivered",
+                    ClusteredRetained.shown(published.topic()), e);
+            return PublicationWire.Answer.UNDELIVERED;
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    /** For tests: reads relayed publications on the call channel as calls, as a member of an earlier version does. */
+    void readAsCalls() {
+        onChannel = false;
+    }
+
+    /** Relayed publications taken and not answered yet: with the topic consumers, or waiting for a thread. */
+    int waiting() {
+        return waiting.get();
+    }
+
+    /** Relayed publications refused because as many as allowed waited for a thread already. */
+    long refused() {
+        return refused.get();
+    }
+}

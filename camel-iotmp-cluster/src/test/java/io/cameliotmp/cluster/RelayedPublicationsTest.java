@@ -1,0 +1,138 @@
+package io.cameliotmp.cluster;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.server.IotmpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.cameliotmp.cluster.ClusterNodes.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Publications relayed to a member wait there for its own group of threads ({@code relayedPublicationThreads}),
+ * within a bound ({@code maxQueuedRelayedPublications}): one beyond it is refused, and the publishing member counts
+ * the refusal with its refused relays. A member of an earlier version, which reads no publications on the call
+ * channel, still gets them as tasks.
+ */
+class RelayedPublicationsTest {
+
+    private final ClusterNodes nodes = new ClusterNodes();
+
+    @AfterEach
+    void close() {
+        nodes.close();
+    }
+
+    @Test
+    void aPublicationBeyondTheQueuedOnesIsRefusedByTheReceiverAndCountedByThePublisher() throws Exception {
+        List<IotmpServer> members = nodes.customize(options -> options.withRelayedPublicationThreads(1)
+                .withMaxQueuedRelayedPublications(2)).start(2);
+        InfinispanCluster a = ClusterNodes.cluster(members.get(0));
+        InfinispanCluster b = ClusterNodes.cluster(members.get(1));
+        CountDownLatch reached = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BlockingQueue<Object> onB = new LinkedBlockingQueue<>();
+        members.get(1).topics().subscribe("slow", message -> {
+            onB.add(message.payload());
+            reached.countDown();
+            await(release);
+        });
+        try {
+            members.get(0).topics().publish("alice", "slow", "first", false);
+            assertThat(reached.await(60, TimeUnit.SECONDS)).isTrue();
+            members.get(0).topics().publish("alice", "slow", "second", false);
+            members.get(0).topics().publish("alice", "slow", "third", false);
+            // B's one thread holds the first; the second and third wait for it, as many as B queues
+            eventually().until(() -> b.relayedPublicationsWaiting() == 3);
+
+            members.get(0).topics().publish("alice", "slow", "fourth", false);
+
+            // B answers at once that it has no room: A counts it with its refused relays and holds it no more
+            eventually().until(() -> a.relaysRefusedByMembers() == 1);
+            assertThat(a.droppedRelays()).isEqualTo(1);
+            assertThat(b.relayedPublicationsRefused()).isEqualTo(1);
+            assertThat(a.relay().inFlight()).isEqualTo(3);
+            assertThat(b.relayedPublicationsWaiting()).isEqualTo(3);
+        } finally {
+            release.countDown();
+        }
+        eventually().until(() -> a.relay().inFlight() == 0 && b.relayedPublicationsWaiting() == 0);
+        assertThat(onB).containsExactlyInAnyOrder("first", "second", "third");
+        onB.clear();
+        // there is room again
+        members.get(0).topics().publish("alice", "slow", "fifth", false);
+        assertThat(onB.poll(60, TimeUnit.SECONDS)).isEqualTo("fifth");
+        assertThat(a.relaysRefusedByMembers()).isEqualTo(1);
+    }
+
+    @Test
+    void aMemberOfAnEarlierVersionGetsThePublicationsAsTasksAcknowledgedOnceItsConsumersAreDone() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        InfinispanCluster a = ClusterNodes.cluster(members.get(0));
+        InfinispanCluster b = ClusterNodes.cluster(members.get(1));
+        // it reads a publication on the call channel as a forwarded call, and fails on it
+        b.relayedPublications().readAsCalls();
+        CountDownLatch reached = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BlockingQueue<String> threads = new LinkedBlockingQueue<>();
+        BlockingQueue<Object> onB = new LinkedBlockingQueue<>();
+        members.get(1).topics().subscribe("status", message -> {
+            threads.add(Thread.currentThread().getName());
+            onB.add(message.payload() == null ? "cleared" : message.payload());
+            reached.countDown();
+            await(release);
+        });
+        try {
+            members.get(0).topics().publish("alice", "status", "on", false);
+            assertThat(reached.await(60, TimeUnit.SECONDS)).isTrue();
+            // a task, as an earlier version runs it: acknowledged only once the consumer is done
+            assertThat(a.relay().inFlight()).isEqualTo(1);
+        } finally {
+            release.countDown();
+        }
+        eventually().until(() -> a.relay().inFlight() == 0);
+        assertThat(onB.poll(60, TimeUnit.SECONDS)).isEqualTo("on");
+
+        // retained publications too: kept on B, so a device connecting there gets it
+        members.get(0).topics().publish("alice", "status", Map.of("mode", "eco"), true);
+        assertThat(onB.poll(60, TimeUnit.SECONDS)).isEqualTo(Map.of("mode", "eco"));
+        IotmpDevice late = nodes.device(members.get(1), "late");
+        BlockingQueue<Object> status = new LinkedBlockingQueue<>();
+        late.openServerStream(Map.of("event", "device_topic_publish", "scope", "subscribe", "topic", "status"),
+                status::add).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertThat(status.poll(60, TimeUnit.SECONDS)).isEqualTo(Map.of("mode", "eco"));
+
+        assertThat(threads).noneMatch(name -> name.contains("-publications-"));
+        assertThat(b.relayedPublicationsWaiting()).isZero();
+        assertThat(a.droppedRelays()).isZero();
+    }
+
+    /** A payload PSON cannot encode (a route may publish any object) still reaches the others, as a task. */
+    @Test
+    void aPayloadPsonCannotEncodeIsRelayedAsATask() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        BlockingQueue<Object> onB = new LinkedBlockingQueue<>();
+        members.get(1).topics().subscribe("ids", message -> onB.add(message.payload()));
+        java.util.UUID id = java.util.UUID.randomUUID();
+
+        members.get(0).topics().publish("alice", "ids", id, false);
+
+        assertThat(onB.poll(60, TimeUnit.SECONDS)).isEqualTo(id);
+        eventually().until(() -> ClusterNodes.cluster(members.get(0)).relay().inFlight() == 0);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
