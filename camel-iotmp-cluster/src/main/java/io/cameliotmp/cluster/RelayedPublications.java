@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.cameliotmp.server.ClusterBus;
+import io.cameliotmp.server.QuotaExceededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +33,10 @@ final class RelayedPublications {
     private static final Logger LOG = LoggerFactory.getLogger(RelayedPublications.class);
     /** How long a thread of the group stays without work before it ends. */
     private static final long IDLE_SECONDS = 60;
-    private static final long REFUSAL_LINE_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final InfinispanCluster cluster;
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong refused = new AtomicLong();
-    /** When the last WARN line about refusals was written (nanos, 0 for never), and the refusals since. */
-    private final long[] refusalLine = new long[2];
     /** The group while the member is joined, null otherwise. */
     private volatile ThreadPoolExecutor threads;
     /** False in tests only, for a member of an earlier version ({@link #readAsCalls}). */
@@ -105,27 +104,21 @@ final class RelayedPublications {
     }
 
     /**
-     * Counts a refusal; one WARN line a minute at most, with the number refused since the last one, so that
-     * consumers that keep the group busy do not also flood the log.
+     * Counts a refusal, and has the server count and log it among its quota refusals
+     * ({@code iotmp.quota.refusals{quota=cluster-relays}}, a line within its rate limit), so that consumers that
+     * keep the group busy show in the metrics and do not flood the log.
      */
     private void refused(ClusterRelay.Published published, ThreadPoolExecutor group) {
         refused.incrementAndGet();
-        long suppressed;
-        synchronized (refusalLine) {
-            long now = System.nanoTime();
-            if (refusalLine[0] != 0 && now - refusalLine[0] < REFUSAL_LINE_INTERVAL_NANOS) {
-                refusalLine[1]++;
-                LOG.debug("Relayed publication on '{}' refused", ClusteredRetained.shown(published.topic()));
-                return;
-            }
-            refusalLine[0] = now;
-            suppressed = refusalLine[1];
-            refusalLine[1] = 0;
+        ClusterBus.Receiver receiver = cluster.relay().receiver();
+        if (receiver == null) {
+            LOG.debug("Relayed publication on '{}' refused", ClusteredRetained.shown(published.topic()));
+            return;
         }
-        LOG.warn("IOTMP cluster member {} refuses publications other members relay to it: {} wait for its topic"
-                 + " consumers already (maxQueuedRelayedPublications){}", cluster.memberName(),
-                group == null ? 0 : group.getQueue().size(),
-                suppressed == 0 ? "" : " (" + suppressed + " more refused since the last such line)");
+        receiver.refused(new QuotaExceededException(QuotaExceededException.Quota.CLUSTER_RELAYS,
+                "a publication on '" + ClusteredRetained.shown(published.topic()) + "' relayed to cluster member "
+                + cluster.memberName() + ": " + (group == null ? 0 : group.getQueue().size())
+                + " wait for its topic consumers already (maxQueuedRelayedPublications)"));
     }
 
     private PublicationWire.Answer deliver(ClusterRelay.Published published) {

@@ -58,6 +58,8 @@ class RelayedPublicationsTest {
             eventually().until(() -> a.relaysRefusedByMembers() == 1);
             assertThat(a.droppedRelays()).isEqualTo(1);
             assertThat(b.relayedPublicationsRefused()).isEqualTo(1);
+            // the receiving server counts it with its quota refusals (iotmp.quota.refusals{quota=cluster-relays})
+            assertThat(members.get(1).totals().quotaRefusals()).isEqualTo(1);
             assertThat(a.relay().inFlight()).isEqualTo(3);
             assertThat(b.relayedPublicationsWaiting()).isEqualTo(3);
         } finally {

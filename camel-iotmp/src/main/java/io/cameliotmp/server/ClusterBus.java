@@ -80,5 +80,14 @@ public interface ClusterBus {
          * and nobody here subscribed before one retained earlier).
          */
         void retained(TopicMessage message);
+
+        /**
+         * A publication another member relayed that this member does not deliver, one of its own bounds being reached
+         * (a clustered member's queue of relayed publications): counted in the server's quota refusals
+         * ({@link QuotaExceededException.Quota#CLUSTER_RELAYS}) and logged as they are, within the rate limit.
+         */
+        default void refused(QuotaExceededException refusal) {
+            // a receiver that keeps no count
+        }
     }
 }

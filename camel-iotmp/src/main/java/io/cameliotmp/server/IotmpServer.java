@@ -79,7 +79,7 @@ public final class IotmpServer {
         ClusterBus bus = config.cluster().bus();
         builtins.addPropertyListener(bus::propertyUpdated);
         events.relayTo(bus);
-        bus.bind(new RelayedEvents(registry, events));
+        bus.bind(new RelayedEvents(registry, events, refusal -> quotaExceeded(refusal, "other cluster members")));
     }
 
     public IotmpServerConfig config() {

@@ -1,5 +1,7 @@
 package io.cameliotmp.server;
 
+import java.util.function.Consumer;
+
 /**
  * What other members of the cluster relay to this one: delivered to the devices and routes of this member only, and
  * never relayed again.
@@ -8,10 +10,17 @@ final class RelayedEvents implements ClusterBus.Receiver {
 
     private final DeviceRegistry registry;
     private final EventStreams events;
+    private final Consumer<QuotaExceededException> refusals;
 
-    RelayedEvents(DeviceRegistry registry, EventStreams events) {
+    RelayedEvents(DeviceRegistry registry, EventStreams events, Consumer<QuotaExceededException> refusals) {
         this.registry = registry;
         this.events = events;
+        this.refusals = refusals;
+    }
+
+    @Override
+    public void refused(QuotaExceededException refusal) {
+        refusals.accept(refusal);
     }
 
     @Override
