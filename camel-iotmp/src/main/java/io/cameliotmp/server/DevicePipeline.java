@@ -59,8 +59,8 @@ public final class DevicePipeline {
     /**
      * {@code traffic} (bytes in and out, first so that TLS and WebSocket overhead counts; with {@code proxyProtocol}
      * before the header's decoder, which the server put first, so that the header counts too), the
-     * {@link PendingWriteBound} on what is queued for the peer, {@code ssl} when the
-     * server has TLS (after its {@link TlsRenegotiationGuard}; a failed handshake reported by
+     * {@link PendingWriteBound} on what is queued for the peer, {@code ssl} when the server has TLS (after
+     * {@link TlsPartialRecords} and its {@link TlsRenegotiationGuard}; a failed handshake reported by
      * {@link TlsHandshakeFailures}), and for WebSocket transport the meter of partial
      * WebSocket frames, the HTTP upgrade, the peer's pings and pongs ({@link WebSocketControlFrames}) and the frames
      * read as one byte stream.
@@ -85,6 +85,9 @@ public final class DevicePipeline {
         if (config.sslContext() != null && listener != ListenerKind.LEGACY) {
             SslHandler ssl = config.sslContext().newHandler(channel.alloc());
             ssl.setHandshakeTimeoutMillis(config.tlsHandshakeTimeout().toMillis());
+            // first: what the TLS engine holds of a record under way counts against maxPartialFrameBytes
+            pipeline.addLast(TlsPartialRecords.NAME, new TlsPartialRecords(admission.partialFrames(),
+                    () -> context.metrics().refused(Refusal.PARTIAL_FRAME_BUDGET)));
             pipeline.addLast(TlsRenegotiationGuard.NAME, new TlsRenegotiationGuard(ssl,
                     () -> context.metrics().refused(Refusal.TLS_RENEGOTIATION)));
             pipeline.addLast("ssl", ssl);

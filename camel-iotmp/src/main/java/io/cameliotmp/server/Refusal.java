@@ -18,7 +18,10 @@ public enum Refusal {
     ADDRESS_BLOCKED,
     /** {@code maxUnauthenticatedPerAddress} connections from the address have not authenticated yet. */
     UNAUTHENTICATED_PER_ADDRESS,
-    /** A started frame could not reserve its length within {@code maxPartialFrameBytes}. */
+    /**
+     * A started frame, or a TLS record the TLS engine holds until it is complete, could not reserve its length within
+     * {@code maxPartialFrameBytes}; or a TLS record announced a length above what TLS allows.
+     */
     PARTIAL_FRAME_BUDGET,
     /** A CONNECT with a user, device id or credential longer than allowed. */
     IDENTIFIER_TOO_LONG,
