@@ -67,8 +67,8 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
      */
     private Integer maxCredentialLength = 1024;
     /**
-     * Bytes of partially received frames (IOTMP or WebSocket) the server holds for all its connections together; a
-     * connection whose started frame does not fit is closed.
+     * Bytes of partially received frames (IOTMP or WebSocket) and TLS records the server holds for all its
+     * connections together; a connection whose started frame or record does not fit is closed.
      */
     private Long maxPartialFrameBytes = 67108864L;
     /**

@@ -87,8 +87,9 @@ public class IotmpServerLimitOptions {
     private int maxCredentialLength = ServerLimits.DEFAULT_MAX_CREDENTIAL_LENGTH;
 
     @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_PARTIAL_FRAME_BYTES,
-              description = "Bytes of partially received frames (IOTMP or WebSocket) the server holds for all its "
-                            + "connections together; a connection whose started frame does not fit is closed.")
+              description = "Bytes of partially received frames (IOTMP or WebSocket) and TLS records the server "
+                            + "holds for all its connections together; a connection whose started frame or record "
+                            + "does not fit is closed.")
     private long maxPartialFrameBytes = ServerLimits.DEFAULT_MAX_PARTIAL_FRAME_BYTES;
 
     @UriParam(label = "security", defaultValue = "" + ServerLimits.DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS,

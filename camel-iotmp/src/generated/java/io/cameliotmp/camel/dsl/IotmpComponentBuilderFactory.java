@@ -1225,9 +1225,9 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
-         * Bytes of partially received frames (IOTMP or WebSocket) the server
-         * holds for all its connections together; a connection whose started
-         * frame does not fit is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) and TLS
+         * records the server holds for all its connections together; a
+         * connection whose started frame or record does not fit is closed.
          * 
          * The option is a: &lt;code&gt;long&lt;/code&gt; type.
          * 

@@ -1043,9 +1043,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Bytes of partially received frames (IOTMP or WebSocket) the server
-         * holds for all its connections together; a connection whose started
-         * frame does not fit is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) and TLS
+         * records the server holds for all its connections together; a
+         * connection whose started frame or record does not fit is closed.
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -1060,9 +1060,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Bytes of partially received frames (IOTMP or WebSocket) the server
-         * holds for all its connections together; a connection whose started
-         * frame does not fit is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) and TLS
+         * records the server holds for all its connections together; a
+         * connection whose started frame or record does not fit is closed.
          * 
          * The option will be converted to a <code>long</code> type.
          * 
@@ -3308,9 +3308,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Bytes of partially received frames (IOTMP or WebSocket) the server
-         * holds for all its connections together; a connection whose started
-         * frame does not fit is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) and TLS
+         * records the server holds for all its connections together; a
+         * connection whose started frame or record does not fit is closed.
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -3325,9 +3325,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Bytes of partially received frames (IOTMP or WebSocket) the server
-         * holds for all its connections together; a connection whose started
-         * frame does not fit is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) and TLS
+         * records the server holds for all its connections together; a
+         * connection whose started frame or record does not fit is closed.
          * 
          * The option will be converted to a <code>long</code> type.
          * 
@@ -5264,9 +5264,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Bytes of partially received frames (IOTMP or WebSocket) the server
-         * holds for all its connections together; a connection whose started
-         * frame does not fit is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) and TLS
+         * records the server holds for all its connections together; a
+         * connection whose started frame or record does not fit is closed.
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -5281,9 +5281,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Bytes of partially received frames (IOTMP or WebSocket) the server
-         * holds for all its connections together; a connection whose started
-         * frame does not fit is closed.
+         * Bytes of partially received frames (IOTMP or WebSocket) and TLS
+         * records the server holds for all its connections together; a
+         * connection whose started frame or record does not fit is closed.
          * 
          * The option will be converted to a <code>long</code> type.
          * 
