@@ -2,13 +2,20 @@ package io.cameliotmp.server;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import io.cameliotmp.testing.MariaDbExtension;
+import io.cameliotmp.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -93,6 +100,48 @@ class JdbcPropertyStoreMariaDbTest extends JdbcPropertyStoreTest {
         JdbcPropertyStore store = new JdbcPropertyStore(database(), longest);
         store.write(new DeviceId("demo", "device-1"), "p", 1);
         assertThat(store.read(new DeviceId("demo", "device-1"), "p")).isEqualTo(1L);
+    }
+
+    /**
+     * The store tries a write again when its SQL state is of class 40: MariaDB's deadlock (error 1213) must be one,
+     * or its victim failed the device's write (ERROR 500). A real deadlock: two transactions wait for each other.
+     */
+    @Test
+    void aDeadlocksVictimHasTheSqlStateTheStoreTriesAgain() throws Exception {
+        DataSource database = database();
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try (Connection a = database.getConnection(); Connection b = database.getConnection();
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            sa.execute("CREATE TABLE deadlock (id INT PRIMARY KEY, n INT) ENGINE=InnoDB");
+            sa.execute("INSERT INTO deadlock VALUES (1, 0), (2, 0)");
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            sa.execute("UPDATE deadlock SET n = 1 WHERE id = 1");
+            sb.execute("UPDATE deadlock SET n = 1 WHERE id = 2");
+            Future<SQLException> first = threads.submit(
+                    () -> failure(sa, "UPDATE deadlock SET n = 2 WHERE id = 2"));
+            eventually().until(() -> count("SELECT COUNT(*) FROM information_schema.innodb_trx"
+                                           + " WHERE trx_state = 'LOCK WAIT'") > 0 || first.isDone());
+            SQLException second = failure(sb, "UPDATE deadlock SET n = 2 WHERE id = 1");
+            SQLException victim = second != null ? second
+                    : first.get(Waits.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat((Throwable) victim).as("a deadlock's victim").isNotNull();
+            assertThat(victim.getErrorCode()).isEqualTo(1213);
+            assertThat(victim.getSQLState()).isEqualTo("40001");
+            a.rollback();
+            b.rollback();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static SQLException failure(Statement s, String sql) {
+        try {
+            s.execute(sql);
+            return null;
+        } catch (SQLException e) {
+            return e;
+        }
     }
 
     private long count(String sql) throws Exception {
