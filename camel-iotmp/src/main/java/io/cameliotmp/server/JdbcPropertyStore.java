@@ -14,7 +14,8 @@ import io.cameliotmp.protocol.PsonFormat;
  * keeps every type exactly (maps, floats, bytes…) without a schema per property.
  * <p>
  * The tables are created if missing ({@link JdbcPropertyTables}) with SQL that H2 and PostgreSQL both accept
- * ({@code BYTEA} is mapped by H2 too), the store's tests run against both; writes update a row they found and insert
+ * ({@code BYTEA} is mapped by H2 too), and their own column types in MariaDB and MySQL; the store's tests run against
+ * H2, PostgreSQL and MariaDB. Writes update a row they found and insert
  * one they did not, inside one transaction, which needs no vendor upsert syntax. Writes run at READ COMMITTED, whatever
  * the isolation the data source's connections have, since the locks below are made for it.
  * <p>

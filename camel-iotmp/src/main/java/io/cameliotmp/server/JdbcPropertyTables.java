@@ -14,7 +14,8 @@ import javax.sql.DataSource;
  * widths of their key columns.
  * <p>
  * The names are quoted, so that a table may be named as an SQL keyword ({@code order}, {@code user}), but in the case
- * the database keeps an unquoted name in (upper case in H2, lower case in PostgreSQL), so that they are the tables
+ * the database keeps an unquoted name in (upper case in H2, lower case in PostgreSQL, as written in MariaDB and MySQL,
+ * quoted there in backticks, which a session in ANSI_QUOTES mode takes too), so that they are the tables
  * the unquoted name means, those an earlier version created. A name the database would shorten (PostgreSQL shortens
  * names beyond 63 bytes without an error, and a long table's two totals tables became one other table) is refused.
  *
@@ -85,22 +86,60 @@ record JdbcPropertyTables(String table, String userTable, String deviceTable, Ke
 
     /**
      * Creates the tables if they are missing, their key columns as wide as the server's default limits allow
-     * ({@link ServerLimits#DEFAULT_MAX_IDENTIFIER_LENGTH}, {@link ServerQuotas#DEFAULT_MAX_NAME_LENGTH}).
+     * ({@link ServerLimits#DEFAULT_MAX_IDENTIFIER_LENGTH}, {@link ServerQuotas#DEFAULT_MAX_NAME_LENGTH}), in the
+     * database's {@link Schema}.
      */
     private void create(Connection c) throws SQLException {
-        String id = "VARCHAR(" + ServerLimits.DEFAULT_MAX_IDENTIFIER_LENGTH + ") NOT NULL";
+        Schema schema = Schema.of(c.getMetaData());
+        String id = schema.key(ServerLimits.DEFAULT_MAX_IDENTIFIER_LENGTH);
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " (user_id " + id + ", device_id " + id
-                      + ", property VARCHAR(" + ServerQuotas.DEFAULT_MAX_NAME_LENGTH + ") NOT NULL,"
-                      + " pson BYTEA NOT NULL, updated_at TIMESTAMP NOT NULL,"
-                      + " PRIMARY KEY (user_id, device_id, property))");
+                      + ", property " + schema.key(ServerQuotas.DEFAULT_MAX_NAME_LENGTH) + ","
+                      + " pson " + schema.bytes + " NOT NULL, updated_at " + schema.timestamp + " NOT NULL,"
+                      + " PRIMARY KEY (user_id, device_id, property))" + schema.tableOptions);
             s.execute("CREATE TABLE IF NOT EXISTS " + userTable + " (user_id " + id + " PRIMARY KEY,"
-                      + " bytes BIGINT NOT NULL)");
+                      + " bytes BIGINT NOT NULL)" + schema.tableOptions);
             s.execute("CREATE TABLE IF NOT EXISTS " + deviceTable + " (user_id " + id + ", device_id " + id
-                      + ", properties INT NOT NULL, bytes BIGINT NOT NULL, PRIMARY KEY (user_id, device_id))");
+                      + ", properties INT NOT NULL, bytes BIGINT NOT NULL, PRIMARY KEY (user_id, device_id))"
+                      + schema.tableOptions);
         }
         if (!c.getAutoCommit()) {
             c.commit(); // a pool may hand out connections that do not commit by themselves
+        }
+    }
+
+    /**
+     * The column types of a new table in one database. H2 and PostgreSQL share one SQL ({@code BYTEA}, which H2 maps
+     * too), the tables earlier versions made. MariaDB and MySQL have no {@code BYTEA}, and their defaults break the
+     * store: their text compares without case, accents and trailing spaces (two devices {@code Sensor} and
+     * {@code sensor} were one row), their default character set may be Latin-1 (a name outside it failed), and their
+     * default engine may be one without transactions (MyISAM: no lock held, the quotas not kept). So the key columns
+     * are UTF-8 compared byte for byte, values a {@code LONGBLOB} (a {@code BLOB} holds 64 KiB), times a
+     * {@code DATETIME} (a {@code TIMESTAMP} ends in 2038 and updates itself) and the engine InnoDB, whose
+     * {@code DYNAMIC} rows index the key's 2048 bytes of UTF-8 (an older row format, 767 bytes per column).
+     */
+    private record Schema(String keyText, String bytes, String timestamp, String tableOptions) {
+
+        static final Schema STANDARD = new Schema("", "BYTEA", "TIMESTAMP", "");
+
+        static Schema of(DatabaseMetaData database) throws SQLException {
+            String product = database.getDatabaseProductName().toLowerCase(Locale.ROOT);
+            if (product.contains("mariadb")) {
+                return mysql("utf8mb4_nopad_bin");
+            }
+            if (product.contains("mysql")) {
+                return mysql("utf8mb4_0900_bin"); // MySQL 8's binary collation without padding
+            }
+            return STANDARD;
+        }
+
+        private static Schema mysql(String collation) {
+            return new Schema(" CHARACTER SET utf8mb4 COLLATE " + collation, "LONGBLOB", "DATETIME(3)",
+                    " ENGINE=InnoDB ROW_FORMAT=DYNAMIC");
+        }
+
+        String key(int width) {
+            return "VARCHAR(" + width + ")" + keyText + " NOT NULL";
         }
     }
 

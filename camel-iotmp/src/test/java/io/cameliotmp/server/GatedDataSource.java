@@ -38,7 +38,8 @@ final class GatedDataSource {
         return proxy(Connection.class, (proxy, method, args) -> {
             Object result = invoke(connection, method, args);
             if (result instanceof PreparedStatement statement && "prepareStatement".equals(method.getName())) {
-                String sql = ((String) args[0]).replace("\"", ""); // the store quotes its tables' names
+                // the store quotes its tables' names, in ANSI quotes or MySQL's backticks
+                String sql = ((String) args[0]).replace("\"", "").replace("`", "");
                 boolean writesProperty = sql.regionMatches(true, 0, "INSERT INTO " + table + " (", 0,
                         table.length() + 14) || sql.regionMatches(true, 0, "UPDATE " + table + " SET pson", 0,
                         table.length() + 16);

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The JDBC property store against a real (embedded, file-based) H2 database; {@link JdbcPropertyStorePostgresTest}
- * runs the same tests against PostgreSQL.
+ * and {@link JdbcPropertyStoreMariaDbTest} run the same tests against PostgreSQL and MariaDB.
  */
 class JdbcPropertyStoreTest {
 
@@ -37,6 +37,11 @@ class JdbcPropertyStoreTest {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + dir.resolve("properties") + ";DB_CLOSE_DELAY=0");
         return ds;
+    }
+
+    /** The type of the values' column in a table a test makes itself, as an older version made it. */
+    String bytesType() {
+        return "BYTEA";
     }
 
     @Test
@@ -279,7 +284,8 @@ class JdbcPropertyStoreTest {
         DataSource database = database();
         try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + JdbcPropertyStore.DEFAULT_TABLE + " (user_id VARCHAR(64) NOT NULL,"
-                      + " device_id VARCHAR(64) NOT NULL, property VARCHAR(255) NOT NULL, pson BYTEA NOT NULL,"
+                      + " device_id VARCHAR(64) NOT NULL, property VARCHAR(255) NOT NULL, pson " + bytesType()
+                      + " NOT NULL,"
                       + " updated_at TIMESTAMP NOT NULL, PRIMARY KEY (user_id, device_id, property))");
         }
         JdbcPropertyStore store = new JdbcPropertyStore(database);
@@ -297,5 +303,42 @@ class JdbcPropertyStoreTest {
                 .hasMessageContaining("property name of 256 characters");
         assertThat(store.read(tooLong, "p")).isNull();
         store.write(tooLong, "p", null);
+    }
+
+    /**
+     * Keys are compared as they are: names differing in case, accents or trailing spaces are other properties, of
+     * other devices. MariaDB and MySQL compare text without them by default, and {@code Sensor}'s write replaced
+     * {@code sensor}'s property.
+     */
+    @Test
+    void namesDifferingInCaseAccentsOrTrailingSpacesAreOtherProperties() {
+        JdbcPropertyStore store = new JdbcPropertyStore(database());
+        List<String> names = List.of("mode", "Mode", "modé", "mode ");
+        for (String device : names) {
+            for (String name : names) {
+                store.write(new DeviceId("demo", device), name, device + "/" + name);
+            }
+        }
+        for (String device : names) {
+            for (String name : names) {
+                assertThat(store.read(new DeviceId("demo", device), name)).isEqualTo(device + "/" + name);
+            }
+        }
+    }
+
+    /**
+     * Names of any script are kept, whatever the database's own character set: MariaDB's is Latin-1 unless set, and
+     * a name beyond it failed (ERROR 500) or was kept as question marks, one property for all such names.
+     */
+    @Test
+    void namesBeyondLatin1AreKept() {
+        JdbcPropertyStore store = new JdbcPropertyStore(database());
+        DeviceId device = new DeviceId("\u7528\u6237", "\u6e29\u5ea6\u8ba1");
+        store.write(device, "\u6e29\u5ea6", 1);
+        store.write(device, "\u6e7f\u5ea6", 2);
+        store.write(device, "\ud83c\udf21", 3);
+        assertThat(store.read(device, "\u6e29\u5ea6")).isEqualTo(1L);
+        assertThat(store.read(device, "\u6e7f\u5ea6")).isEqualTo(2L);
+        assertThat(store.read(device, "\ud83c\udf21")).isEqualTo(3L);
     }
 }
