@@ -1,21 +1,18 @@
 package io.cameliotmp.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.TestPorts;
+import io.cameliotmp.testing.TestTls;
 import io.cameliotmp.testing.Waits;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -36,7 +33,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class TlsConnectionEndsTest {
 
-    private static final String PASSWORD = "changeit";
     private static final Duration CONNECT_DEADLINE = Duration.ofMinutes(10);
 
     private IotmpServer tls;
@@ -44,8 +40,7 @@ class TlsConnectionEndsTest {
 
     @BeforeEach
     void start() throws Exception {
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(load("tls/server.p12"), PASSWORD.toCharArray());
+        KeyManagerFactory keys = TestTls.serverKeys();
         tls = server(IotmpServerConfig.builder()
                 .sslContext(SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK).build()));
         plain = server(IotmpServerConfig.builder());
@@ -75,7 +70,7 @@ class TlsConnectionEndsTest {
                 disconnected.complete(reason);
             }
         });
-        try (SSLSocket socket = (SSLSocket) trusting().getSocketFactory().createSocket("127.0.0.1",
+        try (SSLSocket socket = (SSLSocket) TestTls.trustingClient().getSocketFactory().createSocket("127.0.0.1",
                 tls.localAddress().getPort())) {
             socket.setEnabledProtocols(new String[] { protocol });
             socket.setSoTimeout((int) Waits.WAIT.toMillis());
@@ -90,7 +85,7 @@ class TlsConnectionEndsTest {
 
     @Test
     void aTlsClientOnAPlainPortIsClosedAtItsFirstBytes() throws Exception {
-        try (SSLSocket socket = (SSLSocket) trusting().getSocketFactory().createSocket("127.0.0.1",
+        try (SSLSocket socket = (SSLSocket) TestTls.trustingClient().getSocketFactory().createSocket("127.0.0.1",
                 plain.localAddress().getPort())) {
             socket.setSoTimeout((int) Waits.WAIT.toMillis());
             // the server reads the ClientHello as frames that are no CONNECT and closes; a timeout would mean it
@@ -103,8 +98,7 @@ class TlsConnectionEndsTest {
 
     @Test
     void connectionsStillInTheirHandshakeCountAsUnauthenticated() throws Exception {
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(load("tls/server.p12"), PASSWORD.toCharArray());
+        KeyManagerFactory keys = TestTls.serverKeys();
         IotmpServer limited = server(IotmpServerConfig.builder()
                 .sslContext(SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK).build())
                 .tlsHandshakeTimeout(CONNECT_DEADLINE)
@@ -122,19 +116,5 @@ class TlsConnectionEndsTest {
         }
     }
 
-    private static SSLContext trusting() throws Exception {
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(load("tls/trust.p12"));
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
-    }
 
-    private static KeyStore load(String resource) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = TlsConnectionEndsTest.class.getResourceAsStream("/" + resource)) {
-            store.load(in, PASSWORD.toCharArray());
-        }
-        return store;
-    }
 }

@@ -1,11 +1,9 @@
 package io.cameliotmp.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.cameliotmp.micrometer.MicrometerServerMetrics;
 import io.cameliotmp.protocol.Generation;
@@ -22,6 +19,7 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.StderrCapture;
 import io.cameliotmp.testing.TestPorts;
+import io.cameliotmp.testing.TestTls;
 import io.cameliotmp.testing.Waits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -42,7 +40,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TlsHandshakeFailuresTest {
 
-    private static final String PASSWORD = "changeit";
     /** Far beyond every wait here: no connection of these tests is closed by it. */
     private static final Duration CONNECT_DEADLINE = Duration.ofMinutes(10);
 
@@ -51,8 +48,7 @@ class TlsHandshakeFailuresTest {
 
     @BeforeEach
     void start() throws Exception {
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(load("tls/server.p12"), PASSWORD.toCharArray());
+        KeyManagerFactory keys = TestTls.serverKeys();
         server = new IotmpServer(IotmpServerConfig.builder()
                 .host("127.0.0.1").port(TestPorts.next()).ioThreads(1).workerThreads(1)
                 .connectTimeout(CONNECT_DEADLINE)
@@ -132,7 +128,8 @@ class TlsHandshakeFailuresTest {
             }
         });
         try (Socket tcp = new Socket("127.0.0.1", port());
-             SSLSocket tls = (SSLSocket) trusting().getSocketFactory().createSocket(tcp, "localhost", port(), false)) {
+             SSLSocket tls = (SSLSocket) TestTls.trustingClient().getSocketFactory()
+                     .createSocket(tcp, "localhost", port(), false)) {
             tls.setSoTimeout((int) Waits.WAIT.toMillis());
             RawIotmpSocket device = new RawIotmpSocket(tls);
             device.send(IotmpMessage.connect(1, "alice", "esp32", "pw"), Generation.GEN2);
@@ -156,19 +153,5 @@ class TlsHandshakeFailuresTest {
                 .mapToDouble(c -> c.count()).sum();
     }
 
-    private static SSLContext trusting() throws Exception {
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(load("tls/trust.p12"));
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
-    }
 
-    private static KeyStore load(String resource) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = TlsHandshakeFailuresTest.class.getResourceAsStream("/" + resource)) {
-            store.load(in, PASSWORD.toCharArray());
-        }
-        return store;
-    }
 }

@@ -1,17 +1,15 @@
 package io.cameliotmp.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.security.KeyStore;
 import java.time.Duration;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.cameliotmp.testing.LoopbackSockets;
 import io.cameliotmp.testing.TestPorts;
+import io.cameliotmp.testing.TestTls;
 import io.cameliotmp.testing.Waits;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -31,7 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TlsKeyUpdateFloodTest {
 
-    private static final String PASSWORD = "changeit";
     /** Enough for every key update to be sent many times over the bound (and the sockets' buffers). */
     private static final int MAX_KEY_UPDATES = 200_000;
 
@@ -40,8 +37,7 @@ class TlsKeyUpdateFloodTest {
 
     @BeforeEach
     void start() throws Exception {
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(load("tls/server.p12"), PASSWORD.toCharArray());
+        KeyManagerFactory keys = TestTls.serverKeys();
         server = new IotmpServer(IotmpServerConfig.builder()
                 .host("127.0.0.1").port(TestPorts.next()).ioThreads(1).workerThreads(1)
                 .connectTimeout(Duration.ofMinutes(5))
@@ -81,10 +77,7 @@ class TlsKeyUpdateFloodTest {
     }
 
     private SSLSocket client() throws Exception {
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(load("tls/trust.p12"));
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
+        SSLContext context = TestTls.trustingClient();
         SSLSocket socket = sockets.add((SSLSocket) context.getSocketFactory().createSocket());
         socket.setReceiveBufferSize(4096); // the server's answers back up at once
         socket.connect(new InetSocketAddress("127.0.0.1", server.localAddress().getPort()));
@@ -95,11 +88,4 @@ class TlsKeyUpdateFloodTest {
         return socket;
     }
 
-    private static KeyStore load(String resource) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = TlsKeyUpdateFloodTest.class.getResourceAsStream("/" + resource)) {
-            store.load(in, PASSWORD.toCharArray());
-        }
-        return store;
-    }
 }

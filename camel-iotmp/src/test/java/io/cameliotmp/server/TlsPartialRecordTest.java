@@ -1,18 +1,14 @@
 package io.cameliotmp.server;
 
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.cameliotmp.micrometer.MicrometerServerMetrics;
 import io.cameliotmp.protocol.Generation;
@@ -20,6 +16,7 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.TestPorts;
+import io.cameliotmp.testing.TestTls;
 import io.cameliotmp.testing.Waits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -41,7 +38,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TlsPartialRecordTest {
 
-    private static final String PASSWORD = "changeit";
     private static final Duration DEADLINE = Duration.ofMinutes(10);
     /** A handshake record's header announcing 16 KiB of body. */
     private static final byte[] HEADER_16K = { 22, 3, 3, 0x40, 0x00 };
@@ -110,7 +106,7 @@ class TlsPartialRecordTest {
     void devicesWithLargeFramesAreUnaffected(String protocol) throws Exception {
         int payloadBytes = 200_000;
         server = start(Transport.TCP, payloadBytes + 2L * RESERVED_16K + 8192, false);
-        try (SSLSocket socket = (SSLSocket) trusting().getSocketFactory().createSocket("127.0.0.1",
+        try (SSLSocket socket = (SSLSocket) TestTls.trustingClient().getSocketFactory().createSocket("127.0.0.1",
                 server.localAddress().getPort())) {
             socket.setEnabledProtocols(new String[] { protocol });
             RawIotmpSocket device = new RawIotmpSocket(socket);
@@ -140,8 +136,7 @@ class TlsPartialRecordTest {
     }
 
     private IotmpServer start(Transport transport, long maxPartialFrameBytes, boolean legacy) throws Exception {
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(load("tls/server.p12"), PASSWORD.toCharArray());
+        KeyManagerFactory keys = TestTls.serverKeys();
         IotmpServer started = new IotmpServer(IotmpServerConfig.builder()
                 .host("127.0.0.1").port(TestPorts.next()).ioThreads(1).workerThreads(1)
                 .transport(transport)
@@ -162,19 +157,5 @@ class TlsPartialRecordTest {
                 .mapToDouble(c -> c.count()).sum();
     }
 
-    private static SSLContext trusting() throws Exception {
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(load("tls/trust.p12"));
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
-    }
 
-    private static KeyStore load(String resource) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = TlsPartialRecordTest.class.getResourceAsStream("/" + resource)) {
-            store.load(in, PASSWORD.toCharArray());
-        }
-        return store;
-    }
 }

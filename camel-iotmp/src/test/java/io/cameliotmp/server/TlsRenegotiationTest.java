@@ -1,20 +1,18 @@
 package io.cameliotmp.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.SocketTimeoutException;
-import java.security.KeyStore;
 import java.time.Duration;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.cameliotmp.micrometer.MicrometerServerMetrics;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.TestPorts;
+import io.cameliotmp.testing.TestTls;
 import io.cameliotmp.testing.Waits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,7 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TlsRenegotiationTest {
 
-    private static final String PASSWORD = "changeit";
     private static final String CONNECTED = "01 02 08 01";
 
     private final MeterRegistry meters = new SimpleMeterRegistry();
@@ -44,8 +41,7 @@ class TlsRenegotiationTest {
 
     @BeforeEach
     void start() throws Exception {
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(load("tls/server.p12"), PASSWORD.toCharArray());
+        KeyManagerFactory keys = TestTls.serverKeys();
         server = new IotmpServer(IotmpServerConfig.builder()
                 .host("127.0.0.1").port(TestPorts.next()).ioThreads(1).workerThreads(1)
                 .connectTimeout(Duration.ofMinutes(5))
@@ -132,10 +128,7 @@ class TlsRenegotiationTest {
     }
 
     private SSLSocket client(String protocol) throws Exception {
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(load("tls/trust.p12"));
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
+        SSLContext context = TestTls.trustingClient();
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1",
                 server.localAddress().getPort());
         socket.setEnabledProtocols(new String[] { protocol });
@@ -150,11 +143,4 @@ class TlsRenegotiationTest {
                 .mapToDouble(c -> c.count()).sum();
     }
 
-    private static KeyStore load(String resource) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = TlsRenegotiationTest.class.getResourceAsStream("/" + resource)) {
-            store.load(in, PASSWORD.toCharArray());
-        }
-        return store;
-    }
 }
