@@ -2,8 +2,6 @@ package io.cameliotmp.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,12 +9,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -104,7 +100,7 @@ public final class MariaDbExtension implements BeforeAllCallback {
                         "--user=" + user, "--auth-root-authentication-method=normal", "--skip-test-db");
                 // a free port can be taken by another process before mariadbd binds it: then try another one
                 for (int attempt = 1; ; attempt++) {
-                    int port = freePort();
+                    int port = DatabaseProcesses.freeLoopbackPort();
                     Process mariadbd = command(dir, "mariadbd.log", bin.toString(), "--no-defaults",
                             "--datadir=" + dir.resolve("data"), "--port=" + port, "--bind-address=127.0.0.1",
                             "--socket=" + dir.resolve("sock"), "--pid-file=" + dir.resolve("pid"),
@@ -123,10 +119,10 @@ public final class MariaDbExtension implements BeforeAllCallback {
                     }
                 }
             } catch (IOException e) {
-                delete(dir);
+                DatabaseProcesses.deleteTree(dir);
                 throw new UncheckedIOException(e);
             } catch (RuntimeException e) {
-                delete(dir);
+                DatabaseProcesses.deleteTree(dir);
                 throw e;
             }
         }
@@ -167,27 +163,13 @@ public final class MariaDbExtension implements BeforeAllCallback {
                 Thread.currentThread().interrupt();
                 mariadbd.destroyForcibly();
             } finally {
-                delete(dir);
+                DatabaseProcesses.deleteTree(dir);
             }
         }
 
         /** Runs a command to its end, failing with its output when it fails. */
         private static void run(Path dir, String log, String... command) throws IOException {
-            try {
-                Process p = command(dir, log, command).start();
-                if (!p.waitFor(START.toSeconds(), TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException(command[0] + " did not end; its output:\n"
-                                                    + Files.readString(dir.resolve(log)));
-                }
-                if (p.exitValue() != 0) {
-                    throw new IllegalStateException(command[0] + " failed (" + p.exitValue() + "); its output:\n"
-                                                    + Files.readString(dir.resolve(log)));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+            DatabaseProcesses.runToEnd(command[0], command(dir, log, command), dir.resolve(log), START);
         }
 
         private static ProcessBuilder command(Path dir, String log, String... command) {
@@ -202,23 +184,6 @@ public final class MariaDbExtension implements BeforeAllCallback {
             folders.addAll(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
             return folders.stream().filter(p -> !p.isEmpty()).map(p -> Path.of(p).resolve(name))
                     .filter(Files::isExecutable).findFirst();
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            }
-        }
-
-        private static void delete(Path dir) {
-            if (dir == null || !Files.exists(dir)) {
-                return;
-            }
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                // a temporary folder: nothing more to do
-            }
         }
     }
 }

@@ -2,8 +2,6 @@ package io.cameliotmp.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
@@ -113,7 +111,7 @@ public final class PostgresExtension implements BeforeAllCallback {
                         "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync");
                 // a free port can be taken by another process before postgres binds it: then try another one
                 for (int attempt = 1; ; attempt++) {
-                    int port = freePort();
+                    int port = DatabaseProcesses.freeLoopbackPort();
                     Process postgres = command(dir, "postgres.log", bin.resolve("postgres").toString(),
                             "-D", dir.resolve("data").toString(), "-p", Integer.toString(port),
                             "-k", dir.toString(), "-h", "127.0.0.1",
@@ -132,10 +130,10 @@ public final class PostgresExtension implements BeforeAllCallback {
                     }
                 }
             } catch (IOException e) {
-                delete(dir);
+                DatabaseProcesses.deleteTree(dir);
                 throw new UncheckedIOException(e);
             } catch (RuntimeException e) {
-                delete(dir);
+                DatabaseProcesses.deleteTree(dir);
                 throw e;
             }
         }
@@ -180,27 +178,13 @@ public final class PostgresExtension implements BeforeAllCallback {
                 Thread.currentThread().interrupt();
                 postgres.destroyForcibly();
             } finally {
-                delete(dir);
+                DatabaseProcesses.deleteTree(dir);
             }
         }
 
         /** Runs a command to its end, failing with its output when it fails. */
         private static void run(Path dir, String log, String... command) throws IOException {
-            try {
-                Process p = command(dir, log, command).start();
-                if (!p.waitFor(START.toSeconds(), TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException(command[0] + " did not end; its output:\n"
-                                                    + Files.readString(dir.resolve(log)));
-                }
-                if (p.exitValue() != 0) {
-                    throw new IllegalStateException(command[0] + " failed (" + p.exitValue() + "); its output:\n"
-                                                    + Files.readString(dir.resolve(log)));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+            DatabaseProcesses.runToEnd(command[0], command(dir, log, command), dir.resolve(log), START);
         }
 
         /** A command in {@code dir}, as the postgres user when this is root, its output into {@code log}. */
@@ -247,23 +231,6 @@ public final class PostgresExtension implements BeforeAllCallback {
                 return Integer.parseInt(name);
             } catch (NumberFormatException e) {
                 return -1;
-            }
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            }
-        }
-
-        private static void delete(Path dir) {
-            if (dir == null || !Files.exists(dir)) {
-                return;
-            }
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                // a temporary folder: nothing more to do
             }
         }
     }
