@@ -137,13 +137,10 @@ final class BuiltinServices {
         Map<?, ?> options = call.payload() instanceof Map<?, ?> map ? map : Map.of();
         String token = options.get("lock") instanceof String s ? s : null;
         int slots = options.get("slots") instanceof Number n ? n.intValue() : 1;
-        long asked = options.get("timeout") instanceof Number n ? n.longValue() : SyncLocks.DEFAULT_TIMEOUT_SECONDS;
-        ServerQuotas quotas = server.config().quotas();
+        long timeout = options.get("timeout") instanceof Number n ? n.longValue() : SyncLocks.DEFAULT_TIMEOUT_SECONDS;
         String held;
         try {
-            // bounded here as well as by the in-memory locks, so that a cluster's shared locks keep them too
-            SyncLocks.requireBounded(quotas, call.target(), token);
-            long timeout = Math.min(asked, Math.max(1, quotas.maxLockTimeout().toSeconds()));
+            // both lock services bound names, tokens and timeouts by the server's quotas (SyncLocks.requireBounded)
             held = locks.lock(call.registration(), call.target(), token, slots, timeout);
         } catch (QuotaExceededException e) {
             server.quotaExceeded(e, call.registration().deviceId());
