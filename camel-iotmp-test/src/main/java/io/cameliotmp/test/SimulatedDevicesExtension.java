@@ -6,6 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
@@ -89,9 +93,14 @@ public final class SimulatedDevicesExtension implements BeforeTestExecutionCallb
      * Starts the devices and waits until they are connected, just before the test method runs: after every
      * {@code @BeforeEach} method, so after a Camel test support class, whose {@code @BeforeEach} method starts the
      * context (and the iotmp server of its routes) only once every extension's {@code beforeEach} has run.
+     * <p>
+     * A device whose CONNECT the server refuses (a wrong credential, an authenticator that says no) fails the test at
+     * once with the server's answer: it would be refused again on every retry, and waiting out {@link #waiting} would
+     * only hide the cause for that long.
      */
     @Override
     public void beforeTestExecution(ExtensionContext context) {
+        Map<String, CompletableFuture<Void>> outcomes = new LinkedHashMap<>();
         for (Declared d : declared) {
             IotmpDeviceBuilder builder = IotmpDevice.builder().host(host).port(port.getAsInt())
                     .credentials(d.user(), d.device(), d.credential())
@@ -99,16 +108,31 @@ public final class SimulatedDevicesExtension implements BeforeTestExecutionCallb
             d.options().accept(builder);
             IotmpDevice device = builder.build();
             d.resources().accept(device);
-            running.put(d.user() + "/" + d.device(), device);
+            String name = d.user() + "/" + d.device();
+            CompletableFuture<Void> outcome = new CompletableFuture<>();
+            device.onConnected(() -> outcome.complete(null));
+            device.onRefused(outcome::completeExceptionally);
+            outcomes.put(name, outcome);
+            running.put(name, device);
             device.start();
         }
-        for (Map.Entry<String, IotmpDevice> entry : running.entrySet()) {
-            if (!entry.getValue().awaitConnected(wait)) {
-                IotmpDevice device = entry.getValue();
-                throw new AssertionError("simulated device " + entry.getKey() + " did not connect within " + wait
-                                         + (device.lastRefusal() != null ? ": " + device.lastRefusal().getMessage()
-                                                 : ""));
-            }
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (Map.Entry<String, CompletableFuture<Void>> entry : outcomes.entrySet()) {
+            awaitOutcome(entry.getKey(), entry.getValue(), deadline);
+        }
+    }
+
+    private void awaitOutcome(String name, CompletableFuture<Void> outcome, long deadline) {
+        try {
+            outcome.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException refused) {
+            throw new AssertionError("simulated device " + name + " was refused by the server: "
+                                     + refused.getCause().getMessage(), refused.getCause());
+        } catch (TimeoutException timeout) {
+            throw new AssertionError("simulated device " + name + " did not connect within " + wait);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for simulated device " + name, interrupted);
         }
     }
 

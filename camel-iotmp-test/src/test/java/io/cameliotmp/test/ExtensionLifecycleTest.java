@@ -1,10 +1,12 @@
 package io.cameliotmp.test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.cameliotmp.device.IotmpConnectRefusedException;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.server.IotmpServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,6 +55,21 @@ class ExtensionLifecycleTest {
                 }, builder -> {
                     throw new IllegalStateException("no such option");
                 });
+
+        @Test
+        void neverRuns() {
+            SEEN.add(devicesServer.server());
+        }
+    }
+
+    /** A device whose credential the server refuses, with a wait far longer than a refusal takes. */
+    static class RefusedDevice {
+
+        @RegisterExtension
+        SimulatedDevicesExtension devices = SimulatedDevicesExtension
+                .connectingTo("127.0.0.1", () -> devicesServer.port())
+                .device("demo", "refused", "not-the-secret", device -> {
+                }).waiting(Duration.ofMinutes(2));
 
         @Test
         void neverRuns() {
@@ -144,6 +161,17 @@ class ExtensionLifecycleTest {
         assertThat(summary.getFailures().get(0).getException()).hasMessage("no such option");
         assertThat(SEEN).isEmpty();
         assertThat(FIRST.get().isClosed()).isTrue();
+    }
+
+    @Test
+    void aRefusedDeviceFailsTheTestAtOnceWithTheServersAnswerNotAfterTheWait() {
+        TestExecutionSummary summary = run(RefusedDevice.class);
+
+        assertThat(summary.getTotalFailureCount()).isOne();
+        Throwable failure = summary.getFailures().get(0).getException();
+        assertThat(failure).hasMessageStartingWith("simulated device demo/refused was refused by the server: ")
+                .hasCauseInstanceOf(IotmpConnectRefusedException.class);
+        assertThat(SEEN).isEmpty();
     }
 
     static TestExecutionSummary run(Class<?> testClass) {
