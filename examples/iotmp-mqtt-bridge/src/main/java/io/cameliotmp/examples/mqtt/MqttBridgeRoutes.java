@@ -3,10 +3,12 @@ package io.cameliotmp.examples.mqtt;
 import io.cameliotmp.camel.IotmpConstants;
 import io.cameliotmp.server.DeviceErrorException;
 import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.Message;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.paho.PahoConstants;
+import org.apache.camel.component.paho.PahoMessage;
 import org.apache.camel.util.ObjectHelper;
 
 /**
@@ -40,6 +42,13 @@ public class MqttBridgeRoutes extends RouteBuilder {
         // "+" matches one topic level, so resources whose path contains "/" cannot be set this way
         from("paho:devices/+/+/set")
                 .routeId("set")
+                // a retained set would be run again each time the bridge subscribes (every start): a command
+                // runs once, when it is published
+                .filter(MqttBridgeRoutes::isRetained)
+                    .log(LoggingLevel.WARN, "Ignored a retained message on ${header." + PahoConstants.MQTT_TOPIC
+                                            + "}: a set runs when it is published, not again when the bridge starts")
+                    .stop()
+                .end()
                 .process(MqttBridgeRoutes::targetFromTopic)
                 .doTry()
                     .choice().when(body().isNotNull())
@@ -56,6 +65,12 @@ public class MqttBridgeRoutes extends RouteBuilder {
                                                                            + IotmpConstants.DEVICE + "}/${header."
                                                                            + IotmpConstants.RESOURCE + "}/result"))
                 .to("paho:devices");
+    }
+
+    /** Whether the message is a retained one the broker sent because the bridge subscribed, not a new publication. */
+    private static boolean isRetained(Exchange exchange) {
+        PahoMessage message = exchange.getMessage(PahoMessage.class);
+        return message != null && message.getMqttMessage() != null && message.getMqttMessage().isRetained();
     }
 
     /** {@code devices/{device}/{resource}/set} → device and resource headers; an empty payload → null body. */
