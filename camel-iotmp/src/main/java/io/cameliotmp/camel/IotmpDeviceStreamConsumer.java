@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.cameliotmp.server.DeviceErrorException;
 import io.cameliotmp.server.DeviceRegistration;
+import io.cameliotmp.server.IotmpRequestException;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.StreamListener;
 import io.cameliotmp.server.StreamSample;
@@ -341,12 +341,14 @@ public class IotmpDeviceStreamConsumer extends IotmpServerConsumer implements St
      * A device without the resource answers ERROR: expected in a fleet of mixed devices, so Camel's default logging
      * handler is spared the stack trace, and the line is written within the server's rate limit for lines peers
      * cause (a device that reconnects as fast as it can would otherwise write one per connection); a configured
-     * exception handler, or bridging to the route, gets it all.
+     * exception handler, or bridging to the route, gets it all. The same holds for every other way the device's side
+     * fails the START_STREAM (an answer the server cannot read, none in time, a request beyond the device's frame
+     * size): all are {@link IotmpRequestException}s, and each could be repeated by the device at every connection.
      */
     @Override
     public void onStreamFailed(DeviceRegistration registration, String resource, Throwable cause) {
         String message = "Device " + registration.deviceId() + " did not open a stream on " + resource;
-        if (cause instanceof DeviceErrorException && getExceptionHandler() instanceof LoggingExceptionHandler) {
+        if (cause instanceof IotmpRequestException && getExceptionHandler() instanceof LoggingExceptionHandler) {
             IotmpServer server = server();
             if (server != null) {
                 server.logPeerCaused(LOG, message, cause.getMessage());

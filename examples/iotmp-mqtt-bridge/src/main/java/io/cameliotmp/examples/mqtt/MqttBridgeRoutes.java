@@ -13,7 +13,7 @@ import org.apache.camel.util.ObjectHelper;
 
 /**
  * IOTMP → MQTT: every sample of a bridged resource's stream is published as JSON on
- * {@code devices/{device}/{resource}}.
+ * {@code devices/{device}/{resource}}, the device id with MQTT's wildcards encoded ({@link TopicLevels}).
  * MQTT → IOTMP: a message on {@code devices/{device}/{resource}/set} runs the resource with the JSON payload as input
  * (an empty payload runs it without input), and the outcome is published on {@code devices/{device}/{resource}/result}.
  * Devices are those of one IOTMP user, {@code bridge.user}, as the topics carry no user.
@@ -34,8 +34,7 @@ public class MqttBridgeRoutes extends RouteBuilder {
             from("iotmp:device:{{bridge.user}}/*/" + name)
                     .routeId("stream-" + name)
                     .marshal().json()
-                    .setHeader(PahoConstants.CAMEL_PAHO_OVERRIDE_TOPIC,
-                            simple("devices/${header." + IotmpConstants.DEVICE + "}/" + name))
+                    .process(exchange -> topic(exchange, name))
                     .to("paho:devices"); // one MQTT connection for all devices: the topic comes from the header
         }
 
@@ -61,9 +60,8 @@ public class MqttBridgeRoutes extends RouteBuilder {
                     .setBody(MqttBridgeRoutes::failure)
                 .end()
                 .marshal().json()
-                .setHeader(PahoConstants.CAMEL_PAHO_OVERRIDE_TOPIC, simple("devices/${header."
-                                                                           + IotmpConstants.DEVICE + "}/${header."
-                                                                           + IotmpConstants.RESOURCE + "}/result"))
+                .process(exchange -> topic(exchange,
+                        exchange.getMessage().getHeader(IotmpConstants.RESOURCE, String.class) + "/result"))
                 .to("paho:devices");
     }
 
@@ -73,11 +71,18 @@ public class MqttBridgeRoutes extends RouteBuilder {
         return message != null && message.getMqttMessage() != null && message.getMqttMessage().isRetained();
     }
 
+    /** Publishes on {@code devices/{device}/{rest}}, the message's device encoded as a topic level. */
+    private static void topic(Exchange exchange, String rest) {
+        Message message = exchange.getMessage();
+        message.setHeader(PahoConstants.CAMEL_PAHO_OVERRIDE_TOPIC, "devices/"
+                + TopicLevels.encode(message.getHeader(IotmpConstants.DEVICE, String.class)) + "/" + rest);
+    }
+
     /** {@code devices/{device}/{resource}/set} → device and resource headers; an empty payload → null body. */
     private static void targetFromTopic(Exchange exchange) {
         Message message = exchange.getMessage();
         String[] levels = message.getHeader(PahoConstants.MQTT_TOPIC, String.class).split("/");
-        message.setHeader(IotmpConstants.DEVICE, levels[1]);
+        message.setHeader(IotmpConstants.DEVICE, TopicLevels.decode(levels[1]));
         message.setHeader(IotmpConstants.RESOURCE, levels[2]);
         byte[] payload = message.getBody(byte[].class);
         if (payload == null || payload.length == 0) {

@@ -161,6 +161,23 @@ class MqttBridgeTest extends CamelMainTestSupport {
         assertThat(awaitMessage("devices/lamp-2/fan/result").get("ok").asBoolean()).isFalse();
     }
 
+    /**
+     * The server takes device ids with MQTT's wildcards; a topic name may not have them. Every sample of such a device
+     * failed to publish (an exception and an error logged per sample); its id is now percent-encoded in its topics.
+     */
+    @Test
+    void aDeviceWhoseIdHasMqttWildcardsIsBridgedUnderItsEncodedId() throws Exception {
+        IotmpDevice odd = newDevice("sensor#1+50%");
+        odd.resource("temperature").output(() -> Map.of("celsius", 19.5));
+        odd.resource("led").input(led::set, led::get);
+        odd.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(awaitMessage("devices/sensor%231%2B50%25/temperature").get("celsius").asDouble()).isEqualTo(19.5);
+
+        publish("devices/sensor%231%2B50%25/led/set", "{\"on\":true}");
+        assertThat(awaitMessage("devices/sensor%231%2B50%25/led/result").get("ok").asBoolean()).isTrue();
+        assertThat(led.get()).isEqualTo(Map.of("on", true));
+    }
+
     @Test
     void samplesOfManyDevicesStreamingAtOnceAreAllPublished() throws Exception {
         AtomicInteger published = new AtomicInteger();
