@@ -5,13 +5,15 @@ import java.util.function.Supplier;
 
 /**
  * Checks of a CONNECT that come before any lookup: identifiers no longer than configured, so nothing of attacker
- * size is stored, logged or handed to an authenticator; a user and a device id without a slash or a control
- * character, and a keep-alive in range. A CONNECT refused here counts as a failed authentication of its device and
- * address, like a wrong credential, and is no event of {@code iotmp:events}.
+ * size is stored, logged or handed to an authenticator; a user and a device id that are not empty and have no slash
+ * or control character, and a keep-alive in range. A CONNECT refused here counts as a failed authentication of its
+ * device and address, like a wrong credential, and is no event of {@code iotmp:events}.
  * <p>
  * A slash would make {@code user/device} ambiguous: it is how devices are named in URIs, headers, logs and the
  * cluster's directory, so user {@code a} with device {@code b/c} and user {@code a/b} with device {@code c} would be
- * one name. A control character would let an unauthenticated peer write lines of its own into any log that records
+ * one name. An empty name cannot be written as a {@code user/device} that reads back (a device {@code alice/}
+ * accepted by a wildcard credential {@code alice/*} could be reached by no URI, API path or directory key). A
+ * control character would let an unauthenticated peer write lines of its own into any log that records
  * refused logins (the refusal event's user and device are the peer's). Thinger's own names are
  * {@code [a-zA-Z0-9_-]}; everything else the server still takes as it comes.
  */
@@ -55,6 +57,12 @@ final class ConnectValidation {
     }
 
     private static String invalid(String user, String device) {
+        if (user.isEmpty()) {
+            return "empty user name";
+        }
+        if (device.isEmpty()) {
+            return "empty device id";
+        }
         if (!acceptableName(user)) {
             return "user name with a slash or a control character";
         }

@@ -94,6 +94,9 @@ class IdentifiersAndNamesTest {
             {"alice", "b/c"},
             {"alice/b", "c"},
             {"ali\u0000ce", "esp32"},
+            // an empty name is no name: DeviceId, the device API's paths and the cluster's keys cannot hold it
+            {"alice", ""},
+            {"", "esp32"},
         };
         for (String[] ids : refused) {
             assertThat(connectAnswer(ids[0], ids[1], "pw")).as(Hex.format(ids[1].getBytes())).isEqualTo("02 02 08 01");
