@@ -111,7 +111,7 @@ public final class PsonValues {
                 case '\u2028' -> s.append("\\u2028");
                 case '\u2029' -> s.append("\\u2029");
                 default -> {
-                    if (Character.isISOControl(c)) {
+                    if (Character.isISOControl(c) || isBidiControl(c)) {
                         s.append(String.format("\\u%04x", (int) c));
                     } else {
                         s.append(c);
@@ -122,6 +122,16 @@ public final class PsonValues {
         if (text.length() > shown) {
             s.append("...(").append(text.length()).append(" characters)");
         }
+    }
+
+    /**
+     * The marks, embeddings, overrides and isolates of Unicode's bidirectional algorithm: they write no line, but
+     * reorder what follows them on a line as a terminal or log viewer shows it, so a peer's name could make a log
+     * line read otherwise than it is stored.
+     */
+    private static boolean isBidiControl(char c) {
+        return c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069' || c == '\u200e' || c == '\u200f'
+               || c == '\u061c';
     }
 
     private static void append(StringBuilder s, Object value) {

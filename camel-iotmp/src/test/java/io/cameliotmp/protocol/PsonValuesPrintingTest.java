@@ -32,6 +32,17 @@ class PsonValuesPrintingTest {
     }
 
     @Test
+    void bidirectionalControlsAreEscapedSoThatALineReadsAsItIsStored() {
+        // an override reverses what follows on the line as a terminal or log viewer shows it ("Trojan Source")
+        assertThat(PsonValues.text("esp32\u202e refused\u202c ok")).isEqualTo("esp32\\u202e refused\\u202c ok");
+        assertThat(PsonValues.text("\u202a\u202b\u202d\u2066\u2067\u2068\u2069\u200e\u200f\u061c"))
+                .isEqualTo("\\u202a\\u202b\\u202d\\u2066\\u2067\\u2068\\u2069\\u200e\\u200f\\u061c");
+        assertThat(PsonValues.toString(Map.of("k", "a\u2067b"))).isEqualTo("{\"k\":\"a\\u2067b\"}");
+        // letters of right-to-left scripts are no controls: they are shown as they are
+        assertThat(PsonValues.text("\u05e9\u05dc\u05d5\u05dd")).isEqualTo("\u05e9\u05dc\u05d5\u05dd");
+    }
+
+    @Test
     void longStringsAreCutWithTheirLength() {
         String printed = PsonValues.toString("x".repeat(100_000));
         assertThat(printed).hasSizeLessThan(300).endsWith("...(100000 characters)\"");
