@@ -150,6 +150,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             retained = created.getCache(ClusterCaches.RETAINED_CACHE);
             // before the entries are copied (handTo): what is written meanwhile is kept after them
             retained.addListener(new RetainedWrites(retainedMessages));
+            retained.addListener(views.new RetainedTopology(retained));
             relayedPublications.start(options.relayedPublications(), options.memberName());
             callChannel = new CallChannel(stack.created(), (bytes, origin) -> relayedPublications.serves(bytes)
                     ? relayedPublications.serve(bytes) : calls.serve(bytes, origin));

@@ -107,8 +107,11 @@ class SplitBrainTest {
 
     /** Both members drop each other's messages, and each installs a view of itself alone. */
     static void cut(IotmpServer a, IotmpServer b) throws Exception {
-        JChannel channelA = ClusterNodes.cluster(a).channel();
-        JChannel channelB = ClusterNodes.cluster(b).channel();
+        cut(ClusterNodes.cluster(a).channel(), ClusterNodes.cluster(b).channel());
+    }
+
+    /** The channels of two members drop each other's messages, and each installs a view of itself alone. */
+    static void cut(JChannel channelA, JChannel channelB) throws Exception {
         discard(channelA, channelB);
         discard(channelB, channelA);
         alone(channelA);
@@ -129,8 +132,13 @@ class SplitBrainTest {
     }
 
     private static void heal(IotmpServer a, IotmpServer b) {
-        for (IotmpServer member : List.of(a, b)) {
-            ClusterNodes.cluster(member).channel().getProtocolStack().removeProtocol(DISCARD.class);
+        heal(ClusterNodes.cluster(a).channel(), ClusterNodes.cluster(b).channel());
+    }
+
+    /** The channels hear each other again; the members merge at the next discovery round. */
+    static void heal(JChannel... channels) {
+        for (JChannel channel : channels) {
+            channel.getProtocolStack().removeProtocol(DISCARD.class);
         }
     }
 }
