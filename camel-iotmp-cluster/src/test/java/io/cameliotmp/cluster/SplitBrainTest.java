@@ -105,6 +105,45 @@ class SplitBrainTest {
         assertThat(a.properties().read(both, "mode")).isIn("from-a", "from-b");
     }
 
+    /**
+     * A device's properties are one entry of the replicated cache: different properties of one device written on
+     * the two sides of a split are all there after the merge. Before, the merge kept one side's entry whole, and the
+     * property only the other side wrote was lost, although no side wrote it twice.
+     */
+    @Test
+    void differentPropertiesOfOneDeviceWrittenOnEitherSideAreAllKeptAfterTheMerge() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        IotmpServer a = members.get(0);
+        IotmpServer b = members.get(1);
+        DeviceId device = new DeviceId("alice", "both-sides");
+        a.properties().set(device, "shared", "before");
+        a.properties().set(device, "removed-on-a", "before");
+        eventually().until(() -> "before".equals(b.properties().read(device, "removed-on-a")));
+
+        cut(a, b);
+        eventually().until(() -> ClusterNodes.cluster(a).members().size() == 1
+                                 && ClusterNodes.cluster(b).members().size() == 1);
+        a.properties().set(device, "mode", "eco");
+        a.properties().store().write(device, "removed-on-a", null);
+        b.properties().set(device, "limit", 42L);
+        a.properties().set(device, "shared", "from-a");
+        b.properties().set(device, "shared", "from-b");
+
+        heal(a, b);
+        eventually().until(() -> ClusterNodes.cluster(a).members().size() == 2
+                                 && ClusterNodes.cluster(b).members().size() == 2);
+
+        for (IotmpServer member : members) {
+            eventually().until(() -> "eco".equals(member.properties().read(device, "mode"))
+                                     && Long.valueOf(42).equals(member.properties().read(device, "limit")));
+        }
+        assertThat(a.properties().read(device, "shared")).isIn("from-a", "from-b")
+                .isEqualTo(b.properties().read(device, "shared"));
+        // a value beats a removal, as for whole entries
+        assertThat(a.properties().read(device, "removed-on-a")).isEqualTo("before");
+        assertThat(b.properties().read(device, "removed-on-a")).isEqualTo("before");
+    }
+
     /** Both members drop each other's messages, and each installs a view of itself alone. */
     static void cut(IotmpServer a, IotmpServer b) throws Exception {
         cut(ClusterNodes.cluster(a).channel(), ClusterNodes.cluster(b).channel());
