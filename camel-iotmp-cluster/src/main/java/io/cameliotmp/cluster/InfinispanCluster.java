@@ -70,6 +70,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private final ViewUpkeep views = new ViewUpkeep(this);
     /** For tests: runs while this member leaves, once its forwarded calls failed and before its channel closes. */
     private volatile Runnable whileLeaving;
+    /** For tests: runs while this member joins, in the others' view, before it takes its caches. */
+    private volatile Runnable whileJoining;
 
     public InfinispanCluster(ClusterOptions options) {
         this.options = options;
@@ -125,7 +127,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         if (manager != null) {
             throw new IllegalStateException("cluster member " + options.memberName() + " already serves a server");
         }
-        stack = new JGroupsStack(options);
+        // the call channel's fork connects with the member's channel, before the caches start (their state
+        // transfer takes a while): the others send publications to this member as soon as it is in their view
+        relayedPublications.start(options.relayedPublications(), options.memberName());
+        stack = new JGroupsStack(options, main -> callChannel = new CallChannel(main, (bytes, origin) ->
+                relayedPublications.serves(bytes) ? relayedPublications.serve(bytes) : calls.serve(bytes, origin)));
         local = localDevices;
         housekeeping = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "iotmp-cluster-" + options.memberName());
@@ -139,8 +145,13 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             // before the member can receive relays (MEMBERS): those of retained messages are kept after the cache's
             retainedMessages.beginHandover();
             created.start();
+            stack.requireConnected();
             node = created.getAddress().getNodeUUID();
             MEMBERS.put(node, this);
+            Runnable hook = whileJoining;
+            if (hook != null) {
+                hook.run();
+            }
             devices = created.getCache(ClusterCaches.DIRECTORY_CACHE);
             devices.addListener(new DirectoryTopology());
             devices.addListener(new DirectoryWrites(this));
@@ -151,9 +162,6 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             // before the entries are copied (handTo): what is written meanwhile is kept after them
             retained.addListener(new RetainedWrites(retainedMessages));
             retained.addListener(views.new RetainedTopology(retained));
-            relayedPublications.start(options.relayedPublications(), options.memberName());
-            callChannel = new CallChannel(stack.created(), (bytes, origin) -> relayedPublications.serves(bytes)
-                    ? relayedPublications.serve(bytes) : calls.serve(bytes, origin));
             manager = created;
             calls.joined();
             retainedMessages.handTo(relay.receiver());
@@ -345,6 +353,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     /** For tests: what runs while this member leaves, once its forwarded calls failed and before it goes. */
     void whileLeaving(Runnable hook) {
         whileLeaving = hook;
+    }
+
+    /** For tests: what runs while this member joins, in the others' view, before it takes its caches. */
+    void whileJoining(Runnable hook) {
+        whileJoining = hook;
     }
 
     // ---- what the forwarding needs
