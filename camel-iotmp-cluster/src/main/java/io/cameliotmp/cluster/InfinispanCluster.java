@@ -51,6 +51,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private static final Map<UUID, InfinispanCluster> MEMBERS = new ConcurrentHashMap<>();
 
     private final ClusterOptions options;
+    private final ClusterDirectory directory = new ClusterDirectory(this);
     private final ForwardedCalls calls = new ForwardedCalls(this);
     private volatile DefaultCacheManager manager;
     private volatile Cache<String, HolderRecord> devices;
@@ -188,16 +189,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         if (leaving == null) {
             return;
         }
-        try {
-            // the other members stop forwarding to this one at once, not at the next view change
-            for (Map.Entry<String, HolderRecord> entry : List.copyOf(devices.entrySet())) {
-                if (entry.getValue().node().equals(node)) {
-                    devices.remove(entry.getKey(), entry.getValue());
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("Could not remove this member's devices from the directory", e);
-        }
+        directory.removeOwn();
         calls.leaving("this cluster member is leaving");
         Runnable hook = whileLeaving;
         if (hook != null) {
@@ -238,7 +230,12 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     @Override
     public DeviceDirectory directory() {
-        return this;
+        return directory;
+    }
+
+    /** The directory, with what the cluster's own parts need of it. */
+    ClusterDirectory deviceDirectory() {
+        return directory;
     }
 
     @Override
@@ -285,69 +282,22 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     @Override
     public DirectoryEntry claim(DirectoryEntry entry) {
-        Cache<String, HolderRecord> cache = devices;
-        if (cache == null) {
-            return null;
-        }
-        HolderRecord claimed = HolderRecord.of(entry, node);
-        String key = HolderRecord.key(entry.deviceId());
-        // conditional writes, decided where the entry is owned: a claim that arrives late (its member was slow to
-        // make it) must not overwrite the claim of a connection the device made after it, which would end that one
-        while (true) {
-            HolderRecord current = cache.get(key);
-            if (current != null && current.newerThan(claimed)) {
-                LOG.debug("Device {} connected to {} after its connection here: claim of session {} refused",
-                        entry.deviceId(), current.member(), entry.sessionNumber());
-                LocalDevices target = local;
-                if (target != null) {
-                    target.replacedElsewhere(entry.registration(), current.entry());
-                }
-                return null;
-            }
-            // a previous holder elsewhere learns of it from this write (DirectoryWrites)
-            boolean written = current == null ? cache.putIfAbsent(key, claimed) == null
-                    : current.equals(claimed) || cache.replace(key, current, claimed);
-            if (written) {
-                return current == null || current.equals(claimed) ? null : current.entry();
-            }
-        }
+        return directory.claim(entry);
     }
 
     @Override
     public void release(DirectoryEntry entry) {
-        Cache<String, HolderRecord> cache = devices;
-        if (cache != null) {
-            cache.remove(HolderRecord.key(entry.deviceId()), HolderRecord.of(entry, node));
-        }
-        ClusteredSyncLocks held = syncLocks;
-        if (held != null) {
-            held.released(entry.registration());
-        }
+        directory.release(entry);
     }
 
     @Override
     public Optional<DirectoryEntry> lookup(DeviceId device) {
-        return record(device).map(HolderRecord::entry);
+        return directory.lookup(device);
     }
 
     @Override
     public List<DirectoryEntry> entries(String user) {
-        Cache<String, HolderRecord> cache = devices;
-        if (cache == null) {
-            return List.of();
-        }
-        List<DirectoryEntry> result = new ArrayList<>();
-        for (HolderRecord record : cache.values()) {
-            if (user == null || user.equals(record.user())) {
-                result.add(record.entry());
-            }
-        }
-        return result;
-    }
-
-    Optional<HolderRecord> record(DeviceId device) {
-        Cache<String, HolderRecord> cache = devices;
-        return cache == null ? Optional.empty() : Optional.ofNullable(cache.get(HolderRecord.key(device)));
+        return directory.entries(user);
     }
 
     /** For tests: what runs while this member leaves, once its forwarded calls failed and before it goes. */
@@ -508,13 +458,6 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             }
         }
         return null;
-    }
-
-    void replacedElsewhere(HolderRecord replaced, HolderRecord holder) {
-        LocalDevices target = local;
-        if (target != null && replaced.node().equals(node)) {
-            target.replacedElsewhere(replaced.registration(), holder.entry());
-        }
     }
 
     /** The directory cache's topology changes, handed to the view upkeep (a merge completes there). */
