@@ -465,7 +465,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     public final class DirectoryTopology {
         @TopologyChanged
         public void topologyChanged(TopologyChangedEvent<String, HolderRecord> event) {
-            views.directoryTopologyChanged(event);
+            views.directoryTopologyChanged(event, event.getCache());
         }
     }
 

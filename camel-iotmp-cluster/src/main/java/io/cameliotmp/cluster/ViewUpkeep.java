@@ -34,7 +34,11 @@ final class ViewUpkeep {
     private static final Logger LOG = LoggerFactory.getLogger(ViewUpkeep.class);
 
     private final InfinispanCluster cluster;
-    /** Set by a merge view; the directory is reconciled once its cache has merged too (its next full topology). */
+    /**
+     * Set by a merge view, on the notifying thread; the directory is reconciled once its cache has merged too (its
+     * next full topology past the conflict resolution). Set on the housekeeping thread before, behind whatever that
+     * thread was doing: when the merged topologies had all arrived by then, the member never reconciled.
+     */
     private final AtomicBoolean mergePending = new AtomicBoolean();
     /**
      * Set by a merge view, on the notifying thread (before the retained cache's merged topology can arrive); this
@@ -61,6 +65,7 @@ final class ViewUpkeep {
         LOG.info("IOTMP cluster {} view {}: {}{}", name, event.getViewId(), event.getNewMembers(),
                 event.isMergeView() ? " (merged)" : "");
         if (event.isMergeView()) {
+            mergePending.set(true);
             retainedMergePending.set(true);
         }
         // at once, on the notifying thread: nothing forwarded to a member that left may wait for its timeout
@@ -76,21 +81,21 @@ final class ViewUpkeep {
                     held.membersLeft(now);
                 }
             }
-            if (event.isMergeView()) {
-                mergePending.set(true);
-            }
         }, "directory upkeep after view " + event.getViewId());
     }
 
     /**
      * A merge view arrives before the caches of the merged sides have exchanged their entries; the directory is
-     * reconciled only once its cache's topology holds every member of the view, so each member decides on the merged
-     * entries, not on those of its own side.
+     * reconciled only once its cache's topology holds every member of the view, past the conflict resolution, so
+     * each member decides on the merged entries, not on those of its own side. The merge writes its choices without
+     * telling the cache's listeners ({@link DirectoryWrites}): this is how the member holding the older connection
+     * learns of it.
      */
-    void directoryTopologyChanged(TopologyChangedEvent<String, HolderRecord> event) {
+    void directoryTopologyChanged(TopologyChangedEvent<String, HolderRecord> event, Cache<?, ?> cache) {
         EmbeddedCacheManager current = cluster.manager();
         if (event.isPre() || current == null || !mergePending.get()
-            || event.getWriteConsistentHashAtEnd().getMembers().size() < current.getMembers().size()) {
+            || event.getWriteConsistentHashAtEnd().getMembers().size() < current.getMembers().size()
+            || resolvingConflicts(cache)) {
             return;
         }
         if (mergePending.compareAndSet(true, false)) {
@@ -108,14 +113,18 @@ final class ViewUpkeep {
         EmbeddedCacheManager current = cluster.manager();
         if (event.isPre() || current == null || !retainedMergePending.get()
             || event.getWriteConsistentHashAtEnd().getMembers().size() < current.getMembers().size()
-            || cache.getAdvancedCache().getDistributionManager().getCacheTopology().getPhase()
-               == CacheTopology.Phase.CONFLICT_RESOLUTION) {
+            || resolvingConflicts(cache)) {
             return;
         }
         if (retainedMergePending.compareAndSet(true, false)) {
             housekeeping(() -> cluster.retainedMessages().takeMerged(),
                     "taking the retained messages of the cluster after a merge");
         }
+    }
+
+    private static boolean resolvingConflicts(Cache<?, ?> cache) {
+        return cache.getAdvancedCache().getDistributionManager().getCacheTopology().getPhase()
+               == CacheTopology.Phase.CONFLICT_RESOLUTION;
     }
 
     /** The coordinator's job: devices of members that crashed (or are cut off) are not reachable there. */

@@ -71,6 +71,60 @@ class SplitBrainTest {
     }
 
     /**
+     * The merge resolves the directory's conflicts without telling its listeners, so the member holding the older
+     * connection learns of it only when it reconciles its own devices, once the directory's merged topology arrives.
+     * That is noted at the merge view itself: before, it was noted on the member's housekeeping thread, behind
+     * whatever that thread was doing, and when the merged topologies had all arrived by then (a busy member, a
+     * large directory to sweep), the member never reconciled, and the device kept a connection on each side.
+     */
+    @Test
+    void aMemberBusyWhenTheSidesMergeStillClosesItsOlderConnection() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        IotmpServer a = members.get(0);
+        IotmpServer b = members.get(1);
+        IotmpDevice onA = nodes.device(a, "busy");
+        DeviceId busy = new DeviceId("alice", "busy");
+        CompletableFuture<Void> lostOnA = new CompletableFuture<>();
+        onA.onDisconnected(() -> lostOnA.complete(null));
+
+        cut(a, b);
+        eventually().until(() -> ClusterNodes.cluster(a).members().size() == 1
+                                 && ClusterNodes.cluster(b).members().size() == 1);
+        eventually().until(() -> b.locate(busy).isEmpty());
+        nodes.connect(b, "busy");
+        DeviceRegistration newer = b.registry().registration(busy).orElseThrow();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        for (IotmpServer member : members) {
+            ClusterNodes.cluster(member).housekeeping().execute(() -> {
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+
+        heal(a, b);
+        try {
+            // the directory's merge is over on both members (its conflicts resolved, no rebalance under way)
+            eventually().until(() -> members.stream().map(ClusterNodes::cluster).allMatch(member -> {
+                var topology = member.directoryCache().getAdvancedCache().getDistributionManager()
+                        .getCacheTopology();
+                // after the merge's own topology, whose current hash is the preferred side's, comes a rebalance
+                return member.members().size() == 2 && topology.getCurrentCH().getMembers().size() == 2
+                       && topology.getPhase() == org.infinispan.topology.CacheTopology.Phase.NO_REBALANCE
+                       && member.lookup(busy).map(DirectoryEntry::registration).map(newer::equals).orElse(false);
+            }));
+        } finally {
+            release.countDown();
+        }
+
+        assertThat(lostOnA).succeedsWithin(60, TimeUnit.SECONDS);
+        eventually().until(() -> a.registry().registration(busy).isEmpty());
+        assertThat(b.registry().registration(busy)).contains(newer);
+    }
+
+    /**
      * What each side writes to the replicated stores while split is there on both sides once they merge: a property
      * set through each side is read back through the other, and a property set on both sides ends with one value on
      * every member, not a value per member.
