@@ -48,11 +48,12 @@ final class ClusterCaches {
                 .mergePolicy(new NewestHolderWins()).build());
         // After a split heals, Infinispan's default (no merge policy) leaves each member with what its own side
         // wrote: a property set on one side stayed unknown to the other for good. PREFERRED_NON_NULL gives every
-        // member one value per key: the one side's where only it wrote, the larger side's where both did.
+        // member one value per key: the one side's where only it wrote, the larger side's where both did. A key is
+        // a device, so its properties are merged one by one, the same way (PropertySetsMerged).
         manager.defineConfiguration(PROPERTIES_CACHE, new ConfigurationBuilder().clustering()
                 .cacheMode(CacheMode.REPL_SYNC)
                 .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
-                .mergePolicy(MergePolicy.PREFERRED_NON_NULL).build());
+                .mergePolicy(new PropertySetsMerged()).build());
         // each user's property bytes, counted apart so that a write replicates one device's entry, not the user's
         manager.defineConfiguration(PROPERTY_USERS_CACHE, new ConfigurationBuilder().clustering()
                 .cacheMode(CacheMode.REPL_SYNC)

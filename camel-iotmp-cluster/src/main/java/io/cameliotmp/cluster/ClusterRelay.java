@@ -66,7 +66,7 @@ final class ClusterRelay implements ClusterBus {
     @Override
     public void propertyUpdated(DeviceId device, String property, Object value) {
         // only the member holding the device has a connection to tell
-        HolderRecord holder = cluster.record(device).orElse(null);
+        HolderRecord holder = cluster.deviceDirectory().record(device).orElse(null);
         Address target = holder == null || holder.node().equals(cluster.node()) ? null : cluster.address(holder.node());
         if (target != null && send(device, address -> address.equals(target),
                 new PropertyUpdated(device.user(), device.device(), property, value),

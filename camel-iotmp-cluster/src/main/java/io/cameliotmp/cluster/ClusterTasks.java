@@ -41,7 +41,7 @@ final class ClusterTasks {
         public Boolean apply(EmbeddedCacheManager manager) {
             InfinispanCluster member = InfinispanCluster.of(manager);
             if (member != null) {
-                member.replacedElsewhere(replaced, holder);
+                member.deviceDirectory().replacedElsewhere(replaced, holder);
             }
             return Boolean.TRUE;
         }

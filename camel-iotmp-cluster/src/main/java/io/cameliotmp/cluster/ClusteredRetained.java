@@ -422,6 +422,37 @@ final class ClusteredRetained {
         }
     }
 
+    /**
+     * After a split heals: keeps what the merged cache holds for each topic. The merge chose one side's message for a
+     * topic both sides wrote, and took a topic only one side wrote to the other, without telling the caches'
+     * listeners ({@link RetainedWrites}); so each member kept what its own side had, two messages for one topic
+     * across the cluster for good. Each key is read and kept under the lock its writes are kept under, so a write
+     * applied meanwhile is kept after it, as the newer; a topic with a write of this member's own waiting is left
+     * to that write, as when it is applied. A message this member keeps that the merged cache does not hold (its
+     * write refused or failed) stays: nothing here lists the server's retained messages.
+     */
+    void takeMerged() {
+        Cache<String, RetainedRecord> cache = cluster.retainedCache();
+        if (cache == null) {
+            return;
+        }
+        int kept = 0;
+        for (String key : List.copyOf(cache.keySet())) {
+            if (writeWaits(key)) {
+                continue;
+            }
+            synchronized (handover) {
+                RetainedRecord record = cache.get(key);
+                if (record != null) {
+                    keep(record.toMessage());
+                    kept++;
+                }
+            }
+        }
+        LOG.info("IOTMP cluster member {} keeps the cluster's {} retained messages after a merge",
+                cluster.memberName(), kept);
+    }
+
     /** Writes refused because their device had its share of the bounds already. */
     long refusedForDeviceShare() {
         return pending.deviceShareRefusals();

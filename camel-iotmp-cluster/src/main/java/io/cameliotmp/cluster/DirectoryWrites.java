@@ -37,6 +37,6 @@ final class DirectoryWrites {
             || after.node().equals(here)) {
             return;
         }
-        cluster.replacedElsewhere(before, after);
+        cluster.deviceDirectory().replacedElsewhere(before, after);
     }
 }

@@ -97,7 +97,8 @@ final class ForwardedCalls implements CallForwarder {
     @Override
     public CompletableFuture<DeviceReply> forward(DirectoryEntry holder, DeviceRequest request, Duration timeout) {
         DeviceId device = holder.deviceId();
-        HolderRecord record = cluster.record(device).filter(r -> r.entry().equals(holder)).orElse(null);
+        HolderRecord record = cluster.deviceDirectory().record(device).filter(r -> r.entry().equals(holder))
+                .orElse(null);
         EmbeddedCacheManager manager = cluster.manager();
         if (record == null || manager == null) {
             return CompletableFuture.failedFuture(new DeviceNotConnectedException(device));
@@ -309,7 +310,7 @@ final class ForwardedCalls implements CallForwarder {
 
     private CompletableFuture<ForwardedAnswer> serve(ForwardedCall call, UUID origin) {
         LocalDevices local = cluster.local();
-        HolderRecord holder = cluster.record(call.deviceId()).orElse(null);
+        HolderRecord holder = cluster.deviceDirectory().record(call.deviceId()).orElse(null);
         if (local == null || holder == null || !holder.node().equals(cluster.node())
             || holder.sessionNumber() != call.sessionNumber()) {
             return CompletableFuture.completedFuture(

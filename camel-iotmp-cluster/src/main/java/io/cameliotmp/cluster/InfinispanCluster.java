@@ -51,6 +51,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private static final Map<UUID, InfinispanCluster> MEMBERS = new ConcurrentHashMap<>();
 
     private final ClusterOptions options;
+    private final ClusterDirectory directory = new ClusterDirectory(this);
     private final ForwardedCalls calls = new ForwardedCalls(this);
     private volatile DefaultCacheManager manager;
     private volatile Cache<String, HolderRecord> devices;
@@ -70,6 +71,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     private final ViewUpkeep views = new ViewUpkeep(this);
     /** For tests: runs while this member leaves, once its forwarded calls failed and before its channel closes. */
     private volatile Runnable whileLeaving;
+    /** For tests: runs while this member joins, in the others' view, before it takes its caches. */
+    private volatile Runnable whileJoining;
 
     public InfinispanCluster(ClusterOptions options) {
         this.options = options;
@@ -125,7 +128,11 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         if (manager != null) {
             throw new IllegalStateException("cluster member " + options.memberName() + " already serves a server");
         }
-        stack = new JGroupsStack(options);
+        // the call channel's fork connects with the member's channel, before the caches start (their state
+        // transfer takes a while): the others send publications to this member as soon as it is in their view
+        relayedPublications.start(options.relayedPublications(), options.memberName());
+        stack = new JGroupsStack(options, main -> callChannel = new CallChannel(main, (bytes, origin) ->
+                relayedPublications.serves(bytes) ? relayedPublications.serve(bytes) : calls.serve(bytes, origin)));
         local = localDevices;
         housekeeping = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "iotmp-cluster-" + options.memberName());
@@ -139,8 +146,13 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             // before the member can receive relays (MEMBERS): those of retained messages are kept after the cache's
             retainedMessages.beginHandover();
             created.start();
+            stack.requireConnected();
             node = created.getAddress().getNodeUUID();
             MEMBERS.put(node, this);
+            Runnable hook = whileJoining;
+            if (hook != null) {
+                hook.run();
+            }
             devices = created.getCache(ClusterCaches.DIRECTORY_CACHE);
             devices.addListener(new DirectoryTopology());
             devices.addListener(new DirectoryWrites(this));
@@ -150,9 +162,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             retained = created.getCache(ClusterCaches.RETAINED_CACHE);
             // before the entries are copied (handTo): what is written meanwhile is kept after them
             retained.addListener(new RetainedWrites(retainedMessages));
-            relayedPublications.start(options.relayedPublications(), options.memberName());
-            callChannel = new CallChannel(stack.created(), (bytes, origin) -> relayedPublications.serves(bytes)
-                    ? relayedPublications.serve(bytes) : calls.serve(bytes, origin));
+            retained.addListener(views.new RetainedTopology(retained));
             manager = created;
             calls.joined();
             retainedMessages.handTo(relay.receiver());
@@ -179,16 +189,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         if (leaving == null) {
             return;
         }
-        try {
-            // the other members stop forwarding to this one at once, not at the next view change
-            for (Map.Entry<String, HolderRecord> entry : List.copyOf(devices.entrySet())) {
-                if (entry.getValue().node().equals(node)) {
-                    devices.remove(entry.getKey(), entry.getValue());
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("Could not remove this member's devices from the directory", e);
-        }
+        directory.removeOwn();
         calls.leaving("this cluster member is leaving");
         Runnable hook = whileLeaving;
         if (hook != null) {
@@ -229,7 +230,12 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     @Override
     public DeviceDirectory directory() {
-        return this;
+        return directory;
+    }
+
+    /** The directory, with what the cluster's own parts need of it. */
+    ClusterDirectory deviceDirectory() {
+        return directory;
     }
 
     @Override
@@ -276,74 +282,32 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
 
     @Override
     public DirectoryEntry claim(DirectoryEntry entry) {
-        Cache<String, HolderRecord> cache = devices;
-        if (cache == null) {
-            return null;
-        }
-        HolderRecord claimed = HolderRecord.of(entry, node);
-        String key = HolderRecord.key(entry.deviceId());
-        // conditional writes, decided where the entry is owned: a claim that arrives late (its member was slow to
-        // make it) must not overwrite the claim of a connection the device made after it, which would end that one
-        while (true) {
-            HolderRecord current = cache.get(key);
-            if (current != null && current.newerThan(claimed)) {
-                LOG.debug("Device {} connected to {} after its connection here: claim of session {} refused",
-                        entry.deviceId(), current.member(), entry.sessionNumber());
-                LocalDevices target = local;
-                if (target != null) {
-                    target.replacedElsewhere(entry.registration(), current.entry());
-                }
-                return null;
-            }
-            // a previous holder elsewhere learns of it from this write (DirectoryWrites)
-            boolean written = current == null ? cache.putIfAbsent(key, claimed) == null
-                    : current.equals(claimed) || cache.replace(key, current, claimed);
-            if (written) {
-                return current == null || current.equals(claimed) ? null : current.entry();
-            }
-        }
+        return directory.claim(entry);
     }
 
     @Override
     public void release(DirectoryEntry entry) {
-        Cache<String, HolderRecord> cache = devices;
-        if (cache != null) {
-            cache.remove(HolderRecord.key(entry.deviceId()), HolderRecord.of(entry, node));
-        }
-        ClusteredSyncLocks held = syncLocks;
-        if (held != null) {
-            held.released(entry.registration());
-        }
+        directory.release(entry);
     }
 
     @Override
     public Optional<DirectoryEntry> lookup(DeviceId device) {
-        return record(device).map(HolderRecord::entry);
+        return directory.lookup(device);
     }
 
     @Override
     public List<DirectoryEntry> entries(String user) {
-        Cache<String, HolderRecord> cache = devices;
-        if (cache == null) {
-            return List.of();
-        }
-        List<DirectoryEntry> result = new ArrayList<>();
-        for (HolderRecord record : cache.values()) {
-            if (user == null || user.equals(record.user())) {
-                result.add(record.entry());
-            }
-        }
-        return result;
-    }
-
-    Optional<HolderRecord> record(DeviceId device) {
-        Cache<String, HolderRecord> cache = devices;
-        return cache == null ? Optional.empty() : Optional.ofNullable(cache.get(HolderRecord.key(device)));
+        return directory.entries(user);
     }
 
     /** For tests: what runs while this member leaves, once its forwarded calls failed and before it goes. */
     void whileLeaving(Runnable hook) {
         whileLeaving = hook;
+    }
+
+    /** For tests: what runs while this member joins, in the others' view, before it takes its caches. */
+    void whileJoining(Runnable hook) {
+        whileJoining = hook;
     }
 
     // ---- what the forwarding needs
@@ -496,19 +460,12 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         return null;
     }
 
-    void replacedElsewhere(HolderRecord replaced, HolderRecord holder) {
-        LocalDevices target = local;
-        if (target != null && replaced.node().equals(node)) {
-            target.replacedElsewhere(replaced.registration(), holder.entry());
-        }
-    }
-
     /** The directory cache's topology changes, handed to the view upkeep (a merge completes there). */
     @Listener
     public final class DirectoryTopology {
         @TopologyChanged
         public void topologyChanged(TopologyChangedEvent<String, HolderRecord> event) {
-            views.directoryTopologyChanged(event);
+            views.directoryTopologyChanged(event, event.getCache());
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import org.infinispan.remoting.transport.jgroups.JGroupsChannelConfigurator;
+import org.jgroups.ChannelListener;
 import org.jgroups.JChannel;
 import org.jgroups.conf.ProtocolConfiguration;
 import org.jgroups.protocols.FD_ALL3;
@@ -37,10 +38,28 @@ import org.jgroups.util.TLSClientAuth;
 final class JGroupsStack implements JGroupsChannelConfigurator {
 
     private final ClusterOptions options;
+    private final Connected connected;
     private volatile JChannel created;
+    /** What {@link #connected} threw, which JGroups only logs; the join fails with it. */
+    private volatile Exception connectedFailure;
 
-    JGroupsStack(ClusterOptions options) {
+    /** What runs on the channel once it is connected, before Infinispan starts its caches on it. */
+    @FunctionalInterface
+    interface Connected {
+        void connected(JChannel channel) throws Exception;
+    }
+
+    JGroupsStack(ClusterOptions options, Connected connected) {
         this.options = options;
+        this.connected = connected;
+    }
+
+    /** Throws what {@link Connected} threw, if it did; called once the cache manager started. */
+    void requireConnected() throws Exception {
+        Exception failure = connectedFailure;
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** The channel Infinispan asked for, once it did; tests cut and heal the network on it. */
@@ -55,8 +74,19 @@ final class JGroupsStack implements JGroupsChannelConfigurator {
 
     @Override
     public JChannel createChannel(String name) throws Exception {
-        created = channel(options);
-        return created;
+        JChannel channel = channel(options);
+        channel.addChannelListener(new ChannelListener() {
+            @Override
+            public void channelConnected(JChannel connectedChannel) {
+                try {
+                    connected.connected(connectedChannel);
+                } catch (Exception e) {
+                    connectedFailure = e;
+                }
+            }
+        });
+        created = channel;
+        return channel;
     }
 
     @Override

@@ -33,6 +33,24 @@ final class PropertySet implements Serializable {
         return new PropertySet(new HashMap<>(), 0);
     }
 
+    /**
+     * The properties of all these sets, after a split brain: of a property several sets have, the value of the first
+     * of them. It may hold more than a device's quotas allow (each side kept within them on its own); a new property,
+     * or a value that leaves it above the bytes' quota, is then refused until removals bring it back within them.
+     */
+    static PropertySet merged(java.util.List<PropertySet> sets) {
+        HashMap<String, byte[]> values = new HashMap<>();
+        long bytes = 0;
+        for (PropertySet set : sets) {
+            for (Map.Entry<String, byte[]> value : set.values.entrySet()) {
+                if (values.putIfAbsent(value.getKey(), value.getValue()) == null) {
+                    bytes += PropertyQuotas.cost(value.getKey(), value.getValue());
+                }
+            }
+        }
+        return new PropertySet(values, bytes);
+    }
+
     byte[] get(String property) {
         return values.get(property);
     }

@@ -79,7 +79,11 @@ final class RelayedPublications {
 
     /**
      * A publication relayed on the call channel: queued for the group, answered once this member's topic consumers
-     * are done with it. The answer says refused at once when the group's queue is full or the group is gone.
+     * are done with it. The answer says refused at once when the group's queue is full, and undelivered when the
+     * group is gone or stops (this member leaves): not a bound reached, so neither the publisher nor this member
+     * counts it among refused relays. Before, a leaving member's group refusing the task counted as a full queue:
+     * a refusal of {@code maxQueuedRelayedPublications} in this server's quota refusals and log, and in the
+     * publisher's {@code relaysRefusedByMembers()}.
      */
     CompletableFuture<byte[]> serve(byte[] bytes) {
         ClusterRelay.Published published = PublicationWire.fromBytes(bytes);
@@ -88,16 +92,20 @@ final class RelayedPublications {
         // counted and queued in one step (the queue's offer never blocks): once waiting() counts a publication, one
         // arriving later finds it queued, so which one the bound refuses follows the count
         synchronized (this) {
-            waiting.incrementAndGet();
-            try {
-                if (group == null) {
-                    throw new RejectedExecutionException("this cluster member is leaving");
+            if (group != null && !group.isShutdown()) {
+                waiting.incrementAndGet();
+                try {
+                    group.execute(() -> answer.complete(PublicationWire.answer(deliver(published))));
+                    return answer;
+                } catch (RejectedExecutionException e) {
+                    waiting.decrementAndGet();
                 }
-                group.execute(() -> answer.complete(PublicationWire.answer(deliver(published))));
-                return answer;
-            } catch (RejectedExecutionException e) {
-                waiting.decrementAndGet();
             }
+        }
+        if (group == null || group.isShutdown()) {
+            LOG.debug("Relayed publication on '{}' not delivered: this cluster member is leaving",
+                    ClusteredRetained.shown(published.topic()));
+            return CompletableFuture.completedFuture(PublicationWire.answer(PublicationWire.Answer.UNDELIVERED));
         }
         refused(published, group);
         return CompletableFuture.completedFuture(PublicationWire.answer(PublicationWire.Answer.REFUSED));
@@ -117,7 +125,7 @@ final class RelayedPublications {
         }
         receiver.refused(new QuotaExceededException(QuotaExceededException.Quota.CLUSTER_RELAYS,
                 "a publication on '" + ClusteredRetained.shown(published.topic()) + "' relayed to cluster member "
-                + cluster.memberName() + ": " + (group == null ? 0 : group.getQueue().size())
+                + cluster.memberName() + ": " + group.getQueue().size()
                 + " wait for its topic consumers already (maxQueuedRelayedPublications)"));
     }
 

@@ -13,9 +13,12 @@ import io.cameliotmp.server.DirectoryEntry;
 import io.cameliotmp.server.LocalDevices;
 import org.infinispan.Cache;
 import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachelistener.annotation.TopologyChanged;
 import org.infinispan.notifications.cachelistener.event.TopologyChangedEvent;
 import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
 import org.infinispan.remoting.transport.Address;
+import org.infinispan.topology.CacheTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +34,17 @@ final class ViewUpkeep {
     private static final Logger LOG = LoggerFactory.getLogger(ViewUpkeep.class);
 
     private final InfinispanCluster cluster;
-    /** Set by a merge view; the directory is reconciled once its cache has merged too (its next full topology). */
+    /**
+     * Set by a merge view, on the notifying thread; the directory is reconciled once its cache has merged too (its
+     * next full topology past the conflict resolution). Set on the housekeeping thread before, behind whatever that
+     * thread was doing: when the merged topologies had all arrived by then, the member never reconciled.
+     */
     private final AtomicBoolean mergePending = new AtomicBoolean();
+    /**
+     * Set by a merge view, on the notifying thread (before the retained cache's merged topology can arrive); this
+     * member's retained messages are taken again from that cache once its conflicts are resolved.
+     */
+    private final AtomicBoolean retainedMergePending = new AtomicBoolean();
 
     ViewUpkeep(InfinispanCluster cluster) {
         this.cluster = cluster;
@@ -52,6 +64,10 @@ final class ViewUpkeep {
         String name = cluster.options().name();
         LOG.info("IOTMP cluster {} view {}: {}{}", name, event.getViewId(), event.getNewMembers(),
                 event.isMergeView() ? " (merged)" : "");
+        if (event.isMergeView()) {
+            mergePending.set(true);
+            retainedMergePending.set(true);
+        }
         // at once, on the notifying thread: nothing forwarded to a member that left may wait for its timeout
         cluster.calls().memberLeft(left, "cluster member left");
         housekeeping(() -> {
@@ -65,26 +81,50 @@ final class ViewUpkeep {
                     held.membersLeft(now);
                 }
             }
-            if (event.isMergeView()) {
-                mergePending.set(true);
-            }
         }, "directory upkeep after view " + event.getViewId());
     }
 
     /**
      * A merge view arrives before the caches of the merged sides have exchanged their entries; the directory is
-     * reconciled only once its cache's topology holds every member of the view, so each member decides on the merged
-     * entries, not on those of its own side.
+     * reconciled only once its cache's topology holds every member of the view, past the conflict resolution, so
+     * each member decides on the merged entries, not on those of its own side. The merge writes its choices without
+     * telling the cache's listeners ({@link DirectoryWrites}): this is how the member holding the older connection
+     * learns of it.
      */
-    void directoryTopologyChanged(TopologyChangedEvent<String, HolderRecord> event) {
+    void directoryTopologyChanged(TopologyChangedEvent<String, HolderRecord> event, Cache<?, ?> cache) {
         EmbeddedCacheManager current = cluster.manager();
         if (event.isPre() || current == null || !mergePending.get()
-            || event.getWriteConsistentHashAtEnd().getMembers().size() < current.getMembers().size()) {
+            || event.getWriteConsistentHashAtEnd().getMembers().size() < current.getMembers().size()
+            || resolvingConflicts(cache)) {
             return;
         }
         if (mergePending.compareAndSet(true, false)) {
             housekeeping(this::reconcile, "reconciling the directory after a merge");
         }
+    }
+
+    /**
+     * After a merge, once the retained cache's conflicts are resolved (a topology of every member of the view, past
+     * Infinispan's conflict resolution phase): this member keeps what the merged cache holds. The merge writes the
+     * value it chose for each topic without telling the caches' listeners, so each side went on keeping what it had
+     * kept while split, and the cache's value of a topic only the other side wrote was kept nowhere on this side.
+     */
+    void retainedTopologyChanged(TopologyChangedEvent<?, ?> event, Cache<?, ?> cache) {
+        EmbeddedCacheManager current = cluster.manager();
+        if (event.isPre() || current == null || !retainedMergePending.get()
+            || event.getWriteConsistentHashAtEnd().getMembers().size() < current.getMembers().size()
+            || resolvingConflicts(cache)) {
+            return;
+        }
+        if (retainedMergePending.compareAndSet(true, false)) {
+            housekeeping(() -> cluster.retainedMessages().takeMerged(),
+                    "taking the retained messages of the cluster after a merge");
+        }
+    }
+
+    private static boolean resolvingConflicts(Cache<?, ?> cache) {
+        return cache.getAdvancedCache().getDistributionManager().getCacheTopology().getPhase()
+               == CacheTopology.Phase.CONFLICT_RESOLUTION;
     }
 
     /** The coordinator's job: devices of members that crashed (or are cut off) are not reachable there. */
@@ -142,5 +182,20 @@ final class ViewUpkeep {
                 LOG.warn("IOTMP cluster {}: {} failed", cluster.options().name(), what, e);
             }
         });
+    }
+
+    /** The retained cache's topology changes: after a merge, this member takes the merged messages. */
+    @Listener
+    final class RetainedTopology {
+        private final Cache<?, ?> cache;
+
+        RetainedTopology(Cache<?, ?> cache) {
+            this.cache = cache;
+        }
+
+        @TopologyChanged
+        public void topologyChanged(TopologyChangedEvent<?, ?> event) {
+            retainedTopologyChanged(event, cache);
+        }
     }
 }

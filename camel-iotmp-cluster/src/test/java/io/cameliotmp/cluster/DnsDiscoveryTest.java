@@ -89,9 +89,9 @@ class DnsDiscoveryTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A, AAAA or SRV");
         assertThatThrownBy(() -> new ClusterOptions.Dns(" ", "A", null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("query");
-        assertThat(new JGroupsStack(ClusterOptions.of("fleet", 7800, null).withDns(dns)).getProtocolStackString())
-                .startsWith("TCP:DNS_PING:");
-        assertThat(new JGroupsStack(ClusterOptions.of("fleet", 7800, "10.0.0.2:7800")).getProtocolStackString())
-                .startsWith("TCP:TCPPING:");
+        assertThat(new JGroupsStack(ClusterOptions.of("fleet", 7800, null).withDns(dns), channel -> { })
+                .getProtocolStackString()).startsWith("TCP:DNS_PING:");
+        assertThat(new JGroupsStack(ClusterOptions.of("fleet", 7800, "10.0.0.2:7800"), channel -> { })
+                .getProtocolStackString()).startsWith("TCP:TCPPING:");
     }
 }

@@ -130,6 +130,51 @@ class RelayedPublicationsTest {
         eventually().until(() -> ClusterNodes.cluster(members.get(0)).relay().inFlight() == 0);
     }
 
+    /**
+     * A member that leaves stops its group: a publication that reaches it then is answered undelivered, not refused.
+     * Before, the group refusing the task read as a full queue: a refusal of {@code maxQueuedRelayedPublications} in
+     * the leaving server's quota refusals and log, and in the publisher's {@code relaysRefusedByMembers()}.
+     */
+    @Test
+    void aPublicationReachingAMemberWhoseGroupStoppedIsUndeliveredNotRefused() throws Exception {
+        InfinispanCluster leaving = new InfinispanCluster(ClusterOptions.of("leaving", ClusterNodes.clusterPort(),
+                null));
+        List<io.cameliotmp.server.QuotaExceededException> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+        leaving.bus().bind(new io.cameliotmp.server.ClusterBus.Receiver() {
+            @Override
+            public void propertyUpdated(io.cameliotmp.server.DeviceId device, String property, Object value) {
+            }
+
+            @Override
+            public void published(io.cameliotmp.server.TopicMessage message, boolean retain) {
+            }
+
+            @Override
+            public void raised(String user, String event, Object payload) {
+            }
+
+            @Override
+            public void retained(io.cameliotmp.server.TopicMessage message) {
+            }
+
+            @Override
+            public void refused(io.cameliotmp.server.QuotaExceededException refusal) {
+                refusals.add(refusal);
+            }
+        });
+        RelayedPublications group = leaving.relayedPublications();
+        group.start(leaving.options().relayedPublications(), "leaving");
+        group.stop();
+
+        byte[] answer = group.serve(PublicationWire.toBytes(new ClusterRelay.Published("alice", "status", "on", null,
+                false, null, 0))).get(60, TimeUnit.SECONDS);
+
+        assertThat(PublicationWire.answer(answer)).isEqualTo(PublicationWire.Answer.UNDELIVERED);
+        assertThat(group.refused()).isZero();
+        assertThat(refusals).isEmpty();
+        assertThat(group.waiting()).isZero();
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(60, TimeUnit.SECONDS);
