@@ -11,14 +11,21 @@ final class BeanReferences {
     private BeanReferences() {
     }
 
-    /** The bean {@code source} names, of the given type; null when {@code source} is no reference. */
+    /**
+     * The bean {@code source} names, of the given type; null when {@code source} is empty, leaving the option unset.
+     *
+     * @throws IllegalArgumentException when {@code source} is text without the {@code #}: usually the bean's name
+     *                                  alone, which Camel's generated converters turn into null, so that the option
+     *                                  stayed unset without a word (a server without TLS, without its authenticator)
+     */
     static Object resolve(ApplicationContext context, Object source, Class<?> type) {
-        if (source == null) {
+        if (source == null || source.toString().isBlank()) {
             return null;
         }
-        String ref = source.toString();
+        String ref = source.toString().strip();
         if (!ref.startsWith("#")) {
-            return null;
+            throw new IllegalArgumentException("'" + ref + "' is no bean reference: a " + type.getSimpleName()
+                                               + " option takes #beanName or #bean:beanName, such as #" + ref);
         }
         ref = ref.startsWith("#bean:") ? ref.substring(6) : ref.substring(1);
         return context.getBean(ref, type);

@@ -103,11 +103,25 @@ public class IotmpClusterProperties {
                 new RelayBounds(maxRelaysInFlight, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice,
                         maxRelaysPerUser, maxRelayBytesPerUser),
                 new ClusterOptions.RelayedPublications(relayedPublicationThreads, maxQueuedRelayedPublications));
-        if (tlsKeystore != null && !tlsKeystore.isBlank()) {
+        if (hasText(tlsKeystore) && hasText(tlsTruststore)) {
             options = options.withTls(new ClusterOptions.Tls(tlsKeystore, tlsKeystorePassword, tlsTruststore,
                     tlsTruststorePassword));
+        } else if (hasText(tlsKeystore) || hasText(tlsTruststore) || hasText(tlsKeystorePassword)
+                   || hasText(tlsTruststorePassword)) {
+            // else the trust store alone left the members talking in clear, and the key store alone failed on a bare
+            // NullPointerException: either way the application asked for TLS
+            throw new IllegalArgumentException("camel.component.iotmp.cluster.tls-keystore and"
+                                               + " camel.component.iotmp.cluster.tls-truststore go together: members"
+                                               + " talk TLS with both, in clear with neither; set "
+                                               + (hasText(tlsKeystore) ? "tls-truststore" : hasText(tlsTruststore)
+                                                       ? "tls-keystore" : "both stores") + " or remove the other"
+                                               + " cluster tls-* properties");
         }
         return options;
+    }
+
+    private static boolean hasText(String value) {
+        return value != null && !value.isBlank();
     }
 
     public boolean isEnabled() {

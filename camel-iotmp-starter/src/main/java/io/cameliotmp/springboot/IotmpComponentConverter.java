@@ -19,8 +19,9 @@ import org.springframework.stereotype.Component;
 /**
  * Lets the object-typed options refer to beans, as in every Camel starter:
  * {@code camel.component.iotmp.authenticator=#myAuthenticator} (or {@code #bean:myAuthenticator}) binds the bean of
- * that name while Spring Boot binds {@link IotmpComponentConfiguration}. As in Camel's generated converters, text
- * without the {@code #} prefix is no reference and converts to null, leaving the option unset.
+ * that name while Spring Boot binds {@link IotmpComponentConfiguration}. Text without the {@code #} prefix fails the
+ * binding (Camel's generated converters turn it into null, leaving the option unset without a word); empty text leaves
+ * the option unset.
  */
 @Configuration(proxyBeanMethods = false)
 @ConfigurationPropertiesBinding

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 /**
  * Lets {@code camel.component.iotmp-device.configuration} refer to a bean ({@code #name} or {@code #bean:name}), as
  * {@link IotmpComponentConverter} does for the iotmp component's object options; that converter already handles
- * {@code sslContextParameters}. Text without the {@code #} prefix is no reference and converts to null.
+ * {@code sslContextParameters}. Text without the {@code #} prefix fails the binding, as there.
  */
 @Configuration(proxyBeanMethods = false)
 @ConfigurationPropertiesBinding

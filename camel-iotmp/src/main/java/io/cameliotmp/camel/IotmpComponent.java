@@ -14,6 +14,7 @@ import io.netty.handler.ssl.SslContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.PropertyConfigurer;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -44,6 +45,7 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
     private ServerMetrics.Factory metricsFactory;
     private IotmpHealthCheck healthCheck;
     private IotmpServerMBeans mbeans;
+    private ConfigurationBeanBinding binding;
 
     /**
      * The Netty context of each SSL configuration object on each server address, so that endpoints of a running
@@ -153,6 +155,19 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
             sslContexts.put(key, context);
         }
         return context;
+    }
+
+    /** The generated configurer, binding the options set with a {@code configuration} bean onto the bean. */
+    @Override
+    public synchronized PropertyConfigurer getComponentPropertyConfigurer() {
+        PropertyConfigurer generated = super.getComponentPropertyConfigurer();
+        if (generated == null) {
+            return null;
+        }
+        if (binding == null || !binding.wraps(generated)) {
+            binding = new ConfigurationBeanBinding(generated);
+        }
+        return binding;
     }
 
     IotmpServerManager servers() {

@@ -3,12 +3,14 @@ package io.cameliotmp.camel.device;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
+import io.cameliotmp.camel.ConfigurationBeanBinding;
 import io.cameliotmp.camel.IotmpHealthCheckSupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.PropertyConfigurer;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 
@@ -36,6 +38,7 @@ public class IotmpDeviceComponent extends DefaultComponent implements SSLContext
     private final DeviceConnections connections = new DeviceConnections();
     private IotmpDeviceHealthCheck healthCheck;
     private ExecutorService replies;
+    private ConfigurationBeanBinding binding;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -100,6 +103,19 @@ public class IotmpDeviceComponent extends DefaultComponent implements SSLContext
             replies = null;
         }
         super.doStop();
+    }
+
+    /** The generated configurer, binding the options set with a {@code configuration} bean onto the bean. */
+    @Override
+    public synchronized PropertyConfigurer getComponentPropertyConfigurer() {
+        PropertyConfigurer generated = super.getComponentPropertyConfigurer();
+        if (generated == null) {
+            return null;
+        }
+        if (binding == null || !binding.wraps(generated)) {
+            binding = new ConfigurationBeanBinding(generated);
+        }
+        return binding;
     }
 
     public IotmpDeviceConfiguration getConfiguration() {

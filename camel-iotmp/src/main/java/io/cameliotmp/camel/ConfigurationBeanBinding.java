@@ -1,0 +1,80 @@
+package io.cameliotmp.camel;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.GeneratedPropertyConfigurer;
+import org.apache.camel.spi.PropertyConfigurer;
+import org.apache.camel.spi.PropertyConfigurerGetter;
+
+/**
+ * The property configurer of a component with a {@code configuration} option (a whole options bean) besides the
+ * options it holds: binds as the generated configurer does, except that the options bound before the bean are bound
+ * again onto it. Camel's property binding (Camel Main's {@code camel.component.*} properties, the starter's) binds
+ * the options whose value is a bean reference after the others, so {@code configuration=#bean} came last and threw
+ * away every other option set with it ({@code port}, {@code requestTimeout}, an {@code authenticator} reference),
+ * silently. Options set with the bean now override its values whatever the order of binding, as the starter
+ * documents. Calls of {@code setConfiguration} from Java are plain setters, untouched.
+ */
+public final class ConfigurationBeanBinding implements GeneratedPropertyConfigurer, PropertyConfigurerGetter {
+
+    private static final String CONFIGURATION = "configuration";
+
+    private final PropertyConfigurer generated;
+    /** The options bound so far, by lower-case name, with the value they were bound with. */
+    private final Map<String, Object> bound = new LinkedHashMap<>();
+
+    public ConfigurationBeanBinding(PropertyConfigurer generated) {
+        this.generated = generated;
+    }
+
+    /** Whether this binding wraps that configurer, so that a component makes one binding per configurer. */
+    public boolean wraps(PropertyConfigurer configurer) {
+        return generated == configurer;
+    }
+
+    @Override
+    public synchronized boolean configure(CamelContext camelContext, Object target, String name, Object value,
+                                          boolean ignoreCase) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (!CONFIGURATION.equals(key)) {
+            boolean known = generated.configure(camelContext, target, name, value, ignoreCase);
+            if (known) {
+                bound.put(key, value);
+            }
+            return known;
+        }
+        boolean known = generated.configure(camelContext, target, name, value, ignoreCase);
+        for (Map.Entry<String, Object> option : bound.entrySet()) {
+            // the generated configurer knows every option by its lower-case name too
+            generated.configure(camelContext, target, option.getKey(), option.getValue(), true);
+        }
+        return known;
+    }
+
+    @Override
+    public Class<?> getOptionType(String name, boolean ignoreCase) {
+        return getter().getOptionType(name, ignoreCase);
+    }
+
+    @Override
+    public String[] getAutowiredNames() {
+        return getter().getAutowiredNames();
+    }
+
+    @Override
+    public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
+        return getter().getCollectionValueType(target, name, ignoreCase);
+    }
+
+    @Override
+    public Object getOptionValue(Object target, String name, boolean ignoreCase) {
+        return getter().getOptionValue(target, name, ignoreCase);
+    }
+
+    private PropertyConfigurerGetter getter() {
+        return (PropertyConfigurerGetter) generated;
+    }
+}
