@@ -57,7 +57,7 @@ public final class FirmwareUpdate {
     private final FirmwareUpdateOptions options;
     private final FirmwareUpdateListener listener;
     private final long startedNanos = System.nanoTime();
-    /** The device's connections after the reboot; told by the server when it stops, from the claim on. */
+    /** The device's connections after the reboot; told by the server when it stops or drains, from the claim on. */
     private final Reconnections reconnections;
 
     private OtaStep step = OtaStep.OPTIONS;

@@ -18,7 +18,8 @@ public enum OtaFailure {
     TIMEOUT,
     /**
      * The device disconnected (or was not connected) before the image was staged, or the server stopped while the
-     * update ran (waiting for the device after its reboot included).
+     * update ran (waiting for the device after its reboot included), or the update waited for the device after its
+     * reboot on a server being drained, which the device no longer reaches.
      */
     DEVICE_GONE,
     /** The device came back after the reboot running another version than the one expected. */

@@ -96,9 +96,11 @@ final class RebootConfirmation {
     private DeviceRegistration awaitReconnect(DeviceRegistration previous, long deadlineNanos)
             throws InterruptedException {
         DeviceRegistration back = reconnections.after(previous.sessionNumber(), deadlineNanos);
-        if (back == null && reconnections.hasServerStopped()) {
-            // no device reaches a stopped server: waiting out the reboot timeout would only end as TIMEOUT
-            throw update.fail(OtaFailure.DEVICE_GONE, "the server stopped before the device came back", null);
+        if (back == null && reconnections.isClosedToDevices()) {
+            // no device reaches a stopped or drained server: waiting out the reboot timeout would only end as TIMEOUT
+            throw update.fail(OtaFailure.DEVICE_GONE, server.isDraining()
+                    ? "the server is draining: the device comes back on another member, not on this one"
+                    : "the server stopped before the device came back", null);
         }
         if (back == null) {
             throw update.fail(OtaFailure.TIMEOUT, "the device did not reconnect within "

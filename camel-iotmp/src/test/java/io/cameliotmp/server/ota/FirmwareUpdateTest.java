@@ -607,6 +607,53 @@ class FirmwareUpdateTest {
         assertThat(server.firmwareUpdates().running()).isZero();
     }
 
+    /**
+     * A server drained for a rolling upgrade accepts no connection: a device rebooted by one of its updates comes
+     * back on another member, never here. The update waited out its whole reboot timeout (ten minutes here) and then
+     * said the device did not reconnect; it ends now, as for a stopped server, and says why.
+     */
+    @Test
+    void anUpdateWaitingForTheDeviceToComeBackEndsWhenTheServerDrains() throws Exception {
+        device(new RecordingTarget(), OtaSettings.defaults(), IotmpDeviceBuilder::noReconnect);
+        CountDownLatch reconnecting = new CountDownLatch(1);
+        CompletableFuture<FirmwareUpdateReport> update = FirmwareUpdate.start(server, DEVICE,
+                FirmwareImage.of(image(5000, "2.0.0")), options().withRebootTimeout(Duration.ofMinutes(10)),
+                new FirmwareUpdateListener() {
+                    @Override
+                    public void onStep(DeviceId id, OtaStep step) {
+                        if (step == OtaStep.RECONNECT) {
+                            reconnecting.countDown();
+                        }
+                    }
+                }, handlers);
+        assertThat(reconnecting.await(Waits.WAIT.toSeconds(), TimeUnit.SECONDS)).as("the update waits").isTrue();
+        server.drain(100);
+        Throwable ended = catchThrowable(() -> update.get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertThat(ended).as("the update ended").isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(FirmwareUpdateException.class);
+        FirmwareUpdateException e = (FirmwareUpdateException) ended.getCause();
+        assertThat(e.failure()).isEqualTo(OtaFailure.DEVICE_GONE);
+        assertThat(e.step()).isEqualTo(OtaStep.RECONNECT);
+        assertThat(e.report().error()).contains("draining");
+        assertThat(server.firmwareUpdates().running()).isZero();
+    }
+
+    /**
+     * An update that began while the server was being drained, its device not yet moved off, is told too: its wait
+     * for the device after the reboot ends at once rather than after its reboot timeout.
+     */
+    @Test
+    void anUpdateClaimedOnADrainingServerDoesNotWaitForTheDeviceToComeBack() throws Exception {
+        device(new RecordingTarget(), OtaSettings.defaults(), IotmpDeviceBuilder::noReconnect);
+        server.drain(100);
+        try (FirmwareUpdateClaim claim = FirmwareUpdateClaim.take(server, DEVICE)) {
+            Reconnections reconnections = claim.reconnectionsForOneUpdate();
+            assertThat(reconnections.isClosedToDevices()).as("no device can connect here any more").isTrue();
+            assertThat(reconnections.after(Long.MAX_VALUE, System.nanoTime() + Duration.ofMinutes(10).toNanos()))
+                    .isNull();
+        }
+    }
+
     @Test
     void anErrorInTheUpdatesThreadStillEndsItsFuture() throws Exception {
         device(new RecordingTarget(), OtaSettings.defaults());
