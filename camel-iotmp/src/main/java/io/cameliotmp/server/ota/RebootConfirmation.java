@@ -129,6 +129,15 @@ final class RebootConfirmation {
                 if (!(e instanceof DeviceDisconnectedException || e instanceof DeviceNotConnectedException)) {
                     throw update.failOn(e);
                 }
+                if (System.nanoTime() - deadlineNanos >= 0) {
+                    // a newer connection may be there already (one that replaced the connection asked), and waiting
+                    // for it checks no deadline: a device replacing its connection whenever it is asked would be
+                    // asked for as long as it went on
+                    throw update.fail(OtaFailure.TIMEOUT, "the device did not tell its version within "
+                                                          + options.rebootTimeout().toMillis()
+                                                          + " ms after the reboot: its connections ended before it"
+                                                          + " answered", null);
+                }
                 LOG.debug("{}: gone again before telling its version; waiting for its next connection", device);
                 now = awaitReconnect(now, deadlineNanos);
             }

@@ -27,6 +27,8 @@ import io.cameliotmp.device.IotmpDeviceBuilder;
 import io.cameliotmp.device.OtaSettings;
 import io.cameliotmp.device.OtaTarget;
 import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.session.FirmwareVersionMarker;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpServer;
@@ -34,6 +36,7 @@ import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.LegacyListeners;
 import io.cameliotmp.server.ServerLimits;
 import io.cameliotmp.server.StaticAuthenticator;
+import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.Waits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +61,9 @@ class FirmwareUpdateTest {
     Path temp;
 
     private IotmpServer server;
+    /** What a test changes in the server's configuration, before its first device starts the server. */
+    private Consumer<IotmpServerConfig.Builder> serverOptions = config -> {
+    };
     private final List<IotmpDevice> devices = new ArrayList<>();
     private final ExecutorService handlers = Executors.newCachedThreadPool();
 
@@ -75,8 +81,10 @@ class FirmwareUpdateTest {
     }
 
     private IotmpServer startServer(LegacyListeners legacy) {
-        server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
-                .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t")).legacy(legacy).build());
+        IotmpServerConfig.Builder config = IotmpServerConfig.builder().host("127.0.0.1").port(0)
+                .nativeTransport(false).authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t")).legacy(legacy);
+        serverOptions.accept(config);
+        server = new IotmpServer(config.build());
         server.start();
         return server;
     }
@@ -715,6 +723,81 @@ class FirmwareUpdateTest {
             assertThat(e.report().version()).isNull();
         } finally {
             stuck.countDown();
+        }
+    }
+
+    /**
+     * A device whose version read is cut by a newer connection of its own is asked again there, but only until the
+     * reboot's deadline. A device that opens a new connection (which replaces the one asked) each time it is asked
+     * had its version asked again and again past {@code firmwareRebootTimeout}, as long as it went on: the wait for a
+     * newer connection checked the deadline only when none had come yet. Here the device goes on for at least twice
+     * the reboot timeout (it paces itself, as a real one would, under the per-address connection rate) and then
+     * answers the expected version; the update must have failed by then.
+     */
+    @Test
+    void aDeviceReplacingItsConnectionEachTimeItIsAskedItsVersionCannotHoldTheUpdatePastTheRebootTimeout()
+            throws Exception {
+        // one worker runs every connection: the server closes a replaced connection, and fails the request asked
+        // there, only after it has announced the connection that replaced it, as it mostly does with more workers;
+        // with them, that order would only be likely, and the test would not fail every time without the fix
+        serverOptions = config -> config.workerThreads(1);
+        CountDownLatch askedOnTheDevice = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        IotmpDevice device = device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"),
+                builder -> builder.handlerExecutor(handlers));
+        device.resource(FirmwareUpdate.VERSION).output(() -> {
+            askedOnTheDevice.countDown();
+            try {
+                release.await(Waits.WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Map.of("version", "2.0.0");
+        });
+        Duration rebootTimeout = Duration.ofSeconds(2);
+        CompletableFuture<FirmwareUpdateReport> update = FirmwareUpdate.start(server, DEVICE,
+                FirmwareImage.of(image(5000, "2.0.0")), options().withRebootTimeout(rebootTimeout), null, handlers);
+        List<RawIotmpSocket> connections = new CopyOnWriteArrayList<>();
+        // once the update has ended, nothing more is asked: a connection waiting for a request is closed
+        update.whenComplete((report, failure) -> connections.forEach(RawIotmpSocket::closeQuietly));
+        try {
+            assertThat(askedOnTheDevice.await(Waits.WAIT.toSeconds(), TimeUnit.SECONDS)).as("asked its version")
+                    .isTrue();
+            device.close();
+            release.countDown();
+            int port = server.localAddress().getPort();
+            RawIotmpSocket current = RawIotmpSocket.connect(port, "alice", "esp32", "s3cr3t");
+            connections.add(current);
+            long cycles = 2 * rebootTimeout.toMillis() / 100;
+            for (int i = 0; i < cycles && !update.isDone(); i++) {
+                try {
+                    current.readUntil(MessageType.RUN, Generation.GEN2);
+                } catch (IOException ended) {
+                    break; // closed as the update ended
+                }
+                Thread.sleep(100); // the device's own pace: ten connections a second, under the per-address limit
+                RawIotmpSocket next = RawIotmpSocket.connect(port, "alice", "esp32", "s3cr3t");
+                connections.add(next);
+                current.closeQuietly();
+                current = next;
+            }
+            if (!update.isDone()) {
+                try {
+                    IotmpMessage asked = current.readUntil(MessageType.RUN, Generation.GEN2);
+                    current.send(IotmpMessage.ok(asked.streamId(), Map.of("version", "2.0.0")), Generation.GEN2);
+                } catch (IOException ended) {
+                    // closed as the update ended
+                }
+            }
+            Throwable ended = catchThrowable(() -> update.get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertThat(ended).as("the update failed").isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(FirmwareUpdateException.class);
+            FirmwareUpdateException e = (FirmwareUpdateException) ended.getCause();
+            assertThat(e.failure()).isEqualTo(OtaFailure.TIMEOUT);
+            assertThat(e.step()).isEqualTo(OtaStep.VERSION);
+        } finally {
+            release.countDown();
+            connections.forEach(RawIotmpSocket::closeQuietly);
         }
     }
 
