@@ -24,7 +24,10 @@ public enum OtaFailure {
     DEVICE_GONE,
     /** The device came back after the reboot running another version than the one expected. */
     VERSION_MISMATCH,
-    /** The image could not be read, spooled or compressed; nothing reached the device. */
+    /**
+     * The image could not be read, spooled or compressed, or is empty; nothing reached the device, unless reading it
+     * failed while its chunks were sent (step {@link OtaStep#WRITE}: the device drops the update after its timeout).
+     */
     IMAGE_UNREADABLE,
     /** The device answered something that is not an OTA answer, or the server refused to send (frame too large). */
     PROTOCOL,

@@ -379,6 +379,36 @@ class FirmwareUpdateTest {
         assertThat(e.step()).isEqualTo(OtaStep.END);
     }
 
+    /**
+     * An image file gone between its hashing and its sending (deleted, or moved away by whoever dropped it) fails the
+     * update before {@code begin}: sent first, begin left the device holding an update nobody went on with, refusing
+     * the next begin until its timeout and rebooting then, while the report said nothing had been sent.
+     */
+    @Test
+    void anImageFileGoneBeforeItIsSentFailsBeforeTheDeviceBegins(@TempDir Path dir) throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults().withCompression(""));
+        Path file = dir.resolve("firmware.bin");
+        Files.write(file, image(5000, null));
+        FirmwareImage image = FirmwareImage.of(file);
+        FirmwareUpdateException e = failure(image, options(), new FirmwareUpdateListener() {
+            @Override
+            public void onStep(DeviceId id, OtaStep step) {
+                if (step == OtaStep.PREPARE) {
+                    try {
+                        Files.delete(file);
+                    } catch (IOException io) {
+                        throw new AssertionError(io);
+                    }
+                }
+            }
+        });
+        assertThat(e.failure()).isEqualTo(OtaFailure.IMAGE_UNREADABLE);
+        assertThat(e.step()).isEqualTo(OtaStep.PREPARE);
+        assertThat(target.opened).as("the device began no update").hasValue(0);
+        assertThat(e.report().blockSize()).isZero();
+    }
+
     @Test
     void aDeviceThatStopsAnsweringTimesOut() throws Exception {
         CountDownLatch stuck = new CountDownLatch(1);
