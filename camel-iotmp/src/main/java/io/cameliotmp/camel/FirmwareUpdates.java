@@ -42,12 +42,27 @@ final class FirmwareUpdates {
     private FirmwareUpdates() {
     }
 
-    /** Starts the update on {@code threads}; the stage completes with the report as the reply's payload. */
+    /**
+     * Starts the update on {@code threads}; the stage completes with the report as the reply's payload. The operation
+     * owns a stream given as the body: refused before the update began, here (no device, a header it cannot read,
+     * its pool stopped) or when the device is claimed, it closes the stream unread.
+     */
     static CompletionStage<DeviceReply> start(DeviceOperation call, ExecutorService threads,
                                               ProducerTemplate progressTemplate) {
+        Object body = call.in().getBody();
+        try {
+            return startUpdate(call, body, threads, progressTemplate);
+        } catch (RuntimeException e) {
+            closeUnread(body, e);
+            throw e;
+        }
+    }
+
+    private static CompletionStage<DeviceReply> startUpdate(DeviceOperation call, Object body,
+                                                            ExecutorService threads,
+                                                            ProducerTemplate progressTemplate) {
         DeviceId device = call.requireDevice();
         Message in = call.in();
-        Object body = in.getBody();
         if (body == null) {
             throw new IllegalArgumentException("firmwareUpdate needs the image as body (bytes, InputStream, File"
                                                + " or Path)");
@@ -106,11 +121,28 @@ final class FirmwareUpdates {
                 .withTransferTimeout(Duration.ofMillis(call.config().getFirmwareTransferTimeout()))
                 .withRequestTimeout(call.requestTimeout())
                 .withExpectedVersion(in.getHeader(IotmpConstants.FIRMWARE_VERSION, String.class))
-                .withForce(in.getHeader(IotmpConstants.FIRMWARE_FORCE, false, Boolean.class))
-                .withCompress(in.getHeader(IotmpConstants.FIRMWARE_COMPRESS, FirmwareUpdateOptions.DEFAULT_COMPRESS,
-                        Boolean.class));
+                .withForce(flag(in, IotmpConstants.FIRMWARE_FORCE, false))
+                .withCompress(flag(in, IotmpConstants.FIRMWARE_COMPRESS, FirmwareUpdateOptions.DEFAULT_COMPRESS));
         Object label = in.getHeader(Exchange.FILE_NAME_ONLY);
         return label != null ? options.withFirmware(label.toString()) : options;
+    }
+
+    /**
+     * A true/false header, {@code absent} when it is not set. Camel gives null for a value it cannot convert ("yes",
+     * a list), which, unboxed, failed the exchange with a NullPointerException that named no header.
+     */
+    private static boolean flag(Message in, String header, boolean absent) {
+        Object value = in.getHeader(header);
+        if (value == null) {
+            return absent;
+        }
+        Boolean flag = in.getHeader(header, Boolean.class);
+        if (flag == null) {
+            String shown = String.valueOf(value);
+            throw new IllegalArgumentException("header " + header + " must be true or false, not "
+                                               + (shown.length() > 64 ? shown.substring(0, 64) + "…" : shown));
+        }
+        return flag;
     }
 
     /**
@@ -135,14 +167,19 @@ final class FirmwareUpdates {
         try {
             return FirmwareUpdateClaim.take(call.server(), device, sizeBeforeReading(body));
         } catch (FirmwareUpdateException e) {
-            if (body instanceof InputStream stream) {
-                try {
-                    stream.close();
-                } catch (IOException closing) {
-                    e.addSuppressed(closing);
-                }
-            }
+            closeUnread(body, e);
             throw e;
+        }
+    }
+
+    /** Closes a stream given as the body of an update refused before it read it; a failure to close is suppressed. */
+    private static void closeUnread(Object body, RuntimeException refusal) {
+        if (body instanceof InputStream stream) {
+            try {
+                stream.close();
+            } catch (IOException closing) {
+                refusal.addSuppressed(closing);
+            }
         }
     }
 

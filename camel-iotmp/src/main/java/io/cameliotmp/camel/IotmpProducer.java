@@ -93,7 +93,8 @@ public class IotmpProducer extends IotmpServerProducer {
     private CompletionStage<DeviceReply> perform(DeviceOperation call, CompletableFuture<DeviceReply> reply)
             throws Exception {
         IotmpServer server = call.server();
-        if (call.operation() != IotmpOperation.devices) {
+        // a firmware update checks its device itself: it closes the stream it was given when it refuses
+        if (call.operation() != IotmpOperation.devices && call.operation() != IotmpOperation.firmwareUpdate) {
             call.requireDevice();
         }
         return switch (call.operation()) {

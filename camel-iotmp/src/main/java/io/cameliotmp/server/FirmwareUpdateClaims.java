@@ -19,10 +19,10 @@ public final class FirmwareUpdateClaims {
     private final Map<DeviceId, Runnable> updates = new ConcurrentHashMap<>();
 
     /**
-     * Claims {@code device} unless an update runs on it already. {@code onStop} runs when the server stops while the
-     * update runs: an update waiting for its device to come back after the reboot would otherwise wait out its whole
-     * reboot timeout for a device that can no longer reach this server. Every claim that succeeded is ended with
-     * {@link #end}.
+     * Claims {@code device} unless an update runs on it already. {@code onStop} runs when the server stops or is
+     * drained while the update runs: an update waiting for its device to come back after the reboot would otherwise
+     * wait out its whole reboot timeout for a device that can no longer reach this server. Every claim that
+     * succeeded is ended with {@link #end}.
      *
      * @return whether the update may start
      */
@@ -43,13 +43,17 @@ public final class FirmwareUpdateClaims {
         return updates.size();
     }
 
-    /** Tells every running update that the server stops; one that fails to hear it keeps no other from hearing. */
-    void serverStopping() {
+    /**
+     * Tells every running update that no device connects to this server any more: it stops, or it is drained and its
+     * devices come back on other members. One that fails to hear it keeps no other from hearing.
+     */
+    void closedToDevices() {
         updates.forEach((device, onStop) -> {
             try {
                 onStop.run();
             } catch (RuntimeException e) {
-                LOG.warn("The firmware update of {} failed to end as the server stops: {}", device, e.toString());
+                LOG.warn("The firmware update of {} failed to hear that no device connects here any more: {}", device,
+                        e.toString());
             }
         });
     }

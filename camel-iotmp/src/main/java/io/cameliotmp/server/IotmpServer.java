@@ -228,7 +228,7 @@ public final class IotmpServer {
             Thread.currentThread().interrupt();
         }
         // the connections are gone: an update waiting for its device to come back would wait out its reboot timeout
-        firmwareUpdates.serverStopping();
+        firmwareUpdates.closedToDevices();
         network.closeChannels();
         // after the devices: their directory entries are released while the member can still write them
         try {
@@ -257,6 +257,8 @@ public final class IotmpServer {
             drain = new ServerDrain(registry, devicesPerSecond);
             network.closeListeners();
             drain.start(network.acceptLoop());
+            // a device rebooted by an update comes back on another member: its update waits here for nothing
+            firmwareUpdates.closedToDevices();
         }
         return drain.drained();
     }

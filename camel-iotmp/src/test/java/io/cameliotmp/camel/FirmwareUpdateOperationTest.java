@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.OtaSettings;
@@ -70,6 +72,8 @@ class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
                 from("direct:uncached").noStreamCaching().to("iotmp:device:alice/esp32?operation=firmwareUpdate");
                 from("direct:hurried").to("iotmp:device:alice/esp32?operation=firmwareUpdate"
                                           + "&firmwareTransferTimeout=2000");
+                // the device comes from the CamelIotmpDevice header, as in a rollout
+                from("direct:anyDevice").noStreamCaching().to("iotmp:device:alice?operation=firmwareUpdate");
             }
         };
     }
@@ -395,6 +399,45 @@ class FirmwareUpdateOperationTest extends IotmpCamelTestSupport {
                     .containsEntry("user", "alice").containsEntry("device", "esp32");
             assertThat(failure).hasCauseInstanceOf(IOException.class);
         }
+        assertThat(server(port).firmwareUpdates().running()).isZero();
+    }
+
+    /**
+     * The operation owns the stream it is given, and closes it unread when it refuses the update before it began (as
+     * when another update of the device runs): refused for want of a device, or for a header it cannot read, the
+     * stream was left open, a file's descriptor held until the stream was collected. A true/false header it cannot
+     * read is refused by name.
+     */
+    @Test
+    void aStreamIsClosedWhenTheUpdateIsRefusedBeforeItBegins() throws Exception {
+        connectDevice(OtaSettings.defaults());
+        AtomicBoolean read = new AtomicBoolean();
+        AtomicInteger closed = new AtomicInteger();
+        Supplier<InputStream> image = () -> new InputStream() {
+            @Override
+            public int read() {
+                read.set(true);
+                return -1;
+            }
+
+            @Override
+            public void close() {
+                closed.incrementAndGet();
+            }
+        };
+        CamelExecutionException noDevice = catchThrowableOfType(CamelExecutionException.class,
+                () -> template.requestBody("direct:anyDevice", image.get()));
+        assertThat(noDevice).as("refused without a device").isNotNull();
+        assertThat(closed).as("the stream is closed").hasValue(1);
+        CamelExecutionException badHeader = catchThrowableOfType(CamelExecutionException.class,
+                () -> template.requestBodyAndHeaders("direct:anyDevice", image.get(),
+                        Map.of(IotmpConstants.DEVICE, "esp32", IotmpConstants.FIRMWARE_FORCE, "yes")));
+        assertThat(badHeader).as("refused for a header it cannot read").isNotNull();
+        // it was a NullPointerException naming no header
+        assertThat(badHeader.getCause()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(IotmpConstants.FIRMWARE_FORCE).hasMessageContaining("yes");
+        assertThat(closed).as("the stream is closed").hasValue(2);
+        assertThat(read).as("the stream was read").isFalse();
         assertThat(server(port).firmwareUpdates().running()).isZero();
     }
 

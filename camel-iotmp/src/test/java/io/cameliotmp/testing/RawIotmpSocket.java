@@ -192,6 +192,15 @@ public final class RawIotmpSocket implements AutoCloseable {
     }
 
 
+    /** Closes, ignoring a failure: for cleanup that must go on with the other sockets. */
+    public void closeQuietly() {
+        try {
+            close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
     @Override
     public void close() throws IOException {
         if (webSocket != null) {

@@ -57,7 +57,7 @@ public final class FirmwareUpdate {
     private final FirmwareUpdateOptions options;
     private final FirmwareUpdateListener listener;
     private final long startedNanos = System.nanoTime();
-    /** The device's connections after the reboot; told by the server when it stops, from the claim on. */
+    /** The device's connections after the reboot; told by the server when it stops or drains, from the claim on. */
     private final Reconnections reconnections;
 
     private OtaStep step = OtaStep.OPTIONS;
@@ -213,7 +213,11 @@ public final class FirmwareUpdate {
                 server.config().limits().maxOutboundFrameSize() - WRITE_FRAME_OVERHEAD));
         Duration stepTimeout = options.stepTimeout() != null ? options.stepTimeout()
                 : Duration.ofMillis(deviceOptions.timeoutMillis());
-        try (FirmwareImage.Payload payload = image.payload(compression)) {
+        // opened before begin: an image that can no longer be read (a file deleted or moved since it was hashed)
+        // fails here, with nothing sent, rather than after begin, which holds the device in an update until its
+        // timeout and its reboot
+        try (FirmwareImage.Payload payload = image.payload(compression);
+             InputStream in = payload.open()) {
             payloadSize = payload.size();
             enter(OtaStep.BEGIN);
             expectSuccess(transfer(registration, DeviceRequest.run(BEGIN, beginInput(payload, chunkSize)),
@@ -221,7 +225,7 @@ public final class FirmwareUpdate {
             // only proposed until the device accepted begin: a report of an update that sent nothing says 0
             blockSize = chunkSize;
             enter(OtaStep.WRITE);
-            writeChunks(registration, payload, stepTimeout);
+            writeChunks(registration, in, stepTimeout);
         } catch (ClosedByInterruptException e) {
             // the image is read through an interruptible channel: the interrupt closed it, the image is fine
             throw interrupted(e);
@@ -273,23 +277,21 @@ public final class FirmwareUpdate {
         return begin;
     }
 
-    private void writeChunks(DeviceRegistration registration, FirmwareImage.Payload payload, Duration stepTimeout)
+    private void writeChunks(DeviceRegistration registration, InputStream in, Duration stepTimeout)
             throws IOException, InterruptedException {
-        try (InputStream in = payload.open()) {
-            while (sentBytes < payloadSize) {
-                byte[] chunk = in.readNBytes((int) Math.min(blockSize, payloadSize - sentBytes));
-                if (chunk.length == 0) {
-                    throw new IOException("the image ended after " + sentBytes + " of " + payloadSize + " bytes");
-                }
-                expectSuccess(transfer(registration, DeviceRequest.run(WRITE, chunk), stepTimeout),
-                        OtaFailure.WRITE_FAILED);
-                sentBytes += chunk.length;
-                chunks++;
-                try {
-                    listener.onProgress(device, sentBytes, payloadSize);
-                } catch (RuntimeException e) {
-                    LOG.warn("{}: progress listener failed: {}", device, e.toString());
-                }
+        while (sentBytes < payloadSize) {
+            byte[] chunk = in.readNBytes((int) Math.min(blockSize, payloadSize - sentBytes));
+            if (chunk.length == 0) {
+                throw new IOException("the image ended after " + sentBytes + " of " + payloadSize + " bytes");
+            }
+            expectSuccess(transfer(registration, DeviceRequest.run(WRITE, chunk), stepTimeout),
+                    OtaFailure.WRITE_FAILED);
+            sentBytes += chunk.length;
+            chunks++;
+            try {
+                listener.onProgress(device, sentBytes, payloadSize);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: progress listener failed: {}", device, e.toString());
             }
         }
     }

@@ -15,7 +15,7 @@ public final class FirmwareUpdateClaim implements AutoCloseable {
 
     private final IotmpServer server;
     private final DeviceId device;
-    /** Told by the server when it stops, from the claim on; the same runnable ends the claim. */
+    /** Told by the server when it stops or is drained, from the claim on; the same runnable ends the claim. */
     private final Reconnections reconnections;
     private final Runnable onStop;
     /** Guarded by {@code this}. */
@@ -27,7 +27,7 @@ public final class FirmwareUpdateClaim implements AutoCloseable {
         this.server = server;
         this.device = device;
         this.reconnections = new Reconnections(device);
-        this.onStop = reconnections::serverStopped;
+        this.onStop = reconnections::closedToDevices;
     }
 
     /**
@@ -58,6 +58,11 @@ public final class FirmwareUpdateClaim implements AutoCloseable {
             String error = "a firmware update of " + device + " runs already on this server";
             throw FirmwareUpdate.failedBeforeStart(device, OtaFailure.ALREADY_UPDATING, error, imageSize,
                     Duration.ofNanos(System.nanoTime() - startedNanos), null);
+        }
+        if (server.isDraining()) {
+            // claimed after the drain told the running updates: no device comes back here after its reboot either.
+            // The drain begins before it tells them, so a claim it does not see is one that sees it here
+            claim.onStop.run();
         }
         return claim;
     }

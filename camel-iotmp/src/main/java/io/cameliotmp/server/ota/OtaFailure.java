@@ -18,12 +18,16 @@ public enum OtaFailure {
     TIMEOUT,
     /**
      * The device disconnected (or was not connected) before the image was staged, or the server stopped while the
-     * update ran (waiting for the device after its reboot included).
+     * update ran (waiting for the device after its reboot included), or the update waited for the device after its
+     * reboot on a server being drained, which the device no longer reaches.
      */
     DEVICE_GONE,
     /** The device came back after the reboot running another version than the one expected. */
     VERSION_MISMATCH,
-    /** The image could not be read, spooled or compressed; nothing reached the device. */
+    /**
+     * The image could not be read, spooled or compressed, or is empty; nothing reached the device, unless reading it
+     * failed while its chunks were sent (step {@link OtaStep#WRITE}: the device drops the update after its timeout).
+     */
     IMAGE_UNREADABLE,
     /** The device answered something that is not an OTA answer, or the server refused to send (frame too large). */
     PROTOCOL,

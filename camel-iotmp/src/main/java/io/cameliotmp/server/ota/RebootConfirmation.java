@@ -96,9 +96,11 @@ final class RebootConfirmation {
     private DeviceRegistration awaitReconnect(DeviceRegistration previous, long deadlineNanos)
             throws InterruptedException {
         DeviceRegistration back = reconnections.after(previous.sessionNumber(), deadlineNanos);
-        if (back == null && reconnections.hasServerStopped()) {
-            // no device reaches a stopped server: waiting out the reboot timeout would only end as TIMEOUT
-            throw update.fail(OtaFailure.DEVICE_GONE, "the server stopped before the device came back", null);
+        if (back == null && reconnections.isClosedToDevices()) {
+            // no device reaches a stopped or drained server: waiting out the reboot timeout would only end as TIMEOUT
+            throw update.fail(OtaFailure.DEVICE_GONE, server.isDraining()
+                    ? "the server is draining: the device comes back on another member, not on this one"
+                    : "the server stopped before the device came back", null);
         }
         if (back == null) {
             throw update.fail(OtaFailure.TIMEOUT, "the device did not reconnect within "
@@ -126,6 +128,15 @@ final class RebootConfirmation {
                 }
                 if (!(e instanceof DeviceDisconnectedException || e instanceof DeviceNotConnectedException)) {
                     throw update.failOn(e);
+                }
+                if (System.nanoTime() - deadlineNanos >= 0) {
+                    // a newer connection may be there already (one that replaced the connection asked), and waiting
+                    // for it checks no deadline: a device replacing its connection whenever it is asked would be
+                    // asked for as long as it went on
+                    throw update.fail(OtaFailure.TIMEOUT, "the device did not tell its version within "
+                                                          + options.rebootTimeout().toMillis()
+                                                          + " ms after the reboot: its connections ended before it"
+                                                          + " answered", null);
                 }
                 LOG.debug("{}: gone again before telling its version; waiting for its next connection", device);
                 now = awaitReconnect(now, deadlineNanos);

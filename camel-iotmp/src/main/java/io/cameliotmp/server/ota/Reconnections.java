@@ -17,8 +17,11 @@ final class Reconnections implements DeviceListener {
     private final DeviceId device;
     /** The newest connection of the device seen since this listened; guarded by {@code this}. */
     private DeviceRegistration newest;
-    /** The server stopped: no connection comes any more; guarded by {@code this}. */
-    private boolean serverStopped;
+    /**
+     * The server stopped or is being drained: no connection comes here any more (a drained server's devices come back
+     * on other members); guarded by {@code this}.
+     */
+    private boolean closedToDevices;
 
     Reconnections(DeviceId device) {
         this.device = device;
@@ -34,24 +37,28 @@ final class Reconnections implements DeviceListener {
         }
     }
 
-    /** The server stops: a wait for a connection ends now rather than at its deadline; later waits at once. */
-    synchronized void serverStopped() {
-        serverStopped = true;
+    /**
+     * The server stops or is drained: a wait for a connection ends now rather than at its deadline; later waits at
+     * once.
+     */
+    synchronized void closedToDevices() {
+        closedToDevices = true;
         notifyAll();
     }
 
-    synchronized boolean hasServerStopped() {
-        return serverStopped;
+    synchronized boolean isClosedToDevices() {
+        return closedToDevices;
     }
 
     /**
      * The newest connection of the device that is newer than {@code session}, waiting for one until
-     * {@code deadlineNanos} ({@link System#nanoTime()}); null when none came by then, or when the server stopped.
+     * {@code deadlineNanos} ({@link System#nanoTime()}); null when none came by then, or when the server stopped or
+     * is being drained.
      */
     synchronized DeviceRegistration after(long session, long deadlineNanos) throws InterruptedException {
         while (newest == null || newest.sessionNumber() <= session) {
             long leftNanos = deadlineNanos - System.nanoTime();
-            if (leftNanos <= 0 || serverStopped) {
+            if (leftNanos <= 0 || closedToDevices) {
                 return null;
             }
             TimeUnit.NANOSECONDS.timedWait(this, leftNanos);

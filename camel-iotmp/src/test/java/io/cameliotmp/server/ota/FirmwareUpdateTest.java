@@ -27,6 +27,8 @@ import io.cameliotmp.device.IotmpDeviceBuilder;
 import io.cameliotmp.device.OtaSettings;
 import io.cameliotmp.device.OtaTarget;
 import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.session.FirmwareVersionMarker;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpServer;
@@ -34,6 +36,7 @@ import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.LegacyListeners;
 import io.cameliotmp.server.ServerLimits;
 import io.cameliotmp.server.StaticAuthenticator;
+import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.Waits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +61,9 @@ class FirmwareUpdateTest {
     Path temp;
 
     private IotmpServer server;
+    /** What a test changes in the server's configuration, before its first device starts the server. */
+    private Consumer<IotmpServerConfig.Builder> serverOptions = config -> {
+    };
     private final List<IotmpDevice> devices = new ArrayList<>();
     private final ExecutorService handlers = Executors.newCachedThreadPool();
 
@@ -75,8 +81,10 @@ class FirmwareUpdateTest {
     }
 
     private IotmpServer startServer(LegacyListeners legacy) {
-        server = new IotmpServer(IotmpServerConfig.builder().host("127.0.0.1").port(0).nativeTransport(false)
-                .authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t")).legacy(legacy).build());
+        IotmpServerConfig.Builder config = IotmpServerConfig.builder().host("127.0.0.1").port(0)
+                .nativeTransport(false).authenticator(StaticAuthenticator.parse("alice/esp32=s3cr3t")).legacy(legacy);
+        serverOptions.accept(config);
+        server = new IotmpServer(config.build());
         server.start();
         return server;
     }
@@ -371,6 +379,36 @@ class FirmwareUpdateTest {
         assertThat(e.step()).isEqualTo(OtaStep.END);
     }
 
+    /**
+     * An image file gone between its hashing and its sending (deleted, or moved away by whoever dropped it) fails the
+     * update before {@code begin}: sent first, begin left the device holding an update nobody went on with, refusing
+     * the next begin until its timeout and rebooting then, while the report said nothing had been sent.
+     */
+    @Test
+    void anImageFileGoneBeforeItIsSentFailsBeforeTheDeviceBegins(@TempDir Path dir) throws Exception {
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults().withCompression(""));
+        Path file = dir.resolve("firmware.bin");
+        Files.write(file, image(5000, null));
+        FirmwareImage image = FirmwareImage.of(file);
+        FirmwareUpdateException e = failure(image, options(), new FirmwareUpdateListener() {
+            @Override
+            public void onStep(DeviceId id, OtaStep step) {
+                if (step == OtaStep.PREPARE) {
+                    try {
+                        Files.delete(file);
+                    } catch (IOException io) {
+                        throw new AssertionError(io);
+                    }
+                }
+            }
+        });
+        assertThat(e.failure()).isEqualTo(OtaFailure.IMAGE_UNREADABLE);
+        assertThat(e.step()).isEqualTo(OtaStep.PREPARE);
+        assertThat(target.opened).as("the device began no update").hasValue(0);
+        assertThat(e.report().blockSize()).isZero();
+    }
+
     @Test
     void aDeviceThatStopsAnsweringTimesOut() throws Exception {
         CountDownLatch stuck = new CountDownLatch(1);
@@ -607,6 +645,53 @@ class FirmwareUpdateTest {
         assertThat(server.firmwareUpdates().running()).isZero();
     }
 
+    /**
+     * A server drained for a rolling upgrade accepts no connection: a device rebooted by one of its updates comes
+     * back on another member, never here. The update waited out its whole reboot timeout (ten minutes here) and then
+     * said the device did not reconnect; it ends now, as for a stopped server, and says why.
+     */
+    @Test
+    void anUpdateWaitingForTheDeviceToComeBackEndsWhenTheServerDrains() throws Exception {
+        device(new RecordingTarget(), OtaSettings.defaults(), IotmpDeviceBuilder::noReconnect);
+        CountDownLatch reconnecting = new CountDownLatch(1);
+        CompletableFuture<FirmwareUpdateReport> update = FirmwareUpdate.start(server, DEVICE,
+                FirmwareImage.of(image(5000, "2.0.0")), options().withRebootTimeout(Duration.ofMinutes(10)),
+                new FirmwareUpdateListener() {
+                    @Override
+                    public void onStep(DeviceId id, OtaStep step) {
+                        if (step == OtaStep.RECONNECT) {
+                            reconnecting.countDown();
+                        }
+                    }
+                }, handlers);
+        assertThat(reconnecting.await(Waits.WAIT.toSeconds(), TimeUnit.SECONDS)).as("the update waits").isTrue();
+        server.drain(100);
+        Throwable ended = catchThrowable(() -> update.get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertThat(ended).as("the update ended").isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(FirmwareUpdateException.class);
+        FirmwareUpdateException e = (FirmwareUpdateException) ended.getCause();
+        assertThat(e.failure()).isEqualTo(OtaFailure.DEVICE_GONE);
+        assertThat(e.step()).isEqualTo(OtaStep.RECONNECT);
+        assertThat(e.report().error()).contains("draining");
+        assertThat(server.firmwareUpdates().running()).isZero();
+    }
+
+    /**
+     * An update that began while the server was being drained, its device not yet moved off, is told too: its wait
+     * for the device after the reboot ends at once rather than after its reboot timeout.
+     */
+    @Test
+    void anUpdateClaimedOnADrainingServerDoesNotWaitForTheDeviceToComeBack() throws Exception {
+        device(new RecordingTarget(), OtaSettings.defaults(), IotmpDeviceBuilder::noReconnect);
+        server.drain(100);
+        try (FirmwareUpdateClaim claim = FirmwareUpdateClaim.take(server, DEVICE)) {
+            Reconnections reconnections = claim.reconnectionsForOneUpdate();
+            assertThat(reconnections.isClosedToDevices()).as("no device can connect here any more").isTrue();
+            assertThat(reconnections.after(Long.MAX_VALUE, System.nanoTime() + Duration.ofMinutes(10).toNanos()))
+                    .isNull();
+        }
+    }
+
     @Test
     void anErrorInTheUpdatesThreadStillEndsItsFuture() throws Exception {
         device(new RecordingTarget(), OtaSettings.defaults());
@@ -668,6 +753,81 @@ class FirmwareUpdateTest {
             assertThat(e.report().version()).isNull();
         } finally {
             stuck.countDown();
+        }
+    }
+
+    /**
+     * A device whose version read is cut by a newer connection of its own is asked again there, but only until the
+     * reboot's deadline. A device that opens a new connection (which replaces the one asked) each time it is asked
+     * had its version asked again and again past {@code firmwareRebootTimeout}, as long as it went on: the wait for a
+     * newer connection checked the deadline only when none had come yet. Here the device goes on for at least twice
+     * the reboot timeout (it paces itself, as a real one would, under the per-address connection rate) and then
+     * answers the expected version; the update must have failed by then.
+     */
+    @Test
+    void aDeviceReplacingItsConnectionEachTimeItIsAskedItsVersionCannotHoldTheUpdatePastTheRebootTimeout()
+            throws Exception {
+        // one worker runs every connection: the server closes a replaced connection, and fails the request asked
+        // there, only after it has announced the connection that replaced it, as it mostly does with more workers;
+        // with them, that order would only be likely, and the test would not fail every time without the fix
+        serverOptions = config -> config.workerThreads(1);
+        CountDownLatch askedOnTheDevice = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        IotmpDevice device = device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"),
+                builder -> builder.handlerExecutor(handlers));
+        device.resource(FirmwareUpdate.VERSION).output(() -> {
+            askedOnTheDevice.countDown();
+            try {
+                release.await(Waits.WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Map.of("version", "2.0.0");
+        });
+        Duration rebootTimeout = Duration.ofSeconds(2);
+        CompletableFuture<FirmwareUpdateReport> update = FirmwareUpdate.start(server, DEVICE,
+                FirmwareImage.of(image(5000, "2.0.0")), options().withRebootTimeout(rebootTimeout), null, handlers);
+        List<RawIotmpSocket> connections = new CopyOnWriteArrayList<>();
+        // once the update has ended, nothing more is asked: a connection waiting for a request is closed
+        update.whenComplete((report, failure) -> connections.forEach(RawIotmpSocket::closeQuietly));
+        try {
+            assertThat(askedOnTheDevice.await(Waits.WAIT.toSeconds(), TimeUnit.SECONDS)).as("asked its version")
+                    .isTrue();
+            device.close();
+            release.countDown();
+            int port = server.localAddress().getPort();
+            RawIotmpSocket current = RawIotmpSocket.connect(port, "alice", "esp32", "s3cr3t");
+            connections.add(current);
+            long cycles = 2 * rebootTimeout.toMillis() / 100;
+            for (int i = 0; i < cycles && !update.isDone(); i++) {
+                try {
+                    current.readUntil(MessageType.RUN, Generation.GEN2);
+                } catch (IOException ended) {
+                    break; // closed as the update ended
+                }
+                Thread.sleep(100); // the device's own pace: ten connections a second, under the per-address limit
+                RawIotmpSocket next = RawIotmpSocket.connect(port, "alice", "esp32", "s3cr3t");
+                connections.add(next);
+                current.closeQuietly();
+                current = next;
+            }
+            if (!update.isDone()) {
+                try {
+                    IotmpMessage asked = current.readUntil(MessageType.RUN, Generation.GEN2);
+                    current.send(IotmpMessage.ok(asked.streamId(), Map.of("version", "2.0.0")), Generation.GEN2);
+                } catch (IOException ended) {
+                    // closed as the update ended
+                }
+            }
+            Throwable ended = catchThrowable(() -> update.get(Waits.WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertThat(ended).as("the update failed").isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(FirmwareUpdateException.class);
+            FirmwareUpdateException e = (FirmwareUpdateException) ended.getCause();
+            assertThat(e.failure()).isEqualTo(OtaFailure.TIMEOUT);
+            assertThat(e.step()).isEqualTo(OtaStep.VERSION);
+        } finally {
+            release.countDown();
+            connections.forEach(RawIotmpSocket::closeQuietly);
         }
     }
 
