@@ -6,6 +6,8 @@ import io.cameliotmp.cluster.InfinispanCluster;
 import io.cameliotmp.server.ServerCluster;
 import org.apache.camel.Component;
 import org.apache.camel.spi.ComponentCustomizer;
+import org.apache.camel.spring.boot.util.ConditionalOnHierarchicalProperties;
+import org.apache.camel.spring.boot.util.HierarchicalPropertiesEvaluator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
 
@@ -21,10 +24,16 @@ import org.springframework.context.annotation.Lazy;
  * with camel-iotmp-cluster on the classpath and {@code camel.component.iotmp.cluster.enabled=true}, an
  * {@link InfinispanCluster} bean is created and given to the component, unless the application configured a
  * {@code serverCluster} of its own.
+ * <p>
+ * It follows the component's switches as the component's own auto-configuration does:
+ * {@code camel.component.iotmp.enabled=false} (or {@code camel.component.enabled=false}) turns it off, and
+ * {@code camel.component.iotmp.customizer.enabled=false} (or {@code camel.component.customizer.enabled=false})
+ * leaves the component alone, so its server joins no cluster it was not given.
  */
 @AutoConfiguration(before = IotmpComponentAutoConfiguration.class)
 @ConditionalOnClass(name = "io.cameliotmp.cluster.InfinispanCluster")
 @ConditionalOnProperty(prefix = "camel.component.iotmp.cluster", name = "enabled", havingValue = "true")
+@ConditionalOnHierarchicalProperties({"camel.component", "camel.component.iotmp"})
 @EnableConfigurationProperties(IotmpClusterProperties.class)
 public class IotmpClusterAutoConfiguration {
 
@@ -38,7 +47,7 @@ public class IotmpClusterAutoConfiguration {
 
     @Lazy
     @Bean
-    public ComponentCustomizer joinIotmpCluster(ServerCluster cluster) {
+    public ComponentCustomizer joinIotmpCluster(ServerCluster cluster, ApplicationContext applicationContext) {
         return new ComponentCustomizer() {
             @Override
             public void configure(String name, Component target) {
@@ -51,7 +60,8 @@ public class IotmpClusterAutoConfiguration {
 
             @Override
             public boolean isEnabled(String name, Component target) {
-                return target instanceof IotmpComponent;
+                return HierarchicalPropertiesEvaluator.evaluate(applicationContext, "camel.component.customizer",
+                        "camel.component.iotmp.customizer") && target instanceof IotmpComponent;
             }
         };
     }
