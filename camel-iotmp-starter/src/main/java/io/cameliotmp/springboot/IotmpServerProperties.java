@@ -44,8 +44,8 @@ public abstract class IotmpServerProperties extends IotmpServerLimitProperties {
      */
     private Integer ioThreads;
     /**
-     * Keep-alive interval in seconds assumed for devices that do not announce one; a device silent for 1.15 times its
-     * interval is disconnected.
+     * Keep-alive interval in seconds (1 to 1800, the range a device may announce) assumed for devices that do not
+     * announce one; a device silent for 1.15 times its interval is disconnected.
      */
     private Integer keepAlive = 60;
     /**

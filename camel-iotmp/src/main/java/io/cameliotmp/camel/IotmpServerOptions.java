@@ -54,8 +54,9 @@ public class IotmpServerOptions extends IotmpServerLimitOptions {
     private long connectTimeout = IotmpServerConfig.DEFAULT_CONNECT_TIMEOUT_MILLIS;
 
     @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_KEEP_ALIVE_SECONDS,
-              description = "Keep-alive interval in seconds assumed for devices that do not announce one; a "
-                            + "device silent for 1.15 times its interval is disconnected.")
+              description = "Keep-alive interval in seconds (1 to 1800, the range a device may announce) "
+                            + "assumed for devices that do not announce one; a device silent for 1.15 times its "
+                            + "interval is disconnected.")
     private int keepAlive = IotmpServerConfig.DEFAULT_KEEP_ALIVE_SECONDS;
 
     @UriParam(label = "advanced", defaultValue = "" + IotmpServerConfig.DEFAULT_MAX_FRAME_SIZE,

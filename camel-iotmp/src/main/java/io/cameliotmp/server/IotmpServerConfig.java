@@ -122,6 +122,13 @@ public record IotmpServerConfig(String host, int port, int ioThreads, int worker
             throw new IllegalArgumentException("keepAlive must be 1 second or more: " + defaultKeepAlive.toMillis()
                                                + " ms");
         }
+        // the bound a device's own keep-alive has; beyond it the value is most likely milliseconds (as the device
+        // component's keepAlive is), which would keep a silent device's connection for hours
+        if (defaultKeepAlive.toSeconds() > ConnectHandshake.MAX_KEEP_ALIVE_SECONDS) {
+            throw new IllegalArgumentException("keepAlive is in seconds and at most "
+                                               + ConnectHandshake.MAX_KEEP_ALIVE_SECONDS + " (what a device may ask "
+                                               + "for): " + defaultKeepAlive.toSeconds());
+        }
         requirePositive(requestTimeout, "requestTimeout");
         requirePositive(tlsHandshakeTimeout, "tlsHandshakeTimeout");
         requirePositive(maxFrameSize, "maxFrameSize");

@@ -51,6 +51,7 @@ class InvalidOptionsFailStartTest {
             "workerThreads=-1, workerThreads must not be negative",
             "connectTimeout=0, connectTimeout must be positive",
             "keepAlive=0, keepAlive must be 1 second or more",
+            "keepAlive=60000, keepAlive is in seconds and at most 1800 (what a device may ask for): 60000",
             "tlsHandshakeTimeout=-1, tlsHandshakeTimeout must be positive",
             "frameReadTimeout=0, frameReadTimeout must be positive",
             "authFailureBlock=-1, authFailureBlock must be positive",

@@ -565,9 +565,9 @@ public interface IotmpComponentBuilderFactory {
     
         
         /**
-         * Keep-alive interval in seconds assumed for devices that do not
-         * announce one; a device silent for 1.15 times its interval is
-         * disconnected.
+         * Keep-alive interval in seconds (1 to 1800, the range a device may
+         * announce) assumed for devices that do not announce one; a device
+         * silent for 1.15 times its interval is disconnected.
          * 
          * The option is a: &lt;code&gt;int&lt;/code&gt; type.
          * 

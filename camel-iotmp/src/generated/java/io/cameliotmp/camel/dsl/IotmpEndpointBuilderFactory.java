@@ -1743,9 +1743,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Keep-alive interval in seconds assumed for devices that do not
-         * announce one; a device silent for 1.15 times its interval is
-         * disconnected.
+         * Keep-alive interval in seconds (1 to 1800, the range a device may
+         * announce) assumed for devices that do not announce one; a device
+         * silent for 1.15 times its interval is disconnected.
          * 
          * The option is a: <code>int</code> type.
          * 
@@ -1760,9 +1760,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Keep-alive interval in seconds assumed for devices that do not
-         * announce one; a device silent for 1.15 times its interval is
-         * disconnected.
+         * Keep-alive interval in seconds (1 to 1800, the range a device may
+         * announce) assumed for devices that do not announce one; a device
+         * silent for 1.15 times its interval is disconnected.
          * 
          * The option will be converted to a <code>int</code> type.
          * 
@@ -3936,9 +3936,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Keep-alive interval in seconds assumed for devices that do not
-         * announce one; a device silent for 1.15 times its interval is
-         * disconnected.
+         * Keep-alive interval in seconds (1 to 1800, the range a device may
+         * announce) assumed for devices that do not announce one; a device
+         * silent for 1.15 times its interval is disconnected.
          * 
          * The option is a: <code>int</code> type.
          * 
@@ -3953,9 +3953,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Keep-alive interval in seconds assumed for devices that do not
-         * announce one; a device silent for 1.15 times its interval is
-         * disconnected.
+         * Keep-alive interval in seconds (1 to 1800, the range a device may
+         * announce) assumed for devices that do not announce one; a device
+         * silent for 1.15 times its interval is disconnected.
          * 
          * The option will be converted to a <code>int</code> type.
          * 
@@ -5849,9 +5849,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Keep-alive interval in seconds assumed for devices that do not
-         * announce one; a device silent for 1.15 times its interval is
-         * disconnected.
+         * Keep-alive interval in seconds (1 to 1800, the range a device may
+         * announce) assumed for devices that do not announce one; a device
+         * silent for 1.15 times its interval is disconnected.
          * 
          * The option is a: <code>int</code> type.
          * 
@@ -5866,9 +5866,9 @@ public interface IotmpEndpointBuilderFactory {
             return this;
         }
         /**
-         * Keep-alive interval in seconds assumed for devices that do not
-         * announce one; a device silent for 1.15 times its interval is
-         * disconnected.
+         * Keep-alive interval in seconds (1 to 1800, the range a device may
+         * announce) assumed for devices that do not announce one; a device
+         * silent for 1.15 times its interval is disconnected.
          * 
          * The option will be converted to a <code>int</code> type.
          * 
