@@ -89,7 +89,8 @@ public final class FirmwareUploads {
                 DeviceApiRoutes.OCTET_STREAM)) {
             throw new UnsupportedMediaTypeException("a firmware image is sent as " + DeviceApiRoutes.OCTET_STREAM);
         }
-        Boolean force = force(message.getHeader("force"));
+        // checked before the image is taken: anything else failed the update after its 202, on Camel's conversion
+        Boolean force = InvalidRequestException.requireBoolean("force", message.getHeader("force"));
         String user = message.getHeader(IotmpConstants.USER, String.class);
         String key = user + "/" + message.getHeader(IotmpConstants.DEVICE, String.class);
         Long declared = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
@@ -241,23 +242,6 @@ public final class FirmwareUploads {
             deleteQuietly(file);
             throw e;
         }
-    }
-
-    /**
-     * The query parameter {@code force}: {@code true} or {@code false}, null when it is not given. Checked before the
-     * image is taken: anything else failed the update after its 202, as a conversion error of Camel's in the report
-     * and a WARN line with its stack trace per request.
-     */
-    static Boolean force(Object value) {
-        String text = value == null ? "" : String.valueOf(value).strip();
-        if (text.isEmpty()) {
-            return null;
-        }
-        if ("true".equalsIgnoreCase(text) || "false".equalsIgnoreCase(text)) {
-            return Boolean.valueOf(text);
-        }
-        throw new InvalidRequestException("force is true or false, not " + (text.length() > 32
-                ? text.substring(0, 32) + "…" : text));
     }
 
     private static void copy(Message message, String query, Map<String, Object> headers, String header) {
