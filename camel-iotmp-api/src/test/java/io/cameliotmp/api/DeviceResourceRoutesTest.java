@@ -138,6 +138,23 @@ class DeviceResourceRoutesTest extends ApiTestSupport {
         assertErrorShape(describeByPost, 405);
     }
 
+    /**
+     * The WebSocket endpoints answer a request that is no handshake as the rest of the API: Spring's handshake answered
+     * it with a line of plain text (400) or nothing at all (405).
+     */
+    @Test
+    void webSocketPathsAnswerOtherRequestsWithTheApiErrorShape() throws Exception {
+        for (String path : new String[] {DEV + "/echo/ws", "/v3/users/demo/devices/dev-1/sessions/terminal"}) {
+            Answer plainGet = get(path);
+            Answer post = post(path, "application/json", utf8("1"));
+
+            assertErrorShape(plainGet, 400);
+            assertThat(plainGet.json().path("message").asText()).contains("Upgrade: websocket");
+            assertErrorShape(post, 405);
+            assertThat(post.headers().firstValue("Allow")).hasValue("GET");
+        }
+    }
+
     @Test
     void relativeSegmentsAndControlCharactersAre400() throws Exception {
         assertErrorShape(get(DEV + "/$fs/info%2F..%2Fsecret"), 400);
