@@ -18,7 +18,9 @@ import org.springframework.core.Ordered;
 import org.springframework.web.filter.CorsFilter;
 
 /**
- * The servlet filters in front of the device API, in the order a request meets them: the browser headers, so that
+ * The servlet filters in front of the device API, in the order a request meets them: the path guard, on every path,
+ * so that Tomcat (which picks the filters) and Spring MVC (which picks the handler) agree on which requests are the
+ * API's and what they address; the browser headers, so that
  * every answer carries them, refusals included; cross-origin requests, so that a preflight (which carries no token)
  * is answered and the refusals after it carry what a page needs to read them; readiness; access (the token); then the
  * request body's limits, which read nothing of a request the filters before refused. The orders are those of this
@@ -29,6 +31,8 @@ class ApiFilterChainConfiguration {
 
     /** On error dispatches only, so it cannot sit anywhere else. */
     static final int CALL_ERROR_PAGE_GUARD_ORDER = Ordered.HIGHEST_PRECEDENCE;
+    /** On every path, before the filters of the API's paths: it decides which requests are the API's. */
+    static final int PATH_GUARD_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
     static final int BROWSER_HEADERS_ORDER = Ordered.HIGHEST_PRECEDENCE + 3;
     static final int CORS_ORDER = Ordered.HIGHEST_PRECEDENCE + 4;
     static final int READINESS_ORDER = Ordered.HIGHEST_PRECEDENCE + 5;
@@ -51,6 +55,16 @@ class ApiFilterChainConfiguration {
         registration.setDispatcherTypes(DispatcherType.ERROR);
         registration.setAsyncSupported(true);
         registration.setOrder(CALL_ERROR_PAGE_GUARD_ORDER);
+        return registration;
+    }
+
+    /** No path parameters or dot segments in the API's paths ({@link ApiPathGuard}). */
+    @Bean
+    FilterRegistrationBean<ApiPathGuard> iotmpApiPathGuard(ObjectMapper json) {
+        FilterRegistrationBean<ApiPathGuard> registration = new FilterRegistrationBean<>(new ApiPathGuard(json));
+        registration.addUrlPatterns("/*");
+        registration.setAsyncSupported(true);
+        registration.setOrder(PATH_GUARD_ORDER);
         return registration;
     }
 

@@ -91,6 +91,9 @@ public final class FileUploads {
         }
         String path = message.getHeader("path", String.class);
         ResourcePath.requireFilePath(path);
+        // overwrite=FALSE, or a typo, overwrote the file: only false (in any case) keeps it
+        Boolean overwrite = InvalidRequestException.requireBoolean("overwrite", message.getHeader("overwrite"));
+        boolean replace = overwrite == null || overwrite;
         Long declared = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
         if (declared == null || declared < 0) {
             throw new LengthRequiredException("an upload needs a Content-Length: the device is told the file's size"
@@ -114,8 +117,6 @@ public final class FileUploads {
         }
         try (InputStream in = rate.watch(body)) {
             String device = message.getHeader(IotmpConstants.DEVICE, String.class);
-            Object overwrite = message.getHeader("overwrite");
-            boolean replace = overwrite == null || !"false".equals(String.valueOf(overwrite));
             long written = declared == 0 ? putEmpty(user, device, path, replace)
                     : send(user, device, path, declared, replace, in);
             Map<String, Object> answer = new LinkedHashMap<>();

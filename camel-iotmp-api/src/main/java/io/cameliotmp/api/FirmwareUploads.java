@@ -89,6 +89,8 @@ public final class FirmwareUploads {
                 DeviceApiRoutes.OCTET_STREAM)) {
             throw new UnsupportedMediaTypeException("a firmware image is sent as " + DeviceApiRoutes.OCTET_STREAM);
         }
+        // checked before the image is taken: anything else failed the update after its 202, on Camel's conversion
+        Boolean force = InvalidRequestException.requireBoolean("force", message.getHeader("force"));
         String user = message.getHeader(IotmpConstants.USER, String.class);
         String key = user + "/" + message.getHeader(IotmpConstants.DEVICE, String.class);
         Long declared = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
@@ -126,7 +128,9 @@ public final class FirmwareUploads {
             headers.put(IotmpConstants.USER, message.getHeader(IotmpConstants.USER));
             headers.put(IotmpConstants.DEVICE, message.getHeader(IotmpConstants.DEVICE));
             copy(message, "version", headers, IotmpConstants.FIRMWARE_VERSION);
-            copy(message, "force", headers, IotmpConstants.FIRMWARE_FORCE);
+            if (force != null) {
+                headers.put(IotmpConstants.FIRMWARE_FORCE, force);
+            }
             producer.asyncRequestBodyAndHeaders(UPDATE, spooled, headers).whenComplete((result, failure) -> {
                 try {
                     finished(key, result, failure);

@@ -17,6 +17,22 @@ public class InvalidRequestException extends RuntimeException {
         super(message);
     }
 
+    /**
+     * A query parameter that is a switch: {@code true} or {@code false} (in any case), null when it is not given or
+     * blank; anything else throws, rather than being taken for one of them.
+     */
+    public static Boolean requireBoolean(String what, Object value) {
+        String text = value == null ? "" : String.valueOf(value).strip();
+        if (text.isEmpty()) {
+            return null;
+        }
+        if ("true".equalsIgnoreCase(text) || "false".equalsIgnoreCase(text)) {
+            return Boolean.valueOf(text);
+        }
+        throw new InvalidRequestException(what + " is true or false, not "
+                                          + (text.length() > 32 ? text.substring(0, 32) + "…" : text));
+    }
+
     /** Returns {@code value} if it is a valid user, device or resource name, else throws. */
     public static String requireName(String what, String value) {
         if (value == null || !NAME.matcher(value).matches()) {

@@ -317,11 +317,14 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
         @Override
         public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+            HandshakeRequestCheck requestCheck = new HandshakeRequestCheck(json);
             HandshakeUriCheck uriCheck = new HandshakeUriCheck(json);
             HandshakeAdmission admission = new HandshakeAdmission();
             for (WebSocketHandlerRegistration endpoint : List.of(
-                    registry.addHandler(sessions, DeviceSessionSocket.PATHS).addInterceptors(uriCheck, admission),
-                    registry.addHandler(streams, DeviceStreamSocket.PATHS).addInterceptors(uriCheck, admission))) {
+                    registry.addHandler(sessions, DeviceSessionSocket.PATHS)
+                            .addInterceptors(requestCheck, uriCheck, admission),
+                    registry.addHandler(streams, DeviceStreamSocket.PATHS)
+                            .addInterceptors(requestCheck, uriCheck, admission))) {
                 if (!properties.corsAllowedOrigins().isEmpty()) {
                     // the application's own origin stays allowed; without this, it alone is (Spring's default)
                     endpoint.setAllowedOriginPatterns(properties.corsAllowedOrigins().toArray(String[]::new));

@@ -20,8 +20,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cameliotmp.protocol.PsonFormat;
 
 /**
- * Request bodies as the device API takes them: exactly one JSON value (RFC 8259), in UTF-8, with finite numbers,
- * nested at most {@value #MAX_DEPTH} levels. What
+ * Request bodies as the device API takes them: exactly one JSON value (RFC 8259), in UTF-8, with finite numbers and
+ * whole numbers of at most 64 bits, nested at most {@value #MAX_DEPTH} levels. What
  * fails is an {@link InvalidRequestException} (400) whose message says what is wrong and where, in words, without
  * naming the parser's classes.
  */
@@ -41,6 +41,13 @@ final class JsonBodies {
      */
     static final int MAX_DEPTH = PsonFormat.DEFAULT_MAX_DEPTH;
 
+    /**
+     * The most bits of a whole number's magnitude: PSON carries 64 (unsigned, or the magnitude of a negative one).
+     * Beyond it the server cannot encode the call: it failed as the server's own fault, a 500 and an ERROR line with
+     * its stack trace per request.
+     */
+    static final int MAX_INTEGER_BITS = 64;
+
     /** {@code (…`SomeClass`…)} in a parser message: an aside about the parser's configuration. */
     private static final Pattern CONFIGURATION_ASIDE = Pattern.compile("\\s*\\([^()]*`[^()]*\\)");
 
@@ -52,7 +59,7 @@ final class JsonBodies {
      * takes them.
      *
      * @throws InvalidRequestException when the body is not UTF-8, not exactly one JSON value, or has a number that is
-     *                                 not finite (such as {@code 1e400})
+     *                                 not finite (such as {@code 1e400}) or a whole number beyond 64 bits
      */
     static Object parse(byte[] body) {
         requireUtf8(body);
@@ -144,6 +151,9 @@ final class JsonBodies {
             } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
                 throw new InvalidRequestException("the body is not JSON the device can take: a number is too large"
                                                   + " (beyond ±1.8e308)");
+            } else if (node.isBigInteger() && node.bigIntegerValue().abs().bitLength() > MAX_INTEGER_BITS) {
+                throw new InvalidRequestException("the body is not JSON the device can take: a whole number is too"
+                                                  + " large (beyond ±18446744073709551615, 64 bits)");
             }
         }
     }

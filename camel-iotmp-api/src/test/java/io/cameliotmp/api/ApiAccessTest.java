@@ -94,6 +94,33 @@ class ApiAccessTest extends ApiTestSupport {
     }
 
     /**
+     * The {@code $ota} resources are a firmware update's steps ({@code begin}, {@code write}, {@code end},
+     * {@code reboot}): running them needs the action {@code firmware}, as {@code POST …/firmware} does. A token that
+     * may run resources ran them, and could flash a device or interleave its chunks with a running update.
+     */
+    @Test
+    void theOtaResourcesNeedTheFirmwareAction() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reboots = new java.util.concurrent.atomic.AtomicInteger();
+        connect("demo", "dev-ota", "secret-ota", device -> {
+            device.resource("$ota/reboot").output(reboots::incrementAndGet);
+            device.resource("$ota/version").output(() -> "1.0.0");
+        });
+        String ota = DEMO + "/dev-ota/resources/$ota";
+
+        Answer reboot = send(request(ota + "/reboot", ALL).POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(reboot.status()).as(reboot.text()).isEqualTo(403);
+        assertThat(reboot.json().path("message").asText()).isEqualTo("the access token does not allow firmware");
+        assertThat(send(request(ota + "%2Freboot", ALL).GET()).status()).isEqualTo(403);
+        assertThat(reboots).hasValue(0);
+
+        // reading its description is reading; running it with the firmware action is allowed
+        assertThat(send(request(ota + "/version/api", ALL).GET()).status()).isEqualTo(200);
+        Answer version = send(request(ota + "/version", "test-token-ota").GET());
+        assertThat(version.status()).as(version.text()).isEqualTo(200);
+        assertThat(version.json().asText()).isEqualTo("1.0.0");
+    }
+
+    /**
      * A device's resource list shows what the token could reach: a resource its patterns match, or a template
      * ({@code $fs/get/*path}) whose names they could match. It listed every resource whatever the token.
      */

@@ -81,6 +81,27 @@ class DeviceResourceRoutesTest extends ApiTestSupport {
     }
 
     @Test
+    void aWholeNumberBeyond64BitsIsRefusedWith400NotAServerFault(CapturedOutput output) throws Exception {
+        Answer largest = post(DEV + "/echo", "application/json", utf8("[18446744073709551615,-9223372036854775808]"));
+
+        assertThat(largest.status()).as(largest.text()).isEqualTo(200);
+        assertThat(largest.text()).isEqualTo("[18446744073709551615,-9223372036854775808]");
+        for (String body : new String[] {"18446744073709551616", "-18446744073709551617", "{\"a\":[1" + "0".repeat(40)
+                                                                                          + "]}"}) {
+            Answer refused = post(DEV + "/echo", "application/json", utf8(body));
+
+            assertErrorShape(refused, 400);
+            assertThat(refused.json().path("message").asText()).contains("64 bits");
+        }
+        // PSON cannot carry them: the call failed as the server's own fault, an ERROR line with a stack trace each
+        assertThat(output.getOut() + output.getErr()).doesNotContain("PSON integers are limited");
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void bytesGoInAndComeBackAsBytes() throws Exception {
         byte[] bytes = new byte[70_000 / 2];
         for (int i = 0; i < bytes.length; i++) {
@@ -115,6 +136,23 @@ class DeviceResourceRoutesTest extends ApiTestSupport {
         assertErrorShape(unknown, 404);
         assertErrorShape(text, 415);
         assertErrorShape(describeByPost, 405);
+    }
+
+    /**
+     * The WebSocket endpoints answer a request that is no handshake as the rest of the API: Spring's handshake answered
+     * it with a line of plain text (400) or nothing at all (405).
+     */
+    @Test
+    void webSocketPathsAnswerOtherRequestsWithTheApiErrorShape() throws Exception {
+        for (String path : new String[] {DEV + "/echo/ws", "/v3/users/demo/devices/dev-1/sessions/terminal"}) {
+            Answer plainGet = get(path);
+            Answer post = post(path, "application/json", utf8("1"));
+
+            assertErrorShape(plainGet, 400);
+            assertThat(plainGet.json().path("message").asText()).contains("Upgrade: websocket");
+            assertErrorShape(post, 405);
+            assertThat(post.headers().firstValue("Allow")).hasValue("GET");
+        }
     }
 
     @Test

@@ -52,6 +52,24 @@ class FileUploadTest extends ApiTestSupport {
         Awaitility.await("the upload ended").atMost(WAIT).until(() -> uploads.running() == 0);
     }
 
+    /** {@code overwrite} is true or false in any case: {@code FALSE} or a typo overwrote the file. */
+    @Test
+    void overwriteIsTrueOrFalse() throws Exception {
+        ReceivingDevice receiver = new ReceivingDevice(Integer.MAX_VALUE);
+        connect("demo", "dev-1", "secret-1", receiver::offer);
+        String upload = "/v3/users/demo/devices/dev-1/files/upload?path=/tmp/keep.bin&overwrite=";
+
+        Answer kept = upload(upload + "FALSE", ALL, new byte[100]);
+        assertThat(kept.status()).as(kept.text()).isEqualTo(201);
+        assertThat(receiver.parameters).containsEntry("overwrite", false);
+
+        Answer typo = upload(upload + "no", ALL, new byte[100]);
+        assertThat(typo.status()).as(typo.text()).isEqualTo(400);
+        assertThat(typo.json().path("message").asText()).isEqualTo("overwrite is true or false, not no");
+        assertThat(receiver.chunks).as("only the first upload's chunk").hasValue(1);
+        Awaitility.await("the upload ended").atMost(WAIT).until(() -> uploads.running() == 0);
+    }
+
     @Test
     void aFileLargerThanTheLimitIs413() throws Exception {
         ReceivingDevice receiver = new ReceivingDevice(Integer.MAX_VALUE);

@@ -14,6 +14,9 @@ import io.cameliotmp.device.OtaSettings;
 import io.cameliotmp.device.OtaTarget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * {@code POST …/firmware}: the image as an octet-stream body starts an over-the-air update and is answered 202;
  * {@code GET …/firmware} follows it to its report. Only tokens with the {@code firmware} action may start one.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class FirmwareUploadTest extends ApiTestSupport {
 
     private static final String OTA = "test-token-ota";
@@ -85,6 +89,35 @@ class FirmwareUploadTest extends ApiTestSupport {
         assertThat(tooLarge.status()).isEqualTo(413);
         assertThat(tooLarge.json().has("message")).isTrue();
         assertThat(written.get()).isNull();
+    }
+
+    /**
+     * {@code force} is true or false: anything else was accepted with 202, and the update then failed on Camel's
+     * conversion of it, with a WARN line and its stack trace per request and that exception's text as the report.
+     */
+    @Test
+    void aForceThatIsNoBooleanIsRefusedBeforeTheUpdateStarts(CapturedOutput output) throws Exception {
+        connectOtaDevice();
+        byte[] image = image(10_000, "1.0.0");
+
+        Answer refused = send(request(PATH + "?force=yes", OTA).header("Content-Type", DeviceApiRoutes.OCTET_STREAM)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image)));
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.json().path("message").asText()).isEqualTo("force is true or false, not yes");
+        assertThat(written.get()).as("no update started").isNull();
+
+        // the version the device runs already: only force updates it
+        Answer forced = send(request(PATH + "?force=TRUE", OTA).header("Content-Type", DeviceApiRoutes.OCTET_STREAM)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image)));
+        assertThat(forced.status()).as(forced.text()).isEqualTo(202);
+        JsonNode[] report = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+            report[0] = send(request(PATH, OTA).GET()).json();
+            return !"running".equals(report[0].path("state").asText());
+        });
+        assertThat(report[0].path("outcome").asText()).as(report[0].toString()).isEqualTo("UPDATED");
+        assertThat(written.get()).isEqualTo(image);
+        assertThat(output.getAll()).doesNotContain("ended without a report");
     }
 
     private void connectOtaDevice() throws Exception {

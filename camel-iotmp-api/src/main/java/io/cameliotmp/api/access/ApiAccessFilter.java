@@ -102,6 +102,13 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
                     : "the access token is not valid"));
             return;
         }
+        if (isFormBody(request)) {
+            // before anything asks for a parameter: Tomcat would read the form (up to 2 MB) on this thread, as slowly
+            // as the client sends it, outside the body filter's limits and the uploads' rate; no route takes one
+            refuse(response, new ApiError(415, "a body is sent as application/json or application/octet-stream,"
+                                               + " not as a form"));
+            return;
+        }
         ApiRequest asked;
         try {
             asked = ApiRequest.of(request.getMethod(), request.getRequestURI(), () -> filePath(request));
@@ -124,6 +131,16 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
         request.setAttribute(ADMISSION, new Admission(presented, asked));
         chain.doFilter(new AdmittedRequest(request, Map.of(DEVICE_PATTERNS, String.join(",", token.get().devices()),
                 RESOURCE_PATTERNS, encodePatterns(token.get().resources()))), response);
+    }
+
+    /**
+     * Whether the request has a body that the container parses into parameters: a POST of
+     * {@code application/x-www-form-urlencoded}.
+     */
+    static boolean isFormBody(HttpServletRequest request) {
+        String type = request.getContentType();
+        return "POST".equals(request.getMethod()) && type != null
+               && type.strip().toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
     /** The value of {@value #RESOURCE_PATTERNS} for {@code patterns}. */

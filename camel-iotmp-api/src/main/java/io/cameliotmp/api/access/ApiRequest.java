@@ -102,10 +102,17 @@ public record ApiRequest(String user, String device, String resource, ApiAction 
         return null;
     }
 
-    /** Running a resource: files for {@code $fs/…}, a session for the byte sessions' resources, else a run. */
+    /**
+     * Running a resource: files for {@code $fs/…}, a session for the byte sessions' resources, firmware for
+     * {@code $ota…} (the steps of a firmware update: run one by one they flash or reboot the device, beside any update
+     * {@code POST …/firmware} runs), else a run.
+     */
     static ApiAction actionOfRun(String resource) {
         if (resource.startsWith("$fs/")) {
             return ApiAction.FILES;
+        }
+        if (resource.startsWith("$ota")) {
+            return ApiAction.FIRMWARE;
         }
         if (isSession(resource)) {
             return ApiAction.SESSION;
