@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import io.cameliotmp.protocol.session.Answers;
 import io.cameliotmp.server.CallForwarder;
@@ -68,6 +69,8 @@ final class ForwardedCalls implements CallForwarder {
     private volatile boolean relaysOnChannel = true;
 
     private final InfinispanCluster cluster;
+    /** How the streams opened here for another member are relayed back to it; replaced in tests only. */
+    private volatile Function<UUID, RelayTransport> relayTransports;
     /** Calls waiting for an outcome, by the node id of the member they went to. */
     private final Map<UUID, Map<CompletableFuture<DeviceReply>, DeviceId>> inFlight = new ConcurrentHashMap<>();
     /** Listeners of streams this member opened on devices held elsewhere, by relay id. */
@@ -90,6 +93,7 @@ final class ForwardedCalls implements CallForwarder {
 
     ForwardedCalls(InfinispanCluster cluster) {
         this.cluster = cluster;
+        this.relayTransports = origin -> new RelayTransport(cluster, origin);
     }
 
     // ---- calling member
@@ -269,6 +273,11 @@ final class ForwardedCalls implements CallForwarder {
         relaysOnChannel = false;
     }
 
+    /** For tests: how the streams opened from now on here for other members are relayed back to them. */
+    void relayTransports(Function<UUID, RelayTransport> transports) {
+        relayTransports = transports;
+    }
+
     /** For tests: how long a relayed sample's listener may take before the sample is acknowledged anyway. */
     void relayHandlingWait(Duration wait) {
         relayHandlingWaitMillis = wait.toMillis();
@@ -385,7 +394,7 @@ final class ForwardedCalls implements CallForwarder {
             this.origin = origin;
             this.relay = relay;
             this.registration = registration;
-            this.transport = new RelayTransport(cluster, origin);
+            this.transport = relayTransports.apply(origin);
         }
 
         /** The device answered the START_STREAM: with the stream's id, or 0 when it failed. */
@@ -505,7 +514,16 @@ final class ForwardedCalls implements CallForwarder {
                 done.complete(null);
                 return done;
             }
-            transport.send(task).whenComplete((wanted, failure) -> {
+            CompletableFuture<Boolean> sent;
+            try {
+                sent = transport.send(task);
+            } catch (RuntimeException e) {
+                // thrown rather than failed (the cache manager stopping, say): failed all the same, and the stream's
+                // next samples and its end still go; before, it failed the chain for good, skipping all of them
+                // silently while the device went on streaming
+                sent = CompletableFuture.failedFuture(e);
+            }
+            sent.whenComplete((wanted, failure) -> {
                 if (failure != null || !Boolean.TRUE.equals(wanted)) {
                     LOG.debug("Relay to cluster member {} not taken", origin, failure);
                     stop(task, streamId);
