@@ -83,6 +83,8 @@ final class ForwardedCalls implements CallForwarder {
      */
     private final Map<UUID, Set<RelayBack>> served = new ConcurrentHashMap<>();
     private final AtomicLong servedStreamsOfMembersThatLeft = new AtomicLong();
+    /** Samples and ends of streams served here that did not reach the member that opened the stream. */
+    private final AtomicLong failedStreamRelays = new AtomicLong();
     /**
      * Why this member no longer forwards (it is leaving, or left); null while it is joined. Set before the calls in
      * flight fail, and read by each call once it is registered: a call made while the member leaves fails like those
@@ -376,6 +378,15 @@ final class ForwardedCalls implements CallForwarder {
         return servedStreamsOfMembersThatLeft.get();
     }
 
+    /**
+     * Samples and ends of streams opened here for other members that did not reach the member that opened the stream
+     * (it left, did not answer in time, or the relay could not be sent), since this member joined; relays that member
+     * did not take because it no longer wanted the stream are not among them.
+     */
+    long failedStreamRelays() {
+        return failedStreamRelays.get();
+    }
+
     /** The listener of a stream opened on a device here for another member: relays in order, one at a time. */
     private final class RelayBack implements StreamListener {
         private final UUID origin;
@@ -510,6 +521,7 @@ final class ForwardedCalls implements CallForwarder {
         private CompletableFuture<Void> send(ClusterTasks.Relay task, int streamId) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             if (cluster.address(origin) == null) {
+                failedStreamRelays.incrementAndGet();
                 stop(task, streamId);
                 done.complete(null);
                 return done;
@@ -524,6 +536,9 @@ final class ForwardedCalls implements CallForwarder {
                 sent = CompletableFuture.failedFuture(e);
             }
             sent.whenComplete((wanted, failure) -> {
+                if (failure != null) {
+                    failedStreamRelays.incrementAndGet();
+                }
                 if (failure != null || !Boolean.TRUE.equals(wanted)) {
                     LOG.debug("Relay to cluster member {} not taken", origin, failure);
                     stop(task, streamId);

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A stream sample the holder could not relay back to the member that opened the stream stops the stream at the
  * device, whether the relay failed or its sending threw (Infinispan's executor throws when the cache manager stops,
  * for a member of an earlier version): before, a throw ended the chain of the stream's relays for good, so its later
- * samples and its end were skipped silently and the device went on streaming into nothing.
+ * samples and its end were skipped silently and the device went on streaming into nothing. Either way the relay
+ * counts in the holder's {@code failedRelays()}, where a failed relay was only logged at DEBUG before.
  */
 class FailedStreamRelaysTest {
 
@@ -60,6 +61,7 @@ class FailedStreamRelaysTest {
         // and its end still reaches the member that opened it
         assertThat(listener.ended).succeedsWithin(60, TimeUnit.SECONDS).isEqualTo("echo");
         assertThat(listener.samples).isEmpty();
+        assertThat(holding.failedRelays()).isEqualTo(1);
     }
 
     @Test
@@ -87,6 +89,9 @@ class FailedStreamRelaysTest {
 
         eventually().until(() -> failed.get() && openStreams(holder, sensor) == 0);
         assertThat(listener.ended).succeedsWithin(60, TimeUnit.SECONDS).isEqualTo("echo");
+        // counted apart from the relays refused by a bound
+        assertThat(holding.failedRelays()).isEqualTo(1);
+        assertThat(holding.droppedRelays()).isZero();
     }
 
     private static int openStreams(IotmpServer server, DeviceId device) throws Exception {
