@@ -25,14 +25,10 @@ import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.DirectoryEntry;
 import io.cameliotmp.server.IotmpRequestException;
 import io.cameliotmp.server.LocalDevices;
-import io.cameliotmp.server.StreamListener;
-import io.cameliotmp.server.StreamSample;
 import org.infinispan.commons.CacheException;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.remoting.transport.Address;
 import org.infinispan.remoting.transport.jgroups.SuspectException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Both ends of forwarded calls. On the calling member: sends each call to the holder, tracks it by holder until it
@@ -41,8 +37,6 @@ import org.slf4j.LoggerFactory;
  * back in order.
  */
 final class ForwardedCalls implements CallForwarder {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ForwardedCalls.class);
 
     /**
      * Added to the device timeout for the call channel's own: the holder answers a timed-out call itself, so the
@@ -330,7 +324,8 @@ final class ForwardedCalls implements CallForwarder {
         DeviceRegistration registration = holder.registration();
         ForwardedRequest request = call.request();
         RelayBack relay = request.kind() == ForwardedRequest.Kind.START_STREAM
-                ? new RelayBack(origin, request.relay(), registration) : null;
+                ? new RelayBack(this, cluster, relayTransports.apply(origin), origin, request.relay(), registration)
+                : null;
         if (relay != null) {
             // under the map's lock, as forget() drops a member's set once it is empty
             served.compute(origin, (member, streams) -> {
@@ -370,6 +365,24 @@ final class ForwardedCalls implements CallForwarder {
         }
     }
 
+    /** A stream served here ended, or was stopped: it is no longer kept for the member that opened it. */
+    void forget(UUID origin, RelayBack stream) {
+        served.computeIfPresent(origin, (member, streams) -> {
+            streams.remove(stream);
+            return streams.isEmpty() ? null : streams;
+        });
+    }
+
+    /** A stream served here ended because the member that opened it left. */
+    void servedStreamOfMemberThatLeftEnded() {
+        servedStreamsOfMembersThatLeft.incrementAndGet();
+    }
+
+    /** A sample or end of a stream served here did not reach the member that opened the stream. */
+    void streamRelayFailed() {
+        failedStreamRelays.incrementAndGet();
+    }
+
     /**
      * Streams opened here for members that left and ended because they did (or because this member left), since
      * this member joined.
@@ -385,174 +398,5 @@ final class ForwardedCalls implements CallForwarder {
      */
     long failedStreamRelays() {
         return failedStreamRelays.get();
-    }
-
-    /** The listener of a stream opened on a device here for another member: relays in order, one at a time. */
-    private final class RelayBack implements StreamListener {
-        private final UUID origin;
-        private final long relay;
-        private final DeviceRegistration registration;
-        private final RelayTransport transport;
-        private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
-        /** The stream's id once the device opened it, 0 before (and for good if it did not). Guarded by this. */
-        private int streamId;
-        /** The member that opened the stream left. Guarded by this. */
-        private boolean originGone;
-        /** The stream ended, or was stopped here. Guarded by this. */
-        private boolean done;
-
-        RelayBack(UUID origin, long relay, DeviceRegistration registration) {
-            this.origin = origin;
-            this.relay = relay;
-            this.registration = registration;
-            this.transport = relayTransports.apply(origin);
-        }
-
-        /** The device answered the START_STREAM: with the stream's id, or 0 when it failed. */
-        void opened(int id) {
-            boolean stop;
-            synchronized (this) {
-                if (streamId == 0) {
-                    streamId = id;
-                }
-                if (id == 0) {
-                    done = true;
-                }
-                stop = id != 0 && originGone && !done;
-                done |= stop;
-            }
-            if (id == 0) {
-                forget();
-            } else if (stop) {
-                stopOrphan(id);
-            } else if (cluster.address(origin) == null) {
-                // the member left before this stream was registered where its leaving would find it
-                originLeft();
-            }
-        }
-
-        /**
-         * The member that opened the stream left, or this one is leaving: the stream ends here, now or once the device
-         * opened it, and its end is not relayed. The opener learns of it as a member gone (the stream lost, its device
-         * disconnected), not as a stream the server stopped, however fast the end would reach it.
-         */
-        void originLeft() {
-            int stop;
-            synchronized (this) {
-                originGone = true;
-                if (done || streamId == 0) {
-                    return;
-                }
-                done = true;
-                stop = streamId;
-            }
-            stopOrphan(stop);
-        }
-
-        private void stopOrphan(int id) {
-            forget();
-            servedStreamsOfMembersThatLeft.incrementAndGet();
-            LocalDevices local = cluster.local();
-            if (local != null) {
-                local.sendLocal(registration, new DeviceRequest.StopStream(id), null);
-            }
-        }
-
-        private void ended() {
-            synchronized (this) {
-                done = true;
-            }
-            forget();
-        }
-
-        private void forget() {
-            served.computeIfPresent(origin, (member, streams) -> {
-                streams.remove(this);
-                return streams.isEmpty() ? null : streams;
-            });
-        }
-
-        @Override
-        public synchronized java.util.concurrent.CompletionStage<Void> onSample(StreamSample sample) {
-            if (originGone) {
-                return HANDLED; // stopped here already
-            }
-            ClusterTasks.Relay task = new ClusterTasks.Relay(relay, sample.streamId(), sample.payload(),
-                    sample.receivedAtMillis(), null, false);
-            tail = tail.thenCompose(previous -> send(task, sample.streamId()));
-            return tail;
-        }
-
-        @Override
-        public synchronized void onStreamEnded(DeviceRegistration ended, String resource, int streamId,
-                                               String reason) {
-            if (!originGone) {
-                ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason),
-                        false);
-                tail = tail.thenCompose(previous -> send(task, streamId));
-            }
-            ended();
-        }
-
-        /** Sent as a failure under the stream's id, which the calling member reads as the connection lost. */
-        @Override
-        public synchronized void onStreamLost(DeviceRegistration lost, String resource, int streamId,
-                                              String reason) {
-            if (!originGone) {
-                ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason),
-                        true);
-                tail = tail.thenCompose(previous -> send(task, streamId));
-            }
-            ended();
-        }
-
-        @Override
-        public synchronized void onStreamFailed(DeviceRegistration failed, String resource, Throwable cause) {
-            ClusterTasks.Relay task = new ClusterTasks.Relay(relay, 0, null, 0, String.valueOf(cause.getMessage()),
-                    true);
-            tail = tail.thenCompose(previous -> send(task, 0));
-            ended();
-        }
-
-        /**
-         * Completes once the calling member is done with the sample (its listener finished it); stops the stream if
-         * that member no longer wants it, left, or could not be reached.
-         */
-        private CompletableFuture<Void> send(ClusterTasks.Relay task, int streamId) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            if (cluster.address(origin) == null) {
-                failedStreamRelays.incrementAndGet();
-                stop(task, streamId);
-                done.complete(null);
-                return done;
-            }
-            CompletableFuture<Boolean> sent;
-            try {
-                sent = transport.send(task);
-            } catch (RuntimeException e) {
-                // thrown rather than failed (the cache manager stopping, say): failed all the same, and the stream's
-                // next samples and its end still go; before, it failed the chain for good, skipping all of them
-                // silently while the device went on streaming
-                sent = CompletableFuture.failedFuture(e);
-            }
-            sent.whenComplete((wanted, failure) -> {
-                if (failure != null) {
-                    failedStreamRelays.incrementAndGet();
-                }
-                if (failure != null || !Boolean.TRUE.equals(wanted)) {
-                    LOG.debug("Relay to cluster member {} not taken", origin, failure);
-                    stop(task, streamId);
-                }
-                done.complete(null);
-            });
-            return done;
-        }
-
-        private void stop(ClusterTasks.Relay task, int streamId) {
-            LocalDevices local = cluster.local();
-            if (task.ended() == null && streamId != 0 && local != null) {
-                local.sendLocal(registration, new DeviceRequest.StopStream(streamId), null);
-            }
-        }
     }
 }
