@@ -50,6 +50,7 @@ final class ClusterRelay implements ClusterBus {
     private final RelayBudget inFlight = new RelayBudget();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong refusedByMembers = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private final PublicationTransport publications;
     private volatile Receiver receiver;
 
@@ -129,6 +130,14 @@ final class ClusterRelay implements ClusterBus {
      */
     long refusedByMembers() {
         return refusedByMembers.get();
+    }
+
+    /**
+     * Relays that failed to reach a member they went to (one per member): not delivered there though no bound
+     * refused them, because the member left, did not answer in time, or the channel to it failed.
+     */
+    long failed() {
+        return failed.get();
     }
 
     /** Relays waiting for the other members now. */
@@ -241,9 +250,10 @@ final class ClusterRelay implements ClusterBus {
             publications.send(published, () -> {
                 dropped.incrementAndGet();
                 refusedByMembers.incrementAndGet();
-            }).whenComplete((done, failure) -> inFlight.release(device, cost));
+            }, failed::incrementAndGet).whenComplete((done, failure) -> inFlight.release(device, cost));
         } catch (RuntimeException e) {
             inFlight.release(device, cost);
+            failed.incrementAndGet();
             LOG.debug("Could not relay a publication to the other cluster members", e);
         }
     }
@@ -260,12 +270,14 @@ final class ClusterRelay implements ClusterBus {
             manager.executor().filterTargets(targets)
                     .submitConsumer(task, (address, delivered, failure) -> {
                         if (failure != null) {
+                            failed.incrementAndGet();
                             LOG.debug("Relay to cluster member {} failed", address, failure);
                         }
                     })
                     .whenComplete((done, failure) -> inFlight.release(device, cost));
         } catch (RuntimeException e) {
             inFlight.release(device, cost);
+            failed.incrementAndGet();
             LOG.debug("Could not relay to the other cluster members", e);
         }
     }

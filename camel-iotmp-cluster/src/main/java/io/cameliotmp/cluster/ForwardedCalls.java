@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import io.cameliotmp.protocol.session.Answers;
 import io.cameliotmp.server.CallForwarder;
@@ -24,14 +25,10 @@ import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.DirectoryEntry;
 import io.cameliotmp.server.IotmpRequestException;
 import io.cameliotmp.server.LocalDevices;
-import io.cameliotmp.server.StreamListener;
-import io.cameliotmp.server.StreamSample;
 import org.infinispan.commons.CacheException;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.remoting.transport.Address;
 import org.infinispan.remoting.transport.jgroups.SuspectException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Both ends of forwarded calls. On the calling member: sends each call to the holder, tracks it by holder until it
@@ -40,8 +37,6 @@ import org.slf4j.LoggerFactory;
  * back in order.
  */
 final class ForwardedCalls implements CallForwarder {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ForwardedCalls.class);
 
     /**
      * Added to the device timeout for the call channel's own: the holder answers a timed-out call itself, so the
@@ -68,6 +63,8 @@ final class ForwardedCalls implements CallForwarder {
     private volatile boolean relaysOnChannel = true;
 
     private final InfinispanCluster cluster;
+    /** How the streams opened here for another member are relayed back to it; replaced in tests only. */
+    private volatile Function<UUID, RelayTransport> relayTransports;
     /** Calls waiting for an outcome, by the node id of the member they went to. */
     private final Map<UUID, Map<CompletableFuture<DeviceReply>, DeviceId>> inFlight = new ConcurrentHashMap<>();
     /** Listeners of streams this member opened on devices held elsewhere, by relay id. */
@@ -80,6 +77,8 @@ final class ForwardedCalls implements CallForwarder {
      */
     private final Map<UUID, Set<RelayBack>> served = new ConcurrentHashMap<>();
     private final AtomicLong servedStreamsOfMembersThatLeft = new AtomicLong();
+    /** Samples and ends of streams served here that did not reach the member that opened the stream. */
+    private final AtomicLong failedStreamRelays = new AtomicLong();
     /**
      * Why this member no longer forwards (it is leaving, or left); null while it is joined. Set before the calls in
      * flight fail, and read by each call once it is registered: a call made while the member leaves fails like those
@@ -90,6 +89,7 @@ final class ForwardedCalls implements CallForwarder {
 
     ForwardedCalls(InfinispanCluster cluster) {
         this.cluster = cluster;
+        this.relayTransports = origin -> new RelayTransport(cluster, origin);
     }
 
     // ---- calling member
@@ -269,6 +269,11 @@ final class ForwardedCalls implements CallForwarder {
         relaysOnChannel = false;
     }
 
+    /** For tests: how the streams opened from now on here for other members are relayed back to them. */
+    void relayTransports(Function<UUID, RelayTransport> transports) {
+        relayTransports = transports;
+    }
+
     /** For tests: how long a relayed sample's listener may take before the sample is acknowledged anyway. */
     void relayHandlingWait(Duration wait) {
         relayHandlingWaitMillis = wait.toMillis();
@@ -319,7 +324,8 @@ final class ForwardedCalls implements CallForwarder {
         DeviceRegistration registration = holder.registration();
         ForwardedRequest request = call.request();
         RelayBack relay = request.kind() == ForwardedRequest.Kind.START_STREAM
-                ? new RelayBack(origin, request.relay(), registration) : null;
+                ? new RelayBack(this, cluster, relayTransports.apply(origin), origin, request.relay(), registration)
+                : null;
         if (relay != null) {
             // under the map's lock, as forget() drops a member's set once it is empty
             served.compute(origin, (member, streams) -> {
@@ -359,6 +365,24 @@ final class ForwardedCalls implements CallForwarder {
         }
     }
 
+    /** A stream served here ended, or was stopped: it is no longer kept for the member that opened it. */
+    void forget(UUID origin, RelayBack stream) {
+        served.computeIfPresent(origin, (member, streams) -> {
+            streams.remove(stream);
+            return streams.isEmpty() ? null : streams;
+        });
+    }
+
+    /** A stream served here ended because the member that opened it left. */
+    void servedStreamOfMemberThatLeftEnded() {
+        servedStreamsOfMembersThatLeft.incrementAndGet();
+    }
+
+    /** A sample or end of a stream served here did not reach the member that opened the stream. */
+    void streamRelayFailed() {
+        failedStreamRelays.incrementAndGet();
+    }
+
     /**
      * Streams opened here for members that left and ended because they did (or because this member left), since
      * this member joined.
@@ -367,159 +391,12 @@ final class ForwardedCalls implements CallForwarder {
         return servedStreamsOfMembersThatLeft.get();
     }
 
-    /** The listener of a stream opened on a device here for another member: relays in order, one at a time. */
-    private final class RelayBack implements StreamListener {
-        private final UUID origin;
-        private final long relay;
-        private final DeviceRegistration registration;
-        private final RelayTransport transport;
-        private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
-        /** The stream's id once the device opened it, 0 before (and for good if it did not). Guarded by this. */
-        private int streamId;
-        /** The member that opened the stream left. Guarded by this. */
-        private boolean originGone;
-        /** The stream ended, or was stopped here. Guarded by this. */
-        private boolean done;
-
-        RelayBack(UUID origin, long relay, DeviceRegistration registration) {
-            this.origin = origin;
-            this.relay = relay;
-            this.registration = registration;
-            this.transport = new RelayTransport(cluster, origin);
-        }
-
-        /** The device answered the START_STREAM: with the stream's id, or 0 when it failed. */
-        void opened(int id) {
-            boolean stop;
-            synchronized (this) {
-                if (streamId == 0) {
-                    streamId = id;
-                }
-                if (id == 0) {
-                    done = true;
-                }
-                stop = id != 0 && originGone && !done;
-                done |= stop;
-            }
-            if (id == 0) {
-                forget();
-            } else if (stop) {
-                stopOrphan(id);
-            } else if (cluster.address(origin) == null) {
-                // the member left before this stream was registered where its leaving would find it
-                originLeft();
-            }
-        }
-
-        /**
-         * The member that opened the stream left, or this one is leaving: the stream ends here, now or once the device
-         * opened it, and its end is not relayed. The opener learns of it as a member gone (the stream lost, its device
-         * disconnected), not as a stream the server stopped, however fast the end would reach it.
-         */
-        void originLeft() {
-            int stop;
-            synchronized (this) {
-                originGone = true;
-                if (done || streamId == 0) {
-                    return;
-                }
-                done = true;
-                stop = streamId;
-            }
-            stopOrphan(stop);
-        }
-
-        private void stopOrphan(int id) {
-            forget();
-            servedStreamsOfMembersThatLeft.incrementAndGet();
-            LocalDevices local = cluster.local();
-            if (local != null) {
-                local.sendLocal(registration, new DeviceRequest.StopStream(id), null);
-            }
-        }
-
-        private void ended() {
-            synchronized (this) {
-                done = true;
-            }
-            forget();
-        }
-
-        private void forget() {
-            served.computeIfPresent(origin, (member, streams) -> {
-                streams.remove(this);
-                return streams.isEmpty() ? null : streams;
-            });
-        }
-
-        @Override
-        public synchronized java.util.concurrent.CompletionStage<Void> onSample(StreamSample sample) {
-            if (originGone) {
-                return HANDLED; // stopped here already
-            }
-            ClusterTasks.Relay task = new ClusterTasks.Relay(relay, sample.streamId(), sample.payload(),
-                    sample.receivedAtMillis(), null, false);
-            tail = tail.thenCompose(previous -> send(task, sample.streamId()));
-            return tail;
-        }
-
-        @Override
-        public synchronized void onStreamEnded(DeviceRegistration ended, String resource, int streamId,
-                                               String reason) {
-            if (!originGone) {
-                ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason),
-                        false);
-                tail = tail.thenCompose(previous -> send(task, streamId));
-            }
-            ended();
-        }
-
-        /** Sent as a failure under the stream's id, which the calling member reads as the connection lost. */
-        @Override
-        public synchronized void onStreamLost(DeviceRegistration lost, String resource, int streamId,
-                                              String reason) {
-            if (!originGone) {
-                ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason),
-                        true);
-                tail = tail.thenCompose(previous -> send(task, streamId));
-            }
-            ended();
-        }
-
-        @Override
-        public synchronized void onStreamFailed(DeviceRegistration failed, String resource, Throwable cause) {
-            ClusterTasks.Relay task = new ClusterTasks.Relay(relay, 0, null, 0, String.valueOf(cause.getMessage()),
-                    true);
-            tail = tail.thenCompose(previous -> send(task, 0));
-            ended();
-        }
-
-        /**
-         * Completes once the calling member is done with the sample (its listener finished it); stops the stream if
-         * that member no longer wants it, left, or could not be reached.
-         */
-        private CompletableFuture<Void> send(ClusterTasks.Relay task, int streamId) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            if (cluster.address(origin) == null) {
-                stop(task, streamId);
-                done.complete(null);
-                return done;
-            }
-            transport.send(task).whenComplete((wanted, failure) -> {
-                if (failure != null || !Boolean.TRUE.equals(wanted)) {
-                    LOG.debug("Relay to cluster member {} not taken", origin, failure);
-                    stop(task, streamId);
-                }
-                done.complete(null);
-            });
-            return done;
-        }
-
-        private void stop(ClusterTasks.Relay task, int streamId) {
-            LocalDevices local = cluster.local();
-            if (task.ended() == null && streamId != 0 && local != null) {
-                local.sendLocal(registration, new DeviceRequest.StopStream(streamId), null);
-            }
-        }
+    /**
+     * Samples and ends of streams opened here for other members that did not reach the member that opened the stream
+     * (it left, did not answer in time, or the relay could not be sent), since this member joined; relays that member
+     * did not take because it no longer wanted the stream are not among them.
+     */
+    long failedStreamRelays() {
+        return failedStreamRelays.get();
     }
 }

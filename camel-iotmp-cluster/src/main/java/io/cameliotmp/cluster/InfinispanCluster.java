@@ -381,6 +381,17 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         return relay.refusedByMembers();
     }
 
+    /**
+     * Relays to other members that failed, as opposed to refused: topic publications, server events and property
+     * updates that did not reach a member they went to (one per member), and samples and ends of streams opened on
+     * devices here that did not reach the member that opened the stream (which stops the stream at the device),
+     * because that member left, did not answer within Infinispan's {@code distributedSyncTimeout}, or the channel to
+     * it failed. Not among {@link #droppedRelays()}: no bound refused them.
+     */
+    public long failedRelays() {
+        return relay.failed() + calls.failedStreamRelays();
+    }
+
     /** Publications relayed to this member that its topic consumers have not finished, on a thread or queued. */
     public int relayedPublicationsWaiting() {
         return relayedPublications.waiting();

@@ -39,9 +39,10 @@ final class PublicationTransport {
     /**
      * Sends to every other member of the view; completes once each answered (its consumers are done), failed, or did
      * not answer within Infinispan's {@code distributedSyncTimeout}, the time a task had before. {@code onRefused}
-     * runs for each member whose answer says it had no room for the publication.
+     * runs for each member whose answer says it had no room for the publication, {@code onFailed} for each member
+     * the publication did not reach (it failed, timed out, or the member left meanwhile).
      */
-    CompletableFuture<Void> send(ClusterRelay.Published published, Runnable onRefused) {
+    CompletableFuture<Void> send(ClusterRelay.Published published, Runnable onRefused, Runnable onFailed) {
         EmbeddedCacheManager manager = cluster.manager();
         CallChannel channel = cluster.callChannel();
         if (manager == null || channel == null || manager.getMembers() == null) {
@@ -70,6 +71,7 @@ final class PublicationTransport {
                     ? asTask(manager, target, published)
                     : onChannel(channel, manager, target, bytes, timeoutMillis, published, onRefused);
             answers.add(answered.exceptionally(failure -> {
+                onFailed.run();
                 LOG.debug("Relay of a publication to cluster member {} failed", target, failure);
                 return null;
             }));

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * version reads the relay as a forwarded call and fails on it: to such a member this stream's relays go as tasks,
  * as before, during a rolling upgrade.
  */
-final class RelayTransport {
+class RelayTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayTransport.class);
 
@@ -77,6 +77,17 @@ final class RelayTransport {
             return CompletableFuture.failedFuture(new IllegalStateException("cluster member " + origin + " left"));
         }
         CompletableFuture<Boolean> wanted = new CompletableFuture<>();
+        try {
+            submit(manager, target, relay, wanted);
+        } catch (RuntimeException e) {
+            // the cache manager is stopping, say: a relay that failed, as one whose task failed
+            return CompletableFuture.failedFuture(e);
+        }
+        return wanted;
+    }
+
+    private static void submit(EmbeddedCacheManager manager, Address target, ClusterTasks.Relay relay,
+                               CompletableFuture<Boolean> wanted) {
         manager.executor().filterTargets(List.of(target))
                 .submitConsumer((SerializableFunction<EmbeddedCacheManager, Boolean>) relay,
                         (address, taken, failure) -> {
@@ -93,6 +104,5 @@ final class RelayTransport {
                         wanted.complete(false);
                     }
                 });
-        return wanted;
     }
 }

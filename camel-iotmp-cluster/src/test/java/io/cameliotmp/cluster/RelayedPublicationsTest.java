@@ -116,6 +116,23 @@ class RelayedPublicationsTest {
         assertThat(a.droppedRelays()).isZero();
     }
 
+    /**
+     * A publication that fails to reach a member, as opposed to one a member refused, counts in the publisher's
+     * {@code failedRelays()}; it was only logged at DEBUG before. Here the publisher's own call channel is closed.
+     */
+    @Test
+    void aPublicationThatFailsToReachAMemberIsCountedAsAFailedRelay() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        InfinispanCluster a = ClusterNodes.cluster(members.get(0));
+
+        a.callChannel().close();
+        members.get(0).topics().publish("alice", "status", "on", false);
+
+        eventually().until(() -> a.failedRelays() == 1 && a.relay().inFlight() == 0);
+        assertThat(a.droppedRelays()).isZero();
+        assertThat(a.relaysRefusedByMembers()).isZero();
+    }
+
     /** A payload PSON cannot encode (a route may publish any object) still reaches the others, as a task. */
     @Test
     void aPayloadPsonCannotEncodeIsRelayedAsATask() throws Exception {
