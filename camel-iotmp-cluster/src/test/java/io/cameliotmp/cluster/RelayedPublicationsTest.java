@@ -2,13 +2,19 @@ package io.cameliotmp.cluster;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.server.ClusterBus;
+import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.QuotaExceededException;
+import io.cameliotmp.server.TopicMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -139,7 +145,7 @@ class RelayedPublicationsTest {
         List<IotmpServer> members = nodes.start(2);
         BlockingQueue<Object> onB = new LinkedBlockingQueue<>();
         members.get(1).topics().subscribe("ids", message -> onB.add(message.payload()));
-        java.util.UUID id = java.util.UUID.randomUUID();
+        UUID id = UUID.randomUUID();
 
         members.get(0).topics().publish("alice", "ids", id, false);
 
@@ -156,14 +162,14 @@ class RelayedPublicationsTest {
     void aPublicationReachingAMemberWhoseGroupStoppedIsUndeliveredNotRefused() throws Exception {
         InfinispanCluster leaving = new InfinispanCluster(ClusterOptions.of("leaving", ClusterNodes.clusterPort(),
                 null));
-        List<io.cameliotmp.server.QuotaExceededException> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
-        leaving.bus().bind(new io.cameliotmp.server.ClusterBus.Receiver() {
+        List<QuotaExceededException> refusals = new CopyOnWriteArrayList<>();
+        leaving.bus().bind(new ClusterBus.Receiver() {
             @Override
-            public void propertyUpdated(io.cameliotmp.server.DeviceId device, String property, Object value) {
+            public void propertyUpdated(DeviceId device, String property, Object value) {
             }
 
             @Override
-            public void published(io.cameliotmp.server.TopicMessage message, boolean retain) {
+            public void published(TopicMessage message, boolean retain) {
             }
 
             @Override
@@ -171,11 +177,11 @@ class RelayedPublicationsTest {
             }
 
             @Override
-            public void retained(io.cameliotmp.server.TopicMessage message) {
+            public void retained(TopicMessage message) {
             }
 
             @Override
-            public void refused(io.cameliotmp.server.QuotaExceededException refusal) {
+            public void refused(QuotaExceededException refusal) {
                 refusals.add(refusal);
             }
         });
