@@ -4,7 +4,7 @@ package io.cameliotmp.server;
  * A request was not sent because its frame is larger than the device accepts ({@code maxOutboundFrameSize}); devices
  * drop the connection on such a frame, so the server refuses it instead and the device stays connected.
  */
-public class FrameTooLargeForDeviceException extends IotmpRequestException {
+public class FrameTooLargeForDeviceException extends RequestNotSentException {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,7 +1,7 @@
 package io.cameliotmp.server;
 
 /** The device already has the maximum number of unanswered requests; this one was not sent. */
-public class TooManyPendingRequestsException extends IotmpRequestException {
+public class TooManyPendingRequestsException extends RequestNotSentException {
 
     private static final long serialVersionUID = 1L;
 

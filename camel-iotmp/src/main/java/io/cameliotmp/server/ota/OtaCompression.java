@@ -2,6 +2,7 @@ package io.cameliotmp.server.ota;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -46,9 +47,35 @@ public enum OtaCompression {
     public OutputStream compressing(OutputStream out) throws IOException {
         return switch (this) {
             case NONE -> out;
-            case ZLIB -> new DeflaterOutputStream(out, new java.util.zip.Deflater(9), 8192);
+            case ZLIB -> zlib(out, new Deflater(Deflater.BEST_COMPRESSION));
             case GZIP -> new GZIPOutputStream(out, 8192);
             case LZSS -> Lzss.encoder(out);
+        };
+    }
+
+    /**
+     * A zlib encoder on {@code deflater} that ends it when closed, whether or not finishing the stream succeeds.
+     * {@link DeflaterOutputStream} only ends the deflaters it made itself, and its own one has the default level:
+     * left to the stream, the native zlib memory of the best-compression deflater would wait for the garbage
+     * collector's cleaner, once per compressed image.
+     */
+    static OutputStream zlib(OutputStream out, Deflater deflater) {
+        return new DeflaterOutputStream(out, deflater, 8192) {
+            private boolean ended;
+
+            @Override
+            public void close() throws IOException {
+                // a second close (try-with-resources after a failed one) must not finish on the ended deflater
+                if (ended) {
+                    return;
+                }
+                ended = true;
+                try {
+                    super.close();
+                } finally {
+                    def.end();
+                }
+            }
         };
     }
 }

@@ -29,7 +29,10 @@ public enum OtaFailure {
      * failed while its chunks were sent (step {@link OtaStep#WRITE}: the device drops the update after its timeout).
      */
     IMAGE_UNREADABLE,
-    /** The device answered something that is not an OTA answer, or the server refused to send (frame too large). */
+    /**
+     * The device answered something that is not an OTA answer, or the server refused to send a request (frame too
+     * large, {@code maxPendingRequests} reached): a refused {@code $ota/reboot} fails at once, the image staged.
+     */
     PROTOCOL,
     /**
      * Another update of the device runs from this server (until it has ended, its reboot and reconnection included);

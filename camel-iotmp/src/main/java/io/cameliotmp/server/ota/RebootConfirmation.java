@@ -11,6 +11,7 @@ import io.cameliotmp.server.DeviceNotConnectedException;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.DeviceRequest;
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.RequestNotSentException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,14 @@ final class RebootConfirmation {
             } catch (FirmwareUpdateException e) {
                 // older libraries reboot without answering, newer ones answer and then close: both are a reboot.
                 // Only a device without the resource (it answers ERROR) stays up running the old image.
+                // the server refused to write it (too many requests open, say): the device never heard of a reboot,
+                // and waiting for it to come back would wait out the reboot timeout, or take a reconnect for another
+                // reason as the reboot. Only a failure after the write (a connection lost) may be the reboot.
+                if (e.getCause() instanceof RequestNotSentException notSent) {
+                    throw update.fail(OtaFailure.PROTOCOL, "the server did not send " + REBOOT + ": "
+                                                           + notSent.getMessage() + "; the image is staged and "
+                                                           + "applies at the device's next reset", notSent);
+                }
                 if (e.getCause() instanceof DeviceErrorException) {
                     return update.done(OtaOutcome.STAGED, "the device has no " + REBOOT
                                                            + "; the image applies at its next reset");

@@ -31,11 +31,13 @@ import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.session.FirmwareVersionMarker;
 import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceRequest;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.IotmpServerConfig;
 import io.cameliotmp.server.LegacyListeners;
 import io.cameliotmp.server.ServerLimits;
 import io.cameliotmp.server.StaticAuthenticator;
+import io.cameliotmp.server.TooManyPendingRequestsException;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.cameliotmp.testing.Waits;
 import org.junit.jupiter.api.AfterEach;
@@ -606,6 +608,50 @@ class FirmwareUpdateTest {
         assertThat(report.outcome()).isEqualTo(OtaOutcome.STAGED);
         assertThat(report.error()).contains("before $ota/reboot was sent");
         assertThat(target.committed()).isEqualTo(bytes);
+    }
+
+    /**
+     * A reboot the server refused to send (the device already holds {@code maxPendingRequests}) never reached the
+     * device: the update fails at once at step REBOOT, rather than waiting out its reboot timeout for a device that
+     * was never told to reboot (or reporting REBOOTED when it reconnects for another reason).
+     */
+    @Test
+    void aRebootTheServerRefusedToSendFailsAtOnceAtTheReboot() throws Exception {
+        serverOptions = config -> config.maxPendingRequests(2);
+        RecordingTarget target = new RecordingTarget();
+        IotmpDevice device = device(target, OtaSettings.defaults().withVersion("1.0.0"));
+        CountDownLatch release = new CountDownLatch(1);
+        device.resource("hold").run(() -> {
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long session = server.registry().registration(DEVICE).orElseThrow().sessionNumber();
+        byte[] bytes = image(5000, "2.0.0");
+        try {
+            FirmwareUpdateException e = failure(FirmwareImage.of(bytes), options(), new FirmwareUpdateListener() {
+                @Override
+                public void onStep(DeviceId id, OtaStep step) {
+                    if (step == OtaStep.REBOOT) {
+                        // queued on the connection before the reboot is: they take both places when it comes
+                        for (int i = 0; i < 2; i++) {
+                            server.send(DEVICE, DeviceRequest.run("hold", null), Duration.ofMinutes(5));
+                        }
+                    }
+                }
+            });
+            assertThat(e.failure()).isEqualTo(OtaFailure.PROTOCOL);
+            assertThat(e.step()).isEqualTo(OtaStep.REBOOT);
+            assertThat(e.getCause()).isInstanceOf(TooManyPendingRequestsException.class);
+            assertThat(e.report().error()).contains("did not send $ota/reboot").contains("staged");
+            // the image is staged, and the device was never told to reboot: it is still on its connection
+            assertThat(target.committed()).isEqualTo(bytes);
+            assertThat(server.registry().registration(DEVICE).orElseThrow().sessionNumber()).isEqualTo(session);
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test
