@@ -30,9 +30,15 @@ public final class ConfigurationBeanBinding implements GeneratedPropertyConfigur
         this.generated = generated;
     }
 
-    /** Whether this binding wraps that configurer, so that a component makes one binding per configurer. */
-    public boolean wraps(PropertyConfigurer configurer) {
-        return generated == configurer;
+    /**
+     * The binding around a component's generated configurer: {@code current} while it wraps that one, a new one when
+     * the configurer changed, null without one.
+     */
+    public static ConfigurationBeanBinding around(ConfigurationBeanBinding current, PropertyConfigurer generated) {
+        if (generated == null) {
+            return null;
+        }
+        return current != null && current.generated == generated ? current : new ConfigurationBeanBinding(generated);
     }
 
     @Override

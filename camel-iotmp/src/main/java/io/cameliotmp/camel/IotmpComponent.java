@@ -160,13 +160,7 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
     /** The generated configurer, binding the options set with a {@code configuration} bean onto the bean. */
     @Override
     public synchronized PropertyConfigurer getComponentPropertyConfigurer() {
-        PropertyConfigurer generated = super.getComponentPropertyConfigurer();
-        if (generated == null) {
-            return null;
-        }
-        if (binding == null || !binding.wraps(generated)) {
-            binding = new ConfigurationBeanBinding(generated);
-        }
+        binding = ConfigurationBeanBinding.around(binding, super.getComponentPropertyConfigurer());
         return binding;
     }
 

@@ -108,13 +108,7 @@ public class IotmpDeviceComponent extends DefaultComponent implements SSLContext
     /** The generated configurer, binding the options set with a {@code configuration} bean onto the bean. */
     @Override
     public synchronized PropertyConfigurer getComponentPropertyConfigurer() {
-        PropertyConfigurer generated = super.getComponentPropertyConfigurer();
-        if (generated == null) {
-            return null;
-        }
-        if (binding == null || !binding.wraps(generated)) {
-            binding = new ConfigurationBeanBinding(generated);
-        }
+        binding = ConfigurationBeanBinding.around(binding, super.getComponentPropertyConfigurer());
         return binding;
     }
 

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -18,8 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.test.FreePorts;
-import org.apache.camel.test.junit5.CamelContextConfiguration;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -38,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * The bridge as it runs (Camel Main, its routes and application.properties) against a real MQTT broker (Moquette,
  * embedded in the test JVM), with a device played by {@link IotmpDevice} and an MQTT client using Paho directly.
  */
-class MqttBridgeTest extends CamelMainTestSupport {
+class MqttBridgeTest extends BridgeTestSupport {
 
     /** Upper bound of every wait: generous, so that a loaded machine does not reach it. */
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -69,22 +66,9 @@ class MqttBridgeTest extends CamelMainTestSupport {
         }
     }
 
-    /** Runs in the constructor: the app's properties with the test's broker and a free IOTMP port. */
     @Override
-    public void configureContext(CamelContextConfiguration configuration) {
-        super.configureContext(configuration);
-        Properties overrides = new Properties();
-        overrides.put("camel.component.paho.broker-url", "tcp://127.0.0.1:" + MQTT_PORT);
-        overrides.put("camel.component.iotmp.host", "127.0.0.1");
-        overrides.put("camel.component.iotmp.port", String.valueOf(FreePorts.next()));
-        overrides.put("camel.component.iotmp.device-credentials", "acme/*=s3cret");
-        overrides.put("bridge.user", "acme");
-        configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
-    }
-
-    @Override
-    protected Class<?> getMainClass() {
-        return MqttBridgeApplication.class;
+    protected int brokerPort() {
+        return MQTT_PORT;
     }
 
     @BeforeEach
@@ -226,7 +210,7 @@ class MqttBridgeTest extends CamelMainTestSupport {
 
     /** A device of user acme, not started yet so that its resources can be registered first. */
     private IotmpDevice newDevice(String name) {
-        int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.component.iotmp.port}}"));
+        int port = iotmpPort();
         IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("acme", name, "s3cret")
                 .build();
         devices.add(device);

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -14,8 +13,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.test.FreePorts;
-import org.apache.camel.test.junit5.CamelContextConfiguration;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A {@code set} published with the retain flag, against Mosquitto: the broker keeps it and sends it again to every
  * new subscription, so a bridge that ran it each time would switch a device back whenever the bridge starts.
  */
-class RetainedSetTest extends CamelMainTestSupport {
+class RetainedSetTest extends BridgeTestSupport {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int MQTT_PORT = FreePorts.next();
@@ -56,20 +53,8 @@ class RetainedSetTest extends CamelMainTestSupport {
     }
 
     @Override
-    public void configureContext(CamelContextConfiguration configuration) {
-        super.configureContext(configuration);
-        Properties overrides = new Properties();
-        overrides.put("camel.component.paho.broker-url", "tcp://127.0.0.1:" + MQTT_PORT);
-        overrides.put("camel.component.iotmp.host", "127.0.0.1");
-        overrides.put("camel.component.iotmp.port", String.valueOf(FreePorts.next()));
-        overrides.put("camel.component.iotmp.device-credentials", "acme/*=s3cret");
-        overrides.put("bridge.user", "acme");
-        configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
-    }
-
-    @Override
-    protected Class<?> getMainClass() {
-        return MqttBridgeApplication.class;
+    protected int brokerPort() {
+        return MQTT_PORT;
     }
 
     @AfterEach
@@ -87,7 +72,7 @@ class RetainedSetTest extends CamelMainTestSupport {
     void aRetainedSetRunsWhenPublishedAndNotAgainWhenTheBridgeSubscribesAnew() throws Exception {
         AtomicReference<Object> led = new AtomicReference<>(Map.of("on", false));
         AtomicInteger ledSets = new AtomicInteger();
-        int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.component.iotmp.port}}"));
+        int port = iotmpPort();
         lamp = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("acme", "lamp", "s3cret").build();
         lamp.resource("led").input(in -> {
             ledSets.incrementAndGet();
