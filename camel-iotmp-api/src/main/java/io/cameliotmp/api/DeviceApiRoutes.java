@@ -187,7 +187,7 @@ public class DeviceApiRoutes extends RouteBuilder {
         if (patterns == null) {
             return;
         }
-        List<String> reached = List.of(patterns.split(","));
+        List<String> reached = ApiAccessFilter.patterns(patterns);
         List<?> devices = message.getBody(List.class);
         message.setBody(devices.stream()
                 .filter(d -> d instanceof Map<?, ?> m
@@ -208,7 +208,7 @@ public class DeviceApiRoutes extends RouteBuilder {
         if (header == null || path.resource() != null || !(message.getBody() instanceof Map<?, ?> resources)) {
             return;
         }
-        List<String> patterns = ApiAccessFilter.resourcePatterns(header);
+        List<String> patterns = ApiAccessFilter.patterns(header);
         Map<Object, Object> reachable = new LinkedHashMap<>();
         resources.forEach((name, description) -> {
             if (AccessToken.anyIntersects(patterns, String.valueOf(name))) {

@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OwnAccessTokenStoreTest extends OwnApplicationTestSupport {
 
     private static final String READER = "token-from-the-database";
+    private static final String COMMA = "token-with-a-comma-in-its-device-pattern";
 
     @Autowired
     ApplicationContext context;
@@ -37,7 +38,11 @@ class OwnAccessTokenStoreTest extends OwnApplicationTestSupport {
         AccessTokenStore databaseTokens() {
             AccessToken reader = new AccessToken("reader", "demo", List.of("dev-1"), List.of("*"),
                     Set.of(ApiAction.READ, ApiAction.RUN));
-            return presented -> READER.equals(presented) ? Optional.of(reader) : Optional.empty();
+            // one pattern, the comma part of it: it reaches a device named "dev-1,x", none of the two connected
+            AccessToken comma = new AccessToken("comma", "demo", List.of("dev-1,*"), List.of("*"),
+                    Set.of(ApiAction.READ));
+            return presented -> READER.equals(presented) ? Optional.of(reader)
+                    : COMMA.equals(presented) ? Optional.of(comma) : Optional.empty();
         }
     }
 
@@ -63,6 +68,13 @@ class OwnAccessTokenStoreTest extends OwnApplicationTestSupport {
         assertThat(file.status()).as(file.text()).isEqualTo(403);
         assertThat(send(request("/v3/users/demo/devices", READER).GET()).json().findValuesAsText("device"))
                 .containsExactly("dev-1");
+
+        // a store's pattern may hold a comma: the device list keeps it one pattern, as each call's check does
+        assertThat(send(request("/v3/users/demo/devices/dev-1/resources/led", COMMA).GET()).status())
+                .isEqualTo(403);
+        Answer listed = send(request("/v3/users/demo/devices", COMMA).GET());
+        assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+        assertThat(listed.json().findValuesAsText("device")).isEmpty();
 
         // the test application's configured token, valid in every other test, is no token here
         Answer configured = send(request("/v3/users/demo/devices", ALL).GET());

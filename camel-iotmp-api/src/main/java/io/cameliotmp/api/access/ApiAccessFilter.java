@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -44,12 +45,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public final class ApiAccessFilter extends OncePerRequestFilter {
 
-    /** The header through which the device list learns the token's device patterns. */
-    public static final String DEVICE_PATTERNS = "X-Iotmp-Api-Device-Patterns";
     /**
-     * The header through which a device's resource list learns the token's resource patterns, each URL-encoded (a
-     * resource pattern may hold a comma), separated by commas: see {@link #resourcePatterns(String)}.
+     * The header through which the device list learns the token's device patterns, each URL-encoded (a pattern may
+     * hold a comma), separated by commas: see {@link #patterns(String)}.
      */
+    public static final String DEVICE_PATTERNS = "X-Iotmp-Api-Device-Patterns";
+    /** The header through which a device's resource list learns the token's resource patterns, as above. */
     public static final String RESOURCE_PATTERNS = "X-Iotmp-Api-Resource-Patterns";
     /** The request attribute holding the admitted {@link AccessToken}. */
     public static final String TOKEN = ApiAccessFilter.class.getName() + ".token";
@@ -129,7 +130,7 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
         }
         request.setAttribute(TOKEN, token.get());
         request.setAttribute(ADMISSION, new Admission(presented, asked));
-        chain.doFilter(new AdmittedRequest(request, Map.of(DEVICE_PATTERNS, String.join(",", token.get().devices()),
+        chain.doFilter(new AdmittedRequest(request, Map.of(DEVICE_PATTERNS, encodePatterns(token.get().devices()),
                 RESOURCE_PATTERNS, encodePatterns(token.get().resources()))), response);
     }
 
@@ -140,10 +141,13 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
     static boolean isFormBody(HttpServletRequest request) {
         String type = request.getContentType();
         return "POST".equals(request.getMethod()) && type != null
-               && type.strip().toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+               && type.strip().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
-    /** The value of {@value #RESOURCE_PATTERNS} for {@code patterns}. */
+    /**
+     * The value of {@value #DEVICE_PATTERNS} or {@value #RESOURCE_PATTERNS} for {@code patterns}: each encoded, so
+     * that a comma in a pattern (a store of the application's may give one) does not make two.
+     */
     static String encodePatterns(List<String> patterns) {
         List<String> encoded = new ArrayList<>(patterns.size());
         for (String pattern : patterns) {
@@ -152,8 +156,8 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
         return String.join(",", encoded);
     }
 
-    /** The resource patterns of the header {@value #RESOURCE_PATTERNS}, as the token has them. */
-    public static List<String> resourcePatterns(String header) {
+    /** The patterns of the header {@value #DEVICE_PATTERNS} or {@value #RESOURCE_PATTERNS}, as the token has them. */
+    public static List<String> patterns(String header) {
         List<String> patterns = new ArrayList<>();
         if (header.isEmpty()) {
             return patterns; // a token of no resource
@@ -176,7 +180,7 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             return "the access token does not reach resource " + asked.resource();
         }
         if (!token.allows(asked.action())) {
-            return "the access token does not allow " + asked.action().name().toLowerCase(java.util.Locale.ROOT);
+            return "the access token does not allow " + asked.action().name().toLowerCase(Locale.ROOT);
         }
         return null;
     }

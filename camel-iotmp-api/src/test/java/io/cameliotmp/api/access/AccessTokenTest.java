@@ -65,8 +65,8 @@ class AccessTokenTest {
     @Test
     void resourcePatternsGoThroughTheirHeaderWhole() {
         List<String> patterns = List.of("led", "$fs/get/tmp/*", "a,b", "x y+%", "é");
-        assertThat(ApiAccessFilter.resourcePatterns(ApiAccessFilter.encodePatterns(patterns))).isEqualTo(patterns);
-        assertThat(ApiAccessFilter.resourcePatterns(ApiAccessFilter.encodePatterns(List.of()))).isEmpty();
+        assertThat(ApiAccessFilter.patterns(ApiAccessFilter.encodePatterns(patterns))).isEqualTo(patterns);
+        assertThat(ApiAccessFilter.patterns(ApiAccessFilter.encodePatterns(List.of()))).isEmpty();
     }
 
     @Test
