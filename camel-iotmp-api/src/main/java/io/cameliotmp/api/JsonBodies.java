@@ -128,8 +128,8 @@ final class JsonBodies {
     }
 
     /**
-     * Refuses a body nested deeper than {@link #MAX_DEPTH}, and {@code 1e400}, which parses as infinity (as NaN and
-     * Infinity are refused).
+     * Refuses a body nested deeper than {@link #MAX_DEPTH}, {@code 1e400}, which parses as infinity (as NaN and
+     * Infinity are refused), and strings (values and keys) with a lone surrogate.
      */
     private static void requireSendable(JsonNode tree) {
         Deque<JsonNode> left = new ArrayDeque<>();
@@ -144,16 +144,37 @@ final class JsonBodies {
                     throw new InvalidRequestException("the body is not JSON a device can take: it nests arrays and"
                                                       + " objects deeper than " + MAX_DEPTH + " levels");
                 }
+                node.fieldNames().forEachRemaining(JsonBodies::requireUnicode);
                 for (JsonNode child : node) {
                     left.push(child);
                     depths.push(depth + 1);
                 }
+            } else if (node.isTextual()) {
+                requireUnicode(node.textValue());
             } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
                 throw new InvalidRequestException("the body is not JSON the device can take: a number is too large"
                                                   + " (beyond ±1.8e308)");
             } else if (node.isBigInteger() && node.bigIntegerValue().abs().bitLength() > MAX_INTEGER_BITS) {
                 throw new InvalidRequestException("the body is not JSON the device can take: a whole number is too"
                                                   + " large (beyond ±18446744073709551615, 64 bits)");
+            }
+        }
+    }
+
+    /**
+     * Refuses a string with a lone UTF-16 surrogate ({@code "\\ud800"}), which JSON's escapes can write but no
+     * Unicode text holds: encoded to UTF-8 for the device it became a {@code ?}, so the device got other text than
+     * the client sent, silently.
+     */
+    private static void requireUnicode(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidRequestException("the body is not JSON the device can take: a string has a lone"
+                                                  + " surrogate (\\u" + Integer.toHexString(c) + "), which is no"
+                                                  + " Unicode character");
             }
         }
     }

@@ -97,6 +97,20 @@ class DeviceResourceRoutesTest extends ApiTestSupport {
         assertThat(output.getOut() + output.getErr()).doesNotContain("PSON integers are limited");
     }
 
+    @Test
+    void aStringWithALoneSurrogateIsRefusedWith400NotChangedOnItsWay() throws Exception {
+        Answer pair = post(DEV + "/echo", "application/json", utf8("[\"\\ud83d\\ude00\"]"));
+
+        assertThat(pair.status()).as(pair.text()).isEqualTo(200);
+        assertThat(pair.json().get(0).asText()).isEqualTo("\ud83d\ude00");
+        for (String body : new String[] {"\"\\ud800\"", "[\"a\\udc00b\"]", "{\"\\ud83d\":1}", "\"\\ude00\\ud83d\""}) {
+            Answer refused = post(DEV + "/echo", "application/json", utf8(body));
+
+            assertErrorShape(refused, 400);
+            assertThat(refused.json().path("message").asText()).as(body).contains("lone surrogate");
+        }
+    }
+
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
