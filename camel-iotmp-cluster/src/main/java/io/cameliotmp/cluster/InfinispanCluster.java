@@ -23,8 +23,6 @@ import org.infinispan.Cache;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.notifications.Listener;
-import org.infinispan.notifications.cachelistener.annotation.TopologyChanged;
-import org.infinispan.notifications.cachelistener.event.TopologyChangedEvent;
 import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
 import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
 import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
@@ -154,7 +152,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
                 hook.run();
             }
             devices = created.getCache(ClusterCaches.DIRECTORY_CACHE);
-            devices.addListener(new DirectoryTopology());
+            devices.addListener(views.directoryTopology());
             devices.addListener(new DirectoryWrites(this));
             properties = created.getCache(ClusterCaches.PROPERTIES_CACHE);
             propertyUsers = created.getCache(ClusterCaches.PROPERTY_USERS_CACHE);
@@ -162,7 +160,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             retained = created.getCache(ClusterCaches.RETAINED_CACHE);
             // before the entries are copied (handTo): what is written meanwhile is kept after them
             retained.addListener(new RetainedWrites(retainedMessages));
-            retained.addListener(views.new RetainedTopology(retained));
+            retained.addListener(views.retainedTopology());
             manager = created;
             calls.joined();
             retainedMessages.handTo(relay.receiver());
@@ -469,15 +467,6 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             }
         }
         return null;
-    }
-
-    /** The directory cache's topology changes, handed to the view upkeep (a merge completes there). */
-    @Listener
-    public final class DirectoryTopology {
-        @TopologyChanged
-        public void topologyChanged(TopologyChangedEvent<String, HolderRecord> event) {
-            views.directoryTopologyChanged(event, event.getCache());
-        }
     }
 
     /** Infinispan's notifications of view changes, handed to the cluster. */

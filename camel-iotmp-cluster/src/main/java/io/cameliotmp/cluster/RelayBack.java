@@ -121,21 +121,20 @@ final class RelayBack implements StreamListener {
     @Override
     public synchronized void onStreamEnded(DeviceRegistration ended, String resource, int streamId,
                                            String reason) {
-        if (!originGone) {
-            ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason),
-                    false);
-            tail = tail.thenCompose(previous -> send(task, streamId));
-        }
-        ended();
+        relayEnd(streamId, reason, false);
     }
 
     /** Sent as a failure under the stream's id, which the calling member reads as the connection lost. */
     @Override
     public synchronized void onStreamLost(DeviceRegistration lost, String resource, int streamId,
                                           String reason) {
+        relayEnd(streamId, reason, true);
+    }
+
+    private void relayEnd(int streamId, String reason, boolean failed) {
         if (!originGone) {
             ClusterTasks.Relay task = new ClusterTasks.Relay(relay, streamId, null, 0, String.valueOf(reason),
-                    true);
+                    failed);
             tail = tail.thenCompose(previous -> send(task, streamId));
         }
         ended();
@@ -165,9 +164,9 @@ final class RelayBack implements StreamListener {
         try {
             sent = transport.send(task);
         } catch (RuntimeException e) {
-            // thrown rather than failed (the cache manager stopping, say): failed all the same, and the stream's
-            // next samples and its end still go; before, it failed the chain for good, skipping all of them
-            // silently while the device went on streaming
+            // thrown rather than failed (the cache manager stopping under a task's submission, say): failed all
+            // the same, and the stream's next samples and its end still go; before, it failed the chain for good,
+            // skipping all of them silently while the device went on streaming
             sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete((wanted, failure) -> {

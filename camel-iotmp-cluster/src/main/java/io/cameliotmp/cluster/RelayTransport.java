@@ -77,17 +77,6 @@ class RelayTransport {
             return CompletableFuture.failedFuture(new IllegalStateException("cluster member " + origin + " left"));
         }
         CompletableFuture<Boolean> wanted = new CompletableFuture<>();
-        try {
-            submit(manager, target, relay, wanted);
-        } catch (RuntimeException e) {
-            // the cache manager is stopping, say: a relay that failed, as one whose task failed
-            return CompletableFuture.failedFuture(e);
-        }
-        return wanted;
-    }
-
-    private static void submit(EmbeddedCacheManager manager, Address target, ClusterTasks.Relay relay,
-                               CompletableFuture<Boolean> wanted) {
         manager.executor().filterTargets(List.of(target))
                 .submitConsumer((SerializableFunction<EmbeddedCacheManager, Boolean>) relay,
                         (address, taken, failure) -> {
@@ -104,5 +93,6 @@ class RelayTransport {
                         wanted.complete(false);
                     }
                 });
+        return wanted;
     }
 }

@@ -85,41 +85,25 @@ final class ViewUpkeep {
     }
 
     /**
-     * A merge view arrives before the caches of the merged sides have exchanged their entries; the directory is
-     * reconciled only once its cache's topology holds every member of the view, past the conflict resolution, so
-     * each member decides on the merged entries, not on those of its own side. The merge writes its choices without
-     * telling the cache's listeners ({@link DirectoryWrites}): this is how the member holding the older connection
-     * learns of it.
+     * The directory cache's listener. A merge view arrives before the caches of the merged sides have exchanged their
+     * entries; the directory is reconciled only once its cache's topology holds every member of the view, past the
+     * conflict resolution, so each member decides on the merged entries, not on those of its own side. The merge
+     * writes its choices without telling the cache's listeners ({@link DirectoryWrites}): this is how the member
+     * holding the older connection learns of it.
      */
-    void directoryTopologyChanged(TopologyChangedEvent<String, HolderRecord> event, Cache<?, ?> cache) {
-        EmbeddedCacheManager current = cluster.manager();
-        if (event.isPre() || current == null || !mergePending.get()
-            || event.getWriteConsistentHashAtEnd().getMembers().size() < current.getMembers().size()
-            || resolvingConflicts(cache)) {
-            return;
-        }
-        if (mergePending.compareAndSet(true, false)) {
-            housekeeping(this::reconcile, "reconciling the directory after a merge");
-        }
+    MergeSettled directoryTopology() {
+        return new MergeSettled(mergePending, this::reconcile, "reconciling the directory after a merge");
     }
 
     /**
-     * After a merge, once the retained cache's conflicts are resolved (a topology of every member of the view, past
-     * Infinispan's conflict resolution phase): this member keeps what the merged cache holds. The merge writes the
-     * value it chose for each topic without telling the caches' listeners, so each side went on keeping what it had
-     * kept while split, and the cache's value of a topic only the other side wrote was kept nowhere on this side.
+     * The retained cache's listener: after a merge, once the cache's conflicts are resolved, this member keeps what
+     * the merged cache holds. The merge writes the value it chose for each topic without telling the caches'
+     * listeners, so each side went on keeping what it had kept while split, and the cache's value of a topic only
+     * the other side wrote was kept nowhere on this side.
      */
-    void retainedTopologyChanged(TopologyChangedEvent<?, ?> event, Cache<?, ?> cache) {
-        EmbeddedCacheManager current = cluster.manager();
-        if (event.isPre() || current == null || !retainedMergePending.get()
-            || event.getWriteConsistentHashAtEnd().getMembers().size() < current.getMembers().size()
-            || resolvingConflicts(cache)) {
-            return;
-        }
-        if (retainedMergePending.compareAndSet(true, false)) {
-            housekeeping(() -> cluster.retainedMessages().takeMerged(),
-                    "taking the retained messages of the cluster after a merge");
-        }
+    MergeSettled retainedTopology() {
+        return new MergeSettled(retainedMergePending, () -> cluster.retainedMessages().takeMerged(),
+                "taking the retained messages of the cluster after a merge");
     }
 
     private static boolean resolvingConflicts(Cache<?, ?> cache) {
@@ -184,18 +168,33 @@ final class ViewUpkeep {
         });
     }
 
-    /** The retained cache's topology changes: after a merge, this member takes the merged messages. */
+    /**
+     * A replicated cache's topology changes: once a merge is pending and the cache's topology holds every member of
+     * the view, past Infinispan's conflict resolution phase, {@code task} runs once on the housekeeping thread.
+     */
     @Listener
-    final class RetainedTopology {
-        private final Cache<?, ?> cache;
+    final class MergeSettled {
+        private final AtomicBoolean pending;
+        private final Runnable task;
+        private final String what;
 
-        RetainedTopology(Cache<?, ?> cache) {
-            this.cache = cache;
+        MergeSettled(AtomicBoolean pending, Runnable task, String what) {
+            this.pending = pending;
+            this.task = task;
+            this.what = what;
         }
 
         @TopologyChanged
         public void topologyChanged(TopologyChangedEvent<?, ?> event) {
-            retainedTopologyChanged(event, cache);
+            EmbeddedCacheManager current = cluster.manager();
+            if (event.isPre() || current == null || !pending.get()
+                || event.getWriteConsistentHashAtEnd().getMembers().size() < current.getMembers().size()
+                || resolvingConflicts(event.getCache())) {
+                return;
+            }
+            if (pending.compareAndSet(true, false)) {
+                housekeeping(task, what);
+            }
         }
     }
 }
