@@ -167,15 +167,11 @@ final class JsonBodies {
      * the client sent, silently.
      */
     private static void requireUnicode(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new InvalidRequestException("the body is not JSON the device can take: a string has a lone"
-                                                  + " surrogate (\\u" + Integer.toHexString(c) + "), which is no"
-                                                  + " Unicode character");
-            }
+        int at = PsonFormat.loneSurrogateAt(text);
+        if (at >= 0) {
+            throw new InvalidRequestException("the body is not JSON the device can take: a string has a lone"
+                                              + " surrogate (\\u" + Integer.toHexString(text.charAt(at)) + "), which"
+                                              + " is no Unicode character");
         }
     }
 }

@@ -226,16 +226,22 @@ public abstract class PsonFormat {
      * non-ASCII character becomes invalid UTF-8, which devices reject), so strings are made well-formed first.
      */
     static CharSequence wellFormed(CharSequence value) {
+        return loneSurrogateAt(value) < 0 ? value
+                : new String(value.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    }
+
+    /** The index of the first unpaired surrogate of {@code value}, or -1 when it is well-formed UTF-16. */
+    public static int loneSurrogateAt(CharSequence value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < value.length()
                 && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                return new String(value.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+                return i;
             }
         }
-        return value;
+        return -1;
     }
 
     static String keyOf(Object key) {

@@ -160,7 +160,7 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
     public static List<String> patterns(String header) {
         List<String> patterns = new ArrayList<>();
         if (header.isEmpty()) {
-            return patterns; // a token of no resource
+            return patterns; // a token of no device or no resource
         }
         for (String encoded : header.split(",", -1)) {
             patterns.add(URLDecoder.decode(encoded, StandardCharsets.UTF_8));
