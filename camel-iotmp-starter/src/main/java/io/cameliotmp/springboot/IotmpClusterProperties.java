@@ -4,6 +4,8 @@ import io.cameliotmp.cluster.ClusterOptions;
 import io.cameliotmp.cluster.RelayBounds;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import static org.springframework.util.StringUtils.hasText;
+
 /**
  * The {@code camel.component.iotmp.cluster.*} properties: with camel-iotmp-cluster on the classpath and
  * {@code enabled=true}, the iotmp component's server joins the cluster they describe (embedded Infinispan, static TCP
@@ -118,10 +120,6 @@ public class IotmpClusterProperties {
                                                + " cluster tls-* properties");
         }
         return options;
-    }
-
-    private static boolean hasText(String value) {
-        return value != null && !value.isBlank();
     }
 
     public boolean isEnabled() {

@@ -23,6 +23,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Lazy;
 
+import static org.springframework.util.StringUtils.hasText;
+
 /**
  * Configures the iotmp component from the {@code camel.component.iotmp.*} properties when Camel creates it.
  * <p>
@@ -101,9 +103,5 @@ public class IotmpComponentAutoConfiguration {
                      + " camel.component.{}.authenticator=#beanName.",
                     componentName, candidates.length, Arrays.toString(candidates), componentName);
         }
-    }
-
-    private static boolean hasText(String value) {
-        return value != null && !value.isBlank();
     }
 }
