@@ -65,7 +65,8 @@ final class ServerRequests implements Scheduler {
         try {
             return sendActive(request, timeout, reply);
         } catch (RuntimeException e) {
-            reply.completeExceptionally(new IotmpRequestException(device, "cannot send " + request.getClass()
+            // thrown while the frame was built or measured: nothing of it was written
+            reply.completeExceptionally(new RequestNotSentException(device, "cannot send " + request.getClass()
                     .getSimpleName() + ": " + RefusalLog.shown(e.getMessage(), RefusalLog.MAX_REASON_SHOWN)));
             return 0;
         }
@@ -164,9 +165,17 @@ final class ServerRequests implements Scheduler {
         }
         int id = StreamIds.afterSequential(lastId, connection::idInUse);
         lastId = id;
-        IotmpMessage built = message.build(id);
         Pending pending = new Pending(id, kind, resource, reply, timeout);
-        int size = oversize(built);
+        IotmpMessage built;
+        int size;
+        try {
+            built = message.build(id);
+            size = oversize(built);
+        } catch (RuntimeException e) {
+            // a START_STREAM registered its stream when built: a stream never sent must not hold the device's budget
+            connection.serverStreams().refused(id, e);
+            throw e;
+        }
         if (size > 0) {
             FrameTooLargeForDeviceException tooLarge = tooLarge(pending.description(), size);
             connection.serverStreams().refused(id, tooLarge); // a START_STREAM registered its stream when built

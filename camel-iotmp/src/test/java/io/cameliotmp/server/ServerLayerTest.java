@@ -245,6 +245,31 @@ class ServerLayerTest {
         }
     }
 
+    /**
+     * A stream start whose parameters PSON cannot encode (an application's own object) was registered as an open
+     * stream before its frame failed to build: never sent, never answered, it held one of the device's
+     * maxPendingRequests for the whole connection, and a few such starts refused every later request.
+     */
+    @Test
+    void aStreamStartThatCannotBeEncodedHoldsNoneOfTheDevicesRequestBudget() throws Exception {
+        start(IotmpServerConfig.builder().maxPendingRequests(2));
+        try (RawIotmpSocket device = device()) {
+            for (int i = 0; i < 3; i++) {
+                Map<String, Object> unencodable = Map.of("unit", new Object());
+                assertThat(server.send(DEVICE, new DeviceRequest.StartStream("climate", 1000, unencodable,
+                        sample -> null), null))
+                        .failsWithin(30, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                        .withCauseInstanceOf(RequestNotSentException.class)
+                        .withMessageContaining("PSON cannot encode");
+            }
+            CompletableFuture<DeviceReply> run = server.send(DEVICE, DeviceRequest.run("echo", "x"), null);
+            IotmpMessage sent = device.readMessage(Generation.GEN2);
+            assertThat(sent.type()).isEqualTo(MessageType.RUN);
+            device.send(IotmpMessage.ok(sent.streamId(), "x"), Generation.GEN2);
+            assertThat(run.get(30, TimeUnit.SECONDS).payload()).isEqualTo("x");
+        }
+    }
+
     @Test
     void aFrameLargerThanTheDeviceAcceptsIsNotSentAndTheDeviceStaysConnected() throws Exception {
         start(IotmpServerConfig.builder()
