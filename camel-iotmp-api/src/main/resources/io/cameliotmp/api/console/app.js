@@ -145,9 +145,13 @@ async function selectDevice(device) {
     show($('resource-result'), '');
     try {
         const resources = await api(`${devicePath(device)}/resources`);
+        // the device chooses when it answers: a list that comes after another device was picked is not shown, or a
+        // slow device's rows would stand under the other's name, and what the user types for the one go to the other
+        if (state.selected !== device) return;
         $('resources-hint').textContent = '';
         renderResources(device, resources);
     } catch (e) {
+        if (state.selected !== device) return;
         $('resources').tBodies[0].replaceChildren();
         show($('resource-result'), e.message, true);
     }
