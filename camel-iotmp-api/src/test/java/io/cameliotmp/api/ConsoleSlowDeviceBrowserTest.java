@@ -1,21 +1,28 @@
 package io.cameliotmp.api;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.ResourceKind;
 import io.cameliotmp.test.HeadlessChromium;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConsoleSlowDeviceBrowserTest extends ApiTestSupport {
 
+    /**
+     * The flooding terminal's output: 9.5 MiB in all, more than the page holds unwritten (8 MiB), in batches of
+     * 256 KiB, less than the server holds for a client (512 KiB).
+     */
+    private static final int CHUNK = 128 * 1024;
+    private static final int CHUNKS_PER_BATCH = 2;
+    private static final int BATCHES = 38;
+
+    @Autowired
+    private DeviceSessionSocket sessions;
     private HeadlessChromium chromium;
     private ChromeDriver browser;
     private WebDriverWait wait;
@@ -101,6 +118,65 @@ class ConsoleSlowDeviceBrowserTest extends ApiTestSupport {
         assertThat(toDev2.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("for dev-2");
         assertThat(toDev1).isEmpty();
         assertThat(errors()).isEmpty();
+    }
+
+    /**
+     * A device writes its terminal while the page draws nothing (its timers held, as a busy page's are), never faster
+     * than the page receives (so that the server's own bound on what waits for the client is not what ends it): once
+     * more than 8 MiB wait to be written, the page closes the terminal and says why, and the server stops the
+     * device's session. Before, the page took in all of it, and would have gone on until xterm.js threw output away
+     * at 50 MB, silently, with an uncaught error for each message after.
+     */
+    @Test
+    void aTerminalThePageCannotKeepUpWithIsClosed() throws Exception {
+        byte[] chunk = "flood ".repeat(CHUNK / 6 + 1).substring(0, CHUNK)
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        AtomicReference<StreamRequest> typed = new AtomicReference<>();
+        IotmpDevice device = connect("demo", "dev-1", "secret-1", d -> d.resource("$terminal/:session")
+                .handler(ResourceKind.INPUT_OUTPUT, request -> {
+                    if (!request.describeMode() && request.input() instanceof byte[]) {
+                        typed.compareAndSet(null, new StreamRequest(request.path()));
+                    }
+                    return null;
+                }));
+        browser.get(uri("/console/").toString());
+        browser.findElement(By.id("token")).sendKeys(ALL);
+        browser.findElement(By.id("sign-in-button")).click();
+        pick("dev-1");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(
+                "#resources tr[data-resource='$terminal/:session'] button[data-action='terminal']"))).click();
+        wait.withMessage("the session open").until(
+                ExpectedConditions.attributeToBe(By.id("terminal-status"), "data-state", "open"));
+        // the terminal writes on timers: held from now on, it writes nothing more
+        browser.executeScript("window.heldTimers = []; window.setTimeout = (f) => { window.heldTimers.push(f);"
+                              + " return 0; };");
+        browser.findElement(By.cssSelector("#terminal .xterm-helper-textarea")).sendKeys("a");
+        Awaitility.await("a key at the device").atMost(WAIT).until(() -> typed.get() != null);
+
+        WebElement status = browser.findElement(By.id("terminal-status"));
+        WebDriverWait received = new WebDriverWait(browser, WAIT, Duration.ofMillis(20));
+        long sent = 0;
+        for (int batch = 0; batch < BATCHES && "open".equals(status.getDomAttribute("data-state")); batch++) {
+            for (int i = 0; i < CHUNKS_PER_BATCH; i++) {
+                device.stream(typed.get().path(), chunk);
+            }
+            sent += (long) CHUNK * CHUNKS_PER_BATCH;
+            long expected = sent;
+            received.withMessage(() -> "batch received; status " + status.getText()).until(driver -> !"open"
+                    .equals(status.getDomAttribute("data-state"))
+                    || Long.parseLong(status.getDomAttribute("data-received")) >= expected);
+        }
+        assertThat(status.getDomAttribute("data-state")).as(status.getText()).isEqualTo("closed");
+        assertThat(status.getText()).contains("faster than the terminal shows");
+        assertThat(Long.parseLong(status.getDomAttribute("data-received")))
+                .isLessThan((long) CHUNK * CHUNKS_PER_BATCH * BATCHES);
+        Awaitility.await("the session ended at the server").atMost(WAIT)
+                .until(() -> sessions.sessionsRegistered() == 0);
+        assertThat(errors()).isEmpty();
+    }
+
+    /** The session's resource, as the device got it. */
+    private record StreamRequest(String path) {
     }
 
     private List<?> errors() {

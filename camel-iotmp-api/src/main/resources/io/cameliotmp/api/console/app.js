@@ -8,6 +8,12 @@ const MAX_EVENTS = 50;
 // a form has a field per member of the described input up to this many; beyond, the input is its JSON text: a device
 // describing inputs of thousands of members would otherwise have the page build thousands of fields for each
 const MAX_FIELDS = 32;
+// the device's terminal output the page holds received but not yet written by the terminal; a message counts this
+// much besides its bytes. A browser socket cannot make the server wait, so a device that writes faster than the
+// terminal draws piled its output up in the page without end (xterm.js throws it away, silently, only beyond 50 MB,
+// and millions of tiny messages cost far more than their bytes): beyond this the terminal is closed, and says why
+const MAX_TERMINAL_BACKLOG = 8 * 1024 * 1024;
+const TERMINAL_MESSAGE_COST = 128;
 
 const $ = (id) => document.getElementById(id);
 const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0,
@@ -250,10 +256,29 @@ function openTerminal(device) {
     const url = `${scheme}://${location.host}${devicePath(device)}/sessions/terminal?cols=${term.cols}&rows=${term.rows}`;
     const socket = new WebSocket(withToken(url));
     socket.binaryType = 'arraybuffer';
-    state.terminal = {term, socket};
+    const terminal = {term, socket, backlog: 0};
+    state.terminal = terminal;
     const status = $('terminal-status');
     show(status, 'Connecting…');
     status.dataset.state = 'connecting';
+    status.dataset.received = '0';
+    status.dataset.sent = '0';
+    // xterm.js writes on timers of its own and calls back once it has written a message: the backlog is what it has
+    // been given and not yet written
+    const write = (data, length) => {
+        terminal.backlog += length + TERMINAL_MESSAGE_COST;
+        if (terminal.backlog > MAX_TERMINAL_BACKLOG) {
+            socket.onmessage = null;
+            socket.close(4000, 'the terminal cannot keep up with the device');
+            show(status, `Closed: the device writes faster than the terminal shows (more than`
+                + ` ${MAX_TERMINAL_BACKLOG / 1024 / 1024} MiB behind).`, true);
+            status.dataset.state = 'closed';
+            return;
+        }
+        term.write(data, () => {
+            terminal.backlog -= length + TERMINAL_MESSAGE_COST;
+        });
+    };
     socket.onmessage = (message) => {
         if (typeof message.data === 'string') {
             const event = JSON.parse(message.data);
@@ -266,11 +291,11 @@ function openTerminal(device) {
             } else if (event.event === 'ended') {
                 show(status, `Ended by the device: ${event.reason}`);
             } else if (event.event === 'data' && event.data && event.data.out) {
-                term.write(event.data.out);
+                write(event.data.out, event.data.out.length);
             }
         } else {
-            term.write(new Uint8Array(message.data));
-            status.dataset.received = String(Number(status.dataset.received || 0) + message.data.byteLength);
+            status.dataset.received = String(Number(status.dataset.received) + message.data.byteLength);
+            write(new Uint8Array(message.data), message.data.byteLength);
         }
     };
     socket.onclose = (event) => {
