@@ -269,6 +269,33 @@ class ConsoleHostileDeviceBrowserTest extends ApiTestSupport {
         assertThat(errors()).isEmpty();
     }
 
+    /**
+     * A terminal whose device sends, instead of bytes, a value whose {@code out} is no text (an object with a length):
+     * the terminal skips it and goes on writing what comes next. Before, it was handed to xterm.js, which threw in its
+     * writing loop and wrote nothing more for the rest of the session.
+     */
+    @Test
+    void aTerminalValueThatIsNoTextLeavesTheTerminalWriting() throws Exception {
+        connect("demo", "dev-1", "secret-1", d -> d.resource("$terminal/:session")
+                .handler(ResourceKind.INPUT_OUTPUT, request -> {
+                    if (!request.describeMode() && request.input() instanceof byte[]) {
+                        request.device().stream(request.path(), Map.of("out", Map.of("length", 200_000)));
+                        request.device().stream(request.path(),
+                                "after-the-value\r\n".getBytes(StandardCharsets.UTF_8));
+                    }
+                    return null;
+                }));
+        signInAndPick("dev-1");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(
+                "#resources tr[data-resource='$terminal/:session'] button[data-action='terminal']"))).click();
+        wait.withMessage("the session open").until(
+                ExpectedConditions.attributeToBe(By.id("terminal-status"), "data-state", "open"));
+        browser.findElement(By.cssSelector("#terminal .xterm-helper-textarea")).sendKeys("a");
+        wait.withMessage(() -> "the bytes after the value written; errors " + errors()).until(driver -> driver
+                .findElement(By.cssSelector("#terminal .xterm-rows")).getText().contains("after-the-value"));
+        assertThat(errors()).isEmpty();
+    }
+
     private static String text(ByteArrayOutputStream received) {
         synchronized (received) {
             return received.toString(StandardCharsets.UTF_8);

@@ -290,7 +290,9 @@ function openTerminal(device) {
                 show(status, `Refused: ${event.data.message}`, true);
             } else if (event.event === 'ended') {
                 show(status, `Ended by the device: ${event.reason}`);
-            } else if (event.event === 'data' && event.data && event.data.out) {
+            } else if (event.event === 'data' && event.data && typeof event.data.out === 'string') {
+                // the device chose the value: xterm.js takes text or bytes, and anything else (an object with a
+                // length) threw in its writing loop, which then wrote nothing more for the rest of the session
                 write(event.data.out, event.data.out.length);
             }
         } else {
