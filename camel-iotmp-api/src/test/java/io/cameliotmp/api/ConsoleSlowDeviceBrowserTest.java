@@ -53,12 +53,22 @@ class ConsoleSlowDeviceBrowserTest extends ApiTestSupport {
         browser = chromium.driver();
         wait = new WebDriverWait(browser, WAIT);
         wait.ignoring(StaleElementReferenceException.class);
-        // before the page's own scripts: its uncaught errors; and, once window.hold is set, the resource list of
-        // dev-1 held until released, as a device that takes its time to answer would (window.settled: the page has
-        // had the answer)
+        // before the page's own scripts: its uncaught errors; once window.hold is set, the resource list of dev-1
+        // held until released, as a device that takes its time to answer would (window.settled: the page has had the
+        // answer); once window.holdCloses is set, the page's handlers of WebSocket closes held until released, as a
+        // close the server is slow to answer would be
         browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
                 window.errors = []; window.hold = false; window.release = null; window.settled = false;
                 window.addEventListener('error', e => window.errors.push(String(e.message)));
+                window.sockets = []; window.holdCloses = false; window.heldCloses = [];
+                window.WebSocket = class extends window.WebSocket {
+                    constructor(...args) { super(...args); window.sockets.push(this); }
+                    set onclose(handler) {
+                        super.onclose = handler && (event => window.holdCloses
+                            ? window.heldCloses.push(() => handler.call(this, event)) : handler.call(this, event));
+                    }
+                    get onclose() { return super.onclose; }
+                };
                 const realFetch = window.fetch.bind(window);
                 window.fetch = (url, options) => {
                     if (!window.hold || !String(url).endsWith('/devices/dev-1/resources')) {
@@ -172,6 +182,46 @@ class ConsoleSlowDeviceBrowserTest extends ApiTestSupport {
                 .isLessThan((long) CHUNK * CHUNKS_PER_BATCH * BATCHES);
         Awaitility.await("the session ended at the server").atMost(WAIT)
                 .until(() -> sessions.sessionsRegistered() == 0);
+        assertThat(errors()).isEmpty();
+    }
+
+    /**
+     * A terminal opened again: the first socket's close, handled after the second socket opened, leaves the second
+     * terminal's status alone, and the second terminal works. Before, the first socket's handler wrote "Closed." and
+     * the state closed over the open terminal.
+     */
+    @Test
+    void theCloseOfAnEarlierTerminalLeavesTheNextOneOpen() throws Exception {
+        connect("demo", "dev-1", "secret-1", d -> d.resource("$terminal/:session")
+                .handler(ResourceKind.INPUT_OUTPUT, request -> {
+                    if (!request.describeMode() && request.input() instanceof byte[] typed) {
+                        request.device().stream(request.path(), typed);
+                    }
+                    return null;
+                }));
+        browser.get(uri("/console/").toString());
+        browser.findElement(By.id("token")).sendKeys(ALL);
+        browser.findElement(By.id("sign-in-button")).click();
+        pick("dev-1");
+        By open = By.cssSelector("#resources tr[data-resource='$terminal/:session'] button[data-action='terminal']");
+        By status = By.id("terminal-status");
+        wait.until(ExpectedConditions.elementToBeClickable(open)).click();
+        wait.withMessage("the first session open").until(ExpectedConditions.attributeToBe(status, "data-state",
+                "open"));
+
+        browser.executeScript("window.holdCloses = true;");
+        browser.findElement(open).click();
+        wait.withMessage("the second session open").until(ExpectedConditions.attributeToBe(status, "data-state",
+                "open"));
+        wait.withMessage("the first socket closed").until(driver -> browser.executeScript(
+                "return window.sockets.filter(s => s.url.includes('/sessions/terminal'))[0].readyState === 3;"));
+        browser.executeScript("window.holdCloses = false; window.heldCloses.forEach(f => f());");
+
+        assertThat(browser.findElement(status).getDomAttribute("data-state")).isEqualTo("open");
+        assertThat(browser.findElement(status).getText()).isEqualTo("Connected.");
+        browser.findElement(By.cssSelector("#terminal .xterm-helper-textarea")).sendKeys("echoed");
+        wait.withMessage("the second terminal's echo").until(driver -> driver
+                .findElement(By.cssSelector("#terminal .xterm-rows")).getText().contains("echoed"));
         assertThat(errors()).isEmpty();
     }
 

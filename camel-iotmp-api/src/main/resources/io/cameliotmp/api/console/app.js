@@ -234,6 +234,9 @@ function renderResources(device, resources) {
 
 function closeTerminal() {
     if (state.terminal) {
+        // its close, and anything after, may come once the next terminal is open: its status is no longer this one's
+        state.terminal.socket.onclose = null;
+        state.terminal.socket.onmessage = null;
         state.terminal.socket.close();
         state.terminal.term.dispose();
         state.terminal = null;
