@@ -36,8 +36,19 @@ function devicePath(device) {
     return `/v3/users/${encodeURIComponent(user())}/devices/${encodeURIComponent(device)}`;
 }
 
+// characters that show nothing of their own but change how the text around them reads: controls, the bidirectional
+// embeddings, overrides and isolates (after U+202E the rest of the line reads backwards), zero-width characters. A
+// device names itself, its resources and its files and fills their values: with these, its name could read as another
+// device's, or turn round the text shown after it. Shown as \uXXXX; line breaks and tabs stay, the page's own texts
+// have them
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+function visible(text) {
+    return String(text).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
 function show(element, text, isError) {
-    element.textContent = text;
+    element.textContent = visible(text);
     element.classList.toggle('error', Boolean(isError));
 }
 
@@ -89,12 +100,12 @@ function renderDevices() {
         const button = document.createElement('button');
         button.dataset.device = d.device;
         button.dataset.state = d.online ? 'online' : 'offline';
-        button.textContent = d.device;
+        button.textContent = visible(d.device);
         button.classList.toggle('selected', d.device === state.selected);
         button.classList.toggle('offline', !d.online);
         const detail = document.createElement('small');
-        detail.textContent = d.online ? `since ${new Date(d.connectedAt).toLocaleTimeString()} · ${d.remoteAddress}`
-            : `offline since ${new Date(d.leftAt || Date.now()).toLocaleTimeString()}`;
+        detail.textContent = visible(d.online ? `since ${new Date(d.connectedAt).toLocaleTimeString()} · ${d.remoteAddress}`
+            : `offline since ${new Date(d.leftAt || Date.now()).toLocaleTimeString()}`);
         button.append(detail);
         button.addEventListener('click', () => selectDevice(d.device));
         const item = document.createElement('li');
@@ -135,8 +146,8 @@ function logEvent(event) {
     const item = document.createElement('li');
     item.dataset.event = event.event;
     item.dataset.device = event.device;
-    item.textContent = `${new Date(event.ts).toLocaleTimeString()} ${event.device} ${event.event}`
-        + (event.reason ? ` (${event.reason})` : '');
+    item.textContent = visible(`${new Date(event.ts).toLocaleTimeString()} ${event.device} ${event.event}`
+        + (event.reason ? ` (${event.reason})` : ''));
     const log = $('events');
     log.prepend(item);
     while (log.childElementCount > MAX_EVENTS) log.lastElementChild.remove();
@@ -147,7 +158,7 @@ function logEvent(event) {
 async function selectDevice(device) {
     state.selected = device;
     document.querySelectorAll('#devices button').forEach((b) => b.classList.toggle('selected', b.dataset.device === device));
-    $('selected-device').textContent = `of ${device}`;
+    $('selected-device').textContent = visible(`of ${device}`);
     show($('resource-result'), '');
     try {
         const resources = await api(`${devicePath(device)}/resources`);
@@ -247,7 +258,7 @@ function closeTerminal() {
 function openTerminal(device) {
     closeTerminal();
     $('terminal-panel').hidden = false;
-    $('terminal-title').textContent = device;
+    $('terminal-title').textContent = visible(device);
     const term = new Terminal({rendererType: 'dom', cols: 100, rows: 24, convertEol: false, cursorBlink: true});
     // the device writes this terminal: none of its sequences may act beyond it. xterm.js 4.9 answers the usual
     // queries with fixed reports only, reports no title and no window (windowOptions), and has no handler of its own
@@ -346,7 +357,7 @@ function field(key, sample) {
         input.step = 'any';
         input.value = sample === null ? '' : String(sample);
     }
-    label.append(`${key} `, input);
+    label.append(visible(`${key} `), input);
     return label;
 }
 
@@ -360,13 +371,13 @@ function readFields(form) {
 
 function cell(text) {
     const td = document.createElement('td');
-    td.textContent = text;
+    td.textContent = visible(text);
     return td;
 }
 
 function button(label, action, onClick) {
     const b = document.createElement('button');
-    b.textContent = label;
+    b.textContent = visible(label);
     b.dataset.action = action;
     b.addEventListener('click', onClick);
     return b;
