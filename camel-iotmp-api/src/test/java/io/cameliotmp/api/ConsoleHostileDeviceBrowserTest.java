@@ -269,6 +269,62 @@ class ConsoleHostileDeviceBrowserTest extends ApiTestSupport {
         assertThat(errors()).isEmpty();
     }
 
+    /**
+     * A terminal whose device sends, instead of bytes, a value whose {@code out} is no text (an object with a length):
+     * the terminal skips it and goes on writing what comes next. Before, it was handed to xterm.js, which threw in its
+     * writing loop and wrote nothing more for the rest of the session.
+     */
+    @Test
+    void aTerminalValueThatIsNoTextLeavesTheTerminalWriting() throws Exception {
+        connect("demo", "dev-1", "secret-1", d -> d.resource("$terminal/:session")
+                .handler(ResourceKind.INPUT_OUTPUT, request -> {
+                    if (!request.describeMode() && request.input() instanceof byte[]) {
+                        request.device().stream(request.path(), Map.of("out", Map.of("length", 200_000)));
+                        request.device().stream(request.path(),
+                                "after-the-value\r\n".getBytes(StandardCharsets.UTF_8));
+                    }
+                    return null;
+                }));
+        signInAndPick("dev-1");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(
+                "#resources tr[data-resource='$terminal/:session'] button[data-action='terminal']"))).click();
+        wait.withMessage("the session open").until(
+                ExpectedConditions.attributeToBe(By.id("terminal-status"), "data-state", "open"));
+        browser.findElement(By.cssSelector("#terminal .xterm-helper-textarea")).sendKeys("a");
+        wait.withMessage(() -> "the bytes after the value written; errors " + errors()).until(driver -> driver
+                .findElement(By.cssSelector("#terminal .xterm-rows")).getText().contains("after-the-value"));
+        assertThat(errors()).isEmpty();
+    }
+
+    /**
+     * A device named {@code \u202E1-ved}, which reads "dev-1" where the bidirectional override is in force, and
+     * resource names and values with overrides, zero-width and control characters: the console shows each such
+     * character as {@code \\uXXXX}, so a device cannot pass for another in the list, nor turn round the text shown
+     * after its names. Before, they went into the page as they came.
+     */
+    @Test
+    void invisibleCharactersOfADeviceAreShownNotObeyed() throws Exception {
+        String impostor = "\u202E1-ved";
+        String resource = "abc\u202Edef\u200B\u2066";
+        connect("demo", "dev-1", "secret-1", d -> d.resource(resource).output(() -> "x\u202Ey\u0007"));
+        connect("demo", impostor, "secret-rlo", d -> d.resource("status").output(() -> "fine"));
+        signInAndPick("dev-1");
+        WebElement read = wait.until(driver -> (WebElement) browser.executeScript("return document.querySelector("
+                + "'#resources tr[data-resource=\"' + CSS.escape(arguments[0]) + '\"] button[data-action=read]');",
+                resource));
+        read.click();
+        wait.withMessage("the value shown").until(driver -> driver.findElement(By.id("resource-result")).getText()
+                .contains("\\u202Ey"));
+
+        assertThat(browser.findElements(By.cssSelector("#devices button"))).hasSize(2);
+        assertThat(browser.findElement(By.id("devices")).getText()).contains("dev-1", "\\u202E1-ved");
+        assertThat(browser.findElement(By.id("resources")).getText()).contains("abc\\u202Edef\\u200B\\u2066");
+        assertThat(browser.findElement(By.id("resource-result")).getText())
+                .isEqualTo("abc\\u202Edef\\u200B\\u2066 → \"x\\u202Ey\\u0007\"");
+        assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("\u202E", "\u200B", "\u2066");
+        assertThat(errors()).isEmpty();
+    }
+
     private static String text(ByteArrayOutputStream received) {
         synchronized (received) {
             return received.toString(StandardCharsets.UTF_8);

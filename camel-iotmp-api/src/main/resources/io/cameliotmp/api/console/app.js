@@ -8,6 +8,12 @@ const MAX_EVENTS = 50;
 // a form has a field per member of the described input up to this many; beyond, the input is its JSON text: a device
 // describing inputs of thousands of members would otherwise have the page build thousands of fields for each
 const MAX_FIELDS = 32;
+// the device's terminal output the page holds received but not yet written by the terminal; a message counts this
+// much besides its bytes. A browser socket cannot make the server wait, so a device that writes faster than the
+// terminal draws piled its output up in the page without end (xterm.js throws it away, silently, only beyond 50 MB,
+// and millions of tiny messages cost far more than their bytes): beyond this the terminal is closed, and says why
+const MAX_TERMINAL_BACKLOG = 8 * 1024 * 1024;
+const TERMINAL_MESSAGE_COST = 128;
 
 const $ = (id) => document.getElementById(id);
 const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0,
@@ -30,8 +36,19 @@ function devicePath(device) {
     return `/v3/users/${encodeURIComponent(user())}/devices/${encodeURIComponent(device)}`;
 }
 
+// characters that show nothing of their own but change how the text around them reads: controls, the bidirectional
+// embeddings, overrides and isolates (after U+202E the rest of the line reads backwards), zero-width characters. A
+// device names itself, its resources and its files and fills their values: with these, its name could read as another
+// device's, or turn round the text shown after it. Shown as \uXXXX; line breaks and tabs stay, the page's own texts
+// have them
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+function visible(text) {
+    return String(text).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
 function show(element, text, isError) {
-    element.textContent = text;
+    element.textContent = visible(text);
     element.classList.toggle('error', Boolean(isError));
 }
 
@@ -83,12 +100,12 @@ function renderDevices() {
         const button = document.createElement('button');
         button.dataset.device = d.device;
         button.dataset.state = d.online ? 'online' : 'offline';
-        button.textContent = d.device;
+        button.textContent = visible(d.device);
         button.classList.toggle('selected', d.device === state.selected);
         button.classList.toggle('offline', !d.online);
         const detail = document.createElement('small');
-        detail.textContent = d.online ? `since ${new Date(d.connectedAt).toLocaleTimeString()} · ${d.remoteAddress}`
-            : `offline since ${new Date(d.leftAt || Date.now()).toLocaleTimeString()}`;
+        detail.textContent = visible(d.online ? `since ${new Date(d.connectedAt).toLocaleTimeString()} · ${d.remoteAddress}`
+            : `offline since ${new Date(d.leftAt || Date.now()).toLocaleTimeString()}`);
         button.append(detail);
         button.addEventListener('click', () => selectDevice(d.device));
         const item = document.createElement('li');
@@ -129,8 +146,8 @@ function logEvent(event) {
     const item = document.createElement('li');
     item.dataset.event = event.event;
     item.dataset.device = event.device;
-    item.textContent = `${new Date(event.ts).toLocaleTimeString()} ${event.device} ${event.event}`
-        + (event.reason ? ` (${event.reason})` : '');
+    item.textContent = visible(`${new Date(event.ts).toLocaleTimeString()} ${event.device} ${event.event}`
+        + (event.reason ? ` (${event.reason})` : ''));
     const log = $('events');
     log.prepend(item);
     while (log.childElementCount > MAX_EVENTS) log.lastElementChild.remove();
@@ -141,13 +158,17 @@ function logEvent(event) {
 async function selectDevice(device) {
     state.selected = device;
     document.querySelectorAll('#devices button').forEach((b) => b.classList.toggle('selected', b.dataset.device === device));
-    $('selected-device').textContent = `of ${device}`;
+    $('selected-device').textContent = visible(`of ${device}`);
     show($('resource-result'), '');
     try {
         const resources = await api(`${devicePath(device)}/resources`);
+        // the device chooses when it answers: a list that comes after another device was picked is not shown, or a
+        // slow device's rows would stand under the other's name, and what the user types for the one go to the other
+        if (state.selected !== device) return;
         $('resources-hint').textContent = '';
         renderResources(device, resources);
     } catch (e) {
+        if (state.selected !== device) return;
         $('resources').tBodies[0].replaceChildren();
         show($('resource-result'), e.message, true);
     }
@@ -224,6 +245,9 @@ function renderResources(device, resources) {
 
 function closeTerminal() {
     if (state.terminal) {
+        // its close, and anything after, may come once the next terminal is open: its status is no longer this one's
+        state.terminal.socket.onclose = null;
+        state.terminal.socket.onmessage = null;
         state.terminal.socket.close();
         state.terminal.term.dispose();
         state.terminal = null;
@@ -234,7 +258,7 @@ function closeTerminal() {
 function openTerminal(device) {
     closeTerminal();
     $('terminal-panel').hidden = false;
-    $('terminal-title').textContent = device;
+    $('terminal-title').textContent = visible(device);
     const term = new Terminal({rendererType: 'dom', cols: 100, rows: 24, convertEol: false, cursorBlink: true});
     // the device writes this terminal: none of its sequences may act beyond it. xterm.js 4.9 answers the usual
     // queries with fixed reports only, reports no title and no window (windowOptions), and has no handler of its own
@@ -246,10 +270,29 @@ function openTerminal(device) {
     const url = `${scheme}://${location.host}${devicePath(device)}/sessions/terminal?cols=${term.cols}&rows=${term.rows}`;
     const socket = new WebSocket(withToken(url));
     socket.binaryType = 'arraybuffer';
-    state.terminal = {term, socket};
+    const terminal = {term, socket, backlog: 0};
+    state.terminal = terminal;
     const status = $('terminal-status');
     show(status, 'Connecting…');
     status.dataset.state = 'connecting';
+    status.dataset.received = '0';
+    status.dataset.sent = '0';
+    // xterm.js writes on timers of its own and calls back once it has written a message: the backlog is what it has
+    // been given and not yet written
+    const write = (data, length) => {
+        terminal.backlog += length + TERMINAL_MESSAGE_COST;
+        if (terminal.backlog > MAX_TERMINAL_BACKLOG) {
+            socket.onmessage = null;
+            socket.close(4000, 'the terminal cannot keep up with the device');
+            show(status, `Closed: the device writes faster than the terminal shows (more than`
+                + ` ${MAX_TERMINAL_BACKLOG / 1024 / 1024} MiB behind).`, true);
+            status.dataset.state = 'closed';
+            return;
+        }
+        term.write(data, () => {
+            terminal.backlog -= length + TERMINAL_MESSAGE_COST;
+        });
+    };
     socket.onmessage = (message) => {
         if (typeof message.data === 'string') {
             const event = JSON.parse(message.data);
@@ -261,12 +304,14 @@ function openTerminal(device) {
                 show(status, `Refused: ${event.data.message}`, true);
             } else if (event.event === 'ended') {
                 show(status, `Ended by the device: ${event.reason}`);
-            } else if (event.event === 'data' && event.data && event.data.out) {
-                term.write(event.data.out);
+            } else if (event.event === 'data' && event.data && typeof event.data.out === 'string') {
+                // the device chose the value: xterm.js takes text or bytes, and anything else (an object with a
+                // length) threw in its writing loop, which then wrote nothing more for the rest of the session
+                write(event.data.out, event.data.out.length);
             }
         } else {
-            term.write(new Uint8Array(message.data));
-            status.dataset.received = String(Number(status.dataset.received || 0) + message.data.byteLength);
+            status.dataset.received = String(Number(status.dataset.received) + message.data.byteLength);
+            write(new Uint8Array(message.data), message.data.byteLength);
         }
     };
     socket.onclose = (event) => {
@@ -312,7 +357,7 @@ function field(key, sample) {
         input.step = 'any';
         input.value = sample === null ? '' : String(sample);
     }
-    label.append(`${key} `, input);
+    label.append(visible(`${key} `), input);
     return label;
 }
 
@@ -326,13 +371,13 @@ function readFields(form) {
 
 function cell(text) {
     const td = document.createElement('td');
-    td.textContent = text;
+    td.textContent = visible(text);
     return td;
 }
 
 function button(label, action, onClick) {
     const b = document.createElement('button');
-    b.textContent = label;
+    b.textContent = visible(label);
     b.dataset.action = action;
     b.addEventListener('click', onClick);
     return b;

@@ -27,7 +27,7 @@ function startChart(device, resource) {
         $('chart').dataset.unit = '';
         describeUnit(device, resource);
     }
-    $('chart-title').textContent = `${device} · ${resource}`;
+    $('chart-title').textContent = visible(`${device} · ${resource}`);
     const interval = $('interval').value;
     $('chart').dataset.rate = interval || 'change';
     const url = `${devicePath(device)}/resources/${encodeURIComponent(resource)}/stream` + (interval ? `?interval=${interval}` : '');
@@ -140,7 +140,7 @@ function drawChart() {
         g.moveTo(left, y(v));
         g.lineTo(width - right, y(v));
         g.stroke();
-        g.fillText(v.toFixed(2) + (state.unit ? ` ${state.unit}` : ''), 4, y(v) + 4);
+        g.fillText(visible(v.toFixed(2) + (state.unit ? ` ${state.unit}` : '')), 4, y(v) + 4);
     }
     g.fillText(new Date(minT).toLocaleTimeString(), left, height - 8);
     const end = new Date(maxT).toLocaleTimeString();
@@ -157,7 +157,8 @@ function drawChart() {
         points.forEach((p, i) => (i === 0 ? g.moveTo(x(p.ts), y(p.y)) : g.lineTo(x(p.ts), y(p.y))));
         g.stroke();
         points.forEach((p) => g.fillRect(x(p.ts) - 1.5, y(p.y) - 1.5, 3, 3));
-        const legend = `${name.slice(0, MAX_LABEL_LENGTH)}: ${points[points.length - 1].y}${state.unit ? ' ' + state.unit : ''}`;
+        const legend = visible(`${name.slice(0, MAX_LABEL_LENGTH)}: ${points[points.length - 1].y}`
+            + `${state.unit ? ' ' + state.unit : ''}`);
         g.fillText(legend, legendX, 14);
         legendX += g.measureText(legend).width + 24;
     });

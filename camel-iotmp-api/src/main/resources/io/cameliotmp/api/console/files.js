@@ -29,7 +29,7 @@ function fsResource(operation, path) {
 function openFiles(device) {
     files.device = device;
     $('files-panel').hidden = false;
-    $('files-title').textContent = device;
+    $('files-title').textContent = visible(device);
     listFiles($('files-path').value || files.path);
 }
 
