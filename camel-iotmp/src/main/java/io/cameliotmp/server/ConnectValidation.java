@@ -14,7 +14,9 @@ import java.util.function.Supplier;
  * one name. An empty name cannot be written as a {@code user/device} that reads back (a device {@code alice/}
  * accepted by a wildcard credential {@code alice/*} could be reached by no URI, API path or directory key). A
  * control character would let an unauthenticated peer write lines of its own into any log that records
- * refused logins (the refusal event's user and device are the peer's). Thinger's own names are
+ * refused logins (the refusal event's user and device are the peer's); an invisible format character would let it
+ * pass for another device wherever names are shown, and {@code .} or {@code ..} cannot be a segment of a URL's
+ * path. Thinger's own names are
  * {@code [a-zA-Z0-9_-]}; everything else the server still takes as it comes.
  */
 final class ConnectValidation {
@@ -69,7 +71,32 @@ final class ConnectValidation {
         if (!acceptableName(device)) {
             return "device id with a slash or a control character";
         }
+        if (hasFormatCharacter(user) || hasFormatCharacter(device)) {
+            return "user name or device id with an invisible format character (a bidi control, a zero-width one)";
+        }
+        if (isDotSegment(user) || isDotSegment(device)) {
+            return "user name or device id '.' or '..'";
+        }
         return null;
+    }
+
+    /**
+     * Unicode's format characters (category Cf: the bidirectional embeddings, overrides and isolates, zero-width
+     * characters, the byte order mark) are invisible: a device named U+202E {@code 1-ved} reads as {@code dev-1} in
+     * every list, log and console, and the device API's names cannot hold it.
+     */
+    private static boolean hasFormatCharacter(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.getType(name.charAt(i)) == Character.FORMAT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A URL's path drops {@code .} and {@code ..}: an API path or console link to such a device names another. */
+    private static boolean isDotSegment(String name) {
+        return ".".equals(name) || "..".equals(name);
     }
 
     /** A CONNECT is refused for its keep-alive: counted as a failed authentication. */

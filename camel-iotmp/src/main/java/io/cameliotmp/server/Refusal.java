@@ -27,7 +27,9 @@ public enum Refusal {
     IDENTIFIER_TOO_LONG,
     /**
      * A CONNECT with a user or device id that holds a slash (which would make {@code user/device} name two devices)
-     * or a control character (a line break that would forge a line of whatever log an application writes them to).
+     * or a control character (a line break that would forge a line of whatever log an application writes them to),
+     * an invisible format character (a bidi override that makes it read as another device), or that is empty,
+     * {@code .} or {@code ..} (names no URI or API path can address).
      */
     IDENTIFIER_INVALID,
     /** A CONNECT with a keep-alive out of range. */

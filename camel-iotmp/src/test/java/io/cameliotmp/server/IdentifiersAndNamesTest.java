@@ -97,6 +97,15 @@ class IdentifiersAndNamesTest {
             // an empty name is no name: DeviceId, the device API's paths and the cluster's keys cannot hold it
             {"alice", ""},
             {"", "esp32"},
+            // invisible format characters: a device named RLO + "1-ved" was listed as "dev-1", and no API path names it
+            {"alice", "\u202e1-ved"},
+            {"alice", "esp\u200b32"},
+            {"\ufeffalice", "esp32"},
+            {"alice", "esp32\u2066"},
+            // a dot segment: a URL's path drops it, so the device API and the console would address another path
+            {"alice", "."},
+            {"alice", ".."},
+            {"..", "esp32"},
         };
         for (String[] ids : refused) {
             assertThat(connectAnswer(ids[0], ids[1], "pw")).as(Hex.format(ids[1].getBytes())).isEqualTo("02 02 08 01");
@@ -106,6 +115,7 @@ class IdentifiersAndNamesTest {
 
         // names Thinger would not give, but that say nothing twice and write no line, are taken as they come
         assertThat(connectAnswer("alice", "café 1.$x", "pw")).isEqualTo("01 02 08 01");
+        assertThat(connectAnswer("alice", "...", "pw")).isEqualTo("01 02 08 01");
         assertThat(connectAnswer("alice", "esp32", "wrong")).isEqualTo("02 04 08 01 10 02");
         eventually().until(() -> reported.size() == 1);
         assertThat(reported).as("only the authenticator's refusal is an event").containsExactly("alice|esp32");
