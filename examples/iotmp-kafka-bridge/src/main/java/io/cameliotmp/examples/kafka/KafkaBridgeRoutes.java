@@ -215,7 +215,8 @@ public class KafkaBridgeRoutes extends RouteBuilder {
             @Override
             public boolean hasNext() {
                 // camel-kafka's callback sets the exception, on this thread when the send gave up waiting
-                return all.hasNext() && ObjectHelper.getException(TimeoutException.class, exchange.getException()) == null;
+                return all.hasNext()
+                       && ObjectHelper.getException(TimeoutException.class, exchange.getException()) == null;
             }
 
             @Override
