@@ -1,6 +1,7 @@
 package io.cameliotmp.examples.kafka;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,6 +20,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.util.ObjectHelper;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * IOTMP → Kafka: stream samples and bucket writes become JSON records keyed {@code user/device}. Kafka → IOTMP:
@@ -188,10 +190,18 @@ public class KafkaBridgeRoutes extends RouteBuilder {
         }
     }
 
-    /** The records of a batch of samples: the same key and JSON value as a sample bridged on its own gets. */
+    /**
+     * The records of a batch of samples: the same key and JSON value as a sample bridged on its own gets. camel-kafka
+     * sends them one after the other as it takes them from this iterator, which ends early once a send timed out
+     * waiting for the broker (its metadata, or room in the producer's buffer): every later send would wait
+     * {@code max-block-ms} as well, so a batch of n records held its samples in flight, and the device paused at its
+     * bound, n times that long before it failed (a batch of 20 for 40 s). The batch fails on the first such send as
+     * a sample bridged on its own does. Any other failure of a record leaves the rest to be sent.
+     */
     @SuppressWarnings("unchecked")
-    private List<Message> records(Exchange exchange) throws JsonProcessingException {
+    private Iterator<Message> records(Exchange exchange) throws JsonProcessingException {
         List<IotmpSample> batch = exchange.getMessage().getBody(List.class);
+        // serialised up front: a sample that cannot be fails the batch before any of it is sent
         List<Message> records = new ArrayList<>(batch.size());
         for (IotmpSample sample : batch) {
             Message record = new DefaultMessage(exchange);
@@ -200,6 +210,19 @@ public class KafkaBridgeRoutes extends RouteBuilder {
                     sample.resource(), sample.timestamp(), sample.payload())));
             records.add(record);
         }
-        return records;
+        Iterator<Message> all = records.iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                // camel-kafka's callback sets the exception, on this thread when the send gave up waiting
+                return all.hasNext()
+                       && ObjectHelper.getException(TimeoutException.class, exchange.getException()) == null;
+            }
+
+            @Override
+            public Message next() {
+                return all.next();
+            }
+        };
     }
 }

@@ -13,12 +13,13 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * A real single-node KRaft Kafka (combined broker and controller) in this JVM, on ephemeral ports with its log
  * directories in a temporary directory that {@link #close()} deletes: Kafka's own test kit, for the tests and the
- * demo.
+ * demo (and the documentation's routes, in their own package).
  */
-final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements AutoCloseable {
 
     /** The bridge's topics, as its {@code application.properties} names them. */
-    static final List<String> TOPICS = List.of("iotmp.samples", "iotmp.buckets", "iotmp.commands", "iotmp.replies");
+    public static final List<String> TOPICS =
+            List.of("iotmp.samples", "iotmp.buckets", "iotmp.commands", "iotmp.replies");
 
     private final KafkaClusterTestKit kafka;
 
@@ -27,7 +28,7 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Starts the broker and creates {@code topics} with one partition each. */
-    static EmbeddedKafka start(List<String> topics) throws Exception {
+    public static EmbeddedKafka start(List<String> topics) throws Exception {
         KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
                 // the kit defaults to the newest metadata version still in development; run what a release runs
@@ -52,7 +53,7 @@ final class EmbeddedKafka implements AutoCloseable {
         return new EmbeddedKafka(kafka);
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
 
