@@ -9,12 +9,14 @@ import java.util.Map;
 import io.cameliotmp.protocol.FrameCodec;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
 import io.cameliotmp.protocol.legacy.LegacyFrames;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
 import io.cameliotmp.protocol.legacy.LegacyTranslator;
+import io.cameliotmp.protocol.legacy.MalformedLegacyFrame;
 import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.protocol.session.StreamParameters;
@@ -204,6 +206,27 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         }
         return IotmpMessage.ok(entry.serverId, waiting == Waiting.START || waiting == Waiting.STOP ? null
                 : message.payload());
+    }
+
+    /**
+     * A malformed answer fails the server's request at once, as an IOTMP device's does; it waited out its timeout.
+     * A START_STREAM keeps its entry as after an OK: the answer may have opened the stream, which the session then
+     * stops, by the entry's resource.
+     */
+    @Override
+    protected MalformedFrame translateMalformed(MalformedLegacyFrame malformed) {
+        int legacyId = malformed.answeredStream();
+        Entry entry = legacyId == 0 ? null : byLegacyId.get(legacyId);
+        if (entry == null || entry.waiting == Waiting.NOTHING) {
+            return super.translateMalformed(malformed);
+        }
+        Waiting waiting = entry.waiting;
+        entry.waiting = Waiting.NOTHING;
+        if (waiting != Waiting.START || entry.serverId == NO_SERVER_ID) {
+            forget(legacyId);
+        }
+        return entry.serverId == NO_SERVER_ID ? super.translateMalformed(malformed)
+                : new MalformedFrame(MessageType.OK, malformed.cause().inStream(entry.serverId));
     }
 
     /**
