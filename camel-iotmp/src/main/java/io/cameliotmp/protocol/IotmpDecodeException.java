@@ -37,7 +37,7 @@ public class IotmpDecodeException extends RuntimeException {
     }
 
     /** This failure, in a frame of stream {@code streamId} (0: unknown, this failure itself). */
-    IotmpDecodeException inStream(int streamId) {
+    public IotmpDecodeException inStream(int streamId) {
         return streamId == 0 || streamId == this.streamId ? this
                 : new IotmpDecodeException(getMessage(), offset, streamId, this);
     }

@@ -9,12 +9,14 @@ import java.util.Map;
 import io.cameliotmp.protocol.FrameCodec;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
 import io.cameliotmp.protocol.legacy.LegacyFrames;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
 import io.cameliotmp.protocol.legacy.LegacyTranslator;
+import io.cameliotmp.protocol.legacy.MalformedLegacyFrame;
 import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.protocol.session.StreamParameters;
@@ -79,18 +81,13 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         }
     }
 
-    /** A call of the device waiting for the server's answer: the id to answer with (0 = none), and whether the
-     *  answer carries a value. */
-    private record DeviceCall(int legacyId, boolean withPayload) {
-    }
-
     private final LegacyFrameCodec codec;
     private final LegacyStreamIds memory;
     private final ServerMetrics metrics;
     private final int maxEntries;
     private final Map<Integer, Entry> byLegacyId = new LinkedHashMap<>();
     private final Map<Integer, Integer> legacyIdOfServerId = new HashMap<>();
-    private final Map<Integer, DeviceCall> deviceCalls = new HashMap<>();
+    private final LegacyDeviceCalls deviceCalls = new LegacyDeviceCalls();
     private boolean authReceived;
     private boolean authAnswered;
     private DeviceId device;
@@ -207,6 +204,27 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
     }
 
     /**
+     * A malformed answer fails the server's request at once, as an IOTMP device's does; it waited out its timeout.
+     * A START_STREAM keeps its entry as after an OK: the answer may have opened the stream, which the session then
+     * stops, by the entry's resource.
+     */
+    @Override
+    protected MalformedFrame translateMalformed(MalformedLegacyFrame malformed) {
+        int legacyId = malformed.answeredStream();
+        Entry entry = legacyId == 0 ? null : byLegacyId.get(legacyId);
+        if (entry == null || entry.waiting == Waiting.NOTHING) {
+            return super.translateMalformed(malformed);
+        }
+        Waiting waiting = entry.waiting;
+        entry.waiting = Waiting.NOTHING;
+        if (waiting != Waiting.START || entry.serverId == NO_SERVER_ID) {
+            forget(legacyId);
+        }
+        return entry.serverId == NO_SERVER_ID ? super.translateMalformed(malformed)
+                : new MalformedFrame(MessageType.OK, malformed.cause().inStream(entry.serverId));
+    }
+
+    /**
      * The device's {@code ["api"]} tree as a flat DESCRIBE answer, held to the heap a decoded frame may take: a tree
      * whose paths would take more is a malformed answer, and the request fails at once with the reason.
      */
@@ -290,25 +308,11 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
     private IotmpMessage serviceCall(LegacyMessage message, ServiceCode service, Object target) {
         int serverId = 0;
         if (service == ServiceCode.READ_DEVICE_PROPERTY) {
-            serverId = freeServerIdForDeviceCall();
-            deviceCalls.put(serverId, new DeviceCall(0, true));
+            serverId = deviceCalls.add(0, true);
         } else if (message.hasStreamId()) {
-            // the session sees an id of the adapter's choosing, not the device's: a device's id may be the one a
-            // pending GET_PROPERTY of its own travels under, whose answer would then be lost
-            serverId = freeServerIdForDeviceCall();
-            deviceCalls.put(serverId, new DeviceCall(message.streamId(), false));
+            serverId = deviceCalls.add(message.streamId(), false);
         }
         return IotmpMessage.run(serverId, service.wireCode(), target, message.payload());
-    }
-
-    /** An id for the session to know a call of the device by until its answer, which goes back under the device's. */
-    private int freeServerIdForDeviceCall() {
-        for (int id = LegacyFrames.MAX_STREAM_ID; id > 0; id--) {
-            if (!deviceCalls.containsKey(id)) {
-                return id;
-            }
-        }
-        throw new IllegalStateException("every id is taken by a call of the device");
     }
 
     private IotmpMessage ignored(LegacyMessage message) {
@@ -354,7 +358,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
             // the one answer every library version accepts: no id, no payload
             return LegacyMessage.of(flag, 0, null, null);
         }
-        DeviceCall call = deviceCalls.remove(answer.streamId());
+        LegacyDeviceCalls.Call call = deviceCalls.answered(answer.streamId());
         if (call == null) {
             return null;
         }
@@ -476,16 +480,6 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         return byLegacyId.size();
     }
 
-    /** Whether a call of the device waits for its answer under {@code legacyId} (at most maxInFlight calls wait). */
-    private boolean awaitsAnswer(int legacyId) {
-        for (DeviceCall call : deviceCalls.values()) {
-            if (call.legacyId() == legacyId) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * The next legacy id not in use by a request or stream of the server, nor by a pending call of the device: from
      * the device's sequence in {@link #memory}, which all its connections share, once it is authenticated.
@@ -499,7 +493,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
                 id = nextLegacyId;
                 nextLegacyId = id % LegacyFrames.MAX_STREAM_ID + 1;
             }
-            if (!byLegacyId.containsKey(id) && !awaitsAnswer(id)) {
+            if (!byLegacyId.containsKey(id) && !deviceCalls.awaitsAnswer(id)) {
                 return id;
             }
         }

@@ -2,11 +2,13 @@ package io.cameliotmp.server;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +16,7 @@ import io.cameliotmp.micrometer.MicrometerServerMetrics;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpFrames;
 import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.Varint;
 import io.cameliotmp.protocol.legacy.LegacyFrames;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
 import io.cameliotmp.protocol.legacy.SignalFlag;
@@ -401,7 +404,7 @@ class LegacyServerTest {
             device.sendHex(hex("L20", 500));
             LegacyMessage describe = nextMessage(device);
             assertThat(describe.flag()).isEqualTo(SignalFlag.RUN);
-            assertThat(describe.resource()).isEqualTo(java.util.List.of("api"));
+            assertThat(describe.resource()).isEqualTo(List.of("api"));
             device.sendHex(hex("L05", describe.streamId()));
             java.util.List<Object> stopped = new java.util.ArrayList<>();
             for (int i = 0; i < 6; i++) {
@@ -411,9 +414,9 @@ class LegacyServerTest {
                 device.sendHex(frameHex(SignalFlag.REQUEST_OK, stop.streamId(), null));
             }
             assertThat(stopped).as("every resource but led, whose stream is this connection's").containsExactly(
-                    java.util.List.of("temperature"), java.util.List.of("sum"), java.util.List.of("reboot"),
-                    java.util.List.of("$ota", "options"), java.util.List.of("$ota", "write"),
-                    java.util.List.of("$console"));
+                    List.of("temperature"), List.of("sum"), List.of("reboot"),
+                    List.of("$ota", "options"), List.of("$ota", "write"),
+                    List.of("$console"));
             eventually().until(() -> server.totals().staleStreamsStopped() == 6);
             assertThat(meters.get("iotmp.legacy.stale.streams.stopped").counter().count()).isEqualTo(6.0);
 
@@ -424,7 +427,7 @@ class LegacyServerTest {
             CompletableFuture<DeviceReply> reboot = server.send(DEVICE, DeviceRequest.run("reboot", null), TIMEOUT);
             LegacyMessage run = nextMessage(device);
             assertThat(run.flag()).isEqualTo(SignalFlag.RUN);
-            assertThat(run.resource()).isEqualTo(java.util.List.of("reboot"));
+            assertThat(run.resource()).isEqualTo(List.of("reboot"));
             device.sendHex(hex("L17", run.streamId()));
             reboot.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertThat(server.totals().staleSamplesDropped()).isEqualTo(2);
@@ -444,12 +447,12 @@ class LegacyServerTest {
             device.sendHex(hex("L20", 500));
             LegacyMessage describe = nextMessage(device);
             device.sendHex(hex("L05", describe.streamId()));
-            assertThat(nextMessage(device).resource()).isEqualTo(java.util.List.of("led"));
-            assertThat(nextMessage(device).resource()).isEqualTo(java.util.List.of("temperature"));
+            assertThat(nextMessage(device).resource()).isEqualTo(List.of("led"));
+            assertThat(nextMessage(device).resource()).isEqualTo(List.of("temperature"));
             eventually().until(() -> server.totals().staleStreamsStopped() == 2);
             CompletableFuture<DeviceReply> reboot = server.send(DEVICE, DeviceRequest.run("reboot", null), TIMEOUT);
             assertThat(nextMessage(device).resource()).as("no third STOP_STREAM before the server's request")
-                    .isEqualTo(java.util.List.of("reboot"));
+                    .isEqualTo(List.of("reboot"));
             reboot.cancel(true);
         }
     }
@@ -473,7 +476,7 @@ class LegacyServerTest {
     /** A frame of the server's requests on "temperature", or an answer (without resource), as the device sees it. */
     private static String frameHex(SignalFlag flag, int streamId, Object payload) {
         boolean request = flag == SignalFlag.START_STREAM || flag == SignalFlag.STOP_STREAM;
-        return frame(LegacyMessage.of(flag, streamId, request ? java.util.List.of("temperature") : null, payload));
+        return frame(LegacyMessage.of(flag, streamId, request ? List.of("temperature") : null, payload));
     }
 
     /**
@@ -780,6 +783,62 @@ class LegacyServerTest {
             device.sendHex("01 02 10 0D");
             device.sendHex(hex("L39"));
             assertThat(device.readFrameHex()).isEqualTo(hex("L40"));
+        }
+    }
+
+    /**
+     * An answer whose payload does not decode (here nested deeper than maxPsonDepth) fails its request at once, as an
+     * IOTMP device's does; it waited out its timeout. A START_STREAM so answered may have opened the stream: the
+     * device is told to stop it, by its resource.
+     */
+    @Test
+    void aMalformedAnswerFailsItsRequestAtOnce() throws Exception {
+        start(true);
+        try (RawIotmpSocket device = legacyDevice()) {
+            CompletableFuture<DeviceReply> run = server.send(DEVICE, DeviceRequest.run("led", null),
+                    Duration.ofHours(1));
+            assertThat(device.readFrameHex()).isEqualTo(frame(LegacyMessage.of(SignalFlag.RUN, 1,
+                    List.of("led"), null)));
+            device.sendHex(tooDeepAnswer(1));
+            assertThat(run).failsWithin(TIMEOUT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(MalformedAnswerException.class);
+            CompletableFuture<DeviceReply> start = server.send(DEVICE, DeviceRequest.startStream("temperature", 0,
+                    sample -> CompletableFuture.completedFuture(null)), Duration.ofHours(1));
+            assertThat(device.readFrameHex()).isEqualTo(frame(LegacyMessage.of(SignalFlag.START_STREAM, 2,
+                    List.of("temperature"), null)));
+            device.sendHex(tooDeepAnswer(2));
+            assertThat(start).failsWithin(TIMEOUT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(MalformedAnswerException.class);
+            assertThat(device.readFrameHex()).isEqualTo(frame(LegacyMessage.of(SignalFlag.STOP_STREAM, 2,
+                    List.of("temperature"), null)));
+        }
+    }
+
+    /** REQUEST_OK with {@code streamId} whose payload is 100 arrays nested in each other. */
+    private static String tooDeepAnswer(int streamId) {
+        ByteBuf pson = Unpooled.buffer();
+        pson.writeBytes(new byte[] {0x72, 0});
+        for (int i = 1; i < 100; i++) {
+            ByteBuf outer = Unpooled.buffer();
+            outer.writeByte(0x72);
+            Varint.write(pson.readableBytes(), outer);
+            outer.writeBytes(pson);
+            pson.release();
+            pson = outer;
+        }
+        ByteBuf body = Unpooled.buffer();
+        body.writeBytes(new byte[] {0x08, (byte) streamId, 0x10, 0x01, 0x36});
+        body.writeBytes(pson);
+        pson.release();
+        ByteBuf frame = Unpooled.buffer();
+        frame.writeByte(LegacyFrames.TYPE_MESSAGE);
+        Varint.write(body.readableBytes(), frame);
+        frame.writeBytes(body);
+        body.release();
+        try {
+            return Hex.format(frame);
+        } finally {
+            frame.release();
         }
     }
 

@@ -110,44 +110,51 @@ public final class LegacyFrames {
         Object identifier = null;
         Object resource = null;
         Object payload = null;
-        while (reader.hasRemaining()) {
-            int keyOffset = reader.offset();
-            long key = reader.readVarint();
-            if (key < 0 || key > Integer.MAX_VALUE) {
-                throw reader.errorAt("field key out of range", keyOffset);
-            }
-            int field = (int) (key >>> 3);
-            int wireType = (int) (key & 7);
-            switch (wireType) {
-                case WIRE_VARINT -> {
-                    long value = reader.readVarint();
-                    if (field == FIELD_STREAM_ID) {
-                        // 16-bit on the devices: they truncate, so does the server
-                        streamId = (int) (value & MAX_STREAM_ID);
-                    } else if (field == FIELD_SIGNAL_FLAG) {
-                        flagCode = value;
-                    }
+        try {
+            while (reader.hasRemaining()) {
+                int keyOffset = reader.offset();
+                long key = reader.readVarint();
+                if (key < 0 || key > Integer.MAX_VALUE) {
+                    throw reader.errorAt("field key out of range", keyOffset);
                 }
-                case WIRE_FIXED64 -> reader.skip(8);
-                case WIRE_FIXED32 -> reader.skip(4);
-                case WIRE_LENGTH_DELIMITED -> reader.skip(reader.readVarint());
-                case WIRE_PSON -> {
-                    if (field != FIELD_IDENTIFIER && field != FIELD_RESOURCE && field != FIELD_PAYLOAD) {
-                        // a device could not skip it either: its frame would be lost
-                        throw reader.errorAt("PSON value in unknown field " + field, keyOffset);
+                int field = (int) (key >>> 3);
+                int wireType = (int) (key & 7);
+                switch (wireType) {
+                    case WIRE_VARINT -> {
+                        long value = reader.readVarint();
+                        if (field == FIELD_STREAM_ID) {
+                            // 16-bit on the devices: they truncate, so does the server
+                            streamId = (int) (value & MAX_STREAM_ID);
+                        } else if (field == FIELD_SIGNAL_FLAG) {
+                            flagCode = value;
+                        }
                     }
-                    Object value = reader.readPson(PSON, maxDepth);
-                    if (field == FIELD_IDENTIFIER) {
-                        identifier = value;
-                    } else if (field == FIELD_RESOURCE) {
-                        resource = value;
-                    } else {
-                        payload = value;
+                    case WIRE_FIXED64 -> reader.skip(8);
+                    case WIRE_FIXED32 -> reader.skip(4);
+                    case WIRE_LENGTH_DELIMITED -> reader.skip(reader.readVarint());
+                    case WIRE_PSON -> {
+                        if (field != FIELD_IDENTIFIER && field != FIELD_RESOURCE && field != FIELD_PAYLOAD) {
+                            // a device could not skip it either: its frame would be lost
+                            throw reader.errorAt("PSON value in unknown field " + field, keyOffset);
+                        }
+                        Object value = reader.readPson(PSON, maxDepth);
+                        if (field == FIELD_IDENTIFIER) {
+                            identifier = value;
+                        } else if (field == FIELD_RESOURCE) {
+                            resource = value;
+                        } else {
+                            payload = value;
+                        }
                     }
+                    default -> throw reader.errorAt("wire type " + wireType + " in field " + field
+                                                    + " cannot be skipped", keyOffset);
                 }
-                default -> throw reader.errorAt("wire type " + wireType + " in field " + field
-                                                + " cannot be skipped", keyOffset);
             }
+        } catch (IotmpDecodeException e) {
+            // devices write the id and the flag first: an answer whose payload is bad can still fail its request at
+            // once, rather than leave it to its timeout
+            boolean answer = flagCode == SignalFlag.REQUEST_OK.code() || flagCode == SignalFlag.REQUEST_ERROR.code();
+            throw answer ? e.inStream(streamId) : e;
         }
         SignalFlag flag = SignalFlag.fromCode(flagCode);
         if (flag == null) {

@@ -33,10 +33,18 @@ public abstract class LegacyTranslator extends ChannelDuplexHandler {
     /** The legacy message an IOTMP message written stands for, or null when nothing is written. */
     protected abstract LegacyMessage translateWrite(IotmpMessage message);
 
+    /**
+     * The malformed IOTMP frame a malformed legacy frame read stands for. By default one of no type, which answers no
+     * request; an end that knows the ids of its requests can name the one a malformed answer was for.
+     */
+    protected MalformedFrame translateMalformed(MalformedLegacyFrame malformed) {
+        return new MalformedFrame(null, malformed.cause());
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof MalformedLegacyFrame malformed) {
-            ctx.fireChannelRead(new MalformedFrame(null, malformed.cause()));
+            ctx.fireChannelRead(translateMalformed(malformed));
         } else if (msg instanceof LegacyMessage message) {
             IotmpMessage translated = translateRead(message);
             if (translated != null) {

@@ -7,4 +7,12 @@ import io.cameliotmp.protocol.IotmpDecodeException;
  * been consumed, so the stream stays in sync; the handler decides whether the connection may go on.
  */
 public record MalformedLegacyFrame(IotmpDecodeException cause) {
+
+    /**
+     * The legacy stream id of the request this frame answers: a REQUEST_OK or REQUEST_ERROR whose body gave its id
+     * and flag before it went wrong ({@link LegacyFrames#decodeBody}); 0 for any other frame.
+     */
+    public int answeredStream() {
+        return cause.streamId();
+    }
 }

@@ -98,6 +98,27 @@ class LegacyFramesTest {
         channel.finishAndReleaseAll();
     }
 
+    /** Only an OK or ERROR whose id came before the fault names the request it answers (a PSON value in field 5). */
+    @Test
+    void aMalformedAnswerNamesItsStreamAndNothingElseDoes() {
+        assertThat(malformed("01 08 08 07 10 01 2E 4A 01 78").answeredStream()).isEqualTo(7);
+        assertThat(malformed("01 08 08 07 10 02 2E 4A 01 78").answeredStream()).isEqualTo(7);
+        assertThat(malformed("01 08 08 07 10 07 2E 4A 01 78").answeredStream()).as("a sample").isZero();
+        assertThat(malformed("01 06 08 07 2E 4A 01 78").answeredStream()).as("a run").isZero();
+        assertThat(malformed("01 08 2E 4A 01 78 08 07 10 01").answeredStream()).as("the id after the fault")
+                .isZero();
+    }
+
+    private static MalformedLegacyFrame malformed(String hex) {
+        EmbeddedChannel channel = new EmbeddedChannel(new LegacyFrameCodec(1024, 32));
+        try {
+            channel.writeInbound(Unpooled.wrappedBuffer(Hex.bytes(hex)));
+            return channel.readInbound();
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
     @Test
     void otherFrameTypesAreSkipped() {
         EmbeddedChannel channel = new EmbeddedChannel(new LegacyFrameCodec(1024, 32));
