@@ -2620,9 +2620,10 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return "CamelIotmpDeviceParameters";
         }
         /**
-         * True when the server only wants the resource's current value (a
-         * DESCRIBE, a stream sample or echo): the route must answer it without
-         * side effects.
+         * True when the server only wants the resource's current value: a
+         * DESCRIBE, or, of a resource that takes input, a call without input (a
+         * RUN without one, a stream sample or echo). The route must answer it
+         * without side effects.
          * 
          * The option is a: {@code Boolean} type.
          * 

@@ -1,9 +1,12 @@
 package io.cameliotmp.camel.device;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import io.cameliotmp.device.IotmpDevice;
+import io.cameliotmp.device.IotmpDeviceBuilder;
 import io.cameliotmp.device.ServiceLayout;
 import io.cameliotmp.protocol.Generation;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -68,14 +71,54 @@ record ConnectionSettings(String host, int port, String user, String device, Str
         if (config.getWebSocketPath() != null && !config.getWebSocketPath().startsWith("/")) {
             throw new IllegalArgumentException("webSocketPath must start with '/': " + config.getWebSocketPath());
         }
-        return new ConnectionSettings(config.getHost(), config.getPort(), config.getUser(), config.getDevice(),
-                config.getCredential(), config.getRequestTimeout(), tls, ssl, config.isTrustAllCertificates(),
-                config.getWebSocketPath(), config.isWebSocketTextFrames(), config.getGeneration(),
-                config.getServiceLayout(), config.getKeepAlive(), config.getReconnectBackoffInitial(),
-                config.getReconnectBackoffMax(), config.getConnectTimeout(),
+        ConnectionSettings settings = new ConnectionSettings(config.getHost(), config.getPort(), config.getUser(),
+                config.getDevice(), config.getCredential(), config.getRequestTimeout(), tls, ssl,
+                config.isTrustAllCertificates(), config.getWebSocketPath(), config.isWebSocketTextFrames(),
+                config.getGeneration(), config.getServiceLayout(), config.getKeepAlive(),
+                config.getReconnectBackoffInitial(), config.getReconnectBackoffMax(), config.getConnectTimeout(),
                 new Bounds(config.getMaxPendingWriteBytes(), config.getServerSilenceTimeout(),
                         config.getMaxDecodedFrameBytes(), config.getMaxHandlersInFlight(),
                         config.getMaxServerStreams(), config.getMinStreamInterval()));
+        settings.deviceBuilder(); // a value the device client refuses fails the endpoint now, not the route's start
+        return settings;
+    }
+
+    /**
+     * The device client's builder with these settings, but for the TLS context and the handler executor. Its checks
+     * of each value are the options' checks, so both refuse the same values.
+     *
+     * @throws IllegalArgumentException naming the option whose value the device client refuses
+     */
+    IotmpDeviceBuilder deviceBuilder() {
+        IotmpDeviceBuilder builder = IotmpDevice.builder().host(host).credentials(user, device, credential)
+                .generation(generation).serviceLayout(serviceLayout);
+        check("port", () -> builder.port(port));
+        check("keepAlive", () -> builder.keepAlive(Duration.ofMillis(keepAlive)));
+        check("reconnectBackoffInitial/reconnectBackoffMax", () -> builder.reconnectBackoff(
+                Duration.ofMillis(reconnectBackoffInitial), Duration.ofMillis(reconnectBackoffMax)));
+        check("requestTimeout", () -> builder.requestTimeout(Duration.ofMillis(requestTimeout)));
+        check("connectTimeout", () -> builder.connectTimeout(Duration.ofMillis(connectTimeout)));
+        check("maxHandlersInFlight", () -> builder.maxHandlersInFlight(bounds.maxHandlersInFlight()));
+        check("maxServerStreams", () -> builder.maxServerStreams(bounds.maxServerStreams()));
+        check("minStreamInterval", () -> builder.minStreamInterval(Duration.ofMillis(bounds.minStreamInterval())));
+        check("maxPendingWriteBytes", () -> builder.maxPendingWriteBytes(bounds.maxPendingWriteBytes()));
+        check("maxDecodedFrameBytes", () -> builder.maxDecodedFrameBytes(bounds.maxDecodedFrameBytes()));
+        if (bounds.serverSilenceTimeout() != null) {
+            check("serverSilenceTimeout",
+                    () -> builder.serverSilenceTimeout(Duration.ofMillis(bounds.serverSilenceTimeout())));
+        }
+        if (webSocketPath != null) {
+            check("webSocketPath", () -> builder.webSocket(webSocketPath, webSocketTextFrames));
+        }
+        return builder;
+    }
+
+    private static void check(String option, Runnable set) {
+        try {
+            set.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("iotmp-device option " + option + ": " + e.getMessage(), e);
+        }
     }
 
     private static boolean isBlank(String value) {

@@ -9,10 +9,13 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.StartupListener;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.PropertyConfigurer;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
 /**
  * The iotmp-device component: the Camel application is an IOTMP device. It connects to an IOTMP server (Thinger.io,
@@ -75,7 +78,7 @@ public class IotmpDeviceComponent extends DefaultComponent implements SSLContext
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        replies = getCamelContext().getExecutorServiceManager().newDefaultThreadPool(this, "IotmpDeviceReplies");
+        replies = newRepliesPool();
         getCamelContext().addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
@@ -91,6 +94,23 @@ public class IotmpDeviceComponent extends DefaultComponent implements SSLContext
         });
         healthCheck = IotmpHealthCheckSupport.register(getCamelContext(), healthCheckEnabled,
                 () -> new IotmpDeviceHealthCheck(connections));
+    }
+
+    /**
+     * The reply threads: the pool size of Camel's default profile, with a queue that takes every task. Not the default
+     * pool itself: it runs a task it cannot take on the thread that hands it over, which is a device's event loop when
+     * the server's answer arrives, and the rest of the route would then hold every read and write of that device. The
+     * queue holds at most one task per producer exchange waiting for the server, so the application's own callers
+     * bound it; the server cannot add to it.
+     */
+    private ExecutorService newRepliesPool() {
+        ExecutorServiceManager manager = getCamelContext().getExecutorServiceManager();
+        ThreadPoolProfile profile = manager.getDefaultThreadPoolProfile().clone();
+        profile.setId("iotmp-device-replies");
+        profile.setDefaultProfile(false);
+        profile.setMaxQueueSize(Integer.MAX_VALUE); // not -1 nor 0: Camel hands tasks over without a queue then
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
+        return manager.newThreadPool(this, "IotmpDeviceReplies", profile);
     }
 
     @Override

@@ -30,9 +30,10 @@ public final class IotmpDeviceConstants {
               javaType = "Object")
     public static final String PARAMETERS = "CamelIotmpDeviceParameters";
 
-    @Metadata(label = "consumer", description = "True when the server only wants the resource's current value (a"
-                                                + " DESCRIBE, a stream sample or echo): the route must answer it"
-                                                + " without side effects.",
+    @Metadata(label = "consumer", description = "True when the server only wants the resource's current value: a"
+                                                + " DESCRIBE, or, of a resource that takes input, a call without"
+                                                + " input (a RUN without one, a stream sample or echo). The route"
+                                                + " must answer it without side effects.",
               javaType = "Boolean")
     public static final String DESCRIBE = "CamelIotmpDeviceDescribe";
 

@@ -38,7 +38,7 @@ public class IotmpDeviceEventsConsumer extends IotmpDeviceConsumer {
     }
 
     private void fire(SharedDevice.Event event) {
-        if (!isRunAllowed()) {
+        if (!takesWork()) {
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();

@@ -48,7 +48,7 @@ public class IotmpDeviceResourceConsumer extends IotmpDeviceConsumer implements 
 
     @Override
     public Object handle(ResourceRequest request) throws Exception {
-        if (!isRunAllowed()) {
+        if (!takesWork()) {
             throw new IotmpErrorException(STOPPED_CODE,
                     Map.of("error", "the route of resource " + request.path() + " is not running"));
         }

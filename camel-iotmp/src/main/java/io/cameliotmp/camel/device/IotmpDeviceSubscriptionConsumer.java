@@ -34,7 +34,8 @@ public class IotmpDeviceSubscriptionConsumer extends IotmpDeviceConsumer {
         CompletionStage<ServerStream> stage = device.subscribe(subscription, this::deliver);
         opened = stage;
         stage.whenComplete((stream, failure) -> {
-            if (failure != null && isRunAllowed()) {
+            // not for a subscription this consumer gave up meanwhile (suspended or stopped before it opened)
+            if (failure != null && takesWork() && opened == stage) {
                 getExceptionHandler().handleException("The IOTMP server refused the subscription "
                                                       + subscription.toParameters() + " of " + device.settings().key()
                                                       + "; it is not retried",
@@ -60,7 +61,7 @@ public class IotmpDeviceSubscriptionConsumer extends IotmpDeviceConsumer {
     }
 
     private void deliver(Object payload) {
-        if (!isRunAllowed()) {
+        if (!takesWork()) {
             return;
         }
         Exchange exchange = createExchange(false);

@@ -1,6 +1,5 @@
 package io.cameliotmp.camel.device;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +82,8 @@ final class SharedDevice {
     SharedDevice(CamelContext camelContext, ConnectionSettings settings, SslContext tls) {
         this.camelContext = camelContext;
         this.settings = settings;
+        // first: it checks the values, and the thread pool below must not be made for a device that cannot be
+        IotmpDeviceBuilder builder = settings.deviceBuilder();
         // One thread, as before, but never caller-runs: Camel's single-thread executor runs a task on the caller
         // once its queue is full, and the caller is the device's event loop. The queue holds what the device lets be
         // in flight, so only work beyond that (samples, lifecycle callbacks at the limit) can be refused; a refused
@@ -96,32 +97,10 @@ final class SharedDevice {
         profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
         this.handlers = camelContext.getExecutorServiceManager().newThreadPool(this, "IotmpDevice " + settings.key(),
                 profile);
-        IotmpDeviceBuilder builder = IotmpDevice.builder()
-                .host(settings.host())
-                .port(settings.port())
-                .credentials(settings.user(), settings.device(), settings.credential())
-                .generation(settings.generation())
-                .serviceLayout(settings.serviceLayout())
-                .keepAlive(Duration.ofMillis(settings.keepAlive()))
-                .reconnectBackoff(Duration.ofMillis(settings.reconnectBackoffInitial()),
-                        Duration.ofMillis(settings.reconnectBackoffMax()))
-                .requestTimeout(Duration.ofMillis(settings.requestTimeout()))
-                .connectTimeout(Duration.ofMillis(settings.connectTimeout()))
-                .handlerExecutor(handlers)
-                .maxHandlersInFlight(maxInFlight)
-                .maxServerStreams(bounds.maxServerStreams())
-                .minStreamInterval(Duration.ofMillis(bounds.minStreamInterval()))
-                .maxPendingWriteBytes(bounds.maxPendingWriteBytes())
-                .maxDecodedFrameBytes(bounds.maxDecodedFrameBytes())
+        this.device = builder.handlerExecutor(handlers)
                 .tls(tls)
-                .verifyHostname(!settings.trustAllCertificates());
-        if (bounds.serverSilenceTimeout() != null) {
-            builder.serverSilenceTimeout(Duration.ofMillis(bounds.serverSilenceTimeout()));
-        }
-        if (settings.webSocketPath() != null) {
-            builder.webSocket(settings.webSocketPath(), settings.webSocketTextFrames());
-        }
-        this.device = builder.build();
+                .verifyHostname(!settings.trustAllCertificates())
+                .build();
         device.onConnected(this::connected);
         device.onDisconnected(() -> fire(new Event(IotmpDeviceEventsConsumer.DISCONNECTED, null, null)));
         device.onRefused(this::refused);

@@ -52,6 +52,21 @@ class IotmpDeviceComponentBoundsTest extends IotmpDeviceTestSupport {
         })).hasStackTraceContaining("other values of [maxServerStreams]");
     }
 
+    /**
+     * A value the device client refuses fails the endpoint, as a missing option does, rather than the route's start
+     * (or, for a lazy producer, its first message), after the connection's thread pool was made.
+     */
+    @Test
+    void valuesTheDeviceClientRefusesFailTheEndpoint() {
+        for (String option : new String[] { "maxHandlersInFlight=0", "maxServerStreams=-1", "requestTimeout=0",
+                "connectTimeout=0", "keepAlive=-1", "maxPendingWriteBytes=0", "minStreamInterval=0", "port=70000",
+                "serverSilenceTimeout=-1", "reconnectBackoffInitial=0" }) {
+            String name = option.substring(0, option.indexOf('='));
+            assertThatThrownBy(() -> context.getEndpoint("iotmp-device:x?" + option)).as(option)
+                    .hasStackTraceContaining(name);
+        }
+    }
+
     @Test
     void withoutTheOptionTheSilenceTimeoutFollowsKeepAliveAndRequestTimeout() {
         IotmpDeviceConfiguration defaults = new IotmpDeviceConfiguration();

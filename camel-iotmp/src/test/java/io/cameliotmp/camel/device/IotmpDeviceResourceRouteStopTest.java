@@ -51,8 +51,8 @@ class IotmpDeviceResourceRouteStopTest extends IotmpDeviceTestSupport {
     }
 
     /**
-     * A resource route is not suspendable: Camel stops its consumer, so the server's RUN is answered with ERROR (no
-     * such resource) while it is suspended, and the route serves again once resumed, on the same connection.
+     * A suspended resource route leaves the device's API, so the server's RUN is answered with ERROR (no such
+     * resource) while it is suspended, and the route serves again once resumed, on the same connection.
      */
     @Test
     void aSuspendedRouteIsAnsweredWithAnErrorAndServesAgainOnceResumed() throws Exception {
