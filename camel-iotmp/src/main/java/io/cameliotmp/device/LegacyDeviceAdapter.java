@@ -15,9 +15,11 @@ import java.util.function.Predicate;
 
 import io.cameliotmp.protocol.Gen1Layout;
 import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
 import io.cameliotmp.protocol.legacy.LegacyTranslator;
+import io.cameliotmp.protocol.legacy.MalformedLegacyFrame;
 import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.protocol.session.StreamParameters;
@@ -129,6 +131,20 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
     /** The AUTH's answer: REQUEST_OK or REQUEST_ERROR without stream id. */
     private static boolean isAuthAnswer(LegacyMessage message) {
         return !message.keepAlive() && message.flag().isAnswer() && message.streamId() == 0;
+    }
+
+    /**
+     * A malformed answer to one of the device's calls fails that call at once, as an IOTMP server's does; it waited
+     * out the device's request timeout. A malformed property answer names no call (its frame has no id): that read
+     * ends at its own deadline.
+     */
+    @Override
+    protected MalformedFrame translateMalformed(MalformedLegacyFrame malformed) {
+        int id = malformed.answeredStream();
+        if (id != 0 && deviceCalls.remove(id) != null) {
+            return new MalformedFrame(MessageType.OK, malformed.cause());
+        }
+        return super.translateMalformed(malformed);
     }
 
     private IotmpMessage answer(LegacyMessage message) {

@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.cameliotmp.protocol.IotmpDecodeException;
 import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.MessageType;
 import io.cameliotmp.protocol.legacy.LegacyMessage;
+import io.cameliotmp.protocol.legacy.MalformedLegacyFrame;
 import io.cameliotmp.protocol.legacy.SignalFlag;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -38,6 +41,32 @@ class LegacyDeviceAdapterTest {
             IotmpMessage answer = channel.readInbound();
             assertThat(answer.type()).as("an answer in time still reaches its call").isEqualTo(MessageType.OK);
             assertThat(answer.streamId()).isEqualTo(1000);
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    /**
+     * A server's answer to one of the device's calls that names the call before its body goes wrong fails that call
+     * at once, as an IOTMP server's malformed answer does; it was passed on naming no request, and the call waited out
+     * the device's request timeout. A malformed frame that answers no call of the device still names none.
+     */
+    @Test
+    void aMalformedAnswerToACallOfTheDeviceNamesThatCall() {
+        LegacyDeviceAdapter adapter = new LegacyDeviceAdapter(Duration.ofSeconds(10), path -> true);
+        EmbeddedChannel channel = new EmbeddedChannel(adapter);
+        try {
+            channel.writeOutbound(IotmpMessage.run(7, ServiceCode.WRITE_BUCKET.wireCode(), "temps", 1));
+            channel.releaseOutbound();
+
+            channel.writeInbound(new MalformedLegacyFrame(new IotmpDecodeException("too deep", 3).inStream(7)));
+            MalformedFrame answer = channel.readInbound();
+            assertThat(answer.answeredStream()).isEqualTo(7);
+            assertThat(adapter.deviceCallsWaiting()).isZero();
+
+            channel.writeInbound(new MalformedLegacyFrame(new IotmpDecodeException("too deep", 3).inStream(8)));
+            MalformedFrame unasked = channel.readInbound();
+            assertThat(unasked.answeredStream()).as("no call of the device has id 8").isZero();
         } finally {
             channel.finishAndReleaseAll();
         }
