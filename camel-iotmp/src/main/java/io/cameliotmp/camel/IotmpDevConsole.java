@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.server.ConnectionDetails;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.StreamSubscription;
@@ -110,13 +111,13 @@ public class IotmpDevConsole extends AbstractDevConsole {
                     totals.get("forwardedCallsTimedOut")));
             for (Object o : (List<?>) server.get("subscriptions")) {
                 JsonObject sub = (JsonObject) o;
-                sb.append(String.format("    Subscription: %s/%s %s%s%n", sub.get("devices"), sub.get("resource"),
-                        interval(sub.get("intervalMillis")),
-                        sub.get("routeId") != null ? " -> route " + sub.get("routeId") : ""));
+                sb.append(String.format("    Subscription: %s/%s %s%s%n", shown(sub.get("devices")),
+                        shown(sub.get("resource")), interval(sub.get("intervalMillis")),
+                        sub.get("routeId") != null ? " -> route " + shown(sub.get("routeId")) : ""));
             }
             for (Object u : (List<?>) server.get("users")) {
                 JsonObject user = (JsonObject) u;
-                sb.append(String.format("    User %s%n", user.get("user")));
+                sb.append(String.format("    User %s%n", shown(user.get("user"))));
                 for (Object d : (List<?>) user.get("devices")) {
                     appendDevice(sb, (JsonObject) d);
                 }
@@ -128,7 +129,8 @@ public class IotmpDevConsole extends AbstractDevConsole {
 
     private static void appendDevice(StringBuilder sb, JsonObject device) {
         sb.append(String.format("        %s (session %s, %s) from %s, connected %s ago, keep-alive %s s%n",
-                device.get("device"), device.get("session"), device.get("generation"), device.get("remoteAddress"),
+                shown(device.get("device")), device.get("session"), device.get("generation"),
+                shown(device.get("remoteAddress")),
                 ServerViews.duration(((Number) device.get("connectedMillis")).longValue()),
                 device.get("keepAliveSeconds")));
         sb.append(String.format("            in flight %s%s, pending requests %s, frames %s in / %s out, samples %s"
@@ -147,12 +149,12 @@ public class IotmpDevConsole extends AbstractDevConsole {
             List<String> consumers = new ArrayList<>();
             for (Object c : (List<?>) stream.get("consumers")) {
                 JsonObject consumer = (JsonObject) c;
-                consumers.add(consumer.get("routeId") != null ? "route " + consumer.get("routeId")
-                        : consumer.get("streamTo") != null ? "streamTo " + consumer.get("streamTo")
-                        : String.valueOf(consumer.getOrDefault("openedBy", consumer.get("listener"))));
+                consumers.add(consumer.get("routeId") != null ? "route " + shown(consumer.get("routeId"))
+                        : consumer.get("streamTo") != null ? "streamTo " + shown(consumer.get("streamTo"))
+                        : shown(consumer.getOrDefault("openedBy", consumer.get("listener"))));
             }
             sb.append(String.format("            stream %s on %s %s%s -> %s%n", stream.get("streamId"),
-                    stream.get("resource"), interval(stream.get("intervalMillis")),
+                    shown(stream.get("resource")), interval(stream.get("intervalMillis")),
                     Boolean.TRUE.equals(stream.get("confirmed")) ? "" : " (not confirmed yet)",
                     String.join(", ", consumers)));
         }
@@ -187,6 +189,16 @@ public class IotmpDevConsole extends AbstractDevConsole {
         } catch (ExecutionException | TimeoutException e) {
             return null;
         }
+    }
+
+    /**
+     * A name for the text output: devices choose their ids, and the console is read in terminals (Camel JBang) and
+     * log-like views, so control characters and Unicode's bidirectional controls are escaped as in the log, or a
+     * device id with a right-to-left override or a line break would make the lines around it read otherwise. The
+     * JSON output keeps names exact; JSON escapes control characters itself.
+     */
+    private static String shown(Object name) {
+        return PsonValues.text(String.valueOf(name));
     }
 
     private static String interval(Object millis) {

@@ -166,6 +166,23 @@ class IotmpDevConsoleTest extends IotmpCamelTestSupport {
     }
 
     @Test
+    void aDeviceIdWithBidiControlsIsEscapedInTheTextAndExactInTheJson() {
+        // control characters are refused at CONNECT; a right-to-left override and an isolate are not, and would
+        // show "evilexe.txt..." reordered in a terminal
+        String hostile = "evil\u202Etxt.exe\u2067x\u200F";
+        device = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("alice", hostile, "pw")
+                .generation(Generation.GEN2).build();
+        device.start().toCompletableFuture().join();
+        eventually().until(() -> server(port).registry().size() == 1);
+
+        String text = (String) console().call(DevConsole.MediaType.TEXT, Map.of());
+        assertThat(text).doesNotContain("\u202E").doesNotContain("\u2067").doesNotContain("\u200F")
+                .contains("evil\\u202etxt.exe\\u2067x\\u200f (session");
+        JsonObject shown = only(only(only(json(Map.of()).get("servers")).get("users")).get("devices"));
+        assertThat(shown).containsEntry("device", hostile);
+    }
+
+    @Test
     void statusCarriesTheConnectionsCounters() throws Exception {
         connectDevice();
         awaitFirstSample();

@@ -47,6 +47,19 @@ class QuickstartActuatorTest extends QuickstartTestSupport {
     }
 
     @Test
+    void camelsOwnDevConsolesAreListedBesideTheIotmpOne() throws Exception {
+        // found from the jars' index rather than by Camel's classpath scan, which in the fat jar took most of the start
+        Answer consoles = management("/actuator/camel");
+        assertThat(consoles.status()).isEqualTo(200);
+        for (String id : new String[] {"iotmp", "context", "route", "health", "jvm", "thread", "platform-http"}) {
+            assertThat(consoles.json().has(id)).as(id).isTrue();
+        }
+        Answer context = management("/actuator/camel/context");
+        assertThat(context.status()).isEqualTo(200);
+        assertThat(context.json().path("context").path("name").asText()).isNotEmpty();
+    }
+
+    @Test
     void metricsShowTheApisBoundedState() throws Exception {
         JsonNode sessions = management("/actuator/metrics/iotmp.api.sessions").json();
         assertThat(sessions.path("measurements").get(0).path("value").asDouble()).isZero();
