@@ -107,13 +107,15 @@ public final class SimulatedDevicesExtension implements BeforeTestExecutionCallb
                     .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
             d.options().accept(builder);
             IotmpDevice device = builder.build();
-            d.resources().accept(device);
             String name = d.user() + "/" + d.device();
+            // kept before its resources are declared: a device is built with its event loop, which afterEach
+            // releases also when the test's resources throw
+            running.put(name, device);
+            d.resources().accept(device);
             CompletableFuture<Void> outcome = new CompletableFuture<>();
             device.onConnected(() -> outcome.complete(null));
             device.onRefused(outcome::completeExceptionally);
             outcomes.put(name, outcome);
-            running.put(name, device);
             device.start();
         }
         long deadline = System.nanoTime() + wait.toNanos();

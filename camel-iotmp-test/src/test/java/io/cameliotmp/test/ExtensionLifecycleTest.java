@@ -1,6 +1,7 @@
 package io.cameliotmp.test;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +20,7 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
 
@@ -59,6 +61,58 @@ class ExtensionLifecycleTest {
         @Test
         void neverRuns() {
             SEEN.add(devicesServer.server());
+        }
+    }
+
+    /** The simulated devices of the classes below, as their resources were declared on them. */
+    static final List<IotmpDevice> DECLARED = new CopyOnWriteArrayList<>();
+
+    /** A set-up that fails in the middle: the second device's resources throw, once it has been built. */
+    static class SecondDeviceResourcesThrow {
+
+        @RegisterExtension
+        SimulatedDevicesExtension devices = SimulatedDevicesExtension
+                .connectingTo("127.0.0.1", () -> devicesServer.port())
+                .device("demo", "first", "secret", DECLARED::add)
+                .device("demo", "second", "secret", device -> {
+                    DECLARED.add(device);
+                    throw new IllegalStateException("no such resource");
+                });
+
+        @Test
+        void neverRuns() {
+            SEEN.add(devicesServer.server());
+        }
+    }
+
+    /** A device with no server to connect to: nothing listens on its port. */
+    static class NoServer {
+
+        static final int NOTHING_LISTENS = FreePorts.next();
+
+        @RegisterExtension
+        SimulatedDevicesExtension devices = SimulatedDevicesExtension
+                .connectingTo("127.0.0.1", () -> NOTHING_LISTENS)
+                .device("demo", "lonely", "secret", DECLARED::add).waiting(Duration.ofSeconds(1));
+
+        @Test
+        void neverRuns() {
+            SEEN.add(devicesServer.server());
+        }
+    }
+
+    /** A test that fails once its device is connected. */
+    static class FailingTest {
+
+        @RegisterExtension
+        SimulatedDevicesExtension devices = SimulatedDevicesExtension
+                .connectingTo("127.0.0.1", () -> devicesServer.port())
+                .device("demo", "failing", "secret", DECLARED::add);
+
+        @Test
+        void fails() {
+            SEEN.add(devicesServer.server());
+            throw new AssertionError("the route did something else");
         }
     }
 
@@ -172,6 +226,49 @@ class ExtensionLifecycleTest {
         assertThat(failure).hasMessageStartingWith("simulated device demo/refused was refused by the server: ")
                 .hasCauseInstanceOf(IotmpConnectRefusedException.class);
         assertThat(SEEN).isEmpty();
+    }
+
+    /** The device whose resources threw had been built, with its event loop, but was never closed. */
+    @Test
+    void aDeviceWhoseResourcesThrowFailsTheTestWithTheCauseAndIsClosed() {
+        DECLARED.clear();
+        TestExecutionSummary summary = run(SecondDeviceResourcesThrow.class);
+
+        assertThat(summary.getTotalFailureCount()).isOne();
+        assertThat(summary.getFailures().get(0).getException()).hasMessage("no such resource");
+        assertThat(SEEN).isEmpty();
+        assertThat(DECLARED).hasSize(2).allMatch(IotmpDevice::isClosed);
+        awaitNoThreadsOf("first", "second");
+    }
+
+    @Test
+    void aDeviceThatFindsNoServerFailsTheTestAfterTheWaitAndIsClosed() {
+        DECLARED.clear();
+        TestExecutionSummary summary = run(NoServer.class);
+
+        assertThat(summary.getTotalFailureCount()).isOne();
+        assertThat(summary.getFailures().get(0).getException())
+                .hasMessage("simulated device demo/lonely did not connect within PT1S");
+        assertThat(DECLARED).hasSize(1).allMatch(IotmpDevice::isClosed);
+        awaitNoThreadsOf("lonely");
+    }
+
+    @Test
+    void aFailingTestClosesItsDevicesAndTheNextTestGetsItsOwn() {
+        DECLARED.clear();
+        assertThat(run(FailingTest.class).getTotalFailureCount()).isOne();
+        assertThat(run(FailingTest.class).getTotalFailureCount()).isOne();
+
+        assertThat(SEEN).hasSize(2);
+        assertThat(DECLARED).hasSize(2).doesNotHaveDuplicates().allMatch(IotmpDevice::isClosed);
+        awaitNoThreadsOf("failing");
+    }
+
+    /** The own event loop thread of each simulated device ends once the device is closed. */
+    static void awaitNoThreadsOf(String... devices) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                .map(Thread::getName).noneMatch(name -> Arrays.stream(devices)
+                        .anyMatch(device -> name.startsWith("iotmp-device-" + device + "-"))));
     }
 
     static TestExecutionSummary run(Class<?> testClass) {
