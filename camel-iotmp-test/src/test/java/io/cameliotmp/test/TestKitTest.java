@@ -68,8 +68,12 @@ class TestKitTest {
         })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("demo/twin");
     }
 
+    /**
+     * Waiting for a device on a server that was never started, or asking for a simulated device that was never set
+     * up, fails at once naming what is missing (a device that cannot connect: ExtensionLifecycleTest).
+     */
     @Test
-    void aDeviceThatNeverConnectsFailsTheWaitWithItsName() {
+    void waitingWithoutAServerOrForADeviceNeverSetUpFailsAtOnce() {
         assertThatThrownBy(() -> IotmpServerExtension.withCredentials("x/y=z").waiting(java.time.Duration.ZERO)
                 .awaitDevice("demo", "nobody")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> devices.device("demo", "nobody")).isInstanceOf(IllegalArgumentException.class)
