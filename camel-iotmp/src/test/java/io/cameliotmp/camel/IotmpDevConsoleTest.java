@@ -166,20 +166,22 @@ class IotmpDevConsoleTest extends IotmpCamelTestSupport {
     }
 
     @Test
-    void aDeviceIdWithBidiControlsIsEscapedInTheTextAndExactInTheJson() {
-        // control characters are refused at CONNECT; a right-to-left override and an isolate are not, and would
-        // show "evilexe.txt..." reordered in a terminal
+    void namesWithBidiControlsAreEscapedInTheTextAndExactInTheJson() throws Exception {
+        // device ids with them are refused at CONNECT; the names routes give are shown too, and a right-to-left
+        // override and an isolate would show "evilexe.txt..." reordered in a terminal
         String hostile = "evil\u202Etxt.exe\u2067x\u200F";
-        device = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("alice", hostile, "pw")
-                .generation(Generation.GEN2).build();
-        device.start().toCompletableFuture().join();
-        eventually().until(() -> server(port).registry().size() == 1);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("iotmp:device:alice/*/humidity?interval=1000").routeId(hostile).to("mock:humidity");
+            }
+        });
 
         String text = (String) console().call(DevConsole.MediaType.TEXT, Map.of());
         assertThat(text).doesNotContain("\u202E").doesNotContain("\u2067").doesNotContain("\u200F")
-                .contains("evil\\u202etxt.exe\\u2067x\\u200f (session");
-        JsonObject shown = only(only(only(json(Map.of()).get("servers")).get("users")).get("devices"));
-        assertThat(shown).containsEntry("device", hostile);
+                .contains("-> route evil\\u202etxt.exe\\u2067x\\u200f");
+        assertThat(only(json(Map.of()).get("servers")).get("subscriptions")).asInstanceOf(LIST)
+                .anySatisfy(sub -> assertThat(((Map<?, ?>) sub).get("routeId")).isEqualTo(hostile));
     }
 
     @Test
