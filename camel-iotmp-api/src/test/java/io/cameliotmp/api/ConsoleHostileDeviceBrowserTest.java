@@ -36,6 +36,8 @@ class ConsoleHostileDeviceBrowserTest extends ApiTestSupport {
     /** Numeric fields in each sample of the flooding resource: far more series than a chart can show. */
     private static final int FIELDS = 20_000;
     private static final int SAMPLES = 12;
+    /** Resources a device lists, and files in its directory: far more rows than a table shows. */
+    private static final int ROWS = 3_000;
     private static final String TITLE = "camel-iotmp console";
 
     private HeadlessChromium chromium;
@@ -293,6 +295,42 @@ class ConsoleHostileDeviceBrowserTest extends ApiTestSupport {
         browser.findElement(By.cssSelector("#terminal .xterm-helper-textarea")).sendKeys("a");
         wait.withMessage(() -> "the bytes after the value written; errors " + errors()).until(driver -> driver
                 .findElement(By.cssSelector("#terminal .xterm-rows")).getText().contains("after-the-value"));
+        assertThat(errors()).isEmpty();
+    }
+
+    /**
+     * A device listing thousands of resources, and a directory of thousands of files: the console shows the first
+     * 500 rows of each table and says how many more there are. Before, it built a row for every one, and ten
+     * thousand made the page slow.
+     */
+    @Test
+    void thousandsOfRowsAreCutWithTheirCountShown() throws Exception {
+        List<Map<String, Object>> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < ROWS; i++) {
+            entries.add(Map.of("name", String.format("f%05d", i), "type", "file", "size", i, "modified", 1));
+        }
+        connect("demo", "dev-1", "secret-1", d -> {
+            d.resource("$fs/get/*path").handler(ResourceKind.OUTPUT, request -> entries);
+            for (int i = 0; i < ROWS; i++) {
+                d.resource(String.format("r%05d", i)).output(() -> 1);
+            }
+        });
+        signInAndPick("dev-1");
+        By more = By.cssSelector("#resources tr.more");
+        wait.withMessage("the resources listed").until(ExpectedConditions.presenceOfElementLocated(more));
+        assertThat(browser.findElements(By.cssSelector("#resources tr[data-resource]"))).hasSize(500);
+        assertThat(browser.findElement(more).getDomAttribute("data-more")).isEqualTo(String.valueOf(ROWS + 1 - 500));
+        assertThat(browser.findElement(more).getText()).startsWith((ROWS + 1 - 500) + " more not shown");
+
+        browser.findElement(By.cssSelector("#resources tr[data-resource='$fs/get/*path'] button[data-action='files']"))
+                .click();
+        By moreFiles = By.cssSelector("#files tr.more");
+        wait.withMessage("the files listed").until(ExpectedConditions.presenceOfElementLocated(moreFiles));
+        assertThat(browser.findElements(By.cssSelector("#files tr[data-name]"))).hasSize(500);
+        assertThat(browser.findElement(By.cssSelector("#files tr[data-name]")).getDomAttribute("data-name"))
+                .isEqualTo("f00000");
+        assertThat(browser.findElement(moreFiles).getText()).startsWith((ROWS - 500) + " more not shown");
+        assertThat(browser.findElement(By.id("files-status")).getText()).isEqualTo(ROWS + " entries in /tmp");
         assertThat(errors()).isEmpty();
     }
 

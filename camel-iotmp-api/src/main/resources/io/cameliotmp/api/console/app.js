@@ -14,6 +14,10 @@ const MAX_FIELDS = 32;
 // and millions of tiny messages cost far more than their bytes): beyond this the terminal is closed, and says why
 const MAX_TERMINAL_BACKLOG = 8 * 1024 * 1024;
 const TERMINAL_MESSAGE_COST = 128;
+// the rows a table shows (the resources, a directory's files); the rest is counted in a last row. A device chooses how
+// many resources and files it lists: ten thousand rows (each with its buttons, fields and description to ask for) made
+// the page slow to build, and no one reads them in a page anyway
+const MAX_ROWS = 500;
 
 const $ = (id) => document.getElementById(id);
 const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0,
@@ -180,7 +184,8 @@ function renderResources(device, resources) {
     if (state.describing) state.describing.abort();
     const describing = new AbortController();
     state.describing = describing;
-    const rows = Object.entries(resources).map(([name, description]) => {
+    const listed = Object.entries(resources);
+    const rows = listed.slice(0, MAX_ROWS).map(([name, description]) => {
         const fn = description.fn;
         const row = document.createElement('tr');
         row.dataset.resource = name;
@@ -238,7 +243,19 @@ function renderResources(device, resources) {
         row.append(...cells);
         return row;
     });
-    $('resources').tBodies[0].replaceChildren(...rows);
+    $('resources').tBodies[0].replaceChildren(...rows, ...moreRow(listed.length - rows.length, 3));
+}
+
+// the last row of a table whose rows were cut at MAX_ROWS: how many are not shown (nothing if none)
+function moreRow(notShown, columns) {
+    if (notShown <= 0) return [];
+    const row = document.createElement('tr');
+    row.className = 'more';
+    row.dataset.more = String(notShown);
+    const note = cell(`${notShown} more not shown (the first ${MAX_ROWS} are)`);
+    note.colSpan = columns;
+    row.append(note);
+    return [row];
 }
 
 // ------------------------------------------------------------------ terminal
