@@ -21,7 +21,8 @@ const MAX_ROWS = 500;
 
 const $ = (id) => document.getElementById(id);
 const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0,
-    terminal: null, devices: new Map(), events: null, unit: '', describing: null, descriptions: Promise.resolve()};
+    terminal: null, devices: new Map(), events: null, unit: '', describing: null, descriptions: Promise.resolve(),
+    asked: 0};
 
 // the access token, kept for the browser tab only
 function token() {
@@ -161,6 +162,7 @@ function logEvent(event) {
 
 async function selectDevice(device) {
     state.selected = device;
+    state.asked++;
     document.querySelectorAll('#devices button').forEach((b) => b.classList.toggle('selected', b.dataset.device === device));
     $('selected-device').textContent = visible(`of ${device}`);
     show($('resource-result'), '');
@@ -400,23 +402,36 @@ function button(label, action, onClick) {
     return b;
 }
 
+// the result line shows the answer of the last read or send of the device shown, nothing else: the device chooses when
+// it answers, and an answer that came after another device was picked (or another read or send was made) stood in the
+// line as the answer for the device now shown, labelled with nothing but a resource name both may have
+function result(device) {
+    const asked = ++state.asked;
+    show($('resource-result'), '');
+    return (text, isError) => {
+        if (asked === state.asked && state.selected === device) show($('resource-result'), text, isError);
+    };
+}
+
 async function read(device, resource) {
+    const answer = result(device);
     try {
         const output = await api(`${devicePath(device)}/resources/${encodeURIComponent(resource)}`);
-        show($('resource-result'), `${resource} → ${JSON.stringify(output)}`);
+        answer(`${resource} → ${JSON.stringify(output)}`);
     } catch (e) {
-        show($('resource-result'), `${resource}: ${e.message}`, true);
+        answer(`${resource}: ${e.message}`, true);
     }
 }
 
 async function send(device, resource, text) {
+    const answer = result(device);
     try {
         const output = await api(`${devicePath(device)}/resources/${encodeURIComponent(resource)}`, {
             method: 'POST', headers: {'Content-Type': 'application/json'}, body: text,
         });
-        show($('resource-result'), output === null ? `${resource}: done` : `${resource} → ${JSON.stringify(output)}`);
+        answer(output === null ? `${resource}: done` : `${resource} → ${JSON.stringify(output)}`);
     } catch (e) {
-        show($('resource-result'), `${resource}: ${e.message}`, true);
+        answer(`${resource}: ${e.message}`, true);
     }
 }
 
@@ -430,6 +445,7 @@ $('sign-in').addEventListener('submit', (event) => {
 });
 $('user').addEventListener('change', () => {
     state.selected = null;
+    state.asked++;
     state.listed = null;
     state.devices = new Map();
     $('resources').tBodies[0].replaceChildren();
