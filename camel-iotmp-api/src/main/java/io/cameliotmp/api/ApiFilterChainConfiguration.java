@@ -1,5 +1,7 @@
 package io.cameliotmp.api;
 
+import java.io.IOException;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cameliotmp.api.access.AccessTokenStore;
 import io.cameliotmp.api.access.ApiAccessFilter;
@@ -15,6 +17,8 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.web.filter.CorsFilter;
 
 /**
@@ -85,6 +89,29 @@ class ApiFilterChainConfiguration {
         FilterRegistrationBean<BrowserSecurityHeaders> registration = new FilterRegistrationBean<>(
                 BrowserSecurityHeaders.forConsolePage(properties.consoleContentSecurityPolicy()));
         registration.addUrlPatterns(properties.consolePath(), properties.consolePath() + "index.html");
+        registration.setOrder(BROWSER_HEADERS_ORDER);
+        return registration;
+    }
+
+    /**
+     * {@code nosniff} on the console's other files, each by its name (the files found in the console's folder, and
+     * xterm.js's webjar): with the console at {@code /} a pattern for its folder would set it on every path of the
+     * application.
+     */
+    @Bean
+    @ConditionalOnProperty(prefix = IotmpApiProperties.PREFIX, name = "console-enabled", havingValue = "true",
+            matchIfMissing = true)
+    FilterRegistrationBean<BrowserSecurityHeaders> iotmpConsoleFileHeaders() throws IOException {
+        FilterRegistrationBean<BrowserSecurityHeaders> registration =
+                new FilterRegistrationBean<>(BrowserSecurityHeaders.forConsoleFiles());
+        for (Resource file : new PathMatchingResourcePatternResolver()
+                .getResources(IotmpApiAutoConfiguration.CONSOLE_FILES + "*")) {
+            String name = file.getFilename();
+            if (name != null && !name.isEmpty() && !"index.html".equals(name)) {
+                registration.addUrlPatterns(properties.consolePath() + name);
+            }
+        }
+        registration.addUrlPatterns("/webjars/xterm/*");
         registration.setOrder(BROWSER_HEADERS_ORDER);
         return registration;
     }

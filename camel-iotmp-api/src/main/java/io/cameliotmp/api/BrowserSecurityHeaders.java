@@ -61,6 +61,15 @@ final class BrowserSecurityHeaders implements Filter {
         return new BrowserSecurityHeaders(headers);
     }
 
+    /**
+     * For the console's own files (its scripts and style sheet, xterm.js's): never sniffed into another type than
+     * the one declared, as the page's answers are not; what a browser runs as the console's script is only ever a
+     * file served as a script.
+     */
+    static BrowserSecurityHeaders forConsoleFiles() {
+        return new BrowserSecurityHeaders(common());
+    }
+
     private static Map<String, String> common() {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Content-Type-Options", "nosniff");

@@ -64,6 +64,24 @@ class BrowserSecurityHeadersTest extends ApiTestSupport {
         assertThat(script.headers().firstValue("Content-Security-Policy")).as("only the page has a policy").isEmpty();
     }
 
+    /**
+     * The console's scripts and style sheets, its own and xterm.js's, are never sniffed into another type. Before,
+     * only its page carried {@code nosniff}.
+     */
+    @Test
+    void theConsolesFilesAreNeverSniffed() throws Exception {
+        for (String file : new String[] {"/console/app.js", "/console/chart.js", "/console/files.js",
+            "/console/style.css", "/webjars/xterm/4.9.0/lib/xterm.js", "/webjars/xterm/4.9.0/css/xterm.css"}) {
+            HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(uri(file)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(file).isEqualTo(200);
+            assertThat(answer.headers().firstValue("Content-Type")).as(file)
+                    .hasValueSatisfying(type -> assertThat(type).containsAnyOf("javascript", "text/css"));
+            assertThat(answer.headers().firstValue("X-Content-Type-Options")).as(file).hasValue("nosniff");
+            assertThat(answer.headers().firstValue("Content-Security-Policy")).as(file).isEmpty();
+        }
+    }
+
     @Test
     void theConsolesPolicyCanBeLeftToAProxy() {
         assertThat(BrowserSecurityHeaders.forConsolePage("  ").headers())

@@ -81,6 +81,20 @@ class ConsoleSlowDeviceBrowserTest extends ApiTestSupport {
                             return response;
                         })); });
                 };
+                // a read of dev-1's "late" held until window.releaseRead() (window.readSettled: the page has had it)
+                window.releaseRead = null; window.readSettled = false;
+                const listFetch = window.fetch;
+                window.fetch = (url, options) => {
+                    if (!String(url).endsWith('/devices/dev-1/resources/late')) {
+                        return listFetch(url, options);
+                    }
+                    return new Promise(resolve => { window.releaseRead = () => resolve(realFetch(url, options)
+                        .then(response => {
+                            const json = response.json.bind(response);
+                            response.json = () => json().finally(() => setTimeout(() => window.readSettled = true));
+                            return response;
+                        })); });
+                };
                 """));
     }
 
@@ -127,6 +141,38 @@ class ConsoleSlowDeviceBrowserTest extends ApiTestSupport {
                 .click();
         assertThat(toDev2.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("for dev-2");
         assertThat(toDev1).isEmpty();
+        assertThat(errors()).isEmpty();
+    }
+
+    /**
+     * The user reads dev-1's {@code late}, whose answer is late, picks dev-2 and reads dev-2's {@code late}: dev-1's
+     * answer, coming last, is not shown, and the result line keeps dev-2's. Before, dev-1's answer replaced it, shown
+     * as the answer of the resource {@code late} of the device now shown, dev-2.
+     */
+    @Test
+    void aReadAnsweredAfterAnotherDeviceWasPickedIsNotShown() throws Exception {
+        connect("demo", "dev-1", "secret-1", d -> d.resource("late").output(() -> "from dev-1"));
+        connect("demo", "dev-2", "secret-2", d -> d.resource("late").output(() -> "from dev-2"));
+        browser.get(uri("/console/").toString());
+        browser.findElement(By.id("token")).sendKeys(ALL);
+        browser.findElement(By.id("sign-in-button")).click();
+        By read = By.cssSelector("#resources tr[data-resource='late'] button[data-action='read']");
+        pick("dev-1");
+        wait.until(ExpectedConditions.elementToBeClickable(read)).click();
+        wait.withMessage("dev-1's read asked for").until(driver -> browser.executeScript(
+                "return window.releaseRead !== null;"));
+
+        pick("dev-2");
+        wait.withMessage("dev-2's resources shown").until(driver -> driver.findElement(By.id("selected-device"))
+                .getText().equals("of dev-2") && !driver.findElements(read).isEmpty());
+        wait.until(ExpectedConditions.elementToBeClickable(read)).click();
+        By result = By.id("resource-result");
+        wait.withMessage("dev-2's answer shown").until(ExpectedConditions.textToBe(result, "late → \"from dev-2\""));
+
+        browser.executeScript("window.releaseRead();");
+        wait.withMessage("dev-1's late answer had").until(driver -> browser.executeScript(
+                "return window.readSettled;"));
+        assertThat(browser.findElement(result).getText()).isEqualTo("late → \"from dev-2\"");
         assertThat(errors()).isEmpty();
     }
 

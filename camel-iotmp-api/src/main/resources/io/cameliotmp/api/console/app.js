@@ -14,10 +14,15 @@ const MAX_FIELDS = 32;
 // and millions of tiny messages cost far more than their bytes): beyond this the terminal is closed, and says why
 const MAX_TERMINAL_BACKLOG = 8 * 1024 * 1024;
 const TERMINAL_MESSAGE_COST = 128;
+// the rows a table shows (the resources, a directory's files); the rest is counted in a last row. A device chooses how
+// many resources and files it lists: ten thousand rows (each with its buttons, fields and description to ask for) made
+// the page slow to build, and no one reads them in a page anyway
+const MAX_ROWS = 500;
 
 const $ = (id) => document.getElementById(id);
 const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0,
-    terminal: null, devices: new Map(), events: null, unit: '', describing: null, descriptions: Promise.resolve()};
+    terminal: null, devices: new Map(), events: null, unit: '', describing: null, descriptions: Promise.resolve(),
+    asked: 0};
 
 // the access token, kept for the browser tab only
 function token() {
@@ -157,6 +162,7 @@ function logEvent(event) {
 
 async function selectDevice(device) {
     state.selected = device;
+    state.asked++;
     document.querySelectorAll('#devices button').forEach((b) => b.classList.toggle('selected', b.dataset.device === device));
     $('selected-device').textContent = visible(`of ${device}`);
     show($('resource-result'), '');
@@ -180,7 +186,8 @@ function renderResources(device, resources) {
     if (state.describing) state.describing.abort();
     const describing = new AbortController();
     state.describing = describing;
-    const rows = Object.entries(resources).map(([name, description]) => {
+    const listed = Object.entries(resources);
+    const rows = listed.slice(0, MAX_ROWS).map(([name, description]) => {
         const fn = description.fn;
         const row = document.createElement('tr');
         row.dataset.resource = name;
@@ -238,7 +245,19 @@ function renderResources(device, resources) {
         row.append(...cells);
         return row;
     });
-    $('resources').tBodies[0].replaceChildren(...rows);
+    $('resources').tBodies[0].replaceChildren(...rows, ...moreRow(listed.length - rows.length, 3));
+}
+
+// the last row of a table whose rows were cut at MAX_ROWS: how many are not shown (nothing if none)
+function moreRow(notShown, columns) {
+    if (notShown <= 0) return [];
+    const row = document.createElement('tr');
+    row.className = 'more';
+    row.dataset.more = String(notShown);
+    const note = cell(`${notShown} more not shown (the first ${MAX_ROWS} are)`);
+    note.colSpan = columns;
+    row.append(note);
+    return [row];
 }
 
 // ------------------------------------------------------------------ terminal
@@ -383,23 +402,36 @@ function button(label, action, onClick) {
     return b;
 }
 
+// the result line shows the answer of the last read or send of the device shown, nothing else: the device chooses when
+// it answers, and an answer that came after another device was picked (or another read or send was made) stood in the
+// line as the answer for the device now shown, labelled with nothing but a resource name both may have
+function result(device) {
+    const asked = ++state.asked;
+    show($('resource-result'), '');
+    return (text, isError) => {
+        if (asked === state.asked && state.selected === device) show($('resource-result'), text, isError);
+    };
+}
+
 async function read(device, resource) {
+    const answer = result(device);
     try {
         const output = await api(`${devicePath(device)}/resources/${encodeURIComponent(resource)}`);
-        show($('resource-result'), `${resource} → ${JSON.stringify(output)}`);
+        answer(`${resource} → ${JSON.stringify(output)}`);
     } catch (e) {
-        show($('resource-result'), `${resource}: ${e.message}`, true);
+        answer(`${resource}: ${e.message}`, true);
     }
 }
 
 async function send(device, resource, text) {
+    const answer = result(device);
     try {
         const output = await api(`${devicePath(device)}/resources/${encodeURIComponent(resource)}`, {
             method: 'POST', headers: {'Content-Type': 'application/json'}, body: text,
         });
-        show($('resource-result'), output === null ? `${resource}: done` : `${resource} → ${JSON.stringify(output)}`);
+        answer(output === null ? `${resource}: done` : `${resource} → ${JSON.stringify(output)}`);
     } catch (e) {
-        show($('resource-result'), `${resource}: ${e.message}`, true);
+        answer(`${resource}: ${e.message}`, true);
     }
 }
 
@@ -413,6 +445,7 @@ $('sign-in').addEventListener('submit', (event) => {
 });
 $('user').addEventListener('change', () => {
     state.selected = null;
+    state.asked++;
     state.listed = null;
     state.devices = new Map();
     $('resources').tBodies[0].replaceChildren();

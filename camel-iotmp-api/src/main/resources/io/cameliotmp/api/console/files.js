@@ -54,7 +54,9 @@ async function listFiles(path) {
         $('files').dataset.path = target;
         entries.sort((a, b) => (a.type === 'directory' ? 0 : 1) - (b.type === 'directory' ? 0 : 1)
             || a.name.localeCompare(b.name));
-        $('files').tBodies[0].replaceChildren(...entries.map((entry) => fileRow(target, entry)));
+        // at most MAX_ROWS rows, directories first (app.js's moreRow counts the rest)
+        const shown = entries.slice(0, MAX_ROWS).map((entry) => fileRow(target, entry));
+        $('files').tBodies[0].replaceChildren(...shown, ...moreRow(entries.length - shown.length, 4));
         show(status, `${entries.length} entries in ${target}`);
     } catch (e) {
         show(status, `${target}: ${e.message}`, true);
