@@ -335,6 +335,33 @@ class ConsoleHostileDeviceBrowserTest extends ApiTestSupport {
     }
 
     /**
+     * A device's listing with entries that are no objects with a text name (a number, null, a name that is a number):
+     * they are left out and counted, the others listed. One such entry threw in the page's sort, and the whole
+     * listing was lost.
+     */
+    @Test
+    void unreadableEntriesOfAListingAreLeftOutAndCounted() throws Exception {
+        List<Object> entries = new java.util.ArrayList<>();
+        entries.add(Map.of("name", "b.txt", "type", "file", "size", 2, "modified", 1));
+        entries.add(Map.of("name", 42, "type", "file"));
+        entries.add(7);
+        entries.add(null);
+        entries.add(Map.of("name", "a.txt", "type", "file", "size", 1, "modified", 1));
+        connect("demo", "dev-1", "secret-1",
+                d -> d.resource("$fs/get/*path").handler(ResourceKind.OUTPUT, request -> entries));
+        signInAndPick("dev-1");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(
+                "#resources tr[data-resource='$fs/get/*path'] button[data-action='files']"))).click();
+        wait.withMessage("the files listed").until(driver -> driver.findElement(By.id("files-status")).getText()
+                .startsWith("2 entries"));
+        assertThat(browser.findElement(By.id("files-status")).getText())
+                .isEqualTo("2 entries in /tmp, 3 unreadable left out");
+        assertThat(browser.findElements(By.cssSelector("#files tr[data-name]"))).extracting(e -> e.getDomAttribute(
+                "data-name")).containsExactly("a.txt", "b.txt");
+        assertThat(errors()).isEmpty();
+    }
+
+    /**
      * Resource names and values with overrides, zero-width and control characters: the console shows each such
      * character as {@code \\uXXXX}, so a device cannot turn round the text shown after its names. Before, they went
      * into the page as they came. A device named {@code \u202E1-ved}, which reads "dev-1" where the override is in

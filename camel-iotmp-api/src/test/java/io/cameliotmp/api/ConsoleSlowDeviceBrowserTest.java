@@ -95,6 +95,20 @@ class ConsoleSlowDeviceBrowserTest extends ApiTestSupport {
                             return response;
                         })); });
                 };
+                // a listing of dev-1's /slow held until window.releaseListing() (window.listingSettled likewise)
+                window.releaseListing = null; window.listingSettled = false;
+                const readFetch = window.fetch;
+                window.fetch = (url, options) => {
+                    if (!String(url).endsWith('/devices/dev-1/resources/$fs/get/slow')) {
+                        return readFetch(url, options);
+                    }
+                    return new Promise(resolve => { window.releaseListing = () => resolve(realFetch(url, options)
+                        .then(response => {
+                            const json = response.json.bind(response);
+                            response.json = () => json().finally(() => setTimeout(() => window.listingSettled = true));
+                            return response;
+                        })); });
+                };
                 """));
     }
 
@@ -174,6 +188,47 @@ class ConsoleSlowDeviceBrowserTest extends ApiTestSupport {
                 "return window.readSettled;"));
         assertThat(browser.findElement(result).getText()).isEqualTo("late → \"from dev-2\"");
         assertThat(errors()).isEmpty();
+    }
+
+    /**
+     * The user lists dev-1's {@code /slow}, whose answer is late, then {@code /fast}: the late listing, answered last,
+     * is not shown over the newer one. Before, it replaced it and set the panel's path back to {@code /slow}.
+     */
+    @Test
+    void aListingAnsweredAfterANewerOneIsNotShown() throws Exception {
+        connect("demo", "dev-1", "secret-1", d -> d.resource("$fs/get/*path").handler(ResourceKind.OUTPUT,
+                request -> List.of(Map.of("name", "in-" + request.path().substring(request.path().lastIndexOf('/')
+                        + 1), "type", "file", "size", 1, "modified", 1))));
+        browser.get(uri("/console/").toString());
+        browser.findElement(By.id("token")).sendKeys(ALL);
+        browser.findElement(By.id("sign-in-button")).click();
+        pick("dev-1");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(
+                "#resources tr[data-resource='$fs/get/*path'] button[data-action='files']"))).click();
+        By status = By.id("files-status");
+        wait.withMessage("the first listing").until(ExpectedConditions.textToBe(status, "1 entries in /tmp"));
+
+        listPath("/slow");
+        wait.withMessage("/slow asked for").until(driver -> browser.executeScript(
+                "return window.releaseListing !== null;"));
+        listPath("/fast");
+        wait.withMessage("/fast listed").until(ExpectedConditions.textToBe(status, "1 entries in /fast"));
+
+        browser.executeScript("window.releaseListing();");
+        wait.withMessage("the late listing had").until(driver -> browser.executeScript(
+                "return window.listingSettled;"));
+        assertThat(browser.findElement(status).getText()).isEqualTo("1 entries in /fast");
+        assertThat(browser.findElement(By.id("files-path")).getDomProperty("value")).isEqualTo("/fast");
+        assertThat(browser.findElement(By.cssSelector("#files tr[data-name]")).getDomAttribute("data-name"))
+                .isEqualTo("in-fast");
+        assertThat(errors()).isEmpty();
+    }
+
+    private void listPath(String path) {
+        WebElement field = browser.findElement(By.id("files-path"));
+        field.clear();
+        field.sendKeys(path);
+        browser.findElement(By.id("files-go")).click();
     }
 
     /**

@@ -3,7 +3,9 @@
 // server). Uses app.js's api, devicePath, show and withToken.
 'use strict';
 
-const files = {device: null, path: '/tmp'};
+// listing, describing: the latest listing and description asked for; an answer to an earlier one (a slow device, a
+// path left, another device picked since) is not shown over the newer one
+const files = {device: null, path: '/tmp', listing: 0, describing: 0};
 
 // a path without empty, . or .. segments (the API refuses them): '..' is resolved here, against the path shown
 function normalisePath(path) {
@@ -28,6 +30,7 @@ function fsResource(operation, path) {
 
 function openFiles(device) {
     files.device = device;
+    files.describing++; // an earlier device's description is not shown as this one's
     $('files-panel').hidden = false;
     $('files-title').textContent = visible(device);
     listFiles($('files-path').value || files.path);
@@ -35,6 +38,8 @@ function openFiles(device) {
 
 function closeFiles() {
     files.device = null;
+    files.listing++;
+    files.describing++;
     $('files-panel').hidden = true;
 }
 
@@ -43,8 +48,12 @@ async function listFiles(path) {
     $('files-path').value = target;
     const status = $('files-status');
     show(status, `Listing ${target}…`);
+    const request = ++files.listing;
     try {
         const entries = await api(fsResource('get', target));
+        if (request !== files.listing) {
+            return;
+        }
         if (!Array.isArray(entries)) {
             // a small file answers with its content: describe it instead
             describeFile(target);
@@ -52,14 +61,21 @@ async function listFiles(path) {
         }
         files.path = target;
         $('files').dataset.path = target;
-        entries.sort((a, b) => (a.type === 'directory' ? 0 : 1) - (b.type === 'directory' ? 0 : 1)
+        // the device writes the listing: an entry that is no object with a text name is left out and counted, since
+        // one such entry threw in the sort and the whole listing was lost
+        const listed = entries.filter((e) => e !== null && typeof e === 'object' && typeof e.name === 'string');
+        const unreadable = entries.length - listed.length;
+        listed.sort((a, b) => (a.type === 'directory' ? 0 : 1) - (b.type === 'directory' ? 0 : 1)
             || a.name.localeCompare(b.name));
         // at most MAX_ROWS rows, directories first (app.js's moreRow counts the rest)
-        const shown = entries.slice(0, MAX_ROWS).map((entry) => fileRow(target, entry));
-        $('files').tBodies[0].replaceChildren(...shown, ...moreRow(entries.length - shown.length, 4));
-        show(status, `${entries.length} entries in ${target}`);
+        const shown = listed.slice(0, MAX_ROWS).map((entry) => fileRow(target, entry));
+        $('files').tBodies[0].replaceChildren(...shown, ...moreRow(listed.length - shown.length, 4));
+        show(status, `${listed.length} entries in ${target}`
+            + (unreadable > 0 ? `, ${unreadable} unreadable left out` : ''));
     } catch (e) {
-        show(status, `${target}: ${e.message}`, true);
+        if (request === files.listing) {
+            show(status, `${target}: ${e.message}`, true);
+        }
     }
 }
 
@@ -88,11 +104,16 @@ function fileRow(directory, entry) {
 }
 
 async function describeFile(path) {
+    const request = ++files.describing;
     try {
         const info = await api(fsResource('info', path));
-        show($('files-info'), JSON.stringify(info, null, 2));
+        if (request === files.describing) {
+            show($('files-info'), JSON.stringify(info, null, 2));
+        }
     } catch (e) {
-        show($('files-info'), `${path}: ${e.message}`, true);
+        if (request === files.describing) {
+            show($('files-info'), `${path}: ${e.message}`, true);
+        }
     }
 }
 
