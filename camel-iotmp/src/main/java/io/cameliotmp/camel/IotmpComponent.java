@@ -18,7 +18,6 @@ import org.apache.camel.spi.PropertyConfigurer;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.util.URISupport;
 
 /**
  * The iotmp component: IOTMP devices connect to an embedded Netty server and routes call their resources, host
@@ -28,10 +27,8 @@ import org.apache.camel.util.URISupport;
 public class IotmpComponent extends DefaultComponent implements SSLContextParametersAware {
 
     static {
-        // Camel masks secrets in the URIs it shows (tracing, message history, logs, consoles, JMX) by option name,
-        // from a list of its own components' names: without this deviceCredentials, which the kamelets put in URIs,
-        // showed there in clear
-        URISupport.addSanitizeKeywords("deviceCredentials");
+        // deviceCredentials is masked wherever Camel shows an endpoint URI
+        UriSecrets.register();
     }
 
     @Metadata(description = "Default options of the embedded servers and endpoints; endpoint URIs override them.")

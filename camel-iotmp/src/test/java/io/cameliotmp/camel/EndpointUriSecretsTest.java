@@ -1,5 +1,13 @@
 package io.cameliotmp.camel;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import io.cameliotmp.testing.TestPorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -63,5 +71,42 @@ class EndpointUriSecretsTest {
         }
         assertThat(URISupport.sanitizeUri(context.getRoute("events").getEndpoint().getEndpointUri()))
                 .contains("deviceCredentials=xxxxxx");
+    }
+
+    @Test
+    void theDeviceComponentsCredentialIsMaskedToo() {
+        Endpoint endpoint = context.getEndpoint(
+                "iotmp-device:temperature?host=127.0.0.1&port=" + port
+                                                                + "&user=alice&device=esp32&credential=topsecret");
+        assertThat(endpoint.toString()).doesNotContain("topsecret");
+        assertThat(URISupport.sanitizeUri(endpoint.getEndpointUri())).contains("credential=xxxxxx");
+    }
+
+    /** A secret option added to either component without being registered with the sanitizer fails here. */
+    @Test
+    void everySecretOptionOfBothComponentsIsMasked() throws IOException {
+        context.getComponent("iotmp");
+        context.getComponent("iotmp-device");
+        Set<String> secrets = new LinkedHashSet<>();
+        String[] components = {
+                "/META-INF/io/cameliotmp/camel/iotmp.json", "/META-INF/io/cameliotmp/camel/device/iotmp-device.json" };
+        for (String metadata : components) {
+            Matcher option = Pattern.compile("\"(\\w+)\": \\{ \"index\"[^}]*\"secret\": true").matcher(read(metadata));
+            while (option.find()) {
+                secrets.add(option.group(1));
+            }
+        }
+        assertThat(secrets).contains("deviceCredentials", "credential");
+        for (String name : secrets) {
+            assertThat(URISupport.sanitizeUri("iotmp:events?port=1&" + name + "=topsecret")).as(name)
+                    .isEqualTo("iotmp:events?port=1&" + name + "=xxxxxx");
+        }
+    }
+
+    private static String read(String resource) throws IOException {
+        try (InputStream in = EndpointUriSecretsTest.class.getResourceAsStream(resource)) {
+            assertThat(in).as(resource).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }
