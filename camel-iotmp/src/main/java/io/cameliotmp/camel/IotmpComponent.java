@@ -26,6 +26,11 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 @Component("iotmp")
 public class IotmpComponent extends DefaultComponent implements SSLContextParametersAware {
 
+    static {
+        // deviceCredentials is masked wherever Camel shows an endpoint URI
+        UriSecrets.register();
+    }
+
     @Metadata(description = "Default options of the embedded servers and endpoints; endpoint URIs override them.")
     private IotmpConfiguration configuration = new IotmpConfiguration();
 

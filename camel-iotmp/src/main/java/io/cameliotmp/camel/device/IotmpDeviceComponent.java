@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 
 import io.cameliotmp.camel.ConfigurationBeanBinding;
 import io.cameliotmp.camel.IotmpHealthCheckSupport;
+import io.cameliotmp.camel.UriSecrets;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
@@ -24,6 +25,11 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
  */
 @Component("iotmp-device")
 public class IotmpDeviceComponent extends DefaultComponent implements SSLContextParametersAware {
+
+    static {
+        // its credential is masked wherever Camel shows an endpoint URI
+        UriSecrets.register();
+    }
 
     @Metadata(description = "Default options of the device connections and endpoints; endpoint URIs override them.")
     private IotmpDeviceConfiguration configuration = new IotmpDeviceConfiguration();

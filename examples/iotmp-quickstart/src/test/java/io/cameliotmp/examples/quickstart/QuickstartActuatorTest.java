@@ -60,6 +60,18 @@ class QuickstartActuatorTest extends QuickstartTestSupport {
     }
 
     @Test
+    void theRouteDevConsoleListsTheQuickstartsRoutes() throws Exception {
+        // Camel's route console (and context, processor, top ...) read the routes through Camel's JMX management
+        // (camel-management): without it /actuator/camel/route answered {"routes":[]}
+        Answer route = management("/actuator/camel/route");
+        assertThat(route.status()).isEqualTo(200);
+        JsonNode routes = route.json().path("route").path("routes");
+        assertThat(routes.findValuesAsText("routeId"))
+                .contains("log-temperatures", "log-bucket-writes", "log-suppressed-counts", "log-device-events");
+        assertThat(routes.findValuesAsText("from")).contains("iotmp://events");
+    }
+
+    @Test
     void metricsShowTheApisBoundedState() throws Exception {
         JsonNode sessions = management("/actuator/metrics/iotmp.api.sessions").json();
         assertThat(sessions.path("measurements").get(0).path("value").asDouble()).isZero();
