@@ -112,6 +112,7 @@ public final class DevicePipeline {
                     .decoderConfig(WebSocketLimits.beforeLogin(config))
                     .build()));
             pipeline.addLast("http-not-found", WebSocketLimits.notUpgraded());
+            pipeline.addLast("websocket-leftover", WebSocketLimits.upgradeLeftover());
             pipeline.addLast("websocket-bytes", new WebSocketFrameBytes(false));
         }
     }

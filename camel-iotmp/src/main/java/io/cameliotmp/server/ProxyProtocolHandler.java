@@ -37,6 +37,8 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
      * 64 KiB before the connection is admitted). A v1 header is at most 108 bytes by the decoder.
      */
     static final int MAX_TLV_BYTES = 2048;
+    /** The longest v2 header taken: its 16 fixed bytes, the 216 of a UNIX address and the TLVs (as Netty's). */
+    static final int MAX_V2_HEADER_BYTES = 16 + 216 + MAX_TLV_BYTES;
 
     private final ConnectionAdmission admission;
     private final ConnectionAdmission.Ticket ticket;
@@ -125,18 +127,24 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
      * v2 signature) has. Netty's alone takes anything that does not start with the v2 signature for a v1 line and
      * waits for its end: a device that reached the port directly, past the balancer, with a first message shorter
      * than a v1 line's 108 bytes (a legacy AUTH, a short CONNECT) was held until the {@code connectTimeout} and not
-     * counted as a missing header.
+     * counted as a missing header. A v2 header that announces more than {@link #MAX_V2_HEADER_BYTES} is refused as
+     * soon as its length is read: Netty's waits until that many bytes have arrived, so a peer that announced 64 KiB
+     * and sent no more was held until the {@code connectTimeout} rather than refused.
      */
     static final class Decoder extends HAProxyMessageDecoder {
 
         private static final byte[] V1_START = "PROXY".getBytes(StandardCharsets.US_ASCII);
         private static final byte[] V2_START = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+        /** A v2 header's fixed part: signature, version and command, family, and the length of what follows. */
+        private static final int V2_FIXED = 16;
 
-        /** How many of the connection's first bytes were checked, at most the v2 signature's length. */
+        /** How many of the connection's first bytes were checked, at most a v2 header's fixed part. */
         private int checked;
+        /** The announced length of a v2 header, from bytes 14 and 15. */
+        private int v2Length;
         private boolean mayBeV1 = true;
         private boolean mayBeV2 = true;
-        /** The connection's first bytes are no header: what follows is dropped until the close completes. */
+        /** The first bytes are no header, or one too long: what follows is dropped until the close completes. */
         private boolean notAHeader;
 
         Decoder() {
@@ -149,22 +157,33 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            if (checked < V2_START.length && msg instanceof ByteBuf bytes && !mayStartAHeader(bytes)) {
-                notAHeader = true;
-                ReferenceCountUtil.release(msg);
-                ctx.fireExceptionCaught(new HAProxyProtocolException("the connection does not start with a header"));
-                return;
+            if (checked < V2_FIXED && msg instanceof ByteBuf bytes) {
+                String refusal = !mayStartAHeader(bytes) ? "the connection does not start with a header"
+                        : mayBeV2 && checked == V2_FIXED && V2_FIXED + v2Length > MAX_V2_HEADER_BYTES
+                        ? "a v2 header of " + (V2_FIXED + v2Length) + " bytes, above the " + MAX_V2_HEADER_BYTES
+                          + " allowed"
+                        : null;
+                if (refusal != null) {
+                    notAHeader = true;
+                    ReferenceCountUtil.release(msg);
+                    ctx.fireExceptionCaught(new HAProxyProtocolException(refusal));
+                    return;
+                }
             }
             super.channelRead(ctx, msg);
         }
 
         private boolean mayStartAHeader(ByteBuf bytes) {
             int first = bytes.readerIndex();
-            int count = Math.min(bytes.readableBytes(), V2_START.length - checked);
+            int count = Math.min(bytes.readableBytes(), V2_FIXED - checked);
             for (int i = 0; i < count; i++, checked++) {
                 byte b = bytes.getByte(first + i);
-                mayBeV1 &= checked >= V1_START.length || b == V1_START[checked];
-                mayBeV2 &= b == V2_START[checked];
+                if (checked < V2_START.length) {
+                    mayBeV1 &= checked >= V1_START.length || b == V1_START[checked];
+                    mayBeV2 &= b == V2_START[checked];
+                } else if (checked >= V2_FIXED - 2) {
+                    v2Length = v2Length << 8 | b & 0xFF;
+                }
             }
             return mayBeV1 || mayBeV2;
         }

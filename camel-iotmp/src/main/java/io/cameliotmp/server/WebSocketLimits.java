@@ -1,11 +1,13 @@
 package io.cameliotmp.server;
 
 import io.cameliotmp.protocol.PartialFrameBudget;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -80,6 +82,38 @@ final class WebSocketLimits {
      */
     static ChannelInboundHandlerAdapter notUpgraded() {
         return NOT_UPGRADED;
+    }
+
+    /**
+     * Last of the WebSocket handlers: bytes a client sent right behind its upgrade request, before the 101 (its
+     * CONNECT frame, in the same write), are handed back to the {@link WebSocketFrameMeter} and so to the frame
+     * decoder. Netty's handshake places the decoder before the HTTP codec and then removes the codec, which passes
+     * what it holds beyond the request on from its own place, behind the decoder: the IOTMP codec read the raw,
+     * masked frame bytes as IOTMP, and uncounted by the meter.
+     */
+    static ChannelInboundHandlerAdapter upgradeLeftover() {
+        return UPGRADE_LEFTOVER;
+    }
+
+    private static final ChannelInboundHandlerAdapter UPGRADE_LEFTOVER = new UpgradeLeftover();
+
+    @ChannelHandler.Sharable
+    private static final class UpgradeLeftover extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (!(msg instanceof ByteBuf bytes)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            ChannelHandlerContext meter = ctx.pipeline().context(WebSocketFrameMeter.NAME);
+            if (meter == null || ctx.pipeline().context(FRAME_DECODER) == null) {
+                // no frame decoder to read them (the upgrade was refused): nothing may read them as IOTMP
+                bytes.release();
+                ctx.close();
+                return;
+            }
+            ((ChannelInboundHandler) meter.handler()).channelRead(meter, bytes);
+        }
     }
 
     private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status) {

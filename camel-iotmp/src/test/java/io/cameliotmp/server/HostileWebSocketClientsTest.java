@@ -169,4 +169,52 @@ class HostileWebSocketClientsTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - upgradedAt)).isLessThan(PATIENCE.toMillis());
         Waits.eventually().until(() -> server.unauthenticatedConnections() == 0);
     }
+
+    /**
+     * What RFC 6455 forbids a client (an unmasked frame, a control frame above 125 bytes, a close code no endpoint may
+     * send, a continuation outside a fragmented message, another upgrade request on the upgraded connection, which
+     * reads as a frame with reserved bits) closes the connection at once, rather than waiting for the CONNECT
+     * deadline.
+     */
+    @Test
+    void framesTheProtocolForbidsCloseTheConnection() throws Exception {
+        start(Duration.ofMinutes(5));
+        byte[][] forbidden = {
+            {(byte) 0x82, 2, 5, 0}, // binary, unmasked
+            frame(RawWebSocket.PING, true, new byte[126]),
+            frame(0x8, true, new byte[] {0x03, (byte) 0xE7}), // close, code 999
+            frame(RawWebSocket.CONTINUATION, true, new byte[] {5, 0}),
+            upgradeRequest("").getBytes(StandardCharsets.US_ASCII),
+        };
+        for (byte[] bytes : forbidden) {
+            Socket socket = upgraded();
+            writeQuietly(socket, bytes);
+            assertThat(closedWithin(socket, PATIENCE)).as(Hex.format(Arrays.copyOf(bytes, 2))).isTrue();
+        }
+        Waits.eventually().until(() -> server.unauthenticatedConnections() == 0);
+    }
+
+    /**
+     * A CONNECT frame sent in the same write as the upgrade request, before the 101, is read by the WebSocket frame
+     * decoder. The HTTP codec passed it on behind the decoder, to the IOTMP codec as raw frame bytes: masked with a
+     * key other than zero (as every client masks) it read as garbage, and the device waited out its CONNECT deadline.
+     */
+    @Test
+    void aConnectPipelinedAfterTheUpgradeRequestIsRead() throws Exception {
+        start(Duration.ofMinutes(5));
+        Socket socket = open();
+        byte[] payload = Frames.encode(IotmpMessage.connect(1, "alice", "esp32", "pw"), Generation.GEN2);
+        byte[] key = {0x37, (byte) 0xFA, 0x21, 0x3D};
+        byte[] connect = frameHeader(payload.length);
+        System.arraycopy(key, 0, connect, connect.length - 4, 4);
+        byte[] masked = payload.clone();
+        for (int i = 0; i < masked.length; i++) {
+            masked[i] ^= key[i % 4];
+        }
+        connect = Frames.concat(connect, masked);
+        write(socket, Frames.concat(upgradeRequest("").getBytes(StandardCharsets.US_ASCII), connect));
+        assertThat(readHttpHead(socket)).startsWith("HTTP/1.1 101");
+        socket.setSoTimeout((int) PATIENCE.toMillis());
+        assertThat(Hex.format(readFrame(socket))).isEqualTo("01 02 08 01");
+    }
 }

@@ -79,4 +79,32 @@ class ProxyProtocolDecoderTest {
                 .singleElement().isInstanceOf(HAProxyProtocolException.class);
         assertThat(keepAlive.finishAndReleaseAll()).isFalse();
     }
+
+    /**
+     * A v2 header that announces more than the decoder takes is refused once its 16 fixed bytes are in, rather than
+     * held until the connect timeout while the decoder waits for that many bytes.
+     */
+    @Test
+    void aV2HeaderAnnouncingMoreThanAllowedIsRefusedAtItsLength() throws Exception {
+        EmbeddedChannel huge = channel();
+        byte[] fixed = ProxyHeaders.v2Local();
+        fixed[12] = 0x21; // PROXY, not LOCAL
+        fixed[13] = 0x11; // TCP over IPv4
+        fixed[14] = (byte) 0xFF;
+        fixed[15] = (byte) 0xFF;
+        writeInPieces(huge, fixed, 1);
+        assertThat(passedOn).singleElement().isInstanceOf(HAProxyProtocolException.class);
+        huge.writeInbound(Unpooled.wrappedBuffer(new byte[100]));
+        assertThat(passedOn).as("nothing after the refusal").hasSize(1);
+        assertThat(huge.finishAndReleaseAll()).isFalse();
+
+        passedOn.clear();
+        EmbeddedChannel largest = channel();
+        int tlvBytes = ProxyProtocolHandler.MAX_V2_HEADER_BYTES - 16 - 12;
+        writeInPieces(largest, ProxyHeaders.v2("198.51.100.9", 50_000, tlvBytes), 7);
+        assertThat(passedOn).as("the longest header allowed is taken").singleElement()
+                .isInstanceOf(HAProxyMessage.class);
+        ((HAProxyMessage) passedOn.get(0)).release();
+        assertThat(largest.finishAndReleaseAll()).isFalse();
+    }
 }
