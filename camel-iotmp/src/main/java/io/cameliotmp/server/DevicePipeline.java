@@ -62,8 +62,9 @@ public final class DevicePipeline {
      * {@link PendingWriteBound} on what is queued for the peer, {@code ssl} when the server has TLS (after
      * {@link TlsPartialRecords} and its {@link TlsRenegotiationGuard}; a failed handshake reported by
      * {@link TlsHandshakeFailures}), and for WebSocket transport the meter of partial
-     * WebSocket frames, the HTTP upgrade, the peer's pings and pongs ({@link WebSocketControlFrames}) and the frames
-     * read as one byte stream.
+     * WebSocket frames, the HTTP upgrade, the peer's pings and pongs ({@link WebSocketControlFrames}), the frames
+     * read as one byte stream, and last {@code websocket-leftover}, which hands bytes sent with the upgrade request
+     * (the HTTP codec passes them on from its own place when it is removed) back to the frame decoder.
      */
     public void addTransport() {
         ChannelPipeline pipeline = channel.pipeline();
