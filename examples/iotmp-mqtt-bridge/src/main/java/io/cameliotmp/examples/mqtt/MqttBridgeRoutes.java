@@ -20,6 +20,9 @@ import org.apache.camel.util.ObjectHelper;
  */
 public class MqttBridgeRoutes extends RouteBuilder {
 
+    /** Where the result of a set goes: its topic, with {@code result} for {@code set}. */
+    private static final String RESULT_TOPIC = "bridgeResultTopic";
+
     /** Comma-separated resources whose streams are bridged; each gets its own stream consumer. */
     @PropertyInject("bridge.stream-resources")
     private String streamResources;
@@ -48,8 +51,8 @@ public class MqttBridgeRoutes extends RouteBuilder {
                                             + "}: a set runs when it is published, not again when the bridge starts")
                     .stop()
                 .end()
-                .process(MqttBridgeRoutes::targetFromTopic)
                 .doTry()
+                    .process(MqttBridgeRoutes::targetFromTopic)
                     .choice().when(body().isNotNull())
                         .unmarshal().json(Object.class) // any JSON value: object, array, number, string, …
                     .end()
@@ -60,8 +63,8 @@ public class MqttBridgeRoutes extends RouteBuilder {
                     .setBody(MqttBridgeRoutes::failure)
                 .end()
                 .marshal().json()
-                .process(exchange -> topic(exchange,
-                        exchange.getMessage().getHeader(IotmpConstants.RESOURCE, String.class) + "/result"))
+                // the set's own topic, "result" for "set": the answer goes where the command came from
+                .setHeader(PahoConstants.CAMEL_PAHO_OVERRIDE_TOPIC, exchangeProperty(RESULT_TOPIC))
                 .to("paho:devices");
     }
 
@@ -78,12 +81,22 @@ public class MqttBridgeRoutes extends RouteBuilder {
                 + TopicLevels.encode(message.getHeader(IotmpConstants.DEVICE, String.class)) + "/" + rest);
     }
 
-    /** {@code devices/{device}/{resource}/set} → device and resource headers; an empty payload → null body. */
+    /**
+     * {@code devices/{device}/{resource}/set} → device and resource headers, and the topic of the result; an empty
+     * payload → null body. A device level that is no device's encoded id names no device: decoded as far as it goes,
+     * it ran the set on a device through a second topic of its own, past the broker's ACL on its topic.
+     */
     private static void targetFromTopic(Exchange exchange) {
         Message message = exchange.getMessage();
         String[] levels = message.getHeader(PahoConstants.MQTT_TOPIC, String.class).split("/");
-        message.setHeader(IotmpConstants.DEVICE, TopicLevels.decode(levels[1]));
+        exchange.setProperty(RESULT_TOPIC, "devices/" + levels[1] + "/" + levels[2] + "/result");
         message.setHeader(IotmpConstants.RESOURCE, levels[2]);
+        String device = TopicLevels.decode(levels[1]);
+        if (device == null) {
+            throw new IllegalArgumentException("no device has the topic level " + levels[1]
+                                               + ": %, + and # are written %25, %2B and %23, and % nothing else");
+        }
+        message.setHeader(IotmpConstants.DEVICE, device);
         byte[] payload = message.getBody(byte[].class);
         if (payload == null || payload.length == 0) {
             message.setBody(null);

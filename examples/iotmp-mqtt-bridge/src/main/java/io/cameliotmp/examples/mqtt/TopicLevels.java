@@ -1,7 +1,5 @@
 package io.cameliotmp.examples.mqtt;
 
-import java.util.Locale;
-
 /**
  * A device id as one level of an MQTT topic name, and back. The IOTMP server takes device ids with any character but a
  * slash and control characters, while a topic name may not contain MQTT's wildcards {@code +} and {@code #}: a
@@ -29,7 +27,12 @@ final class TopicLevels {
         return s.toString();
     }
 
-    /** The inverse of {@link #encode}; any other {@code %} sequence is kept as it is. */
+    /**
+     * The inverse of {@link #encode}, or null for a level that {@link #encode} does not make: a {@code %} not
+     * followed by {@code 25}, {@code 2B} or {@code 23} (in upper case). Decoded leniently, {@code sensor%41} and
+     * {@code sensor%2541} named one device, and {@code a%2bb} and {@code a%2Bb} another: two topics for a device, so a
+     * broker ACL on the one its samples go to did not cover its sets.
+     */
     static String decode(String level) {
         if (level.indexOf('%') < 0) {
             return level;
@@ -37,20 +40,20 @@ final class TopicLevels {
         StringBuilder s = new StringBuilder(level.length());
         for (int i = 0; i < level.length(); i++) {
             char c = level.charAt(i);
-            String code = c == '%' && i + 3 <= level.length()
-                    ? level.substring(i + 1, i + 3).toUpperCase(Locale.ROOT) : "";
-            char decoded = switch (code) {
-                case "25" -> '%';
-                case "2B" -> '+';
-                case "23" -> '#';
-                default -> 0;
-            };
-            if (decoded != 0) {
-                s.append(decoded);
-                i += 2;
-            } else {
+            if (c != '%') {
                 s.append(c);
+                continue;
             }
+            String code = i + 3 <= level.length() ? level.substring(i + 1, i + 3) : "";
+            switch (code) {
+                case "25" -> s.append('%');
+                case "2B" -> s.append('+');
+                case "23" -> s.append('#');
+                default -> {
+                    return null;
+                }
+            }
+            i += 2;
         }
         return s.toString();
     }

@@ -162,6 +162,37 @@ class MqttBridgeTest extends BridgeTestSupport {
         assertThat(led.get()).isEqualTo(Map.of("on", true));
     }
 
+    /**
+     * A device has one topic level: its id encoded. A level that is not an encoding ({@code %41}, or {@code %2b} for
+     * {@code %2B}) ran the set on the device whose id it is when read as it stands, or decoded in any case: a second
+     * topic for a device, past a broker ACL on its own ({@code sensor%41}'s is {@code devices/sensor%2541/#}).
+     */
+    @Test
+    void aSetOnATopicThatIsNotADevicesEncodedIdRunsNothing() throws Exception {
+        AtomicReference<Object> percentLed = new AtomicReference<>(Map.of("on", false));
+        IotmpDevice percent = newDevice("sensor%41");
+        percent.resource("led").input(percentLed::set, percentLed::get);
+        percent.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        IotmpDevice plus = newDevice("a+b");
+        plus.resource("led").input(led::set, led::get);
+        plus.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        publish("devices/sensor%41/led/set", "{\"on\":true}");
+        JsonNode notADevice = awaitMessage("devices/sensor%41/led/result");
+        assertThat(notADevice.get("ok").asBoolean()).isFalse();
+        assertThat(notADevice.get("error").asText()).contains("sensor%41");
+        publish("devices/a%2bb/led/set", "{\"on\":true}");
+        assertThat(awaitMessage("devices/a%2bb/led/result").get("ok").asBoolean()).isFalse();
+
+        // the devices' own topics still work, and the sets above ran nothing
+        assertThat(percentLed.get()).isEqualTo(Map.of("on", false));
+        assertThat(led.get()).isEqualTo(Map.of("on", false));
+        publish("devices/sensor%2541/led/set", "{\"on\":true}");
+        assertThat(awaitMessage("devices/sensor%2541/led/result").get("ok").asBoolean()).isTrue();
+        assertThat(percentLed.get()).isEqualTo(Map.of("on", true));
+        assertThat(led.get()).isEqualTo(Map.of("on", false));
+    }
+
     @Test
     void samplesOfManyDevicesStreamingAtOnceAreAllPublished() throws Exception {
         AtomicInteger published = new AtomicInteger();
