@@ -1,0 +1,161 @@
+package io.cameliotmp.examples.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.cameliotmp.test.FreePorts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The example's {@code haproxy.cfg} as {@code run-cluster.sh} runs it (its ports replaced by free ones), in front of
+ * three stand-in nodes of this test: each accepts connections and writes its letter. No quickstart JVM: it checks the
+ * proxy's configuration only, in seconds. Needs HAProxy on the PATH (CI installs Debian's), as
+ * {@link RunClusterScriptTest} does.
+ */
+class HaproxyConfigTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final List<Node> nodes = new ArrayList<>();
+    private final List<Socket> devices = new CopyOnWriteArrayList<>();
+    private Process haproxy;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Socket device : devices) {
+            device.close();
+        }
+        if (haproxy != null) {
+            haproxy.destroy();
+            haproxy.waitFor(30, TimeUnit.SECONDS);
+        }
+        for (Node node : nodes) {
+            node.close();
+        }
+    }
+
+    /**
+     * A node that dies (kill -9: its port refuses connections) is still up for HAProxy until its health checks fail
+     * (seconds), and with {@code balance leastconn} it is the node with the fewest connections: every device it held
+     * reconnects to it first. Without {@code option redispatch} HAProxy retried that node alone and then closed the
+     * device's connection, three seconds later, and the device started its reconnect backoff over; now the retry
+     * goes to a node that is alive.
+     */
+    @Test
+    void aDeviceReconnectingWhileItsDeadNodeIsStillUpForTheProxyLandsOnALiveNode() throws Exception {
+        int proxyPort = startProxy();
+        // one device on each of two nodes (leastconn: the second goes to a node without any); the third node is the
+        // one with the fewest connections. The first connects once HAProxy listens.
+        String first = await().atMost(WAIT).ignoreExceptions().until(() -> connectDevice(proxyPort),
+                node -> !node.equals("closed"));
+        String second = connectDevice(proxyPort);
+        assertThat(Set.of(first, second)).as("leastconn spreads the first two devices").hasSize(2);
+        Node idle = nodes.stream().filter(n -> !n.name.equals(first) && !n.name.equals(second)).findFirst()
+                .orElseThrow();
+
+        idle.close(); // the node dies; HAProxy's checks notice only after `fall` failed checks, seconds later
+
+        assertThat(connectDevice(proxyPort)).as("the node a device reconnecting through the proxy lands on")
+                .isIn(first, second);
+    }
+
+    /** Starts three stand-in nodes and HAProxy with the example's configuration; returns the proxy's port. */
+    private int startProxy() throws IOException {
+        int proxyPort = FreePorts.next();
+        // the module's directory is examples/iotmp-cluster, where haproxy.cfg is
+        String config = Files.readString(Path.of("haproxy.cfg")).replace("127.0.0.1:25204", "127.0.0.1:" + proxyPort);
+        for (int n = 1; n <= 3; n++) {
+            Node node = new Node("node-" + n, FreePorts.next());
+            nodes.add(node);
+            config = config.replace("127.0.0.1:2530" + n, "127.0.0.1:" + node.server.getLocalPort());
+        }
+        Path cfg = Files.createDirectories(Path.of("target", "haproxy-config-test")).resolve("haproxy.cfg");
+        Files.writeString(cfg, config);
+        haproxy = new ProcessBuilder("haproxy", "-f", cfg.toString(), "-db").redirectErrorStream(true)
+                .redirectOutput(cfg.resolveSibling("haproxy.log").toFile()).start();
+        return proxyPort;
+    }
+
+    /** A device connection through the proxy, kept open; the node it reached, or "closed" if the proxy closed it. */
+    private String connectDevice(int proxyPort) throws IOException {
+        Socket device = new Socket(InetAddress.getLoopbackAddress(), proxyPort);
+        devices.add(device);
+        device.setSoTimeout((int) WAIT.toMillis());
+        int node = device.getInputStream().read();
+        return node < 0 ? "closed" : "node-" + (char) node;
+    }
+
+    /** A stand-in node: accepts connections (the proxy's and its health checks), writes its number, keeps them. */
+    private static final class Node implements AutoCloseable {
+        private final String name;
+        private final ServerSocket server;
+        private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+        private final CountDownLatch closed = new CountDownLatch(1);
+        private volatile boolean dying;
+
+        Node(String name, int port) throws IOException {
+            this.name = name;
+            this.server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+            // accept() returns now and then to see whether the node is to die: closed from another thread while a
+            // thread waits in accept(), the socket went on listening until that accept() returned, with a connection
+            server.setSoTimeout(50);
+            Thread acceptor = new Thread(this::accept, name);
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        private void accept() {
+            try {
+                while (!dying) {
+                    try {
+                        Socket connection = server.accept();
+                        accepted.add(connection);
+                        connection.getOutputStream().write(name.charAt(name.length() - 1));
+                        connection.getOutputStream().flush();
+                    } catch (SocketTimeoutException e) {
+                        // time to look at dying again
+                    } catch (IOException e) {
+                        // a health check that went away before its letter: nothing to keep
+                    }
+                }
+                server.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                closed.countDown();
+            }
+        }
+
+        /** Stops listening, as a killed node's port does: a connection to it is refused from now on. */
+        @Override
+        public void close() throws IOException {
+            dying = true;
+            try {
+                assertThat(closed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as(name + " stopped listening").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            for (Socket connection : accepted) {
+                connection.close();
+            }
+        }
+    }
+}
