@@ -13,7 +13,7 @@ import org.apache.camel.util.ObjectHelper;
 
 /**
  * IOTMP → MQTT: every sample of a bridged resource's stream is published as JSON on
- * {@code devices/{device}/{resource}}, the device id with MQTT's wildcards encoded ({@link TopicLevels}).
+ * {@code devices/{device}/{resource}}, the device id with what a topic may not carry encoded ({@link TopicLevels}).
  * MQTT → IOTMP: a message on {@code devices/{device}/{resource}/set} runs the resource with the JSON payload as input
  * (an empty payload runs it without input), and the outcome is published on {@code devices/{device}/{resource}/result}.
  * Devices are those of one IOTMP user, {@code bridge.user}, as the topics carry no user.
@@ -93,8 +93,9 @@ public class MqttBridgeRoutes extends RouteBuilder {
         message.setHeader(IotmpConstants.RESOURCE, levels[2]);
         String device = TopicLevels.decode(levels[1]);
         if (device == null) {
-            throw new IllegalArgumentException("no device has the topic level " + levels[1]
-                                               + ": %, + and # are written %25, %2B and %23, and % nothing else");
+            throw new IllegalArgumentException("no device has the topic level " + levels[1] + ": a device's id is its"
+                                               + " level with %, +, # and what MQTT refuses in a topic written as"
+                                               + " their UTF-8 bytes (%25, %2B, %23, ...), and nothing else");
         }
         message.setHeader(IotmpConstants.DEVICE, device);
         byte[] payload = message.getBody(byte[].class);

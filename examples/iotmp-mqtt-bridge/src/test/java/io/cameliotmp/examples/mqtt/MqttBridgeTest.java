@@ -163,6 +163,25 @@ class MqttBridgeTest extends BridgeTestSupport {
     }
 
     /**
+     * The server takes device ids with Unicode non-characters (U+FFFF, U+FDD0…), which a topic may not carry: Paho
+     * dropped the bridge's one MQTT connection, that of every device, at each sample of such a device (and Mosquitto
+     * closes the connection of a client that sends one). They are percent-encoded as their UTF-8 bytes.
+     */
+    @Test
+    void aDeviceWhoseIdHasANonCharacterIsBridgedUnderItsEncodedId() throws Exception {
+        IotmpDevice odd = newDevice("sensor\uFFFF\uFDD0");
+        odd.resource("temperature").output(() -> Map.of("celsius", 19.5));
+        odd.resource("led").input(led::set, led::get);
+        odd.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        String level = "sensor%EF%BF%BF%EF%B7%90";
+        assertThat(awaitMessage("devices/" + level + "/temperature").get("celsius").asDouble()).isEqualTo(19.5);
+        publish("devices/" + level + "/led/set", "{\"on\":true}");
+        assertThat(awaitMessage("devices/" + level + "/led/result").get("ok").asBoolean()).isTrue();
+        assertThat(led.get()).isEqualTo(Map.of("on", true));
+    }
+
+    /**
      * A device has one topic level: its id encoded. A level that is not an encoding ({@code %41}, or {@code %2b} for
      * {@code %2B}) ran the set on the device whose id it is when read as it stands, or decoded in any case: a second
      * topic for a device, past a broker ACL on its own ({@code sensor%41}'s is {@code devices/sensor%2541/#}).
