@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Starts three quickstart nodes as one cluster and HAProxy in front of their IOTMP ports, then asks every node's device
 # API for the simulated device, which connected through the proxy to whichever node HAProxy chose. Stop with Ctrl-C.
-# Run from the repository root after building the quickstart (see README.md).
+# Run after building the quickstart (see README.md), from the repository root or anywhere else.
 set -euo pipefail
+# the paths below are the repository root's: from the example's directory, the nodes found no jar
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 #
 # The ports are the README's unless set in the environment (the example's test runs it on free ones):
@@ -50,13 +52,29 @@ sed -e "s/127\.0\.0\.1:25204/127.0.0.1:$PROXY/" -e "s/127\.0\.0\.1:25301/127.0.0
     "$HERE/haproxy.cfg" > "$LOGS/haproxy.cfg"
 haproxy -f "$LOGS/haproxy.cfg" -db > "$LOGS/haproxy.log" 2>&1 &
 pids+=($!)
+names=(node-1 node-2 node-3 haproxy)
+
+# a node or the proxy that ended (one of its ports taken, say) ends the script with the end of its log; the waits
+# below would otherwise go on for ever, silent
+alive() {
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2> /dev/null; then
+      echo "${names[$i]} ended; the end of $LOGS/${names[$i]}.log:" >&2
+      tail -n 20 "$LOGS/${names[$i]}.log" >&2
+      exit 1
+    fi
+  done
+}
 
 for port in "${MANAGEMENT[@]}"; do
-  until curl -sf "http://127.0.0.1:$port/actuator/health" > /dev/null; do sleep 1; done
+  until curl -sf "http://127.0.0.1:$port/actuator/health" > /dev/null; do alive; sleep 1; done
 done
 echo "three nodes up; the simulated device connects through 127.0.0.1:$PROXY"
 AUTH="Authorization: Bearer quickstart-demo-token"   # the quickstart's demo token (its README)
-until curl -sf -H "$AUTH" "http://127.0.0.1:${HTTP[0]}/v3/users/demo/devices/sim-1" | grep -q '"connected":true'; do sleep 1; done
+until curl -sf -H "$AUTH" "http://127.0.0.1:${HTTP[0]}/v3/users/demo/devices/sim-1" | grep -q '"connected":true'; do
+  alive
+  sleep 1
+done
 
 for n in 1 2 3; do
   port=${HTTP[$((n - 1))]}
