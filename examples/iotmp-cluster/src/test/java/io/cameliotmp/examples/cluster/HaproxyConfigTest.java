@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.cameliotmp.test.FreePorts;
 import org.junit.jupiter.api.AfterEach;
@@ -74,6 +76,38 @@ class HaproxyConfigTest {
 
         assertThat(connectDevice(proxyPort)).as("the node a device reconnecting through the proxy lands on")
                 .isIn(first, second);
+    }
+
+    /**
+     * A device may announce a keep-alive of up to 1800 s (the range the server takes), and a quiet device sends nothing
+     * else: the proxy's client and server timeouts are longer than that times the server's tolerance (1.15), so that
+     * the server decides when a quiet device is gone. With 3 minutes the proxy cut every device announcing more than
+     * 180 s, every 3 minutes.
+     */
+    @Test
+    void theProxyNeverCutsADeviceThatKeepsItsKeepAlive() throws IOException {
+        Duration longestSilence = Duration.ofSeconds(1800).multipliedBy(115).dividedBy(100);
+        List<String> lines = Files.readAllLines(Path.of("haproxy.cfg"));
+        for (String side : List.of("client", "server")) {
+            String timeout = lines.stream().map(String::trim).filter(l -> l.startsWith("timeout " + side + " "))
+                    .map(l -> l.substring(("timeout " + side + " ").length()).trim()).findFirst().orElseThrow();
+            assertThat(haproxyTime(timeout)).as("timeout %s %s", side, timeout).isGreaterThan(longestSilence);
+        }
+    }
+
+    /** A time as HAProxy reads it: a number and a unit (ms if none). */
+    private static Duration haproxyTime(String time) {
+        Matcher m = Pattern.compile("(\\d+)(us|ms|s|m|h|d)?").matcher(time);
+        assertThat(m.matches()).as(time).isTrue();
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2) == null ? "ms" : m.group(2)) {
+            case "us" -> Duration.ofNanos(n * 1000);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofMillis(n);
+        };
     }
 
     /** Starts three stand-in nodes and HAProxy with the example's configuration; returns the proxy's port. */
