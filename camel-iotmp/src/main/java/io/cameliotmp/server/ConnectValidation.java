@@ -74,6 +74,9 @@ final class ConnectValidation {
         if (hasFormatCharacter(user) || hasFormatCharacter(device)) {
             return "user name or device id with an invisible format character (a bidi control, a zero-width one)";
         }
+        if (hasNoncharacter(user) || hasNoncharacter(device)) {
+            return "user name or device id with a Unicode noncharacter (U+FFFE, U+FFFF, U+FDD0..U+FDEF and alike)";
+        }
         if (isDotSegment(user) || isDotSegment(device)) {
             return "user name or device id '.' or '..'";
         }
@@ -90,6 +93,22 @@ final class ConnectValidation {
             if (Character.getType(name.charAt(i)) == Character.FORMAT) {
                 return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * Unicode's 66 noncharacters (U+FDD0..U+FDEF and the last two code points of every plane) are for a program's
+     * own use, not for interchange: MQTT brokers (Mosquitto, Paho) drop the whole connection that carries one in a
+     * topic, so one such device id would knock a bridge's shared connection off its broker with every sample.
+     */
+    private static boolean hasNoncharacter(String name) {
+        for (int i = 0; i < name.length();) {
+            int codePoint = name.codePointAt(i);
+            if ((codePoint >= 0xFDD0 && codePoint <= 0xFDEF) || (codePoint & 0xFFFE) == 0xFFFE) {
+                return true;
+            }
+            i += Character.charCount(codePoint);
         }
         return false;
     }

@@ -28,7 +28,8 @@ public enum Refusal {
     /**
      * A CONNECT with a user or device id that holds a slash (which would make {@code user/device} name two devices)
      * or a control character (a line break that would forge a line of whatever log an application writes them to),
-     * an invisible format character (a bidi override that makes it read as another device), or that is empty,
+     * an invisible format character (a bidi override that makes it read as another device), a Unicode noncharacter
+     * (which MQTT brokers drop a whole connection for, in a topic), or that is empty,
      * {@code .} or {@code ..} (names no URI or API path can address).
      */
     IDENTIFIER_INVALID,

@@ -102,6 +102,11 @@ class IdentifiersAndNamesTest {
             {"alice", "esp\u200b32"},
             {"\ufeffalice", "esp32"},
             {"alice", "esp32\u2066"},
+            // Unicode noncharacters: an MQTT broker drops the whole connection of a topic that holds one
+            {"alice", "esp\uffff32"},
+            {"alice", "esp32\ufdd0"},
+            {"alice", "esp" + new String(Character.toChars(0x1FFFE)) + "32"},
+            {"\ufffealice", "esp32"},
             // a dot segment: a URL's path drops it, so the device API and the console would address another path
             {"alice", "."},
             {"alice", ".."},

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cameliotmp.device.IotmpConnectRefusedException;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.test.FreePorts;
 import org.awaitility.core.ConditionTimeoutException;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -163,22 +165,26 @@ class MqttBridgeTest extends BridgeTestSupport {
     }
 
     /**
-     * The server takes device ids with Unicode non-characters (U+FFFF, U+FDD0…), which a topic may not carry: Paho
-     * dropped the bridge's one MQTT connection, that of every device, at each sample of such a device (and Mosquitto
-     * closes the connection of a client that sends one). They are percent-encoded as their UTF-8 bytes.
+     * A device id with a Unicode non-character (U+FFFF, U+FDD0…) cannot be carried by a topic: Paho drops the
+     * bridge's one MQTT connection, that of every device, at such a topic, and Mosquitto closes the connection of a
+     * client that sends one. The server refuses such ids at CONNECT, so no such device reaches the bridge (the
+     * bridge would still percent-encode them, see TopicLevelsTest); the bridge goes on for the others.
      */
     @Test
-    void aDeviceWhoseIdHasANonCharacterIsBridgedUnderItsEncodedId() throws Exception {
-        IotmpDevice odd = newDevice("sensor\uFFFF\uFDD0");
+    void aDeviceWhoseIdHasANonCharacterIsRefusedAndTheBridgeGoesOn() throws Exception {
+        // reconnection off: the stage fails on the first refusal instead of trying again
+        IotmpDevice odd = IotmpDevice.builder().host("127.0.0.1").port(iotmpPort())
+                .credentials("acme", "sensor\uFFFF\uFDD0", "s3cret").reconnectBackoff(Duration.ZERO, Duration.ZERO)
+                .build();
+        devices.add(odd);
         odd.resource("temperature").output(() -> Map.of("celsius", 19.5));
-        odd.resource("led").input(led::set, led::get);
-        odd.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThatThrownBy(() -> odd.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IotmpConnectRefusedException.class);
 
-        String level = "sensor%EF%BF%BF%EF%B7%90";
-        assertThat(awaitMessage("devices/" + level + "/temperature").get("celsius").asDouble()).isEqualTo(19.5);
-        publish("devices/" + level + "/led/set", "{\"on\":true}");
-        assertThat(awaitMessage("devices/" + level + "/led/result").get("ok").asBoolean()).isTrue();
-        assertThat(led.get()).isEqualTo(Map.of("on", true));
+        IotmpDevice plain = newDevice("sensor-after-refusal");
+        plain.resource("temperature").output(() -> Map.of("celsius", 20.5));
+        plain.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(awaitMessage("devices/sensor-after-refusal/temperature").get("celsius").asDouble()).isEqualTo(20.5);
     }
 
     /**
