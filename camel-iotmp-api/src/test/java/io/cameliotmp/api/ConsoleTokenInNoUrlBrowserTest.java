@@ -37,6 +37,9 @@ class ConsoleTokenInNoUrlBrowserTest extends ApiTestSupport {
     @Autowired
     RequestUrls urls;
 
+    @Autowired
+    DeviceEvents events;
+
     private HeadlessChromium chromium;
     private ChromeDriver browser;
     private WebDriverWait wait;
@@ -113,5 +116,34 @@ class ConsoleTokenInNoUrlBrowserTest extends ApiTestSupport {
         assertThat(browser.findElement(By.cssSelector("#files tr[data-name='report.csv'] a[data-action='download']"))
                 .getDomAttribute("href"))
                 .isEqualTo("/v3/users/demo/devices/dev-1/files/download?path=%2Ftmp%2Freport.csv");
+    }
+
+    /**
+     * The browser's own reconnect of a dropped {@code EventSource} would present its used ticket again and be refused
+     * for good: the console opens the device events again on a new ticket, and they work.
+     */
+    @Test
+    void droppedDeviceEventsAreOpenedAgainOnANewTicket() throws Exception {
+        urls.clear();
+        browser.get(uri("/console/").toString());
+        browser.findElement(By.id("token")).sendKeys(ALL);
+        browser.findElement(By.id("sign-in-button")).click();
+        wait.withMessage("subscribed to device events").until(
+                ExpectedConditions.attributeToBe(By.id("events"), "data-state", "open"));
+
+        events.endSubscriptions();
+        wait.withMessage("subscribed again, on another ticket").until(driver -> eventUrls().size() >= 2
+                && "open".equals(driver.findElement(By.id("events")).getDomAttribute("data-state")));
+        assertThat(eventUrls()).doesNotHaveDuplicates()
+                .allSatisfy(url -> assertThat(url).startsWith("/v3/users/demo/events?ticket="));
+
+        connect("demo", "dev-1", "secret-1", d -> d.resource("led").output(() -> true));
+        wait.withMessage("dev-1 listed by the new subscription").until(ExpectedConditions.attributeToBe(
+                By.cssSelector("#devices button[data-device='dev-1']"), "data-state", "online"));
+        assertThat(urls.received()).allSatisfy(url -> assertThat(url).doesNotContain(ALL));
+    }
+
+    private List<String> eventUrls() {
+        return urls.received().stream().filter(url -> url.startsWith("/v3/users/demo/events")).toList();
     }
 }
