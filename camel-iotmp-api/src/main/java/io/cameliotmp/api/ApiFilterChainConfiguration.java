@@ -3,6 +3,7 @@ package io.cameliotmp.api;
 import java.io.IOException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cameliotmp.api.access.AccessTickets;
 import io.cameliotmp.api.access.AccessTokenStore;
 import io.cameliotmp.api.access.ApiAccessFilter;
 import io.cameliotmp.api.access.AuthFailureLimiter;
@@ -150,11 +151,19 @@ class ApiFilterChainConfiguration {
                 properties.maxTrackedAddresses(), System::nanoTime);
     }
 
+    /** The single-use tickets that stand for a token in a URL the console opens: {@code ticket-ttl}, …. */
+    @Bean
+    AccessTickets iotmpApiTickets() {
+        return new AccessTickets(properties.ticketTtl(), properties.maxTickets(), properties.maxTicketsPerUser(),
+                System::nanoTime);
+    }
+
     /** Every call of the API needs an access token that reaches what it asks for. */
     @Bean
     FilterRegistrationBean<ApiAccessFilter> iotmpApiAccessFilter(AccessTokenStore tokens,
-                                                                  AuthFailureLimiter failures, ObjectMapper json) {
-        return onApiPaths(new ApiAccessFilter(tokens, failures, json), ACCESS_ORDER);
+                                                                  AuthFailureLimiter failures, ObjectMapper json,
+                                                                  AccessTickets tickets) {
+        return onApiPaths(new ApiAccessFilter(tokens, failures, json, tickets), ACCESS_ORDER);
     }
 
     /** The bytes of request bodies held while they arrive: {@code body-read-buffer}. */

@@ -4,7 +4,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 /**
  * Maps the API's Spring MVC handlers ({@link DeviceStreamController}, {@link FileDownloads},
- * {@link DeviceEvents}) ahead of the
+ * {@link DeviceEvents}, {@link TicketController}) ahead of the
  * platform-http routes: Camel's mapping (order -1) would otherwise give {@code …/resources/{resource}/stream} to the
  * resource route, whose prefix takes every path under {@code …/resources}.
  */
@@ -20,6 +20,6 @@ final class ApiHandlerMapping extends RequestMappingHandlerMapping {
     @Override
     protected boolean isHandler(Class<?> beanType) {
         return DeviceStreamController.class.isAssignableFrom(beanType) || FileDownloads.class == beanType
-               || DeviceEvents.class.isAssignableFrom(beanType);
+               || DeviceEvents.class.isAssignableFrom(beanType) || TicketController.class == beanType;
     }
 }

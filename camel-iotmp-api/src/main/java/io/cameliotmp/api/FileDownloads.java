@@ -169,18 +169,23 @@ public final class FileDownloads {
                     if (!slot.startStreaming()) {
                         throw new IOException("the request ended before the download of " + path + " started");
                     }
+                    WrittenTo content = new WrittenTo(rate.watch(out));
                     try {
                         awaitRequestThread(requestThread, path);
                         // the async request timeout bounds the wait for the streaming to start (a busy executor:
                         // 503), not the download, whose chunks and writes have timeouts of their own: firing while
                         // the content was written, it cut the download and its 503 went into the file's bytes
                         AsyncPlatformHttpConsumer.liftAsyncTimeout(request, "download of " + path);
-                        stream(user, device, path, size.longValue(), rate.watch(out));
-                    } catch (DownloadRate.TooSlowException slow) {
-                        // a response cut short cannot be followed by another on its connection: closed now, not
-                        // left to Tomcat's connection timeout, holding the connection (not a thread) until then
-                        closeNow.accept(slow);
-                        throw slow;
+                        stream(user, device, path, size.longValue(), content);
+                    } catch (IOException | RuntimeException cut) {
+                        // a response cut short (too slow a client, a device gone or silent midway) cannot be followed
+                        // by another on its connection: closed now. Left open, its client waited for the rest of the
+                        // Content-Length until Tomcat's connection timeout (a minute), as if the download hung. One
+                        // that wrote nothing is answered with the error instead (failed)
+                        if (content.started || cut instanceof DownloadRate.TooSlowException) {
+                            closeNow.accept(cut);
+                        }
+                        throw cut;
                     } finally {
                         slot.releaseAfterStreaming();
                     }
@@ -222,19 +227,23 @@ public final class FileDownloads {
      */
     @ExceptionHandler(Exception.class)
     public ResponseEntity<Map<String, Object>> failed(Exception failure, HttpServletResponse response) {
-        if (!response.isCommitted()) {
-            // by their names as set; getHeaders(name) takes every spelling of a name, so each is taken once
-            Map<String, List<String>> kept = new LinkedHashMap<>();
-            Set<String> seen = new HashSet<>();
-            for (String name : response.getHeaderNames()) {
-                String key = name.toLowerCase(Locale.ROOT);
-                if (!DOWNLOAD_HEADERS.contains(key) && seen.add(key)) {
-                    kept.put(name, List.copyOf(response.getHeaders(name)));
-                }
-            }
-            response.reset();
-            kept.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        if (response.isCommitted()) {
+            // the content had started: an error's JSON would be taken as the file's next bytes; the connection is
+            // closed instead (the streaming did so), which is how HTTP tells a response cut short
+            LOG.debug("download failed after its content started: {}", failure.toString());
+            return null;
         }
+        // by their names as set; getHeaders(name) takes every spelling of a name, so each is taken once
+        Map<String, List<String>> kept = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (String name : response.getHeaderNames()) {
+            String key = name.toLowerCase(Locale.ROOT);
+            if (!DOWNLOAD_HEADERS.contains(key) && seen.add(key)) {
+                kept.put(name, List.copyOf(response.getHeaders(name)));
+            }
+        }
+        response.reset();
+        kept.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
         ApiError error;
         if (failure instanceof TooManyDownloadsException) {
             error = new ApiError(503, failure.getMessage());
@@ -362,6 +371,28 @@ public final class FileDownloads {
             if (state.compareAndSet(ADMITTED, RELEASED)) {
                 place.release();
             }
+        }
+    }
+
+    /** The content's stream, telling whether anything was written to it (the response is then under way). */
+    private static final class WrittenTo extends java.io.FilterOutputStream {
+
+        volatile boolean started;
+
+        WrittenTo(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            started |= length > 0;
+            out.write(bytes, offset, length);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            started = true;
+            out.write(b);
         }
     }
 

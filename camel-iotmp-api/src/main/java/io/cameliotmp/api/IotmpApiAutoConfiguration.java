@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cameliotmp.api.access.AccessRechecks;
+import io.cameliotmp.api.access.AccessTickets;
 import io.cameliotmp.api.access.AccessTokenStore;
 import io.cameliotmp.api.access.AuthFailureLimiter;
 import jakarta.servlet.ServletRequestListener;
@@ -185,6 +186,12 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return new ServletListenerRegistrationBean<>(downloads.slotReleaser());
     }
 
+    /** {@code POST /v3/users/{user}/tickets}: the console's tickets ({@link AccessTickets}). */
+    @Bean
+    TicketController iotmpTicketController(AccessTickets tickets) {
+        return new TicketController(tickets);
+    }
+
     @Bean
     DeviceEvents iotmpDeviceEvents(AccessRechecks rechecks) {
         return new DeviceEvents(slots(UserSlots.Kind.EVENT_STREAMS, properties.maxEventStreams()),
@@ -251,6 +258,26 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
                     .description("Byte sessions, resource streams and device event subscriptions ended because"
                                  + " their access token no longer granted them (access-recheck-interval)")
                     .register(registry);
+        }
+
+        /** Tickets outstanding, bounded by {@code max-tickets}; issued, used, refused. */
+        @Bean
+        io.micrometer.core.instrument.binder.MeterBinder iotmpApiTicketMetrics(AccessTickets tickets) {
+            return registry -> {
+                io.micrometer.core.instrument.Gauge.builder("iotmp.api.tickets", tickets, AccessTickets::outstanding)
+                        .description("Tickets issued and not yet used (nor dropped once expired)")
+                        .register(registry);
+                io.micrometer.core.instrument.FunctionCounter.builder("iotmp.api.tickets.issued", tickets,
+                        AccessTickets::issued).description("Tickets issued").register(registry);
+                io.micrometer.core.instrument.FunctionCounter.builder("iotmp.api.tickets.redeemed", tickets,
+                        AccessTickets::redeemed).description("Tickets that admitted their request").register(registry);
+                io.micrometer.core.instrument.FunctionCounter.builder("iotmp.api.tickets.rejected", tickets,
+                        AccessTickets::rejected).description("Tickets presented and refused: unknown, used, expired"
+                                                             + " or of another request").register(registry);
+                io.micrometer.core.instrument.FunctionCounter.builder("iotmp.api.tickets.full", tickets,
+                        AccessTickets::refusedFull).description("Tickets refused beyond max-tickets or"
+                                                                + " max-tickets-per-user").register(registry);
+            };
         }
 
         /** Downloads cut short because their client took them slower than {@code download-min-rate}. */

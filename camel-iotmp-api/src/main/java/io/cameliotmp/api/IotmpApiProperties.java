@@ -157,6 +157,15 @@ import org.springframework.util.unit.DataSize;
  *                            ping with a blocking pong, so a client that pings and reads nothing holds a thread for
  *                            up to the send timeout on each of its sockets). 0 for no bound: behind a reverse proxy,
  *                            unless the client's address is passed on ({@code server.forward-headers-strategy})
+ * @param ticketTtl           how long a ticket ({@code POST /v3/users/{user}/tickets}) stays valid: the single-use
+ *                            pass for one {@code GET} that the console puts in the URLs it opens (a download link, an
+ *                            {@code EventSource}, a WebSocket) instead of its token. Used at once by the console; a
+ *                            ticket used, expired or of another request is answered 401 or 403
+ * @param maxTickets          the most tickets outstanding at once (issued, not yet used nor expired); beyond them a
+ *                            ticket is refused (503) and counted in {@code iotmp.api.tickets.full}; gauge
+ *                            {@code iotmp.api.tickets}
+ * @param maxTicketsPerUser   the most tickets of one user (an access token's user) outstanding at once, so that one
+ *                            token cannot take them all; beyond them as beyond {@code max-tickets}
  */
 @ConfigurationProperties(IotmpApiProperties.PREFIX)
 public record IotmpApiProperties(
@@ -194,7 +203,10 @@ public record IotmpApiProperties(
         @DefaultValue("60s") Duration websocketIdleTimeout,
         @DefaultValue("64") int maxStreamsPerAddress,
         @DefaultValue("16KB") DataSize downloadMinRate,
-        @DefaultValue("1m") Duration accessRecheckInterval) {
+        @DefaultValue("1m") Duration accessRecheckInterval,
+        @DefaultValue("30s") Duration ticketTtl,
+        @DefaultValue("1024") int maxTickets,
+        @DefaultValue("16") int maxTicketsPerUser) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -313,6 +325,11 @@ public record IotmpApiProperties(
         if (maxStreamsPerAddress < 0) {
             throw new IllegalArgumentException(PREFIX + ".max-streams-per-address must not be negative (0 for no"
                                                + " bound): " + maxStreamsPerAddress);
+        }
+        if (ticketTtl.toMillis() < 1 || maxTickets < 1 || maxTicketsPerUser < 1) {
+            throw new IllegalArgumentException(PREFIX + ".ticket-ttl, max-tickets and max-tickets-per-user must be"
+                                               + " positive: " + ticketTtl + ", " + maxTickets + ", "
+                                               + maxTicketsPerUser);
         }
         if (!consolePath.startsWith("/") || !consolePath.endsWith("/") || consolePath.contains("*")) {
             throw new IllegalArgumentException(PREFIX + ".console-path must start and end with / and have no"

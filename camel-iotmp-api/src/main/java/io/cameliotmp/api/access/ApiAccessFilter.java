@@ -31,7 +31,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Lets a call to the device API through only with an access token that reaches what it asks for:
  * <ul>
  * <li>the token comes as {@code Authorization: Bearer <token>}, or as the query parameter {@code authorization} (for
- * {@code EventSource} and WebSocket clients, which cannot set headers);</li>
+ * {@code EventSource} and WebSocket clients, which cannot set headers; Thinger's clients do so), or stands behind a
+ * single-use ticket in the query parameter {@value AccessTickets#PARAMETER} ({@link AccessTickets}: what the console
+ * puts in the URLs it opens, so that its token is in none). A ticket unknown, used or expired is a 401 and counts as a
+ * failed authentication; one of another request a 403;</li>
+ * <li>{@code POST /v3/users/{user}/tickets} needs only a token of that user: what the ticket is for is checked as
+ * it is issued;</li>
  * <li>none, or one the {@link AccessTokenStore} does not know: 401, and the failure counts against the client's
  * address; an address with too many failures is answered 429 until its window ends, token or not. Addresses beyond
  * those the {@link AuthFailureLimiter} remembers share one count, which refuses only their failures (429 instead of
@@ -66,11 +71,14 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
     private final AccessTokenStore tokens;
     private final AuthFailureLimiter failures;
     private final ObjectMapper json;
+    private final AccessTickets tickets;
 
-    public ApiAccessFilter(AccessTokenStore tokens, AuthFailureLimiter failures, ObjectMapper json) {
+    public ApiAccessFilter(AccessTokenStore tokens, AuthFailureLimiter failures, ObjectMapper json,
+                           AccessTickets tickets) {
         this.tokens = tokens;
         this.failures = failures;
         this.json = json;
+        this.tickets = tickets;
     }
 
     @Override
@@ -85,6 +93,31 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             return;
         }
         String presented = presentedToken(request);
+        String ticket = presented == null ? queryParameter(request, AccessTickets.PARAMETER) : null;
+        if (ticket != null) {
+            try {
+                // a GET's path parameter only: a ticket of another method is refused before any is read
+                presented = tickets.redeem(ticket, request.getMethod(), request.getRequestURI(),
+                        () -> "GET".equals(request.getMethod()) ? filePath(request) : null);
+            } catch (AccessTickets.TicketRefusedException e) {
+                LOG.debug("{} {} from {}: {}", request.getMethod(), request.getRequestURI(), address, e.getMessage());
+                if (e.error().status() == 401) {
+                    long refused = failures.failed(address);
+                    if (refused > 0) {
+                        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(refused));
+                        refuse(response, new ApiError(429, "too many failed authentications from this and other"
+                                                           + " addresses; try again in " + refused + " s"));
+                        return;
+                    }
+                    response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"iotmp\"");
+                }
+                refuse(response, e.error());
+                return;
+            } catch (InvalidRequestException e) {
+                refuse(response, ApiError.of(e));
+                return;
+            }
+        }
         Optional<AccessToken> token = presented == null || presented.isEmpty() ? Optional.empty()
                 : tokens.find(presented);
         if (token.isEmpty()) {
@@ -111,10 +144,24 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             return;
         }
         ApiRequest asked;
+        String ticketsOf;
         try {
-            asked = ApiRequest.of(request.getMethod(), request.getRequestURI(), () -> filePath(request));
+            ticketsOf = AccessTickets.userOfIssuePath(request.getRequestURI());
+            asked = ticketsOf != null ? null
+                    : ApiRequest.of(request.getMethod(), request.getRequestURI(), () -> filePath(request));
         } catch (InvalidRequestException e) {
             refuse(response, ApiError.of(e));
+            return;
+        }
+        if (ticketsOf != null) {
+            // any token of the user may ask; the ticket's request is checked against it as the ticket is issued
+            if (!token.get().user().equals(ticketsOf)) {
+                refuse(response, new ApiError(403, "the access token is not for user " + ticketsOf));
+                return;
+            }
+            request.setAttribute(TOKEN, token.get());
+            request.setAttribute(ADMISSION, new Admission(presented, null));
+            chain.doFilter(request, response);
             return;
         }
         if (asked == null) {
@@ -209,15 +256,23 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             return header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                     ? header.substring(BEARER.length()).strip() : "";
         }
-        // read from the query string only: getParameter would read a form body
+        return queryParameter(request, "authorization");
+    }
+
+    /**
+     * The first value of the query parameter {@code name}, percent-decoded ("" when malformed); null when absent. Read
+     * from the query string only: getParameter would read a form body.
+     */
+    private static String queryParameter(HttpServletRequest request, String name) {
         String query = request.getQueryString();
         if (query == null) {
             return null;
         }
+        String prefix = name + "=";
         for (String pair : query.split("&")) {
-            if (pair.startsWith("authorization=")) {
+            if (pair.startsWith(prefix)) {
                 try {
-                    return ResourcePath.decode(pair.substring("authorization=".length()));
+                    return ResourcePath.decode(pair.substring(prefix.length()));
                 } catch (InvalidRequestException e) {
                     return "";
                 }

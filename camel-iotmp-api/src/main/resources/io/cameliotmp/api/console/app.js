@@ -18,19 +18,64 @@ const TERMINAL_MESSAGE_COST = 128;
 // many resources and files it lists: ten thousand rows (each with its buttons, fields and description to ask for) made
 // the page slow to build, and no one reads them in a page anyway
 const MAX_ROWS = 500;
+// how long a dropped EventSource waits before it is opened again on a new ticket (the browser's own wait is ~3 s)
+const RECONNECT_MILLIS = 3000;
 
 const $ = (id) => document.getElementById(id);
 const state = {selected: null, listed: null, chart: null, source: null, series: new Map(), received: 0,
     terminal: null, devices: new Map(), events: null, unit: '', describing: null, descriptions: Promise.resolve(),
-    asked: 0};
+    asked: 0, terminals: 0};
 
 // the access token, kept for the browser tab only
 function token() {
     return sessionStorage.getItem('iotmp-token') || '';
 }
 
-function withToken(url) {
-    return url + (url.includes('?') ? '&' : '?') + 'authorization=' + encodeURIComponent(token());
+// `path` (a GET of the API) with a ticket instead of the token: for what the page opens by URL (a download, an
+// EventSource, a WebSocket), where no Authorization header can go. A token in a URL stays in the browser's history and
+// downloads, the server's and proxies' logs, for as long as the token lives; a ticket there is worth nothing once used
+// (at once) or expired (seconds later). Asked for with the token in the header, for this one request
+async function withTicket(path) {
+    const issued = await api(`/v3/users/${encodeURIComponent(user())}/tickets`, {
+        method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({url: path}),
+    });
+    return path + (path.includes('?') ? '&' : '?') + 'ticket=' + encodeURIComponent(issued.ticket);
+}
+
+// an EventSource of `path` on a ticket, `setup` wiring each source opened. The browser's own reconnect would present
+// the used ticket again and be refused: a stream dropped (the browser about to reconnect) is closed here and opened
+// again on a new ticket, a few seconds later as the browser would; one the server refused stays closed, as before.
+// `failed` is told when no ticket could be had. Answers a handle whose close() ends it for good
+function ticketedEventSource(path, setup, failed) {
+    const handle = {source: null, closed: false, retry: null};
+    handle.close = () => {
+        handle.closed = true;
+        clearTimeout(handle.retry);
+        if (handle.source) handle.source.close();
+    };
+    const open = async () => {
+        let url;
+        try {
+            url = await withTicket(path);
+        } catch (e) {
+            if (handle.closed) return;
+            // the server unreachable (fetch throws a TypeError): tried again; refused: told
+            if (e instanceof TypeError) handle.retry = setTimeout(open, RECONNECT_MILLIS);
+            else failed(e);
+            return;
+        }
+        if (handle.closed) return;
+        const source = new EventSource(url);
+        handle.source = source;
+        setup(source);
+        source.addEventListener('error', () => {
+            if (handle.closed || source.readyState !== EventSource.CONNECTING) return;
+            source.close();
+            handle.retry = setTimeout(open, RECONNECT_MILLIS);
+        });
+    };
+    open();
+    return handle;
 }
 
 function user() {
@@ -125,8 +170,13 @@ function renderDevices() {
 function subscribeEvents() {
     if (state.events) state.events.close();
     if (!token()) return;
-    const source = new EventSource(withToken(`/v3/users/${encodeURIComponent(user())}/events`));
-    state.events = source;
+    state.events = ticketedEventSource(`/v3/users/${encodeURIComponent(user())}/events`, listenToEvents, (e) => {
+        $('events').dataset.state = 'closed';
+        show($('devices-status'), `Device events: ${e.message}`, true);
+    });
+}
+
+function listenToEvents(source) {
     source.onopen = () => {
         $('events').dataset.state = 'open';
         // whatever happened while (re)connecting is in the list
@@ -263,6 +313,7 @@ function moreRow(notShown, columns) {
 // ------------------------------------------------------------------ terminal
 
 function closeTerminal() {
+    state.terminals++; // a terminal still asking for its ticket is not opened
     if (state.terminal) {
         // its close, and anything after, may come once the next terminal is open: its status is no longer this one's
         state.terminal.socket.onclose = null;
@@ -274,8 +325,9 @@ function closeTerminal() {
     $('terminal-panel').hidden = true;
 }
 
-function openTerminal(device) {
+async function openTerminal(device) {
     closeTerminal();
+    const opening = ++state.terminals;
     $('terminal-panel').hidden = false;
     $('terminal-title').textContent = visible(device);
     const term = new Terminal({rendererType: 'dom', cols: 100, rows: 24, convertEol: false, cursorBlink: true});
@@ -285,15 +337,29 @@ function openTerminal(device) {
     // addon never lets a device write the user's clipboard or put a link of its choice under the user's click
     [8, 52].forEach((osc) => term.parser.registerOscHandler(osc, () => true));
     term.open($('terminal'));
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const url = `${scheme}://${location.host}${devicePath(device)}/sessions/terminal?cols=${term.cols}&rows=${term.rows}`;
-    const socket = new WebSocket(withToken(url));
-    socket.binaryType = 'arraybuffer';
-    const terminal = {term, socket, backlog: 0};
-    state.terminal = terminal;
     const status = $('terminal-status');
     show(status, 'Connecting…');
     status.dataset.state = 'connecting';
+    let path;
+    try {
+        path = await withTicket(`${devicePath(device)}/sessions/terminal?cols=${term.cols}&rows=${term.rows}`);
+    } catch (e) {
+        if (opening !== state.terminals) return;
+        show(status, `Refused: ${e.message}`, true);
+        status.dataset.state = 'closed';
+        term.dispose();
+        return;
+    }
+    // closed, or another opened, while the ticket was asked for
+    if (opening !== state.terminals) {
+        term.dispose();
+        return;
+    }
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const socket = new WebSocket(`${scheme}://${location.host}${path}`);
+    socket.binaryType = 'arraybuffer';
+    const terminal = {term, socket, backlog: 0};
+    state.terminal = terminal;
     status.dataset.received = '0';
     status.dataset.sent = '0';
     // xterm.js writes on timers of its own and calls back once it has written a message: the backlog is what it has

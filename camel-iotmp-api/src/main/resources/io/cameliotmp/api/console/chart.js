@@ -1,5 +1,5 @@
 // The console's live chart: a resource's stream as Server-Sent Events, one line per number of its samples. Uses
-// app.js's state, api, devicePath, show and withToken.
+// app.js's state, api, devicePath, show and ticketedEventSource.
 'use strict';
 
 const COLORS = ['#2f6fde', '#e67e22', '#27ae60', '#8e44ad', '#c0392b'];
@@ -32,20 +32,22 @@ function startChart(device, resource) {
     $('chart').dataset.rate = interval || 'change';
     const url = `${devicePath(device)}/resources/${encodeURIComponent(resource)}/stream` + (interval ? `?interval=${interval}` : '');
     show($('chart-status'), same ? 'Rate changed, waiting for the next sample…' : 'Waiting for the first sample…');
-    const source = new EventSource(withToken(url));
-    state.source = source;
-    source.addEventListener('sample', (event) => {
-        addSample(JSON.parse(event.data));
-        show($('chart-status'), `${state.received} samples, last at ${new Date().toLocaleTimeString()}`);
-    });
-    source.addEventListener('failed', (event) => {
-        source.close();
-        show($('chart-status'), `Stream failed: ${JSON.parse(event.data).message}`, true);
-    });
-    source.onerror = () => {
-        // EventSource reconnects by itself unless the server refused the stream outright
-        show($('chart-status'), source.readyState === EventSource.CLOSED ? 'Stream refused.' : 'Reconnecting…', true);
-    };
+    const stream = ticketedEventSource(url, (source) => {
+        source.addEventListener('sample', (event) => {
+            addSample(JSON.parse(event.data));
+            show($('chart-status'), `${state.received} samples, last at ${new Date().toLocaleTimeString()}`);
+        });
+        source.addEventListener('failed', (event) => {
+            stream.close();
+            show($('chart-status'), `Stream failed: ${JSON.parse(event.data).message}`, true);
+        });
+        source.onerror = () => {
+            // reopened on a new ticket unless the server refused the stream outright
+            show($('chart-status'), source.readyState === EventSource.CLOSED ? 'Stream refused.' : 'Reconnecting…',
+                true);
+        };
+    }, (e) => show($('chart-status'), `Stream refused: ${e.message}`, true));
+    state.source = stream;
     drawChart();
 }
 

@@ -1,6 +1,6 @@
 // The console's files panel: an IOTMP-Linux device's file system ($fs), listed and described through its $fs/get and
 // $fs/info resources, files downloaded and uploaded through the API's streamed routes (never held whole by the
-// server). Uses app.js's api, devicePath, show and withToken.
+// server). Uses app.js's api, devicePath, show and withTicket.
 'use strict';
 
 // listing, describing: the latest listing and description asked for; an answer to an earlier one (a slow device, a
@@ -95,12 +95,36 @@ function fileRow(directory, entry) {
         download.textContent = 'Download';
         download.dataset.action = 'download';
         download.download = entry.name;
-        download.href = withToken(`${devicePath(files.device)}/files/download?path=${encodeURIComponent(path)}`);
+        // the link shows, and can be copied as, the file's URL without any token; a click fetches a ticket and saves
+        // the file from the URL with it (saved as it streams: fetching the file itself to save it would hold it whole
+        // in the page's memory first)
+        const url = `${devicePath(files.device)}/files/download?path=${encodeURIComponent(path)}`;
+        download.href = url;
+        download.addEventListener('click', (event) => {
+            event.preventDefault();
+            downloadFile(url, entry.name);
+        });
         actions.append(download);
     }
     row.append(name, cell(entry.type === 'directory' ? '' : formatSize(entry.size)),
         cell(entry.modified ? new Date(entry.modified * 1000).toLocaleString() : ''), actions);
     return row;
+}
+
+async function downloadFile(url, name) {
+    const status = $('files-status');
+    try {
+        const link = document.createElement('a');
+        link.href = await withTicket(url);
+        link.download = name;
+        link.hidden = true;
+        document.body.append(link);
+        link.click();
+        link.remove();
+        show(status, `Downloading ${name}…`);
+    } catch (e) {
+        show(status, `Download of ${name}: ${e.message}`, true);
+    }
 }
 
 async function describeFile(path) {

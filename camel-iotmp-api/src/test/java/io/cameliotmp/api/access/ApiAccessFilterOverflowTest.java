@@ -31,7 +31,7 @@ class ApiAccessFilterOverflowTest {
     private final ApiAccessFilter filter = new ApiAccessFilter(new HashedTokenStore(List.of(
             new HashedTokenStore.Entry(HashedTokenStore.sha256(VALID),
                     new AccessToken("overflow", "demo", List.of("*"), List.of("*"), EnumSet.of(ApiAction.READ))))),
-            limiter, new ObjectMapper());
+            limiter, new ObjectMapper(), new AccessTickets(Duration.ofSeconds(30), 8, 4, now::get));
 
     /** The status of {@code GET /v3/users/demo/devices} from {@code address} with {@code token} (none when null). */
     private int status(String address, String token) throws Exception {
