@@ -49,6 +49,8 @@ done
 # the example's haproxy.cfg, with the ports of this run (the README's unless set)
 sed -e "s/127\.0\.0\.1:25204/127.0.0.1:$PROXY/" -e "s/127\.0\.0\.1:25301/127.0.0.1:${IOTMP[0]}/" \
     -e "s/127\.0\.0\.1:25302/127.0.0.1:${IOTMP[1]}/" -e "s/127\.0\.0\.1:25303/127.0.0.1:${IOTMP[2]}/" \
+    -e "s/check port 9081 /check port ${MANAGEMENT[0]} /" -e "s/check port 9082 /check port ${MANAGEMENT[1]} /" \
+    -e "s/check port 9083 /check port ${MANAGEMENT[2]} /" \
     "$HERE/haproxy.cfg" > "$LOGS/haproxy.cfg"
 haproxy -f "$LOGS/haproxy.cfg" -db > "$LOGS/haproxy.log" 2>&1 &
 pids+=($!)

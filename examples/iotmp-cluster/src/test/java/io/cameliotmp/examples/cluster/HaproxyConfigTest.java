@@ -3,9 +3,11 @@ package io.cameliotmp.examples.cluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,10 +16,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.sun.net.httpserver.HttpServer;
 import io.cameliotmp.test.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +42,7 @@ class HaproxyConfigTest {
     private final List<Node> nodes = new ArrayList<>();
     private final List<Socket> devices = new CopyOnWriteArrayList<>();
     private Process haproxy;
+    private int statsPort;
 
     @AfterEach
     void stop() throws Exception {
@@ -79,6 +84,27 @@ class HaproxyConfigTest {
     }
 
     /**
+     * A node that is frozen (a long GC pause, kill -STOP) still has its IOTMP port accept connections, in the kernel:
+     * HAProxy's TCP check passed and, with {@code balance leastconn}, sent it every new device, each waiting for
+     * nothing. The checks go to the node's actuator, which does not answer, so the proxy takes the node out.
+     */
+    @Test
+    void aNodeWhoseHealthNoLongerAnswersTakesNoNewDevice() throws Exception {
+        int proxyPort = startProxy();
+        String first = await().atMost(WAIT).ignoreExceptions().until(() -> connectDevice(proxyPort),
+                node -> !node.equals("closed"));
+        String second = connectDevice(proxyPort);
+        Node frozen = nodes.stream().filter(n -> !n.name.equals(first) && !n.name.equals(second)).findFirst()
+                .orElseThrow();
+        await().atMost(WAIT).until(() -> "UP".equals(serverStatus(frozen.name)));
+
+        frozen.freeze(); // its IOTMP port still accepts; its actuator answers nothing from now on
+
+        await().atMost(WAIT).until(() -> "DOWN".equals(serverStatus(frozen.name)));
+        assertThat(connectDevice(proxyPort)).as("the node with the fewest connections is out").isIn(first, second);
+    }
+
+    /**
      * A device may announce a keep-alive of up to 1800 s (the range the server takes), and a quiet device sends nothing
      * else: the proxy's client and server timeouts are longer than that times the server's tolerance (1.15), so that
      * the server decides when a quiet device is gone. With 3 minutes the proxy cut every device announcing more than
@@ -116,10 +142,14 @@ class HaproxyConfigTest {
         // the module's directory is examples/iotmp-cluster, where haproxy.cfg is
         String config = Files.readString(Path.of("haproxy.cfg")).replace("127.0.0.1:25204", "127.0.0.1:" + proxyPort);
         for (int n = 1; n <= 3; n++) {
-            Node node = new Node("node-" + n, FreePorts.next());
+            Node node = new Node("node-" + n, FreePorts.next(), FreePorts.next());
             nodes.add(node);
-            config = config.replace("127.0.0.1:2530" + n, "127.0.0.1:" + node.server.getLocalPort());
+            config = config.replace("127.0.0.1:2530" + n, "127.0.0.1:" + node.server.getLocalPort())
+                    .replace("check port 908" + n + " ", "check port " + node.health.getAddress().getPort() + " ");
         }
+        // the test's own addition: HAProxy's runtime API, to read what its checks decided
+        statsPort = FreePorts.next();
+        config = config.replaceFirst("(?m)^global\\n", "global\n    stats socket ipv4@127.0.0.1:" + statsPort + "\n");
         Path cfg = Files.createDirectories(Path.of("target", "haproxy-config-test")).resolve("haproxy.cfg");
         Files.writeString(cfg, config);
         haproxy = new ProcessBuilder("haproxy", "-f", cfg.toString(), "-db").redirectErrorStream(true)
@@ -136,17 +166,57 @@ class HaproxyConfigTest {
         return node < 0 ? "closed" : "node-" + (char) node;
     }
 
-    /** A stand-in node: accepts connections (the proxy's and its health checks), writes its number, keeps them. */
+    /** The status HAProxy's checks gave a node ("UP", "DOWN", ...), from its runtime API's CSV statistics. */
+    private String serverStatus(String node) throws IOException {
+        try (Socket stats = new Socket(InetAddress.getLoopbackAddress(), statsPort)) {
+            stats.setSoTimeout((int) WAIT.toMillis());
+            stats.getOutputStream().write("show stat\n".getBytes(StandardCharsets.US_ASCII));
+            stats.getOutputStream().flush();
+            List<String> lines = new String(stats.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).lines()
+                    .toList();
+            int status = List.of(lines.get(0).substring(2).split(",")).indexOf("status");
+            return lines.stream().filter(l -> l.startsWith("nodes," + node + ",")).map(l -> l.split(",")[status])
+                    .findFirst().orElseThrow();
+        }
+    }
+
+    /**
+     * A stand-in node: accepts connections, writes its number, keeps them; its actuator answers the proxy's health
+     * checks with 200 until frozen.
+     */
     private static final class Node implements AutoCloseable {
         private final String name;
         private final ServerSocket server;
         private final List<Socket> accepted = new CopyOnWriteArrayList<>();
         private final CountDownLatch closed = new CountDownLatch(1);
+        private final HttpServer health;
+        private final CountDownLatch thawed = new CountDownLatch(1);
         private volatile boolean dying;
+        private volatile boolean frozen;
 
-        Node(String name, int port) throws IOException {
+        Node(String name, int port, int healthPort) throws IOException {
             this.name = name;
             this.server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+            this.health = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), healthPort), 50);
+            health.setExecutor(Executors.newCachedThreadPool(r -> {
+                Thread thread = new Thread(r, name + "-health");
+                thread.setDaemon(true);
+                return thread;
+            }));
+            health.createContext("/actuator/health", exchange -> {
+                if (frozen) {
+                    try {
+                        thawed.await(); // a frozen JVM answers nothing
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                byte[] up = "{\"status\":\"UP\"}".getBytes(StandardCharsets.US_ASCII);
+                exchange.sendResponseHeaders(200, up.length);
+                exchange.getResponseBody().write(up);
+                exchange.close();
+            });
+            health.start();
             // accept() returns now and then to see whether the node is to die: closed from another thread while a
             // thread waits in accept(), the socket went on listening until that accept() returned, with a connection
             server.setSoTimeout(50);
@@ -177,9 +247,16 @@ class HaproxyConfigTest {
             }
         }
 
-        /** Stops listening, as a killed node's port does: a connection to it is refused from now on. */
+        /** From now on the node's actuator answers nothing, as a frozen JVM's; its IOTMP port still accepts. */
+        void freeze() {
+            frozen = true;
+        }
+
+        /** Stops listening, as a killed node's ports do: a connection to it is refused from now on. */
         @Override
         public void close() throws IOException {
+            thawed.countDown();
+            health.stop(0);
             dying = true;
             try {
                 assertThat(closed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as(name + " stopped listening").isTrue();
