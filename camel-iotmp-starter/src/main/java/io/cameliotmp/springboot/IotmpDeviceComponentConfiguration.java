@@ -130,9 +130,9 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
      */
     private Boolean healthCheckEnabled = true;
     /**
-     * Interval of the device's KEEP_ALIVE messages; 0 sends none. Servers drop a device silent for 1.15 times their
-     * keep-alive (60 s by default). The option is a java.time.Duration type, such as 30s, 5m or PT30S; a bare number is
-     * milliseconds.
+     * Interval of the device's KEEP_ALIVE messages, 1 second or more; 0 sends none. Servers drop a device silent for
+     * 1.15 times their keep-alive (60 s by default). The option is a java.time.Duration type, such as 30s, 5m or
+     * PT30S; a bare number is milliseconds.
      */
     private Duration keepAlive = Duration.ofMinutes(1);
     /**
