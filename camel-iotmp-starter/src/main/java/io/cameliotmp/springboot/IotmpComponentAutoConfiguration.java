@@ -1,6 +1,7 @@
 package io.cameliotmp.springboot;
 
 import java.util.Arrays;
+import java.util.Set;
 
 import io.cameliotmp.camel.IotmpComponent;
 import io.cameliotmp.camel.IotmpConfiguration;
@@ -46,6 +47,9 @@ public class IotmpComponentAutoConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(IotmpComponentAutoConfiguration.class);
 
+    /** The text options that hold comma-separated lists, which a YAML list may give too. */
+    private static final Set<String> LIST_OPTIONS = Set.of("deviceCredentials", "webSocketAllowedOrigins");
+
     private final ApplicationContext applicationContext;
     private final IotmpComponentConfiguration configuration;
     private final ObjectProvider<DeviceAuthenticator> authenticators;
@@ -65,7 +69,7 @@ public class IotmpComponentAutoConfiguration {
             @Override
             public void configure(String name, Component target) {
                 StarterProperties.copy(applicationContext.getEnvironment(),
-                        "camel.component.iotmp.", configuration, target);
+                        "camel.component.iotmp.", configuration, target, LIST_OPTIONS);
                 useTheAuthenticatorBean(name, (IotmpComponent) target);
             }
 

@@ -1,5 +1,7 @@
 package io.cameliotmp.springboot;
 
+import java.time.Duration;
+
 import io.cameliotmp.camel.IotmpConfiguration;
 import io.cameliotmp.camel.IotmpOperation;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -9,8 +11,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * <p>
  * One property per option of the iotmp component, with the component's names, defaults and descriptions, laid out
  * the way camel-spring-boot's generator lays out a component starter: primitive options become their wrapper types
- * so that an unset option stays null, and duration options whose Java type is {@code long} stay {@code Long}
- * milliseconds. {@code IotmpStarterMetadataTest} checks this class against the component's {@code iotmp.json}.
+ * so that an unset option stays null. Duration options are {@link Duration}s, not the {@code Long} milliseconds of
+ * Camel's generated starters: Spring Boot binds {@code 30s}, {@code 5m} and {@code PT30S} only to a Duration (a Long
+ * property refused them and failed the start), and a bare number still means milliseconds, Spring Boot's default unit
+ * of a Duration. The component's configurer takes the Duration as it is. {@code IotmpStarterMetadataTest} checks this
+ * class against the component's {@code iotmp.json}.
  * <p>
  * This class holds the component's own properties and those of one endpoint's calls; the server-wide ones are in its
  * superclasses {@link IotmpServerProperties} and {@link IotmpServerLimitProperties}, along the same seam as the
@@ -32,9 +37,10 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
      */
     private IotmpConfiguration configuration;
     /**
-     * How long a call to a device may wait for its answer. The option is a long type.
+     * How long a call to a device may wait for its answer. The option is a java.time.Duration type, such as 30s, 5m or
+     * PT30S; a bare number is milliseconds.
      */
-    private Long requestTimeout = 10000L;
+    private Duration requestTimeout = Duration.ofSeconds(10);
     /**
      * Allows for bridging the consumer to the Camel routing Error Handler, which mean any exceptions (if possible)
      * occurred while the Camel consumer is trying to pickup incoming messages, or the likes, will now be processed as
@@ -54,9 +60,9 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
     private Integer batchSize = 0;
     /**
      * With batchSize: the longest a sample waits for its batch to fill before the batch is delivered as it is. The
-     * option is a long type.
+     * option is a java.time.Duration type, such as 30s, 5m or PT30S; a bare number is milliseconds.
      */
-    private Long batchTimeout = 1000L;
+    private Duration batchTimeout = Duration.ofSeconds(1);
     /**
      * Topic and events consumers: the most publications or events handed to the route and not yet completed by it.
      * Beyond it further ones are dropped and counted (iotmp.deliveries.dropped): devices are not acknowledged per
@@ -74,10 +80,11 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
      */
     private Long maxDeliveryBytesInFlight = 67108864L;
     /**
-     * Stream sampling interval; 0 streams on change (event mode). Device consumers sharing a resource share one
-     * device stream and each receives samples at its own interval. The option is a long type.
+     * Stream sampling interval; 0 streams on change (event mode). Device consumers sharing a resource share one device
+     * stream and each receives samples at its own interval. The option is a java.time.Duration type, such as 30s, 5m or
+     * PT30S; a bare number is milliseconds.
      */
-    private Long interval = 0L;
+    private Duration interval = Duration.ofMillis(0);
     /**
      * Whether the producer should be started lazy (on the first message). By starting lazy you can use this to allow
      * CamelContext and routes to startup in situations where a producer may otherwise fail during starting and cause
@@ -125,15 +132,17 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
     private Long maxDownloadSize = 16777216L;
     /**
      * firmwareUpdate: how long to wait for the device to reconnect after its reboot, before its version is checked; 0
-     * does not wait (the report then says STAGED). The option is a long type.
+     * does not wait (the report then says STAGED). The option is a java.time.Duration type, such as 30s, 5m or PT30S; a
+     * bare number is milliseconds.
      */
-    private Long firmwareRebootTimeout = 300000L;
+    private Duration firmwareRebootTimeout = Duration.ofMinutes(5);
     /**
      * firmwareUpdate: how long an update may take from its start until the device has staged the image (begin, every
      * chunk and end together), however promptly each answer comes; beyond it the update fails as TIMEOUT. Bounds how
-     * long a slow or hostile device holds the update's thread. 0 for no limit. The option is a long type.
+     * long a slow or hostile device holds the update's thread. 0 for no limit. The option is a java.time.Duration type,
+     * such as 30s, 5m or PT30S; a bare number is milliseconds.
      */
-    private Long firmwareTransferTimeout = 3600000L;
+    private Duration firmwareTransferTimeout = Duration.ofHours(1);
     /**
      * firmwareUpdate: a Camel endpoint (such as seda:ota-progress) that receives the progress of each update: one
      * exchange per step and per whole percent sent, with the CamelIotmpFirmwareStep, CamelIotmpFirmwareSentBytes and
@@ -155,11 +164,11 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
         this.configuration = configuration;
     }
 
-    public Long getRequestTimeout() {
+    public Duration getRequestTimeout() {
         return requestTimeout;
     }
 
-    public void setRequestTimeout(Long requestTimeout) {
+    public void setRequestTimeout(Duration requestTimeout) {
         this.requestTimeout = requestTimeout;
     }
 
@@ -195,19 +204,19 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
         this.maxDeliveryBytesInFlight = maxDeliveryBytesInFlight;
     }
 
-    public Long getBatchTimeout() {
+    public Duration getBatchTimeout() {
         return batchTimeout;
     }
 
-    public void setBatchTimeout(Long batchTimeout) {
+    public void setBatchTimeout(Duration batchTimeout) {
         this.batchTimeout = batchTimeout;
     }
 
-    public Long getInterval() {
+    public Duration getInterval() {
         return interval;
     }
 
-    public void setInterval(Long interval) {
+    public void setInterval(Duration interval) {
         this.interval = interval;
     }
 
@@ -275,19 +284,19 @@ public class IotmpComponentConfiguration extends IotmpServerProperties {
         this.maxDownloadSize = maxDownloadSize;
     }
 
-    public Long getFirmwareRebootTimeout() {
+    public Duration getFirmwareRebootTimeout() {
         return firmwareRebootTimeout;
     }
 
-    public void setFirmwareRebootTimeout(Long firmwareRebootTimeout) {
+    public void setFirmwareRebootTimeout(Duration firmwareRebootTimeout) {
         this.firmwareRebootTimeout = firmwareRebootTimeout;
     }
 
-    public Long getFirmwareTransferTimeout() {
+    public Duration getFirmwareTransferTimeout() {
         return firmwareTransferTimeout;
     }
 
-    public void setFirmwareTransferTimeout(Long firmwareTransferTimeout) {
+    public void setFirmwareTransferTimeout(Duration firmwareTransferTimeout) {
         this.firmwareTransferTimeout = firmwareTransferTimeout;
     }
 

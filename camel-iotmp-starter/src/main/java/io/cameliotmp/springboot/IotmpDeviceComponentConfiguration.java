@@ -1,5 +1,7 @@
 package io.cameliotmp.springboot;
 
+import java.time.Duration;
+
 import io.cameliotmp.camel.device.IotmpDeviceConfiguration;
 import io.cameliotmp.camel.device.IotmpDeviceOperation;
 import io.cameliotmp.camel.device.IotmpResourceKind;
@@ -15,7 +17,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * <p>
  * One property per option of the iotmp-device component, with the component's names, defaults and descriptions,
  * laid out like {@link IotmpComponentConfiguration}: primitive options become their wrapper types so that an unset
- * option stays null, and duration options whose Java type is {@code long} stay {@code Long} milliseconds.
+ * option stays null, and duration options are {@link Duration}s that take {@code 30s} or a bare number of
+ * milliseconds.
  * {@code IotmpStarterMetadataTest} checks this class against the component's {@code iotmp-device.json}.
  */
 @ConfigurationProperties(prefix = "camel.component.iotmp-device")
@@ -47,9 +50,9 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
     private Integer port = 25204;
     /**
      * How long a request of the device (a service call, and the CONNECT) waits for the server's answer. The option is a
-     * long type.
+     * java.time.Duration type, such as 30s, 5m or PT30S; a bare number is milliseconds.
      */
-    private Long requestTimeout = 10000L;
+    private Duration requestTimeout = Duration.ofSeconds(10);
     /**
      * The user (Thinger account) the device belongs to (required).
      */
@@ -110,9 +113,10 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
      */
     private Boolean autowiredEnabled = true;
     /**
-     * How long opening the TCP connection may take. The option is a long type.
+     * How long opening the TCP connection may take. The option is a java.time.Duration type, such as 30s, 5m or PT30S;
+     * a bare number is milliseconds.
      */
-    private Long connectTimeout = 10000L;
+    private Duration connectTimeout = Duration.ofSeconds(10);
     /**
      * Protocol generation: GEN2 (PSON v2, current clients), GEN1 (PSON v1, the Linux client before 2026; always the
      * LINUX service layout) or LEGACY (the legacy Thinger protocol of the thinger.io Arduino library up to 2.40, for a
@@ -126,29 +130,32 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
      */
     private Boolean healthCheckEnabled = true;
     /**
-     * Interval of the device's KEEP_ALIVE messages; 0 sends none. Servers drop a device silent for 1.15 times their
-     * keep-alive (60 s by default). The option is a long type.
+     * Interval of the device's KEEP_ALIVE messages, 1 second or more; 0 sends none. Servers drop a device silent for
+     * 1.15 times their keep-alive (60 s by default). The option is a java.time.Duration type, such as 30s, 5m or
+     * PT30S; a bare number is milliseconds.
      */
-    private Long keepAlive = 60000L;
+    private Duration keepAlive = Duration.ofMinutes(1);
     /**
      * Delay before the first reconnect attempt; it doubles after every failed attempt up to reconnectBackoffMax, each
      * delay scaled by a random factor between 0.5 and 1 so that devices dropped together do not return together. The
-     * option is a long type.
+     * option is a java.time.Duration type, such as 30s, 5m or PT30S; a bare number is milliseconds.
      */
-    private Long reconnectBackoffInitial = 500L;
+    private Duration reconnectBackoffInitial = Duration.ofMillis(500);
     /**
-     * Longest delay between reconnect attempts; 0 disables reconnecting. The option is a long type.
+     * Longest delay between reconnect attempts; 0 disables reconnecting. The option is a java.time.Duration type, such
+     * as 30s, 5m or PT30S; a bare number is milliseconds.
      */
-    private Long reconnectBackoffMax = 30000L;
+    private Duration reconnectBackoffMax = Duration.ofSeconds(30);
     /**
      * Bytes the device may queue for a server that stopped reading; beyond, it closes the connection and reconnects.
      */
     private Integer maxPendingWriteBytes = 1048576;
     /**
      * How long the server may send nothing at all (it answers every KEEP_ALIVE) before the device closes the connection
-     * and reconnects; 0 disables. Default: twice keepAlive plus requestTimeout. The option is a java.lang.Long type.
+     * and reconnects; 0 disables. Default: twice keepAlive plus requestTimeout. The option is a java.time.Duration
+     * type, such as 30s, 5m or PT30S; a bare number is milliseconds.
      */
-    private Long serverSilenceTimeout;
+    private Duration serverSilenceTimeout;
     /**
      * Heap the values of one frame of the server may decode to; a frame beyond is dropped.
      */
@@ -163,10 +170,10 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
      */
     private Integer maxServerStreams = 64;
     /**
-     * The shortest interval of a stream the server opens on a resource; shorter ones are raised to it. The option is
-     * a long type.
+     * The shortest interval of a stream the server opens on a resource; shorter ones are raised to it. The option is a
+     * java.time.Duration type, such as 30s, 5m or PT30S; a bare number is milliseconds.
      */
-    private Long minStreamInterval = 100L;
+    private Duration minStreamInterval = Duration.ofMillis(100);
     /**
      * How service calls are encoded: LINUX (code in the resource field, as the reference Linux client; the only layout
      * with callDevice and locks) or EMBEDDED (code in the parameters, as the Arduino, ESP-IDF and Zephyr clients).
@@ -239,11 +246,11 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
         this.port = port;
     }
 
-    public Long getRequestTimeout() {
+    public Duration getRequestTimeout() {
         return requestTimeout;
     }
 
-    public void setRequestTimeout(Long requestTimeout) {
+    public void setRequestTimeout(Duration requestTimeout) {
         this.requestTimeout = requestTimeout;
     }
 
@@ -327,11 +334,11 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
         this.autowiredEnabled = autowiredEnabled;
     }
 
-    public Long getConnectTimeout() {
+    public Duration getConnectTimeout() {
         return connectTimeout;
     }
 
-    public void setConnectTimeout(Long connectTimeout) {
+    public void setConnectTimeout(Duration connectTimeout) {
         this.connectTimeout = connectTimeout;
     }
 
@@ -351,27 +358,27 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
         this.healthCheckEnabled = healthCheckEnabled;
     }
 
-    public Long getKeepAlive() {
+    public Duration getKeepAlive() {
         return keepAlive;
     }
 
-    public void setKeepAlive(Long keepAlive) {
+    public void setKeepAlive(Duration keepAlive) {
         this.keepAlive = keepAlive;
     }
 
-    public Long getReconnectBackoffInitial() {
+    public Duration getReconnectBackoffInitial() {
         return reconnectBackoffInitial;
     }
 
-    public void setReconnectBackoffInitial(Long reconnectBackoffInitial) {
+    public void setReconnectBackoffInitial(Duration reconnectBackoffInitial) {
         this.reconnectBackoffInitial = reconnectBackoffInitial;
     }
 
-    public Long getReconnectBackoffMax() {
+    public Duration getReconnectBackoffMax() {
         return reconnectBackoffMax;
     }
 
-    public void setReconnectBackoffMax(Long reconnectBackoffMax) {
+    public void setReconnectBackoffMax(Duration reconnectBackoffMax) {
         this.reconnectBackoffMax = reconnectBackoffMax;
     }
 
@@ -447,11 +454,11 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
         this.maxPendingWriteBytes = maxPendingWriteBytes;
     }
 
-    public Long getServerSilenceTimeout() {
+    public Duration getServerSilenceTimeout() {
         return serverSilenceTimeout;
     }
 
-    public void setServerSilenceTimeout(Long serverSilenceTimeout) {
+    public void setServerSilenceTimeout(Duration serverSilenceTimeout) {
         this.serverSilenceTimeout = serverSilenceTimeout;
     }
 
@@ -479,11 +486,11 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
         this.maxServerStreams = maxServerStreams;
     }
 
-    public Long getMinStreamInterval() {
+    public Duration getMinStreamInterval() {
         return minStreamInterval;
     }
 
-    public void setMinStreamInterval(Long minStreamInterval) {
+    public void setMinStreamInterval(Duration minStreamInterval) {
         this.minStreamInterval = minStreamInterval;
     }
 }

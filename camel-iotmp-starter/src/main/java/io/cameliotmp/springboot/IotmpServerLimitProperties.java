@@ -1,5 +1,7 @@
 package io.cameliotmp.springboot;
 
+import java.time.Duration;
+
 import org.apache.camel.spring.boot.ComponentConfigurationPropertiesCommon;
 
 /**
@@ -39,14 +41,15 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
     private Integer maxAuthFailuresPerDevice = 10;
     /**
      * How long a remote address, or a device at its first block, is refused after too many failed authentications. The
-     * option is a long type.
+     * option is a java.time.Duration type, such as 30s, 5m or PT30S; a bare number is milliseconds.
      */
-    private Long authFailureBlock = 60000L;
+    private Duration authFailureBlock = Duration.ofMinutes(1);
     /**
-     * How long a started frame (IOTMP or WebSocket) may take to arrive completely, checked by a timer; a sender
-     * that stalls or drips bytes to look alive is disconnected after it. The option is a long type.
+     * How long a started frame (IOTMP or WebSocket) may take to arrive completely, checked by a timer; a sender that
+     * stalls or drips bytes to look alive is disconnected after it. The option is a java.time.Duration type, such as
+     * 30s, 5m or PT30S; a bare number is milliseconds.
      */
-    private Long frameReadTimeout = 30000L;
+    private Duration frameReadTimeout = Duration.ofSeconds(30);
     /**
      * Bytes queued for a device that does not read before it is disconnected.
      */
@@ -148,10 +151,10 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
      */
     private Integer maxLockTokenLength = 128;
     /**
-     * Longest a sync lock slot a device takes is held before it frees itself; a device asking for a longer timeout
-     * gets this one. The option is a long type.
+     * Longest a sync lock slot a device takes is held before it frees itself; a device asking for a longer timeout gets
+     * this one. The option is a java.time.Duration type, such as 30s, 5m or PT30S; a bare number is milliseconds.
      */
-    private Long maxLockTimeout = 86400000L;
+    private Duration maxLockTimeout = Duration.ofHours(24);
 
     public Integer getMaxConnections() {
         return maxConnections;
@@ -193,19 +196,19 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
         this.maxAuthFailuresPerDevice = maxAuthFailuresPerDevice;
     }
 
-    public Long getAuthFailureBlock() {
+    public Duration getAuthFailureBlock() {
         return authFailureBlock;
     }
 
-    public void setAuthFailureBlock(Long authFailureBlock) {
+    public void setAuthFailureBlock(Duration authFailureBlock) {
         this.authFailureBlock = authFailureBlock;
     }
 
-    public Long getFrameReadTimeout() {
+    public Duration getFrameReadTimeout() {
         return frameReadTimeout;
     }
 
-    public void setFrameReadTimeout(Long frameReadTimeout) {
+    public void setFrameReadTimeout(Duration frameReadTimeout) {
         this.frameReadTimeout = frameReadTimeout;
     }
 
@@ -361,11 +364,11 @@ public abstract class IotmpServerLimitProperties extends ComponentConfigurationP
         this.maxLockTokenLength = maxLockTokenLength;
     }
 
-    public Long getMaxLockTimeout() {
+    public Duration getMaxLockTimeout() {
         return maxLockTimeout;
     }
 
-    public void setMaxLockTimeout(Long maxLockTimeout) {
+    public void setMaxLockTimeout(Duration maxLockTimeout) {
         this.maxLockTimeout = maxLockTimeout;
     }
 }

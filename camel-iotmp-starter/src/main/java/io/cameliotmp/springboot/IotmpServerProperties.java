@@ -1,5 +1,7 @@
 package io.cameliotmp.springboot;
 
+import java.time.Duration;
+
 import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
 import io.cameliotmp.server.DeviceChannelInitializer;
@@ -30,9 +32,10 @@ public abstract class IotmpServerProperties extends IotmpServerLimitProperties {
      */
     private BackpressurePolicy backpressurePolicy = BackpressurePolicy.PAUSE;
     /**
-     * How long a new connection may take to send its CONNECT before it is closed. The option is a long type.
+     * How long a new connection may take to send its CONNECT before it is closed. The option is a java.time.Duration
+     * type, such as 30s, 5m or PT30S; a bare number is milliseconds.
      */
-    private Long connectTimeout = 10000L;
+    private Duration connectTimeout = Duration.ofSeconds(10);
     /**
      * When the server is drained for a rolling upgrade (the JMX operation drain, or IotmpServer.drain()), the
      * devices it sends DISCONNECT a second at most, so that they reconnect to the other cluster members without a
@@ -161,9 +164,10 @@ public abstract class IotmpServerProperties extends IotmpServerLimitProperties {
      */
     private SSLContextParameters sslContextParameters;
     /**
-     * How long a TLS handshake may take before the connection is closed. The option is a long type.
+     * How long a TLS handshake may take before the connection is closed. The option is a java.time.Duration type, such
+     * as 30s, 5m or PT30S; a bare number is milliseconds.
      */
-    private Long tlsHandshakeTimeout = 10000L;
+    private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
 
     public String getHost() {
         return host;
@@ -189,11 +193,11 @@ public abstract class IotmpServerProperties extends IotmpServerLimitProperties {
         this.backpressurePolicy = backpressurePolicy;
     }
 
-    public Long getConnectTimeout() {
+    public Duration getConnectTimeout() {
         return connectTimeout;
     }
 
-    public void setConnectTimeout(Long connectTimeout) {
+    public void setConnectTimeout(Duration connectTimeout) {
         this.connectTimeout = connectTimeout;
     }
 
@@ -389,11 +393,11 @@ public abstract class IotmpServerProperties extends IotmpServerLimitProperties {
         this.sslContextParameters = sslContextParameters;
     }
 
-    public Long getTlsHandshakeTimeout() {
+    public Duration getTlsHandshakeTimeout() {
         return tlsHandshakeTimeout;
     }
 
-    public void setTlsHandshakeTimeout(Long tlsHandshakeTimeout) {
+    public void setTlsHandshakeTimeout(Duration tlsHandshakeTimeout) {
         this.tlsHandshakeTimeout = tlsHandshakeTimeout;
     }
 }

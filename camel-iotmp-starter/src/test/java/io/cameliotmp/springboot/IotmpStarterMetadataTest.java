@@ -6,6 +6,8 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,6 +20,7 @@ import com.jayway.jsonpath.JsonPath;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.convert.DurationStyle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +33,10 @@ class IotmpStarterMetadataTest {
 
     /** The cluster properties: not component options, documented in a table of their own. */
     private static final String CLUSTER_PREFIX = "camel.component.iotmp.cluster.";
+
+    /** What the description of every duration property adds to the component option's description. */
+    private static final String DURATION_SENTENCE =
+            "The option is a java.time.Duration type, such as 30s, 5m or PT30S; a bare number is milliseconds.";
 
     private static final Map<String, String> WRAPPERS = Map.of(
             "int", "java.lang.Integer", "long", "java.lang.Long", "boolean", "java.lang.Boolean");
@@ -74,6 +81,13 @@ class IotmpStarterMetadataTest {
                 return;
             }
             String javaType = (String) model.get("javaType");
+            if (isDuration(model)) {
+                // a Duration, so that Spring Boot binds 30s and PT30S; its default is the component's milliseconds
+                softly.assertThat(property.get("type")).as(name + " type").isEqualTo(Duration.class.getName());
+                softly.assertThat(millisOrNull(property.get("defaultValue"))).as(name + " default")
+                        .isEqualTo(componentDefault(model));
+                return;
+            }
             softly.assertThat(property.get("type")).as(name + " type")
                     .isEqualTo(WRAPPERS.getOrDefault(javaType, javaType));
             softly.assertThat(stringOrNull(property.get("defaultValue"))).as(name + " default")
@@ -147,18 +161,30 @@ class IotmpStarterMetadataTest {
     }
 
     /**
-     * What camel-spring-boot's generator writes for an option: its description, plus the Java type for options
-     * Spring Boot cannot bind from text by itself (objects, and durations it binds as plain numbers).
+     * What camel-spring-boot's generator writes for an option: its description, plus the Java type for object
+     * options, which take a bean reference. Duration options say how to write them instead.
      */
     private static String expectedDescription(Map<String, Object> model) {
         String description = (String) model.get("description");
-        boolean typed = ("object".equals(model.get("type")) || "duration".equals(model.get("type")))
-                        && model.get("enum") == null;
+        String end = description.endsWith(".") ? "" : ".";
+        if (isDuration(model)) {
+            return description + end + " " + DURATION_SENTENCE;
+        }
+        boolean typed = "object".equals(model.get("type")) && model.get("enum") == null;
         if (!typed) {
             return description;
         }
-        return description + (description.endsWith(".") ? "" : ".") + " The option is a " + model.get("javaType")
-               + " type.";
+        return description + end + " The option is a " + model.get("javaType") + " type.";
+    }
+
+    private static boolean isDuration(Map<String, Object> model) {
+        return "duration".equals(model.get("type"));
+    }
+
+    /** A Duration default as the metadata spells it (10s, 500ms), in milliseconds as the component spells it. */
+    private static String millisOrNull(Object value) {
+        return value == null ? null
+                : String.valueOf(DurationStyle.detectAndParse(value.toString(), ChronoUnit.MILLIS).toMillis());
     }
 
     /**

@@ -400,9 +400,9 @@ public interface IotmpDeviceComponentBuilderFactory {
     
         
         /**
-         * Interval of the device's KEEP_ALIVE messages; 0 sends none. Servers
-         * drop a device silent for 1.15 times their keep-alive (60 s by
-         * default).
+         * Interval of the device's KEEP_ALIVE messages, 1 second or more; 0
+         * sends none. Servers drop a device silent for 1.15 times their
+         * keep-alive (60 s by default).
          * 
          * The option is a: &lt;code&gt;long&lt;/code&gt; type.
          * 

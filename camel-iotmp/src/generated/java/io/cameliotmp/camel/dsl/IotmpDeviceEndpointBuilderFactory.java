@@ -552,9 +552,9 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
-         * Interval of the device's KEEP_ALIVE messages; 0 sends none. Servers
-         * drop a device silent for 1.15 times their keep-alive (60 s by
-         * default).
+         * Interval of the device's KEEP_ALIVE messages, 1 second or more; 0
+         * sends none. Servers drop a device silent for 1.15 times their
+         * keep-alive (60 s by default).
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -569,9 +569,9 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
-         * Interval of the device's KEEP_ALIVE messages; 0 sends none. Servers
-         * drop a device silent for 1.15 times their keep-alive (60 s by
-         * default).
+         * Interval of the device's KEEP_ALIVE messages, 1 second or more; 0
+         * sends none. Servers drop a device silent for 1.15 times their
+         * keep-alive (60 s by default).
          * 
          * The option will be converted to a <code>long</code> type.
          * 
@@ -1392,9 +1392,9 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
-         * Interval of the device's KEEP_ALIVE messages; 0 sends none. Servers
-         * drop a device silent for 1.15 times their keep-alive (60 s by
-         * default).
+         * Interval of the device's KEEP_ALIVE messages, 1 second or more; 0
+         * sends none. Servers drop a device silent for 1.15 times their
+         * keep-alive (60 s by default).
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -1409,9 +1409,9 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
-         * Interval of the device's KEEP_ALIVE messages; 0 sends none. Servers
-         * drop a device silent for 1.15 times their keep-alive (60 s by
-         * default).
+         * Interval of the device's KEEP_ALIVE messages, 1 second or more; 0
+         * sends none. Servers drop a device silent for 1.15 times their
+         * keep-alive (60 s by default).
          * 
          * The option will be converted to a <code>long</code> type.
          * 
@@ -2090,9 +2090,9 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
-         * Interval of the device's KEEP_ALIVE messages; 0 sends none. Servers
-         * drop a device silent for 1.15 times their keep-alive (60 s by
-         * default).
+         * Interval of the device's KEEP_ALIVE messages, 1 second or more; 0
+         * sends none. Servers drop a device silent for 1.15 times their
+         * keep-alive (60 s by default).
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -2107,9 +2107,9 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
-         * Interval of the device's KEEP_ALIVE messages; 0 sends none. Servers
-         * drop a device silent for 1.15 times their keep-alive (60 s by
-         * default).
+         * Interval of the device's KEEP_ALIVE messages, 1 second or more; 0
+         * sends none. Servers drop a device silent for 1.15 times their
+         * keep-alive (60 s by default).
          * 
          * The option will be converted to a <code>long</code> type.
          * 

@@ -93,7 +93,7 @@ record ConnectionSettings(String host, int port, String user, String device, Str
         IotmpDeviceBuilder builder = IotmpDevice.builder().host(host).credentials(user, device, credential)
                 .generation(generation).serviceLayout(serviceLayout);
         check("port", () -> builder.port(port));
-        check("keepAlive", () -> builder.keepAlive(Duration.ofMillis(keepAlive)));
+        check("keepAlive", () -> builder.keepAlive(Duration.ofMillis(requireWholeSecondsOrMore(keepAlive))));
         check("reconnectBackoffInitial/reconnectBackoffMax", () -> builder.reconnectBackoff(
                 Duration.ofMillis(reconnectBackoffInitial), Duration.ofMillis(reconnectBackoffMax)));
         check("requestTimeout", () -> builder.requestTimeout(Duration.ofMillis(requestTimeout)));
@@ -111,6 +111,20 @@ record ConnectionSettings(String host, int port, String user, String device, Str
             check("webSocketPath", () -> builder.webSocket(webSocketPath, webSocketTextFrames));
         }
         return builder;
+    }
+
+    /**
+     * The server's keepAlive is in seconds (as a device announces it), this one in milliseconds: keepAlive=60, as the
+     * server's option reads, sent a KEEP_ALIVE 16 times a second. No device needs one more often than a second (the
+     * least a server takes), so a value below it is most likely seconds.
+     */
+    private static long requireWholeSecondsOrMore(long keepAlive) {
+        if (keepAlive > 0 && keepAlive < 1000) {
+            throw new IllegalArgumentException("is in milliseconds and 1 second or more (0 sends none), not "
+                                               + keepAlive + " ms; for " + keepAlive + " seconds write "
+                                               + keepAlive + "s or " + keepAlive * 1000);
+        }
+        return keepAlive;
     }
 
     private static void check(String option, Runnable set) {

@@ -84,8 +84,8 @@ public class IotmpDeviceConfiguration implements Cloneable {
     private ServiceLayout serviceLayout = ServiceLayout.LINUX;
 
     @UriParam(label = "advanced", defaultValue = "60000", javaType = "java.time.Duration",
-              description = "Interval of the device's KEEP_ALIVE messages; 0 sends none. Servers drop a device"
-                            + " silent for 1.15 times their keep-alive (60 s by default).")
+              description = "Interval of the device's KEEP_ALIVE messages, 1 second or more; 0 sends none. Servers"
+                            + " drop a device silent for 1.15 times their keep-alive (60 s by default).")
     private long keepAlive = 60000;
 
     @UriParam(label = "advanced", defaultValue = "500", javaType = "java.time.Duration",

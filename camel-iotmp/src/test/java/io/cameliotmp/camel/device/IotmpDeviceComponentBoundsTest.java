@@ -67,6 +67,19 @@ class IotmpDeviceComponentBoundsTest extends IotmpDeviceTestSupport {
         }
     }
 
+    /**
+     * keepAlive is in milliseconds where the server's is in seconds: keepAlive=60 as the server reads it sent a
+     * KEEP_ALIVE every 60 ms. Below a second it fails the endpoint, saying how to write seconds.
+     */
+    @Test
+    void aKeepAliveBelowASecondIsRefusedAsMostLikelySeconds() {
+        assertThatThrownBy(() -> context.getEndpoint("iotmp-device:x?keepAlive=60"))
+                .hasStackTraceContaining("iotmp-device option keepAlive: is in milliseconds")
+                .hasStackTraceContaining("write 60s or 60000");
+        assertThat(context.getEndpoint("iotmp-device:y?keepAlive=1s")).isNotNull();
+        assertThat(context.getEndpoint("iotmp-device:z?keepAlive=0")).isNotNull();
+    }
+
     @Test
     void withoutTheOptionTheSilenceTimeoutFollowsKeepAliveAndRequestTimeout() {
         IotmpDeviceConfiguration defaults = new IotmpDeviceConfiguration();
