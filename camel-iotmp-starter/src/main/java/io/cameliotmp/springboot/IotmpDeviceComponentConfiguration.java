@@ -110,7 +110,8 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
      */
     private Boolean autowiredEnabled = true;
     /**
-     * How long opening the TCP connection may take. The option is a long type.
+     * How long opening the TCP connection may take, and then each of the TLS and WebSocket handshakes. The option is
+     * a long type.
      */
     private Long connectTimeout = 10000L;
     /**
