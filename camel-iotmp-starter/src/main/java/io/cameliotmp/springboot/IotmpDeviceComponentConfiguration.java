@@ -113,8 +113,8 @@ public class IotmpDeviceComponentConfiguration extends ComponentConfigurationPro
      */
     private Boolean autowiredEnabled = true;
     /**
-     * How long opening the TCP connection may take. The option is a java.time.Duration type, such as 30s, 5m or PT30S;
-     * a bare number is milliseconds.
+     * How long opening the TCP connection may take, and then each of the TLS and WebSocket handshakes. The option is
+     * a java.time.Duration type, such as 30s, 5m or PT30S; a bare number is milliseconds.
      */
     private Duration connectTimeout = Duration.ofSeconds(10);
     /**

@@ -25,6 +25,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,6 +163,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         } else {
             ctx.fireChannelRead(msg);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        // a TLS handshake past its deadline closes the connection without an exception passing the pipeline: the
+        // attempt failed for it, not for a bare close (other handshake failures arrive as exceptions as well)
+        if (event instanceof SslHandshakeCompletionEvent done && done.cause() instanceof SslHandshakeTimeoutException) {
+            LOG.debug("{}: connection failed: {}", device, done.cause().toString());
+            fail(done.cause());
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.ssl.SslHandler;
 
 /**
  * Opens the connections of a device: the pipeline for TCP, TLS, WebSocket or both, and the delay before the next
@@ -64,8 +65,11 @@ final class Connector {
                         channel.pipeline().addLast("write-bound",
                                 new PendingWriteBound(attempt, config.maxPendingWriteBytes()));
                         if (config.sslContext() != null) {
-                            channel.pipeline().addLast("ssl",
-                                    config.sslContext().newHandler(channel.alloc(), config.host(), config.port()));
+                            SslHandler ssl = config.sslContext().newHandler(channel.alloc(), config.host(),
+                                    config.port());
+                            // the device's deadline, not Netty's fixed 10 s: a slow link given more has it here too
+                            ssl.setHandshakeTimeoutMillis(connectTimeoutMillis);
+                            channel.pipeline().addLast("ssl", ssl);
                         }
                         if (config.webSocketPath() != null) {
                             addWebSocket(channel);

@@ -157,7 +157,11 @@ public final class IotmpDeviceBuilder {
         return this;
     }
 
-    /** TCP connect timeout; default 10 s. */
+    /**
+     * How long opening the TCP connection may take, and then each of the TLS handshake (with {@link #tls}) and the
+     * WebSocket handshake (with {@link #webSocket}); default 10 s. A TLS handshake past it fails the attempt with an
+     * {@code SslHandshakeTimeoutException}.
+     */
     public IotmpDeviceBuilder connectTimeout(Duration connectTimeout) {
         this.connectTimeout = requirePositive(connectTimeout, "connectTimeout");
         return this;

@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * (content type, version, length): once the first handshake has completed with a protocol that can renegotiate, a
  * handshake record (content type 22) from the client can only start a new one. TLS 1.3 has no renegotiation (its
  * records all travel as application data once the handshake is over, a key update included), so on a TLS 1.3
- * connection the guard leaves the pipeline when the handshake completes. Records that are not TLS at all are the TLS
- * engine's to refuse; the guard follows their lengths as they come and never holds a byte.
+ * connection the guard leaves the pipeline when the handshake completes. Until then it passes what arrives on a
+ * record at a time, so that a new hello sent in the same write as the record that completes the first handshake is
+ * refused too, not read by the engine in the same pass. Records that are not TLS at all are the TLS engine's to
+ * refuse; the guard follows their lengths as they come and never holds a byte.
  */
 final class TlsRenegotiationGuard extends ChannelInboundHandlerAdapter {
 
@@ -35,6 +37,8 @@ final class TlsRenegotiationGuard extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(TlsRenegotiationGuard.class);
     private static final int HEADER_BYTES = 5;
     private static final int HANDSHAKE = 22;
+    /** {@link #follow}: a new handshake begins. */
+    private static final int NEW_HANDSHAKE = -1;
     /** The protocols in which a client may start a new handshake on an established connection. */
     private static final Set<String> RENEGOTIABLE = Set.of("TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3");
 
@@ -75,9 +79,7 @@ final class TlsRenegotiationGuard extends ChannelInboundHandlerAdapter {
             if (!done.isSuccess() || ctx.isRemoved()) {
                 return;
             }
-            if (RENEGOTIABLE.contains(protocol.get())) {
-                armed = true;
-            } else {
+            if (!renegotiable()) {
                 ctx.pipeline().remove(this);
             }
         });
@@ -89,34 +91,80 @@ final class TlsRenegotiationGuard extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof ByteBuf bytes && startsNewHandshake(bytes)) {
-            closed = true;
+        if (!(msg instanceof ByteBuf bytes)) {
+            ctx.fireChannelRead(msg);
+        } else if (!handshake.isDone()) {
+            passRecordByRecord(ctx, bytes);
+        } else if (follow(bytes, bytes.readerIndex(), bytes.writerIndex(), false) == NEW_HANDSHAKE) {
             ReferenceCountUtil.release(msg);
-            LOG.debug("{}: the client started a new TLS handshake (renegotiation); closed",
-                    DeviceAddress.of(ctx.channel()));
-            refused.run();
-            ctx.close();
-            return;
+            refuse(ctx);
+        } else {
+            ctx.fireChannelRead(msg);
         }
-        ctx.fireChannelRead(msg);
     }
 
-    /** Follows the records' headers through {@code bytes}; true if a handshake record begins once armed. */
-    private boolean startsNewHandshake(ByteBuf bytes) {
+    /**
+     * Passes on what arrives while the first handshake is under way a record at a time: the record that completes the
+     * handshake may have the client's new hello right behind it in the same read (a client's Finished is the last
+     * message of an abbreviated TLS 1.2 handshake), which the TLS engine would read in the same pass, before the
+     * guard could know that the handshake was over. What comes after the record that completed it is read as on an
+     * established connection.
+     */
+    private void passRecordByRecord(ChannelHandlerContext ctx, ByteBuf bytes) {
         int at = bytes.readerIndex();
         int end = bytes.writerIndex();
+        try {
+            while (at < end) {
+                if (!ctx.channel().isOpen()) {
+                    return; // the engine refused what it read: the rest would only fail it again
+                }
+                if (handshake.isDone()) {
+                    if (follow(bytes, at, end, false) == NEW_HANDSHAKE) {
+                        refuse(ctx);
+                    } else {
+                        ctx.fireChannelRead(bytes.retainedSlice(at, end - at));
+                    }
+                    return;
+                }
+                int next = follow(bytes, at, end, true);
+                ctx.fireChannelRead(bytes.retainedSlice(at, next - at));
+                at = next;
+            }
+        } finally {
+            bytes.release();
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx) {
+        closed = true;
+        LOG.debug("{}: the client started a new TLS handshake (renegotiation); closed",
+                DeviceAddress.of(ctx.channel()));
+        refused.run();
+        ctx.close();
+    }
+
+    /**
+     * Follows the records' headers through {@code bytes} from {@code at} to {@code end}: where it stopped, at
+     * {@code end} or, with {@code toRecordEnd}, right after the first record that ends; {@link #NEW_HANDSHAKE} if a
+     * handshake record begins on a connection whose first handshake completed with a protocol that can renegotiate.
+     */
+    private int follow(ByteBuf bytes, int at, int end, boolean toRecordEnd) {
+        boolean renegotiable = renegotiable();
         while (at < end) {
             if (bodyLeft > 0) {
                 int skipped = Math.min(bodyLeft, end - at);
                 bodyLeft -= skipped;
                 at += skipped;
+                if (bodyLeft == 0 && toRecordEnd) {
+                    return at;
+                }
                 continue;
             }
             int value = bytes.getUnsignedByte(at++);
             switch (headerRead) {
                 case 0 -> {
-                    if (armed && value == HANDSHAKE) {
-                        return true;
+                    if (renegotiable && value == HANDSHAKE) {
+                        return NEW_HANDSHAKE;
                     }
                 }
                 case 3 -> lengthHigh = value;
@@ -126,7 +174,21 @@ final class TlsRenegotiationGuard extends ChannelInboundHandlerAdapter {
                 }
             }
             headerRead = (headerRead + 1) % HEADER_BYTES;
+            if (headerRead == 0 && bodyLeft == 0 && toRecordEnd) {
+                return at; // a record with no body
+            }
         }
-        return false;
+        return at;
+    }
+
+    /**
+     * Whether the first handshake completed with a protocol that can renegotiate; read from the handshake itself, as
+     * the record that completed it may have been passed on a moment ago, whether its listener has run or not.
+     */
+    private boolean renegotiable() {
+        if (!armed && handshake.isSuccess() && RENEGOTIABLE.contains(protocol.get())) {
+            armed = true;
+        }
+        return armed;
     }
 }

@@ -1,10 +1,12 @@
 package io.cameliotmp.server;
 
 import java.io.OutputStream;
+import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -20,11 +22,15 @@ import io.cameliotmp.testing.TestTls;
 import io.cameliotmp.testing.Waits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,6 +100,77 @@ class TlsPartialRecordTest {
         }
         Waits.eventually().until(() -> refusals() == 1.0);
         assertThat(server.partialFrameBytes()).isZero();
+    }
+
+    /**
+     * Headers that Netty's {@code SslHandler} takes for a record although they are no TLS header, and whose whole
+     * record it waits for before its engine refuses it: they reserve that length as a TLS record does. Read as TLS
+     * headers, the handler reserved nothing for them (an SSLv2 header's first byte is no TLS content type; a DTLS
+     * header's length is at bytes 11 and 12, not 3 and 4) while the engine held up to 64 KiB.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "SSLv2 2-byte header, bf ff 01 03 00, 16385",
+        "SSLv2 3-byte header, 3f ff 01 00 03, 16386",
+        "TLS content type and no TLS version, 16 3f ff 00 03, 5698",
+        "DTLS 1.2 header, 16 fe fd 00 00 00 00 00 00 00 00 40 00, 16397",
+    })
+    void recordsSslHandlerWaitsForAreCountedWhateverTheirHeader(String shape, String header, int reserved)
+            throws Exception {
+        server = start(Transport.TCP, ServerLimits.DEFAULT_MAX_PARTIAL_FRAME_BYTES, false);
+        try (Socket peer = new Socket("127.0.0.1", server.localAddress().getPort())) {
+            stallInARecord(peer, ByteBufUtil.decodeHexDump(header.replace(" ", "")), 1000);
+            Waits.eventually().alias(shape + " reserved").until(() -> server.partialFrameBytes() == reserved);
+        }
+        Waits.eventually().alias("the reservation given back").until(() -> server.partialFrameBytes() == 0);
+    }
+
+    /** An SSLv2 or DTLS header announcing more than a TLS record may hold is refused at its header. */
+    @ParameterizedTest
+    @ValueSource(strings = { "ff ff 01 03 00", "16 fe fd 00 00 00 00 00 00 00 00 ff ff" })
+    void anSslv2OrDtlsRecordLongerThanTlsAllowsIsRefused(String header) throws Exception {
+        server = start(Transport.TCP, ServerLimits.DEFAULT_MAX_PARTIAL_FRAME_BYTES, false);
+        try (Socket peer = new Socket("127.0.0.1", server.localAddress().getPort())) {
+            stallInARecord(peer, ByteBufUtil.decodeHexDump(header.replace(" ", "")), 1000);
+            assertThat(new RawIotmpSocket(peer).closedWithin(Waits.WAIT)).as("refused").isTrue();
+        }
+        Waits.eventually().until(() -> refusals() == 1.0);
+        assertThat(server.partialFrameBytes()).isZero();
+    }
+
+    /**
+     * {@link TlsPartialRecords#recordLength} cuts records where the Netty on the class path does, for headers of
+     * every shape it tells apart (TLS, TLCP, DTLS, SSLv2, no record): a Netty upgrade that cuts them otherwise fails
+     * here rather than opening a gap in the budget.
+     */
+    @Test
+    void recordsAreCutWhereNettyCutsThem() throws Exception {
+        Method netty = Class.forName("io.netty.handler.ssl.SslUtils")
+                .getDeclaredMethod("getEncryptedPacketLength", ByteBuf.class, int.class, boolean.class);
+        netty.setAccessible(true);
+        Random random = new Random(42);
+        int[] firsts = { 0, 3, 19, 20, 22, 24, 25, 0x3F, 0x7F, 0x80, 0xBF, 0xFF };
+        int[] versions = { 0x0300, 0x0303, 0x0101, 0xFEFF, 0xFEFD, 0xFEFC, 0xFEFE, 0x0200, 0x3FFF, 0x0000 };
+        int[] lows = { 0, 1, 2, 3, 4, 0xFF };
+        for (int i = 0; i < 20_000; i++) {
+            byte[] header = new byte[13];
+            random.nextBytes(header);
+            header[0] = (byte) firsts[random.nextInt(firsts.length)];
+            if (random.nextBoolean()) {
+                int version = versions[random.nextInt(versions.length)];
+                header[1] = (byte) (version >> 8);
+                header[2] = (byte) version;
+            }
+            for (int at = 3; at < header.length; at++) {
+                if (random.nextInt(3) == 0) {
+                    header[at] = (byte) lows[random.nextInt(lows.length)];
+                }
+            }
+            int read = 5 + random.nextInt(9);
+            int expected = (int) netty.invoke(null, Unpooled.wrappedBuffer(header, 0, read), 0, true);
+            assertThat(TlsPartialRecords.recordLength(header, read))
+                    .as("%s, %d bytes", ByteBufUtil.hexDump(header), read).isEqualTo(expected);
+        }
     }
 
     /**

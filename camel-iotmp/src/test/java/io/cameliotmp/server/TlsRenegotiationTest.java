@@ -1,10 +1,15 @@
 package io.cameliotmp.server;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLSocket;
 
 import io.cameliotmp.micrometer.MicrometerServerMetrics;
@@ -95,6 +100,83 @@ class TlsRenegotiationTest {
             assertThat(device.readFrameHex()).as("answered after a second key update").isEqualTo("05 00");
         }
         assertThat(refusals()).isZero();
+    }
+
+    /**
+     * In an abbreviated TLS 1.2 handshake (a resumed session) the client's Finished is the handshake's last message,
+     * and a client may send a new hello right behind it, in the same write. The server's handshake completes while its
+     * TLS engine reads that write, and the engine went on to read the new hello in the same pass, before the guard
+     * knew that the handshake was over: the server answered the renegotiation with its own hello (a full handshake
+     * for a client that asks for one) and kept the connection.
+     */
+    @Test
+    void aNewHandshakeSentWithTheFinishedOfAResumedOneIsClosed() throws Exception {
+        SSLContext context = TestTls.trustingClient();
+        int port = server.localAddress().getPort();
+        try (SSLSocket first = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            first.setEnabledProtocols(new String[] { "TLSv1.2" });
+            first.startHandshake(); // the session the engine below resumes
+        }
+        SSLEngine engine = context.createSSLEngine("127.0.0.1", port);
+        engine.setUseClientMode(true);
+        engine.setEnabledProtocols(new String[] { "TLSv1.2" });
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) Waits.WAIT.toMillis());
+            ByteArrayOutputStream unsent = handshake(engine, socket);
+            assertThat(unsent.size()).as("the client's Finished held back: the session was resumed").isPositive();
+            engine.getSession().invalidate();
+            engine.beginHandshake();
+            wrap(engine, unsent);
+            socket.getOutputStream().write(unsent.toByteArray()); // Finished and the new hello in one write
+            socket.getOutputStream().flush();
+            assertThat(new RawIotmpSocket(socket).closedWithin(Waits.WAIT)).as("closed by the server").isTrue();
+        }
+        Waits.eventually().alias("the refusal counted").until(() -> refusals() == 1.0);
+    }
+
+    /**
+     * Runs the client's handshake over {@code socket}, sending what the engine wraps only when it waits for the server:
+     * what it wrapped last, once it is done, is returned unsent.
+     */
+    private static ByteArrayOutputStream handshake(SSLEngine engine, Socket socket) throws IOException {
+        ByteArrayOutputStream unsent = new ByteArrayOutputStream();
+        ByteBuffer in = ByteBuffer.allocate(engine.getSession().getPacketBufferSize() * 4);
+        ByteBuffer plain = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize() * 2);
+        engine.beginHandshake();
+        while (true) {
+            switch (engine.getHandshakeStatus()) {
+                case NEED_WRAP -> wrap(engine, unsent);
+                case NEED_TASK -> {
+                    for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+                        task.run();
+                    }
+                }
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    socket.getOutputStream().write(unsent.toByteArray());
+                    socket.getOutputStream().flush();
+                    unsent.reset();
+                    in.flip();
+                    SSLEngineResult result = engine.unwrap(in, plain);
+                    in.compact();
+                    if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                        int read = socket.getInputStream().read(in.array(), in.position(), in.remaining());
+                        if (read < 0) {
+                            throw new IOException("the server closed during the handshake");
+                        }
+                        in.position(in.position() + read);
+                    }
+                }
+                default -> {
+                    return unsent;
+                }
+            }
+        }
+    }
+
+    private static void wrap(SSLEngine engine, ByteArrayOutputStream out) throws IOException {
+        ByteBuffer net = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(ByteBuffer.allocate(0), net);
+        out.write(net.array(), 0, net.position());
     }
 
     /** A new full handshake: the JDK's client sends its hello now and goes on with it as it reads. */

@@ -342,7 +342,8 @@ public interface IotmpDeviceComponentBuilderFactory {
     
         
         /**
-         * How long opening the TCP connection may take.
+         * How long opening the TCP connection may take, and then each of the
+         * TLS and WebSocket handshakes.
          * 
          * The option is a: &lt;code&gt;long&lt;/code&gt; type.
          * 

@@ -483,7 +483,8 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
-         * How long opening the TCP connection may take.
+         * How long opening the TCP connection may take, and then each of the
+         * TLS and WebSocket handshakes.
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -498,7 +499,8 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
-         * How long opening the TCP connection may take.
+         * How long opening the TCP connection may take, and then each of the
+         * TLS and WebSocket handshakes.
          * 
          * The option will be converted to a <code>long</code> type.
          * 
@@ -1323,7 +1325,8 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
-         * How long opening the TCP connection may take.
+         * How long opening the TCP connection may take, and then each of the
+         * TLS and WebSocket handshakes.
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -1338,7 +1341,8 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
-         * How long opening the TCP connection may take.
+         * How long opening the TCP connection may take, and then each of the
+         * TLS and WebSocket handshakes.
          * 
          * The option will be converted to a <code>long</code> type.
          * 
@@ -2021,7 +2025,8 @@ public interface IotmpDeviceEndpointBuilderFactory {
         }
 
         /**
-         * How long opening the TCP connection may take.
+         * How long opening the TCP connection may take, and then each of the
+         * TLS and WebSocket handshakes.
          * 
          * The option is a: <code>long</code> type.
          * 
@@ -2036,7 +2041,8 @@ public interface IotmpDeviceEndpointBuilderFactory {
             return this;
         }
         /**
-         * How long opening the TCP connection may take.
+         * How long opening the TCP connection may take, and then each of the
+         * TLS and WebSocket handshakes.
          * 
          * The option will be converted to a <code>long</code> type.
          * 

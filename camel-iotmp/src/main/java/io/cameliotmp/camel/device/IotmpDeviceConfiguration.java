@@ -99,7 +99,8 @@ public class IotmpDeviceConfiguration implements Cloneable {
     private long reconnectBackoffMax = 30000;
 
     @UriParam(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration",
-              description = "How long opening the TCP connection may take.")
+              description = "How long opening the TCP connection may take, and then each of the TLS and WebSocket"
+                            + " handshakes.")
     private long connectTimeout = 10000;
 
     @UriParam(label = "advanced", defaultValue = "1048576",
