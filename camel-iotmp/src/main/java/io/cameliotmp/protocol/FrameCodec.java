@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The header is read without consuming anything until the whole body is buffered; a size above the limit is refused
  * as soon as the header is complete, before any body byte is awaited. A body that does not decode is consumed and
- * passed on as the subclass's malformed-frame message; frames of a type the subclass does not know are skipped.
- * After a fatal error the codec discards all further input.
+ * passed on as the subclass's malformed-frame message; frames of a type the subclass does not know are skipped, but
+ * for the first frame of a codec that {@linkplain #refusesForeignBytes() refuses foreign bytes} (a server's), which
+ * fails it. After a fatal error the codec discards all further input.
  * <p>
  * On a server, what a peer can make the codec hold is bounded: until {@link #authenticated()} frames may be only as
  * large as a login needs ({@code maxFrameSizeBeforeLogin}); a frame that does not arrive in one read reserves its
@@ -58,6 +59,8 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
     private long lastFrameWeight;
     /** Map keys this connection's frames repeat, decoded once; see {@link #recentStrings()}. */
     private RecentStrings recentStrings;
+    /** Whether the type of the connection's first frame is still to be read; event loop only. */
+    private boolean firstFrame = true;
 
     /** @param limits the bounds frames are read within; a server gives every connection the same */
     protected FrameCodec(Class<? extends M> outboundType, FrameLimits limits) {
@@ -80,6 +83,17 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
 
     /** Writes one message as a frame. */
     protected abstract void encodeFrame(M message, ByteBuf out);
+
+    /**
+     * Whether a first frame of an unknown type fails the codec (a {@link ForeignBytesException}) rather than being
+     * skipped; false here. A server's codecs say true: every client opens with a frame of a known type (a CONNECT, a
+     * legacy AUTH), so a peer whose first bytes read as an unknown type does not speak the protocol, and skipping
+     * would read on through its bytes as frames until the CONNECT deadline, or a frame read timeout for a "body" that
+     * never comes. Frames of unknown types after the first are skipped as always.
+     */
+    protected boolean refusesForeignBytes() {
+        return false;
+    }
 
     /**
      * The peer is authenticated: frames up to {@code maxFrameSize} are accepted from now on. A server calls it before
@@ -217,6 +231,9 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
         }
         IotmpFrames.Header header;
         try {
+            if (firstFrame && refusesForeignBytes()) {
+                checkFirstFrame(in);
+            }
             header = IotmpFrames.peekHeader(in, frameLimit());
         } catch (IotmpDecodeException e) {
             throw fail(in, e);
@@ -251,6 +268,23 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
             lastFrameWeight = MESSAGE_OVERHEAD + header.frameLength();
             out.add(malformed(header.typeCode(), e));
         }
+    }
+
+    /**
+     * The first frame's type, as soon as it is read (before its size, which text such as {@code PROXY TCP4 ...} or
+     * {@code GET / HTTP/1.1} gives as a body to wait for): an unknown one fails the codec, a known one ends the check.
+     */
+    private void checkFirstFrame(ByteBuf in) {
+        long type = IotmpFrames.peekType(in);
+        if (type < 0) {
+            return; // not all of the type yet
+        }
+        if (!knowsType(type)) {
+            byte[] head = new byte[Math.min(in.readableBytes(), ForeignBytesException.MAX_HEAD)];
+            in.getBytes(in.readerIndex(), head);
+            throw new ForeignBytesException(type, head);
+        }
+        firstFrame = false;
     }
 
     /** A frame has started and not completed: start its deadline and, once its length is known, reserve it. */

@@ -160,6 +160,12 @@ final class ConnectionAdmission {
         public FrameCodec<?> frames() {
             return this;
         }
+
+        /** A peer that does not open with a frame of a known type is refused, see {@link ForeignBytes}. */
+        @Override
+        protected boolean refusesForeignBytes() {
+            return true;
+        }
     }
 
     /** The legacy codec of a connection, bounded and ending the unauthenticated count like {@link #codec}. */
@@ -181,6 +187,11 @@ final class ConnectionAdmission {
         public void authenticated() {
             super.authenticated();
             ticket = loggedIn(ticket);
+        }
+
+        @Override
+        protected boolean refusesForeignBytes() {
+            return true;
         }
     }
 

@@ -132,7 +132,8 @@ public final class DevicePipeline {
             ProtocolDetector detector = new ProtocolDetector(ProtocolDetector.iotmp(admission.codec(ticket)),
                     ProtocolDetector.legacy(legacyCodec,
                             new LegacyAdapter(legacyCodec, legacyStreamIds, config.maxPendingRequests(),
-                                    context.metrics())));
+                                    context.metrics())),
+                    head -> ForeignBytes.refuse(context, DeviceAddress.of(channel), head));
             channel.pipeline().addLast(DETECT, detector);
             codec = detector;
         } else {
