@@ -3,11 +3,12 @@ package io.cameliotmp.protocol;
 import java.util.Arrays;
 
 /**
- * A connection's first frame is of a type the codec does not know: the peer does not speak the protocol (a PROXY
- * protocol header on a port that expects none, an HTTP request, a TLS handshake on a plain port, a scanner). Thrown by
- * a codec that {@linkplain FrameCodec#refusesForeignBytes() refuses foreign bytes}, as soon as the type is read,
- * before any body byte is awaited. It carries the connection's first bytes (those already read, at most
- * {@value #MAX_HEAD}), so that the refusal can say what the peer is when that is plain from them.
+ * A connection opens with more bytes of frames of unknown types than the codec's
+ * {@linkplain FrameCodec#foreignBytesBudget() budget}: the peer does not speak the protocol (a PROXY protocol header on
+ * a port that expects none, an HTTP request, a scanner). Thrown as soon as the header of the frame that goes beyond is
+ * read, before any of its body is awaited. It carries the bytes from that frame on (those already read, at most
+ * {@value #MAX_HEAD}; the connection's first bytes, when its first frame is the one), so that the refusal can say
+ * what the peer is when that is plain from them.
  */
 public final class ForeignBytesException extends IotmpDecodeException {
 
@@ -19,7 +20,7 @@ public final class ForeignBytesException extends IotmpDecodeException {
     private final byte[] head;
 
     ForeignBytesException(long typeCode, byte[] head) {
-        super("first frame of unknown type " + typeCode + ": not the protocol", 0);
+        super("frame of unknown type " + typeCode + " before any known one, beyond the budget: not the protocol", 0);
         this.head = head;
     }
 

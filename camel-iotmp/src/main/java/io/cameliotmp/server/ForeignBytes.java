@@ -9,18 +9,25 @@ import org.slf4j.LoggerFactory;
 /**
  * A peer whose first bytes are not the protocol's: refused at once, with a reason, instead of having its bytes read as
  * frames of unknown types (skipped, as a logged-in device's are) until the CONNECT deadline. Every client opens with a
- * frame of a known type, a CONNECT or a legacy AUTH, so no budget of skipped bytes is given before it: any budget would
- * wait for the "body" the text's second byte announces ({@code PROXY TCP4 ...} reads as type 80 with 82 bytes of body,
- * which a balancer's header alone does not fill), and the server already closes a connection whose first frame is of
- * another known type. Found by the codec ({@code ForeignBytesException}) or, with legacy devices enabled, by the
- * {@link ProtocolDetector} at the first byte; either way logged within the {@link RefusalLog}'s rate and counted in
- * {@code iotmp.refusals{reason=not-iotmp}}. The reason names the common cases, plain from the first bytes already read
- * (nothing more is awaited for it).
+ * frame of a known type, a CONNECT or a legacy AUTH; frames of unknown types before it are skipped as the references
+ * do, but only {@value #MAX_SKIPPED} bytes of them, and a frame that would go beyond is refused as soon as its header
+ * is read: text announces a body of its second byte's value, 65 or more for a letter ({@code PROXY TCP4 ...} reads as
+ * type 80 with 82 bytes of body, which a balancer's header alone need not fill), so such a peer is refused at its
+ * second byte rather than waited for. Found by the codec ({@code ForeignBytesException}) or, with legacy devices
+ * enabled, by the {@link ProtocolDetector} at the first byte; either way logged within the {@link RefusalLog}'s rate
+ * and counted in {@code iotmp.refusals{reason=not-iotmp}}. The reason names the common cases, plain from the bytes
+ * already read (nothing more is awaited for it).
  */
 final class ForeignBytes {
 
     /** One logger for both places that refuse, so that an operator finds these lines under one name. */
     private static final Logger LOG = LoggerFactory.getLogger(ForeignBytes.class);
+
+    /**
+     * Bytes of frames of unknown types a connection may open with before its first known frame: a few such frames, and
+     * less than any header of two ASCII letters announces.
+     */
+    static final int MAX_SKIPPED = 64;
 
     /** The PROXY protocol v2 signature (the v1 header is text: {@code PROXY }). */
     private static final byte[] PROXY_V2 = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
