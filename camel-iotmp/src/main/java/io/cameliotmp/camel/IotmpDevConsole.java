@@ -106,6 +106,8 @@ public class IotmpDevConsole extends AbstractDevConsole {
             sb.append(String.format("    Peers not reading: %s closed over maxPendingWriteBytes, %s WebSocket pings"
                                     + " unanswered%n",
                     totals.get("pendingWritesExceeded"), totals.get("webSocketPingsUnanswered")));
+            sb.append(String.format("    Protocol: %s WebSocket protocol violations, %s legacy frames ignored%n",
+                    totals.get("webSocketProtocolViolations"), totals.get("legacyFramesIgnored")));
             sb.append(String.format("    Forwarded: %s calls to other cluster members (%s failed, %s timed out)%n",
                     totals.get("forwardedCalls"), totals.get("forwardedCallsFailed"),
                     totals.get("forwardedCallsTimedOut")));

@@ -150,6 +150,17 @@ public class IotmpManagedServer {
         return server.totals().webSocketPingsUnanswered();
     }
 
+    @ManagedAttribute(description = "WebSocket connections closed because their peer broke the WebSocket protocol")
+    public long getWebSocketProtocolViolations() {
+        return server.totals().webSocketProtocolViolations();
+    }
+
+    @ManagedAttribute(description = "Frames legacy devices sent after their AUTH was answered that the server "
+                                    + "ignored")
+    public long getLegacyFramesIgnored() {
+        return server.totals().legacyFramesIgnored();
+    }
+
     @ManagedAttribute(description = "Bytes received, TLS and WebSocket framing included")
     public long getBytesIn() {
         return server.totals().bytesIn();

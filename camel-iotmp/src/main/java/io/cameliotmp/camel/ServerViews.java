@@ -125,6 +125,8 @@ final class ServerViews {
         json.put("readingPauses", totals.readingPauses());
         json.put("pendingWritesExceeded", totals.pendingWritesExceeded());
         json.put("webSocketPingsUnanswered", totals.webSocketPingsUnanswered());
+        json.put("webSocketProtocolViolations", totals.webSocketProtocolViolations());
+        json.put("legacyFramesIgnored", totals.legacyFramesIgnored());
         json.put("deliveriesDropped", totals.deliveriesDropped());
         json.put("bytesIn", totals.bytesIn());
         json.put("bytesOut", totals.bytesOut());
@@ -144,6 +146,7 @@ final class ServerViews {
         json.put("samplesDropped", counters.samplesDropped());
         json.put("staleSamplesDropped", counters.staleSamplesDropped());
         json.put("malformedFrames", counters.malformedFrames());
+        json.put("legacyFramesIgnored", counters.legacyFramesIgnored());
         json.put("bytesIn", counters.bytesIn());
         json.put("bytesOut", counters.bytesOut());
     }

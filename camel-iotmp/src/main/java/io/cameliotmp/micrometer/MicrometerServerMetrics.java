@@ -45,6 +45,10 @@ import io.micrometer.core.instrument.Timer;
  * {@code maxPendingWriteBytes} were queued for a peer that does not read;</li>
  * <li>{@code iotmp.websocket.pings.unanswered} (counter): WebSocket pings not answered because the connection was not
  * writable (its peer does not read) or closing;</li>
+ * <li>{@code iotmp.websocket.protocol.violations} (counter): WebSocket connections closed because their peer broke
+ * the WebSocket protocol (unmasked, malformed or oversized frames, invalid close codes);</li>
+ * <li>{@code iotmp.legacy.frames.ignored} (counter): frames legacy devices sent after their AUTH was answered that the
+ * server ignored (flags devices never send, answers nobody waits for, unknown types);</li>
  * <li>{@code iotmp.bytes} (counter, {@code direction=in|out});</li>
  * <li>{@code iotmp.connections.unauthenticated} (gauge): connections whose device has not authenticated yet;</li>
  * <li>{@code iotmp.frames.partial.bytes} (gauge): bytes reserved by partially received frames, at most
@@ -83,6 +87,8 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     private final Counter readingPauses;
     private final Counter pendingWritesExceeded;
     private final Counter webSocketPingsUnanswered;
+    private final Counter webSocketProtocolViolations;
+    private final Counter legacyFramesIgnored;
     private final Counter bytesIn;
     private final Counter bytesOut;
     private static final String CONNECTIONS = "Connection events by kind: devices that connected or disconnected, "
@@ -140,6 +146,12 @@ public final class MicrometerServerMetrics implements ServerMetrics {
                     + "because more than maxPendingWriteBytes were queued for a peer that does not read");
             webSocketPingsUnanswered = counter(Counter.builder("iotmp.websocket.pings.unanswered"), "WebSocket pings "
                     + "not answered because the connection was not writable (its peer does not read) or closing");
+            webSocketProtocolViolations = counter(Counter.builder("iotmp.websocket.protocol.violations"), "WebSocket "
+                    + "connections closed because their peer broke the WebSocket protocol (unmasked, malformed or "
+                    + "oversized frames, invalid close codes)");
+            legacyFramesIgnored = counter(Counter.builder("iotmp.legacy.frames.ignored"), "Frames legacy devices "
+                    + "sent after their AUTH was answered that the server ignored: flags devices never send, answers "
+                    + "nobody waits for, unknown types");
             bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
             bytesOut = counter("iotmp.bytes", "direction", "out", "Bytes sent on the wire");
             meters.add(Gauge.builder("iotmp.connections.unauthenticated", server,
@@ -304,6 +316,16 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     @Override
     public void webSocketPingUnanswered() {
         webSocketPingsUnanswered.increment();
+    }
+
+    @Override
+    public void webSocketProtocolViolation() {
+        webSocketProtocolViolations.increment();
+    }
+
+    @Override
+    public void legacyFrameIgnored() {
+        legacyFramesIgnored.increment();
     }
 
     @Override

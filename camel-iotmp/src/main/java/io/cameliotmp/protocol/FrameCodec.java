@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The header is read without consuming anything until the whole body is buffered; a size above the limit is refused
  * as soon as the header is complete, before any body byte is awaited. A body that does not decode is consumed and
- * passed on as the subclass's malformed-frame message; frames of a type the subclass does not know are skipped.
+ * passed on as the subclass's malformed-frame message; frames of a type the subclass does not know are skipped (before
+ * the first frame of a known type only within the {@linkplain #foreignBytesBudget() budget} a server's codec has).
  * After a fatal error the codec discards all further input.
  * <p>
  * On a server, what a peer can make the codec hold is bounded: until {@link #authenticated()} frames may be only as
@@ -58,6 +59,11 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
     private long lastFrameWeight;
     /** Map keys this connection's frames repeat, decoded once; see {@link #recentStrings()}. */
     private RecentStrings recentStrings;
+    /**
+     * Bytes of frames of unknown types skipped before the first frame of a known type, or -1 once that came; event
+     * loop only.
+     */
+    private int skippedBeforeFirst;
 
     /** @param limits the bounds frames are read within; a server gives every connection the same */
     protected FrameCodec(Class<? extends M> outboundType, FrameLimits limits) {
@@ -82,11 +88,33 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
     protected abstract void encodeFrame(M message, ByteBuf out);
 
     /**
+     * How many bytes of frames of unknown types are skipped before the first frame of a known type; -1 here, for no
+     * bound. A server's codecs give a small bound: every client opens with a frame of a known type (a CONNECT, a
+     * legacy AUTH), so a peer whose first bytes read as more than a few unknown frames does not speak the protocol,
+     * and skipping would read on through its bytes until the CONNECT deadline, or a frame read timeout for a "body"
+     * that never comes. A frame that would go beyond the bound fails the codec (a {@link ForeignBytesException}) as
+     * soon as its header is read: text such as {@code PROXY TCP4 ...} or {@code GET / HTTP/1.1} announces more than 64
+     * bytes in its second byte. Frames of unknown types after a known one are skipped as always.
+     */
+    protected int foreignBytesBudget() {
+        return -1;
+    }
+
+    /** A frame of an unknown type was skipped (not the first of a codec that refuses those); nothing here. */
+    protected void skippedUnknown() {
+    }
+
+    /**
      * The peer is authenticated: frames up to {@code maxFrameSize} are accepted from now on. A server calls it before
      * it answers the login, so the device cannot send a larger frame before the limit is raised.
      */
     public void authenticated() {
         loggedIn = true;
+    }
+
+    /** Whether {@link #authenticated()} was called. */
+    protected final boolean isAuthenticated() {
+        return loggedIn;
     }
 
     /** The largest frame body accepted now. */
@@ -217,6 +245,9 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
         }
         IotmpFrames.Header header;
         try {
+            if (skippedBeforeFirst >= 0) {
+                checkFirstFrame(in);
+            }
             header = IotmpFrames.peekHeader(in, frameLimit());
         } catch (IotmpDecodeException e) {
             throw fail(in, e);
@@ -240,6 +271,10 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
         if (!knowsType(header.typeCode())) {
             LOG.debug("{}: ignoring frame of unknown type {} ({} bytes)", getClass().getSimpleName(),
                     header.typeCode(), header.bodySize());
+            if (skippedBeforeFirst >= 0) {
+                skippedBeforeFirst += header.frameLength(); // within the budget, or the check above failed
+            }
+            skippedUnknown();
             return;
         }
         BodyReader body = new BodyReader(in, bodyStart, bodyEnd, limits.maxDecodedFrameBytes(), this);
@@ -250,6 +285,29 @@ public abstract class FrameCodec<M> extends ByteToMessageCodec<M> {
         } catch (IotmpDecodeException e) {
             lastFrameWeight = MESSAGE_OVERHEAD + header.frameLength();
             out.add(malformed(header.typeCode(), e));
+        }
+    }
+
+    /**
+     * Before the first frame of a known type: a frame of an unknown type that would take the bytes skipped beyond
+     * {@link #foreignBytesBudget()} fails the codec as soon as its header is read, before its body is awaited; a
+     * known type ends the check.
+     */
+    private void checkFirstFrame(ByteBuf in) {
+        long type = IotmpFrames.peekType(in);
+        if (type < 0) {
+            return; // not all of the type yet
+        }
+        int budget = foreignBytesBudget();
+        if (budget < 0 || knowsType(type)) {
+            skippedBeforeFirst = -1;
+            return;
+        }
+        IotmpFrames.Header header = IotmpFrames.peekHeader(in, Integer.MAX_VALUE);
+        if (header != null && (long) skippedBeforeFirst + header.headerLength() + header.bodySize() > budget) {
+            byte[] head = new byte[Math.min(in.readableBytes(), ForeignBytesException.MAX_HEAD)];
+            in.getBytes(in.readerIndex(), head);
+            throw new ForeignBytesException(type, head);
         }
     }
 

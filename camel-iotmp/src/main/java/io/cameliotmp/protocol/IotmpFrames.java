@@ -114,6 +114,17 @@ public final class IotmpFrames {
         return new Header(type, (int) size, headerLength);
     }
 
+    /**
+     * The type code of the frame that starts at the reader index, without consuming anything: read before the size, so
+     * a frame of an unknown type can be told as soon as its first byte or so is in.
+     *
+     * @return the type code, or -1 when the buffer ends before it does
+     * @throws IotmpDecodeException when the type's varint is longer than a header's may be
+     */
+    public static long peekType(ByteBuf in) {
+        return Varint.peek(in, in.readerIndex(), in.writerIndex(), MAX_HEADER_VARINT_BYTES, in.readerIndex());
+    }
+
     /** Bytes a (possibly non-minimal) varint already known to be complete occupies. */
     private static int countVarintBytes(ByteBuf in, int index) {
         int n = 1;

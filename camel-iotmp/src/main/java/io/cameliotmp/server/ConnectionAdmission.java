@@ -47,12 +47,14 @@ final class ConnectionAdmission {
     /** The bounds of every connection's codec: the server's, held once rather than by each codec. */
     private final FrameLimits frameLimits;
     private final int perAddress;
+    private final Supplier<ServerMetrics> metrics;
     private final ConcurrentMap<InetAddress, Integer> unauthenticatedByAddress = new ConcurrentHashMap<>();
     private final AtomicInteger unauthenticated = new AtomicInteger();
 
     ConnectionAdmission(IotmpServerConfig config, ConnectionGuard guard, Supplier<ServerMetrics> metrics) {
         this.config = config;
         this.guard = guard;
+        this.metrics = metrics;
         this.perAddress = config.limits().maxUnauthenticatedPerAddress();
         this.budget = new PartialFrameBudget(config.limits().maxPartialFrameBytes(),
                 () -> metrics.get().refused(Refusal.PARTIAL_FRAME_BUDGET));
@@ -160,6 +162,12 @@ final class ConnectionAdmission {
         public FrameCodec<?> frames() {
             return this;
         }
+
+        /** A peer that opens with more than a few bytes of unknown frames is refused, see {@link ForeignBytes}. */
+        @Override
+        protected int foreignBytesBudget() {
+            return ForeignBytes.MAX_SKIPPED;
+        }
     }
 
     /** The legacy codec of a connection, bounded and ending the unauthenticated count like {@link #codec}. */
@@ -181,6 +189,25 @@ final class ConnectionAdmission {
         public void authenticated() {
             super.authenticated();
             ticket = loggedIn(ticket);
+        }
+
+        @Override
+        protected int foreignBytesBudget() {
+            return ForeignBytes.MAX_SKIPPED;
+        }
+
+        /** Counted once the device is in, as the frames its {@link LegacyAdapter} ignores are. */
+        @Override
+        protected void skippedUnknown() {
+            Channel channel = channel();
+            if (!isAuthenticated() || channel == null) {
+                return;
+            }
+            metrics.get().legacyFrameIgnored();
+            ConnectionCounters counters = channel.attr(ConnectionCounters.KEY).get();
+            if (counters != null) {
+                counters.count(ConnectionCounters.LEGACY_FRAMES_IGNORED);
+            }
         }
     }
 

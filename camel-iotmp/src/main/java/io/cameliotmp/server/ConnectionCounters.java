@@ -7,7 +7,7 @@ import io.netty.util.AttributeKey;
 
 /**
  * The traffic counters of one connection, updated from any thread (the counters of handled frames from one at a time,
- * see {@link #countHandled}). Eight fields of this object, reached by index through a handle each: not eight objects
+ * see {@link #countHandled}). Nine fields of this object, reached by index through a handle each: not nine objects
  * per device, nor an array beside this one.
  */
 final class ConnectionCounters {
@@ -23,6 +23,7 @@ final class ConnectionCounters {
     static final int BYTES_IN = 5;
     static final int BYTES_OUT = 6;
     static final int STALE_SAMPLES_DROPPED = 7;
+    static final int LEGACY_FRAMES_IGNORED = 8;
 
     private static final VarHandle FRAMES_IN_FIELD = field("framesIn");
     private static final VarHandle FRAMES_OUT_FIELD = field("framesOut");
@@ -32,6 +33,7 @@ final class ConnectionCounters {
     private static final VarHandle BYTES_IN_FIELD = field("bytesIn");
     private static final VarHandle BYTES_OUT_FIELD = field("bytesOut");
     private static final VarHandle STALE_SAMPLES_DROPPED_FIELD = field("staleSamplesDropped");
+    private static final VarHandle LEGACY_FRAMES_IGNORED_FIELD = field("legacyFramesIgnored");
 
     @SuppressWarnings("unused") // through the handles above
     private long framesIn;
@@ -49,6 +51,8 @@ final class ConnectionCounters {
     private long bytesOut;
     @SuppressWarnings("unused")
     private long staleSamplesDropped;
+    @SuppressWarnings("unused")
+    private long legacyFramesIgnored;
 
     void count(int index) {
         counter(index).getAndAdd(this, 1L);
@@ -87,6 +91,7 @@ final class ConnectionCounters {
             case BYTES_IN -> BYTES_IN_FIELD;
             case BYTES_OUT -> BYTES_OUT_FIELD;
             case STALE_SAMPLES_DROPPED -> STALE_SAMPLES_DROPPED_FIELD;
+            case LEGACY_FRAMES_IGNORED -> LEGACY_FRAMES_IGNORED_FIELD;
             default -> throw new IllegalArgumentException("no counter " + index);
         };
     }
@@ -102,6 +107,6 @@ final class ConnectionCounters {
     SessionCounters snapshot(int inFlight, boolean readingPaused) {
         return new SessionCounters(get(FRAMES_IN), get(FRAMES_OUT), get(SAMPLES_IN), get(SAMPLES_DROPPED),
                 get(MALFORMED_FRAMES), inFlight, readingPaused, get(BYTES_IN), get(BYTES_OUT),
-                get(STALE_SAMPLES_DROPPED));
+                get(STALE_SAMPLES_DROPPED), get(LEGACY_FRAMES_IGNORED));
     }
 }

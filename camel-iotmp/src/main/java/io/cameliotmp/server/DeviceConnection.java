@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 
+import io.cameliotmp.protocol.ForeignBytesException;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.MessageType;
@@ -440,6 +441,10 @@ public final class DeviceConnection {
 
     private void onException(Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof ForeignBytesException foreign) {
+            closeNow(ForeignBytes.refuse(context, remoteAddress(), foreign.head()));
+            return;
+        }
         if (root instanceof IOException) {
             LOG.debug("{}: {}", this, RefusalLog.shown(root, RefusalLog.MAX_REASON_SHOWN));
         } else {

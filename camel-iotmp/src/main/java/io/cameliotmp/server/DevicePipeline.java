@@ -61,10 +61,11 @@ public final class DevicePipeline {
      * before the header's decoder, which the server put first, so that the header counts too), the
      * {@link PendingWriteBound} on what is queued for the peer, {@code ssl} when the server has TLS (after
      * {@link TlsPartialRecords} and its {@link TlsRenegotiationGuard}; a failed handshake reported by
-     * {@link TlsHandshakeFailures}), and for WebSocket transport the meter of partial
-     * WebSocket frames, the HTTP upgrade, the peer's pings and pongs ({@link WebSocketControlFrames}), the frames
-     * read as one byte stream, and last {@code websocket-leftover}, which hands bytes sent with the upgrade request
-     * (the HTTP codec passes them on from its own place when it is removed) back to the frame decoder.
+     * {@link TlsHandshakeFailures}), and for WebSocket transport the {@link WebSocketUpgradeSplit} (what follows the
+     * upgrade request waits for the 101), the meter of partial WebSocket frames, the HTTP upgrade, the count of
+     * WebSocket protocol violations, the peer's pings and pongs ({@link WebSocketControlFrames}), the frames read as
+     * one byte stream, and last {@code websocket-leftover}, which tells the split when the handshake is complete and
+     * hands anything the HTTP codec passes on from its own place when it is removed back to the frame decoder.
      */
     public void addTransport() {
         ChannelPipeline pipeline = channel.pipeline();
@@ -97,12 +98,17 @@ public final class DevicePipeline {
         if (config.transport() == Transport.WEBSOCKET && listener == ListenerKind.IOTMP) {
             // bounded as tightly as a TCP peer before login, see WebSocketLimits; the meter sees the frames' raw
             // bytes, before the frame decoder that the handshake places right after it
+            // the HTTP codec and the meter see the upgrade request's head only until the 101 is written
+            pipeline.addLast(WebSocketUpgradeSplit.NAME, WebSocketLimits.upgradeSplit(config));
             pipeline.addLast(WebSocketFrameMeter.NAME, WebSocketLimits.frameMeter(config, admission.partialFrames()));
             pipeline.addLast("http", WebSocketLimits.httpCodec());
             pipeline.addLast("http-aggregator", WebSocketLimits.upgradeAggregator());
             pipeline.addLast("http-malformed", WebSocketLimits.malformed());
             pipeline.addLast("http-origin", WebSocketLimits.originCheck(config,
                     () -> context.metrics().refused(Refusal.WEBSOCKET_ORIGIN)));
+            // after the frame decoder the handshake places before the HTTP codec: sees what it refuses
+            pipeline.addLast("websocket-violations", WebSocketLimits.violations(
+                    () -> context.metrics().webSocketProtocolViolation()));
             // pings and pongs answered within the server's bounds, before Netty's handler would (see the class)
             pipeline.addLast(WebSocketControlFrames.NAME, new WebSocketControlFrames(
                     () -> context.metrics().webSocketPingUnanswered()));
@@ -132,7 +138,8 @@ public final class DevicePipeline {
             ProtocolDetector detector = new ProtocolDetector(ProtocolDetector.iotmp(admission.codec(ticket)),
                     ProtocolDetector.legacy(legacyCodec,
                             new LegacyAdapter(legacyCodec, legacyStreamIds, config.maxPendingRequests(),
-                                    context.metrics())));
+                                    context.metrics())),
+                    head -> ForeignBytes.refuse(context, DeviceAddress.of(channel), head));
             channel.pipeline().addLast(DETECT, detector);
             codec = detector;
         } else {

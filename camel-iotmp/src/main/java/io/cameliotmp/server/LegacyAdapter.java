@@ -152,7 +152,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
             case SET_PROPERTY -> serviceCall(message, ServiceCode.SET_DEVICE_PROPERTY, message.identifier());
             case GET_PROPERTY -> serviceCall(message, ServiceCode.READ_DEVICE_PROPERTY, message.identifier());
             // devices never send these: no legacy device runs, streams or authenticates towards an open session
-            case RUN, START_STREAM, STOP_STREAM, AUTH -> ignored(message);
+            case RUN, START_STREAM, STOP_STREAM, AUTH -> ignored(message, "devices never send it in a session");
         };
     }
 
@@ -178,8 +178,7 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         if (entry == null || entry.waiting == Waiting.NOTHING) {
             // nobody waits (a late answer, or one of a stale id): never answered, the device would take it for a
             // request
-            LOG.debug("{}: dropping legacy {} nobody waits for", DeviceAddress.of(context().channel()), message);
-            return null;
+            return ignored(message, "nobody waits for it");
         }
         Waiting waiting = entry.waiting;
         entry.waiting = Waiting.NOTHING;
@@ -315,8 +314,11 @@ final class LegacyAdapter extends LegacyTranslator implements ConnectionCodec {
         return IotmpMessage.run(serverId, service.wireCode(), target, message.payload());
     }
 
-    private IotmpMessage ignored(LegacyMessage message) {
-        LOG.debug("{}: ignoring legacy {}", DeviceAddress.of(context().channel()), message);
+    /** A frame after the AUTH's answer that goes nowhere: counted, as the server's and the connection's. */
+    private IotmpMessage ignored(LegacyMessage message, String why) {
+        LOG.debug("{}: ignoring legacy {}: {}", DeviceAddress.of(context().channel()), message, why);
+        metrics.legacyFrameIgnored();
+        count(ConnectionCounters.LEGACY_FRAMES_IGNORED);
         return null;
     }
 

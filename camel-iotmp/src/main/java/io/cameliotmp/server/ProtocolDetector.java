@@ -2,7 +2,9 @@ package io.cameliotmp.server;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
+import io.cameliotmp.protocol.ForeignBytesException;
 import io.cameliotmp.protocol.FrameCodec;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.legacy.LegacyFrameCodec;
@@ -15,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells the two protocols apart by the first byte a device sends, and puts the right codec in its place: both are
  * client-first, a legacy device opens with a MESSAGE ({@code 01}, its AUTH), an IOTMP device with a CONNECT
- * ({@code 03}). Anything else closes the connection (a TLS client on a plain port opens with {@code 16}). It never
- * waits for more than one byte, and removes itself once it has decided, handing on what it has read.
+ * ({@code 03}). Anything else closes the connection, refused as {@link ForeignBytes} (a TLS client on a plain port
+ * opens with {@code 16}, a PROXY header with {@code P}). It never waits for more than one byte, and removes itself once
+ * it has decided, handing on what it has read.
  * <p>
  * It is also the connection's {@link ConnectionCodec}, delegating to the codec it chose.
  */
@@ -34,13 +37,16 @@ final class ProtocolDetector extends ByteToMessageDecoder implements ConnectionC
 
     private final Installer iotmp;
     private final Installer legacy;
+    /** Told the first bytes (those read, at least one) of a peer that is neither; returns the reason it is closed. */
+    private final Function<byte[], String> foreign;
     private ConnectionCodec chosen;
     /** Set on the detector before a codec is chosen, then handed to it. */
     private BooleanSupplier decodeGate;
 
-    ProtocolDetector(Installer iotmp, Installer legacy) {
+    ProtocolDetector(Installer iotmp, Installer legacy, Function<byte[], String> foreign) {
         this.iotmp = iotmp;
         this.legacy = legacy;
+        this.foreign = foreign;
     }
 
     @Override
@@ -54,8 +60,12 @@ final class ProtocolDetector extends ByteToMessageDecoder implements ConnectionC
         } else if (first == IOTMP_FIRST_BYTE) {
             chosen = iotmp.install(ctx);
         } else {
-            LOG.debug("{}: first byte 0x{} is neither IOTMP nor legacy, closing", DeviceAddress.of(ctx.channel()),
-                    Integer.toHexString(first));
+            // what the peer is, from the bytes of this read: nothing more is awaited to tell
+            byte[] head = new byte[Math.min(in.readableBytes(), ForeignBytesException.MAX_HEAD)];
+            in.getBytes(in.readerIndex(), head);
+            String reason = foreign.apply(head);
+            LOG.debug("{}: first byte 0x{} is neither IOTMP nor legacy, closing: {}", DeviceAddress.of(ctx.channel()),
+                    Integer.toHexString(first), reason);
             in.skipBytes(in.readableBytes());
             ctx.close();
             return;

@@ -53,7 +53,13 @@ public enum Refusal {
      * A WebSocket upgrade whose {@code Origin} (a web page's: browsers send it, device libraries do not) is not one
      * of {@code webSocketAllowedOrigins}: answered 403 before a CONNECT could be sent.
      */
-    WEBSOCKET_ORIGIN;
+    WEBSOCKET_ORIGIN,
+    /**
+     * A connection whose first bytes are not a frame of the protocol (of IOTMP, or of the legacy protocol where it is
+     * enabled): a PROXY protocol header on a port without {@code proxyProtocol}, an HTTP request, a TLS handshake on a
+     * port without TLS, a scanner. Closed as soon as its first frame's type is read (see {@link ForeignBytes}).
+     */
+    NOT_IOTMP;
 
     /** The name in metrics: {@code partial-frame-budget}. */
     public String tag() {

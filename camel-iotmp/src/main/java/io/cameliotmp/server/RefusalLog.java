@@ -54,6 +54,17 @@ final class RefusalLog {
         log.info("Refusing {} from {}: {}{}", who, remote, shown(reason, MAX_REASON_SHOWN), note(suppressed));
     }
 
+    /** A connection refused before any CONNECT: {@code Refusing connection from address: reason}. */
+    void refusedConnection(Logger log, SocketAddress remote, String reason) {
+        if (!log.isInfoEnabled()) {
+            return;
+        }
+        long suppressed = take();
+        if (suppressed >= 0) {
+            log.info("Refusing connection from {}: {}{}", remote, shown(reason, MAX_REASON_SHOWN), note(suppressed));
+        }
+    }
+
     /** A connection closed for what its peer sent: {@code connection: closing after cause}. */
     void closing(Logger log, Object connection, Throwable cause) {
         if (!log.isInfoEnabled()) {

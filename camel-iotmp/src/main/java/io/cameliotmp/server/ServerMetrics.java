@@ -146,6 +146,23 @@ public interface ServerMetrics {
     default void webSocketPingUnanswered() {
     }
 
+    /**
+     * A WebSocket peer broke the WebSocket protocol (an unmasked frame, reserved bits or opcodes, a fragmented or
+     * oversized control frame, a frame above the payload limit, a continuation out of place, a close frame with an
+     * invalid code or a truncated body): the frame decoder answered with a close frame and the connection closed.
+     * Once per connection, since the decoder reads nothing after a violation.
+     */
+    default void webSocketProtocolViolation() {
+    }
+
+    /**
+     * A legacy device sent, after its AUTH was answered, a frame the server ignores: one of a flag devices never send
+     * towards an open session (RUN, START_STREAM, STOP_STREAM, another AUTH), an answer nobody waits for, or a frame
+     * of an unknown type. Stale samples are not among them ({@link #staleSampleDropped()}).
+     */
+    default void legacyFrameIgnored() {
+    }
+
     default void bytesReceived(long bytes) {
     }
 

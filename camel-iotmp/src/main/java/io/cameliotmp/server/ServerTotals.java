@@ -33,6 +33,8 @@ public final class ServerTotals {
     private final LongAdder readingPauses = new LongAdder();
     private final LongAdder pendingWritesExceeded = new LongAdder();
     private final LongAdder webSocketPingsUnanswered = new LongAdder();
+    private final LongAdder webSocketProtocolViolations = new LongAdder();
+    private final LongAdder legacyFramesIgnored = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder refusedByLimits = new LongAdder();
@@ -141,6 +143,16 @@ public final class ServerTotals {
     /** WebSocket pings not answered because the connection was not writable (its peer does not read) or closing. */
     public long webSocketPingsUnanswered() {
         return webSocketPingsUnanswered.sum();
+    }
+
+    /** WebSocket connections closed because their peer broke the WebSocket protocol. */
+    public long webSocketProtocolViolations() {
+        return webSocketProtocolViolations.sum();
+    }
+
+    /** Frames legacy devices sent after their AUTH was answered that the server ignored (stale samples apart). */
+    public long legacyFramesIgnored() {
+        return legacyFramesIgnored.sum();
     }
 
     public long bytesIn() {
@@ -294,6 +306,18 @@ public final class ServerTotals {
             public void webSocketPingUnanswered() {
                 webSocketPingsUnanswered.increment();
                 next.webSocketPingUnanswered();
+            }
+
+            @Override
+            public void webSocketProtocolViolation() {
+                webSocketProtocolViolations.increment();
+                next.webSocketProtocolViolation();
+            }
+
+            @Override
+            public void legacyFrameIgnored() {
+                legacyFramesIgnored.increment();
+                next.legacyFrameIgnored();
             }
 
             @Override

@@ -21,8 +21,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -43,6 +45,8 @@ final class WebSocketLimits {
     static final int MAX_HEADERS = 8192;
     /** IOTMP bytes travel in frames with up to 14 bytes of header; the slack lets a whole IOTMP frame fit in one. */
     private static final int FRAME_SLACK = 16;
+    /** A client's WebSocket frame header at most: two bytes, a 64-bit length and a masking key. */
+    private static final int MAX_FRAME_HEADER = 14;
     /** The name Netty's handshake gives the frame decoder it adds. */
     private static final String FRAME_DECODER = "wsdecoder";
 
@@ -89,7 +93,9 @@ final class WebSocketLimits {
      * CONNECT frame, in the same write), are handed back to the {@link WebSocketFrameMeter} and so to the frame
      * decoder. Netty's handshake places the decoder before the HTTP codec and then removes the codec, which passes
      * what it holds beyond the request on from its own place, behind the decoder: the IOTMP codec read the raw,
-     * masked frame bytes as IOTMP, and uncounted by the meter.
+     * masked frame bytes as IOTMP, and uncounted by the meter. With the {@link WebSocketUpgradeSplit} in front the
+     * codec holds nothing beyond the request; this handler tells the split when the handshake is complete, and still
+     * takes anything the codec passes on.
      */
     static ChannelInboundHandlerAdapter upgradeLeftover() {
         return UPGRADE_LEFTOVER;
@@ -97,8 +103,29 @@ final class WebSocketLimits {
 
     private static final ChannelInboundHandlerAdapter UPGRADE_LEFTOVER = new UpgradeLeftover();
 
+    /**
+     * Keeps what a client sends behind its upgrade request until the handshake is complete, see
+     * {@link WebSocketUpgradeSplit}: at most twice what one WebSocket frame may carry before login, with its header.
+     */
+    static WebSocketUpgradeSplit upgradeSplit(IotmpServerConfig config) {
+        return new WebSocketUpgradeSplit(2 * (payloadLimit(payloadLimitBeforeLogin(config)) + MAX_FRAME_HEADER));
+    }
+
     @ChannelHandler.Sharable
     private static final class UpgradeLeftover extends ChannelInboundHandlerAdapter {
+
+        /** Netty's handshake is complete, the 101 written: what the client sent behind its request goes on. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                ChannelHandlerContext split = ctx.pipeline().context(WebSocketUpgradeSplit.NAME);
+                if (split != null) {
+                    ((WebSocketUpgradeSplit) split.handler()).handshakeComplete(split);
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             if (!(msg instanceof ByteBuf bytes)) {
@@ -167,6 +194,26 @@ final class WebSocketLimits {
                 } else {
                     ctx.fireChannelRead(msg);
                 }
+            }
+        };
+    }
+
+    /**
+     * Counts a WebSocket protocol violation, which Netty's frame decoder (placed before this handler by the handshake)
+     * reports as a {@link CorruptedWebSocketFrameException} after it has written its close frame (1002, 1009 for a
+     * frame above the limit) and asked for the close: an unmasked frame, reserved bits or opcodes, a fragmented or
+     * oversized control frame, a frame above the payload limit, a continuation out of place, a close frame with an
+     * invalid code or body. The exception goes on to the session, which logs it within the refusal log's rate.
+     */
+    static ChannelInboundHandlerAdapter violations(Runnable violation) {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                if (cause instanceof CorruptedWebSocketFrameException
+                    || cause.getCause() instanceof CorruptedWebSocketFrameException) {
+                    violation.run();
+                }
+                ctx.fireExceptionCaught(cause);
             }
         };
     }

@@ -86,6 +86,8 @@ class ManagedServerJmxTest extends IotmpCamelTestSupport {
         assertThat((Long) mbeans.getAttribute(name, "ReadingPauses")).isZero();
         assertThat((Long) mbeans.getAttribute(name, "PendingWritesExceeded")).isZero();
         assertThat((Long) mbeans.getAttribute(name, "WebSocketPingsUnanswered")).isZero();
+        assertThat((Long) mbeans.getAttribute(name, "WebSocketProtocolViolations")).isZero();
+        assertThat((Long) mbeans.getAttribute(name, "LegacyFramesIgnored")).isZero();
 
         TabularData devices = (TabularData) mbeans.invoke(name, "listDevices", new Object[] { "alice" },
                 new String[] { String.class.getName() });

@@ -173,8 +173,8 @@ class HostileWebSocketClientsTest {
     /**
      * What RFC 6455 forbids a client (an unmasked frame, a control frame above 125 bytes, a close code no endpoint may
      * send, a continuation outside a fragmented message, another upgrade request on the upgraded connection, which
-     * reads as a frame with reserved bits) closes the connection at once, rather than waiting for the CONNECT
-     * deadline.
+     * reads as a frame with reserved bits, a frame above the limit) closes the connection at once, rather than waiting
+     * for the CONNECT deadline; each is counted as a WebSocket protocol violation.
      */
     @Test
     void framesTheProtocolForbidsCloseTheConnection() throws Exception {
@@ -185,6 +185,7 @@ class HostileWebSocketClientsTest {
             frame(0x8, true, new byte[] {0x03, (byte) 0xE7}), // close, code 999
             frame(RawWebSocket.CONTINUATION, true, new byte[] {5, 0}),
             upgradeRequest("").getBytes(StandardCharsets.US_ASCII),
+            frameHeader(1 << 20), // far above what a frame may carry before login: refused at its header
         };
         for (byte[] bytes : forbidden) {
             Socket socket = upgraded();
@@ -192,6 +193,8 @@ class HostileWebSocketClientsTest {
             assertThat(closedWithin(socket, PATIENCE)).as(Hex.format(Arrays.copyOf(bytes, 2))).isTrue();
         }
         Waits.eventually().until(() -> server.unauthenticatedConnections() == 0);
+        // each one a violation the server counts, one per connection
+        Waits.eventually().until(() -> server.totals().webSocketProtocolViolations() == forbidden.length);
     }
 
     /**
