@@ -62,7 +62,7 @@ final class ConnectHandshake {
     /** The first message of a connection must be its CONNECT. */
     void onFirstMessage(IotmpMessage message) {
         if (message.type() != MessageType.CONNECT) {
-            connection.closeNow("sent " + message.type() + " before CONNECT");
+            connection.closeNow(ForeignBytes.refuseFirstFrame(context, connection.remoteAddress(), message.type()));
             return;
         }
         cancelDeadline();

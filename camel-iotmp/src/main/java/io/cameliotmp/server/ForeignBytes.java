@@ -53,6 +53,20 @@ final class ForeignBytes {
         return reason;
     }
 
+    /**
+     * Logs (within the rate), counts and words the refusal of a connection whose first known frame is a {@code type}
+     * and no CONNECT: a peer that is no IOTMP client (a TLS ClientHello on a plain port decodes as a skipped frame and
+     * an OK), or one that is not one yet.
+     *
+     * @return the reason the connection is closed for
+     */
+    static String refuseFirstFrame(SessionContext context, SocketAddress remote, Object type) {
+        String reason = "not IOTMP: sent " + type + " before CONNECT";
+        context.metrics().refused(Refusal.NOT_IOTMP);
+        context.refusalLog().refusedConnection(LOG, remote, reason);
+        return reason;
+    }
+
     /** What a peer that opens with {@code head} (its first bytes, at least one) is, as far as they tell. */
     static String whatIs(byte[] head) {
         String text = new String(head, StandardCharsets.ISO_8859_1);

@@ -57,7 +57,8 @@ public enum Refusal {
     /**
      * A connection whose first bytes are not a frame of the protocol (of IOTMP, or of the legacy protocol where it is
      * enabled): a PROXY protocol header on a port without {@code proxyProtocol}, an HTTP request, a TLS handshake on a
-     * port without TLS, a scanner. Closed as soon as its first frame's type is read (see {@link ForeignBytes}).
+     * port without TLS, a scanner. Closed as soon as its first frame's type is read (see {@link ForeignBytes}); also a
+     * connection whose first known frame is no CONNECT.
      */
     NOT_IOTMP;
 

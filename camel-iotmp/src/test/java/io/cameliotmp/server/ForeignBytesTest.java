@@ -100,6 +100,21 @@ class ForeignBytesTest {
         }
     }
 
+    /**
+     * A first known frame that is no CONNECT closed the connection, said and counted nowhere: a TLS ClientHello on a
+     * plain port reads as a skipped frame of type 22 and an OK.
+     */
+    @Test
+    void aFirstFrameThatIsNoConnectIsRefusedSaidAndCounted() throws Exception {
+        IotmpServer server = start(false);
+        try (StderrCapture log = StderrCapture.start()) {
+            AtomicLong said = log.count(line -> line.contains("Refusing connection from")
+                    && line.contains("not IOTMP: sent KEEP_ALIVE before CONNECT"));
+            assertThat(closedAfter(server, Hex.bytes("05 00"))).isTrue();
+            await().atMost(PATIENCE).until(() -> refusals() == 1.0 && said.get() == 1);
+        }
+    }
+
     /** A few unknown frames before the CONNECT are skipped, as the references do; more than 64 bytes are not. */
     @Test
     void unknownFramesBeforeTheConnectAreSkippedWithinTheBudgetOnly() throws Exception {
