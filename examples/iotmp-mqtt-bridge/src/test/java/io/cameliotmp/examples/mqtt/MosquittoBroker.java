@@ -65,12 +65,36 @@ final class MosquittoBroker implements AutoCloseable {
         }
     }
 
+    /** Freezes the broker ({@code SIGSTOP}): its connections stay open, its kernel still accepts, nothing answers. */
+    void hang() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #hang() hung} broker go on ({@code SIGCONT}). */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     String url() {
         return "tcp://127.0.0.1:" + port;
     }
 
     @Override
     public void close() {
+        try {
+            resume(); // a hung broker would not end on SIGTERM
+        } catch (IOException | RuntimeException e) {
+            // ended already: destroy below is enough
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
