@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.cameliotmp.camel.IotmpComponent;
 import io.cameliotmp.camel.IotmpEndpoint;
 import io.cameliotmp.camel.IotmpOperation;
+import io.cameliotmp.camel.device.IotmpDeviceEndpoint;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.server.BackpressurePolicy;
 import io.cameliotmp.server.DeviceAuthenticator;
@@ -37,6 +38,7 @@ import static io.cameliotmp.camel.dsl.IotmpEndpoints.iotmpServerEvent;
 import static io.cameliotmp.camel.dsl.IotmpEndpoints.iotmpService;
 import static io.cameliotmp.camel.dsl.IotmpEndpoints.iotmpTopic;
 import static io.cameliotmp.testing.Waits.WAIT;
+import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The builders make the same endpoints as the URI strings they stand for, and run real routes. */
@@ -137,6 +139,38 @@ class DslBuildersTest {
             assertThat(context.createProducerTemplate().requestBody("direct:ask", (Object) null))
                     .isEqualTo(Map.of("celsius", 20L));
         }
+    }
+
+    /**
+     * The iotmp-device builders run a device route: the component builder configures the connection, the endpoint
+     * builder names the resource, and the iotmp server reads it.
+     */
+    @Test
+    void deviceBuildersRunARouteTheServerReads() throws Exception {
+        int port = TestPorts.next();
+        IotmpComponentBuilderFactory.iotmp().host("127.0.0.1").port(port).deviceCredentials("demo/device-1=pw")
+                .metricsEnabled(false).register(context, "iotmp");
+        IotmpDeviceComponentBuilderFactory.iotmpDevice().host("127.0.0.1").port(port).user("demo").device("device-1")
+                .credential("pw").keepAlive(30_000L).register(context, "iotmp-device");
+
+        context.addRoutes(new EndpointRouteBuilder() {
+            @Override
+            public void configure() {
+                from(IotmpDeviceEndpointBuilderFactory.endpointBuilder("iotmp-device", "temperature")
+                        .currentValue(false).advanced().reconnectBackoffInitial("1s")).setBody(constant(21));
+                from(direct("ask")).to(iotmpDevice("demo", "device-1", "temperature"));
+            }
+        });
+        context.start();
+
+        IotmpDeviceEndpoint endpoint = context.getEndpoints().stream().filter(IotmpDeviceEndpoint.class::isInstance)
+                .map(IotmpDeviceEndpoint.class::cast).findFirst().orElseThrow();
+        assertThat(endpoint.getConfiguration().getKeepAlive()).isEqualTo(30_000L);
+        assertThat(endpoint.getConfiguration().getReconnectBackoffInitial()).isEqualTo(1_000L);
+        assertThat(endpoint.getConfiguration().isCurrentValue()).isFalse();
+        // the device connects on its own; ask until the server has it
+        eventually().ignoreExceptions().untilAsserted(() -> assertThat(
+                context.createProducerTemplate().requestBody("direct:ask", (Object) null)).isEqualTo(21L));
     }
 
     /** A route builder may implement IotmpBuilders and use the methods unqualified. */
