@@ -102,16 +102,10 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             } catch (AccessTickets.TicketRefusedException e) {
                 LOG.debug("{} {} from {}: {}", request.getMethod(), request.getRequestURI(), address, e.getMessage());
                 if (e.error().status() == 401) {
-                    long refused = failures.failed(address);
-                    if (refused > 0) {
-                        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(refused));
-                        refuse(response, new ApiError(429, "too many failed authentications from this and other"
-                                                           + " addresses; try again in " + refused + " s"));
-                        return;
-                    }
-                    response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"iotmp\"");
+                    refuseAuthentication(response, address, e.error());
+                } else {
+                    refuse(response, e.error());
                 }
-                refuse(response, e.error());
                 return;
             } catch (InvalidRequestException e) {
                 refuse(response, ApiError.of(e));
@@ -121,17 +115,9 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
         Optional<AccessToken> token = presented == null || presented.isEmpty() ? Optional.empty()
                 : tokens.find(presented);
         if (token.isEmpty()) {
-            long refused = failures.failed(address);
             LOG.debug("{} {} from {}: {} access token", request.getMethod(), request.getRequestURI(), address,
                     presented == null ? "no" : "an unknown");
-            if (refused > 0) {
-                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(refused));
-                refuse(response, new ApiError(429, "too many failed authentications from this and other addresses;"
-                                                   + " try again in " + refused + " s"));
-                return;
-            }
-            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"iotmp\"");
-            refuse(response, new ApiError(401, presented == null
+            refuseAuthentication(response, address, new ApiError(401, presented == null
                     ? "an access token is required: Authorization: Bearer <token>"
                     : "the access token is not valid"));
             return;
@@ -279,6 +265,23 @@ public final class ApiAccessFilter extends OncePerRequestFilter {
             }
         }
         return null;
+    }
+
+    /**
+     * A failed authentication from {@code address} (no token, an unknown one, an invalid ticket): counted, and answered
+     * 429 once this address or all of them failed too often, else {@code error} with the Bearer challenge.
+     */
+    private void refuseAuthentication(HttpServletResponse response, String address, ApiError error)
+            throws IOException {
+        long refused = failures.failed(address);
+        if (refused > 0) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(refused));
+            refuse(response, new ApiError(429, "too many failed authentications from this and other addresses;"
+                                               + " try again in " + refused + " s"));
+            return;
+        }
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"iotmp\"");
+        refuse(response, error);
     }
 
     private void refuse(HttpServletResponse response, ApiError error) throws IOException {
