@@ -182,7 +182,9 @@ public final class FileDownloads {
                         // by another on its connection: closed now. Left open, its client waited for the rest of the
                         // Content-Length until Tomcat's connection timeout (a minute), as if the download hung. One
                         // that wrote nothing is answered with the error instead (failed)
-                        if (content.started || cut instanceof DownloadRate.TooSlowException) {
+                        // A client that went away (its write failed) is Tomcat's to close: closing again from
+                        // here, after Tomcat's own error handling, cut other clients' requests
+                        if (cut instanceof DownloadRate.TooSlowException || content.started && !content.clientGone) {
                             closeNow.accept(cut);
                         }
                         throw cut;
@@ -374,10 +376,14 @@ public final class FileDownloads {
         }
     }
 
-    /** The content's stream, telling whether anything was written to it (the response is then under way). */
+    /**
+     * The content's stream, telling whether anything was written to it (the response is then under way) and whether a
+     * write failed for the client's connection (other than for its being too slow).
+     */
     private static final class WrittenTo extends java.io.FilterOutputStream {
 
         volatile boolean started;
+        volatile boolean clientGone;
 
         WrittenTo(OutputStream out) {
             super(out);
@@ -386,13 +392,31 @@ public final class FileDownloads {
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
             started |= length > 0;
-            out.write(bytes, offset, length);
+            try {
+                out.write(bytes, offset, length);
+            } catch (DownloadRate.TooSlowException slow) {
+                throw slow;
+            } catch (IOException gone) {
+                clientGone = true;
+                throw gone;
+            }
         }
 
         @Override
         public void write(int b) throws IOException {
-            started = true;
-            out.write(b);
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (DownloadRate.TooSlowException slow) {
+                throw slow;
+            } catch (IOException gone) {
+                clientGone = true;
+                throw gone;
+            }
         }
     }
 
