@@ -93,7 +93,7 @@ record ConnectionSettings(String host, int port, String user, String device, Str
         IotmpDeviceBuilder builder = IotmpDevice.builder().host(host).credentials(user, device, credential)
                 .generation(generation).serviceLayout(serviceLayout);
         check("port", () -> builder.port(port));
-        check("keepAlive", () -> builder.keepAlive(Duration.ofMillis(requireWholeSecondsOrMore(keepAlive))));
+        check("keepAlive", () -> builder.keepAlive(Duration.ofMillis(requireASecondOrMore(keepAlive))));
         check("reconnectBackoffInitial/reconnectBackoffMax", () -> builder.reconnectBackoff(
                 Duration.ofMillis(reconnectBackoffInitial), Duration.ofMillis(reconnectBackoffMax)));
         check("requestTimeout", () -> builder.requestTimeout(Duration.ofMillis(requestTimeout)));
@@ -118,7 +118,7 @@ record ConnectionSettings(String host, int port, String user, String device, Str
      * server's option reads, sent a KEEP_ALIVE 16 times a second. No device needs one more often than a second (the
      * least a server takes), so a value below it is most likely seconds.
      */
-    private static long requireWholeSecondsOrMore(long keepAlive) {
+    private static long requireASecondOrMore(long keepAlive) {
         if (keepAlive > 0 && keepAlive < 1000) {
             throw new IllegalArgumentException("is in milliseconds and 1 second or more (0 sends none), not "
                                                + keepAlive + " ms; for " + keepAlive + " seconds write "
