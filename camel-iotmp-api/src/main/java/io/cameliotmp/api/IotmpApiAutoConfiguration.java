@@ -9,6 +9,7 @@ import io.cameliotmp.api.access.AccessRechecks;
 import io.cameliotmp.api.access.AccessTickets;
 import io.cameliotmp.api.access.AccessTokenStore;
 import io.cameliotmp.api.access.AuthFailureLimiter;
+import io.cameliotmp.server.IotmpServerConfig;
 import jakarta.servlet.ServletRequestListener;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
@@ -75,21 +76,26 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     static final String CONSOLE_FILES = "classpath:/io/cameliotmp/api/console/";
 
     private final Duration asyncTimeout;
+    /** How long the component waits for a device's answer: {@code camel.component.iotmp.request-timeout}. */
+    private final Duration deviceTimeout;
     private final IotmpApiProperties properties;
     /** The long-lived places of each client address, shared by the sessions' and the streams' caps. */
     private final AddressSlots streamsPerAddress;
 
     public IotmpApiAutoConfiguration(IotmpApiProperties properties,
                                      @Value("${spring.mvc.async.request-timeout:30s}") Duration asyncTimeout,
-                                     @Value("${camel.component.iotmp.request-timeout:10000}")
-                                     long deviceTimeoutMillis) {
+                                     // a Duration as the starter binds it: "30s" as well as milliseconds
+                                     @Value("${camel.component.iotmp.request-timeout:"
+                                            + IotmpServerConfig.DEFAULT_REQUEST_TIMEOUT_MILLIS + "}")
+                                     Duration deviceTimeout) {
         this.properties = properties;
         this.streamsPerAddress = new AddressSlots(properties.maxStreamsPerAddress());
         this.asyncTimeout = asyncTimeout;
-        if (asyncTimeout.toMillis() <= deviceTimeoutMillis) {
+        this.deviceTimeout = deviceTimeout;
+        if (asyncTimeout.compareTo(deviceTimeout) <= 0) {
             LOG.warn("spring.mvc.async.request-timeout ({}) is not longer than camel.component.iotmp.request-timeout"
-                     + " ({} ms): a device too slow to answer gets its callers a 503 rather than a 504",
-                    asyncTimeout, deviceTimeoutMillis);
+                     + " ({}): a device too slow to answer gets its callers a 503 rather than a 504",
+                    asyncTimeout, deviceTimeout);
         }
     }
 
@@ -121,9 +127,8 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    FileUploads iotmpFileUploads(ProducerTemplate producer, UploadRate rate,
-                                 @Value("${camel.component.iotmp.request-timeout:10000}") long timeoutMillis) {
-        return new FileUploads(producer, Duration.ofMillis(timeoutMillis), properties.maxUploadSize().toBytes(),
+    FileUploads iotmpFileUploads(ProducerTemplate producer, UploadRate rate) {
+        return new FileUploads(producer, deviceTimeout, properties.maxUploadSize().toBytes(),
                 slots(UserSlots.Kind.UPLOADS, properties.maxUploads()), rate);
     }
 
@@ -174,9 +179,8 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    FileDownloads iotmpFileDownloads(ProducerTemplate producer, DownloadRate rate,
-                                     @Value("${camel.component.iotmp.request-timeout:10000}") long timeoutMillis) {
-        return new FileDownloads(producer, Duration.ofMillis(timeoutMillis),
+    FileDownloads iotmpFileDownloads(ProducerTemplate producer, DownloadRate rate) {
+        return new FileDownloads(producer, deviceTimeout,
                 slots(UserSlots.Kind.DOWNLOADS, properties.maxDownloads()), rate);
     }
 
