@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.ResourceKind;
 import io.cameliotmp.test.ClientWebSocketFrames;
 import io.cameliotmp.test.SyntheticFile;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,9 +34,12 @@ import static org.awaitility.Awaitility.await;
  * HTTP clients that leave at the worst moment or send what no client should may not make the server write a log line
  * above DEBUG per request: a peer could fill the log. Each client is a raw socket from an address of its own
  * (127.0.0.x), so that the end of its connection can be waited for on the server's own count; every test ends with
- * the captured output free of ERROR and WARN lines.
+ * the captured output free of ERROR and WARN lines. The server waits for the device's answers longer than any test
+ * holds the device back (a request that timed out would write its failure to a client in the middle of a test), and
+ * the web server longer than the server waits.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@TestPropertySource(properties = {"camel.component.iotmp.request-timeout=5m", "spring.mvc.async.request-timeout=6m"})
 class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
 
     private static final String DEVICE = "/v3/users/demo/devices/dev-1";
@@ -64,7 +69,7 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
     @Autowired
     DeviceEvents events;
 
-    /** Holds the device's answers for {@code slow} and its sessions' opening until the test lets them go. */
+    /** Holds the device's answers for {@code slow} (or its whole loop) until the test lets them go. */
     private final CountDownLatch slowDevice = new CountDownLatch(1);
     private final List<Socket> clients = new ArrayList<>();
     private int nextAddress = 20;
@@ -191,11 +196,20 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
 
     @Test
     void hostileWebSocketClientsAreClosedAndLeaveNoErrorInTheLog(CapturedOutput output) throws Exception {
-        connectDevice();
-        // a session whose opening and a stream whose first sample the device holds back: when a client breaks the
-        // protocol while a write to it completes, Tomcat gives the write up and its close frame may be lost or
-        // garbled (WsHttpUpgradeHandler closes "in an unknown state", or Spring's 4500 for the failed write comes
-        // first), which a stream sending its first sample, or a session its "open" event, made happen now and then
+        IotmpDevice device = connectDevice();
+        // the device's loop held (its answers and its handlers run on it): the sessions' and the streams'
+        // START_STREAMs wait behind it, unanswered, so that nothing is written to a client while it breaks the
+        // protocol. When a client does so while a write to it completes, Tomcat gives the write up and its close
+        // frame may be lost or garbled (WsHttpUpgradeHandler closes "in an unknown state", or Spring's 4500 for the
+        // failed write comes first). A handler that holds back its own run is not enough: the device answers a
+        // START_STREAM with OK before it runs the handler for the first sample, and the session's "open" event then
+        // raced the client's frame (a clean-clone run got 4500 for the first session)
+        CountDownLatch held = new CountDownLatch(1);
+        device.eventLoop().execute(() -> {
+            held.countDown();
+            holdBack();
+        });
+        assertThat(held.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         String session = "GET " + DEVICE + "/sessions/terminal";
         String stream = "GET " + DEVICE + "/resources/slow/ws";
         List<byte[]> hostileFrames = ClientWebSocketFrames.protocolViolations();
@@ -211,6 +225,7 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
         }
         // the same frames on a stream that writes all the time: whatever close frame Tomcat manages, each connection
         // ends, and its stream with it
+        slowDevice.countDown();
         for (byte[] hostile : hostileFrames) {
             webSocketUntilClosed("GET " + DEVICE + "/resources/counter/ws", hostile);
         }
@@ -274,11 +289,11 @@ class HostileHttpClientsLogTest extends OwnApplicationTestSupport {
         }
     }
 
-    private void connectDevice() throws Exception {
+    private IotmpDevice connectDevice() throws Exception {
         long size = 64L * 1024 * 1024;
         SyntheticFile file = new SyntheticFile(size);
         AtomicLong sent = new AtomicLong();
-        connect("demo", "dev-1", "secret-1", device -> device
+        return connect("demo", "dev-1", "secret-1", device -> device
                 .resource("echo").inputOutput(input -> input)
                 .resource("counter").output(System::nanoTime)
                 .resource("slow").output(this::holdBack)
