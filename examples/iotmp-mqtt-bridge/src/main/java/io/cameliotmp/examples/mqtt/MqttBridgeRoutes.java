@@ -23,12 +23,17 @@ public class MqttBridgeRoutes extends RouteBuilder {
     /** Where the result of a set goes: its topic, with {@code result} for {@code set}. */
     private static final String RESULT_TOPIC = "bridgeResultTopic";
 
+    /** The registry's name of the bridge's {@link PublishFailures}. */
+    static final String PUBLISH_FAILURES = "mqttPublishFailures";
+
     /** Comma-separated resources whose streams are bridged; each gets its own stream consumer. */
     @PropertyInject("bridge.stream-resources")
     private String streamResources;
 
     @Override
     public void configure() {
+        PublishFailures failures = new PublishFailures();
+        bindToRegistry(PUBLISH_FAILURES, failures);
         for (String resource : streamResources.split(",")) {
             if (resource.isBlank()) {
                 continue;
@@ -38,7 +43,12 @@ public class MqttBridgeRoutes extends RouteBuilder {
                     .routeId("stream-" + name)
                     .marshal().json()
                     .process(exchange -> topic(exchange, name))
-                    .to("paho:devices"); // one MQTT connection for all devices: the topic comes from the header
+                    .doTry()
+                        .to("paho:devices") // one MQTT connection for all devices: the topic comes from the header
+                        .process(exchange -> failures.published())
+                    .doCatch(Exception.class)
+                        .process(failures::failed)
+                    .end();
         }
 
         // "+" matches one topic level, so resources whose path contains "/" cannot be set this way
@@ -65,7 +75,12 @@ public class MqttBridgeRoutes extends RouteBuilder {
                 .marshal().json()
                 // the set's own topic, "result" for "set": the answer goes where the command came from
                 .setHeader(PahoConstants.CAMEL_PAHO_OVERRIDE_TOPIC, exchangeProperty(RESULT_TOPIC))
-                .to("paho:devices");
+                .doTry()
+                    .to("paho:devices")
+                    .process(exchange -> failures.published())
+                .doCatch(Exception.class)
+                    .process(failures::failed)
+                .end();
     }
 
     /** Whether the message is a retained one the broker sent because the bridge subscribed, not a new publication. */
