@@ -38,6 +38,9 @@ public class KafkaBridgeRoutes extends RouteBuilder {
     private static final String DEVICE_KEY = "${header." + IotmpConstants.USER + "}/${header." + IotmpConstants.DEVICE
                                              + "}";
 
+    /** The registry's name of the bridge's {@link SampleSendFailures}. */
+    static final String SAMPLE_SEND_FAILURES = "kafkaSampleSendFailures";
+
     /** Comma-separated resources whose streams are bridged; each gets its own stream consumer. */
     @PropertyInject("bridge.stream-resources")
     private String streamResources;
@@ -54,6 +57,8 @@ public class KafkaBridgeRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        SampleSendFailures failures = new SampleSendFailures();
+        bindToRegistry(SAMPLE_SEND_FAILURES, failures);
         for (String resource : streamResources.split(",")) {
             if (resource.isBlank()) {
                 continue;
@@ -66,7 +71,12 @@ public class KafkaBridgeRoutes extends RouteBuilder {
                      + batchTimeout)
                         .routeId("samples-" + name)
                         .process(exchange -> exchange.getMessage().setBody(records(exchange)))
-                        .to("kafka:{{bridge.samples-topic}}");
+                        .doTry()
+                            .to("kafka:{{bridge.samples-topic}}")
+                            .process(exchange -> failures.sent())
+                        .doCatch(Exception.class)
+                            .process(failures::failed)
+                        .end();
                 continue;
             }
             // on change (interval 0): the device decides when a sample is worth sending
@@ -80,7 +90,12 @@ public class KafkaBridgeRoutes extends RouteBuilder {
                     })
                     .marshal().json()
                     .setHeader(KafkaConstants.KEY, simple(DEVICE_KEY))
-                    .to("kafka:{{bridge.samples-topic}}");
+                    .doTry()
+                        .to("kafka:{{bridge.samples-topic}}")
+                        .process(exchange -> failures.sent())
+                    .doCatch(Exception.class)
+                        .process(failures::failed)
+                    .end();
         }
 
         // The device gets its OK only after Kafka acknowledged the record; if Kafka fails it gets an ERROR and can
@@ -210,6 +225,7 @@ public class KafkaBridgeRoutes extends RouteBuilder {
                     sample.resource(), sample.timestamp(), sample.payload())));
             records.add(record);
         }
+        exchange.setProperty(SampleSendFailures.SAMPLES, records.size());
         Iterator<Message> all = records.iterator();
         return new Iterator<>() {
             @Override

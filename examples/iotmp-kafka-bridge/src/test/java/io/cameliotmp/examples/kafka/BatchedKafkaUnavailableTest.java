@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.test.FreePorts;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.apache.kafka.clients.producer.ProducerInterceptor;
@@ -61,6 +62,7 @@ class BatchedKafkaUnavailableTest extends CamelMainTestSupport {
         IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(PORT).credentials("acme", "thermo", "s3cret")
                 .requestTimeout(WAIT).build();
         device.resource("temperature").output(() -> Map.of("celsius", value.incrementAndGet()));
+        NotifyBuilder failed = new NotifyBuilder(context).fromRoute("samples-temperature").whenFailed(1).create();
         try (device) {
             device.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
             // the stream's first sample comes as the server opens it, the second once the device sees it open; the
@@ -75,6 +77,13 @@ class BatchedKafkaUnavailableTest extends CamelMainTestSupport {
                                              && context.getInflightRepository().size("samples-temperature") == 0);
 
             assertThat(SampleSends.sent.get()).as("sends of the failed batch").isEqualTo(1);
+            // dropped and counted as one outage, logged once, not a failed exchange that Camel's error handler and
+            // the stream consumer each logged with its stack trace
+            SampleSendFailures failures = context.getRegistry().lookupByNameAndType(
+                    KafkaBridgeRoutes.SAMPLE_SEND_FAILURES, SampleSendFailures.class);
+            assertThat(failures.dropped()).isEqualTo(BATCH);
+            assertThat(failures.outages()).isEqualTo(1);
+            assertThat(failed.matches()).as("the batch's exchange failed").isFalse();
         }
     }
 

@@ -10,12 +10,14 @@ import java.util.concurrent.TimeUnit;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.IotmpErrorException;
 import io.cameliotmp.test.FreePorts;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The README's promise for a Kafka that is not there: a device's bucket write is answered with an ERROR, and the
@@ -65,6 +67,23 @@ class KafkaUnavailableTest extends CamelMainTestSupport {
                     .as("the write's answer, within %s", WAIT).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(IotmpErrorException.class);
             assertThat(device.isConnected()).isTrue();
+        }
+    }
+
+    @Test
+    void aSampleKafkaDoesNotTakeIsDroppedAndCountedNotAFailedExchange() throws Exception {
+        NotifyBuilder failed = new NotifyBuilder(context).fromRoute("samples-temperature").whenFailed(1).create();
+        SampleSendFailures failures = context.getRegistry().lookupByNameAndType(KafkaBridgeRoutes.SAMPLE_SEND_FAILURES,
+                SampleSendFailures.class);
+        IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(PORT).credentials("acme", "thermo", "s3cret")
+                .requestTimeout(WAIT).build();
+        device.resource("temperature").output(() -> Map.of("celsius", 21.5));
+        try (device) {
+            device.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            // the stream's first sample goes as the server opens it
+            await().atMost(WAIT).until(() -> failures.dropped() >= 1);
+            assertThat(failures.outages()).isEqualTo(1);
+            assertThat(failed.matches()).as("the sample's exchange failed").isFalse();
         }
     }
 }

@@ -1,0 +1,62 @@
+package io.cameliotmp.examples.kafka;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Samples Kafka did not take (down, unreachable, refusing): dropped and counted, and logged once per outage, a
+ * warning when sending starts failing and a line with the count when it works again. Camel's error handler and the
+ * stream consumer logged each failed exchange with its stack trace: devices streaming through an outage filled the
+ * log at the rate they stream. Bucket writes are not counted here: each fails back to its device, which keeps the
+ * data.
+ */
+public final class SampleSendFailures {
+
+    /** Exchange property: how many samples the exchange carries (a batch's records); 1 when not set. */
+    static final String SAMPLES = "iotmpBridgeSamples";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SampleSendFailures.class);
+
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong droppedInOutage = new AtomicLong();
+    private final AtomicLong outages = new AtomicLong();
+
+    /** A send failed: the exchange's sample, or each record of its batch, is dropped. */
+    void failed(Exchange exchange) {
+        // counted as the batch is made: its body is an iterator of the records, used up by the send
+        int samples = exchange.getProperty(SAMPLES, 1, Integer.class);
+        dropped.addAndGet(samples);
+        droppedInOutage.addAndGet(samples);
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (failing.compareAndSet(false, true)) {
+            outages.incrementAndGet();
+            LOG.warn("Sending samples to Kafka failed ({}): they are dropped until it takes them again",
+                    String.valueOf(failure));
+        } else {
+            LOG.debug("Dropped {} samples Kafka did not take: {}", samples, String.valueOf(failure));
+        }
+    }
+
+    /** A send went through: an outage, if there was one, is over. */
+    void sent() {
+        if (failing.compareAndSet(true, false)) {
+            LOG.info("Sending samples to Kafka works again; {} samples were dropped meanwhile",
+                    droppedInOutage.getAndSet(0));
+        }
+    }
+
+    /** How many samples were dropped since the bridge started. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** How many times sending started failing after it had worked (or from the start). */
+    public long outages() {
+        return outages.get();
+    }
+}
