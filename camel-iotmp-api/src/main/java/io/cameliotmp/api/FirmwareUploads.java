@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import io.cameliotmp.camel.IotmpConstants;
 import io.cameliotmp.server.ota.FirmwareUpdateException;
@@ -131,7 +132,16 @@ public final class FirmwareUploads {
             if (force != null) {
                 headers.put(IotmpConstants.FIRMWARE_FORCE, force);
             }
-            producer.asyncRequestBodyAndHeaders(UPDATE, spooled, headers).whenComplete((result, failure) -> {
+            CompletableFuture<Object> update;
+            try {
+                update = producer.asyncRequestBodyAndHeaders(UPDATE, spooled, headers);
+            } catch (RuntimeException refused) {
+                // the application stopping (its template refuses): no update runs, and none would ever end the
+                // running report written above
+                notStarted(key, state, refused);
+                throw refused;
+            }
+            update.whenComplete((result, failure) -> {
                 try {
                     finished(key, result, failure);
                 } finally {
@@ -186,6 +196,17 @@ public final class FirmwareUploads {
             throw new NoSuchReportException("no firmware update of " + key + " through this API");
         }
         message.setBody(snapshot(report));
+    }
+
+    /** The report of an update the producer refused to start, in place of its {@code running} one. */
+    private synchronized void notStarted(String key, Map<String, Object> running, RuntimeException refused) {
+        if (reports.get(key) == running) {
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("device", key);
+            report.put("state", "failed");
+            report.put("error", "the update was not started: " + refused.getMessage());
+            reports.put(key, report);
+        }
     }
 
     private void finished(String key, Object result, Throwable failure) {

@@ -189,8 +189,9 @@ public final class FirmwareUpdate {
         }
         DeviceOtaOptions deviceOptions = readOptions(registration);
         previousVersion = known(deviceOptions.version());
-        expectedVersion = known(options.expectedVersion() != null ? options.expectedVersion()
-                : image.embeddedVersion());
+        // cut as the device's version is read (and an image's): a longer one given whole would never equal it
+        expectedVersion = known(DeviceOtaOptions.text(options.expectedVersion() != null ? options.expectedVersion()
+                : image.embeddedVersion()));
         if (!deviceOptions.enabled()) {
             throw fail(OtaFailure.DISABLED, "the device's OTA options say enabled: false", null);
         }

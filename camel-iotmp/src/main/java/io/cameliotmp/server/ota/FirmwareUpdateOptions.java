@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param firmware        a label sent in {@code begin} ({@code firmware}); devices only log it; may be empty
  * @param expectedVersion the version the device should run after the update; null takes the version embedded in
- *                        the image ({@code @(#)}), if any
+ *                        the image ({@code @(#)}), if any; compared on its first 128 characters, as far as the
+ *                        device's version is read
  * @param compress        use the compression the device offers (zlib, gzip, lzss); false always sends the image raw
  * @param force           update even when the device already runs the expected version
  * @param maxBlockSize    the largest chunk sent, whatever the device advertises; the server's

@@ -756,6 +756,25 @@ class FirmwareUpdateTest {
         assertThat(server.firmwareUpdates().running()).isZero();
     }
 
+    /**
+     * A device's version is read up to its first 128 characters, as an image's is; an expected version given longer
+     * (the {@code CamelIotmpFirmwareVersion} header) was compared whole with the device's cut one: a device running
+     * it was never current, and every update that worked failed as VERSION_MISMATCH.
+     */
+    @Test
+    void aLongExpectedVersionIsComparedAsFarAsTheDevicesIsRead() throws Exception {
+        String version = "2.0.0+build." + "0123456789abcdef".repeat(12);
+        RecordingTarget target = new RecordingTarget();
+        device(target, OtaSettings.defaults().withVersion(version));
+        FirmwareImage image = FirmwareImage.of(image(5000, version));
+        assertThat(update(image, options().withExpectedVersion(version), null).outcome())
+                .isEqualTo(OtaOutcome.ALREADY_CURRENT);
+        assertThat(target.opened.get()).isZero();
+        FirmwareUpdateReport forced = update(image, options().withExpectedVersion(version).withForce(true), null);
+        assertThat(forced.outcome()).isEqualTo(OtaOutcome.UPDATED);
+        assertThat(forced.version()).isEqualTo(forced.expectedVersion()).isEqualTo(version.substring(0, 128));
+    }
+
     @Test
     void theVersionAfterTheRebootMustBeTheExpectedOne() throws Exception {
         device(new RecordingTarget(), OtaSettings.defaults().withVersion("1.0.0"));
