@@ -367,8 +367,21 @@ public final class FirmwareUpdate {
         Map<?, ?> answer = answer(reply);
         if (!Boolean.TRUE.equals(answer.get("success"))) {
             String error = errorText(answer);
-            throw fail(failure, error != null ? error : "the device answered success: false", null);
+            throw fail(failure, error != null ? error : notSuccess(answer.get("success")), null);
         }
+    }
+
+    /** What a {@code success} other than {@code true} was: its type only, whatever the device put in it. */
+    static String notSuccess(Object success) {
+        if (success == null) {
+            return "the device's answer has no success";
+        }
+        if (Boolean.FALSE.equals(success)) {
+            return "the device answered success: false";
+        }
+        String type = success instanceof CharSequence ? "a text" : success instanceof Number ? "a number"
+                : success instanceof Map ? "a map" : success instanceof java.util.List ? "a list" : "bytes";
+        return "the device answered success as " + type + ", not true or false";
     }
 
     private Map<?, ?> answer(DeviceReply reply) {

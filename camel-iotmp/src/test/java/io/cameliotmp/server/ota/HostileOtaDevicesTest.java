@@ -150,6 +150,8 @@ class HostileOtaDevicesTest {
         FirmwareUpdateException e = failure(update(FirmwareUpdateTest.image(10_000, "2.0.0"),
                 FirmwareUpdateOptions.defaults()));
         assertThat(e.failure()).isEqualTo(OtaFailure.BEGIN_REFUSED);
+        // not "success: false", which the device did not say
+        assertThat(e.getMessage()).contains("the device answered success as a text, not true or false");
         assertThat(e.report().chunks()).isZero();
         assertThat(asked).containsExactly(FirmwareUpdate.OPTIONS, FirmwareUpdate.BEGIN);
         assertThat(server.firmwareUpdates().running()).isZero();
