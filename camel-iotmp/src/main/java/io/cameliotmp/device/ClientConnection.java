@@ -57,6 +57,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     boolean ended;
     /** A malformed frame of the server was logged at WARN on this connection; further ones go to DEBUG. */
     private boolean malformedLogged;
+    /** A refusal of an unconfirmed service call was logged at WARN on this connection ({@link ServerServices}). */
+    boolean unconfirmedRefusalLogged;
     /** Why the connection is ending, if it is the device's decision (refused CONNECT, handshake timeout, fatal frame).
      * */
     Throwable failure;
