@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.protocol.Gen1Layout;
 import io.cameliotmp.protocol.Generation;
+import io.cameliotmp.protocol.IotmpDecodeException;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.MessageType;
@@ -57,6 +58,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     boolean ended;
     /** A malformed frame of the server was logged at WARN on this connection; further ones go to DEBUG. */
     private boolean malformedLogged;
+    /** A refusal of an unconfirmed service call was logged at WARN on this connection ({@link ServerServices}). */
+    boolean unconfirmedRefusalLogged;
     /** Why the connection is ending, if it is the device's decision (refused CONNECT, handshake timeout, fatal frame).
      * */
     Throwable failure;
@@ -183,7 +186,21 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         } else {
             LOG.warn("{}: closing connection: {}", device, cause.toString()); // e.g. a frame above the size limit
         }
+        boolean counted = failure == null && unreadableFrame(cause); // a connection already failing has its cause
         fail(cause);
+        if (counted) {
+            device.transportStats().unreadableFrame(); // after the failure: whoever sees the count sees its cause
+        }
+    }
+
+    /** Whether the codec gave up on the server's bytes: a frame too large or not completed in time. */
+    private static boolean unreadableFrame(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof IotmpDecodeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -5,14 +5,15 @@ import java.util.function.IntSupplier;
 
 /**
  * What a device's bounds against its server hold and did ({@link IotmpDevice#transportStats()}): handler work in
- * flight, streams refused, and the connections closed because the server stopped reading or fell silent (a hostile or
- * broken server; the device reconnects). Totals over the device's life, all connections together; readable from any
- * thread.
+ * flight, streams refused, and the connections closed because the server stopped reading, fell silent or broke the
+ * framing (a hostile or broken server; the device reconnects). Totals over the device's life, all connections
+ * together; readable from any thread.
  */
 public final class DeviceTransportStats {
 
     private final AtomicLong serverStoppedReadingCloses = new AtomicLong();
     private final AtomicLong serverSilenceCloses = new AtomicLong();
+    private final AtomicLong unreadableFrameCloses = new AtomicLong();
     private final AtomicLong malformedFrames = new AtomicLong();
     private final AtomicLong serverStreamsRefused = new AtomicLong();
     private final IntSupplier handlersInFlight;
@@ -49,6 +50,16 @@ public final class DeviceTransportStats {
     }
 
     /**
+     * Connections closed because the server broke the framing itself: a frame declared beyond
+     * {@link IotmpDeviceBuilder#maxFrameSize}, or one not complete within {@link IotmpDeviceBuilder#requestTimeout} (a
+     * stalled or trickled frame). Unlike a frame that is only {@linkplain #malformedFrames() malformed}, nothing after
+     * it can be read; the device reconnects.
+     */
+    public long unreadableFrameCloses() {
+        return unreadableFrameCloses.get();
+    }
+
+    /**
      * Frames of the server that did not decode (e.g. values beyond {@link IotmpDeviceBuilder#maxDecodedFrameBytes}):
      * dropped while connected, the end of the attempt when they answer the CONNECT.
      */
@@ -71,6 +82,10 @@ public final class DeviceTransportStats {
 
     void serverSilent() {
         serverSilenceCloses.incrementAndGet();
+    }
+
+    void unreadableFrame() {
+        unreadableFrameCloses.incrementAndGet();
     }
 
     void serverStreamRefused() {

@@ -211,8 +211,9 @@ final class LegacyDeviceAdapter extends LegacyTranslator {
         Integer previous = streamOf(segments);
         if (previous != null) {
             streams.remove(previous);
-            context().fireChannelRead(IotmpMessage.stopStream(previous));
+            // marked before the stop is passed on: the device answers it at once, and that answer must find the mark
             stopIdOfStream.put(previous, 0);
+            context().fireChannelRead(IotmpMessage.stopStream(previous));
         }
         streams.put(id, new OpenStream(segments, interval > 0));
         track(id, ServerRequest.START);

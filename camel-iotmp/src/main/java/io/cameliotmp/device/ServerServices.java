@@ -40,9 +40,18 @@ final class ServerServices {
             CompletableFuture<Object> sent = new CompletableFuture<>();
             loop.run(sent, () -> {
                 CompletableFuture<Void> written = new CompletableFuture<>();
-                device.connectedSession().request(run, written).whenComplete((answer, error) -> {
-                    if (answer != null && answer.type() == MessageType.ERROR) {
-                        LOG.warn("{}: unconfirmed {} {} refused: {}", device, service, target, answer);
+                ClientConnection session = device.connectedSession();
+                session.request(run, written).whenComplete((answer, error) -> {
+                    if (answer == null || answer.type() != MessageType.ERROR) {
+                        return;
+                    }
+                    // once a connection at WARN: a server refusing every call must not fill the application's log
+                    if (!session.unconfirmedRefusalLogged) {
+                        session.unconfirmedRefusalLogged = true;
+                        LOG.warn("{}: unconfirmed {} {} refused (further refusals of this connection at DEBUG): {}",
+                                device, service, target, answer);
+                    } else {
+                        LOG.debug("{}: unconfirmed {} {} refused: {}", device, service, target, answer);
                     }
                 });
                 DeviceLoop.propagate(written, sent);

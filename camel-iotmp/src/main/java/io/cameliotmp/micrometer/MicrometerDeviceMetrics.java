@@ -18,7 +18,8 @@ import io.micrometer.core.instrument.Tags;
  * <li>{@code iotmp.device.connected} (gauge): 1 while the server has accepted the device, else 0;</li>
  * <li>{@code iotmp.device.connections} (counter, {@code event}): connected, disconnected, refused by the server;</li>
  * <li>{@code iotmp.device.transport.closes} (counter, {@code cause}): connections the device closed for a server
- * that stopped reading ({@code stopped-reading}) or fell silent ({@code silent});</li>
+ * that stopped reading ({@code stopped-reading}), fell silent ({@code silent}) or sent a frame too large or too slow
+ * to read ({@code unreadable-frame});</li>
  * <li>{@code iotmp.device.frames.malformed} (counter): frames of the server that did not decode (and were
  * dropped);</li>
  * <li>{@code iotmp.device.handlers.in.flight} (gauge): handler runs and callbacks on the device's executor, not
@@ -58,11 +59,13 @@ public final class MicrometerDeviceMetrics implements AutoCloseable {
                 DeviceTransportStats::serverStoppedReadingCloses);
         FunctionCounter silent = transportCloses(registry, tags, transport, "silent",
                 DeviceTransportStats::serverSilenceCloses);
+        FunctionCounter unreadable = transportCloses(registry, tags, transport, "unreadable-frame",
+                DeviceTransportStats::unreadableFrameCloses);
         FunctionCounter malformed = FunctionCounter.builder("iotmp.device.frames.malformed", transport,
                 DeviceTransportStats::malformedFrames).tags(tags)
                 .description("Frames of the server that did not decode, dropped").register(registry);
-        this.meters = List.of(connected, disconnected, refused, state, stoppedReading, silent, malformed, handlers,
-                streamsRefused);
+        this.meters = List.of(connected, disconnected, refused, state, stoppedReading, silent, unreadable, malformed,
+                handlers, streamsRefused);
     }
 
     /** Registers the meters of {@code device}; close to remove them, with the device. */
@@ -79,7 +82,8 @@ public final class MicrometerDeviceMetrics implements AutoCloseable {
                                                    String cause,
                                                    java.util.function.ToDoubleFunction<DeviceTransportStats> count) {
         return FunctionCounter.builder("iotmp.device.transport.closes", transport, count).tags(tags).tag("cause", cause)
-                .description("Connections the device closed because the server stopped reading or fell silent")
+                .description("Connections the device closed because the server stopped reading, fell silent or sent"
+                             + " an unreadable frame")
                 .register(registry);
     }
 

@@ -9,10 +9,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.testing.StderrCapture;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -145,6 +147,31 @@ class DeviceServiceCallTest extends DeviceTestBase {
         c.send(IotmpMessage.ok(0x1234));
         c.send(IotmpMessage.ok(0x2222, "done"));
         assertThat(await(next)).isEqualTo("done");
+    }
+
+    /**
+     * Each refusal of an unconfirmed call was logged at WARN, so a server answering every call with ERROR wrote a WARN
+     * line per call into the gateway's log. Said once a connection now, the rest at DEBUG.
+     */
+    @Test
+    void refusalsOfUnconfirmedCallsAreLoggedOnceAConnectionAtWarn() throws Exception {
+        startServer();
+        IotmpDevice device = device(ServiceLayout.EMBEDDED, 0x4321);
+        TestIotmpServer.Connection c = connect(device);
+
+        try (StderrCapture stderr = StderrCapture.start()) {
+            AtomicLong warnings = stderr.count(line -> line.contains("WARN") && line.contains("refused"));
+            for (int i = 0; i < 20; i++) {
+                await(device.setProperty("mode", "eco", false));
+                c.send(IotmpMessage.error(c.next(MessageType.RUN).streamId(), null, null));
+            }
+            // answers are handled in order: once this one is in, so are the refusals
+            CompletionStage<Object> confirmed = device.callEndpoint("e", null, true);
+            c.send(IotmpMessage.ok(c.next(MessageType.RUN).streamId(), "done"));
+            assertThat(await(confirmed)).isEqualTo("done");
+
+            assertThat(warnings).as("one WARN for the connection, the rest at DEBUG").hasValue(1);
+        }
     }
 
     @Test

@@ -97,6 +97,27 @@ class DeviceTransportBoundsTest extends DeviceTestBase {
         first.awaitClosed();
         assertThat(device.transportStats().lastFailure()).hasMessageContaining("frame not complete within 500 ms");
         assertThat(device.transportStats().serverSilenceCloses()).isZero();
+        Waits.eventually().until(() -> device.transportStats().unreadableFrameCloses() == 1);
+    }
+
+    /**
+     * A frame declared beyond maxFrameSize closes the connection at its header, before any of its body is held; the
+     * close is counted, as the other closes for a broken or hostile server are, and the device reconnects.
+     */
+    @Test
+    void closesAConnectionOnWhichAFrameIsDeclaredTooLargeCountsItAndReconnects() throws Exception {
+        startServer();
+        IotmpDevice device = track(deviceBuilder().maxFrameSize(1024).reconnectBackoff(Duration.ofMillis(10),
+                Duration.ofMillis(100)).build());
+        TestIotmpServer.Connection first = connect(device);
+
+        first.sendHex("06 80 80 80 80 04"); // a STREAM_DATA of 1 GiB, declared
+        first.awaitClosed();
+        Waits.eventually().until(() -> device.transportStats().unreadableFrameCloses() == 1);
+        assertThat(device.transportStats().lastFailure()).isNotNull();
+        assertThat(device.transportStats().malformedFrames()).isZero();
+
+        server.awaitConnection().next(MessageType.CONNECT);
     }
 
     /**

@@ -246,10 +246,39 @@ class LegacyDeviceClientTest {
         }
     }
 
+    /**
+     * A START_STREAM of a resource already streamed replaces its stream, whatever its id, and the stop of the old one
+     * goes unanswered. The adapter marked the old id as stopped only after passing the stop on, which the device
+     * answers at once: the server got a REQUEST_OK it never asked for, and the mark stayed, one for every replaced
+     * id, swallowing the device's next answer on that id. A hostile server replacing streams under fresh ids grew it
+     * without bound.
+     */
+    @Test
+    void aStreamReplacedUnderANewIdIsStoppedWithoutAnAnswerAndItsIdIsFreeAgain() throws Exception {
+        try (RawIotmpSocket server = connect()) {
+            assertThat(answerTo(server, SignalFlag.START_STREAM, 40, "led")).isEqualTo(LegacyMessage.ok(40, null));
+            assertThat(nextMessage(server).flag()).isEqualTo(SignalFlag.STREAM_EVENT);
+
+            assertThat(answerTo(server, SignalFlag.START_STREAM, 41, "led"))
+                    .as("the replaced stream's stop is not answered").isEqualTo(LegacyMessage.ok(41, null));
+            LegacyMessage event = nextMessage(server);
+            assertThat(event.flag()).isEqualTo(SignalFlag.STREAM_EVENT);
+            assertThat(event.streamId()).isEqualTo(41);
+
+            assertThat(answerTo(server, SignalFlag.RUN, 40, "reboot"))
+                    .as("a request reusing the replaced id is answered").isEqualTo(LegacyMessage.ok(40, null));
+        }
+    }
+
     /** Sends the server's request {@code flag} on {@code path} under {@code id}; returns the device's next frame. */
     private static LegacyMessage answerTo(RawIotmpSocket server, SignalFlag flag, int id, String... path)
             throws Exception {
         server.sendHex(frameHex(LegacyMessage.of(flag, id, List.of((Object[]) path), null)));
+        return nextMessage(server);
+    }
+
+    /** The device's next frame. */
+    private static LegacyMessage nextMessage(RawIotmpSocket server) throws Exception {
         byte[] frame = Hex.bytes(server.readFrameHex());
         ByteBuf buf = Unpooled.wrappedBuffer(frame);
         IotmpFrames.Header header = IotmpFrames.peekHeader(buf, Integer.MAX_VALUE);

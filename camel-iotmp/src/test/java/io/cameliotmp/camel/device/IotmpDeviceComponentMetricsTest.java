@@ -46,6 +46,8 @@ class IotmpDeviceComponentMetricsTest extends IotmpDeviceTestSupport {
                 .functionCounter().count()).isZero();
         assertThat(meters.get("iotmp.device.transport.closes").tags("device", DEVICE, "cause", "silent")
                 .functionCounter().count()).isZero();
+        assertThat(meters.get("iotmp.device.transport.closes").tags("device", DEVICE, "cause", "unreadable-frame")
+                .functionCounter().count()).isZero();
         assertThat(meters.get("iotmp.device.frames.malformed").tags("device", DEVICE).functionCounter().count())
                 .isZero();
 

@@ -1,5 +1,8 @@
 package io.cameliotmp.examples.gateway;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -91,6 +94,33 @@ class GatewayTest extends CamelMainTestSupport {
         assertThatThrownBy(() -> run("disk", "/no/such/path"))
                 .isInstanceOf(CamelExecutionException.class).cause().isInstanceOf(DeviceErrorException.class)
                 .hasMessageContaining("no such path");
+    }
+
+    /**
+     * Each input a resource refused was logged at WARN, with the server's input in the message: a server sending bad
+     * inputs filled the gateway's log with a line per request, each as long as the server liked. Refused inputs are
+     * the server's to hear about (it gets the ERROR); the gateway logs them at DEBUG.
+     */
+    @Test
+    void inputsTheResourcesRefuseDoNotFillTheGatewaysLog() throws Exception {
+        startWithTheServer();
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 5; i++) {
+                String path = "/no/such/path/" + "x".repeat(1000) + i;
+                Map<String, Object> label = Map.of("not", "a text " + i);
+                assertThatThrownBy(() -> run("disk", path)).cause().isInstanceOf(DeviceErrorException.class)
+                        .hasMessageContaining("no such path");
+                assertThatThrownBy(() -> run("label", label)).cause().isInstanceOf(DeviceErrorException.class);
+            }
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log.lines().filter(line -> line.contains("WARN") || line.contains("ERROR")))
+                .as("nothing above INFO for the refused inputs").isEmpty();
     }
 
     @Test
