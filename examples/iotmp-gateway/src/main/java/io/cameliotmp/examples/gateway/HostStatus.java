@@ -3,7 +3,9 @@ package io.cameliotmp.examples.gateway;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +20,7 @@ public class HostStatus {
 
     private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     private volatile String label = "gateway";
+    private volatile List<String> disks = List.of(File.separator);
 
     /** {@code {"load1": 0.42, "cpus": 2}}: the system load average of the last minute, absent where there is none. */
     public Map<String, Object> load() {
@@ -48,23 +51,38 @@ public class HostStatus {
     }
 
     /**
-     * {@code {"path": "/", "freeMb": 12000, "totalMb": 50000}} for the file system of {@code input}: a path, a map
-     * with a {@code path}, or nothing for the root.
+     * {@code {"path": "/", "freeMb": 12000, "totalMb": 50000}} for the file system of {@code input}: one of the
+     * paths of {@code gateway.disks} ({@link #setDisks}), as text or as a map with a {@code path}; nothing for the
+     * first of them.
      *
-     * @throws IllegalArgumentException for a path that does not exist (the server receives an ERROR saying so)
+     * @throws IllegalArgumentException for any other path (the server receives an ERROR saying so)
      */
     public Map<String, Object> disk(Object input) {
         Object path = input instanceof Map<?, ?> map ? map.get("path") : input;
-        String name = path == null || path.toString().isBlank() ? File.separator : path.toString();
-        File file = new File(name);
-        if (!file.exists()) {
-            throw new IllegalArgumentException("no such path: " + name);
+        String name = path == null || path.toString().isBlank() ? disks.get(0) : path.toString();
+        if (!disks.contains(name)) {
+            // any other path would let the server find out which files exist on the host; the input is not
+            // repeated: it is the server's, of any length
+            throw new IllegalArgumentException("not a path this gateway reports on; it reports on " + disks);
         }
+        File file = new File(name);
         Map<String, Object> disk = new LinkedHashMap<>();
         disk.put("path", name);
         disk.put("freeMb", file.getUsableSpace() / MB);
         disk.put("totalMb", file.getTotalSpace() / MB);
         return disk;
+    }
+
+    /**
+     * The paths, comma-separated, whose file systems the server may ask about ({@code gateway.disks}): the server
+     * is told about these and looks at no other path of the host.
+     */
+    public void setDisks(String paths) {
+        List<String> listed = Arrays.stream(paths.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+        if (listed.isEmpty()) {
+            throw new IllegalArgumentException("gateway.disks names no path");
+        }
+        this.disks = listed;
     }
 
     /** What the gateway writes to its bucket: its label, load and memory. */

@@ -91,9 +91,13 @@ class GatewayTest extends CamelMainTestSupport {
         assertThat(run("memory", null)).asInstanceOf(MAP).containsKeys("freeMb", "totalMb");
         assertThat(run("disk", "/")).asInstanceOf(MAP).containsEntry("path", "/").containsKey("totalMb");
         assertThat(run("disk", Map.of("path", "/"))).asInstanceOf(MAP).containsEntry("path", "/");
-        assertThatThrownBy(() -> run("disk", "/no/such/path"))
-                .isInstanceOf(CamelExecutionException.class).cause().isInstanceOf(DeviceErrorException.class)
-                .hasMessageContaining("no such path");
+        assertThat(run("disk", Map.of("path", "/tmp"))).asInstanceOf(MAP).containsEntry("path", "/tmp");
+        // a path that exists but is not one of gateway.disks: the server learns nothing of the host's files
+        for (String other : new String[] {"/etc", "/no/such/path", "/tmp/"}) {
+            assertThatThrownBy(() -> run("disk", other))
+                    .isInstanceOf(CamelExecutionException.class).cause().isInstanceOf(DeviceErrorException.class)
+                    .hasMessageContaining("not a path this gateway reports on; it reports on [/, /tmp]");
+        }
     }
 
     /**
@@ -112,7 +116,7 @@ class GatewayTest extends CamelMainTestSupport {
                 String path = "/no/such/path/" + "x".repeat(1000) + i;
                 Map<String, Object> label = Map.of("not", "a text " + i);
                 assertThatThrownBy(() -> run("disk", path)).cause().isInstanceOf(DeviceErrorException.class)
-                        .hasMessageContaining("no such path");
+                        .hasMessageContaining("not a path this gateway reports on");
                 assertThatThrownBy(() -> run("label", label)).cause().isInstanceOf(DeviceErrorException.class);
             }
         } finally {
