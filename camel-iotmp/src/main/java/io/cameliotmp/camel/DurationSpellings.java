@@ -27,7 +27,8 @@ import org.apache.camel.spi.UriParam;
  */
 public final class DurationSpellings implements GeneratedPropertyConfigurer, PropertyConfigurerGetter {
 
-    private static final Pattern MILLISECONDS = Pattern.compile("\\d+");
+    /** Negative too: Camel reads {@code -1} as it is, and the options' own checks refuse it with their words. */
+    private static final Pattern MILLISECONDS = Pattern.compile("-?\\d+");
     private static final Pattern WITH_UNITS = Pattern.compile("(?=\\d)(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?");
 
     private final PropertyConfigurer generated;
