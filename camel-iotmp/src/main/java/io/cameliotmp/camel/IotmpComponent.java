@@ -51,6 +51,8 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
     private IotmpHealthCheck healthCheck;
     private IotmpServerMBeans mbeans;
     private ConfigurationBeanBinding binding;
+    private DurationSpellings componentDurations;
+    private DurationSpellings endpointDurations;
 
     /**
      * The Netty context of each SSL configuration object on each server address, so that endpoints of a running
@@ -162,11 +164,24 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
         return context;
     }
 
-    /** The generated configurer, binding the options set with a {@code configuration} bean onto the bean. */
+    /**
+     * The generated configurer, binding the options set with a {@code configuration} bean onto the bean and refusing
+     * the text of a duration Camel would misread.
+     */
     @Override
     public synchronized PropertyConfigurer getComponentPropertyConfigurer() {
-        binding = ConfigurationBeanBinding.around(binding, super.getComponentPropertyConfigurer());
+        componentDurations = DurationSpellings.around(componentDurations, super.getComponentPropertyConfigurer(),
+                IotmpConfiguration.class);
+        binding = ConfigurationBeanBinding.around(binding, componentDurations);
         return binding;
+    }
+
+    /** The generated configurer, refusing the text of a duration Camel would misread. */
+    @Override
+    public synchronized PropertyConfigurer getEndpointPropertyConfigurer() {
+        endpointDurations = DurationSpellings.around(endpointDurations, super.getEndpointPropertyConfigurer(),
+                IotmpConfiguration.class);
+        return endpointDurations;
     }
 
     IotmpServerManager servers() {

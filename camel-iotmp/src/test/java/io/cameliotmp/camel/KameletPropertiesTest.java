@@ -76,7 +76,7 @@ class KameletPropertiesTest {
                               user: alice
                               device: esp32
                               resource: quick
-                              requestTimeout: 30000
+                              requestTimeout: 30s
                 """;
         PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("kamelets.yaml", routes));
         context.start();

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
 import io.cameliotmp.camel.ConfigurationBeanBinding;
+import io.cameliotmp.camel.DurationSpellings;
 import io.cameliotmp.camel.IotmpHealthCheckSupport;
 import io.cameliotmp.camel.UriSecrets;
 import org.apache.camel.CamelContext;
@@ -48,6 +49,8 @@ public class IotmpDeviceComponent extends DefaultComponent implements SSLContext
     private IotmpDeviceHealthCheck healthCheck;
     private ExecutorService replies;
     private ConfigurationBeanBinding binding;
+    private DurationSpellings componentDurations;
+    private DurationSpellings endpointDurations;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -131,11 +134,24 @@ public class IotmpDeviceComponent extends DefaultComponent implements SSLContext
         super.doStop();
     }
 
-    /** The generated configurer, binding the options set with a {@code configuration} bean onto the bean. */
+    /**
+     * The generated configurer, binding the options set with a {@code configuration} bean onto the bean and refusing
+     * the text of a duration Camel would misread.
+     */
     @Override
     public synchronized PropertyConfigurer getComponentPropertyConfigurer() {
-        binding = ConfigurationBeanBinding.around(binding, super.getComponentPropertyConfigurer());
+        componentDurations = DurationSpellings.around(componentDurations, super.getComponentPropertyConfigurer(),
+                IotmpDeviceConfiguration.class);
+        binding = ConfigurationBeanBinding.around(binding, componentDurations);
         return binding;
+    }
+
+    /** The generated configurer, refusing the text of a duration Camel would misread. */
+    @Override
+    public synchronized PropertyConfigurer getEndpointPropertyConfigurer() {
+        endpointDurations = DurationSpellings.around(endpointDurations, super.getEndpointPropertyConfigurer(),
+                IotmpDeviceConfiguration.class);
+        return endpointDurations;
     }
 
     public IotmpDeviceConfiguration getConfiguration() {
