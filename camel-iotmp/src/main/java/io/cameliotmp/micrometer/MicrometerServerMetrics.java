@@ -3,6 +3,7 @@ package io.cameliotmp.micrometer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -152,8 +153,11 @@ public final class MicrometerServerMetrics implements ServerMetrics {
             legacyFramesIgnored = counter(Counter.builder("iotmp.legacy.frames.ignored"), "Frames legacy devices "
                     + "sent after their AUTH was answered that the server ignored: flags devices never send, answers "
                     + "nobody waits for, unknown types");
-            bytesIn = counter("iotmp.bytes", "direction", "in", "Bytes received on the wire");
-            bytesOut = counter("iotmp.bytes", "direction", "out", "Bytes sent on the wire");
+            // the unit, as the gauges of bytes have it: a registry shows it, and one of another unit converts
+            bytesIn = counter(Counter.builder("iotmp.bytes").tag("direction", "in").baseUnit("bytes"),
+                    "Bytes received on the wire");
+            bytesOut = counter(Counter.builder("iotmp.bytes").tag("direction", "out").baseUnit("bytes"),
+                    "Bytes sent on the wire");
             meters.add(Gauge.builder("iotmp.connections.unauthenticated", server,
                     IotmpServer::unauthenticatedConnections).tags(tags)
                     .description("Connections whose device has not authenticated yet").register(registry));
@@ -240,7 +244,7 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         Timer timer = requestTimers[index];
         if (timer == null) {
             timer = registerLate(Timer.builder("iotmp.requests").tags(tags).tag("kind", kind.name())
-                    .tag("outcome", outcome.name().toLowerCase()).description("Server to device requests")
+                    .tag("outcome", outcomeTag(outcome)).description("Server to device requests")
                     .publishPercentileHistogram());
             if (timer == null) {
                 return;
@@ -255,7 +259,7 @@ public final class MicrometerServerMetrics implements ServerMetrics {
         Timer timer = forwardedTimers[outcome.ordinal()];
         if (timer == null) {
             timer = registerLate(Timer.builder("iotmp.forwarded.calls").tags(tags)
-                    .tag("outcome", outcome.name().toLowerCase())
+                    .tag("outcome", outcomeTag(outcome))
                     .description("Calls forwarded to the cluster member holding the device, seen by the caller")
                     .publishPercentileHistogram());
             if (timer == null) {
@@ -264,6 +268,14 @@ public final class MicrometerServerMetrics implements ServerMetrics {
             forwardedTimers[outcome.ordinal()] = timer;
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The tag value the guide names ({@code ok}, {@code disconnected}, ...): in the root locale, since under a Turkish
+     * default locale {@code toLowerCase()} gave {@code disconnected} a dotless i, which no query matches.
+     */
+    private static String outcomeTag(Outcome outcome) {
+        return outcome.name().toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -112,6 +112,21 @@ class OperationsGuideTest extends IotmpCamelTestSupport {
         return table.lines().filter(line -> line.startsWith("| `" + meter + "` |")).findFirst().orElse(null);
     }
 
+    /** The guide's word for a meter's type: what a registry makes of it (a FunctionCounter is a counter). */
+    private static String typeOf(Meter meter) {
+        return switch (meter.getId().getType()) {
+            case COUNTER -> "counter";
+            case GAUGE -> "gauge";
+            case TIMER -> "timer";
+            default -> meter.getId().getType().name();
+        };
+    }
+
+    /** The Type column of a row: {@code | `name` | type | tags | counts |}. */
+    private static String typeColumn(String row) {
+        return row.split("\\|")[2].trim();
+    }
+
     @Test
     void everyMeterHasItsRowInTheGuideAndItsNameInTheReferenceWithItsTagsAndTheirValues() throws Exception {
         connectDeviceAndCallIt();
@@ -127,6 +142,10 @@ class OperationsGuideTest extends IotmpCamelTestSupport {
             String row = rowOf(table, name);
             assertThat(row).as("docs/operations.md's row of %s", name).isNotNull();
             assertThat(reference).as("the reference's metrics name %s", name).contains("`" + name + "`");
+            assertThat(typeColumn(row)).as("docs/operations.md's type of %s", name).startsWith(typeOf(meter));
+            if ("bytes".equals(meter.getId().getBaseUnit())) {
+                assertThat(row).as("docs/operations.md's row of %s says its unit", name).contains("bytes");
+            }
             for (Tag tag : meter.getId().getTags()) {
                 assertThat(reference).as("%s: tag %s", name, tag.getKey()).contains("`" + tag.getKey() + "`");
                 if (tag.getKey().equals("host")) {
