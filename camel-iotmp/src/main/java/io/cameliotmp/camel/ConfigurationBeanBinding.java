@@ -5,9 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.GeneratedPropertyConfigurer;
 import org.apache.camel.spi.PropertyConfigurer;
-import org.apache.camel.spi.PropertyConfigurerGetter;
 
 /**
  * The property configurer of a component with a {@code configuration} option (a whole options bean) besides the
@@ -18,16 +16,15 @@ import org.apache.camel.spi.PropertyConfigurerGetter;
  * silently. Options set with the bean now override its values whatever the order of binding, as the starter
  * documents. Calls of {@code setConfiguration} from Java are plain setters, untouched.
  */
-public final class ConfigurationBeanBinding implements GeneratedPropertyConfigurer, PropertyConfigurerGetter {
+public final class ConfigurationBeanBinding extends WrappingPropertyConfigurer {
 
     private static final String CONFIGURATION = "configuration";
 
-    private final PropertyConfigurer generated;
     /** The options bound so far, by lower-case name, with the value they were bound with. */
     private final Map<String, Object> bound = new LinkedHashMap<>();
 
     public ConfigurationBeanBinding(PropertyConfigurer generated) {
-        this.generated = generated;
+        super(generated);
     }
 
     /**
@@ -38,7 +35,7 @@ public final class ConfigurationBeanBinding implements GeneratedPropertyConfigur
         if (generated == null) {
             return null;
         }
-        return current != null && current.generated == generated ? current : new ConfigurationBeanBinding(generated);
+        return current != null && current.wraps(generated) ? current : new ConfigurationBeanBinding(generated);
     }
 
     @Override
@@ -58,29 +55,5 @@ public final class ConfigurationBeanBinding implements GeneratedPropertyConfigur
             generated.configure(camelContext, target, option.getKey(), option.getValue(), true);
         }
         return known;
-    }
-
-    @Override
-    public Class<?> getOptionType(String name, boolean ignoreCase) {
-        return getter().getOptionType(name, ignoreCase);
-    }
-
-    @Override
-    public String[] getAutowiredNames() {
-        return getter().getAutowiredNames();
-    }
-
-    @Override
-    public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
-        return getter().getCollectionValueType(target, name, ignoreCase);
-    }
-
-    @Override
-    public Object getOptionValue(Object target, String name, boolean ignoreCase) {
-        return getter().getOptionValue(target, name, ignoreCase);
-    }
-
-    private PropertyConfigurerGetter getter() {
-        return (PropertyConfigurerGetter) generated;
     }
 }

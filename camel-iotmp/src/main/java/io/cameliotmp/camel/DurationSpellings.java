@@ -9,9 +9,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.GeneratedPropertyConfigurer;
 import org.apache.camel.spi.PropertyConfigurer;
-import org.apache.camel.spi.PropertyConfigurerGetter;
 import org.apache.camel.spi.UriParam;
 
 /**
@@ -25,18 +23,17 @@ import org.apache.camel.spi.UriParam;
  * order ({@code 1h30m}, {@code 500ms}); anything else fails naming the option. Values that are not text (a
  * {@link Duration} from the starter, a number from Java) go through untouched.
  */
-public final class DurationSpellings implements GeneratedPropertyConfigurer, PropertyConfigurerGetter {
+public final class DurationSpellings extends WrappingPropertyConfigurer {
 
     /** Negative too: Camel reads {@code -1} as it is, and the options' own checks refuse it with their words. */
     private static final Pattern MILLISECONDS = Pattern.compile("-?\\d+");
     private static final Pattern WITH_UNITS = Pattern.compile("(?=\\d)(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?");
 
-    private final PropertyConfigurer generated;
     /** The duration options, by lower-case name. */
     private final Set<String> durations;
 
     private DurationSpellings(PropertyConfigurer generated, Set<String> durations) {
-        this.generated = generated;
+        super(generated);
         this.durations = durations;
     }
 
@@ -51,7 +48,7 @@ public final class DurationSpellings implements GeneratedPropertyConfigurer, Pro
         if (generated == null) {
             return null;
         }
-        return current != null && current.generated == generated ? current
+        return current != null && current.wraps(generated) ? current
                 : new DurationSpellings(generated, durationsOf(options));
     }
 
@@ -94,29 +91,5 @@ public final class DurationSpellings implements GeneratedPropertyConfigurer, Pro
                                                + " (30000), 30s, 5m, 1h30m, 500ms, 1d or PT30S");
         }
         return generated.configure(camelContext, target, name, value, ignoreCase);
-    }
-
-    @Override
-    public Class<?> getOptionType(String name, boolean ignoreCase) {
-        return getter().getOptionType(name, ignoreCase);
-    }
-
-    @Override
-    public String[] getAutowiredNames() {
-        return getter().getAutowiredNames();
-    }
-
-    @Override
-    public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
-        return getter().getCollectionValueType(target, name, ignoreCase);
-    }
-
-    @Override
-    public Object getOptionValue(Object target, String name, boolean ignoreCase) {
-        return getter().getOptionValue(target, name, ignoreCase);
-    }
-
-    private PropertyConfigurerGetter getter() {
-        return (PropertyConfigurerGetter) generated;
     }
 }
