@@ -159,7 +159,7 @@ public final class JdbcPropertyStore implements PropertyStore {
 
     @Override
     public Object read(DeviceId device, String property) {
-        if (widths.tooLong(device, property) != null) {
+        if (widths.tooLong(device, property) != null || unkeepable(device, property) != null) {
             return null; // never stored
         }
         String sql = "SELECT pson FROM " + table + " WHERE user_id = ? AND device_id = ? AND property = ?";
@@ -188,6 +188,13 @@ public final class JdbcPropertyStore implements PropertyStore {
             }
             throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH, tooLong);
         }
+        String unkeepable = unkeepable(device, property);
+        if (unkeepable != null) {
+            if (value == null) {
+                return;
+            }
+            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_INVALID, unkeepable);
+        }
         byte[] pson = value == null ? null : PsonFormat.V2.toBytes(value);
         long deadline = System.nanoTime() + timeoutNanos;
         for (int attempt = 1; ; attempt++) {
@@ -214,6 +221,23 @@ public final class JdbcPropertyStore implements PropertyStore {
                 // database rolled the transaction back: this attempt changed nothing, the next one finds the row
             }
         }
+    }
+
+    /**
+     * Why a key cannot be kept apart from others in a database, or null: a NUL (PostgreSQL's text refuses it, an
+     * ERROR 500) or an unpaired surrogate, which the drivers send as {@code ?} (PostgreSQL, and MariaDB where more
+     * follows), so a route's write of {@code a} and a lone surrogate replaced {@code a?}. Devices send neither (their
+     * names are decoded UTF-8 without control characters); routes may.
+     */
+    private static String unkeepable(DeviceId device, String property) {
+        String[] keys = {device.user(), device.device(), property};
+        String[] what = {"user name", "device id", "property name"};
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i].indexOf('\0') >= 0 || PsonFormat.loneSurrogateAt(keys[i]) >= 0) {
+                return what[i] + " with a NUL or an unpaired surrogate, which the property table cannot keep apart";
+            }
+        }
+        return null;
     }
 
     /** Whether {@code e} is a statement the database did not finish in time, or a connection that failed. */
