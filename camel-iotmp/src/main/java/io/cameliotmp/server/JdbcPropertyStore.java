@@ -50,9 +50,10 @@ import io.cameliotmp.protocol.PsonFormat;
  * ({@link #DEFAULT_STATEMENT_TIMEOUT}), a read's one statement and a write's statements and attempts together: a
  * database that holds a lock for good (another session's transaction left open; PostgreSQL waits for a row lock
  * without end by default) or a statement that runs on held the worker, and every device sharing it, as long. A read or
- * write the database does not finish in time, or cannot be reached for, fails with {@link DeviceCallException} 503,
- * and changed nothing. Taking a connection is the data source's to bound (a pool's connection timeout), and a
- * database that stops answering at all the driver's (a socket timeout): a cancelled statement needs its answer.
+ * write the database does not finish in time, or cannot be reached for, fails with {@link DeviceCallException} 503
+ * (a write cancelled in time changed nothing; one whose connection broke in its commit may be kept). Taking a
+ * connection is the data source's to bound (a pool's connection timeout), and a database that stops answering at all
+ * the driver's (a socket timeout): a cancelled statement needs its answer.
  */
 public final class JdbcPropertyStore implements PropertyStore {
 
