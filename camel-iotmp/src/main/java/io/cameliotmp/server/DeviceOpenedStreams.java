@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.PsonValues;
+import io.cameliotmp.protocol.session.Answers;
 import io.cameliotmp.protocol.session.EventSubscription;
 import io.cameliotmp.protocol.session.ServiceCode;
 import io.netty.util.collection.IntCollections;
@@ -68,9 +69,19 @@ final class DeviceOpenedStreams {
             connection.replyError(start, 400, e.getMessage());
             return true;
         }
-        Object answer = subscription instanceof EventSubscription.PropertyUpdates updates && updates.current()
-                ? context.propertyStore().read(connection.registration().deviceId(), updates.property())
-                : null;
+        Object answer = null;
+        if (subscription instanceof EventSubscription.PropertyUpdates updates && updates.current()) {
+            try {
+                answer = context.propertyStore().read(connection.registration().deviceId(), updates.property());
+            } catch (RuntimeException e) {
+                // the store's failure (a database down or too slow) fails this stream, as it fails a read of the
+                // property: thrown from here it closed the connection, and a device subscribing on connecting came
+                // back to the same failure again and again
+                connection.replyError(start, e instanceof DeviceCallException refused ? refused.status() : 500,
+                        Answers.messageOf(e));
+                return true;
+            }
+        }
         // subscribed before the OK, so nothing published once the device has its OK can be missed; messages
         // published from other threads queue behind the OK on this executor
         if (!(streams instanceof IntObjectHashMap)) {

@@ -4,7 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import io.cameliotmp.protocol.PsonFormat;
@@ -41,6 +45,15 @@ import io.cameliotmp.protocol.PsonFormat;
  * came and went leave nothing behind. A missing totals row (a table written before it existed, a row deleted after
  * rows were changed outside this store) is made from the rows; a writer that races to make it too fails on the key
  * and tries again, as does a write the database rolled back itself (a deadlock's victim).
+ * <p>
+ * Reads and writes run on the device's worker thread, so each is bounded by a statement timeout
+ * ({@link #DEFAULT_STATEMENT_TIMEOUT}), a read's one statement and a write's statements and attempts together: a
+ * database that holds a lock for good (another session's transaction left open; PostgreSQL waits for a row lock
+ * without end by default) or a statement that runs on held the worker, and every device sharing it, as long. A read or
+ * write the database does not finish in time, or cannot be reached for, fails with {@link DeviceCallException} 503
+ * (a write cancelled in time changed nothing; one whose connection broke in its commit may be kept). Taking a
+ * connection is the data source's to bound (a pool's connection timeout), and a database that stops answering at all
+ * the driver's (a socket timeout): a cancelled statement needs its answer.
  */
 public final class JdbcPropertyStore implements PropertyStore {
 
@@ -67,6 +80,17 @@ public final class JdbcPropertyStore implements PropertyStore {
      */
     private static final int ATTEMPTS = 4;
     private static final String COST = "OCTET_LENGTH(property) + OCTET_LENGTH(pson)";
+    /** How long a read, or a write with all its attempts, may take in the database unless told otherwise. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(10);
+    /** The status of a read or write the database did not finish in time or could not be reached for. */
+    static final int UNAVAILABLE = 503;
+    /**
+     * SQL states of a statement cancelled by its timeout where the driver throws no {@link SQLTimeoutException}:
+     * 57014 (PostgreSQL's and H2's cancelled statement), HYT00 (H2's lock timeout), 70100 (MariaDB's interrupted
+     * statement). The class 08, a connection that failed, counts alike: the database cannot be reached.
+     */
+    private static final Set<String> TIMED_OUT = Set.of("57014", "HYT00", "HYT01", "70100");
+    private static final String CONNECTION_FAILED_CLASS = "08";
 
     private final DataSource dataSource;
     /** The tables' names as the SQL spells them (quoted; see {@link JdbcPropertyTables}). */
@@ -76,6 +100,7 @@ public final class JdbcPropertyStore implements PropertyStore {
     private final int maxProperties;
     private final long maxBytes;
     private final long maxUserBytes;
+    private final long timeoutNanos;
     /** The widths of the key's columns as the table has them: one made by an older version is narrower. */
     private final JdbcPropertyTables.KeyWidths widths;
 
@@ -104,6 +129,19 @@ public final class JdbcPropertyStore implements PropertyStore {
      */
     public JdbcPropertyStore(DataSource dataSource, String table, int maxPropertiesPerDevice,
                              long maxPropertyBytesPerDevice, long maxPropertyBytesPerUser) {
+        this(dataSource, table, maxPropertiesPerDevice, maxPropertyBytesPerDevice, maxPropertyBytesPerUser,
+                DEFAULT_STATEMENT_TIMEOUT);
+    }
+
+    /**
+     * @param statementTimeout how long a read, or a write with all its attempts, may take in the database; a second or
+     *                         more (JDBC counts whole seconds, so it is rounded up to them)
+     */
+    public JdbcPropertyStore(DataSource dataSource, String table, int maxPropertiesPerDevice,
+                             long maxPropertyBytesPerDevice, long maxPropertyBytesPerUser, Duration statementTimeout) {
+        if (statementTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("statementTimeout must be a second or more, got " + statementTimeout);
+        }
         IotmpServerConfig.requirePositive(maxPropertiesPerDevice, "maxPropertiesPerDevice");
         IotmpServerConfig.requirePositive(maxPropertyBytesPerDevice, "maxPropertyBytesPerDevice");
         IotmpServerConfig.requirePositive(maxPropertyBytesPerUser, "maxPropertyBytesPerUser");
@@ -115,23 +153,26 @@ public final class JdbcPropertyStore implements PropertyStore {
         this.maxProperties = maxPropertiesPerDevice;
         this.maxBytes = maxPropertyBytesPerDevice;
         this.maxUserBytes = maxPropertyBytesPerUser;
+        this.timeoutNanos = statementTimeout.toNanos();
         this.widths = tables.widths();
     }
 
 
     @Override
     public Object read(DeviceId device, String property) {
-        if (widths.tooLong(device, property) != null) {
+        if (widths.tooLong(device, property) != null || unkeepable(device, property) != null) {
             return null; // never stored
         }
         String sql = "SELECT pson FROM " + table + " WHERE user_id = ? AND device_id = ? AND property = ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = prepare(c, sql, deadline)) {
             bindKey(s, device, property, 1);
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? PsonFormat.V2.decode(r.getBytes(1)) : null;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read property " + property + " of " + device, e);
+            String failed = "cannot read property " + property + " of " + device;
+            throw isUnavailable(e) ? unavailable(failed, e) : new IllegalStateException(failed, e);
         }
     }
 
@@ -148,16 +189,28 @@ public final class JdbcPropertyStore implements PropertyStore {
             }
             throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH, tooLong);
         }
+        String unkeepable = unkeepable(device, property);
+        if (unkeepable != null) {
+            if (value == null) {
+                return;
+            }
+            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_INVALID, unkeepable);
+        }
         byte[] pson = value == null ? null : PsonFormat.V2.toBytes(value);
+        long deadline = System.nanoTime() + timeoutNanos;
         for (int attempt = 1; ; attempt++) {
             try {
-                writeOnce(device, property, pson);
+                writeOnce(device, property, pson, deadline);
                 return;
             } catch (SQLException e) {
                 String state = e.getSQLState() == null ? "" : e.getSQLState();
                 boolean rolledBack = state.startsWith(ROLLED_BACK_CLASS);
+                String failed = "cannot write property " + property + " of " + device;
+                if (isUnavailable(e)) {
+                    throw unavailable(failed, e);
+                }
                 if (!rolledBack && !state.startsWith(INTEGRITY_VIOLATION_CLASS)) {
-                    throw new IllegalStateException("cannot write property " + property + " of " + device, e);
+                    throw new IllegalStateException(failed, e);
                 }
                 if (attempt == ATTEMPTS) {
                     throw new IllegalStateException("cannot write property " + property + " of " + device + ": "
@@ -171,7 +224,67 @@ public final class JdbcPropertyStore implements PropertyStore {
         }
     }
 
-    private void writeOnce(DeviceId device, String property, byte[] pson) throws SQLException {
+    /**
+     * Why a key cannot be kept apart from others in a database, or null: a NUL (PostgreSQL's text refuses it, an
+     * ERROR 500) or an unpaired surrogate, which the drivers send as {@code ?} (PostgreSQL, and MariaDB where more
+     * follows), so a route's write of {@code a} and a lone surrogate replaced {@code a?}. Devices send neither (their
+     * names are decoded UTF-8 without control characters); routes may.
+     */
+    private static String unkeepable(DeviceId device, String property) {
+        String[] keys = {device.user(), device.device(), property};
+        String[] what = {"user name", "device id", "property name"};
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i].indexOf('\0') >= 0 || PsonFormat.loneSurrogateAt(keys[i]) >= 0) {
+                return what[i] + " with a NUL or an unpaired surrogate, which the property table cannot keep apart";
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code e} is a statement the database did not finish in time, or a connection that failed. */
+    private static boolean isUnavailable(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return e instanceof SQLTimeoutException || TIMED_OUT.contains(state)
+               || state.startsWith(CONNECTION_FAILED_CLASS);
+    }
+
+    private DeviceCallException unavailable(String failed, SQLException e) {
+        DeviceCallException unavailable = new DeviceCallException(UNAVAILABLE, failed
+                + ": the database did not answer within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s"
+                + " or could not be reached");
+        unavailable.initCause(e);
+        return unavailable;
+    }
+
+    /** A write's connection, whose statements may run until the write's deadline (a {@link System#nanoTime}). */
+    private record Timed(Connection connection, long deadline) {
+
+        PreparedStatement prepareStatement(String sql) throws SQLException {
+            return prepare(connection, sql, deadline);
+        }
+    }
+
+    /**
+     * A statement that may run until {@code deadline} (a {@link System#nanoTime}): a second at least, which is the
+     * least a JDBC timeout takes; none when the deadline has passed.
+     */
+    private static PreparedStatement prepare(Connection c, String sql, long deadline) throws SQLException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new SQLTimeoutException("the statement timeout ran out before " + sql);
+        }
+        PreparedStatement s = c.prepareStatement(sql);
+        try {
+            s.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toSeconds(
+                    left + TimeUnit.SECONDS.toNanos(1) - 1))));
+        } catch (SQLException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private void writeOnce(DeviceId device, String property, byte[] pson, long deadline) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             int isolation = c.getTransactionIsolation();
@@ -183,15 +296,16 @@ public final class JdbcPropertyStore implements PropertyStore {
             }
             c.setAutoCommit(false);
             try {
-                Long previous = lockProperty(c, device, property);
+                Timed t = new Timed(c, deadline);
+                Long previous = lockProperty(t, device, property);
                 if (pson == null) {
                     if (previous != null) {
-                        delete(c, device, property);
-                        changeTotals(c, device, property, previous, null);
+                        delete(t, device, property);
+                        changeTotals(t, device, property, previous, null);
                     }
                 } else {
-                    upsert(c, device, property, pson, previous != null);
-                    changeTotals(c, device, property, previous, PropertyQuotas.cost(property, pson));
+                    upsert(t, device, property, pson, previous != null);
+                    changeTotals(t, device, property, previous, PropertyQuotas.cost(property, pson));
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -224,7 +338,7 @@ public final class JdbcPropertyStore implements PropertyStore {
      * keeping text in another encoding (LATIN1) counts them otherwise, and each replacement of a name with an accent
      * changed the totals by the difference.
      */
-    private Long lockProperty(Connection c, DeviceId device, String property) throws SQLException {
+    private Long lockProperty(Timed c, DeviceId device, String property) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT OCTET_LENGTH(pson) FROM " + table
                 + " WHERE user_id = ? AND device_id = ? AND property = ? FOR UPDATE")) {
             bindKey(s, device, property, 1);
@@ -234,7 +348,7 @@ public final class JdbcPropertyStore implements PropertyStore {
         }
     }
 
-    private void delete(Connection c, DeviceId device, String property) throws SQLException {
+    private void delete(Timed c, DeviceId device, String property) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "DELETE FROM " + table + " WHERE user_id = ? AND device_id = ? AND property = ?")) {
             bindKey(s, device, property, 1);
@@ -242,7 +356,7 @@ public final class JdbcPropertyStore implements PropertyStore {
         }
     }
 
-    private void upsert(Connection c, DeviceId device, String property, byte[] pson, boolean exists)
+    private void upsert(Timed c, DeviceId device, String property, byte[] pson, boolean exists)
             throws SQLException {
         Timestamp now = new Timestamp(System.currentTimeMillis());
         if (exists) {
@@ -269,7 +383,7 @@ public final class JdbcPropertyStore implements PropertyStore {
      * and the transaction rolls back) and changes the totals by the property's cost: {@code previous} before (null
      * when it had none) and {@code cost} after (null when it is removed). Replacing a value counts the difference.
      */
-    private void changeTotals(Connection c, DeviceId device, String property, Long previous, Long cost)
+    private void changeTotals(Timed c, DeviceId device, String property, Long previous, Long cost)
             throws SQLException {
         long change = (cost == null ? 0 : cost) - (previous == null ? 0 : previous);
         int countChange = (cost == null ? 0 : 1) - (previous == null ? 0 : 1);
@@ -323,7 +437,7 @@ public final class JdbcPropertyStore implements PropertyStore {
      * row is counted from the device's other rows (this transaction's own write of {@code property} is not counted:
      * {@code previous} stands for it) and is not stored yet.
      */
-    private Totals lockDevice(Connection c, DeviceId device, String property, Long previous) throws SQLException {
+    private Totals lockDevice(Timed c, DeviceId device, String property, Long previous) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT properties, bytes FROM " + deviceTable
                 + " WHERE user_id = ? AND device_id = ? FOR UPDATE")) {
             s.setString(1, device.user());
@@ -350,7 +464,7 @@ public final class JdbcPropertyStore implements PropertyStore {
      * row is made from the user's other rows (this transaction's own write is not counted: {@code previous} stands
      * for it); a writer that races to make it too fails on the key and tries again.
      */
-    private long lockUser(Connection c, DeviceId device, String property, Long previous) throws SQLException {
+    private long lockUser(Timed c, DeviceId device, String property, Long previous) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT bytes FROM " + userTable + " WHERE user_id = ? FOR UPDATE")) {
             s.setString(1, device.user());

@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Property writes of a {@link JdbcPropertyStore} wait for each other only where they must: a write of a property
@@ -182,6 +185,37 @@ class JdbcPropertyStoreConcurrencyTest {
             assertThat(e.quota()).isEqualTo(QuotaExceededException.Quota.PROPERTIES);
         }
         store.write(device, "p1", "replaced");
+        assertTotalsAreTheRows();
+    }
+
+    /**
+     * A write waiting for a lock that nobody releases (another session's transaction left open, a hung writer of
+     * another server) waited without end in PostgreSQL, and for the database's own lock timeout elsewhere, on the
+     * device's worker thread and every device sharing it: now it fails after the statement timeout with 503, changes
+     * nothing, and the property is written once the lock is gone. The lock is held by the test, not by time.
+     */
+    @Test
+    void aWriteWaitingForALockNobodyReleasesFailsAfterTheStatementTimeout() throws Exception {
+        JdbcPropertyStore store = new JdbcPropertyStore(database, TABLE, 128, 1 << 16, 1 << 24,
+                Duration.ofSeconds(1));
+        DeviceId device = new DeviceId("demo", "device-1");
+        store.write(device, "p", 1);
+        try (Connection holder = database.getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                assertThat(s.executeUpdate("UPDATE " + TABLE + " SET updated_at = updated_at WHERE property = 'p'"))
+                        .isEqualTo(1);
+            }
+            Future<?> write = threads.submit(() -> store.write(device, "p", 2));
+            assertThatThrownBy(() -> write.get(WAIT_MILLIS, TimeUnit.MILLISECONDS))
+                    .isInstanceOf(ExecutionException.class).cause()
+                    .isInstanceOfSatisfying(DeviceCallException.class,
+                            e -> assertThat(e.status()).isEqualTo(JdbcPropertyStore.UNAVAILABLE));
+            holder.rollback();
+        }
+        assertThat(((Number) store.read(device, "p")).longValue()).isEqualTo(1L);
+        store.write(device, "p", 3);
+        assertThat(((Number) store.read(device, "p")).longValue()).isEqualTo(3L);
         assertTotalsAreTheRows();
     }
 

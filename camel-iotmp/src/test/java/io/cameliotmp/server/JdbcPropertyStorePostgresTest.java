@@ -1,13 +1,19 @@
 package io.cameliotmp.server;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 import io.cameliotmp.protocol.PsonFormat;
@@ -15,6 +21,7 @@ import io.cameliotmp.testing.PostgresExtension;
 import io.cameliotmp.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,6 +149,70 @@ class JdbcPropertyStorePostgresTest extends JdbcPropertyStoreTest {
             assertThatThrownBy(() -> store.write(device, "p", 2)).isInstanceOf(IllegalStateException.class);
         }
         eventually().until(() -> connections(database) == 1); // the one counting
+    }
+
+    /**
+     * A read waiting for a lock nobody releases (a table another session locked, and keeps) waited without end on the
+     * device's worker thread: now it fails after the statement timeout with 503.
+     */
+    @Test
+    void aReadWaitingForALockNobodyReleasesFailsAfterTheStatementTimeout() throws Exception {
+        DataSource database = database();
+        JdbcPropertyStore store = new JdbcPropertyStore(database, JdbcPropertyStore.DEFAULT_TABLE, 128, 1 << 16,
+                1 << 24, Duration.ofSeconds(1));
+        DeviceId device = new DeviceId("demo", "device-1");
+        store.write(device, "p", "v");
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try (Connection holder = database.getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.execute("LOCK TABLE " + JdbcPropertyStore.DEFAULT_TABLE + " IN ACCESS EXCLUSIVE MODE");
+            }
+            Future<Object> read = threads.submit(() -> store.read(device, "p"));
+            assertThatThrownBy(() -> read.get(Waits.WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .isInstanceOf(ExecutionException.class).cause()
+                    .isInstanceOfSatisfying(DeviceCallException.class,
+                            e -> assertThat(e.status()).isEqualTo(JdbcPropertyStore.UNAVAILABLE));
+            holder.rollback();
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(store.read(device, "p")).isEqualTo("v");
+    }
+
+    /**
+     * A database that went away after the store started (connection refused) fails reads and writes with 503, the
+     * database's unavailability, rather than an error of the server's own (500).
+     */
+    @Test
+    void aDatabaseThatCannotBeReachedFailsReadsAndWritesWith503() throws Exception {
+        PGSimpleDataSource reachable = (PGSimpleDataSource) database();
+        AtomicBoolean down = new AtomicBoolean();
+        PGSimpleDataSource gone = new PGSimpleDataSource();
+        gone.setServerNames(new String[] {"127.0.0.1"});
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            gone.setPortNumbers(new int[] {closed.getLocalPort()}); // nothing listens there once it is closed
+        }
+        gone.setDatabaseName(reachable.getDatabaseName());
+        gone.setUser(reachable.getUser());
+        DataSource database = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    try {
+                        return method.invoke(down.get() ? gone : reachable, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        JdbcPropertyStore store = new JdbcPropertyStore(database);
+        DeviceId device = new DeviceId("demo", "device-1");
+        store.write(device, "p", "v");
+        down.set(true);
+        assertThatThrownBy(() -> store.read(device, "p")).isInstanceOfSatisfying(DeviceCallException.class,
+                e -> assertThat(e.status()).isEqualTo(JdbcPropertyStore.UNAVAILABLE));
+        assertThatThrownBy(() -> store.write(device, "p", "w")).isInstanceOfSatisfying(DeviceCallException.class,
+                e -> assertThat(e.status()).isEqualTo(JdbcPropertyStore.UNAVAILABLE));
+        down.set(false);
+        assertThat(store.read(device, "p")).isEqualTo("v");
     }
 
     private static boolean waitingForALock(DataSource database) throws Exception {
