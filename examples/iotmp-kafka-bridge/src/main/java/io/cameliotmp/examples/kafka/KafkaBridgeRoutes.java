@@ -18,6 +18,7 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.util.ObjectHelper;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -67,20 +68,14 @@ public class KafkaBridgeRoutes extends RouteBuilder {
             if (batchSize > 0) {
                 // a list of messages is one Kafka send of a record per message, each with its own key; the batch
                 // is acknowledged to the devices once Kafka acknowledged all of its records
-                from("iotmp:device:{{bridge.devices}}/" + name + "?batchSize=" + batchSize + "&batchTimeout="
-                     + batchTimeout)
+                sendCounted(from("iotmp:device:{{bridge.devices}}/" + name + "?batchSize=" + batchSize
+                                 + "&batchTimeout=" + batchTimeout)
                         .routeId("samples-" + name)
-                        .process(exchange -> exchange.getMessage().setBody(records(exchange)))
-                        .doTry()
-                            .to("kafka:{{bridge.samples-topic}}")
-                            .process(exchange -> failures.sent())
-                        .doCatch(Exception.class)
-                            .process(failures::failed)
-                        .end();
+                        .process(exchange -> exchange.getMessage().setBody(records(exchange))), failures);
                 continue;
             }
             // on change (interval 0): the device decides when a sample is worth sending
-            from("iotmp:device:{{bridge.devices}}/" + name)
+            sendCounted(from("iotmp:device:{{bridge.devices}}/" + name)
                     .routeId("samples-" + name)
                     .setBody(exchange -> {
                         Message in = exchange.getMessage();
@@ -89,13 +84,7 @@ public class KafkaBridgeRoutes extends RouteBuilder {
                                 in.getHeader(IotmpConstants.TIMESTAMP, Long.class), in.getBody());
                     })
                     .marshal().json()
-                    .setHeader(KafkaConstants.KEY, simple(DEVICE_KEY))
-                    .doTry()
-                        .to("kafka:{{bridge.samples-topic}}")
-                        .process(exchange -> failures.sent())
-                    .doCatch(Exception.class)
-                        .process(failures::failed)
-                    .end();
+                    .setHeader(KafkaConstants.KEY, simple(DEVICE_KEY)), failures);
         }
 
         // The device gets its OK only after Kafka acknowledged the record; if Kafka fails it gets an ERROR and can
@@ -137,6 +126,16 @@ public class KafkaBridgeRoutes extends RouteBuilder {
                 .marshal().json()
                 .to("kafka:{{bridge.replies-topic}}")
                 .process(exchange -> exchange.getProperty(COMMIT, KafkaManualCommit.class).commit());
+    }
+
+    /** Ends a samples route with its send to Kafka: a sample or batch Kafka does not take is dropped and counted. */
+    private static void sendCounted(RouteDefinition samples, SampleSendFailures failures) {
+        samples.doTry()
+                    .to("kafka:{{bridge.samples-topic}}")
+                    .process(exchange -> failures.sent())
+                .doCatch(Exception.class)
+                    .process(failures::failed)
+                .end();
     }
 
     private static void prepareDeviceCall(Exchange exchange) {
