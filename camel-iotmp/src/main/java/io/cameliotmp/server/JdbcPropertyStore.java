@@ -160,7 +160,7 @@ public final class JdbcPropertyStore implements PropertyStore {
 
     @Override
     public Object read(DeviceId device, String property) {
-        if (widths.tooLong(device, property) != null || unkeepable(device, property) != null) {
+        if (refusedKey(device, property) != null) {
             return null; // never stored
         }
         String sql = "SELECT pson FROM " + table + " WHERE user_id = ? AND device_id = ? AND property = ?";
@@ -182,19 +182,12 @@ public final class JdbcPropertyStore implements PropertyStore {
      */
     @Override
     public void write(DeviceId device, String property, Object value) {
-        String tooLong = widths.tooLong(device, property);
-        if (tooLong != null) {
+        QuotaExceededException refused = refusedKey(device, property);
+        if (refused != null) {
             if (value == null) {
                 return; // nothing to delete: it could never be stored
             }
-            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH, tooLong);
-        }
-        String unkeepable = unkeepable(device, property);
-        if (unkeepable != null) {
-            if (value == null) {
-                return;
-            }
-            throw new QuotaExceededException(QuotaExceededException.Quota.NAME_INVALID, unkeepable);
+            throw refused;
         }
         byte[] pson = value == null ? null : PsonFormat.V2.toBytes(value);
         long deadline = System.nanoTime() + timeoutNanos;
@@ -213,7 +206,7 @@ public final class JdbcPropertyStore implements PropertyStore {
                     throw new IllegalStateException(failed, e);
                 }
                 if (attempt == ATTEMPTS) {
-                    throw new IllegalStateException("cannot write property " + property + " of " + device + ": "
+                    throw new IllegalStateException(failed + ": "
                                                     + (rolledBack ? "the database aborted it" : "it lost a race")
                                                     + " " + ATTEMPTS + " times in a row (SQL state " + state + ")",
                             e);
@@ -222,6 +215,20 @@ public final class JdbcPropertyStore implements PropertyStore {
                 // database rolled the transaction back: this attempt changed nothing, the next one finds the row
             }
         }
+    }
+
+    /**
+     * Why the table cannot hold a key, or null: one longer than its column ({@code NAME_LENGTH}), or one it cannot keep
+     * apart from others ({@code NAME_INVALID}, {@link #unkeepable}).
+     */
+    private QuotaExceededException refusedKey(DeviceId device, String property) {
+        String tooLong = widths.tooLong(device, property);
+        if (tooLong != null) {
+            return new QuotaExceededException(QuotaExceededException.Quota.NAME_LENGTH, tooLong);
+        }
+        String unkeepable = unkeepable(device, property);
+        return unkeepable == null ? null
+                : new QuotaExceededException(QuotaExceededException.Quota.NAME_INVALID, unkeepable);
     }
 
     /**
