@@ -392,14 +392,7 @@ public final class FileDownloads {
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
             started |= length > 0;
-            try {
-                out.write(bytes, offset, length);
-            } catch (DownloadRate.TooSlowException slow) {
-                throw slow;
-            } catch (IOException gone) {
-                clientGone = true;
-                throw gone;
-            }
+            toClient(() -> out.write(bytes, offset, length));
         }
 
         @Override
@@ -409,14 +402,23 @@ public final class FileDownloads {
 
         @Override
         public void flush() throws IOException {
+            toClient(out::flush);
+        }
+
+        /** Runs a write or flush towards the client, noting a failure that is not the rate's cut as its going away. */
+        private void toClient(ClientWrite write) throws IOException {
             try {
-                out.flush();
+                write.run();
             } catch (DownloadRate.TooSlowException slow) {
                 throw slow;
             } catch (IOException gone) {
                 clientGone = true;
                 throw gone;
             }
+        }
+
+        private interface ClientWrite {
+            void run() throws IOException;
         }
     }
 
