@@ -1,6 +1,5 @@
 package io.cameliotmp.examples.mqtt;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -9,15 +8,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.device.IotmpDevice;
-import io.cameliotmp.test.FreePorts;
 import org.apache.camel.builder.NotifyBuilder;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,40 +23,17 @@ import static org.awaitility.Awaitility.await;
  * IOTMP worker thread each: the samples of all devices stalled behind it. The example's keep-alive bounds that. The
  * samples the broker does not take are dropped and counted, the outage logged once ({@link PublishFailures}).
  */
-class HungBrokerTest extends BridgeTestSupport {
+class HungBrokerTest extends MosquittoBridgeTestSupport {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     /**
      * How long a sample's publish may take to fail once the broker hangs: the example's keep-alive of 5 s gives up
      * the connection within about 10 s; Paho's default of 60 s needs at least 60 s from the broker's last answer.
      */
     private static final Duration HUNG_PUBLISH_BOUND = Duration.ofSeconds(45);
-    private static final int MQTT_PORT = FreePorts.next();
-
-    @TempDir
-    static Path brokerDir;
-    private static MosquittoBroker broker;
 
     private final BlockingQueue<String> samples = new LinkedBlockingQueue<>();
     private IotmpDevice thermo;
     private MqttClient mqtt;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = MosquittoBroker.start(MQTT_PORT, brokerDir, WAIT);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    @Override
-    protected int brokerPort() {
-        return MQTT_PORT;
-    }
 
     @AfterEach
     void close() throws Exception {

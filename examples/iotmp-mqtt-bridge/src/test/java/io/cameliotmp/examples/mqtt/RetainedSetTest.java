@@ -1,8 +1,6 @@
 package io.cameliotmp.examples.mqtt;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -12,14 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.cameliotmp.device.IotmpDevice;
-import io.cameliotmp.test.FreePorts;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,35 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A {@code set} published with the retain flag, against Mosquitto: the broker keeps it and sends it again to every
  * new subscription, so a bridge that ran it each time would switch a device back whenever the bridge starts.
  */
-class RetainedSetTest extends BridgeTestSupport {
-
-    private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final int MQTT_PORT = FreePorts.next();
-
-    @TempDir
-    static Path brokerDir;
-    private static MosquittoBroker broker;
+class RetainedSetTest extends MosquittoBridgeTestSupport {
 
     private final BlockingQueue<String> results = new LinkedBlockingQueue<>();
     private IotmpDevice lamp;
     private MqttClient mqtt;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = MosquittoBroker.start(MQTT_PORT, brokerDir, WAIT);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    @Override
-    protected int brokerPort() {
-        return MQTT_PORT;
-    }
 
     @AfterEach
     void close() throws Exception {
