@@ -87,11 +87,11 @@ final class FirmwareUpdates {
                 if (byInterrupt(e)) {
                     // the producer stopped while the image was read or spooled: the failure of an interrupted update
                     Thread.currentThread().interrupt();
-                    reply.completeExceptionally(FirmwareUpdate.interruptedBeforeStart(device,
+                    reply.completeExceptionally(FirmwareUpdate.interruptedBeforeStart(call.server(), device,
                             Duration.ofNanos(System.nanoTime() - startedNanos), e));
                 } else {
                     // a failed update like the others: a rollout's doCatch(FirmwareUpdateException) records it
-                    reply.completeExceptionally(FirmwareUpdate.unreadableBeforeStart(device,
+                    reply.completeExceptionally(FirmwareUpdate.unreadableBeforeStart(call.server(), device,
                             Duration.ofNanos(System.nanoTime() - startedNanos), e));
                 }
             } catch (RuntimeException e) {

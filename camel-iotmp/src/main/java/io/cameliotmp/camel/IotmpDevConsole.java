@@ -111,6 +111,9 @@ public class IotmpDevConsole extends AbstractDevConsole {
             sb.append(String.format("    Forwarded: %s calls to other cluster members (%s failed, %s timed out)%n",
                     totals.get("forwardedCalls"), totals.get("forwardedCallsFailed"),
                     totals.get("forwardedCallsTimedOut")));
+            sb.append(String.format("    Firmware: %s updates ended (%s failed, %s timed out), %s running%n",
+                    totals.get("firmwareUpdates"), totals.get("firmwareUpdatesFailed"),
+                    totals.get("firmwareUpdatesTimedOut"), server.get("firmwareUpdatesRunning")));
             for (Object o : (List<?>) server.get("subscriptions")) {
                 JsonObject sub = (JsonObject) o;
                 sb.append(String.format("    Subscription: %s/%s %s%s%n", shown(sub.get("devices")),

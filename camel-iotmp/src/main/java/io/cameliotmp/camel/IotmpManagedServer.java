@@ -122,6 +122,27 @@ public class IotmpManagedServer {
         return server.totals().forwardedCallsTimedOut();
     }
 
+    @ManagedAttribute(description = "Devices a firmware update of this server runs on now")
+    public int getFirmwareUpdatesRunning() {
+        return server.firmwareUpdates().running();
+    }
+
+    @ManagedAttribute(description = "Firmware updates of this server that ended, whatever the outcome")
+    public long getFirmwareUpdates() {
+        return server.totals().firmwareUpdates();
+    }
+
+    @ManagedAttribute(description = "Firmware updates that failed for another reason than a timeout, refused ones"
+                                    + " included")
+    public long getFirmwareUpdatesFailed() {
+        return server.totals().firmwareUpdatesFailed();
+    }
+
+    @ManagedAttribute(description = "Firmware updates whose device did not answer a step or come back in time")
+    public long getFirmwareUpdatesTimedOut() {
+        return server.totals().firmwareUpdatesTimedOut();
+    }
+
     @ManagedAttribute(description = "Stream samples received")
     public long getSamplesReceived() {
         return server.totals().samplesReceived();

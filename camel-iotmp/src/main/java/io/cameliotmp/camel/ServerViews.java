@@ -82,6 +82,7 @@ final class ServerViews {
         }
         json.put("running", server.isRunning());
         json.put("connectedDevices", server.registry().size());
+        json.put("firmwareUpdatesRunning", server.firmwareUpdates().running());
         json.put("limits", limits(config));
         json.put("totals", totals(server.totals()));
         return json;
@@ -133,6 +134,9 @@ final class ServerViews {
         json.put("forwardedCalls", totals.forwardedCalls());
         json.put("forwardedCallsFailed", totals.forwardedCallsFailed());
         json.put("forwardedCallsTimedOut", totals.forwardedCallsTimedOut());
+        json.put("firmwareUpdates", totals.firmwareUpdates());
+        json.put("firmwareUpdatesFailed", totals.firmwareUpdatesFailed());
+        json.put("firmwareUpdatesTimedOut", totals.firmwareUpdatesTimedOut());
         return json;
     }
 

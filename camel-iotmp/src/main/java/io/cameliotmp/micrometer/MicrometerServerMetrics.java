@@ -12,6 +12,7 @@ import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.QuotaExceededException;
 import io.cameliotmp.server.Refusal;
 import io.cameliotmp.server.ServerMetrics;
+import io.cameliotmp.server.ServerMetrics.FirmwareOutcome;
 import io.cameliotmp.server.ServerMetrics.RouteDelivery;
 import io.cameliotmp.server.ServerTotals;
 import io.micrometer.core.instrument.Counter;
@@ -60,6 +61,8 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code iotmp.connection.rates.tracked} (gauge): addresses whose connection rate is kept, at most
  * {@code maxTrackedConnectionRates};</li>
  * <li>{@code iotmp.firmware.updates.running} (gauge): devices a firmware update of the server runs on;</li>
+ * <li>{@code iotmp.firmware.updates} (counter, {@code outcome}, see {@link FirmwareOutcome#tag()}): firmware updates
+ * of the server that ended, by outcome;</li>
  * <li>{@code iotmp.refusals} (counter, {@code reason}, see {@link Refusal#tag()}): connections and CONNECTs refused by
  * a hardening limit;</li>
  * <li>{@code iotmp.quota.refusals} (counter, {@code quota}, see {@link QuotaExceededException.Quota#tag()}):
@@ -104,6 +107,7 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     /** One timer per outcome of forwarded calls, registered on first use. */
     private final Timer[] forwardedTimers = new Timer[OUTCOMES.length];
     private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
+    private final Map<FirmwareOutcome, Counter> firmwareUpdates = new EnumMap<>(FirmwareOutcome.class);
     private final Map<QuotaExceededException.Quota, Counter> quotaRefusals
             = new EnumMap<>(QuotaExceededException.Quota.class);
 
@@ -177,6 +181,10 @@ public final class MicrometerServerMetrics implements ServerMetrics {
             meters.add(Gauge.builder("iotmp.firmware.updates.running", server, s -> s.firmwareUpdates().running())
                     .tags(tags).description("Devices a firmware update of the server runs on, one update each")
                     .register(registry));
+            for (FirmwareOutcome outcome : FirmwareOutcome.values()) {
+                firmwareUpdates.put(outcome, counter("iotmp.firmware.updates", "outcome", outcome.tag(),
+                        "Firmware updates of the server that ended, by outcome (refused ones included)"));
+            }
             for (Refusal reason : Refusal.values()) {
                 refusals.put(reason, counter("iotmp.refusals", "reason", reason.tag(),
                         "Connections and CONNECTs refused by a limit against hostile peers"));
@@ -231,6 +239,11 @@ public final class MicrometerServerMetrics implements ServerMetrics {
     @Override
     public void refused(Refusal reason) {
         refusals.get(reason).increment();
+    }
+
+    @Override
+    public void firmwareUpdateEnded(FirmwareOutcome outcome) {
+        firmwareUpdates.get(outcome).increment();
     }
 
     @Override

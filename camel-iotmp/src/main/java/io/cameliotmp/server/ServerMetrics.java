@@ -73,6 +73,38 @@ public interface ServerMetrics {
     default void forwardedCallCompleted(long nanos, Outcome outcome) {
     }
 
+    /**
+     * How a firmware update of the server ended, as {@link #firmwareUpdateEnded} reports it. The OTA procedure (package
+     * {@code io.cameliotmp.server.ota}, which builds on this one) maps its own outcome here, so that the server needs
+     * nothing of it: a failure whose reason is a timeout is {@link #TIMEOUT}, any other {@link #FAILED}.
+     */
+    enum FirmwareOutcome {
+        /** The device came back running the expected version. */
+        UPDATED,
+        /** The device came back, its version unknown: the reconnect is the only confirmation. */
+        REBOOTED,
+        /** The image was staged and the device told to reboot; the update did not wait for it. */
+        STAGED,
+        /** The device already ran the expected version; nothing was sent. */
+        ALREADY_CURRENT,
+        /** The update failed for another reason than a timeout (refused, device gone, checksum, ...). */
+        FAILED,
+        /** A step was not answered in time, or the device did not come back within the reboot timeout. */
+        TIMEOUT;
+
+        /** The metric tag: {@code already-current}, in the root locale whatever the default one. */
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * A firmware update of this server ended, refused before it began (another update of the device running, an image
+     * that could not be read) included. Once per update; an update ending after its server stopped is not counted.
+     */
+    default void firmwareUpdateEnded(FirmwareOutcome outcome) {
+    }
+
     default void sampleDropped() {
     }
 

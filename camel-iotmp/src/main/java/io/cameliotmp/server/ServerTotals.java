@@ -42,6 +42,9 @@ public final class ServerTotals {
     private final LongAdder forwardedCalls = new LongAdder();
     private final LongAdder forwardedCallsFailed = new LongAdder();
     private final LongAdder forwardedCallsTimedOut = new LongAdder();
+    private final LongAdder firmwareUpdates = new LongAdder();
+    private final LongAdder firmwareUpdatesFailed = new LongAdder();
+    private final LongAdder firmwareUpdatesTimedOut = new LongAdder();
 
     /** Devices accepted (CONNECT authenticated). */
     public long connected() {
@@ -188,6 +191,21 @@ public final class ServerTotals {
         return forwardedCallsTimedOut.sum();
     }
 
+    /** Firmware updates of this server that ended, whatever the outcome. */
+    public long firmwareUpdates() {
+        return firmwareUpdates.sum();
+    }
+
+    /** Firmware updates that failed for another reason than a timeout (refused ones included). */
+    public long firmwareUpdatesFailed() {
+        return firmwareUpdatesFailed.sum();
+    }
+
+    /** Firmware updates that failed because the device did not answer a step or come back in time. */
+    public long firmwareUpdatesTimedOut() {
+        return firmwareUpdatesTimedOut.sum();
+    }
+
     /**
      * Metrics that count here first, then hand the event to {@code next}. Every method of {@link ServerMetrics} is
      * overridden, or an event would stop here; ServerTotalsTest checks it.
@@ -250,6 +268,17 @@ public final class ServerTotals {
                     forwardedCallsTimedOut.increment();
                 }
                 next.forwardedCallCompleted(nanos, outcome);
+            }
+
+            @Override
+            public void firmwareUpdateEnded(FirmwareOutcome outcome) {
+                firmwareUpdates.increment();
+                if (outcome == FirmwareOutcome.FAILED) {
+                    firmwareUpdatesFailed.increment();
+                } else if (outcome == FirmwareOutcome.TIMEOUT) {
+                    firmwareUpdatesTimedOut.increment();
+                }
+                next.firmwareUpdateEnded(outcome);
             }
 
             @Override

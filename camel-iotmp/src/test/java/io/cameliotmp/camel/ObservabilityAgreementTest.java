@@ -12,6 +12,7 @@ import javax.management.ObjectName;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.server.ota.FirmwareUpdateException;
 import io.cameliotmp.testing.RawIotmpSocket;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import static io.cameliotmp.testing.Waits.WAIT;
 import static io.cameliotmp.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * An operator reads the same quantity in three places: the Micrometer meters, the JMX MBean and the dev console. After
@@ -60,6 +62,7 @@ class ObservabilityAgreementTest extends IotmpCamelTestSupport {
             public void configure() {
                 from("iotmp:device:alice/*/temperature?interval=1000").routeId("temperatures").to("mock:temps");
                 from("direct:run").to("iotmp:device:alice/esp32/temperature");
+                from("direct:ota").to("iotmp:device:alice/absent?operation=firmwareUpdate");
             }
         };
     }
@@ -85,6 +88,9 @@ class ObservabilityAgreementTest extends IotmpCamelTestSupport {
         getMockEndpoint("mock:temps").setResultWaitTime(WAIT.toMillis());
         getMockEndpoint("mock:temps").assertIsSatisfied();
         template.asyncRequestBody("direct:run", null).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        // a firmware update of a device that is not connected: it fails before anything is sent
+        assertThat(catchThrowable(() -> template.requestBody("direct:ota", new byte[] { 1, 2, 3 })))
+                .hasRootCauseInstanceOf(FirmwareUpdateException.class);
     }
 
     private ObjectName mbean() throws Exception {
@@ -161,12 +167,18 @@ class ObservabilityAgreementTest extends IotmpCamelTestSupport {
             assertAgree("LegacyFramesIgnored", "legacyFramesIgnored", counter("iotmp.legacy.frames.ignored"));
             assertAgree("BytesIn", "bytesIn", counter("iotmp.bytes", "direction", "in"));
             assertAgree("BytesOut", "bytesOut", counter("iotmp.bytes", "direction", "out"));
+            assertAgree("FirmwareUpdates", "firmwareUpdates", counter("iotmp.firmware.updates"));
+            assertAgree("FirmwareUpdatesFailed", "firmwareUpdatesFailed",
+                    counter("iotmp.firmware.updates", "outcome", "failed"));
+            assertAgree("FirmwareUpdatesTimedOut", "firmwareUpdatesTimedOut",
+                    counter("iotmp.firmware.updates", "outcome", "timeout"));
         });
         assertThat(jmx("DevicesAccepted")).isEqualTo(1);
         assertThat(jmx("ConnectionsRefused")).isEqualTo(1);
         assertThat(jmx("Requests")).as("the stream's START_STREAM and the route's RUN").isEqualTo(2);
         assertThat(jmx("SamplesReceived")).isPositive();
         assertThat(jmx("BytesIn")).isPositive();
+        assertThat(jmx("FirmwareUpdatesFailed")).as("the update of the absent device").isEqualTo(1);
     }
 
     private Set<String> iotmpMeters() {

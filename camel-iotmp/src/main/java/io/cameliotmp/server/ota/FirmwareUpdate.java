@@ -24,6 +24,7 @@ import io.cameliotmp.server.DeviceRequest;
 import io.cameliotmp.server.DeviceRequestTimeoutException;
 import io.cameliotmp.server.DirectoryEntry;
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.ServerMetrics.FirmwareOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +104,40 @@ public final class FirmwareUpdate {
      */
     public static FirmwareUpdateReport run(FirmwareUpdateClaim claim, FirmwareImage image,
                                            FirmwareUpdateOptions options, FirmwareUpdateListener listener) {
-        return new FirmwareUpdate(claim, image, options, listener).run();
+        FirmwareUpdate update = new FirmwareUpdate(claim, image, options, listener);
+        try {
+            return ended(claim.server(), update.run());
+        } catch (FirmwareUpdateException e) {
+            ended(claim.server(), e);
+            throw e;
+        }
+    }
+
+    /** Counts the update in its server's metrics ({@code iotmp.firmware.updates}); returns the report. */
+    static FirmwareUpdateReport ended(IotmpServer server, FirmwareUpdateReport report) {
+        server.metrics().firmwareUpdateEnded(metricOutcome(report));
+        return report;
+    }
+
+    /** Counts the failed update in its server's metrics; returns the failure. */
+    static FirmwareUpdateException ended(IotmpServer server, FirmwareUpdateException failure) {
+        ended(server, failure.report());
+        return failure;
+    }
+
+    /**
+     * The outcome as the server's metrics know it: they cannot name this package's types, the server package being
+     * the one this package builds on. A timeout is told apart from the other failures, as the requests' are.
+     */
+    static FirmwareOutcome metricOutcome(FirmwareUpdateReport report) {
+        return switch (report.outcome()) {
+            case UPDATED -> FirmwareOutcome.UPDATED;
+            case REBOOTED -> FirmwareOutcome.REBOOTED;
+            case STAGED -> FirmwareOutcome.STAGED;
+            case ALREADY_CURRENT -> FirmwareOutcome.ALREADY_CURRENT;
+            case FAILED -> report.failure() == OtaFailure.TIMEOUT ? FirmwareOutcome.TIMEOUT
+                    : FirmwareOutcome.FAILED;
+        };
     }
 
     /**
@@ -111,10 +145,11 @@ public final class FirmwareUpdate {
      * {@link OtaFailure#INTERRUPTED} whose report has nothing sent, as that of an update interrupted later has what
      * it sent. The caller sets the thread's interrupt flag again.
      */
-    public static FirmwareUpdateException interruptedBeforeStart(DeviceId device, Duration spent, Throwable cause) {
-        return failedBeforeStart(device, OtaFailure.INTERRUPTED,
+    public static FirmwareUpdateException interruptedBeforeStart(IotmpServer server, DeviceId device, Duration spent,
+                                                                 Throwable cause) {
+        return ended(server, failedBeforeStart(device, OtaFailure.INTERRUPTED,
                 "interrupted while the image was read, before the update began", FirmwareUpdateReport.UNKNOWN_SIZE,
-                spent, cause);
+                spent, cause));
     }
 
     /**
@@ -122,9 +157,10 @@ public final class FirmwareUpdate {
      * gone, an upload cut short): an {@link OtaFailure#IMAGE_UNREADABLE} whose report has nothing sent, as when the
      * image turns out unreadable later, so that whoever handles failed updates handles this one too.
      */
-    public static FirmwareUpdateException unreadableBeforeStart(DeviceId device, Duration spent, Throwable cause) {
-        return failedBeforeStart(device, OtaFailure.IMAGE_UNREADABLE, "the image could not be read: " + cause,
-                FirmwareUpdateReport.UNKNOWN_SIZE, spent, cause);
+    public static FirmwareUpdateException unreadableBeforeStart(IotmpServer server, DeviceId device, Duration spent,
+                                                                Throwable cause) {
+        return ended(server, failedBeforeStart(device, OtaFailure.IMAGE_UNREADABLE,
+                "the image could not be read: " + cause, FirmwareUpdateReport.UNKNOWN_SIZE, spent, cause));
     }
 
     /**

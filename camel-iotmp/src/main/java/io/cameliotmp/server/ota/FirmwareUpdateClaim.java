@@ -56,8 +56,8 @@ public final class FirmwareUpdateClaim implements AutoCloseable {
         if (!server.firmwareUpdates().claim(device, claim.onStop)) {
             // the device serves the update that runs, whose chunks a second begin would corrupt
             String error = "a firmware update of " + device + " runs already on this server";
-            throw FirmwareUpdate.failedBeforeStart(device, OtaFailure.ALREADY_UPDATING, error, imageSize,
-                    Duration.ofNanos(System.nanoTime() - startedNanos), null);
+            throw FirmwareUpdate.ended(server, FirmwareUpdate.failedBeforeStart(device, OtaFailure.ALREADY_UPDATING,
+                    error, imageSize, Duration.ofNanos(System.nanoTime() - startedNanos), null));
         }
         if (server.isDraining()) {
             // claimed after the drain told the running updates: no device comes back here after its reboot either.
