@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 
 import io.cameliotmp.server.QuotaExceededException;
 import io.cameliotmp.server.Refusal;
+import io.cameliotmp.server.ServerMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -159,6 +160,8 @@ class DocumentedNamesTest {
         Set<String> tagValues = new HashSet<>(literals);
         Arrays.stream(Refusal.values()).map(Refusal::tag).forEach(tagValues::add);
         Arrays.stream(QuotaExceededException.Quota.values()).map(QuotaExceededException.Quota::tag)
+                .forEach(tagValues::add);
+        Arrays.stream(ServerMetrics.FirmwareOutcome.values()).map(ServerMetrics.FirmwareOutcome::tag)
                 .forEach(tagValues::add);
         List<String> unknown = new ArrayList<>();
         Matcher span = METER_SPAN.matcher(read(document));
