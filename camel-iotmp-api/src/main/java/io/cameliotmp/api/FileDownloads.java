@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.cameliotmp.camel.IotmpConstants;
 import jakarta.servlet.ServletRequestEvent;
@@ -78,7 +79,8 @@ public final class FileDownloads {
     private static final Logger LOG = LoggerFactory.getLogger(FileDownloads.class);
 
     private final ProducerTemplate producer;
-    private final Duration idleTimeout;
+    /** The component's request timeout, read for each transfer: how long it waits for the device. */
+    private final Supplier<Duration> idleTimeouts;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Download> downloads = new ConcurrentHashMap<>();
     /** Downloads admitted and not yet finished (from the request until the last byte or the failure). */
@@ -91,16 +93,24 @@ public final class FileDownloads {
     /**
      * @param downloads the places of the downloads: {@code max-downloads}, shared by {@code max-share-per-user}
      */
-    FileDownloads(ProducerTemplate producer, Duration idleTimeout, UserSlots downloads, DownloadRate rate) {
+    FileDownloads(ProducerTemplate producer, Supplier<Duration> idleTimeouts, UserSlots downloads, DownloadRate rate) {
         this.producer = producer;
         this.rate = rate;
-        this.idleTimeout = idleTimeout;
+        this.idleTimeouts = idleTimeouts;
         this.running = downloads;
     }
 
     /** How many downloads are running. */
     public int running() {
         return running.held();
+    }
+
+    /**
+     * How long a transfer waits for the device's next acknowledgement or chunk: the component's effective
+     * {@code requestTimeout}, as it is now.
+     */
+    Duration idleTimeout() {
+        return idleTimeouts.get();
     }
 
     /** The places of the downloads. */
@@ -211,7 +221,7 @@ public final class FileDownloads {
         }
         awaitingRequestThread.incrementAndGet();
         try {
-            if (!requestThread.await(idleTimeout.toNanos())) {
+            if (!requestThread.await(idleTimeout().toNanos())) {
                 LOG.debug("download of {}: the request's thread is still busy with it; writing anyway", path);
             }
         } catch (InterruptedException e) {
@@ -259,6 +269,7 @@ public final class FileDownloads {
     }
 
     private void stream(String user, String device, String path, long size, OutputStream out) throws IOException {
+        Duration idleTimeout = idleTimeout();
         String resource = "$fs/download/" + HexFormat.of().formatHex(token());
         Download download = new Download();
         String key = user + "/" + device + "/" + resource;

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.cameliotmp.camel.IotmpConstants;
 import org.apache.camel.Exchange;
@@ -50,7 +51,8 @@ public final class FileUploads {
 
 
     private final ProducerTemplate producer;
-    private final Duration idleTimeout;
+    /** The component's request timeout, read for each transfer: how long it waits for the device. */
+    private final Supplier<Duration> idleTimeouts;
     private final long maxUploadSize;
     private final UserSlots running;
     private final UploadRate rate;
@@ -60,13 +62,13 @@ public final class FileUploads {
     /**
      * @param uploads the places of the uploads: {@code max-uploads}, shared by {@code max-share-per-user}
      */
-    FileUploads(ProducerTemplate producer, Duration idleTimeout, long maxUploadSize, UserSlots uploads,
+    FileUploads(ProducerTemplate producer, Supplier<Duration> idleTimeouts, long maxUploadSize, UserSlots uploads,
                 UploadRate rate) {
         if (maxUploadSize < 1) {
             throw new IllegalArgumentException("maxUploadSize must be positive");
         }
         this.producer = producer;
-        this.idleTimeout = idleTimeout;
+        this.idleTimeouts = idleTimeouts;
         this.maxUploadSize = maxUploadSize;
         this.running = uploads;
         this.rate = rate;
@@ -75,6 +77,14 @@ public final class FileUploads {
     /** Uploads running now. */
     public int running() {
         return running.held();
+    }
+
+    /**
+     * How long a transfer waits for the device's next acknowledgement or chunk: the component's effective
+     * {@code requestTimeout}, as it is now.
+     */
+    Duration idleTimeout() {
+        return idleTimeouts.get();
     }
 
     /** The places of the uploads. */
@@ -140,6 +150,7 @@ public final class FileUploads {
 
     private long send(String user, String device, String path, long size, boolean overwrite, InputStream in)
             throws IOException {
+        Duration idleTimeout = idleTimeout();
         String resource = "$fs/upload/" + HexFormat.of().formatHex(token());
         String key = user + "/" + device + "/" + resource;
         Upload upload = new Upload();

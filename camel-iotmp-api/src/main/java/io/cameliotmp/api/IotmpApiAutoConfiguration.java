@@ -9,7 +9,6 @@ import io.cameliotmp.api.access.AccessRechecks;
 import io.cameliotmp.api.access.AccessTickets;
 import io.cameliotmp.api.access.AccessTokenStore;
 import io.cameliotmp.api.access.AuthFailureLimiter;
-import io.cameliotmp.server.IotmpServerConfig;
 import jakarta.servlet.ServletRequestListener;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
@@ -20,6 +19,7 @@ import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpAutoConfiguration;
 import org.apache.camel.spring.boot.CamelAutoConfiguration;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.catalina.connector.Connector;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import org.slf4j.Logger;
@@ -76,27 +76,47 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     static final String CONSOLE_FILES = "classpath:/io/cameliotmp/api/console/";
 
     private final Duration asyncTimeout;
-    /** How long the component waits for a device's answer: {@code camel.component.iotmp.request-timeout}. */
-    private final Duration deviceTimeout;
     private final IotmpApiProperties properties;
     /** The long-lived places of each client address, shared by the sessions' and the streams' caps. */
     private final AddressSlots streamsPerAddress;
 
     public IotmpApiAutoConfiguration(IotmpApiProperties properties,
-                                     @Value("${spring.mvc.async.request-timeout:30s}") Duration asyncTimeout,
-                                     // a Duration as the starter binds it: "30s" as well as milliseconds
-                                     @Value("${camel.component.iotmp.request-timeout:"
-                                            + IotmpServerConfig.DEFAULT_REQUEST_TIMEOUT_MILLIS + "}")
-                                     Duration deviceTimeout) {
+                                     @Value("${spring.mvc.async.request-timeout:30s}") Duration asyncTimeout) {
         this.properties = properties;
         this.streamsPerAddress = new AddressSlots(properties.maxStreamsPerAddress());
         this.asyncTimeout = asyncTimeout;
-        this.deviceTimeout = deviceTimeout;
-        if (asyncTimeout.compareTo(deviceTimeout) <= 0) {
-            LOG.warn("spring.mvc.async.request-timeout ({}) is not longer than camel.component.iotmp.request-timeout"
-                     + " ({}): a device too slow to answer gets its callers a 503 rather than a 504",
-                    asyncTimeout, deviceTimeout);
-        }
+    }
+
+    /**
+     * How long the component waits for a device's answer, read from the component when used: a value set on it in
+     * Java is seen, which the property {@code camel.component.iotmp.request-timeout} alone was.
+     */
+    @Bean
+    ComponentRequestTimeout iotmpComponentRequestTimeout(CamelContext camelContext) {
+        return new ComponentRequestTimeout(camelContext);
+    }
+
+    /**
+     * Warns, once Camel has started and the component is configured however the application does it, when the web
+     * server gives up on an asynchronous request before the component gives up on the device.
+     */
+    @Bean
+    CamelContextConfiguration iotmpRequestTimeoutCheck(ComponentRequestTimeout deviceTimeout) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camelContext) {
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camelContext) {
+                Duration device = deviceTimeout.get();
+                if (asyncTimeout.compareTo(device) <= 0) {
+                    LOG.warn("spring.mvc.async.request-timeout ({}) is not longer than the iotmp component's"
+                             + " requestTimeout (camel.component.iotmp.request-timeout, {}): a device too slow to"
+                             + " answer gets its callers a 503 rather than a 504", asyncTimeout, device);
+                }
+            }
+        };
     }
 
     /**
@@ -127,7 +147,7 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    FileUploads iotmpFileUploads(ProducerTemplate producer, UploadRate rate) {
+    FileUploads iotmpFileUploads(ProducerTemplate producer, UploadRate rate, ComponentRequestTimeout deviceTimeout) {
         return new FileUploads(producer, deviceTimeout, properties.maxUploadSize().toBytes(),
                 slots(UserSlots.Kind.UPLOADS, properties.maxUploads()), rate);
     }
@@ -179,7 +199,8 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    FileDownloads iotmpFileDownloads(ProducerTemplate producer, DownloadRate rate) {
+    FileDownloads iotmpFileDownloads(ProducerTemplate producer, DownloadRate rate,
+                                     ComponentRequestTimeout deviceTimeout) {
         return new FileDownloads(producer, deviceTimeout,
                 slots(UserSlots.Kind.DOWNLOADS, properties.maxDownloads()), rate);
     }
