@@ -213,10 +213,11 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
      * @param threads        how many relayed publications this member's topic consumers work on at once
      * @param maxQueued      how many relayed publications may wait for one of those threads
      * @param maxQueuedBytes how many bytes the relayed publications this member has not finished (with its consumers
-     *                       or waiting for a thread) may carry, as they arrived: the count alone let the members that
-     *                       relay to this one make it hold {@code maxQueued} full frames (10,000 of 256 KiB at the
-     *                       defaults), whatever each publishing member's own {@link RelayBounds} say, as each member
-     *                       bounds only what it sends, not what this one receives from all of them
+     *                       or waiting for a thread) may carry, their values as PSON encodes them (as the publishing
+     *                       member counts them): the count alone let the members that relay to this one make it hold
+     *                       {@code maxQueued} full frames (10,000 of 256 KiB at the defaults), whatever each
+     *                       publishing member's own {@link RelayBounds} say, as each member bounds only what it
+     *                       sends, not what this one receives from all of them
      */
     public record RelayedPublications(int threads, int maxQueued, long maxQueuedBytes) {
 

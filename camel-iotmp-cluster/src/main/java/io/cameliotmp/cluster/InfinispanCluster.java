@@ -396,8 +396,8 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     }
 
     /**
-     * The bytes, as they arrived, of the publications {@link #relayedPublicationsWaiting()} counts: at most
-     * {@code maxQueuedRelayedPublicationBytes}.
+     * The bytes of the publications {@link #relayedPublicationsWaiting()} counts, their values as PSON encodes them:
+     * at most {@code maxQueuedRelayedPublicationBytes}.
      */
     public long relayedPublicationBytesWaiting() {
         return relayedPublications.bytesWaiting();

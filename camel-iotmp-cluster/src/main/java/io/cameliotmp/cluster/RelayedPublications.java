@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.server.ClusterBus;
+import io.cameliotmp.server.PsonCost;
 import io.cameliotmp.server.QuotaExceededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * would wait there behind relayed stream samples whose routes block.
  * <p>
  * Bounded: at most {@code threads} publications are with the consumers at once and {@code maxQueued} wait for a
- * thread, and all of them carry at most {@code maxQueuedBytes} (as they arrived); one beyond is refused at once, its
- * answer says so, and the publishing member counts it among its refused relays
+ * thread, and all of them carry at most {@code maxQueuedBytes} (as the publisher counts them); one beyond is
+ * refused at once, its answer says so, and the publishing member counts it among its refused relays
  * ({@link InfinispanCluster#relaysRefusedByMembers()}). Each publishing member bounds the bytes it has in flight, but
  * only its own: without this member's bound in bytes, the members together could make it hold {@code maxQueued}
  * full frames of publications waiting for slow consumers. Relayed publications are not ordered with each other,
@@ -39,7 +40,7 @@ final class RelayedPublications {
 
     private final InfinispanCluster cluster;
     private final AtomicInteger waiting = new AtomicInteger();
-    /** The bytes (as they arrived) of the publications {@link #waiting} counts. */
+    /** The bytes ({@link PsonCost}) of the publications {@link #waiting} counts. */
     private final AtomicLong bytesWaiting = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     /** The group while the member is joined, null otherwise. */
@@ -98,7 +99,8 @@ final class RelayedPublications {
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         // counted and queued in one step (the queue's offer never blocks): once waiting() counts a publication, one
         // arriving later finds it queued, so which one the bound refuses follows the count
-        long cost = bytes.length;
+        // the publisher's measure, so that what one member may have in flight fits here
+        long cost = PsonCost.of(published.user(), published.topic(), published.payload());
         String bound = "maxQueuedRelayedPublicationBytes";
         synchronized (this) {
             if (group != null && !group.isShutdown() && cost <= maxQueuedBytes - bytesWaiting.get()) {
@@ -165,7 +167,7 @@ final class RelayedPublications {
         return waiting.get();
     }
 
-    /** The bytes, as they arrived, of the relayed publications {@link #waiting()} counts. */
+    /** The bytes ({@link PsonCost}) of the relayed publications {@link #waiting()} counts. */
     long bytesWaiting() {
         return bytesWaiting.get();
     }
