@@ -60,15 +60,36 @@ final class ClusterDirectory implements DeviceDirectory {
         }
     }
 
+    /**
+     * The connection ended: its entry goes, and so do the sync lock slots it held, even when removing the entry
+     * fails (a write timing out while a member is suspected, say). Before, that failure skipped the slots, which
+     * stayed held up to {@code maxLockTimeout} (a day at the default) after their device was gone.
+     */
     @Override
     public void release(DirectoryEntry entry) {
-        Cache<String, HolderRecord> cache = cluster.directoryCache();
-        if (cache != null) {
-            cache.remove(HolderRecord.key(entry.deviceId()), HolderRecord.of(entry, cluster.node()));
+        RuntimeException failure = null;
+        try {
+            Cache<String, HolderRecord> cache = cluster.directoryCache();
+            if (cache != null) {
+                cache.remove(HolderRecord.key(entry.deviceId()), HolderRecord.of(entry, cluster.node()));
+            }
+        } catch (RuntimeException e) {
+            failure = e;
         }
-        ClusteredSyncLocks held = cluster.createdSyncLocks();
-        if (held != null) {
-            held.released(entry.registration());
+        try {
+            ClusteredSyncLocks held = cluster.createdSyncLocks();
+            if (held != null) {
+                held.released(entry.registration());
+            }
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure; // the server logs it
         }
     }
 

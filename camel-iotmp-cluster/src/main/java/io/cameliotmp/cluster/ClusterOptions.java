@@ -145,11 +145,18 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
     }
 
     public ClusterOptions withRelayedPublicationThreads(int threads) {
-        return withRelayedPublications(new RelayedPublications(threads, relayedPublications.maxQueued()));
+        return withRelayedPublications(new RelayedPublications(threads, relayedPublications.maxQueued(),
+                relayedPublications.maxQueuedBytes()));
     }
 
     public ClusterOptions withMaxQueuedRelayedPublications(int maxQueued) {
-        return withRelayedPublications(new RelayedPublications(relayedPublications.threads(), maxQueued));
+        return withRelayedPublications(new RelayedPublications(relayedPublications.threads(), maxQueued,
+                relayedPublications.maxQueuedBytes()));
+    }
+
+    public ClusterOptions withMaxQueuedRelayedPublicationBytes(long maxQueuedBytes) {
+        return withRelayedPublications(new RelayedPublications(relayedPublications.threads(),
+                relayedPublications.maxQueued(), maxQueuedBytes));
     }
 
     /** Splits {@code host:port,host:port}; blanks are ignored. */
@@ -200,13 +207,19 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
      * Infinispan's or of the server's: before, it held one of Infinispan's blocking threads per publication, and
      * enough of them stalled the member's other cluster work (server events, property updates); on the server's
      * workers, a publication would wait behind relayed stream samples whose routes block. Beyond {@code maxQueued}
-     * publications waiting for a thread, a relayed publication is refused: not delivered on this member, and counted
-     * by the publishing member among its refused relays.
+     * publications waiting for a thread, or beyond {@code maxQueuedBytes} of them, a relayed publication is refused:
+     * not delivered on this member, and counted by the publishing member among its refused relays.
      *
-     * @param threads   how many relayed publications this member's topic consumers work on at once
-     * @param maxQueued how many relayed publications may wait for one of those threads
+     * @param threads        how many relayed publications this member's topic consumers work on at once
+     * @param maxQueued      how many relayed publications may wait for one of those threads
+     * @param maxQueuedBytes how many bytes the relayed publications this member has not finished (with its consumers
+     *                       or waiting for a thread) may carry, their values as PSON encodes them (as the publishing
+     *                       member counts them): the count alone let the members that relay to this one make it hold
+     *                       {@code maxQueued} full frames (10,000 of 256 KiB at the defaults), whatever each
+     *                       publishing member's own {@link RelayBounds} say, as each member bounds only what it
+     *                       sends, not what this one receives from all of them
      */
-    public record RelayedPublications(int threads, int maxQueued) {
+    public record RelayedPublications(int threads, int maxQueued, long maxQueuedBytes) {
 
         /**
          * Publications handed to topic consumers at once: enough that a few slow consumers leave room to the others,
@@ -219,8 +232,14 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
          */
         public static final int DEFAULT_MAX_QUEUED = 10_000;
 
+        /**
+         * Bytes of the relayed publications not finished: as many as one publishing member may have in flight at the
+         * default {@link RelayBounds#DEFAULT_MAX_RELAY_BYTES_IN_FLIGHT}, so that one member alone never fills it.
+         */
+        public static final long DEFAULT_MAX_QUEUED_BYTES = RelayBounds.DEFAULT_MAX_RELAY_BYTES_IN_FLIGHT;
+
         public static final RelayedPublications DEFAULTS = new RelayedPublications(DEFAULT_THREADS,
-                DEFAULT_MAX_QUEUED);
+                DEFAULT_MAX_QUEUED, DEFAULT_MAX_QUEUED_BYTES);
 
         public RelayedPublications {
             if (threads <= 0) {
@@ -229,6 +248,15 @@ public record ClusterOptions(String name, String memberName, String bindAddress,
             if (maxQueued <= 0) {
                 throw new IllegalArgumentException("maxQueuedRelayedPublications must be positive: " + maxQueued);
             }
+            if (maxQueuedBytes <= 0) {
+                throw new IllegalArgumentException("maxQueuedRelayedPublicationBytes must be positive: "
+                                                   + maxQueuedBytes);
+            }
+        }
+
+        /** With {@code maxQueuedBytes} at its default. */
+        public RelayedPublications(int threads, int maxQueued) {
+            this(threads, maxQueued, DEFAULT_MAX_QUEUED_BYTES);
         }
     }
 

@@ -45,11 +45,11 @@ final class ClusteredRetained {
 
     private final InfinispanCluster cluster;
     /** Writes not started yet, the newest per key, oldest first. Guarded by this. */
-    private final Map<String, Write> waiting = new LinkedHashMap<>();
+    private final Map<String, RetainedWrite> waiting = new LinkedHashMap<>();
     /** A write is under way; the one that completes it starts the next. Guarded by this. */
     private boolean writing;
     /** The write under way, if any. Guarded by this. */
-    private Write current;
+    private RetainedWrite current;
     /**
      * Writes chained and not done yet: bounded by {@link RelayBounds#maxRelaysInFlight()} and
      * {@link RelayBounds#maxRelayBytesInFlight()}, and a device's and its user's by their shares, as relays are.
@@ -57,6 +57,8 @@ final class ClusteredRetained {
     private final RelayBudget pending = new RelayBudget();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failedWrites = new AtomicLong();
+    /** Writes not made because the cache held a newer connection's message of their device. */
+    private final AtomicLong superseded = new AtomicLong();
     /** When the last failure line was written (0: never), and the failures since. Guarded by itself. */
     private final long[] failureLine = new long[2];
     private final Object handover = new Object();
@@ -102,7 +104,7 @@ final class ClusteredRetained {
         RetainedRecord record = message.payload() == null ? null
                 : new RetainedRecord(message.user(), message.topic(), message.payload(), publisher, cluster.node(),
                         number);
-        Write replaced;
+        RetainedWrite replaced;
         boolean start;
         boolean refused;
         synchronized (this) {
@@ -122,7 +124,8 @@ final class ClusteredRetained {
                 refused = true;
             } else {
                 refused = false;
-                waiting.put(key, new Write(key, message.topic(), record, device, cost, budgeted, number, written));
+                waiting.put(key, new RetainedWrite(key, message.topic(), record, publisher, cost, budgeted, number,
+                        written));
                 start = !writing;
                 writing = true;
             }
@@ -151,9 +154,9 @@ final class ClusteredRetained {
     /** Writes what waits, one write at a time, until nothing does; runs on the thread that completed the last. */
     private void writeWaiting() {
         while (true) {
-            Write next;
+            RetainedWrite next;
             synchronized (this) {
-                Iterator<Write> first = waiting.values().iterator();
+                Iterator<RetainedWrite> first = waiting.values().iterator();
                 if (!first.hasNext()) {
                     writing = false;
                     return;
@@ -163,6 +166,10 @@ final class ClusteredRetained {
                 current = next;
             }
             Cache<String, RetainedRecord> cache = cluster.retainedCache();
+            if (supersededFor(cache, next)) {
+                superseded(next, cache);
+                continue;
+            }
             CompletableFuture<?> write;
             try {
                 write = cache == null ? CompletableFuture.completedFuture(null)
@@ -183,7 +190,49 @@ final class ClusteredRetained {
         }
     }
 
-    private void written(Write write, Throwable failure) {
+    /**
+     * Whether the cache holds a message of the write's device from a newer connection than the write's: the device
+     * moved to another member and published there while this write waited here. Read from this member's copy, which
+     * a write done on another member has reached already (the cache is replicated synchronously); only writes made at
+     * the very same time can still cross. A device's own order is the one order there is between its publications.
+     */
+    private static boolean supersededFor(Cache<String, RetainedRecord> cache, RetainedWrite write) {
+        if (cache == null || write.publisher == null) {
+            return false;
+        }
+        RetainedRecord held;
+        try {
+            held = cache.get(write.key());
+        } catch (RuntimeException e) {
+            return false; // the write itself fails and is counted
+        }
+        HolderRecord holder = held == null ? null : held.publisher();
+        return holder != null && holder.deviceId().equals(write.publisher.deviceId())
+               && holder.newerThan(write.publisher);
+    }
+
+    /**
+     * A write not made, the cache holding its device's newer message: its relay delivers it without keeping it, and
+     * this member keeps the cache's message again, in case its server kept the older one after the cache's write of
+     * the newer reached it (unless a newer write of this member waits for the topic, as for a write applied).
+     */
+    private void superseded(RetainedWrite write, Cache<String, RetainedRecord> cache) {
+        superseded.incrementAndGet();
+        synchronized (this) {
+            write.release(pending);
+            current = null;
+        }
+        try {
+            applied(write.key(), cache.get(write.key()), true);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not keep the cluster's retained message of '{}' again", shown(write.topic()), e);
+        }
+        LOG.debug("Retained message of '{}' not written: its device published a newer one through another member",
+                shown(write.topic()));
+        tell(write.written, 0);
+    }
+
+    private void written(RetainedWrite write, Throwable failure) {
         synchronized (this) {
             write.release(pending);
             current = null;
@@ -208,55 +257,6 @@ final class ClusteredRetained {
     }
 
     /**
-     * A write waiting: a record, or a clear ({@code record} null). Its room in the budget, if it took any
-     * ({@code budgeted}), is given back once it is written or replaced.
-     */
-    private static final class Write {
-        private final String key;
-        private final String topic;
-        private final RetainedRecord record;
-        private final DeviceId device;
-        private final long cost;
-        private boolean budgeted;
-        /** This member's number of the write. */
-        private final long number;
-        /** Told the number once the write is done, 0 if it is not; may be null. */
-        private final LongConsumer written;
-
-        Write(String key, String topic, RetainedRecord record, DeviceId device, long cost, boolean budgeted,
-              long number, LongConsumer written) {
-            this.key = key;
-            this.topic = topic;
-            this.record = record;
-            this.device = device;
-            this.cost = cost;
-            this.budgeted = budgeted;
-            this.number = number;
-            this.written = written;
-        }
-
-        String key() {
-            return key;
-        }
-
-        String topic() {
-            return topic;
-        }
-
-        RetainedRecord record() {
-            return record;
-        }
-
-        /** Gives its room back, once. */
-        void release(RelayBudget budget) {
-            if (budgeted) {
-                budgeted = false;
-                budget.release(device, cost);
-            }
-        }
-    }
-
-    /**
      * A write failed (the cache times out on a slow member, say): counted, and logged at most once a
      * {@link #FAILURE_LINE_INTERVAL_NANOS minute}. A line per failure let a device publishing retained messages
      * write one WARN line each while the cache failed, with its topic in it.
@@ -278,6 +278,11 @@ final class ClusteredRetained {
         LOG.warn("IOTMP cluster member {}: could not keep the retained message of '{}' for later members: {}{}",
                 cluster.memberName(), shown(topic), shown(failure.toString()),
                 suppressed == 0 ? "" : " (" + suppressed + " more failed since the last such line)");
+    }
+
+    /** Writes not made because the cache held a newer connection's message of their device. */
+    long superseded() {
+        return superseded.get();
     }
 
     /** Writes of retained messages for later members that failed. */

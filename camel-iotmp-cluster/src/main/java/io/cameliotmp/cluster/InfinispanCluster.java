@@ -395,7 +395,18 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         return relayedPublications.waiting();
     }
 
-    /** Publications relayed to this member that it refused: {@code maxQueuedRelayedPublications} waited already. */
+    /**
+     * The bytes of the publications {@link #relayedPublicationsWaiting()} counts, their values as PSON encodes them:
+     * at most {@code maxQueuedRelayedPublicationBytes}.
+     */
+    public long relayedPublicationBytesWaiting() {
+        return relayedPublications.bytesWaiting();
+    }
+
+    /**
+     * Publications relayed to this member that it refused: {@code maxQueuedRelayedPublications}, or
+     * {@code maxQueuedRelayedPublicationBytes}, waited already.
+     */
     public long relayedPublicationsRefused() {
         return relayedPublications.refused();
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameliotmp.server.ClusterBus;
+import io.cameliotmp.server.PsonCost;
 import io.cameliotmp.server.QuotaExceededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,11 @@ import org.slf4j.LoggerFactory;
  * would wait there behind relayed stream samples whose routes block.
  * <p>
  * Bounded: at most {@code threads} publications are with the consumers at once and {@code maxQueued} wait for a
- * thread; one beyond is refused at once, its answer says so, and the publishing member counts it among its refused
- * relays ({@link InfinispanCluster#relaysRefusedByMembers()}). Relayed publications are not ordered with each other,
+ * thread, and all of them carry at most {@code maxQueuedBytes} (as the publisher counts them); one beyond is
+ * refused at once, its answer says so, and the publishing member counts it among its refused relays
+ * ({@link InfinispanCluster#relaysRefusedByMembers()}). Each publishing member bounds the bytes it has in flight, but
+ * only its own: without this member's bound in bytes, the members together could make it hold {@code maxQueued}
+ * full frames of publications waiting for slow consumers. Relayed publications are not ordered with each other,
  * as they were not as tasks: the group runs them as they arrive, on any of its threads.
  */
 final class RelayedPublications {
@@ -36,9 +40,12 @@ final class RelayedPublications {
 
     private final InfinispanCluster cluster;
     private final AtomicInteger waiting = new AtomicInteger();
+    /** The bytes ({@link PsonCost}) of the publications {@link #waiting} counts. */
+    private final AtomicLong bytesWaiting = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     /** The group while the member is joined, null otherwise. */
     private volatile ThreadPoolExecutor threads;
+    private volatile long maxQueuedBytes = ClusterOptions.RelayedPublications.DEFAULT_MAX_QUEUED_BYTES;
     /** False in tests only, for a member of an earlier version ({@link #readAsCalls}). */
     private volatile boolean onChannel = true;
 
@@ -57,6 +64,7 @@ final class RelayedPublications {
                     return thread;
                 });
         group.allowCoreThreadTimeOut(true);
+        maxQueuedBytes = options.maxQueuedBytes();
         threads = group;
     }
 
@@ -91,14 +99,20 @@ final class RelayedPublications {
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         // counted and queued in one step (the queue's offer never blocks): once waiting() counts a publication, one
         // arriving later finds it queued, so which one the bound refuses follows the count
+        // the publisher's measure, so that what one member may have in flight fits here
+        long cost = PsonCost.of(published.user(), published.topic(), published.payload());
+        String bound = "maxQueuedRelayedPublicationBytes";
         synchronized (this) {
-            if (group != null && !group.isShutdown()) {
+            if (group != null && !group.isShutdown() && cost <= maxQueuedBytes - bytesWaiting.get()) {
                 waiting.incrementAndGet();
+                bytesWaiting.addAndGet(cost);
                 try {
-                    group.execute(() -> answer.complete(PublicationWire.answer(deliver(published))));
+                    group.execute(() -> answer.complete(PublicationWire.answer(deliver(published, cost))));
                     return answer;
                 } catch (RejectedExecutionException e) {
                     waiting.decrementAndGet();
+                    bytesWaiting.addAndGet(-cost);
+                    bound = "maxQueuedRelayedPublications";
                 }
             }
         }
@@ -107,7 +121,7 @@ final class RelayedPublications {
                     ClusteredRetained.shown(published.topic()));
             return CompletableFuture.completedFuture(PublicationWire.answer(PublicationWire.Answer.UNDELIVERED));
         }
-        refused(published, group);
+        refused(published, group, bound);
         return CompletableFuture.completedFuture(PublicationWire.answer(PublicationWire.Answer.REFUSED));
     }
 
@@ -116,7 +130,7 @@ final class RelayedPublications {
      * ({@code iotmp.quota.refusals{quota=cluster-relays}}, a line within its rate limit), so that consumers that
      * keep the group busy show in the metrics and do not flood the log.
      */
-    private void refused(ClusterRelay.Published published, ThreadPoolExecutor group) {
+    private void refused(ClusterRelay.Published published, ThreadPoolExecutor group, String bound) {
         refused.incrementAndGet();
         ClusterBus.Receiver receiver = cluster.relay().receiver();
         if (receiver == null) {
@@ -125,11 +139,11 @@ final class RelayedPublications {
         }
         receiver.refused(new QuotaExceededException(QuotaExceededException.Quota.CLUSTER_RELAYS,
                 "a publication on '" + ClusteredRetained.shown(published.topic()) + "' relayed to cluster member "
-                + cluster.memberName() + ": " + group.getQueue().size()
-                + " wait for its topic consumers already (maxQueuedRelayedPublications)"));
+                + cluster.memberName() + ": " + group.getQueue().size() + " (" + bytesWaiting.get()
+                + " bytes) wait for its topic consumers already (" + bound + ")"));
     }
 
-    private PublicationWire.Answer deliver(ClusterRelay.Published published) {
+    private PublicationWire.Answer deliver(ClusterRelay.Published published, long cost) {
         try {
             return published.deliverTo(cluster) ? PublicationWire.Answer.DELIVERED
                     : PublicationWire.Answer.UNDELIVERED;
@@ -138,6 +152,7 @@ final class RelayedPublications {
                     ClusteredRetained.shown(published.topic()), e);
             return PublicationWire.Answer.UNDELIVERED;
         } finally {
+            bytesWaiting.addAndGet(-cost);
             waiting.decrementAndGet();
         }
     }
@@ -152,7 +167,12 @@ final class RelayedPublications {
         return waiting.get();
     }
 
-    /** Relayed publications refused because as many as allowed waited for a thread already. */
+    /** The bytes ({@link PsonCost}) of the relayed publications {@link #waiting()} counts. */
+    long bytesWaiting() {
+        return bytesWaiting.get();
+    }
+
+    /** Relayed publications refused because as many, or as many bytes, as allowed waited already. */
     long refused() {
         return refused.get();
     }

@@ -80,6 +80,53 @@ class RelayedPublicationsTest {
         assertThat(a.relaysRefusedByMembers()).isEqualTo(1);
     }
 
+    /**
+     * Few but large publications: far below {@code maxQueuedRelayedPublications}, the bytes they carry reach
+     * {@code maxQueuedRelayedPublicationBytes}, and the next one is refused as one beyond the count is. Before, the
+     * receiving member bounded them by count only: the members relaying to it could make it hold 10,000 full frames
+     * waiting for a slow consumer, each publishing member within its own bounds.
+     */
+    @Test
+    void aLargePublicationBeyondTheQueuedBytesIsRefusedByTheReceiver() throws Exception {
+        byte[] large = new byte[4096];
+        List<IotmpServer> members = nodes.customize(options -> options.withRelayedPublicationThreads(1)
+                .withMaxQueuedRelayedPublicationBytes(2 * large.length + 1024)).start(2);
+        InfinispanCluster a = ClusterNodes.cluster(members.get(0));
+        InfinispanCluster b = ClusterNodes.cluster(members.get(1));
+        CountDownLatch reached = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BlockingQueue<Object> onB = new LinkedBlockingQueue<>();
+        members.get(1).topics().subscribe("large", message -> {
+            onB.add(((byte[]) message.payload()).length);
+            reached.countDown();
+            await(release);
+        });
+        try {
+            members.get(0).topics().publish("alice", "large", large, false);
+            assertThat(reached.await(60, TimeUnit.SECONDS)).isTrue();
+            members.get(0).topics().publish("alice", "large", large, false);
+            eventually().until(() -> b.relayedPublicationsWaiting() == 2);
+            assertThat(b.relayedPublicationBytesWaiting()).isBetween(2L * large.length, 2L * large.length + 1024);
+
+            members.get(0).topics().publish("alice", "large", large, false);
+
+            eventually().until(() -> a.relaysRefusedByMembers() == 1);
+            assertThat(b.relayedPublicationsRefused()).isEqualTo(1);
+            assertThat(members.get(1).totals().quotaRefusals()).isEqualTo(1);
+            assertThat(b.relayedPublicationsWaiting()).isEqualTo(2);
+        } finally {
+            release.countDown();
+        }
+        eventually().until(() -> a.relay().inFlight() == 0 && b.relayedPublicationsWaiting() == 0);
+        assertThat(b.relayedPublicationBytesWaiting()).isZero();
+        assertThat(onB).containsExactly(large.length, large.length);
+        // the bytes are given back: there is room again
+        onB.clear();
+        members.get(0).topics().publish("alice", "large", large, false);
+        assertThat(onB.poll(60, TimeUnit.SECONDS)).isEqualTo(large.length);
+        assertThat(a.relaysRefusedByMembers()).isEqualTo(1);
+    }
+
     @Test
     void aMemberOfAnEarlierVersionGetsThePublicationsAsTasksAcknowledgedOnceItsConsumersAreDone() throws Exception {
         List<IotmpServer> members = nodes.start(2);
