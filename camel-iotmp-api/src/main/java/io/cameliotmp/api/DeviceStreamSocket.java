@@ -27,6 +27,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
@@ -134,6 +135,15 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
             outbound.heard();
         }
         super.handleMessage(socket, message);
+    }
+
+    /**
+     * Ignored, as text is: the text handler's default closed the stream (1003) on the web server's thread, with a
+     * close that blocks it up to the send timeout on a client that does not read.
+     */
+    @Override
+    protected void handleBinaryMessage(WebSocketSession socket, BinaryMessage message) {
+        // what the client sends is ignored; that it sent something was noted by handleMessage
     }
 
     /** How many clients were closed because a write to them took longer than {@code stream-send-timeout}. */

@@ -501,15 +501,30 @@ async function send(device, resource, text) {
     }
 }
 
+// what the page opened as one token or user ends as it takes another: a terminal went on with the rights of the token
+// signed out of, under a device of the user left, holding its session on the server (and the device's shell) until
+// the page was closed; a chart's stream would reopen on a ticket of the new token
+function leaveIdentity() {
+    closeTerminal();
+    closeFiles();
+    if (state.source) {
+        state.source.close();
+        state.source = null;
+        show($('chart-status'), 'Pick a resource and press Chart.');
+    }
+}
+
 $('terminal-close').addEventListener('click', closeTerminal);
 $('sign-in').addEventListener('submit', (event) => {
     event.preventDefault();
+    leaveIdentity();
     sessionStorage.setItem('iotmp-token', $('token').value.trim());
     $('token').value = '';
     state.listed = null;
     subscribeEvents();
 });
 $('user').addEventListener('change', () => {
+    leaveIdentity();
     state.selected = null;
     state.asked++;
     state.listed = null;
