@@ -87,6 +87,12 @@ public class IotmpClusterProperties {
      * delivered on this member) and counted by the publishing member among its refused relays.
      */
     private int maxQueuedRelayedPublications = 10000;
+    /**
+     * Bytes the relayed publications not yet finished on this member may carry (their values as PSON encodes them);
+     * beyond it a relayed publication is refused as beyond max-queued-relayed-publications, so that few but large
+     * publications from several members cannot make this member hold max-queued-relayed-publications full frames.
+     */
+    private long maxQueuedRelayedPublicationBytes = 67108864;
     /** Key store (PKCS12 or JKS) of this member: with a trust store, members talk TLS and authenticate each other. */
     private String tlsKeystore;
     /** Password of the key store. */
@@ -104,7 +110,8 @@ public class IotmpClusterProperties {
                         : new ClusterOptions.Dns(dnsQuery, dnsRecordType, dnsResolver),
                 new RelayBounds(maxRelaysInFlight, maxRelayBytesInFlight, maxRelaysPerDevice, maxRelayBytesPerDevice,
                         maxRelaysPerUser, maxRelayBytesPerUser),
-                new ClusterOptions.RelayedPublications(relayedPublicationThreads, maxQueuedRelayedPublications));
+                new ClusterOptions.RelayedPublications(relayedPublicationThreads, maxQueuedRelayedPublications,
+                        maxQueuedRelayedPublicationBytes));
         if (hasText(tlsKeystore) && hasText(tlsTruststore)) {
             options = options.withTls(new ClusterOptions.Tls(tlsKeystore, tlsKeystorePassword, tlsTruststore,
                     tlsTruststorePassword));
@@ -264,6 +271,14 @@ public class IotmpClusterProperties {
 
     public void setMaxQueuedRelayedPublications(int maxQueuedRelayedPublications) {
         this.maxQueuedRelayedPublications = maxQueuedRelayedPublications;
+    }
+
+    public long getMaxQueuedRelayedPublicationBytes() {
+        return maxQueuedRelayedPublicationBytes;
+    }
+
+    public void setMaxQueuedRelayedPublicationBytes(long maxQueuedRelayedPublicationBytes) {
+        this.maxQueuedRelayedPublicationBytes = maxQueuedRelayedPublicationBytes;
     }
 
     public String getTlsKeystore() {

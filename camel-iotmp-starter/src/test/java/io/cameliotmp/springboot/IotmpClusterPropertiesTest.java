@@ -40,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "camel.component.iotmp.cluster.max-relays-per-user=50",
         "camel.component.iotmp.cluster.max-relay-bytes-per-user=200000",
         "camel.component.iotmp.cluster.relayed-publication-threads=4",
-        "camel.component.iotmp.cluster.max-queued-relayed-publications=500"
+        "camel.component.iotmp.cluster.max-queued-relayed-publications=500",
+        "camel.component.iotmp.cluster.max-queued-relayed-publication-bytes=3000000"
 })
 @Import(EchoResource.class)
 class IotmpClusterPropertiesTest {
@@ -71,7 +72,7 @@ class IotmpClusterPropertiesTest {
         assertThat(infinispan.options().relayBounds())
                 .isEqualTo(new RelayBounds(250, 1_000_000, 25, 100_000, 50, 200_000));
         assertThat(infinispan.options().relayedPublications())
-                .isEqualTo(new ClusterOptions.RelayedPublications(4, 500));
+                .isEqualTo(new ClusterOptions.RelayedPublications(4, 500, 3_000_000));
         assertThat(infinispan.memberName()).isEqualTo("spring-1");
         // the route started the server, which joined: a cluster of one
         assertThat(infinispan.members()).containsExactly("spring-1");
