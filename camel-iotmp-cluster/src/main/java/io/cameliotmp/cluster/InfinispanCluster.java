@@ -391,6 +391,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     }
 
     /** Publications relayed to this member that its topic consumers have not finished, on a thread or queued. */
+    @Override
     public int relayedPublicationsWaiting() {
         return relayedPublications.waiting();
     }
@@ -399,6 +400,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
      * The bytes of the publications {@link #relayedPublicationsWaiting()} counts, their values as PSON encodes them:
      * at most {@code maxQueuedRelayedPublicationBytes}.
      */
+    @Override
     public long relayedPublicationBytesWaiting() {
         return relayedPublications.bytesWaiting();
     }

@@ -11,6 +11,7 @@ import io.cameliotmp.protocol.session.RequestKind;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.QuotaExceededException;
 import io.cameliotmp.server.Refusal;
+import io.cameliotmp.server.ServerCluster;
 import io.cameliotmp.server.ServerMetrics;
 import io.cameliotmp.server.ServerMetrics.FirmwareOutcome;
 import io.cameliotmp.server.ServerMetrics.RouteDelivery;
@@ -63,6 +64,9 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code iotmp.firmware.updates.running} (gauge): devices a firmware update of the server runs on;</li>
  * <li>{@code iotmp.firmware.updates} (counter, {@code outcome}, see {@link FirmwareOutcome#tag()}): firmware updates
  * of the server that ended, by outcome;</li>
+ * <li>{@code iotmp.cluster.publications.waiting} and {@code iotmp.cluster.publications.waiting.bytes} (gauges, only
+ * on a cluster member): publications other members relayed to this one that its topic consumers have not finished,
+ * and their bytes, at most {@code maxQueuedRelayedPublications} and {@code maxQueuedRelayedPublicationBytes};</li>
  * <li>{@code iotmp.refusals} (counter, {@code reason}, see {@link Refusal#tag()}): connections and CONNECTs refused by
  * a hardening limit;</li>
  * <li>{@code iotmp.quota.refusals} (counter, {@code quota}, see {@link QuotaExceededException.Quota#tag()}):
@@ -181,6 +185,17 @@ public final class MicrometerServerMetrics implements ServerMetrics {
             meters.add(Gauge.builder("iotmp.firmware.updates.running", server, s -> s.firmwareUpdates().running())
                     .tags(tags).description("Devices a firmware update of the server runs on, one update each")
                     .register(registry));
+            ServerCluster cluster = server.config().cluster();
+            if (cluster.clustered()) {
+                meters.add(Gauge.builder("iotmp.cluster.publications.waiting", cluster,
+                        ServerCluster::relayedPublicationsWaiting).tags(tags).description("Publications other "
+                                + "cluster members relayed to this one that its topic consumers have not finished")
+                        .register(registry));
+                meters.add(Gauge.builder("iotmp.cluster.publications.waiting.bytes", cluster,
+                        ServerCluster::relayedPublicationBytesWaiting).tags(tags).baseUnit("bytes")
+                        .description("Bytes of the publications other cluster members relayed to this one that its "
+                                + "topic consumers have not finished").register(registry));
+            }
             for (FirmwareOutcome outcome : FirmwareOutcome.values()) {
                 firmwareUpdates.put(outcome, counter("iotmp.firmware.updates", "outcome", outcome.tag(),
                         "Firmware updates of the server that ended, by outcome (refused ones included)"));

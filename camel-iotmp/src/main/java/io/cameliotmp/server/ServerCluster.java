@@ -64,6 +64,19 @@ public interface ServerCluster {
     }
 
     /** How this member tells the others of property updates and topic publications; {@link ClusterBus#NONE} alone. */
+    /**
+     * Publications other members relayed to this one that its topic consumers have not finished, on a thread or
+     * waiting for one: what the other members' devices make this member hold. None on one server alone.
+     */
+    default int relayedPublicationsWaiting() {
+        return 0;
+    }
+
+    /** The bytes of the publications {@link #relayedPublicationsWaiting()} counts. */
+    default long relayedPublicationBytesWaiting() {
+        return 0;
+    }
+
     default ClusterBus bus() {
         return ClusterBus.NONE;
     }

@@ -71,4 +71,12 @@ class MicrometerServerMetricsTagsTest {
                 .extracting(Meter.Id::getName)
                 .allSatisfy(name -> assertThat(name).endsWith(".bytes"));
     }
+
+    /** A server alone has no meters of a cluster's: a dashboard shows no queue that cannot exist. */
+    @Test
+    void aServerAloneRegistersNoClusterMeter() {
+        assertThat(meters.getMeters()).extracting(m -> m.getId().getName())
+                .isNotEmpty()
+                .noneMatch(name -> name.startsWith("iotmp.cluster."));
+    }
 }
