@@ -18,6 +18,7 @@ import org.apache.camel.spi.PropertyConfigurer;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.util.URISupport;
 
 /**
  * The iotmp component: IOTMP devices connect to an embedded Netty server and routes call their resources, host
@@ -72,8 +73,10 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
         try {
             kind = IotmpEndpointKind.valueOf(kindText);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Unknown iotmp endpoint kind '" + kindText + "' in " + uri
-                                               + "; expected device, server, service, events, topic or serverEvent", e);
+            throw new IllegalArgumentException("Unknown iotmp endpoint kind '" + kindText + "' in "
+                                               + URISupport.sanitizeUri(uri)
+                                               + "; expected device, server, service, events, topic or serverEvent"
+                                               + colonHint(kindText), e);
         }
         IotmpEndpoint endpoint = new IotmpEndpoint(uri, this, kind, path, configuration.copy());
         setProperties(endpoint, parameters);
@@ -124,6 +127,23 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
         // the component's requestTimeout, not the endpoint's: endpoints of one server may each set their own
         return servers.acquire(endpointConfiguration.toServerConfig(getCamelContext(), sslContext, metrics(),
                 Duration.ofMillis(configuration.getRequestTimeout())));
+    }
+
+    /**
+     * For {@code iotmp://device/demo/device-1/led}, the URI a user wrote the way many components' URIs go: the kind
+     * is followed by a colon, not a slash, and saying so beats a list of kinds the user's one is already on.
+     */
+    private static String colonHint(String kindText) {
+        int slash = kindText.indexOf('/');
+        if (slash > 0) {
+            String first = kindText.substring(0, slash);
+            for (IotmpEndpointKind kind : IotmpEndpointKind.values()) {
+                if (kind.name().equals(first)) {
+                    return "; the kind ends with a colon: iotmp:" + first + ":" + kindText.substring(slash + 1);
+                }
+            }
+        }
+        return "";
     }
 
     /** Resolved once, so every endpoint's server configuration carries the same factory and servers can be shared. */

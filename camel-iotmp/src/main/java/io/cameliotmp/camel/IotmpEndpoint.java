@@ -19,6 +19,7 @@ import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
+import org.apache.camel.util.URISupport;
 
 /**
  * Calls IOTMP devices and receives what they send, through the component's embedded IOTMP server.
@@ -88,7 +89,7 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
                 if (slash <= 0 || slash == p.length() - 1) {
                     throw new IllegalArgumentException("expected iotmp:service:{service}/{target}, got " + p);
                 }
-                service = ServiceCode.ofUriName(p.substring(0, slash));
+                service = service(p.substring(0, slash));
                 if (service == ServiceCode.SUBSCRIBE_EVENT) {
                     throw new IllegalArgumentException("devices subscribe to events with a stream, not a call: use"
                                                        + " iotmp:serverEvent:{name} to raise events toward them");
@@ -111,6 +112,17 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
             throw new IllegalArgumentException("expected " + syntax);
         }
         return path;
+    }
+
+    /** The service a URI names; a misspelt one fails listing those a route can serve, as the reference does. */
+    private static ServiceCode service(String name) {
+        try {
+            return ServiceCode.ofUriName(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown IOTMP service '" + name + "' in"
+                                               + " iotmp:service:{service}/{target}; expected property, setProperty,"
+                                               + " device, endpoint, bucket, lock or unlock", e);
+        }
     }
 
     @Override
@@ -142,7 +154,7 @@ public class IotmpEndpoint extends DefaultEndpoint implements EndpointServiceLoc
                 if (user == null || device == null || resource == null) {
                     throw new IllegalArgumentException(
                             "a device consumer needs iotmp:device:{user}/{device}/{resource} (user and device may be"
-                                                       + " *), got " + getEndpointUri());
+                                                       + " *), got " + URISupport.sanitizeUri(getEndpointUri()));
                 }
                 requireBatchOptions();
                 yield new IotmpDeviceStreamConsumer(this, processor);

@@ -234,7 +234,12 @@ public class IotmpServerOptions extends IotmpServerLimitOptions {
             return authenticator;
         }
         if (deviceCredentials != null && !deviceCredentials.isBlank()) {
-            return StaticAuthenticator.parse(deviceCredentials);
+            try {
+                return StaticAuthenticator.parse(deviceCredentials);
+            } catch (IllegalArgumentException e) {
+                // the option's name, which the parser does not know: Camel Main and Spring Boot users set it by name
+                throw new IllegalArgumentException("iotmp option deviceCredentials: " + e.getMessage(), e);
+            }
         }
         if (authenticationUri != null && !authenticationUri.isBlank()) {
             return new RouteAuthenticator(context, authenticationUri);

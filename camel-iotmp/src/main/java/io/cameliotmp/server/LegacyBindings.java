@@ -69,7 +69,7 @@ final class LegacyBindings {
             return channel;
         } catch (Exception e) { // Netty rethrows the bind's IOException undeclared
             throw new IllegalStateException("cannot listen for legacy devices on " + host + ":" + port + ": "
-                                            + e.getMessage(), e);
+                                            + ServerNetwork.bindFailure(e), e);
         }
     }
 

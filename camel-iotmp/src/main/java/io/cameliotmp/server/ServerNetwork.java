@@ -1,6 +1,7 @@
 package io.cameliotmp.server;
 
 import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -109,7 +110,7 @@ final class ServerNetwork {
         } catch (Exception e) { // Netty rethrows the bind's IOException undeclared
             // the cause's message too: the one line a failed start shows should say which port, and why
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
-                                            + e.getMessage(), e);
+                                            + bindFailure(e), e);
         }
         try {
             legacyBindings = LegacyBindings.bind(bootstrap, config, init);
@@ -237,5 +238,16 @@ final class ServerNetwork {
 
     private static DefaultThreadFactory threads(String name) {
         return new DefaultThreadFactory(name, true);
+    }
+
+    /**
+     * Why a bind failed, in words: an unresolvable host's exception has no message, which made the line read
+     * "cannot listen on nosuch.example:25204: null".
+     */
+    static String bindFailure(Throwable e) {
+        if (e instanceof UnresolvedAddressException) {
+            return "the host name does not resolve to an address of this machine";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getName();
     }
 }

@@ -29,19 +29,36 @@ public final class StaticAuthenticator implements DeviceAuthenticator {
     /**
      * Parses {@code user/device=credential} entries separated by commas or new lines, e.g.
      * {@code demo/device-1=secret-1,demo/device-2=secret-2}.
+     * <p>
+     * A malformed entry fails naming its position and, at most, its {@code user/device}: never the text after the
+     * {@code =}, nor an entry without one, since either may be a credential that the error would carry into logs.
+     * An empty credential fails too: it is a placeholder that resolved to nothing far more often than a choice.
      */
     public static StaticAuthenticator parse(String entries) {
         Map<String, String> credentials = new LinkedHashMap<>();
-        for (String entry : entries.split("[,\\n]")) {
-            String trimmed = entry.trim();
+        String[] parts = entries.split("[,\\n]");
+        for (int i = 0; i < parts.length; i++) {
+            String trimmed = parts[i].trim();
             if (trimmed.isEmpty()) {
                 continue;
             }
+            String which = "entry " + (i + 1) + " of " + parts.length;
             int eq = trimmed.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("expected user/device=credential, got '" + trimmed + "'");
+                throw new IllegalArgumentException(which + " is not user/device=credential (entries are separated by"
+                                                   + " commas; the entry is not shown, it may hold a credential)");
             }
-            credentials.put(trimmed.substring(0, eq).trim(), trimmed.substring(eq + 1).trim());
+            String device = trimmed.substring(0, eq).trim();
+            try {
+                DeviceId.parse(device);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(which + ": " + e.getMessage() + " before the '='", e);
+            }
+            String credential = trimmed.substring(eq + 1).trim();
+            if (credential.isEmpty()) {
+                throw new IllegalArgumentException(which + ": " + device + " has an empty credential");
+            }
+            credentials.put(device, credential);
         }
         return new StaticAuthenticator(credentials);
     }

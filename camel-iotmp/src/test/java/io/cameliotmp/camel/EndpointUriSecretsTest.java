@@ -18,8 +18,11 @@ import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.util.URISupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Device credentials given in an endpoint URI (the kamelets put them there) are masked wherever Camel shows the URI:
@@ -80,6 +83,59 @@ class EndpointUriSecretsTest {
                                                                 + "&user=alice&device=esp32&credential=topsecret");
         assertThat(endpoint.toString()).doesNotContain("topsecret");
         assertThat(URISupport.sanitizeUri(endpoint.getEndpointUri())).contains("credential=xxxxxx");
+    }
+
+    /**
+     * A malformed {@code deviceCredentials} fails the start naming the option and the entry, but never shows what may
+     * be a credential: Camel logs the message at ERROR and Camel Main prints it again as the exception of its main
+     * thread. An empty credential (a placeholder that resolved to nothing) fails too instead of being accepted.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "alice/esp32=ok-secret,alice/lamp:topsecret | entry 2 of 2 is not user/device=credential",
+            "alice/esp32=ok-secret,topsecret            | entry 2 of 2 is not user/device=credential",
+            "alice-esp32=topsecret                      | entry 1 of 1: expected user/device, got 'alice-esp32'",
+            "alice/esp32=                               | entry 1 of 1: alice/esp32 has an empty credential" })
+    void aMalformedDeviceCredentialsEntryIsNamedWithoutItsCredential(String credentials, String message)
+            throws Exception {
+        context.getComponent("iotmp", IotmpComponent.class).getConfiguration().setHost("127.0.0.1");
+        context.getComponent("iotmp", IotmpComponent.class).getConfiguration().setDeviceCredentials(credentials);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("iotmp:events?port=" + port).to("mock:events");
+            }
+        });
+        assertThatThrownBy(context::start).satisfies(failure -> assertThat(messages(failure))
+                .contains("iotmp option deviceCredentials: " + message)
+                .doesNotContain("topsecret").doesNotContain("ok-secret"));
+    }
+
+    /** The errors of a misshapen URI show it as Camel does, without the credentials it carries. */
+    @Test
+    void aMisshapenUrisErrorMasksItsCredentials() throws Exception {
+        String misspeltKind = "iotmp:devices:alice/esp32?deviceCredentials=RAW(alice/*=topsecret)";
+        assertThatThrownBy(() -> context.getEndpoint(misspeltKind))
+                .satisfies(failure -> assertThat(messages(failure))
+                        .contains("Unknown iotmp endpoint kind 'devices'").doesNotContain("topsecret"));
+        context.getComponent("iotmp", IotmpComponent.class).getConfiguration().setHost("127.0.0.1");
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("iotmp:device:alice/esp32?port=" + port + "&deviceCredentials=RAW(alice/*=topsecret)")
+                        .to("mock:samples");
+            }
+        });
+        assertThatThrownBy(context::start).satisfies(failure -> assertThat(messages(failure))
+                .contains("a device consumer needs").doesNotContain("topsecret"));
+    }
+
+    private static String messages(Throwable failure) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            messages.append(t).append('\n');
+        }
+        return messages.toString();
     }
 
     /** A secret option added to either component without being registered with the sanitizer fails here. */

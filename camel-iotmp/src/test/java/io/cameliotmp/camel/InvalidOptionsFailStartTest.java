@@ -79,4 +79,24 @@ class InvalidOptionsFailStartTest {
         String uri = "iotmp:device:alice/sensor/temperature?host=127.0.0.1&port=" + TestPorts.next() + "&" + option;
         assertThat(failedStart(uri, false)).contains(message);
     }
+
+    /**
+     * A URI of the wrong shape fails naming the shape it should have: a misspelt kind or service lists the right
+     * ones (a misspelt service named only itself), a path a kind does not take shows that kind's form.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "iotmp:service:buckets/*     | true  | unknown IOTMP service 'buckets' in iotmp:service:{service}/{target};"
+                    + " expected property, setProperty, device, endpoint, bucket, lock or unlock",
+            "iotmp:service:bucket        | true  | expected iotmp:service:{service}/{target}, got bucket",
+            "iotmp:devices:demo/d/t      | true  | Unknown iotmp endpoint kind 'devices'",
+            "iotmp://device/demo/d/t     | true  | the kind ends with a colon: iotmp:device:demo/d/t",
+            "iotmp:device:demo/d         | true  | a device consumer needs iotmp:device:{user}/{device}/{resource}",
+            "iotmp:server                | true  | expected iotmp:server:{resource}",
+            "iotmp:events                | false | iotmp:events endpoints can only be consumed (from)"
+    })
+    void aMisshapenUriFailsNamingTheShapeItShouldHave(String uri, boolean consumer, String message) throws Exception {
+        String options = "?host=127.0.0.1&port=" + TestPorts.next();
+        assertThat(failedStart(uri + options, consumer)).contains(message);
+    }
 }

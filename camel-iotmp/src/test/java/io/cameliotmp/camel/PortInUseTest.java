@@ -60,6 +60,14 @@ class PortInUseTest {
         }
     }
 
+    /** A host that names no address says so; the exception of an unresolvable host has no message, shown as null. */
+    @Test
+    void theFailedStartSaysTheHostDoesNotResolve() throws Exception {
+        assertThat(failedStart("iotmp:events?host=no-such-host.invalid&port=" + TestPorts.next()))
+                .contains("cannot listen on no-such-host.invalid:", "the host name does not resolve")
+                .doesNotContain("null");
+    }
+
     private static long threadsNamed(String prefix) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix))
                 .count();

@@ -173,6 +173,32 @@ class DslBuildersTest {
                 context.createProducerTemplate().requestBody("direct:ask", (Object) null)).isEqualTo(21L));
     }
 
+    /**
+     * The routes of the component reference's <em>Java builders</em> snippet, as written there but for the port,
+     * start together: they share one server, so none of them may set a server option of its own.
+     */
+    @Test
+    void theReferencesSnippetStartsAsWritten() throws Exception {
+        IotmpComponentBuilderFactory.iotmp().host("127.0.0.1").port(TestPorts.next()).deviceCredentials("demo/*=secret")
+                .register(context, "iotmp");
+        context.addRoutes(new EndpointRouteBuilder() {
+            @Override
+            public void configure() {
+                from(iotmpDevice("demo", "*", "temperature").interval(5000)).to("log:temperatures");
+                from("direct:led").to(iotmpDevice("demo", "device-1", "led").requestTimeout("5s"));
+                from(iotmpEvents()).log("${header.CamelIotmpEventType}");
+                from(iotmpServer("time")).setBody(constant("12:00"));
+                from("direct:status")
+                        .to(iotmp("device:demo/device-1").operation("status").advanced().lazyStartProducer(true));
+            }
+        });
+        context.start();
+        assertThat(context.getRouteController().getRouteStatus(context.getRoutes().get(3).getRouteId()).isStarted())
+                .isTrue();
+        assertThat(context.createProducerTemplate().requestBody("direct:status", (Object) null))
+                .isEqualTo(Map.of("user", "demo", "device", "device-1", "connected", false));
+    }
+
     /** A route builder may implement IotmpBuilders and use the methods unqualified. */
     @Test
     void routeBuildersCanMixInTheMethods() throws Exception {
