@@ -136,7 +136,7 @@ final class SharedDevice {
             if (failure != null && !device.isClosed()) {
                 // only without reconnecting: the device gave up after its first attempt
                 LOG.warn("IOTMP device {} could not connect and does not retry (reconnectBackoffMax=0): {}",
-                        settings.key(), failure.toString());
+                        settings.key(), PsonValues.text(failure.toString()));
             }
         });
     }

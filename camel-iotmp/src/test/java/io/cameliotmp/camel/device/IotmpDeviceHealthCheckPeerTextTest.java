@@ -102,6 +102,25 @@ class IotmpDeviceHealthCheckPeerTextTest extends IotmpDeviceTestSupport {
         assertThat(down.getMessage()).hasValueSatisfying(m -> assertThat(m).contains(key).hasSizeLessThan(1000));
     }
 
+    /** A device that does not retry says so once, with the failure bounded alike. */
+    @Test
+    void aDeviceThatDoesNotRetryLogsTheFailureBounded() throws Exception {
+        int junkPort = startJunkServer();
+        try (StderrCapture stderr = StderrCapture.start()) {
+            AtomicLong lines = stderr.count(line -> line.contains("does not retry"));
+            AtomicLong longLines = stderr.count(line -> line.contains("does not retry") && line.length() > 600);
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("iotmp-device:events?device=once&tls=true&reconnectBackoffMax=0&port=" + junkPort)
+                            .to("mock:once");
+                }
+            });
+            eventually().until(() -> lines.get() >= 1);
+            assertThat(longLines.get()).as("log lines quoting all the peer sent").isZero();
+        }
+    }
+
     /** A failure without a message still says what it was. */
     @Test
     void aFailureWithoutAMessageIsNamed() {
