@@ -25,7 +25,9 @@ import org.apache.camel.util.json.JsonObject;
  * {@code camel get}/{@code camel cmd} and the management endpoints that list dev consoles.
  * <p>
  * Options: {@code user} shows the devices of one user only; {@code limit} caps the devices shown per server (default
- * 100, also for a value that is not a number; the counts always cover all of them).
+ * 100, also for a value that is not a number; the counts always cover all of them); {@code offset} skips that many
+ * devices of the sorted list first (default 0), so that a server with more devices than a page can be read page by
+ * page.
  */
 @DevConsole(name = "iotmp", displayName = "IOTMP", description = "IOTMP servers and their connected devices")
 public class IotmpDevConsole extends AbstractDevConsole {
@@ -34,6 +36,8 @@ public class IotmpDevConsole extends AbstractDevConsole {
     public static final String USER = "user";
     /** Show at most this many devices per server. */
     public static final String LIMIT = "limit";
+    /** Skip this many devices of a server's sorted list before those shown. */
+    public static final String OFFSET = "offset";
 
     static final int DEFAULT_LIMIT = 100;
     /** How long to wait for busy connections to describe their streams before showing them without. */
@@ -46,7 +50,8 @@ public class IotmpDevConsole extends AbstractDevConsole {
     @Override
     protected Map<String, Object> doCallJson(Map<String, Object> options) {
         String user = option(options, USER);
-        int limit = limit(options);
+        int limit = number(options, LIMIT, DEFAULT_LIMIT);
+        int offset = number(options, OFFSET, 0);
         JsonObject root = new JsonObject();
         JsonArray servers = new JsonArray();
         for (Map.Entry<String, IotmpComponent> component : ServerViews.components(getCamelContext()).entrySet()) {
@@ -59,9 +64,11 @@ public class IotmpDevConsole extends AbstractDevConsole {
                 }
                 json.put("subscriptions", subscriptions);
                 List<ServerViews.ConnectedDevice> connected = ServerViews.connectedDevices(server, user);
-                json.put("devicesShown", Math.min(limit, connected.size()));
+                List<ServerViews.ConnectedDevice> page = page(connected, offset, limit);
+                json.put("devicesShown", page.size());
+                json.put("devicesOffset", offset);
                 Map<String, JsonArray> byUser = new LinkedHashMap<>();
-                for (JsonObject device : devices(connected, limit)) {
+                for (JsonObject device : devices(page)) {
                     byUser.computeIfAbsent((String) device.get("user"), u -> new JsonArray()).add(device);
                 }
                 JsonArray users = new JsonArray();
@@ -94,9 +101,12 @@ public class IotmpDevConsole extends AbstractDevConsole {
                     limits.get("maxConnections"), limits.get("maxConnectionsPerSecond"), limits.get("maxInFlight"),
                     limits.get("backpressurePolicy"), limits.get("maxPendingRequests"), limits.get("maxFrameSize"),
                     limits.get("workerThreads")));
-            sb.append(String.format("    Devices: %s connected (%s shown), %s accepted, %s disconnected,"
+            Object offset = server.get("devicesOffset");
+            sb.append(String.format("    Devices: %s connected (%s shown%s), %s accepted, %s disconnected,"
                                     + " %s refused, %s rejected%n",
-                    server.get("connectedDevices"), server.get("devicesShown"), totals.get("connected"),
+                    server.get("connectedDevices"), server.get("devicesShown"),
+                    offset instanceof Number n && n.intValue() > 0 ? " after the first " + n : "",
+                    totals.get("connected"),
                     totals.get("disconnected"), totals.get("refused"), totals.get("rejected")));
             sb.append(String.format("    Traffic: %s samples received, %s dropped, reading paused %s times, %s requests"
                                     + " (%s failed, %s timed out), %s bytes in, %s bytes out%n",
@@ -165,9 +175,14 @@ public class IotmpDevConsole extends AbstractDevConsole {
         }
     }
 
+    /** The devices from {@code offset} on, at most {@code limit} of them (both at least 0). */
+    static <T> List<T> page(List<T> all, int offset, int limit) {
+        int from = Math.min(offset, all.size());
+        return all.subList(from, (int) Math.min((long) from + limit, all.size()));
+    }
+
     /** The shown devices of a server with their details, asked of all connections at once. */
-    private static List<JsonObject> devices(List<ServerViews.ConnectedDevice> connected, int limit) {
-        List<ServerViews.ConnectedDevice> shown = connected.subList(0, Math.min(limit, connected.size()));
+    private static List<JsonObject> devices(List<ServerViews.ConnectedDevice> shown) {
         List<CompletableFuture<ConnectionDetails>> inspections = new ArrayList<>();
         for (ServerViews.ConnectedDevice device : shown) {
             inspections.add(device.connection().inspect());
@@ -217,18 +232,18 @@ public class IotmpDevConsole extends AbstractDevConsole {
     }
 
     /**
-     * The {@code limit} option; the default when it is not a number. It comes as typed into a URL's query or a
-     * command line, and a typo must not turn the whole console into an error.
+     * The {@code limit} or {@code offset} option, at least 0; the default when it is not a number. It comes as typed
+     * into a URL's query or a command line, and a typo must not turn the whole console into an error.
      */
-    private static int limit(Map<String, Object> options) {
-        String value = option(options, LIMIT);
+    private static int number(Map<String, Object> options, String name, int defaultValue) {
+        String value = option(options, name);
         if (value == null) {
-            return DEFAULT_LIMIT;
+            return defaultValue;
         }
         try {
             return (int) Math.max(0, Math.min(Integer.MAX_VALUE, Long.parseLong(value.trim())));
         } catch (NumberFormatException e) {
-            return DEFAULT_LIMIT;
+            return defaultValue;
         }
     }
 }

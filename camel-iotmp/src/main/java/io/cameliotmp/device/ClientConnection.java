@@ -14,6 +14,7 @@ import io.cameliotmp.protocol.IotmpDecodeException;
 import io.cameliotmp.protocol.IotmpMessage;
 import io.cameliotmp.protocol.MalformedFrame;
 import io.cameliotmp.protocol.MessageType;
+import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.protocol.session.PendingRequest;
 import io.cameliotmp.protocol.session.RequestKind;
 import io.cameliotmp.protocol.session.RequestTracker;
@@ -184,7 +185,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (cause instanceof IOException) {
             LOG.debug("{}: connection failed: {}", device, cause.toString()); // e.g. reset by a restarting server
         } else {
-            LOG.warn("{}: closing connection: {}", device, cause.toString()); // e.g. a frame above the size limit
+            // e.g. a frame above the size limit; bounded: a peer writes part of some (NotSslRecordException dumps
+            // every byte received), and a failing connection is retried and logged again
+            LOG.warn("{}: closing connection: {}", device, PsonValues.text(cause.toString()));
         }
         boolean counted = failure == null && unreadableFrame(cause); // a connection already failing has its cause
         fail(cause);

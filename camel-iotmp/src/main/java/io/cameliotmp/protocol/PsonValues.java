@@ -78,7 +78,7 @@ public final class PsonValues {
         StringBuilder s = new StringBuilder();
         append(s, value);
         if (s.length() > MAX_PRINTED) {
-            s.setLength(MAX_PRINTED);
+            s.setLength(pairEnd(s, MAX_PRINTED));
             s.append("...(cut)");
         }
         return s.toString();
@@ -100,7 +100,7 @@ public final class PsonValues {
     }
 
     private static void appendText(StringBuilder s, String text, int max) {
-        int shown = Math.min(text.length(), max);
+        int shown = pairEnd(text, Math.min(text.length(), max));
         for (int i = 0; i < shown; i++) {
             char c = text.charAt(i);
             switch (c) {
@@ -122,6 +122,16 @@ public final class PsonValues {
         if (text.length() > shown) {
             s.append("...(").append(text.length()).append(" characters)");
         }
+    }
+
+    /**
+     * Where to cut {@code text} to at most {@code end} characters without parting a surrogate pair: half a pair is no
+     * character, and what shows the cut text (a JSON consumer, a strict UTF-8 decoder) may reject it or turn the whole
+     * string into an error. Devices choose their names and messages, and emoji are surrogate pairs.
+     */
+    private static int pairEnd(CharSequence text, int end) {
+        return end > 0 && end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))
+               && Character.isLowSurrogate(text.charAt(end)) ? end - 1 : end;
     }
 
     /**

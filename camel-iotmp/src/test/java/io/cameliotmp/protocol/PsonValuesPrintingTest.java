@@ -49,6 +49,38 @@ class PsonValuesPrintingTest {
         assertThat(PsonValues.text("y".repeat(1000))).startsWith("y".repeat(256) + "...(1000 characters)");
     }
 
+    /** Emoji are surrogate pairs: a cut between the two halves would leave half a character, which is none. */
+    @Test
+    void cutsDoNotPartSurrogatePairs() {
+        String emoji = "\ud83d\ude00";
+        String printed = PsonValues.text("a" + emoji.repeat(200));
+        assertThat(printed).startsWith("a" + emoji.repeat(127) + "...(401 characters)");
+        assertThat(printed).isEqualTo(PsonValues.text("a" + emoji.repeat(200), 256));
+        assertThat(PsonValues.text("a" + emoji, 2)).isEqualTo("a...(3 characters)");
+        assertThat(PsonValues.text(emoji, 2)).isEqualTo(emoji);
+        assertNoHalfPair(printed);
+        List<Object> many = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            many.add("b" + emoji);
+        }
+        String cut = PsonValues.toString(List.of("cxxx" + emoji, many));
+        assertThat(cut).endsWith("...(cut)");
+        assertNoHalfPair(cut);
+    }
+
+    private static void assertNoHalfPair(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                assertThat(i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
+                        .as("high surrogate at %d of %s", i, s).isTrue();
+                i++;
+            } else {
+                assertThat(Character.isLowSurrogate(c)).as("low surrogate at %d", i).isFalse();
+            }
+        }
+    }
+
     @Test
     void largeMapsAndListsAreCutAsAWhole() {
         List<Object> list = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.cameliotmp.camel.IotmpHealthCheckSupport;
+import io.cameliotmp.protocol.PsonValues;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
 /**
@@ -40,7 +41,7 @@ final class IotmpDeviceHealthCheck extends IotmpHealthCheckSupport {
             }
             Throwable why = device.lastFailure();
             String state = !device.isStarted() ? "not started yet"
-                    : why != null ? "disconnected: " + why.getMessage() : "disconnected";
+                    : why != null ? "disconnected: " + describe(why) : "disconnected";
             builder.detail(name, state);
             down.add(name + " " + state);
         }
@@ -48,5 +49,15 @@ final class IotmpDeviceHealthCheck extends IotmpHealthCheckSupport {
             builder.down().message("IOTMP device connection not connected: " + String.join("; ", down));
         }
         return builder.build();
+    }
+
+    /**
+     * A failure as the check shows it. Its peer writes part of the text (Netty's NotSslRecordException is a hex dump
+     * of every byte received, a certificate's names come from its subject), and readiness probes, actuator JSON and
+     * consoles show it: at most 256 characters, control characters escaped; the class for a failure without message.
+     */
+    static String describe(Throwable why) {
+        String message = why.getMessage();
+        return PsonValues.text(message != null ? message : why.getClass().getName());
     }
 }

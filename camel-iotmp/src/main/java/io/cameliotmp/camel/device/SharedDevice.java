@@ -21,6 +21,7 @@ import io.cameliotmp.device.IotmpRequestTimeoutException;
 import io.cameliotmp.device.ResourceHandler;
 import io.cameliotmp.device.ServerStream;
 import io.cameliotmp.micrometer.MicrometerClasspath;
+import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.protocol.session.EventSubscription;
 import io.netty.handler.ssl.SslContext;
 import org.apache.camel.CamelContext;
@@ -135,7 +136,7 @@ final class SharedDevice {
             if (failure != null && !device.isClosed()) {
                 // only without reconnecting: the device gave up after its first attempt
                 LOG.warn("IOTMP device {} could not connect and does not retry (reconnectBackoffMax=0): {}",
-                        settings.key(), failure.toString());
+                        settings.key(), PsonValues.text(failure.toString()));
             }
         });
     }
@@ -189,7 +190,7 @@ final class SharedDevice {
         lastFailure = cause;
         if (failureReported.compareAndSet(false, true)) {
             LOG.warn("IOTMP device {} cannot connect, retrying with backoff (said once until it connects): {}",
-                    settings.key(), cause.toString());
+                    settings.key(), PsonValues.text(cause.toString())); // the peer's bytes may be in it
         }
     }
 
