@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.cameliotmp.protocol.session.Answers;
@@ -27,6 +28,8 @@ final class ClusterMembership implements LocalDevices {
     private final Duration requestTimeout;
     private final Supplier<ServerMetrics> metrics;
     private final Supplier<Executor> streamThreads;
+    /** Directory writes failed since the last that succeeded. */
+    private final AtomicLong directoryFailures = new AtomicLong();
 
     /**
      * @param requestTimeout the timeout of forwarded calls that name none: this server's, as for local calls
@@ -75,20 +78,37 @@ final class ClusterMembership implements LocalDevices {
 
     /** The device is now connected here: this member holds it, wherever it was before. */
     void claim(DeviceRegistration registration) {
-        try {
-            cluster.directory().claim(new DirectoryEntry(cluster.memberName(), registration));
-        } catch (RuntimeException e) {
-            // the device stays callable here; other members cannot reach it until it reconnects
-            LOG.warn("Could not record device {} in the cluster directory", registration.deviceId(), e);
-        }
+        // on failure the device stays callable here; other members cannot reach it until it reconnects
+        directoryWrite("record", registration, () -> cluster.directory().claim(
+                new DirectoryEntry(cluster.memberName(), registration)));
     }
 
     /** The connection ended: its entry goes, unless the device has connected again (here or elsewhere). */
     void release(DeviceRegistration registration) {
+        directoryWrite("remove", registration, () -> cluster.directory().release(
+                new DirectoryEntry(cluster.memberName(), registration)));
+    }
+
+    /**
+     * A write of the directory, whose failures are logged once as they start (with the cause) and once as they end
+     * (with how many there were): while the directory's cache cannot take writes, every device connecting or leaving
+     * fails one, and a device reconnecting in a loop would otherwise write a stack trace to the log each time.
+     */
+    private void directoryWrite(String what, DeviceRegistration registration, Runnable write) {
         try {
-            cluster.directory().release(new DirectoryEntry(cluster.memberName(), registration));
+            write.run();
         } catch (RuntimeException e) {
-            LOG.warn("Could not remove device {} from the cluster directory", registration.deviceId(), e);
+            if (directoryFailures.getAndIncrement() == 0) {
+                LOG.warn("Could not {} device {} in the cluster directory; further failures are logged at DEBUG "
+                         + "until a write succeeds", what, registration.deviceId(), e);
+            } else {
+                LOG.debug("Could not {} device {} in the cluster directory", what, registration.deviceId(), e);
+            }
+            return;
+        }
+        long failed = directoryFailures.getAndSet(0);
+        if (failed > 0) {
+            LOG.info("The cluster directory takes writes again; {} failed before", failed);
         }
     }
 
