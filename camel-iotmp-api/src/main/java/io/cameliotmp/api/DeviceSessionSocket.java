@@ -180,7 +180,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         try {
             parameters = parameters(uri.getRawQuery());
         } catch (InvalidRequestException e) {
-            socket.close(CloseStatus.BAD_DATA.withReason(truncate(e.getMessage())));
+            socket.close(CloseReasons.withReason(CloseStatus.BAD_DATA, e.getMessage()));
             return;
         }
         // one atomic step to check and take a place; released when the registered session is removed
@@ -205,7 +205,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         // a token revoked meanwhile ends the session (the shell on the device with it, as the client's close does)
         session.access = rechecks.watch(socket.getAttributes().get(ApiAccessFilter.ADMISSION), error -> {
             session.send(text(Map.of("event", "failed", "data", error.body())));
-            session.outbound.closeAfterQueued(CloseStatus.POLICY_VIOLATION.withReason(truncate(error.message())));
+            session.outbound.closeAfterQueued(CloseReasons.withReason(CloseStatus.POLICY_VIOLATION, error.message()));
         });
         if (!sessions.containsKey(session.key())) {
             // the client left before the watch was set: afterConnectionClosed has not cancelled it
@@ -258,7 +258,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             ApiError error = ApiError.of(failure);
             LOG.debug("{}: the device did not open the session: {}", session, error.message());
             session.send(text(Map.of("event", "failed", "data", error.body())));
-            session.outbound.closeAfterQueued(CloseStatus.POLICY_VIOLATION.withReason(truncate(error.message())));
+            session.outbound.closeAfterQueued(CloseReasons.withReason(CloseStatus.POLICY_VIOLATION, error.message()));
             return;
         }
         Object id = reply.getMessage().getHeader(IotmpConstants.STREAM_ID);
@@ -365,7 +365,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             session.end();
             session.send(text(Map.of("event", "ended", "reason", ended)));
             session.outbound.closeAfterQueued(
-                    CloseStatus.NORMAL.withReason(truncate("the device ended the session: " + ended)));
+                    CloseReasons.withReason(CloseStatus.NORMAL, "the device ended the session: " + ended));
             return;
         }
         Object body = message.getBody();
@@ -383,11 +383,6 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         } catch (IOException e) {
             throw new IllegalStateException("a session event is always JSON", e);
         }
-    }
-
-    private static String truncate(String reason) {
-        // a close reason has at most 123 bytes
-        return reason.length() > 100 ? reason.substring(0, 100) : reason;
     }
 
     private static Session session(WebSocketSession socket) {

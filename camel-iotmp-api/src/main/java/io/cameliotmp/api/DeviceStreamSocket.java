@@ -324,8 +324,7 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
             } catch (IOException e) {
                 LOG.debug("could not tell the client: {}", e.toString());
             }
-            String reason = error.message();
-            outbound.closeAfterQueued(status.withReason(reason.length() > 100 ? reason.substring(0, 100) : reason));
+            outbound.closeAfterQueued(CloseReasons.withReason(status, error.message()));
         }
 
         private TextMessage text(String event, Object data) throws IOException {
