@@ -263,7 +263,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         }
         Object id = reply.getMessage().getHeader(IotmpConstants.STREAM_ID);
         int streamId = id instanceof Number n ? n.intValue() : 0;
-        if (!session.opened(streamId)) {
+        if (!session.opened(streamId, reply.getMessage().getHeader(IotmpConstants.SESSION_NUMBER, Long.class))) {
             // the client left while the device was opening: nobody else stops this stream (a shell, on IOTMP-Linux)
             LOG.debug("{}: the client left before the device opened the session", session);
             stopStream(session, streamId);
@@ -346,9 +346,8 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
     }
 
     private void stopStream(Session session, int streamId) {
-        producer.asyncRequestBodyAndHeaders("iotmp:device?operation=stopStream", null, Map.of(
-                IotmpConstants.USER, session.user, IotmpConstants.DEVICE, session.device,
-                IotmpConstants.STREAM_ID, streamId));
+        producer.asyncRequestBodyAndHeaders("iotmp:device?operation=stopStream", null,
+                session.streamHeaders(streamId));
     }
 
     /** A chunk of the device's session, or its end: called by the {@value #DELIVERY} route, in order. */
@@ -401,6 +400,11 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         private final SessionOutbound outbound;
         /** Set once, under {@code this} (as is {@link #clientGone}): the stream is stopped by whoever comes second. */
         private volatile int streamId;
+        /**
+         * The device connection the stream opened on (set before {@link #streamId}): its stream ids start at 1
+         * again, so input and stop go to that connection only, never to a newer one's stream of the same id.
+         */
+        private volatile Long sessionNumber;
         private boolean clientGone;
         private volatile boolean ended;
         private final ProducerTemplate producer;
@@ -425,8 +429,12 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
         /** One send of the client's bytes on the device's stream, once the device has opened it. */
         private java.util.concurrent.CompletableFuture<?> toDevice(byte[] bytes) {
             return producer.asyncRequestBodyAndHeaders("iotmp:device?operation=sendStreamData", bytes,
-                    Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device, IotmpConstants.STREAM_ID,
-                            streamId));
+                    streamHeaders(streamId));
+        }
+
+        /** The headers that address the stream on the connection it opened on. */
+        Map<String, Object> streamHeaders(int id) {
+            return DeviceStreamStop.headers(user, device, id, sessionNumber);
         }
 
         private void toDeviceFailed(Throwable failure) {
@@ -438,8 +446,12 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
             return user + "/" + device + "/" + resource;
         }
 
-        /** The device opened the stream {@code id}; false when the client has left already (then stop it). */
-        synchronized boolean opened(int id) {
+        /**
+         * The device opened the stream {@code id} on its connection {@code session}; false when the client has left
+         * already (then stop it).
+         */
+        synchronized boolean opened(int id, Long session) {
+            sessionNumber = session;
             streamId = id;
             return !clientGone;
         }

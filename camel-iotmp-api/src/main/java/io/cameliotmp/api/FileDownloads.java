@@ -275,6 +275,7 @@ public final class FileDownloads {
         String key = user + "/" + device + "/" + resource;
         downloads.put(key, download);
         int streamId = 0;
+        Long sessionNumber = null;
         try {
             Map<String, Object> parameters = new LinkedHashMap<>();
             parameters.put("path", path);
@@ -292,6 +293,7 @@ public final class FileDownloads {
                                       + ApiError.of(started.getException()).message());
             }
             streamId = started.getMessage().getHeader(IotmpConstants.STREAM_ID, Integer.class);
+            sessionNumber = started.getMessage().getHeader(IotmpConstants.SESSION_NUMBER, Long.class);
             long written = 0;
             long acks = 0;
             while (written < size) {
@@ -304,8 +306,8 @@ public final class FileDownloads {
                 written += chunk.length;
                 acks++;
                 producer.sendBodyAndHeaders("iotmp:device?operation=sendStreamData",
-                        Map.of("ack", acks, "bytes", chunk.length), Map.of(IotmpConstants.USER, user,
-                                IotmpConstants.DEVICE, device, IotmpConstants.STREAM_ID, streamId));
+                        Map.of("ack", acks, "bytes", chunk.length),
+                        DeviceStreamStop.headers(user, device, streamId, sessionNumber));
             }
             out.flush();
         } catch (InterruptedException e) {
@@ -314,7 +316,7 @@ public final class FileDownloads {
         } finally {
             downloads.remove(key);
             if (streamId != 0) {
-                DeviceStreamStop.quietly(producer, user, device, streamId, "download");
+                DeviceStreamStop.quietly(producer, user, device, streamId, sessionNumber, "download");
             }
         }
     }

@@ -156,6 +156,7 @@ public final class FileUploads {
         Upload upload = new Upload();
         uploads.put(key, upload);
         int streamId = 0;
+        Long sessionNumber = null;
         try {
             Map<String, Object> parameters = new LinkedHashMap<>();
             parameters.put("path", path);
@@ -173,6 +174,7 @@ public final class FileUploads {
                         : new UploadFailedException("the device did not start the upload of " + path, failure);
             }
             streamId = started.getMessage().getHeader(IotmpConstants.STREAM_ID, Integer.class);
+            sessionNumber = started.getMessage().getHeader(IotmpConstants.SESSION_NUMBER, Long.class);
             long total = 0;
             for (byte[] chunk = in.readNBytes(CHUNK_SIZE); chunk.length > 0; chunk = in.readNBytes(CHUNK_SIZE)) {
                 total += chunk.length;
@@ -184,8 +186,7 @@ public final class FileUploads {
                 upload.awaitWindow(chunk.length, idleTimeout, path);
                 try {
                     producer.sendBodyAndHeaders("iotmp:device?operation=sendStreamData", chunk,
-                            Map.of(IotmpConstants.USER, user, IotmpConstants.DEVICE, device,
-                                    IotmpConstants.STREAM_ID, streamId));
+                            DeviceStreamStop.headers(user, device, streamId, sessionNumber));
                 } catch (RuntimeException e) {
                     throw new UploadFailedException("the upload of " + path + " stopped after " + (total - chunk.length)
                                                     + " bytes", e);
@@ -204,7 +205,7 @@ public final class FileUploads {
         } finally {
             uploads.remove(key);
             if (streamId != 0) {
-                DeviceStreamStop.quietly(producer, user, device, streamId, "upload");
+                DeviceStreamStop.quietly(producer, user, device, streamId, sessionNumber, "upload");
             }
         }
     }

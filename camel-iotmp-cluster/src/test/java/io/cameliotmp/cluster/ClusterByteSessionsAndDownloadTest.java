@@ -89,8 +89,14 @@ class ClusterByteSessionsAndDownloadTest {
         int streamId = opened.getMessage().getHeader(IotmpConstants.STREAM_ID, Integer.class);
         eventually().until(() -> sessionStream.get() != 0);
 
-        routes.sendBodyAndHeader("direct:type", "ls\r".getBytes(StandardCharsets.UTF_8), IotmpConstants.STREAM_ID,
-                streamId);
+        // the holder's session number comes back, and pins the stream's input to that connection across members
+        long session = opened.getMessage().getHeader(IotmpConstants.SESSION_NUMBER, Long.class);
+        assertThatThrownBy(() -> routes.sendBodyAndHeaders("direct:type", "rm\r".getBytes(StandardCharsets.UTF_8),
+                Map.of(IotmpConstants.STREAM_ID, streamId, IotmpConstants.SESSION_NUMBER, session + 1)))
+                .isInstanceOf(CamelExecutionException.class)
+                .hasCauseInstanceOf(io.cameliotmp.server.DeviceNotConnectedException.class);
+        routes.sendBodyAndHeaders("direct:type", "ls\r".getBytes(StandardCharsets.UTF_8),
+                Map.of(IotmpConstants.STREAM_ID, streamId, IotmpConstants.SESSION_NUMBER, session));
         assertThat(typed.poll(60, TimeUnit.SECONDS)).asString(StandardCharsets.UTF_8).isEqualTo("ls\r");
 
         for (int i = 0; i < CHUNKS; i++) {

@@ -26,6 +26,14 @@ public final class IotmpConstants {
                             + " sendStreamData.", javaType = "Integer")
     public static final String STREAM_ID = "CamelIotmpStreamId";
 
+    @Metadata(label = "producer", description = "startStream: set on the reply, the session number of the device"
+                                                + " connection the stream opened on. stopStream and sendStreamData:"
+                                                + " when given, the operation goes only to the device's connection of"
+                                                + " that session number (stream ids start again on every connection),"
+                                                + " and fails with DeviceNotConnectedException when the device has"
+                                                + " connected again since.", javaType = "Long")
+    public static final String SESSION_NUMBER = "CamelIotmpSessionNumber";
+
     @Metadata(label = "producer", description = "startStream: sampling interval in milliseconds (0 = on change),"
                                                 + " overriding the endpoint's interval.", javaType = "Long")
     public static final String INTERVAL = "CamelIotmpInterval";

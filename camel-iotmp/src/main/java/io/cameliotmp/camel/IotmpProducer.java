@@ -112,8 +112,8 @@ public class IotmpProducer extends IotmpServerProducer {
                     call.in().getHeader(IotmpConstants.PARAMETERS)));
             case describe -> send(call, reply, DeviceRequest.describe(call.resource()));
             case startStream -> startStream(call, reply);
-            case stopStream -> send(call, reply, DeviceRequest.stopStream(call.streamId()));
-            case sendStreamData -> send(call, reply, DeviceRequest.streamData(call.streamId(), call.pson()));
+            case stopStream -> sendToStream(call, reply, DeviceRequest.stopStream(call.streamId()));
+            case sendStreamData -> sendToStream(call, reply, DeviceRequest.streamData(call.streamId(), call.pson()));
             case firmwareUpdate -> FirmwareUpdates.start(call, firmwareThreads(), progressTemplate());
         };
     }
@@ -172,6 +172,17 @@ public class IotmpProducer extends IotmpServerProducer {
         return call.server().send(call.requireDevice(), request, call.requestTimeout(), reply);
     }
 
+    /** To the connection the stream opened on when the caller names it: its id may be another's on a newer one. */
+    private static CompletionStage<DeviceReply> sendToStream(DeviceOperation call,
+                                                             CompletableFuture<DeviceReply> reply,
+                                                             DeviceRequest request) {
+        Long session = call.in().getHeader(IotmpConstants.SESSION_NUMBER, Long.class);
+        if (session == null) {
+            return send(call, reply, request);
+        }
+        return call.server().send(call.requireDevice(), session, request, call.requestTimeout(), reply);
+    }
+
     private static CompletionStage<DeviceReply> answered(Object body) {
         return CompletableFuture.completedFuture(new DeviceReply(null, 0, null, body));
     }
@@ -185,6 +196,9 @@ public class IotmpProducer extends IotmpServerProducer {
         message.setBody(result.payload());
         if (opensStream && result.streamId() != 0) {
             message.setHeader(IotmpConstants.STREAM_ID, result.streamId());
+            if (result.registration() != null) {
+                message.setHeader(IotmpConstants.SESSION_NUMBER, result.registration().sessionNumber());
+            }
         }
         if (result.parameters() != null) {
             message.setHeader(IotmpConstants.REPLY_PARAMETERS, result.parameters());

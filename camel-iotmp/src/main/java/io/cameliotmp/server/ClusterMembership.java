@@ -121,6 +121,19 @@ final class ClusterMembership implements LocalDevices {
         return timed(cluster.forwarder().forward(holder, request, timeout != null ? timeout : requestTimeout));
     }
 
+    /**
+     * Like {@link #forward(DeviceId, DeviceRequest, Duration)}, only while the holder's connection has that session
+     * number; the forwarded call carries it, and the holder checks it again.
+     */
+    CompletableFuture<DeviceReply> forward(DeviceId device, long sessionNumber, DeviceRequest request,
+                                           Duration timeout) {
+        DirectoryEntry holder = cluster.directory().lookup(device).orElse(null);
+        if (holder == null || holder.member().equals(cluster.memberName()) || holder.sessionNumber() != sessionNumber) {
+            return CompletableFuture.failedFuture(new DeviceNotConnectedException(device));
+        }
+        return timed(cluster.forwarder().forward(holder, request, timeout != null ? timeout : requestTimeout));
+    }
+
     /** Like {@link #forward(DeviceId, DeviceRequest, Duration)}, only to the connection the registration names. */
     CompletableFuture<DeviceReply> forward(DeviceRegistration registration, DeviceRequest request,
                                            Duration timeout) {

@@ -333,16 +333,38 @@ public final class IotmpServer {
                                                CompletableFuture<DeviceReply> reply) {
         DeviceConnection session = registry.session(device).orElse(null);
         if (session == null) {
-            membership.forward(device, request, timeout).whenComplete((answer, failure) -> {
-                if (failure != null) {
-                    reply.completeExceptionally(failure);
-                } else {
-                    reply.complete(answer);
-                }
-            });
-            return reply;
+            return completing(reply, membership.forward(device, request, timeout));
         }
         return session.send(request, timeout, reply);
+    }
+
+    /**
+     * Like {@link #send(DeviceId, DeviceRequest, Duration, CompletableFuture)}, but only to the device's connection of
+     * that session number, here or on its cluster holder: stream ids start again on each connection, so the data or
+     * stop of a stream must never reach a newer connection's stream of the same id. Fails with
+     * {@link DeviceNotConnectedException} when the device is connected under another session number.
+     */
+    public CompletableFuture<DeviceReply> send(DeviceId device, long sessionNumber, DeviceRequest request,
+                                               Duration timeout, CompletableFuture<DeviceReply> reply) {
+        DeviceConnection session = registry.session(device).orElse(null);
+        if (session != null && session.registration().sessionNumber() == sessionNumber) {
+            return session.send(request, timeout, reply);
+        }
+        return completing(reply, session != null
+                ? CompletableFuture.failedFuture(new DeviceNotConnectedException(device))
+                : membership.forward(device, sessionNumber, request, timeout));
+    }
+
+    private static CompletableFuture<DeviceReply> completing(CompletableFuture<DeviceReply> reply,
+                                                             CompletableFuture<DeviceReply> outcome) {
+        outcome.whenComplete((answer, failure) -> {
+            if (failure != null) {
+                reply.completeExceptionally(failure);
+            } else {
+                reply.complete(answer);
+            }
+        });
+        return reply;
     }
 
     /** Like {@link #send(DeviceId, DeviceRequest, Duration)}, but only to that very connection. */

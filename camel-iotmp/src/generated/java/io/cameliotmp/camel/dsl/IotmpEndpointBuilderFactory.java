@@ -6491,6 +6491,23 @@ public interface IotmpEndpointBuilderFactory {
             return "CamelIotmpStreamId";
         }
         /**
+         * startStream: set on the reply, the session number of the device
+         * connection the stream opened on. stopStream and sendStreamData: when
+         * given, the operation goes only to the device's connection of that
+         * session number (stream ids start again on every connection), and
+         * fails with DeviceNotConnectedException when the device has connected
+         * again since.
+         * 
+         * The option is a: {@code Long} type.
+         * 
+         * Group: producer
+         * 
+         * @return the name of the header {@code IotmpSessionNumber}.
+         */
+        public String iotmpSessionNumber() {
+            return "CamelIotmpSessionNumber";
+        }
+        /**
          * startStream: sampling interval in milliseconds (0 = on change),
          * overriding the endpoint's interval.
          * 
