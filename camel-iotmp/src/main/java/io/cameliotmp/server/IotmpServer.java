@@ -31,6 +31,7 @@ public final class IotmpServer {
     private final Topics topics;
     private final Properties properties;
     private final ClusterMembership membership;
+    private final DeviceCalls deviceCalls;
     /** Package-private for the tests that build a device pipeline without starting the server. */
     final ServerNetwork network;
     private final ConnectionGuard guard;
@@ -71,6 +72,7 @@ public final class IotmpServer {
         this.topics = new Topics(events);
         this.membership = new ClusterMembership(config.cluster(), registry, config.requestTimeout(),
                 this::metrics, network::nextStreamThread);
+        this.deviceCalls = new DeviceCalls(registry, membership);
         this.sessionContext = new ServerSessionContext(config, this::metrics, network::timer, guard,
                 connectValidation, refusalLog, registry, membership, subscriptions, calls, events, builtins,
                 totals.receivedSamples());
@@ -315,11 +317,7 @@ public final class IotmpServer {
      * first.
      */
     public CompletableFuture<DeviceReply> send(DeviceId device, DeviceRequest request, Duration timeout) {
-        DeviceConnection session = registry.session(device).orElse(null);
-        if (session == null) {
-            return membership.forward(device, request, timeout);
-        }
-        return session.send(request, timeout);
+        return deviceCalls.send(device, request, timeout);
     }
 
     /**
@@ -331,11 +329,7 @@ public final class IotmpServer {
      */
     public CompletableFuture<DeviceReply> send(DeviceId device, DeviceRequest request, Duration timeout,
                                                CompletableFuture<DeviceReply> reply) {
-        DeviceConnection session = registry.session(device).orElse(null);
-        if (session == null) {
-            return completing(reply, membership.forward(device, request, timeout));
-        }
-        return session.send(request, timeout, reply);
+        return deviceCalls.send(device, request, timeout, reply);
     }
 
     /**
@@ -346,36 +340,13 @@ public final class IotmpServer {
      */
     public CompletableFuture<DeviceReply> send(DeviceId device, long sessionNumber, DeviceRequest request,
                                                Duration timeout, CompletableFuture<DeviceReply> reply) {
-        DeviceConnection session = registry.session(device).orElse(null);
-        if (session != null && session.registration().sessionNumber() == sessionNumber) {
-            return session.send(request, timeout, reply);
-        }
-        return completing(reply, session != null
-                ? CompletableFuture.failedFuture(new DeviceNotConnectedException(device))
-                : membership.forward(device, sessionNumber, request, timeout));
-    }
-
-    private static CompletableFuture<DeviceReply> completing(CompletableFuture<DeviceReply> reply,
-                                                             CompletableFuture<DeviceReply> outcome) {
-        outcome.whenComplete((answer, failure) -> {
-            if (failure != null) {
-                reply.completeExceptionally(failure);
-            } else {
-                reply.complete(answer);
-            }
-        });
-        return reply;
+        return deviceCalls.send(device, sessionNumber, request, timeout, reply);
     }
 
     /** Like {@link #send(DeviceId, DeviceRequest, Duration)}, but only to that very connection. */
     public CompletableFuture<DeviceReply> send(DeviceRegistration registration, DeviceRequest request,
                                                Duration timeout) {
-        DeviceConnection session = registry.session(registration.deviceId()).orElse(null);
-        if (session == null || session.registration() != registration) {
-            return session == null ? membership.forward(registration, request, timeout)
-                    : CompletableFuture.failedFuture(new DeviceNotConnectedException(registration.deviceId()));
-        }
-        return session.send(request, timeout);
+        return deviceCalls.send(registration, request, timeout);
     }
 
     /**
