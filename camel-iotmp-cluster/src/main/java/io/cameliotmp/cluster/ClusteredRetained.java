@@ -61,12 +61,8 @@ final class ClusteredRetained {
     private final AtomicLong superseded = new AtomicLong();
     /** When the last failure line was written (0: never), and the failures since. Guarded by itself. */
     private final long[] failureLine = new long[2];
-    private final Object handover = new Object();
-    /**
-     * Retained publications relayed while the member takes the cluster's retained messages, the newest per key; null
-     * outside that hand-over. Guarded by {@link #handover}.
-     */
-    private Map<String, TopicMessage> arrivedDuringHandover;
+    /** The writes applied while this member takes the cluster's retained messages; its lock keeps them in order. */
+    private final RetainedHandover handover = new RetainedHandover();
     /** Numbers this member's writes, so a relay can name the write it follows. */
     private final AtomicLong writeNumbers = new AtomicLong();
 
@@ -304,9 +300,12 @@ final class ClusteredRetained {
      * one, and handed it to every later subscriber, until the topic's next publication.
      */
     void beginHandover() {
-        synchronized (handover) {
-            arrivedDuringHandover = new LinkedHashMap<>();
-        }
+        handover.begin();
+    }
+
+    /** The hand-over of the cluster's retained messages to this member while it joins. */
+    RetainedHandover handover() {
+        return handover;
     }
 
     /**
@@ -323,8 +322,8 @@ final class ClusteredRetained {
             return;
         }
         synchronized (handover) {
-            if (arrivedDuringHandover != null) {
-                arrivedDuringHandover.put(key, message);
+            if (handover.open()) {
+                handover.arrive(key, message);
                 return;
             }
             keep(message);
@@ -341,7 +340,7 @@ final class ClusteredRetained {
         String key = key(message.user(), message.topic());
         boolean keep;
         synchronized (handover) {
-            keep = arrivedDuringHandover == null && holds(key, message, writer, write);
+            keep = !handover.open() && holds(key, message, writer, write);
         }
         receiver.published(message, keep);
         if (!keep) {
@@ -412,14 +411,8 @@ final class ClusteredRetained {
                 }
             }
         } finally {
-            synchronized (handover) {
-                Map<String, TopicMessage> arrived = arrivedDuringHandover;
-                arrivedDuringHandover = null;
-                if (receiver != null && arrived != null) {
-                    // under the lock: a write applied now waits, then is kept after these, as the newest
-                    arrived.values().forEach(receiver::retained);
-                }
-            }
+            // under its lock: a write applied now waits, then is kept after these, as the newest
+            handover.end(receiver, cache, records, cluster.memberName());
         }
         if (!records.isEmpty()) {
             LOG.info("IOTMP cluster member {} took {} retained messages from the cluster", cluster.memberName(),

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cameliotmp.server.ClusterBus;
 import io.cameliotmp.server.DeviceId;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import static io.cameliotmp.cluster.ClusterNodes.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * A member that joins keeps the newest retained message of a topic, not the cluster cache's older entry: a retained
@@ -67,6 +69,65 @@ class RetainedHandoverTest {
 
         assertThat(here.kept).containsEntry("t", "newer");
         assertThat(here.delivered).containsExactly("newer");
+    }
+
+    /**
+     * The record of the writes applied during a hand-over held one per topic, clears included: a device publishing and
+     * clearing retained messages on ever new topics grew it for as long as the hand-over lasted. Beyond its bound the
+     * member reads the cache again at the end, and still keeps the newest of each topic and none of the cleared.
+     */
+    @Test
+    void writesBeyondTheBoundOfAHandOverAreReadFromTheCacheAfterIt() throws Exception {
+        int bound = 4;
+        b.bus().bind(new Kept());
+        b.join(new NoLocalDevices());
+        b.bus().published(new TopicMessage("alice", "t", "older", null), true);
+        b.bus().published(new TopicMessage("alice", "gone", "handed over, then cleared", null), true);
+        eventually().until(() -> b.retainedCache().size() == 2 && b.retainedMessages().waiting() == 0);
+
+        a.retainedMessages().handover().bound(bound, Long.MAX_VALUE);
+        CountDownLatch handingOver = new CountDownLatch(1);
+        CountDownLatch written = new CountDownLatch(1);
+        AtomicInteger recorded = new AtomicInteger();
+        Kept here = new Kept() {
+            @Override
+            public void retained(TopicMessage message) {
+                if ("older".equals(message.payload())) {
+                    handingOver.countDown();
+                    // the other member writes while this one takes the cache's entries
+                    try {
+                        assertThat(written.await(60, TimeUnit.SECONDS)).isTrue();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                    recorded.set(a.retainedMessages().handover().recorded());
+                }
+                super.retained(message);
+            }
+        };
+        a.bus().bind(here);
+        CompletableFuture<Void> joined = CompletableFuture.runAsync(() -> a.join(new NoLocalDevices()));
+        assertThat(handingOver.await(60, TimeUnit.SECONDS)).isTrue();
+        int topics = 5 * bound;
+        for (int i = 0; i < topics; i++) {
+            b.bus().published(new TopicMessage("alice", "churn/" + i, "short-lived", null), true);
+            b.bus().published(new TopicMessage("alice", "churn/" + i, null, null), true);
+        }
+        b.bus().published(new TopicMessage("alice", "t", "newer", null), true);
+        b.bus().published(new TopicMessage("alice", "gone", null, null), true);
+        b.bus().published(new TopicMessage("alice", "stays", "written during the hand-over", null), true);
+        // the cache is replicated synchronously: once the writer is done, the joining member's copy has every write
+        eventually().until(() -> b.retainedMessages().waiting() == 0 && b.retainedCache().size() == 2
+                                 && a.retainedCache().size() == 2
+                                 && "newer".equals(a.retainedCache().get(ClusteredRetained.key("alice", "t"))
+                                         .payload()));
+        written.countDown();
+        joined.get(60, TimeUnit.SECONDS);
+
+        assertThat(recorded.get()).as("writes recorded during the hand-over").isLessThanOrEqualTo(bound);
+        assertThat(a.retainedMessages().handover().rereads()).isEqualTo(1);
+        assertThat(here.kept).containsOnly(entry("t", "newer"), entry("stays", "written during the hand-over"));
     }
 
     @Test
