@@ -222,8 +222,7 @@ public class IotmpManagedServer {
                                     + " by user and device (none for a limit of 0 or less)")
     public TabularData listDevices(String user, int limit) throws OpenDataException {
         String of = user == null || user.isBlank() || "*".equals(user) ? null : user;
-        List<ServerViews.ConnectedDevice> devices = ServerViews.connectedDevices(server, of);
-        return deviceTable(devices.subList(0, Math.min(Math.max(0, limit), devices.size())));
+        return deviceTable(ServerViews.connectedDevices(server, of, 0, limit));
     }
 
     /**
