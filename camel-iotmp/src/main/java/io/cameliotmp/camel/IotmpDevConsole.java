@@ -63,8 +63,7 @@ public class IotmpDevConsole extends AbstractDevConsole {
                     subscriptions.add(ServerViews.subscription(subscription));
                 }
                 json.put("subscriptions", subscriptions);
-                List<ServerViews.ConnectedDevice> connected = ServerViews.connectedDevices(server, user);
-                List<ServerViews.ConnectedDevice> page = page(connected, offset, limit);
+                List<ServerViews.ConnectedDevice> page = ServerViews.connectedDevices(server, user, offset, limit);
                 json.put("devicesShown", page.size());
                 json.put("devicesOffset", offset);
                 Map<String, JsonArray> byUser = new LinkedHashMap<>();
@@ -173,12 +172,6 @@ public class IotmpDevConsole extends AbstractDevConsole {
                     Boolean.TRUE.equals(stream.get("confirmed")) ? "" : " (not confirmed yet)",
                     String.join(", ", consumers)));
         }
-    }
-
-    /** The devices from {@code offset} on, at most {@code limit} of them (both at least 0). */
-    static <T> List<T> page(List<T> all, int offset, int limit) {
-        int from = Math.min(offset, all.size());
-        return all.subList(from, (int) Math.min((long) from + limit, all.size()));
     }
 
     /** The shown devices of a server with their details, asked of all connections at once. */

@@ -221,9 +221,21 @@ public class IotmpManagedServer {
     @ManagedOperation(description = "The first limit connected devices, of one user or of all (empty or *), sorted"
                                     + " by user and device (none for a limit of 0 or less)")
     public TabularData listDevices(String user, int limit) throws OpenDataException {
+        return listDevicesPage(user, 0, limit);
+    }
+
+    /**
+     * A page of the connected devices: {@code limit} of them after the first {@code offset}, as the dev console's
+     * options of those names, so that an operator reads a server with more devices than a page page by page. Its own
+     * name rather than a third {@code listDevices}: Jolokia (hawtio) calls an overloaded operation only with its
+     * signature spelled out, and jconsole shows overloads as buttons of one name told apart by their parameters alone.
+     */
+    @ManagedOperation(description = "The limit connected devices after the first offset, of one user or of all (empty"
+                                    + " or *), sorted by user and device (none for a limit of 0 or less, or an offset"
+                                    + " past the last): listDevicesPage(user, 0, 100), then (user, 100, 100), ...")
+    public TabularData listDevicesPage(String user, int offset, int limit) throws OpenDataException {
         String of = user == null || user.isBlank() || "*".equals(user) ? null : user;
-        List<ServerViews.ConnectedDevice> devices = ServerViews.connectedDevices(server, of);
-        return deviceTable(devices.subList(0, Math.min(Math.max(0, limit), devices.size())));
+        return deviceTable(ServerViews.connectedDevices(server, of, Math.max(0, offset), limit));
     }
 
     /**

@@ -3,9 +3,12 @@ package io.cameliotmp.camel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 import io.cameliotmp.server.ConnectionDetails;
@@ -245,18 +248,57 @@ final class ServerViews {
         }
     }
 
-    /** The authenticated connections of a server sorted by user and device, of one user or all ({@code null}). */
-    static List<ConnectedDevice> connectedDevices(IotmpServer server, String user) {
-        List<ConnectedDevice> list = new ArrayList<>();
-        for (DeviceConnection connection : server.registry().sessions()) {
-            DeviceRegistration registration = connection.registration();
-            if (registration != null && (user == null || user.equals(registration.user()))) {
-                list.add(new ConnectedDevice(connection, registration));
+    /** The order every view lists devices in: by user, then device. A device id is unique, so no two are equal. */
+    static final Comparator<ConnectedDevice> BY_USER_AND_DEVICE = Comparator
+            .comparing((ConnectedDevice d) -> d.registration().user()).thenComparing(d -> d.registration().device());
+
+    /**
+     * One page of the authenticated connections of a server sorted by user and device, of one user or all
+     * ({@code null}): the {@code limit} after the first {@code offset} (both at least 0).
+     */
+    static List<ConnectedDevice> connectedDevices(IotmpServer server, String user, int offset, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        Collection<DeviceConnection> sessions = server.registry().sessions();
+        // each connection's registration read once, and no list of them all: the page keeps only what it may show
+        Iterable<ConnectedDevice> matching = () -> sessions.stream()
+                .map(connection -> new ConnectedDevice(connection, connection.registration()))
+                .filter(d -> d.registration() != null && (user == null || user.equals(d.registration().user())))
+                .iterator();
+        return page(matching, BY_USER_AND_DEVICE, offset, limit);
+    }
+
+    /**
+     * The items from {@code offset} on in {@code order}, at most {@code limit} of them (both at least 0), keeping only
+     * the first {@code offset + limit} while reading: a console asking for a page of 100 of 19,000 devices compares
+     * each device with the largest kept rather than sorting them all (O(n log k) instead of O(n log n)). The order
+     * must tell every two items apart, as the page would otherwise depend on the order the items come in.
+     */
+    static <T> List<T> page(Iterable<T> items, Comparator<? super T> order, int offset, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        int skipped = Math.max(0, offset);
+        long kept = Math.min(Integer.MAX_VALUE - 8L, (long) skipped + limit);
+        // the largest kept on top, to be dropped for a smaller one
+        PriorityQueue<T> first = new PriorityQueue<>(order.reversed());
+        for (T item : items) {
+            if (first.size() < kept) {
+                first.add(item);
+            } else if (order.compare(item, first.peek()) < 0) {
+                first.poll();
+                first.add(item);
             }
         }
-        list.sort(Comparator.comparing((ConnectedDevice d) -> d.registration().user())
-                .thenComparing(d -> d.registration().device()));
-        return list;
+        // the page is the largest of those kept past the offset; the queue gives them largest first
+        int shown = Math.max(0, first.size() - skipped);
+        List<T> page = new ArrayList<>(shown);
+        for (int i = 0; i < shown; i++) {
+            page.add(first.poll());
+        }
+        Collections.reverse(page);
+        return page;
     }
 
     static String duration(long millis) {

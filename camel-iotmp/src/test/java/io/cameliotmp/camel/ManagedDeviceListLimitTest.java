@@ -26,6 +26,7 @@ class ManagedDeviceListLimitTest extends IotmpCamelTestSupport {
 
     private static final String[] ONE = { String.class.getName() };
     private static final String[] TWO = { String.class.getName(), int.class.getName() };
+    private static final String[] PAGE = { String.class.getName(), int.class.getName(), int.class.getName() };
 
     private final MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
     private final List<RawIotmpSocket> devices = new ArrayList<>();
@@ -99,5 +100,38 @@ class ManagedDeviceListLimitTest extends IotmpCamelTestSupport {
         assertThat(names(mbeans.invoke(name, "listDevices", new Object[] { "*", 0 }, TWO))).isEmpty();
         assertThat(names(mbeans.invoke(name, "listDevices", new Object[] { "*", -1 }, TWO))).isEmpty();
         assertThat(names(mbeans.invoke(name, "listDevices", new Object[] { "bob", 5 }, TWO))).isEmpty();
+    }
+
+    /**
+     * {@code listDevicesPage(user, offset, limit)} reads the devices past the first page, as the dev console's
+     * {@code offset}: JMX showed the first {@code limit} devices only. It has a name of its own, so that Jolokia calls
+     * it without a signature (it refuses an overloaded operation without one).
+     */
+    @Test
+    void listDevicesPageReadsTheDevicesPastTheFirstPage() throws Exception {
+        String[] ids = { "d", "b", "e", "a", "c" };
+        for (String id : ids) {
+            devices.add(RawIotmpSocket.connect(port, "alice", id, "pw"));
+        }
+        ObjectName name = name();
+        eventually().until(() -> (Integer) mbeans.getAttribute(name, "ConnectedDevices") == ids.length);
+
+        assertThat(names(mbeans.invoke(name, "listDevicesPage", new Object[] { "*", 0, 2 }, PAGE)))
+                .containsExactly("a", "b");
+        assertThat(names(mbeans.invoke(name, "listDevicesPage", new Object[] { "alice", 2, 2 }, PAGE)))
+                .containsExactly("c", "d");
+        assertThat(names(mbeans.invoke(name, "listDevicesPage", new Object[] { "", 4, 2 }, PAGE)))
+                .containsExactly("e");
+        assertThat(names(mbeans.invoke(name, "listDevicesPage", new Object[] { "*", 5, 2 }, PAGE))).isEmpty();
+        assertThat(names(mbeans.invoke(name, "listDevicesPage", new Object[] { "*", -1, 1 }, PAGE)))
+                .containsExactly("a");
+        assertThat(names(mbeans.invoke(name, "listDevicesPage", new Object[] { "*", 1, Integer.MAX_VALUE }, PAGE)))
+                .containsExactly("b", "c", "d", "e");
+        assertThat(names(mbeans.invoke(name, "listDevicesPage", new Object[] { "*", 1, 0 }, PAGE))).isEmpty();
+        assertThat(names(mbeans.invoke(name, "listDevicesPage", new Object[] { "bob", 0, 5 }, PAGE))).isEmpty();
+
+        long pageOperations = java.util.Arrays.stream(mbeans.getMBeanInfo(name).getOperations())
+                .filter(o -> o.getName().equals("listDevicesPage")).count();
+        assertThat(pageOperations).as("not overloaded").isEqualTo(1);
     }
 }

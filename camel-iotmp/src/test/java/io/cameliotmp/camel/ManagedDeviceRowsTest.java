@@ -63,7 +63,8 @@ class ManagedDeviceRowsTest {
                 first.readFrameHex(); // the echo: the server has counted the keep-alive
             }
             DeviceConnection listedConnection = connection();
-            List<ServerViews.ConnectedDevice> listed = ServerViews.connectedDevices(server, "alice");
+            List<ServerViews.ConnectedDevice> listed = ServerViews.connectedDevices(server, "alice", 0,
+                    IotmpManagedServer.DEFAULT_LIST_LIMIT);
 
             try (RawIotmpSocket second = RawIotmpSocket.connect(port, "alice", "esp32", "pw")) {
                 eventually().until(() -> connection() != listedConnection);
