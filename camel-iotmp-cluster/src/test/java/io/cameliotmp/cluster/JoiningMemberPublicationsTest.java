@@ -68,8 +68,7 @@ class JoiningMemberPublicationsTest {
     }
 
     private InfinispanCluster member(String memberName, int port) {
-        return new InfinispanCluster(ClusterOptions.of(name, port, "127.0.0.1:" + portA + ",127.0.0.1:" + portB)
-                .withMemberName(memberName));
+        return ClusterNodes.bareMember(name, memberName, port, portA, portB);
     }
 
     /** A server's deliveries of relayed publications. */

@@ -104,7 +104,6 @@ class LateClaimTest {
     }
 
     private InfinispanCluster member(String memberName, int port) {
-        return new InfinispanCluster(ClusterOptions.of(name, port, "127.0.0.1:" + portA + ",127.0.0.1:" + portB)
-                .withMemberName(memberName));
+        return ClusterNodes.bareMember(name, memberName, port, portA, portB);
     }
 }

@@ -1,15 +1,10 @@
 package io.cameliotmp.cluster;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import io.cameliotmp.server.ClusterBus;
-import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.TopicMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +28,7 @@ class RetainedConvergenceTest {
     private final int portB = ClusterNodes.clusterPort();
     private final InfinispanCluster a = member("member-a", portA);
     private final InfinispanCluster b = member("member-b", portB);
-    private final Kept onA = new Kept();
+    private final KeptRetained onA = new KeptRetained();
     private final Held onB = new Held();
 
     @BeforeEach
@@ -67,7 +62,7 @@ class RetainedConvergenceTest {
 
     /** A publishes {@code first} on the topic, B publishes its own message while A's relay is held on B. */
     private void racedBy(Object first) throws Exception {
-        onB.holding = first == null ? Held.CLEAR : first;
+        onB.holding = first == null ? KeptRetained.CLEAR : first;
         // a server keeps its own publication before it relays it
         onA.retained(message(first));
         a.bus().published(message(first), true);
@@ -99,44 +94,12 @@ class RetainedConvergenceTest {
     }
 
     private InfinispanCluster member(String memberName, int port) {
-        return new InfinispanCluster(ClusterOptions.of(name, port, "127.0.0.1:" + portA + ",127.0.0.1:" + portB)
-                .withMemberName(memberName));
+        return ClusterNodes.bareMember(name, memberName, port, portA, portB);
     }
 
-    /** A server's retained messages and deliveries, as far as the cluster reaches them. */
-    private static class Kept implements ClusterBus.Receiver {
-        final Map<String, Object> kept = new ConcurrentHashMap<>();
-        final List<Object> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public void propertyUpdated(DeviceId device, String property, Object value) {
-        }
-
-        @Override
-        public void published(TopicMessage message, boolean retain) {
-            if (retain) {
-                retained(message);
-            }
-            delivered.add(message.payload() == null ? Held.CLEAR : message.payload());
-        }
-
-        @Override
-        public void raised(String user, String event, Object payload) {
-        }
-
-        @Override
-        public void retained(TopicMessage message) {
-            if (message.payload() == null) {
-                kept.remove(message.topic());
-            } else {
-                kept.put(message.topic(), message.payload());
-            }
-        }
-    }
 
     /** Holds the relayed publication of {@link #holding} until the test releases it. */
-    private static final class Held extends Kept {
-        static final Object CLEAR = "(clear)";
+    private static final class Held extends KeptRetained {
         final CountDownLatch held = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         volatile Object holding;

@@ -1,14 +1,11 @@
 package io.cameliotmp.cluster;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.protocol.Generation;
-import io.cameliotmp.server.ClusterBus;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.DirectoryEntry;
@@ -38,8 +35,8 @@ class RetainedDeviceMovesTest {
     private final int portB = ClusterNodes.clusterPort();
     private final InfinispanCluster a = member("member-a", portA);
     private final InfinispanCluster b = member("member-b", portB);
-    private final Kept onA = new Kept();
-    private final Kept onB = new Kept();
+    private final KeptRetained onA = new KeptRetained();
+    private final KeptRetained onB = new KeptRetained();
 
     @BeforeEach
     void join() {
@@ -113,36 +110,6 @@ class RetainedDeviceMovesTest {
     }
 
     private InfinispanCluster member(String memberName, int port) {
-        return new InfinispanCluster(ClusterOptions.of(name, port, "127.0.0.1:" + portA + ",127.0.0.1:" + portB)
-                .withMemberName(memberName));
-    }
-
-    /** A server's retained messages, as far as the cluster reaches them. */
-    private static final class Kept implements ClusterBus.Receiver {
-        final Map<String, Object> kept = new ConcurrentHashMap<>();
-
-        @Override
-        public void propertyUpdated(DeviceId device, String property, Object value) {
-        }
-
-        @Override
-        public void published(TopicMessage message, boolean retain) {
-            if (retain) {
-                retained(message);
-            }
-        }
-
-        @Override
-        public void raised(String user, String event, Object payload) {
-        }
-
-        @Override
-        public void retained(TopicMessage message) {
-            if (message.payload() == null) {
-                kept.remove(message.topic());
-            } else {
-                kept.put(message.topic(), message.payload());
-            }
-        }
+        return ClusterNodes.bareMember(name, memberName, port, portA, portB);
     }
 }

@@ -1,17 +1,11 @@
 package io.cameliotmp.cluster;
 
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.cameliotmp.server.ClusterBus;
-import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.TopicMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,14 +36,14 @@ class RetainedHandoverTest {
 
     @Test
     void aPublicationRelayedWhileAMemberTakesTheRetainedMessagesIsKeptAfterThem() throws Exception {
-        b.bus().bind(new Kept());
+        b.bus().bind(new KeptRetained());
         b.join(new NoLocalDevices());
         b.bus().published(new TopicMessage("alice", "t", "older", null), true);
         eventually().until(() -> b.retainedCache().containsKey(ClusteredRetained.key("alice", "t"))
                                  && b.retainedMessages().waiting() == 0);
 
         CountDownLatch handingOver = new CountDownLatch(1);
-        Kept here = new Kept() {
+        KeptRetained here = new KeptRetained() {
             @Override
             public void retained(TopicMessage message) {
                 if ("older".equals(message.payload())) {
@@ -79,7 +73,7 @@ class RetainedHandoverTest {
     @Test
     void writesBeyondTheBoundOfAHandOverAreReadFromTheCacheAfterIt() throws Exception {
         int bound = 4;
-        b.bus().bind(new Kept());
+        b.bus().bind(new KeptRetained());
         b.join(new NoLocalDevices());
         b.bus().published(new TopicMessage("alice", "t", "older", null), true);
         b.bus().published(new TopicMessage("alice", "gone", "handed over, then cleared", null), true);
@@ -89,7 +83,7 @@ class RetainedHandoverTest {
         CountDownLatch handingOver = new CountDownLatch(1);
         CountDownLatch written = new CountDownLatch(1);
         AtomicInteger recorded = new AtomicInteger();
-        Kept here = new Kept() {
+        KeptRetained here = new KeptRetained() {
             @Override
             public void retained(TopicMessage message) {
                 if ("older".equals(message.payload())) {
@@ -132,12 +126,12 @@ class RetainedHandoverTest {
 
     @Test
     void aJoinThatFailedTakingTheRetainedMessagesCanBeMadeAgain() {
-        b.bus().bind(new Kept());
+        b.bus().bind(new KeptRetained());
         b.join(new NoLocalDevices());
         b.bus().published(new TopicMessage("alice", "t", "kept", null), true);
         eventually().until(() -> b.retainedCache().containsKey(ClusteredRetained.key("alice", "t"))
                                  && b.retainedMessages().waiting() == 0);
-        Kept failingOnce = new Kept() {
+        KeptRetained failingOnce = new KeptRetained() {
             private boolean failed;
 
             @Override
@@ -160,38 +154,6 @@ class RetainedHandoverTest {
     }
 
     private InfinispanCluster member(String memberName, int port) {
-        return new InfinispanCluster(ClusterOptions.of(name, port, "127.0.0.1:" + portA + ",127.0.0.1:" + portB)
-                .withMemberName(memberName));
-    }
-
-    /** A server's retained messages and deliveries, as far as the cluster's relays reach them. */
-    private static class Kept implements ClusterBus.Receiver {
-        final Map<String, Object> kept = new ConcurrentHashMap<>();
-        final List<Object> delivered = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void propertyUpdated(DeviceId device, String property, Object value) {
-        }
-
-        @Override
-        public void published(TopicMessage message, boolean retain) {
-            if (retain) {
-                retained(message);
-            }
-            delivered.add(message.payload());
-        }
-
-        @Override
-        public void raised(String user, String event, Object payload) {
-        }
-
-        @Override
-        public void retained(TopicMessage message) {
-            if (message.payload() == null) {
-                kept.remove(message.topic());
-            } else {
-                kept.put(message.topic(), message.payload());
-            }
-        }
+        return ClusterNodes.bareMember(name, memberName, port, portA, portB);
     }
 }

@@ -1,12 +1,8 @@
 package io.cameliotmp.cluster;
 
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.cameliotmp.server.ClusterBus;
-import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.TopicMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,8 +24,8 @@ class RetainedSplitBrainTest {
     private final int portB = ClusterNodes.clusterPort();
     private final InfinispanCluster a = member("member-a", portA);
     private final InfinispanCluster b = member("member-b", portB);
-    private final Kept onA = new Kept();
-    private final Kept onB = new Kept();
+    private final KeptRetained onA = new KeptRetained();
+    private final KeptRetained onB = new KeptRetained();
 
     @BeforeEach
     void join() {
@@ -76,7 +72,7 @@ class RetainedSplitBrainTest {
         assertThat(onB.kept).containsEntry("cleared", "kept");
     }
 
-    private static void publish(InfinispanCluster member, Kept server, String topic, Object payload) {
+    private static void publish(InfinispanCluster member, KeptRetained server, String topic, Object payload) {
         TopicMessage message = new TopicMessage("alice", topic, payload, null);
         server.retained(message);
         member.bus().published(message, true);
@@ -88,35 +84,6 @@ class RetainedSplitBrainTest {
     }
 
     private InfinispanCluster member(String memberName, int port) {
-        return new InfinispanCluster(ClusterOptions.of(name, port, "127.0.0.1:" + portA + ",127.0.0.1:" + portB)
-                .withMemberName(memberName));
-    }
-
-    private static class Kept implements ClusterBus.Receiver {
-        final Map<String, Object> kept = new ConcurrentHashMap<>();
-
-        @Override
-        public void propertyUpdated(DeviceId device, String property, Object value) {
-        }
-
-        @Override
-        public void published(TopicMessage message, boolean retain) {
-            if (retain) {
-                retained(message);
-            }
-        }
-
-        @Override
-        public void raised(String user, String event, Object payload) {
-        }
-
-        @Override
-        public void retained(TopicMessage message) {
-            if (message.payload() == null) {
-                kept.remove(message.topic());
-            } else {
-                kept.put(message.topic(), message.payload());
-            }
-        }
+        return ClusterNodes.bareMember(name, memberName, port, portA, portB);
     }
 }
