@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.cameliotmp.protocol.IotmpMessage;
+import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.protocol.session.StreamIds;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -274,14 +275,17 @@ final class DeviceLifecycle {
         }
         if (wasConnected) {
             setConnected(false);
-            LOG.info("{}: disconnected{}", device, cause != null ? ": " + cause : "");
+            // bounded and escaped: the server writes part of some causes (an ERROR's text, the bytes a TLS record
+            // that is none quotes), and every reconnection cycle logs this line again
+            LOG.info("{}: disconnected{}", device, cause != null ? ": " + PsonValues.text(cause.toString()) : "");
             for (Runnable listener : disconnectedListeners) {
                 handlers.runCallback(listener);
             }
         } else if (cause instanceof IotmpConnectRefusedException refusal) {
             refused(refusal);
         } else if (!closed) {
-            LOG.debug("{}: connection attempt failed: {}", device, cause != null ? cause.toString() : "closed");
+            LOG.debug("{}: connection attempt failed: {}", device,
+                    cause != null ? PsonValues.text(cause.toString()) : "closed");
             Throwable failure = cause != null ? cause : lost;
             for (Consumer<Throwable> listener : failedListeners) {
                 handlers.runCallback(() -> listener.accept(failure));

@@ -126,6 +126,11 @@ public final class IotmpDevice implements AutoCloseable {
         return true;
     }
 
+    /** Whether a registered resource serves {@code path} (a concrete path, or the registered form). */
+    public boolean hasResource(String path) {
+        return resources.find(path) != null;
+    }
+
     void register(DeviceResource resource) {
         resources.register(resource);
     }

@@ -3,17 +3,22 @@ package io.cameliotmp.camel.device;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.cameliotmp.camel.PsonBodies;
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.IotmpDisconnectedException;
+import io.cameliotmp.protocol.PsonValues;
 import io.cameliotmp.protocol.session.Answers;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Calls the server's services as the device, or streams a value on a resource of the device. Never blocks on the
@@ -24,8 +29,14 @@ import org.apache.camel.support.DefaultAsyncProducer;
  */
 public class IotmpDeviceProducer extends DefaultAsyncProducer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(IotmpDeviceProducer.class);
+    /** How many resource names without a consumer route {@link #warnIfUndeclared} remembers (and warns of). */
+    static final int MAX_UNDECLARED_WARNED = 16;
+
     private final IotmpDeviceEndpoint endpoint;
     private volatile SharedDevice shared;
+    /** The resource names {@link #warnIfUndeclared} warned of. */
+    private final Set<String> undeclaredWarned = ConcurrentHashMap.newKeySet();
 
     public IotmpDeviceProducer(IotmpDeviceEndpoint endpoint) {
         super(endpoint);
@@ -125,6 +136,9 @@ public class IotmpDeviceProducer extends DefaultAsyncProducer {
             case stream -> {
                 boolean streamed = body == null ? device.stream(target) : device.streamChanged(target, value);
                 in.setHeader(IotmpDeviceConstants.STREAMED, streamed);
+                if (!streamed) {
+                    warnIfUndeclared(device, target);
+                }
                 yield null;
             }
             case writeBucket -> keepBody(device.writeBucket(target, value, confirm));
@@ -145,6 +159,23 @@ public class IotmpDeviceProducer extends DefaultAsyncProducer {
             case lock -> lock(in, device, target, value);
             case unlock -> keepBody(device.unlock(target, lockToken(in, value), confirm));
         };
+    }
+
+    /**
+     * A stream on a resource no consumer route of the connection declares goes nowhere, ever: said once per name at
+     * WARN, the exchange going on as for a resource without open streams. Only once the context has started: before,
+     * the consumer routes may not have declared their resources yet. The names come from the exchange (the target
+     * header), so at most {@value #MAX_UNDECLARED_WARNED} are remembered and warned of, each bounded in the line.
+     */
+    private void warnIfUndeclared(IotmpDevice device, String target) {
+        if (device.hasResource(target) || !endpoint.getCamelContext().isStarted()) {
+            return;
+        }
+        if (undeclaredWarned.size() < MAX_UNDECLARED_WARNED && undeclaredWarned.add(target)) {
+            // not the endpoint's URI: it may carry the credential
+            LOG.warn("No consumer route of IOTMP device {} declares the resource '{}': the stream operation sends "
+                     + "nothing on it (said once per resource name)", device, PsonValues.text(target));
+        }
     }
 
     private static CompletionStage<Object> keepBody(CompletionStage<?> call) {
