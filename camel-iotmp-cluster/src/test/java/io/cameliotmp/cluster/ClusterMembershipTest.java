@@ -124,6 +124,31 @@ class ClusterMembershipTest {
     }
 
     /**
+     * Each member counts its own session numbers: when every member counted from 1, a device's first connection on
+     * one and its first on another had the same number, and what the members tell connections apart by (a stream's
+     * data pinned to its connection's number, a sync lock's holder) took the new connection for the old one.
+     */
+    @Test
+    void aDeviceMovingToAnotherMemberGetsAnotherSessionNumber() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        DeviceId mover = new DeviceId("alice", "mover");
+        nodes.device(members.get(0), "mover");
+        long before = members.get(0).registry().registration(mover).orElseThrow().sessionNumber();
+
+        nodes.device(members.get(1), "mover");
+        eventually().until(() -> members.get(0).registry().registration(mover).isEmpty());
+        long now = members.get(1).registry().registration(mover).orElseThrow().sessionNumber();
+
+        assertThat(now).isNotEqualTo(before).isPositive().isLessThan(1L << 53);
+        // stream data pinned to the connection that is gone reaches nobody, from either member
+        for (IotmpServer member : members) {
+            assertThat(member.send(mover, before, DeviceRequest.streamData(1, "ls\n"), null, new CompletableFuture<>()))
+                    .failsWithin(60, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                    .withCauseInstanceOf(DeviceNotConnectedException.class);
+        }
+    }
+
+    /**
      * What the old connection sees on the wire when its device connects to another member: a DISCONNECT frame
      * ({@code 04 00}) and then the end of the connection, as on a single server. A bare socket plays the old device,
      * so nothing of the project's client reads the bytes for the test.

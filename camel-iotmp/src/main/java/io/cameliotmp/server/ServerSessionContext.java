@@ -2,6 +2,7 @@ package io.cameliotmp.server;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -35,7 +36,13 @@ final class ServerSessionContext implements SessionContext {
     private final EventStreams events;
     private final BuiltinServices builtins;
     private final ReceivedSamples receivedSamples;
-    private final AtomicLong sessionNumbers = new AtomicLong();
+    /**
+     * The last session number given. A cluster member starts at a random place: every member counts its own, and a
+     * device moving between members must not get the number its connection had on the other, which the members
+     * compare (a stream's data pinned to its connection, the release of its sync locks). Below 2^52, so that a
+     * number stays exact in JSON.
+     */
+    private final AtomicLong sessionNumbers;
     private final FlowBounds flowBounds;
 
     ServerSessionContext(IotmpServerConfig config, Supplier<ServerMetrics> metrics, Supplier<Timer> timer,
@@ -56,6 +63,8 @@ final class ServerSessionContext implements SessionContext {
         this.events = events;
         this.builtins = builtins;
         this.receivedSamples = receivedSamples;
+        this.sessionNumbers = new AtomicLong(config.cluster().clustered()
+                ? ThreadLocalRandom.current().nextLong(1L << 52) : 0);
         this.flowBounds = new FlowBounds(config.maxInFlight(), config.limits().maxDecodedFrameBytes(),
                 config.backpressurePolicy(), new InFlightBytes(), System::nanoTime);
     }
