@@ -317,15 +317,6 @@ public final class ClusterNodes implements AutoCloseable {
         return FreePorts.clusterPort(ClusterOptions.DEFAULT_FD_PORT_OFFSET);
     }
 
-    /**
-     * A member without a server, of cluster {@code name} whose static discovery names two members on loopback at
-     * {@code portA} and {@code portB}: the tests of the cluster's caches use two of them.
-     */
-    static InfinispanCluster bareMember(String name, String memberName, int port, int portA, int portB) {
-        return new InfinispanCluster(ClusterOptions.of(name, port, "127.0.0.1:" + portA + ",127.0.0.1:" + portB)
-                .withMemberName(memberName));
-    }
-
     @Override
     public void close() {
         devices.forEach(IotmpDevice::close);

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.server.ClusterBus;
@@ -25,11 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JoiningMemberPublicationsTest {
 
-    private final String name = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-    private final int portA = ClusterNodes.clusterPort();
-    private final int portB = ClusterNodes.clusterPort();
-    private final InfinispanCluster a = member("member-a", portA);
-    private final InfinispanCluster b = member("member-b", portB);
+    private final BareMembers members = BareMembers.create();
+    private final InfinispanCluster a = members.a();
+    private final InfinispanCluster b = members.b();
     private final CountDownLatch inView = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
 
@@ -65,10 +62,6 @@ class JoiningMemberPublicationsTest {
         release.countDown();
         joined.get(60, TimeUnit.SECONDS);
         assertThat(a.droppedRelays()).isZero();
-    }
-
-    private InfinispanCluster member(String memberName, int port) {
-        return ClusterNodes.bareMember(name, memberName, port, portA, portB);
     }
 
     /** A server's deliveries of relayed publications. */

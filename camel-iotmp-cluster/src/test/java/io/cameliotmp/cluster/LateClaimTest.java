@@ -3,7 +3,6 @@ package io.cameliotmp.cluster;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.cameliotmp.protocol.Generation;
 import io.cameliotmp.server.DeviceId;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static io.cameliotmp.cluster.ClusterNodes.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -26,25 +24,20 @@ class LateClaimTest {
 
     private static final DeviceId DEVICE = new DeviceId("alice", "mover");
 
-    private final String name = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-    private final int portA = ClusterNodes.clusterPort();
-    private final int portB = ClusterNodes.clusterPort();
-    private final InfinispanCluster a = member("member-a", portA);
-    private final InfinispanCluster b = member("member-b", portB);
+    private final BareMembers members = BareMembers.create();
+    private final InfinispanCluster a = members.a();
+    private final InfinispanCluster b = members.b();
     private final NoLocalDevices closedOnA = new NoLocalDevices();
     private final NoLocalDevices closedOnB = new NoLocalDevices();
 
     @BeforeEach
     void join() {
-        a.join(closedOnA);
-        b.join(closedOnB);
-        eventually().until(() -> a.members().size() == 2 && b.members().size() == 2);
+        members.join(closedOnA, closedOnB);
     }
 
     @AfterEach
     void leave() {
-        a.leave();
-        b.leave();
+        members.leave();
     }
 
     @Test
@@ -101,9 +94,5 @@ class LateClaimTest {
     private static DeviceRegistration registration(long session, Instant connectedAt) {
         return new DeviceRegistration(DEVICE, session, new InetSocketAddress("127.0.0.1", 40000 + (int) session),
                 connectedAt, Generation.values()[0], 60);
-    }
-
-    private InfinispanCluster member(String memberName, int port) {
-        return ClusterNodes.bareMember(name, memberName, port, portA, portB);
     }
 }

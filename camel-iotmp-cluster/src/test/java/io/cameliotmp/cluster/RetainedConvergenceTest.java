@@ -2,7 +2,6 @@ package io.cameliotmp.cluster;
 
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.server.TopicMessage;
@@ -23,11 +22,9 @@ class RetainedConvergenceTest {
 
     private static final String KEY = ClusteredRetained.key("alice", "t");
 
-    private final String name = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-    private final int portA = ClusterNodes.clusterPort();
-    private final int portB = ClusterNodes.clusterPort();
-    private final InfinispanCluster a = member("member-a", portA);
-    private final InfinispanCluster b = member("member-b", portB);
+    private final BareMembers members = BareMembers.create();
+    private final InfinispanCluster a = members.a();
+    private final InfinispanCluster b = members.b();
     private final KeptRetained onA = new KeptRetained();
     private final Held onB = new Held();
 
@@ -35,16 +32,13 @@ class RetainedConvergenceTest {
     void join() {
         a.bus().bind(onA);
         b.bus().bind(onB);
-        a.join(new NoLocalDevices());
-        b.join(new NoLocalDevices());
-        eventually().until(() -> a.members().size() == 2 && b.members().size() == 2);
+        members.join(new NoLocalDevices(), new NoLocalDevices());
     }
 
     @AfterEach
     void leave() {
         onB.release.countDown();
-        a.leave();
-        b.leave();
+        members.leave();
     }
 
     @Test
@@ -91,10 +85,6 @@ class RetainedConvergenceTest {
 
     private static TopicMessage message(Object payload) {
         return new TopicMessage("alice", "t", payload, null);
-    }
-
-    private InfinispanCluster member(String memberName, int port) {
-        return ClusterNodes.bareMember(name, memberName, port, portA, portB);
     }
 
 

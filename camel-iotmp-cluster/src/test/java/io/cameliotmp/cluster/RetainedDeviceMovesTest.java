@@ -2,7 +2,6 @@ package io.cameliotmp.cluster;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.protocol.Generation;
@@ -30,11 +29,9 @@ class RetainedDeviceMovesTest {
     private static final DeviceId DEVICE = new DeviceId("alice", "mover");
     private static final Instant EARLIER = Instant.parse("2026-01-01T00:00:00Z");
 
-    private final String name = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-    private final int portA = ClusterNodes.clusterPort();
-    private final int portB = ClusterNodes.clusterPort();
-    private final InfinispanCluster a = member("member-a", portA);
-    private final InfinispanCluster b = member("member-b", portB);
+    private final BareMembers members = BareMembers.create();
+    private final InfinispanCluster a = members.a();
+    private final InfinispanCluster b = members.b();
     private final KeptRetained onA = new KeptRetained();
     private final KeptRetained onB = new KeptRetained();
 
@@ -42,15 +39,12 @@ class RetainedDeviceMovesTest {
     void join() {
         a.bus().bind(onA);
         b.bus().bind(onB);
-        a.join(new NoLocalDevices());
-        b.join(new NoLocalDevices());
-        eventually().until(() -> a.members().size() == 2 && b.members().size() == 2);
+        members.join(new NoLocalDevices(), new NoLocalDevices());
     }
 
     @AfterEach
     void leave() {
-        a.leave();
-        b.leave();
+        members.leave();
     }
 
     @Test
@@ -107,9 +101,5 @@ class RetainedDeviceMovesTest {
     private static Object payload(InfinispanCluster member) {
         ClusteredRetained.RetainedRecord record = member.retainedCache().get(KEY);
         return record == null ? null : record.payload();
-    }
-
-    private InfinispanCluster member(String memberName, int port) {
-        return ClusterNodes.bareMember(name, memberName, port, portA, portB);
     }
 }

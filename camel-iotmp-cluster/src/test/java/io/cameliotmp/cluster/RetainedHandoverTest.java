@@ -2,7 +2,6 @@ package io.cameliotmp.cluster;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,16 +21,13 @@ import static org.assertj.core.api.Assertions.entry;
  */
 class RetainedHandoverTest {
 
-    private final String name = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-    private final int portA = ClusterNodes.clusterPort();
-    private final int portB = ClusterNodes.clusterPort();
-    private final InfinispanCluster a = member("member-a", portA);
-    private final InfinispanCluster b = member("member-b", portB);
+    private final BareMembers members = BareMembers.create();
+    private final InfinispanCluster a = members.a();
+    private final InfinispanCluster b = members.b();
 
     @AfterEach
     void leave() {
-        a.leave();
-        b.leave();
+        members.leave();
     }
 
     @Test
@@ -151,9 +147,5 @@ class RetainedHandoverTest {
         a.join(new NoLocalDevices());
         eventually().until(() -> a.members().size() == 2 && b.members().size() == 2);
         assertThat(failingOnce.kept).containsEntry("t", "kept");
-    }
-
-    private InfinispanCluster member(String memberName, int port) {
-        return ClusterNodes.bareMember(name, memberName, port, portA, portB);
     }
 }

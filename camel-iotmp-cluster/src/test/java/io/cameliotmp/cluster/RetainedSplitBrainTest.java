@@ -1,7 +1,6 @@
 package io.cameliotmp.cluster;
 
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.cameliotmp.server.TopicMessage;
 import org.junit.jupiter.api.AfterEach;
@@ -19,11 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RetainedSplitBrainTest {
 
-    private final String name = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-    private final int portA = ClusterNodes.clusterPort();
-    private final int portB = ClusterNodes.clusterPort();
-    private final InfinispanCluster a = member("member-a", portA);
-    private final InfinispanCluster b = member("member-b", portB);
+    private final BareMembers members = BareMembers.create();
+    private final InfinispanCluster a = members.a();
+    private final InfinispanCluster b = members.b();
     private final KeptRetained onA = new KeptRetained();
     private final KeptRetained onB = new KeptRetained();
 
@@ -31,15 +28,12 @@ class RetainedSplitBrainTest {
     void join() {
         a.bus().bind(onA);
         b.bus().bind(onB);
-        a.join(new NoLocalDevices());
-        b.join(new NoLocalDevices());
-        eventually().until(() -> a.members().size() == 2 && b.members().size() == 2);
+        members.join(new NoLocalDevices(), new NoLocalDevices());
     }
 
     @AfterEach
     void leave() {
-        a.leave();
-        b.leave();
+        members.leave();
     }
 
     @Test
@@ -81,9 +75,5 @@ class RetainedSplitBrainTest {
     private static Object payload(InfinispanCluster member, String topic) {
         ClusteredRetained.RetainedRecord record = member.retainedCache().get(ClusteredRetained.key("alice", topic));
         return record == null ? null : record.payload();
-    }
-
-    private InfinispanCluster member(String memberName, int port) {
-        return ClusterNodes.bareMember(name, memberName, port, portA, portB);
     }
 }
