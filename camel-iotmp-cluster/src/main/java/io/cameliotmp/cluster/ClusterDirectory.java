@@ -1,13 +1,18 @@
 package io.cameliotmp.cluster;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cameliotmp.server.DeviceDirectory;
 import io.cameliotmp.server.DeviceId;
+import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.DirectoryEntry;
 import io.cameliotmp.server.LocalDevices;
 import org.infinispan.Cache;
@@ -19,12 +24,21 @@ import org.slf4j.LoggerFactory;
  * whose entry names the device's newest connection ({@link HolderRecord#newerThan}). Claims and releases are
  * conditional writes, decided where the entry is owned; a member whose entry is overwritten by another's learns of
  * it from the write ({@link DirectoryWrites}). Empty while the member is not joined.
+ * <p>
+ * A claim or a release that fails (a write timing out while a member is suspected, say) is repaired: the next write
+ * of this member that succeeds, or the next view, has the housekeeping thread record every device connected here
+ * and remove the entries naming this member that no connection here matches any more. Before, a failed release left
+ * its device listed as connected here, and a failed claim left it unreachable from the others, until it reconnected.
  */
 final class ClusterDirectory implements DeviceDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDirectory.class);
 
     private final InfinispanCluster cluster;
+    /** A claim or a release of this member failed since the last repair began. */
+    private final AtomicBoolean repairDue = new AtomicBoolean();
+    /** A repair waits on the housekeeping thread (one is enough however many writes succeed meanwhile). */
+    private final AtomicBoolean repairQueued = new AtomicBoolean();
 
     ClusterDirectory(InfinispanCluster cluster) {
         this.cluster = cluster;
@@ -36,6 +50,18 @@ final class ClusterDirectory implements DeviceDirectory {
         if (cache == null) {
             return null;
         }
+        DirectoryEntry replaced;
+        try {
+            replaced = claim(cache, entry);
+        } catch (RuntimeException e) {
+            repairDue.set(true);
+            throw e; // the server logs it
+        }
+        repairIfDue();
+        return replaced;
+    }
+
+    private DirectoryEntry claim(Cache<String, HolderRecord> cache, DirectoryEntry entry) {
         HolderRecord claimed = HolderRecord.of(entry, cluster.node());
         String key = HolderRecord.key(entry.deviceId());
         // conditional writes, decided where the entry is owned: a claim that arrives late (its member was slow to
@@ -72,8 +98,10 @@ final class ClusterDirectory implements DeviceDirectory {
             Cache<String, HolderRecord> cache = cluster.directoryCache();
             if (cache != null) {
                 cache.remove(HolderRecord.key(entry.deviceId()), HolderRecord.of(entry, cluster.node()));
+                repairIfDue();
             }
         } catch (RuntimeException e) {
+            repairDue.set(true);
             failure = e;
         }
         try {
@@ -116,6 +144,103 @@ final class ClusterDirectory implements DeviceDirectory {
     Optional<HolderRecord> record(DeviceId device) {
         Cache<String, HolderRecord> cache = cluster.directoryCache();
         return cache == null ? Optional.empty() : Optional.ofNullable(cache.get(HolderRecord.key(device)));
+    }
+
+    /** After a write that succeeded: a repair of earlier failures is queued once. */
+    private void repairIfDue() {
+        if (!repairDue.get() || !repairQueued.compareAndSet(false, true)) {
+            return;
+        }
+        ExecutorService work = cluster.housekeeping();
+        if (work == null || work.isShutdown()) {
+            repairQueued.set(false);
+            return;
+        }
+        work.execute(this::repair);
+    }
+
+    /** On the housekeeping thread (a new view asks for it too): makes up for the claims and releases that failed. */
+    void repair() {
+        repairQueued.set(false);
+        if (!repairDue.compareAndSet(true, false)) {
+            return;
+        }
+        try {
+            int recorded = holdLocalDevices();
+            int removed = removeStaleOwn();
+            LOG.info("IOTMP cluster {}: directory repaired after failed writes ({} devices recorded again, {} entries "
+                     + "of connections gone removed)", cluster.options().name(), recorded, removed);
+        } catch (RuntimeException e) {
+            repairDue.set(true); // the next write that succeeds, or the next view, tries again
+            LOG.debug("Could not repair the cluster directory", e);
+        }
+    }
+
+    /**
+     * Every device connected here goes into the directory under this member, unless another member holds a newer
+     * connection of it, in which case the connection here is the one that goes; each decision is atomic where the
+     * entry lives. Run after a merge (a split brain heals to one owner per device whatever the order) and by a
+     * repair.
+     *
+     * @return how many entries this wrote
+     */
+    int holdLocalDevices() {
+        LocalDevices target = cluster.local();
+        Cache<String, HolderRecord> cache = cluster.directoryCache();
+        UUID node = cluster.node();
+        if (target == null || cache == null) {
+            return 0;
+        }
+        List<HolderRecord> written = new ArrayList<>();
+        for (DeviceRegistration registration : target.localRegistrations()) {
+            HolderRecord mine = HolderRecord.of(new DirectoryEntry(cluster.memberName(), registration), node);
+            String key = HolderRecord.key(registration.deviceId());
+            HolderRecord before = cache.get(key);
+            // a member whose entry this overwrites closes its connection on the write (DirectoryWrites)
+            HolderRecord after = cache.compute(key, new ClusterTasks.ClaimIfNewer(mine));
+            if (!mine.equals(after)) {
+                LOG.info("IOTMP cluster {}: {} is connected to {} too, with a newer connection; closing this one",
+                        cluster.options().name(), registration.deviceId(), after.member());
+                target.replacedElsewhere(registration, after.entry());
+            } else if (!mine.equals(before)) {
+                written.add(mine);
+            }
+        }
+        // a connection that ended meanwhile may have removed its entry before this wrote it again: it is removed
+        // here (a connection leaves the registry before it releases its entry)
+        Set<DeviceRegistration> still = new HashSet<>(target.localRegistrations());
+        for (HolderRecord record : written) {
+            if (!still.contains(record.registration())) {
+                cache.remove(HolderRecord.key(record.deviceId()), record);
+            }
+        }
+        return written.size();
+    }
+
+    /** The entries naming this member whose connection is not here any more: a release of theirs failed. */
+    private int removeStaleOwn() {
+        LocalDevices target = cluster.local();
+        Cache<String, HolderRecord> cache = cluster.directoryCache();
+        UUID node = cluster.node();
+        if (target == null || cache == null) {
+            return 0;
+        }
+        List<Map.Entry<String, HolderRecord>> own = new ArrayList<>();
+        for (Map.Entry<String, HolderRecord> entry : List.copyOf(cache.entrySet())) {
+            if (entry.getValue().node().equals(node)) {
+                own.add(entry);
+            }
+        }
+        // read after the entries: a connection is in the registry before it claims, so an entry read above whose
+        // connection is not in this set has ended (and its release failed, or is on its way)
+        Set<DeviceRegistration> here = new HashSet<>(target.localRegistrations());
+        int removed = 0;
+        for (Map.Entry<String, HolderRecord> entry : own) {
+            if (!here.contains(entry.getValue().registration()) && cache.remove(entry.getKey(), entry.getValue())) {
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /**

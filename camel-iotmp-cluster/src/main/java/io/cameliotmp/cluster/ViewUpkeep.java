@@ -8,9 +8,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.cameliotmp.server.DeviceRegistration;
-import io.cameliotmp.server.DirectoryEntry;
-import io.cameliotmp.server.LocalDevices;
 import org.infinispan.Cache;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.notifications.Listener;
@@ -81,6 +78,8 @@ final class ViewUpkeep {
                     held.membersLeft(now);
                 }
             }
+            // writes that failed while a member was suspected: the new view may take them
+            cluster.deviceDirectory().repair();
         }, "directory upkeep after view " + event.getViewId());
     }
 
@@ -130,28 +129,10 @@ final class ViewUpkeep {
 
     /**
      * After a merge: every device connected here must be in the directory under this member, unless another member
-     * holds a newer connection of it, in which case the connection here is the one that goes. Every member does this
-     * for its own devices, each decision atomic where the entry lives, so a split brain heals to one owner per device
-     * whatever the order.
+     * holds a newer connection of it ({@link ClusterDirectory#holdLocalDevices}).
      */
     private void reconcile() {
-        LocalDevices target = cluster.local();
-        Cache<String, HolderRecord> cache = cluster.directoryCache();
-        UUID node = cluster.node();
-        if (target == null || cache == null) {
-            return;
-        }
-        for (DeviceRegistration registration : target.localRegistrations()) {
-            HolderRecord mine = HolderRecord.of(new DirectoryEntry(cluster.memberName(), registration), node);
-            String key = HolderRecord.key(registration.deviceId());
-            // a member whose entry this overwrites closes its connection on the write (DirectoryWrites)
-            HolderRecord after = cache.compute(key, new ClusterTasks.ClaimIfNewer(mine));
-            if (!mine.equals(after)) {
-                LOG.info("IOTMP cluster {}: {} is connected to {} too, with a newer connection; closing this one",
-                        cluster.options().name(), registration.deviceId(), after.member());
-                target.replacedElsewhere(registration, after.entry());
-            }
-        }
+        cluster.deviceDirectory().holdLocalDevices();
     }
 
     private void housekeeping(Runnable task, String what) {
