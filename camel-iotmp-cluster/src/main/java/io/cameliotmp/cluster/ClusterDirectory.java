@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A claim or a release that fails (a write timing out while a member is suspected, say) is repaired: the next write
  * of this member that succeeds, or the next view, has the housekeeping thread record every device connected here
- * and remove the entries naming this member that no connection here matches any more. Before, a failed release left
- * its device listed as connected here, and a failed claim left it unreachable from the others, until it reconnected.
+ * and remove the entries (and free the sync lock slots) naming this member that no connection here matches any
+ * more. Before, a failed release left its device listed as connected here (its slots held up to their timeout), and
+ * a failed claim left it unreachable from the others, until it reconnected.
  */
 final class ClusterDirectory implements DeviceDirectory {
 
@@ -110,6 +111,7 @@ final class ClusterDirectory implements DeviceDirectory {
                 held.released(entry.registration());
             }
         } catch (RuntimeException e) {
+            repairDue.set(true);
             if (failure == null) {
                 failure = e;
             } else {
@@ -168,8 +170,12 @@ final class ClusterDirectory implements DeviceDirectory {
         try {
             int recorded = holdLocalDevices();
             int removed = removeStaleOwn();
+            ClusteredSyncLocks locks = cluster.createdSyncLocks();
+            LocalDevices target = cluster.local();
+            int users = locks == null || target == null ? 0 : locks.releaseEnded(target::localRegistrations);
             LOG.info("IOTMP cluster {}: directory repaired after failed writes ({} devices recorded again, {} entries "
-                     + "of connections gone removed)", cluster.options().name(), recorded, removed);
+                     + "and the sync locks of {} users of connections gone freed)", cluster.options().name(),
+                    recorded, removed, users);
         } catch (RuntimeException e) {
             repairDue.set(true); // the next write that succeeds, or the next view, tries again
             LOG.debug("Could not repair the cluster directory", e);

@@ -1,10 +1,14 @@
 package io.cameliotmp.cluster;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import io.cameliotmp.server.DeviceRegistration;
 import io.cameliotmp.server.QuotaExceededException;
@@ -107,6 +111,40 @@ final class ClusteredSyncLocks implements SyncLockService {
                 change(entry.getKey(), current -> current.withoutMembersOtherThan(view));
             }
         }
+    }
+
+    /**
+     * A repair's job: frees the slots of this member's connections that are not among {@code here} any more (their
+     * release failed). {@code here} is read after the slots: a connection is in the registry before it can take one.
+     *
+     * @return how many users' locks changed
+     */
+    int releaseEnded(Supplier<List<DeviceRegistration>> here) {
+        UUID node = cluster.node();
+        Cache<String, UserLockSet> cache = cluster.locks();
+        if (cache == null || node == null) {
+            return 0;
+        }
+        Set<Map.Entry<String, UserLockSet>> entries = Set.copyOf(cache.entrySet());
+        Set<SlotOwner> live = new HashSet<>();
+        for (DeviceRegistration registration : here.get()) {
+            live.add(new SlotOwner(registration.user(), registration.device(), registration.sessionNumber()));
+        }
+        int changed = 0;
+        for (Map.Entry<String, UserLockSet> entry : entries) {
+            String user = entry.getKey();
+            Predicate<UserLockSet.Holder> ended = holder -> holder.node().equals(node)
+                    && !live.contains(new SlotOwner(user, holder.device(), holder.sessionNumber()));
+            if (entry.getValue().without(ended) != entry.getValue()) {
+                change(user, current -> current.without(ended));
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /** The connection a slot names. */
+    private record SlotOwner(String user, String device, long sessionNumber) {
     }
 
     /** Applies {@code change} to the user's current locks until no other change came between. */

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.IotmpErrorException;
+import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpServer;
 import io.cameliotmp.server.ServerQuotas;
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +107,31 @@ class ClusterSyncLocksTest {
         ClusterNodes.cluster(members.get(0)).directoryCache().stop();
         onA.close();
 
+        eventually().until(() -> tryLock(onB, "door"));
+    }
+
+    /**
+     * Freeing the slots of a connection that ended fails (a write timing out while a member is suspected): they are
+     * freed once a write of that member's succeeds again. Before, they stayed held up to {@code maxLockTimeout} (a
+     * day at the default).
+     */
+    @Test
+    void aLockWhoseReleaseFailedIsFreedOnceTheMembersWritesSucceedAgain() throws Exception {
+        List<IotmpServer> members = nodes.start(2);
+        IotmpServer a = members.get(0);
+        IotmpDevice onA = nodes.device(a, "holder");
+        IotmpDevice onB = nodes.device(members.get(1), "waiter");
+        lock(onA, "door");
+        FailingWrites failing = FailingWrites.on(ClusterNodes.cluster(a).locks());
+
+        failing.keys.add("alice");
+        onA.close();
+        eventually().until(() -> failing.refused.get() > 0
+                && a.registry().registration(new DeviceId("alice", "holder")).isEmpty());
+        assertRefused(onB, "door");
+
+        failing.keys.clear();
+        nodes.device(a, "next");
         eventually().until(() -> tryLock(onB, "door"));
     }
 

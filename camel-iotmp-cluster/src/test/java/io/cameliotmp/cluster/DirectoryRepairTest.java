@@ -1,21 +1,10 @@
 package io.cameliotmp.cluster;
 
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.server.DeviceId;
 import io.cameliotmp.server.IotmpServer;
-import org.infinispan.commands.write.DataWriteCommand;
-import org.infinispan.commands.write.PutKeyValueCommand;
-import org.infinispan.commands.write.RemoveCommand;
-import org.infinispan.commons.TimeoutException;
-import org.infinispan.context.InvocationContext;
-import org.infinispan.factories.ComponentRegistry;
-import org.infinispan.interceptors.AsyncInterceptorChain;
-import org.infinispan.interceptors.DDAsyncInterceptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +33,7 @@ class DirectoryRepairTest {
         IotmpServer other = members.get(1);
         IotmpDevice gone = nodes.device(holder, "gone");
         DeviceId goneId = new DeviceId("alice", "gone");
-        FailingWrites failing = FailingWrites.on(holder);
+        FailingWrites failing = FailingWrites.on(ClusterNodes.cluster(holder).directoryCache());
 
         failing.keys.add(HolderRecord.key(goneId));
         gone.close();
@@ -62,7 +51,7 @@ class DirectoryRepairTest {
         IotmpServer holder = members.get(0);
         IotmpServer other = members.get(1);
         DeviceId lateId = new DeviceId("alice", "late");
-        FailingWrites failing = FailingWrites.on(holder);
+        FailingWrites failing = FailingWrites.on(ClusterNodes.cluster(holder).directoryCache());
 
         failing.keys.add(HolderRecord.key(lateId));
         nodes.connect(holder, "late");
@@ -73,37 +62,5 @@ class DirectoryRepairTest {
         nodes.device(holder, "next");
         eventually().until(() -> other.locate(lateId).map(entry -> entry.registration()
                 .equals(holder.registry().registration(lateId).orElse(null))).orElse(false));
-    }
-
-    /** Refuses this member's own writes of the directory entries of the given keys, as a timed-out write fails. */
-    static final class FailingWrites extends DDAsyncInterceptor {
-        final Set<Object> keys = ConcurrentHashMap.newKeySet();
-        final AtomicInteger refused = new AtomicInteger();
-
-        static FailingWrites on(IotmpServer server) {
-            FailingWrites interceptor = new FailingWrites();
-            ComponentRegistry.of(ClusterNodes.cluster(server).directoryCache())
-                    .getComponent(AsyncInterceptorChain.class).addInterceptor(interceptor, 0);
-            return interceptor;
-        }
-
-        @Override
-        public Object visitRemoveCommand(InvocationContext ctx, RemoveCommand command) throws Throwable {
-            refuse(ctx, command);
-            return super.visitRemoveCommand(ctx, command);
-        }
-
-        @Override
-        public Object visitPutKeyValueCommand(InvocationContext ctx, PutKeyValueCommand command) throws Throwable {
-            refuse(ctx, command);
-            return super.visitPutKeyValueCommand(ctx, command);
-        }
-
-        private void refuse(InvocationContext ctx, DataWriteCommand command) {
-            if (ctx.isOriginLocal() && keys.contains(command.getKey())) {
-                refused.incrementAndGet();
-                throw new TimeoutException("test: the directory write of " + command.getKey() + " timed out");
-            }
-        }
     }
 }
