@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * device pipeline with virtual time: the protocol detector decides on the first byte whatever follows, an AUTH that
  * arrives one byte per read is answered, and a peer that sends nothing, only the first byte, or an AUTH it never
  * finishes is closed at the CONNECT deadline (or the frame read timeout, whichever comes first) without a byte
- * written to it.
+ * written to it. An AUTH with hostile credentials (too long, not UTF-8, beyond the frame limit before login) is
+ * refused or closed likewise, and the device never registered.
  */
-class LegacySlowFirstBytesTest {
+class LegacyFirstFrameTest {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration FRAME_READ_TIMEOUT = Duration.ofSeconds(30);
@@ -39,7 +40,8 @@ class LegacySlowFirstBytesTest {
 
     @BeforeAll
     static void startTimer() {
-        timer = new HashedWheelTimer(new DefaultThreadFactory("legacy-slow-timer", true), 10, TimeUnit.MILLISECONDS);
+        timer = new HashedWheelTimer(new DefaultThreadFactory("legacy-first-frame-timer", true), 10,
+                TimeUnit.MILLISECONDS);
     }
 
     @AfterAll
@@ -66,9 +68,13 @@ class LegacySlowFirstBytesTest {
     }
 
     private static byte[] auth() {
+        return auth("alice", "esp32", "s3cr3t");
+    }
+
+    private static byte[] auth(String user, String device, String credential) {
         ByteBuf buf = Unpooled.buffer();
         try {
-            LegacyFrames.encode(LegacyMessage.auth("alice", "esp32", "s3cr3t"), buf);
+            LegacyFrames.encode(LegacyMessage.auth(user, device, credential), buf);
             return ByteBufUtil.getBytes(buf);
         } finally {
             buf.release();
@@ -140,5 +146,40 @@ class LegacySlowFirstBytesTest {
         byte[] auth = auth();
         feed(auth, 0, auth.length - 1);
         closedAtTheDeadline(CONNECT_TIMEOUT);
+    }
+
+    /** A user name beyond {@code maxIdentifierLength}, in a frame within the limit: the bare refusal, then closed. */
+    @Test
+    void anAuthWithAnOverlongUserNameIsRefusedAndClosed() {
+        connect();
+        byte[] auth = auth("a".repeat(2000), "esp32", "s3cr3t");
+        feed(auth, 0, auth.length);
+        channel.runPendingTasks();
+        assertThat(written()).isEqualTo("01021002");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(server.registry().size()).isZero();
+    }
+
+    /** A user name that is not UTF-8 is a body that does not decode: closed before authentication, nothing sent. */
+    @Test
+    void anAuthWhoseUserNameIsNotUtf8IsClosedWithoutAnAnswer() {
+        connect();
+        // 01 18, flag AUTH, RESOURCE = [ FF FE, "esp32", "s3cr3t" ]
+        byte[] auth = {0x01, 0x18, 0x10, 0x05, 0x26, 0x72, 0x13, 0x4A, 0x02, (byte) 0xFF, (byte) 0xFE,
+                0x4A, 0x05, 'e', 's', 'p', '3', '2', 0x4A, 0x06, 's', '3', 'c', 'r', '3', 't'};
+        feed(auth, 0, auth.length);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(written()).isEmpty();
+        assertThat(server.registry().size()).isZero();
+    }
+
+    /** An AUTH beyond {@code maxFrameSizeBeforeLogin} is closed at its header, before its body is awaited. */
+    @Test
+    void anAuthBeyondTheFrameLimitBeforeLoginIsClosedAtItsHeader() {
+        connect();
+        byte[] auth = auth("alice", "esp32", "c".repeat(ServerLimits.DEFAULT_MAX_FRAME_SIZE_BEFORE_LOGIN));
+        feed(auth, 0, 8);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(written()).isEmpty();
     }
 }
