@@ -185,9 +185,17 @@ final class ConnectionAdmission {
             this.ticket = ticket;
         }
 
+        /**
+         * On the WebSocket transport the frame decoder's limit is raised too, as for an IOTMP device: a legacy device
+         * on the server's port whose frames outgrew the limit before login was closed once it was in.
+         */
         @Override
         public void authenticated() {
             super.authenticated();
+            Channel channel = channel();
+            if (channel != null) {
+                WebSocketLimits.afterLogin(channel, config);
+            }
             ticket = loggedIn(ticket);
         }
 
