@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 import io.cameliotmp.protocol.session.FirmwareVersionMarker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A firmware image with what {@code $ota/begin} needs up front: its size, its MD5 and the version it carries. The
@@ -23,6 +25,8 @@ import io.cameliotmp.protocol.session.FirmwareVersionMarker;
  * too. {@link #close()} deletes what this image created.
  */
 public final class FirmwareImage implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FirmwareImage.class);
 
     /** The largest image: devices take {@code size} as an unsigned 32-bit number. */
     public static final long MAX_SIZE = 0xFFFF_FFFFL;
@@ -70,7 +74,7 @@ public final class FirmwareImage implements AutoCloseable {
             Digest digest = Digest.of(image, out);
             return new FirmwareImage(null, file, true, digest.size, digest.md5, digest.version);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(file);
+            deleteTemporary(file);
             throw e;
         }
     }
@@ -112,15 +116,30 @@ public final class FirmwareImage implements AutoCloseable {
             return new Payload(() -> Files.newInputStream(compressed), Files.size(compressed),
                     hex(hashed.getMessageDigest()), compressed);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(compressed);
+            deleteTemporary(compressed);
             throw e;
         }
     }
 
+    /** Deletes a spooled copy; never throws ({@link #deleteTemporary}). */
     @Override
-    public void close() throws IOException {
+    public void close() {
         if (spooled) {
+            deleteTemporary(file);
+        }
+    }
+
+    /**
+     * Deletes a temporary file of an image, logging a failure rather than throwing it: the update's outcome is the
+     * device's, and a copy left on the disk must not turn an update that ended into a failed one. A compressed copy
+     * is closed before {@code end} is sent, and its failure to delete used to fail the update as an unreadable image
+     * after every byte had been written, leaving the device in an update nobody ended.
+     */
+    private static void deleteTemporary(Path file) {
+        try {
             Files.deleteIfExists(file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not delete the temporary firmware file {}: {}; it is left on the disk", file, e.toString());
         }
     }
 
@@ -150,10 +169,11 @@ public final class FirmwareImage implements AutoCloseable {
             return source.open();
         }
 
+        /** Deletes a temporary copy; never throws ({@link #deleteTemporary}). */
         @Override
-        public void close() throws IOException {
+        public void close() {
             if (temporary != null) {
-                Files.deleteIfExists(temporary);
+                deleteTemporary(temporary);
             }
         }
     }

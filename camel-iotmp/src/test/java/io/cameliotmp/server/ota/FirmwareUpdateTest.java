@@ -6,10 +6,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,7 +24,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import io.cameliotmp.device.IotmpDevice;
 import io.cameliotmp.device.IotmpDeviceBuilder;
@@ -39,6 +45,7 @@ import io.cameliotmp.server.ServerLimits;
 import io.cameliotmp.server.StaticAuthenticator;
 import io.cameliotmp.server.TooManyPendingRequestsException;
 import io.cameliotmp.testing.RawIotmpSocket;
+import io.cameliotmp.testing.StderrCapture;
 import io.cameliotmp.testing.Waits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -409,6 +416,61 @@ class FirmwareUpdateTest {
         assertThat(e.step()).isEqualTo(OtaStep.PREPARE);
         assertThat(target.opened).as("the device began no update").hasValue(0);
         assertThat(e.report().blockSize()).isZero();
+    }
+
+    /**
+     * The compressed copy of the image cannot be deleted once every byte of it was written (its file is a directory
+     * that is not empty by then; in production a failing disk, say): the update ends and is confirmed all the same,
+     * the copy left behind logged. Before, the failed delete failed the update as an unreadable image before
+     * {@code end}, leaving the device in an update nobody ended.
+     */
+    @Test
+    void aCompressedCopyThatCannotBeDeletedDoesNotFailTheUpdate() throws Exception {
+        device(new RecordingTarget(), OtaSettings.defaults().withCompression("zlib").withVersion("1.0.0"));
+        FirmwareImage image = FirmwareImage.of(image(20_000, "2.0.0"));
+        String md5;
+        try (FirmwareImage.Payload expected = image.payload(OtaCompression.ZLIB)) {
+            md5 = expected.md5();
+        }
+        List<Path> blocked = new CopyOnWriteArrayList<>();
+        try (StderrCapture stderr = StderrCapture.start()) {
+            AtomicLong warned = stderr.count(line -> line.contains("Could not delete the temporary firmware file"));
+            FirmwareUpdateReport report = update(image, options(), new FirmwareUpdateListener() {
+                @Override
+                public void onStep(DeviceId id, OtaStep step) {
+                    if (step == OtaStep.WRITE) {
+                        blockDeletion(md5).ifPresent(blocked::add);
+                    }
+                }
+            });
+            assertThat(blocked).as("the compressed copy was found").hasSize(1);
+            assertThat(report.outcome()).isEqualTo(OtaOutcome.UPDATED);
+            assertThat(warned).hasValue(1);
+        } finally {
+            for (Path directory : blocked) {
+                Files.deleteIfExists(directory.resolve("pinned"));
+                Files.deleteIfExists(directory);
+            }
+        }
+    }
+
+    /** Replaces the temporary file of that MD5 by a directory that is not empty, which a delete cannot remove. */
+    private static Optional<Path> blockDeletion(String md5) {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("iotmp-firmware-")
+                                               && Files.isRegularFile(f)).toList()) {
+                if (md5.equals(HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
+                        .digest(Files.readAllBytes(file))))) {
+                    Files.delete(file); // the update reads on through the file it opened
+                    Files.createDirectory(file);
+                    Files.createFile(file.resolve("pinned"));
+                    return Optional.of(file);
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
