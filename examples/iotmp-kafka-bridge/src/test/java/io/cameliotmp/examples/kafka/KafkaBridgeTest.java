@@ -18,12 +18,16 @@ import io.cameliotmp.device.IotmpErrorException;
 import io.cameliotmp.test.FreePorts;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -216,6 +220,51 @@ class KafkaBridgeTest extends CamelMainTestSupport {
         assertThat(incomplete.get("error").get("message").asText()).contains("resource");
     }
 
+    @Test
+    void aReplyTooLargeForKafkaIsReplacedByAnErrorReplyAndCommitted() throws Exception {
+        String device = "chatty-" + UUID.randomUUID();
+        connect(device);
+
+        // 200,000 control characters: a device frame well within the server's bound, six times that as JSON
+        // ("\u0001" each), beyond the 1 MB Kafka takes by default
+        RecordMetadata sent = send("cmd-big-" + device, "{\"id\":\"big-1\",\"user\":\"acme\",\"device\":\""
+                                                        + device + "\",\"resource\":\"big\"}");
+        JsonNode reply = awaitRecord("iotmp.replies", "cmd-big-" + device, v -> true);
+
+        assertThat(reply.get("ok").asBoolean()).isFalse();
+        assertThat(reply.get("id").asText()).isEqualTo("big-1");
+        assertThat(reply.get("device").asText()).isEqualTo(device);
+        assertThat(reply.get("error").get("type").asText()).isEqualTo("replyTooLarge");
+        assertThat(reply.get("error").get("message").asText()).contains("max.request.size");
+        // committed like any answered command: a restart does not run it on the device again
+        awaitCommitted(sent);
+    }
+
+    @Test
+    void aRecordWithoutValueIsAnInvalidCommand() throws Exception {
+        String key = "cmd-tombstone-" + UUID.randomUUID();
+        send(key, null);
+        JsonNode tombstone = awaitRecord("iotmp.replies", key, v -> true);
+        assertThat(tombstone.get("ok").asBoolean()).isFalse();
+        assertThat(tombstone.get("error").get("type").asText()).isEqualTo("invalidCommand");
+    }
+
+    @Test
+    void aCommandForAnOverlongDeviceIdGetsABoundedErrorReply() throws Exception {
+        String device = "target-" + UUID.randomUUID();
+        // a device id of 600,000 characters: "not connected" repeated it, and the reply, with the id twice, was too
+        // large for Kafka and never sent
+        String overlong = "d".repeat(600_000);
+        RecordMetadata sent = send("cmd-overlong-" + device, "{\"user\":\"acme\",\"device\":\"" + overlong
+                                                             + "\",\"resource\":\"led\"}");
+        JsonNode offline = awaitRecord("iotmp.replies", "cmd-overlong-" + device, v -> true);
+        assertThat(offline.get("error").get("type").asText()).isEqualTo("notConnected");
+        assertThat(offline.get("device").asText()).isEqualTo(overlong);
+        assertThat(offline.get("error").get("message").asText())
+                .hasSizeLessThanOrEqualTo(KafkaBridgeRoutes.MAX_ERROR_TEXT + 30).endsWith(" characters)");
+        awaitCommitted(sent);
+    }
+
     private IotmpDevice connect(String name) throws Exception {
         int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.component.iotmp.port}}"));
         IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("acme", name, "s3cret")
@@ -223,6 +272,7 @@ class KafkaBridgeTest extends CamelMainTestSupport {
         device.resource("temperature").output(() -> Map.of("celsius", celsius));
         device.resource("led").input(led::set, led::get);
         device.resource("echo").inputOutput(in -> Map.of("echo", in));
+        device.resource("big").output(() -> "\u0001".repeat(200_000));
         device.resource("motor").inputOutput(in -> {
             throw new IotmpErrorException(503, Map.of("error", "motor jammed"));
         });
@@ -231,11 +281,11 @@ class KafkaBridgeTest extends CamelMainTestSupport {
         return device;
     }
 
-    private void send(String key, String value) throws Exception {
-        send(key, value, null, null);
+    private RecordMetadata send(String key, String value) throws Exception {
+        return send(key, value, null, null);
     }
 
-    private void send(String key, String value, String header, String headerValue) throws Exception {
+    private RecordMetadata send(String key, String value, String header, String headerValue) throws Exception {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -244,7 +294,21 @@ class KafkaBridgeTest extends CamelMainTestSupport {
             if (header != null) {
                 record.headers().add(header, headerValue.getBytes(StandardCharsets.UTF_8));
             }
-            producer.send(record).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return producer.send(record).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits until the bridge's group has committed the command {@code sent}. */
+    private void awaitCommitted(RecordMetadata sent) throws Exception {
+        TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers()))) {
+            await().atMost(WAIT).until(() -> {
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets(
+                        context.resolvePropertyPlaceholders("{{bridge.group-id}}")).partitionsToOffsetAndMetadata()
+                        .get(WAIT.toSeconds(), TimeUnit.SECONDS).get(partition);
+                return committed != null && committed.offset() > sent.offset();
+            });
         }
     }
 
