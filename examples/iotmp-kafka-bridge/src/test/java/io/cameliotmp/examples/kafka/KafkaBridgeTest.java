@@ -265,11 +265,43 @@ class KafkaBridgeTest extends CamelMainTestSupport {
         awaitCommitted(sent);
     }
 
+    /**
+     * A sample too large for Kafka is one record Kafka refuses, not Kafka failing: counted as such, it started an
+     * outage (a warning) that the next sample ended (a line with the count), so a device streaming large samples
+     * among small ones logged two lines per sample.
+     */
+    @Test
+    void aSampleTooLargeForKafkaIsDroppedWithoutAnOutage() throws Exception {
+        String device = "bulky-" + UUID.randomUUID();
+        SampleSendFailures failures = context.getRegistry().lookupByNameAndType(KafkaBridgeRoutes.SAMPLE_SEND_FAILURES,
+                SampleSendFailures.class);
+        AtomicReference<Object> reading = new AtomicReference<>(Map.of("celsius", 0));
+        IotmpDevice bulky = connect(device, reading);
+        awaitRecord("iotmp.samples", "acme/" + device, v -> true);
+
+        for (int i = 1; i <= 2; i++) {
+            // 200,000 control characters: six times that as JSON, beyond the 1 MB Kafka takes by default
+            reading.set("\u0001".repeat(200_000));
+            assertThat(bulky.stream("temperature")).isTrue();
+            reading.set(Map.of("celsius", i));
+            assertThat(bulky.stream("temperature")).isTrue();
+        }
+        awaitRecord("iotmp.samples", "acme/" + device, v -> v.get("value").path("celsius").asInt() == 2);
+
+        assertThat(failures.tooLarge()).isPositive();
+        assertThat(failures.outages()).as("outages").isZero();
+    }
+
     private IotmpDevice connect(String name) throws Exception {
+        return connect(name, null);
+    }
+
+    /** A device whose temperature is {@code reading}'s value, or {@link #celsius} without one. */
+    private IotmpDevice connect(String name, AtomicReference<Object> reading) throws Exception {
         int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.component.iotmp.port}}"));
         IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("acme", name, "s3cret")
                 .build();
-        device.resource("temperature").output(() -> Map.of("celsius", celsius));
+        device.resource("temperature").output(() -> reading != null ? reading.get() : Map.of("celsius", celsius));
         device.resource("led").input(led::set, led::get);
         device.resource("echo").inputOutput(in -> Map.of("echo", in));
         device.resource("big").output(() -> "\u0001".repeat(200_000));
