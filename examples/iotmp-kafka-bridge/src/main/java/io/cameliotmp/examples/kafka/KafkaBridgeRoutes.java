@@ -3,6 +3,7 @@ package io.cameliotmp.examples.kafka;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,6 +65,9 @@ public class KafkaBridgeRoutes extends RouteBuilder {
 
     private final ObjectMapper records = new ObjectMapper();
 
+    /** Whether a bucket write refused for its size was logged at WARN: the later ones go to DEBUG. */
+    private final AtomicBoolean bucketTooLargeLogged = new AtomicBoolean();
+
     @Override
     public void configure() {
         SampleSendFailures failures = new SampleSendFailures();
@@ -99,6 +103,12 @@ public class KafkaBridgeRoutes extends RouteBuilder {
         // keep the data, rather than being told it was stored.
         from("iotmp:service:bucket/*")
                 .routeId("buckets")
+                // a write Kafka refuses for its size still fails back to its device, which keeps the data; Camel's
+                // error handler logged each at ERROR with a stack trace, a device retrying its write filling the log
+                .onException(RecordTooLargeException.class)
+                    .logExhausted(false)
+                    .process(this::bucketTooLarge)
+                .end()
                 .setBody(exchange -> {
                     Message in = exchange.getMessage();
                     return new BucketWrite(in.getHeader(IotmpConstants.USER, String.class),
@@ -144,6 +154,17 @@ public class KafkaBridgeRoutes extends RouteBuilder {
                     .to("kafka:{{bridge.replies-topic}}")
                 .end()
                 .process(exchange -> exchange.getProperty(COMMIT, KafkaManualCommit.class).commit());
+    }
+
+    private void bucketTooLarge(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Object device = exchange.getMessage().getHeader(KafkaConstants.KEY);
+        if (bucketTooLargeLogged.compareAndSet(false, true)) {
+            LOG.warn("Kafka refused a bucket write of {} for its size ({}): the device is answered with an ERROR;"
+                     + " later ones are logged at DEBUG", device, String.valueOf(failure));
+        } else {
+            LOG.debug("Kafka refused a bucket write of {} for its size: {}", device, String.valueOf(failure));
+        }
     }
 
     /** Ends a samples route with its send to Kafka: a sample or batch Kafka does not take is dropped and counted. */

@@ -1,5 +1,7 @@
 package io.cameliotmp.examples.kafka;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -38,6 +42,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -290,6 +295,36 @@ class KafkaBridgeTest extends CamelMainTestSupport {
 
         assertThat(failures.tooLarge()).isPositive();
         assertThat(failures.outages()).as("outages").isZero();
+    }
+
+    /**
+     * A bucket write Kafka refuses for its size is answered with an ERROR, so the device keeps its data; Camel's
+     * error handler logged each one at ERROR with a stack trace, a device retrying its write filling the log.
+     */
+    @Test
+    void aBucketWriteTooLargeForKafkaIsRefusedWithoutAStackTraceEachTime() throws Exception {
+        String device = "hoarder-" + UUID.randomUUID();
+        IotmpDevice hoarder = connect(device);
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 3; i++) {
+                // six times as long as JSON: beyond the 1 MB Kafka takes by default
+                CompletableFuture<Object> write = hoarder.writeBucket("climate", "\u0001".repeat(200_000), true)
+                        .toCompletableFuture();
+                assertThatThrownBy(() -> write.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IotmpErrorException.class);
+            }
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log.lines().filter(line -> line.contains(" ERROR ") || line.startsWith("\tat ")))
+                .as("errors and stack traces logged").isEmpty();
+        assertThat(log.lines().filter(line -> line.contains(" WARN "))).as("warnings logged")
+                .hasSizeLessThanOrEqualTo(1);
+        assertThat(hoarder.isConnected()).isTrue();
     }
 
     private IotmpDevice connect(String name) throws Exception {
