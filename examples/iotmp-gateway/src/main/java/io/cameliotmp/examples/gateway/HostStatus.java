@@ -107,8 +107,21 @@ public class HostStatus {
     public void setLabel(Object label) {
         if (!(label instanceof String text) || text.isBlank() || text.length() > MAX_LABEL) {
             throw new IllegalArgumentException("a label is a text of 1 to " + MAX_LABEL + " characters, not "
-                                               + label);
+                                               + shown(label));
         }
         this.label = text;
+    }
+
+    /**
+     * A refused input as the ERROR shows it: as it is when short, else only what it is. The input is the server's,
+     * of any length; printed in full, a list of 8,000 zeros made a message of 24,000 characters.
+     */
+    private static String shown(Object input) {
+        String text = String.valueOf(input);
+        if (text.length() <= 2 * MAX_LABEL) {
+            return text;
+        }
+        return input instanceof String ? "a text of " + text.length() + " characters"
+                : "a " + input.getClass().getSimpleName() + " of " + text.length() + " characters as text";
     }
 }

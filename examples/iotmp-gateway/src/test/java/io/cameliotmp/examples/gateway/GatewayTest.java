@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 /**
  * The gateway as shipped (application.properties and routes.yaml, loaded by Camel Main), connecting to an IOTMP
@@ -125,6 +128,24 @@ class GatewayTest extends CamelMainTestSupport {
         String log = captured.toString(StandardCharsets.UTF_8);
         assertThat(log.lines().filter(line -> line.contains("WARN") || line.contains("ERROR")))
                 .as("nothing above INFO for the refused inputs").isEmpty();
+    }
+
+    /**
+     * A refused label was answered with an ERROR that repeated the input as Java prints it: a list of 8,000 zeros
+     * (8 kB, within what the server sends a device) came back as a message of 24,000 characters, which the
+     * quickstart's API passes on to its caller. Like the disk resource's, the ERROR says what the resource takes,
+     * and repeats the input only when it is short.
+     */
+    @Test
+    void aRefusedLabelIsAnsweredWithoutRepeatingTheInput() throws Exception {
+        startWithTheServer();
+        List<Integer> zeros = Collections.nCopies(8_000, 0);
+
+        assertThatThrownBy(() -> run("label", zeros)).cause().isInstanceOf(DeviceErrorException.class)
+                .extracting(Throwable::getMessage, STRING).hasSizeLessThan(200)
+                .contains("a label is a text of 1 to 32 characters");
+        assertThat(run("label", "lab-8")).isNull();
+        assertThat(describe("label")).isEqualTo(Map.of("in", "lab-8"));
     }
 
     @Test

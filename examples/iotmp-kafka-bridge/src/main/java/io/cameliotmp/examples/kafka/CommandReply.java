@@ -12,9 +12,11 @@ public record CommandReply(String id, String user, String device, String resourc
     /**
      * Why a command failed.
      *
-     * @param type   {@code invalidCommand}, {@code notConnected}, {@code deviceError}, {@code timeout},
-     *               {@code disconnected} or {@code failed}
-     * @param status the device's status code for {@code deviceError} (often 404 or 500), else null
+     * @param type    {@code invalidCommand}, {@code notConnected}, {@code deviceError}, {@code timeout},
+     *                {@code disconnected}, {@code replyTooLarge} (the device ran the command; the reply with its
+     *                output was larger than Kafka takes) or {@code failed}
+     * @param message why, at most {@link KafkaBridgeRoutes#MAX_ERROR_TEXT} characters
+     * @param status  the device's status code for {@code deviceError} (often 404 or 500), else null
      */
     public record Error(String type, String message, @JsonInclude(JsonInclude.Include.NON_NULL) Integer status) {
     }

@@ -3,6 +3,7 @@ package io.cameliotmp.examples.kafka;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,10 @@ import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.util.ObjectHelper;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * IOTMP → Kafka: stream samples and bucket writes become JSON records keyed {@code user/device}. Kafka → IOTMP:
@@ -39,6 +43,11 @@ public class KafkaBridgeRoutes extends RouteBuilder {
     private static final String DEVICE_KEY = "${header." + IotmpConstants.USER + "}/${header." + IotmpConstants.DEVICE
                                              + "}";
 
+    /** The longest text of a reply's {@code error.message}; longer ones are cut there. */
+    static final int MAX_ERROR_TEXT = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBridgeRoutes.class);
+
     /** The registry's name of the bridge's {@link SampleSendFailures}. */
     static final String SAMPLE_SEND_FAILURES = "kafkaSampleSendFailures";
 
@@ -55,6 +64,9 @@ public class KafkaBridgeRoutes extends RouteBuilder {
     private long batchTimeout;
 
     private final ObjectMapper records = new ObjectMapper();
+
+    /** Whether a bucket write refused for its size was logged at WARN: the later ones go to DEBUG. */
+    private final AtomicBoolean bucketTooLargeLogged = new AtomicBoolean();
 
     @Override
     public void configure() {
@@ -91,6 +103,12 @@ public class KafkaBridgeRoutes extends RouteBuilder {
         // keep the data, rather than being told it was stored.
         from("iotmp:service:bucket/*")
                 .routeId("buckets")
+                // a write Kafka refuses for its size still fails back to its device, which keeps the data; Camel's
+                // error handler logged each at ERROR with a stack trace, a device retrying its write filling the log
+                .onException(RecordTooLargeException.class)
+                    .logExhausted(false)
+                    .process(this::bucketTooLarge)
+                .end()
                 .setBody(exchange -> {
                     Message in = exchange.getMessage();
                     return new BucketWrite(in.getHeader(IotmpConstants.USER, String.class),
@@ -112,6 +130,7 @@ public class KafkaBridgeRoutes extends RouteBuilder {
                 .routeId("commands")
                 .setProperty(COMMIT, header(KafkaConstants.MANUAL_COMMIT))
                 .doTry()
+                    .process(KafkaBridgeRoutes::requireValue)
                     .unmarshal().json(DeviceCommand.class)
                     .process(KafkaBridgeRoutes::prepareDeviceCall)
                     .to("iotmp:device")
@@ -124,8 +143,28 @@ public class KafkaBridgeRoutes extends RouteBuilder {
                     .setBody(KafkaBridgeRoutes::failureReply)
                 .end()
                 .marshal().json()
-                .to("kafka:{{bridge.replies-topic}}")
+                // A reply Kafka refuses for its size (a device's large output) would fail the exchange: the command
+                // got no reply at all and its offset stayed uncommitted. Sending it again cannot help, so the
+                // command gets a small error reply in its place.
+                .doTry()
+                    .to("kafka:{{bridge.replies-topic}}")
+                .doCatch(RecordTooLargeException.class)
+                    .setBody(KafkaBridgeRoutes::replyTooLarge)
+                    .marshal().json()
+                    .to("kafka:{{bridge.replies-topic}}")
+                .end()
                 .process(exchange -> exchange.getProperty(COMMIT, KafkaManualCommit.class).commit());
+    }
+
+    private void bucketTooLarge(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Object device = exchange.getMessage().getHeader(KafkaConstants.KEY);
+        if (bucketTooLargeLogged.compareAndSet(false, true)) {
+            LOG.warn("Kafka refused a bucket write of {} for its size ({}): the device is answered with an ERROR;"
+                     + " later ones are logged at DEBUG", device, String.valueOf(failure));
+        } else {
+            LOG.debug("Kafka refused a bucket write of {} for its size: {}", device, String.valueOf(failure));
+        }
     }
 
     /** Ends a samples route with its send to Kafka: a sample or batch Kafka does not take is dropped and counted. */
@@ -136,6 +175,16 @@ public class KafkaBridgeRoutes extends RouteBuilder {
                 .doCatch(Exception.class)
                     .process(failures::failed)
                 .end();
+    }
+
+    /**
+     * A record without a value (a tombstone) is no command: unmarshalled, it failed as {@code failed} with a type
+     * converter's message, not as the {@code invalidCommand} it is.
+     */
+    private static void requireValue(Exchange exchange) {
+        if (exchange.getMessage().getBody() == null) {
+            throw new InvalidCommandException("empty command: the record has no value");
+        }
     }
 
     private static void prepareDeviceCall(Exchange exchange) {
@@ -167,15 +216,50 @@ public class KafkaBridgeRoutes extends RouteBuilder {
         DeviceErrorException deviceError = ObjectHelper.getException(DeviceErrorException.class, failure);
         if (deviceError != null) {
             String message = deviceError.deviceMessage();
-            error = new CommandReply.Error("deviceError", message != null ? message : deviceError.getMessage(),
+            error = new CommandReply.Error("deviceError",
+                    bounded(message != null ? message : deviceError.getMessage()),
                     deviceError.status() >= 0 ? deviceError.status() : null);
         } else {
-            error = new CommandReply.Error(failureType(failure), String.valueOf(failure.getMessage()), null);
+            error = new CommandReply.Error(failureType(failure), bounded(String.valueOf(failure.getMessage())), null);
         }
         return command == null
                 ? new CommandReply(null, null, null, null, false, null, error)
                 : new CommandReply(command.id(), command.user(), command.device(), command.resource(), false, null,
                         error);
+    }
+
+    /**
+     * The reply sent in the place of one Kafka refused for its size: the command's fields, no output, and why. The
+     * device did run the command; only its answer is lost.
+     */
+    private static CommandReply replyTooLarge(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        byte[] refused = exchange.getMessage().getBody(byte[].class);
+        String text = "the reply (" + (refused != null ? refused.length + " bytes" : "its JSON")
+                      + ") is larger than Kafka takes: " + bounded(String.valueOf(failure.getMessage()));
+        LOG.warn("Command on {} partition {} offset {}: {}", exchange.getMessage().getHeader(KafkaConstants.TOPIC),
+                exchange.getMessage().getHeader(KafkaConstants.PARTITION),
+                exchange.getMessage().getHeader(KafkaConstants.OFFSET), text);
+        DeviceCommand command = exchange.getProperty(COMMAND, DeviceCommand.class);
+        CommandReply.Error error = new CommandReply.Error("replyTooLarge", text, null);
+        return command == null
+                ? new CommandReply(null, null, null, null, false, null, error)
+                : new CommandReply(command.id(), command.user(), command.device(), command.resource(), false, null,
+                        error);
+    }
+
+    /**
+     * An error's text, at most {@link #MAX_ERROR_TEXT} characters: it may repeat what the command or the device sent
+     * (a device id of any length in "not connected", a device's error message), and a reply that repeated a large
+     * command's device id twice was too large for Kafka and never sent.
+     */
+    static String bounded(String text) {
+        if (text == null || text.length() <= MAX_ERROR_TEXT) {
+            return text;
+        }
+        // not between the two halves of a surrogate pair: half a character is no text JSON can carry
+        int end = Character.isHighSurrogate(text.charAt(MAX_ERROR_TEXT - 1)) ? MAX_ERROR_TEXT - 1 : MAX_ERROR_TEXT;
+        return text.substring(0, end) + "… (" + text.length() + " characters)";
     }
 
     private static String failureType(Exception failure) {

@@ -1,5 +1,7 @@
 package io.cameliotmp.examples.kafka;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -18,12 +22,16 @@ import io.cameliotmp.device.IotmpErrorException;
 import io.cameliotmp.test.FreePorts;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -34,6 +42,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -216,13 +225,121 @@ class KafkaBridgeTest extends CamelMainTestSupport {
         assertThat(incomplete.get("error").get("message").asText()).contains("resource");
     }
 
+    @Test
+    void aReplyTooLargeForKafkaIsReplacedByAnErrorReplyAndCommitted() throws Exception {
+        String device = "chatty-" + UUID.randomUUID();
+        connect(device);
+
+        // 200,000 control characters: a device frame well within the server's bound, six times that as JSON
+        // ("\u0001" each), beyond the 1 MB Kafka takes by default
+        RecordMetadata sent = send("cmd-big-" + device, "{\"id\":\"big-1\",\"user\":\"acme\",\"device\":\""
+                                                        + device + "\",\"resource\":\"big\"}");
+        JsonNode reply = awaitRecord("iotmp.replies", "cmd-big-" + device, v -> true);
+
+        assertThat(reply.get("ok").asBoolean()).isFalse();
+        assertThat(reply.get("id").asText()).isEqualTo("big-1");
+        assertThat(reply.get("device").asText()).isEqualTo(device);
+        assertThat(reply.get("error").get("type").asText()).isEqualTo("replyTooLarge");
+        assertThat(reply.get("error").get("message").asText()).contains("max.request.size");
+        // committed like any answered command: a restart does not run it on the device again
+        awaitCommitted(sent);
+    }
+
+    @Test
+    void aRecordWithoutValueIsAnInvalidCommand() throws Exception {
+        String key = "cmd-tombstone-" + UUID.randomUUID();
+        send(key, null);
+        JsonNode tombstone = awaitRecord("iotmp.replies", key, v -> true);
+        assertThat(tombstone.get("ok").asBoolean()).isFalse();
+        assertThat(tombstone.get("error").get("type").asText()).isEqualTo("invalidCommand");
+    }
+
+    @Test
+    void aCommandForAnOverlongDeviceIdGetsABoundedErrorReply() throws Exception {
+        String device = "target-" + UUID.randomUUID();
+        // a device id of 600,000 characters: "not connected" repeated it, and the reply, with the id twice, was too
+        // large for Kafka and never sent
+        String overlong = "d".repeat(600_000);
+        RecordMetadata sent = send("cmd-overlong-" + device, "{\"user\":\"acme\",\"device\":\"" + overlong
+                                                             + "\",\"resource\":\"led\"}");
+        JsonNode offline = awaitRecord("iotmp.replies", "cmd-overlong-" + device, v -> true);
+        assertThat(offline.get("error").get("type").asText()).isEqualTo("notConnected");
+        assertThat(offline.get("device").asText()).isEqualTo(overlong);
+        assertThat(offline.get("error").get("message").asText())
+                .hasSizeLessThanOrEqualTo(KafkaBridgeRoutes.MAX_ERROR_TEXT + 30).endsWith(" characters)");
+        awaitCommitted(sent);
+    }
+
+    /**
+     * A sample too large for Kafka is one record Kafka refuses, not Kafka failing: counted as such, it started an
+     * outage (a warning) that the next sample ended (a line with the count), so a device streaming large samples
+     * among small ones logged two lines per sample.
+     */
+    @Test
+    void aSampleTooLargeForKafkaIsDroppedWithoutAnOutage() throws Exception {
+        String device = "bulky-" + UUID.randomUUID();
+        SampleSendFailures failures = context.getRegistry().lookupByNameAndType(KafkaBridgeRoutes.SAMPLE_SEND_FAILURES,
+                SampleSendFailures.class);
+        AtomicReference<Object> reading = new AtomicReference<>(Map.of("celsius", 0));
+        IotmpDevice bulky = connect(device, reading);
+        awaitRecord("iotmp.samples", "acme/" + device, v -> true);
+
+        for (int i = 1; i <= 2; i++) {
+            // 200,000 control characters: six times that as JSON, beyond the 1 MB Kafka takes by default
+            reading.set("\u0001".repeat(200_000));
+            assertThat(bulky.stream("temperature")).isTrue();
+            reading.set(Map.of("celsius", i));
+            assertThat(bulky.stream("temperature")).isTrue();
+        }
+        awaitRecord("iotmp.samples", "acme/" + device, v -> v.get("value").path("celsius").asInt() == 2);
+
+        assertThat(failures.tooLarge()).isPositive();
+        assertThat(failures.outages()).as("outages").isZero();
+    }
+
+    /**
+     * A bucket write Kafka refuses for its size is answered with an ERROR, so the device keeps its data; Camel's
+     * error handler logged each one at ERROR with a stack trace, a device retrying its write filling the log.
+     */
+    @Test
+    void aBucketWriteTooLargeForKafkaIsRefusedWithoutAStackTraceEachTime() throws Exception {
+        String device = "hoarder-" + UUID.randomUUID();
+        IotmpDevice hoarder = connect(device);
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 3; i++) {
+                // six times as long as JSON: beyond the 1 MB Kafka takes by default
+                CompletableFuture<Object> write = hoarder.writeBucket("climate", "\u0001".repeat(200_000), true)
+                        .toCompletableFuture();
+                assertThatThrownBy(() -> write.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IotmpErrorException.class);
+            }
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log.lines().filter(line -> line.contains(" ERROR ") || line.startsWith("\tat ")))
+                .as("errors and stack traces logged").isEmpty();
+        assertThat(log.lines().filter(line -> line.contains(" WARN "))).as("warnings logged")
+                .hasSizeLessThanOrEqualTo(1);
+        assertThat(hoarder.isConnected()).isTrue();
+    }
+
     private IotmpDevice connect(String name) throws Exception {
+        return connect(name, null);
+    }
+
+    /** A device whose temperature is {@code reading}'s value, or {@link #celsius} without one. */
+    private IotmpDevice connect(String name, AtomicReference<Object> reading) throws Exception {
         int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.component.iotmp.port}}"));
         IotmpDevice device = IotmpDevice.builder().host("127.0.0.1").port(port).credentials("acme", name, "s3cret")
                 .build();
-        device.resource("temperature").output(() -> Map.of("celsius", celsius));
+        device.resource("temperature").output(() -> reading != null ? reading.get() : Map.of("celsius", celsius));
         device.resource("led").input(led::set, led::get);
         device.resource("echo").inputOutput(in -> Map.of("echo", in));
+        device.resource("big").output(() -> "\u0001".repeat(200_000));
         device.resource("motor").inputOutput(in -> {
             throw new IotmpErrorException(503, Map.of("error", "motor jammed"));
         });
@@ -231,11 +348,11 @@ class KafkaBridgeTest extends CamelMainTestSupport {
         return device;
     }
 
-    private void send(String key, String value) throws Exception {
-        send(key, value, null, null);
+    private RecordMetadata send(String key, String value) throws Exception {
+        return send(key, value, null, null);
     }
 
-    private void send(String key, String value, String header, String headerValue) throws Exception {
+    private RecordMetadata send(String key, String value, String header, String headerValue) throws Exception {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -244,7 +361,21 @@ class KafkaBridgeTest extends CamelMainTestSupport {
             if (header != null) {
                 record.headers().add(header, headerValue.getBytes(StandardCharsets.UTF_8));
             }
-            producer.send(record).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return producer.send(record).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits until the bridge's group has committed the command {@code sent}. */
+    private void awaitCommitted(RecordMetadata sent) throws Exception {
+        TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers()))) {
+            await().atMost(WAIT).until(() -> {
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets(
+                        context.resolvePropertyPlaceholders("{{bridge.group-id}}")).partitionsToOffsetAndMetadata()
+                        .get(WAIT.toSeconds(), TimeUnit.SECONDS).get(partition);
+                return committed != null && committed.offset() > sent.offset();
+            });
         }
     }
 
