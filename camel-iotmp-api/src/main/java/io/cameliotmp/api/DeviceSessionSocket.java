@@ -47,9 +47,10 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
  * does not keep up with the device (more than {@code camel.iotmp.api.session-send-buffer} bytes unsent, or a send
  * taking longer than {@code session-send-timeout}) is closed with 1008 and counted ({@link #slowClientsClosed}). At
  * most {@code camel.iotmp.api.max-sessions} sessions are open at once, and at most its
- * {@code max-share-per-user} by one user ({@link UserSlots}); beyond them a socket is closed with 1013 (try again
- * later). A client from which nothing (no message, no pong to the server's ping) has come for
- * {@code camel.iotmp.api.websocket-idle-timeout} is closed with 1001 and counted ({@link #idleClientsClosed}): the
+ * {@code max-share-per-user} by one user ({@link UserSlots}), who opens at most
+ * {@code max-opens-per-user-per-minute} sessions and streams a minute ({@link OpenRate}); beyond them a socket is
+ * closed with 1013 (try again later). A client from which nothing (no message, no pong to the server's ping) has come
+ * for {@code camel.iotmp.api.websocket-idle-timeout} is closed with 1001 and counted ({@link #idleClientsClosed}): the
  * server writes nothing to an idle terminal, so a client gone without a word would otherwise keep its place and the
  * device's shell for ever. A session whose token no longer grants it ({@link AccessRechecks}) gets a
  * {@code {"event":"failed"}} message with the 401 or 403 error and is closed with 1008, its device stream stopped.
@@ -193,6 +194,7 @@ public final class DeviceSessionSocket extends AbstractWebSocketHandler implemen
                 case TOTAL -> "too many open sessions";
                 case USER_SHARE -> "too many open sessions of this user (max-share-per-user)";
                 case ADDRESS -> "too many open sessions and streams of this address (max-streams-per-address)";
+                case RATE -> "too many sessions opened by this user (max-opens-per-user-per-minute)";
             }));
             return;
         }

@@ -90,7 +90,7 @@ public class DeviceStreamController implements DisposableBean {
         try {
             slot = slots.acquire(user, request.getRemoteAddr());
         } catch (UserSlots.Refused refused) {
-            throw new TooManyStreamsException(refused.getMessage());
+            throw new TooManyStreamsException(refused);
         }
         EventStreamClient client = new EventStreamClient(emitter);
         // registers itself in open
@@ -158,7 +158,8 @@ public class DeviceStreamController implements DisposableBean {
     public ResponseEntity<Map<String, Object>> failed(Exception failure) {
         ApiError error = failure instanceof TypeMismatchException mismatch
                 ? new ApiError(400, mismatch.getPropertyName() + " has the wrong type: " + mismatch.getValue())
-                : failure instanceof TooManyStreamsException ? new ApiError(503, failure.getMessage())
+                : failure instanceof TooManyStreamsException refused
+                        ? new ApiError(refused.status, failure.getMessage())
                 : ApiError.of(failure);
         return ResponseEntity.status(error.status()).contentType(MediaType.APPLICATION_JSON).body(error.body());
     }
@@ -233,12 +234,15 @@ public class DeviceStreamController implements DisposableBean {
         writers.shutdown();
     }
 
-    /** A stream beyond {@code max-sse-streams}, or its user's share of them: 503. */
+    /** A stream beyond {@code max-sse-streams}, its user's share or address's bound of them (503), or rate (429). */
     static final class TooManyStreamsException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        TooManyStreamsException(String message) {
-            super(message);
+        private final int status;
+
+        TooManyStreamsException(UserSlots.Refused refused) {
+            super(refused.getMessage());
+            this.status = refused.status();
         }
     }
 }

@@ -47,7 +47,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * not valid (a name, the interval) gets the same with a 400 error and close 1007;</li>
  * <li>at most {@code camel.iotmp.api.max-websocket-streams} are open at once, and at most its
  * {@code max-share-per-user} of one user ({@link UserSlots}); beyond them a {@code failed} message with a 503 error
- * and close 1013 (try again later);</li>
+ * and close 1013 (try again later); a user that opened {@code max-opens-per-user-per-minute} sessions and streams
+ * within a minute ({@link OpenRate}) gets the same with a 429 error;</li>
  * <li>a slow client: at most {@value DeviceSampleStream#MAX_QUEUED} samples wait for it, beyond them the oldest are
  * dropped (a chart wants the latest); a client that takes no write at all is closed with 1008 once a write to it has
  * taken longer than {@code camel.iotmp.api.stream-send-timeout}, and counted ({@link #slowClientsClosed()});</li>
@@ -205,7 +206,7 @@ public final class DeviceStreamSocket extends TextWebSocketHandler implements Di
         try {
             slot = slots.acquire(key.user(), AddressSlots.of(socket));
         } catch (UserSlots.Refused refused) {
-            client.refuse(new ApiError(503, refused.getMessage()), CloseStatus.SERVICE_OVERLOAD);
+            client.refuse(new ApiError(refused.status(), refused.getMessage()), CloseStatus.SERVICE_OVERLOAD);
             return;
         }
         // registers itself in open

@@ -28,6 +28,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
@@ -171,22 +172,25 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
 
     @Bean
     DeviceStreamController iotmpDeviceStreamController(CamelContext camelContext, StreamRefusals refusals,
-                                                       IotmpApiProperties properties, AccessRechecks rechecks) {
+                                                       IotmpApiProperties properties, AccessRechecks rechecks,
+                                                       OpenRate opens) {
         return new DeviceStreamController(camelContext, refusals,
-                slots(UserSlots.Kind.SSE_STREAMS, properties.maxSseStreams()), properties, rechecks);
+                slots(UserSlots.Kind.SSE_STREAMS, properties.maxSseStreams(), opens), properties, rechecks);
     }
 
     @Bean
     DeviceStreamSocket iotmpDeviceStreamSocket(CamelContext camelContext, StreamRefusals refusals, ObjectMapper json,
-                                               IotmpApiProperties properties, AccessRechecks rechecks) {
+                                               IotmpApiProperties properties, AccessRechecks rechecks,
+                                               OpenRate opens) {
         return new DeviceStreamSocket(camelContext, refusals, json,
-                slots(UserSlots.Kind.WEBSOCKET_STREAMS, properties.maxWebsocketStreams()), properties, rechecks);
+                slots(UserSlots.Kind.WEBSOCKET_STREAMS, properties.maxWebsocketStreams(), opens), properties,
+                rechecks);
     }
 
     @Bean
     DeviceSessionSocket iotmpDeviceSessionSocket(ProducerTemplate producer, ObjectMapper json,
-                                                 AccessRechecks rechecks) {
-        return new DeviceSessionSocket(producer, json, slots(UserSlots.Kind.SESSIONS, properties.maxSessions()),
+                                                 AccessRechecks rechecks, OpenRate opens) {
+        return new DeviceSessionSocket(producer, json, slots(UserSlots.Kind.SESSIONS, properties.maxSessions(), opens),
                 properties.sessionSendBuffer().toBytes(), properties.sessionSendTimeout(),
                 (int) properties.sessionInputBuffer().toBytes(), properties.websocketIdleTimeout(), rechecks);
     }
@@ -229,12 +233,31 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
         return streamsPerAddress;
     }
 
+    /**
+     * How fast one user opens byte sessions and resource streams ({@code max-opens-per-user-per-minute}), shared by
+     * their caps; a bean of the application's own replaces it (a test's, on a clock of its own).
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    OpenRate iotmpOpensPerUser() {
+        return new OpenRate(properties.maxOpensPerUserPerMinute(), System::nanoTime);
+    }
+
     /** The places of a capped kind: its cap, of which one user may hold {@code max-share-per-user}. */
     private UserSlots slots(UserSlots.Kind kind, int cap) {
+        return slots(kind, cap, null);
+    }
+
+    /** {@link #slots(UserSlots.Kind, int)}, the kinds that open device streams bound by {@code opens} too. */
+    private UserSlots slots(UserSlots.Kind kind, int cap, OpenRate opens) {
         return new UserSlots(kind, cap, properties.maxSharePerUser(), switch (kind) {
             // the long-lived ones, each a connection that stays: counted by client address too, all together
             case SESSIONS, WEBSOCKET_STREAMS, SSE_STREAMS, EVENT_STREAMS -> streamsPerAddress;
             case DOWNLOADS, UPLOADS, FIRMWARE_UPDATES -> null;
+        }, switch (kind) {
+            // the ones that each open a stream on a device: how fast one user opens them, all together
+            case SESSIONS, WEBSOCKET_STREAMS, SSE_STREAMS -> opens;
+            case EVENT_STREAMS, DOWNLOADS, UPLOADS, FIRMWARE_UPDATES -> null;
         });
     }
 
@@ -266,6 +289,14 @@ public class IotmpApiAutoConfiguration implements WebMvcConfigurer {
             return new ApiMetrics(sessions, streams, sseStreams, events, downloads, failures, answers, calls,
                     List.of(sessions.slots(), streams.slots(), sseStreams.slots(), events.slots(), downloads.slots(),
                             uploads.slots(), firmware.slots()), streamsPerAddress);
+        }
+
+        /** Sessions and streams refused by their user's rate, {@code max-opens-per-user-per-minute}. */
+        @Bean
+        io.micrometer.core.instrument.binder.MeterBinder iotmpApiOpenRateMetrics(OpenRate opens) {
+            return registry -> io.micrometer.core.instrument.FunctionCounter.builder("iotmp.api.opens.refused", opens,
+                    OpenRate::refused).description("Byte sessions and resource streams refused because their user"
+                            + " opened max-opens-per-user-per-minute of them within a minute").register(registry);
         }
 
         /** Clients subscribed to device events, bounded by {@code max-event-streams}. */

@@ -166,6 +166,12 @@ import org.springframework.util.unit.DataSize;
  *                            {@code iotmp.api.tickets}
  * @param maxTicketsPerUser   the most tickets of one user (an access token's user) outstanding at once, so that one
  *                            token cannot take them all; beyond them as beyond {@code max-tickets}
+ * @param maxOpensPerUserPerMinute how many byte sessions and resource streams (over WebSocket and as Server-Sent
+ *                            Events) one user may open within a minute, all together: a minute's worth at once, then
+ *                            as fast as the minute gives them back. Each opening costs a stream on the device and
+ *                            state here; the caps and {@code max-share-per-user} bound how many are open at once, not
+ *                            how fast one token opens and closes them. Beyond it an opening is refused (429; a
+ *                            WebSocket gets close 1013) and counted in {@code iotmp.api.opens.refused}. 0 for no bound
  */
 @ConfigurationProperties(IotmpApiProperties.PREFIX)
 public record IotmpApiProperties(
@@ -206,7 +212,8 @@ public record IotmpApiProperties(
         @DefaultValue("1m") Duration accessRecheckInterval,
         @DefaultValue("30s") Duration ticketTtl,
         @DefaultValue("1024") int maxTickets,
-        @DefaultValue("16") int maxTicketsPerUser) {
+        @DefaultValue("16") int maxTicketsPerUser,
+        @DefaultValue("60") int maxOpensPerUserPerMinute) {
 
     /** The prefix of the properties. */
     public static final String PREFIX = "camel.iotmp.api";
@@ -330,6 +337,10 @@ public record IotmpApiProperties(
             throw new IllegalArgumentException(PREFIX + ".ticket-ttl, max-tickets and max-tickets-per-user must be"
                                                + " positive: " + ticketTtl + ", " + maxTickets + ", "
                                                + maxTicketsPerUser);
+        }
+        if (maxOpensPerUserPerMinute < 0) {
+            throw new IllegalArgumentException(PREFIX + ".max-opens-per-user-per-minute must not be negative (0 for no"
+                                               + " bound): " + maxOpensPerUserPerMinute);
         }
         if (!consolePath.startsWith("/") || !consolePath.endsWith("/") || consolePath.contains("*")) {
             throw new IllegalArgumentException(PREFIX + ".console-path must start and end with / and have no"

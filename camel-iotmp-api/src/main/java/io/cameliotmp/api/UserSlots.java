@@ -11,11 +11,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * but one access token could take every place and lock every other user out; the share keeps room for the others.
  * <p>
  * The long-lived kinds (sessions, streams, event subscriptions) also count the places of each client address, all
- * kinds together, in one {@link AddressSlots} ({@code camel.iotmp.api.max-streams-per-address}).
+ * kinds together, in one {@link AddressSlots} ({@code camel.iotmp.api.max-streams-per-address}). The kinds that open a
+ * stream on a device (sessions and resource streams) also bound how fast one user opens them, all together, in one
+ * {@link OpenRate} ({@code camel.iotmp.api.max-opens-per-user-per-minute}).
  * <p>
  * A user's count exists only while the user holds a place (it is removed at zero), so what this holds is bounded by
  * the cap itself. The counts change under this object's lock, which is never held while anything else is done but
- * asking the {@link AddressSlots}.
+ * asking the {@link AddressSlots} and the {@link OpenRate}.
  */
 final class UserSlots {
 
@@ -57,7 +59,9 @@ final class UserSlots {
         /** The user's share of the cap: the user holds as many places as one user may. */
         USER_SHARE,
         /** The client address's bound: it holds as many long-lived places, of all kinds, as one address may. */
-        ADDRESS
+        ADDRESS,
+        /** The user's rate: it opened as many sessions and streams within the last minute as one user may. */
+        RATE
     }
 
     private final Kind kind;
@@ -72,6 +76,8 @@ final class UserSlots {
     private final AddressSlots addresses;
     /** Guarded by this: places refused by their address's bound. */
     private long refusedByAddress;
+    /** How fast one user may take places of the kinds that open device streams; null when this kind is not bound. */
+    private final OpenRate opens;
 
     /**
      * @param kind  what the places are for
@@ -87,6 +93,14 @@ final class UserSlots {
      * @param addresses the places of each client address, shared by the kinds it bounds together; null for none
      */
     UserSlots(Kind kind, int max, double share, AddressSlots addresses) {
+        this(kind, max, share, addresses, null);
+    }
+
+    /**
+     * @param addresses the places of each client address, shared by the kinds it bounds together; null for none
+     * @param opens     how fast one user may take places, shared by the kinds it bounds together; null for no bound
+     */
+    UserSlots(Kind kind, int max, double share, AddressSlots addresses, OpenRate opens) {
         if (max < 1 || !(share > 0 && share <= 1)) {
             throw new IllegalArgumentException(kind.property() + " must be positive and the share more than 0 and at"
                                                + " most 1: " + max + ", " + share);
@@ -95,6 +109,7 @@ final class UserSlots {
         this.max = max;
         this.perUser = perUser(max, share);
         this.addresses = addresses;
+        this.opens = opens;
     }
 
     /** The most of {@code max} places one user may hold with {@code share}: rounded up, at least one. */
@@ -114,8 +129,9 @@ final class UserSlots {
      * known, not counted by address).
      *
      * @throws Refused when every place is held ({@link Bound#TOTAL}, checked first), the user holds
-     *                 {@link #perUser()} of them ({@link Bound#USER_SHARE}), or the address holds as many places as
-     *                 one address may ({@link Bound#ADDRESS})
+     *                 {@link #perUser()} of them ({@link Bound#USER_SHARE}), the user opened as many as it may within
+     *                 a minute ({@link Bound#RATE}; an attempt that passes the bounds above spends one of them), or
+     *                 the address holds as many places as one address may ({@link Bound#ADDRESS})
      */
     Slot acquire(String user, String address) throws Refused {
         String addressKey = addresses == null ? null : addresses.key(address);
@@ -131,6 +147,12 @@ final class UserSlots {
                                                     + " places of " + kind.property() + ", the most one user may hold"
                                                     + " at once (" + IotmpApiProperties.PREFIX
                                                     + ".max-share-per-user); try again later");
+            }
+            if (opens != null && !opens.take(user)) {
+                throw new Refused(Bound.RATE, "user " + user + " opened " + opens.perMinute() + " sessions and"
+                                              + " streams within a minute, the most one user may ("
+                                              + IotmpApiProperties.PREFIX + ".max-opens-per-user-per-minute); try"
+                                              + " again later");
             }
             if (addressKey != null && !addresses.take(addressKey)) {
                 refusedByAddress++;
@@ -236,6 +258,14 @@ final class UserSlots {
 
         Bound bound() {
             return bound;
+        }
+
+        /** The HTTP status that tells it: 429 for the user's rate, 503 (try again later) for a place held. */
+        int status() {
+            return switch (bound) {
+                case RATE -> 429;
+                case TOTAL, USER_SHARE, ADDRESS -> 503;
+            };
         }
     }
 }

@@ -50,6 +50,37 @@ class UserSlotsTest {
         assertThat(slots.heldBy("alice")).isEqualTo(2);
     }
 
+    /**
+     * The kinds that open device streams share one rate per user: a user that opened its minute's worth of sessions
+     * and streams is refused the next (429), holding few of them; a refusal by the share spends none of the rate.
+     */
+    @Test
+    void aUserOpeningTooFastIsRefusedByItsRateAcrossTheKinds() throws Exception {
+        OpenRate opens = new OpenRate(3, () -> 0L); // a clock that stands still: nothing is earned back
+        UserSlots sessions = new UserSlots(UserSlots.Kind.SESSIONS, 2, 0.5, null, opens);
+        UserSlots streams = new UserSlots(UserSlots.Kind.WEBSOCKET_STREAMS, 64, 1, null, opens);
+        sessions.acquire("alice").release();
+        UserSlots.Slot held = sessions.acquire("alice");
+        // alice holds her share of the sessions: refused by it, which spends nothing of her rate
+        assertThatThrownBy(() -> sessions.acquire("alice")).isInstanceOfSatisfying(UserSlots.Refused.class,
+                refused -> assertThat(refused.bound()).isEqualTo(UserSlots.Bound.USER_SHARE));
+        streams.acquire("alice").release();
+
+        assertThatThrownBy(() -> streams.acquire("alice")).isInstanceOfSatisfying(UserSlots.Refused.class, refused -> {
+            assertThat(refused.bound()).isEqualTo(UserSlots.Bound.RATE);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.getMessage()).contains("alice", "camel.iotmp.api.max-opens-per-user-per-minute");
+        });
+        held.release();
+        assertThatThrownBy(() -> sessions.acquire("alice")).isInstanceOfSatisfying(UserSlots.Refused.class,
+                refused -> assertThat(refused.bound()).isEqualTo(UserSlots.Bound.RATE));
+        assertThat(opens.refused()).isEqualTo(2);
+        assertThat(sessions.held()).as("a refused opening takes no place").isZero();
+        assertThat(streams.held()).isZero();
+        // another user has a rate of its own
+        sessions.acquire("bob");
+    }
+
     @Test
     void aPlaceIsGivenBackOnceAndAUserLeavesNoCountBehind() throws Exception {
         UserSlots slots = new UserSlots(UserSlots.Kind.SESSIONS, 2, 0.5);

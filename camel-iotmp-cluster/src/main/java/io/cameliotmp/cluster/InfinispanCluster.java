@@ -406,6 +406,16 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
     }
 
     /**
+     * Joins whose record of the retained messages written while they took the cache's entries passed its bounds
+     * (1,024 topics, 16 MiB), so that the member read the whole cache again at their end: a count that keeps growing
+     * means devices that churn retained topics while members join.
+     */
+    @Override
+    public long retainedHandoverOverflows() {
+        return retainedMessages.handover().rereads();
+    }
+
+    /**
      * Publications relayed to this member that it refused: {@code maxQueuedRelayedPublications}, or
      * {@code maxQueuedRelayedPublicationBytes}, waited already.
      */

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.cameliotmp.micrometer.MicrometerServerMetrics;
 import io.cameliotmp.server.IotmpServer;
+import io.cameliotmp.server.TopicMessage;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -74,8 +76,31 @@ class RelayedPublicationMetersTest {
         String guide = Files.readString(Path.of("../docs/operations.md"));
         assertThat(registries.get(member).getMeters()).extracting(m -> m.getId().getName())
                 .filteredOn(name -> name.startsWith("iotmp.cluster."))
-                .hasSize(2)
+                .hasSize(3)
                 .allSatisfy(name -> assertThat(guide).contains("| `" + name + "` |"));
+    }
+
+    /**
+     * A join whose record of the retained messages written meanwhile outgrew its bounds reads the cluster's retained
+     * messages again: the member's meter counts it, so that an operator sees devices churning retained topics while
+     * members join, not only a log line.
+     */
+    @Test
+    void aHandOverThatOutgrewItsBoundsIsCounted() {
+        IotmpServer member = nodes.start(1).get(0);
+        InfinispanCluster cluster = (InfinispanCluster) member.config().cluster();
+        FunctionCounter overflows = registries.get(member).get("iotmp.cluster.handover.overflows").functionCounter();
+        assertThat(overflows.count()).isZero();
+
+        RetainedHandover own = cluster.retainedMessages().handover();
+        own.bound(1, Long.MAX_VALUE);
+        own.begin();
+        own.arrive("alice/a", new TopicMessage("alice", "a", "1", null));
+        own.arrive("alice/b", new TopicMessage("alice", "b", "2", null));
+        own.end(new KeptRetained(), null, List.of(), "test");
+
+        assertThat(overflows.count()).isEqualTo(1);
+        assertThat(cluster.retainedHandoverOverflows()).isEqualTo(1);
     }
 
     private double waiting(IotmpServer member) {

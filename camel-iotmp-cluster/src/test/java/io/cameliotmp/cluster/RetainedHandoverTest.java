@@ -117,6 +117,7 @@ class RetainedHandoverTest {
 
         assertThat(recorded.get()).as("writes recorded during the hand-over").isLessThanOrEqualTo(bound);
         assertThat(a.retainedMessages().handover().rereads()).isEqualTo(1);
+        assertThat(a.retainedHandoverOverflows()).as("what iotmp.cluster.handover.overflows reads").isEqualTo(1);
         assertThat(here.kept).containsOnly(entry("t", "newer"), entry("stays", "written during the hand-over"));
     }
 

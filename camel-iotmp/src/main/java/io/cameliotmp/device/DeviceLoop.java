@@ -6,6 +6,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,15 @@ final class DeviceLoop {
 
     DeviceLoop(EventLoop loop) {
         this.loop = loop;
+    }
+
+    /**
+     * The device's own event loop group (one thread, shut down on close), or null when the configuration names a
+     * shared group to take a loop of.
+     */
+    static EventLoopGroup ownGroup(DeviceClientConfig config) {
+        return config.group() != null ? null
+                : new NioEventLoopGroup(1, new DefaultThreadFactory("iotmp-device-" + config.device(), true));
     }
 
     EventLoop eventLoop() {

@@ -5,9 +5,9 @@ import java.util.function.IntSupplier;
 
 /**
  * What a device's bounds against its server hold and did ({@link IotmpDevice#transportStats()}): handler work in
- * flight, streams refused, and the connections closed because the server stopped reading, fell silent or broke the
- * framing (a hostile or broken server; the device reconnects). Totals over the device's life, all connections
- * together; readable from any thread.
+ * flight, streams refused, streams on undeclared resources, and the connections closed because the server stopped
+ * reading, fell silent or broke the framing (a hostile or broken server; the device reconnects). Totals over the
+ * device's life, all connections together; readable from any thread.
  */
 public final class DeviceTransportStats {
 
@@ -16,6 +16,7 @@ public final class DeviceTransportStats {
     private final AtomicLong unreadableFrameCloses = new AtomicLong();
     private final AtomicLong malformedFrames = new AtomicLong();
     private final AtomicLong serverStreamsRefused = new AtomicLong();
+    private final AtomicLong undeclaredResourceStreams = new AtomicLong();
     private final IntSupplier handlersInFlight;
     private volatile Throwable lastFailure;
 
@@ -26,6 +27,14 @@ public final class DeviceTransportStats {
     /** Streams the server asked for and the device refused, being at {@link IotmpDeviceBuilder#maxServerStreams}. */
     public long serverStreamsRefused() {
         return serverStreamsRefused.get();
+    }
+
+    /**
+     * Calls of {@link IotmpDevice#stream(String)} (and its siblings) on a path no resource of the device serves:
+     * nothing can ever be sent on it, the mistake of an application that streams on a name it did not declare.
+     */
+    public long undeclaredResourceStreams() {
+        return undeclaredResourceStreams.get();
     }
 
     /** Handler runs and callbacks on the handler executor, not finished yet (at most about maxHandlersInFlight). */
@@ -90,6 +99,10 @@ public final class DeviceTransportStats {
 
     void serverStreamRefused() {
         serverStreamsRefused.incrementAndGet();
+    }
+
+    void undeclaredResourceStream() {
+        undeclaredResourceStreams.incrementAndGet();
     }
 
     void malformedFrame() {

@@ -1,10 +1,8 @@
 package io.cameliotmp.device;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -16,8 +14,6 @@ import io.cameliotmp.protocol.session.ServiceCode;
 import io.cameliotmp.protocol.session.StreamIds;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,15 +66,8 @@ public final class IotmpDevice implements AutoCloseable {
 
     IotmpDevice(DeviceClientConfig config) {
         this.config = config;
-        EventLoopGroup ownGroup;
-        EventLoop eventLoop;
-        if (config.group() != null) {
-            ownGroup = null;
-            eventLoop = config.group().next();
-        } else {
-            ownGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("iotmp-device-" + config.device(), true));
-            eventLoop = ownGroup.next();
-        }
+        EventLoopGroup ownGroup = DeviceLoop.ownGroup(config);
+        EventLoop eventLoop = (ownGroup != null ? ownGroup : config.group()).next();
         this.loop = new DeviceLoop(eventLoop);
         IntSupplier candidates = config.idGenerator() != null
                 ? config.idGenerator() : () -> config.random().nextInt(0x10000);
@@ -314,11 +303,18 @@ public final class IotmpDevice implements AutoCloseable {
         return sendOnStreams(path, false, false, value);
     }
 
-    /** See {@link ResourceStreams#sendOnStreams}; nothing is open while the device is not connected. */
+    /**
+     * See {@link ResourceStreams#sendOnStreams}; nothing is open while the device is not connected. A path no resource
+     * serves never has a stream: counted (looked up only when nothing was sent, so streaming costs no more).
+     */
     private boolean sendOnStreams(String path, boolean onChangeOnly, boolean readResource, Object value) {
         ClientConnection current = lifecycle.currentSession();
-        return current != null && current.connected
-               && current.resourceStreams.sendOnStreams(path, onChangeOnly, readResource, value);
+        boolean sent = current != null && current.connected
+                       && current.resourceStreams.sendOnStreams(path, onChangeOnly, readResource, value);
+        if (!sent && (path == null || !hasResource(path))) {
+            transportStats.undeclaredResourceStream();
+        }
+        return sent;
     }
 
     // ---------------------------------------------------------------- server services (§8)
@@ -357,13 +353,7 @@ public final class IotmpDevice implements AutoCloseable {
      * @throws UnsupportedOperationException in the {@link ServiceLayout#EMBEDDED} layout
      */
     public CompletionStage<Object> callDevice(String device, String resource, Object input, boolean confirm) {
-        if (config.serviceLayout() != ServiceLayout.LINUX) {
-            throw new UnsupportedOperationException(
-                    "CALL_DEVICE exists only in the LINUX service layout; IOTMP-Embedded devices have no such call");
-        }
-        List<Object> target = List.of(Objects.requireNonNull(device, "device"),
-                Objects.requireNonNull(resource, "resource"));
-        return services.call(ServiceCode.CALL_DEVICE, target, input, confirm);
+        return services.callDevice(device, resource, input, confirm);
     }
 
     /**
@@ -430,11 +420,7 @@ public final class IotmpDevice implements AutoCloseable {
      * when it is not written within the request timeout (the server stopped reading).
      */
     public CompletionStage<Void> send(IotmpMessage message) {
-        Objects.requireNonNull(message, "message");
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        loop.run(sent, () -> DeviceLoop.propagate(connectedSession().write(message), sent));
-        loop.writeDeadline(sent, config.requestTimeout().toMillis(), message.type());
-        return sent;
+        return services.send(Objects.requireNonNull(message, "message"));
     }
 
     /**
@@ -443,10 +429,7 @@ public final class IotmpDevice implements AutoCloseable {
      * answer comes within the request timeout and with {@link IotmpDisconnectedException} when the connection is lost.
      */
     public CompletionStage<IotmpMessage> request(IotmpMessage message) {
-        Objects.requireNonNull(message, "message");
-        CompletableFuture<IotmpMessage> answer = new CompletableFuture<>();
-        loop.run(answer, () -> DeviceLoop.propagate(connectedSession().request(message, null), answer));
-        return answer;
+        return services.request(Objects.requireNonNull(message, "message"));
     }
 
     // ---------------------------------------------------------------- accessors

@@ -1,5 +1,7 @@
 package io.cameliotmp.device;
 
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -11,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The device's calls of server services (docs/protocol.md §8.1), encoded in the device's {@link ServiceLayout}
- * (§8.2), and of named server resources.
+ * (§8.2), of named server resources, and the raw messages and requests they are made of.
  */
 final class ServerServices {
 
@@ -65,6 +67,32 @@ final class ServerServices {
             return payloadOf(device.request(run));
         }
         return device.send(run).thenApply(written -> null);
+    }
+
+    /** CALL_DEVICE, {@link IotmpDevice#callDevice}: only IOTMP-Linux has it. */
+    CompletionStage<Object> callDevice(String target, String resource, Object input, boolean confirm) {
+        if (device.serviceLayout() != ServiceLayout.LINUX) {
+            throw new UnsupportedOperationException(
+                    "CALL_DEVICE exists only in the LINUX service layout; IOTMP-Embedded devices have no such call");
+        }
+        List<Object> both = List.of(Objects.requireNonNull(target, "device"),
+                Objects.requireNonNull(resource, "resource"));
+        return call(ServiceCode.CALL_DEVICE, both, input, confirm);
+    }
+
+    /** {@link IotmpDevice#send}: the message as it is, within the request timeout. */
+    CompletionStage<Void> send(IotmpMessage message) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        loop.run(sent, () -> DeviceLoop.propagate(device.connectedSession().write(message), sent));
+        loop.writeDeadline(sent, device.requestTimeoutMillis(), message.type());
+        return sent;
+    }
+
+    /** {@link IotmpDevice#request}: the message with a free stream id; completes with the server's answer. */
+    CompletionStage<IotmpMessage> request(IotmpMessage message) {
+        CompletableFuture<IotmpMessage> answer = new CompletableFuture<>();
+        loop.run(answer, () -> DeviceLoop.propagate(device.connectedSession().request(message, null), answer));
+        return answer;
     }
 
     /** A device → server RUN of a named resource, without service code. */

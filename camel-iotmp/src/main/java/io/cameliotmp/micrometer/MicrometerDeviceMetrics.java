@@ -23,7 +23,11 @@ import io.micrometer.core.instrument.Tags;
  * <li>{@code iotmp.device.frames.malformed} (counter): frames of the server that did not decode (and were
  * dropped);</li>
  * <li>{@code iotmp.device.handlers.in.flight} (gauge): handler runs and callbacks on the device's executor, not
- * finished yet; at its limit the device stops reading from the server.</li>
+ * finished yet; at its limit the device stops reading from the server;</li>
+ * <li>{@code iotmp.device.streams.refused} (counter): streams the server asked for beyond {@code maxServerStreams},
+ * refused;</li>
+ * <li>{@code iotmp.device.streams.undeclared} (counter): values the application streamed on a resource the device
+ * does not declare, which go nowhere.</li>
  * </ul>
  */
 public final class MicrometerDeviceMetrics implements AutoCloseable {
@@ -51,6 +55,10 @@ public final class MicrometerDeviceMetrics implements AutoCloseable {
                 device.transportStats(), DeviceTransportStats::serverStreamsRefused).tags(tags)
                 .description("Streams the server asked for and the device refused, having the most it allows open")
                 .register(registry);
+        FunctionCounter undeclared = FunctionCounter.builder("iotmp.device.streams.undeclared",
+                device.transportStats(), DeviceTransportStats::undeclaredResourceStreams).tags(tags)
+                .description("Values the application streamed on a resource the device does not declare, sent nowhere")
+                .register(registry);
         device.onConnected(connected::increment);
         device.onDisconnected(disconnected::increment);
         device.onRefused(refusal -> refused.increment());
@@ -65,7 +73,7 @@ public final class MicrometerDeviceMetrics implements AutoCloseable {
                 DeviceTransportStats::malformedFrames).tags(tags)
                 .description("Frames of the server that did not decode, dropped").register(registry);
         this.meters = List.of(connected, disconnected, refused, state, stoppedReading, silent, unreadable, malformed,
-                handlers, streamsRefused);
+                handlers, streamsRefused, undeclared);
     }
 
     /** Registers the meters of {@code device}; close to remove them, with the device. */

@@ -67,6 +67,9 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code iotmp.cluster.publications.waiting} and {@code iotmp.cluster.publications.waiting.bytes} (gauges, only
  * on a cluster member): publications other members relayed to this one that its topic consumers have not finished,
  * and their bytes, at most {@code maxQueuedRelayedPublications} and {@code maxQueuedRelayedPublicationBytes};</li>
+ * <li>{@code iotmp.cluster.handover.overflows} (counter, only on a cluster member): joins of the member whose record
+ * of the retained messages written meanwhile passed its bounds, so that it read the cluster's retained messages
+ * again;</li>
  * <li>{@code iotmp.refusals} (counter, {@code reason}, see {@link Refusal#tag()}): connections and CONNECTs refused by
  * a hardening limit;</li>
  * <li>{@code iotmp.quota.refusals} (counter, {@code quota}, see {@link QuotaExceededException.Quota#tag()}):
@@ -195,6 +198,10 @@ public final class MicrometerServerMetrics implements ServerMetrics {
                         ServerCluster::relayedPublicationBytesWaiting).tags(tags).baseUnit("bytes")
                         .description("Bytes of the publications other cluster members relayed to this one that its "
                                 + "topic consumers have not finished").register(registry));
+                meters.add(FunctionCounter.builder("iotmp.cluster.handover.overflows", cluster,
+                        ServerCluster::retainedHandoverOverflows).tags(tags).description("Joins of this cluster "
+                                + "member that recorded more retained messages written meanwhile than their bound and "
+                                + "read the cluster's retained messages again").register(registry));
             }
             for (FirmwareOutcome outcome : FirmwareOutcome.values()) {
                 firmwareUpdates.put(outcome, counter("iotmp.firmware.updates", "outcome", outcome.tag(),

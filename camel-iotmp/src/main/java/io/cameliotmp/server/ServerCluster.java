@@ -77,6 +77,14 @@ public interface ServerCluster {
         return 0;
     }
 
+    /**
+     * Joins of this member whose record of the retained messages written meanwhile outgrew its bounds, so that the
+     * member read the cluster's retained messages again at the end of the join. None on one server alone.
+     */
+    default long retainedHandoverOverflows() {
+        return 0;
+    }
+
     default ClusterBus bus() {
         return ClusterBus.NONE;
     }

@@ -45,7 +45,8 @@ class OperationsGuideTest extends IotmpCamelTestSupport {
     private static final Path REFERENCE = Path.of("src/main/docs/iotmp-component.adoc");
     /** Meters only a cluster member has: RelayedPublicationMetersTest and ForwardedCallMetricsTest register them. */
     private static final String[] CLUSTER_METERS = {
-            "iotmp.forwarded.calls", "iotmp.cluster.publications.waiting", "iotmp.cluster.publications.waiting.bytes" };
+            "iotmp.forwarded.calls", "iotmp.cluster.publications.waiting", "iotmp.cluster.publications.waiting.bytes",
+            "iotmp.cluster.handover.overflows" };
 
     @BindToRegistry("meters")
     private final MeterRegistry meters = new SimpleMeterRegistry();

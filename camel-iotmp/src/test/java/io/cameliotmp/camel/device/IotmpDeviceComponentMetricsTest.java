@@ -50,6 +50,11 @@ class IotmpDeviceComponentMetricsTest extends IotmpDeviceTestSupport {
                 .functionCounter().count()).isZero();
         assertThat(meters.get("iotmp.device.frames.malformed").tags("device", DEVICE).functionCounter().count())
                 .isZero();
+        // a stream on a resource no route declares goes nowhere: counted, a declared one without streams is not
+        assertThat(connection().device().stream("nosuch")).isFalse();
+        assertThat(connection().device().stream("load")).isFalse();
+        assertThat(meters.get("iotmp.device.streams.undeclared").tags("device", DEVICE).functionCounter().count())
+                .isEqualTo(1);
 
         connection().device().faults().dropConnection();
         eventually().until(() -> connections(DEVICE, "disconnected") >= 1 && connections(DEVICE, "connected") >= 2);
@@ -58,5 +63,6 @@ class IotmpDeviceComponentMetricsTest extends IotmpDeviceTestSupport {
         assertThat(meters.find("iotmp.device.connected").gauges()).as("removed with the connection").isEmpty();
         assertThat(meters.find("iotmp.device.transport.closes").functionCounters()).isEmpty();
         assertThat(meters.find("iotmp.device.frames.malformed").functionCounters()).isEmpty();
+        assertThat(meters.find("iotmp.device.streams.undeclared").functionCounters()).isEmpty();
     }
 }

@@ -42,9 +42,12 @@ class IotmpDeviceUndeclaredStreamTest extends IotmpDeviceTestSupport {
                 assertThat(sent.getMessage().getHeader(IotmpDeviceConstants.STREAMED, Boolean.class)).isFalse();
             }
             assertThat(nosuch).as("said once, not per exchange").hasValue(1);
+            assertThat(connection().device().transportStats().undeclaredResourceStreams())
+                    .as("but counted every time").isEqualTo(5);
             Exchange declared = template.send("direct:declared", e -> e.getMessage().setBody(1L));
             assertThat(declared.getMessage().getHeader(IotmpDeviceConstants.STREAMED, Boolean.class)).isFalse();
             assertThat(any).as("a declared resource with no stream open is no mistake").hasValue(1);
+            assertThat(connection().device().transportStats().undeclaredResourceStreams()).isEqualTo(5);
         }
     }
 
