@@ -28,6 +28,8 @@ class DeviceResourceRoutesTest extends ApiTestSupport {
             device.resource("$fs/info/*path").handler(io.cameliotmp.device.ResourceKind.OUTPUT,
                     request -> Map.of("path", request.pathParam("path")));
             device.resource("echo").inputOutput(input -> input);
+            device.resource("odd-numbers").output(() -> java.util.List.of(Double.NaN, Float.POSITIVE_INFINITY,
+                    Double.NEGATIVE_INFINITY, new java.math.BigInteger("18446744073709551615"), Long.MIN_VALUE));
             device.resource("odd/api").output(() -> "not a description");
             device.resource("cmd").inputOutput(input -> {
                 Map<String, Object> failed = new LinkedHashMap<>();
@@ -47,6 +49,16 @@ class DeviceResourceRoutesTest extends ApiTestSupport {
         assertThat(plain.json().path("path").asText()).isEqualTo("etc/hosts");
         assertThat(encoded.status()).as(encoded.text()).isEqualTo(200);
         assertThat(encoded.json()).isEqualTo(plain.json());
+    }
+
+    /** JSON has no NaN or infinity: as documented, they are strings, and whole numbers are written in full. */
+    @Test
+    void numbersJsonHasNoNumberForAreStringsAndWholeNumbersAreWrittenInFull() throws Exception {
+        Answer answer = get(DEV + "/odd-numbers");
+
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        assertThat(answer.text())
+                .isEqualTo("[\"NaN\",\"Infinity\",\"-Infinity\",18446744073709551615,-9223372036854775808]");
     }
 
     @Test

@@ -102,8 +102,10 @@ public abstract class PsonFormat {
         } else if (value instanceof Long || value instanceof Integer || value instanceof Short
                    || value instanceof Byte) {
             return writeInteger(((Number) value).longValue(), out);
-        } else if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
+        } else if (value instanceof Double || value instanceof Float) {
             return writeReal(((Number) value).doubleValue(), out);
+        } else if (value instanceof BigDecimal decimal) {
+            return writeDecimal(decimal, out);
         } else if (value instanceof Boolean b) {
             return writeBoolean(b, out);
         } else if (value instanceof Map<?, ?> map) {
@@ -115,7 +117,7 @@ public abstract class PsonFormat {
         } else if (value instanceof BigInteger big) {
             return writeBigInteger(big, out);
         } else if (value instanceof Number number) {
-            return writeInteger(number.longValue(), out);
+            return writeOtherNumber(number, out);
         } else if (value instanceof CharSequence || value instanceof Character || value instanceof Enum<?>) {
             return writeString(value instanceof Enum<?> e ? e.name() : value.toString(), out);
         } else if (value instanceof ByteBuffer buffer) {
@@ -145,6 +147,46 @@ public abstract class PsonFormat {
             throw new IllegalArgumentException("PSON integers are limited to 64 bits: " + big);
         }
         return big.signum() > 0 ? writeUnsigned(magnitude.longValue(), out) : writeNegative(magnitude.longValue(), out);
+    }
+
+    /**
+     * A whole {@code BigDecimal} within 64 bits as exactly that integer: through {@code double} (as before) one beyond
+     * 2^53 lost its last digits silently (9007199254740993 arrived as 9007199254740992), and one beyond 2^63 travelled
+     * as a float64 although PSON carries it exactly. Other decimals travel as the nearest {@code double}, as a
+     * {@code Double} would; one beyond the {@code double} range is refused rather than sent as infinity.
+     */
+    private int writeDecimal(BigDecimal decimal, ByteBuf out) {
+        if (decimal.signum() == 0) {
+            return writeInteger(0, out);
+        }
+        // at most 20 digits before the point (2^64 has 20): bounds toBigIntegerExact for a value like 1E+999999999
+        if (decimal.precision() - (long) decimal.scale() <= 20) {
+            BigDecimal stripped = decimal.stripTrailingZeros();
+            if (stripped.scale() <= 0) {
+                BigInteger whole = stripped.toBigIntegerExact();
+                if (whole.abs().bitLength() <= 64) {
+                    return writeBigInteger(whole, out);
+                }
+            }
+        }
+        double d = decimal.doubleValue();
+        if (Double.isInfinite(d)) {
+            throw new IllegalArgumentException("PSON numbers are limited to float64 (±1.8e308): a BigDecimal with "
+                                               + (decimal.precision() - (long) decimal.scale())
+                                               + " digits before the point");
+        }
+        return writeReal(d, out);
+    }
+
+    /**
+     * A {@code Number} of another type: its {@code longValue()} when that is its value, else its
+     * {@code doubleValue()} as a {@code Double} travels. Taking {@code longValue()} alone cut the fraction off types
+     * such as {@code DoubleAdder} or {@code DoubleAccumulator} (23.5 arrived as 23).
+     */
+    private int writeOtherNumber(Number number, ByteBuf out) {
+        long whole = number.longValue();
+        double d = number.doubleValue();
+        return d == (double) whole ? writeInteger(whole, out) : writeReal(d, out);
     }
 
     /** Reference normalisation: integral values travel as integers, the rest as float32 when the format allows. */

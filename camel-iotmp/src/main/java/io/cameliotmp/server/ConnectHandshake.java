@@ -80,12 +80,13 @@ final class ConnectHandshake {
             refuse(message, null, invalid, null);
             return;
         }
-        int keepAlive = keepAliveOf(message.parameters());
-        if (keepAlive <= 0 || keepAlive > MAX_KEEP_ALIVE_SECONDS) {
+        long asked = keepAliveOf(message.parameters());
+        if (asked <= 0 || asked > MAX_KEEP_ALIVE_SECONDS) {
             context.connectValidation().badKeepAlive(connection.remoteAddress(), user, device);
-            refuse(message, 3, "invalid keep-alive " + keepAlive, null);
+            refuse(message, 3, "invalid keep-alive " + keepAliveText(message.parameters()), null);
             return;
         }
+        int keepAlive = (int) asked;
         AuthRequest request = new AuthRequest(user, device, credential, connection.remoteAddress(), generation,
                 message.parameters());
         ConnectionGuard.Block block = context.guard().deviceBlock(request.deviceId(), connection.remoteAddress());
@@ -121,11 +122,24 @@ final class ConnectHandshake {
         return connect.psonWireType() == 1 ? Generation.GEN1 : Generation.GEN2;
     }
 
-    private int keepAliveOf(Object parameters) {
-        if (parameters instanceof Map<?, ?> params && params.get("ka") instanceof Number ka) {
-            return ka.intValue();
+    /**
+     * The keep-alive the CONNECT asks for, in seconds: {@code ka} when it is a whole number of {@code long} range (PSON
+     * decodes an integral float as an integer, so a float here has a fraction), the server's default without one, and
+     * -1 for any other {@code ka}. Read with {@code intValue()}, 2^32 + 60 wrapped to 60 and 600.5 was cut to 600: a
+     * device that asked for a keep-alive outside 1–1800, or for no number at all, was granted one inside.
+     */
+    private long keepAliveOf(Object parameters) {
+        Object ka = parameters instanceof Map<?, ?> params ? params.get("ka") : null;
+        if (ka == null) {
+            return Math.max(1, config.defaultKeepAlive().toSeconds());
         }
-        return (int) Math.max(1, config.defaultKeepAlive().toSeconds());
+        return ka instanceof Long || ka instanceof Integer ? ((Number) ka).longValue() : -1;
+    }
+
+    /** A refused {@code ka} for the refusal's reason: a number as it came, bounded; not the device's text. */
+    private static String keepAliveText(Object parameters) {
+        Object ka = parameters instanceof Map<?, ?> params ? params.get("ka") : null;
+        return ka == null ? "(the default)" : ka instanceof Number ? String.valueOf(ka) : "(not a number)";
     }
 
     private void decided(IotmpMessage connect, AuthRequest request, int keepAlive, AuthDecision decision,

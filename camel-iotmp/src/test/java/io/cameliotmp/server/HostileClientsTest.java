@@ -215,6 +215,32 @@ class HostileClientsTest {
     }
 
     /**
+     * A keep-alive outside 1–1800 seconds is refused with ERROR 3 whatever number type carries it: read with
+     * {@code intValue()}, 2^32 + 60 wrapped to 60 and 600.5 was cut to 600, and the device was let in with a
+     * keep-alive it never asked for; 2^64 − 1 and a text are no keep-alive either.
+     */
+    @Test
+    void aKeepAliveIsTakenAsItCameOrRefused() throws Exception {
+        IotmpServer server = start(l -> l.maxAuthFailuresPerAddress(0), q -> { });
+        List<Object> refused = List.of((1L << 32) + 60, 600.5, new java.math.BigInteger("18446744073709551615"),
+                Double.NaN, "60");
+        for (Object ka : refused) {
+            try (RawIotmpSocket socket = rawFrom("127.0.0.9", server)) {
+                socket.send(IotmpMessage.of(MessageType.CONNECT, 1, Map.of("ka", ka), List.of(USER, "esp32", SECRET),
+                        null), Generation.GEN2);
+                assertThat(socket.readFrameHex()).as("ERROR code 3 for ka %s", ka).isEqualTo("02 04 08 01 10 03");
+                assertThat(socket.closedWithin(Duration.ofSeconds(30))).isTrue();
+            }
+        }
+        assertThat(counter("iotmp.refusals", "reason", "bad-keep-alive")).isEqualTo(refused.size());
+        try (RawIotmpSocket socket = rawFrom("127.0.0.9", server)) {
+            socket.send(IotmpMessage.of(MessageType.CONNECT, 1, Map.of("ka", 1800), List.of(USER, "esp32", SECRET),
+                    null), Generation.GEN2);
+            assertThat(socket.readFrameHex()).as("the largest keep-alive is taken").isEqualTo("01 02 08 01");
+        }
+    }
+
+    /**
      * Hundreds of connections that never log in each start a frame of nearly {@code maxFrameSize}: before login only
      * 4 KiB frames are accepted, so each is closed on its header and the server's direct memory barely moves (the
      * original attack reserved 250 to 510 MB). Frames that do fit share one budget: beyond it connections are closed.

@@ -16,6 +16,9 @@ import io.cameliotmp.protocol.PsonFormat;
  * {@code docs/protocol.md} §3 (independently of the encoder, so tests can compare the two):
  * <ul>
  * <li>every integer type becomes {@code Long}; integers outside the {@code long} range stay {@code BigInteger};</li>
+ * <li>a whole {@code BigDecimal} within 64 bits is that integer; another is its nearest {@code double};</li>
+ * <li>a {@code Number} of another type is its {@code longValue()} when that is its value, else its
+ * {@code doubleValue()};</li>
  * <li>an integral floating value with {@code |d| < 2^63} travels as an integer ({@code -0.0} becomes {@code 0});</li>
  * <li>PSON v2: other values that a float32 holds exactly, and ±infinity, travel as float32 and decode as
  * {@code Float}; the rest, NaN included, as float64 → {@code Double};</li>
@@ -44,8 +47,13 @@ public final class PsonNormalisation {
         if (value instanceof BigInteger big) {
             return big.bitLength() < 64 ? (Object) big.longValue() : big;
         }
-        if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
+        if (value instanceof Double || value instanceof Float) {
             return real(((Number) value).doubleValue(), format);
+        }
+        if (value instanceof BigDecimal decimal) {
+            BigInteger whole = wholeOrNull(decimal);
+            return whole != null && whole.abs().bitLength() <= 64 ? canonical(whole, format)
+                    : real(decimal.doubleValue(), format);
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
@@ -72,9 +80,17 @@ public final class PsonNormalisation {
             return value.toString();
         }
         if (value instanceof Number n) {
-            return n.longValue();
+            return n.doubleValue() == (double) n.longValue() ? (Object) n.longValue() : real(n.doubleValue(), format);
         }
         throw new IllegalArgumentException("no PSON form for " + value.getClass().getName());
+    }
+
+    private static BigInteger wholeOrNull(BigDecimal decimal) {
+        try {
+            return decimal.toBigIntegerExact();
+        } catch (ArithmeticException notWhole) {
+            return null;
+        }
     }
 
     private static Object real(double d, PsonFormat format) {

@@ -110,11 +110,27 @@ async function api(path, options) {
     if (response.status === 204) {
         return null;
     }
-    const body = await response.json().catch(() => null);
+    const body = await response.text().then((text) => JSON.parse(text, exactNumbers)).catch(() => null);
     if (!response.ok) {
         throw new Error(body && body.message ? `${response.status}: ${body.message}` : `HTTP ${response.status}`);
     }
     return body;
+}
+
+// A whole number beyond 2^53 is no JavaScript number: parsed, 18446744073709551615 became 18446744073709552000, which
+// the console showed as the device's value and sent back to it from a form. Such a number is kept as its JSON text
+// (JSON.rawJSON, which JSON.stringify writes as it is) where the browser has it; elsewhere it is rounded as before.
+function exactNumbers(key, value, context) {
+    return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)
+        && context && typeof context.source === 'string' && typeof JSON.rawJSON === 'function'
+        ? JSON.rawJSON(context.source) : value;
+}
+
+// a number typed into a form's number field: as typed when it is a whole number beyond 2^53 (see exactNumbers)
+function typedNumber(text) {
+    const number = Number(text);
+    return Number.isInteger(number) && !Number.isSafeInteger(number) && /^-?(0|[1-9][0-9]*)$/.test(text)
+        && typeof JSON.rawJSON === 'function' ? JSON.rawJSON(text) : number;
 }
 
 // ------------------------------------------------------------------ devices
@@ -451,7 +467,7 @@ function field(key, sample) {
 function readFields(form) {
     return Object.fromEntries([...form.querySelectorAll('input')].map((input) => [input.name,
         input.dataset.type === 'boolean' ? input.checked
-            : input.dataset.type === 'number' ? Number(input.value) : input.value]));
+            : input.dataset.type === 'number' ? typedNumber(input.value) : input.value]));
 }
 
 function cell(text) {
