@@ -11,6 +11,7 @@ import io.cameliotmp.server.IotmpServerManager;
 import io.cameliotmp.server.ServerMetrics;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.spi.Metadata;
@@ -30,6 +31,16 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
     static {
         // deviceCredentials is masked wherever Camel shows an endpoint URI
         UriSecrets.register();
+    }
+
+    /**
+     * Camel Main masks the {@code deviceCredentials} property in its start-up summary: see
+     * {@link UriSecrets#maskInSummaries}.
+     */
+    @Override
+    public void setCamelContext(CamelContext context) {
+        super.setCamelContext(context);
+        UriSecrets.maskInSummaries(context);
     }
 
     @Metadata(description = "Default options of the embedded servers and endpoints; endpoint URIs override them.")
@@ -158,6 +169,8 @@ public class IotmpComponent extends DefaultComponent implements SSLContextParame
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        // again: keywords the application set after this component was created replaced these
+        UriSecrets.maskInSummaries(getCamelContext());
         mbeans = new IotmpServerMBeans(getCamelContext());
         servers.addListener(mbeans);
         healthCheck = IotmpHealthCheckSupport.register(getCamelContext(), metricsEnabled,

@@ -13,6 +13,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.util.URISupport;
@@ -138,7 +139,10 @@ class EndpointUriSecretsTest {
         return messages.toString();
     }
 
-    /** A secret option added to either component without being registered with the sanitizer fails here. */
+    /**
+     * A secret option added to either component without being registered with the sanitizer and the context's
+     * sensitive keywords fails here.
+     */
     @Test
     void everySecretOptionOfBothComponentsIsMasked() throws IOException {
         context.getComponent("iotmp");
@@ -156,6 +160,9 @@ class EndpointUriSecretsTest {
         for (String name : secrets) {
             assertThat(URISupport.sanitizeUri("iotmp:events?port=1&" + name + "=topsecret")).as(name)
                     .isEqualTo("iotmp:events?port=1&" + name + "=xxxxxx");
+            // as Camel Main's start-up summary decides (CamelMainSummaryTest)
+            assertThat(CamelContextHelper.containsSensitive(context, "camel.component.iotmp." + name)).as(name)
+                    .isTrue();
         }
     }
 

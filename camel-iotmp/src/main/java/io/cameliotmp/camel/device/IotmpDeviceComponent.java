@@ -32,6 +32,16 @@ public class IotmpDeviceComponent extends DefaultComponent implements SSLContext
         UriSecrets.register();
     }
 
+    /**
+     * Camel Main masks the {@code credential} property in its start-up summary: see
+     * {@link UriSecrets#maskInSummaries}.
+     */
+    @Override
+    public void setCamelContext(CamelContext context) {
+        super.setCamelContext(context);
+        UriSecrets.maskInSummaries(context);
+    }
+
     @Metadata(description = "Default options of the device connections and endpoints; endpoint URIs override them.")
     private IotmpDeviceConfiguration configuration = new IotmpDeviceConfiguration();
 
@@ -87,6 +97,8 @@ public class IotmpDeviceComponent extends DefaultComponent implements SSLContext
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        // again: keywords the application set after this component was created replaced these
+        UriSecrets.maskInSummaries(getCamelContext());
         replies = newRepliesPool();
         getCamelContext().addStartupListener(new StartupListener() {
             @Override
