@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -57,16 +56,9 @@ class ConsoleExactNumbersBrowserTest extends ApiTestSupport {
         }
     }
 
+    /** Opens the console, signs in with the token of every right and picks dev-2. */
     private WebDriverWait signInAndPickTheDevice() {
-        browser.get(uri("/console/").toString());
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        browser.findElement(By.id("token")).sendKeys(ALL);
-        browser.findElement(By.id("sign-in-button")).click();
-        wait.withMessage("dev-2 listed").ignoring(StaleElementReferenceException.class).until(driver -> {
-            driver.findElement(By.cssSelector("#devices button[data-device='dev-2']")).click();
-            return true;
-        });
-        return wait;
+        return ConsolePage.signInAndPick(browser, uri("/console/"), ALL, "dev-2", WAIT);
     }
 
     private WebElement inRow(WebDriverWait wait, String resource, String css) {
