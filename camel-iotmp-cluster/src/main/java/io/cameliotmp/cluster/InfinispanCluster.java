@@ -22,10 +22,6 @@ import io.cameliotmp.server.SyncLockService;
 import org.infinispan.Cache;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.EmbeddedCacheManager;
-import org.infinispan.notifications.Listener;
-import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
-import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
-import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
 import org.infinispan.remoting.transport.Address;
 import org.jgroups.JChannel;
 import org.slf4j.Logger;
@@ -140,7 +136,7 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
         DefaultCacheManager created = new DefaultCacheManager(ClusterCaches.global(options, stack), false);
         try {
             ClusterCaches.define(created);
-            created.addListener(new Membership());
+            created.addListener(views.viewListener());
             // before the member can receive relays (MEMBERS): those of retained messages are kept after the cache's
             retainedMessages.beginHandover();
             created.start();
@@ -490,20 +486,6 @@ public final class InfinispanCluster implements ServerCluster, DeviceDirectory {
             }
         }
         return null;
-    }
-
-    /** Infinispan's notifications of view changes, handed to the cluster. */
-    @Listener
-    public final class Membership {
-        @ViewChanged
-        public void viewChanged(ViewChangedEvent event) {
-            views.viewChanged(event);
-        }
-
-        @Merged
-        public void merged(ViewChangedEvent event) {
-            views.viewChanged(event);
-        }
     }
 
     @Override

@@ -13,6 +13,8 @@ import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachelistener.annotation.TopologyChanged;
 import org.infinispan.notifications.cachelistener.event.TopologyChangedEvent;
+import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
+import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
 import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
 import org.infinispan.remoting.transport.Address;
 import org.infinispan.topology.CacheTopology;
@@ -45,6 +47,11 @@ final class ViewUpkeep {
 
     ViewUpkeep(InfinispanCluster cluster) {
         this.cluster = cluster;
+    }
+
+    /** The cache manager's listener of view changes (merges included), which hands them to {@link #viewChanged}. */
+    ViewListener viewListener() {
+        return new ViewListener();
     }
 
     void viewChanged(ViewChangedEvent event) {
@@ -176,6 +183,20 @@ final class ViewUpkeep {
             if (pending.compareAndSet(true, false)) {
                 housekeeping(task, what);
             }
+        }
+    }
+
+    /** Infinispan's notifications of view changes. */
+    @Listener
+    public final class ViewListener {
+        @ViewChanged
+        public void viewChanged(ViewChangedEvent event) {
+            ViewUpkeep.this.viewChanged(event);
+        }
+
+        @Merged
+        public void merged(ViewChangedEvent event) {
+            ViewUpkeep.this.viewChanged(event);
         }
     }
 }
