@@ -76,8 +76,8 @@ class ConsoleSlowDeviceBrowserTest extends ApiTestSupport {
                     }
                     return new Promise(resolve => { window.release = () => resolve(realFetch(url, options)
                         .then(response => {
-                            const json = response.json.bind(response);
-                            response.json = () => json().finally(() => setTimeout(() => window.settled = true));
+                            const text = response.text.bind(response);
+                            response.text = () => text().finally(() => setTimeout(() => window.settled = true));
                             return response;
                         })); });
                 };
@@ -90,8 +90,8 @@ class ConsoleSlowDeviceBrowserTest extends ApiTestSupport {
                     }
                     return new Promise(resolve => { window.releaseRead = () => resolve(realFetch(url, options)
                         .then(response => {
-                            const json = response.json.bind(response);
-                            response.json = () => json().finally(() => setTimeout(() => window.readSettled = true));
+                            const text = response.text.bind(response);
+                            response.text = () => text().finally(() => setTimeout(() => window.readSettled = true));
                             return response;
                         })); });
                 };
@@ -104,8 +104,8 @@ class ConsoleSlowDeviceBrowserTest extends ApiTestSupport {
                     }
                     return new Promise(resolve => { window.releaseListing = () => resolve(realFetch(url, options)
                         .then(response => {
-                            const json = response.json.bind(response);
-                            response.json = () => json().finally(() => setTimeout(() => window.listingSettled = true));
+                            const text = response.text.bind(response);
+                            response.text = () => text().finally(() => setTimeout(() => window.listingSettled = true));
                             return response;
                         })); });
                 };
