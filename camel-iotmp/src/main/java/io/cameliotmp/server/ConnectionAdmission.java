@@ -151,11 +151,7 @@ final class ConnectionAdmission {
         @Override
         public void authenticated() {
             super.authenticated();
-            Channel channel = channel();
-            if (channel != null) {
-                WebSocketLimits.afterLogin(channel, config);
-            }
-            ticket = loggedIn(ticket);
+            ticket = loggedIn(channel(), ticket);
         }
 
         @Override
@@ -185,18 +181,11 @@ final class ConnectionAdmission {
             this.ticket = ticket;
         }
 
-        /**
-         * On the WebSocket transport the frame decoder's limit is raised too, as for an IOTMP device: a legacy device
-         * on the server's port whose frames outgrew the limit before login was closed once it was in.
-         */
+        /** See {@link #loggedIn}: the WebSocket limit rises as for an IOTMP device. */
         @Override
         public void authenticated() {
             super.authenticated();
-            Channel channel = channel();
-            if (channel != null) {
-                WebSocketLimits.afterLogin(channel, config);
-            }
-            ticket = loggedIn(ticket);
+            ticket = loggedIn(channel(), ticket);
         }
 
         @Override
@@ -220,10 +209,15 @@ final class ConnectionAdmission {
     }
 
     /**
-     * The device of a codec holding {@code ticket} (or null) is authenticated: the ticket is given back, and the
-     * codec keeps null instead, so that nothing holds the ticket for as long as the device stays.
+     * The device of a codec on {@code channel} (null once it is gone) holding {@code ticket} (or null) is
+     * authenticated: on the WebSocket transport the frame decoder's limit rises to the codec's (for a legacy device
+     * too: one whose frames outgrew the limit before login was closed once it was in), the ticket is given back, and
+     * the codec keeps null instead, so that nothing holds the ticket for as long as the device stays.
      */
-    private static Ticket loggedIn(Ticket ticket) {
+    private Ticket loggedIn(Channel channel, Ticket ticket) {
+        if (channel != null) {
+            WebSocketLimits.afterLogin(channel, config);
+        }
         if (ticket != null) {
             ticket.authenticated();
         }
